@@ -1,0 +1,99 @@
+package io.impacketsensor.core.event;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Connection-oriented DCE/RPC (C706 ch. 12, MS-RPCE) over TCP or an SMB2 named pipe.
+ */
+public sealed interface DcerpcEvent extends SensorEvent {
+
+    /** The named pipe ({@code \PIPE\svcctl} as opened, e.g. "svcctl"), or null over TCP. */
+    String namedPipe();
+
+    /**
+     * One presentation context of a BIND or ALTER_CONTEXT.
+     *
+     * @param contextId        p_cont_id
+     * @param interfaceUuid    abstract syntax UUID
+     * @param versionMajor     interface major version
+     * @param versionMinor     interface minor version
+     * @param transferSyntaxes transfer syntax UUIDs offered (NDR, NDR64, bind-time feature)
+     * @param result           ack result (0 acceptance, 2 provider rejection, 3 negotiate ack), or -1
+     */
+    record Context(int contextId, UUID interfaceUuid, int versionMajor, int versionMinor,
+                   List<UUID> transferSyntaxes, int result) {
+    }
+
+    /**
+     * BIND or ALTER_CONTEXT and its answer.
+     *
+     * @param header        common header
+     * @param namedPipe     pipe name, or null over TCP
+     * @param alterContext  true for ALTER_CONTEXT
+     * @param callId        call_id
+     * @param maxXmitFrag   max_xmit_frag (Impacket: 4280)
+     * @param maxRecvFrag   max_recv_frag
+     * @param contexts      the presentation contexts, with results once the ack is seen
+     * @param authType      sec_trailer auth_type (10 NTLMSSP, 9 SPNEGO, 16 Kerberos, 68 Netlogon), or 0
+     * @param authLevel     sec_trailer auth_level (1 none ... 6 privacy), or 0
+     * @param authContextId sec_trailer auth_context_id (Impacket: 79231 + ctx), or -1
+     * @param nak           true when the server answered BIND_NAK
+     */
+    record DcerpcBind(EventHeader header, String namedPipe, boolean alterContext, int callId, int maxXmitFrag,
+                      int maxRecvFrag, List<Context> contexts, int authType, int authLevel, long authContextId,
+                      boolean nak) implements DcerpcEvent {
+    }
+
+    /**
+     * A REQUEST (reassembled from its fragments).
+     *
+     * @param header        common header
+     * @param namedPipe     pipe name, or null over TCP
+     * @param callId        call_id
+     * @param contextId     p_cont_id
+     * @param interfaceUuid interface bound to that context, or null when the bind was not seen
+     * @param opnum         operation number
+     * @param objectUuid    object UUID when PFC_OBJECT_UUID is set, else null
+     * @param sealed        true when the stub is encrypted (auth level PKT_PRIVACY)
+     * @param stubLength    total stub length over all fragments
+     * @param fragments     number of fragments
+     * @param authType      auth_type of this request, or 0
+     * @param authLevel     auth_level of this request, or 0
+     * @param args          decoded arguments for the operations that matter, else null
+     */
+    record DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
+                         int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
+                         int authLevel, RpcArgs args) implements DcerpcEvent {
+    }
+
+    /**
+     * A RESPONSE tied to its request by call_id.
+     *
+     * @param header        common header
+     * @param namedPipe     pipe name, or null over TCP
+     * @param callId        call_id
+     * @param interfaceUuid interface of the request, or null
+     * @param opnum         opnum of the request, or -1
+     * @param sealed        true when the stub is encrypted
+     * @param stubLength    total stub length
+     * @param result        decoded results where useful (ept_map port, NTSTATUS/WERROR of the call), else null
+     */
+    record DcerpcResponse(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,
+                          boolean sealed, int stubLength, RpcArgs result) implements DcerpcEvent {
+    }
+
+    /**
+     * A FAULT tied to its request by call_id.
+     *
+     * @param header        common header
+     * @param namedPipe     pipe name, or null
+     * @param callId        call_id
+     * @param interfaceUuid interface of the request, or null
+     * @param opnum         opnum of the request, or -1
+     * @param status        fault status (nca_s_* or a Win32/NTSTATUS code)
+     */
+    record DcerpcFault(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,
+                       long status) implements DcerpcEvent {
+    }
+}

@@ -1,0 +1,115 @@
+package io.impacketsensor.core.event;
+
+import java.util.List;
+
+/**
+ * Kerberos V5 (RFC 4120, MS-KILE, MS-SFU). Encrypted parts stay opaque: only what travels in
+ * clear is here. Times are seconds since the epoch, or {@link #NO_TIME}.
+ */
+public sealed interface KerberosEvent extends SensorEvent {
+
+    /** Value of an absent KerberosTime. */
+    long NO_TIME = Long.MIN_VALUE;
+
+    /**
+     * A PrincipalName (RFC 4120 5.2.2).
+     *
+     * @param nameType   name-type (1 NT-PRINCIPAL, 2 NT-SRV-INST, 10 NT-ENTERPRISE, -128 NT-MS-PRINCIPAL ...)
+     * @param components name-string components
+     */
+    record PrincipalName(int nameType, List<String> components) {
+        /** Components joined with '/', e.g. {@code cifs/dc1.lab.test}. */
+        @Override
+        public String toString() {
+            return String.join("/", components);
+        }
+    }
+
+    /**
+     * The cleartext part of a Ticket (RFC 4120 5.3).
+     *
+     * @param realm realm
+     * @param sname server name
+     * @param etype enc-part etype (23 rc4-hmac, 18 aes256 ...)
+     * @param kvno  enc-part kvno, or -1 when absent
+     */
+    record TicketInfo(String realm, PrincipalName sname, int etype, int kvno) {
+    }
+
+    /**
+     * AS-REQ (msg-type 10) or TGS-REQ (12) (RFC 4120 5.4.1).
+     *
+     * @param header            common header
+     * @param msgType           10 or 12
+     * @param padataTypes       PA-DATA types in order
+     * @param encTimestampEtype PA-ENC-TIMESTAMP etype, or -1 when there is no PA-ENC-TIMESTAMP
+     * @param pacRequest        PA-PAC-REQUEST include-pac: 1 true, 0 false, -1 absent
+     * @param forUserName       PA-FOR-USER user name (S4U2self), or null
+     * @param forUserRealm      PA-FOR-USER realm, or null
+     * @param s4uX509User       true when PA-S4U-X509-USER is present
+     * @param pacOptions        PA-PAC-OPTIONS flags, or -1
+     * @param fast              true when PA-FX-FAST is present
+     * @param tgsTicket         the ticket of the PA-TGS-REQ AP-REQ (TGS-REQ), else null
+     * @param kdcOptions        KDCOptions as a 32-bit number (bit 0 = 0x80000000)
+     * @param cname             client name, or null (absent in TGS-REQ)
+     * @param realm             realm of the req-body
+     * @param sname             server name, or null
+     * @param from              from, or NO_TIME
+     * @param till              till, or NO_TIME
+     * @param rtime             rtime, or NO_TIME
+     * @param nonce             nonce
+     * @param etypes            requested etypes in order
+     * @param addressesPresent  true when HostAddresses are present
+     * @param additionalTickets additional-tickets (S4U2proxy evidence ticket, U2U)
+     */
+    record KerberosRequest(EventHeader header, int msgType, List<Integer> padataTypes, int encTimestampEtype,
+                           int pacRequest, String forUserName, String forUserRealm, boolean s4uX509User,
+                           int pacOptions, boolean fast, TicketInfo tgsTicket, int kdcOptions, PrincipalName cname,
+                           String realm, PrincipalName sname, long from, long till, long rtime, long nonce,
+                           List<Integer> etypes, boolean addressesPresent,
+                           List<TicketInfo> additionalTickets) implements KerberosEvent {
+    }
+
+    /**
+     * AS-REP (11) or TGS-REP (13) (RFC 4120 5.4.2), tied to its request on the same flow.
+     *
+     * @param header       common header
+     * @param msgType      11 or 13
+     * @param crealm       client realm
+     * @param cname        client name
+     * @param ticket       the issued ticket's cleartext part
+     * @param encPartEtype the reply enc-part etype (the key the client must know)
+     * @param request      the request this answers, or null when it was not seen
+     */
+    record KerberosReply(EventHeader header, int msgType, String crealm, PrincipalName cname, TicketInfo ticket,
+                         int encPartEtype, KerberosRequest request) implements KerberosEvent {
+    }
+
+    /**
+     * KRB-ERROR (30) (RFC 4120 5.9.1), tied to its request on the same flow.
+     *
+     * @param header    common header
+     * @param errorCode error-code (6 C_PRINCIPAL_UNKNOWN, 24 PREAUTH_FAILED, 25 PREAUTH_REQUIRED ...)
+     * @param eText     e-text, or null
+     * @param realm     realm
+     * @param sname     server name
+     * @param cname     client name, or null
+     * @param request   the request this answers, or null
+     */
+    record KerberosError(EventHeader header, int errorCode, String eText, String realm, PrincipalName sname,
+                         PrincipalName cname, KerberosRequest request) implements KerberosEvent {
+    }
+
+    /**
+     * AP-REQ (14) found in a GSS token (RFC 4120 5.5.1, RFC 4121 4.1).
+     *
+     * @param header              common header
+     * @param carrier             where it was carried
+     * @param apOptions           APOptions as a 32-bit number
+     * @param ticket              the ticket's cleartext part
+     * @param authenticatorEtype  the authenticator enc-part etype
+     */
+    record KerberosApRequest(EventHeader header, Carrier carrier, int apOptions, TicketInfo ticket,
+                             int authenticatorEtype) implements KerberosEvent {
+    }
+}

@@ -1,0 +1,136 @@
+package io.impacketsensor.core.event;
+
+import java.util.List;
+
+/**
+ * LDAP (RFC 4511) on 389/3268 and CLDAP on UDP 389. Request and result are paired by message id;
+ * {@code resultCode} is -1 while no result was seen.
+ */
+public sealed interface LdapEvent extends SensorEvent {
+
+    /** Kinds of bind. */
+    enum BindType {
+        SIMPLE, SASL, SICILY_DISCOVERY, SICILY_NEGOTIATE, SICILY_RESPONSE
+    }
+
+    /**
+     * BindRequest and BindResponse (RFC 4511 4.2; Sicily: MS-ADTS 5.1.1.1.3). The password of a
+     * simple bind is never kept: only that one was sent.
+     *
+     * @param header            common header
+     * @param messageId         message id
+     * @param version           protocol version (3)
+     * @param name              bind DN / name
+     * @param bindType          kind of bind
+     * @param saslMechanism     SASL mechanism (GSS-SPNEGO, GSSAPI, EXTERNAL, DIGEST-MD5), or null
+     * @param cleartextPassword true when a simple bind carried a non-empty password
+     * @param resultCode        BindResponse resultCode, or -1
+     * @param diagnosticMessage diagnosticMessage, or null
+     */
+    record LdapBind(EventHeader header, int messageId, int version, String name, BindType bindType,
+                    String saslMechanism, boolean cleartextPassword, int resultCode,
+                    String diagnosticMessage) implements LdapEvent {
+    }
+
+    /**
+     * SearchRequest with its SearchResultDone (RFC 4511 4.5).
+     *
+     * @param header      common header
+     * @param messageId   message id
+     * @param base        baseObject
+     * @param scope       0 base, 1 one level, 2 subtree
+     * @param deref       derefAliases
+     * @param sizeLimit   sizeLimit
+     * @param timeLimit   timeLimit
+     * @param typesOnly   typesOnly
+     * @param filter      the filter as RFC 4515 text
+     * @param attributes  requested attributes
+     * @param controls    control OIDs
+     * @param pagedSize   paged results size (1.2.840.113556.1.4.319), or -1
+     * @param resultCode  SearchResultDone resultCode, or -1
+     * @param entries     SearchResultEntry count
+     * @param cldap       true when carried over UDP (CLDAP)
+     */
+    record LdapSearch(EventHeader header, int messageId, String base, int scope, int deref, int sizeLimit,
+                      int timeLimit, boolean typesOnly, String filter, List<String> attributes,
+                      List<String> controls, int pagedSize, int resultCode, int entries,
+                      boolean cldap) implements LdapEvent {
+    }
+
+    /**
+     * An attribute with the values kept for detection (sAMAccountName, servicePrincipalName,
+     * userAccountControl, objectClass); other attributes have an empty value list.
+     *
+     * @param name   attribute description
+     * @param values kept values
+     */
+    record Attribute(String name, List<String> values) {
+    }
+
+    /**
+     * AddRequest (RFC 4511 4.7).
+     *
+     * @param header     common header
+     * @param messageId  message id
+     * @param dn         entry DN
+     * @param attributes attributes with the kept values
+     * @param resultCode AddResponse resultCode, or -1
+     */
+    record LdapAdd(EventHeader header, int messageId, String dn, List<Attribute> attributes,
+                   int resultCode) implements LdapEvent {
+    }
+
+    /**
+     * One change of a ModifyRequest.
+     *
+     * @param operation 0 add, 1 delete, 2 replace, 3 increment
+     * @param attribute the attribute (values kept as for {@link Attribute}; presence of
+     *                  msDS-AllowedToActOnBehalfOfOtherIdentity, msDS-KeyCredentialLink,
+     *                  nTSecurityDescriptor is shown by the name)
+     */
+    record Modification(int operation, Attribute attribute) {
+    }
+
+    /**
+     * ModifyRequest (RFC 4511 4.6).
+     *
+     * @param header        common header
+     * @param messageId     message id
+     * @param dn            object DN
+     * @param modifications the changes
+     * @param resultCode    ModifyResponse resultCode, or -1
+     */
+    record LdapModify(EventHeader header, int messageId, String dn, List<Modification> modifications,
+                      int resultCode) implements LdapEvent {
+    }
+
+    /**
+     * DelRequest (protocolOp 10), ModifyDNRequest (12), ExtendedRequest (23), Unbind (2).
+     *
+     * @param header     common header
+     * @param messageId  message id
+     * @param protocolOp the request's application tag number
+     * @param target     DN (delete, modify DN) or request OID (extended), or ""
+     * @param resultCode resultCode, or -1
+     */
+    record LdapOperation(EventHeader header, int messageId, int protocolOp, String target,
+                         int resultCode) implements LdapEvent {
+    }
+
+    /**
+     * The flow switched to SASL-wrapped (signed or sealed) PDUs: content not inspected any more.
+     *
+     * @param header    common header
+     * @param mechanism the SASL mechanism that negotiated the protection
+     */
+    record LdapSealed(EventHeader header, String mechanism) implements LdapEvent {
+    }
+
+    /**
+     * StartTLS (1.3.6.1.4.1.1466.20037) succeeded or was requested: content not inspected any more.
+     *
+     * @param header common header
+     */
+    record LdapStartTls(EventHeader header) implements LdapEvent {
+    }
+}

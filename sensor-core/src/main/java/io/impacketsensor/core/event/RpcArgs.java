@@ -1,0 +1,101 @@
+package io.impacketsensor.core.event;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Typed arguments (or results) of the DCE/RPC operations that matter for detection, decoded from
+ * cleartext NDR stubs. Interface and opnum references: MS-SCMR, MS-RRP, MS-LSAT, MS-SAMR, MS-SRVS,
+ * MS-TSCH, C706 Appendix O (ept_map), MS-WMI/MS-OAUT, MS-DRSR.
+ */
+public sealed interface RpcArgs {
+
+    /** svcctl ROpenSCManagerW (opnum 15). Impacket sends machine name {@code DUMMY}. */
+    record ScmOpenManager(String machineName, String databaseName, int desiredAccess) implements RpcArgs {
+    }
+
+    /** svcctl RCreateServiceW (opnum 12). */
+    record ScmCreateService(String serviceName, String displayName, String binaryPath, int serviceType,
+                            int startType, int desiredAccess) implements RpcArgs {
+    }
+
+    /** svcctl ROpenServiceW (opnum 16). */
+    record ScmOpenService(String serviceName, int desiredAccess) implements RpcArgs {
+    }
+
+    /** svcctl RChangeServiceConfigW (opnum 11); -1 / null for "no change". */
+    record ScmChangeServiceConfig(int serviceType, int startType, String binaryPath) implements RpcArgs {
+    }
+
+    /** svcctl RStartServiceW (19), RDeleteService (2), RControlService (1): the service name behind the handle when known, and the control code (ControlService only, else -1). */
+    record ScmServiceAction(int opnum, String serviceName, int control) implements RpcArgs {
+    }
+
+    /** winreg OpenKey (15) / CreateKey (6): the sub key path. */
+    record RegOpenKey(boolean create, String keyPath) implements RpcArgs {
+    }
+
+    /** winreg BaseRegSaveKey (20): the file the hive is saved to, and the key path when known. */
+    record RegSaveKey(String fileName, String keyPath) implements RpcArgs {
+    }
+
+    /** winreg BaseRegQueryValue (17): the value name, and the key path when known. */
+    record RegQueryValue(String valueName, String keyPath) implements RpcArgs {
+    }
+
+    /** lsarpc LsarLookupSids (15) / LsarLookupSids2/3: how many SIDs and the RID range. */
+    record LsaLookupSids(int count, String domainSid, long minRid, long maxRid) implements RpcArgs {
+    }
+
+    /** lsarpc LsarLookupNames (14) and variants, samr LookupNamesInDomain (17): the names. */
+    record LookupNames(List<String> names) implements RpcArgs {
+    }
+
+    /** samr calls that name a domain or enumerate (connect, lookup domain, enumerate users/groups/aliases). */
+    record SamrCall(int opnum, String name) implements RpcArgs {
+    }
+
+    /** samr SamrCreateUser2InDomain (50). accountType: USER_NORMAL_ACCOUNT 0x10, WORKSTATION_TRUST 0x80. */
+    record SamrCreateUser(String accountName, int accountType, int desiredAccess) implements RpcArgs {
+    }
+
+    /** samr SamrSetInformationUser2 (58) / SetInformationUser (37). */
+    record SamrSetUserInfo(int infoClass) implements RpcArgs {
+    }
+
+    /** srvsvc NetrShareEnum (15) level, NetrSessionEnum (12) level. */
+    record SrvsvcEnum(int opnum, int level) implements RpcArgs {
+    }
+
+    /** epmapper ept_map (3): the interface asked for (request). */
+    record EpmMapRequest(UUID interfaceUuid, int versionMajor) implements RpcArgs {
+    }
+
+    /** epmapper ept_map (3) answer: the TCP port (0 if none) and the host address when given. */
+    record EpmMapResult(UUID interfaceUuid, int tcpPort, String ip) implements RpcArgs {
+    }
+
+    /** TSCH SchRpcRegisterTask (1): the task path and, when unsealed, the XML. Other TSCH calls: path only. */
+    record TaskRegister(int opnum, String path, String xml) implements RpcArgs {
+    }
+
+    /** atsvc NetrJobAdd (0): the command. */
+    record AtJobAdd(String command) implements RpcArgs {
+    }
+
+    /**
+     * DCOM/WMI stubs (IWbemServices ExecMethod, IWbemLevel1Login NTLMLogin, IDispatch GetIDsOfNames
+     * and Invoke): the UTF-16 strings visible in the stub, e.g. {@code Win32_Process}, {@code Create},
+     * {@code ExecuteShellCommand}, {@code ShellExecute}.
+     */
+    record DcomStrings(List<String> strings) implements RpcArgs {
+    }
+
+    /** drsuapi DRSGetNCChanges (3): seen (the stub is normally sealed). */
+    record DrsGetNcChanges() implements RpcArgs {
+    }
+
+    /** The return status of a call (last 4 bytes of a cleartext response stub). */
+    record ReturnStatus(long status) implements RpcArgs {
+    }
+}

@@ -1,0 +1,237 @@
+package io.impacketsensor.core.event;
+
+import java.util.List;
+
+/**
+ * SMB1 and SMB2/3 events (MS-SMB2). A request and its response are paired by message id and
+ * reported as one event when the response is seen, with its NTSTATUS in {@code status}; a request
+ * whose response never came is reported at close or gap with {@link SensorEvent#NO_STATUS}.
+ * Shares are {@code \\server\SHARE} as on the wire; file names are relative to the share.
+ */
+public sealed interface SmbEvent extends SensorEvent {
+
+    /**
+     * SMB1 NEGOTIATE request (the first packet of many clients; Impacket offers exactly
+     * {@code NT LM 0.12}, {@code SMB 2.002}, {@code SMB 2.???}).
+     *
+     * @param header   common header
+     * @param dialects dialect strings in the order offered
+     */
+    record Smb1Negotiate(EventHeader header, List<String> dialects) implements SmbEvent {
+    }
+
+    /**
+     * SMB1 commands other than NEGOTIATE: counted and reported once per flow as SMB1 usage.
+     *
+     * @param header  common header
+     * @param command the first non-negotiate SMB1 command code seen
+     */
+    record Smb1Usage(EventHeader header, int command) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 NEGOTIATE request and response (MS-SMB2 2.2.3, 2.2.4).
+     *
+     * @param header             common header
+     * @param clientDialects     dialect revisions offered (0x0202 ... 0x0311), in order
+     * @param dialect            the dialect the server chose, or -1 when no response was seen
+     * @param clientSecurityMode request SecurityMode (1 signing enabled, 2 signing required)
+     * @param clientCapabilities request Capabilities
+     * @param clientGuid         request ClientGuid, the 16 raw bytes
+     * @param serverSecurityMode response SecurityMode, or -1
+     * @param serverCapabilities response Capabilities, or -1
+     * @param serverGuid         response ServerGuid, 16 raw bytes, or null
+     * @param contextCount       number of 3.1.1 negotiate contexts in the request
+     * @param hashAlgorithms     PREAUTH_INTEGRITY hash algorithm ids offered
+     * @param saltLength         PREAUTH_INTEGRITY salt length, or -1
+     * @param salt               PREAUTH_INTEGRITY salt bytes (Impacket: 32 ASCII letters), or null
+     * @param ciphers            ENCRYPTION cipher ids offered, in order
+     * @param status             response NTSTATUS or NO_STATUS
+     */
+    record Smb2Negotiate(EventHeader header, List<Integer> clientDialects, int dialect,
+                         int clientSecurityMode, int clientCapabilities, byte[] clientGuid,
+                         int serverSecurityMode, int serverCapabilities, byte[] serverGuid,
+                         int contextCount, List<Integer> hashAlgorithms, int saltLength, byte[] salt,
+                         List<Integer> ciphers, long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 SESSION_SETUP round trip (MS-SMB2 2.2.5, 2.2.6). The security token itself goes to
+     * the shared token decoder, which emits the NTLM/Kerberos events.
+     *
+     * @param header       common header
+     * @param sessionId    the session id (from the response when the request had 0)
+     * @param securityMode request SecurityMode
+     * @param flags        request Flags (1 = binding)
+     * @param mechanism    "ntlmssp", "kerberos", "spnego" (no inner token), "unknown" or "none"
+     * @param tokenLength  request security buffer length
+     * @param sessionFlags response SessionFlags (1 guest, 2 null/anonymous, 4 encrypt data), or -1
+     * @param status       response NTSTATUS (0xC0000016 MORE_PROCESSING_REQUIRED on the first leg)
+     */
+    record Smb2SessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
+                            int tokenLength, int sessionFlags, long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 TREE_CONNECT (MS-SMB2 2.2.9, 2.2.10).
+     *
+     * @param header    common header
+     * @param sessionId session id
+     * @param treeId    tree id from the response, or 0
+     * @param path      share path as on the wire, {@code \\server\SHARE}
+     * @param shareType response ShareType (1 disk, 2 pipe, 3 print), or -1
+     * @param status    response NTSTATUS or NO_STATUS
+     */
+    record Smb2TreeConnect(EventHeader header, long sessionId, int treeId, String path, int shareType,
+                           long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 CREATE (MS-SMB2 2.2.13, 2.2.14).
+     *
+     * @param header         common header
+     * @param sessionId      session id
+     * @param treeId         tree id
+     * @param share          share path of the tree, or "" when the tree connect was not seen
+     * @param fileName       file name relative to the share (a pipe name on IPC$)
+     * @param namedPipe      true when opened on an IPC$ tree (a named pipe)
+     * @param desiredAccess  DesiredAccess mask
+     * @param disposition    CreateDisposition (0 supersede ... 5 overwrite_if)
+     * @param createOptions  CreateOptions (0x1000 delete on close, 0x40 non-directory, ...)
+     * @param fileAttributes FileAttributes
+     * @param createAction   response CreateAction, or -1
+     * @param endOfFile      response EndofFile (size), or -1
+     * @param fileIdVolatile response FileId volatile part, or 0
+     * @param status         response NTSTATUS or NO_STATUS
+     */
+    record Smb2Create(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                      boolean namedPipe, int desiredAccess, int disposition, int createOptions, int fileAttributes,
+                      int createAction, long endOfFile, long fileIdVolatile, long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 CLOSE (MS-SMB2 2.2.15).
+     *
+     * @param header    common header
+     * @param sessionId session id
+     * @param treeId    tree id
+     * @param share     share path of the tree, or ""
+     * @param fileName  name the file was opened with, or "" when its CREATE was not seen
+     * @param namedPipe true for a pipe
+     * @param status    response NTSTATUS or NO_STATUS
+     */
+    record Smb2Close(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                     boolean namedPipe, long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 READ (MS-SMB2 2.2.19): one cheap summary per request; the data is never kept.
+     *
+     * @param header     common header
+     * @param sessionId  session id
+     * @param treeId     tree id
+     * @param share      share path, or ""
+     * @param fileName   file name, or ""
+     * @param namedPipe  true for a pipe
+     * @param offset     request Offset
+     * @param length     request Length
+     * @param dataLength response DataLength, or -1
+     * @param status     response NTSTATUS or NO_STATUS
+     */
+    record Smb2Read(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                    boolean namedPipe, long offset, int length, int dataLength, long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 WRITE (MS-SMB2 2.2.21): one cheap summary per request; the data is never kept.
+     *
+     * @param header    common header
+     * @param sessionId session id
+     * @param treeId    tree id
+     * @param share     share path, or ""
+     * @param fileName  file name, or ""
+     * @param namedPipe true for a pipe
+     * @param offset    request Offset
+     * @param length    request Length
+     * @param status    response NTSTATUS or NO_STATUS
+     */
+    record Smb2Write(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                     boolean namedPipe, long offset, int length, long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 SET_INFO (MS-SMB2 2.2.39) for the dispositions that matter: rename and delete.
+     *
+     * @param header        common header
+     * @param sessionId     session id
+     * @param treeId        tree id
+     * @param share         share path, or ""
+     * @param fileName      file name, or ""
+     * @param infoType      InfoType (1 file, 2 filesystem, 3 security, 4 quota)
+     * @param infoClass     FileInformationClass (10 rename, 13 disposition, 64 disposition ex)
+     * @param deletePending true when a disposition class set DeletePending
+     * @param renameTarget  new name for a rename, else null
+     * @param status        response NTSTATUS or NO_STATUS
+     */
+    record Smb2SetInfo(EventHeader header, long sessionId, int treeId, String share, String fileName, int infoType,
+                       int infoClass, boolean deletePending, String renameTarget, long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 IOCTL (MS-SMB2 2.2.31).
+     *
+     * @param header      common header
+     * @param sessionId   session id
+     * @param treeId      tree id
+     * @param share       share path, or ""
+     * @param fileName    file name, or "" (FSCTLs on the tree itself have no file)
+     * @param ctlCode     CtlCode (0x0011C017 FSCTL_PIPE_TRANSCEIVE, 0x00060194 DFS referral, ...)
+     * @param inputLength request input length
+     * @param status      response NTSTATUS or NO_STATUS
+     */
+    record Smb2Ioctl(EventHeader header, long sessionId, int treeId, String share, String fileName, int ctlCode,
+                     int inputLength, long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB2 QUERY_DIRECTORY (MS-SMB2 2.2.33).
+     *
+     * @param header               common header
+     * @param sessionId            session id
+     * @param treeId               tree id
+     * @param share                share path, or ""
+     * @param directory            directory name as opened, or ""
+     * @param pattern              search pattern, e.g. {@code *}
+     * @param fileInformationClass FileInformationClass requested
+     * @param status               response NTSTATUS or NO_STATUS
+     */
+    record Smb2QueryDirectory(EventHeader header, long sessionId, int treeId, String share, String directory,
+                              String pattern, int fileInformationClass, long status) implements SmbEvent {
+    }
+
+    /**
+     * Any other SMB2 command (LOGOFF, TREE_DISCONNECT, ECHO, FLUSH, LOCK, CANCEL, CHANGE_NOTIFY,
+     * QUERY_INFO, OPLOCK_BREAK), reported with its status.
+     *
+     * @param header    common header
+     * @param command   SMB2 command code
+     * @param sessionId session id
+     * @param treeId    tree id
+     * @param share     share path, or ""
+     * @param status    response NTSTATUS or NO_STATUS
+     */
+    record Smb2Command(EventHeader header, int command, long sessionId, int treeId, String share,
+                       long status) implements SmbEvent {
+    }
+
+    /**
+     * SMB3 TRANSFORM (0xFD 'SMB', encrypted) or compression (0xFC 'SMB') header: from here the
+     * session's payload is not inspected. Reported once per session.
+     *
+     * @param header     common header
+     * @param sessionId  session id from the transform header
+     * @param compressed true for the compression transform, false for encryption
+     */
+    record Smb2Encrypted(EventHeader header, long sessionId, boolean compressed) implements SmbEvent {
+    }
+}

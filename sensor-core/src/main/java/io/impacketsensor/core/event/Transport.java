@@ -1,0 +1,7 @@
+package io.impacketsensor.core.event;
+
+/** Transport protocol of a flow. */
+public enum Transport {
+    TCP,
+    UDP
+}

@@ -1,0 +1,7 @@
+package io.impacketsensor.core.flow;
+
+/** Receives named counters when statistics are gathered (never per packet). */
+@FunctionalInterface
+public interface CounterVisitor {
+    void counter(String name, long value);
+}
