@@ -1,0 +1,47 @@
+package io.impacketsensor.detection.eve;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.EventHeader;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The fields every EVE record starts with, in Suricata's layout and order: timestamp (microseconds,
+ * {@code +0000} offset), flow_id, event_type, src/dest address and port, proto, app_proto.
+ * For protocol records the source is the flow's client; alerts name the attacker as source.
+ */
+public final class EveCommon {
+    private static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx").withZone(ZoneOffset.UTC);
+
+    private EveCommon() {
+    }
+
+    /** Suricata's timestamp form, e.g. {@code 2026-11-27T14:03:22.123456+0000}. */
+    public static String timestamp(long epochNanos) {
+        return TS.format(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                Math.floorMod(epochNanos, 1_000_000_000L)));
+    }
+
+    /**
+     * Writes the common fields of a record whose source is the flow's client. The caller has
+     * called {@code writeStartObject()} and writes its own object after this.
+     */
+    public static void writeHeader(JsonGenerator g, EventHeader h, String eventType, String appProto)
+            throws IOException {
+        g.writeStringField("timestamp", timestamp(h.timestampNanos()));
+        g.writeNumberField("flow_id", h.flowId());
+        g.writeStringField("event_type", eventType);
+        g.writeStringField("src_ip", h.clientIp().getHostAddress());
+        g.writeNumberField("src_port", h.clientPort());
+        g.writeStringField("dest_ip", h.serverIp().getHostAddress());
+        g.writeNumberField("dest_port", h.serverPort());
+        g.writeStringField("proto", h.transport().name());
+        if (appProto != null) {
+            g.writeStringField("app_proto", appProto);
+        }
+    }
+}

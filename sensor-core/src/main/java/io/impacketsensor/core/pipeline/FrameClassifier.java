@@ -1,0 +1,11 @@
+package io.impacketsensor.core.pipeline;
+
+/**
+ * Picks the worker for a frame on the capture thread: a hash of the flow that is the same for both
+ * directions (so one worker sees a whole connection), computed without allocating. Frames that
+ * are not IP (or IP fragments whose ports are unknown) hash on the addresses alone.
+ */
+@FunctionalInterface
+public interface FrameClassifier {
+    int symmetricFlowHash(int linkType, byte[] frame, int caplen);
+}

@@ -1,0 +1,30 @@
+package io.impacketsensor.core.pipeline;
+
+import io.impacketsensor.core.flow.CounterVisitor;
+
+/**
+ * What a decode worker does with each frame: L2-L4 decoding, flow lookup, reassembly and the
+ * analyzers. One instance per worker, called from that worker's thread only.
+ */
+public interface FrameProcessor {
+
+    /**
+     * One captured frame; the buffer is the ring slot and is reused after the call.
+     *
+     * @param linkType  libpcap LINKTYPE_ value of the frame's interface
+     * @param tsNanos   capture timestamp, ns since the epoch
+     * @param frame     frame bytes
+     * @param caplen    bytes captured
+     * @param wirelen   length on the wire
+     */
+    void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen);
+
+    /** Time passes without packets (live idle, or a batch end): expire idle flows up to {@code nowNanos}. */
+    void tick(long nowNanos);
+
+    /** End of input: close every flow (analyzers emit what is pending). */
+    void finish();
+
+    /** Reports this worker's counters. */
+    void reportCounters(CounterVisitor visitor);
+}
