@@ -72,11 +72,17 @@ final class SensorRun {
         EventSink downstream = eve != null ? eve : e -> { };
         CapturePipeline pipeline = new CapturePipeline(source, new SymmetricFlowHash(), processors, downstream, options);
         CountDownLatch reported = new CountDownLatch(1);
+        int[] exit = {-1};
         Thread hook = new Thread(() -> {
-            // SIGINT/SIGTERM: stop reading, let the main thread drain and report, then exit.
+            // SIGINT/SIGTERM: stop reading, let the main thread drain and report, then exit with
+            // the run's own code (0 for a clean stop) rather than the JVM's 128+signal.
             pipeline.requestStop();
             try {
-                reported.await(LIVE_DRAIN_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+                if (reported.await(LIVE_DRAIN_MILLIS + 5_000, TimeUnit.MILLISECONDS) && exit[0] >= 0) {
+                    System.out.flush();
+                    err.flush();
+                    Runtime.getRuntime().halt(exit[0]);
+                }
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
@@ -122,9 +128,9 @@ final class SensorRun {
             String failure = pipeline.failure();
             if (failure != null) {
                 err.println(title + ": " + failure);
-                return Main.EXIT_FAILURE;
             }
-            return Main.EXIT_OK;
+            exit[0] = failure != null ? Main.EXIT_FAILURE : Main.EXIT_OK;
+            return exit[0];
         } finally {
             reported.countDown();
             try {
