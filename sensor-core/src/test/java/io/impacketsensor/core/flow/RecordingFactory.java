@@ -57,6 +57,10 @@ final class RecordingFactory implements AnalyzerFactory {
         if (magic.isEmpty()) {
             return ProbeResult.MATCH;
         }
+        if (dir == Direction.TO_CLIENT) {
+            // The magic is what a client sends first; replies alone decide nothing.
+            return ProbeResult.NEED_MORE;
+        }
         byte[] m = magic.getBytes(StandardCharsets.ISO_8859_1);
         int n = Math.min(len, m.length);
         for (int i = 0; i < n; i++) {
