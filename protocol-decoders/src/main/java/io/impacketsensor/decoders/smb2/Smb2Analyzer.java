@@ -139,8 +139,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             if (command == Smb2Parser.READ && response) {
                 return Smb2Parser.HEADER + 16;
             }
-            if (command == Smb2Parser.IOCTL && pduLen <= limits.maxPipeBuffer()) {
-                return pduLen;
+            if (command == Smb2Parser.IOCTL) {
+                // Gather a whole pipe message up to the pipe limit (its header and fixed part on top).
+                return Math.min(pduLen, Math.max(limits.maxBufferedPdu(), limits.maxPipeBuffer() + 256));
             }
         }
         return Math.min(pduLen, limits.maxBufferedPdu());
@@ -362,7 +363,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         boolean haveFile = file(q);
         Smb2Session.FileEntry f = resolve(q);
         if (f != null && f.consumer != null && p.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
-            if (cmdLen > p.c.length()) {
+            if (p.length > limits.maxPipeBuffer() || cmdLen > p.c.length()) {
                 return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl input " + p.length);
             }
             if (r && p.bufLen > 0) {
@@ -446,10 +447,11 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             case Smb2Parser.IOCTL -> {
                 Smb2Session.FileEntry f = resolve(q);
                 if (!err && f != null && f.consumer != null && q.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
-                    if (cmdLen > p.c.length()) {
+                    boolean parsed = p.ioctlResponse();
+                    if (p.buf2Len > limits.maxPipeBuffer() || cmdLen > p.c.length()) {
                         return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl output " + cmdLen);
                     }
-                    if (p.ioctlResponse() && p.buf2Len > 0) {
+                    if (parsed && p.buf2Len > 0) {
                         deliver(f, Direction.TO_CLIENT, b, p.buf2Off, p.buf2Len);
                     }
                 }
