@@ -155,10 +155,15 @@ class Smb2AnalyzerTest {
         assertEquals(expected, describe(new Run(Smb2Limits.DEFAULTS).feed(packed)));
     }
 
+    /** An event's text without array identities (for comparing two runs). */
+    static String strip(SensorEvent e) {
+        return e.toString().replaceAll("\\[B@[0-9a-f]+", "bytes");
+    }
+
     static List<String> describe(Run r) {
         List<String> out = new ArrayList<>();
         for (SensorEvent e : r.ctx.events) {
-            out.add(e.toString().replaceAll("\\[B@[0-9a-f]+", "bytes"));
+            out.add(strip(e));
         }
         for (RecordingPipes.Pipe p : r.pipes.pipes) {
             out.add(p.name + Arrays.toString(p.toServer.toByteArray()) + Arrays.toString(p.toClient.toByteArray()));

@@ -88,7 +88,7 @@ public final class PcapStreams {
                     etherType = net.getShort(start + 14) & 0xFFFF;
                     ip = start + 16;
                 }
-                case 101, 12 -> {
+                case 101, 12, 228, 229 -> {
                     ip = start;
                     etherType = (net.get(start) & 0xF0) == 0x60 ? 0x86DD : 0x0800;
                 }
