@@ -12,6 +12,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.detection.eve.EveCommon;
+import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 
 import java.io.Closeable;
 import java.io.Flushable;
@@ -40,7 +41,15 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     private long records;
     private IOException failure;
 
+    /** False: protocol records are not written (replay without --protocol-records). */
+    private final boolean protocolRecords;
+
     EveWriter(OutputStream out, boolean closeTarget) throws IOException {
+        this(out, closeTarget, true);
+    }
+
+    EveWriter(OutputStream out, boolean closeTarget, boolean protocolRecords) throws IOException {
+        this.protocolRecords = protocolRecords;
         // One object per line: no separator between root values, a newline written after each.
         this.g = new JsonFactory().setRootValueSeparator(null).createGenerator(out, JsonEncoding.UTF8);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -68,7 +77,16 @@ final class EveWriter implements EventSink, Flushable, Closeable {
 
     @Override
     public synchronized void accept(SensorEvent e) {
+        if (!protocolRecords) {
+            return;
+        }
         try {
+            // Families with a typed EVE writer (smb, ntlm, anomaly, ...) use it; the rest are generic.
+            if (ProtocolRecordWriter.write(g, e)) {
+                g.writeRaw('\n');
+                records++;
+                return;
+            }
             String type = eventType(e);
             String appProto = type;
             if (e instanceof ProtocolAnomaly a) {
