@@ -59,8 +59,12 @@ final class BehaviourLayer {
     /** Every event: the protocol diversity window. */
     void protocol(InetAddress ip, int protocol, long now, Evidence e) {
         Source s = source(ip);
-        s.protocolSeen[protocol] = now;
         long w = cfg.protocolsWindowSeconds() * SEC;
+        long before = s.protocolSeen[protocol];
+        s.protocolSeen[protocol] = now;
+        if (before != 0 && now - before <= w) {
+            return; // not a new protocol in the window: the count did not change, nothing new to say
+        }
         int n = 0;
         for (long t : s.protocolSeen) {
             if (t != 0 && now - t <= w) {

@@ -59,6 +59,8 @@ final class ChainLayer {
             new Def(AttackType.PASS_THE_HASH, "pass_the_hash_chain", new long[]{any(Step.IMPACKET_NTLM),
                     any(Step.ADMIN_SHARE, Step.C_SHARE, Step.SERVICE_CREATE, Step.WINREG)}, new double[]{0.3, 0.6}));
 
+    private static final Step[] STEPS = Step.values();
+
     private final LruMap<PairKey, PairState> pairs;
     private final long windowNanos;
 
@@ -97,7 +99,7 @@ final class ChainLayer {
                 st.matched[c] = new Step[d.steps().length];
             }
             st.times[c][p] = now;
-            st.matched[c][p] = Step.values()[Long.numberOfTrailingZeros(hit)];
+            st.matched[c][p] = STEPS[Long.numberOfTrailingZeros(hit)];
             st.progress[c] = p + 1;
             List<ChainStep> steps = new ArrayList<>(p + 1);
             for (int i = 0; i <= p; i++) {

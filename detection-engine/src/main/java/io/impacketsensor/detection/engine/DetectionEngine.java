@@ -248,6 +248,11 @@ public final class DetectionEngine {
             conf *= cfg.allowList().confidenceFactor();
         }
         Action action = actionFor(conf);
+        if (action == Action.LOG) {
+            // Below the monitor threshold: reported to the caller, but no attack instance is kept.
+            byAction[Action.LOG.ordinal()]++;
+            return new AnalysisResult(false, eventOnly(best, conf, src, dst));
+        }
 
         Instance.Key key = new Instance.Key(best, src, dst);
         Instance in = instances.get(key);
@@ -352,6 +357,23 @@ public final class DetectionEngine {
             return Action.ALERT;
         }
         return c >= t.monitor() ? Action.MONITOR : Action.LOG;
+    }
+
+    private Analysis eventOnly(AttackType best, double conf, InetAddress src, InetAddress dst) {
+        List<String> ind = new java.util.ArrayList<>(e.size);
+        List<String> sigs = new java.util.ArrayList<>(e.size);
+        for (int i = 0; i < e.size; i++) {
+            if (e.types[i] == best) {
+                ind.add(e.indicators[i]);
+                if (e.signatures[i] != null && !sigs.contains(e.signatures[i])) {
+                    sigs.add(e.signatures[i]);
+                }
+            }
+        }
+        ChainLayer.Progress p = e.chainFor(best);
+        return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(), Action.LOG,
+                false, List.copyOf(ind), List.copyOf(sigs), Recommendations.forType(best), best.mitreTechniques(),
+                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L);
     }
 
     private static Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
