@@ -1,0 +1,165 @@
+package io.impacketsensor.detection;
+
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.detection.config.ConfigException;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.config.EngineConfigLoader;
+import io.impacketsensor.detection.engine.RpcCatalog;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Config loading and flat-event validation: errors name the key. */
+class ConfigAndInputTest {
+
+    @Test
+    void shippedConfigFileIsTheDefaults() {
+        Path p = Path.of("..", "config", "impacket-sensor.yaml");
+        assertTrue(Files.exists(p), "config/impacket-sensor.yaml");
+        assertEquals(EngineConfig.defaults(), EngineConfigLoader.load(p));
+    }
+
+    private static String error(String yaml) {
+        return assertThrows(ConfigException.class, () -> EngineConfigLoader.parse(yaml)).getMessage();
+    }
+
+    @Test
+    void configErrorsNameTheKey() {
+        assertEquals("engine.layers.signatures_x: unknown key", error("engine:\n  layers:\n    signatures_x: true\n"));
+        assertEquals("engine.thresholds.block: must be within 0..1, not 1.5", error("engine:\n  thresholds:\n    block: 1.5\n"));
+        assertTrue(error("engine:\n  thresholds:\n    monitor: 0.6\n").startsWith("engine.thresholds.alert:"));
+        assertEquals("engine.behaviour.max_tracked_ips: must be an integer",
+                error("engine:\n  behaviour:\n    max_tracked_ips: lots\n"));
+        assertTrue(error("engine:\n  behaviour:\n    tgs_requests_threshold: 5000\n")
+                .startsWith("engine.behaviour.tgs_requests_threshold: must be within 1..999"));
+        assertTrue(error("engine:\n  allowlist:\n    admin_networks: [\"10.0.0.0/33\"]\n")
+                .startsWith("engine.allowlist.admin_networks[0]: prefix length"));
+        assertTrue(error("engine:\n  custom_signatures:\n    - {name: x, field: path, match: regex, pattern: \"(\", attack_type: psexec}\n")
+                .startsWith("engine.custom_signatures[0].pattern: invalid regex"));
+        assertTrue(error("engine:\n  custom_signatures:\n    - {name: x, field: colour, match: exact, pattern: a, attack_type: psexec}\n")
+                .startsWith("engine.custom_signatures[0].field: must be one of"));
+        assertEquals("engine.custom_signatures[0].attack_type: unknown attack type 'hacking'",
+                error("engine:\n  custom_signatures:\n    - {name: x, field: path, match: exact, pattern: a, attack_type: hacking}\n"));
+        assertEquals("engine.domain_controllers[0]: not an IP address: 'dc1.lab'",
+                error("engine:\n  domain_controllers: [dc1.lab]\n"));
+        // other sections belong to other components
+        assertEquals(EngineConfig.defaults(), EngineConfigLoader.parse("capture:\n  interface: eth0\n"));
+    }
+
+    @Test
+    void customSignaturesMatchCompiledOnce() {
+        EngineConfig cfg = EngineConfigLoader.parse("""
+                engine:
+                  custom_signatures:
+                    - name: tmp_service
+                      field: service_name
+                      match: regex
+                      pattern: "^tmp[0-9]{4}$"
+                      attack_type: service_manipulation
+                      confidence: 0.75
+                      severity: critical
+                    - name: evil_pipe
+                      field: pipe
+                      match: prefix
+                      pattern: evilpipe
+                      attack_type: psexec
+                """);
+        Harness h = new Harness(cfg);
+        AnalysisResult r = h.feed(h.rpc("10.8.0.5", "10.8.0.10", 0, "svcctl", RpcCatalog.SVCCTL, 12,
+                new RpcArgs.ScmCreateService("tmp1234", "tmp1234", "C:\\x.exe", 0x10, 3, 0xF01FF)));
+        assertTrue(r.isAttack());
+        assertEquals(AttackType.SERVICE_MANIPULATION, r.analysis().attackType());
+        assertTrue(r.analysis().matchedSignatures().contains("tmp_service"));
+        assertEquals(Severity.CRITICAL, r.analysis().severity());
+        AnalysisResult p = h.feed(h.create("10.8.0.6", "10.8.0.10", 1, "IPC$", "EvilPipe_01", true, true));
+        assertTrue(p.isAttack());
+        assertTrue(p.analysis().matchedSignatures().contains("evil_pipe"));
+    }
+
+    @Test
+    void allowListLowersOrSuppressesAndNeverBlocks() {
+        NetworkEvent.Builder psexec = NetworkEvent.builder("10.9.0.5", NetworkEvent.Protocol.SMB).destIp("10.9.0.10")
+                .share("ADMIN$").path("\\PIPE\\PSEXESVC").serviceName("PSEXESVC");
+        ImpacketProtection lower = new ImpacketProtection(EngineConfigLoader.parse(
+                "engine:\n  allowlist:\n    admin_networks: [\"10.9.0.0/24\"]\n    confidence_factor: 0.6\n"));
+        AnalysisResult r = lower.analyzeNetworkEvent(psexec.build());
+        assertTrue(r.analysis().confidence() < 0.7, "lowered: " + r.analysis().confidence());
+        assertFalse(r.analysis().blocked());
+        assertTrue(lower.getBlockedIps().isEmpty());
+
+        ImpacketProtection suppress = new ImpacketProtection(EngineConfigLoader.parse(
+                "engine:\n  allowlist:\n    admin_networks: [\"10.9.0.5\"]\n    mode: suppress\n"));
+        assertFalse(suppress.analyzeNetworkEvent(psexec.build()).isAttack());
+
+        ImpacketProtection service = new ImpacketProtection(EngineConfigLoader.parse(
+                "engine:\n  allowlist:\n    service_names: [DeployAgent]\n    mode: suppress\n"));
+        AnalysisResult s = service.analyzeNetworkEvent(NetworkEvent.builder("10.9.1.5", NetworkEvent.Protocol.RPC)
+                .destIp("10.9.0.10").operation("CreateServiceW").serviceName("DeployAgent")
+                .binaryPath("C:\\Program Files\\Deploy\\agent.exe").build());
+        assertFalse(s.isAttack());
+    }
+
+    @Test
+    void layersCanBeSwitchedOff() {
+        ImpacketProtection off = new ImpacketProtection(EngineConfigLoader.parse(
+                "engine:\n  layers:\n    signatures: false\n    anomalies: false\n    chains: false\n"));
+        AnalysisResult r = off.analyzeNetworkEvent(NetworkEvent.builder("10.9.2.5", NetworkEvent.Protocol.SMB)
+                .share("ADMIN$").path("\\PIPE\\PSEXESVC").serviceName("PSEXESVC").build());
+        assertFalse(r.isAttack());
+    }
+
+    private static String jsonError(String json) {
+        return assertThrows(NetworkEventException.class, () -> NetworkEvent.fromJson(json)).getMessage();
+    }
+
+    @Test
+    void flatEventJsonValidationNamesTheKey() {
+        assertEquals("colour: unknown key", jsonError("{\"source_ip\":\"10.0.0.1\",\"protocol\":\"SMB\",\"colour\":1}"));
+        assertEquals("source_ip: not an IP address: 'host.example'",
+                jsonError("{\"source_ip\":\"host.example\",\"protocol\":\"SMB\"}"));
+        assertEquals("dest_ip: not an IP address: '10.0.0.256'",
+                jsonError("{\"source_ip\":\"10.0.0.1\",\"dest_ip\":\"10.0.0.256\",\"protocol\":\"SMB\"}"));
+        assertEquals("protocol: must be SMB, KERBEROS, NTLM, RPC or LDAP, not 'FTP'",
+                jsonError("{\"source_ip\":\"10.0.0.1\",\"protocol\":\"FTP\"}"));
+        assertEquals("mic_present: must be true or false",
+                jsonError("{\"source_ip\":\"10.0.0.1\",\"protocol\":\"NTLM\",\"mic_present\":\"no\"}"));
+        assertEquals("ticket_lifetime: must be an integer number of seconds",
+                jsonError("{\"source_ip\":\"10.0.0.1\",\"protocol\":\"KERBEROS\",\"ticket_lifetime\":\"long\"}"));
+        assertEquals("ntlm_flags.frobnicate: unknown NTLM flag",
+                jsonError("{\"source_ip\":\"10.0.0.1\",\"protocol\":\"NTLM\",\"ntlm_flags\":{\"frobnicate\":true}}"));
+        assertEquals("interface_uuid: not a UUID or known interface name: 'xyz'",
+                jsonError("{\"source_ip\":\"10.0.0.1\",\"protocol\":\"RPC\",\"interface_uuid\":\"xyz\"}"));
+        assertEquals("share: must be a string", jsonError("{\"source_ip\":\"10.0.0.1\",\"protocol\":\"SMB\",\"share\":5}"));
+        assertTrue(jsonError("{\"source_ip\":").startsWith("json: not valid JSON"));
+    }
+
+    @Test
+    void flatEventJsonAcceptsTheSpecificationKeys() {
+        NetworkEvent e = NetworkEvent.fromJson("{\"source_ip\":\"fe80::1\",\"protocol\":\"ntlm\",\"event_type\":\"auth\","
+                + "\"ntlm_flags\":{\"NTLMSSP_NEGOTIATE_SIGN\":false,\"unicode\":true,\"key_exch\":true},"
+                + "\"mic_present\":false,\"username\":\"LAB\\\\bob\",\"auth_type\":\"ntlmv2\",\"success\":true,"
+                + "\"timestamp\":\"2026-11-27T10:00:00Z\",\"encryption_type\":\"rc4-hmac\",\"ticket_lifetime\":36000,"
+                + "\"interface_uuid\":\"367abb81-9844-35f1-ad32-98f038001003\",\"operation\":12}");
+        assertEquals(NetworkEvent.Protocol.NTLM, e.protocol());
+        assertEquals(0x40000001, e.ntlmFlags().intValue());
+        assertEquals(23, e.encryptionType().intValue());
+        assertEquals(RpcCatalog.SVCCTL, e.interfaceUuid());
+        assertEquals("12", e.operation());
+        assertEquals(36000L, e.ticketLifetime().longValue());
+    }
+
+    @Test
+    void unknownRpcOperationIsAValidationError() {
+        ImpacketProtection p = new ImpacketProtection();
+        NetworkEventException ex = assertThrows(NetworkEventException.class, () -> p.analyzeNetworkEvent(
+                NetworkEvent.builder("10.0.0.1", NetworkEvent.Protocol.RPC).interfaceUuid("winreg")
+                        .operation("FormatDisk").build()));
+        assertEquals("operation", ex.key());
+    }
+}
