@@ -1,11 +1,14 @@
 package io.impacketsensor.decoders.kerberos;
 
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.KerberosEvent.KerberosApRequest;
 import io.impacketsensor.core.event.KerberosEvent.KerberosError;
 import io.impacketsensor.core.event.KerberosEvent.KerberosReply;
 import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.decoders.Decoders;
 import io.impacketsensor.decoders.testsupport.PcapReplay;
 import org.junit.jupiter.api.Test;
 
@@ -118,5 +121,19 @@ class KerberosGoldenTest {
         KerberosError err = PcapReplay.of(ev, KerberosError.class).get(0);
         assertEquals(50, err.errorCode());
         assertEquals(r, err.request());
+    }
+
+    @Test
+    void silverTicketApReqCarriedInSmb2SessionSetup() throws Exception {
+        Path p = Path.of(KerberosGoldenTest.class.getResource("/pcaps/lab/atk_silver_ticket.pcap").toURI());
+        List<SensorEvent> ev = PcapReplay.run(p, Decoders.forWorker());
+        assertTrue(PcapReplay.of(ev, KerberosRequest.class).isEmpty(), "no AS/TGS exchange before it");
+        List<KerberosApRequest> aps = PcapReplay.of(ev, KerberosApRequest.class);
+        assertEquals(1, aps.size(), ev.toString());
+        KerberosApRequest ap = aps.get(0);
+        assertEquals(Carrier.SMB2, ap.carrier());
+        assertEquals("cifs/dc1.lab.test", ap.ticket().sname().toString());
+        assertEquals("LAB.TEST", ap.ticket().realm());
+        assertEquals(445, ap.header().serverPort());
     }
 }
