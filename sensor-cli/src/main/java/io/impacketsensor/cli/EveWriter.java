@@ -8,6 +8,7 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.EventSink;
@@ -69,6 +70,12 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     @Override
     public synchronized void accept(SensorEvent e) {
         try {
+            // Families with a dedicated protocol record writer (krb5, ldap, ...) use it.
+            if (ProtocolRecordWriter.write(g, e)) {
+                g.writeRaw('\n');
+                records++;
+                return;
+            }
             String type = eventType(e);
             String appProto = type;
             if (e instanceof ProtocolAnomaly a) {
