@@ -2,7 +2,10 @@ package io.impacketsensor.decoders;
 
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
+import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
+import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
 
 import java.util.ArrayList;
@@ -23,9 +26,16 @@ public final class Decoders {
 
     /** All decoder factories for one worker. */
     public static List<AnalyzerFactory> forWorker(DecoderConfig config) {
-        TokenDecoder tokens = tokenDecoder(config);
+        KerberosAnalyzerFactory kerberos = new KerberosAnalyzerFactory();
+        // Kerberos messages found in GSS tokens (SMB2, DCE/RPC, LDAP) go to the Kerberos decoder
+        // unless the caller injected its own hook.
+        DecoderConfig cfg = config.kerberos() == KerberosTokenHook.NONE
+                ? config.withKerberos(kerberos.tokenHook()) : config;
+        TokenDecoder tokens = tokenDecoder(cfg);
         List<AnalyzerFactory> out = new ArrayList<>();
-        out.add(new Smb2AnalyzerFactory(config.smb2(), tokens, config.pipes()));
+        out.add(new Smb2AnalyzerFactory(cfg.smb2(), tokens, cfg.pipes()));
+        out.add(kerberos);
+        out.add(new LdapAnalyzerFactory(tokens));
         return out;
     }
 

@@ -1,6 +1,8 @@
 package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
@@ -9,14 +11,19 @@ import io.impacketsensor.core.event.SmbEvent;
 import java.io.IOException;
 
 /**
- * Writes a {@link SensorEvent} as its EVE protocol record ({@code replay --protocol-records}).
- * One branch per event family; a family without a writer yet writes nothing.
+ * Writes the EVE protocol record ({@code replay --protocol-records}) of a sensor event, one JSON
+ * object; each protocol family has its own writer ({@code SmbRecords}, {@code NtlmRecords},
+ * {@code KerberosRecords}, {@code LdapRecords}, ...).
  */
 public final class ProtocolRecordWriter {
     private ProtocolRecordWriter() {
     }
 
-    /** @return true when a record was written */
+    /**
+     * Writes the record of {@code e}.
+     *
+     * @return false when this event family has no protocol record (nothing written)
+     */
     public static boolean write(JsonGenerator g, SensorEvent e) throws IOException {
         if (e instanceof SmbEvent s) {
             SmbRecords.write(g, s);
@@ -36,6 +43,14 @@ public final class ProtocolRecordWriter {
             g.writeStringField("detail", a.detail());
             g.writeEndObject();
             g.writeEndObject();
+            return true;
+        }
+        if (e instanceof KerberosEvent k) {
+            KerberosRecords.write(g, k);
+            return true;
+        }
+        if (e instanceof LdapEvent l) {
+            LdapRecords.write(g, l);
             return true;
         }
         return false;
