@@ -31,6 +31,8 @@ final class PayloadReplay {
     private final Map<String, Object> consumers = new HashMap<>();
     private final Map<String, RecordingContext> contexts = new HashMap<>();
     private final Map<String, Boolean> decided = new HashMap<>();
+    /** How each TCP flow (server ip:port) was claimed: "port", "expect" or "probe". */
+    final Map<String, String> claims = new HashMap<>();
     private long nextFlow = 1;
 
     PayloadReplay(DcerpcLimits limits, TokenDecoder tokens) {
@@ -38,7 +40,11 @@ final class PayloadReplay {
     }
 
     static PayloadReplay run(String resource) throws IOException {
-        PayloadReplay r = new PayloadReplay(DcerpcLimits.DEFAULTS, null);
+        return run(resource, null);
+    }
+
+    static PayloadReplay run(String resource, TokenDecoder tokens) throws IOException {
+        PayloadReplay r = new PayloadReplay(DcerpcLimits.DEFAULTS, tokens);
         r.replay(resource);
         return r;
     }
@@ -77,8 +83,11 @@ final class PayloadReplay {
         contexts.put(key, ctx);
         if (pipe) {
             consumers.put(key, factory.pipeConsumers().open(ctx, f[3], 1, 1));
-        } else if (factory.wantsPort(ctx.transport(), ctx.serverPort())
-                || expectations.contains(f[i + 2] + ":" + f[i + 3] + ":" + DcerpcAnalyzerFactory.NAME)) {
+        } else if (factory.wantsPort(ctx.transport(), ctx.serverPort())) {
+            claims.put(f[i + 2] + ":" + f[i + 3], "port");
+            consumers.put(key, factory.create(ctx));
+        } else if (expectations.contains(f[i + 2] + ":" + f[i + 3] + ":" + DcerpcAnalyzerFactory.NAME)) {
+            claims.put(f[i + 2] + ":" + f[i + 3], "expect");
             consumers.put(key, factory.create(ctx));
         } else {
             decided.put(key, Boolean.FALSE);
@@ -91,7 +100,9 @@ final class PayloadReplay {
             // An unclaimed TCP flow: the registry probes its first bytes.
             decided.put(key, Boolean.TRUE);
             if (factory.probe(contexts.get(key).transport(), dir, b, 0, b.length) == ProbeResult.MATCH) {
-                c = factory.create(contexts.get(key));
+                RecordingContext ctx = contexts.get(key);
+                claims.put(ctx.header().serverIp().getHostAddress() + ":" + ctx.serverPort(), "probe");
+                c = factory.create(ctx);
                 consumers.put(key, c);
             }
         }
