@@ -320,6 +320,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     private boolean startRequest(CallAssembly a, int trailer) {
+        // A request before any ack (a one-sided capture): report the bind first, results unknown.
+        emitBind(false);
         a.start(p.callId, p.contextId, p.opnum);
         int slot = contexts.find(p.contextId);
         if (slot >= 0) {
