@@ -1,0 +1,36 @@
+package io.impacketsensor.decoders;
+
+import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
+import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The registry of protocol decoders: a fresh list of analyzer factories for each decode worker
+ * (factories hold per-worker counters, so they are never shared between threads).
+ */
+public final class Decoders {
+    private Decoders() {
+    }
+
+    /** All decoder factories for one worker, with the default configuration. */
+    public static List<AnalyzerFactory> forWorker() {
+        return forWorker(DecoderConfig.defaults());
+    }
+
+    /** All decoder factories for one worker. */
+    public static List<AnalyzerFactory> forWorker(DecoderConfig config) {
+        TokenDecoder tokens = tokenDecoder(config);
+        List<AnalyzerFactory> out = new ArrayList<>();
+        out.add(new Smb2AnalyzerFactory(config.smb2(), tokens, config.pipes()));
+        return out;
+    }
+
+    /** The shared SPNEGO/NTLMSSP/Kerberos token decoder (for DCE/RPC, LDAP and HTTP carriers too). */
+    public static TokenDecoder tokenDecoder(DecoderConfig config) {
+        return new GssTokenDecoder(config.kerberos(), config.gssapi(), config.ntlmssp());
+    }
+}

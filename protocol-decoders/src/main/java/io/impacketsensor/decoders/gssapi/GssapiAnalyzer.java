@@ -1,0 +1,116 @@
+package io.impacketsensor.decoders.gssapi;
+
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspAnalyzer;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
+
+/**
+ * One authentication conversation's {@link TokenSession}: unwraps GSS/SPNEGO layers (at most
+ * {@link GssapiLimits#maxDepth()}, iteratively) and routes the innermost token to NTLMSSP or to the
+ * Kerberos hook. The NTLM state (server challenge, held AUTHENTICATE) lives in the
+ * {@link NtlmsspAnalyzer} it owns.
+ */
+public final class GssapiAnalyzer implements TokenSession {
+    private final FlowContext ctx;
+    private final Carrier carrier;
+    private final GssapiLimits limits;
+    private final KerberosTokenHook kerberos;
+    private final GssapiParser parser;
+    private final NtlmsspAnalyzer ntlm;
+    private String lastMechanism = "none";
+    private long tokens;
+    private long errors;
+
+    public GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, NtlmsspLimits ntlmLimits,
+                          KerberosTokenHook kerberos) {
+        this.ctx = ctx;
+        this.carrier = carrier;
+        this.limits = limits;
+        this.kerberos = kerberos;
+        this.parser = new GssapiParser(limits);
+        this.ntlm = new NtlmsspAnalyzer(ctx, carrier, ntlmLimits);
+    }
+
+    @Override
+    public void onToken(Direction dir, byte[] buf, int off, int len) {
+        tokens++;
+        String mech = "spnego";
+        for (int depth = 0; ; depth++) {
+            if (depth >= limits.maxDepth()) {
+                anomaly(GssapiAnomaly.TOO_DEEP, "depth " + depth);
+                mech = "unknown";
+                break;
+            }
+            if (parser.parse(buf, off, len) != ParseStatus.OK) {
+                anomaly(parser.error, len + " bytes");
+                mech = "unknown";
+                break;
+            }
+            int kind = parser.kind;
+            if (kind == GssapiParser.NTLMSSP) {
+                mech = "ntlmssp";
+                ntlm.onMessage(buf, parser.innerOff, parser.innerLen);
+                break;
+            }
+            if (kind == GssapiParser.KRB5) {
+                mech = "kerberos";
+                if (parser.innerLen > 0) {
+                    kerberos.onKerberosMessage(ctx, carrier, dir, buf, parser.innerOff, parser.innerLen);
+                }
+                break;
+            }
+            if (kind == GssapiParser.UNKNOWN) {
+                mech = depth == 0 ? "unknown" : mechName(parser.firstMech, "unknown");
+                break;
+            }
+            // SPNEGO: without an inner token only the negotiation is recorded.
+            if (parser.innerLen == 0) {
+                mech = "spnego";
+                break;
+            }
+            off = parser.innerOff;
+            len = parser.innerLen;
+        }
+        lastMechanism = mech;
+    }
+
+    @Override
+    public void onResult(long status) {
+        ntlm.onResult(status);
+    }
+
+    @Override
+    public String lastMechanism() {
+        return lastMechanism;
+    }
+
+    @Override
+    public void close() {
+        ntlm.close();
+    }
+
+    public long tokens() {
+        return tokens;
+    }
+
+    public long errors() {
+        return errors + ntlm.errors();
+    }
+
+    private static String mechName(int mech, String dflt) {
+        return switch (mech) {
+            case GssapiParser.MECH_NTLMSSP -> "ntlmssp";
+            case GssapiParser.MECH_KRB5, GssapiParser.MECH_MS_KRB5 -> "kerberos";
+            default -> dflt;
+        };
+    }
+
+    private void anomaly(GssapiAnomaly a, String detail) {
+        errors++;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+    }
+}

@@ -1,0 +1,19 @@
+package io.impacketsensor.decoders.gssapi;
+
+/**
+ * Limits on what a GSS-API/SPNEGO peer controls.
+ *
+ * @param maxTokenSize largest token decoded (SMB2 and DCE/RPC carry at most 64 KiB; LDAP may carry more)
+ * @param maxDepth     nesting depth of GSS framing followed (a mech token wrapping another GSS token)
+ * @param maxMechTypes entries of a NegTokenInit mechTypes list read
+ */
+public record GssapiLimits(int maxTokenSize, int maxDepth, int maxMechTypes) {
+
+    public static final GssapiLimits DEFAULTS = new GssapiLimits(1 << 20, 4, 16);
+
+    public GssapiLimits {
+        if (maxTokenSize < 16 || maxDepth < 1 || maxMechTypes < 1) {
+            throw new IllegalArgumentException("gssapi limits too small");
+        }
+    }
+}

@@ -1,0 +1,727 @@
+package io.impacketsensor.decoders.smb2;
+
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.core.wire.Utf16;
+import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.pipe.PipeConsumer;
+import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * SMB over one TCP connection (port 445 Direct TCP or 139 NetBIOS): NBSS framing through two
+ * {@link Smb2Framer}s, SMB2/3 headers and compounds, request/response pairing by MessageId
+ * (MS-SMB2 3.2.5.1), per-session tree and per-tree file maps, named-pipe data to the
+ * {@link PipeConsumer}s, security tokens to the shared {@link TokenSession}. One event per request,
+ * emitted when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
+ */
+public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
+    static final long STATUS_PENDING = 0x0000_0103L;
+    static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
+    static final int FSCTL_PIPE_TRANSCEIVE = 0x0011_C017;
+    private static final long ANY = 0xFFFF_FFFF_FFFF_FFFFL;
+
+    private final FlowContext ctx;
+    private final Smb2Limits limits;
+    private final Smb2AnalyzerFactory.Counters counters;
+    private final TokenDecoder tokenDecoder;
+    private final PipeConsumerFactory pipes;
+    private final Smb2Parser p;
+    private final Smb2Framer toServer;
+    private final Smb2Framer toClient;
+    private final Smb2LongMap<Smb2Session> sessions = new Smb2LongMap<>();
+    private final Smb2LongMap<Smb2Pending> pending = new Smb2LongMap<>();
+    private final Smb2LongMap<Boolean> encryptedSessions = new Smb2LongMap<>();
+    private final Smb2Events events;
+    private TokenSession tokens;
+    private boolean smb1Reported;
+    private boolean stopped;
+    /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
+    private long chainSession;
+    private int chainTree;
+    private Smb2Pending chainCreate;
+    /** The open whose pipe data each direction's framer is streaming. */
+    private Smb2Session.FileEntry streamToServer;
+    private Smb2Session.FileEntry streamToClient;
+
+    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb2AnalyzerFactory.Counters counters,
+                        TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+        this.ctx = ctx;
+        this.limits = limits;
+        this.counters = counters;
+        this.tokenDecoder = tokenDecoder;
+        this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
+        this.p = new Smb2Parser(limits);
+        this.toServer = new Smb2Framer(Direction.TO_SERVER, this, limits.maxPduSize(), limits.maxBufferedPdu());
+        this.toClient = new Smb2Framer(Direction.TO_CLIENT, this, limits.maxPduSize(), limits.maxBufferedPdu());
+        this.events = new Smb2Events(ctx);
+    }
+
+    @Override
+    public boolean onData(Direction dir, byte[] buf, int off, int len) {
+        if (stopped) {
+            return false;
+        }
+        if (!(dir == Direction.TO_SERVER ? toServer : toClient).onData(buf, off, len)) {
+            stop();
+        }
+        return !stopped;
+    }
+
+    @Override
+    public boolean onGap(Direction dir, long len) {
+        if (stopped) {
+            return false;
+        }
+        counters.gaps++;
+        if ((dir == Direction.TO_SERVER ? toServer : toClient).onGap(len)) {
+            ctx.emit(new ProtocolAnomaly(ctx.header(), Smb2Anomaly.GAP.eventName(), dir + " " + len + " bytes"));
+        }
+        return true;
+    }
+
+    @Override
+    public void onClose() {
+        List<Smb2Pending> left = new ArrayList<>();
+        pending.forEach(left::add);
+        pending.clear();
+        left.sort((a, b) -> Long.compareUnsigned(a.messageId, b.messageId));
+        for (Smb2Pending q : left) {
+            events.forRequest(q, SensorEvent.NO_STATUS);
+        }
+        sessions.forEach(this::closeSession);
+        sessions.clear();
+        if (tokens != null) {
+            tokens.close();
+        }
+    }
+
+    private void stop() {
+        stopped = true;
+        counters.skippedFlows++;
+    }
+
+    // ---- framing callbacks -------------------------------------------------------------------
+
+    @Override
+    public int need(byte[] b, int off, int have, int pduLen) {
+        if (have < 4) {
+            return pduLen;
+        }
+        if (Smb2Parser.isSmb(b, off, have, 0xFD)) {
+            return 52; // MS-SMB2 2.2.41 TRANSFORM_HEADER; the encrypted message is skipped
+        }
+        if (Smb2Parser.isSmb(b, off, have, 0xFC)) {
+            return 16; // MS-SMB2 2.2.42 COMPRESSION_TRANSFORM_HEADER
+        }
+        if (!Smb2Parser.isSmb(b, off, have, 0xFE) || have < Smb2Parser.HEADER) {
+            return Math.min(pduLen, limits.maxBufferedPdu());
+        }
+        int command = (b[off + 12] & 0xFF) | (b[off + 13] & 0xFF) << 8;
+        boolean response = (b[off + 16] & Smb2Parser.FLAG_RESPONSE) != 0;
+        boolean chained = (b[off + 20] | b[off + 21] | b[off + 22] | b[off + 23]) != 0;
+        if (!chained) {
+            // Bulk data follows the fixed part: it is streamed or skipped, never gathered.
+            if (command == Smb2Parser.WRITE && !response) {
+                return Smb2Parser.HEADER + 48;
+            }
+            if (command == Smb2Parser.READ && response) {
+                return Smb2Parser.HEADER + 16;
+            }
+            if (command == Smb2Parser.IOCTL && pduLen <= limits.maxPipeBuffer()) {
+                return pduLen;
+            }
+        }
+        return Math.min(pduLen, limits.maxBufferedPdu());
+    }
+
+    @Override
+    public boolean onPdu(Smb2Framer framer, byte[] b, int off, int len, int pduLen) {
+        counters.pdus++;
+        if (Smb2Parser.isSmb(b, off, len, 0xFE)) {
+            return chain(framer, b, off, len, pduLen);
+        }
+        if (Smb2Parser.isSmb(b, off, len, 0xFD)) {
+            counters.encryptedPdus++;
+            long sid = len >= 52 ? le64(b, off + 44) : 0;
+            encrypted(sid, false);
+            return true;
+        }
+        if (Smb2Parser.isSmb(b, off, len, 0xFC)) {
+            counters.encryptedPdus++;
+            encrypted(0, true);
+            return true;
+        }
+        if (Smb2Parser.isSmb(b, off, len, 0xFF)) {
+            return smb1(b, off, len);
+        }
+        return malformedHeader("protocol id");
+    }
+
+    @Override
+    public boolean onStream(Smb2Framer framer, byte[] b, int off, int len) {
+        Smb2Session.FileEntry f = framer.dir == Direction.TO_SERVER ? streamToServer : streamToClient;
+        if (f != null && f.consumer != null && !f.consumer.onData(framer.dir, b, off, len)) {
+            f.consumer = null;
+        }
+        return true;
+    }
+
+    @Override
+    public void onStreamGap(Smb2Framer framer, long len) {
+        Smb2Session.FileEntry f = framer.dir == Direction.TO_SERVER ? streamToServer : streamToClient;
+        if (f != null && f.consumer != null) {
+            f.consumer.onGap(framer.dir, len);
+        }
+    }
+
+    @Override
+    public void onFramingError(Smb2Framer framer, Smb2Anomaly anomaly, long value) {
+        counters.parserErrors++;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), anomaly.eventName(), framer.dir + " " + value));
+    }
+
+    // ---- SMB2 ---------------------------------------------------------------------------------
+
+    private boolean chain(Smb2Framer framer, byte[] b, int off, int len, int pduLen) {
+        chainSession = 0;
+        chainTree = 0;
+        chainCreate = null;
+        int pos = 0;
+        for (int depth = 1; ; depth++) {
+            if (depth > limits.maxCompoundDepth()) {
+                return anomaly(Smb2Anomaly.COMPOUND_TOO_DEEP, "depth " + depth);
+            }
+            if (p.header(b, off + pos, len - pos) != ParseStatus.OK) {
+                // A chain member beyond the gathered bytes (a compound over maxBufferedPdu) is not parsed.
+                return len - pos < Smb2Parser.HEADER && pos > 0 || malformedHeader("command " + depth);
+            }
+            int next = p.nextCommand;
+            if (next != 0 && (next < Smb2Parser.HEADER || (next & 7) != 0 || (long) pos + next > pduLen)) {
+                return malformedHeader("NextCommand " + Integer.toUnsignedString(next));
+            }
+            int cmdLen = next != 0 ? next : pduLen - pos;
+            p.limitTo(cmdLen);
+            if ((p.flags & Smb2Parser.FLAG_RELATED) != 0) {
+                if (p.sessionId == ANY) {
+                    p.sessionId = chainSession;
+                }
+                if (p.treeId == -1) {
+                    p.treeId = chainTree;
+                }
+            }
+            chainSession = p.sessionId;
+            chainTree = p.treeId;
+            boolean ok = p.isResponse() ? response(framer, b, off + pos, pos == 0 && next == 0, cmdLen)
+                    : request(framer, b, off + pos, pos == 0 && next == 0, cmdLen);
+            if (!ok) {
+                return false;
+            }
+            if (next == 0) {
+                return true;
+            }
+            pos += next;
+            if (pos >= len) {
+                return true;
+            }
+        }
+    }
+
+    private boolean request(Smb2Framer framer, byte[] b, int off, boolean single, int cmdLen) {
+        int cmd = p.command;
+        if (cmd == Smb2Parser.CANCEL) {
+            return true; // CANCEL has no response of its own (MS-SMB2 3.3.5.16)
+        }
+        Smb2Pending q = new Smb2Pending();
+        q.command = cmd;
+        q.messageId = p.messageId;
+        q.sessionId = p.sessionId;
+        q.treeId = p.treeId;
+        Smb2Session s = sessions.get(p.sessionId);
+        q.tree = s == null ? null : s.trees.get(p.treeId & 0xFFFF_FFFFL);
+        boolean ok = switch (cmd) {
+            case Smb2Parser.NEGOTIATE -> negotiateRequest(q);
+            case Smb2Parser.SESSION_SETUP -> sessionSetupRequest(q);
+            case Smb2Parser.TREE_CONNECT -> {
+                boolean r = p.treeConnectRequest();
+                q.name = r ? Utf16.decode(b, p.bufOff, p.bufLen) : "";
+                yield r;
+            }
+            case Smb2Parser.CREATE -> {
+                boolean r = p.createRequest();
+                if (r) {
+                    q.name = Utf16.decode(b, p.bufOff, p.bufLen);
+                    q.desiredAccess = p.desiredAccess;
+                    q.disposition = p.disposition;
+                    q.createOptions = p.createOptions;
+                    q.fileAttributes = p.fileAttributes;
+                }
+                chainCreate = q;
+                yield r;
+            }
+            case Smb2Parser.CLOSE -> p.fileIdAt(24, 8) && file(q);
+            case Smb2Parser.READ -> {
+                boolean r = p.readRequest() && file(q);
+                q.offset = p.offset;
+                q.length = p.length;
+                yield r;
+            }
+            case Smb2Parser.WRITE -> p.writeRequest() && file(q) && write(framer, q, b, off, single, cmdLen);
+            case Smb2Parser.IOCTL -> ioctlRequest(q, b, off, cmdLen);
+            case Smb2Parser.QUERY_DIRECTORY -> {
+                boolean r = p.queryDirectoryRequest() && file(q);
+                q.name = r ? Utf16.decode(b, p.bufOff, p.bufLen) : "";
+                q.infoClass = p.infoClass;
+                yield r;
+            }
+            case Smb2Parser.SET_INFO -> {
+                boolean r = p.setInfoRequest() && file(q);
+                q.infoType = p.infoType;
+                q.infoClass = p.infoClass;
+                q.deletePending = p.deletePending;
+                q.name = r && p.buf2Len > 0 ? Utf16.decode(b, p.buf2Off, p.buf2Len) : null;
+                yield r;
+            }
+            default -> true;
+        };
+        if (stopped) {
+            return false;
+        }
+        if (!ok) {
+            if (p.overLimit) {
+                return anomaly(Smb2Anomaly.TOO_MANY_DIALECTS, "command " + cmd);
+            }
+            malformedCommand(cmd);
+        }
+        if (pending.size() >= limits.maxPendingRequests() && pending.get(q.messageId) == null) {
+            return anomaly(Smb2Anomaly.TOO_MANY_PENDING, String.valueOf(pending.size()));
+        }
+        pending.put(q.messageId, q);
+        return true;
+    }
+
+    private boolean negotiateRequest(Smb2Pending q) {
+        if (!p.negotiateRequest()) {
+            return false;
+        }
+        byte[] b = p.c.array();
+        q.dialects = ints(p.dialects, p.dialectCount);
+        q.securityMode = p.securityMode;
+        q.capabilities = p.capabilities;
+        q.guid = Arrays.copyOfRange(b, p.guidOff, p.guidOff + 16);
+        q.contextCount = p.contextCount;
+        q.hashes = ints(p.hashes, p.hashCount);
+        q.ciphers = ints(p.ciphers, p.cipherCount);
+        q.saltLength = p.saltLength;
+        q.salt = p.saltOff < 0 ? null : Arrays.copyOfRange(b, p.saltOff, p.saltOff + p.saltLength);
+        return true;
+    }
+
+    private boolean sessionSetupRequest(Smb2Pending q) {
+        if (!p.sessionSetupRequest()) {
+            q.mechanism = "none";
+            return false;
+        }
+        q.flags = p.bodyFlags;
+        q.securityMode = p.securityMode;
+        q.tokenLength = p.bufLen;
+        if (p.bufLen > 0) {
+            tokens().onToken(Direction.TO_SERVER, p.c.array(), p.bufOff, p.bufLen);
+            q.mechanism = tokens.lastMechanism();
+        } else {
+            q.mechanism = "none";
+        }
+        return true;
+    }
+
+    private boolean write(Smb2Framer framer, Smb2Pending q, byte[] b, int off, boolean single, int cmdLen) {
+        q.offset = p.offset;
+        q.length = p.length;
+        Smb2Session.FileEntry f = resolve(q);
+        if (f != null && f.consumer != null) {
+            pipeData(framer, f, b, off, p.bufOff, p.length, single, cmdLen);
+        }
+        return true;
+    }
+
+    private boolean ioctlRequest(Smb2Pending q, byte[] b, int off, int cmdLen) {
+        boolean r = p.ioctlRequest();
+        q.ctlCode = p.ctlCode;
+        q.length = p.length;
+        boolean haveFile = file(q);
+        Smb2Session.FileEntry f = resolve(q);
+        if (f != null && f.consumer != null && p.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
+            if (cmdLen > p.c.length()) {
+                return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl input " + p.length);
+            }
+            if (r && p.bufLen > 0) {
+                deliver(f, Direction.TO_SERVER, b, p.bufOff, p.bufLen);
+            }
+        }
+        // A truncated (non-pipe) IOCTL past maxBufferedPdu is not malformed: only its input is unread.
+        return (r || cmdLen > p.c.length()) && haveFile;
+    }
+
+    private boolean response(Smb2Framer framer, byte[] b, int off, boolean single, int cmdLen) {
+        if (p.status == STATUS_PENDING && (p.flags & Smb2Parser.FLAG_ASYNC) != 0) {
+            return true; // interim response (MS-SMB2 3.3.4.2): the final one follows
+        }
+        Smb2Pending q = pending.remove(p.messageId);
+        if (q == null) {
+            // Unsolicited (OPLOCK_BREAK), or its request came before the capture or a gap.
+            q = new Smb2Pending();
+            q.command = p.command;
+            q.messageId = p.messageId;
+            q.sessionId = p.sessionId;
+            q.treeId = p.treeId;
+            Smb2Session s = sessions.get(p.sessionId);
+            q.tree = s == null ? null : s.trees.get(p.treeId & 0xFFFF_FFFFL);
+            q.mechanism = "none";
+        }
+        long st = p.status;
+        boolean err = p.isErrorResponse();
+        switch (q.command) {
+            case Smb2Parser.NEGOTIATE -> {
+                if (!err && !p.negotiateResponse()) {
+                    malformedCommand(q.command);
+                    err = true;
+                }
+                events.negotiate(q, err ? null : p, st);
+            }
+            case Smb2Parser.SESSION_SETUP -> {
+                return sessionSetupResponse(q, err, st);
+            }
+            case Smb2Parser.TREE_CONNECT -> {
+                return treeConnectResponse(q, err, st);
+            }
+            case Smb2Parser.TREE_DISCONNECT -> {
+                Smb2Session s = sessions.get(q.sessionId);
+                if (st == 0 && s != null) {
+                    Smb2Session.Tree t = s.trees.remove(q.treeId & 0xFFFF_FFFFL);
+                    if (t != null) {
+                        closeTree(s, t);
+                    }
+                }
+                events.command(q, st);
+            }
+            case Smb2Parser.LOGOFF -> {
+                Smb2Session s = st == 0 ? sessions.remove(q.sessionId) : null;
+                if (s != null) {
+                    closeSession(s);
+                }
+                events.command(q, st);
+            }
+            case Smb2Parser.CREATE -> {
+                return createResponse(q, err, st);
+            }
+            case Smb2Parser.CLOSE -> {
+                Smb2Session.FileEntry f = resolve(q);
+                events.close(q, f, st);
+                if (st == 0 && f != null) {
+                    closeFile(f);
+                }
+            }
+            case Smb2Parser.READ -> {
+                int dataLength = -1;
+                if (!err && p.readResponse()) {
+                    dataLength = p.length;
+                    Smb2Session.FileEntry f = resolve(q);
+                    if (f != null && f.consumer != null) {
+                        pipeData(framer, f, b, off, p.bufOff, p.length, single, cmdLen);
+                    }
+                }
+                events.read(q, resolve(q), dataLength, st);
+            }
+            case Smb2Parser.IOCTL -> {
+                Smb2Session.FileEntry f = resolve(q);
+                if (!err && f != null && f.consumer != null && q.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
+                    if (cmdLen > p.c.length()) {
+                        return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl output " + cmdLen);
+                    }
+                    if (p.ioctlResponse() && p.buf2Len > 0) {
+                        deliver(f, Direction.TO_CLIENT, b, p.buf2Off, p.buf2Len);
+                    }
+                }
+                events.ioctl(q, f, st);
+            }
+            default -> events.forOther(q, resolve(q), st);
+        }
+        return !stopped;
+    }
+
+    private boolean sessionSetupResponse(Smb2Pending q, boolean err, long st) {
+        int sessionFlags = -1;
+        if (!err) {
+            if (p.sessionSetupResponse()) {
+                sessionFlags = p.securityMode;
+                if (p.bufLen > 0) {
+                    tokens().onToken(Direction.TO_CLIENT, p.c.array(), p.bufOff, p.bufLen);
+                }
+            } else {
+                malformedCommand(q.command);
+            }
+        }
+        q.sessionId = p.sessionId;
+        if (st != STATUS_MORE_PROCESSING && tokens != null) {
+            tokens.onResult(st);
+        }
+        events.sessionSetup(q, sessionFlags, st);
+        return st != 0 || session(p.sessionId) != null;
+    }
+
+    private boolean treeConnectResponse(Smb2Pending q, boolean err, long st) {
+        int shareType = -1;
+        if (!err && p.treeConnectResponse()) {
+            shareType = p.shareType;
+        }
+        int treeId = p.treeId;
+        events.treeConnect(q, treeId, shareType, st);
+        if (st != 0) {
+            return true;
+        }
+        Smb2Session s = session(q.sessionId);
+        if (s == null) {
+            return false;
+        }
+        if (s.trees.size() >= limits.maxTreesPerSession()) {
+            return anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
+        }
+        Smb2Session.Tree old = s.trees.get(treeId & 0xFFFF_FFFFL);
+        if (old != null) {
+            closeTree(s, old);
+        }
+        s.trees.put(treeId & 0xFFFF_FFFFL, new Smb2Session.Tree(s, treeId, q.name == null ? "" : q.name, shareType));
+        return true;
+    }
+
+    private boolean createResponse(Smb2Pending q, boolean err, long st) {
+        boolean parsed = !err && p.createResponse();
+        if (!err && !parsed) {
+            malformedCommand(q.command);
+        }
+        if (q.name == null) {
+            q.name = "";
+        }
+        if (st != 0 || !parsed) {
+            events.create(q, -1, -1, 0, st);
+            return true;
+        }
+        Smb2Session s = session(q.sessionId);
+        if (s == null) {
+            return false;
+        }
+        Smb2Session.Tree t = q.tree;
+        if (t == null) {
+            // Tree connected before the capture started: track its files under an unnamed tree.
+            t = s.trees.get(q.treeId & 0xFFFF_FFFFL);
+            if (t == null) {
+                if (s.trees.size() >= limits.maxTreesPerSession()) {
+                    return anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
+                }
+                t = new Smb2Session.Tree(s, q.treeId, "", -1);
+                s.trees.put(q.treeId & 0xFFFF_FFFFL, t);
+            }
+            q.tree = t;
+        }
+        if (s.openFiles >= limits.maxOpenFilesPerSession()) {
+            return anomaly(Smb2Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(s.openFiles));
+        }
+        Smb2Session.FileEntry f = new Smb2Session.FileEntry(p.fidPersistent, p.fidVolatile, q.name, t.ipc, t);
+        Smb2Session.FileEntry old = t.files.get(f.vol);
+        if (old != null) {
+            closeFile(old);
+        }
+        t.files.put(f.vol, f);
+        s.openFiles++;
+        q.opened = f;
+        events.create(q, p.createAction, p.endOfFile, p.fidVolatile, st);
+        if (f.pipe) {
+            f.consumer = pipes.open(ctx, pipeName(q.name), q.sessionId, t.id);
+        }
+        return true;
+    }
+
+    /** Pipe data at header-relative {@code dataOff}: the gathered part now, the rest streamed. */
+    private void pipeData(Smb2Framer framer, Smb2Session.FileEntry f, byte[] b, int off, int dataOff, int dataLen,
+                          boolean single, int cmdLen) {
+        Direction dir = framer.dir;
+        long end = Math.min((long) dataOff + dataLen, cmdLen);
+        int avail = p.c.length();
+        if (dataOff < avail) {
+            int n = (int) Math.min(end, avail) - dataOff;
+            if (n > 0) {
+                deliver(f, dir, b, off + dataOff, n);
+            }
+        }
+        if (end > avail && f.consumer != null) {
+            if (single) {
+                framer.stream(Math.max(dataOff, avail), (int) end);
+                if (dir == Direction.TO_SERVER) {
+                    streamToServer = f;
+                } else {
+                    streamToClient = f;
+                }
+            } else {
+                f.consumer.onGap(dir, end - Math.max(dataOff, avail));
+            }
+        }
+    }
+
+    private void deliver(Smb2Session.FileEntry f, Direction dir, byte[] b, int off, int len) {
+        if (f.consumer != null && !f.consumer.onData(dir, b, off, len)) {
+            f.consumer = null;
+        }
+    }
+
+    // ---- SMB1, transform ---------------------------------------------------------------------
+
+    private boolean smb1(byte[] b, int off, int len) {
+        counters.smb1Pdus++;
+        int command = len > 4 ? b[off + 4] & 0xFF : -1;
+        boolean reply = len > 9 && (b[off + 9] & 0x80) != 0;
+        if (command == 0x72 && !reply) {
+            if (!p.smb1Negotiate(b, off, len)) {
+                if (p.overLimit) {
+                    return anomaly(Smb2Anomaly.TOO_MANY_DIALECTS, "smb1 negotiate");
+                }
+                malformedCommand(0x72);
+                return true;
+            }
+            List<String> dialects = new ArrayList<>(p.dialectCount);
+            for (int i = 0; i < p.dialectCount; i++) {
+                dialects.add(new String(b, p.dialects[i], p.dialectLens[i], StandardCharsets.ISO_8859_1));
+            }
+            ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), List.copyOf(dialects)));
+            return true;
+        }
+        if (command != 0x72 && !smb1Reported) {
+            smb1Reported = true;
+            ctx.emit(new SmbEvent.Smb1Usage(ctx.header(), command));
+        }
+        return true;
+    }
+
+    private void encrypted(long sessionId, boolean compressed) {
+        if (encryptedSessions.get(sessionId) != null || encryptedSessions.size() >= limits.maxSessions()) {
+            return;
+        }
+        encryptedSessions.put(sessionId, Boolean.TRUE);
+        ctx.emit(new SmbEvent.Smb2Encrypted(ctx.header(), sessionId, compressed));
+    }
+
+    // ---- state --------------------------------------------------------------------------------
+
+    private TokenSession tokens() {
+        if (tokens == null) {
+            tokens = tokenDecoder.newSession(ctx, Carrier.SMB2);
+        }
+        return tokens;
+    }
+
+    /** The session, created on first use; null (after the anomaly) over the session limit. */
+    private Smb2Session session(long id) {
+        Smb2Session s = sessions.get(id);
+        if (s == null) {
+            if (sessions.size() >= limits.maxSessions()) {
+                anomaly(Smb2Anomaly.TOO_MANY_SESSIONS, String.valueOf(sessions.size()));
+                return null;
+            }
+            s = new Smb2Session(id);
+            sessions.put(id, s);
+        }
+        return s;
+    }
+
+    /** Looks the request's FileId up in its tree; FileId all-ones is the compound's CREATE. */
+    private boolean file(Smb2Pending q) {
+        if (p.fidPersistent == ANY && p.fidVolatile == ANY) {
+            q.relatedCreate = chainCreate;
+        } else if (q.tree != null) {
+            Smb2Session.FileEntry f = q.tree.files.get(p.fidVolatile);
+            q.file = f != null && f.persistent == p.fidPersistent ? f : null;
+        }
+        return true;
+    }
+
+    static Smb2Session.FileEntry resolve(Smb2Pending q) {
+        return q.file != null ? q.file : q.relatedCreate != null ? q.relatedCreate.opened : null;
+    }
+
+    private void closeFile(Smb2Session.FileEntry f) {
+        if (f.tree.files.remove(f.vol) == null) {
+            return;
+        }
+        f.tree.session.openFiles--;
+        if (f.consumer != null) {
+            f.consumer.onClose();
+            f.consumer = null;
+        }
+    }
+
+    private void closeTree(Smb2Session s, Smb2Session.Tree t) {
+        t.files.forEach(f -> {
+            s.openFiles--;
+            if (f.consumer != null) {
+                f.consumer.onClose();
+                f.consumer = null;
+            }
+        });
+        t.files.clear();
+    }
+
+    private void closeSession(Smb2Session s) {
+        s.trees.forEach(t -> closeTree(s, t));
+        s.trees.clear();
+    }
+
+    // ---- events and anomalies ------------------------------------------------------------------
+
+    private boolean malformedHeader(String detail) {
+        return anomaly(Smb2Anomaly.MALFORMED_HEADER, detail);
+    }
+
+    private void malformedCommand(int command) {
+        counters.parserErrors++;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), Smb2Anomaly.MALFORMED_COMMAND.eventName(), "command " + command));
+    }
+
+    /** Reports a flow-stopping anomaly; always false. */
+    private boolean anomaly(Smb2Anomaly a, String detail) {
+        counters.parserErrors++;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        stopped = true;
+        return false;
+    }
+
+    private static String pipeName(String name) {
+        String n = name.startsWith("\\") ? name.substring(1) : name;
+        return n.regionMatches(true, 0, "PIPE\\", 0, 5) ? n.substring(5) : n;
+    }
+
+    private static List<Integer> ints(int[] a, int n) {
+        Integer[] out = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = a[i];
+        }
+        return List.of(out);
+    }
+
+    private static long le64(byte[] b, int at) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = v << 8 | (b[at + i] & 0xFF);
+        }
+        return v;
+    }
+}

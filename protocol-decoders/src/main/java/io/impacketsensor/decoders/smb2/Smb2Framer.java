@@ -1,0 +1,253 @@
+package io.impacketsensor.decoders.smb2;
+
+import io.impacketsensor.core.flow.Direction;
+
+import java.util.Arrays;
+
+/**
+ * NetBIOS session service framing of one direction (RFC 1002 4.3.1; MS-SMB2 2.1 Direct TCP):
+ * a 4-byte header (type, 24-bit length) then the PDU. Only the first bytes of a PDU that the
+ * analyzer asks for ({@link Handler#need}) are gathered — in place when a segment holds them, else
+ * copied into a bounded buffer — and the rest is skipped by length, except a window the analyzer
+ * marks with {@link #stream} (named-pipe data), which is handed over in place as it passes.
+ *
+ * <pre>
+ *   HEADER --4 bytes--> BODY (gather need bytes) --Handler.onPdu--> SKIP (rest; stream window) --> HEADER
+ *   after a gap: RESYNC, scan for 00 len(3) {FE|FD|FC|FF} 'SMB' inside one segment
+ * </pre>
+ */
+final class Smb2Framer {
+
+    /** What the analyzer does with PDUs. */
+    interface Handler {
+        /** Bytes of the PDU to gather, given at least its first min(pduLen, 64) bytes. */
+        int need(byte[] b, int off, int have, int pduLen);
+
+        /** The gathered prefix of a PDU; false stops the flow. */
+        boolean onPdu(Smb2Framer framer, byte[] b, int off, int len, int pduLen);
+
+        /** Bytes of the stream window; false stops the flow. */
+        boolean onStream(Smb2Framer framer, byte[] b, int off, int len);
+
+        /** Bytes of the stream window were lost. */
+        void onStreamGap(Smb2Framer framer, long len);
+
+        /** A framing error (unknown NBSS type, PDU over the size limit): the flow stops. */
+        void onFramingError(Smb2Framer framer, Smb2Anomaly anomaly, long value);
+    }
+
+    private static final int HEADER = 0;
+    private static final int BODY = 1;
+    private static final int SKIP = 2;
+    private static final int PEEK = 64;
+
+    final Direction dir;
+    private final Handler handler;
+    private final int maxPdu;
+    private final int maxBuffered;
+    private final byte[] hdr = new byte[4];
+    private int hdrHave;
+    private int state = HEADER;
+    private boolean resync;
+    private int pduLen;
+    private int consumed;
+    private int need;
+    private boolean decided;
+    private byte[] acc = new byte[0];
+    private int accLen;
+    private int streamStart;
+    private int streamEnd;
+    /** PDUs seen (NBSS session messages). */
+    long pdus;
+
+    Smb2Framer(Direction dir, Handler handler, int maxPdu, int maxBuffered) {
+        this.dir = dir;
+        this.handler = handler;
+        this.maxPdu = maxPdu;
+        this.maxBuffered = maxBuffered;
+    }
+
+    /** Marks PDU-relative bytes {@code [start, end)} of the current PDU for {@link Handler#onStream}. */
+    void stream(int start, int end) {
+        streamStart = start;
+        streamEnd = end;
+    }
+
+    /** True when the current PDU is in its skip phase and {@code n} bytes remain of it. */
+    int remainingInPdu() {
+        return state == SKIP ? pduLen - consumed : 0;
+    }
+
+    boolean onData(byte[] b, int off, int len) {
+        while (len > 0) {
+            if (resync) {
+                int at = findSync(b, off, len);
+                if (at < 0) {
+                    return true;
+                }
+                len -= at - off;
+                off = at;
+                resync = false;
+            }
+            switch (state) {
+                case HEADER -> {
+                    int take = Math.min(4 - hdrHave, len);
+                    System.arraycopy(b, off, hdr, hdrHave, take);
+                    hdrHave += take;
+                    off += take;
+                    len -= take;
+                    if (hdrHave == 4 && !startPdu()) {
+                        return false;
+                    }
+                }
+                case BODY -> {
+                    int used = body(b, off, len);
+                    if (used < 0) {
+                        return false;
+                    }
+                    off += used;
+                    len -= used;
+                }
+                default -> {
+                    int take = Math.min(pduLen - consumed, len);
+                    if (streamEnd > streamStart) {
+                        int s = Math.max(consumed, streamStart);
+                        int e = Math.min(consumed + take, streamEnd);
+                        if (e > s && !handler.onStream(this, b, off + (s - consumed), e - s)) {
+                            return false;
+                        }
+                    }
+                    consumed += take;
+                    off += take;
+                    len -= take;
+                    endIfDone();
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Bytes lost: inside a skipped stretch this changes nothing; otherwise the partial PDU is
+     * dropped and the framer resynchronises. Returns true when a partial PDU was dropped.
+     */
+    boolean onGap(long len) {
+        if (state == SKIP && !resync && len <= pduLen - consumed) {
+            int s = Math.max(consumed, streamStart);
+            long e = Math.min(consumed + len, streamEnd);
+            if (e > s) {
+                handler.onStreamGap(this, e - s);
+            }
+            consumed += (int) len;
+            endIfDone();
+            return false;
+        }
+        if (state == SKIP && streamEnd > Math.max(consumed, streamStart)) {
+            handler.onStreamGap(this, streamEnd - Math.max(consumed, streamStart));
+        }
+        state = HEADER;
+        hdrHave = 0;
+        accLen = 0;
+        streamStart = streamEnd = 0;
+        resync = true;
+        return true;
+    }
+
+    private boolean startPdu() {
+        hdrHave = 0;
+        int type = hdr[0] & 0xFF;
+        int length = (hdr[1] & 0xFF) << 16 | (hdr[2] & 0xFF) << 8 | (hdr[3] & 0xFF);
+        if (type == 0x00) {
+            if (length > maxPdu) {
+                handler.onFramingError(this, Smb2Anomaly.PDU_TOO_LARGE, length);
+                return false;
+            }
+            pdus++;
+            pduLen = length;
+            consumed = 0;
+            accLen = 0;
+            decided = false;
+            need = Math.min(length, PEEK);
+            state = length == 0 ? HEADER : BODY;
+            return true;
+        }
+        // RFC 1002 4.3: session request/positive/negative/retarget responses and keep-alive (port 139).
+        if (type >= 0x81 && type <= 0x85 && length <= 1024) {
+            pduLen = length;
+            consumed = 0;
+            streamStart = streamEnd = 0;
+            state = length == 0 ? HEADER : SKIP;
+            return true;
+        }
+        handler.onFramingError(this, Smb2Anomaly.NBSS_INVALID, type);
+        return false;
+    }
+
+    /** Gathers the needed prefix; returns bytes used, or -1 to stop the flow. */
+    private int body(byte[] b, int off, int len) {
+        if (accLen == 0 && len >= need) {
+            if (!decided) {
+                need = Math.max(need, Math.min(handler.need(b, off, Math.min(len, pduLen), pduLen), pduLen));
+                decided = true;
+            }
+            if (len >= need) {
+                return deliver(b, off, need) ? need : -1;
+            }
+        }
+        int take = Math.min(need - accLen, len);
+        if (acc.length < accLen + take) {
+            // Grows by doubling; need is bounded by the analyzer (maxBufferedPdu or maxPipeBuffer).
+            acc = Arrays.copyOf(acc, Math.max(accLen + take, Math.min(Math.max(512, acc.length * 2), maxBuffered)));
+        }
+        System.arraycopy(b, off, acc, accLen, take);
+        accLen += take;
+        if (accLen < need) {
+            return take;
+        }
+        if (!decided) {
+            decided = true;
+            need = Math.max(need, Math.min(handler.need(acc, 0, accLen, pduLen), pduLen));
+            if (acc.length < need) {
+                acc = Arrays.copyOf(acc, need);
+            }
+            if (accLen < need) {
+                return take;
+            }
+        }
+        int n = accLen;
+        accLen = 0;
+        return deliver(acc, 0, n) ? take : -1;
+    }
+
+    private boolean deliver(byte[] b, int off, int n) {
+        streamStart = streamEnd = 0;
+        consumed = n;
+        state = SKIP;
+        boolean ok = handler.onPdu(this, b, off, n, pduLen);
+        endIfDone();
+        return ok;
+    }
+
+    private void endIfDone() {
+        if (state == SKIP && consumed >= pduLen) {
+            state = HEADER;
+            hdrHave = 0;
+            streamStart = streamEnd = 0;
+        }
+    }
+
+    /** First index of a plausible NBSS header followed by an SMB protocol id, or -1. */
+    private int findSync(byte[] b, int off, int len) {
+        for (int i = off, end = off + len - 8; i <= end; i++) {
+            if (b[i] != 0 || b[i + 5] != 'S' || b[i + 6] != 'M' || b[i + 7] != 'B') {
+                continue;
+            }
+            int p = b[i + 4] & 0xFF;
+            int l = (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
+            if ((p == 0xFE || p == 0xFD || p == 0xFC || p == 0xFF) && l <= maxPdu && l >= 4) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

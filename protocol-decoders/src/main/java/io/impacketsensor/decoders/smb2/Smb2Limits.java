@@ -1,0 +1,65 @@
+package io.impacketsensor.decoders.smb2;
+
+/**
+ * Limits on what an SMB peer controls. Over a limit the analyzer reports an {@link Smb2Anomaly}
+ * and stops analysing the flow.
+ *
+ * @param maxPduSize             largest NBSS PDU accepted (MS-SMB2 2.1: a 24-bit length; servers
+ *                               advertise at most 8 MiB MaxRead/MaxWrite, plus headers)
+ * @param maxBufferedPdu         bytes of one non-bulk PDU kept for parsing (a compound or a CREATE
+ *                               with contexts); the rest of a longer PDU is skipped unparsed, no anomaly
+ * @param maxCompoundDepth       commands in one compound chain (MS-SMB2 3.2.4.1.4)
+ * @param maxOpenFilesPerSession open files tracked per session
+ * @param maxTreesPerSession     connected trees tracked per session
+ * @param maxSessions            sessions tracked per connection
+ * @param maxPendingRequests     requests awaiting their response per connection
+ * @param maxPipeBuffer          bytes of one pipe message buffered for the pipe consumer (an IOCTL
+ *                               FSCTL_PIPE_TRANSCEIVE, or pipe data inside a compound)
+ * @param maxDialects            dialects read from an SMB2 or SMB1 NEGOTIATE request
+ * @param maxNegotiateContexts   3.1.1 negotiate contexts read (and hash/cipher ids per context)
+ */
+public record Smb2Limits(int maxPduSize, int maxBufferedPdu, int maxCompoundDepth, int maxOpenFilesPerSession,
+                         int maxTreesPerSession, int maxSessions, int maxPendingRequests, int maxPipeBuffer,
+                         int maxDialects, int maxNegotiateContexts) {
+
+    public static final Smb2Limits DEFAULTS = new Smb2Limits((8 << 20) + 65_536, 256 * 1024, 32, 1024, 256, 64,
+            1024, 1 << 20, 64, 32);
+
+    public Smb2Limits {
+        if (maxPduSize < 64 || maxBufferedPdu < 128 || maxCompoundDepth < 1 || maxOpenFilesPerSession < 1
+                || maxTreesPerSession < 1 || maxSessions < 1 || maxPendingRequests < 1 || maxPipeBuffer < 64
+                || maxDialects < 1 || maxNegotiateContexts < 1) {
+            throw new IllegalArgumentException("smb2 limits too small");
+        }
+    }
+
+    public Smb2Limits withMaxPduSize(int v) {
+        return new Smb2Limits(v, maxBufferedPdu, maxCompoundDepth, maxOpenFilesPerSession, maxTreesPerSession,
+                maxSessions, maxPendingRequests, maxPipeBuffer, maxDialects, maxNegotiateContexts);
+    }
+
+    public Smb2Limits withMaxCompoundDepth(int v) {
+        return new Smb2Limits(maxPduSize, maxBufferedPdu, v, maxOpenFilesPerSession, maxTreesPerSession,
+                maxSessions, maxPendingRequests, maxPipeBuffer, maxDialects, maxNegotiateContexts);
+    }
+
+    public Smb2Limits withMaxOpenFilesPerSession(int v) {
+        return new Smb2Limits(maxPduSize, maxBufferedPdu, maxCompoundDepth, v, maxTreesPerSession,
+                maxSessions, maxPendingRequests, maxPipeBuffer, maxDialects, maxNegotiateContexts);
+    }
+
+    public Smb2Limits withMaxPipeBuffer(int v) {
+        return new Smb2Limits(maxPduSize, maxBufferedPdu, maxCompoundDepth, maxOpenFilesPerSession,
+                maxTreesPerSession, maxSessions, maxPendingRequests, v, maxDialects, maxNegotiateContexts);
+    }
+
+    public Smb2Limits withMaxPendingRequests(int v) {
+        return new Smb2Limits(maxPduSize, maxBufferedPdu, maxCompoundDepth, maxOpenFilesPerSession,
+                maxTreesPerSession, maxSessions, v, maxPipeBuffer, maxDialects, maxNegotiateContexts);
+    }
+
+    public Smb2Limits withMaxDialects(int v) {
+        return new Smb2Limits(maxPduSize, maxBufferedPdu, maxCompoundDepth, maxOpenFilesPerSession,
+                maxTreesPerSession, maxSessions, maxPendingRequests, maxPipeBuffer, v, maxNegotiateContexts);
+    }
+}

@@ -1,0 +1,119 @@
+package io.impacketsensor.decoders.smb2;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * A small open-addressing map from long keys to values (linear probing, backward-shift deletion),
+ * so message ids, session ids and file ids are looked up per PDU without boxing. Its size is
+ * bounded by the caller's limit checks.
+ */
+final class Smb2LongMap<V> {
+    private long[] keys;
+    private Object[] values;
+    private int size;
+
+    Smb2LongMap() {
+        keys = new long[8];
+        values = new Object[8];
+    }
+
+    int size() {
+        return size;
+    }
+
+    private static int slot(long key, int mask) {
+        long h = key * 0x9E37_79B9_7F4A_7C15L;
+        return (int) (h ^ h >>> 32) & mask;
+    }
+
+    @SuppressWarnings("unchecked")
+    V get(long key) {
+        int mask = keys.length - 1;
+        for (int i = slot(key, mask); values[i] != null; i = (i + 1) & mask) {
+            if (keys[i] == key) {
+                return (V) values[i];
+            }
+        }
+        return null;
+    }
+
+    void put(long key, V value) {
+        if ((size + 1) * 2 > keys.length) {
+            grow();
+        }
+        int mask = keys.length - 1;
+        int i = slot(key, mask);
+        while (values[i] != null) {
+            if (keys[i] == key) {
+                values[i] = value;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        keys[i] = key;
+        values[i] = value;
+        size++;
+    }
+
+    @SuppressWarnings("unchecked")
+    V remove(long key) {
+        int mask = keys.length - 1;
+        int i = slot(key, mask);
+        while (values[i] != null) {
+            if (keys[i] == key) {
+                V v = (V) values[i];
+                deleteAt(i);
+                size--;
+                return v;
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    /** Visits every value (at close; allocation-free). */
+    @SuppressWarnings("unchecked")
+    void forEach(Consumer<V> action) {
+        for (Object v : values) {
+            if (v != null) {
+                action.accept((V) v);
+            }
+        }
+    }
+
+    void clear() {
+        Arrays.fill(values, null);
+        size = 0;
+    }
+
+    private void deleteAt(int i) {
+        int mask = keys.length - 1;
+        int hole = i;
+        values[hole] = null;
+        for (int j = (hole + 1) & mask; values[j] != null; j = (j + 1) & mask) {
+            int home = slot(keys[j], mask);
+            // Move j into the hole when its home slot is not cyclically between hole and j.
+            if ((j > hole && (home <= hole || home > j)) || (j < hole && home <= hole && home > j)) {
+                keys[hole] = keys[j];
+                values[hole] = values[j];
+                values[j] = null;
+                hole = j;
+            }
+        }
+    }
+
+    private void grow() {
+        long[] ok = keys;
+        Object[] ov = values;
+        keys = new long[ok.length * 2];
+        values = new Object[ov.length * 2];
+        size = 0;
+        for (int i = 0; i < ok.length; i++) {
+            if (ov[i] != null) {
+                @SuppressWarnings("unchecked") V v = (V) ov[i];
+                put(ok[i], v);
+            }
+        }
+    }
+}

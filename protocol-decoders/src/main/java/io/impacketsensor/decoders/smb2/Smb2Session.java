@@ -1,0 +1,53 @@
+package io.impacketsensor.decoders.smb2;
+
+import io.impacketsensor.decoders.pipe.PipeConsumer;
+
+/** One SMB2 session's trees and open files (MS-SMB2 3.2.1.3 Session, 3.2.1.4 TreeConnect, 3.2.1.6 Open). */
+final class Smb2Session {
+    final long id;
+    final Smb2LongMap<Tree> trees = new Smb2LongMap<>();
+    int openFiles;
+    boolean encryptedReported;
+
+    Smb2Session(long id) {
+        this.id = id;
+    }
+
+    /** A connected tree and its open files, keyed by the volatile half of the FileId. */
+    static final class Tree {
+        final Smb2Session session;
+        final int id;
+        final String path;
+        final boolean ipc;
+        int shareType;
+        final Smb2LongMap<FileEntry> files = new Smb2LongMap<>();
+
+        Tree(Smb2Session session, int id, String path, int shareType) {
+            this.session = session;
+            this.id = id;
+            this.path = path;
+            this.shareType = shareType;
+            // MS-SMB2 3.3.5.7: IPC$ is the pipe share; ShareType 2 says so when the path is unknown.
+            this.ipc = shareType == 2 || path.regionMatches(true, Math.max(0, path.length() - 5), "\\IPC$", 0, 5)
+                    || path.equalsIgnoreCase("IPC$");
+        }
+    }
+
+    /** An open (a CREATE that succeeded) until its CLOSE. */
+    static final class FileEntry {
+        final long persistent;
+        final long vol;
+        final String name;
+        final boolean pipe;
+        final Tree tree;
+        PipeConsumer consumer;
+
+        FileEntry(long persistent, long vol, String name, boolean pipe, Tree tree) {
+            this.persistent = persistent;
+            this.vol = vol;
+            this.name = name;
+            this.pipe = pipe;
+            this.tree = tree;
+        }
+    }
+}
