@@ -1,8 +1,11 @@
 package io.impacketsensor.decoders;
 
 import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
+import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
 
 import java.util.ArrayList;
@@ -25,7 +28,11 @@ public final class Decoders {
     public static List<AnalyzerFactory> forWorker(DecoderConfig config) {
         TokenDecoder tokens = tokenDecoder(config);
         List<AnalyzerFactory> out = new ArrayList<>();
-        out.add(new Smb2AnalyzerFactory(config.smb2(), tokens, config.pipes()));
+        DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, tokens);
+        // SMB2 named pipes go to DCE/RPC unless the configuration names another consumer.
+        PipeConsumerFactory pipes = config.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : config.pipes();
+        out.add(new Smb2AnalyzerFactory(config.smb2(), tokens, pipes));
+        out.add(dcerpc);
         return out;
     }
 

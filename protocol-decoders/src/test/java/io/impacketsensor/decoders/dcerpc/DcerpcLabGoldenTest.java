@@ -37,7 +37,7 @@ class DcerpcLabGoldenTest {
 
     @Test
     void psexecCreatesAServiceRunningAnEightLetterExe() throws IOException {
-        PayloadReplay r = PayloadReplay.run("/dcerpc/atk_psexec.dcerpc.txt");
+        PayloadReplay r = PayloadReplay.run("/dcerpc/streams/atk_psexec.dcerpc.txt");
         DcerpcRequest create = only(r.of(DcerpcRequest.class).stream()
                 .filter(q -> SVCCTL.equals(q.interfaceUuid()) && q.opnum() == 12).toList());
         assertEquals("svcctl", create.namedPipe());
@@ -58,7 +58,7 @@ class DcerpcLabGoldenTest {
 
     @Test
     void smbexecCreatesServiceBtobtoWithAComspecEchoBinaryPath() throws IOException {
-        PayloadReplay r = PayloadReplay.run("/dcerpc/atk_smbexec.dcerpc.txt");
+        PayloadReplay r = PayloadReplay.run("/dcerpc/streams/atk_smbexec.dcerpc.txt");
         RpcArgs.ScmCreateService c = (RpcArgs.ScmCreateService) only(args(r, RpcArgs.ScmCreateService.class));
         assertEquals("BTOBTO", c.serviceName());
         assertTrue(c.binaryPath().startsWith("%COMSPEC% /Q /c echo "), c.binaryPath());
@@ -67,7 +67,7 @@ class DcerpcLabGoldenTest {
 
     @Test
     void lookupsidSendsLookupSidsOfThousandSidsOverSeveralFragments() throws IOException {
-        PayloadReplay r = PayloadReplay.run("/dcerpc/atk_lookupsid.dcerpc.txt");
+        PayloadReplay r = PayloadReplay.run("/dcerpc/streams/atk_lookupsid.dcerpc.txt");
         List<DcerpcRequest> lookups = r.of(DcerpcRequest.class).stream().filter(q -> q.opnum() == 15).toList();
         assertEquals(2, lookups.size());
         RpcArgs.LsaLookupSids first = (RpcArgs.LsaLookupSids) lookups.get(0).args();
@@ -89,7 +89,7 @@ class DcerpcLabGoldenTest {
     @Test
     void secretsdumpMapsDrsuapiBindsOnTheLearnedPortAndCallsGetNcChangesSealed() throws IOException {
         RecordingTokenDecoder tokens = new RecordingTokenDecoder();
-        PayloadReplay r = PayloadReplay.run("/dcerpc/atk_secretsdump_dcsync.dcerpc.txt", tokens);
+        PayloadReplay r = PayloadReplay.run("/dcerpc/streams/atk_secretsdump_dcsync.dcerpc.txt", tokens);
         RpcArgs.EpmMapRequest map = (RpcArgs.EpmMapRequest) only(args(r, RpcArgs.EpmMapRequest.class));
         assertEquals(DRSUAPI, map.interfaceUuid());
         RpcArgs.EpmMapResult answer = (RpcArgs.EpmMapResult) only(r.of(DcerpcResponse.class).stream()
@@ -123,7 +123,7 @@ class DcerpcLabGoldenTest {
 
     @Test
     void secretsdumpRegistryOpensTheLsaBootKeyParts() throws IOException {
-        PayloadReplay r = PayloadReplay.run("/dcerpc/atk_secretsdump_pth.dcerpc.txt");
+        PayloadReplay r = PayloadReplay.run("/dcerpc/streams/atk_secretsdump_pth.dcerpc.txt");
         List<String> paths = args(r, RpcArgs.RegOpenKey.class).stream().map(a -> ((RpcArgs.RegOpenKey) a).keyPath()).toList();
         assertTrue(paths.contains("HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\JD"), paths.toString());
         RpcArgs.ScmOpenService rr = (RpcArgs.ScmOpenService) args(r, RpcArgs.ScmOpenService.class).get(0);
@@ -132,7 +132,7 @@ class DcerpcLabGoldenTest {
 
     @Test
     void regPyOpensKeysUnderHklm() throws IOException {
-        PayloadReplay r = PayloadReplay.run("/dcerpc/atk_reg.dcerpc.txt");
+        PayloadReplay r = PayloadReplay.run("/dcerpc/streams/atk_reg.dcerpc.txt");
         List<String> paths = args(r, RpcArgs.RegOpenKey.class).stream().map(a -> ((RpcArgs.RegOpenKey) a).keyPath()).toList();
         assertTrue(paths.contains("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"), paths.toString());
         assertTrue(paths.stream().allMatch(p -> p.startsWith("HKLM\\")), paths.toString());
@@ -142,7 +142,7 @@ class DcerpcLabGoldenTest {
 
     @Test
     void addcomputerCreatesMachineAccountEvilpc() throws IOException {
-        PayloadReplay r = PayloadReplay.run("/dcerpc/atk_addcomputer.dcerpc.txt");
+        PayloadReplay r = PayloadReplay.run("/dcerpc/streams/atk_addcomputer.dcerpc.txt");
         RpcArgs.SamrCreateUser u = (RpcArgs.SamrCreateUser) only(args(r, RpcArgs.SamrCreateUser.class));
         assertEquals("EVILPC$", u.accountName());
         assertEquals(0x80, u.accountType()); // USER_WORKSTATION_TRUST_ACCOUNT
@@ -157,7 +157,7 @@ class DcerpcLabGoldenTest {
 
     @Test
     void wmiexecBindsIRemoteScmActivatorOn135() throws IOException {
-        PayloadReplay r = PayloadReplay.run("/dcerpc/atk_wmiexec.dcerpc.txt");
+        PayloadReplay r = PayloadReplay.run("/dcerpc/streams/atk_wmiexec.dcerpc.txt");
         DcerpcBind bind = only(r.of(DcerpcBind.class));
         assertEquals(135, bind.header().serverPort());
         assertNull(bind.namedPipe());
