@@ -4,7 +4,10 @@ import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
+import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
+import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
 
@@ -26,12 +29,20 @@ public final class Decoders {
 
     /** All decoder factories for one worker. */
     public static List<AnalyzerFactory> forWorker(DecoderConfig config) {
-        TokenDecoder tokens = tokenDecoder(config);
+        KerberosAnalyzerFactory kerberos = new KerberosAnalyzerFactory();
+        // Kerberos messages found in GSS tokens (SMB2, DCE/RPC, LDAP) go to the Kerberos decoder
+        // unless the caller injected its own hook.
+        DecoderConfig cfg = config.kerberos() == KerberosTokenHook.NONE
+                ? config.withKerberos(kerberos.tokenHook()) : config;
+        TokenDecoder tokens = tokenDecoder(cfg);
         List<AnalyzerFactory> out = new ArrayList<>();
         DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, tokens);
         // SMB2 named pipes go to DCE/RPC unless the configuration names another consumer.
-        PipeConsumerFactory pipes = config.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : config.pipes();
-        out.add(new Smb2AnalyzerFactory(config.smb2(), tokens, pipes));
+        PipeConsumerFactory pipes = cfg.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : cfg.pipes();
+        out.add(new Smb2AnalyzerFactory(cfg.smb2(), tokens, pipes));
+        out.add(kerberos);
+        out.add(new LdapAnalyzerFactory(tokens));
+        // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.
         out.add(dcerpc);
         return out;
     }

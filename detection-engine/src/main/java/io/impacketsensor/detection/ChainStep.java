@@ -1,0 +1,10 @@
+package io.impacketsensor.detection;
+
+/**
+ * One step of an attack chain as it was observed.
+ *
+ * @param timestampNanos when the step was seen (event time, ns since the epoch)
+ * @param step           human-readable step, e.g. {@code service created over SVCCTL}
+ */
+public record ChainStep(long timestampNanos, String step) {
+}

@@ -1,0 +1,145 @@
+package io.impacketsensor.detection;
+
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.engine.AlertSink;
+import io.impacketsensor.detection.engine.DetectionEngine;
+import io.impacketsensor.detection.response.AllowListMatcher;
+import io.impacketsensor.detection.response.BlocklistStore;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * The library API: one detection engine for flat events ({@link #analyzeNetworkEvent}), typed
+ * events from the packet pipeline ({@link #analyze}) and reported authentications.
+ *
+ * <p>Threading: the engine is single-threaded by design (one owner of all cross-flow state). This
+ * façade serialises callers with a lock, so it is safe to call from several threads; in the sensor
+ * only the engine thread calls it and the lock is never contended.
+ */
+public final class ImpacketProtection {
+    private final DetectionEngine engine;
+    private final NetworkEventMapper mapper = new NetworkEventMapper();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final LongSupplier wallClockNanos;
+
+    /** An engine with the default configuration. */
+    public ImpacketProtection() {
+        this(EngineConfig.defaults());
+    }
+
+    public ImpacketProtection(EngineConfig config) {
+        this(config, BlocklistStore.NONE, () -> {
+            java.time.Instant now = java.time.Instant.now();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        });
+    }
+
+    /**
+     * @param config         the engine configuration
+     * @param store          where blocklist changes go (persistence is the sensor's business)
+     * @param wallClockNanos time for flat events without a timestamp and for reported auth attempts
+     */
+    public ImpacketProtection(EngineConfig config, BlocklistStore store, LongSupplier wallClockNanos) {
+        this.engine = new DetectionEngine(config, store);
+        this.wallClockNanos = wallClockNanos;
+    }
+
+    /** Where alerts go (EVE writer). Called on the caller's thread, under the engine lock. */
+    public void setAlertSink(AlertSink sink) {
+        lock.lock();
+        try {
+            engine.setAlertSink(sink);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Analyses a flat event. It is mapped onto typed events which all go through the engine; the
+     * result is the strongest analysis among them (for an attack, the instance with its indicators
+     * and chain so far).
+     *
+     * @throws NetworkEventException when the event cannot be mapped (e.g. an unknown RPC operation)
+     */
+    public AnalysisResult analyzeNetworkEvent(NetworkEvent event) {
+        Objects.requireNonNull(event, "event");
+        lock.lock();
+        try {
+            List<SensorEvent> typed = mapper.map(event, wallClockNanos.getAsLong());
+            AnalysisResult best = AnalysisResult.BENIGN;
+            for (SensorEvent ev : typed) {
+                AnalysisResult r = engine.process(ev);
+                if (r.analysis().confidence() >= best.analysis().confidence()
+                        && r.analysis().attackType() != null) {
+                    best = r;
+                }
+            }
+            return best;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Analyses one typed event (the packet pipeline's entry). */
+    public AnalysisResult analyze(SensorEvent event) {
+        lock.lock();
+        try {
+            return engine.process(event);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reports an authentication attempt seen by an integration; it feeds the behaviour layer. */
+    public AnalysisResult reportAuthAttempt(String sourceIp, AuthAttempt attempt) {
+        InetAddress ip = AllowListMatcher.parseAddress(sourceIp);
+        if (ip == null) {
+            throw new NetworkEventException("source_ip", "not an IP address: '" + sourceIp + "'");
+        }
+        lock.lock();
+        try {
+            long now = Math.max(wallClockNanos.getAsLong(), engine.clock());
+            return engine.reportAuth(ip, attempt, now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Statistics getStatistics() {
+        lock.lock();
+        try {
+            return engine.statistics();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocked addresses (lapsed entries are dropped first). */
+    public List<BlockEntry> getBlockedIps() {
+        lock.lock();
+        try {
+            return engine.blocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes an address from the blocklist; true when it was blocked. */
+    public boolean unblock(String ip) {
+        lock.lock();
+        try {
+            return engine.unblock(ip);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public EngineConfig config() {
+        return engine.config();
+    }
+}

@@ -1,0 +1,27 @@
+package io.impacketsensor.detection;
+
+import java.util.Map;
+
+/**
+ * A snapshot of the engine's counters.
+ *
+ * @param totalEvents       events analysed (typed events, flat events count once per typed event they map to)
+ * @param authAttempts      authentication attempts seen or reported
+ * @param attacksDetected   attack instances that reached the alert threshold (each counted once)
+ * @param smbAttacks        of those, attacks carried over SMB (remote execution, secretsdump, GPP ...)
+ * @param kerberosAttacks   of those, Kerberos attacks
+ * @param ntlmRelayAttempts of those, NTLM relay instances
+ * @param secretDumps       of those, secretsdump and DCSync instances
+ * @param blockedIps        addresses currently on the blocklist
+ * @param alertsEmitted     alert records emitted (new instances and updates)
+ * @param alertsSuppressed  alert updates withheld because nothing new was seen (deduplicated)
+ * @param byAttackType      attack instances per attack type id
+ * @param byAction          analysed events per action id (log, monitor, alert, block)
+ * @param trackedSources    source addresses the behaviour layer tracks now
+ * @param evictedSources    source addresses evicted (least recently used) since start
+ */
+public record Statistics(long totalEvents, long authAttempts, long attacksDetected, long smbAttacks,
+                         long kerberosAttacks, long ntlmRelayAttempts, long secretDumps, long blockedIps,
+                         long alertsEmitted, long alertsSuppressed, Map<String, Long> byAttackType,
+                         Map<String, Long> byAction, long trackedSources, long evictedSources) {
+}

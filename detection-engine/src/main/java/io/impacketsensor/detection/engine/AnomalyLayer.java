@@ -1,0 +1,395 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.AttackType;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Layer 2: protocol anomalies — admin shares, service control, suspicious RPC interfaces (DCOM
+ * activation, WMI, Task Scheduler, DRSUAPI, remote registry, SAMR/LSA sweeps), weak Kerberos
+ * encryption and ticket lifetimes, missing pre-authentication, S4U, NTLM without MIC or signing,
+ * NTLMv1, Impacket client fingerprints, LDAP injection and reconnaissance filters, directory
+ * changes (RBCD, shadow credentials, machine accounts).
+ */
+final class AnomalyLayer {
+    /** Impacket NTLM NEGOTIATE flags (INDICATORS.md §1). */
+    static final int IMPACKET_NEG_SIGNING = 0xE0888235;
+    static final int IMPACKET_NEG_PLAIN = 0xA0880205;
+    /** Impacket AS-REQ kdc-options: forwardable | proxiable | renewable (INDICATORS.md §1). */
+    static final int IMPACKET_AS_OPTIONS = 0x50800000;
+    /** PA-PAC-OPTIONS resource-based-constrained-delegation bit (MS-KILE 2.2.10), bit 3 of the BIT STRING. */
+    static final int PAC_OPTION_RBCD = 0x10000000;
+    /** Anomaly names the flat-event mapper emits for facts only an integration can know. */
+    static final String TICKET_LIFETIME = "kerberos.ticket_lifetime";
+    static final String HASH_AUTH = "ntlm.hash_auth";
+
+    private final DomainControllers dcs;
+    private final long maxLifetimeSeconds;
+
+    AnomalyLayer(DomainControllers dcs, long maxLifetimeSeconds) {
+        this.dcs = dcs;
+        this.maxLifetimeSeconds = maxLifetimeSeconds;
+    }
+
+    void analyse(SensorEvent ev, Evidence e) {
+        if (ev instanceof SmbEvent s) {
+            smb(s, e);
+        } else if (ev instanceof DcerpcEvent d) {
+            rpc(d, e);
+        } else if (ev instanceof NtlmEvent n) {
+            ntlm(n, e);
+        } else if (ev instanceof KerberosEvent k) {
+            kerberos(k, e);
+        } else if (ev instanceof LdapEvent l) {
+            ldap(l, e);
+        } else if (ev instanceof ProtocolAnomaly a) {
+            anomaly(a, e);
+        }
+    }
+
+    private static void smb(SmbEvent ev, Evidence e) {
+        if (ev instanceof SmbEvent.Smb2TreeConnect t && Signals.ok(t.status())) {
+            if (Text.baseIs(t.path(), "ADMIN$")) {
+                e.add(AttackType.PSEXEC, 0.25, "Admin share access: ADMIN$", "admin_share");
+            } else if (Signals.adminShare(t.path())) {
+                e.add(AttackType.SMBEXEC, 0.15, "Admin share access: " + t.path().substring(Text.baseStart(t.path())),
+                        "admin_share");
+            }
+        } else if (ev instanceof SmbEvent.Smb2Negotiate n) {
+            byte[] g = n.clientGuid();
+            if (g != null && g.length == 16 && asciiLetters(g)) {
+                e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "SMB2 ClientGuid is 16 ASCII letters (Impacket)",
+                        "impacket_smb_client_guid");
+            }
+            byte[] sg = n.serverGuid();
+            if (sg != null && sg.length == 16 && allBytes(sg, 'A')) {
+                e.attackerIsServer = true;
+                e.add(AttackType.IMPACKET_FINGERPRINT, 0.6, "SMB2 ServerGuid AAAAAAAAAAAAAAAA (Impacket smbserver)",
+                        "impacket_smbserver");
+            }
+        } else if (ev instanceof SmbEvent.Smb1Negotiate n) {
+            List<String> d = n.dialects();
+            if (d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1)) && "SMB 2.???".equals(d.get(2))) {
+                e.add(AttackType.IMPACKET_FINGERPRINT, 0.35, "SMB1 dialect offer exactly NT LM 0.12, SMB 2.002, SMB 2.??? (Impacket)",
+                        "impacket_smb1_dialects");
+            }
+        }
+    }
+
+    private static boolean asciiLetters(byte[] b) {
+        for (byte x : b) {
+            if (!((x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allBytes(byte[] b, int v) {
+        for (byte x : b) {
+            if (x != v) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void rpc(DcerpcEvent ev, Evidence e) {
+        boolean fromDc = dcs.isDc(ev.header().clientIp());
+        if (ev instanceof DcerpcEvent.DcerpcBind b) {
+            for (DcerpcEvent.Context c : b.contexts()) {
+                if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && !fromDc) {
+                    e.add(AttackType.DCSYNC, 0.35, "DRSUAPI bound by a host that is not a known domain controller",
+                            "drsuapi_non_dc");
+                }
+            }
+            if (b.maxXmitFrag() == 4280 && b.authContextId() >= 79231 && b.authContextId() < 79231 + 16) {
+                e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "DCE/RPC bind max_xmit_frag 4280 with auth_context_id "
+                        + b.authContextId() + " (Impacket)", "impacket_dcerpc_bind");
+            }
+            return;
+        }
+        if (!(ev instanceof DcerpcEvent.DcerpcRequest r)) {
+            return;
+        }
+        UUID u = r.interfaceUuid();
+        if (u == null) {
+            return;
+        }
+        int op = r.opnum();
+        RpcArgs a = r.args();
+        if (u.equals(RpcCatalog.SVCCTL)) {
+            if (op == 12) {
+                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: CreateServiceW"
+                        + (a instanceof RpcArgs.ScmCreateService cs ? " " + cs.serviceName() : ""), "service_control");
+            } else if (op == 19) {
+                e.add(AttackType.SERVICE_MANIPULATION, 0.3, "Service control: StartServiceW"
+                        + (a instanceof RpcArgs.ScmServiceAction sa && sa.serviceName() != null ? " " + sa.serviceName() : ""),
+                        "service_control");
+            } else if (op == 11) {
+                e.add(AttackType.SERVICE_MANIPULATION, 0.45, "Service control: ChangeServiceConfigW", "service_control");
+            }
+        } else if (u.equals(RpcCatalog.WINREG)) {
+            if (op == 2 || op == 15 || op == 20 || op == 6) {
+                e.add(AttackType.REMOTE_REGISTRY, 0.3, "Remote registry: " + RpcCatalog.describe(u, op), "remote_registry");
+            }
+        } else if (u.equals(RpcCatalog.REMOTE_SCM_ACTIVATOR)) {
+            if (op == 4 || op == 3) {
+                e.add(AttackType.WMIEXEC, 0.2, "DCOM activation: " + RpcCatalog.describe(u, op), "dcom_activation");
+            }
+        } else if (u.equals(RpcCatalog.WBEM_LEVEL1_LOGIN)) {
+            if (op == 6) {
+                e.add(AttackType.WMIEXEC, 0.35, "Remote WMI login: IWbemLevel1Login NTLMLogin", "wmi_login");
+            }
+        } else if (u.equals(RpcCatalog.WBEM_SERVICES)) {
+            if (op == 24) {
+                e.add(AttackType.WMIEXEC, 0.6, "Remote WMI method call: IWbemServices ExecMethod", "wmi_exec_method");
+            }
+        } else if (u.equals(RpcCatalog.TSCH)) {
+            if (op == 1) {
+                e.add(AttackType.ATEXEC, 0.45, "Remote scheduled task registered: SchRpcRegisterTask", "task_scheduler");
+            } else if (op == 12) {
+                e.add(AttackType.ATEXEC, 0.5, "Remote scheduled task run: SchRpcRun", "task_scheduler");
+            }
+        } else if (u.equals(RpcCatalog.DRSUAPI)) {
+            if (!fromDc) {
+                if (op == 3) {
+                    e.add(AttackType.DCSYNC, 0.85, "DRSGetNCChanges from a host that is not a known domain controller",
+                            "dcsync");
+                } else {
+                    e.add(AttackType.DCSYNC, 0.35, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC", "drsuapi_non_dc");
+                }
+            }
+        } else if (u.equals(RpcCatalog.EPM)) {
+            if (!fromDc && a instanceof RpcArgs.EpmMapRequest m && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())) {
+                e.add(AttackType.DCSYNC, 0.3, "Endpoint mapper asked for DRSUAPI by a non-DC", "epm_drsuapi");
+            }
+        } else if (u.equals(RpcCatalog.SAMR)) {
+            if (op == 13) {
+                e.add(AttackType.SAMR_ENUMERATION, 0.4, "SAMR user enumeration: SamrEnumerateUsersInDomain", "samr_enum");
+            } else if (op == 50) {
+                machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
+            }
+        } else if (u.equals(RpcCatalog.LSARPC)) {
+            if ((op == 15 || op == 57 || op == 76) && a instanceof RpcArgs.LsaLookupSids ls && ls.count() >= 50) {
+                e.add(AttackType.SID_ENUMERATION, ls.count() >= 500 ? 0.75 : 0.5, "LsarLookupSids sweep: " + ls.count()
+                        + " SIDs, RIDs " + ls.minRid() + "-" + ls.maxRid(), "lookupsid");
+            }
+        } else if (u.equals(RpcCatalog.SRVSVC)) {
+            if (op == 12) {
+                e.add(AttackType.RPC_ENUMERATION, 0.3, "Session enumeration: NetrSessionEnum", "srvsvc_enum");
+            } else if (op == 15) {
+                e.add(AttackType.RPC_ENUMERATION, 0.15, "Share enumeration: NetrShareEnum", "srvsvc_enum");
+            }
+        }
+    }
+
+    private static void machineAccount(RpcArgs.SamrCreateUser cu, Evidence e) {
+        if (cu == null) {
+            e.add(AttackType.MACHINE_ACCOUNT_CREATION, 0.5, "SAMR account created: SamrCreateUser2InDomain", "samr_create_user");
+            return;
+        }
+        boolean workstation = (cu.accountType() & 0x80) != 0;
+        if (!workstation) {
+            e.add(AttackType.MACHINE_ACCOUNT_CREATION, 0.3, "SAMR user account created: " + cu.accountName(), "samr_create_user");
+            return;
+        }
+        String n = cu.accountName();
+        boolean impacket = n != null && ((n.length() == 17 && n.startsWith("DESKTOP-") && n.endsWith("$"))
+                || (n.length() == 9 && n.endsWith("$") && Text.letters(n, 0, 8)));
+        e.add(AttackType.MACHINE_ACCOUNT_CREATION, impacket ? 0.8 : 0.6, "Machine account created over SAMR: " + n
+                + (impacket ? " (Impacket addcomputer name pattern)" : ""), "addcomputer");
+    }
+
+    private static void ntlm(NtlmEvent ev, Evidence e) {
+        if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
+            if (a.anonymous()) {
+                return;
+            }
+            if (a.ntlmVersion() == 1) {
+                e.add(AttackType.PASS_THE_HASH, 0.25, "NTLMv1 authentication by " + a.user(), "ntlmv1");
+            }
+            if (a.msvAvFlags() != -1 && (a.msvAvFlags() & Signals.AV_FLAG_MIC) != 0 && !a.micPresent()) {
+                e.add(AttackType.NTLM_RELAY, 0.8, "NTLM MIC removed: MsvAvFlags announces a MIC but none is present"
+                        + " (ntlmrelayx --remove-mic)", "ntlm_mic_removed");
+            } else if (!a.micPresent()) {
+                e.add(AttackType.NTLM_RELAY, 0.3, "NTLM authentication without MIC", "ntlm_no_mic");
+            }
+            if ((a.flags() & Signals.NTLM_SIGN) == 0) {
+                e.add(AttackType.NTLM_RELAY, 0.25, "NTLM signing not negotiated", "ntlm_no_signing");
+            }
+            if (Signals.impacketNtlm(a)) {
+                e.add(AttackType.IMPACKET_FINGERPRINT, 0.45,
+                        "NTLM AUTHENTICATE with no MIC, no VERSION and an empty workstation (Impacket client)",
+                        "impacket_ntlm_client");
+            }
+        } else if (ev instanceof NtlmEvent.NtlmNegotiate n) {
+            if ((n.flags() == IMPACKET_NEG_SIGNING || n.flags() == IMPACKET_NEG_PLAIN) && n.version() == null
+                    && n.workstation().isEmpty()) {
+                e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "NTLM NEGOTIATE flags 0x" + Integer.toHexString(n.flags())
+                        + " without VERSION (Impacket)", "impacket_ntlm_negotiate");
+            }
+        } else if (ev instanceof NtlmEvent.NtlmChallenge c) {
+            byte[] ch = c.serverChallenge();
+            if (ch != null && ch.length == 8 && (allBytes(ch, 0xAA - 256) || allBytes(ch, 'A'))) {
+                e.attackerIsServer = true;
+                e.add(AttackType.IMPACKET_FINGERPRINT, 0.6, "NTLM server challenge of constant bytes (Impacket smbserver)",
+                        "impacket_smbserver_challenge");
+            }
+        }
+    }
+
+    private void kerberos(KerberosEvent ev, Evidence e) {
+        if (ev instanceof KerberosEvent.KerberosRequest r) {
+            request(r, e);
+        } else if (ev instanceof KerberosEvent.KerberosReply p) {
+            if (p.msgType() == 11 && p.request() != null && !hasPadata(p.request(), 2)) {
+                boolean rc4 = p.encPartEtype() == 23;
+                e.add(AttackType.ASREP_ROASTING, rc4 ? 0.85 : 0.75, "AS-REP for " + p.cname()
+                        + " answering an AS-REQ without pre-authentication" + (rc4 ? ", rc4-hmac enc-part" : ""),
+                        "asrep_roasting");
+            } else if (p.msgType() == 13 && p.ticket() != null && Signals.weakEtype(p.ticket().etype())
+                    && !isKrbtgt(p.ticket().sname())) {
+                e.add(AttackType.KERBEROASTING, 0.3, "Weak Kerberos encryption: service ticket for " + p.ticket().sname()
+                        + " issued with " + Signals.etypeName(p.ticket().etype()), "weak_kerberos_ticket");
+            }
+        } else if (ev instanceof KerberosEvent.KerberosApRequest ap && ap.ticket() != null) {
+            KerberosEvent.PrincipalName s = ap.ticket().sname();
+            if (s != null && s.nameType() == 1 && s.components().size() == 2 && !isKrbtgt(s)) {
+                e.add(AttackType.SILVER_TICKET, 0.35, "AP-REQ ticket with an NT-PRINCIPAL service name " + s
+                        + " (ticketer.py silver ticket)", "silver_ticket_name_type");
+            }
+        }
+    }
+
+    private static boolean hasPadata(KerberosEvent.KerberosRequest r, int type) {
+        List<Integer> l = r.padataTypes();
+        for (int i = 0; i < l.size(); i++) {
+            if (l.get(i) == type) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isKrbtgt(KerberosEvent.PrincipalName n) {
+        return n != null && !n.components().isEmpty() && Text.eq(n.components().get(0), "krbtgt");
+    }
+
+    private static void request(KerberosEvent.KerberosRequest r, Evidence e) {
+        List<Integer> et = r.etypes();
+        boolean allWeak = !et.isEmpty();
+        for (int i = 0; i < et.size(); i++) {
+            allWeak &= Signals.weakEtype(et.get(i));
+        }
+        if (r.msgType() == 10) {
+            if (et.size() == 1 && et.get(0) == 23 && r.encTimestampEtype() == 23) {
+                e.add(AttackType.OVERPASS_THE_HASH, 0.55, "AS-REQ for " + r.cname()
+                        + " offers only rc4-hmac with RC4 pre-authentication (NT hash used as key)", "overpass_the_hash");
+                if (r.kdcOptions() == IMPACKET_AS_OPTIONS) {
+                    e.add(AttackType.OVERPASS_THE_HASH, 0.45, "AS-REQ kdc-options 0x50800000 (Impacket getTGT)",
+                            "impacket_as_req");
+                }
+            } else if (allWeak) {
+                e.add(AttackType.OVERPASS_THE_HASH, 0.25, "Weak Kerberos encryption requested: "
+                        + Signals.etypeName(et.get(0)) + " only", "weak_kerberos_etype");
+            }
+            return;
+        }
+        if (r.msgType() != 12) {
+            return;
+        }
+        KerberosEvent.PrincipalName s = r.sname();
+        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s)) {
+            e.add(AttackType.KERBEROASTING, 0.6, "TGS-REQ names the service by account (" + (s.nameType() == 10
+                    ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)", "kerberoasting");
+        }
+        if (allWeak || (!et.isEmpty() && et.get(0) == 23)) {
+            e.add(AttackType.KERBEROASTING, 0.25, "Weak Kerberos encryption requested first: rc4-hmac for " + s,
+                    "weak_kerberos_etype");
+        }
+        if (isKrbtgt(s)) {
+            e.add(AttackType.GOLDEN_TICKET, 0.25, "TGS-REQ for krbtgt: " + s, "krbtgt_tgs_request");
+        }
+        if (r.tgsTicket() != null && isKrbtgt(r.tgsTicket().sname()) && r.tgsTicket().etype() == 23) {
+            e.add(AttackType.GOLDEN_TICKET, 0.2, "TGT encrypted with rc4-hmac presented", "rc4_tgt");
+        }
+        if (r.forUserName() != null) {
+            boolean priv = Text.contains(r.forUserName(), "admin");
+            e.add(AttackType.S4U_DELEGATION_ABUSE, priv ? 0.75 : 0.45, "S4U2self (PA-FOR-USER) impersonating "
+                    + r.forUserName(), "s4u2self");
+        }
+        if (r.pacOptions() != -1 && (r.pacOptions() & PAC_OPTION_RBCD) != 0 && !r.additionalTickets().isEmpty()) {
+            e.add(AttackType.S4U_DELEGATION_ABUSE, 0.5, "S4U2proxy with the resource-based delegation PAC option for " + s,
+                    "s4u2proxy_rbcd");
+        }
+    }
+
+    private static void ldap(LdapEvent ev, Evidence e) {
+        if (ev instanceof LdapEvent.LdapSearch s) {
+            LdapFilters.analyse(s.filter(), e);
+        } else if (ev instanceof LdapEvent.LdapModify m) {
+            for (LdapEvent.Modification mod : m.modifications()) {
+                String n = mod.attribute().name();
+                if (Text.eq(n, "msDS-AllowedToActOnBehalfOfOtherIdentity")) {
+                    e.add(AttackType.RBCD_ABUSE, 0.85, "msDS-AllowedToActOnBehalfOfOtherIdentity written on " + m.dn(), "rbcd");
+                } else if (Text.eq(n, "msDS-KeyCredentialLink")) {
+                    e.add(AttackType.SHADOW_CREDENTIALS, 0.85, "msDS-KeyCredentialLink written on " + m.dn(),
+                            "shadow_credentials");
+                } else if (Text.eq(n, "nTSecurityDescriptor") && Text.startsWith(m.dn(), "DC=")) {
+                    e.add(AttackType.DCSYNC, 0.5, "Security descriptor of the domain root modified (possible "
+                            + "replication rights grant): " + m.dn(), "dcsync_rights");
+                }
+            }
+        } else if (ev instanceof LdapEvent.LdapAdd a) {
+            boolean computer = false;
+            String sam = null;
+            for (LdapEvent.Attribute at : a.attributes()) {
+                if (Text.eq(at.name(), "objectClass")) {
+                    for (String v : at.values()) {
+                        computer |= Text.eq(v, "computer");
+                    }
+                } else if (Text.eq(at.name(), "sAMAccountName") && !at.values().isEmpty()) {
+                    sam = at.values().get(0);
+                }
+            }
+            if (computer) {
+                boolean impacket = sam != null && ((sam.length() == 9 && sam.endsWith("$") && Text.letters(sam, 0, 8))
+                        || (sam.length() == 17 && sam.startsWith("DESKTOP-")));
+                e.add(AttackType.MACHINE_ACCOUNT_CREATION, impacket ? 0.8 : 0.5, "Computer account added over LDAP: "
+                        + a.dn(), "addcomputer");
+            }
+        }
+    }
+
+    private void anomaly(ProtocolAnomaly a, Evidence e) {
+        if (TICKET_LIFETIME.equals(a.name())) {
+            int sp = a.detail().indexOf(' ');
+            long secs;
+            try {
+                secs = Long.parseLong(sp < 0 ? a.detail() : a.detail().substring(0, sp));
+            } catch (NumberFormatException ex) {
+                return;
+            }
+            if (secs > maxLifetimeSeconds) {
+                String what = sp < 0 ? "" : a.detail().substring(sp + 1);
+                boolean tgt = Text.startsWith(what, "krbtgt") || Text.eq(what, "TGT");
+                e.add(tgt ? AttackType.GOLDEN_TICKET : AttackType.SILVER_TICKET, 0.8, "Ticket lifetime " + (secs / 86_400)
+                        + " days exceeds " + (maxLifetimeSeconds / 86_400) + " days" + (what.isEmpty() ? "" : ": " + what),
+                        tgt ? "golden_ticket_lifetime" : "silver_ticket_lifetime");
+            }
+        } else if (HASH_AUTH.equals(a.name())) {
+            e.add(AttackType.PASS_THE_HASH, 0.6, "Hash-style authentication (NT hash used instead of a password)"
+                    + (a.detail().isEmpty() ? "" : ": " + a.detail()), "pass_the_hash");
+        }
+    }
+}

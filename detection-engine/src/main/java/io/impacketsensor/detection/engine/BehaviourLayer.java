@@ -1,0 +1,197 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.config.EngineConfig;
+
+import java.net.InetAddress;
+
+/**
+ * Layer 4: sliding windows per source address and per account with the specification's thresholds:
+ * more than 10 authentication attempts per minute, more than 5 failed authentications, more than 3
+ * protocols, more than 20 SMB sessions per minute, more than 5 TGS requests in 5 minutes (plus LDAP
+ * search and unknown-principal bursts). State is counters and rings of timestamps, allocated when
+ * first needed; sources and accounts are each capped with LRU eviction.
+ */
+final class BehaviourLayer {
+    static final int PROTOCOLS = 5;
+    static final long MINUTE = 60_000_000_000L;
+    static final long SEC = 1_000_000_000L;
+    /** Distinct failed accounts remembered per source for spraying. */
+    static final int SPRAY_SLOTS = 8;
+    static final int SPRAY_ACCOUNTS = 3;
+
+    private static final class Source {
+        final long[] protocolSeen = new long[PROTOCOLS];
+        RateWindow auth;
+        RateWindow failed;
+        RateWindow smb;
+        RateWindow tgs;
+        RateWindow ldap;
+        RateWindow unknown;
+        int[] failedAccountHash;
+        long[] failedAccountTime;
+        int sprayNext;
+    }
+
+    private static final class Account {
+        RateWindow failed;
+    }
+
+    private final EngineConfig.Behaviour cfg;
+    private final LruMap<InetAddress, Source> sources;
+    private final LruMap<String, Account> accounts;
+
+    BehaviourLayer(EngineConfig.Behaviour cfg) {
+        this.cfg = cfg;
+        this.sources = new LruMap<>(cfg.maxTrackedIps());
+        this.accounts = new LruMap<>(cfg.maxTrackedAccounts());
+    }
+
+    private Source source(InetAddress ip) {
+        Source s = sources.get(ip);
+        if (s == null) {
+            s = new Source();
+            sources.put(ip, s);
+        }
+        return s;
+    }
+
+    /** Every event: the protocol diversity window. */
+    void protocol(InetAddress ip, int protocol, long now, Evidence e) {
+        Source s = source(ip);
+        s.protocolSeen[protocol] = now;
+        long w = cfg.protocolsWindowSeconds() * SEC;
+        int n = 0;
+        for (long t : s.protocolSeen) {
+            if (t != 0 && now - t <= w) {
+                n++;
+            }
+        }
+        if (n > cfg.protocolsThreshold()) {
+            e.add(AttackType.RECONNAISSANCE, 0.25, n + " protocols from one source within "
+                    + cfg.protocolsWindowSeconds() + " s", "behaviour_protocols");
+        }
+    }
+
+    /** An authentication attempt (seen or reported). */
+    void auth(InetAddress ip, String account, boolean success, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.auth == null) {
+            s.auth = new RateWindow(cfg.authAttemptsPerMinute());
+        }
+        if (s.auth.hit(now, MINUTE)) {
+            e.add(AttackType.BRUTE_FORCE, 0.5, "More than " + cfg.authAttemptsPerMinute()
+                    + " authentication attempts per minute from one source", "behaviour_auth_rate");
+        }
+        if (success) {
+            return;
+        }
+        long w = cfg.failedAuthWindowSeconds() * SEC;
+        if (s.failed == null) {
+            s.failed = new RateWindow(cfg.failedAuthThreshold());
+            s.failedAccountHash = new int[SPRAY_SLOTS];
+            s.failedAccountTime = new long[SPRAY_SLOTS];
+        }
+        int h = account == null ? 0 : account.hashCode();
+        s.failedAccountHash[s.sprayNext] = h;
+        s.failedAccountTime[s.sprayNext] = now;
+        s.sprayNext = (s.sprayNext + 1) % SPRAY_SLOTS;
+        if (s.failed.hit(now, w)) {
+            int distinct = distinctAccounts(s, now, w);
+            if (distinct >= SPRAY_ACCOUNTS) {
+                e.add(AttackType.PASSWORD_SPRAY, 0.75, "More than " + cfg.failedAuthThreshold()
+                        + " failed authentications across " + distinct + " accounts within "
+                        + cfg.failedAuthWindowSeconds() + " s", "behaviour_password_spray");
+            } else {
+                e.add(AttackType.BRUTE_FORCE, 0.7, "More than " + cfg.failedAuthThreshold()
+                        + " failed authentications from one source within " + cfg.failedAuthWindowSeconds() + " s",
+                        "behaviour_failed_auth");
+            }
+        }
+        if (account != null && !account.isEmpty()) {
+            Account a = accounts.get(account);
+            if (a == null) {
+                a = new Account();
+                a.failed = new RateWindow(cfg.failedAuthThreshold());
+                accounts.put(account, a);
+            }
+            if (a.failed.hit(now, w)) {
+                e.add(AttackType.BRUTE_FORCE, 0.65, "Account " + account + ": more than " + cfg.failedAuthThreshold()
+                        + " failed authentications within " + cfg.failedAuthWindowSeconds() + " s", "behaviour_account_failed");
+            }
+        }
+    }
+
+    private static int distinctAccounts(Source s, long now, long w) {
+        int n = 0;
+        for (int i = 0; i < SPRAY_SLOTS; i++) {
+            if (s.failedAccountTime[i] == 0 || now - s.failedAccountTime[i] > w) {
+                continue;
+            }
+            boolean dup = false;
+            for (int j = 0; j < i; j++) {
+                if (s.failedAccountTime[j] != 0 && now - s.failedAccountTime[j] <= w
+                        && s.failedAccountHash[j] == s.failedAccountHash[i]) {
+                    dup = true;
+                    break;
+                }
+            }
+            if (!dup) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    void smbSession(InetAddress ip, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.smb == null) {
+            s.smb = new RateWindow(cfg.smbSessionsPerMinute());
+        }
+        if (s.smb.hit(now, MINUTE)) {
+            e.add(AttackType.RECONNAISSANCE, 0.45, "More than " + cfg.smbSessionsPerMinute()
+                    + " SMB sessions per minute from one source", "behaviour_smb_sessions");
+        }
+    }
+
+    void tgsRequest(InetAddress ip, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.tgs == null) {
+            s.tgs = new RateWindow(cfg.tgsRequestsThreshold());
+        }
+        if (s.tgs.hit(now, cfg.tgsWindowSeconds() * SEC)) {
+            e.add(AttackType.KERBEROASTING, 0.55, "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) "
+                    + "requests within " + cfg.tgsWindowSeconds() + " s", "behaviour_tgs_burst");
+        }
+    }
+
+    void ldapSearch(InetAddress ip, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.ldap == null) {
+            s.ldap = new RateWindow(cfg.ldapSearchesPerMinute());
+        }
+        if (s.ldap.hit(now, MINUTE)) {
+            e.add(AttackType.LDAP_RECON, 0.5, "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute()
+                    + " searches per minute", "behaviour_ldap_rate");
+        }
+    }
+
+    void unknownPrincipal(InetAddress ip, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.unknown == null) {
+            s.unknown = new RateWindow(cfg.unknownPrincipalThreshold());
+        }
+        if (s.unknown.hit(now, MINUTE)) {
+            e.add(AttackType.USER_ENUMERATION, 0.65, "More than " + cfg.unknownPrincipalThreshold()
+                    + " KDC_ERR_C_PRINCIPAL_UNKNOWN answers per minute (user enumeration)", "behaviour_user_enum");
+        }
+    }
+
+    int trackedSources() {
+        return sources.size();
+    }
+
+    long evictedSources() {
+        return sources.evictions;
+    }
+}

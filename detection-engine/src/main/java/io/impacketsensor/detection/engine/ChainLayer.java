@@ -1,0 +1,117 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.ChainStep;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Layer 3: attack chains — ordered steps per (source, target) within a window. Reaching a later
+ * step gives more confidence than any single indicator; the steps seen go into the alert. State is
+ * a progress index and the step times per chain per pair, in a bounded LRU map.
+ */
+final class ChainLayer {
+
+    /** A chain: its attack type, name, the steps (each a set of {@link Step}s as a mask) and the confidence at each step. */
+    record Def(AttackType type, String name, long[] steps, double[] confidence) {
+    }
+
+    /** The steps of one chain seen on one pair, as handed to the engine when the chain advanced. */
+    record Progress(Def def, List<ChainStep> steps) {
+    }
+
+    record PairKey(InetAddress source, InetAddress target) {
+    }
+
+    private static final class PairState {
+        final int[] progress = new int[DEFS.size()];
+        final long[][] times = new long[DEFS.size()][];
+        final Step[][] matched = new Step[DEFS.size()][];
+    }
+
+    private static long any(Step... s) {
+        long m = 0;
+        for (Step x : s) {
+            m |= x.bit;
+        }
+        return m;
+    }
+
+    /** The chains of INDICATORS.md §2. */
+    static final List<Def> DEFS = List.of(
+            new Def(AttackType.PSEXEC, "psexec_chain", new long[]{any(Step.ADMIN_SHARE, Step.EXE_ON_ADMIN),
+                    any(Step.SERVICE_CREATE), any(Step.PSEXEC_PIPE)}, new double[]{0.2, 0.75, 0.95}),
+            new Def(AttackType.SECRETSDUMP, "secretsdump_chain", new long[]{any(Step.SMB_SESSION, Step.IPC_SHARE,
+                    Step.ADMIN_SHARE, Step.REMOTE_REGISTRY_SVC), any(Step.WINREG), any(Step.SECRET_KEYS, Step.TEMP_TMP)},
+                    new double[]{0.2, 0.7, 0.95}),
+            new Def(AttackType.SMBEXEC, "smbexec_chain", new long[]{any(Step.SMB_SESSION, Step.C_SHARE, Step.IPC_SHARE,
+                    Step.ADMIN_SHARE), any(Step.SMBEXEC_SERVICE), any(Step.OUTPUT_READ)}, new double[]{0.2, 0.9, 0.97}),
+            new Def(AttackType.WMIEXEC, "wmiexec_chain", new long[]{any(Step.DCOM_ACTIVATION),
+                    any(Step.WMI_LOGIN, Step.WMI_EXEC), any(Step.WMI_EXEC, Step.OUTPUT_READ)}, new double[]{0.2, 0.6, 0.95}),
+            new Def(AttackType.DCOMEXEC, "dcomexec_chain", new long[]{any(Step.DCOM_ACTIVATION), any(Step.DISPATCH_EXEC),
+                    any(Step.OUTPUT_READ)}, new double[]{0.2, 0.85, 0.95}),
+            new Def(AttackType.ATEXEC, "atexec_chain", new long[]{any(Step.TASK_REGISTER), any(Step.TASK_RUN),
+                    any(Step.TEMP_TMP)}, new double[]{0.45, 0.75, 0.95}),
+            new Def(AttackType.DCSYNC, "dcsync_chain", new long[]{any(Step.DRS_LOOKUP), any(Step.DRS_REPLICATE)},
+                    new double[]{0.3, 0.95}),
+            new Def(AttackType.PASS_THE_HASH, "pass_the_hash_chain", new long[]{any(Step.IMPACKET_NTLM),
+                    any(Step.ADMIN_SHARE, Step.C_SHARE, Step.SERVICE_CREATE, Step.WINREG)}, new double[]{0.3, 0.6}));
+
+    private final LruMap<PairKey, PairState> pairs;
+    private final long windowNanos;
+
+    ChainLayer(int maxPairs, long windowSeconds) {
+        this.pairs = new LruMap<>(maxPairs);
+        this.windowNanos = windowSeconds * 1_000_000_000L;
+    }
+
+    /** Advances the chains this event is a step of; adds a finding per chain that advanced. */
+    void analyse(long stepMask, InetAddress source, InetAddress target, long now, Evidence e) {
+        if (stepMask == 0) {
+            return;
+        }
+        PairKey key = new PairKey(source, target);
+        PairState st = pairs.get(key);
+        if (st == null) {
+            st = new PairState();
+            pairs.put(key, st);
+        }
+        for (int c = 0; c < DEFS.size(); c++) {
+            Def d = DEFS.get(c);
+            int p = st.progress[c];
+            if (p > 0 && now - st.times[c][0] > windowNanos) {
+                p = 0;
+                st.progress[c] = 0;
+            }
+            if (p == d.steps().length) {
+                continue;
+            }
+            long hit = stepMask & d.steps()[p];
+            if (hit == 0) {
+                continue;
+            }
+            if (st.times[c] == null) {
+                st.times[c] = new long[d.steps().length];
+                st.matched[c] = new Step[d.steps().length];
+            }
+            st.times[c][p] = now;
+            st.matched[c][p] = Step.values()[Long.numberOfTrailingZeros(hit)];
+            st.progress[c] = p + 1;
+            List<ChainStep> steps = new ArrayList<>(p + 1);
+            for (int i = 0; i <= p; i++) {
+                steps.add(new ChainStep(st.times[c][i], st.matched[c][i].label));
+            }
+            e.add(d.type(), d.confidence()[p], "Attack chain " + d.type().id() + " step " + (p + 1) + "/"
+                    + d.steps().length + ": " + st.matched[c][p].label, d.name());
+            if (e.chainCount < e.chains.length) {
+                e.chains[e.chainCount++] = new Progress(d, List.copyOf(steps));
+            }
+        }
+    }
+
+    int size() {
+        return pairs.size();
+    }
+}

@@ -1,0 +1,444 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.Action;
+import io.impacketsensor.detection.Analysis;
+import io.impacketsensor.detection.AnalysisResult;
+import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.AuthAttempt;
+import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.Severity;
+import io.impacketsensor.detection.Statistics;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.response.AllowListMatcher;
+import io.impacketsensor.detection.response.Blocklist;
+import io.impacketsensor.detection.response.BlocklistStore;
+import io.impacketsensor.detection.response.Recommendations;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The detection engine: runs the five layers on each event, combines their findings into one
+ * confidence per attack type (noisy-OR within an event; an instance keeps its highest confidence),
+ * maps confidence to an action, keeps attack instances (one alert per instance, updated rather than
+ * repeated), the blocklist and the statistics.
+ *
+ * <p><b>Single-threaded by design:</b> one thread owns all state (the pipeline's engine thread, or
+ * {@code ImpacketProtection}, which serialises library callers). Not thread-safe by itself. Time is
+ * event time (the latest event timestamp seen), so replays behave like live traffic.
+ */
+public final class DetectionEngine {
+    private static final int P_SMB = 0;
+    private static final int P_RPC = 1;
+    private static final int P_KRB = 2;
+    private static final int P_NTLM = 3;
+    private static final int P_LDAP = 4;
+
+    private final EngineConfig cfg;
+    private final Evidence e = new Evidence();
+    private final DomainControllers dcs;
+    private final SignatureLayer signatures;
+    private final AnomalyLayer anomalies;
+    private final ChainLayer chains;
+    private final BehaviourLayer behaviour;
+    private final RelayLayer relay;
+    private final AllowListMatcher allow;
+    private final Blocklist blocklist;
+    private final LruMap<Instance.Key, Instance> instances;
+    private final Action minAlertAction;
+    private AlertSink sink = AlertSink.NONE;
+
+    private long clock;
+    private long nextInstanceId = 1;
+    private long totalEvents;
+    private long authAttempts;
+    private long attacks;
+    private long smbAttacks;
+    private long kerberosAttacks;
+    private long relayAttempts;
+    private long secretDumps;
+    private long alertsEmitted;
+    private long alertsSuppressed;
+    private long monitorSeen;
+    private final long[] byAction = new long[Action.values().length];
+    private final long[] byType = new long[AttackType.values().length];
+
+    public DetectionEngine(EngineConfig cfg, BlocklistStore store) {
+        this.cfg = cfg;
+        this.dcs = new DomainControllers(cfg.domainControllers(), cfg.learnDomainControllers());
+        this.signatures = new SignatureLayer(cfg.customSignatures());
+        this.anomalies = new AnomalyLayer(dcs, cfg.kerberos().maxTicketLifetimeSeconds());
+        this.chains = new ChainLayer(cfg.chains().maxTrackedPairs(), cfg.chains().windowSeconds());
+        this.behaviour = new BehaviourLayer(cfg.behaviour());
+        this.relay = new RelayLayer(cfg.relay());
+        this.allow = new AllowListMatcher(cfg.allowList().adminNetworks(), cfg.allowList().serviceNames());
+        this.blocklist = new Blocklist(store, cfg.blocking().ttlSeconds());
+        this.instances = new LruMap<>(cfg.alerts().maxInstances());
+        this.minAlertAction = Action.valueOf(cfg.alerts().minAction().toUpperCase(Locale.ROOT));
+    }
+
+    public EngineConfig config() {
+        return cfg;
+    }
+
+    /** Where alerts (new instances and updates at or above {@code alerts.min_action}) go. */
+    public void setAlertSink(AlertSink sink) {
+        this.sink = sink == null ? AlertSink.NONE : sink;
+    }
+
+    /** Analyses one event. Returns {@link AnalysisResult#BENIGN} (no allocation) when nothing matched. */
+    public AnalysisResult process(SensorEvent ev) {
+        totalEvents++;
+        EventHeader h = ev.header();
+        long now = h.timestampNanos();
+        if (now > clock) {
+            clock = now;
+        }
+        e.clear();
+        learn(ev);
+        EngineConfig.Layers layers = cfg.layers();
+        if (layers.signatures()) {
+            signatures.analyse(ev, e);
+        }
+        if (layers.anomalies()) {
+            anomalies.analyse(ev, e);
+        }
+        if (layers.chains()) {
+            long mask = Step.classify(ev, dcs);
+            if (mask != 0) {
+                chains.analyse(mask, h.clientIp(), h.serverIp(), now, e);
+            }
+        }
+        if (layers.behaviour()) {
+            behaviour(ev, h.clientIp(), now);
+        }
+        if (layers.ntlmRelay() && ev instanceof NtlmEvent n) {
+            relay.analyse(n, e);
+        }
+        if (e.isEmpty()) {
+            byAction[Action.LOG.ordinal()]++;
+            return AnalysisResult.BENIGN;
+        }
+        InetAddress src = e.attackerIsServer ? h.serverIp() : h.clientIp();
+        InetAddress dst = e.attackerIsServer ? h.clientIp() : h.serverIp();
+        return decide(h, appProto(ev), src, dst, now, authorisedService(ev));
+    }
+
+    /** An authentication attempt reported by an integration: feeds the behaviour layer. */
+    public AnalysisResult reportAuth(InetAddress ip, AuthAttempt attempt, long now) {
+        totalEvents++;
+        if (now > clock) {
+            clock = now;
+        }
+        e.clear();
+        if (cfg.layers().behaviour()) {
+            authAttempts++;
+            behaviour.auth(ip, attempt.username().toLowerCase(Locale.ROOT), attempt.success(), now, e);
+        }
+        if (e.isEmpty()) {
+            byAction[Action.LOG.ordinal()]++;
+            return AnalysisResult.BENIGN;
+        }
+        EventHeader h = new EventHeader(now, 0, ip, 0, ip, 0, io.impacketsensor.core.event.Transport.TCP);
+        return decide(h, attempt.protocol().toLowerCase(Locale.ROOT), ip, null, now, false);
+    }
+
+    private void learn(SensorEvent ev) {
+        if (ev instanceof KerberosEvent.KerberosReply || ev instanceof KerberosEvent.KerberosError) {
+            dcs.observedServing(ev.header().serverIp());
+        } else if (ev instanceof LdapEvent.LdapBind b && b.resultCode() >= 0) {
+            dcs.observedServing(ev.header().serverIp());
+        } else if (ev instanceof DcerpcEvent.DcerpcBind b && !b.nak()) {
+            for (DcerpcEvent.Context c : b.contexts()) {
+                if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && c.result() == 0) {
+                    dcs.observedServing(ev.header().serverIp());
+                }
+            }
+        }
+    }
+
+    private void behaviour(SensorEvent ev, InetAddress src, long now) {
+        behaviour.protocol(src, protocolIndex(ev), now, e);
+        if (ev instanceof SmbEvent.Smb2SessionSetup s) {
+            if (s.status() == 0) {
+                behaviour.smbSession(src, now, e);
+            }
+        } else if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
+            if (a.status() != SensorEvent.NO_STATUS && !a.anonymous()) {
+                authAttempts++;
+                behaviour.auth(src, account(a.domain(), a.user()), a.status() == 0, now, e);
+            }
+        } else if (ev instanceof KerberosEvent.KerberosRequest r) {
+            if (r.msgType() == 12) {
+                behaviour.tgsRequest(src, now, e);
+            }
+        } else if (ev instanceof KerberosEvent.KerberosReply r) {
+            if (r.msgType() == 11) {
+                authAttempts++;
+                behaviour.auth(src, principal(r.cname()), true, now, e);
+            }
+        } else if (ev instanceof KerberosEvent.KerberosError k) {
+            if (k.errorCode() == 24 || k.errorCode() == 18) {
+                authAttempts++;
+                behaviour.auth(src, principal(k.cname()), false, now, e);
+            } else if (k.errorCode() == 6) {
+                behaviour.unknownPrincipal(src, now, e);
+            }
+        } else if (ev instanceof LdapEvent.LdapSearch) {
+            behaviour.ldapSearch(src, now, e);
+        } else if (ev instanceof LdapEvent.LdapBind b) {
+            if (b.resultCode() == 0 || b.resultCode() == 49) {
+                authAttempts++;
+                behaviour.auth(src, b.name() == null ? "" : b.name().toLowerCase(Locale.ROOT), b.resultCode() == 0, now, e);
+            }
+        }
+    }
+
+    private static String account(String domain, String user) {
+        if (user == null || user.isEmpty()) {
+            return "";
+        }
+        return domain == null || domain.isEmpty() ? user.toLowerCase(Locale.ROOT)
+                : (domain + "\\" + user).toLowerCase(Locale.ROOT);
+    }
+
+    private static String principal(KerberosEvent.PrincipalName n) {
+        return n == null ? "" : n.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private boolean authorisedService(SensorEvent ev) {
+        return ev instanceof DcerpcEvent.DcerpcRequest r && r.args() instanceof RpcArgs.ScmCreateService cs
+                && allow.isAuthorisedService(cs.serviceName());
+    }
+
+    private AnalysisResult decide(EventHeader h, String appProto, InetAddress src, InetAddress dst, long now,
+                                  boolean authorisedService) {
+        AttackType best = null;
+        double conf = 0;
+        for (int i = 0; i < e.size; i++) {
+            AttackType t = e.types[i];
+            if (t == best) {
+                continue;
+            }
+            double c = e.combined(t);
+            if (c > conf) {
+                conf = c;
+                best = t;
+            }
+        }
+        boolean admin = allow.isAdmin(src);
+        if (admin || authorisedService) {
+            if (cfg.allowList().mode() == EngineConfig.AllowList.Mode.SUPPRESS) {
+                byAction[Action.LOG.ordinal()]++;
+                return AnalysisResult.BENIGN;
+            }
+            conf *= cfg.allowList().confidenceFactor();
+        }
+        Action action = actionFor(conf);
+
+        Instance.Key key = new Instance.Key(best, src, dst);
+        Instance in = instances.get(key);
+        long dedupe = cfg.alerts().dedupeWindowSeconds() * BehaviourLayer.SEC;
+        if (in == null || now - in.lastSeen > dedupe) {
+            in = new Instance(nextInstanceId++, best, now);
+            instances.put(key, in);
+        }
+        boolean changed = in.revision == 0;
+        in.lastSeen = Math.max(in.lastSeen, now);
+        in.events++;
+        if (conf > in.confidence + 0.005) {
+            in.confidence = conf;
+            changed = true;
+        }
+        int maxInd = cfg.alerts().maxIndicators();
+        for (int i = 0; i < e.size; i++) {
+            // Other chains' progress is their own business; other findings are evidence for this instance.
+            boolean foreignChain = e.types[i] != best && e.signatures[i] != null && e.signatures[i].endsWith("_chain");
+            if (!foreignChain && in.indicators.size() < maxInd && in.indicators.add(e.indicators[i])) {
+                changed = true;
+            }
+            if (e.types[i] == best && e.signatures[i] != null && in.signatures.size() < maxInd) {
+                in.signatures.add(e.signatures[i]);
+            }
+            if (e.types[i] == best && e.severities[i] != null
+                    && (in.severityOverride == null || e.severities[i].compareTo(in.severityOverride) > 0)) {
+                in.severityOverride = e.severities[i];
+            }
+        }
+        ChainLayer.Progress p = e.chainFor(best);
+        if (p != null && p.steps().size() > in.chain.size()) {
+            in.chain = p.steps();
+            changed = true;
+        }
+        Action instAction = actionFor(in.confidence);
+        if (admin && instAction == Action.BLOCK) {
+            instAction = Action.ALERT;
+        }
+        if (instAction.compareTo(in.action) > 0) {
+            in.action = instAction;
+            changed = true;
+        }
+        if (in.action == Action.BLOCK && cfg.blocking().enabled() && !admin) {
+            Instant at = Instant.ofEpochSecond(0, now);
+            String ip = src.getHostAddress();
+            if (!in.blocked || !blocklist.isBlocked(ip, at)) {
+                blocklist.block(ip, best.signature(), best.id(), in.confidence, at);
+                in.blocked = true;
+                changed = true;
+            }
+        }
+        if (!in.counted && in.action.compareTo(Action.ALERT) >= 0) {
+            in.counted = true;
+            count(best);
+        }
+        byAction[action.ordinal()]++;
+        Analysis a = snapshot(in, src, dst);
+        if (changed) {
+            in.revision++;
+            emit(h, appProto, in, a);
+        } else {
+            alertsSuppressed++;
+        }
+        return new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, a);
+    }
+
+    private void emit(EventHeader h, String appProto, Instance in, Analysis a) {
+        if (in.action.compareTo(minAlertAction) < 0) {
+            return;
+        }
+        if (in.action == Action.MONITOR && (monitorSeen++ % cfg.alerts().monitorSampleEvery()) != 0) {
+            return;
+        }
+        alertsEmitted++;
+        sink.accept(new Alert(h, appProto, a, in.revision, in.firstSeen, in.events));
+    }
+
+    private void count(AttackType t) {
+        attacks++;
+        byType[t.ordinal()]++;
+        switch (t.family()) {
+            case SMB -> smbAttacks++;
+            case KERBEROS -> kerberosAttacks++;
+            default -> {
+            }
+        }
+        if (t == AttackType.NTLM_RELAY) {
+            relayAttempts++;
+        }
+        if (t == AttackType.SECRETSDUMP || t == AttackType.DCSYNC) {
+            secretDumps++;
+        }
+    }
+
+    private Action actionFor(double c) {
+        EngineConfig.Thresholds t = cfg.thresholds();
+        if (c >= t.block()) {
+            return Action.BLOCK;
+        }
+        if (c >= t.alert()) {
+            return Action.ALERT;
+        }
+        return c >= t.monitor() ? Action.MONITOR : Action.LOG;
+    }
+
+    private static Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
+        Severity sev = in.severityOverride != null ? in.severityOverride : in.type.severity();
+        int score = in.severityOverride != null ? in.severityOverride.maxScore() : in.type.severityScore();
+        double conf = Math.round(in.confidence * 10_000) / 10_000.0;
+        return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
+                List.copyOf(in.signatures), Recommendations.forType(in.type), in.type.mitreTechniques(), in.chain,
+                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id);
+    }
+
+    private static int protocolIndex(SensorEvent ev) {
+        if (ev instanceof SmbEvent) {
+            return P_SMB;
+        }
+        if (ev instanceof DcerpcEvent) {
+            return P_RPC;
+        }
+        if (ev instanceof KerberosEvent) {
+            return P_KRB;
+        }
+        if (ev instanceof NtlmEvent) {
+            return P_NTLM;
+        }
+        if (ev instanceof LdapEvent) {
+            return P_LDAP;
+        }
+        ProtocolAnomaly a = (ProtocolAnomaly) ev;
+        return a.name().startsWith("kerberos") ? P_KRB : a.name().startsWith("ldap") ? P_LDAP
+                : a.name().startsWith("dcerpc") ? P_RPC : a.name().startsWith("ntlm") ? P_NTLM : P_SMB;
+    }
+
+    /** EVE app_proto of an event. */
+    static String appProto(SensorEvent ev) {
+        if (ev instanceof SmbEvent) {
+            return "smb";
+        }
+        if (ev instanceof DcerpcEvent d) {
+            return "dcerpc";
+        }
+        if (ev instanceof KerberosEvent) {
+            return "krb5";
+        }
+        if (ev instanceof LdapEvent) {
+            return "ldap";
+        }
+        if (ev instanceof NtlmEvent n) {
+            return switch (n.carrier()) {
+                case SMB2 -> "smb";
+                case DCERPC -> "dcerpc";
+                case LDAP -> "ldap";
+                case HTTP -> "http";
+                case RAW -> "ntlm";
+            };
+        }
+        String name = ((ProtocolAnomaly) ev).name();
+        int dot = name.indexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** The blocklist now (lapsed entries dropped). */
+    public List<BlockEntry> blocked() {
+        return blocklist.current(Instant.ofEpochSecond(0, clock));
+    }
+
+    public boolean unblock(String ip) {
+        return blocklist.unblock(ip);
+    }
+
+    /** The engine's time: the latest event timestamp seen (ns). */
+    public long clock() {
+        return clock;
+    }
+
+    public Statistics statistics() {
+        Map<String, Long> types = new LinkedHashMap<>();
+        for (AttackType t : AttackType.values()) {
+            if (byType[t.ordinal()] > 0) {
+                types.put(t.id(), byType[t.ordinal()]);
+            }
+        }
+        Map<String, Long> actions = new LinkedHashMap<>();
+        for (Action a : Action.values()) {
+            actions.put(a.id(), byAction[a.ordinal()]);
+        }
+        return new Statistics(totalEvents, authAttempts, attacks, smbAttacks, kerberosAttacks, relayAttempts,
+                secretDumps, blocked().size(), alertsEmitted, alertsSuppressed, Map.copyOf(types),
+                java.util.Collections.unmodifiableMap(actions), behaviour.trackedSources(), behaviour.evictedSources());
+    }
+}

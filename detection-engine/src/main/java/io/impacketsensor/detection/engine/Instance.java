@@ -1,0 +1,43 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.detection.Action;
+import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.ChainStep;
+import io.impacketsensor.detection.Severity;
+
+import java.net.InetAddress;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One attack instance: an attack type from one source against one target within the dedupe window.
+ * Repeated evidence updates it instead of raising a new alert. Indicator and signature sets are
+ * bounded by {@code alerts.max_indicators}.
+ */
+final class Instance {
+    record Key(AttackType type, InetAddress source, InetAddress target) {
+    }
+
+    final long id;
+    final AttackType type;
+    final long firstSeen;
+    long lastSeen;
+    double confidence;
+    Action action = Action.LOG;
+    boolean blocked;
+    boolean counted;
+    int revision;
+    long events;
+    Severity severityOverride;
+    List<ChainStep> chain = List.of();
+    final Set<String> indicators = new LinkedHashSet<>();
+    final Set<String> signatures = new LinkedHashSet<>();
+
+    Instance(long id, AttackType type, long now) {
+        this.id = id;
+        this.type = type;
+        this.firstSeen = now;
+        this.lastSeen = now;
+    }
+}

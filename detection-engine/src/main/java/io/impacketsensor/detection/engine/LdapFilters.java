@@ -1,0 +1,77 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.detection.AttackType;
+
+/**
+ * LDAP filter checks: injection shapes and the reconnaissance filters Impacket's tools send
+ * (INDICATORS.md §2: GetUserSPNs, GetNPUsers, findDelegation, GetADUsers). Plain substring tests.
+ */
+final class LdapFilters {
+    private LdapFilters() {
+    }
+
+    static void analyse(String f, Evidence e) {
+        if (f == null || f.isEmpty()) {
+            return;
+        }
+        injection(f, e);
+        recon(f, e);
+    }
+
+    private static void injection(String f, Evidence e) {
+        if (f.contains("*)(")) {
+            e.add(AttackType.LDAP_INJECTION, 0.75, "LDAP injection: '*)(' closes a clause early: " + f, "ldap_injection");
+        }
+        int depth = 0;
+        boolean unbalanced = false;
+        for (int i = 0; i < f.length(); i++) {
+            char c = f.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                if (--depth < 0) {
+                    unbalanced = true;
+                    break;
+                }
+            }
+        }
+        if (unbalanced || depth != 0) {
+            e.add(AttackType.LDAP_INJECTION, 0.7, "LDAP injection: unbalanced parentheses in filter: " + f,
+                    "ldap_injection");
+        }
+        int and = f.indexOf("(&");
+        int or = f.indexOf("(|");
+        if (and >= 0 && or > and && (f.indexOf("=*)", or) > 0) && (Text.contains(f, "(objectClass=*)")
+                || Text.contains(f, "(cn=*)") || Text.contains(f, "(uid=*)") || Text.contains(f, "(sAMAccountName=*)"))) {
+            e.add(AttackType.LDAP_INJECTION, 0.6, "LDAP injection: always-true OR clause inside an AND: " + f,
+                    "ldap_injection");
+        }
+        if (Text.contains(f, "=admin*") || Text.contains(f, "=*admin*")) {
+            e.add(AttackType.LDAP_INJECTION, 0.35, "LDAP wildcard abuse on a privileged name: " + f,
+                    "ldap_wildcard_abuse");
+        }
+    }
+
+    private static void recon(String f, Evidence e) {
+        if (Text.contains(f, "servicePrincipalName=*")) {
+            boolean users = Text.contains(f, "objectCategory=person") || Text.contains(f, "objectClass=user");
+            e.add(AttackType.LDAP_RECON, users ? 0.65 : 0.5, (users ? "Kerberoastable user query (GetUserSPNs): "
+                    : "SPN enumeration query: ") + f, "ldap_spn_query");
+        }
+        if (f.contains("4194304")) {
+            e.add(AttackType.LDAP_RECON, 0.65, "DONT_REQ_PREAUTH account query (GetNPUsers): " + f,
+                    "ldap_no_preauth_query");
+        }
+        if (Text.contains(f, "adminCount=1")) {
+            e.add(AttackType.LDAP_RECON, 0.4, "Privileged account query (adminCount=1): " + f, "ldap_admincount_query");
+        }
+        if (Text.contains(f, "msDS-AllowedToDelegateTo") || f.contains(":=524288") || f.contains(":=16777216")
+                || Text.contains(f, "msDS-AllowedToActOnBehalfOfOtherIdentity")) {
+            e.add(AttackType.LDAP_RECON, 0.5, "Delegation query (findDelegation): " + f, "ldap_delegation_query");
+        }
+        if (Text.contains(f, "(sAMAccountName=*)") && (Text.contains(f, "objectCategory=user")
+                || Text.contains(f, "objectCategory=person"))) {
+            e.add(AttackType.LDAP_RECON, 0.5, "All-users query (GetADUsers): " + f, "ldap_all_users_query");
+        }
+    }
+}

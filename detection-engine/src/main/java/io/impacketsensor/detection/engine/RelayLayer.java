@@ -1,0 +1,146 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.config.EngineConfig;
+
+import java.net.InetAddress;
+import java.util.Locale;
+
+/**
+ * Layer 5: NTLM relay correlation (INDICATORS.md §1, ntlmrelayx): the same ServerChallenge or the
+ * same NTLMv2 proof on two connections within seconds, one account authenticating from several
+ * addresses, and a workstation name that does not match the one the address used before. (MIC
+ * removal is a single-message check in the anomaly layer.) All maps are bounded LRU maps.
+ */
+final class RelayLayer {
+    private record Seen(long flowId, InetAddress client, InetAddress server, long time) {
+    }
+
+    private record ProofKey(long hi, long lo) {
+    }
+
+    private static final class AccountIps {
+        final InetAddress[] ips;
+        final long[] times;
+
+        AccountIps(int n) {
+            ips = new InetAddress[n];
+            times = new long[n];
+        }
+    }
+
+    private final EngineConfig.Relay cfg;
+    private final LruMap<Long, Seen> challenges;
+    private final LruMap<ProofKey, Seen> proofs;
+    private final LruMap<String, AccountIps> accounts;
+    private final LruMap<InetAddress, String> workstations;
+
+    RelayLayer(EngineConfig.Relay cfg) {
+        this.cfg = cfg;
+        this.challenges = new LruMap<>(cfg.maxTracked());
+        this.proofs = new LruMap<>(cfg.maxTracked());
+        this.accounts = new LruMap<>(cfg.maxTracked());
+        this.workstations = new LruMap<>(cfg.maxTracked());
+    }
+
+    void analyse(NtlmEvent ev, Evidence e) {
+        EventHeader h = ev.header();
+        long now = h.timestampNanos();
+        long window = cfg.windowSeconds() * BehaviourLayer.SEC;
+        if (ev instanceof NtlmEvent.NtlmChallenge c && c.serverChallenge() != null && c.serverChallenge().length == 8) {
+            Long key = toLong(c.serverChallenge(), 0);
+            Seen prev = challenges.get(key);
+            if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
+                // Relay host: the address that is server on one exchange and client on the other.
+                e.attackerIsServer = prev.client.equals(h.serverIp());
+                e.add(AttackType.NTLM_RELAY, 0.9, "Same NTLM server challenge on two connections within "
+                        + ((now - prev.time) / 1_000_000) + " ms: " + prev.client.getHostAddress() + "->"
+                        + prev.server.getHostAddress() + " and " + h.clientIp().getHostAddress() + "->"
+                        + h.serverIp().getHostAddress(), "ntlm_relay_same_challenge");
+            }
+            challenges.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
+            return;
+        }
+        if (!(ev instanceof NtlmEvent.NtlmAuthenticate a) || a.anonymous()) {
+            return;
+        }
+        byte[] p = a.ntProofStr();
+        if (p != null && p.length == 16) {
+            ProofKey key = new ProofKey(toLong(p, 0), toLong(p, 8));
+            Seen prev = proofs.get(key);
+            if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
+                e.add(AttackType.NTLM_RELAY, 0.95, "Same NTLMv2 response replayed on a second connection by "
+                        + h.clientIp().getHostAddress() + " (first seen from " + prev.client.getHostAddress() + ")",
+                        "ntlm_relay_same_proof");
+            }
+            proofs.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
+        }
+        String user = a.user();
+        if (user != null && !user.isEmpty()) {
+            String account = (a.domain() == null ? "" : a.domain().toLowerCase(Locale.ROOT)) + "\\"
+                    + user.toLowerCase(Locale.ROOT);
+            multiIp(account, h.clientIp(), now, e);
+        }
+        String ws = a.workstation();
+        if (ws != null && !ws.isEmpty()) {
+            String before = workstations.put(h.clientIp(), ws);
+            if (before != null && !before.equalsIgnoreCase(ws)) {
+                e.add(AttackType.NTLM_RELAY, 0.5, "Workstation " + ws + " does not match " + before
+                        + " previously seen from " + h.clientIp().getHostAddress(), "ntlm_workstation_mismatch");
+            }
+        }
+    }
+
+    private void multiIp(String account, InetAddress ip, long now, Evidence e) {
+        long w = cfg.multiIpWindowSeconds() * BehaviourLayer.SEC;
+        AccountIps s = accounts.get(account);
+        if (s == null) {
+            s = new AccountIps(8);
+            accounts.put(account, s);
+        }
+        int free = -1;
+        int oldest = 0;
+        int distinct = 1;
+        boolean stored = false;
+        for (int i = 0; i < s.ips.length; i++) {
+            if (s.ips[i] == null || now - s.times[i] > w) {
+                if (free < 0) {
+                    free = i;
+                }
+                continue;
+            }
+            if (s.ips[i].equals(ip)) {
+                s.times[i] = now;
+                stored = true;
+            } else {
+                distinct++;
+            }
+            if (s.times[i] < s.times[oldest]) {
+                oldest = i;
+            }
+        }
+        if (!stored) {
+            int slot = free >= 0 ? free : oldest;
+            s.ips[slot] = ip;
+            s.times[slot] = now;
+        }
+        if (distinct >= cfg.multiIpThreshold()) {
+            e.add(AttackType.NTLM_RELAY, 0.45, "Account " + account + " authenticated from " + distinct
+                    + " addresses within " + cfg.multiIpWindowSeconds() + " s", "ntlm_user_multiple_ips");
+        }
+    }
+
+    private static boolean differentConnection(Seen prev, EventHeader h) {
+        return prev.flowId != h.flowId() || !prev.client.equals(h.clientIp()) || !prev.server.equals(h.serverIp());
+    }
+
+    private static long toLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+}

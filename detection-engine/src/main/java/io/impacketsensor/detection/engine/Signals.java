@@ -1,0 +1,132 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.SensorEvent;
+
+import java.util.List;
+
+/**
+ * Predicates on event fields shared by the layers (one definition of "an Impacket output file" or
+ * "an smbexec binary path"). Values cite INDICATORS.md. Allocation-free.
+ */
+final class Signals {
+    /** FILE_WRITE_DATA | FILE_APPEND_DATA | GENERIC_WRITE | GENERIC_ALL | MAXIMUM_ALLOWED (MS-SMB2 2.2.13.1). */
+    static final int WRITE_ACCESS = 0x2 | 0x4 | 0x40000000 | 0x10000000 | 0x02000000;
+    /** MsvAvFlags bit 0x2: the client provides a MIC (MS-NLMP 2.2.2.1). */
+    static final int AV_FLAG_MIC = 0x2;
+    /** NTLMSSP_NEGOTIATE_SIGN (MS-NLMP 2.2.2.5). */
+    static final int NTLM_SIGN = 0x10;
+
+    private Signals() {
+    }
+
+    /** Success, or no response seen (a request that may well have worked). */
+    static boolean ok(long status) {
+        return status == 0 || status == SensorEvent.NO_STATUS;
+    }
+
+    static boolean writes(int desiredAccess, int disposition) {
+        return (desiredAccess & WRITE_ACCESS) != 0 || disposition == 0 || disposition == 2 || disposition == 5;
+    }
+
+    static boolean isPipePath(String name) {
+        return Text.startsWith(name, "\\PIPE\\") || Text.startsWith(name, "PIPE\\");
+    }
+
+    /** psexec's service pipes: {@code PSEXESVC} (Sysinternals), {@code RemCom_communicaton}, {@code RemCom_std*} (Impacket). */
+    static boolean psexecPipe(String name) {
+        return Text.baseStartsWith(name, "PSEXESVC") || Text.baseStartsWith(name, "RemCom_");
+    }
+
+    /** ADMIN$ or a drive share (C$, D$ ...). */
+    static boolean adminShare(String share) {
+        if (share == null) {
+            return false;
+        }
+        if (Text.baseIs(share, "ADMIN$")) {
+            return true;
+        }
+        int b = Text.baseStart(share);
+        return share.length() - b == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b));
+    }
+
+    /** atexec's {@code Temp\<8>.tmp} and secretsdump's {@code Temp\<8>.tmp} / {@code SYSTEM32\<8>.tmp} (≤0.10.0). */
+    static boolean tempTmp(String name) {
+        return Text.randomFile(name, ".tmp") && (Text.contains(name, "temp\\") || Text.contains(name, "system32\\"));
+    }
+
+    /** smbexec's {@code %COMSPEC% /Q /c echo <cmd> ^> \\%COMPUTERNAME%\C$\__output ...} and the VSS {@code execute.bat}. */
+    static boolean smbexecBinaryPath(String bp) {
+        if (bp == null) {
+            return false;
+        }
+        boolean shell = Text.contains(bp, "%COMSPEC%") || Text.contains(bp, "cmd.exe");
+        return shell && (Text.contains(bp, "__output") || Text.contains(bp, "execute.bat")
+                || (Text.contains(bp, "echo") && Text.contains(bp, "^>")));
+    }
+
+    /** LSA boot key parts, SAM/SECURITY hives, any hive save (secretsdump remote registry). */
+    static boolean secretRegistry(RpcArgs a) {
+        if (a instanceof RpcArgs.RegSaveKey) {
+            return true;
+        }
+        if (a instanceof RpcArgs.RegOpenKey k) {
+            return lsaKey(k.keyPath()) || hiveKey(k.keyPath());
+        }
+        return false;
+    }
+
+    static boolean lsaKey(String p) {
+        return Text.endsWith(p, "Lsa\\JD") || Text.endsWith(p, "Lsa\\Skew1") || Text.endsWith(p, "Lsa\\GBG")
+                || Text.endsWith(p, "Lsa\\Data");
+    }
+
+    static boolean hiveKey(String p) {
+        return Text.eq(p, "SAM") || Text.eq(p, "SECURITY") || Text.startsWith(p, "SAM\\")
+                || Text.startsWith(p, "SECURITY\\");
+    }
+
+    static boolean anyString(RpcArgs a, String needle) {
+        if (a instanceof RpcArgs.DcomStrings d) {
+            List<String> l = d.strings();
+            for (int i = 0; i < l.size(); i++) {
+                if (Text.contains(l.get(i), needle)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean wmiProcessCreate(RpcArgs a) {
+        return anyString(a, "Win32_Process") && anyString(a, "Create");
+    }
+
+    static boolean dispatchShell(RpcArgs a) {
+        return anyString(a, "ShellExecute") || anyString(a, "ExecuteShellCommand");
+    }
+
+    /** Impacket's NTLM client (INDICATORS.md §1): NTLMv2, no MIC, no MsvAvFlags, no VERSION, empty workstation. */
+    static boolean impacketNtlm(NtlmEvent.NtlmAuthenticate a) {
+        return !a.anonymous() && a.ntlmVersion() == 2 && !a.micPresent() && a.msvAvFlags() == -1
+                && a.version() == null && (a.workstation() == null || a.workstation().isEmpty());
+    }
+
+    /** Weak Kerberos etypes: DES (1, 3), RC4 (23, 24). */
+    static boolean weakEtype(int e) {
+        return e == 23 || e == 24 || e == 1 || e == 3;
+    }
+
+    static String etypeName(int e) {
+        return switch (e) {
+            case 1 -> "des-cbc-crc";
+            case 3 -> "des-cbc-md5";
+            case 17 -> "aes128-cts-hmac-sha1-96";
+            case 18 -> "aes256-cts-hmac-sha1-96";
+            case 23 -> "rc4-hmac";
+            case 24 -> "rc4-hmac-exp";
+            default -> "etype " + e;
+        };
+    }
+}

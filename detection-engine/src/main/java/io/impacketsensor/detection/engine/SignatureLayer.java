@@ -1,0 +1,262 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.config.CustomSignatureSpec;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Layer 1: names and strings Impacket uses (INDICATORS.md §2) — service names and binary paths,
+ * named pipes, WMI/DCOM method names, registry keys, output files, krbtgt — plus the operator's
+ * custom signatures. Each match is a finding with the signature's name.
+ */
+final class SignatureLayer {
+    private final Map<CustomSignatureSpec.Field, CustomSignature[]> custom = new EnumMap<>(CustomSignatureSpec.Field.class);
+
+    SignatureLayer(List<CustomSignatureSpec> specs) {
+        Map<CustomSignatureSpec.Field, List<CustomSignature>> byField = new EnumMap<>(CustomSignatureSpec.Field.class);
+        for (CustomSignatureSpec s : specs) {
+            byField.computeIfAbsent(s.field(), f -> new ArrayList<>()).add(new CustomSignature(s));
+        }
+        byField.forEach((f, l) -> custom.put(f, l.toArray(new CustomSignature[0])));
+    }
+
+    void analyse(SensorEvent ev, Evidence e) {
+        if (ev instanceof SmbEvent s) {
+            smb(s, e);
+        } else if (ev instanceof DcerpcEvent.DcerpcRequest r) {
+            rpc(r, e);
+        } else if (ev instanceof KerberosEvent.KerberosRequest k) {
+            if (k.sname() != null && custom.containsKey(CustomSignatureSpec.Field.SERVICE_PRINCIPAL)) {
+                custom(CustomSignatureSpec.Field.SERVICE_PRINCIPAL, k.sname().toString(), e);
+            }
+            if (k.cname() != null && custom.containsKey(CustomSignatureSpec.Field.USERNAME)) {
+                custom(CustomSignatureSpec.Field.USERNAME, k.cname().toString(), e);
+            }
+        } else if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
+            custom(CustomSignatureSpec.Field.USERNAME, a.user(), e);
+            custom(CustomSignatureSpec.Field.WORKSTATION, a.workstation(), e);
+        } else if (ev instanceof LdapEvent.LdapSearch l) {
+            custom(CustomSignatureSpec.Field.LDAP_FILTER, l.filter(), e);
+        }
+    }
+
+    private void smb(SmbEvent ev, Evidence e) {
+        if (ev instanceof SmbEvent.Smb2TreeConnect t) {
+            custom(CustomSignatureSpec.Field.SHARE, t.path(), e);
+            return;
+        }
+        String share;
+        String name;
+        boolean pipe;
+        boolean write;
+        if (ev instanceof SmbEvent.Smb2Create c) {
+            share = c.share();
+            name = c.fileName();
+            pipe = c.namedPipe() || Signals.isPipePath(name);
+            write = Signals.writes(c.desiredAccess(), c.disposition());
+        } else if (ev instanceof SmbEvent.Smb2Read r) {
+            share = r.share();
+            name = r.fileName();
+            pipe = r.namedPipe();
+            write = false;
+        } else if (ev instanceof SmbEvent.Smb2Write w) {
+            share = w.share();
+            name = w.fileName();
+            pipe = w.namedPipe();
+            write = true;
+        } else {
+            return;
+        }
+        if (name == null || name.isEmpty()) {
+            return;
+        }
+        if (pipe) {
+            pipe(name, e);
+            custom(CustomSignatureSpec.Field.PIPE, name, e);
+            return;
+        }
+        custom(CustomSignatureSpec.Field.PATH, name, e);
+        boolean admin = Signals.adminShare(share);
+        if (Text.outputFile(name) && (admin || share == null || share.isEmpty())) {
+            if (Text.baseStartsWith(name, "__output")) {
+                e.add(AttackType.SMBEXEC, 0.8, "Impacket output file: " + name, "smbexec_output_file");
+            } else {
+                int b = Text.baseStart(name);
+                boolean dcom = name.indexOf('.', b) < 0;
+                e.add(dcom ? AttackType.DCOMEXEC : AttackType.WMIEXEC, 0.8,
+                        "Impacket output file on ADMIN$: " + name, dcom ? "dcomexec_output_file" : "wmiexec_output_file");
+            }
+        }
+        if (Signals.tempTmp(name) && admin) {
+            boolean sys32 = Text.contains(name, "system32\\");
+            e.add(AttackType.SECRETSDUMP, sys32 ? 0.6 : 0.45, "Saved hive/output file fetched: " + name,
+                    "secretsdump_tmp_file");
+            if (!sys32) {
+                e.add(AttackType.ATEXEC, 0.45, "Task output file fetched: " + name, "atexec_tmp_file");
+            }
+        }
+        if (Text.contains(name, "ntds.dit")) {
+            e.add(AttackType.SECRETSDUMP, 0.9, "NTDS.DIT accessed: " + name, "ntds_dit");
+        }
+        if (write && admin && Text.endsWith(name, ".exe")) {
+            e.add(AttackType.PSEXEC, Text.randomFile(name, ".exe") ? 0.6 : 0.4,
+                    "Executable written to admin share: " + name, "admin_share_exe");
+        }
+        if (Text.contains(name, "Policies\\") && (Text.baseIs(name, "Groups.xml") || Text.baseIs(name, "Services.xml")
+                || Text.baseIs(name, "ScheduledTasks.xml") || Text.baseIs(name, "DataSources.xml")
+                || Text.baseIs(name, "Drives.xml") || Text.baseIs(name, "Printers.xml"))) {
+            e.add(AttackType.GPP_PASSWORD, 0.5, "Group Policy Preferences file read: " + name, "gpp_cpassword_file");
+        }
+    }
+
+    private static void pipe(String name, Evidence e) {
+        if (Text.baseStartsWith(name, "PSEXESVC")) {
+            e.add(AttackType.PSEXEC, 0.8, "PsExec service pipe: " + name, "psexec");
+        } else if (Text.baseStartsWith(name, "RemCom_communicaton")) {
+            e.add(AttackType.PSEXEC, 0.85, "RemCom command pipe (Impacket psexec): " + name, "psexec");
+        } else if (Text.baseStartsWith(name, "RemCom_std")) {
+            e.add(AttackType.PSEXEC, 0.8, "RemCom stdio pipe (Impacket psexec): " + name, "psexec");
+        } else if (Text.baseIs(name, "svcctl")) {
+            e.add(AttackType.SERVICE_MANIPULATION, 0.2, "Service control pipe opened: \\PIPE\\svcctl", "svcctl_pipe");
+        } else if (Text.baseIs(name, "winreg")) {
+            e.add(AttackType.REMOTE_REGISTRY, 0.3, "Remote registry pipe opened: \\PIPE\\winreg", "winreg_pipe");
+        } else if (Text.baseIs(name, "atsvc")) {
+            e.add(AttackType.ATEXEC, 0.35, "Task scheduler pipe opened: \\PIPE\\atsvc", "atsvc_pipe");
+        }
+    }
+
+    private void rpc(DcerpcEvent.DcerpcRequest r, Evidence e) {
+        RpcArgs a = r.args();
+        if (a instanceof RpcArgs.ScmCreateService cs) {
+            createService(cs, e);
+        } else if (a instanceof RpcArgs.ScmChangeServiceConfig cc && cc.binaryPath() != null) {
+            custom(CustomSignatureSpec.Field.BINARY_PATH, cc.binaryPath(), e);
+            if (Signals.smbexecBinaryPath(cc.binaryPath())) {
+                e.add(AttackType.SMBEXEC, 0.85, "Service binary path changed to a shell command: " + cc.binaryPath(),
+                        "smbexec");
+            }
+        } else if (a instanceof RpcArgs.ScmOpenManager om && Text.eq(om.machineName(), "DUMMY")) {
+            e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "OpenSCManagerW machine name DUMMY (Impacket scmr)",
+                    "impacket_scmr_dummy");
+        } else if (a instanceof RpcArgs.ScmOpenService os) {
+            custom(CustomSignatureSpec.Field.SERVICE_NAME, os.serviceName(), e);
+            if (Text.eq(os.serviceName(), "RemoteRegistry")) {
+                e.add(AttackType.REMOTE_REGISTRY, 0.3, "RemoteRegistry service opened over SVCCTL", "remote_registry_service");
+            }
+        } else if (a instanceof RpcArgs.RegOpenKey k) {
+            custom(CustomSignatureSpec.Field.REGISTRY_KEY, k.keyPath(), e);
+            if (Signals.lsaKey(k.keyPath())) {
+                e.add(AttackType.SECRETSDUMP, 0.85, "LSA boot key read: " + k.keyPath(), "secretsdump_bootkey");
+            } else if (Signals.hiveKey(k.keyPath())) {
+                e.add(AttackType.SECRETSDUMP, 0.6, "Credential hive opened: " + k.keyPath(), "secretsdump_hive");
+            }
+        } else if (a instanceof RpcArgs.RegSaveKey s) {
+            custom(CustomSignatureSpec.Field.REGISTRY_KEY, s.keyPath(), e);
+            e.add(AttackType.SECRETSDUMP, 0.85, "Registry hive saved to a file: "
+                    + (s.keyPath() == null ? "" : s.keyPath() + " -> ") + s.fileName(), "secretsdump_savekey");
+        } else if (a instanceof RpcArgs.DcomStrings d) {
+            dcom(d, e);
+        } else if (a instanceof RpcArgs.TaskRegister t) {
+            custom(CustomSignatureSpec.Field.COMMAND, t.xml(), e);
+            if (t.xml() != null && Text.contains(t.xml(), "cmd.exe") && Text.contains(t.xml(), "\\Temp\\")) {
+                e.add(AttackType.ATEXEC, 0.9, "Task runs cmd.exe with output to Temp: " + t.path(), "atexec");
+            } else if (t.opnum() == 1 && t.path() != null && t.path().length() == 9 && t.path().charAt(0) == '\\'
+                    && Text.letters(t.path(), 1, 9)) {
+                e.add(AttackType.ATEXEC, 0.5, "Task with a random 8-letter name registered: " + t.path(), "atexec_task_name");
+            }
+        } else if (a instanceof RpcArgs.AtJobAdd j) {
+            custom(CustomSignatureSpec.Field.COMMAND, j.command(), e);
+            e.add(AttackType.ATEXEC, 0.6, "AT job added: " + j.command(), "atsvc_job");
+        }
+        if (!custom.isEmpty()) {
+            if (custom.containsKey(CustomSignatureSpec.Field.INTERFACE_UUID) && r.interfaceUuid() != null) {
+                custom(CustomSignatureSpec.Field.INTERFACE_UUID, r.interfaceUuid().toString(), e);
+            }
+            if (custom.containsKey(CustomSignatureSpec.Field.OPERATION)) {
+                custom(CustomSignatureSpec.Field.OPERATION, RpcCatalog.describe(r.interfaceUuid(), r.opnum()), e);
+            }
+            if (r.namedPipe() != null) {
+                custom(CustomSignatureSpec.Field.PIPE, r.namedPipe(), e);
+            }
+        }
+    }
+
+    private void createService(RpcArgs.ScmCreateService cs, Evidence e) {
+        String name = cs.serviceName();
+        String bp = cs.binaryPath();
+        custom(CustomSignatureSpec.Field.SERVICE_NAME, name, e);
+        custom(CustomSignatureSpec.Field.BINARY_PATH, bp, e);
+        if (Text.eq(name, "PSEXESVC")) {
+            e.add(AttackType.PSEXEC, 0.9, "PsExec service installed: PSEXESVC", "psexec");
+        } else if (Text.eq(name, "RemComSvc")) {
+            e.add(AttackType.PSEXEC, 0.9, "RemCom service installed: RemComSvc", "psexec");
+        } else if (Text.eq(name, "BTOBTO")) {
+            e.add(AttackType.SMBEXEC, 0.95, "smbexec service name BTOBTO (Impacket <= 0.10)", "smbexec");
+        }
+        if (Signals.smbexecBinaryPath(bp)) {
+            e.add(AttackType.SMBEXEC, 0.9, "Service runs a shell command with redirected output: " + bp, "smbexec");
+        } else if (Text.contains(bp, "vssadmin")) {
+            e.add(AttackType.SECRETSDUMP, 0.9, "Service runs vssadmin (shadow copy of NTDS.DIT): " + bp, "secretsdump_vss");
+        } else if (Text.randomLetters(name, 4) && Text.randomFile(bp, ".exe")) {
+            e.add(AttackType.PSEXEC, 0.8, "Service with a random 4-letter name running a random 8-letter .exe: "
+                    + name + " -> " + bp, "psexec_random_service");
+        } else if (Text.randomLetters(name, 8) && (Text.contains(bp, "%COMSPEC%") || Text.contains(bp, "powershell"))) {
+            e.add(AttackType.SMBEXEC, 0.8, "Service with a random 8-letter name running a shell: " + name, "smbexec");
+        }
+    }
+
+    private void dcom(RpcArgs.DcomStrings d, Evidence e) {
+        List<String> l = d.strings();
+        if (custom.containsKey(CustomSignatureSpec.Field.COMMAND)) {
+            for (int i = 0; i < l.size(); i++) {
+                custom(CustomSignatureSpec.Field.COMMAND, l.get(i), e);
+            }
+        }
+        if (Signals.wmiProcessCreate(d)) {
+            e.add(AttackType.WMIEXEC, 0.85, "WMI Win32_Process.Create called", "wmiexec");
+        }
+        if (Signals.anyString(d, "__EventFilter") || Signals.anyString(d, "CommandLineEventConsumer")) {
+            e.add(AttackType.WMIEXEC, 0.8, "WMI event subscription (__EventFilter/consumer) created", "wmi_persistence");
+        }
+        if (Signals.anyString(d, "ExecuteShellCommand")) {
+            e.add(AttackType.DCOMEXEC, 0.85, "MMC20.Application ExecuteShellCommand called", "dcomexec");
+        } else if (Signals.anyString(d, "ShellExecute")) {
+            e.add(AttackType.DCOMEXEC, 0.85, "ShellWindows/ShellBrowserWindow ShellExecute called", "dcomexec");
+        }
+        if (Signals.anyString(d, "\\ADMIN$\\__")) {
+            for (int i = 0; i < l.size(); i++) {
+                if (Text.contains(l.get(i), "\\ADMIN$\\__")) {
+                    e.add(AttackType.WMIEXEC, 0.9, "Command output redirected to ADMIN$: " + l.get(i), "wmiexec");
+                    break;
+                }
+            }
+        }
+    }
+
+    private void custom(CustomSignatureSpec.Field field, String value, Evidence e) {
+        if (value == null) {
+            return;
+        }
+        CustomSignature[] sigs = custom.get(field);
+        if (sigs == null) {
+            return;
+        }
+        for (CustomSignature s : sigs) {
+            if (s.matches(value)) {
+                e.add(s.spec.attackType(), s.spec.confidence(), "Custom signature " + s.spec.name() + " matched "
+                        + field.name().toLowerCase(java.util.Locale.ROOT) + ": " + value, s.spec.name(), s.spec.severity());
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+
+/**
+ * Attack-chain steps: what one event contributes to a technique's sequence (INDICATORS.md §2).
+ * {@link #classify} computes the steps of an event once, as a bit mask, for the chain layer.
+ */
+enum Step {
+    SMB_SESSION("SMB session established"),
+    ADMIN_SHARE("ADMIN$ tree connect"),
+    C_SHARE("C$ tree connect"),
+    IPC_SHARE("IPC$ tree connect"),
+    EXE_ON_ADMIN("executable written to an admin share"),
+    SERVICE_CREATE("service created over SVCCTL"),
+    SMBEXEC_SERVICE("service created with a %COMSPEC% command and redirected output"),
+    PSEXEC_PIPE("PSEXESVC/RemCom pipe opened"),
+    OUTPUT_READ("command output file read from an admin share"),
+    WINREG("remote registry (winreg) opened"),
+    REMOTE_REGISTRY_SVC("RemoteRegistry service opened/started over SVCCTL"),
+    SECRET_KEYS("SAM/SECURITY/SYSTEM hive, LSA boot key or NTDS.DIT accessed"),
+    TEMP_TMP("Temp\\<8 letters>.tmp fetched from an admin share"),
+    DCOM_ACTIVATION("DCOM activation (RemoteCreateInstance)"),
+    WMI_LOGIN("WMI login (IWbemLevel1Login NTLMLogin)"),
+    WMI_EXEC("Win32_Process.Create executed over WMI"),
+    DISPATCH_EXEC("shell execution through IDispatch (ShellExecute/ExecuteShellCommand)"),
+    TASK_REGISTER("scheduled task registered (SchRpcRegisterTask)"),
+    TASK_RUN("scheduled task run (SchRpcRun)"),
+    DRS_LOOKUP("DRSUAPI endpoint looked up or bound by a non-DC"),
+    DRS_REPLICATE("DRSGetNCChanges from a non-DC"),
+    IMPACKET_NTLM("NTLM AUTHENTICATE from an Impacket client (no MIC, no VERSION, empty workstation)");
+
+    final String label;
+    final long bit = 1L << ordinal();
+
+    Step(String label) {
+        this.label = label;
+    }
+
+    static final int CREATE_SERVICE = 12;
+
+    /** The steps this event is, as a bit mask (0 for most events). */
+    static long classify(SensorEvent ev, DomainControllers dcs) {
+        if (ev instanceof SmbEvent s) {
+            return smb(s);
+        }
+        if (ev instanceof DcerpcEvent.DcerpcRequest r) {
+            return rpc(r, dcs);
+        }
+        if (ev instanceof DcerpcEvent.DcerpcBind b) {
+            if (!dcs.isDc(b.header().clientIp())) {
+                for (DcerpcEvent.Context c : b.contexts()) {
+                    if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid())) {
+                        return DRS_LOOKUP.bit;
+                    }
+                }
+            }
+            return 0;
+        }
+        if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
+            return Signals.impacketNtlm(a) ? IMPACKET_NTLM.bit : 0;
+        }
+        return 0;
+    }
+
+    private static long smb(SmbEvent ev) {
+        if (ev instanceof SmbEvent.Smb2SessionSetup s) {
+            return s.status() == 0 ? SMB_SESSION.bit : 0;
+        }
+        if (ev instanceof SmbEvent.Smb2TreeConnect t) {
+            if (!Signals.ok(t.status())) {
+                return 0;
+            }
+            if (Text.baseIs(t.path(), "ADMIN$")) {
+                return ADMIN_SHARE.bit;
+            }
+            if (Text.baseIs(t.path(), "C$")) {
+                return C_SHARE.bit;
+            }
+            return Text.baseIs(t.path(), "IPC$") ? IPC_SHARE.bit : 0;
+        }
+        if (ev instanceof SmbEvent.Smb2Create c) {
+            return file(c.share(), c.fileName(), c.namedPipe(), Signals.writes(c.desiredAccess(), c.disposition()));
+        }
+        if (ev instanceof SmbEvent.Smb2Write w) {
+            return file(w.share(), w.fileName(), w.namedPipe(), true);
+        }
+        if (ev instanceof SmbEvent.Smb2Read r) {
+            return file(r.share(), r.fileName(), r.namedPipe(), false);
+        }
+        return 0;
+    }
+
+    private static long file(String share, String name, boolean pipe, boolean write) {
+        if (name == null || name.isEmpty()) {
+            return 0;
+        }
+        if (pipe || Signals.isPipePath(name)) {
+            if (Signals.psexecPipe(name)) {
+                return PSEXEC_PIPE.bit;
+            }
+            return Text.baseIs(name, "winreg") ? WINREG.bit : 0;
+        }
+        boolean admin = Signals.adminShare(share);
+        long m = 0;
+        if (write && admin && Text.endsWith(name, ".exe")) {
+            m |= EXE_ON_ADMIN.bit;
+        }
+        if (Text.outputFile(name)) {
+            m |= OUTPUT_READ.bit;
+        }
+        if (Signals.tempTmp(name)) {
+            m |= TEMP_TMP.bit;
+        }
+        if (Text.contains(name, "ntds.dit")) {
+            m |= SECRET_KEYS.bit;
+        }
+        return m;
+    }
+
+    private static long rpc(DcerpcEvent.DcerpcRequest r, DomainControllers dcs) {
+        java.util.UUID u = r.interfaceUuid();
+        int op = r.opnum();
+        RpcArgs a = r.args();
+        if (u == null) {
+            return 0;
+        }
+        if (u.equals(RpcCatalog.SVCCTL)) {
+            long m = 0;
+            if (op == CREATE_SERVICE) {
+                m |= SERVICE_CREATE.bit;
+                if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
+                    m |= SMBEXEC_SERVICE.bit;
+                }
+            }
+            if (a instanceof RpcArgs.ScmOpenService os && Text.eq(os.serviceName(), "RemoteRegistry")) {
+                m |= REMOTE_REGISTRY_SVC.bit;
+            }
+            if (a instanceof RpcArgs.ScmServiceAction sa && Text.eq(sa.serviceName(), "RemoteRegistry")) {
+                m |= REMOTE_REGISTRY_SVC.bit;
+            }
+            return m;
+        }
+        if (u.equals(RpcCatalog.WINREG)) {
+            long m = WINREG.bit;
+            if (Signals.secretRegistry(a)) {
+                m |= SECRET_KEYS.bit;
+            }
+            return m;
+        }
+        if (u.equals(RpcCatalog.REMOTE_SCM_ACTIVATOR)) {
+            return op == 4 || op == 3 ? DCOM_ACTIVATION.bit : 0;
+        }
+        if (u.equals(RpcCatalog.WBEM_LEVEL1_LOGIN)) {
+            return op == 6 ? WMI_LOGIN.bit : 0;
+        }
+        if (u.equals(RpcCatalog.WBEM_SERVICES)) {
+            return op == 24 || Signals.wmiProcessCreate(a) ? WMI_EXEC.bit : 0;
+        }
+        if (u.equals(RpcCatalog.IDISPATCH)) {
+            return Signals.dispatchShell(a) ? DISPATCH_EXEC.bit : 0;
+        }
+        if (u.equals(RpcCatalog.TSCH)) {
+            return op == 1 ? TASK_REGISTER.bit : op == 12 ? TASK_RUN.bit : 0;
+        }
+        if (u.equals(RpcCatalog.ATSVC)) {
+            return op == 0 ? TASK_REGISTER.bit : 0;
+        }
+        if (dcs.isDc(r.header().clientIp())) {
+            return 0;
+        }
+        if (u.equals(RpcCatalog.DRSUAPI)) {
+            return op == 3 ? DRS_REPLICATE.bit : DRS_LOOKUP.bit;
+        }
+        if (u.equals(RpcCatalog.EPM) && a instanceof RpcArgs.EpmMapRequest m
+                && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())) {
+            return DRS_LOOKUP.bit;
+        }
+        return 0;
+    }
+}

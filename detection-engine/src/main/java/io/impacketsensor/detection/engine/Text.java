@@ -1,0 +1,134 @@
+package io.impacketsensor.detection.engine;
+
+/**
+ * Allocation-free string tests for the per-event path (no regex, no lower-casing copies).
+ * Needles are ASCII.
+ */
+public final class Text {
+    private Text() {
+    }
+
+    public static boolean eq(String s, String needle) {
+        return s != null && s.equalsIgnoreCase(needle);
+    }
+
+    public static boolean contains(String s, String needle) {
+        if (s == null) {
+            return false;
+        }
+        int n = needle.length();
+        for (int i = 0, last = s.length() - n; i <= last; i++) {
+            if (s.regionMatches(true, i, needle, 0, n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static boolean startsWith(String s, String needle) {
+        return s != null && s.regionMatches(true, 0, needle, 0, needle.length());
+    }
+
+    public static boolean endsWith(String s, String needle) {
+        return s != null && s.length() >= needle.length()
+                && s.regionMatches(true, s.length() - needle.length(), needle, 0, needle.length());
+    }
+
+    /** Index just after the last '\' or '/' (0 when there is none). */
+    public static int baseStart(String s) {
+        for (int i = s.length() - 1; i >= 0; i--) {
+            char c = s.charAt(i);
+            if (c == '\\' || c == '/') {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** True when the last path component equals the needle (case-insensitive): {@code \\srv\ADMIN$} and ADMIN$. */
+    public static boolean baseIs(String s, String needle) {
+        if (s == null) {
+            return false;
+        }
+        int b = baseStart(s);
+        return s.length() - b == needle.length() && s.regionMatches(true, b, needle, 0, needle.length());
+    }
+
+    /** True when the last path component starts with the needle. */
+    public static boolean baseStartsWith(String s, String needle) {
+        if (s == null) {
+            return false;
+        }
+        int b = baseStart(s);
+        return s.regionMatches(true, b, needle, 0, needle.length());
+    }
+
+    /** True when s[from, to) is all ASCII letters and not empty. */
+    public static boolean letters(String s, int from, int to) {
+        if (from >= to || to > s.length()) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when s[from, to) is all ASCII digits and not empty. */
+    public static boolean digits(String s, int from, int to) {
+        if (from >= to || to > s.length()) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when the whole string is n ASCII letters (Impacket's random names). */
+    public static boolean randomLetters(String s, int n) {
+        return s != null && s.length() == n && letters(s, 0, n);
+    }
+
+    /**
+     * True when the last component is {@code <8 letters>.<ext>} (Impacket's random file names:
+     * psexec's {@code <8>.exe}, atexec's and secretsdump's {@code Temp\<8>.tmp}).
+     */
+    public static boolean randomFile(String s, String ext) {
+        if (s == null) {
+            return false;
+        }
+        int b = baseStart(s);
+        return s.length() - b == 8 + ext.length() && letters(s, b, b + 8) && endsWith(s, ext);
+    }
+
+    /**
+     * True when the last component is an Impacket output file: {@code __output} (smbexec ≤0.12 and
+     * the VSS path), {@code __output_<8 letters>} (smbexec ≥0.13), {@code __<epoch>[.frac]} (wmiexec)
+     * or {@code __<5 digits>} (dcomexec).
+     */
+    public static boolean outputFile(String s) {
+        if (s == null) {
+            return false;
+        }
+        int b = baseStart(s);
+        if (!s.startsWith("__", b)) {
+            return false;
+        }
+        if (s.regionMatches(true, b + 2, "output", 0, 6)) {
+            int end = b + 8;
+            return s.length() == end || (s.charAt(end) == '_' && letters(s, end + 1, s.length()));
+        }
+        int dot = s.indexOf('.', b + 2);
+        if (dot < 0) {
+            return digits(s, b + 2, s.length()) && s.length() - b - 2 >= 5;
+        }
+        return digits(s, b + 2, dot) && digits(s, dot + 1, s.length());
+    }
+}

@@ -1,0 +1,164 @@
+package io.impacketsensor.detection.eve;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.detection.Analysis;
+import io.impacketsensor.detection.ChainStep;
+import io.impacketsensor.detection.Statistics;
+import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.detection.engine.AlertSink;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes alerts (and engine statistics) as EVE JSON lines in Suricata's layout (ARCHITECTURE §6),
+ * streamed with one reused {@link JsonGenerator}. The alert's source is the attacker: when the
+ * attacker was the flow's server (an Impacket SMB server, a relay host), source and destination are
+ * swapped from the flow's. Schema: {@code schema/eve.schema.json}.
+ */
+public final class EveAlertWriter implements AlertSink, AutoCloseable {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private final JsonGenerator g;
+    private final OutputStream out;
+
+    public EveAlertWriter(OutputStream out) {
+        this.out = out;
+        try {
+            this.g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            g.setRootValueSeparator(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void accept(Alert alert) {
+        try {
+            write(alert);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write(Alert a) throws IOException {
+        Analysis an = a.analysis();
+        EventHeader h = a.header();
+        boolean swapped = an.sourceIp() != null && !an.sourceIp().equals(h.clientIp().getHostAddress())
+                && an.sourceIp().equals(h.serverIp().getHostAddress());
+        g.writeStartObject();
+        g.writeStringField("timestamp", EveCommon.timestamp(h.timestampNanos()));
+        g.writeNumberField("flow_id", h.flowId());
+        g.writeStringField("event_type", "alert");
+        g.writeStringField("src_ip", swapped ? h.serverIp().getHostAddress() : h.clientIp().getHostAddress());
+        g.writeNumberField("src_port", swapped ? h.serverPort() : h.clientPort());
+        g.writeStringField("dest_ip", swapped ? h.clientIp().getHostAddress() : h.serverIp().getHostAddress());
+        g.writeNumberField("dest_port", swapped ? h.clientPort() : h.serverPort());
+        g.writeStringField("proto", h.transport().name());
+        if (a.appProto() != null && !a.appProto().isEmpty()) {
+            g.writeStringField("app_proto", a.appProto());
+        }
+        g.writeObjectFieldStart("alert");
+        g.writeStringField("action", an.blocked() ? "blocked" : "allowed");
+        g.writeNumberField("gid", 1);
+        g.writeNumberField("signature_id", an.attackType().signatureId());
+        g.writeNumberField("rev", 1);
+        g.writeStringField("signature", an.attackType().signature());
+        g.writeStringField("category", an.attackType().category());
+        g.writeNumberField("severity", an.severity().eveSeverity());
+        g.writeObjectFieldStart("metadata");
+        stringArray("mitre_technique_id", an.mitreTechniques());
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeObjectFieldStart("impacket");
+        g.writeStringField("attack_type", an.attackType().id());
+        g.writeNumberField("confidence", an.confidence());
+        g.writeStringField("severity", an.severity().id());
+        g.writeNumberField("severity_score", an.severityScore());
+        g.writeStringField("action", an.action().id());
+        g.writeNumberField("instance_id", an.instanceId());
+        g.writeNumberField("revision", a.revision());
+        g.writeStringField("first_seen", EveCommon.timestamp(a.firstSeenNanos()));
+        g.writeNumberField("event_count", a.eventCount());
+        stringArray("indicators", an.indicators());
+        stringArray("matched_signatures", an.matchedSignatures());
+        stringArray("recommendations", an.recommendations());
+        g.writeArrayFieldStart("chain");
+        for (ChainStep s : an.chain()) {
+            g.writeStartObject();
+            g.writeStringField("timestamp", EveCommon.timestamp(s.timestampNanos()));
+            g.writeStringField("step", s.step());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeEndObject();
+        g.flush();
+        out.write('\n');
+    }
+
+    /** Writes the engine's counters as an EVE {@code stats} record (section {@code detection}). */
+    public void writeStats(long timestampNanos, Statistics s) {
+        try {
+            g.writeStartObject();
+            g.writeStringField("timestamp", EveCommon.timestamp(timestampNanos));
+            g.writeStringField("event_type", "stats");
+            g.writeObjectFieldStart("stats");
+            g.writeObjectFieldStart("detection");
+            g.writeNumberField("events", s.totalEvents());
+            g.writeNumberField("auth_attempts", s.authAttempts());
+            g.writeNumberField("attacks_detected", s.attacksDetected());
+            g.writeNumberField("smb_attacks", s.smbAttacks());
+            g.writeNumberField("kerberos_attacks", s.kerberosAttacks());
+            g.writeNumberField("ntlm_relay_attempts", s.ntlmRelayAttempts());
+            g.writeNumberField("secret_dumps", s.secretDumps());
+            g.writeNumberField("blocked_ips", s.blockedIps());
+            g.writeNumberField("alerts_emitted", s.alertsEmitted());
+            g.writeNumberField("alerts_suppressed", s.alertsSuppressed());
+            g.writeNumberField("tracked_sources", s.trackedSources());
+            g.writeNumberField("evicted_sources", s.evictedSources());
+            counts("by_attack_type", s.byAttackType());
+            counts("by_action", s.byAction());
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndObject();
+            g.flush();
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void counts(String name, Map<String, Long> m) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, Long> en : m.entrySet()) {
+            g.writeNumberField(en.getKey(), en.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private void stringArray(String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    public void flush() throws IOException {
+        g.flush();
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        g.close();
+        out.flush();
+    }
+}

@@ -1,0 +1,237 @@
+package io.impacketsensor.detection.eve;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.KerberosEvent.KerberosApRequest;
+import io.impacketsensor.core.event.KerberosEvent.KerberosError;
+import io.impacketsensor.core.event.KerberosEvent.KerberosReply;
+import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
+import io.impacketsensor.core.event.KerberosEvent.PrincipalName;
+import io.impacketsensor.core.event.KerberosEvent.TicketInfo;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code krb5} EVE protocol record of a Kerberos event: common header, then a {@code krb5}
+ * object. Codes are written as numbers with their names beside them ({@code etypes} and
+ * {@code etype_names}, {@code error_code} and {@code error_name}); unknown codes have no name.
+ */
+public final class KerberosRecords {
+    private KerberosRecords() {
+    }
+
+    /** Writes one whole record (start and end object included). */
+    public static void write(JsonGenerator g, KerberosEvent e) throws IOException {
+        g.writeStartObject();
+        EveCommon.writeHeader(g, e.header(), "krb5", "krb5");
+        g.writeObjectFieldStart("krb5");
+        if (e instanceof KerberosRequest r) {
+            request(g, r);
+        } else if (e instanceof KerberosReply r) {
+            reply(g, r);
+        } else if (e instanceof KerberosError r) {
+            error(g, r);
+        } else if (e instanceof KerberosApRequest r) {
+            apRequest(g, r);
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void msgType(JsonGenerator g, int t) throws IOException {
+        String n = KerberosNames.msgType(t);
+        g.writeStringField("msg_type", n != null ? n : Integer.toString(t));
+        g.writeNumberField("msg_type_code", t);
+    }
+
+    private static void principal(JsonGenerator g, String field, PrincipalName p) throws IOException {
+        if (p == null) {
+            return;
+        }
+        g.writeStringField(field, p.toString());
+        g.writeNumberField(field + "_type", p.nameType());
+        String n = KerberosNames.nameType(p.nameType());
+        if (n != null) {
+            g.writeStringField(field + "_type_name", n);
+        }
+    }
+
+    private static void string(JsonGenerator g, String field, String v) throws IOException {
+        if (v != null) {
+            g.writeStringField(field, v);
+        }
+    }
+
+    private static void etypes(JsonGenerator g, List<Integer> etypes) throws IOException {
+        g.writeArrayFieldStart("etypes");
+        for (int e : etypes) {
+            g.writeNumber(e);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("etype_names");
+        for (int e : etypes) {
+            String n = KerberosNames.etype(e);
+            g.writeString(n != null ? n : Integer.toString(e));
+        }
+        g.writeEndArray();
+        boolean weak = false;
+        for (int e : etypes) {
+            weak |= KerberosNames.weakEtype(e);
+        }
+        g.writeBooleanField("weak_etype_requested", weak);
+    }
+
+    private static void padata(JsonGenerator g, List<Integer> types) throws IOException {
+        g.writeArrayFieldStart("padata");
+        for (int t : types) {
+            g.writeNumber(t);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("padata_names");
+        for (int t : types) {
+            String n = KerberosNames.padata(t);
+            g.writeString(n != null ? n : Integer.toString(t));
+        }
+        g.writeEndArray();
+    }
+
+    private static void etypeField(JsonGenerator g, String field, int etype) throws IOException {
+        if (etype < 0 && KerberosNames.etype(etype) == null) {
+            return;
+        }
+        g.writeNumberField(field, etype);
+        String n = KerberosNames.etype(etype);
+        if (n != null) {
+            g.writeStringField(field + "_name", n);
+        }
+    }
+
+    /** The ticket's cleartext part as {@code <prefix>realm/sname/etype/kvno}. */
+    private static void ticket(JsonGenerator g, String prefix, TicketInfo t) throws IOException {
+        if (t == null) {
+            return;
+        }
+        string(g, prefix + "realm", t.realm());
+        principal(g, prefix + "sname", t.sname());
+        etypeField(g, prefix + "etype", t.etype());
+        if (t.kvno() >= 0) {
+            g.writeNumberField(prefix + "kvno", t.kvno());
+        }
+    }
+
+    static String time(long secs) {
+        if (secs == KerberosEvent.NO_TIME) {
+            return null;
+        }
+        if (Math.abs(secs) < 9_000_000_000L) {
+            return EveCommon.timestamp(secs * 1_000_000_000L);
+        }
+        return Instant.ofEpochSecond(Math.max(Math.min(secs, Instant.MAX.getEpochSecond()),
+                Instant.MIN.getEpochSecond())).toString();
+    }
+
+    private static void request(JsonGenerator g, KerberosRequest r) throws IOException {
+        msgType(g, r.msgType());
+        principal(g, "cname", r.cname());
+        string(g, "realm", r.realm());
+        principal(g, "sname", r.sname());
+        etypes(g, r.etypes());
+        padata(g, r.padataTypes());
+        g.writeStringField("kdc_options", String.format(Locale.ROOT, "0x%08x", r.kdcOptions()));
+        g.writeArrayFieldStart("kdc_option_names");
+        for (String n : KerberosNames.kdcOptions(r.kdcOptions())) {
+            g.writeString(n);
+        }
+        g.writeEndArray();
+        string(g, "from", time(r.from()));
+        string(g, "till", time(r.till()));
+        string(g, "rtime", time(r.rtime()));
+        g.writeNumberField("nonce", r.nonce());
+        etypeField(g, "pa_enc_timestamp_etype", r.encTimestampEtype());
+        if (r.pacRequest() >= 0) {
+            g.writeBooleanField("pac_request", r.pacRequest() == 1);
+        }
+        if (r.forUserName() != null) {
+            g.writeStringField("pa_for_user", r.forUserRealm() == null ? r.forUserName()
+                    : r.forUserName() + "@" + r.forUserRealm());
+        }
+        if (r.s4uX509User()) {
+            g.writeBooleanField("s4u_x509_user", true);
+        }
+        if (r.pacOptions() != -1) {
+            g.writeStringField("pac_options", String.format(Locale.ROOT, "0x%08x", r.pacOptions()));
+        }
+        if (r.fast()) {
+            g.writeBooleanField("fast", true);
+        }
+        // TGS-REQ: the ticket presented in PA-TGS-REQ (a forged TGT shows here).
+        ticket(g, "ticket_", r.tgsTicket());
+        g.writeBooleanField("addresses", r.addressesPresent());
+        if (!r.additionalTickets().isEmpty()) {
+            g.writeArrayFieldStart("additional_tickets");
+            for (TicketInfo t : r.additionalTickets()) {
+                g.writeStartObject();
+                ticket(g, "", t);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeStringField("carried_in", "raw");
+    }
+
+    private static void reply(JsonGenerator g, KerberosReply r) throws IOException {
+        msgType(g, r.msgType());
+        principal(g, "cname", r.cname());
+        string(g, "realm", r.crealm());
+        if (r.ticket() != null) {
+            principal(g, "sname", r.ticket().sname());
+        }
+        ticket(g, "ticket_", r.ticket());
+        etypeField(g, "reply_etype", r.encPartEtype());
+        requestSummary(g, r.request());
+        g.writeStringField("carried_in", "raw");
+    }
+
+    private static void error(JsonGenerator g, KerberosError r) throws IOException {
+        g.writeStringField("msg_type", "KRB_ERROR");
+        g.writeNumberField("msg_type_code", 30);
+        principal(g, "cname", r.cname() != null ? r.cname() : r.request() != null ? r.request().cname() : null);
+        string(g, "realm", r.realm());
+        principal(g, "sname", r.sname());
+        g.writeNumberField("error_code", r.errorCode());
+        String n = KerberosNames.error(r.errorCode());
+        if (n != null) {
+            g.writeStringField("error_name", n);
+        }
+        string(g, "e_text", r.eText());
+        requestSummary(g, r.request());
+        g.writeStringField("carried_in", "raw");
+    }
+
+    /** What a reply or error answered: the request's type, etypes and PA-DATA types. */
+    private static void requestSummary(JsonGenerator g, KerberosRequest req) throws IOException {
+        if (req == null) {
+            return;
+        }
+        g.writeObjectFieldStart("request");
+        msgType(g, req.msgType());
+        etypes(g, req.etypes());
+        padata(g, req.padataTypes());
+        g.writeEndObject();
+    }
+
+    private static void apRequest(JsonGenerator g, KerberosApRequest r) throws IOException {
+        msgType(g, 14);
+        if (r.ticket() != null) {
+            string(g, "realm", r.ticket().realm());
+            principal(g, "sname", r.ticket().sname());
+        }
+        ticket(g, "ticket_", r.ticket());
+        g.writeStringField("ap_options", String.format(Locale.ROOT, "0x%08x", r.apOptions()));
+        etypeField(g, "authenticator_etype", r.authenticatorEtype());
+        g.writeStringField("carried_in", r.carrier().name().toLowerCase(Locale.ROOT));
+    }
+}

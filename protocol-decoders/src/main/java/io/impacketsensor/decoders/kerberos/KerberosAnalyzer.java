@@ -1,0 +1,224 @@
+package io.impacketsensor.decoders.kerberos;
+
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.ParseStatus;
+
+/**
+ * Kerberos on port 88 (RFC 4120 7.2). UDP: one message per datagram. TCP (7.2.2): each message is
+ * preceded by a 4-byte big-endian record mark whose high bit is reserved; records may be split
+ * across segments or packed several per segment. A record arriving whole is parsed in place; a
+ * split one is copied into a per-direction buffer bounded by {@link KerberosLimits#maxMessageLength()}.
+ *
+ * <p>Requests are emitted as they are seen; replies and errors are tied to the oldest pending
+ * request of the flow (KDC replies come in order on a connection; the nonce of a reply is inside
+ * its encrypted part, so it cannot be matched on).
+ */
+public final class KerberosAnalyzer implements FlowAnalyzer {
+
+    /** Reassembly state of one direction. */
+    private static final class Side {
+        byte[] buf = new byte[0];
+        int have;
+        int recordLen = -1;
+        int markBytes;
+        int mark;
+        boolean resync;
+    }
+
+    private final FlowContext ctx;
+    private final KerberosLimits limits;
+    private final KerberosParser parser;
+    private final KerberosAnalyzerFactory.Counters counters;
+    private final boolean tcp;
+    private final Side toServer = new Side();
+    private final Side toClient = new Side();
+    private final KerberosRequest[] pending;
+    private int pendingHead;
+    private int pendingCount;
+
+    public KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosAnalyzerFactory.Counters counters) {
+        this.ctx = ctx;
+        this.limits = limits;
+        this.parser = new KerberosParser(limits);
+        this.counters = counters;
+        this.tcp = ctx.transport() == Transport.TCP;
+        this.pending = new KerberosRequest[limits.maxPendingRequests()];
+    }
+
+    @Override
+    public boolean onData(Direction dir, byte[] buf, int off, int len) {
+        if (!tcp) {
+            return message(dir, buf, off, len);
+        }
+        Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+        if (s.resync) {
+            // After a gap, wait for a segment that starts with a plausible record (STYLE.md 7).
+            if (!plausibleRecordStart(buf, off, len)) {
+                return true;
+            }
+            s.resync = false;
+        }
+        while (len > 0) {
+            if (s.recordLen < 0) {
+                if (s.markBytes == 0 && len >= 4) {
+                    s.mark = (buf[off] & 0xFF) << 24 | (buf[off + 1] & 0xFF) << 16 | (buf[off + 2] & 0xFF) << 8
+                            | (buf[off + 3] & 0xFF);
+                    off += 4;
+                    len -= 4;
+                } else {
+                    s.mark = s.mark << 8 | (buf[off] & 0xFF);
+                    off++;
+                    len--;
+                    if (++s.markBytes < 4) {
+                        continue;
+                    }
+                }
+                s.markBytes = 0;
+                // RFC 4120 7.2.2: the high bit is reserved; a set bit (a 2 GB record) is not ours to buffer.
+                if (s.mark < 0 || s.mark > limits.maxMessageLength()) {
+                    return skip(KerberosAnomaly.RECORD_TOO_LONG, "record mark " + (s.mark & 0xFFFF_FFFFL)
+                            + " > " + limits.maxMessageLength());
+                }
+                if (s.mark == 0) {
+                    continue;
+                }
+                s.recordLen = s.mark;
+                s.have = 0;
+            }
+            if (s.have == 0 && len >= s.recordLen) {
+                int n = s.recordLen;
+                s.recordLen = -1;
+                if (!message(dir, buf, off, n)) {
+                    return false;
+                }
+                off += n;
+                len -= n;
+                continue;
+            }
+            if (s.buf.length < s.recordLen) {
+                byte[] grown = new byte[s.recordLen];
+                System.arraycopy(s.buf, 0, grown, 0, s.have);
+                s.buf = grown;
+            }
+            int n = Math.min(len, s.recordLen - s.have);
+            System.arraycopy(buf, off, s.buf, s.have, n);
+            s.have += n;
+            off += n;
+            len -= n;
+            if (s.have == s.recordLen) {
+                int recLen = s.recordLen;
+                s.recordLen = -1;
+                s.have = 0;
+                if (!message(dir, s.buf, 0, recLen)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when a segment starts with a record mark within the limit, a Kerberos application tag,
+     * and a DER length that fills exactly the record: the test used to resynchronise after a gap.
+     */
+    private boolean plausibleRecordStart(byte[] buf, int off, int len) {
+        if (len < 6) {
+            return false;
+        }
+        long mark = (buf[off] & 0xFFL) << 24 | (buf[off + 1] & 0xFF) << 16 | (buf[off + 2] & 0xFF) << 8
+                | (buf[off + 3] & 0xFF);
+        if (mark > limits.maxMessageLength() || !KerberosParser.isMessageTag(buf[off + 4] & 0xFF)) {
+            return false;
+        }
+        int first = buf[off + 5] & 0xFF;
+        if (first < 0x80) {
+            return mark == 2 + first;
+        }
+        int n = first & 0x7F;
+        if (n < 1 || n > 3 || len < 6 + n) {
+            return false;
+        }
+        long ber = 0;
+        for (int i = 0; i < n; i++) {
+            ber = ber << 8 | (buf[off + 6 + i] & 0xFF);
+        }
+        return mark == 2 + n + ber;
+    }
+
+    private boolean message(Direction dir, byte[] buf, int off, int len) {
+        ParseStatus st = parser.parse(buf, off, len);
+        if (st != ParseStatus.OK) {
+            counters.parserError++;
+            KerberosAnomaly a = parser.anomaly();
+            return skip(a, a == KerberosAnomaly.TRUNCATED ? "message longer than its " + (tcp ? "record" : "datagram")
+                    : "message of " + len + " bytes");
+        }
+        counters.pdus++;
+        switch (parser.msgType) {
+            case 10:
+            case 12: {
+                KerberosRequest req = parser.request(ctx.header());
+                ctx.emit(req);
+                if (pendingCount == pending.length) {
+                    return skip(KerberosAnomaly.TOO_MANY_PENDING, pendingCount + " requests without reply");
+                }
+                pending[(pendingHead + pendingCount) % pending.length] = req;
+                pendingCount++;
+                return true;
+            }
+            case 11:
+            case 13:
+                ctx.emit(parser.reply(ctx.header(), takePending()));
+                return true;
+            case 30:
+                ctx.emit(parser.error(ctx.header(), takePending()));
+                return true;
+            case 14:
+                // An AP-REQ sent to port 88 (a KDC-less kpasswd-style exchange or a probe).
+                ctx.emit(parser.apRequest(ctx.header(), Carrier.RAW));
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private KerberosRequest takePending() {
+        if (pendingCount == 0) {
+            return null;
+        }
+        KerberosRequest r = pending[pendingHead];
+        pending[pendingHead] = null;
+        pendingHead = (pendingHead + 1) % pending.length;
+        pendingCount--;
+        return r;
+    }
+
+    private boolean skip(KerberosAnomaly a, String detail) {
+        counters.skippedFlows++;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        return false;
+    }
+
+    @Override
+    public boolean onGap(Direction dir, long len) {
+        counters.gap++;
+        Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+        s.recordLen = -1;
+        s.have = 0;
+        s.markBytes = 0;
+        s.resync = true;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), KerberosAnomaly.GAP.eventName(), len + " bytes missing"));
+        return true;
+    }
+
+    @Override
+    public void onClose() {
+        // Requests are emitted when seen; an unanswered request needs nothing more.
+    }
+}

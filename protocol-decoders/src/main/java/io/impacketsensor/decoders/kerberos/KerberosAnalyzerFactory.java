@@ -1,0 +1,72 @@
+package io.impacketsensor.decoders.kerberos;
+
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.ProbeResult;
+
+/** Kerberos on TCP and UDP port 88 (RFC 4120 7.2.1, 7.2.2). One instance per decode worker. */
+public final class KerberosAnalyzerFactory implements AnalyzerFactory {
+
+    /** This worker's counters: plain fields, written by one thread. */
+    public static final class Counters {
+        public long pdus;
+        public long parserError;
+        public long gap;
+        public long skippedFlows;
+    }
+
+    private final KerberosLimits limits;
+    private final Counters counters = new Counters();
+
+    public KerberosAnalyzerFactory(KerberosLimits limits) {
+        this.limits = limits;
+    }
+
+    public KerberosAnalyzerFactory() {
+        this(KerberosLimits.DEFAULTS);
+    }
+
+    @Override
+    public String name() {
+        return "kerberos";
+    }
+
+    @Override
+    public boolean wantsPort(Transport transport, int serverPort) {
+        return serverPort == 88;
+    }
+
+    @Override
+    public ProbeResult probe(Transport transport, Direction dir, byte[] buf, int off, int len) {
+        int tagAt = transport == Transport.TCP ? 4 : 0;
+        if (len <= tagAt) {
+            return ProbeResult.NEED_MORE;
+        }
+        if (transport == Transport.TCP && (buf[off] & 0x80) != 0) {
+            return ProbeResult.NO_MATCH;
+        }
+        return KerberosParser.isMessageTag(buf[off + tagAt] & 0xFF) ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
+    }
+
+    @Override
+    public FlowAnalyzer create(FlowContext ctx) {
+        return new KerberosAnalyzer(ctx, limits, counters);
+    }
+
+    /** The hook the shared token decoder calls with Kerberos messages found in GSS tokens. */
+    public KerberosTokenHandler tokenHook() {
+        return new KerberosTokenHandler(limits, counters);
+    }
+
+    @Override
+    public void reportCounters(CounterVisitor visitor) {
+        visitor.counter("proto.kerberos.pdus", counters.pdus);
+        visitor.counter("proto.kerberos.parser_error", counters.parserError);
+        visitor.counter("proto.kerberos.gap", counters.gap);
+        visitor.counter("proto.kerberos.skipped_flows", counters.skippedFlows);
+    }
+}

@@ -1,0 +1,330 @@
+package io.impacketsensor.decoders.ldap;
+
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.LdapEvent.LdapSealed;
+import io.impacketsensor.core.event.LdapEvent.LdapStartTls;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.gssapi.TokenSession;
+
+/**
+ * LDAP on TCP 389/3268 and CLDAP on UDP 389 (RFC 4511 5.1, 5.2; MS-ADTS 3.1.1.3 for CLDAP).
+ *
+ * <p>TCP framing: each LDAPMessage is a BER SEQUENCE; its header, message id and protocolOp tag
+ * (at most 16 bytes) are read first. SearchResultEntry and SearchResultReference are counted for
+ * their request and skipped by length, never buffered; other messages are decoded in place when
+ * a segment holds them whole, else copied into a per-direction buffer bounded by
+ * {@link LdapLimits#maxMessageLength()}.
+ *
+ * <p>Bytes that do not start an LDAPMessage after a SASL bind are the SASL security layer
+ * (RFC 4422 3.7: 4-byte length + wrapped token): {@code LdapSealed} once, and the flow is no
+ * longer inspected. After a StartTLS request (RFC 4511 4.14) a success response or a TLS record
+ * ends inspection the same way. Credentials go to the shared token decoder.
+ */
+public final class LdapAnalyzer implements FlowAnalyzer {
+    private static final int HEADER_MAX = 16;
+    private static final String START_TLS_OID = "1.3.6.1.4.1.1466.20037";
+
+    /** Framing state of one direction. */
+    private static final class Side {
+        final byte[] hdr = new byte[HEADER_MAX];
+        int hdrLen;
+        long skip;
+        byte[] buf = new byte[0];
+        int have;
+        int need;
+        boolean resync;
+    }
+
+    private final FlowContext ctx;
+    private final LdapLimits limits;
+    private final LdapParser parser;
+    private final LdapAnalyzerFactory.Counters counters;
+    private final TokenDecoder tokenDecoder;
+    private final boolean tcp;
+    private final Side toServer = new Side();
+    private final Side toClient = new Side();
+    private final LdapPending pending;
+    private TokenSession session;
+    private String saslMechanism;
+    private boolean saslBound;
+    private boolean startTlsRequested;
+
+    public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapAnalyzerFactory.Counters counters,
+                        TokenDecoder tokenDecoder) {
+        this.ctx = ctx;
+        this.limits = limits;
+        this.parser = new LdapParser(limits);
+        this.counters = counters;
+        this.tokenDecoder = tokenDecoder;
+        this.tcp = ctx.transport() == Transport.TCP;
+        this.pending = new LdapPending(limits.maxPending(), !tcp);
+    }
+
+    @Override
+    public boolean onData(Direction dir, byte[] buf, int off, int len) {
+        if (!tcp) {
+            return datagram(dir, buf, off, len);
+        }
+        Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+        if (s.resync) {
+            // After a gap: wait for a segment that starts a well-formed message header (STYLE.md 7).
+            if (buf[off] != 0x30 || parser.peek(buf, off, len) != ParseStatus.OK || parser.peekOp > 24) {
+                return true;
+            }
+            s.resync = false;
+        }
+        while (len > 0) {
+            if (s.skip > 0) {
+                int n = (int) Math.min(len, s.skip);
+                s.skip -= n;
+                off += n;
+                len -= n;
+                continue;
+            }
+            if (s.need > 0) {
+                int n = Math.min(len, s.need - s.have);
+                System.arraycopy(buf, off, s.buf, s.have, n);
+                s.have += n;
+                off += n;
+                len -= n;
+                if (s.have == s.need) {
+                    int total = s.need;
+                    s.need = 0;
+                    s.have = 0;
+                    if (!message(dir, s.buf, 0, total)) {
+                        return false;
+                    }
+                }
+                continue;
+            }
+            if (s.hdrLen == 0) {
+                if (buf[off] != 0x30) {
+                    return notLdap(dir, buf[off] & 0xFF);
+                }
+                ParseStatus st = parser.peek(buf, off, len);
+                if (st == ParseStatus.ERROR) {
+                    return skip(parser.anomaly(), "message header");
+                }
+                if (st == ParseStatus.NEED_MORE) {
+                    int n = Math.min(len, HEADER_MAX);
+                    System.arraycopy(buf, off, s.hdr, 0, n);
+                    s.hdrLen = n;
+                    off += n;
+                    len -= n;
+                    continue;
+                }
+                int total = parser.peekTotal;
+                if (isEntry(parser.peekOp)) {
+                    pending.entry(parser.peekMessageId);
+                    counters.pdus++;
+                    s.skip = total;
+                    continue;
+                }
+                if (total > limits.maxMessageLength()) {
+                    return skip(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > "
+                            + limits.maxMessageLength());
+                }
+                if (len >= total) {
+                    if (!message(dir, buf, off, total)) {
+                        return false;
+                    }
+                    off += total;
+                    len -= total;
+                    continue;
+                }
+                startBuffer(s, total);
+                continue;
+            }
+            // The header itself was split: complete it from this segment.
+            int n = Math.min(len, HEADER_MAX - s.hdrLen);
+            System.arraycopy(buf, off, s.hdr, s.hdrLen, n);
+            ParseStatus st = parser.peek(s.hdr, 0, s.hdrLen + n);
+            if (st == ParseStatus.ERROR || (st == ParseStatus.NEED_MORE && s.hdrLen + n == HEADER_MAX)) {
+                return skip(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA, "message header");
+            }
+            if (st == ParseStatus.NEED_MORE) {
+                s.hdrLen += n;
+                off += n;
+                len -= n;
+                continue;
+            }
+            int old = s.hdrLen;
+            s.hdrLen = 0;
+            int total = parser.peekTotal;
+            if (isEntry(parser.peekOp)) {
+                pending.entry(parser.peekMessageId);
+                counters.pdus++;
+                s.skip = total - old;
+                continue;
+            }
+            if (total > limits.maxMessageLength()) {
+                return skip(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > " + limits.maxMessageLength());
+            }
+            if (s.buf.length < total) {
+                s.buf = new byte[total];
+            }
+            System.arraycopy(s.hdr, 0, s.buf, 0, old);
+            s.have = old;
+            s.need = total;
+        }
+        return true;
+    }
+
+    /** Copies the first part of a message that continues in later segments. */
+    private void startBuffer(Side s, int total) {
+        if (s.buf.length < total) {
+            s.buf = new byte[total];
+        }
+        s.need = total;
+        s.have = 0;
+    }
+
+    private static boolean isEntry(int op) {
+        return op == LdapParser.SEARCH_RESULT_ENTRY || op == LdapParser.SEARCH_RESULT_REFERENCE;
+    }
+
+    /** CLDAP: a datagram holds one or more whole LDAPMessages (a netlogon answer: entry + done). */
+    private boolean datagram(Direction dir, byte[] buf, int off, int len) {
+        while (len > 0) {
+            ParseStatus st = parser.peek(buf, off, len);
+            if (st != ParseStatus.OK || parser.peekTotal > len) {
+                return skip(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA,
+                        "datagram of " + len + " bytes");
+            }
+            int total = parser.peekTotal;
+            if (!message(dir, buf, off, total)) {
+                return false;
+            }
+            off += total;
+            len -= total;
+        }
+        return true;
+    }
+
+    private boolean message(Direction dir, byte[] buf, int off, int len) {
+        if (parser.parse(buf, off, len) != ParseStatus.OK) {
+            counters.parserError++;
+            return skip(parser.anomaly(), "message of " + len + " bytes");
+        }
+        counters.pdus++;
+        LdapParser p = parser;
+        switch (p.protocolOp) {
+            case LdapParser.BIND_REQUEST:
+                if (p.authTag == 3) {
+                    saslMechanism = p.saslMechanism;
+                }
+                token(dir, buf, p);
+                return admit(pending.bind(p));
+            case LdapParser.BIND_RESPONSE: {
+                token(dir, buf, p);
+                int authTag = pending.authTagOf(p.messageId);
+                if (session != null && p.resultCode != 14 && authTag != 10) {
+                    // 14 saslBindInProgress and the Sicily negotiate answer are not the final result.
+                    session.onResult(p.resultCode);
+                }
+                if (authTag == 3 && (p.resultCode == 0 || p.resultCode == 14)) {
+                    saslBound = true;
+                }
+                pending.complete(ctx, p);
+                return true;
+            }
+            case LdapParser.SEARCH_REQUEST:
+            case LdapParser.ADD_REQUEST:
+            case LdapParser.MODIFY_REQUEST:
+            case LdapParser.DEL_REQUEST:
+            case LdapParser.MODDN_REQUEST:
+                return admit(pending.request(p));
+            case LdapParser.EXTENDED_REQUEST:
+                if (START_TLS_OID.equals(p.dn)) {
+                    startTlsRequested = true;
+                }
+                return admit(pending.request(p));
+            case LdapParser.UNBIND_REQUEST:
+                pending.unbind(ctx, p);
+                return true;
+            case LdapParser.SEARCH_RESULT_ENTRY:
+            case LdapParser.SEARCH_RESULT_REFERENCE:
+                pending.entry(p.messageId);
+                return true;
+            case LdapParser.SEARCH_RESULT_DONE:
+            case LdapParser.MODIFY_RESPONSE:
+            case LdapParser.ADD_RESPONSE:
+            case LdapParser.DEL_RESPONSE:
+            case LdapParser.MODDN_RESPONSE:
+                pending.complete(ctx, p);
+                return true;
+            case LdapParser.EXTENDED_RESPONSE: {
+                boolean tls = startTlsRequested && pending.isStartTls(p.messageId, START_TLS_OID);
+                pending.complete(ctx, p);
+                if (tls && p.resultCode == 0) {
+                    ctx.emit(new LdapStartTls(ctx.header()));
+                    return false;
+                }
+                return true;
+            }
+            default:
+                return true;
+        }
+    }
+
+    private boolean admit(boolean ok) {
+        return ok || skip(LdapAnomaly.TOO_MANY_PENDING, limits.maxPending() + " requests without result");
+    }
+
+    /** Hands SASL credentials, Sicily NTLMSSP and server challenges to the shared token decoder. */
+    private void token(Direction dir, byte[] buf, LdapParser p) {
+        if (tokenDecoder == null || p.tokenOff < 0 || p.tokenLen == 0) {
+            return;
+        }
+        if (session == null) {
+            session = tokenDecoder.newSession(ctx, Carrier.LDAP);
+        }
+        session.onToken(dir, buf, p.tokenOff, p.tokenLen);
+    }
+
+    /** A message start that is not a SEQUENCE: the SASL layer, TLS after StartTLS, or garbage. */
+    private boolean notLdap(Direction dir, int firstByte) {
+        if (saslBound) {
+            ctx.emit(new LdapSealed(ctx.header(), saslMechanism));
+            return false;
+        }
+        if (startTlsRequested && firstByte == 0x16) {
+            ctx.emit(new LdapStartTls(ctx.header()));
+            return false;
+        }
+        return skip(LdapAnomaly.NOT_LDAP, "first byte 0x" + Integer.toHexString(firstByte) + " " + dir);
+    }
+
+    private boolean skip(LdapAnomaly a, String detail) {
+        counters.skippedFlows++;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        return false;
+    }
+
+    @Override
+    public boolean onGap(Direction dir, long len) {
+        counters.gap++;
+        Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+        s.hdrLen = 0;
+        s.skip = 0;
+        s.need = 0;
+        s.have = 0;
+        s.resync = true;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), LdapAnomaly.GAP.eventName(), len + " bytes missing"));
+        return true;
+    }
+
+    @Override
+    public void onClose() {
+        pending.flush(ctx);
+        if (session != null) {
+            session.close();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.impacketsensor.decoders.ldap;
+
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.decoders.gssapi.TokenDecoder;
+
+/** LDAP on TCP 389 and 3268 (global catalog), CLDAP on UDP 389. One instance per decode worker. */
+public final class LdapAnalyzerFactory implements AnalyzerFactory {
+
+    /** This worker's counters: plain fields, written by one thread. */
+    public static final class Counters {
+        public long pdus;
+        public long parserError;
+        public long gap;
+        public long skippedFlows;
+    }
+
+    private final LdapLimits limits;
+    private final TokenDecoder tokenDecoder;
+    private final Counters counters = new Counters();
+    private final LdapParser probeParser;
+
+    /**
+     * @param tokenDecoder the shared SPNEGO/NTLMSSP/Kerberos token decoder for SASL and Sicily
+     *                     credentials, or null to record binds without decoding their tokens
+     */
+    public LdapAnalyzerFactory(LdapLimits limits, TokenDecoder tokenDecoder) {
+        this.limits = limits;
+        this.tokenDecoder = tokenDecoder;
+        this.probeParser = new LdapParser(limits);
+    }
+
+    public LdapAnalyzerFactory(TokenDecoder tokenDecoder) {
+        this(LdapLimits.DEFAULTS, tokenDecoder);
+    }
+
+    @Override
+    public String name() {
+        return "ldap";
+    }
+
+    @Override
+    public boolean wantsPort(Transport transport, int serverPort) {
+        return serverPort == 389 || (transport == Transport.TCP && serverPort == 3268);
+    }
+
+    @Override
+    public ProbeResult probe(Transport transport, Direction dir, byte[] buf, int off, int len) {
+        if (len == 0) {
+            return ProbeResult.NEED_MORE;
+        }
+        if (buf[off] != 0x30) {
+            return ProbeResult.NO_MATCH;
+        }
+        ParseStatus st = probeParser.peek(buf, off, len);
+        if (st == ParseStatus.NEED_MORE) {
+            return ProbeResult.NEED_MORE;
+        }
+        return st == ParseStatus.OK && probeParser.peekOp <= LdapParser.EXTENDED_RESPONSE + 1
+                ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
+    }
+
+    @Override
+    public FlowAnalyzer create(FlowContext ctx) {
+        return new LdapAnalyzer(ctx, limits, counters, tokenDecoder);
+    }
+
+    @Override
+    public void reportCounters(CounterVisitor visitor) {
+        visitor.counter("proto.ldap.pdus", counters.pdus);
+        visitor.counter("proto.ldap.parser_error", counters.parserError);
+        visitor.counter("proto.ldap.gap", counters.gap);
+        visitor.counter("proto.ldap.skipped_flows", counters.skippedFlows);
+    }
+}

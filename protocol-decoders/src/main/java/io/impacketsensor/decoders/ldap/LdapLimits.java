@@ -1,0 +1,29 @@
+package io.impacketsensor.decoders.ldap;
+
+/**
+ * Limits on what an LDAP peer controls. Over any of them: an {@link LdapAnomaly}, and the flow is
+ * skipped.
+ *
+ * @param maxMessageLength largest LDAPMessage buffered for decoding, in bytes (SearchResultEntry
+ *                         and SearchResultReference are counted and skipped by length at any size
+ *                         up to 2^31-1, never buffered)
+ * @param maxDepth         deepest BER nesting of a message
+ * @param maxFilterDepth   deepest nesting of a search filter (and/or/not)
+ * @param maxFilterLength  longest rendered RFC 4515 filter text, in characters
+ * @param maxListItems     most items read from one SEQUENCE/SET OF (attributes, values, controls,
+ *                         modifications)
+ * @param maxPending       most requests per flow waiting for their result
+ */
+public record LdapLimits(int maxMessageLength, int maxDepth, int maxFilterDepth, int maxFilterLength,
+                         int maxListItems, int maxPending) {
+
+    /** Defaults: 1 MiB messages, BER depth 64, filter depth 32, 8192-character filters, 256 items, 64 pending. */
+    public static final LdapLimits DEFAULTS = new LdapLimits(1 << 20, 64, 32, 8192, 256, 64);
+
+    public LdapLimits {
+        if (maxMessageLength < 64 || maxDepth < 8 || maxFilterDepth < 1 || maxFilterLength < 16
+                || maxListItems < 1 || maxPending < 1) {
+            throw new IllegalArgumentException("ldap limits too small");
+        }
+    }
+}
