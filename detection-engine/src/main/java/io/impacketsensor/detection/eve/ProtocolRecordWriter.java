@@ -1,6 +1,7 @@
 package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.SensorEvent;
@@ -23,6 +24,10 @@ public final class ProtocolRecordWriter {
     public static boolean write(JsonGenerator g, SensorEvent e) throws IOException {
         if (e instanceof KerberosEvent k) {
             KerberosRecords.write(g, k);
+            return true;
+        }
+        if (e instanceof DcerpcEvent d) {
+            DcerpcRecords.write(g, d);
             return true;
         }
         if (e instanceof LdapEvent l) {
