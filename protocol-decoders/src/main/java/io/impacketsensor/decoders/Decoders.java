@@ -1,11 +1,14 @@
 package io.impacketsensor.decoders;
 
 import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
+import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
+import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
 
 import java.util.ArrayList;
@@ -33,9 +36,14 @@ public final class Decoders {
                 ? config.withKerberos(kerberos.tokenHook()) : config;
         TokenDecoder tokens = tokenDecoder(cfg);
         List<AnalyzerFactory> out = new ArrayList<>();
-        out.add(new Smb2AnalyzerFactory(cfg.smb2(), tokens, cfg.pipes()));
+        DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, tokens);
+        // SMB2 named pipes go to DCE/RPC unless the configuration names another consumer.
+        PipeConsumerFactory pipes = cfg.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : cfg.pipes();
+        out.add(new Smb2AnalyzerFactory(cfg.smb2(), tokens, pipes));
         out.add(kerberos);
         out.add(new LdapAnalyzerFactory(tokens));
+        // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.
+        out.add(dcerpc);
         return out;
     }
 

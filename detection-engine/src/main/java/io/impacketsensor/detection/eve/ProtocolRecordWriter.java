@@ -1,6 +1,7 @@
 package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
@@ -47,6 +48,10 @@ public final class ProtocolRecordWriter {
         }
         if (e instanceof KerberosEvent k) {
             KerberosRecords.write(g, k);
+            return true;
+        }
+        if (e instanceof DcerpcEvent d) {
+            DcerpcRecords.write(g, d);
             return true;
         }
         if (e instanceof LdapEvent l) {

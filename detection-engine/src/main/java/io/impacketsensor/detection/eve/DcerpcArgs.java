@@ -1,0 +1,119 @@
+package io.impacketsensor.detection.eve;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.RpcArgs;
+
+import java.io.IOException;
+import java.util.List;
+
+/** The {@code args} object of a {@code dcerpc} record: one shape per {@link RpcArgs} record, null fields left out. */
+final class DcerpcArgs {
+    private DcerpcArgs() {
+    }
+
+    static void write(JsonGenerator g, RpcArgs a) throws IOException {
+        g.writeObjectFieldStart("args");
+        if (a instanceof RpcArgs.ScmOpenManager m) {
+            str(g, "machine_name", m.machineName());
+            str(g, "database_name", m.databaseName());
+            g.writeNumberField("desired_access", m.desiredAccess() & 0xFFFF_FFFFL);
+        } else if (a instanceof RpcArgs.ScmCreateService c) {
+            str(g, "service_name", c.serviceName());
+            str(g, "display_name", c.displayName());
+            str(g, "binary_path", c.binaryPath());
+            g.writeNumberField("service_type", c.serviceType() & 0xFFFF_FFFFL);
+            g.writeNumberField("start_type", c.startType() & 0xFFFF_FFFFL);
+            g.writeNumberField("desired_access", c.desiredAccess() & 0xFFFF_FFFFL);
+        } else if (a instanceof RpcArgs.ScmOpenService o) {
+            str(g, "service_name", o.serviceName());
+            g.writeNumberField("desired_access", o.desiredAccess() & 0xFFFF_FFFFL);
+        } else if (a instanceof RpcArgs.ScmChangeServiceConfig c) {
+            // SERVICE_NO_CHANGE (0xFFFFFFFF) travels as -1: left out.
+            if (c.serviceType() != -1) {
+                g.writeNumberField("service_type", c.serviceType() & 0xFFFF_FFFFL);
+            }
+            if (c.startType() != -1) {
+                g.writeNumberField("start_type", c.startType() & 0xFFFF_FFFFL);
+            }
+            str(g, "binary_path", c.binaryPath());
+        } else if (a instanceof RpcArgs.ScmServiceAction s) {
+            str(g, "service_name", s.serviceName());
+            if (s.control() >= 0) {
+                g.writeNumberField("control", s.control());
+            }
+        } else if (a instanceof RpcArgs.RegOpenKey k) {
+            str(g, "key_path", k.keyPath());
+            g.writeBooleanField("create", k.create());
+        } else if (a instanceof RpcArgs.RegSaveKey k) {
+            str(g, "file_name", k.fileName());
+            str(g, "key_path", k.keyPath());
+        } else if (a instanceof RpcArgs.RegQueryValue v) {
+            str(g, "value_name", v.valueName());
+            str(g, "key_path", v.keyPath());
+        } else if (a instanceof RpcArgs.LsaLookupSids l) {
+            g.writeNumberField("sid_count", l.count());
+            str(g, "domain_sid", l.domainSid());
+            if (l.minRid() >= 0) {
+                g.writeNumberField("min_rid", l.minRid());
+                g.writeNumberField("max_rid", l.maxRid());
+            }
+        } else if (a instanceof RpcArgs.LookupNames n) {
+            strings(g, "names", n.names());
+        } else if (a instanceof RpcArgs.SamrCall s) {
+            str(g, "name", s.name());
+        } else if (a instanceof RpcArgs.SamrCreateUser u) {
+            str(g, "account_name", u.accountName());
+            g.writeNumberField("account_type", u.accountType() & 0xFFFF_FFFFL);
+            g.writeNumberField("desired_access", u.desiredAccess() & 0xFFFF_FFFFL);
+        } else if (a instanceof RpcArgs.SamrSetUserInfo s) {
+            g.writeNumberField("info_class", s.infoClass());
+        } else if (a instanceof RpcArgs.SrvsvcEnum s) {
+            g.writeNumberField("level", s.level());
+        } else if (a instanceof RpcArgs.EpmMapRequest m) {
+            map(g, m.interfaceUuid());
+            if (m.versionMajor() >= 0) {
+                g.writeNumberField("map_version", m.versionMajor());
+            }
+        } else if (a instanceof RpcArgs.EpmMapResult m) {
+            map(g, m.interfaceUuid());
+            g.writeNumberField("tcp_port", m.tcpPort());
+            str(g, "ip", m.ip());
+        } else if (a instanceof RpcArgs.TaskRegister t) {
+            str(g, "task_path", t.path());
+            str(g, "task_xml", t.xml());
+        } else if (a instanceof RpcArgs.AtJobAdd j) {
+            str(g, "command", j.command());
+        } else if (a instanceof RpcArgs.DcomStrings d) {
+            strings(g, "strings", d.strings());
+        } else if (a instanceof RpcArgs.DrsGetNcChanges) {
+            g.writeBooleanField("replication", true);
+        } else if (a instanceof RpcArgs.ReturnStatus s) {
+            g.writeNumberField("status", s.status());
+        }
+        g.writeEndObject();
+    }
+
+    private static void map(JsonGenerator g, java.util.UUID u) throws IOException {
+        if (u != null) {
+            g.writeStringField("map_interface_uuid", u.toString());
+            String n = io.impacketsensor.core.event.RpcInterfaces.name(u);
+            if (n != null) {
+                g.writeStringField("map_interface", n);
+            }
+        }
+    }
+
+    private static void str(JsonGenerator g, String field, String v) throws IOException {
+        if (v != null) {
+            g.writeStringField(field, v);
+        }
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> v) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String s : v) {
+            g.writeString(s);
+        }
+        g.writeEndArray();
+    }
+}

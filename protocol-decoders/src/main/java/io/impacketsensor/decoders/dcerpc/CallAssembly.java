@@ -1,0 +1,95 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import java.util.UUID;
+
+/**
+ * The request or response being reassembled in one direction (C706 12.6.3.1: PFC_FIRST_FRAG ..
+ * PFC_LAST_FRAG, fragments of one call are sent in order). Counts fragments and stub bytes; keeps
+ * the stub only when it will be decoded and fits {@link DcerpcLimits#maxStubDecodeBytes()}; keeps
+ * the last four stub bytes of every call (the return status of a cleartext response).
+ */
+final class CallAssembly {
+    boolean active;
+    int callId;
+    int contextId;
+    int opnum;
+    int ifaceIndex;
+    UUID uuid;
+    UUID objectUuid;
+    boolean sealed;
+    boolean decode;
+    int authType;
+    int authLevel;
+    int fragments;
+    long total;
+    /** Slot in the call table of the request a response answers, or -1. */
+    int callSlot;
+
+    byte[] stub = new byte[0];
+    int stubLength;
+    private final byte[] tail = new byte[4];
+    private int tailLength;
+
+    void start(int callId, int contextId, int opnum) {
+        this.active = true;
+        this.callId = callId;
+        this.contextId = contextId;
+        this.opnum = opnum;
+        this.ifaceIndex = -1;
+        this.uuid = null;
+        this.objectUuid = null;
+        this.sealed = false;
+        this.decode = false;
+        this.authType = 0;
+        this.authLevel = 0;
+        this.fragments = 0;
+        this.total = 0;
+        this.callSlot = -1;
+        this.stubLength = 0;
+        this.tailLength = 0;
+    }
+
+    void reset() {
+        active = false;
+        uuid = null;
+        objectUuid = null;
+    }
+
+    /**
+     * Appends one fragment's stub. Returns false when the stub no longer fits the decode buffer
+     * (decoding is then abandoned for this call, the bytes are only counted).
+     */
+    boolean append(byte[] b, int off, int len, int maxDecode) {
+        for (int i = Math.max(0, len - 4); i < len; i++) {
+            if (tailLength == 4) {
+                System.arraycopy(tail, 1, tail, 0, 3);
+                tailLength = 3;
+            }
+            tail[tailLength++] = b[off + i];
+        }
+        if (!decode) {
+            return true;
+        }
+        if (stubLength + len > maxDecode) {
+            decode = false;
+            return false;
+        }
+        if (stub.length < stubLength + len) {
+            // Grown only for calls that are decoded; bounded by maxDecode.
+            byte[] n = new byte[Math.min(maxDecode, Math.max(stubLength + len, Math.max(256, stub.length * 2)))];
+            System.arraycopy(stub, 0, n, 0, stubLength);
+            stub = n;
+        }
+        System.arraycopy(b, off, stub, stubLength, len);
+        stubLength += len;
+        return true;
+    }
+
+    /** The last four stub bytes as a little-endian status, or -1 when the stub is shorter. */
+    long tailStatus() {
+        if (tailLength < 4) {
+            return -1;
+        }
+        return (tail[0] & 0xFFL) | (tail[1] & 0xFFL) << 8 | (tail[2] & 0xFFL) << 16 | (tail[3] & 0xFFL) << 24;
+    }
+}

@@ -1,0 +1,507 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.DcerpcEvent.Context;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.RpcInterfaces;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.decoders.dcerpc.ndr.HandleNames;
+import io.impacketsensor.decoders.dcerpc.ndr.NdrReader;
+import io.impacketsensor.decoders.dcerpc.ndr.StubDecoders;
+import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.gssapi.TokenSession;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One DCE/RPC association: a TCP connection or one SMB2 named pipe. Frames PDUs per direction
+ * (whole PDUs are parsed in place; only a PDU split across deliveries is copied), keeps the
+ * presentation-context table and the call-id map, reassembles fragments, hands auth values to the
+ * shared token decoder and emits {@link DcerpcEvent}s. Malformed input or a limit breach emits a
+ * {@link ProtocolAnomaly} and stops the analysis of this association ({@code onData} returns false).
+ */
+public final class DcerpcAnalyzer implements FlowAnalyzer {
+    private final FlowContext ctx;
+    private final String namedPipe;
+    private final DcerpcLimits limits;
+    private final DcerpcCounters counters;
+    private final TokenDecoder tokens;
+    private TokenSession session;
+    private boolean authAwaitingResult;
+
+    private final DcerpcParser p = new DcerpcParser();
+    private final ByteCursor cur = new ByteCursor();
+    private final NdrReader ndr = new NdrReader();
+    private final ContextTable contexts;
+    private final CallTable calls;
+    private final HandleNames handles;
+    private final CallAssembly[] assembly = {new CallAssembly(), new CallAssembly()};
+    private final PduBuffer[] partial = {new PduBuffer(), new PduBuffer()};
+    private final boolean[] resync = new boolean[2];
+    private final int[] ackResults;
+    private boolean skipped;
+    private boolean boundAny;
+    private boolean gapReported;
+
+    // The BIND / ALTER_CONTEXT waiting for its answer.
+    private List<Context> pendingBind;
+    private boolean pendingAlter;
+    private int pendingCallId;
+    private int pendingXmit;
+    private int pendingRecv;
+    private int pendingAuthType;
+    private int pendingAuthLevel;
+    private long pendingAuthCtx;
+
+    /**
+     * @param ctx       the carrying flow (TCP connection, or the SMB2 connection of the pipe)
+     * @param namedPipe the pipe name, or null over TCP
+     * @param tokens    the shared token decoder, or null to ignore auth values
+     */
+    public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
+                          TokenDecoder tokens) {
+        this.ctx = ctx;
+        this.namedPipe = namedPipe;
+        this.limits = limits;
+        this.counters = counters;
+        this.tokens = tokens;
+        this.contexts = new ContextTable(limits.maxContexts());
+        this.calls = new CallTable(limits.maxPendingCalls());
+        this.handles = new HandleNames(limits.maxTrackedHandles());
+        this.ackResults = new int[limits.maxContextItems()];
+    }
+
+    /** A partial PDU of one direction, copied across deliveries (grown up to frag_length). */
+    private static final class PduBuffer {
+        byte[] buf = new byte[0];
+        int length;
+
+        void append(byte[] b, int off, int len) {
+            if (buf.length < length + len) {
+                byte[] n = new byte[Math.max(length + len, Math.max(64, Math.min(buf.length * 2, 65536)))];
+                System.arraycopy(buf, 0, n, 0, length);
+                buf = n;
+            }
+            System.arraycopy(b, off, buf, length, len);
+            length += len;
+        }
+    }
+
+    @Override
+    public boolean onData(Direction dir, byte[] buf, int off, int len) {
+        if (skipped) {
+            return false;
+        }
+        int d = dir.ordinal();
+        int end = off + len;
+        if (resync[d]) {
+            // After a gap, wait for bytes that start with a PDU header (STYLE 7).
+            if (DcerpcParser.probe(buf, off, len) != ProbeResult.MATCH) {
+                return true;
+            }
+            resync[d] = false;
+        }
+        PduBuffer pb = partial[d];
+        while (off < end) {
+            if (pb.length > 0) {
+                int need = pb.length < DcerpcParser.HEADER_LENGTH ? DcerpcParser.HEADER_LENGTH - pb.length : 0;
+                if (need > 0) {
+                    int n = Math.min(need, end - off);
+                    pb.append(buf, off, n);
+                    off += n;
+                    if (pb.length < DcerpcParser.HEADER_LENGTH || !header(pb.buf, 0, pb.length)) {
+                        return !skipped;
+                    }
+                }
+                int n = Math.min(p.fragLength - pb.length, end - off);
+                pb.append(buf, off, n);
+                off += n;
+                if (pb.length < p.fragLength) {
+                    return true;
+                }
+                pb.length = 0;
+                if (!pdu(dir, pb.buf, 0)) {
+                    return false;
+                }
+                continue;
+            }
+            int avail = end - off;
+            if (avail < DcerpcParser.HEADER_LENGTH) {
+                pb.append(buf, off, avail);
+                return true;
+            }
+            if (!header(buf, off, avail)) {
+                return false;
+            }
+            if (p.fragLength > avail) {
+                pb.append(buf, off, avail);
+                return true;
+            }
+            if (!pdu(dir, buf, off)) {
+                return false;
+            }
+            off += p.fragLength;
+        }
+        return !skipped;
+    }
+
+    /** Parses and checks a common header; false (after an anomaly) when the association is given up. */
+    private boolean header(byte[] b, int off, int len) {
+        if (p.parseHeader(b, off, len) != ParseStatus.OK) {
+            return fail(DcerpcAnomaly.MALFORMED_HEADER, "version/type");
+        }
+        if (p.fragLength < DcerpcParser.HEADER_LENGTH + DcerpcParser.minBody(p.ptype)
+                || p.fragLength > limits.maxFragLength()) {
+            return fail(DcerpcAnomaly.BAD_FRAG_LENGTH, "frag_length " + p.fragLength);
+        }
+        return true;
+    }
+
+    /** One whole PDU at {@code b[off, off+fragLength)}. */
+    private boolean pdu(Direction dir, byte[] b, int off) {
+        counters.pdus++;
+        cur.wrap(b, off, p.fragLength);
+        int trailer = p.parseTrailer(b, off);
+        if (trailer == DcerpcParser.TRAILER_BAD) {
+            return fail(DcerpcAnomaly.BAD_AUTH_LENGTH, "auth_length " + p.authLength);
+        }
+        switch (p.ptype) {
+            case DcerpcParser.BIND:
+            case DcerpcParser.ALTER_CONTEXT:
+                return bind(dir, b, off, trailer);
+            case DcerpcParser.BIND_ACK:
+            case DcerpcParser.ALTER_CONTEXT_RESP:
+                return bindAck(dir, b, off, trailer);
+            case DcerpcParser.BIND_NAK:
+                emitBind(true);
+                authResult(0xC0000022L);
+                return true;
+            case DcerpcParser.AUTH3:
+                token(dir, b, off, trailer);
+                return true;
+            case DcerpcParser.REQUEST:
+            case DcerpcParser.RESPONSE:
+                return call(dir, b, off, trailer);
+            case DcerpcParser.FAULT:
+                return fault();
+            case DcerpcParser.ORPHANED:
+            case DcerpcParser.CO_CANCEL:
+                if (assembly[dir.ordinal()].active && assembly[dir.ordinal()].callId == p.callId) {
+                    assembly[dir.ordinal()].reset();
+                }
+                return true;
+            default: // SHUTDOWN: nothing to record
+                return true;
+        }
+    }
+
+    private void token(Direction dir, byte[] b, int off, int trailer) {
+        if (trailer != DcerpcParser.TRAILER_OK || tokens == null) {
+            return;
+        }
+        if (session == null) {
+            session = tokens.newSession(ctx, Carrier.DCERPC);
+        }
+        session.onToken(dir, b, off + p.authValueOffset(), p.authLength);
+        if (dir == Direction.TO_SERVER) {
+            authAwaitingResult = true;
+        }
+    }
+
+    /** The server answered the first call after an authentication leg: tell the token session. */
+    private void authResult(long status) {
+        if (authAwaitingResult && session != null) {
+            authAwaitingResult = false;
+            session.onResult(status);
+        }
+    }
+
+    private boolean bind(Direction dir, byte[] b, int off, int trailer) {
+        emitBind(false);
+        List<Context> list = new ArrayList<>(2);
+        int rc = p.parseBind(cur, limits, list);
+        if (rc == DcerpcParser.BIND_TOO_MANY) {
+            return fail(DcerpcAnomaly.TOO_MANY_CONTEXTS, "context items");
+        }
+        if (rc != DcerpcParser.BIND_OK) {
+            return fail(DcerpcAnomaly.MALFORMED_BIND, "context list");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Context c = list.get(i);
+            if (!contexts.put(c.contextId(), c.interfaceUuid(), RpcInterfaces.indexOf(c.interfaceUuid()))) {
+                return fail(DcerpcAnomaly.TOO_MANY_CONTEXTS, "contexts " + limits.maxContexts());
+            }
+        }
+        boundAny = true;
+        pendingBind = list;
+        pendingAlter = p.ptype == DcerpcParser.ALTER_CONTEXT;
+        pendingCallId = p.callId;
+        pendingXmit = p.maxXmitFrag;
+        pendingRecv = p.maxRecvFrag;
+        pendingAuthType = p.authType;
+        pendingAuthLevel = p.authLevel;
+        pendingAuthCtx = p.authContextId;
+        counters.binds++;
+        token(dir, b, off, trailer);
+        return true;
+    }
+
+    private boolean bindAck(Direction dir, byte[] b, int off, int trailer) {
+        if (p.parseBindAck(cur, ackResults) != DcerpcParser.BIND_OK) {
+            return fail(DcerpcAnomaly.MALFORMED_BIND, "result list");
+        }
+        if (pendingBind != null) {
+            List<Context> withResults = new ArrayList<>(pendingBind.size());
+            for (int i = 0; i < pendingBind.size(); i++) {
+                Context c = pendingBind.get(i);
+                int result = i < p.resultCount ? ackResults[i] : -1;
+                contexts.setResult(c.contextId(), result);
+                withResults.add(new Context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
+                        c.transferSyntaxes(), result));
+            }
+            pendingBind = withResults;
+            emitBind(false);
+        }
+        token(dir, b, off, trailer);
+        return true;
+    }
+
+    /** Emits the pending BIND/ALTER_CONTEXT (with results when the ack was seen). */
+    private void emitBind(boolean nak) {
+        if (pendingBind == null) {
+            return;
+        }
+        ctx.emit(new DcerpcEvent.DcerpcBind(ctx.header(), namedPipe, pendingAlter, pendingCallId, pendingXmit,
+                pendingRecv, List.copyOf(pendingBind), pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak));
+        pendingBind = null;
+    }
+
+    /** A REQUEST or RESPONSE fragment. */
+    private boolean call(Direction dir, byte[] b, int off, int trailer) {
+        if (p.parseCallHeader(cur) != ParseStatus.OK) {
+            return fail(DcerpcAnomaly.MALFORMED_HEADER, "call header");
+        }
+        boolean request = p.ptype == DcerpcParser.REQUEST;
+        CallAssembly a = assembly[dir.ordinal()];
+        if ((p.flags & DcerpcParser.PFC_FIRST_FRAG) != 0) {
+            if (!(request ? startRequest(a, trailer) : startResponse(a, trailer))) {
+                return false;
+            }
+        } else if (!a.active || a.callId != p.callId) {
+            counters.orphanFragments++;
+            return true;
+        }
+        if (++a.fragments > limits.maxFragmentsPerCall()) {
+            return fail(DcerpcAnomaly.TOO_MANY_FRAGMENTS, "fragments " + a.fragments);
+        }
+        int stubLen = p.bodyEnd - p.stubOffset;
+        a.total += stubLen;
+        if (a.total > limits.maxCallBytes()) {
+            return fail(DcerpcAnomaly.CALL_TOO_LARGE, "stub bytes " + a.total);
+        }
+        if (!a.append(b, off + p.stubOffset, stubLen, limits.maxStubDecodeBytes())) {
+            counters.stubNotDecoded++;
+        }
+        if ((p.flags & DcerpcParser.PFC_LAST_FRAG) == 0) {
+            return true;
+        }
+        a.active = false;
+        return request ? endRequest(a) : endResponse(a);
+    }
+
+    private boolean startRequest(CallAssembly a, int trailer) {
+        // A request before any ack (a one-sided capture): report the bind first, results unknown.
+        emitBind(false);
+        a.start(p.callId, p.contextId, p.opnum);
+        int slot = contexts.find(p.contextId);
+        if (slot >= 0) {
+            a.ifaceIndex = contexts.ifaceIndex(slot);
+            a.uuid = contexts.uuid(slot);
+        } else if (boundAny) {
+            // A bind was seen on this association and did not offer this context (C706 12.6.4.9).
+            return fail(DcerpcAnomaly.UNBOUND_CONTEXT, "p_cont_id " + p.contextId);
+        }
+        a.objectUuid = p.objectUuid;
+        fillAuth(a, trailer);
+        a.decode = !a.sealed && p.littleEndian && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
+        return true;
+    }
+
+    private boolean startResponse(CallAssembly a, int trailer) {
+        a.start(p.callId, p.contextId, -1);
+        int call = calls.find(p.callId);
+        a.callSlot = call;
+        if (call >= 0) {
+            a.opnum = calls.opnum(call);
+            a.ifaceIndex = calls.ifaceIndex(call);
+            a.uuid = calls.uuid(call);
+        } else {
+            int slot = contexts.find(p.contextId);
+            if (slot >= 0) {
+                a.ifaceIndex = contexts.ifaceIndex(slot);
+                a.uuid = contexts.uuid(slot);
+            }
+        }
+        fillAuth(a, trailer);
+        a.decode = call >= 0 && !a.sealed && p.littleEndian && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum);
+        return true;
+    }
+
+    private void fillAuth(CallAssembly a, int trailer) {
+        if (trailer == DcerpcParser.TRAILER_OK) {
+            a.authType = p.authType;
+            a.authLevel = p.authLevel;
+            a.sealed = p.authLevel == DcerpcParser.AUTH_LEVEL_PKT_PRIVACY;
+        }
+    }
+
+    private boolean endRequest(CallAssembly a) {
+        counters.requests++;
+        if (a.sealed) {
+            counters.sealed++;
+        }
+        RpcArgs args = StubDecoders.withoutStub(a.ifaceIndex, a.opnum);
+        boolean ok = true;
+        if (a.decode) {
+            ndr.wrap(a.stub, 0, a.stubLength, limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+            args = StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
+            if (!ndr.ok()) {
+                args = null;
+                ok = false;
+            }
+        }
+        if (calls.put(a.callId, a.opnum, a.ifaceIndex, a.uuid, args)) {
+            counters.pendingEvicted++;
+        }
+        ctx.emit(new DcerpcEvent.DcerpcRequest(ctx.header(), namedPipe, a.callId, a.contextId, a.uuid, a.opnum,
+                a.objectUuid, a.sealed, (int) Math.min(Integer.MAX_VALUE, a.total), a.fragments, a.authType,
+                a.authLevel, args));
+        return ok || ndrFailure();
+    }
+
+    private boolean endResponse(CallAssembly a) {
+        counters.responses++;
+        authResult(0);
+        RpcArgs result = null;
+        boolean ok = true;
+        if (a.decode) {
+            ndr.wrap(a.stub, 0, a.stubLength, limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+            result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles);
+            if (!ndr.ok()) {
+                result = null;
+                ok = false;
+            }
+        }
+        if (result instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0) {
+            expect(m);
+        }
+        if (result == null && !a.sealed && a.tailStatus() >= 0) {
+            result = new RpcArgs.ReturnStatus(a.tailStatus());
+        }
+        if (a.callSlot >= 0) {
+            calls.remove(a.callSlot);
+        }
+        ctx.emit(new DcerpcEvent.DcerpcResponse(ctx.header(), namedPipe, a.callId, a.uuid, a.opnum, a.sealed,
+                (int) Math.min(Integer.MAX_VALUE, a.total), result));
+        return ok || ndrFailure();
+    }
+
+    /** ept_map named a TCP port: the next connection there is DCE/RPC (the registry's expectation table). */
+    private void expect(RpcArgs.EpmMapResult m) {
+        InetAddress server = null;
+        if (m.ip() != null && !m.ip().equals("0.0.0.0")) {
+            try {
+                // A dotted quad built by EpmStubs from four bytes: no name lookup happens.
+                server = InetAddress.getByName(m.ip());
+            } catch (UnknownHostException e) {
+                server = null;
+            }
+        }
+        if (server == null) {
+            server = ctx.header().serverIp();
+        }
+        counters.expectedPorts++;
+        ctx.expect(server, m.tcpPort(), DcerpcAnalyzerFactory.NAME);
+    }
+
+    private boolean fault() {
+        counters.faults++;
+        if (p.parseCallHeader(cur) != ParseStatus.OK) {
+            return fail(DcerpcAnomaly.MALFORMED_HEADER, "fault header");
+        }
+        authResult(p.faultStatus);
+        int slot = calls.find(p.callId);
+        int opnum = slot >= 0 ? calls.opnum(slot) : -1;
+        java.util.UUID uuid = slot >= 0 ? calls.uuid(slot) : null;
+        if (slot < 0) {
+            int c = contexts.find(p.contextId);
+            uuid = c >= 0 ? contexts.uuid(c) : null;
+        } else {
+            calls.remove(slot);
+        }
+        ctx.emit(new DcerpcEvent.DcerpcFault(ctx.header(), namedPipe, p.callId, uuid, opnum, p.faultStatus));
+        return true;
+    }
+
+    private boolean ndrFailure() {
+        return ndr.overLimit()
+                ? fail(DcerpcAnomaly.NDR_LIMIT, "count over " + limits.maxNdrArrayCount() + "/" + limits.maxNdrStringChars())
+                : fail(DcerpcAnomaly.NDR_MALFORMED, "count or length past the stub");
+    }
+
+    /** Emits the anomaly, counts it and gives the association up. */
+    private boolean fail(DcerpcAnomaly anomaly, String detail) {
+        if (!skipped) {
+            skipped = true;
+            counters.parserError++;
+            counters.skippedFlows++;
+            emitBind(false);
+            ctx.emit(new ProtocolAnomaly(ctx.header(), anomaly.eventName(),
+                    namedPipe == null ? detail : detail + " on pipe " + namedPipe));
+        }
+        return false;
+    }
+
+    @Override
+    public boolean onGap(Direction dir, long len) {
+        if (skipped) {
+            return false;
+        }
+        counters.gap++;
+        int d = dir.ordinal();
+        partial[d].length = 0;
+        assembly[d].reset();
+        resync[d] = true;
+        if (!gapReported) {
+            gapReported = true;
+            ctx.emit(new ProtocolAnomaly(ctx.header(), DcerpcAnomaly.GAP.eventName(), len + " bytes"));
+        }
+        return true;
+    }
+
+    @Override
+    public void onClose() {
+        if (!skipped) {
+            emitBind(false);
+        }
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+    /** True once the association was given up. */
+    public boolean skipped() {
+        return skipped;
+    }
+}

@@ -1,0 +1,39 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import io.impacketsensor.core.flow.CounterVisitor;
+
+/**
+ * Counters of one worker's DCE/RPC analyzers (TCP and pipes), plain fields written by that worker's
+ * thread only, reported as {@code proto.dcerpc.<name>}.
+ */
+public final class DcerpcCounters {
+    long pdus;
+    long parserError;
+    long gap;
+    long skippedFlows;
+    long binds;
+    long requests;
+    long responses;
+    long faults;
+    long sealed;
+    long stubNotDecoded;
+    long pendingEvicted;
+    long orphanFragments;
+    long expectedPorts;
+
+    public void report(CounterVisitor v) {
+        v.counter("proto.dcerpc.pdus", pdus);
+        v.counter("proto.dcerpc.parser_error", parserError);
+        v.counter("proto.dcerpc.gap", gap);
+        v.counter("proto.dcerpc.skipped_flows", skippedFlows);
+        v.counter("proto.dcerpc.binds", binds);
+        v.counter("proto.dcerpc.requests", requests);
+        v.counter("proto.dcerpc.responses", responses);
+        v.counter("proto.dcerpc.faults", faults);
+        v.counter("proto.dcerpc.sealed", sealed);
+        v.counter("proto.dcerpc.stub_not_decoded", stubNotDecoded);
+        v.counter("proto.dcerpc.pending_evicted", pendingEvicted);
+        v.counter("proto.dcerpc.orphan_fragments", orphanFragments);
+        v.counter("proto.dcerpc.expected_ports", expectedPorts);
+    }
+}

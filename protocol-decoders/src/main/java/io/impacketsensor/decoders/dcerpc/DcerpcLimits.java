@@ -1,0 +1,54 @@
+package io.impacketsensor.decoders.dcerpc;
+
+/**
+ * Limits on everything a DCE/RPC peer controls. Over a limit the analyzer emits a
+ * {@link DcerpcAnomaly} and stops analysing the connection (or pipe).
+ *
+ * @param maxFragLength       largest frag_length accepted (C706 12.6.3.1: u16, so at most 65535;
+ *                            Impacket binds with 4280, Windows with 5840)
+ * @param maxContexts         presentation contexts remembered per connection (binds + alter contexts)
+ * @param maxContextItems     p_cont_elem items in one BIND/ALTER_CONTEXT
+ * @param maxTransferSyntaxes transfer syntaxes offered per context item
+ * @param maxFragmentsPerCall fragments of one request or response
+ * @param maxCallBytes        total stub bytes of one request or response over all fragments
+ * @param maxStubDecodeBytes  stub bytes buffered per call for argument decoding; longer stubs are
+ *                            skipped by length and their arguments are not decoded (counted)
+ * @param maxPendingCalls     call ids awaiting an answer per connection; when full the oldest is
+ *                            forgotten (counted), so a one-sided capture does not stop the analysis
+ * @param maxNdrArrayCount    elements of one NDR conformant array (lookupsid sends 1000 SIDs)
+ * @param maxNdrStringChars   characters of one NDR string (task XML is the longest legitimate one)
+ * @param maxDcomStrings      strings kept from one DCOM stub
+ * @param maxTrackedHandles   context handles remembered per connection to name a service or key
+ */
+public record DcerpcLimits(int maxFragLength, int maxContexts, int maxContextItems, int maxTransferSyntaxes,
+                           int maxFragmentsPerCall, long maxCallBytes, int maxStubDecodeBytes,
+                           int maxPendingCalls, int maxNdrArrayCount, int maxNdrStringChars,
+                           int maxDcomStrings, int maxTrackedHandles) {
+
+    /** The defaults documented in docs/dcerpc.md. */
+    public static final DcerpcLimits DEFAULTS = new DcerpcLimits(65535, 64, 32, 8, 4096, 64L << 20,
+            128 * 1024, 64, 4096, 65536, 32, 32);
+
+    public DcerpcLimits {
+        if (maxFragLength < 16 || maxFragLength > 65535 || maxContexts < 1 || maxContextItems < 1
+                || maxTransferSyntaxes < 1 || maxFragmentsPerCall < 1 || maxCallBytes < 1
+                || maxStubDecodeBytes < 0 || maxPendingCalls < 1 || maxNdrArrayCount < 1
+                || maxNdrStringChars < 1 || maxDcomStrings < 0 || maxTrackedHandles < 0) {
+            throw new IllegalArgumentException("dcerpc limits out of range");
+        }
+    }
+
+    /** A copy with another fragment limit (tests shrink limits to trigger them). */
+    public DcerpcLimits withMaxFragmentsPerCall(int n) {
+        return new DcerpcLimits(maxFragLength, maxContexts, maxContextItems, maxTransferSyntaxes, n, maxCallBytes,
+                maxStubDecodeBytes, maxPendingCalls, maxNdrArrayCount, maxNdrStringChars, maxDcomStrings,
+                maxTrackedHandles);
+    }
+
+    /** A copy with another NDR array limit. */
+    public DcerpcLimits withMaxNdrArrayCount(int n) {
+        return new DcerpcLimits(maxFragLength, maxContexts, maxContextItems, maxTransferSyntaxes, maxFragmentsPerCall,
+                maxCallBytes, maxStubDecodeBytes, maxPendingCalls, n, maxNdrStringChars, maxDcomStrings,
+                maxTrackedHandles);
+    }
+}

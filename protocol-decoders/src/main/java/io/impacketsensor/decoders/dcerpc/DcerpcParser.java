@@ -1,0 +1,327 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import io.impacketsensor.core.event.DcerpcEvent.Context;
+import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Guids;
+import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.core.wire.ProbeResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Connection-oriented PDU grammar (C706 12.6). A flyweight: {@link #parseHeader} fills the common
+ * header fields and {@link #parseTrailer} the sec_trailer of the PDU it was given; the body readers
+ * fill the fields of their PDU type. Pure: never emits events, never throws for malformed input.
+ *
+ * <pre>
+ *  0        1        2       3         4..7      8..9        10..11       12..15
+ * [vers=5][minor][PTYPE][pfc_flags][drep x4][frag_length][auth_length][call_id]   (16 bytes)
+ * ... body ...  [auth_pad]  [auth_type][auth_level][pad_len][rsvd][auth_ctx_id x4] [auth_value]
+ *                            ^ frag_length - auth_length - 8                        ^ frag_length - auth_length
+ * </pre>
+ */
+public final class DcerpcParser {
+    public static final int HEADER_LENGTH = 16;
+
+    public static final int REQUEST = 0;
+    public static final int RESPONSE = 2;
+    public static final int FAULT = 3;
+    public static final int BIND = 11;
+    public static final int BIND_ACK = 12;
+    public static final int BIND_NAK = 13;
+    public static final int ALTER_CONTEXT = 14;
+    public static final int ALTER_CONTEXT_RESP = 15;
+    public static final int AUTH3 = 16;
+    public static final int SHUTDOWN = 17;
+    public static final int CO_CANCEL = 18;
+    public static final int ORPHANED = 19;
+
+    /** pfc_flags (C706 12.6.3.1). */
+    public static final int PFC_FIRST_FRAG = 0x01;
+    public static final int PFC_LAST_FRAG = 0x02;
+    public static final int PFC_OBJECT_UUID = 0x80;
+
+    /** auth_level RPC_C_AUTHN_LEVEL_PKT_PRIVACY (MS-RPCE 2.2.1.1.8): the stub is encrypted. */
+    public static final int AUTH_LEVEL_PKT_PRIVACY = 6;
+
+    /** Trailer status: no auth, a valid trailer, or one that does not fit. */
+    public static final int TRAILER_NONE = 0;
+    public static final int TRAILER_OK = 1;
+    public static final int TRAILER_BAD = 2;
+
+    // Common header of the current PDU.
+    int ptype;
+    int flags;
+    boolean littleEndian;
+    int fragLength;
+    int authLength;
+    int callId;
+
+    // sec_trailer of the current PDU (valid when parseTrailer returned TRAILER_OK).
+    int authType;
+    int authLevel;
+    long authContextId;
+    /** Offset (in the PDU) where the body ends: the start of the auth padding, or frag_length. */
+    int bodyEnd;
+
+    // REQUEST / RESPONSE / FAULT header fields.
+    int contextId;
+    int opnum;
+    UUID objectUuid;
+    /** Offset (in the PDU) of the stub. */
+    int stubOffset;
+    long faultStatus;
+
+    // BIND / ALTER_CONTEXT / ACK fields.
+    int maxXmitFrag;
+    int maxRecvFrag;
+
+    /** Every connection-oriented PTYPE we accept (C706 12.6.4; 1 and 4..10 are connectionless). */
+    static boolean isConnectionOriented(int ptype) {
+        return ptype == REQUEST || ptype == RESPONSE || ptype == FAULT || (ptype >= BIND && ptype <= ORPHANED);
+    }
+
+    /**
+     * The header probe: rpc_vers 5, rpc_vers_minor 0 or 1, a connection-oriented PTYPE, an integer
+     * representation of big or little endian with ASCII/EBCDIC characters and a known float format
+     * (C706 14.1 drep), and a frag_length at least the header length.
+     */
+    public static ProbeResult probe(byte[] b, int off, int len) {
+        int n = Math.min(len, HEADER_LENGTH);
+        if (n >= 1 && (b[off] & 0xFF) != 5) {
+            return ProbeResult.NO_MATCH;
+        }
+        if (n >= 2 && (b[off + 1] & 0xFF) > 1) {
+            return ProbeResult.NO_MATCH;
+        }
+        if (n >= 3 && !isConnectionOriented(b[off + 2] & 0xFF)) {
+            return ProbeResult.NO_MATCH;
+        }
+        if (n >= 5) {
+            int d0 = b[off + 4] & 0xFF;
+            if ((d0 & 0xEE) != 0) {
+                return ProbeResult.NO_MATCH;
+            }
+        }
+        if (n >= 6 && (b[off + 5] & 0xFF) > 3) {
+            return ProbeResult.NO_MATCH;
+        }
+        if (n < 10) {
+            return ProbeResult.NEED_MORE;
+        }
+        boolean le = (b[off + 4] & 0x10) != 0;
+        int fl = le ? (b[off + 8] & 0xFF) | (b[off + 9] & 0xFF) << 8 : (b[off + 8] & 0xFF) << 8 | (b[off + 9] & 0xFF);
+        return fl >= HEADER_LENGTH ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
+    }
+
+    /**
+     * Reads the common header of the PDU starting at {@code off}. NEED_MORE below 16 bytes; ERROR
+     * for a wrong version or a non connection-oriented type (frag_length is checked by the caller
+     * against its limit).
+     */
+    public ParseStatus parseHeader(byte[] b, int off, int len) {
+        if (len < HEADER_LENGTH) {
+            return ParseStatus.NEED_MORE;
+        }
+        if ((b[off] & 0xFF) != 5 || (b[off + 1] & 0xFF) > 1) {
+            return ParseStatus.ERROR;
+        }
+        ptype = b[off + 2] & 0xFF;
+        flags = b[off + 3] & 0xFF;
+        littleEndian = (b[off + 4] & 0x10) != 0;
+        if (!isConnectionOriented(ptype)) {
+            return ParseStatus.ERROR;
+        }
+        fragLength = u16(b, off + 8);
+        authLength = u16(b, off + 10);
+        callId = littleEndian
+                ? (b[off + 12] & 0xFF) | (b[off + 13] & 0xFF) << 8 | (b[off + 14] & 0xFF) << 16 | (b[off + 15] & 0xFF) << 24
+                : (b[off + 12] & 0xFF) << 24 | (b[off + 13] & 0xFF) << 16 | (b[off + 14] & 0xFF) << 8 | (b[off + 15] & 0xFF);
+        return ParseStatus.OK;
+    }
+
+    private int u16(byte[] b, int i) {
+        return littleEndian ? (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 : (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
+    }
+
+    private int u16(ByteCursor c) {
+        return littleEndian ? c.u16le() : c.u16be();
+    }
+
+    private long u32(ByteCursor c) {
+        return littleEndian ? c.u32le() : c.u32be();
+    }
+
+    private UUID uuid(ByteCursor c) {
+        if (littleEndian) {
+            return Guids.read(c);
+        }
+        // Big-endian drep: the uuid_t fields travel in big-endian order (C706 appendix A), i.e. RFC 4122 bytes.
+        long msb = c.i64be();
+        long lsb = c.i64be();
+        return new UUID(msb, lsb);
+    }
+
+    /** Minimal body length after the common header for each PDU type (C706 12.6.4). */
+    static int minBody(int ptype) {
+        switch (ptype) {
+            case REQUEST: return 8;
+            case RESPONSE: return 8;
+            case FAULT: return 16;
+            case BIND:
+            case ALTER_CONTEXT: return 12;
+            case BIND_ACK:
+            case ALTER_CONTEXT_RESP: return 10;
+            case BIND_NAK: return 2;
+            default: return 0;
+        }
+    }
+
+    /**
+     * Locates the sec_trailer of the PDU at {@code pdu[off, off+fragLength)} (C706 13.2.6.1): it sits
+     * 8 bytes before the auth value, after auth_pad_length bytes of padding that end the body.
+     */
+    public int parseTrailer(byte[] b, int off) {
+        bodyEnd = fragLength;
+        authType = 0;
+        authLevel = 0;
+        authContextId = -1;
+        if (authLength == 0) {
+            return TRAILER_NONE;
+        }
+        int trailer = fragLength - authLength - 8;
+        if (trailer < HEADER_LENGTH + minBody(ptype)) {
+            return TRAILER_BAD;
+        }
+        int i = off + trailer;
+        authType = b[i] & 0xFF;
+        authLevel = b[i + 1] & 0xFF;
+        int pad = b[i + 2] & 0xFF;
+        authContextId = littleEndian
+                ? ((b[i + 4] & 0xFFL) | (b[i + 5] & 0xFFL) << 8 | (b[i + 6] & 0xFFL) << 16 | (b[i + 7] & 0xFFL) << 24)
+                : ((b[i + 4] & 0xFFL) << 24 | (b[i + 5] & 0xFFL) << 16 | (b[i + 6] & 0xFFL) << 8 | (b[i + 7] & 0xFFL));
+        if (trailer - pad < HEADER_LENGTH + minBody(ptype)) {
+            return TRAILER_BAD;
+        }
+        bodyEnd = trailer - pad;
+        return TRAILER_OK;
+    }
+
+    /** Offset of the auth value within the PDU. */
+    int authValueOffset() {
+        return fragLength - authLength;
+    }
+
+    /**
+     * REQUEST (C706 12.6.4.9): alloc_hint, p_cont_id, opnum, optional object UUID, stub.
+     * RESPONSE (12.6.4.10): alloc_hint, p_cont_id, cancel_count, reserved, stub.
+     * FAULT (12.6.4.7): alloc_hint, p_cont_id, cancel_count, reserved, status, reserved.
+     * {@code c} covers the whole PDU. ERROR when the body does not fit before the trailer.
+     */
+    public ParseStatus parseCallHeader(ByteCursor c) {
+        c.seek(HEADER_LENGTH);
+        u32(c);
+        contextId = u16(c);
+        objectUuid = null;
+        faultStatus = 0;
+        if (ptype == REQUEST) {
+            opnum = u16(c);
+            if ((flags & PFC_OBJECT_UUID) != 0) {
+                objectUuid = uuid(c);
+            }
+        } else {
+            c.u8();
+            c.u8();
+            if (ptype == FAULT) {
+                faultStatus = u32(c);
+            }
+        }
+        stubOffset = c.position();
+        if (!c.ok() || stubOffset > bodyEnd) {
+            return ParseStatus.ERROR;
+        }
+        return ParseStatus.OK;
+    }
+
+    /** Result of {@link #parseBind}: OK, malformed, or over a limit. */
+    public static final int BIND_OK = 0;
+    public static final int BIND_MALFORMED = 1;
+    public static final int BIND_TOO_MANY = 2;
+
+    /**
+     * BIND / ALTER_CONTEXT body (C706 12.6.4.3): max_xmit_frag, max_recv_frag, assoc_group_id,
+     * p_context_elem (n_context_elem, 3 reserved, then per item p_cont_id, n_transfer_syn, reserved,
+     * abstract_syntax, transfer_syntaxes). Appends one {@link Context} per item (result -1).
+     */
+    public int parseBind(ByteCursor c, DcerpcLimits limits, List<Context> out) {
+        c.seek(HEADER_LENGTH);
+        maxXmitFrag = u16(c);
+        maxRecvFrag = u16(c);
+        u32(c);
+        int n = c.u8();
+        c.skip(3);
+        if (!c.ok() || c.position() > bodyEnd) {
+            return BIND_MALFORMED;
+        }
+        if (n > limits.maxContextItems()) {
+            return BIND_TOO_MANY;
+        }
+        for (int i = 0; i < n; i++) {
+            int ctxId = u16(c);
+            int nts = c.u8();
+            c.u8();
+            UUID iface = uuid(c);
+            int verMajor = u16(c);
+            int verMinor = u16(c);
+            if (nts > limits.maxTransferSyntaxes()) {
+                return BIND_TOO_MANY;
+            }
+            List<UUID> ts = new ArrayList<>(nts);
+            for (int t = 0; t < nts; t++) {
+                ts.add(uuid(c));
+                u32(c);
+            }
+            if (!c.ok() || c.position() > bodyEnd) {
+                return BIND_MALFORMED;
+            }
+            out.add(new Context(ctxId, iface, verMajor, verMinor, List.copyOf(ts), -1));
+        }
+        return BIND_OK;
+    }
+
+    /** Number of results read by {@link #parseBindAck}. */
+    int resultCount;
+
+    /**
+     * BIND_ACK / ALTER_CONTEXT_RESP body (C706 12.6.4.4): max frags, assoc_group_id, secondary
+     * address (length-prefixed, then padding to 4 from the PDU start), p_result_list. Writes each
+     * result (0 acceptance, 1 user rejection, 2 provider rejection, 3 negotiate ack) into {@code results}.
+     */
+    public int parseBindAck(ByteCursor c, int[] results) {
+        c.seek(HEADER_LENGTH);
+        maxXmitFrag = u16(c);
+        maxRecvFrag = u16(c);
+        u32(c);
+        int secAddrLen = u16(c);
+        c.skip(secAddrLen);
+        int pos = c.position();
+        c.seek((pos + 3) & ~3);
+        int n = c.u8();
+        c.skip(3);
+        resultCount = 0;
+        for (int i = 0; i < n; i++) {
+            int result = u16(c);
+            c.skip(2 + 20);
+            if (!c.ok() || c.position() > bodyEnd) {
+                return BIND_MALFORMED;
+            }
+            if (i < results.length) {
+                results[i] = result;
+                resultCount = i + 1;
+            }
+        }
+        return c.ok() && c.position() <= bodyEnd ? BIND_OK : BIND_MALFORMED;
+    }
+}

@@ -1,0 +1,69 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.pipe.PipeConsumer;
+import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
+
+/**
+ * DCE/RPC over SMB2 named pipes (MS-RPCE 2.1.1.2, ncacn_np). Every pipe is offered; the first
+ * bytes the client writes must pass the header probe, otherwise the pipe is not DCE/RPC (psexec's
+ * {@code RemCom_communicaton}, its stdin/stdout pipes) and is dropped quietly, without an anomaly.
+ */
+public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
+    private final DcerpcLimits limits;
+    private final DcerpcCounters counters;
+    private final TokenDecoder tokens;
+
+    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens) {
+        this.limits = limits;
+        this.counters = counters;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public PipeConsumer open(FlowContext ctx, String pipeName, long sessionId, int treeId) {
+        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens));
+    }
+
+    /** Adapts the analyzer to the pipe SPI and probes the pipe's first bytes. */
+    private static final class Pipe implements PipeConsumer {
+        private final DcerpcAnalyzer analyzer;
+        private boolean confirmed;
+        private boolean rejected;
+
+        Pipe(DcerpcAnalyzer analyzer) {
+            this.analyzer = analyzer;
+        }
+
+        @Override
+        public boolean onData(Direction dir, byte[] buf, int off, int len) {
+            if (rejected) {
+                return false;
+            }
+            if (!confirmed) {
+                // Pipe writes carry whole PDU starts in practice (Impacket writes one PDU per SMB2 WRITE);
+                // a pipe whose first delivery is not a DCE/RPC header is not DCE/RPC.
+                ProbeResult r = DcerpcParser.probe(buf, off, len);
+                if (r == ProbeResult.NO_MATCH) {
+                    rejected = true;
+                    return false;
+                }
+                confirmed = r == ProbeResult.MATCH;
+            }
+            return analyzer.onData(dir, buf, off, len);
+        }
+
+        @Override
+        public void onGap(Direction dir, long len) {
+            analyzer.onGap(dir, len);
+        }
+
+        @Override
+        public void onClose() {
+            analyzer.onClose();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.impacketsensor.decoders.dcerpc.ndr;
+
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Guids;
+
+import java.util.UUID;
+
+/**
+ * epmapper ept_map (C706 appendix O, tower encoding appendix L): the interface asked for, and the
+ * TCP port (and IPv4 address) of the first answered tower.
+ *
+ * <pre>
+ * twr_t: tower_length, [size_is] tower_octet_string:
+ *   floor_count (u16 LE), then per floor: lhs_length (u16 LE), lhs (protocol id, data),
+ *                                         rhs_length (u16 LE), rhs
+ *   floor 1: 0x0d + interface UUID + major (u16 LE) | minor; TCP floor: 0x07 | port (u16 BE);
+ *   IP floor: 0x09 | IPv4 address
+ * </pre>
+ */
+final class EpmStubs {
+    private static final int MAX_FLOORS = 8;
+
+    private EpmStubs() {
+    }
+
+    static boolean wantsRequest(int opnum) {
+        return opnum == 3;
+    }
+
+    static boolean wantsResponse(int opnum) {
+        return opnum == 3;
+    }
+
+    static RpcArgs request(NdrReader r) {
+        if (r.pointer() != 0) { // [in,ptr] UUID* object
+            r.skip(16);
+        }
+        if (r.pointer() == 0) { // [in,ptr] twr_t* map_tower
+            return new RpcArgs.EpmMapRequest(null, -1);
+        }
+        int len = tower(r);
+        if (len < 0) {
+            return null;
+        }
+        ByteCursor t = new ByteCursor(r.array(), r.stubStart() + r.position() - len, len);
+        int floors = t.u16le();
+        if (floors < 1 || floors > MAX_FLOORS) {
+            r.fail();
+            return null;
+        }
+        int lhs = t.u16le();
+        int proto = t.u8();
+        if (proto != 0x0d || lhs < 19) {
+            return new RpcArgs.EpmMapRequest(null, -1);
+        }
+        UUID iface = Guids.read(t);
+        int major = t.u16le();
+        if (!t.ok()) {
+            r.fail();
+            return null;
+        }
+        return new RpcArgs.EpmMapRequest(iface, major);
+    }
+
+    /** Reads tower_length and the conformant octet string; returns its length, or -1 on error. */
+    private static int tower(NdrReader r) {
+        long len = r.u32();
+        long max = r.u32();
+        if (!r.ok() || len != max || len > r.remaining()) {
+            r.fail();
+            return -1;
+        }
+        r.skip((int) len);
+        return (int) len;
+    }
+
+    /** ept_map response: entry_handle, num_towers, [size_is, length_is] twr_p_t towers[], status. */
+    static RpcArgs response(NdrReader r, RpcArgs request) {
+        UUID iface = request instanceof RpcArgs.EpmMapRequest m ? m.interfaceUuid() : null;
+        r.contextHandle();
+        r.u32(); // num_towers
+        r.u32(); // max_count
+        long offset = r.u32();
+        long actual = r.u32();
+        int n = r.count(actual, 4);
+        if (!r.ok() || offset != 0) {
+            r.fail();
+            return null;
+        }
+        int nonNull = 0;
+        for (int i = 0; i < n; i++) {
+            if (r.pointer() != 0) {
+                nonNull++;
+            }
+        }
+        for (int i = 0; i < nonNull; i++) {
+            int len = tower(r);
+            if (len < 0) {
+                return null;
+            }
+            RpcArgs.EpmMapResult res = endpoint(r.array(), r.stubStart() + r.position() - len, len, iface);
+            if (res != null) {
+                return res;
+            }
+            r.align(4);
+        }
+        return new RpcArgs.EpmMapResult(iface, 0, null);
+    }
+
+    private static RpcArgs.EpmMapResult endpoint(byte[] b, int off, int len, UUID iface) {
+        ByteCursor t = new ByteCursor(b, off, len);
+        int floors = t.u16le();
+        if (floors > MAX_FLOORS) {
+            return null;
+        }
+        int port = -1;
+        String ip = null;
+        for (int f = 0; f < floors && t.ok(); f++) {
+            int lhs = t.u16le();
+            int proto = lhs > 0 ? t.peekU8(t.position()) : -1;
+            t.skip(lhs);
+            int rhs = t.u16le();
+            if (proto == 0x07 && rhs == 2) {
+                port = t.u16be();
+            } else if (proto == 0x09 && rhs == 4) {
+                ip = t.u8() + "." + t.u8() + "." + t.u8() + "." + t.u8();
+            } else {
+                t.skip(rhs);
+            }
+        }
+        return t.ok() && port >= 0 ? new RpcArgs.EpmMapResult(iface, port, ip) : null;
+    }
+}

@@ -1,0 +1,81 @@
+package io.impacketsensor.decoders.dcerpc.ndr;
+
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.RpcInterfaces;
+
+/**
+ * Which cleartext stubs are decoded, and the dispatch to the per-interface decoders. The analyzer
+ * buffers a stub only when {@link #wantsRequest}/{@link #wantsResponse} say so; every other stub is
+ * skipped by length.
+ */
+public final class StubDecoders {
+    private StubDecoders() {
+    }
+
+    /** True when the request stub of this operation is decoded into {@link RpcArgs}. */
+    public static boolean wantsRequest(int iface, int opnum) {
+        switch (iface) {
+            case RpcInterfaces.SVCCTL: return SvcctlStubs.wantsRequest(opnum);
+            case RpcInterfaces.WINREG: return WinregStubs.wantsRequest(opnum);
+            case RpcInterfaces.LSARPC: return LsarpcStubs.wantsRequest(opnum);
+            case RpcInterfaces.SAMR: return SamrStubs.wantsRequest(opnum);
+            case RpcInterfaces.SRVSVC: return SrvsvcStubs.wantsRequest(opnum);
+            case RpcInterfaces.EPMAPPER: return EpmStubs.wantsRequest(opnum);
+            case RpcInterfaces.TSCH: return TaskStubs.wantsTsch(opnum);
+            case RpcInterfaces.ATSVC: return opnum == 0;
+            default: return DcomStubs.wants(iface, opnum);
+        }
+    }
+
+    /** True when the response stub of this operation feeds the handle table or a result record. */
+    public static boolean wantsResponse(int iface, int opnum) {
+        switch (iface) {
+            case RpcInterfaces.SVCCTL: return SvcctlStubs.wantsResponse(opnum);
+            case RpcInterfaces.WINREG: return WinregStubs.wantsResponse(opnum);
+            case RpcInterfaces.EPMAPPER: return EpmStubs.wantsResponse(opnum);
+            default: return false;
+        }
+    }
+
+    /**
+     * Arguments of a request that needs no stub (DRSGetNCChanges is recorded even when sealed),
+     * or null.
+     */
+    public static RpcArgs withoutStub(int iface, int opnum) {
+        return iface == RpcInterfaces.DRSUAPI && opnum == 3 ? new RpcArgs.DrsGetNcChanges() : null;
+    }
+
+    /** Decodes a request stub; null when nothing is decoded (check {@link NdrReader#ok()}). */
+    public static RpcArgs request(int iface, int opnum, NdrReader r, HandleNames handles, int maxDcomStrings) {
+        switch (iface) {
+            case RpcInterfaces.SVCCTL: return SvcctlStubs.request(opnum, r, handles);
+            case RpcInterfaces.WINREG: return WinregStubs.request(opnum, r, handles);
+            case RpcInterfaces.LSARPC: return LsarpcStubs.request(opnum, r);
+            case RpcInterfaces.SAMR: return SamrStubs.request(opnum, r);
+            case RpcInterfaces.SRVSVC: return SrvsvcStubs.request(opnum, r);
+            case RpcInterfaces.EPMAPPER: return EpmStubs.request(r);
+            case RpcInterfaces.TSCH: return TaskStubs.tsch(opnum, r);
+            case RpcInterfaces.ATSVC: return TaskStubs.jobAdd(r);
+            default: return DcomStubs.wants(iface, opnum) ? DcomStubs.strings(r, maxDcomStrings) : null;
+        }
+    }
+
+    /**
+     * Decodes a response stub: records handles, and returns a result record (ept_map) or null
+     * (the caller then reports the return status).
+     */
+    public static RpcArgs response(int iface, int opnum, NdrReader r, RpcArgs request, HandleNames handles) {
+        switch (iface) {
+            case RpcInterfaces.SVCCTL:
+                SvcctlStubs.response(opnum, r, request, handles);
+                return null;
+            case RpcInterfaces.WINREG:
+                WinregStubs.response(opnum, r, request, handles);
+                return null;
+            case RpcInterfaces.EPMAPPER:
+                return EpmStubs.response(r, request);
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * End to end: each capture under src/test/resources/dcerpc/pcap through the real packet path and
+ * decoder registry gives the same bind/op/create sets as tshark (expected files from
+ * scripts/dcerpc/tshark_expect.py).
+ */
+class DcerpcPcapParityTest {
+
+    static Stream<String> captures() throws IOException, URISyntaxException {
+        Path dir = Path.of(Objects.requireNonNull(DcerpcPcapParityTest.class.getResource("/dcerpc/pcap")).toURI());
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pcap"))
+                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("captures")
+    void pipelineGivesTsharksBindsOperationsAndServices(String capture) throws Exception {
+        Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
+        TreeSet<String> ours = DcerpcParityTest.ours(PipelineReplay.events(dir.resolve(capture + ".pcap")));
+        TreeSet<String> want = new TreeSet<>(Files.readAllLines(dir.resolve(capture + ".expected.txt"), StandardCharsets.UTF_8));
+        want.remove("");
+        assertEquals(String.join("\n", want), String.join("\n", ours), capture);
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""tshark's view of a capture's DCE/RPC, as the sorted set lines the parity test compares:
+
+  bind <interface-uuid>                   every dcerpc.cn_bind_to_uuid of BIND / ALTER_CONTEXT
+  op <interface-uuid> <opnum>             every REQUEST's dcerpc.opnum, the interface resolved through
+                                          the context id bound on the same connection/pipe
+  op - <opnum>                            a request whose context was never bound in the capture
+  create <service-name>\t<binary-path>    svcctl CreateServiceW (svcctl.servicename, .binarypathname)
+
+Usage: tshark_expect.py FILE.pcap
+"""
+import subprocess
+import sys
+
+SEP = "\x1f"
+
+
+def rows(path):
+    fields = ["frame.number", "tcp.stream", "smb2.fid", "dcerpc.pkt_type", "dcerpc.cn_ctx_id",
+              "dcerpc.cn_bind_to_uuid", "dcerpc.opnum", "svcctl.opnum", "svcctl.servicename",
+              "svcctl.binarypathname"]
+    cmd = ["tshark", "-r", path, "-Y", "dcerpc", "-T", "fields", "-E", "separator=" + SEP, "-E", "occurrence=a",
+           "-E", "aggregator=,"]
+    for f in fields:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        yield dict(zip(fields, line.split(SEP)))
+
+
+def main(path):
+    ctx = {}  # (stream, fid, ctx_id) -> uuid
+    lines = set()
+    for r in rows(path):
+        stream = r["tcp.stream"]
+        fids = r["smb2.fid"].split(",") if r["smb2.fid"] else [""]
+        fid = fids[0]
+        types = r["dcerpc.pkt_type"].split(",") if r["dcerpc.pkt_type"] else []
+        ctx_ids = r["dcerpc.cn_ctx_id"].split(",") if r["dcerpc.cn_ctx_id"] else []
+        uuids = r["dcerpc.cn_bind_to_uuid"].split(",") if r["dcerpc.cn_bind_to_uuid"] else []
+        opnums = r["dcerpc.opnum"].split(",") if r["dcerpc.opnum"] else []
+        if any(t in ("11", "14") for t in types):
+            for i, u in enumerate(uuids):
+                lines.add(f"bind {u}")
+                if i < len(ctx_ids):
+                    ctx[(stream, fid, ctx_ids[i])] = u
+        ci = 0
+        oi = 0
+        for t in types:
+            if t == "0" and oi < len(opnums):
+                cid = ctx_ids[ci] if ci < len(ctx_ids) else ""
+                u = ctx.get((stream, fid, cid), "-")
+                lines.add(f"op {u} {opnums[oi]}")
+                oi += 1
+        names = r["svcctl.servicename"].split(",") if r["svcctl.servicename"] else []
+        paths = r["svcctl.binarypathname"].split(",") if r["svcctl.binarypathname"] else []
+        if "0" in types and r["svcctl.opnum"].split(",")[0:1] == ["12"] and names and paths:
+            lines.add(f"create {names[0]}\t{paths[0]}")
+    sys.stdout.write("".join(l + "\n" for l in sorted(lines)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
