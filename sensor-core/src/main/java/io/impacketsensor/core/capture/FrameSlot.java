@@ -20,8 +20,14 @@ public final class FrameSlot {
     /** Every worker: end of input, close every flow. */
     public static final int KIND_FINISH = 3;
 
-    /** Frame bytes, {@code [0, caplen)} valid; grown by {@link #ensureCapacity(int)}. */
+    /** Frame bytes, {@code [0, caplen)} valid; see {@link #ensureCapacity(int)}. */
     public byte[] data = new byte[INITIAL_CAPACITY];
+    /** The slot's own buffer, which {@link #data} returns to after an oversized frame (ring slots only). */
+    private byte[] own = data;
+    /** Where a ring slot borrows a buffer for an oversized frame; null outside a ring. */
+    private Oversize oversize;
+    /** The ring sequence this slot holds now (set by the pipeline before each read). */
+    private long sequence = -1;
     /** Bytes captured. */
     public int caplen;
     /** Length of the frame on the wire (may exceed {@link #caplen} when the snaplen cut it). */
@@ -38,16 +44,46 @@ public final class FrameSlot {
     public int worker;
 
     /**
+     * Lends buffers for frames larger than a ring slot (GRO/TSO super-frames up to 64 KB): a small
+     * pool shared by the ring, so ring memory stays slots x 2 KB instead of every slot growing to
+     * the largest frame it ever held.
+     */
+    public interface Oversize {
+        /** A buffer of at least {@code size} bytes that stays untouched until {@code sequence} is consumed. */
+        byte[] take(int size, long sequence);
+    }
+
+    /** Makes this a ring slot that borrows oversized buffers from {@code pool}. */
+    public void attach(Oversize pool) {
+        this.oversize = pool;
+    }
+
+    /** The pipeline moves the slot to ring sequence {@code seq} before reading a frame into it. */
+    public void prepare(long seq) {
+        sequence = seq;
+        data = own;
+    }
+
+    /**
      * Makes {@link #data} hold at least {@code size} bytes. Contents are not kept: the caller is
-     * about to overwrite them. Grows by doubling so a run of jumbo frames allocates only a few times.
+     * about to overwrite them. A ring slot borrows a pooled buffer; a lone slot grows by doubling,
+     * so a run of jumbo frames allocates only a few times.
      */
     public void ensureCapacity(int size) {
-        if (data.length < size) {
+        if (data.length >= size) {
+            return;
+        }
+        if (oversize != null) {
+            data = oversize.take(size, sequence);
+            return;
+        }
+        {
             int n = data.length;
             while (n < size) {
                 n = n > (Integer.MAX_VALUE >> 1) ? size : n << 1;
             }
             data = new byte[n];
+            own = data;
         }
     }
 }

@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * counters for a periodic stats record.
  */
 public final class CapturePipeline {
+    /** Replay publishes this many slots at a time (the ring holds at least 64). */
+    static final int BATCH = 32;
     private final PacketSource source;
     private final FrameClassifier classifier;
     private final PipelineOptions options;
@@ -49,12 +51,14 @@ public final class CapturePipeline {
     private final WorkerHandler[] handlers;
     private final ErrorCounter errors = new ErrorCounter("capture");
     private final Thread captureThread;
+    private final OversizePool oversize;
     private Thread ticker;
 
     // capture-thread counters (read by others: stale values are fine)
     private long published;
     private long droppedRing;
     private long ticksPublished;
+    private volatile long captureAllocated = -1;
 
     private volatile boolean started;
     private volatile boolean stopRequested;
@@ -91,6 +95,10 @@ public final class CapturePipeline {
             handlers[i] = new WorkerHandler(i, factory.create(i, workers, events), this);
         }
         this.workerSnapshots = new CounterSnapshot[workers];
+        this.oversize = new OversizePool(disruptor.getRingBuffer(), source.lossless());
+        for (int i = 0; i < options.ringSize(); i++) {
+            disruptor.getRingBuffer().get(i).attach(oversize);
+        }
         disruptor.handleEventsWith(handlers);
         disruptor.setDefaultExceptionHandler(errors);
         this.captureThread = new Thread(this::captureLoop, "capture");
@@ -120,9 +128,17 @@ public final class CapturePipeline {
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
         long lastTick = System.nanoTime();
         int status = PacketSource.END;
+        long allocStart = ThreadAllocation.current();
         try {
             while (true) {
-                if (!lossless && !ring.hasAvailableCapacity(1)) {
+                if (lossless) {
+                    status = fillBatch(ring);
+                    if (status == PacketSource.END || status == PacketSource.ERROR) {
+                        break;
+                    }
+                    continue;
+                }
+                if (!ring.hasAvailableCapacity(1)) {
                     // Ring full: take the frame off the kernel's ring anyway and count it dropped.
                     status = source.read(scratch);
                     if (status == PacketSource.FRAME) {
@@ -136,6 +152,7 @@ public final class CapturePipeline {
                 }
                 long seq = ring.next();
                 FrameSlot slot = ring.get(seq);
+                slot.prepare(seq);
                 status = source.read(slot);
                 if (status == PacketSource.FRAME) {
                     slot.kind = FrameSlot.KIND_FRAME;
@@ -163,11 +180,42 @@ public final class CapturePipeline {
             errors.record(t, "in the capture thread");
             failure = "capture thread failed: " + t;
         } finally {
+            long allocEnd = ThreadAllocation.current();
+            captureAllocated = allocStart < 0 || allocEnd < 0 ? -1 : allocEnd - allocStart;
             long seq = ring.next();
             FrameSlot slot = ring.get(seq);
             slot.kind = FrameSlot.KIND_FINISH;
             ring.publish(seq);
         }
+    }
+
+    /**
+     * Replay: claims {@link #BATCH} slots, fills them from the source and publishes them at once,
+     * so the consumers are signalled once per batch rather than once per frame (each signal is a
+     * monitor enter and notifyAll in BlockingWaitStrategy). A file read never blocks, so batching
+     * adds no latency. Slots left over at the end are published empty.
+     */
+    private int fillBatch(RingBuffer<FrameSlot> ring) {
+        long hi = ring.next(BATCH);
+        long lo = hi - BATCH + 1;
+        int status = PacketSource.FRAME;
+        for (long seq = lo; seq <= hi; seq++) {
+            FrameSlot slot = ring.get(seq);
+            slot.prepare(seq);
+            if (status != PacketSource.END && status != PacketSource.ERROR) {
+                status = source.read(slot);
+            }
+            if (status == PacketSource.FRAME) {
+                slot.kind = FrameSlot.KIND_FRAME;
+                slot.worker = workers == 1 ? 0
+                        : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.caplen) & 0x7FFFFFFF) % workers;
+                published++;
+            } else {
+                slot.kind = FrameSlot.KIND_NONE;
+            }
+        }
+        ring.publish(lo, hi);
+        return status;
     }
 
     private void tickLoop() {
@@ -225,6 +273,17 @@ public final class CapturePipeline {
         }
         ended = true;
         return drained;
+    }
+
+    /**
+     * Waits up to {@code millis} for the capture thread to end (end of input, stop or failure);
+     * the ring may still be draining.
+     *
+     * @return true when the capture thread has ended
+     */
+    public boolean awaitCaptureEnd(long millis) throws InterruptedException {
+        captureThread.join(Math.max(1, millis));
+        return !captureThread.isAlive();
     }
 
     /** Runs to the end: {@link #start()} then {@link #awaitEnd} without a time limit. */
@@ -291,6 +350,13 @@ public final class CapturePipeline {
         v.counter("pipeline.ticks", ticksPublished);
         v.counter("capture.dropped_ring", droppedRing);
         v.counter("pipeline.handler_errors", errors.errors());
+        v.counter("capture.oversize_frames", oversize.lent());
+        v.counter("capture.oversize_waits", oversize.waits());
+        v.counter("capture.oversize_allocations", oversize.allocations());
+        if (captureAllocated >= 0) {
+            // bytes the capture thread allocated while reading (known once it stopped)
+            v.counter("capture.allocated_bytes", captureAllocated);
+        }
     }
 
     /** Frames dropped because ring #1 was full (live only). */
