@@ -102,16 +102,10 @@ public final class AnalyzerRegistry {
             return;
         }
         if (f.mode == Flow.MODE_ANALYZER) {
-            boolean keep;
             try {
-                keep = f.analyzer.onData(direction(dir), b, off, len);
+                keepOrDetach(f, f.analyzer.onData(direction(dir), b, off, len));
             } catch (RuntimeException | StackOverflowError e) {
                 failed(f, e);
-                return;
-            }
-            if (!keep) {
-                detachedByAnalyzer++;
-                detach(f);
             }
         } else if (f.mode == Flow.MODE_PROBING) {
             probeData(f, dir, b, off, len);
@@ -121,16 +115,10 @@ public final class AnalyzerRegistry {
     /** {@code len} bytes of one direction are missing. */
     void gap(Flow f, int dir, long len) {
         if (f.mode == Flow.MODE_ANALYZER) {
-            boolean keep;
             try {
-                keep = f.analyzer.onGap(direction(dir), len);
+                keepOrDetach(f, f.analyzer.onGap(direction(dir), len));
             } catch (RuntimeException | StackOverflowError e) {
                 failed(f, e);
-                return;
-            }
-            if (!keep) {
-                detachedByAnalyzer++;
-                detach(f);
             }
         } else if (f.mode == Flow.MODE_PROBING) {
             if (f.probe == null) {
@@ -145,6 +133,14 @@ public final class AnalyzerRegistry {
                 probeLimit++;
                 detach(f);
             }
+        }
+    }
+
+    /** An analyzer that answered false no longer wants the flow. */
+    private void keepOrDetach(Flow f, boolean keep) {
+        if (!keep) {
+            detachedByAnalyzer++;
+            detach(f);
         }
     }
 
