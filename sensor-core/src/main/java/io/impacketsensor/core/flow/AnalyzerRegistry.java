@@ -132,9 +132,19 @@ public final class AnalyzerRegistry {
                 detachedByAnalyzer++;
                 detach(f);
             }
-        } else if (f.mode == Flow.MODE_PROBING && f.probe != null && !f.probe.addGap(dir, len)) {
-            probeLimit++;
-            detach(f);
+        } else if (f.mode == Flow.MODE_PROBING) {
+            if (f.probe == null) {
+                f.probe = acquireProbe();
+                if (f.probe == null) {
+                    probePoolExhausted++;
+                    detach(f);
+                    return;
+                }
+            }
+            if (!f.probe.addGap(dir, len)) {
+                probeLimit++;
+                detach(f);
+            }
         }
     }
 

@@ -32,7 +32,7 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     private final SegmentBufferPool oooPool;
     private final TcpReassembler tcp;
     private long flowSeq;
-    private long lastExpiry = Long.MIN_VALUE;
+    private long lastExpiry;
 
     /**
      * @param workerIndex  this worker's index (0..255), the low byte of its flow ids

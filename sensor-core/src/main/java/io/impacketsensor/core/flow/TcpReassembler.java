@@ -100,10 +100,19 @@ final class TcpReassembler {
      */
     private void ackAdvance(Flow f, int dir, int ack) {
         SegmentBuffer sb = f.ooo[dir];
-        if (sb == null || sb.isEmpty() || !f.seqKnown[dir]) {
+        if (!f.seqKnown[dir]) {
             return;
         }
         int rel = ack - f.nextSeq[dir];
+        if (sb == null || sb.isEmpty()) {
+            // Nothing held: only a FIN the peer acknowledged proves the bytes before it are lost.
+            if (f.finSeen[dir] && !f.finDone[dir] && rel > 0 && rel <= MAX_SEQ_JUMP
+                    && ack - (f.finSeq[dir] + 1) >= 0) {
+                gap(f, dir, f.finSeq[dir] - f.nextSeq[dir]);
+                checkFin(f, dir);
+            }
+            return;
+        }
         if (rel > 0 && rel <= MAX_SEQ_JUMP && rel >= sb.firstStart()) {
             flush(f, dir, rel + 1);
             if (f.finSeen[dir] && !f.finDone[dir]) {
