@@ -105,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
             report(out, "read + ring + L2-L4 + reassembly", w, laps -> pipeline(file, laps, w, fullPath()));
         }
         out.println("B/pkt total: bytes allocated by the capture and worker threads / packets, over two passes of the");
-        out.println("file (warm-up included: ring slots grow once to the largest frame they held, flow tables fill).");
+        out.println("file (warm-up included: the 128 pooled 64-KB buffers for oversized frames, flow state).");
         out.println("B/pkt steady: (allocated over two passes - over one pass) / packets of the second pass.");
         out.flush();
         return Main.EXIT_OK;

@@ -46,6 +46,10 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
                 try {
                     processor.finish();
                 } finally {
+                    // Measured here, on the worker thread before its sequence moves past FINISH, so
+                    // the value is visible once the ring has drained (onShutdown runs later).
+                    long now = ThreadAllocation.current();
+                    allocated = allocatedAtStart < 0 || now < 0 ? -1 : now - allocatedAtStart;
                     finished = true;
                 }
             }
@@ -58,12 +62,6 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     @Override
     public void onStart() {
         allocatedAtStart = ThreadAllocation.current();
-    }
-
-    @Override
-    public void onShutdown() {
-        long now = ThreadAllocation.current();
-        allocated = allocatedAtStart < 0 || now < 0 ? -1 : now - allocatedAtStart;
     }
 
     int index() {
@@ -95,7 +93,7 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
         v.counter("worker." + index + ".bytes", bytes);
         v.counter("worker." + index + ".ticks", ticks);
         if (allocated >= 0) {
-            // bytes this worker thread allocated from start to stop (known once it stopped)
+            // bytes this worker thread allocated from start to FINISH (known once it finished)
             v.counter("worker." + index + ".allocated_bytes", allocated);
         }
         processor.reportCounters(v);
