@@ -167,23 +167,42 @@ public final class AnalyzerRegistry {
             }
             f.probe = pb;
         }
-        if (!pb.addData(dir, b, off, len)) {
+        Transport t = f.isTcp() ? Transport.TCP : Transport.UDP;
+        boolean stored = pb.addData(dir, b, off, len);
+        byte[] pBuf;
+        int pOff;
+        int pLen;
+        if (stored) {
+            // TCP probes see the direction's bytes since its last gap; UDP probes see this datagram.
+            pBuf = pb.bytes(dir);
+            pOff = t == Transport.TCP ? pb.probeStart(dir) : pb.probeStart(dir) + pb.probeLength(dir) - len;
+            pLen = t == Transport.TCP ? pb.probeLength(dir) : len;
+        } else if (t == Transport.UDP || pb.probeLength(dir) == 0) {
+            // Too big to buffer (an offloaded super-segment, a large datagram), but it is the start
+            // of what this direction's probe looks at: probe it in place, once.
+            pBuf = b;
+            pOff = off;
+            pLen = len;
+        } else {
             probeLimit++;
             detach(f);
             return;
         }
-        Transport t = f.isTcp() ? Transport.TCP : Transport.UDP;
-        // TCP probes see the direction's bytes since its last gap; UDP probes see this datagram.
-        int pOff = t == Transport.TCP ? pb.probeStart(dir) : pb.probeStart(dir) + pb.probeLength(dir) - len;
-        int pLen = t == Transport.TCP ? pb.probeLength(dir) : len;
-        int match = probeMask(f, true, t, dir, pb.bytes(dir), pOff, pLen);
+        int match = probeMask(f, true, t, dir, pBuf, pOff, pLen);
         if (match < 0 && f.portCandidates == 0) {
-            match = probeMask(f, false, t, dir, pb.bytes(dir), pOff, pLen);
+            match = probeMask(f, false, t, dir, pBuf, pOff, pLen);
         }
         if (match >= 0) {
             replay(f, match);
+            if (!stored) {
+                data(f, dir, b, off, len);
+            }
         } else if (f.mode == Flow.MODE_PROBING && f.portCandidates == 0 && f.anyPortCandidates == 0) {
             noMatch++;
+            detach(f);
+        } else if (!stored) {
+            // Candidates still want more, but these bytes cannot be kept for them.
+            probeLimit++;
             detach(f);
         }
     }
