@@ -210,6 +210,10 @@ final class FlowTable {
     void touch(Flow f, long now) {
         f.lastSeen = now;
         int s = f.slot;
+        if (heads[f.state] == s && listOf[s] == f.state) {
+            // Already the most recent of its list (a burst of one flow): nothing moves.
+            return;
+        }
         unlink(s);
         listOf[s] = f.state;
         linkHead(s, f.state);
