@@ -3,13 +3,11 @@ package io.impacketsensor.cli;
 import io.impacketsensor.core.capture.CaptureException;
 import io.impacketsensor.core.capture.LiveOptions;
 import io.impacketsensor.core.capture.LivePcapSource;
-import io.impacketsensor.core.pipeline.PipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -69,37 +67,26 @@ public final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
-            err.println("live: --workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
-            return Main.EXIT_USAGE;
-        }
-        if (statsInterval < 0) {
-            err.println("live: --stats-interval must be >= 0, got " + statsInterval);
-            return Main.EXIT_USAGE;
-        }
-        if (bufferMb < 1 || bufferMb > 2047) {
-            err.println("live: --buffer-size must be 1..2047 MB, got " + bufferMb);
-            return Main.EXIT_USAGE;
-        }
-        LiveOptions options;
-        try {
-            options = new LiveOptions(iface, bpf, snaplen, promisc, immediate, bufferMb << 20, LiveOptions.DEFAULT_TIMEOUT_MS);
-        } catch (IllegalArgumentException e) {
-            err.println("live: " + e.getMessage());
-            return Main.EXIT_USAGE;
-        }
         CaptureConfig cfg;
-        try {
-            cfg = CaptureConfig.load(config);
-        } catch (CaptureConfig.ConfigException e) {
-            err.println("live: " + e.getMessage());
-            return Main.EXIT_USAGE;
-        }
+        LiveOptions options;
         EveWriter w;
         try {
+            if (statsInterval < 0) {
+                throw new UsageException("--stats-interval must be >= 0, got " + statsInterval);
+            }
+            if (bufferMb < 1 || bufferMb > 2047) {
+                throw new UsageException("--buffer-size must be 1..2047 MB, got " + bufferMb);
+            }
+            try {
+                options = new LiveOptions(iface, bpf, snaplen, promisc, immediate, bufferMb << 20,
+                        LiveOptions.DEFAULT_TIMEOUT_MS);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            cfg = SensorRun.config(config, workers);
             w = SensorRun.openEve(eve);
-        } catch (IOException e) {
-            err.println("live: cannot write EVE output " + eve + ": " + e.getMessage());
+        } catch (UsageException e) {
+            err.println("live: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
         LivePcapSource source;

@@ -2,14 +2,12 @@ package io.impacketsensor.cli;
 
 import io.impacketsensor.core.capture.PcapFileChain;
 import io.impacketsensor.core.capture.PcapFormatException;
-import io.impacketsensor.core.pipeline.PipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,21 +49,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
-            err.println("replay: --workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
-            return Main.EXIT_USAGE;
-        }
         CaptureConfig cfg;
-        try {
-            cfg = CaptureConfig.load(config);
-        } catch (CaptureConfig.ConfigException e) {
-            err.println("replay: " + e.getMessage());
-            return Main.EXIT_USAGE;
-        }
         PcapFileChain chain;
         try {
+            cfg = SensorRun.config(config, workers);
             chain = PcapFileChain.open(files);
-        } catch (PcapFormatException e) {
+        } catch (UsageException | PcapFormatException e) {
             err.println("replay: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
@@ -73,8 +62,8 @@ public final class ReplayCommand implements Callable<Integer> {
             EveWriter w;
             try {
                 w = SensorRun.openEve(eve);
-            } catch (IOException e) {
-                err.println("replay: cannot write EVE output " + eve + ": " + e.getMessage());
+            } catch (UsageException e) {
+                err.println("replay: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
             String title = "replay " + (files.size() == 1 ? files.get(0).toString() : files.size() + " files");

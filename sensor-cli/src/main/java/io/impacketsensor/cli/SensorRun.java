@@ -48,17 +48,32 @@ final class SensorRun {
     }
 
     /** Opens the EVE output: "-" is stdout, else a file (appended, as Suricata does). Null when none. */
-    static EveWriter openEve(String eve) throws IOException {
+    static EveWriter openEve(String eve) throws UsageException {
         if (eve == null) {
             return null;
         }
-        if (eve.equals("-")) {
-            return new EveWriter(System.out, false);
+        try {
+            if (eve.equals("-")) {
+                return new EveWriter(System.out, false);
+            }
+            OutputStream os = Files.newOutputStream(Path.of(eve), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
+            return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new UsageException("cannot write EVE output " + eve + ": " + e.getMessage());
         }
-        Path p = Path.of(eve);
-        OutputStream os = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
-        return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true);
+    }
+
+    /** The config file's packet-path settings with {@code --workers} applied (0 = from config). */
+    static CaptureConfig config(Path file, int workers) throws UsageException {
+        if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
+            throw new UsageException("--workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
+        }
+        try {
+            return CaptureConfig.load(file);
+        } catch (CaptureConfig.ConfigException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /**

@@ -59,6 +59,7 @@ public final class CapturePipeline {
     private long droppedRing;
     private long ticksPublished;
     private volatile long captureAllocated = -1;
+    private volatile long captureCpu = -1;
 
     private volatile boolean started;
     private volatile boolean stopRequested;
@@ -129,6 +130,7 @@ public final class CapturePipeline {
         long lastTick = System.nanoTime();
         int status = PacketSource.END;
         long allocStart = ThreadAllocation.current();
+        long cpuStart = ThreadAllocation.cpuNanos();
         try {
             while (true) {
                 if (lossless) {
@@ -182,6 +184,8 @@ public final class CapturePipeline {
         } finally {
             long allocEnd = ThreadAllocation.current();
             captureAllocated = allocStart < 0 || allocEnd < 0 ? -1 : allocEnd - allocStart;
+            long cpuEnd = ThreadAllocation.cpuNanos();
+            captureCpu = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
             long seq = ring.next();
             FrameSlot slot = ring.get(seq);
             slot.kind = FrameSlot.KIND_FINISH;
@@ -356,6 +360,9 @@ public final class CapturePipeline {
         if (captureAllocated >= 0) {
             // bytes the capture thread allocated while reading (known once it stopped)
             v.counter("capture.allocated_bytes", captureAllocated);
+        }
+        if (captureCpu >= 0) {
+            v.counter("capture.cpu_ns", captureCpu);
         }
     }
 

@@ -19,6 +19,8 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     private int snapshotGeneration;
     private long allocatedAtStart = -1;
     private volatile long allocated = -1;
+    private long cpuAtStart = -1;
+    private volatile long cpu = -1;
     private volatile boolean finished;
 
     WorkerHandler(int index, FrameProcessor processor, CapturePipeline pipeline) {
@@ -50,6 +52,8 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
                     // the value is visible once the ring has drained (onShutdown runs later).
                     long now = ThreadAllocation.current();
                     allocated = allocatedAtStart < 0 || now < 0 ? -1 : now - allocatedAtStart;
+                    long cpuNow = ThreadAllocation.cpuNanos();
+                    cpu = cpuAtStart < 0 || cpuNow < 0 ? -1 : cpuNow - cpuAtStart;
                     finished = true;
                 }
             }
@@ -62,6 +66,7 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     @Override
     public void onStart() {
         allocatedAtStart = ThreadAllocation.current();
+        cpuAtStart = ThreadAllocation.cpuNanos();
     }
 
     int index() {
@@ -95,6 +100,9 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
         if (allocated >= 0) {
             // bytes this worker thread allocated from start to FINISH (known once it finished)
             v.counter("worker." + index + ".allocated_bytes", allocated);
+        }
+        if (cpu >= 0) {
+            v.counter("worker." + index + ".cpu_ns", cpu);
         }
         processor.reportCounters(v);
     }
