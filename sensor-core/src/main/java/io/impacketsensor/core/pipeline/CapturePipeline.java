@@ -52,6 +52,12 @@ public final class CapturePipeline {
     private final ErrorCounter errors = new ErrorCounter("capture");
     private final Thread captureThread;
     private final OversizePool oversize;
+    /**
+     * Counted down by each worker as its thread starts. Disruptor's drain check skips consumers
+     * that have not started yet and would halt them before they ran, so nothing is read until
+     * every worker runs.
+     */
+    private final CountDownLatch workersRunning;
     private Thread ticker;
 
     // capture-thread counters (read by others: stale values are fine)
@@ -84,6 +90,7 @@ public final class CapturePipeline {
         this.classifier = classifier;
         this.options = options;
         this.workers = options.workers();
+        this.workersRunning = new CountDownLatch(options.workers());
         this.events = new EventRing(downstream, options.eventRingSize(), source.lossless());
         int[] nextWorker = {0};
         this.disruptor = new Disruptor<>(FrameSlot::new, options.ringSize(), r -> {
@@ -93,7 +100,7 @@ public final class CapturePipeline {
         }, ProducerType.SINGLE, new BlockingWaitStrategy());
         this.handlers = new WorkerHandler[workers];
         for (int i = 0; i < workers; i++) {
-            handlers[i] = new WorkerHandler(i, factory.create(i, workers, events), this);
+            handlers[i] = new WorkerHandler(i, factory.create(i, workers, events), this, workersRunning);
         }
         this.workerSnapshots = new CounterSnapshot[workers];
         this.oversize = new OversizePool(disruptor.getRingBuffer(), source.lossless());
@@ -114,6 +121,12 @@ public final class CapturePipeline {
         started = true;
         events.start();
         disruptor.start();
+        try {
+            workersRunning.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the workers started", e);
+        }
         captureThread.start();
         if (!source.lossless()) {
             ticker = new Thread(this::tickLoop, "capture-ticker");

@@ -23,7 +23,10 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     private volatile long cpu = -1;
     private volatile boolean finished;
 
-    WorkerHandler(int index, FrameProcessor processor, CapturePipeline pipeline) {
+    private final java.util.concurrent.CountDownLatch running;
+
+    WorkerHandler(int index, FrameProcessor processor, CapturePipeline pipeline, java.util.concurrent.CountDownLatch running) {
+        this.running = running;
         this.index = index;
         this.processor = processor;
         this.pipeline = pipeline;
@@ -67,6 +70,7 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     public void onStart() {
         allocatedAtStart = ThreadAllocation.current();
         cpuAtStart = ThreadAllocation.cpuNanos();
+        running.countDown();
     }
 
     int index() {
