@@ -4,6 +4,7 @@ import io.impacketsensor.core.capture.CaptureException;
 import io.impacketsensor.core.capture.LiveOptions;
 import io.impacketsensor.core.capture.LivePcapSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,21 +32,20 @@ public final class LiveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    RunOptions run;
+
     @Option(names = {"-i", "--interface"}, required = true, paramLabel = "IFACE", description = "interface to capture on (e.g. eth0, any)")
     String iface;
 
     @Option(names = "--bpf", paramLabel = "EXPR", description = "BPF capture filter (tcpdump syntax)")
     String bpf;
 
-    @Option(names = "--eve", paramLabel = "FILE|-", description = "write EVE JSON lines to FILE (appended), or - for stdout")
-    String eve;
 
     @Option(names = "--snaplen", paramLabel = "N", defaultValue = "65535",
             description = "bytes kept per frame (default ${DEFAULT-VALUE}; GRO/TSO frames reach 64 KB)")
     int snaplen;
 
-    @Option(names = "--workers", paramLabel = "N", description = "decode workers (default 1, config pipeline.workers)")
-    int workers;
 
     @Option(names = "--stats-interval", paramLabel = "S", defaultValue = "60",
             description = "seconds between EVE stats records and stderr status lines (0: only at the end; default ${DEFAULT-VALUE})")
@@ -61,8 +61,6 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--buffer-size", paramLabel = "MB", defaultValue = "32", description = "kernel capture buffer in MB (default ${DEFAULT-VALUE})")
     int bufferMb;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (keys pipeline.*, flow.max_flows)")
-    Path config;
 
     @Override
     public Integer call() throws Exception {
@@ -83,8 +81,8 @@ public final class LiveCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            cfg = SensorRun.config(config, workers);
-            w = SensorRun.openEve(eve);
+            cfg = SensorRun.config(run.config, run.workers);
+            w = SensorRun.openEve(run.eve);
         } catch (UsageException e) {
             err.println("live: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -104,7 +102,7 @@ public final class LiveCommand implements Callable<Integer> {
                     + "; Ctrl-C to stop");
             err.flush();
             return new SensorRun("live " + iface, true, err).run(source, SensorRun.processors(cfg.flowLimits()),
-                    cfg.pipeline(workers), w, statsInterval);
+                    cfg.pipeline(run.workers), w, statsInterval);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.impacketsensor.cli;
 import io.impacketsensor.core.capture.PcapFileChain;
 import io.impacketsensor.core.capture.PcapFormatException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,19 +33,14 @@ public final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    RunOptions run;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng capture files, read in order")
     List<Path> files;
 
-    @Option(names = "--eve", paramLabel = "FILE|-",
-            description = "write EVE JSON lines (protocol records and the stats record) to FILE (appended), or - for stdout")
-    String eve;
 
-    @Option(names = "--workers", paramLabel = "N",
-            description = "decode workers; frames go to worker (symmetric flow hash %% N). Default: 1 (config pipeline.workers)")
-    int workers;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (keys pipeline.*, flow.max_flows)")
-    Path config;
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +48,7 @@ public final class ReplayCommand implements Callable<Integer> {
         CaptureConfig cfg;
         PcapFileChain chain;
         try {
-            cfg = SensorRun.config(config, workers);
+            cfg = SensorRun.config(run.config, run.workers);
             chain = PcapFileChain.open(files);
         } catch (UsageException | PcapFormatException e) {
             err.println("replay: " + e.getMessage());
@@ -61,14 +57,14 @@ public final class ReplayCommand implements Callable<Integer> {
         try (chain) {
             EveWriter w;
             try {
-                w = SensorRun.openEve(eve);
+                w = SensorRun.openEve(run.eve);
             } catch (UsageException e) {
                 err.println("replay: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
             String title = "replay " + (files.size() == 1 ? files.get(0).toString() : files.size() + " files");
             return new SensorRun(title, false, err).run(chain, SensorRun.processors(cfg.flowLimits()),
-                    cfg.pipeline(workers), w, 0);
+                    cfg.pipeline(run.workers), w, 0);
         }
     }
 }

@@ -47,6 +47,15 @@ final class SensorRun {
                 expectations, sink);
     }
 
+    /**
+     * What consumes the analyzers' events on the single "events" thread (ring #2's downstream).
+     * For now the EVE protocol records; the detection engine plugs in here (it then writes
+     * alerts and, optionally, the protocol records itself).
+     */
+    static EventSink eventConsumer(EveWriter eve) {
+        return eve != null ? eve : e -> { };
+    }
+
     /** Opens the EVE output: "-" is stdout, else a file (appended, as Suricata does). Null when none. */
     static EveWriter openEve(String eve) throws UsageException {
         if (eve == null) {
@@ -84,7 +93,7 @@ final class SensorRun {
      */
     int run(PacketSource source, ProcessorFactory processors, PipelineOptions options, EveWriter eve,
             int statsIntervalSec) throws InterruptedException, IOException {
-        EventSink downstream = eve != null ? eve : e -> { };
+        EventSink downstream = eventConsumer(eve);
         CapturePipeline pipeline = new CapturePipeline(source, new SymmetricFlowHash(), processors, downstream, options);
         CountDownLatch reported = new CountDownLatch(1);
         int[] exit = {-1};
