@@ -95,8 +95,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "capture %s, %s; java %s, %d cpus; median of %d runs%n", file, Summary.size(Files.size(file)),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), runs);
-        out.printf(Locale.ROOT, "%-34s %7s %12s %8s %8s %11s %11s %5s%n", "stage", "workers", "packets", "Mpps",
-                "Gbit/s", "B/pkt total", "B/pkt steady", "GCs");
+        out.printf(Locale.ROOT, "%-34s %7s %12s %8s %8s %11s %11s %5s %9s %9s %8s%n", "stage", "workers", "packets", "Mpps",
+                "Gbit/s", "B/pkt total", "B/pkt steady", "GCs", "cap ns/p", "wrk ns/p", "CPU Mpps");
         report(out, "read only", 0, laps -> readOnly(file, laps));
         for (int w : workers) {
             report(out, "read + ring", w, laps -> pipeline(file, laps, w, (i, n, sink) -> new NullProcessor()));
@@ -104,15 +104,18 @@ public final class BenchCommand implements Callable<Integer> {
         for (int w : workers) {
             report(out, "read + ring + L2-L4 + reassembly", w, laps -> pipeline(file, laps, w, fullPath()));
         }
-        out.println("B/pkt total: bytes allocated by the capture and worker threads / packets, over two passes of the");
-        out.println("file (warm-up included: ring slots grow once to the largest frame they held, flow tables fill).");
-        out.println("B/pkt steady: (allocated over two passes - over one pass) / packets of the second pass.");
+        out.println("Mpps, Gbit/s: wall clock over two passes of the file (captured bytes). B/pkt total: bytes allocated");
+        out.println("by the capture and worker threads / packets, warm-up included (the 128 pooled 64-KB buffers for");
+        out.println("oversized frames, flow slots created up to flow.max_flows). B/pkt steady: the third pass's");
+        out.println("allocation (a three-pass run minus the median two-pass run) / its packets.");
+        out.println("cap/wrk ns/p: CPU time of the capture thread / of the busiest worker per packet; CPU Mpps:");
+        out.println("1e3 / the larger of the two, the rate when each thread has a core of its own (load-independent).");
         out.flush();
         return Main.EXIT_OK;
     }
 
     /** One measured run. */
-    record Result(long packets, long bytes, double seconds, long allocated, long gcs) {
+    record Result(long packets, long bytes, double seconds, long allocated, long gcs, long captureCpu, long workerCpuMax) {
     }
 
     @FunctionalInterface
@@ -121,23 +124,27 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Times {@code runs} runs over two passes of the file (median shown), plus one run over one
-     * pass for the steady-state allocation difference.
+     * Times {@code runs} runs over two passes of the file (median shown), then one run over three
+     * passes: the third pass's allocation (three passes minus the median two) is the steady state,
+     * after the warm-up that fills bounded pools and tables (oversize buffers, flow slots).
      */
     private void report(PrintWriter out, String stage, int w, Run run) throws Exception {
-        Result one = run.run(1);
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             results.add(run.run(2));
         }
         results.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
         Result m = results.get(results.size() / 2);
+        Result three = run.run(3);
         String total = m.allocated() < 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) m.allocated() / m.packets());
-        String steady = m.allocated() < 0 || one.allocated() < 0 ? "n/a"
-                : String.format(Locale.ROOT, "%.3f", (double) Math.max(0, m.allocated() - one.allocated())
-                        / Math.max(1, m.packets() - one.packets()));
-        out.printf(Locale.ROOT, "%-34s %7s %,12d %8.3f %8.2f %11s %11s %5d%n", stage, w == 0 ? "-" : Integer.toString(w),
-                m.packets(), m.packets() / m.seconds() / 1e6, m.bytes() * 8 / m.seconds() / 1e9, total, steady, m.gcs());
+        String steady = m.allocated() < 0 || three.allocated() < 0 ? "n/a"
+                : String.format(Locale.ROOT, "%.3f", (double) Math.max(0, three.allocated() - m.allocated())
+                        / Math.max(1, three.packets() - m.packets()));
+        double capNs = (double) m.captureCpu() / m.packets();
+        double wrkNs = (double) m.workerCpuMax() / m.packets();
+        out.printf(Locale.ROOT, "%-34s %7s %,12d %8.3f %8.2f %11s %11s %5d %9.0f %9.0f %8.3f%n", stage,
+                w == 0 ? "-" : Integer.toString(w), m.packets(), m.packets() / m.seconds() / 1e6,
+                m.bytes() * 8 / m.seconds() / 1e9, total, steady, m.gcs(), capNs, wrkNs, 1e3 / Math.max(capNs, wrkNs));
         out.flush();
     }
 
@@ -152,6 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static Result readOnly(Path file, int laps) throws Exception {
         long gc0 = gcCount();
         long a0 = ThreadAllocation.current();
+        long c0 = ThreadAllocation.cpuNanos();
         long t0 = System.nanoTime();
         long packets = 0;
         long bytes = 0;
@@ -164,7 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         long a1 = ThreadAllocation.current();
-        return new Result(packets, bytes, secs, a0 < 0 ? -1 : a1 - a0, gcCount() - gc0);
+        return new Result(packets, bytes, secs, a0 < 0 ? -1 : a1 - a0, gcCount() - gc0, c0 < 0 ? -1 : ThreadAllocation.cpuNanos() - c0, 0);
     }
 
     private static Result pipeline(Path file, int laps, int workers, ProcessorFactory factory) throws Exception {
@@ -183,7 +191,12 @@ public final class BenchCommand implements Callable<Integer> {
             if (!s.has("capture.allocated_bytes")) {
                 alloc = -1;
             }
-            return new Result(s.get("capture.records"), s.get("capture.bytes"), secs, alloc, gcCount() - gc0);
+            long workerCpu = 0;
+            for (int i = 0; i < workers; i++) {
+                workerCpu = Math.max(workerCpu, s.get("worker." + i + ".cpu_ns"));
+            }
+            return new Result(s.get("capture.records"), s.get("capture.bytes"), secs, alloc, gcCount() - gc0,
+                    s.get("capture.cpu_ns"), workerCpu);
         }
     }
 

@@ -3,13 +3,12 @@ package io.impacketsensor.cli;
 import io.impacketsensor.core.capture.CaptureException;
 import io.impacketsensor.core.capture.LiveOptions;
 import io.impacketsensor.core.capture.LivePcapSource;
-import io.impacketsensor.core.pipeline.PipelineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,21 +32,20 @@ public final class LiveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    RunOptions run;
+
     @Option(names = {"-i", "--interface"}, required = true, paramLabel = "IFACE", description = "interface to capture on (e.g. eth0, any)")
     String iface;
 
     @Option(names = "--bpf", paramLabel = "EXPR", description = "BPF capture filter (tcpdump syntax)")
     String bpf;
 
-    @Option(names = "--eve", paramLabel = "FILE|-", description = "write EVE JSON lines to FILE (appended), or - for stdout")
-    String eve;
 
     @Option(names = "--snaplen", paramLabel = "N", defaultValue = "65535",
             description = "bytes kept per frame (default ${DEFAULT-VALUE}; GRO/TSO frames reach 64 KB)")
     int snaplen;
 
-    @Option(names = "--workers", paramLabel = "N", description = "decode workers (default 1, config pipeline.workers)")
-    int workers;
 
     @Option(names = "--stats-interval", paramLabel = "S", defaultValue = "60",
             description = "seconds between EVE stats records and stderr status lines (0: only at the end; default ${DEFAULT-VALUE})")
@@ -63,43 +61,30 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--buffer-size", paramLabel = "MB", defaultValue = "32", description = "kernel capture buffer in MB (default ${DEFAULT-VALUE})")
     int bufferMb;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (keys pipeline.*, flow.max_flows)")
-    Path config;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
-            err.println("live: --workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
-            return Main.EXIT_USAGE;
-        }
-        if (statsInterval < 0) {
-            err.println("live: --stats-interval must be >= 0, got " + statsInterval);
-            return Main.EXIT_USAGE;
-        }
-        if (bufferMb < 1 || bufferMb > 2047) {
-            err.println("live: --buffer-size must be 1..2047 MB, got " + bufferMb);
-            return Main.EXIT_USAGE;
-        }
-        LiveOptions options;
-        try {
-            options = new LiveOptions(iface, bpf, snaplen, promisc, immediate, bufferMb << 20, LiveOptions.DEFAULT_TIMEOUT_MS);
-        } catch (IllegalArgumentException e) {
-            err.println("live: " + e.getMessage());
-            return Main.EXIT_USAGE;
-        }
         CaptureConfig cfg;
-        try {
-            cfg = CaptureConfig.load(config);
-        } catch (CaptureConfig.ConfigException e) {
-            err.println("live: " + e.getMessage());
-            return Main.EXIT_USAGE;
-        }
+        LiveOptions options;
         EveWriter w;
         try {
-            w = SensorRun.openEve(eve);
-        } catch (IOException e) {
-            err.println("live: cannot write EVE output " + eve + ": " + e.getMessage());
+            if (statsInterval < 0) {
+                throw new UsageException("--stats-interval must be >= 0, got " + statsInterval);
+            }
+            if (bufferMb < 1 || bufferMb > 2047) {
+                throw new UsageException("--buffer-size must be 1..2047 MB, got " + bufferMb);
+            }
+            try {
+                options = new LiveOptions(iface, bpf, snaplen, promisc, immediate, bufferMb << 20,
+                        LiveOptions.DEFAULT_TIMEOUT_MS);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            cfg = SensorRun.config(run.config, run.workers);
+            w = SensorRun.openEve(run.eve, run.protocolRecords);
+        } catch (UsageException e) {
+            err.println("live: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
         LivePcapSource source;
@@ -117,7 +102,7 @@ public final class LiveCommand implements Callable<Integer> {
                     + "; Ctrl-C to stop");
             err.flush();
             return new SensorRun("live " + iface, true, err).run(source, SensorRun.processors(cfg.flowLimits()),
-                    cfg.pipeline(workers), w, statsInterval);
+                    cfg.pipeline(run.workers), w, statsInterval);
         }
     }
 }

@@ -47,26 +47,45 @@ final class SensorRun {
                 expectations, sink);
     }
 
-    /** Opens the EVE output: "-" is stdout, else a file (appended, as Suricata does). Null when none. */
-    static EveWriter openEve(String eve) throws IOException {
-        return openEve(eve, true);
+    /**
+     * What consumes the analyzers' events on the single "events" thread (ring #2's downstream).
+     * For now the EVE protocol records; the detection engine plugs in here (it then writes
+     * alerts and, optionally, the protocol records itself).
+     */
+    static EventSink eventConsumer(EveWriter eve) {
+        return eve != null ? eve : e -> { };
     }
 
     /**
-     * As {@link #openEve(String)}; {@code protocolRecords} false writes no protocol records (only
-     * stats and, later, alerts).
+     * Opens the EVE output: "-" is stdout, else a file (appended, as Suricata does). Null when none.
+     * {@code protocolRecords} false writes only stats records and alerts.
      */
-    static EveWriter openEve(String eve, boolean protocolRecords) throws IOException {
+    static EveWriter openEve(String eve, boolean protocolRecords) throws UsageException {
         if (eve == null) {
             return null;
         }
-        if (eve.equals("-")) {
-            return new EveWriter(System.out, false, protocolRecords);
+        try {
+            if (eve.equals("-")) {
+                return new EveWriter(System.out, false, protocolRecords);
+            }
+            OutputStream os = Files.newOutputStream(Path.of(eve), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
+            return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true, protocolRecords);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new UsageException("cannot write EVE output " + eve + ": " + e.getMessage());
         }
-        Path p = Path.of(eve);
-        OutputStream os = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
-        return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true, protocolRecords);
+    }
+
+    /** The config file's packet-path settings with {@code --workers} applied (0 = from config). */
+    static CaptureConfig config(Path file, int workers) throws UsageException {
+        if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
+            throw new UsageException("--workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
+        }
+        try {
+            return CaptureConfig.load(file);
+        } catch (CaptureConfig.ConfigException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /**
@@ -77,7 +96,7 @@ final class SensorRun {
      */
     int run(PacketSource source, ProcessorFactory processors, PipelineOptions options, EveWriter eve,
             int statsIntervalSec) throws InterruptedException, IOException {
-        EventSink downstream = eve != null ? eve : e -> { };
+        EventSink downstream = eventConsumer(eve);
         CapturePipeline pipeline = new CapturePipeline(source, new SymmetricFlowHash(), processors, downstream, options);
         CountDownLatch reported = new CountDownLatch(1);
         int[] exit = {-1};

@@ -102,16 +102,10 @@ public final class AnalyzerRegistry {
             return;
         }
         if (f.mode == Flow.MODE_ANALYZER) {
-            boolean keep;
             try {
-                keep = f.analyzer.onData(direction(dir), b, off, len);
+                keepOrDetach(f, f.analyzer.onData(direction(dir), b, off, len));
             } catch (RuntimeException | StackOverflowError e) {
                 failed(f, e);
-                return;
-            }
-            if (!keep) {
-                detachedByAnalyzer++;
-                detach(f);
             }
         } else if (f.mode == Flow.MODE_PROBING) {
             probeData(f, dir, b, off, len);
@@ -121,16 +115,10 @@ public final class AnalyzerRegistry {
     /** {@code len} bytes of one direction are missing. */
     void gap(Flow f, int dir, long len) {
         if (f.mode == Flow.MODE_ANALYZER) {
-            boolean keep;
             try {
-                keep = f.analyzer.onGap(direction(dir), len);
+                keepOrDetach(f, f.analyzer.onGap(direction(dir), len));
             } catch (RuntimeException | StackOverflowError e) {
                 failed(f, e);
-                return;
-            }
-            if (!keep) {
-                detachedByAnalyzer++;
-                detach(f);
             }
         } else if (f.mode == Flow.MODE_PROBING) {
             if (f.probe == null) {
@@ -145,6 +133,14 @@ public final class AnalyzerRegistry {
                 probeLimit++;
                 detach(f);
             }
+        }
+    }
+
+    /** An analyzer that answered false no longer wants the flow. */
+    private void keepOrDetach(Flow f, boolean keep) {
+        if (!keep) {
+            detachedByAnalyzer++;
+            detach(f);
         }
     }
 
@@ -171,23 +167,42 @@ public final class AnalyzerRegistry {
             }
             f.probe = pb;
         }
-        if (!pb.addData(dir, b, off, len)) {
+        Transport t = f.isTcp() ? Transport.TCP : Transport.UDP;
+        boolean stored = pb.addData(dir, b, off, len);
+        byte[] pBuf;
+        int pOff;
+        int pLen;
+        if (stored) {
+            // TCP probes see the direction's bytes since its last gap; UDP probes see this datagram.
+            pBuf = pb.bytes(dir);
+            pOff = t == Transport.TCP ? pb.probeStart(dir) : pb.probeStart(dir) + pb.probeLength(dir) - len;
+            pLen = t == Transport.TCP ? pb.probeLength(dir) : len;
+        } else if (t == Transport.UDP || pb.probeLength(dir) == 0) {
+            // Too big to buffer (an offloaded super-segment, a large datagram), but it is the start
+            // of what this direction's probe looks at: probe it in place, once.
+            pBuf = b;
+            pOff = off;
+            pLen = len;
+        } else {
             probeLimit++;
             detach(f);
             return;
         }
-        Transport t = f.isTcp() ? Transport.TCP : Transport.UDP;
-        // TCP probes see the direction's bytes since its last gap; UDP probes see this datagram.
-        int pOff = t == Transport.TCP ? pb.probeStart(dir) : pb.probeStart(dir) + pb.probeLength(dir) - len;
-        int pLen = t == Transport.TCP ? pb.probeLength(dir) : len;
-        int match = probeMask(f, true, t, dir, pb.bytes(dir), pOff, pLen);
+        int match = probeMask(f, true, t, dir, pBuf, pOff, pLen);
         if (match < 0 && f.portCandidates == 0) {
-            match = probeMask(f, false, t, dir, pb.bytes(dir), pOff, pLen);
+            match = probeMask(f, false, t, dir, pBuf, pOff, pLen);
         }
         if (match >= 0) {
             replay(f, match);
+            if (!stored) {
+                data(f, dir, b, off, len);
+            }
         } else if (f.mode == Flow.MODE_PROBING && f.portCandidates == 0 && f.anyPortCandidates == 0) {
             noMatch++;
+            detach(f);
+        } else if (!stored) {
+            // Candidates still want more, but these bytes cannot be kept for them.
+            probeLimit++;
             detach(f);
         }
     }

@@ -31,7 +31,7 @@ public record FlowLimits(int maxFlows, int tcpNewTimeoutSec, int tcpEstablishedT
                          int fragTimeoutSec) {
 
     public static final FlowLimits DEFAULTS = new FlowLimits(65_536, 60, 3_600, 30, 300,
-            256 * 1024, 64, 1_024,
+            256 * 1024, 64, 256,
             4_096, 32, 4_096,
             256, 600,
             64, 64, 65_535, 4L * 1024 * 1024, 30);

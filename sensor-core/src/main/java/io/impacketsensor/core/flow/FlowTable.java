@@ -58,6 +58,12 @@ final class FlowTable {
 
     /** Set by {@link #find}: true when the packet's source is endpoint A. */
     boolean lastFromA;
+    private long keyAHi;
+    private long keyALo;
+    private long keyBHi;
+    private long keyBLo;
+    private int keyPorts;
+    private int keyHash;
 
     FlowTable(FlowLimits limits, EventSink sink, Expectations expectations, long[] emittedCounter, EndListener listener) {
         capacity = limits.maxFlows();
@@ -139,6 +145,13 @@ final class FlowTable {
         long bLo = srcIsA ? p.dstLo : p.srcLo;
         int ports = srcIsA ? (p.srcPort << 16 | p.dstPort) : (p.dstPort << 16 | p.srcPort);
         int h = hash(p.ipVersion, aHi, aLo, bHi, bLo, ports, p.ipProto);
+        // Kept for create(), which always follows a find() that returned null.
+        keyAHi = aHi;
+        keyALo = aLo;
+        keyBHi = bHi;
+        keyBLo = bLo;
+        keyPorts = ports;
+        keyHash = h;
         for (int i = h & indexMask; ; i = (i + 1) & indexMask) {
             int e = index[i];
             if (e == 0) {
@@ -153,24 +166,21 @@ final class FlowTable {
     }
 
     /**
-     * Creates the flow of the packet (after {@link #find} returned null), evicting one when full.
-     * The new flow's endpoint A/B follow the same canonical order as {@link #find}.
+     * Creates the flow of the packet, evicting one when full. Must directly follow a {@link #find}
+     * of the same packet that returned null: it reuses that call's canonical key and
+     * {@link #lastFromA}.
      */
     Flow create(Packet p, long id, long now) {
+        long aHi = keyAHi;
+        long aLo = keyALo;
+        long bHi = keyBHi;
+        long bLo = keyBLo;
+        int ports = keyPorts;
+        int h = keyHash;
         if (freeCount == 0) {
             evictOne();
         }
-        boolean srcIsA = lowerOrEqual(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort);
-        lastFromA = srcIsA;
-        long aHi = srcIsA ? p.srcHi : p.dstHi;
-        long aLo = srcIsA ? p.srcLo : p.dstLo;
-        long bHi = srcIsA ? p.dstHi : p.srcHi;
-        long bLo = srcIsA ? p.dstLo : p.srcLo;
-        int aPort = srcIsA ? p.srcPort : p.dstPort;
-        int bPort = srcIsA ? p.dstPort : p.srcPort;
-        int ports = aPort << 16 | bPort;
         int s = free[--freeCount];
-        int h = hash(p.ipVersion, aHi, aLo, bHi, bLo, ports, p.ipProto);
         slotHash[s] = h;
         kVersion[s] = p.ipVersion;
         kAHi[s] = aHi;
@@ -189,7 +199,7 @@ final class FlowTable {
             f = new Flow(s, new FlowContextImpl(sink, expectations, emitted));
             flows[s] = f;
         }
-        f.init(id, p.ipVersion, aHi, aLo, aPort, bHi, bLo, bPort, p.ipProto, now);
+        f.init(id, p.ipVersion, aHi, aLo, ports >>> 16, bHi, bLo, ports & 0xFFFF, p.ipProto, now);
         listOf[s] = f.state;
         linkHead(s, f.state);
         active++;
@@ -200,6 +210,10 @@ final class FlowTable {
     void touch(Flow f, long now) {
         f.lastSeen = now;
         int s = f.slot;
+        if (heads[f.state] == s && listOf[s] == f.state) {
+            // Already the most recent of its list (a burst of one flow): nothing moves.
+            return;
+        }
         unlink(s);
         listOf[s] = f.state;
         linkHead(s, f.state);

@@ -143,7 +143,6 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         }
         if (f == null) {
             f = table.create(p, (++flowSeq << 8) | workerIndex, now);
-            fromA = table.lastFromA;
             f.clientIsA = clientIsSource(p, isTcp) == fromA;
             if (isTcp) {
                 c.tcpFlows++;

@@ -69,9 +69,15 @@ public final class PacketDecoder {
                 }
                 return afterEtherType(p, u16(frame, 0), 20, len);
             case LinkTypes.RAW:
-            case LinkTypes.RAW_DLT12:
             case LinkTypes.RAW_DLT14:
                 return byVersionNibble(p, 0, len);
+            case LinkTypes.RAW_DLT12:
+                // 12 is DLT_RAW almost everywhere but DLT_LOOP on OpenBSD: a frame that does not
+                // start with an IP version is tried as a big-endian loopback header.
+                if (len > 0 && ((frame[0] & 0xF0) == 0x40 || (frame[0] & 0xF0) == 0x60)) {
+                    return byVersionNibble(p, 0, len);
+                }
+                return loopback(p, LinkTypes.LOOP, len);
             case LinkTypes.IPV4:
             case LinkTypes.IPV6:
                 return byVersionNibble(p, 0, len);

@@ -52,6 +52,12 @@ public final class CapturePipeline {
     private final ErrorCounter errors = new ErrorCounter("capture");
     private final Thread captureThread;
     private final OversizePool oversize;
+    /**
+     * Counted down by each worker as its thread starts. Disruptor's drain check skips consumers
+     * that have not started yet and would halt them before they ran, so nothing is read until
+     * every worker runs.
+     */
+    private final CountDownLatch workersRunning;
     private Thread ticker;
 
     // capture-thread counters (read by others: stale values are fine)
@@ -59,6 +65,7 @@ public final class CapturePipeline {
     private long droppedRing;
     private long ticksPublished;
     private volatile long captureAllocated = -1;
+    private volatile long captureCpu = -1;
 
     private volatile boolean started;
     private volatile boolean stopRequested;
@@ -83,6 +90,7 @@ public final class CapturePipeline {
         this.classifier = classifier;
         this.options = options;
         this.workers = options.workers();
+        this.workersRunning = new CountDownLatch(options.workers());
         this.events = new EventRing(downstream, options.eventRingSize(), source.lossless());
         int[] nextWorker = {0};
         this.disruptor = new Disruptor<>(FrameSlot::new, options.ringSize(), r -> {
@@ -92,7 +100,7 @@ public final class CapturePipeline {
         }, ProducerType.SINGLE, new BlockingWaitStrategy());
         this.handlers = new WorkerHandler[workers];
         for (int i = 0; i < workers; i++) {
-            handlers[i] = new WorkerHandler(i, factory.create(i, workers, events), this);
+            handlers[i] = new WorkerHandler(i, factory.create(i, workers, events), this, workersRunning);
         }
         this.workerSnapshots = new CounterSnapshot[workers];
         this.oversize = new OversizePool(disruptor.getRingBuffer(), source.lossless());
@@ -113,6 +121,12 @@ public final class CapturePipeline {
         started = true;
         events.start();
         disruptor.start();
+        try {
+            workersRunning.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the workers started", e);
+        }
         captureThread.start();
         if (!source.lossless()) {
             ticker = new Thread(this::tickLoop, "capture-ticker");
@@ -129,6 +143,7 @@ public final class CapturePipeline {
         long lastTick = System.nanoTime();
         int status = PacketSource.END;
         long allocStart = ThreadAllocation.current();
+        long cpuStart = ThreadAllocation.cpuNanos();
         try {
             while (true) {
                 if (lossless) {
@@ -182,6 +197,8 @@ public final class CapturePipeline {
         } finally {
             long allocEnd = ThreadAllocation.current();
             captureAllocated = allocStart < 0 || allocEnd < 0 ? -1 : allocEnd - allocStart;
+            long cpuEnd = ThreadAllocation.cpuNanos();
+            captureCpu = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
             long seq = ring.next();
             FrameSlot slot = ring.get(seq);
             slot.kind = FrameSlot.KIND_FINISH;
@@ -356,6 +373,9 @@ public final class CapturePipeline {
         if (captureAllocated >= 0) {
             // bytes the capture thread allocated while reading (known once it stopped)
             v.counter("capture.allocated_bytes", captureAllocated);
+        }
+        if (captureCpu >= 0) {
+            v.counter("capture.cpu_ns", captureCpu);
         }
     }
 

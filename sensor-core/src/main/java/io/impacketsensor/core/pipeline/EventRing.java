@@ -55,7 +55,15 @@ public final class EventRing implements EventSink {
         this.ring = disruptor.getRingBuffer();
     }
 
+    /** See CapturePipeline#workersRunning: the drain check skips a consumer that has not started. */
+    private final java.util.concurrent.CountDownLatch consumerRunning = new java.util.concurrent.CountDownLatch(1);
+
     private final class Consumer implements EventHandler<Holder> {
+        @Override
+        public void onStart() {
+            consumerRunning.countDown();
+        }
+
         @Override
         public void onEvent(Holder h, long sequence, boolean endOfBatch) throws IOException {
             SensorEvent e = h.event;
@@ -73,6 +81,12 @@ public final class EventRing implements EventSink {
 
     public void start() {
         disruptor.start();
+        try {
+            consumerRunning.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the event consumer started", e);
+        }
     }
 
     @Override

@@ -19,9 +19,14 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     private int snapshotGeneration;
     private long allocatedAtStart = -1;
     private volatile long allocated = -1;
+    private long cpuAtStart = -1;
+    private volatile long cpu = -1;
     private volatile boolean finished;
 
-    WorkerHandler(int index, FrameProcessor processor, CapturePipeline pipeline) {
+    private final java.util.concurrent.CountDownLatch running;
+
+    WorkerHandler(int index, FrameProcessor processor, CapturePipeline pipeline, java.util.concurrent.CountDownLatch running) {
+        this.running = running;
         this.index = index;
         this.processor = processor;
         this.pipeline = pipeline;
@@ -46,6 +51,12 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
                 try {
                     processor.finish();
                 } finally {
+                    // Measured here, on the worker thread before its sequence moves past FINISH, so
+                    // the value is visible once the ring has drained (onShutdown runs later).
+                    long now = ThreadAllocation.current();
+                    allocated = allocatedAtStart < 0 || now < 0 ? -1 : now - allocatedAtStart;
+                    long cpuNow = ThreadAllocation.cpuNanos();
+                    cpu = cpuAtStart < 0 || cpuNow < 0 ? -1 : cpuNow - cpuAtStart;
                     finished = true;
                 }
             }
@@ -58,12 +69,8 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     @Override
     public void onStart() {
         allocatedAtStart = ThreadAllocation.current();
-    }
-
-    @Override
-    public void onShutdown() {
-        long now = ThreadAllocation.current();
-        allocated = allocatedAtStart < 0 || now < 0 ? -1 : now - allocatedAtStart;
+        cpuAtStart = ThreadAllocation.cpuNanos();
+        running.countDown();
     }
 
     int index() {
@@ -95,8 +102,11 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
         v.counter("worker." + index + ".bytes", bytes);
         v.counter("worker." + index + ".ticks", ticks);
         if (allocated >= 0) {
-            // bytes this worker thread allocated from start to stop (known once it stopped)
+            // bytes this worker thread allocated from start to FINISH (known once it finished)
             v.counter("worker." + index + ".allocated_bytes", allocated);
+        }
+        if (cpu >= 0) {
+            v.counter("worker." + index + ".cpu_ns", cpu);
         }
         processor.reportCounters(v);
     }

@@ -1,19 +1,14 @@
 package io.impacketsensor.core.capture;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Writes pcapng files from tests (draft-ietf-opsawg-pcapng): sections in either byte order,
  * interface descriptions with an optional {@code if_tsresol}, Enhanced, Simple and obsolete
  * Packet blocks, and arbitrary blocks. Published in sensor-core's test-jar.
  */
-public final class PcapNgWriter {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+public final class PcapNgWriter extends CaptureBytes<PcapNgWriter> {
     private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
 
     /** Starts a section (SHB, version 1.0, unknown section length) in the given byte order. */
@@ -75,22 +70,9 @@ public final class PcapNgWriter {
         return this;
     }
 
-    /** Raw bytes appended as they are. */
-    public PcapNgWriter raw(byte[] bytes) {
-        out.writeBytes(bytes);
+    @Override
+    protected PcapNgWriter self() {
         return this;
-    }
-
-    public int size() {
-        return out.size();
-    }
-
-    public byte[] toBytes() {
-        return out.toByteArray();
-    }
-
-    public Path writeTo(Path file) throws IOException {
-        return Files.write(file, out.toByteArray());
     }
 
     private ByteBuffer body(int len) {

@@ -1,12 +1,9 @@
 package io.impacketsensor.core.capture;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Writes classic pcap files from tests (tcpdump.org pcap format: 24-byte file header, 16-byte
@@ -18,11 +15,10 @@ import java.nio.file.Path;
  *         .packet(1_700_000_000_000_000_000L, frame).toBytes();
  * </pre>
  */
-public final class PcapWriter {
+public final class PcapWriter extends CaptureBytes<PcapWriter> {
     /** LINKTYPE_ETHERNET. */
     public static final int LINKTYPE_ETHERNET = 1;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteOrder order;
     private final boolean nanos;
 
@@ -63,23 +59,9 @@ public final class PcapWriter {
         return this;
     }
 
-    /** Raw bytes appended as they are (garbage, a partial record). */
-    public PcapWriter raw(byte[] bytes) {
-        out.writeBytes(bytes);
+    @Override
+    protected PcapWriter self() {
         return this;
-    }
-
-    /** Bytes written so far. */
-    public int size() {
-        return out.size();
-    }
-
-    public byte[] toBytes() {
-        return out.toByteArray();
-    }
-
-    public Path writeTo(Path file) throws IOException {
-        return Files.write(file, out.toByteArray());
     }
 
     public void writeTo(OutputStream os) throws IOException {

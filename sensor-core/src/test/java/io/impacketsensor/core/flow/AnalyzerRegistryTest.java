@@ -54,6 +54,20 @@ class AnalyzerRegistryTest {
     }
 
     @Test
+    void firstSegmentLargerThanTheProbeBufferIsProbedInPlace() {
+        RecordingFactory f = new RecordingFactory("smb", "\u00FFSMB", false, 445);
+        Harness h = new Harness(FlowLimits.DEFAULTS.withProbe(8, 32, 4), 445, f);
+        h.handshake();
+        h.s2c(1, 1, DA, "hi");                       // buffered: the reply direction decides nothing
+        h.c2s(1, 3, DA, "\u00FFSMB and a long first segment");
+        Recorder r = f.only();
+        assertEquals("\u00FFSMB and a long first segment", r.toServer.toString());
+        assertEquals("hi", r.toClient.toString());
+        h.c2s(30, 3, DA, "!");
+        assertEquals("\u00FFSMB and a long first segment!", r.toServer.toString());
+    }
+
+    @Test
     void portCandidatesComeBeforeAnyPortProbes() {
         RecordingFactory port = new RecordingFactory("ldap", "0", false, 389);
         RecordingFactory any = new RecordingFactory("dcerpc", "\u0005", true);

@@ -172,4 +172,16 @@ class FragmentTest {
         assertEquals(1, r.droppedMemory);
         assertEquals(16, r.bytesHeld());
     }
+
+    @Test
+    void tickExpiresPendingFragmentsOfAnIdleLink() {
+        RecordingFactory f = new RecordingFactory("krb", "", false, 88);
+        Harness h = new Harness(FlowLimits.DEFAULTS, 88, f);
+        byte[] whole = udpDatagram(payloadOf(40));
+        h.frame(frag4(whole, 0, 16, true, 3));
+        h.proc.tick(h.now + 31_000_000_000L);
+        assertEquals(1, h.counter("frag.timeouts"));
+        h.frame(frag4(whole, 16, 32, false, 3));
+        assertEquals(0, f.created.size(), "the first part was dropped: the datagram never completes");
+    }
 }

@@ -109,6 +109,10 @@ class PacketDecoderTest {
         assertEquals(PacketDecoder.OK, decode(LinkTypes.IPV6, V6));
         assertEquals(6, p.ipVersion);
         assertEquals(PacketDecoder.MALFORMED, decode(LinkTypes.RAW, new byte[] {0x50, 0, 0, 0}));
+        // 12 is DLT_LOOP on OpenBSD: a big-endian AF header is recognised too.
+        assertEquals(PacketDecoder.OK, decode(LinkTypes.RAW_DLT12, Frames.nullLoop(24, false, V6)));
+        assertEquals(4, p.l3Off);
+        assertEquals(6, p.ipVersion);
     }
 
     @Test

@@ -1,0 +1,23 @@
+package io.impacketsensor.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Options every command that runs the packet path shares (a picocli mixin). */
+final class RunOptions {
+    @Option(names = "--eve", paramLabel = "FILE|-",
+            description = "write EVE JSON lines (protocol records and stats records) to FILE (appended), or - for stdout")
+    String eve;
+
+    @Option(names = {"-P", "--protocol-records"},
+            description = "also write protocol records (event_type smb, ntlm, dcerpc, krb5, ldap, anomaly) to the EVE output")
+    boolean protocolRecords;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "decode workers; frames go to worker (symmetric flow hash %% N). Default: 1 (config pipeline.workers)")
+    int workers;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (keys pipeline.*, flow.max_flows)")
+    Path config;
+}
