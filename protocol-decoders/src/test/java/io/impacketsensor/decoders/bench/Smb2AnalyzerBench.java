@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import static io.impacketsensor.decoders.testutil.Smb2Wire.*;
 
 /**
- * The SMB2 analyzer on reassembled streams, as the flow layer delivers them (64 KiB chunks):
+ * The SMB2 analyzer on reassembled streams, delivered per TCP segment (1448 bytes) or in 64 KiB pieces:
  * <ul>
  *   <li>{@code bulkCopy}: a 64 MiB file copy (1 MiB WRITEs, then 1 MiB READs back), so nearly every
  *       byte is bulk data that must be skipped by length; one op = the whole copy.</li>
@@ -50,7 +50,8 @@ public class Smb2AnalyzerBench {
     static final long SID = 0x4400000011L;
     static final int TREE = 7;
 
-    @Param({"65536"})
+    /** Bytes per onData call: one TCP segment (1448) or a coalesced 64 KiB delivery. */
+    @Param({"1448", "65536"})
     int chunk;
 
     /** Direction-tagged stream pieces, in order. */
@@ -199,15 +200,38 @@ public class Smb2AnalyzerBench {
         }
     }
 
-    /** Prints the stream sizes (to turn ms/op into GB/s and events/s). */
+    /**
+     * Prints the stream sizes (to turn ms/op into GB/s and events/s) and, with an argument N,
+     * runs each benchmark N times measuring this thread's CPU time: figures per CPU-second, which
+     * a machine shared with other jobs does not distort the way wall-clock time is.
+     */
     public static void main(String[] args) {
         Smb2AnalyzerBench b = new Smb2AnalyzerBench();
-        b.chunk = 65536;
+        b.chunk = args.length > 1 ? Integer.parseInt(args[1]) : 65536;
         b.setup();
         long meta = 0;
         for (byte[] p : b.metaPieces) {
             meta += p.length;
         }
         System.out.println("bulkCopy bytes/op " + b.copyBytes + ", metadata bytes/op " + meta + ", events/op 1000");
+        if (args.length == 0) {
+            return;
+        }
+        int n = Integer.parseInt(args[0]);
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        for (int round = 0; round < 2; round++) {
+            long t0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                b.bulkCopy(bh);
+            }
+            long t1 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                b.metadata(bh);
+            }
+            long t2 = mx.getCurrentThreadCpuTime();
+            System.out.printf("chunk %d round %d: bulkCopy %.1f GB/s per CPU-second, metadata %.0f events/s per CPU-second%n",
+                    b.chunk, round, (double) b.copyBytes * n / (t1 - t0), 1000.0 * n * 1e9 / (t2 - t1));
+        }
     }
 }
