@@ -104,6 +104,28 @@ class Smb2LabCaptureTest {
     }
 
     @Test
+    void smb311NegotiateContextsAndNtlmWithMic() throws Exception {
+        List<SensorEvent> ev = run("ben_smb_ntlm_files.pcap", DecoderConfig.defaults());
+        SmbEvent.Smb2Negotiate n = of(ev, SmbEvent.Smb2Negotiate.class).get(0);
+        assertEquals(List.of(0x202, 0x210, 0x300, 0x302, 0x311), n.clientDialects());
+        assertEquals(0x311, n.dialect());
+        assertEquals(4, n.contextCount());
+        assertEquals(List.of(1), n.hashAlgorithms(), "SHA-512");
+        assertEquals(32, n.saltLength());
+        assertEquals(32, n.salt().length);
+        assertFalse(n.ciphers().isEmpty());
+        assertEquals(16, n.clientGuid().length);
+        assertNotNull(n.serverGuid());
+        NtlmEvent.NtlmAuthenticate a = of(ev, NtlmEvent.NtlmAuthenticate.class).get(0);
+        assertTrue(a.micPresent());
+        assertEquals(2, a.msvAvFlags());
+        assertEquals("alice", a.user());
+        SmbEvent.Smb2QueryDirectory q = of(ev, SmbEvent.Smb2QueryDirectory.class).get(0);
+        assertEquals("*", q.pattern());
+        assertEquals("\\\\dc1.lab.test\\share", q.share());
+    }
+
+    @Test
     void kerberosTokensReachTheHook() throws Exception {
         List<Integer> firstBytes = new ArrayList<>();
         List<SensorEvent> ev = run("ben_smb_kerberos.pcap", DecoderConfig.defaults()

@@ -106,7 +106,9 @@ public final class PcapStreams {
                 src = slice(bb, ip + 12, 4);
                 dst = slice(bb, ip + 16, 4);
                 tcp = ip + ihl;
-                ipEnd = Math.min(ip + (net.getShort(ip + 2) & 0xFFFF), pos);
+                int total = net.getShort(ip + 2) & 0xFFFF;
+                // TSO/GSO captures carry IP total length 0: the frame's end is the datagram's (as tshark assumes).
+                ipEnd = total == 0 ? pos : Math.min(ip + total, pos);
             } else if (etherType == 0x86DD) {
                 if (net.get(ip + 6) != 6) {
                     continue;
