@@ -3,6 +3,7 @@ package io.impacketsensor.detection.engine;
 import io.impacketsensor.detection.AttackType;
 import io.impacketsensor.detection.config.EngineConfig;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
@@ -38,21 +39,61 @@ final class BehaviourLayer {
     }
 
     private final EngineConfig.Behaviour cfg;
-    private final LruMap<InetAddress, Source> sources;
+    /** IPv4 sources in a primitive-keyed LRU table; IPv6 sources in an ordinary LRU map. */
+    private final Ipv4Lru<Source> sources4;
+    private final LruMap<InetAddress, Source> sources6;
+    // Indicator texts depend only on the configuration: built once, not per event.
+    private final String msgProtocols;
+    private final String msgAuthRate;
+    private final String msgFailed;
+    private final String msgSmb;
+    private final String msgTgs;
+    private final String msgLdap;
+    private final String msgUnknown;
     private final LruMap<String, Account> accounts;
+    private InetAddress lastIp;
+    private Source lastSource;
 
     BehaviourLayer(EngineConfig.Behaviour cfg) {
         this.cfg = cfg;
-        this.sources = new LruMap<>(cfg.maxTrackedIps());
+        this.sources4 = new Ipv4Lru<>(cfg.maxTrackedIps());
+        this.sources6 = new LruMap<>(cfg.maxTrackedIps());
         this.accounts = new LruMap<>(cfg.maxTrackedAccounts());
+        this.msgProtocols = "More than " + cfg.protocolsThreshold() + " protocols (SMB, RPC, Kerberos, NTLM, LDAP) "
+                + "from one source within " + cfg.protocolsWindowSeconds() + " s";
+        this.msgAuthRate = "More than " + cfg.authAttemptsPerMinute() + " authentication attempts per minute from one source";
+        this.msgFailed = "More than " + cfg.failedAuthThreshold() + " failed authentications from one source within "
+                + cfg.failedAuthWindowSeconds() + " s";
+        this.msgSmb = "More than " + cfg.smbSessionsPerMinute() + " SMB sessions per minute from one source";
+        this.msgTgs = "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) requests within "
+                + cfg.tgsWindowSeconds() + " s";
+        this.msgLdap = "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute";
+        this.msgUnknown = "More than " + cfg.unknownPrincipalThreshold()
+                + " KDC_ERR_C_PRINCIPAL_UNKNOWN answers per minute (user enumeration)";
     }
 
     private Source source(InetAddress ip) {
-        Source s = sources.get(ip);
-        if (s == null) {
-            s = new Source();
-            sources.put(ip, s);
+        // Several windows are updated for one event: the last lookup is remembered (same engine thread).
+        if (ip == lastIp && lastSource != null) {
+            return lastSource;
         }
+        Source s;
+        if (ip instanceof Inet4Address) {
+            int key = ip.hashCode(); // Inet4Address.hashCode() is the address itself, without allocating
+            s = sources4.get(key);
+            if (s == null) {
+                s = new Source();
+                sources4.putAbsent(key, s);
+            }
+        } else {
+            s = sources6.get(ip);
+            if (s == null) {
+                s = new Source();
+                sources6.put(ip, s);
+            }
+        }
+        lastIp = ip;
+        lastSource = s;
         return s;
     }
 
@@ -72,8 +113,7 @@ final class BehaviourLayer {
             }
         }
         if (n > cfg.protocolsThreshold()) {
-            e.add(AttackType.RECONNAISSANCE, 0.25, n + " protocols from one source within "
-                    + cfg.protocolsWindowSeconds() + " s", "behaviour_protocols");
+            e.add(AttackType.RECONNAISSANCE, 0.25, msgProtocols, "behaviour_protocols");
         }
     }
 
@@ -84,8 +124,7 @@ final class BehaviourLayer {
             s.auth = new RateWindow(cfg.authAttemptsPerMinute());
         }
         if (s.auth.hit(now, MINUTE)) {
-            e.add(AttackType.BRUTE_FORCE, 0.5, "More than " + cfg.authAttemptsPerMinute()
-                    + " authentication attempts per minute from one source", "behaviour_auth_rate");
+            e.add(AttackType.BRUTE_FORCE, 0.5, msgAuthRate, "behaviour_auth_rate");
         }
         if (success) {
             return;
@@ -107,9 +146,7 @@ final class BehaviourLayer {
                         + " failed authentications across " + distinct + " accounts within "
                         + cfg.failedAuthWindowSeconds() + " s", "behaviour_password_spray");
             } else {
-                e.add(AttackType.BRUTE_FORCE, 0.7, "More than " + cfg.failedAuthThreshold()
-                        + " failed authentications from one source within " + cfg.failedAuthWindowSeconds() + " s",
-                        "behaviour_failed_auth");
+                e.add(AttackType.BRUTE_FORCE, 0.7, msgFailed, "behaviour_failed_auth");
             }
         }
         if (account != null && !account.isEmpty()) {
@@ -153,8 +190,7 @@ final class BehaviourLayer {
             s.smb = new RateWindow(cfg.smbSessionsPerMinute());
         }
         if (s.smb.hit(now, MINUTE)) {
-            e.add(AttackType.RECONNAISSANCE, 0.45, "More than " + cfg.smbSessionsPerMinute()
-                    + " SMB sessions per minute from one source", "behaviour_smb_sessions");
+            e.add(AttackType.RECONNAISSANCE, 0.45, msgSmb, "behaviour_smb_sessions");
         }
     }
 
@@ -164,8 +200,7 @@ final class BehaviourLayer {
             s.tgs = new RateWindow(cfg.tgsRequestsThreshold());
         }
         if (s.tgs.hit(now, cfg.tgsWindowSeconds() * SEC)) {
-            e.add(AttackType.KERBEROASTING, 0.55, "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) "
-                    + "requests within " + cfg.tgsWindowSeconds() + " s", "behaviour_tgs_burst");
+            e.add(AttackType.KERBEROASTING, 0.55, msgTgs, "behaviour_tgs_burst");
         }
     }
 
@@ -175,8 +210,7 @@ final class BehaviourLayer {
             s.ldap = new RateWindow(cfg.ldapSearchesPerMinute());
         }
         if (s.ldap.hit(now, MINUTE)) {
-            e.add(AttackType.LDAP_RECON, 0.5, "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute()
-                    + " searches per minute", "behaviour_ldap_rate");
+            e.add(AttackType.LDAP_RECON, 0.5, msgLdap, "behaviour_ldap_rate");
         }
     }
 
@@ -186,16 +220,15 @@ final class BehaviourLayer {
             s.unknown = new RateWindow(cfg.unknownPrincipalThreshold());
         }
         if (s.unknown.hit(now, MINUTE)) {
-            e.add(AttackType.USER_ENUMERATION, 0.65, "More than " + cfg.unknownPrincipalThreshold()
-                    + " KDC_ERR_C_PRINCIPAL_UNKNOWN answers per minute (user enumeration)", "behaviour_user_enum");
+            e.add(AttackType.USER_ENUMERATION, 0.65, msgUnknown, "behaviour_user_enum");
         }
     }
 
     int trackedSources() {
-        return sources.size();
+        return sources4.size() + sources6.size();
     }
 
     long evictedSources() {
-        return sources.evictions;
+        return sources4.evictions + sources6.evictions;
     }
 }
