@@ -25,10 +25,8 @@ final class BehaviourLayer {
         final long[] protocolSeen = new long[PROTOCOLS];
         RateWindow auth;
         RateWindow failed;
-        RateWindow smb;
-        RateWindow tgs;
-        RateWindow ldap;
-        RateWindow unknown;
+        /** SMB sessions, TGS requests, LDAP searches, unknown principals: allocated when first needed. */
+        final RateWindow[] rates = new RateWindow[4];
         int[] failedAccountHash;
         long[] failedAccountTime;
         int sprayNext;
@@ -46,10 +44,10 @@ final class BehaviourLayer {
     private final String msgProtocols;
     private final String msgAuthRate;
     private final String msgFailed;
-    private final String msgSmb;
-    private final String msgTgs;
-    private final String msgLdap;
-    private final String msgUnknown;
+    private final Rate rateSmb;
+    private final Rate rateTgs;
+    private final Rate rateLdap;
+    private final Rate rateUnknown;
     private final LruMap<String, Account> accounts;
     private InetAddress lastIp;
     private Source lastSource;
@@ -64,12 +62,18 @@ final class BehaviourLayer {
         this.msgAuthRate = "More than " + cfg.authAttemptsPerMinute() + " authentication attempts per minute from one source";
         this.msgFailed = "More than " + cfg.failedAuthThreshold() + " failed authentications from one source within "
                 + cfg.failedAuthWindowSeconds() + " s";
-        this.msgSmb = "More than " + cfg.smbSessionsPerMinute() + " SMB sessions per minute from one source";
-        this.msgTgs = "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) requests within "
-                + cfg.tgsWindowSeconds() + " s";
-        this.msgLdap = "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute";
-        this.msgUnknown = "More than " + cfg.unknownPrincipalThreshold()
-                + " KDC_ERR_C_PRINCIPAL_UNKNOWN answers per minute (user enumeration)";
+        this.rateSmb = new Rate(0, cfg.smbSessionsPerMinute(), MINUTE, AttackType.RECONNAISSANCE, 0.45,
+                "More than " + cfg.smbSessionsPerMinute() + " SMB sessions per minute from one source",
+                "behaviour_smb_sessions");
+        this.rateTgs = new Rate(1, cfg.tgsRequestsThreshold(), cfg.tgsWindowSeconds() * SEC, AttackType.KERBEROASTING, 0.55,
+                "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) requests within "
+                        + cfg.tgsWindowSeconds() + " s", "behaviour_tgs_burst");
+        this.rateLdap = new Rate(2, cfg.ldapSearchesPerMinute(), MINUTE, AttackType.LDAP_RECON, 0.5,
+                "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute",
+                "behaviour_ldap_rate");
+        this.rateUnknown = new Rate(3, cfg.unknownPrincipalThreshold(), MINUTE, AttackType.USER_ENUMERATION, 0.65,
+                "More than " + cfg.unknownPrincipalThreshold()
+                        + " KDC_ERR_C_PRINCIPAL_UNKNOWN answers per minute (user enumeration)", "behaviour_user_enum");
     }
 
     private Source source(InetAddress ip) {
@@ -184,43 +188,36 @@ final class BehaviourLayer {
         return n;
     }
 
+    /** A per-source event-rate window: threshold, window, and the finding it raises when exceeded. */
+    private record Rate(int slot, int threshold, long windowNanos, AttackType type, double confidence, String indicator,
+                        String signature) {
+    }
+
     void smbSession(InetAddress ip, long now, Evidence e) {
-        Source s = source(ip);
-        if (s.smb == null) {
-            s.smb = new RateWindow(cfg.smbSessionsPerMinute());
-        }
-        if (s.smb.hit(now, MINUTE)) {
-            e.add(AttackType.RECONNAISSANCE, 0.45, msgSmb, "behaviour_smb_sessions");
-        }
+        rate(ip, rateSmb, now, e);
     }
 
     void tgsRequest(InetAddress ip, long now, Evidence e) {
-        Source s = source(ip);
-        if (s.tgs == null) {
-            s.tgs = new RateWindow(cfg.tgsRequestsThreshold());
-        }
-        if (s.tgs.hit(now, cfg.tgsWindowSeconds() * SEC)) {
-            e.add(AttackType.KERBEROASTING, 0.55, msgTgs, "behaviour_tgs_burst");
-        }
+        rate(ip, rateTgs, now, e);
     }
 
     void ldapSearch(InetAddress ip, long now, Evidence e) {
-        Source s = source(ip);
-        if (s.ldap == null) {
-            s.ldap = new RateWindow(cfg.ldapSearchesPerMinute());
-        }
-        if (s.ldap.hit(now, MINUTE)) {
-            e.add(AttackType.LDAP_RECON, 0.5, msgLdap, "behaviour_ldap_rate");
-        }
+        rate(ip, rateLdap, now, e);
     }
 
     void unknownPrincipal(InetAddress ip, long now, Evidence e) {
+        rate(ip, rateUnknown, now, e);
+    }
+
+    private void rate(InetAddress ip, Rate r, long now, Evidence e) {
         Source s = source(ip);
-        if (s.unknown == null) {
-            s.unknown = new RateWindow(cfg.unknownPrincipalThreshold());
+        RateWindow w = s.rates[r.slot()];
+        if (w == null) {
+            w = new RateWindow(r.threshold());
+            s.rates[r.slot()] = w;
         }
-        if (s.unknown.hit(now, MINUTE)) {
-            e.add(AttackType.USER_ENUMERATION, 0.65, msgUnknown, "behaviour_user_enum");
+        if (w.hit(now, r.windowNanos())) {
+            e.add(r.type(), r.confidence(), r.indicator(), r.signature());
         }
     }
 
