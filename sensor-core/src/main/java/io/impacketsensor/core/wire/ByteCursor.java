@@ -129,7 +129,9 @@ public final class ByteCursor {
 
     /** True when the window {@code [relOff, relOff+len)} lies inside this cursor's window. */
     public boolean inBounds(long relOff, long len) {
-        return relOff >= 0 && len >= 0 && relOff + len <= (limit - start);
+        // Compared without adding, so huge peer-supplied values cannot overflow into "in bounds".
+        long window = limit - start;
+        return relOff >= 0 && len >= 0 && relOff <= window && len <= window - relOff;
     }
 
     private boolean need(int n) {
@@ -223,7 +225,11 @@ public final class ByteCursor {
 
     /** Copies the next {@code len} bytes into a new array (use only when an event is created). */
     public byte[] copyBytes(int len) {
-        if (!need(len) || len < 0) {
+        if (len < 0) {
+            fail();
+            return new byte[0];
+        }
+        if (!need(len)) {
             return new byte[0];
         }
         byte[] out = new byte[len];

@@ -10,13 +10,14 @@ public final class FileTime {
 
     /** FILETIME to nanoseconds since the Unix epoch (saturating for absurd values). */
     public static long toEpochNanos(long fileTime) {
-        long since1970 = fileTime - EPOCH_DIFF_100NS;
-        if (since1970 > Long.MAX_VALUE / 100) {
+        // Bounds are checked before subtracting: a negative FILETIME near Long.MIN_VALUE would
+        // otherwise wrap around to a far-future time.
+        if (fileTime > EPOCH_DIFF_100NS + Long.MAX_VALUE / 100) {
             return Long.MAX_VALUE;
         }
-        if (since1970 < Long.MIN_VALUE / 100) {
+        if (fileTime < EPOCH_DIFF_100NS + Long.MIN_VALUE / 100) {
             return Long.MIN_VALUE;
         }
-        return since1970 * 100;
+        return (fileTime - EPOCH_DIFF_100NS) * 100;
     }
 }

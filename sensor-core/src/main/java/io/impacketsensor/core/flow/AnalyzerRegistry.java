@@ -1,0 +1,339 @@
+package io.impacketsensor.core.flow;
+
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.wire.ProbeResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Picks the analyzer of each flow and feeds it. One instance per decode worker, built from that
+ * worker's own {@link AnalyzerFactory} instances.
+ *
+ * <p>Choice, in order: an {@link FlowContext#expect expectation} for the server endpoint (TCP)
+ * attaches that analyzer at once; otherwise the factories whose {@code wantsPort} accepts the
+ * server port, then (TCP only) the {@code probesAnyPort} factories, probe the first payload bytes.
+ * The first MATCH wins; NO_MATCH drops a candidate; NEED_MORE keeps the bytes buffered up to
+ * {@link FlowLimits#probeMaxBytes()}. A flow no factory wants is only counted: its payload is not
+ * reassembled.
+ *
+ * <p>An analyzer that returns false is detached; one that throws has a bug: the exception is
+ * counted, logged once per distinct stack, and the flow is detached. Nothing else is affected.
+ */
+public final class AnalyzerRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(AnalyzerRegistry.class);
+    private static final int MAX_LOGGED_STACKS = 256;
+
+    private final AnalyzerFactory[] factories;
+    private final Expectations expectations;
+    private final int probeMaxBytes;
+    private final int probeMaxChunks;
+    private final ProbeBuffer[] probePool;
+    private int probeFree;
+    private int probeCreated;
+    private final Set<String> loggedStacks = new HashSet<>();
+
+    long attached;
+    long attachedByExpectation;
+    long noMatch;
+    long probeLimit;
+    long probePoolExhausted;
+    long detachedByAnalyzer;
+    long exceptions;
+    /** Per factory: flows attached. */
+    private final long[] attachedPerFactory;
+
+    public AnalyzerRegistry(List<? extends AnalyzerFactory> factories, Expectations expectations, FlowLimits limits) {
+        if (factories.size() > 64) {
+            throw new IllegalArgumentException("at most 64 analyzer factories per worker");
+        }
+        this.factories = factories.toArray(new AnalyzerFactory[0]);
+        this.expectations = expectations;
+        this.probeMaxBytes = limits.probeMaxBytes();
+        this.probeMaxChunks = limits.probeMaxChunks();
+        this.probePool = new ProbeBuffer[limits.probeMaxBuffers()];
+        this.attachedPerFactory = new long[this.factories.length];
+    }
+
+    /** Decides how a new flow is analysed (called once, when its client/server roles are known). */
+    void onNewFlow(Flow f) {
+        f.mode = Flow.MODE_NONE;
+        if (factories.length == 0) {
+            return;
+        }
+        Transport t = f.isTcp() ? Transport.TCP : Transport.UDP;
+        int serverPort = f.serverPort();
+        if (f.isTcp()) {
+            String expected = expectations.lookup(f.ipVersion, f.clientIsA ? f.bHi : f.aHi,
+                    f.clientIsA ? f.bLo : f.aLo, serverPort, f.lastSeen);
+            if (expected != null) {
+                for (int i = 0; i < factories.length; i++) {
+                    if (factories[i].name().equals(expected)) {
+                        attachedByExpectation++;
+                        attach(f, i);
+                        return;
+                    }
+                }
+            }
+        }
+        long portMask = 0;
+        long anyMask = 0;
+        for (int i = 0; i < factories.length; i++) {
+            AnalyzerFactory fac = factories[i];
+            if (fac.wantsPort(t, serverPort)) {
+                portMask |= 1L << i;
+            } else if (f.isTcp() && fac.probesAnyPort()) {
+                anyMask |= 1L << i;
+            }
+        }
+        if ((portMask | anyMask) != 0) {
+            f.portCandidates = portMask;
+            f.anyPortCandidates = anyMask;
+            f.mode = Flow.MODE_PROBING;
+        }
+    }
+
+    /** In-order payload of one direction (a TCP stretch or a UDP datagram). */
+    void data(Flow f, int dir, byte[] b, int off, int len) {
+        if (len <= 0) {
+            return;
+        }
+        if (f.mode == Flow.MODE_ANALYZER) {
+            boolean keep;
+            try {
+                keep = f.analyzer.onData(direction(dir), b, off, len);
+            } catch (RuntimeException | StackOverflowError e) {
+                failed(f, e);
+                return;
+            }
+            if (!keep) {
+                detachedByAnalyzer++;
+                detach(f);
+            }
+        } else if (f.mode == Flow.MODE_PROBING) {
+            probeData(f, dir, b, off, len);
+        }
+    }
+
+    /** {@code len} bytes of one direction are missing. */
+    void gap(Flow f, int dir, long len) {
+        if (f.mode == Flow.MODE_ANALYZER) {
+            boolean keep;
+            try {
+                keep = f.analyzer.onGap(direction(dir), len);
+            } catch (RuntimeException | StackOverflowError e) {
+                failed(f, e);
+                return;
+            }
+            if (!keep) {
+                detachedByAnalyzer++;
+                detach(f);
+            }
+        } else if (f.mode == Flow.MODE_PROBING) {
+            if (f.probe == null) {
+                f.probe = acquireProbe();
+                if (f.probe == null) {
+                    probePoolExhausted++;
+                    detach(f);
+                    return;
+                }
+            }
+            if (!f.probe.addGap(dir, len)) {
+                probeLimit++;
+                detach(f);
+            }
+        }
+    }
+
+    /** The flow ended: the analyzer emits what is pending. Called at most once per flow. */
+    void close(Flow f) {
+        if (f.mode == Flow.MODE_ANALYZER) {
+            try {
+                f.analyzer.onClose();
+            } catch (RuntimeException | StackOverflowError e) {
+                failed(f, e);
+            }
+        }
+        detach(f);
+    }
+
+    private void probeData(Flow f, int dir, byte[] b, int off, int len) {
+        ProbeBuffer pb = f.probe;
+        if (pb == null) {
+            pb = acquireProbe();
+            if (pb == null) {
+                probePoolExhausted++;
+                detach(f);
+                return;
+            }
+            f.probe = pb;
+        }
+        if (!pb.addData(dir, b, off, len)) {
+            probeLimit++;
+            detach(f);
+            return;
+        }
+        Transport t = f.isTcp() ? Transport.TCP : Transport.UDP;
+        // TCP probes see the direction's bytes since its last gap; UDP probes see this datagram.
+        int pOff = t == Transport.TCP ? pb.probeStart(dir) : pb.probeStart(dir) + pb.probeLength(dir) - len;
+        int pLen = t == Transport.TCP ? pb.probeLength(dir) : len;
+        int match = probeMask(f, true, t, dir, pb.bytes(dir), pOff, pLen);
+        if (match < 0 && f.portCandidates == 0) {
+            match = probeMask(f, false, t, dir, pb.bytes(dir), pOff, pLen);
+        }
+        if (match >= 0) {
+            replay(f, match);
+        } else if (f.mode == Flow.MODE_PROBING && f.portCandidates == 0 && f.anyPortCandidates == 0) {
+            noMatch++;
+            detach(f);
+        }
+    }
+
+    /** Probes the candidates of one mask in factory order; the index of the first MATCH or -1. */
+    private int probeMask(Flow f, boolean portMask, Transport t, int dir, byte[] b, int off, int len) {
+        long mask = portMask ? f.portCandidates : f.anyPortCandidates;
+        for (int i = 0; mask != 0 && i < factories.length; i++) {
+            long bit = 1L << i;
+            if ((mask & bit) == 0) {
+                continue;
+            }
+            ProbeResult r;
+            try {
+                r = factories[i].probe(t, direction(dir), b, off, len);
+            } catch (RuntimeException | StackOverflowError e) {
+                countException(e);
+                r = ProbeResult.NO_MATCH;
+            }
+            if (r == ProbeResult.MATCH) {
+                return i;
+            }
+            if (r == ProbeResult.NO_MATCH) {
+                mask &= ~bit;
+            }
+        }
+        if (portMask) {
+            f.portCandidates = mask;
+        } else {
+            f.anyPortCandidates = mask;
+        }
+        return -1;
+    }
+
+    /** Attaches factory {@code idx} and hands it everything buffered, in arrival order. */
+    private void replay(Flow f, int idx) {
+        ProbeBuffer pb = f.probe;
+        f.probe = null;
+        attach(f, idx);
+        if (pb != null) {
+            int pos0 = 0;
+            int pos1 = 0;
+            for (int i = 0; i < pb.chunks() && f.mode == Flow.MODE_ANALYZER; i++) {
+                int dir = pb.chunkDir(i);
+                int len = pb.chunkLen(i);
+                if (len < 0) {
+                    gap(f, dir, pb.gapLen(i));
+                } else {
+                    if (dir == 0) {
+                        data(f, dir, pb.bytes(dir), pos0, len);
+                        pos0 += len;
+                    } else {
+                        data(f, dir, pb.bytes(dir), pos1, len);
+                        pos1 += len;
+                    }
+                }
+            }
+            releaseProbe(pb);
+        }
+    }
+
+    private void attach(Flow f, int idx) {
+        FlowAnalyzer a;
+        try {
+            a = factories[idx].create(f.ctx);
+        } catch (RuntimeException | StackOverflowError e) {
+            failed(f, e);
+            return;
+        }
+        if (a == null) {
+            detach(f);
+            return;
+        }
+        attached++;
+        attachedPerFactory[idx]++;
+        f.analyzer = a;
+        f.analyzerFactory = idx;
+        f.mode = Flow.MODE_ANALYZER;
+    }
+
+    /** Stops analysing the flow: no more payload is reassembled or delivered. */
+    void detach(Flow f) {
+        f.mode = Flow.MODE_NONE;
+        f.analyzer = null;
+        f.portCandidates = 0;
+        f.anyPortCandidates = 0;
+        if (f.probe != null) {
+            releaseProbe(f.probe);
+            f.probe = null;
+        }
+    }
+
+    private void failed(Flow f, Throwable e) {
+        countException(e);
+        detach(f);
+    }
+
+    private void countException(Throwable e) {
+        exceptions++;
+        StringBuilder key = new StringBuilder(e.getClass().getName());
+        StackTraceElement[] st = e.getStackTrace();
+        for (int i = 0; i < Math.min(8, st.length); i++) {
+            key.append('|').append(st[i]);
+        }
+        if (loggedStacks.size() < MAX_LOGGED_STACKS && loggedStacks.add(key.toString())) {
+            LOG.error("analyzer failed (flow skipped; logged once per distinct stack)", e);
+        }
+    }
+
+    private ProbeBuffer acquireProbe() {
+        ProbeBuffer pb;
+        if (probeFree > 0) {
+            pb = probePool[--probeFree];
+            probePool[probeFree] = null;
+        } else if (probeCreated < probePool.length) {
+            pb = new ProbeBuffer(probeMaxBytes, probeMaxChunks);
+            probeCreated++;
+        } else {
+            return null;
+        }
+        pb.reset();
+        return pb;
+    }
+
+    private void releaseProbe(ProbeBuffer pb) {
+        if (probeFree < probePool.length) {
+            probePool[probeFree++] = pb;
+        }
+    }
+
+    private static Direction direction(int dir) {
+        return dir == Flow.DIR_TO_SERVER ? Direction.TO_SERVER : Direction.TO_CLIENT;
+    }
+
+    /** Counters of the registry and of every factory. */
+    void reportCounters(CounterVisitor v) {
+        v.counter("analyzer.attached", attached);
+        v.counter("analyzer.attached_by_expectation", attachedByExpectation);
+        v.counter("analyzer.no_match", noMatch);
+        v.counter("analyzer.probe_limit", probeLimit);
+        v.counter("analyzer.probe_pool_exhausted", probePoolExhausted);
+        v.counter("analyzer.detached", detachedByAnalyzer);
+        v.counter("analyzer.exceptions", exceptions);
+        for (int i = 0; i < factories.length; i++) {
+            v.counter("analyzer." + factories[i].name() + ".flows", attachedPerFactory[i]);
+            factories[i].reportCounters(v);
+        }
+    }
+}

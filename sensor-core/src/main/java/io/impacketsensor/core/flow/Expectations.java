@@ -1,0 +1,97 @@
+package io.impacketsensor.core.flow;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+
+/**
+ * Pending {@link FlowContext#expect} announcements: "a later TCP connection to server:port carries
+ * protocol X" (an endpoint-mapper answer naming a dynamic DCE/RPC port). Shared by all workers of
+ * a pipeline, because the announced connection may hash to another worker than the flow that
+ * announced it.
+ *
+ * <p>Bounded (the oldest entry is overwritten when full) and expiring. Writes are rare and take a
+ * lock; lookups happen once per new TCP flow and read a volatile count first, so a run without
+ * expectations pays one volatile read per new flow.
+ */
+public final class Expectations {
+    private final int capacity;
+    private final long timeoutNanos;
+    private final int[] version;
+    private final long[] hi;
+    private final long[] lo;
+    private final int[] port;
+    private final String[] name;
+    private final long[] expires;
+    private int next;
+    private volatile int size;
+    /** Announcements accepted (for counters). */
+    private long added;
+
+    public Expectations(int capacity, long timeoutNanos) {
+        this.capacity = capacity;
+        this.timeoutNanos = timeoutNanos;
+        version = new int[capacity];
+        hi = new long[capacity];
+        lo = new long[capacity];
+        port = new int[capacity];
+        name = new String[capacity];
+        expires = new long[capacity];
+    }
+
+    public static Expectations of(FlowLimits limits) {
+        return new Expectations(limits.maxExpectations(), FlowLimits.nanos(limits.expectationTimeoutSec()));
+    }
+
+    /** Records an expectation (called from an analyzer when it creates an event, not per packet). */
+    public synchronized void add(InetAddress server, int serverPort, String analyzerName, long nowNanos) {
+        if (capacity == 0 || server == null || analyzerName == null) {
+            return;
+        }
+        byte[] a = server.getAddress();
+        int v = server instanceof Inet4Address ? 4 : 6;
+        long h = 0;
+        long l = 0;
+        if (v == 4) {
+            for (byte x : a) {
+                l = l << 8 | (x & 0xFF);
+            }
+        } else {
+            for (int i = 0; i < 8; i++) {
+                h = h << 8 | (a[i] & 0xFF);
+                l = l << 8 | (a[8 + i] & 0xFF);
+            }
+        }
+        int i = next;
+        next = (next + 1) % capacity;
+        version[i] = v;
+        hi[i] = h;
+        lo[i] = l;
+        port[i] = serverPort;
+        name[i] = analyzerName;
+        expires[i] = nowNanos + timeoutNanos;
+        added++;
+        if (size < capacity) {
+            size = size + 1;
+        }
+    }
+
+    /** The analyzer name expected for a connection to this server endpoint, or null. */
+    public String lookup(int ipVersion, long serverHi, long serverLo, int serverPort, long nowNanos) {
+        if (size == 0) {
+            return null;
+        }
+        synchronized (this) {
+            for (int i = 0; i < size; i++) {
+                if (port[i] == serverPort && lo[i] == serverLo && hi[i] == serverHi && version[i] == ipVersion
+                        && nowNanos <= expires[i]) {
+                    return name[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    public synchronized long added() {
+        return added;
+    }
+}

@@ -1,0 +1,96 @@
+package io.impacketsensor.core.flow;
+
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.Transport;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The {@link FlowContext} of one flow slot, reused by every flow that slot holds. Addresses stay
+ * primitive until {@link #header()} is called for an event.
+ */
+final class FlowContextImpl implements FlowContext {
+    private final EventSink sink;
+    private final Expectations expectations;
+    Flow flow;
+    /** Events emitted through this worker's contexts. */
+    private final long[] emitted;
+
+    FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter) {
+        this.sink = sink;
+        this.expectations = expectations;
+        this.emitted = emittedCounter;
+    }
+
+    @Override
+    public long flowId() {
+        return flow.id;
+    }
+
+    @Override
+    public Transport transport() {
+        return flow.proto == 17 ? Transport.UDP : Transport.TCP;
+    }
+
+    @Override
+    public long timestampNanos() {
+        return flow.lastSeen;
+    }
+
+    @Override
+    public int serverPort() {
+        return flow.serverPort();
+    }
+
+    @Override
+    public int clientPort() {
+        return flow.clientPort();
+    }
+
+    @Override
+    public EventHeader header() {
+        Flow f = flow;
+        InetAddress a = address(f.ipVersion, f.aHi, f.aLo);
+        InetAddress b = address(f.ipVersion, f.bHi, f.bLo);
+        return f.clientIsA
+                ? new EventHeader(f.lastSeen, f.id, a, f.aPort, b, f.bPort, transport())
+                : new EventHeader(f.lastSeen, f.id, b, f.bPort, a, f.aPort, transport());
+    }
+
+    @Override
+    public void emit(SensorEvent event) {
+        emitted[0]++;
+        sink.accept(event);
+    }
+
+    @Override
+    public void expect(InetAddress server, int port, String analyzerName) {
+        expectations.add(server, port, analyzerName, flow.lastSeen);
+    }
+
+    /** An {@code InetAddress} for a key address (IPv4: {@code hi == 0}, {@code lo} the address). */
+    static InetAddress address(int ipVersion, long hi, long lo) {
+        byte[] b;
+        if (ipVersion == 4) {
+            b = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                b[i] = (byte) (lo >>> (24 - 8 * i));
+            }
+        } else {
+            b = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                b[i] = (byte) (hi >>> (56 - 8 * i));
+                b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+            }
+        }
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            // Only thrown for a wrong array length, which the code above rules out.
+            throw new IllegalStateException(e);
+        }
+    }
+}

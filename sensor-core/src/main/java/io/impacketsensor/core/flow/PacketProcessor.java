@@ -1,0 +1,235 @@
+package io.impacketsensor.core.flow;
+
+import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.packet.FragmentReassembler;
+import io.impacketsensor.core.packet.LinkTypes;
+import io.impacketsensor.core.packet.Packet;
+import io.impacketsensor.core.packet.PacketDecoder;
+import io.impacketsensor.core.pipeline.FrameProcessor;
+
+import java.util.List;
+
+/**
+ * The decode worker's {@link FrameProcessor}: link layer, IP (with fragment reassembly), TCP/UDP,
+ * the flow table, TCP reassembly and the analyzers, with primitive counters. One instance per
+ * worker; nothing here allocates per packet once pools and flow slots are warm.
+ *
+ * <p>Flow ids are {@code (sequence << 8) | workerIndex}: unique in a run across up to 256 workers.
+ * A flow is one 5-tuple connection in both directions; for TCP a SYN (without ACK) whose sequence
+ * number differs from the first one seen from that side starts a new flow on the same 5-tuple
+ * (port reuse), as tshark's {@code tcp.stream} does.
+ */
+public final class PacketProcessor implements FrameProcessor, FlowTable.EndListener {
+    /** Flows are expired at most this often (capture time), not on every packet. */
+    private static final long EXPIRY_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final int workerIndex;
+    private final Packet packet = new Packet();
+    private final FlowCounters c = new FlowCounters();
+    private final FragmentReassembler fragments;
+    private final FlowTable table;
+    private final AnalyzerRegistry registry;
+    private final SegmentBufferPool oooPool;
+    private final TcpReassembler tcp;
+    private long flowSeq;
+    private long lastExpiry;
+
+    /**
+     * @param workerIndex  this worker's index (0..255), the low byte of its flow ids
+     * @param limits       the packet path limits
+     * @param factories    this worker's analyzer factories (instances not shared with other workers)
+     * @param expectations shared by all workers of the pipeline
+     * @param sink         where analyzers' events go
+     */
+    public PacketProcessor(int workerIndex, FlowLimits limits, List<? extends AnalyzerFactory> factories,
+                           Expectations expectations, EventSink sink) {
+        if (workerIndex < 0 || workerIndex > 255) {
+            throw new IllegalArgumentException("worker index must be 0..255");
+        }
+        this.workerIndex = workerIndex;
+        this.fragments = new FragmentReassembler(limits.fragMaxDatagrams(), limits.fragMaxFragments(),
+                limits.fragMaxDatagramBytes(), limits.fragMaxTotalBytes(), FlowLimits.nanos(limits.fragTimeoutSec()));
+        this.registry = new AnalyzerRegistry(factories, expectations, limits);
+        this.table = new FlowTable(limits, sink, expectations, c.eventsEmitted, this);
+        this.oooPool = new SegmentBufferPool(limits.oooMaxBytes(), limits.oooMaxSegments(), limits.oooMaxBuffers());
+        this.tcp = new TcpReassembler(registry, oooPool, c);
+    }
+
+    @Override
+    public void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
+        c.packets++;
+        c.bytes += wirelen;
+        c.perLinkType[LinkTypes.index(linkType)]++;
+        if (tsNanos - lastExpiry >= EXPIRY_INTERVAL_NANOS || tsNanos < lastExpiry) {
+            lastExpiry = tsNanos;
+            table.expire(tsNanos);
+        }
+        Packet p = packet;
+        int r = PacketDecoder.decodeLink(p, linkType, tsNanos, frame, caplen, wirelen);
+        if (r != PacketDecoder.OK) {
+            if (r == PacketDecoder.NOT_IP) {
+                c.nonIp++;
+            } else if (r == PacketDecoder.MALFORMED) {
+                c.l2Malformed++;
+            }
+            return;
+        }
+        r = PacketDecoder.decodeIp(p);
+        if (p.ipVersion == 4) {
+            c.ipv4++;
+        } else if (p.ipVersion == 6) {
+            c.ipv6++;
+        }
+        if (p.truncated) {
+            c.ipTruncated++;
+        }
+        if (r == PacketDecoder.FRAGMENT) {
+            int slot = fragments.add(p);
+            if (slot < 0) {
+                return;
+            }
+            // The whole datagram's payload is now in the reassembly buffer.
+            p.l4Buf = fragments.buffer(slot);
+            p.l4Off = 0;
+            p.l4Len = fragments.length(slot);
+            p.fragment = false;
+            r = p.ipVersion == 6 ? PacketDecoder.ipv6Ext(p, p.ipProto, false)
+                    : (p.ipProto == Packet.PROTO_TCP || p.ipProto == Packet.PROTO_UDP ? PacketDecoder.OK : PacketDecoder.OTHER_PROTO);
+            try {
+                transport(p, r);
+            } finally {
+                fragments.release(slot);
+            }
+            return;
+        }
+        transport(p, r);
+    }
+
+    private void transport(Packet p, int r) {
+        if (r == PacketDecoder.MALFORMED) {
+            c.ipMalformed++;
+            return;
+        }
+        if (r == PacketDecoder.OTHER_PROTO) {
+            c.ipOtherProto++;
+            return;
+        }
+        boolean isTcp = p.ipProto == Packet.PROTO_TCP;
+        if (PacketDecoder.decodeTransport(p) != PacketDecoder.OK) {
+            if (isTcp) {
+                c.tcpMalformed++;
+            } else {
+                c.udpMalformed++;
+            }
+            return;
+        }
+        if (isTcp) {
+            c.tcpPackets++;
+        } else {
+            c.udpPackets++;
+        }
+        flow(p, isTcp);
+    }
+
+    private void flow(Packet p, boolean isTcp) {
+        long now = p.tsNanos;
+        Flow f = table.find(p);
+        boolean fromA = table.lastFromA;
+        if (f != null && isTcp && startsNewConnection(f, f.dirFrom(fromA), p)) {
+            c.tcpPortReuse++;
+            tcp.close(f);
+            table.remove(f);
+            f = null;
+        }
+        if (f == null) {
+            f = table.create(p, (++flowSeq << 8) | workerIndex, now);
+            fromA = table.lastFromA;
+            f.clientIsA = clientIsSource(p, isTcp) == fromA;
+            if (isTcp) {
+                c.tcpFlows++;
+            } else {
+                c.udpFlows++;
+            }
+            registry.onNewFlow(f);
+        }
+        f.lastSeen = now;
+        int dir = f.dirFrom(fromA);
+        f.seen[dir] = true;
+        if (isTcp) {
+            if (f.state == Flow.TCP_CLOSED) {
+                c.tcpAfterClose++;
+            } else {
+                if (f.state == Flow.TCP_NEW && f.seen[0] && f.seen[1]) {
+                    f.state = Flow.TCP_ESTABLISHED;
+                }
+                tcp.segment(f, dir, p);
+            }
+        } else if (p.payloadLen > 0) {
+            if (dir == Flow.DIR_TO_SERVER) {
+                c.udpBytesToServer += p.payloadLen;
+            } else {
+                c.udpBytesToClient += p.payloadLen;
+            }
+            registry.data(f, dir, p.l4Buf, p.payloadOff, p.payloadLen);
+        }
+        table.touch(f, now);
+    }
+
+    /**
+     * A SYN without ACK whose sequence number differs from the first one seen from that side is
+     * a new connection reusing the 5-tuple (tshark starts a new tcp.stream on the same rule).
+     */
+    private static boolean startsNewConnection(Flow f, int dir, Packet p) {
+        return (p.tcpFlags & (Packet.TCP_SYN | Packet.TCP_ACK)) == Packet.TCP_SYN
+                && f.seqKnown[dir] && p.tcpSeq != f.baseSeq[dir];
+    }
+
+    /**
+     * Who started the flow: the sender of a SYN, the receiver of a SYN-ACK; otherwise (mid-stream
+     * TCP, UDP) the side using the higher port is the client, the lower (well-known) port being
+     * the server's; equal ports: the first sender.
+     */
+    private static boolean clientIsSource(Packet p, boolean isTcp) {
+        if (isTcp && (p.tcpFlags & Packet.TCP_SYN) != 0) {
+            return (p.tcpFlags & Packet.TCP_ACK) == 0;
+        }
+        return p.srcPort >= p.dstPort;
+    }
+
+    @Override
+    public void onFlowEnd(Flow f, int reason) {
+        tcp.close(f);
+    }
+
+    @Override
+    public void tick(long nowNanos) {
+        lastExpiry = nowNanos;
+        table.expire(nowNanos);
+        fragments.expire(nowNanos);
+    }
+
+    @Override
+    public void finish() {
+        table.drain(FlowTable.END_TIMEOUT);
+    }
+
+    @Override
+    public void reportCounters(CounterVisitor v) {
+        c.report(v);
+        v.counter("flow.active", table.active());
+        v.counter("flow.timeouts", table.timedOut);
+        v.counter("flow.evicted", table.evicted);
+        v.counter("tcp.ooo_buffers", oooPool.created());
+        v.counter("frag.fragments", fragments.fragments);
+        v.counter("frag.reassembled", fragments.reassembled);
+        v.counter("frag.overlaps", fragments.overlaps);
+        v.counter("frag.overlap_conflicts", fragments.overlapConflicts);
+        v.counter("frag.timeouts", fragments.timeouts);
+        v.counter("frag.evicted", fragments.evicted);
+        v.counter("frag.dropped_too_many", fragments.droppedTooManyFragments);
+        v.counter("frag.dropped_too_big", fragments.droppedTooBig);
+        v.counter("frag.dropped_overlap_v6", fragments.droppedOverlapV6);
+        v.counter("frag.dropped_memory", fragments.droppedMemory);
+        registry.reportCounters(v);
+    }
+}

@@ -1,0 +1,137 @@
+package io.impacketsensor.core.flow;
+
+import io.impacketsensor.core.packet.IntervalSet;
+
+/**
+ * Out-of-order bytes of one TCP direction, waiting for the hole before them to be filled.
+ *
+ * <p>Offsets are relative to the direction's next expected sequence number ({@link #origin}); a
+ * byte with sequence number {@code s} is stored at {@code data[s & mask]}, so the ring never moves
+ * bytes. The window is bounded in bytes past the next expected byte and in held ranges. The first
+ * copy of a byte wins: later copies are compared and a difference is reported as a conflict.
+ * Instances come from a {@link SegmentBufferPool} and go back to it when empty.
+ */
+final class SegmentBuffer {
+    /** {@link #insert} stored the bytes. */
+    static final int STORED = 0;
+    /** {@link #insert} would exceed the byte window or the range count: nothing was stored. */
+    static final int FULL = 1;
+
+    private final byte[] data;
+    private final int mask;
+    private final int maxBytes;
+    private final IntervalSet ranges;
+    /** Sequence number at relative offset 0 (the direction's next expected byte). */
+    int origin;
+    /** Set by {@link #insert} when a byte already held differed from the new copy. */
+    boolean conflict;
+    /** Set by {@link #insert} when some of the new bytes were already held. */
+    boolean overlap;
+
+    SegmentBuffer(int maxBytes, int maxSegments) {
+        int cap = Integer.highestOneBit(Math.max(maxBytes, 2) - 1) << 1;
+        this.data = new byte[cap];
+        this.mask = cap - 1;
+        this.maxBytes = maxBytes;
+        this.ranges = new IntervalSet(maxSegments);
+    }
+
+    void reset(int origin) {
+        this.origin = origin;
+        ranges.clear();
+    }
+
+    boolean isEmpty() {
+        return ranges.isEmpty();
+    }
+
+    int rangeCount() {
+        return ranges.count();
+    }
+
+    /** Relative start of the first held range (0 when it starts at the next expected byte). */
+    int firstStart() {
+        return ranges.start(0);
+    }
+
+    int firstEnd() {
+        return ranges.end(0);
+    }
+
+    /** Relative end of the last held range. */
+    int lastEnd() {
+        return ranges.end(ranges.count() - 1);
+    }
+
+    byte[] data() {
+        return data;
+    }
+
+    int ringPos(int rel) {
+        return (origin + rel) & mask;
+    }
+
+    int capacity() {
+        return data.length;
+    }
+
+    /** True when {@code [rel, rel+len)} fits the window (it still may need a range too many). */
+    boolean fits(int rel, int len) {
+        return rel >= 0 && (long) rel + len <= maxBytes;
+    }
+
+    /**
+     * Stores {@code len} bytes at relative offset {@code rel} (≥ 0), keeping bytes already held.
+     *
+     * @return STORED or FULL (nothing stored)
+     */
+    int insert(int rel, byte[] src, int off, int len) {
+        conflict = false;
+        overlap = false;
+        if (len <= 0) {
+            return STORED;
+        }
+        int end = rel + len;
+        if (!fits(rel, len) || ranges.countAfterAdd(rel, end) > ranges.capacity()) {
+            return FULL;
+        }
+        int pos = rel;
+        while (pos < end) {
+            int i = ranges.firstEndingAfter(pos);
+            if (i < ranges.count() && ranges.start(i) <= pos) {
+                int covEnd = Math.min(ranges.end(i), end);
+                overlap = true;
+                if (!conflict) {
+                    for (int k = pos; k < covEnd; k++) {
+                        if (data[(origin + k) & mask] != src[off + k - rel]) {
+                            conflict = true;
+                            break;
+                        }
+                    }
+                }
+                pos = covEnd;
+            } else {
+                int gapEnd = i < ranges.count() ? Math.min(ranges.start(i), end) : end;
+                copyIn(src, off + pos - rel, pos, gapEnd - pos);
+                pos = gapEnd;
+            }
+        }
+        ranges.add(rel, end);
+        return STORED;
+    }
+
+    private void copyIn(byte[] src, int srcOff, int rel, int len) {
+        int p = (origin + rel) & mask;
+        int first = Math.min(len, data.length - p);
+        System.arraycopy(src, srcOff, data, p, first);
+        if (first < len) {
+            System.arraycopy(src, srcOff + first, data, 0, len - first);
+        }
+    }
+
+    /** Moves the origin forward by {@code n} bytes (delivered, or skipped as a gap). */
+    void advance(int n) {
+        origin += n;
+        ranges.shiftDown(n);
+    }
+}

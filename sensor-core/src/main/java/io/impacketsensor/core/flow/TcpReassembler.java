@@ -1,0 +1,292 @@
+package io.impacketsensor.core.flow;
+
+import io.impacketsensor.core.packet.Packet;
+
+/**
+ * TCP stream reassembly of one worker (RFC 9293 3.4 sequence space, 3.10.7.4 segment arrival).
+ *
+ * <p>Per direction, bytes are handed to the {@link AnalyzerRegistry} in sequence order, once:
+ * <ul>
+ *   <li>a segment wholly below the next expected byte is a retransmission and is dropped; one that
+ *       straddles it is trimmed (what was delivered first stays delivered);</li>
+ *   <li>a segment past the next expected byte waits in a bounded {@link SegmentBuffer}; bytes held
+ *       there win over later copies (differences are counted as overlap conflicts);</li>
+ *   <li>a hole becomes a gap reported with {@code onGap(len)} — never glued — when the buffer is
+ *       full, when the peer acknowledges data past the hole (the capture lost it), or when the flow
+ *       ends with the hole still open;</li>
+ *   <li>without a SYN (mid-stream pickup) a direction starts at the first segment seen;</li>
+ *   <li>sequence comparisons use 32-bit serial arithmetic, so wraparound needs no special case;</li>
+ *   <li>FIN in both directions or a RST closes the flow; data a FIN skipped over is reported as a gap.</li>
+ * </ul>
+ * Flows without an analyzer only have their SYN/FIN/RST state tracked (the cheap path).
+ */
+final class TcpReassembler {
+    /** A segment further ahead than this is not part of the stream (RFC 9293 window sanity). */
+    static final int MAX_SEQ_JUMP = 1 << 30;
+
+    private final AnalyzerRegistry registry;
+    private final SegmentBufferPool pool;
+    private final FlowCounters c;
+
+    TcpReassembler(AnalyzerRegistry registry, SegmentBufferPool pool, FlowCounters counters) {
+        this.registry = registry;
+        this.pool = pool;
+        this.c = counters;
+    }
+
+    /** Processes one TCP segment of a flow that is not closed. */
+    void segment(Flow f, int dir, Packet p) {
+        int flags = p.tcpFlags;
+        int seq = p.tcpSeq;
+        if ((flags & Packet.TCP_SYN) != 0) {
+            if (!f.seqKnown[dir]) {
+                f.baseSeq[dir] = seq;
+                f.nextSeq[dir] = seq + 1;
+                f.seqKnown[dir] = true;
+            }
+            f.synSeen[dir] = true;
+            // Data on a SYN (TCP Fast Open, RFC 7413) starts after the SYN's sequence number.
+            seq++;
+        } else if (!f.seqKnown[dir]) {
+            f.baseSeq[dir] = seq;
+            f.nextSeq[dir] = seq;
+            f.seqKnown[dir] = true;
+        }
+        int len = p.payloadLen;
+        if (f.mode != Flow.MODE_NONE) {
+            if ((flags & Packet.TCP_ACK) != 0) {
+                ackAdvance(f, 1 - dir, p.tcpAck);
+            }
+            if (len > 0 && f.mode != Flow.MODE_NONE) {
+                payload(f, dir, seq, p.l4Buf, p.payloadOff, len);
+            }
+        }
+        if ((flags & Packet.TCP_FIN) != 0 && !f.finSeen[dir]) {
+            f.finSeen[dir] = true;
+            f.finSeq[dir] = seq + len;
+        }
+        if (f.finSeen[dir] && !f.finDone[dir]) {
+            checkFin(f, dir);
+        }
+        if ((flags & Packet.TCP_RST) != 0) {
+            c.tcpResets++;
+            close(f);
+            f.state = Flow.TCP_CLOSED;
+        } else if (f.finDone[0] && f.finDone[1]) {
+            close(f);
+            f.state = Flow.TCP_CLOSED;
+        }
+        if (f.mode == Flow.MODE_NONE) {
+            releaseBuffers(f);
+        }
+    }
+
+    private void checkFin(Flow f, int dir) {
+        if (f.mode == Flow.MODE_NONE) {
+            f.finDone[dir] = true;
+            return;
+        }
+        SegmentBuffer sb = f.ooo[dir];
+        if ((sb == null || sb.isEmpty()) && f.nextSeq[dir] - f.finSeq[dir] >= 0) {
+            f.finDone[dir] = true;
+            f.nextSeq[dir] = f.finSeq[dir] + 1;
+        }
+    }
+
+    /**
+     * The peer acknowledged up to {@code ack} in direction {@code dir}: if held data lies below it,
+     * the hole in front of that data will never be retransmitted (the receiver has it), so report
+     * it as a gap and deliver what is held.
+     */
+    private void ackAdvance(Flow f, int dir, int ack) {
+        SegmentBuffer sb = f.ooo[dir];
+        if (!f.seqKnown[dir]) {
+            return;
+        }
+        int rel = ack - f.nextSeq[dir];
+        if (sb == null || sb.isEmpty()) {
+            // Nothing held: only a FIN the peer acknowledged proves the bytes before it are lost.
+            if (f.finSeen[dir] && !f.finDone[dir] && rel > 0 && rel <= MAX_SEQ_JUMP
+                    && ack - (f.finSeq[dir] + 1) >= 0) {
+                gap(f, dir, f.finSeq[dir] - f.nextSeq[dir]);
+                checkFin(f, dir);
+            }
+            return;
+        }
+        if (rel > 0 && rel <= MAX_SEQ_JUMP && rel >= sb.firstStart()) {
+            flush(f, dir, rel + 1);
+            if (f.finSeen[dir] && !f.finDone[dir]) {
+                checkFin(f, dir);
+            }
+        }
+    }
+
+    private void payload(Flow f, int dir, int seq, byte[] b, int off, int len) {
+        int rel = seq - f.nextSeq[dir];
+        if (rel < 0) {
+            if (rel + len <= 0) {
+                c.tcpRetransmissions++;
+                return;
+            }
+            // Partly old: keep the bytes delivered first, take only the new tail.
+            c.tcpRetransmissions++;
+            off -= rel;
+            len += rel;
+            rel = 0;
+        }
+        if (rel > MAX_SEQ_JUMP) {
+            c.tcpOutOfWindow++;
+            return;
+        }
+        SegmentBuffer sb = f.ooo[dir];
+        if (rel == 0 && (sb == null || sb.isEmpty())) {
+            deliver(f, dir, b, off, len);
+            return;
+        }
+        if (sb == null) {
+            sb = pool.acquire(f.nextSeq[dir]);
+            if (sb == null) {
+                // No buffer left: we cannot wait for the hole, so it becomes a gap now.
+                c.tcpOooPoolExhausted++;
+                gap(f, dir, rel);
+                deliver(f, dir, b, off, len);
+                return;
+            }
+            f.ooo[dir] = sb;
+        }
+        if (rel > 0) {
+            c.tcpOutOfOrder++;
+        }
+        if (sb.insert(rel, b, off, len) == SegmentBuffer.FULL) {
+            c.tcpOooOverflow++;
+            flush(f, dir, Integer.MAX_VALUE);
+            if (f.mode == Flow.MODE_NONE) {
+                return;
+            }
+            rel = seq - f.nextSeq[dir];
+            if (rel < 0) {
+                if (rel + len <= 0) {
+                    return;
+                }
+                off -= rel;
+                len += rel;
+                rel = 0;
+            }
+            if (rel > 0) {
+                SegmentBuffer fresh = pool.acquire(f.nextSeq[dir]);
+                if (fresh != null && fresh.fits(rel, len)) {
+                    fresh.insert(rel, b, off, len);
+                    f.ooo[dir] = fresh;
+                    return;
+                }
+                pool.release(fresh);
+            }
+            if (rel > 0) {
+                gap(f, dir, rel);
+            }
+            deliver(f, dir, b, off, len);
+            return;
+        }
+        if (sb.conflict) {
+            c.tcpOverlapConflicts++;
+        }
+        drain(f, dir);
+    }
+
+    /** Delivers held data that now starts at the next expected byte. */
+    private void drain(Flow f, int dir) {
+        SegmentBuffer sb = f.ooo[dir];
+        while (sb != null && !sb.isEmpty() && sb.firstStart() == 0 && f.mode != Flow.MODE_NONE) {
+            int n = sb.firstEnd();
+            deliverHeld(f, dir, sb, n);
+        }
+        if (sb != null && sb.isEmpty() && f.ooo[dir] == sb) {
+            pool.release(sb);
+            f.ooo[dir] = null;
+        }
+    }
+
+    /** Reports the holes below {@code relLimit} as gaps and delivers the held data there. */
+    private void flush(Flow f, int dir, int relLimit) {
+        SegmentBuffer sb = f.ooo[dir];
+        while (sb != null && !sb.isEmpty() && sb.firstStart() < relLimit && f.mode != Flow.MODE_NONE) {
+            int s = sb.firstStart();
+            if (s > 0) {
+                gap(f, dir, s);
+                sb.advance(s);
+            }
+            deliverHeld(f, dir, sb, sb.firstEnd());
+        }
+        if (sb != null && f.ooo[dir] == sb && (sb.isEmpty() || f.mode == Flow.MODE_NONE)) {
+            pool.release(sb);
+            f.ooo[dir] = null;
+        }
+    }
+
+    private void deliverHeld(Flow f, int dir, SegmentBuffer sb, int n) {
+        int pos = sb.ringPos(0);
+        int first = Math.min(n, sb.capacity() - pos);
+        // Advance first: the analyzer may detach the flow during delivery.
+        sb.advance(n);
+        f.nextSeq[dir] += n;
+        count(dir, n);
+        registry.data(f, dir, sb.data(), pos, first);
+        if (first < n) {
+            registry.data(f, dir, sb.data(), 0, n - first);
+        }
+    }
+
+    private void deliver(Flow f, int dir, byte[] b, int off, int len) {
+        f.nextSeq[dir] += len;
+        count(dir, len);
+        registry.data(f, dir, b, off, len);
+    }
+
+    private void count(int dir, int n) {
+        if (dir == Flow.DIR_TO_SERVER) {
+            c.reassembledToServer += n;
+        } else {
+            c.reassembledToClient += n;
+        }
+    }
+
+    private void gap(Flow f, int dir, long len) {
+        c.tcpGaps++;
+        c.tcpGapBytes += len;
+        f.nextSeq[dir] += (int) len;
+        registry.gap(f, dir, len);
+    }
+
+    /**
+     * Ends the flow's analysis: held data is flushed (holes as gaps), data a FIN skipped over
+     * is reported as a gap, and the analyzer's onClose is called. Idempotent.
+     */
+    void close(Flow f) {
+        if (f.closed) {
+            return;
+        }
+        f.closed = true;
+        if (f.isTcp()) {
+            for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
+                flush(f, d, Integer.MAX_VALUE);
+                if (f.mode != Flow.MODE_NONE && f.finSeen[d] && !f.finDone[d] && f.seqKnown[d]) {
+                    int missing = f.finSeq[d] - f.nextSeq[d];
+                    if (missing > 0 && missing <= MAX_SEQ_JUMP) {
+                        gap(f, d, missing);
+                    }
+                }
+            }
+        }
+        registry.close(f);
+        releaseBuffers(f);
+    }
+
+    private void releaseBuffers(Flow f) {
+        for (int d = 0; d < 2; d++) {
+            if (f.ooo[d] != null) {
+                pool.release(f.ooo[d]);
+                f.ooo[d] = null;
+            }
+        }
+    }
+}

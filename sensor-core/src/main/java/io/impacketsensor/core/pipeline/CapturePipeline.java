@@ -1,0 +1,389 @@
+package io.impacketsensor.core.pipeline;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.impacketsensor.core.capture.FrameSlot;
+import io.impacketsensor.core.capture.PacketSource;
+import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.flow.CounterVisitor;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packet path from a {@link PacketSource} to the decode workers and on to the event consumer:
+ *
+ * <pre>
+ *  capture thread ── read straight into a preallocated slot of ring #1 (Disruptor, single
+ *        │           producer, BlockingWaitStrategy), pick worker = symmetric flow hash % N
+ *        ▼
+ *  worker-0 … worker-N-1 ── each runs its own FrameProcessor on its frames
+ *        │ analyzers emit events
+ *        ▼
+ *  ring #2 ({@link EventRing}, multi producer) ── "events" thread ── downstream EventSink
+ * </pre>
+ *
+ * <p>Replay ({@link PacketSource#lossless()}): a full ring makes the capture thread wait, so a
+ * replay is lossless and deterministic. Live: a full ring drops the frame and counts
+ * {@code capture.dropped_ring}, like a kernel drop, so the capture thread never blocks for ever.
+ *
+ * <p>Shutdown (end of input, or {@link #requestStop()} from a signal handler): the capture thread
+ * stops reading and publishes a FINISH slot; every worker drains what is before it, then calls
+ * {@link FrameProcessor#finish()} on its own thread; the event ring is drained last.
+ *
+ * <p>Live capture also gets a tick every {@link PipelineOptions#tickMillis()}: the ticker thread
+ * wakes the source (libpcap's read never returns on an idle link) and the capture thread
+ * publishes a TICK slot, on which every worker expires idle flows and, when asked, reports its
+ * counters for a periodic stats record.
+ */
+public final class CapturePipeline {
+    /** Replay publishes this many slots at a time (the ring holds at least 64). */
+    static final int BATCH = 32;
+    private final PacketSource source;
+    private final FrameClassifier classifier;
+    private final PipelineOptions options;
+    private final int workers;
+    private final EventRing events;
+    private final Disruptor<FrameSlot> disruptor;
+    private final WorkerHandler[] handlers;
+    private final ErrorCounter errors = new ErrorCounter("capture");
+    private final Thread captureThread;
+    private final OversizePool oversize;
+    private Thread ticker;
+
+    // capture-thread counters (read by others: stale values are fine)
+    private long published;
+    private long droppedRing;
+    private long ticksPublished;
+    private volatile long captureAllocated = -1;
+    private volatile long captureCpu = -1;
+
+    private volatile boolean started;
+    private volatile boolean stopRequested;
+    private volatile boolean ended;
+    private volatile String failure;
+
+    // periodic snapshots (live stats)
+    private volatile int snapshotGeneration;
+    private volatile boolean snapshotPending;
+    private volatile CountDownLatch snapshotLatch = new CountDownLatch(0);
+    private final CounterSnapshot[] workerSnapshots;
+
+    /**
+     * @param source     where frames come from (the caller closes it after {@link #awaitEnd})
+     * @param classifier symmetric flow hash for worker selection (unused with one worker)
+     * @param factory    creates each worker's processor
+     * @param downstream the event consumer (engine or EVE writer), called on the "events" thread
+     */
+    public CapturePipeline(PacketSource source, FrameClassifier classifier, ProcessorFactory factory,
+                           EventSink downstream, PipelineOptions options) {
+        this.source = source;
+        this.classifier = classifier;
+        this.options = options;
+        this.workers = options.workers();
+        this.events = new EventRing(downstream, options.eventRingSize(), source.lossless());
+        int[] nextWorker = {0};
+        this.disruptor = new Disruptor<>(FrameSlot::new, options.ringSize(), r -> {
+            Thread t = new Thread(r, "worker-" + nextWorker[0]++);
+            t.setDaemon(true);
+            return t;
+        }, ProducerType.SINGLE, new BlockingWaitStrategy());
+        this.handlers = new WorkerHandler[workers];
+        for (int i = 0; i < workers; i++) {
+            handlers[i] = new WorkerHandler(i, factory.create(i, workers, events), this);
+        }
+        this.workerSnapshots = new CounterSnapshot[workers];
+        this.oversize = new OversizePool(disruptor.getRingBuffer(), source.lossless());
+        for (int i = 0; i < options.ringSize(); i++) {
+            disruptor.getRingBuffer().get(i).attach(oversize);
+        }
+        disruptor.handleEventsWith(handlers);
+        disruptor.setDefaultExceptionHandler(errors);
+        this.captureThread = new Thread(this::captureLoop, "capture");
+        captureThread.setDaemon(true);
+    }
+
+    /** Starts the consumer threads, the capture thread and (live) the ticker. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        events.start();
+        disruptor.start();
+        captureThread.start();
+        if (!source.lossless()) {
+            ticker = new Thread(this::tickLoop, "capture-ticker");
+            ticker.setDaemon(true);
+            ticker.start();
+        }
+    }
+
+    private void captureLoop() {
+        RingBuffer<FrameSlot> ring = disruptor.getRingBuffer();
+        boolean lossless = source.lossless();
+        FrameSlot scratch = new FrameSlot();
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
+        long lastTick = System.nanoTime();
+        int status = PacketSource.END;
+        long allocStart = ThreadAllocation.current();
+        long cpuStart = ThreadAllocation.cpuNanos();
+        try {
+            while (true) {
+                if (lossless) {
+                    status = fillBatch(ring);
+                    if (status == PacketSource.END || status == PacketSource.ERROR) {
+                        break;
+                    }
+                    continue;
+                }
+                if (!ring.hasAvailableCapacity(1)) {
+                    // Ring full: take the frame off the kernel's ring anyway and count it dropped.
+                    status = source.read(scratch);
+                    if (status == PacketSource.FRAME) {
+                        droppedRing++;
+                        continue;
+                    }
+                    if (status == PacketSource.IDLE) {
+                        continue;
+                    }
+                    break;
+                }
+                long seq = ring.next();
+                FrameSlot slot = ring.get(seq);
+                slot.prepare(seq);
+                status = source.read(slot);
+                if (status == PacketSource.FRAME) {
+                    slot.kind = FrameSlot.KIND_FRAME;
+                    slot.worker = workers == 1 ? 0
+                            : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.caplen) & 0x7FFFFFFF) % workers;
+                    published++;
+                } else if (status == PacketSource.IDLE && (snapshotPending || System.nanoTime() - lastTick >= tickNanos / 2)) {
+                    snapshotPending = false;
+                    lastTick = System.nanoTime();
+                    slot.kind = FrameSlot.KIND_TICK;
+                    slot.tsNanos = System.currentTimeMillis() * 1_000_000L;
+                    ticksPublished++;
+                } else {
+                    slot.kind = FrameSlot.KIND_NONE;
+                }
+                ring.publish(seq);
+                if (status == PacketSource.END || status == PacketSource.ERROR) {
+                    break;
+                }
+            }
+            if (status == PacketSource.ERROR) {
+                failure = source.failure();
+            }
+        } catch (Throwable t) {
+            errors.record(t, "in the capture thread");
+            failure = "capture thread failed: " + t;
+        } finally {
+            long allocEnd = ThreadAllocation.current();
+            captureAllocated = allocStart < 0 || allocEnd < 0 ? -1 : allocEnd - allocStart;
+            long cpuEnd = ThreadAllocation.cpuNanos();
+            captureCpu = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
+            long seq = ring.next();
+            FrameSlot slot = ring.get(seq);
+            slot.kind = FrameSlot.KIND_FINISH;
+            ring.publish(seq);
+        }
+    }
+
+    /**
+     * Replay: claims {@link #BATCH} slots, fills them from the source and publishes them at once,
+     * so the consumers are signalled once per batch rather than once per frame (each signal is a
+     * monitor enter and notifyAll in BlockingWaitStrategy). A file read never blocks, so batching
+     * adds no latency. Slots left over at the end are published empty.
+     */
+    private int fillBatch(RingBuffer<FrameSlot> ring) {
+        long hi = ring.next(BATCH);
+        long lo = hi - BATCH + 1;
+        int status = PacketSource.FRAME;
+        for (long seq = lo; seq <= hi; seq++) {
+            FrameSlot slot = ring.get(seq);
+            slot.prepare(seq);
+            if (status != PacketSource.END && status != PacketSource.ERROR) {
+                status = source.read(slot);
+            }
+            if (status == PacketSource.FRAME) {
+                slot.kind = FrameSlot.KIND_FRAME;
+                slot.worker = workers == 1 ? 0
+                        : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.caplen) & 0x7FFFFFFF) % workers;
+                published++;
+            } else {
+                slot.kind = FrameSlot.KIND_NONE;
+            }
+        }
+        ring.publish(lo, hi);
+        return status;
+    }
+
+    private void tickLoop() {
+        long sleep = options.tickMillis();
+        while (!stopRequested && captureThread.isAlive()) {
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!stopRequested) {
+                source.wakeUp(false);
+            }
+        }
+    }
+
+    /** Asks the capture to stop (any thread, e.g. a SIGINT hook); {@link #awaitEnd} then drains. */
+    public void requestStop() {
+        stopRequested = true;
+        source.wakeUp(true);
+    }
+
+    /** True once stop was requested. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Waits for the end of input (or a stop), then for the workers to drain the ring and finish,
+     * then for the event consumer to drain ring #2.
+     *
+     * @param timeoutMillis how long the drain may take after the capture thread ended
+     *                      ({@code Long.MAX_VALUE}: wait as long as it takes, for replays)
+     * @return true when everything drained; false when a ring had to be halted
+     */
+    public boolean awaitEnd(long timeoutMillis) throws InterruptedException {
+        captureThread.join();
+        boolean drained = true;
+        try {
+            if (timeoutMillis == Long.MAX_VALUE) {
+                disruptor.shutdown();
+            } else {
+                disruptor.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException e) {
+            disruptor.halt();
+            drained = false;
+        }
+        drained &= events.shutdown(timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : timeoutMillis,
+                TimeUnit.MILLISECONDS);
+        stopRequested = true;
+        if (ticker != null) {
+            ticker.interrupt();
+            ticker.join();
+        }
+        ended = true;
+        return drained;
+    }
+
+    /**
+     * Waits up to {@code millis} for the capture thread to end (end of input, stop or failure);
+     * the ring may still be draining.
+     *
+     * @return true when the capture thread has ended
+     */
+    public boolean awaitCaptureEnd(long millis) throws InterruptedException {
+        captureThread.join(Math.max(1, millis));
+        return !captureThread.isAlive();
+    }
+
+    /** Runs to the end: {@link #start()} then {@link #awaitEnd} without a time limit. */
+    public boolean run() throws InterruptedException {
+        start();
+        return awaitEnd(Long.MAX_VALUE);
+    }
+
+    /** One line when the source or the capture thread failed (exit code 1), else null. */
+    public String failure() {
+        return failure;
+    }
+
+    /** Called by a worker on each TICK: reports its counters if a snapshot is being gathered. */
+    void offerSnapshot(WorkerHandler w) {
+        int g = snapshotGeneration;
+        if (w.snapshotGeneration() != g) {
+            CounterSnapshot s = new CounterSnapshot();
+            w.reportCounters(s);
+            workerSnapshots[w.index()] = s;
+            w.snapshotGeneration(g);
+            snapshotLatch.countDown();
+        }
+    }
+
+    /**
+     * All counters: the source's, the pipeline's, every worker's (processors' counters summed by
+     * name) and the event ring's. After {@link #awaitEnd} they are exact. While live capture runs,
+     * the workers report on their own threads at the next tick; a worker that does not answer
+     * within {@code waitMillis} contributes its previous report.
+     */
+    public synchronized CounterSnapshot snapshot(long waitMillis) throws InterruptedException {
+        CounterSnapshot out = new CounterSnapshot();
+        if (ended || !started) {
+            source.reportCounters(out);
+            reportPipelineCounters(out);
+            for (WorkerHandler h : handlers) {
+                h.reportCounters(out);
+            }
+        } else {
+            CountDownLatch latch = new CountDownLatch(workers);
+            snapshotLatch = latch;
+            snapshotGeneration++;
+            snapshotPending = true;
+            source.wakeUp(false);
+            latch.await(waitMillis, TimeUnit.MILLISECONDS);
+            source.reportCounters(out);
+            reportPipelineCounters(out);
+            for (CounterSnapshot s : workerSnapshots) {
+                if (s != null) {
+                    for (var e : s.asMap().entrySet()) {
+                        out.counter(e.getKey(), e.getValue());
+                    }
+                }
+            }
+        }
+        events.reportCounters(out);
+        return out;
+    }
+
+    private void reportPipelineCounters(CounterVisitor v) {
+        v.counter("pipeline.workers", workers);
+        v.counter("pipeline.published", published);
+        v.counter("pipeline.ticks", ticksPublished);
+        v.counter("capture.dropped_ring", droppedRing);
+        v.counter("pipeline.handler_errors", errors.errors());
+        v.counter("capture.oversize_frames", oversize.lent());
+        v.counter("capture.oversize_waits", oversize.waits());
+        v.counter("capture.oversize_allocations", oversize.allocations());
+        if (captureAllocated >= 0) {
+            // bytes the capture thread allocated while reading (known once it stopped)
+            v.counter("capture.allocated_bytes", captureAllocated);
+        }
+        if (captureCpu >= 0) {
+            v.counter("capture.cpu_ns", captureCpu);
+        }
+    }
+
+    /** Frames dropped because ring #1 was full (live only). */
+    public long droppedRing() {
+        return droppedRing;
+    }
+
+    /** The event sink workers emit into (ring #2). */
+    public EventSink events() {
+        return events;
+    }
+
+    /** Workers whose processors have been finished (all of them after a clean {@link #awaitEnd}). */
+    public int finishedWorkers() {
+        int n = 0;
+        for (WorkerHandler h : handlers) {
+            if (h.finished()) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

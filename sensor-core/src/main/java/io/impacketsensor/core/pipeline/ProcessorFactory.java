@@ -1,0 +1,14 @@
+package io.impacketsensor.core.pipeline;
+
+import io.impacketsensor.core.event.EventSink;
+
+/** Creates the {@link FrameProcessor} of one decode worker. */
+@FunctionalInterface
+public interface ProcessorFactory {
+    /**
+     * @param worker  this worker's index, 0..workers-1
+     * @param workers number of workers
+     * @param events  where the worker's analyzers emit events (ring #2; thread-safe)
+     */
+    FrameProcessor create(int worker, int workers, EventSink events);
+}

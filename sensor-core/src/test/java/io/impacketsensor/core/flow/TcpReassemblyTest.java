@@ -1,0 +1,267 @@
+package io.impacketsensor.core.flow;
+
+import io.impacketsensor.core.flow.RecordingFactory.Recorder;
+import org.junit.jupiter.api.Test;
+
+import static io.impacketsensor.core.packet.Frames.ACK;
+import static io.impacketsensor.core.packet.Frames.FIN;
+import static io.impacketsensor.core.packet.Frames.PSH;
+import static io.impacketsensor.core.packet.Frames.RST;
+import static io.impacketsensor.core.packet.Frames.SYN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Synthetic TCP streams through the real PacketProcessor; the recording analyzer sees exact bytes and gaps. */
+class TcpReassemblyTest {
+    private static final int DA = ACK | PSH;
+
+    private static RecordingFactory factory() {
+        return new RecordingFactory("rec", "", false, 445);
+    }
+
+    @Test
+    void inOrderStreamBothDirectionsThenFin() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "hello ");
+        h.c2s(7, 1, DA, "world");
+        h.s2c(1, 12, DA, "reply");
+        h.c2s(12, 6, FIN | ACK, "");
+        h.s2c(6, 13, FIN | ACK, "");
+        h.c2s(13, 7, ACK, "");
+        Recorder r = f.only();
+        assertEquals("hello world", r.toServer.toString());
+        assertEquals("reply", r.toClient.toString());
+        assertEquals(1, r.closes);
+        assertEquals(11, h.counter("tcp.reassembled_bytes_to_server"));
+        assertEquals(5, h.counter("tcp.reassembled_bytes_to_client"));
+        assertEquals(0, h.counter("tcp.gaps"));
+        assertEquals(1, h.counter("flow.tcp"));
+        assertEquals(0, h.counter("tcp.after_close") - 1, "the last ACK arrives after both FINs");
+    }
+
+    @Test
+    void retransmissionIsDeliveredOnce() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "abcd");
+        h.c2s(1, 1, DA, "abcd");
+        h.c2s(5, 1, DA, "ef");
+        h.c2s(3, 1, DA, "cdefgh");
+        assertEquals("abcdefgh", f.only().toServer.toString());
+        assertEquals(2, h.counter("tcp.retransmissions"));
+    }
+
+    @Test
+    void reorderedSegmentsAreDeliveredInSequence() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(7, 1, DA, "ghi");
+        h.c2s(4, 1, DA, "def");
+        assertEquals(0, f.created.size(), "nothing is delivered (so nothing probed) before the hole is filled");
+        h.c2s(1, 1, DA, "abc");
+        h.c2s(10, 1, DA, "j");
+        assertEquals("abcdefghij", f.only().toServer.toString());
+        assertEquals(2, h.counter("tcp.out_of_order"));
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void overlapKeepsFirstSeenBytesAndCountsConflicts() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(5, 1, DA, "EFGH");
+        // Overlaps the held "EF" with different bytes: the held copy wins.
+        h.c2s(1, 1, DA, "abcdxy");
+        assertEquals("abcdEFGH", f.only().toServer.toString());
+        assertEquals(1, h.counter("tcp.overlap_conflicts"));
+        // An overlapping copy with the same bytes is no conflict.
+        h.c2s(11, 1, DA, "KL");
+        h.c2s(9, 1, DA, "ijKL");
+        assertEquals("abcdEFGHijKL", f.only().toServer.toString());
+        assertEquals(1, h.counter("tcp.overlap_conflicts"));
+    }
+
+    @Test
+    void lostSegmentIsReportedAsGapWhenAcknowledged() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "abc");
+        // "defgh" (5 bytes) was lost before the capture.
+        h.c2s(9, 1, DA, "ijk");
+        assertEquals("abc", f.only().toServer.toString());
+        h.s2c(1, 12, ACK, "");
+        assertEquals("abc[gap 5]ijk", f.only().toServer.toString());
+        assertEquals(1, h.counter("tcp.gaps"));
+        assertEquals(5, h.counter("tcp.gap_bytes"));
+        h.c2s(12, 1, DA, "l");
+        assertEquals("abc[gap 5]ijkl", f.only().toServer.toString());
+    }
+
+    @Test
+    void holeStillOpenAtCloseIsAGapNotGlued() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "ab");
+        h.c2s(6, 1, DA, "fg");
+        h.proc.finish();
+        Recorder r = f.only();
+        assertEquals("ab[gap 3]fg", r.toServer.toString());
+        assertEquals(1, r.closes);
+    }
+
+    @Test
+    void finAfterMissingDataReportsTheMissingBytes() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "ab");
+        h.c2s(10, 1, FIN | ACK, "");
+        h.s2c(1, 11, FIN | ACK, "");
+        Recorder r = f.only();
+        assertEquals("ab[gap 7]", r.toServer.toString());
+        assertEquals(1, r.closes);
+    }
+
+    @Test
+    void midStreamPickupWithoutSyn() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // The server (port 445) speaks first in the capture: still the server.
+        h.s2c(100, 200, DA, "late-reply");
+        h.c2s(200, 110, DA, "next-request");
+        Recorder r = f.only();
+        assertEquals("late-reply", r.toClient.toString());
+        assertEquals("next-request", r.toServer.toString());
+        assertEquals(445, r.ctx.serverPort());
+        assertEquals(50000, r.ctx.clientPort());
+        assertEquals("/10.0.0.2", r.ctx.header().serverIp().toString());
+    }
+
+    @Test
+    void sequenceWraparound() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.clientIsn = 0xFFFF_FFFAL;
+        h.handshake();
+        h.c2s(1, 1, DA, "abcd");      // seq 0xFFFFFFFB..0xFFFFFFFE
+        h.c2s(9, 1, DA, "ijkl");      // past the wrap, out of order
+        h.c2s(5, 1, DA, "efgh");      // crosses 2^32
+        h.c2s(5, 1, DA, "efgh");      // retransmission after the wrap
+        assertEquals("abcdefghijkl", f.only().toServer.toString());
+        assertEquals(1, h.counter("tcp.retransmissions"));
+    }
+
+    @Test
+    void resetClosesTheFlowAndDeliversNothingMore() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "abc");
+        h.s2c(1, 4, RST | ACK, "");
+        h.c2s(4, 1, DA, "late");
+        Recorder r = f.only();
+        assertEquals("abc", r.toServer.toString());
+        assertEquals(1, r.closes);
+        assertEquals(1, h.counter("tcp.resets"));
+        assertEquals(1, h.counter("tcp.after_close"));
+        assertEquals(1, h.counter("flow.tcp"));
+    }
+
+    @Test
+    void newSynOnClosedTupleIsANewFlow() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "one");
+        h.c2s(4, 1, RST, "");
+        h.clientIsn = 90_000;
+        h.serverIsn = 70_000;
+        h.handshake();
+        h.c2s(1, 1, DA, "two");
+        assertEquals(2, f.created.size());
+        assertEquals("one", f.created.get(0).toServer.toString());
+        assertEquals("two", f.created.get(1).toServer.toString());
+        assertTrue(f.created.get(0).flowId != f.created.get(1).flowId);
+        assertEquals(3, f.created.get(0).flowId & 0xFF, "worker index in the low byte");
+        assertEquals(2, h.counter("flow.tcp"));
+        assertEquals(1, h.counter("flow.tcp_port_reuse"));
+    }
+
+    @Test
+    void retransmittedSynIsTheSameFlow() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.c2s(0, 0, SYN, "");
+        h.c2s(0, 0, SYN, "");
+        h.s2c(0, 1, SYN | ACK, "");
+        assertEquals(1, h.counter("flow.tcp"));
+    }
+
+    @Test
+    void outOfOrderWindowOverflowBecomesAGap() {
+        RecordingFactory f = factory();
+        Harness h = new Harness(FlowLimits.DEFAULTS.withOutOfOrder(8, 4, 4), 445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "ab");
+        h.c2s(5, 1, DA, "efg");       // held: rel 2..5
+        h.c2s(11, 1, DA, "klm");      // rel 8..11 is past the 8-byte window: flush what is held
+        assertEquals("ab[gap 2]efg", f.only().toServer.toString());
+        h.c2s(30, 1, DA, "xyz");      // far past the window even when empty: gap, then delivered
+        assertEquals("ab[gap 2]efg[gap 3]klm[gap 16]xyz", f.only().toServer.toString());
+        assertEquals(2, h.counter("tcp.ooo_overflow"), "klm and xyz did not fit");
+    }
+
+    @Test
+    void outOfOrderRangeLimitBecomesAGap() {
+        RecordingFactory f = factory();
+        Harness h = new Harness(FlowLimits.DEFAULTS.withOutOfOrder(1000, 2, 4), 445, f);
+        h.handshake();
+        h.c2s(3, 1, DA, "c");
+        h.c2s(5, 1, DA, "e");
+        h.c2s(7, 1, DA, "g");     // a third range: over the limit of 2, the held ranges are flushed
+        assertEquals("[gap 2]c[gap 1]e", f.only().toServer.toString());
+        h.proc.finish();
+        assertEquals("[gap 2]c[gap 1]e[gap 1]g", f.only().toServer.toString());
+    }
+
+    @Test
+    void exhaustedBufferPoolTurnsHoleIntoGapImmediately() {
+        RecordingFactory f = factory();
+        Harness h = new Harness(FlowLimits.DEFAULTS.withOutOfOrder(1000, 8, 0), 445, f);
+        h.handshake();
+        h.c2s(4, 1, DA, "def");
+        h.c2s(1, 1, DA, "abc");
+        assertEquals("[gap 3]def", f.only().toServer.toString());
+        assertEquals(1, h.counter("tcp.ooo_pool_exhausted"));
+        assertEquals(1, h.counter("tcp.retransmissions"));
+    }
+
+    @Test
+    void flowWithoutAnalyzerIsCountedButNotReassembled() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(8080, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "GET /");
+        h.c2s(20, 1, DA, "later");
+        assertEquals(0, f.created.size());
+        assertEquals(1, h.counter("flow.tcp"));
+        assertEquals(0, h.counter("tcp.reassembled_bytes_to_server"));
+        assertEquals(0, h.counter("tcp.ooo_buffers"));
+    }
+
+    @Test
+    void synWithDataStartsAfterTheSynSequenceNumber() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.c2s(0, 0, SYN, "tfo");
+        h.c2s(4, 1, DA, "!");
+        assertEquals("tfo!", f.only().toServer.toString());
+    }
+}
