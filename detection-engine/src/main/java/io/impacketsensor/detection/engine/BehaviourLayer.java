@@ -65,7 +65,9 @@ final class BehaviourLayer {
         this.rateSmb = new Rate(0, cfg.smbSessionsPerMinute(), MINUTE, AttackType.RECONNAISSANCE, 0.45,
                 "More than " + cfg.smbSessionsPerMinute() + " SMB sessions per minute from one source",
                 "behaviour_smb_sessions");
-        this.rateTgs = new Rate(1, cfg.tgsRequestsThreshold(), cfg.tgsWindowSeconds() * SEC, AttackType.KERBEROASTING, 0.55,
+        // A Windows logon alone asks for several service tickets: a TGS burst is monitor-level on its
+        // own and becomes an alert with RC4 or account-named SPNs (the Kerberoasting shape).
+        this.rateTgs = new Rate(1, cfg.tgsRequestsThreshold(), cfg.tgsWindowSeconds() * SEC, AttackType.KERBEROASTING, 0.45,
                 "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) requests within "
                         + cfg.tgsWindowSeconds() + " s", "behaviour_tgs_burst");
         this.rateLdap = new Rate(2, cfg.ldapSearchesPerMinute(), MINUTE, AttackType.LDAP_RECON, 0.5,
