@@ -12,6 +12,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.detection.engine.RpcCatalog;
+import io.impacketsensor.detection.engine.Text;
 import io.impacketsensor.detection.response.AllowListMatcher;
 
 import java.net.InetAddress;
@@ -303,13 +304,6 @@ public final class NetworkEventMapper {
         if (ev.ldapFilter() != null) {
             out.add(new LdapEvent.LdapSearch(h, 2, "", 2, 0, 0, 0, false, ev.ldapFilter(), List.of(), List.of(), -1,
                     0, 0, false));
-        }
-    }
-
-    /** Case-insensitive equality helper local to the mapper. */
-    private static final class Text {
-        static boolean eq(String a, String b) {
-            return a != null && a.equalsIgnoreCase(b);
         }
     }
 }

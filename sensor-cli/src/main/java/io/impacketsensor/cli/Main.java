@@ -21,6 +21,8 @@ import java.io.PrintWriter;
         footer = {"", "Examples:",
             "  impacket-sensor replay samples/atk_psexec.pcap",
             "  impacket-sensor replay --eve - day1.pcapng day2.pcap",
+            "  impacket-sensor analyze events.jsonl",
+            "  impacket-sensor selftest --attack-type SMB",
             "  sudo impacket-sensor live -i eth0 --eve eve.json \\",
             "       --bpf 'tcp port 445 or port 88 or tcp port 135 or port 389'",
             "",
@@ -49,6 +51,8 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ReplayCommand());
         cl.addSubcommand(new LiveCommand());
         cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new AnalyzeCommand());
+        cl.addSubcommand(new SelftestCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);

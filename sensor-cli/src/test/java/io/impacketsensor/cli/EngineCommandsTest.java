@@ -59,4 +59,14 @@ class EngineCommandsTest {
         assertEquals(2, new CommandLine(new SelftestCommand(o, e)).execute("--attack-type", "FTP"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--attack-type must be"));
     }
+
+    @Test
+    void commandsAreRegisteredInMain() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int rc = Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "selftest", "--attack-type", "NTLM");
+        assertEquals(0, rc, err.toString());
+        assertEquals(2, Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "analyze", "--no-such-flag"));
+        assertTrue(err.toString().contains("analyze"), err.toString());
+    }
 }

@@ -3,6 +3,7 @@ package io.impacketsensor.detection.engine;
 import io.impacketsensor.detection.AttackType;
 import io.impacketsensor.detection.config.EngineConfig;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
@@ -24,10 +25,8 @@ final class BehaviourLayer {
         final long[] protocolSeen = new long[PROTOCOLS];
         RateWindow auth;
         RateWindow failed;
-        RateWindow smb;
-        RateWindow tgs;
-        RateWindow ldap;
-        RateWindow unknown;
+        /** SMB sessions, TGS requests, LDAP searches, unknown principals: allocated when first needed. */
+        final RateWindow[] rates = new RateWindow[4];
         int[] failedAccountHash;
         long[] failedAccountTime;
         int sprayNext;
@@ -38,21 +37,69 @@ final class BehaviourLayer {
     }
 
     private final EngineConfig.Behaviour cfg;
-    private final LruMap<InetAddress, Source> sources;
+    /** IPv4 sources in a primitive-keyed LRU table; IPv6 sources in an ordinary LRU map. */
+    private final Ipv4Lru<Source> sources4;
+    private final LruMap<InetAddress, Source> sources6;
+    // Indicator texts depend only on the configuration: built once, not per event.
+    private final String msgProtocols;
+    private final String msgAuthRate;
+    private final String msgFailed;
+    private final Rate rateSmb;
+    private final Rate rateTgs;
+    private final Rate rateLdap;
+    private final Rate rateUnknown;
     private final LruMap<String, Account> accounts;
+    private InetAddress lastIp;
+    private Source lastSource;
 
     BehaviourLayer(EngineConfig.Behaviour cfg) {
         this.cfg = cfg;
-        this.sources = new LruMap<>(cfg.maxTrackedIps());
+        this.sources4 = new Ipv4Lru<>(cfg.maxTrackedIps());
+        this.sources6 = new LruMap<>(cfg.maxTrackedIps());
         this.accounts = new LruMap<>(cfg.maxTrackedAccounts());
+        this.msgProtocols = "More than " + cfg.protocolsThreshold() + " protocols (SMB, RPC, Kerberos, NTLM, LDAP) "
+                + "from one source within " + cfg.protocolsWindowSeconds() + " s";
+        this.msgAuthRate = "More than " + cfg.authAttemptsPerMinute() + " authentication attempts per minute from one source";
+        this.msgFailed = "More than " + cfg.failedAuthThreshold() + " failed authentications from one source within "
+                + cfg.failedAuthWindowSeconds() + " s";
+        this.rateSmb = new Rate(0, cfg.smbSessionsPerMinute(), MINUTE, AttackType.RECONNAISSANCE, 0.45,
+                "More than " + cfg.smbSessionsPerMinute() + " SMB sessions per minute from one source",
+                "behaviour_smb_sessions");
+        // A Windows logon alone asks for several service tickets: a TGS burst is monitor-level on its
+        // own and becomes an alert with RC4 or account-named SPNs (the Kerberoasting shape).
+        this.rateTgs = new Rate(1, cfg.tgsRequestsThreshold(), cfg.tgsWindowSeconds() * SEC, AttackType.KERBEROASTING, 0.45,
+                "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) requests within "
+                        + cfg.tgsWindowSeconds() + " s", "behaviour_tgs_burst");
+        this.rateLdap = new Rate(2, cfg.ldapSearchesPerMinute(), MINUTE, AttackType.LDAP_RECON, 0.5,
+                "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute",
+                "behaviour_ldap_rate");
+        this.rateUnknown = new Rate(3, cfg.unknownPrincipalThreshold(), MINUTE, AttackType.USER_ENUMERATION, 0.65,
+                "More than " + cfg.unknownPrincipalThreshold()
+                        + " KDC_ERR_C_PRINCIPAL_UNKNOWN answers per minute (user enumeration)", "behaviour_user_enum");
     }
 
     private Source source(InetAddress ip) {
-        Source s = sources.get(ip);
-        if (s == null) {
-            s = new Source();
-            sources.put(ip, s);
+        // Several windows are updated for one event: the last lookup is remembered (same engine thread).
+        if (ip == lastIp && lastSource != null) {
+            return lastSource;
         }
+        Source s;
+        if (ip instanceof Inet4Address) {
+            int key = ip.hashCode(); // Inet4Address.hashCode() is the address itself, without allocating
+            s = sources4.get(key);
+            if (s == null) {
+                s = new Source();
+                sources4.putAbsent(key, s);
+            }
+        } else {
+            s = sources6.get(ip);
+            if (s == null) {
+                s = new Source();
+                sources6.put(ip, s);
+            }
+        }
+        lastIp = ip;
+        lastSource = s;
         return s;
     }
 
@@ -72,8 +119,7 @@ final class BehaviourLayer {
             }
         }
         if (n > cfg.protocolsThreshold()) {
-            e.add(AttackType.RECONNAISSANCE, 0.25, n + " protocols from one source within "
-                    + cfg.protocolsWindowSeconds() + " s", "behaviour_protocols");
+            e.add(AttackType.RECONNAISSANCE, 0.25, msgProtocols, "behaviour_protocols");
         }
     }
 
@@ -84,8 +130,7 @@ final class BehaviourLayer {
             s.auth = new RateWindow(cfg.authAttemptsPerMinute());
         }
         if (s.auth.hit(now, MINUTE)) {
-            e.add(AttackType.BRUTE_FORCE, 0.5, "More than " + cfg.authAttemptsPerMinute()
-                    + " authentication attempts per minute from one source", "behaviour_auth_rate");
+            e.add(AttackType.BRUTE_FORCE, 0.5, msgAuthRate, "behaviour_auth_rate");
         }
         if (success) {
             return;
@@ -107,9 +152,7 @@ final class BehaviourLayer {
                         + " failed authentications across " + distinct + " accounts within "
                         + cfg.failedAuthWindowSeconds() + " s", "behaviour_password_spray");
             } else {
-                e.add(AttackType.BRUTE_FORCE, 0.7, "More than " + cfg.failedAuthThreshold()
-                        + " failed authentications from one source within " + cfg.failedAuthWindowSeconds() + " s",
-                        "behaviour_failed_auth");
+                e.add(AttackType.BRUTE_FORCE, 0.7, msgFailed, "behaviour_failed_auth");
             }
         }
         if (account != null && !account.isEmpty()) {
@@ -147,55 +190,44 @@ final class BehaviourLayer {
         return n;
     }
 
+    /** A per-source event-rate window: threshold, window, and the finding it raises when exceeded. */
+    private record Rate(int slot, int threshold, long windowNanos, AttackType type, double confidence, String indicator,
+                        String signature) {
+    }
+
     void smbSession(InetAddress ip, long now, Evidence e) {
-        Source s = source(ip);
-        if (s.smb == null) {
-            s.smb = new RateWindow(cfg.smbSessionsPerMinute());
-        }
-        if (s.smb.hit(now, MINUTE)) {
-            e.add(AttackType.RECONNAISSANCE, 0.45, "More than " + cfg.smbSessionsPerMinute()
-                    + " SMB sessions per minute from one source", "behaviour_smb_sessions");
-        }
+        rate(ip, rateSmb, now, e);
     }
 
     void tgsRequest(InetAddress ip, long now, Evidence e) {
-        Source s = source(ip);
-        if (s.tgs == null) {
-            s.tgs = new RateWindow(cfg.tgsRequestsThreshold());
-        }
-        if (s.tgs.hit(now, cfg.tgsWindowSeconds() * SEC)) {
-            e.add(AttackType.KERBEROASTING, 0.55, "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) "
-                    + "requests within " + cfg.tgsWindowSeconds() + " s", "behaviour_tgs_burst");
-        }
+        rate(ip, rateTgs, now, e);
     }
 
     void ldapSearch(InetAddress ip, long now, Evidence e) {
-        Source s = source(ip);
-        if (s.ldap == null) {
-            s.ldap = new RateWindow(cfg.ldapSearchesPerMinute());
-        }
-        if (s.ldap.hit(now, MINUTE)) {
-            e.add(AttackType.LDAP_RECON, 0.5, "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute()
-                    + " searches per minute", "behaviour_ldap_rate");
-        }
+        rate(ip, rateLdap, now, e);
     }
 
     void unknownPrincipal(InetAddress ip, long now, Evidence e) {
+        rate(ip, rateUnknown, now, e);
+    }
+
+    private void rate(InetAddress ip, Rate r, long now, Evidence e) {
         Source s = source(ip);
-        if (s.unknown == null) {
-            s.unknown = new RateWindow(cfg.unknownPrincipalThreshold());
+        RateWindow w = s.rates[r.slot()];
+        if (w == null) {
+            w = new RateWindow(r.threshold());
+            s.rates[r.slot()] = w;
         }
-        if (s.unknown.hit(now, MINUTE)) {
-            e.add(AttackType.USER_ENUMERATION, 0.65, "More than " + cfg.unknownPrincipalThreshold()
-                    + " KDC_ERR_C_PRINCIPAL_UNKNOWN answers per minute (user enumeration)", "behaviour_user_enum");
+        if (w.hit(now, r.windowNanos())) {
+            e.add(r.type(), r.confidence(), r.indicator(), r.signature());
         }
     }
 
     int trackedSources() {
-        return sources.size();
+        return sources4.size() + sources6.size();
     }
 
     long evictedSources() {
-        return sources.evictions;
+        return sources4.evictions + sources6.evictions;
     }
 }

@@ -22,7 +22,28 @@ final class ChainLayer {
     record Progress(Def def, List<ChainStep> steps) {
     }
 
-    record PairKey(InetAddress source, InetAddress target) {
+    /**
+     * (source, target). The engine thread reuses one instance as a lookup probe; keys stored in the
+     * map are fresh copies and never change.
+     */
+    static final class PairKey {
+        InetAddress source;
+        InetAddress target;
+
+        PairKey(InetAddress source, InetAddress target) {
+            this.source = source;
+            this.target = target;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PairKey k && k.source.equals(source) && java.util.Objects.equals(k.target, target);
+        }
+
+        @Override
+        public int hashCode() {
+            return source.hashCode() * 31 + (target == null ? 0 : target.hashCode());
+        }
     }
 
     private static final class PairState {
@@ -62,6 +83,7 @@ final class ChainLayer {
     private static final Step[] STEPS = Step.values();
 
     private final LruMap<PairKey, PairState> pairs;
+    private final PairKey probe = new PairKey(null, null);
     private final long windowNanos;
 
     ChainLayer(int maxPairs, long windowSeconds) {
@@ -74,11 +96,12 @@ final class ChainLayer {
         if (stepMask == 0) {
             return;
         }
-        PairKey key = new PairKey(source, target);
-        PairState st = pairs.get(key);
+        probe.source = source;
+        probe.target = target;
+        PairState st = pairs.get(probe);
         if (st == null) {
             st = new PairState();
-            pairs.put(key, st);
+            pairs.put(new PairKey(source, target), st);
         }
         for (int c = 0; c < DEFS.size(); c++) {
             Def d = DEFS.get(c);

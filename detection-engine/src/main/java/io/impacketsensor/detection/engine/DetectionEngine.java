@@ -239,6 +239,11 @@ public final class DetectionEngine {
                 best = t;
             }
         }
+        if (best == null) {
+            // Only zero-confidence findings (a custom signature configured with confidence 0).
+            byAction[Action.LOG.ordinal()]++;
+            return AnalysisResult.BENIGN;
+        }
         boolean admin = allow.isAdmin(src);
         if (admin || authorisedService) {
             if (cfg.allowList().mode() == EngineConfig.AllowList.Mode.SUPPRESS) {
@@ -460,7 +465,7 @@ public final class DetectionEngine {
             actions.put(a.id(), byAction[a.ordinal()]);
         }
         return new Statistics(totalEvents, authAttempts, attacks, smbAttacks, kerberosAttacks, relayAttempts,
-                secretDumps, blocked().size(), alertsEmitted, alertsSuppressed, Map.copyOf(types),
+                secretDumps, blocked().size(), alertsEmitted, alertsSuppressed, java.util.Collections.unmodifiableMap(types),
                 java.util.Collections.unmodifiableMap(actions), behaviour.trackedSources(), behaviour.evictedSources());
     }
 }

@@ -17,12 +17,28 @@ public final class Text {
             return false;
         }
         int n = needle.length();
+        if (n == 0) {
+            return true;
+        }
+        // Scan for the first character (ASCII case folded) and only then compare the region: one
+        // char comparison per position instead of a regionMatches call.
+        char lo = lower(needle.charAt(0));
+        char up = upper(needle.charAt(0));
         for (int i = 0, last = s.length() - n; i <= last; i++) {
-            if (s.regionMatches(true, i, needle, 0, n)) {
+            char c = s.charAt(i);
+            if ((c == lo || c == up) && s.regionMatches(true, i + 1, needle, 1, n - 1)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+
+    private static char upper(char c) {
+        return c >= 'a' && c <= 'z' ? (char) (c - 32) : c;
     }
 
     public static boolean startsWith(String s, String needle) {
