@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  *   <li>and/or with more than two items nest pairwise from the left: {@code (&(&(a)(b))(c))};
  *       a single item is shown without the operator;</li>
  *   <li>values are shown unescaped (RFC 4515 escapes such as {@code \28} are decoded);</li>
- *   <li>the CLDAP {@code NtVer} value is shown as a little-endian 32-bit hex number.</li>
+ *   <li>the CLDAP {@code NtVer} value is shown as a little-endian 32-bit hex number, and any other
+ *       value with a non-printable or non-ASCII octet as colon-separated hex bytes.</li>
  * </ul>
  */
 public final class KrbLdapParity {
@@ -121,6 +122,16 @@ public final class KrbLdapParity {
         if (attr.equalsIgnoreCase("NtVer") && raw.length == 4) {
             long v = (raw[0] & 0xFFL) | (raw[1] & 0xFFL) << 8 | (raw[2] & 0xFFL) << 16 | (raw[3] & 0xFFL) << 24;
             return attr + "=0x" + String.format("%08x", v);
+        }
+        for (byte x : raw) {
+            if (x < 0x20 || x > 0x7e) {
+                // tshark shows a value with any non-printable or non-ASCII octet as colon-separated hex.
+                StringBuilder hex = new StringBuilder();
+                for (byte y : raw) {
+                    hex.append(hex.length() == 0 ? "" : ":").append(String.format("%02x", y & 0xFF));
+                }
+                return attr + "=" + hex;
+            }
         }
         return attr + "=" + new String(raw, StandardCharsets.UTF_8);
     }
