@@ -55,6 +55,7 @@ public final class CapturePipeline {
     private long published;
     private long droppedRing;
     private long ticksPublished;
+    private volatile long captureAllocated = -1;
 
     private volatile boolean started;
     private volatile boolean stopRequested;
@@ -120,6 +121,7 @@ public final class CapturePipeline {
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
         long lastTick = System.nanoTime();
         int status = PacketSource.END;
+        long allocStart = ThreadAllocation.current();
         try {
             while (true) {
                 if (!lossless && !ring.hasAvailableCapacity(1)) {
@@ -163,6 +165,8 @@ public final class CapturePipeline {
             errors.record(t, "in the capture thread");
             failure = "capture thread failed: " + t;
         } finally {
+            long allocEnd = ThreadAllocation.current();
+            captureAllocated = allocStart < 0 || allocEnd < 0 ? -1 : allocEnd - allocStart;
             long seq = ring.next();
             FrameSlot slot = ring.get(seq);
             slot.kind = FrameSlot.KIND_FINISH;
@@ -225,6 +229,17 @@ public final class CapturePipeline {
         }
         ended = true;
         return drained;
+    }
+
+    /**
+     * Waits up to {@code millis} for the capture thread to end (end of input, stop or failure);
+     * the ring may still be draining.
+     *
+     * @return true when the capture thread has ended
+     */
+    public boolean awaitCaptureEnd(long millis) throws InterruptedException {
+        captureThread.join(Math.max(1, millis));
+        return !captureThread.isAlive();
     }
 
     /** Runs to the end: {@link #start()} then {@link #awaitEnd} without a time limit. */
@@ -291,6 +306,10 @@ public final class CapturePipeline {
         v.counter("pipeline.ticks", ticksPublished);
         v.counter("capture.dropped_ring", droppedRing);
         v.counter("pipeline.handler_errors", errors.errors());
+        if (captureAllocated >= 0) {
+            // bytes the capture thread allocated while reading (known once it stopped)
+            v.counter("capture.allocated_bytes", captureAllocated);
+        }
     }
 
     /** Frames dropped because ring #1 was full (live only). */

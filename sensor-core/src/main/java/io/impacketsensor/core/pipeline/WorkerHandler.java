@@ -10,17 +10,15 @@ import io.impacketsensor.core.flow.CounterVisitor;
  * the final finish. Owns one {@link FrameProcessor}; all its fields are written by its thread.
  */
 final class WorkerHandler implements EventHandler<FrameSlot> {
-    /** Link types counted one by one (LINKTYPE_ values in use are below this); others share a bucket. */
-    static final int LINKTYPE_SLOTS = 300;
-
     private final int index;
     private final FrameProcessor processor;
     private final CapturePipeline pipeline;
-    private final long[] perLinkType = new long[LINKTYPE_SLOTS + 1];
     private long packets;
     private long bytes;
     private long ticks;
     private int snapshotGeneration;
+    private long allocatedAtStart = -1;
+    private volatile long allocated = -1;
     private volatile boolean finished;
 
     WorkerHandler(int index, FrameProcessor processor, CapturePipeline pipeline) {
@@ -36,8 +34,6 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
                 if (s.worker == index) {
                     packets++;
                     bytes += s.caplen;
-                    int lt = s.linkType;
-                    perLinkType[lt >= 0 && lt < LINKTYPE_SLOTS ? lt : LINKTYPE_SLOTS]++;
                     processor.process(s.linkType, s.tsNanos, s.data, s.caplen, s.wirelen);
                 }
             }
@@ -57,6 +53,17 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
                 // KIND_NONE: a claimed slot that got no frame
             }
         }
+    }
+
+    @Override
+    public void onStart() {
+        allocatedAtStart = ThreadAllocation.current();
+    }
+
+    @Override
+    public void onShutdown() {
+        long now = ThreadAllocation.current();
+        allocated = allocatedAtStart < 0 || now < 0 ? -1 : now - allocatedAtStart;
     }
 
     int index() {
@@ -80,17 +87,16 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     }
 
     /**
-     * Reports {@code worker.<i>.packets/bytes}, {@code pipeline.linktype.<n>} and the processor's
+     * Reports {@code worker.<i>.packets/bytes/ticks} and the processor's
      * counters. Only from this worker's thread, or after the ring has stopped.
      */
     void reportCounters(CounterVisitor v) {
         v.counter("worker." + index + ".packets", packets);
         v.counter("worker." + index + ".bytes", bytes);
         v.counter("worker." + index + ".ticks", ticks);
-        for (int lt = 0; lt <= LINKTYPE_SLOTS; lt++) {
-            if (perLinkType[lt] != 0) {
-                v.counter(lt == LINKTYPE_SLOTS ? "pipeline.linktype.other" : "pipeline.linktype." + lt, perLinkType[lt]);
-            }
+        if (allocated >= 0) {
+            // bytes this worker thread allocated from start to stop (known once it stopped)
+            v.counter("worker." + index + ".allocated_bytes", allocated);
         }
         processor.reportCounters(v);
     }

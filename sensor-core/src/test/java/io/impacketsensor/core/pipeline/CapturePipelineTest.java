@@ -80,7 +80,6 @@ class CapturePipelineTest {
             assertEquals(8, s.get("pipeline.handler_errors"));
             assertEquals(2000, s.get("capture.records"));
             assertEquals(2000, s.get("pipeline.published"));
-            assertEquals(2000, s.get("pipeline.linktype.1"));
             assertEquals(2000, s.get("worker.0.packets") + s.get("worker.1.packets") + s.get("worker.2.packets"));
             assertEquals(0, s.get("capture.dropped_ring"));
             // frames 0x45, 0x145, ... (every 256th from 69) emitted one event each, through the event thread

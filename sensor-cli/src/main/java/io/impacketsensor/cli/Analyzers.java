@@ -1,0 +1,21 @@
+package io.impacketsensor.cli;
+
+import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.decoders.Decoders;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The protocol analyzers every decode worker runs, one fresh set per worker (factories keep
+ * per-worker counters). The protocol issues register their factories here.
+ */
+final class Analyzers {
+    private Analyzers() {
+    }
+
+    static List<AnalyzerFactory> forWorker(int worker) {
+        List<AnalyzerFactory> list = new ArrayList<>(Decoders.forWorker());
+        return list;
+    }
+}

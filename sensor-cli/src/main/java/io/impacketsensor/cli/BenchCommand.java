@@ -1,0 +1,258 @@
+package io.impacketsensor.cli;
+
+import io.impacketsensor.core.capture.FrameSlot;
+import io.impacketsensor.core.capture.PcapFileReader;
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.Expectations;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.flow.FlowLimits;
+import io.impacketsensor.core.flow.PacketProcessor;
+import io.impacketsensor.core.packet.SymmetricFlowHash;
+import io.impacketsensor.core.pipeline.CapturePipeline;
+import io.impacketsensor.core.pipeline.CounterSnapshot;
+import io.impacketsensor.core.pipeline.FrameProcessor;
+import io.impacketsensor.core.pipeline.PipelineOptions;
+import io.impacketsensor.core.pipeline.ProcessorFactory;
+import io.impacketsensor.core.pipeline.ThreadAllocation;
+import io.impacketsensor.core.wire.ProbeResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code impacket-sensor bench}: replay throughput of the packet path on a large mixed capture,
+ * in three stages (read only; read + ring; read + ring + L2-L4 + TCP reassembly into a
+ * byte-counting analyzer), with 1 and 2 workers, and the bytes allocated per packet.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures replay throughput of the packet path.", "",
+            "Builds (once) a large capture from the given captures by repeating them with shifted "
+                + "addresses, then times read-only, read+ring, and read+ring+L2-L4+reassembly with 1 "
+                + "and 2 workers. Prints the median of --runs runs: packets/s, Gbit/s (captured bytes), "
+                + "bytes allocated per packet and GC collections."},
+        footer = {"", "Example:",
+            "  impacket-sensor bench --from /work/shared/pcaps --size-gb 1 --runs 5",
+            "", "The built capture is kept at --file and reused when it is big enough."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", paramLabel = "DIR", description = "directories of captures to build from (default: samples)")
+    List<Path> from;
+
+    @Option(names = "--file", paramLabel = "PATH", defaultValue = "/tmp/impacket-sensor-bench.pcap",
+            description = "the large capture (built if missing or too small; default ${DEFAULT-VALUE})")
+    Path file;
+
+    @Option(names = "--size-gb", paramLabel = "GB", defaultValue = "1", description = "size of the large capture (default ${DEFAULT-VALUE})")
+    double sizeGb;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs per stage; the median is shown (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--workers", paramLabel = "N", split = ",", defaultValue = "1,2", description = "worker counts to measure (default ${DEFAULT-VALUE})")
+    int[] workers;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (runs < 1 || sizeGb <= 0) {
+            err.println("bench: --runs must be >= 1 and --size-gb > 0");
+            return Main.EXIT_USAGE;
+        }
+        long target = (long) (sizeGb * (1L << 30));
+        if (!Files.isRegularFile(file) || Files.size(file) < target) {
+            List<Path> dirs = from != null ? from : List.of(Path.of("samples"));
+            for (Path d : dirs) {
+                if (!Files.isDirectory(d)) {
+                    err.println("bench: " + d + ": no such directory");
+                    return Main.EXIT_USAGE;
+                }
+            }
+            err.printf(Locale.ROOT, "bench: building %s (%.1f GB) from %s ...%n", file, target / 1e9, dirs);
+            err.flush();
+            BenchCapture.Source src = BenchCapture.load(dirs);
+            long n = BenchCapture.write(src, file, target);
+            err.printf(Locale.ROOT, "bench: %,d source frames from %d captures -> %,d packets, %s%n",
+                    src.frames().size(), src.files(), n, Summary.size(Files.size(file)));
+        }
+        out.printf(Locale.ROOT, "capture %s, %s; java %s, %d cpus; median of %d runs%n", file, Summary.size(Files.size(file)),
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), runs);
+        out.printf(Locale.ROOT, "%-34s %7s %12s %9s %9s %10s %6s%n", "stage", "workers", "packets", "Mpps", "Gbit/s",
+                "alloc B/pkt", "GCs");
+        report(out, "read only", 0, () -> readOnly(file));
+        for (int w : workers) {
+            report(out, "read + ring", w, () -> pipeline(file, w, (i, n, sink) -> new NullProcessor()));
+        }
+        for (int w : workers) {
+            report(out, "read + ring + L2-L4 + reassembly", w, () -> pipeline(file, w, fullPath()));
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    /** One measured run. */
+    record Result(long packets, long bytes, double seconds, long allocated, long gcs, long reassembled) {
+    }
+
+    @FunctionalInterface
+    interface Run {
+        Result run() throws Exception;
+    }
+
+    private void report(PrintWriter out, String stage, int w, Run run) throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            results.add(run.run());
+        }
+        results.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
+        Result m = results.get(results.size() / 2);
+        String alloc = m.allocated() < 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) m.allocated() / m.packets());
+        out.printf(Locale.ROOT, "%-34s %7s %,12d %9.3f %9.2f %10s %6d%n", stage, w == 0 ? "-" : Integer.toString(w),
+                m.packets(), m.packets() / m.seconds() / 1e6, m.bytes() * 8 / m.seconds() / 1e9, alloc, m.gcs());
+        out.flush();
+    }
+
+    private static long gcCount() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
+
+    private static Result readOnly(Path file) throws Exception {
+        long gc0 = gcCount();
+        long a0 = ThreadAllocation.current();
+        long t0 = System.nanoTime();
+        long packets = 0;
+        long bytes = 0;
+        try (PcapFileReader r = PcapFileReader.open(file)) {
+            FrameSlot s = new FrameSlot();
+            while (r.next(s)) {
+                packets++;
+                bytes += s.caplen;
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long a1 = ThreadAllocation.current();
+        return new Result(packets, bytes, secs, a0 < 0 ? -1 : a1 - a0, gcCount() - gc0, 0);
+    }
+
+    private static Result pipeline(Path file, int workers, ProcessorFactory factory) throws Exception {
+        long gc0 = gcCount();
+        try (PcapFileReader r = PcapFileReader.open(file)) {
+            CapturePipeline p = new CapturePipeline(r, new SymmetricFlowHash(), factory, e -> { },
+                    new PipelineOptions(workers, 16384, 1024, 1000));
+            long t0 = System.nanoTime();
+            p.run();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            CounterSnapshot s = p.snapshot(0);
+            long alloc = s.get("capture.allocated_bytes");
+            for (int i = 0; i < workers; i++) {
+                alloc += s.get("worker." + i + ".allocated_bytes");
+            }
+            if (!s.has("capture.allocated_bytes")) {
+                alloc = -1;
+            }
+            return new Result(s.get("capture.records"), s.get("capture.bytes"), secs, alloc, gcCount() - gc0,
+                    s.get("tcp.reassembled_bytes_to_server") + s.get("tcp.reassembled_bytes_to_client"));
+        }
+    }
+
+    /** Full packet path; every TCP and UDP flow is claimed by a byte-counting analyzer so all of it is reassembled. */
+    private static ProcessorFactory fullPath() {
+        FlowLimits limits = FlowLimits.DEFAULTS;
+        Expectations expectations = Expectations.of(limits);
+        return (worker, workers, sink) -> new PacketProcessor(worker, limits, List.of(new CountingFactory()),
+                expectations, sink);
+    }
+
+    /** Does nothing with a frame: isolates the cost of the read and the ring. */
+    static final class NullProcessor implements FrameProcessor {
+        private long frames;
+
+        @Override
+        public void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
+            frames++;
+        }
+
+        @Override
+        public void tick(long nowNanos) {
+        }
+
+        @Override
+        public void finish() {
+        }
+
+        @Override
+        public void reportCounters(CounterVisitor visitor) {
+            visitor.counter("bench.frames", frames);
+        }
+    }
+
+    /** Claims every flow and counts its bytes: one shared stateless analyzer, no allocation per flow. */
+    static final class CountingFactory implements AnalyzerFactory, FlowAnalyzer {
+        long bytes;
+        long gaps;
+
+        @Override
+        public String name() {
+            return "bench";
+        }
+
+        @Override
+        public boolean wantsPort(Transport transport, int serverPort) {
+            return true;
+        }
+
+        @Override
+        public ProbeResult probe(Transport transport, Direction dir, byte[] buf, int off, int len) {
+            return ProbeResult.MATCH;
+        }
+
+        @Override
+        public FlowAnalyzer create(FlowContext ctx) {
+            return this;
+        }
+
+        @Override
+        public void reportCounters(CounterVisitor visitor) {
+            visitor.counter("bench.analyzer_bytes", bytes);
+            visitor.counter("bench.analyzer_gaps", gaps);
+        }
+
+        @Override
+        public boolean onData(Direction dir, byte[] buf, int off, int len) {
+            bytes += len;
+            return true;
+        }
+
+        @Override
+        public boolean onGap(Direction dir, long len) {
+            gaps++;
+            return true;
+        }
+
+        @Override
+        public void onClose() {
+        }
+    }
+}

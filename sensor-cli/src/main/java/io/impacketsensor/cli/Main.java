@@ -1,0 +1,84 @@
+package io.impacketsensor.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+
+/**
+ * {@code impacket-sensor}: the command line. Each command is its own class registered in
+ * {@link #commandLine}; add new ones there.
+ *
+ * <p>Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input (one line naming the problem,
+ * no stack trace).
+ */
+@Command(name = "impacket-sensor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Passive network sensor for Impacket attacks in SMB2, NTLMSSP, DCE/RPC, Kerberos and LDAP.",
+            "", "Reads pcap/pcapng files or a live interface and writes EVE JSON lines (Suricata's layout) "
+                + "plus a summary on stderr."},
+        footer = {"", "Examples:",
+            "  impacket-sensor replay samples/atk_psexec.pcap",
+            "  impacket-sensor replay --eve - day1.pcapng day2.pcap",
+            "  sudo impacket-sensor live -i eth0 --eve eve.json \\",
+            "       --bpf 'tcp port 445 or port 88 or tcp port 135 or port 389'",
+            "",
+            "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input.",
+            "Run 'impacket-sensor COMMAND --help' for a command's options."})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs a command line with the given streams (tests use this) and returns the exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The command tree; other commands (analyze, selftest, ...) are added here as their own classes. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand(new ReplayCommand());
+        cl.addSubcommand(new LiveCommand());
+        cl.addSubcommand(new BenchCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler(Main::badUsage);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + ex);
+            return EXIT_FAILURE;
+        });
+        return cl;
+    }
+
+    /** A bad flag or argument: one line naming it, exit code 2. */
+    private static int badUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        String name = cl.getCommandSpec().qualifiedName();
+        cl.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+        return EXIT_USAGE;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** Version from the jar manifest (or "dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"impacket-sensor " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.impacketsensor.cli;
+
+import io.impacketsensor.core.capture.PacketSource;
+import io.impacketsensor.core.capture.PcapFileChain;
+import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.flow.Expectations;
+import io.impacketsensor.core.flow.FlowLimits;
+import io.impacketsensor.core.flow.PacketProcessor;
+import io.impacketsensor.core.packet.SymmetricFlowHash;
+import io.impacketsensor.core.pipeline.CapturePipeline;
+import io.impacketsensor.core.pipeline.CounterSnapshot;
+import io.impacketsensor.core.pipeline.PipelineOptions;
+import io.impacketsensor.core.pipeline.ProcessorFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of the packet path shared by {@code replay} and {@code live}: EVE output, the pipeline,
+ * SIGINT/SIGTERM handling (stop, drain, final stats), periodic stats (live), the progress bar
+ * (long replays on a terminal), the final stats record and the summary.
+ */
+final class SensorRun {
+    /** Drain limit after a live capture stops; a replay drains as long as it takes. */
+    static final long LIVE_DRAIN_MILLIS = 30_000;
+
+    private final String title;
+    private final boolean live;
+    private final PrintWriter err;
+
+    SensorRun(String title, boolean live, PrintWriter err) {
+        this.title = title;
+        this.live = live;
+        this.err = err;
+    }
+
+    /** The worker processors: L2-L4, flows, reassembly and this build's analyzers. */
+    static ProcessorFactory processors(FlowLimits limits) {
+        Expectations expectations = Expectations.of(limits);
+        return (worker, workers, sink) -> new PacketProcessor(worker, limits, Analyzers.forWorker(worker),
+                expectations, sink);
+    }
+
+    /** Opens the EVE output: "-" is stdout, else a file (appended, as Suricata does). Null when none. */
+    static EveWriter openEve(String eve) throws IOException {
+        return openEve(eve, true);
+    }
+
+    /**
+     * As {@link #openEve(String)}; {@code protocolRecords} false writes no protocol records (only
+     * stats and, later, alerts).
+     */
+    static EveWriter openEve(String eve, boolean protocolRecords) throws IOException {
+        if (eve == null) {
+            return null;
+        }
+        if (eve.equals("-")) {
+            return new EveWriter(System.out, false, protocolRecords);
+        }
+        Path p = Path.of(eve);
+        OutputStream os = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
+        return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true, protocolRecords);
+    }
+
+    /**
+     * Runs the source to its end (or a signal) and reports.
+     *
+     * @param statsIntervalSec live: seconds between stats records (0: only at the end)
+     * @return exit code: 0, or 1 when the source or the pipeline failed
+     */
+    int run(PacketSource source, ProcessorFactory processors, PipelineOptions options, EveWriter eve,
+            int statsIntervalSec) throws InterruptedException, IOException {
+        EventSink downstream = eve != null ? eve : e -> { };
+        CapturePipeline pipeline = new CapturePipeline(source, new SymmetricFlowHash(), processors, downstream, options);
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // SIGINT/SIGTERM: stop reading, let the main thread drain and report, then exit.
+            pipeline.requestStop();
+            try {
+                reported.await(LIVE_DRAIN_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long start = System.nanoTime();
+        try {
+            pipeline.start();
+            Progress progress = !live && source instanceof PcapFileChain chain && System.console() != null
+                    ? new Progress(err, chain) : null;
+            long nextStats = statsIntervalSec > 0 ? start + TimeUnit.SECONDS.toNanos(statsIntervalSec) : Long.MAX_VALUE;
+            while (!pipeline.awaitCaptureEnd(progress != null ? 250 : 500)) {
+                if (progress != null) {
+                    progress.update(System.nanoTime() - start);
+                }
+                if (live && System.nanoTime() >= nextStats) {
+                    nextStats += TimeUnit.SECONDS.toNanos(statsIntervalSec);
+                    CounterSnapshot s = pipeline.snapshot(2_000);
+                    if (eve != null) {
+                        eve.writeStats(new StatsRecord("live", wallNanos(), seconds(start), s));
+                    }
+                    err.printf(Locale.ROOT, "%s: %,d packets, %,d TCP / %,d UDP flows, drops ring %,d kernel %,d%n",
+                            title, s.get("capture.records"), s.get("flow.tcp"), s.get("flow.udp"),
+                            s.get("capture.dropped_ring"), s.get("capture.kernel_dropped"));
+                    err.flush();
+                }
+            }
+            if (progress != null) {
+                progress.clear();
+            }
+            boolean drained = pipeline.awaitEnd(live ? LIVE_DRAIN_MILLIS : Long.MAX_VALUE);
+            double secs = seconds(start);
+            CounterSnapshot s = pipeline.snapshot(0);
+            if (eve != null) {
+                eve.writeStats(new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s));
+                eve.close();
+            }
+            java.util.List<String> warnings = new java.util.ArrayList<>(source.warnings());
+            if (!drained) {
+                warnings.add("the workers did not drain within " + LIVE_DRAIN_MILLIS / 1000 + " s; counts may be short");
+            }
+            Summary.print(err, title, s, secs, warnings, live);
+            String failure = pipeline.failure();
+            if (failure != null) {
+                err.println(title + ": " + failure);
+                return Main.EXIT_FAILURE;
+            }
+            return Main.EXIT_OK;
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // already in shutdown: the hook is running and waits for us
+            }
+        }
+    }
+
+    private static long wallNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** A one-line progress bar for long replays on a terminal (stderr), shown after one second. */
+    static final class Progress {
+        private final PrintWriter err;
+        private final PcapFileChain chain;
+        private boolean shown;
+
+        Progress(PrintWriter err, PcapFileChain chain) {
+            this.err = err;
+            this.chain = chain;
+        }
+
+        void update(long elapsedNanos) {
+            if (elapsedNanos < 1_000_000_000L) {
+                return;
+            }
+            double f = chain.progress();
+            int width = 30;
+            int full = (int) Math.round(f * width);
+            double secs = elapsedNanos / 1e9;
+            String eta = f > 0.01 ? String.format(Locale.ROOT, "%.0f s left", secs / f - secs) : "";
+            err.print("\r[" + "#".repeat(full) + ".".repeat(width - full) + "] "
+                    + String.format(Locale.ROOT, "%3.0f%% of %s %s   ", f * 100, Summary.size(chain.totalSize()), eta));
+            err.flush();
+            shown = true;
+        }
+
+        void clear() {
+            if (shown) {
+                err.print("\r" + " ".repeat(70) + "\r");
+                err.flush();
+            }
+        }
+    }
+}
