@@ -8,6 +8,7 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.EventSink;
@@ -81,7 +82,7 @@ final class EveWriter implements EventSink, Flushable, Closeable {
             return;
         }
         try {
-            // Families with a typed EVE writer (smb, ntlm, anomaly, ...) use it; the rest are generic.
+            // Families with a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, anomaly) use it; the rest are generic.
             if (ProtocolRecordWriter.write(g, e)) {
                 g.writeRaw('\n');
                 records++;

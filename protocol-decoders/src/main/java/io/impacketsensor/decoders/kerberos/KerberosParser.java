@@ -84,6 +84,8 @@ public final class KerberosParser {
     private int errorCode;
     private String eText;
     private int apOptions;
+    /** The kvno of the last {@link #encryptedData} read, or -1. */
+    private int lastKvno;
 
     public KerberosParser(KerberosLimits limits) {
         this.limits = limits;
@@ -291,9 +293,10 @@ public final class KerberosParser {
         return new PrincipalName(nameType, List.copyOf(comps));
     }
 
-    /** EncryptedData ::= SEQUENCE { etype [0], kvno [1] OPTIONAL, cipher [2] } (5.2.9); returns etype, kvno in {@link #lastKvno}. */
-    private int lastKvno;
-
+    /**
+     * EncryptedData ::= SEQUENCE { etype [0], kvno [1] OPTIONAL, cipher [2] } (5.2.9): returns the
+     * etype and leaves the kvno (or -1) in {@link #lastKvno}; the cipher stays opaque.
+     */
     private int encryptedData(ByteCursor cur) {
         int end = sequence(cur);
         int etype = -1;
