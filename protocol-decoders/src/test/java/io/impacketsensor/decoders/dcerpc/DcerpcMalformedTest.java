@@ -281,6 +281,18 @@ class DcerpcMalformedTest {
     }
 
     @Test
+    void aPipeHeaderArrivingOneByteAtATimeIsStillRecognised() {
+        PipeConsumer p = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, null).pipeConsumers()
+                .open(ctx, "svcctl", 1, 1);
+        byte[] s = openScManagerSession();
+        for (int i = 0; i < s.length; i++) {
+            assertTrue(p.onData(Direction.TO_SERVER, s, i, 1), "byte " + i);
+        }
+        p.onClose();
+        assertEquals(2, ctx.events.size(), ctx.events.toString());
+    }
+
+    @Test
     void pipeEventsCarryThePipeName() {
         PipeConsumer p = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, null).pipeConsumers()
                 .open(ctx, "svcctl", 1, 1);
