@@ -82,7 +82,7 @@ final class EveWriter implements EventSink, Flushable, Closeable {
             return;
         }
         try {
-            // Families with a typed EVE writer (smb, ntlm, krb5, ldap, anomaly, ...) use it.
+            // Families with a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, anomaly) use it; the rest are generic.
             if (ProtocolRecordWriter.write(g, e)) {
                 g.writeRaw('\n');
                 records++;

@@ -12,9 +12,9 @@ import io.impacketsensor.core.event.SmbEvent;
 import java.io.IOException;
 
 /**
- * Writes the EVE protocol record ({@code replay --protocol-records}) of a sensor event, one JSON
- * object; each protocol family has its own writer ({@code SmbRecords}, {@code NtlmRecords},
- * {@code KerberosRecords}, {@code LdapRecords}, ...).
+ * Writes a {@link SensorEvent} as its EVE protocol record ({@code replay --protocol-records}), one
+ * JSON object; each protocol family has its own writer ({@code SmbRecords}, {@code NtlmRecords},
+ * {@code DcerpcRecords}, {@code KerberosRecords}, {@code LdapRecords}).
  */
 public final class ProtocolRecordWriter {
     private ProtocolRecordWriter() {
@@ -34,6 +34,18 @@ public final class ProtocolRecordWriter {
             NtlmRecords.write(g, n);
             return true;
         }
+        if (e instanceof DcerpcEvent d) {
+            DcerpcRecords.write(g, d);
+            return true;
+        }
+        if (e instanceof KerberosEvent k) {
+            KerberosRecords.write(g, k);
+            return true;
+        }
+        if (e instanceof LdapEvent l) {
+            LdapRecords.write(g, l);
+            return true;
+        }
         if (e instanceof ProtocolAnomaly a) {
             g.writeStartObject();
             EveCommon.writeHeader(g, a.header(), "anomaly", null);
@@ -44,18 +56,6 @@ public final class ProtocolRecordWriter {
             g.writeStringField("detail", a.detail());
             g.writeEndObject();
             g.writeEndObject();
-            return true;
-        }
-        if (e instanceof KerberosEvent k) {
-            KerberosRecords.write(g, k);
-            return true;
-        }
-        if (e instanceof DcerpcEvent d) {
-            DcerpcRecords.write(g, d);
-            return true;
-        }
-        if (e instanceof LdapEvent l) {
-            LdapRecords.write(g, l);
             return true;
         }
         return false;

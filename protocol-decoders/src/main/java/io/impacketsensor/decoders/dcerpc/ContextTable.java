@@ -12,6 +12,7 @@ final class ContextTable {
     private final int[] ifaceIndex;
     private final UUID[] uuids;
     private final int[] results;
+    private final boolean[] ndr64;
     private int size;
 
     ContextTable(int capacity) {
@@ -19,6 +20,7 @@ final class ContextTable {
         ifaceIndex = new int[capacity];
         uuids = new UUID[capacity];
         results = new int[capacity];
+        ndr64 = new boolean[capacity];
     }
 
     /** Slot of a context id, or -1. */
@@ -31,8 +33,11 @@ final class ContextTable {
         return -1;
     }
 
-    /** Adds or replaces a context; false when the table is full. */
-    boolean put(int contextId, UUID uuid, int index) {
+    /**
+     * Adds or replaces a context; false when the table is full. {@code ndr64} says whether its stubs
+     * are NDR64 as far as the bind tells (only NDR64 offered); the ack's accepted syntax overrides it.
+     */
+    boolean put(int contextId, UUID uuid, int index, boolean ndr64Only) {
         int i = find(contextId);
         if (i < 0) {
             if (size == ids.length) {
@@ -44,14 +49,22 @@ final class ContextTable {
         uuids[i] = uuid;
         ifaceIndex[i] = index;
         results[i] = -1;
+        ndr64[i] = ndr64Only;
         return true;
     }
 
-    void setResult(int contextId, int result) {
+    void setResult(int contextId, int result, boolean acceptedNdr64) {
         int i = find(contextId);
         if (i >= 0) {
             results[i] = result;
+            if (result == 0) {
+                ndr64[i] = acceptedNdr64;
+            }
         }
+    }
+
+    boolean ndr64(int slot) {
+        return ndr64[slot];
     }
 
     int ifaceIndex(int slot) {

@@ -49,6 +49,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final PduBuffer[] partial = {new PduBuffer(), new PduBuffer()};
     private final boolean[] resync = new boolean[2];
     private final int[] ackResults;
+    private final boolean[] ackNdr64;
     private boolean skipped;
     private boolean boundAny;
     private boolean gapReported;
@@ -79,6 +80,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         this.calls = new CallTable(limits.maxPendingCalls());
         this.handles = new HandleNames(limits.maxTrackedHandles());
         this.ackResults = new int[limits.maxContextItems()];
+        this.ackNdr64 = new boolean[limits.maxContextItems()];
     }
 
     /** A partial PDU of one direction, copied across deliveries (grown up to frag_length). */
@@ -238,7 +240,11 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         for (int i = 0; i < list.size(); i++) {
             Context c = list.get(i);
-            if (!contexts.put(c.contextId(), c.interfaceUuid(), RpcInterfaces.indexOf(c.interfaceUuid()))) {
+            boolean ndr64Only = !c.transferSyntaxes().isEmpty();
+            for (int t = 0; t < c.transferSyntaxes().size(); t++) {
+                ndr64Only &= DcerpcParser.NDR64.equals(c.transferSyntaxes().get(t));
+            }
+            if (!contexts.put(c.contextId(), c.interfaceUuid(), RpcInterfaces.indexOf(c.interfaceUuid()), ndr64Only)) {
                 return fail(DcerpcAnomaly.TOO_MANY_CONTEXTS, "contexts " + limits.maxContexts());
             }
         }
@@ -257,7 +263,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     private boolean bindAck(Direction dir, byte[] b, int off, int trailer) {
-        if (p.parseBindAck(cur, ackResults) != DcerpcParser.BIND_OK) {
+        if (p.parseBindAck(cur, ackResults, ackNdr64) != DcerpcParser.BIND_OK) {
             return fail(DcerpcAnomaly.MALFORMED_BIND, "result list");
         }
         if (pendingBind != null) {
@@ -265,7 +271,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             for (int i = 0; i < pendingBind.size(); i++) {
                 Context c = pendingBind.get(i);
                 int result = i < p.resultCount ? ackResults[i] : -1;
-                contexts.setResult(c.contextId(), result);
+                contexts.setResult(c.contextId(), result, i < p.resultCount && ackNdr64[i]);
                 withResults.add(new Context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
                         c.transferSyntaxes(), result));
             }
@@ -324,16 +330,22 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         emitBind(false);
         a.start(p.callId, p.contextId, p.opnum);
         int slot = contexts.find(p.contextId);
+        boolean ndr64 = false;
         if (slot >= 0) {
             a.ifaceIndex = contexts.ifaceIndex(slot);
             a.uuid = contexts.uuid(slot);
+            ndr64 = contexts.ndr64(slot);
         } else if (boundAny) {
             // A bind was seen on this association and did not offer this context (C706 12.6.4.9).
             return fail(DcerpcAnomaly.UNBOUND_CONTEXT, "p_cont_id " + p.contextId);
         }
         a.objectUuid = p.objectUuid;
         fillAuth(a, trailer);
-        a.decode = !a.sealed && p.littleEndian && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
+        // The stub decoders read NDR 2.0 (C706 ch. 14); NDR64 stubs are reported without arguments.
+        a.decode = !a.sealed && !ndr64 && p.littleEndian && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
+        if (ndr64 && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum)) {
+            counters.stubNotDecoded++;
+        }
         return true;
     }
 
@@ -345,15 +357,16 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             a.opnum = calls.opnum(call);
             a.ifaceIndex = calls.ifaceIndex(call);
             a.uuid = calls.uuid(call);
-        } else {
-            int slot = contexts.find(p.contextId);
-            if (slot >= 0) {
-                a.ifaceIndex = contexts.ifaceIndex(slot);
-                a.uuid = contexts.uuid(slot);
-            }
         }
+        int slot = contexts.find(p.contextId);
+        if (call < 0 && slot >= 0) {
+            a.ifaceIndex = contexts.ifaceIndex(slot);
+            a.uuid = contexts.uuid(slot);
+        }
+        boolean ndr64 = slot >= 0 && contexts.ndr64(slot);
         fillAuth(a, trailer);
-        a.decode = call >= 0 && !a.sealed && p.littleEndian && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum);
+        a.decode = call >= 0 && !a.sealed && !ndr64 && p.littleEndian
+                && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum);
         return true;
     }
 

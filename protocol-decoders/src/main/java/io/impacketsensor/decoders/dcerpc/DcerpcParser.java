@@ -294,12 +294,16 @@ public final class DcerpcParser {
     /** Number of results read by {@link #parseBindAck}. */
     int resultCount;
 
+    /** NDR64 transfer syntax (MS-RPCE 2.2.4.12): stubs use 8-byte pointers and counts. */
+    public static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
+
     /**
      * BIND_ACK / ALTER_CONTEXT_RESP body (C706 12.6.4.4): max frags, assoc_group_id, secondary
      * address (length-prefixed, then padding to 4 from the PDU start), p_result_list. Writes each
-     * result (0 acceptance, 1 user rejection, 2 provider rejection, 3 negotiate ack) into {@code results}.
+     * result (0 acceptance, 1 user rejection, 2 provider rejection, 3 negotiate ack) into {@code results}
+     * and whether the accepted transfer syntax is NDR64 into {@code ndr64}.
      */
-    public int parseBindAck(ByteCursor c, int[] results) {
+    public int parseBindAck(ByteCursor c, int[] results, boolean[] ndr64) {
         c.seek(HEADER_LENGTH);
         maxXmitFrag = u16(c);
         maxRecvFrag = u16(c);
@@ -313,12 +317,15 @@ public final class DcerpcParser {
         resultCount = 0;
         for (int i = 0; i < n; i++) {
             int result = u16(c);
-            c.skip(2 + 20);
+            c.skip(2);
+            boolean is64 = littleEndian && c.has(16) && Guids.equalsLittleEndian(c.array(), c.arrayPosition(), NDR64);
+            c.skip(20);
             if (!c.ok() || c.position() > bodyEnd) {
                 return BIND_MALFORMED;
             }
             if (i < results.length) {
                 results[i] = result;
+                ndr64[i] = is64;
                 resultCount = i + 1;
             }
         }

@@ -31,6 +31,9 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
     /** Adapts the analyzer to the pipe SPI and probes the pipe's first bytes. */
     private static final class Pipe implements PipeConsumer {
         private final DcerpcAnalyzer analyzer;
+        /** The first bytes of the pipe until the probe decides (a header may arrive a byte at a time). */
+        private final byte[] head = new byte[DcerpcParser.HEADER_LENGTH];
+        private int headLength;
         private boolean confirmed;
         private boolean rejected;
 
@@ -44,9 +47,12 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
                 return false;
             }
             if (!confirmed) {
-                // Pipe writes carry whole PDU starts in practice (Impacket writes one PDU per SMB2 WRITE);
-                // a pipe whose first delivery is not a DCE/RPC header is not DCE/RPC.
-                ProbeResult r = DcerpcParser.probe(buf, off, len);
+                // A pipe whose first bytes are not a DCE/RPC header is not DCE/RPC. The bytes seen
+                // while the probe needs more are kept (at most 16) so a split header still matches.
+                int n = Math.min(len, head.length - headLength);
+                System.arraycopy(buf, off, head, headLength, n);
+                headLength += n;
+                ProbeResult r = DcerpcParser.probe(head, 0, headLength);
                 if (r == ProbeResult.NO_MATCH) {
                     rejected = true;
                     return false;

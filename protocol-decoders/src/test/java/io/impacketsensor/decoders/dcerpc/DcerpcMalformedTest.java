@@ -151,6 +151,21 @@ class DcerpcMalformedTest {
     }
 
     @Test
+    void ndr64StubsAreReportedWithoutArgumentsAndWithoutAnomaly() {
+        DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
+        byte[] bind = Pdus.bind(1, LSARPC);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bind).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.position(16 + 12 + 4 + 20); // first transfer syntax of context item 0
+        Pdus.uuid(b, DcerpcParser.NDR64);
+        assertTrue(feed(a, Direction.TO_SERVER, bind));
+        // As suricata-verify dcerpc-ctxids (Windows SamrConnect5 over NDR64): 8-byte referent ids.
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 15, 3, lookupSidsClaiming(1000, 4))));
+        DcerpcRequest r = (DcerpcRequest) ctx.events.stream().filter(DcerpcRequest.class::isInstance).findFirst().orElseThrow();
+        assertEquals(null, r.args());
+        assertTrue(anomalies().isEmpty());
+    }
+
+    @Test
     void tooManyContextItemsInOneBindIsAnAnomaly() {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
         UUID[] many = new UUID[DcerpcLimits.DEFAULTS.maxContextItems() + 1];
@@ -263,6 +278,18 @@ class DcerpcMalformedTest {
         assertFalse(p.onData(Direction.TO_SERVER, remcom, 0, remcom.length));
         p.onClose();
         assertTrue(ctx.events.isEmpty());
+    }
+
+    @Test
+    void aPipeHeaderArrivingOneByteAtATimeIsStillRecognised() {
+        PipeConsumer p = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, null).pipeConsumers()
+                .open(ctx, "svcctl", 1, 1);
+        byte[] s = openScManagerSession();
+        for (int i = 0; i < s.length; i++) {
+            assertTrue(p.onData(Direction.TO_SERVER, s, i, 1), "byte " + i);
+        }
+        p.onClose();
+        assertEquals(2, ctx.events.size(), ctx.events.toString());
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.SensorEvent;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -8,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -37,5 +42,14 @@ class DcerpcPcapParityTest {
         TreeSet<String> want = new TreeSet<>(Files.readAllLines(dir.resolve(capture + ".expected.txt"), StandardCharsets.UTF_8));
         want.remove("");
         assertEquals(String.join("\n", want), String.join("\n", ours), capture);
+    }
+
+    @Test
+    void ntlmInsideTheDrsuapiBindGivesNtlmEventsThroughTheSharedTokenDecoder() throws Exception {
+        Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
+        List<SensorEvent> events = PipelineReplay.events(dir.resolve("atk_secretsdump_dcsync.pcap"));
+        List<String> rpcNtlm = events.stream().filter(NtlmEvent.class::isInstance).map(NtlmEvent.class::cast)
+                .filter(n -> n.carrier() == Carrier.DCERPC).map(n -> n.getClass().getSimpleName()).toList();
+        assertEquals(List.of("NtlmNegotiate", "NtlmChallenge", "NtlmAuthenticate"), rpcNtlm);
     }
 }

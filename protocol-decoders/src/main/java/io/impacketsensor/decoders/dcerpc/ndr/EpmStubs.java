@@ -88,12 +88,7 @@ final class EpmStubs {
             r.fail();
             return null;
         }
-        int nonNull = 0;
-        for (int i = 0; i < n; i++) {
-            if (r.pointer() != 0) {
-                nonNull++;
-            }
-        }
+        int nonNull = r.nonNullPointers(n);
         for (int i = 0; i < nonNull; i++) {
             int len = tower(r);
             if (len < 0) {
@@ -103,7 +98,6 @@ final class EpmStubs {
             if (res != null) {
                 return res;
             }
-            r.align(4);
         }
         return new RpcArgs.EpmMapResult(iface, 0, null);
     }

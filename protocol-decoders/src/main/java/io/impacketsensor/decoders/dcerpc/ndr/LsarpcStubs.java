@@ -41,12 +41,7 @@ final class LsarpcStubs {
             r.fail();
             return null;
         }
-        int nonNull = 0;
-        for (int i = 0; i < n; i++) {
-            if (r.pointer() != 0) {
-                nonNull++;
-            }
-        }
+        int nonNull = r.nonNullPointers(n);
         String domain = null;
         long min = Long.MAX_VALUE;
         long maxRid = -1;

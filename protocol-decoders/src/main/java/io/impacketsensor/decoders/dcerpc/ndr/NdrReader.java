@@ -114,6 +114,17 @@ public final class NdrReader {
         return u32();
     }
 
+    /** Reads {@code n} referent ids (an array of pointers) and returns how many are non-null. */
+    public int nonNullPointers(int n) {
+        int nonNull = 0;
+        for (int i = 0; i < n && c.ok(); i++) {
+            if (pointer() != 0) {
+                nonNull++;
+            }
+        }
+        return nonNull;
+    }
+
     /** An RPC context handle (20 bytes: attributes + GUID), returned as its offset in {@link #array()}. */
     public int contextHandle() {
         align(4);
