@@ -281,7 +281,7 @@ public final class CapturePipeline {
             disruptor.halt();
             drained = false;
         }
-        drained &= events.shutdown(timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : timeoutMillis,
+        drained &= events.shutdown(timeoutMillis,
                 TimeUnit.MILLISECONDS);
         stopRequested = true;
         if (ticker != null) {

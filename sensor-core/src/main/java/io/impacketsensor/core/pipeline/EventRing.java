@@ -104,10 +104,16 @@ public final class EventRing implements EventSink {
     /**
      * Waits until every published event has been handed downstream, then stops the consumer.
      *
+     * @param timeout how long to wait; {@code Long.MAX_VALUE} waits as long as it takes
      * @return false when the consumer did not catch up within the timeout (it is halted anyway)
      */
     public boolean shutdown(long timeout, TimeUnit unit) {
         try {
+            if (timeout == Long.MAX_VALUE) {
+                // Disruptor adds the timeout to nanoTime(): a huge value overflows and times out at once.
+                disruptor.shutdown();
+                return true;
+            }
             disruptor.shutdown(timeout, unit);
             return true;
         } catch (TimeoutException e) {
