@@ -21,11 +21,21 @@ if [[ ! -f "$root/protocol-decoders/target/test-classes/io/impacketsensor/decode
   (cd "$root" && mvn -q -B -o -pl protocol-decoders -am test-compile >/dev/null)
 fi
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-java -cp "$cp" io.impacketsensor.decoders.smb2.Smb2ParityDriver "${files[@]}" > "$tmp/ours.all"
-ok=0; diff_n=0; skip=0
+# The test-scope driver reads classic pcap only: pcapng files are converted with editcap first.
+ours_in=()
 for f in "${files[@]}"; do
+  if [[ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' ')" == "0a0d0d0a" ]]; then
+    conv="$tmp/conv${#ours_in[@]}.pcap"
+    if editcap -F pcap "$f" "$conv" 2>/dev/null; then ours_in+=("$conv"); continue; fi
+  fi
+  ours_in+=("$f")
+done
+java -cp "$cp" io.impacketsensor.decoders.smb2.Smb2ParityDriver "${ours_in[@]}" > "$tmp/ours.all"
+ok=0; diff_n=0; skip=0
+for i in "${!files[@]}"; do
+  f="${files[$i]}"
   "$root/scripts/tshark-smb2-sets.sh" "$f" > "$tmp/theirs"
-  awk -v f="# $f" '$0 == f { on = 1; next } /^# / { on = 0 } on' "$tmp/ours.all" | LC_ALL=C sort -u > "$tmp/ours"
+  awk -v f="# ${ours_in[$i]}" '$0 == f { on = 1; next } /^# / { on = 0 } on' "$tmp/ours.all" | LC_ALL=C sort -u > "$tmp/ours"
   if grep -q '^! ' "$tmp/ours"; then echo "SKIP $f ($(grep '^! ' "$tmp/ours" | head -1))"; skip=$((skip+1)); continue; fi
   if [[ ! -s "$tmp/theirs" && ! -s "$tmp/ours" ]]; then skip=$((skip+1)); continue; fi
   if cmp -s "$tmp/ours" "$tmp/theirs"; then

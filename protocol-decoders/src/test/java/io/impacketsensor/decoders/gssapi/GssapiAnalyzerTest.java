@@ -95,6 +95,28 @@ class GssapiAnalyzerTest {
         assertEquals(GssapiAnomaly.TOO_MANY_MECHS, p.error);
     }
 
+    /** Random byte flips (fixed seed) in SPNEGO-wrapped and raw NTLMSSP tokens: never throws. */
+    @Test
+    void randomCorruptionNeverThrows() {
+        java.util.Random rnd = new java.util.Random(7);
+        byte[][] tokens = {INIT_NTLM, RESP_DONE, io.impacketsensor.decoders.ntlmssp.NtlmsspParserTest.AUTHENTICATE,
+            io.impacketsensor.decoders.ntlmssp.NtlmsspParserTest.CHALLENGE};
+        RecordingContext ctx = new RecordingContext();
+        TokenSession s = new GssTokenDecoder((c, carrier, dir, buf, off, len) -> { }).newSession(ctx, Carrier.SMB2);
+        for (int round = 0; round < 20000; round++) {
+            byte[] t = tokens[rnd.nextInt(tokens.length)].clone();
+            for (int k = rnd.nextInt(5); k > 0; k--) {
+                t[rnd.nextInt(t.length)] = (byte) rnd.nextInt(256);
+            }
+            s.onToken(Direction.TO_SERVER, t, 0, rnd.nextInt(t.length + 1));
+            if (rnd.nextInt(10) == 0) {
+                s.onResult(0);
+            }
+        }
+        s.close();
+        assertTrue(ctx.events.size() > 0);
+    }
+
     static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);

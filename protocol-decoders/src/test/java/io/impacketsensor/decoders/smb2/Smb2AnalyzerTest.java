@@ -323,6 +323,27 @@ class Smb2AnalyzerTest {
         }
     }
 
+    /** Random byte flips (fixed seed) in every PDU of the conversation: the analyzer never throws. */
+    @Test
+    void randomCorruptionNeverThrows() {
+        java.util.Random rnd = new java.util.Random(42);
+        List<Step> conv = conversation();
+        for (int round = 0; round < 3000; round++) {
+            List<Step> l = new ArrayList<>();
+            for (Step st : conv) {
+                byte[] b = st.bytes().clone();
+                int flips = rnd.nextInt(4);
+                for (int k = 0; k < flips; k++) {
+                    b[4 + rnd.nextInt(b.length - 4)] = (byte) rnd.nextInt(256);
+                }
+                l.add(new Step(st.dir(), b));
+            }
+            Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+            r.analyzer.onGap(Direction.TO_CLIENT, rnd.nextInt(100));
+            r.analyzer.onClose();
+        }
+    }
+
     @Test
     void invalidNbssTypeStopsTheFlow() {
         Run r = new Run(Smb2Limits.DEFAULTS);
