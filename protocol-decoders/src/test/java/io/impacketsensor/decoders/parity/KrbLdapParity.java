@@ -6,6 +6,9 @@ import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.KerberosEvent.PrincipalName;
 import io.impacketsensor.core.event.LdapEvent.LdapSearch;
 import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Guids;
+import io.impacketsensor.core.wire.Sids;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +26,8 @@ import java.util.stream.Collectors;
  *   <li>and/or with more than two items nest pairwise from the left: {@code (&(&(a)(b))(c))};
  *       a single item is shown without the operator;</li>
  *   <li>values are shown unescaped (RFC 4515 escapes such as {@code \28} are decoded);</li>
- *   <li>the CLDAP {@code NtVer} value is shown as a little-endian 32-bit hex number, and any other
+ *   <li>the CLDAP {@code NtVer} value is shown as a little-endian 32-bit hex number,
+ *       {@code DomainGuid} as a GUID, {@code DomainSid} as an S-1-... SID, and any other
  *       value with a non-printable or non-ASCII octet as colon-separated hex bytes.</li>
  * </ul>
  */
@@ -122,6 +126,12 @@ public final class KrbLdapParity {
         if (attr.equalsIgnoreCase("NtVer") && raw.length == 4) {
             long v = (raw[0] & 0xFFL) | (raw[1] & 0xFFL) << 8 | (raw[2] & 0xFFL) << 16 | (raw[3] & 0xFFL) << 24;
             return attr + "=0x" + String.format("%08x", v);
+        }
+        if (attr.equalsIgnoreCase("DomainGuid") && raw.length == 16) {
+            return attr + "=" + Guids.fromLittleEndian(raw, 0);
+        }
+        if (attr.equalsIgnoreCase("DomainSid") && raw.length >= 8) {
+            return attr + "=" + Sids.read(new ByteCursor(raw, 0, raw.length)) + "  (Domain SID)";
         }
         for (byte x : raw) {
             if (x < 0x20 || x > 0x7e) {
