@@ -250,4 +250,15 @@ class KerberosAnalyzerTest {
         new KerberosTokenHandler().onKerberosMessage(ctx, Carrier.LDAP, Direction.TO_SERVER, bad, 0, bad.length);
         assertEquals("kerberos.truncated", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
+
+    @Test
+    void directionPickedUpMidRecordWaitsForTheNextRecord() {
+        // ntop nDPI kerberos.pcap stream 14: the request's first segment is missing, the KRB-ERROR is whole
+        RecordingContext ctx = tcp();
+        KerberosAnalyzer a = analyzer(ctx);
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 40, AS_REQ_RECORD.length - 40));
+        assertTrue(ctx.events.isEmpty(), "the tail of a record is passed over");
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, AS_REQ_RECORD.length));
+        assertAsReq(ctx.of(KerberosRequest.class).get(0));
+    }
 }

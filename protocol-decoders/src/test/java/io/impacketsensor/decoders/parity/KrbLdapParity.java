@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  *   <li>values are shown unescaped (RFC 4515 escapes such as {@code \28} are decoded);</li>
  *   <li>the CLDAP {@code NtVer} value is shown as a little-endian 32-bit hex number,
  *       {@code DomainGuid} as a GUID, {@code DomainSid} as an S-1-... SID, and any other
- *       value with a non-printable or non-ASCII octet as colon-separated hex bytes.</li>
+ *       value with a non-printable or non-ASCII octet as colon-separated hex bytes;</li>
+ *   <li>a filter text longer than 231 bytes is cut there (tshark's 240-byte label limit).</li>
  * </ul>
  */
 public final class KrbLdapParity {
@@ -51,7 +52,7 @@ public final class KrbLdapParity {
                 }
             }
             if (e instanceof LdapSearch s && s.filter() != null) {
-                out.add("filter\t" + wiresharkForm(s.filter()));
+                out.add("filter\t" + tsharkLabel(wiresharkForm(s.filter())));
             }
         }
         return out;
@@ -65,6 +66,15 @@ public final class KrbLdapParity {
     /** A name with no components is shown as tshark shows an absent one. */
     private static String name(PrincipalName p) {
         return p == null || p.components().isEmpty() ? "-" : p.toString();
+    }
+
+    /**
+     * tshark cuts a tree label at 240 bytes including "Filter: " and the terminator
+     * (Wireshark's ITEM_LABEL_LENGTH), so a filter text is shown with at most 231 bytes.
+     */
+    static String tsharkLabel(String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        return b.length <= 231 ? text : new String(b, 0, 231, StandardCharsets.UTF_8);
     }
 
     /** Our RFC 4515 text in tshark's presentation (see the class comment). */
