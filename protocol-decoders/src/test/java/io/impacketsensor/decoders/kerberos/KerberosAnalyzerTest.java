@@ -219,6 +219,8 @@ class KerberosAnalyzerTest {
         assertEquals(ProbeResult.NEED_MORE, f.probe(Transport.TCP, Direction.TO_SERVER, AS_REQ_RECORD, 0, 3));
         assertEquals(ProbeResult.MATCH, f.probe(Transport.UDP, Direction.TO_SERVER, AS_REQ, 0, 8));
         assertEquals(ProbeResult.NO_MATCH, f.probe(Transport.UDP, Direction.TO_SERVER, AS_REQ_RECORD, 0, 8));
+        assertEquals(ProbeResult.NEED_MORE, f.probe(Transport.TCP, Direction.TO_SERVER, AS_REQ_RECORD, 40, 8),
+                "mid-record: the other direction decides");
         assertTrue(f.wantsPort(Transport.TCP, 88));
         assertFalse(f.wantsPort(Transport.TCP, 389));
     }
