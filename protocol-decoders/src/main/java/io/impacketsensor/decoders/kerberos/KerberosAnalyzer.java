@@ -29,6 +29,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         int markBytes;
         int mark;
         boolean resync;
+        boolean started;
     }
 
     private final FlowContext ctx;
@@ -57,6 +58,15 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             return message(dir, buf, off, len);
         }
         Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+        if (!s.started) {
+            s.started = true;
+            // A flow picked up mid-stream (or whose other direction matched the probe) may start
+            // inside a record: bytes that are not a record mark followed by a Kerberos tag are
+            // passed over until a record starts. A mark before a Kerberos tag is taken as one.
+            if (len >= 5 && !KerberosParser.isMessageTag(buf[off + 4] & 0xFF)) {
+                s.resync = true;
+            }
+        }
         if (s.resync) {
             // After a gap, wait for a segment that starts with a plausible record (STYLE.md 7).
             if (!plausibleRecordStart(buf, off, len)) {

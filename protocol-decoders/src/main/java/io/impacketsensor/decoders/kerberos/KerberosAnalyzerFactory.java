@@ -46,10 +46,14 @@ public final class KerberosAnalyzerFactory implements AnalyzerFactory {
         if (len <= tagAt) {
             return ProbeResult.NEED_MORE;
         }
-        if (transport == Transport.TCP && (buf[off] & 0x80) != 0) {
-            return ProbeResult.NO_MATCH;
+        boolean start = (transport != Transport.TCP || (buf[off] & 0x80) == 0)
+                && KerberosParser.isMessageTag(buf[off + tagAt] & 0xFF);
+        if (start) {
+            return ProbeResult.MATCH;
         }
-        return KerberosParser.isMessageTag(buf[off + tagAt] & 0xFF) ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
+        // A TCP direction picked up inside a record says nothing: let the other direction (or the
+        // probe byte limit) decide, as tshark does for a capture that starts mid-exchange.
+        return transport == Transport.TCP ? ProbeResult.NEED_MORE : ProbeResult.NO_MATCH;
     }
 
     @Override

@@ -53,6 +53,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private TokenSession session;
     private String saslMechanism;
     private boolean saslBound;
+    private boolean saslLayer;
     private boolean startTlsRequested;
 
     public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapAnalyzerFactory.Counters counters,
@@ -78,6 +79,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 return true;
             }
             s.resync = false;
+        }
+        if (saslLayer) {
+            return saslData(dir, s, buf, off, len);
         }
         while (len > 0) {
             if (s.skip > 0) {
@@ -105,6 +109,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             }
             if (s.hdrLen == 0) {
                 if (buf[off] != 0x30) {
+                    if (saslBound) {
+                        // RFC 4422 3.7: from here on every PDU is a SASL buffer.
+                        saslLayer = true;
+                        return saslData(dir, s, buf, off, len);
+                    }
                     return notLdap(dir, buf[off] & 0xFF);
                 }
                 ParseStatus st = parser.peek(buf, off, len);
@@ -288,12 +297,79 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         session.onToken(dir, buf, p.tokenOff, p.tokenLen);
     }
 
-    /** A message start that is not a SEQUENCE: the SASL layer, TLS after StartTLS, or garbage. */
-    private boolean notLdap(Direction dir, int firstByte) {
-        if (saslBound) {
+    /**
+     * SASL security layer framing (RFC 4422 3.7): a 4-byte big-endian length, then the wrapped
+     * token. Each whole buffer is unwrapped when it only carries integrity (the LDAP PDUs are then
+     * in clear behind a signature) and its messages decoded; the first sealed buffer ends
+     * inspection with one {@code LdapSealed}.
+     */
+    private boolean saslData(Direction dir, Side s, byte[] buf, int off, int len) {
+        while (len > 0) {
+            if (s.need > 0) {
+                int n = Math.min(len, s.need - s.have);
+                System.arraycopy(buf, off, s.buf, s.have, n);
+                s.have += n;
+                off += n;
+                len -= n;
+                if (s.have == s.need) {
+                    int total = s.need;
+                    s.need = 0;
+                    s.have = 0;
+                    if (!saslBuffer(dir, s.buf, 0, total)) {
+                        return false;
+                    }
+                }
+                continue;
+            }
+            if (s.hdrLen < 4) {
+                s.hdr[s.hdrLen++] = buf[off++];
+                len--;
+                continue;
+            }
+            long size = (s.hdr[0] & 0xFFL) << 24 | (s.hdr[1] & 0xFF) << 16 | (s.hdr[2] & 0xFF) << 8 | (s.hdr[3] & 0xFF);
+            s.hdrLen = 0;
+            if (size > limits.maxMessageLength() || size == 0) {
+                return skip(LdapAnomaly.LENGTH_TOO_LONG, "SASL buffer of " + size + " bytes > "
+                        + limits.maxMessageLength());
+            }
+            int total = (int) size;
+            if (len >= total) {
+                if (!saslBuffer(dir, buf, off, total)) {
+                    return false;
+                }
+                off += total;
+                len -= total;
+                continue;
+            }
+            startBuffer(s, total);
+        }
+        return true;
+    }
+
+    /** One whole SASL buffer: the LDAP messages behind an integrity-only wrap, or the end (sealed). */
+    private boolean saslBuffer(Direction dir, byte[] buf, int off, int len) {
+        long window = LdapSaslUnwrap.plaintext(buf, off, len);
+        if (window < 0) {
             ctx.emit(new LdapSealed(ctx.header(), saslMechanism));
             return false;
         }
+        int p = (int) (window >>> 32);
+        int end = p + (int) window;
+        while (end - p >= 2 && buf[p] == 0x30) {
+            if (parser.peek(buf, p, end - p) != ParseStatus.OK || parser.peekTotal > end - p) {
+                return skip(LdapAnomaly.MALFORMED_DATA, "message in a SASL buffer of " + len + " bytes");
+            }
+            int total = parser.peekTotal;
+            if (!message(dir, buf, p, total)) {
+                return false;
+            }
+            p += total;
+        }
+        return true;
+    }
+
+    /** A message start that is not a SEQUENCE without a SASL layer: TLS after StartTLS, or garbage. */
+    private boolean notLdap(Direction dir, int firstByte) {
         if (startTlsRequested && firstByte == 0x16) {
             ctx.emit(new LdapStartTls(ctx.header()));
             return false;

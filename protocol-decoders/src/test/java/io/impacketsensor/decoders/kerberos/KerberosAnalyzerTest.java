@@ -219,6 +219,8 @@ class KerberosAnalyzerTest {
         assertEquals(ProbeResult.NEED_MORE, f.probe(Transport.TCP, Direction.TO_SERVER, AS_REQ_RECORD, 0, 3));
         assertEquals(ProbeResult.MATCH, f.probe(Transport.UDP, Direction.TO_SERVER, AS_REQ, 0, 8));
         assertEquals(ProbeResult.NO_MATCH, f.probe(Transport.UDP, Direction.TO_SERVER, AS_REQ_RECORD, 0, 8));
+        assertEquals(ProbeResult.NEED_MORE, f.probe(Transport.TCP, Direction.TO_SERVER, AS_REQ_RECORD, 40, 8),
+                "mid-record: the other direction decides");
         assertTrue(f.wantsPort(Transport.TCP, 88));
         assertFalse(f.wantsPort(Transport.TCP, 389));
     }
@@ -249,5 +251,16 @@ class KerberosAnalyzerTest {
         byte[] bad = Hex.decode("6e05300302");
         new KerberosTokenHandler().onKerberosMessage(ctx, Carrier.LDAP, Direction.TO_SERVER, bad, 0, bad.length);
         assertEquals("kerberos.truncated", ctx.of(ProtocolAnomaly.class).get(0).name());
+    }
+
+    @Test
+    void directionPickedUpMidRecordWaitsForTheNextRecord() {
+        // ntop nDPI kerberos.pcap stream 14: the request's first segment is missing, the KRB-ERROR is whole
+        RecordingContext ctx = tcp();
+        KerberosAnalyzer a = analyzer(ctx);
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 40, AS_REQ_RECORD.length - 40));
+        assertTrue(ctx.events.isEmpty(), "the tail of a record is passed over");
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, AS_REQ_RECORD.length));
+        assertAsReq(ctx.of(KerberosRequest.class).get(0));
     }
 }

@@ -137,7 +137,8 @@ class LdapAnalyzerTest {
                 tlv(0x87, Hex.decode("a1073005a0030a0100"))));
         a.onData(Direction.TO_SERVER, bind, 0, bind.length);
         a.onData(Direction.TO_CLIENT, resp, 0, resp.length);
-        byte[] wrapped = Hex.decode("0000003c050404ff000c000000000000");
+        // Kerberos CFX wrap token with the Sealed flag (RFC 4121 4.2.6.2), 28 bytes
+        byte[] wrapped = Hex.decode("0000001c" + "050406ff0010001c" + "0000000000000001" + "00112233445566778899aabb");
         assertFalse(a.onData(Direction.TO_SERVER, wrapped, 0, wrapped.length), "sealed: stop inspecting");
         LdapBind b = ctx.of(LdapBind.class).get(0);
         assertEquals(BindType.SASL, b.bindType());
@@ -388,5 +389,71 @@ class LdapAnalyzerTest {
         assertEquals("(&(DnsDomain=lab.test)(NtVer=\\06\\00\\00\\00))", s.filter());
         assertEquals(List.of("Netlogon"), s.attributes());
         assertEquals(1, s.entries());
+    }
+
+    /** A SASL bind that succeeded, so that the following PDUs are SASL buffers. */
+    private LdapAnalyzer saslBound(RecordingContext ctx) {
+        LdapAnalyzer a = analyzer(ctx);
+        byte[] bind = message(1, tlv(0x60, integer(3), octets(""), tlv(0xa3, octets("GSS-SPNEGO"), octets("x"))));
+        byte[] resp = message(1, result(1, 0, ""));
+        a.onData(Direction.TO_SERVER, bind, 0, bind.length);
+        a.onData(Direction.TO_CLIENT, resp, 0, resp.length);
+        return a;
+    }
+
+    private static byte[] sasl(byte[] token) {
+        int n = token.length;
+        return concat(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n}, token);
+    }
+
+    @Test
+    void integrityOnlyKerberosCfxWrapIsDecoded() {
+        // RFC 4121 4.2.6.2 without Sealed: EC = 12 checksum octets, RRC = 12 puts them first
+        byte[] search = message(4, search("", present("objectClass")));
+        byte[] token = concat(Hex.decode("050404ff000c000c0000000000000004"), new byte[12], search);
+        byte[] stream = sasl(token);
+        for (int cut = 1; cut < stream.length; cut++) {
+            RecordingContext ctx = tcp();
+            LdapAnalyzer a = saslBound(ctx);
+            assertTrue(a.onData(Direction.TO_SERVER, stream, 0, cut));
+            assertTrue(a.onData(Direction.TO_SERVER, stream, cut, stream.length - cut));
+            byte[] done = sasl(concat(Hex.decode("050405ff000c000c0000000000000004"), new byte[12],
+                    message(4, entry("")), message(4, result(5, 0, ""))));
+            assertTrue(a.onData(Direction.TO_CLIENT, done, 0, done.length));
+            LdapSearch s = ctx.of(LdapSearch.class).get(0);
+            assertEquals("(objectClass=*)", s.filter(), "cut " + cut);
+            assertEquals(1, s.entries());
+            assertTrue(ctx.of(LdapSealed.class).isEmpty());
+        }
+    }
+
+    @Test
+    void integrityOnlyRfc1964AndNtlmWrapsAreDecoded() {
+        byte[] search = message(4, search("", present("cn")));
+        // RFC 4757 RC4 wrap framed by RFC 2743 3.1, SEAL_ALG ffff = no sealing
+        byte[] rc4 = concat(Hex.decode("60" + String.format("%02x", 11 + 32 + search.length) + "06092a864886f712010202"),
+                Hex.decode("02011100ffffffff"), new byte[24], search);
+        RecordingContext ctx = tcp();
+        LdapAnalyzer a = saslBound(ctx);
+        byte[] s1 = sasl(rc4);
+        assertTrue(a.onData(Direction.TO_SERVER, s1, 0, s1.length));
+        a.onClose();
+        assertEquals("(cn=*)", ctx.of(LdapSearch.class).get(0).filter());
+        // NTLMSSP signature (MS-NLMP 2.2.2.9.1) then the message in clear
+        RecordingContext ctx2 = tcp();
+        LdapAnalyzer b = saslBound(ctx2);
+        byte[] s2 = sasl(concat(Hex.decode("01000000" + "1122334455667788" + "00000000"), search));
+        assertTrue(b.onData(Direction.TO_SERVER, s2, 0, s2.length));
+        b.onClose();
+        assertEquals("(cn=*)", ctx2.of(LdapSearch.class).get(0).filter());
+    }
+
+    @Test
+    void saslBufferOverTheLimitIsAnAnomaly() {
+        RecordingContext ctx = tcp();
+        LdapAnalyzer a = saslBound(ctx);
+        byte[] huge = Hex.decode("7fffffff050404ff");
+        assertFalse(a.onData(Direction.TO_SERVER, huge, 0, huge.length));
+        assertEquals("ldap.length_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 }

@@ -6,6 +6,9 @@ import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.KerberosEvent.PrincipalName;
 import io.impacketsensor.core.event.LdapEvent.LdapSearch;
 import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Guids;
+import io.impacketsensor.core.wire.Sids;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +26,10 @@ import java.util.stream.Collectors;
  *   <li>and/or with more than two items nest pairwise from the left: {@code (&(&(a)(b))(c))};
  *       a single item is shown without the operator;</li>
  *   <li>values are shown unescaped (RFC 4515 escapes such as {@code \28} are decoded);</li>
- *   <li>the CLDAP {@code NtVer} value is shown as a little-endian 32-bit hex number, and any other
- *       value with a non-printable or non-ASCII octet as colon-separated hex bytes.</li>
+ *   <li>the CLDAP {@code NtVer} value is shown as a little-endian 32-bit hex number,
+ *       {@code DomainGuid} as a GUID, {@code DomainSid} as an S-1-... SID, and any other
+ *       value with a non-printable or non-ASCII octet as colon-separated hex bytes;</li>
+ *   <li>a filter text longer than 231 bytes is cut there (tshark's 240-byte label limit).</li>
  * </ul>
  */
 public final class KrbLdapParity {
@@ -47,7 +52,7 @@ public final class KrbLdapParity {
                 }
             }
             if (e instanceof LdapSearch s && s.filter() != null) {
-                out.add("filter\t" + wiresharkForm(s.filter()));
+                out.add("filter\t" + tsharkLabel(wiresharkForm(s.filter())));
             }
         }
         return out;
@@ -61,6 +66,15 @@ public final class KrbLdapParity {
     /** A name with no components is shown as tshark shows an absent one. */
     private static String name(PrincipalName p) {
         return p == null || p.components().isEmpty() ? "-" : p.toString();
+    }
+
+    /**
+     * tshark cuts a tree label at 240 bytes including "Filter: " and the terminator
+     * (Wireshark's ITEM_LABEL_LENGTH), so a filter text is shown with at most 231 bytes.
+     */
+    static String tsharkLabel(String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        return b.length <= 231 ? text : new String(b, 0, 231, StandardCharsets.UTF_8);
     }
 
     /** Our RFC 4515 text in tshark's presentation (see the class comment). */
@@ -122,6 +136,12 @@ public final class KrbLdapParity {
         if (attr.equalsIgnoreCase("NtVer") && raw.length == 4) {
             long v = (raw[0] & 0xFFL) | (raw[1] & 0xFFL) << 8 | (raw[2] & 0xFFL) << 16 | (raw[3] & 0xFFL) << 24;
             return attr + "=0x" + String.format("%08x", v);
+        }
+        if (attr.equalsIgnoreCase("DomainGuid") && raw.length == 16) {
+            return attr + "=" + Guids.fromLittleEndian(raw, 0);
+        }
+        if (attr.equalsIgnoreCase("DomainSid") && raw.length >= 8) {
+            return attr + "=" + Sids.read(new ByteCursor(raw, 0, raw.length)) + "  (Domain SID)";
         }
         for (byte x : raw) {
             if (x < 0x20 || x > 0x7e) {
