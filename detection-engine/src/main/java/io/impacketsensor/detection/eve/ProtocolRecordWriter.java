@@ -48,7 +48,9 @@ public final class ProtocolRecordWriter {
         }
         if (e instanceof ProtocolAnomaly a) {
             g.writeStartObject();
-            EveCommon.writeHeader(g, a.header(), "anomaly", null);
+            // Suricata's applayer anomaly: app_proto is the protocol named before the dot (smb2.x -> smb2).
+            int dot = a.name().indexOf('.');
+            EveCommon.writeHeader(g, a.header(), "anomaly", dot > 0 ? a.name().substring(0, dot) : null);
             g.writeObjectFieldStart("anomaly");
             g.writeStringField("type", "applayer");
             g.writeStringField("event", a.name());
