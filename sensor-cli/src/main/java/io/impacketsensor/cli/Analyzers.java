@@ -1,7 +1,6 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.core.flow.AnalyzerFactory;
-import io.impacketsensor.decoders.Decoders;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,7 @@ final class Analyzers {
     }
 
     static List<AnalyzerFactory> forWorker(int worker) {
-        List<AnalyzerFactory> list = new ArrayList<>(Decoders.forWorker());
+        List<AnalyzerFactory> list = new ArrayList<>();
         return list;
     }
 }
