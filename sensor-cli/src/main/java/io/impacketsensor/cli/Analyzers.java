@@ -1,6 +1,7 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.decoders.Decoders;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ final class Analyzers {
     }
 
     static List<AnalyzerFactory> forWorker(int worker) {
-        List<AnalyzerFactory> list = new ArrayList<>();
+        List<AnalyzerFactory> list = new ArrayList<>(Decoders.forWorker());
         return list;
     }
 }

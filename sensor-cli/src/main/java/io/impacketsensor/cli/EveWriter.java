@@ -8,11 +8,11 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
-import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.detection.eve.EveCommon;
+import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 
 import java.io.Closeable;
 import java.io.Flushable;
@@ -41,7 +41,15 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     private long records;
     private IOException failure;
 
+    /** False: protocol records are not written (replay without --protocol-records). */
+    private final boolean protocolRecords;
+
     EveWriter(OutputStream out, boolean closeTarget) throws IOException {
+        this(out, closeTarget, true);
+    }
+
+    EveWriter(OutputStream out, boolean closeTarget, boolean protocolRecords) throws IOException {
+        this.protocolRecords = protocolRecords;
         // One object per line: no separator between root values, a newline written after each.
         this.g = new JsonFactory().setRootValueSeparator(null).createGenerator(out, JsonEncoding.UTF8);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -69,8 +77,11 @@ final class EveWriter implements EventSink, Flushable, Closeable {
 
     @Override
     public synchronized void accept(SensorEvent e) {
+        if (!protocolRecords) {
+            return;
+        }
         try {
-            // Families with a dedicated protocol record writer (krb5, ldap, ...) use it.
+            // Families with a typed EVE writer (smb, ntlm, anomaly, ...) use it; the rest are generic.
             if (ProtocolRecordWriter.write(g, e)) {
                 g.writeRaw('\n');
                 records++;

@@ -41,6 +41,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "write EVE JSON lines (protocol records and the stats record) to FILE (appended), or - for stdout")
     String eve;
 
+    @Option(names = {"-P", "--protocol-records"},
+            description = "also write protocol records (event_type smb, ntlm, dcerpc, krb5, ldap, anomaly) to the EVE output")
+    boolean protocolRecords;
+
     @Option(names = "--workers", paramLabel = "N",
             description = "decode workers; frames go to worker (symmetric flow hash %% N). Default: 1 (config pipeline.workers)")
     int workers;
@@ -72,7 +76,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (chain) {
             EveWriter w;
             try {
-                w = SensorRun.openEve(eve);
+                w = SensorRun.openEve(eve, protocolRecords);
             } catch (IOException e) {
                 err.println("replay: cannot write EVE output " + eve + ": " + e.getMessage());
                 return Main.EXIT_USAGE;

@@ -49,16 +49,24 @@ final class SensorRun {
 
     /** Opens the EVE output: "-" is stdout, else a file (appended, as Suricata does). Null when none. */
     static EveWriter openEve(String eve) throws IOException {
+        return openEve(eve, true);
+    }
+
+    /**
+     * As {@link #openEve(String)}; {@code protocolRecords} false writes no protocol records (only
+     * stats and, later, alerts).
+     */
+    static EveWriter openEve(String eve, boolean protocolRecords) throws IOException {
         if (eve == null) {
             return null;
         }
         if (eve.equals("-")) {
-            return new EveWriter(System.out, false);
+            return new EveWriter(System.out, false, protocolRecords);
         }
         Path p = Path.of(eve);
         OutputStream os = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
-        return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true);
+        return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true, protocolRecords);
     }
 
     /**

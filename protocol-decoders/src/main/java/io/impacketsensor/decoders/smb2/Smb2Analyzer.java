@@ -14,7 +14,6 @@ import io.impacketsensor.decoders.gssapi.TokenSession;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private final Smb2LongMap<Boolean> encryptedSessions = new Smb2LongMap<>();
     private final Smb2Events events;
     private TokenSession tokens;
-    private boolean smb1Reported;
+    private Smb1Sniffer smb1;
     private boolean stopped;
     /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
     private long chainSession;
@@ -139,8 +138,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             if (command == Smb2Parser.READ && response) {
                 return Smb2Parser.HEADER + 16;
             }
-            if (command == Smb2Parser.IOCTL && pduLen <= limits.maxPipeBuffer()) {
-                return pduLen;
+            if (command == Smb2Parser.IOCTL) {
+                // Gather a whole pipe message up to the pipe limit (its header and fixed part on top).
+                return Math.min(pduLen, Math.max(limits.maxBufferedPdu(), limits.maxPipeBuffer() + 256));
             }
         }
         return Math.min(pduLen, limits.maxBufferedPdu());
@@ -164,7 +164,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             return true;
         }
         if (Smb2Parser.isSmb(b, off, len, 0xFF)) {
-            return smb1(b, off, len);
+            return smb1(framer, b, off, len);
         }
         return malformedHeader("protocol id");
     }
@@ -362,7 +362,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         boolean haveFile = file(q);
         Smb2Session.FileEntry f = resolve(q);
         if (f != null && f.consumer != null && p.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
-            if (cmdLen > p.c.length()) {
+            if (p.length > limits.maxPipeBuffer() || cmdLen > p.c.length()) {
                 return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl input " + p.length);
             }
             if (r && p.bufLen > 0) {
@@ -446,10 +446,11 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             case Smb2Parser.IOCTL -> {
                 Smb2Session.FileEntry f = resolve(q);
                 if (!err && f != null && f.consumer != null && q.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
-                    if (cmdLen > p.c.length()) {
+                    boolean parsed = p.ioctlResponse();
+                    if (p.buf2Len > limits.maxPipeBuffer() || cmdLen > p.c.length()) {
                         return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl output " + cmdLen);
                     }
-                    if (p.ioctlResponse() && p.buf2Len > 0) {
+                    if (parsed && p.buf2Len > 0) {
                         deliver(f, Direction.TO_CLIENT, b, p.buf2Off, p.buf2Len);
                     }
                 }
@@ -586,30 +587,12 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
 
     // ---- SMB1, transform ---------------------------------------------------------------------
 
-    private boolean smb1(byte[] b, int off, int len) {
+    private boolean smb1(Smb2Framer framer, byte[] b, int off, int len) {
         counters.smb1Pdus++;
-        int command = len > 4 ? b[off + 4] & 0xFF : -1;
-        boolean reply = len > 9 && (b[off + 9] & 0x80) != 0;
-        if (command == 0x72 && !reply) {
-            if (!p.smb1Negotiate(b, off, len)) {
-                if (p.overLimit) {
-                    return anomaly(Smb2Anomaly.TOO_MANY_DIALECTS, "smb1 negotiate");
-                }
-                malformedCommand(0x72);
-                return true;
-            }
-            List<String> dialects = new ArrayList<>(p.dialectCount);
-            for (int i = 0; i < p.dialectCount; i++) {
-                dialects.add(new String(b, p.dialects[i], p.dialectLens[i], StandardCharsets.ISO_8859_1));
-            }
-            ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), List.copyOf(dialects)));
-            return true;
+        if (smb1 == null) {
+            smb1 = new Smb1Sniffer(ctx, p, this::tokens);
         }
-        if (command != 0x72 && !smb1Reported) {
-            smb1Reported = true;
-            ctx.emit(new SmbEvent.Smb1Usage(ctx.header(), command));
-        }
-        return true;
+        return smb1.onPdu(framer.dir, b, off, len) || anomaly(Smb2Anomaly.TOO_MANY_DIALECTS, "smb1 negotiate");
     }
 
     private void encrypted(long sessionId, boolean compressed) {

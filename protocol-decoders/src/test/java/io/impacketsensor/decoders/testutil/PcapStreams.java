@@ -88,7 +88,7 @@ public final class PcapStreams {
                     etherType = net.getShort(start + 14) & 0xFFFF;
                     ip = start + 16;
                 }
-                case 101, 12 -> {
+                case 101, 12, 228, 229 -> {
                     ip = start;
                     etherType = (net.get(start) & 0xF0) == 0x60 ? 0x86DD : 0x0800;
                 }
@@ -106,7 +106,9 @@ public final class PcapStreams {
                 src = slice(bb, ip + 12, 4);
                 dst = slice(bb, ip + 16, 4);
                 tcp = ip + ihl;
-                ipEnd = Math.min(ip + (net.getShort(ip + 2) & 0xFFFF), pos);
+                int total = net.getShort(ip + 2) & 0xFFFF;
+                // TSO/GSO captures carry IP total length 0: the frame's end is the datagram's (as tshark assumes).
+                ipEnd = total == 0 ? pos : Math.min(ip + total, pos);
             } else if (etherType == 0x86DD) {
                 if (net.get(ip + 6) != 6) {
                     continue;

@@ -1,0 +1,109 @@
+package io.impacketsensor.detection.eve;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.wire.Hex;
+
+import java.io.IOException;
+
+/**
+ * EVE {@code ntlm} protocol records: {@code {"event_type":"ntlm", ..., "ntlm":{"message":"authenticate",
+ * "carrier":"smb2","flags":..,"flag_names":[..],"domain":..,"user":..,"host":..,"server_challenge":"hex",
+ * "version":..,"mic_present":..,"msv_av_flags":..,"ntlm_version":"v2","ntproofstr":"hex"}}}.
+ */
+public final class NtlmRecords {
+    private NtlmRecords() {
+    }
+
+    public static void write(JsonGenerator g, NtlmEvent e) throws IOException {
+        g.writeStartObject();
+        EveCommon.writeHeader(g, e.header(), "ntlm", appProto(e));
+        g.writeObjectFieldStart("ntlm");
+        g.writeStringField("carrier", e.carrier().name().toLowerCase(java.util.Locale.ROOT));
+        if (e instanceof NtlmEvent.NtlmNegotiate n) {
+            g.writeStringField("message", "negotiate");
+            flags(g, n.flags());
+            g.writeStringField("domain", n.domain());
+            g.writeStringField("host", n.workstation());
+            version(g, n.version());
+        } else if (e instanceof NtlmEvent.NtlmChallenge c) {
+            g.writeStringField("message", "challenge");
+            flags(g, c.flags());
+            g.writeStringField("server_challenge", Hex.encode(c.serverChallenge()));
+            g.writeStringField("target_name", c.targetName());
+            g.writeStringField("nb_domain", c.nbDomain());
+            g.writeStringField("nb_computer", c.nbComputer());
+            g.writeStringField("dns_domain", c.dnsDomain());
+            g.writeStringField("dns_computer", c.dnsComputer());
+            if (c.timestampNanos() != 0) {
+                g.writeStringField("timestamp", EveCommon.timestamp(c.timestampNanos()));
+            }
+            version(g, c.version());
+            if (c.version() == null && c.versionBytes() != null) {
+                g.writeStringField("version_bytes", Hex.encode(c.versionBytes()));
+            }
+        } else if (e instanceof NtlmEvent.NtlmAuthenticate a) {
+            g.writeStringField("message", "authenticate");
+            flags(g, a.flags());
+            g.writeStringField("domain", a.domain());
+            g.writeStringField("user", a.user());
+            g.writeStringField("host", a.workstation());
+            if (a.serverChallenge() != null) {
+                g.writeStringField("server_challenge", Hex.encode(a.serverChallenge()));
+            }
+            version(g, a.version());
+            g.writeStringField("ntlm_version", a.ntlmVersion() == 0 ? "anonymous" : "v" + a.ntlmVersion());
+            g.writeNumberField("lm_response_length", a.lmResponseLength());
+            g.writeNumberField("nt_response_length", a.ntResponseLength());
+            g.writeBooleanField("mic_present", a.micPresent());
+            if (a.msvAvFlags() >= 0) {
+                g.writeNumberField("msv_av_flags", a.msvAvFlags());
+            }
+            if (!a.avTargetName().isEmpty()) {
+                g.writeStringField("target_name", a.avTargetName());
+            }
+            if (a.ntProofStr() != null) {
+                g.writeStringField("ntproofstr", Hex.encode(a.ntProofStr()));
+            }
+            g.writeBooleanField("session_key", a.encryptedSessionKey());
+            g.writeBooleanField("anonymous", a.anonymous());
+            if (a.status() != SensorEvent.NO_STATUS) {
+                String name = SmbNames.status(a.status());
+                g.writeStringField("status", name != null ? name : "0x" + Long.toHexString(a.status()));
+                g.writeStringField("status_code", "0x" + Long.toHexString(a.status()));
+            }
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static String appProto(NtlmEvent e) {
+        return switch (e.carrier()) {
+            case SMB2 -> "smb";
+            case DCERPC -> "dcerpc";
+            case LDAP -> "ldap";
+            case HTTP -> "http";
+            case RAW -> null;
+        };
+    }
+
+    private static void flags(JsonGenerator g, int flags) throws IOException {
+        g.writeNumberField("flags", flags & 0xFFFF_FFFFL);
+        g.writeArrayFieldStart("flag_names");
+        for (int bit = 0; bit < 32; bit++) {
+            if ((flags & (1 << bit)) != 0) {
+                String n = SmbNames.ntlmFlag(bit);
+                g.writeString(n != null ? n : "bit" + bit);
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private static void version(JsonGenerator g, NtlmEvent.Version v) throws IOException {
+        if (v != null) {
+            g.writeStringField("version", v.major() + "." + v.minor() + "." + v.build());
+            g.writeNumberField("ntlm_revision", v.revision());
+        }
+    }
+}

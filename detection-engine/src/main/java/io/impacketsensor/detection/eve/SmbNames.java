@@ -1,0 +1,131 @@
+package io.impacketsensor.detection.eve;
+
+/**
+ * Output-time names for SMB wire codes (MS-SMB2 2.2.1 commands, MS-ERREF 2.3 NTSTATUS, dialects,
+ * MS-FSCC 2.3 FSCTLs, CreateDisposition). Unknown codes get no name; the raw value is always written.
+ */
+public final class SmbNames {
+    private static final String[] COMMANDS = {"NEGOTIATE", "SESSION_SETUP", "LOGOFF", "TREE_CONNECT",
+        "TREE_DISCONNECT", "CREATE", "CLOSE", "FLUSH", "READ", "WRITE", "LOCK", "IOCTL", "CANCEL", "ECHO",
+        "QUERY_DIRECTORY", "CHANGE_NOTIFY", "QUERY_INFO", "SET_INFO", "OPLOCK_BREAK"};
+    private static final String[] DISPOSITIONS = {"FILE_SUPERSEDE", "FILE_OPEN", "FILE_CREATE", "FILE_OPEN_IF",
+        "FILE_OVERWRITE", "FILE_OVERWRITE_IF"};
+
+    private SmbNames() {
+    }
+
+    /** Suricata's form, {@code SMB2_COMMAND_CREATE}; unknown codes {@code SMB2_COMMAND_UNKNOWN_<n>}. */
+    public static String command(int code) {
+        return code >= 0 && code < COMMANDS.length ? "SMB2_COMMAND_" + COMMANDS[code] : "SMB2_COMMAND_UNKNOWN_" + code;
+    }
+
+    /** NTSTATUS name for the codes SMB traffic commonly carries, else null. */
+    public static String status(long status) {
+        return switch ((int) status) {
+            case 0x00000000 -> "STATUS_SUCCESS";
+            case 0x00000103 -> "STATUS_PENDING";
+            case 0x0000010B -> "STATUS_NOTIFY_CLEANUP";
+            case 0x0000010C -> "STATUS_NOTIFY_ENUM_DIR";
+            case 0x80000005 -> "STATUS_BUFFER_OVERFLOW";
+            case 0x80000006 -> "STATUS_NO_MORE_FILES";
+            case 0xC0000001 -> "STATUS_UNSUCCESSFUL";
+            case 0xC0000002 -> "STATUS_NOT_IMPLEMENTED";
+            case 0xC0000003 -> "STATUS_INVALID_INFO_CLASS";
+            case 0xC0000008 -> "STATUS_INVALID_HANDLE";
+            case 0xC000000D -> "STATUS_INVALID_PARAMETER";
+            case 0xC000000F -> "STATUS_NO_SUCH_FILE";
+            case 0xC0000010 -> "STATUS_INVALID_DEVICE_REQUEST";
+            case 0xC0000011 -> "STATUS_END_OF_FILE";
+            case 0xC0000016 -> "STATUS_MORE_PROCESSING_REQUIRED";
+            case 0xC0000022 -> "STATUS_ACCESS_DENIED";
+            case 0xC0000023 -> "STATUS_BUFFER_TOO_SMALL";
+            case 0xC0000033 -> "STATUS_OBJECT_NAME_INVALID";
+            case 0xC0000034 -> "STATUS_OBJECT_NAME_NOT_FOUND";
+            case 0xC0000035 -> "STATUS_OBJECT_NAME_COLLISION";
+            case 0xC000003A -> "STATUS_OBJECT_PATH_NOT_FOUND";
+            case 0xC0000043 -> "STATUS_SHARING_VIOLATION";
+            case 0xC0000056 -> "STATUS_DELETE_PENDING";
+            case 0xC000006A -> "STATUS_WRONG_PASSWORD";
+            case 0xC000006D -> "STATUS_LOGON_FAILURE";
+            case 0xC000006E -> "STATUS_ACCOUNT_RESTRICTION";
+            case 0xC0000071 -> "STATUS_PASSWORD_EXPIRED";
+            case 0xC0000072 -> "STATUS_ACCOUNT_DISABLED";
+            case 0xC00000AC -> "STATUS_PIPE_NOT_AVAILABLE";
+            case 0xC00000B0 -> "STATUS_PIPE_DISCONNECTED";
+            case 0xC00000B5 -> "STATUS_IO_TIMEOUT";
+            case 0xC00000BA -> "STATUS_FILE_IS_A_DIRECTORY";
+            case 0xC00000BB -> "STATUS_NOT_SUPPORTED";
+            case 0xC00000C9 -> "STATUS_NETWORK_NAME_DELETED";
+            case 0xC00000CC -> "STATUS_BAD_NETWORK_NAME";
+            case 0xC0000101 -> "STATUS_DIRECTORY_NOT_EMPTY";
+            case 0xC0000103 -> "STATUS_NOT_A_DIRECTORY";
+            case 0xC0000120 -> "STATUS_CANCELLED";
+            case 0xC0000128 -> "STATUS_FILE_CLOSED";
+            case 0xC000015B -> "STATUS_LOGON_TYPE_NOT_GRANTED";
+            case 0xC0000184 -> "STATUS_INVALID_DEVICE_STATE";
+            case 0xC0000193 -> "STATUS_ACCOUNT_EXPIRED";
+            case 0xC0000203 -> "STATUS_USER_SESSION_DELETED";
+            case 0xC0000224 -> "STATUS_PASSWORD_MUST_CHANGE";
+            case 0xC0000225 -> "STATUS_NOT_FOUND";
+            case 0xC0000234 -> "STATUS_ACCOUNT_LOCKED_OUT";
+            case 0xC0000257 -> "STATUS_PATH_NOT_COVERED";
+            case 0xC000035C -> "STATUS_NETWORK_SESSION_EXPIRED";
+            default -> null;
+        };
+    }
+
+    /** Dialect revision as Suricata writes it: 0x0202 is {@code 2.02}, 0x0311 {@code 3.11}, 0x02FF {@code 2.??}. */
+    public static String dialect(int d) {
+        if (d == 0x02FF) {
+            return "2.??";
+        }
+        return ((d >> 8) & 0xF) + "." + ((d >> 4) & 0xF) + (d & 0xF);
+    }
+
+    public static String disposition(int d) {
+        return d >= 0 && d < DISPOSITIONS.length ? DISPOSITIONS[d] : null;
+    }
+
+    public static String shareType(int t) {
+        return switch (t) {
+            case 1 -> "disk";
+            case 2 -> "pipe";
+            case 3 -> "print";
+            default -> null;
+        };
+    }
+
+    /** The FSCTLs Impacket and Windows clients use over SMB2 IOCTL (MS-FSCC 2.3). */
+    public static String fsctl(int code) {
+        return switch (code) {
+            case 0x0011C017 -> "FSCTL_PIPE_TRANSCEIVE";
+            case 0x00110018 -> "FSCTL_PIPE_WAIT";
+            case 0x0011400C -> "FSCTL_PIPE_PEEK";
+            case 0x00060194 -> "FSCTL_DFS_GET_REFERRALS";
+            case 0x000601B0 -> "FSCTL_DFS_GET_REFERRALS_EX";
+            case 0x00140204 -> "FSCTL_VALIDATE_NEGOTIATE_INFO";
+            case 0x001401FC -> "FSCTL_QUERY_NETWORK_INTERFACE_INFO";
+            case 0x00144064 -> "FSCTL_SRV_ENUMERATE_SNAPSHOTS";
+            case 0x00140078 -> "FSCTL_SRV_REQUEST_RESUME_KEY";
+            case 0x001440F2 -> "FSCTL_SRV_COPYCHUNK";
+            case 0x001480F2 -> "FSCTL_SRV_COPYCHUNK_WRITE";
+            case 0x000900A4 -> "FSCTL_SET_REPARSE_POINT";
+            case 0x000900A8 -> "FSCTL_GET_REPARSE_POINT";
+            default -> null;
+        };
+    }
+
+    /** NTLMSSP NegotiateFlags bit names (MS-NLMP 2.2.2.5), least significant bit first. */
+    private static final String[] NTLM_FLAGS = {"NEGOTIATE_UNICODE", "NEGOTIATE_OEM", "REQUEST_TARGET", null,
+        "NEGOTIATE_SIGN", "NEGOTIATE_SEAL", "NEGOTIATE_DATAGRAM", "NEGOTIATE_LM_KEY", null, "NEGOTIATE_NTLM", null,
+        "ANONYMOUS", "NEGOTIATE_OEM_DOMAIN_SUPPLIED", "NEGOTIATE_OEM_WORKSTATION_SUPPLIED", null,
+        "NEGOTIATE_ALWAYS_SIGN", "TARGET_TYPE_DOMAIN", "TARGET_TYPE_SERVER", null,
+        "NEGOTIATE_EXTENDED_SESSIONSECURITY", "NEGOTIATE_IDENTIFY", null, "REQUEST_NON_NT_SESSION_KEY",
+        "NEGOTIATE_TARGET_INFO", null, "NEGOTIATE_VERSION", null, null, null, "NEGOTIATE_128",
+        "NEGOTIATE_KEY_EXCH", "NEGOTIATE_56"};
+
+    /** Name of NTLMSSP flag bit {@code bit} (0..31), or null for a reserved bit. */
+    public static String ntlmFlag(int bit) {
+        return bit >= 0 && bit < 32 ? NTLM_FLAGS[bit] : null;
+    }
+}

@@ -1,0 +1,124 @@
+package io.impacketsensor.detection.eve;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.wire.Hex;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Synthetic events (values as in lab atk_psexec.pcap) written as EVE records and read back. */
+class ProtocolRecordWriterTest {
+    static final EventHeader H = new EventHeader(1_795_791_059_151_264_000L, 7, addr("10.99.0.2"), 35110,
+            addr("10.99.0.1"), 445, Transport.TCP);
+    private static final ObjectMapper M = new ObjectMapper();
+
+    static InetAddress addr(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode eve(SensorEvent e) throws Exception {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            assertTrue(ProtocolRecordWriter.write(g, e));
+        }
+        assertFalse(w.toString().contains("\n"), "one line");
+        return M.readTree(w.toString());
+    }
+
+    @Test
+    void smbCreateRecord() throws Exception {
+        JsonNode j = eve(new SmbEvent.Smb2Create(H, 910273309L, 0xCC9E6AB5, "\\\\10.99.0.1\\ADMIN$", "XAsDIoMW.exe",
+                false, 0x2, 5, 0x40, 0, 2, 0, 2928143248L, 0));
+        assertEquals("smb", j.get("event_type").asText());
+        assertEquals("10.99.0.2", j.get("src_ip").asText());
+        assertEquals(445, j.get("dest_port").asInt());
+        JsonNode s = j.get("smb");
+        assertEquals("SMB2_COMMAND_CREATE", s.get("command").asText());
+        assertEquals("STATUS_SUCCESS", s.get("status").asText());
+        assertEquals("0x0", s.get("status_code").asText());
+        assertEquals(910273309L, s.get("session_id").asLong());
+        assertEquals(0xCC9E6AB5L, s.get("tree_id").asLong());
+        assertEquals("\\\\10.99.0.1\\ADMIN$", s.get("share").asText());
+        assertEquals("XAsDIoMW.exe", s.get("filename").asText());
+        assertFalse(s.get("named_pipe").asBoolean());
+        assertEquals("0x00000002", s.get("access").asText());
+        assertEquals("FILE_OVERWRITE_IF", s.get("disposition").asText());
+        assertEquals(0, s.get("size").asLong());
+    }
+
+    @Test
+    void smbNegotiateRecordAndUnansweredRequest() throws Exception {
+        byte[] guid = Hex.decode("00112233445566778899aabbccddeeff");
+        JsonNode s = eve(new SmbEvent.Smb2Negotiate(H, List.of(0x202, 0x210, 0x300, 0x311), 0x311, 1, 0x7f, guid,
+                3, 0x2f, guid, 2, List.of(1), 32, new byte[32], List.of(2, 1), 0)).get("smb");
+        assertEquals("3.11", s.get("dialect").asText());
+        assertEquals("[\"2.02\",\"2.10\",\"3.00\",\"3.11\"]", s.get("client_dialects").toString());
+        assertEquals("33221100-5544-7766-8899-aabbccddeeff", s.get("client_guid").asText());
+        assertEquals(32, s.get("salt_length").asInt());
+        JsonNode r = eve(new SmbEvent.Smb2Read(H, 1, 2, "\\\\h\\IPC$", "svcctl", true, 0, 1048576, -1,
+                SensorEvent.NO_STATUS)).get("smb");
+        assertFalse(r.has("status"));
+        assertTrue(r.get("named_pipe").asBoolean());
+        JsonNode d = eve(new SmbEvent.Smb2SetInfo(H, 1, 2, "\\\\h\\C$", "a.exe", 1, 10, false, "b.exe", 0xC0000022L))
+                .get("smb");
+        assertEquals("STATUS_ACCESS_DENIED", d.get("status").asText());
+        assertEquals("0xc0000022", d.get("status_code").asText());
+        assertEquals("b.exe", d.get("rename").get("to").asText());
+        JsonNode enc = eve(new SmbEvent.Smb2Encrypted(H, 5, false)).get("smb");
+        assertTrue(enc.get("encrypted").asBoolean());
+    }
+
+    @Test
+    void ntlmAuthenticateRecord() throws Exception {
+        JsonNode j = eve(new NtlmEvent.NtlmAuthenticate(H, Carrier.SMB2, 0xE0888235, 24, 152, 2, "lab.test",
+                "Administrator", "", true, null, false, -1, "cifs/DC1", Hex.decode("21654c451e51de235341a2245a4a4bdb"),
+                Hex.decode("b7c0561afe7bd826"), false, 0));
+        assertEquals("ntlm", j.get("event_type").asText());
+        assertEquals("smb", j.get("app_proto").asText());
+        JsonNode n = j.get("ntlm");
+        assertEquals("authenticate", n.get("message").asText());
+        assertEquals(0xE0888235L, n.get("flags").asLong());
+        assertTrue(n.get("flag_names").toString().contains("NEGOTIATE_KEY_EXCH"));
+        assertTrue(n.get("flag_names").toString().contains("NEGOTIATE_UNICODE"));
+        assertEquals("lab.test", n.get("domain").asText());
+        assertEquals("Administrator", n.get("user").asText());
+        assertEquals("", n.get("host").asText());
+        assertEquals("b7c0561afe7bd826", n.get("server_challenge").asText());
+        assertEquals("v2", n.get("ntlm_version").asText());
+        assertFalse(n.get("mic_present").asBoolean());
+        assertFalse(n.has("msv_av_flags"));
+        assertEquals("21654c451e51de235341a2245a4a4bdb", n.get("ntproofstr").asText());
+        JsonNode ch = eve(new NtlmEvent.NtlmChallenge(H, Carrier.DCERPC, 0x62898215, Hex.decode("b7c0561afe7bd826"),
+                "LAB", "LAB", "DC1", "lab.test", "dc1.lab.test", 0, new NtlmEvent.Version(6, 1, 0, 15), null)).get("ntlm");
+        assertEquals("challenge", ch.get("message").asText());
+        assertEquals("6.1.0", ch.get("version").asText());
+        assertEquals("dcerpc", ch.get("carrier").asText());
+    }
+
+    @Test
+    void anomalyRecord() throws Exception {
+        JsonNode j = eve(new ProtocolAnomaly(H, "smb2.pdu_too_large", "TO_SERVER 16777215"));
+        assertEquals("anomaly", j.get("event_type").asText());
+        assertEquals("smb2.pdu_too_large", j.get("anomaly").get("event").asText());
+    }
+}

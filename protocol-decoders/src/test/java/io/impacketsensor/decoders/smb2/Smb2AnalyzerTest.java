@@ -1,0 +1,433 @@
+package io.impacketsensor.decoders.smb2;
+
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
+import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
+import io.impacketsensor.decoders.testutil.RecordingContext;
+import io.impacketsensor.decoders.testutil.RecordingPipes;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.impacketsensor.decoders.testutil.Smb2Wire.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Synthetic SMB2 conversations (every fixture here is synthetic, built by {@code Smb2Wire}). */
+class Smb2AnalyzerTest {
+    static final long SID = 0x1122334455L;
+    static final int IPC = 5;
+    static final int DISK = 9;
+    static final long FP = 0x10;
+    static final long FV = 0x20;
+    static final byte[] RPC_REQ = "0123456789abcdef-request".getBytes();
+    static final byte[] RPC_RESP = "response-fedcba9876543210".getBytes();
+
+    /** One step of a conversation: direction and the NBSS-framed bytes. */
+    record Step(Direction dir, byte[] bytes) {
+    }
+
+    static Step c(byte[] pdu) {
+        return new Step(Direction.TO_SERVER, nbss(pdu));
+    }
+
+    static Step s(byte[] pdu) {
+        return new Step(Direction.TO_CLIENT, nbss(pdu));
+    }
+
+    /** Tree connect to IPC$, open svcctl, WRITE, READ, IOCTL transceive, CLOSE; then a disk file renamed and deleted. */
+    static List<Step> conversation() {
+        List<Step> l = new ArrayList<>();
+        l.add(c(msg(3, 0, false, 1, 0, SID, treeConnectReq("\\\\dc1\\IPC$"))));
+        l.add(s(msg(3, 0, true, 1, IPC, SID, treeConnectResp(2))));
+        l.add(c(msg(5, 0, false, 2, IPC, SID, createReq("svcctl", 0x12019f, 1, 0x40))));
+        l.add(s(msg(5, 0, true, 2, IPC, SID, createResp(FP, FV))));
+        l.add(c(msg(9, 0, false, 3, IPC, SID, writeReq(FP, FV, RPC_REQ))));
+        l.add(s(msg(9, 0, true, 3, IPC, SID, writeResp(RPC_REQ.length))));
+        l.add(c(msg(8, 0, false, 4, IPC, SID, readReq(FP, FV, 4280))));
+        l.add(s(msg(8, 0, true, 4, IPC, SID, readResp(RPC_RESP))));
+        l.add(c(msg(11, 0, false, 5, IPC, SID, ioctlReq(0x0011C017, FP, FV, RPC_REQ))));
+        l.add(s(msg(11, 0, true, 5, IPC, SID, ioctlResp(0x0011C017, FP, FV, RPC_RESP))));
+        l.add(c(msg(6, 0, false, 6, IPC, SID, closeReq(FP, FV))));
+        l.add(s(msg(6, 0, true, 6, IPC, SID, closeResp())));
+        l.add(c(msg(3, 0, false, 7, 0, SID, treeConnectReq("\\\\dc1\\ADMIN$"))));
+        l.add(s(msg(3, 0, true, 7, DISK, SID, treeConnectResp(1))));
+        l.add(c(msg(5, 0, false, 8, DISK, SID, createReq("Temp\\x.exe", 0x110080, 5, 0x40))));
+        l.add(s(msg(5, 0, true, 8, DISK, SID, createResp(1, 2))));
+        l.add(c(msg(17, 0, false, 9, DISK, SID, renameReq(1, 2, "Temp\\y.exe"))));
+        l.add(s(msg(17, 0, true, 9, DISK, SID, smallResp(2))));
+        l.add(c(msg(17, 0, false, 10, DISK, SID, deleteReq(1, 2))));
+        l.add(s(msg(17, 0xC0000022L, true, 10, DISK, SID, errorResp())));
+        return l;
+    }
+
+    static final class Run {
+        final RecordingContext ctx = new RecordingContext();
+        final RecordingPipes pipes = new RecordingPipes();
+        final Smb2AnalyzerFactory factory;
+        final Smb2Analyzer analyzer;
+        boolean alive = true;
+
+        Run(Smb2Limits limits) {
+            factory = new Smb2AnalyzerFactory(limits, new GssTokenDecoder(KerberosTokenHook.NONE), pipes);
+            analyzer = (Smb2Analyzer) factory.create(ctx);
+        }
+
+        Run feed(List<Step> steps) {
+            for (Step st : steps) {
+                alive &= analyzer.onData(st.dir(), st.bytes(), 0, st.bytes().length);
+            }
+            return this;
+        }
+
+        long counter(String name) {
+            long[] v = {-1};
+            factory.reportCounters((n, x) -> {
+                if (n.equals(name)) {
+                    v[0] = x;
+                }
+            });
+            return v[0];
+        }
+    }
+
+    @Test
+    void everyEventNamesShareAndFileAndPipeStreamsAreComplete() {
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(conversation());
+        assertTrue(r.alive);
+        SmbEvent.Smb2TreeConnect tc = r.ctx.of(SmbEvent.Smb2TreeConnect.class).get(0);
+        assertEquals("\\\\dc1\\IPC$", tc.path());
+        assertEquals(2, tc.shareType());
+        SmbEvent.Smb2Create cr = r.ctx.of(SmbEvent.Smb2Create.class).get(0);
+        assertEquals("svcctl", cr.fileName());
+        assertTrue(cr.namedPipe());
+        assertEquals(FV, cr.fileIdVolatile());
+        SmbEvent.Smb2Write w = r.ctx.of(SmbEvent.Smb2Write.class).get(0);
+        assertEquals("svcctl", w.fileName());
+        assertEquals("\\\\dc1\\IPC$", w.share());
+        SmbEvent.Smb2Read rd = r.ctx.of(SmbEvent.Smb2Read.class).get(0);
+        assertEquals(RPC_RESP.length, rd.dataLength());
+        SmbEvent.Smb2Ioctl io = r.ctx.of(SmbEvent.Smb2Ioctl.class).get(0);
+        assertEquals(0x0011C017, io.ctlCode());
+        assertEquals("svcctl", io.fileName());
+        assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Close.class).get(0).fileName());
+        List<SmbEvent.Smb2SetInfo> si = r.ctx.of(SmbEvent.Smb2SetInfo.class);
+        assertEquals("Temp\\y.exe", si.get(0).renameTarget());
+        assertEquals("Temp\\x.exe", si.get(0).fileName());
+        assertEquals("\\\\dc1\\ADMIN$", si.get(0).share());
+        assertTrue(si.get(1).deletePending());
+        assertEquals(0xC0000022L, si.get(1).status());
+        RecordingPipes.Pipe p = r.pipes.pipes.get(0);
+        assertEquals("svcctl", p.name);
+        assertArrayEquals(cat(RPC_REQ, RPC_REQ), p.toServer.toByteArray());
+        assertArrayEquals(cat(RPC_RESP, RPC_RESP), p.toClient.toByteArray());
+        assertTrue(p.closed);
+        assertTrue(r.ctx.anomalies().isEmpty(), r.ctx.anomalies().toString());
+    }
+
+    /** Split delivery at every byte boundary of every PDU gives the same events and pipe bytes. */
+    @Test
+    void splitDeliveryAtEveryByteBoundary() {
+        List<Step> conv = conversation();
+        List<String> expected = describe(new Run(Smb2Limits.DEFAULTS).feed(conv));
+        for (int i = 0; i < conv.size(); i++) {
+            byte[] b = conv.get(i).bytes();
+            for (int k = 1; k < b.length; k++) {
+                List<Step> split = new ArrayList<>(conv.subList(0, i));
+                split.add(new Step(conv.get(i).dir(), Arrays.copyOfRange(b, 0, k)));
+                split.add(new Step(conv.get(i).dir(), Arrays.copyOfRange(b, k, b.length)));
+                split.addAll(conv.subList(i + 1, conv.size()));
+                assertEquals(expected, describe(new Run(Smb2Limits.DEFAULTS).feed(split)), "pdu " + i + " split at " + k);
+            }
+        }
+        // Everything packed into one segment per direction change, too.
+        List<Step> packed = new ArrayList<>();
+        for (int i = 0; i < conv.size(); i += 2) {
+            packed.add(new Step(Direction.TO_SERVER, conv.get(i).bytes()));
+            packed.add(new Step(Direction.TO_CLIENT, conv.get(i + 1).bytes()));
+        }
+        assertEquals(expected, describe(new Run(Smb2Limits.DEFAULTS).feed(packed)));
+    }
+
+    /** An event's text without array identities (for comparing two runs). */
+    static String strip(SensorEvent e) {
+        return e.toString().replaceAll("\\[B@[0-9a-f]+", "bytes");
+    }
+
+    static List<String> describe(Run r) {
+        List<String> out = new ArrayList<>();
+        for (SensorEvent e : r.ctx.events) {
+            out.add(strip(e));
+        }
+        for (RecordingPipes.Pipe p : r.pipes.pipes) {
+            out.add(p.name + Arrays.toString(p.toServer.toByteArray()) + Arrays.toString(p.toClient.toByteArray()));
+        }
+        return out;
+    }
+
+    @Test
+    void relatedCompoundCreateCloseNamesTheFile() {
+        long any = -1L;
+        byte[] req = compound(msg(5, 0, false, 20, DISK, SID, createReq("a.txt", 0x80, 1, 0)),
+                cat(header(6, 0, 4, 0, 21, -1, any), closeReq(any, any)));
+        byte[] resp = compound(msg(5, 0, true, 20, DISK, SID, createResp(7, 8)),
+                cat(header(6, 0, 5, 0, 21, DISK, SID), closeResp()));
+        List<Step> l = new ArrayList<>(conversation().subList(12, 14));
+        l.add(c(req));
+        l.add(s(resp));
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        assertEquals("a.txt", r.ctx.of(SmbEvent.Smb2Close.class).get(0).fileName());
+        assertEquals("\\\\dc1\\ADMIN$", r.ctx.of(SmbEvent.Smb2Close.class).get(0).share());
+    }
+
+    @Test
+    void bulkWriteIsSkippedNotStreamedToAnyone() {
+        byte[] data = new byte[1 << 20];
+        List<Step> l = new ArrayList<>(conversation().subList(12, 16));
+        byte[] w = nbss(msg(9, 0, false, 30, DISK, SID, writeReq(1, 2, data)));
+        for (int off = 0; off < w.length; off += 1448) {
+            l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(w, off, Math.min(w.length, off + 1448))));
+        }
+        l.add(s(msg(9, 0, true, 30, DISK, SID, writeResp(data.length))));
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        SmbEvent.Smb2Write ev = r.ctx.of(SmbEvent.Smb2Write.class).get(0);
+        assertEquals(1 << 20, ev.length());
+        assertEquals("Temp\\x.exe", ev.fileName());
+        assertEquals(0, ev.status());
+        assertTrue(r.pipes.pipes.isEmpty());
+    }
+
+    @Test
+    void asyncInterimResponseKeepsTheRequestPending() {
+        List<Step> l = new ArrayList<>(conversation().subList(12, 16));
+        l.add(c(msg(8, 0, false, 40, DISK, SID, readReq(1, 2, 100))));
+        byte[] interim = cat(header(8, 0x103, 3, 0, 40, 0, SID), errorResp());
+        l.add(s(interim));
+        l.add(s(cat(header(8, 0, 3, 0, 40, 0, SID), readResp(new byte[100]))));
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        List<SmbEvent.Smb2Read> reads = r.ctx.of(SmbEvent.Smb2Read.class);
+        assertEquals(1, reads.size());
+        assertEquals(0, reads.get(0).status());
+        assertEquals(100, reads.get(0).dataLength());
+    }
+
+    @Test
+    void unansweredRequestsAreReportedAtClose() {
+        List<Step> l = new ArrayList<>(conversation().subList(12, 16));
+        l.add(c(msg(8, 0, false, 50, DISK, SID, readReq(1, 2, 100))));
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        assertTrue(r.ctx.of(SmbEvent.Smb2Read.class).isEmpty());
+        r.analyzer.onClose();
+        assertEquals(SensorEvent.NO_STATUS, r.ctx.of(SmbEvent.Smb2Read.class).get(0).status());
+    }
+
+    @Test
+    void transformHeaderIsReportedOncePerSessionAndCleartextContinues() {
+        byte[] transform = new byte[52 + 100];
+        transform[0] = (byte) 0xFD;
+        transform[1] = 'S';
+        transform[2] = 'M';
+        transform[3] = 'B';
+        transform[44] = 0x55;
+        List<Step> l = new ArrayList<>();
+        l.add(c(transform));
+        l.add(s(transform));
+        l.addAll(conversation().subList(0, 2));
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        List<SmbEvent.Smb2Encrypted> enc = r.ctx.of(SmbEvent.Smb2Encrypted.class);
+        assertEquals(1, enc.size());
+        assertEquals(0x55, enc.get(0).sessionId());
+        assertFalse(enc.get(0).compressed());
+        assertEquals(1, r.ctx.of(SmbEvent.Smb2TreeConnect.class).size());
+        assertEquals(2, r.counter("proto.smb2.encrypted_pdus"));
+    }
+
+    @Test
+    void netbiosSessionRequestOn139ThenSmb1NegotiateAndUsage() {
+        byte[] sessionRequest = {(byte) 0x81, 0, 0, 4, 1, 2, 3, 4};
+        byte[] positive = {(byte) 0x82, 0, 0, 0};
+        byte[] dialects = cat(new byte[]{2}, "NT LM 0.12\0".getBytes(), new byte[]{2}, "SMB 2.002\0".getBytes(),
+                new byte[]{2}, "SMB 2.???\0".getBytes());
+        byte[] smb1 = new byte[32 + 3 + dialects.length];
+        smb1[0] = (byte) 0xFF;
+        smb1[1] = 'S';
+        smb1[2] = 'M';
+        smb1[3] = 'B';
+        smb1[4] = 0x72;
+        smb1[33] = (byte) dialects.length;
+        System.arraycopy(dialects, 0, smb1, 35, dialects.length);
+        byte[] other = smb1.clone();
+        other[4] = 0x73;
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(List.of(new Step(Direction.TO_SERVER, sessionRequest),
+                new Step(Direction.TO_CLIENT, positive), c(smb1), c(other), c(other)));
+        assertEquals(List.of("NT LM 0.12", "SMB 2.002", "SMB 2.???"),
+                r.ctx.of(SmbEvent.Smb1Negotiate.class).get(0).dialects());
+        assertEquals(1, r.ctx.of(SmbEvent.Smb1Usage.class).size());
+        assertEquals(0x73, r.ctx.of(SmbEvent.Smb1Usage.class).get(0).command());
+    }
+
+    @Test
+    void gapInsideBulkDataNeedsNoResync() {
+        List<Step> l = new ArrayList<>(conversation().subList(12, 16));
+        byte[] w = nbss(msg(9, 0, false, 30, DISK, SID, writeReq(1, 2, new byte[10000])));
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        r.analyzer.onData(Direction.TO_SERVER, w, 0, 200);
+        assertTrue(r.analyzer.onGap(Direction.TO_SERVER, 5000));
+        r.analyzer.onData(Direction.TO_SERVER, w, 5200, w.length - 5200);
+        r.feed(List.of(s(msg(9, 0, true, 30, DISK, SID, writeResp(10000)))));
+        assertEquals(1, r.ctx.of(SmbEvent.Smb2Write.class).size());
+        assertTrue(r.ctx.anomalies().isEmpty());
+    }
+
+    @Test
+    void gapInsideAHeaderResynchronisesOnTheNextPdu() {
+        List<Step> conv = conversation();
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(conv.subList(0, 2));
+        byte[] create = conv.get(2).bytes();
+        r.analyzer.onData(Direction.TO_SERVER, create, 0, 30);
+        assertTrue(r.analyzer.onGap(Direction.TO_SERVER, create.length - 30));
+        // The next client segment starts with junk, then a whole PDU.
+        byte[] junk = cat(new byte[]{1, 2, 3}, conv.get(12).bytes());
+        r.analyzer.onData(Direction.TO_SERVER, junk, 0, junk.length);
+        r.feed(List.of(conv.get(13)));
+        assertEquals(List.of("smb2.gap"), r.ctx.anomalies());
+        assertEquals(2, r.ctx.of(SmbEvent.Smb2TreeConnect.class).size());
+        assertEquals(1, r.counter("proto.smb2.gap"));
+    }
+
+    @Test
+    void truncatedPdusAndFieldsPastTheEnd() {
+        List<Step> conv = conversation();
+        // A CREATE whose NameOffset points past the message: anomaly, the flow goes on.
+        byte[] bad = msg(5, 0, false, 2, IPC, SID, createReq("svcctl", 1, 1, 0));
+        bad[64 + 44] = (byte) 0xF0;
+        Run r = new Run(Smb2Limits.DEFAULTS).feed(List.of(conv.get(0), conv.get(1), c(bad)));
+        assertEquals(List.of("smb2.malformed_command"), r.ctx.anomalies());
+        assertTrue(r.alive);
+        // Every message cut at every length inside its body: never throws; a cut header stops the flow.
+        for (Step st : conv) {
+            byte[] pdu = Arrays.copyOfRange(st.bytes(), 4, st.bytes().length);
+            for (int n = 1; n < pdu.length; n++) {
+                Run t = new Run(Smb2Limits.DEFAULTS).feed(List.of(new Step(st.dir(), nbss(Arrays.copyOf(pdu, n)))));
+                if (n < 64) {
+                    assertEquals(List.of("smb2.malformed_header"), t.ctx.anomalies(), "cut at " + n);
+                    assertFalse(t.alive);
+                }
+            }
+        }
+    }
+
+    /** Random byte flips (fixed seed) in every PDU of the conversation: the analyzer never throws. */
+    @Test
+    void randomCorruptionNeverThrows() {
+        java.util.Random rnd = new java.util.Random(42);
+        List<Step> conv = conversation();
+        for (int round = 0; round < 3000; round++) {
+            List<Step> l = new ArrayList<>();
+            for (Step st : conv) {
+                byte[] b = st.bytes().clone();
+                int flips = rnd.nextInt(4);
+                for (int k = 0; k < flips; k++) {
+                    b[4 + rnd.nextInt(b.length - 4)] = (byte) rnd.nextInt(256);
+                }
+                l.add(new Step(st.dir(), b));
+            }
+            Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+            r.analyzer.onGap(Direction.TO_CLIENT, rnd.nextInt(100));
+            r.analyzer.onClose();
+        }
+    }
+
+    @Test
+    void invalidNbssTypeStopsTheFlow() {
+        Run r = new Run(Smb2Limits.DEFAULTS);
+        assertFalse(r.analyzer.onData(Direction.TO_SERVER, new byte[]{0x47, 0x45, 0x54, 0x20}, 0, 4));
+        assertEquals(List.of("smb2.nbss_invalid"), r.ctx.anomalies());
+        assertEquals(1, r.counter("proto.smb2.skipped_flows"));
+    }
+
+    // ---- limits, each shrunk ---------------------------------------------------------------------
+
+    @Test
+    void maxPduSize() {
+        Run r = new Run(Smb2Limits.DEFAULTS.withMaxPduSize(100)).feed(conversation());
+        assertEquals(List.of("smb2.pdu_too_large"), r.ctx.anomalies());
+        assertFalse(r.alive);
+        assertEquals(1, r.counter("proto.smb2.skipped_flows"));
+    }
+
+    @Test
+    void maxCompoundDepth() {
+        byte[] three = compound(msg(13, 0, false, 1, 0, SID, smallResp(4)), msg(13, 0, false, 2, 0, SID, smallResp(4)),
+                msg(13, 0, false, 3, 0, SID, smallResp(4)));
+        assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxCompoundDepth(3)).feed(List.of(c(three))).alive);
+        Run r = new Run(Smb2Limits.DEFAULTS.withMaxCompoundDepth(2)).feed(List.of(c(three)));
+        assertEquals(List.of("smb2.compound_too_deep"), r.ctx.anomalies());
+        assertFalse(r.alive);
+    }
+
+    @Test
+    void maxOpenFilesPerSession() {
+        List<Step> l = new ArrayList<>(conversation().subList(0, 4));
+        l.add(c(msg(5, 0, false, 60, IPC, SID, createReq("lsarpc", 1, 1, 0))));
+        l.add(s(msg(5, 0, true, 60, IPC, SID, createResp(3, 4))));
+        assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(2)).feed(l).alive);
+        Run r = new Run(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(1)).feed(l);
+        assertEquals(List.of("smb2.too_many_open_files"), r.ctx.anomalies());
+        assertFalse(r.alive);
+    }
+
+    @Test
+    void maxPipeBuffer() {
+        List<Step> l = new ArrayList<>(conversation().subList(0, 4));
+        l.add(c(msg(11, 0, false, 70, IPC, SID, ioctlReq(0x0011C017, FP, FV, new byte[200]))));
+        assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxPipeBuffer(200)).feed(l).alive);
+        Run r = new Run(Smb2Limits.DEFAULTS.withMaxPipeBuffer(199)).feed(l);
+        assertEquals(List.of("smb2.pipe_buffer_exceeded"), r.ctx.anomalies());
+        assertFalse(r.alive);
+    }
+
+    @Test
+    void maxPendingRequests() {
+        List<Step> l = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            l.add(c(msg(13, 0, false, 100 + i, 0, SID, smallResp(4))));
+        }
+        assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxPendingRequests(3)).feed(l).alive);
+        Run r = new Run(Smb2Limits.DEFAULTS.withMaxPendingRequests(2)).feed(l);
+        assertEquals(List.of("smb2.too_many_pending"), r.ctx.anomalies());
+        assertFalse(r.alive);
+    }
+
+    @Test
+    void maxDialects() {
+        byte[] neg = new Body().u16(36).u16(3).u16(1).u16(0).u32(0x7f).zeros(16).u64(0)
+                .u16(0x202).u16(0x210).u16(0x300).build();
+        List<Step> l = List.of(c(msg(0, 0, false, 0, 0, 0, neg)));
+        Run ok = new Run(Smb2Limits.DEFAULTS.withMaxDialects(3)).feed(l);
+        ok.analyzer.onClose();
+        assertEquals(List.of(0x202, 0x210, 0x300), ok.ctx.of(SmbEvent.Smb2Negotiate.class).get(0).clientDialects());
+        Run r = new Run(Smb2Limits.DEFAULTS.withMaxDialects(2)).feed(l);
+        assertEquals(List.of("smb2.too_many_dialects"), r.ctx.anomalies());
+        assertFalse(r.alive);
+    }
+
+    @Test
+    void probe() {
+        Smb2AnalyzerFactory f = new Run(Smb2Limits.DEFAULTS).factory;
+        byte[] pdu = conversation().get(0).bytes();
+        assertEquals(io.impacketsensor.core.wire.ProbeResult.MATCH,
+                f.probe(io.impacketsensor.core.event.Transport.TCP, Direction.TO_SERVER, pdu, 0, pdu.length));
+        assertEquals(io.impacketsensor.core.wire.ProbeResult.NEED_MORE,
+                f.probe(io.impacketsensor.core.event.Transport.TCP, Direction.TO_SERVER, pdu, 0, 5));
+        assertEquals(io.impacketsensor.core.wire.ProbeResult.NO_MATCH,
+                f.probe(io.impacketsensor.core.event.Transport.TCP, Direction.TO_SERVER, "GET / HTTP".getBytes(), 0, 10));
+        assertTrue(f.wantsPort(io.impacketsensor.core.event.Transport.TCP, 139));
+    }
+}

@@ -1,0 +1,142 @@
+package io.impacketsensor.decoders.smb2;
+
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.decoders.Decoders;
+import io.impacketsensor.decoders.DecoderConfig;
+import io.impacketsensor.decoders.testutil.PcapStreams;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The sets compared with tshark (scripts/parity-smb2.sh writes tshark's side in the same form):
+ * {@code tree <path>}, {@code file <tree> <name>} (CREATE requests), {@code ntlm <domain> <user>
+ * <workstation>} (NTLM AUTHENTICATE carried by SMB), {@code status <command> <0x%08x>} (final
+ * responses). Runnable as a main over pcaps, one block per file.
+ */
+public final class Smb2ParityDriver {
+    private Smb2ParityDriver() {
+    }
+
+    public static TreeSet<String> sets(Path pcap) throws IOException {
+        Smb2AnalyzerFactory f = (Smb2AnalyzerFactory) Decoders.forWorker(DecoderConfig.defaults()).get(0);
+        TreeSet<String> out = new TreeSet<>();
+        for (PcapStreams.Conn c : PcapStreams.run(pcap, new int[]{445, 139}, f::create)) {
+            for (SensorEvent e : c.ctx.events) {
+                add(out, e);
+            }
+        }
+        return out;
+    }
+
+    private static void add(TreeSet<String> out, SensorEvent e) {
+        if (e instanceof SmbEvent.Smb2TreeConnect t) {
+            out.add("tree\t" + t.path());
+        } else if (e instanceof SmbEvent.Smb2Create cr) {
+            out.add("file\t" + cr.share() + "\t" + cr.fileName());
+        } else if (e instanceof NtlmEvent.NtlmAuthenticate a) {
+            out.add("ntlm\t" + a.domain() + "\t" + a.user() + "\t" + a.workstation());
+        }
+        int cmd = command(e);
+        long status = status(e);
+        if (cmd >= 0 && status != SensorEvent.NO_STATUS) {
+            out.add("status\t" + cmd + "\t" + String.format("0x%08x", status));
+        }
+    }
+
+    static int command(SensorEvent e) {
+        if (e instanceof SmbEvent.Smb2Command c) {
+            return c.command();
+        }
+        if (e instanceof SmbEvent.Smb2Negotiate) {
+            return 0;
+        }
+        if (e instanceof SmbEvent.Smb2SessionSetup) {
+            return 1;
+        }
+        if (e instanceof SmbEvent.Smb2TreeConnect) {
+            return 3;
+        }
+        if (e instanceof SmbEvent.Smb2Create) {
+            return 5;
+        }
+        if (e instanceof SmbEvent.Smb2Close) {
+            return 6;
+        }
+        if (e instanceof SmbEvent.Smb2Read) {
+            return 8;
+        }
+        if (e instanceof SmbEvent.Smb2Write) {
+            return 9;
+        }
+        if (e instanceof SmbEvent.Smb2Ioctl) {
+            return 11;
+        }
+        if (e instanceof SmbEvent.Smb2QueryDirectory) {
+            return 14;
+        }
+        if (e instanceof SmbEvent.Smb2SetInfo) {
+            return 17;
+        }
+        return -1;
+    }
+
+    static long status(SensorEvent e) {
+        if (e instanceof SmbEvent.Smb2Command c) {
+            return c.status();
+        }
+        if (e instanceof SmbEvent.Smb2Negotiate n) {
+            return n.status();
+        }
+        if (e instanceof SmbEvent.Smb2SessionSetup s) {
+            return s.status();
+        }
+        if (e instanceof SmbEvent.Smb2TreeConnect t) {
+            return t.status();
+        }
+        if (e instanceof SmbEvent.Smb2Create c) {
+            return c.status();
+        }
+        if (e instanceof SmbEvent.Smb2Close c) {
+            return c.status();
+        }
+        if (e instanceof SmbEvent.Smb2Read r) {
+            return r.status();
+        }
+        if (e instanceof SmbEvent.Smb2Write w) {
+            return w.status();
+        }
+        if (e instanceof SmbEvent.Smb2Ioctl i) {
+            return i.status();
+        }
+        if (e instanceof SmbEvent.Smb2QueryDirectory q) {
+            return q.status();
+        }
+        if (e instanceof SmbEvent.Smb2SetInfo s) {
+            return s.status();
+        }
+        return SensorEvent.NO_STATUS;
+    }
+
+    /** Prints the sets of each pcap given, preceded by {@code # <file>}. */
+    public static void main(String[] args) throws IOException {
+        for (String a : args) {
+            System.out.println("# " + a);
+            try {
+                for (String line : sets(Path.of(a))) {
+                    System.out.println(line);
+                }
+            } catch (IOException e) {
+                System.out.println("! " + e.getMessage());
+            }
+        }
+    }
+
+    static List<String> lines(TreeSet<String> s) {
+        return List.copyOf(s);
+    }
+}

@@ -1,0 +1,36 @@
+package io.impacketsensor.decoders.smb2;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Our tree/file/NTLM/(command, status) sets equal tshark's (pre-computed in expected/) for every copied capture. */
+class Smb2ParityTest {
+
+    @TestFactory
+    Stream<DynamicTest> equalsTshark() throws IOException, URISyntaxException {
+        Path dir = Path.of(getClass().getResource("/pcaps/smb2").toURI());
+        List<Path> pcaps;
+        try (Stream<Path> s = Files.list(dir)) {
+            pcaps = s.filter(p -> p.toString().endsWith(".pcap")).sorted().toList();
+        }
+        assertFalse(pcaps.isEmpty());
+        return pcaps.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+            Path expected = dir.resolve("expected").resolve(p.getFileName() + ".sets");
+            TreeSet<String> theirs = new TreeSet<>(Files.readAllLines(expected));
+            theirs.remove("");
+            TreeSet<String> ours = Smb2ParityDriver.sets(p);
+            assertEquals(String.join("\n", theirs), String.join("\n", ours));
+        }));
+    }
+}
