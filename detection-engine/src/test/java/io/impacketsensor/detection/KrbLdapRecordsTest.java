@@ -171,15 +171,16 @@ class KrbLdapRecordsTest {
     }
 
     @Test
-    void kerberosAnomaliesAreAnomalyRecordsNotKrb5Records() throws Exception {
-        // Merged with the smb2 branch, whose writer emits every ProtocolAnomaly as event_type anomaly.
+    void anomaliesAreWrittenAsAnomalyRecords() throws Exception {
+        // The anomaly record belongs to the smb2 branch's writer; its schema entry is not ours to check.
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
-            assertTrue(ProtocolRecordWriter.write(g, new ProtocolAnomaly(header(88, Transport.TCP),
-                    "kerberos.gap", "1 bytes missing")));
+            assertTrue(ProtocolRecordWriter.write(g, new ProtocolAnomaly(header(88, Transport.TCP), "kerberos.gap",
+                    "1 bytes missing")));
         }
-        assertTrue(w.toString().contains("\"event_type\":\"anomaly\""), w.toString());
-        assertFalse(w.toString().contains("\"krb5\""), w.toString());
+        JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(w.toString());
+        assertEquals("anomaly", n.get("event_type").asText());
+        assertEquals("kerberos.gap", n.get("anomaly").get("event").asText());
     }
 
     @Test

@@ -92,18 +92,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (s.need > 0) {
-                int n = Math.min(len, s.need - s.have);
-                System.arraycopy(buf, off, s.buf, s.have, n);
-                s.have += n;
+                int n = fill(s, buf, off, len);
                 off += n;
                 len -= n;
-                if (s.have == s.need) {
-                    int total = s.need;
-                    s.need = 0;
-                    s.have = 0;
-                    if (!message(dir, s.buf, 0, total)) {
-                        return false;
-                    }
+                if (s.need == 0 && !message(dir, s.buf, 0, s.have)) {
+                    return false;
                 }
                 continue;
             }
@@ -183,6 +176,22 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             s.need = total;
         }
         return true;
+    }
+
+    /**
+     * Copies bytes of a message being reassembled into the side's buffer; when it is complete,
+     * {@code need} drops to 0 and {@code have} is its length (reset by {@link #startBuffer}).
+     *
+     * @return the number of bytes consumed
+     */
+    private static int fill(Side s, byte[] buf, int off, int len) {
+        int n = Math.min(len, s.need - s.have);
+        System.arraycopy(buf, off, s.buf, s.have, n);
+        s.have += n;
+        if (s.have == s.need) {
+            s.need = 0;
+        }
+        return n;
     }
 
     /** Copies the first part of a message that continues in later segments. */
@@ -306,18 +315,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private boolean saslData(Direction dir, Side s, byte[] buf, int off, int len) {
         while (len > 0) {
             if (s.need > 0) {
-                int n = Math.min(len, s.need - s.have);
-                System.arraycopy(buf, off, s.buf, s.have, n);
-                s.have += n;
+                int n = fill(s, buf, off, len);
                 off += n;
                 len -= n;
-                if (s.have == s.need) {
-                    int total = s.need;
-                    s.need = 0;
-                    s.have = 0;
-                    if (!saslBuffer(dir, s.buf, 0, total)) {
-                        return false;
-                    }
+                if (s.need == 0 && !saslBuffer(dir, s.buf, 0, s.have)) {
+                    return false;
                 }
                 continue;
             }
