@@ -182,7 +182,10 @@ class CapturePipelineTest {
             pipe.requestStop();
             assertTrue(pipe.awaitEnd(10_000));
             CounterSnapshot s = pipe.snapshot(0);
-            assertEquals(s.get("pipeline.published"), s.get("test.frames"), "every published frame was processed");
+            // Frames whose first byte is 0x66 make the test processor throw (counted as handler
+            // errors, not as frames): how many were published depends on when the stop lands.
+            assertEquals(s.get("pipeline.published"), s.get("test.frames") + s.get("pipeline.handler_errors"),
+                    "every published frame was processed");
             assertEquals(1, h.processors.get(0).finishCalls);
         }
     }
