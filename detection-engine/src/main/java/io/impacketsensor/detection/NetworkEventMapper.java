@@ -275,7 +275,8 @@ public final class NetworkEventMapper {
         int msgType = tgt ? 10 : 12;
         List<Integer> padata = tgt ? (noPreauth ? List.of(128) : List.of(2, 128)) : List.of(1);
         KerberosEvent.KerberosRequest req = new KerberosEvent.KerberosRequest(h, msgType, padata,
-                tgt && !noPreauth ? etype : -1, 1, forUser, forUser == null ? null : realm, false, -1, false,
+                tgt && !noPreauth ? etype : -1, 1, forUser, forUser == null ? null : realm,
+                forUser == null ? 0 : -138, false, -1, false,
                 null, 0x40810010, tgt ? cname : null, realm, sname, KerberosEvent.NO_TIME, till, KerberosEvent.NO_TIME,
                 1, etypes, false, List.of());
         out.add(req);

@@ -109,7 +109,7 @@ final class Harness {
                                          int options, KerberosEvent.PrincipalName cname,
                                          KerberosEvent.PrincipalName sname, List<Integer> etypes, String forUser) {
         return new KerberosEvent.KerberosRequest(h(c, dc, 88, sec), msgType, padata, encTs, 1, forUser,
-                forUser == null ? null : "LAB.LOCAL", false, -1, false, null, options, cname, "LAB.LOCAL", sname,
+                forUser == null ? null : "LAB.LOCAL", forUser == null ? 0 : -138, false, -1, false, null, options, cname, "LAB.LOCAL", sname,
                 KerberosEvent.NO_TIME, KerberosEvent.NO_TIME, KerberosEvent.NO_TIME, 1, etypes, false, List.of());
     }
 }

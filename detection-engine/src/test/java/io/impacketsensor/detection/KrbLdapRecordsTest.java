@@ -56,7 +56,7 @@ class KrbLdapRecordsTest {
     private static final PrincipalName KRBTGT = new PrincipalName(1, List.of("krbtgt", "LAB.TEST"));
 
     static KerberosRequest asReq(EventHeader h) {
-        return new KerberosRequest(h, 10, List.of(128), -1, 1, null, null, false, -1, false, null, 0x50800000,
+        return new KerberosRequest(h, 10, List.of(128), -1, 1, null, null, 0, false, -1, false, null, 0x50800000,
                 new PrincipalName(1, List.of("roast_me")), "LAB.TEST", KRBTGT, KerberosRequest.NO_TIME, 1795877553L,
                 1795877553L, 1962650290L, List.of(23), false, List.of());
     }
@@ -109,12 +109,13 @@ class KrbLdapRecordsTest {
     void tgsReqWithForgedTicketAndS4u() throws Exception {
         EventHeader h = header(88, Transport.TCP);
         TicketInfo tgt = new TicketInfo("LAB.TEST", new PrincipalName(2, List.of("krbtgt", "LAB.TEST")), 18, 2);
-        JsonNode k = write(new KerberosRequest(h, 12, List.of(1, 129), -1, -1, "Administrator", "LAB.TEST", false,
+        JsonNode k = write(new KerberosRequest(h, 12, List.of(1, 129), -1, -1, "Administrator", "LAB.TEST", -138, false,
                 -1, false, tgt, 0x40810010, null, "LAB.TEST", new PrincipalName(1, List.of("svc_web")),
                 KerberosRequest.NO_TIME, 1795877553L, KerberosRequest.NO_TIME, 5, List.of(23, 16, 3, 18), false,
                 List.of(new TicketInfo("LAB.TEST", new PrincipalName(1, List.of("svc_web")), 18, 2)))).get("krb5");
         assertEquals("KRB_TGS_REQ", k.get("msg_type").asText());
         assertEquals("Administrator@LAB.TEST", k.get("pa_for_user").asText());
+        assertEquals(-138, k.get("pa_for_user_cksumtype").asInt());
         assertEquals("krbtgt/LAB.TEST", k.get("ticket_sname").asText());
         assertEquals(18, k.get("ticket_etype").asInt());
         assertEquals(2, k.get("ticket_kvno").asInt());

@@ -157,6 +157,9 @@ public final class KerberosRecords {
         if (r.forUserName() != null) {
             g.writeStringField("pa_for_user", r.forUserRealm() == null ? r.forUserName()
                     : r.forUserName() + "@" + r.forUserRealm());
+            if (r.forUserChecksumType() != 0) {
+                g.writeNumberField("pa_for_user_cksumtype", r.forUserChecksumType());
+            }
         }
         if (r.s4uX509User()) {
             g.writeBooleanField("s4u_x509_user", true);

@@ -77,7 +77,7 @@ public final class EventMix {
             } else if (k < 830) {
                 EventHeader h = new EventHeader(ts, i, c, 50000, dc, 88, Transport.TCP);
                 KerberosEvent.KerberosRequest q = new KerberosEvent.KerberosRequest(h, 12, List.of(1), -1, -1, null,
-                        null, false, -1, false, new KerberosEvent.TicketInfo("LAB.LOCAL", krbtgt, 18, 2), 0x40810000, null,
+                        null, 0, false, -1, false, new KerberosEvent.TicketInfo("LAB.LOCAL", krbtgt, 18, 2), 0x40810000, null,
                         "LAB.LOCAL", new KerberosEvent.PrincipalName(2, List.of("cifs", "fs.lab.local")),
                         KerberosEvent.NO_TIME, ts / 1_000_000_000L + 36000, KerberosEvent.NO_TIME, k, List.of(18, 17, 23),
                         false, List.of());

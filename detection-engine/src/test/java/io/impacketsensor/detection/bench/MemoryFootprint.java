@@ -38,7 +38,7 @@ public final class MemoryFootprint {
             engine.process(new NtlmEvent.NtlmAuthenticate(h, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB",
                     "user" + i, "WS" + i, true, null, true, 2, "", null, null, false, 0));
             EventHeader k = new EventHeader(t + i * 10_000L, i, c, 50000, dc, 88, Transport.TCP);
-            engine.process(new KerberosEvent.KerberosRequest(k, 12, List.of(1), -1, -1, null, null, false, -1, false,
+            engine.process(new KerberosEvent.KerberosRequest(k, 12, List.of(1), -1, -1, null, null, 0, false, -1, false,
                     null, 0x40810000, null, "LAB.LOCAL", sname, KerberosEvent.NO_TIME, KerberosEvent.NO_TIME,
                     KerberosEvent.NO_TIME, i, List.of(18, 17), false, List.of()));
         }

@@ -64,6 +64,7 @@ public final class KerberosParser {
     private int pacRequest;
     private String forUserName;
     private String forUserRealm;
+    private int forUserChecksumType;
     private boolean s4uX509User;
     private int pacOptions;
     private boolean fast;
@@ -169,6 +170,7 @@ public final class KerberosParser {
         pacRequest = -1;
         forUserName = null;
         forUserRealm = null;
+        forUserChecksumType = 0;
         s4uX509User = false;
         pacOptions = -1;
         fast = false;
@@ -196,7 +198,7 @@ public final class KerberosParser {
     /** The AS-REQ/TGS-REQ just parsed. */
     public KerberosRequest request(EventHeader h) {
         return new KerberosRequest(h, msgType, List.copyOf(padataTypes), encTimestampEtype, pacRequest, forUserName,
-                forUserRealm, s4uX509User, pacOptions, fast, tgsTicket, kdcOptions, cname, realm, sname, from, till,
+                forUserRealm, forUserChecksumType, s4uX509User, pacOptions, fast, tgsTicket, kdcOptions, cname, realm, sname, from, till,
                 rtime, nonce, List.copyOf(etypes), addressesPresent, List.copyOf(additionalTickets));
     }
 
@@ -432,18 +434,30 @@ public final class KerberosParser {
                 int end = sequence(v);
                 String name = null;
                 String uRealm = null;
+                int cksumType = 0;
                 while (nextField(v, end)) {
                     int fieldEnd = v.position() + t.length;
                     if (t.is(CTX, 0)) {
                         name = principal(v).toString();
                     } else if (t.is(CTX, 1)) {
                         uRealm = string(v);
+                    } else if (t.is(CTX, 2)) {
+                        // RFC 4120 5.2.9: Checksum ::= SEQUENCE { cksumtype [0] Int32, checksum [1] OCTET STRING }
+                        int ckEnd = sequence(v);
+                        while (nextField(v, ckEnd)) {
+                            int ckFieldEnd = v.position() + t.length;
+                            if (t.is(CTX, 0)) {
+                                cksumType = (int) integer(v);
+                            }
+                            v.seek(ckFieldEnd);
+                        }
                     }
                     v.seek(fieldEnd);
                 }
                 if (v.ok()) {
                     forUserName = name;
                     forUserRealm = uRealm;
+                    forUserChecksumType = cksumType;
                 }
                 return;
             }

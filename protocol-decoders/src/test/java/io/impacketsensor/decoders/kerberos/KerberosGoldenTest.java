@@ -89,6 +89,7 @@ class KerberosGoldenTest {
         KerberosRequest self = tgs.get(0);
         assertEquals("Administrator", self.forUserName());
         assertEquals("LAB.TEST", self.forUserRealm());
+        assertEquals(-138, self.forUserChecksumType(), "HMAC-MD5, as tshark decodes it");
         assertEquals(List.of(1, 129), self.padataTypes());
         assertEquals("svc_web", self.sname().toString());
         KerberosRequest proxy = tgs.get(1);

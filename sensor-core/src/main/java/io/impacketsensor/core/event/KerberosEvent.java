@@ -46,6 +46,7 @@ public sealed interface KerberosEvent extends SensorEvent {
      * @param pacRequest        PA-PAC-REQUEST include-pac: 1 true, 0 false, -1 absent
      * @param forUserName       PA-FOR-USER user name (S4U2self), or null
      * @param forUserRealm      PA-FOR-USER realm, or null
+     * @param forUserChecksumType PA-FOR-USER cksumtype (-138 HMAC-MD5, as Impacket and Windows send), or 0 when absent
      * @param s4uX509User       true when PA-S4U-X509-USER is present
      * @param pacOptions        PA-PAC-OPTIONS flags, or -1
      * @param fast              true when PA-FX-FAST is present
@@ -63,7 +64,8 @@ public sealed interface KerberosEvent extends SensorEvent {
      * @param additionalTickets additional-tickets (S4U2proxy evidence ticket, U2U)
      */
     record KerberosRequest(EventHeader header, int msgType, List<Integer> padataTypes, int encTimestampEtype,
-                           int pacRequest, String forUserName, String forUserRealm, boolean s4uX509User,
+                           int pacRequest, String forUserName, String forUserRealm, int forUserChecksumType,
+                           boolean s4uX509User,
                            int pacOptions, boolean fast, TicketInfo tgsTicket, int kdcOptions, PrincipalName cname,
                            String realm, PrincipalName sname, long from, long till, long rtime, long nonce,
                            List<Integer> etypes, boolean addressesPresent,
