@@ -46,7 +46,7 @@ public final class ReplayCommand implements Callable<Integer> {
         CaptureConfig cfg;
         PcapFileChain chain;
         try {
-            cfg = SensorRun.config(run.config, run.workers);
+            cfg = SensorRun.config(run.config, run.workers).capture();
             chain = PcapFileChain.open(files);
         } catch (UsageException | PcapFormatException e) {
             err.println("replay: " + e.getMessage());

@@ -34,6 +34,9 @@ final class SensorRun {
     private final boolean live;
     private final PrintWriter err;
 
+    /** live as a service: state, API and periodic saves (null for replay and tests). */
+    Daemon daemon;
+
     SensorRun(String title, boolean live, PrintWriter err) {
         this.title = title;
         this.live = live;
@@ -76,14 +79,14 @@ final class SensorRun {
         }
     }
 
-    /** The config file's packet-path settings with {@code --workers} applied (0 = from config). */
-    static CaptureConfig config(Path file, int workers) throws UsageException {
+    /** The config file, validated whole, after checking {@code --workers} (0 = from config). */
+    static SensorConfig config(Path file, int workers) throws UsageException {
         if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
             throw new UsageException("--workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
         }
         try {
-            return CaptureConfig.load(file);
-        } catch (CaptureConfig.ConfigException e) {
+            return SensorConfig.load(file);
+        } catch (io.impacketsensor.detection.config.ConfigException e) {
             throw new UsageException(e.getMessage());
         }
     }
@@ -116,6 +119,18 @@ final class SensorRun {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long start = System.nanoTime();
+        if (daemon != null) {
+            daemon.service().pipelineCounters(() -> {
+                try {
+                    return pipeline.snapshot(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            });
+        }
+        long saveEvery = daemon != null ? TimeUnit.SECONDS.toNanos(daemon.service().saveIntervalSeconds()) : Long.MAX_VALUE;
+        long nextSave = start + saveEvery;
         try {
             pipeline.start();
             Progress progress = !live && source instanceof PcapFileChain chain && System.console() != null
@@ -124,6 +139,10 @@ final class SensorRun {
             while (!pipeline.awaitCaptureEnd(progress != null ? 250 : 500)) {
                 if (progress != null) {
                     progress.update(System.nanoTime() - start);
+                }
+                if (daemon != null && System.nanoTime() >= nextSave) {
+                    nextSave += saveEvery;
+                    daemon.tick();
                 }
                 if (live && System.nanoTime() >= nextStats) {
                     nextStats += TimeUnit.SECONDS.toNanos(statsIntervalSec);
@@ -155,6 +174,10 @@ final class SensorRun {
             String failure = pipeline.failure();
             if (failure != null) {
                 err.println(title + ": " + failure);
+            }
+            if (daemon != null) {
+                daemon.service().pipelineCounters(() -> s);
+                daemon.finish();
             }
             exit[0] = failure != null ? Main.EXIT_FAILURE : Main.EXIT_OK;
             return exit[0];
