@@ -54,6 +54,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new AnalyzeCommand());
         cl.addSubcommand(new SelftestCommand());
         cl.addSubcommand(new ConfigCommand());
+        cl.addSubcommand(new BlocklistCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);
