@@ -3,6 +3,7 @@ package io.impacketsensor.cli;
 import io.impacketsensor.core.capture.CaptureException;
 import io.impacketsensor.core.capture.LiveOptions;
 import io.impacketsensor.core.capture.LivePcapSource;
+import io.impacketsensor.detection.config.EngineConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +67,7 @@ public final class LiveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         CaptureConfig cfg;
+        EngineConfig engineConfig;
         LiveOptions options;
         EveWriter w;
         try {
@@ -82,6 +84,7 @@ public final class LiveCommand implements Callable<Integer> {
                 throw new UsageException(e.getMessage());
             }
             cfg = SensorRun.config(run.config, run.workers);
+            engineConfig = Detection.config(run.config);
             w = SensorRun.openEve(run.eve, run.protocolRecords);
         } catch (UsageException e) {
             err.println("live: " + e.getMessage());
@@ -102,7 +105,7 @@ public final class LiveCommand implements Callable<Integer> {
                     + "; Ctrl-C to stop");
             err.flush();
             return new SensorRun("live " + iface, true, err).run(source, SensorRun.processors(cfg.flowLimits()),
-                    cfg.pipeline(run.workers), w, statsInterval);
+                    cfg.pipeline(run.workers), w, new Detection(engineConfig, w, null), statsInterval);
         }
     }
 }

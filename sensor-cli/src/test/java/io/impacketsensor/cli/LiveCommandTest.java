@@ -72,8 +72,12 @@ class LiveCommandTest {
         List<JsonNode> stats = new ArrayList<>();
         for (String l : Files.readAllLines(eve)) {
             JsonNode n = m.readTree(l);
-            assertEquals("stats", n.get("event_type").asText());
-            stats.add(n.get("stats"));
+            String type = n.get("event_type").asText();
+            // the replayed lab traffic also raises the engine's alerts into the same output
+            assertTrue(type.equals("stats") || type.equals("alert"), l);
+            if (type.equals("stats")) {
+                stats.add(n.get("stats"));
+            }
         }
         assertTrue(stats.size() >= 2, "periodic and final stats records: " + stats.size());
         JsonNode last = stats.get(stats.size() - 1);

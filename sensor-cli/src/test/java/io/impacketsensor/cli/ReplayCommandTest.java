@@ -133,7 +133,7 @@ class ReplayCommandTest {
 
     @Test
     void configFileSetsWorkersAndRejectsBadValues() throws Exception {
-        Path cfg = Files.writeString(dir.resolve("c.yaml"), "pipeline:\n  workers: 3\nengine:\n  other: ignored\n");
+        Path cfg = Files.writeString(dir.resolve("c.yaml"), "pipeline:\n  workers: 3\nengine:\n  thresholds:\n    monitor: 0.3\n");
         Path eve = dir.resolve("eve.json");
         Run r = run("replay", "--config", cfg.toString(), "--eve", eve.toString(), SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
