@@ -53,6 +53,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new AnalyzeCommand());
         cl.addSubcommand(new SelftestCommand());
+        cl.addSubcommand(new EvaluateCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);
