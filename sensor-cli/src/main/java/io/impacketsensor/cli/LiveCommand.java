@@ -123,7 +123,7 @@ public final class LiveCommand implements Callable<Integer> {
             SensorRun r = new SensorRun("live " + cfg.iface(), true, err);
             r.daemon = daemon;
             return r.run(source, SensorRun.processors(cfg.capture().flowLimits()), cfg.capture().pipeline(run.workers),
-                    daemon.eve(), cfg.statsInterval());
+                    daemon.eve(), new Detection(daemon.service().engine(), daemon.eve(), null), cfg.statsInterval());
         }
     }
 }

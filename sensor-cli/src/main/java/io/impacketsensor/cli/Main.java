@@ -55,6 +55,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new SelftestCommand());
         cl.addSubcommand(new ConfigCommand());
         cl.addSubcommand(new BlocklistCommand());
+        cl.addSubcommand(new EvaluateCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);

@@ -51,12 +51,12 @@ final class SensorRun {
     }
 
     /**
-     * What consumes the analyzers' events on the single "events" thread (ring #2's downstream).
-     * For now the EVE protocol records; the detection engine plugs in here (it then writes
-     * alerts and, optionally, the protocol records itself).
+     * What consumes the analyzers' events on the single "events" thread (ring #2's downstream):
+     * the detection engine, which also writes the EVE protocol records (with {@code -P}) and the
+     * alerts into the same output.
      */
-    static EventSink eventConsumer(EveWriter eve) {
-        return eve != null ? eve : e -> { };
+    static EventSink eventConsumer(Detection detection) {
+        return detection;
     }
 
     /**
@@ -98,8 +98,8 @@ final class SensorRun {
      * @return exit code: 0, or 1 when the source or the pipeline failed
      */
     int run(PacketSource source, ProcessorFactory processors, PipelineOptions options, EveWriter eve,
-            int statsIntervalSec) throws InterruptedException, IOException {
-        EventSink downstream = eventConsumer(eve);
+            Detection detection, int statsIntervalSec) throws InterruptedException, IOException {
+        EventSink downstream = eventConsumer(detection);
         CapturePipeline pipeline = new CapturePipeline(source, new SymmetricFlowHash(), processors, downstream, options);
         CountDownLatch reported = new CountDownLatch(1);
         int[] exit = {-1};
@@ -148,7 +148,7 @@ final class SensorRun {
                     nextStats += TimeUnit.SECONDS.toNanos(statsIntervalSec);
                     CounterSnapshot s = pipeline.snapshot(2_000);
                     if (eve != null) {
-                        eve.writeStats(new StatsRecord("live", wallNanos(), seconds(start), s));
+                        eve.writeStats(new StatsRecord("live", wallNanos(), seconds(start), s, detection.statistics()));
                     }
                     err.printf(Locale.ROOT, "%s: %,d packets, %,d TCP / %,d UDP flows, drops ring %,d kernel %,d%n",
                             title, s.get("capture.records"), s.get("flow.tcp"), s.get("flow.udp"),
@@ -163,7 +163,7 @@ final class SensorRun {
             double secs = seconds(start);
             CounterSnapshot s = pipeline.snapshot(0);
             if (eve != null) {
-                eve.writeStats(new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s));
+                eve.writeStats(new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s, detection.statistics()));
                 eve.close();
             }
             java.util.List<String> warnings = new java.util.ArrayList<>(source.warnings());
@@ -171,6 +171,7 @@ final class SensorRun {
                 warnings.add("the workers did not drain within " + LIVE_DRAIN_MILLIS / 1000 + " s; counts may be short");
             }
             Summary.print(err, title, s, secs, warnings, live);
+            detection.printSummary(err);
             String failure = pipeline.failure();
             if (failure != null) {
                 err.println(title + ": " + failure);

@@ -41,9 +41,9 @@ class EveWriterTest {
         assertEquals("10.99.0.2", n.get("src_ip").asText());
         assertEquals(445, n.get("dest_port").asInt());
         assertEquals("TCP", n.get("proto").asText());
-        assertEquals("smb2", n.get("app_proto").asText());
-        assertEquals("ProtocolAnomaly", n.get("anomaly").get("type").asText());
-        assertEquals("smb2.malformed_header", n.get("anomaly").get("name").asText());
+        // Suricata's applayer anomaly layout (ProtocolRecordWriter)
+        assertEquals("applayer", n.get("anomaly").get("type").asText());
+        assertEquals("smb2.malformed_header", n.get("anomaly").get("event").asText());
         assertEquals("structure size 9", n.get("anomaly").get("detail").asText());
     }
 

@@ -281,8 +281,9 @@ public final class CapturePipeline {
             disruptor.halt();
             drained = false;
         }
-        drained &= events.shutdown(timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : timeoutMillis,
-                TimeUnit.MILLISECONDS);
+        // Unlimited is -1: Disruptor adds the timeout to System.nanoTime(), so a huge value overflows
+        // into an immediate timeout (and a halt that drops the events still queued).
+        drained &= events.shutdown(timeoutMillis == Long.MAX_VALUE ? -1 : timeoutMillis, TimeUnit.MILLISECONDS);
         stopRequested = true;
         if (ticker != null) {
             ticker.interrupt();

@@ -108,6 +108,10 @@ public final class EventRing implements EventSink {
      */
     public boolean shutdown(long timeout, TimeUnit unit) {
         try {
+            if (timeout < 0) {
+                disruptor.shutdown();
+                return true;
+            }
             disruptor.shutdown(timeout, unit);
             return true;
         } catch (TimeoutException e) {
