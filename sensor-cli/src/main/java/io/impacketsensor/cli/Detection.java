@@ -21,7 +21,7 @@ import java.util.Map;
  * right after the record that raised them, and to an optional extra sink (the {@code evaluate}
  * command collects them). Runs on the single events thread only.
  */
-final class Detection implements EventSink {
+final class Detection implements EventSink, java.io.Flushable {
     private final ImpacketProtection engine;
     private final EveWriter eve;
 
@@ -55,6 +55,14 @@ final class Detection implements EventSink {
             eve.accept(e);
         }
         engine.analyze(e);
+    }
+
+    /** The event ring calls this at every batch end: EVE lines reach the file then (service: tail -f, SIEM shippers). */
+    @Override
+    public void flush() throws java.io.IOException {
+        if (eve != null) {
+            eve.flush();
+        }
     }
 
     ImpacketProtection engine() {
