@@ -132,6 +132,14 @@ class ServiceEndToEndTest {
                 assertNotEquals(0, rc("ip", "netns", "exec", veth.namespace, "curl", "-s", "--max-time", "2",
                         "http://10.99.0.1:9470/health"), "a packet from the blocked address no longer crosses");
 
+                // SIGHUP (logrotate): the file is moved away, the sensor reopens the path and writes on.
+                Path rotated = dir.resolve("eve.json.1");
+                Files.move(eve, rotated);
+                assertEquals(0, rc("kill", "-HUP", Long.toString(p.pid())));
+                String reopened = await(s -> s.contains("\"stats\""), () -> Files.exists(eve) ? Files.readString(eve) : "");
+                assertTrue(reopened.contains("\"event_type\":\"stats\""), "stats records go to the new file: " + reopened);
+                assertTrue(p.isAlive(), "SIGHUP does not stop the sensor");
+
                 // SIGTERM: exit 0, the stats record last, state saved.
                 p.destroy();
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits within 60 s");
@@ -139,7 +147,7 @@ class ServiceEndToEndTest {
                 assertEquals(0, p.exitValue(), out);
                 List<String> lines = Files.readAllLines(eve);
                 assertEquals("stats", JSON.readTree(lines.get(lines.size() - 1)).get("event_type").asText());
-                assertEquals(alerts.size(), alerts(eve).size(), "every alert was already in the file");
+                assertEquals(alerts.size(), alerts(rotated).size() + alerts(eve).size(), "every alert was already written");
                 JsonNode counters = JSON.readTree(state.resolve("counters.json").toFile());
                 assertEquals(119, counters.get("totals").get("capture.records").asLong(), counters.toString());
 
