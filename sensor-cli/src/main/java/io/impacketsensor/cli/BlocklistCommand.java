@@ -37,8 +37,7 @@ final class BlocklistCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+        Main.required(spec, "a subcommand is required");
     }
 
     /** Where the state is: --state-dir, else the config file's state.dir, else the default. */

@@ -18,8 +18,7 @@ final class ConfigCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+        Main.required(spec, "a subcommand is required");
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,

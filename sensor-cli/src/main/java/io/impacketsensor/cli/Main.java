@@ -76,8 +76,13 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
+        required(spec, "a command is required");
+    }
+
+    /** A command group run without its subcommand: usage on stderr, then bad usage (exit 2). */
+    static void required(CommandSpec spec, String what) {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        throw new CommandLine.ParameterException(spec.commandLine(), what);
     }
 
     /** Version from the jar manifest (or "dev" when run from classes). */

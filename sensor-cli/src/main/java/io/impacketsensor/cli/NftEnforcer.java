@@ -85,7 +85,7 @@ final class NftEnforcer implements BlocklistStore, AutoCloseable {
         Instant now = clock.get();
         for (BlockEntry e : l) {
             if (!e.expired(now)) {
-                exec.execute(() -> run(addScript(e, now)));
+                replace(e, now);
             }
         }
         return l;
@@ -94,7 +94,11 @@ final class NftEnforcer implements BlocklistStore, AutoCloseable {
     @Override
     public void blocked(BlockEntry entry) {
         inner.blocked(entry);
-        Instant now = clock.get();
+        replace(entry, clock.get());
+    }
+
+    /** Deletes (absent is fine) and adds the element: 'add' alone keeps an existing element's old timeout. */
+    private void replace(BlockEntry entry, Instant now) {
         exec.execute(() -> {
             run("delete element inet " + TABLE + " " + set(entry.ip()) + " { " + entry.ip() + " }\n", true);
             run(addScript(entry, now));

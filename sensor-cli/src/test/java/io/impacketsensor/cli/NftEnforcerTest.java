@@ -92,6 +92,8 @@ class NftEnforcerTest {
             again.close();
             chain = sh("ip", "netns", "exec", ns, "nft", "list", "chain", "inet", "impacket_sensor", "input");
             assertEquals(1, chain.split("ip saddr @blocklist drop", -1).length - 1, chain);
+            set = sh("ip", "netns", "exec", ns, "nft", "list", "set", "inet", "impacket_sensor", "blocklist");
+            assertTrue(set.contains("10.7.7.7 timeout 10m"), "the reloaded entry carries its own remaining time: " + set);
         } finally {
             sh("ip", "netns", "del", ns);
         }
