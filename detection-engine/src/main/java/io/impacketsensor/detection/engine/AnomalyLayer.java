@@ -175,7 +175,7 @@ final class AnomalyLayer {
             }
         } else if (u.equals(RpcCatalog.SAMR)) {
             if (op == 13) {
-                e.add(AttackType.SAMR_ENUMERATION, 0.4, "SAMR user enumeration: SamrEnumerateUsersInDomain", "samr_enum");
+                e.add(AttackType.SAMR_ENUMERATION, 0.5, "SAMR user enumeration: SamrEnumerateUsersInDomain", "samr_enum");
             } else if (op == 50) {
                 machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
             }

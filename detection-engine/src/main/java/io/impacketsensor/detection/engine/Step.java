@@ -32,7 +32,10 @@ enum Step {
     TASK_RUN("scheduled task run (SchRpcRun)"),
     DRS_LOOKUP("DRSUAPI endpoint looked up or bound by a non-DC"),
     DRS_REPLICATE("DRSGetNCChanges from a non-DC"),
-    IMPACKET_NTLM("NTLM AUTHENTICATE from an Impacket client (no MIC, no VERSION, empty workstation)");
+    IMPACKET_NTLM("NTLM AUTHENTICATE from an Impacket client (no MIC, no VERSION, empty workstation)"),
+    ATSVC_PIPE("task scheduler pipe \\PIPE\\atsvc opened"),
+    DCOM_BIND("DCOM activation interface (IRemoteSCMActivator) bound"),
+    SERVICE_ENUM("services enumerated over SVCCTL (EnumServicesStatusW)");
 
     final String label;
     final long bit = 1L << ordinal();
@@ -42,6 +45,8 @@ enum Step {
     }
 
     static final int CREATE_SERVICE = 12;
+    /** MS-SCMR 3.1.4.14 REnumServicesStatusW. */
+    static final int ENUM_SERVICES_STATUS = 14;
 
     /** The steps this event is, as a bit mask (0 for most events). */
     static long classify(SensorEvent ev, DomainControllers dcs) {
@@ -52,11 +57,13 @@ enum Step {
             return rpc(r, dcs);
         }
         if (ev instanceof DcerpcEvent.DcerpcBind b) {
-            if (!dcs.isDc(b.header().clientIp())) {
-                for (DcerpcEvent.Context c : b.contexts()) {
-                    if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid())) {
-                        return DRS_LOOKUP.bit;
-                    }
+            boolean dc = dcs.isDc(b.header().clientIp());
+            for (DcerpcEvent.Context c : b.contexts()) {
+                if (!dc && RpcCatalog.DRSUAPI.equals(c.interfaceUuid())) {
+                    return DRS_LOOKUP.bit;
+                }
+                if (RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(c.interfaceUuid())) {
+                    return DCOM_BIND.bit;
                 }
             }
             return 0;
@@ -103,6 +110,9 @@ enum Step {
             if (Signals.psexecPipe(name)) {
                 return PSEXEC_PIPE.bit;
             }
+            if (Text.baseIs(name, "atsvc")) {
+                return ATSVC_PIPE.bit;
+            }
             return Text.baseIs(name, "winreg") ? WINREG.bit : 0;
         }
         boolean admin = Signals.adminShare(share);
@@ -131,6 +141,9 @@ enum Step {
         }
         if (u.equals(RpcCatalog.SVCCTL)) {
             long m = 0;
+            if (op == ENUM_SERVICES_STATUS) {
+                m |= SERVICE_ENUM.bit;
+            }
             if (op == CREATE_SERVICE) {
                 m |= SERVICE_CREATE.bit;
                 if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
