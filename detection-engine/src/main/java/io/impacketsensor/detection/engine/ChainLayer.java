@@ -76,7 +76,7 @@ final class ChainLayer {
             new Def(AttackType.ATEXEC, "atexec_chain", new long[]{any(Step.TASK_REGISTER), any(Step.TASK_RUN),
                     any(Step.TEMP_TMP)}, new double[]{0.45, 0.75, 0.95}),
             new Def(AttackType.DCSYNC, "dcsync_chain", new long[]{any(Step.DRS_LOOKUP), any(Step.DRS_REPLICATE)},
-                    new double[]{0.3, 0.95}),
+                    new double[]{0.0, 0.95}),
             new Def(AttackType.PASS_THE_HASH, "pass_the_hash_chain", new long[]{any(Step.IMPACKET_NTLM),
                     any(Step.ADMIN_SHARE, Step.C_SHARE, Step.SERVICE_CREATE, Step.WINREG)}, new double[]{0.3, 0.6}),
             // The Impacket client followed by a technique's first move: when the target refuses the
@@ -92,7 +92,11 @@ final class ChainLayer {
             // winreg step this outweighs secretsdump's step 2 (0.7), so plain registry access is named
             // remote_registry; secretsdump still follows once the secrets are touched.
             new Def(AttackType.REMOTE_REGISTRY, "remote_registry_chain", new long[]{any(Step.REMOTE_REGISTRY_SVC,
-                    Step.IMPACKET_NTLM), any(Step.WINREG)}, new double[]{0.0, 0.6}));
+                    Step.IMPACKET_NTLM), any(Step.WINREG)}, new double[]{0.0, 0.6}),
+            new Def(AttackType.SILVER_TICKET, "impacket_silver_chain", new long[]{any(Step.IMPACKET_SMB),
+                    any(Step.AP_REQ_NT_PRINCIPAL)}, new double[]{0.0, 0.45}),
+            new Def(AttackType.SAMR_ENUMERATION, "impacket_samr_chain", new long[]{any(Step.IMPACKET_NTLM),
+                    any(Step.SAMR_ENUM_USERS)}, new double[]{0.0, 0.3}));
 
     private static final Step[] STEPS = Step.values();
 

@@ -35,7 +35,10 @@ enum Step {
     IMPACKET_NTLM("NTLM AUTHENTICATE from an Impacket client (no MIC, no VERSION, empty workstation)"),
     ATSVC_PIPE("task scheduler pipe \\PIPE\\atsvc opened"),
     DCOM_BIND("DCOM activation interface (IRemoteSCMActivator) bound"),
-    SERVICE_ENUM("services enumerated over SVCCTL (EnumServicesStatusW)");
+    SERVICE_ENUM("services enumerated over SVCCTL (EnumServicesStatusW)"),
+    IMPACKET_SMB("SMB negotiate from an Impacket client (16-letter ClientGuid or its SMB1 dialect offer)"),
+    AP_REQ_NT_PRINCIPAL("AP-REQ with a service ticket named as NT-PRINCIPAL (ticketer.py)"),
+    SAMR_ENUM_USERS("SAMR users enumerated (SamrEnumerateUsersInDomain)");
 
     final String label;
     final long bit = 1L << ordinal();
@@ -47,6 +50,8 @@ enum Step {
     static final int CREATE_SERVICE = 12;
     /** MS-SCMR 3.1.4.14 REnumServicesStatusW. */
     static final int ENUM_SERVICES_STATUS = 14;
+    /** MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain. */
+    static final int SAMR_ENUMERATE_USERS = 13;
 
     /** The steps this event is, as a bit mask (0 for most events). */
     static long classify(SensorEvent ev, DomainControllers dcs) {
@@ -71,10 +76,18 @@ enum Step {
         if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
             return Signals.impacketNtlm(a) ? IMPACKET_NTLM.bit : 0;
         }
+        if (ev instanceof io.impacketsensor.core.event.KerberosEvent.KerberosApRequest ap && ap.ticket() != null) {
+            io.impacketsensor.core.event.KerberosEvent.PrincipalName s = ap.ticket().sname();
+            return s != null && s.nameType() == 1 && s.components().size() == 2 && !AnomalyLayer.isKrbtgt(s)
+                    ? AP_REQ_NT_PRINCIPAL.bit : 0;
+        }
         return 0;
     }
 
     private static long smb(SmbEvent ev) {
+        if (ev instanceof SmbEvent.Smb2Negotiate n) {
+            return AnomalyLayer.impacketClientGuid(n.clientGuid()) ? IMPACKET_SMB.bit : 0;
+        }
         if (ev instanceof SmbEvent.Smb2SessionSetup s) {
             return s.status() == 0 ? SMB_SESSION.bit : 0;
         }
@@ -157,6 +170,9 @@ enum Step {
                 m |= REMOTE_REGISTRY_SVC.bit;
             }
             return m;
+        }
+        if (u.equals(RpcCatalog.SAMR)) {
+            return op == SAMR_ENUMERATE_USERS ? SAMR_ENUM_USERS.bit : 0;
         }
         if (u.equals(RpcCatalog.WINREG)) {
             long m = WINREG.bit;

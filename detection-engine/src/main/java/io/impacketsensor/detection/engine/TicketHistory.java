@@ -64,7 +64,7 @@ final class TicketHistory {
             if (s != null && now - s.tgsRep <= windowNanos) {
                 return;
             }
-            e.add(AttackType.SILVER_TICKET, 0.3, "AP-REQ presents a ticket for " + ap.ticket().sname() + " (kvno "
+            e.add(AttackType.SILVER_TICKET, 0.25, "AP-REQ presents a ticket for " + ap.ticket().sname() + " (kvno "
                     + ap.ticket().kvno() + ", " + Signals.etypeName(ap.ticket().etype())
                     + ") but no service ticket was issued to this client in the window", "ticket_without_tgs_exchange");
         }
