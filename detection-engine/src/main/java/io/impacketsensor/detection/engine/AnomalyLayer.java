@@ -134,11 +134,12 @@ final class AnomalyLayer {
         int op = r.opnum();
         RpcArgs a = r.args();
         if (u.equals(RpcCatalog.SVCCTL)) {
-            if (op == 12) {
-                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: CreateServiceW"
+            // MS-SCMR 3.1.4: CreateServiceW 12 / CreateServiceA 24, StartServiceW 19 / StartServiceA 31.
+            if (op == 12 || op == 24) {
+                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: " + (op == 12 ? "CreateServiceW" : "CreateServiceA")
                         + (a instanceof RpcArgs.ScmCreateService cs ? " " + cs.serviceName() : ""), "service_control");
-            } else if (op == 19) {
-                e.add(AttackType.SERVICE_MANIPULATION, 0.3, "Service control: StartServiceW"
+            } else if (op == 19 || op == 31) {
+                e.add(AttackType.SERVICE_MANIPULATION, 0.3, "Service control: " + (op == 19 ? "StartServiceW" : "StartServiceA")
                         + (a instanceof RpcArgs.ScmServiceAction sa && sa.serviceName() != null ? " " + sa.serviceName() : ""),
                         "service_control");
             } else if (op == 11) {
@@ -159,6 +160,12 @@ final class AnomalyLayer {
         } else if (u.equals(RpcCatalog.WBEM_SERVICES)) {
             if (op == 24) {
                 e.add(AttackType.WMIEXEC, 0.6, "Remote WMI method call: IWbemServices ExecMethod", "wmi_exec_method");
+            }
+        } else if (u.equals(RpcCatalog.ATSVC)) {
+            if (op == 0) {
+                // MS-TSCH 3.2.5.2.1 NetrJobAdd: the legacy AT service, deprecated since Windows 8; remote
+                // use is a classic lateral-movement move.
+                e.add(AttackType.ATEXEC, 0.55, "Remote AT job added: atsvc NetrJobAdd", "atsvc_job_add");
             }
         } else if (u.equals(RpcCatalog.TSCH)) {
             if (op == 1) {
@@ -289,6 +296,17 @@ final class AnomalyLayer {
         return false;
     }
 
+    /** A computer account ({@code name$} or {@code name$@REALM}): its random password makes it unroastable. */
+    private static boolean computerAccount(KerberosEvent.PrincipalName n) {
+        if (n.components().isEmpty()) {
+            return false;
+        }
+        String c = n.components().get(0);
+        int at = c.indexOf('@');
+        int end = at < 0 ? c.length() : at;
+        return end > 0 && c.charAt(end - 1) == '$';
+    }
+
     static boolean isKrbtgt(KerberosEvent.PrincipalName n) {
         return n != null && !n.components().isEmpty() && Text.eq(n.components().get(0), "krbtgt");
     }
@@ -317,7 +335,7 @@ final class AnomalyLayer {
             return;
         }
         KerberosEvent.PrincipalName s = r.sname();
-        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s)) {
+        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s) && !computerAccount(s)) {
             e.add(AttackType.KERBEROASTING, 0.6, "TGS-REQ names the service by account (" + (s.nameType() == 10
                     ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)", "kerberoasting");
         }

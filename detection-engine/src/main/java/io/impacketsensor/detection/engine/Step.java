@@ -48,6 +48,8 @@ enum Step {
     }
 
     static final int CREATE_SERVICE = 12;
+    /** MS-SCMR 3.1.4.20 RCreateServiceA. */
+    static final int CREATE_SERVICE_A = 24;
     /** MS-SCMR 3.1.4.14 REnumServicesStatusW. */
     static final int ENUM_SERVICES_STATUS = 14;
     /** MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain. */
@@ -157,7 +159,7 @@ enum Step {
             if (op == ENUM_SERVICES_STATUS) {
                 m |= SERVICE_ENUM.bit;
             }
-            if (op == CREATE_SERVICE) {
+            if (op == CREATE_SERVICE || op == CREATE_SERVICE_A) {
                 m |= SERVICE_CREATE.bit;
                 if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
                     m |= SMBEXEC_SERVICE.bit;
