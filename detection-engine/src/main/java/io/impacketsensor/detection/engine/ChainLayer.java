@@ -95,6 +95,10 @@ final class ChainLayer {
                     Step.IMPACKET_NTLM), any(Step.WINREG)}, new double[]{0.0, 0.6}),
             new Def(AttackType.SILVER_TICKET, "impacket_silver_chain", new long[]{any(Step.IMPACKET_SMB),
                     any(Step.AP_REQ_NT_PRINCIPAL)}, new double[]{0.0, 0.45}),
+            // A service created, started and deleted within the window: how PsExec-style tools (Metasploit,
+            // Empire, Impacket) run one payload; visible even when the SVCCTL stubs are sealed (opnums are not).
+            new Def(AttackType.PSEXEC, "service_exec_chain", new long[]{any(Step.SERVICE_CREATE),
+                    any(Step.SERVICE_START), any(Step.SERVICE_DELETE)}, new double[]{0.0, 0.5, 0.8}),
             new Def(AttackType.SAMR_ENUMERATION, "impacket_samr_chain", new long[]{any(Step.IMPACKET_NTLM),
                     any(Step.SAMR_ENUM_USERS)}, new double[]{0.0, 0.3}));
 

@@ -38,7 +38,9 @@ enum Step {
     SERVICE_ENUM("services enumerated over SVCCTL (EnumServicesStatusW)"),
     IMPACKET_SMB("SMB negotiate from an Impacket client (16-letter ClientGuid or its SMB1 dialect offer)"),
     AP_REQ_NT_PRINCIPAL("AP-REQ with a service ticket named as NT-PRINCIPAL (ticketer.py)"),
-    SAMR_ENUM_USERS("SAMR users enumerated (SamrEnumerateUsersInDomain)");
+    SAMR_ENUM_USERS("SAMR users enumerated (SamrEnumerateUsersInDomain)"),
+    SERVICE_START("service started over SVCCTL"),
+    SERVICE_DELETE("service deleted over SVCCTL");
 
     final String label;
     final long bit = 1L << ordinal();
@@ -156,6 +158,12 @@ enum Step {
         }
         if (u.equals(RpcCatalog.SVCCTL)) {
             long m = 0;
+            if (op == 19 || op == 31) {
+                m |= SERVICE_START.bit; // MS-SCMR RStartServiceW 19 / RStartServiceA 31
+            }
+            if (op == 2) {
+                m |= SERVICE_DELETE.bit; // MS-SCMR RDeleteService
+            }
             if (op == ENUM_SERVICES_STATUS) {
                 m |= SERVICE_ENUM.bit;
             }
