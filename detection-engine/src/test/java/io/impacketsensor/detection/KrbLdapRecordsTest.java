@@ -174,10 +174,11 @@ class KrbLdapRecordsTest {
     void otherFamiliesAreNotWrittenHere() throws Exception {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
-            assertFalse(ProtocolRecordWriter.write(g, new ProtocolAnomaly(header(88, Transport.TCP),
+            // anomalies have their own writer in ProtocolRecordWriter (Suricata applayer layout) since the smb2 merge
+            assertTrue(ProtocolRecordWriter.write(g, new ProtocolAnomaly(header(88, Transport.TCP),
                     "kerberos.gap", "1 bytes missing")));
         }
-        assertEquals("", w.toString());
+        assertTrue(w.toString().contains("\"event\":\"kerberos.gap\""), w.toString());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.detection.BlockEntry;
 import io.impacketsensor.detection.ImpacketProtection;
@@ -49,10 +51,21 @@ final class Detection implements EventSink, java.io.Flushable {
         }
     }
 
+    /** Anomaly name of an SMB3 session whose traffic is encrypted (TRANSFORM_HEADER): not inspected. */
+    static final String SMB_ENCRYPTED = "smb2.encrypted";
+
     @Override
     public void accept(SensorEvent e) {
         if (eve != null) {
             eve.accept(e);
+            if (e instanceof SmbEvent.Smb2Encrypted enc) {
+                // Once per session (the decoder says so once): the analyst must know that what
+                // follows on this session was not inspected; the cleartext negotiate and
+                // authentication before it were.
+                eve.writeAlways(new ProtocolAnomaly(e.header(), SMB_ENCRYPTED, "SMB3 session 0x"
+                        + Long.toHexString(enc.sessionId()) + (enc.compressed() ? ": compressed, not inspected"
+                        : ": encrypted, not inspected")));
+            }
         }
         engine.analyze(e);
     }

@@ -84,9 +84,17 @@ final class EveWriter implements EventSink, Flushable, Closeable {
 
     @Override
     public synchronized void accept(SensorEvent e) {
-        if (!protocolRecords) {
-            return;
+        if (protocolRecords) {
+            write(e);
         }
+    }
+
+    /** Writes the event's record even without {@code -P} (the "encrypted, not inspected" anomaly). */
+    synchronized void writeAlways(SensorEvent e) {
+        write(e);
+    }
+
+    private void write(SensorEvent e) {
         try {
             // Families with a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, anomaly) use it; the rest are generic.
             if (ProtocolRecordWriter.write(g, e)) {

@@ -129,6 +129,30 @@ class DetectionPipelineTest {
     }
 
     @Test
+    void encryptedSmbIsReportedAsNotInspectedAndTheCleartextStillAlerts() throws Exception {
+        // lab atk_psexec.smbenc.pcap (sensor-core test-jar): SMB 3 encryption after SESSION_SETUP
+        Path pcap = dir.resolve("atk_psexec.smbenc.pcap");
+        try (InputStream in = getClass().getResourceAsStream("/pcaps/lab/atk_psexec.smbenc.pcap")) {
+            Files.copy(in, pcap);
+        }
+        Path eve = dir.resolve("eve.json");
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "replay",
+                "--eve", eve.toString(), pcap.toString());
+        assertEquals(0, code, err.toString());
+        List<JsonNode> recs = new ArrayList<>();
+        for (String line : Files.readAllLines(eve)) {
+            recs.add(JSON.readTree(line));
+        }
+        List<JsonNode> anomalies = ofType(recs, "anomaly");
+        assertEquals(1, anomalies.size(), anomalies.toString());
+        assertEquals("smb2.encrypted", anomalies.get(0).get("anomaly").get("event").asText());
+        assertTrue(anomalies.get(0).get("anomaly").get("detail").asText().endsWith("encrypted, not inspected"));
+        assertTrue(ofType(recs, "alert").stream().anyMatch(a -> a.get("impacket").get("attack_type").asText()
+                .equals("impacket_fingerprint")), recs.toString());
+    }
+
+    @Test
     void oneConfigFileCarriesPipelineFlowAndEngineSections() throws Exception {
         Path cfg = dir.resolve("sensor.yaml");
         Files.writeString(cfg, "pipeline:\n  workers: 2\nflow:\n  max_flows: 1024\n"
