@@ -13,7 +13,6 @@ import io.impacketsensor.detection.NetworkEventException;
 import io.impacketsensor.detection.Statistics;
 import io.impacketsensor.detection.config.ConfigException;
 import io.impacketsensor.detection.config.EngineConfig;
-import io.impacketsensor.detection.config.EngineConfigLoader;
 import io.impacketsensor.detection.eve.EveAlertWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,7 +68,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EngineConfig cfg;
         try {
-            cfg = config == null ? EngineConfig.defaults() : EngineConfigLoader.load(config);
+            cfg = SensorConfig.load(config).engine();
         } catch (ConfigException e) {
             stderr.println("impacket-sensor analyze: " + e.getMessage());
             return 2;

@@ -8,10 +8,11 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
-import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.detection.eve.EveAlertWriter;
 import io.impacketsensor.detection.eve.EveCommon;
 import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 
@@ -27,7 +28,9 @@ import java.util.Map;
 
 /**
  * EVE JSON lines (one object per line, Jackson streaming): protocol records for the events the
- * analyzers emit, until the detection engine takes over ring #2, and the {@code stats} records.
+ * analyzers emit, the detection engine's {@code alert} records and the {@code stats} records, all
+ * into one output in the order they happen. Alerts are written by {@link EveAlertWriter} on the same
+ * stream: the protocol-record generator is flushed first, so lines never interleave.
  * Called from the event thread and, for live stats, from the stats thread: methods are synchronized.
  *
  * <p>A protocol record is the common header ({@link EveCommon#writeHeader}) followed by one object
@@ -56,9 +59,12 @@ final class EveWriter implements EventSink, Flushable, Closeable {
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         this.closeTarget = closeTarget;
         this.out = out;
+        this.alerts = new EveAlertWriter(out);
     }
 
     private final OutputStream out;
+    /** Alert records: their own generator on the same stream, written after flushing {@link #g}. */
+    private final EveAlertWriter alerts;
 
     /** EVE event_type of a family. */
     static String eventType(SensorEvent e) {
@@ -78,9 +84,17 @@ final class EveWriter implements EventSink, Flushable, Closeable {
 
     @Override
     public synchronized void accept(SensorEvent e) {
-        if (!protocolRecords) {
-            return;
+        if (protocolRecords) {
+            write(e);
         }
+    }
+
+    /** Writes the event's record even without {@code -P} (the "encrypted, not inspected" anomaly). */
+    synchronized void writeAlways(SensorEvent e) {
+        write(e);
+    }
+
+    private void write(SensorEvent e) {
         try {
             // Families with a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, anomaly) use it; the rest are generic.
             if (ProtocolRecordWriter.write(g, e)) {
@@ -189,6 +203,23 @@ final class EveWriter implements EventSink, Flushable, Closeable {
             }
         }
         return sb.toString();
+    }
+
+    /** Writes one alert record (schema {@code eve.schema.json}, {@link EveAlertWriter}). */
+    synchronized void writeAlert(Alert alert) {
+        try {
+            g.flush();
+        } catch (IOException ex) {
+            failure = ex;
+            throw new UncheckedIOException(ex);
+        }
+        try {
+            alerts.accept(alert);
+        } catch (UncheckedIOException ex) {
+            failure = ex.getCause();
+            throw ex;
+        }
+        records++;
     }
 
     /** Writes one stats record (see {@link StatsRecord}). */

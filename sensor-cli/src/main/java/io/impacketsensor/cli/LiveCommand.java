@@ -35,54 +35,75 @@ public final class LiveCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = {"-i", "--interface"}, required = true, paramLabel = "IFACE", description = "interface to capture on (e.g. eth0, any)")
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE",
+            description = "interface to capture on (e.g. eth0, any); default: config capture.interface")
     String iface;
 
-    @Option(names = "--bpf", paramLabel = "EXPR", description = "BPF capture filter (tcpdump syntax)")
+    @Option(names = "--bpf", paramLabel = "EXPR", description = "BPF capture filter (tcpdump syntax); default: config capture.bpf")
     String bpf;
 
+    @Option(names = "--snaplen", paramLabel = "N",
+            description = "bytes kept per frame (default: config capture.snaplen, 65535; GRO/TSO frames reach 64 KB)")
+    Integer snaplen;
 
-    @Option(names = "--snaplen", paramLabel = "N", defaultValue = "65535",
-            description = "bytes kept per frame (default ${DEFAULT-VALUE}; GRO/TSO frames reach 64 KB)")
-    int snaplen;
+    @Option(names = "--stats-interval", paramLabel = "S",
+            description = "seconds between EVE stats records and stderr status lines (0: only at the end; default: config outputs.stats_interval_seconds, 60)")
+    Integer statsInterval;
 
-
-    @Option(names = "--stats-interval", paramLabel = "S", defaultValue = "60",
-            description = "seconds between EVE stats records and stderr status lines (0: only at the end; default ${DEFAULT-VALUE})")
-    int statsInterval;
-
-    @Option(names = "--promisc", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "promiscuous mode (default on; a SPAN port needs it)")
-    boolean promisc;
+    @Option(names = "--promisc", negatable = true, fallbackValue = "true",
+            description = "promiscuous mode (default: config capture.promisc, on; a SPAN port needs it)")
+    Boolean promisc;
 
     @Option(names = "--immediate", description = "deliver each frame at once (lower latency, more CPU; default: batched)")
     boolean immediate;
 
-    @Option(names = "--buffer-size", paramLabel = "MB", defaultValue = "32", description = "kernel capture buffer in MB (default ${DEFAULT-VALUE})")
-    int bufferMb;
+    @Option(names = "--buffer-size", paramLabel = "MB", description = "kernel capture buffer in MB (default: config capture.buffer_mb, 32)")
+    Integer bufferMb;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "blocklist and counters (default: config state.dir, /var/lib/impacket-sensor)")
+    Path stateDir;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "HTTP API listener; '' = off (default: config http.listen, 127.0.0.1:9470). Localhost or a management network only")
+    String http;
+
+    @Option(names = "--enforce", negatable = true, fallbackValue = "true",
+            description = "put blocked addresses in the nftables set inet impacket_sensor blocklist (default: config enforcement.nftables, off)")
+    Boolean enforce;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        CaptureConfig cfg;
+        SensorConfig cfg;
         LiveOptions options;
-        EveWriter w;
         try {
-            if (statsInterval < 0) {
+            if (statsInterval != null && statsInterval < 0) {
                 throw new UsageException("--stats-interval must be >= 0, got " + statsInterval);
             }
-            if (bufferMb < 1 || bufferMb > 2047) {
+            if (bufferMb != null && (bufferMb < 1 || bufferMb > 2047)) {
                 throw new UsageException("--buffer-size must be 1..2047 MB, got " + bufferMb);
             }
+            if (http != null && !http.isEmpty() && HostPort.check(http) != null) {
+                throw new UsageException("--http: " + HostPort.check(http));
+            }
+            cfg = SensorRun.config(run.config, run.workers).withInterface(iface).withOverrides(bpf, snaplen, bufferMb,
+                    promisc, run.eve, run.protocolRecords ? Boolean.TRUE : null, statsInterval, stateDir, http, enforce);
+            if (cfg.iface() == null) {
+                throw new UsageException("no interface: give -i IFACE or capture.interface in the config file");
+            }
             try {
-                options = new LiveOptions(iface, bpf, snaplen, promisc, immediate, bufferMb << 20,
-                        LiveOptions.DEFAULT_TIMEOUT_MS);
+                options = new LiveOptions(cfg.iface(), cfg.bpf(), cfg.snaplen(), cfg.promisc(), immediate,
+                        cfg.bufferMb() << 20, LiveOptions.DEFAULT_TIMEOUT_MS);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            cfg = SensorRun.config(run.config, run.workers);
-            w = SensorRun.openEve(run.eve, run.protocolRecords);
+        } catch (UsageException e) {
+            err.println("live: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(cfg, err);
         } catch (UsageException e) {
             err.println("live: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -92,17 +113,17 @@ public final class LiveCommand implements Callable<Integer> {
             source = LivePcapSource.open(options);
         } catch (CaptureException e) {
             err.println("live: " + e.getMessage());
-            if (w != null) {
-                w.close();
-            }
+            daemon.close();
             return Main.EXIT_USAGE;
         }
         try (source) {
-            err.println("live: capturing on " + iface + (bpf != null ? " (filter: " + bpf + ")" : "")
+            err.println("live: capturing on " + cfg.iface() + (cfg.bpf() != null ? " (filter: " + cfg.bpf() + ")" : "")
                     + "; Ctrl-C to stop");
             err.flush();
-            return new SensorRun("live " + iface, true, err).run(source, SensorRun.processors(cfg.flowLimits()),
-                    cfg.pipeline(run.workers), w, statsInterval);
+            SensorRun r = new SensorRun("live " + cfg.iface(), true, err);
+            r.daemon = daemon;
+            return r.run(source, SensorRun.processors(cfg.capture().flowLimits()), cfg.capture().pipeline(run.workers),
+                    daemon.eve(), new Detection(daemon.service().engine(), daemon.eve(), null), cfg.statsInterval());
         }
     }
 }

@@ -53,6 +53,9 @@ public final class Main implements Runnable {
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new AnalyzeCommand());
         cl.addSubcommand(new SelftestCommand());
+        cl.addSubcommand(new ConfigCommand());
+        cl.addSubcommand(new BlocklistCommand());
+        cl.addSubcommand(new EvaluateCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);
@@ -73,8 +76,13 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
+        required(spec, "a command is required");
+    }
+
+    /** A command group run without its subcommand: usage on stderr, then bad usage (exit 2). */
+    static void required(CommandSpec spec, String what) {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        throw new CommandLine.ParameterException(spec.commandLine(), what);
     }
 
     /** Version from the jar manifest (or "dev" when run from classes). */

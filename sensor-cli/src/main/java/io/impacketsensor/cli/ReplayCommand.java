@@ -2,6 +2,7 @@ package io.impacketsensor.cli;
 
 import io.impacketsensor.core.capture.PcapFileChain;
 import io.impacketsensor.core.capture.PcapFormatException;
+import io.impacketsensor.detection.config.EngineConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,9 +45,12 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         CaptureConfig cfg;
+        EngineConfig engineConfig;
         PcapFileChain chain;
         try {
-            cfg = SensorRun.config(run.config, run.workers);
+            SensorConfig all = SensorRun.config(run.config, run.workers);
+            cfg = all.capture();
+            engineConfig = all.engine();
             chain = PcapFileChain.open(files);
         } catch (UsageException | PcapFormatException e) {
             err.println("replay: " + e.getMessage());
@@ -62,7 +66,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             String title = "replay " + (files.size() == 1 ? files.get(0).toString() : files.size() + " files");
             return new SensorRun(title, false, err).run(chain, SensorRun.processors(cfg.flowLimits()),
-                    cfg.pipeline(run.workers), w, 0);
+                    cfg.pipeline(run.workers), w, new Detection(engineConfig, w, null), 0);
         }
     }
 }

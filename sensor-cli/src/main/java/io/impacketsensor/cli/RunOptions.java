@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /** Options every command that runs the packet path shares (a picocli mixin). */
 final class RunOptions {
     @Option(names = "--eve", paramLabel = "FILE|-",
-            description = "write EVE JSON lines (protocol records and stats records) to FILE (appended), or - for stdout")
+            description = "write EVE JSON lines (alerts, stats records and, with -P, protocol records) to FILE (appended), or - for stdout")
     String eve;
 
     @Option(names = {"-P", "--protocol-records"},
@@ -18,6 +18,6 @@ final class RunOptions {
             description = "decode workers; frames go to worker (symmetric flow hash %% N). Default: 1 (config pipeline.workers)")
     int workers;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (keys pipeline.*, flow.max_flows)")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (sections pipeline:, flow: and engine:)")
     Path config;
 }

@@ -34,6 +34,9 @@ final class SensorRun {
     private final boolean live;
     private final PrintWriter err;
 
+    /** live as a service: state, API and periodic saves (null for replay and tests). */
+    Daemon daemon;
+
     SensorRun(String title, boolean live, PrintWriter err) {
         this.title = title;
         this.live = live;
@@ -48,12 +51,12 @@ final class SensorRun {
     }
 
     /**
-     * What consumes the analyzers' events on the single "events" thread (ring #2's downstream).
-     * For now the EVE protocol records; the detection engine plugs in here (it then writes
-     * alerts and, optionally, the protocol records itself).
+     * What consumes the analyzers' events on the single "events" thread (ring #2's downstream):
+     * the detection engine, which also writes the EVE protocol records (with {@code -P}) and the
+     * alerts into the same output.
      */
-    static EventSink eventConsumer(EveWriter eve) {
-        return eve != null ? eve : e -> { };
+    static EventSink eventConsumer(Detection detection) {
+        return detection;
     }
 
     /**
@@ -76,14 +79,14 @@ final class SensorRun {
         }
     }
 
-    /** The config file's packet-path settings with {@code --workers} applied (0 = from config). */
-    static CaptureConfig config(Path file, int workers) throws UsageException {
+    /** The config file, validated whole, after checking {@code --workers} (0 = from config). */
+    static SensorConfig config(Path file, int workers) throws UsageException {
         if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
             throw new UsageException("--workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
         }
         try {
-            return CaptureConfig.load(file);
-        } catch (CaptureConfig.ConfigException e) {
+            return SensorConfig.load(file);
+        } catch (io.impacketsensor.detection.config.ConfigException e) {
             throw new UsageException(e.getMessage());
         }
     }
@@ -95,8 +98,8 @@ final class SensorRun {
      * @return exit code: 0, or 1 when the source or the pipeline failed
      */
     int run(PacketSource source, ProcessorFactory processors, PipelineOptions options, EveWriter eve,
-            int statsIntervalSec) throws InterruptedException, IOException {
-        EventSink downstream = eventConsumer(eve);
+            Detection detection, int statsIntervalSec) throws InterruptedException, IOException {
+        EventSink downstream = eventConsumer(detection);
         CapturePipeline pipeline = new CapturePipeline(source, new SymmetricFlowHash(), processors, downstream, options);
         CountDownLatch reported = new CountDownLatch(1);
         int[] exit = {-1};
@@ -116,6 +119,18 @@ final class SensorRun {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long start = System.nanoTime();
+        if (daemon != null) {
+            daemon.service().pipelineCounters(() -> {
+                try {
+                    return pipeline.snapshot(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            });
+        }
+        long saveEvery = daemon != null ? TimeUnit.SECONDS.toNanos(daemon.service().saveIntervalSeconds()) : Long.MAX_VALUE;
+        long nextSave = start + saveEvery;
         try {
             pipeline.start();
             Progress progress = !live && source instanceof PcapFileChain chain && System.console() != null
@@ -125,11 +140,15 @@ final class SensorRun {
                 if (progress != null) {
                     progress.update(System.nanoTime() - start);
                 }
+                if (daemon != null && System.nanoTime() >= nextSave) {
+                    nextSave += saveEvery;
+                    daemon.tick();
+                }
                 if (live && System.nanoTime() >= nextStats) {
                     nextStats += TimeUnit.SECONDS.toNanos(statsIntervalSec);
                     CounterSnapshot s = pipeline.snapshot(2_000);
                     if (eve != null) {
-                        eve.writeStats(new StatsRecord("live", wallNanos(), seconds(start), s));
+                        eve.writeStats(new StatsRecord("live", wallNanos(), seconds(start), s, detection.statistics()));
                     }
                     err.printf(Locale.ROOT, "%s: %,d packets, %,d TCP / %,d UDP flows, drops ring %,d kernel %,d%n",
                             title, s.get("capture.records"), s.get("flow.tcp"), s.get("flow.udp"),
@@ -144,7 +163,7 @@ final class SensorRun {
             double secs = seconds(start);
             CounterSnapshot s = pipeline.snapshot(0);
             if (eve != null) {
-                eve.writeStats(new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s));
+                eve.writeStats(new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s, detection.statistics()));
                 eve.close();
             }
             java.util.List<String> warnings = new java.util.ArrayList<>(source.warnings());
@@ -152,9 +171,14 @@ final class SensorRun {
                 warnings.add("the workers did not drain within " + LIVE_DRAIN_MILLIS / 1000 + " s; counts may be short");
             }
             Summary.print(err, title, s, secs, warnings, live);
+            detection.printSummary(err);
             String failure = pipeline.failure();
             if (failure != null) {
                 err.println(title + ": " + failure);
+            }
+            if (daemon != null) {
+                daemon.service().pipelineCounters(() -> s);
+                daemon.finish();
             }
             exit[0] = failure != null ? Main.EXIT_FAILURE : Main.EXIT_OK;
             return exit[0];

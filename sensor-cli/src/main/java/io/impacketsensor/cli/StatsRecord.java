@@ -2,6 +2,8 @@ package io.impacketsensor.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.pipeline.CounterSnapshot;
+import io.impacketsensor.detection.Statistics;
+import io.impacketsensor.detection.eve.EveAlertWriter;
 import io.impacketsensor.detection.eve.EveCommon;
 
 import java.io.IOException;
@@ -32,12 +34,19 @@ final class StatsRecord {
     private final long wallNanos;
     private final double uptimeSeconds;
     private final CounterSnapshot counters;
+    /** The detection engine's counters ({@code stats.detection}); null when no engine ran. */
+    private final Statistics detection;
 
     StatsRecord(String mode, long wallNanos, double uptimeSeconds, CounterSnapshot counters) {
+        this(mode, wallNanos, uptimeSeconds, counters, null);
+    }
+
+    StatsRecord(String mode, long wallNanos, double uptimeSeconds, CounterSnapshot counters, Statistics detection) {
         this.mode = mode;
         this.wallNanos = wallNanos;
         this.uptimeSeconds = uptimeSeconds;
         this.counters = counters;
+        this.detection = detection;
     }
 
     void write(JsonGenerator g) throws IOException {
@@ -76,6 +85,9 @@ final class StatsRecord {
             g.writeEndObject();
         }
         g.writeEndArray();
+        if (detection != null) {
+            EveAlertWriter.writeDetection(g, detection);
+        }
         g.writeEndObject();
         g.writeEndObject();
     }

@@ -133,7 +133,7 @@ class ReplayCommandTest {
 
     @Test
     void configFileSetsWorkersAndRejectsBadValues() throws Exception {
-        Path cfg = Files.writeString(dir.resolve("c.yaml"), "pipeline:\n  workers: 3\nengine:\n  other: ignored\n");
+        Path cfg = Files.writeString(dir.resolve("c.yaml"), "pipeline:\n  workers: 3\nengine:\n  thresholds:\n    block: 0.8\n");
         Path eve = dir.resolve("eve.json");
         Run r = run("replay", "--config", cfg.toString(), "--eve", eve.toString(), SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
@@ -141,7 +141,7 @@ class ReplayCommandTest {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "pipeline:\n  ring_size: 1000\n");
         Run b = run("replay", "--config", bad.toString(), SAMPLE.toString());
         assertEquals(2, b.code());
-        assertEquals("replay: config " + bad + ": ring size must be a power of two >= 64, got 1000", b.err().strip());
+        assertEquals("replay: config " + bad + ": pipeline.ring_size: ring size must be a power of two >= 64, got 1000", b.err().strip());
     }
 
     @Test

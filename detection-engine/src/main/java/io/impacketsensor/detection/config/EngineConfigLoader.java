@@ -70,7 +70,8 @@ public final class EngineConfigLoader {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    static EngineConfig fromRoot(JsonNode root) {
+    /** The engine section of an already parsed YAML document (the sensor's single config loader uses it). */
+    public static EngineConfig fromRoot(JsonNode root) {
         if (root == null || root.isMissingNode() || root.isNull()) {
             return EngineConfig.defaults();
         }

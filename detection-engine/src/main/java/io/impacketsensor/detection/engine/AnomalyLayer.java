@@ -40,6 +40,11 @@ final class AnomalyLayer {
         this.maxLifetimeSeconds = maxLifetimeSeconds;
     }
 
+    /** Impacket's SMB2 ClientGuid: 16 random ASCII letters (INDICATORS.md §1). */
+    static boolean impacketClientGuid(byte[] g) {
+        return g != null && g.length == 16 && asciiLetters(g);
+    }
+
     void analyse(SensorEvent ev, Evidence e) {
         if (ev instanceof SmbEvent s) {
             smb(s, e);
@@ -65,8 +70,7 @@ final class AnomalyLayer {
                         "admin_share");
             }
         } else if (ev instanceof SmbEvent.Smb2Negotiate n) {
-            byte[] g = n.clientGuid();
-            if (g != null && g.length == 16 && asciiLetters(g)) {
+            if (impacketClientGuid(n.clientGuid())) {
                 e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "SMB2 ClientGuid is 16 ASCII letters (Impacket)",
                         "impacket_smb_client_guid");
             }
@@ -108,7 +112,9 @@ final class AnomalyLayer {
         if (ev instanceof DcerpcEvent.DcerpcBind b) {
             for (DcerpcEvent.Context c : b.contexts()) {
                 if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && !fromDc) {
-                    e.add(AttackType.DCSYNC, 0.35, "DRSUAPI bound by a host that is not a known domain controller",
+                    // Windows members bind DRSUAPI for DsCrackNames (domain join, name translation):
+                    // only DRSGetNCChanges is replication.
+                    e.add(AttackType.DCSYNC, 0.2, "DRSUAPI bound by a host that is not a known domain controller",
                             "drsuapi_non_dc");
                 }
             }
@@ -128,11 +134,12 @@ final class AnomalyLayer {
         int op = r.opnum();
         RpcArgs a = r.args();
         if (u.equals(RpcCatalog.SVCCTL)) {
-            if (op == 12) {
-                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: CreateServiceW"
+            // MS-SCMR 3.1.4: CreateServiceW 12 / CreateServiceA 24, StartServiceW 19 / StartServiceA 31.
+            if (op == 12 || op == 24) {
+                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: " + (op == 12 ? "CreateServiceW" : "CreateServiceA")
                         + (a instanceof RpcArgs.ScmCreateService cs ? " " + cs.serviceName() : ""), "service_control");
-            } else if (op == 19) {
-                e.add(AttackType.SERVICE_MANIPULATION, 0.3, "Service control: StartServiceW"
+            } else if (op == 19 || op == 31) {
+                e.add(AttackType.SERVICE_MANIPULATION, 0.3, "Service control: " + (op == 19 ? "StartServiceW" : "StartServiceA")
                         + (a instanceof RpcArgs.ScmServiceAction sa && sa.serviceName() != null ? " " + sa.serviceName() : ""),
                         "service_control");
             } else if (op == 11) {
@@ -154,6 +161,12 @@ final class AnomalyLayer {
             if (op == 24) {
                 e.add(AttackType.WMIEXEC, 0.6, "Remote WMI method call: IWbemServices ExecMethod", "wmi_exec_method");
             }
+        } else if (u.equals(RpcCatalog.ATSVC)) {
+            if (op == 0) {
+                // MS-TSCH 3.2.5.2.1 NetrJobAdd: the legacy AT service, deprecated since Windows 8; remote
+                // use is a classic lateral-movement move.
+                e.add(AttackType.ATEXEC, 0.55, "Remote AT job added: atsvc NetrJobAdd", "atsvc_job_add");
+            }
         } else if (u.equals(RpcCatalog.TSCH)) {
             if (op == 1) {
                 e.add(AttackType.ATEXEC, 0.45, "Remote scheduled task registered: SchRpcRegisterTask", "task_scheduler");
@@ -166,7 +179,7 @@ final class AnomalyLayer {
                     e.add(AttackType.DCSYNC, 0.85, "DRSGetNCChanges from a host that is not a known domain controller",
                             "dcsync");
                 } else {
-                    e.add(AttackType.DCSYNC, 0.35, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC", "drsuapi_non_dc");
+                    e.add(AttackType.DCSYNC, 0.15, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC", "drsuapi_non_dc");
                 }
             }
         } else if (u.equals(RpcCatalog.EPM)) {
@@ -235,8 +248,9 @@ final class AnomalyLayer {
         } else if (ev instanceof NtlmEvent.NtlmNegotiate n) {
             if ((n.flags() == IMPACKET_NEG_SIGNING || n.flags() == IMPACKET_NEG_PLAIN) && n.version() == null
                     && n.workstation().isEmpty()) {
-                e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "NTLM NEGOTIATE flags 0x" + Integer.toHexString(n.flags())
-                        + " without VERSION (Impacket)", "impacket_ntlm_negotiate");
+                // 0xA0880205 (no signing) is also what other Python NTLM clients (ldap3) send: weaker alone.
+                e.add(AttackType.IMPACKET_FINGERPRINT, n.flags() == IMPACKET_NEG_SIGNING ? 0.5 : 0.35, "NTLM NEGOTIATE flags 0x"
+                        + Integer.toHexString(n.flags()) + " without VERSION (Impacket)", "impacket_ntlm_negotiate");
             }
         } else if (ev instanceof NtlmEvent.NtlmChallenge c) {
             byte[] ch = c.serverChallenge();
@@ -254,18 +268,19 @@ final class AnomalyLayer {
         } else if (ev instanceof KerberosEvent.KerberosReply p) {
             if (p.msgType() == 11 && p.request() != null && !hasPadata(p.request(), 2)) {
                 boolean rc4 = p.encPartEtype() == 23;
-                e.add(AttackType.ASREP_ROASTING, rc4 ? 0.85 : 0.75, "AS-REP for " + p.cname()
+                // A realm without pre-authentication (MIT test realms) answers AES; the roastable answer is RC4.
+                e.add(AttackType.ASREP_ROASTING, rc4 ? 0.85 : 0.4, "AS-REP for " + p.cname()
                         + " answering an AS-REQ without pre-authentication" + (rc4 ? ", rc4-hmac enc-part" : ""),
                         "asrep_roasting");
             } else if (p.msgType() == 13 && p.ticket() != null && Signals.weakEtype(p.ticket().etype())
-                    && !isKrbtgt(p.ticket().sname())) {
+                    && !isKrbtgt(p.ticket().sname()) && !Signals.machineService(p.ticket().sname())) {
                 e.add(AttackType.KERBEROASTING, 0.3, "Weak Kerberos encryption: service ticket for " + p.ticket().sname()
                         + " issued with " + Signals.etypeName(p.ticket().etype()), "weak_kerberos_ticket");
             }
         } else if (ev instanceof KerberosEvent.KerberosApRequest ap && ap.ticket() != null) {
             KerberosEvent.PrincipalName s = ap.ticket().sname();
             if (s != null && s.nameType() == 1 && s.components().size() == 2 && !isKrbtgt(s)) {
-                e.add(AttackType.SILVER_TICKET, 0.35, "AP-REQ ticket with an NT-PRINCIPAL service name " + s
+                e.add(AttackType.SILVER_TICKET, 0.25, "AP-REQ ticket with an NT-PRINCIPAL service name " + s
                         + " (ticketer.py silver ticket)", "silver_ticket_name_type");
             }
         }
@@ -279,6 +294,17 @@ final class AnomalyLayer {
             }
         }
         return false;
+    }
+
+    /** A computer account ({@code name$} or {@code name$@REALM}): its random password makes it unroastable. */
+    private static boolean computerAccount(KerberosEvent.PrincipalName n) {
+        if (n.components().isEmpty()) {
+            return false;
+        }
+        String c = n.components().get(0);
+        int at = c.indexOf('@');
+        int end = at < 0 ? c.length() : at;
+        return end > 0 && c.charAt(end - 1) == '$';
     }
 
     static boolean isKrbtgt(KerberosEvent.PrincipalName n) {
@@ -309,11 +335,11 @@ final class AnomalyLayer {
             return;
         }
         KerberosEvent.PrincipalName s = r.sname();
-        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s)) {
+        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s) && !computerAccount(s)) {
             e.add(AttackType.KERBEROASTING, 0.6, "TGS-REQ names the service by account (" + (s.nameType() == 10
                     ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)", "kerberoasting");
         }
-        if (allWeak || (!et.isEmpty() && et.get(0) == 23)) {
+        if ((allWeak || (!et.isEmpty() && et.get(0) == 23)) && !Signals.machineService(s)) {
             e.add(AttackType.KERBEROASTING, 0.25, "Weak Kerberos encryption requested first: rc4-hmac for " + s,
                     "weak_kerberos_etype");
         }

@@ -130,7 +130,9 @@ final class BehaviourLayer {
             s.auth = new RateWindow(cfg.authAttemptsPerMinute());
         }
         if (s.auth.hit(now, MINUTE)) {
-            e.add(AttackType.BRUTE_FORCE, 0.5, msgAuthRate, "behaviour_auth_rate");
+            // Many successful logons are normal for a busy client (a proxy, a file copy): the rate alone is
+            // monitor-level; failures (below) make it brute force.
+            e.add(AttackType.BRUTE_FORCE, 0.4, msgAuthRate, "behaviour_auth_rate");
         }
         if (success) {
             return;

@@ -76,9 +76,31 @@ final class ChainLayer {
             new Def(AttackType.ATEXEC, "atexec_chain", new long[]{any(Step.TASK_REGISTER), any(Step.TASK_RUN),
                     any(Step.TEMP_TMP)}, new double[]{0.45, 0.75, 0.95}),
             new Def(AttackType.DCSYNC, "dcsync_chain", new long[]{any(Step.DRS_LOOKUP), any(Step.DRS_REPLICATE)},
-                    new double[]{0.3, 0.95}),
+                    new double[]{0.0, 0.95}),
             new Def(AttackType.PASS_THE_HASH, "pass_the_hash_chain", new long[]{any(Step.IMPACKET_NTLM),
-                    any(Step.ADMIN_SHARE, Step.C_SHARE, Step.SERVICE_CREATE, Step.WINREG)}, new double[]{0.3, 0.6}));
+                    any(Step.ADMIN_SHARE, Step.C_SHARE, Step.SERVICE_CREATE, Step.WINREG)}, new double[]{0.3, 0.6}),
+            // The Impacket client followed by a technique's first move: when the target refuses the
+            // technique early (no task, no DCOM server, service creation denied) this is all the wire
+            // shows. The first step alone is no finding (confidence 0); the fingerprint has its own type.
+            new Def(AttackType.ATEXEC, "impacket_atexec_chain", new long[]{any(Step.IMPACKET_NTLM),
+                    any(Step.ATSVC_PIPE, Step.TASK_REGISTER)}, new double[]{0.0, 0.6}),
+            new Def(AttackType.WMIEXEC, "impacket_dcom_chain", new long[]{any(Step.IMPACKET_NTLM),
+                    any(Step.DCOM_BIND, Step.DCOM_ACTIVATION)}, new double[]{0.0, 0.6}),
+            new Def(AttackType.SERVICE_MANIPULATION, "impacket_services_chain", new long[]{any(Step.IMPACKET_NTLM),
+                    any(Step.SERVICE_ENUM, Step.SERVICE_CREATE), any(Step.SERVICE_CREATE)}, new double[]{0.0, 0.3, 0.75}),
+            // reg.py: RemoteRegistry checked over SVCCTL (or the Impacket client), then winreg. At the
+            // winreg step this outweighs secretsdump's step 2 (0.7), so plain registry access is named
+            // remote_registry; secretsdump still follows once the secrets are touched.
+            new Def(AttackType.REMOTE_REGISTRY, "remote_registry_chain", new long[]{any(Step.REMOTE_REGISTRY_SVC,
+                    Step.IMPACKET_NTLM), any(Step.WINREG)}, new double[]{0.0, 0.6}),
+            new Def(AttackType.SILVER_TICKET, "impacket_silver_chain", new long[]{any(Step.IMPACKET_SMB),
+                    any(Step.AP_REQ_NT_PRINCIPAL)}, new double[]{0.0, 0.45}),
+            // A service created, started and deleted within the window: how PsExec-style tools (Metasploit,
+            // Empire, Impacket) run one payload; visible even when the SVCCTL stubs are sealed (opnums are not).
+            new Def(AttackType.PSEXEC, "service_exec_chain", new long[]{any(Step.SERVICE_CREATE),
+                    any(Step.SERVICE_START), any(Step.SERVICE_DELETE)}, new double[]{0.0, 0.5, 0.8}),
+            new Def(AttackType.SAMR_ENUMERATION, "impacket_samr_chain", new long[]{any(Step.IMPACKET_NTLM),
+                    any(Step.SAMR_ENUM_USERS)}, new double[]{0.0, 0.3}));
 
     private static final Step[] STEPS = Step.values();
 

@@ -41,6 +41,8 @@ import java.util.Map;
  * event time (the latest event timestamp seen), so replays behave like live traffic.
  */
 public final class DetectionEngine {
+    /** How long an observed AS/TGS exchange vouches for the client's later ticket use: a TGT's default 10 h. */
+    private static final long TICKET_WINDOW_SECONDS = 10 * 3600;
     private static final int P_SMB = 0;
     private static final int P_RPC = 1;
     private static final int P_KRB = 2;
@@ -52,6 +54,7 @@ public final class DetectionEngine {
     private final DomainControllers dcs;
     private final SignatureLayer signatures;
     private final AnomalyLayer anomalies;
+    private final TicketHistory tickets;
     private final ChainLayer chains;
     private final BehaviourLayer behaviour;
     private final RelayLayer relay;
@@ -81,6 +84,7 @@ public final class DetectionEngine {
         this.dcs = new DomainControllers(cfg.domainControllers(), cfg.learnDomainControllers());
         this.signatures = new SignatureLayer(cfg.customSignatures());
         this.anomalies = new AnomalyLayer(dcs, cfg.kerberos().maxTicketLifetimeSeconds());
+        this.tickets = new TicketHistory(cfg.behaviour().maxTrackedIps(), TICKET_WINDOW_SECONDS);
         this.chains = new ChainLayer(cfg.chains().maxTrackedPairs(), cfg.chains().windowSeconds());
         this.behaviour = new BehaviourLayer(cfg.behaviour());
         this.relay = new RelayLayer(cfg.relay());
@@ -115,6 +119,9 @@ public final class DetectionEngine {
         }
         if (layers.anomalies()) {
             anomalies.analyse(ev, e);
+            if (ev instanceof KerberosEvent k) {
+                tickets.analyse(k, now, e);
+            }
         }
         if (layers.chains()) {
             long mask = Step.classify(ev, dcs);

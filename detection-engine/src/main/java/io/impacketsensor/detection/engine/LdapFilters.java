@@ -19,14 +19,19 @@ final class LdapFilters {
     }
 
     private static void injection(String f, Evidence e) {
-        if (f.contains("*)(")) {
-            e.add(AttackType.LDAP_INJECTION, 0.75, "LDAP injection: '*)(' closes a clause early: " + f, "ldap_injection");
-        }
+        // A filter decoded from the wire is one balanced expression whose values are escaped (RFC 4515),
+        // so "(x=*)(y=z)" is ordinary structure there. Injection shows as text past the closing
+        // parenthesis of the first expression (two filters concatenated), unbalanced parentheses, or
+        // filter syntax inside an assertion value (escaped by the client: \2a \28 \29).
         int depth = 0;
         boolean unbalanced = false;
+        boolean trailing = false;
         for (int i = 0; i < f.length(); i++) {
             char c = f.charAt(i);
             if (c == '(') {
+                if (depth == 0 && i > 0) {
+                    trailing = true;
+                }
                 depth++;
             } else if (c == ')') {
                 if (--depth < 0) {
@@ -38,6 +43,13 @@ final class LdapFilters {
         if (unbalanced || depth != 0) {
             e.add(AttackType.LDAP_INJECTION, 0.7, "LDAP injection: unbalanced parentheses in filter: " + f,
                     "ldap_injection");
+        } else if (trailing) {
+            e.add(AttackType.LDAP_INJECTION, 0.75, "LDAP injection: a second filter follows the closing parenthesis: "
+                    + f, "ldap_injection");
+        }
+        if (Text.contains(f, "\\2a\\29\\28") || Text.contains(f, "\\29\\28")) {
+            e.add(AttackType.LDAP_INJECTION, 0.4, "LDAP injection attempt: filter syntax ')(' inside a value: " + f,
+                    "ldap_injection_value");
         }
         int and = f.indexOf("(&");
         int or = f.indexOf("(|");

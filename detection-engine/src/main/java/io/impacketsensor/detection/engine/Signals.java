@@ -113,6 +113,27 @@ final class Signals {
                 && a.version() == null && (a.workstation() == null || a.workstation().isEmpty());
     }
 
+    /**
+     * A service class that runs under a computer account (host, cifs, ldap, ...): its tickets are
+     * encrypted with a random 120-character machine password, so an RC4 ticket for it is not
+     * roastable — old Windows clients (XP, 2003) ask RC4 tickets for these all day.
+     */
+    static boolean machineService(io.impacketsensor.core.event.KerberosEvent.PrincipalName n) {
+        if (n == null || n.components().size() < 2) {
+            return false;
+        }
+        String c = n.components().get(0);
+        for (String m : MACHINE_SERVICES) {
+            if (Text.eq(c, m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] MACHINE_SERVICES = {"host", "cifs", "ldap", "krbtgt", "gc", "dns", "rpcss",
+        "wsman", "termsrv", "restrictedkrbhost", "netlogon", "E3514235-4B06-11D1-AB04-00C04FC2DCD2"};
+
     /** Weak Kerberos etypes: DES (1, 3), RC4 (23, 24). */
     static boolean weakEtype(int e) {
         return e == 23 || e == 24 || e == 1 || e == 3;

@@ -32,7 +32,15 @@ enum Step {
     TASK_RUN("scheduled task run (SchRpcRun)"),
     DRS_LOOKUP("DRSUAPI endpoint looked up or bound by a non-DC"),
     DRS_REPLICATE("DRSGetNCChanges from a non-DC"),
-    IMPACKET_NTLM("NTLM AUTHENTICATE from an Impacket client (no MIC, no VERSION, empty workstation)");
+    IMPACKET_NTLM("NTLM AUTHENTICATE from an Impacket client (no MIC, no VERSION, empty workstation)"),
+    ATSVC_PIPE("task scheduler pipe \\PIPE\\atsvc opened"),
+    DCOM_BIND("DCOM activation interface (IRemoteSCMActivator) bound"),
+    SERVICE_ENUM("services enumerated over SVCCTL (EnumServicesStatusW)"),
+    IMPACKET_SMB("SMB negotiate from an Impacket client (16-letter ClientGuid or its SMB1 dialect offer)"),
+    AP_REQ_NT_PRINCIPAL("AP-REQ with a service ticket named as NT-PRINCIPAL (ticketer.py)"),
+    SAMR_ENUM_USERS("SAMR users enumerated (SamrEnumerateUsersInDomain)"),
+    SERVICE_START("service started over SVCCTL"),
+    SERVICE_DELETE("service deleted over SVCCTL");
 
     final String label;
     final long bit = 1L << ordinal();
@@ -42,6 +50,12 @@ enum Step {
     }
 
     static final int CREATE_SERVICE = 12;
+    /** MS-SCMR 3.1.4.20 RCreateServiceA. */
+    static final int CREATE_SERVICE_A = 24;
+    /** MS-SCMR 3.1.4.14 REnumServicesStatusW. */
+    static final int ENUM_SERVICES_STATUS = 14;
+    /** MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain. */
+    static final int SAMR_ENUMERATE_USERS = 13;
 
     /** The steps this event is, as a bit mask (0 for most events). */
     static long classify(SensorEvent ev, DomainControllers dcs) {
@@ -52,11 +66,13 @@ enum Step {
             return rpc(r, dcs);
         }
         if (ev instanceof DcerpcEvent.DcerpcBind b) {
-            if (!dcs.isDc(b.header().clientIp())) {
-                for (DcerpcEvent.Context c : b.contexts()) {
-                    if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid())) {
-                        return DRS_LOOKUP.bit;
-                    }
+            boolean dc = dcs.isDc(b.header().clientIp());
+            for (DcerpcEvent.Context c : b.contexts()) {
+                if (!dc && RpcCatalog.DRSUAPI.equals(c.interfaceUuid())) {
+                    return DRS_LOOKUP.bit;
+                }
+                if (RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(c.interfaceUuid())) {
+                    return DCOM_BIND.bit;
                 }
             }
             return 0;
@@ -64,10 +80,18 @@ enum Step {
         if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
             return Signals.impacketNtlm(a) ? IMPACKET_NTLM.bit : 0;
         }
+        if (ev instanceof io.impacketsensor.core.event.KerberosEvent.KerberosApRequest ap && ap.ticket() != null) {
+            io.impacketsensor.core.event.KerberosEvent.PrincipalName s = ap.ticket().sname();
+            return s != null && s.nameType() == 1 && s.components().size() == 2 && !AnomalyLayer.isKrbtgt(s)
+                    ? AP_REQ_NT_PRINCIPAL.bit : 0;
+        }
         return 0;
     }
 
     private static long smb(SmbEvent ev) {
+        if (ev instanceof SmbEvent.Smb2Negotiate n) {
+            return AnomalyLayer.impacketClientGuid(n.clientGuid()) ? IMPACKET_SMB.bit : 0;
+        }
         if (ev instanceof SmbEvent.Smb2SessionSetup s) {
             return s.status() == 0 ? SMB_SESSION.bit : 0;
         }
@@ -103,6 +127,9 @@ enum Step {
             if (Signals.psexecPipe(name)) {
                 return PSEXEC_PIPE.bit;
             }
+            if (Text.baseIs(name, "atsvc")) {
+                return ATSVC_PIPE.bit;
+            }
             return Text.baseIs(name, "winreg") ? WINREG.bit : 0;
         }
         boolean admin = Signals.adminShare(share);
@@ -131,7 +158,16 @@ enum Step {
         }
         if (u.equals(RpcCatalog.SVCCTL)) {
             long m = 0;
-            if (op == CREATE_SERVICE) {
+            if (op == 19 || op == 31) {
+                m |= SERVICE_START.bit; // MS-SCMR RStartServiceW 19 / RStartServiceA 31
+            }
+            if (op == 2) {
+                m |= SERVICE_DELETE.bit; // MS-SCMR RDeleteService
+            }
+            if (op == ENUM_SERVICES_STATUS) {
+                m |= SERVICE_ENUM.bit;
+            }
+            if (op == CREATE_SERVICE || op == CREATE_SERVICE_A) {
                 m |= SERVICE_CREATE.bit;
                 if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
                     m |= SMBEXEC_SERVICE.bit;
@@ -144,6 +180,9 @@ enum Step {
                 m |= REMOTE_REGISTRY_SVC.bit;
             }
             return m;
+        }
+        if (u.equals(RpcCatalog.SAMR)) {
+            return op == SAMR_ENUMERATE_USERS ? SAMR_ENUM_USERS.bit : 0;
         }
         if (u.equals(RpcCatalog.WINREG)) {
             long m = WINREG.bit;

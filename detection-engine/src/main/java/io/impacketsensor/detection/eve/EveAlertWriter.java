@@ -110,22 +110,7 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
             g.writeStringField("timestamp", EveCommon.timestamp(timestampNanos));
             g.writeStringField("event_type", "stats");
             g.writeObjectFieldStart("stats");
-            g.writeObjectFieldStart("detection");
-            g.writeNumberField("events", s.totalEvents());
-            g.writeNumberField("auth_attempts", s.authAttempts());
-            g.writeNumberField("attacks_detected", s.attacksDetected());
-            g.writeNumberField("smb_attacks", s.smbAttacks());
-            g.writeNumberField("kerberos_attacks", s.kerberosAttacks());
-            g.writeNumberField("ntlm_relay_attempts", s.ntlmRelayAttempts());
-            g.writeNumberField("secret_dumps", s.secretDumps());
-            g.writeNumberField("blocked_ips", s.blockedIps());
-            g.writeNumberField("alerts_emitted", s.alertsEmitted());
-            g.writeNumberField("alerts_suppressed", s.alertsSuppressed());
-            g.writeNumberField("tracked_sources", s.trackedSources());
-            g.writeNumberField("evicted_sources", s.evictedSources());
-            counts("by_attack_type", s.byAttackType());
-            counts("by_action", s.byAction());
-            g.writeEndObject();
+            writeDetection(g, s);
             g.writeEndObject();
             g.writeEndObject();
             g.flush();
@@ -135,7 +120,30 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         }
     }
 
-    private void counts(String name, Map<String, Long> m) throws IOException {
+    /**
+     * Writes the engine's counters as the field {@code "detection":{...}} of an open {@code stats}
+     * object (the sensor's stats record embeds it next to the pipeline counters).
+     */
+    public static void writeDetection(JsonGenerator g, Statistics s) throws IOException {
+        g.writeObjectFieldStart("detection");
+        g.writeNumberField("events", s.totalEvents());
+        g.writeNumberField("auth_attempts", s.authAttempts());
+        g.writeNumberField("attacks_detected", s.attacksDetected());
+        g.writeNumberField("smb_attacks", s.smbAttacks());
+        g.writeNumberField("kerberos_attacks", s.kerberosAttacks());
+        g.writeNumberField("ntlm_relay_attempts", s.ntlmRelayAttempts());
+        g.writeNumberField("secret_dumps", s.secretDumps());
+        g.writeNumberField("blocked_ips", s.blockedIps());
+        g.writeNumberField("alerts_emitted", s.alertsEmitted());
+        g.writeNumberField("alerts_suppressed", s.alertsSuppressed());
+        g.writeNumberField("tracked_sources", s.trackedSources());
+        g.writeNumberField("evicted_sources", s.evictedSources());
+        counts(g, "by_attack_type", s.byAttackType());
+        counts(g, "by_action", s.byAction());
+        g.writeEndObject();
+    }
+
+    private static void counts(JsonGenerator g, String name, Map<String, Long> m) throws IOException {
         g.writeObjectFieldStart(name);
         for (Map.Entry<String, Long> en : m.entrySet()) {
             g.writeNumberField(en.getKey(), en.getValue());

@@ -1,0 +1,43 @@
+package io.impacketsensor.cli;
+
+import io.impacketsensor.core.capture.PcapFileChain;
+import io.impacketsensor.core.capture.PcapFormatException;
+import io.impacketsensor.core.packet.SymmetricFlowHash;
+import io.impacketsensor.core.pipeline.CapturePipeline;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.engine.Alert;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one capture file through the real packet path (pipeline, analyzers, detection engine, one
+ * fresh engine per file) and returns the alert records it raised, in order. Used by
+ * {@code evaluate} and the golden tests.
+ */
+final class CaptureDetection {
+    private CaptureDetection() {
+    }
+
+    /** The result of one capture: its alerts and, when the run failed, why. */
+    record Result(List<Alert> alerts, String failure) {
+    }
+
+    static Result run(Path file, CaptureConfig capture, EngineConfig engine)
+            throws IOException, InterruptedException, PcapFormatException {
+        List<Alert> alerts = new ArrayList<>();
+        Detection detection = new Detection(engine, null, alerts::add);
+        try (PcapFileChain chain = PcapFileChain.open(List.of(file))) {
+            CapturePipeline pipeline = new CapturePipeline(chain, new SymmetricFlowHash(),
+                    SensorRun.processors(capture.flowLimits()), SensorRun.eventConsumer(detection), capture.pipeline(0));
+            boolean drained = pipeline.run();
+            String failure = pipeline.failure();
+            if (failure == null && !drained) {
+                failure = "the pipeline did not drain";
+            }
+            return new Result(alerts, failure);
+        }
+    }
+}

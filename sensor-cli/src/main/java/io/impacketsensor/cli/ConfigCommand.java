@@ -1,0 +1,50 @@
+package io.impacketsensor.cli;
+
+import io.impacketsensor.detection.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code impacket-sensor config check FILE}: validates the whole file and prints the effective configuration. */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration file tools.",
+        subcommands = ConfigCommand.Check.class)
+final class ConfigCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        Main.required(spec, "a subcommand is required");
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Validates FILE (every section; unknown keys and bad values are errors naming the key) "
+                + "and prints the effective configuration (defaults filled in) as YAML on stdout.",
+                "Exit codes: 0 valid, 2 invalid."})
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "YAML config file, e.g. /etc/impacket-sensor/impacket-sensor.yaml")
+        Path file;
+
+        @Override
+        public Integer call() {
+            SensorConfig c;
+            try {
+                c = SensorConfig.load(file);
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println("config check: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            spec.commandLine().getOut().print(c.toYaml());
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().println("config check: " + file + " is valid");
+            return Main.EXIT_OK;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.impacketsensor.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * What {@code live} adds to a capture run to be a service: the EVE file (reopened on SIGHUP for
+ * logrotate), the {@link Service} (engine, persisted blocklist, counters, metrics, HTTP API), and
+ * the orderly end on SIGTERM (the run drains, then {@link #finish} saves the state before exit).
+ */
+final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final Service service;
+    private final ReopenableFile eveFile;
+    private final EveWriter eve;
+
+    private Daemon(Service service, ReopenableFile eveFile, EveWriter eve) {
+        this.service = service;
+        this.eveFile = eveFile;
+        this.eve = eve;
+    }
+
+    static Daemon start(SensorConfig cfg, PrintWriter err) throws UsageException {
+        Service service;
+        try {
+            service = new Service(cfg);
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("state directory " + cfg.stateDir() + ": " + e.getMessage());
+        }
+        ReopenableFile file = null;
+        EveWriter eve;
+        try {
+            if (cfg.eve().isEmpty()) {
+                eve = null;
+            } else if (cfg.eve().equals("-")) {
+                eve = SensorRun.openEve("-", cfg.protocolRecords());
+            } else {
+                file = new ReopenableFile(Path.of(cfg.eve()));
+                eve = new EveWriter(file, true, cfg.protocolRecords());
+            }
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            throw new UsageException("cannot write EVE output " + cfg.eve() + ": " + e.getMessage());
+        }
+        Daemon d = new Daemon(service, file, eve);
+        try {
+            java.net.InetSocketAddress a = service.startHttp();
+            if (a != null) {
+                err.println("live: HTTP API on " + a.getHostString() + ":" + a.getPort());
+            }
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw new UsageException("cannot listen on " + cfg.http() + ": " + e.getMessage());
+        }
+        if (file != null) {
+            ReopenableFile f = file;
+            try {
+                Signal.handle(new Signal("HUP"), s -> {
+                    try {
+                        f.reopen();
+                        LOG.info("SIGHUP: reopened {}", cfg.eve());
+                    } catch (IOException e) {
+                        LOG.warn("SIGHUP: cannot reopen {}: {}", cfg.eve(), e.getMessage());
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                LOG.warn("SIGHUP handling unavailable: {}", e.getMessage());
+            }
+        }
+        return d;
+    }
+
+    EveWriter eve() {
+        return eve;
+    }
+
+    Service service() {
+        return service;
+    }
+
+    /** Periodic work while capturing (the run's status loop, about every half second). */
+    void tick() {
+        service.tick();
+    }
+
+    /** After the run drained and wrote its last records: save the state, stop the API. */
+    void finish() {
+        service.close();
+    }
+
+    @Override
+    public void close() {
+        service.close();
+        if (eve != null) {
+            try {
+                eve.close();
+            } catch (IOException ignored) {
+                // closing after a failed start: nothing was written
+            }
+        }
+    }
+}

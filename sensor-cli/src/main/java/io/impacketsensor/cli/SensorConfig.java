@@ -1,0 +1,301 @@
+package io.impacketsensor.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.impacketsensor.core.flow.FlowLimits;
+import io.impacketsensor.core.pipeline.PipelineOptions;
+import io.impacketsensor.detection.config.ConfigException;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.config.EngineConfigLoader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole sensor configuration, read and validated once from {@code config/impacket-sensor.yaml}:
+ * every section, unknown keys anywhere, bad values (the message names the key). The {@code engine:}
+ * section is read by {@link EngineConfigLoader}; the others here. Command-line flags override the
+ * values afterwards ({@link #withOverrides}).
+ *
+ * @param iface        capture.interface: live capture interface (null: -i required)
+ * @param bpf          capture.bpf: BPF filter (null: none)
+ * @param snaplen      capture.snaplen
+ * @param bufferMb     capture.buffer_mb: kernel capture buffer
+ * @param promisc      capture.promisc
+ * @param capture      pipeline.* and flow.* settings
+ * @param eve          outputs.eve: EVE file for live ("" = none)
+ * @param protocolRecords outputs.protocol_records
+ * @param statsInterval outputs.stats_interval_seconds
+ * @param stateDir     state.dir
+ * @param saveInterval state.save_interval_seconds: counters are saved this often (blocklist: on change)
+ * @param http         http.listen HOST:PORT ("" = off)
+ * @param maxBodyBytes http.max_body_bytes
+ * @param nftables     enforcement.nftables: put blocked addresses in an nftables set
+ * @param nftCommand   enforcement.nft_command
+ * @param engine       the engine section
+ */
+record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean promisc, CaptureConfig capture,
+                    String eve, boolean protocolRecords, int statsInterval, String stateDir, int saveInterval,
+                    String http, int maxBodyBytes, boolean nftables, String nftCommand, EngineConfig engine) {
+
+    static final String DEFAULT_EVE = "/var/log/impacket-sensor/eve.json";
+    static final String DEFAULT_STATE_DIR = "/var/lib/impacket-sensor";
+    static final String DEFAULT_HTTP = "127.0.0.1:9470";
+
+    static SensorConfig defaults() {
+        return new SensorConfig(null, null, 65535, 32, true, CaptureConfig.DEFAULTS, DEFAULT_EVE, false, 60,
+                DEFAULT_STATE_DIR, 10, DEFAULT_HTTP, 1 << 20, false, "nft", EngineConfig.defaults());
+    }
+
+    /** Loads and validates a file; null file = the defaults. Throws {@link ConfigException} naming the key. */
+    static SensorConfig load(Path file) {
+        if (file == null) {
+            return defaults();
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("config " + file + ": no such file");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            int nl = m.indexOf('\n');
+            throw new ConfigException("config " + file + ": not valid YAML (" + (nl > 0 ? m.substring(0, nl) : m) + ")");
+        }
+        try {
+            return fromRoot(root);
+        } catch (ConfigException e) {
+            throw new ConfigException("config " + file + ": " + e.getMessage());
+        }
+    }
+
+    static SensorConfig fromRoot(JsonNode root) {
+        SensorConfig d = defaults();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return d;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("the document must be a mapping");
+        }
+        Set<String> sections = Set.of("capture", "pipeline", "flow", "outputs", "state", "http", "enforcement", "engine");
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!sections.contains(k)) {
+                throw new ConfigException(k + ": unknown key (known: " + String.join(", ", new java.util.TreeSet<>(sections)) + ")");
+            }
+        }
+        Keys c = new Keys(root.get("capture"), "capture");
+        String iface = c.string("interface", null);
+        String bpf = c.string("bpf", null);
+        int snaplen = c.integer("snaplen", d.snaplen, 64, 262144);
+        int bufferMb = c.integer("buffer_mb", d.bufferMb, 1, 2047);
+        boolean promisc = c.bool("promisc", d.promisc);
+        c.finish();
+
+        Keys p = new Keys(root.get("pipeline"), "pipeline");
+        CaptureConfig cd = CaptureConfig.DEFAULTS;
+        int workers = p.integer("workers", cd.workers(), 1, PipelineOptions.MAX_WORKERS);
+        int ring = p.integer("ring_size", cd.ringSize(), 2, 1 << 24);
+        int events = p.integer("event_ring_size", cd.eventRingSize(), 2, 1 << 24);
+        p.finish();
+        Keys f = new Keys(root.get("flow"), "flow");
+        int flows = f.integer("max_flows", cd.maxFlows(), 1, Integer.MAX_VALUE);
+        f.finish();
+        CaptureConfig capture = new CaptureConfig(workers, ring, events, flows);
+        // PipelineOptions validates all three at once; one value at a time names the key.
+        checkPipeline("pipeline.workers", new CaptureConfig(workers, cd.ringSize(), cd.eventRingSize(), flows));
+        checkPipeline("pipeline.ring_size", new CaptureConfig(cd.workers(), ring, cd.eventRingSize(), flows));
+        checkPipeline("pipeline.event_ring_size", new CaptureConfig(cd.workers(), cd.ringSize(), events, flows));
+        checkPipeline("pipeline", capture);
+        try {
+            FlowLimits.DEFAULTS.withMaxFlows(flows);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("flow.max_flows: " + e.getMessage());
+        }
+
+        Keys o = new Keys(root.get("outputs"), "outputs");
+        String eve = o.string("eve", d.eve);
+        boolean proto = o.bool("protocol_records", d.protocolRecords);
+        int stats = o.integer("stats_interval_seconds", d.statsInterval, 0, 86400);
+        o.finish();
+
+        Keys s = new Keys(root.get("state"), "state");
+        String stateDir = s.string("dir", d.stateDir);
+        if (stateDir.isEmpty()) {
+            throw new ConfigException("state.dir: must not be empty");
+        }
+        int save = s.integer("save_interval_seconds", d.saveInterval, 1, 86400);
+        s.finish();
+
+        Keys h = new Keys(root.get("http"), "http");
+        String http = h.string("listen", d.http);
+        if (!http.isEmpty()) {
+            String err = HostPort.check(http);
+            if (err != null) {
+                throw new ConfigException("http.listen: " + err);
+            }
+        }
+        int maxBody = h.integer("max_body_bytes", d.maxBodyBytes, 1024, 64 << 20);
+        h.finish();
+
+        Keys n = new Keys(root.get("enforcement"), "enforcement");
+        boolean nft = n.bool("nftables", d.nftables);
+        String nftCmd = n.string("nft_command", d.nftCommand);
+        if (nftCmd.isEmpty()) {
+            throw new ConfigException("enforcement.nft_command: must not be empty");
+        }
+        n.finish();
+
+        EngineConfig engine = EngineConfigLoader.fromRoot(root);
+        return new SensorConfig(iface, bpf, snaplen, bufferMb, promisc, capture, eve, proto, stats, stateDir, save,
+                http, maxBody, nft, nftCmd, engine);
+    }
+
+    private static void checkPipeline(String key, CaptureConfig c) {
+        try {
+            c.pipeline(c.workers());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
+    }
+
+    SensorConfig withInterface(String v) {
+        return v == null ? this : new SensorConfig(v, bpf, snaplen, bufferMb, promisc, capture, eve, protocolRecords,
+                statsInterval, stateDir, saveInterval, http, maxBodyBytes, nftables, nftCommand, engine);
+    }
+
+    /**
+     * Applies command-line flags; a null (or negative) flag keeps the file's value.
+     */
+    SensorConfig withOverrides(String bpfFlag, Integer snaplenFlag, Integer bufferFlag, Boolean promiscFlag,
+                               String eveFlag, Boolean protoFlag, Integer statsFlag, Path stateFlag, String httpFlag,
+                               Boolean nftFlag) {
+        return new SensorConfig(iface, bpfFlag != null ? bpfFlag : bpf, snaplenFlag != null ? snaplenFlag : snaplen,
+                bufferFlag != null ? bufferFlag : bufferMb, promiscFlag != null ? promiscFlag : promisc, capture,
+                eveFlag != null ? eveFlag : eve, protoFlag != null ? protoFlag : protocolRecords,
+                statsFlag != null ? statsFlag : statsInterval, stateFlag != null ? stateFlag.toString() : stateDir,
+                saveInterval, httpFlag != null ? httpFlag : http, maxBodyBytes, nftFlag != null ? nftFlag : nftables,
+                nftCommand, engine);
+    }
+
+    /** The effective configuration as YAML (same keys as the file). */
+    String toYaml() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> cap = new LinkedHashMap<>();
+        cap.put("interface", iface);
+        cap.put("bpf", bpf);
+        cap.put("snaplen", snaplen);
+        cap.put("buffer_mb", bufferMb);
+        cap.put("promisc", promisc);
+        m.put("capture", cap);
+        m.put("pipeline", Map.of("workers", capture.workers(), "ring_size", capture.ringSize(),
+                "event_ring_size", capture.eventRingSize()));
+        m.put("flow", Map.of("max_flows", capture.maxFlows()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("eve", eve);
+        out.put("protocol_records", protocolRecords);
+        out.put("stats_interval_seconds", statsInterval);
+        m.put("outputs", out);
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("dir", stateDir);
+        st.put("save_interval_seconds", saveInterval);
+        m.put("state", st);
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("listen", http);
+        h.put("max_body_bytes", maxBodyBytes);
+        m.put("http", h);
+        Map<String, Object> en = new LinkedHashMap<>();
+        en.put("nftables", nftables);
+        en.put("nft_command", nftCommand);
+        m.put("enforcement", en);
+        m.put("engine", engine);
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        try {
+            return yaml.writeValueAsString(m);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The keys of one non-engine section: typed reads, then {@link #finish} rejects the unread ones. */
+    private static final class Keys {
+        private final JsonNode node;
+        private final String path;
+        private final Set<String> read = new java.util.HashSet<>();
+
+        Keys(JsonNode node, String path) {
+            if (node != null && !node.isNull() && !node.isObject()) {
+                throw new ConfigException(path + ": must be a mapping");
+            }
+            this.node = node == null || node.isNull() ? null : node;
+            this.path = path;
+        }
+
+        private JsonNode get(String key) {
+            read.add(key);
+            JsonNode v = node == null ? null : node.get(key);
+            return v == null || v.isNull() ? null : v;
+        }
+
+        String string(String key, String def) {
+            JsonNode v = get(key);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isTextual()) {
+                throw new ConfigException(path + "." + key + ": must be a string");
+            }
+            return v.textValue();
+        }
+
+        boolean bool(String key, boolean def) {
+            JsonNode v = get(key);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isBoolean()) {
+                throw new ConfigException(path + "." + key + ": must be true or false");
+            }
+            return v.booleanValue();
+        }
+
+        int integer(String key, int def, int min, int max) {
+            JsonNode v = get(key);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new ConfigException(path + "." + key + ": must be an integer, not '" + v.asText() + "'");
+            }
+            int x = v.intValue();
+            if (x < min || x > max) {
+                throw new ConfigException(path + "." + key + ": must be within " + min + ".." + max + ", not " + x);
+            }
+            return x;
+        }
+
+        void finish() {
+            if (node == null) {
+                return;
+            }
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!read.contains(k)) {
+                    throw new ConfigException(path + "." + k + ": unknown key");
+                }
+            }
+        }
+    }
+}
