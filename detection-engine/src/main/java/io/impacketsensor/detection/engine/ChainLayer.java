@@ -146,6 +146,11 @@ final class ChainLayer {
             st.times[c][p] = now;
             st.matched[c][p] = STEPS[Long.numberOfTrailingZeros(hit)];
             st.progress[c] = p + 1;
+            if (d.confidence()[p] <= 0) {
+                // A zero-confidence step (the Impacket client seen, the first service call) only
+                // records progress: no finding, no indicator, no chain in this event's alert.
+                continue;
+            }
             List<ChainStep> steps = new ArrayList<>(p + 1);
             for (int i = 0; i <= p; i++) {
                 steps.add(new ChainStep(st.times[c][i], st.matched[c][i].label));
