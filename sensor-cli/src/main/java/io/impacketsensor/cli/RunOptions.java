@@ -18,6 +18,6 @@ final class RunOptions {
             description = "decode workers; frames go to worker (symmetric flow hash %% N). Default: 1 (config pipeline.workers)")
     int workers;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (sections pipeline:, flow: and engine:)")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (every key: config/impacket-sensor.yaml; validate with 'config check')")
     Path config;
 }
