@@ -39,7 +39,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code impacket-sensor bench}: replay throughput of the packet path on a large mixed capture,
  * in three stages (read only; read + ring; read + ring + L2-L4 + TCP reassembly into a
- * byte-counting analyzer), with 1 and 2 workers, and the bytes allocated per packet.
+ * byte-counting analyzer), with 1 and 2 workers, and the bytes allocated per packet; with
+ * {@code --end-to-end} the whole replay path (decoders, engine, EVE) instead, next to tshark
+ * ({@link BenchEndToEnd}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures replay throughput of the packet path.", "",
@@ -49,6 +51,7 @@ import java.util.concurrent.Callable;
                 + "bytes allocated per packet and GC collections."},
         footer = {"", "Example:",
             "  impacket-sensor bench --from /work/shared/pcaps --size-gb 1 --runs 5",
+            "  impacket-sensor bench --end-to-end --from /work/shared/pcaps --size-gb 1 --tshark-limit 200000",
             "", "The built capture is kept at --file and reused when it is big enough."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
