@@ -2,6 +2,7 @@ package io.impacketsensor.cli;
 
 import io.impacketsensor.core.capture.FrameSlot;
 import io.impacketsensor.core.capture.PcapFileChain;
+import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.flow.CounterVisitor;
@@ -38,7 +39,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code impacket-sensor bench}: replay throughput of the packet path on a large mixed capture,
  * in three stages (read only; read + ring; read + ring + L2-L4 + TCP reassembly into a
- * byte-counting analyzer), with 1 and 2 workers, and the bytes allocated per packet.
+ * byte-counting analyzer), with 1 and 2 workers, and the bytes allocated per packet; with
+ * {@code --end-to-end} the whole replay path (decoders, engine, EVE) instead, next to tshark
+ * ({@link BenchEndToEnd}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures replay throughput of the packet path.", "",
@@ -48,6 +51,7 @@ import java.util.concurrent.Callable;
                 + "bytes allocated per packet and GC collections."},
         footer = {"", "Example:",
             "  impacket-sensor bench --from /work/shared/pcaps --size-gb 1 --runs 5",
+            "  impacket-sensor bench --end-to-end --from /work/shared/pcaps --size-gb 1 --tshark-limit 200000",
             "", "The built capture is kept at --file and reused when it is big enough."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -69,12 +73,27 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", split = ",", defaultValue = "1,2", description = "worker counts to measure (default ${DEFAULT-VALUE})")
     int[] workers;
 
+    @Option(names = "--end-to-end", description = "time the whole replay path instead (decoders + detection engine + "
+            + "EVE alerts to --eve) on the large capture, then on its first --tshark-limit packets against tshark")
+    boolean endToEnd;
+
+    @Option(names = "--tshark-limit", paramLabel = "N", defaultValue = "200000",
+            description = "with --end-to-end: packets of the slice timed for us and tshark (-c N) (default ${DEFAULT-VALUE})")
+    long tsharkLimit;
+
+    @Option(names = "--eve", paramLabel = "PATH", defaultValue = "/dev/null",
+            description = "with --end-to-end: where the EVE output goes (default ${DEFAULT-VALUE})")
+    Path eveOut;
+
+    @Option(names = {"-P", "--protocol-records"}, description = "with --end-to-end: also write every protocol record to EVE (replay -P)")
+    boolean protocolRecords;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (runs < 1 || sizeGb <= 0) {
-            err.println("bench: --runs must be >= 1 and --size-gb > 0");
+        if (runs < 1 || sizeGb <= 0 || tsharkLimit < 1) {
+            err.println("bench: --runs and --tshark-limit must be >= 1 and --size-gb > 0");
             return Main.EXIT_USAGE;
         }
         long target = (long) (sizeGb * (1L << 30));
@@ -97,6 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), runs);
         out.printf(Locale.ROOT, "%-34s %7s %12s %8s %8s %11s %11s %5s %9s %9s %8s%n", "stage", "workers", "packets", "Mpps",
                 "Gbit/s", "B/pkt total", "B/pkt steady", "GCs", "cap ns/p", "wrk ns/p", "CPU Mpps");
+        if (endToEnd) {
+            new BenchEndToEnd(this, out).run();
+            return Main.EXIT_OK;
+        }
         report(out, "read only", 0, laps -> readOnly(file, laps));
         for (int w : workers) {
             report(out, "read + ring", w, laps -> pipeline(file, laps, w, (i, n, sink) -> new NullProcessor()));
@@ -128,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
      * passes: the third pass's allocation (three passes minus the median two) is the steady state,
      * after the warm-up that fills bounded pools and tables (oversize buffers, flow slots).
      */
-    private void report(PrintWriter out, String stage, int w, Run run) throws Exception {
+    Result report(PrintWriter out, String stage, int w, Run run) throws Exception {
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             results.add(run.run(2));
@@ -146,6 +169,7 @@ public final class BenchCommand implements Callable<Integer> {
                 w == 0 ? "-" : Integer.toString(w), m.packets(), m.packets() / m.seconds() / 1e6,
                 m.bytes() * 8 / m.seconds() / 1e9, total, steady, m.gcs(), capNs, wrkNs, 1e3 / Math.max(capNs, wrkNs));
         out.flush();
+        return m;
     }
 
     private static long gcCount() {
@@ -176,10 +200,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static Result pipeline(Path file, int laps, int workers, ProcessorFactory factory) throws Exception {
+        return pipeline(file, laps, factory, e -> { }, new PipelineOptions(workers, 16384, 1024, 1000));
+    }
+
+    static Result pipeline(Path file, int laps, ProcessorFactory factory, EventSink events, PipelineOptions options)
+            throws Exception {
         long gc0 = gcCount();
+        int workers = options.workers();
         try (PcapFileChain r = PcapFileChain.open(Collections.nCopies(laps, file))) {
-            CapturePipeline p = new CapturePipeline(r, new SymmetricFlowHash(), factory, e -> { },
-                    new PipelineOptions(workers, 16384, 1024, 1000));
+            CapturePipeline p = new CapturePipeline(r, new SymmetricFlowHash(), factory, events, options);
             long t0 = System.nanoTime();
             p.run();
             double secs = (System.nanoTime() - t0) / 1e9;
