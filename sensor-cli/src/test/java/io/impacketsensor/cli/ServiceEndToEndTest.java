@@ -58,7 +58,7 @@ class ServiceEndToEndTest {
 
     /** Polls (bounded: 30 s) until the condition holds; the caller asserts on the last value. */
     private static String await(Predicate<String> ok, IOCall<String> read) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String v = read.call();
         while (!ok.test(v) && System.nanoTime() < deadline) {
             Thread.sleep(200);
