@@ -56,7 +56,7 @@ class ServiceEndToEndTest {
         return sh("ip", "netns", "exec", ns, "curl", "-s", "--max-time", "5", "http://127.0.0.1:9470" + path);
     }
 
-    /** Polls (bounded: 30 s) until the condition holds; the caller asserts on the last value. */
+    /** Polls (bounded: 60 s) until the condition holds; the caller asserts on the last value. */
     private static String await(Predicate<String> ok, IOCall<String> read) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String v = read.call();
