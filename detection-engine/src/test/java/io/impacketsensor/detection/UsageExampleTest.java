@@ -95,12 +95,13 @@ class UsageExampleTest {
         ImpacketProtection p = new ImpacketProtection(io.impacketsensor.detection.config.EngineConfig.defaults(),
                 io.impacketsensor.detection.response.BlocklistStore.NONE, () -> now[0]);
         AnalysisResult r = null;
-        for (int i = 0; i < 6; i++) {
+        // A spray goes wide: failures for 10 different accounts (fewer is monitor-level, see PublicCaptureRulesTest).
+        for (int i = 0; i < 10; i++) {
             now[0] += 1_000_000_000L;
-            r = p.reportAuthAttempt("10.9.9.9", new AuthAttempt("User" + (i % 4), "SMB", "ntlmv2", false));
+            r = p.reportAuthAttempt("10.9.9.9", new AuthAttempt("User" + i, "SMB", "ntlmv2", false));
         }
         assertTrue(r.isAttack());
         assertEquals(AttackType.PASSWORD_SPRAY, r.analysis().attackType());
-        assertEquals(6, p.getStatistics().authAttempts());
+        assertEquals(10, p.getStatistics().authAttempts());
     }
 }

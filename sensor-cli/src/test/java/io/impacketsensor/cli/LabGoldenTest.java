@@ -45,7 +45,11 @@ class LabGoldenTest {
     }
 
     private static void check(EvaluateCommand.Entry e) throws Exception {
-        Path pcap = copy(e.file());
+        check(e, copy(e.file()));
+    }
+
+    /** Replays {@code pcap} through the pipeline and a fresh engine and asserts the manifest requirement of {@code e}. */
+    static void check(EvaluateCommand.Entry e, Path pcap) throws Exception {
         CaptureDetection.Result r = CaptureDetection.run(pcap, CaptureConfig.DEFAULTS, EngineConfig.defaults());
         assertNull(r.failure());
         Set<String> raised = new LinkedHashSet<>();

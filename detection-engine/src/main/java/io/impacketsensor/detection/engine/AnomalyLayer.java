@@ -33,10 +33,12 @@ final class AnomalyLayer {
     static final String HASH_AUTH = "ntlm.hash_auth";
 
     private final DomainControllers dcs;
+    private final TicketHistory tickets;
     private final long maxLifetimeSeconds;
 
-    AnomalyLayer(DomainControllers dcs, long maxLifetimeSeconds) {
+    AnomalyLayer(DomainControllers dcs, TicketHistory tickets, long maxLifetimeSeconds) {
         this.dcs = dcs;
+        this.tickets = tickets;
         this.maxLifetimeSeconds = maxLifetimeSeconds;
     }
 
@@ -144,6 +146,23 @@ final class AnomalyLayer {
                         "service_control");
             } else if (op == 11) {
                 e.add(AttackType.SERVICE_MANIPULATION, 0.45, "Service control: ChangeServiceConfigW", "service_control");
+            } else if (op == 1) {
+                // MS-SCMR 3.1.4.2 RControlService: stopping (1) or pausing (2) a service remotely.
+                RpcArgs.ScmServiceAction sa = a instanceof RpcArgs.ScmServiceAction x ? x : null;
+                e.add(AttackType.SERVICE_MANIPULATION, 0.35, "Service control: ControlService"
+                        + (sa == null ? "" : " " + Signals.serviceControlName(sa.control())
+                        + (sa.serviceName() != null ? " " + sa.serviceName() : "")), "service_control");
+            }
+            String svc = a instanceof RpcArgs.ScmOpenService os ? os.serviceName()
+                    : a instanceof RpcArgs.ScmServiceAction sa ? sa.serviceName() : null;
+            String dll = Signals.phantomDll(svc);
+            if (dll != null && (op == 16 || op == 19 || op == 1)) {
+                // A service that loads a DLL absent from a default install: writing that DLL into System32
+                // and restarting the service runs code as SYSTEM (T1574.001, Empire/Covenant service DLL
+                // hijack lateral movement). Remote interest in exactly these services is the set-up.
+                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Remote access to " + svc + " over SVCCTL ("
+                        + RpcCatalog.describe(u, op) + "), a service that loads the missing " + dll
+                        + " (phantom DLL hijack)", "service_dll_hijack_target");
             }
         } else if (u.equals(RpcCatalog.WINREG)) {
             if (op == 2 || op == 15 || op == 20 || op == 6) {
@@ -189,6 +208,15 @@ final class AnomalyLayer {
         } else if (u.equals(RpcCatalog.SAMR)) {
             if (op == 13) {
                 e.add(AttackType.SAMR_ENUMERATION, 0.4, "SAMR user enumeration: SamrEnumerateUsersInDomain", "samr_enum");
+            } else if (op == 25 || op == 33) {
+                // MS-SAMR 3.1.5.8.3 SamrGetMembersInGroup / 3.1.5.8.2 SamrGetMembersInAlias: group membership
+                // listing (T1069). Logons ask a user's own groups (GetGroupsForUser, GetAliasMembership) instead.
+                e.add(AttackType.SAMR_ENUMERATION, 0.3, "Group membership listed over SAMR: " + RpcCatalog.describe(u, op),
+                        "samr_group_members");
+            } else if ((op == 19 || op == 27) && Signals.privilegedRid(a)) {
+                e.add(AttackType.SAMR_ENUMERATION, 0.3, RpcCatalog.describe(u, op) + " of a privileged "
+                        + (op == 19 ? "group: " : "alias: ") + Signals.privilegedRidName(a) + " (RID "
+                        + ((RpcArgs.SamrCall) a).name() + ")", "samr_privileged_group");
             } else if (op == 50) {
                 machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
             }
@@ -272,8 +300,7 @@ final class AnomalyLayer {
                 e.add(AttackType.ASREP_ROASTING, rc4 ? 0.85 : 0.4, "AS-REP for " + p.cname()
                         + " answering an AS-REQ without pre-authentication" + (rc4 ? ", rc4-hmac enc-part" : ""),
                         "asrep_roasting");
-            } else if (p.msgType() == 13 && p.ticket() != null && Signals.weakEtype(p.ticket().etype())
-                    && !isKrbtgt(p.ticket().sname()) && !Signals.machineService(p.ticket().sname())) {
+            } else if (roastableTicket(p)) {
                 e.add(AttackType.KERBEROASTING, 0.3, "Weak Kerberos encryption: service ticket for " + p.ticket().sname()
                         + " issued with " + Signals.etypeName(p.ticket().etype()), "weak_kerberos_ticket");
             }
@@ -284,6 +311,17 @@ final class AnomalyLayer {
                         + " (ticketer.py silver ticket)", "silver_ticket_name_type");
             }
         }
+    }
+
+    /**
+     * A TGS-REP whose ticket is RC4/DES for a service that is not krbtgt, not a computer service class
+     * ({@code host/}, {@code cifs/} ...) and not a {@code name$} account: the ticket is encrypted with a
+     * user account's password, which is what Kerberoasting cracks offline.
+     */
+    static boolean roastableTicket(KerberosEvent.KerberosReply p) {
+        KerberosEvent.TicketInfo t = p.ticket();
+        return p.msgType() == 13 && t != null && t.sname() != null && Signals.weakEtype(t.etype()) && !isKrbtgt(t.sname())
+                && !Signals.machineService(t.sname()) && !computerAccount(t.sname());
     }
 
     private static boolean hasPadata(KerberosEvent.KerberosRequest r, int type) {
@@ -311,7 +349,7 @@ final class AnomalyLayer {
         return n != null && !n.components().isEmpty() && Text.eq(n.components().get(0), "krbtgt");
     }
 
-    private static void request(KerberosEvent.KerberosRequest r, Evidence e) {
+    private void request(KerberosEvent.KerberosRequest r, Evidence e) {
         List<Integer> et = r.etypes();
         boolean allWeak = !et.isEmpty();
         for (int i = 0; i < et.size(); i++) {
@@ -335,7 +373,10 @@ final class AnomalyLayer {
             return;
         }
         KerberosEvent.PrincipalName s = r.sname();
-        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s) && !computerAccount(s)) {
+        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s) && !computerAccount(s)
+                && !tickets.isClientItself(r.header().clientIp(), s)) {
+            // A ticket to the client's own account (Windows DCOM/RPC callbacks name the user as the server,
+            // and the KDC answers KDC_ERR_S_PRINCIPAL_UNKNOWN) gives nothing to crack: not counted.
             e.add(AttackType.KERBEROASTING, 0.6, "TGS-REQ names the service by account (" + (s.nameType() == 10
                     ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)", "kerberoasting");
         }

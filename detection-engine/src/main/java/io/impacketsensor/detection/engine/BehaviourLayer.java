@@ -18,18 +18,35 @@ final class BehaviourLayer {
     static final long MINUTE = 60_000_000_000L;
     static final long SEC = 1_000_000_000L;
     /** Distinct failed accounts remembered per source for spraying. */
-    static final int SPRAY_SLOTS = 8;
-    static final int SPRAY_ACCOUNTS = 3;
+    static final int SPRAY_SLOTS = 16;
+    /**
+     * A spray goes wide: failures for at least this many different accounts from one source. Fewer is
+     * what a shared host (a jump server, a terminal server) or an application with stale credentials
+     * for a handful of accounts produces every day; SIEM spray rules start at 10 or more accounts.
+     */
+    static final int SPRAY_ACCOUNTS = 10;
+    /** Distinct user-account SPNs remembered per source for the RC4 service-ticket burst. */
+    static final int ROAST_SLOTS = 8;
+    /** RC4 service tickets for this many different non-computer SPNs within the TGS window: Kerberoasting. */
+    static final int ROAST_SPNS = 3;
+    /** Netlogon pass-through logons (NetrLogonSamLogon*) from one host: more than this within the window... */
+    static final int NETLOGON_LOGONS = 5;
+    static final long NETLOGON_WINDOW = 10 * SEC;
+    /** ...while the host itself served no NTLM authentication within this window (nothing to pass through). */
+    static final long NTLM_SERVED_WINDOW = 60 * SEC;
 
     private static final class Source {
         final long[] protocolSeen = new long[PROTOCOLS];
         RateWindow auth;
         RateWindow failed;
-        /** SMB sessions, TGS requests, LDAP searches, unknown principals: allocated when first needed. */
-        final RateWindow[] rates = new RateWindow[4];
-        int[] failedAccountHash;
-        long[] failedAccountTime;
-        int sprayNext;
+        /** SMB sessions, TGS requests, LDAP searches: allocated when first needed. */
+        final RateWindow[] rates = new RateWindow[3];
+        DistinctWindow failedAccounts;
+        DistinctWindow unknownPrincipals;
+        DistinctWindow rc4Spns;
+        RateWindow netlogon;
+        /** When this host last answered an NTLM AUTHENTICATE as the server (0: never). */
+        long ntlmServed;
     }
 
     private static final class Account {
@@ -47,7 +64,7 @@ final class BehaviourLayer {
     private final Rate rateSmb;
     private final Rate rateTgs;
     private final Rate rateLdap;
-    private final Rate rateUnknown;
+    private final String msgUnknown;
     private final LruMap<String, Account> accounts;
     private InetAddress lastIp;
     private Source lastSource;
@@ -73,9 +90,8 @@ final class BehaviourLayer {
         this.rateLdap = new Rate(2, cfg.ldapSearchesPerMinute(), MINUTE, AttackType.LDAP_RECON, 0.5,
                 "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute",
                 "behaviour_ldap_rate");
-        this.rateUnknown = new Rate(3, cfg.unknownPrincipalThreshold(), MINUTE, AttackType.USER_ENUMERATION, 0.65,
-                "More than " + cfg.unknownPrincipalThreshold()
-                        + " KDC_ERR_C_PRINCIPAL_UNKNOWN answers per minute (user enumeration)", "behaviour_user_enum");
+        this.msgUnknown = "More than " + cfg.unknownPrincipalThreshold()
+                + " different principals answered KDC_ERR_C_PRINCIPAL_UNKNOWN within a minute (user enumeration)";
     }
 
     private Source source(InetAddress ip) {
@@ -129,32 +145,32 @@ final class BehaviourLayer {
         if (s.auth == null) {
             s.auth = new RateWindow(cfg.authAttemptsPerMinute());
         }
-        if (s.auth.hit(now, MINUTE)) {
-            // Many successful logons are normal for a busy client (a proxy, a file copy): the rate alone is
-            // monitor-level; failures (below) make it brute force.
-            e.add(AttackType.BRUTE_FORCE, 0.4, msgAuthRate, "behaviour_auth_rate");
-        }
+        boolean rateHit = s.auth.hit(now, MINUTE);
         if (success) {
+            if (rateHit) {
+                // Many successful logons are normal for a busy client (a proxy, a file copy): the rate alone
+                // is monitor-level; failures (below) make it brute force.
+                e.add(AttackType.BRUTE_FORCE, 0.4, msgAuthRate, "behaviour_auth_rate");
+            }
             return;
         }
+        int findings = e.size();
         long w = cfg.failedAuthWindowSeconds() * SEC;
         if (s.failed == null) {
             s.failed = new RateWindow(cfg.failedAuthThreshold());
-            s.failedAccountHash = new int[SPRAY_SLOTS];
-            s.failedAccountTime = new long[SPRAY_SLOTS];
+            s.failedAccounts = new DistinctWindow(SPRAY_SLOTS);
         }
-        int h = account == null ? 0 : account.hashCode();
-        s.failedAccountHash[s.sprayNext] = h;
-        s.failedAccountTime[s.sprayNext] = now;
-        s.sprayNext = (s.sprayNext + 1) % SPRAY_SLOTS;
+        int distinct = s.failedAccounts.add(account == null ? 0 : account.hashCode(), now, w);
         if (s.failed.hit(now, w)) {
-            int distinct = distinctAccounts(s, now, w);
             if (distinct >= SPRAY_ACCOUNTS) {
                 e.add(AttackType.PASSWORD_SPRAY, 0.75, "More than " + cfg.failedAuthThreshold()
                         + " failed authentications across " + distinct + " accounts within "
                         + cfg.failedAuthWindowSeconds() + " s", "behaviour_password_spray");
             } else {
-                e.add(AttackType.BRUTE_FORCE, 0.7, msgFailed, "behaviour_failed_auth");
+                // Failures spread over a few accounts: a stale credential, users mistyping on a shared
+                // host. Monitor-level; many failures for one account (below) is the brute force.
+                e.add(AttackType.BRUTE_FORCE, 0.45, msgFailed + " (" + distinct + (distinct == 1 ? " account)" : " accounts)"),
+                        "behaviour_failed_auth");
             }
         }
         if (account != null && !account.isEmpty()) {
@@ -169,27 +185,11 @@ final class BehaviourLayer {
                         + " failed authentications within " + cfg.failedAuthWindowSeconds() + " s", "behaviour_account_failed");
             }
         }
-    }
-
-    private static int distinctAccounts(Source s, long now, long w) {
-        int n = 0;
-        for (int i = 0; i < SPRAY_SLOTS; i++) {
-            if (s.failedAccountTime[i] == 0 || now - s.failedAccountTime[i] > w) {
-                continue;
-            }
-            boolean dup = false;
-            for (int j = 0; j < i; j++) {
-                if (s.failedAccountTime[j] != 0 && now - s.failedAccountTime[j] <= w
-                        && s.failedAccountHash[j] == s.failedAccountHash[i]) {
-                    dup = true;
-                    break;
-                }
-            }
-            if (!dup) {
-                n++;
-            }
+        if (rateHit && e.size() == findings) {
+            // The failure findings already say what the attempts are; the rate is added only alone, so that
+            // one burst is not counted twice as independent evidence.
+            e.add(AttackType.BRUTE_FORCE, 0.4, msgAuthRate, "behaviour_auth_rate");
         }
-        return n;
     }
 
     /** A per-source event-rate window: threshold, window, and the finding it raises when exceeded. */
@@ -209,8 +209,67 @@ final class BehaviourLayer {
         rate(ip, rateLdap, now, e);
     }
 
-    void unknownPrincipal(InetAddress ip, long now, Evidence e) {
-        rate(ip, rateUnknown, now, e);
+    /**
+     * A KDC_ERR_C_PRINCIPAL_UNKNOWN answer for {@code principal}. Enumeration is many different names:
+     * a client retrying one misspelt or foreign principal (an enterprise name the realm does not know)
+     * counts once.
+     */
+    void unknownPrincipal(InetAddress ip, String principal, long now, Evidence e) {
+        Source s = source(ip);
+        int threshold = cfg.unknownPrincipalThreshold();
+        if (s.unknownPrincipals == null) {
+            s.unknownPrincipals = new DistinctWindow(threshold + 1);
+        }
+        int before = s.unknownPrincipals.count(now, MINUTE);
+        int n = s.unknownPrincipals.add(principal.hashCode(), now, MINUTE);
+        if (n > threshold && n > before) {
+            e.add(AttackType.USER_ENUMERATION, 0.65, msgUnknown, "behaviour_user_enum");
+        }
+    }
+
+    /**
+     * An RC4 service ticket issued for a non-computer SPN ({@code spn}): user accounts behind SPNs are
+     * what Kerberoasting cracks offline. One such ticket is ordinary (a service account without AES
+     * keys); tickets for several different ones within the TGS window from one client is the roast.
+     */
+    void rc4UserTicket(InetAddress ip, String spn, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.rc4Spns == null) {
+            s.rc4Spns = new DistinctWindow(ROAST_SLOTS);
+        }
+        long w = cfg.tgsWindowSeconds() * SEC;
+        int before = s.rc4Spns.count(now, w);
+        int n = s.rc4Spns.add(spn.hashCode(), now, w);
+        if (n >= ROAST_SPNS && n > before) {
+            e.add(AttackType.KERBEROASTING, 0.55, "RC4 service tickets for " + n + " different user-account SPNs within "
+                    + cfg.tgsWindowSeconds() + " s (latest: " + spn + ")", "behaviour_rc4_tickets");
+        }
+    }
+
+    /** The host answered an NTLM AUTHENTICATE as the server: it has logons to pass through to a DC. */
+    void ntlmServed(InetAddress server, long now) {
+        source(server).ntlmServed = now;
+    }
+
+    /**
+     * A Netlogon pass-through logon (NetrLogonSamLogon, -Ex, -WithFlags; MS-NRPC 3.5.4.5) sent by
+     * {@code ip} to a DC. A member passes through the NTLM logons of its own clients; a burst from a
+     * host that served no NTLM authentication itself means logons attempted on that host with domain
+     * credentials (LogonUser-style password guessing). The results travel sealed.
+     */
+    void netlogonLogon(InetAddress ip, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.netlogon == null) {
+            s.netlogon = new RateWindow(NETLOGON_LOGONS);
+        }
+        if (!s.netlogon.hit(now, NETLOGON_WINDOW)) {
+            return;
+        }
+        boolean served = s.ntlmServed != 0 && now - s.ntlmServed <= NTLM_SERVED_WINDOW;
+        e.add(AttackType.BRUTE_FORCE, served ? 0.3 : 0.55, "More than " + NETLOGON_LOGONS
+                + " Netlogon pass-through logons (NetrLogonSamLogon*) within 10 s from a host that "
+                + (served ? "also served NTLM logons" : "served no NTLM logon itself (credentials tried on that host)"),
+                "behaviour_netlogon_burst");
     }
 
     private void rate(InetAddress ip, Rate r, long now, Evidence e) {

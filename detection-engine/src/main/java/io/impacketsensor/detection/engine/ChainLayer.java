@@ -100,7 +100,20 @@ final class ChainLayer {
             new Def(AttackType.PSEXEC, "service_exec_chain", new long[]{any(Step.SERVICE_CREATE),
                     any(Step.SERVICE_START), any(Step.SERVICE_DELETE)}, new double[]{0.0, 0.5, 0.8}),
             new Def(AttackType.SAMR_ENUMERATION, "impacket_samr_chain", new long[]{any(Step.IMPACKET_NTLM),
-                    any(Step.SAMR_ENUM_USERS)}, new double[]{0.0, 0.3}));
+                    any(Step.SAMR_ENUM_USERS)}, new double[]{0.0, 0.3}),
+            // GetUserSPNs / Rubeus: the SPN-bearing accounts are listed over LDAP, then their RC4 tickets
+            // are asked from the same DC. One RC4 ticket for a service account alone is ordinary.
+            new Def(AttackType.KERBEROASTING, "kerberoast_chain", new long[]{any(Step.LDAP_SPN_QUERY),
+                    any(Step.RC4_USER_TICKET)}, new double[]{0.0, 0.6}),
+            // Service DLL hijack (Empire/Covenant "service_dll_hijack"): a DLL dropped into the target's
+            // System32 over C$/ADMIN$, then a service stopped or started there so it loads the DLL as
+            // SYSTEM. Visible when SVCCTL is sealed: the opnums are not.
+            new Def(AttackType.SERVICE_MANIPULATION, "service_dll_hijack_chain", new long[]{any(Step.SYSTEM_DLL_WRITE),
+                    any(Step.SERVICE_STOP, Step.SERVICE_START)}, new double[]{0.45, 0.8}),
+            // net group "Domain Admins" /domain, SharpHound's local-admin collection: a privileged group
+            // opened by RID, then its members listed.
+            new Def(AttackType.SAMR_ENUMERATION, "samr_privileged_group_chain", new long[]{any(Step.SAMR_OPEN_PRIV_GROUP),
+                    any(Step.SAMR_GROUP_MEMBERS)}, new double[]{0.0, 0.5}));
 
     private static final Step[] STEPS = Step.values();
 

@@ -83,8 +83,8 @@ public final class DetectionEngine {
         this.cfg = cfg;
         this.dcs = new DomainControllers(cfg.domainControllers(), cfg.learnDomainControllers());
         this.signatures = new SignatureLayer(cfg.customSignatures());
-        this.anomalies = new AnomalyLayer(dcs, cfg.kerberos().maxTicketLifetimeSeconds());
         this.tickets = new TicketHistory(cfg.behaviour().maxTrackedIps(), TICKET_WINDOW_SECONDS);
+        this.anomalies = new AnomalyLayer(dcs, tickets, cfg.kerberos().maxTicketLifetimeSeconds());
         this.chains = new ChainLayer(cfg.chains().maxTrackedPairs(), cfg.chains().windowSeconds());
         this.behaviour = new BehaviourLayer(cfg.behaviour());
         this.relay = new RelayLayer(cfg.relay());
@@ -184,7 +184,12 @@ public final class DetectionEngine {
                 behaviour.smbSession(src, now, e);
             }
         } else if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
+            if (!a.anonymous()) {
+                behaviour.ntlmServed(ev.header().serverIp(), now);
+            }
             if (a.status() != SensorEvent.NO_STATUS && !a.anonymous()) {
+                // The carrier's result (SMB2 status, LDAP bind result, DCE/RPC fault) is the NTLM outcome:
+                // this is the one count of an NTLM logon, whatever carries it.
                 authAttempts++;
                 behaviour.auth(src, account(a.domain(), a.user()), a.status() == 0, now, e);
             }
@@ -196,21 +201,31 @@ public final class DetectionEngine {
             if (r.msgType() == 11) {
                 authAttempts++;
                 behaviour.auth(src, principal(r.cname()), true, now, e);
+            } else if (r.msgType() == 13 && AnomalyLayer.roastableTicket(r)) {
+                behaviour.rc4UserTicket(src, r.ticket().sname().toString(), now, e);
             }
         } else if (ev instanceof KerberosEvent.KerberosError k) {
             if (k.errorCode() == 24 || k.errorCode() == 18) {
                 authAttempts++;
                 behaviour.auth(src, principal(k.cname()), false, now, e);
-            } else if (k.errorCode() == 6) {
-                behaviour.unknownPrincipal(src, now, e);
+            } else if (k.errorCode() == 6 && (k.request() == null || k.request().msgType() == 10)) {
+                // KDC_ERR_C_PRINCIPAL_UNKNOWN to an AS-REQ: the client name does not exist (RFC 4120 7.5.9).
+                behaviour.unknownPrincipal(src, principal(k.cname() != null || k.request() == null ? k.cname() : k.request().cname()), now, e);
             }
         } else if (ev instanceof LdapEvent.LdapSearch) {
             behaviour.ldapSearch(src, now, e);
         } else if (ev instanceof LdapEvent.LdapBind b) {
-            if (b.resultCode() == 0 || b.resultCode() == 49) {
+            // Only simple binds name the account in the bind itself; SASL and Sicily binds carry NTLM or
+            // Kerberos, whose attempt is counted from the NTLM AUTHENTICATE (with the bind's result) or
+            // from the KDC exchange. Counting the bind too would count one failed logon twice.
+            if (b.bindType() == LdapEvent.BindType.SIMPLE && (b.resultCode() == 0 || b.resultCode() == 49)
+                    && b.name() != null && !b.name().isEmpty()) {
                 authAttempts++;
-                behaviour.auth(src, b.name() == null ? "" : b.name().toLowerCase(Locale.ROOT), b.resultCode() == 0, now, e);
+                behaviour.auth(src, b.name().toLowerCase(Locale.ROOT), b.resultCode() == 0, now, e);
             }
+        } else if (ev instanceof DcerpcEvent.DcerpcRequest r && RpcCatalog.NETLOGON.equals(r.interfaceUuid())
+                && (r.opnum() == 2 || r.opnum() == 39 || r.opnum() == 45)) {
+            behaviour.netlogonLogon(src, now, e);
         }
     }
 

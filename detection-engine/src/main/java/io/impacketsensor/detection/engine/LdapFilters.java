@@ -66,7 +66,9 @@ final class LdapFilters {
 
     private static void recon(String f, Evidence e) {
         if (Text.contains(f, "servicePrincipalName=*")) {
-            boolean users = Text.contains(f, "objectCategory=person") || Text.contains(f, "objectClass=user");
+            // samAccountType=805306368 (0x30000000, SAM_USER_OBJECT, MS-ADTS 2.2.4) restricts to user accounts.
+            boolean users = Text.contains(f, "objectCategory=person") || Text.contains(f, "objectClass=user")
+                    || f.contains("samAccountType=805306368") || f.contains("sAMAccountType=805306368");
             e.add(AttackType.LDAP_RECON, users ? 0.65 : 0.5, (users ? "Kerberoastable user query (GetUserSPNs): "
                     : "SPN enumeration query: ") + f, "ldap_spn_query");
         }
@@ -85,5 +87,76 @@ final class LdapFilters {
                 || Text.contains(f, "objectCategory=person"))) {
             e.add(AttackType.LDAP_RECON, 0.5, "All-users query (GetADUsers): " + f, "ldap_all_users_query");
         }
+        if (powerViewIdentity(f)) {
+            e.add(AttackType.LDAP_RECON, 0.5, "PowerView/SharpSploit Get-Domain* identity filter (object class, then a "
+                    + "one-clause OR of the identities): " + f, "ldap_powerview_filter");
+        }
+        String group = privilegedGroup(f);
+        if (group != null) {
+            e.add(AttackType.LDAP_RECON, 0.35, "Privileged group looked up: " + group + " in " + f,
+                    "ldap_privileged_group_query");
+        }
+    }
+
+    /**
+     * The outer class filters PowerView's Get-DomainUser, Get-DomainGroup and Get-DomainComputer (and
+     * SharpSploit/SharpView, which port them) put in front of the identity filter.
+     */
+    private static final String[] POWERVIEW_PREFIXES = {"(&(samAccountType=805306368)(|(", "(&(objectCategory=group)(|(",
+        "(&(samAccountType=805306369)(|("};
+
+    /**
+     * PowerView builds {@code (&<class>(|(samAccountName=a)(samAccountName=b)...))} from its -Identity
+     * list, so a single identity gives an OR with one clause — a form directory clients and ADSI
+     * scripts do not write. True for that exact shape: the prefix, one simple clause, the OR closed.
+     */
+    static boolean powerViewIdentity(String f) {
+        for (String p : POWERVIEW_PREFIXES) {
+            if (Text.startsWith(f, p)) {
+                int start = p.length(); // just after the clause's opening parenthesis
+                int close = f.indexOf(')', start);
+                if (close < 0) {
+                    return false;
+                }
+                int nested = f.indexOf('(', start);
+                if (nested >= 0 && nested < close) {
+                    return false; // not a simple clause
+                }
+                return close + 1 < f.length() && f.charAt(close + 1) == ')';
+            }
+        }
+        return false;
+    }
+
+    /** Builtin and domain groups whose membership is administrative control of the domain (MS-ADTS 6.1.1.6). */
+    private static final String[] PRIVILEGED_GROUPS = {"Domain Admins", "Enterprise Admins", "Schema Admins",
+        "Administrators", "Account Operators", "Backup Operators", "Server Operators", "DnsAdmins",
+        "Group Policy Creator Owners"};
+
+    private static final String[] PRIVILEGED_CLAUSE_ENDS = new String[PRIVILEGED_GROUPS.length];
+
+    static {
+        for (int i = 0; i < PRIVILEGED_GROUPS.length; i++) {
+            PRIVILEGED_CLAUSE_ENDS[i] = "=" + PRIVILEGED_GROUPS[i] + ")";
+        }
+    }
+
+    /** The privileged group an equality clause names ({@code (samAccountName=Domain Admins)}), or null. */
+    private static String privilegedGroup(String f) {
+        for (int i = 0; i < PRIVILEGED_GROUPS.length; i++) {
+            if (indexOfIgnoreCase(f, PRIVILEGED_CLAUSE_ENDS[i]) > 0) {
+                return PRIVILEGED_GROUPS[i];
+            }
+        }
+        return null;
+    }
+
+    private static int indexOfIgnoreCase(String s, String needle) {
+        for (int i = 0; i + needle.length() <= s.length(); i++) {
+            if (s.regionMatches(true, i, needle, 0, needle.length())) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -134,6 +134,69 @@ final class Signals {
     private static final String[] MACHINE_SERVICES = {"host", "cifs", "ldap", "krbtgt", "gc", "dns", "rpcss",
         "wsman", "termsrv", "restrictedkrbhost", "netlogon", "E3514235-4B06-11D1-AB04-00C04FC2DCD2"};
 
+    /**
+     * Services whose binary loads a DLL that a default Windows install does not have, from System32:
+     * dropping the DLL over an admin share and (re)starting the service runs it as SYSTEM. Returns the
+     * DLL for a listed service, else null. IKEEXT → wlbsctrl.dll (High-Tech Bridge 2012, Empire/Covenant
+     * service DLL hijack modules), SessionEnv → TSMSISrv.dll, MSDTC → oci.dll.
+     */
+    static String phantomDll(String service) {
+        if (service == null) {
+            return null;
+        }
+        if (Text.eq(service, "IKEEXT")) {
+            return "wlbsctrl.dll";
+        }
+        if (Text.eq(service, "SessionEnv")) {
+            return "TSMSISrv.dll";
+        }
+        return Text.eq(service, "MSDTC") ? "oci.dll" : null;
+    }
+
+    /** Service control codes of RControlService's dwControl (MS-SCMR 3.1.4.2). */
+    static String serviceControlName(int control) {
+        return switch (control) {
+            case 1 -> "stop";
+            case 2 -> "pause";
+            case 3 -> "continue";
+            case 4 -> "interrogate";
+            case -1 -> "";
+            default -> "control " + control;
+        };
+    }
+
+    /** A DLL written under System32 of an admin share (C$ {@code Windows\System32\x.dll}, ADMIN$ {@code System32\x.dll}). */
+    static boolean systemDll(String share, String name) {
+        return adminShare(share) && name != null && Text.endsWith(name, ".dll") && Text.contains(name, "System32\\");
+    }
+
+    /**
+     * A SamrOpenGroup/SamrOpenAlias of a well-known privileged RID (MS-ADTS 6.1.1.6): Domain Admins 512,
+     * Schema Admins 518, Enterprise Admins 519, Group Policy Creator Owners 520, and the builtin aliases
+     * Administrators 544, Account Operators 548, Server Operators 549, Backup Operators 551.
+     */
+    static boolean privilegedRid(RpcArgs a) {
+        return privilegedRidName(a) != null;
+    }
+
+    /** The group's name for a privileged RID in a SamrOpenGroup/SamrOpenAlias, else null. */
+    static String privilegedRidName(RpcArgs a) {
+        if (!(a instanceof RpcArgs.SamrCall c) || (c.opnum() != 19 && c.opnum() != 27) || c.name() == null) {
+            return null;
+        }
+        return switch (c.name()) {
+            case "512" -> "Domain Admins";
+            case "518" -> "Schema Admins";
+            case "519" -> "Enterprise Admins";
+            case "520" -> "Group Policy Creator Owners";
+            case "544" -> "Administrators";
+            case "548" -> "Account Operators";
+            case "549" -> "Server Operators";
+            case "551" -> "Backup Operators";
+            default -> null;
+        };
+    }
+
     /** Weak Kerberos etypes: DES (1, 3), RC4 (23, 24). */
     static boolean weakEtype(int e) {
         return e == 23 || e == 24 || e == 1 || e == 3;

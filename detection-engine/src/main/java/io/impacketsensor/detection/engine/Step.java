@@ -40,7 +40,13 @@ enum Step {
     AP_REQ_NT_PRINCIPAL("AP-REQ with a service ticket named as NT-PRINCIPAL (ticketer.py)"),
     SAMR_ENUM_USERS("SAMR users enumerated (SamrEnumerateUsersInDomain)"),
     SERVICE_START("service started over SVCCTL"),
-    SERVICE_DELETE("service deleted over SVCCTL");
+    SERVICE_DELETE("service deleted over SVCCTL"),
+    LDAP_SPN_QUERY("LDAP search for accounts with a servicePrincipalName"),
+    RC4_USER_TICKET("RC4 service ticket issued for a user-account SPN"),
+    SYSTEM_DLL_WRITE("DLL written into System32 over an admin share"),
+    SERVICE_STOP("service stopped or paused over SVCCTL (ControlService)"),
+    SAMR_OPEN_PRIV_GROUP("privileged group or alias opened over SAMR (Domain Admins, Enterprise Admins, Administrators ...)"),
+    SAMR_GROUP_MEMBERS("group members listed over SAMR (GetMembersInGroup/GetMembersInAlias)");
 
     final String label;
     final long bit = 1L << ordinal();
@@ -79,6 +85,12 @@ enum Step {
         }
         if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
             return Signals.impacketNtlm(a) ? IMPACKET_NTLM.bit : 0;
+        }
+        if (ev instanceof io.impacketsensor.core.event.LdapEvent.LdapSearch q) {
+            return q.filter() != null && Text.contains(q.filter(), "servicePrincipalName=") ? LDAP_SPN_QUERY.bit : 0;
+        }
+        if (ev instanceof io.impacketsensor.core.event.KerberosEvent.KerberosReply r) {
+            return AnomalyLayer.roastableTicket(r) ? RC4_USER_TICKET.bit : 0;
         }
         if (ev instanceof io.impacketsensor.core.event.KerberosEvent.KerberosApRequest ap && ap.ticket() != null) {
             io.impacketsensor.core.event.KerberosEvent.PrincipalName s = ap.ticket().sname();
@@ -137,6 +149,9 @@ enum Step {
         if (write && admin && Text.endsWith(name, ".exe")) {
             m |= EXE_ON_ADMIN.bit;
         }
+        if (write && Signals.systemDll(share, name)) {
+            m |= SYSTEM_DLL_WRITE.bit;
+        }
         if (Text.outputFile(name)) {
             m |= OUTPUT_READ.bit;
         }
@@ -164,6 +179,9 @@ enum Step {
             if (op == 2) {
                 m |= SERVICE_DELETE.bit; // MS-SCMR RDeleteService
             }
+            if (op == 1) {
+                m |= SERVICE_STOP.bit; // MS-SCMR RControlService (stop, pause; the code is sealed at times)
+            }
             if (op == ENUM_SERVICES_STATUS) {
                 m |= SERVICE_ENUM.bit;
             }
@@ -182,7 +200,13 @@ enum Step {
             return m;
         }
         if (u.equals(RpcCatalog.SAMR)) {
-            return op == SAMR_ENUMERATE_USERS ? SAMR_ENUM_USERS.bit : 0;
+            if (op == SAMR_ENUMERATE_USERS) {
+                return SAMR_ENUM_USERS.bit;
+            }
+            if ((op == 19 || op == 27) && Signals.privilegedRid(a)) {
+                return SAMR_OPEN_PRIV_GROUP.bit; // SamrOpenGroup 19 / SamrOpenAlias 27 (MS-SAMR 3.1.5.1.7/.8)
+            }
+            return op == 25 || op == 33 ? SAMR_GROUP_MEMBERS.bit : 0; // SamrGetMembersInGroup / InAlias
         }
         if (u.equals(RpcCatalog.WINREG)) {
             long m = WINREG.bit;

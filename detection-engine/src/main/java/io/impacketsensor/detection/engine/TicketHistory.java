@@ -21,6 +21,8 @@ final class TicketHistory {
     private static final class Seen {
         long asRep = Long.MIN_VALUE;
         long tgsRep = Long.MIN_VALUE;
+        /** The client principal last named for this address (AS-REQ, AS-REP, TGS-REP cname). */
+        String principal;
     }
 
     private final LruMap<InetAddress, Seen> clients;
@@ -39,6 +41,9 @@ final class TicketHistory {
     void analyse(KerberosEvent ev, long now, Evidence e) {
         if (ev instanceof KerberosEvent.KerberosReply r) {
             Seen s = seen(r.header().clientIp(), true);
+            if (r.cname() != null && !r.cname().components().isEmpty()) {
+                s.principal = r.cname().components().get(0);
+            }
             if (r.msgType() == 11) {
                 s.asRep = now;
             } else if (r.msgType() == 13) {
@@ -68,6 +73,29 @@ final class TicketHistory {
                     + ap.ticket().kvno() + ", " + Signals.etypeName(ap.ticket().etype())
                     + ") but no service ticket was issued to this client in the window", "ticket_without_tgs_exchange");
         }
+    }
+
+    /**
+     * True when {@code sname} (an account-named service: {@code user}, {@code DOMAIN\\user},
+     * {@code user@realm}) is the account this client was last seen logging on as.
+     */
+    boolean isClientItself(InetAddress client, KerberosEvent.PrincipalName sname) {
+        Seen s = clients.get(client);
+        if (s == null || s.principal == null || sname.components().isEmpty()) {
+            return false;
+        }
+        return sameAccount(s.principal, sname.components().get(0));
+    }
+
+    /** Compares the account parts of two names, ignoring a {@code DOMAIN\\} prefix, an {@code @realm} suffix and case. */
+    static boolean sameAccount(String a, String b) {
+        int as = a.indexOf('\\') + 1;
+        int bs = b.indexOf('\\') + 1;
+        int ae = a.indexOf('@', as);
+        int be = b.indexOf('@', bs);
+        ae = ae < 0 ? a.length() : ae;
+        be = be < 0 ? b.length() : be;
+        return ae - as == be - bs && a.regionMatches(true, as, b, bs, ae - as);
     }
 
     private Seen seen(InetAddress client, boolean create) {

@@ -341,9 +341,11 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         a.objectUuid = p.objectUuid;
         fillAuth(a, trailer);
-        // The stub decoders read NDR 2.0 (C706 ch. 14); NDR64 stubs are reported without arguments.
-        a.decode = !a.sealed && !ndr64 && p.littleEndian && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
-        if (ndr64 && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum)) {
+        // The stub decoders read NDR 2.0 (C706 ch. 14); NDR64 stubs are reported without arguments,
+        // except requests whose NDR64 bytes are the NDR 2.0 ones (a handle and 32-bit integers).
+        boolean ndrOk = !ndr64 || StubDecoders.sameInNdr64(a.ifaceIndex, a.opnum);
+        a.decode = !a.sealed && ndrOk && p.littleEndian && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
+        if (!ndrOk && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum)) {
             counters.stubNotDecoded++;
         }
         return true;

@@ -166,6 +166,23 @@ class DcerpcMalformedTest {
     }
 
     @Test
+    void ndr64SamrOpenGroupIsDecodedBecauseItsBytesAreTheNdrOnes() {
+        DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
+        byte[] bind = Pdus.bind(1, RpcInterfaces.uuid(RpcInterfaces.SAMR));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bind).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.position(16 + 12 + 4 + 20);
+        Pdus.uuid(b, DcerpcParser.NDR64);
+        assertTrue(feed(a, Direction.TO_SERVER, bind));
+        // OTRF empire_shell_rpc_samr_smb_group_domain_admins (net group "Domain Admins" /domain), frame of
+        // SamrOpenGroup on the NDR64 context: domain handle, DesiredAccess 0x10, GroupId 0x200 (512).
+        byte[] stub = io.impacketsensor.core.wire.Hex.decode("00000000" + "27c988550c303b4c818edb49f94d9d34" + "10000000" + "00020000");
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 19, 3, stub)));
+        DcerpcRequest r = (DcerpcRequest) ctx.events.stream().filter(DcerpcRequest.class::isInstance).findFirst().orElseThrow();
+        assertEquals(new RpcArgs.SamrCall(19, "512"), r.args());
+        assertTrue(anomalies().isEmpty());
+    }
+
+    @Test
     void tooManyContextItemsInOneBindIsAnAnomaly() {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
         UUID[] many = new UUID[DcerpcLimits.DEFAULTS.maxContextItems() + 1];

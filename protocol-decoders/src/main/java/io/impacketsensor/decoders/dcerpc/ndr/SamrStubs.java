@@ -9,12 +9,22 @@ final class SamrStubs {
 
     static boolean wantsRequest(int opnum) {
         switch (opnum) {
-            case 0: case 5: case 6: case 7: case 11: case 12: case 13: case 15: case 17: case 34:
+            case 0: case 5: case 6: case 7: case 11: case 12: case 13: case 15: case 17: case 19: case 27: case 34:
             case 37: case 50: case 57: case 58: case 62: case 64:
                 return true;
             default:
                 return false;
         }
+    }
+
+    /**
+     * Requests made only of a context handle and 32-bit integers: their NDR64 encoding is byte for byte
+     * the NDR 2.0 one (a context handle is a 4-byte-aligned 20-byte structure, an unsigned long is 4
+     * bytes aligned to 4 in both; MS-RPCE 2.2.5.3.4.1, 2.2.5.3.5), so they are decoded on NDR64 contexts
+     * too — Windows clients talking to Windows servers negotiate NDR64.
+     */
+    static boolean sameInNdr64(int opnum) {
+        return opnum == 19 || opnum == 27 || opnum == 34;
     }
 
     static RpcArgs request(int opnum, NdrReader r) {
@@ -38,6 +48,8 @@ final class SamrStubs {
                 r.sid();
                 return new RpcArgs.SamrCall(opnum, r.ok() ? r.sidString() : null);
             }
+            case 19: // SamrOpenGroup: DomainHandle, DesiredAccess, GroupId (MS-SAMR 3.1.5.1.7)
+            case 27: // SamrOpenAlias: DomainHandle, DesiredAccess, AliasId (MS-SAMR 3.1.5.1.8)
             case 34: { // SamrOpenUser: DomainHandle, DesiredAccess, UserId: the RID as the name
                 r.contextHandle();
                 r.u32();

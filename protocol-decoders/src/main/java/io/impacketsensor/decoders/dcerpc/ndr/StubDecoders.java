@@ -27,6 +27,11 @@ public final class StubDecoders {
         }
     }
 
+    /** True when this request's NDR64 encoding equals its NDR 2.0 one, so it is decoded on NDR64 contexts too. */
+    public static boolean sameInNdr64(int iface, int opnum) {
+        return iface == RpcInterfaces.SAMR && SamrStubs.sameInNdr64(opnum);
+    }
+
     /** True when the response stub of this operation feeds the handle table or a result record. */
     public static boolean wantsResponse(int iface, int opnum) {
         switch (iface) {
