@@ -19,15 +19,17 @@ import java.util.List;
  * @param sourceIp          the attacker's address
  * @param targetIp          the target's address, or null
  * @param instanceId        id of the attack instance (stable across updates), 0 when none
+ * @param tool              the tool the source was recognised as ({@code impacket}: its client
+ *                          fingerprint or an Impacket-only signature seen from that address), or null
  */
 public record Analysis(AttackType attackType, double confidence, Severity severity, int severityScore,
                        Action action, boolean blocked, List<String> indicators, List<String> matchedSignatures,
                        List<String> recommendations, List<String> mitreTechniques, List<ChainStep> chain,
-                       String sourceIp, String targetIp, long instanceId) {
+                       String sourceIp, String targetIp, long instanceId, String tool) {
 
     /** The analysis of an event nothing matched. */
     public static final Analysis NONE = new Analysis(null, 0.0, Severity.LOW, 0, Action.LOG, false, List.of(),
-            List.of(), List.of(), List.of(), List.of(), null, null, 0L);
+            List.of(), List.of(), List.of(), List.of(), null, null, 0L, null);
 
     /** Attack type id, or {@code none}. */
     public String attackTypeId() {

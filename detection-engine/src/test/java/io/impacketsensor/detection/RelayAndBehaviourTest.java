@@ -36,6 +36,26 @@ class RelayAndBehaviourTest {
     }
 
     @Test
+    void replayedProofReportedVictimSecondStillNamesTheRelayHost() {
+        // Lab atk_ntlmrelayx_smb.pcap order: the relay's AUTHENTICATE to the target is answered
+        // (and reported) before the relay answers the victim's.
+        Harness h = new Harness();
+        byte[] proof = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            proof[i] = (byte) (i * 5 + 1);
+        }
+        h.feed(h.auth(h.hf(1, RELAY, TARGET, 445, 0), "LAB", "carol", "WS01", true, 2, 0xE2888215, proof, 0));
+        AnalysisResult r = h.feed(h.auth(h.hf(2, VICTIM, RELAY, 445, 0), "LAB", "carol", "WS01", true, 2, 0xE2888215,
+                proof, 0));
+        assertTrue(r.isAttack());
+        assertEquals(AttackType.NTLM_RELAY, r.analysis().attackType());
+        assertEquals(RELAY, r.analysis().sourceIp(), "the victim is not the attacker");
+        assertTrue(r.analysis().indicators().contains("Same NTLMv2 response on two connections: " + VICTIM
+                + " authenticated to " + RELAY + ", which replayed it to " + TARGET), r.analysis().indicators().toString());
+        assertTrue(h.engine.getBlockedIps().stream().noneMatch(b -> b.ip().equals(VICTIM)), "victim not blocked");
+    }
+
+    @Test
     void differentChallengesAreNotRelay() {
         Harness h = new Harness();
         h.feed(h.challenge(h.hf(1, "10.6.0.30", TARGET, 445, 0), CHALLENGE));

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,6 +29,30 @@ class TypedAttackDetectionTest {
         assertTrue(r.isAttack(), () -> "not an attack: " + r);
         assertEquals(type, r.analysis().attackType(), () -> r.analysis().indicators().toString());
         assertTrue(r.analysis().confidence() >= minConfidence, () -> "confidence " + r.analysis().confidence());
+    }
+
+    @Test
+    void alertsFromAnAddressFingerprintedAsImpacketNameTheTool() throws Exception {
+        Harness h = new Harness();
+        // Impacket's DCE/RPC bind (max_xmit_frag 4280, auth_context_id 79231) from ATK, then psexec.
+        h.feed(h.bind(ATK, SRV, 0, RpcCatalog.SVCCTL));
+        AnalysisResult r = h.feed(h.tree(ATK, SRV, 1, "ADMIN$"), h.create(ATK, SRV, 1, "ADMIN$", "qwErTyUi.exe", false, true),
+                h.rpc(ATK, SRV, 2, "svcctl", RpcCatalog.SVCCTL, 12,
+                        new RpcArgs.ScmCreateService("aBcD", "aBcD", "%systemroot%\\qwErTyUi.exe", 0x10, 3, 0xF01FF)));
+        assertAttack(r, AttackType.PSEXEC, 0.7);
+        assertEquals("impacket", r.analysis().tool());
+        JsonNode last = h.alerts().get(h.alerts().size() - 1);
+        assertEquals("impacket", last.get("impacket").get("tool").textValue());
+
+        // The same attack from an address never fingerprinted: no tool claimed.
+        Harness other = new Harness();
+        AnalysisResult o = other.feed(other.tree(ATK, SRV, 1, "ADMIN$"),
+                other.create(ATK, SRV, 1, "ADMIN$", "qwErTyUi.exe", false, true),
+                other.rpc(ATK, SRV, 2, "svcctl", RpcCatalog.SVCCTL, 12,
+                        new RpcArgs.ScmCreateService("aBcD", "aBcD", "%systemroot%\\qwErTyUi.exe", 0x10, 3, 0xF01FF)));
+        assertAttack(o, AttackType.PSEXEC, 0.7);
+        assertNull(o.analysis().tool());
+        assertFalse(other.alerts().get(other.alerts().size() - 1).get("impacket").has("tool"));
     }
 
     @Test

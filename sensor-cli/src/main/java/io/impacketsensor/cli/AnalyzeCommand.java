@@ -136,6 +136,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         g.writeNumberField("severity_score", a.severityScore());
         g.writeStringField("action", a.action().id());
         g.writeBooleanField("blocked", a.blocked());
+        if (a.tool() != null) {
+            g.writeStringField("tool", a.tool());
+        }
         strings(g, "indicators", a.indicators());
         strings(g, "matched_signatures", a.matchedSignatures());
         strings(g, "recommendations", a.recommendations());

@@ -387,9 +387,8 @@ final class AnomalyLayer {
         if (isKrbtgt(s)) {
             e.add(AttackType.GOLDEN_TICKET, 0.25, "TGS-REQ for krbtgt: " + s, "krbtgt_tgs_request");
         }
-        if (r.tgsTicket() != null && isKrbtgt(r.tgsTicket().sname()) && r.tgsTicket().etype() == 23) {
-            e.add(AttackType.GOLDEN_TICKET, 0.2, "TGT encrypted with rc4-hmac presented", "rc4_tgt");
-        }
+        // An RC4 TGT is judged against the etypes the realm's KDC issues (TicketHistory): RC4 TGTs
+        // are normal in a domain whose krbtgt has no AES key.
         if (r.forUserName() != null) {
             boolean priv = Text.contains(r.forUserName(), "admin");
             e.add(AttackType.S4U_DELEGATION_ABUSE, priv ? 0.75 : 0.45, "S4U2self (PA-FOR-USER) impersonating "

@@ -43,6 +43,9 @@ import java.util.Map;
 public final class DetectionEngine {
     /** How long an observed AS/TGS exchange vouches for the client's later ticket use: a TGT's default 10 h. */
     private static final long TICKET_WINDOW_SECONDS = 10 * 3600;
+    /** How long an address recognised as an Impacket client names the tool in its other alerts. */
+    private static final long TOOL_MEMORY_NANOS = 3600 * BehaviourLayer.SEC;
+    static final String TOOL_IMPACKET = "impacket";
     private static final int P_SMB = 0;
     private static final int P_RPC = 1;
     private static final int P_KRB = 2;
@@ -61,6 +64,8 @@ public final class DetectionEngine {
     private final AllowListMatcher allow;
     private final Blocklist blocklist;
     private final LruMap<Instance.Key, Instance> instances;
+    /** Addresses recognised as Impacket clients (fingerprint or Impacket-only signature), last seen. */
+    private final LruMap<InetAddress, Long> impacketSources;
     private final Action minAlertAction;
     private AlertSink sink = AlertSink.NONE;
 
@@ -91,6 +96,7 @@ public final class DetectionEngine {
         this.allow = new AllowListMatcher(cfg.allowList().adminNetworks(), cfg.allowList().serviceNames());
         this.blocklist = new Blocklist(store, cfg.blocking().ttlSeconds());
         this.instances = new LruMap<>(cfg.alerts().maxInstances());
+        this.impacketSources = new LruMap<>(cfg.behaviour().maxTrackedIps());
         this.minAlertAction = Action.valueOf(cfg.alerts().minAction().toUpperCase(Locale.ROOT));
     }
 
@@ -261,6 +267,7 @@ public final class DetectionEngine {
                 best = t;
             }
         }
+        String tool = tool(src, now);
         if (best == null) {
             // Only zero-confidence findings (a custom signature configured with confidence 0).
             byAction[Action.LOG.ordinal()]++;
@@ -278,7 +285,7 @@ public final class DetectionEngine {
         if (action == Action.LOG) {
             // Below the monitor threshold: reported to the caller, but no attack instance is kept.
             byAction[Action.LOG.ordinal()]++;
-            return new AnalysisResult(false, eventOnly(best, conf, src, dst));
+            return new AnalysisResult(false, eventOnly(best, conf, src, dst, tool));
         }
 
         Instance.Key key = new Instance.Key(best, src, dst);
@@ -309,6 +316,10 @@ public final class DetectionEngine {
                     && (in.severityOverride == null || e.severities[i].compareTo(in.severityOverride) > 0)) {
                 in.severityOverride = e.severities[i];
             }
+        }
+        if (tool != null && in.tool == null) {
+            in.tool = tool;
+            changed = true;
         }
         ChainLayer.Progress p = e.chainFor(best);
         if (p != null && p.steps().size() > in.chain.size()) {
@@ -345,6 +356,23 @@ public final class DetectionEngine {
             alertsSuppressed++;
         }
         return new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, a);
+    }
+
+    /**
+     * The tool this event's source is known as: {@code impacket} when this event or one from the
+     * same address within the hour carried the Impacket client fingerprint or an Impacket-only
+     * signature ({@code impacket_*}), else null (the issue's "also used to name the tool").
+     */
+    private String tool(InetAddress src, long now) {
+        for (int i = 0; i < e.size; i++) {
+            if (e.types[i] == AttackType.IMPACKET_FINGERPRINT
+                    || (e.signatures[i] != null && e.signatures[i].startsWith("impacket_"))) {
+                impacketSources.put(src, now);
+                return TOOL_IMPACKET;
+            }
+        }
+        Long seen = impacketSources.get(src);
+        return seen != null && now - seen <= TOOL_MEMORY_NANOS ? TOOL_IMPACKET : null;
     }
 
     private void emit(EventHeader h, String appProto, Instance in, Analysis a) {
@@ -386,7 +414,7 @@ public final class DetectionEngine {
         return c >= t.monitor() ? Action.MONITOR : Action.LOG;
     }
 
-    private Analysis eventOnly(AttackType best, double conf, InetAddress src, InetAddress dst) {
+    private Analysis eventOnly(AttackType best, double conf, InetAddress src, InetAddress dst, String tool) {
         List<String> ind = new java.util.ArrayList<>(e.size);
         List<String> sigs = new java.util.ArrayList<>(e.size);
         for (int i = 0; i < e.size; i++) {
@@ -400,7 +428,7 @@ public final class DetectionEngine {
         ChainLayer.Progress p = e.chainFor(best);
         return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(), Action.LOG,
                 false, List.copyOf(ind), List.copyOf(sigs), Recommendations.forType(best), best.mitreTechniques(),
-                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L);
+                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool);
     }
 
     private static Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
@@ -409,7 +437,7 @@ public final class DetectionEngine {
         double conf = Math.round(in.confidence * 10_000) / 10_000.0;
         return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
                 List.copyOf(in.signatures), Recommendations.forType(in.type), in.type.mitreTechniques(), in.chain,
-                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id);
+                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool);
     }
 
     private static int protocolIndex(SensorEvent ev) {

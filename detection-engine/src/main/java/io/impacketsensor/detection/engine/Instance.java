@@ -30,6 +30,8 @@ final class Instance {
     int revision;
     long events;
     Severity severityOverride;
+    /** {@code impacket} once the source was recognised as Impacket, else null. */
+    String tool;
     List<ChainStep> chain = List.of();
     final Set<String> indicators = new LinkedHashSet<>();
     final Set<String> signatures = new LinkedHashSet<>();

@@ -71,9 +71,18 @@ final class RelayLayer {
             ProofKey key = new ProofKey(toLong(p, 0), toLong(p, 8));
             Seen prev = proofs.get(key);
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
-                e.add(AttackType.NTLM_RELAY, 0.95, "Same NTLMv2 response replayed on a second connection by "
-                        + h.clientIp().getHostAddress() + " (first seen from " + prev.client.getHostAddress() + ")",
-                        "ntlm_relay_same_proof");
+                // The relay host is server of the victim's exchange and client of the target's. The
+                // SMB decoder reports an AUTHENTICATE when its answer arrives, and the relay answers
+                // the victim only after the target answered it, so the victim's exchange is often
+                // the second one reported: attribute by that topology, not by order.
+                boolean relayIsServer = prev.client.equals(h.serverIp());
+                e.attackerIsServer |= relayIsServer;
+                InetAddress relay = relayIsServer ? h.serverIp() : h.clientIp();
+                InetAddress victim = relayIsServer ? h.clientIp() : prev.client;
+                InetAddress target = relayIsServer ? prev.server : h.serverIp();
+                e.add(AttackType.NTLM_RELAY, 0.95, "Same NTLMv2 response on two connections: " + victim.getHostAddress()
+                        + " authenticated to " + relay.getHostAddress() + ", which replayed it to "
+                        + target.getHostAddress(), "ntlm_relay_same_proof");
             }
             proofs.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
         }

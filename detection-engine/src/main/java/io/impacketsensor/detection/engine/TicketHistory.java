@@ -4,19 +4,29 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.detection.AttackType;
 
 import java.net.InetAddress;
+import java.util.Locale;
 
 /**
- * Kerberos exchanges seen per client address, for forged-ticket detection (INDICATORS.md §2):
- * a krbtgt ticket presented in a TGS-REQ by a client that was issued no TGT in the window (golden
- * ticket), a service ticket presented in an AP-REQ by a client that obtained no service ticket in
- * the window (silver ticket). A sensor started after the client's real AS/TGS exchange cannot tell
- * those apart from forgeries, so the missing exchange alone is monitor-level; with the Impacket
- * TGS-REQ fingerprint or the ticketer.py NT-PRINCIPAL service name it becomes an alert.
- * State: two timestamps per client in a bounded LRU map.
+ * Kerberos tickets issued and presented, for forged-ticket detection (INDICATORS.md §2).
+ *
+ * <p>Every ticket a KDC reply carries is remembered by the digest of its cipher (the decoder's
+ * {@code cipherDigest}); a ticket is copied byte for byte into every request that presents it, so
+ * a presented ticket whose digest no observed reply issued was made elsewhere: forged with a
+ * stolen key (ticketer.py), or issued before the sensor started or by a KDC it does not see. The
+ * second case is why "never issued" alone is monitor-level; with the Impacket TGS-REQ kdc-options,
+ * a krbtgt kvno or etype that differs from the TGTs the realm's KDC hands out, it becomes an
+ * alert. This is stricter than "no AS exchange from this host": an attacker host that also ran a
+ * real kinit still presents a forged TGT that matches nothing issued.
+ *
+ * <p>Events without digests (JSON events from other systems) fall back to the per-client rule: a
+ * krbtgt ticket from a client that was issued no TGT in the window, a service ticket from a client
+ * that obtained none. State: bounded LRU maps (digests, clients, realms).
  */
 final class TicketHistory {
     /** Impacket's TGS-REQ kdc-options: forwardable | renewable | canonicalize | renewable-ok (0x40810010). */
     static final int IMPACKET_TGS_OPTIONS = 0x40810010;
+    /** Realms whose TGT kvno/etype profile is kept. */
+    private static final int MAX_REALMS = 256;
 
     private static final class Seen {
         long asRep = Long.MIN_VALUE;
@@ -25,54 +35,159 @@ final class TicketHistory {
         String principal;
     }
 
+    /**
+     * What a KDC puts on the krbtgt tickets it issues for one krbtgt principal (keyed by issuing
+     * realm and sname, so a cross-realm referral ticket, encrypted with the trust key, has its own
+     * profile): the key's kvno and the etypes.
+     */
+    private static final class RealmTgts {
+        int kvno = -1;
+        boolean kvnoVaries;
+        /** Bit e set when a TGT of etype e (0..63) was issued. */
+        long etypes;
+    }
+
     private final LruMap<InetAddress, Seen> clients;
+    private final LruMap<Long, Long> issued;
+    private final LruMap<String, RealmTgts> realms = new LruMap<>(MAX_REALMS);
     private final long windowNanos;
 
     /**
-     * @param maxClients    clients tracked (LRU beyond)
+     * @param maxClients    clients tracked, and tickets remembered (LRU beyond)
      * @param windowSeconds how long an observed AS/TGS exchange vouches for later ticket use
      *                      (a TGT lives 10 h by default)
      */
     TicketHistory(int maxClients, long windowSeconds) {
         this.clients = new LruMap<>(maxClients);
+        this.issued = new LruMap<>(maxClients);
         this.windowNanos = windowSeconds * 1_000_000_000L;
     }
 
     void analyse(KerberosEvent ev, long now, Evidence e) {
         if (ev instanceof KerberosEvent.KerberosReply r) {
-            Seen s = seen(r.header().clientIp(), true);
-            if (r.cname() != null && !r.cname().components().isEmpty()) {
-                s.principal = r.cname().components().get(0);
-            }
-            if (r.msgType() == 11) {
-                s.asRep = now;
-            } else if (r.msgType() == 13) {
-                s.tgsRep = now;
-            }
+            replied(r, now);
         } else if (ev instanceof KerberosEvent.KerberosRequest q && q.msgType() == 12 && q.tgsTicket() != null
                 && AnomalyLayer.isKrbtgt(q.tgsTicket().sname()) && q.forUserName() == null
                 && q.additionalTickets().isEmpty()) {
-            Seen s = seen(q.header().clientIp(), false);
-            if (s != null && now - s.asRep <= windowNanos) {
-                return;
-            }
-            e.add(AttackType.GOLDEN_TICKET, 0.3, "TGS-REQ for " + q.sname() + " presents a krbtgt ticket (kvno "
-                    + q.tgsTicket().kvno() + ", " + Signals.etypeName(q.tgsTicket().etype())
-                    + ") but no TGT was issued to this client in the window", "tgt_without_as_exchange");
-            if (q.kdcOptions() == IMPACKET_TGS_OPTIONS) {
-                e.add(AttackType.GOLDEN_TICKET, 0.45, "TGS-REQ kdc-options 0x40810010 (Impacket) with a TGT of unknown"
-                        + " origin (ticketer.py golden ticket)", "impacket_tgs_req");
-            }
+            presentedTgt(q, now, e);
         } else if (ev instanceof KerberosEvent.KerberosApRequest ap && ap.ticket() != null
                 && !AnomalyLayer.isKrbtgt(ap.ticket().sname())) {
-            Seen s = seen(ap.header().clientIp(), false);
-            if (s != null && now - s.tgsRep <= windowNanos) {
+            presentedServiceTicket(ap, now, e);
+        }
+    }
+
+    private void replied(KerberosEvent.KerberosReply r, long now) {
+        Seen s = seen(r.header().clientIp(), true);
+        if (r.cname() != null && !r.cname().components().isEmpty()) {
+            s.principal = r.cname().components().get(0);
+        }
+        if (r.msgType() == 11) {
+            s.asRep = now;
+        } else if (r.msgType() == 13) {
+            s.tgsRep = now;
+        }
+        KerberosEvent.TicketInfo t = r.ticket();
+        if (t == null) {
+            return;
+        }
+        if (t.cipherDigest() != KerberosEvent.NO_DIGEST) {
+            issued.put(t.cipherDigest(), now);
+        }
+        if (AnomalyLayer.isKrbtgt(t.sname()) && t.realm() != null) {
+            // AS-REPs and TGS-REPs renewing a TGT both show the krbtgt key the KDC uses now.
+            String k = key(t);
+            RealmTgts p = realms.get(k);
+            if (p == null) {
+                p = new RealmTgts();
+                realms.put(k, p);
+            }
+            if (p.kvno != -1 && t.kvno() != p.kvno) {
+                p.kvnoVaries = true;
+            }
+            p.kvno = t.kvno();
+            if (t.etype() >= 0 && t.etype() < 64) {
+                p.etypes |= 1L << t.etype();
+            }
+        }
+    }
+
+    private boolean issuedInWindow(long digest, long now) {
+        Long at = digest == KerberosEvent.NO_DIGEST ? null : issued.get(digest);
+        return at != null && within(at, now);
+    }
+
+    /** True when {@code at} (never set: Long.MIN_VALUE, which must not wrap around) lies in the window. */
+    private boolean within(long at, long now) {
+        return at != Long.MIN_VALUE && now - at <= windowNanos;
+    }
+
+    private void presentedTgt(KerberosEvent.KerberosRequest q, long now, Evidence e) {
+        KerberosEvent.TicketInfo t = q.tgsTicket();
+        String what = "TGS-REQ for " + q.sname() + " presents a krbtgt ticket (kvno " + t.kvno() + ", "
+                + Signals.etypeName(t.etype()) + ")";
+        if (t.cipherDigest() == KerberosEvent.NO_DIGEST) {
+            Seen s = seen(q.header().clientIp(), false);
+            if (s != null && within(s.asRep, now)) {
                 return;
             }
-            e.add(AttackType.SILVER_TICKET, 0.25, "AP-REQ presents a ticket for " + ap.ticket().sname() + " (kvno "
-                    + ap.ticket().kvno() + ", " + Signals.etypeName(ap.ticket().etype())
-                    + ") but no service ticket was issued to this client in the window", "ticket_without_tgs_exchange");
+            e.add(AttackType.GOLDEN_TICKET, 0.3, what + " but no TGT was issued to this client in the window",
+                    "tgt_without_as_exchange");
+            if (t.etype() == 23) {
+                e.add(AttackType.GOLDEN_TICKET, 0.2, "TGT encrypted with rc4-hmac presented", "rc4_tgt");
+            }
+        } else if (issuedInWindow(t.cipherDigest(), now)) {
+            return;
+        } else {
+            e.add(AttackType.GOLDEN_TICKET, 0.3, what + " that no observed KDC reply issued (ticket digest "
+                    + Long.toHexString(t.cipherDigest()) + ")", "tgt_never_issued");
+            RealmTgts p = t.realm() == null ? null : realms.get(key(t));
+            // An RODC's krbtgt_NNNN key puts its number in the kvno's high 16 bits (MS-KILE 3.1.5.8):
+            // a ticket from another KDC identity is not compared.
+            if (p != null && !p.kvnoVaries && p.kvno != -1 && t.kvno() != p.kvno && (t.kvno() >>> 16) == (p.kvno >>> 16)) {
+                e.add(AttackType.GOLDEN_TICKET, 0.35, "krbtgt ticket kvno " + t.kvno() + " differs from kvno " + p.kvno
+                        + " of the TGTs the KDC of " + t.realm() + " issues (forged with another key)",
+                        "tgt_kvno_mismatch");
+            }
+            if (p != null && t.etype() >= 0 && t.etype() < 64 && p.etypes != 0 && (p.etypes & (1L << t.etype())) == 0) {
+                e.add(AttackType.GOLDEN_TICKET, 0.35, "krbtgt ticket encrypted with " + Signals.etypeName(t.etype())
+                        + " while the KDC of " + t.realm() + " issues TGTs with " + etypes(p.etypes), "tgt_etype_mismatch");
+            }
         }
+        if (q.kdcOptions() == IMPACKET_TGS_OPTIONS) {
+            e.add(AttackType.GOLDEN_TICKET, 0.45, "TGS-REQ kdc-options 0x40810010 (Impacket) with a TGT of unknown"
+                    + " origin (ticketer.py golden ticket)", "impacket_tgs_req");
+        }
+    }
+
+    private void presentedServiceTicket(KerberosEvent.KerberosApRequest ap, long now, Evidence e) {
+        KerberosEvent.TicketInfo t = ap.ticket();
+        String what = "AP-REQ presents a ticket for " + t.sname() + " (kvno " + t.kvno() + ", "
+                + Signals.etypeName(t.etype()) + ")";
+        if (t.cipherDigest() == KerberosEvent.NO_DIGEST) {
+            Seen s = seen(ap.header().clientIp(), false);
+            if (s != null && within(s.tgsRep, now)) {
+                return;
+            }
+            e.add(AttackType.SILVER_TICKET, 0.25, what + " but no service ticket was issued to this client in the window",
+                    "ticket_without_tgs_exchange");
+        } else if (!issuedInWindow(t.cipherDigest(), now)) {
+            e.add(AttackType.SILVER_TICKET, 0.25, what + " that no observed KDC reply issued (ticket digest "
+                    + Long.toHexString(t.cipherDigest()) + ")", "ticket_never_issued");
+        }
+    }
+
+    private static String etypes(long mask) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            if ((mask & (1L << i)) != 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(Signals.etypeName(i));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String key(KerberosEvent.TicketInfo t) {
+        return (t.realm() + " " + t.sname()).toUpperCase(Locale.ROOT);
     }
 
     /**

@@ -86,6 +86,9 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         g.writeNumberField("revision", a.revision());
         g.writeStringField("first_seen", EveCommon.timestamp(a.firstSeenNanos()));
         g.writeNumberField("event_count", a.eventCount());
+        if (an.tool() != null) {
+            g.writeStringField("tool", an.tool());
+        }
         stringArray("indicators", an.indicators());
         stringArray("matched_signatures", an.matchedSignatures());
         stringArray("recommendations", an.recommendations());

@@ -109,7 +109,7 @@ public final class KerberosRecords {
         }
     }
 
-    /** The ticket's cleartext part as {@code <prefix>realm/sname/etype/kvno}. */
+    /** The ticket's cleartext part as {@code <prefix>realm/sname/etype/kvno}, and its cipher digest. */
     private static void ticket(JsonGenerator g, String prefix, TicketInfo t) throws IOException {
         if (t == null) {
             return;
@@ -119,6 +119,11 @@ public final class KerberosRecords {
         etypeField(g, prefix + "etype", t.etype());
         if (t.kvno() >= 0) {
             g.writeNumberField(prefix + "kvno", t.kvno());
+        }
+        if (t.cipherDigest() != KerberosEvent.NO_DIGEST) {
+            // Equal digests: the same ticket issued in a reply and presented in a request.
+            String hex = Long.toHexString(t.cipherDigest());
+            g.writeStringField(prefix + "digest", "0000000000000000".substring(hex.length()) + hex);
         }
     }
 

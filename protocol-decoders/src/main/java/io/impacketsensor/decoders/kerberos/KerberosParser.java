@@ -87,6 +87,8 @@ public final class KerberosParser {
     private int apOptions;
     /** The kvno of the last {@link #encryptedData} read, or -1. */
     private int lastKvno;
+    /** The cipher digest of the last {@link #encryptedData} read, or {@link KerberosEvent#NO_DIGEST}. */
+    private long lastCipherDigest;
 
     public KerberosParser(KerberosLimits limits) {
         this.limits = limits;
@@ -297,23 +299,41 @@ public final class KerberosParser {
 
     /**
      * EncryptedData ::= SEQUENCE { etype [0], kvno [1] OPTIONAL, cipher [2] } (5.2.9): returns the
-     * etype and leaves the kvno (or -1) in {@link #lastKvno}; the cipher stays opaque.
+     * etype and leaves the kvno (or -1) in {@link #lastKvno} and the cipher's digest in
+     * {@link #lastCipherDigest}; the cipher itself stays opaque.
      */
     private int encryptedData(ByteCursor cur) {
         int end = sequence(cur);
         int etype = -1;
         lastKvno = -1;
+        lastCipherDigest = KerberosEvent.NO_DIGEST;
         while (nextField(cur, end)) {
             int fieldEnd = cur.position() + t.length;
             if (t.is(CTX, 0)) {
                 etype = (int) integer(cur);
             } else if (t.is(CTX, 1)) {
                 lastKvno = (int) integer(cur);
+            } else if (t.is(CTX, 2) && t.read(cur, false, limits.maxMessageLength()) == ParseStatus.OK
+                    && t.is(U, 4) && cur.has(t.length)) {
+                lastCipherDigest = cipherDigest(cur.array(), cur.arrayPosition(), t.length);
             }
             cur.seek(fieldEnd);
         }
         cur.seek(end);
         return etype;
+    }
+
+    /**
+     * FNV-1a over the cipher octets, never {@link KerberosEvent#NO_DIGEST}. Not cryptographic, and it
+     * need not be: a forger who wants his ticket to match an issued one must find ciphertext that
+     * still decrypts and verifies under the key, so he can only try at random (2^64 tries).
+     */
+    static long cipherDigest(byte[] b, int off, int len) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = off, n = off + len; i < n; i++) {
+            h = (h ^ (b[i] & 0xff)) * 0x100000001b3L;
+        }
+        return h == KerberosEvent.NO_DIGEST ? 1 : h;
     }
 
     /** Ticket ::= [APPLICATION 1] SEQUENCE { tkt-vno [0], realm [1], sname [2], enc-part [3] } (5.3). */
@@ -326,6 +346,7 @@ public final class KerberosParser {
         PrincipalName tSname = null;
         int etype = -1;
         int kvno = -1;
+        long digest = KerberosEvent.NO_DIGEST;
         while (nextField(cur, end)) {
             int fieldEnd = cur.position() + t.length;
             switch (t.tagClass == CTX ? t.tagNumber : -1) {
@@ -338,6 +359,7 @@ public final class KerberosParser {
                 case 3:
                     etype = encryptedData(cur);
                     kvno = lastKvno;
+                    digest = lastCipherDigest;
                     break;
                 default:
                     break;
@@ -345,7 +367,7 @@ public final class KerberosParser {
             cur.seek(fieldEnd);
         }
         cur.seek(end);
-        return new TicketInfo(tRealm, tSname, etype, kvno);
+        return new TicketInfo(tRealm, tSname, etype, kvno, digest);
     }
 
     private void kdcReq(ByteCursor cur, int appEnd) {

@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.kerberos;
 
 import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.KerberosEvent.KerberosApRequest;
 import io.impacketsensor.core.event.KerberosEvent.KerberosError;
 import io.impacketsensor.core.event.KerberosEvent.KerberosReply;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,5 +138,42 @@ class KerberosGoldenTest {
         assertEquals("cifs/dc1.lab.test", ap.ticket().sname().toString());
         assertEquals("LAB.TEST", ap.ticket().realm());
         assertEquals(445, ap.header().serverPort());
+    }
+
+    @Test
+    void ticketCipherDigestTiesEveryPresentedTgtToTheAsRepThatIssuedIt() throws Exception {
+        List<SensorEvent> ev = replay("ben_kinit_kvno.pcap");
+        List<KerberosReply> reps = PcapReplay.of(ev, KerberosReply.class);
+        KerberosReply asRep = reps.stream().filter(r -> r.msgType() == 11).findFirst().orElseThrow();
+        // FNV-1a 64 of the 1023 cipher octets of the ticket in frame 11, computed from tshark's
+        // kerberos.cipher (first value) with Python.
+        assertEquals(0xe3853a56d78dd9deL, asRep.ticket().cipherDigest());
+        List<KerberosRequest> tgs = PcapReplay.of(ev, KerberosRequest.class).stream()
+                .filter(r -> r.msgType() == 12).toList();
+        assertEquals(3, tgs.size());
+        for (KerberosRequest r : tgs) {
+            assertEquals(asRep.ticket().cipherDigest(), r.tgsTicket().cipherDigest(), r.sname().toString());
+        }
+        List<Long> serviceTickets = reps.stream().filter(r -> r.msgType() == 13)
+                .map(r -> r.ticket().cipherDigest()).distinct().toList();
+        assertEquals(3, serviceTickets.size(), "cifs, ldap and host tickets differ");
+    }
+
+    @Test
+    void forgedTgtMatchesNoIssuedTicket() throws Exception {
+        List<SensorEvent> ev = replay("atk_golden_ticket.pcap");
+        KerberosRequest tgs = PcapReplay.of(ev, KerberosRequest.class).stream()
+                .filter(r -> r.msgType() == 12).findFirst().orElseThrow();
+        assertNotEquals(KerberosEvent.NO_DIGEST, tgs.tgsTicket().cipherDigest());
+        assertTrue(PcapReplay.of(ev, KerberosReply.class).stream()
+                .noneMatch(r -> r.ticket().cipherDigest() == tgs.tgsTicket().cipherDigest()));
+    }
+
+    @Test
+    void cipherDigestIsNeverTheNoDigestValue() {
+        byte[] b = {1, 2, 3};
+        assertNotEquals(KerberosEvent.NO_DIGEST, KerberosParser.cipherDigest(b, 0, 3));
+        assertEquals(0xcbf29ce484222325L, KerberosParser.cipherDigest(b, 0, 0), "FNV-1a offset basis");
+        assertEquals(0xaf63bc4c8601b62cL, KerberosParser.cipherDigest(b, 0, 1), "FNV-1a 64 of 0x01");
     }
 }

@@ -32,9 +32,20 @@ public sealed interface KerberosEvent extends SensorEvent {
      * @param sname server name
      * @param etype enc-part etype (23 rc4-hmac, 18 aes256 ...)
      * @param kvno  enc-part kvno, or -1 when absent
+     * @param cipherDigest 64-bit FNV-1a digest of the enc-part cipher octets, or {@link #NO_DIGEST}:
+     *              a ticket travels byte for byte from the KDC's reply to every request that presents
+     *              it, so equal digests tie a presented ticket to the reply that issued it (a forged
+     *              ticket matches no issued one)
      */
-    record TicketInfo(String realm, PrincipalName sname, int etype, int kvno) {
+    record TicketInfo(String realm, PrincipalName sname, int etype, int kvno, long cipherDigest) {
+        /** A ticket whose cipher was not digested (built from a JSON event, tests). */
+        public TicketInfo(String realm, PrincipalName sname, int etype, int kvno) {
+            this(realm, sname, etype, kvno, NO_DIGEST);
+        }
     }
+
+    /** {@link TicketInfo#cipherDigest()} when the cipher was not digested. */
+    long NO_DIGEST = 0L;
 
     /**
      * AS-REQ (msg-type 10) or TGS-REQ (12) (RFC 4120 5.4.1).
