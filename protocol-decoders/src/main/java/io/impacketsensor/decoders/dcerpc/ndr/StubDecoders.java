@@ -23,6 +23,8 @@ public final class StubDecoders {
             case RpcInterfaces.EPMAPPER: return EpmStubs.wantsRequest(opnum);
             case RpcInterfaces.TSCH: return TaskStubs.wantsTsch(opnum);
             case RpcInterfaces.ATSVC: return opnum == 0;
+            case RpcInterfaces.REMOTE_SCM_ACTIVATOR:
+            case RpcInterfaces.IACTIVATION: return ActivationStubs.wants(iface, opnum);
             default: return DcomStubs.wants(iface, opnum);
         }
     }
@@ -56,6 +58,9 @@ public final class StubDecoders {
             case RpcInterfaces.EPMAPPER: return EpmStubs.request(r);
             case RpcInterfaces.TSCH: return TaskStubs.tsch(opnum, r);
             case RpcInterfaces.ATSVC: return TaskStubs.jobAdd(r);
+            case RpcInterfaces.REMOTE_SCM_ACTIVATOR:
+            case RpcInterfaces.IACTIVATION:
+                return ActivationStubs.wants(iface, opnum) ? ActivationStubs.request(iface, opnum, r, maxDcomStrings) : null;
             default: return DcomStubs.wants(iface, opnum) ? DcomStubs.strings(r, maxDcomStrings) : null;
         }
     }
