@@ -114,18 +114,8 @@ final class ActivationStubs {
         r.u32(); // ClientImpLevel
         r.u32(); // Mode
         long interfaces = r.u32();
-        List<UUID> iids = List.of();
-        if (r.pointer() != 0) { // [in, unique, size_is(Interfaces)] IID* pIIDs
-            long max = r.u32();
-            if (max != interfaces) {
-                r.fail();
-            }
-            iids = iids(r, r.count(max, 16), maxIids);
-        }
-        if (!r.ok()) {
-            return null;
-        }
-        return new RpcArgs.DcomActivation(0, Guids.fromLittleEndian(r.array(), clsid), iids);
+        long iidPtr = r.pointer(); // [in, unique, size_is(Interfaces)] IID* pIIDs
+        return activation(0, r, clsid, iidPtr, interfaces, maxIids);
     }
 
     /** The activation properties BLOB (MS-DCOM 2.2.22) inside its custom OBJREF. */
@@ -206,10 +196,18 @@ final class ActivationStubs {
         r.u32(); // thisSize
         r.u16(); // clientCOMVersion
         r.u16();
+        return activation(opnum, r, clsid, iidPtr, cIid, maxIids);
+    }
+
+    /**
+     * The event: the class GUID at offset {@code clsid}, and the IIDs of the deferred conformant array
+     * behind {@code iidPtr} (its max_count must equal the declared {@code count}).
+     */
+    private static RpcArgs activation(int opnum, NdrReader r, int clsid, long iidPtr, long count, int maxIids) {
         List<UUID> iids = List.of();
         if (iidPtr != 0) {
             long max = r.u32();
-            if (max != cIid) {
+            if (max != count) {
                 r.fail();
             }
             iids = iids(r, r.count(max, 16), maxIids);
