@@ -341,9 +341,13 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         a.objectUuid = p.objectUuid;
         fillAuth(a, trailer);
-        // The stub decoders read NDR 2.0 (C706 ch. 14); NDR64 stubs are reported without arguments.
-        a.decode = !a.sealed && !ndr64 && p.littleEndian && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
-        if (ndr64 && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum)) {
+        // The stub decoders read NDR 2.0 (C706 ch. 14); of NDR64 stubs (MS-RPCE 2.2.5) only the few
+        // StubDecoders.wantsRequestNdr64 names are decoded, the others are reported without arguments.
+        boolean wanted = StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
+        boolean decodable = ndr64 ? StubDecoders.wantsRequestNdr64(a.ifaceIndex, a.opnum) : wanted;
+        a.ndr64 = ndr64;
+        a.decode = !a.sealed && p.littleEndian && decodable;
+        if (ndr64 && wanted && !decodable) {
             counters.stubNotDecoded++;
         }
         return true;
@@ -387,7 +391,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         boolean ok = true;
         if (a.decode) {
             ndr.wrap(a.stub, 0, a.stubLength, limits.maxNdrArrayCount(), limits.maxNdrStringChars());
-            args = StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
+            args = a.ndr64 ? StubDecoders.requestNdr64(a.ifaceIndex, a.opnum, ndr)
+                    : StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
             if (!ndr.ok()) {
                 args = null;
                 ok = false;

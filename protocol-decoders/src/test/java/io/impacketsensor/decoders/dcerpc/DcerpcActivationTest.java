@@ -218,7 +218,7 @@ class DcerpcActivationTest {
     @Test
     void atJobAddOnAPipeOpenedBeforeTheCaptureStarted() throws Exception {
         // 401trg 20171220_smb_at_schedule.pcap: no SESSION_SETUP/TREE_CONNECT, CREATE "atsvc", bind, JobAdd
-        // (NDR64 accepted by the server: reported without arguments).
+        // over NDR64 (the server rejected NDR 2.0); tshark: Command "c:\mimikatz.exe".
         Path pcap = Path.of(Objects.requireNonNull(getClass().getResource("/pcaps/smb2/401trg_smb_at_schedule.pcap")).toURI());
         List<DcerpcRequest> reqs = PipelineReplay.events(pcap).stream().filter(DcerpcRequest.class::isInstance)
                 .map(DcerpcRequest.class::cast).toList();
@@ -226,6 +226,28 @@ class DcerpcActivationTest {
         assertEquals("atsvc", reqs.get(0).namedPipe());
         assertEquals(RpcInterfaces.uuid(RpcInterfaces.ATSVC), reqs.get(0).interfaceUuid());
         assertEquals(0, reqs.get(0).opnum());
+        assertEquals(new RpcArgs.AtJobAdd("c:\\mimikatz.exe"), reqs.get(0).args());
+    }
+
+    @Test
+    void ndr64JobAddAtEveryTruncation() {
+        // 401trg 20171220_smb_at_schedule.pcap frame 9: the NDR64 JobAdd stub (136 bytes).
+        byte[] stub = HexFormat.of().parseHex("00000200000000000b0000000000000000000000000000000b000000000000005c00"
+                + "5c00610064006d0069006e002d00700063000000000060b0ce0200000000000000000010000000000200000000001000"
+                + "0000000000000000000000000000100000000000000063003a005c006d0069006d0069006b00610074007a002e00650078"
+                + "0065000000");
+        RpcArgs want = new RpcArgs.AtJobAdd("c:\\mimikatz.exe");
+        for (int len = 0; len <= stub.length; len++) {
+            ctx = new RecordingContext();
+            a = new DcerpcAnalyzer(ctx, "test", DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
+            byte[] bind = Pdus.bind(1, RpcInterfaces.uuid(RpcInterfaces.ATSVC));
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bind).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.position(16 + 12 + 4 + 20); // the transfer syntax of context item 0
+            Pdus.uuid(b, DcerpcParser.NDR64);
+            assertTrue(a.onData(Direction.TO_SERVER, bind, 0, bind.length));
+            RpcArgs got = call(0, java.util.Arrays.copyOf(stub, len));
+            assertTrue(len == stub.length ? want.equals(got) : got == null || got.equals(want), len + ": " + got);
+        }
     }
 
     private static List<RpcArgs> activations(Path pcap) throws Exception {

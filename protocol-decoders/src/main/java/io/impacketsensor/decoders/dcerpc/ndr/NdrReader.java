@@ -127,6 +127,27 @@ public final class NdrReader {
         c.skip(n);
     }
 
+    /** NDR64 hyper (MS-RPCE 2.2.5.3.4.1), 8-aligned. */
+    public long u64() {
+        align(8);
+        return c.i64le();
+    }
+
+    /** An NDR64 pointer's referent id (8 bytes, 8-aligned); 0 means null. */
+    public long pointer64() {
+        return u64();
+    }
+
+    /**
+     * An NDR64 conformant varying string: max_count, offset and actual_count as 8-byte values
+     * (MS-RPCE 2.2.5.3.4), then the characters; read like {@link #varyingString}.
+     */
+    public boolean varyingString64(int charSize) {
+        long max = u64();
+        long offset = u64();
+        return characters(max, offset, u64(), charSize);
+    }
+
     /** A pointer's referent id (unique/full pointers); 0 means null. */
     public long pointer() {
         return u32();
@@ -174,13 +195,17 @@ public final class NdrReader {
     public boolean varyingString(int charSize) {
         long max = u32();
         long offset = u32();
-        long actual = u32();
+        return characters(max, offset, u32(), charSize);
+    }
+
+    /** The characters of a conformant varying string whose counts were just read (NDR or NDR64). */
+    private boolean characters(long max, long offset, long actual, int charSize) {
         strOff = 0;
         strBytes = 0;
         if (!c.ok()) {
             return false;
         }
-        if (actual > maxStringChars) {
+        if (actual < 0 || actual > maxStringChars) {
             overLimit = true;
             return false;
         }

@@ -29,6 +29,16 @@ public final class StubDecoders {
         }
     }
 
+    /** True when the request stub of this operation is decoded even over NDR64 (MS-RPCE 2.2.5). */
+    public static boolean wantsRequestNdr64(int iface, int opnum) {
+        return iface == RpcInterfaces.ATSVC && opnum == 0;
+    }
+
+    /** Decodes an NDR64 request stub named by {@link #wantsRequestNdr64}; null otherwise. */
+    public static RpcArgs requestNdr64(int iface, int opnum, NdrReader r) {
+        return wantsRequestNdr64(iface, opnum) ? TaskStubs.jobAddNdr64(r) : null;
+    }
+
     /** True when the response stub of this operation feeds the handle table or a result record. */
     public static boolean wantsResponse(int iface, int opnum) {
         switch (iface) {
