@@ -6,6 +6,8 @@
                                           the context id bound on the same connection/pipe
   op - <opnum>                            a request whose context was never bound in the capture
   create <service-name>\t<binary-path>    svcctl CreateServiceW (svcctl.servicename, .binarypathname)
+  activate <clsid> <iid,...>              DCOM activation request: InstantiationInfoData classId and IIDs
+                                          (isystemactivator.properties.instninfo.clsid / .iid)
 
 Usage: tshark_expect.py FILE.pcap
 """
@@ -18,7 +20,8 @@ SEP = "\x1f"
 def rows(path):
     fields = ["frame.number", "tcp.stream", "smb2.fid", "dcerpc.pkt_type", "dcerpc.cn_ctx_id",
               "dcerpc.cn_bind_to_uuid", "dcerpc.opnum", "svcctl.opnum", "svcctl.servicename",
-              "svcctl.binarypathname"]
+              "svcctl.binarypathname", "isystemactivator.properties.instninfo.clsid",
+              "isystemactivator.properties.instninfo.iid"]
     cmd = ["tshark", "-r", path, "-Y", "dcerpc", "-T", "fields", "-E", "separator=" + SEP, "-E", "occurrence=a",
            "-E", "aggregator=,"]
     for f in fields:
@@ -56,6 +59,9 @@ def main(path):
         paths = r["svcctl.binarypathname"].split(",") if r["svcctl.binarypathname"] else []
         if "0" in types and r["svcctl.opnum"].split(",")[0:1] == ["12"] and names and paths:
             lines.add(f"create {names[0]}\t{paths[0]}")
+        clsid = r["isystemactivator.properties.instninfo.clsid"]
+        if "0" in types and clsid:
+            lines.add(f"activate {clsid} {r['isystemactivator.properties.instninfo.iid']}")
     sys.stdout.write("".join(l + "\n" for l in sorted(lines)))
 
 

@@ -68,6 +68,22 @@ class DcerpcRecordsTest {
     }
 
     @Test
+    void dcomActivationNamesTheClass() throws Exception {
+        UUID activator = UUID.fromString("000001a0-0000-0000-c000-000000000046");
+        JsonNode d = write(new DcerpcRequest(header(135), null, 14, 0, activator, 3, null, false, 796, 1, 0, 0,
+                new RpcArgs.DcomActivation(3, UUID.fromString("9ba05972-f6a8-11cf-a442-00a0c90a8f39"),
+                        List.of(UUID.fromString("00000001-0000-0000-c000-000000000046")))));
+        assertEquals("RemoteGetClassObject", d.get("operation").asText());
+        assertEquals("9ba05972-f6a8-11cf-a442-00a0c90a8f39", d.get("args").get("clsid").asText());
+        assertEquals("ShellWindows", d.get("args").get("clsid_name").asText());
+        assertEquals("00000001-0000-0000-c000-000000000046", d.get("args").get("iids").get(0).asText());
+        JsonNode unknown = write(new DcerpcRequest(header(135), null, 15, 0, activator, 4, null, false, 796, 1, 0, 0,
+                new RpcArgs.DcomActivation(4, new UUID(1, 2), List.of())));
+        assertNull(unknown.get("args").get("clsid_name"));
+        assertEquals(0, unknown.get("args").get("iids").size());
+    }
+
+    @Test
     void sealedDrsuapiBindAndGetNcChanges() throws Exception {
         JsonNode b = write(new DcerpcBind(header(49153), null, false, 1, 4280, 4280,
                 List.of(new Context(0, DRSUAPI, 4, 0, List.of(NDR), 0)), 10, 6, 79231, false));

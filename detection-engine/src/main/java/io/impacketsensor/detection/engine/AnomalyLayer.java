@@ -6,6 +6,7 @@ import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.AttackType;
@@ -136,9 +137,10 @@ final class AnomalyLayer {
         int op = r.opnum();
         RpcArgs a = r.args();
         if (u.equals(RpcCatalog.SVCCTL)) {
-            // MS-SCMR 3.1.4: CreateServiceW 12 / CreateServiceA 24, StartServiceW 19 / StartServiceA 31.
-            if (op == 12 || op == 24) {
-                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: " + (op == 12 ? "CreateServiceW" : "CreateServiceA")
+            // MS-SCMR 3.1.4: CreateServiceW 12 / CreateServiceA 24 / CreateServiceWOW64A 44 /
+            // CreateServiceWOW64W 45, StartServiceW 19 / StartServiceA 31.
+            if (Step.createsService(op)) {
+                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: " + RpcInterfaces.operation(u, op)
                         + (a instanceof RpcArgs.ScmCreateService cs ? " " + cs.serviceName() : ""), "service_control");
             } else if (op == 19 || op == 31) {
                 e.add(AttackType.SERVICE_MANIPULATION, 0.3, "Service control: " + (op == 19 ? "StartServiceW" : "StartServiceA")

@@ -1,10 +1,12 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.DcomClasses;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.AttackType;
@@ -13,6 +15,7 @@ import io.impacketsensor.detection.config.CustomSignatureSpec;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -167,6 +170,8 @@ final class SignatureLayer {
                     + (s.keyPath() == null ? "" : s.keyPath() + " -> ") + s.fileName(), "secretsdump_savekey");
         } else if (a instanceof RpcArgs.DcomStrings d) {
             dcom(d, e);
+        } else if (a instanceof RpcArgs.DcomActivation act) {
+            activation(r, act, e);
         } else if (a instanceof RpcArgs.TaskRegister t) {
             custom(CustomSignatureSpec.Field.COMMAND, t.xml(), e);
             if (t.xml() != null && Text.contains(t.xml(), "cmd.exe") && Text.contains(t.xml(), "\\Temp\\")) {
@@ -214,6 +219,23 @@ final class SignatureLayer {
         } else if (Text.randomLetters(name, 8) && (Text.contains(bp, "%COMSPEC%") || Text.contains(bp, "powershell"))) {
             e.add(AttackType.SMBEXEC, 0.8, "Service with a random 8-letter name running a shell: " + name, "smbexec");
         }
+    }
+
+    /**
+     * A remote host activating a known remote-execution object (MMC20.Application, ShellWindows,
+     * ShellBrowserWindow, Excel.Application, InternetExplorer.Application): the class travels in the
+     * cleartext activation request even when the later IDispatch calls are sealed.
+     */
+    private static void activation(DcerpcEvent.DcerpcRequest r, RpcArgs.DcomActivation act, Evidence e) {
+        DcomClasses.Known k = DcomClasses.lookup(act.clsid());
+        if (k == null || !k.lateralMovement() || r.header().clientIp() == null
+                || r.header().clientIp().equals(r.header().serverIp())) {
+            return;
+        }
+        String op = RpcInterfaces.operation(r.interfaceUuid(), r.opnum());
+        e.add(AttackType.DCOMEXEC, 0.75, "DCOM activation of a remote-execution object: " + k.name() + " {"
+                + act.clsid().toString().toUpperCase(Locale.ROOT) + "}" + (op != null ? " (" + op + ")" : ""),
+                "dcom_lateral_object");
     }
 
     private void dcom(RpcArgs.DcomStrings d, Evidence e) {

@@ -24,7 +24,7 @@ enum Step {
     REMOTE_REGISTRY_SVC("RemoteRegistry service opened/started over SVCCTL"),
     SECRET_KEYS("SAM/SECURITY/SYSTEM hive, LSA boot key or NTDS.DIT accessed"),
     TEMP_TMP("Temp\\<8 letters>.tmp fetched from an admin share"),
-    DCOM_ACTIVATION("DCOM activation (RemoteCreateInstance)"),
+    DCOM_ACTIVATION("DCOM activation (RemoteCreateInstance/RemoteGetClassObject)"),
     WMI_LOGIN("WMI login (IWbemLevel1Login NTLMLogin)"),
     WMI_EXEC("Win32_Process.Create executed over WMI"),
     DISPATCH_EXEC("shell execution through IDispatch (ShellExecute/ExecuteShellCommand)"),
@@ -58,6 +58,16 @@ enum Step {
     static final int CREATE_SERVICE = 12;
     /** MS-SCMR 3.1.4.20 RCreateServiceA. */
     static final int CREATE_SERVICE_A = 24;
+    /** MS-SCMR 3.1.4.41 RCreateServiceWOW64A. */
+    static final int CREATE_SERVICE_WOW64_A = 44;
+    /** MS-SCMR 3.1.4.42 RCreateServiceWOW64W (Sysinternals PsExec creates PSEXESVC with it). */
+    static final int CREATE_SERVICE_WOW64_W = 45;
+
+    /** The svcctl operations that create a service: CreateServiceW/A and their WOW64 forms (one NDR layout). */
+    static boolean createsService(int opnum) {
+        return opnum == CREATE_SERVICE || opnum == CREATE_SERVICE_A || opnum == CREATE_SERVICE_WOW64_A
+                || opnum == CREATE_SERVICE_WOW64_W;
+    }
     /** MS-SCMR 3.1.4.14 REnumServicesStatusW. */
     static final int ENUM_SERVICES_STATUS = 14;
     /** MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain. */
@@ -185,7 +195,7 @@ enum Step {
             if (op == ENUM_SERVICES_STATUS) {
                 m |= SERVICE_ENUM.bit;
             }
-            if (op == CREATE_SERVICE || op == CREATE_SERVICE_A) {
+            if (createsService(op)) {
                 m |= SERVICE_CREATE.bit;
                 if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
                     m |= SMBEXEC_SERVICE.bit;

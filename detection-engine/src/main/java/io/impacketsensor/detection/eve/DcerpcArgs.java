@@ -1,10 +1,12 @@
 package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.DcomClasses;
 import io.impacketsensor.core.event.RpcArgs;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.UUID;
 
 /** The {@code args} object of a {@code dcerpc} record: one shape per {@link RpcArgs} record, null fields left out. */
 final class DcerpcArgs {
@@ -85,6 +87,16 @@ final class DcerpcArgs {
             str(g, "command", j.command());
         } else if (a instanceof RpcArgs.DcomStrings d) {
             strings(g, "strings", d.strings());
+        } else if (a instanceof RpcArgs.DcomActivation d) {
+            if (d.clsid() != null) {
+                g.writeStringField("clsid", d.clsid().toString());
+                str(g, "clsid_name", DcomClasses.name(d.clsid()));
+            }
+            g.writeArrayFieldStart("iids");
+            for (UUID u : d.iids()) {
+                g.writeString(u.toString());
+            }
+            g.writeEndArray();
         } else if (a instanceof RpcArgs.DrsGetNcChanges) {
             g.writeBooleanField("replication", true);
         } else if (a instanceof RpcArgs.ReturnStatus s) {

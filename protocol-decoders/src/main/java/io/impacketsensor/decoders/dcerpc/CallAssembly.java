@@ -18,6 +18,8 @@ final class CallAssembly {
     UUID objectUuid;
     boolean sealed;
     boolean decode;
+    /** The context's transfer syntax is NDR64 (MS-RPCE 2.2.5): the stub is decoded by the NDR64 readers. */
+    boolean ndr64;
     int authType;
     int authLevel;
     int fragments;
@@ -40,6 +42,7 @@ final class CallAssembly {
         this.objectUuid = null;
         this.sealed = false;
         this.decode = false;
+        this.ndr64 = false;
         this.authType = 0;
         this.authLevel = 0;
         this.fragments = 0;

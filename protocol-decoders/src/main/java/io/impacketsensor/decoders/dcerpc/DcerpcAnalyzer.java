@@ -341,11 +341,16 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         a.objectUuid = p.objectUuid;
         fillAuth(a, trailer);
-        // The stub decoders read NDR 2.0 (C706 ch. 14); NDR64 stubs are reported without arguments,
-        // except requests whose NDR64 bytes are the NDR 2.0 ones (a handle and 32-bit integers).
-        boolean ndrOk = !ndr64 || StubDecoders.sameInNdr64(a.ifaceIndex, a.opnum);
-        a.decode = !a.sealed && ndrOk && p.littleEndian && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
-        if (!ndrOk && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum)) {
+        // The stub decoders read NDR 2.0 (C706 ch. 14). Of NDR64 stubs (MS-RPCE 2.2.5), requests whose
+        // NDR64 bytes are the NDR 2.0 ones (a handle and 32-bit integers) go to the NDR 2.0 decoder,
+        // the few StubDecoders.wantsRequestNdr64 names to their NDR64 decoder; the others are
+        // reported without arguments.
+        boolean wanted = StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
+        boolean same = ndr64 && StubDecoders.sameInNdr64(a.ifaceIndex, a.opnum);
+        boolean decodable = ndr64 ? same || StubDecoders.wantsRequestNdr64(a.ifaceIndex, a.opnum) : wanted;
+        a.ndr64 = ndr64 && !same;
+        a.decode = !a.sealed && p.littleEndian && decodable;
+        if (ndr64 && wanted && !decodable) {
             counters.stubNotDecoded++;
         }
         return true;
@@ -389,7 +394,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         boolean ok = true;
         if (a.decode) {
             ndr.wrap(a.stub, 0, a.stubLength, limits.maxNdrArrayCount(), limits.maxNdrStringChars());
-            args = StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
+            args = a.ndr64 ? StubDecoders.requestNdr64(a.ifaceIndex, a.opnum, ndr)
+                    : StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
             if (!ndr.ok()) {
                 args = null;
                 ok = false;

@@ -17,7 +17,7 @@ package io.impacketsensor.decoders.dcerpc;
  *                            forgotten (counted), so a one-sided capture does not stop the analysis
  * @param maxNdrArrayCount    elements of one NDR conformant array (lookupsid sends 1000 SIDs)
  * @param maxNdrStringChars   characters of one NDR string (task XML is the longest legitimate one)
- * @param maxDcomStrings      strings kept from one DCOM stub
+ * @param maxDcomStrings      strings kept from one DCOM stub (also: requested IIDs kept from one activation)
  * @param maxTrackedHandles   context handles remembered per connection to name a service or key
  */
 public record DcerpcLimits(int maxFragLength, int maxContexts, int maxContextItems, int maxTransferSyntaxes,

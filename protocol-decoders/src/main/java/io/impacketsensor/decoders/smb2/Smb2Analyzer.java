@@ -133,7 +133,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         if (!chained) {
             // Bulk data follows the fixed part: it is streamed or skipped, never gathered.
             if (command == Smb2Parser.WRITE && !response) {
-                return Smb2Parser.HEADER + 48;
+                // The fixed part and the first 16 data bytes: enough to tell a DCE/RPC header on a file
+                // whose share is unknown (Smb2Pipes); the rest is streamed or skipped.
+                return Math.min(pduLen, Smb2Parser.HEADER + 48 + Smb2Pipes.PROBE_BYTES);
             }
             if (command == Smb2Parser.READ && response) {
                 return Smb2Parser.HEADER + 16;
@@ -349,6 +351,10 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         q.offset = p.offset;
         q.length = p.length;
         Smb2Session.FileEntry f = resolve(q);
+        if (f != null && Smb2Pipes.firstPayloadShowsPipe(f, false, b, off + p.bufOff,
+                Math.min(p.length, p.c.length() - p.bufOff))) {
+            openPipe(f, q.sessionId);
+        }
         if (f != null && f.consumer != null) {
             pipeData(framer, f, b, off, p.bufOff, p.length, single, cmdLen);
         }
@@ -361,6 +367,10 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         q.length = p.length;
         boolean haveFile = file(q);
         Smb2Session.FileEntry f = resolve(q);
+        if (f != null && r && p.ctlCode == FSCTL_PIPE_TRANSCEIVE
+                && Smb2Pipes.firstPayloadShowsPipe(f, true, b, p.bufOff, p.bufLen)) {
+            openPipe(f, q.sessionId);
+        }
         if (f != null && f.consumer != null && p.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
             if (p.length > limits.maxPipeBuffer() || cmdLen > p.c.length()) {
                 return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl input " + p.length);
@@ -538,7 +548,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         if (s.openFiles >= limits.maxOpenFilesPerSession()) {
             return anomaly(Smb2Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(s.openFiles));
         }
-        Smb2Session.FileEntry f = new Smb2Session.FileEntry(p.fidPersistent, p.fidVolatile, q.name, t.ipc, t);
+        // Mid-session pickup: on a share whose TREE_CONNECT was not seen, a well-known RPC pipe name says pipe.
+        boolean pipe = t.ipc || t.unknownShare() && Smb2Pipes.wellKnownRpcPipe(q.name);
+        Smb2Session.FileEntry f = new Smb2Session.FileEntry(p.fidPersistent, p.fidVolatile, q.name, pipe, t);
         Smb2Session.FileEntry old = t.files.get(f.vol);
         if (old != null) {
             closeFile(old);
@@ -548,9 +560,14 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         q.opened = f;
         events.create(q, p.createAction, p.endOfFile, p.fidVolatile, st);
         if (f.pipe) {
-            f.consumer = pipes.open(ctx, pipeName(q.name), q.sessionId, t.id);
+            openPipe(f, q.sessionId);
         }
         return true;
+    }
+
+    private void openPipe(Smb2Session.FileEntry f, long sessionId) {
+        f.pipe = true;
+        f.consumer = pipes.open(ctx, Smb2Pipes.pipeName(f.name), sessionId, f.tree.id);
     }
 
     /** Pipe data at header-relative {@code dataOff}: the gathered part now, the rest streamed. */
@@ -685,11 +702,6 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
         stopped = true;
         return false;
-    }
-
-    private static String pipeName(String name) {
-        String n = name.startsWith("\\") ? name.substring(1) : name;
-        return n.regionMatches(true, 0, "PIPE\\", 0, 5) ? n.substring(5) : n;
     }
 
     private static List<Integer> ints(int[] a, int n) {

@@ -39,7 +39,7 @@ final class Smb2Events {
 
     void create(Smb2Pending q, int createAction, long endOfFile, long fileIdVolatile, long status) {
         ctx.emit(new SmbEvent.Smb2Create(ctx.header(), q.sessionId, q.treeId, share(q), q.name == null ? "" : q.name,
-                q.tree != null && q.tree.ipc, q.desiredAccess, q.disposition, q.createOptions, q.fileAttributes,
+                q.opened != null ? q.opened.pipe : q.tree != null && q.tree.ipc, q.desiredAccess, q.disposition, q.createOptions, q.fileAttributes,
                 createAction, endOfFile, fileIdVolatile, status));
     }
 

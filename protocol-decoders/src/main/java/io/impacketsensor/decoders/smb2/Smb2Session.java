@@ -31,6 +31,11 @@ final class Smb2Session {
             this.ipc = shareType == 2 || path.regionMatches(true, Math.max(0, path.length() - 5), "\\IPC$", 0, 5)
                     || path.equalsIgnoreCase("IPC$");
         }
+
+        /** Connected before the capture started: neither the share name nor its type is known. */
+        boolean unknownShare() {
+            return shareType == -1 && path.isEmpty();
+        }
     }
 
     /** An open (a CREATE that succeeded) until its CLOSE. */
@@ -38,7 +43,10 @@ final class Smb2Session {
         final long persistent;
         final long vol;
         final String name;
-        final boolean pipe;
+        /** A named pipe: on IPC$, or (unknown share) recognised by its name or first payload ({@link Smb2Pipes}). */
+        boolean pipe;
+        /** The first WRITE/IOCTL payload was looked at ({@link Smb2Pipes#firstPayloadShowsPipe}). */
+        boolean probed;
         final Tree tree;
         PipeConsumer consumer;
 

@@ -44,8 +44,13 @@ class DcerpcParityTest {
                 }
             } else if (e instanceof DcerpcEvent.DcerpcRequest r) {
                 out.add("op " + (r.interfaceUuid() == null ? "-" : r.interfaceUuid()) + " " + r.opnum());
-                if (r.args() instanceof RpcArgs.ScmCreateService c) {
+                // tshark 4.0 decodes the arguments of CreateServiceW only (not 24/44/45).
+                if (r.opnum() == 12 && r.args() instanceof RpcArgs.ScmCreateService c) {
                     out.add("create " + c.serviceName() + "\t" + c.binaryPath());
+                }
+                if (r.args() instanceof RpcArgs.DcomActivation d) {
+                    out.add("activate " + d.clsid() + " " + d.iids().stream().map(java.util.UUID::toString)
+                            .collect(java.util.stream.Collectors.joining(",")));
                 }
             }
         }

@@ -134,6 +134,13 @@ final class Pdus {
             return this;
         }
 
+        /** A GUID in the little-endian layout (MS-DTYP 2.3.4.2), 4-aligned. */
+        Stub guid(UUID u) {
+            align(4);
+            uuid(b, u);
+            return this;
+        }
+
         Stub align(int n) {
             while (b.position() % n != 0) {
                 b.put((byte) 0);

@@ -91,6 +91,19 @@ public sealed interface RpcArgs {
     record DcomStrings(List<String> strings) implements RpcArgs {
     }
 
+    /**
+     * A DCOM activation request: IRemoteSCMActivator RemoteGetClassObject (3) / RemoteCreateInstance (4)
+     * (MS-DCOM 3.1.2.5.2.3; the class from the activation properties' InstantiationInfoData, 2.2.22.2.1)
+     * or IActivation RemoteActivation (0) (3.1.2.5.1.1; its Clsid argument). Names of known classes
+     * are looked up at output ({@link DcomClasses}).
+     *
+     * @param opnum the activation operation
+     * @param clsid the class being activated (e.g. ShellWindows {@code 9ba05972-f6a8-11cf-a442-00a0c90a8f39})
+     * @param iids  the interfaces asked for (IClassFactory for RemoteGetClassObject), in wire order
+     */
+    record DcomActivation(int opnum, UUID clsid, List<UUID> iids) implements RpcArgs {
+    }
+
     /** drsuapi DRSGetNCChanges (3): seen (the stub is normally sealed). */
     record DrsGetNcChanges() implements RpcArgs {
     }

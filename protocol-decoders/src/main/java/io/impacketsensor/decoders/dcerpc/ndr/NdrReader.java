@@ -4,6 +4,8 @@ import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.Sids;
 import io.impacketsensor.core.wire.Utf16;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A bounds-checked NDR 2.0 reader (C706 chapter 14) over one little-endian request or response stub.
  * Alignment is relative to the stub start (C706 14.2.2). Two sticky failures: {@link #malformed()}
@@ -24,6 +26,8 @@ public final class NdrReader {
     /** Offset in {@link #array()} and byte length of the last string read. */
     private int strOff;
     private int strBytes;
+    /** The last string read had 1-byte characters (an ANSI [string] char*, decoded as Latin-1). */
+    private boolean strNarrow;
 
     /** Points the reader at a stub; limits from {@code DcerpcLimits}. */
     public NdrReader wrap(byte[] buf, int off, int len, int maxArrayCount, int maxStringChars) {
@@ -34,6 +38,7 @@ public final class NdrReader {
         this.malformed = false;
         this.strOff = 0;
         this.strBytes = 0;
+        this.strNarrow = false;
         return this;
     }
 
@@ -85,6 +90,19 @@ public final class NdrReader {
         }
     }
 
+    /** Moves to a stub position; past the end is a failure ({@link #malformed()}). */
+    public void seek(int position) {
+        c.seek(position);
+    }
+
+    /** Reads a little-endian GUID (MS-DTYP 2.3.4.2) and returns its offset in {@link #array()}; no allocation. */
+    public int guid() {
+        align(4);
+        int off = c.arrayPosition();
+        c.skip(16);
+        return off;
+    }
+
     public int u8() {
         return c.u8();
     }
@@ -107,6 +125,27 @@ public final class NdrReader {
 
     public void skip(int n) {
         c.skip(n);
+    }
+
+    /** NDR64 hyper (MS-RPCE 2.2.5.3.4.1), 8-aligned. */
+    public long u64() {
+        align(8);
+        return c.i64le();
+    }
+
+    /** An NDR64 pointer's referent id (8 bytes, 8-aligned); 0 means null. */
+    public long pointer64() {
+        return u64();
+    }
+
+    /**
+     * An NDR64 conformant varying string: max_count, offset and actual_count as 8-byte values
+     * (MS-RPCE 2.2.5.3.4), then the characters; read like {@link #varyingString}.
+     */
+    public boolean varyingString64(int charSize) {
+        long max = u64();
+        long offset = u64();
+        return characters(max, offset, u64(), charSize);
     }
 
     /** A pointer's referent id (unique/full pointers); 0 means null. */
@@ -156,13 +195,17 @@ public final class NdrReader {
     public boolean varyingString(int charSize) {
         long max = u32();
         long offset = u32();
-        long actual = u32();
+        return characters(max, offset, u32(), charSize);
+    }
+
+    /** The characters of a conformant varying string whose counts were just read (NDR or NDR64). */
+    private boolean characters(long max, long offset, long actual, int charSize) {
         strOff = 0;
         strBytes = 0;
         if (!c.ok()) {
             return false;
         }
-        if (actual > maxStringChars) {
+        if (actual < 0 || actual > maxStringChars) {
             overLimit = true;
             return false;
         }
@@ -172,6 +215,7 @@ public final class NdrReader {
         }
         strOff = c.arrayPosition();
         strBytes = (int) actual * charSize;
+        strNarrow = charSize == 1;
         c.skip(strBytes);
         return true;
     }
@@ -203,13 +247,18 @@ public final class NdrReader {
 
     /** A [string, unique] wchar_t* parameter: referent id then the string; false when null. */
     public boolean uniqueWideString() {
+        return uniqueString(2);
+    }
+
+    /** A [string, unique] parameter of {@code charSize}-byte characters (2: wchar_t*, 1: char*); false when null. */
+    public boolean uniqueString(int charSize) {
         long ptr = pointer();
         strOff = 0;
         strBytes = 0;
         if (ptr == 0 || !c.ok()) {
             return false;
         }
-        return varyingString(2);
+        return varyingString(charSize);
     }
 
     /** Offset in {@link #array()} of the last SID read by {@link #sid()}. */
@@ -248,7 +297,17 @@ public final class NdrReader {
 
     /** Decodes the last string read (allocates: only when an event is created). */
     public String string() {
-        return strBytes == 0 ? "" : Utf16.decode(c.array(), strOff, strBytes);
+        if (strBytes == 0) {
+            return "";
+        }
+        if (strNarrow) {
+            int n = strBytes;
+            while (n > 0 && c.array()[strOff + n - 1] == 0) {
+                n--; // NDR [string] includes the terminator (C706 14.3.4)
+            }
+            return new String(c.array(), strOff, n, StandardCharsets.ISO_8859_1);
+        }
+        return Utf16.decode(c.array(), strOff, strBytes);
     }
 
     /** Byte length of the last string read. */

@@ -23,6 +23,8 @@ public final class StubDecoders {
             case RpcInterfaces.EPMAPPER: return EpmStubs.wantsRequest(opnum);
             case RpcInterfaces.TSCH: return TaskStubs.wantsTsch(opnum);
             case RpcInterfaces.ATSVC: return opnum == 0;
+            case RpcInterfaces.REMOTE_SCM_ACTIVATOR:
+            case RpcInterfaces.IACTIVATION: return ActivationStubs.wants(iface, opnum);
             default: return DcomStubs.wants(iface, opnum);
         }
     }
@@ -30,6 +32,16 @@ public final class StubDecoders {
     /** True when this request's NDR64 encoding equals its NDR 2.0 one, so it is decoded on NDR64 contexts too. */
     public static boolean sameInNdr64(int iface, int opnum) {
         return iface == RpcInterfaces.SAMR && SamrStubs.sameInNdr64(opnum);
+    }
+
+    /** True when the request stub of this operation has its own NDR64 decoder (MS-RPCE 2.2.5). */
+    public static boolean wantsRequestNdr64(int iface, int opnum) {
+        return iface == RpcInterfaces.ATSVC && opnum == 0;
+    }
+
+    /** Decodes an NDR64 request stub named by {@link #wantsRequestNdr64}; null otherwise. */
+    public static RpcArgs requestNdr64(int iface, int opnum, NdrReader r) {
+        return wantsRequestNdr64(iface, opnum) ? TaskStubs.jobAddNdr64(r) : null;
     }
 
     /** True when the response stub of this operation feeds the handle table or a result record. */
@@ -61,6 +73,9 @@ public final class StubDecoders {
             case RpcInterfaces.EPMAPPER: return EpmStubs.request(r);
             case RpcInterfaces.TSCH: return TaskStubs.tsch(opnum, r);
             case RpcInterfaces.ATSVC: return TaskStubs.jobAdd(r);
+            case RpcInterfaces.REMOTE_SCM_ACTIVATOR:
+            case RpcInterfaces.IACTIVATION:
+                return ActivationStubs.wants(iface, opnum) ? ActivationStubs.request(iface, opnum, r, maxDcomStrings) : null;
             default: return DcomStubs.wants(iface, opnum) ? DcomStubs.strings(r, maxDcomStrings) : null;
         }
     }

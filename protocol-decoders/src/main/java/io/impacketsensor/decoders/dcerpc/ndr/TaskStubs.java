@@ -2,7 +2,7 @@ package io.impacketsensor.decoders.dcerpc.ndr;
 
 import io.impacketsensor.core.event.RpcArgs;
 
-/** ITaskSchedulerService (MS-TSCH 3.2.5.4) task paths and XML; atsvc NetrJobAdd (MS-TSCH 3.2.5.2.1) command. */
+/** ITaskSchedulerService (MS-TSCH 3.2.5.4) task paths and XML; atsvc NetrJobAdd (MS-TSCH 3.2.5.2.1) command (NDR and NDR64). */
 final class TaskStubs {
     private TaskStubs() {
     }
@@ -30,6 +30,24 @@ final class TaskStubs {
         r.u8();
         long ptr = r.pointer();
         String command = ptr != 0 && r.varyingString(2) ? r.string() : null;
+        return new RpcArgs.AtJobAdd(command);
+    }
+
+    /**
+     * NetrJobAdd over NDR64 (Windows servers accept it when offered): the same arguments with 8-byte
+     * pointers and counts, JobTime a DWORD_PTR (8 bytes), the AT_INFO structure 8-aligned.
+     */
+    static RpcArgs jobAddNdr64(NdrReader r) {
+        if (r.pointer64() != 0) {
+            r.varyingString64(2); // ServerName
+        }
+        r.align(8);
+        r.u64(); // JobTime
+        r.u32(); // DaysOfMonth
+        r.u8(); // DaysOfWeek
+        r.u8(); // Flags
+        long ptr = r.pointer64();
+        String command = ptr != 0 && r.varyingString64(2) ? r.string() : null;
         return new RpcArgs.AtJobAdd(command);
     }
 }
