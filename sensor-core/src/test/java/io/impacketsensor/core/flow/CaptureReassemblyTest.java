@@ -52,7 +52,11 @@ class CaptureReassemblyTest {
         }
         assertEquals(Map.of(
                 "public/OISF_suricata-verify/tests/dcerpc/dce-gap-handling/input.pcap", "1 gap(s), 215 bytes",
-                "public/zeek_zeek/testing/btest/Traces/ldap/gap-data-missing.pcapng", "1 gap(s), 1342 bytes"), gaps);
+                "public/zeek_zeek/testing/btest/Traces/ldap/gap-data-missing.pcapng", "1 gap(s), 1342 bytes",
+                // tshark flags 86 frames "previous segment not captured" / "ACKed unseen segment".
+                "public/zeek_zeek/testing/btest/Traces/dce-rpc/20-fids-no-close.pcap", "40 gap(s), 16000 bytes",
+                // Frame 43 is an 11,964-byte segment captured to 10,014 bytes (snaplen): 2,004 bytes never seen.
+                "public/zeek_zeek/testing/btest/Traces/krb/smb2_krb.pcap", "1 gap(s), 2004 bytes"), gaps);
         assertEquals(true, delivered > 1_000_000, "payload was really reassembled: " + delivered);
     }
 }
