@@ -34,6 +34,9 @@ public final class Smb2ParityDriver {
     }
 
     private static void add(TreeSet<String> out, SensorEvent e) {
+        if (io.impacketsensor.decoders.smb1.Smb1ParityDriver.smb1Command(e) >= 0) {
+            return; // SMB1-carried (MS-CIFS): compared by Smb1ParityDriver
+        }
         if (e instanceof SmbEvent.Smb2TreeConnect t) {
             out.add("tree\t" + t.path());
         } else if (e instanceof SmbEvent.Smb2Create cr) {
@@ -83,6 +86,11 @@ public final class Smb2ParityDriver {
             return 17;
         }
         return -1;
+    }
+
+    /** The status of any SMB event record, NO_STATUS for the others. */
+    public static long statusOf(SensorEvent e) {
+        return status(e);
     }
 
     static long status(SensorEvent e) {
