@@ -61,6 +61,11 @@ public record Smb1Limits(int maxBufferedMessage, int maxAndxChain, int maxDialec
                 v, maxRequestsPerMid, maxPipeMessage);
     }
 
+    public Smb1Limits withMaxRequestsPerMid(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
+                maxPendingRequests, v, maxPipeMessage);
+    }
+
     public Smb1Limits withMaxPipeMessage(int v) {
         return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
                 maxPendingRequests, maxRequestsPerMid, v);
