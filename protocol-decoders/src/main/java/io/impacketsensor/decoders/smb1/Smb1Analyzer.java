@@ -300,12 +300,7 @@ public final class Smb1Analyzer {
             }
             return null;
         }
-        Smb1Pending q = new Smb1Pending();
-        q.command = cmd;
-        q.key = key;
-        q.uid = p.uid;
-        q.tid = p.tid;
-        q.tree = trees.get(p.tid);
+        Smb1Pending q = newPending(cmd, key);
         boolean ok = switch (cmd) {
             case Smb1Parser.SESSION_SETUP_ANDX -> sessionSetupRequest(q);
             case Smb1Parser.TREE_CONNECT_ANDX -> {
@@ -468,13 +463,19 @@ public final class Smb1Analyzer {
 
     /** A response whose request was not seen (before the capture, or after a gap). */
     private Smb1Pending orphan(int cmd, long key) {
+        Smb1Pending q = newPending(cmd, key);
+        q.mechanism = "none";
+        return q;
+    }
+
+    /** The state of one command of the message at hand, with the ids of its header. */
+    private Smb1Pending newPending(int cmd, long key) {
         Smb1Pending q = new Smb1Pending();
         q.command = cmd;
         q.key = key;
         q.uid = p.uid;
         q.tid = p.tid;
         q.tree = trees.get(p.tid);
-        q.mechanism = "none";
         return q;
     }
 
@@ -584,15 +585,9 @@ public final class Smb1Analyzer {
             events.create(q, -1, -1, 0, st);
             return true;
         }
-        Smb1Session.Tree t = q.tree;
+        Smb1Session.Tree t = treeOf(q, -1);
         if (t == null) {
-            // Tree connected before the capture started: track its files under an unnamed tree.
-            if (trees.size() >= limits.maxTrees()) {
-                return anomaly(Smb1Anomaly.TOO_MANY_TREES, String.valueOf(trees.size()));
-            }
-            t = new Smb1Session.Tree(q.tid, "", -1);
-            trees.put(q.tid, t);
-            q.tree = t;
+            return false;
         }
         Smb1Session.FileEntry old = files.get(p.fid);
         if (old != null) {
@@ -654,14 +649,9 @@ public final class Smb1Analyzer {
         if (files.size() >= limits.maxOpenFiles()) {
             return anomaly(Smb1Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(files.size()));
         }
-        Smb1Session.Tree t = q.tree;
+        Smb1Session.Tree t = treeOf(q, 2);
         if (t == null) {
-            if (trees.size() >= limits.maxTrees()) {
-                return anomaly(Smb1Anomaly.TOO_MANY_TREES, String.valueOf(trees.size()));
-            }
-            t = new Smb1Session.Tree(q.tid, "", 2);
-            trees.put(q.tid, t);
-            q.tree = t;
+            return false;
         }
         Smb1Session.FileEntry f = new Smb1Session.FileEntry(p.fid, "", true, t);
         files.put(p.fid, f);
@@ -688,6 +678,22 @@ public final class Smb1Analyzer {
         if (have < n && f.consumer != null) {
             f.consumer.onGap(dir, n - Math.max(have, 0));
         }
+    }
+
+    /**
+     * The request's tree; one connected before the capture started is tracked unnamed (with the
+     * given share type). Null, after the anomaly, over the tree limit.
+     */
+    private Smb1Session.Tree treeOf(Smb1Pending q, int shareType) {
+        if (q.tree == null) {
+            if (trees.size() >= limits.maxTrees()) {
+                anomaly(Smb1Anomaly.TOO_MANY_TREES, String.valueOf(trees.size()));
+                return null;
+            }
+            q.tree = new Smb1Session.Tree(q.tid, "", shareType);
+            trees.put(q.tid, q.tree);
+        }
+        return q.tree;
     }
 
     private void unanswered(Smb1Pending q, long status) {

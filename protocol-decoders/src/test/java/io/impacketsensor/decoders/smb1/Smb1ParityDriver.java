@@ -94,16 +94,7 @@ public final class Smb1ParityDriver {
     }
 
     /** Prints the sets of each pcap given, preceded by {@code # <file>}. */
-    public static void main(String[] args) throws IOException {
-        for (String a : args) {
-            System.out.println("# " + a);
-            try {
-                for (String line : sets(Path.of(a))) {
-                    System.out.println(line);
-                }
-            } catch (IOException e) {
-                System.out.println("! " + e.getMessage());
-            }
-        }
+    public static void main(String[] args) {
+        io.impacketsensor.decoders.smb2.Smb2ParityDriver.print(args, Smb1ParityDriver::sets);
     }
 }

@@ -130,12 +130,23 @@ public final class Smb2ParityDriver {
         return SensorEvent.NO_STATUS;
     }
 
+    /** The sets of one capture, for {@link #print}. */
+    @FunctionalInterface
+    public interface Sets {
+        TreeSet<String> of(Path pcap) throws IOException;
+    }
+
     /** Prints the sets of each pcap given, preceded by {@code # <file>}. */
     public static void main(String[] args) throws IOException {
+        print(args, Smb2ParityDriver::sets);
+    }
+
+    /** Prints {@code # <file>} then the set lines of each capture ({@code ! <error>} when unreadable). */
+    public static void print(String[] args, Sets sets) {
         for (String a : args) {
             System.out.println("# " + a);
             try {
-                for (String line : sets(Path.of(a))) {
+                for (String line : sets.of(Path.of(a))) {
                     System.out.println(line);
                 }
             } catch (IOException e) {
