@@ -55,12 +55,10 @@ public final class Smb1Analyzer {
     private final PipeConsumerFactory pipes;
     private final Smb1Parser p;
     private final Smb1Events events;
-    private final Smb2LongMap<Smb1Pending> pending = new Smb2LongMap<>();
+    private final Smb1PendingTable pending;
     private final Smb2LongMap<Smb1Session.Tree> trees = new Smb2LongMap<>();
     private final Smb2LongMap<Smb1Session.FileEntry> files = new Smb2LongMap<>();
     private final Smb2LongMap<Boolean> sessions = new Smb2LongMap<>();
-    /** Requests in {@link #pending}, counting those queued behind a reused PID/MID. */
-    private int pendingCount;
     private boolean usageReported;
     private boolean stopped;
 
@@ -72,6 +70,7 @@ public final class Smb1Analyzer {
         this.tokens = tokens;
         this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
         this.p = new Smb1Parser(limits.maxDialects());
+        this.pending = new Smb1PendingTable(limits.maxRequestsPerMid());
         this.events = new Smb1Events(ctx);
     }
 
@@ -94,7 +93,7 @@ public final class Smb1Analyzer {
             return f != null && f.consumer != null ? pipeNeed : Math.min(pduLen, 64);
         }
         if (cmd == Smb1Parser.READ_ANDX && reply) {
-            Smb1Pending q = find(key(le16(b, off + 12), le16(b, off + 26), le16(b, off + 30)), Smb1Parser.READ_ANDX);
+            Smb1Pending q = pending.find(key(le16(b, off + 12), le16(b, off + 26), le16(b, off + 30)), Smb1Parser.READ_ANDX);
             return q != null && q.file != null && q.file.consumer != null ? pipeNeed : Math.min(pduLen, 64);
         }
         return Math.min(pduLen, limits.maxBufferedMessage());
@@ -139,16 +138,7 @@ public final class Smb1Analyzer {
 
     /** The connection ended: requests never answered are reported, pipes closed. */
     public void onClose() {
-        List<Smb1Pending> left = new ArrayList<>();
-        pending.forEach(q -> {
-            for (; q != null; q = q.sameKey) {
-                left.add(q);
-            }
-        });
-        pending.clear();
-        pendingCount = 0;
-        left.sort((a, c) -> Long.compare(a.key, c.key));
-        for (Smb1Pending q : left) {
+        for (Smb1Pending q : pending.drain()) {
             // A transaction the server accepted (interim response) whose final answer never came.
             unanswered(q, q.interim ? 0 : SensorEvent.NO_STATUS);
         }
@@ -207,79 +197,13 @@ public final class Smb1Analyzer {
 
     /** Adds a request to the pending table, behind the outstanding ones with the same PID/MID. */
     private boolean enqueue(long key, Smb1Pending head) {
-        Smb1Pending first = pending.get(key);
-        if (first != null) {
-            int n = 1;
-            Smb1Pending last = first;
-            for (; last.sameKey != null; last = last.sameKey) {
-                n++;
-            }
-            if (n >= limits.maxRequestsPerMid()) {
-                pending.put(key, first.sameKey);
-                pendingCount--;
-                for (Smb1Pending q = first; q != null; q = q.next) {
-                    unanswered(q, SensorEvent.NO_STATUS);
-                }
-            }
-            if (pendingCount >= limits.maxPendingRequests()) {
-                return anomaly(Smb1Anomaly.TOO_MANY_PENDING, String.valueOf(pendingCount));
-            }
-            last.sameKey = head;
-        } else {
-            if (pendingCount >= limits.maxPendingRequests()) {
-                return anomaly(Smb1Anomaly.TOO_MANY_PENDING, String.valueOf(pendingCount));
-            }
-            pending.put(key, head);
+        if (pending.size() >= limits.maxPendingRequests()) {
+            return anomaly(Smb1Anomaly.TOO_MANY_PENDING, String.valueOf(pending.size()));
         }
-        pendingCount++;
+        for (Smb1Pending q = pending.add(key, head); q != null; q = q.next) {
+            unanswered(q, SensorEvent.NO_STATUS);
+        }
         return true;
-    }
-
-    /** The oldest outstanding request with this PID/MID whose first command is {@code cmd}, or null. */
-    private Smb1Pending find(long key, int cmd) {
-        Smb1Pending q = pending.get(key);
-        while (q != null && q.command != cmd) {
-            q = q.sameKey;
-        }
-        return q;
-    }
-
-    /**
-     * Takes the request a response with this PID/MID answers: the oldest whose first command is
-     * {@code cmd}, else the oldest (the caller then reports it unanswered); null when none waits.
-     */
-    private Smb1Pending dequeue(long key, int cmd) {
-        Smb1Pending first = pending.get(key);
-        if (first == null) {
-            return null;
-        }
-        Smb1Pending prev = null;
-        Smb1Pending q = first;
-        while (q != null && q.command != cmd) {
-            prev = q;
-            q = q.sameKey;
-        }
-        if (q == null) {
-            prev = null;
-            q = first;
-        }
-        if (prev != null) {
-            prev.sameKey = q.sameKey;
-        } else if (q.sameKey != null) {
-            pending.put(key, q.sameKey);
-        } else {
-            pending.remove(key);
-        }
-        q.sameKey = null;
-        pendingCount--;
-        return q;
-    }
-
-    /** Puts an answered request back at the front: more response messages will follow. */
-    private void requeue(Smb1Pending q) {
-        q.sameKey = pending.get(q.key);
-        pending.put(q.key, q);
-        pendingCount++;
     }
 
     /** One command block of a request; returns what awaits the response, or null. */
@@ -294,7 +218,7 @@ public final class Smb1Analyzer {
             return null;
         }
         if (cmd == Smb1Parser.TRANSACTION_SECONDARY) {
-            Smb1Pending t = find(key, Smb1Parser.TRANSACTION);
+            Smb1Pending t = pending.find(key, Smb1Parser.TRANSACTION);
             if (p.transactionSecondary() && t != null && t.file != null && t.file.consumer != null) {
                 pipeData(t.file, Direction.TO_SERVER, p.dataAt, p.dataLen);
             }
@@ -420,7 +344,7 @@ public final class Smb1Analyzer {
             return true; // the request was reported (Smb1Negotiate); an SMB2 answer goes to the SMB2 decoder
         }
         long key = key(p.pid >>> 16, p.pid & 0xFFFF, p.mid);
-        Smb1Pending q = dequeue(key, p.command);
+        Smb1Pending q = pending.take(key, p.command);
         int cmd = p.command;
         int at = Smb1Parser.HEADER;
         for (int depth = 1; ; depth++) {
@@ -615,7 +539,7 @@ public final class Smb1Analyzer {
                 // Interim response (3.3.5.57): the request's data continues in TRANSACTION_SECONDARY.
                 q.incomplete = false;
                 q.interim = true;
-                requeue(q);
+                pending.requeue(q);
                 return true;
             }
             events.transaction(q, st);
@@ -632,7 +556,7 @@ public final class Smb1Analyzer {
         q.dataSeen += p.dataLen;
         if (q.dataSeen < p.totalData && p.dataLen > 0 && q.next == null) {
             // 3.2.5.37: a response larger than the client's buffer comes in several messages.
-            requeue(q);
+            pending.requeue(q);
             return true;
         }
         events.transaction(q, st);
