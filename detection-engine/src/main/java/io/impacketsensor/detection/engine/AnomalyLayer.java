@@ -43,6 +43,14 @@ final class AnomalyLayer {
         this.maxLifetimeSeconds = maxLifetimeSeconds;
     }
 
+    /**
+     * Impacket's first packet: an SMB1 NEGOTIATE offering exactly {@code NT LM 0.12}, {@code SMB 2.002},
+     * {@code SMB 2.???} (INDICATORS.md §1, impacket smbconnection.py); Windows offers more dialects.
+     */
+    static boolean impacketSmb1Dialects(List<String> d) {
+        return d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1)) && "SMB 2.???".equals(d.get(2));
+    }
+
     /** Impacket's SMB2 ClientGuid: 16 random ASCII letters (INDICATORS.md §1). */
     static boolean impacketClientGuid(byte[] g) {
         return g != null && g.length == 16 && asciiLetters(g);
@@ -84,8 +92,7 @@ final class AnomalyLayer {
                         "impacket_smbserver");
             }
         } else if (ev instanceof SmbEvent.Smb1Negotiate n) {
-            List<String> d = n.dialects();
-            if (d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1)) && "SMB 2.???".equals(d.get(2))) {
+            if (impacketSmb1Dialects(n.dialects())) {
                 e.add(AttackType.IMPACKET_FINGERPRINT, 0.35, "SMB1 dialect offer exactly NT LM 0.12, SMB 2.002, SMB 2.??? (Impacket)",
                         "impacket_smb1_dialects");
             }

@@ -114,6 +114,9 @@ enum Step {
         if (ev instanceof SmbEvent.Smb2Negotiate n) {
             return AnomalyLayer.impacketClientGuid(n.clientGuid()) ? IMPACKET_SMB.bit : 0;
         }
+        if (ev instanceof SmbEvent.Smb1Negotiate n) {
+            return AnomalyLayer.impacketSmb1Dialects(n.dialects()) ? IMPACKET_SMB.bit : 0;
+        }
         if (ev instanceof SmbEvent.Smb2SessionSetup s) {
             return s.status() == 0 ? SMB_SESSION.bit : 0;
         }

@@ -11,7 +11,38 @@ public final class SmbNames {
     private static final String[] DISPOSITIONS = {"FILE_SUPERSEDE", "FILE_OPEN", "FILE_CREATE", "FILE_OPEN_IF",
         "FILE_OVERWRITE", "FILE_OVERWRITE_IF"};
 
+    /** MS-CIFS 2.2.2.1 SMB1 command names, by code (null: unassigned). */
+    private static final String[] SMB1_COMMANDS = new String[256];
+
+    static {
+        String[] named = {
+            "00CREATE_DIRECTORY", "01DELETE_DIRECTORY", "02OPEN", "03CREATE", "04CLOSE", "05FLUSH", "06DELETE",
+            "07RENAME", "08QUERY_INFORMATION", "09SET_INFORMATION", "0aREAD", "0bWRITE", "0cLOCK_BYTE_RANGE",
+            "0dUNLOCK_BYTE_RANGE", "0eCREATE_TEMPORARY", "0fCREATE_NEW", "10CHECK_DIRECTORY", "11PROCESS_EXIT",
+            "12SEEK", "13LOCK_AND_READ", "14WRITE_AND_UNLOCK", "1aREAD_RAW", "1bREAD_MPX", "1cREAD_MPX_SECONDARY",
+            "1dWRITE_RAW", "1eWRITE_MPX", "1fWRITE_MPX_SECONDARY", "20WRITE_COMPLETE", "21QUERY_SERVER",
+            "22SET_INFORMATION2", "23QUERY_INFORMATION2", "24LOCKING_ANDX", "25TRANSACTION",
+            "26TRANSACTION_SECONDARY", "27IOCTL", "28IOCTL_SECONDARY", "29COPY", "2aMOVE", "2bECHO",
+            "2cWRITE_AND_CLOSE", "2dOPEN_ANDX", "2eREAD_ANDX", "2fWRITE_ANDX", "30NEW_FILE_SIZE",
+            "31CLOSE_AND_TREE_DISC", "32TRANSACTION2", "33TRANSACTION2_SECONDARY", "34FIND_CLOSE2",
+            "35FIND_NOTIFY_CLOSE", "70TREE_CONNECT", "71TREE_DISCONNECT", "72NEGOTIATE_PROTOCOL",
+            "73SESSION_SETUP_ANDX", "74LOGOFF_ANDX", "75TREE_CONNECT_ANDX", "7eSECURITY_PACKAGE_ANDX",
+            "80QUERY_INFORMATION_DISK", "81SEARCH", "82FIND", "83FIND_UNIQUE", "84FIND_CLOSE", "a0NT_TRANSACT",
+            "a1NT_TRANSACT_SECONDARY", "a2NT_CREATE_ANDX", "a4NT_CANCEL", "a5NT_RENAME", "c0OPEN_PRINT_FILE",
+            "c1WRITE_PRINT_FILE", "c2CLOSE_PRINT_FILE", "c3GET_PRINT_QUEUE", "d8READ_BULK", "d9WRITE_BULK",
+            "daWRITE_BULK_DATA"};
+        for (String n : named) {
+            SMB1_COMMANDS[Integer.parseInt(n.substring(0, 2), 16)] = n.substring(2);
+        }
+    }
+
     private SmbNames() {
+    }
+
+    /** Suricata's form, {@code SMB1_COMMAND_NT_CREATE_ANDX}; unassigned codes {@code SMB1_COMMAND_UNKNOWN_0x<hex>}. */
+    public static String smb1Command(int code) {
+        String n = code >= 0 && code < 256 ? SMB1_COMMANDS[code] : null;
+        return n != null ? "SMB1_COMMAND_" + n : "SMB1_COMMAND_UNKNOWN_0x" + Integer.toHexString(code);
     }
 
     /** Suricata's form, {@code SMB2_COMMAND_CREATE}; unknown codes {@code SMB2_COMMAND_UNKNOWN_<n>}. */

@@ -26,15 +26,15 @@ public final class SmbRecords {
         g.writeObjectFieldStart("smb");
         if (e instanceof SmbEvent.Smb1Negotiate n) {
             g.writeStringField("version", "smb1");
-            g.writeStringField("command", "SMB1_COMMAND_NEGOTIATE_PROTOCOL");
+            g.writeStringField("command", SmbNames.smb1Command(0x72));
             strings(g, "client_dialects", n.dialects());
         } else if (e instanceof SmbEvent.Smb1Usage u) {
             g.writeStringField("version", "smb1");
-            g.writeStringField("command", "SMB1_COMMAND_" + String.format("0x%02x", u.command()));
+            g.writeStringField("command", SmbNames.smb1Command(u.command()));
         } else if (e instanceof SmbEvent.Smb2Negotiate n) {
             negotiate(g, n);
         } else if (e instanceof SmbEvent.Smb2SessionSetup s) {
-            common(g, 1, s.sessionId(), -1, null, s.status());
+            common(g, 1, s.smb1Command(), s.sessionId(), -1, null, s.status());
             g.writeStringField("mechanism", s.mechanism());
             g.writeNumberField("security_mode", s.securityMode());
             g.writeNumberField("token_length", s.tokenLength());
@@ -44,12 +44,12 @@ public final class SmbRecords {
                 g.writeBooleanField("anonymous", (s.sessionFlags() & 2) != 0);
             }
         } else if (e instanceof SmbEvent.Smb2TreeConnect t) {
-            common(g, 3, t.sessionId(), t.treeId(), t.path(), t.status());
+            common(g, 3, t.smb1Command(), t.sessionId(), t.treeId(), t.path(), t.status());
             if (t.shareType() >= 0) {
                 g.writeStringField("share_type", nameOr(SmbNames.shareType(t.shareType()), t.shareType()));
             }
         } else if (e instanceof SmbEvent.Smb2Create c) {
-            common(g, 5, c.sessionId(), c.treeId(), c.share(), c.status());
+            common(g, 5, c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
             file(g, c.fileName(), c.namedPipe());
             g.writeStringField("access", String.format("0x%08x", c.desiredAccess()));
             g.writeStringField("disposition", nameOr(SmbNames.disposition(c.disposition()), c.disposition()));
@@ -65,10 +65,10 @@ public final class SmbRecords {
                 g.writeStringField("fuid", Long.toHexString(c.fileIdVolatile()));
             }
         } else if (e instanceof SmbEvent.Smb2Close c) {
-            common(g, 6, c.sessionId(), c.treeId(), c.share(), c.status());
+            common(g, 6, c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
             file(g, c.fileName(), c.namedPipe());
         } else if (e instanceof SmbEvent.Smb2Read r) {
-            common(g, 8, r.sessionId(), r.treeId(), r.share(), r.status());
+            common(g, 8, r.smb1Command(), r.sessionId(), r.treeId(), r.share(), r.status());
             file(g, r.fileName(), r.namedPipe());
             g.writeNumberField("offset", r.offset());
             g.writeNumberField("size", r.length());
@@ -76,12 +76,12 @@ public final class SmbRecords {
                 g.writeNumberField("data_length", r.dataLength());
             }
         } else if (e instanceof SmbEvent.Smb2Write w) {
-            common(g, 9, w.sessionId(), w.treeId(), w.share(), w.status());
+            common(g, 9, w.smb1Command(), w.sessionId(), w.treeId(), w.share(), w.status());
             file(g, w.fileName(), w.namedPipe());
             g.writeNumberField("offset", w.offset());
             g.writeNumberField("size", w.length());
         } else if (e instanceof SmbEvent.Smb2SetInfo s) {
-            common(g, 17, s.sessionId(), s.treeId(), s.share(), s.status());
+            common(g, 17, SmbEvent.NOT_SMB1, s.sessionId(), s.treeId(), s.share(), s.status());
             file(g, s.fileName(), false);
             g.writeNumberField("info_type", s.infoType());
             g.writeNumberField("info_class", s.infoClass());
@@ -95,18 +95,18 @@ public final class SmbRecords {
                 g.writeBooleanField("delete_pending", s.deletePending());
             }
         } else if (e instanceof SmbEvent.Smb2Ioctl i) {
-            common(g, 11, i.sessionId(), i.treeId(), i.share(), i.status());
+            common(g, 11, i.smb1Command(), i.sessionId(), i.treeId(), i.share(), i.status());
             file(g, i.fileName(), i.fileName().length() > 0 && isIpc(i.share()));
             g.writeStringField("function", nameOr(SmbNames.fsctl(i.ctlCode()), i.ctlCode()));
             g.writeStringField("ctl_code", String.format("0x%08x", i.ctlCode()));
             g.writeNumberField("size", i.inputLength());
         } else if (e instanceof SmbEvent.Smb2QueryDirectory q) {
-            common(g, 14, q.sessionId(), q.treeId(), q.share(), q.status());
+            common(g, 14, SmbEvent.NOT_SMB1, q.sessionId(), q.treeId(), q.share(), q.status());
             file(g, q.directory(), false);
             g.writeStringField("pattern", q.pattern());
             g.writeNumberField("info_class", q.fileInformationClass());
         } else if (e instanceof SmbEvent.Smb2Command c) {
-            common(g, c.command(), c.sessionId(), c.treeId(), c.share(), c.status());
+            common(g, c.command(), c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
         } else if (e instanceof SmbEvent.Smb2Encrypted x) {
             g.writeStringField("version", "smb3");
             g.writeStringField("command", x.compressed() ? "SMB2_COMPRESSION_TRANSFORM" : "SMB2_TRANSFORM");
@@ -119,7 +119,7 @@ public final class SmbRecords {
     }
 
     private static void negotiate(JsonGenerator g, SmbEvent.Smb2Negotiate n) throws IOException {
-        common(g, 0, -1, -1, null, n.status());
+        common(g, 0, SmbEvent.NOT_SMB1, -1, -1, null, n.status());
         if (n.dialect() >= 0) {
             g.writeStringField("dialect", SmbNames.dialect(n.dialect()));
         }
@@ -155,10 +155,11 @@ public final class SmbRecords {
         }
     }
 
-    private static void common(JsonGenerator g, int command, long sessionId, int treeId, String share, long status)
-            throws IOException {
-        g.writeStringField("version", "smb2");
-        g.writeStringField("command", SmbNames.command(command));
+    /** Version, command and the common fields; an SMB1-carried event is named by its SMB1 command. */
+    private static void common(JsonGenerator g, int command, int smb1Command, long sessionId, int treeId, String share,
+                               long status) throws IOException {
+        g.writeStringField("version", smb1Command >= 0 ? "smb1" : "smb2");
+        g.writeStringField("command", smb1Command >= 0 ? SmbNames.smb1Command(smb1Command) : SmbNames.command(command));
         if (status != SensorEvent.NO_STATUS) {
             String name = SmbNames.status(status);
             g.writeStringField("status", name != null ? name : "0x" + Long.toHexString(status));

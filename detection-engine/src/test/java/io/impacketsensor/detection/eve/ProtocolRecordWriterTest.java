@@ -116,6 +116,23 @@ class ProtocolRecordWriterTest {
     }
 
     @Test
+    void smb1CarriedRecordsSayVersionSmb1AndTheSmb1Command() throws Exception {
+        // Values as in 401trg 20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap frames 36-37.
+        JsonNode s = eve(new SmbEvent.Smb2Create(H, 2048, 2050, "\\\\192.168.10.31\\IPC$", "\\svcctl", true,
+                0x02000000, 1, 0, 0, 1, 0, 0x4001, 0, 0xA2)).get("smb");
+        assertEquals("smb1", s.get("version").asText());
+        assertEquals("SMB1_COMMAND_NT_CREATE_ANDX", s.get("command").asText());
+        assertEquals("\\svcctl", s.get("filename").asText());
+        assertTrue(s.get("named_pipe").asBoolean());
+        JsonNode t = eve(new SmbEvent.Smb2Command(H, 4, 2048, 2050, "", 0x0002_0001L, 0x71)).get("smb");
+        assertEquals("SMB1_COMMAND_TREE_DISCONNECT", t.get("command").asText());
+        assertEquals("0x20001", t.get("status_code").asText());
+        assertEquals("SMB1_COMMAND_SESSION_SETUP_ANDX", eve(new SmbEvent.Smb1Usage(H, 0x73)).get("smb").get("command").asText());
+        assertEquals("SMB1_COMMAND_UNKNOWN_0xfe", eve(new SmbEvent.Smb1Usage(H, 0xFE)).get("smb").get("command").asText());
+        assertEquals("smb2", eve(new SmbEvent.Smb2Command(H, 4, 1, 1, "", 0)).get("smb").get("version").asText());
+    }
+
+    @Test
     void anomalyRecord() throws Exception {
         JsonNode j = eve(new ProtocolAnomaly(H, "smb2.pdu_too_large", "TO_SERVER 16777215"));
         assertEquals("anomaly", j.get("event_type").asText());

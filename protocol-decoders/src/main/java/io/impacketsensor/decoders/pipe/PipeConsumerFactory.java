@@ -2,7 +2,10 @@ package io.impacketsensor.decoders.pipe;
 
 import io.impacketsensor.core.flow.FlowContext;
 
-/** Opens a consumer for a named pipe; the SMB2 analyzer calls it when a pipe CREATE succeeds. */
+/**
+ * Opens a consumer for a named pipe; the SMB2 analyzer calls it when a pipe CREATE succeeds, the SMB1
+ * analyzer when an NT_CREATE_ANDX/OPEN_ANDX on a pipe succeeds (session id = UID, tree id = TID).
+ */
 @FunctionalInterface
 public interface PipeConsumerFactory {
 

@@ -13,6 +13,8 @@ import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
+import io.impacketsensor.decoders.smb1.Smb1Analyzer;
+import io.impacketsensor.decoders.smb1.Smb1Limits;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +46,8 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private final Smb2LongMap<Boolean> encryptedSessions = new Smb2LongMap<>();
     private final Smb2Events events;
     private TokenSession tokens;
-    private Smb1Sniffer smb1;
+    private final Smb1Limits smb1Limits;
+    private Smb1Analyzer smb1;
     private boolean stopped;
     /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
     private long chainSession;
@@ -54,10 +57,11 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private Smb2Session.FileEntry streamToServer;
     private Smb2Session.FileEntry streamToClient;
 
-    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb2AnalyzerFactory.Counters counters,
-                        TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb1Limits smb1Limits,
+                        Smb2AnalyzerFactory.Counters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.limits = limits;
+        this.smb1Limits = smb1Limits;
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
         this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
@@ -86,6 +90,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         counters.gaps++;
         if ((dir == Direction.TO_SERVER ? toServer : toClient).onGap(len)) {
             ctx.emit(new ProtocolAnomaly(ctx.header(), Smb2Anomaly.GAP.eventName(), dir + " " + len + " bytes"));
+            if (smb1 != null) {
+                smb1.onGap(dir);
+            }
         }
         return true;
     }
@@ -101,6 +108,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         sessions.forEach(this::closeSession);
         sessions.clear();
+        if (smb1 != null) {
+            smb1.onClose();
+        }
         if (tokens != null) {
             tokens.close();
         }
@@ -123,6 +133,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         if (Smb2Parser.isSmb(b, off, have, 0xFC)) {
             return 16; // MS-SMB2 2.2.42 COMPRESSION_TRANSFORM_HEADER
+        }
+        if (Smb2Parser.isSmb(b, off, have, 0xFF)) {
+            return smb1().need(b, off, have, pduLen);
         }
         if (!Smb2Parser.isSmb(b, off, have, 0xFE) || have < Smb2Parser.HEADER) {
             return Math.min(pduLen, limits.maxBufferedPdu());
@@ -166,7 +179,8 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             return true;
         }
         if (Smb2Parser.isSmb(b, off, len, 0xFF)) {
-            return smb1(framer, b, off, len);
+            counters.smb1Pdus++;
+            return smb1().onPdu(framer.dir, b, off, len, pduLen);
         }
         return malformedHeader("protocol id");
     }
@@ -604,12 +618,12 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
 
     // ---- SMB1, transform ---------------------------------------------------------------------
 
-    private boolean smb1(Smb2Framer framer, byte[] b, int off, int len) {
-        counters.smb1Pdus++;
+    /** The SMB1 decoder of this connection, created with its first SMB1 message (MS-CIFS). */
+    private Smb1Analyzer smb1() {
         if (smb1 == null) {
-            smb1 = new Smb1Sniffer(ctx, p, this::tokens);
+            smb1 = new Smb1Analyzer(ctx, smb1Limits, counters.smb1, this::tokens, pipes);
         }
-        return smb1.onPdu(framer.dir, b, off, len) || anomaly(Smb2Anomaly.TOO_MANY_DIALECTS, "smb1 negotiate");
+        return smb1;
     }
 
     private void encrypted(long sessionId, boolean compressed) {

@@ -9,6 +9,8 @@ import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ProbeResult;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
+import io.impacketsensor.decoders.smb1.Smb1Analyzer;
+import io.impacketsensor.decoders.smb1.Smb1Limits;
 
 /**
  * SMB on TCP 445 (Direct TCP) and 139 (NetBIOS session service). One instance per decode worker;
@@ -25,15 +27,25 @@ public final class Smb2AnalyzerFactory implements AnalyzerFactory {
         long skippedFlows;
         long encryptedPdus;
         long smb1Pdus;
+        /** The SMB1 decoder's counters ({@code proto.smb1.*}). */
+        final Smb1Analyzer.Counters smb1 = new Smb1Analyzer.Counters();
     }
 
     private final Smb2Limits limits;
+    private final Smb1Limits smb1Limits;
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
     private final Counters counters = new Counters();
 
     public Smb2AnalyzerFactory(Smb2Limits limits, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+        this(limits, Smb1Limits.DEFAULTS, tokenDecoder, pipes);
+    }
+
+    /** With the limits of the SMB1 (MS-CIFS) messages the connections may carry. */
+    public Smb2AnalyzerFactory(Smb2Limits limits, Smb1Limits smb1Limits, TokenDecoder tokenDecoder,
+                               PipeConsumerFactory pipes) {
         this.limits = limits;
+        this.smb1Limits = smb1Limits;
         this.tokenDecoder = tokenDecoder;
         this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
     }
@@ -79,7 +91,7 @@ public final class Smb2AnalyzerFactory implements AnalyzerFactory {
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
         counters.flows++;
-        return new Smb2Analyzer(ctx, limits, counters, tokenDecoder, pipes);
+        return new Smb2Analyzer(ctx, limits, smb1Limits, counters, tokenDecoder, pipes);
     }
 
     @Override
@@ -91,5 +103,8 @@ public final class Smb2AnalyzerFactory implements AnalyzerFactory {
         visitor.counter("proto.smb2.skipped_flows", counters.skippedFlows);
         visitor.counter("proto.smb2.encrypted_pdus", counters.encryptedPdus);
         visitor.counter("proto.smb2.smb1_pdus", counters.smb1Pdus);
+        visitor.counter("proto.smb1.pdus", counters.smb1.pdus());
+        visitor.counter("proto.smb1.parser_error", counters.smb1.parserErrors());
+        visitor.counter("proto.smb1.skipped_flows", counters.smb1.skippedFlows());
     }
 }

@@ -6,19 +6,19 @@ import java.util.function.Consumer;
 /**
  * A small open-addressing map from long keys to values (linear probing, backward-shift deletion),
  * so message ids, session ids and file ids are looked up per PDU without boxing. Its size is
- * bounded by the caller's limit checks.
+ * bounded by the caller's limit checks. Public for the SMB1 decoder, which shares the connection.
  */
-final class Smb2LongMap<V> {
+public final class Smb2LongMap<V> {
     private long[] keys;
     private Object[] values;
     private int size;
 
-    Smb2LongMap() {
+    public Smb2LongMap() {
         keys = new long[8];
         values = new Object[8];
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
@@ -28,7 +28,7 @@ final class Smb2LongMap<V> {
     }
 
     @SuppressWarnings("unchecked")
-    V get(long key) {
+    public V get(long key) {
         int mask = keys.length - 1;
         for (int i = slot(key, mask); values[i] != null; i = (i + 1) & mask) {
             if (keys[i] == key) {
@@ -38,7 +38,7 @@ final class Smb2LongMap<V> {
         return null;
     }
 
-    void put(long key, V value) {
+    public void put(long key, V value) {
         if ((size + 1) * 2 > keys.length) {
             grow();
         }
@@ -57,7 +57,7 @@ final class Smb2LongMap<V> {
     }
 
     @SuppressWarnings("unchecked")
-    V remove(long key) {
+    public V remove(long key) {
         int mask = keys.length - 1;
         int i = slot(key, mask);
         while (values[i] != null) {
@@ -74,7 +74,7 @@ final class Smb2LongMap<V> {
 
     /** Visits every value (at close; allocation-free). */
     @SuppressWarnings("unchecked")
-    void forEach(Consumer<V> action) {
+    public void forEach(Consumer<V> action) {
         for (Object v : values) {
             if (v != null) {
                 action.accept((V) v);
@@ -82,7 +82,7 @@ final class Smb2LongMap<V> {
         }
     }
 
-    void clear() {
+    public void clear() {
         Arrays.fill(values, null);
         size = 0;
     }

@@ -77,9 +77,8 @@ public final class Smb2Parser {
     public int infoType;
     public int infoClass;
     public int dialect;
-    /** NEGOTIATE request: dialect revisions; SMB1 NEGOTIATE: offsets and lengths of the dialect strings. */
+    /** NEGOTIATE request: dialect revisions. */
     public final int[] dialects;
-    public final int[] dialectLens;
     public int dialectCount;
     public int guidOff;
     public int contextCount;
@@ -97,7 +96,6 @@ public final class Smb2Parser {
     public Smb2Parser(Smb2Limits limits) {
         this.limits = limits;
         this.dialects = new int[limits.maxDialects()];
-        this.dialectLens = new int[limits.maxDialects()];
         this.hashes = new int[limits.maxNegotiateContexts()];
         this.ciphers = new int[limits.maxNegotiateContexts()];
     }
@@ -492,45 +490,6 @@ public final class Smb2Parser {
             deletePending = c.u8() != 0;
         } else if (infoClass == 64 && bufLen >= 4) {
             deletePending = (c.i32le() & 1) != 0;
-        }
-        return c.ok();
-    }
-
-    /**
-     * SMB1 NEGOTIATE request (MS-CIFS 2.2.4.52.1): after the 32-byte header, WordCount (0),
-     * ByteCount, then {0x02, dialect string, NUL}*. Fills dialects[] with absolute offsets and
-     * dialectLens[] with lengths. Returns false when malformed or over the dialect limit.
-     */
-    public boolean smb1Negotiate(byte[] b, int off, int len) {
-        overLimit = false;
-        dialectCount = 0;
-        c.wrap(b, off, len);
-        c.skip(32);
-        int wordCount = c.u8();
-        c.skip(wordCount * 2);
-        int byteCount = c.u16le();
-        if (!c.ok()) {
-            return false;
-        }
-        int end = c.position() + Math.min(byteCount, c.remaining());
-        while (c.position() < end) {
-            if (c.u8() != 0x02) {
-                return false;
-            }
-            int start = c.position();
-            while (c.position() < end && c.peekU8(c.position()) != 0) {
-                c.skip(1);
-            }
-            if (c.position() >= end) {
-                return false;
-            }
-            if (dialectCount == dialects.length) {
-                overLimit = true;
-                return false;
-            }
-            dialects[dialectCount] = c.arrayStart() + start;
-            dialectLens[dialectCount++] = c.position() - start;
-            c.skip(1);
         }
         return c.ok();
     }

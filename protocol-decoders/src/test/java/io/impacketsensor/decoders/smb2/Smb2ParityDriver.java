@@ -34,6 +34,9 @@ public final class Smb2ParityDriver {
     }
 
     private static void add(TreeSet<String> out, SensorEvent e) {
+        if (io.impacketsensor.decoders.smb1.Smb1ParityDriver.smb1Command(e) >= 0) {
+            return; // SMB1-carried (MS-CIFS): compared by Smb1ParityDriver
+        }
         if (e instanceof SmbEvent.Smb2TreeConnect t) {
             out.add("tree\t" + t.path());
         } else if (e instanceof SmbEvent.Smb2Create cr) {
@@ -85,6 +88,11 @@ public final class Smb2ParityDriver {
         return -1;
     }
 
+    /** The status of any SMB event record, NO_STATUS for the others. */
+    public static long statusOf(SensorEvent e) {
+        return status(e);
+    }
+
     static long status(SensorEvent e) {
         if (e instanceof SmbEvent.Smb2Command c) {
             return c.status();
@@ -122,12 +130,23 @@ public final class Smb2ParityDriver {
         return SensorEvent.NO_STATUS;
     }
 
+    /** The sets of one capture, for {@link #print}. */
+    @FunctionalInterface
+    public interface Sets {
+        TreeSet<String> of(Path pcap) throws IOException;
+    }
+
     /** Prints the sets of each pcap given, preceded by {@code # <file>}. */
     public static void main(String[] args) throws IOException {
+        print(args, Smb2ParityDriver::sets);
+    }
+
+    /** Prints {@code # <file>} then the set lines of each capture ({@code ! <error>} when unreadable). */
+    public static void print(String[] args, Sets sets) {
         for (String a : args) {
             System.out.println("# " + a);
             try {
-                for (String line : sets(Path.of(a))) {
+                for (String line : sets.of(Path.of(a))) {
                     System.out.println(line);
                 }
             } catch (IOException e) {

@@ -11,6 +11,12 @@ import java.util.List;
 public sealed interface SmbEvent extends SensorEvent {
 
     /**
+     * {@code smb1Command} of an event carried by SMB2/3. SMB1 (MS-CIFS) operations are reported
+     * with the same records as their SMB2 counterparts, their SMB1 command code in {@code smb1Command}.
+     */
+    int NOT_SMB1 = -1;
+
+    /**
      * SMB1 NEGOTIATE request (the first packet of many clients; Impacket offers exactly
      * {@code NT LM 0.12}, {@code SMB 2.002}, {@code SMB 2.???}).
      *
@@ -67,9 +73,16 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param tokenLength  request security buffer length
      * @param sessionFlags response SessionFlags (1 guest, 2 null/anonymous, 4 encrypt data), or -1
      * @param status       response NTSTATUS (0xC0000016 MORE_PROCESSING_REQUIRED on the first leg)
+     * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
     record Smb2SessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
-                            int tokenLength, int sessionFlags, long status) implements SmbEvent {
+                            int tokenLength, int sessionFlags, long status, int smb1Command) implements SmbEvent {
+
+        /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
+        public Smb2SessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
+                int tokenLength, int sessionFlags, long status) {
+            this(header, sessionId, securityMode, flags, mechanism, tokenLength, sessionFlags, status, NOT_SMB1);
+        }
     }
 
     /**
@@ -81,9 +94,16 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param path      share path as on the wire, {@code \\server\SHARE}
      * @param shareType response ShareType (1 disk, 2 pipe, 3 print), or -1
      * @param status    response NTSTATUS or NO_STATUS
+     * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
     record Smb2TreeConnect(EventHeader header, long sessionId, int treeId, String path, int shareType,
-                           long status) implements SmbEvent {
+                           long status, int smb1Command) implements SmbEvent {
+
+        /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
+        public Smb2TreeConnect(EventHeader header, long sessionId, int treeId, String path, int shareType,
+                long status) {
+            this(header, sessionId, treeId, path, shareType, status, NOT_SMB1);
+        }
     }
 
     /**
@@ -103,10 +123,20 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param endOfFile      response EndofFile (size), or -1
      * @param fileIdVolatile response FileId volatile part, or 0
      * @param status         response NTSTATUS or NO_STATUS
+     * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
     record Smb2Create(EventHeader header, long sessionId, int treeId, String share, String fileName,
                       boolean namedPipe, int desiredAccess, int disposition, int createOptions, int fileAttributes,
-                      int createAction, long endOfFile, long fileIdVolatile, long status) implements SmbEvent {
+                      int createAction, long endOfFile, long fileIdVolatile, long status,
+                      int smb1Command) implements SmbEvent {
+
+        /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
+        public Smb2Create(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                boolean namedPipe, int desiredAccess, int disposition, int createOptions, int fileAttributes,
+                int createAction, long endOfFile, long fileIdVolatile, long status) {
+            this(header, sessionId, treeId, share, fileName, namedPipe, desiredAccess, disposition, createOptions,
+                    fileAttributes, createAction, endOfFile, fileIdVolatile, status, NOT_SMB1);
+        }
     }
 
     /**
@@ -119,9 +149,16 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param fileName  name the file was opened with, or "" when its CREATE was not seen
      * @param namedPipe true for a pipe
      * @param status    response NTSTATUS or NO_STATUS
+     * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
     record Smb2Close(EventHeader header, long sessionId, int treeId, String share, String fileName,
-                     boolean namedPipe, long status) implements SmbEvent {
+                     boolean namedPipe, long status, int smb1Command) implements SmbEvent {
+
+        /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
+        public Smb2Close(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                boolean namedPipe, long status) {
+            this(header, sessionId, treeId, share, fileName, namedPipe, status, NOT_SMB1);
+        }
     }
 
     /**
@@ -137,9 +174,17 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param length     request Length
      * @param dataLength response DataLength, or -1
      * @param status     response NTSTATUS or NO_STATUS
+     * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
     record Smb2Read(EventHeader header, long sessionId, int treeId, String share, String fileName,
-                    boolean namedPipe, long offset, int length, int dataLength, long status) implements SmbEvent {
+                    boolean namedPipe, long offset, int length, int dataLength, long status,
+                    int smb1Command) implements SmbEvent {
+
+        /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
+        public Smb2Read(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                boolean namedPipe, long offset, int length, int dataLength, long status) {
+            this(header, sessionId, treeId, share, fileName, namedPipe, offset, length, dataLength, status, NOT_SMB1);
+        }
     }
 
     /**
@@ -154,9 +199,16 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param offset    request Offset
      * @param length    request Length
      * @param status    response NTSTATUS or NO_STATUS
+     * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
     record Smb2Write(EventHeader header, long sessionId, int treeId, String share, String fileName,
-                     boolean namedPipe, long offset, int length, long status) implements SmbEvent {
+                     boolean namedPipe, long offset, int length, long status, int smb1Command) implements SmbEvent {
+
+        /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
+        public Smb2Write(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                boolean namedPipe, long offset, int length, long status) {
+            this(header, sessionId, treeId, share, fileName, namedPipe, offset, length, status, NOT_SMB1);
+        }
     }
 
     /**
@@ -185,12 +237,20 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param treeId      tree id
      * @param share       share path, or ""
      * @param fileName    file name, or "" (FSCTLs on the tree itself have no file)
-     * @param ctlCode     CtlCode (0x0011C017 FSCTL_PIPE_TRANSCEIVE, 0x00060194 DFS referral, ...)
+     * @param ctlCode     CtlCode (0x0011C017 FSCTL_PIPE_TRANSCEIVE, 0x00060194 DFS referral, ...); an SMB1
+     *                    TRANSACTION TransactNmPipe (MS-CIFS 2.2.5.6) is reported as FSCTL_PIPE_TRANSCEIVE
      * @param inputLength request input length
      * @param status      response NTSTATUS or NO_STATUS
+     * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
     record Smb2Ioctl(EventHeader header, long sessionId, int treeId, String share, String fileName, int ctlCode,
-                     int inputLength, long status) implements SmbEvent {
+                     int inputLength, long status, int smb1Command) implements SmbEvent {
+
+        /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
+        public Smb2Ioctl(EventHeader header, long sessionId, int treeId, String share, String fileName, int ctlCode,
+                int inputLength, long status) {
+            this(header, sessionId, treeId, share, fileName, ctlCode, inputLength, status, NOT_SMB1);
+        }
     }
 
     /**
@@ -214,14 +274,21 @@ public sealed interface SmbEvent extends SensorEvent {
      * QUERY_INFO, OPLOCK_BREAK), reported with its status.
      *
      * @param header    common header
-     * @param command   SMB2 command code
+     * @param command   SMB2 command code; for SMB1 the SMB2 equivalent (LOGOFF_ANDX 2, TREE_DISCONNECT 4,
+     *                  ECHO 13, ...) or -1 when there is none (the SMB1 code is in smb1Command)
      * @param sessionId session id
      * @param treeId    tree id
      * @param share     share path, or ""
      * @param status    response NTSTATUS or NO_STATUS
+     * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
     record Smb2Command(EventHeader header, int command, long sessionId, int treeId, String share,
-                       long status) implements SmbEvent {
+                       long status, int smb1Command) implements SmbEvent {
+
+        /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
+        public Smb2Command(EventHeader header, int command, long sessionId, int treeId, String share, long status) {
+            this(header, command, sessionId, treeId, share, status, NOT_SMB1);
+        }
     }
 
     /**

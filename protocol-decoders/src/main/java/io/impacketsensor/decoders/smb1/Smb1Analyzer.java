@@ -1,0 +1,693 @@
+package io.impacketsensor.decoders.smb1;
+
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.pipe.PipeConsumer;
+import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
+import io.impacketsensor.decoders.smb2.Smb2LongMap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection. The connection belongs to the SMB
+ * analyzer ({@code Smb2Analyzer}), which does the NetBIOS framing and hands every {@code FF 'SMB'}
+ * message here, so a client that starts with an SMB1 NEGOTIATE and goes on in SMB2 stays one flow.
+ *
+ * <p>Requests are paired with responses by PID and MID (MS-CIFS 3.2.5.1), AndX chains (2.2.3.4)
+ * are walked command by command, trees and opens are tracked by TID and FID, named-pipe data of
+ * WRITE_ANDX, READ_ANDX and TRANSACTION goes to the {@link PipeConsumer} (DCE/RPC), and security
+ * blobs of SESSION_SETUP_ANDX to the shared {@link TokenSession}. One event per request, emitted
+ * when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
+ */
+public final class Smb1Analyzer {
+    static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
+
+    /** Counters of one worker's SMB1 analyzers ({@code proto.smb1.*}). */
+    public static final class Counters {
+        long pdus;
+        long parserErrors;
+        long skippedFlows;
+
+        public long pdus() {
+            return pdus;
+        }
+
+        public long parserErrors() {
+            return parserErrors;
+        }
+
+        public long skippedFlows() {
+            return skippedFlows;
+        }
+    }
+
+    private final FlowContext ctx;
+    private final Smb1Limits limits;
+    private final Counters counters;
+    private final Supplier<TokenSession> tokens;
+    private final PipeConsumerFactory pipes;
+    private final Smb1Parser p;
+    private final Smb1Events events;
+    private final Smb1PendingTable pending;
+    private final Smb2LongMap<Smb1Session.Tree> trees = new Smb2LongMap<>();
+    private final Smb2LongMap<Smb1Session.FileEntry> files = new Smb2LongMap<>();
+    private final Smb2LongMap<Boolean> sessions = new Smb2LongMap<>();
+    private boolean usageReported;
+    private boolean stopped;
+
+    public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Counters counters, Supplier<TokenSession> tokens,
+                        PipeConsumerFactory pipes) {
+        this.ctx = ctx;
+        this.limits = limits;
+        this.counters = counters;
+        this.tokens = tokens;
+        this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
+        this.p = new Smb1Parser(limits.maxDialects());
+        this.pending = new Smb1PendingTable(limits.maxRequestsPerMid());
+        this.events = new Smb1Events(ctx);
+    }
+
+    /**
+     * Bytes of an SMB1 message to gather, given at least its first min(pduLen, 64) bytes: the
+     * words of a WRITE_ANDX request or READ_ANDX response on a file (the data is skipped by
+     * length), the whole message up to {@link Smb1Limits#maxPipeMessage()} on a named pipe, and at
+     * most {@link Smb1Limits#maxBufferedMessage()} otherwise.
+     */
+    public int need(byte[] b, int off, int have, int pduLen) {
+        if (have < 39) {
+            return Math.min(pduLen, limits.maxBufferedMessage());
+        }
+        int cmd = b[off + 4] & 0xFF;
+        boolean reply = (b[off + 9] & Smb1Parser.FLAGS_REPLY) != 0;
+        int pipeNeed = Math.min(pduLen, limits.maxPipeMessage() + 128);
+        if (cmd == Smb1Parser.WRITE_ANDX && !reply) {
+            // Words start at 33; the FID is word byte 4 (MS-CIFS 2.2.4.43.1).
+            Smb1Session.FileEntry f = files.get(le16(b, off + 37));
+            return f != null && f.consumer != null ? pipeNeed : Math.min(pduLen, 64);
+        }
+        if (cmd == Smb1Parser.READ_ANDX && reply) {
+            Smb1Pending q = pending.find(key(le16(b, off + 12), le16(b, off + 26), le16(b, off + 30)), Smb1Parser.READ_ANDX);
+            return q != null && q.file != null && q.file.consumer != null ? pipeNeed : Math.min(pduLen, 64);
+        }
+        return Math.min(pduLen, limits.maxBufferedMessage());
+    }
+
+    /** One SMB1 message ({@code len} of its {@code pduLen} bytes gathered); false stops the flow. */
+    public boolean onPdu(Direction dir, byte[] b, int off, int len, int pduLen) {
+        if (stopped) {
+            return false;
+        }
+        counters.pdus++;
+        if (!p.header(b, off, len, pduLen)) {
+            malformed("header, " + len + " bytes");
+            return true;
+        }
+        // Server-to-client requests (a LOCKING_ANDX oplock break, 2.2.4.32) and replies sent to the
+        // server carry nothing reported here.
+        if (p.reply() != (dir == Direction.TO_CLIENT)) {
+            return true;
+        }
+        if (!usageReported && p.command != Smb1Parser.NEGOTIATE) {
+            usageReported = true;
+            ctx.emit(new SmbEvent.Smb1Usage(ctx.header(), p.command));
+        }
+        boolean ok = p.reply() ? response() : request();
+        if (!ok || stopped) {
+            stopped = true;
+            counters.skippedFlows++;
+            return false;
+        }
+        return true;
+    }
+
+    /** Bytes of one direction were lost: pipe streams resynchronise. */
+    public void onGap(Direction dir) {
+        files.forEach(f -> {
+            if (f.consumer != null) {
+                f.consumer.onGap(dir, 0);
+            }
+        });
+    }
+
+    /** The connection ended: requests never answered are reported, pipes closed. */
+    public void onClose() {
+        for (Smb1Pending q : pending.drain()) {
+            // A transaction the server accepted (interim response) whose final answer never came.
+            unanswered(q, q.interim ? 0 : SensorEvent.NO_STATUS);
+        }
+        files.forEach(this::closeConsumer);
+        files.clear();
+    }
+
+    // ---- requests ------------------------------------------------------------------------------
+
+    private boolean request() {
+        long key = key(p.pid >>> 16, p.pid & 0xFFFF, p.mid);
+        Smb1Pending head = null;
+        Smb1Pending tail = null;
+        int cmd = p.command;
+        int at = Smb1Parser.HEADER;
+        for (int depth = 1; ; depth++) {
+            if (depth > limits.maxAndxChain()) {
+                return anomaly(Smb1Anomaly.ANDX_CHAIN_TOO_LONG, "depth " + depth);
+            }
+            if (at + 3 > p.available()) {
+                break; // a chained command beyond the gathered prefix is not parsed
+            }
+            if (!p.block(at, cmd)) {
+                malformed("command 0x" + Integer.toHexString(cmd));
+                break;
+            }
+            Smb1Pending q = requestCommand(cmd, key);
+            if (stopped) {
+                return false;
+            }
+            if (q != null) {
+                if (head == null) {
+                    head = q;
+                } else {
+                    tail.next = q;
+                }
+                tail = q;
+            }
+            int next = p.andxCommand;
+            int nextAt = p.andxOffset;
+            if (next == Smb1Parser.NO_ANDX || !Smb1Parser.isAndx(cmd)) {
+                break;
+            }
+            // 2.2.3.4: AndXOffset points forward to the next block's WordCount.
+            if (nextAt <= at) {
+                return anomaly(Smb1Anomaly.ANDX_CHAIN_TOO_LONG, "AndXOffset " + nextAt + " at " + at);
+            }
+            cmd = next;
+            at = nextAt;
+        }
+        if (head == null) {
+            return true;
+        }
+        return enqueue(key, head);
+    }
+
+    /** Adds a request to the pending table, behind the outstanding ones with the same PID/MID. */
+    private boolean enqueue(long key, Smb1Pending head) {
+        if (pending.size() >= limits.maxPendingRequests()) {
+            return anomaly(Smb1Anomaly.TOO_MANY_PENDING, String.valueOf(pending.size()));
+        }
+        for (Smb1Pending q = pending.add(key, head); q != null; q = q.next) {
+            unanswered(q, SensorEvent.NO_STATUS);
+        }
+        return true;
+    }
+
+    /** One command block of a request; returns what awaits the response, or null. */
+    private Smb1Pending requestCommand(int cmd, long key) {
+        if (cmd == Smb1Parser.NEGOTIATE) {
+            negotiate();
+            return null;
+        }
+        if (cmd == Smb1Parser.TRANSACTION2_SECONDARY || cmd == Smb1Parser.NT_TRANSACT_SECONDARY
+                || cmd == Smb1Parser.NT_CANCEL) {
+            // No response of their own (2.2.4.47, 2.2.4.63, 2.2.4.65): they share their primary's PID/MID.
+            return null;
+        }
+        if (cmd == Smb1Parser.TRANSACTION_SECONDARY) {
+            Smb1Pending t = pending.find(key, Smb1Parser.TRANSACTION);
+            if (p.transactionSecondary() && t != null && t.file != null && t.file.consumer != null) {
+                pipeData(t.file, Direction.TO_SERVER, p.dataAt, p.dataLen);
+            }
+            return null;
+        }
+        Smb1Pending q = newPending(cmd, key);
+        boolean ok = switch (cmd) {
+            case Smb1Parser.SESSION_SETUP_ANDX -> sessionSetupRequest(q);
+            case Smb1Parser.TREE_CONNECT_ANDX -> {
+                boolean r = p.treeConnectRequest();
+                q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+                yield r;
+            }
+            case Smb1Parser.NT_CREATE_ANDX, Smb1Parser.OPEN_ANDX -> {
+                boolean r = cmd == Smb1Parser.NT_CREATE_ANDX ? p.ntCreateRequest() : p.openRequest();
+                q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+                q.desiredAccess = p.access;
+                q.disposition = p.disposition;
+                q.createOptions = p.createOptions;
+                q.fileAttributes = p.attributes;
+                yield r;
+            }
+            case Smb1Parser.CLOSE -> {
+                boolean r = p.closeRequest();
+                q.file = r ? files.get(p.fid) : null;
+                yield r;
+            }
+            case Smb1Parser.READ_ANDX -> {
+                boolean r = p.readRequest();
+                q.file = r ? files.get(p.fid) : null;
+                q.offset = p.offset;
+                q.length = p.length;
+                yield r;
+            }
+            case Smb1Parser.WRITE_ANDX -> writeRequest(q);
+            case Smb1Parser.TRANSACTION -> transactionRequest(q);
+            default -> true;
+        };
+        if (!ok && !stopped) {
+            malformed("command 0x" + Integer.toHexString(cmd));
+        }
+        return q;
+    }
+
+    private void negotiate() {
+        if (!p.negotiateRequest()) {
+            if (p.overLimit) {
+                anomaly(Smb1Anomaly.TOO_MANY_DIALECTS, "more than " + limits.maxDialects());
+            } else {
+                malformed("negotiate dialects");
+            }
+            return;
+        }
+        String[] d = new String[p.dialectCount];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = new String(p.array(), p.dialects[i], p.dialectLens[i], StandardCharsets.ISO_8859_1);
+        }
+        ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), List.of(d)));
+    }
+
+    private boolean sessionSetupRequest(Smb1Pending q) {
+        // Flags2 signature bits in SMB2 SecurityMode terms (1 signing enabled, 2 required).
+        q.securityMode = ((p.flags2 & Smb1Parser.FLAGS2_SIGNATURES) != 0 ? 1 : 0)
+                | ((p.flags2 & Smb1Parser.FLAGS2_SIGNATURES_REQUIRED) != 0 ? 2 : 0);
+        q.mechanism = "none";
+        if (!p.sessionSetupRequest()) {
+            return false;
+        }
+        if (p.wordCount == 12) {
+            q.tokenLength = p.blobLen;
+            int n = Math.min(p.blobLen, p.available() - p.blobAt);
+            if (n > 0) {
+                TokenSession t = tokens.get();
+                t.onToken(Direction.TO_SERVER, p.array(), p.abs(p.blobAt), n);
+                q.mechanism = t.lastMechanism();
+            }
+        } else {
+            // Challenge/response passwords in the clear form (no NTLMSSP): only their lengths are kept.
+            q.tokenLength = p.passwordLen + p.unicodePasswordLen;
+        }
+        return true;
+    }
+
+    private boolean writeRequest(Smb1Pending q) {
+        boolean r = p.writeRequest();
+        q.file = r ? files.get(p.fid) : null;
+        q.offset = p.offset;
+        q.length = p.length;
+        if (r && q.file != null && q.file.consumer != null) {
+            int at = p.dataAt;
+            int n = p.dataLen;
+            // MS-CIFS 2.2.4.43.1 WriteMode: RAW_MODE with MSG_START puts the message length in the
+            // first two bytes of the data.
+            if ((p.writeMode & 0x000C) == 0x000C && n >= 2) {
+                at += 2;
+                n -= 2;
+            }
+            pipeData(q.file, Direction.TO_SERVER, at, n);
+        }
+        return r;
+    }
+
+    private boolean transactionRequest(Smb1Pending q) {
+        boolean r = p.transactionRequest();
+        q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+        q.subcommand = p.subcommand;
+        q.length = p.totalData;
+        q.incomplete = r && p.incomplete;
+        q.file = r && p.fid >= 0 ? files.get(p.fid) : null;
+        if (r && p.subcommand == Smb1Parser.TRANSACT_NMPIPE && q.file == null && !adoptPipe(q)) {
+            return false;
+        }
+        if (r && p.subcommand == Smb1Parser.TRANSACT_NMPIPE && q.file != null && q.file.consumer != null) {
+            pipeData(q.file, Direction.TO_SERVER, p.dataAt, p.dataLen);
+        }
+        return r;
+    }
+
+    // ---- responses -----------------------------------------------------------------------------
+
+    private boolean response() {
+        if (p.command == Smb1Parser.NEGOTIATE) {
+            return true; // the request was reported (Smb1Negotiate); an SMB2 answer goes to the SMB2 decoder
+        }
+        long key = key(p.pid >>> 16, p.pid & 0xFFFF, p.mid);
+        Smb1Pending q = pending.take(key, p.command);
+        int cmd = p.command;
+        int at = Smb1Parser.HEADER;
+        for (int depth = 1; ; depth++) {
+            if (depth > limits.maxAndxChain()) {
+                return anomaly(Smb1Anomaly.ANDX_CHAIN_TOO_LONG, "depth " + depth);
+            }
+            if (at + 3 > p.available() || !p.block(at, cmd)) {
+                if (at + 3 <= p.available()) {
+                    malformed("response 0x" + Integer.toHexString(cmd));
+                }
+                break;
+            }
+            if (q != null && q.command != cmd) {
+                for (; q != null; q = q.next) {
+                    unanswered(q, SensorEvent.NO_STATUS);
+                }
+            }
+            if (q == null) {
+                q = orphan(cmd, key);
+            }
+            boolean last = p.andxCommand == Smb1Parser.NO_ANDX || p.andxOffset <= at;
+            // The header's status belongs to the last command processed; earlier links succeeded (2.2.3.4).
+            long st = last ? p.status : 0;
+            Smb1Pending rest = q.next;
+            if (!responseCommand(q, st)) {
+                return false;
+            }
+            q = rest;
+            if (last) {
+                break;
+            }
+            cmd = p.andxCommand;
+            at = p.andxOffset;
+        }
+        for (; q != null; q = q.next) {
+            unanswered(q, SensorEvent.NO_STATUS);
+        }
+        return !stopped;
+    }
+
+    /** A response whose request was not seen (before the capture, or after a gap). */
+    private Smb1Pending orphan(int cmd, long key) {
+        Smb1Pending q = newPending(cmd, key);
+        q.mechanism = "none";
+        return q;
+    }
+
+    /** The state of one command of the message at hand, with the ids of its header. */
+    private Smb1Pending newPending(int cmd, long key) {
+        Smb1Pending q = new Smb1Pending();
+        q.command = cmd;
+        q.key = key;
+        q.uid = p.uid;
+        q.tid = p.tid;
+        q.tree = trees.get(p.tid);
+        return q;
+    }
+
+    private boolean responseCommand(Smb1Pending q, long st) {
+        // An error response has no words (2.2.4: WordCount 0, ByteCount 0), except the ones with data.
+        boolean body = p.wordCount > 0;
+        switch (q.command) {
+            case Smb1Parser.SESSION_SETUP_ANDX -> {
+                return sessionSetupResponse(q, body, st);
+            }
+            case Smb1Parser.TREE_CONNECT_ANDX -> {
+                return treeConnectResponse(q, body, st);
+            }
+            case Smb1Parser.NT_CREATE_ANDX, Smb1Parser.OPEN_ANDX -> {
+                return createResponse(q, body, st);
+            }
+            case Smb1Parser.CLOSE -> {
+                events.close(q, st);
+                if (st == 0 && q.file != null) {
+                    closeFile(q.file);
+                }
+            }
+            case Smb1Parser.READ_ANDX -> {
+                int dataLength = -1;
+                if (body && p.readResponse()) {
+                    dataLength = p.dataLen;
+                    if (q.file != null && q.file.consumer != null) {
+                        pipeData(q.file, Direction.TO_CLIENT, p.dataAt, p.dataLen);
+                    }
+                } else if (body) {
+                    malformed("read_andx response");
+                }
+                events.read(q, dataLength, st);
+            }
+            case Smb1Parser.WRITE_ANDX -> events.write(q, st);
+            case Smb1Parser.TRANSACTION -> {
+                return transactionResponse(q, body, st);
+            }
+            case Smb1Parser.TREE_DISCONNECT -> {
+                if (st == 0) {
+                    disconnectTree(q.tid);
+                }
+                events.command(q, st);
+            }
+            case Smb1Parser.LOGOFF_ANDX -> {
+                if (st == 0) {
+                    sessions.remove(q.uid);
+                }
+                events.command(q, st);
+            }
+            default -> events.command(q, st);
+        }
+        return !stopped;
+    }
+
+    private boolean sessionSetupResponse(Smb1Pending q, boolean body, long st) {
+        int sessionFlags = -1;
+        if (body) {
+            if (p.sessionSetupResponse()) {
+                // 2.2.4.53.2 Action bit 0 SMB_SETUP_GUEST: SMB2's SESSION_FLAG_IS_GUEST.
+                sessionFlags = p.action & 1;
+                int n = Math.min(p.blobLen, p.available() - p.blobAt);
+                if (n > 0) {
+                    tokens.get().onToken(Direction.TO_CLIENT, p.array(), p.abs(p.blobAt), n);
+                }
+            } else {
+                malformed("session_setup_andx response");
+            }
+        }
+        if (st != STATUS_MORE_PROCESSING && q.mechanism != null && !"none".equals(q.mechanism)) {
+            tokens.get().onResult(st);
+        }
+        events.sessionSetup(q, p.uid, sessionFlags, st);
+        if (st == 0 && sessions.get(p.uid) == null) {
+            if (sessions.size() >= limits.maxSessions()) {
+                return anomaly(Smb1Anomaly.TOO_MANY_SESSIONS, String.valueOf(sessions.size()));
+            }
+            sessions.put(p.uid, Boolean.TRUE);
+        }
+        return true;
+    }
+
+    private boolean treeConnectResponse(Smb1Pending q, boolean body, long st) {
+        int shareType = body ? p.treeConnectService() : -1;
+        // The TID is assigned in the response header (2.2.4.55.2).
+        int tid = p.tid;
+        events.treeConnect(q, tid, shareType, st);
+        if (st != 0) {
+            return true;
+        }
+        if (trees.get(tid) != null) {
+            disconnectTree(tid);
+        }
+        if (trees.size() >= limits.maxTrees()) {
+            return anomaly(Smb1Anomaly.TOO_MANY_TREES, String.valueOf(trees.size()));
+        }
+        trees.put(tid, new Smb1Session.Tree(tid, q.name == null ? "" : q.name, shareType));
+        return true;
+    }
+
+    private boolean createResponse(Smb1Pending q, boolean body, long st) {
+        boolean parsed = body && (q.command == Smb1Parser.NT_CREATE_ANDX ? p.ntCreateResponse() : p.openResponse());
+        if (body && !parsed) {
+            malformed("create response 0x" + Integer.toHexString(q.command));
+        }
+        if (st != 0 || !parsed) {
+            events.create(q, -1, -1, 0, st);
+            return true;
+        }
+        Smb1Session.Tree t = treeOf(q, -1);
+        if (t == null) {
+            return false;
+        }
+        Smb1Session.FileEntry old = files.get(p.fid);
+        if (old != null) {
+            closeFile(old);
+        }
+        if (files.size() >= limits.maxOpenFiles()) {
+            return anomaly(Smb1Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(files.size()));
+        }
+        // A pipe by its share, or by the ResourceType when the tree connect was not seen.
+        boolean pipe = t.ipc || p.resourceType == 1 || p.resourceType == 2;
+        Smb1Session.FileEntry f = new Smb1Session.FileEntry(p.fid, q.name == null ? "" : q.name, pipe, t);
+        files.put(p.fid, f);
+        t.openFiles++;
+        q.file = f;
+        events.create(q, p.createAction, p.endOfFile, p.fid, st);
+        if (f.pipe) {
+            f.consumer = pipes.open(ctx, pipeName(f.name), q.uid, t.tid);
+        }
+        return true;
+    }
+
+    private boolean transactionResponse(Smb1Pending q, boolean body, long st) {
+        if (!body) {
+            if (st == 0 && q.incomplete) {
+                // Interim response (3.3.5.57): the request's data continues in TRANSACTION_SECONDARY.
+                q.incomplete = false;
+                q.interim = true;
+                pending.requeue(q);
+                return true;
+            }
+            events.transaction(q, st);
+            return true;
+        }
+        if (!p.transactionResponse()) {
+            malformed("transaction response");
+            events.transaction(q, st);
+            return true;
+        }
+        if (q.subcommand == Smb1Parser.TRANSACT_NMPIPE && q.file != null && q.file.consumer != null) {
+            pipeData(q.file, Direction.TO_CLIENT, p.dataAt, p.dataLen);
+        }
+        q.dataSeen += p.dataLen;
+        if (q.dataSeen < p.totalData && p.dataLen > 0 && q.next == null) {
+            // 3.2.5.37: a response larger than the client's buffer comes in several messages.
+            pending.requeue(q);
+            return true;
+        }
+        events.transaction(q, st);
+        return !stopped;
+    }
+
+    // ---- pipes and state -----------------------------------------------------------------------
+
+    /**
+     * TRANS_TRANSACT_NMPIPE on a FID whose open was not seen (the capture started mid-session): the
+     * FID is a named pipe (2.2.5.6), so it is tracked, without a name, and fed to a pipe consumer.
+     */
+    private boolean adoptPipe(Smb1Pending q) {
+        if (files.size() >= limits.maxOpenFiles()) {
+            return anomaly(Smb1Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(files.size()));
+        }
+        Smb1Session.Tree t = treeOf(q, 2);
+        if (t == null) {
+            return false;
+        }
+        Smb1Session.FileEntry f = new Smb1Session.FileEntry(p.fid, "", true, t);
+        files.put(p.fid, f);
+        t.openFiles++;
+        f.consumer = pipes.open(ctx, "", q.uid, t.tid);
+        q.file = f;
+        return true;
+    }
+
+    /** Named-pipe data at header offset {@code at}: what was gathered goes to the consumer. */
+    private void pipeData(Smb1Session.FileEntry f, Direction dir, int at, int n) {
+        if (n <= 0) {
+            return;
+        }
+        if (n > limits.maxPipeMessage()) {
+            anomaly(Smb1Anomaly.PIPE_MESSAGE_TOO_LARGE, dir + " " + n);
+            return;
+        }
+        int have = Math.min(n, p.available() - at);
+        if (have > 0 && !f.consumer.onData(dir, p.array(), p.abs(at), have)) {
+            f.consumer = null;
+            return;
+        }
+        if (have < n && f.consumer != null) {
+            f.consumer.onGap(dir, n - Math.max(have, 0));
+        }
+    }
+
+    /**
+     * The request's tree; one connected before the capture started is tracked unnamed (with the
+     * given share type). Null, after the anomaly, over the tree limit.
+     */
+    private Smb1Session.Tree treeOf(Smb1Pending q, int shareType) {
+        if (q.tree == null) {
+            if (trees.size() >= limits.maxTrees()) {
+                anomaly(Smb1Anomaly.TOO_MANY_TREES, String.valueOf(trees.size()));
+                return null;
+            }
+            q.tree = new Smb1Session.Tree(q.tid, "", shareType);
+            trees.put(q.tid, q.tree);
+        }
+        return q.tree;
+    }
+
+    private void unanswered(Smb1Pending q, long status) {
+        events.forRequest(q, status);
+    }
+
+    private void disconnectTree(int tid) {
+        Smb1Session.Tree t = trees.remove(tid);
+        if (t == null || t.openFiles == 0) {
+            return;
+        }
+        List<Smb1Session.FileEntry> gone = new ArrayList<>();
+        files.forEach(f -> {
+            if (f.tree == t) {
+                gone.add(f);
+            }
+        });
+        for (Smb1Session.FileEntry f : gone) {
+            closeFile(f);
+        }
+    }
+
+    private void closeFile(Smb1Session.FileEntry f) {
+        if (files.remove(f.fid) == null) {
+            return;
+        }
+        f.tree.openFiles--;
+        closeConsumer(f);
+    }
+
+    private void closeConsumer(Smb1Session.FileEntry f) {
+        if (f.consumer != null) {
+            f.consumer.onClose();
+            f.consumer = null;
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** MS-CIFS 3.2.5.1: a response is matched to its request by PID (high and low) and MID. */
+    private static long key(int pidHigh, int pidLow, int mid) {
+        return (long) pidHigh << 32 | (long) pidLow << 16 | mid;
+    }
+
+    private static int le16(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+    }
+
+    /** The pipe name without the leading {@code \} or {@code \PIPE\} (as PipeConsumerFactory expects). */
+    static String pipeName(String name) {
+        int s = 0;
+        if (name.startsWith("\\")) {
+            s = 1;
+        }
+        if (name.regionMatches(true, s, "PIPE\\", 0, 5)) {
+            s += 5;
+        }
+        return name.substring(s);
+    }
+
+    private void malformed(String detail) {
+        counters.parserErrors++;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), Smb1Anomaly.MALFORMED_MESSAGE.eventName(), detail));
+    }
+
+    /** Reports a flow-stopping anomaly; always false. */
+    private boolean anomaly(Smb1Anomaly a, String detail) {
+        counters.parserErrors++;
+        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        stopped = true;
+        return false;
+    }
+}

@@ -1,0 +1,110 @@
+package io.impacketsensor.decoders.smb1;
+
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.flow.FlowContext;
+
+/**
+ * Builds the {@link SmbEvent} records of SMB1 operations: the same records as their SMB2
+ * counterparts, with the SMB1 command in {@code smb1Command}, so detection treats both alike.
+ */
+final class Smb1Events {
+    /** MS-SMB2 2.2.31 FSCTL_PIPE_TRANSCEIVE: TRANS_TRANSACT_NMPIPE's SMB2 equivalent (MS-SMB2 3.2.4.20.6). */
+    static final int FSCTL_PIPE_TRANSCEIVE = 0x0011_C017;
+
+    private final FlowContext ctx;
+
+    Smb1Events(FlowContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void sessionSetup(Smb1Pending q, int uid, int sessionFlags, long status) {
+        ctx.emit(new SmbEvent.Smb2SessionSetup(ctx.header(), uid, q.securityMode, 0,
+                q.mechanism == null ? "none" : q.mechanism, q.tokenLength, sessionFlags, status, q.command));
+    }
+
+    void treeConnect(Smb1Pending q, int tid, int shareType, long status) {
+        ctx.emit(new SmbEvent.Smb2TreeConnect(ctx.header(), q.uid, tid, q.name == null ? "" : q.name, shareType,
+                status, q.command));
+    }
+
+    void create(Smb1Pending q, int createAction, long endOfFile, int fid, long status) {
+        ctx.emit(new SmbEvent.Smb2Create(ctx.header(), q.uid, q.tid, share(q), q.name == null ? "" : q.name,
+                pipe(q), q.desiredAccess, q.disposition, q.createOptions, q.fileAttributes,
+                createAction, endOfFile, fid, status, q.command));
+    }
+
+    void close(Smb1Pending q, long status) {
+        ctx.emit(new SmbEvent.Smb2Close(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), status, q.command));
+    }
+
+    void read(Smb1Pending q, int dataLength, long status) {
+        ctx.emit(new SmbEvent.Smb2Read(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), q.offset, q.length,
+                dataLength, status, q.command));
+    }
+
+    void write(Smb1Pending q, long status) {
+        ctx.emit(new SmbEvent.Smb2Write(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), q.offset, q.length,
+                status, q.command));
+    }
+
+    /** TRANSACTION: TransactNmPipe as the SMB2 pipe transceive IOCTL, every other subcommand as a command. */
+    void transaction(Smb1Pending q, long status) {
+        if (q.subcommand == Smb1Parser.TRANSACT_NMPIPE) {
+            ctx.emit(new SmbEvent.Smb2Ioctl(ctx.header(), q.uid, q.tid, share(q), name(q), FSCTL_PIPE_TRANSCEIVE,
+                    q.length, status, q.command));
+        } else {
+            command(q, status);
+        }
+    }
+
+    void command(Smb1Pending q, long status) {
+        ctx.emit(new SmbEvent.Smb2Command(ctx.header(), smb2Equivalent(q.command), q.uid, q.tid, share(q), status,
+                q.command));
+    }
+
+    /** The event for a request with no (or no matching) response. */
+    void forRequest(Smb1Pending q, long status) {
+        switch (q.command) {
+            case Smb1Parser.SESSION_SETUP_ANDX -> sessionSetup(q, q.uid, -1, status);
+            case Smb1Parser.TREE_CONNECT_ANDX -> treeConnect(q, 0, -1, status);
+            case Smb1Parser.NT_CREATE_ANDX, Smb1Parser.OPEN_ANDX -> create(q, -1, -1, 0, status);
+            case Smb1Parser.CLOSE -> close(q, status);
+            case Smb1Parser.READ_ANDX -> read(q, -1, status);
+            case Smb1Parser.WRITE_ANDX -> write(q, status);
+            case Smb1Parser.TRANSACTION -> transaction(q, status);
+            default -> command(q, status);
+        }
+    }
+
+    /** MS-SMB2 2.2.1 command codes of the SMB1 commands that have one; -1 otherwise. */
+    static int smb2Equivalent(int smb1Command) {
+        return switch (smb1Command) {
+            case Smb1Parser.NEGOTIATE -> 0;
+            case Smb1Parser.SESSION_SETUP_ANDX -> 1;
+            case Smb1Parser.LOGOFF_ANDX -> 2;
+            case Smb1Parser.TREE_CONNECT_ANDX -> 3;
+            case Smb1Parser.TREE_DISCONNECT -> 4;
+            case Smb1Parser.NT_CREATE_ANDX, Smb1Parser.OPEN_ANDX -> 5;
+            case Smb1Parser.CLOSE -> 6;
+            case 0x05 -> 7;  // FLUSH
+            case Smb1Parser.READ_ANDX -> 8;
+            case Smb1Parser.WRITE_ANDX -> 9;
+            case Smb1Parser.LOCKING_ANDX -> 10;
+            case 0xA4 -> 12; // NT_CANCEL
+            case Smb1Parser.ECHO -> 13;
+            default -> -1;
+        };
+    }
+
+    private static String share(Smb1Pending q) {
+        return q.tree == null ? "" : q.tree.path;
+    }
+
+    private static String name(Smb1Pending q) {
+        return q.file != null ? q.file.name : "";
+    }
+
+    private static boolean pipe(Smb1Pending q) {
+        return q.file != null ? q.file.pipe : q.tree != null && q.tree.ipc;
+    }
+}

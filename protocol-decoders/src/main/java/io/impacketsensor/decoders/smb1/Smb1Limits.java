@@ -1,0 +1,73 @@
+package io.impacketsensor.decoders.smb1;
+
+/**
+ * Limits on what an SMB1 peer controls (MS-CIFS). Over a limit the analyzer reports an
+ * {@link Smb1Anomaly} and stops analysing the connection.
+ *
+ * @param maxBufferedMessage bytes of one SMB1 message kept for parsing; longer messages (bulk
+ *                           TRANSACTION2/NT_TRANSACT data) are parsed on their prefix, no anomaly.
+ *                           READ_ANDX/WRITE_ANDX file data is never gathered, only pipe data is
+ * @param maxAndxChain       commands in one AndX chain (MS-CIFS 2.2.3.4; real clients chain two or three)
+ * @param maxDialects        dialect strings read from a NEGOTIATE request (Windows offers 8 to 12)
+ * @param maxSessions        UIDs tracked per connection
+ * @param maxTrees           TIDs tracked per connection (MS-CIFS 3.3.1.3 Server.Connection.TreeConnectTable)
+ * @param maxOpenFiles       FIDs tracked per connection (3.3.1.3 Server.Connection.FileOpenTable)
+ * @param maxPendingRequests requests awaiting their response
+ * @param maxRequestsPerMid  outstanding requests sharing one PID/MID (Windows sends several with MID 0);
+ *                           a further one reports the oldest as unanswered (no anomaly)
+ * @param maxPipeMessage     bytes of one named-pipe message (WRITE_ANDX/READ_ANDX/TRANSACTION data) gathered
+ *                           for the pipe consumer; servers cap it at MaxBufferSize (at most 64 KiB, or
+ *                           128 KiB with CAP_LARGE_READX)
+ */
+public record Smb1Limits(int maxBufferedMessage, int maxAndxChain, int maxDialects, int maxSessions, int maxTrees,
+                         int maxOpenFiles, int maxPendingRequests, int maxRequestsPerMid, int maxPipeMessage) {
+
+    public static final Smb1Limits DEFAULTS = new Smb1Limits(256 * 1024, 8, 64, 64, 256, 1024, 1024, 8, 256 * 1024);
+
+    public Smb1Limits {
+        if (maxBufferedMessage < 128 || maxAndxChain < 1 || maxDialects < 1 || maxSessions < 1 || maxTrees < 1
+                || maxOpenFiles < 1 || maxPendingRequests < 1 || maxRequestsPerMid < 1 || maxPipeMessage < 64) {
+            throw new IllegalArgumentException("smb1 limits too small");
+        }
+    }
+
+    public Smb1Limits withMaxAndxChain(int v) {
+        return new Smb1Limits(maxBufferedMessage, v, maxDialects, maxSessions, maxTrees, maxOpenFiles,
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+    }
+
+    public Smb1Limits withMaxDialects(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, v, maxSessions, maxTrees, maxOpenFiles,
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+    }
+
+    public Smb1Limits withMaxTrees(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, v, maxOpenFiles,
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+    }
+
+    public Smb1Limits withMaxOpenFiles(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, v,
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+    }
+
+    public Smb1Limits withMaxSessions(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, v, maxTrees, maxOpenFiles,
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+    }
+
+    public Smb1Limits withMaxPendingRequests(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
+                v, maxRequestsPerMid, maxPipeMessage);
+    }
+
+    public Smb1Limits withMaxRequestsPerMid(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
+                maxPendingRequests, v, maxPipeMessage);
+    }
+
+    public Smb1Limits withMaxPipeMessage(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
+                maxPendingRequests, maxRequestsPerMid, v);
+    }
+}

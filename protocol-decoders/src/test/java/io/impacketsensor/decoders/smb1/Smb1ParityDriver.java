@@ -1,0 +1,100 @@
+package io.impacketsensor.decoders.smb1;
+
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.decoders.DecoderConfig;
+import io.impacketsensor.decoders.Decoders;
+import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.decoders.testutil.PcapStreams;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.TreeSet;
+
+/**
+ * The SMB1 sets compared with tshark (scripts/parity-smb1.sh writes tshark's side, through
+ * scripts/tshark-smb1-sets.sh, in the same form): {@code dialects <d1,d2,...>} (NEGOTIATE
+ * requests), {@code tree <path>} (TREE_CONNECT_ANDX), {@code file <tree> <name>} (NT_CREATE_ANDX and
+ * OPEN_ANDX requests), {@code status <0xcmd> <0x%08x>} (final SMB1 responses), and on connections
+ * that used SMB1 for them, {@code ntlm <domain> <user> <workstation>} (NTLM AUTHENTICATE) and
+ * {@code rpc <opnum>} (DCE/RPC requests on the named pipes). Runnable as a main over pcaps.
+ */
+public final class Smb1ParityDriver {
+    private Smb1ParityDriver() {
+    }
+
+    public static TreeSet<String> sets(Path pcap) throws IOException {
+        AnalyzerFactory f = Decoders.forWorker(DecoderConfig.defaults()).get(0);
+        TreeSet<String> out = new TreeSet<>();
+        for (PcapStreams.Conn c : PcapStreams.run(pcap, new int[]{445, 139}, f::create)) {
+            boolean smb1Auth = false;
+            boolean smb1Pipe = false;
+            for (SensorEvent e : c.ctx.events) {
+                smb1Auth |= e instanceof SmbEvent.Smb2SessionSetup s && s.smb1Command() >= 0;
+                smb1Pipe |= e instanceof SmbEvent.Smb2Create cr && cr.smb1Command() >= 0 && cr.namedPipe()
+                        || e instanceof SmbEvent.Smb2Ioctl io && io.smb1Command() >= 0;
+            }
+            for (SensorEvent e : c.ctx.events) {
+                add(out, e, smb1Auth, smb1Pipe);
+            }
+        }
+        return out;
+    }
+
+    private static void add(TreeSet<String> out, SensorEvent e, boolean smb1Auth, boolean smb1Pipe) {
+        if (e instanceof SmbEvent.Smb1Negotiate n) {
+            out.add("dialects\t" + String.join(",", n.dialects()));
+        } else if (e instanceof SmbEvent.Smb2TreeConnect t && t.smb1Command() >= 0) {
+            out.add("tree\t" + t.path());
+        } else if (e instanceof SmbEvent.Smb2Create cr && cr.smb1Command() >= 0) {
+            out.add("file\t" + cr.share() + "\t" + cr.fileName());
+        } else if (e instanceof NtlmEvent.NtlmAuthenticate a && smb1Auth) {
+            out.add("ntlm\t" + a.domain() + "\t" + a.user() + "\t" + a.workstation());
+        } else if (e instanceof DcerpcEvent.DcerpcRequest r && smb1Pipe && r.opnum() >= 0) {
+            out.add("rpc\t" + r.opnum());
+        }
+        int cmd = smb1Command(e);
+        long status = status(e);
+        if (cmd >= 0 && status != SensorEvent.NO_STATUS) {
+            out.add("status\t" + String.format("0x%02x", cmd) + "\t" + String.format("0x%08x", status));
+        }
+    }
+
+    /** The SMB1 command of an SMB1-carried event, else -1. */
+    public static int smb1Command(SensorEvent e) {
+        if (e instanceof SmbEvent.Smb2SessionSetup s) {
+            return s.smb1Command();
+        }
+        if (e instanceof SmbEvent.Smb2TreeConnect t) {
+            return t.smb1Command();
+        }
+        if (e instanceof SmbEvent.Smb2Create c) {
+            return c.smb1Command();
+        }
+        if (e instanceof SmbEvent.Smb2Close c) {
+            return c.smb1Command();
+        }
+        if (e instanceof SmbEvent.Smb2Read r) {
+            return r.smb1Command();
+        }
+        if (e instanceof SmbEvent.Smb2Write w) {
+            return w.smb1Command();
+        }
+        if (e instanceof SmbEvent.Smb2Ioctl i) {
+            return i.smb1Command();
+        }
+        return e instanceof SmbEvent.Smb2Command c ? c.smb1Command() : -1;
+    }
+
+    /** The status of an SMB event ({@code Smb2ParityDriver} knows every record). */
+    static long status(SensorEvent e) {
+        return io.impacketsensor.decoders.smb2.Smb2ParityDriver.statusOf(e);
+    }
+
+    /** Prints the sets of each pcap given, preceded by {@code # <file>}. */
+    public static void main(String[] args) {
+        io.impacketsensor.decoders.smb2.Smb2ParityDriver.print(args, Smb1ParityDriver::sets);
+    }
+}
