@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -124,7 +125,7 @@ class CapturePipelineTest {
     }
 
     @Test
-    void liveModeDropsWhenTheRingIsFullAndNeverBlocks() throws Exception {
+    void liveModeLeavesFramesInTheSourceWhileTheRingIsFullAndLosesNone() throws Exception {
         Harness h = new Harness();
         CountDownLatch hold = new CountDownLatch(1);
         ScriptedSource src = new ScriptedSource(5000, false);
@@ -136,17 +137,54 @@ class CapturePipelineTest {
         };
         CapturePipeline pipe = new CapturePipeline(src, FIRST_BYTE, held, h::sink, new PipelineOptions(1, 64, 64, 50));
         pipe.start();
-        // The worker is held on the first frame: the 64-slot ring fills and the rest is dropped.
-        while (src.producedSoFar() < 5000) {
+        // The worker is held on the first frame: the 64-slot ring fills and the capture pauses,
+        // leaving the rest in the source (the kernel buffer, live) instead of reading and dropping it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (pipe.snapshot(0).get("capture.ring_full_waits") == 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
+        assertTrue(pipe.snapshot(0).get("capture.ring_full_waits") >= 1);
+        Thread.sleep(50);
+        assertTrue(src.producedSoFar() <= 64, "read " + src.producedSoFar() + " frames into a 64-slot ring");
         hold.countDown();
+        while (src.producedSoFar() < 5000 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         pipe.requestStop();
         assertTrue(pipe.awaitEnd(10_000));
         CounterSnapshot s = pipe.snapshot(0);
-        long got = s.get("test.frames");
-        assertEquals(5000, got + s.get("capture.dropped_ring"));
-        assertTrue(s.get("capture.dropped_ring") >= 5000 - 64, "dropped " + s.get("capture.dropped_ring"));
+        assertEquals(5000, s.get("capture.records"));
+        assertEquals(5000 - 20, s.get("test.frames")); // the 20 frames starting with 0x66 throw (counted)
+        assertEquals(20, s.get("pipeline.handler_errors"));
+        assertEquals(1, h.processors.get(0).finishCalls);
+    }
+
+    @Test
+    void liveStopEndsAPauseOnAFullRing() throws Exception {
+        Harness h = new Harness();
+        CountDownLatch hold = new CountDownLatch(1);
+        ScriptedSource src = new ScriptedSource(5000, false);
+        ProcessorFactory held = (worker, workers, sink) -> {
+            CountingProcessor cp = new CountingProcessor(worker, sink);
+            cp.release = hold;
+            h.processors.add(cp);
+            return cp;
+        };
+        CapturePipeline pipe = new CapturePipeline(src, FIRST_BYTE, held, h::sink, new PipelineOptions(1, 64, 64, 50));
+        pipe.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (pipe.snapshot(0).get("capture.ring_full_waits") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        pipe.requestStop();
+        Thread.sleep(50);
+        int read = src.producedSoFar();
+        hold.countDown(); // the capture thread then publishes FINISH into the freed slots
+        assertTrue(pipe.awaitEnd(10_000));
+        CounterSnapshot s = pipe.snapshot(0);
+        assertEquals(s.get("pipeline.published"), s.get("test.frames") + s.get("pipeline.handler_errors"));
+        assertEquals(read, src.producedSoFar(), "nothing read after the stop");
+        assertTrue(read <= 64, "read " + read);
         assertEquals(1, h.processors.get(0).finishCalls);
     }
 
