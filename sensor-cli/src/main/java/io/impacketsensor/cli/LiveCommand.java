@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
         description = {"Captures from a network interface until SIGINT/SIGTERM.", "",
             "Needs root, or CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode). On SIGINT or "
                 + "SIGTERM it drains the decode workers and writes the final stats. When the workers "
-                + "fall behind, frames are dropped and counted (capture.dropped_ring) rather than "
-                + "stalling the capture; the kernel's own drops are reported too.",
+                + "fall behind, frames wait in the kernel capture buffer (--buffer-size); when that is "
+                + "full the kernel drops them and they are counted (capture.kernel_dropped).",
             "", "On a sensor NIC turn receive offloads off first, so frames are real packets:",
             "  ethtool -K IFACE gro off lro off"},
         footer = {"", "Examples:",

@@ -150,9 +150,9 @@ final class SensorRun {
                     if (eve != null) {
                         eve.writeStats(new StatsRecord("live", wallNanos(), seconds(start), s, detection.statistics()));
                     }
-                    err.printf(Locale.ROOT, "%s: %,d packets, %,d TCP / %,d UDP flows, drops ring %,d kernel %,d%n",
+                    err.printf(Locale.ROOT, "%s: %,d packets, %,d TCP / %,d UDP flows, kernel drops %,d, ring full %,d times%n",
                             title, s.get("capture.records"), s.get("flow.tcp"), s.get("flow.udp"),
-                            s.get("capture.dropped_ring"), s.get("capture.kernel_dropped"));
+                            s.get("capture.kernel_dropped"), s.get("capture.ring_full_waits"));
                     err.flush();
                 }
             }

@@ -19,6 +19,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -30,7 +33,16 @@ import java.util.function.Supplier;
 final class Service implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
 
+    /**
+     * How often changed blocklist state is written. Writing (serialise the whole list, fsync file
+     * and directory) at every block on the events thread capped the engine at ~2,800 events/s in
+     * an attack storm of hundreds of new attackers a second; a kill -9 now loses at most this
+     * long of blocks, and the file is still never torn.
+     */
+    static final long STATE_FLUSH_MILLIS = 200;
+
     private final SensorConfig config;
+    private final ScheduledExecutorService saver;
     private final FileBlocklistStore fileStore;
     private final NftEnforcer nft;
     private final ImpacketProtection engine;
@@ -45,7 +57,8 @@ final class Service implements AutoCloseable {
         this.config = config;
         Path dir = Path.of(config.stateDir());
         Supplier<Instant> clock = Instant::now;
-        this.fileStore = new FileBlocklistStore(dir, clock);
+        // Written by the saver thread, not on the engine's thread at every block (see STATE_FLUSH_MILLIS).
+        this.fileStore = FileBlocklistStore.deferred(dir, clock);
         this.nft = config.nftables() ? new NftEnforcer(fileStore, config.nftCommand(), clock) : null;
         BlocklistStore store = nft != null ? nft : fileStore;
         this.engine = new ImpacketProtection(config.engine(), store, () -> {
@@ -54,6 +67,13 @@ final class Service implements AutoCloseable {
         });
         this.counters = new CountersFile(dir);
         registerMetrics();
+        saver = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "state-saver");
+            t.setDaemon(true);
+            return t;
+        });
+        saver.scheduleWithFixedDelay(fileStore::flush, STATE_FLUSH_MILLIS, STATE_FLUSH_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Starts the HTTP API when configured; returns its address or null. */
@@ -81,6 +101,7 @@ final class Service implements AutoCloseable {
 
     void ingested(int n) {
         ingested.addAndGet(n);
+        fileStore.flush(); // an API client sees its blocks on disk when the answer arrives
     }
 
     List<BlockEntry> blocked() {
@@ -88,7 +109,9 @@ final class Service implements AutoCloseable {
     }
 
     boolean unblock(String ip) {
-        return engine.unblock(ip);
+        boolean had = engine.unblock(ip);
+        fileStore.flush();
+        return had;
     }
 
     PrometheusRegistry metrics() {
@@ -195,6 +218,8 @@ final class Service implements AutoCloseable {
             http.close();
         }
         engine.getBlockedIps();
+        saver.shutdown();
+        fileStore.flush();
         saveCounters();
         if (nft != null) {
             try {

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * {"timestamp":"…","event_type":"stats","stats":{"mode":"replay","uptime_s":0.4,
  *  "packets":119,"bytes":75000,"linktype":{"ethernet":119,…},"ipv4":119,"ipv6":0,
  *  "flow":{"tcp":1,"udp":0},"tcp":{"reassembled_bytes_to_server":7000,"gaps":0,…},
- *  "capture":{"records":119,"truncated_records":0,"corrupt_blocks":0,"dropped_ring":0,…},
+ *  "capture":{"records":119,"truncated_records":0,"corrupt_blocks":0,"ring_full_waits":0,…},
  *  "workers":[{"worker":0,"packets":119,"bytes":75000}],"events":{"published":0,…}}}
  * </pre>
  *

@@ -35,11 +35,9 @@ final class Summary {
                 s.get("capture.truncated_records"), s.get("capture.corrupt_blocks"), s.get("l2.malformed"),
                 s.get("ip.malformed"));
         if (live) {
-            err.printf(Locale.ROOT, "  drops       ring %,d; kernel %,d of %,d received, interface %,d%n",
-                    s.get("capture.dropped_ring"), s.get("capture.kernel_dropped"), s.get("capture.kernel_received"),
-                    s.get("capture.kernel_ifdropped"));
-        } else {
-            err.printf(Locale.ROOT, "  drops       ring %,d%n", s.get("capture.dropped_ring"));
+            err.printf(Locale.ROOT, "  drops       kernel %,d of %,d received, interface %,d; ring full %,d times (frames waited in the kernel buffer)%n",
+                    s.get("capture.kernel_dropped"), s.get("capture.kernel_received"),
+                    s.get("capture.kernel_ifdropped"), s.get("capture.ring_full_waits"));
         }
         StringBuilder w = new StringBuilder();
         for (int i = 0; i < s.get("pipeline.workers"); i++) {

@@ -71,7 +71,6 @@ class ReplayCommandTest {
         assertTrue(s.get("tcp").has("gaps"));
         assertEquals(0, s.get("capture").get("truncated_records").asLong());
         assertEquals(0, s.get("capture").get("corrupt_blocks").asLong());
-        assertEquals(0, s.get("capture").get("dropped_ring").asLong());
         JsonNode workers = s.get("workers");
         assertEquals(2, workers.size());
         assertEquals(119, workers.get(0).get("packets").asLong() + workers.get(1).get("packets").asLong());

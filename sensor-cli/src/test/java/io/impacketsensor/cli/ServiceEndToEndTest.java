@@ -113,7 +113,10 @@ class ServiceEndToEndTest {
 
                 String blocklist = await(s -> s.contains(ATTACKER), () -> get(ns, "/blocklist"));
                 assertTrue(blocklist.contains("\"ip\" : \"" + ATTACKER + "\""), blocklist);
-                List<BlockEntry> saved = FileBlocklistStore.read(state.resolve(FileBlocklistStore.FILE));
+                Path savedFile = state.resolve(FileBlocklistStore.FILE);
+                // written by the state saver within Service.STATE_FLUSH_MILLIS of the block
+                await(s -> s.contains(ATTACKER), () -> Files.exists(savedFile) ? Files.readString(savedFile) : "");
+                List<BlockEntry> saved = FileBlocklistStore.read(savedFile);
                 assertEquals(ATTACKER, saved.get(0).ip(), "in the state file");
                 assertEquals("psexec", saved.get(0).attackType());
 

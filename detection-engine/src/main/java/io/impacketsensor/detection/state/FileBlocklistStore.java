@@ -25,6 +25,12 @@ import java.util.function.Supplier;
  * that have lapsed when the file is loaded are dropped. Thread-safe (methods synchronized): the
  * engine thread writes, the HTTP and CLI readers read.
  *
+ * <p>{@link #deferred} stores only mark the list changed and leave the write to {@link #flush()},
+ * which the owner calls periodically: a storm of new blocks (hundreds of attacking addresses a
+ * second) then costs one write per flush instead of one serialisation of the whole list and two
+ * fsyncs per address on the engine's thread. A crash then loses at most the changes since the
+ * last flush, and the file is still the previous or the new list, never torn.
+ *
  * <p>Format: {@code {"version":1,"entries":[{"ip":..,"reason":..,"attack_type":..,"confidence":..,
  * "blocked_at":"2026-..Z","expires_at":"..Z"|null}]}}.
  */
@@ -36,9 +42,21 @@ public final class FileBlocklistStore implements BlocklistStore {
     private final Supplier<Instant> clock;
     private final Map<String, BlockEntry> entries = new LinkedHashMap<>();
     private long writeFailures;
+    private final boolean deferred;
+    private boolean dirty;
 
-    /** Opens (and reads) the store in {@code dir}; the directory is created when missing. */
+    /** Opens (and reads) the store in {@code dir}, writing on every change; the directory is created when missing. */
     public FileBlocklistStore(Path dir, Supplier<Instant> clock) throws IOException {
+        this(dir, clock, false);
+    }
+
+    /** A store whose changes are written by {@link #flush()} (the owner calls it periodically and at the end). */
+    public static FileBlocklistStore deferred(Path dir, Supplier<Instant> clock) throws IOException {
+        return new FileBlocklistStore(dir, clock, true);
+    }
+
+    private FileBlocklistStore(Path dir, Supplier<Instant> clock, boolean deferred) throws IOException {
+        this.deferred = deferred;
         Files.createDirectories(dir);
         this.file = dir.resolve(FILE);
         this.clock = clock;
@@ -107,12 +125,28 @@ public final class FileBlocklistStore implements BlocklistStore {
     @Override
     public synchronized void blocked(BlockEntry entry) {
         entries.put(entry.ip(), entry);
-        save();
+        changed();
     }
 
     @Override
     public synchronized void unblocked(String ip) {
         if (entries.remove(ip) != null) {
+            changed();
+        }
+    }
+
+    private void changed() {
+        if (deferred) {
+            dirty = true;
+        } else {
+            save();
+        }
+    }
+
+    /** Writes the list if it changed since the last write (deferred stores; a no-op otherwise). */
+    public synchronized void flush() {
+        if (dirty) {
+            dirty = false;
             save();
         }
     }

@@ -64,6 +64,24 @@ class FileBlocklistStoreTest {
     }
 
     @Test
+    void aDeferredStoreWritesOnFlushOnly(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve(FileBlocklistStore.FILE);
+        FileBlocklistStore store = FileBlocklistStore.deferred(dir, () -> T0);
+        Blocklist list = new Blocklist(store, 3600);
+        for (int i = 1; i <= 300; i++) {
+            list.block("10.0.1." + i % 256, "storm", "psexec", 0.9, T0);
+        }
+        assertFalse(Files.exists(f), "nothing written before a flush");
+        store.flush();
+        assertEquals(256, FileBlocklistStore.read(f).size());
+        assertTrue(list.unblock("10.0.1.7"));
+        assertEquals(256, FileBlocklistStore.read(f).size(), "the unblock waits for the next flush");
+        store.flush();
+        assertEquals(255, FileBlocklistStore.read(f).size());
+        assertEquals(255, FileBlocklistStore.deferred(dir, () -> T0).load().size());
+    }
+
+    @Test
     void aTornOrForeignFileIsRejectedNotMisread(@TempDir Path dir) throws IOException {
         Path f = dir.resolve(FileBlocklistStore.FILE);
         Files.writeString(f, "{\"version\":1,\"entries\":[{\"ip\":\"10.0.0.1\",");

@@ -24,4 +24,10 @@ final class LibPcapDirect {
      * 1 = a packet, 0 = timeout, -1 = error, -2 = pcap_breakloop was called (pcap_next_ex(3PCAP)).
      */
     static native int pcap_next_ex(long pcap, long pktHeaderOut, long pktDataOut);
+
+    /**
+     * {@code int pcap_get_selectable_fd(pcap_t *p)}: the packet socket, which {@code poll(2)} reports
+     * readable once the kernel has handed a block (TPACKET_V3) or a frame (V2) to user space.
+     */
+    static native int pcap_get_selectable_fd(long pcap);
 }

@@ -20,30 +20,44 @@ import java.util.List;
  * drop counters; frames themselves are read with a direct {@code pcap_next_ex} on pcap4j's
  * {@code pcap_t*} and copied straight into the ring slot, never through pcap4j {@code Packet}s.
  *
- * <p>{@code pcap_next_ex} does not return on an idle link under TPACKET_V3 whatever the timeout
- * (JAVA-STACK.md §4.2), so {@link #wakeUp} calls {@code pcap_breakloop}: the blocked read returns
- * -2, and {@link #read} reports {@link #IDLE} (a tick) or {@link #END} (stop requested).
+ * <p>The handle is non-blocking: {@link #read} drains what the kernel has handed over and returns
+ * {@link #IDLE} at once when nothing is left, so the pipeline can publish the frames it read as
+ * one batch (one wake-up of the workers per kernel block instead of one per frame, which cost
+ * more than the decoding itself: see docs/service.md, "Live capture rate"). {@link #awaitFrames}
+ * then sleeps in {@code poll(2)} on the packet socket for at most the read timeout; a blocking
+ * {@code pcap_next_ex} would never return on an idle link under TPACKET_V3 (JAVA-STACK.md §4.2).
+ * {@link #wakeUp} also calls {@code pcap_breakloop}, so the next read reports {@link #IDLE} (a
+ * tick) or {@link #END} (stop requested).
  *
  * <p>Thread use: {@link #read} and {@link #close} on the capture thread; {@link #wakeUp} and
  * {@link #reportCounters} from any thread while the handle is open.
  */
 public final class LivePcapSource implements PacketSource {
-    /** struct pcap_pkthdr on LP64: struct timeval (2 longs), bpf_u_int32 caplen, bpf_u_int32 len. */
-    private static final int HDR_CAPLEN = Platform.is64Bit() ? 16 : 8;
-    private static final int HDR_LEN = HDR_CAPLEN + 4;
+    /**
+     * struct pcap_pkthdr on LP64: struct timeval (2 longs), bpf_u_int32 caplen, bpf_u_int32 len;
+     * read as 3 longs in one call (each JNA {@code Pointer.getX} is a JNI call of its own, and
+     * seven of them per frame cost more than the copy of the frame). Elsewhere: 4 ints.
+     */
     private static final boolean LONG_TIMEVAL = Platform.is64Bit() && !Platform.isWindows();
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
     private final LiveOptions options;
     private final PcapHandle handle;
     private final long pcap;
     private final int linkType;
-    private final Memory headerOut = new Memory(8);
-    private final Memory dataOut = new Memory(8);
-    private final long headerOutAddr = Pointer.nativeValue(headerOut);
-    private final long dataOutAddr = Pointer.nativeValue(dataOut);
+    /** pcap_next_ex's two out-parameters side by side (header pointer, data pointer), read in one call. */
+    private final Memory out = new Memory(16);
+    private final long headerOutAddr = Pointer.nativeValue(out);
+    private final long dataOutAddr = headerOutAddr + 8;
+    private final long[] outPointers = new long[2];
+    private final long[] header64 = new long[3];
+    private final int[] header32 = new int[4];
     /** Reused views whose address is moved to each packet's header and data (no allocation). */
     private final Pointer headerView = new Pointer(0);
     private final Pointer dataView = new Pointer(0);
+    /** One {@code struct pollfd} for the packet socket, filled once; revents is cleared per call. */
+    private final Memory pollFd = new Memory(LibC.POLLFD_SIZE);
+    private final long pollFdAddr = Pointer.nativeValue(pollFd);
 
     private volatile boolean stopRequested;
     private volatile boolean closed;
@@ -53,11 +67,14 @@ public final class LivePcapSource implements PacketSource {
     private long oversize;
     private String failure;
 
-    private LivePcapSource(LiveOptions options, PcapHandle handle, long pcap, int linkType) {
+    private LivePcapSource(LiveOptions options, PcapHandle handle, long pcap, int linkType, int fd) {
         this.options = options;
         this.handle = handle;
         this.pcap = pcap;
         this.linkType = linkType;
+        pollFd.setInt(0, fd);
+        pollFd.setShort(4, LibC.POLLIN);
+        pollFd.setShort(6, (short) 0);
     }
 
     /**
@@ -92,11 +109,23 @@ public final class LivePcapSource implements PacketSource {
                 }
             }
             int dlt = h.getDlt().value();
+            try {
+                h.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+            } catch (PcapNativeException e) {
+                throw new CaptureException("interface " + o.iface() + ": cannot make the capture non-blocking: "
+                        + oneLine(e.getMessage()));
+            }
             Field f = PcapHandle.class.getDeclaredField("handle");
             f.setAccessible(true);
             long pcap = Pointer.nativeValue((Pointer) f.get(h));
-            Class.forName(LibPcapDirect.class.getName()); // register the direct mapping now, not on the first read
-            return new LivePcapSource(o, h, pcap, dlt);
+            // register the direct mappings now, not on the first read
+            Class.forName(LibPcapDirect.class.getName());
+            Class.forName(LibC.class.getName());
+            int fd = LibPcapDirect.pcap_get_selectable_fd(pcap);
+            if (fd < 0) {
+                throw new CaptureException("interface " + o.iface() + ": libpcap gives no selectable descriptor");
+            }
+            return new LivePcapSource(o, h, pcap, dlt, fd);
         } catch (CaptureException e) {
             h.close();
             throw e;
@@ -122,17 +151,32 @@ public final class LivePcapSource implements PacketSource {
         }
         int rc = LibPcapDirect.pcap_next_ex(pcap, headerOutAddr, dataOutAddr);
         if (rc == 1) {
-            Pointer.nativeValue(headerView, headerOut.getLong(0));
-            int caplen = headerView.getInt(HDR_CAPLEN);
-            int len = headerView.getInt(HDR_LEN);
-            long sec = LONG_TIMEVAL ? headerView.getLong(0) : headerView.getInt(0) & 0xFFFFFFFFL;
-            long usec = LONG_TIMEVAL ? headerView.getLong(8) : headerView.getInt(4);
+            out.read(0, outPointers, 0, 2);
+            Pointer.nativeValue(headerView, outPointers[0]);
+            int caplen;
+            int len;
+            long sec;
+            long usec;
+            if (LONG_TIMEVAL) {
+                headerView.read(0, header64, 0, 3);
+                sec = header64[0];
+                usec = header64[1];
+                long lens = header64[2];
+                caplen = (int) (LITTLE_ENDIAN ? lens : lens >>> 32);
+                len = (int) (LITTLE_ENDIAN ? lens >>> 32 : lens);
+            } else {
+                headerView.read(0, header32, 0, 4);
+                sec = header32[0] & 0xFFFFFFFFL;
+                usec = header32[1];
+                caplen = header32[2];
+                len = header32[3];
+            }
             if (caplen < 0 || caplen > PcapFileReader.MAX_CAPLEN) {
                 oversize++;
                 caplen = 0;
             }
             into.ensureCapacity(caplen);
-            Pointer.nativeValue(dataView, dataOut.getLong(0));
+            Pointer.nativeValue(dataView, outPointers[1]);
             dataView.read(0, into.data, 0, caplen);
             into.caplen = caplen;
             into.wirelen = len;
@@ -145,7 +189,7 @@ public final class LivePcapSource implements PacketSource {
             return FRAME;
         }
         if (rc == 0) {
-            return IDLE;
+            return IDLE; // non-blocking: nothing ready now
         }
         if (rc == -2) {
             // pcap_breakloop: a tick or a stop (libpcap clears the flag as it returns -2).
@@ -153,6 +197,20 @@ public final class LivePcapSource implements PacketSource {
         }
         failure = "interface " + options.iface() + ": capture failed (pcap_next_ex returned " + rc + ")";
         return ERROR;
+    }
+
+    /**
+     * Sleeps in {@code poll(2)} until the kernel has frames, for at most the read timeout (so a
+     * stop or a tick is seen within it on an idle link). An error or hang-up on the socket is
+     * left for the next {@code pcap_next_ex} to report.
+     */
+    @Override
+    public void awaitFrames() {
+        if (stopRequested) {
+            return;
+        }
+        pollFd.setShort(6, (short) 0);
+        LibC.poll(pollFdAddr, 1, options.timeoutMillis());
     }
 
     /** LINKTYPE_ of the interface. */

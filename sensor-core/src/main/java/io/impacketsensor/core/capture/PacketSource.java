@@ -18,11 +18,20 @@ public interface PacketSource extends AutoCloseable {
 
     /**
      * Reads the next frame into {@code into} without allocating (except to grow the slot's
-     * buffer for an oversized frame).
+     * buffer for an oversized frame). A live source does not block here: it returns
+     * {@link #IDLE} at once when no frame is ready, and the pipeline, having published the frames
+     * read so far in one batch, calls {@link #awaitFrames()}.
      *
      * @return {@link #FRAME}, {@link #IDLE}, {@link #END} or {@link #ERROR}
      */
     int read(FrameSlot into);
+
+    /**
+     * Live sources: sleeps until frames may be ready, a {@link #wakeUp} or a bounded timeout
+     * (the caller then calls {@link #read} again). Files never wait: the default returns at once.
+     */
+    default void awaitFrames() {
+    }
 
     /**
      * True for files: the pipeline then waits for ring space instead of dropping, so a replay

@@ -12,6 +12,7 @@ import io.impacketsensor.core.flow.CounterVisitor;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The packet path from a {@link PacketSource} to the decode workers and on to the event consumer:
@@ -27,8 +28,10 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * <p>Replay ({@link PacketSource#lossless()}): a full ring makes the capture thread wait, so a
- * replay is lossless and deterministic. Live: a full ring drops the frame and counts
- * {@code capture.dropped_ring}, like a kernel drop, so the capture thread never blocks for ever.
+ * replay is lossless and deterministic. Live: frames are published in batches of what the kernel
+ * has ready, and a full ring makes the capture thread pause (counted in
+ * {@code capture.ring_full_waits}) while frames wait in the kernel buffer, which drops and counts
+ * ({@code capture.kernel_dropped}) only when it is full too; a stop request ends the pause.
  *
  * <p>Shutdown (end of input, or {@link #requestStop()} from a signal handler): the capture thread
  * stops reading and publishes a FINISH slot; every worker drains what is before it, then calls
@@ -42,6 +45,10 @@ import java.util.concurrent.TimeUnit;
 public final class CapturePipeline {
     /** Replay publishes this many slots at a time (the ring holds at least 64). */
     static final int BATCH = 32;
+    /** Live capture publishes at most this many frames at a time (fewer when the kernel has fewer ready). */
+    static final int LIVE_BATCH = 128;
+    /** How long the capture thread sleeps between looks at a full ring. */
+    private static final long RING_FULL_PARK_NANOS = 100_000;
     private final PacketSource source;
     private final FrameClassifier classifier;
     private final PipelineOptions options;
@@ -62,7 +69,7 @@ public final class CapturePipeline {
 
     // capture-thread counters (read by others: stale values are fine)
     private long published;
-    private long droppedRing;
+    private long ringFullWaits;
     private long ticksPublished;
     private volatile long captureAllocated = -1;
     private volatile long captureCpu = -1;
@@ -137,56 +144,16 @@ public final class CapturePipeline {
 
     private void captureLoop() {
         RingBuffer<FrameSlot> ring = disruptor.getRingBuffer();
-        boolean lossless = source.lossless();
-        FrameSlot scratch = new FrameSlot();
-        long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
-        long lastTick = System.nanoTime();
         int status = PacketSource.END;
         long allocStart = ThreadAllocation.current();
         long cpuStart = ThreadAllocation.cpuNanos();
         try {
-            while (true) {
-                if (lossless) {
+            if (source.lossless()) {
+                do {
                     status = fillBatch(ring);
-                    if (status == PacketSource.END || status == PacketSource.ERROR) {
-                        break;
-                    }
-                    continue;
-                }
-                if (!ring.hasAvailableCapacity(1)) {
-                    // Ring full: take the frame off the kernel's ring anyway and count it dropped.
-                    status = source.read(scratch);
-                    if (status == PacketSource.FRAME) {
-                        droppedRing++;
-                        continue;
-                    }
-                    if (status == PacketSource.IDLE) {
-                        continue;
-                    }
-                    break;
-                }
-                long seq = ring.next();
-                FrameSlot slot = ring.get(seq);
-                slot.prepare(seq);
-                status = source.read(slot);
-                if (status == PacketSource.FRAME) {
-                    slot.kind = FrameSlot.KIND_FRAME;
-                    slot.worker = workers == 1 ? 0
-                            : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.caplen) & 0x7FFFFFFF) % workers;
-                    published++;
-                } else if (status == PacketSource.IDLE && (snapshotPending || System.nanoTime() - lastTick >= tickNanos / 2)) {
-                    snapshotPending = false;
-                    lastTick = System.nanoTime();
-                    slot.kind = FrameSlot.KIND_TICK;
-                    slot.tsNanos = System.currentTimeMillis() * 1_000_000L;
-                    ticksPublished++;
-                } else {
-                    slot.kind = FrameSlot.KIND_NONE;
-                }
-                ring.publish(seq);
-                if (status == PacketSource.END || status == PacketSource.ERROR) {
-                    break;
-                }
+                } while (status != PacketSource.END && status != PacketSource.ERROR);
+            } else {
+                status = liveLoop(ring);
             }
             if (status == PacketSource.ERROR) {
                 failure = source.failure();
@@ -203,6 +170,71 @@ public final class CapturePipeline {
             FrameSlot slot = ring.get(seq);
             slot.kind = FrameSlot.KIND_FINISH;
             ring.publish(seq);
+        }
+    }
+
+    /**
+     * Live capture: reads the frames the source has ready into consecutive slots and publishes
+     * them at once, so the workers are woken once per batch (one kernel block) instead of once
+     * per frame; a wake-up made the capture thread and the worker each pay a context switch per
+     * frame, more than the decoding itself. When nothing is ready the last claimed slot carries a
+     * tick (when one is due) or nothing, and the source sleeps in {@link PacketSource#awaitFrames}.
+     *
+     * <p>A full ring is back-pressure, not a drop: the capture thread stops reading until a
+     * worker frees a slot, and the frames wait in the kernel's capture buffer (32-64 MB, far
+     * more frames than the ring), which absorbs a burst or the JIT's warm-up; only when that is
+     * full too does the kernel drop, counted in {@code capture.kernel_dropped}. Reading frames
+     * just to drop them would take the CPU the worker needs to catch up.
+     */
+    private int liveLoop(RingBuffer<FrameSlot> ring) {
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
+        long lastTick = System.nanoTime();
+        while (true) {
+            if (!ring.hasAvailableCapacity(1)) {
+                ringFullWaits++;
+                while (!ring.hasAvailableCapacity(1)) {
+                    if (stopRequested) {
+                        return PacketSource.END;
+                    }
+                    LockSupport.parkNanos(RING_FULL_PARK_NANOS);
+                }
+            }
+            long lo = ring.next();
+            long hi = lo;
+            int status;
+            while (true) {
+                FrameSlot slot = ring.get(hi);
+                slot.prepare(hi);
+                status = source.read(slot);
+                if (status != PacketSource.FRAME) {
+                    if (status == PacketSource.IDLE
+                            && (snapshotPending || System.nanoTime() - lastTick >= tickNanos / 2)) {
+                        snapshotPending = false;
+                        lastTick = System.nanoTime();
+                        slot.kind = FrameSlot.KIND_TICK;
+                        slot.tsNanos = System.currentTimeMillis() * 1_000_000L;
+                        ticksPublished++;
+                    } else {
+                        slot.kind = FrameSlot.KIND_NONE;
+                    }
+                    break;
+                }
+                slot.kind = FrameSlot.KIND_FRAME;
+                slot.worker = workers == 1 ? 0
+                        : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.caplen) & 0x7FFFFFFF) % workers;
+                published++;
+                if (hi - lo + 1 >= LIVE_BATCH || !ring.hasAvailableCapacity(1)) {
+                    break;
+                }
+                hi = ring.next();
+            }
+            ring.publish(lo, hi);
+            if (status == PacketSource.END || status == PacketSource.ERROR) {
+                return status;
+            }
+            if (status == PacketSource.IDLE) {
+                source.awaitFrames();
+            }
         }
     }
 
@@ -365,7 +397,7 @@ public final class CapturePipeline {
         v.counter("pipeline.workers", workers);
         v.counter("pipeline.published", published);
         v.counter("pipeline.ticks", ticksPublished);
-        v.counter("capture.dropped_ring", droppedRing);
+        v.counter("capture.ring_full_waits", ringFullWaits);
         v.counter("pipeline.handler_errors", errors.errors());
         v.counter("capture.oversize_frames", oversize.lent());
         v.counter("capture.oversize_waits", oversize.waits());
@@ -377,11 +409,6 @@ public final class CapturePipeline {
         if (captureCpu >= 0) {
             v.counter("capture.cpu_ns", captureCpu);
         }
-    }
-
-    /** Frames dropped because ring #1 was full (live only). */
-    public long droppedRing() {
-        return droppedRing;
     }
 
     /** The event sink workers emit into (ring #2). */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -123,31 +124,67 @@ class CapturePipelineTest {
         }
     }
 
+    /**
+     * A live pipeline on a 64-slot ring over a 5000-frame source, whose one worker is held on its
+     * first frame until {@code hold} opens; started, and waited for (bounded) until the capture
+     * has paused on the full ring.
+     */
+    private record Held(Harness h, CountDownLatch hold, ScriptedSource src, CapturePipeline pipe) {
+        static Held startAndFill() throws InterruptedException {
+            Harness h = new Harness();
+            CountDownLatch hold = new CountDownLatch(1);
+            ScriptedSource src = new ScriptedSource(5000, false);
+            ProcessorFactory held = (worker, workers, sink) -> {
+                CountingProcessor cp = new CountingProcessor(worker, sink);
+                cp.release = hold;
+                h.processors.add(cp);
+                return cp;
+            };
+            CapturePipeline pipe = new CapturePipeline(src, FIRST_BYTE, held, h::sink, new PipelineOptions(1, 64, 64, 50));
+            pipe.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (pipe.snapshot(0).get("capture.ring_full_waits") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(pipe.snapshot(0).get("capture.ring_full_waits") >= 1, "the ring filled");
+            Thread.sleep(50);
+            return new Held(h, hold, src, pipe);
+        }
+    }
+
     @Test
-    void liveModeDropsWhenTheRingIsFullAndNeverBlocks() throws Exception {
-        Harness h = new Harness();
-        CountDownLatch hold = new CountDownLatch(1);
-        ScriptedSource src = new ScriptedSource(5000, false);
-        ProcessorFactory held = (worker, workers, sink) -> {
-            CountingProcessor cp = new CountingProcessor(worker, sink);
-            cp.release = hold;
-            h.processors.add(cp);
-            return cp;
-        };
-        CapturePipeline pipe = new CapturePipeline(src, FIRST_BYTE, held, h::sink, new PipelineOptions(1, 64, 64, 50));
-        pipe.start();
-        // The worker is held on the first frame: the 64-slot ring fills and the rest is dropped.
-        while (src.producedSoFar() < 5000) {
+    void liveModeLeavesFramesInTheSourceWhileTheRingIsFullAndLosesNone() throws Exception {
+        // The worker is held on the first frame: the 64-slot ring fills and the capture pauses,
+        // leaving the rest in the source (the kernel buffer, live) instead of reading and dropping it.
+        Held t = Held.startAndFill();
+        assertTrue(t.src().producedSoFar() <= 64, "read " + t.src().producedSoFar() + " frames into a 64-slot ring");
+        t.hold().countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (t.src().producedSoFar() < 5000 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        hold.countDown();
-        pipe.requestStop();
-        assertTrue(pipe.awaitEnd(10_000));
-        CounterSnapshot s = pipe.snapshot(0);
-        long got = s.get("test.frames");
-        assertEquals(5000, got + s.get("capture.dropped_ring"));
-        assertTrue(s.get("capture.dropped_ring") >= 5000 - 64, "dropped " + s.get("capture.dropped_ring"));
-        assertEquals(1, h.processors.get(0).finishCalls);
+        t.pipe().requestStop();
+        assertTrue(t.pipe().awaitEnd(10_000));
+        CounterSnapshot s = t.pipe().snapshot(0);
+        assertEquals(5000, s.get("capture.records"));
+        assertEquals(5000 - 20, s.get("test.frames")); // the 20 frames starting with 0x66 throw (counted)
+        assertEquals(20, s.get("pipeline.handler_errors"));
+        assertEquals(1, t.h().processors.get(0).finishCalls);
+    }
+
+    @Test
+    void liveStopEndsAPauseOnAFullRing() throws Exception {
+        Held t = Held.startAndFill();
+        t.pipe().requestStop();
+        Thread.sleep(50);
+        int read = t.src().producedSoFar();
+        t.hold().countDown(); // the capture thread then publishes FINISH into the freed slots
+        assertTrue(t.pipe().awaitEnd(10_000));
+        CounterSnapshot s = t.pipe().snapshot(0);
+        assertEquals(s.get("pipeline.published"), s.get("test.frames") + s.get("pipeline.handler_errors"));
+        assertEquals(read, t.src().producedSoFar(), "nothing read after the stop");
+        assertTrue(read <= 64, "read " + read);
+        assertEquals(1, t.h().processors.get(0).finishCalls);
     }
 
     @Test

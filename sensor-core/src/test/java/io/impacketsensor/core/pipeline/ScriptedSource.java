@@ -7,8 +7,9 @@ import io.impacketsensor.core.flow.CounterVisitor;
 import java.util.List;
 
 /**
- * A live-like test source: {@code count} frames as fast as asked (frame i = [i % 256, ...]),
- * then blocks like libpcap on an idle link until {@link #wakeUp} (IDLE) or a stop (END).
+ * A live-like test source: {@code count} frames as fast as asked (frame i = [i % 256, ...]), then
+ * IDLE at once like a non-blocking libpcap handle on an idle link; {@link #awaitFrames} sleeps
+ * until {@link #wakeUp} (then IDLE) or a stop (then END).
  */
 final class ScriptedSource implements PacketSource {
     private final int count;
@@ -36,16 +37,21 @@ final class ScriptedSource implements PacketSource {
             return FRAME;
         }
         synchronized (this) {
-            while (!wake && !stop) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    return END;
-                }
-            }
-            wake = false;
             return stop ? END : IDLE;
         }
+    }
+
+    @Override
+    public synchronized void awaitFrames() {
+        while (!wake && !stop) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        wake = false;
     }
 
     int producedSoFar() {
