@@ -1,9 +1,9 @@
 package io.impacketsensor.core.pipeline;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -33,6 +33,16 @@ public final class EventRing implements EventSink {
         SensorEvent event;
     }
 
+    /**
+     * The consumer spins, then yields, then sleeps {@link #IDLE_SLEEP_NANOS} between polls: workers
+     * publish one event at a time, and a blocking strategy makes every publish take a lock and
+     * signal the consumer (a futex wake per event). Sleeping costs the producers nothing; the price
+     * is up to a millisecond of latency after an idle spell and about a thousand wake-ups a second
+     * while idle.
+     */
+    private static final int SPIN_RETRIES = 200;
+    private static final long IDLE_SLEEP_NANOS = 1_000_000L;
+
     private final Disruptor<Holder> disruptor;
     private final RingBuffer<Holder> ring;
     private final boolean lossless;
@@ -49,7 +59,7 @@ public final class EventRing implements EventSink {
             Thread t = new Thread(r, "events");
             t.setDaemon(true);
             return t;
-        }, ProducerType.MULTI, new BlockingWaitStrategy());
+        }, ProducerType.MULTI, new SleepingWaitStrategy(SPIN_RETRIES, IDLE_SLEEP_NANOS));
         disruptor.handleEventsWith(new Consumer());
         disruptor.setDefaultExceptionHandler(errors);
         this.ring = disruptor.getRingBuffer();
