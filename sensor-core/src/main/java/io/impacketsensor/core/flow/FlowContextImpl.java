@@ -10,7 +10,8 @@ import java.net.UnknownHostException;
 
 /**
  * The {@link FlowContext} of one flow slot, reused by every flow that slot holds. Addresses stay
- * primitive until {@link #header()} is called for an event.
+ * primitive until {@link #header()} is called for an event; the two {@code InetAddress} objects
+ * are then made once per flow and shared by all its events (they are immutable).
  */
 final class FlowContextImpl implements FlowContext {
     private final EventSink sink;
@@ -18,6 +19,10 @@ final class FlowContextImpl implements FlowContext {
     Flow flow;
     /** Events emitted through this worker's contexts. */
     private final long[] emitted;
+    /** The flow id {@link #addressA}/{@link #addressB} were made for; -1 before the first event. */
+    private long addressesOf = -1;
+    private InetAddress addressA;
+    private InetAddress addressB;
 
     FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter) {
         this.sink = sink;
@@ -53,8 +58,13 @@ final class FlowContextImpl implements FlowContext {
     @Override
     public EventHeader header() {
         Flow f = flow;
-        InetAddress a = address(f.ipVersion, f.aHi, f.aLo);
-        InetAddress b = address(f.ipVersion, f.bHi, f.bLo);
+        if (addressesOf != f.id) {
+            addressA = address(f.ipVersion, f.aHi, f.aLo);
+            addressB = address(f.ipVersion, f.bHi, f.bLo);
+            addressesOf = f.id;
+        }
+        InetAddress a = addressA;
+        InetAddress b = addressB;
         return f.clientIsA
                 ? new EventHeader(f.lastSeen, f.id, a, f.aPort, b, f.bPort, transport())
                 : new EventHeader(f.lastSeen, f.id, b, f.bPort, a, f.aPort, transport());
