@@ -106,7 +106,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         for (Smb2Pending q : left) {
             events.forRequest(q, SensorEvent.NO_STATUS);
         }
-        sessions.forEach(this::closeSession);
+        sessions.forEach(Smb2Session::closeAll);
         sessions.clear();
         if (smb1 != null) {
             smb1.onClose();
@@ -434,7 +434,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
                 if (st == 0 && s != null) {
                     Smb2Session.Tree t = s.trees.remove(q.treeId & 0xFFFF_FFFFL);
                     if (t != null) {
-                        closeTree(s, t);
+                        s.closeTree(t);
                     }
                 }
                 events.command(q, st);
@@ -442,7 +442,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             case Smb2Parser.LOGOFF -> {
                 Smb2Session s = st == 0 ? sessions.remove(q.sessionId) : null;
                 if (s != null) {
-                    closeSession(s);
+                    s.closeAll();
                 }
                 events.command(q, st);
             }
@@ -453,7 +453,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
                 Smb2Session.FileEntry f = resolve(q);
                 events.close(q, f, st);
                 if (st == 0 && f != null) {
-                    closeFile(f);
+                    Smb2Session.closeFile(f);
                 }
             }
             case Smb2Parser.READ -> {
@@ -524,7 +524,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         Smb2Session.Tree old = s.trees.get(treeId & 0xFFFF_FFFFL);
         if (old != null) {
-            closeTree(s, old);
+            s.closeTree(old);
         }
         s.trees.put(treeId & 0xFFFF_FFFFL, new Smb2Session.Tree(s, treeId, q.name == null ? "" : q.name, shareType));
         return true;
@@ -567,7 +567,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         Smb2Session.FileEntry f = new Smb2Session.FileEntry(p.fidPersistent, p.fidVolatile, q.name, pipe, t);
         Smb2Session.FileEntry old = t.files.get(f.vol);
         if (old != null) {
-            closeFile(old);
+            Smb2Session.closeFile(old);
         }
         t.files.put(f.vol, f);
         s.openFiles++;
@@ -670,33 +670,6 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
 
     static Smb2Session.FileEntry resolve(Smb2Pending q) {
         return q.file != null ? q.file : q.relatedCreate != null ? q.relatedCreate.opened : null;
-    }
-
-    private void closeFile(Smb2Session.FileEntry f) {
-        if (f.tree.files.remove(f.vol) == null) {
-            return;
-        }
-        f.tree.session.openFiles--;
-        if (f.consumer != null) {
-            f.consumer.onClose();
-            f.consumer = null;
-        }
-    }
-
-    private void closeTree(Smb2Session s, Smb2Session.Tree t) {
-        t.files.forEach(f -> {
-            s.openFiles--;
-            if (f.consumer != null) {
-                f.consumer.onClose();
-                f.consumer = null;
-            }
-        });
-        t.files.clear();
-    }
-
-    private void closeSession(Smb2Session s) {
-        s.trees.forEach(t -> closeTree(s, t));
-        s.trees.clear();
     }
 
     // ---- events and anomalies ------------------------------------------------------------------

@@ -57,5 +57,37 @@ final class Smb2Session {
             this.pipe = pipe;
             this.tree = tree;
         }
+
+        /** Ends the pipe stream to DCE/RPC, if one is open. */
+        void closeConsumer() {
+            if (consumer != null) {
+                consumer.onClose();
+                consumer = null;
+            }
+        }
+    }
+
+    /** Forgets an open file (CLOSE, or a CREATE reusing its FileId) and closes its pipe consumer. */
+    static void closeFile(FileEntry f) {
+        if (f.tree.files.remove(f.vol) == null) {
+            return;
+        }
+        f.tree.session.openFiles--;
+        f.closeConsumer();
+    }
+
+    /** Forgets a tree's open files (TREE_DISCONNECT, a reused TreeId, LOGOFF). */
+    void closeTree(Tree t) {
+        t.files.forEach(f -> {
+            openFiles--;
+            f.closeConsumer();
+        });
+        t.files.clear();
+    }
+
+    /** Forgets every tree (LOGOFF, end of the flow). */
+    void closeAll() {
+        trees.forEach(this::closeTree);
+        trees.clear();
     }
 }
