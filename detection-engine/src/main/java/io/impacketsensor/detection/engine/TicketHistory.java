@@ -31,7 +31,7 @@ final class TicketHistory {
     private static final class Seen {
         long asRep = Long.MIN_VALUE;
         long tgsRep = Long.MIN_VALUE;
-        /** The client principal last named for this address (AS-REQ, AS-REP, TGS-REP cname). */
+        /** The client principal last named for this address (AS-REP or TGS-REP cname). */
         String principal;
     }
 
@@ -220,9 +220,5 @@ final class TicketHistory {
             clients.put(client, s);
         }
         return s;
-    }
-
-    int size() {
-        return clients.size();
     }
 }
