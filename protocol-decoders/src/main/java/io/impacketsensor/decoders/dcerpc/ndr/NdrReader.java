@@ -245,6 +245,31 @@ public final class NdrReader {
         return varyingString(2);
     }
 
+    /**
+     * An NDR64 RPC_UNICODE_STRING (MS-DTYP 2.3.10) and its deferred buffer: the structure is aligned to 8
+     * because it holds a pointer (MS-RPCE 2.2.5.3.4.1), Length and MaximumLength, padding, the 8-byte
+     * referent id, then the buffer as an NDR64 conformant varying array; false when null.
+     */
+    public boolean unicodeString64() {
+        align(8);
+        int length = u16();
+        int maxLength = u16();
+        long ptr = pointer64();
+        if (!c.ok()) {
+            return false;
+        }
+        if (length > maxLength) {
+            malformed = true;
+            return false;
+        }
+        strOff = 0;
+        strBytes = 0;
+        if (ptr == 0) {
+            return false;
+        }
+        return varyingString64(2);
+    }
+
     /** A [string, unique] wchar_t* parameter: referent id then the string; false when null. */
     public boolean uniqueWideString() {
         return uniqueString(2);

@@ -27,6 +27,21 @@ final class SamrStubs {
         return opnum == 19 || opnum == 27 || opnum == 34;
     }
 
+    /** Requests with their own NDR64 decoder: LookupDomainInSamServer and the Connect calls' ServerName. */
+    static boolean wantsRequestNdr64(int opnum) {
+        return opnum == 5 || opnum == 57 || opnum == 62 || opnum == 64;
+    }
+
+    /** NDR64 forms (MS-RPCE 2.2.5) of the requests {@link #wantsRequestNdr64} names. */
+    static RpcArgs requestNdr64(int opnum, NdrReader r) {
+        if (opnum == 5) { // ServerHandle, then the RPC_UNICODE_STRING Name ([in] ref pointer: no wire id)
+            r.contextHandle();
+            return new RpcArgs.SamrCall(opnum, r.stringOrNull(r.unicodeString64()));
+        }
+        // SamrConnect2/4/5: [in, unique, string] ServerName first
+        return new RpcArgs.SamrCall(opnum, r.stringOrNull(r.pointer64() != 0 && r.varyingString64(2)));
+    }
+
     static RpcArgs request(int opnum, NdrReader r) {
         switch (opnum) {
             case 0: // SamrConnect: [unique] PSAMPR_SERVER_NAME is a pointer to one wchar_t, not a string

@@ -36,12 +36,16 @@ public final class StubDecoders {
 
     /** True when the request stub of this operation has its own NDR64 decoder (MS-RPCE 2.2.5). */
     public static boolean wantsRequestNdr64(int iface, int opnum) {
-        return iface == RpcInterfaces.ATSVC && opnum == 0;
+        return (iface == RpcInterfaces.ATSVC && opnum == 0)
+                || (iface == RpcInterfaces.SAMR && SamrStubs.wantsRequestNdr64(opnum));
     }
 
     /** Decodes an NDR64 request stub named by {@link #wantsRequestNdr64}; null otherwise. */
     public static RpcArgs requestNdr64(int iface, int opnum, NdrReader r) {
-        return wantsRequestNdr64(iface, opnum) ? TaskStubs.jobAddNdr64(r) : null;
+        if (!wantsRequestNdr64(iface, opnum)) {
+            return null;
+        }
+        return iface == RpcInterfaces.SAMR ? SamrStubs.requestNdr64(opnum, r) : TaskStubs.jobAddNdr64(r);
     }
 
     /** True when the response stub of this operation feeds the handle table or a result record. */
