@@ -9,6 +9,7 @@ import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.engine.RpcCatalog;
 import org.junit.jupiter.api.Test;
 
@@ -259,5 +260,98 @@ class PublicCaptureRulesTest {
         assertEquals(AttackType.LDAP_RECON, g.analysis().attackType());
         assertTrue(g.analysis().confidence() > 0.6, () -> "confidence " + g.analysis().confidence());
         assertFalse(g.analysis().indicators().isEmpty());
+    }
+    private static SmbEvent.Smb2TreeConnect ipc(Harness h, String client, String server, int sec, String name) {
+        return new SmbEvent.Smb2TreeConnect(h.h(client, server, 445, sec), 1, 1, "\\\\" + name + "\\IPC$", 2, 0);
+    }
+
+    /** SamrLookupDomainInSamServer(domain) and its answer (STATUS_SUCCESS or STATUS_NO_SUCH_DOMAIN). */
+    private static SensorEvent[] lookupDomain(Harness h, String client, String server, int sec, String domain, long status) {
+        return new SensorEvent[]{h.rpc(client, server, sec, "samr", RpcCatalog.SAMR, 5, new RpcArgs.SamrCall(5, domain)),
+            new DcerpcEvent.DcerpcResponse(h.h(client, server, 445, sec), "samr", 1, RpcCatalog.SAMR, 5, false, 44,
+                    new RpcArgs.ReturnStatus(status))};
+    }
+
+    private static DcerpcEvent.DcerpcRequest samrOp(Harness h, String client, String server, int sec, int opnum, String arg) {
+        return h.rpc(client, server, sec, "samr", RpcCatalog.SAMR, opnum, new RpcArgs.SamrCall(opnum, arg));
+    }
+
+    /**
+     * OTRF empire_shell_samr_EnumDomainUsers (net user /domain from a workstation, Kerberos): every account
+     * of THESHIRE listed over SAMR from the DC MORDORDC. The DC is known from SAMR itself: the server
+     * answered a lookup of THESHIRE, the domain of the name the client used for it.
+     */
+    @Test
+    void domainAccountListFromADomainControllerIsSamrEnumeration() throws Exception {
+        Harness h = new Harness();
+        h.feed(ipc(h, WS5, DC, 0, "MORDORDC.theshire.local"), samrOp(h, WS5, DC, 0, 64, "\\\\MORDORDC.theshire.local"));
+        h.feed(lookupDomain(h, WS5, DC, 0, "THESHIRE", 0));
+        AnalysisResult r = h.feed(samrOp(h, WS5, DC, 0, 7, "S-1-5-21-1-2-3"), samrOp(h, WS5, DC, 0, 13, null));
+        assertEquals(AttackType.SAMR_ENUMERATION, r.analysis().attackType());
+        assertTrue(r.isAttack(), () -> "confidence " + r.analysis().confidence());
+        assertTrue(r.analysis().indicators().stream().anyMatch(s -> s.contains("domain controller 172.18.38.5")),
+                () -> r.analysis().indicators().toString());
+    }
+
+    /**
+     * Zeek dce-rpc/20-fids (benign): the same calls, 20 times, against a standalone Samba host whose NTLM
+     * CHALLENGE names itself as its domain and which the client reached by IP: its local accounts.
+     */
+    @Test
+    void accountListFromAStandaloneHostStaysMonitorLevel() throws Exception {
+        Harness h = new Harness();
+        String client = "172.17.0.1";
+        String server = "172.17.0.2";
+        h.feed(new NtlmEvent.NtlmChallenge(h.h(client, server, 445, 0), Carrier.SMB2, 0xE2898215, new byte[8],
+                "SAMBA-CONTAINER", "SAMBA-CONTAINER", "SAMBA-CONTAINER", "", "samba-container", 0, null, null));
+        for (int i = 0; i < 20; i++) {
+            h.feed(ipc(h, client, server, 0, "127.0.0.1"), samrOp(h, client, server, 0, 64, "\\\\127.0.0.1"));
+            h.feed(lookupDomain(h, client, server, 0, "SAMBA-CONTAINER", 0));
+            h.feed(samrOp(h, client, server, 0, 7, "S-1-5-21-4079613932-212375732-1018250216"), samrOp(h, client, server, 0, 13, null));
+        }
+        assertEquals(List.of(), alertTypes(h));
+    }
+
+    /** A member server reached by a DNS alias: its SAM knows SRV01 and Builtin, not CONTOSO. */
+    @Test
+    void memberServerLocalAccountsAreNotDomainDiscovery() throws Exception {
+        Harness h = new Harness();
+        String srv = "10.1.0.20";
+        h.feed(ipc(h, WS5, srv, 0, "files.contoso.local"), samrOp(h, WS5, srv, 0, 64, "\\\\files.contoso.local"));
+        h.feed(lookupDomain(h, WS5, srv, 0, "CONTOSO", 0xC00000DFL));
+        h.feed(lookupDomain(h, WS5, srv, 0, "SRV01", 0));
+        h.feed(samrOp(h, WS5, srv, 0, 7, "S-1-5-21-9-9-9"), samrOp(h, WS5, srv, 0, 13, null));
+        h.feed(samrOp(h, WS5, srv, 1, 34, "1001"), samrOp(h, WS5, srv, 1, 39, null));
+        assertEquals(List.of(), alertTypes(h));
+    }
+
+    /** 401TRG smb_net_user: net user RonHD /domain — one account opened on DC1 and its groups read. */
+    @Test
+    void netUserNameOnADomainControllerIsAccountDiscovery() throws Exception {
+        Harness h = new Harness();
+        String ws = "192.168.10.31";
+        String dc1 = "192.168.10.10";
+        h.feed(ipc(h, ws, dc1, 0, "DC1.contoso.local"), samrOp(h, ws, dc1, 0, 64, "\\\\DC1.contoso.local"));
+        h.feed(lookupDomain(h, ws, dc1, 0, "CONTOSO", 0));
+        h.feed(samrOp(h, ws, dc1, 0, 7, "S-1-5-21-758758874-3121976374-3713154392"), samrOp(h, ws, dc1, 0, 17, null));
+        assertEquals(List.of(), alertTypes(h), "looking a name up is not yet discovery");
+        h.feed(samrOp(h, ws, dc1, 0, 34, "1110"));
+        AnalysisResult r = h.feed(samrOp(h, ws, dc1, 0, 39, null));
+        assertEquals(AttackType.SAMR_ENUMERATION, r.analysis().attackType());
+        assertTrue(r.isAttack(), () -> "confidence " + r.analysis().confidence());
+        assertTrue(r.analysis().confidence() < 0.55, "one account is less than the whole list");
+        assertEquals(2, h.alerts().get(0).path("impacket").path("chain").size());
+    }
+
+    /** OTRF covenant_sharpsc_query: services listed remotely over SVCCTL — the hunting tier, not an alert. */
+    @Test
+    void remoteServiceEnumerationIsMonitorLevel() throws Exception {
+        Harness h = new Harness();
+        AnalysisResult r = h.feed(h.rpc(WS5, WS6, 0, "svcctl", RpcCatalog.SVCCTL, 64, null),
+                h.rpc(WS5, WS6, 0, "svcctl", RpcCatalog.SVCCTL, 14, null));
+        assertEquals(AttackType.SERVICE_MANIPULATION, r.analysis().attackType());
+        assertEquals(Action.MONITOR, r.analysis().action());
+        assertFalse(r.isAttack());
+        assertEquals(List.of(), alertTypes(h));
     }
 }

@@ -93,8 +93,10 @@ final class AnomalyLayer {
             }
         } else if (ev instanceof SmbEvent.Smb1Negotiate n) {
             if (impacketSmb1Dialects(n.dialects())) {
-                e.add(AttackType.IMPACKET_FINGERPRINT, 0.35, "SMB1 dialect offer exactly NT LM 0.12, SMB 2.002, SMB 2.??? (Impacket)",
-                        "impacket_smb1_dialects");
+                // Impacket's offer, but also Windows 7's and macOS's (Zeek raw_ntlm_in_smb: Windows build 7600;
+                // kerberos445_auth: a macOS client): a log-level hint that other fingerprints must confirm.
+                e.add(AttackType.IMPACKET_FINGERPRINT, 0.15, "SMB1 dialect offer exactly NT LM 0.12, SMB 2.002, SMB 2.??? "
+                        + "(Impacket's, also Windows 7 and macOS)", "impacket_smb1_dialects");
             }
         }
     }
@@ -162,6 +164,13 @@ final class AnomalyLayer {
                         + (sa == null ? "" : " " + Signals.serviceControlName(sa.control())
                         + (sa.serviceName() != null ? " " + sa.serviceName() : "")), "service_control");
             }
+            if (op == Step.ENUM_SERVICES_STATUS || op == 26 || op == 42 || op == 41) {
+                // MS-SCMR 3.1.4.14/.22/.32/.31 REnumServicesStatusW/A, ExW/ExA: the remote host's services
+                // listed (T1007), services.py `list` and SharpSC `query`, often the look before a service
+                // is created or hijacked. Administrators' consoles do it too: monitor level alone.
+                e.add(AttackType.SERVICE_MANIPULATION, 0.35, "Remote service enumeration: " + RpcCatalog.describe(u, op),
+                        "service_enum");
+            }
             String svc = a instanceof RpcArgs.ScmOpenService os ? os.serviceName()
                     : a instanceof RpcArgs.ScmServiceAction sa ? sa.serviceName() : null;
             String dll = Signals.phantomDll(svc);
@@ -215,8 +224,24 @@ final class AnomalyLayer {
                 e.add(AttackType.DCSYNC, 0.3, "Endpoint mapper asked for DRSUAPI by a non-DC", "epm_drsuapi");
             }
         } else if (u.equals(RpcCatalog.SAMR)) {
-            if (op == 13) {
-                e.add(AttackType.SAMR_ENUMERATION, 0.4, "SAMR user enumeration: SamrEnumerateUsersInDomain", "samr_enum");
+            if (op == 13 || op == 40 || op == 48 || op == 51) {
+                // MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain, 3.1.5.3.3/.2/.1 SamrQueryDisplayInformation(1,2,3):
+                // the account list. Asked of a DC it is the domain's (T1087.002): what `net user /domain`,
+                // samrdump and SharpHound do; Windows' own logon and management traffic does not list
+                // accounts over SAMR. Of another host it is that host's local accounts: weaker.
+                if (dcs.holdsDomainAccounts(ev.header().serverIp())) {
+                    e.add(AttackType.SAMR_ENUMERATION, 0.55, "Domain accounts listed over SAMR from domain controller "
+                            + ev.header().serverIp().getHostAddress() + ": " + RpcCatalog.describe(u, op), "samr_domain_enum");
+                } else {
+                    e.add(AttackType.SAMR_ENUMERATION, 0.4, "SAMR account enumeration: " + RpcCatalog.describe(u, op),
+                            "samr_enum");
+                }
+            } else if (op == 39 && dcs.holdsDomainAccounts(ev.header().serverIp())) {
+                // MS-SAMR 3.1.5.9.1 SamrGetGroupsForUser: the memberships of an opened domain account
+                // (net user NAME /domain); the chain layer raises it when the SamrOpenUser was seen.
+                e.add(AttackType.SAMR_ENUMERATION, 0.3, "Group memberships of a domain account read over SAMR on domain "
+                        + "controller " + ev.header().serverIp().getHostAddress() + ": samr SamrGetGroupsForUser",
+                        "samr_user_groups");
             } else if (op == 25 || op == 33) {
                 // MS-SAMR 3.1.5.8.3 SamrGetMembersInGroup / 3.1.5.8.2 SamrGetMembersInAlias: group membership
                 // listing (T1069). Logons ask a user's own groups (GetGroupsForUser, GetAliasMembership) instead.

@@ -113,7 +113,14 @@ final class ChainLayer {
             // net group "Domain Admins" /domain, SharpHound's local-admin collection: a privileged group
             // opened by RID, then its members listed.
             new Def(AttackType.SAMR_ENUMERATION, "samr_privileged_group_chain", new long[]{any(Step.SAMR_OPEN_PRIV_GROUP),
-                    any(Step.SAMR_GROUP_MEMBERS)}, new double[]{0.0, 0.5}));
+                    any(Step.SAMR_GROUP_MEMBERS)}, new double[]{0.0, 0.5}),
+            // net user NAME /domain, PowerView Get-NetUser over SAMR: one domain account opened on a DC,
+            // then its group memberships read (T1087.002, T1069.002). Windows logons take groups from the
+            // PAC and domain joins open only their own machine account to set its password: neither
+            // reads a user's groups over SAMR. With the anomaly layer's 0.3 for SamrGetGroupsForUser on a DC
+            // this combines to about 0.5: alert level, below a listing of every account (0.55).
+            new Def(AttackType.SAMR_ENUMERATION, "samr_account_lookup_chain", new long[]{any(Step.SAMR_OPEN_DOMAIN_USER),
+                    any(Step.SAMR_USER_GROUPS)}, new double[]{0.0, 0.3}));
 
     private static final Step[] STEPS = Step.values();
 

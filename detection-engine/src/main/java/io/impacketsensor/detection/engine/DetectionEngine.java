@@ -180,6 +180,22 @@ public final class DetectionEngine {
                     dcs.observedServing(ev.header().serverIp());
                 }
             }
+        } else if (ev instanceof NtlmEvent.NtlmChallenge c) {
+            dcs.observedNtlmServer(ev.header().serverIp(), c.nbDomain(), c.nbComputer());
+        } else if (ev instanceof SmbEvent.Smb2TreeConnect t) {
+            dcs.observedServerName(ev.header().serverIp(), t.path());
+        } else if (ev instanceof DcerpcEvent.DcerpcRequest r && RpcCatalog.SAMR.equals(r.interfaceUuid())
+                && r.args() instanceof RpcArgs.SamrCall c) {
+            if (r.opnum() == 5) {
+                dcs.observedSamrLookup(ev.header().serverIp(), c.name()); // SamrLookupDomainInSamServer
+            } else if (r.opnum() == 64 || r.opnum() == 62 || r.opnum() == 57) {
+                dcs.observedServerName(ev.header().serverIp(), c.name()); // SamrConnect5/4/2 ServerName
+            }
+        } else if (ev instanceof DcerpcEvent.DcerpcResponse r && r.opnum() == 5 && RpcCatalog.SAMR.equals(r.interfaceUuid())
+                && r.result() instanceof RpcArgs.ReturnStatus st) {
+            dcs.observedSamrLookupResult(ev.header().serverIp(), st.status());
+        } else if (ev instanceof DcerpcEvent.DcerpcFault f && f.opnum() == 5 && RpcCatalog.SAMR.equals(f.interfaceUuid())) {
+            dcs.observedSamrLookupResult(ev.header().serverIp(), f.status() == 0 ? -1 : f.status());
         }
     }
 

@@ -46,7 +46,9 @@ enum Step {
     SYSTEM_DLL_WRITE("DLL written into System32 over an admin share"),
     SERVICE_STOP("service stopped or paused over SVCCTL (ControlService)"),
     SAMR_OPEN_PRIV_GROUP("privileged group or alias opened over SAMR (Domain Admins, Enterprise Admins, Administrators ...)"),
-    SAMR_GROUP_MEMBERS("group members listed over SAMR (GetMembersInGroup/GetMembersInAlias)");
+    SAMR_GROUP_MEMBERS("group members listed over SAMR (GetMembersInGroup/GetMembersInAlias)"),
+    SAMR_OPEN_DOMAIN_USER("domain account opened over SAMR on a domain controller (SamrOpenUser)"),
+    SAMR_USER_GROUPS("account's group memberships read over SAMR (SamrGetGroupsForUser)");
 
     final String label;
     final long bit = 1L << ordinal();
@@ -218,6 +220,12 @@ enum Step {
             }
             if ((op == 19 || op == 27) && Signals.privilegedRid(a)) {
                 return SAMR_OPEN_PRIV_GROUP.bit; // SamrOpenGroup 19 / SamrOpenAlias 27 (MS-SAMR 3.1.5.1.7/.8)
+            }
+            if (op == 34 && dcs.holdsDomainAccounts(r.header().serverIp())) {
+                return SAMR_OPEN_DOMAIN_USER.bit; // SamrOpenUser (MS-SAMR 3.1.5.1.9)
+            }
+            if (op == 39) {
+                return SAMR_USER_GROUPS.bit; // SamrGetGroupsForUser (MS-SAMR 3.1.5.9.1)
             }
             return op == 25 || op == 33 ? SAMR_GROUP_MEMBERS.bit : 0; // SamrGetMembersInGroup / InAlias
         }
