@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
             "  impacket-sensor evaluate /work/shared/pcaps/lab",
             "  impacket-sensor evaluate pcaps --manifest pcaps/MANIFEST.tsv --config sensor.yaml",
+            "  impacket-sensor evaluate /work/shared/pcaps/public --min-action monitor   # the hunting tier",
             "", "Exit codes: 0 every requirement met, 1 a required type missed or a benign capture alerted "
                 + "(or a capture could not be read), 2 bad usage."})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -48,6 +49,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (pipeline:, flow:, engine:)")
     Path config;
+
+    @Option(names = "--min-action", paramLabel = "LEVEL", description = "lowest action that counts as an alert: "
+            + "alert (the default config) or monitor, the hunting tier (also log, block). Overrides "
+            + "engine.alerts.min_action and passes on every monitor-level record")
+    String minAction;
 
     /** One manifest row. */
     record Entry(String file, String expected) {
@@ -68,10 +74,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             entries = readManifest(tsv);
             SensorConfig all = SensorRun.config(config, 0);
             capture = all.capture();
-            engine = all.engine();
+            engine = minAction == null ? all.engine() : withMinAction(all.engine(), minAction);
         } catch (UsageException e) {
             err.println("evaluate: " + e.getMessage());
             return Main.EXIT_USAGE;
+        }
+        if (minAction != null) {
+            out.println("alerts counted from action " + engine.alerts().minAction() + " up");
         }
         int width = 7;
         for (Entry e : entries) {
@@ -129,6 +138,19 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         out.flush();
         return failures.isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    }
+
+    /** {@code engine} with alerts written from {@code level} up and no sampling of monitor-level records. */
+    static EngineConfig withMinAction(EngineConfig engine, String level) throws UsageException {
+        String l = level.toLowerCase(Locale.ROOT);
+        if (!(l.equals("log") || l.equals("monitor") || l.equals("alert") || l.equals("block"))) {
+            throw new UsageException("--min-action: must be log, monitor, alert or block, not '" + level + "'");
+        }
+        EngineConfig.Alerts a = engine.alerts();
+        return new EngineConfig(engine.layers(), engine.thresholds(), engine.blocking(), engine.allowList(),
+                engine.behaviour(), engine.chains(), engine.relay(), engine.kerberos(), engine.domainControllers(),
+                engine.learnDomainControllers(), new EngineConfig.Alerts(a.dedupeWindowSeconds(), a.maxInstances(),
+                a.maxIndicators(), l, 1), engine.customSignatures());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.impacketsensor.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import static io.impacketsensor.cli.EvaluateCommand.Verdict.NO_REQUIREMENT;
 import static io.impacketsensor.cli.EvaluateCommand.Verdict.SILENT;
 import static io.impacketsensor.cli.EvaluateCommand.verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The manifest grammar (a|b, a&b, none, optional, out_of_scope) and the command on the bundled sample. */
@@ -56,5 +58,30 @@ class EvaluateCommandTest {
         assertEquals(1, code, out.toString());
         assertTrue(out.toString().contains("false alerts 1/1 benign"), out.toString());
         assertTrue(out.toString().contains("failing: a.pcap"), out.toString());
+    }
+    /** OTRF covenant_sharpsc_query: only monitor-level findings (remote service enumeration). */
+    @Test
+    void minActionMonitorCountsTheHuntingTier() throws Exception {
+        String name = "OTRF_Security-Datasets/datasets/atomic/windows/lateral_movement/network/"
+                + "covenant_sharpsc_query_dcerpc_smb_svcctl_2020-08-06012009.cap";
+        try (InputStream in = getClass().getResourceAsStream("/pcaps/public/" + name)) {
+            assertNotNull(in, name);
+            Files.copy(in, dir.resolve("c.cap"));
+        }
+        Files.writeString(dir.resolve("MANIFEST.tsv"), "file\tkind\texpected_attack_types\n"
+                + "c.cap\tattack\tpsexec|service_manipulation|smbexec\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(1, Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "evaluate", dir.toString()),
+                out.toString());
+        assertTrue(out.toString().contains("detected 0/1 required"), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "evaluate", dir.toString(),
+                "--min-action", "monitor"), out.toString());
+        assertTrue(out.toString().startsWith("alerts counted from action monitor up"), out.toString());
+        assertTrue(out.toString().contains("detected 1/1 required"), out.toString());
+        assertEquals(2, Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "evaluate", dir.toString(),
+                "--min-action", "loud"));
+        assertEquals("evaluate: --min-action: must be log, monitor, alert or block, not 'loud'", err.toString().trim());
     }
 }
