@@ -46,6 +46,8 @@ class ConfigAndInputTest {
                 .startsWith("engine.custom_signatures[0].field: must be one of"));
         assertEquals("engine.custom_signatures[0].attack_type: unknown attack type 'hacking'",
                 error("engine:\n  custom_signatures:\n    - {name: x, field: path, match: exact, pattern: a, attack_type: hacking}\n"));
+        assertTrue(error("engine:\n  behaviour:\n    spray_accounts: 1\n")
+                .startsWith("engine.behaviour.spray_accounts: must be within 2..64"));
         assertEquals("engine.domain_controllers[0]: not an IP address: 'dc1.lab'",
                 error("engine:\n  domain_controllers: [dc1.lab]\n"));
         // other sections belong to other components

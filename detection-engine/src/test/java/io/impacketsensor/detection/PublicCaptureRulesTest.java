@@ -10,6 +10,7 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.config.EngineConfigLoader;
 import io.impacketsensor.detection.engine.RpcCatalog;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,24 @@ class PublicCaptureRulesTest {
         assertTrue(r.isAttack());
         assertTrue(r.analysis().indicators().stream().anyMatch(s -> s.contains("across 10 accounts")),
                 r.analysis().indicators().toString());
+    }
+
+    /** behaviour.spray_accounts moves the line between brute force and spraying, both ways. */
+    @Test
+    void sprayAccountsIsAConfigKey() throws Exception {
+        Harness wide = new Harness(EngineConfigLoader.parse("engine:\n  behaviour:\n    spray_accounts: 20\n"));
+        Harness narrow = new Harness(EngineConfigLoader.parse("engine:\n  behaviour:\n    spray_accounts: 6\n"));
+        AnalysisResult w = AnalysisResult.BENIGN;
+        AnalysisResult n = AnalysisResult.BENIGN;
+        for (int i = 0; i < 19; i++) {
+            w = wide.feed(ldapNtlm(wide, "10.1.1.9", i, "user" + i, 49));
+            if (i < 6) {
+                n = narrow.feed(ldapNtlm(narrow, "10.1.1.9", i, "user" + i, 49));
+            }
+        }
+        assertEquals(AttackType.BRUTE_FORCE, w.analysis().attackType(), "19 accounts, 20 asked for");
+        assertEquals(AttackType.PASSWORD_SPRAY, wide.feed(ldapNtlm(wide, "10.1.1.9", 19, "user19", 49)).analysis().attackType());
+        assertEquals(AttackType.PASSWORD_SPRAY, n.analysis().attackType(), "6 accounts, 6 asked for");
     }
 
     private static KerberosEvent.KerberosRequest asReq(Harness h, String client, int sec, String cname) {

@@ -51,7 +51,7 @@ public record EngineConfig(Layers layers, Thresholds thresholds, Blocking blocki
                             int protocolsThreshold, long protocolsWindowSeconds, int smbSessionsPerMinute,
                             int tgsRequestsThreshold, long tgsWindowSeconds, int ldapSearchesPerMinute,
                             int unknownPrincipalThreshold, int historySize, int maxTrackedIps,
-                            int maxTrackedAccounts) {
+                            int maxTrackedAccounts, int sprayAccounts) {
     }
 
     /** Attack chain window and bound on tracked (source, target) pairs. */
@@ -82,7 +82,7 @@ public record EngineConfig(Layers layers, Thresholds thresholds, Blocking blocki
                 new Thresholds(0.3, 0.5, 0.7),
                 new Blocking(true, 3600),
                 new AllowList(List.of(), List.of(), AllowList.Mode.LOWER, 0.5),
-                new Behaviour(10, 5, 300, 3, 60, 20, 5, 300, 100, 5, 1000, 100_000, 100_000),
+                new Behaviour(10, 5, 300, 3, 60, 20, 5, 300, 100, 5, 1000, 100_000, 100_000, 10),
                 new Chains(600, 50_000),
                 new Relay(30, 10, 2, 65_536),
                 new Kerberos(864_000),

@@ -144,7 +144,8 @@ public final class EngineConfigLoader {
                 h.threshold("unknown_principal_threshold", db.unknownPrincipalThreshold(), history),
                 history,
                 h.intIn("max_tracked_ips", db.maxTrackedIps(), 16, 10_000_000),
-                h.intIn("max_tracked_accounts", db.maxTrackedAccounts(), 16, 10_000_000));
+                h.intIn("max_tracked_accounts", db.maxTrackedAccounts(), 16, 10_000_000),
+                h.intIn("spray_accounts", db.sprayAccounts(), 2, 64));
         h.finish();
 
         Section c = e.section("chains");

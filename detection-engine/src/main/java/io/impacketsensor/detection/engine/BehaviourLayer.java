@@ -17,14 +17,13 @@ final class BehaviourLayer {
     static final int PROTOCOLS = 5;
     static final long MINUTE = 60_000_000_000L;
     static final long SEC = 1_000_000_000L;
-    /** Distinct failed accounts remembered per source for spraying. */
-    static final int SPRAY_SLOTS = 16;
     /**
-     * A spray goes wide: failures for at least this many different accounts from one source. Fewer is
+     * Distinct failed accounts remembered per source for spraying: at least this many, more when
+     * {@code behaviour.spray_accounts} (default 10) asks for more. A spray goes wide: fewer accounts is
      * what a shared host (a jump server, a terminal server) or an application with stale credentials
      * for a handful of accounts produces every day; SIEM spray rules start at 10 or more accounts.
      */
-    static final int SPRAY_ACCOUNTS = 10;
+    static final int SPRAY_SLOTS = 16;
     /** Distinct user-account SPNs remembered per source for the RC4 service-ticket burst. */
     static final int ROAST_SLOTS = 8;
     /** RC4 service tickets for this many different non-computer SPNs within the TGS window: Kerberoasting. */
@@ -158,11 +157,11 @@ final class BehaviourLayer {
         long w = cfg.failedAuthWindowSeconds() * SEC;
         if (s.failed == null) {
             s.failed = new RateWindow(cfg.failedAuthThreshold());
-            s.failedAccounts = new DistinctWindow(SPRAY_SLOTS);
+            s.failedAccounts = new DistinctWindow(Math.max(SPRAY_SLOTS, cfg.sprayAccounts()));
         }
         int distinct = s.failedAccounts.add(account == null ? 0 : account.hashCode(), now, w);
         if (s.failed.hit(now, w)) {
-            if (distinct >= SPRAY_ACCOUNTS) {
+            if (distinct >= cfg.sprayAccounts()) {
                 e.add(AttackType.PASSWORD_SPRAY, 0.75, "More than " + cfg.failedAuthThreshold()
                         + " failed authentications across " + distinct + " accounts within "
                         + cfg.failedAuthWindowSeconds() + " s", "behaviour_password_spray");
