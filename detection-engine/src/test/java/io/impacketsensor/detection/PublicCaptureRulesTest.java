@@ -291,6 +291,12 @@ class PublicCaptureRulesTest {
                     new RpcArgs.ReturnStatus(status))};
     }
 
+    /** IPC$ by {@code name}, SamrConnect5(\\\\name) and SamrLookupDomainInSamServer(domain) answered with {@code status}. */
+    private static void samrConnect(Harness h, String client, String server, String name, String domain, long status) {
+        h.feed(ipc(h, client, server, 0, name), samrOp(h, client, server, 0, 64, "\\\\" + name));
+        h.feed(lookupDomain(h, client, server, 0, domain, status));
+    }
+
     private static DcerpcEvent.DcerpcRequest samrOp(Harness h, String client, String server, int sec, int opnum, String arg) {
         return h.rpc(client, server, sec, "samr", RpcCatalog.SAMR, opnum, new RpcArgs.SamrCall(opnum, arg));
     }
@@ -303,8 +309,7 @@ class PublicCaptureRulesTest {
     @Test
     void domainAccountListFromADomainControllerIsSamrEnumeration() throws Exception {
         Harness h = new Harness();
-        h.feed(ipc(h, WS5, DC, 0, "MORDORDC.theshire.local"), samrOp(h, WS5, DC, 0, 64, "\\\\MORDORDC.theshire.local"));
-        h.feed(lookupDomain(h, WS5, DC, 0, "THESHIRE", 0));
+        samrConnect(h, WS5, DC, "MORDORDC.theshire.local", "THESHIRE", 0);
         AnalysisResult r = h.feed(samrOp(h, WS5, DC, 0, 7, "S-1-5-21-1-2-3"), samrOp(h, WS5, DC, 0, 13, null));
         assertEquals(AttackType.SAMR_ENUMERATION, r.analysis().attackType());
         assertTrue(r.isAttack(), () -> "confidence " + r.analysis().confidence());
@@ -324,8 +329,7 @@ class PublicCaptureRulesTest {
         h.feed(new NtlmEvent.NtlmChallenge(h.h(client, server, 445, 0), Carrier.SMB2, 0xE2898215, new byte[8],
                 "SAMBA-CONTAINER", "SAMBA-CONTAINER", "SAMBA-CONTAINER", "", "samba-container", 0, null, null));
         for (int i = 0; i < 20; i++) {
-            h.feed(ipc(h, client, server, 0, "127.0.0.1"), samrOp(h, client, server, 0, 64, "\\\\127.0.0.1"));
-            h.feed(lookupDomain(h, client, server, 0, "SAMBA-CONTAINER", 0));
+            samrConnect(h, client, server, "127.0.0.1", "SAMBA-CONTAINER", 0);
             h.feed(samrOp(h, client, server, 0, 7, "S-1-5-21-4079613932-212375732-1018250216"), samrOp(h, client, server, 0, 13, null));
         }
         assertEquals(List.of(), alertTypes(h));
@@ -336,8 +340,7 @@ class PublicCaptureRulesTest {
     void memberServerLocalAccountsAreNotDomainDiscovery() throws Exception {
         Harness h = new Harness();
         String srv = "10.1.0.20";
-        h.feed(ipc(h, WS5, srv, 0, "files.contoso.local"), samrOp(h, WS5, srv, 0, 64, "\\\\files.contoso.local"));
-        h.feed(lookupDomain(h, WS5, srv, 0, "CONTOSO", 0xC00000DFL));
+        samrConnect(h, WS5, srv, "files.contoso.local", "CONTOSO", 0xC00000DFL);
         h.feed(lookupDomain(h, WS5, srv, 0, "SRV01", 0));
         h.feed(samrOp(h, WS5, srv, 0, 7, "S-1-5-21-9-9-9"), samrOp(h, WS5, srv, 0, 13, null));
         h.feed(samrOp(h, WS5, srv, 1, 34, "1001"), samrOp(h, WS5, srv, 1, 39, null));
@@ -350,8 +353,7 @@ class PublicCaptureRulesTest {
         Harness h = new Harness();
         String ws = "192.168.10.31";
         String dc1 = "192.168.10.10";
-        h.feed(ipc(h, ws, dc1, 0, "DC1.contoso.local"), samrOp(h, ws, dc1, 0, 64, "\\\\DC1.contoso.local"));
-        h.feed(lookupDomain(h, ws, dc1, 0, "CONTOSO", 0));
+        samrConnect(h, ws, dc1, "DC1.contoso.local", "CONTOSO", 0);
         h.feed(samrOp(h, ws, dc1, 0, 7, "S-1-5-21-758758874-3121976374-3713154392"), samrOp(h, ws, dc1, 0, 17, null));
         assertEquals(List.of(), alertTypes(h), "looking a name up is not yet discovery");
         h.feed(samrOp(h, ws, dc1, 0, 34, "1110"));

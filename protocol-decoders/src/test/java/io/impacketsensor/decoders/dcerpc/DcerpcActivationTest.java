@@ -38,6 +38,9 @@ class DcerpcActivationTest {
     private RecordingContext ctx;
     private DcerpcAnalyzer a;
 
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
+
     private void fresh(int iface) {
         ctx = new RecordingContext();
         a = new DcerpcAnalyzer(ctx, "test", DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
@@ -238,16 +241,55 @@ class DcerpcActivationTest {
                 + "0065000000");
         RpcArgs want = new RpcArgs.AtJobAdd("c:\\mimikatz.exe");
         for (int len = 0; len <= stub.length; len++) {
-            ctx = new RecordingContext();
-            a = new DcerpcAnalyzer(ctx, "test", DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
-            byte[] bind = Pdus.bind(1, RpcInterfaces.uuid(RpcInterfaces.ATSVC));
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bind).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            b.position(16 + 12 + 4 + 20); // the transfer syntax of context item 0
-            Pdus.uuid(b, DcerpcParser.NDR64);
-            assertTrue(a.onData(Direction.TO_SERVER, bind, 0, bind.length));
+            freshNdr64(RpcInterfaces.ATSVC);
             RpcArgs got = call(0, java.util.Arrays.copyOf(stub, len));
             assertTrue(len == stub.length ? want.equals(got) : got == null || got.equals(want), len + ": " + got);
         }
+    }
+
+    /** A new analyzer with {@code iface} bound on the NDR64 transfer syntax (Windows to Windows). */
+    private void freshNdr64(int iface) {
+        ctx = new RecordingContext();
+        a = new DcerpcAnalyzer(ctx, "test", DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
+        byte[] bind = Pdus.bind(1, RpcInterfaces.uuid(iface));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bind).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.position(16 + 12 + 4 + 20); // the transfer syntax of context item 0
+        Pdus.uuid(b, DcerpcParser.NDR64);
+        assertTrue(a.onData(Direction.TO_SERVER, bind, 0, bind.length));
+    }
+
+    @Test
+    void ndr64SamrLookupDomainAtEveryTruncation() {
+        // 401TRG 20171220_smb_net_user.pcap frame 25: SamrLookupDomainInSamServer "CONTOSO" over NDR64 (78 bytes):
+        // context handle, pad to 8, RPC_UNICODE_STRING {14, 16, pad, referent 0x20000}, max 8, offset 0, actual 7.
+        byte[] stub = HexFormat.of().parseHex("000000006b286c73460fed43b222fbf8b7305709" + "00000000" + "0e001000"
+                + "00000000" + "0000020000000000" + "0800000000000000" + "0000000000000000" + "0700000000000000"
+                + "43004f004e0054004f0053004f00");
+        RpcArgs want = new RpcArgs.SamrCall(5, "CONTOSO");
+        for (int len = 0; len <= stub.length; len++) {
+            freshNdr64(RpcInterfaces.SAMR);
+            RpcArgs got = call(5, java.util.Arrays.copyOf(stub, len));
+            assertTrue(len == stub.length ? want.equals(got) : got == null || got.equals(want), len + ": " + got);
+        }
+    }
+
+    @Test
+    void netUserOverNdr64NamesTheServerTheDomainAndTheAccount() throws Exception {
+        // 401TRG 20171220_smb_net_user.pcap (in sensor-core's test jar); tshark on the same capture: Connect5
+        // System Name \\DC1.contoso.local, LookupDomain CONTOSO, OpenUser RID 1110 — net.exe repeats the sequence.
+        Path pcap = dir.resolve("net_user.pcap");
+        try (java.io.InputStream in = Objects.requireNonNull(getClass().getResourceAsStream(
+                "/pcaps/public/401trg_detections/pcaps/20171220_smb_net_user.pcap"))) {
+            java.nio.file.Files.copy(in, pcap);
+        }
+        List<RpcArgs> samr = PipelineReplay.events(pcap).stream()
+                .filter(e -> e instanceof DcerpcRequest r && RpcInterfaces.uuid(RpcInterfaces.SAMR).equals(r.interfaceUuid())
+                        && (r.opnum() == 64 || r.opnum() == 5 || r.opnum() == 34))
+                .map(e -> ((DcerpcRequest) e).args()).toList();
+        RpcArgs connect = new RpcArgs.SamrCall(64, "\\\\DC1.contoso.local");
+        RpcArgs lookup = new RpcArgs.SamrCall(5, "CONTOSO");
+        RpcArgs open = new RpcArgs.SamrCall(34, "1110");
+        assertEquals(List.of(connect, lookup, open, connect, lookup, connect, connect, lookup, open), samr);
     }
 
     private static List<RpcArgs> activations(Path pcap) throws Exception {

@@ -227,22 +227,7 @@ public final class NdrReader {
      * @return true when present and read; false for a null pointer (check {@link #ok()} for errors)
      */
     public boolean unicodeString() {
-        int length = u16();
-        int maxLength = u16();
-        long ptr = pointer();
-        if (!c.ok()) {
-            return false;
-        }
-        if (length > maxLength) {
-            malformed = true;
-            return false;
-        }
-        strOff = 0;
-        strBytes = 0;
-        if (ptr == 0) {
-            return false;
-        }
-        return varyingString(2);
+        return unicodeBuffer(u16(), u16(), pointer(), false);
     }
 
     /**
@@ -252,9 +237,11 @@ public final class NdrReader {
      */
     public boolean unicodeString64() {
         align(8);
-        int length = u16();
-        int maxLength = u16();
-        long ptr = pointer64();
+        return unicodeBuffer(u16(), u16(), pointer64(), true);
+    }
+
+    /** The buffer of an RPC_UNICODE_STRING whose Length, MaximumLength and referent id were just read. */
+    private boolean unicodeBuffer(int length, int maxLength, long ptr, boolean ndr64) {
         if (!c.ok()) {
             return false;
         }
@@ -267,7 +254,7 @@ public final class NdrReader {
         if (ptr == 0) {
             return false;
         }
-        return varyingString64(2);
+        return ndr64 ? varyingString64(2) : varyingString(2);
     }
 
     /** A [string, unique] wchar_t* parameter: referent id then the string; false when null. */
