@@ -3,7 +3,8 @@
 
   bind <interface-uuid>                   every dcerpc.cn_bind_to_uuid of BIND / ALTER_CONTEXT
   op <interface-uuid> <opnum>             every REQUEST's dcerpc.opnum, the interface resolved through
-                                          the context id bound on the same connection/pipe
+                                          the context id bound on the same connection/pipe (a pipe is
+                                          its TCP stream and FID: smb2.fid, or smb.fid over SMB1)
   op - <opnum>                            a request whose context was never bound in the capture
   create <service-name>\t<binary-path>    svcctl CreateServiceW (svcctl.servicename, .binarypathname)
   activate <clsid> <iid,...>              DCOM activation request: InstantiationInfoData classId and IIDs
@@ -18,7 +19,7 @@ SEP = "\x1f"
 
 
 def rows(path):
-    fields = ["frame.number", "tcp.stream", "smb2.fid", "dcerpc.pkt_type", "dcerpc.cn_ctx_id",
+    fields = ["frame.number", "tcp.stream", "smb2.fid", "smb.fid", "dcerpc.pkt_type", "dcerpc.cn_ctx_id",
               "dcerpc.cn_bind_to_uuid", "dcerpc.opnum", "svcctl.opnum", "svcctl.servicename",
               "svcctl.binarypathname", "isystemactivator.properties.instninfo.clsid",
               "isystemactivator.properties.instninfo.iid"]
@@ -36,7 +37,10 @@ def main(path):
     lines = set()
     for r in rows(path):
         stream = r["tcp.stream"]
-        fids = r["smb2.fid"].split(",") if r["smb2.fid"] else [""]
+        # Each named pipe has its own context table (C706 12.6.3.1 per association): SMB1 pipes on
+        # one connection differ by smb.fid, which tshark names in every Trans/Read/Write of the pipe.
+        fid_field = r["smb2.fid"] or r["smb.fid"]
+        fids = fid_field.split(",") if fid_field else [""]
         fid = fids[0]
         types = r["dcerpc.pkt_type"].split(",") if r["dcerpc.pkt_type"] else []
         ctx_ids = r["dcerpc.cn_ctx_id"].split(",") if r["dcerpc.cn_ctx_id"] else []
