@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
 import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,5 +53,23 @@ class DcerpcPcapParityTest {
         List<String> rpcNtlm = events.stream().filter(NtlmEvent.class::isInstance).map(NtlmEvent.class::cast)
                 .filter(n -> n.carrier() == Carrier.DCERPC).map(n -> n.getClass().getSimpleName()).toList();
         assertEquals(List.of("NtlmNegotiate", "NtlmChallenge", "NtlmAuthenticate"), rpcNtlm);
+    }
+
+    /**
+     * Each SMB1 pipe keeps its own context table: zeek mapi's port-139 connection binds lsarpc on
+     * context 0 of eight pipes, and calls opnum 2 on context 0 of FID 0xa00c, opened and bound before
+     * the capture (frames 1 and 64, call_ids 152 and 153). Neither call may borrow another pipe's
+     * binding (tshark_expect.py used to, keying SMB1 pipes by TCP stream only).
+     */
+    @Test
+    void smb1PipesDoNotShareContextIds() throws Exception {
+        Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
+        List<DcerpcEvent.DcerpcRequest> requests = PipelineReplay.events(dir.resolve("zeek_mapi_smb1.pcap")).stream()
+                .filter(DcerpcEvent.DcerpcRequest.class::isInstance).map(DcerpcEvent.DcerpcRequest.class::cast).toList();
+        List<String> unbound = requests.stream().filter(r -> r.interfaceUuid() == null)
+                .map(r -> r.callId() + ":" + r.opnum()).toList();
+        assertEquals(List.of("152:2", "153:2"), unbound);
+        UUID lsarpc = UUID.fromString("12345778-1234-abcd-ef00-0123456789ab");
+        assertEquals(requests.size() - 2, requests.stream().filter(r -> lsarpc.equals(r.interfaceUuid())).count());
     }
 }

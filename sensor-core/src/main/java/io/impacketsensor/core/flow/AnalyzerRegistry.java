@@ -20,6 +20,12 @@ import java.util.Set;
  * {@link FlowLimits#probeMaxBytes()}. A flow no factory wants is only counted: its payload is not
  * reassembled.
  *
+ * <p>Mid-stream pickup (a TCP direction whose SYN was not seen): its first bytes may be the tail of
+ * a message, so a NO_MATCH there only drops the candidate once the other direction's first bytes
+ * were refused too (or that direction began with its SYN). A candidate that then matches on the
+ * other direction receives the refused bytes as a gap ({@code onGap} with their length), so it
+ * resynchronises on the next message of that direction as after any loss.
+ *
  * <p>An analyzer that returns false is detached; one that throws has a bug: the exception is
  * counted, logged once per distinct stack, and the flow is detached. Nothing else is affected.
  */
@@ -41,6 +47,8 @@ public final class AnalyzerRegistry {
     long noMatch;
     long probeLimit;
     long probePoolExhausted;
+    /** Flows attached by the second direction after the first one's mid-stream start was refused. */
+    long attachedMidStream;
     long detachedByAnalyzer;
     long exceptions;
     /** Per factory: flows attached. */
@@ -184,8 +192,7 @@ public final class AnalyzerRegistry {
             pOff = off;
             pLen = len;
         } else {
-            probeLimit++;
-            detach(f);
+            keepAsGapOrGiveUp(f, pb, dir, len);
             return;
         }
         int match = probeMask(f, true, t, dir, pBuf, pOff, pLen);
@@ -201,10 +208,27 @@ public final class AnalyzerRegistry {
             noMatch++;
             detach(f);
         } else if (!stored) {
-            // Candidates still want more, but these bytes cannot be kept for them.
-            probeLimit++;
-            detach(f);
+            keepAsGapOrGiveUp(f, pb, dir, len);
         }
+    }
+
+    /**
+     * Bytes that could not be buffered: when every candidate left refused this direction's start,
+     * the replay would turn them into a gap anyway, so a gap is recorded; otherwise the candidates
+     * that still want them cannot have them and the flow is given up.
+     */
+    private void keepAsGapOrGiveUp(Flow f, ProbeBuffer pb, int dir, int len) {
+        long left = f.portCandidates | f.anyPortCandidates;
+        if (left != 0 && (left & ~f.rejected[dir]) == 0 && pb.addGap(dir, len)) {
+            return;
+        }
+        probeLimit++;
+        detach(f);
+    }
+
+    /** True when a NO_MATCH on this direction's first bytes is final (its stream start was seen). */
+    private static boolean startSeen(Flow f, int dir) {
+        return !f.isTcp() || f.synSeen[dir];
     }
 
     /** Probes the candidates of one mask in factory order; the index of the first MATCH or -1. */
@@ -212,7 +236,7 @@ public final class AnalyzerRegistry {
         long mask = portMask ? f.portCandidates : f.anyPortCandidates;
         for (int i = 0; mask != 0 && i < factories.length; i++) {
             long bit = 1L << i;
-            if ((mask & bit) == 0) {
+            if ((mask & bit) == 0 || (f.rejected[dir] & bit) != 0) {
                 continue;
             }
             ProbeResult r;
@@ -226,7 +250,11 @@ public final class AnalyzerRegistry {
                 return i;
             }
             if (r == ProbeResult.NO_MATCH) {
-                mask &= ~bit;
+                if (startSeen(f, dir) || (f.rejected[1 - dir] & bit) != 0) {
+                    mask &= ~bit;
+                } else {
+                    f.rejected[dir] |= bit;
+                }
             }
         }
         if (portMask) {
@@ -241,6 +269,13 @@ public final class AnalyzerRegistry {
     private void replay(Flow f, int idx) {
         ProbeBuffer pb = f.probe;
         f.probe = null;
+        long bit = 1L << idx;
+        // A direction whose mid-stream start this analyzer refused: its first stretch is a gap.
+        boolean skip0 = (f.rejected[0] & bit) != 0;
+        boolean skip1 = (f.rejected[1] & bit) != 0;
+        if (skip0 || skip1) {
+            attachedMidStream++;
+        }
         attach(f, idx);
         if (pb != null) {
             int pos0 = 0;
@@ -248,8 +283,21 @@ public final class AnalyzerRegistry {
             for (int i = 0; i < pb.chunks() && f.mode == Flow.MODE_ANALYZER; i++) {
                 int dir = pb.chunkDir(i);
                 int len = pb.chunkLen(i);
+                boolean skip = dir == 0 ? skip0 : skip1;
+                if (dir == 0) {
+                    skip0 = false;
+                } else {
+                    skip1 = false;
+                }
                 if (len < 0) {
                     gap(f, dir, pb.gapLen(i));
+                } else if (skip) {
+                    gap(f, dir, len);
+                    if (dir == 0) {
+                        pos0 += len;
+                    } else {
+                        pos1 += len;
+                    }
                 } else {
                     if (dir == 0) {
                         data(f, dir, pb.bytes(dir), pos0, len);
@@ -289,6 +337,8 @@ public final class AnalyzerRegistry {
         f.analyzer = null;
         f.portCandidates = 0;
         f.anyPortCandidates = 0;
+        f.rejected[0] = 0;
+        f.rejected[1] = 0;
         if (f.probe != null) {
             releaseProbe(f.probe);
             f.probe = null;
@@ -344,6 +394,7 @@ public final class AnalyzerRegistry {
         v.counter("analyzer.no_match", noMatch);
         v.counter("analyzer.probe_limit", probeLimit);
         v.counter("analyzer.probe_pool_exhausted", probePoolExhausted);
+        v.counter("analyzer.attached_mid_stream", attachedMidStream);
         v.counter("analyzer.detached", detachedByAnalyzer);
         v.counter("analyzer.exceptions", exceptions);
         for (int i = 0; i < factories.length; i++) {

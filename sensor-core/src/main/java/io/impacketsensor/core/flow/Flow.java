@@ -66,6 +66,12 @@ final class Flow {
     int analyzerFactory;
     long portCandidates;
     long anyPortCandidates;
+    /**
+     * Per direction, the candidates (factory bits) that answered NO_MATCH to the first bytes of a
+     * direction picked up without its SYN: mid-stream, those bytes may be the tail of a message, so
+     * the candidate still probes the other direction (AnalyzerRegistry).
+     */
+    final long[] rejected = new long[2];
     ProbeBuffer probe;
 
     Flow(int slot, FlowContextImpl ctx) {
@@ -106,6 +112,8 @@ final class Flow {
         analyzerFactory = -1;
         portCandidates = 0;
         anyPortCandidates = 0;
+        rejected[0] = 0;
+        rejected[1] = 0;
         probe = null;
     }
 

@@ -178,4 +178,85 @@ class AnalyzerRegistryTest {
         assertEquals(0, f.probes);
         assertEquals(Transport.TCP, Transport.valueOf("TCP"));
     }
+
+    private static RecordingFactory rpcLike() {
+        RecordingFactory f = new RecordingFactory("dcerpc", "\u0005\u0000", true);
+        f.eitherDirection = true;
+        return f;
+    }
+
+    @Test
+    void midStreamStartRefusedOnOneSideIsMatchedOnTheOtherAndReplayedAsAGap() {
+        RecordingFactory f = rpcLike();
+        Harness h = Harness.tcp(49155, f);
+        h.c2s(1, 1, DA, "tail of a pdu");            // no SYN: may be the end of a message
+        assertEquals(0, f.created.size());
+        assertEquals(0, h.counter("analyzer.no_match"));
+        h.s2c(1, 14, DA, "\u0005\u0000ack");
+        Recorder r = f.only();
+        assertEquals("[gap 13]", r.toServer.toString());
+        assertEquals("\u0005\u0000ack", r.toClient.toString());
+        h.c2s(14, 6, DA, "\u0005\u0000req");
+        assertEquals("[gap 13]\u0005\u0000req", r.toServer.toString());
+        assertEquals(1, h.counter("analyzer.attached_mid_stream"));
+    }
+
+    @Test
+    void laterBytesOfTheRefusedDirectionAreReplayedAsData() {
+        RecordingFactory f = rpcLike();
+        Harness h = Harness.tcp(49155, f);
+        h.c2s(1, 1, DA, "tail");
+        h.c2s(5, 1, DA, "\u0005\u0000next");
+        h.s2c(1, 12, DA, "\u0005\u0000ack");
+        Recorder r = f.only();
+        assertEquals("[gap 4]\u0005\u0000next", r.toServer.toString());
+        assertEquals("\u0005\u0000ack", r.toClient.toString());
+    }
+
+    @Test
+    void midStreamRefusedInBothDirectionsIsNoMatch() {
+        RecordingFactory f = rpcLike();
+        Harness h = Harness.tcp(49155, f);
+        h.c2s(1, 1, DA, "GET / HTTP/1.1");
+        h.s2c(1, 15, DA, "HTTP/1.1 200 OK");
+        assertEquals(0, f.created.size());
+        assertEquals(1, h.counter("analyzer.no_match"));
+        assertEquals(0, h.counter("analyzer.attached_mid_stream"));
+    }
+
+    @Test
+    void aRefusalIsFinalWhenTheDirectionStartedWithItsSyn() {
+        RecordingFactory f = rpcLike();
+        Harness h = Harness.tcp(49155, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "GET / HTTP/1.1");
+        h.s2c(1, 15, DA, "\u0005\u0000 not a reply to that");
+        assertEquals(0, f.created.size());
+        assertEquals(1, h.counter("analyzer.no_match"));
+    }
+
+    @Test
+    void aRefusedStartTooLargeToBufferIsKeptAsAGap() {
+        RecordingFactory f = rpcLike();
+        Harness h = new Harness(FlowLimits.DEFAULTS.withProbe(8, 32, 4), 49155, f);
+        h.c2s(1, 1, DA, "a long tail of an earlier pdu");
+        h.c2s(30, 1, DA, "more of it");
+        assertEquals(0, h.counter("analyzer.probe_limit"));
+        h.s2c(1, 40, DA, "\u0005\u0000ack");
+        Recorder r = f.only();
+        assertEquals("[gap 29][gap 10]", r.toServer.toString());
+        assertEquals("\u0005\u0000ack", r.toClient.toString());
+    }
+
+    @Test
+    void aCandidateThatStillWantsTheRefusedDirectionGivesUpAtTheProbeLimit() {
+        RecordingFactory any = rpcLike();
+        RecordingFactory other = new RecordingFactory("other", "0123456789", true);
+        Harness h = new Harness(FlowLimits.DEFAULTS.withProbe(8, 32, 4), 49155, any, other);
+        h.c2s(1, 1, DA, "012");                      // any: refused (kept pending), other: NEED_MORE
+        h.c2s(4, 1, DA, "3456789 and on");            // cannot be buffered for "other"
+        assertEquals(1, h.counter("analyzer.probe_limit"));
+        h.s2c(1, 18, DA, "\u0005\u0000ack");
+        assertEquals(0, any.created.size());
+    }
 }

@@ -23,6 +23,8 @@ final class RecordingFactory implements AnalyzerFactory {
     int throwAfter = -1;
     /** When set, onData returns false once the recorded bytes of a direction reach this many. */
     int stopAfter = -1;
+    /** When set, the magic is also looked for in replies (a protocol whose answers have its header). */
+    boolean eitherDirection;
 
     RecordingFactory(String name, String magic, boolean anyPort, int... ports) {
         this.name = name;
@@ -57,7 +59,7 @@ final class RecordingFactory implements AnalyzerFactory {
         if (magic.isEmpty()) {
             return ProbeResult.MATCH;
         }
-        if (dir == Direction.TO_CLIENT) {
+        if (dir == Direction.TO_CLIENT && !eitherDirection) {
             // The magic is what a client sends first; replies alone decide nothing.
             return ProbeResult.NEED_MORE;
         }
