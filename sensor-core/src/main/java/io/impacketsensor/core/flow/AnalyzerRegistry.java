@@ -29,6 +29,8 @@ public final class AnalyzerRegistry {
 
     private final AnalyzerFactory[] factories;
     private final Expectations expectations;
+    /** The pipeline's ordering (null outside one): makes expectation lookups independent of thread timing. */
+    private final io.impacketsensor.core.pipeline.EventOrder order;
     private final int probeMaxBytes;
     private final int probeMaxChunks;
     private final ProbeBuffer[] probePool;
@@ -47,6 +49,16 @@ public final class AnalyzerRegistry {
     private final long[] attachedPerFactory;
 
     public AnalyzerRegistry(List<? extends AnalyzerFactory> factories, Expectations expectations, FlowLimits limits) {
+        this(factories, expectations, limits, null);
+    }
+
+    /**
+     * @param order the worker's {@link io.impacketsensor.core.pipeline.EventOrder} in a pipeline,
+     *              else null
+     */
+    public AnalyzerRegistry(List<? extends AnalyzerFactory> factories, Expectations expectations, FlowLimits limits,
+                            io.impacketsensor.core.pipeline.EventOrder order) {
+        this.order = order;
         if (factories.size() > 64) {
             throw new IllegalArgumentException("at most 64 analyzer factories per worker");
         }
@@ -67,8 +79,14 @@ public final class AnalyzerRegistry {
         Transport t = f.isTcp() ? Transport.TCP : Transport.UDP;
         int serverPort = f.serverPort();
         if (f.isTcp()) {
+            long before = Long.MAX_VALUE;
+            if (order != null) {
+                // See exactly the announcements of earlier frames, as one worker would.
+                order.awaitEarlierSlots();
+                before = order.sequence();
+            }
             String expected = expectations.lookup(f.ipVersion, f.clientIsA ? f.bHi : f.aHi,
-                    f.clientIsA ? f.bLo : f.aLo, serverPort, f.lastSeen);
+                    f.clientIsA ? f.bLo : f.aLo, serverPort, f.lastSeen, before);
             if (expected != null) {
                 for (int i = 0; i < factories.length; i++) {
                     if (factories[i].name().equals(expected)) {
