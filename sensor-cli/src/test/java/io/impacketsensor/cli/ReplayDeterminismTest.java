@@ -1,28 +1,22 @@
 package io.impacketsensor.cli;
 
-import io.impacketsensor.core.capture.FrameSlot;
 import io.impacketsensor.core.capture.PcapFileChain;
-import io.impacketsensor.core.capture.PcapWriter;
 import io.impacketsensor.core.packet.SymmetricFlowHash;
 import io.impacketsensor.core.pipeline.CapturePipeline;
 import io.impacketsensor.core.pipeline.PipelineOptions;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.cli.LabFrames.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,29 +35,18 @@ class ReplayDeterminismTest {
     static Path dir;
     private static Path merged;
 
-    /** One frame of a source capture. */
-    private record Frame(long tsNanos, byte[] data, int wirelen) {
-    }
-
     @BeforeAll
     static void mergeLabCaptures() throws Exception {
         List<Frame> frames = new ArrayList<>();
         int files = 0;
-        for (EvaluateCommand.Entry e : EvaluateCommand.readManifest(copy("MANIFEST.tsv"))) {
-            frames.addAll(read(copy(e.file())));
+        for (EvaluateCommand.Entry e : EvaluateCommand.readManifest(LabFrames.copy(dir, "MANIFEST.tsv"))) {
+            frames.addAll(LabFrames.read(LabFrames.copy(dir, e.file())));
             files++;
         }
         assertTrue(files >= 40, "lab captures: " + files);
         // Stable sort: frames of one capture keep their order when timestamps tie (as mergecap).
         frames.sort(Comparator.comparingLong(Frame::tsNanos));
-        PcapWriter w = new PcapWriter(java.nio.ByteOrder.LITTLE_ENDIAN, true, 262144, PcapWriter.LINKTYPE_ETHERNET);
-        for (Frame f : frames) {
-            w.packet(f.tsNanos(), f.data(), 0, f.data().length, f.wirelen());
-        }
-        merged = dir.resolve("lab_merged.pcap");
-        try (OutputStream os = Files.newOutputStream(merged)) {
-            w.writeTo(os);
-        }
+        merged = LabFrames.write(frames, dir.resolve("lab_merged.pcap"));
     }
 
     @Test
@@ -113,28 +96,5 @@ class ReplayDeterminismTest {
                     + " chain " + an.chain() + " tool " + an.tool());
         }
         return out;
-    }
-
-    private static List<Frame> read(Path pcap) throws Exception {
-        List<Frame> frames = new ArrayList<>();
-        try (PcapFileChain r = PcapFileChain.open(List.of(pcap))) {
-            FrameSlot s = new FrameSlot();
-            while (r.read(s) == PcapFileChain.FRAME) {
-                assertEquals(PcapWriter.LINKTYPE_ETHERNET, s.linkType, pcap + ": Ethernet only");
-                frames.add(new Frame(s.tsNanos, Arrays.copyOf(s.data, s.caplen), s.wirelen));
-            }
-        }
-        return frames;
-    }
-
-    private static Path copy(String name) throws Exception {
-        Path target = dir.resolve(name);
-        if (!Files.exists(target)) {
-            try (InputStream in = ReplayDeterminismTest.class.getResourceAsStream("/pcaps/lab/" + name)) {
-                assertNotNull(in, "test resource /pcaps/lab/" + name + " (sensor-core test-jar)");
-                Files.copy(in, target);
-            }
-        }
-        return target;
     }
 }

@@ -14,10 +14,9 @@ import java.net.InetAddress;
  * expectations pays one volatile read per new flow.
  *
  * <p>In a pipeline each entry also records the ring sequence of the frame that announced it, and
- * a lookup for a flow opened by frame {@code s} sees only entries announced before {@code s}
- * (the worker first waits until every other worker has handled the frames before {@code s}, see
- * {@link io.impacketsensor.core.pipeline.EventOrder#awaitEarlierSlots}): what a flow finds does not
- * depend on how far ahead another worker's thread happens to be.
+ * a lookup for a flow opened by frame {@code s} sees only entries announced before {@code s}:
+ * what a flow finds does not depend on how far ahead another worker's thread happens to be. (An
+ * announcement by a worker that lags behind can still be missed; the flow is then probed.)
  */
 public final class Expectations {
     private final int capacity;

@@ -22,16 +22,6 @@ public interface EventOrder {
     void within(long key);
 
     /**
-     * Waits until every other worker has handled every slot before the current one, so what they
-     * wrote into state shared by the workers while handling them (the endpoint-mapper
-     * {@link io.impacketsensor.core.flow.Expectations}, stamped with {@link #sequence()}) is
-     * complete up to this frame; the reader then ignores what was stamped for this frame or later,
-     * and sees what one worker would. Returns at once with one worker. Called once per new TCP
-     * flow, never per packet.
-     */
-    void awaitEarlierSlots();
-
-    /**
      * Key of the events emitted when a flow ends on an expiry or at the end of input.
      *
      * @param idleClass the flow table's idle list (0..3), ended in that order

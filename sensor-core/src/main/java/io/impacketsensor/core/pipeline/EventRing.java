@@ -67,9 +67,7 @@ public final class EventRing {
         for (int i = 0; i < workers; i++) {
             queues[i] = new WorkerEvents(i, size, lossless);
         }
-        for (WorkerEvents q : queues) {
-            q.siblings(queues);
-        }
+
         this.heads = new long[workers];
         this.tails = new long[workers];
         this.progress = new long[workers];
@@ -233,28 +231,23 @@ public final class EventRing {
 
     /**
      * {@code events.published}, {@code events.dropped_ring}, {@code events.handler_errors},
-     * {@code events.queue_full_waits} (a worker waited for the consumer, replay),
-     * {@code events.merge_waits} (the consumer waited for a worker that lagged behind another) and
-     * {@code events.earlier_slot_waits} (a new TCP flow waited for the other workers to reach its
-     * frame before looking up the endpoint-mapper expectations).
+     * {@code events.queue_full_waits} (a worker waited for the consumer, replay) and
+     * {@code events.merge_waits} (the consumer waited for a worker that lagged behind another).
      */
     public void reportCounters(CounterVisitor v) {
         long published = 0;
         long dropped = 0;
         long fullWaits = 0;
-        long earlierWaits = 0;
         for (WorkerEvents q : queues) {
             published += q.published();
             dropped += q.dropped();
             fullWaits += q.fullWaits();
-            earlierWaits += q.earlierWaits();
         }
         v.counter("events.published", published);
         v.counter("events.dropped_ring", dropped);
         v.counter("events.handler_errors", errors.errors());
         v.counter("events.queue_full_waits", fullWaits);
         v.counter("events.merge_waits", mergeWaitsPublished);
-        v.counter("events.earlier_slot_waits", earlierWaits);
     }
 
     /** Events handed downstream so far. */

@@ -23,7 +23,6 @@ final class WorkerEvents implements EventSink, EventOrder {
     /** Handled slots between two progress stores in a long batch (bounds the consumer's wait). */
     static final int PROGRESS_EVERY = 4;
     private static final long FULL_PARK_NANOS = 50_000;
-    private static final long WAIT_PARK_NANOS = 20_000;
 
     private final int index;
     private final int mask;
@@ -42,14 +41,11 @@ final class WorkerEvents implements EventSink, EventOrder {
     private final Sequence headSeq = new Sequence(0);
     private final Sequence progress = new Sequence(-1);
     private volatile boolean halted;
-    /** Every worker's queue, this one included (set by the ring before the workers start). */
-    private WorkerEvents[] all = {this};
 
     // producer-thread counters (read by others once the worker stopped, or stale)
     private long published;
     private long dropped;
     private long fullWaits;
-    private long earlierWaits;
 
     WorkerEvents(int index, int capacity, boolean lossless) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
@@ -88,53 +84,6 @@ final class WorkerEvents implements EventSink, EventOrder {
     @Override
     public void within(long k) {
         key = k;
-    }
-
-    void siblings(WorkerEvents[] queues) {
-        all = queues;
-    }
-
-    /**
-     * Publishes this worker's progress up to the slot before the current one (everything it
-     * emitted for them is queued), then waits for every other worker to report as much. No
-     * deadlock: a worker waits only for slots before its own, and the merge can always take the
-     * events of those slots since this worker's progress now covers them.
-     */
-    @Override
-    public void awaitEarlierSlots() {
-        WorkerEvents[] qs = all;
-        if (qs.length == 1) {
-            return;
-        }
-        long need = seq - 1;
-        if (progress.get() < need) {
-            progress.set(need);
-        }
-        boolean waited = false;
-        for (WorkerEvents q : qs) {
-            int idle = 0;
-            while (q != this && q.progress.get() < need && !halted) {
-                waited = true;
-                idle = backOff(idle);
-            }
-        }
-        if (waited) {
-            earlierWaits++;
-        }
-    }
-
-    /**
-     * Spins a few times, then sleeps: the worker waited for needs the CPU (2 cores, more busy
-     * threads), and spinning or yielding longer cost more CPU than it saved in latency (A/B on the
-     * benchmark capture).
-     */
-    static int backOff(int idle) {
-        if (idle < 10) {
-            Thread.onSpinWait();
-            return idle + 1;
-        }
-        LockSupport.parkNanos(WAIT_PARK_NANOS);
-        return idle;
     }
 
     @Override
@@ -220,9 +169,5 @@ final class WorkerEvents implements EventSink, EventOrder {
 
     long fullWaits() {
         return fullWaits;
-    }
-
-    long earlierWaits() {
-        return earlierWaits;
     }
 }

@@ -229,34 +229,4 @@ class EventRingTest {
             assertEquals(expected, seen, "run " + run);
         }
     }
-
-    @Test
-    void aNewFlowWaitsUntilTheOtherWorkersHandledTheEarlierFrames() throws Exception {
-        Sink sink = new Sink();
-        EventRing ring = new EventRing(sink, 2, 64, true);
-        WorkerEvents w0 = ring.producer(0);
-        WorkerEvents w1 = ring.producer(1);
-        w0.progress(5);
-        w1.slot(10);
-        java.util.concurrent.atomic.AtomicBoolean through = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread t = new Thread(() -> {
-            w1.awaitEarlierSlots();
-            through.set(true);
-        }, "worker-1");
-        t.start();
-        Thread.sleep(50);
-        assertTrue(!through.get(), "went through while worker 0 had only handled slot 5");
-        assertEquals(9, w1.progressSeq(), "the waiting worker reports the slots before its own as handled");
-        w0.progress(9);
-        t.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS));
-        assertTrue(through.get());
-    }
-
-    @Test
-    void oneWorkerNeverWaits() {
-        EventRing ring = new EventRing(new Sink(), 1, 64, true);
-        ring.producer(0).slot(1_000);
-        ring.producer(0).awaitEarlierSlots();
-        assertEquals(-1, ring.producer(0).progressSeq());
-    }
 }
