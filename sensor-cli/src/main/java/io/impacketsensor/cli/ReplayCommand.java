@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
         description = {"Runs pcap/pcapng files through the sensor.", "",
             "The files are read one after the other, as one capture, through the full packet path: "
                 + "link layer, IPv4/IPv6 with fragments, TCP reassembly, the protocol analyzers. "
-                + "Replay is lossless and deterministic: the reader waits for the decode workers "
-                + "instead of dropping. It ends with one EVE stats record and a summary on stderr. "
+                + "Replay is lossless and deterministic with any number of workers: the reader waits "
+                + "for the decode workers instead of dropping, and their events reach the engine in "
+                + "frame order, so --workers N writes the same EVE output as 1 worker. It ends with one EVE stats record and a summary on stderr. "
                 + "A damaged file (truncated last record, corrupt block) is read up to the damage, "
                 + "with a warning."},
         footer = {"", "Examples:",

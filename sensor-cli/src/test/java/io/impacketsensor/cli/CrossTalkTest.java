@@ -1,18 +1,13 @@
 package io.impacketsensor.cli;
 
-import io.impacketsensor.core.capture.FrameSlot;
-import io.impacketsensor.core.capture.PcapFileChain;
-import io.impacketsensor.core.capture.PcapWriter;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.cli.LabFrames.Frame;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +18,6 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,10 +34,6 @@ class CrossTalkTest {
 
     @TempDir
     static Path dir;
-
-    /** One frame of a source capture. */
-    private record Frame(long tsNanos, byte[] data, int wirelen) {
-    }
 
     @TestFactory
     List<DynamicTest> benignTrafficDoesNotChangeWhatAnAttackRaises() throws Exception {
@@ -79,13 +69,7 @@ class CrossTalkTest {
         // Stable sort: frames of one capture keep their order when timestamps tie.
         merged.sort(Comparator.comparingLong(Frame::tsNanos));
         Path mergedFile = dir.resolve("merged_" + attack);
-        PcapWriter w = new PcapWriter(java.nio.ByteOrder.LITTLE_ENDIAN, true, 262144, PcapWriter.LINKTYPE_ETHERNET);
-        for (Frame f : merged) {
-            w.packet(f.tsNanos(), f.data(), 0, f.data().length, f.wirelen());
-        }
-        try (OutputStream os = Files.newOutputStream(mergedFile)) {
-            w.writeTo(os);
-        }
+        LabFrames.write(merged, mergedFile);
 
         Set<String> alone = pairs(run(copy(attack)));
         assertFalse(alone.isEmpty(), attack + " alone raises nothing: the test would prove nothing");
@@ -132,25 +116,10 @@ class CrossTalkTest {
     }
 
     private static List<Frame> read(Path pcap) throws Exception {
-        List<Frame> frames = new ArrayList<>();
-        try (PcapFileChain r = PcapFileChain.open(List.of(pcap))) {
-            FrameSlot s = new FrameSlot();
-            while (r.read(s) == PcapFileChain.FRAME) {
-                assertEquals(PcapWriter.LINKTYPE_ETHERNET, s.linkType, pcap + ": Ethernet only");
-                frames.add(new Frame(s.tsNanos, Arrays.copyOf(s.data, s.caplen), s.wirelen));
-            }
-        }
-        return frames;
+        return LabFrames.read(pcap);
     }
 
     private static Path copy(String name) throws Exception {
-        Path target = dir.resolve(name);
-        if (!Files.exists(target)) {
-            try (InputStream in = CrossTalkTest.class.getResourceAsStream("/pcaps/lab/" + name)) {
-                assertNotNull(in, "test resource /pcaps/lab/" + name + " (sensor-core test-jar)");
-                Files.copy(in, target);
-            }
-        }
-        return target;
+        return LabFrames.copy(dir, name);
     }
 }

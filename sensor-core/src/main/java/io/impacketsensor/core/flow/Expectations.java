@@ -12,6 +12,11 @@ import java.net.InetAddress;
  * <p>Bounded (the oldest entry is overwritten when full) and expiring. Writes are rare and take a
  * lock; lookups happen once per new TCP flow and read a volatile count first, so a run without
  * expectations pays one volatile read per new flow.
+ *
+ * <p>In a pipeline each entry also records the ring sequence of the frame that announced it, and
+ * a lookup for a flow opened by frame {@code s} sees only entries announced before {@code s}:
+ * what a flow finds does not depend on how far ahead another worker's thread happens to be. (An
+ * announcement by a worker that lags behind can still be missed; the flow is then probed.)
  */
 public final class Expectations {
     private final int capacity;
@@ -22,6 +27,7 @@ public final class Expectations {
     private final int[] port;
     private final String[] name;
     private final long[] expires;
+    private final long[] announcedAt;
     private int next;
     private volatile int size;
     /** Announcements accepted (for counters). */
@@ -36,6 +42,7 @@ public final class Expectations {
         port = new int[capacity];
         name = new String[capacity];
         expires = new long[capacity];
+        announcedAt = new long[capacity];
     }
 
     public static Expectations of(FlowLimits limits) {
@@ -43,7 +50,15 @@ public final class Expectations {
     }
 
     /** Records an expectation (called from an analyzer when it creates an event, not per packet). */
-    public synchronized void add(InetAddress server, int serverPort, String analyzerName, long nowNanos) {
+    public void add(InetAddress server, int serverPort, String analyzerName, long nowNanos) {
+        add(server, serverPort, analyzerName, nowNanos, -1);
+    }
+
+    /**
+     * Records an expectation announced by the frame at ring sequence {@code sequence} (-1 outside
+     * a pipeline).
+     */
+    public synchronized void add(InetAddress server, int serverPort, String analyzerName, long nowNanos, long sequence) {
         if (capacity == 0 || server == null || analyzerName == null) {
             return;
         }
@@ -69,6 +84,7 @@ public final class Expectations {
         port[i] = serverPort;
         name[i] = analyzerName;
         expires[i] = nowNanos + timeoutNanos;
+        announcedAt[i] = sequence;
         added++;
         if (size < capacity) {
             size = size + 1;
@@ -77,13 +93,21 @@ public final class Expectations {
 
     /** The analyzer name expected for a connection to this server endpoint, or null. */
     public String lookup(int ipVersion, long serverHi, long serverLo, int serverPort, long nowNanos) {
+        return lookup(ipVersion, serverHi, serverLo, serverPort, nowNanos, Long.MAX_VALUE);
+    }
+
+    /**
+     * The analyzer name expected for a connection to this server endpoint announced before ring
+     * sequence {@code sequence}, or null.
+     */
+    public String lookup(int ipVersion, long serverHi, long serverLo, int serverPort, long nowNanos, long sequence) {
         if (size == 0) {
             return null;
         }
         synchronized (this) {
             for (int i = 0; i < size; i++) {
                 if (port[i] == serverPort && lo[i] == serverLo && hi[i] == serverHi && version[i] == ipVersion
-                        && nowNanos <= expires[i]) {
+                        && nowNanos <= expires[i] && announcedAt[i] < sequence) {
                     return name[i];
                 }
             }

@@ -16,6 +16,8 @@ import java.net.UnknownHostException;
 final class FlowContextImpl implements FlowContext {
     private final EventSink sink;
     private final Expectations expectations;
+    /** The pipeline's ordering (null with a plain sink): stamps expectations with their frame. */
+    private final io.impacketsensor.core.pipeline.EventOrder order;
     Flow flow;
     /** Events emitted through this worker's contexts. */
     private final long[] emitted;
@@ -26,6 +28,7 @@ final class FlowContextImpl implements FlowContext {
 
     FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter) {
         this.sink = sink;
+        this.order = sink instanceof io.impacketsensor.core.pipeline.EventOrder o ? o : null;
         this.expectations = expectations;
         this.emitted = emittedCounter;
     }
@@ -78,7 +81,7 @@ final class FlowContextImpl implements FlowContext {
 
     @Override
     public void expect(InetAddress server, int port, String analyzerName) {
-        expectations.add(server, port, analyzerName, flow.lastSeen);
+        expectations.add(server, port, analyzerName, flow.lastSeen, order != null ? order.sequence() : -1);
     }
 
     /** An {@code InetAddress} for a key address (IPv4: {@code hi == 0}, {@code lo} the address). */

@@ -2,6 +2,7 @@ package io.impacketsensor.core.flow;
 
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.packet.Packet;
+import io.impacketsensor.core.pipeline.EventOrder;
 
 /**
  * A bounded table of flows keyed on primitives: an open-addressing index (linear probing,
@@ -12,6 +13,11 @@ import io.impacketsensor.core.packet.Packet;
  * <p>Every slot is on one of four idle lists (TCP new, TCP established, TCP closed, UDP), each
  * ordered by last activity, so expiry only looks at list tails. When the table is full a new flow
  * evicts the flow whose idle deadline is nearest (least recently used in its class).
+ *
+ * <p>Each slot also keeps the ring sequence of the frame that last touched it ({@link #sequence}
+ * at the time), which orders the idle lists globally: the flows one worker would end on an expiry
+ * are the union of what N workers end, and keying each ended flow's events by (list, that
+ * sequence) lets the event consumer put them back into one worker's order ({@link EventOrder}).
  */
 final class FlowTable {
     /** Why a flow leaves the table. */
@@ -52,6 +58,11 @@ final class FlowTable {
     private final Expectations expectations;
     private final long[] emitted;
     private final EndListener listener;
+    private final EventOrder order;
+    /** Per slot: {@link #sequence} when the slot was last linked or touched. */
+    private final long[] touchedAt;
+    /** Ring sequence of the frame being handled (set by the processor; 0 without an {@link EventOrder}). */
+    long sequence;
 
     long timedOut;
     long evicted;
@@ -65,7 +76,8 @@ final class FlowTable {
     private int keyPorts;
     private int keyHash;
 
-    FlowTable(FlowLimits limits, EventSink sink, Expectations expectations, long[] emittedCounter, EndListener listener) {
+    FlowTable(FlowLimits limits, EventSink sink, Expectations expectations, long[] emittedCounter, EndListener listener,
+              EventOrder order) {
         capacity = limits.maxFlows();
         int size = Integer.highestOneBit(Math.max(capacity * 2, 4) - 1) << 1;
         index = new int[size];
@@ -82,6 +94,7 @@ final class FlowTable {
         prev = new int[capacity];
         next = new int[capacity];
         listOf = new int[capacity];
+        touchedAt = new long[capacity];
         free = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             free[i] = capacity - 1 - i;
@@ -99,6 +112,7 @@ final class FlowTable {
         this.expectations = expectations;
         this.emitted = emittedCounter;
         this.listener = listener;
+        this.order = order;
     }
 
     int active() {
@@ -212,6 +226,7 @@ final class FlowTable {
         int s = f.slot;
         if (heads[f.state] == s && listOf[s] == f.state) {
             // Already the most recent of its list (a burst of one flow): nothing moves.
+            touchedAt[s] = sequence;
             return;
         }
         unlink(s);
@@ -257,10 +272,12 @@ final class FlowTable {
                     break;
                 }
                 timedOut++;
+                ordered(c, tails[c]);
                 listener.onFlowEnd(f, END_TIMEOUT);
                 remove(f);
             }
         }
+        ordered(-1, -1);
     }
 
     /** Ends every flow (end of input). */
@@ -268,9 +285,21 @@ final class FlowTable {
         for (int c = 0; c < CLASSES; c++) {
             while (tails[c] >= 0) {
                 Flow f = flows[tails[c]];
+                ordered(c, tails[c]);
                 listener.onFlowEnd(f, reason);
                 remove(f);
             }
+        }
+        ordered(-1, -1);
+    }
+
+    /**
+     * Keys the events of the flow in slot {@code s} of idle list {@code c}, about to end, for the
+     * event consumer; {@code c < 0}: back to the frame's own events.
+     */
+    private void ordered(int c, int s) {
+        if (order != null) {
+            order.within(c < 0 ? EventOrder.FRAME : EventOrder.flowEndKey(c, touchedAt[s]));
         }
     }
 
@@ -294,6 +323,7 @@ final class FlowTable {
     }
 
     private void linkHead(int s, int c) {
+        touchedAt[s] = sequence;
         prev[s] = -1;
         next[s] = heads[c];
         if (heads[c] >= 0) {

@@ -5,6 +5,7 @@ import io.impacketsensor.core.packet.FragmentReassembler;
 import io.impacketsensor.core.packet.LinkTypes;
 import io.impacketsensor.core.packet.Packet;
 import io.impacketsensor.core.packet.PacketDecoder;
+import io.impacketsensor.core.pipeline.EventOrder;
 import io.impacketsensor.core.pipeline.FrameProcessor;
 
 import java.util.List;
@@ -14,10 +15,18 @@ import java.util.List;
  * the flow table, TCP reassembly and the analyzers, with primitive counters. One instance per
  * worker; nothing here allocates per packet once pools and flow slots are warm.
  *
- * <p>Flow ids are {@code (sequence << 8) | workerIndex}: unique in a run across up to 256 workers.
+ * <p>Flow ids: in a pipeline ({@link EventOrder} sink) {@code (ring sequence of the frame that
+ * opened the flow + 1) << 8}, unique because a frame opens at most one flow, and the same whatever
+ * the number of workers (EVE {@code flow_id} does not depend on {@code --workers}); with a plain
+ * sink {@code (per-worker count << 8) | workerIndex}, unique across up to 256 workers.
  * A flow is one 5-tuple connection in both directions; for TCP a SYN (without ACK) whose sequence
  * number differs from the first one seen from that side starts a new flow on the same 5-tuple
  * (port reuse), as tshark's {@code tcp.stream} does.
+ *
+ * <p>Determinism across worker counts: flows are expired on the capture clock of every frame,
+ * this worker's or another's ({@link #observe}), so every worker expires at the frames one
+ * worker would; with a pipeline sink ({@link EventOrder}) the flow table keys the events of
+ * expired and drained flows so that the consumer ends them in one worker's order.
  */
 public final class PacketProcessor implements FrameProcessor, FlowTable.EndListener {
     /** Flows are expired at most this often (capture time), not on every packet. */
@@ -33,9 +42,11 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     private final TcpReassembler tcp;
     private long flowSeq;
     private long lastExpiry;
+    /** The pipeline's ordering of this worker's events; null with a plain sink (tests, tools). */
+    private final EventOrder order;
 
     /**
-     * @param workerIndex  this worker's index (0..255), the low byte of its flow ids
+     * @param workerIndex  this worker's index (0..255), the low byte of its flow ids with a plain sink
      * @param limits       the packet path limits
      * @param factories    this worker's analyzer factories (instances not shared with other workers)
      * @param expectations shared by all workers of the pipeline
@@ -49,8 +60,9 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         this.workerIndex = workerIndex;
         this.fragments = new FragmentReassembler(limits.fragMaxDatagrams(), limits.fragMaxFragments(),
                 limits.fragMaxDatagramBytes(), limits.fragMaxTotalBytes(), FlowLimits.nanos(limits.fragTimeoutSec()));
-        this.registry = new AnalyzerRegistry(factories, expectations, limits);
-        this.table = new FlowTable(limits, sink, expectations, c.eventsEmitted, this);
+        this.order = sink instanceof EventOrder o ? o : null;
+        this.registry = new AnalyzerRegistry(factories, expectations, limits, order);
+        this.table = new FlowTable(limits, sink, expectations, c.eventsEmitted, this, order);
         this.oooPool = new SegmentBufferPool(limits.oooMaxBytes(), limits.oooMaxSegments(), limits.oooMaxBuffers());
         this.tcp = new TcpReassembler(registry, oooPool, c);
     }
@@ -60,10 +72,10 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         c.packets++;
         c.bytes += wirelen;
         c.perLinkType[LinkTypes.index(linkType)]++;
-        if (tsNanos - lastExpiry >= EXPIRY_INTERVAL_NANOS || tsNanos < lastExpiry) {
-            lastExpiry = tsNanos;
-            table.expire(tsNanos);
+        if (order != null) {
+            table.sequence = order.sequence();
         }
+        observe(tsNanos);
         Packet p = packet;
         int r = PacketDecoder.decodeLink(p, linkType, tsNanos, frame, caplen, wirelen);
         if (r != PacketDecoder.OK) {
@@ -142,7 +154,8 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
             f = null;
         }
         if (f == null) {
-            f = table.create(p, (++flowSeq << 8) | workerIndex, now);
+            long id = order != null ? (order.sequence() + 1) << 8 : (++flowSeq << 8) | workerIndex;
+            f = table.create(p, id, now);
             f.clientIsA = clientIsSource(p, isTcp) == fromA;
             if (isTcp) {
                 c.tcpFlows++;
@@ -198,6 +211,19 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     @Override
     public void onFlowEnd(Flow f, int reason) {
         tcp.close(f);
+    }
+
+    /**
+     * Expires idle flows at most every {@link #EXPIRY_INTERVAL_NANOS} of capture time (or when
+     * time goes back). Called for every frame of the capture, whichever worker owns it, so the
+     * expiry points are the same with any number of workers.
+     */
+    @Override
+    public void observe(long tsNanos) {
+        if (tsNanos - lastExpiry >= EXPIRY_INTERVAL_NANOS || tsNanos < lastExpiry) {
+            lastExpiry = tsNanos;
+            table.expire(tsNanos);
+        }
     }
 
     @Override

@@ -24,11 +24,15 @@ import java.util.concurrent.locks.LockSupport;
  *  worker-0 … worker-N-1 ── each runs its own FrameProcessor on its frames
  *        │ analyzers emit events
  *        ▼
- *  ring #2 ({@link EventRing}, multi producer) ── "events" thread ── downstream EventSink
+ *  ring #2 ({@link EventRing}: one queue per worker, merged in frame order) ── "events" thread
+ *        ── downstream EventSink
  * </pre>
  *
+ * <p>The events reach the consumer in the order of the ring sequence of the frames (or ticks)
+ * that produced them, whatever the number of workers: see {@link EventRing}.
+ *
  * <p>Replay ({@link PacketSource#lossless()}): a full ring makes the capture thread wait, so a
- * replay is lossless and deterministic. Live: frames are published in batches of what the kernel
+ * replay is lossless and deterministic, with any number of workers. Live: frames are published in batches of what the kernel
  * has ready, and a full ring makes the capture thread pause (counted in
  * {@code capture.ring_full_waits}) while frames wait in the kernel buffer, which drops and counts
  * ({@code capture.kernel_dropped}) only when it is full too; a stop request ends the pause.
@@ -98,7 +102,7 @@ public final class CapturePipeline {
         this.options = options;
         this.workers = options.workers();
         this.workersRunning = new CountDownLatch(options.workers());
-        this.events = new EventRing(downstream, options.eventRingSize(), source.lossless());
+        this.events = new EventRing(downstream, workers, options.eventRingSize(), source.lossless());
         int[] nextWorker = {0};
         this.disruptor = new Disruptor<>(FrameSlot::new, options.ringSize(), r -> {
             Thread t = new Thread(r, "worker-" + nextWorker[0]++);
@@ -107,7 +111,8 @@ public final class CapturePipeline {
         }, ProducerType.SINGLE, new BlockingWaitStrategy());
         this.handlers = new WorkerHandler[workers];
         for (int i = 0; i < workers; i++) {
-            handlers[i] = new WorkerHandler(i, factory.create(i, workers, events), this, workersRunning);
+            WorkerEvents queue = events.producer(i);
+            handlers[i] = new WorkerHandler(i, factory.create(i, workers, queue), queue, this, workersRunning);
         }
         this.workerSnapshots = new CounterSnapshot[workers];
         this.oversize = new OversizePool(disruptor.getRingBuffer(), source.lossless());
@@ -411,9 +416,9 @@ public final class CapturePipeline {
         }
     }
 
-    /** The event sink workers emit into (ring #2). */
-    public EventSink events() {
-        return events;
+    /** Worker {@code worker}'s event sink (its queue of ring #2); only that worker's thread may use it. */
+    public EventSink events(int worker) {
+        return events.producer(worker);
     }
 
     /** Workers whose processors have been finished (all of them after a clean {@link #awaitEnd}). */

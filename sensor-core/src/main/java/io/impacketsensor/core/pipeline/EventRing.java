@@ -1,142 +1,253 @@
 package io.impacketsensor.core.pipeline;
 
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.EventTranslatorOneArg;
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SleepingWaitStrategy;
-import com.lmax.disruptor.TimeoutException;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.ProducerType;
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.CounterVisitor;
 
 import java.io.Flushable;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Ring #2: events from every decode worker to one consumer thread (the detection engine, or an
- * EVE writer), so whatever sits downstream owns its state without locks. Workers call
- * {@link #accept}; the consumer calls the downstream {@link EventSink} in order, and flushes it
- * at the end of each batch when it is {@link Flushable}.
+ * EVE writer), so whatever sits downstream owns its state without locks.
  *
- * <p>Replay is lossless (a full ring makes the worker wait); live capture drops the event and
- * counts {@code events.dropped_ring} rather than stall packet decoding.
+ * <p>Each worker publishes into its own single-producer queue ({@link WorkerEvents}, see
+ * {@link #producer}); every event carries the capture-ring sequence of the slot that produced it
+ * and its key within the slot ({@link EventOrder}). The consumer thread merges the queues: it takes
+ * the smallest (sequence, key, worker) head, and only once every worker whose queue is empty has
+ * reported progress up to that sequence, so no event of an earlier frame can still come. The
+ * engine therefore sees events in the order of the frames that produced them, whatever the number
+ * of workers and however their threads run: a replay with N workers raises the same alerts, in the
+ * same order, as with one. Workers handle every slot of the capture ring (another worker's frame
+ * costs a compare), so an idle worker's progress follows the capture thread and never holds the
+ * merge back.
+ *
+ * <p>The consumer calls the downstream {@link EventSink} in that order and flushes it when it has
+ * nothing to take (a batch end) if it is {@link Flushable}. Replay is lossless (a full queue makes
+ * its worker wait); live capture drops the event and counts {@code events.dropped_ring} rather than
+ * stall packet decoding.
  */
-public final class EventRing implements EventSink {
-    private static final EventTranslatorOneArg<Holder, SensorEvent> PUT = (h, seq, e) -> h.event = e;
-
-    /** One slot of the event ring. */
-    static final class Holder {
-        SensorEvent event;
-    }
-
-    /**
-     * The consumer spins, then yields, then sleeps {@link #IDLE_SLEEP_NANOS} between polls: workers
-     * publish one event at a time, and a blocking strategy makes every publish take a lock and
-     * signal the consumer (a futex wake per event). Sleeping costs the producers nothing; the price
-     * is up to a millisecond of latency after an idle spell and about a thousand wake-ups a second
-     * while idle.
-     */
-    private static final int SPIN_RETRIES = 200;
+public final class EventRing {
+    /** Consumer back-off when it has nothing to take: spins, then yields, then sleeps. */
+    private static final int SPINS = 100;
+    private static final int YIELDS = 200;
     private static final long IDLE_SLEEP_NANOS = 1_000_000L;
+    /** {@link #next()} results other than a worker index. */
+    private static final int EMPTY = -1;
+    private static final int BLOCKED = -2;
+    private static final int RETRY = -3;
+    private static final int DONE = -4;
 
-    private final Disruptor<Holder> disruptor;
-    private final RingBuffer<Holder> ring;
-    private final boolean lossless;
     private final EventSink downstream;
+    private final WorkerEvents[] queues;
+    private final Thread thread;
     private final ErrorCounter errors = new ErrorCounter("event");
-    private final LongAdder published = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
+    /** Set once no worker publishes any more: the consumer drains what is left and stops. */
+    private volatile boolean producersDone;
+    private volatile boolean halted;
     private volatile long consumed;
 
-    public EventRing(EventSink downstream, int size, boolean lossless) {
+    // consumer-thread state, one entry per worker
+    private final long[] heads;
+    private final long[] tails;
+    private final long[] progress;
+    private long mergeWaits;
+    private volatile long mergeWaitsPublished;
+
+    /**
+     * @param downstream the consumer, called on the "events" thread only
+     * @param workers    number of producing workers, each with its own queue
+     * @param size       slots per worker queue (power of two)
+     * @param lossless   true: a full queue makes its worker wait; false: the event is dropped
+     */
+    public EventRing(EventSink downstream, int workers, int size, boolean lossless) {
         this.downstream = downstream;
-        this.lossless = lossless;
-        this.disruptor = new Disruptor<>(Holder::new, size, r -> {
-            Thread t = new Thread(r, "events");
-            t.setDaemon(true);
-            return t;
-        }, ProducerType.MULTI, new SleepingWaitStrategy(SPIN_RETRIES, IDLE_SLEEP_NANOS));
-        disruptor.handleEventsWith(new Consumer());
-        disruptor.setDefaultExceptionHandler(errors);
-        this.ring = disruptor.getRingBuffer();
-    }
-
-    /** See CapturePipeline#workersRunning: the drain check skips a consumer that has not started. */
-    private final java.util.concurrent.CountDownLatch consumerRunning = new java.util.concurrent.CountDownLatch(1);
-
-    private final class Consumer implements EventHandler<Holder> {
-        @Override
-        public void onStart() {
-            consumerRunning.countDown();
+        this.queues = new WorkerEvents[workers];
+        for (int i = 0; i < workers; i++) {
+            queues[i] = new WorkerEvents(i, size, lossless);
         }
 
-        @Override
-        public void onEvent(Holder h, long sequence, boolean endOfBatch) throws IOException {
-            SensorEvent e = h.event;
-            h.event = null; // let the event be collected once handled
-            consumed++;
-            try {
-                downstream.accept(e);
-            } finally {
-                if (endOfBatch && downstream instanceof Flushable f) {
-                    f.flush();
+        this.heads = new long[workers];
+        this.tails = new long[workers];
+        this.progress = new long[workers];
+        java.util.Arrays.fill(progress, -1);
+        this.thread = new Thread(this::consume, "events");
+        thread.setDaemon(true);
+    }
+
+    /** Worker {@code worker}'s queue: its analyzers' event sink and its {@link EventOrder}. */
+    WorkerEvents producer(int worker) {
+        return queues[worker];
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void consume() {
+        int idle = 0;
+        boolean unflushed = false;
+        boolean waiting = false;
+        try {
+            while (!halted) {
+                int w = next();
+                if (w >= 0) {
+                    deliver(w);
+                    unflushed = true;
+                    idle = 0;
+                    waiting = false;
+                    continue;
                 }
+                if (w == RETRY) {
+                    continue;
+                }
+                if (unflushed) {
+                    unflushed = false;
+                    flush();
+                }
+                if (w == DONE) {
+                    return;
+                }
+                if (w == BLOCKED && !waiting) {
+                    waiting = true;
+                    mergeWaitsPublished = ++mergeWaits;
+                }
+                idle = backOff(idle);
+            }
+        } finally {
+            for (WorkerEvents q : queues) {
+                q.halt();
             }
         }
     }
 
-    public void start() {
-        disruptor.start();
+    /**
+     * The worker whose head event comes next, or {@link #EMPTY} (no event queued),
+     * {@link #BLOCKED} (a worker with an empty queue may still publish an earlier event),
+     * {@link #RETRY} (such a worker just published) or {@link #DONE} (producers done, all taken).
+     */
+    private int next() {
+        // Read before the tails: once producers are done, every event is visible below them.
+        boolean done = producersDone;
+        int best = -1;
+        long bestSeq = 0;
+        long bestKey = 0;
+        for (int j = 0; j < queues.length; j++) {
+            long h = heads[j];
+            if (h == tails[j]) {
+                tails[j] = queues[j].tail();
+            }
+            if (h < tails[j]) {
+                long s = queues[j].seqAt(h);
+                long k = queues[j].keyAt(h);
+                if (best < 0 || s < bestSeq || (s == bestSeq && k < bestKey)) {
+                    best = j;
+                    bestSeq = s;
+                    bestKey = k;
+                }
+            }
+        }
+        if (best < 0) {
+            return done ? DONE : EMPTY;
+        }
+        if (done) {
+            return best;
+        }
+        for (int j = 0; j < queues.length; j++) {
+            if (j == best || heads[j] < tails[j] || progress[j] >= bestSeq) {
+                // A queued head is already no earlier than the best; a worker past bestSeq
+                // published everything up to it before the tail read that followed (below).
+                continue;
+            }
+            progress[j] = queues[j].progressSeq();
+            // Progress first, then the tail: events published before that progress are seen now.
+            tails[j] = queues[j].tail();
+            if (heads[j] < tails[j]) {
+                return RETRY;
+            }
+            if (progress[j] < bestSeq) {
+                return BLOCKED;
+            }
+        }
+        return best;
+    }
+
+    private void deliver(int w) {
+        long h = heads[w];
+        SensorEvent e = queues[w].take(h);
+        heads[w] = h + 1;
+        consumed++;
         try {
-            consumerRunning.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the event consumer started", e);
+            downstream.accept(e);
+        } catch (RuntimeException | StackOverflowError ex) {
+            errors.record(ex, "while handling an event");
         }
     }
 
-    @Override
-    public void accept(SensorEvent event) {
-        if (lossless) {
-            ring.publishEvent(PUT, event);
-            published.increment();
-        } else if (ring.tryPublishEvent(PUT, event)) {
-            published.increment();
-        } else {
-            dropped.increment();
+    private void flush() {
+        if (downstream instanceof Flushable f) {
+            try {
+                f.flush();
+            } catch (java.io.IOException | RuntimeException ex) {
+                errors.record(ex, "while flushing");
+            }
         }
+    }
+
+    private static int backOff(int idle) {
+        if (idle < SPINS) {
+            Thread.onSpinWait();
+        } else if (idle < YIELDS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(IDLE_SLEEP_NANOS);
+            return idle;
+        }
+        return idle + 1;
     }
 
     /**
-     * Waits until every published event has been handed downstream, then stops the consumer.
+     * Called once no worker publishes any more (they finished, or were halted): waits until every
+     * queued event has been handed downstream, then the consumer stops.
      *
      * @param timeout how long to wait; {@code Long.MAX_VALUE} waits as long as it takes
      * @return false when the consumer did not catch up within the timeout (it is halted anyway)
      */
-    public boolean shutdown(long timeout, TimeUnit unit) {
-        try {
-            if (timeout == Long.MAX_VALUE) {
-                // Disruptor adds the timeout to nanoTime(): a huge value overflows and times out at once.
-                disruptor.shutdown();
-                return true;
-            }
-            disruptor.shutdown(timeout, unit);
-            return true;
-        } catch (TimeoutException e) {
-            disruptor.halt();
+    public boolean shutdown(long timeout, TimeUnit unit) throws InterruptedException {
+        producersDone = true;
+        if (timeout == Long.MAX_VALUE) {
+            thread.join();
+        } else {
+            thread.join(Math.max(1, unit.toMillis(timeout)));
+        }
+        if (thread.isAlive()) {
+            halted = true;
+            thread.join();
             return false;
         }
+        return true;
     }
 
-    /** {@code events.published}, {@code events.dropped_ring}, {@code events.handler_errors}. */
+    /**
+     * {@code events.published}, {@code events.dropped_ring}, {@code events.handler_errors},
+     * {@code events.queue_full_waits} (a worker waited for the consumer, replay) and
+     * {@code events.merge_waits} (the consumer waited for a worker that lagged behind another).
+     */
     public void reportCounters(CounterVisitor v) {
-        v.counter("events.published", published.sum());
-        v.counter("events.dropped_ring", dropped.sum());
+        long published = 0;
+        long dropped = 0;
+        long fullWaits = 0;
+        for (WorkerEvents q : queues) {
+            published += q.published();
+            dropped += q.dropped();
+            fullWaits += q.fullWaits();
+        }
+        v.counter("events.published", published);
+        v.counter("events.dropped_ring", dropped);
         v.counter("events.handler_errors", errors.errors());
+        v.counter("events.queue_full_waits", fullWaits);
+        v.counter("events.merge_waits", mergeWaitsPublished);
     }
 
     /** Events handed downstream so far. */

@@ -19,6 +19,13 @@ public interface FrameProcessor {
      */
     void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen);
 
+    /**
+     * Another worker's frame: only its capture time, so that time-driven work (flow expiry) runs
+     * at the same frames whatever the number of workers. Default: nothing.
+     */
+    default void observe(long tsNanos) {
+    }
+
     /** Time passes without packets (live idle, or a batch end): expire idle flows up to {@code nowNanos}. */
     void tick(long nowNanos);
 

@@ -6,13 +6,19 @@ import io.impacketsensor.core.flow.CounterVisitor;
 
 /**
  * One decode worker on ring #1: handles the frames whose {@link FrameSlot#worker} is its index
- * (every worker sees every slot; the others are skipped with one compare), and every tick and
- * the final finish. Owns one {@link FrameProcessor}; all its fields are written by its thread.
+ * (every worker sees every slot; another worker's frame only advances the capture clock, see
+ * {@link FrameProcessor#observe}), and every tick and the final finish. Owns one
+ * {@link FrameProcessor}; all its fields are written by its thread.
+ *
+ * <p>Before each slot it tells its event queue the slot's sequence (the events the slot produces
+ * carry it), and after it reports its progress, so the event consumer can merge the workers'
+ * events in frame order ({@link EventRing}).
  */
 final class WorkerHandler implements EventHandler<FrameSlot> {
     private final int index;
     private final FrameProcessor processor;
     private final CapturePipeline pipeline;
+    private final WorkerEvents events;
     private long packets;
     private long bytes;
     private long ticks;
@@ -25,8 +31,10 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
 
     private final java.util.concurrent.CountDownLatch running;
 
-    WorkerHandler(int index, FrameProcessor processor, CapturePipeline pipeline, java.util.concurrent.CountDownLatch running) {
+    WorkerHandler(int index, FrameProcessor processor, WorkerEvents events, CapturePipeline pipeline,
+                  java.util.concurrent.CountDownLatch running) {
         this.running = running;
+        this.events = events;
         this.index = index;
         this.processor = processor;
         this.pipeline = pipeline;
@@ -34,12 +42,27 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
 
     @Override
     public void onEvent(FrameSlot s, long sequence, boolean endOfBatch) {
+        events.slot(sequence);
+        try {
+            handle(s);
+        } finally {
+            // Published at batch ends (an idle worker has handled everything published) and every
+            // PROGRESS_EVERY slots of a long batch, so the merge never waits long for this worker.
+            if (endOfBatch || (sequence & (WorkerEvents.PROGRESS_EVERY - 1)) == 0) {
+                events.progress(sequence);
+            }
+        }
+    }
+
+    private void handle(FrameSlot s) {
         switch (s.kind) {
             case FrameSlot.KIND_FRAME -> {
                 if (s.worker == index) {
                     packets++;
                     bytes += s.caplen;
                     processor.process(s.linkType, s.tsNanos, s.data, s.caplen, s.wirelen);
+                } else {
+                    processor.observe(s.tsNanos);
                 }
             }
             case FrameSlot.KIND_TICK -> {

@@ -1,0 +1,33 @@
+package io.impacketsensor.core.pipeline;
+
+/**
+ * Where an event sits in the replay order, told to a worker's {@link FrameProcessor} through its
+ * event sink (the sink of a pipeline worker implements this; other sinks do not, and processors
+ * then keep no order). The event consumer takes events by (slot sequence, key within the slot,
+ * worker), so what it sees does not depend on how the workers' threads interleave.
+ *
+ * <p>Within one slot a worker's keys never decrease: flows ended by an expiry or the end of input
+ * come first, keyed by {@link #flowEndKey}, then the events of the frame itself ({@link #FRAME}).
+ * The flow-end key is what makes N workers end flows in the order one worker would: one worker's
+ * flow table ends flows by idle class, then least recently touched first.
+ */
+public interface EventOrder {
+    /** Key of the events a frame itself produces: after every flow end of the same slot. */
+    long FRAME = Long.MAX_VALUE;
+
+    /** Ring sequence of the slot the worker is handling (frame, tick or end of input). */
+    long sequence();
+
+    /** Orders the events that follow within the current slot; {@link #FRAME} after the flow ends. */
+    void within(long key);
+
+    /**
+     * Key of the events emitted when a flow ends on an expiry or at the end of input.
+     *
+     * @param idleClass the flow table's idle list (0..3), ended in that order
+     * @param touchedAt ring sequence of the frame that last touched the flow (below 2^56)
+     */
+    static long flowEndKey(int idleClass, long touchedAt) {
+        return (long) idleClass << 56 | touchedAt;
+    }
+}

@@ -1,0 +1,35 @@
+package io.impacketsensor.core.flow;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Endpoint-mapper expectations and their frame stamps (synthetic addresses). */
+class ExpectationsTest {
+    private static final long SERVER = 0x0A630001L; // 10.99.0.1
+
+    @Test
+    void aLookupSeesOnlyWhatEarlierFramesAnnounced() throws Exception {
+        Expectations x = new Expectations(8, 60_000_000_000L);
+        // Frame 40 (another worker, ahead of us) announces 10.99.0.1:49153 as DCE/RPC.
+        x.add(InetAddress.getByName("10.99.0.1"), 49153, "dcerpc", 1_000, 40);
+        // A flow opened by frame 40 or earlier: one worker would not have seen it yet.
+        assertNull(x.lookup(4, 0, SERVER, 49153, 2_000, 40));
+        assertNull(x.lookup(4, 0, SERVER, 49153, 2_000, 12));
+        assertEquals("dcerpc", x.lookup(4, 0, SERVER, 49153, 2_000, 41));
+        // Outside a pipeline (no stamps): everything announced so far.
+        assertEquals("dcerpc", x.lookup(4, 0, SERVER, 49153, 2_000));
+        assertNull(x.lookup(4, 0, SERVER, 49154, 2_000, 41), "another port");
+    }
+
+    @Test
+    void unstampedAnnouncementsAreSeenByEveryLookup() throws Exception {
+        Expectations x = new Expectations(8, 60_000_000_000L);
+        x.add(InetAddress.getByName("10.99.0.1"), 49153, "dcerpc", 1_000);
+        assertEquals("dcerpc", x.lookup(4, 0, SERVER, 49153, 2_000, 0));
+        assertNull(x.lookup(4, 0, SERVER, 49153, 1_000 + 60_000_000_001L, 0), "expired");
+    }
+}
