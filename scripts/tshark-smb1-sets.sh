@@ -36,7 +36,7 @@ ts() { tshark -n -r "$f" -o tcp.desegment_tcp_streams:TRUE "$@" 2>/dev/null || t
   # for challenge/response without extended security (SecurityMode bit 1, 2.2.4.52.2).
   ts -Y "$smb && ntlmssp.messagetype==2" -T fields -E aggregator='\n' -e ntlmssp.ntlmserverchallenge \
     | awk 'NF' | sed 's/^/challenge\t/'
-  ts -Y "$smb && smb.cmd==0x72 && smb.flags.response==1 && smb.sm.password==1 && smb.server_cap.extended_security==0" \
+  ts -Y "$smb && smb.cmd==0x72 && smb.flags.response==1 && smb.sm.password==1 && !(smb.server_cap.extended_security==1)" \
      -T fields -e smb.challenge | awk 'NF' | sed 's/^/challenge\t/'
   # NTProofStr of NTLMv2 responses (in NTLMSSP, or an SMB1 UnicodePassword longer than 24 bytes).
   ts -Y "$smb && ntlmssp.ntlmv2_response.ntproofstr" -T fields -E aggregator='\n' -e ntlmssp.ntlmv2_response.ntproofstr \

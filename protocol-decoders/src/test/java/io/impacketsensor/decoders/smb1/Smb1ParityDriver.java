@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
@@ -58,7 +59,8 @@ public final class Smb1ParityDriver {
             if (a.ntProofStr() != null) {
                 out.add("proof\t" + Hex.encode(a.ntProofStr()));
             }
-        } else if (e instanceof NtlmEvent.NtlmChallenge ch && smb1Auth) {
+        } else if (e instanceof NtlmEvent.NtlmChallenge ch && (smb1Auth || ch.carrier() == Carrier.SMB1)) {
+            // A NEGOTIATE response's challenge counts even when no login followed (tshark shows it).
             out.add("challenge\t" + Hex.encode(ch.serverChallenge()));
         } else if (e instanceof DcerpcEvent.DcerpcRequest r && smb1Pipe && r.opnum() >= 0) {
             out.add("rpc\t" + r.opnum());
