@@ -49,6 +49,14 @@ class Smb1LogonTest {
             + "ff000000ffff0200770f780f000000000200000000005cd0000043000000007500730065007200000057004f0052004b00"
             + "470052004f0055005000000055006e00690078000000530061006d0062006100200033002e0036002e0033000000";
 
+    /**
+     * Zeek testing/btest/Traces/smb/cifs_negotiate_lanman.pcap frame 6: a LANMAN2.1 NEGOTIATE response
+     * (WordCount 13), EncryptionKey 1122334455667788, PrimaryDomain WORKGROUP in OEM although Flags2
+     * says Unicode (tshark 4.0 shows "????": it decodes it as Unicode).
+     */
+    static final String LANMAN_NEGOTIATE_RESPONSE = "ff534d4272000000009853c80000000000000000000000000000341200000100"
+            + "0d0300030004112000010000000000000033283a5b4a010800000012001122334455667788574f524b47524f555000";
+
     static Smb1Parser parse(String hex, int command) {
         byte[] m = Hex.decode(hex);
         Smb1Parser p = new Smb1Parser(8);
@@ -90,6 +98,35 @@ class Smb1LogonTest {
         assertEquals("0000", Hex.encode(u.array(), u.abs(u.unicodePasswordAt), 2));
         assertEquals("user", u.string(u.accountAt, u.accountLen, true));
         assertEquals("WORKGROUP", u.string(u.domainAt, u.domainLen, true));
+    }
+
+    @Test
+    void lanmanNegotiateResponseHasAnOemDomain() {
+        Smb1Parser p = parse(LANMAN_NEGOTIATE_RESPONSE, Smb1Parser.NEGOTIATE);
+        assertTrue(p.negotiateResponse());
+        assertEquals(0x03, p.securityMode);
+        assertEquals("1122334455667788", Hex.encode(p.array(), p.abs(p.challengeAt), 8));
+        assertEquals("WORKGROUP", p.string(p.strAt, p.strLen, p.negotiateUnicode));
+    }
+
+    /** The LANMAN2.1 response above, then a LAN Manager SESSION_SETUP_ANDX (WordCount 10) with a 24-byte LM response. */
+    @Test
+    void lanmanLoginIsAnLmAuthenticate() {
+        byte[] neg = Hex.decode(LANMAN_NEGOTIATE_RESPONSE);
+        neg[30] = 1; // MID 1 (the capture's request used MID 1 as well)
+        List<Step> l = List.of(c(request(0, 0, 1, negotiate("LANMAN2.1"))), s(neg),
+                c(request(0, 0, 2, sessionSetupLanman(new byte[24], "OLDUSER", "WORKGROUP"))),
+                s(response(0, 0, UID, 2, sessionSetupResp(0))));
+        Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
+        assertTrue(r.alive);
+        assertEquals("1122334455667788", Hex.encode(r.ctx.of(NtlmEvent.NtlmChallenge.class).get(0).serverChallenge()));
+        NtlmEvent.NtlmAuthenticate a = r.ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
+        assertEquals("OLDUSER", a.user());
+        assertEquals("WORKGROUP", a.domain());
+        assertEquals(24, a.lmResponseLength());
+        assertEquals(1, a.ntlmVersion());
+        assertEquals(0, a.status());
+        assertEquals("1122334455667788", Hex.encode(a.serverChallenge()));
     }
 
     @Test

@@ -97,6 +97,12 @@ final class Smb1Wire {
                 z("Unix"), z("Samba")));
     }
 
+    /** SESSION_SETUP_ANDX request of LAN Manager (MS-CIFS 2.2.4.53.1, WordCount 10): one password, OEM names. */
+    static Block sessionSetupLanman(byte[] password, String account, String domain) {
+        byte[] w = le().u16(4356).u16(2).u16(0).u32(0).u16(password.length).u32(0).build();
+        return new Block(Smb1Parser.SESSION_SETUP_ANDX, w, cat(password, z(account), z(domain), z("OS/2"), z("LM")));
+    }
+
     /** SESSION_SETUP_ANDX response without a blob (WordCount 3). */
     static Block sessionSetupResp(int action) {
         return new Block(Smb1Parser.SESSION_SETUP_ANDX, le().u16(action).build(), cat(z("Windows"), z("LM")));
