@@ -293,6 +293,9 @@ final class AnomalyLayer {
             if (a.ntlmVersion() == 1) {
                 e.add(AttackType.PASS_THE_HASH, 0.25, "NTLMv1 authentication by " + a.user(), "ntlmv1");
             }
+            if (Signals.legacySmb1(a)) {
+                return; // no NTLMSSP message: MIC, signing flag and client fingerprint do not apply
+            }
             if (a.msvAvFlags() != -1 && (a.msvAvFlags() & Signals.AV_FLAG_MIC) != 0 && !a.micPresent()) {
                 e.add(AttackType.NTLM_RELAY, 0.8, "NTLM MIC removed: MsvAvFlags announces a MIC but none is present"
                         + " (ntlmrelayx --remove-mic)", "ntlm_mic_removed");

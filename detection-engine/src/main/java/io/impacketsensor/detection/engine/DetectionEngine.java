@@ -493,7 +493,7 @@ public final class DetectionEngine {
         }
         if (ev instanceof NtlmEvent n) {
             return switch (n.carrier()) {
-                case SMB2 -> "smb";
+                case SMB2, SMB1 -> "smb";
                 case DCERPC -> "dcerpc";
                 case LDAP -> "ldap";
                 case HTTP -> "http";

@@ -110,7 +110,16 @@ final class Signals {
     /** Impacket's NTLM client (INDICATORS.md §1): NTLMv2, no MIC, no MsvAvFlags, no VERSION, empty workstation. */
     static boolean impacketNtlm(NtlmEvent.NtlmAuthenticate a) {
         return !a.anonymous() && a.ntlmVersion() == 2 && !a.micPresent() && a.msvAvFlags() == -1
-                && a.version() == null && (a.workstation() == null || a.workstation().isEmpty());
+                && a.version() == null && (a.workstation() == null || a.workstation().isEmpty()) && !legacySmb1(a);
+    }
+
+    /**
+     * An AUTHENTICATE of an SMB1 login without extended security (MS-CIFS 2.2.4.53): no NTLMSSP
+     * message was sent, so it has no flags, MIC, VERSION or workstation to judge (the decoder
+     * reports flags 0, which no NTLMSSP AUTHENTICATE has).
+     */
+    static boolean legacySmb1(NtlmEvent.NtlmAuthenticate a) {
+        return a.carrier() == io.impacketsensor.core.event.Carrier.SMB1 && a.flags() == 0;
     }
 
     /**

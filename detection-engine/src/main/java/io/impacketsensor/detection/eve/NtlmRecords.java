@@ -9,7 +9,7 @@ import java.io.IOException;
 
 /**
  * EVE {@code ntlm} protocol records: {@code {"event_type":"ntlm", ..., "ntlm":{"message":"authenticate",
- * "carrier":"smb2","flags":..,"flag_names":[..],"domain":..,"user":..,"host":..,"server_challenge":"hex",
+ * "carrier":"smb2|smb1|dcerpc|ldap|http","flags":..,"flag_names":[..],"domain":..,"user":..,"host":..,"server_challenge":"hex",
  * "version":..,"mic_present":..,"msv_av_flags":..,"ntlm_version":"v2","ntproofstr":"hex"}}}.
  */
 public final class NtlmRecords {
@@ -53,7 +53,8 @@ public final class NtlmRecords {
                 g.writeStringField("server_challenge", Hex.encode(a.serverChallenge()));
             }
             version(g, a.version());
-            g.writeStringField("ntlm_version", a.ntlmVersion() == 0 ? "anonymous" : "v" + a.ntlmVersion());
+            // Version 0 is no challenge response: anonymous, or an empty or clear-text password.
+            g.writeStringField("ntlm_version", a.ntlmVersion() != 0 ? "v" + a.ntlmVersion() : a.anonymous() ? "anonymous" : "none");
             g.writeNumberField("lm_response_length", a.lmResponseLength());
             g.writeNumberField("nt_response_length", a.ntResponseLength());
             g.writeBooleanField("mic_present", a.micPresent());
@@ -80,7 +81,7 @@ public final class NtlmRecords {
 
     private static String appProto(NtlmEvent e) {
         return switch (e.carrier()) {
-            case SMB2 -> "smb";
+            case SMB2, SMB1 -> "smb";
             case DCERPC -> "dcerpc";
             case LDAP -> "ldap";
             case HTTP -> "http";

@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One NTLM conversation (one SMB2, RPC or LDAP connection): emits NEGOTIATE and CHALLENGE at
+ * One NTLM conversation (one SMB2, SMB1, RPC or LDAP connection): emits NEGOTIATE and CHALLENGE at
  * once, remembers the server challenge, and holds the AUTHENTICATE until the carrier reports the
- * authentication's result ({@link #onResult}) or the conversation ends ({@link #close}).
+ * authentication's result ({@link #onResult}) or the conversation ends ({@link #close}). Besides
+ * NTLMSSP messages it takes the bare challenge and responses of SMB1 logins without extended
+ * security ({@link #onChallenge}, {@link #onResponses}), which become the same events.
  * Not a {@code FlowAnalyzer}: the token decoder drives it.
  */
 public final class NtlmsspAnalyzer {
@@ -53,6 +55,51 @@ public final class NtlmsspAnalyzer {
                 held = authenticate(buf, SensorEvent.NO_STATUS);
             }
         }
+    }
+
+    /**
+     * The server challenge of a login that carries no NTLMSSP message (SMB1 NEGOTIATE response
+     * without extended security, MS-CIFS 2.2.4.52.2 Challenge): emitted as a CHALLENGE with flags 0
+     * (nothing was negotiated), the server's domain as TargetName and NetBIOS domain and its name as
+     * NetBIOS computer, and remembered for the AUTHENTICATE as {@link #onMessage} does.
+     */
+    public void onChallenge(byte[] buf, int off, String domain, String server) {
+        serverChallenge = Arrays.copyOfRange(buf, off, off + 8);
+        ctx.emit(new NtlmEvent.NtlmChallenge(ctx.header(), carrier, 0, serverChallenge.clone(), domain, domain, server,
+                "", "", 0, null, null));
+    }
+
+    /**
+     * The responses of a login that carries no NTLMSSP message (SMB1 SESSION_SETUP_ANDX without
+     * extended security, MS-CIFS 2.2.4.53.1): {@code lmLen} bytes of OEMPassword (LM or LMv2
+     * response), the UnicodePassword at {@code buf[ntOff, ntOff+ntLen)} (NTLM or NTLMv2 response).
+     * Held like an AUTHENTICATE until {@link #onResult}, with flags 0, no VERSION, no MIC, no
+     * session key and no workstation (the login has none of them). A 24-byte NT response is NTLMv1,
+     * a longer one NTLMv2 (MS-NLMP 3.3.1, 3.3.2), an LM response alone counts as v1; with
+     * {@code plaintext} (clear-text passwords, MS-CIFS 3.2.4.2.4) or no response the version is 0.
+     */
+    public void onResponses(byte[] buf, int lmLen, int ntOff, int ntLen, String domain, String user,
+                            boolean plaintext) {
+        boolean empty = ntLen == 0 && lmLen <= 1;
+        int v = plaintext || empty ? 0 : ntLen > 24 ? 2 : 1;
+        int avFlags = -1;
+        String avTarget = "";
+        byte[] proof = null;
+        if (v == 2) {
+            if (parser.ntResponse(buf, ntOff, ntLen) != ParseStatus.OK) {
+                errors++;
+                ctx.emit(new ProtocolAnomaly(ctx.header(), parser.error.eventName(), "NTLMv2 response, " + ntLen + " bytes"));
+            } else {
+                avFlags = parser.avFlags;
+                avTarget = Utf16.decode(buf, parser.avTargetNameOff, parser.avTargetNameLen);
+            }
+            proof = ntLen >= 16 ? Arrays.copyOfRange(buf, ntOff, ntOff + 16) : null;
+        }
+        messages++;
+        flush(SensorEvent.NO_STATUS);
+        held = new NtlmEvent.NtlmAuthenticate(ctx.header(), carrier, 0, lmLen, ntLen, v, domain, user, "", false, null,
+                false, avFlags, avTarget, proof, serverChallenge == null ? null : serverChallenge.clone(),
+                empty && user.isEmpty(), SensorEvent.NO_STATUS);
     }
 
     /** The carrier saw the result of the authentication: emit the held AUTHENTICATE with it. */

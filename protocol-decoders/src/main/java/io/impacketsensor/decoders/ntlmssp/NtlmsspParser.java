@@ -195,8 +195,30 @@ public final class NtlmsspParser {
         if (payloadStart >= 88 && c.length() >= 88) {
             micOff = c.arrayStart() + 72;
         }
+        ntlmv2AvPairs(c.array());
+    }
+
+    /**
+     * An NtChallengeResponse carried outside an NTLMSSP message (SMB1 SESSION_SETUP_ANDX without
+     * extended security, MS-CIFS 2.2.4.53.1 UnicodePassword): resets this parser, sets
+     * {@link #ntOff}/{@link #ntLen}, and for an NTLMv2 response reads the AV pairs of its blob
+     * ({@link #avFlags}, {@link #avTargetName}...). ERROR with {@link #error} set when they are malformed.
+     */
+    public ParseStatus ntResponse(byte[] buf, int off, int len) {
+        reset();
+        if (off < 0 || len < 0 || off > buf.length - len) {
+            return fail(NtlmsspAnomaly.FIELD_OUT_OF_BOUNDS);
+        }
+        ntOff = off;
+        ntLen = len;
+        ntlmv2AvPairs(buf);
+        return error == null ? ParseStatus.OK : ParseStatus.ERROR;
+    }
+
+    /** The AV pairs of an NTLMv2 response (MS-NLMP 2.2.2.7): NTProofStr and the blob's fixed part come first. */
+    private void ntlmv2AvPairs(byte[] b) {
         if (ntLen > 24 && ntLen >= NTLMV2_AV_START) {
-            parseAvPairs(c.array(), ntOff + NTLMV2_AV_START, ntLen - NTLMV2_AV_START);
+            parseAvPairs(b, ntOff + NTLMV2_AV_START, ntLen - NTLMV2_AV_START);
         }
     }
 

@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
@@ -13,7 +14,6 @@ import io.impacketsensor.decoders.smb2.Smb2LongMap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection. The connection belongs to the SMB
@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  *
  * <p>Requests are paired with responses by PID and MID (MS-CIFS 3.2.5.1), AndX chains (2.2.3.4)
  * are walked command by command, trees and opens are tracked by TID and FID, named-pipe data of
- * WRITE_ANDX, READ_ANDX and TRANSACTION goes to the {@link PipeConsumer} (DCE/RPC), and security
- * blobs of SESSION_SETUP_ANDX to the shared {@link TokenSession}. One event per request, emitted
+ * WRITE_ANDX, READ_ANDX and TRANSACTION goes to the {@link PipeConsumer} (DCE/RPC), and logins to
+ * {@link Smb1Logon}: security blobs to a {@link TokenSession} of the shared token decoder, the
+ * challenge/response of logins without extended security to NTLM events. One event per request, emitted
  * when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
  */
 public final class Smb1Analyzer {
@@ -51,7 +52,7 @@ public final class Smb1Analyzer {
     private final FlowContext ctx;
     private final Smb1Limits limits;
     private final Counters counters;
-    private final Supplier<TokenSession> tokens;
+    private final Smb1Logon logon;
     private final PipeConsumerFactory pipes;
     private final Smb1Parser p;
     private final Smb1Events events;
@@ -62,12 +63,12 @@ public final class Smb1Analyzer {
     private boolean usageReported;
     private boolean stopped;
 
-    public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Counters counters, Supplier<TokenSession> tokens,
+    public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Counters counters, TokenDecoder tokens,
                         PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.limits = limits;
         this.counters = counters;
-        this.tokens = tokens;
+        this.logon = new Smb1Logon(ctx, limits, tokens, this);
         this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
         this.p = new Smb1Parser(limits.maxDialects());
         this.pending = new Smb1PendingTable(limits.maxRequestsPerMid());
@@ -144,6 +145,7 @@ public final class Smb1Analyzer {
         }
         files.forEach(this::closeConsumer);
         files.clear();
+        logon.close();
     }
 
     // ---- requests ------------------------------------------------------------------------------
@@ -226,7 +228,7 @@ public final class Smb1Analyzer {
         }
         Smb1Pending q = newPending(cmd, key);
         boolean ok = switch (cmd) {
-            case Smb1Parser.SESSION_SETUP_ANDX -> sessionSetupRequest(q);
+            case Smb1Parser.SESSION_SETUP_ANDX -> logon.request(p, q);
             case Smb1Parser.TREE_CONNECT_ANDX -> {
                 boolean r = p.treeConnectRequest();
                 q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
@@ -279,29 +281,6 @@ public final class Smb1Analyzer {
         ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), List.of(d)));
     }
 
-    private boolean sessionSetupRequest(Smb1Pending q) {
-        // Flags2 signature bits in SMB2 SecurityMode terms (1 signing enabled, 2 required).
-        q.securityMode = ((p.flags2 & Smb1Parser.FLAGS2_SIGNATURES) != 0 ? 1 : 0)
-                | ((p.flags2 & Smb1Parser.FLAGS2_SIGNATURES_REQUIRED) != 0 ? 2 : 0);
-        q.mechanism = "none";
-        if (!p.sessionSetupRequest()) {
-            return false;
-        }
-        if (p.wordCount == 12) {
-            q.tokenLength = p.blobLen;
-            int n = Math.min(p.blobLen, p.available() - p.blobAt);
-            if (n > 0) {
-                TokenSession t = tokens.get();
-                t.onToken(Direction.TO_SERVER, p.array(), p.abs(p.blobAt), n);
-                q.mechanism = t.lastMechanism();
-            }
-        } else {
-            // Challenge/response passwords in the clear form (no NTLMSSP): only their lengths are kept.
-            q.tokenLength = p.passwordLen + p.unicodePasswordLen;
-        }
-        return true;
-    }
-
     private boolean writeRequest(Smb1Pending q) {
         boolean r = p.writeRequest();
         q.file = r ? files.get(p.fid) : null;
@@ -341,7 +320,14 @@ public final class Smb1Analyzer {
 
     private boolean response() {
         if (p.command == Smb1Parser.NEGOTIATE) {
-            return true; // the request was reported (Smb1Negotiate); an SMB2 answer goes to the SMB2 decoder
+            // The request was reported (Smb1Negotiate); an SMB2 answer goes to the SMB2 decoder. The
+            // response matters for its challenge (logins without extended security).
+            if (p.block(Smb1Parser.HEADER, Smb1Parser.NEGOTIATE)) {
+                logon.negotiateResponse(p);
+            } else {
+                malformed("negotiate response");
+            }
+            return !stopped;
         }
         long key = key(p.pid >>> 16, p.pid & 0xFFFF, p.mid);
         Smb1Pending q = pending.take(key, p.command);
@@ -461,16 +447,13 @@ public final class Smb1Analyzer {
             if (p.sessionSetupResponse()) {
                 // 2.2.4.53.2 Action bit 0 SMB_SETUP_GUEST: SMB2's SESSION_FLAG_IS_GUEST.
                 sessionFlags = p.action & 1;
-                int n = Math.min(p.blobLen, p.available() - p.blobAt);
-                if (n > 0) {
-                    tokens.get().onToken(Direction.TO_CLIENT, p.array(), p.abs(p.blobAt), n);
-                }
+                logon.responseBlob(p);
             } else {
                 malformed("session_setup_andx response");
             }
         }
-        if (st != STATUS_MORE_PROCESSING && q.mechanism != null && !"none".equals(q.mechanism)) {
-            tokens.get().onResult(st);
+        if (st != STATUS_MORE_PROCESSING) {
+            logon.result(q, st);
         }
         events.sessionSetup(q, p.uid, sessionFlags, st);
         if (st == 0 && sessions.get(p.uid) == null) {
@@ -678,13 +661,13 @@ public final class Smb1Analyzer {
         return name.substring(s);
     }
 
-    private void malformed(String detail) {
+    void malformed(String detail) {
         counters.parserErrors++;
         ctx.emit(new ProtocolAnomaly(ctx.header(), Smb1Anomaly.MALFORMED_MESSAGE.eventName(), detail));
     }
 
     /** Reports a flow-stopping anomaly; always false. */
-    private boolean anomaly(Smb1Anomaly a, String detail) {
+    boolean anomaly(Smb1Anomaly a, String detail) {
         counters.parserErrors++;
         ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
         stopped = true;

@@ -20,7 +20,15 @@ public enum Smb1Anomaly {
     /** More outstanding requests than {@link Smb1Limits#maxPendingRequests()}. */
     TOO_MANY_PENDING("smb1.too_many_pending"),
     /** A named-pipe message longer than {@link Smb1Limits#maxPipeMessage()}. */
-    PIPE_MESSAGE_TOO_LARGE("smb1.pipe_message_too_large");
+    PIPE_MESSAGE_TOO_LARGE("smb1.pipe_message_too_large"),
+    /** A SESSION_SETUP_ANDX UnicodePassword longer than {@link Smb1Limits#maxNtlmResponse()}. */
+    NTLM_RESPONSE_TOO_LARGE("smb1.ntlm_response_too_large"),
+    /**
+     * A login that sent its password in clear text (MS-CIFS 3.2.4.2.4: the server's SecurityMode did
+     * not ask for challenge/response, or the password field is no challenge response). Only the
+     * lengths are kept, never the password. Does not stop the flow.
+     */
+    PLAINTEXT_PASSWORD("smb1.plaintext_password");
 
     private final String eventName;
 

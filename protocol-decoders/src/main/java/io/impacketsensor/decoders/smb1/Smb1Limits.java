@@ -18,56 +18,67 @@ package io.impacketsensor.decoders.smb1;
  * @param maxPipeMessage     bytes of one named-pipe message (WRITE_ANDX/READ_ANDX/TRANSACTION data) gathered
  *                           for the pipe consumer; servers cap it at MaxBufferSize (at most 64 KiB, or
  *                           128 KiB with CAP_LARGE_READX)
+ * @param maxNtlmResponse    bytes of the UnicodePassword of a login without extended security read as
+ *                           an NTLMv2 response (MS-NLMP 2.2.2.8: 16 + 28 + AV pairs; Windows sends a
+ *                           few hundred bytes)
  */
 public record Smb1Limits(int maxBufferedMessage, int maxAndxChain, int maxDialects, int maxSessions, int maxTrees,
-                         int maxOpenFiles, int maxPendingRequests, int maxRequestsPerMid, int maxPipeMessage) {
+                         int maxOpenFiles, int maxPendingRequests, int maxRequestsPerMid, int maxPipeMessage,
+                         int maxNtlmResponse) {
 
-    public static final Smb1Limits DEFAULTS = new Smb1Limits(256 * 1024, 8, 64, 64, 256, 1024, 1024, 8, 256 * 1024);
+    public static final Smb1Limits DEFAULTS = new Smb1Limits(256 * 1024, 8, 64, 64, 256, 1024, 1024, 8, 256 * 1024,
+            4096);
 
     public Smb1Limits {
         if (maxBufferedMessage < 128 || maxAndxChain < 1 || maxDialects < 1 || maxSessions < 1 || maxTrees < 1
-                || maxOpenFiles < 1 || maxPendingRequests < 1 || maxRequestsPerMid < 1 || maxPipeMessage < 64) {
+                || maxOpenFiles < 1 || maxPendingRequests < 1 || maxRequestsPerMid < 1 || maxPipeMessage < 64
+                || maxNtlmResponse < 48) {
             throw new IllegalArgumentException("smb1 limits too small");
         }
     }
 
     public Smb1Limits withMaxAndxChain(int v) {
         return new Smb1Limits(maxBufferedMessage, v, maxDialects, maxSessions, maxTrees, maxOpenFiles,
-                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage, maxNtlmResponse);
     }
 
     public Smb1Limits withMaxDialects(int v) {
         return new Smb1Limits(maxBufferedMessage, maxAndxChain, v, maxSessions, maxTrees, maxOpenFiles,
-                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage, maxNtlmResponse);
     }
 
     public Smb1Limits withMaxTrees(int v) {
         return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, v, maxOpenFiles,
-                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage, maxNtlmResponse);
     }
 
     public Smb1Limits withMaxOpenFiles(int v) {
         return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, v,
-                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage, maxNtlmResponse);
     }
 
     public Smb1Limits withMaxSessions(int v) {
         return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, v, maxTrees, maxOpenFiles,
-                maxPendingRequests, maxRequestsPerMid, maxPipeMessage);
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage, maxNtlmResponse);
     }
 
     public Smb1Limits withMaxPendingRequests(int v) {
         return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
-                v, maxRequestsPerMid, maxPipeMessage);
+                v, maxRequestsPerMid, maxPipeMessage, maxNtlmResponse);
     }
 
     public Smb1Limits withMaxRequestsPerMid(int v) {
         return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
-                maxPendingRequests, v, maxPipeMessage);
+                maxPendingRequests, v, maxPipeMessage, maxNtlmResponse);
     }
 
     public Smb1Limits withMaxPipeMessage(int v) {
         return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
-                maxPendingRequests, maxRequestsPerMid, v);
+                maxPendingRequests, maxRequestsPerMid, v, maxNtlmResponse);
+    }
+
+    public Smb1Limits withMaxNtlmResponse(int v) {
+        return new Smb1Limits(maxBufferedMessage, maxAndxChain, maxDialects, maxSessions, maxTrees, maxOpenFiles,
+                maxPendingRequests, maxRequestsPerMid, maxPipeMessage, v);
     }
 }

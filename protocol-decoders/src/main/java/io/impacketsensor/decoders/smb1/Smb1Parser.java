@@ -110,10 +110,22 @@ final class Smb1Parser {
     int subcommand;
     int passwordLen;
     int unicodePasswordLen;
+    /** SESSION_SETUP_ANDX request: OEMPassword (AccountPassword with WordCount 10) and UnicodePassword offsets. */
+    int passwordAt;
+    int unicodePasswordAt;
     int accountAt;
     int accountLen;
     int domainAt;
     int domainLen;
+    // ---- NEGOTIATE response (2.2.4.52.2) ----
+    int securityMode;
+    long capabilities;
+    /** The 8-byte Challenge (EncryptionKey), or -1 when there is none (extended security, other lengths). */
+    int challengeAt;
+    int serverAt;
+    int serverLen;
+    /** DomainName and ServerName are Unicode (NT LM 0.12 with CAP_UNICODE or SMB_FLAGS2_UNICODE); LAN Manager's are OEM. */
+    boolean negotiateUnicode;
 
     Smb1Parser(int maxDialects) {
         this.maxDialects = maxDialects;
@@ -244,7 +256,12 @@ final class Smb1Parser {
      * offset after its terminator (or {@code end} when unterminated).
      */
     private int locate(int at, int end, boolean unicode) {
-        if (unicode && (at & 1) != 0) {
+        return locate(at, end, unicode, true);
+    }
+
+    /** {@link #locate(int, int, boolean)}; {@code align} false for the strings that are not padded. */
+    private int locate(int at, int end, boolean unicode, boolean align) {
+        if (unicode && align && (at & 1) != 0) {
             at++;
         }
         int p = at;
@@ -309,9 +326,57 @@ final class Smb1Parser {
     }
 
     /**
+     * NEGOTIATE response of the NT LM 0.12 dialect (WordCount 17) or of LAN Manager 2.x (WordCount
+     * 13): SecurityMode, Capabilities and, without extended security, the 8-byte Challenge and
+     * DomainName (+ ServerName, MS-SMB 2.2.4.5.2.2), which follow it unpadded. Other forms (the core
+     * protocol's WordCount 1) return false without setting the fields.
+     */
+    boolean negotiateResponse() {
+        challengeAt = -1;
+        strLen = 0;
+        serverLen = 0;
+        capabilities = 0;
+        int keyLen;
+        if (wordCount == 17) {
+            securityMode = w8(2);
+            capabilities = w32(19);
+            keyLen = w8(33);
+            // The strings follow the server's CAP_UNICODE (0x04), not the response's Flags2: Samba
+            // answers with Flags2 lacking SMB_FLAGS2_UNICODE and Unicode names (Zeek smb1_transaction_*).
+            negotiateUnicode = unicode() || (capabilities & 0x04) != 0;
+        } else if (wordCount == 13) {
+            securityMode = w16(2);
+            keyLen = w16(22);
+            negotiateUnicode = false;
+        } else {
+            return false;
+        }
+        // CAP_EXTENDED_SECURITY (0x80000000): ServerGUID and a security blob instead (MS-SMB 2.2.4.5.2.1).
+        if (!c.ok() || (capabilities & 0x8000_0000L) != 0) {
+            return c.ok();
+        }
+        int end = bytesEnd();
+        if (keyLen != 8 || bytesAt + 8 > end) {
+            return true;
+        }
+        challengeAt = bytesAt;
+        int at = locate(bytesAt + 8, end, negotiateUnicode, false);
+        int domainStart = strAt;
+        int domainBytes = strLen;
+        if (at < end) {
+            locate(at, end, negotiateUnicode, false);
+            serverAt = strAt;
+            serverLen = strLen;
+        }
+        strAt = domainStart;
+        strLen = domainBytes;
+        return true;
+    }
+
+    /**
      * SESSION_SETUP_ANDX request: WordCount 12 is extended security (MS-SMB 2.2.4.6.1, blob at the
      * start of the bytes); 13 is NT LM 0.12 with challenge/response passwords, 10 the LAN Manager
-     * form (MS-CIFS 2.2.4.53.1): the account and domain names are located.
+     * form (MS-CIFS 2.2.4.53.1): the passwords (OEM, Unicode), account and domain names are located.
      */
     boolean sessionSetupRequest() {
         blobAt = bytesAt;
@@ -329,6 +394,8 @@ final class Smb1Parser {
         }
         passwordLen = w16(14);
         unicodePasswordLen = wordCount == 13 ? w16(16) : 0;
+        passwordAt = bytesAt;
+        unicodePasswordAt = bytesAt + passwordLen;
         int p = bytesAt + passwordLen + unicodePasswordLen;
         if (!c.ok() || p > bytesAt + byteCount) {
             return false;

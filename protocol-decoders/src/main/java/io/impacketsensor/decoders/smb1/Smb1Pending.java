@@ -24,6 +24,8 @@ final class Smb1Pending {
     int securityMode;
     String mechanism;
     int tokenLength;
+    /** A login without extended security: its NTLM AUTHENTICATE awaits this response's status. */
+    boolean legacyLogon;
     // NT_CREATE_ANDX / OPEN_ANDX
     int desiredAccess;
     int disposition;

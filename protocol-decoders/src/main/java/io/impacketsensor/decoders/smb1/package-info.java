@@ -7,7 +7,9 @@
  * <p>Implemented: the header (MS-CIFS 2.2.3.1; NTSTATUS or DOS error codes kept raw), command
  * blocks and AndX chains (2.2.3.2, 2.2.3.4), PID/MID request-response pairing (3.2.5.1),
  * NEGOTIATE dialect strings (2.2.4.52.1), SESSION_SETUP_ANDX (2.2.4.53; extended-security blobs of
- * MS-SMB 2.2.4.6 to the shared SPNEGO/NTLMSSP/Kerberos token decoder), TREE_CONNECT_ANDX
+ * MS-SMB 2.2.4.6 to the shared SPNEGO/NTLMSSP/Kerberos token decoder; without extended security the
+ * NEGOTIATE response's challenge (2.2.4.52.2) and the LM/NTLM responses become NTLM events in
+ * {@code Smb1Logon}, all with carrier SMB1), TREE_CONNECT_ANDX
  * (2.2.4.55), NT_CREATE_ANDX (2.2.4.64, MS-SMB 2.2.4.9) and OPEN_ANDX (2.2.4.41) with the FID table,
  * READ_ANDX / WRITE_ANDX (2.2.4.42, 2.2.4.43; file data skipped by length, pipe data to the
  * {@link io.impacketsensor.decoders.pipe.PipeConsumer}), TRANSACTION / TRANSACTION_SECONDARY with

@@ -621,7 +621,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     /** The SMB1 decoder of this connection, created with its first SMB1 message (MS-CIFS). */
     private Smb1Analyzer smb1() {
         if (smb1 == null) {
-            smb1 = new Smb1Analyzer(ctx, smb1Limits, counters.smb1, this::tokens, pipes);
+            smb1 = new Smb1Analyzer(ctx, smb1Limits, counters.smb1, tokenDecoder, pipes);
         }
         return smb1;
     }

@@ -1,20 +1,29 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
 import io.impacketsensor.decoders.testutil.PcapStreams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -24,8 +33,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class Smb1CaptureTest {
 
+    @TempDir
+    static Path tmp;
+
     static List<SensorEvent> events(String name) throws Exception {
-        Path pcap = Path.of(Smb1CaptureTest.class.getResource("/pcaps/smb1/" + name).toURI());
+        return events(Path.of(Smb1CaptureTest.class.getResource("/pcaps/smb1/" + name).toURI()));
+    }
+
+    /** A public capture of sensor-core's test-jar ({@code /pcaps/public/...}), copied to a file. */
+    static List<SensorEvent> publicEvents(String rel) throws Exception {
+        Path copy = tmp.resolve(rel.replace('/', '_'));
+        if (!Files.exists(copy)) {
+            try (InputStream in = Smb1CaptureTest.class.getResourceAsStream("/pcaps/public/" + rel)) {
+                assertNotNull(in, "sensor-core test-jar resource /pcaps/public/" + rel);
+                Files.copy(in, copy);
+            }
+        }
+        return events(copy);
+    }
+
+    static List<SensorEvent> events(Path pcap) throws Exception {
         AnalyzerFactory f = Decoders.forWorker(DecoderConfig.defaults()).get(0);
         List<SensorEvent> out = new ArrayList<>();
         for (PcapStreams.Conn c : PcapStreams.run(pcap, new int[]{445, 139}, f::create)) {
@@ -48,6 +75,10 @@ class Smb1CaptureTest {
         assertEquals("JeffV", a.user());
         assertEquals("contoso.local", a.domain());
         assertEquals(0, a.status());
+        // Extended security: NTLMSSP in SESSION_SETUP_ANDX, carrier smb1 (tshark ntlmssp.ntlmv2_response.ntproofstr).
+        assertEquals(Carrier.SMB1, a.carrier());
+        assertEquals("77a1fd02354a7769ceceebf74dfe60cd", Hex.encode(a.ntProofStr()));
+        assertEquals(Carrier.SMB1, of(ev, NtlmEvent.NtlmChallenge.class).get(0).carrier());
         List<SmbEvent.Smb2SessionSetup> ss = of(ev, SmbEvent.Smb2SessionSetup.class);
         assertEquals("ntlmssp", ss.get(ss.size() - 1).mechanism());
         assertEquals(0, ss.get(ss.size() - 1).status());
@@ -66,6 +97,64 @@ class Smb1CaptureTest {
             assertTrue(!(e instanceof io.impacketsensor.core.event.ProtocolAnomaly pa) || !pa.name().startsWith("smb"),
                     e.toString());
         }
+    }
+
+    /**
+     * Zeek's smb1_transaction_request.pcap: Samba asks for challenge/response (SecurityMode 0x03)
+     * and a Windows client logs on as GUEST without extended security, with a 4-byte clear-text
+     * password. Every value below is what tshark 4.0 shows in the named frame.
+     */
+    @Test
+    void zeekGuestLoginWithoutExtendedSecurity() throws Exception {
+        List<SensorEvent> ev = publicEvents("zeek_zeek/testing/btest/Traces/smb/smb1_transaction_request.pcap");
+        // Frame 6: smb.challenge 436d271584aa1a25, smb.primary_domain TEST, smb.server JESSIE.
+        NtlmEvent.NtlmChallenge ch = of(ev, NtlmEvent.NtlmChallenge.class).get(0);
+        assertEquals(Carrier.SMB1, ch.carrier());
+        assertEquals("436d271584aa1a25", Hex.encode(ch.serverChallenge()));
+        assertEquals("TEST", ch.targetName());
+        assertEquals("TEST", ch.nbDomain());
+        assertEquals("JESSIE", ch.nbComputer());
+        // Frame 8: smb.account GUEST, smb.primary_domain "", smb.ansi_pwlen 4, smb.unicode_pwlen 0;
+        // frame 9: DOS error class 0 (success).
+        List<NtlmEvent.NtlmAuthenticate> auths = of(ev, NtlmEvent.NtlmAuthenticate.class);
+        assertEquals(1, auths.size());
+        NtlmEvent.NtlmAuthenticate a = auths.get(0);
+        assertEquals(Carrier.SMB1, a.carrier());
+        assertEquals("GUEST", a.user());
+        assertEquals("", a.domain());
+        assertEquals("", a.workstation());
+        assertEquals(4, a.lmResponseLength());
+        assertEquals(0, a.ntResponseLength());
+        assertEquals(0, a.ntlmVersion());
+        assertFalse(a.anonymous());
+        assertEquals("436d271584aa1a25", Hex.encode(a.serverChallenge()));
+        assertEquals(0, a.status());
+        // Four bytes are no challenge response: a clear-text password, flagged, its bytes not kept.
+        List<ProtocolAnomaly> an = of(ev, ProtocolAnomaly.class);
+        assertEquals(List.of("smb1.plaintext_password"), an.stream().map(ProtocolAnomaly::name).toList());
+        assertFalse(an.get(0).detail().contains("Pass"), an.get(0).detail());
+    }
+
+    /** Arkime's smb-smbclient.pcap: Samba smbclient to Samba, Unicode, user "user" of WORKGROUP with an empty password. */
+    @Test
+    void arkimeSmbclientLoginWithoutExtendedSecurity() throws Exception {
+        List<SensorEvent> ev = publicEvents("arkime_arkime/tests/pcap/smb-smbclient.pcap");
+        // Frame 6: smb.sm 0x02, smb.challenge e0370c34b7663b6d, smb.primary_domain WORKGROUP, no smb.server.
+        NtlmEvent.NtlmChallenge ch = of(ev, NtlmEvent.NtlmChallenge.class).get(0);
+        assertEquals("e0370c34b7663b6d", Hex.encode(ch.serverChallenge()));
+        assertEquals("WORKGROUP", ch.targetName());
+        assertEquals("", ch.nbComputer());
+        // Frame 8: smb.account user, smb.primary_domain WORKGROUP, smb.ansi_pwlen 0, smb.unicode_pwlen 2
+        // (smb.unicode_password 0000); frame 9: NT status 0.
+        NtlmEvent.NtlmAuthenticate a = of(ev, NtlmEvent.NtlmAuthenticate.class).get(0);
+        assertEquals("user", a.user());
+        assertEquals("WORKGROUP", a.domain());
+        assertEquals(0, a.lmResponseLength());
+        assertEquals(2, a.ntResponseLength());
+        assertEquals(0, a.ntlmVersion());
+        assertEquals(0, a.status());
+        assertEquals(List.of("smb1.plaintext_password"),
+                of(ev, ProtocolAnomaly.class).stream().map(ProtocolAnomaly::name).toList());
     }
 
     @Test

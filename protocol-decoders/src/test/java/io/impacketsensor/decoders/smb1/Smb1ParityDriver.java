@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
@@ -7,6 +8,7 @@ import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
 import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.decoders.testutil.PcapStreams;
 
 import java.io.IOException;
@@ -18,7 +20,9 @@ import java.util.TreeSet;
  * scripts/tshark-smb1-sets.sh, in the same form): {@code dialects <d1,d2,...>} (NEGOTIATE
  * requests), {@code tree <path>} (TREE_CONNECT_ANDX), {@code file <tree> <name>} (NT_CREATE_ANDX and
  * OPEN_ANDX requests), {@code status <0xcmd> <0x%08x>} (final SMB1 responses), and on connections
- * that used SMB1 for them, {@code ntlm <domain> <user> <workstation>} (NTLM AUTHENTICATE) and
+ * that used SMB1 for them, {@code ntlm <domain> <user> <workstation>} (NTLM AUTHENTICATE, with or
+ * without extended security), {@code challenge <hex>} (server challenge), {@code proof <hex>}
+ * (NTProofStr of an NTLMv2 response) and
  * {@code rpc <opnum>} (DCE/RPC requests on the named pipes). Runnable as a main over pcaps.
  */
 public final class Smb1ParityDriver {
@@ -52,6 +56,12 @@ public final class Smb1ParityDriver {
             out.add("file\t" + cr.share() + "\t" + cr.fileName());
         } else if (e instanceof NtlmEvent.NtlmAuthenticate a && smb1Auth) {
             out.add("ntlm\t" + a.domain() + "\t" + a.user() + "\t" + a.workstation());
+            if (a.ntProofStr() != null) {
+                out.add("proof\t" + Hex.encode(a.ntProofStr()));
+            }
+        } else if (e instanceof NtlmEvent.NtlmChallenge ch && (smb1Auth || ch.carrier() == Carrier.SMB1)) {
+            // A NEGOTIATE response's challenge counts even when no login followed (tshark shows it).
+            out.add("challenge\t" + Hex.encode(ch.serverChallenge()));
         } else if (e instanceof DcerpcEvent.DcerpcRequest r && smb1Pipe && r.opnum() >= 0) {
             out.add("rpc\t" + r.opnum());
         }

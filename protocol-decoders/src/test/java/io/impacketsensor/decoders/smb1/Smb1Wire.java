@@ -76,6 +76,33 @@ final class Smb1Wire {
         return new Block(Smb1Parser.SESSION_SETUP_ANDX, w, cat(blob, z("Unix"), z("Samba")));
     }
 
+    /**
+     * NEGOTIATE response, NT LM 0.12 (MS-CIFS 2.2.4.52.2, WordCount 17) without extended security:
+     * the 8-byte challenge, then DomainName and ServerName in OEM ({@code caps} without CAP_UNICODE 0x04).
+     */
+    static Block negotiateResp(int securityMode, long caps, byte[] challenge, String domain, String server) {
+        byte[] w = le().u16(0).u8(securityMode).u16(50).u16(1).u32(16644).u32(65536).u32(0).u32(caps).u64(0)
+                .u16(0).u8(challenge.length).build();
+        return new Block(Smb1Parser.NEGOTIATE, w, cat(challenge, z(domain), z(server)));
+    }
+
+    /**
+     * SESSION_SETUP_ANDX request without extended security (MS-CIFS 2.2.4.53.1, WordCount 13):
+     * OEMPassword, UnicodePassword, then AccountName, PrimaryDomain, NativeOS, NativeLanMan in OEM.
+     */
+    static Block sessionSetupLegacy(byte[] oemPassword, byte[] unicodePassword, String account, String domain) {
+        byte[] w = le().u16(65535).u16(2).u16(0).u32(0).u16(oemPassword.length).u16(unicodePassword.length).u32(0)
+                .u32(0xD4).build();
+        return new Block(Smb1Parser.SESSION_SETUP_ANDX, w, cat(oemPassword, unicodePassword, z(account), z(domain),
+                z("Unix"), z("Samba")));
+    }
+
+    /** SESSION_SETUP_ANDX request of LAN Manager (MS-CIFS 2.2.4.53.1, WordCount 10): one password, OEM names. */
+    static Block sessionSetupLanman(byte[] password, String account, String domain) {
+        byte[] w = le().u16(4356).u16(2).u16(0).u32(0).u16(password.length).u32(0).build();
+        return new Block(Smb1Parser.SESSION_SETUP_ANDX, w, cat(password, z(account), z(domain), z("OS/2"), z("LM")));
+    }
+
     /** SESSION_SETUP_ANDX response without a blob (WordCount 3). */
     static Block sessionSetupResp(int action) {
         return new Block(Smb1Parser.SESSION_SETUP_ANDX, le().u16(action).build(), cat(z("Windows"), z("LM")));

@@ -2,7 +2,7 @@ package io.impacketsensor.core.event;
 
 /** Where a security token (NTLMSSP, Kerberos AP-REQ) was carried. */
 public enum Carrier {
-    /** SMB session-setup security buffer: SMB2 SESSION_SETUP, or SMB1 SESSION_SETUP_ANDX (extended security). */
+    /** SMB2 SESSION_SETUP security buffer. */
     SMB2,
     /** DCE/RPC auth trailer (bind, alter context, AUTH3, request). */
     DCERPC,
@@ -11,5 +11,11 @@ public enum Carrier {
     /** HTTP Authorization / WWW-Authenticate header. */
     HTTP,
     /** Directly on its own port (Kerberos on 88). */
-    RAW
+    RAW,
+    /**
+     * SMB1 SESSION_SETUP_ANDX: the extended-security blob (MS-SMB 2.2.4.6), or the challenge/response
+     * passwords of a login without extended security (MS-CIFS 2.2.4.53, challenge from the NEGOTIATE
+     * response 2.2.4.52.2). Added after the others, so ordinals of the earlier values are unchanged.
+     */
+    SMB1
 }

@@ -1,7 +1,9 @@
 package io.impacketsensor.core.event;
 
 /**
- * NTLMSSP messages (MS-NLMP 2.2.1), wherever they were carried (SMB2, DCE/RPC, LDAP, HTTP).
+ * NTLMSSP messages (MS-NLMP 2.2.1), wherever they were carried (SMB2, SMB1, DCE/RPC, LDAP, HTTP), and
+ * the same records for SMB1 logins without extended security (challenge from the NEGOTIATE response,
+ * responses from SESSION_SETUP_ANDX, MS-CIFS 2.2.4.52.2 and 2.2.4.53).
  */
 public sealed interface NtlmEvent extends SensorEvent {
 
@@ -42,7 +44,9 @@ public sealed interface NtlmEvent extends SensorEvent {
      *
      * @param header           common header
      * @param carrier          where it was carried
-     * @param flags            NegotiateFlags
+     * @param flags            NegotiateFlags; 0 for the Challenge of an SMB1 NEGOTIATE response without
+     *                         extended security (then TargetName and the NetBIOS domain are its DomainName,
+     *                         the NetBIOS computer its ServerName)
      * @param serverChallenge  the 8-byte ServerChallenge
      * @param targetName       TargetName
      * @param nbDomain         MsvAvNbDomainName, or ""
@@ -63,13 +67,16 @@ public sealed interface NtlmEvent extends SensorEvent {
      *
      * @param header              common header
      * @param carrier             where it was carried
-     * @param flags               NegotiateFlags
+     * @param flags               NegotiateFlags; 0 for an SMB1 login without extended security (no
+     *                            NTLMSSP message: the responses are SESSION_SETUP_ANDX's OEMPassword and
+     *                            UnicodePassword, MS-CIFS 2.2.4.53.1)
      * @param lmResponseLength    LmChallengeResponse length
      * @param ntResponseLength    NtChallengeResponse length (24 = NTLMv1, more = NTLMv2, 0 = anonymous)
-     * @param ntlmVersion         1 or 2, or 0 for anonymous
+     * @param ntlmVersion         1 or 2 (an LM response alone counts as 1), or 0 for no challenge
+     *                            response (anonymous, or an empty or clear-text SMB1 password)
      * @param domain              DomainName
      * @param user                UserName
-     * @param workstation         Workstation (empty for Impacket)
+     * @param workstation         Workstation (empty for Impacket, and for SMB1 logins without extended security)
      * @param encryptedSessionKey true when EncryptedRandomSessionKey is non-empty
      * @param version             VERSION, or null
      * @param micPresent          true when a non-zero 16-byte MIC is present
