@@ -300,10 +300,10 @@ final class AnomalyLayer {
                 e.add(AttackType.NTLM_RELAY, 0.8, "NTLM MIC removed: MsvAvFlags announces a MIC but none is present"
                         + " (ntlmrelayx --remove-mic)", "ntlm_mic_removed");
             } else if (!a.micPresent()) {
-                e.add(AttackType.NTLM_RELAY, 0.3, "NTLM authentication without MIC", "ntlm_no_mic");
+                e.add(AttackType.NTLM_RELAY, 0.15, "NTLM authentication without MIC", "ntlm_no_mic");
             }
             if ((a.flags() & Signals.NTLM_SIGN) == 0) {
-                e.add(AttackType.NTLM_RELAY, 0.25, "NTLM signing not negotiated", "ntlm_no_signing");
+                e.add(AttackType.NTLM_RELAY, 0.1, "NTLM signing not negotiated", "ntlm_no_signing");
             }
             if (Signals.impacketNtlm(a)) {
                 e.add(AttackType.IMPACKET_FINGERPRINT, 0.45,
