@@ -169,7 +169,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         if (Smb2Parser.isSmb(b, off, len, 0xFD)) {
             counters.encryptedPdus++;
-            long sid = len >= 52 ? le64(b, off + 44) : 0;
+            long sid = len >= 52 ? Smb2Parser.le64(b, off + 44) : 0;
             encrypted(sid, false);
             return true;
         }
@@ -332,13 +332,13 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             return false;
         }
         byte[] b = p.c.array();
-        q.dialects = ints(p.dialects, p.dialectCount);
+        q.dialects = Smb2Parser.boxed(p.dialects, p.dialectCount);
         q.securityMode = p.securityMode;
         q.capabilities = p.capabilities;
         q.guid = Arrays.copyOfRange(b, p.guidOff, p.guidOff + 16);
         q.contextCount = p.contextCount;
-        q.hashes = ints(p.hashes, p.hashCount);
-        q.ciphers = ints(p.ciphers, p.cipherCount);
+        q.hashes = Smb2Parser.boxed(p.hashes, p.hashCount);
+        q.ciphers = Smb2Parser.boxed(p.ciphers, p.cipherCount);
         q.saltLength = p.saltLength;
         q.salt = p.saltOff < 0 ? null : Arrays.copyOfRange(b, p.saltOff, p.saltOff + p.saltLength);
         return true;
@@ -689,21 +689,5 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
         stopped = true;
         return false;
-    }
-
-    private static List<Integer> ints(int[] a, int n) {
-        Integer[] out = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = a[i];
-        }
-        return List.of(out);
-    }
-
-    private static long le64(byte[] b, int at) {
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = v << 8 | (b[at + i] & 0xFF);
-        }
-        return v;
     }
 }

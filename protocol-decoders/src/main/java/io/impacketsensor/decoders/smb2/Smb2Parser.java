@@ -3,6 +3,8 @@ package io.impacketsensor.decoders.smb2;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 
+import java.util.List;
+
 /**
  * Pure grammar of SMB2/3 headers and command bodies (MS-SMB2 2.2), and of the SMB1 NEGOTIATE
  * request (MS-SMB 2.2.4.52.1, MS-CIFS 2.2.4.52.1). A reused flyweight: {@link #header} reads one
@@ -492,5 +494,23 @@ public final class Smb2Parser {
             deletePending = (c.i32le() & 1) != 0;
         }
         return c.ok();
+    }
+
+    /** The first {@code n} values of {@code a} as an immutable list (event fields; built once per event). */
+    static List<Integer> boxed(int[] a, int n) {
+        Integer[] out = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = a[i];
+        }
+        return List.of(out);
+    }
+
+    /** A little-endian 64-bit value at {@code at} (the caller checked the length). */
+    static long le64(byte[] b, int at) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = v << 8 | (b[at + i] & 0xFF);
+        }
+        return v;
     }
 }
