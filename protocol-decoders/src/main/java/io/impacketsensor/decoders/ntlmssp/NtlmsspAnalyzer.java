@@ -154,8 +154,9 @@ public final class NtlmsspAnalyzer {
     private NtlmEvent.NtlmAuthenticate authenticate(byte[] b, long status) {
         int ntLen = parser.ntLen;
         // MS-NLMP 3.3.1/3.3.2: a 24-byte NtChallengeResponse is NTLMv1 (or NTLM2 session response),
-        // longer is NTLMv2 (NTProofStr + blob); none at all is an anonymous authentication.
-        int ntlmVersion = ntLen == 0 ? 0 : ntLen == 24 ? 1 : 2;
+        // longer is NTLMv2 (NTProofStr + blob); none at all is an anonymous authentication, unless a 24-byte
+        // LmChallengeResponse came alone: an LM login, weaker still, reported as v1 as the SMB1 path does.
+        int ntlmVersion = ntLen == 0 ? (parser.lmLen == 24 && parser.userLen > 0 ? 1 : 0) : ntLen == 24 ? 1 : 2;
         byte[] proof = ntlmVersion == 2 && ntLen >= 16 ? Arrays.copyOfRange(b, parser.ntOff, parser.ntOff + 16) : null;
         boolean mic = parser.micOff >= 0 && !allZero(b, parser.micOff, 16);
         String user = text(b, parser.userOff, parser.userLen);

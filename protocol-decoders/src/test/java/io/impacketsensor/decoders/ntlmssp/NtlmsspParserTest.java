@@ -84,6 +84,25 @@ public class NtlmsspParserTest {
     }
 
     @Test
+    void lmResponseAloneIsReportedAsV1() {
+        // synthetic: AUTHENTICATE above with its NtChallengeResponse length set to 0 (MS-NLMP 2.2.1.3 fields
+        // at offset 20): a 24-byte LmChallengeResponse alone is an LM login, as on legacy SMB1.
+        byte[] lmOnly = AUTHENTICATE.clone();
+        Arrays.fill(lmOnly, 20, 24, (byte) 0);
+        RecordingContext ctx = new RecordingContext();
+        NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.SMB2, NtlmsspLimits.DEFAULTS);
+        a.onMessage(lmOnly, 0, lmOnly.length);
+        a.onResult(0);
+        NtlmEvent.NtlmAuthenticate auth = ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
+        assertEquals("alice", auth.user());
+        assertEquals(24, auth.lmResponseLength());
+        assertEquals(0, auth.ntResponseLength());
+        assertEquals(1, auth.ntlmVersion());
+        assertFalse(auth.anonymous());
+        assertNull(auth.ntProofStr());
+    }
+
+    @Test
     void heldAuthenticateIsEmittedAtClose() {
         RecordingContext ctx = new RecordingContext();
         NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.DCERPC, NtlmsspLimits.DEFAULTS);
