@@ -81,7 +81,7 @@ public final class NtlmsspAnalyzer {
     public void onResponses(byte[] buf, int lmLen, int ntOff, int ntLen, String domain, String user,
                             boolean plaintext) {
         boolean empty = ntLen == 0 && lmLen <= 1;
-        int v = plaintext || empty ? 0 : ntLen > 24 ? 2 : 1;
+        int v = plaintext ? 0 : responseVersion(lmLen, ntLen, true);
         int avFlags = -1;
         String avTarget = "";
         byte[] proof = null;
@@ -100,6 +100,22 @@ public final class NtlmsspAnalyzer {
         held = new NtlmEvent.NtlmAuthenticate(ctx.header(), carrier, 0, lmLen, ntLen, v, domain, user, "", false, null,
                 false, avFlags, avTarget, proof, serverChallenge == null ? null : serverChallenge.clone(),
                 empty && user.isEmpty(), SensorEvent.NO_STATUS);
+    }
+
+    /**
+     * The NTLM version of a login's responses (MS-NLMP 3.3.1/3.3.2): a 24-byte NtChallengeResponse is
+     * NTLMv1 (or the NTLM2 session response), a longer one NTLMv2 (NTProofStr + blob); with none, a
+     * 24-byte LmChallengeResponse sent alone for an account is an LM login, weaker still, counted as
+     * v1; nothing at all is 0 (anonymous).
+     */
+    static int responseVersion(int lmLen, int ntLen, boolean account) {
+        if (ntLen > 24) {
+            return 2;
+        }
+        if (ntLen == 24) {
+            return 1;
+        }
+        return ntLen == 0 && lmLen == 24 && account ? 1 : 0;
     }
 
     /** The carrier saw the result of the authentication: emit the held AUTHENTICATE with it. */
@@ -153,10 +169,7 @@ public final class NtlmsspAnalyzer {
 
     private NtlmEvent.NtlmAuthenticate authenticate(byte[] b, long status) {
         int ntLen = parser.ntLen;
-        // MS-NLMP 3.3.1/3.3.2: a 24-byte NtChallengeResponse is NTLMv1 (or NTLM2 session response),
-        // longer is NTLMv2 (NTProofStr + blob); none at all is an anonymous authentication, unless a 24-byte
-        // LmChallengeResponse came alone: an LM login, weaker still, reported as v1 as the SMB1 path does.
-        int ntlmVersion = ntLen == 0 ? (parser.lmLen == 24 && parser.userLen > 0 ? 1 : 0) : ntLen == 24 ? 1 : 2;
+        int ntlmVersion = responseVersion(parser.lmLen, ntLen, parser.userLen > 0);
         byte[] proof = ntlmVersion == 2 && ntLen >= 16 ? Arrays.copyOfRange(b, parser.ntOff, parser.ntOff + 16) : null;
         boolean mic = parser.micOff >= 0 && !allZero(b, parser.micOff, 16);
         String user = text(b, parser.userOff, parser.userLen);
