@@ -175,6 +175,21 @@ class ApiSecurityTest {
     }
 
     @Test
+    void liveWithoutAUsableTokenRefusesToStartWithOneLineAndExit2() throws Exception {
+        Path cfg = dir.resolve("sensor.yaml");
+        Files.writeString(cfg, "http:\n  token_file: " + dir.resolve("missing-token") + "\n");
+        for (String listen : List.of("0.0.0.0:0", "127.0.0.1:0")) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            int rc = Main.execute(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true),
+                    "live", "-i", "lo", "--config", cfg.toString(), "--state-dir", dir.resolve("s").toString(),
+                    "--http", listen, "--eve", "");
+            assertEquals(Main.EXIT_USAGE, rc, err.toString());
+            assertEquals("live: http.token_file " + dir.resolve("missing-token") + ": no such file", err.toString().strip(),
+                    listen);
+        }
+    }
+
+    @Test
     void browsersAndRebindingNamesAreRefusedBeforeAnythingElse() throws Exception {
         start("http:\n  allowed_hosts: [sensor.mgmt.example]\n");
         String body = psexec("10.1.1.7");
