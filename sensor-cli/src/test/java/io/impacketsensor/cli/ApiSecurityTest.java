@@ -126,6 +126,26 @@ class ApiSecurityTest {
     }
 
     @Test
+    void blocklistRemoveSendsTheTokenFromTheStateDirectory() throws Exception {
+        start("");
+        assertEquals(200, send("POST", "/events", psexec("10.1.1.5"), token).statusCode());
+        Path wrong = dir.resolve("wrong-token");
+        Files.writeString(wrong, "not-the-token-0123456789");
+        Files.setPosixFilePermissions(wrong, PosixFilePermissions.fromString("rw-------"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        int rc = Main.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter()),
+                "blocklist", "remove", "10.1.1.5", "--http", "127.0.0.1:" + port, "--token-file", wrong.toString());
+        assertEquals(Main.EXIT_FAILURE, rc, out.toString());
+        assertTrue(out.toString().contains("wrong bearer token"), out.toString());
+        assertEquals(List.of("10.1.1.5"), blocked());
+        out = new java.io.StringWriter();
+        rc = Main.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter()),
+                "blocklist", "remove", "10.1.1.5", "--http", "127.0.0.1:" + port, "--state-dir", dir.toString());
+        assertEquals(Main.EXIT_OK, rc, out.toString());
+        assertEquals(List.of(), blocked());
+    }
+
+    @Test
     void readAuthTokenClosesTheReadsButNotHealth() throws Exception {
         start("http:\n  read_auth: token\n");
         for (String p : List.of("/stats", "/blocklist", "/metrics")) {
