@@ -53,15 +53,29 @@ final class LdapFilters {
         }
         int and = f.indexOf("(&");
         int or = f.indexOf("(|");
-        if (and >= 0 && or > and && (f.indexOf("=*)", or) > 0) && (Text.contains(f, "(objectClass=*)")
-                || Text.contains(f, "(cn=*)") || Text.contains(f, "(uid=*)") || Text.contains(f, "(sAMAccountName=*)"))) {
-            e.add(AttackType.LDAP_INJECTION, 0.6, "LDAP injection: always-true OR clause inside an AND: " + f,
+        if (and >= 0 && or > and && (f.indexOf("=*)", or) > 0) && (alwaysTrueAfter(f, "(objectClass=*)", or)
+                || alwaysTrueAfter(f, "(cn=*)", or) || alwaysTrueAfter(f, "(uid=*)", or)
+                || alwaysTrueAfter(f, "(sAMAccountName=*)", or))) {
+            // The specification's "(&...(|..." pattern: an OR holding a clause every entry matches
+            // makes the AND's other conditions the only ones left - the classic login-bypass shape
+            // (user=*)(|(objectClass=*)...). No directory client writes a tautology into an OR: 0.7.
+            e.add(AttackType.LDAP_INJECTION, 0.7, "LDAP injection: always-true OR clause inside an AND: " + f,
                     "ldap_injection");
         }
         if (Text.contains(f, "=admin*") || Text.contains(f, "=*admin*")) {
             e.add(AttackType.LDAP_INJECTION, 0.35, "LDAP wildcard abuse on a privileged name: " + f,
                     "ldap_wildcard_abuse");
         }
+    }
+
+    /** True when the presence clause {@code clause} occurs at or after {@code from} (inside the OR). */
+    private static boolean alwaysTrueAfter(String f, String clause, int from) {
+        for (int i = from; i + clause.length() <= f.length(); i++) {
+            if (f.regionMatches(true, i, clause, 0, clause.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void recon(String f, Evidence e) {
