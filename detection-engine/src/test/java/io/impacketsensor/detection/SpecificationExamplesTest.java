@@ -103,6 +103,39 @@ class SpecificationExamplesTest {
         assertFalse(det.has("events"));
     }
 
+    /** The near misses of the specification's conditions stay below them (synthetic events). */
+    @Test
+    void nearMissesStayBelowTheStatedConfidences() {
+        ImpacketProtection p = new ImpacketProtection(EngineConfig.defaults(), BlocklistStore.NONE,
+                () -> 1_768_464_000_000_000_000L);
+        // One account from two addresses, but with MIC and signing (a roaming user): no relay block.
+        p.analyzeNetworkEvent(NetworkEvent.fromJson("{\"source_ip\":\"10.40.0.1\",\"protocol\":\"NTLM\","
+                + "\"username\":\"CORP\\\\alice\"}"));
+        AnalysisResult roam = p.analyzeNetworkEvent(NetworkEvent.fromJson("{\"source_ip\":\"10.40.0.2\","
+                + "\"protocol\":\"NTLM\",\"username\":\"CORP\\\\alice\"}"));
+        assertTrue(roam.analysis().confidence() < 0.5, roam.analysis().toString());
+        // Six service tickets with AES: no Kerberoasting.
+        AnalysisResult aes = null;
+        for (int i = 0; i < 6; i++) {
+            aes = p.analyzeNetworkEvent(NetworkEvent.builder("10.40.0.3", NetworkEvent.Protocol.KERBEROS)
+                    .ticketType("TGS").username("svc").servicePrincipal("MSSQLSvc/db" + i + ".corp.local:1433")
+                    .encryptionType(18).build());
+        }
+        assertFalse(aes.isAttack(), aes.analysis().toString());
+        // A presence test outside the OR is an ordinary filter, not the injection shape.
+        AnalysisResult ldap = p.analyzeNetworkEvent(NetworkEvent.builder("10.40.0.4", NetworkEvent.Protocol.LDAP)
+                .ldapFilter("(&(objectClass=*)(|(cn=jdoe)(mail=jdoe@corp.local)))").build());
+        assertFalse(ldap.isAttack(), ldap.analysis().toString());
+        // A hive saved but never read back is strong evidence, not yet the evidenced extraction (1.0).
+        p.analyzeNetworkEvent(NetworkEvent.builder("10.40.0.5", NetworkEvent.Protocol.RPC).interfaceUuid("winreg")
+                .operation("OpenLocalMachine").build());
+        AnalysisResult saved = p.analyzeNetworkEvent(NetworkEvent.builder("10.40.0.5", NetworkEvent.Protocol.RPC)
+                .interfaceUuid("winreg").operation("BaseRegSaveKey").path("SAM").command("..\\Temp\\abcdefgh.tmp")
+                .build());
+        assertEquals(AttackType.SECRETSDUMP, saved.analysis().attackType());
+        assertTrue(saved.analysis().confidence() < 1.0, saved.analysis().toString());
+    }
+
     @Test
     void typedEventsCountOnceEach() {
         Harness h = new Harness();
