@@ -136,6 +136,22 @@ class SpecificationExamplesTest {
         assertTrue(saved.analysis().confidence() < 1.0, saved.analysis().toString());
     }
 
+    /** secretsdump -use-vss: NTDS.DIT copied out of a shadow copy by a service, then read back (synthetic). */
+    @Test
+    void ntdsExtractionThroughAShadowCopyIsEvidencedExtraction() {
+        ImpacketProtection p = new ImpacketProtection(EngineConfig.defaults(), BlocklistStore.NONE,
+                () -> 1_768_464_000_000_000_000L);
+        p.analyzeNetworkEvent(NetworkEvent.builder("10.41.0.1", NetworkEvent.Protocol.SMB).destIp("10.41.0.10")
+                .eventType("service_creation").serviceName("RDMSvXQa").binaryPath("%COMSPEC% /C copy "
+                        + "\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\Windows\\NTDS\\ntds.dit "
+                        + "%SYSTEMROOT%\\Temp\\tPqWzXcV.tmp & vssadmin delete shadows /for=C: /quiet").build());
+        AnalysisResult read = p.analyzeNetworkEvent(NetworkEvent.builder("10.41.0.1", NetworkEvent.Protocol.SMB)
+                .destIp("10.41.0.10").eventType("file_read").share("ADMIN$").path("\\Temp\\tPqWzXcV.tmp").build());
+        assertEquals(AttackType.SECRETSDUMP, read.analysis().attackType());
+        assertEquals(1.0, read.analysis().confidence(), 1e-9);
+        assertEquals(Severity.CRITICAL, read.analysis().severity());
+    }
+
     @Test
     void typedEventsCountOnceEach() {
         Harness h = new Harness();
