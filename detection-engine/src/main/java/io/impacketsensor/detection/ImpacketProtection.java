@@ -72,6 +72,7 @@ public final class ImpacketProtection {
         lock.lock();
         try {
             List<SensorEvent> typed = mapper.map(event, wallClockNanos.getAsLong());
+            engine.countSubmitted();
             AnalysisResult best = AnalysisResult.BENIGN;
             for (SensorEvent ev : typed) {
                 AnalysisResult r = engine.process(ev);
@@ -90,6 +91,7 @@ public final class ImpacketProtection {
     public AnalysisResult analyze(SensorEvent event) {
         lock.lock();
         try {
+            engine.countSubmitted();
             return engine.process(event);
         } finally {
             lock.unlock();

@@ -2,6 +2,7 @@ package io.impacketsensor.detection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impacketsensor.core.event.DcomClasses;
 import io.impacketsensor.detection.engine.RpcCatalog;
 import io.impacketsensor.detection.response.AllowListMatcher;
 
@@ -25,12 +26,15 @@ import java.util.UUID;
  * @param eventType        free-form kind, e.g. {@code tree_connect}, {@code service_creation}, {@code tgs_request}
  * @param share            SMB share, e.g. {@code ADMIN$}
  * @param path             file or pipe path, e.g. {@code \PIPE\PSEXESVC}, or a registry key on RPC
- * @param command          command line run (service binary, WMI/DCOM/task command)
+ * @param command          command line run (service binary, WMI/DCOM/task command), or the DCE/RPC interface an
+ *                         SMB session spoke when it names one ({@code SVCCTL}, {@code winreg} ...: the
+ *                         specification's psexec example)
  * @param servicePrincipal Kerberos service principal, e.g. {@code MSSQLSvc/db1:1433} or {@code krbtgt/LAB.TEST}
  * @param ticketType       Kerberos ticket kind: TGT, TGS (service) or AS-REP
  * @param ticketLifetime   ticket lifetime in seconds, or null
  * @param encryptionType   Kerberos etype number (23 = rc4-hmac), or null
- * @param authType         e.g. ntlmv1, ntlmv2, kerberos, hash, no_preauth
+ * @param authType         e.g. ntlmv1, ntlmv2, kerberos, hash, no_preauth; {@code LM:NTLM} (the specification's
+ *                         spelling, Impacket's {@code -hashes LMHASH:NTHASH}) is hash authentication
  * @param ntlmFlags        NTLM NegotiateFlags, or null
  * @param micPresent       whether the NTLM AUTHENTICATE had a MIC, or null
  * @param username         account name
@@ -41,13 +45,15 @@ import java.util.UUID;
  * @param serviceName      service name of a service creation
  * @param binaryPath       service binary path
  * @param success          outcome of an authentication, or null
+ * @param dcomClass        CLSID of a DCOM class activated remotely (JSON {@code dcom_class}: a CLSID or a known
+ *                         class name such as {@code MMC20.Application}), or null
  */
 public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, String eventType, String share,
                            String path, String command, String servicePrincipal, String ticketType,
                            Long ticketLifetime, Integer encryptionType, String authType, Integer ntlmFlags,
                            Boolean micPresent, String username, UUID interfaceUuid, String operation,
                            String ldapFilter, Instant timestamp, String serviceName, String binaryPath,
-                           Boolean success) {
+                           Boolean success, UUID dcomClass) {
 
     /** The flat event's protocols. */
     public enum Protocol { SMB, KERBEROS, NTLM, RPC, LDAP }
@@ -56,7 +62,7 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
     public static final Set<String> KEYS = Set.of("source_ip", "protocol", "event_type", "share", "path", "command",
             "service_principal", "ticket_type", "ticket_lifetime", "encryption_type", "auth_type", "ntlm_flags",
             "mic_present", "username", "interface_uuid", "operation", "ldap_filter", "dest_ip", "timestamp",
-            "service_name", "binary_path", "success");
+            "service_name", "binary_path", "success", "dcom_class");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The last second whose nanoseconds since 1970 fit a long (2262-04-11T23:47:16Z). */
@@ -183,6 +189,10 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
         b.serviceName = text(n, "service_name");
         b.binaryPath = text(n, "binary_path");
         b.success = bool(n, "success");
+        String dcom = text(n, "dcom_class");
+        if (dcom != null) {
+            b.dcomClass(dcom);
+        }
         return b.build();
     }
 
@@ -290,6 +300,7 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
         private String serviceName;
         private String binaryPath;
         private Boolean success;
+        private UUID dcomClass;
 
         private Builder(String sourceIp, Protocol protocol) {
             this.sourceIp = sourceIp;
@@ -368,10 +379,32 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
             return this;
         }
 
+        /** DCOM class activated remotely, by CLSID or known name (MMC20.Application, ShellWindows ...). */
+        public Builder dcomClass(String v) {
+            DcomClasses.Known k = DcomClasses.byName(v.trim());
+            if (k != null) {
+                dcomClass = k.clsid();
+                return this;
+            }
+            String t = v.trim();
+            if (t.length() == 38 && t.charAt(0) == '{' && t.charAt(37) == '}') {
+                t = t.substring(1, 37); // the registry's {CLSID} form
+            }
+            try {
+                if (t.length() != 36) {
+                    throw new IllegalArgumentException();
+                }
+                dcomClass = UUID.fromString(t);
+            } catch (IllegalArgumentException ex) {
+                throw new NetworkEventException("dcom_class", "not a CLSID or known DCOM class name: '" + v + "'");
+            }
+            return this;
+        }
+
         public NetworkEvent build() {
             return new NetworkEvent(sourceIp, destIp, protocol, eventType, share, path, command, servicePrincipal,
                     ticketType, ticketLifetime, encryptionType, authType, ntlmFlags, micPresent, username,
-                    interfaceUuid, operation, ldapFilter, timestamp, serviceName, binaryPath, success);
+                    interfaceUuid, operation, ldapFilter, timestamp, serviceName, binaryPath, success, dcomClass);
         }
     }
 }

@@ -53,7 +53,16 @@ public final class NetworkEventMapper {
         List<SensorEvent> out = new ArrayList<>(4);
         switch (ev.protocol()) {
             case SMB -> smb(ev, h, out);
-            case RPC -> rpc(ev, h, out, null);
+            case RPC -> {
+                if (ev.dcomClass() != null && !RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(ev.interfaceUuid())) {
+                    activation(ev, h, out);
+                }
+                if (ev.interfaceUuid() != null || ev.operation() != null || commandInterface(ev) != null
+                        || ev.serviceName() != null || ev.binaryPath() != null) {
+                    rpc(ev, h, out, null);
+                }
+                // An RPC event naming no interface says nothing to analyse (the field is optional).
+            }
             case NTLM -> ntlm(ev, h, Carrier.RAW, out);
             case KERBEROS -> kerberos(ev, h, out);
             case LDAP -> ldap(ev, h, out);
@@ -63,6 +72,25 @@ public final class NetworkEventMapper {
 
     private static boolean typeHas(NetworkEvent ev, String s) {
         return ev.eventType() != null && ev.eventType().toLowerCase(Locale.ROOT).contains(s);
+    }
+
+    /** Impacket's -hashes LMHASH:NTHASH, spelled LM:NTLM in the specification, and the plain names. */
+    private static final String[] HASH_AUTH = {"hash", "pth", "pass_the_hash", "ntlm_hash", "nthash", "LM:NTLM",
+        "LM:NT", "lmhash:nthash"};
+
+    /** The interface {@code command} names ({@code SVCCTL}, {@code winreg} ...), or null for a command line. */
+    private static RpcCatalog.Iface commandInterface(NetworkEvent ev) {
+        String c = ev.command();
+        return c == null || c.isEmpty() || c.length() > 32 ? null : RpcCatalog.byName(c.trim());
+    }
+
+    /**
+     * The activation of {@code dcom_class}: IRemoteSCMActivator RemoteCreateInstance (MS-DCOM 3.1.2.5.2.3.2)
+     * asking for IDispatch, the way dcomexec.py activates MMC20.Application and ShellWindows.
+     */
+    private static void activation(NetworkEvent ev, EventHeader h, List<SensorEvent> out) {
+        out.add(new DcerpcEvent.DcerpcRequest(h, null, 1, 0, RpcCatalog.REMOTE_SCM_ACTIVATOR, 4, null, false, 0, 1, 0,
+                0, new RpcArgs.DcomActivation(4, ev.dcomClass(), List.of(RpcCatalog.IDISPATCH))));
     }
 
     private static boolean authTypeIs(NetworkEvent ev, String... names) {
@@ -101,8 +129,11 @@ public final class NetworkEventMapper {
                 out.add(new SmbEvent.Smb2Read(h, 1, 1, share, strip(path), false, 0, 65536, -1, 0));
             }
         }
+        if (ev.dcomClass() != null && !RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(ev.interfaceUuid())) {
+            activation(ev, h, out);
+        }
         if (ev.serviceName() != null || ev.binaryPath() != null || typeHas(ev, "service")
-                || ev.interfaceUuid() != null || ev.operation() != null) {
+                || ev.interfaceUuid() != null || ev.operation() != null || commandInterface(ev) != null) {
             rpc(ev, h, out, ev.interfaceUuid() == null && ev.operation() == null ? RpcCatalog.SVCCTL : null);
         }
         if (pipe) {
@@ -122,6 +153,10 @@ public final class NetworkEventMapper {
     private static void rpc(NetworkEvent ev, EventHeader h, List<SensorEvent> out, UUID defaultIface) {
         RpcCatalog.Iface iface = ev.interfaceUuid() != null ? RpcCatalog.byUuid(ev.interfaceUuid()) : null;
         UUID uuid = ev.interfaceUuid();
+        if (uuid == null && commandInterface(ev) != null) {
+            iface = commandInterface(ev);
+            uuid = iface.uuid();
+        }
         if (uuid == null && ev.operation() != null && !isNumber(ev.operation())) {
             iface = RpcCatalog.interfaceOfOperation(ev.operation());
             if (iface == null) {
@@ -172,7 +207,7 @@ public final class NetworkEventMapper {
     }
 
     private static RpcArgs args(NetworkEvent ev, UUID uuid, int op) {
-        String cmd = ev.command();
+        String cmd = commandInterface(ev) != null ? null : ev.command();
         if (uuid.equals(RpcCatalog.SVCCTL)) {
             return switch (op) {
                 case 12 -> new RpcArgs.ScmCreateService(ev.serviceName(), ev.serviceName(),
@@ -205,6 +240,9 @@ public final class NetworkEventMapper {
                 s.add(cmd);
             }
             return s.isEmpty() ? null : new RpcArgs.DcomStrings(List.copyOf(s));
+        }
+        if (uuid.equals(RpcCatalog.REMOTE_SCM_ACTIVATOR) && (op == 3 || op == 4) && ev.dcomClass() != null) {
+            return new RpcArgs.DcomActivation(op, ev.dcomClass(), List.of(RpcCatalog.IDISPATCH));
         }
         if (uuid.equals(RpcCatalog.TSCH)) {
             return new RpcArgs.TaskRegister(op, ev.path(), cmd);
@@ -239,7 +277,7 @@ public final class NetworkEventMapper {
         NtlmEvent.Version version = (flags & 0x02000000) != 0 ? new NtlmEvent.Version(10, 0, 19041, 15) : null;
         out.add(new NtlmEvent.NtlmAuthenticate(h, carrier, flags, 24, v1 ? 24 : 300, v1 ? 1 : 2, domain, user, "",
                 true, version, mic, avFlags, "", null, null, user.isEmpty(), status));
-        if (authTypeIs(ev, "hash", "pth", "pass_the_hash", "ntlm_hash", "nthash")) {
+        if (authTypeIs(ev, HASH_AUTH)) {
             out.add(new ProtocolAnomaly(h, "ntlm.hash_auth", user));
         }
     }
@@ -267,7 +305,7 @@ public final class NetworkEventMapper {
                 || typeHas(ev, "as_request") || typeHas(ev, "tgt_request") || noPreauth
                 || (sname != null && Text.eq(sname.components().get(0), "krbtgt") && !Text.eq(ev.ticketType(), "TGS")
                 && !typeHas(ev, "tgs"));
-        boolean hash = authTypeIs(ev, "hash", "pth", "nthash", "rc4_hash", "overpass");
+        boolean hash = authTypeIs(ev, HASH_AUTH) || authTypeIs(ev, "rc4_hash", "overpass");
         int etype = ev.encryptionType() == null ? (hash ? 23 : 18) : ev.encryptionType();
         List<Integer> etypes = ev.encryptionType() != null || hash ? List.of(etype) : List.of(18, 17, 23);
         long till = ev.ticketLifetime() == null ? KerberosEvent.NO_TIME : h.timestampNanos() / 1_000_000_000L + ev.ticketLifetime();

@@ -76,13 +76,26 @@ public final class SelfTest {
             benign += cb;
             silent += cs;
         }
-        Statistics st = engine.getStatistics();
         out.println("TOTAL: " + detected + "/" + attacks + " attacks detected, " + silent + "/" + benign
-                + " benign sequences not detected; events " + st.totalEvents() + ", attacks " + st.attacksDetected()
-                + ", blocked IPs " + st.blockedIps());
+                + " benign sequences not detected");
+        summary();
         boolean pass = detected == attacks && silent == benign;
         out.println(pass ? "SELFTEST PASSED" : "SELFTEST FAILED");
         return pass;
+    }
+
+    /** The specification's closing statistics, named as its get_statistics() keys are. */
+    private void summary() {
+        Statistics st = engine.getStatistics();
+        out.println();
+        out.println("=== Statistics ===");
+        out.println("Total Events: " + st.totalEvents());
+        out.println("Attacks Detected: " + st.attacksDetected());
+        out.println("SMB Attacks Detected: " + st.smbAttacks());
+        out.println("Kerberos Attacks Detected: " + st.kerberosAttacks());
+        out.println("NTLM Relay Attempts: " + st.ntlmRelayAttempts());
+        out.println("Secret Dumps Detected: " + st.secretDumps());
+        out.println("Total Blocks: " + engine.getBlockedIps().size());
     }
 
     private static String label(Category c) {
@@ -132,6 +145,11 @@ public final class SelfTest {
             if (!a.matchedSignatures().isEmpty()) {
                 out.println("  Matched signatures: " + String.join(", ", a.matchedSignatures()));
             }
+            if (ok) {
+                for (String r : a.recommendations()) {
+                    out.println("  Recommendation: " + r);
+                }
+            }
         } else {
             ok = !anyAttack;
             out.println(s.name() + ": " + (ok ? "not detected (correct)" : "DETECTED " + a.attackTypeId()
@@ -177,7 +195,9 @@ public final class SelfTest {
                         .success(true).build(),
                 ev("10.0.0.101", Protocol.RPC, 11).interfaceUuid("winreg").operation("OpenLocalMachine").build(),
                 ev("10.0.0.101", Protocol.RPC, 12).interfaceUuid("winreg").operation("BaseRegSaveKey")
-                        .path("SAM").command("..\\Temp\\qwertyui.tmp").build())));
+                        .path("SAM").command("..\\Temp\\qwertyui.tmp").build(),
+                ev("10.0.0.101", Protocol.SMB, 13).eventType("file_read").share("ADMIN$").path("\\Temp\\qwertyui.tmp")
+                        .build())));
         l.add(new Script(Category.SMB, "SMBExec Detection", true, AttackType.SMBEXEC, false, List.of(
                 ev("10.0.0.102", Protocol.SMB, 20).eventType("service_creation").share("C$").serviceName("BTOBTO")
                         .binaryPath("%COMSPEC% /Q /c echo whoami ^> \\\\%COMPUTERNAME%\\C$\\__output 2^>^&1 > "
@@ -207,6 +227,9 @@ public final class SelfTest {
                         .build(),
                 ev("10.0.0.112", Protocol.RPC, 71).interfaceUuid("IDispatch").operation("Invoke")
                         .path("ExecuteShellCommand").command("cmd.exe /Q /c whoami 1> \\\\127.0.0.1\\ADMIN$\\__17672 2>&1")
+                        .build())));
+        l.add(new Script(Category.RPC, "DCOM MMC20.Application Detection", true, AttackType.DCOMEXEC, false, List.of(
+                ev("10.0.0.113", Protocol.RPC, 75).interfaceUuid("IRemUnknown2").dcomClass("MMC20.Application")
                         .build())));
         l.add(new Script(Category.RPC, "Benign: domain controller replicating", false, null, false, List.of(
                 NetworkEvent.builder("10.0.0.20", Protocol.KERBEROS).destIp("10.0.0.11").timestamp(at(80))
@@ -239,8 +262,14 @@ public final class SelfTest {
                 ev("10.0.0.130", Protocol.NTLM, 150).eventType("relay_auth").username("LAB\\victim")
                         .micPresent(false).ntlmFlag("unicode", true).ntlmFlag("ntlm", true).ntlmFlag("signing", false)
                         .build())));
+        l.add(new Script(Category.NTLM, "NTLM Relay Detection (one account, two sources, no MIC, no signing)", true,
+                AttackType.NTLM_RELAY, true, List.of(
+                ev("10.0.0.129", Protocol.NTLM, 155).username("LAB\\svc_sql").micPresent(false)
+                        .ntlmFlag("ntlm", true).ntlmFlag("signing", false).build(),
+                ev("10.0.0.133", Protocol.NTLM, 156).username("LAB\\svc_sql").micPresent(false)
+                        .ntlmFlag("ntlm", true).ntlmFlag("signing", false).build())));
         l.add(new Script(Category.NTLM, "Pass-the-Hash Detection", true, AttackType.PASS_THE_HASH, false, List.of(
-                ev("10.0.0.131", Protocol.NTLM, 160).username("LAB\\administrator").authType("hash").build(),
+                ev("10.0.0.131", Protocol.NTLM, 160).username("LAB\\administrator").authType("LM:NTLM").build(),
                 ev("10.0.0.131", Protocol.SMB, 161).share("ADMIN$").build())));
         List<NetworkEvent> brute = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
@@ -263,9 +292,8 @@ public final class SelfTest {
         return l;
     }
 
-    /** The specification's PsExec usage example. */
+    /** The specification's PsExec example as written: ADMIN$, the SVCCTL interface, the PSEXESVC pipe. */
     static NetworkEvent psexecExample(NetworkEvent.Builder b) {
-        return b.eventType("service_creation").share("ADMIN$").path("\\PIPE\\PSEXESVC").serviceName("PSEXESVC")
-                .binaryPath("%SystemRoot%\\PSEXESVC.exe").command("cmd.exe").username("LAB\\administrator").build();
+        return b.share("ADMIN$").command("SVCCTL").path("\\PIPE\\PSEXESVC").build();
     }
 }

@@ -5,7 +5,10 @@ import java.util.Map;
 /**
  * A snapshot of the engine's counters.
  *
- * @param totalEvents       events analysed (typed events, flat events count once per typed event they map to)
+ * @param totalEvents       events submitted to the engine: each flat event ({@code analyzeNetworkEvent}) and each
+ *                          typed event ({@code analyze}) counts once; the specification's {@code total_events}
+ * @param engineEvents      events the engine's layers processed: a flat event counts once per typed event it
+ *                          maps to, a reported authentication attempt once
  * @param authAttempts      authentication attempts seen or reported
  * @param attacksDetected   attack instances that reached the alert threshold (each counted once)
  * @param smbAttacks        of those, attacks carried over SMB (remote execution, secretsdump, GPP ...)
@@ -20,7 +23,7 @@ import java.util.Map;
  * @param trackedSources    source addresses the behaviour layer tracks now
  * @param evictedSources    source addresses evicted (least recently used) since start
  */
-public record Statistics(long totalEvents, long authAttempts, long attacksDetected, long smbAttacks,
+public record Statistics(long totalEvents, long engineEvents, long authAttempts, long attacksDetected, long smbAttacks,
                          long kerberosAttacks, long ntlmRelayAttempts, long secretDumps, long blockedIps,
                          long alertsEmitted, long alertsSuppressed, Map<String, Long> byAttackType,
                          Map<String, Long> byAction, long trackedSources, long evictedSources) {

@@ -164,8 +164,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     private void summary(ImpacketProtection engine, long lines, long bad) {
         Statistics s = engine.getStatistics();
-        stderr.println("summary: " + lines + " lines, " + bad + " rejected; events " + s.totalEvents()
-                + ", attacks detected " + s.attacksDetected() + " (SMB " + s.smbAttacks() + ", Kerberos "
+        stderr.println("summary: " + lines + " lines, " + bad + " rejected; total_events " + s.totalEvents()
+                + " (engine_events " + s.engineEvents() + "), attacks detected " + s.attacksDetected() + " (SMB " + s.smbAttacks() + ", Kerberos "
                 + s.kerberosAttacks() + ", NTLM relay " + s.ntlmRelayAttempts() + ", secret dumps " + s.secretDumps()
                 + "), alerts " + s.alertsEmitted());
         StringBuilder types = new StringBuilder();

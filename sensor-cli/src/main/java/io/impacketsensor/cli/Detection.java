@@ -96,7 +96,7 @@ final class Detection implements EventSink, java.io.Flushable {
             }
         }
         err.printf(Locale.ROOT, "  detection   %,d events analysed; %,d attacks (%,d alert records, %,d repeats suppressed)%n",
-                s.totalEvents(), s.attacksDetected(), s.alertsEmitted(), s.alertsSuppressed());
+                s.engineEvents(), s.attacksDetected(), s.alertsEmitted(), s.alertsSuppressed());
         err.printf(Locale.ROOT, "  attacks     %s%n", types.length() == 0 ? "-" : types);
         List<BlockEntry> blocked = engine.getBlockedIps();
         StringBuilder b = new StringBuilder();

@@ -224,7 +224,7 @@ final class Service implements AutoCloseable {
             m.putAll(s.asMap());
         }
         Statistics st = engine.getStatistics();
-        m.put("engine.events", st.totalEvents());
+        m.put("engine.events", st.engineEvents());
         m.put("engine.auth_attempts", st.authAttempts());
         m.put("engine.attacks_detected", st.attacksDetected());
         m.put("engine.alerts_emitted", st.alertsEmitted());
@@ -279,7 +279,7 @@ final class Service implements AutoCloseable {
 
     private void registerMetrics() {
         counter("impacket_sensor_engine_events", "events analysed by the detection engine",
-                () -> engine.getStatistics().totalEvents());
+                () -> engine.getStatistics().engineEvents());
         counter("impacket_sensor_attacks_detected", "attack instances that reached the alert threshold",
                 () -> engine.getStatistics().attacksDetected());
         counter("impacket_sensor_alerts_emitted", "alert records emitted",

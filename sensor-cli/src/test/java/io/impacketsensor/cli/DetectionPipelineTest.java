@@ -100,7 +100,7 @@ class DetectionPipelineTest {
         assertEquals(1, stats.size());
         JsonNode det = stats.get(0).get("stats").get("detection");
         assertEquals(1, det.get("by_attack_type").get("psexec").asLong());
-        assertEquals(46, det.get("events").asLong(), "every decoded event went through the engine");
+        assertEquals(46, det.get("total_events").asLong(), "every decoded event went through the engine");
         assertTrue(r.err().contains("psexec 1"), r.err());
         assertTrue(r.err().contains("blocked     10.99.0.2 (psexec)"), r.err());
     }

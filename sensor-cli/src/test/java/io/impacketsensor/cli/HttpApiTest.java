@@ -68,7 +68,7 @@ class HttpApiTest {
         assertEquals(200, h.statusCode());
         assertEquals("ok", JSON.readTree(h.body()).get("status").asText());
         JsonNode stats = JSON.readTree(send("GET", "/stats", null).body());
-        assertEquals(0, stats.get("detection").get("events").asLong());
+        assertEquals(0, stats.get("detection").get("total_events").asLong());
         assertTrue(stats.has("counters") && stats.has("lifetime") && stats.has("service"), stats.toString());
         HttpResponse<String> m = send("GET", "/metrics", null);
         assertEquals(200, m.statusCode());
@@ -118,7 +118,7 @@ class HttpApiTest {
         assertEquals(400, r.statusCode());
         assertTrue(JSON.readTree(r.body()).get("error").asText().startsWith("event 1: "), r.body());
         assertEquals(400, send("POST", "/events", "42").statusCode());
-        assertEquals(0, JSON.readTree(send("GET", "/stats", null).body()).get("detection").get("events").asLong(),
+        assertEquals(0, JSON.readTree(send("GET", "/stats", null).body()).get("detection").get("total_events").asLong(),
                 "a rejected batch analyses nothing");
     }
 

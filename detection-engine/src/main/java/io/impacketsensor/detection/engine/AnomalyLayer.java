@@ -150,7 +150,8 @@ final class AnomalyLayer {
             // CreateServiceWOW64W 45, StartServiceW 19 / StartServiceA 31.
             if (Step.createsService(op)) {
                 e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: " + RpcInterfaces.operation(u, op)
-                        + (a instanceof RpcArgs.ScmCreateService cs ? " " + cs.serviceName() : ""), "service_control");
+                        + (a instanceof RpcArgs.ScmCreateService cs && cs.serviceName() != null ? " " + cs.serviceName() : ""),
+                        "service_control");
             } else if (op == 19 || op == 31) {
                 e.add(AttackType.SERVICE_MANIPULATION, 0.3, "Service control: " + (op == 19 ? "StartServiceW" : "StartServiceA")
                         + (a instanceof RpcArgs.ScmServiceAction sa && sa.serviceName() != null ? " " + sa.serviceName() : ""),
@@ -491,7 +492,9 @@ final class AnomalyLayer {
                         tgt ? "golden_ticket_lifetime" : "silver_ticket_lifetime");
             }
         } else if (HASH_AUTH.equals(a.name())) {
-            e.add(AttackType.PASS_THE_HASH, 0.6, "Hash-style authentication (NT hash used instead of a password)"
+            // Only an integration asserts this (the wire does not say whether a password or its hash
+            // was typed): the specification gives pass-the-hash 0.9+ when the event says hash authentication.
+            e.add(AttackType.PASS_THE_HASH, 0.9, "Hash-style authentication (NT hash used instead of a password)"
                     + (a.detail().isEmpty() ? "" : ": " + a.detail()), "pass_the_hash");
         }
     }

@@ -234,14 +234,19 @@ final class BehaviourLayer {
     void rc4UserTicket(InetAddress ip, String spn, long now, Evidence e) {
         Source s = source(ip);
         if (s.rc4Spns == null) {
-            s.rc4Spns = new DistinctWindow(ROAST_SLOTS);
+            // One slot more than the TGS threshold, so "more than threshold" can be counted.
+            s.rc4Spns = new DistinctWindow(Math.max(ROAST_SLOTS, cfg.tgsRequestsThreshold() + 1));
         }
         long w = cfg.tgsWindowSeconds() * SEC;
         int before = s.rc4Spns.count(now, w);
         int n = s.rc4Spns.add(spn.hashCode(), now, w);
         if (n >= ROAST_SPNS && n > before) {
-            e.add(AttackType.KERBEROASTING, 0.55, "RC4 service tickets for " + n + " different user-account SPNs within "
-                    + cfg.tgsWindowSeconds() + " s (latest: " + spn + ")", "behaviour_rc4_tickets");
+            // The specification's Kerberoasting rule: more than tgs_requests_threshold (5) SPN requests
+            // answered with RC4 is 0.7+ (block). From three different user SPNs it is already an alert.
+            boolean overThreshold = n > cfg.tgsRequestsThreshold();
+            e.add(AttackType.KERBEROASTING, overThreshold ? 0.7 : 0.55, "RC4 service tickets for " + n
+                    + " different user-account SPNs within " + cfg.tgsWindowSeconds() + " s (latest: " + spn + ")",
+                    "behaviour_rc4_tickets");
         }
     }
 

@@ -120,7 +120,12 @@ final class ChainLayer {
             // reads a user's groups over SAMR. With the anomaly layer's 0.3 for SamrGetGroupsForUser on a DC
             // this combines to about 0.5: alert level, below a listing of every account (0.55).
             new Def(AttackType.SAMR_ENUMERATION, "samr_account_lookup_chain", new long[]{any(Step.SAMR_OPEN_DOMAIN_USER),
-                    any(Step.SAMR_USER_GROUPS)}, new double[]{0.0, 0.3}));
+                    any(Step.SAMR_USER_GROUPS)}, new double[]{0.0, 0.3}),
+            // secretsdump's extraction made visible: a hive saved to a file (BaseRegSaveKey) or NTDS.DIT
+            // copied from a shadow copy, then that Temp\<8>.tmp file read back over the admin share.
+            // The specification scores evidenced hive/NTDS extraction 1.0 (critical).
+            new Def(AttackType.SECRETSDUMP, "secret_extraction_chain", new long[]{any(Step.SECRETS_SAVED),
+                    any(Step.TEMP_TMP)}, new double[]{0.0, 1.0}));
 
     private static final Step[] STEPS = Step.values();
 

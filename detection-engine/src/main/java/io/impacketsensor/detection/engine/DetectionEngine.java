@@ -71,7 +71,10 @@ public final class DetectionEngine {
 
     private long clock;
     private long nextInstanceId = 1;
+    /** Events submitted by the caller (the specification's total_events). */
     private long totalEvents;
+    /** Events the layers processed (a flat event maps to several). */
+    private long engineEvents;
     private long authAttempts;
     private long attacks;
     private long smbAttacks;
@@ -109,9 +112,17 @@ public final class DetectionEngine {
         this.sink = sink == null ? AlertSink.NONE : sink;
     }
 
+    /**
+     * Counts one event submitted by the caller (a flat event, or a typed event of the packet
+     * pipeline), however many typed events it maps to: the specification's {@code total_events}.
+     */
+    public void countSubmitted() {
+        totalEvents++;
+    }
+
     /** Analyses one event. Returns {@link AnalysisResult#BENIGN} (no allocation) when nothing matched. */
     public AnalysisResult process(SensorEvent ev) {
-        totalEvents++;
+        engineEvents++;
         EventHeader h = ev.header();
         long now = h.timestampNanos();
         if (now > clock) {
@@ -152,7 +163,7 @@ public final class DetectionEngine {
 
     /** An authentication attempt reported by an integration: feeds the behaviour layer. */
     public AnalysisResult reportAuth(InetAddress ip, AuthAttempt attempt, long now) {
-        totalEvents++;
+        engineEvents++;
         if (now > clock) {
             clock = now;
         }
@@ -536,7 +547,7 @@ public final class DetectionEngine {
         for (Action a : Action.values()) {
             actions.put(a.id(), byAction[a.ordinal()]);
         }
-        return new Statistics(totalEvents, authAttempts, attacks, smbAttacks, kerberosAttacks, relayAttempts,
+        return new Statistics(totalEvents, engineEvents, authAttempts, attacks, smbAttacks, kerberosAttacks, relayAttempts,
                 secretDumps, blocked().size(), alertsEmitted, alertsSuppressed, java.util.Collections.unmodifiableMap(types),
                 java.util.Collections.unmodifiableMap(actions), behaviour.trackedSources(), behaviour.evictedSources());
     }

@@ -49,7 +49,7 @@ public final class Evidence {
         }
         types[size] = type;
         confidences[size] = confidence;
-        indicators[size] = indicator;
+        indicators[size] = Text.bound(indicator, Text.INDICATOR_LIMIT);
         signatures[size] = signature;
         severities[size] = severity;
         size++;

@@ -41,27 +41,41 @@ final class LdapFilters {
             }
         }
         if (unbalanced || depth != 0) {
-            e.add(AttackType.LDAP_INJECTION, 0.7, "LDAP injection: unbalanced parentheses in filter: " + f,
+            e.add(AttackType.LDAP_INJECTION, 0.7, "LDAP injection: unbalanced parentheses in filter: " + Text.quote(f),
                     "ldap_injection");
         } else if (trailing) {
             e.add(AttackType.LDAP_INJECTION, 0.75, "LDAP injection: a second filter follows the closing parenthesis: "
-                    + f, "ldap_injection");
+                    + Text.quote(f), "ldap_injection");
         }
         if (Text.contains(f, "\\2a\\29\\28") || Text.contains(f, "\\29\\28")) {
-            e.add(AttackType.LDAP_INJECTION, 0.4, "LDAP injection attempt: filter syntax ')(' inside a value: " + f,
+            e.add(AttackType.LDAP_INJECTION, 0.4, "LDAP injection attempt: filter syntax ')(' inside a value: " + Text.quote(f),
                     "ldap_injection_value");
         }
         int and = f.indexOf("(&");
         int or = f.indexOf("(|");
-        if (and >= 0 && or > and && (f.indexOf("=*)", or) > 0) && (Text.contains(f, "(objectClass=*)")
-                || Text.contains(f, "(cn=*)") || Text.contains(f, "(uid=*)") || Text.contains(f, "(sAMAccountName=*)"))) {
-            e.add(AttackType.LDAP_INJECTION, 0.6, "LDAP injection: always-true OR clause inside an AND: " + f,
+        if (and >= 0 && or > and && (f.indexOf("=*)", or) > 0) && (alwaysTrueAfter(f, "(objectClass=*)", or)
+                || alwaysTrueAfter(f, "(cn=*)", or) || alwaysTrueAfter(f, "(uid=*)", or)
+                || alwaysTrueAfter(f, "(sAMAccountName=*)", or))) {
+            // The specification's "(&...(|..." pattern: an OR holding a clause every entry matches
+            // makes the AND's other conditions the only ones left - the classic login-bypass shape
+            // (user=*)(|(objectClass=*)...). No directory client writes a tautology into an OR: 0.7.
+            e.add(AttackType.LDAP_INJECTION, 0.7, "LDAP injection: always-true OR clause inside an AND: " + Text.quote(f),
                     "ldap_injection");
         }
         if (Text.contains(f, "=admin*") || Text.contains(f, "=*admin*")) {
-            e.add(AttackType.LDAP_INJECTION, 0.35, "LDAP wildcard abuse on a privileged name: " + f,
+            e.add(AttackType.LDAP_INJECTION, 0.35, "LDAP wildcard abuse on a privileged name: " + Text.quote(f),
                     "ldap_wildcard_abuse");
         }
+    }
+
+    /** True when the presence clause {@code clause} occurs at or after {@code from} (inside the OR). */
+    private static boolean alwaysTrueAfter(String f, String clause, int from) {
+        for (int i = from; i + clause.length() <= f.length(); i++) {
+            if (f.regionMatches(true, i, clause, 0, clause.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void recon(String f, Evidence e) {
@@ -70,30 +84,30 @@ final class LdapFilters {
             boolean users = Text.contains(f, "objectCategory=person") || Text.contains(f, "objectClass=user")
                     || f.contains("samAccountType=805306368") || f.contains("sAMAccountType=805306368");
             e.add(AttackType.LDAP_RECON, users ? 0.65 : 0.5, (users ? "Kerberoastable user query (GetUserSPNs): "
-                    : "SPN enumeration query: ") + f, "ldap_spn_query");
+                    : "SPN enumeration query: ") + Text.quote(f), "ldap_spn_query");
         }
         if (f.contains("4194304")) {
-            e.add(AttackType.LDAP_RECON, 0.65, "DONT_REQ_PREAUTH account query (GetNPUsers): " + f,
+            e.add(AttackType.LDAP_RECON, 0.65, "DONT_REQ_PREAUTH account query (GetNPUsers): " + Text.quote(f),
                     "ldap_no_preauth_query");
         }
         if (Text.contains(f, "adminCount=1")) {
-            e.add(AttackType.LDAP_RECON, 0.4, "Privileged account query (adminCount=1): " + f, "ldap_admincount_query");
+            e.add(AttackType.LDAP_RECON, 0.4, "Privileged account query (adminCount=1): " + Text.quote(f), "ldap_admincount_query");
         }
         if (Text.contains(f, "msDS-AllowedToDelegateTo") || f.contains(":=524288") || f.contains(":=16777216")
                 || Text.contains(f, "msDS-AllowedToActOnBehalfOfOtherIdentity")) {
-            e.add(AttackType.LDAP_RECON, 0.5, "Delegation query (findDelegation): " + f, "ldap_delegation_query");
+            e.add(AttackType.LDAP_RECON, 0.5, "Delegation query (findDelegation): " + Text.quote(f), "ldap_delegation_query");
         }
         if (Text.contains(f, "(sAMAccountName=*)") && (Text.contains(f, "objectCategory=user")
                 || Text.contains(f, "objectCategory=person"))) {
-            e.add(AttackType.LDAP_RECON, 0.5, "All-users query (GetADUsers): " + f, "ldap_all_users_query");
+            e.add(AttackType.LDAP_RECON, 0.5, "All-users query (GetADUsers): " + Text.quote(f), "ldap_all_users_query");
         }
         if (powerViewIdentity(f)) {
             e.add(AttackType.LDAP_RECON, 0.5, "PowerView/SharpSploit Get-Domain* identity filter (object class, then a "
-                    + "one-clause OR of the identities): " + f, "ldap_powerview_filter");
+                    + "one-clause OR of the identities): " + Text.quote(f), "ldap_powerview_filter");
         }
         String group = privilegedGroup(f);
         if (group != null) {
-            e.add(AttackType.LDAP_RECON, 0.35, "Privileged group looked up: " + group + " in " + f,
+            e.add(AttackType.LDAP_RECON, 0.35, "Privileged group looked up: " + group + " in " + Text.quote(f),
                     "ldap_privileged_group_query");
         }
     }

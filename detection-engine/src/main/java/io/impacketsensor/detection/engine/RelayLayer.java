@@ -90,7 +90,10 @@ final class RelayLayer {
         if (user != null && !user.isEmpty()) {
             String account = (a.domain() == null ? "" : a.domain().toLowerCase(Locale.ROOT)) + "\\"
                     + user.toLowerCase(Locale.ROOT);
-            multiIp(account, h.clientIp(), now, e);
+            // What a relay needs from the relayed authentication: no MIC to break and no signing to
+            // refuse (MS-NLMP 3.2.5.1.2, 3.3.1); an SMB1 LM/NTLM response has no NTLMSSP flags to judge.
+            boolean relayable = !a.micPresent() && (a.flags() & Signals.NTLM_SIGN) == 0 && !Signals.legacySmb1(a);
+            multiIp(account, h.clientIp(), now, relayable, e);
         }
         String ws = a.workstation();
         if (ws != null && !ws.isEmpty()) {
@@ -102,7 +105,7 @@ final class RelayLayer {
         }
     }
 
-    private void multiIp(String account, InetAddress ip, long now, Evidence e) {
+    private void multiIp(String account, InetAddress ip, long now, boolean relayable, Evidence e) {
         long w = cfg.multiIpWindowSeconds() * BehaviourLayer.SEC;
         AccountIps s = accounts.get(account);
         if (s == null) {
@@ -136,8 +139,11 @@ final class RelayLayer {
             s.times[slot] = now;
         }
         if (distinct >= cfg.multiIpThreshold()) {
-            e.add(AttackType.NTLM_RELAY, 0.45, "Account " + account + " authenticated from " + distinct
-                    + " addresses within " + cfg.multiIpWindowSeconds() + " s", "ntlm_user_multiple_ips");
+            // The specification's relay rule: signing off, no MIC and the account from several sources
+            // is 0.8+. Several sources alone (roaming users, NAT) stay an alert-level hint.
+            e.add(AttackType.NTLM_RELAY, relayable ? 0.8 : 0.45, "Account " + account + " authenticated from "
+                    + distinct + " addresses within " + cfg.multiIpWindowSeconds() + " s"
+                    + (relayable ? " without MIC or signing (relayable)" : ""), "ntlm_user_multiple_ips");
         }
     }
 

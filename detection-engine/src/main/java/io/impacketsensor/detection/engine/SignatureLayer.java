@@ -93,43 +93,44 @@ final class SignatureLayer {
         boolean admin = Signals.adminShare(share);
         if (Text.outputFile(name) && (admin || share == null || share.isEmpty())) {
             if (Text.baseStartsWith(name, "__output")) {
-                e.add(AttackType.SMBEXEC, 0.8, "Impacket output file: " + name, "smbexec_output_file");
+                e.add(AttackType.SMBEXEC, 0.8, "Impacket output file: " + Text.quote(name), "smbexec_output_file");
             } else {
                 int b = Text.baseStart(name);
                 boolean dcom = name.indexOf('.', b) < 0;
                 e.add(dcom ? AttackType.DCOMEXEC : AttackType.WMIEXEC, 0.8,
-                        "Impacket output file on ADMIN$: " + name, dcom ? "dcomexec_output_file" : "wmiexec_output_file");
+                        "Impacket output file on ADMIN$: " + Text.quote(name),
+                        dcom ? "dcomexec_output_file" : "wmiexec_output_file");
             }
         }
         if (Signals.tempTmp(name) && admin) {
             boolean sys32 = Text.contains(name, "system32\\");
-            e.add(AttackType.SECRETSDUMP, sys32 ? 0.6 : 0.45, "Saved hive/output file fetched: " + name,
+            e.add(AttackType.SECRETSDUMP, sys32 ? 0.6 : 0.45, "Saved hive/output file fetched: " + Text.quote(name),
                     "secretsdump_tmp_file");
             if (!sys32) {
-                e.add(AttackType.ATEXEC, 0.45, "Task output file fetched: " + name, "atexec_tmp_file");
+                e.add(AttackType.ATEXEC, 0.45, "Task output file fetched: " + Text.quote(name), "atexec_tmp_file");
             }
         }
         if (Text.contains(name, "ntds.dit")) {
-            e.add(AttackType.SECRETSDUMP, 0.9, "NTDS.DIT accessed: " + name, "ntds_dit");
+            e.add(AttackType.SECRETSDUMP, 0.9, "NTDS.DIT accessed: " + Text.quote(name), "ntds_dit");
         }
         if (write && admin && Text.endsWith(name, ".exe")) {
             e.add(AttackType.PSEXEC, Text.randomFile(name, ".exe") ? 0.6 : 0.4,
-                    "Executable written to admin share: " + name, "admin_share_exe");
+                    "Executable written to admin share: " + Text.quote(name), "admin_share_exe");
         }
         if (Text.contains(name, "Policies\\") && (Text.baseIs(name, "Groups.xml") || Text.baseIs(name, "Services.xml")
                 || Text.baseIs(name, "ScheduledTasks.xml") || Text.baseIs(name, "DataSources.xml")
                 || Text.baseIs(name, "Drives.xml") || Text.baseIs(name, "Printers.xml"))) {
-            e.add(AttackType.GPP_PASSWORD, 0.5, "Group Policy Preferences file read: " + name, "gpp_cpassword_file");
+            e.add(AttackType.GPP_PASSWORD, 0.5, "Group Policy Preferences file read: " + Text.quote(name), "gpp_cpassword_file");
         }
     }
 
     private static void pipe(String name, Evidence e) {
         if (Text.baseStartsWith(name, "PSEXESVC")) {
-            e.add(AttackType.PSEXEC, 0.8, "PsExec service pipe: " + name, "psexec");
+            e.add(AttackType.PSEXEC, 0.8, "PsExec service pipe: " + Text.quote(name), "psexec");
         } else if (Text.baseStartsWith(name, "RemCom_communicaton")) {
-            e.add(AttackType.PSEXEC, 0.85, "RemCom command pipe (Impacket psexec): " + name, "psexec");
+            e.add(AttackType.PSEXEC, 0.85, "RemCom command pipe (Impacket psexec): " + Text.quote(name), "psexec");
         } else if (Text.baseStartsWith(name, "RemCom_std")) {
-            e.add(AttackType.PSEXEC, 0.8, "RemCom stdio pipe (Impacket psexec): " + name, "psexec");
+            e.add(AttackType.PSEXEC, 0.8, "RemCom stdio pipe (Impacket psexec): " + Text.quote(name), "psexec");
         } else if (Text.baseIs(name, "svcctl")) {
             e.add(AttackType.SERVICE_MANIPULATION, 0.2, "Service control pipe opened: \\PIPE\\svcctl", "svcctl_pipe");
         } else if (Text.baseIs(name, "winreg")) {
@@ -146,7 +147,7 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.ScmChangeServiceConfig cc && cc.binaryPath() != null) {
             custom(CustomSignatureSpec.Field.BINARY_PATH, cc.binaryPath(), e);
             if (Signals.smbexecBinaryPath(cc.binaryPath())) {
-                e.add(AttackType.SMBEXEC, 0.85, "Service binary path changed to a shell command: " + cc.binaryPath(),
+                e.add(AttackType.SMBEXEC, 0.85, "Service binary path changed to a shell command: " + Text.quote(cc.binaryPath()),
                         "smbexec");
             }
         } else if (a instanceof RpcArgs.ScmOpenManager om && Text.eq(om.machineName(), "DUMMY")) {
@@ -160,14 +161,15 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.RegOpenKey k) {
             custom(CustomSignatureSpec.Field.REGISTRY_KEY, k.keyPath(), e);
             if (Signals.lsaKey(k.keyPath())) {
-                e.add(AttackType.SECRETSDUMP, 0.85, "LSA boot key read: " + k.keyPath(), "secretsdump_bootkey");
+                e.add(AttackType.SECRETSDUMP, 0.85, "LSA boot key read: " + Text.quote(k.keyPath()), "secretsdump_bootkey");
             } else if (Signals.hiveKey(k.keyPath())) {
-                e.add(AttackType.SECRETSDUMP, 0.6, "Credential hive opened: " + k.keyPath(), "secretsdump_hive");
+                e.add(AttackType.SECRETSDUMP, 0.6, "Credential hive opened: " + Text.quote(k.keyPath()), "secretsdump_hive");
             }
         } else if (a instanceof RpcArgs.RegSaveKey s) {
             custom(CustomSignatureSpec.Field.REGISTRY_KEY, s.keyPath(), e);
             e.add(AttackType.SECRETSDUMP, 0.85, "Registry hive saved to a file: "
-                    + (s.keyPath() == null ? "" : s.keyPath() + " -> ") + s.fileName(), "secretsdump_savekey");
+                    + (s.keyPath() == null ? "" : Text.quote(s.keyPath()) + " -> ") + Text.quote(s.fileName()),
+                    "secretsdump_savekey");
         } else if (a instanceof RpcArgs.DcomStrings d) {
             dcom(d, e);
         } else if (a instanceof RpcArgs.DcomActivation act) {
@@ -175,14 +177,14 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.TaskRegister t) {
             custom(CustomSignatureSpec.Field.COMMAND, t.xml(), e);
             if (t.xml() != null && Text.contains(t.xml(), "cmd.exe") && Text.contains(t.xml(), "\\Temp\\")) {
-                e.add(AttackType.ATEXEC, 0.9, "Task runs cmd.exe with output to Temp: " + t.path(), "atexec");
+                e.add(AttackType.ATEXEC, 0.9, "Task runs cmd.exe with output to Temp: " + Text.quote(t.path()), "atexec");
             } else if (t.opnum() == 1 && t.path() != null && t.path().length() == 9 && t.path().charAt(0) == '\\'
                     && Text.letters(t.path(), 1, 9)) {
-                e.add(AttackType.ATEXEC, 0.5, "Task with a random 8-letter name registered: " + t.path(), "atexec_task_name");
+                e.add(AttackType.ATEXEC, 0.5, "Task with a random 8-letter name registered: " + Text.quote(t.path()), "atexec_task_name");
             }
         } else if (a instanceof RpcArgs.AtJobAdd j) {
             custom(CustomSignatureSpec.Field.COMMAND, j.command(), e);
-            e.add(AttackType.ATEXEC, 0.6, "AT job added: " + j.command(), "atsvc_job");
+            e.add(AttackType.ATEXEC, 0.6, "AT job added: " + Text.quote(j.command()), "atsvc_job");
         }
         if (!custom.isEmpty()) {
             if (custom.containsKey(CustomSignatureSpec.Field.INTERFACE_UUID) && r.interfaceUuid() != null) {
@@ -210,14 +212,14 @@ final class SignatureLayer {
             e.add(AttackType.SMBEXEC, 0.95, "smbexec service name BTOBTO (Impacket <= 0.10)", "smbexec");
         }
         if (Signals.smbexecBinaryPath(bp)) {
-            e.add(AttackType.SMBEXEC, 0.9, "Service runs a shell command with redirected output: " + bp, "smbexec");
+            e.add(AttackType.SMBEXEC, 0.9, "Service runs a shell command with redirected output: " + Text.quote(bp), "smbexec");
         } else if (Text.contains(bp, "vssadmin")) {
-            e.add(AttackType.SECRETSDUMP, 0.9, "Service runs vssadmin (shadow copy of NTDS.DIT): " + bp, "secretsdump_vss");
+            e.add(AttackType.SECRETSDUMP, 0.9, "Service runs vssadmin (shadow copy of NTDS.DIT): " + Text.quote(bp), "secretsdump_vss");
         } else if (Text.randomLetters(name, 4) && Text.randomFile(bp, ".exe")) {
             e.add(AttackType.PSEXEC, 0.8, "Service with a random 4-letter name running a random 8-letter .exe: "
-                    + name + " -> " + bp, "psexec_random_service");
+                    + Text.quote(name) + " -> " + Text.quote(bp), "psexec_random_service");
         } else if (Text.randomLetters(name, 8) && (Text.contains(bp, "%COMSPEC%") || Text.contains(bp, "powershell"))) {
-            e.add(AttackType.SMBEXEC, 0.8, "Service with a random 8-letter name running a shell: " + name, "smbexec");
+            e.add(AttackType.SMBEXEC, 0.8, "Service with a random 8-letter name running a shell: " + Text.quote(name), "smbexec");
         }
     }
 
@@ -259,7 +261,7 @@ final class SignatureLayer {
         if (Signals.anyString(d, "\\ADMIN$\\__")) {
             for (int i = 0; i < l.size(); i++) {
                 if (Text.contains(l.get(i), "\\ADMIN$\\__")) {
-                    e.add(AttackType.WMIEXEC, 0.9, "Command output redirected to ADMIN$: " + l.get(i), "wmiexec");
+                    e.add(AttackType.WMIEXEC, 0.9, "Command output redirected to ADMIN$: " + Text.quote(l.get(i)), "wmiexec");
                     break;
                 }
             }
@@ -277,7 +279,8 @@ final class SignatureLayer {
         for (CustomSignature s : sigs) {
             if (s.matches(value)) {
                 e.add(s.spec.attackType(), s.spec.confidence(), "Custom signature " + s.spec.name() + " matched "
-                        + field.name().toLowerCase(java.util.Locale.ROOT) + ": " + value, s.spec.name(), s.spec.severity());
+                        + field.name().toLowerCase(java.util.Locale.ROOT) + ": " + Text.quote(value), s.spec.name(),
+                        s.spec.severity());
             }
         }
     }

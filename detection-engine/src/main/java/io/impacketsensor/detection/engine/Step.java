@@ -48,7 +48,8 @@ enum Step {
     SAMR_OPEN_PRIV_GROUP("privileged group or alias opened over SAMR (Domain Admins, Enterprise Admins, Administrators ...)"),
     SAMR_GROUP_MEMBERS("group members listed over SAMR (GetMembersInGroup/GetMembersInAlias)"),
     SAMR_OPEN_DOMAIN_USER("domain account opened over SAMR on a domain controller (SamrOpenUser)"),
-    SAMR_USER_GROUPS("account's group memberships read over SAMR (SamrGetGroupsForUser)");
+    SAMR_USER_GROUPS("account's group memberships read over SAMR (SamrGetGroupsForUser)"),
+    SECRETS_SAVED("registry hive saved to a file (BaseRegSaveKey) or NTDS.DIT shadow-copied (vssadmin service)");
 
     final String label;
     final long bit = 1L << ordinal();
@@ -205,6 +206,9 @@ enum Step {
                 if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
                     m |= SMBEXEC_SERVICE.bit;
                 }
+                if (a instanceof RpcArgs.ScmCreateService cs && Text.contains(cs.binaryPath(), "vssadmin")) {
+                    m |= SECRETS_SAVED.bit; // secretsdump -use-vss: NTDS.DIT copied out of a shadow copy
+                }
             }
             if (a instanceof RpcArgs.ScmOpenService os && Text.eq(os.serviceName(), "RemoteRegistry")) {
                 m |= REMOTE_REGISTRY_SVC.bit;
@@ -233,6 +237,9 @@ enum Step {
             long m = WINREG.bit;
             if (Signals.secretRegistry(a)) {
                 m |= SECRET_KEYS.bit;
+            }
+            if (a instanceof RpcArgs.RegSaveKey) {
+                m |= SECRETS_SAVED.bit;
             }
             return m;
         }

@@ -8,6 +8,32 @@ public final class Text {
     private Text() {
     }
 
+    /** Characters of a peer-controlled value an indicator or EVE field quotes. */
+    public static final int QUOTE_LIMIT = 256;
+    /**
+     * Bound of a whole indicator: a fixed description plus one quoted value (a few indicators quote
+     * two short ones). Anything longer carries an unquoted peer value and is cut here.
+     */
+    static final int INDICATOR_LIMIT = 2 * QUOTE_LIMIT;
+
+    /**
+     * A peer-controlled value as an indicator or EVE field quotes it: unchanged up to
+     * {@link #QUOTE_LIMIT} characters, else that prefix, an ellipsis and the full length
+     * ({@code "cmd.exe /c ...… (5000 chars)"}), so an attacker cannot flood alerts, logs and SIEMs
+     * through one field. Allocates only for long values.
+     */
+    public static String quote(String v) {
+        return bound(v, QUOTE_LIMIT);
+    }
+
+    static String bound(String v, int limit) {
+        if (v == null || v.length() <= limit) {
+            return v;
+        }
+        int cut = Character.isHighSurrogate(v.charAt(limit - 1)) ? limit - 1 : limit; // never split a pair
+        return v.substring(0, cut) + "\u2026 (" + v.length() + " chars)";
+    }
+
     public static boolean eq(String s, String needle) {
         return s != null && s.equalsIgnoreCase(needle);
     }

@@ -3,6 +3,7 @@ package io.impacketsensor.detection.eve;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.event.DcomClasses;
 import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.detection.engine.Text;
 
 import java.io.IOException;
 import java.util.List;
@@ -117,14 +118,14 @@ final class DcerpcArgs {
 
     private static void str(JsonGenerator g, String field, String v) throws IOException {
         if (v != null) {
-            g.writeStringField(field, v);
+            g.writeStringField(field, Text.quote(v));
         }
     }
 
     private static void strings(JsonGenerator g, String field, List<String> v) throws IOException {
         g.writeArrayFieldStart(field);
         for (String s : v) {
-            g.writeString(s);
+            g.writeString(Text.quote(s));
         }
         g.writeEndArray();
     }

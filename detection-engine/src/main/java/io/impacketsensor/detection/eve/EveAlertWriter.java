@@ -129,7 +129,10 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
      */
     public static void writeDetection(JsonGenerator g, Statistics s) throws IOException {
         g.writeObjectFieldStart("detection");
-        g.writeNumberField("events", s.totalEvents());
+        // total_events, attacks_detected, smb_attacks, kerberos_attacks, ntlm_relay_attempts and
+        // secret_dumps are the specification's get_statistics() names.
+        g.writeNumberField("total_events", s.totalEvents());
+        g.writeNumberField("engine_events", s.engineEvents());
         g.writeNumberField("auth_attempts", s.authAttempts());
         g.writeNumberField("attacks_detected", s.attacksDetected());
         g.writeNumberField("smb_attacks", s.smbAttacks());

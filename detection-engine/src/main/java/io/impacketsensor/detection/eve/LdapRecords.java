@@ -12,6 +12,7 @@ import io.impacketsensor.core.event.LdapEvent.LdapSearch;
 import io.impacketsensor.core.event.LdapEvent.LdapStartTls;
 import io.impacketsensor.core.event.LdapEvent.Modification;
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.detection.engine.Text;
 
 import java.io.IOException;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class LdapRecords {
             search(g, s);
         } else if (e instanceof LdapAdd a) {
             op(g, "add", a.messageId());
-            g.writeStringField("dn", a.dn());
+            g.writeStringField("dn", Text.quote(a.dn()));
             attributes(g, "attributes", a.attributes());
             result(g, a.resultCode(), null);
         } else if (e instanceof LdapModify m) {
@@ -78,7 +79,7 @@ public final class LdapRecords {
             g.writeStringField("result_name", n);
         }
         if (diagnostic != null && !diagnostic.isEmpty()) {
-            g.writeStringField("diagnostic_message", diagnostic);
+            g.writeStringField("diagnostic_message", Text.quote(diagnostic));
         }
     }
 
@@ -93,7 +94,7 @@ public final class LdapRecords {
     private static void bind(JsonGenerator g, LdapBind b) throws IOException {
         op(g, "bind", b.messageId());
         g.writeNumberField("version", b.version());
-        g.writeStringField("bind_name", b.name());
+        g.writeStringField("bind_name", Text.quote(b.name()));
         g.writeStringField("bind_type", b.bindType().name().toLowerCase(Locale.ROOT));
         if (b.saslMechanism() != null) {
             g.writeStringField("sasl_mechanism", b.saslMechanism());
@@ -104,10 +105,10 @@ public final class LdapRecords {
 
     private static void search(JsonGenerator g, LdapSearch s) throws IOException {
         op(g, "search", s.messageId());
-        g.writeStringField("base", s.base());
+        g.writeStringField("base", Text.quote(s.base()));
         String scope = LdapNames.scope(s.scope());
         g.writeStringField("scope", scope != null ? scope : Integer.toString(s.scope()));
-        g.writeStringField("filter", s.filter());
+        g.writeStringField("filter", Text.quote(s.filter()));
         strings(g, "attributes", s.attributes());
         if (!s.controls().isEmpty()) {
             strings(g, "controls", s.controls());
@@ -123,7 +124,7 @@ public final class LdapRecords {
 
     private static void modify(JsonGenerator g, LdapModify m) throws IOException {
         op(g, "modify", m.messageId());
-        g.writeStringField("dn", m.dn());
+        g.writeStringField("dn", Text.quote(m.dn()));
         g.writeArrayFieldStart("modifications");
         for (Modification mod : m.modifications()) {
             g.writeStartObject();

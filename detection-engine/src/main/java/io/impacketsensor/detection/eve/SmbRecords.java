@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.wire.Guids;
 import io.impacketsensor.core.wire.Hex;
+import io.impacketsensor.detection.engine.Text;
 
 import java.io.IOException;
 import java.util.List;
@@ -87,8 +88,8 @@ public final class SmbRecords {
             g.writeNumberField("info_class", s.infoClass());
             if (s.renameTarget() != null) {
                 g.writeObjectFieldStart("rename");
-                g.writeStringField("from", s.fileName());
-                g.writeStringField("to", s.renameTarget());
+                g.writeStringField("from", Text.quote(s.fileName()));
+                g.writeStringField("to", Text.quote(s.renameTarget()));
                 g.writeEndObject();
             }
             if (s.infoClass() == 13 || s.infoClass() == 64) {
@@ -103,7 +104,7 @@ public final class SmbRecords {
         } else if (e instanceof SmbEvent.Smb2QueryDirectory q) {
             common(g, 14, SmbEvent.NOT_SMB1, q.sessionId(), q.treeId(), q.share(), q.status());
             file(g, q.directory(), false);
-            g.writeStringField("pattern", q.pattern());
+            g.writeStringField("pattern", Text.quote(q.pattern()));
             g.writeNumberField("info_class", q.fileInformationClass());
         } else if (e instanceof SmbEvent.Smb2Command c) {
             common(g, c.command(), c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
@@ -172,12 +173,12 @@ public final class SmbRecords {
             g.writeNumberField("tree_id", treeId & 0xFFFF_FFFFL);
         }
         if (share != null) {
-            g.writeStringField("share", share);
+            g.writeStringField("share", Text.quote(share));
         }
     }
 
     private static void file(JsonGenerator g, String name, boolean pipe) throws IOException {
-        g.writeStringField("filename", name);
+        g.writeStringField("filename", Text.quote(name));
         g.writeBooleanField("named_pipe", pipe);
     }
 

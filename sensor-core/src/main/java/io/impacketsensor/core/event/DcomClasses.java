@@ -45,6 +45,16 @@ public final class DcomClasses {
         return clsid == null ? null : BY_CLSID.get(clsid);
     }
 
+    /** The known class of this name ({@code MMC20.Application}; case-insensitive), or null. */
+    public static Known byName(String name) {
+        for (Known k : TABLE) {
+            if (k.name().equalsIgnoreCase(name)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
     /** The class name (e.g. {@code ShellWindows}), or null when unknown. */
     public static String name(UUID clsid) {
         Known k = lookup(clsid);
