@@ -79,9 +79,9 @@ final class SensorRun {
         }
     }
 
-    /** The config file, validated whole, after checking {@code --workers} (0 = from config). */
-    static SensorConfig config(Path file, int workers) throws UsageException {
-        if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
+    /** The config file, validated whole, after checking {@code --workers} (null = from config). */
+    static SensorConfig config(Path file, Integer workers) throws UsageException {
+        if (workers != null && (workers < 1 || workers > PipelineOptions.MAX_WORKERS)) {
             throw new UsageException("--workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
         }
         try {
@@ -89,6 +89,19 @@ final class SensorRun {
         } catch (io.impacketsensor.detection.config.ConfigException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * The packet-path settings with {@code --workers} applied (null: the configured count), after
+     * checking that they and the engine's tables fit in this JVM's heap ({@link MemoryEstimate}).
+     */
+    static CaptureConfig capture(SensorConfig all, Integer workers) throws UsageException {
+        CaptureConfig c = all.capture().withWorkers(workers);
+        String tooBig = MemoryEstimate.check(c, all.engine(), Runtime.getRuntime().maxMemory());
+        if (tooBig != null) {
+            throw new UsageException(tooBig);
+        }
+        return c;
     }
 
     /**
