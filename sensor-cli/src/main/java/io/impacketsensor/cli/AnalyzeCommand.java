@@ -128,7 +128,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     break;
                 } catch (IOException e) {
                     stderr.println("impacket-sensor analyze: cannot read " + input + " after line " + lines + ": "
-                            + e.getMessage());
+                            + IoReason.of(e));
                     exit = 1;
                     break;
                 }
@@ -174,7 +174,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (AccessDeniedException e) {
             throw new UsageException(file + ": permission denied");
         } catch (IOException e) {
-            throw new UsageException(file + ": cannot read: " + e.getMessage());
+            throw new UsageException(file + ": cannot read: " + IoReason.of(e));
         }
     }
 
@@ -189,7 +189,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (AccessDeniedException e) {
             throw new UsageException("--eve " + file + ": permission denied");
         } catch (IOException e) {
-            throw new UsageException("--eve " + file + ": cannot write: " + e.getMessage());
+            throw new UsageException("--eve " + file + ": cannot write: " + IoReason.of(e));
         }
     }
 

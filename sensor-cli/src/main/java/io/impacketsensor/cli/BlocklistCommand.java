@@ -90,7 +90,7 @@ final class BlocklistCommand implements Runnable {
                 err.println(spec.qualifiedName() + ": " + e.getMessage());
                 return Main.EXIT_USAGE;
             } catch (IOException e) {
-                err.println(spec.qualifiedName() + ": " + e.getMessage());
+                err.println(spec.qualifiedName() + ": " + IoReason.of(e));
                 return Main.EXIT_FAILURE;
             }
         }

@@ -182,7 +182,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             lines = Files.readAllLines(tsv);
         } catch (IOException e) {
-            throw new UsageException("cannot read manifest " + tsv + ": " + e.getMessage());
+            throw new UsageException("cannot read manifest " + tsv + ": " + IoReason.of(e));
         }
         if (lines.isEmpty()) {
             throw new UsageException("manifest " + tsv + " is empty");

@@ -75,7 +75,8 @@ final class SensorRun {
                     java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
             return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true, protocolRecords);
         } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw new UsageException("cannot write EVE output " + eve + ": " + e.getMessage());
+            throw new UsageException("cannot write EVE output " + eve + ": "
+                    + (e instanceof IOException io ? IoReason.of(io) : e.getMessage()));
         }
     }
 

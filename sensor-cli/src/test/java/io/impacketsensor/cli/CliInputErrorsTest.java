@@ -218,6 +218,42 @@ class CliInputErrorsTest {
     }
 
     @Test
+    void binaryOrCorruptFilesAreOneLineWithoutJavaClassNames() throws Exception {
+        // synthetic: bytes that are not UTF-8
+        byte[] notUtf8 = {(byte) 0xb2, (byte) 0xff, 0x01, 0x41, (byte) 0xc3, 0x28};
+        Path yaml = Files.write(dir.resolve("bin.yaml"), notUtf8);
+        assertOneLineUsageError(run("config", "check", yaml.toString()), yaml + ":1: not valid YAML (Invalid UTF-8");
+        Path tsv = Files.write(dir.resolve("bin.tsv"), notUtf8);
+        assertOneLineUsageError(run("evaluate", "--manifest", tsv.toString(), dir.toString()),
+                "cannot read manifest " + tsv + ": not UTF-8 text");
+        Path state = Files.createDirectory(dir.resolve("state"));
+        Files.writeString(state.resolve("blocklist.json"), "garbage");
+        Run r = run("blocklist", "list", "--state-dir", state.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("impacket-sensor blocklist list: Unrecognized token 'garbage'"), r.err());
+    }
+
+    @Test
+    void blocklistRemoveFromADaemonThatIsNotThereIsOneLine() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Run r = run("blocklist", "remove", "10.0.0.1", "--http", "127.0.0.1:" + port);
+        assertEquals(1, r.code(), r.err());
+        assertEquals("impacket-sensor blocklist remove: connection refused", r.err().strip());
+    }
+
+    @Test
+    void liveWithAFileAsStateDirectoryIsOneLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        Run r = run("live", "-i", "lo", "--http", "", "--eve", dir.resolve("eve.json").toString(), "--state-dir",
+                file.toString());
+        assertOneLineUsageError(r, "live: state directory " + file + ": ");
+    }
+
+    @Test
     void emptyConfigFileIsTheDefaults() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
         Run r = run("config", "check", empty.toString());

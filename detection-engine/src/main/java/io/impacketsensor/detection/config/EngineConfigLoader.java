@@ -100,7 +100,9 @@ public final class EngineConfigLoader {
             return root;
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            String m = firstLine(e.getOriginalMessage());
+            // Jackson quotes the underlying exception ("java.io.CharConversionException: Invalid
+            // UTF-8 start byte"); the user needs the reason, not the class.
+            String m = firstLine(e.getOriginalMessage()).replaceFirst("^(?:[a-z]+\\.)+[A-Za-z]*Exception: ", "");
             if (m.startsWith("Duplicate field ")) {
                 m = "duplicate key " + m.substring("Duplicate field ".length());
             } else {
