@@ -150,11 +150,31 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 write(g, lines, res);
                 g.flush();
                 stdout.write('\n');
+                if (stdout.checkError()) {
+                    // PrintStream keeps write errors to itself: without this a full disk or a closed
+                    // pipe would lose every analysis and still exit 0.
+                    stderr.println("impacket-sensor analyze: cannot write the analyses to standard output after line "
+                            + lines);
+                    exit = 1;
+                    break;
+                }
             }
+        } catch (java.io.UncheckedIOException e) {
+            stderr.println("impacket-sensor analyze: cannot write EVE output " + eve + " at line " + lines + ": "
+                    + IoReason.of(e.getCause()));
+            exit = 1;
         } finally {
             if (eveWriter != null) {
-                eveWriter.close();
-                eveOut.close();
+                try {
+                    eveWriter.close();
+                    eveOut.close();
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    if (exit == 0) {
+                        IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
+                        stderr.println("impacket-sensor analyze: cannot write EVE output " + eve + ": " + IoReason.of(io));
+                        exit = 1;
+                    }
+                }
             }
         }
         stdout.flush();

@@ -60,7 +60,11 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println(commandLine.getCommandName() + ": " + ex);
+            // An I/O failure (a full disk, a closed pipe) gets its reason; anything else is a bug
+            // and keeps its exception class, still on one line.
+            String why = ex instanceof java.io.UncheckedIOException u ? IoReason.of(u.getCause())
+                    : ex instanceof java.io.IOException io ? IoReason.of(io) : String.valueOf(ex);
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + why);
             return EXIT_FAILURE;
         });
         return cl;

@@ -254,6 +254,41 @@ class CliInputErrorsTest {
     }
 
     @Test
+    void aFullDiskIsOneLineAndExitOneAndTheSummaryStillComes() throws Exception {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "skipped: no /dev/full");
+        Path events = Files.writeString(dir.resolve("e.jsonl"), EVENT.replace("tree_connect", "service_creation")
+                .replace("}", ",\"path\":\"\\\\PIPE\\\\PSEXESVC\",\"service_name\":\"PSEXESVC\"}") + "\n");
+        Run r = analyze(System.in, "--eve", full.toString(), events.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("impacket-sensor analyze: cannot write EVE output /dev/full at line 1: "
+                + "No space left on device\n"), r.err());
+        assertTrue(r.err().contains("summary: 1 lines"), r.err());
+        assertNoJavaInternals(r.err());
+
+        Run replay = run("replay", "--eve", full.toString(), "-P", SAMPLE.toString());
+        assertEquals(1, replay.code(), replay.err());
+        assertTrue(replay.err().strip().endsWith("replay: No space left on device"), replay.err());
+        assertNoJavaInternals(replay.err());
+    }
+
+    @Test
+    void aStandardOutputThatFailsIsReportedNotIgnored() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        java.io.OutputStream broken = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        };
+        AnalyzeCommand cmd = new AnalyzeCommand(new ByteArrayInputStream((EVENT + "\n" + EVENT + "\n").getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(broken, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, new CommandLine(cmd).execute("-"));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.startsWith("impacket-sensor analyze: cannot write the analyses to standard output after line 1\n"), e);
+    }
+
+    @Test
     void emptyConfigFileIsTheDefaults() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
         Run r = run("config", "check", empty.toString());
