@@ -251,6 +251,16 @@ class ConfigRangesTest {
     }
 
     @Test
+    void configCheckStatesTheHeapTheFileNeeds() throws Exception {
+        Path f = Files.writeString(dir.resolve("two.yaml"), "pipeline:\n  workers: 2\n");
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "config",
+                "check", f.toString()));
+        assertEquals("config check: " + f + " is valid; full tables need ~448 MB of heap with 2 workers "
+                + "(the sensor refuses to start with a smaller -Xmx)", err.toString().strip());
+    }
+
+    @Test
     void theEstimateNamesTheLargestPartAndTheHeap() {
         CaptureConfig flows = new CaptureConfig(2, 16384, 8192, 4_000_000);
         String m = MemoryEstimate.check(flows, io.impacketsensor.detection.config.EngineConfig.defaults(), 512L << 20);
