@@ -32,10 +32,13 @@ final class MemoryEstimate {
     /** Capture buffers for oversized (GRO/TSO) frames: 128 x 64 KB, shared by the workers. */
     static final long OVERSIZE_BYTES = 128L * 64 * 1024;
     /**
-     * One tracked source of the detection engine with its windows and one account (measured
-     * 830..900 B per distinct source of flat authentication, tree-connect and TGS events), rounded up.
+     * One tracked source of the detection engine with one account, before its sliding windows
+     * (measured ~900 B per distinct source of flat authentication events, less the one window
+     * those allocate), rounded up.
      */
-    static final long SOURCE_BYTES = 1_024;
+    static final long SOURCE_BYTES = 768;
+    /** Object and array headers of one sliding window (RateWindow or DistinctWindow). */
+    private static final long WINDOW_OVERHEAD = 40;
     /** The JVM's own objects, the detection engine at start, the decoders' tables, EVE and HTTP. */
     static final long BASE_BYTES = 64L << 20;
 
@@ -57,8 +60,19 @@ final class MemoryEstimate {
                 + c.workers() * reassemblyPerWorker(c.flowLimits()) + sources(e);
     }
 
-    private static long sources(EngineConfig e) {
-        return e.behaviour().maxTrackedIps() * SOURCE_BYTES;
+    /**
+     * The tracked sources when full, each with every sliding window a peer can make it allocate:
+     * a rate window keeps threshold+1 timestamps (8 B), a distinct window as many hash+time pairs
+     * (12 B), so raising a behaviour threshold costs per source (at the defaults ~2.6 KB a source).
+     */
+    static long sources(EngineConfig e) {
+        EngineConfig.Behaviour b = e.behaviour();
+        // auth, failed, SMB sessions, TGS, LDAP searches and the 5-logon Netlogon burst: rate windows.
+        long rate = 8L * (b.authAttemptsPerMinute() + b.failedAuthThreshold() + b.smbSessionsPerMinute()
+                + b.tgsRequestsThreshold() + b.ldapSearchesPerMinute() + 5 + 6);
+        // failed accounts (at least 16 slots), unknown principals, RC4 SPNs (8 slots): distinct windows.
+        long distinct = 12L * (Math.max(16, b.sprayAccounts()) + b.unknownPrincipalThreshold() + 1 + 8);
+        return b.maxTrackedIps() * (SOURCE_BYTES + rate + distinct + 9 * WINDOW_OVERHEAD);
     }
 
     private static long rings(CaptureConfig c) {
@@ -76,7 +90,7 @@ final class MemoryEstimate {
     /**
      * Null when {@code c} fits in {@code maxMemory} bytes of heap; else one line naming the key
      * whose tables take the most and what the whole needs, e.g. {@code flow.max_flows=4000000 needs
-     * ~4.3 GB of heap with 2 workers (the sensor in all ~4.7 GB); the JVM has 512 MB (-Xmx)}.
+     * ~4.3 GB of heap with 2 workers (the sensor in all ~4.8 GB); the JVM has 512 MB (-Xmx)}.
      */
     static String check(CaptureConfig c, EngineConfig e, long maxMemory) {
         long total = total(c, e);
