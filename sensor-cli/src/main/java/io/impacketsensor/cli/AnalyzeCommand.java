@@ -184,6 +184,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** The input file, or a one-line reason it cannot be read. */
     private static InputStream open(Path file) throws UsageException {
+        if (file.toString().isEmpty()) {
+            throw new UsageException("an empty path is not a file (give FILE or - for standard input)");
+        }
         if (Files.isDirectory(file)) {
             throw new UsageException(file + ": is a directory, not a file of JSON lines");
         }

@@ -56,6 +56,13 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ConfigCommand());
         cl.addSubcommand(new BlocklistCommand());
         cl.addSubcommand(new EvaluateCommand());
+        // "" would be the working directory (Path.of("")), which no FILE or DIR argument means.
+        cl.registerConverter(java.nio.file.Path.class, s -> {
+            if (s.isEmpty()) {
+                throw new CommandLine.TypeConversionException("an empty path");
+            }
+            return java.nio.file.Path.of(s);
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);

@@ -288,6 +288,19 @@ class CliInputErrorsTest {
         assertTrue(e.startsWith("impacket-sensor analyze: cannot write the analyses to standard output after line 1\n"), e);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"replay|", "replay|--config||x.pcap", "config|check|", "evaluate|", "blocklist|list|--state-dir|",
+        "live|-i|lo|--state-dir|"})
+    void anEmptyPathIsNotTheWorkingDirectory(String args) {
+        assertOneLineUsageError(run(args.split("\\|", -1)), "an empty path");
+    }
+
+    @Test
+    void analyzeOfAnEmptyPathIsOneLine() {
+        assertOneLineUsageError(analyze(System.in, ""), "an empty path is not a file");
+        assertOneLineUsageError(run("analyze", "--eve", "", "-"), "an empty path");
+    }
+
     @Test
     void emptyConfigFileIsTheDefaults() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
