@@ -107,6 +107,12 @@ public final class BenchCommand implements Callable<Integer> {
             if (w < 1 || w > PipelineOptions.MAX_WORKERS) {
                 return "--workers must be 1.." + PipelineOptions.MAX_WORKERS + " each, got " + w;
             }
+            // The stages run the default tables (the end-to-end stage with the engine) per worker.
+            String tooBig = MemoryEstimate.check(CaptureConfig.DEFAULTS.withWorkers(w),
+                    io.impacketsensor.detection.config.EngineConfig.defaults(), Runtime.getRuntime().maxMemory());
+            if (tooBig != null) {
+                return "--workers " + w + ": " + tooBig;
+            }
         }
         return null;
     }

@@ -127,6 +127,14 @@ class CliInputErrorsTest {
     }
 
     @Test
+    void benchRefusesWorkerCountsWhoseTablesDoNotFitTheHeap() {
+        long need = MemoryEstimate.total(CaptureConfig.DEFAULTS.withWorkers(64),
+                io.impacketsensor.detection.config.EngineConfig.defaults());
+        assumeTrue(need > Runtime.getRuntime().maxMemory(), "skipped: this JVM's heap holds 64 workers' tables");
+        assertOneLineUsageError(run("bench", "--workers", "1,64"), "bench: --workers 64: pipeline.workers=64 needs ~");
+    }
+
+    @Test
     void analyzeOfDevZeroStopsWithOneLineAndNoOutOfMemory() {
         Path zero = Path.of("/dev/zero");
         assumeTrue(Files.isReadable(zero), "skipped: no /dev/zero");
