@@ -94,7 +94,18 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
         if (ticketLifetime != null && ticketLifetime < 0) {
             throw new NetworkEventException("ticket_lifetime", "must be >= 0 seconds");
         }
+        if (timestamp != null && (timestamp.isBefore(Instant.EPOCH) || timestamp.isAfter(LATEST))) {
+            throw new NetworkEventException("timestamp", TIMESTAMP_RANGE + ", not " + timestamp);
+        }
     }
+
+    /**
+     * The latest event time: the engine keeps time as nanoseconds since the epoch in a long, which
+     * ends in 2262; a later instant would wrap around to a time before 1970.
+     */
+    private static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+    private static final String TIMESTAMP_RANGE = "must be within 1970-01-01T00:00:00Z.." + LATEST
+            + " (epoch seconds 0..9223372036.854775807)";
 
     /** A builder with the two required keys. */
     public static Builder builder(String sourceIp, Protocol protocol) {
@@ -165,9 +176,9 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
         if (ts != null && !ts.isNull()) {
             if (ts.isNumber()) {
                 double d = ts.doubleValue();
-                if (!(d >= 0 && d <= MAX_EPOCH_SECOND)) {
-                    throw new NetworkEventException("timestamp", "out of range (epoch seconds 0.."
-                            + MAX_EPOCH_SECOND + "): " + ts.asText());
+                // 1e300 or an overflowing literal: Instant.ofEpochSecond would throw a DateTimeException.
+                if (!(d >= 0 && d <= LATEST.getEpochSecond() + 1)) {
+                    throw new NetworkEventException("timestamp", TIMESTAMP_RANGE + ", not " + ts.asText());
                 }
                 long sec = (long) Math.floor(d);
                 b.timestamp = Instant.ofEpochSecond(sec, (long) ((d - sec) * 1e9));

@@ -34,8 +34,13 @@ class ConfigAndInputTest {
         assertEquals("engine.layers.signatures_x: unknown key", error("engine:\n  layers:\n    signatures_x: true\n"));
         assertEquals("engine.thresholds.block: must be within 0..1, not 1.5", error("engine:\n  thresholds:\n    block: 1.5\n"));
         assertTrue(error("engine:\n  thresholds:\n    monitor: 0.6\n").startsWith("engine.thresholds.alert:"));
-        assertEquals("engine.behaviour.max_tracked_ips: must be an integer",
+        assertEquals("engine.behaviour.max_tracked_ips: must be an integer within 16..1000000, not 'lots'",
                 error("engine:\n  behaviour:\n    max_tracked_ips: lots\n"));
+        assertEquals("engine.behaviour.max_tracked_ips: must be an integer within 16..1000000, not '99999999999999999999'",
+                error("engine:\n  behaviour:\n    max_tracked_ips: 99999999999999999999\n"));
+        assertEquals("config:4: duplicate key 'block'", error("engine:\n  thresholds:\n    block: 0.7\n    block: 0.9\n"));
+        assertEquals("config:3: a second YAML document; the configuration is one document (remove the '---' line)",
+                error("engine: {}\n---\nengine: {}\n"));
         assertTrue(error("engine:\n  behaviour:\n    tgs_requests_threshold: 5000\n")
                 .startsWith("engine.behaviour.tgs_requests_threshold: must be within 1..999"));
         assertTrue(error("engine:\n  allowlist:\n    admin_networks: [\"10.0.0.0/33\"]\n")

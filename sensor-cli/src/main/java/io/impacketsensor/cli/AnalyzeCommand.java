@@ -18,15 +18,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +32,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code impacket-sensor analyze [FILE|-]}: one specification-format JSON event per line in, one
- * analysis JSON object per line out; bad lines are reported on stderr with their line number and
- * skipped; the blocklist and statistics summary goes to stderr at the end.
+ * analysis JSON object per line out; bad lines (not JSON, a bad field, longer than 1 MiB) are
+ * reported on stderr with their line number and skipped; input with a NUL byte is not JSON lines and
+ * stops the run (exit 2) after what was read before it; the blocklist and statistics summary goes to stderr at the end.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Analyse flat JSON events (one per line) and print one analysis per line.")
@@ -43,6 +42,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", defaultValue = "-", paramLabel = "FILE|-",
             description = "Input file, or - for standard input (default).")
     String input = "-";
+
+    /**
+     * Longest accepted line: a flat event is a few hundred bytes; the bound keeps one line without
+     * a newline (a binary file, a stream that never ends one) from filling the heap.
+     */
+    static final int MAX_LINE_BYTES = 1 << 20;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (engine section).")
     Path config;
@@ -78,14 +83,23 @@ public final class AnalyzeCommand implements Callable<Integer> {
             in = stdin;
         } else {
             try {
-                in = Files.newInputStream(Path.of(input));
-            } catch (IOException e) {
-                stderr.println("impacket-sensor analyze: cannot read " + input + ": " + e.getMessage());
+                in = open(Path.of(input));
+            } catch (UsageException e) {
+                stderr.println("impacket-sensor analyze: " + e.getMessage());
+                return 2;
+            }
+        }
+        OutputStream eveOut = null;
+        if (eve != null) {
+            try {
+                eveOut = openEve(eve);
+            } catch (UsageException e) {
+                stderr.println("impacket-sensor analyze: " + e.getMessage());
+                closeQuietly(in);
                 return 2;
             }
         }
         ImpacketProtection engine = new ImpacketProtection(cfg);
-        OutputStream eveOut = eve == null ? null : new FileOutputStream(eve.toFile());
         EveAlertWriter eveWriter = eveOut == null ? null : new EveAlertWriter(eveOut);
         if (eveWriter != null) {
             engine.setAlertSink(eveWriter);
@@ -95,10 +109,33 @@ public final class AnalyzeCommand implements Callable<Integer> {
         g.setRootValueSeparator(null);
         long lines = 0;
         long bad = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        int exit = 0;
+        try (JsonLines r = new JsonLines(in, MAX_LINE_BYTES)) {
             String line;
-            while ((line = r.readLine()) != null) {
-                lines++;
+            while (true) {
+                try {
+                    line = r.next();
+                } catch (JsonLines.LineTooLongException e) {
+                    lines = r.lineNumber();
+                    bad++;
+                    stderr.println("line " + lines + ": " + e.getMessage() + "; skipped");
+                    continue;
+                } catch (JsonLines.BinaryInputException e) {
+                    lines = r.lineNumber();
+                    bad++;
+                    stderr.println("line " + lines + ": " + e.getMessage() + "; stopped");
+                    exit = 2;
+                    break;
+                } catch (IOException e) {
+                    stderr.println("impacket-sensor analyze: cannot read " + input + " after line " + lines + ": "
+                            + IoReason.of(e));
+                    exit = 1;
+                    break;
+                }
+                if (line == null) {
+                    break;
+                }
+                lines = r.lineNumber();
                 if (line.isBlank()) {
                     continue;
                 }
@@ -113,16 +150,78 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 write(g, lines, res);
                 g.flush();
                 stdout.write('\n');
+                if (stdout.checkError()) {
+                    // PrintStream keeps write errors to itself: without this a full disk or a closed
+                    // pipe would lose every analysis and still exit 0.
+                    stderr.println("impacket-sensor analyze: cannot write the analyses to standard output after line "
+                            + lines);
+                    exit = 1;
+                    break;
+                }
             }
+        } catch (java.io.UncheckedIOException e) {
+            stderr.println("impacket-sensor analyze: cannot write EVE output " + eve + " at line " + lines + ": "
+                    + IoReason.of(e.getCause()));
+            exit = 1;
         } finally {
             if (eveWriter != null) {
-                eveWriter.close();
-                eveOut.close();
+                try {
+                    eveWriter.close();
+                    eveOut.close();
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    if (exit == 0) {
+                        IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
+                        stderr.println("impacket-sensor analyze: cannot write EVE output " + eve + ": " + IoReason.of(io));
+                        exit = 1;
+                    }
+                }
             }
         }
         stdout.flush();
         summary(engine, lines, bad);
-        return 0;
+        return exit;
+    }
+
+    /** The input file, or a one-line reason it cannot be read. */
+    private static InputStream open(Path file) throws UsageException {
+        if (file.toString().isEmpty()) {
+            throw new UsageException("an empty path is not a file (give FILE or - for standard input)");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UsageException(file + ": is a directory, not a file of JSON lines");
+        }
+        try {
+            return Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new UsageException(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new UsageException(file + ": permission denied");
+        } catch (IOException e) {
+            throw new UsageException(file + ": cannot read: " + IoReason.of(e));
+        }
+    }
+
+    private static OutputStream openEve(Path file) throws UsageException {
+        if (Files.isDirectory(file)) {
+            throw new UsageException("--eve " + file + ": is a directory");
+        }
+        try {
+            return Files.newOutputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("--eve " + file + ": no such directory");
+        } catch (AccessDeniedException e) {
+            throw new UsageException("--eve " + file + ": permission denied");
+        } catch (IOException e) {
+            throw new UsageException("--eve " + file + ": cannot write: " + IoReason.of(e));
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing was read from it
+        }
     }
 
     static void write(JsonGenerator g, long line, AnalysisResult res) throws IOException {

@@ -88,12 +88,42 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-P", "--protocol-records"}, description = "with --end-to-end: also write every protocol record to EVE (replay -P)")
     boolean protocolRecords;
 
+    /** Null when every numeric option is in range, else one line naming the first that is not. */
+    String checkOptions() {
+        if (runs < 1 || runs > 1000) {
+            return "--runs must be 1..1000, got " + runs;
+        }
+        // NaN and infinity pass a plain "> 0" test and would become a size of 0 or Long.MAX_VALUE.
+        if (!(sizeGb > 0 && sizeGb <= 1024)) {
+            return "--size-gb must be more than 0 and at most 1024, got " + sizeGb;
+        }
+        if (tsharkLimit < 1) {
+            return "--tshark-limit must be >= 1, got " + tsharkLimit;
+        }
+        if (workers.length == 0) {
+            return "--workers needs at least one count";
+        }
+        for (int w : workers) {
+            if (w < 1 || w > PipelineOptions.MAX_WORKERS) {
+                return "--workers must be 1.." + PipelineOptions.MAX_WORKERS + " each, got " + w;
+            }
+            // The stages run the default tables (the end-to-end stage with the engine) per worker.
+            String tooBig = MemoryEstimate.check(CaptureConfig.DEFAULTS.withWorkers(w),
+                    io.impacketsensor.detection.config.EngineConfig.defaults(), Runtime.getRuntime().maxMemory());
+            if (tooBig != null) {
+                return "--workers " + w + ": " + tooBig;
+            }
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (runs < 1 || sizeGb <= 0 || tsharkLimit < 1) {
-            err.println("bench: --runs and --tshark-limit must be >= 1 and --size-gb > 0");
+        String bad = checkOptions();
+        if (bad != null) {
+            err.println("bench: " + bad);
             return Main.EXIT_USAGE;
         }
         long target = (long) (sizeGb * (1L << 30));

@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,12 +49,16 @@ final class BlocklistCommand implements Runnable {
         @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (for state.dir)")
         Path config;
 
-        Path dir() {
-            return stateDir != null ? stateDir : Path.of(SensorConfig.load(config).stateDir());
+        Path dir() throws UsageException {
+            Path d = stateDir != null ? stateDir : Path.of(SensorConfig.load(config).stateDir());
+            if (Files.exists(d) && !Files.isDirectory(d)) {
+                throw new UsageException("state directory " + d + ": not a directory");
+            }
+            return d;
         }
 
         /** Entries not lapsed now. */
-        List<BlockEntry> current() throws IOException {
+        List<BlockEntry> current() throws IOException, UsageException {
             List<BlockEntry> out = new ArrayList<>();
             Instant now = Instant.now();
             for (BlockEntry e : FileBlocklistStore.read(dir().resolve(FileBlocklistStore.FILE))) {
@@ -85,7 +90,7 @@ final class BlocklistCommand implements Runnable {
                 err.println(spec.qualifiedName() + ": " + e.getMessage());
                 return Main.EXIT_USAGE;
             } catch (IOException e) {
-                err.println(spec.qualifiedName() + ": " + e.getMessage());
+                err.println(spec.qualifiedName() + ": " + IoReason.of(e));
                 return Main.EXIT_FAILURE;
             }
         }

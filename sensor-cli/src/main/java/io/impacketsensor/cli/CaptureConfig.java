@@ -9,15 +9,26 @@ import io.impacketsensor.core.pipeline.PipelineOptions;
  *
  * <pre>
  * pipeline:
- *   workers: 1            # decode workers (flow hash % N); 1 is best on 2 cores
- *   ring_size: 16384      # capture ring slots (power of two, 2 KB each)
- *   event_ring_size: 8192 # event ring slots (power of two)
+ *   workers: 1            # decode workers (flow hash % N); 1 is best on 2 cores. 1..64
+ *   ring_size: 16384      # capture ring slots (power of two, 2 KB each). 64..1048576
+ *   event_ring_size: 8192 # event ring slots per worker (power of two). 64..1048576
  * flow:
- *   max_flows: 65536      # per worker; the oldest idle flow is evicted beyond it
+ *   max_flows: 65536      # per worker; the oldest idle flow is evicted beyond it. 1..4194304
  * </pre>
+ *
+ * <p>The ranges bound each key alone; {@link MemoryEstimate} checks them together against the heap.
  */
 record CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows) {
     static final CaptureConfig DEFAULTS = new CaptureConfig(1, 16384, 8192, FlowLimits.DEFAULTS.maxFlows());
+    /** Largest pipeline.ring_size and pipeline.event_ring_size: 2.1 GB of capture slots, 276 MB of event slots per worker. */
+    static final int MAX_RING_SIZE = 1 << 20;
+    /** Largest flow.max_flows: 2.3 GB of flow state per worker when full. */
+    static final int MAX_FLOWS = 1 << 22;
+
+    /** With {@code --workers} applied (null: the configured count). */
+    CaptureConfig withWorkers(Integer n) {
+        return n == null ? this : new CaptureConfig(n, ringSize, eventRingSize, maxFlows);
+    }
 
     PipelineOptions pipeline(int workersOverride) {
         return new PipelineOptions(workersOverride > 0 ? workersOverride : workers, ringSize, eventRingSize, 1000);

@@ -24,6 +24,8 @@ final class ConfigCommand implements Runnable {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Validates FILE (every section; unknown keys and bad values are errors naming the key) "
                 + "and prints the effective configuration (defaults filled in) as YAML on stdout.",
+                "It also states the heap the file's tables need when full; live, replay and evaluate "
+                    + "refuse to start in a JVM whose -Xmx is smaller.",
                 "Exit codes: 0 valid, 2 invalid."})
     static final class Check implements Callable<Integer> {
         @Spec
@@ -43,7 +45,12 @@ final class ConfigCommand implements Runnable {
             }
             spec.commandLine().getOut().print(c.toYaml());
             spec.commandLine().getOut().flush();
-            spec.commandLine().getErr().println("config check: " + file + " is valid");
+            // The heap is the running sensor's (-Xmx of the unit or the launcher), not this JVM's:
+            // say what the file needs, which live/replay check at start.
+            int w = c.capture().workers();
+            spec.commandLine().getErr().println("config check: " + file + " is valid; full tables need ~"
+                    + MemoryEstimate.size(MemoryEstimate.total(c.capture(), c.engine())) + " of heap with " + w
+                    + " worker" + (w == 1 ? "" : "s") + " (the sensor refuses to start with a smaller -Xmx)");
             return Main.EXIT_OK;
         }
     }

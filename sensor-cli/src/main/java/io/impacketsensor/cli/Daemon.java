@@ -30,7 +30,9 @@ final class Daemon implements AutoCloseable {
         Service service;
         try {
             service = new Service(cfg);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            throw new UsageException("state directory " + cfg.stateDir() + ": " + IoReason.of(e));
+        } catch (RuntimeException e) {
             throw new UsageException("state directory " + cfg.stateDir() + ": " + e.getMessage());
         }
         ReopenableFile file = null;
@@ -47,7 +49,8 @@ final class Daemon implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             service.close();
-            throw new UsageException("cannot write EVE output " + cfg.eve() + ": " + e.getMessage());
+            throw new UsageException("cannot write EVE output " + cfg.eve() + ": "
+                    + (e instanceof IOException io ? IoReason.of(io) : e.getMessage()));
         }
         Daemon d = new Daemon(service, file, eve);
         try {

@@ -72,8 +72,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         EngineConfig engine;
         try {
             entries = readManifest(tsv);
-            SensorConfig all = SensorRun.config(config, 0);
-            capture = all.capture();
+            SensorConfig all = SensorRun.config(config, null);
+            capture = SensorRun.capture(all, null);
             engine = minAction == null ? all.engine() : withMinAction(all.engine(), minAction);
         } catch (UsageException e) {
             err.println("evaluate: " + e.getMessage());
@@ -182,7 +182,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             lines = Files.readAllLines(tsv);
         } catch (IOException e) {
-            throw new UsageException("cannot read manifest " + tsv + ": " + e.getMessage());
+            throw new UsageException("cannot read manifest " + tsv + ": " + IoReason.of(e));
         }
         if (lines.isEmpty()) {
             throw new UsageException("manifest " + tsv + " is empty");

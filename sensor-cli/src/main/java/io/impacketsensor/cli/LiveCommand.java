@@ -76,10 +76,11 @@ public final class LiveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         SensorConfig cfg;
+        CaptureConfig capture;
         LiveOptions options;
         try {
-            if (statsInterval != null && statsInterval < 0) {
-                throw new UsageException("--stats-interval must be >= 0, got " + statsInterval);
+            if (statsInterval != null && (statsInterval < 0 || statsInterval > 86_400)) {
+                throw new UsageException("--stats-interval must be 0..86400 seconds, got " + statsInterval);
             }
             if (bufferMb != null && (bufferMb < 1 || bufferMb > 2047)) {
                 throw new UsageException("--buffer-size must be 1..2047 MB, got " + bufferMb);
@@ -89,6 +90,7 @@ public final class LiveCommand implements Callable<Integer> {
             }
             cfg = SensorRun.config(run.config, run.workers).withInterface(iface).withOverrides(bpf, snaplen, bufferMb,
                     promisc, run.eve, run.protocolRecords ? Boolean.TRUE : null, statsInterval, stateDir, http, enforce);
+            capture = SensorRun.capture(cfg, run.workers);
             if (cfg.iface() == null) {
                 throw new UsageException("no interface: give -i IFACE or capture.interface in the config file");
             }
@@ -123,7 +125,7 @@ public final class LiveCommand implements Callable<Integer> {
             err.flush();
             SensorRun r = new SensorRun("live " + cfg.iface(), true, err);
             r.daemon = daemon;
-            return r.run(source, SensorRun.processors(cfg.capture().flowLimits()), cfg.capture().pipeline(run.workers),
+            return r.run(source, SensorRun.processors(capture.flowLimits()), capture.pipeline(0),
                     daemon.eve(), new Detection(daemon.service().engine(), daemon.eve(), null), cfg.statsInterval());
         }
     }

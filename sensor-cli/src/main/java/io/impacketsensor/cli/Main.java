@@ -56,11 +56,22 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ConfigCommand());
         cl.addSubcommand(new BlocklistCommand());
         cl.addSubcommand(new EvaluateCommand());
+        // "" would be the working directory (Path.of("")), which no FILE or DIR argument means.
+        cl.registerConverter(java.nio.file.Path.class, s -> {
+            if (s.isEmpty()) {
+                throw new CommandLine.TypeConversionException("an empty path");
+            }
+            return java.nio.file.Path.of(s);
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println(commandLine.getCommandName() + ": " + ex);
+            // An I/O failure (a full disk, a closed pipe) gets its reason; anything else is a bug
+            // and keeps its exception class, still on one line.
+            String why = ex instanceof java.io.UncheckedIOException u ? IoReason.of(u.getCause())
+                    : ex instanceof java.io.IOException io ? IoReason.of(io) : String.valueOf(ex);
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + why);
             return EXIT_FAILURE;
         });
         return cl;

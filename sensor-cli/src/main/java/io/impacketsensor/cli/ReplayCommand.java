@@ -50,7 +50,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PcapFileChain chain;
         try {
             SensorConfig all = SensorRun.config(run.config, run.workers);
-            cfg = all.capture();
+            cfg = SensorRun.capture(all, run.workers);
             engineConfig = all.engine();
             chain = PcapFileChain.open(files);
         } catch (UsageException | PcapFormatException e) {
@@ -67,7 +67,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             String title = "replay " + (files.size() == 1 ? files.get(0).toString() : files.size() + " files");
             return new SensorRun(title, false, err).run(chain, SensorRun.processors(cfg.flowLimits()),
-                    cfg.pipeline(run.workers), w, new Detection(engineConfig, w, null), 0);
+                    cfg.pipeline(0), w, new Detection(engineConfig, w, null), 0);
         }
     }
 }

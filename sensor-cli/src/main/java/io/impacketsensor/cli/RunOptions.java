@@ -15,8 +15,8 @@ final class RunOptions {
     boolean protocolRecords;
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "decode workers; frames go to worker (symmetric flow hash %% N). Default: 1 (config pipeline.workers)")
-    int workers;
+            description = "decode workers, 1..64; frames go to worker (symmetric flow hash %% N). Default: 1 (config pipeline.workers)")
+    Integer workers;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (every key: config/impacket-sensor.yaml; validate with 'config check')")
     Path config;

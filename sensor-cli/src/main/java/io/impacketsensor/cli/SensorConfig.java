@@ -13,7 +13,6 @@ import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.config.EngineConfigLoader;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -64,16 +63,11 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         if (file == null) {
             return defaults();
         }
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("config " + file + ": no such file");
-        }
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-        } catch (IOException e) {
-            String m = String.valueOf(e.getMessage());
-            int nl = m.indexOf('\n');
-            throw new ConfigException("config " + file + ": not valid YAML (" + (nl > 0 ? m.substring(0, nl) : m) + ")");
+            root = EngineConfigLoader.readYaml(file);
+        } catch (ConfigException e) {
+            throw new ConfigException("config " + e.getMessage());
         }
         try {
             return fromRoot(root);
@@ -109,11 +103,11 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         Keys p = new Keys(root.get("pipeline"), "pipeline");
         CaptureConfig cd = CaptureConfig.DEFAULTS;
         int workers = p.integer("workers", cd.workers(), 1, PipelineOptions.MAX_WORKERS);
-        int ring = p.integer("ring_size", cd.ringSize(), 2, 1 << 24);
-        int events = p.integer("event_ring_size", cd.eventRingSize(), 2, 1 << 24);
+        int ring = p.integer("ring_size", cd.ringSize(), 64, CaptureConfig.MAX_RING_SIZE);
+        int events = p.integer("event_ring_size", cd.eventRingSize(), 64, CaptureConfig.MAX_RING_SIZE);
         p.finish();
         Keys f = new Keys(root.get("flow"), "flow");
-        int flows = f.integer("max_flows", cd.maxFlows(), 1, Integer.MAX_VALUE);
+        int flows = f.integer("max_flows", cd.maxFlows(), 1, CaptureConfig.MAX_FLOWS);
         f.finish();
         CaptureConfig capture = new CaptureConfig(workers, ring, events, flows);
         // PipelineOptions validates all three at once; one value at a time names the key.

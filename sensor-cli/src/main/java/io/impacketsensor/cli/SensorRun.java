@@ -74,13 +74,14 @@ final class SensorRun {
             OutputStream os = java.nio.channels.Channels.newOutputStream(ReopenableFile.open(Path.of(eve)));
             return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true, protocolRecords);
         } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw new UsageException("cannot write EVE output " + eve + ": " + e.getMessage());
+            throw new UsageException("cannot write EVE output " + eve + ": "
+                    + (e instanceof IOException io ? IoReason.of(io) : e.getMessage()));
         }
     }
 
-    /** The config file, validated whole, after checking {@code --workers} (0 = from config). */
-    static SensorConfig config(Path file, int workers) throws UsageException {
-        if (workers < 0 || workers > PipelineOptions.MAX_WORKERS) {
+    /** The config file, validated whole, after checking {@code --workers} (null = from config). */
+    static SensorConfig config(Path file, Integer workers) throws UsageException {
+        if (workers != null && (workers < 1 || workers > PipelineOptions.MAX_WORKERS)) {
             throw new UsageException("--workers must be 1.." + PipelineOptions.MAX_WORKERS + ", got " + workers);
         }
         try {
@@ -88,6 +89,19 @@ final class SensorRun {
         } catch (io.impacketsensor.detection.config.ConfigException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * The packet-path settings with {@code --workers} applied (null: the configured count), after
+     * checking that they and the engine's tables fit in this JVM's heap ({@link MemoryEstimate}).
+     */
+    static CaptureConfig capture(SensorConfig all, Integer workers) throws UsageException {
+        CaptureConfig c = all.capture().withWorkers(workers);
+        String tooBig = MemoryEstimate.check(c, all.engine(), Runtime.getRuntime().maxMemory());
+        if (tooBig != null) {
+            throw new UsageException(tooBig);
+        }
+        return c;
     }
 
     /**

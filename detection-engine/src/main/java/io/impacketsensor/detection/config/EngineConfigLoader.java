@@ -1,5 +1,9 @@
 package io.impacketsensor.detection.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -10,7 +14,6 @@ import io.impacketsensor.detection.Severity;
 import io.impacketsensor.detection.response.AllowListMatcher;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,37 +32,84 @@ import java.util.regex.PatternSyntaxException;
  * not looked at.
  */
 public final class EngineConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * Duplicate keys are errors: YAML 1.2 (§3.2.1.1) requires mapping keys to be unique, and a
+     * parser that silently keeps the last value lets a second {@code block:} line further down
+     * override the one a reviewer read.
+     */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    /**
+     * Largest size of each tracked table (sources, accounts, pairs, relay material, instances).
+     * A table is filled by peers, so its size at the limit is what must fit the heap: a tracked
+     * source takes ~1 KB, so 10^6 of them is already 1 GB.
+     */
+    public static final int MAX_TRACKED = 1_000_000;
 
     private EngineConfigLoader() {
     }
 
     /** Loads the engine section of a YAML file. */
     public static EngineConfig load(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return load(in, file.toString());
-        } catch (IOException e) {
-            throw new ConfigException(file + ": " + e.getMessage());
-        }
+        return fromRoot(readYaml(file));
     }
 
     /** Loads the engine section of YAML text. */
     public static EngineConfig parse(String yaml) {
-        try {
-            return fromRoot(YAML.readTree(yaml));
+        try (JsonParser p = YAML.createParser(yaml)) {
+            return fromRoot(readDocument(p, "config"));
         } catch (IOException e) {
             throw new ConfigException("config: " + firstLine(e.getMessage()));
         }
     }
 
-    private static EngineConfig load(InputStream in, String name) throws IOException {
-        JsonNode root;
-        try {
-            root = YAML.readTree(in);
-        } catch (IOException e) {
-            throw new ConfigException(name + ": " + firstLine(e.getMessage()));
+    /**
+     * Reads a YAML configuration file strictly: exactly one document, no duplicate key. A problem
+     * is one {@link ConfigException} line starting {@code FILE:LINE:} (the sensor's whole file is
+     * read here, then split into sections).
+     */
+    public static JsonNode readYaml(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(file + ": is a directory, not a YAML file");
         }
-        return fromRoot(root);
+        if (!Files.exists(file)) {
+            throw new ConfigException(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file + ": not a regular file");
+        }
+        try (JsonParser p = YAML.createParser(file.toFile())) {
+            return readDocument(p, file.toString());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static JsonNode readDocument(JsonParser p, String name) throws IOException {
+        try {
+            JsonNode root = YAML.readTree(p);
+            if (root == null) {
+                return MissingNode.getInstance();
+            }
+            // Several documents ("---") in one file: only the first would be read, the rest
+            // silently ignored, so the file does not say what the sensor runs with.
+            if (p.nextToken() != null) {
+                throw new ConfigException(name + ":" + p.currentLocation().getLineNr()
+                        + ": a second YAML document; the configuration is one document (remove the '---' line)");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            // Jackson quotes the underlying exception ("java.io.CharConversionException: Invalid
+            // UTF-8 start byte"); the user needs the reason, not the class.
+            String m = firstLine(e.getOriginalMessage()).replaceFirst("^(?:[a-z]+\\.)+[A-Za-z]*Exception: ", "");
+            if (m.startsWith("Duplicate field ")) {
+                m = "duplicate key " + m.substring("Duplicate field ".length());
+            } else {
+                m = "not valid YAML (" + m + ")";
+            }
+            throw new ConfigException(name + (at != null && at.getLineNr() > 0 ? ":" + at.getLineNr() : "") + ": " + m);
+        }
     }
 
     private static String firstLine(String s) {
@@ -143,20 +193,20 @@ public final class EngineConfigLoader {
                 h.threshold("ldap_searches_per_minute", db.ldapSearchesPerMinute(), history),
                 h.threshold("unknown_principal_threshold", db.unknownPrincipalThreshold(), history),
                 history,
-                h.intIn("max_tracked_ips", db.maxTrackedIps(), 16, 10_000_000),
-                h.intIn("max_tracked_accounts", db.maxTrackedAccounts(), 16, 10_000_000),
+                h.intIn("max_tracked_ips", db.maxTrackedIps(), 16, MAX_TRACKED),
+                h.intIn("max_tracked_accounts", db.maxTrackedAccounts(), 16, MAX_TRACKED),
                 h.intIn("spray_accounts", db.sprayAccounts(), 2, 64));
         h.finish();
 
         Section c = e.section("chains");
         EngineConfig.Chains chains = new EngineConfig.Chains(c.longIn("window_seconds", 600, 1, 7 * 86_400),
-                c.intIn("max_tracked_pairs", 50_000, 16, 10_000_000));
+                c.intIn("max_tracked_pairs", 50_000, 16, MAX_TRACKED));
         c.finish();
 
         Section r = e.section("relay");
         EngineConfig.Relay relay = new EngineConfig.Relay(r.longIn("window_seconds", 30, 1, 3600),
                 r.longIn("multi_ip_window_seconds", 10, 1, 3600), r.intIn("multi_ip_threshold", 2, 2, 8),
-                r.intIn("max_tracked", 65_536, 16, 10_000_000));
+                r.intIn("max_tracked", 65_536, 16, MAX_TRACKED));
         r.finish();
 
         Section k = e.section("kerberos");
@@ -182,7 +232,7 @@ public final class EngineConfigLoader {
             throw new ConfigException("engine.alerts.min_action: must be log, monitor, alert or block, not '" + minAction + "'");
         }
         EngineConfig.Alerts alerts = new EngineConfig.Alerts(al.longIn("dedupe_window_seconds", 3600, 1, 30L * 86_400),
-                al.intIn("max_instances", 10_000, 16, 10_000_000), al.intIn("max_indicators", 32, 4, 1024),
+                al.intIn("max_instances", 10_000, 16, MAX_TRACKED), al.intIn("max_indicators", 32, 4, 1024),
                 minAction, al.intIn("monitor_sample_every", 10, 1, 1_000_000));
         al.finish();
 
@@ -304,8 +354,9 @@ public final class EngineConfigLoader {
             if (v == null || v.isNull()) {
                 return def;
             }
-            if (!v.isIntegralNumber()) {
-                throw new ConfigException(path + "." + key + ": must be an integer");
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new ConfigException(path + "." + key + ": must be an integer within " + min + ".." + max
+                        + ", not '" + v.asText() + "'");
             }
             long x = v.longValue();
             if (x < min || x > max) {

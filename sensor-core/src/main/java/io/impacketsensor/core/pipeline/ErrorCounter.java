@@ -55,7 +55,13 @@ public final class ErrorCounter implements ExceptionHandler<Object> {
             n = distinct.putIfAbsent(key, fresh);
             if (n == null) {
                 n = fresh;
-                LOG.error("{} ring: {} {} (further identical errors are only counted)", ring, ex, when, ex);
+                if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                    // An output that failed (a full disk) is the environment, not a bug: one line.
+                    LOG.error("{} ring: {} {} (further identical errors are only counted)", ring,
+                            ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex, when);
+                } else {
+                    LOG.error("{} ring: {} {} (further identical errors are only counted)", ring, ex, when, ex);
+                }
             }
         }
         n.increment();

@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** All frames here are synthetic byte patterns: the reader does not look inside them. */
 class PcapFileReaderTest {
@@ -316,6 +318,20 @@ class PcapFileReaderTest {
         Path ng = Files.write(dir.resolve("bom.pcapng"), badBom);
         assertTrue(assertThrows(PcapFormatException.class, () -> PcapFileReader.open(ng)).getMessage()
                 .startsWith(ng + ": not a pcap or pcapng file (bad pcapng byte-order magic"));
+    }
+
+    @Test
+    void aFifoOrADeviceIsAOneLineErrorAndNeverBlocks() throws Exception {
+        Path fifo = dir.resolve("capture.fifo");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "skipped: needs mkfifo");
+        // Opening a FIFO without a writer blocks; the check must come before the open.
+        assertEquals(fifo + ": not a regular file (a FIFO or device); give a capture file, or capture with 'live'",
+                assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                        () -> assertThrows(PcapFormatException.class, () -> PcapFileReader.open(fifo))).getMessage());
+        Path devNull = Path.of("/dev/null");
+        assumeTrue(Files.exists(devNull));
+        assertTrue(assertThrows(PcapFormatException.class, () -> PcapFileReader.open(devNull)).getMessage()
+                .endsWith(": not a regular file (a FIFO or device); give a capture file, or capture with 'live'"));
     }
 
     @Test
