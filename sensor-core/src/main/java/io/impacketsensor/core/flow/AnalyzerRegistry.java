@@ -350,6 +350,10 @@ public final class AnalyzerRegistry {
 
     /** Stops analysing the flow: no more payload is reassembled or delivered. */
     void detach(Flow f) {
+        if (f.budgetAccounts != null) {
+            // The analyzer and its buffers are dropped with the flow: nothing stays charged.
+            f.ctx.budget.releaseFlow(f);
+        }
         f.mode = Flow.MODE_NONE;
         f.analyzer = null;
         f.portCandidates = 0;

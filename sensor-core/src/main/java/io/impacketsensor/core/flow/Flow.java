@@ -73,6 +73,8 @@ final class Flow {
      */
     final long[] rejected = new long[2];
     ProbeBuffer probe;
+    /** Accounts of this flow's buffers with bytes charged to the worker's {@link BufferBudget}. */
+    BufferBudget.Account budgetAccounts;
 
     Flow(int slot, FlowContextImpl ctx) {
         this.slot = slot;
