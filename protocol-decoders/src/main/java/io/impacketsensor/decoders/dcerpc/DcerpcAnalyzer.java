@@ -6,6 +6,7 @@ import io.impacketsensor.core.event.DcerpcEvent.Context;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
@@ -89,6 +90,27 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         this.handles = new HandleNames(limits.maxTrackedHandles());
         this.ackResults = new int[limits.maxContextItems()];
         this.ackNdr64 = new boolean[limits.maxContextItems()];
+        for (int d = 0; d < 2; d++) {
+            int dir = d;
+            partial[d].account = ctx.bufferAccount("dcerpc", () -> dropPartial(dir));
+            assembly[d].account = ctx.bufferAccount("dcerpc stub", assembly[d]::dropStub);
+        }
+    }
+
+    /**
+     * The worker's buffer budget takes a direction's partial PDU back: the direction resynchronises
+     * at the next verifiable header, as after a gap.
+     */
+    private boolean dropPartial(int d) {
+        PduBuffer pb = partial[d];
+        boolean lost = pb.length > 0 || pb.growing;
+        pb.buf = new byte[0];
+        pb.clear();
+        if (lost) {
+            assembly[d].reset();
+            resync[d] = true;
+        }
+        return lost;
     }
 
     /**
@@ -106,14 +128,29 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         /** Stream offset of the PDU's first byte. */
         long start;
 
-        void append(byte[] b, int off, int len) {
+        /** Charged to the worker's buffer budget. */
+        BufferBudget.Account account;
+        /** Set while asking the budget for more room: a refusal loses the bytes being added. */
+        boolean growing;
+
+        /** False when the buffer budget refused the growth: the partial PDU was dropped (resync). */
+        boolean append(byte[] b, int off, int len) {
             if (buf.length < length + len) {
-                byte[] n = new byte[Math.max(length + len, Math.max(64, Math.min(buf.length * 2, 65536)))];
+                int cap = Math.max(length + len, Math.max(64, Math.min(buf.length * 2, 65536)));
+                growing = true;
+                boolean granted = account.grow(cap);
+                growing = false;
+                if (!granted) {
+                    return false;
+                }
+                byte[] n = new byte[cap];
                 System.arraycopy(buf, 0, n, 0, length);
                 buf = n;
             }
             System.arraycopy(b, off, buf, length, len);
             length += len;
+            account.touch();
+            return true;
         }
 
         void clear() {
@@ -153,7 +190,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 curOffset = pb.start;
                 if (pb.fragLength == 0) {
                     int n = Math.min(DcerpcParser.HEADER_LENGTH - pb.length, end - off);
-                    pb.append(buf, off, n);
+                    if (!pb.append(buf, off, n)) {
+                        continue;
+                    }
                     off += n;
                     if (pb.length < DcerpcParser.HEADER_LENGTH) {
                         return true;
@@ -165,7 +204,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                     pb.fragLength = p.fragLength;
                 }
                 int n = Math.min(pb.fragLength - pb.length, end - off);
-                pb.append(buf, off, n);
+                if (!pb.append(buf, off, n)) {
+                    continue;
+                }
                 off += n;
                 if (pb.length < pb.fragLength) {
                     return true;
@@ -191,8 +232,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (p.fragLength > avail) {
-                pb.append(buf, off, avail);
-                pb.fragLength = p.fragLength;
+                if (pb.append(buf, off, avail)) {
+                    pb.fragLength = p.fragLength;
+                }
                 return true;
             }
             int fl = p.fragLength;
@@ -595,6 +637,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
+        for (int d = 0; d < 2; d++) {
+            partial[d].account.release();
+            assembly[d].account.release();
+        }
         emitBind(false);
         if (session != null) {
             session.close();

@@ -4,6 +4,7 @@ import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
@@ -30,6 +31,19 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         int mark;
         boolean resync;
         boolean started;
+        /** {@link #buf}'s charge in the worker's buffer budget. */
+        BufferBudget.Account account;
+
+        /** The budget takes the buffer back: a record being gathered is lost, resync as after a gap. */
+        boolean dropBuffer() {
+            boolean lost = recordLen >= 0;
+            buf = new byte[0];
+            have = 0;
+            recordLen = -1;
+            markBytes = 0;
+            resync |= lost;
+            return lost;
+        }
     }
 
     private final FlowContext ctx;
@@ -50,6 +64,8 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         this.counters = counters;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new KerberosRequest[limits.maxPendingRequests()];
+        toServer.account = ctx.bufferAccount("kerberos", toServer::dropBuffer);
+        toClient.account = ctx.bufferAccount("kerberos", toClient::dropBuffer);
     }
 
     @Override
@@ -112,6 +128,11 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (s.buf.length < s.recordLen) {
+                // The record mark is the peer's word (up to maxMessageLength): the worker's buffer
+                // budget decides whether all those bytes may be held.
+                if (!s.account.grow(s.recordLen)) {
+                    return true;
+                }
                 byte[] grown = new byte[s.recordLen];
                 System.arraycopy(s.buf, 0, grown, 0, s.have);
                 s.buf = grown;
@@ -119,6 +140,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             int n = Math.min(len, s.recordLen - s.have);
             System.arraycopy(buf, off, s.buf, s.have, n);
             s.have += n;
+            s.account.touch();
             off += n;
             len -= n;
             if (s.have == s.recordLen) {
@@ -230,5 +252,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     @Override
     public void onClose() {
         // Requests are emitted when seen; an unanswered request needs nothing more.
+        toServer.account.release();
+        toClient.account.release();
     }
 }

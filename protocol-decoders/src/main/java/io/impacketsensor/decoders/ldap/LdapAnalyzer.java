@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.LdapEvent.LdapSealed;
 import io.impacketsensor.core.event.LdapEvent.LdapStartTls;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
@@ -39,6 +40,36 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         int have;
         int need;
         boolean resync;
+        /** {@link #buf}'s charge in the worker's buffer budget. */
+        BufferBudget.Account account;
+        /** Set while asking the budget for room: a refusal loses the message being started. */
+        boolean growing;
+
+        /** The budget takes the buffer back: a message being gathered is lost, resync as after a gap. */
+        boolean dropBuffer() {
+            boolean lost = need > 0 || growing;
+            buf = new byte[0];
+            need = 0;
+            have = 0;
+            resync |= lost;
+            return lost;
+        }
+
+        /** Room for a message of {@code total} bytes; false when the budget refused it (dropped). */
+        boolean room(int total) {
+            if (buf.length < total) {
+                // The BER length is the peer's word (up to maxMessageLength): the worker's buffer
+                // budget decides whether all those bytes may be held.
+                growing = true;
+                boolean granted = account.grow(total);
+                growing = false;
+                if (!granted) {
+                    return false;
+                }
+                buf = new byte[total];
+            }
+            return true;
+        }
     }
 
     private final FlowContext ctx;
@@ -65,6 +96,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         this.tokenDecoder = tokenDecoder;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new LdapPending(limits.maxPending(), !tcp);
+        toServer.account = ctx.bufferAccount("ldap", toServer::dropBuffer);
+        toClient.account = ctx.bufferAccount("ldap", toClient::dropBuffer);
     }
 
     @Override
@@ -140,7 +173,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                     len -= total;
                     continue;
                 }
-                startBuffer(s, total);
+                if (!startBuffer(s, total)) {
+                    return true;
+                }
                 continue;
             }
             // The header itself was split: complete it from this segment.
@@ -168,8 +203,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             if (total > limits.maxMessageLength()) {
                 return skip(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > " + limits.maxMessageLength());
             }
-            if (s.buf.length < total) {
-                s.buf = new byte[total];
+            if (!s.room(total)) {
+                return true;
             }
             System.arraycopy(s.hdr, 0, s.buf, 0, old);
             s.have = old;
@@ -188,19 +223,21 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         int n = Math.min(len, s.need - s.have);
         System.arraycopy(buf, off, s.buf, s.have, n);
         s.have += n;
+        s.account.touch();
         if (s.have == s.need) {
             s.need = 0;
         }
         return n;
     }
 
-    /** Copies the first part of a message that continues in later segments. */
-    private void startBuffer(Side s, int total) {
-        if (s.buf.length < total) {
-            s.buf = new byte[total];
+    /** Starts gathering a message that continues in later segments; false when the budget refused it. */
+    private static boolean startBuffer(Side s, int total) {
+        if (!s.room(total)) {
+            return false;
         }
         s.need = total;
         s.have = 0;
+        return true;
     }
 
     private static boolean isEntry(int op) {
@@ -343,7 +380,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 len -= total;
                 continue;
             }
-            startBuffer(s, total);
+            if (!startBuffer(s, total)) {
+                return true;
+            }
         }
         return true;
     }
@@ -400,6 +439,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
+        toServer.account.release();
+        toClient.account.release();
         pending.flush(ctx);
         if (session != null) {
             session.close();

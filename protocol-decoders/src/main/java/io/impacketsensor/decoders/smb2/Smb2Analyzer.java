@@ -69,6 +69,17 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         this.toServer = new Smb2Framer(Direction.TO_SERVER, this, limits.maxPduSize(), limits.maxBufferedPdu());
         this.toClient = new Smb2Framer(Direction.TO_CLIENT, this, limits.maxPduSize(), limits.maxBufferedPdu());
         this.events = new Smb2Events(ctx);
+        toServer.account = ctx.bufferAccount("smb", () -> budgetDrop(toServer));
+        toClient.account = ctx.bufferAccount("smb", () -> budgetDrop(toClient));
+    }
+
+    /** The worker's buffer budget took a framer's partial PDU: as after a gap in that direction. */
+    private boolean budgetDrop(Smb2Framer framer) {
+        boolean lost = framer.dropBuffer();
+        if (lost && smb1 != null) {
+            smb1.onGap(framer.dir);
+        }
+        return lost;
     }
 
     @Override
@@ -99,6 +110,8 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
 
     @Override
     public void onClose() {
+        toServer.account.release();
+        toClient.account.release();
         List<Smb2Pending> left = new ArrayList<>();
         pending.forEach(left::add);
         pending.clear();

@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 
 import java.util.Arrays;
@@ -55,6 +56,10 @@ final class Smb2Framer {
     private boolean decided;
     private byte[] acc = new byte[0];
     private int accLen;
+    /** {@link #acc}'s charge in the worker's buffer budget (set by the analyzer). */
+    BufferBudget.Account account;
+    /** Set while asking the budget for room: a refusal loses the PDU being gathered. */
+    private boolean growing;
     private int streamStart;
     private int streamEnd;
     /** PDUs seen (NBSS session messages). */
@@ -197,18 +202,21 @@ final class Smb2Framer {
         int take = Math.min(need - accLen, len);
         if (acc.length < accLen + take) {
             // Grows by doubling; need is bounded by the analyzer (maxBufferedPdu or maxPipeBuffer).
-            acc = Arrays.copyOf(acc, Math.max(accLen + take, Math.min(Math.max(512, acc.length * 2), maxBuffered)));
+            if (!grow(Math.max(accLen + take, Math.min(Math.max(512, acc.length * 2), maxBuffered)))) {
+                return 0;
+            }
         }
         System.arraycopy(b, off, acc, accLen, take);
         accLen += take;
+        account.touch();
         if (accLen < need) {
             return take;
         }
         if (!decided) {
             decided = true;
             need = Math.max(need, Math.min(handler.need(acc, 0, accLen, pduLen), pduLen));
-            if (acc.length < need) {
-                acc = Arrays.copyOf(acc, need);
+            if (acc.length < need && !grow(need)) {
+                return take;
             }
             if (accLen < need) {
                 return take;
@@ -217,6 +225,37 @@ final class Smb2Framer {
         int n = accLen;
         accLen = 0;
         return deliver(acc, 0, n) ? take : -1;
+    }
+
+    /**
+     * Grows {@link #acc} to {@code cap} bytes if the worker's buffer budget allows; false when it
+     * refused (the partial PDU was dropped and the framer resynchronises, see {@link #dropBuffer}).
+     */
+    private boolean grow(int cap) {
+        growing = true;
+        boolean granted = account.grow(cap);
+        growing = false;
+        if (granted) {
+            acc = Arrays.copyOf(acc, cap);
+        }
+        return granted;
+    }
+
+    /**
+     * The worker's buffer budget takes the gathering buffer back. A PDU prefix being gathered is
+     * lost and the framer resynchronises as after a gap; returns true then.
+     */
+    boolean dropBuffer() {
+        boolean lost = growing || (state == BODY && accLen > 0);
+        acc = new byte[0];
+        accLen = 0;
+        if (lost) {
+            state = HEADER;
+            hdrHave = 0;
+            streamStart = streamEnd = 0;
+            resync = true;
+        }
+        return lost;
     }
 
     private boolean deliver(byte[] b, int off, int n) {
