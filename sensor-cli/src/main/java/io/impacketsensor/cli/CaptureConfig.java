@@ -1,5 +1,6 @@
 package io.impacketsensor.cli;
 
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.FlowLimits;
 import io.impacketsensor.core.pipeline.PipelineOptions;
 
@@ -14,10 +15,24 @@ import io.impacketsensor.core.pipeline.PipelineOptions;
  *   event_ring_size: 8192 # event ring slots (power of two)
  * flow:
  *   max_flows: 65536      # per worker; the oldest idle flow is evicted beyond it
+ *   buffer_budget_mb: 64  # partial PDUs + out-of-order holds of all flows, split evenly over the workers
  * </pre>
  */
-record CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows) {
+record CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows, int bufferBudgetMb) {
+    /** flow.buffer_budget_mb: default and range (MiB for the whole process). */
+    static final int DEFAULT_BUFFER_BUDGET_MB = (int) (BufferBudget.DEFAULT_BYTES >> 20);
+    static final int MIN_BUFFER_BUDGET_MB = 1;
+    static final int MAX_BUFFER_BUDGET_MB = 4096;
     static final CaptureConfig DEFAULTS = new CaptureConfig(1, 16384, 8192, FlowLimits.DEFAULTS.maxFlows());
+
+    CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows) {
+        this(workers, ringSize, eventRingSize, maxFlows, DEFAULT_BUFFER_BUDGET_MB);
+    }
+
+    /** flow.buffer_budget_mb in bytes, for the whole process (each worker gets its share). */
+    long bufferBudgetBytes() {
+        return (long) bufferBudgetMb << 20;
+    }
 
     PipelineOptions pipeline(int workersOverride) {
         return new PipelineOptions(workersOverride > 0 ? workersOverride : workers, ringSize, eventRingSize, 1000);

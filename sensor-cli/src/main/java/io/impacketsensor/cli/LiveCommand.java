@@ -122,7 +122,8 @@ public final class LiveCommand implements Callable<Integer> {
             err.flush();
             SensorRun r = new SensorRun("live " + cfg.iface(), true, err);
             r.daemon = daemon;
-            return r.run(source, SensorRun.processors(cfg.capture().flowLimits()), cfg.capture().pipeline(run.workers),
+            return r.run(source, SensorRun.processors(cfg.capture().flowLimits(),
+                    cfg.capture().bufferBudgetBytes()), cfg.capture().pipeline(run.workers),
                     daemon.eve(), new Detection(daemon.service().engine(), daemon.eve(), null), cfg.statsInterval());
         }
     }

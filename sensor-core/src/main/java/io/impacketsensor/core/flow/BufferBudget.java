@@ -301,6 +301,7 @@ public final class BufferBudget {
 
     /** Counters ({@code flow.buffer_*}). */
     void reportCounters(CounterVisitor v) {
+        v.counter("flow.buffer_budget_bytes", tracking ? limit : 0);
         v.counter("flow.buffer_bytes", tracking ? used : 0);
         v.counter("flow.buffer_bytes_peak", tracking ? peak : 0);
         v.counter("flow.buffer_budget_exceeded", exceeded);
