@@ -5,6 +5,7 @@ import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.AlertSink;
 import io.impacketsensor.detection.engine.DetectionEngine;
 import io.impacketsensor.detection.response.AllowListMatcher;
+import io.impacketsensor.detection.response.BlockPolicy;
 import io.impacketsensor.detection.response.BlocklistStore;
 
 import java.net.InetAddress;
@@ -134,6 +135,20 @@ public final class ImpacketProtection {
         lock.lock();
         try {
             return engine.unblock(ip);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sets which addresses are never blocked, the cap of new blocks per minute and the blocks'
+     * clock ({@link BlockPolicy}; default {@link BlockPolicy#NONE}). A service sets it before the
+     * first event.
+     */
+    public void setBlockPolicy(BlockPolicy policy) {
+        lock.lock();
+        try {
+            engine.blockPolicy(Objects.requireNonNull(policy, "policy"));
         } finally {
             lock.unlock();
         }

@@ -43,6 +43,7 @@ final class Daemon implements AutoCloseable {
             } else {
                 file = new ReopenableFile(Path.of(cfg.eve()));
                 eve = new EveWriter(file, true, cfg.protocolRecords());
+                service.eveWriteFailures(file::writeFailures);
             }
         } catch (IOException | RuntimeException e) {
             service.close();
@@ -54,6 +55,9 @@ final class Daemon implements AutoCloseable {
             if (a != null) {
                 err.println("live: HTTP API on " + a.getHostString() + ":" + a.getPort());
             }
+        } catch (UsageException e) {
+            d.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             d.close();
             throw new UsageException("cannot listen on " + cfg.http() + ": " + e.getMessage());

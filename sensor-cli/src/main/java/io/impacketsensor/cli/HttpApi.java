@@ -25,38 +25,96 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The HTTP API (JDK {@code com.sun.net.httpserver}, two threads). No authentication: bind it to
- * localhost or a management network.
+ * The HTTP API (JDK {@code com.sun.net.httpserver}).
  *
  * <pre>
- * GET    /health          {"status":"ok"}
- * GET    /stats           engine statistics + capture/decoder counters (this run and lifetime)
- * GET    /blocklist       current blocklist entries
- * DELETE /blocklist/{ip}  unblock (404 when not blocked)
- * GET    /metrics         Prometheus text format
- * POST   /events          one spec-format event object or an array of them; answers their analyses
+ * GET    /health          {"status":"ok"}                                      open
+ * GET    /stats           engine statistics + capture/decoder counters         http.read_auth
+ * GET    /blocklist       current blocklist entries                            http.read_auth
+ * GET    /metrics         Prometheus text format                               http.read_auth
+ * DELETE /blocklist/{ip}  unblock (404 when not blocked)                       token
+ * POST   /events          one spec-format event object or an array of them     token
  * </pre>
- * Errors: 400 malformed JSON or invalid event (with a message), 404 unknown path, 405 wrong method
- * (with Allow), 413 body over {@code http.max_body_bytes}.
+ * Every request, before anything else: a Host that is not an IP literal, {@code localhost}, the
+ * listen host or one of {@code http.allowed_hosts} is 403 (DNS rebinding: a web page whose name
+ * resolves to 127.0.0.1 sends its own name); any {@code Origin} header is 403 (a browser adds it to
+ * cross-site requests; API clients do not send one). Then the bearer token ({@link ApiToken}) where
+ * required: 401 with {@code WWW-Authenticate: Bearer}. A POST body must be {@code application/json}
+ * (415; a browser form cannot send that without a CORS preflight, which this API never grants).
+ * Errors: 400 malformed JSON, an invalid event or a timestamp more than
+ * {@code http.max_clock_skew_seconds} ahead of the sensor clock (nothing of the request is
+ * analysed), 404 unknown path, 405 wrong method (with Allow), 413 body over
+ * {@code http.max_body_bytes}, 503 when the request changed the blocklist but it could not be saved
+ * (it is kept in memory and the save is retried). All errors are one-line JSON
+ * {@code {"error":"..."}}.
+ *
+ * <p>An answer to POST /events or DELETE is sent after the blocklist it changed is on disk
+ * (written, fsync'd and renamed): a block the API acknowledged survives {@code kill -9}.
  */
 final class HttpApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory JF = new JsonFactory();
 
+    /** Request handlers. Each slow client holds one while it trickles; the others keep answering. */
+    static final int THREADS = 8;
+    /** Accepted requests waiting for a handler; more are refused (the connection is closed). */
+    static final int QUEUE = 64;
+    /** Seconds a client has to send a whole request (headers and body), and to read the answer. */
+    static final int REQUEST_TIMEOUT_SECONDS = 10;
+    static final int RESPONSE_TIMEOUT_SECONDS = 30;
+
+    static {
+        // The JDK server reads its limits once, from system properties, when the first server is
+        // made; without maxReqTime a client that trickles its headers one byte at a time holds a
+        // handler thread for ever (slowloris). An operator's own -D setting wins.
+        setDefault("sun.net.httpserver.maxReqTime", REQUEST_TIMEOUT_SECONDS);
+        setDefault("sun.net.httpserver.maxRspTime", RESPONSE_TIMEOUT_SECONDS);
+        setDefault("jdk.httpserver.maxConnections", 256);
+        setDefault("sun.net.httpserver.maxReqHeaders", 64);
+        setDefault("sun.net.httpserver.maxReqHeaderSize", 16 << 10);
+    }
+
+    private static void setDefault(String key, int value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, Integer.toString(value));
+        }
+    }
+
+    /** Who may call which endpoint. */
+    private enum Access { OPEN, READ, WRITE }
+
     private final Service service;
     private final int maxBody;
+    private final ApiToken token;
+    private final boolean readsNeedToken;
+    private final java.util.Set<String> hostNames;
+    private final long maxSkewSeconds;
     private final HttpServer server;
     private final ExecutorService exec;
 
-    HttpApi(Service service, InetSocketAddress address, int maxBodyBytes) throws IOException {
+    /**
+     * @param listenHost the host as configured (accepted in Host headers)
+     * @param readsNeedToken whether GET /stats, /blocklist, /metrics need the token
+     */
+    HttpApi(Service service, InetSocketAddress address, String listenHost, int maxBodyBytes, ApiToken token,
+            boolean readsNeedToken, java.util.List<String> allowedHosts, int maxSkewSeconds) throws IOException {
         this.service = service;
         this.maxBody = maxBodyBytes;
-        this.server = HttpServer.create(address, 16);
-        this.exec = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "http");
-            t.setDaemon(true);
-            return t;
-        });
+        this.token = token;
+        this.readsNeedToken = readsNeedToken;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        names.add("localhost");
+        names.add(listenHost.toLowerCase(java.util.Locale.ROOT));
+        allowedHosts.forEach(h -> names.add(h.toLowerCase(java.util.Locale.ROOT)));
+        this.hostNames = java.util.Set.copyOf(names);
+        this.maxSkewSeconds = maxSkewSeconds;
+        this.server = HttpServer.create(address, QUEUE);
+        this.exec = new java.util.concurrent.ThreadPoolExecutor(THREADS, THREADS, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(QUEUE), r -> {
+                    Thread t = new Thread(r, "http");
+                    t.setDaemon(true);
+                    return t;
+                });
         server.setExecutor(exec);
         server.createContext("/", this::handle);
         server.start();
@@ -70,6 +128,10 @@ final class HttpApi implements AutoCloseable {
         try (x) {
             String path = x.getRequestURI().getPath();
             String m = x.getRequestMethod();
+            String refused = guard(x, path);
+            if (refused != null) {
+                return;
+            }
             switch (path) {
                 case "/health" -> {
                     if (method(x, m, "GET")) {
@@ -108,7 +170,12 @@ final class HttpApi implements AutoCloseable {
                         if (method(x, m, "DELETE")) {
                             String ip = path.substring("/blocklist/".length());
                             boolean had = service.unblock(ip);
-                            message(x, had ? 200 : 404, had ? "unblocked " + ip : ip + " is not blocked");
+                            if (had && !service.saveState()) {
+                                message(x, 503, "unblocked " + ip + " in memory, but the blocklist could not be saved ("
+                                        + service.stateError() + "); the save is retried");
+                            } else {
+                                message(x, had ? 200 : 404, had ? "unblocked " + ip : ip + " is not blocked");
+                            }
                         }
                     } else {
                         message(x, 404, "no such path: " + path);
@@ -116,8 +183,91 @@ final class HttpApi implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            message(x, 500, "internal error: " + e);
+            message(x, 500, "internal error: " + firstLine(String.valueOf(e.getMessage())));
         }
+    }
+
+    /** Which access a path needs. */
+    private Access access(String path) {
+        return switch (path) {
+            case "/health" -> Access.OPEN;
+            case "/stats", "/blocklist", "/metrics" -> readsNeedToken ? Access.WRITE : Access.READ;
+            case "/events" -> Access.WRITE;
+            default -> path.startsWith("/blocklist/") ? Access.WRITE : Access.OPEN;
+        };
+    }
+
+    /**
+     * Host, Origin, token and (for POST) Content-Type and declared length. Answers the refusal and
+     * returns its message, or returns null when the request may go on.
+     */
+    private String guard(HttpExchange x, String path) throws IOException {
+        String host = x.getRequestHeaders().getFirst("Host");
+        String err = null;
+        int code = 403;
+        if (host == null) {
+            code = 400;
+            err = "no Host header";
+        } else if (!hostAllowed(host)) {
+            err = "Host '" + clip(host) + "' is not this API's address (add the name to http.allowed_hosts)";
+        } else if (x.getRequestHeaders().containsKey("Origin")) {
+            err = "cross-origin requests are refused (Origin header present)";
+        } else if (access(path) != Access.OPEN && !token.matches(x.getRequestHeaders().getFirst("Authorization"))) {
+            code = 401;
+            err = x.getRequestHeaders().containsKey("Authorization") ? "wrong bearer token"
+                    : "authentication required: send Authorization: Bearer <token> (the token is in " + token.file() + ")";
+            x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"impacket-sensor\"");
+        } else if (x.getRequestMethod().equals("POST")) {
+            String type = x.getRequestHeaders().getFirst("Content-Type");
+            String len = x.getRequestHeaders().getFirst("Content-Length");
+            if (type == null || !type.toLowerCase(java.util.Locale.ROOT).strip().matches("application/json\\s*(;.*)?")) {
+                code = 415;
+                err = "Content-Type must be application/json, not " + (type == null ? "absent" : "'" + clip(type) + "'");
+            } else if (len != null && !len.strip().matches("\\d{1,18}")) {
+                code = 400;
+                err = "bad Content-Length '" + clip(len) + "'";
+            } else if (len != null && Long.parseLong(len.strip()) > maxBody) {
+                code = 413;
+                err = "request body over " + maxBody + " bytes (http.max_body_bytes)";
+            }
+        }
+        if (err != null) {
+            message(x, code, err);
+        }
+        return err;
+    }
+
+    /** IP literals, localhost, the listen host and the allowed names, with or without a port. */
+    private boolean hostAllowed(String hostHeader) {
+        String h = hostHeader.strip();
+        String name;
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            if (end < 0) {
+                return false;
+            }
+            name = h.substring(1, end);
+            if (end + 1 < h.length() && !h.substring(end + 1).matches(":\\d{1,5}")) {
+                return false;
+            }
+        } else {
+            int colon = h.indexOf(':');
+            if (colon >= 0 && !h.substring(colon).matches(":\\d{1,5}")) {
+                return false;
+            }
+            name = colon >= 0 ? h.substring(0, colon) : h;
+        }
+        if (name.isEmpty()) {
+            return false;
+        }
+        return io.impacketsensor.detection.response.AllowListMatcher.parseAddress(name) != null
+                || hostNames.contains(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** A peer-controlled value quoted in an error: at most 64 characters, printable. */
+    private static String clip(String s) {
+        String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return t.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** True when the method is the allowed one; else answers 405 with Allow. */
@@ -154,11 +304,21 @@ final class HttpApi implements AutoCloseable {
             items.add(root);
         }
         List<NetworkEvent> parsed = new ArrayList<>();
+        // Events may not come from the future: a far-ahead timestamp would move the engine's time
+        // (windows, expiry); checked for all before any is analysed.
+        java.time.Instant latest = java.time.Instant.now().plusSeconds(maxSkewSeconds);
         for (int i = 0; i < items.size(); i++) {
+            String at = root.isArray() ? "event " + i + ": " : "";
             try {
-                parsed.add(NetworkEvent.fromJson(items.get(i).toString()));
+                NetworkEvent ev = NetworkEvent.fromJson(items.get(i).toString());
+                if (ev.timestamp() != null && ev.timestamp().isAfter(latest)) {
+                    message(x, 400, at + "timestamp: " + ev.timestamp() + " is more than " + maxSkewSeconds
+                            + " s ahead of the sensor clock (http.max_clock_skew_seconds)");
+                    return;
+                }
+                parsed.add(ev);
             } catch (NetworkEventException e) {
-                message(x, 400, (root.isArray() ? "event " + i + ": " : "") + e.getMessage());
+                message(x, 400, at + e.getMessage());
                 return;
             }
         }
@@ -171,7 +331,11 @@ final class HttpApi implements AutoCloseable {
                 return;
             }
         }
-        service.ingested(parsed.size());
+        if (!service.ingested(parsed.size())) {
+            message(x, 503, "events analysed, but the blocklist could not be saved (" + service.stateError()
+                    + "); it is kept in memory and the save is retried");
+            return;
+        }
         json(x, 200, g -> {
             g.writeStartArray();
             for (int i = 0; i < results.size(); i++) {

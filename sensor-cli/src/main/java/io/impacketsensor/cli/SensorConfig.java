@@ -42,10 +42,13 @@ import java.util.Set;
  * @param nftables     enforcement.nftables: put blocked addresses in an nftables set
  * @param nftCommand   enforcement.nft_command
  * @param engine       the engine section
+ * @param guard        the API's authentication and the blocklist's limits (http.token_file,
+ *                     http.read_auth, http.allowed_hosts, http.max_clock_skew_seconds, response.*)
  */
 record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean promisc, CaptureConfig capture,
                     String eve, boolean protocolRecords, int statsInterval, String stateDir, int saveInterval,
-                    String http, int maxBodyBytes, boolean nftables, String nftCommand, EngineConfig engine) {
+                    String http, int maxBodyBytes, boolean nftables, String nftCommand, EngineConfig engine,
+                    Guard guard) {
 
     static final String DEFAULT_EVE = "/var/log/impacket-sensor/eve.json";
     static final String DEFAULT_STATE_DIR = "/var/lib/impacket-sensor";
@@ -53,7 +56,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
 
     static SensorConfig defaults() {
         return new SensorConfig(null, null, 65535, 32, true, CaptureConfig.DEFAULTS, DEFAULT_EVE, false, 60,
-                DEFAULT_STATE_DIR, 10, DEFAULT_HTTP, 1 << 20, false, "nft", EngineConfig.defaults());
+                DEFAULT_STATE_DIR, 10, DEFAULT_HTTP, 1 << 20, false, "nft", EngineConfig.defaults(), Guard.DEFAULTS);
     }
 
     /** Loads and validates a file; null file = the defaults. Throws {@link ConfigException} naming the key. */
@@ -87,7 +90,8 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         if (!root.isObject()) {
             throw new ConfigException("the document must be a mapping");
         }
-        Set<String> sections = Set.of("capture", "pipeline", "flow", "outputs", "state", "http", "enforcement", "engine");
+        Set<String> sections = Set.of("capture", "pipeline", "flow", "outputs", "state", "http", "enforcement", "response",
+                "engine");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!sections.contains(k)) {
@@ -155,7 +159,30 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
             }
         }
         int maxBody = h.integer("max_body_bytes", d.maxBodyBytes, 1024, 64 << 20);
+        Guard gd = Guard.DEFAULTS;
+        String tokenFile = h.string("token_file", gd.tokenFile());
+        String readAuthText = h.string("read_auth", gd.readAuth().name().toLowerCase(java.util.Locale.ROOT));
+        Guard.ReadAuth readAuth;
+        try {
+            readAuth = Guard.ReadAuth.valueOf(readAuthText.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("http.read_auth: must be auto, token or open, not '" + readAuthText + "'");
+        }
+        java.util.List<String> allowedHosts = h.strings("allowed_hosts", gd.allowedHosts());
+        int skew = h.integer("max_clock_skew_seconds", gd.maxClockSkewSeconds(), 0, 86400);
         h.finish();
+
+        Keys r = new Keys(root.get("response"), "response");
+        java.util.List<String> prot = r.strings("protected", gd.protectedNetworks());
+        for (String net : prot) {
+            String err = io.impacketsensor.detection.response.AllowListMatcher.checkNetwork(net);
+            if (err != null) {
+                throw new ConfigException("response.protected: " + err);
+            }
+        }
+        int perMinute = r.integer("max_blocks_per_minute", gd.maxBlocksPerMinute(), 0, 1_000_000);
+        r.finish();
+        Guard guard = new Guard(tokenFile, readAuth, allowedHosts, skew, prot, perMinute);
 
         Keys n = new Keys(root.get("enforcement"), "enforcement");
         boolean nft = n.bool("nftables", d.nftables);
@@ -167,7 +194,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
 
         EngineConfig engine = EngineConfigLoader.fromRoot(root);
         return new SensorConfig(iface, bpf, snaplen, bufferMb, promisc, capture, eve, proto, stats, stateDir, save,
-                http, maxBody, nft, nftCmd, engine);
+                http, maxBody, nft, nftCmd, engine, guard);
     }
 
     private static void checkPipeline(String key, CaptureConfig c) {
@@ -180,7 +207,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
 
     SensorConfig withInterface(String v) {
         return v == null ? this : new SensorConfig(v, bpf, snaplen, bufferMb, promisc, capture, eve, protocolRecords,
-                statsInterval, stateDir, saveInterval, http, maxBodyBytes, nftables, nftCommand, engine);
+                statsInterval, stateDir, saveInterval, http, maxBodyBytes, nftables, nftCommand, engine, guard);
     }
 
     /**
@@ -194,7 +221,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
                 eveFlag != null ? eveFlag : eve, protoFlag != null ? protoFlag : protocolRecords,
                 statsFlag != null ? statsFlag : statsInterval, stateFlag != null ? stateFlag.toString() : stateDir,
                 saveInterval, httpFlag != null ? httpFlag : http, maxBodyBytes, nftFlag != null ? nftFlag : nftables,
-                nftCommand, engine);
+                nftCommand, engine, guard);
     }
 
     /** The effective configuration as YAML (same keys as the file). */
@@ -225,11 +252,19 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("listen", http);
         h.put("max_body_bytes", maxBodyBytes);
+        h.put("token_file", guard.tokenFile());
+        h.put("read_auth", guard.readAuth().name().toLowerCase(java.util.Locale.ROOT));
+        h.put("allowed_hosts", guard.allowedHosts());
+        h.put("max_clock_skew_seconds", guard.maxClockSkewSeconds());
         m.put("http", h);
         Map<String, Object> en = new LinkedHashMap<>();
         en.put("nftables", nftables);
         en.put("nft_command", nftCommand);
         m.put("enforcement", en);
+        Map<String, Object> re = new LinkedHashMap<>();
+        re.put("protected", guard.protectedNetworks());
+        re.put("max_blocks_per_minute", guard.maxBlocksPerMinute());
+        m.put("response", re);
         m.put("engine", engine);
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -272,6 +307,25 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
             return v.textValue();
         }
 
+        /** A list of strings (a YAML sequence). */
+        java.util.List<String> strings(String key, java.util.List<String> def) {
+            JsonNode v = get(key);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isArray()) {
+                throw new ConfigException(path + "." + key + ": must be a list of strings");
+            }
+            java.util.List<String> out = new java.util.ArrayList<>();
+            for (JsonNode e : v) {
+                if (!e.isTextual()) {
+                    throw new ConfigException(path + "." + key + ": must be a list of strings, not '" + e.asText() + "'");
+                }
+                out.add(e.textValue());
+            }
+            return java.util.List.copyOf(out);
+        }
+
         boolean bool(String key, boolean def) {
             JsonNode v = get(key);
             if (v == null) {
@@ -309,5 +363,27 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
                 }
             }
         }
+    }
+
+    /**
+     * The API's authentication and the blocklist's limits.
+     *
+     * @param tokenFile          http.token_file: the bearer token's file; "" = {@code api-token} in
+     *                           state.dir, generated (0600) at the first start
+     * @param readAuth           http.read_auth: whether GET /stats, /blocklist, /metrics need the token
+     * @param allowedHosts       http.allowed_hosts: Host header names accepted besides IP literals and
+     *                           localhost (a management DNS name)
+     * @param maxClockSkewSeconds http.max_clock_skew_seconds: events stamped further ahead of the
+     *                           sensor clock are rejected
+     * @param protectedNetworks  response.protected: addresses/CIDR networks never blocked (besides
+     *                           loopback, the host's own addresses, gateways, DNS servers and the DCs)
+     * @param maxBlocksPerMinute response.max_blocks_per_minute: new blocks allowed per minute (0 = no cap)
+     */
+    record Guard(String tokenFile, ReadAuth readAuth, java.util.List<String> allowedHosts, int maxClockSkewSeconds,
+                 java.util.List<String> protectedNetworks, int maxBlocksPerMinute) {
+        static final Guard DEFAULTS = new Guard("", ReadAuth.AUTO, java.util.List.of(), 300, java.util.List.of(), 600);
+
+        /** auto: open when the API listens on loopback only, token otherwise; token: always; open: never. */
+        enum ReadAuth { AUTO, TOKEN, OPEN }
     }
 }

@@ -79,8 +79,8 @@ final class SensorRun {
             if (eve.equals("-")) {
                 return new EveWriter(System.out, false, protocolRecords);
             }
-            OutputStream os = Files.newOutputStream(Path.of(eve), java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
+            // 0640, and never through a symbolic link (as the live service's EVE file)
+            OutputStream os = java.nio.channels.Channels.newOutputStream(ReopenableFile.open(Path.of(eve)));
             return new EveWriter(new java.io.BufferedOutputStream(os, 1 << 16), true, protocolRecords);
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new UsageException("cannot write EVE output " + eve + ": " + e.getMessage());

@@ -5,6 +5,7 @@ import io.impacketsensor.core.pipeline.CounterSnapshot;
 import io.impacketsensor.detection.BlockEntry;
 import io.impacketsensor.detection.ImpacketProtection;
 import io.impacketsensor.detection.Statistics;
+import io.impacketsensor.detection.response.BlockPolicy;
 import io.impacketsensor.detection.response.BlocklistStore;
 import io.impacketsensor.detection.state.FileBlocklistStore;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -36,10 +37,14 @@ final class Service implements AutoCloseable {
     /**
      * How often changed blocklist state is written. Writing (serialise the whole list, fsync file
      * and directory) at every block on the events thread capped the engine at ~2,800 events/s in
-     * an attack storm of hundreds of new attackers a second; a kill -9 now loses at most this
-     * long of blocks, and the file is still never torn.
+     * an attack storm of hundreds of new attackers a second. Blocks made from captured traffic are
+     * therefore on disk within this time (a kill -9 loses at most this long of them, and the file
+     * is never torn); blocks made through the API are on disk before the API answers. A failed
+     * write is retried at this pace.
      */
     static final long STATE_FLUSH_MILLIS = 200;
+    /** Repeated faults (disk full, refused blocks) are logged at most this often, one line each. */
+    static final long REPORT_EVERY_MILLIS = 60_000;
 
     private final SensorConfig config;
     private final ScheduledExecutorService saver;
@@ -50,6 +55,15 @@ final class Service implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final AtomicLong ingested = new AtomicLong();
     private final AtomicLong counterSaveFailures = new AtomicLong();
+    private final BlockPolicy policy;
+    private final Map<String, String> protectedAddresses;
+    private final LogLimiter stateLog = new LogLimiter(REPORT_EVERY_MILLIS);
+    private final LogLimiter counterLog = new LogLimiter(REPORT_EVERY_MILLIS);
+    private final LogLimiter protectedLog = new LogLimiter(REPORT_EVERY_MILLIS);
+    private final LogLimiter capLog = new LogLimiter(REPORT_EVERY_MILLIS);
+    private long loggedProtected;
+    private long loggedCapped;
+    private volatile java.util.function.LongSupplier eveWriteFailures = () -> 0;
     private volatile Supplier<CounterSnapshot> pipeline = () -> null;
     private HttpApi http;
 
@@ -65,6 +79,13 @@ final class Service implements AutoCloseable {
             Instant now = Instant.now();
             return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         });
+        // Live: blocks start and lapse on this host's clock, never on a time an event claims.
+        this.protectedAddresses = ProtectedAddresses.discover(config);
+        this.policy = new BlockPolicy(List.copyOf(protectedAddresses.keySet()), config.guard().maxBlocksPerMinute(),
+                Instant::now);
+        engine.setBlockPolicy(policy);
+        LOG.info("never blocked: {}; at most {} new blocks a minute", protectedAddresses,
+                config.guard().maxBlocksPerMinute() == 0 ? "unlimited" : config.guard().maxBlocksPerMinute());
         this.counters = new CountersFile(dir);
         registerMetrics();
         saver = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -72,17 +93,94 @@ final class Service implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        saver.scheduleWithFixedDelay(fileStore::flush, STATE_FLUSH_MILLIS, STATE_FLUSH_MILLIS,
+        saver.scheduleWithFixedDelay(this::background, STATE_FLUSH_MILLIS, STATE_FLUSH_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Starts the HTTP API when configured; returns its address or null. */
-    java.net.InetSocketAddress startHttp() throws IOException {
+    /** The saver's round: write the blocklist when it changed (or a write failed), report faults. */
+    private void background() {
+        try {
+            saveState();
+            reportRefusals();
+        } catch (RuntimeException e) {
+            // never let one failure stop the scheduled saves
+            if (stateLog.due()) {
+                LOG.warn("state saver: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Writes the blocklist if it changed or an earlier write failed; true when the file holds every
+     * block made so far. A failure is logged once a minute (one line) and counted; the list stays
+     * in memory.
+     */
+    boolean saveState() {
+        boolean ok = fileStore.flush();
+        if (!ok) {
+            if (stateLog.due()) {
+                LOG.warn("cannot save the blocklist in {}: {} ({} failed writes; kept in memory, retrying every {} ms)",
+                        config.stateDir(), fileStore.lastError(), fileStore.writeFailures(), STATE_FLUSH_MILLIS);
+            }
+        } else if (stateLog.recovered()) {
+            LOG.info("blocklist saved in {} again", config.stateDir());
+        }
+        return ok;
+    }
+
+    /** Why the last blocklist write failed (null when it did not). */
+    String stateError() {
+        return fileStore.lastError();
+    }
+
+    private synchronized void reportRefusals() {
+        long p = policy.protectedRefused();
+        if (p > loggedProtected && protectedLog.due()) {
+            LOG.warn("refused {} blocks of protected addresses (loopback, this host, gateway, DNS, DCs, response.protected)",
+                    p - loggedProtected);
+            loggedProtected = p;
+        }
+        long c = policy.rateLimited();
+        if (c > loggedCapped && capLog.due()) {
+            LOG.warn("block rate cap reached: refused {} new blocks (response.max_blocks_per_minute = {})",
+                    c - loggedCapped, policy.maxPerMinute());
+            loggedCapped = c;
+        }
+    }
+
+    /** Where the EVE file's failed writes are counted (disk full). */
+    void eveWriteFailures(java.util.function.LongSupplier s) {
+        this.eveWriteFailures = s;
+    }
+
+    /** The addresses never blocked, with where each comes from. */
+    Map<String, String> protectedAddresses() {
+        return protectedAddresses;
+    }
+
+    /**
+     * Starts the HTTP API when configured; returns its address or null. The token is read or made
+     * first: without one the API does not start (a one-line {@link UsageException}).
+     */
+    java.net.InetSocketAddress startHttp() throws IOException, UsageException {
         if (config.http().isEmpty()) {
             return null;
         }
-        http = new HttpApi(this, HostPort.parse(config.http()), config.maxBodyBytes());
-        LOG.info("HTTP API on {} (no authentication: localhost or a management network only)", http.address());
+        ApiToken token = ApiToken.load(config);
+        java.net.InetSocketAddress a = HostPort.parse(config.http());
+        if (a.isUnresolved()) {
+            throw new UsageException("--http: cannot resolve " + a.getHostString());
+        }
+        boolean loopback = a.getAddress().isLoopbackAddress();
+        boolean readsNeedToken = switch (config.guard().readAuth()) {
+            case AUTO -> !loopback;
+            case TOKEN -> true;
+            case OPEN -> false;
+        };
+        http = new HttpApi(this, a, a.getHostString(), config.maxBodyBytes(), token, readsNeedToken,
+                config.guard().allowedHosts(), config.guard().maxClockSkewSeconds());
+        LOG.info("HTTP API on {}: bearer token from {} for changes{}", http.address(), token.file(),
+                readsNeedToken ? " and reads" : "; reads open (http.read_auth)");
         return http.address();
     }
 
@@ -99,19 +197,19 @@ final class Service implements AutoCloseable {
         this.pipeline = s;
     }
 
-    void ingested(int n) {
+    /** Counts events the API analysed and saves their blocks; false when the save failed. */
+    boolean ingested(int n) {
         ingested.addAndGet(n);
-        fileStore.flush(); // an API client sees its blocks on disk when the answer arrives
+        return saveState(); // the API answers after its blocks are on disk
     }
 
     List<BlockEntry> blocked() {
         return engine.getBlockedIps();
     }
 
+    /** Removes a block from memory; the caller saves ({@link #saveState}). */
     boolean unblock(String ip) {
-        boolean had = engine.unblock(ip);
-        fileStore.flush();
-        return had;
+        return engine.unblock(ip);
     }
 
     PrometheusRegistry metrics() {
@@ -145,8 +243,10 @@ final class Service implements AutoCloseable {
         try {
             counters.save(runCounters());
         } catch (IOException e) {
-            if (counterSaveFailures.getAndIncrement() == 0) {
-                LOG.warn("cannot save counters in {}: {}", config.stateDir(), e.getMessage());
+            counterSaveFailures.incrementAndGet();
+            if (counterLog.due()) {
+                LOG.warn("cannot save counters in {}: {} ({} failed writes)", config.stateDir(), e.getMessage(),
+                        counterSaveFailures.get());
             }
         }
     }
@@ -162,6 +262,9 @@ final class Service implements AutoCloseable {
         g.writeNumberField("events_ingested", ingested.get());
         g.writeNumberField("state_write_failures", fileStore.writeFailures() + counterSaveFailures.get());
         g.writeNumberField("enforcement_failures", nft == null ? 0 : nft.failures());
+        g.writeNumberField("blocks_refused_protected", policy.protectedRefused());
+        g.writeNumberField("blocks_rate_limited", policy.rateLimited());
+        g.writeNumberField("eve_write_failures", eveWriteFailures.getAsLong());
         g.writeEndObject();
         g.writeEndObject();
     }
@@ -188,6 +291,12 @@ final class Service implements AutoCloseable {
                 () -> nft == null ? 0 : nft.failures());
         counter("impacket_sensor_state_write_failures", "state file writes that failed",
                 () -> fileStore.writeFailures() + counterSaveFailures.get());
+        counter("impacket_sensor_blocks_refused_protected", "blocks refused: the address is protected",
+                policy::protectedRefused);
+        counter("impacket_sensor_blocks_rate_limited", "new blocks refused: response.max_blocks_per_minute reached",
+                policy::rateLimited);
+        counter("impacket_sensor_eve_write_failures", "EVE writes that failed (records lost, e.g. disk full)",
+                () -> eveWriteFailures.getAsLong());
         registry.register(CounterWithCallback.builder().name("impacket_sensor_attacks")
                 .help("attack instances per attack type").labelNames("attack_type")
                 .callback(cb -> engine.getStatistics().byAttackType().forEach((k, v) -> cb.call(v, k))).build());
@@ -219,7 +328,14 @@ final class Service implements AutoCloseable {
         }
         engine.getBlockedIps();
         saver.shutdown();
-        fileStore.flush();
+        try {
+            saver.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!saveState()) {
+            LOG.error("exiting with the blocklist unsaved in {}: {}", config.stateDir(), fileStore.lastError());
+        }
         saveCounters();
         if (nft != null) {
             try {

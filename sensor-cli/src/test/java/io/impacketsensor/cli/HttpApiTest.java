@@ -38,11 +38,14 @@ class HttpApiTest {
                 "127.0.0.1:0", false);
         cfg = new SensorConfig(cfg.iface(), cfg.bpf(), cfg.snaplen(), cfg.bufferMb(), cfg.promisc(), cfg.capture(),
                 cfg.eve(), cfg.protocolRecords(), cfg.statsInterval(), cfg.stateDir(), cfg.saveInterval(), cfg.http(),
-                4096, false, "nft", cfg.engine());
+                4096, false, "nft", cfg.engine(), cfg.guard());
         service = new Service(cfg);
         InetSocketAddress a = service.startHttp();
         base = "http://127.0.0.1:" + a.getPort();
+        token = java.nio.file.Files.readString(dir.resolve(ApiToken.FILE)).strip();
     }
+
+    private String token;
 
     @AfterEach
     void stop() {
@@ -50,7 +53,11 @@ class HttpApiTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

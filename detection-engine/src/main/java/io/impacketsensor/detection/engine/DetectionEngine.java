@@ -354,9 +354,10 @@ public final class DetectionEngine {
             Instant at = Instant.ofEpochSecond(0, now);
             String ip = src.getHostAddress();
             if (!in.blocked || !blocklist.isBlocked(ip, at)) {
-                blocklist.block(ip, best.signature(), best.id(), in.confidence, at);
-                in.blocked = true;
-                changed = true;
+                // null: the block policy refused it (protected address, rate cap); the answer says not blocked.
+                boolean made = blocklist.block(ip, best.signature(), best.id(), in.confidence, at) != null;
+                changed |= made || in.blocked;
+                in.blocked = made;
             }
         }
         if (!in.counted && in.action.compareTo(Action.ALERT) >= 0) {
@@ -512,6 +513,11 @@ public final class DetectionEngine {
 
     public boolean unblock(String ip) {
         return blocklist.unblock(ip);
+    }
+
+    /** Which addresses may be blocked, how many a minute, on which clock ({@link BlockPolicy}). */
+    public void blockPolicy(io.impacketsensor.detection.response.BlockPolicy p) {
+        blocklist.policy(p);
     }
 
     /** The engine's time: the latest event timestamp seen (ns). */

@@ -11,13 +11,16 @@ import java.util.Map;
 
 /**
  * The in-memory blocklist: address → entry with reason, attack type, blocked-at and expiry. Times
- * are event times, so a replay expires entries as the traffic did. Changes go to the
- * {@link BlocklistStore}. Not thread-safe: owned by the engine thread.
+ * are event times, so a replay expires entries as the traffic did, unless the {@link BlockPolicy}
+ * brings its own clock (a live service: the sensor's wall clock). The policy also refuses protected
+ * addresses and new blocks over its rate cap. Changes go to the {@link BlocklistStore}. Not
+ * thread-safe: owned by the engine thread.
  */
 public final class Blocklist {
     private final Map<String, BlockEntry> entries = new LinkedHashMap<>();
     private final BlocklistStore store;
     private final long ttlSeconds;
+    private BlockPolicy policy = BlockPolicy.NONE;
 
     public Blocklist(BlocklistStore store, long ttlSeconds) {
         this.store = store;
@@ -27,8 +30,37 @@ public final class Blocklist {
         }
     }
 
-    /** Blocks (or renews) an address; returns the entry. */
-    public BlockEntry block(String ip, String reason, String attackType, double confidence, Instant now) {
+    /**
+     * Sets the policy; entries already held for a now-protected address are dropped (a blocklist
+     * saved before the address was protected must not keep cutting it off).
+     */
+    public void policy(BlockPolicy p) {
+        this.policy = p;
+        for (Iterator<BlockEntry> it = entries.values().iterator(); it.hasNext(); ) {
+            BlockEntry e = it.next();
+            if (p.isProtected(e.ip())) {
+                it.remove();
+                store.unblocked(e.ip());
+            }
+        }
+    }
+
+    /** The policy's clock when it has one, else the event time given. */
+    private Instant time(Instant eventTime) {
+        java.util.function.Supplier<Instant> c = policy.clock();
+        return c == null ? eventTime : c.get();
+    }
+
+    /**
+     * Blocks (or renews) an address; returns the entry, or null when the policy refused it (a
+     * protected address, or the cap of new blocks per minute reached).
+     */
+    public BlockEntry block(String ip, String reason, String attackType, double confidence, Instant eventTime) {
+        Instant now = time(eventTime);
+        BlockEntry current = entries.get(ip);
+        if (policy.decide(ip, current != null && !current.expired(now), now) != BlockPolicy.Verdict.ALLOW) {
+            return null;
+        }
         Instant expiry = ttlSeconds == 0 ? null : now.plusSeconds(ttlSeconds);
         BlockEntry old = entries.get(ip);
         Instant since = old != null && !old.expired(now) ? old.blockedAt() : now;
@@ -39,9 +71,9 @@ public final class Blocklist {
     }
 
     /** True when the address is blocked and the block has not lapsed at {@code now}. */
-    public boolean isBlocked(String ip, Instant now) {
+    public boolean isBlocked(String ip, Instant eventTime) {
         BlockEntry e = entries.get(ip);
-        return e != null && !e.expired(now);
+        return e != null && !e.expired(time(eventTime));
     }
 
     /** Removes an address; true when it was there. */
@@ -54,7 +86,8 @@ public final class Blocklist {
     }
 
     /** Drops lapsed entries and returns the others, oldest first. */
-    public List<BlockEntry> current(Instant now) {
+    public List<BlockEntry> current(Instant eventTime) {
+        Instant now = time(eventTime);
         for (Iterator<BlockEntry> it = entries.values().iterator(); it.hasNext(); ) {
             BlockEntry e = it.next();
             if (e.expired(now)) {

@@ -44,6 +44,7 @@ public final class FileBlocklistStore implements BlocklistStore {
     private long writeFailures;
     private final boolean deferred;
     private boolean dirty;
+    private String lastError;
 
     /** Opens (and reads) the store in {@code dir}, writing on every change; the directory is created when missing. */
     public FileBlocklistStore(Path dir, Supplier<Instant> clock) throws IOException {
@@ -136,19 +137,27 @@ public final class FileBlocklistStore implements BlocklistStore {
     }
 
     private void changed() {
-        if (deferred) {
-            dirty = true;
-        } else {
-            save();
+        dirty = true;
+        if (!deferred) {
+            dirty = !save();
         }
     }
 
-    /** Writes the list if it changed since the last write (deferred stores; a no-op otherwise). */
-    public synchronized void flush() {
+    /**
+     * Writes the list if it changed since the last successful write. Returns true when the file
+     * holds every change made so far (fsync'd), false when the write failed: the list stays in
+     * memory and the next flush tries again.
+     */
+    public synchronized boolean flush() {
         if (dirty) {
-            dirty = false;
-            save();
+            dirty = !save();
         }
+        return !dirty;
+    }
+
+    /** The last write error (e.g. "No space left on device"), or null after a successful write. */
+    public synchronized String lastError() {
+        return lastError;
     }
 
     /** Entries not lapsed at the clock's now. */
@@ -163,16 +172,20 @@ public final class FileBlocklistStore implements BlocklistStore {
         return out;
     }
 
-    /** Saves failed this many times (disk full, permissions); the in-memory list stays right. */
+    /** Writes failed this many times (disk full, permissions); the in-memory list stays right and is retried. */
     public synchronized long writeFailures() {
         return writeFailures;
     }
 
-    private void save() {
+    private boolean save() {
         try {
             AtomicFile.write(file, serialize(new ArrayList<>(entries.values())));
+            lastError = null;
+            return true;
         } catch (IOException e) {
             writeFailures++;
+            lastError = String.valueOf(e.getMessage());
+            return false;
         }
     }
 }

@@ -82,6 +82,38 @@ class FileBlocklistStoreTest {
     }
 
     @Test
+    void aFailedWriteIsCountedKeptInMemoryAndRetriedByTheNextFlush(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve(FileBlocklistStore.FILE);
+        FileBlocklistStore store = FileBlocklistStore.deferred(dir, () -> T0);
+        Blocklist list = new Blocklist(store, 3600);
+        // synthetic fault: a non-empty directory where the temporary file must go makes every write fail
+        Path blocker = Files.createDirectory(dir.resolve("." + FileBlocklistStore.FILE + ".tmp"));
+        Files.writeString(blocker.resolve("x"), "x");
+        list.block("10.0.0.5", "psexec service", "psexec", 0.9, T0);
+        assertFalse(store.flush(), "the write failed");
+        assertFalse(store.flush(), "and is retried, not forgotten");
+        assertEquals(2, store.writeFailures());
+        assertTrue(store.lastError() != null && !store.lastError().isEmpty());
+        assertEquals(1, store.current().size(), "the block stays in memory");
+        assertFalse(Files.exists(f));
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
+        assertTrue(store.flush(), "retried once the fault is gone, without a new change");
+        assertEquals("10.0.0.5", FileBlocklistStore.read(f).get(0).ip());
+        assertEquals(null, store.lastError());
+    }
+
+    @Test
+    void theFileIsOwnerOnly(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve(FileBlocklistStore.FILE);
+        Files.writeString(dir.resolve("." + FileBlocklistStore.FILE + ".tmp"), "left by a crash");
+        Files.setPosixFilePermissions(dir.resolve("." + FileBlocklistStore.FILE + ".tmp"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        new Blocklist(new FileBlocklistStore(dir, () -> T0), 3600).block("10.0.0.5", "r", "psexec", 0.9, T0);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+
+    @Test
     void aTornOrForeignFileIsRejectedNotMisread(@TempDir Path dir) throws IOException {
         Path f = dir.resolve(FileBlocklistStore.FILE);
         Files.writeString(f, "{\"version\":1,\"entries\":[{\"ip\":\"10.0.0.1\",");
