@@ -1,0 +1,45 @@
+package io.impacketsensor.decoders.kerberos;
+
+import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.BufferBudget;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.wire.Hex;
+import io.impacketsensor.decoders.testsupport.PcapReplay.RecordingContext;
+import io.impacketsensor.decoders.testutil.BudgetedContext;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A Kerberos record buffer taken back by the worker's budget: the direction resynchronises. */
+class KerberosBudgetTest {
+    /** Synthetic: a record mark of 1 MiB, an AS-REQ tag and the DER length filling the record, 16 bytes of body. */
+    private static final byte[] HUGE_START = Hex.decode("001000006a830ffffb" + "00".repeat(16));
+
+    @Test
+    void evictedPartialRecordResynchronisesAtTheNextRecord() {
+        BufferBudget budget = new BufferBudget((1 << 20) + (1 << 19));
+        RecordingContext ra = new RecordingContext(Transport.TCP, 88);
+        RecordingContext rb = new RecordingContext(Transport.TCP, 88);
+        KerberosAnalyzer a = new KerberosAnalyzer(new BudgetedContext(ra, budget), KerberosLimits.DEFAULTS,
+                new KerberosAnalyzerFactory.Counters());
+        KerberosAnalyzer b = new KerberosAnalyzer(new BudgetedContext(rb, budget), KerberosLimits.DEFAULTS,
+                new KerberosAnalyzerFactory.Counters());
+        assertTrue(a.onData(Direction.TO_SERVER, HUGE_START, 0, HUGE_START.length));
+        assertEquals(1 << 20, budget.used());
+        // The second flow's 1 MiB record does not fit beside the first: the first is taken back.
+        assertTrue(b.onData(Direction.TO_SERVER, HUGE_START, 0, HUGE_START.length));
+        assertEquals(1, budget.exceeded());
+        assertEquals(1 << 20, budget.used());
+        // Flow a: the rest of its lost record is passed over, the next whole record is decoded.
+        byte[] rest = new byte[1400];
+        assertTrue(a.onData(Direction.TO_SERVER, rest, 0, rest.length));
+        assertTrue(a.onData(Direction.TO_SERVER, KerberosAnalyzerTest.AS_REQ_RECORD, 0,
+                KerberosAnalyzerTest.AS_REQ_RECORD.length));
+        assertEquals(1, ra.of(KerberosRequest.class).size());
+        // Closing b gives its bytes back.
+        b.onClose();
+        assertEquals(0, budget.used());
+    }
+}
