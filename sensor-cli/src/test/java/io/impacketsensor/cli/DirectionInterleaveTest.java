@@ -51,9 +51,14 @@ class DirectionInterleaveTest {
 
     /** Replays {@code pcap} through the pipeline (one worker) and a fresh engine. */
     static Replay replay(Path pcap) throws Exception {
+        return replay(pcap, null);
+    }
+
+    /** As {@link #replay(Path)}, writing EVE records to {@code eve} when not null. */
+    static Replay replay(Path pcap, EveWriter eve) throws Exception {
         List<Alert> alerts = new ArrayList<>();
         List<SensorEvent> events = new ArrayList<>();
-        Detection detection = new Detection(EngineConfig.defaults(), null, alerts::add);
+        Detection detection = new Detection(EngineConfig.defaults(), eve, alerts::add);
         EventSink sink = e -> {
             events.add(e);
             detection.accept(e);
@@ -66,6 +71,7 @@ class DirectionInterleaveTest {
             assertNull(pipeline.failure());
             counters = pipeline.snapshot(0);
         }
+        detection.flush();
         List<String> out = new ArrayList<>();
         List<String> anomalies = new ArrayList<>();
         for (SensorEvent e : events) {

@@ -158,6 +158,41 @@ final class TcpInterleave {
         return out.frames;
     }
 
+    /**
+     * Inserts {@code bytes} into the TCP stream of the data segment at {@code index}, as a segment
+     * of their own sent just before it: later sequence numbers of that direction move up by their
+     * length, and so do the other direction's acknowledgements past the insertion point.
+     */
+    static List<Frame> insertBefore(List<Frame> in, int index, byte[] bytes) {
+        Tcp q = parse(in.get(index).data());
+        if (q == null) {
+            throw new IllegalArgumentException("frame " + index + " is not TCP");
+        }
+        int n = bytes.length;
+        int at = q.seq();
+        List<Frame> out = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            Frame f = in.get(i);
+            Tcp t = parse(f.data());
+            if (t == null || !t.conn().equals(q.conn()) || i < index) {
+                out.add(f);
+                continue;
+            }
+            if (i == index) {
+                out.add(build(f, t, bytes, 0, n, at, ackOf(f.data(), t), true, false));
+            }
+            if (t.dir() == q.dir()) {
+                if (t.seq() - at >= 0) {
+                    f = build(f, t, f.data(), t.payloadOff(), t.payloadLen(), t.seq() + n, ackOf(f.data(), t), true, true);
+                }
+            } else if (t.ack() && ackOf(f.data(), t) - at > 0) {
+                f = slice(f, t, 0, t.payloadLen(), ackOf(f.data(), t) + n);
+            }
+            out.add(f);
+        }
+        return out;
+    }
+
     /** The frames written so far, with non-decreasing timestamps. */
     private static final class Out {
         final List<Frame> frames = new ArrayList<>();
@@ -206,24 +241,33 @@ final class TcpInterleave {
      * lengths and checksums recomputed.
      */
     private static Frame slice(Frame f, Tcp t, int from, int to, int ack) {
-        byte[] src = f.data();
+        return build(f, t, f.data(), t.payloadOff() + from, to - from, t.seq() + from, ack, from == 0, to == t.payloadLen());
+    }
+
+    /**
+     * A frame with the headers of {@code f} carrying {@code len} bytes of {@code src} from
+     * {@code srcOff}: sequence and acknowledgement numbers as given, SYN kept only when
+     * {@code first}, FIN only when {@code last}, lengths and checksums recomputed.
+     */
+    private static Frame build(Frame f, Tcp t, byte[] src, int srcOff, int len, int seq, int ack, boolean first,
+                               boolean last) {
         int hdr = t.payloadOff();
-        byte[] b = new byte[hdr + (to - from)];
-        System.arraycopy(src, 0, b, 0, hdr);
-        System.arraycopy(src, t.payloadOff() + from, b, hdr, to - from);
-        int ipLen = t.ipHdr() + t.tcpHdr() + (to - from);
+        byte[] b = new byte[hdr + len];
+        System.arraycopy(f.data(), 0, b, 0, hdr);
+        System.arraycopy(src, srcOff, b, hdr, len);
+        int ipLen = t.ipHdr() + t.tcpHdr() + len;
         if (t.v4()) {
             put16(b, t.ipOff() + 2, ipLen);
         } else {
-            put16(b, t.ipOff() + 4, t.tcpHdr() + (to - from));
+            put16(b, t.ipOff() + 4, t.tcpHdr() + len);
         }
-        put32(b, t.tcpOff() + 4, t.seq() + from);
+        put32(b, t.tcpOff() + 4, seq);
         put32(b, t.tcpOff() + 8, ack);
         int flags = t.flags();
-        if (to != t.payloadLen()) {
+        if (!last) {
             flags &= ~0x01;
         }
-        if (from != 0) {
+        if (!first) {
             flags &= ~0x02;
         }
         b[t.tcpOff() + 13] = (byte) flags;
@@ -231,7 +275,7 @@ final class TcpInterleave {
             put16(b, t.ipOff() + 10, 0);
             put16(b, t.ipOff() + 10, checksum(b, t.ipOff(), t.ipHdr(), 0));
         }
-        int tcpLen = t.tcpHdr() + (to - from);
+        int tcpLen = t.tcpHdr() + len;
         put16(b, t.tcpOff() + 16, 0);
         long pseudo = 0;
         if (t.v4()) {
