@@ -82,6 +82,38 @@ class KerberosAnalyzerTest {
         assertAsReq(ctx.of(KerberosRequest.class).get(0));
     }
 
+    /**
+     * Record framing is per direction: a record of each direction cut anywhere and interleaved
+     * with the other gives the events of the two records sent one after the other. The
+     * server-side record is the golden TGS-REQ: only the framing is under test here, and it does
+     * not depend on the message type.
+     */
+    @Test
+    void recordsOfBothDirectionsInterleavedAtEveryCut() {
+        byte[] c = AS_REQ_RECORD;
+        byte[] s = KerberosParserFixtures.GOLDEN_TGS_REQ_RECORD;
+        RecordingContext seq = tcp();
+        KerberosAnalyzer w = analyzer(seq);
+        assertTrue(w.onData(Direction.TO_SERVER, c, 0, c.length));
+        assertTrue(w.onData(Direction.TO_CLIENT, s, 0, s.length));
+        w.onClose();
+        List<String> expected = seq.events.stream().map(Object::toString).sorted().toList();
+        assertFalse(expected.isEmpty());
+        for (int k = 1; k < c.length; k += 3) {
+            for (int j = 1; j < s.length; j += 5) {
+                RecordingContext ctx = tcp();
+                KerberosAnalyzer a = analyzer(ctx);
+                assertTrue(a.onData(Direction.TO_SERVER, c, 0, k));
+                assertTrue(a.onData(Direction.TO_CLIENT, s, 0, j));
+                assertTrue(a.onData(Direction.TO_SERVER, c, k, c.length - k));
+                assertTrue(a.onData(Direction.TO_CLIENT, s, j, s.length - j));
+                a.onClose();
+                assertEquals(expected, ctx.events.stream().map(Object::toString).sorted().toList(),
+                        "client cut " + k + ", server cut " + j);
+            }
+        }
+    }
+
     @Test
     void threeRecordsPackedInOneSegment() {
         byte[] three = new byte[AS_REQ_RECORD.length * 3];

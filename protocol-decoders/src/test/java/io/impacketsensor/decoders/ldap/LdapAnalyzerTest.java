@@ -427,6 +427,40 @@ class LdapAnalyzerTest {
         }
     }
 
+    /**
+     * Each direction switches to SASL buffers at its own message boundary (RFC 4422 3.7): the
+     * client's first wrapped request may arrive while the server's final bind response is still
+     * being reassembled, and the rest of that response is still an LDAPMessage.
+     */
+    @Test
+    void theClientsFirstWrappedRequestInsideTheServersLastBindResponseLeavesThatResponseLdap() {
+        byte[] bind1 = message(1, tlv(0x60, integer(3), octets(""), tlv(0xa3, octets("GSS-SPNEGO"), octets("x"))));
+        byte[] resp1 = message(1, tlv(0x61, enumerated(14), octets(""), octets("")));
+        byte[] bind2 = message(2, tlv(0x60, integer(3), octets(""), tlv(0xa3, octets("GSS-SPNEGO"), octets("y"))));
+        byte[] resp2 = message(2, tlv(0x61, enumerated(0), octets(""), octets("bind done, now wrapped")));
+        byte[] search = message(4, search("", present("objectClass")));
+        byte[] wrapped = sasl(concat(Hex.decode("050404ff000c000c0000000000000004"), new byte[12], search));
+        for (int cut = 1; cut < resp2.length; cut++) {
+            for (int head = 1; head <= wrapped.length; head += 7) {
+                RecordingContext ctx = tcp();
+                LdapAnalyzer a = analyzer(ctx);
+                assertTrue(a.onData(Direction.TO_SERVER, bind1, 0, bind1.length));
+                assertTrue(a.onData(Direction.TO_CLIENT, resp1, 0, resp1.length));
+                assertTrue(a.onData(Direction.TO_SERVER, bind2, 0, bind2.length));
+                assertTrue(a.onData(Direction.TO_CLIENT, resp2, 0, cut));
+                assertTrue(a.onData(Direction.TO_SERVER, wrapped, 0, head));
+                assertTrue(a.onData(Direction.TO_CLIENT, resp2, cut, resp2.length - cut), "cut " + cut + " head " + head);
+                assertTrue(a.onData(Direction.TO_SERVER, wrapped, head, wrapped.length - head));
+                a.onClose();
+                List<LdapBind> binds = ctx.of(LdapBind.class);
+                assertEquals(2, binds.size(), "cut " + cut + " head " + head + ": " + ctx.events);
+                assertEquals(0, binds.get(1).resultCode());
+                assertEquals("(objectClass=*)", ctx.of(LdapSearch.class).get(0).filter());
+                assertTrue(ctx.of(ProtocolAnomaly.class).isEmpty(), ctx.events.toString());
+            }
+        }
+    }
+
     @Test
     void integrityOnlyRfc1964AndNtlmWrapsAreDecoded() {
         byte[] search = message(4, search("", present("cn")));

@@ -155,6 +155,68 @@ class Smb2AnalyzerTest {
         assertEquals(expected, describe(new Run(Smb2Limits.DEFAULTS).feed(packed)));
     }
 
+    /**
+     * Framing is per direction: each server PDU cut at every byte, with the head of the client's
+     * next PDU delivered before the server's tail (a client may send while a reply is still
+     * arriving; a mirror port may deliver the directions out of step), gives the same events. The
+     * request's FileId is looked up again when its response arrives, so a request read before the
+     * CREATE response completed still names its file. The pipe bytes are the same too, except for
+     * data written to a pipe whose CREATE response had not completed when the WRITE was read: it
+     * cannot be attributed to the pipe yet and is not handed to the DCE/RPC decoder (a client
+     * learns the FileId from that response, so only reordering between the directions produces
+     * this).
+     */
+    @Test
+    void theClientsNextRequestInsideTheServersReplyAtEveryCut() {
+        List<Step> conv = conversation();
+        Run whole = new Run(Smb2Limits.DEFAULTS).feed(conv);
+        List<String> expected = events(whole);
+        List<String> expectedPipes = pipes(whole);
+        for (int i = 1; i + 1 < conv.size(); i += 2) {
+            byte[] reply = conv.get(i).bytes();
+            byte[] next = conv.get(i + 1).bytes();
+            boolean opensTheFile = (reply[4 + 12] & 0xFF) == 5;
+            for (int k = 1; k < reply.length; k++) {
+                for (int head : new int[] {1, 4, 5, 68, 100, next.length - 1}) {
+                    if (head <= 0 || head >= next.length) {
+                        continue;
+                    }
+                    List<Step> l = new ArrayList<>(conv.subList(0, i));
+                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, 0, k)));
+                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, 0, head)));
+                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, k, reply.length)));
+                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, head, next.length)));
+                    l.addAll(conv.subList(i + 2, conv.size()));
+                    Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+                    String where = "reply " + i + " cut at " + k + ", request head " + head;
+                    assertTrue(r.alive, where);
+                    assertEquals(expected, events(r), where);
+                    assertTrue(r.ctx.anomalies().isEmpty(), where);
+                    if (!opensTheFile) {
+                        assertEquals(expectedPipes, pipes(r), where);
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> events(Run r) {
+        List<String> out = new ArrayList<>();
+        for (SensorEvent e : r.ctx.events) {
+            out.add(strip(e));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static List<String> pipes(Run r) {
+        List<String> out = new ArrayList<>();
+        for (RecordingPipes.Pipe p : r.pipes.pipes) {
+            out.add(p.name + Arrays.toString(p.toServer.toByteArray()) + Arrays.toString(p.toClient.toByteArray()));
+        }
+        return out;
+    }
+
     /** An event's text without array identities (for comparing two runs). */
     static String strip(SensorEvent e) {
         return e.toString().replaceAll("\\[B@[0-9a-f]+", "bytes");
