@@ -77,6 +77,11 @@ final class ApiToken {
         return new ApiToken(read(f, "API token " + f), f);
     }
 
+    /** The token in {@code f} for a client (the CLI), checked as the daemon checks it. */
+    static String clientToken(Path f) throws UsageException {
+        return read(f, "API token " + f);
+    }
+
     private static void create(Path f) throws IOException {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);

@@ -113,6 +113,10 @@ final class BlocklistCommand implements Runnable {
         @Option(names = "--http", paramLabel = "HOST:PORT", description = "the running daemon's HTTP API (e.g. 127.0.0.1:9470)")
         String http;
 
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "the API's bearer token (default: config http.token_file, else api-token in the state directory)")
+        Path tokenFile;
+
         @Override
         int exec(PrintWriter out) throws IOException, InterruptedException, UsageException {
             if (AllowListMatcher.parseAddress(ip) == null) {
@@ -123,8 +127,15 @@ final class BlocklistCommand implements Runnable {
                 if (err != null) {
                     throw new UsageException("--http: " + err);
                 }
+                Path tf = tokenFile;
+                if (tf == null) {
+                    String configured = SensorConfig.load(state.config).guard().tokenFile();
+                    tf = configured.isEmpty() ? state.dir().resolve(ApiToken.FILE) : Path.of(configured);
+                }
+                String token = ApiToken.clientToken(tf);
                 HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
                         HttpRequest.newBuilder(URI.create("http://" + http + "/blocklist/" + ip)).DELETE()
+                                .header("Authorization", "Bearer " + token)
                                 .timeout(Duration.ofSeconds(10)).build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 out.println(r.body().strip());

@@ -80,8 +80,8 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** Who may call which endpoint. */
-    private enum Access { OPEN, READ, WRITE }
+    /** Who may call an endpoint: anyone, or a caller with the token. */
+    private enum Access { OPEN, TOKEN }
 
     private final Service service;
     private final int maxBody;
@@ -191,9 +191,9 @@ final class HttpApi implements AutoCloseable {
     private Access access(String path) {
         return switch (path) {
             case "/health" -> Access.OPEN;
-            case "/stats", "/blocklist", "/metrics" -> readsNeedToken ? Access.WRITE : Access.READ;
-            case "/events" -> Access.WRITE;
-            default -> path.startsWith("/blocklist/") ? Access.WRITE : Access.OPEN;
+            case "/stats", "/blocklist", "/metrics" -> readsNeedToken ? Access.TOKEN : Access.OPEN;
+            case "/events" -> Access.TOKEN;
+            default -> path.startsWith("/blocklist/") ? Access.TOKEN : Access.OPEN;
         };
     }
 
@@ -212,7 +212,7 @@ final class HttpApi implements AutoCloseable {
             err = "Host '" + clip(host) + "' is not this API's address (add the name to http.allowed_hosts)";
         } else if (x.getRequestHeaders().containsKey("Origin")) {
             err = "cross-origin requests are refused (Origin header present)";
-        } else if (access(path) != Access.OPEN && !token.matches(x.getRequestHeaders().getFirst("Authorization"))) {
+        } else if (access(path) == Access.TOKEN && !token.matches(x.getRequestHeaders().getFirst("Authorization"))) {
             code = 401;
             err = x.getRequestHeaders().containsKey("Authorization") ? "wrong bearer token"
                     : "authentication required: send Authorization: Bearer <token> (the token is in " + token.file() + ")";

@@ -52,8 +52,11 @@ class ServiceEndToEndTest {
         return p.waitFor();
     }
 
+    /** GET with the bearer token: the API listens on 0.0.0.0 here, so reads need it (http.read_auth auto). */
     private String get(String ns, String path) throws IOException, InterruptedException {
-        return sh("ip", "netns", "exec", ns, "curl", "-s", "--max-time", "5", "http://127.0.0.1:9470" + path);
+        Path token = dir.resolve("state").resolve(ApiToken.FILE);
+        String auth = "Authorization: Bearer " + (Files.exists(token) ? Files.readString(token).strip() : "");
+        return sh("ip", "netns", "exec", ns, "curl", "-s", "--max-time", "5", "-H", auth, "http://127.0.0.1:9470" + path);
     }
 
     /** Polls (bounded: 60 s) until the condition holds; the caller asserts on the last value. */
