@@ -23,11 +23,8 @@ record CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows,
     static final int DEFAULT_BUFFER_BUDGET_MB = (int) (BufferBudget.DEFAULT_BYTES >> 20);
     static final int MIN_BUFFER_BUDGET_MB = 1;
     static final int MAX_BUFFER_BUDGET_MB = 4096;
-    static final CaptureConfig DEFAULTS = new CaptureConfig(1, 16384, 8192, FlowLimits.DEFAULTS.maxFlows());
-
-    CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows) {
-        this(workers, ringSize, eventRingSize, maxFlows, DEFAULT_BUFFER_BUDGET_MB);
-    }
+    static final CaptureConfig DEFAULTS = new CaptureConfig(1, 16384, 8192, FlowLimits.DEFAULTS.maxFlows(),
+            DEFAULT_BUFFER_BUDGET_MB);
 
     /** flow.buffer_budget_mb in bytes, for the whole process (each worker gets its share). */
     long bufferBudgetBytes() {

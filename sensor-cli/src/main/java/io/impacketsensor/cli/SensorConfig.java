@@ -126,9 +126,9 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         }
         CaptureConfig capture = new CaptureConfig(workers, ring, events, flows, budgetMb);
         // PipelineOptions validates all three at once; one value at a time names the key.
-        checkPipeline("pipeline.workers", new CaptureConfig(workers, cd.ringSize(), cd.eventRingSize(), flows));
-        checkPipeline("pipeline.ring_size", new CaptureConfig(cd.workers(), ring, cd.eventRingSize(), flows));
-        checkPipeline("pipeline.event_ring_size", new CaptureConfig(cd.workers(), cd.ringSize(), events, flows));
+        checkPipeline("pipeline.workers", new CaptureConfig(workers, cd.ringSize(), cd.eventRingSize(), flows, budgetMb));
+        checkPipeline("pipeline.ring_size", new CaptureConfig(cd.workers(), ring, cd.eventRingSize(), flows, budgetMb));
+        checkPipeline("pipeline.event_ring_size", new CaptureConfig(cd.workers(), cd.ringSize(), events, flows, budgetMb));
         checkPipeline("pipeline", capture);
         try {
             FlowLimits.DEFAULTS.withMaxFlows(flows);
