@@ -33,15 +33,22 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         boolean started;
         /** {@link #buf}'s charge in the worker's buffer budget. */
         BufferBudget.Account account;
+        /** Set while asking the budget for room: a refusal loses the record being started. */
+        boolean growing;
 
-        /** The budget takes the buffer back: a record being gathered is lost, resync as after a gap. */
+        /**
+         * The budget takes the buffer back. Bytes of a record gathered so far are lost: resync as
+         * after a gap. An empty buffer is only freed (it grows again for the next split record).
+         */
         boolean dropBuffer() {
-            boolean lost = recordLen >= 0;
+            boolean lost = have > 0 || growing;
             buf = new byte[0];
-            have = 0;
-            recordLen = -1;
-            markBytes = 0;
-            resync |= lost;
+            if (lost) {
+                have = 0;
+                recordLen = -1;
+                markBytes = 0;
+                resync = true;
+            }
             return lost;
         }
     }
@@ -130,7 +137,10 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             if (s.buf.length < s.recordLen) {
                 // The record mark is the peer's word (up to maxMessageLength): the worker's buffer
                 // budget decides whether all those bytes may be held.
-                if (!s.account.grow(s.recordLen)) {
+                s.growing = true;
+                boolean granted = s.account.grow(s.recordLen);
+                s.growing = false;
+                if (!granted) {
                     return true;
                 }
                 byte[] grown = new byte[s.recordLen];

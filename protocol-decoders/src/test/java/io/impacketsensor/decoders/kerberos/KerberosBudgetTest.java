@@ -42,4 +42,31 @@ class KerberosBudgetTest {
         b.onClose();
         assertEquals(0, budget.used());
     }
+
+    @Test
+    void anIdleBufferIsFreedWithoutLosingTheNextRecord() {
+        BufferBudget budget = new BufferBudget((1 << 20) + 100);
+        RecordingContext ra = new RecordingContext(Transport.TCP, 88);
+        KerberosAnalyzer a = new KerberosAnalyzer(new BudgetedContext(ra, budget), KerberosLimits.DEFAULTS,
+                new KerberosAnalyzerFactory.Counters());
+        KerberosAnalyzer b = new KerberosAnalyzer(new BudgetedContext(new RecordingContext(Transport.TCP, 88), budget),
+                KerberosLimits.DEFAULTS, new KerberosAnalyzerFactory.Counters());
+        byte[] rec = KerberosAnalyzerTest.AS_REQ_RECORD;
+        // A record split in two: decoded, its buffer kept for the next split record.
+        assertTrue(a.onData(Direction.TO_SERVER, rec, 0, 50));
+        assertTrue(a.onData(Direction.TO_SERVER, rec, 50, rec.length - 50));
+        assertEquals(1, ra.of(KerberosRequest.class).size());
+        assertEquals(rec.length - 4, budget.used());
+        // Half the mark of a's next record; then flow b's large record needs the room: a's idle
+        // buffer is freed, nothing is lost.
+        assertTrue(a.onData(Direction.TO_SERVER, rec, 0, 2));
+        assertTrue(b.onData(Direction.TO_SERVER, HUGE_START, 0, HUGE_START.length));
+        assertEquals(1, budget.reclaimed());
+        assertEquals(0, budget.exceeded());
+        // The rest of a's record, in two parts, once b has closed.
+        b.onClose();
+        assertTrue(a.onData(Direction.TO_SERVER, rec, 2, 62));
+        assertTrue(a.onData(Direction.TO_SERVER, rec, 64, rec.length - 64));
+        assertEquals(2, ra.of(KerberosRequest.class).size());
+    }
 }
