@@ -141,6 +141,39 @@ class BufferBudgetTest {
         assertEquals(0, c.get("flow.buffer_bytes"));
     }
 
+    /**
+     * Out-of-order holds are charged too: with room for one hold, a second flow's hold takes the
+     * first one's back. Its bytes are lost; once the receiver acknowledges past them the hole is a
+     * gap, as with any capture loss, and the stream goes on.
+     */
+    @Test
+    void anOutOfOrderHoldTakenBackBecomesAGap() {
+        RecordingFactory f = new RecordingFactory("rec", "", false, 445);
+        // Holds of 1000 bytes use 1024-byte rings: room for one.
+        Harness h = new Harness(FlowLimits.DEFAULTS.withOutOfOrder(1000, 8, 4), 1500, 445, f);
+        int da = Frames.ACK | Frames.PSH;
+        h.handshake();
+        h.c2s(1, 1, da, "aaaa");
+        h.c2s(9, 1, da, "cccc");          // hole 5..8: held
+        h.clientPort = 50001;
+        h.handshake();
+        h.c2s(1, 1, da, "AAAA");
+        h.c2s(9, 1, da, "CCCC");          // held: the first flow's hold is taken back
+        assertEquals(1, h.counter("flow.buffer_budget_exceeded"));
+        h.c2s(5, 1, da, "BBBB");
+        assertEquals("AAAABBBBCCCC", f.created.get(1).toServer.toString());
+        h.clientPort = 50000;
+        h.c2s(5, 1, da, "bbbb");          // the hole is filled, but "cccc" was dropped
+        h.c2s(13, 1, da, "dddd");         // held after the missing 9..12
+        h.s2c(1, 17, Frames.ACK, "");     // the receiver had 9..12: a gap, then "dddd"
+        assertEquals("aaaabbbb[gap 4]dddd", f.created.get(0).toServer.toString());
+        ProtocolAnomaly a = h.events.stream().filter(e -> e instanceof ProtocolAnomaly).map(e -> (ProtocolAnomaly) e)
+                .findFirst().orElseThrow();
+        assertEquals(BufferBudget.ANOMALY, a.name());
+        assertEquals(50000, a.header().clientPort());
+        assertTrue(a.detail().startsWith("tcp reassembly buffer of 1024 bytes dropped"), a.detail());
+    }
+
     /** Claims TCP port 7000 and keeps every byte it receives in a budgeted buffer. */
     static final class HoldingFactory implements AnalyzerFactory {
         int dropped;
