@@ -61,7 +61,11 @@ public final class Smb1Analyzer {
     private final Smb2LongMap<Smb1Session.FileEntry> files = new Smb2LongMap<>();
     private final Smb2LongMap<Boolean> sessions = new Smb2LongMap<>();
     private boolean usageReported;
-    private boolean stopped;
+    /** The message being handled hit an anomaly: the rest of its AndX chain is not read. */
+    private boolean messageDropped;
+    private int anomalyEvents;
+    /** Anomalies reported per connection; later ones are only counted. */
+    static final int MAX_ANOMALY_EVENTS = 16;
 
     public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Counters counters, TokenDecoder tokens,
                         PipeConsumerFactory pipes) {
@@ -100,11 +104,13 @@ public final class Smb1Analyzer {
         return Math.min(pduLen, limits.maxBufferedMessage());
     }
 
-    /** One SMB1 message ({@code len} of its {@code pduLen} bytes gathered); false stops the flow. */
+    /**
+     * One SMB1 message ({@code len} of its {@code pduLen} bytes gathered). Always true: a message
+     * that breaks a rule or a limit is reported and dropped, and the connection goes on, so one
+     * crafted message sent first cannot hide what follows.
+     */
     public boolean onPdu(Direction dir, byte[] b, int off, int len, int pduLen) {
-        if (stopped) {
-            return false;
-        }
+        messageDropped = false;
         counters.pdus++;
         if (!p.header(b, off, len, pduLen)) {
             malformed("header, " + len + " bytes");
@@ -119,11 +125,10 @@ public final class Smb1Analyzer {
             usageReported = true;
             ctx.emit(new SmbEvent.Smb1Usage(ctx.header(), p.command));
         }
-        boolean ok = p.reply() ? response() : request();
-        if (!ok || stopped) {
-            stopped = true;
-            counters.skippedFlows++;
-            return false;
+        if (p.reply()) {
+            response();
+        } else {
+            request();
         }
         return true;
     }
@@ -168,7 +173,7 @@ public final class Smb1Analyzer {
                 break;
             }
             Smb1Pending q = requestCommand(cmd, key);
-            if (stopped) {
+            if (messageDropped) {
                 return false;
             }
             if (q != null) {
@@ -259,7 +264,7 @@ public final class Smb1Analyzer {
             case Smb1Parser.TRANSACTION -> transactionRequest(q);
             default -> true;
         };
-        if (!ok && !stopped) {
+        if (!ok && !messageDropped) {
             malformed("command 0x" + Integer.toHexString(cmd));
         }
         return q;
@@ -327,7 +332,7 @@ public final class Smb1Analyzer {
             } else {
                 malformed("negotiate response");
             }
-            return !stopped;
+            return !messageDropped;
         }
         long key = key(p.pid >>> 16, p.pid & 0xFFFF, p.mid);
         Smb1Pending q = pending.take(key, p.command);
@@ -368,7 +373,7 @@ public final class Smb1Analyzer {
         for (; q != null; q = q.next) {
             unanswered(q, SensorEvent.NO_STATUS);
         }
-        return !stopped;
+        return !messageDropped;
     }
 
     /** A response whose request was not seen (before the capture, or after a gap). */
@@ -438,7 +443,7 @@ public final class Smb1Analyzer {
             }
             default -> events.command(q, st);
         }
-        return !stopped;
+        return !messageDropped;
     }
 
     private boolean sessionSetupResponse(Smb1Pending q, boolean body, long st) {
@@ -543,7 +548,7 @@ public final class Smb1Analyzer {
             return true;
         }
         events.transaction(q, st);
-        return !stopped;
+        return !messageDropped;
     }
 
     // ---- pipes and state -----------------------------------------------------------------------
@@ -575,6 +580,8 @@ public final class Smb1Analyzer {
         }
         if (n > limits.maxPipeMessage()) {
             anomaly(Smb1Anomaly.PIPE_MESSAGE_TOO_LARGE, dir + " " + n);
+            // Not handed over: the pipe's decoder resynchronises after it.
+            f.consumer.onGap(dir, n);
             return;
         }
         int have = Math.min(n, p.available() - at);
@@ -662,15 +669,25 @@ public final class Smb1Analyzer {
     }
 
     void malformed(String detail) {
-        counters.parserErrors++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), Smb1Anomaly.MALFORMED_MESSAGE.eventName(), detail));
+        report(Smb1Anomaly.MALFORMED_MESSAGE, detail);
     }
 
-    /** Reports a flow-stopping anomaly; always false. */
+    /**
+     * Reports an anomaly; the caller drops the message (or what is over the limit) and the
+     * connection goes on. Always false.
+     */
     boolean anomaly(Smb1Anomaly a, String detail) {
-        counters.parserErrors++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
-        stopped = true;
+        report(a, detail);
+        messageDropped = true;
         return false;
+    }
+
+    /** Counts an anomaly; at most {@link #MAX_ANOMALY_EVENTS} events per connection. */
+    private void report(Smb1Anomaly a, String detail) {
+        counters.parserErrors++;
+        if (anomalyEvents < MAX_ANOMALY_EVENTS) {
+            anomalyEvents++;
+            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        }
     }
 }

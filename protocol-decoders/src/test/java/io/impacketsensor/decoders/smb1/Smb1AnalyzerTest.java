@@ -246,7 +246,9 @@ class Smb1AnalyzerTest {
         m[33 + 3] = 0;
         Run r = new Run(Smb1Limits.DEFAULTS).feed(List.of(c(m)));
         assertEquals(List.of("smb1.andx_chain_too_long"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the message is dropped, not the connection");
+        r.feed(List.of(c(request(0, UID, 60, treeConnect("\\\\SRV\\IPC$"))), s(response(0, 100, UID, 60, treeConnectResp("IPC")))));
+        assertEquals("\\\\SRV\\IPC$", r.ctx.of(SmbEvent.Smb2TreeConnect.class).get(0).path(), "decoded after it");
     }
 
     @Test
@@ -255,8 +257,8 @@ class Smb1AnalyzerTest {
         assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxAndxChain(2)).feed(l).alive);
         Run r = new Run(Smb1Limits.DEFAULTS.withMaxAndxChain(1)).feed(l);
         assertEquals(List.of("smb1.andx_chain_too_long"), r.ctx.anomalies());
-        assertFalse(r.alive);
-        assertEquals(1, r.counter("proto.smb1.skipped_flows"));
+        assertTrue(r.alive, "the message is dropped, not the connection");
+        assertEquals(0, r.counter("proto.smb1.skipped_flows"));
     }
 
     @Test
@@ -265,7 +267,7 @@ class Smb1AnalyzerTest {
         assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxDialects(3)).feed(l).alive);
         Run r = new Run(Smb1Limits.DEFAULTS.withMaxDialects(2)).feed(l);
         assertEquals(List.of("smb1.too_many_dialects"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
 
     @Test
@@ -278,7 +280,7 @@ class Smb1AnalyzerTest {
         assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxTrees(3)).feed(l).alive);
         Run r = new Run(Smb1Limits.DEFAULTS.withMaxTrees(2)).feed(l);
         assertEquals(List.of("smb1.too_many_trees"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
 
     @Test
@@ -291,7 +293,7 @@ class Smb1AnalyzerTest {
         assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxOpenFiles(3)).feed(l).alive);
         Run r = new Run(Smb1Limits.DEFAULTS.withMaxOpenFiles(2)).feed(l);
         assertEquals(List.of("smb1.too_many_open_files"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
 
     @Test
@@ -304,7 +306,7 @@ class Smb1AnalyzerTest {
         assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxSessions(3)).feed(l).alive);
         Run r = new Run(Smb1Limits.DEFAULTS.withMaxSessions(2)).feed(l);
         assertEquals(List.of("smb1.too_many_sessions"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
 
     @Test
@@ -316,7 +318,7 @@ class Smb1AnalyzerTest {
         assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxPendingRequests(3)).feed(l).alive);
         Run r = new Run(Smb1Limits.DEFAULTS.withMaxPendingRequests(2)).feed(l);
         assertEquals(List.of("smb1.too_many_pending"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
 
     @Test
@@ -342,7 +344,7 @@ class Smb1AnalyzerTest {
         assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxPipeMessage(200)).feed(l).alive);
         Run r = new Run(Smb1Limits.DEFAULTS.withMaxPipeMessage(199)).feed(l);
         assertEquals(List.of("smb1.pipe_message_too_large"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
 
     @Test
