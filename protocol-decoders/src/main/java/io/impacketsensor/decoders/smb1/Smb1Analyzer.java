@@ -250,12 +250,12 @@ public final class Smb1Analyzer {
             }
             case Smb1Parser.CLOSE -> {
                 boolean r = p.closeRequest();
-                q.file = r ? files.get(p.fid) : null;
+                q.file = r ? file(q, p.fid) : null;
                 yield r;
             }
             case Smb1Parser.READ_ANDX -> {
                 boolean r = p.readRequest();
-                q.file = r ? files.get(p.fid) : null;
+                q.file = r ? file(q, p.fid) : null;
                 q.offset = p.offset;
                 q.length = p.length;
                 yield r;
@@ -268,6 +268,13 @@ public final class Smb1Analyzer {
             malformed("command 0x" + Integer.toHexString(cmd));
         }
         return q;
+    }
+
+    /** The open file {@code fid} of a request; the FID is kept to look it up again at the response. */
+    private Smb1Session.FileEntry file(Smb1Pending q, int fid) {
+        q.fid = fid;
+        q.fidNamed = true;
+        return files.get(fid);
     }
 
     private void negotiate() {
@@ -288,7 +295,7 @@ public final class Smb1Analyzer {
 
     private boolean writeRequest(Smb1Pending q) {
         boolean r = p.writeRequest();
-        q.file = r ? files.get(p.fid) : null;
+        q.file = r ? file(q, p.fid) : null;
         q.offset = p.offset;
         q.length = p.length;
         if (r && q.file != null && q.file.consumer != null) {
@@ -311,7 +318,7 @@ public final class Smb1Analyzer {
         q.subcommand = p.subcommand;
         q.length = p.totalData;
         q.incomplete = r && p.incomplete;
-        q.file = r && p.fid >= 0 ? files.get(p.fid) : null;
+        q.file = r && p.fid >= 0 ? file(q, p.fid) : null;
         if (r && p.subcommand == Smb1Parser.TRANSACT_NMPIPE && q.file == null && !adoptPipe(q)) {
             return false;
         }
@@ -360,6 +367,11 @@ public final class Smb1Analyzer {
             // The header's status belongs to the last command processed; earlier links succeeded (2.2.3.4).
             long st = last ? p.status : 0;
             Smb1Pending rest = q.next;
+            if (q.file == null && q.fidNamed) {
+                // The NT_CREATE response that opened it may have completed only after the request
+                // was read (the directions delivered out of step): look the FID up again.
+                q.file = files.get(q.fid);
+            }
             if (!responseCommand(q, st)) {
                 return false;
             }

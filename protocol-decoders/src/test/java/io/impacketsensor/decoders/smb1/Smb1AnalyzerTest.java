@@ -171,6 +171,54 @@ class Smb1AnalyzerTest {
         }
     }
 
+    /**
+     * Framing is per direction: each server message cut at every 3rd byte, with the head of the
+     * client's next message delivered before the server's tail, gives the same events; the pipe
+     * bytes too, except for data written to a FID whose NT_CREATE response had not completed when
+     * the WRITE was read (only reordering between the directions produces that: a client learns
+     * the FID from that response).
+     */
+    @Test
+    void theClientsNextRequestInsideTheServersReplyAtEveryCut() {
+        List<Step> conv = conversation();
+        Run whole = new Run(Smb1Limits.DEFAULTS).feed(conv).close();
+        List<String> expected = sortedEvents(whole);
+        for (int i = 2; i + 1 < conv.size(); i++) {
+            if (conv.get(i).dir() != Direction.TO_CLIENT || conv.get(i + 1).dir() != Direction.TO_SERVER) {
+                continue;
+            }
+            byte[] reply = conv.get(i).bytes();
+            byte[] next = conv.get(i + 1).bytes();
+            boolean opensTheFile = (reply[4 + 4] & 0xFF) == Smb1Parser.NT_CREATE_ANDX;
+            for (int k = 1; k < reply.length; k += 3) {
+                for (int head : new int[] {1, 4, 5, 40, next.length - 1}) {
+                    List<Step> l = new ArrayList<>(conv.subList(0, i));
+                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, 0, k)));
+                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, 0, head)));
+                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, k, reply.length)));
+                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, head, next.length)));
+                    l.addAll(conv.subList(i + 2, conv.size()));
+                    Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
+                    String where = "reply " + i + " cut at " + k + ", request head " + head;
+                    assertTrue(r.alive, where);
+                    assertEquals(expected, sortedEvents(r), where);
+                    if (!opensTheFile) {
+                        assertEquals(describe(whole), describe(r), where);
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> sortedEvents(Run r) {
+        List<String> out = new ArrayList<>();
+        for (SensorEvent e : r.ctx.events) {
+            out.add(e.toString().replaceAll("header=EventHeader\\[[^\\]]*\\], ", ""));
+        }
+        out.sort(null);
+        return out;
+    }
+
     @Test
     void unicodeNamesAndDosErrorCodes() {
         List<Step> l = new ArrayList<>();
