@@ -62,8 +62,9 @@ final class TcpInterleave {
      * the server's bytes are held back, because a client may send its next request while a reply
      * is still arriving, but a server cannot answer a request before it has received it.
      */
-    static List<Frame> everySegmentBoundary(List<Frame> in) {
+    static Interleaved everySegmentBoundary(List<Frame> in) {
         Out out = new Out();
+        int moved = 0;
         Map<String, Conn> conns = new LinkedHashMap<>();
         Conn holding = null;
         for (Frame f : in) {
@@ -97,6 +98,9 @@ final class TcpInterleave {
             int h = t.payloadLen() / 2;
             flush(out, c, t.dir(), f.tsNanos());
             send(out, c, t, f, 0, h, f.tsNanos());
+            if (c.held[1 - t.dir()] != null) {
+                moved++;
+            }
             flush(out, c, 1 - t.dir(), f.tsNanos());
             if (t.dir() == c.serverDir) {
                 c.held[t.dir()] = slice(f, t, h, t.payloadLen(), ackOf(f.data(), t));
@@ -108,7 +112,14 @@ final class TcpInterleave {
             flush(out, c, 0, out.lastTs);
             flush(out, c, 1, out.lastTs);
         }
-        return out.frames;
+        return new Interleaved(out.frames, moved);
+    }
+
+    /**
+     * The rewritten frames, and how many server segments' second halves were sent after the first
+     * half of the client's next segment (the boundaries actually interleaved).
+     */
+    record Interleaved(List<Frame> frames, int boundaries) {
     }
 
     /**

@@ -134,13 +134,17 @@ class KerberosAnalyzerTest {
     }
 
     @Test
-    void recordMarkOfTwoGigabytesIsAnAnomalyAndSkipsTheFlow() {
+    void recordMarkOfTwoGigabytesIsAnAnomalyAndTheNextRecordIsDecoded() {
         RecordingContext ctx = tcp();
+        KerberosAnalyzer a = analyzer(ctx);
         byte[] seg = Hex.decode("800000006a81af30");
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, seg, 0, seg.length));
+        assertTrue(a.onData(Direction.TO_SERVER, seg, 0, seg.length));
         ProtocolAnomaly an = ctx.of(ProtocolAnomaly.class).get(0);
         assertEquals("kerberos.record_too_long", an.name());
         assertEquals("record mark 2147483648 > 1048576", an.detail());
+        // The reserved bit gives no length to follow: the next plausible record start resynchronises.
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, AS_REQ_RECORD.length));
+        assertAsReq(ctx.of(KerberosRequest.class).get(0));
     }
 
     @Test
@@ -148,15 +152,25 @@ class KerberosAnalyzerTest {
         RecordingContext ctx = tcp();
         KerberosAnalyzer a = new KerberosAnalyzer(ctx, new KerberosLimits(128, 32, 64, 16),
                 new KerberosAnalyzerFactory.Counters());
-        assertFalse(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, 10));
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, 10));
         assertEquals("kerberos.record_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
+        // Passed over by its length: the record after it is framed at the right place (synthetic:
+        // a 5-byte record that is no Kerberos message, small enough for this limit).
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 10, AS_REQ_RECORD.length - 10));
+        byte[] next = Hex.decode("00000005" + "6503020105");
+        assertTrue(a.onData(Direction.TO_SERVER, next, 0, next.length));
+        assertEquals(List.of("kerberos.record_too_long", "kerberos.unknown_message"),
+                ctx.of(ProtocolAnomaly.class).stream().map(ProtocolAnomaly::name).toList());
     }
+
+    // Each malformed message below is an anomaly; the message is dropped and the flow kept
+    // (onData stays true): one crafted message must not hide the ones after it.
 
     @Test
     void berLengthPastTheEndOfTheDatagramIsTruncated() {
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
         KerberosAnalyzer a = analyzer(ctx);
-        assertFalse(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length - 1));
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length - 1));
         assertEquals("kerberos.truncated", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -165,7 +179,7 @@ class KerberosAnalyzerTest {
         byte[] bad = AS_REQ.clone();
         bad[5] = 0x7f; // [1] pvno claims 127 bytes inside the SEQUENCE
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
         assertEquals("kerberos.malformed_data", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -173,7 +187,7 @@ class KerberosAnalyzerTest {
     void lengthOfTwoToThe31IsTooLong() {
         byte[] bad = Hex.decode("6a848000000030030201050000");
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
         assertEquals("kerberos.length_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -181,7 +195,7 @@ class KerberosAnalyzerTest {
     void indefiniteLengthIsRejectedInDer() {
         byte[] bad = Hex.decode("6a803080a1030201050000" + "0000");
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
         assertEquals("kerberos.indefinite_length", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -200,7 +214,7 @@ class KerberosAnalyzerTest {
             b[6 * i + 5] = (byte) len;
         }
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, b, 0, b.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, b, 0, b.length));
         assertEquals("kerberos.ber_depth_exceeded", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -208,8 +222,24 @@ class KerberosAnalyzerTest {
     void notAKerberosMessage() {
         byte[] bad = Hex.decode("6503020105");
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
         assertEquals("kerberos.unknown_message", ctx.of(ProtocolAnomaly.class).get(0).name());
+    }
+
+    @Test
+    void aMalformedRecordFirstDoesNotHideTheRequestAfterIt() {
+        // Synthetic: a record whose DER is broken ([1] pvno claims 127 bytes), then the AS-REQ.
+        byte[] bad = AS_REQ.clone();
+        bad[5] = 0x7f;
+        byte[] mark = {(byte) (bad.length >>> 24), (byte) (bad.length >>> 16), (byte) (bad.length >>> 8), (byte) bad.length};
+        byte[] seg = new byte[4 + bad.length + AS_REQ_RECORD.length];
+        System.arraycopy(mark, 0, seg, 0, 4);
+        System.arraycopy(bad, 0, seg, 4, bad.length);
+        System.arraycopy(AS_REQ_RECORD, 0, seg, 4 + bad.length, AS_REQ_RECORD.length);
+        RecordingContext ctx = tcp();
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, seg, 0, seg.length));
+        assertEquals("kerberos.malformed_data", ctx.of(ProtocolAnomaly.class).get(0).name());
+        assertAsReq(ctx.of(KerberosRequest.class).get(0));
     }
 
     @Test
@@ -240,7 +270,7 @@ class KerberosAnalyzerTest {
         KerberosAnalyzer a = new KerberosAnalyzer(ctx, new KerberosLimits(1 << 20, 32, 1, 16),
                 new KerberosAnalyzerFactory.Counters());
         // the AS-REQ has one PA-DATA, one etype and two sname components: two components is over 1
-        assertFalse(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length));
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length));
         assertEquals("kerberos.too_many_items", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
