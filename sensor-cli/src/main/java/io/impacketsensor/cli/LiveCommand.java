@@ -64,7 +64,8 @@ public final class LiveCommand implements Callable<Integer> {
     Path stateDir;
 
     @Option(names = "--http", paramLabel = "HOST:PORT",
-            description = "HTTP API listener; '' = off (default: config http.listen, 127.0.0.1:9470). Localhost or a management network only")
+            description = "HTTP API listener; '' = off (default: config http.listen, 127.0.0.1:9470). Changes need the "
+                    + "bearer token (state dir api-token or http.token_file); no TLS: localhost or a management network")
     String http;
 
     @Option(names = "--enforce", negatable = true, fallbackValue = "true",
