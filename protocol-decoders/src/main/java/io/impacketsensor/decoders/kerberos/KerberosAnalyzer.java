@@ -37,17 +37,17 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         boolean growing;
 
         /**
-         * The budget takes the buffer back. Bytes of a record gathered so far are lost: resync as
-         * after a gap. An empty buffer is only freed (it grows again for the next split record).
+         * The budget takes the buffer back. A record being gathered is lost; its length is known,
+         * so the rest of it is passed over and the next record read. An empty buffer is only freed
+         * (it grows again for the next split record).
          */
         boolean dropBuffer() {
             boolean lost = have > 0 || growing;
             buf = new byte[0];
             if (lost) {
+                skip = recordLen - have;
                 have = 0;
                 recordLen = -1;
-                markBytes = 0;
-                resync = true;
             }
             return lost;
         }
@@ -162,7 +162,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
                 boolean granted = s.account.grow(s.recordLen);
                 s.growing = false;
                 if (!granted) {
-                    return true;
+                    continue; // the record is passed over (dropBuffer set skip)
                 }
                 byte[] grown = new byte[s.recordLen];
                 System.arraycopy(s.buf, 0, grown, 0, s.have);

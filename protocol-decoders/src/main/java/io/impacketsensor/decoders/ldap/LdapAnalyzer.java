@@ -47,17 +47,23 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         /** Set while asking the budget for room: a refusal loses the message being started. */
         boolean growing;
 
-        /** The budget takes the buffer back: a message being gathered is lost, resync as after a gap. */
+        /**
+         * The budget takes the buffer back. A message (or SASL buffer) being gathered is lost; its
+         * length is known, so the rest of it is passed over and the next one read. On a refused
+         * growth ({@link #room}) the caller passes the message over.
+         */
         boolean dropBuffer() {
             boolean lost = need > 0 || growing;
             buf = new byte[0];
-            need = 0;
-            have = 0;
-            resync |= lost;
+            if (need > 0) {
+                skip = need - have;
+                need = 0;
+                have = 0;
+            }
             return lost;
         }
 
-        /** Room for a message of {@code total} bytes; false when the budget refused it (dropped). */
+        /** Room for a message of {@code total} bytes; false when the budget refused it (pass it over). */
         boolean room(int total) {
             if (buf.length < total) {
                 // The BER length is the peer's word (up to maxMessageLength): the worker's buffer
@@ -188,7 +194,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                     continue;
                 }
                 if (!startBuffer(s, total)) {
-                    return true;
+                    s.skip = total;
                 }
                 continue;
             }
@@ -222,7 +228,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (!s.room(total)) {
-                return true;
+                s.skip = total - old;
+                continue;
             }
             System.arraycopy(s.hdr, 0, s.buf, 0, old);
             s.have = old;
@@ -415,7 +422,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (!startBuffer(s, total)) {
-                return true;
+                s.skip = total;
             }
         }
         return true;

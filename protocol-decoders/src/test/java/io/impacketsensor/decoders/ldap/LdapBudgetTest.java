@@ -15,7 +15,10 @@ import static io.impacketsensor.decoders.ldap.LdapTestMessages.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An LDAP message buffer taken back by the worker's budget, or refused: the direction resynchronises. */
+/**
+ * An LDAP message buffer taken back by the worker's budget, or refused: the rest of the message is
+ * passed over by its length and the next message decoded.
+ */
 class LdapBudgetTest {
     /** Synthetic: an LDAPMessage of 1 MiB (messageID 1, SearchRequest), first 16 bytes of its body. */
     private static final byte[] HUGE_START = Hex.decode("30830ffffb020101" + "63830ffff3" + "00".repeat(16));
@@ -26,8 +29,20 @@ class LdapBudgetTest {
                 new LdapAnalyzerFactory.Counters(), null);
     }
 
+    /** The rest of the 1 MiB message in 1400-byte segments, the last one also carrying SEARCH. */
+    private static void restThenSearch(LdapAnalyzer a) {
+        int rest = (1 << 20) - HUGE_START.length;
+        byte[] chunk = new byte[1400];
+        for (; rest > chunk.length; rest -= chunk.length) {
+            assertTrue(a.onData(Direction.TO_SERVER, chunk, 0, chunk.length));
+        }
+        byte[] last = new byte[rest + SEARCH.length];
+        System.arraycopy(SEARCH, 0, last, rest, SEARCH.length);
+        assertTrue(a.onData(Direction.TO_SERVER, last, 0, last.length));
+    }
+
     @Test
-    void evictedPartialMessageResynchronisesAtTheNextMessage() {
+    void evictedPartialMessageIsPassedOverByLength() {
         BufferBudget budget = new BufferBudget((1 << 20) + 4096);
         RecordingContext ra = new RecordingContext(Transport.TCP, 389);
         RecordingContext rb = new RecordingContext(Transport.TCP, 389);
@@ -36,8 +51,7 @@ class LdapBudgetTest {
         assertTrue(a.onData(Direction.TO_SERVER, HUGE_START, 0, HUGE_START.length));
         assertTrue(b.onData(Direction.TO_SERVER, HUGE_START, 0, HUGE_START.length));
         assertEquals(1, budget.exceeded());
-        assertTrue(a.onData(Direction.TO_SERVER, new byte[100], 0, 100));
-        assertTrue(a.onData(Direction.TO_SERVER, SEARCH, 0, SEARCH.length));
+        restThenSearch(a);
         a.onClose();
         assertEquals(1, ra.of(LdapSearch.class).size());
     }
@@ -50,7 +64,7 @@ class LdapBudgetTest {
         assertTrue(a.onData(Direction.TO_SERVER, HUGE_START, 0, HUGE_START.length));
         assertEquals(1, budget.refused());
         assertEquals(0, budget.used());
-        assertTrue(a.onData(Direction.TO_SERVER, SEARCH, 0, SEARCH.length));
+        restThenSearch(a);
         a.onClose();
         assertEquals(1, r.of(LdapSearch.class).size());
     }
