@@ -22,9 +22,11 @@ import java.util.Map;
  * @param byAction          analysed events per action id (log, monitor, alert, block)
  * @param trackedSources    source addresses the behaviour layer tracks now
  * @param evictedSources    source addresses evicted (least recently used) since start
+ * @param blocklistEvictions blocklist entries evicted because the list was full (engine.blocking.max_entries)
  */
 public record Statistics(long totalEvents, long engineEvents, long authAttempts, long attacksDetected, long smbAttacks,
                          long kerberosAttacks, long ntlmRelayAttempts, long secretDumps, long blockedIps,
                          long alertsEmitted, long alertsSuppressed, Map<String, Long> byAttackType,
-                         Map<String, Long> byAction, long trackedSources, long evictedSources) {
+                         Map<String, Long> byAction, long trackedSources, long evictedSources,
+                         long blocklistEvictions) {
 }

@@ -31,7 +31,8 @@ final class CaptureDetection {
         Detection detection = new Detection(engine, null, alerts::add);
         try (PcapFileChain chain = PcapFileChain.open(List.of(file))) {
             CapturePipeline pipeline = new CapturePipeline(chain, new SymmetricFlowHash(),
-                    SensorRun.processors(capture.flowLimits()), SensorRun.eventConsumer(detection), capture.pipeline(0));
+                    SensorRun.processors(capture.flowLimits(), capture.bufferBudgetBytes()),
+                    SensorRun.eventConsumer(detection), capture.pipeline(0));
             boolean drained = pipeline.run();
             String failure = pipeline.failure();
             if (failure == null && !drained) {

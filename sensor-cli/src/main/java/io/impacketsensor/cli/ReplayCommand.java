@@ -66,7 +66,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
             String title = "replay " + (files.size() == 1 ? files.get(0).toString() : files.size() + " files");
-            return new SensorRun(title, false, err).run(chain, SensorRun.processors(cfg.flowLimits()),
+            return new SensorRun(title, false, err).run(chain,
+                    SensorRun.processors(cfg.flowLimits(), cfg.bufferBudgetBytes()),
                     cfg.pipeline(0), w, new Detection(engineConfig, w, null), 0);
         }
     }

@@ -108,12 +108,21 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         p.finish();
         Keys f = new Keys(root.get("flow"), "flow");
         int flows = f.integer("max_flows", cd.maxFlows(), 1, CaptureConfig.MAX_FLOWS);
+        int budgetMb = f.integer("buffer_budget_mb", cd.bufferBudgetMb(), CaptureConfig.MIN_BUFFER_BUDGET_MB,
+                CaptureConfig.MAX_BUFFER_BUDGET_MB);
         f.finish();
-        CaptureConfig capture = new CaptureConfig(workers, ring, events, flows);
+        // The budget is what peers can make the sensor hold on top of its fixed pools: above half the
+        // heap it no longer protects the process.
+        long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+        if (budgetMb > heapMb / 2) {
+            throw new ConfigException("flow.buffer_budget_mb: " + budgetMb + " MiB is more than half the JVM heap ("
+                    + heapMb + " MiB); lower it or raise -Xmx");
+        }
+        CaptureConfig capture = new CaptureConfig(workers, ring, events, flows, budgetMb);
         // PipelineOptions validates all three at once; one value at a time names the key.
-        checkPipeline("pipeline.workers", new CaptureConfig(workers, cd.ringSize(), cd.eventRingSize(), flows));
-        checkPipeline("pipeline.ring_size", new CaptureConfig(cd.workers(), ring, cd.eventRingSize(), flows));
-        checkPipeline("pipeline.event_ring_size", new CaptureConfig(cd.workers(), cd.ringSize(), events, flows));
+        checkPipeline("pipeline.workers", new CaptureConfig(workers, cd.ringSize(), cd.eventRingSize(), flows, budgetMb));
+        checkPipeline("pipeline.ring_size", new CaptureConfig(cd.workers(), ring, cd.eventRingSize(), flows, budgetMb));
+        checkPipeline("pipeline.event_ring_size", new CaptureConfig(cd.workers(), cd.ringSize(), events, flows, budgetMb));
         checkPipeline("pipeline", capture);
         try {
             FlowLimits.DEFAULTS.withMaxFlows(flows);
@@ -221,7 +230,10 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         m.put("capture", cap);
         m.put("pipeline", Map.of("workers", capture.workers(), "ring_size", capture.ringSize(),
                 "event_ring_size", capture.eventRingSize()));
-        m.put("flow", Map.of("max_flows", capture.maxFlows()));
+        Map<String, Object> flow = new LinkedHashMap<>();
+        flow.put("max_flows", capture.maxFlows());
+        flow.put("buffer_budget_mb", capture.bufferBudgetMb());
+        m.put("flow", flow);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("eve", eve);
         out.put("protocol_records", protocolRecords);

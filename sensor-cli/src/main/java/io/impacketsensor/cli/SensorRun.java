@@ -44,9 +44,17 @@ final class SensorRun {
 
     /** The worker processors: L2-L4, flows, reassembly and this build's analyzers. */
     static ProcessorFactory processors(FlowLimits limits) {
+        return processors(limits, CaptureConfig.DEFAULTS.bufferBudgetBytes());
+    }
+
+    /**
+     * The worker processors, with {@code bufferBudgetBytes} (flow.buffer_budget_mb) split evenly:
+     * a worker owns its flows, so each has its own budget of total / workers, and no lock.
+     */
+    static ProcessorFactory processors(FlowLimits limits, long bufferBudgetBytes) {
         Expectations expectations = Expectations.of(limits);
         return (worker, workers, sink) -> new PacketProcessor(worker, limits, Analyzers.forWorker(worker),
-                expectations, sink);
+                expectations, sink, Math.max(1, bufferBudgetBytes / Math.max(1, workers)));
     }
 
     /**

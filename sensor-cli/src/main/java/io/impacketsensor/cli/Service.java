@@ -287,6 +287,8 @@ final class Service implements AutoCloseable {
         counter("impacket_sensor_alerts_suppressed", "alert updates withheld (deduplicated)",
                 () -> engine.getStatistics().alertsSuppressed());
         counter("impacket_sensor_events_ingested", "events received on POST /events", ingested::get);
+        counter("impacket_sensor_blocklist_evictions", "blocklist entries evicted because the list was full",
+                () -> engine.getStatistics().blocklistEvictions());
         counter("impacket_sensor_enforcement_failures", "nft runs that failed",
                 () -> nft == null ? 0 : nft.failures());
         counter("impacket_sensor_state_write_failures", "state file writes that failed",

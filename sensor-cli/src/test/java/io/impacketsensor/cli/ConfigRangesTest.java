@@ -74,8 +74,8 @@ class ConfigRangesTest {
     };
 
     /**
-     * Keys whose size is allocated or can be filled up to the limit: run in a JVM with the unit's
-     * -Xmx512m, where each maximum is refused naming its key and each minimum runs.
+     * Keys whose size is allocated or can be filled up to the limit: run in a JVM with a 512 MB
+     * heap (half the unit's -Xmx1g: the defaults fit with one worker), where each maximum is refused naming its key and each minimum runs.
      */
     private static final Object[][] MEMORY_RANGES = {
         {"pipeline.workers", 1, 64},
@@ -272,7 +272,7 @@ class ConfigRangesTest {
 
     @Test
     void theEstimateNamesTheLargestPartAndTheHeap() {
-        CaptureConfig flows = new CaptureConfig(2, 16384, 8192, 4_000_000);
+        CaptureConfig flows = new CaptureConfig(2, 16384, 8192, 4_000_000, CaptureConfig.DEFAULT_BUFFER_BUDGET_MB);
         String m = MemoryEstimate.check(flows, io.impacketsensor.detection.config.EngineConfig.defaults(), 512L << 20);
         assertEquals("flow.max_flows=4000000 needs ~4.3 GB of heap with 2 workers (the sensor in all ~4.8 GB); "
                 + "the JVM has 512 MB (-Xmx): lower the value or raise -Xmx", m);

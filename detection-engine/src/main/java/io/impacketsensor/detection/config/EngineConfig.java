@@ -26,8 +26,19 @@ public record EngineConfig(Layers layers, Thresholds thresholds, Blocking blocki
     public record Thresholds(double monitor, double alert, double block) {
     }
 
-    /** Blocklist behaviour: whether block-level analyses put the source on the blocklist, for how long (0 = no expiry). */
-    public record Blocking(boolean enabled, long ttlSeconds) {
+    /**
+     * Blocklist behaviour: whether block-level analyses put the source on the blocklist, for how
+     * long (0 = no expiry), and how many addresses it holds at most (a new block on a full list
+     * evicts the lowest-confidence, then oldest, entry).
+     */
+    public record Blocking(boolean enabled, long ttlSeconds, int maxEntries) {
+        /** engine.blocking.max_entries: range. */
+        public static final int MIN_MAX_ENTRIES = 1;
+        public static final int MAX_MAX_ENTRIES = 500_000;
+
+        public Blocking(boolean enabled, long ttlSeconds) {
+            this(enabled, ttlSeconds, io.impacketsensor.detection.response.Blocklist.DEFAULT_MAX_ENTRIES);
+        }
     }
 
     /**

@@ -157,7 +157,9 @@ public final class EngineConfigLoader {
 
         Section b = e.section("blocking");
         EngineConfig.Blocking blocking = new EngineConfig.Blocking(b.bool("enabled", true),
-                b.longIn("ttl_seconds", d.blocking().ttlSeconds(), 0, 10L * 365 * 86400));
+                b.longIn("ttl_seconds", d.blocking().ttlSeconds(), 0, 10L * 365 * 86400),
+                b.intIn("max_entries", d.blocking().maxEntries(), EngineConfig.Blocking.MIN_MAX_ENTRIES,
+                        EngineConfig.Blocking.MAX_MAX_ENTRIES));
         b.finish();
 
         Section a = e.section("allowlist");

@@ -97,7 +97,7 @@ public final class DetectionEngine {
         this.behaviour = new BehaviourLayer(cfg.behaviour());
         this.relay = new RelayLayer(cfg.relay());
         this.allow = new AllowListMatcher(cfg.allowList().adminNetworks(), cfg.allowList().serviceNames());
-        this.blocklist = new Blocklist(store, cfg.blocking().ttlSeconds());
+        this.blocklist = new Blocklist(store, cfg.blocking().ttlSeconds(), cfg.blocking().maxEntries());
         this.instances = new LruMap<>(cfg.alerts().maxInstances());
         this.impacketSources = new LruMap<>(cfg.behaviour().maxTrackedIps());
         this.minAlertAction = Action.valueOf(cfg.alerts().minAction().toUpperCase(Locale.ROOT));
@@ -549,6 +549,7 @@ public final class DetectionEngine {
         }
         return new Statistics(totalEvents, engineEvents, authAttempts, attacks, smbAttacks, kerberosAttacks, relayAttempts,
                 secretDumps, blocked().size(), alertsEmitted, alertsSuppressed, java.util.Collections.unmodifiableMap(types),
-                java.util.Collections.unmodifiableMap(actions), behaviour.trackedSources(), behaviour.evictedSources());
+                java.util.Collections.unmodifiableMap(actions), behaviour.trackedSources(), behaviour.evictedSources(),
+                blocklist.evictions());
     }
 }

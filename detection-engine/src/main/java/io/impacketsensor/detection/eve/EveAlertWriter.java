@@ -144,6 +144,7 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         g.writeNumberField("alerts_suppressed", s.alertsSuppressed());
         g.writeNumberField("tracked_sources", s.trackedSources());
         g.writeNumberField("evicted_sources", s.evictedSources());
+        g.writeNumberField("blocklist_evictions", s.blocklistEvictions());
         counts(g, "by_attack_type", s.byAttackType());
         counts(g, "by_action", s.byAction());
         g.writeEndObject();

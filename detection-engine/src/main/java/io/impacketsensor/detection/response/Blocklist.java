@@ -4,10 +4,12 @@ import io.impacketsensor.detection.BlockEntry;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The in-memory blocklist: address → entry with reason, attack type, blocked-at and expiry. Times
@@ -15,19 +17,75 @@ import java.util.Map;
  * brings its own clock (a live service: the sensor's wall clock). The policy also refuses protected
  * addresses and new blocks over its rate cap. Changes go to the {@link BlocklistStore}. Not
  * thread-safe: owned by the engine thread.
+ *
+ * <p>The list holds at most {@code maxEntries} addresses, so that a flood of blocks (many spoofed
+ * sources) cannot exhaust the heap. A new block on a full list always goes in: the entry with the
+ * lowest confidence goes out, the oldest block among equals (counted in {@link #evictions()}).
  */
 public final class Blocklist {
+    /** Default of {@code engine.blocking.max_entries}. */
+    public static final int DEFAULT_MAX_ENTRIES = 100_000;
+    /** Eviction order: lowest confidence first, then the oldest block, then the address. */
+    private static final Comparator<BlockEntry> EVICTION_ORDER = Comparator.comparingDouble(BlockEntry::confidence)
+            .thenComparing(BlockEntry::blockedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(BlockEntry::ip);
+
     private final Map<String, BlockEntry> entries = new LinkedHashMap<>();
+    /** The same entries in {@link #EVICTION_ORDER}. */
+    private final TreeSet<BlockEntry> byEviction = new TreeSet<>(EVICTION_ORDER);
     private final BlocklistStore store;
     private final long ttlSeconds;
+    private final int maxEntries;
+    private long evictions;
     private BlockPolicy policy = BlockPolicy.NONE;
 
     public Blocklist(BlocklistStore store, long ttlSeconds) {
+        this(store, ttlSeconds, DEFAULT_MAX_ENTRIES);
+    }
+
+    /** @param maxEntries addresses held at most (≥ 1) */
+    public Blocklist(BlocklistStore store, long ttlSeconds, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("blocklist max entries must be positive");
+        }
         this.store = store;
         this.ttlSeconds = ttlSeconds;
+        this.maxEntries = maxEntries;
         for (BlockEntry e : store.load()) {
-            entries.put(e.ip(), e);
+            put(e);
         }
+        // A list saved under a larger cap.
+        while (entries.size() > maxEntries) {
+            evictOne();
+        }
+    }
+
+    private void put(BlockEntry e) {
+        BlockEntry old = entries.put(e.ip(), e);
+        if (old != null) {
+            byEviction.remove(old);
+        }
+        byEviction.add(e);
+    }
+
+    private BlockEntry remove(String ip) {
+        BlockEntry old = entries.remove(ip);
+        if (old != null) {
+            byEviction.remove(old);
+        }
+        return old;
+    }
+
+    private void evictOne() {
+        BlockEntry victim = byEviction.pollFirst();
+        entries.remove(victim.ip());
+        evictions++;
+        store.unblocked(victim.ip());
+    }
+
+    /** Entries evicted because the list was full. */
+    public long evictions() {
+        return evictions;
     }
 
     /**
@@ -40,6 +98,7 @@ public final class Blocklist {
             BlockEntry e = it.next();
             if (p.isProtected(e.ip())) {
                 it.remove();
+                byEviction.remove(e);
                 store.unblocked(e.ip());
             }
         }
@@ -65,7 +124,10 @@ public final class Blocklist {
         BlockEntry old = entries.get(ip);
         Instant since = old != null && !old.expired(now) ? old.blockedAt() : now;
         BlockEntry e = new BlockEntry(ip, reason, attackType, confidence, since, expiry);
-        entries.put(ip, e);
+        if (old == null && entries.size() >= maxEntries) {
+            evictOne();
+        }
+        put(e);
         store.blocked(e);
         return e;
     }
@@ -78,7 +140,7 @@ public final class Blocklist {
 
     /** Removes an address; true when it was there. */
     public boolean unblock(String ip) {
-        boolean had = entries.remove(ip) != null;
+        boolean had = remove(ip) != null;
         if (had) {
             store.unblocked(ip);
         }
@@ -92,6 +154,7 @@ public final class Blocklist {
             BlockEntry e = it.next();
             if (e.expired(now)) {
                 it.remove();
+                byEviction.remove(e);
                 store.unblocked(e.ip());
             }
         }

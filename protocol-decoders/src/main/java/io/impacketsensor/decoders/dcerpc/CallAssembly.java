@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.flow.BufferBudget;
+
 import java.util.UUID;
 
 /**
@@ -28,6 +30,8 @@ final class CallAssembly {
     int callSlot;
 
     byte[] stub = new byte[0];
+    /** The stub buffer's charge in the worker's buffer budget. */
+    BufferBudget.Account account;
     int stubLength;
     private final byte[] tail = new byte[4];
     private int tailLength;
@@ -78,14 +82,31 @@ final class CallAssembly {
             return false;
         }
         if (stub.length < stubLength + len) {
-            // Grown only for calls that are decoded; bounded by maxDecode.
-            byte[] n = new byte[Math.min(maxDecode, Math.max(stubLength + len, Math.max(256, stub.length * 2)))];
+            // Grown only for calls that are decoded; bounded by maxDecode and the worker's budget.
+            int cap = Math.min(maxDecode, Math.max(stubLength + len, Math.max(256, stub.length * 2)));
+            if (!account.grow(cap)) {
+                return false;
+            }
+            byte[] n = new byte[cap];
             System.arraycopy(stub, 0, n, 0, stubLength);
             stub = n;
         }
         System.arraycopy(b, off, stub, stubLength, len);
         stubLength += len;
+        account.touch();
         return true;
+    }
+
+    /**
+     * The worker's buffer budget takes the stub buffer back: this call is reported without its
+     * decoded arguments (as when its stub is over {@code maxDecode}).
+     */
+    boolean dropStub() {
+        boolean lost = active && decode;
+        stub = new byte[0];
+        stubLength = 0;
+        decode = false;
+        return lost;
     }
 
     /** The last four stub bytes as a little-endian status, or -1 when the stub is shorter. */

@@ -4,6 +4,7 @@ import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
@@ -30,7 +31,33 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         int mark;
         boolean resync;
         boolean started;
+        /** {@link #buf}'s charge in the worker's buffer budget. */
+        BufferBudget.Account account;
+        /** Set while asking the budget for room: a refusal loses the record being started. */
+        boolean growing;
+
+        /**
+         * The budget takes the buffer back. A record being gathered is lost; its length is known,
+         * so the rest of it is passed over and the next record read. An empty buffer is only freed
+         * (it grows again for the next split record).
+         */
+        boolean dropBuffer() {
+            boolean lost = have > 0 || growing;
+            buf = new byte[0];
+            if (lost) {
+                skip = recordLen - have;
+                have = 0;
+                recordLen = -1;
+            }
+            return lost;
+        }
+        /** Bytes of a record over the length limit still to pass over. */
+        long skip;
     }
+
+    /** Anomalies reported per flow; later ones are only counted. */
+    static final int MAX_ANOMALY_EVENTS = 16;
+    private int anomalyEvents;
 
     private final FlowContext ctx;
     private final KerberosLimits limits;
@@ -50,6 +77,8 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         this.counters = counters;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new KerberosRequest[limits.maxPendingRequests()];
+        toServer.account = ctx.bufferAccount("kerberos", toServer::dropBuffer);
+        toClient.account = ctx.bufferAccount("kerberos", toClient::dropBuffer);
     }
 
     @Override
@@ -75,6 +104,13 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             s.resync = false;
         }
         while (len > 0) {
+            if (s.skip > 0) {
+                int n = (int) Math.min(len, s.skip);
+                s.skip -= n;
+                off += n;
+                len -= n;
+                continue;
+            }
             if (s.recordLen < 0) {
                 if (s.markBytes == 0 && len >= 4) {
                     s.mark = (buf[off] & 0xFF) << 24 | (buf[off + 1] & 0xFF) << 16 | (buf[off + 2] & 0xFF) << 8
@@ -90,10 +126,18 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
                     }
                 }
                 s.markBytes = 0;
-                // RFC 4120 7.2.2: the high bit is reserved; a set bit (a 2 GB record) is not ours to buffer.
+                // RFC 4120 7.2.2: the high bit is reserved (a KDC answers KRB_ERR_FIELD_TOOLONG and
+                // closes): no record length to follow, so wait for a plausible record start. A record
+                // over our limit is passed over by its length and the next one read.
                 if (s.mark < 0 || s.mark > limits.maxMessageLength()) {
-                    return skip(KerberosAnomaly.RECORD_TOO_LONG, "record mark " + (s.mark & 0xFFFF_FFFFL)
+                    report(KerberosAnomaly.RECORD_TOO_LONG, "record mark " + (s.mark & 0xFFFF_FFFFL)
                             + " > " + limits.maxMessageLength());
+                    if (s.mark < 0) {
+                        s.resync = true;
+                        return true;
+                    }
+                    s.skip = s.mark;
+                    continue;
                 }
                 if (s.mark == 0) {
                     continue;
@@ -112,6 +156,14 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (s.buf.length < s.recordLen) {
+                // The record mark is the peer's word (up to maxMessageLength): the worker's buffer
+                // budget decides whether all those bytes may be held.
+                s.growing = true;
+                boolean granted = s.account.grow(s.recordLen);
+                s.growing = false;
+                if (!granted) {
+                    continue; // the record is passed over (dropBuffer set skip)
+                }
                 byte[] grown = new byte[s.recordLen];
                 System.arraycopy(s.buf, 0, grown, 0, s.have);
                 s.buf = grown;
@@ -119,6 +171,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             int n = Math.min(len, s.recordLen - s.have);
             System.arraycopy(buf, off, s.buf, s.have, n);
             s.have += n;
+            s.account.touch();
             off += n;
             len -= n;
             if (s.have == s.recordLen) {
@@ -164,10 +217,11 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private boolean message(Direction dir, byte[] buf, int off, int len) {
         ParseStatus st = parser.parse(buf, off, len);
         if (st != ParseStatus.OK) {
-            counters.parserError++;
             KerberosAnomaly a = parser.anomaly();
-            return skip(a, a == KerberosAnomaly.TRUNCATED ? "message longer than its " + (tcp ? "record" : "datagram")
+            // The record or datagram delimits the message: only this one is dropped.
+            report(a, a == KerberosAnomaly.TRUNCATED ? "message longer than its " + (tcp ? "record" : "datagram")
                     : "message of " + len + " bytes");
+            return true;
         }
         counters.pdus++;
         switch (parser.msgType) {
@@ -176,7 +230,9 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
                 KerberosRequest req = parser.request(ctx.header());
                 ctx.emit(req);
                 if (pendingCount == pending.length) {
-                    return skip(KerberosAnomaly.TOO_MANY_PENDING, pendingCount + " requests without reply");
+                    // The oldest unanswered request is forgotten: its reply, if any, is reported alone.
+                    report(KerberosAnomaly.TOO_MANY_PENDING, pendingCount + " requests without reply");
+                    takePending();
                 }
                 pending[(pendingHead + pendingCount) % pending.length] = req;
                 pendingCount++;
@@ -209,10 +265,17 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         return r;
     }
 
-    private boolean skip(KerberosAnomaly a, String detail) {
-        counters.skippedFlows++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
-        return false;
+    /**
+     * Reports an anomaly (at most {@link #MAX_ANOMALY_EVENTS} events per flow, so a peer cannot
+     * turn malformed messages into an event flood). The flow is never given up: one crafted
+     * message sent first must not hide the requests after it.
+     */
+    private void report(KerberosAnomaly a, String detail) {
+        counters.parserError++;
+        if (anomalyEvents < MAX_ANOMALY_EVENTS) {
+            anomalyEvents++;
+            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        }
     }
 
     @Override
@@ -222,6 +285,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         s.recordLen = -1;
         s.have = 0;
         s.markBytes = 0;
+        s.skip = 0;
         s.resync = true;
         ctx.emit(new ProtocolAnomaly(ctx.header(), KerberosAnomaly.GAP.eventName(), len + " bytes missing"));
         return true;
@@ -230,5 +294,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     @Override
     public void onClose() {
         // Requests are emitted when seen; an unanswered request needs nothing more.
+        toServer.account.release();
+        toClient.account.release();
     }
 }

@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.LdapEvent.LdapSealed;
 import io.impacketsensor.core.event.LdapEvent.LdapStartTls;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
@@ -28,6 +29,8 @@ import io.impacketsensor.decoders.gssapi.TokenSession;
  */
 public final class LdapAnalyzer implements FlowAnalyzer {
     private static final int HEADER_MAX = 16;
+    /** Anomalies reported per flow; later ones are only counted. */
+    static final int MAX_ANOMALY_EVENTS = 16;
     private static final String START_TLS_OID = "1.3.6.1.4.1.1466.20037";
 
     /** Framing state of one direction. */
@@ -39,6 +42,49 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         int have;
         int need;
         boolean resync;
+        /** {@link #buf}'s charge in the worker's buffer budget. */
+        BufferBudget.Account account;
+        /** Set while asking the budget for room: a refusal loses the message being started. */
+        boolean growing;
+
+        /**
+         * The budget takes the buffer back. A message (or SASL buffer) being gathered is lost; its
+         * length is known, so the rest of it is passed over and the next one read. On a refused
+         * growth ({@link #room}) the caller passes the message over.
+         */
+        boolean dropBuffer() {
+            boolean lost = need > 0 || growing;
+            buf = new byte[0];
+            if (need > 0) {
+                skip = need - have;
+                need = 0;
+                have = 0;
+            }
+            return lost;
+        }
+
+        /** Room for a message of {@code total} bytes; false when the budget refused it (pass it over). */
+        boolean room(int total) {
+            if (buf.length < total) {
+                // The BER length is the peer's word (up to maxMessageLength): the worker's buffer
+                // budget decides whether all those bytes may be held.
+                growing = true;
+                boolean granted = account.grow(total);
+                growing = false;
+                if (!granted) {
+                    return false;
+                }
+                buf = new byte[total];
+            }
+            return true;
+        }
+        /**
+         * This direction carries SASL buffers (RFC 4422 3.7). Per direction, because each side
+         * switches at its own message boundary: the client's first wrapped request may arrive
+         * while the server's bind response is still being reassembled, and that response must
+         * still be read as an LDAPMessage.
+         */
+        boolean saslLayer;
     }
 
     private final FlowContext ctx;
@@ -53,8 +99,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private TokenSession session;
     private String saslMechanism;
     private boolean saslBound;
-    private boolean saslLayer;
     private boolean startTlsRequested;
+    private int anomalyEvents;
 
     public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapAnalyzerFactory.Counters counters,
                         TokenDecoder tokenDecoder) {
@@ -65,6 +111,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         this.tokenDecoder = tokenDecoder;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new LdapPending(limits.maxPending(), !tcp);
+        toServer.account = ctx.bufferAccount("ldap", toServer::dropBuffer);
+        toClient.account = ctx.bufferAccount("ldap", toClient::dropBuffer);
     }
 
     @Override
@@ -80,7 +128,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             }
             s.resync = false;
         }
-        if (saslLayer) {
+        if (s.saslLayer) {
             return saslData(dir, s, buf, off, len);
         }
         while (len > 0) {
@@ -104,14 +152,16 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 if (buf[off] != 0x30) {
                     if (saslBound) {
                         // RFC 4422 3.7: from here on every PDU is a SASL buffer.
-                        saslLayer = true;
+                        s.saslLayer = true;
                         return saslData(dir, s, buf, off, len);
                     }
-                    return notLdap(dir, buf[off] & 0xFF);
+                    return notLdap(dir, s, buf[off] & 0xFF);
                 }
                 ParseStatus st = parser.peek(buf, off, len);
                 if (st == ParseStatus.ERROR) {
-                    return skip(parser.anomaly(), "message header");
+                    report(parser.anomaly(), "message header");
+                    resynchronise(s);
+                    return true;
                 }
                 if (st == ParseStatus.NEED_MORE) {
                     int n = Math.min(len, HEADER_MAX);
@@ -129,8 +179,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                     continue;
                 }
                 if (total > limits.maxMessageLength()) {
-                    return skip(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > "
+                    // Framed all the same: passed over by its length, the next message is read.
+                    report(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > "
                             + limits.maxMessageLength());
+                    s.skip = total;
+                    continue;
                 }
                 if (len >= total) {
                     if (!message(dir, buf, off, total)) {
@@ -140,7 +193,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                     len -= total;
                     continue;
                 }
-                startBuffer(s, total);
+                if (!startBuffer(s, total)) {
+                    s.skip = total;
+                }
                 continue;
             }
             // The header itself was split: complete it from this segment.
@@ -148,7 +203,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             System.arraycopy(buf, off, s.hdr, s.hdrLen, n);
             ParseStatus st = parser.peek(s.hdr, 0, s.hdrLen + n);
             if (st == ParseStatus.ERROR || (st == ParseStatus.NEED_MORE && s.hdrLen + n == HEADER_MAX)) {
-                return skip(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA, "message header");
+                report(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA, "message header");
+                resynchronise(s);
+                return true;
             }
             if (st == ParseStatus.NEED_MORE) {
                 s.hdrLen += n;
@@ -166,10 +223,13 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (total > limits.maxMessageLength()) {
-                return skip(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > " + limits.maxMessageLength());
+                report(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > " + limits.maxMessageLength());
+                s.skip = total - old;
+                continue;
             }
-            if (s.buf.length < total) {
-                s.buf = new byte[total];
+            if (!s.room(total)) {
+                s.skip = total - old;
+                continue;
             }
             System.arraycopy(s.hdr, 0, s.buf, 0, old);
             s.have = old;
@@ -188,19 +248,21 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         int n = Math.min(len, s.need - s.have);
         System.arraycopy(buf, off, s.buf, s.have, n);
         s.have += n;
+        s.account.touch();
         if (s.have == s.need) {
             s.need = 0;
         }
         return n;
     }
 
-    /** Copies the first part of a message that continues in later segments. */
-    private void startBuffer(Side s, int total) {
-        if (s.buf.length < total) {
-            s.buf = new byte[total];
+    /** Starts gathering a message that continues in later segments; false when the budget refused it. */
+    private static boolean startBuffer(Side s, int total) {
+        if (!s.room(total)) {
+            return false;
         }
         s.need = total;
         s.have = 0;
+        return true;
     }
 
     private static boolean isEntry(int op) {
@@ -212,8 +274,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         while (len > 0) {
             ParseStatus st = parser.peek(buf, off, len);
             if (st != ParseStatus.OK || parser.peekTotal > len) {
-                return skip(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA,
+                // The rest of this datagram is dropped; the next datagram is read.
+                report(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA,
                         "datagram of " + len + " bytes");
+                return true;
             }
             int total = parser.peekTotal;
             if (!message(dir, buf, off, total)) {
@@ -227,8 +291,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
     private boolean message(Direction dir, byte[] buf, int off, int len) {
         if (parser.parse(buf, off, len) != ParseStatus.OK) {
-            counters.parserError++;
-            return skip(parser.anomaly(), "message of " + len + " bytes");
+            // Delimited by its BER length: only this message is dropped.
+            report(parser.anomaly(), "message of " + len + " bytes");
+            return true;
         }
         counters.pdus++;
         LdapParser p = parser;
@@ -292,7 +357,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     }
 
     private boolean admit(boolean ok) {
-        return ok || skip(LdapAnomaly.TOO_MANY_PENDING, limits.maxPending() + " requests without result");
+        if (!ok) {
+            // That request is not tracked (its result is not paired); the flow goes on.
+            report(LdapAnomaly.TOO_MANY_PENDING, limits.maxPending() + " requests without result");
+        }
+        return true;
     }
 
     /** Hands SASL credentials, Sicily NTLMSSP and server challenges to the shared token decoder. */
@@ -314,6 +383,13 @@ public final class LdapAnalyzer implements FlowAnalyzer {
      */
     private boolean saslData(Direction dir, Side s, byte[] buf, int off, int len) {
         while (len > 0) {
+            if (s.skip > 0) {
+                int n = (int) Math.min(len, s.skip);
+                s.skip -= n;
+                off += n;
+                len -= n;
+                continue;
+            }
             if (s.need > 0) {
                 int n = fill(s, buf, off, len);
                 off += n;
@@ -331,8 +407,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             long size = (s.hdr[0] & 0xFFL) << 24 | (s.hdr[1] & 0xFF) << 16 | (s.hdr[2] & 0xFF) << 8 | (s.hdr[3] & 0xFF);
             s.hdrLen = 0;
             if (size > limits.maxMessageLength() || size == 0) {
-                return skip(LdapAnomaly.LENGTH_TOO_LONG, "SASL buffer of " + size + " bytes > "
+                report(LdapAnomaly.LENGTH_TOO_LONG, "SASL buffer of " + size + " bytes > "
                         + limits.maxMessageLength());
+                s.skip = size;
+                continue;
             }
             int total = (int) size;
             if (len >= total) {
@@ -343,7 +421,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 len -= total;
                 continue;
             }
-            startBuffer(s, total);
+            if (!startBuffer(s, total)) {
+                s.skip = total;
+            }
         }
         return true;
     }
@@ -359,7 +439,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         int end = p + (int) window;
         while (end - p >= 2 && buf[p] == 0x30) {
             if (parser.peek(buf, p, end - p) != ParseStatus.OK || parser.peekTotal > end - p) {
-                return skip(LdapAnomaly.MALFORMED_DATA, "message in a SASL buffer of " + len + " bytes");
+                // The rest of this SASL buffer is dropped; the next buffer is read.
+                report(LdapAnomaly.MALFORMED_DATA, "message in a SASL buffer of " + len + " bytes");
+                return true;
             }
             int total = parser.peekTotal;
             if (!message(dir, buf, p, total)) {
@@ -371,24 +453,43 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     }
 
     /** A message start that is not a SEQUENCE without a SASL layer: TLS after StartTLS, or garbage. */
-    private boolean notLdap(Direction dir, int firstByte) {
+    private boolean notLdap(Direction dir, Side s, int firstByte) {
         if (startTlsRequested && firstByte == 0x16) {
             ctx.emit(new LdapStartTls(ctx.header()));
             return false;
         }
-        return skip(LdapAnomaly.NOT_LDAP, "first byte 0x" + Integer.toHexString(firstByte) + " " + dir);
+        report(LdapAnomaly.NOT_LDAP, "first byte 0x" + Integer.toHexString(firstByte) + " " + dir);
+        resynchronise(s);
+        return true;
     }
 
-    private boolean skip(LdapAnomaly a, String detail) {
-        counters.skippedFlows++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
-        return false;
+    /** Framing of one direction is lost: wait for a segment that starts a well-formed message. */
+    private static void resynchronise(Side s) {
+        s.hdrLen = 0;
+        s.skip = 0;
+        s.need = 0;
+        s.have = 0;
+        s.resync = true;
+    }
+
+    /**
+     * Counts an anomaly and emits it, at most {@link #MAX_ANOMALY_EVENTS} per flow (a peer must
+     * not turn malformed messages into an event flood). The flow is never given up for malformed
+     * input: one crafted message sent first must not hide the searches after it.
+     */
+    private void report(LdapAnomaly a, String detail) {
+        counters.parserError++;
+        if (anomalyEvents < MAX_ANOMALY_EVENTS) {
+            anomalyEvents++;
+            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        }
     }
 
     @Override
     public boolean onGap(Direction dir, long len) {
         counters.gap++;
         Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+        // The direction's mode (LDAP or SASL buffers) survives the gap; only its framing resets.
         s.hdrLen = 0;
         s.skip = 0;
         s.need = 0;
@@ -400,6 +501,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
+        toServer.account.release();
+        toClient.account.release();
         pending.flush(ctx);
         if (session != null) {
             session.close();

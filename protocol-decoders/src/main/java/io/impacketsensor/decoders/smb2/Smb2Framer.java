@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 
 import java.util.Arrays;
@@ -13,7 +14,8 @@ import java.util.Arrays;
  *
  * <pre>
  *   HEADER --4 bytes--> BODY (gather need bytes) --Handler.onPdu--> SKIP (rest; stream window) --> HEADER
- *   after a gap: RESYNC, scan for 00 len(3) {FE|FD|FC|FF} 'SMB' inside one segment
+ *   PDU over maxPdu: SKIP all of it
+ *   after a gap or an unknown NBSS type: RESYNC, scan for 00 len(3) {FE|FD|FC|FF} 'SMB' inside one segment
  * </pre>
  */
 final class Smb2Framer {
@@ -32,7 +34,10 @@ final class Smb2Framer {
         /** Bytes of the stream window were lost. */
         void onStreamGap(Smb2Framer framer, long len);
 
-        /** A framing error (unknown NBSS type, PDU over the size limit): the flow stops. */
+        /**
+         * A framing error: a PDU over the size limit (its bytes are then skipped by length) or an
+         * unknown NBSS type (the framer then scans for the next SMB header). Framing goes on.
+         */
         void onFramingError(Smb2Framer framer, Smb2Anomaly anomaly, long value);
     }
 
@@ -55,6 +60,10 @@ final class Smb2Framer {
     private boolean decided;
     private byte[] acc = new byte[0];
     private int accLen;
+    /** {@link #acc}'s charge in the worker's buffer budget (set by the analyzer). */
+    BufferBudget.Account account;
+    /** Set while asking the budget for room: a refusal loses the PDU being gathered. */
+    private boolean growing;
     private int streamStart;
     private int streamEnd;
     /** PDUs seen (NBSS session messages). */
@@ -160,7 +169,13 @@ final class Smb2Framer {
         if (type == 0x00) {
             if (length > maxPdu) {
                 handler.onFramingError(this, Smb2Anomaly.PDU_TOO_LARGE, length);
-                return false;
+                // Still framed by its 24-bit length (RFC 1002 4.3.1): skipped undecoded, and the
+                // PDUs after it are read, so one oversized message cannot blind the connection.
+                pduLen = length;
+                consumed = 0;
+                streamStart = streamEnd = 0;
+                state = SKIP;
+                return true;
             }
             pdus++;
             pduLen = length;
@@ -180,7 +195,10 @@ final class Smb2Framer {
             return true;
         }
         handler.onFramingError(this, Smb2Anomaly.NBSS_INVALID, type);
-        return false;
+        // These four bytes are no NBSS header, so the length is meaningless: look for the next
+        // SMB message as after a gap.
+        resync = true;
+        return true;
     }
 
     /** Gathers the needed prefix; returns bytes used, or -1 to stop the flow. */
@@ -197,18 +215,21 @@ final class Smb2Framer {
         int take = Math.min(need - accLen, len);
         if (acc.length < accLen + take) {
             // Grows by doubling; need is bounded by the analyzer (maxBufferedPdu or maxPipeBuffer).
-            acc = Arrays.copyOf(acc, Math.max(accLen + take, Math.min(Math.max(512, acc.length * 2), maxBuffered)));
+            if (!grow(Math.max(accLen + take, Math.min(Math.max(512, acc.length * 2), maxBuffered)))) {
+                return 0;
+            }
         }
         System.arraycopy(b, off, acc, accLen, take);
         accLen += take;
+        account.touch();
         if (accLen < need) {
             return take;
         }
         if (!decided) {
             decided = true;
             need = Math.max(need, Math.min(handler.need(acc, 0, accLen, pduLen), pduLen));
-            if (acc.length < need) {
-                acc = Arrays.copyOf(acc, need);
+            if (acc.length < need && !grow(need)) {
+                return take;
             }
             if (accLen < need) {
                 return take;
@@ -217,6 +238,37 @@ final class Smb2Framer {
         int n = accLen;
         accLen = 0;
         return deliver(acc, 0, n) ? take : -1;
+    }
+
+    /**
+     * Grows {@link #acc} to {@code cap} bytes if the worker's buffer budget allows; false when it
+     * refused (the partial PDU was dropped and the framer resynchronises, see {@link #dropBuffer}).
+     */
+    private boolean grow(int cap) {
+        growing = true;
+        boolean granted = account.grow(cap);
+        growing = false;
+        if (granted) {
+            acc = Arrays.copyOf(acc, cap);
+        }
+        return granted;
+    }
+
+    /**
+     * The worker's buffer budget takes the gathering buffer back. A PDU prefix being gathered is
+     * lost and the framer resynchronises as after a gap; returns true then.
+     */
+    boolean dropBuffer() {
+        boolean lost = growing || (state == BODY && accLen > 0);
+        acc = new byte[0];
+        accLen = 0;
+        if (lost) {
+            state = HEADER;
+            hdrHave = 0;
+            streamStart = streamEnd = 0;
+            resync = true;
+        }
+        return lost;
     }
 
     private boolean deliver(byte[] b, int off, int n) {

@@ -42,4 +42,17 @@ public interface FlowContext {
      * that analyzer for it without waiting for a port rule.
      */
     void expect(InetAddress server, int port, String analyzerName);
+
+    /**
+     * An account in the worker's {@link BufferBudget} for one buffer that holds bytes across
+     * deliveries (a partial PDU): grow it through the account, and let go of the buffer when the
+     * owner is asked to. Call once per buffer, when the analyzer is created. Outside a flow table
+     * (tests, tools) the account has no limit.
+     *
+     * @param name  the protocol, named in the anomaly when the buffer is dropped
+     * @param owner what drops the buffer
+     */
+    default BufferBudget.Account bufferAccount(String name, BufferBudget.Owner owner) {
+        return BufferBudget.unlimited().account(name, owner);
+    }
 }

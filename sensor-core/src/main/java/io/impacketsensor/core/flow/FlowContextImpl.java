@@ -16,6 +16,8 @@ import java.net.UnknownHostException;
 final class FlowContextImpl implements FlowContext {
     private final EventSink sink;
     private final Expectations expectations;
+    /** The worker's buffer budget. */
+    final BufferBudget budget;
     /** The pipeline's ordering (null with a plain sink): stamps expectations with their frame. */
     private final io.impacketsensor.core.pipeline.EventOrder order;
     Flow flow;
@@ -26,8 +28,9 @@ final class FlowContextImpl implements FlowContext {
     private InetAddress addressA;
     private InetAddress addressB;
 
-    FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter) {
+    FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter, BufferBudget budget) {
         this.sink = sink;
+        this.budget = budget;
         this.order = sink instanceof io.impacketsensor.core.pipeline.EventOrder o ? o : null;
         this.expectations = expectations;
         this.emitted = emittedCounter;
@@ -82,6 +85,11 @@ final class FlowContextImpl implements FlowContext {
     @Override
     public void expect(InetAddress server, int port, String analyzerName) {
         expectations.add(server, port, analyzerName, flow.lastSeen, order != null ? order.sequence() : -1);
+    }
+
+    @Override
+    public BufferBudget.Account bufferAccount(String name, BufferBudget.Owner owner) {
+        return budget.account(flow, name, owner);
     }
 
     /** An {@code InetAddress} for a key address (IPv4: {@code hi == 0}, {@code lo} the address). */

@@ -76,8 +76,11 @@ final class FlowTable {
     private int keyPorts;
     private int keyHash;
 
+    private final BufferBudget budget;
+
     FlowTable(FlowLimits limits, EventSink sink, Expectations expectations, long[] emittedCounter, EndListener listener,
-              EventOrder order) {
+              EventOrder order, BufferBudget budget) {
+        this.budget = budget;
         capacity = limits.maxFlows();
         int size = Integer.highestOneBit(Math.max(capacity * 2, 4) - 1) << 1;
         index = new int[size];
@@ -210,7 +213,7 @@ final class FlowTable {
         index[i] = s + 1;
         Flow f = flows[s];
         if (f == null) {
-            f = new Flow(s, new FlowContextImpl(sink, expectations, emitted));
+            f = new Flow(s, new FlowContextImpl(sink, expectations, emitted, budget));
             flows[s] = f;
         }
         f.init(id, p.ipVersion, aHi, aLo, ports >>> 16, bHi, bLo, ports & 0xFFFF, p.ipProto, now);

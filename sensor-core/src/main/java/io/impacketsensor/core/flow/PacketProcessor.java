@@ -39,6 +39,7 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     private final FlowTable table;
     private final AnalyzerRegistry registry;
     private final SegmentBufferPool oooPool;
+    private final BufferBudget budget;
     private final TcpReassembler tcp;
     private long flowSeq;
     private long lastExpiry;
@@ -54,6 +55,15 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
      */
     public PacketProcessor(int workerIndex, FlowLimits limits, List<? extends AnalyzerFactory> factories,
                            Expectations expectations, EventSink sink) {
+        this(workerIndex, limits, factories, expectations, sink, BufferBudget.DEFAULT_BYTES);
+    }
+
+    /**
+     * @param bufferBudgetBytes this worker's {@link BufferBudget}: bytes of partial PDUs and
+     *                          out-of-order holds over all its flows
+     */
+    public PacketProcessor(int workerIndex, FlowLimits limits, List<? extends AnalyzerFactory> factories,
+                           Expectations expectations, EventSink sink, long bufferBudgetBytes) {
         if (workerIndex < 0 || workerIndex > 255) {
             throw new IllegalArgumentException("worker index must be 0..255");
         }
@@ -62,8 +72,10 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
                 limits.fragMaxDatagramBytes(), limits.fragMaxTotalBytes(), FlowLimits.nanos(limits.fragTimeoutSec()));
         this.order = sink instanceof EventOrder o ? o : null;
         this.registry = new AnalyzerRegistry(factories, expectations, limits, order);
-        this.table = new FlowTable(limits, sink, expectations, c.eventsEmitted, this, order);
-        this.oooPool = new SegmentBufferPool(limits.oooMaxBytes(), limits.oooMaxSegments(), limits.oooMaxBuffers());
+        this.budget = new BufferBudget(bufferBudgetBytes);
+        this.table = new FlowTable(limits, sink, expectations, c.eventsEmitted, this, order, budget);
+        this.oooPool = new SegmentBufferPool(limits.oooMaxBytes(), limits.oooMaxSegments(), limits.oooMaxBuffers(),
+                budget);
         this.tcp = new TcpReassembler(registry, oooPool, c);
     }
 
@@ -245,6 +257,7 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         v.counter("flow.timeouts", table.timedOut);
         v.counter("flow.evicted", table.evicted);
         v.counter("tcp.ooo_buffers", oooPool.created());
+        budget.reportCounters(v);
         v.counter("frag.fragments", fragments.fragments);
         v.counter("frag.reassembled", fragments.reassembled);
         v.counter("frag.overlaps", fragments.overlaps);

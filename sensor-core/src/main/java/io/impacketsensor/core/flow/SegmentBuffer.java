@@ -11,7 +11,7 @@ import io.impacketsensor.core.packet.IntervalSet;
  * copy of a byte wins: later copies are compared and a difference is reported as a conflict.
  * Instances come from a {@link SegmentBufferPool} and go back to it when empty.
  */
-final class SegmentBuffer {
+final class SegmentBuffer implements BufferBudget.Owner {
     /** {@link #insert} stored the bytes. */
     static final int STORED = 0;
     /** {@link #insert} would exceed the byte window or the range count: nothing was stored. */
@@ -27,6 +27,11 @@ final class SegmentBuffer {
     boolean conflict;
     /** Set by {@link #insert} when some of the new bytes were already held. */
     boolean overlap;
+    /** Budget account, pool and the flow direction using this buffer (set by the pool). */
+    BufferBudget.Account account;
+    SegmentBufferPool pool;
+    Flow flow;
+    int dir;
 
     SegmentBuffer(int maxBytes, int maxSegments) {
         int cap = Integer.highestOneBit(Math.max(maxBytes, 2) - 1) << 1;
@@ -34,6 +39,25 @@ final class SegmentBuffer {
         this.mask = cap - 1;
         this.maxBytes = maxBytes;
         this.ranges = new IntervalSet(maxSegments);
+    }
+
+    /**
+     * The budget takes this buffer back: the held bytes are dropped. The receiver acknowledges
+     * them, so the hole before them becomes a gap (TcpReassembler's ack rule) and the analyzer
+     * resynchronises after it.
+     */
+    @Override
+    public boolean dropBuffer() {
+        Flow f = flow;
+        boolean held = !isEmpty();
+        if (f != null && f.ooo[dir] == this) {
+            f.ooo[dir] = null;
+        }
+        ranges.clear();
+        if (pool != null) {
+            pool.release(this);
+        }
+        return held;
     }
 
     void reset(int origin) {

@@ -144,7 +144,7 @@ final class TcpReassembler {
             return;
         }
         if (sb == null) {
-            sb = pool.acquire(f.nextSeq[dir]);
+            sb = pool.acquire(f.nextSeq[dir], f, dir);
             if (sb == null) {
                 // No buffer left: we cannot wait for the hole, so it becomes a gap now.
                 c.tcpOooPoolExhausted++;
@@ -173,7 +173,7 @@ final class TcpReassembler {
                 rel = 0;
             }
             if (rel > 0) {
-                SegmentBuffer fresh = pool.acquire(f.nextSeq[dir]);
+                SegmentBuffer fresh = pool.acquire(f.nextSeq[dir], f, dir);
                 if (fresh != null && fresh.fits(rel, len)) {
                     fresh.insert(rel, b, off, len);
                     f.ooo[dir] = fresh;

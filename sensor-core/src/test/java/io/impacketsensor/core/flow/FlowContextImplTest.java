@@ -15,7 +15,7 @@ class FlowContextImplTest {
 
     @Test
     void eventsOfOneFlowShareItsAddressesAndTheNextFlowInTheSlotGetsItsOwn() {
-        FlowContextImpl ctx = new FlowContextImpl(e -> { }, Expectations.of(FlowLimits.DEFAULTS), new long[1]);
+        FlowContextImpl ctx = new FlowContextImpl(e -> { }, Expectations.of(FlowLimits.DEFAULTS), new long[1], BufferBudget.unlimited());
         Flow f = new Flow(0, ctx);
         f.init(256, 4, 0, IP_A, 43162, 0, IP_B, 445, 6, 1_000L);
         EventHeader h1 = ctx.header();

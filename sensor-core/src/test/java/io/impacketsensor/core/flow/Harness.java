@@ -29,8 +29,13 @@ final class Harness {
     long stepNanos = 1_000_000L;
 
     Harness(FlowLimits limits, int serverPort, AnalyzerFactory... factories) {
+        this(limits, BufferBudget.DEFAULT_BYTES, serverPort, factories);
+    }
+
+    Harness(FlowLimits limits, long bufferBudgetBytes, int serverPort, AnalyzerFactory... factories) {
         this.serverPort = serverPort;
-        this.proc = new PacketProcessor(3, limits, List.of(factories), Expectations.of(limits), events::add);
+        this.proc = new PacketProcessor(3, limits, List.of(factories), Expectations.of(limits), events::add,
+                bufferBudgetBytes);
     }
 
     static Harness tcp(int port, RecordingFactory f) {
