@@ -41,10 +41,16 @@ class BufferBudgetReplayTest {
         Path flood = dir.resolve("flood.pcap");
         writeFlood(flood);
         Path eve = dir.resolve("eve.json");
+        // The default tables need ~509 MB when full, so the start-up heap check would refuse 256 MB:
+        // smaller tables (as an operator on a small host would set them) fit, and the budget is
+        // what must keep the flood bounded.
+        Path cfg = dir.resolve("small.yaml");
+        Files.writeString(cfg, "pipeline:\n  ring_size: 4096\nflow:\n  max_flows: 16384\n"
+                + "engine:\n  behaviour:\n    max_tracked_ips: 10000\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "replay", "-P", "--eve", eve.toString(),
-                flood.toString(), PSEXEC.toString());
+                System.getProperty("java.class.path"), Main.class.getName(), "replay", "-P", "--config", cfg.toString(),
+                "--eve", eve.toString(), flood.toString(), PSEXEC.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
                 .start();
         boolean ended = p.waitFor(300, TimeUnit.SECONDS);
