@@ -28,9 +28,13 @@ import java.util.List;
  * (whole PDUs are parsed in place; only a PDU split across deliveries is copied), keeps the
  * presentation-context table and the call-id map, reassembles fragments, hands auth values to the
  * shared token decoder and emits {@link DcerpcEvent}s. Malformed input or a limit breach emits a
- * {@link ProtocolAnomaly} and stops the analysis of this association ({@code onData} returns false).
+ * {@link ProtocolAnomaly}; the malformed PDU is dropped and, when its header cannot be trusted,
+ * that direction resynchronises at the next verifiable PDU header. The association is never
+ * given up: an attacker who sends one crafted fragment first must not run the rest unseen.
  */
 public final class DcerpcAnalyzer implements FlowAnalyzer {
+    /** Malformed-PDU anomalies reported per association; later ones are only counted. */
+    static final int MAX_ANOMALY_EVENTS = 16;
     private final FlowContext ctx;
     private final String namedPipe;
     private final DcerpcLimits limits;
@@ -50,7 +54,11 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final boolean[] resync = new boolean[2];
     private final int[] ackResults;
     private final boolean[] ackNdr64;
-    private boolean skipped;
+    /** Bytes of each direction delivered or lost so far: the stream offset anomalies name. */
+    private final long[] streamPos = new long[2];
+    private Direction curDir = Direction.TO_SERVER;
+    private long curOffset;
+    private int anomalyEvents;
     private boolean boundAny;
     private boolean gapReported;
 
@@ -83,10 +91,20 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         this.ackNdr64 = new boolean[limits.maxContextItems()];
     }
 
-    /** A partial PDU of one direction, copied across deliveries (grown up to frag_length). */
+    /**
+     * The framing state of one direction: a partial PDU copied across deliveries (grown up to its
+     * frag_length) and that frag_length. Everything that frames a direction lives here, never in
+     * the shared parser, because a client may send its next request while the server's previous
+     * reply is still arriving (TCP carries both directions independently), and a header parsed on
+     * one direction must not change how the other is framed.
+     */
     private static final class PduBuffer {
         byte[] buf = new byte[0];
         int length;
+        /** frag_length of the PDU being gathered; 0 until its 16-byte header is whole. */
+        int fragLength;
+        /** Stream offset of the PDU's first byte. */
+        long start;
 
         void append(byte[] b, int off, int len) {
             if (buf.length < length + len) {
@@ -97,67 +115,133 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             System.arraycopy(b, off, buf, length, len);
             length += len;
         }
+
+        void clear() {
+            length = 0;
+            fragLength = 0;
+        }
     }
 
+    /**
+     * Frames the bytes of one direction into PDUs. A malformed PDU is reported and dropped; a
+     * header that cannot be trusted (bad version, type or frag_length) drops that direction's
+     * partial state and the framer scans for the next verifiable PDU header
+     * ({@link #findHeader}), so one crafted fragment never blinds the sensor to the rest of the
+     * association.
+     */
     @Override
     public boolean onData(Direction dir, byte[] buf, int off, int len) {
-        if (skipped) {
-            return false;
-        }
         int d = dir.ordinal();
         int end = off + len;
-        if (resync[d]) {
-            // After a gap, wait for bytes that start with a PDU header (STYLE 7).
-            if (DcerpcParser.probe(buf, off, len) != ProbeResult.MATCH) {
-                return true;
-            }
-            resync[d] = false;
-        }
         PduBuffer pb = partial[d];
+        // Stream offset of buf[0]: anomalies name where in the direction's stream they happened.
+        long base = streamPos[d] - off;
+        streamPos[d] += len;
+        curDir = dir;
         while (off < end) {
+            if (resync[d]) {
+                int at = findHeader(buf, off, end);
+                if (at < 0) {
+                    return true;
+                }
+                counters.resyncs++;
+                off = at;
+                resync[d] = false;
+                pb.start = base + off;
+            }
             if (pb.length > 0) {
-                int need = pb.length < DcerpcParser.HEADER_LENGTH ? DcerpcParser.HEADER_LENGTH - pb.length : 0;
-                if (need > 0) {
-                    int n = Math.min(need, end - off);
+                curOffset = pb.start;
+                if (pb.fragLength == 0) {
+                    int n = Math.min(DcerpcParser.HEADER_LENGTH - pb.length, end - off);
                     pb.append(buf, off, n);
                     off += n;
-                    if (pb.length < DcerpcParser.HEADER_LENGTH || !header(pb.buf, 0, pb.length)) {
-                        return !skipped;
+                    if (pb.length < DcerpcParser.HEADER_LENGTH) {
+                        return true;
                     }
+                    if (!header(pb.buf, 0, pb.length)) {
+                        resynchronise(d);
+                        continue;
+                    }
+                    pb.fragLength = p.fragLength;
                 }
-                int n = Math.min(p.fragLength - pb.length, end - off);
+                int n = Math.min(pb.fragLength - pb.length, end - off);
                 pb.append(buf, off, n);
                 off += n;
-                if (pb.length < p.fragLength) {
+                if (pb.length < pb.fragLength) {
                     return true;
                 }
                 pb.length = 0;
-                if (!pdu(dir, pb.buf, 0)) {
-                    return false;
-                }
+                pb.fragLength = 0;
+                // The other direction may have framed PDUs since this header was first read: the
+                // parser's header fields are read again from the copied bytes (they passed before).
+                p.parseHeader(pb.buf, 0, DcerpcParser.HEADER_LENGTH);
+                whole(dir, pb.buf, 0);
                 continue;
             }
             int avail = end - off;
+            pb.start = base + off;
+            curOffset = pb.start;
             if (avail < DcerpcParser.HEADER_LENGTH) {
                 pb.append(buf, off, avail);
                 return true;
             }
             if (!header(buf, off, avail)) {
-                return false;
+                resynchronise(d);
+                off++;
+                continue;
             }
             if (p.fragLength > avail) {
                 pb.append(buf, off, avail);
+                pb.fragLength = p.fragLength;
                 return true;
             }
-            if (!pdu(dir, buf, off)) {
-                return false;
-            }
-            off += p.fragLength;
+            int fl = p.fragLength;
+            whole(dir, buf, off);
+            off += fl;
         }
-        return !skipped;
+        return true;
     }
 
-    /** Parses and checks a common header; false (after an anomaly) when the association is given up. */
+    /** One whole PDU; a malformed one was reported by {@link #pdu} and ends that direction's call. */
+    private void whole(Direction dir, byte[] b, int off) {
+        if (!pdu(dir, b, off)) {
+            assembly[dir.ordinal()].reset();
+        }
+    }
+
+    /** Drops the partial PDU of direction {@code d} and waits for a verifiable header (STYLE 7). */
+    private void resynchronise(int d) {
+        partial[d].clear();
+        assembly[d].reset();
+        resync[d] = true;
+    }
+
+    /**
+     * The first offset in {@code b[from, end)} where a PDU header this analyzer accepts starts
+     * (C706 12.6.3.1: rpc_vers 5, rpc_vers_minor 0 or 1, a connection-oriented PTYPE, a data
+     * representation with known integer and character formats, frag_length within the limit and
+     * covering the type's fixed body, auth_length inside frag_length), or -1 when none has its 16
+     * bytes in this delivery. A header split across deliveries while resynchronising is passed
+     * over; the next one is found.
+     */
+    private int findHeader(byte[] b, int from, int end) {
+        for (int i = from, last = end - DcerpcParser.HEADER_LENGTH; i <= last; i++) {
+            if (b[i] != 5 || (b[i + 1] & 0xFF) > 1 || (b[i + 4] & 0xEE) != 0 || (b[i + 5] & 0xFF) > 3) {
+                continue;
+            }
+            if (p.parseHeader(b, i, end - i) != ParseStatus.OK) {
+                continue;
+            }
+            if (p.fragLength >= DcerpcParser.HEADER_LENGTH + DcerpcParser.minBody(p.ptype)
+                    && p.fragLength <= limits.maxFragLength()
+                    && p.authLength <= p.fragLength - DcerpcParser.HEADER_LENGTH) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Parses and checks a common header; false (after an anomaly) when it cannot be framed. */
     private boolean header(byte[] b, int off, int len) {
         if (p.parseHeader(b, off, len) != ParseStatus.OK) {
             return fail(DcerpcAnomaly.MALFORMED_HEADER, "version/type");
@@ -480,29 +564,28 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 : fail(DcerpcAnomaly.NDR_MALFORMED, "count or length past the stub");
     }
 
-    /** Emits the anomaly, counts it and gives the association up. */
+    /**
+     * Counts a malformed PDU and reports it (at most {@link #MAX_ANOMALY_EVENTS} per association,
+     * so a peer cannot turn malformed PDUs into an event flood); the caller drops the PDU or
+     * resynchronises. Always false.
+     */
     private boolean fail(DcerpcAnomaly anomaly, String detail) {
-        if (!skipped) {
-            skipped = true;
-            counters.parserError++;
-            counters.skippedFlows++;
-            emitBind(false);
+        counters.parserError++;
+        if (anomalyEvents < MAX_ANOMALY_EVENTS) {
+            anomalyEvents++;
+            String where = " at " + curDir.name().toLowerCase(java.util.Locale.ROOT) + " offset " + curOffset;
             ctx.emit(new ProtocolAnomaly(ctx.header(), anomaly.eventName(),
-                    namedPipe == null ? detail : detail + " on pipe " + namedPipe));
+                    namedPipe == null ? detail + where : detail + where + " on pipe " + namedPipe));
         }
         return false;
     }
 
     @Override
     public boolean onGap(Direction dir, long len) {
-        if (skipped) {
-            return false;
-        }
         counters.gap++;
         int d = dir.ordinal();
-        partial[d].length = 0;
-        assembly[d].reset();
-        resync[d] = true;
+        resynchronise(d);
+        streamPos[d] += len;
         if (!gapReported) {
             gapReported = true;
             ctx.emit(new ProtocolAnomaly(ctx.header(), DcerpcAnomaly.GAP.eventName(), len + " bytes"));
@@ -512,17 +595,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
-        if (!skipped) {
-            emitBind(false);
-        }
+        emitBind(false);
         if (session != null) {
             session.close();
             session = null;
         }
-    }
-
-    /** True once the association was given up. */
-    public boolean skipped() {
-        return skipped;
     }
 }

@@ -1,6 +1,9 @@
 package io.impacketsensor.decoders.dcerpc;
 
-/** Stable anomaly names of the DCE/RPC decoder; each one stops the analysis of its connection. */
+/**
+ * Stable anomaly names of the DCE/RPC decoder. The PDU concerned is dropped; a header anomaly also
+ * makes that direction resynchronise at the next verifiable header. The association goes on.
+ */
 public enum DcerpcAnomaly {
     /** Version not 5.0/5.1, unknown connection-oriented PTYPE, or a body shorter than its PDU type needs. */
     MALFORMED_HEADER("dcerpc.malformed_header"),

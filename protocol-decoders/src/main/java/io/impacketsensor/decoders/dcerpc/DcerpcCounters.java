@@ -10,6 +10,8 @@ public final class DcerpcCounters {
     long pdus;
     long parserError;
     long gap;
+    /** Times a direction found a verifiable PDU header again after a malformed one or a gap. */
+    long resyncs;
     long skippedFlows;
     long binds;
     long requests;
@@ -25,6 +27,7 @@ public final class DcerpcCounters {
         v.counter("proto.dcerpc.pdus", pdus);
         v.counter("proto.dcerpc.parser_error", parserError);
         v.counter("proto.dcerpc.gap", gap);
+        v.counter("proto.dcerpc.resyncs", resyncs);
         v.counter("proto.dcerpc.skipped_flows", skippedFlows);
         v.counter("proto.dcerpc.binds", binds);
         v.counter("proto.dcerpc.requests", requests);

@@ -39,6 +39,13 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         int have;
         int need;
         boolean resync;
+        /**
+         * This direction carries SASL buffers (RFC 4422 3.7). Per direction, because each side
+         * switches at its own message boundary: the client's first wrapped request may arrive
+         * while the server's bind response is still being reassembled, and that response must
+         * still be read as an LDAPMessage.
+         */
+        boolean saslLayer;
     }
 
     private final FlowContext ctx;
@@ -53,7 +60,6 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private TokenSession session;
     private String saslMechanism;
     private boolean saslBound;
-    private boolean saslLayer;
     private boolean startTlsRequested;
 
     public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapAnalyzerFactory.Counters counters,
@@ -80,7 +86,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             }
             s.resync = false;
         }
-        if (saslLayer) {
+        if (s.saslLayer) {
             return saslData(dir, s, buf, off, len);
         }
         while (len > 0) {
@@ -104,7 +110,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 if (buf[off] != 0x30) {
                     if (saslBound) {
                         // RFC 4422 3.7: from here on every PDU is a SASL buffer.
-                        saslLayer = true;
+                        s.saslLayer = true;
                         return saslData(dir, s, buf, off, len);
                     }
                     return notLdap(dir, buf[off] & 0xFF);
@@ -389,6 +395,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     public boolean onGap(Direction dir, long len) {
         counters.gap++;
         Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+        // The direction's mode (LDAP or SASL buffers) survives the gap; only its framing resets.
         s.hdrLen = 0;
         s.skip = 0;
         s.need = 0;

@@ -402,7 +402,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             return true; // interim response (MS-SMB2 3.3.4.2): the final one follows
         }
         Smb2Pending q = pending.remove(p.messageId);
-        if (q == null) {
+        if (q != null) {
+            lateFile(q);
+        } else {
             // Unsolicited (OPLOCK_BREAK), or its request came before the capture or a gap.
             q = new Smb2Pending();
             q.command = p.command;
@@ -664,8 +666,23 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         } else if (q.tree != null) {
             Smb2Session.FileEntry f = q.tree.files.get(p.fidVolatile);
             q.file = f != null && f.persistent == p.fidPersistent ? f : null;
+            q.fidPersistent = p.fidPersistent;
+            q.fidVolatile = p.fidVolatile;
+            q.fidNamed = true;
         }
         return true;
+    }
+
+    /**
+     * A request whose FileId was unknown when it was read: the CREATE response that opened it may
+     * have completed only afterwards on the other direction (a mirror port or capture queue can
+     * deliver the directions slightly out of step), so the file is looked up again.
+     */
+    private static void lateFile(Smb2Pending q) {
+        if (q.file == null && q.fidNamed && q.tree != null) {
+            Smb2Session.FileEntry f = q.tree.files.get(q.fidVolatile);
+            q.file = f != null && f.persistent == q.fidPersistent ? f : null;
+        }
     }
 
     static Smb2Session.FileEntry resolve(Smb2Pending q) {

@@ -15,6 +15,13 @@ final class Smb2Pending {
     /** Tree and file the request named (null when unknown). */
     Smb2Session.Tree tree;
     Smb2Session.FileEntry file;
+    /**
+     * The FileId the request named (valid when {@code fidNamed}): looked up again when the
+     * response arrives if it was unknown at request time.
+     */
+    long fidPersistent;
+    long fidVolatile;
+    boolean fidNamed;
     /** The CREATE earlier in the same compound, for related operations with FileId -1 (3.2.4.1.4). */
     Smb2Pending relatedCreate;
     /** The open a CREATE produced (set at its response). */

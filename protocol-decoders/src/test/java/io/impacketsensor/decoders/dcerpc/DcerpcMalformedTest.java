@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Malformed input and limits (STYLE.md 5, 6, 7, 12): each ends in one named anomaly and a skipped
- * flow, never an exception. All PDUs are synthetic (Pdus).
+ * Malformed input and limits (STYLE.md 5, 6, 7, 12): each ends in one named anomaly, the PDU is
+ * dropped and the association goes on (a header that cannot be trusted makes that direction
+ * resynchronise at the next verifiable header), never an exception. All PDUs are synthetic (Pdus).
  */
 class DcerpcMalformedTest {
     private static final UUID SVCCTL = RpcInterfaces.uuid(RpcInterfaces.SVCCTL);
@@ -54,9 +55,11 @@ class DcerpcMalformedTest {
         byte[] p = Pdus.bind(1, SVCCTL);
         p[8] = 10;
         p[9] = 0;
-        assertFalse(feed(a, Direction.TO_SERVER, p));
+        assertTrue(feed(a, Direction.TO_SERVER, p));
         assertEquals(List.of("dcerpc.bad_frag_length"), anomalies());
-        assertFalse(feed(a, Direction.TO_SERVER, Pdus.bind(2, SVCCTL)), "skipped for good");
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.bind(2, SVCCTL)), "the association goes on");
+        a.onClose();
+        assertEquals(1, ctx.events.stream().filter(DcerpcBind.class::isInstance).count(), "the next bind is decoded");
     }
 
     @Test
@@ -67,14 +70,17 @@ class DcerpcMalformedTest {
         bind[8] = (byte) lie;
         bind[9] = (byte) (lie >> 8);
         byte[] stream = Pdus.concat(bind, Pdus.request(1, 0, 15, 3, new byte[16]), Pdus.request(2, 0, 15, 3, new byte[16]));
-        assertFalse(feed(a, Direction.TO_SERVER, stream));
-        assertEquals(List.of("dcerpc.malformed_header"), anomalies());
+        assertTrue(feed(a, Direction.TO_SERVER, stream));
+        assertEquals("dcerpc.malformed_header", anomalies().get(0));
+        // The swallowed bytes end inside the first request; the scan finds the second request.
+        assertEquals(List.of(2), ctx.events.stream().filter(DcerpcRequest.class::isInstance)
+                .map(e -> ((DcerpcRequest) e).callId()).toList());
     }
 
     @Test
     void authLengthPastThePduIsAnAnomaly() {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
-        assertFalse(feed(a, Direction.TO_SERVER, Pdus.bindWithAuthLength(SVCCTL, 200)));
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.bindWithAuthLength(SVCCTL, 200)));
         assertEquals(List.of("dcerpc.bad_auth_length"), anomalies());
     }
 
@@ -83,8 +89,11 @@ class DcerpcMalformedTest {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
         assertTrue(feed(a, Direction.TO_SERVER, Pdus.bind(1, SVCCTL)));
         assertTrue(feed(a, Direction.TO_CLIENT, Pdus.bindAck(1, 1)));
-        assertFalse(feed(a, Direction.TO_SERVER, Pdus.request(2, 7, 15, 3, new byte[8])));
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 7, 15, 3, new byte[8])));
         assertEquals(List.of("dcerpc.unbound_context"), anomalies());
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(3, 0, 15, 3, new byte[8])));
+        assertEquals(List.of(3), ctx.events.stream().filter(DcerpcRequest.class::isInstance)
+                .map(e -> ((DcerpcRequest) e).callId()).toList(), "the next call on the bound context is decoded");
     }
 
     @Test
@@ -101,15 +110,19 @@ class DcerpcMalformedTest {
     void tenThousandFragmentsHitTheFragmentLimit() {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
         feed(a, Direction.TO_SERVER, Pdus.bind(1, SVCCTL));
-        boolean alive = feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 12, 1, new byte[8]));
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 12, 1, new byte[8])));
         int sent = 1;
         byte[] middle = Pdus.request(2, 0, 12, 0, new byte[8]);
-        while (alive && sent < 10_000) {
-            alive = feed(a, Direction.TO_SERVER, middle);
+        while (anomalies().isEmpty() && sent < 10_000) {
+            assertTrue(feed(a, Direction.TO_SERVER, middle));
             sent++;
         }
-        assertFalse(alive);
         assertEquals(DcerpcLimits.DEFAULTS.maxFragmentsPerCall() + 1, sent);
+        assertEquals(List.of("dcerpc.too_many_fragments"), anomalies());
+        // The call is abandoned: its later fragments are orphans, never a second anomaly.
+        for (int i = 0; i < 100; i++) {
+            assertTrue(feed(a, Direction.TO_SERVER, middle));
+        }
         assertEquals(List.of("dcerpc.too_many_fragments"), anomalies());
     }
 
@@ -119,7 +132,7 @@ class DcerpcMalformedTest {
         DcerpcAnalyzer a = analyzer(small);
         feed(a, Direction.TO_SERVER, Pdus.bind(1, SVCCTL));
         assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 12, 1, new byte[600])));
-        assertFalse(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 12, 0, new byte[600])));
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 12, 0, new byte[600])));
         assertEquals(List.of("dcerpc.call_too_large"), anomalies());
     }
 
@@ -136,7 +149,7 @@ class DcerpcMalformedTest {
     void ndrCountLargerThanTheStubIsAnAnomaly() {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
         feed(a, Direction.TO_SERVER, Pdus.bind(1, LSARPC));
-        assertFalse(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 15, 3, lookupSidsClaiming(1000, 4))));
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 15, 3, lookupSidsClaiming(1000, 4))));
         assertEquals(List.of("dcerpc.ndr_malformed"), anomalies());
         DcerpcRequest r = (DcerpcRequest) ctx.events.stream().filter(DcerpcRequest.class::isInstance).findFirst().orElseThrow();
         assertEquals(null, r.args(), "the request is still reported, without arguments");
@@ -146,7 +159,7 @@ class DcerpcMalformedTest {
     void ndrCountOverTheLimitIsAnAnomaly() {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS.withMaxNdrArrayCount(100));
         feed(a, Direction.TO_SERVER, Pdus.bind(1, LSARPC));
-        assertFalse(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 15, 3, lookupSidsClaiming(1000, 1000))));
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 15, 3, lookupSidsClaiming(1000, 1000))));
         assertEquals(List.of("dcerpc.ndr_limit"), anomalies());
     }
 
@@ -187,7 +200,7 @@ class DcerpcMalformedTest {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
         UUID[] many = new UUID[DcerpcLimits.DEFAULTS.maxContextItems() + 1];
         java.util.Arrays.fill(many, SVCCTL);
-        assertFalse(feed(a, Direction.TO_SERVER, Pdus.bind(11, 1, many)));
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.bind(11, 1, many)));
         assertEquals(List.of("dcerpc.too_many_contexts"), anomalies());
     }
 
@@ -196,7 +209,7 @@ class DcerpcMalformedTest {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
         byte[] p = Pdus.bind(1, SVCCTL);
         p[24] = 3; // n_context_elem 3, one item present
-        assertFalse(feed(a, Direction.TO_SERVER, p));
+        assertTrue(feed(a, Direction.TO_SERVER, p));
         assertEquals(List.of("dcerpc.malformed_bind"), anomalies());
     }
 
@@ -205,8 +218,13 @@ class DcerpcMalformedTest {
         DcerpcAnalyzer a = analyzer(DcerpcLimits.DEFAULTS);
         byte[] p = Pdus.bind(1, SVCCTL);
         p[0] = 4;
-        assertFalse(feed(a, Direction.TO_SERVER, p));
+        assertTrue(feed(a, Direction.TO_SERVER, Pdus.concat(p, openScManagerSession())));
         assertEquals(List.of("dcerpc.malformed_header"), anomalies());
+        assertTrue(ctx.events.get(0) instanceof ProtocolAnomaly an && an.detail().contains("to_server offset 0"),
+                ctx.events.toString());
+        a.onClose();
+        assertEquals(1, ctx.events.stream().filter(DcerpcRequest.class::isInstance).count(),
+                "the PDUs after the bad one are found and decoded: " + ctx.events);
     }
 
     private static byte[] openScManagerSession() {

@@ -1,5 +1,6 @@
 package io.impacketsensor.core.flow;
 
+import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.wire.ProbeResult;
 import org.slf4j.Logger;
@@ -26,8 +27,15 @@ import java.util.Set;
  * other direction receives the refused bytes as a gap ({@code onGap} with their length), so it
  * resynchronises on the next message of that direction as after any loss.
  *
- * <p>An analyzer that returns false is detached; one that throws has a bug: the exception is
- * counted, logged once per distinct stack, and the flow is detached. Nothing else is affected.
+ * <p>An analyzer that returns false is detached. One that throws has a bug, and an escaped
+ * exception must not become an evasion (a crafted PDU sent first would otherwise hide the rest of
+ * the connection): the exception is counted ({@code analyzer.exceptions}), logged once per
+ * distinct stack, reported as a {@link ProtocolAnomaly} named {@code <analyzer>.decoder_exception}
+ * whose detail names the throwing class and the stream offset, and the delivery it was handling
+ * is given to the analyzer as a gap ({@link FlowAnalyzer#onGap}), so it drops that direction's
+ * partial state and resynchronises at the next message it can verify
+ * ({@code analyzer.exception_resyncs}). Only when {@code onGap} itself throws, or an exception
+ * escapes {@code onClose} or the factory, is the flow detached. Nothing else is affected.
  */
 public final class AnalyzerRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(AnalyzerRegistry.class);
@@ -53,6 +61,8 @@ public final class AnalyzerRegistry {
     long attachedMidStream;
     long detachedByAnalyzer;
     long exceptions;
+    /** Analyzer exceptions after which the flow went on (its direction resynchronising). */
+    long exceptionResyncs;
     /** Per factory: flows attached. */
     private final long[] attachedPerFactory;
 
@@ -127,10 +137,12 @@ public final class AnalyzerRegistry {
             return;
         }
         if (f.mode == Flow.MODE_ANALYZER) {
+            long at = f.analyzed[dir];
+            f.analyzed[dir] = at + len;
             try {
                 keepOrDetach(f, f.analyzer.onData(direction(dir), b, off, len));
             } catch (RuntimeException | StackOverflowError e) {
-                failed(f, e);
+                resync(f, dir, at, len, e);
             }
         } else if (f.mode == Flow.MODE_PROBING) {
             probeData(f, dir, b, off, len);
@@ -140,6 +152,7 @@ public final class AnalyzerRegistry {
     /** {@code len} bytes of one direction are missing. */
     void gap(Flow f, int dir, long len) {
         if (f.mode == Flow.MODE_ANALYZER) {
+            f.analyzed[dir] += len;
             try {
                 keepOrDetach(f, f.analyzer.onGap(direction(dir), len));
             } catch (RuntimeException | StackOverflowError e) {
@@ -367,6 +380,36 @@ public final class AnalyzerRegistry {
         detach(f);
     }
 
+    /**
+     * The analyzer threw while handling {@code len} bytes of direction {@code dir} at stream offset
+     * {@code at}: reported, then those bytes are its gap, so it resynchronises on that direction.
+     * Runs only on this exceptional path (it allocates the anomaly and its detail).
+     */
+    private void resync(Flow f, int dir, long at, int len, Throwable e) {
+        countException(e);
+        FlowAnalyzer a = f.analyzer;
+        String decoder = factories[f.analyzerFactory].name();
+        StackTraceElement[] st = e.getStackTrace();
+        String where = st.length > 0 ? " in " + simpleName(st[0].getClassName()) + "." + st[0].getMethodName() : "";
+        try {
+            f.ctx.emit(new ProtocolAnomaly(f.ctx.header(), decoder + ".decoder_exception",
+                    e.getClass().getSimpleName() + where + " at " + (dir == Flow.DIR_TO_SERVER ? "to_server" : "to_client")
+                            + " stream offset " + at + " (" + len + " bytes skipped, resynchronising)"));
+            if (a.onGap(direction(dir), len)) {
+                exceptionResyncs++;
+            } else {
+                detachedByAnalyzer++;
+                detach(f);
+            }
+        } catch (RuntimeException | StackOverflowError again) {
+            failed(f, again);
+        }
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+
     private void countException(Throwable e) {
         exceptions++;
         StringBuilder key = new StringBuilder(e.getClass().getName());
@@ -375,7 +418,8 @@ public final class AnalyzerRegistry {
             key.append('|').append(st[i]);
         }
         if (loggedStacks.size() < MAX_LOGGED_STACKS && loggedStacks.add(key.toString())) {
-            LOG.error("analyzer failed (flow skipped; logged once per distinct stack)", e);
+            LOG.error("analyzer failed (counted as analyzer.exceptions; the direction resynchronises; "
+                    + "logged once per distinct stack)", e);
         }
     }
 
@@ -414,6 +458,7 @@ public final class AnalyzerRegistry {
         v.counter("analyzer.attached_mid_stream", attachedMidStream);
         v.counter("analyzer.detached", detachedByAnalyzer);
         v.counter("analyzer.exceptions", exceptions);
+        v.counter("analyzer.exception_resyncs", exceptionResyncs);
         for (int i = 0; i < factories.length; i++) {
             v.counter("analyzer." + factories[i].name() + ".flows", attachedPerFactory[i]);
             factories[i].reportCounters(v);

@@ -73,6 +73,11 @@ final class Flow {
      */
     final long[] rejected = new long[2];
     ProbeBuffer probe;
+    /**
+     * Per direction, bytes handed to the attached analyzer so far (data and gaps): the stream
+     * offset an analyzer-exception anomaly names.
+     */
+    final long[] analyzed = new long[2];
 
     Flow(int slot, FlowContextImpl ctx) {
         this.slot = slot;
@@ -115,6 +120,8 @@ final class Flow {
         rejected[0] = 0;
         rejected[1] = 0;
         probe = null;
+        analyzed[0] = 0;
+        analyzed[1] = 0;
     }
 
     int clientPort() {

@@ -20,7 +20,14 @@ public interface FlowAnalyzer {
 
     /**
      * {@code len} bytes of one direction are missing (lost before capture, or dropped by a
-     * reassembly limit). The analyzer drops any partial PDU of that direction and resynchronises.
+     * reassembly limit). The analyzer drops any partial PDU of that direction and resynchronises:
+     * it waits for the next message of that direction it can verify (a probe match), keeping the
+     * other direction's state and the connection's state (sessions, bindings, pending calls).
+     *
+     * <p>The registry also calls this when {@link #onData} threw: the {@code len} bytes of that
+     * delivery are then abandoned as a gap, so a decoder bug costs one message of one direction,
+     * never the flow. An analyzer therefore keeps every piece of framing state per direction and
+     * must tolerate {@code onGap} after an {@code onData} that stopped half-way.
      *
      * @return true to keep receiving this flow; false to stop
      */

@@ -5,10 +5,12 @@ import io.impacketsensor.core.flow.RecordingFactory.Recorder;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.util.List;
 
 import static io.impacketsensor.core.packet.Frames.ACK;
 import static io.impacketsensor.core.packet.Frames.PSH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Analyzer choice by port, probe, any-port probe and expectation; detaching (synthetic frames). */
 class AnalyzerRegistryTest {
@@ -154,19 +156,49 @@ class AnalyzerRegistryTest {
     }
 
     @Test
-    void analyzerExceptionIsCountedAndTheFlowSkipped() {
+    void analyzerExceptionIsCountedReportedAndTheDirectionResynchronises() {
         RecordingFactory f = new RecordingFactory("rec", "", false, 445);
         f.throwAfter = 2;
         Harness h = Harness.tcp(445, f);
         h.handshake();
         h.c2s(1, 1, DA, "ab");
         h.c2s(3, 1, DA, "cd");
+        h.s2c(1, 1, DA, "x");
         h.clientPort = 50001;
         h.handshake();
         h.c2s(1, 1, DA, "xy");
-        assertEquals(2, h.counter("analyzer.exceptions"));
-        assertEquals("ab", f.created.get(0).toServer.toString());
+        assertEquals(3, h.counter("analyzer.exceptions"));
+        assertEquals(3, h.counter("analyzer.exception_resyncs"));
+        assertEquals(0, h.counter("analyzer.detached"));
+        // The delivery that threw comes back as a gap; the flow is not dropped: later bytes of both
+        // directions still reach the analyzer.
+        assertEquals("ab[gap 2]cd[gap 2]", f.created.get(0).toServer.toString());
+        assertEquals("x", f.created.get(0).toClient.toString());
         assertEquals(2, h.counter("flow.tcp"));
+        List<String> anomalies = new java.util.ArrayList<>();
+        for (io.impacketsensor.core.event.SensorEvent e : h.events) {
+            if (e instanceof io.impacketsensor.core.event.ProtocolAnomaly a) {
+                anomalies.add(a.name() + ": " + a.detail());
+            }
+        }
+        assertEquals(3, anomalies.size(), anomalies.toString());
+        assertTrue(anomalies.get(0).startsWith("rec.decoder_exception: IllegalStateException in "), anomalies.get(0));
+        assertTrue(anomalies.get(0).contains("at to_server stream offset 0 (2 bytes skipped"), anomalies.get(0));
+        assertTrue(anomalies.get(1).contains("at to_server stream offset 2 (2 bytes skipped"), anomalies.get(1));
+    }
+
+    @Test
+    void anAnalyzerThatThrowsAgainInItsGapIsDetached() {
+        RecordingFactory f = new RecordingFactory("rec", "", false, 445);
+        f.throwAfter = 2;
+        f.throwOnGap = true;
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "ab");
+        h.c2s(3, 1, DA, "cd");
+        assertEquals(2, h.counter("analyzer.exceptions"));
+        assertEquals(0, h.counter("analyzer.exception_resyncs"));
+        assertEquals("ab[gap 2]", f.created.get(0).toServer.toString());
     }
 
     @Test

@@ -21,6 +21,8 @@ final class RecordingFactory implements AnalyzerFactory {
     int probes;
     /** When set, onData throws once the recorded bytes of a direction reach this many. */
     int throwAfter = -1;
+    /** The recorder's onGap throws (after logging the gap). */
+    boolean throwOnGap;
     /** When set, onData returns false once the recorded bytes of a direction reach this many. */
     int stopAfter = -1;
     /** When set, the magic is also looked for in replies (a protocol whose answers have its header). */
@@ -127,6 +129,9 @@ final class RecordingFactory implements AnalyzerFactory {
         @Override
         public boolean onGap(Direction dir, long len) {
             log(dir).append("[gap ").append(len).append(']');
+            if (factory.throwOnGap) {
+                throw new IllegalStateException("test analyzer bug in onGap");
+            }
             return true;
         }
 
