@@ -136,9 +136,13 @@ final class CaptureReplay {
         };
     }
 
-    /** "ExceptionClass: message at top frame" for failure messages. */
+    /** "ExceptionClass: message at the innermost sensor frame" for failure messages. */
     static String describe(Throwable t) {
-        StackTraceElement[] st = t.getStackTrace();
-        return t + (st.length > 0 ? " at " + st[0] : "");
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().startsWith("io.impacketsensor.")) {
+                return t + " at " + e;
+            }
+        }
+        return t.toString();
     }
 }
