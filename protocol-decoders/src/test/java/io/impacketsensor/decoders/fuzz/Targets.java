@@ -39,11 +39,18 @@ final class Targets {
         return new PcapReplay.RecordingContext(transport, port);
     }
 
-    /** Replays {@code data} into the analyzer, then closes it (what the flow layer does). */
+    /**
+     * Replays {@code data} into the analyzer, then closes it, under the flow layer's contract:
+     * data calls carry at least one byte, gaps at least one byte.
+     */
     static void drive(FlowAnalyzer a, byte[] data) {
         StreamInput.replay(data, new StreamInput.Sink() {
             @Override
             public boolean data(int dir, byte[] buf, int off, int len) {
+                if (len == 0) {
+                    // The flow layer never delivers an empty payload (AnalyzerRegistry.data).
+                    return true;
+                }
                 return a.onData(dir == 0 ? Direction.TO_SERVER : Direction.TO_CLIENT, buf, off, len);
             }
 
