@@ -28,12 +28,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Direction-safe decoding through the real pipeline and engine: every lab capture (sensor-core's
  * test-jar, {@code pcaps/lab/}, ours) rewritten so that the two directions of each TCP connection
  * are interleaved at every segment boundary ({@link TcpInterleave#everySegmentBoundary}: each data
- * segment split in half, its second half sent after the first half of the other direction's next
- * segment; legal TCP) gives the same protocol events and the same alerts as the original.
+ * segment split in half, and each server segment's second half sent after the first half of the
+ * client's next segment; legal TCP) gives the same protocol events, the same anomalies and the
+ * same alerts as the original, and no decoder exception.
  */
 class DirectionInterleaveTest {
     @TempDir
     static Path dir;
+
+    /** Reply/request boundaries interleaved over all captures (a capture of single exchanges has none). */
+    private static final java.util.concurrent.atomic.AtomicInteger BOUNDARIES = new java.util.concurrent.atomic.AtomicInteger();
+
+    @org.junit.jupiter.api.AfterAll
+    static void enoughBoundariesWereInterleaved() {
+        // 1,051 with the 49 lab captures: the rewrite must keep interleaving, not degrade to a copy.
+        assertTrue(BOUNDARIES.get() >= 1000, "interleaved boundaries: " + BOUNDARIES.get());
+    }
 
     /** What one replay produced. */
     record Replay(List<String> events, List<String> anomalies, List<Alert> alerts, CounterSnapshot counters) {
@@ -51,9 +61,14 @@ class DirectionInterleaveTest {
 
     /** Replays {@code pcap} through the pipeline (one worker) and a fresh engine. */
     static Replay replay(Path pcap) throws Exception {
+        return replay(pcap, null);
+    }
+
+    /** As {@link #replay(Path)}, writing EVE records to {@code eve} when not null. */
+    static Replay replay(Path pcap, EveWriter eve) throws Exception {
         List<Alert> alerts = new ArrayList<>();
         List<SensorEvent> events = new ArrayList<>();
-        Detection detection = new Detection(EngineConfig.defaults(), null, alerts::add);
+        Detection detection = new Detection(EngineConfig.defaults(), eve, alerts::add);
         EventSink sink = e -> {
             events.add(e);
             detection.accept(e);
@@ -66,6 +81,7 @@ class DirectionInterleaveTest {
             assertNull(pipeline.failure());
             counters = pipeline.snapshot(0);
         }
+        detection.flush();
         List<String> out = new ArrayList<>();
         List<String> anomalies = new ArrayList<>();
         for (SensorEvent e : events) {
@@ -97,8 +113,10 @@ class DirectionInterleaveTest {
     private static void sameAfterInterleaving(EvaluateCommand.Entry e) throws Exception {
         Path original = LabFrames.copy(dir, e.file());
         List<Frame> frames = LabFrames.read(original);
-        List<Frame> mixed = TcpInterleave.everySegmentBoundary(frames);
+        TcpInterleave.Interleaved il = TcpInterleave.everySegmentBoundary(frames);
+        List<Frame> mixed = il.frames();
         assertTrue(mixed.size() > frames.size(), "segments were split");
+        BOUNDARIES.addAndGet(il.boundaries());
         Path rewritten = LabFrames.write(mixed, dir.resolve("interleaved_" + e.file()));
         Replay a = replay(original);
         Replay b = replay(rewritten);

@@ -62,8 +62,9 @@ final class TcpInterleave {
      * the server's bytes are held back, because a client may send its next request while a reply
      * is still arriving, but a server cannot answer a request before it has received it.
      */
-    static List<Frame> everySegmentBoundary(List<Frame> in) {
+    static Interleaved everySegmentBoundary(List<Frame> in) {
         Out out = new Out();
+        int moved = 0;
         Map<String, Conn> conns = new LinkedHashMap<>();
         Conn holding = null;
         for (Frame f : in) {
@@ -97,6 +98,9 @@ final class TcpInterleave {
             int h = t.payloadLen() / 2;
             flush(out, c, t.dir(), f.tsNanos());
             send(out, c, t, f, 0, h, f.tsNanos());
+            if (c.held[1 - t.dir()] != null) {
+                moved++;
+            }
             flush(out, c, 1 - t.dir(), f.tsNanos());
             if (t.dir() == c.serverDir) {
                 c.held[t.dir()] = slice(f, t, h, t.payloadLen(), ackOf(f.data(), t));
@@ -108,7 +112,14 @@ final class TcpInterleave {
             flush(out, c, 0, out.lastTs);
             flush(out, c, 1, out.lastTs);
         }
-        return out.frames;
+        return new Interleaved(out.frames, moved);
+    }
+
+    /**
+     * The rewritten frames, and how many server segments' second halves were sent after the first
+     * half of the client's next segment (the boundaries actually interleaved).
+     */
+    record Interleaved(List<Frame> frames, int boundaries) {
     }
 
     /**
@@ -156,6 +167,41 @@ final class TcpInterleave {
             }
         }
         return out.frames;
+    }
+
+    /**
+     * Inserts {@code bytes} into the TCP stream of the data segment at {@code index}, as a segment
+     * of their own sent just before it: later sequence numbers of that direction move up by their
+     * length, and so do the other direction's acknowledgements past the insertion point.
+     */
+    static List<Frame> insertBefore(List<Frame> in, int index, byte[] bytes) {
+        Tcp q = parse(in.get(index).data());
+        if (q == null) {
+            throw new IllegalArgumentException("frame " + index + " is not TCP");
+        }
+        int n = bytes.length;
+        int at = q.seq();
+        List<Frame> out = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            Frame f = in.get(i);
+            Tcp t = parse(f.data());
+            if (t == null || !t.conn().equals(q.conn()) || i < index) {
+                out.add(f);
+                continue;
+            }
+            if (i == index) {
+                out.add(build(f, t, bytes, 0, n, at, ackOf(f.data(), t), true, false));
+            }
+            if (t.dir() == q.dir()) {
+                if (t.seq() - at >= 0) {
+                    f = build(f, t, f.data(), t.payloadOff(), t.payloadLen(), t.seq() + n, ackOf(f.data(), t), true, true);
+                }
+            } else if (t.ack() && ackOf(f.data(), t) - at > 0) {
+                f = slice(f, t, 0, t.payloadLen(), ackOf(f.data(), t) + n);
+            }
+            out.add(f);
+        }
+        return out;
     }
 
     /** The frames written so far, with non-decreasing timestamps. */
@@ -206,24 +252,33 @@ final class TcpInterleave {
      * lengths and checksums recomputed.
      */
     private static Frame slice(Frame f, Tcp t, int from, int to, int ack) {
-        byte[] src = f.data();
+        return build(f, t, f.data(), t.payloadOff() + from, to - from, t.seq() + from, ack, from == 0, to == t.payloadLen());
+    }
+
+    /**
+     * A frame with the headers of {@code f} carrying {@code len} bytes of {@code src} from
+     * {@code srcOff}: sequence and acknowledgement numbers as given, SYN kept only when
+     * {@code first}, FIN only when {@code last}, lengths and checksums recomputed.
+     */
+    private static Frame build(Frame f, Tcp t, byte[] src, int srcOff, int len, int seq, int ack, boolean first,
+                               boolean last) {
         int hdr = t.payloadOff();
-        byte[] b = new byte[hdr + (to - from)];
-        System.arraycopy(src, 0, b, 0, hdr);
-        System.arraycopy(src, t.payloadOff() + from, b, hdr, to - from);
-        int ipLen = t.ipHdr() + t.tcpHdr() + (to - from);
+        byte[] b = new byte[hdr + len];
+        System.arraycopy(f.data(), 0, b, 0, hdr);
+        System.arraycopy(src, srcOff, b, hdr, len);
+        int ipLen = t.ipHdr() + t.tcpHdr() + len;
         if (t.v4()) {
             put16(b, t.ipOff() + 2, ipLen);
         } else {
-            put16(b, t.ipOff() + 4, t.tcpHdr() + (to - from));
+            put16(b, t.ipOff() + 4, t.tcpHdr() + len);
         }
-        put32(b, t.tcpOff() + 4, t.seq() + from);
+        put32(b, t.tcpOff() + 4, seq);
         put32(b, t.tcpOff() + 8, ack);
         int flags = t.flags();
-        if (to != t.payloadLen()) {
+        if (!last) {
             flags &= ~0x01;
         }
-        if (from != 0) {
+        if (!first) {
             flags &= ~0x02;
         }
         b[t.tcpOff() + 13] = (byte) flags;
@@ -231,7 +286,7 @@ final class TcpInterleave {
             put16(b, t.ipOff() + 10, 0);
             put16(b, t.ipOff() + 10, checksum(b, t.ipOff(), t.ipHdr(), 0));
         }
-        int tcpLen = t.tcpHdr() + (to - from);
+        int tcpLen = t.tcpHdr() + len;
         put16(b, t.tcpOff() + 16, 0);
         long pseudo = 0;
         if (t.v4()) {

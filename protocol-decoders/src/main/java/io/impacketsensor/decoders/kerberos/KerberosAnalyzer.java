@@ -30,7 +30,13 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         int mark;
         boolean resync;
         boolean started;
+        /** Bytes of a record over the length limit still to pass over. */
+        long skip;
     }
+
+    /** Anomalies reported per flow; later ones are only counted. */
+    static final int MAX_ANOMALY_EVENTS = 16;
+    private int anomalyEvents;
 
     private final FlowContext ctx;
     private final KerberosLimits limits;
@@ -75,6 +81,13 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             s.resync = false;
         }
         while (len > 0) {
+            if (s.skip > 0) {
+                int n = (int) Math.min(len, s.skip);
+                s.skip -= n;
+                off += n;
+                len -= n;
+                continue;
+            }
             if (s.recordLen < 0) {
                 if (s.markBytes == 0 && len >= 4) {
                     s.mark = (buf[off] & 0xFF) << 24 | (buf[off + 1] & 0xFF) << 16 | (buf[off + 2] & 0xFF) << 8
@@ -90,10 +103,18 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
                     }
                 }
                 s.markBytes = 0;
-                // RFC 4120 7.2.2: the high bit is reserved; a set bit (a 2 GB record) is not ours to buffer.
+                // RFC 4120 7.2.2: the high bit is reserved (a KDC answers KRB_ERR_FIELD_TOOLONG and
+                // closes): no record length to follow, so wait for a plausible record start. A record
+                // over our limit is passed over by its length and the next one read.
                 if (s.mark < 0 || s.mark > limits.maxMessageLength()) {
-                    return skip(KerberosAnomaly.RECORD_TOO_LONG, "record mark " + (s.mark & 0xFFFF_FFFFL)
+                    report(KerberosAnomaly.RECORD_TOO_LONG, "record mark " + (s.mark & 0xFFFF_FFFFL)
                             + " > " + limits.maxMessageLength());
+                    if (s.mark < 0) {
+                        s.resync = true;
+                        return true;
+                    }
+                    s.skip = s.mark;
+                    continue;
                 }
                 if (s.mark == 0) {
                     continue;
@@ -164,10 +185,11 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private boolean message(Direction dir, byte[] buf, int off, int len) {
         ParseStatus st = parser.parse(buf, off, len);
         if (st != ParseStatus.OK) {
-            counters.parserError++;
             KerberosAnomaly a = parser.anomaly();
-            return skip(a, a == KerberosAnomaly.TRUNCATED ? "message longer than its " + (tcp ? "record" : "datagram")
+            // The record or datagram delimits the message: only this one is dropped.
+            report(a, a == KerberosAnomaly.TRUNCATED ? "message longer than its " + (tcp ? "record" : "datagram")
                     : "message of " + len + " bytes");
+            return true;
         }
         counters.pdus++;
         switch (parser.msgType) {
@@ -176,7 +198,9 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
                 KerberosRequest req = parser.request(ctx.header());
                 ctx.emit(req);
                 if (pendingCount == pending.length) {
-                    return skip(KerberosAnomaly.TOO_MANY_PENDING, pendingCount + " requests without reply");
+                    // The oldest unanswered request is forgotten: its reply, if any, is reported alone.
+                    report(KerberosAnomaly.TOO_MANY_PENDING, pendingCount + " requests without reply");
+                    takePending();
                 }
                 pending[(pendingHead + pendingCount) % pending.length] = req;
                 pendingCount++;
@@ -209,10 +233,17 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         return r;
     }
 
-    private boolean skip(KerberosAnomaly a, String detail) {
-        counters.skippedFlows++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
-        return false;
+    /**
+     * Reports an anomaly (at most {@link #MAX_ANOMALY_EVENTS} events per flow, so a peer cannot
+     * turn malformed messages into an event flood). The flow is never given up: one crafted
+     * message sent first must not hide the requests after it.
+     */
+    private void report(KerberosAnomaly a, String detail) {
+        counters.parserError++;
+        if (anomalyEvents < MAX_ANOMALY_EVENTS) {
+            anomalyEvents++;
+            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        }
     }
 
     @Override
@@ -222,6 +253,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         s.recordLen = -1;
         s.have = 0;
         s.markBytes = 0;
+        s.skip = 0;
         s.resync = true;
         ctx.emit(new ProtocolAnomaly(ctx.header(), KerberosAnomaly.GAP.eventName(), len + " bytes missing"));
         return true;

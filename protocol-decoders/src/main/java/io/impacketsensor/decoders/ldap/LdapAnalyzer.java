@@ -28,6 +28,8 @@ import io.impacketsensor.decoders.gssapi.TokenSession;
  */
 public final class LdapAnalyzer implements FlowAnalyzer {
     private static final int HEADER_MAX = 16;
+    /** Anomalies reported per flow; later ones are only counted. */
+    static final int MAX_ANOMALY_EVENTS = 16;
     private static final String START_TLS_OID = "1.3.6.1.4.1.1466.20037";
 
     /** Framing state of one direction. */
@@ -61,6 +63,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private String saslMechanism;
     private boolean saslBound;
     private boolean startTlsRequested;
+    private int anomalyEvents;
 
     public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapAnalyzerFactory.Counters counters,
                         TokenDecoder tokenDecoder) {
@@ -113,11 +116,13 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                         s.saslLayer = true;
                         return saslData(dir, s, buf, off, len);
                     }
-                    return notLdap(dir, buf[off] & 0xFF);
+                    return notLdap(dir, s, buf[off] & 0xFF);
                 }
                 ParseStatus st = parser.peek(buf, off, len);
                 if (st == ParseStatus.ERROR) {
-                    return skip(parser.anomaly(), "message header");
+                    report(parser.anomaly(), "message header");
+                    resynchronise(s);
+                    return true;
                 }
                 if (st == ParseStatus.NEED_MORE) {
                     int n = Math.min(len, HEADER_MAX);
@@ -135,8 +140,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                     continue;
                 }
                 if (total > limits.maxMessageLength()) {
-                    return skip(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > "
+                    // Framed all the same: passed over by its length, the next message is read.
+                    report(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > "
                             + limits.maxMessageLength());
+                    s.skip = total;
+                    continue;
                 }
                 if (len >= total) {
                     if (!message(dir, buf, off, total)) {
@@ -154,7 +162,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             System.arraycopy(buf, off, s.hdr, s.hdrLen, n);
             ParseStatus st = parser.peek(s.hdr, 0, s.hdrLen + n);
             if (st == ParseStatus.ERROR || (st == ParseStatus.NEED_MORE && s.hdrLen + n == HEADER_MAX)) {
-                return skip(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA, "message header");
+                report(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA, "message header");
+                resynchronise(s);
+                return true;
             }
             if (st == ParseStatus.NEED_MORE) {
                 s.hdrLen += n;
@@ -172,7 +182,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (total > limits.maxMessageLength()) {
-                return skip(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > " + limits.maxMessageLength());
+                report(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > " + limits.maxMessageLength());
+                s.skip = total - old;
+                continue;
             }
             if (s.buf.length < total) {
                 s.buf = new byte[total];
@@ -218,8 +230,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         while (len > 0) {
             ParseStatus st = parser.peek(buf, off, len);
             if (st != ParseStatus.OK || parser.peekTotal > len) {
-                return skip(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA,
+                // The rest of this datagram is dropped; the next datagram is read.
+                report(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA,
                         "datagram of " + len + " bytes");
+                return true;
             }
             int total = parser.peekTotal;
             if (!message(dir, buf, off, total)) {
@@ -233,8 +247,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
     private boolean message(Direction dir, byte[] buf, int off, int len) {
         if (parser.parse(buf, off, len) != ParseStatus.OK) {
-            counters.parserError++;
-            return skip(parser.anomaly(), "message of " + len + " bytes");
+            // Delimited by its BER length: only this message is dropped.
+            report(parser.anomaly(), "message of " + len + " bytes");
+            return true;
         }
         counters.pdus++;
         LdapParser p = parser;
@@ -298,7 +313,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     }
 
     private boolean admit(boolean ok) {
-        return ok || skip(LdapAnomaly.TOO_MANY_PENDING, limits.maxPending() + " requests without result");
+        if (!ok) {
+            // That request is not tracked (its result is not paired); the flow goes on.
+            report(LdapAnomaly.TOO_MANY_PENDING, limits.maxPending() + " requests without result");
+        }
+        return true;
     }
 
     /** Hands SASL credentials, Sicily NTLMSSP and server challenges to the shared token decoder. */
@@ -320,6 +339,13 @@ public final class LdapAnalyzer implements FlowAnalyzer {
      */
     private boolean saslData(Direction dir, Side s, byte[] buf, int off, int len) {
         while (len > 0) {
+            if (s.skip > 0) {
+                int n = (int) Math.min(len, s.skip);
+                s.skip -= n;
+                off += n;
+                len -= n;
+                continue;
+            }
             if (s.need > 0) {
                 int n = fill(s, buf, off, len);
                 off += n;
@@ -337,8 +363,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             long size = (s.hdr[0] & 0xFFL) << 24 | (s.hdr[1] & 0xFF) << 16 | (s.hdr[2] & 0xFF) << 8 | (s.hdr[3] & 0xFF);
             s.hdrLen = 0;
             if (size > limits.maxMessageLength() || size == 0) {
-                return skip(LdapAnomaly.LENGTH_TOO_LONG, "SASL buffer of " + size + " bytes > "
+                report(LdapAnomaly.LENGTH_TOO_LONG, "SASL buffer of " + size + " bytes > "
                         + limits.maxMessageLength());
+                s.skip = size;
+                continue;
             }
             int total = (int) size;
             if (len >= total) {
@@ -365,7 +393,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         int end = p + (int) window;
         while (end - p >= 2 && buf[p] == 0x30) {
             if (parser.peek(buf, p, end - p) != ParseStatus.OK || parser.peekTotal > end - p) {
-                return skip(LdapAnomaly.MALFORMED_DATA, "message in a SASL buffer of " + len + " bytes");
+                // The rest of this SASL buffer is dropped; the next buffer is read.
+                report(LdapAnomaly.MALFORMED_DATA, "message in a SASL buffer of " + len + " bytes");
+                return true;
             }
             int total = parser.peekTotal;
             if (!message(dir, buf, p, total)) {
@@ -377,18 +407,36 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     }
 
     /** A message start that is not a SEQUENCE without a SASL layer: TLS after StartTLS, or garbage. */
-    private boolean notLdap(Direction dir, int firstByte) {
+    private boolean notLdap(Direction dir, Side s, int firstByte) {
         if (startTlsRequested && firstByte == 0x16) {
             ctx.emit(new LdapStartTls(ctx.header()));
             return false;
         }
-        return skip(LdapAnomaly.NOT_LDAP, "first byte 0x" + Integer.toHexString(firstByte) + " " + dir);
+        report(LdapAnomaly.NOT_LDAP, "first byte 0x" + Integer.toHexString(firstByte) + " " + dir);
+        resynchronise(s);
+        return true;
     }
 
-    private boolean skip(LdapAnomaly a, String detail) {
-        counters.skippedFlows++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
-        return false;
+    /** Framing of one direction is lost: wait for a segment that starts a well-formed message. */
+    private static void resynchronise(Side s) {
+        s.hdrLen = 0;
+        s.skip = 0;
+        s.need = 0;
+        s.have = 0;
+        s.resync = true;
+    }
+
+    /**
+     * Counts an anomaly and emits it, at most {@link #MAX_ANOMALY_EVENTS} per flow (a peer must
+     * not turn malformed messages into an event flood). The flow is never given up for malformed
+     * input: one crafted message sent first must not hide the searches after it.
+     */
+    private void report(LdapAnomaly a, String detail) {
+        counters.parserError++;
+        if (anomalyEvents < MAX_ANOMALY_EVENTS) {
+            anomalyEvents++;
+            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        }
     }
 
     @Override

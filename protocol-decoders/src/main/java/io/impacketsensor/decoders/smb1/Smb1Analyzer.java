@@ -61,7 +61,11 @@ public final class Smb1Analyzer {
     private final Smb2LongMap<Smb1Session.FileEntry> files = new Smb2LongMap<>();
     private final Smb2LongMap<Boolean> sessions = new Smb2LongMap<>();
     private boolean usageReported;
-    private boolean stopped;
+    /** The message being handled hit an anomaly: the rest of its AndX chain is not read. */
+    private boolean messageDropped;
+    private int anomalyEvents;
+    /** Anomalies reported per connection; later ones are only counted. */
+    static final int MAX_ANOMALY_EVENTS = 16;
 
     public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Counters counters, TokenDecoder tokens,
                         PipeConsumerFactory pipes) {
@@ -100,11 +104,13 @@ public final class Smb1Analyzer {
         return Math.min(pduLen, limits.maxBufferedMessage());
     }
 
-    /** One SMB1 message ({@code len} of its {@code pduLen} bytes gathered); false stops the flow. */
+    /**
+     * One SMB1 message ({@code len} of its {@code pduLen} bytes gathered). Always true: a message
+     * that breaks a rule or a limit is reported and dropped, and the connection goes on, so one
+     * crafted message sent first cannot hide what follows.
+     */
     public boolean onPdu(Direction dir, byte[] b, int off, int len, int pduLen) {
-        if (stopped) {
-            return false;
-        }
+        messageDropped = false;
         counters.pdus++;
         if (!p.header(b, off, len, pduLen)) {
             malformed("header, " + len + " bytes");
@@ -119,11 +125,10 @@ public final class Smb1Analyzer {
             usageReported = true;
             ctx.emit(new SmbEvent.Smb1Usage(ctx.header(), p.command));
         }
-        boolean ok = p.reply() ? response() : request();
-        if (!ok || stopped) {
-            stopped = true;
-            counters.skippedFlows++;
-            return false;
+        if (p.reply()) {
+            response();
+        } else {
+            request();
         }
         return true;
     }
@@ -168,7 +173,7 @@ public final class Smb1Analyzer {
                 break;
             }
             Smb1Pending q = requestCommand(cmd, key);
-            if (stopped) {
+            if (messageDropped) {
                 return false;
             }
             if (q != null) {
@@ -245,12 +250,12 @@ public final class Smb1Analyzer {
             }
             case Smb1Parser.CLOSE -> {
                 boolean r = p.closeRequest();
-                q.file = r ? files.get(p.fid) : null;
+                q.file = r ? file(q, p.fid) : null;
                 yield r;
             }
             case Smb1Parser.READ_ANDX -> {
                 boolean r = p.readRequest();
-                q.file = r ? files.get(p.fid) : null;
+                q.file = r ? file(q, p.fid) : null;
                 q.offset = p.offset;
                 q.length = p.length;
                 yield r;
@@ -259,10 +264,17 @@ public final class Smb1Analyzer {
             case Smb1Parser.TRANSACTION -> transactionRequest(q);
             default -> true;
         };
-        if (!ok && !stopped) {
+        if (!ok && !messageDropped) {
             malformed("command 0x" + Integer.toHexString(cmd));
         }
         return q;
+    }
+
+    /** The open file {@code fid} of a request; the FID is kept to look it up again at the response. */
+    private Smb1Session.FileEntry file(Smb1Pending q, int fid) {
+        q.fid = fid;
+        q.fidNamed = true;
+        return files.get(fid);
     }
 
     private void negotiate() {
@@ -283,7 +295,7 @@ public final class Smb1Analyzer {
 
     private boolean writeRequest(Smb1Pending q) {
         boolean r = p.writeRequest();
-        q.file = r ? files.get(p.fid) : null;
+        q.file = r ? file(q, p.fid) : null;
         q.offset = p.offset;
         q.length = p.length;
         if (r && q.file != null && q.file.consumer != null) {
@@ -306,7 +318,7 @@ public final class Smb1Analyzer {
         q.subcommand = p.subcommand;
         q.length = p.totalData;
         q.incomplete = r && p.incomplete;
-        q.file = r && p.fid >= 0 ? files.get(p.fid) : null;
+        q.file = r && p.fid >= 0 ? file(q, p.fid) : null;
         if (r && p.subcommand == Smb1Parser.TRANSACT_NMPIPE && q.file == null && !adoptPipe(q)) {
             return false;
         }
@@ -327,7 +339,7 @@ public final class Smb1Analyzer {
             } else {
                 malformed("negotiate response");
             }
-            return !stopped;
+            return !messageDropped;
         }
         long key = key(p.pid >>> 16, p.pid & 0xFFFF, p.mid);
         Smb1Pending q = pending.take(key, p.command);
@@ -355,6 +367,11 @@ public final class Smb1Analyzer {
             // The header's status belongs to the last command processed; earlier links succeeded (2.2.3.4).
             long st = last ? p.status : 0;
             Smb1Pending rest = q.next;
+            if (q.file == null && q.fidNamed) {
+                // The NT_CREATE response that opened it may have completed only after the request
+                // was read (the directions delivered out of step): look the FID up again.
+                q.file = files.get(q.fid);
+            }
             if (!responseCommand(q, st)) {
                 return false;
             }
@@ -368,7 +385,7 @@ public final class Smb1Analyzer {
         for (; q != null; q = q.next) {
             unanswered(q, SensorEvent.NO_STATUS);
         }
-        return !stopped;
+        return !messageDropped;
     }
 
     /** A response whose request was not seen (before the capture, or after a gap). */
@@ -438,7 +455,7 @@ public final class Smb1Analyzer {
             }
             default -> events.command(q, st);
         }
-        return !stopped;
+        return !messageDropped;
     }
 
     private boolean sessionSetupResponse(Smb1Pending q, boolean body, long st) {
@@ -543,7 +560,7 @@ public final class Smb1Analyzer {
             return true;
         }
         events.transaction(q, st);
-        return !stopped;
+        return !messageDropped;
     }
 
     // ---- pipes and state -----------------------------------------------------------------------
@@ -575,6 +592,8 @@ public final class Smb1Analyzer {
         }
         if (n > limits.maxPipeMessage()) {
             anomaly(Smb1Anomaly.PIPE_MESSAGE_TOO_LARGE, dir + " " + n);
+            // Not handed over: the pipe's decoder resynchronises after it.
+            f.consumer.onGap(dir, n);
             return;
         }
         int have = Math.min(n, p.available() - at);
@@ -662,15 +681,25 @@ public final class Smb1Analyzer {
     }
 
     void malformed(String detail) {
-        counters.parserErrors++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), Smb1Anomaly.MALFORMED_MESSAGE.eventName(), detail));
+        report(Smb1Anomaly.MALFORMED_MESSAGE, detail);
     }
 
-    /** Reports a flow-stopping anomaly; always false. */
+    /**
+     * Reports an anomaly; the caller drops the message (or what is over the limit) and the
+     * connection goes on. Always false.
+     */
     boolean anomaly(Smb1Anomaly a, String detail) {
-        counters.parserErrors++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
-        stopped = true;
+        report(a, detail);
+        messageDropped = true;
         return false;
+    }
+
+    /** Counts an anomaly; at most {@link #MAX_ANOMALY_EVENTS} events per connection. */
+    private void report(Smb1Anomaly a, String detail) {
+        counters.parserErrors++;
+        if (anomalyEvents < MAX_ANOMALY_EVENTS) {
+            anomalyEvents++;
+            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        }
     }
 }

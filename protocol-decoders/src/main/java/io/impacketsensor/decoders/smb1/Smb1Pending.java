@@ -14,6 +14,9 @@ final class Smb1Pending {
     /** Tree and file the request named (null when unknown). */
     Smb1Session.Tree tree;
     Smb1Session.FileEntry file;
+    /** The FID the request named (valid when {@code fidNamed}), looked up again at the response. */
+    int fid;
+    boolean fidNamed;
     /** The next command of the AndX chain. */
     Smb1Pending next;
     /** The next outstanding request with the same PID/MID, in arrival order (some clients reuse a MID). */

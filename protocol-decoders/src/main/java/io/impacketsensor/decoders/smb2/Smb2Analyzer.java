@@ -28,6 +28,8 @@ import java.util.List;
  * emitted when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
  */
 public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
+    /** Anomalies reported per connection; later ones are only counted. */
+    static final int MAX_ANOMALY_EVENTS = 16;
     static final long STATUS_PENDING = 0x0000_0103L;
     static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
     static final int FSCTL_PIPE_TRANSCEIVE = 0x0011_C017;
@@ -49,6 +51,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private final Smb1Limits smb1Limits;
     private Smb1Analyzer smb1;
     private boolean stopped;
+    private int anomalyEvents;
     /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
     private long chainSession;
     private int chainTree;
@@ -165,7 +168,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     public boolean onPdu(Smb2Framer framer, byte[] b, int off, int len, int pduLen) {
         counters.pdus++;
         if (Smb2Parser.isSmb(b, off, len, 0xFE)) {
-            return chain(framer, b, off, len, pduLen);
+            // A PDU that breaks a rule or a limit was reported and dropped; the connection goes on.
+            chain(framer, b, off, len, pduLen);
+            return !stopped;
         }
         if (Smb2Parser.isSmb(b, off, len, 0xFD)) {
             counters.encryptedPdus++;
@@ -182,7 +187,8 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             counters.smb1Pdus++;
             return smb1().onPdu(framer.dir, b, off, len, pduLen);
         }
-        return malformedHeader("protocol id");
+        malformedHeader("protocol id");
+        return !stopped;
     }
 
     @Override
@@ -204,8 +210,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
 
     @Override
     public void onFramingError(Smb2Framer framer, Smb2Anomaly anomaly, long value) {
-        counters.parserErrors++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), anomaly.eventName(), framer.dir + " " + value));
+        report(anomaly, framer.dir + " " + value);
     }
 
     // ---- SMB2 ---------------------------------------------------------------------------------
@@ -387,7 +392,12 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         if (f != null && f.consumer != null && p.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
             if (p.length > limits.maxPipeBuffer() || cmdLen > p.c.length()) {
-                return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl input " + p.length);
+                // The pipe message is not gathered: the pipe's decoder resynchronises after it.
+                anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl input " + p.length);
+                if (f.consumer != null) {
+                    f.consumer.onGap(Direction.TO_SERVER, Math.max(0, p.length));
+                }
+                return haveFile;
             }
             if (r && p.bufLen > 0) {
                 deliver(f, Direction.TO_SERVER, b, p.bufOff, p.bufLen);
@@ -474,9 +484,12 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
                 if (!err && f != null && f.consumer != null && q.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
                     boolean parsed = p.ioctlResponse();
                     if (p.buf2Len > limits.maxPipeBuffer() || cmdLen > p.c.length()) {
-                        return anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl output " + cmdLen);
-                    }
-                    if (parsed && p.buf2Len > 0) {
+                        // The pipe message is not gathered: the pipe's decoder resynchronises after it.
+                        anomaly(Smb2Anomaly.PIPE_BUFFER_EXCEEDED, "ioctl output " + cmdLen);
+                        if (f.consumer != null) {
+                            f.consumer.onGap(Direction.TO_CLIENT, Math.max(0, p.buf2Len));
+                        }
+                    } else if (parsed && p.buf2Len > 0) {
                         deliver(f, Direction.TO_CLIENT, b, p.buf2Off, p.buf2Len);
                     }
                 }
@@ -696,15 +709,28 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     }
 
     private void malformedCommand(int command) {
-        counters.parserErrors++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), Smb2Anomaly.MALFORMED_COMMAND.eventName(), "command " + command));
+        report(Smb2Anomaly.MALFORMED_COMMAND, "command " + command);
     }
 
-    /** Reports a flow-stopping anomaly; always false. */
+    /**
+     * Reports an anomaly; the PDU (or the rest of its compound) is dropped by the caller and the
+     * connection goes on: stopping it would let one crafted PDU sent first hide everything after
+     * it. Always false.
+     */
     private boolean anomaly(Smb2Anomaly a, String detail) {
-        counters.parserErrors++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
-        stopped = true;
+        report(a, detail);
         return false;
+    }
+
+    /**
+     * Counts an anomaly and emits it, at most {@link #MAX_ANOMALY_EVENTS} per connection (a peer
+     * must not turn malformed PDUs into an event flood); every one is counted.
+     */
+    private void report(Smb2Anomaly a, String detail) {
+        counters.parserErrors++;
+        if (anomalyEvents < MAX_ANOMALY_EVENTS) {
+            anomalyEvents++;
+            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * <pre>
  *   HEADER --4 bytes--> BODY (gather need bytes) --Handler.onPdu--> SKIP (rest; stream window) --> HEADER
- *   after a gap: RESYNC, scan for 00 len(3) {FE|FD|FC|FF} 'SMB' inside one segment
+ *   PDU over maxPdu: SKIP all of it
+ *   after a gap or an unknown NBSS type: RESYNC, scan for 00 len(3) {FE|FD|FC|FF} 'SMB' inside one segment
  * </pre>
  */
 final class Smb2Framer {
@@ -32,7 +33,10 @@ final class Smb2Framer {
         /** Bytes of the stream window were lost. */
         void onStreamGap(Smb2Framer framer, long len);
 
-        /** A framing error (unknown NBSS type, PDU over the size limit): the flow stops. */
+        /**
+         * A framing error: a PDU over the size limit (its bytes are then skipped by length) or an
+         * unknown NBSS type (the framer then scans for the next SMB header). Framing goes on.
+         */
         void onFramingError(Smb2Framer framer, Smb2Anomaly anomaly, long value);
     }
 
@@ -160,7 +164,13 @@ final class Smb2Framer {
         if (type == 0x00) {
             if (length > maxPdu) {
                 handler.onFramingError(this, Smb2Anomaly.PDU_TOO_LARGE, length);
-                return false;
+                // Still framed by its 24-bit length (RFC 1002 4.3.1): skipped undecoded, and the
+                // PDUs after it are read, so one oversized message cannot blind the connection.
+                pduLen = length;
+                consumed = 0;
+                streamStart = streamEnd = 0;
+                state = SKIP;
+                return true;
             }
             pdus++;
             pduLen = length;
@@ -180,7 +190,10 @@ final class Smb2Framer {
             return true;
         }
         handler.onFramingError(this, Smb2Anomaly.NBSS_INVALID, type);
-        return false;
+        // These four bytes are no NBSS header, so the length is meaningless: look for the next
+        // SMB message as after a gap.
+        resync = true;
+        return true;
     }
 
     /** Gathers the needed prefix; returns bytes used, or -1 to stop the flow. */

@@ -82,6 +82,38 @@ class KerberosAnalyzerTest {
         assertAsReq(ctx.of(KerberosRequest.class).get(0));
     }
 
+    /**
+     * Record framing is per direction: a record of each direction cut anywhere and interleaved
+     * with the other gives the events of the two records sent one after the other. The
+     * server-side record is the golden TGS-REQ: only the framing is under test here, and it does
+     * not depend on the message type.
+     */
+    @Test
+    void recordsOfBothDirectionsInterleavedAtEveryCut() {
+        byte[] c = AS_REQ_RECORD;
+        byte[] s = KerberosParserFixtures.GOLDEN_TGS_REQ_RECORD;
+        RecordingContext seq = tcp();
+        KerberosAnalyzer w = analyzer(seq);
+        assertTrue(w.onData(Direction.TO_SERVER, c, 0, c.length));
+        assertTrue(w.onData(Direction.TO_CLIENT, s, 0, s.length));
+        w.onClose();
+        List<String> expected = seq.events.stream().map(Object::toString).sorted().toList();
+        assertFalse(expected.isEmpty());
+        for (int k = 1; k < c.length; k += 3) {
+            for (int j = 1; j < s.length; j += 5) {
+                RecordingContext ctx = tcp();
+                KerberosAnalyzer a = analyzer(ctx);
+                assertTrue(a.onData(Direction.TO_SERVER, c, 0, k));
+                assertTrue(a.onData(Direction.TO_CLIENT, s, 0, j));
+                assertTrue(a.onData(Direction.TO_SERVER, c, k, c.length - k));
+                assertTrue(a.onData(Direction.TO_CLIENT, s, j, s.length - j));
+                a.onClose();
+                assertEquals(expected, ctx.events.stream().map(Object::toString).sorted().toList(),
+                        "client cut " + k + ", server cut " + j);
+            }
+        }
+    }
+
     @Test
     void threeRecordsPackedInOneSegment() {
         byte[] three = new byte[AS_REQ_RECORD.length * 3];
@@ -102,13 +134,17 @@ class KerberosAnalyzerTest {
     }
 
     @Test
-    void recordMarkOfTwoGigabytesIsAnAnomalyAndSkipsTheFlow() {
+    void recordMarkOfTwoGigabytesIsAnAnomalyAndTheNextRecordIsDecoded() {
         RecordingContext ctx = tcp();
+        KerberosAnalyzer a = analyzer(ctx);
         byte[] seg = Hex.decode("800000006a81af30");
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, seg, 0, seg.length));
+        assertTrue(a.onData(Direction.TO_SERVER, seg, 0, seg.length));
         ProtocolAnomaly an = ctx.of(ProtocolAnomaly.class).get(0);
         assertEquals("kerberos.record_too_long", an.name());
         assertEquals("record mark 2147483648 > 1048576", an.detail());
+        // The reserved bit gives no length to follow: the next plausible record start resynchronises.
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, AS_REQ_RECORD.length));
+        assertAsReq(ctx.of(KerberosRequest.class).get(0));
     }
 
     @Test
@@ -116,15 +152,25 @@ class KerberosAnalyzerTest {
         RecordingContext ctx = tcp();
         KerberosAnalyzer a = new KerberosAnalyzer(ctx, new KerberosLimits(128, 32, 64, 16),
                 new KerberosAnalyzerFactory.Counters());
-        assertFalse(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, 10));
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, 10));
         assertEquals("kerberos.record_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
+        // Passed over by its length: the record after it is framed at the right place (synthetic:
+        // a 5-byte record that is no Kerberos message, small enough for this limit).
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 10, AS_REQ_RECORD.length - 10));
+        byte[] next = Hex.decode("00000005" + "6503020105");
+        assertTrue(a.onData(Direction.TO_SERVER, next, 0, next.length));
+        assertEquals(List.of("kerberos.record_too_long", "kerberos.unknown_message"),
+                ctx.of(ProtocolAnomaly.class).stream().map(ProtocolAnomaly::name).toList());
     }
+
+    // Each malformed message below is an anomaly; the message is dropped and the flow kept
+    // (onData stays true): one crafted message must not hide the ones after it.
 
     @Test
     void berLengthPastTheEndOfTheDatagramIsTruncated() {
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
         KerberosAnalyzer a = analyzer(ctx);
-        assertFalse(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length - 1));
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length - 1));
         assertEquals("kerberos.truncated", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -133,7 +179,7 @@ class KerberosAnalyzerTest {
         byte[] bad = AS_REQ.clone();
         bad[5] = 0x7f; // [1] pvno claims 127 bytes inside the SEQUENCE
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
         assertEquals("kerberos.malformed_data", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -141,7 +187,7 @@ class KerberosAnalyzerTest {
     void lengthOfTwoToThe31IsTooLong() {
         byte[] bad = Hex.decode("6a848000000030030201050000");
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
         assertEquals("kerberos.length_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -149,7 +195,7 @@ class KerberosAnalyzerTest {
     void indefiniteLengthIsRejectedInDer() {
         byte[] bad = Hex.decode("6a803080a1030201050000" + "0000");
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
         assertEquals("kerberos.indefinite_length", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -168,7 +214,7 @@ class KerberosAnalyzerTest {
             b[6 * i + 5] = (byte) len;
         }
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, b, 0, b.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, b, 0, b.length));
         assertEquals("kerberos.ber_depth_exceeded", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -176,8 +222,24 @@ class KerberosAnalyzerTest {
     void notAKerberosMessage() {
         byte[] bad = Hex.decode("6503020105");
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, bad, 0, bad.length));
         assertEquals("kerberos.unknown_message", ctx.of(ProtocolAnomaly.class).get(0).name());
+    }
+
+    @Test
+    void aMalformedRecordFirstDoesNotHideTheRequestAfterIt() {
+        // Synthetic: a record whose DER is broken ([1] pvno claims 127 bytes), then the AS-REQ.
+        byte[] bad = AS_REQ.clone();
+        bad[5] = 0x7f;
+        byte[] mark = {(byte) (bad.length >>> 24), (byte) (bad.length >>> 16), (byte) (bad.length >>> 8), (byte) bad.length};
+        byte[] seg = new byte[4 + bad.length + AS_REQ_RECORD.length];
+        System.arraycopy(mark, 0, seg, 0, 4);
+        System.arraycopy(bad, 0, seg, 4, bad.length);
+        System.arraycopy(AS_REQ_RECORD, 0, seg, 4 + bad.length, AS_REQ_RECORD.length);
+        RecordingContext ctx = tcp();
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, seg, 0, seg.length));
+        assertEquals("kerberos.malformed_data", ctx.of(ProtocolAnomaly.class).get(0).name());
+        assertAsReq(ctx.of(KerberosRequest.class).get(0));
     }
 
     @Test
@@ -208,7 +270,7 @@ class KerberosAnalyzerTest {
         KerberosAnalyzer a = new KerberosAnalyzer(ctx, new KerberosLimits(1 << 20, 32, 1, 16),
                 new KerberosAnalyzerFactory.Counters());
         // the AS-REQ has one PA-DATA, one etype and two sname components: two components is over 1
-        assertFalse(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length));
+        assertTrue(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length));
         assertEquals("kerberos.too_many_items", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 

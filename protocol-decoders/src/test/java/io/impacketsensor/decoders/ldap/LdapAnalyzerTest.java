@@ -249,7 +249,7 @@ class LdapAnalyzerTest {
         }
         byte[] m = message(9, search("", f));
         RecordingContext ctx = tcp();
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.ber_depth_exceeded", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -261,7 +261,7 @@ class LdapAnalyzerTest {
         }
         byte[] m = message(9, search("", f));
         RecordingContext ctx = tcp();
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.filter_too_deep", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -271,7 +271,7 @@ class LdapAnalyzerTest {
         RecordingContext ctx = tcp();
         LdapAnalyzer a = new LdapAnalyzer(ctx, new LdapLimits(1 << 20, 64, 32, 100, 256, 64),
                 new LdapAnalyzerFactory.Counters(), null);
-        assertFalse(a.onData(Direction.TO_SERVER, m, 0, m.length));
+        assertTrue(a.onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.filter_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -280,15 +280,19 @@ class LdapAnalyzerTest {
         byte[] m = message(9, search("", present("cn")));
         m[m.length - 1] = 0x7f; // the (empty) attribute list SEQUENCE claims 127 bytes
         RecordingContext ctx = tcp();
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
+        LdapAnalyzer a = analyzer(ctx);
+        assertTrue(a.onData(Direction.TO_SERVER, concat(m, SEARCH), 0, m.length + SEARCH.length));
         assertEquals("ldap.malformed_data", ctx.of(ProtocolAnomaly.class).get(0).name());
+        // Delimited by its own length, only the malformed message is dropped: the search after it is read.
+        assertTrue(a.onData(Direction.TO_CLIENT, ENTRIES_AND_DONE, 0, ENTRIES_AND_DONE.length));
+        assertEquals(1, ctx.of(LdapSearch.class).size());
     }
 
     @Test
     void lengthOfTwoToThe31IsAnAnomaly() {
         byte[] m = Hex.decode("30848000000002010163");
         RecordingContext ctx = tcp();
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.length_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -296,7 +300,7 @@ class LdapAnalyzerTest {
     void messageOverTheBufferLimitIsAnAnomalyBeforeBuffering() {
         byte[] m = Hex.decode("30847000000002010163");
         RecordingContext ctx = tcp();
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
         ProtocolAnomaly an = ctx.of(ProtocolAnomaly.class).get(0);
         assertEquals("ldap.length_too_long", an.name());
         assertEquals("message of 1879048198 bytes > 1048576", an.detail());
@@ -306,7 +310,7 @@ class LdapAnalyzerTest {
     void indefiniteLengthIsRejectedAsRfc4511Says() {
         byte[] m = Hex.decode("3080020101" + "4200" + "0000");
         RecordingContext ctx = tcp();
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.indefinite_length", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -327,7 +331,7 @@ class LdapAnalyzerTest {
         inner[depth * 6] = 0x42;
         byte[] m = seq(integer(1), tlv(0x63, inner));
         RecordingContext ctx = tcp();
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
+        assertTrue(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.ber_depth_exceeded", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -335,8 +339,13 @@ class LdapAnalyzerTest {
     void garbageIsNotLdap() {
         byte[] m = Hex.decode("474554202f20485454502f312e310d0a");
         RecordingContext ctx = tcp();
-        assertFalse(analyzer(ctx).onData(Direction.TO_SERVER, m, 0, m.length));
+        LdapAnalyzer a = analyzer(ctx);
+        assertTrue(a.onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.not_ldap", ctx.of(ProtocolAnomaly.class).get(0).name());
+        // The flow is kept: the next segment that starts a well-formed message is decoded.
+        assertTrue(a.onData(Direction.TO_SERVER, SEARCH, 0, SEARCH.length));
+        assertTrue(a.onData(Direction.TO_CLIENT, ENTRIES_AND_DONE, 0, ENTRIES_AND_DONE.length));
+        assertEquals(1, ctx.of(LdapSearch.class).size());
     }
 
     @Test
@@ -371,7 +380,7 @@ class LdapAnalyzerTest {
         byte[] m = message(9, search("", present("cn")));
         assertTrue(a.onData(Direction.TO_SERVER, m, 0, m.length));
         assertTrue(a.onData(Direction.TO_SERVER, m, 0, m.length));
-        assertFalse(a.onData(Direction.TO_SERVER, m, 0, m.length));
+        assertTrue(a.onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.too_many_pending", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
@@ -427,6 +436,40 @@ class LdapAnalyzerTest {
         }
     }
 
+    /**
+     * Each direction switches to SASL buffers at its own message boundary (RFC 4422 3.7): the
+     * client's first wrapped request may arrive while the server's final bind response is still
+     * being reassembled, and the rest of that response is still an LDAPMessage.
+     */
+    @Test
+    void theClientsFirstWrappedRequestInsideTheServersLastBindResponseLeavesThatResponseLdap() {
+        byte[] bind1 = message(1, tlv(0x60, integer(3), octets(""), tlv(0xa3, octets("GSS-SPNEGO"), octets("x"))));
+        byte[] resp1 = message(1, tlv(0x61, enumerated(14), octets(""), octets("")));
+        byte[] bind2 = message(2, tlv(0x60, integer(3), octets(""), tlv(0xa3, octets("GSS-SPNEGO"), octets("y"))));
+        byte[] resp2 = message(2, tlv(0x61, enumerated(0), octets(""), octets("bind done, now wrapped")));
+        byte[] search = message(4, search("", present("objectClass")));
+        byte[] wrapped = sasl(concat(Hex.decode("050404ff000c000c0000000000000004"), new byte[12], search));
+        for (int cut = 1; cut < resp2.length; cut++) {
+            for (int head = 1; head <= wrapped.length; head += 7) {
+                RecordingContext ctx = tcp();
+                LdapAnalyzer a = analyzer(ctx);
+                assertTrue(a.onData(Direction.TO_SERVER, bind1, 0, bind1.length));
+                assertTrue(a.onData(Direction.TO_CLIENT, resp1, 0, resp1.length));
+                assertTrue(a.onData(Direction.TO_SERVER, bind2, 0, bind2.length));
+                assertTrue(a.onData(Direction.TO_CLIENT, resp2, 0, cut));
+                assertTrue(a.onData(Direction.TO_SERVER, wrapped, 0, head));
+                assertTrue(a.onData(Direction.TO_CLIENT, resp2, cut, resp2.length - cut), "cut " + cut + " head " + head);
+                assertTrue(a.onData(Direction.TO_SERVER, wrapped, head, wrapped.length - head));
+                a.onClose();
+                List<LdapBind> binds = ctx.of(LdapBind.class);
+                assertEquals(2, binds.size(), "cut " + cut + " head " + head + ": " + ctx.events);
+                assertEquals(0, binds.get(1).resultCode());
+                assertEquals("(objectClass=*)", ctx.of(LdapSearch.class).get(0).filter());
+                assertTrue(ctx.of(ProtocolAnomaly.class).isEmpty(), ctx.events.toString());
+            }
+        }
+    }
+
     @Test
     void integrityOnlyRfc1964AndNtlmWrapsAreDecoded() {
         byte[] search = message(4, search("", present("cn")));
@@ -453,7 +496,7 @@ class LdapAnalyzerTest {
         RecordingContext ctx = tcp();
         LdapAnalyzer a = saslBound(ctx);
         byte[] huge = Hex.decode("7fffffff050404ff");
-        assertFalse(a.onData(Direction.TO_SERVER, huge, 0, huge.length));
+        assertTrue(a.onData(Direction.TO_SERVER, huge, 0, huge.length));
         assertEquals("ldap.length_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 }

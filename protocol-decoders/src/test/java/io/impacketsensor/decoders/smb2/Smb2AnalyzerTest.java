@@ -155,6 +155,68 @@ class Smb2AnalyzerTest {
         assertEquals(expected, describe(new Run(Smb2Limits.DEFAULTS).feed(packed)));
     }
 
+    /**
+     * Framing is per direction: each server PDU cut at every byte, with the head of the client's
+     * next PDU delivered before the server's tail (a client may send while a reply is still
+     * arriving; a mirror port may deliver the directions out of step), gives the same events. The
+     * request's FileId is looked up again when its response arrives, so a request read before the
+     * CREATE response completed still names its file. The pipe bytes are the same too, except for
+     * data written to a pipe whose CREATE response had not completed when the WRITE was read: it
+     * cannot be attributed to the pipe yet and is not handed to the DCE/RPC decoder (a client
+     * learns the FileId from that response, so only reordering between the directions produces
+     * this).
+     */
+    @Test
+    void theClientsNextRequestInsideTheServersReplyAtEveryCut() {
+        List<Step> conv = conversation();
+        Run whole = new Run(Smb2Limits.DEFAULTS).feed(conv);
+        List<String> expected = events(whole);
+        List<String> expectedPipes = pipes(whole);
+        for (int i = 1; i + 1 < conv.size(); i += 2) {
+            byte[] reply = conv.get(i).bytes();
+            byte[] next = conv.get(i + 1).bytes();
+            boolean opensTheFile = (reply[4 + 12] & 0xFF) == 5;
+            for (int k = 1; k < reply.length; k++) {
+                for (int head : new int[] {1, 4, 5, 68, 100, next.length - 1}) {
+                    if (head <= 0 || head >= next.length) {
+                        continue;
+                    }
+                    List<Step> l = new ArrayList<>(conv.subList(0, i));
+                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, 0, k)));
+                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, 0, head)));
+                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, k, reply.length)));
+                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, head, next.length)));
+                    l.addAll(conv.subList(i + 2, conv.size()));
+                    Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+                    String where = "reply " + i + " cut at " + k + ", request head " + head;
+                    assertTrue(r.alive, where);
+                    assertEquals(expected, events(r), where);
+                    assertTrue(r.ctx.anomalies().isEmpty(), where);
+                    if (!opensTheFile) {
+                        assertEquals(expectedPipes, pipes(r), where);
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> events(Run r) {
+        List<String> out = new ArrayList<>();
+        for (SensorEvent e : r.ctx.events) {
+            out.add(strip(e));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static List<String> pipes(Run r) {
+        List<String> out = new ArrayList<>();
+        for (RecordingPipes.Pipe p : r.pipes.pipes) {
+            out.add(p.name + Arrays.toString(p.toServer.toByteArray()) + Arrays.toString(p.toClient.toByteArray()));
+        }
+        return out;
+    }
+
     /** An event's text without array identities (for comparing two runs). */
     static String strip(SensorEvent e) {
         return e.toString().replaceAll("\\[B@[0-9a-f]+", "bytes");
@@ -310,14 +372,17 @@ class Smb2AnalyzerTest {
         Run r = new Run(Smb2Limits.DEFAULTS).feed(List.of(conv.get(0), conv.get(1), c(bad)));
         assertEquals(List.of("smb2.malformed_command"), r.ctx.anomalies());
         assertTrue(r.alive);
-        // Every message cut at every length inside its body: never throws; a cut header stops the flow.
+        // Every message cut at every length inside its body: never throws; a cut header is an
+        // anomaly, that PDU is dropped and the PDUs after it are decoded.
         for (Step st : conv) {
             byte[] pdu = Arrays.copyOfRange(st.bytes(), 4, st.bytes().length);
             for (int n = 1; n < pdu.length; n++) {
                 Run t = new Run(Smb2Limits.DEFAULTS).feed(List.of(new Step(st.dir(), nbss(Arrays.copyOf(pdu, n)))));
                 if (n < 64) {
                     assertEquals(List.of("smb2.malformed_header"), t.ctx.anomalies(), "cut at " + n);
-                    assertFalse(t.alive);
+                    assertTrue(t.alive);
+                    t.feed(conv.subList(0, 2));
+                    assertEquals(1, t.ctx.of(SmbEvent.Smb2TreeConnect.class).size(), "cut at " + n);
                 }
             }
         }
@@ -345,21 +410,36 @@ class Smb2AnalyzerTest {
     }
 
     @Test
-    void invalidNbssTypeStopsTheFlow() {
+    void invalidNbssTypeResynchronisesAtTheNextSmbMessage() {
         Run r = new Run(Smb2Limits.DEFAULTS);
-        assertFalse(r.analyzer.onData(Direction.TO_SERVER, new byte[]{0x47, 0x45, 0x54, 0x20}, 0, 4));
+        assertTrue(r.analyzer.onData(Direction.TO_SERVER, "GET / HTTP/1.0\r\n".getBytes(), 0, 16));
         assertEquals(List.of("smb2.nbss_invalid"), r.ctx.anomalies());
-        assertEquals(1, r.counter("proto.smb2.skipped_flows"));
+        r.feed(conversation());
+        assertTrue(r.alive);
+        assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName(), "decoded after the garbage");
+        assertEquals(0, r.counter("proto.smb2.skipped_flows"));
     }
 
     // ---- limits, each shrunk ---------------------------------------------------------------------
 
     @Test
     void maxPduSize() {
-        Run r = new Run(Smb2Limits.DEFAULTS.withMaxPduSize(100)).feed(conversation());
+        List<Step> l = new ArrayList<>(conversation());
+        // A 1 MB WRITE over the limit first: skipped by its length, the conversation after it decoded.
+        l.add(0, c(msg(9, 0, false, 99, IPC, SID, writeReq(FP, FV, new byte[1 << 20]))));
+        Run r = new Run(Smb2Limits.DEFAULTS.withMaxPduSize(1 << 19)).feed(l);
         assertEquals(List.of("smb2.pdu_too_large"), r.ctx.anomalies());
-        assertFalse(r.alive);
-        assertEquals(1, r.counter("proto.smb2.skipped_flows"));
+        assertTrue(r.alive);
+        assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName());
+        assertEquals(0, r.counter("proto.smb2.skipped_flows"));
+        // With the limit under every PDU, each is reported (up to the per-connection cap) and skipped.
+        Run all = new Run(Smb2Limits.DEFAULTS.withMaxPduSize(100)).feed(conversation());
+        assertTrue(all.alive);
+        long over = conversation().stream().filter(st -> st.bytes().length - 4 > 100).count();
+        assertTrue(over > 0);
+        assertEquals(Math.min(over, Smb2Analyzer.MAX_ANOMALY_EVENTS), all.ctx.anomalies().size());
+        assertTrue(all.ctx.anomalies().stream().allMatch("smb2.pdu_too_large"::equals));
+        assertEquals(over, all.counter("proto.smb2.parser_error"));
     }
 
     @Test
@@ -369,7 +449,7 @@ class Smb2AnalyzerTest {
         assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxCompoundDepth(3)).feed(List.of(c(three))).alive);
         Run r = new Run(Smb2Limits.DEFAULTS.withMaxCompoundDepth(2)).feed(List.of(c(three)));
         assertEquals(List.of("smb2.compound_too_deep"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the rest of the compound is dropped, not the connection");
     }
 
     @Test
@@ -380,7 +460,9 @@ class Smb2AnalyzerTest {
         assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(2)).feed(l).alive);
         Run r = new Run(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(1)).feed(l);
         assertEquals(List.of("smb2.too_many_open_files"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the file is not tracked; the connection goes on");
+        r.feed(conversation().subList(4, 6));
+        assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName());
     }
 
     @Test
@@ -390,7 +472,7 @@ class Smb2AnalyzerTest {
         assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxPipeBuffer(200)).feed(l).alive);
         Run r = new Run(Smb2Limits.DEFAULTS.withMaxPipeBuffer(199)).feed(l);
         assertEquals(List.of("smb2.pipe_buffer_exceeded"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "the pipe message is dropped (a gap for the pipe's decoder), not the connection");
     }
 
     @Test
@@ -402,7 +484,7 @@ class Smb2AnalyzerTest {
         assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxPendingRequests(3)).feed(l).alive);
         Run r = new Run(Smb2Limits.DEFAULTS.withMaxPendingRequests(2)).feed(l);
         assertEquals(List.of("smb2.too_many_pending"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive, "that request is not tracked; the connection goes on");
     }
 
     @Test
@@ -415,7 +497,7 @@ class Smb2AnalyzerTest {
         assertEquals(List.of(0x202, 0x210, 0x300), ok.ctx.of(SmbEvent.Smb2Negotiate.class).get(0).clientDialects());
         Run r = new Run(Smb2Limits.DEFAULTS.withMaxDialects(2)).feed(l);
         assertEquals(List.of("smb2.too_many_dialects"), r.ctx.anomalies());
-        assertFalse(r.alive);
+        assertTrue(r.alive);
     }
 
     @Test

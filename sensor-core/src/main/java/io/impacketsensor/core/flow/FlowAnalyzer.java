@@ -5,8 +5,12 @@ package io.impacketsensor.core.flow;
  * of each direction (a TCP stream) or each datagram's payload (UDP), on one worker thread only.
  *
  * <p>The buffer is only valid during the call: an analyzer copies what it must keep across calls
- * (a partial PDU header) into its own bounded buffer. It never throws for malformed input: it
- * counts an anomaly and returns {@code false} to be skipped from then on.
+ * (a partial PDU header) into its own bounded buffer, one per direction: the two directions of a
+ * TCP connection are independent byte streams, and a message of one may arrive while a message of
+ * the other is incomplete. It never throws for malformed input: it reports an anomaly, drops that
+ * message and goes on, resynchronising at the next message it can verify when the framing itself
+ * is lost, because giving the flow up would let one crafted message hide everything after it. It
+ * returns {@code false} only when the rest of the flow cannot be inspected (TLS, a sealed layer).
  */
 public interface FlowAnalyzer {
 
