@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -111,6 +113,8 @@ class MutantReplayTest {
         SplittableRandom rnd = new SplittableRandom(c.name().hashCode());
         Set<String> failures = new LinkedHashSet<>();
         long exceptions = 0;
+        int changed = 0;
+        Map<Object, Long> cleanFlowEvents = new HashMap<>();
         for (int m = 0; m < MUTANTS; m++) {
             int idx = payloadFrames.get(rnd.nextInt(payloadFrames.size()));
             CaptureReplay.Frame f = frames.get(idx);
@@ -128,6 +132,18 @@ class MutantReplayTest {
                 }
             }
             CaptureReplay.Result r = CaptureReplay.replay(flow);
+            long cleanEvents = cleanFlowEvents.computeIfAbsent(key, k -> {
+                List<CaptureReplay.Frame> same = new ArrayList<>();
+                for (int i = 0; i < frames.size(); i++) {
+                    if (k.equals(flowKeys.get(i))) {
+                        same.add(frames.get(i));
+                    }
+                }
+                return CaptureReplay.replay(same).events();
+            });
+            if (cleanEvents != r.events()) {
+                changed++;
+            }
             exceptions += r.exceptions();
             if (r.exceptions() > 0 && failures.size() < 10) {
                 failures.add("mutant " + m + " (frame " + (idx + 1) + ", " + what + "): "
@@ -135,6 +151,9 @@ class MutantReplayTest {
             }
         }
         assertEquals(0, exceptions, c.name() + ": decoder exceptions in mutants: " + String.join("\n", failures));
+        // A replay that never reached a decoder would pass vacuously: where the capture has events,
+        // some mutants must change them.
+        assertTrue(clean.events() == 0 || changed > 0, c.name() + ": no mutant changed the decoded events");
     }
 
     /** The symmetric 5-tuple of a frame (IP pair for fragments); null when it is not IP. */
