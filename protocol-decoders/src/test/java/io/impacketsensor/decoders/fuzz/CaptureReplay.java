@@ -35,8 +35,12 @@ final class CaptureReplay {
     record Frame(int linkType, long tsNanos, byte[] data) {
     }
 
-    /** The result of one replay. */
-    record Result(long exceptions, List<Throwable> thrown, long events) {
+    /**
+     * The result of one replay; {@code decoded} sums the events and the decoders' own counters
+     * ({@code proto.*}: PDUs, parser errors, gaps...), so that it moves whenever a change of
+     * input reached a decoder and changed what it made of it.
+     */
+    record Result(long exceptions, List<Throwable> thrown, long events, long decoded) {
     }
 
     static final FlowLimits LIMITS = FlowLimits.DEFAULTS.withMaxFlows(4096);
@@ -68,12 +72,15 @@ final class CaptureReplay {
         }
         p.finish();
         long[] exceptions = new long[1];
+        long[] decoded = {events[0]};
         p.reportCounters((name, value) -> {
             if (name.equals("analyzer.exceptions")) {
                 exceptions[0] = value;
+            } else if (name.startsWith("proto.")) {
+                decoded[0] = decoded[0] * 31 + value;
             }
         });
-        return new Result(exceptions[0], thrown, events[0]);
+        return new Result(exceptions[0], thrown, events[0], decoded[0]);
     }
 
     private static AnalyzerFactory recording(AnalyzerFactory f, List<Throwable> thrown) {

@@ -47,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * DIR (the shared capture set); otherwise the captures committed in sensor-core's test resources
  * ({@code pcaps/lab}, all of the lab, and {@code pcaps/public}). Every one of them is replayed
  * unmutated in {@code mvn verify}. Mutants: under the {@code fuzz} profile
- * ({@code -Dfuzz.mutants.all=true}) 1,000 of every capture, about half an hour on two cores;
+ * ({@code -Dfuzz.mutants.all=true}) 1,000 of every capture (149 captures, 149,000 mutants: about
+ * 70 s on two busy cores);
  * in {@code mvn verify} 1,000 of each capture of {@link #VERIFY_SUBSET}, which together exercise
  * every decoder (SMB2 with each named-pipe interface, SMB1, DCE/RPC over TCP with drsuapi and
  * DCOM, Kerberos TCP/UDP, LDAP, CLDAP, NTLMSSP), so that CI stays within a couple of minutes.
@@ -80,7 +81,8 @@ class MutantReplayTest {
             tests.add(DynamicTest.dynamicTest(c.name() + (mutate ? " + " + MUTANTS + " mutants" : ""),
                     () -> check(c, mutate)));
         }
-        assertTrue(tests.size() > 50, "the committed captures are on the test classpath");
+        assertTrue(System.getProperty("sensor.pcaps") != null ? !tests.isEmpty() : tests.size() > 50,
+                "captures found (the committed ones are on the test classpath)");
         return tests.stream();
     }
 
@@ -139,9 +141,9 @@ class MutantReplayTest {
                         same.add(frames.get(i));
                     }
                 }
-                return CaptureReplay.replay(same).events();
+                return CaptureReplay.replay(same).decoded();
             });
-            if (cleanEvents != r.events()) {
+            if (cleanEvents != r.decoded()) {
                 changed++;
             }
             exceptions += r.exceptions();
@@ -152,8 +154,8 @@ class MutantReplayTest {
         }
         assertEquals(0, exceptions, c.name() + ": decoder exceptions in mutants: " + String.join("\n", failures));
         // A replay that never reached a decoder would pass vacuously: where the capture has events,
-        // some mutants must change them.
-        assertTrue(clean.events() == 0 || changed > 0, c.name() + ": no mutant changed the decoded events");
+        // some mutants must change what the decoders made of it (events or their counters).
+        assertTrue(clean.events() == 0 || changed > 0, c.name() + ": no mutant changed what was decoded");
     }
 
     /** The symmetric 5-tuple of a frame (IP pair for fragments); null when it is not IP. */
