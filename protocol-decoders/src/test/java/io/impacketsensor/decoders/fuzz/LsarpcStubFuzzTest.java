@@ -1,0 +1,16 @@
+package io.impacketsensor.decoders.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.impacketsensor.core.event.RpcInterfaces;
+
+/**
+ * Fuzz target: the lsarpc (MS-LSAT/MS-LSAD) request stub decoders; input format in
+ * {@link Targets#stub}.
+ * Seeds: see the corpus README.
+ */
+class LsarpcStubFuzzTest {
+    @FuzzTest(maxDuration = "60s")
+    void fuzz(byte[] data) {
+        Targets.stub(data, RpcInterfaces.LSARPC);
+    }
+}
