@@ -65,8 +65,6 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
             "service_name", "binary_path", "success", "dcom_class");
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The last second whose nanoseconds since 1970 fit a long (2262-04-11T23:47:16Z). */
-    public static final long MAX_EPOCH_SECOND = Long.MAX_VALUE / 1_000_000_000L - 1;
 
     /** NTLM flag names accepted in an {@code ntlm_flags} object (MS-NLMP 2.2.2.5), with the prefix optional. */
     static final Map<String, Integer> FLAG_NAMES = Map.ofEntries(
@@ -190,11 +188,6 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
                 }
             } else {
                 throw new NetworkEventException("timestamp", "must be an ISO-8601 string or epoch seconds");
-            }
-            // Engine time is nanoseconds since 1970 in a long: past 2262-04-11 it would wrap.
-            if (b.timestamp.getEpochSecond() < 0 || b.timestamp.getEpochSecond() > MAX_EPOCH_SECOND) {
-                throw new NetworkEventException("timestamp", "out of range (1970-01-01T00:00:00Z.."
-                        + Instant.ofEpochSecond(MAX_EPOCH_SECOND) + "): " + ts.asText());
             }
         }
         b.serviceName = text(n, "service_name");
