@@ -123,6 +123,11 @@ final class MemoryEstimate {
         }
         String what = keys[max];
         long need = parts[max];
+        if (c.workers() > 1 && total(c.withWorkers(1), e) <= maxMemory) {
+            // One worker would fit: the worker count is what to change, whatever part is largest.
+            what = keys[3];
+            need = total - total(c.withWorkers(1), e);
+        }
         return String.format(Locale.ROOT, "%s needs ~%s of heap with %d worker%s (the sensor in all ~%s); "
                 + "the JVM has %s (-Xmx): lower the value or raise -Xmx", what, size(need), c.workers(),
                 c.workers() == 1 ? "" : "s", size(total), size(maxMemory));

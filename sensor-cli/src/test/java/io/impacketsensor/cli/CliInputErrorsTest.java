@@ -175,7 +175,7 @@ class CliInputErrorsTest {
         assertTrue(err.get(2).startsWith("line 4: timestamp: must be within"), r.err());
         assertTrue(err.get(3).startsWith("line 5: timestamp: must be within"), r.err());
         assertTrue(r.out().contains("{\"line\":1,") && r.out().contains("{\"line\":6,"), r.out());
-        assertTrue(r.err().contains("summary: 6 lines, 4 rejected; events 2"), r.err());
+        assertTrue(r.err().contains("summary: 6 lines, 4 rejected; total_events 2"), r.err());
         assertNoJavaInternals(r.err().substring(0, r.err().indexOf("summary:")));
     }
 
@@ -248,7 +248,9 @@ class CliInputErrorsTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Run r = run("blocklist", "remove", "10.0.0.1", "--http", "127.0.0.1:" + port);
+        Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef0123456789abcdef\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Run r = run("blocklist", "remove", "10.0.0.1", "--http", "127.0.0.1:" + port, "--token-file", token.toString());
         assertEquals(1, r.code(), r.err());
         assertEquals("impacket-sensor blocklist remove: connection refused", r.err().strip());
     }
