@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are interleaved at every segment boundary ({@link TcpInterleave#everySegmentBoundary}: each data
  * segment split in half, and each server segment's second half sent after the first half of the
  * client's next segment; legal TCP) gives the same protocol events, the same anomalies and the
- * same alerts as the original, and no decoder exception.
+ * same alerts as the original, and no decoder exception. The public Ethernet captures of the same
+ * test-jar are held to the same (the few in raw-IP or Linux-cooked framing are skipped).
  */
 class DirectionInterleaveTest {
     @TempDir
@@ -106,6 +107,48 @@ class DirectionInterleaveTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (EvaluateCommand.Entry e : entries) {
             tests.add(DynamicTest.dynamicTest(e.file(), () -> sameAfterInterleaving(e)));
+        }
+        return tests;
+    }
+
+    /**
+     * The same over the public captures of sensor-core's test-jar (listed in
+     * {@code pcaps/expected.tsv}; provenance in {@code pcaps/README.md}) that are Ethernet: the
+     * same events, anomalies and alert verdicts, no decoder exception.
+     */
+    @TestFactory
+    List<DynamicTest> everyPublicEthernetCaptureInterleavedGivesTheSameEvents() throws Exception {
+        List<String> names = new ArrayList<>();
+        try (java.io.InputStream in = DirectionInterleaveTest.class.getResourceAsStream("/pcaps/expected.tsv")) {
+            assertTrue(in != null, "test resource /pcaps/expected.tsv (sensor-core test-jar)");
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("public/")) {
+                    names.add(line.substring(0, line.indexOf('\t')));
+                }
+            }
+        }
+        assertTrue(names.size() >= 90, "public captures: " + names.size());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : names) {
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                Path original = dir.resolve(name.replace('/', '_'));
+                if (!java.nio.file.Files.exists(original)) {
+                    try (java.io.InputStream in = DirectionInterleaveTest.class.getResourceAsStream("/pcaps/" + name)) {
+                        assertTrue(in != null, name);
+                        java.nio.file.Files.copy(in, original);
+                    }
+                }
+                org.junit.jupiter.api.Assumptions.assumeTrue(LabFrames.ethernet(original), "not Ethernet");
+                TcpInterleave.Interleaved il = TcpInterleave.everySegmentBoundary(LabFrames.read(original));
+                Path rewritten = LabFrames.write(il.frames(), dir.resolve("interleaved_" + name.replace('/', '_')));
+                Replay a = replay(original);
+                Replay b = replay(rewritten);
+                assertEquals(0, b.counters().get("analyzer.exceptions"), name + " " + b.anomalies());
+                assertEquals(a.anomalies().size(), b.anomalies().size(), name + ": anomalies " + a.anomalies() + " vs "
+                        + b.anomalies());
+                assertEquals("", diff(a.events(), b.events()), name + ": events");
+                assertEquals(a.verdicts(), b.verdicts(), name + ": alerts");
+            }));
         }
         return tests;
     }

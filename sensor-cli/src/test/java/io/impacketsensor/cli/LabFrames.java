@@ -40,6 +40,19 @@ final class LabFrames {
         return frames;
     }
 
+    /** True when every frame of the capture is Ethernet (what {@link #read} and the rewrites handle). */
+    static boolean ethernet(Path pcap) throws Exception {
+        try (PcapFileChain r = PcapFileChain.open(List.of(pcap))) {
+            FrameSlot s = new FrameSlot();
+            while (r.read(s) == PcapFileChain.FRAME) {
+                if (s.linkType != PcapWriter.LINKTYPE_ETHERNET) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Writes the frames, in list order, as a classic Ethernet pcap (ns timestamps). */
     static Path write(List<Frame> frames, Path file) throws Exception {
         PcapWriter w = new PcapWriter(java.nio.ByteOrder.LITTLE_ENDIAN, true, 262144, PcapWriter.LINKTYPE_ETHERNET);

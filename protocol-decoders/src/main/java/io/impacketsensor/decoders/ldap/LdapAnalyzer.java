@@ -48,6 +48,13 @@ public final class LdapAnalyzer implements FlowAnalyzer {
          * still be read as an LDAPMessage.
          */
         boolean saslLayer;
+        /**
+         * This direction switched to TLS after a StartTLS request, or to a sealed SASL layer: its
+         * bytes are not inspected. The flow ends once both directions are opaque, so the other
+         * direction's last clear message (the ExtendedResponse or BindResponse still arriving) is
+         * still decoded.
+         */
+        boolean opaque;
     }
 
     private final FlowContext ctx;
@@ -62,7 +69,15 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private TokenSession session;
     private String saslMechanism;
     private boolean saslBound;
+    /**
+     * A SASL BindRequest awaits its response. The client's first wrapped buffer may be read before
+     * the server's final BindResponse has been reassembled (the two directions arrive out of step),
+     * so a non-LDAP first byte then also starts the SASL layer of that direction.
+     */
+    private boolean saslBindPending;
     private boolean startTlsRequested;
+    private boolean startTlsReported;
+    private boolean sealedReported;
     private int anomalyEvents;
 
     public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapAnalyzerFactory.Counters counters,
@@ -82,6 +97,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             return datagram(dir, buf, off, len);
         }
         Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+        if (s.opaque) {
+            return true;
+        }
         if (s.resync) {
             // After a gap: wait for a segment that starts a well-formed message header (STYLE.md 7).
             if (buf[off] != 0x30 || parser.peek(buf, off, len) != ParseStatus.OK || parser.peekOp > 24) {
@@ -111,7 +129,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             }
             if (s.hdrLen == 0) {
                 if (buf[off] != 0x30) {
-                    if (saslBound) {
+                    if (saslBound || saslBindPending) {
                         // RFC 4422 3.7: from here on every PDU is a SASL buffer.
                         s.saslLayer = true;
                         return saslData(dir, s, buf, off, len);
@@ -257,6 +275,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             case LdapParser.BIND_REQUEST:
                 if (p.authTag == 3) {
                     saslMechanism = p.saslMechanism;
+                    saslBindPending = true;
                 }
                 token(dir, buf, p);
                 return admit(pending.bind(p));
@@ -270,6 +289,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 if (authTag == 3 && (p.resultCode == 0 || p.resultCode == 14)) {
                     saslBound = true;
                 }
+                saslBindPending = false;
                 pending.complete(ctx, p);
                 return true;
             }
@@ -302,7 +322,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 boolean tls = startTlsRequested && pending.isStartTls(p.messageId, START_TLS_OID);
                 pending.complete(ctx, p);
                 if (tls && p.resultCode == 0) {
-                    ctx.emit(new LdapStartTls(ctx.header()));
+                    startTls();
                     return false;
                 }
                 return true;
@@ -386,8 +406,13 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private boolean saslBuffer(Direction dir, byte[] buf, int off, int len) {
         long window = LdapSaslUnwrap.plaintext(buf, off, len);
         if (window < 0) {
-            ctx.emit(new LdapSealed(ctx.header(), saslMechanism));
-            return false;
+            if (!sealedReported) {
+                sealedReported = true;
+                ctx.emit(new LdapSealed(ctx.header(), saslMechanism));
+            }
+            // The bind is complete: both directions are sealed from here. While its response is
+            // still arriving, only this direction stops being inspected.
+            return saslBindPending && opaque(dir == Direction.TO_SERVER ? toServer : toClient);
         }
         int p = (int) (window >>> 32);
         int end = p + (int) window;
@@ -409,12 +434,27 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     /** A message start that is not a SEQUENCE without a SASL layer: TLS after StartTLS, or garbage. */
     private boolean notLdap(Direction dir, Side s, int firstByte) {
         if (startTlsRequested && firstByte == 0x16) {
-            ctx.emit(new LdapStartTls(ctx.header()));
-            return false;
+            // A TLS record (RFC 8446 5.1: content type 22, handshake) on this direction; the other
+            // may still be finishing the ExtendedResponse, which is still decoded.
+            startTls();
+            return opaque(s);
         }
         report(LdapAnomaly.NOT_LDAP, "first byte 0x" + Integer.toHexString(firstByte) + " " + dir);
         resynchronise(s);
         return true;
+    }
+
+    /** Direction {@code s} is no longer inspected; false (end the flow) once both are opaque. */
+    private boolean opaque(Side s) {
+        s.opaque = true;
+        return !(toServer.opaque && toClient.opaque);
+    }
+
+    private void startTls() {
+        if (!startTlsReported) {
+            startTlsReported = true;
+            ctx.emit(new LdapStartTls(ctx.header()));
+        }
     }
 
     /** Framing of one direction is lost: wait for a segment that starts a well-formed message. */

@@ -66,6 +66,12 @@ public final class Smb1Analyzer {
     private int anomalyEvents;
     /** Anomalies reported per connection; later ones are only counted. */
     static final int MAX_ANOMALY_EVENTS = 16;
+    /**
+     * Bytes of pipe WRITEs held per connection until their FID is known (a client writes a pipe
+     * right after opening it; only the directions arriving out of step make the FID unknown then).
+     */
+    static final int MAX_DEFERRED = 8192;
+    private int deferredBytes;
 
     public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Counters counters, TokenDecoder tokens,
                         PipeConsumerFactory pipes) {
@@ -95,7 +101,13 @@ public final class Smb1Analyzer {
         if (cmd == Smb1Parser.WRITE_ANDX && !reply) {
             // Words start at 33; the FID is word byte 4 (MS-CIFS 2.2.4.43.1).
             Smb1Session.FileEntry f = files.get(le16(b, off + 37));
-            return f != null && f.consumer != null ? pipeNeed : Math.min(pduLen, 64);
+            if (f != null && f.consumer != null) {
+                return pipeNeed;
+            }
+            // A FID not open yet on IPC$ (TID at header offset 24): the NT_CREATE response that
+            // opens it may still be arriving, so a small message is gathered to wait for it.
+            Smb1Session.Tree t = f == null ? trees.get(le16(b, off + 24)) : null;
+            return t != null && t.ipc && pduLen <= MAX_DEFERRED - deferredBytes ? pduLen : Math.min(pduLen, 64);
         }
         if (cmd == Smb1Parser.READ_ANDX && reply) {
             Smb1Pending q = pending.find(key(le16(b, off + 12), le16(b, off + 26), le16(b, off + 30)), Smb1Parser.READ_ANDX);
@@ -298,16 +310,21 @@ public final class Smb1Analyzer {
         q.file = r ? file(q, p.fid) : null;
         q.offset = p.offset;
         q.length = p.length;
+        int at = p.dataAt;
+        int n = p.dataLen;
+        // MS-CIFS 2.2.4.43.1 WriteMode: RAW_MODE with MSG_START puts the message length in the
+        // first two bytes of the data.
+        if ((p.writeMode & 0x000C) == 0x000C && n >= 2) {
+            at += 2;
+            n -= 2;
+        }
         if (r && q.file != null && q.file.consumer != null) {
-            int at = p.dataAt;
-            int n = p.dataLen;
-            // MS-CIFS 2.2.4.43.1 WriteMode: RAW_MODE with MSG_START puts the message length in the
-            // first two bytes of the data.
-            if ((p.writeMode & 0x000C) == 0x000C && n >= 2) {
-                at += 2;
-                n -= 2;
-            }
             pipeData(q.file, Direction.TO_SERVER, at, n);
+        } else if (r && q.file == null && q.tree != null && q.tree.ipc && n > 0 && n <= p.available() - at
+                && n <= MAX_DEFERRED - deferredBytes) {
+            // Kept until the response: by then the NT_CREATE response naming this FID has been read.
+            q.deferred = java.util.Arrays.copyOfRange(p.array(), p.abs(at), p.abs(at) + n);
+            deferredBytes += n;
         }
         return r;
     }
@@ -371,6 +388,9 @@ public final class Smb1Analyzer {
                 // The NT_CREATE response that opened it may have completed only after the request
                 // was read (the directions delivered out of step): look the FID up again.
                 q.file = files.get(q.fid);
+            }
+            if (q.deferred != null) {
+                deliverDeferred(q);
             }
             if (!responseCommand(q, st)) {
                 return false;
@@ -623,7 +643,20 @@ public final class Smb1Analyzer {
     }
 
     private void unanswered(Smb1Pending q, long status) {
+        if (q.deferred != null) {
+            deliverDeferred(q);
+        }
         events.forRequest(q, status);
+    }
+
+    /** Pipe data of a WRITE read before its FID was open: to the pipe's decoder now, if it is one. */
+    private void deliverDeferred(Smb1Pending q) {
+        byte[] d = q.deferred;
+        q.deferred = null;
+        deferredBytes -= d.length;
+        if (q.file != null && q.file.consumer != null && !q.file.consumer.onData(Direction.TO_SERVER, d, 0, d.length)) {
+            q.file.consumer = null;
+        }
     }
 
     private void disconnectTree(int tid) {

@@ -17,6 +17,8 @@ final class Smb1Pending {
     /** The FID the request named (valid when {@code fidNamed}), looked up again at the response. */
     int fid;
     boolean fidNamed;
+    /** Pipe data of a WRITE whose FID was not open yet (bounded per connection), or null. */
+    byte[] deferred;
     /** The next command of the AndX chain. */
     Smb1Pending next;
     /** The next outstanding request with the same PID/MID, in arrival order (some clients reuse a MID). */

@@ -52,6 +52,13 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private Smb1Analyzer smb1;
     private boolean stopped;
     private int anomalyEvents;
+    /**
+     * Bytes of pipe WRITEs held per connection until their FileId is known (a client writes a
+     * pipe right after opening it; only the directions arriving out of step make the FileId
+     * unknown then).
+     */
+    static final int MAX_DEFERRED = 8192;
+    private int deferredBytes;
     /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
     private long chainSession;
     private int chainTree;
@@ -148,6 +155,10 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         boolean chained = (b[off + 20] | b[off + 21] | b[off + 22] | b[off + 23]) != 0;
         if (!chained) {
             // Bulk data follows the fixed part: it is streamed or skipped, never gathered.
+            if (command == Smb2Parser.WRITE && !response && smallIpcWrite(b, off, pduLen)) {
+                // Whole, so that a WRITE to a pipe not open yet can wait for its FileId (write()).
+                return pduLen;
+            }
             if (command == Smb2Parser.WRITE && !response) {
                 // The fixed part and the first 16 data bytes: enough to tell a DCE/RPC header on a file
                 // whose share is unknown (Smb2Pipes); the rest is streamed or skipped.
@@ -366,10 +377,32 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         return true;
     }
 
+    /**
+     * A WRITE on an IPC$ tree small enough to be held: its FileId may belong to a pipe whose CREATE
+     * response is still arriving on the other direction (MS-SMB2 2.2.1.2: TreeId at 36, SessionId
+     * at 40 of a sync header).
+     */
+    private boolean smallIpcWrite(byte[] b, int off, int pduLen) {
+        if (pduLen > MAX_DEFERRED - deferredBytes || (b[off + 16] & Smb2Parser.FLAG_ASYNC) != 0) {
+            return false;
+        }
+        Smb2Session s = sessions.get(Smb2Parser.le64(b, off + 40));
+        long treeId = Smb2Parser.le64(b, off + 32) >>> 32;
+        Smb2Session.Tree t = s == null ? null : s.trees.get(treeId);
+        return t != null && t.ipc;
+    }
+
     private boolean write(Smb2Framer framer, Smb2Pending q, byte[] b, int off, boolean single, int cmdLen) {
         q.offset = p.offset;
         q.length = p.length;
         Smb2Session.FileEntry f = resolve(q);
+        if (f == null && q.fidNamed && q.tree != null && q.tree.ipc && p.length > 0
+                && p.bufOff + (long) p.length <= p.c.length() && p.length <= MAX_DEFERRED - deferredBytes) {
+            // Kept until the response: by then the CREATE response naming this FileId has been read.
+            q.deferred = Arrays.copyOfRange(b, off + p.bufOff, off + p.bufOff + p.length);
+            deferredBytes += p.length;
+            return true;
+        }
         if (f != null && Smb2Pipes.firstPayloadShowsPipe(f, false, b, off + p.bufOff,
                 Math.min(p.length, p.c.length() - p.bufOff))) {
             openPipe(f, q.sessionId);
@@ -402,6 +435,11 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             if (r && p.bufLen > 0) {
                 deliver(f, Direction.TO_SERVER, b, p.bufOff, p.bufLen);
             }
+        } else if (f == null && r && p.ctlCode == FSCTL_PIPE_TRANSCEIVE && q.fidNamed && q.tree != null && q.tree.ipc
+                && p.bufLen > 0 && p.bufLen <= MAX_DEFERRED - deferredBytes) {
+            // As for WRITE: the transceive input waits for the response, when its FileId is known.
+            q.deferred = Arrays.copyOfRange(b, p.bufOff, p.bufOff + p.bufLen);
+            deferredBytes += p.bufLen;
         }
         // A truncated (non-pipe) IOCTL past maxBufferedPdu is not malformed: only its input is unread.
         return (r || cmdLen > p.c.length()) && haveFile;
@@ -414,6 +452,15 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         Smb2Pending q = pending.remove(p.messageId);
         if (q != null) {
             lateFile(q);
+            if (q.deferred != null) {
+                byte[] d = q.deferred;
+                q.deferred = null;
+                deferredBytes -= d.length;
+                Smb2Session.FileEntry f = resolve(q);
+                if (f != null && f.consumer != null) {
+                    deliver(f, Direction.TO_SERVER, d, 0, d.length);
+                }
+            }
         } else {
             // Unsolicited (OPLOCK_BREAK), or its request came before the capture or a gap.
             q = new Smb2Pending();

@@ -22,6 +22,8 @@ final class Smb2Pending {
     long fidPersistent;
     long fidVolatile;
     boolean fidNamed;
+    /** Pipe data of a WRITE whose FileId was not open yet (bounded per connection), or null. */
+    byte[] deferred;
     /** The CREATE earlier in the same compound, for related operations with FileId -1 (3.2.4.1.4). */
     Smb2Pending relatedCreate;
     /** The open a CREATE produced (set at its response). */

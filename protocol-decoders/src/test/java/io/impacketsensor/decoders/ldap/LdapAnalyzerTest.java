@@ -188,6 +188,56 @@ class LdapAnalyzerTest {
         assertEquals("1.3.6.1.4.1.1466.20037", op.target());
     }
 
+    /**
+     * The client's TLS ClientHello (its head) arriving while the server's StartTLS ExtendedResponse
+     * is still being reassembled: the client direction stops being inspected, the response is
+     * still decoded, one LdapStartTls. The ClientHello bytes are synthetic (a record header).
+     */
+    @Test
+    void startTlsClientHelloInsideTheExtendedResponse() {
+        byte[] req = message(1, tlv(0x77, tlv(0x80, "1.3.6.1.4.1.1466.20037".getBytes())));
+        byte[] resp = message(1, tlv(0x78, enumerated(0), octets(""), octets(""),
+                tlv(0x8a, "1.3.6.1.4.1.1466.20037".getBytes())));
+        byte[] hello = Hex.decode("160301020001" + "0001fc0303");
+        for (int cut = 1; cut < resp.length; cut++) {
+            RecordingContext ctx = tcp();
+            LdapAnalyzer a = analyzer(ctx);
+            assertTrue(a.onData(Direction.TO_SERVER, req, 0, req.length));
+            assertTrue(a.onData(Direction.TO_CLIENT, resp, 0, cut));
+            assertTrue(a.onData(Direction.TO_SERVER, hello, 0, hello.length), "cut " + cut);
+            assertFalse(a.onData(Direction.TO_CLIENT, resp, cut, resp.length - cut), "TLS both ways: inspection ends");
+            assertEquals(1, ctx.of(LdapStartTls.class).size(), "cut " + cut);
+            assertEquals(23, ctx.of(LdapOperation.class).get(0).protocolOp(), "cut " + cut);
+            assertTrue(ctx.of(ProtocolAnomaly.class).isEmpty(), ctx.events.toString());
+        }
+    }
+
+    /**
+     * The client's first sealed SASL buffer arriving while the server's final BindResponse is still
+     * being reassembled: the bind is still decoded and the buffer is recognised as the SASL layer.
+     */
+    @Test
+    void firstSealedBufferInsideTheFinalBindResponse() {
+        byte[] bind = message(1, tlv(0x60, integer(3), octets(""), tlv(0xa3, octets("GSS-SPNEGO"), octets("x"))));
+        byte[] resp = message(1, tlv(0x61, enumerated(0), octets(""), octets("")));
+        // Kerberos CFX wrap token with the Sealed flag (RFC 4121 4.2.6.2), as in the test above
+        byte[] wrapped = Hex.decode("0000001c" + "050406ff0010001c" + "0000000000000001" + "00112233445566778899aabb");
+        for (int cut = 1; cut < resp.length; cut++) {
+            RecordingContext ctx = tcp();
+            LdapAnalyzer a = analyzer(ctx);
+            assertTrue(a.onData(Direction.TO_SERVER, bind, 0, bind.length));
+            assertTrue(a.onData(Direction.TO_CLIENT, resp, 0, cut));
+            assertTrue(a.onData(Direction.TO_SERVER, wrapped, 0, wrapped.length), "the server side is still clear");
+            assertTrue(a.onData(Direction.TO_CLIENT, resp, cut, resp.length - cut));
+            assertEquals(1, ctx.of(LdapSealed.class).size(), "cut " + cut + ": " + ctx.events);
+            assertEquals(0, ctx.of(LdapBind.class).get(0).resultCode(), "the bind is still decoded");
+            assertTrue(ctx.of(ProtocolAnomaly.class).isEmpty(), "cut " + cut + ": " + ctx.events);
+            // The server's first sealed buffer: both directions opaque, inspection ends.
+            assertFalse(a.onData(Direction.TO_CLIENT, wrapped, 0, wrapped.length));
+            assertEquals(1, ctx.of(LdapSealed.class).size());
+        }
+    }
+
     @Test
     void addAndModifyKeepOnlyTheValuesDetectionNeeds() {
         RecordingContext ctx = tcp();

@@ -160,11 +160,8 @@ class Smb2AnalyzerTest {
      * next PDU delivered before the server's tail (a client may send while a reply is still
      * arriving; a mirror port may deliver the directions out of step), gives the same events. The
      * request's FileId is looked up again when its response arrives, so a request read before the
-     * CREATE response completed still names its file. The pipe bytes are the same too, except for
-     * data written to a pipe whose CREATE response had not completed when the WRITE was read: it
-     * cannot be attributed to the pipe yet and is not handed to the DCE/RPC decoder (a client
-     * learns the FileId from that response, so only reordering between the directions produces
-     * this).
+     * CREATE response completed still names its file, and a pipe WRITE read then is held (bounded)
+     * until its own response and handed to the pipe's decoder: the pipe bytes are the same too.
      */
     @Test
     void theClientsNextRequestInsideTheServersReplyAtEveryCut() {
@@ -175,7 +172,6 @@ class Smb2AnalyzerTest {
         for (int i = 1; i + 1 < conv.size(); i += 2) {
             byte[] reply = conv.get(i).bytes();
             byte[] next = conv.get(i + 1).bytes();
-            boolean opensTheFile = (reply[4 + 12] & 0xFF) == 5;
             for (int k = 1; k < reply.length; k++) {
                 for (int head : new int[] {1, 4, 5, 68, 100, next.length - 1}) {
                     if (head <= 0 || head >= next.length) {
@@ -192,11 +188,29 @@ class Smb2AnalyzerTest {
                     assertTrue(r.alive, where);
                     assertEquals(expected, events(r), where);
                     assertTrue(r.ctx.anomalies().isEmpty(), where);
-                    if (!opensTheFile) {
-                        assertEquals(expectedPipes, pipes(r), where);
-                    }
+                    assertEquals(expectedPipes, pipes(r), where);
                 }
             }
+        }
+    }
+
+    /** A pipe transceive (IOCTL) read before its CREATE response completed waits for its own response. */
+    @Test
+    void aTransceiveInsideTheCreateResponseReachesThePipe() {
+        List<Step> conv = conversation();
+        byte[] create = conv.get(3).bytes();
+        byte[] ioctl = nbss(msg(11, 0, false, 5, IPC, SID, ioctlReq(0x0011C017, FP, FV, RPC_REQ)));
+        for (int k = 1; k < create.length; k++) {
+            List<Step> l = new ArrayList<>(conv.subList(0, 3));
+            l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(create, 0, k)));
+            l.add(new Step(Direction.TO_SERVER, ioctl));
+            l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(create, k, create.length)));
+            l.add(s(msg(11, 0, true, 5, IPC, SID, ioctlResp(0x0011C017, FP, FV, RPC_RESP))));
+            Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+            RecordingPipes.Pipe p = r.pipes.pipes.get(0);
+            assertArrayEquals(RPC_REQ, p.toServer.toByteArray(), "create cut at " + k);
+            assertArrayEquals(RPC_RESP, p.toClient.toByteArray(), "create cut at " + k);
+            assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Ioctl.class).get(0).fileName());
         }
     }
 

@@ -152,10 +152,13 @@ public final class AnalyzerRegistry {
     /** {@code len} bytes of one direction are missing. */
     void gap(Flow f, int dir, long len) {
         if (f.mode == Flow.MODE_ANALYZER) {
-            f.analyzed[dir] += len;
+            long at = f.analyzed[dir];
+            f.analyzed[dir] = at + len;
             try {
                 keepOrDetach(f, f.analyzer.onGap(direction(dir), len));
             } catch (RuntimeException | StackOverflowError e) {
+                // The gap is the resynchronisation itself: nothing is left to recover with.
+                report(f, e, where(dir, at) + " (a gap of " + len + " bytes; flow detached)");
                 failed(f, e);
             }
         } else if (f.mode == Flow.MODE_PROBING) {
@@ -188,6 +191,7 @@ public final class AnalyzerRegistry {
             try {
                 f.analyzer.onClose();
             } catch (RuntimeException | StackOverflowError e) {
+                report(f, e, " at close");
                 failed(f, e);
             }
         }
@@ -388,13 +392,8 @@ public final class AnalyzerRegistry {
     private void resync(Flow f, int dir, long at, int len, Throwable e) {
         countException(e);
         FlowAnalyzer a = f.analyzer;
-        String decoder = factories[f.analyzerFactory].name();
-        StackTraceElement[] st = e.getStackTrace();
-        String where = st.length > 0 ? " in " + simpleName(st[0].getClassName()) + "." + st[0].getMethodName() : "";
+        report(f, e, where(dir, at) + " (" + len + " bytes skipped, resynchronising)");
         try {
-            f.ctx.emit(new ProtocolAnomaly(f.ctx.header(), decoder + ".decoder_exception",
-                    e.getClass().getSimpleName() + where + " at " + (dir == Flow.DIR_TO_SERVER ? "to_server" : "to_client")
-                            + " stream offset " + at + " (" + len + " bytes skipped, resynchronising)"));
             if (a.onGap(direction(dir), len)) {
                 exceptionResyncs++;
             } else {
@@ -402,8 +401,24 @@ public final class AnalyzerRegistry {
                 detach(f);
             }
         } catch (RuntimeException | StackOverflowError again) {
+            report(f, again, where(dir, at) + " (while resynchronising; flow detached)");
             failed(f, again);
         }
+    }
+
+    private static String where(int dir, long at) {
+        return " at " + (dir == Flow.DIR_TO_SERVER ? "to_server" : "to_client") + " stream offset " + at;
+    }
+
+    /**
+     * The anomaly of an analyzer exception, {@code <analyzer>.decoder_exception}: the exception's
+     * class, the class and method that threw, then {@code what} (where in the stream).
+     */
+    private void report(Flow f, Throwable e, String what) {
+        StackTraceElement[] st = e.getStackTrace();
+        String thrower = st.length > 0 ? " in " + simpleName(st[0].getClassName()) + "." + st[0].getMethodName() : "";
+        f.ctx.emit(new ProtocolAnomaly(f.ctx.header(), factories[f.analyzerFactory].name() + ".decoder_exception",
+                e.getClass().getSimpleName() + thrower + what));
     }
 
     private static String simpleName(String className) {

@@ -199,6 +199,16 @@ class AnalyzerRegistryTest {
         assertEquals(2, h.counter("analyzer.exceptions"));
         assertEquals(0, h.counter("analyzer.exception_resyncs"));
         assertEquals("ab[gap 2]", f.created.get(0).toServer.toString());
+        List<String> details = new java.util.ArrayList<>();
+        for (io.impacketsensor.core.event.SensorEvent e : h.events) {
+            if (e instanceof io.impacketsensor.core.event.ProtocolAnomaly a) {
+                details.add(a.detail());
+            }
+        }
+        assertEquals(2, details.size(), details.toString());
+        assertTrue(details.get(0).endsWith("at to_server stream offset 0 (2 bytes skipped, resynchronising)"), details.get(0));
+        assertTrue(details.get(1).startsWith("IllegalStateException in RecordingFactory$Recorder.onGap at to_server stream offset 0 "
+                + "(while resynchronising; flow detached)"), details.get(1));
     }
 
     @Test
