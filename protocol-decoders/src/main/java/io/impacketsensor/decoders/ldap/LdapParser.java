@@ -125,12 +125,22 @@ public final class LdapParser {
             return ParseStatus.ERROR;
         }
         peekTotal = (int) total;
+        // messageID and the protocolOp tag are inside the SEQUENCE (RFC 4511 4.1.1): read them
+        // within its length, so that a message shorter than its own header is malformed rather
+        // than read on into the next message (which made a split header longer than the message).
+        boolean whole = len >= total;
+        int header = t.headerLength;
+        c.wrap(buf, off + header, (int) Math.min(len, total) - header);
         st = t.read(c, false, 8);
         if (st == ParseStatus.OK && (!t.is(U, 2) || t.length < 1 || t.length > 4)) {
             anomaly = LdapAnomaly.MALFORMED_DATA;
             return ParseStatus.ERROR;
         }
         if (st != ParseStatus.OK || !c.has(t.length + 1)) {
+            if (st != ParseStatus.ERROR && whole) {
+                anomaly = LdapAnomaly.MALFORMED_DATA;
+                return ParseStatus.ERROR;
+            }
             anomaly = st == ParseStatus.ERROR ? LdapAnomaly.ofBerError(t.error) : null;
             return st == ParseStatus.ERROR ? st : ParseStatus.NEED_MORE;
         }
