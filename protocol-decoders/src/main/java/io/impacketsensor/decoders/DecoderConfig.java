@@ -1,32 +1,44 @@
 package io.impacketsensor.decoders;
 
+import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssapiLimits;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
+import io.impacketsensor.decoders.kerberos.KerberosLimits;
+import io.impacketsensor.decoders.ldap.LdapLimits;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
+import io.impacketsensor.decoders.smb1.Smb1Limits;
 import io.impacketsensor.decoders.smb2.Smb2Limits;
 
 /**
- * Everything the decoders of one worker are built from: the limits of each protocol and the
- * cross-protocol hooks (named-pipe consumer for DCE/RPC over SMB2, Kerberos hook for GSS tokens).
+ * Everything the decoders of one worker are built from: the limits of each protocol (the
+ * {@code decoders.*} keys of the YAML, see {@link DecoderLimits}) and the cross-protocol hooks
+ * (named-pipe consumer for DCE/RPC over SMB, Kerberos hook for GSS tokens).
  * Immutable; the {@code with...} methods return a copy.
  *
- * @param smb2     SMB limits
- * @param gssapi   GSS-API/SPNEGO limits
- * @param ntlmssp  NTLMSSP limits
- * @param pipes    consumer of SMB2 named-pipe streams ({@link PipeConsumerFactory#NONE} by default)
- * @param kerberos receiver of Kerberos messages found in GSS tokens ({@link KerberosTokenHook#NONE})
+ * @param smb1          SMB1 (MS-CIFS) limits
+ * @param smb2          SMB2/3 limits (and the NBSS framing of both)
+ * @param dcerpc        DCE/RPC limits
+ * @param gssapi        GSS-API/SPNEGO limits
+ * @param ntlmssp       NTLMSSP limits
+ * @param kerberosLimits Kerberos limits
+ * @param ldap          LDAP limits
+ * @param pipes         consumer of SMB named-pipe streams ({@link PipeConsumerFactory#NONE} by default)
+ * @param kerberos      receiver of Kerberos messages found in GSS tokens ({@link KerberosTokenHook#NONE})
  */
-public record DecoderConfig(Smb2Limits smb2, GssapiLimits gssapi, NtlmsspLimits ntlmssp,
+public record DecoderConfig(Smb1Limits smb1, Smb2Limits smb2, DcerpcLimits dcerpc, GssapiLimits gssapi,
+                            NtlmsspLimits ntlmssp, KerberosLimits kerberosLimits, LdapLimits ldap,
                             PipeConsumerFactory pipes, KerberosTokenHook kerberos) {
 
     public static DecoderConfig defaults() {
-        return new DecoderConfig(Smb2Limits.DEFAULTS, GssapiLimits.DEFAULTS, NtlmsspLimits.DEFAULTS,
+        return new DecoderConfig(Smb1Limits.DEFAULTS, Smb2Limits.DEFAULTS, DcerpcLimits.DEFAULTS,
+                GssapiLimits.DEFAULTS, NtlmsspLimits.DEFAULTS, KerberosLimits.DEFAULTS, LdapLimits.DEFAULTS,
                 PipeConsumerFactory.NONE, KerberosTokenHook.NONE);
     }
 
     public DecoderConfig {
-        if (smb2 == null || gssapi == null || ntlmssp == null) {
+        if (smb1 == null || smb2 == null || dcerpc == null || gssapi == null || ntlmssp == null
+                || kerberosLimits == null || ldap == null) {
             throw new IllegalArgumentException("decoder limits must be set");
         }
         pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
@@ -34,14 +46,34 @@ public record DecoderConfig(Smb2Limits smb2, GssapiLimits gssapi, NtlmsspLimits 
     }
 
     public DecoderConfig withPipes(PipeConsumerFactory p) {
-        return new DecoderConfig(smb2, gssapi, ntlmssp, p, kerberos);
+        return new DecoderConfig(smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, p, kerberos);
     }
 
     public DecoderConfig withKerberos(KerberosTokenHook k) {
-        return new DecoderConfig(smb2, gssapi, ntlmssp, pipes, k);
+        return new DecoderConfig(smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, pipes, k);
     }
 
     public DecoderConfig withSmb2(Smb2Limits l) {
-        return new DecoderConfig(l, gssapi, ntlmssp, pipes, kerberos);
+        return new DecoderConfig(smb1, l, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, pipes, kerberos);
+    }
+
+    /** A copy with every protocol's limits replaced. */
+    public DecoderConfig withLimits(Smb1Limits s1, Smb2Limits s2, DcerpcLimits rpc, GssapiLimits gss,
+                                    NtlmsspLimits ntlm, KerberosLimits krb, LdapLimits l) {
+        return new DecoderConfig(s1, s2, rpc, gss, ntlm, krb, l, pipes, kerberos);
+    }
+
+    /** The limits record of one {@code decoders.<section>} ({@link DecoderLimits#SECTIONS}). */
+    public Record limits(String section) {
+        return switch (section) {
+            case "smb1" -> smb1;
+            case "smb2" -> smb2;
+            case "dcerpc" -> dcerpc;
+            case "gssapi" -> gssapi;
+            case "ntlmssp" -> ntlmssp;
+            case "kerberos" -> kerberosLimits;
+            case "ldap" -> ldap;
+            default -> throw new IllegalArgumentException("no decoder section " + section);
+        };
     }
 }

@@ -2,7 +2,6 @@ package io.impacketsensor.decoders;
 
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
-import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
@@ -29,19 +28,19 @@ public final class Decoders {
 
     /** All decoder factories for one worker. */
     public static List<AnalyzerFactory> forWorker(DecoderConfig config) {
-        KerberosAnalyzerFactory kerberos = new KerberosAnalyzerFactory();
+        KerberosAnalyzerFactory kerberos = new KerberosAnalyzerFactory(config.kerberosLimits());
         // Kerberos messages found in GSS tokens (SMB2, DCE/RPC, LDAP) go to the Kerberos decoder
         // unless the caller injected its own hook.
         DecoderConfig cfg = config.kerberos() == KerberosTokenHook.NONE
                 ? config.withKerberos(kerberos.tokenHook()) : config;
         TokenDecoder tokens = tokenDecoder(cfg);
         List<AnalyzerFactory> out = new ArrayList<>();
-        DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, tokens);
+        DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(cfg.dcerpc(), tokens);
         // SMB2 named pipes go to DCE/RPC unless the configuration names another consumer.
         PipeConsumerFactory pipes = cfg.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : cfg.pipes();
-        out.add(new Smb2AnalyzerFactory(cfg.smb2(), tokens, pipes));
+        out.add(new Smb2AnalyzerFactory(cfg.smb2(), cfg.smb1(), tokens, pipes));
         out.add(kerberos);
-        out.add(new LdapAnalyzerFactory(tokens));
+        out.add(new LdapAnalyzerFactory(cfg.ldap(), tokens));
         // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.
         out.add(dcerpc);
         return out;

@@ -1,6 +1,7 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
 
 import java.util.ArrayList;
@@ -15,7 +16,12 @@ final class Analyzers {
     }
 
     static List<AnalyzerFactory> forWorker(int worker) {
-        List<AnalyzerFactory> list = new ArrayList<>(Decoders.forWorker());
+        return forWorker(worker, DecoderConfig.defaults());
+    }
+
+    /** With the decoder limits of the configuration ({@code decoders.*}). */
+    static List<AnalyzerFactory> forWorker(int worker, DecoderConfig decoders) {
+        List<AnalyzerFactory> list = new ArrayList<>(Decoders.forWorker(decoders));
         return list;
     }
 }

@@ -3,6 +3,7 @@ package io.impacketsensor.cli;
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.FlowLimits;
 import io.impacketsensor.core.pipeline.PipelineOptions;
+import io.impacketsensor.decoders.DecoderConfig;
 
 
 /**
@@ -16,11 +17,20 @@ import io.impacketsensor.core.pipeline.PipelineOptions;
  * flow:
  *   max_flows: 65536      # per worker; the oldest idle flow is evicted beyond it. 1..4194304
  *   buffer_budget_mb: 64  # partial PDUs + out-of-order holds of all flows, split evenly over the workers
+ * decoders:
+ *   smb2:
+ *     max_pdu_size: 8454144  # every XxxLimits component, see DecoderLimits
  * </pre>
  *
  * <p>The ranges bound each key alone; {@link MemoryEstimate} checks them together against the heap.
  */
-record CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows, int bufferBudgetMb) {
+record CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows, int bufferBudgetMb,
+                     DecoderConfig decoders) {
+    /** With the default decoder limits. */
+    CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows, int bufferBudgetMb) {
+        this(workers, ringSize, eventRingSize, maxFlows, bufferBudgetMb, DecoderConfig.defaults());
+    }
+
     /** flow.buffer_budget_mb: default and range (MiB for the whole process). */
     static final int DEFAULT_BUFFER_BUDGET_MB = (int) (BufferBudget.DEFAULT_BYTES >> 20);
     static final int MIN_BUFFER_BUDGET_MB = 1;
@@ -34,7 +44,7 @@ record CaptureConfig(int workers, int ringSize, int eventRingSize, int maxFlows,
 
     /** With {@code --workers} applied (null: the configured count). */
     CaptureConfig withWorkers(Integer n) {
-        return n == null ? this : new CaptureConfig(n, ringSize, eventRingSize, maxFlows, bufferBudgetMb);
+        return n == null ? this : new CaptureConfig(n, ringSize, eventRingSize, maxFlows, bufferBudgetMb, decoders);
     }
 
     /** flow.buffer_budget_mb in bytes, for the whole process (each worker gets its share). */

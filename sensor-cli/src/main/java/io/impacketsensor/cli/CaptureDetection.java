@@ -31,7 +31,7 @@ final class CaptureDetection {
         Detection detection = new Detection(engine, null, alerts::add);
         try (PcapFileChain chain = PcapFileChain.open(List.of(file))) {
             CapturePipeline pipeline = new CapturePipeline(chain, new SymmetricFlowHash(),
-                    SensorRun.processors(capture.flowLimits(), capture.bufferBudgetBytes()),
+                    SensorRun.processors(capture),
                     SensorRun.eventConsumer(detection), capture.pipeline(0));
             boolean drained = pipeline.run();
             String failure = pipeline.failure();

@@ -125,7 +125,7 @@ public final class LiveCommand implements Callable<Integer> {
             err.flush();
             SensorRun r = new SensorRun("live " + cfg.iface(), true, err);
             r.daemon = daemon;
-            return r.run(source, SensorRun.processors(capture.flowLimits(), capture.bufferBudgetBytes()),
+            return r.run(source, SensorRun.processors(capture),
                     capture.pipeline(0),
                     daemon.eve(), new Detection(daemon.service().engine(), daemon.eve(), null), cfg.statsInterval());
         }

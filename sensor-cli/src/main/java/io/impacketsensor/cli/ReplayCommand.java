@@ -67,7 +67,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             String title = "replay " + (files.size() == 1 ? files.get(0).toString() : files.size() + " files");
             return new SensorRun(title, false, err).run(chain,
-                    SensorRun.processors(cfg.flowLimits(), cfg.bufferBudgetBytes()),
+                    SensorRun.processors(cfg),
                     cfg.pipeline(0), w, new Detection(engineConfig, w, null), 0);
         }
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.impacketsensor.core.flow.FlowLimits;
 import io.impacketsensor.core.pipeline.PipelineOptions;
+import io.impacketsensor.decoders.DecoderConfig;
+import io.impacketsensor.decoders.DecoderLimits;
 import io.impacketsensor.detection.config.ConfigException;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.config.EngineConfigLoader;
@@ -30,7 +32,7 @@ import java.util.Set;
  * @param snaplen      capture.snaplen
  * @param bufferMb     capture.buffer_mb: kernel capture buffer
  * @param promisc      capture.promisc
- * @param capture      pipeline.* and flow.* settings
+ * @param capture      pipeline.*, flow.* and decoders.* settings
  * @param eve          outputs.eve: EVE file for live ("" = none)
  * @param protocolRecords outputs.protocol_records
  * @param statsInterval outputs.stats_interval_seconds
@@ -84,8 +86,8 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         if (!root.isObject()) {
             throw new ConfigException("the document must be a mapping");
         }
-        Set<String> sections = Set.of("capture", "pipeline", "flow", "outputs", "state", "http", "enforcement", "response",
-                "engine");
+        Set<String> sections = Set.of("capture", "pipeline", "flow", "decoders", "outputs", "state", "http", "enforcement",
+                "response", "engine");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!sections.contains(k)) {
@@ -118,7 +120,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
             throw new ConfigException("flow.buffer_budget_mb: " + budgetMb + " MiB is more than half the JVM heap ("
                     + heapMb + " MiB); lower it or raise -Xmx");
         }
-        CaptureConfig capture = new CaptureConfig(workers, ring, events, flows, budgetMb);
+        CaptureConfig capture = new CaptureConfig(workers, ring, events, flows, budgetMb, decoders(root.get("decoders")));
         // PipelineOptions validates all three at once; one value at a time names the key.
         checkPipeline("pipeline.workers", new CaptureConfig(workers, cd.ringSize(), cd.eventRingSize(), flows, budgetMb));
         checkPipeline("pipeline.ring_size", new CaptureConfig(cd.workers(), ring, cd.eventRingSize(), flows, budgetMb));
@@ -191,6 +193,30 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
                 http, maxBody, nft, nftCmd, engine, guard);
     }
 
+    /**
+     * The {@code decoders:} section: one mapping per protocol, each key a limit of
+     * {@link DecoderLimits} within its range.
+     */
+    private static DecoderConfig decoders(JsonNode node) {
+        Keys top = new Keys(node, "decoders");
+        Map<String, Map<String, Long>> values = new LinkedHashMap<>();
+        for (DecoderLimits.Section sec : DecoderLimits.SECTIONS) {
+            Keys k = new Keys(top.node(sec.name()), "decoders." + sec.name());
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (DecoderLimits.Row row : DecoderLimits.rows(sec.name())) {
+                m.put(row.key(), k.number(row.key(), row.defaults(), row.min(), row.max()));
+            }
+            k.finish();
+            values.put(sec.name(), m);
+        }
+        top.finish();
+        try {
+            return DecoderLimits.config(values);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
     private static void checkPipeline(String key, CaptureConfig c) {
         try {
             c.pipeline(c.workers());
@@ -234,6 +260,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         flow.put("max_flows", capture.maxFlows());
         flow.put("buffer_budget_mb", capture.bufferBudgetMb());
         m.put("flow", flow);
+        m.put("decoders", DecoderLimits.values(capture.decoders()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("eve", eve);
         out.put("protocol_records", protocolRecords);
@@ -329,6 +356,26 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
                 throw new ConfigException(path + "." + key + ": must be true or false");
             }
             return v.booleanValue();
+        }
+
+        /** A sub-mapping, marked read (its own {@link Keys} checks its keys). */
+        JsonNode node(String key) {
+            return get(key);
+        }
+
+        long number(String key, long def, long min, long max) {
+            JsonNode v = get(key);
+            if (v == null) {
+                return def;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new ConfigException(path + "." + key + ": must be an integer, not '" + v.asText() + "'");
+            }
+            long x = v.longValue();
+            if (x < min || x > max) {
+                throw new ConfigException(path + "." + key + ": must be within " + min + ".." + max + ", not " + x);
+            }
+            return x;
         }
 
         int integer(String key, int def, int min, int max) {

@@ -9,6 +9,7 @@ import io.impacketsensor.core.flow.PacketProcessor;
 import io.impacketsensor.core.packet.SymmetricFlowHash;
 import io.impacketsensor.core.pipeline.CapturePipeline;
 import io.impacketsensor.core.pipeline.CounterSnapshot;
+import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.core.pipeline.PipelineOptions;
 import io.impacketsensor.core.pipeline.ProcessorFactory;
 
@@ -52,8 +53,18 @@ final class SensorRun {
      * a worker owns its flows, so each has its own budget of total / workers, and no lock.
      */
     static ProcessorFactory processors(FlowLimits limits, long bufferBudgetBytes) {
+        return processors(limits, bufferBudgetBytes, DecoderConfig.defaults());
+    }
+
+    /** The worker processors of a configuration: its flow limits, buffer budget and decoder limits. */
+    static ProcessorFactory processors(CaptureConfig capture) {
+        return processors(capture.flowLimits(), capture.bufferBudgetBytes(), capture.decoders());
+    }
+
+    /** As {@link #processors(FlowLimits, long)}, with the decoder limits ({@code decoders.*}). */
+    static ProcessorFactory processors(FlowLimits limits, long bufferBudgetBytes, DecoderConfig decoders) {
         Expectations expectations = Expectations.of(limits);
-        return (worker, workers, sink) -> new PacketProcessor(worker, limits, Analyzers.forWorker(worker),
+        return (worker, workers, sink) -> new PacketProcessor(worker, limits, Analyzers.forWorker(worker, decoders),
                 expectations, sink, Math.max(1, bufferBudgetBytes / Math.max(1, workers)));
     }
 

@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.ldap;
 
+import io.impacketsensor.decoders.Limit;
+
 /**
  * Limits on what an LDAP peer controls. Over any of them: an {@link LdapAnomaly}, and the flow is
  * skipped.
@@ -14,8 +16,13 @@ package io.impacketsensor.decoders.ldap;
  *                         modifications)
  * @param maxPending       most requests per flow waiting for their result
  */
-public record LdapLimits(int maxMessageLength, int maxDepth, int maxFilterDepth, int maxFilterLength,
-                         int maxListItems, int maxPending) {
+public record LdapLimits(
+        @Limit(min = 64, max = 16777215, doc = "largest LDAPMessage buffered for decoding (search results are skipped by length at any size)") int maxMessageLength,
+        @Limit(min = 8, max = 256, doc = "deepest BER nesting of a message") int maxDepth,
+        @Limit(min = 1, max = 256, doc = "deepest nesting of a search filter") int maxFilterDepth,
+        @Limit(min = 16, max = 1048576, doc = "longest rendered RFC 4515 filter text, in characters") int maxFilterLength,
+        @Limit(min = 1, max = 65536, doc = "items read from one SEQUENCE/SET OF") int maxListItems,
+        @Limit(min = 1, max = 65536, doc = "requests per flow waiting for their result") int maxPending) {
 
     /** Defaults: 1 MiB messages, BER depth 64, filter depth 32, 8192-character filters, 256 items, 64 pending. */
     public static final LdapLimits DEFAULTS = new LdapLimits(1 << 20, 64, 32, 8192, 256, 64);

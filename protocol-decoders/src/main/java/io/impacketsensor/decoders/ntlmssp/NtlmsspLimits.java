@@ -1,12 +1,16 @@
 package io.impacketsensor.decoders.ntlmssp;
 
+import io.impacketsensor.decoders.Limit;
+
 /**
  * Limits on what an NTLMSSP peer controls.
  *
  * @param maxMessageSize largest NTLMSSP message decoded (SMB2 carries at most 64 KiB of token)
  * @param maxAvPairs     AV pairs read from a target-info or NTLMv2 blob before giving up
  */
-public record NtlmsspLimits(int maxMessageSize, int maxAvPairs) {
+public record NtlmsspLimits(
+        @Limit(min = 32, max = 1048576, doc = "largest NTLMSSP message decoded") int maxMessageSize,
+        @Limit(min = 1, max = 1024, doc = "AV pairs read from a target-info or NTLMv2 blob") int maxAvPairs) {
 
     public static final NtlmsspLimits DEFAULTS = new NtlmsspLimits(65_535, 64);
 

@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.decoders.Limit;
+
 /**
  * Limits on what an SMB1 peer controls (MS-CIFS). Over a limit the analyzer reports an
  * {@link Smb1Anomaly} and stops analysing the connection.
@@ -22,9 +24,17 @@ package io.impacketsensor.decoders.smb1;
  *                           an NTLMv2 response (MS-NLMP 2.2.2.8: 16 + 28 + AV pairs; Windows sends a
  *                           few hundred bytes)
  */
-public record Smb1Limits(int maxBufferedMessage, int maxAndxChain, int maxDialects, int maxSessions, int maxTrees,
-                         int maxOpenFiles, int maxPendingRequests, int maxRequestsPerMid, int maxPipeMessage,
-                         int maxNtlmResponse) {
+public record Smb1Limits(
+        @Limit(min = 128, max = 16777215, doc = "bytes of one SMB1 message kept for parsing; longer messages are parsed on their prefix") int maxBufferedMessage,
+        @Limit(min = 1, max = 255, doc = "commands in one AndX chain (MS-CIFS 2.2.3.4)") int maxAndxChain,
+        @Limit(min = 1, max = 1024, doc = "dialect strings read from a NEGOTIATE request") int maxDialects,
+        @Limit(min = 1, max = 65535, doc = "UIDs tracked per connection") int maxSessions,
+        @Limit(min = 1, max = 65535, doc = "TIDs tracked per connection") int maxTrees,
+        @Limit(min = 1, max = 65535, doc = "FIDs tracked per connection") int maxOpenFiles,
+        @Limit(min = 1, max = 65535, doc = "requests awaiting their response per connection") int maxPendingRequests,
+        @Limit(min = 1, max = 1024, doc = "outstanding requests sharing one PID/MID") int maxRequestsPerMid,
+        @Limit(min = 64, max = 16777215, doc = "bytes of one named-pipe message gathered for the pipe consumer") int maxPipeMessage,
+        @Limit(min = 48, max = 65535, doc = "bytes of a login without extended security read as an NTLMv2 response") int maxNtlmResponse) {
 
     public static final Smb1Limits DEFAULTS = new Smb1Limits(256 * 1024, 8, 64, 64, 256, 1024, 1024, 8, 256 * 1024,
             4096);

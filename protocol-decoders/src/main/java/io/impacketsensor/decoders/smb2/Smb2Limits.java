@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.decoders.Limit;
+
 /**
  * Limits on what an SMB peer controls. Over a limit the analyzer reports an {@link Smb2Anomaly}
  * and stops analysing the flow.
@@ -18,9 +20,17 @@ package io.impacketsensor.decoders.smb2;
  * @param maxDialects            dialects read from an SMB2 or SMB1 NEGOTIATE request
  * @param maxNegotiateContexts   3.1.1 negotiate contexts read (and hash/cipher ids per context)
  */
-public record Smb2Limits(int maxPduSize, int maxBufferedPdu, int maxCompoundDepth, int maxOpenFilesPerSession,
-                         int maxTreesPerSession, int maxSessions, int maxPendingRequests, int maxPipeBuffer,
-                         int maxDialects, int maxNegotiateContexts) {
+public record Smb2Limits(
+        @Limit(min = 64, max = 16777215, doc = "largest NBSS PDU accepted (MS-SMB2 2.1: a 24-bit length)") int maxPduSize,
+        @Limit(min = 128, max = 16777215, doc = "bytes of one non-bulk PDU kept for parsing; the rest is skipped unparsed") int maxBufferedPdu,
+        @Limit(min = 1, max = 1024, doc = "commands in one compound chain (MS-SMB2 3.2.4.1.4)") int maxCompoundDepth,
+        @Limit(min = 1, max = 65536, doc = "open files tracked per session") int maxOpenFilesPerSession,
+        @Limit(min = 1, max = 65536, doc = "connected trees tracked per session") int maxTreesPerSession,
+        @Limit(min = 1, max = 65536, doc = "sessions tracked per connection") int maxSessions,
+        @Limit(min = 1, max = 65536, doc = "requests awaiting their response per connection") int maxPendingRequests,
+        @Limit(min = 64, max = 16777215, doc = "bytes of one pipe message buffered for the pipe consumer") int maxPipeBuffer,
+        @Limit(min = 1, max = 1024, doc = "dialects read from an SMB2 or SMB1 NEGOTIATE request") int maxDialects,
+        @Limit(min = 1, max = 1024, doc = "SMB 3.1.1 negotiate contexts read (and ids per context)") int maxNegotiateContexts) {
 
     public static final Smb2Limits DEFAULTS = new Smb2Limits((8 << 20) + 65_536, 256 * 1024, 32, 1024, 256, 64,
             1024, 1 << 20, 64, 32);
