@@ -3,6 +3,7 @@ package io.impacketsensor.cli;
 import io.impacketsensor.core.capture.FrameSlot;
 import io.impacketsensor.core.capture.PcapFileReader;
 import io.impacketsensor.core.capture.PcapFormatException;
+import io.impacketsensor.core.wire.Bytes;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -109,10 +110,10 @@ final class BenchCapture {
     /** Moves both addresses of an IPv4/IPv6 frame into repetition {@code rep}'s address space. */
     static void shift(byte[] f, int rep) {
         int off = 12;
-        int type = (f[off] & 0xFF) << 8 | (f[off + 1] & 0xFF);
+        int type = Bytes.u16be(f, off);
         while ((type == 0x8100 || type == 0x88A8) && off + 6 <= f.length) {
             off += 4;
-            type = (f[off] & 0xFF) << 8 | (f[off + 1] & 0xFF);
+            type = Bytes.u16be(f, off);
         }
         int ip = off + 2;
         int add = rep & 0xFF;

@@ -2,6 +2,7 @@ package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.detection.AttackType;
 import io.impacketsensor.detection.config.EngineConfig;
 
@@ -152,10 +153,6 @@ final class RelayLayer {
     }
 
     private static long toLong(byte[] b, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (b[off + i] & 0xFF);
-        }
-        return v;
+        return Bytes.i64be(b, off);
     }
 }

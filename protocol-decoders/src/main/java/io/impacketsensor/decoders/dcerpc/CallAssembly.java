@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
 import io.impacketsensor.core.flow.BufferBudget;
+import io.impacketsensor.core.wire.Bytes;
 
 import java.util.UUID;
 
@@ -114,6 +115,6 @@ final class CallAssembly {
         if (tailLength < 4) {
             return -1;
         }
-        return (tail[0] & 0xFFL) | (tail[1] & 0xFFL) << 8 | (tail[2] & 0xFFL) << 16 | (tail[3] & 0xFFL) << 24;
+        return Bytes.u32le(tail, 0);
     }
 }

@@ -2,6 +2,7 @@ package io.impacketsensor.decoders.dcerpc;
 
 import io.impacketsensor.core.event.DcerpcEvent.Context;
 import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.Guids;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.ProbeResult;
@@ -112,7 +113,7 @@ public final class DcerpcParser {
             return ProbeResult.NEED_MORE;
         }
         boolean le = (b[off + 4] & 0x10) != 0;
-        int fl = le ? (b[off + 8] & 0xFF) | (b[off + 9] & 0xFF) << 8 : (b[off + 8] & 0xFF) << 8 | (b[off + 9] & 0xFF);
+        int fl = Bytes.u16(b, off + 8, le);
         return fl >= HEADER_LENGTH ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
     }
 
@@ -134,16 +135,10 @@ public final class DcerpcParser {
         if (!isConnectionOriented(ptype)) {
             return ParseStatus.ERROR;
         }
-        fragLength = u16(b, off + 8);
-        authLength = u16(b, off + 10);
-        callId = littleEndian
-                ? (b[off + 12] & 0xFF) | (b[off + 13] & 0xFF) << 8 | (b[off + 14] & 0xFF) << 16 | (b[off + 15] & 0xFF) << 24
-                : (b[off + 12] & 0xFF) << 24 | (b[off + 13] & 0xFF) << 16 | (b[off + 14] & 0xFF) << 8 | (b[off + 15] & 0xFF);
+        fragLength = Bytes.u16(b, off + 8, littleEndian);
+        authLength = Bytes.u16(b, off + 10, littleEndian);
+        callId = Bytes.i32(b, off + 12, littleEndian);
         return ParseStatus.OK;
-    }
-
-    private int u16(byte[] b, int i) {
-        return littleEndian ? (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 : (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
     }
 
     private int u16(ByteCursor c) {

@@ -8,6 +8,7 @@ import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 
 /**
@@ -113,8 +114,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             }
             if (s.recordLen < 0) {
                 if (s.markBytes == 0 && len >= 4) {
-                    s.mark = (buf[off] & 0xFF) << 24 | (buf[off + 1] & 0xFF) << 16 | (buf[off + 2] & 0xFF) << 8
-                            | (buf[off + 3] & 0xFF);
+                    s.mark = Bytes.i32be(buf, off);
                     off += 4;
                     len -= 4;
                 } else {
@@ -194,8 +194,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         if (len < 6) {
             return false;
         }
-        long mark = (buf[off] & 0xFFL) << 24 | (buf[off + 1] & 0xFF) << 16 | (buf[off + 2] & 0xFF) << 8
-                | (buf[off + 3] & 0xFF);
+        long mark = Bytes.u32be(buf, off);
         if (mark > limits.maxMessageLength() || !KerberosParser.isMessageTag(buf[off + 4] & 0xFF)) {
             return false;
         }

@@ -9,6 +9,7 @@ import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
@@ -424,7 +425,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 len--;
                 continue;
             }
-            long size = (s.hdr[0] & 0xFFL) << 24 | (s.hdr[1] & 0xFF) << 16 | (s.hdr[2] & 0xFF) << 8 | (s.hdr[3] & 0xFF);
+            long size = Bytes.u32be(s.hdr, 0);
             s.hdrLen = 0;
             if (size > limits.maxMessageLength() || size == 0) {
                 report(LdapAnomaly.LENGTH_TOO_LONG, "SASL buffer of " + size + " bytes > "

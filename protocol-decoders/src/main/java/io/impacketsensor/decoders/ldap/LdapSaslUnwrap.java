@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.ldap;
 
+import io.impacketsensor.core.wire.Bytes;
+
 /**
  * Finds the cleartext LDAP PDUs inside a SASL buffer whose GSS wrap carries integrity only (signed,
  * not sealed). Windows and MIT clients negotiate integrity without confidentiality when LDAP
@@ -31,8 +33,8 @@ final class LdapSaslUnwrap {
             if ((flags & 0x02) != 0) {
                 return -1;
             }
-            int ec = u16(buf, off + 4);
-            int rrc = u16(buf, off + 6);
+            int ec = Bytes.u16be(buf, off + 4);
+            int rrc = Bytes.u16be(buf, off + 6);
             int n = len - CFX_HEADER;
             if (ec >= n) {
                 return -1;
@@ -92,9 +94,5 @@ final class LdapSaslUnwrap {
 
     private static long window(int start, int length) {
         return (long) start << 32 | (length & 0xFFFF_FFFFL);
-    }
-
-    private static int u16(byte[] b, int p) {
-        return (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF);
     }
 }

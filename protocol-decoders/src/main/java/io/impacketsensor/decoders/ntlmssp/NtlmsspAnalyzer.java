@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.FileTime;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
@@ -207,7 +208,7 @@ public final class NtlmsspAnalyzer {
         if (v < 0) {
             return null;
         }
-        return new NtlmEvent.Version(b[v] & 0xFF, b[v + 1] & 0xFF, (b[v + 2] & 0xFF) | (b[v + 3] & 0xFF) << 8,
+        return new NtlmEvent.Version(b[v] & 0xFF, b[v + 1] & 0xFF, Bytes.u16le(b, v + 2),
                 b[v + 7] & 0xFF);
     }
 

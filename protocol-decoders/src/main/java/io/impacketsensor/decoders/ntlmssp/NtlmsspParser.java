@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.ntlmssp;
 
 import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 
 /**
@@ -280,16 +281,12 @@ public final class NtlmsspParser {
                 case AV_DNS_COMPUTER -> { avDnsComputerOff = at; avDnsComputerLen = l; }
                 case AV_DNS_DOMAIN -> { avDnsDomainOff = at; avDnsDomainLen = l; }
                 case AV_TARGET_NAME -> { avTargetNameOff = at; avTargetNameLen = l; }
-                case AV_FLAGS -> avFlags = l >= 4 ? le32(b, at) : avFlags;
-                case AV_TIMESTAMP -> avTimestamp = l >= 8 ? (le32(b, at) & 0xFFFF_FFFFL) | (long) le32(b, at + 4) << 32 : 0;
+                case AV_FLAGS -> avFlags = l >= 4 ? Bytes.i32le(b, at) : avFlags;
+                case AV_TIMESTAMP -> avTimestamp = l >= 8 ? Bytes.i64le(b, at) : 0;
                 default -> { }
             }
             av.skip(l);
         }
-    }
-
-    private static int le32(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
     }
 
     private ParseStatus fail(NtlmsspAnomaly a) {

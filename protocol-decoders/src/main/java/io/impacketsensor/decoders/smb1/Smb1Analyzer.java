@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
@@ -100,17 +101,17 @@ public final class Smb1Analyzer {
         int pipeNeed = Math.min(pduLen, limits.maxPipeMessage() + 128);
         if (cmd == Smb1Parser.WRITE_ANDX && !reply) {
             // Words start at 33; the FID is word byte 4 (MS-CIFS 2.2.4.43.1).
-            Smb1Session.FileEntry f = files.get(le16(b, off + 37));
+            Smb1Session.FileEntry f = files.get(Bytes.u16le(b, off + 37));
             if (f != null && f.consumer != null) {
                 return pipeNeed;
             }
             // A FID not open yet on IPC$ (TID at header offset 24): the NT_CREATE response that
             // opens it may still be arriving, so a small message is gathered to wait for it.
-            Smb1Session.Tree t = f == null ? trees.get(le16(b, off + 24)) : null;
+            Smb1Session.Tree t = f == null ? trees.get(Bytes.u16le(b, off + 24)) : null;
             return t != null && t.ipc && pduLen <= MAX_DEFERRED - deferredBytes ? pduLen : Math.min(pduLen, 64);
         }
         if (cmd == Smb1Parser.READ_ANDX && reply) {
-            Smb1Pending q = pending.find(key(le16(b, off + 12), le16(b, off + 26), le16(b, off + 30)), Smb1Parser.READ_ANDX);
+            Smb1Pending q = pending.find(key(Bytes.u16le(b, off + 12), Bytes.u16le(b, off + 26), Bytes.u16le(b, off + 30)), Smb1Parser.READ_ANDX);
             return q != null && q.file != null && q.file.consumer != null ? pipeNeed : Math.min(pduLen, 64);
         }
         return Math.min(pduLen, limits.maxBufferedMessage());
@@ -695,10 +696,6 @@ public final class Smb1Analyzer {
     /** MS-CIFS 3.2.5.1: a response is matched to its request by PID (high and low) and MID. */
     private static long key(int pidHigh, int pidLow, int mid) {
         return (long) pidHigh << 32 | (long) pidLow << 16 | mid;
-    }
-
-    private static int le16(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
     }
 
     /** The pipe name without the leading {@code \} or {@code \PIPE\} (as PipeConsumerFactory expects). */

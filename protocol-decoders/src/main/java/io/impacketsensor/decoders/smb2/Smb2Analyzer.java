@@ -7,6 +7,7 @@ import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
@@ -163,7 +164,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         if (!Smb2Parser.isSmb(b, off, have, 0xFE) || have < Smb2Parser.HEADER) {
             return Math.min(pduLen, limits.maxBufferedPdu());
         }
-        int command = (b[off + 12] & 0xFF) | (b[off + 13] & 0xFF) << 8;
+        int command = Bytes.u16le(b, off + 12);
         boolean response = (b[off + 16] & Smb2Parser.FLAG_RESPONSE) != 0;
         boolean chained = (b[off + 20] | b[off + 21] | b[off + 22] | b[off + 23]) != 0;
         if (!chained) {
@@ -198,7 +199,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         if (Smb2Parser.isSmb(b, off, len, 0xFD)) {
             counters.encryptedPdus++;
-            long sid = len >= 52 ? Smb2Parser.le64(b, off + 44) : 0;
+            long sid = len >= 52 ? Bytes.i64le(b, off + 44) : 0;
             encrypted(sid, false);
             return true;
         }
@@ -399,8 +400,8 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         if (pduLen > MAX_DEFERRED - deferredBytes || (b[off + 16] & Smb2Parser.FLAG_ASYNC) != 0) {
             return false;
         }
-        Smb2Session s = sessions.get(Smb2Parser.le64(b, off + 40));
-        long treeId = Smb2Parser.le64(b, off + 32) >>> 32;
+        Smb2Session s = sessions.get(Bytes.i64le(b, off + 40));
+        long treeId = Bytes.i64le(b, off + 32) >>> 32;
         Smb2Session.Tree t = s == null ? null : s.trees.get(treeId);
         return t != null && t.ipc;
     }

@@ -2,6 +2,7 @@ package io.impacketsensor.decoders.smb2;
 
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.wire.Bytes;
 
 import java.util.Arrays;
 
@@ -165,7 +166,7 @@ final class Smb2Framer {
     private boolean startPdu() {
         hdrHave = 0;
         int type = hdr[0] & 0xFF;
-        int length = (hdr[1] & 0xFF) << 16 | (hdr[2] & 0xFF) << 8 | (hdr[3] & 0xFF);
+        int length = Bytes.u24be(hdr, 1);
         if (type == 0x00) {
             if (length > maxPdu) {
                 handler.onFramingError(this, Smb2Anomaly.PDU_TOO_LARGE, length);
@@ -295,7 +296,7 @@ final class Smb2Framer {
                 continue;
             }
             int p = b[i + 4] & 0xFF;
-            int l = (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
+            int l = Bytes.u24be(b, i + 1);
             if ((p == 0xFE || p == 0xFD || p == 0xFC || p == 0xFF) && l <= maxPdu && l >= 4) {
                 return i;
             }

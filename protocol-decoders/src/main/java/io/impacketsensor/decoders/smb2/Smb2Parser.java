@@ -504,13 +504,4 @@ public final class Smb2Parser {
         }
         return List.of(out);
     }
-
-    /** A little-endian 64-bit value at {@code at} (the caller checked the length). */
-    static long le64(byte[] b, int at) {
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = v << 8 | (b[at + i] & 0xFF);
-        }
-        return v;
-    }
 }

@@ -1,5 +1,7 @@
 package io.impacketsensor.core.flow;
 
+import io.impacketsensor.core.wire.Bytes;
+
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
@@ -67,14 +69,10 @@ public final class Expectations {
         long h = 0;
         long l = 0;
         if (v == 4) {
-            for (byte x : a) {
-                l = l << 8 | (x & 0xFF);
-            }
+            l = Bytes.u32be(a, 0);
         } else {
-            for (int i = 0; i < 8; i++) {
-                h = h << 8 | (a[i] & 0xFF);
-                l = l << 8 | (a[8 + i] & 0xFF);
-            }
+            h = Bytes.i64be(a, 0);
+            l = Bytes.i64be(a, 8);
         }
         int i = next;
         next = (next + 1) % capacity;

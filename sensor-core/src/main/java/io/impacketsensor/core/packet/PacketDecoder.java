@@ -1,5 +1,7 @@
 package io.impacketsensor.core.packet;
 
+import io.impacketsensor.core.wire.Bytes;
+
 /**
  * Allocation-free L2 to L4 decoding of a frame into a reused {@link Packet}.
  *
@@ -67,7 +69,7 @@ public final class PacketDecoder {
                 if (len < 20) {
                     return MALFORMED;
                 }
-                return afterEtherType(p, u16(frame, 0), 20, len);
+                return afterEtherType(p, Bytes.u16be(frame, 0), 20, len);
             case LinkTypes.RAW:
             case LinkTypes.RAW_DLT14:
                 return byVersionNibble(p, 0, len);
@@ -91,14 +93,14 @@ public final class PacketDecoder {
 
     private static int etherType(Packet p, int typeOff, int len) {
         byte[] f = p.frame;
-        int type = u16(f, typeOff);
+        int type = Bytes.u16be(f, typeOff);
         int off = typeOff + 2;
         // 802.1Q (IEEE 802.1Q 9.5), 802.1ad S-tag, and the pre-standard 0x9100 QinQ tag.
         for (int tags = 0; type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD; tags++) {
             if (tags == MAX_VLAN_TAGS || off + 4 > len) {
                 return MALFORMED;
             }
-            type = u16(f, off + 2);
+            type = Bytes.u16be(f, off + 2);
             off += 4;
         }
         return afterEtherType(p, type, off, len);
@@ -137,11 +139,11 @@ public final class PacketDecoder {
             return MALFORMED;
         }
         byte[] f = p.frame;
-        long be = u32(f, 0);
+        long be = Bytes.u32be(f, 0);
         long family = be;
         if (linkType == LinkTypes.NULL && (be & 0xFFFF) == 0) {
             // Little-endian host: the family sits in the first bytes.
-            family = (f[0] & 0xFF) | (f[1] & 0xFF) << 8 | (f[2] & 0xFF) << 16 | (long) (f[3] & 0xFF) << 24;
+            family = Bytes.u32le(f, 0);
         }
         if (family == 2 || family == 24 || family == 28 || family == 30 || family == 10) {
             return byVersionNibble(p, 4, len);
@@ -180,7 +182,7 @@ public final class PacketDecoder {
         if (ihl < 20 || ihl > avail) {
             return MALFORMED;
         }
-        int total = u16(f, off + 2);
+        int total = Bytes.u16be(f, off + 2);
         if (total == 0) {
             // TCP segmentation offload on the capturing host leaves 0 here: trust the capture.
             total = avail;
@@ -193,14 +195,14 @@ public final class PacketDecoder {
         }
         p.ipVersion = 4;
         p.srcHi = 0;
-        p.srcLo = u32(f, off + 12);
+        p.srcLo = Bytes.u32be(f, off + 12);
         p.dstHi = 0;
-        p.dstLo = u32(f, off + 16);
+        p.dstLo = Bytes.u32be(f, off + 16);
         p.ipProto = f[off + 9] & 0xFF;
-        int fragField = u16(f, off + 6);
+        int fragField = Bytes.u16be(f, off + 6);
         p.moreFragments = (fragField & 0x2000) != 0;
         p.fragOffset = (fragField & 0x1FFF) * 8;
-        p.fragId = u16(f, off + 4);
+        p.fragId = Bytes.u16be(f, off + 4);
         p.l4Buf = f;
         p.l4Off = off + ihl;
         p.l4Len = total - ihl;
@@ -215,7 +217,7 @@ public final class PacketDecoder {
         if (avail < 40) {
             return MALFORMED;
         }
-        int payload = u16(f, off + 4);
+        int payload = Bytes.u16be(f, off + 4);
         if (payload == 0) {
             // Jumbogram (RFC 2675) or offload: use what was captured.
             payload = avail - 40;
@@ -225,10 +227,10 @@ public final class PacketDecoder {
             payload = avail - 40;
         }
         p.ipVersion = 6;
-        p.srcHi = u64(f, off + 8);
-        p.srcLo = u64(f, off + 16);
-        p.dstHi = u64(f, off + 24);
-        p.dstLo = u64(f, off + 32);
+        p.srcHi = Bytes.i64be(f, off + 8);
+        p.srcLo = Bytes.i64be(f, off + 16);
+        p.dstHi = Bytes.i64be(f, off + 24);
+        p.dstLo = Bytes.i64be(f, off + 32);
         p.l4Buf = f;
         p.l4Off = off + 40;
         p.l4Len = payload;
@@ -271,10 +273,10 @@ public final class PacketDecoder {
                     if (!fragmentAllowed || off + 8 > end) {
                         return MALFORMED;
                     }
-                    int fo = u16(f, off + 2);
+                    int fo = Bytes.u16be(f, off + 2);
                     p.fragOffset = fo & 0xFFF8;
                     p.moreFragments = (fo & 1) != 0;
-                    p.fragId = (int) u32(f, off + 4);
+                    p.fragId = (int) Bytes.u32be(f, off + 4);
                     p.ipProto = f[off] & 0xFF;
                     p.l4Off = off + 8;
                     p.l4Len = end - off - 8;
@@ -322,12 +324,12 @@ public final class PacketDecoder {
             if (doff < 20 || doff > len) {
                 return MALFORMED;
             }
-            p.srcPort = u16(b, off);
-            p.dstPort = u16(b, off + 2);
-            p.tcpSeq = (int) u32(b, off + 4);
-            p.tcpAck = (int) u32(b, off + 8);
+            p.srcPort = Bytes.u16be(b, off);
+            p.dstPort = Bytes.u16be(b, off + 2);
+            p.tcpSeq = (int) Bytes.u32be(b, off + 4);
+            p.tcpAck = (int) Bytes.u32be(b, off + 8);
             p.tcpFlags = b[off + 13] & 0x3F;
-            p.tcpWindow = u16(b, off + 14);
+            p.tcpWindow = Bytes.u16be(b, off + 14);
             p.tcpOptionsLen = doff - 20;
             p.payloadOff = off + doff;
             p.payloadLen = len - doff;
@@ -337,9 +339,9 @@ public final class PacketDecoder {
             if (len < 8) {
                 return MALFORMED;
             }
-            int ulen = u16(b, off + 4);
-            p.srcPort = u16(b, off);
-            p.dstPort = u16(b, off + 2);
+            int ulen = Bytes.u16be(b, off + 4);
+            p.srcPort = Bytes.u16be(b, off);
+            p.dstPort = Bytes.u16be(b, off + 2);
             if (ulen < 8) {
                 // 0 is legal only for IPv6 jumbograms (RFC 2675 4); anything else is bogus.
                 if (ulen != 0) {
@@ -356,17 +358,5 @@ public final class PacketDecoder {
             return OK;
         }
         return OTHER_PROTO;
-    }
-
-    static int u16(byte[] b, int off) {
-        return (b[off] & 0xFF) << 8 | (b[off + 1] & 0xFF);
-    }
-
-    static long u32(byte[] b, int off) {
-        return ((long) (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF)) & 0xFFFF_FFFFL;
-    }
-
-    static long u64(byte[] b, int off) {
-        return u32(b, off) << 32 | u32(b, off + 4);
     }
 }

@@ -1,6 +1,7 @@
 package io.impacketsensor.core.packet;
 
 import io.impacketsensor.core.pipeline.FrameClassifier;
+import io.impacketsensor.core.wire.Bytes;
 
 /**
  * The capture thread's {@link FrameClassifier}: the same hash for both directions of a flow,
@@ -29,8 +30,8 @@ public final class SymmetricFlowHash implements FrameClassifier {
         long h = mix(p.srcHi, p.srcLo) + mix(p.dstHi, p.dstLo);
         h = h * 31 + p.ipProto;
         if (r == PacketDecoder.OK && p.ipProto == Packet.PROTO_TCP && p.l4Len >= 4) {
-            int sp = (p.l4Buf[p.l4Off] & 0xFF) << 8 | (p.l4Buf[p.l4Off + 1] & 0xFF);
-            int dp = (p.l4Buf[p.l4Off + 2] & 0xFF) << 8 | (p.l4Buf[p.l4Off + 3] & 0xFF);
+            int sp = Bytes.u16be(p.l4Buf, p.l4Off);
+            int dp = Bytes.u16be(p.l4Buf, p.l4Off + 2);
             h = h * 31 + (long) (sp * 0x9E3779B1) + (long) (dp * 0x9E3779B1);
         }
         h ^= h >>> 33;

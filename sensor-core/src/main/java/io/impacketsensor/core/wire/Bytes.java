@@ -1,0 +1,86 @@
+package io.impacketsensor.core.wire;
+
+/**
+ * Fixed-width integer reads at an absolute offset of a byte array, in both byte orders: the one
+ * place outside {@link ByteCursor} where bytes are assembled into integers, so every decoder reads
+ * a field the same way.
+ *
+ * <p>These do no bounds checking: the caller has already checked that {@code off + width <=
+ * limit} (as every framing check does before it reads a header field). Use {@link ByteCursor} when
+ * the length is not known in advance.
+ */
+public final class Bytes {
+
+    private Bytes() {
+    }
+
+    public static int u16le(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8;
+    }
+
+    public static int u16be(byte[] b, int off) {
+        return (b[off] & 0xFF) << 8 | (b[off + 1] & 0xFF);
+    }
+
+    /** 24 bits big-endian, e.g. the NBSS length (RFC 1002 4.3.1, with the 7-bit flags byte before it). */
+    public static int u24be(byte[] b, int off) {
+        return (b[off] & 0xFF) << 16 | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF);
+    }
+
+    /** 32 bits little-endian as a raw (possibly negative) int. */
+    public static int i32le(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
+    }
+
+    /** 32 bits big-endian as a raw (possibly negative) int. */
+    public static int i32be(byte[] b, int off) {
+        return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
+    }
+
+    public static long u32le(byte[] b, int off) {
+        return i32le(b, off) & 0xFFFF_FFFFL;
+    }
+
+    public static long u32be(byte[] b, int off) {
+        return i32be(b, off) & 0xFFFF_FFFFL;
+    }
+
+    public static long i64le(byte[] b, int off) {
+        return u32le(b, off + 4) << 32 | u32le(b, off);
+    }
+
+    public static long i64be(byte[] b, int off) {
+        return u32be(b, off) << 32 | u32be(b, off + 4);
+    }
+
+    /** 16 bits in the order a DCE/RPC data representation (or similar flag) selects. */
+    public static int u16(byte[] b, int off, boolean littleEndian) {
+        return littleEndian ? u16le(b, off) : u16be(b, off);
+    }
+
+    /** 32 bits (raw int) in the order the flag selects. */
+    public static int i32(byte[] b, int off, boolean littleEndian) {
+        return littleEndian ? i32le(b, off) : i32be(b, off);
+    }
+
+    /**
+     * The first {@code n} (0..8) bytes as a big-endian unsigned number: a key built from a
+     * variable-length prefix (an address, a hash prefix) rather than a protocol field.
+     */
+    public static long beN(byte[] b, int off, int n) {
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v = v << 8 | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** The first {@code n} (0..8) bytes as a little-endian unsigned number. */
+    public static long leN(byte[] b, int off, int n) {
+        long v = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            v = v << 8 | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+}
