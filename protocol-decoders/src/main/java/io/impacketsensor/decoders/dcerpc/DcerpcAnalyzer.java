@@ -3,7 +3,6 @@ package io.impacketsensor.decoders.dcerpc;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.DcerpcEvent.Context;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.flow.BufferBudget;
@@ -413,8 +412,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (pendingBind == null) {
             return;
         }
-        ctx.emit(new DcerpcEvent.DcerpcBind(ctx.header(), namedPipe, pendingAlter, pendingCallId, pendingXmit,
-                pendingRecv, List.copyOf(pendingBind), pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak));
+        DcerpcEvents.bind(ctx, namedPipe, pendingAlter, pendingCallId, pendingXmit, pendingRecv, pendingBind,
+                pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak);
         pendingBind = null;
     }
 
@@ -530,9 +529,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (calls.put(a.callId, a.opnum, a.ifaceIndex, a.uuid, args)) {
             counters.pendingEvicted++;
         }
-        ctx.emit(new DcerpcEvent.DcerpcRequest(ctx.header(), namedPipe, a.callId, a.contextId, a.uuid, a.opnum,
-                a.objectUuid, a.sealed, (int) Math.min(Integer.MAX_VALUE, a.total), a.fragments, a.authType,
-                a.authLevel, args));
+        DcerpcEvents.request(ctx, namedPipe, a, args);
         return ok || ndrFailure();
     }
 
@@ -558,8 +555,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (a.callSlot >= 0) {
             calls.remove(a.callSlot);
         }
-        ctx.emit(new DcerpcEvent.DcerpcResponse(ctx.header(), namedPipe, a.callId, a.uuid, a.opnum, a.sealed,
-                (int) Math.min(Integer.MAX_VALUE, a.total), result));
+        DcerpcEvents.response(ctx, namedPipe, a, result);
         return ok || ndrFailure();
     }
 
@@ -596,7 +592,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         } else {
             calls.remove(slot);
         }
-        ctx.emit(new DcerpcEvent.DcerpcFault(ctx.header(), namedPipe, p.callId, uuid, opnum, p.faultStatus));
+        DcerpcEvents.fault(ctx, namedPipe, p.callId, uuid, opnum, p.faultStatus);
         return true;
     }
 
@@ -616,8 +612,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (anomalyEvents < MAX_ANOMALY_EVENTS) {
             anomalyEvents++;
             String where = " at " + curDir.name().toLowerCase(java.util.Locale.ROOT) + " offset " + curOffset;
-            ctx.emit(new ProtocolAnomaly(ctx.header(), anomaly.eventName(),
-                    namedPipe == null ? detail + where : detail + where + " on pipe " + namedPipe));
+            DcerpcEvents.anomaly(ctx, anomaly, namedPipe == null ? detail + where : detail + where + " on pipe " + namedPipe);
         }
         return false;
     }
@@ -630,7 +625,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         streamPos[d] += len;
         if (!gapReported) {
             gapReported = true;
-            ctx.emit(new ProtocolAnomaly(ctx.header(), DcerpcAnomaly.GAP.eventName(), len + " bytes"));
+            DcerpcEvents.anomaly(ctx, DcerpcAnomaly.GAP, len + " bytes");
         }
         return true;
     }

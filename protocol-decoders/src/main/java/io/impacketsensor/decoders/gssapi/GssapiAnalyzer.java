@@ -1,7 +1,6 @@
 package io.impacketsensor.decoders.gssapi;
 
 import io.impacketsensor.core.event.Carrier;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ParseStatus;
@@ -111,6 +110,6 @@ public final class GssapiAnalyzer implements TokenSession {
 
     private void anomaly(GssapiAnomaly a, String detail) {
         errors++;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+        GssapiEvents.anomaly(ctx, a, detail);
     }
 }

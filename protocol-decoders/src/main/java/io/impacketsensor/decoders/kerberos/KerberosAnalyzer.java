@@ -2,7 +2,6 @@ package io.impacketsensor.decoders.kerberos;
 
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
@@ -63,7 +62,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private final FlowContext ctx;
     private final KerberosLimits limits;
     private final KerberosParser parser;
-    private final KerberosAnalyzerFactory.Counters counters;
+    private final KerberosCounters counters;
     private final boolean tcp;
     private final Side toServer = new Side();
     private final Side toClient = new Side();
@@ -71,7 +70,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private int pendingHead;
     private int pendingCount;
 
-    public KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosAnalyzerFactory.Counters counters) {
+    public KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters) {
         this.ctx = ctx;
         this.limits = limits;
         this.parser = new KerberosParser(limits);
@@ -226,7 +225,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         switch (parser.msgType) {
             case 10:
             case 12: {
-                KerberosRequest req = parser.request(ctx.header());
+                KerberosRequest req = KerberosEvents.request(parser, ctx.header());
                 ctx.emit(req);
                 if (pendingCount == pending.length) {
                     // The oldest unanswered request is forgotten: its reply, if any, is reported alone.
@@ -239,14 +238,14 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             }
             case 11:
             case 13:
-                ctx.emit(parser.reply(ctx.header(), takePending()));
+                ctx.emit(KerberosEvents.reply(parser, ctx.header(), takePending()));
                 return true;
             case 30:
-                ctx.emit(parser.error(ctx.header(), takePending()));
+                ctx.emit(KerberosEvents.error(parser, ctx.header(), takePending()));
                 return true;
             case 14:
                 // An AP-REQ sent to port 88 (a KDC-less kpasswd-style exchange or a probe).
-                ctx.emit(parser.apRequest(ctx.header(), Carrier.RAW));
+                ctx.emit(KerberosEvents.apRequest(parser, ctx.header(), Carrier.RAW));
                 return true;
             default:
                 return true;
@@ -273,7 +272,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         counters.parserError++;
         if (anomalyEvents < MAX_ANOMALY_EVENTS) {
             anomalyEvents++;
-            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+            KerberosEvents.anomaly(ctx, a, detail);
         }
     }
 
@@ -286,7 +285,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         s.markBytes = 0;
         s.skip = 0;
         s.resync = true;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), KerberosAnomaly.GAP.eventName(), len + " bytes missing"));
+        KerberosEvents.anomaly(ctx, KerberosAnomaly.GAP, len + " bytes missing");
         return true;
     }
 

@@ -11,16 +11,8 @@ import io.impacketsensor.core.wire.ProbeResult;
 /** Kerberos on TCP and UDP port 88 (RFC 4120 7.2.1, 7.2.2). One instance per decode worker. */
 public final class KerberosAnalyzerFactory implements AnalyzerFactory {
 
-    /** This worker's counters: plain fields, written by one thread. */
-    public static final class Counters {
-        public long pdus;
-        public long parserError;
-        public long gap;
-        public long skippedFlows;
-    }
-
     private final KerberosLimits limits;
-    private final Counters counters = new Counters();
+    private final KerberosCounters counters = new KerberosCounters();
 
     public KerberosAnalyzerFactory(KerberosLimits limits) {
         this.limits = limits;

@@ -1,12 +1,6 @@
 package io.impacketsensor.decoders.kerberos;
 
-import io.impacketsensor.core.event.Carrier;
-import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.KerberosEvent;
-import io.impacketsensor.core.event.KerberosEvent.KerberosApRequest;
-import io.impacketsensor.core.event.KerberosEvent.KerberosError;
-import io.impacketsensor.core.event.KerberosEvent.KerberosReply;
-import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.KerberosEvent.PrincipalName;
 import io.impacketsensor.core.event.KerberosEvent.TicketInfo;
 import io.impacketsensor.core.wire.BerTlv;
@@ -32,7 +26,7 @@ import java.util.List;
  * </pre>
  *
  * The decoded fields are materialised (strings, lists) only after the structure was checked: each
- * message that parses becomes an event, so this is event-creation time.
+ * message that parses becomes an event ({@link KerberosEvents} builds it from these fields).
  */
 public final class KerberosParser {
     /** PA-DATA types decoded (RFC 4120 7.5.2, MS-KILE 2.2, MS-SFU 2.2, RFC 6113 7.4). */
@@ -59,32 +53,32 @@ public final class KerberosParser {
     // ---- decoded fields of the last message (valid after parse() returned OK) ----
     /** Message type from the application tag (10 AS-REQ ... 30 KRB-ERROR). */
     public int msgType;
-    private List<Integer> padataTypes;
-    private int encTimestampEtype;
-    private int pacRequest;
-    private String forUserName;
-    private String forUserRealm;
-    private int forUserChecksumType;
-    private boolean s4uX509User;
-    private int pacOptions;
-    private boolean fast;
-    private TicketInfo tgsTicket;
-    private int kdcOptions;
-    private PrincipalName cname;
-    private String realm;
-    private PrincipalName sname;
-    private long from;
-    private long till;
-    private long rtime;
-    private long nonce;
-    private List<Integer> etypes;
-    private boolean addressesPresent;
-    private List<TicketInfo> additionalTickets;
-    private TicketInfo ticket;
-    private int encPartEtype;
-    private int errorCode;
-    private String eText;
-    private int apOptions;
+    List<Integer> padataTypes;
+    int encTimestampEtype;
+    int pacRequest;
+    String forUserName;
+    String forUserRealm;
+    int forUserChecksumType;
+    boolean s4uX509User;
+    int pacOptions;
+    boolean fast;
+    TicketInfo tgsTicket;
+    int kdcOptions;
+    PrincipalName cname;
+    String realm;
+    PrincipalName sname;
+    long from;
+    long till;
+    long rtime;
+    long nonce;
+    List<Integer> etypes;
+    boolean addressesPresent;
+    List<TicketInfo> additionalTickets;
+    TicketInfo ticket;
+    int encPartEtype;
+    int errorCode;
+    String eText;
+    int apOptions;
     /** The kvno of the last {@link #encryptedData} read, or -1. */
     private int lastKvno;
     /** The cipher digest of the last {@link #encryptedData} read, or {@link KerberosEvent#NO_DIGEST}. */
@@ -193,30 +187,6 @@ public final class KerberosParser {
         errorCode = -1;
         eText = null;
         apOptions = 0;
-    }
-
-    // ---- events ----
-
-    /** The AS-REQ/TGS-REQ just parsed. */
-    public KerberosRequest request(EventHeader h) {
-        return new KerberosRequest(h, msgType, List.copyOf(padataTypes), encTimestampEtype, pacRequest, forUserName,
-                forUserRealm, forUserChecksumType, s4uX509User, pacOptions, fast, tgsTicket, kdcOptions, cname, realm, sname, from, till,
-                rtime, nonce, List.copyOf(etypes), addressesPresent, List.copyOf(additionalTickets));
-    }
-
-    /** The AS-REP/TGS-REP just parsed, tied to {@code req} (may be null). */
-    public KerberosReply reply(EventHeader h, KerberosRequest req) {
-        return new KerberosReply(h, msgType, realm, cname, ticket, encPartEtype, req);
-    }
-
-    /** The KRB-ERROR just parsed, tied to {@code req} (may be null). */
-    public KerberosError error(EventHeader h, KerberosRequest req) {
-        return new KerberosError(h, errorCode, eText, realm, sname, cname, req);
-    }
-
-    /** The AP-REQ just parsed, found in a token carried by {@code carrier}. */
-    public KerberosApRequest apRequest(EventHeader h, Carrier carrier) {
-        return new KerberosApRequest(h, carrier, apOptions, ticket, encPartEtype);
     }
 
     // ---- grammar ----

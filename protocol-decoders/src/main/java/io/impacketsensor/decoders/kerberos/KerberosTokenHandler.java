@@ -1,7 +1,6 @@
 package io.impacketsensor.decoders.kerberos;
 
 import io.impacketsensor.core.event.Carrier;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ParseStatus;
@@ -16,31 +15,31 @@ import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
  */
 public final class KerberosTokenHandler implements KerberosTokenHook {
     private final KerberosParser parser;
-    private final KerberosAnalyzerFactory.Counters counters;
+    private final KerberosCounters counters;
 
-    KerberosTokenHandler(KerberosLimits limits, KerberosAnalyzerFactory.Counters counters) {
+    KerberosTokenHandler(KerberosLimits limits, KerberosCounters counters) {
         this.parser = new KerberosParser(limits);
         this.counters = counters;
     }
 
     /** A handler with default limits and its own counters (for wiring and tests). */
     public KerberosTokenHandler() {
-        this(KerberosLimits.DEFAULTS, new KerberosAnalyzerFactory.Counters());
+        this(KerberosLimits.DEFAULTS, new KerberosCounters());
     }
 
     @Override
     public void onKerberosMessage(FlowContext ctx, Carrier carrier, Direction dir, byte[] buf, int off, int len) {
         if (parser.parse(buf, off, len) != ParseStatus.OK) {
             counters.parserError++;
-            ctx.emit(new ProtocolAnomaly(ctx.header(), parser.anomaly().eventName(),
-                    "kerberos token of " + len + " bytes in " + carrier.name().toLowerCase(java.util.Locale.ROOT)));
+            KerberosEvents.anomaly(ctx, parser.anomaly(),
+                    "kerberos token of " + len + " bytes in " + carrier.name().toLowerCase(java.util.Locale.ROOT));
             return;
         }
         counters.pdus++;
         if (parser.msgType == 14) {
-            ctx.emit(parser.apRequest(ctx.header(), carrier));
+            ctx.emit(KerberosEvents.apRequest(parser, ctx.header(), carrier));
         } else if (parser.msgType == 30) {
-            ctx.emit(parser.error(ctx.header(), null));
+            ctx.emit(KerberosEvents.error(parser, ctx.header(), null));
         }
     }
 }

@@ -1,9 +1,6 @@
 package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.event.Carrier;
-import io.impacketsensor.core.event.LdapEvent.LdapSealed;
-import io.impacketsensor.core.event.LdapEvent.LdapStartTls;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
@@ -98,7 +95,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private final FlowContext ctx;
     private final LdapLimits limits;
     private final LdapParser parser;
-    private final LdapAnalyzerFactory.Counters counters;
+    private final LdapCounters counters;
     private final TokenDecoder tokenDecoder;
     private final boolean tcp;
     private final Side toServer = new Side();
@@ -118,7 +115,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private boolean sealedReported;
     private int anomalyEvents;
 
-    public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapAnalyzerFactory.Counters counters,
+    public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapCounters counters,
                         TokenDecoder tokenDecoder) {
         this.ctx = ctx;
         this.limits = limits;
@@ -455,7 +452,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         if (window < 0) {
             if (!sealedReported) {
                 sealedReported = true;
-                ctx.emit(new LdapSealed(ctx.header(), saslMechanism));
+                LdapEvents.sealed(ctx, saslMechanism);
             }
             // The bind is complete: both directions are sealed from here. While its response is
             // still arriving, only this direction stops being inspected.
@@ -500,7 +497,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private void startTls() {
         if (!startTlsReported) {
             startTlsReported = true;
-            ctx.emit(new LdapStartTls(ctx.header()));
+            LdapEvents.startTls(ctx);
         }
     }
 
@@ -522,7 +519,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         counters.parserError++;
         if (anomalyEvents < MAX_ANOMALY_EVENTS) {
             anomalyEvents++;
-            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+            LdapEvents.anomaly(ctx, a, detail);
         }
     }
 
@@ -536,7 +533,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         s.need = 0;
         s.have = 0;
         s.resync = true;
-        ctx.emit(new ProtocolAnomaly(ctx.header(), LdapAnomaly.GAP.eventName(), len + " bytes missing"));
+        LdapEvents.anomaly(ctx, LdapAnomaly.GAP, len + " bytes missing");
         return true;
     }
 

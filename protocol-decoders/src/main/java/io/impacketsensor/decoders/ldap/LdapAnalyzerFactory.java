@@ -13,17 +13,9 @@ import io.impacketsensor.decoders.gssapi.TokenDecoder;
 /** LDAP on TCP 389 and 3268 (global catalog), CLDAP on UDP 389. One instance per decode worker. */
 public final class LdapAnalyzerFactory implements AnalyzerFactory {
 
-    /** This worker's counters: plain fields, written by one thread. */
-    public static final class Counters {
-        public long pdus;
-        public long parserError;
-        public long gap;
-        public long skippedFlows;
-    }
-
     private final LdapLimits limits;
     private final TokenDecoder tokenDecoder;
-    private final Counters counters = new Counters();
+    private final LdapCounters counters = new LdapCounters();
     private final LdapParser probeParser;
 
     /**

@@ -1,12 +1,6 @@
 package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.event.LdapEvent.Attribute;
-import io.impacketsensor.core.event.LdapEvent.BindType;
-import io.impacketsensor.core.event.LdapEvent.LdapAdd;
-import io.impacketsensor.core.event.LdapEvent.LdapBind;
-import io.impacketsensor.core.event.LdapEvent.LdapModify;
-import io.impacketsensor.core.event.LdapEvent.LdapOperation;
-import io.impacketsensor.core.event.LdapEvent.LdapSearch;
 import io.impacketsensor.core.event.LdapEvent.Modification;
 import io.impacketsensor.core.flow.FlowContext;
 
@@ -14,13 +8,13 @@ import java.util.List;
 
 /**
  * The requests of one LDAP flow waiting for their result, paired by message id (RFC 4511 4.1.1.1),
- * in a fixed-size table. A request becomes an event when its result arrives, or with result -1
- * when the flow closes.
+ * in a fixed-size table. A request becomes an event ({@link LdapEvents}) when its result arrives,
+ * or with result -1 when the flow closes.
  */
 final class LdapPending {
 
     /** One outstanding request: what its event needs. */
-    private static final class Request {
+    static final class Request {
         int messageId;
         int op;
         int version;
@@ -138,60 +132,20 @@ final class LdapPending {
     void complete(FlowContext ctx, LdapParser p) {
         Request r = remove(p.messageId);
         if (r != null) {
-            emit(ctx, r, p.resultCode, p.diagnostic);
+            LdapEvents.request(ctx, r, p.resultCode, p.diagnostic, cldap);
         }
     }
 
     void unbind(FlowContext ctx, LdapParser p) {
-        ctx.emit(new LdapOperation(ctx.header(), p.messageId, LdapParser.UNBIND_REQUEST, "", -1));
+        LdapEvents.unbind(ctx, p.messageId);
     }
 
     /** The flow ended: every request still waiting becomes an event with result -1. */
     void flush(FlowContext ctx) {
         for (int i = 0; i < count; i++) {
-            emit(ctx, table[i], -1, null);
+            LdapEvents.request(ctx, table[i], -1, null, cldap);
             table[i] = null;
         }
         count = 0;
-    }
-
-    private void emit(FlowContext ctx, Request r, int resultCode, String diagnostic) {
-        switch (r.op) {
-            case LdapParser.BIND_REQUEST:
-                ctx.emit(new LdapBind(ctx.header(), r.messageId, r.version, r.name, bindType(r.authTag),
-                        r.mechanism, r.password, resultCode, diagnostic));
-                break;
-            case LdapParser.SEARCH_REQUEST:
-                ctx.emit(new LdapSearch(ctx.header(), r.messageId, r.base, r.scope, r.deref, r.sizeLimit,
-                        r.timeLimit, r.typesOnly, r.filter, r.attributes, r.controls, r.pagedSize, resultCode,
-                        r.entries, cldap));
-                break;
-            case LdapParser.ADD_REQUEST:
-                ctx.emit(new LdapAdd(ctx.header(), r.messageId, r.name, r.addAttributes, resultCode));
-                break;
-            case LdapParser.MODIFY_REQUEST:
-                ctx.emit(new LdapModify(ctx.header(), r.messageId, r.name, r.modifications, resultCode));
-                break;
-            default:
-                ctx.emit(new LdapOperation(ctx.header(), r.messageId, r.op, r.name == null ? "" : r.name,
-                        resultCode));
-                break;
-        }
-    }
-
-    /** AuthenticationChoice tag to the event's kind (RFC 4511 4.2; MS-ADTS 5.1.1.1.3 for 9-11). */
-    static BindType bindType(int authTag) {
-        switch (authTag) {
-            case 0:
-                return BindType.SIMPLE;
-            case 9:
-                return BindType.SICILY_DISCOVERY;
-            case 10:
-                return BindType.SICILY_NEGOTIATE;
-            case 11:
-                return BindType.SICILY_RESPONSE;
-            default:
-                return BindType.SASL;
-        }
     }
 }

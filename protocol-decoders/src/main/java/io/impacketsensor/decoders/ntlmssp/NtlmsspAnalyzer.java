@@ -2,15 +2,11 @@ package io.impacketsensor.decoders.ntlmssp;
 
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.NtlmEvent;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.FlowContext;
-import io.impacketsensor.core.wire.Bytes;
-import io.impacketsensor.core.wire.FileTime;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -18,8 +14,9 @@ import java.util.Arrays;
  * once, remembers the server challenge, and holds the AUTHENTICATE until the carrier reports the
  * authentication's result ({@link #onResult}) or the conversation ends ({@link #close}). Besides
  * NTLMSSP messages it takes the bare challenge and responses of SMB1 logins without extended
- * security ({@link #onChallenge}, {@link #onResponses}), which become the same events.
- * Not a {@code FlowAnalyzer}: the token decoder drives it.
+ * security ({@link #onChallenge}, {@link #onResponses}), which become the same events
+ * ({@link NtlmsspEvents} builds them). Not a {@code FlowAnalyzer}: the token session of
+ * {@code decoders.gssapi} drives it.
  */
 public final class NtlmsspAnalyzer {
     private final FlowContext ctx;
@@ -40,20 +37,19 @@ public final class NtlmsspAnalyzer {
     public void onMessage(byte[] buf, int off, int len) {
         if (parser.parse(buf, off, len) != ParseStatus.OK) {
             errors++;
-            ctx.emit(new ProtocolAnomaly(ctx.header(), parser.error.eventName(),
-                    "type " + parser.messageType + ", " + len + " bytes"));
+            NtlmsspEvents.anomaly(ctx, parser.error, "type " + parser.messageType + ", " + len + " bytes");
             return;
         }
         messages++;
         switch (parser.messageType) {
-            case NtlmsspParser.NEGOTIATE -> ctx.emit(negotiate(buf));
+            case NtlmsspParser.NEGOTIATE -> ctx.emit(NtlmsspEvents.negotiate(ctx, carrier, parser, buf));
             case NtlmsspParser.CHALLENGE -> {
                 serverChallenge = Arrays.copyOfRange(buf, parser.challengeOff, parser.challengeOff + 8);
-                ctx.emit(challenge(buf));
+                ctx.emit(NtlmsspEvents.challenge(ctx, carrier, parser, buf, serverChallenge));
             }
             default -> {
                 flush(SensorEvent.NO_STATUS);
-                held = authenticate(buf, SensorEvent.NO_STATUS);
+                held = NtlmsspEvents.authenticate(ctx, carrier, parser, buf, serverChallenge, SensorEvent.NO_STATUS);
             }
         }
     }
@@ -66,8 +62,7 @@ public final class NtlmsspAnalyzer {
      */
     public void onChallenge(byte[] buf, int off, String domain, String server) {
         serverChallenge = Arrays.copyOfRange(buf, off, off + 8);
-        ctx.emit(new NtlmEvent.NtlmChallenge(ctx.header(), carrier, 0, serverChallenge.clone(), domain, domain, server,
-                "", "", 0, null, null));
+        ctx.emit(NtlmsspEvents.bareChallenge(ctx, carrier, serverChallenge, domain, server));
     }
 
     /**
@@ -89,7 +84,7 @@ public final class NtlmsspAnalyzer {
         if (v == 2) {
             if (parser.ntResponse(buf, ntOff, ntLen) != ParseStatus.OK) {
                 errors++;
-                ctx.emit(new ProtocolAnomaly(ctx.header(), parser.error.eventName(), "NTLMv2 response, " + ntLen + " bytes"));
+                NtlmsspEvents.anomaly(ctx, parser.error, "NTLMv2 response, " + ntLen + " bytes");
             } else {
                 avFlags = parser.avFlags;
                 avTarget = Utf16.decode(buf, parser.avTargetNameOff, parser.avTargetNameLen);
@@ -98,9 +93,8 @@ public final class NtlmsspAnalyzer {
         }
         messages++;
         flush(SensorEvent.NO_STATUS);
-        held = new NtlmEvent.NtlmAuthenticate(ctx.header(), carrier, 0, lmLen, ntLen, v, domain, user, "", false, null,
-                false, avFlags, avTarget, proof, serverChallenge == null ? null : serverChallenge.clone(),
-                empty && user.isEmpty(), SensorEvent.NO_STATUS);
+        held = NtlmsspEvents.bareResponses(ctx, carrier, lmLen, ntLen, v, domain, user, avFlags, avTarget, proof,
+                serverChallenge, empty && user.isEmpty());
     }
 
     /**
@@ -143,81 +137,6 @@ public final class NtlmsspAnalyzer {
             return;
         }
         held = null;
-        ctx.emit(new NtlmEvent.NtlmAuthenticate(a.header(), a.carrier(), a.flags(), a.lmResponseLength(),
-                a.ntResponseLength(), a.ntlmVersion(), a.domain(), a.user(), a.workstation(),
-                a.encryptedSessionKey(), a.version(), a.micPresent(), a.msvAvFlags(), a.avTargetName(),
-                a.ntProofStr(), a.serverChallenge(), a.anonymous(), status));
-    }
-
-    private NtlmEvent.NtlmNegotiate negotiate(byte[] b) {
-        // NEGOTIATE strings are always OEM (MS-NLMP 2.2.1.1: DomainName/Workstation "MUST be OEM").
-        return new NtlmEvent.NtlmNegotiate(ctx.header(), carrier, parser.flags,
-                oem(b, parser.domainOff, parser.domainLen), oem(b, parser.workstationOff, parser.workstationLen),
-                version(b));
-    }
-
-    private NtlmEvent.NtlmChallenge challenge(byte[] b) {
-        byte[] vb = parser.versionOff < 0 ? null : Arrays.copyOfRange(b, parser.versionOff, parser.versionOff + 8);
-        long ts = parser.avTimestamp == 0 ? 0 : FileTime.toEpochNanos(parser.avTimestamp);
-        return new NtlmEvent.NtlmChallenge(ctx.header(), carrier, parser.flags, serverChallenge.clone(),
-                text(b, parser.targetNameOff, parser.targetNameLen),
-                Utf16.decode(b, parser.avNbDomainOff, parser.avNbDomainLen),
-                Utf16.decode(b, parser.avNbComputerOff, parser.avNbComputerLen),
-                Utf16.decode(b, parser.avDnsDomainOff, parser.avDnsDomainLen),
-                Utf16.decode(b, parser.avDnsComputerOff, parser.avDnsComputerLen),
-                ts, validVersion(b) ? version(b) : null, vb);
-    }
-
-    private NtlmEvent.NtlmAuthenticate authenticate(byte[] b, long status) {
-        int ntLen = parser.ntLen;
-        int ntlmVersion = responseVersion(parser.lmLen, ntLen, parser.userLen > 0);
-        byte[] proof = ntlmVersion == 2 && ntLen >= 16 ? Arrays.copyOfRange(b, parser.ntOff, parser.ntOff + 16) : null;
-        boolean mic = parser.micOff >= 0 && !allZero(b, parser.micOff, 16);
-        String user = text(b, parser.userOff, parser.userLen);
-        boolean anonymous = ntLen == 0 && user.isEmpty() && parser.lmLen <= 1;
-        return new NtlmEvent.NtlmAuthenticate(ctx.header(), carrier, parser.flags, parser.lmLen, ntLen, ntlmVersion,
-                text(b, parser.domainOff, parser.domainLen), user,
-                text(b, parser.workstationOff, parser.workstationLen), parser.sessionKeyLen > 0,
-                validVersion(b) ? version(b) : null, mic, parser.avFlags,
-                Utf16.decode(b, parser.avTargetNameOff, parser.avTargetNameLen), proof,
-                serverChallenge == null ? null : serverChallenge.clone(), anonymous, status);
-    }
-
-    /** Unicode or OEM per NTLMSSP_NEGOTIATE_UNICODE (MS-NLMP 2.2.2.5 flag A). */
-    private String text(byte[] b, int off, int len) {
-        if (off < 0 || len == 0) {
-            return "";
-        }
-        return (parser.flags & NtlmsspParser.FLAG_UNICODE) != 0 ? Utf16.decode(b, off, len) : oem(b, off, len);
-    }
-
-    private static String oem(byte[] b, int off, int len) {
-        if (off < 0 || len <= 0 || off > b.length - len) {
-            return "";
-        }
-        return new String(b, off, len, StandardCharsets.ISO_8859_1);
-    }
-
-    /** Impacket's smbserver fills VERSION with 0xFF bytes; a real one has NTLMRevisionCurrent 15. */
-    private boolean validVersion(byte[] b) {
-        return parser.versionOff >= 0 && (b[parser.versionOff + 7] & 0xFF) != 0xFF;
-    }
-
-    private NtlmEvent.Version version(byte[] b) {
-        int v = parser.versionOff;
-        if (v < 0) {
-            return null;
-        }
-        return new NtlmEvent.Version(b[v] & 0xFF, b[v + 1] & 0xFF, Bytes.u16le(b, v + 2),
-                b[v + 7] & 0xFF);
-    }
-
-    private static boolean allZero(byte[] b, int off, int len) {
-        for (int i = 0; i < len; i++) {
-            if (b[off + i] != 0) {
-                return false;
-            }
-        }
-        return true;
+        ctx.emit(NtlmsspEvents.withStatus(a, status));
     }
 }

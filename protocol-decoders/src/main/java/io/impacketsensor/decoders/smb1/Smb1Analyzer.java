@@ -1,18 +1,16 @@
 package io.impacketsensor.decoders.smb1;
 
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
-import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.Bytes;
+import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb2.Smb2LongMap;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,28 +29,9 @@ import java.util.List;
 public final class Smb1Analyzer {
     static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
 
-    /** Counters of one worker's SMB1 analyzers ({@code proto.smb1.*}). */
-    public static final class Counters {
-        long pdus;
-        long parserErrors;
-        long skippedFlows;
-
-        public long pdus() {
-            return pdus;
-        }
-
-        public long parserErrors() {
-            return parserErrors;
-        }
-
-        public long skippedFlows() {
-            return skippedFlows;
-        }
-    }
-
     private final FlowContext ctx;
     private final Smb1Limits limits;
-    private final Counters counters;
+    private final Smb1Counters counters;
     private final Smb1Logon logon;
     private final PipeConsumerFactory pipes;
     private final Smb1Parser p;
@@ -74,7 +53,7 @@ public final class Smb1Analyzer {
     static final int MAX_DEFERRED = 8192;
     private int deferredBytes;
 
-    public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Counters counters, TokenDecoder tokens,
+    public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Smb1Counters counters, TokenDecoder tokens,
                         PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.limits = limits;
@@ -125,7 +104,7 @@ public final class Smb1Analyzer {
     public boolean onPdu(Direction dir, byte[] b, int off, int len, int pduLen) {
         messageDropped = false;
         counters.pdus++;
-        if (!p.header(b, off, len, pduLen)) {
+        if (p.header(b, off, len, pduLen) != ParseStatus.OK) {
             malformed("header, " + len + " bytes");
             return true;
         }
@@ -136,7 +115,7 @@ public final class Smb1Analyzer {
         }
         if (!usageReported && p.command != Smb1Parser.NEGOTIATE) {
             usageReported = true;
-            ctx.emit(new SmbEvent.Smb1Usage(ctx.header(), p.command));
+            events.usage(p.command);
         }
         if (p.reply()) {
             response();
@@ -299,11 +278,7 @@ public final class Smb1Analyzer {
             }
             return;
         }
-        String[] d = new String[p.dialectCount];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = new String(p.array(), p.dialects[i], p.dialectLens[i], StandardCharsets.ISO_8859_1);
-        }
-        ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), List.of(d)));
+        events.negotiate(p);
     }
 
     private boolean writeRequest(Smb1Pending q) {
@@ -729,7 +704,7 @@ public final class Smb1Analyzer {
         counters.parserErrors++;
         if (anomalyEvents < MAX_ANOMALY_EVENTS) {
             anomalyEvents++;
-            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+            Smb1Events.anomaly(ctx, a, detail);
         }
     }
 }

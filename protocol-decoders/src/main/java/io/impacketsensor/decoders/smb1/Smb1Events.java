@@ -1,7 +1,11 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.FlowContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Builds the {@link SmbEvent} records of SMB1 operations: the same records as their SMB2
@@ -15,6 +19,25 @@ final class Smb1Events {
 
     Smb1Events(FlowContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** The first command other than NEGOTIATE on a connection: SMB1 is in use. */
+    void usage(int command) {
+        ctx.emit(new SmbEvent.Smb1Usage(ctx.header(), command));
+    }
+
+    /** A NEGOTIATE request: its dialect strings (MS-CIFS 2.2.4.52.1, OEM). */
+    void negotiate(Smb1Parser p) {
+        String[] d = new String[p.dialectCount];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = new String(p.array(), p.dialects[i], p.dialectLens[i], StandardCharsets.ISO_8859_1);
+        }
+        ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), List.of(d)));
+    }
+
+    /** An anomaly record: the anomaly's event name and a detail naming what was seen. */
+    static void anomaly(FlowContext ctx, Smb1Anomaly a, String detail) {
+        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
     }
 
     void sessionSetup(Smb1Pending q, int uid, int sessionFlags, long status) {

@@ -1,7 +1,6 @@
 package io.impacketsensor.decoders.smb1;
 
 import io.impacketsensor.core.event.Carrier;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
@@ -114,8 +113,8 @@ final class Smb1Logon {
         String user = p.string(p.accountAt, p.accountLen, unicode);
         String domain = p.string(p.domainAt, p.domainLen, unicode);
         if (plaintext) {
-            ctx.emit(new ProtocolAnomaly(ctx.header(), Smb1Anomaly.PLAINTEXT_PASSWORD.eventName(), "account "
-                    + domain + "\\" + user + ", password lengths " + lmLen + "/" + ntLen));
+            Smb1Events.anomaly(ctx, Smb1Anomaly.PLAINTEXT_PASSWORD, "account " + domain + "\\" + user
+                    + ", password lengths " + lmLen + "/" + ntLen);
         }
         ntlm().onResponses(p.array(), lmLen, p.abs(p.unicodePasswordAt), ntLen, domain, user, plaintext);
         q.legacyLogon = true;

@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.smb1;
 
 import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
 
 import java.nio.charset.StandardCharsets;
@@ -133,15 +134,19 @@ final class Smb1Parser {
         this.dialectLens = new int[maxDialects];
     }
 
-    /** The 32-byte header of a message of {@code pduLen} bytes of which {@code len} are at {@code off} (2.2.3.1). */
-    boolean header(byte[] b, int off, int len, int pduLen) {
+    /**
+     * The 32-byte header of a message of {@code pduLen} bytes of which {@code len} are at {@code off}
+     * (2.2.3.1): OK, or ERROR when it is short or lacks the {@code FF 'SMB'} protocol identifier (the
+     * framer hands over whole messages, so there is no NEED_MORE).
+     */
+    ParseStatus header(byte[] b, int off, int len, int pduLen) {
         this.buf = b;
         this.base = off;
         this.len = len;
         this.pduLen = pduLen;
         c.wrap(b, off, len);
         if (len < HEADER + 1 || c.u8() != 0xFF || c.u8() != 'S' || c.u8() != 'M' || c.u8() != 'B') {
-            return false;
+            return ParseStatus.ERROR;
         }
         command = c.u8();
         status = c.u32le();
@@ -153,7 +158,7 @@ final class Smb1Parser {
         pid = pidHigh << 16 | c.u16le();
         uid = c.u16le();
         mid = c.u16le();
-        return c.ok();
+        return c.ok() ? ParseStatus.OK : ParseStatus.ERROR;
     }
 
     boolean reply() {

@@ -1,9 +1,7 @@
 package io.impacketsensor.decoders.smb2;
 
 import io.impacketsensor.core.event.Carrier;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
-import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
@@ -38,7 +36,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
 
     private final FlowContext ctx;
     private final Smb2Limits limits;
-    private final Smb2AnalyzerFactory.Counters counters;
+    private final Smb2Counters counters;
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
     private final Smb2Parser p;
@@ -69,7 +67,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private Smb2Session.FileEntry streamToClient;
 
     public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb1Limits smb1Limits,
-                        Smb2AnalyzerFactory.Counters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+                        Smb2Counters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.limits = limits;
         this.smb1Limits = smb1Limits;
@@ -111,7 +109,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         counters.gaps++;
         if ((dir == Direction.TO_SERVER ? toServer : toClient).onGap(len)) {
-            ctx.emit(new ProtocolAnomaly(ctx.header(), Smb2Anomaly.GAP.eventName(), dir + " " + len + " bytes"));
+            Smb2Events.anomaly(ctx, Smb2Anomaly.GAP, dir + " " + len + " bytes");
             if (smb1 != null) {
                 smb1.onGap(dir);
             }
@@ -707,7 +705,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             return;
         }
         encryptedSessions.put(sessionId, Boolean.TRUE);
-        ctx.emit(new SmbEvent.Smb2Encrypted(ctx.header(), sessionId, compressed));
+        events.encrypted(sessionId, compressed);
     }
 
     // ---- state --------------------------------------------------------------------------------
@@ -791,7 +789,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         counters.parserErrors++;
         if (anomalyEvents < MAX_ANOMALY_EVENTS) {
             anomalyEvents++;
-            ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+            Smb2Events.anomaly(ctx, a, detail);
         }
     }
 }

@@ -18,24 +18,11 @@ import io.impacketsensor.decoders.smb1.Smb1Limits;
  */
 public final class Smb2AnalyzerFactory implements AnalyzerFactory {
 
-    /** Counters shared by the analyzers of one worker ({@code proto.smb2.*}). */
-    public static final class Counters {
-        long flows;
-        long pdus;
-        long parserErrors;
-        long gaps;
-        long skippedFlows;
-        long encryptedPdus;
-        long smb1Pdus;
-        /** The SMB1 decoder's counters ({@code proto.smb1.*}). */
-        final Smb1Analyzer.Counters smb1 = new Smb1Analyzer.Counters();
-    }
-
     private final Smb2Limits limits;
     private final Smb1Limits smb1Limits;
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
-    private final Counters counters = new Counters();
+    private final Smb2Counters counters = new Smb2Counters();
 
     public Smb2AnalyzerFactory(Smb2Limits limits, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
         this(limits, Smb1Limits.DEFAULTS, tokenDecoder, pipes);

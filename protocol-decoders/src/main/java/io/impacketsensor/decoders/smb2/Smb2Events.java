@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.FlowContext;
 
@@ -15,6 +16,16 @@ final class Smb2Events {
 
     Smb2Events(FlowContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** The first TRANSFORM (or compression) header of a session: its content is not inspected. */
+    void encrypted(long sessionId, boolean compressed) {
+        ctx.emit(new SmbEvent.Smb2Encrypted(ctx.header(), sessionId, compressed));
+    }
+
+    /** An anomaly record: the anomaly's event name and a detail naming what was seen. */
+    static void anomaly(FlowContext ctx, Smb2Anomaly a, String detail) {
+        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
     }
 
     /** NEGOTIATE; {@code r} is the parser holding the response fields, or null when none was parsed. */

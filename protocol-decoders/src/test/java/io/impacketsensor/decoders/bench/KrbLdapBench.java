@@ -7,10 +7,10 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzer;
-import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
+import io.impacketsensor.decoders.kerberos.KerberosCounters;
 import io.impacketsensor.decoders.kerberos.KerberosLimits;
 import io.impacketsensor.decoders.ldap.LdapAnalyzer;
-import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
+import io.impacketsensor.decoders.ldap.LdapCounters;
 import io.impacketsensor.decoders.ldap.LdapLimits;
 import io.impacketsensor.decoders.testsupport.Ber;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -83,13 +83,13 @@ public class KrbLdapBench {
 
     @Benchmark
     public boolean kerberosAsReqRecord() {
-        KerberosAnalyzer a = new KerberosAnalyzer(ctx, KerberosLimits.DEFAULTS, new KerberosAnalyzerFactory.Counters());
+        KerberosAnalyzer a = new KerberosAnalyzer(ctx, KerberosLimits.DEFAULTS, new KerberosCounters());
         return a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, AS_REQ_RECORD.length);
     }
 
     @Benchmark
     public boolean ldapSearchRequest() {
-        LdapAnalyzer a = new LdapAnalyzer(ctx, LdapLimits.DEFAULTS, new LdapAnalyzerFactory.Counters(), null);
+        LdapAnalyzer a = new LdapAnalyzer(ctx, LdapLimits.DEFAULTS, new LdapCounters(), null);
         boolean ok = a.onData(Direction.TO_SERVER, SEARCH, 0, SEARCH.length);
         a.onClose();
         return ok;

@@ -33,7 +33,7 @@ class KerberosAnalyzerTest {
     }
 
     private static KerberosAnalyzer analyzer(RecordingContext ctx) {
-        return new KerberosAnalyzer(ctx, KerberosLimits.DEFAULTS, new KerberosAnalyzerFactory.Counters());
+        return new KerberosAnalyzer(ctx, KerberosLimits.DEFAULTS, new KerberosCounters());
     }
 
     private static void assertAsReq(KerberosRequest r) {
@@ -128,7 +128,7 @@ class KerberosAnalyzerTest {
     @Test
     void udpDatagram() {
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
-        KerberosAnalyzer a = new KerberosAnalyzer(ctx, KerberosLimits.DEFAULTS, new KerberosAnalyzerFactory.Counters());
+        KerberosAnalyzer a = new KerberosAnalyzer(ctx, KerberosLimits.DEFAULTS, new KerberosCounters());
         assertTrue(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length));
         assertAsReq(ctx.of(KerberosRequest.class).get(0));
     }
@@ -151,7 +151,7 @@ class KerberosAnalyzerTest {
     void recordMarkOverTheLimitIsAnAnomalyBeforeAnyBuffering() {
         RecordingContext ctx = tcp();
         KerberosAnalyzer a = new KerberosAnalyzer(ctx, new KerberosLimits(128, 32, 64, 16),
-                new KerberosAnalyzerFactory.Counters());
+                new KerberosCounters());
         assertTrue(a.onData(Direction.TO_SERVER, AS_REQ_RECORD, 0, 10));
         assertEquals("kerberos.record_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
         // Passed over by its length: the record after it is framed at the right place (synthetic:
@@ -268,7 +268,7 @@ class KerberosAnalyzerTest {
     void tooManyEtypesIsAnAnomaly() {
         RecordingContext ctx = new RecordingContext(Transport.UDP, 88);
         KerberosAnalyzer a = new KerberosAnalyzer(ctx, new KerberosLimits(1 << 20, 32, 1, 16),
-                new KerberosAnalyzerFactory.Counters());
+                new KerberosCounters());
         // the AS-REQ has one PA-DATA, one etype and two sname components: two components is over 1
         assertTrue(a.onData(Direction.TO_SERVER, AS_REQ, 0, AS_REQ.length));
         assertEquals("kerberos.too_many_items", ctx.of(ProtocolAnomaly.class).get(0).name());

@@ -26,9 +26,9 @@ class KerberosBudgetTest {
         RecordingContext ra = new RecordingContext(Transport.TCP, 88);
         RecordingContext rb = new RecordingContext(Transport.TCP, 88);
         KerberosAnalyzer a = new KerberosAnalyzer(new BudgetedContext(ra, budget), KerberosLimits.DEFAULTS,
-                new KerberosAnalyzerFactory.Counters());
+                new KerberosCounters());
         KerberosAnalyzer b = new KerberosAnalyzer(new BudgetedContext(rb, budget), KerberosLimits.DEFAULTS,
-                new KerberosAnalyzerFactory.Counters());
+                new KerberosCounters());
         assertTrue(a.onData(Direction.TO_SERVER, HUGE_START, 0, HUGE_START.length));
         assertEquals(1 << 20, budget.used());
         // The second flow's 1 MiB record does not fit beside the first: the first is taken back.
@@ -57,9 +57,9 @@ class KerberosBudgetTest {
         BufferBudget budget = new BufferBudget((1 << 20) + 100);
         RecordingContext ra = new RecordingContext(Transport.TCP, 88);
         KerberosAnalyzer a = new KerberosAnalyzer(new BudgetedContext(ra, budget), KerberosLimits.DEFAULTS,
-                new KerberosAnalyzerFactory.Counters());
+                new KerberosCounters());
         KerberosAnalyzer b = new KerberosAnalyzer(new BudgetedContext(new RecordingContext(Transport.TCP, 88), budget),
-                KerberosLimits.DEFAULTS, new KerberosAnalyzerFactory.Counters());
+                KerberosLimits.DEFAULTS, new KerberosCounters());
         byte[] rec = KerberosAnalyzerTest.AS_REQ_RECORD;
         // A record split in two: decoded, its buffer kept for the next split record.
         assertTrue(a.onData(Direction.TO_SERVER, rec, 0, 50));

@@ -41,7 +41,7 @@ class LdapAnalyzerTest {
     private final RecordingTokenDecoder tokens = new RecordingTokenDecoder();
 
     private LdapAnalyzer analyzer(RecordingContext ctx) {
-        return new LdapAnalyzer(ctx, LdapLimits.DEFAULTS, new LdapAnalyzerFactory.Counters(), tokens);
+        return new LdapAnalyzer(ctx, LdapLimits.DEFAULTS, new LdapCounters(), tokens);
     }
 
     private static RecordingContext tcp() {
@@ -99,7 +99,7 @@ class LdapAnalyzerTest {
     void largeEntriesAreSkippedNotBuffered() {
         RecordingContext ctx = tcp();
         LdapAnalyzer a = new LdapAnalyzer(ctx, new LdapLimits(64, 64, 32, 8192, 256, 64),
-                new LdapAnalyzerFactory.Counters(), null);
+                new LdapCounters(), null);
         byte[] small = message(7, search("", present("objectClass")));
         assertTrue(a.onData(Direction.TO_SERVER, small, 0, small.length));
         byte[] big = concat(message(7, entry("CN=a")), message(7, entry("CN=b")), message(7, result(5, 0, "")));
@@ -320,7 +320,7 @@ class LdapAnalyzerTest {
         byte[] m = message(9, search("", eq("description", "x".repeat(200))));
         RecordingContext ctx = tcp();
         LdapAnalyzer a = new LdapAnalyzer(ctx, new LdapLimits(1 << 20, 64, 32, 100, 256, 64),
-                new LdapAnalyzerFactory.Counters(), null);
+                new LdapCounters(), null);
         assertTrue(a.onData(Direction.TO_SERVER, m, 0, m.length));
         assertEquals("ldap.filter_too_long", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
@@ -426,7 +426,7 @@ class LdapAnalyzerTest {
     void tooManyPendingRequests() {
         RecordingContext ctx = tcp();
         LdapAnalyzer a = new LdapAnalyzer(ctx, new LdapLimits(1 << 20, 64, 32, 8192, 256, 2),
-                new LdapAnalyzerFactory.Counters(), null);
+                new LdapCounters(), null);
         byte[] m = message(9, search("", present("cn")));
         assertTrue(a.onData(Direction.TO_SERVER, m, 0, m.length));
         assertTrue(a.onData(Direction.TO_SERVER, m, 0, m.length));

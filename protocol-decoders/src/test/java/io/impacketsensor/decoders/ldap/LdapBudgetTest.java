@@ -26,7 +26,7 @@ class LdapBudgetTest {
 
     private static LdapAnalyzer analyzer(RecordingContext ctx, BufferBudget budget) {
         return new LdapAnalyzer(new BudgetedContext(ctx, budget), LdapLimits.DEFAULTS,
-                new LdapAnalyzerFactory.Counters(), null);
+                new LdapCounters(), null);
     }
 
     /** The rest of the 1 MiB message in 1400-byte segments, the last one also carrying SEARCH. */

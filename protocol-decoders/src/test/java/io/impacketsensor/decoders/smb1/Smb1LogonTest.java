@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.wire.Hex;
+import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.smb1.Smb1AnalyzerTest.Run;
 import io.impacketsensor.decoders.smb1.Smb1AnalyzerTest.Step;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class Smb1LogonTest {
     static Smb1Parser parse(String hex, int command) {
         byte[] m = Hex.decode(hex);
         Smb1Parser p = new Smb1Parser(8);
-        assertTrue(p.header(m, 0, m.length, m.length));
+        assertEquals(ParseStatus.OK, p.header(m, 0, m.length, m.length));
         assertTrue(p.block(Smb1Parser.HEADER, command));
         return p;
     }
@@ -134,7 +135,7 @@ class Smb1LogonTest {
         byte[] full = Hex.decode(ZEEK_NEGOTIATE_RESPONSE);
         for (int n = 33; n <= full.length; n++) {
             Smb1Parser p = new Smb1Parser(8);
-            if (p.header(full, 0, n, n) && p.block(Smb1Parser.HEADER, Smb1Parser.NEGOTIATE) && p.negotiateResponse()
+            if (p.header(full, 0, n, n) == ParseStatus.OK && p.block(Smb1Parser.HEADER, Smb1Parser.NEGOTIATE) && p.negotiateResponse()
                     && p.challengeAt >= 0) {
                 assertTrue(p.challengeAt + 8 <= n, "challenge inside " + n + " bytes");
             }

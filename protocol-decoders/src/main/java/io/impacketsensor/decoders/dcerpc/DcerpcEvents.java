@@ -1,0 +1,49 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.DcerpcEvent.Context;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.flow.FlowContext;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds and emits the {@link DcerpcEvent} records of one connection or pipe, and its anomaly
+ * records; the only place in this package where events are created.
+ */
+final class DcerpcEvents {
+    private DcerpcEvents() {
+    }
+
+    /** A BIND or ALTER_CONTEXT with the results of its ack, or {@code nak}. */
+    static void bind(FlowContext ctx, String namedPipe, boolean alter, int callId, int maxXmit, int maxRecv,
+                     List<Context> contexts, int authType, int authLevel, long authContextId, boolean nak) {
+        ctx.emit(new DcerpcEvent.DcerpcBind(ctx.header(), namedPipe, alter, callId, maxXmit, maxRecv,
+                List.copyOf(contexts), authType, authLevel, authContextId, nak));
+    }
+
+    /** A whole REQUEST (all its fragments), with its decoded arguments or null. */
+    static void request(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs args) {
+        ctx.emit(new DcerpcEvent.DcerpcRequest(ctx.header(), namedPipe, a.callId, a.contextId, a.uuid, a.opnum,
+                a.objectUuid, a.sealed, (int) Math.min(Integer.MAX_VALUE, a.total), a.fragments, a.authType,
+                a.authLevel, args));
+    }
+
+    /** A whole RESPONSE, with its decoded result or null. */
+    static void response(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs result) {
+        ctx.emit(new DcerpcEvent.DcerpcResponse(ctx.header(), namedPipe, a.callId, a.uuid, a.opnum, a.sealed,
+                (int) Math.min(Integer.MAX_VALUE, a.total), result));
+    }
+
+    /** A FAULT, tied to its request's interface and opnum when known. */
+    static void fault(FlowContext ctx, String namedPipe, int callId, UUID uuid, int opnum, long status) {
+        ctx.emit(new DcerpcEvent.DcerpcFault(ctx.header(), namedPipe, callId, uuid, opnum, status));
+    }
+
+    /** An anomaly record: the anomaly's event name and a detail naming what was seen where. */
+    static void anomaly(FlowContext ctx, DcerpcAnomaly a, String detail) {
+        ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
+    }
+}
