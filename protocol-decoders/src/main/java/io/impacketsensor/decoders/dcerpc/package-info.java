@@ -8,7 +8,7 @@
  *       headers (12.6.4.9, 12.6.4.10, 12.6.4.7) and the sec_trailer (13.2.6.1).</li>
  *   <li>{@link io.impacketsensor.decoders.dcerpc.DcerpcAnalyzer}: PDU framing per direction, the
  *       presentation-context table, call-id map, fragment reassembly, auth values to the shared token
- *       decoder, events.</li>
+ *       decoder; {@code DcerpcEvents} builds the events.</li>
  *   <li>{@code ndr}: an NDR 2.0 reader (C706 chapter 14) and one small stub decoder per interface.</li>
  * </ul>
  */

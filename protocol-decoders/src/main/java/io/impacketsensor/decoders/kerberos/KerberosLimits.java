@@ -17,7 +17,7 @@ public record KerberosLimits(
         @Limit(min = 64, max = 16777215, doc = "largest Kerberos message (TCP record, UDP datagram, BER element); also bounds the reassembly buffer of a direction") int maxMessageLength,
         @Limit(min = 8, max = 256, doc = "deepest BER nesting accepted") int maxDepth,
         @Limit(min = 1, max = 4096, doc = "items read from one SEQUENCE OF") int maxListItems,
-        @Limit(min = 1, max = 4096, doc = "requests per flow waiting for their reply") int maxPendingRequests) {
+        @Limit(min = 1, max = 1024, doc = "requests per flow waiting for their reply (a table allocated per flow)") int maxPendingRequests) {
 
     /** Defaults: 1 MiB messages (a TGS-REP with a large PAC is tens of KB), depth 32, 64 items, 16 pending. */
     public static final KerberosLimits DEFAULTS = new KerberosLimits(1 << 20, 32, 64, 16);

@@ -11,6 +11,7 @@
  * <p>{@link io.impacketsensor.decoders.kerberos.KerberosParser} is the grammar,
  * {@link io.impacketsensor.decoders.kerberos.KerberosAnalyzer} the per-flow state (record marks,
  * request/reply pairing), {@link io.impacketsensor.decoders.kerberos.KerberosTokenHandler} the
- * hook the shared GSS token decoder calls.
+ * hook the shared GSS token decoder calls, {@code KerberosEvents} builds the events from the
+ * parser's fields.
  */
 package io.impacketsensor.decoders.kerberos;

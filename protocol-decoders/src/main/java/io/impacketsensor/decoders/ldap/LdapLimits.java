@@ -22,7 +22,7 @@ public record LdapLimits(
         @Limit(min = 1, max = 256, doc = "deepest nesting of a search filter") int maxFilterDepth,
         @Limit(min = 16, max = 1048576, doc = "longest rendered RFC 4515 filter text, in characters") int maxFilterLength,
         @Limit(min = 1, max = 65536, doc = "items read from one SEQUENCE/SET OF") int maxListItems,
-        @Limit(min = 1, max = 65536, doc = "requests per flow waiting for their result") int maxPending) {
+        @Limit(min = 1, max = 4096, doc = "requests per flow waiting for their result (a table allocated per flow)") int maxPending) {
 
     /** Defaults: 1 MiB messages, BER depth 64, filter depth 32, 8192-character filters, 256 items, 64 pending. */
     public static final LdapLimits DEFAULTS = new LdapLimits(1 << 20, 64, 32, 8192, 256, 64);

@@ -13,6 +13,6 @@
  *
  * <p>{@link io.impacketsensor.decoders.ldap.LdapParser} is the grammar (with
  * {@code LdapFilterRenderer}), {@link io.impacketsensor.decoders.ldap.LdapAnalyzer} the per-flow
- * framing and state, {@code LdapPending} the request table.
+ * framing and state, {@code LdapPending} the request table, {@code LdapEvents} builds the events.
  */
 package io.impacketsensor.decoders.ldap;

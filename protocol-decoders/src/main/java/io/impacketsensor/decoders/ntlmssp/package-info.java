@@ -4,7 +4,8 @@
  * NTLMv2_CLIENT_CHALLENGE blob). Every len/maxlen/offset triple is checked against the message
  * before its bytes are read. {@link io.impacketsensor.decoders.ntlmssp.NtlmsspParser} is the pure
  * grammar; {@link io.impacketsensor.decoders.ntlmssp.NtlmsspAnalyzer} keeps one conversation's state
- * (the server challenge, the AUTHENTICATE held until its result) and emits the {@code Ntlm*} events.
+ * (the server challenge, the AUTHENTICATE held until its result) and emits the {@code Ntlm*} events
+ * that {@code NtlmsspEvents} builds.
  * It is reached through the shared token decoder in {@code decoders.gssapi}.
  */
 package io.impacketsensor.decoders.ntlmssp;

@@ -1,11 +1,19 @@
 package io.impacketsensor.decoders.template;
 
+import io.impacketsensor.core.capture.FrameSlot;
+import io.impacketsensor.core.capture.PcapFileReader;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.flow.Expectations;
+import io.impacketsensor.core.flow.FlowLimits;
+import io.impacketsensor.core.flow.PacketProcessor;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.DecoderLimits;
+import io.impacketsensor.decoders.Decoders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +60,47 @@ class DecoderLimitsTest {
             }
             DecoderConfig c = DecoderLimits.config(values);
             assertEquals(values, DecoderLimits.values(c), top ? "upper ends" : "lower ends");
+        }
+    }
+
+    /**
+     * The decoders built at both ends of every range decode real captures (SMB2 with DCE/RPC over
+     * pipes, SMB1, SMB2 with Kerberos, LDAP with NTLM) without an analyzer exception.
+     */
+    @Test
+    void decodersAtBothEndsOfEveryRangeReplayCapturesWithoutAnException() throws Exception {
+        List<String> captures = List.of("/pcaps/smb2/atk_psexec.pcap", "/pcaps/smb1/20171220_smb_net_user.pcap",
+                "/pcaps/lab/atk_silver_ticket.pcap",
+                "/pcaps/lab/atk_ntlmrelayx_ldap.pcap");
+        for (boolean top : new boolean[] {false, true}) {
+            Map<String, Map<String, Long>> values = new HashMap<>();
+            for (DecoderLimits.Row r : DecoderLimits.rows()) {
+                values.computeIfAbsent(r.section(), k -> new HashMap<>()).put(r.key(), top ? r.max() : r.min());
+            }
+            DecoderConfig config = DecoderLimits.config(values);
+            for (String c : captures) {
+                Path file = Path.of(DecoderLimitsTest.class.getResource(c).toURI());
+                FlowLimits limits = FlowLimits.DEFAULTS;
+                List<SensorEvent> events = new ArrayList<>();
+                PacketProcessor p = new PacketProcessor(0, limits, Decoders.forWorker(config), Expectations.of(limits),
+                        events::add);
+                FrameSlot slot = new FrameSlot();
+                try (PcapFileReader reader = PcapFileReader.open(file)) {
+                    while (reader.next(slot)) {
+                        p.process(slot.linkType, slot.tsNanos, slot.data, slot.caplen, slot.wirelen);
+                    }
+                }
+                p.finish();
+                long[] exceptions = {-1};
+                p.reportCounters((name, value) -> {
+                    if (name.equals("analyzer.exceptions")) {
+                        exceptions[0] = value;
+                    }
+                });
+                String where = c + (top ? " at the upper ends" : " at the lower ends");
+                assertEquals(0, exceptions[0], where);
+                assertTrue(!events.isEmpty(), where);
+            }
         }
     }
 

@@ -84,6 +84,21 @@ class ProtocolTemplateTest {
         assertEquals(Map.of(), unexpected);
     }
 
+    /** {@code pipe} is not a protocol: the interfaces through which SMB hands named-pipe bytes on. */
+    @Test
+    void thePipePackageHoldsOnlyItsInterfaces() throws Exception {
+        try (Stream<Path> files = Files.list(ROOT.resolve("pipe"))) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals("package-info.java")) {
+                    continue;
+                }
+                Class<?> c = Class.forName(BASE + "pipe." + name.substring(0, name.length() - ".java".length()));
+                assertTrue(c.isInterface(), c + " in decoders.pipe is not an interface");
+            }
+        }
+    }
+
     @Test
     void parsersReturnAParseStatusFromTheirEntryPoint() throws Exception {
         List<String> wrong = new ArrayList<>();
