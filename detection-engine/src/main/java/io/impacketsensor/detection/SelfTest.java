@@ -2,6 +2,10 @@ package io.impacketsensor.detection;
 
 import io.impacketsensor.detection.NetworkEvent.Protocol;
 import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.model.Analysis;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.Statistics;
 import io.impacketsensor.detection.response.BlocklistStore;
 
 import java.io.PrintStream;

@@ -5,6 +5,9 @@ import io.impacketsensor.detection.config.ConfigException;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.config.EngineConfigLoader;
 import io.impacketsensor.detection.engine.RpcCatalog;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.Severity;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

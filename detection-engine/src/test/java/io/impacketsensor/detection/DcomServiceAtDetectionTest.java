@@ -3,6 +3,8 @@ package io.impacketsensor.detection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.detection.engine.RpcCatalog;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

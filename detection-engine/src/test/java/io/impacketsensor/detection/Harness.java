@@ -12,6 +12,7 @@ import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.eve.EveAlertWriter;
+import io.impacketsensor.detection.model.AnalysisResult;
 import io.impacketsensor.detection.response.AllowListMatcher;
 import io.impacketsensor.detection.response.BlocklistStore;
 

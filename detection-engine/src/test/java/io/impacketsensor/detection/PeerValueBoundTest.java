@@ -12,6 +12,8 @@ import io.impacketsensor.detection.engine.RpcCatalog;
 import io.impacketsensor.detection.engine.Text;
 import io.impacketsensor.detection.eve.EveAlertWriter;
 import io.impacketsensor.detection.eve.ProtocolRecordWriter;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

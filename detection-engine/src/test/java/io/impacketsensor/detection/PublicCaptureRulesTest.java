@@ -12,6 +12,9 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.config.EngineConfigLoader;
 import io.impacketsensor.detection.engine.RpcCatalog;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.config.EngineConfigLoader;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.Statistics;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -3,6 +3,12 @@ package io.impacketsensor.detection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.eve.EveAlertWriter;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.Analysis;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.Severity;
+import io.impacketsensor.detection.model.Statistics;
 import io.impacketsensor.detection.response.BlocklistStore;
 import org.junit.jupiter.api.Test;
 

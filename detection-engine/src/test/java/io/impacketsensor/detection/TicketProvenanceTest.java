@@ -3,6 +3,9 @@ package io.impacketsensor.detection;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.KerberosEvent.PrincipalName;
 import io.impacketsensor.core.event.KerberosEvent.TicketInfo;
+import io.impacketsensor.detection.model.Analysis;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -7,6 +7,8 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.config.EngineConfigLoader;
 import io.impacketsensor.detection.engine.RpcCatalog;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

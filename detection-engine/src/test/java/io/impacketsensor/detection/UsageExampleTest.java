@@ -2,6 +2,14 @@ package io.impacketsensor.detection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.detection.eve.EveAlertWriter;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.Analysis;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.AuthAttempt;
+import io.impacketsensor.detection.model.BlockEntry;
+import io.impacketsensor.detection.model.Severity;
+import io.impacketsensor.detection.model.Statistics;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

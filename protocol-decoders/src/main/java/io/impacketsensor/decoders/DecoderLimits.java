@@ -3,6 +3,7 @@ package io.impacketsensor.decoders;
 import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssapiLimits;
 import io.impacketsensor.decoders.kerberos.KerberosLimits;
+import io.impacketsensor.decoders.limit.Limit;
 import io.impacketsensor.decoders.ldap.LdapLimits;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.smb1.Smb1Limits;

@@ -1,6 +1,6 @@
 package io.impacketsensor.cli;
 
-import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.config.ConfigException;
 import io.impacketsensor.detection.response.AllowListMatcher;
 import io.impacketsensor.detection.state.AtomicFile;

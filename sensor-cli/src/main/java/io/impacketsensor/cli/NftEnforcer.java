@@ -1,6 +1,6 @@
 package io.impacketsensor.cli;
 
-import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.response.BlocklistStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,9 +2,9 @@ package io.impacketsensor.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.pipeline.CounterSnapshot;
-import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.ImpacketProtection;
-import io.impacketsensor.detection.Statistics;
+import io.impacketsensor.detection.model.Statistics;
 import io.impacketsensor.detection.response.BlockPolicy;
 import io.impacketsensor.detection.response.BlocklistStore;
 import io.impacketsensor.detection.state.FileBlocklistStore;

@@ -2,7 +2,7 @@ package io.impacketsensor.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.pipeline.CounterSnapshot;
-import io.impacketsensor.detection.Statistics;
+import io.impacketsensor.detection.model.Statistics;
 import io.impacketsensor.detection.eve.EveAlertWriter;
 import io.impacketsensor.detection.eve.EveCommon;
 

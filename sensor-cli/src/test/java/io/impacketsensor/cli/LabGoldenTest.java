@@ -1,6 +1,6 @@
 package io.impacketsensor.cli;
 
-import io.impacketsensor.detection.Analysis;
+import io.impacketsensor.detection.model.Analysis;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.Alert;
 import org.junit.jupiter.api.DynamicTest;

@@ -1,7 +1,7 @@
 package io.impacketsensor.detection.config;
 
-import io.impacketsensor.detection.AttackType;
-import io.impacketsensor.detection.Severity;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.Severity;
 
 /**
  * An operator signature as configured ({@code engine.custom_signatures[]}).

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.impacketsensor.detection.Action;
-import io.impacketsensor.detection.AttackType;
-import io.impacketsensor.detection.Severity;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.Severity;
 import io.impacketsensor.detection.response.AllowListMatcher;
 
 import java.io.IOException;

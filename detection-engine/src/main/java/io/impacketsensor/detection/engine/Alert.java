@@ -1,7 +1,7 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.EventHeader;
-import io.impacketsensor.detection.Analysis;
+import io.impacketsensor.detection.model.Analysis;
 
 /**
  * An alert as handed to the alert sinks: a new attack instance or an update of one (the same

@@ -9,7 +9,7 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
-import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.model.AttackType;
 
 import java.util.List;
 import java.util.UUID;

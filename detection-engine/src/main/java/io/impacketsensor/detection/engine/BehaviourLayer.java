@@ -1,6 +1,8 @@
 package io.impacketsensor.detection.engine;
 
-import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.core.collections.Ipv4Lru;
+import io.impacketsensor.core.collections.LruMap;
+import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.config.EngineConfig;
 
 import java.net.Inet4Address;
@@ -293,6 +295,6 @@ final class BehaviourLayer {
     }
 
     long evictedSources() {
-        return sources4.evictions + sources6.evictions;
+        return sources4.evictions() + sources6.evictions();
     }
 }

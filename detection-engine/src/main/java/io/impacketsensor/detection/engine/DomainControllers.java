@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.detection.response.AllowListMatcher;
 
 import java.net.InetAddress;

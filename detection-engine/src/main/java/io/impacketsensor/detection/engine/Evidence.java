@@ -1,7 +1,7 @@
 package io.impacketsensor.detection.engine;
 
-import io.impacketsensor.detection.AttackType;
-import io.impacketsensor.detection.Severity;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.Severity;
 
 /**
  * The findings of the layers for one event: reused for every event (the engine is single-threaded),

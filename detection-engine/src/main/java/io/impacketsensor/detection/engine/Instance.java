@@ -1,9 +1,9 @@
 package io.impacketsensor.detection.engine;
 
-import io.impacketsensor.detection.Action;
-import io.impacketsensor.detection.AttackType;
-import io.impacketsensor.detection.ChainStep;
-import io.impacketsensor.detection.Severity;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.ChainStep;
+import io.impacketsensor.detection.model.Severity;
 
 import java.net.InetAddress;
 import java.util.LinkedHashSet;

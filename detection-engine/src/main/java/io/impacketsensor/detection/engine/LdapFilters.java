@@ -1,6 +1,6 @@
 package io.impacketsensor.detection.engine;
 
-import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.model.AttackType;
 
 /**
  * LDAP filter checks: injection shapes and the reconnaissance filters Impacket's tools send

@@ -1,9 +1,10 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.wire.Bytes;
-import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.config.EngineConfig;
 
 import java.net.InetAddress;

@@ -1,7 +1,8 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.KerberosEvent;
-import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.model.AttackType;
 
 import java.net.InetAddress;
 import java.util.Locale;

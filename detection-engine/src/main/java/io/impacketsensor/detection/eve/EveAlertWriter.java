@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.event.EventHeader;
-import io.impacketsensor.detection.Analysis;
-import io.impacketsensor.detection.ChainStep;
-import io.impacketsensor.detection.Statistics;
+import io.impacketsensor.detection.model.Analysis;
+import io.impacketsensor.detection.model.ChainStep;
+import io.impacketsensor.detection.model.Statistics;
 import io.impacketsensor.detection.engine.Alert;
 import io.impacketsensor.detection.engine.AlertSink;
 

@@ -1,6 +1,6 @@
 package io.impacketsensor.detection.response;
 
-import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.model.BlockEntry;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.impacketsensor.detection.response;
 
-import io.impacketsensor.detection.AttackType;
+import io.impacketsensor.detection.model.AttackType;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.response.BlocklistStore;
 
 import java.io.IOException;

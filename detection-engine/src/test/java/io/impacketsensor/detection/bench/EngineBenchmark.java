@@ -1,7 +1,7 @@
 package io.impacketsensor.detection.bench;
 
 import io.impacketsensor.core.event.SensorEvent;
-import io.impacketsensor.detection.AnalysisResult;
+import io.impacketsensor.detection.model.AnalysisResult;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.DetectionEngine;
 import io.impacketsensor.detection.response.BlocklistStore;

@@ -6,7 +6,7 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.Transport;
-import io.impacketsensor.detection.Statistics;
+import io.impacketsensor.detection.model.Statistics;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.DetectionEngine;
 import io.impacketsensor.detection.response.BlocklistStore;

@@ -2,10 +2,10 @@ package io.impacketsensor.detection.examples;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
-import io.impacketsensor.detection.Action;
-import io.impacketsensor.detection.AnalysisResult;
-import io.impacketsensor.detection.AuthAttempt;
-import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AuthAttempt;
+import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.ImpacketProtection;
 import io.impacketsensor.detection.NetworkEvent;
 import io.impacketsensor.detection.NetworkEventException;

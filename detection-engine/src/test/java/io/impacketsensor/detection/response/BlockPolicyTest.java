@@ -1,6 +1,6 @@
 package io.impacketsensor.detection.response;
 
-import io.impacketsensor.detection.AnalysisResult;
+import io.impacketsensor.detection.model.AnalysisResult;
 import io.impacketsensor.detection.ImpacketProtection;
 import io.impacketsensor.detection.NetworkEvent;
 import io.impacketsensor.detection.config.EngineConfig;
@@ -50,13 +50,13 @@ class BlockPolicyTest {
     void entriesLoadedForAnAddressProtectedSinceAreDropped() {
         BlocklistStore store = new BlocklistStore() {
             @Override
-            public List<io.impacketsensor.detection.BlockEntry> load() {
-                return List.of(new io.impacketsensor.detection.BlockEntry("10.0.0.1", "x", "psexec", 0.9, T0, null),
-                        new io.impacketsensor.detection.BlockEntry("10.0.0.2", "x", "psexec", 0.9, T0, null));
+            public List<io.impacketsensor.detection.model.BlockEntry> load() {
+                return List.of(new io.impacketsensor.detection.model.BlockEntry("10.0.0.1", "x", "psexec", 0.9, T0, null),
+                        new io.impacketsensor.detection.model.BlockEntry("10.0.0.2", "x", "psexec", 0.9, T0, null));
             }
 
             @Override
-            public void blocked(io.impacketsensor.detection.BlockEntry entry) {
+            public void blocked(io.impacketsensor.detection.model.BlockEntry entry) {
             }
 
             @Override

@@ -1,6 +1,6 @@
 package io.impacketsensor.detection.response;
 
-import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.ImpacketProtection;
 import io.impacketsensor.detection.NetworkEvent;
 import io.impacketsensor.detection.config.ConfigException;

@@ -1,6 +1,6 @@
 package io.impacketsensor.detection.state;
 
-import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.response.Blocklist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

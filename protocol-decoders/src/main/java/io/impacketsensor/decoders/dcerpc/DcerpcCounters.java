@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.dcerpc;
 
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 
 /**
  * Counters of one worker's DCE/RPC analyzers (TCP and pipes), plain fields written by that worker's

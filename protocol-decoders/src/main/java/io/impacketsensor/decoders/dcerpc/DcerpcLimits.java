@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.dcerpc;
 
-import io.impacketsensor.decoders.Limit;
+import io.impacketsensor.decoders.limit.Limit;
 
 /**
  * Limits on everything a DCE/RPC peer controls. Over a limit the analyzer emits a

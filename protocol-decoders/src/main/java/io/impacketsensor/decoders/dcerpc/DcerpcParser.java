@@ -194,9 +194,7 @@ public final class DcerpcParser {
         authType = b[i] & 0xFF;
         authLevel = b[i + 1] & 0xFF;
         int pad = b[i + 2] & 0xFF;
-        authContextId = littleEndian
-                ? ((b[i + 4] & 0xFFL) | (b[i + 5] & 0xFFL) << 8 | (b[i + 6] & 0xFFL) << 16 | (b[i + 7] & 0xFFL) << 24)
-                : ((b[i + 4] & 0xFFL) << 24 | (b[i + 5] & 0xFFL) << 16 | (b[i + 6] & 0xFFL) << 8 | (b[i + 7] & 0xFFL));
+        authContextId = Bytes.u32(b, i + 4, littleEndian);
         if (trailer - pad < HEADER_LENGTH + minBody(ptype)) {
             return TRAILER_BAD;
         }

@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.gssapi;
 
-import io.impacketsensor.decoders.Limit;
+import io.impacketsensor.decoders.limit.Limit;
 
 /**
  * Limits on what a GSS-API/SPNEGO peer controls.

@@ -205,11 +205,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         if (n < 1 || n > 3 || len < 6 + n) {
             return false;
         }
-        long ber = 0;
-        for (int i = 0; i < n; i++) {
-            ber = ber << 8 | (buf[off + 6 + i] & 0xFF);
-        }
-        return mark == 2 + n + ber;
+        return mark == 2 + n + Bytes.beN(buf, off + 6, n);
     }
 
     private boolean message(Direction dir, byte[] buf, int off, int len) {

@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.kerberos;
 
-import io.impacketsensor.decoders.Limit;
+import io.impacketsensor.decoders.limit.Limit;
 
 /**
  * Limits on what a Kerberos peer controls. Over any of them: a {@link KerberosAnomaly}, and the

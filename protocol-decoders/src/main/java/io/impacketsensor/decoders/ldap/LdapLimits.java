@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.ldap;
 
-import io.impacketsensor.decoders.Limit;
+import io.impacketsensor.decoders.limit.Limit;
 
 /**
  * Limits on what an LDAP peer controls. Over any of them: an {@link LdapAnomaly}, and the flow is

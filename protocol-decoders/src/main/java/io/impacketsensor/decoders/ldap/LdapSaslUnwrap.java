@@ -83,11 +83,7 @@ final class LdapSaslUnwrap {
             if (n < 1 || n > 4 || len < 2 + n) {
                 return false;
             }
-            long v = 0;
-            for (int i = 0; i < n; i++) {
-                v = v << 8 | (b[p + 2 + i] & 0xFF);
-            }
-            total = 2 + n + v;
+            total = 2 + n + Bytes.beN(b, p + 2, n);
         }
         return total <= len;
     }

@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.ntlmssp;
 
-import io.impacketsensor.decoders.Limit;
+import io.impacketsensor.decoders.limit.Limit;
 
 /**
  * Limits on what an NTLMSSP peer controls.

@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.collections.LongObjectMap;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
@@ -9,7 +10,6 @@ import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
-import io.impacketsensor.decoders.smb2.Smb2LongMap;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +37,9 @@ public final class Smb1Analyzer {
     private final Smb1Parser p;
     private final Smb1Events events;
     private final Smb1PendingTable pending;
-    private final Smb2LongMap<Smb1Session.Tree> trees = new Smb2LongMap<>();
-    private final Smb2LongMap<Smb1Session.FileEntry> files = new Smb2LongMap<>();
-    private final Smb2LongMap<Boolean> sessions = new Smb2LongMap<>();
+    private final LongObjectMap<Smb1Session.Tree> trees = new LongObjectMap<>();
+    private final LongObjectMap<Smb1Session.FileEntry> files = new LongObjectMap<>();
+    private final LongObjectMap<Boolean> sessions = new LongObjectMap<>();
     private boolean usageReported;
     /** The message being handled hit an anomaly: the rest of its AndX chain is not read. */
     private boolean messageDropped;

@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.smb1;
 
-import io.impacketsensor.decoders.Limit;
+import io.impacketsensor.decoders.limit.Limit;
 
 /**
  * Limits on what an SMB1 peer controls (MS-CIFS). Over a limit the analyzer reports an

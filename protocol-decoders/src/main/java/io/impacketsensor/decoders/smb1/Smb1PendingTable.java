@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.smb1;
 
-import io.impacketsensor.decoders.smb2.Smb2LongMap;
+import io.impacketsensor.core.collections.LongObjectMap;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * its command.
  */
 final class Smb1PendingTable {
-    private final Smb2LongMap<Smb1Pending> map = new Smb2LongMap<>();
+    private final LongObjectMap<Smb1Pending> map = new LongObjectMap<>();
     private final int maxPerKey;
     private int count;
 

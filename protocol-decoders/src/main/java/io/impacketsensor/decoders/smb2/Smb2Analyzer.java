@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.collections.LongObjectMap;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.Direction;
@@ -42,9 +43,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private final Smb2Parser p;
     private final Smb2Framer toServer;
     private final Smb2Framer toClient;
-    private final Smb2LongMap<Smb2Session> sessions = new Smb2LongMap<>();
-    private final Smb2LongMap<Smb2Pending> pending = new Smb2LongMap<>();
-    private final Smb2LongMap<Boolean> encryptedSessions = new Smb2LongMap<>();
+    private final LongObjectMap<Smb2Session> sessions = new LongObjectMap<>();
+    private final LongObjectMap<Smb2Pending> pending = new LongObjectMap<>();
+    private final LongObjectMap<Boolean> encryptedSessions = new LongObjectMap<>();
     private final Smb2Events events;
     private TokenSession tokens;
     private final Smb1Limits smb1Limits;

@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
-import io.impacketsensor.decoders.Limit;
+import io.impacketsensor.decoders.limit.Limit;
 
 /**
  * Limits on what an SMB peer controls. Over a limit the analyzer reports an {@link Smb2Anomaly}

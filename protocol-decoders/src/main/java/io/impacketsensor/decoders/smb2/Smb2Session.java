@@ -1,11 +1,12 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.collections.LongObjectMap;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 
 /** One SMB2 session's trees and open files (MS-SMB2 3.2.1.3 Session, 3.2.1.4 TreeConnect, 3.2.1.6 Open). */
 final class Smb2Session {
     final long id;
-    final Smb2LongMap<Tree> trees = new Smb2LongMap<>();
+    final LongObjectMap<Tree> trees = new LongObjectMap<>();
     int openFiles;
     boolean encryptedReported;
 
@@ -20,7 +21,7 @@ final class Smb2Session {
         final String path;
         final boolean ipc;
         int shareType;
-        final Smb2LongMap<FileEntry> files = new Smb2LongMap<>();
+        final LongObjectMap<FileEntry> files = new LongObjectMap<>();
 
         Tree(Smb2Session session, int id, String path, int shareType) {
             this.session = session;

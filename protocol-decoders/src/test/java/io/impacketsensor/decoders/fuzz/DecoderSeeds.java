@@ -6,7 +6,7 @@ import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.Expectations;
 import io.impacketsensor.core.flow.FlowAnalyzer;

@@ -3,7 +3,7 @@ package io.impacketsensor.core.capture;
 import com.sun.jna.Memory;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;

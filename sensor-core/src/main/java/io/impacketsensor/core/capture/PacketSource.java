@@ -1,6 +1,6 @@
 package io.impacketsensor.core.capture;
 
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 
 /**
  * Where frames come from: a capture file (or several in a row) or a live interface. Read by the

@@ -1,6 +1,6 @@
 package io.impacketsensor.core.capture;
 
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 
 import java.io.IOException;
 import java.nio.ByteOrder;

@@ -1,6 +1,7 @@
 package io.impacketsensor.core.flow;
 
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.core.wire.ProbeResult;
 
 /**

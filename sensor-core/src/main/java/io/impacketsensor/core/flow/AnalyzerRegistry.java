@@ -2,6 +2,7 @@ package io.impacketsensor.core.flow;
 
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.core.wire.ProbeResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class AnalyzerRegistry {
     private final AnalyzerFactory[] factories;
     private final Expectations expectations;
     /** The pipeline's ordering (null outside one): expectation lookups see only earlier frames. */
-    private final io.impacketsensor.core.pipeline.EventOrder order;
+    private final io.impacketsensor.core.spi.EventOrder order;
     private final int probeMaxBytes;
     private final int probeMaxChunks;
     private final ProbeBuffer[] probePool;
@@ -71,11 +72,11 @@ public final class AnalyzerRegistry {
     }
 
     /**
-     * @param order the worker's {@link io.impacketsensor.core.pipeline.EventOrder} in a pipeline,
+     * @param order the worker's {@link io.impacketsensor.core.spi.EventOrder} in a pipeline,
      *              else null
      */
     public AnalyzerRegistry(List<? extends AnalyzerFactory> factories, Expectations expectations, FlowLimits limits,
-                            io.impacketsensor.core.pipeline.EventOrder order) {
+                            io.impacketsensor.core.spi.EventOrder order) {
         this.order = order;
         if (factories.size() > 64) {
             throw new IllegalArgumentException("at most 64 analyzer factories per worker");

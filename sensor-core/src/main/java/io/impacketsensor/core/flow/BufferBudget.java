@@ -1,6 +1,7 @@
 package io.impacketsensor.core.flow;
 
 import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.spi.CounterVisitor;
 
 /**
  * The memory budget of one decode worker for bytes a peer makes it hold: partial PDUs buffered

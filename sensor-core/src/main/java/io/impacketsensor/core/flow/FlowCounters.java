@@ -1,6 +1,7 @@
 package io.impacketsensor.core.flow;
 
 import io.impacketsensor.core.packet.LinkTypes;
+import io.impacketsensor.core.spi.CounterVisitor;
 
 /** The packet path counters of one worker: primitive fields, written by that worker only. */
 final class FlowCounters {

@@ -2,7 +2,7 @@ package io.impacketsensor.core.flow;
 
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.packet.Packet;
-import io.impacketsensor.core.pipeline.EventOrder;
+import io.impacketsensor.core.spi.EventOrder;
 
 /**
  * A bounded table of flows keyed on primitives: an open-addressing index (linear probing,

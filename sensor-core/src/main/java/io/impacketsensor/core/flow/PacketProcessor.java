@@ -5,8 +5,9 @@ import io.impacketsensor.core.packet.FragmentReassembler;
 import io.impacketsensor.core.packet.LinkTypes;
 import io.impacketsensor.core.packet.Packet;
 import io.impacketsensor.core.packet.PacketDecoder;
-import io.impacketsensor.core.pipeline.EventOrder;
-import io.impacketsensor.core.pipeline.FrameProcessor;
+import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.spi.EventOrder;
+import io.impacketsensor.core.spi.FrameProcessor;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.impacketsensor.core.packet;
 
-import io.impacketsensor.core.pipeline.FrameClassifier;
+import io.impacketsensor.core.spi.FrameClassifier;
 import io.impacketsensor.core.wire.Bytes;
 
 /**

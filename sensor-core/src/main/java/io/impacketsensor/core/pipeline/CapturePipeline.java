@@ -8,7 +8,8 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.impacketsensor.core.capture.FrameSlot;
 import io.impacketsensor.core.capture.PacketSource;
 import io.impacketsensor.core.event.EventSink;
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.spi.FrameClassifier;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.impacketsensor.core.pipeline;
 
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package io.impacketsensor.core.pipeline;
 
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.event.SensorEvent;
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 
 import java.io.Flushable;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,7 @@
 package io.impacketsensor.core.pipeline;
 
 import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.spi.FrameProcessor;
 
 /** Creates the {@link FrameProcessor} of one decode worker. */
 @FunctionalInterface

@@ -3,6 +3,7 @@ package io.impacketsensor.core.pipeline;
 import com.lmax.disruptor.Sequence;
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.spi.EventOrder;
 
 import java.util.concurrent.locks.LockSupport;
 

@@ -2,7 +2,8 @@ package io.impacketsensor.core.pipeline;
 
 import com.lmax.disruptor.EventHandler;
 import io.impacketsensor.core.capture.FrameSlot;
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.spi.FrameProcessor;
 
 /**
  * One decode worker on ring #1: handles the frames whose {@link FrameSlot#worker} is its index

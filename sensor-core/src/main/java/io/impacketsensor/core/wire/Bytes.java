@@ -58,6 +58,11 @@ public final class Bytes {
         return littleEndian ? u16le(b, off) : u16be(b, off);
     }
 
+    /** 32 bits unsigned in the order the flag selects. */
+    public static long u32(byte[] b, int off, boolean littleEndian) {
+        return littleEndian ? u32le(b, off) : u32be(b, off);
+    }
+
     /** 32 bits (raw int) in the order the flag selects. */
     public static int i32(byte[] b, int off, boolean littleEndian) {
         return littleEndian ? i32le(b, off) : i32be(b, off);

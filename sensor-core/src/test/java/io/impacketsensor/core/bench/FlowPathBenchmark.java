@@ -4,7 +4,7 @@ import io.impacketsensor.core.capture.FrameSlot;
 import io.impacketsensor.core.capture.PcapFileReader;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.Expectations;
 import io.impacketsensor.core.flow.FlowAnalyzer;

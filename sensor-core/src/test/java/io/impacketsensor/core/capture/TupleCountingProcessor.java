@@ -1,7 +1,7 @@
 package io.impacketsensor.core.capture;
 
-import io.impacketsensor.core.flow.CounterVisitor;
-import io.impacketsensor.core.pipeline.FrameProcessor;
+import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.spi.FrameProcessor;
 
 import java.util.HashSet;
 import java.util.Set;

@@ -3,6 +3,7 @@ package io.impacketsensor.core.flow;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.packet.Frames;
+import io.impacketsensor.core.spi.CounterVisitor;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import io.impacketsensor.core.packet.Frames;
 import io.impacketsensor.core.packet.SymmetricFlowHash;
 import io.impacketsensor.core.pipeline.CapturePipeline;
 import io.impacketsensor.core.pipeline.PipelineOptions;
+import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.core.wire.ProbeResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

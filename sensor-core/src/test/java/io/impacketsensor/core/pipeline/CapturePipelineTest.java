@@ -4,6 +4,8 @@ import io.impacketsensor.core.capture.PcapFileReader;
 import io.impacketsensor.core.capture.PcapWriter;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.spi.FrameClassifier;
+import io.impacketsensor.core.spi.FrameProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -274,7 +276,7 @@ class CapturePipelineTest {
             }
 
             @Override
-            public void reportCounters(io.impacketsensor.core.flow.CounterVisitor v) {
+            public void reportCounters(io.impacketsensor.core.spi.CounterVisitor v) {
             }
         };
         try (PcapFileReader r = PcapFileReader.open(p)) {

@@ -4,7 +4,8 @@ import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.spi.FrameProcessor;
 
 import java.net.InetAddress;
 import java.util.ArrayList;

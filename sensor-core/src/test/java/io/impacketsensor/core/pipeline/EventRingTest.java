@@ -6,6 +6,7 @@ import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.spi.EventOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package io.impacketsensor.core.pipeline;
 
 import io.impacketsensor.core.capture.FrameSlot;
 import io.impacketsensor.core.capture.PacketSource;
-import io.impacketsensor.core.flow.CounterVisitor;
+import io.impacketsensor.core.spi.CounterVisitor;
 
 import java.util.List;
 

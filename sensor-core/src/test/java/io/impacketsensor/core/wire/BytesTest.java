@@ -29,6 +29,8 @@ class BytesTest {
         assertEquals(0x0102, Bytes.u16(B, 1, false));
         assertEquals(0xFF020180, Bytes.i32(B, 0, true));
         assertEquals(0x800102FF, Bytes.i32(B, 0, false));
+        assertEquals(0xFF020180L, Bytes.u32(B, 0, true));
+        assertEquals(0x800102FFL, Bytes.u32(B, 0, false));
         assertEquals(0, Bytes.beN(B, 3, 0));
         assertEquals(0x800102L, Bytes.beN(B, 0, 3));
         assertEquals(0x020180L, Bytes.leN(B, 0, 3));

@@ -1,4 +1,4 @@
-package io.impacketsensor.detection;
+package io.impacketsensor.detection.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.impacketsensor.detection.engine;
+package io.impacketsensor.core.collections;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class Ipv4LruTest {
         assertEquals("c", m.get(3));
         assertEquals("d", m.get(4));
         assertEquals(3, m.size());
-        assertEquals(1, m.evictions);
+        assertEquals(1, m.evictions());
     }
 
     /** Random operations against LinkedHashMap(accessOrder) as the reference, with colliding keys. */

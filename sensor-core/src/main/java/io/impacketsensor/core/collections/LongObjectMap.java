@@ -1,19 +1,19 @@
-package io.impacketsensor.decoders.smb2;
+package io.impacketsensor.core.collections;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * A small open-addressing map from long keys to values (linear probing, backward-shift deletion),
- * so message ids, session ids and file ids are looked up per PDU without boxing. Its size is
- * bounded by the caller's limit checks. Public for the SMB1 decoder, which shares the connection.
+ * so per-PDU lookups by a numeric id (SMB message, session and file ids) need no boxing. Its size
+ * is bounded by the caller's limit checks. Not thread-safe.
  */
-public final class Smb2LongMap<V> {
+public final class LongObjectMap<V> {
     private long[] keys;
     private Object[] values;
     private int size;
 
-    public Smb2LongMap() {
+    public LongObjectMap() {
         keys = new long[8];
         values = new Object[8];
     }

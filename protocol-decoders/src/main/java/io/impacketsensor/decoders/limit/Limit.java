@@ -1,4 +1,4 @@
-package io.impacketsensor.decoders;
+package io.impacketsensor.decoders.limit;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,14 +1,14 @@
-package io.impacketsensor.detection.engine;
+package io.impacketsensor.core.collections;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A map bounded by entry count that evicts the least recently used entry; counts evictions. */
-final class LruMap<K, V> extends LinkedHashMap<K, V> {
+public final class LruMap<K, V> extends LinkedHashMap<K, V> {
     private final int max;
-    long evictions;
+    private long evictions;
 
-    LruMap(int max) {
+    public LruMap(int max) {
         super(Math.min(max, 1 << 16), 0.75f, true);
         this.max = max;
     }
@@ -20,5 +20,10 @@ final class LruMap<K, V> extends LinkedHashMap<K, V> {
             return true;
         }
         return false;
+    }
+
+    /** Entries evicted to make room since construction. */
+    public long evictions() {
+        return evictions;
     }
 }

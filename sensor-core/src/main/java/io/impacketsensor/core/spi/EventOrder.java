@@ -1,4 +1,4 @@
-package io.impacketsensor.core.pipeline;
+package io.impacketsensor.core.spi;
 
 /**
  * Where an event sits in the replay order, told to a worker's {@link FrameProcessor} through its

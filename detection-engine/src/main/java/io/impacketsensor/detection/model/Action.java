@@ -1,4 +1,4 @@
-package io.impacketsensor.detection;
+package io.impacketsensor.detection.model;
 
 /**
  * What the engine recommends for an analysed event, from its confidence (thresholds in config,

@@ -1,4 +1,4 @@
-package io.impacketsensor.detection;
+package io.impacketsensor.detection.model;
 
 /**
  * Severity classes of the specification with their score range: critical 10, high 8–9,

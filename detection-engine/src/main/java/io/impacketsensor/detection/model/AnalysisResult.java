@@ -1,4 +1,4 @@
-package io.impacketsensor.detection;
+package io.impacketsensor.detection.model;
 
 /**
  * Result of analysing one event.

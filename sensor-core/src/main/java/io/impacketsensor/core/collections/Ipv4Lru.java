@@ -1,13 +1,13 @@
-package io.impacketsensor.detection.engine;
+package io.impacketsensor.core.collections;
 
 /**
  * A bounded map from IPv4 address (as an int: {@code Inet4Address.hashCode()} is the address) to a
  * value, evicting the least recently used entry. Open addressing with linear probing over primitive
  * arrays and an index-linked LRU list: a lookup touches two int arrays and the value, no key objects
- * (the per-source state is looked up on every event, so this is the engine's hottest map).
+ * (the detection engine looks its per-source state up on every event: its hottest map).
  * Not thread-safe.
  */
-final class Ipv4Lru<V> {
+public final class Ipv4Lru<V> {
     private static final int EMPTY = 0;
 
     private final int max;
@@ -22,9 +22,9 @@ final class Ipv4Lru<V> {
     private int head = -1;
     private int tail = -1;
     private int size;
-    long evictions;
+    private long evictions;
 
-    Ipv4Lru(int max) {
+    public Ipv4Lru(int max) {
         this.max = max;
         int cap = Integer.highestOneBit(Math.max(4, max) * 2 - 1) << 1;
         this.mask = cap - 1;
@@ -41,13 +41,13 @@ final class Ipv4Lru<V> {
         return h ^ (h >>> 16);
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The value for the key (and marks it most recently used), or null. */
     @SuppressWarnings("unchecked")
-    V get(int key) {
+    public V get(int key) {
         for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
             int e = slotEntry[i];
             if (e == EMPTY) {
@@ -61,7 +61,7 @@ final class Ipv4Lru<V> {
     }
 
     /** Inserts a key that is absent, evicting the least recently used entry when full. */
-    void putAbsent(int key, V value) {
+    public void putAbsent(int key, V value) {
         int e;
         if (size == max) {
             e = head;
@@ -136,5 +136,10 @@ final class Ipv4Lru<V> {
             head = e;
         }
         tail = e;
+    }
+
+    /** Entries evicted to make room since construction. */
+    public long evictions() {
+        return evictions;
     }
 }

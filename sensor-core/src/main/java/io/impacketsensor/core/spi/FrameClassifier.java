@@ -1,4 +1,4 @@
-package io.impacketsensor.core.pipeline;
+package io.impacketsensor.core.spi;
 
 /**
  * Picks the worker for a frame on the capture thread: a hash of the flow that is the same for both

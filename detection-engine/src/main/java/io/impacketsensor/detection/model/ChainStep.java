@@ -1,4 +1,4 @@
-package io.impacketsensor.detection;
+package io.impacketsensor.detection.model;
 
 /**
  * One step of an attack chain as it was observed.

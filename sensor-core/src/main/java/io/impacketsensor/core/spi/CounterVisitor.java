@@ -1,4 +1,4 @@
-package io.impacketsensor.core.flow;
+package io.impacketsensor.core.spi;
 
 /** Receives named counters when statistics are gathered (never per packet). */
 @FunctionalInterface

@@ -1,6 +1,5 @@
-package io.impacketsensor.core.pipeline;
+package io.impacketsensor.core.spi;
 
-import io.impacketsensor.core.flow.CounterVisitor;
 
 /**
  * What a decode worker does with each frame: L2-L4 decoding, flow lookup, reassembly and the

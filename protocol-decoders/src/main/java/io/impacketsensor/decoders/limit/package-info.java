@@ -1,0 +1,6 @@
+/**
+ * The {@link io.impacketsensor.decoders.limit.Limit} annotation the {@code XxxLimits} records of the
+ * protocol packages carry; apart from the registry in {@code io.impacketsensor.decoders} so that
+ * the protocol packages and the registry do not import each other.
+ */
+package io.impacketsensor.decoders.limit;
