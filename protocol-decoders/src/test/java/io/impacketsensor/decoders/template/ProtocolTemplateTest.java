@@ -3,6 +3,7 @@ package io.impacketsensor.decoders.template;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.DecoderLimits;
 import io.impacketsensor.decoders.gssapi.TokenSession;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every protocol package follows the template of docs/dev/adding-a-protocol.md: the file set, a
  * parser that never builds or emits events, events built only in the package's {@code XxxEvents},
  * an analyzer that is a {@link FlowAnalyzer} or a {@link TokenSession}, a parse entry point that
- * returns {@link ParseStatus}. Deviations still in the tree are listed in {@link #LEFT} with their
+ * returns {@link ParseStatus}, limits that are a section of the configuration. Deviations still in the tree are listed in {@link #LEFT} with their
  * reason; the test fails on a new deviation and on a listed one that is gone (remove it from the list).
  */
 class ProtocolTemplateTest {
@@ -82,6 +83,17 @@ class ProtocolTemplateTest {
             }
         }
         assertEquals(Map.of(), unexpected);
+    }
+
+    /** Every protocol's limits record is a {@code decoders.<pkg>} section of the YAML and of the documented table. */
+    @Test
+    void everyLimitsRecordIsASectionOfTheConfiguration() throws Exception {
+        for (String pkg : PROTOCOLS) {
+            Class<?> limits = Class.forName(BASE + pkg + "." + prefix(pkg) + "Limits");
+            assertTrue(DecoderLimits.SECTIONS.stream().anyMatch(s -> s.name().equals(pkg) && s.type() == limits),
+                    limits.getSimpleName() + " is not the decoders." + pkg + " section of DecoderLimits");
+        }
+        assertEquals(PROTOCOLS.size(), DecoderLimits.SECTIONS.size(), "a section without a protocol package");
     }
 
     /** {@code pipe} is not a protocol: the interfaces through which SMB hands named-pipe bytes on. */
