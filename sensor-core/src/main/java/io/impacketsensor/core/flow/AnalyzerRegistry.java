@@ -3,6 +3,7 @@ package io.impacketsensor.core.flow;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.spi.EventOrder;
 import io.impacketsensor.core.wire.ProbeResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ public final class AnalyzerRegistry {
     private final AnalyzerFactory[] factories;
     private final Expectations expectations;
     /** The pipeline's ordering (null outside one): expectation lookups see only earlier frames. */
-    private final io.impacketsensor.core.spi.EventOrder order;
+    private final EventOrder order;
     private final int probeMaxBytes;
     private final int probeMaxChunks;
     private final ProbeBuffer[] probePool;
@@ -72,11 +73,11 @@ public final class AnalyzerRegistry {
     }
 
     /**
-     * @param order the worker's {@link io.impacketsensor.core.spi.EventOrder} in a pipeline,
+     * @param order the worker's {@link EventOrder} in a pipeline,
      *              else null
      */
     public AnalyzerRegistry(List<? extends AnalyzerFactory> factories, Expectations expectations, FlowLimits limits,
-                            io.impacketsensor.core.spi.EventOrder order) {
+                            EventOrder order) {
         this.order = order;
         if (factories.size() > 64) {
             throw new IllegalArgumentException("at most 64 analyzer factories per worker");

@@ -4,6 +4,7 @@ import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.spi.EventOrder;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,7 +20,7 @@ final class FlowContextImpl implements FlowContext {
     /** The worker's buffer budget. */
     final BufferBudget budget;
     /** The pipeline's ordering (null with a plain sink): stamps expectations with their frame. */
-    private final io.impacketsensor.core.spi.EventOrder order;
+    private final EventOrder order;
     Flow flow;
     /** Events emitted through this worker's contexts. */
     private final long[] emitted;
@@ -31,7 +32,7 @@ final class FlowContextImpl implements FlowContext {
     FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter, BufferBudget budget) {
         this.sink = sink;
         this.budget = budget;
-        this.order = sink instanceof io.impacketsensor.core.spi.EventOrder o ? o : null;
+        this.order = sink instanceof EventOrder o ? o : null;
         this.expectations = expectations;
         this.emitted = emittedCounter;
     }
