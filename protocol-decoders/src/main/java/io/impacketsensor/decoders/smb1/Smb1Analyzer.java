@@ -8,6 +8,7 @@ import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 
@@ -53,12 +54,12 @@ public final class Smb1Analyzer {
     static final int MAX_DEFERRED = 8192;
     private int deferredBytes;
 
-    public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, Smb1Counters counters, TokenDecoder tokens,
-                        PipeConsumerFactory pipes) {
+    public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, NtlmsspLimits ntlmLimits, Smb1Counters counters,
+                        TokenDecoder tokens, PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.limits = limits;
         this.counters = counters;
-        this.logon = new Smb1Logon(ctx, limits, tokens, this);
+        this.logon = new Smb1Logon(ctx, limits, ntlmLimits, tokens, this);
         this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
         this.p = new Smb1Parser(limits.maxDialects());
         this.pending = new Smb1PendingTable(limits.maxRequestsPerMid());

@@ -31,6 +31,7 @@ final class Smb1Logon {
 
     private final FlowContext ctx;
     private final Smb1Limits limits;
+    private final NtlmsspLimits ntlmLimits;
     private final TokenDecoder decoder;
     private final Smb1Analyzer owner;
     private TokenSession tokens;
@@ -39,9 +40,11 @@ final class Smb1Logon {
     private boolean negotiated;
     private int securityMode;
 
-    Smb1Logon(FlowContext ctx, Smb1Limits limits, TokenDecoder decoder, Smb1Analyzer owner) {
+    Smb1Logon(FlowContext ctx, Smb1Limits limits, NtlmsspLimits ntlmLimits, TokenDecoder decoder,
+              Smb1Analyzer owner) {
         this.ctx = ctx;
         this.limits = limits;
+        this.ntlmLimits = ntlmLimits;
         this.decoder = decoder;
         this.owner = owner;
     }
@@ -159,7 +162,7 @@ final class Smb1Logon {
 
     private NtlmsspAnalyzer ntlm() {
         if (ntlm == null) {
-            ntlm = new NtlmsspAnalyzer(ctx, Carrier.SMB1, NtlmsspLimits.DEFAULTS);
+            ntlm = new NtlmsspAnalyzer(ctx, Carrier.SMB1, ntlmLimits);
         }
         return ntlm;
     }

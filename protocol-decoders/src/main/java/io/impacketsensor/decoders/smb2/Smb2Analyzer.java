@@ -11,6 +11,7 @@ import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb1.Smb1Analyzer;
@@ -49,6 +50,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private final Smb2Events events;
     private TokenSession tokens;
     private final Smb1Limits smb1Limits;
+    private final NtlmsspLimits ntlmLimits;
     private Smb1Analyzer smb1;
     private boolean stopped;
     private int anomalyEvents;
@@ -67,11 +69,12 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private Smb2Session.FileEntry streamToServer;
     private Smb2Session.FileEntry streamToClient;
 
-    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb1Limits smb1Limits,
+    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
                         Smb2Counters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.limits = limits;
         this.smb1Limits = smb1Limits;
+        this.ntlmLimits = ntlmLimits;
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
         this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
@@ -696,7 +699,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     /** The SMB1 decoder of this connection, created with its first SMB1 message (MS-CIFS). */
     private Smb1Analyzer smb1() {
         if (smb1 == null) {
-            smb1 = new Smb1Analyzer(ctx, smb1Limits, counters.smb1, tokenDecoder, pipes);
+            smb1 = new Smb1Analyzer(ctx, smb1Limits, ntlmLimits, counters.smb1, tokenDecoder, pipes);
         }
         return smb1;
     }

@@ -8,6 +8,7 @@ import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ProbeResult;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb1.Smb1Analyzer;
 import io.impacketsensor.decoders.smb1.Smb1Limits;
@@ -20,6 +21,7 @@ public final class Smb2AnalyzerFactory implements AnalyzerFactory {
 
     private final Smb2Limits limits;
     private final Smb1Limits smb1Limits;
+    private final NtlmsspLimits ntlmLimits;
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
     private final Smb2Counters counters = new Smb2Counters();
@@ -31,8 +33,18 @@ public final class Smb2AnalyzerFactory implements AnalyzerFactory {
     /** With the limits of the SMB1 (MS-CIFS) messages the connections may carry. */
     public Smb2AnalyzerFactory(Smb2Limits limits, Smb1Limits smb1Limits, TokenDecoder tokenDecoder,
                                PipeConsumerFactory pipes) {
+        this(limits, smb1Limits, NtlmsspLimits.DEFAULTS, tokenDecoder, pipes);
+    }
+
+    /**
+     * With the SMB1 limits and the NTLMSSP limits of SMB1 logins without extended security (their
+     * responses are read here, not by the token decoder).
+     */
+    public Smb2AnalyzerFactory(Smb2Limits limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
+                               TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
         this.limits = limits;
         this.smb1Limits = smb1Limits;
+        this.ntlmLimits = ntlmLimits;
         this.tokenDecoder = tokenDecoder;
         this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
     }
@@ -78,7 +90,7 @@ public final class Smb2AnalyzerFactory implements AnalyzerFactory {
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
         counters.flows++;
-        return new Smb2Analyzer(ctx, limits, smb1Limits, counters, tokenDecoder, pipes);
+        return new Smb2Analyzer(ctx, limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes);
     }
 
     @Override
