@@ -122,6 +122,16 @@ public final class ImpacketProtection {
         }
     }
 
+    /** How often each rule fired since start, by rule (rules that never fired are left out). */
+    public java.util.Map<io.impacketsensor.detection.rules.Rule, Long> ruleHits() {
+        lock.lock();
+        try {
+            return engine.ruleHits();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Blocked addresses (lapsed entries are dropped first). */
     public List<BlockEntry> getBlockedIps() {
         lock.lock();

@@ -6,11 +6,13 @@ import io.impacketsensor.core.packet.SymmetricFlowHash;
 import io.impacketsensor.core.pipeline.CapturePipeline;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.detection.rules.Rule;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one capture file through the real packet path (pipeline, analyzers, detection engine, one
@@ -21,8 +23,8 @@ final class CaptureDetection {
     private CaptureDetection() {
     }
 
-    /** The result of one capture: its alerts and, when the run failed, why. */
-    record Result(List<Alert> alerts, String failure) {
+    /** The result of one capture: its alerts, how often each rule fired and, when the run failed, why. */
+    record Result(List<Alert> alerts, Map<Rule, Long> ruleHits, String failure) {
     }
 
     static Result run(Path file, CaptureConfig capture, EngineConfig engine)
@@ -37,7 +39,7 @@ final class CaptureDetection {
             if (failure == null && !drained) {
                 failure = "the pipeline did not drain";
             }
-            return new Result(alerts, failure);
+            return new Result(alerts, detection.engine().ruleHits(), failure);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.impacketsensor.detection.AnalysisResult;
 import io.impacketsensor.detection.AttackType;
 import io.impacketsensor.detection.AuthAttempt;
 import io.impacketsensor.detection.BlockEntry;
+import io.impacketsensor.detection.RuleHit;
 import io.impacketsensor.detection.Severity;
 import io.impacketsensor.detection.Statistics;
 import io.impacketsensor.detection.config.EngineConfig;
@@ -22,6 +23,8 @@ import io.impacketsensor.detection.response.AllowListMatcher;
 import io.impacketsensor.detection.response.Blocklist;
 import io.impacketsensor.detection.response.BlocklistStore;
 import io.impacketsensor.detection.response.Recommendations;
+import io.impacketsensor.detection.rules.Rule;
+import io.impacketsensor.detection.rules.RuleCatalog;
 
 import java.net.InetAddress;
 import java.time.Instant;
@@ -90,7 +93,17 @@ public final class DetectionEngine {
     public DetectionEngine(EngineConfig cfg, BlocklistStore store) {
         this.cfg = cfg;
         this.dcs = new DomainControllers(cfg.domainControllers(), cfg.learnDomainControllers());
-        this.signatures = new SignatureLayer(cfg.customSignatures());
+        RuleCatalog catalog = RuleCatalog.builtin();
+        this.signatures = new SignatureLayer(cfg.customSignatures(), catalog.rules().size());
+        List<Rule> local = new java.util.ArrayList<>();
+        for (CustomSignature c : signatures.customSignatures()) {
+            local.add(c.rule);
+        }
+        ActiveRules active = new ActiveRules(catalog, local);
+        for (CustomSignature c : signatures.customSignatures()) {
+            active.severity[c.rule.index()] = c.spec.severity();
+        }
+        e.active = active;
         this.tickets = new TicketHistory(cfg.behaviour().maxTrackedIps(), TICKET_WINDOW_SECONDS);
         this.anomalies = new AnomalyLayer(dcs, tickets, cfg.kerberos().maxTicketLifetimeSeconds());
         this.chains = new ChainLayer(cfg.chains().maxTrackedPairs(), cfg.chains().windowSeconds());
@@ -332,12 +345,18 @@ public final class DetectionEngine {
         int maxInd = cfg.alerts().maxIndicators();
         for (int i = 0; i < e.size; i++) {
             // Other chains' progress is their own business; other findings are evidence for this instance.
-            boolean foreignChain = e.types[i] != best && e.signatures[i] != null && e.signatures[i].endsWith("_chain");
+            boolean foreignChain = e.types[i] != best && e.rules[i].chain();
             if (!foreignChain && in.indicators.size() < maxInd && in.indicators.add(e.indicators[i])) {
                 changed = true;
             }
             if (e.types[i] == best && e.signatures[i] != null && in.signatures.size() < maxInd) {
                 in.signatures.add(e.signatures[i]);
+            }
+            if (e.types[i] == best) {
+                Double prev = in.rules.get(e.rules[i]);
+                if (prev == null || e.confidences[i] > prev) {
+                    in.rules.put(e.rules[i], e.confidences[i]);
+                }
             }
             if (e.types[i] == best && e.severities[i] != null
                     && (in.severityOverride == null || e.severities[i].compareTo(in.severityOverride) > 0)) {
@@ -393,8 +412,7 @@ public final class DetectionEngine {
      */
     private String tool(InetAddress src, long now) {
         for (int i = 0; i < e.size; i++) {
-            if (e.types[i] == AttackType.IMPACKET_FINGERPRINT
-                    || (e.signatures[i] != null && e.signatures[i].startsWith("impacket_"))) {
+            if (e.types[i] == AttackType.IMPACKET_FINGERPRINT || TOOL_IMPACKET.equals(e.rules[i].tool())) {
                 impacketSources.put(src, now);
                 return TOOL_IMPACKET;
             }
@@ -445,18 +463,21 @@ public final class DetectionEngine {
     private Analysis eventOnly(AttackType best, double conf, InetAddress src, InetAddress dst, String tool) {
         List<String> ind = new java.util.ArrayList<>(e.size);
         List<String> sigs = new java.util.ArrayList<>(e.size);
+        Map<Rule, Double> rules = new LinkedHashMap<>();
         for (int i = 0; i < e.size; i++) {
             if (e.types[i] == best) {
                 ind.add(e.indicators[i]);
                 if (e.signatures[i] != null && !sigs.contains(e.signatures[i])) {
                     sigs.add(e.signatures[i]);
                 }
+                rules.merge(e.rules[i], e.confidences[i], Math::max);
             }
         }
         ChainLayer.Progress p = e.chainFor(best);
         return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(), Action.LOG,
                 false, List.copyOf(ind), List.copyOf(sigs), Recommendations.forType(best), best.mitreTechniques(),
-                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool);
+                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool,
+                hits(rules));
     }
 
     private static Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
@@ -465,7 +486,18 @@ public final class DetectionEngine {
         double conf = Math.round(in.confidence * 10_000) / 10_000.0;
         return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
                 List.copyOf(in.signatures), Recommendations.forType(in.type), in.type.mitreTechniques(), in.chain,
-                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool);
+                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool, hits(in.rules));
+    }
+
+    /** The contributing rules, strongest first (the first of equals keeps its place). */
+    private static List<RuleHit> hits(Map<Rule, Double> rules) {
+        List<RuleHit> l = new java.util.ArrayList<>(rules.size());
+        for (Map.Entry<Rule, Double> en : rules.entrySet()) {
+            Rule r = en.getKey();
+            l.add(new RuleHit(r.sid(), r.rev(), r.name(), Math.round(en.getValue() * 10_000) / 10_000.0, r.msg()));
+        }
+        l.sort((a, b) -> Double.compare(b.confidence(), a.confidence()));
+        return List.copyOf(l);
     }
 
     private static int protocolIndex(SensorEvent ev) {
@@ -515,6 +547,23 @@ public final class DetectionEngine {
         String name = ((ProtocolAnomaly) ev).name();
         int dot = name.indexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** The rules in force, built-in first, then the operator's. */
+    public List<Rule> rules() {
+        return e.active.rules;
+    }
+
+    /** How often each rule fired since start (rules that never fired are left out). */
+    public Map<Rule, Long> ruleHits() {
+        Map<Rule, Long> m = new LinkedHashMap<>();
+        ActiveRules a = e.active;
+        for (Rule r : a.rules) {
+            if (a.hits[r.index()] > 0) {
+                m.put(r, a.hits[r.index()]);
+            }
+        }
+        return m;
     }
 
     /** The blocklist now (lapsed entries dropped). */

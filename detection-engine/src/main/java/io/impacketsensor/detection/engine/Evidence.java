@@ -2,11 +2,13 @@ package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.detection.AttackType;
 import io.impacketsensor.detection.Severity;
+import io.impacketsensor.detection.rules.Rule;
 
 /**
  * The findings of the layers for one event: reused for every event (the engine is single-threaded),
- * so a benign event allocates nothing here. A finding is an attack type, a confidence, an indicator
- * text and optionally a signature name; chain findings also carry the steps.
+ * so a benign event allocates nothing here. A finding is a rule of the catalog (its attack type and
+ * signature name), the confidence the active rule set gives it and an indicator text; chain findings
+ * also carry the steps. A disabled rule adds nothing.
  */
 public final class Evidence {
     static final int MAX = 32;
@@ -16,7 +18,10 @@ public final class Evidence {
     final String[] indicators = new String[MAX];
     final String[] signatures = new String[MAX];
     final Severity[] severities = new Severity[MAX];
+    final Rule[] rules = new Rule[MAX];
     int size;
+    /** The rules in force (defaults plus tuning); swapped by the engine thread on reload. */
+    ActiveRules active;
     /** Set by the chain layer: the chains that advanced on this event. */
     final ChainLayer.Progress[] chains = new ChainLayer.Progress[ChainLayer.DEFS.size()];
     int chainCount;
@@ -28,6 +33,7 @@ public final class Evidence {
             indicators[i] = null;
             signatures[i] = null;
             severities[i] = null;
+            rules[i] = null;
         }
         size = 0;
         for (int i = 0; i < chainCount; i++) {
@@ -37,21 +43,19 @@ public final class Evidence {
         attackerIsServer = false;
     }
 
-    /** Adds a finding; findings past {@link #MAX} for one event are dropped. */
-    public void add(AttackType type, double confidence, String indicator, String signature) {
-        add(type, confidence, indicator, signature, null);
-    }
-
-    /** Adds a finding with a severity override (custom signatures). */
-    public void add(AttackType type, double confidence, String indicator, String signature, Severity severity) {
-        if (size == MAX) {
+    /** Adds a finding of a rule; findings past {@link #MAX} for one event are dropped. */
+    public void add(Rule rule, String indicator) {
+        int r = rule.index();
+        if (size == MAX || !active.enabled[r]) {
             return;
         }
-        types[size] = type;
-        confidences[size] = confidence;
+        active.hits[r]++;
+        types[size] = rule.attackType();
+        confidences[size] = active.confidence[r];
         indicators[size] = Text.bound(indicator, Text.INDICATOR_LIMIT);
-        signatures[size] = signature;
-        severities[size] = severity;
+        signatures[size] = rule.signature();
+        severities[size] = active.severity[r];
+        rules[size] = rule;
         size++;
     }
 
