@@ -56,6 +56,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ConfigCommand());
         cl.addSubcommand(new BlocklistCommand());
         cl.addSubcommand(new EvaluateCommand());
+        cl.addSubcommand(new RulesCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badUsage);
