@@ -122,6 +122,49 @@ public final class ImpacketProtection {
         }
     }
 
+    /** The rules in force: the built-in catalog, then the operator's rules. */
+    public List<io.impacketsensor.detection.rules.Rule> rules() {
+        lock.lock();
+        try {
+            return engine.rules();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a tuning in force between two events (a reload: the previous one stays in force when the
+     * new file does not parse, because parsing happens before this call).
+     */
+    public void tune(io.impacketsensor.detection.rules.Tuning tuning) {
+        lock.lock();
+        try {
+            engine.tune(tuning);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The tuning in force ({@code Tuning.NONE} when none). */
+    public io.impacketsensor.detection.rules.Tuning tuning() {
+        lock.lock();
+        try {
+            return engine.tuning();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many findings of each rule the tuning's suppressions and thresholds dropped. */
+    public java.util.Map<io.impacketsensor.detection.rules.Rule, Long> ruleSuppressed() {
+        lock.lock();
+        try {
+            return engine.ruleSuppressed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How often each rule fired since start, by rule (rules that never fired are left out). */
     public java.util.Map<io.impacketsensor.detection.rules.Rule, Long> ruleHits() {
         lock.lock();

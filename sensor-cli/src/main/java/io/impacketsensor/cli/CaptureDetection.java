@@ -7,6 +7,7 @@ import io.impacketsensor.core.pipeline.CapturePipeline;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.Alert;
 import io.impacketsensor.detection.rules.Rule;
+import io.impacketsensor.detection.rules.Tuning;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,14 +25,27 @@ final class CaptureDetection {
     }
 
     /** The result of one capture: its alerts, how often each rule fired and, when the run failed, why. */
-    record Result(List<Alert> alerts, Map<Rule, Long> ruleHits, String failure) {
+    record Result(List<Alert> alerts, Map<Rule, Long> ruleHits, Map<Rule, Long> ruleSuppressed, String failure) {
     }
 
     static Result run(Path file, CaptureConfig capture, EngineConfig engine)
             throws IOException, InterruptedException, PcapFormatException {
+        return run(file, capture, engine, Tuning.NONE);
+    }
+
+    /** As {@link #run(Path, CaptureConfig, EngineConfig)} with a tuning in force. */
+    static Result run(Path file, CaptureConfig capture, EngineConfig engine, Tuning tuning)
+            throws IOException, InterruptedException, PcapFormatException {
+        return run(List.of(file), capture, engine, tuning);
+    }
+
+    /** Several captures in order through one engine (one sensor watching them all). */
+    static Result run(List<Path> files, CaptureConfig capture, EngineConfig engine, Tuning tuning)
+            throws IOException, InterruptedException, PcapFormatException {
         List<Alert> alerts = new ArrayList<>();
         Detection detection = new Detection(engine, null, alerts::add);
-        try (PcapFileChain chain = PcapFileChain.open(List.of(file))) {
+        detection.engine().tune(tuning);
+        try (PcapFileChain chain = PcapFileChain.open(files)) {
             CapturePipeline pipeline = new CapturePipeline(chain, new SymmetricFlowHash(),
                     SensorRun.processors(capture.flowLimits()), SensorRun.eventConsumer(detection), capture.pipeline(0));
             boolean drained = pipeline.run();
@@ -39,7 +53,7 @@ final class CaptureDetection {
             if (failure == null && !drained) {
                 failure = "the pipeline did not drain";
             }
-            return new Result(alerts, detection.engine().ruleHits(), failure);
+            return new Result(alerts, detection.engine().ruleHits(), detection.engine().ruleSuppressed(), failure);
         }
     }
 }

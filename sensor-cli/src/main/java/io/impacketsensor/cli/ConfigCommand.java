@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -41,8 +42,23 @@ final class ConfigCommand implements Runnable {
                 spec.commandLine().getErr().println("config check: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
+            io.impacketsensor.detection.rules.Tuning tuning;
+            try {
+                RuleFiles rf = RuleFiles.of(file);
+                tuning = rf.readTuning(new io.impacketsensor.detection.ImpacketProtection(c.engine()).rules());
+            } catch (UsageException | io.impacketsensor.detection.rules.RuleException e) {
+                spec.commandLine().getErr().println("config check: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
             spec.commandLine().getOut().print(c.toYaml());
             spec.commandLine().getOut().flush();
+            if (!tuning.source().isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("config check: tuning " + tuning.source() + ": " + tuning.describe().size() + " entries");
+                for (String l : tuning.describe()) {
+                    err.println("  " + l);
+                }
+            }
             spec.commandLine().getErr().println("config check: " + file + " is valid");
             return Main.EXIT_OK;
         }

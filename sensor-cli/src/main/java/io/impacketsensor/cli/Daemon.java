@@ -27,11 +27,22 @@ final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(SensorConfig cfg, PrintWriter err) throws UsageException {
+        return start(cfg, err, RuleFiles.NONE);
+    }
+
+    /** Starts the service with the operator's rule files in force; they are read again on SIGHUP. */
+    static Daemon start(SensorConfig cfg, PrintWriter err, RuleFiles rules) throws UsageException {
         Service service;
         try {
             service = new Service(cfg);
         } catch (IOException | RuntimeException e) {
             throw new UsageException("state directory " + cfg.stateDir() + ": " + e.getMessage());
+        }
+        try {
+            rules.applyAtStart(service.engine());
+        } catch (UsageException e) {
+            service.close();
+            throw e;
         }
         ReopenableFile file = null;
         EveWriter eve;
@@ -62,22 +73,43 @@ final class Daemon implements AutoCloseable {
             d.close();
             throw new UsageException("cannot listen on " + cfg.http() + ": " + e.getMessage());
         }
-        if (file != null) {
+        if (file != null || rules.tuning() != null) {
             ReopenableFile f = file;
             try {
                 Signal.handle(new Signal("HUP"), s -> {
-                    try {
-                        f.reopen();
-                        LOG.info("SIGHUP: reopened {}", cfg.eve());
-                    } catch (IOException e) {
-                        LOG.warn("SIGHUP: cannot reopen {}: {}", cfg.eve(), e.getMessage());
+                    if (f != null) {
+                        try {
+                            f.reopen();
+                            LOG.info("SIGHUP: reopened {}", cfg.eve());
+                        } catch (IOException e) {
+                            LOG.warn("SIGHUP: cannot reopen {}: {}", cfg.eve(), e.getMessage());
+                        }
                     }
+                    reloadRules(rules, service);
                 });
             } catch (IllegalArgumentException e) {
                 LOG.warn("SIGHUP handling unavailable: {}", e.getMessage());
             }
         }
         return d;
+    }
+
+    /**
+     * SIGHUP: reads the tuning file again. A file that does not parse is rejected whole and the
+     * tuning in force stays; the log line names file:line.
+     */
+    static boolean reloadRules(RuleFiles rules, Service service) {
+        if (rules.tuning() == null) {
+            return true;
+        }
+        try {
+            io.impacketsensor.detection.rules.Tuning t = rules.apply(service.engine());
+            LOG.info("SIGHUP: tuning reloaded from {} ({} entries)", rules.tuning(), t.describe().size());
+            return true;
+        } catch (io.impacketsensor.detection.rules.RuleException e) {
+            LOG.warn("SIGHUP: tuning rejected, the previous tuning stays in force: {}", e.getMessage());
+            return false;
+        }
     }
 
     EveWriter eve() {

@@ -70,11 +70,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Entry> entries;
         CaptureConfig capture;
         EngineConfig engine;
+        io.impacketsensor.detection.rules.Tuning tuning;
         try {
             entries = readManifest(tsv);
             SensorConfig all = SensorRun.config(config, 0);
             capture = all.capture();
             engine = minAction == null ? all.engine() : withMinAction(all.engine(), minAction);
+            tuning = RuleFiles.of(config).applyAtStart(new io.impacketsensor.detection.ImpacketProtection(engine));
         } catch (UsageException e) {
             err.println("evaluate: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -99,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Set<String> raised = new LinkedHashSet<>();
             String failure = null;
             try {
-                CaptureDetection.Result r = CaptureDetection.run(dir.resolve(e.file()), capture, engine);
+                CaptureDetection.Result r = CaptureDetection.run(dir.resolve(e.file()), capture, engine, tuning);
                 for (Alert a : r.alerts()) {
                     raised.add(a.analysis().attackType().id());
                 }

@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.detection.Action;
 import io.impacketsensor.detection.Severity;
 import io.impacketsensor.detection.rules.Rule;
 import io.impacketsensor.detection.rules.RuleCatalog;
@@ -19,8 +20,17 @@ final class ActiveRules {
     /** Severity override (operator rule or tuning), null to keep the attack type's. */
     final Severity[] severity;
     final long[] hits;
+    /** Findings dropped by a suppression or threshold, per rule. */
+    final long[] suppressed;
+    /** Action cap per rule (tuning), null when none. */
+    final Action[] cap;
 
     ActiveRules(RuleCatalog catalog, List<Rule> local) {
+        this(catalog, local, null);
+    }
+
+    /** A rule set with the counters of {@code previous} carried over (a reload keeps the statistics). */
+    ActiveRules(RuleCatalog catalog, List<Rule> local, ActiveRules previous) {
         List<Rule> all = new ArrayList<>(catalog.rules());
         all.addAll(local);
         this.rules = List.copyOf(all);
@@ -28,10 +38,34 @@ final class ActiveRules {
         enabled = new boolean[n];
         confidence = new double[n];
         severity = new Severity[n];
-        hits = new long[n];
+        hits = previous != null && previous.hits.length == n ? previous.hits : new long[n];
+        suppressed = previous != null && previous.suppressed.length == n ? previous.suppressed : new long[n];
+        cap = new Action[n];
         for (Rule r : all) {
             enabled[r.index()] = true;
             confidence[r.index()] = r.confidence();
+        }
+    }
+
+    /** Applies a tuning's per-rule overrides. */
+    void apply(io.impacketsensor.detection.rules.Tuning t) {
+        for (io.impacketsensor.detection.rules.Tuning.RuleOverride o : t.overrides()) {
+            int i = o.rule().index();
+            if (i >= rules.size() || rules.get(i).sid() != o.rule().sid()) {
+                throw new IllegalArgumentException("tuning names rule " + o.rule().sid() + " that is not in force");
+            }
+            if (o.enabled() != null) {
+                enabled[i] = o.enabled();
+            }
+            if (o.confidence() != null) {
+                confidence[i] = o.confidence();
+            }
+            if (o.severity() != null) {
+                severity[i] = o.severity();
+            }
+            if (o.actionCap() != null) {
+                cap[i] = o.actionCap();
+            }
         }
     }
 }

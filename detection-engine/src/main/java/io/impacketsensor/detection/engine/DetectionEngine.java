@@ -25,6 +25,7 @@ import io.impacketsensor.detection.response.BlocklistStore;
 import io.impacketsensor.detection.response.Recommendations;
 import io.impacketsensor.detection.rules.Rule;
 import io.impacketsensor.detection.rules.RuleCatalog;
+import io.impacketsensor.detection.rules.Tuning;
 
 import java.net.InetAddress;
 import java.time.Instant;
@@ -71,6 +72,11 @@ public final class DetectionEngine {
     private final LruMap<InetAddress, Long> impacketSources;
     private final Action minAlertAction;
     private AlertSink sink = AlertSink.NONE;
+    /** The operator's rules (custom signatures), numbered after the catalog. */
+    private final List<Rule> localRules;
+    /** Suppressions and thresholds of the tuning in force, or null. */
+    private TuningFilter tuningFilter;
+    private Tuning tuning = Tuning.NONE;
 
     private long clock;
     private long nextInstanceId = 1;
@@ -99,6 +105,7 @@ public final class DetectionEngine {
         for (CustomSignature c : signatures.customSignatures()) {
             local.add(c.rule);
         }
+        this.localRules = List.copyOf(local);
         ActiveRules active = new ActiveRules(catalog, local);
         for (CustomSignature c : signatures.customSignatures()) {
             active.severity[c.rule.index()] = c.spec.severity();
@@ -171,7 +178,19 @@ public final class DetectionEngine {
         }
         InetAddress src = e.attackerIsServer ? h.serverIp() : h.clientIp();
         InetAddress dst = e.attackerIsServer ? h.clientIp() : h.serverIp();
-        return decide(h, appProto(ev), src, dst, now, authorisedService(ev));
+        if (authorisedService(ev, src)) {
+            // An allow-listed service's own lifecycle (create, change, start, stop, delete, and the
+            // service chains advancing on those calls) is the authorised tool at work, not evidence.
+            e.dropTypes(AttackType.PSEXEC, AttackType.SMBEXEC, AttackType.SERVICE_MANIPULATION);
+        }
+        if (tuningFilter != null) {
+            tuningFilter.filter(ev, src, dst, now, e);
+        }
+        if (e.isEmpty()) {
+            byAction[Action.LOG.ordinal()]++;
+            return AnalysisResult.BENIGN;
+        }
+        return decide(h, appProto(ev), src, dst, now, false);
     }
 
     /** An authentication attempt reported by an integration: feeds the behaviour layer. */
@@ -184,6 +203,9 @@ public final class DetectionEngine {
         if (cfg.layers().behaviour()) {
             authAttempts++;
             behaviour.auth(ip, attempt.username().toLowerCase(Locale.ROOT), attempt.success(), now, e);
+        }
+        if (tuningFilter != null && !e.isEmpty()) {
+            tuningFilter.filter(null, ip, null, now, e);
         }
         if (e.isEmpty()) {
             byAction[Action.LOG.ordinal()]++;
@@ -287,9 +309,36 @@ public final class DetectionEngine {
         return n == null ? "" : n.toString().toLowerCase(Locale.ROOT);
     }
 
-    private boolean authorisedService(SensorEvent ev) {
-        return ev instanceof DcerpcEvent.DcerpcRequest r && r.args() instanceof RpcArgs.ScmCreateService cs
-                && allow.isAuthorisedService(cs.serviceName());
+    /**
+     * An SVCCTL call on an allow-listed service (by the name it creates or opens, or the name behind
+     * the handle it starts, controls or deletes), from an admin network when admin networks are
+     * configured (from anywhere otherwise).
+     */
+    private boolean authorisedService(SensorEvent ev, InetAddress src) {
+        if (!(ev instanceof DcerpcEvent.DcerpcRequest r) || !RpcCatalog.SVCCTL.equals(r.interfaceUuid())) {
+            return false;
+        }
+        String name = TuningFilter.serviceName(ev);
+        return name != null && allow.isAuthorisedService(name)
+                && (cfg.allowList().adminNetworks().isEmpty() || allow.isAdmin(src));
+    }
+
+    /**
+     * Puts a tuning in force (built-in and operator rules by sid or name, suppressions, thresholds).
+     * The rule counters carry over; the threshold counters start afresh.
+     */
+    public void tune(Tuning t) {
+        ActiveRules a = new ActiveRules(RuleCatalog.builtin(), localRules, e.active);
+        a.apply(t);
+        TuningFilter f = new TuningFilter(t, cfg.behaviour().maxTrackedIps());
+        e.active = a;
+        tuningFilter = f.isEmpty() ? null : f;
+        tuning = t;
+    }
+
+    /** The tuning in force ({@link Tuning#NONE} when none). */
+    public Tuning tuning() {
+        return tuning;
     }
 
     private AnalysisResult decide(EventHeader h, String appProto, InetAddress src, InetAddress dst, long now,
@@ -322,6 +371,10 @@ public final class DetectionEngine {
             conf *= cfg.allowList().confidenceFactor();
         }
         Action action = actionFor(conf);
+        Action eventCap = cap(best);
+        if (eventCap != null && action.compareTo(eventCap) > 0) {
+            action = eventCap;
+        }
         if (action == Action.LOG) {
             // Below the monitor threshold: reported to the caller, but no attack instance is kept.
             byAction[Action.LOG.ordinal()]++;
@@ -376,6 +429,10 @@ public final class DetectionEngine {
         if (admin && instAction == Action.BLOCK) {
             instAction = Action.ALERT;
         }
+        Action cap = cap(best);
+        if (cap != null && instAction.compareTo(cap) > 0) {
+            instAction = cap;
+        }
         if (instAction.compareTo(in.action) > 0) {
             in.action = instAction;
             changed = true;
@@ -403,6 +460,25 @@ public final class DetectionEngine {
             alertsSuppressed++;
         }
         return new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, a);
+    }
+
+    /**
+     * The action cap of this event's findings of {@code best}: when every one of them has a cap (tuning
+     * {@code action}), the highest cap; null when any is uncapped.
+     */
+    private Action cap(AttackType best) {
+        Action max = null;
+        for (int i = 0; i < e.size; i++) {
+            if (e.types[i] != best) {
+                continue;
+            }
+            Action c = e.active.cap[e.rules[i].index()];
+            if (c == null) {
+                return null;
+            }
+            max = max == null || c.compareTo(max) > 0 ? c : max;
+        }
+        return max;
     }
 
     /**
@@ -561,6 +637,18 @@ public final class DetectionEngine {
         for (Rule r : a.rules) {
             if (a.hits[r.index()] > 0) {
                 m.put(r, a.hits[r.index()]);
+            }
+        }
+        return m;
+    }
+
+    /** How many findings of each rule a suppression or threshold dropped (rules never dropped are left out). */
+    public Map<Rule, Long> ruleSuppressed() {
+        Map<Rule, Long> m = new LinkedHashMap<>();
+        ActiveRules a = e.active;
+        for (Rule r : a.rules) {
+            if (a.suppressed[r.index()] > 0) {
+                m.put(r, a.suppressed[r.index()]);
             }
         }
         return m;

@@ -59,6 +59,44 @@ public final class Evidence {
         size++;
     }
 
+    /** Moves finding {@code from} to position {@code to} (to &lt;= from), for in-place filtering. */
+    void move(int from, int to) {
+        if (from == to) {
+            return;
+        }
+        types[to] = types[from];
+        confidences[to] = confidences[from];
+        indicators[to] = indicators[from];
+        signatures[to] = signatures[from];
+        severities[to] = severities[from];
+        rules[to] = rules[from];
+    }
+
+    /** Keeps the first {@code n} findings. */
+    void truncate(int n) {
+        for (int i = n; i < size; i++) {
+            indicators[i] = null;
+            signatures[i] = null;
+            severities[i] = null;
+            rules[i] = null;
+        }
+        size = n;
+    }
+
+    /** Drops the findings of these attack types (an authorised service's own lifecycle). */
+    void dropTypes(io.impacketsensor.detection.AttackType a, io.impacketsensor.detection.AttackType b,
+                   io.impacketsensor.detection.AttackType c) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (types[i] == a || types[i] == b || types[i] == c) {
+                active.suppressed[rules[i].index()]++;
+                continue;
+            }
+            move(i, kept++);
+        }
+        truncate(kept);
+    }
+
     /** The chain of this attack type that advanced on this event, or null. */
     ChainLayer.Progress chainFor(AttackType type) {
         for (int i = 0; i < chainCount; i++) {
