@@ -145,6 +145,27 @@ public final class ImpacketProtection {
         }
     }
 
+    /** The rules before any operator file: the built-in catalog and the config's custom signatures. */
+    public List<io.impacketsensor.detection.rules.Rule> baseRules() {
+        lock.lock();
+        try {
+            return engine.baseRules();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Puts operator rules and a tuning in force together (both parsed before this call). */
+    public void install(List<io.impacketsensor.detection.rules.LocalRules.LocalRule> local,
+                        io.impacketsensor.detection.rules.Tuning tuning) {
+        lock.lock();
+        try {
+            engine.install(local, tuning);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The tuning in force ({@code Tuning.NONE} when none). */
     public io.impacketsensor.detection.rules.Tuning tuning() {
         lock.lock();

@@ -42,9 +42,16 @@ final class CaptureDetection {
     /** Several captures in order through one engine (one sensor watching them all). */
     static Result run(List<Path> files, CaptureConfig capture, EngineConfig engine, Tuning tuning)
             throws IOException, InterruptedException, PcapFormatException {
+        return run(files, capture, engine, p -> p.tune(tuning));
+    }
+
+    /** Several captures through one engine, set up first by {@code setup} (operator rules, tuning). */
+    static Result run(List<Path> files, CaptureConfig capture, EngineConfig engine,
+                      java.util.function.Consumer<io.impacketsensor.detection.ImpacketProtection> setup)
+            throws IOException, InterruptedException, PcapFormatException {
         List<Alert> alerts = new ArrayList<>();
         Detection detection = new Detection(engine, null, alerts::add);
-        detection.engine().tune(tuning);
+        setup.accept(detection.engine());
         try (PcapFileChain chain = PcapFileChain.open(files)) {
             CapturePipeline pipeline = new CapturePipeline(chain, new SymmetricFlowHash(),
                     SensorRun.processors(capture.flowLimits()), SensorRun.eventConsumer(detection), capture.pipeline(0));

@@ -45,7 +45,12 @@ final class ConfigCommand implements Runnable {
             io.impacketsensor.detection.rules.Tuning tuning;
             try {
                 RuleFiles rf = RuleFiles.of(file);
-                tuning = rf.readTuning(new io.impacketsensor.detection.ImpacketProtection(c.engine()).rules());
+                io.impacketsensor.detection.ImpacketProtection probe = new io.impacketsensor.detection.ImpacketProtection(c.engine());
+                tuning = rf.apply(probe);
+                if (rf.local() != null) {
+                    spec.commandLine().getErr().println("config check: local rules " + rf.local() + ": "
+                            + (probe.rules().size() - probe.baseRules().size()) + " rules");
+                }
             } catch (UsageException | io.impacketsensor.detection.rules.RuleException e) {
                 spec.commandLine().getErr().println("config check: " + e.getMessage());
                 return Main.EXIT_USAGE;

@@ -73,7 +73,7 @@ final class Daemon implements AutoCloseable {
             d.close();
             throw new UsageException("cannot listen on " + cfg.http() + ": " + e.getMessage());
         }
-        if (file != null || rules.tuning() != null) {
+        if (file != null || !rules.isEmpty()) {
             ReopenableFile f = file;
             try {
                 Signal.handle(new Signal("HUP"), s -> {
@@ -95,19 +95,20 @@ final class Daemon implements AutoCloseable {
     }
 
     /**
-     * SIGHUP: reads the tuning file again. A file that does not parse is rejected whole and the
-     * tuning in force stays; the log line names file:line.
+     * SIGHUP: reads the operator rule files again. A file that does not parse is rejected whole and
+     * the rules and tuning in force stay; the log line names file:line.
      */
     static boolean reloadRules(RuleFiles rules, Service service) {
-        if (rules.tuning() == null) {
+        if (rules.isEmpty()) {
             return true;
         }
         try {
             io.impacketsensor.detection.rules.Tuning t = rules.apply(service.engine());
-            LOG.info("SIGHUP: tuning reloaded from {} ({} entries)", rules.tuning(), t.describe().size());
+            LOG.info("SIGHUP: operator rules reloaded ({} rules in force, {} tuning entries)",
+                    service.engine().rules().size(), t.describe().size());
             return true;
         } catch (io.impacketsensor.detection.rules.RuleException e) {
-            LOG.warn("SIGHUP: tuning rejected, the previous tuning stays in force: {}", e.getMessage());
+            LOG.warn("SIGHUP: rule files rejected, the rules and tuning in force stay: {}", e.getMessage());
             return false;
         }
     }

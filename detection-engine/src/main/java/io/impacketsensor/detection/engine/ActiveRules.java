@@ -38,8 +38,18 @@ final class ActiveRules {
         enabled = new boolean[n];
         confidence = new double[n];
         severity = new Severity[n];
-        hits = previous != null && previous.hits.length == n ? previous.hits : new long[n];
-        suppressed = previous != null && previous.suppressed.length == n ? previous.suppressed : new long[n];
+        hits = new long[n];
+        suppressed = new long[n];
+        if (previous != null) {
+            // The built-in rules and custom signatures keep their indices across reloads; operator
+            // file rules after them may change, and a changed rule starts counting afresh.
+            for (int i = 0; i < Math.min(n, previous.rules.size()); i++) {
+                if (previous.rules.get(i).sid() == all.get(i).sid()) {
+                    hits[i] = previous.hits[i];
+                    suppressed[i] = previous.suppressed[i];
+                }
+            }
+        }
         cap = new Action[n];
         for (Rule r : all) {
             enabled[r.index()] = true;

@@ -23,6 +23,7 @@ import io.impacketsensor.detection.response.AllowListMatcher;
 import io.impacketsensor.detection.response.Blocklist;
 import io.impacketsensor.detection.response.BlocklistStore;
 import io.impacketsensor.detection.response.Recommendations;
+import io.impacketsensor.detection.rules.LocalRules;
 import io.impacketsensor.detection.rules.Rule;
 import io.impacketsensor.detection.rules.RuleCatalog;
 import io.impacketsensor.detection.rules.Tuning;
@@ -76,6 +77,8 @@ public final class DetectionEngine {
     private final List<Rule> localRules;
     /** Suppressions and thresholds of the tuning in force, or null. */
     private TuningFilter tuningFilter;
+    /** The operator's local.rules.yaml rules, evaluated on every event. */
+    private LocalRules.LocalRule[] localFileRules = new LocalRules.LocalRule[0];
     private Tuning tuning = Tuning.NONE;
 
     private long clock;
@@ -153,6 +156,11 @@ public final class DetectionEngine {
         EngineConfig.Layers layers = cfg.layers();
         if (layers.signatures()) {
             signatures.analyse(ev, e);
+            for (LocalRules.LocalRule r : localFileRules) {
+                if (r.matches(ev)) {
+                    e.add(r.rule(), "Local rule " + r.rule().name() + ": " + r.rule().msg());
+                }
+            }
         }
         if (layers.anomalies()) {
             anomalies.analyse(ev, e);
@@ -328,12 +336,40 @@ public final class DetectionEngine {
      * The rule counters carry over; the threshold counters start afresh.
      */
     public void tune(Tuning t) {
-        ActiveRules a = new ActiveRules(RuleCatalog.builtin(), localRules, e.active);
+        install(List.of(localFileRules), t);
+    }
+
+    /**
+     * Puts operator rules ({@code local.rules.yaml}, numbered after {@link #baseRules()}) and a tuning
+     * in force together, so that a reload swaps both at once.
+     */
+    public void install(List<LocalRules.LocalRule> local, Tuning t) {
+        List<Rule> all = new java.util.ArrayList<>(localRules);
+        int base = RuleCatalog.builtin().rules().size() + localRules.size();
+        for (int i = 0; i < local.size(); i++) {
+            Rule r = local.get(i).rule();
+            if (r.index() != base + i) {
+                throw new IllegalArgumentException("local rule " + r.name() + " numbered " + r.index() + ", expected " + (base + i));
+            }
+            all.add(r);
+        }
+        ActiveRules a = new ActiveRules(RuleCatalog.builtin(), all, e.active);
+        for (CustomSignature c : signatures.customSignatures()) {
+            a.severity[c.rule.index()] = c.spec.severity();
+        }
         a.apply(t);
         TuningFilter f = new TuningFilter(t, cfg.behaviour().maxTrackedIps());
         e.active = a;
+        localFileRules = local.toArray(new LocalRules.LocalRule[0]);
         tuningFilter = f.isEmpty() ? null : f;
         tuning = t;
+    }
+
+    /** The rules before any operator file: the built-in catalog and the config's custom signatures. */
+    public List<Rule> baseRules() {
+        List<Rule> l = new java.util.ArrayList<>(RuleCatalog.builtin().rules());
+        l.addAll(localRules);
+        return l;
     }
 
     /** The tuning in force ({@link Tuning#NONE} when none). */
