@@ -198,7 +198,7 @@ public final class DetectionEngine {
             byAction[Action.LOG.ordinal()]++;
             return AnalysisResult.BENIGN;
         }
-        return decide(h, appProto(ev), src, dst, now, false);
+        return decide(h, appProto(ev), src, dst, now);
     }
 
     /** An authentication attempt reported by an integration: feeds the behaviour layer. */
@@ -220,7 +220,7 @@ public final class DetectionEngine {
             return AnalysisResult.BENIGN;
         }
         EventHeader h = new EventHeader(now, 0, ip, 0, ip, 0, io.impacketsensor.core.event.Transport.TCP);
-        return decide(h, attempt.protocol().toLowerCase(Locale.ROOT), ip, null, now, false);
+        return decide(h, attempt.protocol().toLowerCase(Locale.ROOT), ip, null, now);
     }
 
     private void learn(SensorEvent ev) {
@@ -377,8 +377,7 @@ public final class DetectionEngine {
         return tuning;
     }
 
-    private AnalysisResult decide(EventHeader h, String appProto, InetAddress src, InetAddress dst, long now,
-                                  boolean authorisedService) {
+    private AnalysisResult decide(EventHeader h, String appProto, InetAddress src, InetAddress dst, long now) {
         AttackType best = null;
         double conf = 0;
         for (int i = 0; i < e.size; i++) {
@@ -399,7 +398,7 @@ public final class DetectionEngine {
             return AnalysisResult.BENIGN;
         }
         boolean admin = allow.isAdmin(src);
-        if (admin || authorisedService) {
+        if (admin) {
             if (cfg.allowList().mode() == EngineConfig.AllowList.Mode.SUPPRESS) {
                 byAction[Action.LOG.ordinal()]++;
                 return AnalysisResult.BENIGN;
