@@ -20,12 +20,6 @@ final class Rules {
     static final Rule ADMIN_SHARE_EXE_RANDOM = C.require("admin_share_exe_random");
     static final Rule ADMIN_SHARE_EXE = C.require("admin_share_exe");
     static final Rule GPP_CPASSWORD_FILE = C.require("gpp_cpassword_file");
-    static final Rule PSEXEC_PIPE_PSEXESVC = C.require("psexec_pipe_psexesvc");
-    static final Rule PSEXEC_PIPE_REMCOM_COMMAND = C.require("psexec_pipe_remcom_command");
-    static final Rule PSEXEC_PIPE_REMCOM_STDIO = C.require("psexec_pipe_remcom_stdio");
-    static final Rule SVCCTL_PIPE = C.require("svcctl_pipe");
-    static final Rule WINREG_PIPE = C.require("winreg_pipe");
-    static final Rule ATSVC_PIPE = C.require("atsvc_pipe");
     static final Rule SMBEXEC_BINARY_PATH_CHANGED = C.require("smbexec_binary_path_changed");
     static final Rule IMPACKET_SCMR_DUMMY = C.require("impacket_scmr_dummy");
     static final Rule REMOTE_REGISTRY_SERVICE = C.require("remote_registry_service");

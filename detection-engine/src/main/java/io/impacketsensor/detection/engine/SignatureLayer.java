@@ -10,6 +10,8 @@ import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.config.CustomSignatureSpec;
+import io.impacketsensor.detection.rules.DataRule;
+import io.impacketsensor.detection.rules.RuleCatalog;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -19,13 +21,15 @@ import java.util.Map;
 
 /**
  * Layer 1: names and strings Impacket uses (INDICATORS.md §2) — service names and binary paths,
- * named pipes, WMI/DCOM method names, registry keys, output files, krbtgt — plus the operator's
+ * named pipes (catalog data rules), WMI/DCOM method names, registry keys, output files, krbtgt — plus the operator's
  * custom signatures. Each match is a finding with the signature's name.
  */
 final class SignatureLayer {
     private final Map<CustomSignatureSpec.Field, CustomSignature[]> custom = new EnumMap<>(CustomSignatureSpec.Field.class);
 
     private final List<CustomSignature> all = new ArrayList<>();
+    /** The catalog's rules written as data (named pipes ...), run before the Java signatures. */
+    private final DataRule[] dataRules = RuleCatalog.builtin().dataRules().toArray(new DataRule[0]);
 
     /** The operator's custom signatures become rules numbered from {@code firstIndex} in the engine's rule set. */
     SignatureLayer(List<CustomSignatureSpec> specs, int firstIndex) {
@@ -44,6 +48,11 @@ final class SignatureLayer {
     }
 
     void analyse(SensorEvent ev, Evidence e) {
+        for (DataRule d : dataRules) {
+            if (d.matches(ev)) {
+                e.add(d.rule(), d.indicator(ev));
+            }
+        }
         if (ev instanceof SmbEvent s) {
             smb(s, e);
         } else if (ev instanceof DcerpcEvent.DcerpcRequest r) {
@@ -94,7 +103,7 @@ final class SignatureLayer {
             return;
         }
         if (pipe) {
-            pipe(name, e);
+            // The pipe-name rules are catalog data (analyse() ran them first).
             custom(CustomSignatureSpec.Field.PIPE, name, e);
             return;
         }
@@ -129,22 +138,6 @@ final class SignatureLayer {
                 || Text.baseIs(name, "ScheduledTasks.xml") || Text.baseIs(name, "DataSources.xml")
                 || Text.baseIs(name, "Drives.xml") || Text.baseIs(name, "Printers.xml"))) {
             e.add(Rules.GPP_CPASSWORD_FILE, "Group Policy Preferences file read: " + Text.quote(name));
-        }
-    }
-
-    private static void pipe(String name, Evidence e) {
-        if (Text.baseStartsWith(name, "PSEXESVC")) {
-            e.add(Rules.PSEXEC_PIPE_PSEXESVC, "PsExec service pipe: " + Text.quote(name));
-        } else if (Text.baseStartsWith(name, "RemCom_communicaton")) {
-            e.add(Rules.PSEXEC_PIPE_REMCOM_COMMAND, "RemCom command pipe (Impacket psexec): " + Text.quote(name));
-        } else if (Text.baseStartsWith(name, "RemCom_std")) {
-            e.add(Rules.PSEXEC_PIPE_REMCOM_STDIO, "RemCom stdio pipe (Impacket psexec): " + Text.quote(name));
-        } else if (Text.baseIs(name, "svcctl")) {
-            e.add(Rules.SVCCTL_PIPE, "Service control pipe opened: \\PIPE\\svcctl");
-        } else if (Text.baseIs(name, "winreg")) {
-            e.add(Rules.WINREG_PIPE, "Remote registry pipe opened: \\PIPE\\winreg");
-        } else if (Text.baseIs(name, "atsvc")) {
-            e.add(Rules.ATSVC_PIPE, "Task scheduler pipe opened: \\PIPE\\atsvc");
         }
     }
 

@@ -8,6 +8,7 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.engine.Text;
 
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,8 @@ public enum EventField {
     SMB_SHARE("smb.share", Kind.TEXT, "share of a tree connect, create, read or write (\\\\server\\share or share)"),
     SMB_FILENAME("smb.filename", Kind.TEXT, "file or pipe name of an SMB2 create, read or write"),
     SMB_PIPE("smb.pipe", Kind.TEXT, "named pipe opened over SMB, or the pipe a DCE/RPC request travels on"),
+    SMB_PIPE_NAME("smb.pipe_name", Kind.TEXT, "last component of the named pipe an SMB2 create, read or write opens "
+            + "(svcctl, PSEXESVC ...)"),
     DCERPC_INTERFACE("dcerpc.interface", Kind.TEXT, "interface UUID of a DCE/RPC request, or its name (svcctl, samr ...)"),
     DCERPC_OPNUM("dcerpc.opnum", Kind.NUMBER, "operation number of a DCE/RPC request"),
     DCERPC_OPERATION("dcerpc.operation", Kind.TEXT, "operation name of a DCE/RPC request (CreateServiceW ...)"),
@@ -83,6 +86,11 @@ public enum EventField {
         boolean text(String v);
 
         boolean number(long v);
+
+        /** A text value that starts at {@code from} in {@code v} (no copy on the event path). */
+        default boolean text(String v, int from) {
+            return text(v.substring(from));
+        }
     }
 
     /** Feeds this field's values in {@code ev} to {@code v}; true when it stopped on a match. */
@@ -106,6 +114,25 @@ public enum EventField {
                     return c.fileName() != null && v.text(c.fileName());
                 }
                 return ev instanceof DcerpcEvent.DcerpcRequest r && r.namedPipe() != null && v.text(r.namedPipe());
+            }
+            case SMB_PIPE_NAME -> {
+                // As the signature layer decides a pipe: a create flagged as a pipe or naming \PIPE\...,
+                // a read or write on a pipe handle.
+                String name;
+                boolean pipe;
+                if (ev instanceof SmbEvent.Smb2Create c) {
+                    name = c.fileName();
+                    pipe = c.namedPipe() || Text.startsWith(name, "\\PIPE\\") || Text.startsWith(name, "PIPE\\");
+                } else if (ev instanceof SmbEvent.Smb2Read r) {
+                    name = r.fileName();
+                    pipe = r.namedPipe();
+                } else if (ev instanceof SmbEvent.Smb2Write w) {
+                    name = w.fileName();
+                    pipe = w.namedPipe();
+                } else {
+                    return false;
+                }
+                return pipe && name != null && !name.isEmpty() && v.text(name, Text.baseStart(name));
             }
             case DCERPC_INTERFACE -> {
                 if (ev instanceof DcerpcEvent.DcerpcRequest r && r.interfaceUuid() != null) {

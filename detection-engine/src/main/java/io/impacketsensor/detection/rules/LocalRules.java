@@ -89,16 +89,24 @@ public final class LocalRules {
 
         @Override
         public boolean text(String v) {
+            return text(v, 0);
+        }
+
+        /** Compares {@code v} from offset {@code from} on (a path's last component) without copying it. */
+        @Override
+        public boolean text(String v, int from) {
+            int n = v.length() - from;
             return switch (op) {
-                case EQUALS -> v.equalsIgnoreCase(text);
-                case PREFIX -> v.regionMatches(true, 0, text, 0, text.length());
-                case SUFFIX -> v.length() >= text.length() && v.regionMatches(true, v.length() - text.length(), text, 0,
+                case EQUALS -> n == text.length() && v.regionMatches(true, from, text, 0, n);
+                case PREFIX -> v.regionMatches(true, from, text, 0, text.length());
+                case SUFFIX -> n >= text.length() && v.regionMatches(true, v.length() - text.length(), text, 0,
                         text.length());
-                case CONTAINS -> containsIgnoreCase(v, text);
-                case REGEX -> regex.matcher(v).find();
+                case CONTAINS -> containsIgnoreCase(v, from, text);
+                case REGEX -> regex.matcher(v).region(from, v.length()).find();
                 case IN -> {
                     for (int i = 0; i < list.size(); i++) {
-                        if (v.equalsIgnoreCase(list.get(i))) {
+                        String x = list.get(i);
+                        if (n == x.length() && v.regionMatches(true, from, x, 0, n)) {
                             yield true;
                         }
                     }
@@ -131,9 +139,9 @@ public final class LocalRules {
             };
         }
 
-        private static boolean containsIgnoreCase(String s, String needle) {
+        private static boolean containsIgnoreCase(String s, int from, String needle) {
             int n = needle.length();
-            for (int i = 0; i + n <= s.length(); i++) {
+            for (int i = from; i + n <= s.length(); i++) {
                 if (s.regionMatches(true, i, needle, 0, n)) {
                     return true;
                 }
@@ -219,7 +227,7 @@ public final class LocalRules {
         return out;
     }
 
-    private static Condition condition(YamlDoc doc, JsonNode x) {
+    static Condition condition(YamlDoc doc, JsonNode x) {
         if (!x.isObject()) {
             throw doc.error(x, "a condition is a mapping: field, op, value");
         }

@@ -27,16 +27,18 @@ public final class RuleCatalog {
     static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
     static final Set<String> LAYERS = Set.of("signature", "anomaly", "chain", "behaviour", "ticket_history", "relay");
     private static final Set<String> KEYS = Set.of("sid", "rev", "name", "signature", "attack_type", "confidence",
-            "severity", "mitre", "layer", "tool", "msg", "description", "evidence");
+            "severity", "mitre", "layer", "tool", "msg", "description", "evidence", "match", "indicator");
 
     private static volatile RuleCatalog builtin;
 
     private final List<Rule> rules;
+    private final List<DataRule> dataRules;
     private final Map<Integer, Rule> bySid = new HashMap<>();
     private final Map<String, Rule> byName = new HashMap<>();
 
-    private RuleCatalog(List<Rule> rules) {
+    private RuleCatalog(List<Rule> rules, List<DataRule> dataRules) {
         this.rules = Collections.unmodifiableList(rules);
+        this.dataRules = List.copyOf(dataRules);
         for (Rule r : rules) {
             bySid.put(r.sid(), r);
             byName.put(r.name(), r);
@@ -73,6 +75,7 @@ public final class RuleCatalog {
             throw doc.error(root, "a catalog is a mapping with a list 'rules'");
         }
         List<Rule> out = new ArrayList<>();
+        List<DataRule> data = new ArrayList<>();
         Map<Integer, String> sids = new HashMap<>();
         Map<String, String> names = new HashMap<>();
         for (JsonNode n : root.get("rules")) {
@@ -86,8 +89,13 @@ public final class RuleCatalog {
                 throw doc.error(n, "rule name " + r.name() + " already used at " + prev);
             }
             out.add(r);
+            if (n.has("match")) {
+                data.add(dataRule(doc, n, r));
+            } else if (n.has("indicator")) {
+                throw doc.error(n.get("indicator"), "indicator is for rules with a match list");
+            }
         }
-        return new RuleCatalog(out);
+        return new RuleCatalog(out, data);
     }
 
     private static Rule read(YamlDoc doc, JsonNode n, int index) {
@@ -140,6 +148,28 @@ public final class RuleCatalog {
                 layer, tool, text(doc, n, "msg"), n.path("description").asText(""), n.path("evidence").asText(""), index);
     }
 
+    private static DataRule dataRule(YamlDoc doc, JsonNode n, Rule r) {
+        JsonNode m = n.get("match");
+        if (!m.isArray() || m.isEmpty()) {
+            throw doc.error(m, "match must be a non-empty list of conditions");
+        }
+        if (!"signature".equals(r.layer())) {
+            throw doc.error(n.get("layer"), "a rule with a match list runs in the signature layer");
+        }
+        List<LocalRules.Condition> conds = new ArrayList<>();
+        for (JsonNode x : m) {
+            conds.add(LocalRules.condition(doc, x));
+        }
+        String ind = text(doc, n, "indicator");
+        for (int i = ind.indexOf('{'); i >= 0; i = ind.indexOf('{', i + 1)) {
+            int close = ind.indexOf('}', i);
+            if (close < 0 || EventField.byId(ind.substring(i + 1, close)) == null) {
+                throw doc.error(n.get("indicator"), "indicator placeholder must be {field} of a known field");
+            }
+        }
+        return new DataRule(r, List.copyOf(conds), ind);
+    }
+
     static long integer(YamlDoc doc, JsonNode n, String key, long min, long max) {
         JsonNode v = n.get(key);
         if (v == null || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
@@ -169,6 +199,11 @@ public final class RuleCatalog {
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    /** The rules written as data (a match list), in catalog order. */
+    public List<DataRule> dataRules() {
+        return dataRules;
     }
 
     public Rule bySid(int sid) {

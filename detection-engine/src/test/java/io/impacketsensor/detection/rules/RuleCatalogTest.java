@@ -47,6 +47,22 @@ class RuleCatalogTest {
     }
 
     @Test
+    void namedPipeRulesAreCatalogData() {
+        Set<String> data = new HashSet<>();
+        RuleCatalog.builtin().dataRules().forEach(d -> data.add(d.rule().name()));
+        assertEquals(Set.of("psexec_pipe_psexesvc", "psexec_pipe_remcom_command", "psexec_pipe_remcom_stdio", "svcctl_pipe",
+                "winreg_pipe", "atsvc_pipe"), data);
+        String bad = ONE + "    match:\n      - field: smb.pipe_name\n        op: gt\n        value: 3\n"
+                + "    indicator: \"x\"\n";
+        assertEquals("c.yaml:11: field smb.pipe_name is text: equals, prefix, suffix, contains, regex or in",
+                assertThrows(RuleException.class, () -> RuleCatalog.parse(bad, "c.yaml")).getMessage());
+        String noPlaceholder = ONE + "    match:\n      - field: smb.pipe_name\n        op: equals\n        value: x\n"
+                + "    indicator: \"pipe {smb.nothing}\"\n";
+        assertEquals("c.yaml:13: indicator placeholder must be {field} of a known field",
+                assertThrows(RuleException.class, () -> RuleCatalog.parse(noPlaceholder, "c.yaml")).getMessage());
+    }
+
+    @Test
     void aDuplicateSidOrNameIsRejectedWithItsLine() {
         String dupSid = ONE + """
                   - sid: 9000201
