@@ -126,6 +126,80 @@ public final class ImpacketProtection {
         }
     }
 
+    /** The rules in force: the built-in catalog, then the operator's rules. */
+    public List<io.impacketsensor.detection.rules.Rule> rules() {
+        lock.lock();
+        try {
+            return engine.rules();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a tuning in force between two events (a reload: the previous one stays in force when the
+     * new file does not parse, because parsing happens before this call).
+     */
+    public void tune(io.impacketsensor.detection.rules.Tuning tuning) {
+        lock.lock();
+        try {
+            engine.tune(tuning);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The rules before any operator file: the built-in catalog and the config's custom signatures. */
+    public List<io.impacketsensor.detection.rules.Rule> baseRules() {
+        lock.lock();
+        try {
+            return engine.baseRules();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Puts operator rules and a tuning in force together (both parsed before this call). */
+    public void install(List<io.impacketsensor.detection.rules.LocalRules.LocalRule> local,
+                        io.impacketsensor.detection.rules.Tuning tuning) {
+        lock.lock();
+        try {
+            engine.install(local, tuning);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The tuning in force ({@code Tuning.NONE} when none). */
+    public io.impacketsensor.detection.rules.Tuning tuning() {
+        lock.lock();
+        try {
+            return engine.tuning();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many findings of each rule the tuning's suppressions and thresholds dropped. */
+    public java.util.Map<io.impacketsensor.detection.rules.Rule, Long> ruleSuppressed() {
+        lock.lock();
+        try {
+            return engine.ruleSuppressed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How often each rule fired since start, by rule (rules that never fired are left out). */
+    public java.util.Map<io.impacketsensor.detection.rules.Rule, Long> ruleHits() {
+        lock.lock();
+        try {
+            return engine.ruleHits();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Blocked addresses (lapsed entries are dropped first). */
     public List<BlockEntry> getBlockedIps() {
         lock.lock();

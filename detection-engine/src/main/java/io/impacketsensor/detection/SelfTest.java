@@ -44,6 +44,11 @@ public final class SelfTest {
         return Instant.ofEpochSecond(t / 1_000_000_000L + secondsFromStart);
     }
 
+    /** How often each rule fired over the scripts run so far. */
+    public java.util.Map<io.impacketsensor.detection.rules.Rule, Long> ruleHits() {
+        return engine.ruleHits();
+    }
+
     /** Runs the scripts of one category (or all when null); returns true when all passed. */
     public boolean run(Category only) {
         int attacks = 0;

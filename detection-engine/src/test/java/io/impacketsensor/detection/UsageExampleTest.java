@@ -83,7 +83,15 @@ class UsageExampleTest {
         assertNotNull(lastAlert);
         assertEquals("blocked", lastAlert.get("alert").get("action").textValue());
         assertEquals("192.168.1.100", lastAlert.get("src_ip").textValue());
-        assertEquals(9000101, lastAlert.get("alert").get("signature_id").intValue());
+        // The alert is named by its strongest rule (a psexec rule of the catalog), every contributing rule listed.
+        JsonNode rules = lastAlert.get("impacket").get("rules");
+        assertTrue(rules.size() >= 1, lastAlert.toString());
+        assertEquals(rules.get(0).get("sid").intValue(), lastAlert.get("alert").get("signature_id").intValue());
+        io.impacketsensor.detection.rules.Rule top = io.impacketsensor.detection.rules.RuleCatalog.builtin()
+                .bySid(rules.get(0).get("sid").intValue());
+        assertNotNull(top);
+        assertEquals(AttackType.PSEXEC, top.attackType());
+        assertEquals(top.msg(), lastAlert.get("alert").get("signature").textValue());
         assertEquals("stats", records.get(records.size() - 1).get("event_type").textValue());
     }
 

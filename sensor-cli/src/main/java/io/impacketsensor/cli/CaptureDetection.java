@@ -6,11 +6,14 @@ import io.impacketsensor.core.packet.SymmetricFlowHash;
 import io.impacketsensor.core.pipeline.CapturePipeline;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.detection.rules.Rule;
+import io.impacketsensor.detection.rules.Tuning;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one capture file through the real packet path (pipeline, analyzers, detection engine, one
@@ -21,15 +24,35 @@ final class CaptureDetection {
     private CaptureDetection() {
     }
 
-    /** The result of one capture: its alerts and, when the run failed, why. */
-    record Result(List<Alert> alerts, String failure) {
+    /** The result of one capture: its alerts, how often each rule fired and, when the run failed, why. */
+    record Result(List<Alert> alerts, Map<Rule, Long> ruleHits, Map<Rule, Long> ruleSuppressed, String failure) {
     }
 
     static Result run(Path file, CaptureConfig capture, EngineConfig engine)
             throws IOException, InterruptedException, PcapFormatException {
+        return run(file, capture, engine, Tuning.NONE);
+    }
+
+    /** As {@link #run(Path, CaptureConfig, EngineConfig)} with a tuning in force. */
+    static Result run(Path file, CaptureConfig capture, EngineConfig engine, Tuning tuning)
+            throws IOException, InterruptedException, PcapFormatException {
+        return run(List.of(file), capture, engine, tuning);
+    }
+
+    /** Several captures in order through one engine (one sensor watching them all). */
+    static Result run(List<Path> files, CaptureConfig capture, EngineConfig engine, Tuning tuning)
+            throws IOException, InterruptedException, PcapFormatException {
+        return run(files, capture, engine, p -> p.tune(tuning));
+    }
+
+    /** Several captures through one engine, set up first by {@code setup} (operator rules, tuning). */
+    static Result run(List<Path> files, CaptureConfig capture, EngineConfig engine,
+                      java.util.function.Consumer<io.impacketsensor.detection.ImpacketProtection> setup)
+            throws IOException, InterruptedException, PcapFormatException {
         List<Alert> alerts = new ArrayList<>();
         Detection detection = new Detection(engine, null, alerts::add);
-        try (PcapFileChain chain = PcapFileChain.open(List.of(file))) {
+        setup.accept(detection.engine());
+        try (PcapFileChain chain = PcapFileChain.open(files)) {
             CapturePipeline pipeline = new CapturePipeline(chain, new SymmetricFlowHash(),
                     SensorRun.processors(capture),
                     SensorRun.eventConsumer(detection), capture.pipeline(0));
@@ -38,7 +61,7 @@ final class CaptureDetection {
             if (failure == null && !drained) {
                 failure = "the pipeline did not drain";
             }
-            return new Result(alerts, failure);
+            return new Result(alerts, detection.engine().ruleHits(), detection.engine().ruleSuppressed(), failure);
         }
     }
 }

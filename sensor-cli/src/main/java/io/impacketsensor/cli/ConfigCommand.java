@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -43,8 +44,28 @@ final class ConfigCommand implements Runnable {
                 spec.commandLine().getErr().println("config check: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
+            io.impacketsensor.detection.rules.Tuning tuning;
+            try {
+                RuleFiles rf = RuleFiles.of(file);
+                io.impacketsensor.detection.ImpacketProtection probe = new io.impacketsensor.detection.ImpacketProtection(c.engine());
+                tuning = rf.apply(probe);
+                if (rf.local() != null) {
+                    spec.commandLine().getErr().println("config check: local rules " + rf.local() + ": "
+                            + (probe.rules().size() - probe.baseRules().size()) + " rules");
+                }
+            } catch (UsageException | io.impacketsensor.detection.rules.RuleException e) {
+                spec.commandLine().getErr().println("config check: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
             spec.commandLine().getOut().print(c.toYaml());
             spec.commandLine().getOut().flush();
+            if (!tuning.source().isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("config check: tuning " + tuning.source() + ": " + tuning.describe().size() + " entries");
+                for (String l : tuning.describe()) {
+                    err.println("  " + l);
+                }
+            }
             // The heap is the running sensor's (-Xmx of the unit or the launcher), not this JVM's:
             // say what the file needs, which live/replay check at start.
             int w = c.capture().workers();

@@ -27,6 +27,11 @@ final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(SensorConfig cfg, PrintWriter err) throws UsageException {
+        return start(cfg, err, RuleFiles.NONE);
+    }
+
+    /** Starts the service with the operator's rule files in force; they are read again on SIGHUP. */
+    static Daemon start(SensorConfig cfg, PrintWriter err, RuleFiles rules) throws UsageException {
         Service service;
         try {
             service = new Service(cfg);
@@ -34,6 +39,12 @@ final class Daemon implements AutoCloseable {
             throw new UsageException("state directory " + cfg.stateDir() + ": " + IoReason.of(e));
         } catch (RuntimeException e) {
             throw new UsageException("state directory " + cfg.stateDir() + ": " + e.getMessage());
+        }
+        try {
+            rules.applyAtStart(service.engine());
+        } catch (UsageException e) {
+            service.close();
+            throw e;
         }
         ReopenableFile file = null;
         EveWriter eve;
@@ -65,22 +76,44 @@ final class Daemon implements AutoCloseable {
             d.close();
             throw new UsageException("cannot listen on " + cfg.http() + ": " + e.getMessage());
         }
-        if (file != null) {
+        if (file != null || !rules.isEmpty()) {
             ReopenableFile f = file;
             try {
                 Signal.handle(new Signal("HUP"), s -> {
-                    try {
-                        f.reopen();
-                        LOG.info("SIGHUP: reopened {}", cfg.eve());
-                    } catch (IOException e) {
-                        LOG.warn("SIGHUP: cannot reopen {}: {}", cfg.eve(), e.getMessage());
+                    if (f != null) {
+                        try {
+                            f.reopen();
+                            LOG.info("SIGHUP: reopened {}", cfg.eve());
+                        } catch (IOException e) {
+                            LOG.warn("SIGHUP: cannot reopen {}: {}", cfg.eve(), e.getMessage());
+                        }
                     }
+                    reloadRules(rules, service);
                 });
             } catch (IllegalArgumentException e) {
                 LOG.warn("SIGHUP handling unavailable: {}", e.getMessage());
             }
         }
         return d;
+    }
+
+    /**
+     * SIGHUP: reads the operator rule files again. A file that does not parse is rejected whole and
+     * the rules and tuning in force stay; the log line names file:line.
+     */
+    static boolean reloadRules(RuleFiles rules, Service service) {
+        if (rules.isEmpty()) {
+            return true;
+        }
+        try {
+            io.impacketsensor.detection.rules.Tuning t = rules.apply(service.engine());
+            LOG.info("SIGHUP: operator rules reloaded ({} rules in force, {} tuning entries)",
+                    service.engine().rules().size(), t.describe().size());
+            return true;
+        } catch (io.impacketsensor.detection.rules.RuleException e) {
+            LOG.warn("SIGHUP: rule files rejected, the rules and tuning in force stay: {}", e.getMessage());
+            return false;
+        }
     }
 
     EveWriter eve() {

@@ -70,11 +70,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Entry> entries;
         CaptureConfig capture;
         EngineConfig engine;
+        RuleFiles ruleFiles;
         try {
             entries = readManifest(tsv);
             SensorConfig all = SensorRun.config(config, null);
             capture = SensorRun.capture(all, null);
             engine = minAction == null ? all.engine() : withMinAction(all.engine(), minAction);
+            ruleFiles = RuleFiles.of(config);
+            // Checked once up front: a bad file is a usage error, not an error per capture.
+            ruleFiles.applyAtStart(new io.impacketsensor.detection.ImpacketProtection(engine));
         } catch (UsageException e) {
             err.println("evaluate: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -99,7 +103,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             Set<String> raised = new LinkedHashSet<>();
             String failure = null;
             try {
-                CaptureDetection.Result r = CaptureDetection.run(dir.resolve(e.file()), capture, engine);
+                CaptureDetection.Result r = CaptureDetection.run(List.of(dir.resolve(e.file())), capture, engine,
+                        ruleFiles::apply);
                 for (Alert a : r.alerts()) {
                     raised.add(a.analysis().attackType().id());
                 }

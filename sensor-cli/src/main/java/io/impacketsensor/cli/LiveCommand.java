@@ -106,7 +106,7 @@ public final class LiveCommand implements Callable<Integer> {
         }
         Daemon daemon;
         try {
-            daemon = Daemon.start(cfg, err);
+            daemon = Daemon.start(cfg, err, RuleFiles.of(run.config));
         } catch (UsageException e) {
             err.println("live: " + e.getMessage());
             return Main.EXIT_USAGE;

@@ -56,6 +56,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ConfigCommand());
         cl.addSubcommand(new BlocklistCommand());
         cl.addSubcommand(new EvaluateCommand());
+        cl.addSubcommand(new RulesCommand());
         // "" would be the working directory (Path.of("")), which no FILE or DIR argument means.
         cl.registerConverter(java.nio.file.Path.class, s -> {
             if (s.isEmpty()) {

@@ -66,9 +66,15 @@ public final class ReplayCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
             String title = "replay " + (files.size() == 1 ? files.get(0).toString() : files.size() + " files");
-            return new SensorRun(title, false, err).run(chain,
-                    SensorRun.processors(cfg),
-                    cfg.pipeline(0), w, new Detection(engineConfig, w, null), 0);
+            Detection detection = new Detection(engineConfig, w, null);
+            try {
+                RuleFiles.of(run.config).applyAtStart(detection.engine());
+            } catch (UsageException e) {
+                err.println("replay: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            return new SensorRun(title, false, err).run(chain, SensorRun.processors(cfg), cfg.pipeline(0), w,
+                    detection, 0);
         }
     }
 }

@@ -87,7 +87,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
             throw new ConfigException("the document must be a mapping");
         }
         Set<String> sections = Set.of("capture", "pipeline", "flow", "decoders", "outputs", "state", "http", "enforcement",
-                "response", "engine");
+                "response", "engine", "rules");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!sections.contains(k)) {

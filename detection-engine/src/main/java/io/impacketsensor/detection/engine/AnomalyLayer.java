@@ -9,7 +9,6 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
-import io.impacketsensor.detection.model.AttackType;
 
 import java.util.List;
 import java.util.UUID;
@@ -75,28 +74,25 @@ final class AnomalyLayer {
     private static void smb(SmbEvent ev, Evidence e) {
         if (ev instanceof SmbEvent.Smb2TreeConnect t && Signals.ok(t.status())) {
             if (Text.baseIs(t.path(), "ADMIN$")) {
-                e.add(AttackType.PSEXEC, 0.25, "Admin share access: ADMIN$", "admin_share");
+                e.add(Rules.ADMIN_SHARE_ADMIN, "Admin share access: ADMIN$");
             } else if (Signals.adminShare(t.path())) {
-                e.add(AttackType.SMBEXEC, 0.15, "Admin share access: " + t.path().substring(Text.baseStart(t.path())),
-                        "admin_share");
+                e.add(Rules.ADMIN_SHARE_OTHER, "Admin share access: " + t.path().substring(Text.baseStart(t.path())));
             }
         } else if (ev instanceof SmbEvent.Smb2Negotiate n) {
             if (impacketClientGuid(n.clientGuid())) {
-                e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "SMB2 ClientGuid is 16 ASCII letters (Impacket)",
-                        "impacket_smb_client_guid");
+                e.add(Rules.IMPACKET_SMB_CLIENT_GUID, "SMB2 ClientGuid is 16 ASCII letters (Impacket)");
             }
             byte[] sg = n.serverGuid();
             if (sg != null && sg.length == 16 && allBytes(sg, 'A')) {
                 e.attackerIsServer = true;
-                e.add(AttackType.IMPACKET_FINGERPRINT, 0.6, "SMB2 ServerGuid AAAAAAAAAAAAAAAA (Impacket smbserver)",
-                        "impacket_smbserver");
+                e.add(Rules.IMPACKET_SMBSERVER, "SMB2 ServerGuid AAAAAAAAAAAAAAAA (Impacket smbserver)");
             }
         } else if (ev instanceof SmbEvent.Smb1Negotiate n) {
             if (impacketSmb1Dialects(n.dialects())) {
                 // Impacket's offer, but also Windows 7's and macOS's (Zeek raw_ntlm_in_smb: Windows build 7600;
                 // kerberos445_auth: a macOS client): a log-level hint that other fingerprints must confirm.
-                e.add(AttackType.IMPACKET_FINGERPRINT, 0.15, "SMB1 dialect offer exactly NT LM 0.12, SMB 2.002, SMB 2.??? "
-                        + "(Impacket's, also Windows 7 and macOS)", "impacket_smb1_dialects");
+                e.add(Rules.IMPACKET_SMB1_DIALECTS, "SMB1 dialect offer exactly NT LM 0.12, SMB 2.002, SMB 2.??? "
+                        + "(Impacket's, also Windows 7 and macOS)");
             }
         }
     }
@@ -126,13 +122,12 @@ final class AnomalyLayer {
                 if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && !fromDc) {
                     // Windows members bind DRSUAPI for DsCrackNames (domain join, name translation):
                     // only DRSGetNCChanges is replication.
-                    e.add(AttackType.DCSYNC, 0.2, "DRSUAPI bound by a host that is not a known domain controller",
-                            "drsuapi_non_dc");
+                    e.add(Rules.DRSUAPI_BIND_NON_DC, "DRSUAPI bound by a host that is not a known domain controller");
                 }
             }
             if (b.maxXmitFrag() == 4280 && b.authContextId() >= 79231 && b.authContextId() < 79231 + 16) {
-                e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "DCE/RPC bind max_xmit_frag 4280 with auth_context_id "
-                        + b.authContextId() + " (Impacket)", "impacket_dcerpc_bind");
+                e.add(Rules.IMPACKET_DCERPC_BIND, "DCE/RPC bind max_xmit_frag 4280 with auth_context_id "
+                        + b.authContextId() + " (Impacket)");
             }
             return;
         }
@@ -149,28 +144,25 @@ final class AnomalyLayer {
             // MS-SCMR 3.1.4: CreateServiceW 12 / CreateServiceA 24 / CreateServiceWOW64A 44 /
             // CreateServiceWOW64W 45, StartServiceW 19 / StartServiceA 31.
             if (Step.createsService(op)) {
-                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Service control: " + RpcInterfaces.operation(u, op)
-                        + (a instanceof RpcArgs.ScmCreateService cs && cs.serviceName() != null ? " " + cs.serviceName() : ""),
-                        "service_control");
+                e.add(Rules.SERVICE_CONTROL_CREATE, "Service control: " + RpcInterfaces.operation(u, op)
+                        + (a instanceof RpcArgs.ScmCreateService cs && cs.serviceName() != null ? " " + cs.serviceName() : ""));
             } else if (op == 19 || op == 31) {
-                e.add(AttackType.SERVICE_MANIPULATION, 0.3, "Service control: " + (op == 19 ? "StartServiceW" : "StartServiceA")
-                        + (a instanceof RpcArgs.ScmServiceAction sa && sa.serviceName() != null ? " " + sa.serviceName() : ""),
-                        "service_control");
+                e.add(Rules.SERVICE_CONTROL_START, "Service control: " + (op == 19 ? "StartServiceW" : "StartServiceA")
+                        + (a instanceof RpcArgs.ScmServiceAction sa && sa.serviceName() != null ? " " + sa.serviceName() : ""));
             } else if (op == 11) {
-                e.add(AttackType.SERVICE_MANIPULATION, 0.45, "Service control: ChangeServiceConfigW", "service_control");
+                e.add(Rules.SERVICE_CONTROL_CHANGE_CONFIG, "Service control: ChangeServiceConfigW");
             } else if (op == 1) {
                 // MS-SCMR 3.1.4.2 RControlService: stopping (1) or pausing (2) a service remotely.
                 RpcArgs.ScmServiceAction sa = a instanceof RpcArgs.ScmServiceAction x ? x : null;
-                e.add(AttackType.SERVICE_MANIPULATION, 0.35, "Service control: ControlService"
+                e.add(Rules.SERVICE_CONTROL_STOP, "Service control: ControlService"
                         + (sa == null ? "" : " " + Signals.serviceControlName(sa.control())
-                        + (sa.serviceName() != null ? " " + sa.serviceName() : "")), "service_control");
+                        + (sa.serviceName() != null ? " " + sa.serviceName() : "")));
             }
             if (op == Step.ENUM_SERVICES_STATUS || op == 26 || op == 42 || op == 41) {
                 // MS-SCMR 3.1.4.14/.22/.32/.31 REnumServicesStatusW/A, ExW/ExA: the remote host's services
                 // listed (T1007), services.py `list` and SharpSC `query`, often the look before a service
                 // is created or hijacked. Administrators' consoles do it too: monitor level alone.
-                e.add(AttackType.SERVICE_MANIPULATION, 0.35, "Remote service enumeration: " + RpcCatalog.describe(u, op),
-                        "service_enum");
+                e.add(Rules.SERVICE_ENUM, "Remote service enumeration: " + RpcCatalog.describe(u, op));
             }
             String svc = a instanceof RpcArgs.ScmOpenService os ? os.serviceName()
                     : a instanceof RpcArgs.ScmServiceAction sa ? sa.serviceName() : null;
@@ -179,50 +171,49 @@ final class AnomalyLayer {
                 // A service that loads a DLL absent from a default install: writing that DLL into System32
                 // and restarting the service runs code as SYSTEM (T1574.001, Empire/Covenant service DLL
                 // hijack lateral movement). Remote interest in exactly these services is the set-up.
-                e.add(AttackType.SERVICE_MANIPULATION, 0.5, "Remote access to " + svc + " over SVCCTL ("
+                e.add(Rules.SERVICE_DLL_HIJACK_TARGET, "Remote access to " + svc + " over SVCCTL ("
                         + RpcCatalog.describe(u, op) + "), a service that loads the missing " + dll
-                        + " (phantom DLL hijack)", "service_dll_hijack_target");
+                        + " (phantom DLL hijack)");
             }
         } else if (u.equals(RpcCatalog.WINREG)) {
             if (op == 2 || op == 15 || op == 20 || op == 6) {
-                e.add(AttackType.REMOTE_REGISTRY, 0.3, "Remote registry: " + RpcCatalog.describe(u, op), "remote_registry");
+                e.add(Rules.REMOTE_REGISTRY, "Remote registry: " + RpcCatalog.describe(u, op));
             }
         } else if (u.equals(RpcCatalog.REMOTE_SCM_ACTIVATOR)) {
             if (op == 4 || op == 3) {
-                e.add(AttackType.WMIEXEC, 0.2, "DCOM activation: " + RpcCatalog.describe(u, op), "dcom_activation");
+                e.add(Rules.DCOM_ACTIVATION, "DCOM activation: " + RpcCatalog.describe(u, op));
             }
         } else if (u.equals(RpcCatalog.WBEM_LEVEL1_LOGIN)) {
             if (op == 6) {
-                e.add(AttackType.WMIEXEC, 0.35, "Remote WMI login: IWbemLevel1Login NTLMLogin", "wmi_login");
+                e.add(Rules.WMI_LOGIN, "Remote WMI login: IWbemLevel1Login NTLMLogin");
             }
         } else if (u.equals(RpcCatalog.WBEM_SERVICES)) {
             if (op == 24) {
-                e.add(AttackType.WMIEXEC, 0.6, "Remote WMI method call: IWbemServices ExecMethod", "wmi_exec_method");
+                e.add(Rules.WMI_EXEC_METHOD, "Remote WMI method call: IWbemServices ExecMethod");
             }
         } else if (u.equals(RpcCatalog.ATSVC)) {
             if (op == 0) {
                 // MS-TSCH 3.2.5.2.1 NetrJobAdd: the legacy AT service, deprecated since Windows 8; remote
                 // use is a classic lateral-movement move.
-                e.add(AttackType.ATEXEC, 0.55, "Remote AT job added: atsvc NetrJobAdd", "atsvc_job_add");
+                e.add(Rules.ATSVC_JOB_ADD, "Remote AT job added: atsvc NetrJobAdd");
             }
         } else if (u.equals(RpcCatalog.TSCH)) {
             if (op == 1) {
-                e.add(AttackType.ATEXEC, 0.45, "Remote scheduled task registered: SchRpcRegisterTask", "task_scheduler");
+                e.add(Rules.TASK_SCHEDULER_REGISTER, "Remote scheduled task registered: SchRpcRegisterTask");
             } else if (op == 12) {
-                e.add(AttackType.ATEXEC, 0.5, "Remote scheduled task run: SchRpcRun", "task_scheduler");
+                e.add(Rules.TASK_SCHEDULER_RUN, "Remote scheduled task run: SchRpcRun");
             }
         } else if (u.equals(RpcCatalog.DRSUAPI)) {
             if (!fromDc) {
                 if (op == 3) {
-                    e.add(AttackType.DCSYNC, 0.85, "DRSGetNCChanges from a host that is not a known domain controller",
-                            "dcsync");
+                    e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller");
                 } else {
-                    e.add(AttackType.DCSYNC, 0.15, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC", "drsuapi_non_dc");
+                    e.add(Rules.DRSUAPI_CALL_NON_DC, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC");
                 }
             }
         } else if (u.equals(RpcCatalog.EPM)) {
             if (!fromDc && a instanceof RpcArgs.EpmMapRequest m && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())) {
-                e.add(AttackType.DCSYNC, 0.3, "Endpoint mapper asked for DRSUAPI by a non-DC", "epm_drsuapi");
+                e.add(Rules.EPM_DRSUAPI, "Endpoint mapper asked for DRSUAPI by a non-DC");
             }
         } else if (u.equals(RpcCatalog.SAMR)) {
             if (op == 13 || op == 40 || op == 48 || op == 51) {
@@ -231,59 +222,56 @@ final class AnomalyLayer {
                 // samrdump and SharpHound do; Windows' own logon and management traffic does not list
                 // accounts over SAMR. Of another host it is that host's local accounts: weaker.
                 if (dcs.holdsDomainAccounts(ev.header().serverIp())) {
-                    e.add(AttackType.SAMR_ENUMERATION, 0.55, "Domain accounts listed over SAMR from domain controller "
-                            + ev.header().serverIp().getHostAddress() + ": " + RpcCatalog.describe(u, op), "samr_domain_enum");
+                    e.add(Rules.SAMR_DOMAIN_ENUM, "Domain accounts listed over SAMR from domain controller "
+                            + ev.header().serverIp().getHostAddress() + ": " + RpcCatalog.describe(u, op));
                 } else {
-                    e.add(AttackType.SAMR_ENUMERATION, 0.4, "SAMR account enumeration: " + RpcCatalog.describe(u, op),
-                            "samr_enum");
+                    e.add(Rules.SAMR_ENUM, "SAMR account enumeration: " + RpcCatalog.describe(u, op));
                 }
             } else if (op == 39 && dcs.holdsDomainAccounts(ev.header().serverIp())) {
                 // MS-SAMR 3.1.5.9.1 SamrGetGroupsForUser: the memberships of an opened domain account
                 // (net user NAME /domain); the chain layer raises it when the SamrOpenUser was seen.
-                e.add(AttackType.SAMR_ENUMERATION, 0.3, "Group memberships of a domain account read over SAMR on domain "
-                        + "controller " + ev.header().serverIp().getHostAddress() + ": samr SamrGetGroupsForUser",
-                        "samr_user_groups");
+                e.add(Rules.SAMR_USER_GROUPS, "Group memberships of a domain account read over SAMR on domain "
+                        + "controller " + ev.header().serverIp().getHostAddress() + ": samr SamrGetGroupsForUser");
             } else if (op == 25 || op == 33) {
                 // MS-SAMR 3.1.5.8.3 SamrGetMembersInGroup / 3.1.5.8.2 SamrGetMembersInAlias: group membership
                 // listing (T1069). Logons ask a user's own groups (GetGroupsForUser, GetAliasMembership) instead.
-                e.add(AttackType.SAMR_ENUMERATION, 0.3, "Group membership listed over SAMR: " + RpcCatalog.describe(u, op),
-                        "samr_group_members");
+                e.add(Rules.SAMR_GROUP_MEMBERS, "Group membership listed over SAMR: " + RpcCatalog.describe(u, op));
             } else if ((op == 19 || op == 27) && Signals.privilegedRid(a)) {
-                e.add(AttackType.SAMR_ENUMERATION, 0.3, RpcCatalog.describe(u, op) + " of a privileged "
+                e.add(Rules.SAMR_PRIVILEGED_GROUP, RpcCatalog.describe(u, op) + " of a privileged "
                         + (op == 19 ? "group: " : "alias: ") + Signals.privilegedRidName(a) + " (RID "
-                        + ((RpcArgs.SamrCall) a).name() + ")", "samr_privileged_group");
+                        + ((RpcArgs.SamrCall) a).name() + ")");
             } else if (op == 50) {
                 machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
             }
         } else if (u.equals(RpcCatalog.LSARPC)) {
             if ((op == 15 || op == 57 || op == 76) && a instanceof RpcArgs.LsaLookupSids ls && ls.count() >= 50) {
-                e.add(AttackType.SID_ENUMERATION, ls.count() >= 500 ? 0.75 : 0.5, "LsarLookupSids sweep: " + ls.count()
-                        + " SIDs, RIDs " + ls.minRid() + "-" + ls.maxRid(), "lookupsid");
+                e.add(ls.count() >= 500 ? Rules.LOOKUPSID_LARGE : Rules.LOOKUPSID, "LsarLookupSids sweep: " + ls.count()
+                        + " SIDs, RIDs " + ls.minRid() + "-" + ls.maxRid());
             }
         } else if (u.equals(RpcCatalog.SRVSVC)) {
             if (op == 12) {
-                e.add(AttackType.RPC_ENUMERATION, 0.3, "Session enumeration: NetrSessionEnum", "srvsvc_enum");
+                e.add(Rules.SRVSVC_SESSION_ENUM, "Session enumeration: NetrSessionEnum");
             } else if (op == 15) {
-                e.add(AttackType.RPC_ENUMERATION, 0.15, "Share enumeration: NetrShareEnum", "srvsvc_enum");
+                e.add(Rules.SRVSVC_SHARE_ENUM, "Share enumeration: NetrShareEnum");
             }
         }
     }
 
     private static void machineAccount(RpcArgs.SamrCreateUser cu, Evidence e) {
         if (cu == null) {
-            e.add(AttackType.MACHINE_ACCOUNT_CREATION, 0.5, "SAMR account created: SamrCreateUser2InDomain", "samr_create_user");
+            e.add(Rules.SAMR_CREATE_USER_UNPARSED, "SAMR account created: SamrCreateUser2InDomain");
             return;
         }
         boolean workstation = (cu.accountType() & 0x80) != 0;
         if (!workstation) {
-            e.add(AttackType.MACHINE_ACCOUNT_CREATION, 0.3, "SAMR user account created: " + cu.accountName(), "samr_create_user");
+            e.add(Rules.SAMR_CREATE_USER, "SAMR user account created: " + cu.accountName());
             return;
         }
         String n = cu.accountName();
         boolean impacket = n != null && ((n.length() == 17 && n.startsWith("DESKTOP-") && n.endsWith("$"))
                 || (n.length() == 9 && n.endsWith("$") && Text.letters(n, 0, 8)));
-        e.add(AttackType.MACHINE_ACCOUNT_CREATION, impacket ? 0.8 : 0.6, "Machine account created over SAMR: " + n
-                + (impacket ? " (Impacket addcomputer name pattern)" : ""), "addcomputer");
+        e.add(impacket ? Rules.ADDCOMPUTER_SAMR_IMPACKET : Rules.ADDCOMPUTER_SAMR, "Machine account created over SAMR: " + n
+                + (impacket ? " (Impacket addcomputer name pattern)" : ""));
     }
 
     private static void ntlm(NtlmEvent ev, Evidence e) {
@@ -292,38 +280,37 @@ final class AnomalyLayer {
                 return;
             }
             if (a.ntlmVersion() == 1) {
-                e.add(AttackType.PASS_THE_HASH, 0.25, "NTLMv1 authentication by " + a.user(), "ntlmv1");
+                e.add(Rules.NTLMV1, "NTLMv1 authentication by " + a.user());
             }
             if (Signals.legacySmb1(a)) {
                 return; // no NTLMSSP message: MIC, signing flag and client fingerprint do not apply
             }
             if (a.msvAvFlags() != -1 && (a.msvAvFlags() & Signals.AV_FLAG_MIC) != 0 && !a.micPresent()) {
-                e.add(AttackType.NTLM_RELAY, 0.8, "NTLM MIC removed: MsvAvFlags announces a MIC but none is present"
-                        + " (ntlmrelayx --remove-mic)", "ntlm_mic_removed");
+                e.add(Rules.NTLM_MIC_REMOVED, "NTLM MIC removed: MsvAvFlags announces a MIC but none is present"
+                        + " (ntlmrelayx --remove-mic)");
             } else if (!a.micPresent()) {
-                e.add(AttackType.NTLM_RELAY, 0.15, "NTLM authentication without MIC", "ntlm_no_mic");
+                e.add(Rules.NTLM_NO_MIC, "NTLM authentication without MIC");
             }
             if ((a.flags() & Signals.NTLM_SIGN) == 0) {
-                e.add(AttackType.NTLM_RELAY, 0.1, "NTLM signing not negotiated", "ntlm_no_signing");
+                e.add(Rules.NTLM_NO_SIGNING, "NTLM signing not negotiated");
             }
             if (Signals.impacketNtlm(a)) {
-                e.add(AttackType.IMPACKET_FINGERPRINT, 0.45,
-                        "NTLM AUTHENTICATE with no MIC, no VERSION and an empty workstation (Impacket client)",
-                        "impacket_ntlm_client");
+                e.add(Rules.IMPACKET_NTLM_CLIENT,
+                        "NTLM AUTHENTICATE with no MIC, no VERSION and an empty workstation (Impacket client)");
             }
         } else if (ev instanceof NtlmEvent.NtlmNegotiate n) {
             if ((n.flags() == IMPACKET_NEG_SIGNING || n.flags() == IMPACKET_NEG_PLAIN) && n.version() == null
                     && n.workstation().isEmpty()) {
                 // 0xA0880205 (no signing) is also what other Python NTLM clients (ldap3) send: weaker alone.
-                e.add(AttackType.IMPACKET_FINGERPRINT, n.flags() == IMPACKET_NEG_SIGNING ? 0.5 : 0.35, "NTLM NEGOTIATE flags 0x"
-                        + Integer.toHexString(n.flags()) + " without VERSION (Impacket)", "impacket_ntlm_negotiate");
+                e.add(n.flags() == IMPACKET_NEG_SIGNING ? Rules.IMPACKET_NTLM_NEGOTIATE_SIGNING : Rules.IMPACKET_NTLM_NEGOTIATE,
+                        "NTLM NEGOTIATE flags 0x"
+                        + Integer.toHexString(n.flags()) + " without VERSION (Impacket)");
             }
         } else if (ev instanceof NtlmEvent.NtlmChallenge c) {
             byte[] ch = c.serverChallenge();
             if (ch != null && ch.length == 8 && (allBytes(ch, 0xAA - 256) || allBytes(ch, 'A'))) {
                 e.attackerIsServer = true;
-                e.add(AttackType.IMPACKET_FINGERPRINT, 0.6, "NTLM server challenge of constant bytes (Impacket smbserver)",
-                        "impacket_smbserver_challenge");
+                e.add(Rules.IMPACKET_SMBSERVER_CHALLENGE, "NTLM server challenge of constant bytes (Impacket smbserver)");
             }
         }
     }
@@ -335,18 +322,17 @@ final class AnomalyLayer {
             if (p.msgType() == 11 && p.request() != null && !hasPadata(p.request(), 2)) {
                 boolean rc4 = p.encPartEtype() == 23;
                 // A realm without pre-authentication (MIT test realms) answers AES; the roastable answer is RC4.
-                e.add(AttackType.ASREP_ROASTING, rc4 ? 0.85 : 0.4, "AS-REP for " + p.cname()
-                        + " answering an AS-REQ without pre-authentication" + (rc4 ? ", rc4-hmac enc-part" : ""),
-                        "asrep_roasting");
+                e.add(rc4 ? Rules.ASREP_ROASTING_RC4 : Rules.ASREP_ROASTING, "AS-REP for " + p.cname()
+                        + " answering an AS-REQ without pre-authentication" + (rc4 ? ", rc4-hmac enc-part" : ""));
             } else if (roastableTicket(p)) {
-                e.add(AttackType.KERBEROASTING, 0.3, "Weak Kerberos encryption: service ticket for " + p.ticket().sname()
-                        + " issued with " + Signals.etypeName(p.ticket().etype()), "weak_kerberos_ticket");
+                e.add(Rules.WEAK_KERBEROS_TICKET, "Weak Kerberos encryption: service ticket for " + p.ticket().sname()
+                        + " issued with " + Signals.etypeName(p.ticket().etype()));
             }
         } else if (ev instanceof KerberosEvent.KerberosApRequest ap && ap.ticket() != null) {
             KerberosEvent.PrincipalName s = ap.ticket().sname();
             if (s != null && s.nameType() == 1 && s.components().size() == 2 && !isKrbtgt(s)) {
-                e.add(AttackType.SILVER_TICKET, 0.25, "AP-REQ ticket with an NT-PRINCIPAL service name " + s
-                        + " (ticketer.py silver ticket)", "silver_ticket_name_type");
+                e.add(Rules.SILVER_TICKET_NAME_TYPE, "AP-REQ ticket with an NT-PRINCIPAL service name " + s
+                        + " (ticketer.py silver ticket)");
             }
         }
     }
@@ -395,15 +381,14 @@ final class AnomalyLayer {
         }
         if (r.msgType() == 10) {
             if (et.size() == 1 && et.get(0) == 23 && r.encTimestampEtype() == 23) {
-                e.add(AttackType.OVERPASS_THE_HASH, 0.55, "AS-REQ for " + r.cname()
-                        + " offers only rc4-hmac with RC4 pre-authentication (NT hash used as key)", "overpass_the_hash");
+                e.add(Rules.OVERPASS_THE_HASH, "AS-REQ for " + r.cname()
+                        + " offers only rc4-hmac with RC4 pre-authentication (NT hash used as key)");
                 if (r.kdcOptions() == IMPACKET_AS_OPTIONS) {
-                    e.add(AttackType.OVERPASS_THE_HASH, 0.45, "AS-REQ kdc-options 0x50800000 (Impacket getTGT)",
-                            "impacket_as_req");
+                    e.add(Rules.IMPACKET_AS_REQ, "AS-REQ kdc-options 0x50800000 (Impacket getTGT)");
                 }
             } else if (allWeak) {
-                e.add(AttackType.OVERPASS_THE_HASH, 0.25, "Weak Kerberos encryption requested: "
-                        + Signals.etypeName(et.get(0)) + " only", "weak_kerberos_etype");
+                e.add(Rules.WEAK_KERBEROS_ETYPE_AS, "Weak Kerberos encryption requested: "
+                        + Signals.etypeName(et.get(0)) + " only");
             }
             return;
         }
@@ -415,26 +400,24 @@ final class AnomalyLayer {
                 && !tickets.isClientItself(r.header().clientIp(), s)) {
             // A ticket to the client's own account (Windows DCOM/RPC callbacks name the user as the server,
             // and the KDC answers KDC_ERR_S_PRINCIPAL_UNKNOWN) gives nothing to crack: not counted.
-            e.add(AttackType.KERBEROASTING, 0.6, "TGS-REQ names the service by account (" + (s.nameType() == 10
-                    ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)", "kerberoasting");
+            e.add(Rules.KERBEROASTING, "TGS-REQ names the service by account (" + (s.nameType() == 10
+                    ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)");
         }
         if ((allWeak || (!et.isEmpty() && et.get(0) == 23)) && !Signals.machineService(s)) {
-            e.add(AttackType.KERBEROASTING, 0.25, "Weak Kerberos encryption requested first: rc4-hmac for " + s,
-                    "weak_kerberos_etype");
+            e.add(Rules.WEAK_KERBEROS_ETYPE_TGS, "Weak Kerberos encryption requested first: rc4-hmac for " + s);
         }
         if (isKrbtgt(s)) {
-            e.add(AttackType.GOLDEN_TICKET, 0.25, "TGS-REQ for krbtgt: " + s, "krbtgt_tgs_request");
+            e.add(Rules.KRBTGT_TGS_REQUEST, "TGS-REQ for krbtgt: " + s);
         }
         // An RC4 TGT is judged against the etypes the realm's KDC issues (TicketHistory): RC4 TGTs
         // are normal in a domain whose krbtgt has no AES key.
         if (r.forUserName() != null) {
             boolean priv = Text.contains(r.forUserName(), "admin");
-            e.add(AttackType.S4U_DELEGATION_ABUSE, priv ? 0.75 : 0.45, "S4U2self (PA-FOR-USER) impersonating "
-                    + r.forUserName(), "s4u2self");
+            e.add(priv ? Rules.S4U2SELF_PRIVILEGED : Rules.S4U2SELF, "S4U2self (PA-FOR-USER) impersonating "
+                    + r.forUserName());
         }
         if (r.pacOptions() != -1 && (r.pacOptions() & PAC_OPTION_RBCD) != 0 && !r.additionalTickets().isEmpty()) {
-            e.add(AttackType.S4U_DELEGATION_ABUSE, 0.5, "S4U2proxy with the resource-based delegation PAC option for " + s,
-                    "s4u2proxy_rbcd");
+            e.add(Rules.S4U2PROXY_RBCD, "S4U2proxy with the resource-based delegation PAC option for " + s);
         }
     }
 
@@ -445,13 +428,12 @@ final class AnomalyLayer {
             for (LdapEvent.Modification mod : m.modifications()) {
                 String n = mod.attribute().name();
                 if (Text.eq(n, "msDS-AllowedToActOnBehalfOfOtherIdentity")) {
-                    e.add(AttackType.RBCD_ABUSE, 0.85, "msDS-AllowedToActOnBehalfOfOtherIdentity written on " + m.dn(), "rbcd");
+                    e.add(Rules.RBCD, "msDS-AllowedToActOnBehalfOfOtherIdentity written on " + m.dn());
                 } else if (Text.eq(n, "msDS-KeyCredentialLink")) {
-                    e.add(AttackType.SHADOW_CREDENTIALS, 0.85, "msDS-KeyCredentialLink written on " + m.dn(),
-                            "shadow_credentials");
+                    e.add(Rules.SHADOW_CREDENTIALS, "msDS-KeyCredentialLink written on " + m.dn());
                 } else if (Text.eq(n, "nTSecurityDescriptor") && Text.startsWith(m.dn(), "DC=")) {
-                    e.add(AttackType.DCSYNC, 0.5, "Security descriptor of the domain root modified (possible "
-                            + "replication rights grant): " + m.dn(), "dcsync_rights");
+                    e.add(Rules.DCSYNC_RIGHTS, "Security descriptor of the domain root modified (possible "
+                            + "replication rights grant): " + m.dn());
                 }
             }
         } else if (ev instanceof LdapEvent.LdapAdd a) {
@@ -469,8 +451,9 @@ final class AnomalyLayer {
             if (computer) {
                 boolean impacket = sam != null && ((sam.length() == 9 && sam.endsWith("$") && Text.letters(sam, 0, 8))
                         || (sam.length() == 17 && sam.startsWith("DESKTOP-")));
-                e.add(AttackType.MACHINE_ACCOUNT_CREATION, impacket ? 0.8 : 0.5, "Computer account added over LDAP: "
-                        + a.dn(), "addcomputer");
+                e.add(impacket ? Rules.ADDCOMPUTER_LDAP_IMPACKET : Rules.ADDCOMPUTER_LDAP,
+                        "Computer account added over LDAP: "
+                        + a.dn());
             }
         }
     }
@@ -487,15 +470,14 @@ final class AnomalyLayer {
             if (secs > maxLifetimeSeconds) {
                 String what = sp < 0 ? "" : a.detail().substring(sp + 1);
                 boolean tgt = Text.startsWith(what, "krbtgt") || Text.eq(what, "TGT");
-                e.add(tgt ? AttackType.GOLDEN_TICKET : AttackType.SILVER_TICKET, 0.8, "Ticket lifetime " + (secs / 86_400)
-                        + " days exceeds " + (maxLifetimeSeconds / 86_400) + " days" + (what.isEmpty() ? "" : ": " + what),
-                        tgt ? "golden_ticket_lifetime" : "silver_ticket_lifetime");
+                e.add(tgt ? Rules.GOLDEN_TICKET_LIFETIME : Rules.SILVER_TICKET_LIFETIME, "Ticket lifetime " + (secs / 86_400)
+                        + " days exceeds " + (maxLifetimeSeconds / 86_400) + " days" + (what.isEmpty() ? "" : ": " + what));
             }
         } else if (HASH_AUTH.equals(a.name())) {
             // Only an integration asserts this (the wire does not say whether a password or its hash
             // was typed): the specification gives pass-the-hash 0.9+ when the event says hash authentication.
-            e.add(AttackType.PASS_THE_HASH, 0.9, "Hash-style authentication (NT hash used instead of a password)"
-                    + (a.detail().isEmpty() ? "" : ": " + a.detail()), "pass_the_hash");
+            e.add(Rules.PASS_THE_HASH, "Hash-style authentication (NT hash used instead of a password)"
+                    + (a.detail().isEmpty() ? "" : ": " + a.detail()));
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.impacketsensor.detection.engine;
 
-import io.impacketsensor.core.collections.Ipv4Lru;
 import io.impacketsensor.core.collections.LruMap;
-import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.core.collections.Ipv4Lru;
 import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.rules.Rule;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -80,17 +80,15 @@ final class BehaviourLayer {
         this.msgAuthRate = "More than " + cfg.authAttemptsPerMinute() + " authentication attempts per minute from one source";
         this.msgFailed = "More than " + cfg.failedAuthThreshold() + " failed authentications from one source within "
                 + cfg.failedAuthWindowSeconds() + " s";
-        this.rateSmb = new Rate(0, cfg.smbSessionsPerMinute(), MINUTE, AttackType.RECONNAISSANCE, 0.45,
-                "More than " + cfg.smbSessionsPerMinute() + " SMB sessions per minute from one source",
-                "behaviour_smb_sessions");
+        this.rateSmb = new Rate(0, cfg.smbSessionsPerMinute(), MINUTE, Rules.BEHAVIOUR_SMB_SESSIONS,
+                "More than " + cfg.smbSessionsPerMinute() + " SMB sessions per minute from one source");
         // A Windows logon alone asks for several service tickets: a TGS burst is monitor-level on its
         // own and becomes an alert with RC4 or account-named SPNs (the Kerberoasting shape).
-        this.rateTgs = new Rate(1, cfg.tgsRequestsThreshold(), cfg.tgsWindowSeconds() * SEC, AttackType.KERBEROASTING, 0.45,
+        this.rateTgs = new Rate(1, cfg.tgsRequestsThreshold(), cfg.tgsWindowSeconds() * SEC, Rules.BEHAVIOUR_TGS_BURST,
                 "More than " + cfg.tgsRequestsThreshold() + " service ticket (TGS) requests within "
-                        + cfg.tgsWindowSeconds() + " s", "behaviour_tgs_burst");
-        this.rateLdap = new Rate(2, cfg.ldapSearchesPerMinute(), MINUTE, AttackType.LDAP_RECON, 0.5,
-                "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute",
-                "behaviour_ldap_rate");
+                        + cfg.tgsWindowSeconds() + " s");
+        this.rateLdap = new Rate(2, cfg.ldapSearchesPerMinute(), MINUTE, Rules.BEHAVIOUR_LDAP_RATE,
+                "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute");
         this.msgUnknown = "More than " + cfg.unknownPrincipalThreshold()
                 + " different principals answered KDC_ERR_C_PRINCIPAL_UNKNOWN within a minute (user enumeration)";
     }
@@ -136,7 +134,7 @@ final class BehaviourLayer {
             }
         }
         if (n > cfg.protocolsThreshold()) {
-            e.add(AttackType.RECONNAISSANCE, 0.25, msgProtocols, "behaviour_protocols");
+            e.add(Rules.BEHAVIOUR_PROTOCOLS, msgProtocols);
         }
     }
 
@@ -151,7 +149,7 @@ final class BehaviourLayer {
             if (rateHit) {
                 // Many successful logons are normal for a busy client (a proxy, a file copy): the rate alone
                 // is monitor-level; failures (below) make it brute force.
-                e.add(AttackType.BRUTE_FORCE, 0.4, msgAuthRate, "behaviour_auth_rate");
+                e.add(Rules.BEHAVIOUR_AUTH_RATE, msgAuthRate);
             }
             return;
         }
@@ -164,14 +162,14 @@ final class BehaviourLayer {
         int distinct = s.failedAccounts.add(account == null ? 0 : account.hashCode(), now, w);
         if (s.failed.hit(now, w)) {
             if (distinct >= cfg.sprayAccounts()) {
-                e.add(AttackType.PASSWORD_SPRAY, 0.75, "More than " + cfg.failedAuthThreshold()
+                e.add(Rules.BEHAVIOUR_PASSWORD_SPRAY, "More than " + cfg.failedAuthThreshold()
                         + " failed authentications across " + distinct + " accounts within "
-                        + cfg.failedAuthWindowSeconds() + " s", "behaviour_password_spray");
+                        + cfg.failedAuthWindowSeconds() + " s");
             } else {
                 // Failures spread over a few accounts: a stale credential, users mistyping on a shared
                 // host. Monitor-level; many failures for one account (below) is the brute force.
-                e.add(AttackType.BRUTE_FORCE, 0.45, msgFailed + " (" + distinct + (distinct == 1 ? " account)" : " accounts)"),
-                        "behaviour_failed_auth");
+                e.add(Rules.BEHAVIOUR_FAILED_AUTH,
+                        msgFailed + " (" + distinct + (distinct == 1 ? " account)" : " accounts)"));
             }
         }
         if (account != null && !account.isEmpty()) {
@@ -182,20 +180,19 @@ final class BehaviourLayer {
                 accounts.put(account, a);
             }
             if (a.failed.hit(now, w)) {
-                e.add(AttackType.BRUTE_FORCE, 0.65, "Account " + account + ": more than " + cfg.failedAuthThreshold()
-                        + " failed authentications within " + cfg.failedAuthWindowSeconds() + " s", "behaviour_account_failed");
+                e.add(Rules.BEHAVIOUR_ACCOUNT_FAILED, "Account " + account + ": more than " + cfg.failedAuthThreshold()
+                        + " failed authentications within " + cfg.failedAuthWindowSeconds() + " s");
             }
         }
         if (rateHit && e.size() == findings) {
             // The failure findings already say what the attempts are; the rate is added only alone, so that
             // one burst is not counted twice as independent evidence.
-            e.add(AttackType.BRUTE_FORCE, 0.4, msgAuthRate, "behaviour_auth_rate");
+            e.add(Rules.BEHAVIOUR_AUTH_RATE, msgAuthRate);
         }
     }
 
     /** A per-source event-rate window: threshold, window, and the finding it raises when exceeded. */
-    private record Rate(int slot, int threshold, long windowNanos, AttackType type, double confidence, String indicator,
-                        String signature) {
+    private record Rate(int slot, int threshold, long windowNanos, Rule rule, String indicator) {
     }
 
     void smbSession(InetAddress ip, long now, Evidence e) {
@@ -224,7 +221,7 @@ final class BehaviourLayer {
         int before = s.unknownPrincipals.count(now, MINUTE);
         int n = s.unknownPrincipals.add(principal.hashCode(), now, MINUTE);
         if (n > threshold && n > before) {
-            e.add(AttackType.USER_ENUMERATION, 0.65, msgUnknown, "behaviour_user_enum");
+            e.add(Rules.BEHAVIOUR_USER_ENUM, msgUnknown);
         }
     }
 
@@ -246,9 +243,9 @@ final class BehaviourLayer {
             // The specification's Kerberoasting rule: more than tgs_requests_threshold (5) SPN requests
             // answered with RC4 is 0.7+ (block). From three different user SPNs it is already an alert.
             boolean overThreshold = n > cfg.tgsRequestsThreshold();
-            e.add(AttackType.KERBEROASTING, overThreshold ? 0.7 : 0.55, "RC4 service tickets for " + n
-                    + " different user-account SPNs within " + cfg.tgsWindowSeconds() + " s (latest: " + spn + ")",
-                    "behaviour_rc4_tickets");
+            e.add(overThreshold ? Rules.BEHAVIOUR_RC4_TICKETS_MANY : Rules.BEHAVIOUR_RC4_TICKETS,
+                    "RC4 service tickets for " + n
+                    + " different user-account SPNs within " + cfg.tgsWindowSeconds() + " s (latest: " + spn + ")");
         }
     }
 
@@ -272,10 +269,9 @@ final class BehaviourLayer {
             return;
         }
         boolean served = s.ntlmServed != 0 && now - s.ntlmServed <= NTLM_SERVED_WINDOW;
-        e.add(AttackType.BRUTE_FORCE, served ? 0.3 : 0.55, "More than " + NETLOGON_LOGONS
+        e.add(served ? Rules.BEHAVIOUR_NETLOGON_BURST_SERVED : Rules.BEHAVIOUR_NETLOGON_BURST, "More than " + NETLOGON_LOGONS
                 + " Netlogon pass-through logons (NetrLogonSamLogon*) within 10 s from a host that "
-                + (served ? "also served NTLM logons" : "served no NTLM logon itself (credentials tried on that host)"),
-                "behaviour_netlogon_burst");
+                + (served ? "also served NTLM logons" : "served no NTLM logon itself (credentials tried on that host)"));
     }
 
     private void rate(InetAddress ip, Rate r, long now, Evidence e) {
@@ -286,7 +282,7 @@ final class BehaviourLayer {
             s.rates[r.slot()] = w;
         }
         if (w.hit(now, r.windowNanos())) {
-            e.add(r.type(), r.confidence(), r.indicator(), r.signature());
+            e.add(r.rule(), r.indicator());
         }
     }
 

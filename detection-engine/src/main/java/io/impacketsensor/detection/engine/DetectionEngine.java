@@ -16,6 +16,7 @@ import io.impacketsensor.detection.model.AnalysisResult;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.AuthAttempt;
 import io.impacketsensor.detection.model.BlockEntry;
+import io.impacketsensor.detection.model.RuleHit;
 import io.impacketsensor.detection.model.Severity;
 import io.impacketsensor.detection.model.Statistics;
 import io.impacketsensor.detection.config.EngineConfig;
@@ -23,6 +24,10 @@ import io.impacketsensor.detection.response.AllowListMatcher;
 import io.impacketsensor.detection.response.Blocklist;
 import io.impacketsensor.detection.response.BlocklistStore;
 import io.impacketsensor.detection.response.Recommendations;
+import io.impacketsensor.detection.rules.LocalRules;
+import io.impacketsensor.detection.rules.Rule;
+import io.impacketsensor.detection.rules.RuleCatalog;
+import io.impacketsensor.detection.rules.Tuning;
 
 import java.net.InetAddress;
 import java.time.Instant;
@@ -69,6 +74,13 @@ public final class DetectionEngine {
     private final LruMap<InetAddress, Long> impacketSources;
     private final Action minAlertAction;
     private AlertSink sink = AlertSink.NONE;
+    /** The operator's rules (custom signatures), numbered after the catalog. */
+    private final List<Rule> localRules;
+    /** Suppressions and thresholds of the tuning in force, or null. */
+    private TuningFilter tuningFilter;
+    /** The operator's local.rules.yaml rules, evaluated on every event. */
+    private LocalRules.LocalRule[] localFileRules = new LocalRules.LocalRule[0];
+    private Tuning tuning = Tuning.NONE;
 
     private long clock;
     private long nextInstanceId = 1;
@@ -91,7 +103,18 @@ public final class DetectionEngine {
     public DetectionEngine(EngineConfig cfg, BlocklistStore store) {
         this.cfg = cfg;
         this.dcs = new DomainControllers(cfg.domainControllers(), cfg.learnDomainControllers());
-        this.signatures = new SignatureLayer(cfg.customSignatures());
+        RuleCatalog catalog = RuleCatalog.builtin();
+        this.signatures = new SignatureLayer(cfg.customSignatures(), catalog.rules().size());
+        List<Rule> local = new java.util.ArrayList<>();
+        for (CustomSignature c : signatures.customSignatures()) {
+            local.add(c.rule);
+        }
+        this.localRules = List.copyOf(local);
+        ActiveRules active = new ActiveRules(catalog, local);
+        for (CustomSignature c : signatures.customSignatures()) {
+            active.severity[c.rule.index()] = c.spec.severity();
+        }
+        e.active = active;
         this.tickets = new TicketHistory(cfg.behaviour().maxTrackedIps(), TICKET_WINDOW_SECONDS);
         this.anomalies = new AnomalyLayer(dcs, tickets, cfg.kerberos().maxTicketLifetimeSeconds());
         this.chains = new ChainLayer(cfg.chains().maxTrackedPairs(), cfg.chains().windowSeconds());
@@ -134,6 +157,11 @@ public final class DetectionEngine {
         EngineConfig.Layers layers = cfg.layers();
         if (layers.signatures()) {
             signatures.analyse(ev, e);
+            for (LocalRules.LocalRule r : localFileRules) {
+                if (r.matches(ev)) {
+                    e.add(r.rule(), "Local rule " + r.rule().name() + ": " + r.rule().msg());
+                }
+            }
         }
         if (layers.anomalies()) {
             anomalies.analyse(ev, e);
@@ -159,7 +187,19 @@ public final class DetectionEngine {
         }
         InetAddress src = e.attackerIsServer ? h.serverIp() : h.clientIp();
         InetAddress dst = e.attackerIsServer ? h.clientIp() : h.serverIp();
-        return decide(h, appProto(ev), src, dst, now, authorisedService(ev));
+        if (authorisedService(ev, src)) {
+            // An allow-listed service's own lifecycle (create, change, start, stop, delete, and the
+            // service chains advancing on those calls) is the authorised tool at work, not evidence.
+            e.dropTypes(AttackType.PSEXEC, AttackType.SMBEXEC, AttackType.SERVICE_MANIPULATION);
+        }
+        if (tuningFilter != null) {
+            tuningFilter.filter(ev, src, dst, now, e);
+        }
+        if (e.isEmpty()) {
+            byAction[Action.LOG.ordinal()]++;
+            return AnalysisResult.BENIGN;
+        }
+        return decide(h, appProto(ev), src, dst, now);
     }
 
     /** An authentication attempt reported by an integration: feeds the behaviour layer. */
@@ -173,12 +213,15 @@ public final class DetectionEngine {
             authAttempts++;
             behaviour.auth(ip, attempt.username().toLowerCase(Locale.ROOT), attempt.success(), now, e);
         }
+        if (tuningFilter != null && !e.isEmpty()) {
+            tuningFilter.filter(null, ip, null, now, e);
+        }
         if (e.isEmpty()) {
             byAction[Action.LOG.ordinal()]++;
             return AnalysisResult.BENIGN;
         }
         EventHeader h = new EventHeader(now, 0, ip, 0, ip, 0, io.impacketsensor.core.event.Transport.TCP);
-        return decide(h, attempt.protocol().toLowerCase(Locale.ROOT), ip, null, now, false);
+        return decide(h, attempt.protocol().toLowerCase(Locale.ROOT), ip, null, now);
     }
 
     private void learn(SensorEvent ev) {
@@ -275,13 +318,67 @@ public final class DetectionEngine {
         return n == null ? "" : n.toString().toLowerCase(Locale.ROOT);
     }
 
-    private boolean authorisedService(SensorEvent ev) {
-        return ev instanceof DcerpcEvent.DcerpcRequest r && r.args() instanceof RpcArgs.ScmCreateService cs
-                && allow.isAuthorisedService(cs.serviceName());
+    /**
+     * An SVCCTL call on an allow-listed service (by the name it creates or opens, or the name behind
+     * the handle it starts, controls or deletes), from an admin network when admin networks are
+     * configured (from anywhere otherwise).
+     */
+    private boolean authorisedService(SensorEvent ev, InetAddress src) {
+        if (!(ev instanceof DcerpcEvent.DcerpcRequest r) || !RpcCatalog.SVCCTL.equals(r.interfaceUuid())) {
+            return false;
+        }
+        String name = TuningFilter.serviceName(ev);
+        return name != null && allow.isAuthorisedService(name)
+                && (cfg.allowList().adminNetworks().isEmpty() || allow.isAdmin(src));
     }
 
-    private AnalysisResult decide(EventHeader h, String appProto, InetAddress src, InetAddress dst, long now,
-                                  boolean authorisedService) {
+    /**
+     * Puts a tuning in force (built-in and operator rules by sid or name, suppressions, thresholds).
+     * The rule counters carry over; the threshold counters start afresh.
+     */
+    public void tune(Tuning t) {
+        install(List.of(localFileRules), t);
+    }
+
+    /**
+     * Puts operator rules ({@code local.rules.yaml}, numbered after {@link #baseRules()}) and a tuning
+     * in force together, so that a reload swaps both at once.
+     */
+    public void install(List<LocalRules.LocalRule> local, Tuning t) {
+        List<Rule> all = new java.util.ArrayList<>(localRules);
+        int base = RuleCatalog.builtin().rules().size() + localRules.size();
+        for (int i = 0; i < local.size(); i++) {
+            Rule r = local.get(i).rule();
+            if (r.index() != base + i) {
+                throw new IllegalArgumentException("local rule " + r.name() + " numbered " + r.index() + ", expected " + (base + i));
+            }
+            all.add(r);
+        }
+        ActiveRules a = new ActiveRules(RuleCatalog.builtin(), all, e.active);
+        for (CustomSignature c : signatures.customSignatures()) {
+            a.severity[c.rule.index()] = c.spec.severity();
+        }
+        a.apply(t);
+        TuningFilter f = new TuningFilter(t, cfg.behaviour().maxTrackedIps());
+        e.active = a;
+        localFileRules = local.toArray(new LocalRules.LocalRule[0]);
+        tuningFilter = f.isEmpty() ? null : f;
+        tuning = t;
+    }
+
+    /** The rules before any operator file: the built-in catalog and the config's custom signatures. */
+    public List<Rule> baseRules() {
+        List<Rule> l = new java.util.ArrayList<>(RuleCatalog.builtin().rules());
+        l.addAll(localRules);
+        return l;
+    }
+
+    /** The tuning in force ({@link Tuning#NONE} when none). */
+    public Tuning tuning() {
+        return tuning;
+    }
+
+    private AnalysisResult decide(EventHeader h, String appProto, InetAddress src, InetAddress dst, long now) {
         AttackType best = null;
         double conf = 0;
         for (int i = 0; i < e.size; i++) {
@@ -302,7 +399,7 @@ public final class DetectionEngine {
             return AnalysisResult.BENIGN;
         }
         boolean admin = allow.isAdmin(src);
-        if (admin || authorisedService) {
+        if (admin) {
             if (cfg.allowList().mode() == EngineConfig.AllowList.Mode.SUPPRESS) {
                 byAction[Action.LOG.ordinal()]++;
                 return AnalysisResult.BENIGN;
@@ -310,6 +407,10 @@ public final class DetectionEngine {
             conf *= cfg.allowList().confidenceFactor();
         }
         Action action = actionFor(conf);
+        Action eventCap = cap(best);
+        if (eventCap != null && action.compareTo(eventCap) > 0) {
+            action = eventCap;
+        }
         if (action == Action.LOG) {
             // Below the monitor threshold: reported to the caller, but no attack instance is kept.
             byAction[Action.LOG.ordinal()]++;
@@ -333,12 +434,18 @@ public final class DetectionEngine {
         int maxInd = cfg.alerts().maxIndicators();
         for (int i = 0; i < e.size; i++) {
             // Other chains' progress is their own business; other findings are evidence for this instance.
-            boolean foreignChain = e.types[i] != best && e.signatures[i] != null && e.signatures[i].endsWith("_chain");
+            boolean foreignChain = e.types[i] != best && e.rules[i].chain();
             if (!foreignChain && in.indicators.size() < maxInd && in.indicators.add(e.indicators[i])) {
                 changed = true;
             }
             if (e.types[i] == best && e.signatures[i] != null && in.signatures.size() < maxInd) {
                 in.signatures.add(e.signatures[i]);
+            }
+            if (e.types[i] == best) {
+                Double prev = in.rules.get(e.rules[i]);
+                if (prev == null || e.confidences[i] > prev) {
+                    in.rules.put(e.rules[i], e.confidences[i]);
+                }
             }
             if (e.types[i] == best && e.severities[i] != null
                     && (in.severityOverride == null || e.severities[i].compareTo(in.severityOverride) > 0)) {
@@ -357,6 +464,10 @@ public final class DetectionEngine {
         Action instAction = actionFor(in.confidence);
         if (admin && instAction == Action.BLOCK) {
             instAction = Action.ALERT;
+        }
+        Action cap = cap(best);
+        if (cap != null && instAction.compareTo(cap) > 0) {
+            instAction = cap;
         }
         if (instAction.compareTo(in.action) > 0) {
             in.action = instAction;
@@ -388,14 +499,32 @@ public final class DetectionEngine {
     }
 
     /**
+     * The action cap of this event's findings of {@code best}: when every one of them has a cap (tuning
+     * {@code action}), the highest cap; null when any is uncapped.
+     */
+    private Action cap(AttackType best) {
+        Action max = null;
+        for (int i = 0; i < e.size; i++) {
+            if (e.types[i] != best) {
+                continue;
+            }
+            Action c = e.active.cap[e.rules[i].index()];
+            if (c == null) {
+                return null;
+            }
+            max = max == null || c.compareTo(max) > 0 ? c : max;
+        }
+        return max;
+    }
+
+    /**
      * The tool this event's source is known as: {@code impacket} when this event or one from the
      * same address within the hour carried the Impacket client fingerprint or an Impacket-only
      * signature ({@code impacket_*}), else null (the issue's "also used to name the tool").
      */
     private String tool(InetAddress src, long now) {
         for (int i = 0; i < e.size; i++) {
-            if (e.types[i] == AttackType.IMPACKET_FINGERPRINT
-                    || (e.signatures[i] != null && e.signatures[i].startsWith("impacket_"))) {
+            if (e.types[i] == AttackType.IMPACKET_FINGERPRINT || TOOL_IMPACKET.equals(e.rules[i].tool())) {
                 impacketSources.put(src, now);
                 return TOOL_IMPACKET;
             }
@@ -446,18 +575,21 @@ public final class DetectionEngine {
     private Analysis eventOnly(AttackType best, double conf, InetAddress src, InetAddress dst, String tool) {
         List<String> ind = new java.util.ArrayList<>(e.size);
         List<String> sigs = new java.util.ArrayList<>(e.size);
+        Map<Rule, Double> rules = new LinkedHashMap<>();
         for (int i = 0; i < e.size; i++) {
             if (e.types[i] == best) {
                 ind.add(e.indicators[i]);
                 if (e.signatures[i] != null && !sigs.contains(e.signatures[i])) {
                     sigs.add(e.signatures[i]);
                 }
+                rules.merge(e.rules[i], e.confidences[i], Math::max);
             }
         }
         ChainLayer.Progress p = e.chainFor(best);
         return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(), Action.LOG,
                 false, List.copyOf(ind), List.copyOf(sigs), Recommendations.forType(best), best.mitreTechniques(),
-                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool);
+                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool,
+                hits(rules));
     }
 
     private static Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
@@ -466,7 +598,18 @@ public final class DetectionEngine {
         double conf = Math.round(in.confidence * 10_000) / 10_000.0;
         return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
                 List.copyOf(in.signatures), Recommendations.forType(in.type), in.type.mitreTechniques(), in.chain,
-                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool);
+                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool, hits(in.rules));
+    }
+
+    /** The contributing rules, strongest first (the first of equals keeps its place). */
+    private static List<RuleHit> hits(Map<Rule, Double> rules) {
+        List<RuleHit> l = new java.util.ArrayList<>(rules.size());
+        for (Map.Entry<Rule, Double> en : rules.entrySet()) {
+            Rule r = en.getKey();
+            l.add(new RuleHit(r.sid(), r.rev(), r.name(), Math.round(en.getValue() * 10_000) / 10_000.0, r.msg()));
+        }
+        l.sort((a, b) -> Double.compare(b.confidence(), a.confidence()));
+        return List.copyOf(l);
     }
 
     private static int protocolIndex(SensorEvent ev) {
@@ -516,6 +659,35 @@ public final class DetectionEngine {
         String name = ((ProtocolAnomaly) ev).name();
         int dot = name.indexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** The rules in force, built-in first, then the operator's. */
+    public List<Rule> rules() {
+        return e.active.rules;
+    }
+
+    /** How often each rule fired since start (rules that never fired are left out). */
+    public Map<Rule, Long> ruleHits() {
+        Map<Rule, Long> m = new LinkedHashMap<>();
+        ActiveRules a = e.active;
+        for (Rule r : a.rules) {
+            if (a.hits[r.index()] > 0) {
+                m.put(r, a.hits[r.index()]);
+            }
+        }
+        return m;
+    }
+
+    /** How many findings of each rule a suppression or threshold dropped (rules never dropped are left out). */
+    public Map<Rule, Long> ruleSuppressed() {
+        Map<Rule, Long> m = new LinkedHashMap<>();
+        ActiveRules a = e.active;
+        for (Rule r : a.rules) {
+            if (a.suppressed[r.index()] > 0) {
+                m.put(r, a.suppressed[r.index()]);
+            }
+        }
+        return m;
     }
 
     /** The blocklist now (lapsed entries dropped). */

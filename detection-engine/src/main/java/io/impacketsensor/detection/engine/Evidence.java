@@ -2,11 +2,13 @@ package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.Severity;
+import io.impacketsensor.detection.rules.Rule;
 
 /**
  * The findings of the layers for one event: reused for every event (the engine is single-threaded),
- * so a benign event allocates nothing here. A finding is an attack type, a confidence, an indicator
- * text and optionally a signature name; chain findings also carry the steps.
+ * so a benign event allocates nothing here. A finding is a rule of the catalog (its attack type and
+ * signature name), the confidence the active rule set gives it and an indicator text; chain findings
+ * also carry the steps. A disabled rule adds nothing.
  */
 public final class Evidence {
     static final int MAX = 32;
@@ -16,7 +18,10 @@ public final class Evidence {
     final String[] indicators = new String[MAX];
     final String[] signatures = new String[MAX];
     final Severity[] severities = new Severity[MAX];
+    final Rule[] rules = new Rule[MAX];
     int size;
+    /** The rules in force (defaults plus tuning); swapped by the engine thread on reload. */
+    ActiveRules active;
     /** Set by the chain layer: the chains that advanced on this event. */
     final ChainLayer.Progress[] chains = new ChainLayer.Progress[ChainLayer.DEFS.size()];
     int chainCount;
@@ -28,6 +33,7 @@ public final class Evidence {
             indicators[i] = null;
             signatures[i] = null;
             severities[i] = null;
+            rules[i] = null;
         }
         size = 0;
         for (int i = 0; i < chainCount; i++) {
@@ -37,22 +43,58 @@ public final class Evidence {
         attackerIsServer = false;
     }
 
-    /** Adds a finding; findings past {@link #MAX} for one event are dropped. */
-    public void add(AttackType type, double confidence, String indicator, String signature) {
-        add(type, confidence, indicator, signature, null);
-    }
-
-    /** Adds a finding with a severity override (custom signatures). */
-    public void add(AttackType type, double confidence, String indicator, String signature, Severity severity) {
-        if (size == MAX) {
+    /** Adds a finding of a rule; findings past {@link #MAX} for one event are dropped. */
+    public void add(Rule rule, String indicator) {
+        int r = rule.index();
+        if (size == MAX || !active.enabled[r]) {
             return;
         }
-        types[size] = type;
-        confidences[size] = confidence;
+        active.hits[r]++;
+        types[size] = rule.attackType();
+        confidences[size] = active.confidence[r];
         indicators[size] = Text.bound(indicator, Text.INDICATOR_LIMIT);
-        signatures[size] = signature;
-        severities[size] = severity;
+        signatures[size] = rule.signature();
+        severities[size] = active.severity[r];
+        rules[size] = rule;
         size++;
+    }
+
+    /** Moves finding {@code from} to position {@code to} (to &lt;= from), for in-place filtering. */
+    void move(int from, int to) {
+        if (from == to) {
+            return;
+        }
+        types[to] = types[from];
+        confidences[to] = confidences[from];
+        indicators[to] = indicators[from];
+        signatures[to] = signatures[from];
+        severities[to] = severities[from];
+        rules[to] = rules[from];
+    }
+
+    /** Keeps the first {@code n} findings. */
+    void truncate(int n) {
+        for (int i = n; i < size; i++) {
+            indicators[i] = null;
+            signatures[i] = null;
+            severities[i] = null;
+            rules[i] = null;
+        }
+        size = n;
+    }
+
+    /** Drops the findings of these attack types (an authorised service's own lifecycle). */
+    void dropTypes(io.impacketsensor.detection.model.AttackType a, io.impacketsensor.detection.model.AttackType b,
+                   io.impacketsensor.detection.model.AttackType c) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (types[i] == a || types[i] == b || types[i] == c) {
+                active.suppressed[rules[i].index()]++;
+                continue;
+            }
+            move(i, kept++);
+        }
+        truncate(kept);
     }
 
     /** The chain of this attack type that advanced on this event, or null. */

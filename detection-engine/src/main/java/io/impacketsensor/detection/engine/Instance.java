@@ -4,6 +4,7 @@ import io.impacketsensor.detection.model.Action;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.ChainStep;
 import io.impacketsensor.detection.model.Severity;
+import io.impacketsensor.detection.rules.Rule;
 
 import java.net.InetAddress;
 import java.util.LinkedHashSet;
@@ -35,6 +36,8 @@ final class Instance {
     List<ChainStep> chain = List.of();
     final Set<String> indicators = new LinkedHashSet<>();
     final Set<String> signatures = new LinkedHashSet<>();
+    /** The rules of this instance's type that contributed, with the highest confidence each gave. */
+    final java.util.Map<Rule, Double> rules = new java.util.LinkedHashMap<>();
 
     Instance(long id, AttackType type, long now) {
         this.id = id;

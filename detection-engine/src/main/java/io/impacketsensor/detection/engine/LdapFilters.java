@@ -1,6 +1,5 @@
 package io.impacketsensor.detection.engine;
 
-import io.impacketsensor.detection.model.AttackType;
 
 /**
  * LDAP filter checks: injection shapes and the reconnaissance filters Impacket's tools send
@@ -41,15 +40,13 @@ final class LdapFilters {
             }
         }
         if (unbalanced || depth != 0) {
-            e.add(AttackType.LDAP_INJECTION, 0.7, "LDAP injection: unbalanced parentheses in filter: " + Text.quote(f),
-                    "ldap_injection");
+            e.add(Rules.LDAP_INJECTION_UNBALANCED, "LDAP injection: unbalanced parentheses in filter: " + Text.quote(f));
         } else if (trailing) {
-            e.add(AttackType.LDAP_INJECTION, 0.75, "LDAP injection: a second filter follows the closing parenthesis: "
-                    + Text.quote(f), "ldap_injection");
+            e.add(Rules.LDAP_INJECTION_TRAILING_FILTER, "LDAP injection: a second filter follows the closing parenthesis: "
+                    + Text.quote(f));
         }
         if (Text.contains(f, "\\2a\\29\\28") || Text.contains(f, "\\29\\28")) {
-            e.add(AttackType.LDAP_INJECTION, 0.4, "LDAP injection attempt: filter syntax ')(' inside a value: " + Text.quote(f),
-                    "ldap_injection_value");
+            e.add(Rules.LDAP_INJECTION_VALUE, "LDAP injection attempt: filter syntax ')(' inside a value: " + Text.quote(f));
         }
         int and = f.indexOf("(&");
         int or = f.indexOf("(|");
@@ -59,12 +56,10 @@ final class LdapFilters {
             // The specification's "(&...(|..." pattern: an OR holding a clause every entry matches
             // makes the AND's other conditions the only ones left - the classic login-bypass shape
             // (user=*)(|(objectClass=*)...). No directory client writes a tautology into an OR: 0.7.
-            e.add(AttackType.LDAP_INJECTION, 0.7, "LDAP injection: always-true OR clause inside an AND: " + Text.quote(f),
-                    "ldap_injection");
+            e.add(Rules.LDAP_INJECTION_ALWAYS_TRUE, "LDAP injection: always-true OR clause inside an AND: " + Text.quote(f));
         }
         if (Text.contains(f, "=admin*") || Text.contains(f, "=*admin*")) {
-            e.add(AttackType.LDAP_INJECTION, 0.35, "LDAP wildcard abuse on a privileged name: " + Text.quote(f),
-                    "ldap_wildcard_abuse");
+            e.add(Rules.LDAP_WILDCARD_ABUSE, "LDAP wildcard abuse on a privileged name: " + Text.quote(f));
         }
     }
 
@@ -83,32 +78,31 @@ final class LdapFilters {
             // samAccountType=805306368 (0x30000000, SAM_USER_OBJECT, MS-ADTS 2.2.4) restricts to user accounts.
             boolean users = Text.contains(f, "objectCategory=person") || Text.contains(f, "objectClass=user")
                     || f.contains("samAccountType=805306368") || f.contains("sAMAccountType=805306368");
-            e.add(AttackType.LDAP_RECON, users ? 0.65 : 0.5, (users ? "Kerberoastable user query (GetUserSPNs): "
-                    : "SPN enumeration query: ") + Text.quote(f), "ldap_spn_query");
+            e.add(users ? Rules.LDAP_SPN_QUERY_USERS : Rules.LDAP_SPN_QUERY,
+                    (users ? "Kerberoastable user query (GetUserSPNs): "
+                    : "SPN enumeration query: ") + Text.quote(f));
         }
         if (f.contains("4194304")) {
-            e.add(AttackType.LDAP_RECON, 0.65, "DONT_REQ_PREAUTH account query (GetNPUsers): " + Text.quote(f),
-                    "ldap_no_preauth_query");
+            e.add(Rules.LDAP_NO_PREAUTH_QUERY, "DONT_REQ_PREAUTH account query (GetNPUsers): " + Text.quote(f));
         }
         if (Text.contains(f, "adminCount=1")) {
-            e.add(AttackType.LDAP_RECON, 0.4, "Privileged account query (adminCount=1): " + Text.quote(f), "ldap_admincount_query");
+            e.add(Rules.LDAP_ADMINCOUNT_QUERY, "Privileged account query (adminCount=1): " + Text.quote(f));
         }
         if (Text.contains(f, "msDS-AllowedToDelegateTo") || f.contains(":=524288") || f.contains(":=16777216")
                 || Text.contains(f, "msDS-AllowedToActOnBehalfOfOtherIdentity")) {
-            e.add(AttackType.LDAP_RECON, 0.5, "Delegation query (findDelegation): " + Text.quote(f), "ldap_delegation_query");
+            e.add(Rules.LDAP_DELEGATION_QUERY, "Delegation query (findDelegation): " + Text.quote(f));
         }
         if (Text.contains(f, "(sAMAccountName=*)") && (Text.contains(f, "objectCategory=user")
                 || Text.contains(f, "objectCategory=person"))) {
-            e.add(AttackType.LDAP_RECON, 0.5, "All-users query (GetADUsers): " + Text.quote(f), "ldap_all_users_query");
+            e.add(Rules.LDAP_ALL_USERS_QUERY, "All-users query (GetADUsers): " + Text.quote(f));
         }
         if (powerViewIdentity(f)) {
-            e.add(AttackType.LDAP_RECON, 0.5, "PowerView/SharpSploit Get-Domain* identity filter (object class, then a "
-                    + "one-clause OR of the identities): " + Text.quote(f), "ldap_powerview_filter");
+            e.add(Rules.LDAP_POWERVIEW_FILTER, "PowerView/SharpSploit Get-Domain* identity filter (object class, then a "
+                    + "one-clause OR of the identities): " + Text.quote(f));
         }
         String group = privilegedGroup(f);
         if (group != null) {
-            e.add(AttackType.LDAP_RECON, 0.35, "Privileged group looked up: " + group + " in " + Text.quote(f),
-                    "ldap_privileged_group_query");
+            e.add(Rules.LDAP_PRIVILEGED_GROUP_QUERY, "Privileged group looked up: " + group + " in " + Text.quote(f));
         }
     }
 

@@ -1,10 +1,9 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.collections.LruMap;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.NtlmEvent;
-import io.impacketsensor.core.wire.Bytes;
-import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.config.EngineConfig;
 
 import java.net.InetAddress;
@@ -57,10 +56,10 @@ final class RelayLayer {
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
                 // Relay host: the address that is server on one exchange and client on the other.
                 e.attackerIsServer = prev.client.equals(h.serverIp());
-                e.add(AttackType.NTLM_RELAY, 0.9, "Same NTLM server challenge on two connections within "
+                e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge on two connections within "
                         + ((now - prev.time) / 1_000_000) + " ms: " + prev.client.getHostAddress() + "->"
                         + prev.server.getHostAddress() + " and " + h.clientIp().getHostAddress() + "->"
-                        + h.serverIp().getHostAddress(), "ntlm_relay_same_challenge");
+                        + h.serverIp().getHostAddress());
             }
             challenges.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
             return;
@@ -82,9 +81,9 @@ final class RelayLayer {
                 InetAddress relay = relayIsServer ? h.serverIp() : h.clientIp();
                 InetAddress victim = relayIsServer ? h.clientIp() : prev.client;
                 InetAddress target = relayIsServer ? prev.server : h.serverIp();
-                e.add(AttackType.NTLM_RELAY, 0.95, "Same NTLMv2 response on two connections: " + victim.getHostAddress()
+                e.add(Rules.NTLM_RELAY_SAME_PROOF, "Same NTLMv2 response on two connections: " + victim.getHostAddress()
                         + " authenticated to " + relay.getHostAddress() + ", which replayed it to "
-                        + target.getHostAddress(), "ntlm_relay_same_proof");
+                        + target.getHostAddress());
             }
             proofs.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
         }
@@ -101,8 +100,8 @@ final class RelayLayer {
         if (ws != null && !ws.isEmpty()) {
             String before = workstations.put(h.clientIp(), ws);
             if (before != null && !before.equalsIgnoreCase(ws)) {
-                e.add(AttackType.NTLM_RELAY, 0.5, "Workstation " + ws + " does not match " + before
-                        + " previously seen from " + h.clientIp().getHostAddress(), "ntlm_workstation_mismatch");
+                e.add(Rules.NTLM_WORKSTATION_MISMATCH, "Workstation " + ws + " does not match " + before
+                        + " previously seen from " + h.clientIp().getHostAddress());
             }
         }
     }
@@ -143,9 +142,10 @@ final class RelayLayer {
         if (distinct >= cfg.multiIpThreshold()) {
             // The specification's relay rule: signing off, no MIC and the account from several sources
             // is 0.8+. Several sources alone (roaming users, NAT) stay an alert-level hint.
-            e.add(AttackType.NTLM_RELAY, relayable ? 0.8 : 0.45, "Account " + account + " authenticated from "
+            e.add(relayable ? Rules.NTLM_USER_MULTIPLE_IPS_RELAYABLE : Rules.NTLM_USER_MULTIPLE_IPS,
+                    "Account " + account + " authenticated from "
                     + distinct + " addresses within " + cfg.multiIpWindowSeconds() + " s"
-                    + (relayable ? " without MIC or signing (relayable)" : ""), "ntlm_user_multiple_ips");
+                    + (relayable ? " without MIC or signing (relayable)" : ""));
         }
     }
 

@@ -9,8 +9,9 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
-import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.config.CustomSignatureSpec;
+import io.impacketsensor.detection.rules.DataRule;
+import io.impacketsensor.detection.rules.RuleCatalog;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -20,21 +21,38 @@ import java.util.Map;
 
 /**
  * Layer 1: names and strings Impacket uses (INDICATORS.md §2) — service names and binary paths,
- * named pipes, WMI/DCOM method names, registry keys, output files, krbtgt — plus the operator's
+ * named pipes (catalog data rules), WMI/DCOM method names, registry keys, output files, krbtgt — plus the operator's
  * custom signatures. Each match is a finding with the signature's name.
  */
 final class SignatureLayer {
     private final Map<CustomSignatureSpec.Field, CustomSignature[]> custom = new EnumMap<>(CustomSignatureSpec.Field.class);
 
-    SignatureLayer(List<CustomSignatureSpec> specs) {
+    private final List<CustomSignature> all = new ArrayList<>();
+    /** The catalog's rules written as data (named pipes ...), run before the Java signatures. */
+    private final DataRule[] dataRules = RuleCatalog.builtin().dataRules().toArray(new DataRule[0]);
+
+    /** The operator's custom signatures become rules numbered from {@code firstIndex} in the engine's rule set. */
+    SignatureLayer(List<CustomSignatureSpec> specs, int firstIndex) {
         Map<CustomSignatureSpec.Field, List<CustomSignature>> byField = new EnumMap<>(CustomSignatureSpec.Field.class);
-        for (CustomSignatureSpec s : specs) {
-            byField.computeIfAbsent(s.field(), f -> new ArrayList<>()).add(new CustomSignature(s));
+        for (int i = 0; i < specs.size(); i++) {
+            CustomSignature c = new CustomSignature(specs.get(i), firstIndex + i, CustomSignature.FIRST_SID + i);
+            all.add(c);
+            byField.computeIfAbsent(c.spec.field(), f -> new ArrayList<>()).add(c);
         }
         byField.forEach((f, l) -> custom.put(f, l.toArray(new CustomSignature[0])));
     }
 
+    /** The custom signatures, in configuration order. */
+    List<CustomSignature> customSignatures() {
+        return all;
+    }
+
     void analyse(SensorEvent ev, Evidence e) {
+        for (DataRule d : dataRules) {
+            if (d.matches(ev)) {
+                e.add(d.rule(), d.indicator(ev));
+            }
+        }
         if (ev instanceof SmbEvent s) {
             smb(s, e);
         } else if (ev instanceof DcerpcEvent.DcerpcRequest r) {
@@ -85,7 +103,7 @@ final class SignatureLayer {
             return;
         }
         if (pipe) {
-            pipe(name, e);
+            // The pipe-name rules are catalog data (analyse() ran them first).
             custom(CustomSignatureSpec.Field.PIPE, name, e);
             return;
         }
@@ -93,50 +111,33 @@ final class SignatureLayer {
         boolean admin = Signals.adminShare(share);
         if (Text.outputFile(name) && (admin || share == null || share.isEmpty())) {
             if (Text.baseStartsWith(name, "__output")) {
-                e.add(AttackType.SMBEXEC, 0.8, "Impacket output file: " + Text.quote(name), "smbexec_output_file");
+                e.add(Rules.SMBEXEC_OUTPUT_FILE, "Impacket output file: " + Text.quote(name));
             } else {
                 int b = Text.baseStart(name);
                 boolean dcom = name.indexOf('.', b) < 0;
-                e.add(dcom ? AttackType.DCOMEXEC : AttackType.WMIEXEC, 0.8,
-                        "Impacket output file on ADMIN$: " + Text.quote(name),
-                        dcom ? "dcomexec_output_file" : "wmiexec_output_file");
+                e.add(dcom ? Rules.DCOMEXEC_OUTPUT_FILE : Rules.WMIEXEC_OUTPUT_FILE,
+                        "Impacket output file on ADMIN$: " + Text.quote(name));
             }
         }
         if (Signals.tempTmp(name) && admin) {
             boolean sys32 = Text.contains(name, "system32\\");
-            e.add(AttackType.SECRETSDUMP, sys32 ? 0.6 : 0.45, "Saved hive/output file fetched: " + Text.quote(name),
-                    "secretsdump_tmp_file");
+            e.add(sys32 ? Rules.SECRETSDUMP_TMP_FILE_SYSTEM32 : Rules.SECRETSDUMP_TMP_FILE,
+                    "Saved hive/output file fetched: " + Text.quote(name));
             if (!sys32) {
-                e.add(AttackType.ATEXEC, 0.45, "Task output file fetched: " + Text.quote(name), "atexec_tmp_file");
+                e.add(Rules.ATEXEC_TMP_FILE, "Task output file fetched: " + Text.quote(name));
             }
         }
         if (Text.contains(name, "ntds.dit")) {
-            e.add(AttackType.SECRETSDUMP, 0.9, "NTDS.DIT accessed: " + Text.quote(name), "ntds_dit");
+            e.add(Rules.NTDS_DIT, "NTDS.DIT accessed: " + Text.quote(name));
         }
         if (write && admin && Text.endsWith(name, ".exe")) {
-            e.add(AttackType.PSEXEC, Text.randomFile(name, ".exe") ? 0.6 : 0.4,
-                    "Executable written to admin share: " + Text.quote(name), "admin_share_exe");
+            e.add(Text.randomFile(name, ".exe") ? Rules.ADMIN_SHARE_EXE_RANDOM : Rules.ADMIN_SHARE_EXE,
+                    "Executable written to admin share: " + Text.quote(name));
         }
         if (Text.contains(name, "Policies\\") && (Text.baseIs(name, "Groups.xml") || Text.baseIs(name, "Services.xml")
                 || Text.baseIs(name, "ScheduledTasks.xml") || Text.baseIs(name, "DataSources.xml")
                 || Text.baseIs(name, "Drives.xml") || Text.baseIs(name, "Printers.xml"))) {
-            e.add(AttackType.GPP_PASSWORD, 0.5, "Group Policy Preferences file read: " + Text.quote(name), "gpp_cpassword_file");
-        }
-    }
-
-    private static void pipe(String name, Evidence e) {
-        if (Text.baseStartsWith(name, "PSEXESVC")) {
-            e.add(AttackType.PSEXEC, 0.8, "PsExec service pipe: " + Text.quote(name), "psexec");
-        } else if (Text.baseStartsWith(name, "RemCom_communicaton")) {
-            e.add(AttackType.PSEXEC, 0.85, "RemCom command pipe (Impacket psexec): " + Text.quote(name), "psexec");
-        } else if (Text.baseStartsWith(name, "RemCom_std")) {
-            e.add(AttackType.PSEXEC, 0.8, "RemCom stdio pipe (Impacket psexec): " + Text.quote(name), "psexec");
-        } else if (Text.baseIs(name, "svcctl")) {
-            e.add(AttackType.SERVICE_MANIPULATION, 0.2, "Service control pipe opened: \\PIPE\\svcctl", "svcctl_pipe");
-        } else if (Text.baseIs(name, "winreg")) {
-            e.add(AttackType.REMOTE_REGISTRY, 0.3, "Remote registry pipe opened: \\PIPE\\winreg", "winreg_pipe");
-        } else if (Text.baseIs(name, "atsvc")) {
-            e.add(AttackType.ATEXEC, 0.35, "Task scheduler pipe opened: \\PIPE\\atsvc", "atsvc_pipe");
+            e.add(Rules.GPP_CPASSWORD_FILE, "Group Policy Preferences file read: " + Text.quote(name));
         }
     }
 
@@ -147,29 +148,27 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.ScmChangeServiceConfig cc && cc.binaryPath() != null) {
             custom(CustomSignatureSpec.Field.BINARY_PATH, cc.binaryPath(), e);
             if (Signals.smbexecBinaryPath(cc.binaryPath())) {
-                e.add(AttackType.SMBEXEC, 0.85, "Service binary path changed to a shell command: " + Text.quote(cc.binaryPath()),
-                        "smbexec");
+                e.add(Rules.SMBEXEC_BINARY_PATH_CHANGED,
+                        "Service binary path changed to a shell command: " + Text.quote(cc.binaryPath()));
             }
         } else if (a instanceof RpcArgs.ScmOpenManager om && Text.eq(om.machineName(), "DUMMY")) {
-            e.add(AttackType.IMPACKET_FINGERPRINT, 0.5, "OpenSCManagerW machine name DUMMY (Impacket scmr)",
-                    "impacket_scmr_dummy");
+            e.add(Rules.IMPACKET_SCMR_DUMMY, "OpenSCManagerW machine name DUMMY (Impacket scmr)");
         } else if (a instanceof RpcArgs.ScmOpenService os) {
             custom(CustomSignatureSpec.Field.SERVICE_NAME, os.serviceName(), e);
             if (Text.eq(os.serviceName(), "RemoteRegistry")) {
-                e.add(AttackType.REMOTE_REGISTRY, 0.3, "RemoteRegistry service opened over SVCCTL", "remote_registry_service");
+                e.add(Rules.REMOTE_REGISTRY_SERVICE, "RemoteRegistry service opened over SVCCTL");
             }
         } else if (a instanceof RpcArgs.RegOpenKey k) {
             custom(CustomSignatureSpec.Field.REGISTRY_KEY, k.keyPath(), e);
             if (Signals.lsaKey(k.keyPath())) {
-                e.add(AttackType.SECRETSDUMP, 0.85, "LSA boot key read: " + Text.quote(k.keyPath()), "secretsdump_bootkey");
+                e.add(Rules.SECRETSDUMP_BOOTKEY, "LSA boot key read: " + Text.quote(k.keyPath()));
             } else if (Signals.hiveKey(k.keyPath())) {
-                e.add(AttackType.SECRETSDUMP, 0.6, "Credential hive opened: " + Text.quote(k.keyPath()), "secretsdump_hive");
+                e.add(Rules.SECRETSDUMP_HIVE, "Credential hive opened: " + Text.quote(k.keyPath()));
             }
         } else if (a instanceof RpcArgs.RegSaveKey s) {
             custom(CustomSignatureSpec.Field.REGISTRY_KEY, s.keyPath(), e);
-            e.add(AttackType.SECRETSDUMP, 0.85, "Registry hive saved to a file: "
-                    + (s.keyPath() == null ? "" : Text.quote(s.keyPath()) + " -> ") + Text.quote(s.fileName()),
-                    "secretsdump_savekey");
+            e.add(Rules.SECRETSDUMP_SAVEKEY, "Registry hive saved to a file: "
+                    + (s.keyPath() == null ? "" : Text.quote(s.keyPath()) + " -> ") + Text.quote(s.fileName()));
         } else if (a instanceof RpcArgs.DcomStrings d) {
             dcom(d, e);
         } else if (a instanceof RpcArgs.DcomActivation act) {
@@ -177,14 +176,14 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.TaskRegister t) {
             custom(CustomSignatureSpec.Field.COMMAND, t.xml(), e);
             if (t.xml() != null && Text.contains(t.xml(), "cmd.exe") && Text.contains(t.xml(), "\\Temp\\")) {
-                e.add(AttackType.ATEXEC, 0.9, "Task runs cmd.exe with output to Temp: " + Text.quote(t.path()), "atexec");
+                e.add(Rules.ATEXEC_TASK_CMD_TEMP, "Task runs cmd.exe with output to Temp: " + Text.quote(t.path()));
             } else if (t.opnum() == 1 && t.path() != null && t.path().length() == 9 && t.path().charAt(0) == '\\'
                     && Text.letters(t.path(), 1, 9)) {
-                e.add(AttackType.ATEXEC, 0.5, "Task with a random 8-letter name registered: " + Text.quote(t.path()), "atexec_task_name");
+                e.add(Rules.ATEXEC_TASK_NAME, "Task with a random 8-letter name registered: " + Text.quote(t.path()));
             }
         } else if (a instanceof RpcArgs.AtJobAdd j) {
             custom(CustomSignatureSpec.Field.COMMAND, j.command(), e);
-            e.add(AttackType.ATEXEC, 0.6, "AT job added: " + Text.quote(j.command()), "atsvc_job");
+            e.add(Rules.ATSVC_JOB, "AT job added: " + Text.quote(j.command()));
         }
         if (!custom.isEmpty()) {
             if (custom.containsKey(CustomSignatureSpec.Field.INTERFACE_UUID) && r.interfaceUuid() != null) {
@@ -205,21 +204,23 @@ final class SignatureLayer {
         custom(CustomSignatureSpec.Field.SERVICE_NAME, name, e);
         custom(CustomSignatureSpec.Field.BINARY_PATH, bp, e);
         if (Text.eq(name, "PSEXESVC")) {
-            e.add(AttackType.PSEXEC, 0.9, "PsExec service installed: PSEXESVC", "psexec");
+            e.add(Rules.PSEXEC_SERVICE_PSEXESVC, "PsExec service installed: PSEXESVC");
         } else if (Text.eq(name, "RemComSvc")) {
-            e.add(AttackType.PSEXEC, 0.9, "RemCom service installed: RemComSvc", "psexec");
+            e.add(Rules.PSEXEC_SERVICE_REMCOMSVC, "RemCom service installed: RemComSvc");
         } else if (Text.eq(name, "BTOBTO")) {
-            e.add(AttackType.SMBEXEC, 0.95, "smbexec service name BTOBTO (Impacket <= 0.10)", "smbexec");
+            e.add(Rules.SMBEXEC_SERVICE_BTOBTO, "smbexec service name BTOBTO (Impacket <= 0.10)");
         }
         if (Signals.smbexecBinaryPath(bp)) {
-            e.add(AttackType.SMBEXEC, 0.9, "Service runs a shell command with redirected output: " + Text.quote(bp), "smbexec");
+            e.add(Rules.SMBEXEC_SERVICE_SHELL_COMMAND,
+                    "Service runs a shell command with redirected output: " + Text.quote(bp));
         } else if (Text.contains(bp, "vssadmin")) {
-            e.add(AttackType.SECRETSDUMP, 0.9, "Service runs vssadmin (shadow copy of NTDS.DIT): " + Text.quote(bp), "secretsdump_vss");
+            e.add(Rules.SECRETSDUMP_VSS, "Service runs vssadmin (shadow copy of NTDS.DIT): " + Text.quote(bp));
         } else if (Text.randomLetters(name, 4) && Text.randomFile(bp, ".exe")) {
-            e.add(AttackType.PSEXEC, 0.8, "Service with a random 4-letter name running a random 8-letter .exe: "
-                    + Text.quote(name) + " -> " + Text.quote(bp), "psexec_random_service");
+            e.add(Rules.PSEXEC_RANDOM_SERVICE, "Service with a random 4-letter name running a random 8-letter .exe: "
+                    + Text.quote(name) + " -> " + Text.quote(bp));
         } else if (Text.randomLetters(name, 8) && (Text.contains(bp, "%COMSPEC%") || Text.contains(bp, "powershell"))) {
-            e.add(AttackType.SMBEXEC, 0.8, "Service with a random 8-letter name running a shell: " + Text.quote(name), "smbexec");
+            e.add(Rules.SMBEXEC_RANDOM_SERVICE_SHELL,
+                    "Service with a random 8-letter name running a shell: " + Text.quote(name));
         }
     }
 
@@ -235,9 +236,8 @@ final class SignatureLayer {
             return;
         }
         String op = RpcInterfaces.operation(r.interfaceUuid(), r.opnum());
-        e.add(AttackType.DCOMEXEC, 0.75, "DCOM activation of a remote-execution object: " + k.name() + " {"
-                + act.clsid().toString().toUpperCase(Locale.ROOT) + "}" + (op != null ? " (" + op + ")" : ""),
-                "dcom_lateral_object");
+        e.add(Rules.DCOM_LATERAL_OBJECT, "DCOM activation of a remote-execution object: " + k.name() + " {"
+                + act.clsid().toString().toUpperCase(Locale.ROOT) + "}" + (op != null ? " (" + op + ")" : ""));
     }
 
     private void dcom(RpcArgs.DcomStrings d, Evidence e) {
@@ -248,20 +248,20 @@ final class SignatureLayer {
             }
         }
         if (Signals.wmiProcessCreate(d)) {
-            e.add(AttackType.WMIEXEC, 0.85, "WMI Win32_Process.Create called", "wmiexec");
+            e.add(Rules.WMIEXEC_PROCESS_CREATE, "WMI Win32_Process.Create called");
         }
         if (Signals.anyString(d, "__EventFilter") || Signals.anyString(d, "CommandLineEventConsumer")) {
-            e.add(AttackType.WMIEXEC, 0.8, "WMI event subscription (__EventFilter/consumer) created", "wmi_persistence");
+            e.add(Rules.WMI_PERSISTENCE, "WMI event subscription (__EventFilter/consumer) created");
         }
         if (Signals.anyString(d, "ExecuteShellCommand")) {
-            e.add(AttackType.DCOMEXEC, 0.85, "MMC20.Application ExecuteShellCommand called", "dcomexec");
+            e.add(Rules.DCOMEXEC_EXECUTE_SHELL_COMMAND, "MMC20.Application ExecuteShellCommand called");
         } else if (Signals.anyString(d, "ShellExecute")) {
-            e.add(AttackType.DCOMEXEC, 0.85, "ShellWindows/ShellBrowserWindow ShellExecute called", "dcomexec");
+            e.add(Rules.DCOMEXEC_SHELL_EXECUTE, "ShellWindows/ShellBrowserWindow ShellExecute called");
         }
         if (Signals.anyString(d, "\\ADMIN$\\__")) {
             for (int i = 0; i < l.size(); i++) {
                 if (Text.contains(l.get(i), "\\ADMIN$\\__")) {
-                    e.add(AttackType.WMIEXEC, 0.9, "Command output redirected to ADMIN$: " + Text.quote(l.get(i)), "wmiexec");
+                    e.add(Rules.WMIEXEC_OUTPUT_REDIRECT, "Command output redirected to ADMIN$: " + Text.quote(l.get(i)));
                     break;
                 }
             }
@@ -278,9 +278,8 @@ final class SignatureLayer {
         }
         for (CustomSignature s : sigs) {
             if (s.matches(value)) {
-                e.add(s.spec.attackType(), s.spec.confidence(), "Custom signature " + s.spec.name() + " matched "
-                        + field.name().toLowerCase(java.util.Locale.ROOT) + ": " + Text.quote(value), s.spec.name(),
-                        s.spec.severity());
+                e.add(s.rule, "Custom signature " + s.spec.name() + " matched "
+                        + field.name().toLowerCase(java.util.Locale.ROOT) + ": " + Text.quote(value));
             }
         }
     }

@@ -2,7 +2,6 @@ package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.KerberosEvent;
-import io.impacketsensor.detection.model.AttackType;
 
 import java.net.InetAddress;
 import java.util.Locale;
@@ -131,32 +130,30 @@ final class TicketHistory {
             if (s != null && within(s.asRep, now)) {
                 return;
             }
-            e.add(AttackType.GOLDEN_TICKET, 0.3, what + " but no TGT was issued to this client in the window",
-                    "tgt_without_as_exchange");
+            e.add(Rules.TGT_WITHOUT_AS_EXCHANGE, what + " but no TGT was issued to this client in the window");
             if (t.etype() == 23) {
-                e.add(AttackType.GOLDEN_TICKET, 0.2, "TGT encrypted with rc4-hmac presented", "rc4_tgt");
+                e.add(Rules.RC4_TGT, "TGT encrypted with rc4-hmac presented");
             }
         } else if (issuedInWindow(t.cipherDigest(), now)) {
             return;
         } else {
-            e.add(AttackType.GOLDEN_TICKET, 0.3, what + " that no observed KDC reply issued (ticket digest "
-                    + Long.toHexString(t.cipherDigest()) + ")", "tgt_never_issued");
+            e.add(Rules.TGT_NEVER_ISSUED, what + " that no observed KDC reply issued (ticket digest "
+                    + Long.toHexString(t.cipherDigest()) + ")");
             RealmTgts p = t.realm() == null ? null : realms.get(key(t));
             // An RODC's krbtgt_NNNN key puts its number in the kvno's high 16 bits (MS-KILE 3.1.5.8):
             // a ticket from another KDC identity is not compared.
             if (p != null && !p.kvnoVaries && p.kvno != -1 && t.kvno() != p.kvno && (t.kvno() >>> 16) == (p.kvno >>> 16)) {
-                e.add(AttackType.GOLDEN_TICKET, 0.35, "krbtgt ticket kvno " + t.kvno() + " differs from kvno " + p.kvno
-                        + " of the TGTs the KDC of " + t.realm() + " issues (forged with another key)",
-                        "tgt_kvno_mismatch");
+                e.add(Rules.TGT_KVNO_MISMATCH, "krbtgt ticket kvno " + t.kvno() + " differs from kvno " + p.kvno
+                        + " of the TGTs the KDC of " + t.realm() + " issues (forged with another key)");
             }
             if (p != null && t.etype() >= 0 && t.etype() < 64 && p.etypes != 0 && (p.etypes & (1L << t.etype())) == 0) {
-                e.add(AttackType.GOLDEN_TICKET, 0.35, "krbtgt ticket encrypted with " + Signals.etypeName(t.etype())
-                        + " while the KDC of " + t.realm() + " issues TGTs with " + etypes(p.etypes), "tgt_etype_mismatch");
+                e.add(Rules.TGT_ETYPE_MISMATCH, "krbtgt ticket encrypted with " + Signals.etypeName(t.etype())
+                        + " while the KDC of " + t.realm() + " issues TGTs with " + etypes(p.etypes));
             }
         }
         if (q.kdcOptions() == IMPACKET_TGS_OPTIONS) {
-            e.add(AttackType.GOLDEN_TICKET, 0.45, "TGS-REQ kdc-options 0x40810010 (Impacket) with a TGT of unknown"
-                    + " origin (ticketer.py golden ticket)", "impacket_tgs_req");
+            e.add(Rules.IMPACKET_TGS_REQ, "TGS-REQ kdc-options 0x40810010 (Impacket) with a TGT of unknown"
+                    + " origin (ticketer.py golden ticket)");
         }
     }
 
@@ -169,11 +166,11 @@ final class TicketHistory {
             if (s != null && within(s.tgsRep, now)) {
                 return;
             }
-            e.add(AttackType.SILVER_TICKET, 0.25, what + " but no service ticket was issued to this client in the window",
-                    "ticket_without_tgs_exchange");
+            e.add(Rules.TICKET_WITHOUT_TGS_EXCHANGE,
+                    what + " but no service ticket was issued to this client in the window");
         } else if (!issuedInWindow(t.cipherDigest(), now)) {
-            e.add(AttackType.SILVER_TICKET, 0.25, what + " that no observed KDC reply issued (ticket digest "
-                    + Long.toHexString(t.cipherDigest()) + ")", "ticket_never_issued");
+            e.add(Rules.TICKET_NEVER_ISSUED, what + " that no observed KDC reply issued (ticket digest "
+                    + Long.toHexString(t.cipherDigest()) + ")");
         }
     }
 

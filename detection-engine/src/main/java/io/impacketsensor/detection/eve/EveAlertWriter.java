@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.detection.model.Analysis;
 import io.impacketsensor.detection.model.ChainStep;
+import io.impacketsensor.detection.model.RuleHit;
 import io.impacketsensor.detection.model.Statistics;
 import io.impacketsensor.detection.engine.Alert;
 import io.impacketsensor.detection.engine.AlertSink;
@@ -67,9 +68,12 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         g.writeObjectFieldStart("alert");
         g.writeStringField("action", an.blocked() ? "blocked" : "allowed");
         g.writeNumberField("gid", 1);
-        g.writeNumberField("signature_id", an.attackType().signatureId());
-        g.writeNumberField("rev", 1);
-        g.writeStringField("signature", an.attackType().signature());
+        // The strongest contributing rule names the alert (Suricata's one-rule-one-sid); the attack
+        // type's own id and text remain for an alert no rule led.
+        RuleHit top = an.strongestRule();
+        g.writeNumberField("signature_id", top != null ? top.sid() : an.attackType().signatureId());
+        g.writeNumberField("rev", top != null ? top.rev() : 1);
+        g.writeStringField("signature", top != null ? top.msg() : an.attackType().signature());
         g.writeStringField("category", an.attackType().category());
         g.writeNumberField("severity", an.severity().eveSeverity());
         g.writeObjectFieldStart("metadata");
@@ -92,6 +96,16 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         stringArray("indicators", an.indicators());
         stringArray("matched_signatures", an.matchedSignatures());
         stringArray("recommendations", an.recommendations());
+        g.writeArrayFieldStart("rules");
+        for (RuleHit r : an.rules()) {
+            g.writeStartObject();
+            g.writeNumberField("sid", r.sid());
+            g.writeNumberField("rev", r.rev());
+            g.writeStringField("name", r.name());
+            g.writeNumberField("confidence", r.confidence());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         g.writeArrayFieldStart("chain");
         for (ChainStep s : an.chain()) {
             g.writeStartObject();

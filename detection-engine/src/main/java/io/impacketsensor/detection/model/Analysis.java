@@ -21,15 +21,23 @@ import java.util.List;
  * @param instanceId        id of the attack instance (stable across updates), 0 when none
  * @param tool              the tool the source was recognised as ({@code impacket}: its client
  *                          fingerprint or an Impacket-only signature seen from that address), or null
+ * @param rules             the rules that contributed, strongest first (EVE {@code alert.signature_id} is
+ *                          the first one's sid)
  */
 public record Analysis(AttackType attackType, double confidence, Severity severity, int severityScore,
                        Action action, boolean blocked, List<String> indicators, List<String> matchedSignatures,
                        List<String> recommendations, List<String> mitreTechniques, List<ChainStep> chain,
-                       String sourceIp, String targetIp, long instanceId, String tool) {
+                       String sourceIp, String targetIp, long instanceId, String tool,
+                       List<RuleHit> rules) {
 
     /** The analysis of an event nothing matched. */
     public static final Analysis NONE = new Analysis(null, 0.0, Severity.LOW, 0, Action.LOG, false, List.of(),
-            List.of(), List.of(), List.of(), List.of(), null, null, 0L, null);
+            List.of(), List.of(), List.of(), List.of(), null, null, 0L, null, List.of());
+
+    /** The strongest contributing rule, or null when none. */
+    public RuleHit strongestRule() {
+        return rules.isEmpty() ? null : rules.get(0);
+    }
 
     /** Attack type id, or {@code none}. */
     public String attackTypeId() {

@@ -1,0 +1,331 @@
+package io.impacketsensor.detection.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.Severity;
+import io.impacketsensor.detection.response.AllowListMatcher;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The operator's {@code local.rules.yaml}: rules in the catalog's language plus a {@code match}
+ * list of conditions over {@link EventField}s, all of which must hold on one decoded event.
+ *
+ * <pre>
+ * rules:
+ *   - sid: 9200001
+ *     rev: 1
+ *     name: service_from_temp
+ *     attack_type: psexec
+ *     confidence: 0.7
+ *     msg: "Service binary under a Temp directory"
+ *     match:
+ *       - field: svcctl.binary_path
+ *         op: contains            # equals prefix suffix contains regex in | eq ne lt le gt ge
+ *         value: "\\temp\\"       #   bits_all bits_any | cidr (src_ip, dest_ip)
+ * </pre>
+ * Text comparisons ignore case (a regex is as written); sids are 9200000..9999999.
+ */
+public final class LocalRules {
+    public static final int MIN_SID = 9_200_000;
+    private static final Set<String> KEYS = Set.of("sid", "rev", "name", "attack_type", "confidence", "severity", "mitre",
+            "msg", "description", "match");
+
+    private LocalRules() {
+    }
+
+    /** One operator rule: its {@link Rule} and its conditions. */
+    public record LocalRule(Rule rule, List<Condition> conditions) {
+        /** True when every condition holds on the event. */
+        public boolean matches(SensorEvent ev) {
+            for (int i = 0; i < conditions.size(); i++) {
+                if (!conditions.get(i).test(ev)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Operators. */
+    public enum Op { EQUALS, PREFIX, SUFFIX, CONTAINS, REGEX, IN, EQ, NE, LT, LE, GT, GE, BITS_ALL, BITS_ANY, CIDR }
+
+    /** One condition: field, operator, operand; it is its own value visitor (no allocation per event). */
+    public static final class Condition implements EventField.Visitor {
+        final EventField field;
+        final Op op;
+        private final String text;
+        private final List<String> list;
+        private final Pattern regex;
+        private final long number;
+        private final AllowListMatcher cidr;
+
+        Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr) {
+            this.field = field;
+            this.op = op;
+            this.text = text;
+            this.list = list;
+            this.regex = regex;
+            this.number = number;
+            this.cidr = cidr;
+        }
+
+        boolean test(SensorEvent ev) {
+            if (field.kind() == EventField.Kind.ADDRESS) {
+                InetAddress a = field == EventField.SRC_IP ? ev.header().clientIp() : ev.header().serverIp();
+                return a != null && cidr.isAdmin(a);
+            }
+            return field.visit(ev, this);
+        }
+
+        @Override
+        public boolean text(String v) {
+            return text(v, 0);
+        }
+
+        /** Compares {@code v} from offset {@code from} on (a path's last component) without copying it. */
+        @Override
+        public boolean text(String v, int from) {
+            int n = v.length() - from;
+            return switch (op) {
+                case EQUALS -> n == text.length() && v.regionMatches(true, from, text, 0, n);
+                case PREFIX -> v.regionMatches(true, from, text, 0, text.length());
+                case SUFFIX -> n >= text.length() && v.regionMatches(true, v.length() - text.length(), text, 0,
+                        text.length());
+                case CONTAINS -> containsIgnoreCase(v, from, text);
+                case REGEX -> regex.matcher(v).region(from, v.length()).find();
+                case IN -> {
+                    for (int i = 0; i < list.size(); i++) {
+                        String x = list.get(i);
+                        if (n == x.length() && v.regionMatches(true, from, x, 0, n)) {
+                            yield true;
+                        }
+                    }
+                    yield false;
+                }
+                default -> false;
+            };
+        }
+
+        @Override
+        public boolean number(long v) {
+            return switch (op) {
+                case EQ -> v == number;
+                case NE -> v != number;
+                case LT -> v < number;
+                case LE -> v <= number;
+                case GT -> v > number;
+                case GE -> v >= number;
+                case BITS_ALL -> (v & number) == number;
+                case BITS_ANY -> (v & number) != 0;
+                case IN -> {
+                    for (int i = 0; i < list.size(); i++) {
+                        if (Long.toString(v).equals(list.get(i))) {
+                            yield true;
+                        }
+                    }
+                    yield false;
+                }
+                default -> false;
+            };
+        }
+
+        private static boolean containsIgnoreCase(String s, int from, String needle) {
+            int n = needle.length();
+            for (int i = from; i + n <= s.length(); i++) {
+                if (s.regionMatches(true, i, needle, 0, n)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Parses operator rules; {@code existing} are the rules already in force (their sids and names
+     * must not be reused); the new rules are numbered from {@code firstIndex}.
+     */
+    public static List<LocalRule> parse(String text, String source, List<Rule> existing, int firstIndex) {
+        YamlDoc doc = YamlDoc.parse(text, source);
+        JsonNode root = doc.root();
+        List<LocalRule> out = new ArrayList<>();
+        if (root.isNull()) {
+            return out;
+        }
+        if (!root.isObject() || !root.path("rules").isArray() || root.size() != 1) {
+            throw doc.error(root, "local rules are a mapping with one list 'rules'");
+        }
+        Set<Integer> sids = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (Rule r : existing) {
+            sids.add(r.sid());
+            names.add(r.name());
+        }
+        for (JsonNode n : root.get("rules")) {
+            if (!n.isObject()) {
+                throw doc.error(n, "a rule is a mapping");
+            }
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!KEYS.contains(k)) {
+                    throw doc.error(n.get(k), "unknown rule key '" + k + "' (known: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+                }
+            }
+            int sid = (int) RuleCatalog.integer(doc, n, "sid", MIN_SID, 9_999_999);
+            if (!sids.add(sid)) {
+                throw doc.error(n.get("sid"), "sid " + sid + " is already used");
+            }
+            int rev = n.has("rev") ? (int) RuleCatalog.integer(doc, n, "rev", 1, 1_000_000) : 1;
+            String name = RuleCatalog.text(doc, n, "name");
+            if (!RuleCatalog.SNAKE.matcher(name).matches()) {
+                throw doc.error(n.get("name"), "rule name must be snake_case: " + name);
+            }
+            if (!names.add(name)) {
+                throw doc.error(n.get("name"), "rule name " + name + " is already used");
+            }
+            AttackType type = AttackType.byId(RuleCatalog.text(doc, n, "attack_type"));
+            if (type == null) {
+                throw doc.error(n.get("attack_type"), "unknown attack type '" + n.get("attack_type").asText() + "'");
+            }
+            JsonNode c = n.get("confidence");
+            if (c == null || !c.isNumber() || !(c.asDouble() >= 0 && c.asDouble() <= 1)) {
+                throw doc.error(c == null ? n : c, "confidence must be a number in 0..1");
+            }
+            Severity sev = RuleCatalog.severity(doc, n.get("severity"));
+            List<String> mitre = new ArrayList<>(type.mitreTechniques());
+            if (n.has("mitre")) {
+                mitre.clear();
+                for (JsonNode x : n.get("mitre")) {
+                    if (!x.asText().matches("T\\d{4}(\\.\\d{3})?")) {
+                        throw doc.error(x, "not a MITRE ATT&CK technique id: " + x.asText());
+                    }
+                    mitre.add(x.asText());
+                }
+            }
+            String msg = RuleCatalog.text(doc, n, "msg");
+            JsonNode m = n.get("match");
+            if (m == null || !m.isArray() || m.isEmpty()) {
+                throw doc.error(m == null ? n : m, "match must be a non-empty list of conditions");
+            }
+            List<Condition> conds = new ArrayList<>();
+            for (JsonNode x : m) {
+                conds.add(condition(doc, x));
+            }
+            Rule r = new Rule(sid, rev, name, name, type, c.asDouble(), sev == null ? type.severity() : sev, List.copyOf(mitre),
+                    "local", null, msg, n.path("description").asText("Operator rule from " + source), "", firstIndex + out.size());
+            out.add(new LocalRule(r, List.copyOf(conds)));
+        }
+        return out;
+    }
+
+    static Condition condition(YamlDoc doc, JsonNode x) {
+        if (!x.isObject()) {
+            throw doc.error(x, "a condition is a mapping: field, op, value");
+        }
+        for (Iterator<String> it = x.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!Set.of("field", "op", "value").contains(k)) {
+                throw doc.error(x.get(k), "unknown condition key '" + k + "' (known: field, op, value)");
+            }
+        }
+        String fname = RuleCatalog.text(doc, x, "field");
+        EventField f = EventField.byId(fname);
+        if (f == null) {
+            StringBuilder b = new StringBuilder();
+            for (EventField e : EventField.values()) {
+                b.append(b.length() == 0 ? "" : ", ").append(e.id());
+            }
+            throw doc.error(x.get("field"), "unknown field '" + fname + "' (known: " + b + ")");
+        }
+        String opText = RuleCatalog.text(doc, x, "op");
+        Op op;
+        try {
+            op = Op.valueOf(opText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw doc.error(x.get("op"), "unknown operator '" + opText + "'");
+        }
+        JsonNode v = x.get("value");
+        if (v == null || v.isNull()) {
+            throw doc.error(x, "'value' is required");
+        }
+        boolean textOp = op.ordinal() <= Op.IN.ordinal();
+        boolean numOp = op.ordinal() >= Op.EQ.ordinal() && op.ordinal() <= Op.BITS_ANY.ordinal() || op == Op.IN;
+        switch (f.kind()) {
+            case TEXT -> {
+                if (!textOp) {
+                    throw doc.error(x.get("op"), "field " + fname + " is text: equals, prefix, suffix, contains, regex or in");
+                }
+            }
+            case NUMBER -> {
+                if (!numOp) {
+                    throw doc.error(x.get("op"), "field " + fname + " is a number: eq, ne, lt, le, gt, ge, bits_all, bits_any or in");
+                }
+            }
+            case ADDRESS -> {
+                if (op != Op.CIDR) {
+                    throw doc.error(x.get("op"), "field " + fname + " is an address: cidr");
+                }
+            }
+        }
+        if (op == Op.IN) {
+            if (!v.isArray() || v.isEmpty()) {
+                throw doc.error(v, "'in' takes a non-empty list");
+            }
+            List<String> l = new ArrayList<>();
+            for (JsonNode y : v) {
+                if (f.kind() == EventField.Kind.NUMBER && !y.isIntegralNumber()) {
+                    throw doc.error(y, "field " + fname + " is a number: list integers");
+                }
+                l.add(y.asText());
+            }
+            return new Condition(f, op, null, List.copyOf(l), null, 0, null);
+        }
+        if (op == Op.CIDR) {
+            List<String> nets = new ArrayList<>();
+            if (v.isArray()) {
+                v.forEach(y -> nets.add(y.asText()));
+            } else {
+                nets.add(v.asText());
+            }
+            for (String s : nets) {
+                String err = AllowListMatcher.checkNetwork(s);
+                if (err != null) {
+                    throw doc.error(v, err);
+                }
+            }
+            return new Condition(f, op, null, null, null, 0, new AllowListMatcher(nets, List.of()));
+        }
+        if (f.kind() == EventField.Kind.NUMBER) {
+            long num;
+            if (v.isIntegralNumber()) {
+                num = v.asLong();
+            } else if (v.isTextual() && v.asText().matches("0[xX][0-9a-fA-F]{1,16}")) {
+                num = Long.parseUnsignedLong(v.asText().substring(2), 16);
+            } else {
+                throw doc.error(v, "value must be an integer (or 0x hex)");
+            }
+            return new Condition(f, op, null, null, null, num, null);
+        }
+        if (!v.isTextual() || v.asText().isEmpty()) {
+            throw doc.error(v, "value must be a non-empty string");
+        }
+        Pattern p = null;
+        if (op == Op.REGEX) {
+            try {
+                p = Pattern.compile(v.asText());
+            } catch (PatternSyntaxException e) {
+                throw doc.error(v, "invalid regex: " + e.getDescription());
+            }
+        }
+        return new Condition(f, op, v.asText(), null, p, 0, null);
+    }
+}
