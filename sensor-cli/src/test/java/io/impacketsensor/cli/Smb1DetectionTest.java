@@ -1,5 +1,7 @@
 package io.impacketsensor.cli;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.capture.PcapFileChain;
@@ -53,9 +55,7 @@ class Smb1DetectionTest {
 
     @Test
     void metasploitPsexecOverSmb1IsPsexec() throws Exception {
-        // Tests run in the module directory; the capture lives with the SMB1 decoder's tests.
-        Path pcap = Path.of("../protocol-decoders/src/test/resources/pcaps/smb1/"
-                + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
+        Path pcap = Captures.pub("401trg_detections/pcaps/20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
         assertTrue(Files.isRegularFile(pcap), pcap.toAbsolutePath().toString());
         assertTrue(raised(pcap).contains("psexec"), raised(pcap).toString());
     }
@@ -63,12 +63,12 @@ class Smb1DetectionTest {
     /**
      * A legacy SMB1 login relayed: Zeek's smb1_transaction_request.pcap (Samba's NEGOTIATE response
      * without extended security, challenge 436d271584aa1a25, then a GUEST login) replayed as two
-     * connections, 10.0.0.5 to 10.0.0.66 and 0.5 s later 10.0.0.66 to 10.0.0.10 (README here): the same
+     * connections, 10.0.0.5 to 10.0.0.66 and 0.5 s later 10.0.0.66 to 10.0.0.10 (sensor-core's pcaps-fixtures/README.md): the same
      * server challenge on both is ntlmrelayx's signature, now visible without NTLMSSP.
      */
     @Test
     void sameChallengeOnTwoLegacySmb1LoginsIsNtlmRelay() throws Exception {
-        Path pcap = Path.of(getClass().getResource("/pcaps/smb1/smb1_legacy_relay.pcap").toURI());
+        Path pcap = Captures.fixture("smb1_legacy_relay.pcap");
         CaptureDetection.Result r = CaptureDetection.run(pcap, CaptureConfig.DEFAULTS, EngineConfig.defaults());
         assertNull(r.failure());
         Alert relay = r.alerts().stream().filter(a -> a.analysis().attackType().id().equals("ntlm_relay"))

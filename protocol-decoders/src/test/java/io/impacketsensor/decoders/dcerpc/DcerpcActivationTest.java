@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
@@ -209,20 +211,19 @@ class DcerpcActivationTest {
 
     @Test
     void otrfCapturesNameTheActivatedObjects() throws Exception {
-        Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
         assertEquals(List.of(new RpcArgs.DcomActivation(3, SHELL_WINDOWS, List.of(ICLASSFACTORY))),
-                activations(dir.resolve("otrf_empire_dcom_shellwindows.pcap")));
+                activations(Captures.fixture("otrf_empire_dcom_shellwindows.pcap")));
         assertEquals(List.of(new RpcArgs.DcomActivation(3, UUID.fromString("00024500-0000-0000-c000-000000000046"),
-                List.of(ICLASSFACTORY))), activations(dir.resolve("otrf_covenant_dcom_registerxll.pcap")));
+                List.of(ICLASSFACTORY))), activations(Captures.fixture("otrf_covenant_dcom_registerxll.pcap")));
         assertEquals(List.of(new RpcArgs.DcomActivation(3, UUID.fromString("0002df01-0000-0000-c000-000000000046"),
-                List.of(ICLASSFACTORY))), activations(dir.resolve("otrf_covenant_dcom_iertutil.pcap")));
+                List.of(ICLASSFACTORY))), activations(Captures.fixture("otrf_covenant_dcom_iertutil.pcap")));
     }
 
     @Test
     void atJobAddOnAPipeOpenedBeforeTheCaptureStarted() throws Exception {
         // 401trg 20171220_smb_at_schedule.pcap: no SESSION_SETUP/TREE_CONNECT, CREATE "atsvc", bind, JobAdd
         // over NDR64 (the server rejected NDR 2.0); tshark: Command "c:\mimikatz.exe".
-        Path pcap = Path.of(Objects.requireNonNull(getClass().getResource("/pcaps/smb2/401trg_smb_at_schedule.pcap")).toURI());
+        Path pcap = Captures.pub("401trg_detections/pcaps/20171220_smb_at_schedule.pcap");
         List<DcerpcRequest> reqs = PipelineReplay.events(pcap).stream().filter(DcerpcRequest.class::isInstance)
                 .map(DcerpcRequest.class::cast).toList();
         assertEquals(1, reqs.size(), reqs.toString());

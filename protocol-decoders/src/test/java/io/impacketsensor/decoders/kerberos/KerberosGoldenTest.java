@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.kerberos;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.KerberosEvent.KerberosApRequest;
@@ -22,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Lab captures (src/test/resources/pcaps/lab, see its README) replayed through the Kerberos analyzer. */
+/** Lab captures (sensor-core test resources pcaps/lab, see its MANIFEST.tsv) replayed through the Kerberos analyzer. */
 class KerberosGoldenTest {
 
     static List<SensorEvent> replay(String name) throws Exception {
-        Path p = Path.of(KerberosGoldenTest.class.getResource("/pcaps/lab/" + name).toURI());
+        Path p = Captures.lab(name);
         return PcapReplay.run(p, List.<AnalyzerFactory>of(new KerberosAnalyzerFactory()));
     }
 
@@ -128,7 +130,7 @@ class KerberosGoldenTest {
 
     @Test
     void silverTicketApReqCarriedInSmb2SessionSetup() throws Exception {
-        Path p = Path.of(KerberosGoldenTest.class.getResource("/pcaps/lab/atk_silver_ticket.pcap").toURI());
+        Path p = Captures.lab("atk_silver_ticket.pcap");
         List<SensorEvent> ev = PcapReplay.run(p, Decoders.forWorker());
         assertTrue(PcapReplay.of(ev, KerberosRequest.class).isEmpty(), "no AS/TGS exchange before it");
         List<KerberosApRequest> aps = PcapReplay.of(ev, KerberosApRequest.class);

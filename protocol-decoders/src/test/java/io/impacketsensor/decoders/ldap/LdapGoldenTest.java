@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.ldap;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.LdapEvent.BindType;
 import io.impacketsensor.core.event.LdapEvent.LdapBind;
 import io.impacketsensor.core.event.LdapEvent.LdapSealed;
@@ -16,12 +18,12 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Lab captures (src/test/resources/pcaps/lab, see its README) replayed through the LDAP analyzer. */
+/** Lab captures (sensor-core test resources pcaps/lab, see its MANIFEST.tsv) replayed through the LDAP analyzer. */
 class LdapGoldenTest {
     private final RecordingTokenDecoder tokens = new RecordingTokenDecoder();
 
     private List<SensorEvent> replay(String name) throws Exception {
-        Path p = Path.of(LdapGoldenTest.class.getResource("/pcaps/lab/" + name).toURI());
+        Path p = Captures.lab(name);
         return PcapReplay.run(p, List.<AnalyzerFactory>of(new LdapAnalyzerFactory(tokens)));
     }
 

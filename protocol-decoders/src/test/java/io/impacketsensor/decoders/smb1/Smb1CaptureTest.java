@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
@@ -27,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Golden checks on the two 401trg captures in {@code pcaps/smb1} (README there): Metasploit's SMB1
+ * Golden checks on the two 401trg captures named in {@code pcaps/smb1/CAPTURES.tsv} (README there): Metasploit's SMB1
  * psexec with pass-the-hash, and {@code net user /domain} from Windows, which opens with an SMB1
  * NEGOTIATE and continues in SMB2 on the same connection.
  */
@@ -37,7 +39,7 @@ class Smb1CaptureTest {
     static Path tmp;
 
     static List<SensorEvent> events(String name) throws Exception {
-        return events(Path.of(Smb1CaptureTest.class.getResource("/pcaps/smb1/" + name).toURI()));
+        return events(Captures.index("/pcaps/smb1/CAPTURES.tsv").get(name));
     }
 
     /** A public capture of sensor-core's test-jar ({@code /pcaps/public/...}), copied to a file. */

@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
@@ -24,11 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Whole lab captures (src/test/resources/pcaps/smb2, see its README) through the SMB2 analyzer. */
+/** Whole lab captures (named in src/test/resources/pcaps/smb2/CAPTURES.tsv, see its README) through the SMB2 analyzer. */
 class Smb2LabCaptureTest {
 
     static Path pcap(String name) throws Exception {
-        return Path.of(Smb2LabCaptureTest.class.getResource("/pcaps/smb2/" + name).toURI());
+        return Captures.index("/pcaps/smb2/CAPTURES.tsv").get(name);
     }
 
     static List<SensorEvent> run(String name, DecoderConfig config) throws Exception {
