@@ -1,5 +1,9 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.decoders.Decoders;
+
+import io.impacketsensor.core.testkit.Replay;
+
 import io.impacketsensor.core.testkit.Captures;
 
 import io.impacketsensor.core.event.Carrier;
@@ -41,7 +45,7 @@ class DcerpcPcapParityTest {
     @MethodSource("captures")
     void pipelineGivesTsharksBindsOperationsAndServices(String capture) throws Exception {
         Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
-        TreeSet<String> ours = DcerpcParityTest.ours(PipelineReplay.events(Captures.index(INDEX).get(capture + ".pcap")));
+        TreeSet<String> ours = DcerpcParityTest.ours(Replay.events(Captures.index(INDEX).get(capture + ".pcap"), Decoders.forWorker()));
         TreeSet<String> want = new TreeSet<>(Files.readAllLines(dir.resolve(capture + ".expected.txt"), StandardCharsets.UTF_8));
         want.remove("");
         assertEquals(String.join("\n", want), String.join("\n", ours), capture);
@@ -49,7 +53,7 @@ class DcerpcPcapParityTest {
 
     @Test
     void ntlmInsideTheDrsuapiBindGivesNtlmEventsThroughTheSharedTokenDecoder() throws Exception {
-        List<SensorEvent> events = PipelineReplay.events(Captures.lab("atk_secretsdump_dcsync.pcap"));
+        List<SensorEvent> events = Replay.events(Captures.lab("atk_secretsdump_dcsync.pcap"), Decoders.forWorker());
         List<String> rpcNtlm = events.stream().filter(NtlmEvent.class::isInstance).map(NtlmEvent.class::cast)
                 .filter(n -> n.carrier() == Carrier.DCERPC).map(n -> n.getClass().getSimpleName()).toList();
         assertEquals(List.of("NtlmNegotiate", "NtlmChallenge", "NtlmAuthenticate"), rpcNtlm);
@@ -63,7 +67,7 @@ class DcerpcPcapParityTest {
      */
     @Test
     void smb1PipesDoNotShareContextIds() throws Exception {
-        List<DcerpcEvent.DcerpcRequest> requests = PipelineReplay.events(Captures.fixture("zeek_mapi_smb1.pcap")).stream()
+        List<DcerpcEvent.DcerpcRequest> requests = Replay.events(Captures.fixture("zeek_mapi_smb1.pcap"), Decoders.forWorker()).stream()
                 .filter(DcerpcEvent.DcerpcRequest.class::isInstance).map(DcerpcEvent.DcerpcRequest.class::cast).toList();
         List<String> unbound = requests.stream().filter(r -> r.interfaceUuid() == null)
                 .map(r -> r.callId() + ":" + r.opnum()).toList();

@@ -8,7 +8,7 @@ import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
 import io.impacketsensor.decoders.smb2.Smb2Limits;
-import io.impacketsensor.decoders.testutil.RecordingContext;
+import io.impacketsensor.core.testkit.RecordingContext;
 import io.impacketsensor.decoders.testutil.RecordingPipes;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
-import io.impacketsensor.decoders.testutil.PcapStreams;
+import io.impacketsensor.core.testkit.Replay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,8 +57,8 @@ class Smb1CaptureTest {
     static List<SensorEvent> events(Path pcap) throws Exception {
         AnalyzerFactory f = Decoders.forWorker(DecoderConfig.defaults()).get(0);
         List<SensorEvent> out = new ArrayList<>();
-        for (PcapStreams.Conn c : PcapStreams.run(pcap, new int[]{445, 139}, f::create)) {
-            out.addAll(c.ctx.events);
+        for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap, List.of(f)))) {
+            out.addAll(flow);
         }
         return out;
     }
