@@ -364,6 +364,9 @@ class Smb2AnalyzerTest {
 
     // ---- limits, each shrunk ---------------------------------------------------------------------
 
+    /** The counter every SMB2 anomaly raises. */
+    private static final String PARSER_ERROR = "proto.smb2.parser_error";
+
     @Test
     void maxPduSize() {
         List<Step> l = new ArrayList<>(conversation());
@@ -388,10 +391,9 @@ class Smb2AnalyzerTest {
     void maxCompoundDepth() {
         byte[] three = compound(msg(13, 0, false, 1, 0, SID, smallResp(4)), msg(13, 0, false, 2, 0, SID, smallResp(4)),
                 msg(13, 0, false, 3, 0, SID, smallResp(4)));
-        assertTrue(new SmbRun(Smb2Limits.DEFAULTS.withMaxCompoundDepth(3)).feed(List.of(c(three))).alive);
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxCompoundDepth(2)).feed(List.of(c(three)));
-        assertEquals(List.of("smb2.compound_too_deep"), r.ctx.anomalies());
-        assertTrue(r.alive, "the rest of the compound is dropped, not the connection");
+        // Over the limit the rest of the compound is dropped, not the connection.
+        Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxCompoundDepth(n)), 3, List.of(c(three)),
+                "smb2.compound_too_deep", PARSER_ERROR);
     }
 
     @Test
@@ -399,10 +401,9 @@ class Smb2AnalyzerTest {
         List<Step> l = new ArrayList<>(conversation().subList(0, 4));
         l.add(c(msg(5, 0, false, 60, IPC, SID, createReq("lsarpc", 1, 1, 0))));
         l.add(s(msg(5, 0, true, 60, IPC, SID, createResp(3, 4))));
-        assertTrue(new SmbRun(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(2)).feed(l).alive);
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(1)).feed(l);
-        assertEquals(List.of("smb2.too_many_open_files"), r.ctx.anomalies());
-        assertTrue(r.alive, "the file is not tracked; the connection goes on");
+        // Over the limit the file is not tracked; the connection goes on.
+        SmbRun r = Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(n)), 2, l,
+                "smb2.too_many_open_files", PARSER_ERROR);
         r.feed(conversation().subList(4, 6));
         assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName());
     }
@@ -411,10 +412,9 @@ class Smb2AnalyzerTest {
     void maxPipeBuffer() {
         List<Step> l = new ArrayList<>(conversation().subList(0, 4));
         l.add(c(msg(11, 0, false, 70, IPC, SID, ioctlReq(0x0011C017, FP, FV, new byte[200]))));
-        assertTrue(new SmbRun(Smb2Limits.DEFAULTS.withMaxPipeBuffer(200)).feed(l).alive);
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxPipeBuffer(199)).feed(l);
-        assertEquals(List.of("smb2.pipe_buffer_exceeded"), r.ctx.anomalies());
-        assertTrue(r.alive, "the pipe message is dropped (a gap for the pipe's decoder), not the connection");
+        // Over the limit the pipe message is dropped (a gap for the pipe's decoder), not the connection.
+        Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxPipeBuffer(n)), 200, l,
+                "smb2.pipe_buffer_exceeded", PARSER_ERROR);
     }
 
     @Test
@@ -423,10 +423,9 @@ class Smb2AnalyzerTest {
         for (int i = 0; i < 3; i++) {
             l.add(c(msg(13, 0, false, 100 + i, 0, SID, smallResp(4))));
         }
-        assertTrue(new SmbRun(Smb2Limits.DEFAULTS.withMaxPendingRequests(3)).feed(l).alive);
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxPendingRequests(2)).feed(l);
-        assertEquals(List.of("smb2.too_many_pending"), r.ctx.anomalies());
-        assertTrue(r.alive, "that request is not tracked; the connection goes on");
+        // Over the limit that request is not tracked; the connection goes on.
+        Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxPendingRequests(n)), 3, l,
+                "smb2.too_many_pending", PARSER_ERROR);
     }
 
     @Test
@@ -437,9 +436,8 @@ class Smb2AnalyzerTest {
         SmbRun ok = new SmbRun(Smb2Limits.DEFAULTS.withMaxDialects(3)).feed(l);
         ok.analyzer.onClose();
         assertEquals(List.of(0x202, 0x210, 0x300), ok.ctx.of(SmbEvent.Smb2Negotiate.class).get(0).clientDialects());
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxDialects(2)).feed(l);
-        assertEquals(List.of("smb2.too_many_dialects"), r.ctx.anomalies());
-        assertTrue(r.alive);
+        Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxDialects(n)), 3, l,
+                "smb2.too_many_dialects", PARSER_ERROR);
     }
 
     @Test
