@@ -18,7 +18,6 @@ import io.impacketsensor.detection.response.BlocklistStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,12 +122,7 @@ class Smb1DetectionTest {
                 "zeek_zeek/testing/btest/Traces/smb/smb1_transaction_response.pcap",
                 "zeek_zeek/testing/btest/Traces/smb/raw_ntlm_in_smb.pcap",
                 "zeek_zeek/testing/btest/Traces/smb/dssetup_DsRoleGetPrimaryDomainInformation_standalone_workstation.cap")) {
-            Path copy = dir.resolve(rel.replace('/', '_'));
-            try (InputStream in = getClass().getResourceAsStream("/pcaps/public/" + rel)) {
-                assertNotNull(in, "sensor-core test-jar resource /pcaps/public/" + rel);
-                Files.copy(in, copy);
-            }
-            assertEquals(Set.of(), raised(copy), rel);
+            assertEquals(Set.of(), raised(Captures.pub(rel)), rel);
         }
     }
 }

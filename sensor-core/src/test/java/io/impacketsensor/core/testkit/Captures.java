@@ -74,26 +74,28 @@ public final class Captures {
     public static List<String> list(String folder) {
         String dir = (folder.startsWith("/") ? folder.substring(1) : folder);
         dir = dir.endsWith("/") ? dir : dir + "/";
-        URL url = Captures.class.getResource("/" + dir);
-        if (url == null) {
-            throw new IllegalArgumentException("no test capture folder /" + dir + " on the classpath");
-        }
-        List<String> out = new ArrayList<>();
+        // Every classpath root that has the folder: a module's own test resources may hold a
+        // folder of the same name (golden files) in front of the test-jar's.
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
         try {
-            if (url.getProtocol().equals("jar")) {
-                try (JarFile jar = ((JarURLConnection) url.openConnection()).getJarFile()) {
-                    for (JarEntry e : Collections.list(jar.entries())) {
-                        if (e.getName().startsWith(dir) && isCapture(e.getName())) {
-                            out.add("/" + e.getName());
+            for (URL url : Collections.list(Captures.class.getClassLoader().getResources(dir))) {
+                if (url.getProtocol().equals("jar")) {
+                    JarURLConnection conn = (JarURLConnection) url.openConnection();
+                    conn.setUseCaches(false); // a private JarFile, so closing it leaves the class loader's alone
+                    try (JarFile jar = conn.getJarFile()) {
+                        for (JarEntry e : Collections.list(jar.entries())) {
+                            if (e.getName().startsWith(dir) && isCapture(e.getName())) {
+                                out.add("/" + e.getName());
+                            }
                         }
                     }
-                }
-            } else {
-                Path root = Path.of(url.toURI());
-                String prefix = "/" + dir;
-                try (Stream<Path> files = Files.walk(root)) {
-                    files.filter(f -> isCapture(f.toString()))
-                            .forEach(f -> out.add(prefix + root.relativize(f).toString().replace('\\', '/')));
+                } else {
+                    Path root = Path.of(url.toURI());
+                    String prefix = "/" + dir;
+                    try (Stream<Path> files = Files.walk(root)) {
+                        files.filter(f -> isCapture(f.toString()))
+                                .forEach(f -> out.add(prefix + root.relativize(f).toString().replace('\\', '/')));
+                    }
                 }
             }
         } catch (IOException e) {
@@ -101,8 +103,10 @@ public final class Captures {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        Collections.sort(out);
-        return out;
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no test captures below /" + dir + " on the classpath");
+        }
+        return new ArrayList<>(out);
     }
 
     /**
