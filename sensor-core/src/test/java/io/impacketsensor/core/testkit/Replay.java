@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -69,6 +70,11 @@ public final class Replay {
 
     /** A factory whose analyzers are wrapped by {@code wrap}, e.g. to deliver each segment a byte at a time. */
     public static AnalyzerFactory wrapping(AnalyzerFactory f, UnaryOperator<FlowAnalyzer> wrap) {
+        return wrapping(f, (ctx, a) -> wrap.apply(a));
+    }
+
+    /** The same, the wrapper seeing the flow's context too (to record what each flow receives). */
+    public static AnalyzerFactory wrapping(AnalyzerFactory f, BiFunction<FlowContext, FlowAnalyzer, FlowAnalyzer> wrap) {
         return new AnalyzerFactory() {
             @Override
             public String name() {
@@ -92,7 +98,7 @@ public final class Replay {
 
             @Override
             public FlowAnalyzer create(FlowContext ctx) {
-                return wrap.apply(f.create(ctx));
+                return wrap.apply(ctx, f.create(ctx));
             }
 
             @Override
