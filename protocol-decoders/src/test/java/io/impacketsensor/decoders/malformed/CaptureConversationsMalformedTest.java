@@ -3,7 +3,6 @@ package io.impacketsensor.decoders.malformed;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
-import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.testkit.AnalyzerRun;
 import io.impacketsensor.core.testkit.Captures;
@@ -61,27 +60,13 @@ class CaptureConversationsMalformedTest {
 
     private static FlowAnalyzer recording(FlowAnalyzer a, List<Step> steps) {
         int[] total = {0};
-        return new FlowAnalyzer() {
-            @Override
-            public boolean onData(Direction dir, byte[] buf, int off, int len) {
-                int n = Math.min(len, MAX_BYTES - total[0]);
-                if (n > 0) {
-                    steps.add(new Step(dir, Arrays.copyOfRange(buf, off, off + n)));
-                    total[0] += n;
-                }
-                return a.onData(dir, buf, off, len);
+        return Replay.tapped(a, (dir, bytes) -> {
+            int n = Math.min(bytes.length, MAX_BYTES - total[0]);
+            if (n > 0) {
+                steps.add(new Step(dir, Arrays.copyOf(bytes, n)));
+                total[0] += n;
             }
-
-            @Override
-            public boolean onGap(Direction dir, long len) {
-                return a.onGap(dir, len);
-            }
-
-            @Override
-            public void onClose() {
-                a.onClose();
-            }
-        };
+        });
     }
 
     private static List<String> describe(AnalyzerRun<?> r) {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -110,7 +111,7 @@ public final class Replay {
 
     /** An analyzer that passes each delivery on one byte at a time. */
     public static FlowAnalyzer bytewise(FlowAnalyzer a) {
-        return new FlowAnalyzer() {
+        return new Forwarding(a) {
             @Override
             public boolean onData(Direction dir, byte[] buf, int off, int len) {
                 for (int i = 0; i < len; i++) {
@@ -120,16 +121,36 @@ public final class Replay {
                 }
                 return true;
             }
+        };
+    }
 
+    /** An analyzer that shows each delivery to {@code tap} (direction, a copy of the bytes), then passes it on. */
+    public static FlowAnalyzer tapped(FlowAnalyzer a, BiConsumer<Direction, byte[]> tap) {
+        return new Forwarding(a) {
             @Override
-            public boolean onGap(Direction dir, long len) {
-                return a.onGap(dir, len);
-            }
-
-            @Override
-            public void onClose() {
-                a.onClose();
+            public boolean onData(Direction dir, byte[] buf, int off, int len) {
+                tap.accept(dir, java.util.Arrays.copyOfRange(buf, off, off + len));
+                return a.onData(dir, buf, off, len);
             }
         };
+    }
+
+    /** Gaps and the close go straight to the wrapped analyzer. */
+    private abstract static class Forwarding implements FlowAnalyzer {
+        final FlowAnalyzer a;
+
+        Forwarding(FlowAnalyzer a) {
+            this.a = a;
+        }
+
+        @Override
+        public boolean onGap(Direction dir, long len) {
+            return a.onGap(dir, len);
+        }
+
+        @Override
+        public void onClose() {
+            a.onClose();
+        }
     }
 }
