@@ -1,5 +1,7 @@
 package io.impacketsensor.cli;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -131,10 +133,7 @@ class DetectionPipelineTest {
     @Test
     void encryptedSmbIsReportedAsNotInspectedAndTheCleartextStillAlerts() throws Exception {
         // lab atk_psexec.smbenc.pcap (sensor-core test-jar): SMB 3 encryption after SESSION_SETUP
-        Path pcap = dir.resolve("atk_psexec.smbenc.pcap");
-        try (InputStream in = getClass().getResourceAsStream("/pcaps/lab/atk_psexec.smbenc.pcap")) {
-            Files.copy(in, pcap);
-        }
+        Path pcap = Captures.lab("atk_psexec.smbenc.pcap");
         Path eve = dir.resolve("eve.json");
         StringWriter err = new StringWriter();
         int code = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "replay",

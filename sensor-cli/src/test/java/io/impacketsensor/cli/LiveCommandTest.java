@@ -57,7 +57,7 @@ class LiveCommandTest {
                 Thread.sleep(50);
             }
             assertTrue(p.isAlive(), "sensor exited early: " + Files.readString(log));
-            veth.replay(2000, veth.resource("/capture/atk_psexec.pcap"), veth.resource("/capture/ben_kinit_kvno.pcap"));
+            veth.replay(2000, veth.resource("/pcaps/lab/atk_psexec.pcap"), veth.resource("/pcaps/lab/ben_kinit_kvno.pcap"));
             // Wait (bounded) for a periodic status line that shows every frame.
             while (!Files.readString(log).contains(": 177 packets") && System.nanoTime() < deadline) {
                 Thread.sleep(100);

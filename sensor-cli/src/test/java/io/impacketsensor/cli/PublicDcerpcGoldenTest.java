@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Public captures through the real pipeline and a fresh engine (provenance in
- * {@code pcaps/dcerpc-public/README.md}): DCOM lateral movement named only by the activated CLSID,
+ * sensor-core's {@code pcaps-fixtures/README.md}): DCOM lateral movement named only by the activated CLSID,
  * Sysinternals PsExec creating its service with CreateServiceWOW64W (sealed), and an AT job on a
  * pipe opened before the capture started; a benign WMI session stays silent.
  */
@@ -45,7 +45,7 @@ class PublicDcerpcGoldenTest {
     }
 
     private static void assertDcomexec(String pcap, String name, String clsid) throws Exception {
-        List<Alert> alerts = run("/pcaps/dcerpc-public/" + pcap);
+        List<Alert> alerts = run("/pcaps-fixtures/" + pcap);
         Alert a = alerts.stream().filter(x -> x.analysis().attackType().id().equals("dcomexec")).findFirst()
                 .orElseThrow(() -> new AssertionError(pcap + ": " + types(alerts)));
         String want = "DCOM activation of a remote-execution object: " + name + " {" + clsid
@@ -73,7 +73,7 @@ class PublicDcerpcGoldenTest {
 
     @Test
     void kerberosWmiSessionIsSilent() throws Exception {
-        assertEquals(Set.of(), types(run("/pcaps/dcerpc-public/zeek_kerberos135_auth.pcapng")));
+        assertEquals(Set.of(), types(run("/pcaps/public/zeek_zeek/testing/btest/Traces/dce-rpc/kerberos135_auth.pcapng")));
     }
 
     @Test

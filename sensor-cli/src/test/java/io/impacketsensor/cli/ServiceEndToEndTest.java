@@ -112,7 +112,7 @@ class ServiceEndToEndTest {
                 assertEquals(0, rc("ip", "netns", "exec", veth.namespace, "curl", "-s", "--max-time", "5",
                         "http://10.99.0.1:9470/health"), "before the block the attacker's address reaches the sensor host");
 
-                veth.replay(2000, veth.resource("/capture/atk_psexec.pcap"));
+                veth.replay(2000, veth.resource("/pcaps/lab/atk_psexec.pcap"));
 
                 String blocklist = await(s -> s.contains(ATTACKER), () -> get(ns, "/blocklist"));
                 assertTrue(blocklist.contains("\"ip\" : \"" + ATTACKER + "\""), blocklist);

@@ -1,5 +1,7 @@
 package io.impacketsensor.cli;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.capture.PcapFileChain;
@@ -16,7 +18,6 @@ import io.impacketsensor.detection.response.BlocklistStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,9 +53,7 @@ class Smb1DetectionTest {
 
     @Test
     void metasploitPsexecOverSmb1IsPsexec() throws Exception {
-        // Tests run in the module directory; the capture lives with the SMB1 decoder's tests.
-        Path pcap = Path.of("../protocol-decoders/src/test/resources/pcaps/smb1/"
-                + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
+        Path pcap = Captures.pub("401trg_detections/pcaps/20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
         assertTrue(Files.isRegularFile(pcap), pcap.toAbsolutePath().toString());
         assertTrue(raised(pcap).contains("psexec"), raised(pcap).toString());
     }
@@ -63,12 +61,12 @@ class Smb1DetectionTest {
     /**
      * A legacy SMB1 login relayed: Zeek's smb1_transaction_request.pcap (Samba's NEGOTIATE response
      * without extended security, challenge 436d271584aa1a25, then a GUEST login) replayed as two
-     * connections, 10.0.0.5 to 10.0.0.66 and 0.5 s later 10.0.0.66 to 10.0.0.10 (README here): the same
+     * connections, 10.0.0.5 to 10.0.0.66 and 0.5 s later 10.0.0.66 to 10.0.0.10 (sensor-core's pcaps-fixtures/README.md): the same
      * server challenge on both is ntlmrelayx's signature, now visible without NTLMSSP.
      */
     @Test
     void sameChallengeOnTwoLegacySmb1LoginsIsNtlmRelay() throws Exception {
-        Path pcap = Path.of(getClass().getResource("/pcaps/smb1/smb1_legacy_relay.pcap").toURI());
+        Path pcap = Captures.fixture("smb1_legacy_relay.pcap");
         CaptureDetection.Result r = CaptureDetection.run(pcap, CaptureConfig.DEFAULTS, EngineConfig.defaults());
         assertNull(r.failure());
         Alert relay = r.alerts().stream().filter(a -> a.analysis().attackType().id().equals("ntlm_relay"))
@@ -124,12 +122,7 @@ class Smb1DetectionTest {
                 "zeek_zeek/testing/btest/Traces/smb/smb1_transaction_response.pcap",
                 "zeek_zeek/testing/btest/Traces/smb/raw_ntlm_in_smb.pcap",
                 "zeek_zeek/testing/btest/Traces/smb/dssetup_DsRoleGetPrimaryDomainInformation_standalone_workstation.cap")) {
-            Path copy = dir.resolve(rel.replace('/', '_'));
-            try (InputStream in = getClass().getResourceAsStream("/pcaps/public/" + rel)) {
-                assertNotNull(in, "sensor-core test-jar resource /pcaps/public/" + rel);
-                Files.copy(in, copy);
-            }
-            assertEquals(Set.of(), raised(copy), rel);
+            assertEquals(Set.of(), raised(Captures.pub(rel)), rel);
         }
     }
 }

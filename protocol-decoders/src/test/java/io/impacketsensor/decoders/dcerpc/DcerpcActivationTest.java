@@ -1,5 +1,13 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.decoders.Decoders;
+
+import io.impacketsensor.core.testkit.Replay;
+
+import io.impacketsensor.core.testkit.RecordingContext;
+
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
@@ -42,7 +50,7 @@ class DcerpcActivationTest {
     Path dir;
 
     private void fresh(int iface) {
-        ctx = new RecordingContext();
+        ctx = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
         a = new DcerpcAnalyzer(ctx, "test", DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
         byte[] b = Pdus.bind(1, RpcInterfaces.uuid(iface));
         assertTrue(a.onData(Direction.TO_SERVER, b, 0, b.length));
@@ -209,21 +217,20 @@ class DcerpcActivationTest {
 
     @Test
     void otrfCapturesNameTheActivatedObjects() throws Exception {
-        Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
         assertEquals(List.of(new RpcArgs.DcomActivation(3, SHELL_WINDOWS, List.of(ICLASSFACTORY))),
-                activations(dir.resolve("otrf_empire_dcom_shellwindows.pcap")));
+                activations(Captures.fixture("otrf_empire_dcom_shellwindows.pcap")));
         assertEquals(List.of(new RpcArgs.DcomActivation(3, UUID.fromString("00024500-0000-0000-c000-000000000046"),
-                List.of(ICLASSFACTORY))), activations(dir.resolve("otrf_covenant_dcom_registerxll.pcap")));
+                List.of(ICLASSFACTORY))), activations(Captures.fixture("otrf_covenant_dcom_registerxll.pcap")));
         assertEquals(List.of(new RpcArgs.DcomActivation(3, UUID.fromString("0002df01-0000-0000-c000-000000000046"),
-                List.of(ICLASSFACTORY))), activations(dir.resolve("otrf_covenant_dcom_iertutil.pcap")));
+                List.of(ICLASSFACTORY))), activations(Captures.fixture("otrf_covenant_dcom_iertutil.pcap")));
     }
 
     @Test
     void atJobAddOnAPipeOpenedBeforeTheCaptureStarted() throws Exception {
         // 401trg 20171220_smb_at_schedule.pcap: no SESSION_SETUP/TREE_CONNECT, CREATE "atsvc", bind, JobAdd
         // over NDR64 (the server rejected NDR 2.0); tshark: Command "c:\mimikatz.exe".
-        Path pcap = Path.of(Objects.requireNonNull(getClass().getResource("/pcaps/smb2/401trg_smb_at_schedule.pcap")).toURI());
-        List<DcerpcRequest> reqs = PipelineReplay.events(pcap).stream().filter(DcerpcRequest.class::isInstance)
+        Path pcap = Captures.pub("401trg_detections/pcaps/20171220_smb_at_schedule.pcap");
+        List<DcerpcRequest> reqs = Replay.events(pcap, Decoders.forWorker()).stream().filter(DcerpcRequest.class::isInstance)
                 .map(DcerpcRequest.class::cast).toList();
         assertEquals(1, reqs.size(), reqs.toString());
         assertEquals("atsvc", reqs.get(0).namedPipe());
@@ -249,7 +256,7 @@ class DcerpcActivationTest {
 
     /** A new analyzer with {@code iface} bound on the NDR64 transfer syntax (Windows to Windows). */
     private void freshNdr64(int iface) {
-        ctx = new RecordingContext();
+        ctx = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
         a = new DcerpcAnalyzer(ctx, "test", DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
         byte[] bind = Pdus.bind(1, RpcInterfaces.uuid(iface));
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bind).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -282,7 +289,7 @@ class DcerpcActivationTest {
                 "/pcaps/public/401trg_detections/pcaps/20171220_smb_net_user.pcap"))) {
             java.nio.file.Files.copy(in, pcap);
         }
-        List<RpcArgs> samr = PipelineReplay.events(pcap).stream()
+        List<RpcArgs> samr = Replay.events(pcap, Decoders.forWorker()).stream()
                 .filter(e -> e instanceof DcerpcRequest r && RpcInterfaces.uuid(RpcInterfaces.SAMR).equals(r.interfaceUuid())
                         && (r.opnum() == 64 || r.opnum() == 5 || r.opnum() == 34))
                 .map(e -> ((DcerpcRequest) e).args()).toList();
@@ -293,7 +300,7 @@ class DcerpcActivationTest {
     }
 
     private static List<RpcArgs> activations(Path pcap) throws Exception {
-        List<SensorEvent> events = PipelineReplay.events(pcap);
+        List<SensorEvent> events = Replay.events(pcap, Decoders.forWorker());
         assertFalse(events.isEmpty());
         return events.stream().filter(e -> e instanceof DcerpcRequest r && r.args() instanceof RpcArgs.DcomActivation)
                 .map(e -> ((DcerpcRequest) e).args()).toList();

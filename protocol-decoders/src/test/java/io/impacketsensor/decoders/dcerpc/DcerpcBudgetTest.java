@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.testkit.RecordingContext;
+
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcBind;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.flow.BufferBudget;
@@ -18,8 +20,8 @@ class DcerpcBudgetTest {
     @Test
     void evictedPartialPduResynchronisesAtTheNextHeader() {
         BufferBudget budget = new BufferBudget(65_536 + 1024);
-        RecordingContext ra = new RecordingContext();
-        RecordingContext rb = new RecordingContext();
+        RecordingContext ra = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
+        RecordingContext rb = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
         DcerpcAnalyzer a = new DcerpcAnalyzer(new BudgetedContext(ra, budget), null, DcerpcLimits.DEFAULTS,
                 new DcerpcCounters(), null);
         DcerpcAnalyzer b = new DcerpcAnalyzer(new BudgetedContext(rb, budget), null, DcerpcLimits.DEFAULTS,

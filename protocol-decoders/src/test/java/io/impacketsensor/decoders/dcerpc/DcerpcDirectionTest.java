@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.testkit.RecordingContext;
+
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse;
 import io.impacketsensor.core.event.ProtocolAnomaly;
@@ -33,7 +35,7 @@ class DcerpcDirectionTest {
     }
 
     private static String run(byte[][] chunks, Direction[] dirs) {
-        RecordingContext ctx = new RecordingContext();
+        RecordingContext ctx = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
         DcerpcAnalyzer a = new DcerpcAnalyzer(ctx, null, DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
         for (int i = 0; i < chunks.length; i++) {
             assertTrue(a.onData(dirs[i], chunks[i], 0, chunks[i].length));
@@ -76,7 +78,7 @@ class DcerpcDirectionTest {
         byte[] server = Pdus.concat(Pdus.bindAck(1, 1), reply(2), reply(3));
         String sequential = run(new byte[][] {client, server}, new Direction[] {Direction.TO_SERVER, Direction.TO_CLIENT});
         int n = Math.max(client.length, server.length);
-        RecordingContext ctx = new RecordingContext();
+        RecordingContext ctx = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
         DcerpcCounters counters = new DcerpcCounters();
         DcerpcAnalyzer a = new DcerpcAnalyzer(ctx, null, DcerpcLimits.DEFAULTS, counters, null);
         for (int i = 0; i < n; i++) {
@@ -102,7 +104,7 @@ class DcerpcDirectionTest {
     @Test
     void aGapOnOneDirectionLeavesTheOtherDirectionsPartialPduAlone() {
         byte[] req = openScManager(2);
-        RecordingContext ctx = new RecordingContext();
+        RecordingContext ctx = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
         DcerpcAnalyzer a = new DcerpcAnalyzer(ctx, null, DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
         byte[] bind = Pdus.bind(1, SVCCTL);
         a.onData(Direction.TO_SERVER, bind, 0, bind.length);

@@ -1,5 +1,9 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.decoders.Decoders;
+
+import io.impacketsensor.core.testkit.Replay;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +36,7 @@ class DcerpcFolderParity {
             want.remove("");
             TreeSet<String> ours;
             try {
-                ours = DcerpcParityTest.ours(PipelineReplay.events(Path.of(f[0])));
+                ours = DcerpcParityTest.ours(Replay.events(Path.of(f[0]), Decoders.forWorker()));
             } catch (Exception e) {
                 failed++;
                 report.append("ERROR ").append(f[0]).append(": ").append(e).append('\n');

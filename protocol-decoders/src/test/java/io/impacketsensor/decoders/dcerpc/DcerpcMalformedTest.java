@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.testkit.RecordingContext;
+
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcBind;
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.ProtocolAnomaly;
@@ -29,7 +31,7 @@ class DcerpcMalformedTest {
     private static final UUID SVCCTL = RpcInterfaces.uuid(RpcInterfaces.SVCCTL);
     private static final UUID LSARPC = RpcInterfaces.uuid(RpcInterfaces.LSARPC);
 
-    private final RecordingContext ctx = new RecordingContext();
+    private final RecordingContext ctx = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
 
     private DcerpcAnalyzer analyzer(DcerpcLimits limits) {
         return new DcerpcAnalyzer(ctx, null, limits, new DcerpcCounters(), null);
@@ -235,20 +237,20 @@ class DcerpcMalformedTest {
     @Test
     void splitAtEveryByteGivesTheSameEvents() {
         byte[] stream = openScManagerSession();
-        RecordingContext whole = new RecordingContext();
+        RecordingContext whole = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
         DcerpcAnalyzer w = new DcerpcAnalyzer(whole, null, DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
         w.onData(Direction.TO_SERVER, stream, 0, stream.length);
         w.onClose();
         assertEquals(1, whole.events.stream().filter(DcerpcRequest.class::isInstance).count());
         for (int cut = 1; cut < stream.length; cut++) {
-            RecordingContext c = new RecordingContext();
+            RecordingContext c = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
             DcerpcAnalyzer a = new DcerpcAnalyzer(c, null, DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
             assertTrue(a.onData(Direction.TO_SERVER, stream, 0, cut));
             assertTrue(a.onData(Direction.TO_SERVER, stream, cut, stream.length - cut));
             a.onClose();
             assertEquals(whole.events.toString(), c.events.toString(), "cut at " + cut);
         }
-        RecordingContext bytewise = new RecordingContext();
+        RecordingContext bytewise = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
         DcerpcAnalyzer a = new DcerpcAnalyzer(bytewise, null, DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
         for (int i = 0; i < stream.length; i++) {
             assertTrue(a.onData(Direction.TO_SERVER, stream, i, 1));
@@ -263,7 +265,7 @@ class DcerpcMalformedTest {
     void truncatedAtEveryLengthNeverThrows() {
         byte[] stream = openScManagerSession();
         for (int n = 0; n <= stream.length; n++) {
-            RecordingContext c = new RecordingContext();
+            RecordingContext c = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
             DcerpcAnalyzer a = new DcerpcAnalyzer(c, null, DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
             a.onData(Direction.TO_SERVER, stream, 0, n);
             a.onClose();
@@ -280,7 +282,7 @@ class DcerpcMalformedTest {
             for (int f = 0; f < flips; f++) {
                 m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
             }
-            RecordingContext c = new RecordingContext();
+            RecordingContext c = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
             DcerpcAnalyzer a = new DcerpcAnalyzer(c, null, DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
             a.onData(Direction.TO_SERVER, m, 0, m.length);
             a.onGap(Direction.TO_SERVER, 3);

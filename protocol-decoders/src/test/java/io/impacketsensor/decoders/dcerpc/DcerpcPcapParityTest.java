@@ -1,5 +1,11 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.decoders.Decoders;
+
+import io.impacketsensor.core.testkit.Replay;
+
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
@@ -27,20 +33,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * scripts/dcerpc/tshark_expect.py).
  */
 class DcerpcPcapParityTest {
+    /** The captures of this test, each stored once in sensor-core's test resources. */
+    static final String INDEX = "/dcerpc/pcap/CAPTURES.tsv";
 
     static Stream<String> captures() throws IOException, URISyntaxException {
-        Path dir = Path.of(Objects.requireNonNull(DcerpcPcapParityTest.class.getResource("/dcerpc/pcap")).toURI());
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pcap"))
-                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList().stream();
-        }
+        return Captures.index(INDEX).keySet().stream().filter(n -> n.endsWith(".pcap"))
+                .map(n -> n.substring(0, n.length() - 5)).sorted().toList().stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
     void pipelineGivesTsharksBindsOperationsAndServices(String capture) throws Exception {
         Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
-        TreeSet<String> ours = DcerpcParityTest.ours(PipelineReplay.events(dir.resolve(capture + ".pcap")));
+        TreeSet<String> ours = DcerpcParityTest.ours(Replay.events(Captures.index(INDEX).get(capture + ".pcap"), Decoders.forWorker()));
         TreeSet<String> want = new TreeSet<>(Files.readAllLines(dir.resolve(capture + ".expected.txt"), StandardCharsets.UTF_8));
         want.remove("");
         assertEquals(String.join("\n", want), String.join("\n", ours), capture);
@@ -48,8 +53,7 @@ class DcerpcPcapParityTest {
 
     @Test
     void ntlmInsideTheDrsuapiBindGivesNtlmEventsThroughTheSharedTokenDecoder() throws Exception {
-        Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
-        List<SensorEvent> events = PipelineReplay.events(dir.resolve("atk_secretsdump_dcsync.pcap"));
+        List<SensorEvent> events = Replay.events(Captures.lab("atk_secretsdump_dcsync.pcap"), Decoders.forWorker());
         List<String> rpcNtlm = events.stream().filter(NtlmEvent.class::isInstance).map(NtlmEvent.class::cast)
                 .filter(n -> n.carrier() == Carrier.DCERPC).map(n -> n.getClass().getSimpleName()).toList();
         assertEquals(List.of("NtlmNegotiate", "NtlmChallenge", "NtlmAuthenticate"), rpcNtlm);
@@ -63,8 +67,7 @@ class DcerpcPcapParityTest {
      */
     @Test
     void smb1PipesDoNotShareContextIds() throws Exception {
-        Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/dcerpc/pcap")).toURI());
-        List<DcerpcEvent.DcerpcRequest> requests = PipelineReplay.events(dir.resolve("zeek_mapi_smb1.pcap")).stream()
+        List<DcerpcEvent.DcerpcRequest> requests = Replay.events(Captures.fixture("zeek_mapi_smb1.pcap"), Decoders.forWorker()).stream()
                 .filter(DcerpcEvent.DcerpcRequest.class::isInstance).map(DcerpcEvent.DcerpcRequest.class::cast).toList();
         List<String> unbound = requests.stream().filter(r -> r.interfaceUuid() == null)
                 .map(r -> r.callId() + ":" + r.opnum()).toList();

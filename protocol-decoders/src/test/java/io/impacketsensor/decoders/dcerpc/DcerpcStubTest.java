@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.testkit.RecordingContext;
+
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse;
 import io.impacketsensor.core.event.ProtocolAnomaly;
@@ -23,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * handle table are exercised too.
  */
 class DcerpcStubTest {
-    private final RecordingContext ctx = new RecordingContext();
+    private final RecordingContext ctx = new RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135, new java.util.ArrayList<>(), new java.util.ArrayList<>());
     private final DcerpcAnalyzer a = new DcerpcAnalyzer(ctx, "test", DcerpcLimits.DEFAULTS, new DcerpcCounters(), null);
     private int callId = 1;
 

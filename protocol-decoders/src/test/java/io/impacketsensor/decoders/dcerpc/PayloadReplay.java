@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.testkit.RecordingContext;
+
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;

@@ -62,17 +62,6 @@ public final class DecoderSeeds {
     static final int MAX_SEEDS = 14;
 
     /** category -> seeds (name -> bytes), in discovery order. */
-    /** Complete captures (under 16 KB) that seed the whole-capture target. */
-    static final String[] WHOLE_CAPTURES = {
-        "lab/atk_atexec.pcap", "lab/atk_smbexec.pcap", "lab/atk_ntlmrelayx_smb.pcap", "lab/atk_ntlmrelayx_ldap.pcap",
-        "lab/atk_secretsdump_dcsync.pcap", "lab/atk_golden_ticket.pcap", "lab/atk_rpcdump.pcap", "lab/atk_wmiexec.pcap",
-        "lab/atk_GetUserSPNs_usersfile.pcap",
-        "public/OISF_suricata-verify/tests/smb1-02/smb1_osx.pcap",
-        "public/OISF_suricata-verify/tests/ldap-udp/cldap.pcap",
-        "public/OISF_suricata-verify/tests/krb5-probing/krb.pcap",
-        "public/OISF_suricata-verify/tests/dcerpc/dcerpc-dce-iface-02/input.pcap",
-    };
-
     static final Map<String, LinkedHashMap<String, byte[]>> SEEDS = new LinkedHashMap<>();
     static String capture;
 
@@ -86,13 +75,8 @@ public final class DecoderSeeds {
         for (Path c : captures) {
             replay(c);
         }
-        // The whole-capture target starts from small complete captures, one per decoder path.
-        Path whole = root.resolve("CaptureMutationFuzzTestInputs/fuzz");
-        Files.createDirectories(whole);
-        for (String c : WHOLE_CAPTURES) {
-            Files.copy(Path.of(args[1]).resolve(c), whole.resolve(c.substring(c.lastIndexOf('/') + 1)),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        // The whole-capture target's seeds are captures stored once in sensor-core's test
+        // resources; the build copies them into its corpus folder (protocol-decoders/pom.xml).
         for (Map.Entry<String, LinkedHashMap<String, byte[]>> e : SEEDS.entrySet()) {
             Path d = root.resolve(e.getKey() + "Inputs/fuzz");
             Files.createDirectories(d);

@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.fuzz;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.packet.Packet;
 import io.impacketsensor.core.packet.PacketDecoder;
 import org.junit.jupiter.api.DynamicTest;
@@ -7,25 +9,20 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.JarURLConnection;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -254,33 +251,11 @@ class MutantReplayTest {
             }
             return out;
         }
-        URL manifest = MutantReplayTest.class.getResource("/pcaps/lab/MANIFEST.tsv");
-        assertNotNull(manifest, "sensor-core test resources pcaps/ on the classpath");
-        List<String> names = new ArrayList<>();
-        if (manifest.getProtocol().equals("jar")) {
-            try (JarFile jar = ((JarURLConnection) manifest.openConnection()).getJarFile()) {
-                for (JarEntry e : Collections.list(jar.entries())) {
-                    names.add(e.getName());
-                }
-            }
-        } else {
-            Path pcaps = Path.of(manifest.toURI()).getParent().getParent();
-            try (Stream<Path> files = Files.walk(pcaps)) {
-                files.forEach(f -> names.add("pcaps/" + pcaps.relativize(f).toString().replace('\\', '/')));
-            }
+        // The replay sets pcaps/lab and pcaps/public of sensor-core's test-jar (docs/dev/testing.md).
+        for (String n : Captures.list("/pcaps")) {
+            out.add(new Capture(n.substring("/pcaps/".length()), Captures.path(n), false));
         }
-        Path tmp = Files.createTempDirectory("mutants");
-        tmp.toFile().deleteOnExit();
-        for (String n : names.stream().sorted().toList()) {
-            if (n.startsWith("pcaps/") && (n.endsWith(".pcap") || n.endsWith(".pcapng"))) {
-                Path f = tmp.resolve(n.replace('/', '_'));
-                try (InputStream in = MutantReplayTest.class.getResourceAsStream("/" + n)) {
-                    Files.copy(in, f);
-                }
-                f.toFile().deleteOnExit();
-                out.add(new Capture(n.substring("pcaps/".length()), f, false));
-            }
-        }
+        assertFalse(out.isEmpty(), "sensor-core test resources pcaps/ on the classpath");
         return out;
     }
 }

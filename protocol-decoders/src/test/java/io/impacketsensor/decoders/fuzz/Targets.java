@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.fuzz;
 
+import io.impacketsensor.core.testkit.RecordingContext;
+
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.Direction;
@@ -16,7 +18,6 @@ import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
-import io.impacketsensor.decoders.testsupport.PcapReplay;
 
 /**
  * What the decoder fuzz targets share: the production decoders of one worker, wired as
@@ -35,8 +36,8 @@ final class Targets {
             DCERPC.pipeConsumers());
     static final LdapAnalyzerFactory LDAP = new LdapAnalyzerFactory(TOKENS);
 
-    static PcapReplay.RecordingContext ctx(Transport transport, int port) {
-        return new PcapReplay.RecordingContext(transport, port);
+    static RecordingContext ctx(Transport transport, int port) {
+        return new RecordingContext(transport, port);
     }
 
     /**

@@ -1,5 +1,11 @@
 package io.impacketsensor.decoders.kerberos;
 
+import io.impacketsensor.core.testkit.RecordingContext;
+
+import io.impacketsensor.core.testkit.Replay;
+
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.KerberosEvent.KerberosApRequest;
@@ -10,7 +16,6 @@ import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.decoders.Decoders;
-import io.impacketsensor.decoders.testsupport.PcapReplay;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -22,19 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Lab captures (src/test/resources/pcaps/lab, see its README) replayed through the Kerberos analyzer. */
+/** Lab captures (sensor-core test resources pcaps/lab, see its MANIFEST.tsv) replayed through the Kerberos analyzer. */
 class KerberosGoldenTest {
 
     static List<SensorEvent> replay(String name) throws Exception {
-        Path p = Path.of(KerberosGoldenTest.class.getResource("/pcaps/lab/" + name).toURI());
-        return PcapReplay.run(p, List.<AnalyzerFactory>of(new KerberosAnalyzerFactory()));
+        Path p = Captures.lab(name);
+        return Replay.events(p, List.<AnalyzerFactory>of(new KerberosAnalyzerFactory()));
     }
 
     @Test
     void getNpUsersNoCredsSendsAsReqWithoutPreauthForRc4Only() throws Exception {
         List<SensorEvent> ev = replay("atk_GetNPUsers_nocreds.pcap");
-        assertTrue(PcapReplay.of(ev, ProtocolAnomaly.class).isEmpty(), ev.toString());
-        List<KerberosRequest> reqs = PcapReplay.of(ev, KerberosRequest.class);
+        assertTrue(RecordingContext.of(ev, ProtocolAnomaly.class).isEmpty(), ev.toString());
+        List<KerberosRequest> reqs = RecordingContext.of(ev, KerberosRequest.class);
         assertTrue(reqs.size() >= 6);
         for (KerberosRequest r : reqs) {
             assertEquals(10, r.msgType());
@@ -47,10 +52,10 @@ class KerberosGoldenTest {
             assertEquals(0x50800000, r.kdcOptions());
             assertEquals(r.till(), r.rtime(), "impacket sets till == rtime");
         }
-        List<KerberosError> errs = PcapReplay.of(ev, KerberosError.class);
+        List<KerberosError> errs = RecordingContext.of(ev, KerberosError.class);
         assertEquals(25, errs.get(0).errorCode());
         assertEquals("administrator", errs.get(0).request().cname().toString());
-        List<KerberosReply> reps = PcapReplay.of(ev, KerberosReply.class);
+        List<KerberosReply> reps = RecordingContext.of(ev, KerberosReply.class);
         assertEquals(1, reps.size());
         KerberosReply rep = reps.get(0);
         assertEquals(11, rep.msgType());
@@ -63,7 +68,7 @@ class KerberosGoldenTest {
     @Test
     void getUserSpnsUsersFileAsksForEnterpriseNamesWithRc4First() throws Exception {
         List<SensorEvent> ev = replay("atk_GetUserSPNs_usersfile.pcap");
-        List<KerberosRequest> tgs = PcapReplay.of(ev, KerberosRequest.class).stream()
+        List<KerberosRequest> tgs = RecordingContext.of(ev, KerberosRequest.class).stream()
                 .filter(r -> r.msgType() == 12).toList();
         assertEquals(2, tgs.size());
         assertEquals("svc_sql", tgs.get(0).sname().toString());
@@ -77,7 +82,7 @@ class KerberosGoldenTest {
             assertEquals(18, r.tgsTicket().etype());
             assertNull(r.cname());
         }
-        List<KerberosError> errs = PcapReplay.of(ev, KerberosError.class);
+        List<KerberosError> errs = RecordingContext.of(ev, KerberosError.class);
         assertEquals(50, errs.get(errs.size() - 1).errorCode());
         assertEquals(12, errs.get(errs.size() - 1).request().msgType());
     }
@@ -85,7 +90,7 @@ class KerberosGoldenTest {
     @Test
     void s4uCompatCarriesPaForUserAdministrator() throws Exception {
         List<SensorEvent> ev = replay("atk_s4u_delegation_compat.pcap");
-        List<KerberosRequest> tgs = PcapReplay.of(ev, KerberosRequest.class).stream()
+        List<KerberosRequest> tgs = RecordingContext.of(ev, KerberosRequest.class).stream()
                 .filter(r -> r.msgType() == 12).toList();
         assertEquals(2, tgs.size());
         KerberosRequest self = tgs.get(0);
@@ -101,7 +106,7 @@ class KerberosGoldenTest {
         assertEquals(1, proxy.additionalTickets().size());
         assertEquals("svc_web", proxy.additionalTickets().get(0).sname().toString());
         assertEquals("cifs/dc1.lab.test", proxy.sname().toString());
-        List<KerberosReply> reps = PcapReplay.of(ev, KerberosReply.class);
+        List<KerberosReply> reps = RecordingContext.of(ev, KerberosReply.class);
         KerberosReply last = reps.get(reps.size() - 1);
         assertEquals(13, last.msgType());
         assertEquals("Administrator", last.cname().toString());
@@ -112,7 +117,7 @@ class KerberosGoldenTest {
     @Test
     void goldenTicketTgsReqWithoutAsExchange() throws Exception {
         List<SensorEvent> ev = replay("atk_golden_ticket.pcap");
-        List<KerberosRequest> reqs = PcapReplay.of(ev, KerberosRequest.class);
+        List<KerberosRequest> reqs = RecordingContext.of(ev, KerberosRequest.class);
         assertEquals(1, reqs.size(), "no AS-REQ before the TGS-REQ");
         KerberosRequest r = reqs.get(0);
         assertEquals(12, r.msgType());
@@ -121,17 +126,17 @@ class KerberosGoldenTest {
         assertEquals(18, r.tgsTicket().etype());
         assertEquals("cifs/dc1.lab.test", r.sname().toString());
         assertEquals(List.of(23, 16, 3, 18), r.etypes(), "impacket <= 0.13.1 TGS etypes + TGT session etype");
-        KerberosError err = PcapReplay.of(ev, KerberosError.class).get(0);
+        KerberosError err = RecordingContext.of(ev, KerberosError.class).get(0);
         assertEquals(50, err.errorCode());
         assertEquals(r, err.request());
     }
 
     @Test
     void silverTicketApReqCarriedInSmb2SessionSetup() throws Exception {
-        Path p = Path.of(KerberosGoldenTest.class.getResource("/pcaps/lab/atk_silver_ticket.pcap").toURI());
-        List<SensorEvent> ev = PcapReplay.run(p, Decoders.forWorker());
-        assertTrue(PcapReplay.of(ev, KerberosRequest.class).isEmpty(), "no AS/TGS exchange before it");
-        List<KerberosApRequest> aps = PcapReplay.of(ev, KerberosApRequest.class);
+        Path p = Captures.lab("atk_silver_ticket.pcap");
+        List<SensorEvent> ev = Replay.events(p, Decoders.forWorker());
+        assertTrue(RecordingContext.of(ev, KerberosRequest.class).isEmpty(), "no AS/TGS exchange before it");
+        List<KerberosApRequest> aps = RecordingContext.of(ev, KerberosApRequest.class);
         assertEquals(1, aps.size(), ev.toString());
         KerberosApRequest ap = aps.get(0);
         assertEquals(Carrier.SMB2, ap.carrier());
@@ -143,12 +148,12 @@ class KerberosGoldenTest {
     @Test
     void ticketCipherDigestTiesEveryPresentedTgtToTheAsRepThatIssuedIt() throws Exception {
         List<SensorEvent> ev = replay("ben_kinit_kvno.pcap");
-        List<KerberosReply> reps = PcapReplay.of(ev, KerberosReply.class);
+        List<KerberosReply> reps = RecordingContext.of(ev, KerberosReply.class);
         KerberosReply asRep = reps.stream().filter(r -> r.msgType() == 11).findFirst().orElseThrow();
         // FNV-1a 64 of the 1023 cipher octets of the ticket in frame 11, computed from tshark's
         // kerberos.cipher (first value) with Python.
         assertEquals(0xe3853a56d78dd9deL, asRep.ticket().cipherDigest());
-        List<KerberosRequest> tgs = PcapReplay.of(ev, KerberosRequest.class).stream()
+        List<KerberosRequest> tgs = RecordingContext.of(ev, KerberosRequest.class).stream()
                 .filter(r -> r.msgType() == 12).toList();
         assertEquals(3, tgs.size());
         for (KerberosRequest r : tgs) {
@@ -162,10 +167,10 @@ class KerberosGoldenTest {
     @Test
     void forgedTgtMatchesNoIssuedTicket() throws Exception {
         List<SensorEvent> ev = replay("atk_golden_ticket.pcap");
-        KerberosRequest tgs = PcapReplay.of(ev, KerberosRequest.class).stream()
+        KerberosRequest tgs = RecordingContext.of(ev, KerberosRequest.class).stream()
                 .filter(r -> r.msgType() == 12).findFirst().orElseThrow();
         assertNotEquals(KerberosEvent.NO_DIGEST, tgs.tgsTicket().cipherDigest());
-        assertTrue(PcapReplay.of(ev, KerberosReply.class).stream()
+        assertTrue(RecordingContext.of(ev, KerberosReply.class).stream()
                 .noneMatch(r -> r.ticket().cipherDigest() == tgs.tgsTicket().cipherDigest()));
     }
 

@@ -13,7 +13,7 @@ import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.decoders.testsupport.Ber;
-import io.impacketsensor.decoders.testsupport.PcapReplay.RecordingContext;
+import io.impacketsensor.core.testkit.RecordingContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -5,7 +5,7 @@ import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.wire.Hex;
-import io.impacketsensor.decoders.testsupport.PcapReplay.RecordingContext;
+import io.impacketsensor.core.testkit.RecordingContext;
 import io.impacketsensor.decoders.testutil.BudgetedContext;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.core.wire.ParseStatus;
-import io.impacketsensor.decoders.testutil.RecordingContext;
+import io.impacketsensor.core.testkit.RecordingContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

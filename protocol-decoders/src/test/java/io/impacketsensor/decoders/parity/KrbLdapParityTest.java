@@ -1,8 +1,11 @@
 package io.impacketsensor.decoders.parity;
 
+import io.impacketsensor.core.testkit.Captures;
+
+import io.impacketsensor.core.testkit.Replay;
+
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.decoders.Decoders;
-import io.impacketsensor.decoders.testsupport.PcapReplay;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -47,7 +50,7 @@ class KrbLdapParityTest {
     }
 
     static Set<String> ours(Path pcap) throws IOException {
-        List<SensorEvent> ev = PcapReplay.run(pcap, Decoders.forWorker());
+        List<SensorEvent> ev = Replay.events(pcap, Decoders.forWorker());
         return KrbLdapParity.lines(ev);
     }
 
@@ -61,7 +64,7 @@ class KrbLdapParityTest {
         assertFalse(files.isEmpty());
         return files.stream().map(exp -> DynamicTest.dynamicTest(exp.getFileName().toString(), () -> {
             String rel = root.resolve("parity").relativize(exp).toString().replaceAll("\\.expected$", "");
-            Path pcap = root.resolve("pcaps").resolve(rel);
+            Path pcap = Captures.path("/pcaps/" + rel.replace('\\', '/'));
             assertEquals(String.join("\n", expected(exp)), String.join("\n", ours(pcap)), rel);
         }));
     }

@@ -8,8 +8,11 @@ import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
 import io.impacketsensor.decoders.smb2.Smb2Limits;
-import io.impacketsensor.decoders.testutil.RecordingContext;
+import io.impacketsensor.core.testkit.RecordingContext;
 import io.impacketsensor.decoders.testutil.RecordingPipes;
+import io.impacketsensor.core.testkit.Malformed;
+import io.impacketsensor.core.testkit.Step;
+import io.impacketsensor.decoders.testutil.SmbRun;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,8 @@ import java.util.List;
 
 import static io.impacketsensor.decoders.smb1.Smb1Wire.*;
 import static io.impacketsensor.decoders.testutil.Smb2Wire.nbss;
+import static io.impacketsensor.decoders.testutil.SmbRun.c;
+import static io.impacketsensor.decoders.testutil.SmbRun.s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,53 +35,6 @@ class Smb1AnalyzerTest {
     static final int DISK = 2050;
     static final int FID = 0x4001;
     static final long ACCESS_DENIED = 0xC000_0022L;
-
-    record Step(Direction dir, byte[] bytes) {
-    }
-
-    static Step c(byte[] smb) {
-        return new Step(Direction.TO_SERVER, nbss(smb));
-    }
-
-    static Step s(byte[] smb) {
-        return new Step(Direction.TO_CLIENT, nbss(smb));
-    }
-
-    static final class Run {
-        final RecordingContext ctx = new RecordingContext();
-        final RecordingPipes pipes = new RecordingPipes();
-        final Smb2AnalyzerFactory factory;
-        final FlowAnalyzer analyzer;
-        boolean alive = true;
-
-        Run(Smb1Limits limits) {
-            factory = new Smb2AnalyzerFactory(Smb2Limits.DEFAULTS, limits, new GssTokenDecoder(KerberosTokenHook.NONE),
-                    pipes);
-            analyzer = factory.create(ctx);
-        }
-
-        Run feed(List<Step> steps) {
-            for (Step st : steps) {
-                alive &= analyzer.onData(st.dir(), st.bytes(), 0, st.bytes().length);
-            }
-            return this;
-        }
-
-        Run close() {
-            analyzer.onClose();
-            return this;
-        }
-
-        long counter(String name) {
-            long[] v = {-1};
-            factory.reportCounters((n, x) -> {
-                if (n.equals(name)) {
-                    v[0] = x;
-                }
-            });
-            return v[0];
-        }
-    }
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
@@ -111,7 +69,7 @@ class Smb1AnalyzerTest {
 
     @Test
     void decodesAConversationIntoTheSmbEventRecords() {
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(conversation()).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(conversation()).close();
         assertTrue(r.alive);
         assertEquals(List.of("NT LM 0.12", "SMB 2.002", "SMB 2.???"),
                 r.ctx.of(SmbEvent.Smb1Negotiate.class).get(0).dialects());
@@ -158,17 +116,8 @@ class Smb1AnalyzerTest {
     @Test
     void splitAtEveryByteOrPackedGivesTheSameEvents() {
         List<Step> conv = conversation();
-        List<String> expected = describe(new Run(Smb1Limits.DEFAULTS).feed(conv).close());
-        for (int i = 0; i < conv.size(); i++) {
-            byte[] b = conv.get(i).bytes();
-            for (int k = 1; k < b.length; k += 7) {
-                List<Step> split = new ArrayList<>(conv);
-                split.set(i, new Step(conv.get(i).dir(), Arrays.copyOf(b, k)));
-                split.add(i + 1, new Step(conv.get(i).dir(), Arrays.copyOfRange(b, k, b.length)));
-                assertEquals(expected, describe(new Run(Smb1Limits.DEFAULTS).feed(split).close()),
-                        "message " + i + " split at " + k);
-            }
-        }
+        Malformed.sameAsWhole(() -> new SmbRun(Smb1Limits.DEFAULTS), conv, Malformed.splits(conv, 7),
+                r -> describe(r.close()));
     }
 
     /**
@@ -180,33 +129,12 @@ class Smb1AnalyzerTest {
     @Test
     void theClientsNextRequestInsideTheServersReplyAtEveryCut() {
         List<Step> conv = conversation();
-        Run whole = new Run(Smb1Limits.DEFAULTS).feed(conv).close();
-        List<String> expected = sortedEvents(whole);
-        for (int i = 2; i + 1 < conv.size(); i++) {
-            if (conv.get(i).dir() != Direction.TO_CLIENT || conv.get(i + 1).dir() != Direction.TO_SERVER) {
-                continue;
-            }
-            byte[] reply = conv.get(i).bytes();
-            byte[] next = conv.get(i + 1).bytes();
-            for (int k = 1; k < reply.length; k += 3) {
-                for (int head : new int[] {1, 4, 5, 40, next.length - 1}) {
-                    List<Step> l = new ArrayList<>(conv.subList(0, i));
-                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, 0, k)));
-                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, 0, head)));
-                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, k, reply.length)));
-                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, head, next.length)));
-                    l.addAll(conv.subList(i + 2, conv.size()));
-                    Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
-                    String where = "reply " + i + " cut at " + k + ", request head " + head;
-                    assertTrue(r.alive, where);
-                    assertEquals(expected, sortedEvents(r), where);
-                    assertEquals(describe(whole), describe(r), where);
-                }
-            }
-        }
+        Malformed.sameAsWhole(() -> new SmbRun(Smb1Limits.DEFAULTS), conv,
+                Malformed.interleavings(conv, Direction.TO_CLIENT, 3, 1, 4, 5, 40, -1),
+                r -> List.of(sortedEvents(r.close()), describe(r)));
     }
 
-    private static List<String> sortedEvents(Run r) {
+    private static List<String> sortedEvents(SmbRun r) {
         List<String> out = new ArrayList<>();
         for (SensorEvent e : r.ctx.events) {
             out.add(e.toString().replaceAll("header=EventHeader\\[[^\\]]*\\], ", ""));
@@ -221,7 +149,7 @@ class Smb1AnalyzerTest {
         l.add(c(msg(false, 0, UNICODE | NT_STATUS, IPC, UID, 3, ntCreateUnicode("\\samr"))));
         // Flags2 without NT_STATUS: ErrorClass ERRDOS (1), ErrorCode ERRbadfile (2) (MS-CIFS 2.2.2.4).
         l.add(s(msg(true, 0x0002_0001L, 0, IPC, UID, 3, empty(Smb1Parser.NT_CREATE_ANDX))));
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l).close();
         SmbEvent.Smb2Create cr = r.ctx.of(SmbEvent.Smb2Create.class).get(0);
         assertEquals("\\samr", cr.fileName());
         assertEquals(0x0002_0001L, cr.status());
@@ -236,7 +164,7 @@ class Smb1AnalyzerTest {
         l.add(c(request(0, UID, 0, treeConnect("\\\\SRV\\C$"))));
         l.add(s(response(0, IPC, UID, 0, treeDisconnect())));
         l.add(s(response(0, DISK, UID, 0, treeConnectResp("A:"))));
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l).close();
         List<SmbEvent.Smb2TreeConnect> t = r.ctx.of(SmbEvent.Smb2TreeConnect.class);
         assertEquals(List.of("\\\\SRV\\IPC$", "\\\\SRV\\C$"), t.stream().map(SmbEvent.Smb2TreeConnect::path).toList());
         assertEquals(0, t.get(1).status());
@@ -251,7 +179,7 @@ class Smb1AnalyzerTest {
     void aPipeOpenedBeforeTheCaptureIsAdoptedByItsTransactNmPipe() {
         List<Step> l = List.of(c(request(IPC, UID, 5, transactNmPipe(0x4005, bytes("mid")))),
                 s(response(0, IPC, UID, 5, transResp(bytes("way")))));
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l).close();
         assertEquals(1, r.pipes.pipes.size());
         assertEquals("mid", r.pipes.pipes.get(0).toServer.toString(StandardCharsets.ISO_8859_1));
         assertEquals("way", r.pipes.pipes.get(0).toClient.toString(StandardCharsets.ISO_8859_1));
@@ -259,7 +187,7 @@ class Smb1AnalyzerTest {
 
     @Test
     void unansweredRequestsAreReportedAtClose() {
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(List.of(c(request(0, UID, 9, treeConnect("\\\\SRV\\X$"))))).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(List.of(c(request(0, UID, 9, treeConnect("\\\\SRV\\X$"))))).close();
         SmbEvent.Smb2TreeConnect t = r.ctx.of(SmbEvent.Smb2TreeConnect.class).get(0);
         assertEquals("\\\\SRV\\X$", t.path());
         assertEquals(SensorEvent.NO_STATUS, t.status());
@@ -275,7 +203,7 @@ class Smb1AnalyzerTest {
                 cut[1] = (byte) ((n - 4) >>> 16);
                 cut[2] = (byte) ((n - 4) >>> 8);
                 cut[3] = (byte) (n - 4);
-                Run r = new Run(Smb1Limits.DEFAULTS).feed(List.of(new Step(st.dir(), cut))).close();
+                SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(List.of(new Step(st.dir(), cut))).close();
                 for (String a : r.ctx.anomalies()) {
                     assertTrue(a.startsWith("smb1."), a);
                 }
@@ -288,7 +216,7 @@ class Smb1AnalyzerTest {
         byte[] m = request(0, 0, 2, sessionSetup(new byte[0]), treeConnect("\\\\SRV\\IPC$"));
         m[33 + 2] = 10; // AndXOffset pointing back into the header
         m[33 + 3] = 0;
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(List.of(c(m)));
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(List.of(c(m)));
         assertEquals(List.of("smb1.andx_chain_too_long"), r.ctx.anomalies());
         assertTrue(r.alive, "the message is dropped, not the connection");
         r.feed(List.of(c(request(0, UID, 60, treeConnect("\\\\SRV\\IPC$"))), s(response(0, 100, UID, 60, treeConnectResp("IPC")))));
@@ -298,8 +226,8 @@ class Smb1AnalyzerTest {
     @Test
     void limitAndxChain() {
         List<Step> l = List.of(c(request(0, 0, 2, sessionSetup(new byte[0]), treeConnect("\\\\SRV\\IPC$"))));
-        assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxAndxChain(2)).feed(l).alive);
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxAndxChain(1)).feed(l);
+        assertTrue(new SmbRun(Smb1Limits.DEFAULTS.withMaxAndxChain(2)).feed(l).alive);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxAndxChain(1)).feed(l);
         assertEquals(List.of("smb1.andx_chain_too_long"), r.ctx.anomalies());
         assertTrue(r.alive, "the message is dropped, not the connection");
         assertEquals(0, r.counter("proto.smb1.skipped_flows"));
@@ -308,8 +236,8 @@ class Smb1AnalyzerTest {
     @Test
     void limitDialects() {
         List<Step> l = List.of(c(request(0, 0, 1, negotiate("NT LM 0.12", "SMB 2.002", "SMB 2.???"))));
-        assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxDialects(3)).feed(l).alive);
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxDialects(2)).feed(l);
+        assertTrue(new SmbRun(Smb1Limits.DEFAULTS.withMaxDialects(3)).feed(l).alive);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxDialects(2)).feed(l);
         assertEquals(List.of("smb1.too_many_dialects"), r.ctx.anomalies());
         assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
@@ -321,8 +249,8 @@ class Smb1AnalyzerTest {
             l.add(c(request(0, UID, 20 + i, treeConnect("\\\\SRV\\S" + i))));
             l.add(s(response(0, 100 + i, UID, 20 + i, treeConnectResp("A:"))));
         }
-        assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxTrees(3)).feed(l).alive);
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxTrees(2)).feed(l);
+        assertTrue(new SmbRun(Smb1Limits.DEFAULTS.withMaxTrees(3)).feed(l).alive);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxTrees(2)).feed(l);
         assertEquals(List.of("smb1.too_many_trees"), r.ctx.anomalies());
         assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
@@ -334,8 +262,8 @@ class Smb1AnalyzerTest {
             l.add(c(request(DISK, UID, 30 + i, ntCreate("f" + i, 0x00120089, 1))));
             l.add(s(response(0, DISK, UID, 30 + i, ntCreateResp(0x5000 + i, 0))));
         }
-        assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxOpenFiles(3)).feed(l).alive);
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxOpenFiles(2)).feed(l);
+        assertTrue(new SmbRun(Smb1Limits.DEFAULTS.withMaxOpenFiles(3)).feed(l).alive);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxOpenFiles(2)).feed(l);
         assertEquals(List.of("smb1.too_many_open_files"), r.ctx.anomalies());
         assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
@@ -347,8 +275,8 @@ class Smb1AnalyzerTest {
             l.add(c(request(0, 0, 40 + i, sessionSetup(new byte[0]))));
             l.add(s(response(0, 0, 500 + i, 40 + i, sessionSetupResp(0))));
         }
-        assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxSessions(3)).feed(l).alive);
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxSessions(2)).feed(l);
+        assertTrue(new SmbRun(Smb1Limits.DEFAULTS.withMaxSessions(3)).feed(l).alive);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxSessions(2)).feed(l);
         assertEquals(List.of("smb1.too_many_sessions"), r.ctx.anomalies());
         assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
@@ -359,8 +287,8 @@ class Smb1AnalyzerTest {
         for (int i = 0; i < 3; i++) {
             l.add(c(request(DISK, UID, 50 + i, close(0x7000))));
         }
-        assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxPendingRequests(3)).feed(l).alive);
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxPendingRequests(2)).feed(l);
+        assertTrue(new SmbRun(Smb1Limits.DEFAULTS.withMaxPendingRequests(3)).feed(l).alive);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxPendingRequests(2)).feed(l);
         assertEquals(List.of("smb1.too_many_pending"), r.ctx.anomalies());
         assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
@@ -371,7 +299,7 @@ class Smb1AnalyzerTest {
         for (int i = 0; i < 3; i++) {
             l.add(c(request(0, UID, 0, treeConnect("\\\\SRV\\S" + i))));
         }
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxRequestsPerMid(2)).feed(l);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxRequestsPerMid(2)).feed(l);
         assertTrue(r.alive);
         List<SmbEvent.Smb2TreeConnect> t = r.ctx.of(SmbEvent.Smb2TreeConnect.class);
         assertEquals(1, t.size());
@@ -385,8 +313,8 @@ class Smb1AnalyzerTest {
         l.add(c(request(IPC, UID, 3, ntCreate("\\svcctl", 0x0012019F, 1))));
         l.add(s(response(0, IPC, UID, 3, ntCreateResp(FID, 2))));
         l.add(c(request(IPC, UID, 4, writeAndx(FID, 0, new byte[200], 0x0008))));
-        assertTrue(new Run(Smb1Limits.DEFAULTS.withMaxPipeMessage(200)).feed(l).alive);
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxPipeMessage(199)).feed(l);
+        assertTrue(new SmbRun(Smb1Limits.DEFAULTS.withMaxPipeMessage(200)).feed(l).alive);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxPipeMessage(199)).feed(l);
         assertEquals(List.of("smb1.pipe_message_too_large"), r.ctx.anomalies());
         assertTrue(r.alive, "the message (or what is over the limit) is dropped, not the connection");
     }
@@ -398,11 +326,11 @@ class Smb1AnalyzerTest {
         l.add(s(response(0, IPC, UID, 3, ntCreateResp(FID, 2))));
         // MS-CIFS 2.2.4.43.1: RAW_MODE | MSG_START, the first two data bytes are the message length.
         l.add(c(request(IPC, UID, 4, writeAndx(FID, 0, new byte[]{4, 0, 'b', 'i', 'n', 'd'}, 0x000C))));
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(l);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l);
         assertEquals("bind", r.pipes.pipes.get(0).toServer.toString(StandardCharsets.ISO_8859_1));
     }
 
-    private static List<String> describe(Run r) {
+    private static List<String> describe(SmbRun r) {
         List<String> out = new ArrayList<>();
         for (SensorEvent e : r.ctx.events) {
             out.add(e.toString().replaceAll("header=EventHeader\\[[^\\]]*\\], ", ""));
@@ -411,5 +339,11 @@ class Smb1AnalyzerTest {
             out.add(p.name + " " + Arrays.toString(p.toServer.toByteArray()) + Arrays.toString(p.toClient.toByteArray()));
         }
         return out;
+    }
+
+    /** Each message truncated at every byte, then a gap and the close: the analyzer never throws. */
+    @Test
+    void truncatedAtEveryByteNeverThrows() {
+        Malformed.survives(() -> new SmbRun(Smb1Limits.DEFAULTS), Malformed.truncations(conversation()));
     }
 }

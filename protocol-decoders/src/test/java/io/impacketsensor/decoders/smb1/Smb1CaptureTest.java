@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
@@ -10,7 +12,7 @@ import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
-import io.impacketsensor.decoders.testutil.PcapStreams;
+import io.impacketsensor.core.testkit.Replay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Golden checks on the two 401trg captures in {@code pcaps/smb1} (README there): Metasploit's SMB1
+ * Golden checks on the two 401trg captures named in {@code pcaps/smb1/CAPTURES.tsv} (README there): Metasploit's SMB1
  * psexec with pass-the-hash, and {@code net user /domain} from Windows, which opens with an SMB1
  * NEGOTIATE and continues in SMB2 on the same connection.
  */
@@ -37,7 +39,7 @@ class Smb1CaptureTest {
     static Path tmp;
 
     static List<SensorEvent> events(String name) throws Exception {
-        return events(Path.of(Smb1CaptureTest.class.getResource("/pcaps/smb1/" + name).toURI()));
+        return events(Captures.index("/pcaps/smb1/CAPTURES.tsv").get(name));
     }
 
     /** A public capture of sensor-core's test-jar ({@code /pcaps/public/...}), copied to a file. */
@@ -55,8 +57,8 @@ class Smb1CaptureTest {
     static List<SensorEvent> events(Path pcap) throws Exception {
         AnalyzerFactory f = Decoders.forWorker(DecoderConfig.defaults()).get(0);
         List<SensorEvent> out = new ArrayList<>();
-        for (PcapStreams.Conn c : PcapStreams.run(pcap, new int[]{445, 139}, f::create)) {
-            out.addAll(c.ctx.events);
+        for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap, List.of(f)))) {
+            out.addAll(flow);
         }
         return out;
     }

@@ -6,16 +6,16 @@ import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.core.wire.ParseStatus;
-import io.impacketsensor.decoders.smb1.Smb1AnalyzerTest.Run;
-import io.impacketsensor.decoders.smb1.Smb1AnalyzerTest.Step;
+import io.impacketsensor.decoders.testutil.SmbRun;
+import io.impacketsensor.core.testkit.Step;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.impacketsensor.decoders.smb1.Smb1AnalyzerTest.c;
-import static io.impacketsensor.decoders.smb1.Smb1AnalyzerTest.s;
+import static io.impacketsensor.decoders.testutil.SmbRun.c;
+import static io.impacketsensor.decoders.testutil.SmbRun.s;
 import static io.impacketsensor.decoders.smb1.Smb1Wire.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,7 +118,7 @@ class Smb1LogonTest {
         List<Step> l = List.of(c(request(0, 0, 1, negotiate("LANMAN2.1"))), s(neg),
                 c(request(0, 0, 2, sessionSetupLanman(new byte[24], "OLDUSER", "WORKGROUP"))),
                 s(response(0, 0, UID, 2, sessionSetupResp(0))));
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l).close();
         assertTrue(r.alive);
         assertEquals("1122334455667788", Hex.encode(r.ctx.of(NtlmEvent.NtlmChallenge.class).get(0).serverChallenge()));
         NtlmEvent.NtlmAuthenticate a = r.ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
@@ -140,7 +140,7 @@ class Smb1LogonTest {
                 assertTrue(p.challengeAt + 8 <= n, "challenge inside " + n + " bytes");
             }
         }
-        Run r = new Run(Smb1Limits.DEFAULTS);
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS);
         for (int n = 33; n < full.length; n++) {
             r.feed(List.of(s(java.util.Arrays.copyOf(full, n))));
         }
@@ -171,7 +171,7 @@ class Smb1LogonTest {
 
     @Test
     void ntlmv2LoginBecomesChallengeAndAuthenticateWithItsStatus() {
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(login(USER_ENCRYPT, new byte[24], ntlmv2Response(), "alice", 0)).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(login(USER_ENCRYPT, new byte[24], ntlmv2Response(), "alice", 0)).close();
         assertTrue(r.alive);
         NtlmEvent.NtlmChallenge ch = r.ctx.of(NtlmEvent.NtlmChallenge.class).get(0);
         assertEquals(Carrier.SMB1, ch.carrier());
@@ -203,7 +203,7 @@ class Smb1LogonTest {
 
     @Test
     void ntlmv1FailureCarriesTheSessionSetupStatus() {
-        Run r = new Run(Smb1Limits.DEFAULTS)
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS)
                 .feed(login(USER_ENCRYPT, new byte[24], new byte[24], "bob", LOGON_FAILURE)).close();
         NtlmEvent.NtlmAuthenticate a = r.ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
         assertEquals(1, a.ntlmVersion());
@@ -215,7 +215,7 @@ class Smb1LogonTest {
 
     @Test
     void lmResponseAloneCountsAsVersionOne() {
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(login(USER_ENCRYPT, new byte[24], new byte[0], "carol", 0)).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(login(USER_ENCRYPT, new byte[24], new byte[0], "carol", 0)).close();
         NtlmEvent.NtlmAuthenticate a = r.ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
         assertEquals(1, a.ntlmVersion());
         assertEquals(24, a.lmResponseLength());
@@ -224,7 +224,7 @@ class Smb1LogonTest {
 
     @Test
     void nullSessionIsAnonymous() {
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(login(USER_ENCRYPT, new byte[1], new byte[0], "", 0)).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(login(USER_ENCRYPT, new byte[1], new byte[0], "", 0)).close();
         NtlmEvent.NtlmAuthenticate a = r.ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
         assertTrue(a.anonymous());
         assertEquals(0, a.ntlmVersion());
@@ -235,7 +235,7 @@ class Smb1LogonTest {
     void plaintextPasswordIsFlaggedAndNeverKept() {
         byte[] secret = "Winter2024!".getBytes(StandardCharsets.ISO_8859_1);
         // SecurityMode 0x01: user level, no challenge/response (MS-CIFS 2.2.4.52.2).
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(login(0x01, secret, new byte[0], "dave", 0)).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(login(0x01, secret, new byte[0], "dave", 0)).close();
         assertTrue(r.ctx.of(NtlmEvent.NtlmChallenge.class).isEmpty(), "a challenge that is not used is not reported");
         NtlmEvent.NtlmAuthenticate a = r.ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
         assertEquals(0, a.ntlmVersion());
@@ -254,7 +254,7 @@ class Smb1LogonTest {
     @Test
     void oddPasswordLengthIsPlaintextEvenWhenTheServerAskedForResponses() {
         byte[] pass = "Pass".getBytes(StandardCharsets.ISO_8859_1);
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(login(USER_ENCRYPT, pass, new byte[0], "GUEST", 0)).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(login(USER_ENCRYPT, pass, new byte[0], "GUEST", 0)).close();
         assertEquals("smb1.plaintext_password", r.ctx.of(ProtocolAnomaly.class).get(0).name());
         assertEquals(0, r.ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0).ntlmVersion());
     }
@@ -263,14 +263,14 @@ class Smb1LogonTest {
     void extendedSecurityNegotiateHasNoChallengeEvent() {
         List<Step> l = List.of(c(request(0, 0, 1, negotiate("NT LM 0.12"))),
                 s(response(0, 0, 0, 1, negotiateResp(USER_ENCRYPT, 0x8000_00D4L, new byte[0], "", ""))));
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l).close();
         assertTrue(r.ctx.of(NtlmEvent.class).isEmpty());
         assertTrue(r.ctx.of(ProtocolAnomaly.class).isEmpty());
     }
 
     @Test
     void ntResponseOverTheLimitIsAnAnomalyAndTheConnectionGoesOn() {
-        Run r = new Run(Smb1Limits.DEFAULTS.withMaxNtlmResponse(64))
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxNtlmResponse(64))
                 .feed(login(USER_ENCRYPT, new byte[24], new byte[100], "eve", 0)).close();
         assertTrue(r.alive);
         assertEquals("smb1.ntlm_response_too_large", r.ctx.of(ProtocolAnomaly.class).get(0).name());
@@ -280,7 +280,7 @@ class Smb1LogonTest {
     @Test
     void unansweredLoginIsEmittedAtCloseWithoutStatus() {
         List<Step> l = login(USER_ENCRYPT, new byte[24], new byte[24], "frank", 0).subList(0, 3);
-        Run r = new Run(Smb1Limits.DEFAULTS).feed(l).close();
+        SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l).close();
         assertEquals(SensorEvent.NO_STATUS, r.ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0).status());
     }
 }

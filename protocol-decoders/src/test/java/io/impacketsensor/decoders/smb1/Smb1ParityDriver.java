@@ -9,10 +9,11 @@ import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.wire.Hex;
-import io.impacketsensor.decoders.testutil.PcapStreams;
+import io.impacketsensor.core.testkit.Replay;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -32,15 +33,15 @@ public final class Smb1ParityDriver {
     public static TreeSet<String> sets(Path pcap) throws IOException {
         AnalyzerFactory f = Decoders.forWorker(DecoderConfig.defaults()).get(0);
         TreeSet<String> out = new TreeSet<>();
-        for (PcapStreams.Conn c : PcapStreams.run(pcap, new int[]{445, 139}, f::create)) {
+        for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap, List.of(f)))) {
             boolean smb1Auth = false;
             boolean smb1Pipe = false;
-            for (SensorEvent e : c.ctx.events) {
+            for (SensorEvent e : flow) {
                 smb1Auth |= e instanceof SmbEvent.Smb2SessionSetup s && s.smb1Command() >= 0;
                 smb1Pipe |= e instanceof SmbEvent.Smb2Create cr && cr.smb1Command() >= 0 && cr.namedPipe()
                         || e instanceof SmbEvent.Smb2Ioctl io && io.smb1Command() >= 0;
             }
-            for (SensorEvent e : c.ctx.events) {
+            for (SensorEvent e : flow) {
                 add(out, e, smb1Auth, smb1Pipe);
             }
         }

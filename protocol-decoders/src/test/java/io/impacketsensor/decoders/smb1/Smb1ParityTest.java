@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,7 @@ class Smb1ParityTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String name : List.of("20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap",
                 "20171220_smb_net_user.pcap")) {
-            tests.add(test(name, dir.resolve(name), dir));
+            tests.add(test(name, Captures.index("/pcaps/smb1/CAPTURES.tsv").get(name), dir));
         }
         for (String rel : Files.readAllLines(dir.resolve("public-captures.txt"))) {
             if (rel.isBlank()) {

@@ -5,8 +5,11 @@ import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
-import io.impacketsensor.decoders.testutil.RecordingContext;
+import io.impacketsensor.core.testkit.RecordingContext;
 import io.impacketsensor.decoders.testutil.RecordingPipes;
+import io.impacketsensor.core.testkit.Malformed;
+import io.impacketsensor.core.testkit.Step;
+import io.impacketsensor.decoders.testutil.SmbRun;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,6 +18,8 @@ import java.util.List;
 
 import static io.impacketsensor.decoders.testutil.Smb2Wire.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.impacketsensor.decoders.testutil.SmbRun.c;
+import static io.impacketsensor.decoders.testutil.SmbRun.s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,18 +33,6 @@ class Smb2AnalyzerTest {
     static final long FV = 0x20;
     static final byte[] RPC_REQ = "0123456789abcdef-request".getBytes();
     static final byte[] RPC_RESP = "response-fedcba9876543210".getBytes();
-
-    /** One step of a conversation: direction and the NBSS-framed bytes. */
-    record Step(Direction dir, byte[] bytes) {
-    }
-
-    static Step c(byte[] pdu) {
-        return new Step(Direction.TO_SERVER, nbss(pdu));
-    }
-
-    static Step s(byte[] pdu) {
-        return new Step(Direction.TO_CLIENT, nbss(pdu));
-    }
 
     /** Tree connect to IPC$, open svcctl, WRITE, READ, IOCTL transceive, CLOSE; then a disk file renamed and deleted. */
     static List<Step> conversation() {
@@ -67,39 +60,9 @@ class Smb2AnalyzerTest {
         return l;
     }
 
-    static final class Run {
-        final RecordingContext ctx = new RecordingContext();
-        final RecordingPipes pipes = new RecordingPipes();
-        final Smb2AnalyzerFactory factory;
-        final Smb2Analyzer analyzer;
-        boolean alive = true;
-
-        Run(Smb2Limits limits) {
-            factory = new Smb2AnalyzerFactory(limits, new GssTokenDecoder(KerberosTokenHook.NONE), pipes);
-            analyzer = (Smb2Analyzer) factory.create(ctx);
-        }
-
-        Run feed(List<Step> steps) {
-            for (Step st : steps) {
-                alive &= analyzer.onData(st.dir(), st.bytes(), 0, st.bytes().length);
-            }
-            return this;
-        }
-
-        long counter(String name) {
-            long[] v = {-1};
-            factory.reportCounters((n, x) -> {
-                if (n.equals(name)) {
-                    v[0] = x;
-                }
-            });
-            return v[0];
-        }
-    }
-
     @Test
     void everyEventNamesShareAndFileAndPipeStreamsAreComplete() {
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(conversation());
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(conversation());
         assertTrue(r.alive);
         SmbEvent.Smb2TreeConnect tc = r.ctx.of(SmbEvent.Smb2TreeConnect.class).get(0);
         assertEquals("\\\\dc1\\IPC$", tc.path());
@@ -135,24 +98,11 @@ class Smb2AnalyzerTest {
     @Test
     void splitDeliveryAtEveryByteBoundary() {
         List<Step> conv = conversation();
-        List<String> expected = describe(new Run(Smb2Limits.DEFAULTS).feed(conv));
-        for (int i = 0; i < conv.size(); i++) {
-            byte[] b = conv.get(i).bytes();
-            for (int k = 1; k < b.length; k++) {
-                List<Step> split = new ArrayList<>(conv.subList(0, i));
-                split.add(new Step(conv.get(i).dir(), Arrays.copyOfRange(b, 0, k)));
-                split.add(new Step(conv.get(i).dir(), Arrays.copyOfRange(b, k, b.length)));
-                split.addAll(conv.subList(i + 1, conv.size()));
-                assertEquals(expected, describe(new Run(Smb2Limits.DEFAULTS).feed(split)), "pdu " + i + " split at " + k);
-            }
-        }
+        Malformed.sameAsWhole(() -> new SmbRun(Smb2Limits.DEFAULTS), conv, Malformed.splits(conv),
+                Smb2AnalyzerTest::describe);
         // Everything packed into one segment per direction change, too.
-        List<Step> packed = new ArrayList<>();
-        for (int i = 0; i < conv.size(); i += 2) {
-            packed.add(new Step(Direction.TO_SERVER, conv.get(i).bytes()));
-            packed.add(new Step(Direction.TO_CLIENT, conv.get(i + 1).bytes()));
-        }
-        assertEquals(expected, describe(new Run(Smb2Limits.DEFAULTS).feed(packed)));
+        assertEquals(describe(new SmbRun(Smb2Limits.DEFAULTS).feed(conv)),
+                describe(new SmbRun(Smb2Limits.DEFAULTS).feed(Malformed.packed(conv))));
     }
 
     /**
@@ -166,32 +116,10 @@ class Smb2AnalyzerTest {
     @Test
     void theClientsNextRequestInsideTheServersReplyAtEveryCut() {
         List<Step> conv = conversation();
-        Run whole = new Run(Smb2Limits.DEFAULTS).feed(conv);
-        List<String> expected = events(whole);
-        List<String> expectedPipes = pipes(whole);
-        for (int i = 1; i + 1 < conv.size(); i += 2) {
-            byte[] reply = conv.get(i).bytes();
-            byte[] next = conv.get(i + 1).bytes();
-            for (int k = 1; k < reply.length; k++) {
-                for (int head : new int[] {1, 4, 5, 68, 100, next.length - 1}) {
-                    if (head <= 0 || head >= next.length) {
-                        continue;
-                    }
-                    List<Step> l = new ArrayList<>(conv.subList(0, i));
-                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, 0, k)));
-                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, 0, head)));
-                    l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(reply, k, reply.length)));
-                    l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(next, head, next.length)));
-                    l.addAll(conv.subList(i + 2, conv.size()));
-                    Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
-                    String where = "reply " + i + " cut at " + k + ", request head " + head;
-                    assertTrue(r.alive, where);
-                    assertEquals(expected, events(r), where);
-                    assertTrue(r.ctx.anomalies().isEmpty(), where);
-                    assertEquals(expectedPipes, pipes(r), where);
-                }
-            }
-        }
+        assertEquals(List.of(), new SmbRun(Smb2Limits.DEFAULTS).feed(conv).ctx.anomalies());
+        Malformed.sameAsWhole(() -> new SmbRun(Smb2Limits.DEFAULTS), conv,
+                Malformed.interleavings(conv, Direction.TO_CLIENT, 1, 1, 4, 5, 68, 100, -1),
+                r -> List.of(events(r), r.ctx.anomalies(), pipes(r)));
     }
 
     /** A pipe transceive (IOCTL) read before its CREATE response completed waits for its own response. */
@@ -206,7 +134,7 @@ class Smb2AnalyzerTest {
             l.add(new Step(Direction.TO_SERVER, ioctl));
             l.add(new Step(Direction.TO_CLIENT, Arrays.copyOfRange(create, k, create.length)));
             l.add(s(msg(11, 0, true, 5, IPC, SID, ioctlResp(0x0011C017, FP, FV, RPC_RESP))));
-            Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+            SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
             RecordingPipes.Pipe p = r.pipes.pipes.get(0);
             assertArrayEquals(RPC_REQ, p.toServer.toByteArray(), "create cut at " + k);
             assertArrayEquals(RPC_RESP, p.toClient.toByteArray(), "create cut at " + k);
@@ -214,7 +142,7 @@ class Smb2AnalyzerTest {
         }
     }
 
-    private static List<String> events(Run r) {
+    private static List<String> events(SmbRun r) {
         List<String> out = new ArrayList<>();
         for (SensorEvent e : r.ctx.events) {
             out.add(strip(e));
@@ -223,7 +151,7 @@ class Smb2AnalyzerTest {
         return out;
     }
 
-    private static List<String> pipes(Run r) {
+    private static List<String> pipes(SmbRun r) {
         List<String> out = new ArrayList<>();
         for (RecordingPipes.Pipe p : r.pipes.pipes) {
             out.add(p.name + Arrays.toString(p.toServer.toByteArray()) + Arrays.toString(p.toClient.toByteArray()));
@@ -236,7 +164,7 @@ class Smb2AnalyzerTest {
         return e.toString().replaceAll("\\[B@[0-9a-f]+", "bytes");
     }
 
-    static List<String> describe(Run r) {
+    static List<String> describe(SmbRun r) {
         List<String> out = new ArrayList<>();
         for (SensorEvent e : r.ctx.events) {
             out.add(strip(e));
@@ -257,7 +185,7 @@ class Smb2AnalyzerTest {
         List<Step> l = new ArrayList<>(conversation().subList(12, 14));
         l.add(c(req));
         l.add(s(resp));
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
         assertEquals("a.txt", r.ctx.of(SmbEvent.Smb2Close.class).get(0).fileName());
         assertEquals("\\\\dc1\\ADMIN$", r.ctx.of(SmbEvent.Smb2Close.class).get(0).share());
     }
@@ -271,7 +199,7 @@ class Smb2AnalyzerTest {
             l.add(new Step(Direction.TO_SERVER, Arrays.copyOfRange(w, off, Math.min(w.length, off + 1448))));
         }
         l.add(s(msg(9, 0, true, 30, DISK, SID, writeResp(data.length))));
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
         SmbEvent.Smb2Write ev = r.ctx.of(SmbEvent.Smb2Write.class).get(0);
         assertEquals(1 << 20, ev.length());
         assertEquals("Temp\\x.exe", ev.fileName());
@@ -286,7 +214,7 @@ class Smb2AnalyzerTest {
         byte[] interim = cat(header(8, 0x103, 3, 0, 40, 0, SID), errorResp());
         l.add(s(interim));
         l.add(s(cat(header(8, 0, 3, 0, 40, 0, SID), readResp(new byte[100]))));
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
         List<SmbEvent.Smb2Read> reads = r.ctx.of(SmbEvent.Smb2Read.class);
         assertEquals(1, reads.size());
         assertEquals(0, reads.get(0).status());
@@ -297,7 +225,7 @@ class Smb2AnalyzerTest {
     void unansweredRequestsAreReportedAtClose() {
         List<Step> l = new ArrayList<>(conversation().subList(12, 16));
         l.add(c(msg(8, 0, false, 50, DISK, SID, readReq(1, 2, 100))));
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
         assertTrue(r.ctx.of(SmbEvent.Smb2Read.class).isEmpty());
         r.analyzer.onClose();
         assertEquals(SensorEvent.NO_STATUS, r.ctx.of(SmbEvent.Smb2Read.class).get(0).status());
@@ -315,7 +243,7 @@ class Smb2AnalyzerTest {
         l.add(c(transform));
         l.add(s(transform));
         l.addAll(conversation().subList(0, 2));
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
         List<SmbEvent.Smb2Encrypted> enc = r.ctx.of(SmbEvent.Smb2Encrypted.class);
         assertEquals(1, enc.size());
         assertEquals(0x55, enc.get(0).sessionId());
@@ -340,7 +268,7 @@ class Smb2AnalyzerTest {
         System.arraycopy(dialects, 0, smb1, 35, dialects.length);
         byte[] other = smb1.clone();
         other[4] = 0x73;
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(List.of(new Step(Direction.TO_SERVER, sessionRequest),
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(List.of(new Step(Direction.TO_SERVER, sessionRequest),
                 new Step(Direction.TO_CLIENT, positive), c(smb1), c(other), c(other)));
         assertEquals(List.of("NT LM 0.12", "SMB 2.002", "SMB 2.???"),
                 r.ctx.of(SmbEvent.Smb1Negotiate.class).get(0).dialects());
@@ -352,7 +280,7 @@ class Smb2AnalyzerTest {
     void gapInsideBulkDataNeedsNoResync() {
         List<Step> l = new ArrayList<>(conversation().subList(12, 16));
         byte[] w = nbss(msg(9, 0, false, 30, DISK, SID, writeReq(1, 2, new byte[10000])));
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
         r.analyzer.onData(Direction.TO_SERVER, w, 0, 200);
         assertTrue(r.analyzer.onGap(Direction.TO_SERVER, 5000));
         r.analyzer.onData(Direction.TO_SERVER, w, 5200, w.length - 5200);
@@ -364,7 +292,7 @@ class Smb2AnalyzerTest {
     @Test
     void gapInsideAHeaderResynchronisesOnTheNextPdu() {
         List<Step> conv = conversation();
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(conv.subList(0, 2));
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(conv.subList(0, 2));
         byte[] create = conv.get(2).bytes();
         r.analyzer.onData(Direction.TO_SERVER, create, 0, 30);
         assertTrue(r.analyzer.onGap(Direction.TO_SERVER, create.length - 30));
@@ -383,7 +311,7 @@ class Smb2AnalyzerTest {
         // A CREATE whose NameOffset points past the message: anomaly, the flow goes on.
         byte[] bad = msg(5, 0, false, 2, IPC, SID, createReq("svcctl", 1, 1, 0));
         bad[64 + 44] = (byte) 0xF0;
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(List.of(conv.get(0), conv.get(1), c(bad)));
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(List.of(conv.get(0), conv.get(1), c(bad)));
         assertEquals(List.of("smb2.malformed_command"), r.ctx.anomalies());
         assertTrue(r.alive);
         // Every message cut at every length inside its body: never throws; a cut header is an
@@ -391,7 +319,7 @@ class Smb2AnalyzerTest {
         for (Step st : conv) {
             byte[] pdu = Arrays.copyOfRange(st.bytes(), 4, st.bytes().length);
             for (int n = 1; n < pdu.length; n++) {
-                Run t = new Run(Smb2Limits.DEFAULTS).feed(List.of(new Step(st.dir(), nbss(Arrays.copyOf(pdu, n)))));
+                SmbRun t = new SmbRun(Smb2Limits.DEFAULTS).feed(List.of(new Step(st.dir(), nbss(Arrays.copyOf(pdu, n)))));
                 if (n < 64) {
                     assertEquals(List.of("smb2.malformed_header"), t.ctx.anomalies(), "cut at " + n);
                     assertTrue(t.alive);
@@ -417,7 +345,7 @@ class Smb2AnalyzerTest {
                 }
                 l.add(new Step(st.dir(), b));
             }
-            Run r = new Run(Smb2Limits.DEFAULTS).feed(l);
+            SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
             r.analyzer.onGap(Direction.TO_CLIENT, rnd.nextInt(100));
             r.analyzer.onClose();
         }
@@ -425,7 +353,7 @@ class Smb2AnalyzerTest {
 
     @Test
     void invalidNbssTypeResynchronisesAtTheNextSmbMessage() {
-        Run r = new Run(Smb2Limits.DEFAULTS);
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS);
         assertTrue(r.analyzer.onData(Direction.TO_SERVER, "GET / HTTP/1.0\r\n".getBytes(), 0, 16));
         assertEquals(List.of("smb2.nbss_invalid"), r.ctx.anomalies());
         r.feed(conversation());
@@ -436,18 +364,21 @@ class Smb2AnalyzerTest {
 
     // ---- limits, each shrunk ---------------------------------------------------------------------
 
+    /** The counter every SMB2 anomaly raises. */
+    private static final String PARSER_ERROR = "proto.smb2.parser_error";
+
     @Test
     void maxPduSize() {
         List<Step> l = new ArrayList<>(conversation());
         // A 1 MB WRITE over the limit first: skipped by its length, the conversation after it decoded.
         l.add(0, c(msg(9, 0, false, 99, IPC, SID, writeReq(FP, FV, new byte[1 << 20]))));
-        Run r = new Run(Smb2Limits.DEFAULTS.withMaxPduSize(1 << 19)).feed(l);
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxPduSize(1 << 19)).feed(l);
         assertEquals(List.of("smb2.pdu_too_large"), r.ctx.anomalies());
         assertTrue(r.alive);
         assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName());
         assertEquals(0, r.counter("proto.smb2.skipped_flows"));
         // With the limit under every PDU, each is reported (up to the per-connection cap) and skipped.
-        Run all = new Run(Smb2Limits.DEFAULTS.withMaxPduSize(100)).feed(conversation());
+        SmbRun all = new SmbRun(Smb2Limits.DEFAULTS.withMaxPduSize(100)).feed(conversation());
         assertTrue(all.alive);
         long over = conversation().stream().filter(st -> st.bytes().length - 4 > 100).count();
         assertTrue(over > 0);
@@ -460,10 +391,9 @@ class Smb2AnalyzerTest {
     void maxCompoundDepth() {
         byte[] three = compound(msg(13, 0, false, 1, 0, SID, smallResp(4)), msg(13, 0, false, 2, 0, SID, smallResp(4)),
                 msg(13, 0, false, 3, 0, SID, smallResp(4)));
-        assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxCompoundDepth(3)).feed(List.of(c(three))).alive);
-        Run r = new Run(Smb2Limits.DEFAULTS.withMaxCompoundDepth(2)).feed(List.of(c(three)));
-        assertEquals(List.of("smb2.compound_too_deep"), r.ctx.anomalies());
-        assertTrue(r.alive, "the rest of the compound is dropped, not the connection");
+        // Over the limit the rest of the compound is dropped, not the connection.
+        Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxCompoundDepth(n)), 3, List.of(c(three)),
+                "smb2.compound_too_deep", PARSER_ERROR);
     }
 
     @Test
@@ -471,10 +401,9 @@ class Smb2AnalyzerTest {
         List<Step> l = new ArrayList<>(conversation().subList(0, 4));
         l.add(c(msg(5, 0, false, 60, IPC, SID, createReq("lsarpc", 1, 1, 0))));
         l.add(s(msg(5, 0, true, 60, IPC, SID, createResp(3, 4))));
-        assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(2)).feed(l).alive);
-        Run r = new Run(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(1)).feed(l);
-        assertEquals(List.of("smb2.too_many_open_files"), r.ctx.anomalies());
-        assertTrue(r.alive, "the file is not tracked; the connection goes on");
+        // Over the limit the file is not tracked; the connection goes on.
+        SmbRun r = Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(n)), 2, l,
+                "smb2.too_many_open_files", PARSER_ERROR);
         r.feed(conversation().subList(4, 6));
         assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName());
     }
@@ -483,10 +412,9 @@ class Smb2AnalyzerTest {
     void maxPipeBuffer() {
         List<Step> l = new ArrayList<>(conversation().subList(0, 4));
         l.add(c(msg(11, 0, false, 70, IPC, SID, ioctlReq(0x0011C017, FP, FV, new byte[200]))));
-        assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxPipeBuffer(200)).feed(l).alive);
-        Run r = new Run(Smb2Limits.DEFAULTS.withMaxPipeBuffer(199)).feed(l);
-        assertEquals(List.of("smb2.pipe_buffer_exceeded"), r.ctx.anomalies());
-        assertTrue(r.alive, "the pipe message is dropped (a gap for the pipe's decoder), not the connection");
+        // Over the limit the pipe message is dropped (a gap for the pipe's decoder), not the connection.
+        Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxPipeBuffer(n)), 200, l,
+                "smb2.pipe_buffer_exceeded", PARSER_ERROR);
     }
 
     @Test
@@ -495,10 +423,9 @@ class Smb2AnalyzerTest {
         for (int i = 0; i < 3; i++) {
             l.add(c(msg(13, 0, false, 100 + i, 0, SID, smallResp(4))));
         }
-        assertTrue(new Run(Smb2Limits.DEFAULTS.withMaxPendingRequests(3)).feed(l).alive);
-        Run r = new Run(Smb2Limits.DEFAULTS.withMaxPendingRequests(2)).feed(l);
-        assertEquals(List.of("smb2.too_many_pending"), r.ctx.anomalies());
-        assertTrue(r.alive, "that request is not tracked; the connection goes on");
+        // Over the limit that request is not tracked; the connection goes on.
+        Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxPendingRequests(n)), 3, l,
+                "smb2.too_many_pending", PARSER_ERROR);
     }
 
     @Test
@@ -506,17 +433,16 @@ class Smb2AnalyzerTest {
         byte[] neg = new Body().u16(36).u16(3).u16(1).u16(0).u32(0x7f).zeros(16).u64(0)
                 .u16(0x202).u16(0x210).u16(0x300).build();
         List<Step> l = List.of(c(msg(0, 0, false, 0, 0, 0, neg)));
-        Run ok = new Run(Smb2Limits.DEFAULTS.withMaxDialects(3)).feed(l);
+        SmbRun ok = new SmbRun(Smb2Limits.DEFAULTS.withMaxDialects(3)).feed(l);
         ok.analyzer.onClose();
         assertEquals(List.of(0x202, 0x210, 0x300), ok.ctx.of(SmbEvent.Smb2Negotiate.class).get(0).clientDialects());
-        Run r = new Run(Smb2Limits.DEFAULTS.withMaxDialects(2)).feed(l);
-        assertEquals(List.of("smb2.too_many_dialects"), r.ctx.anomalies());
-        assertTrue(r.alive);
+        Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxDialects(n)), 3, l,
+                "smb2.too_many_dialects", PARSER_ERROR);
     }
 
     @Test
     void probe() {
-        Smb2AnalyzerFactory f = new Run(Smb2Limits.DEFAULTS).factory;
+        Smb2AnalyzerFactory f = new SmbRun(Smb2Limits.DEFAULTS).factory;
         byte[] pdu = conversation().get(0).bytes();
         assertEquals(io.impacketsensor.core.wire.ProbeResult.MATCH,
                 f.probe(io.impacketsensor.core.event.Transport.TCP, Direction.TO_SERVER, pdu, 0, pdu.length));
@@ -525,5 +451,11 @@ class Smb2AnalyzerTest {
         assertEquals(io.impacketsensor.core.wire.ProbeResult.NO_MATCH,
                 f.probe(io.impacketsensor.core.event.Transport.TCP, Direction.TO_SERVER, "GET / HTTP".getBytes(), 0, 10));
         assertTrue(f.wantsPort(io.impacketsensor.core.event.Transport.TCP, 139));
+    }
+
+    /** Each message truncated at every byte, then a gap and the close: the analyzer never throws. */
+    @Test
+    void truncatedAtEveryByteNeverThrows() {
+        Malformed.survives(() -> new SmbRun(Smb2Limits.DEFAULTS), Malformed.truncations(conversation()));
     }
 }

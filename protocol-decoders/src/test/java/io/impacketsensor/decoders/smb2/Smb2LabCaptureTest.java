@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
@@ -8,8 +10,8 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
-import io.impacketsensor.decoders.testutil.PcapStreams;
-import io.impacketsensor.decoders.testutil.RecordingContext;
+import io.impacketsensor.core.testkit.Replay;
+import io.impacketsensor.core.testkit.RecordingContext;
 import io.impacketsensor.decoders.testutil.RecordingPipes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,18 +26,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Whole lab captures (src/test/resources/pcaps/smb2, see its README) through the SMB2 analyzer. */
+/** Whole lab captures (named in src/test/resources/pcaps/smb2/CAPTURES.tsv, see its README) through the SMB2 analyzer. */
 class Smb2LabCaptureTest {
 
     static Path pcap(String name) throws Exception {
-        return Path.of(Smb2LabCaptureTest.class.getResource("/pcaps/smb2/" + name).toURI());
+        return Captures.index("/pcaps/smb2/CAPTURES.tsv").get(name);
     }
 
     static List<SensorEvent> run(String name, DecoderConfig config) throws Exception {
         Smb2AnalyzerFactory f = (Smb2AnalyzerFactory) Decoders.forWorker(config).get(0);
         List<SensorEvent> all = new ArrayList<>();
-        for (PcapStreams.Conn c : PcapStreams.run(pcap(name), new int[]{445}, f::create)) {
-            all.addAll(c.ctx.events);
+        for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap(name), List.of(f)))) {
+            all.addAll(flow);
         }
         return all;
     }
@@ -140,35 +142,14 @@ class Smb2LabCaptureTest {
     void oneBytePerCallGivesTheSameEvents() throws Exception {
         Smb2AnalyzerFactory f = (Smb2AnalyzerFactory) Decoders.forWorker().get(0);
         List<String> whole = new ArrayList<>();
-        for (PcapStreams.Conn c : PcapStreams.run(pcap("atk_psexec.pcap"), new int[]{445}, f::create)) {
-            c.ctx.events.forEach(e -> whole.add(Smb2AnalyzerTest.strip(e)));
+        for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap("atk_psexec.pcap"), List.of(f)))) {
+            flow.forEach(e -> whole.add(Smb2AnalyzerTest.strip(e)));
         }
         List<String> bytewise = new ArrayList<>();
-        for (PcapStreams.Conn c : PcapStreams.run(pcap("atk_psexec.pcap"), new int[]{445}, ctx -> {
-            FlowAnalyzer a = f.create(ctx);
-            return new FlowAnalyzer() {
-                @Override
-                public boolean onData(Direction dir, byte[] buf, int off, int len) {
-                    for (int i = 0; i < len; i++) {
-                        if (!a.onData(dir, buf, off + i, 1)) {
-                            return false;
-                        }
-                    }
-                    return true;
-                }
-
-                @Override
-                public boolean onGap(Direction dir, long len) {
-                    return a.onGap(dir, len);
-                }
-
-                @Override
-                public void onClose() {
-                    a.onClose();
-                }
-            };
-        })) {
-            c.ctx.events.forEach(e -> bytewise.add(Smb2AnalyzerTest.strip(e)));
+        Smb2AnalyzerFactory g = (Smb2AnalyzerFactory) Decoders.forWorker().get(0);
+        for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap("atk_psexec.pcap"),
+                List.of(Replay.wrapping(g, Replay::bytewise))))) {
+            flow.forEach(e -> bytewise.add(Smb2AnalyzerTest.strip(e)));
         }
         assertTrue(whole.size() > 30, whole.size() + " events");
         assertEquals(whole, bytewise);

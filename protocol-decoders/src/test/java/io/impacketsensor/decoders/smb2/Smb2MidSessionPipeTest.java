@@ -6,10 +6,10 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.impacketsensor.decoders.smb2.Smb2AnalyzerTest.Run;
-import static io.impacketsensor.decoders.smb2.Smb2AnalyzerTest.Step;
-import static io.impacketsensor.decoders.smb2.Smb2AnalyzerTest.c;
-import static io.impacketsensor.decoders.smb2.Smb2AnalyzerTest.s;
+import io.impacketsensor.decoders.testutil.SmbRun;
+import io.impacketsensor.core.testkit.Step;
+import static io.impacketsensor.decoders.testutil.SmbRun.c;
+import static io.impacketsensor.decoders.testutil.SmbRun.s;
 import static io.impacketsensor.decoders.testutil.Smb2Wire.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +43,7 @@ class Smb2MidSessionPipeTest {
 
     @Test
     void wellKnownRpcPipeNameOnAnUnknownTreeIsRoutedToTheConsumer() {
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(open(TREE, "atsvc", 0x20)).feed(write(TREE, 0x20, 100, BIND));
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(open(TREE, "atsvc", 0x20)).feed(write(TREE, 0x20, 100, BIND));
         assertTrue(r.alive);
         assertTrue(r.ctx.of(SmbEvent.Smb2Create.class).get(0).namedPipe());
         assertEquals(1, r.pipes.pipes.size());
@@ -54,14 +54,14 @@ class Smb2MidSessionPipeTest {
 
     @Test
     void pipePrefixAndCaseDoNotMatter() {
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(open(TREE, "\\PIPE\\SvcCtl", 0x21));
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(open(TREE, "\\PIPE\\SvcCtl", 0x21));
         assertEquals(1, r.pipes.pipes.size());
         assertEquals("SvcCtl", r.pipes.pipes.get(0).name);
     }
 
     @Test
     void unknownNameBecomesAPipeWhenItsFirstWriteIsADcerpcBind() {
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(open(TREE, "custom_rpc", 0x22));
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(open(TREE, "custom_rpc", 0x22));
         assertTrue(r.pipes.pipes.isEmpty());
         assertFalse(r.ctx.of(SmbEvent.Smb2Create.class).get(0).namedPipe());
         r.feed(write(TREE, 0x22, 100, BIND)).feed(write(TREE, 0x22, 101, DATA));
@@ -73,7 +73,7 @@ class Smb2MidSessionPipeTest {
 
     @Test
     void unknownNameWithAnIoctlTransceiveIsAPipe() {
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(open(TREE, "custom_rpc", 0x23));
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(open(TREE, "custom_rpc", 0x23));
         r.feed(List.of(c(msg(11, 0, false, 100, TREE, SID, ioctlReq(0x0011C017, 1, 0x23, DATA)))));
         assertEquals(1, r.pipes.pipes.size());
         assertArrayEquals(DATA, r.pipes.pipes.get(0).toServer.toByteArray());
@@ -81,7 +81,7 @@ class Smb2MidSessionPipeTest {
 
     @Test
     void onlyTheFirstPayloadIsLookedAt() {
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(open(TREE, "report.docx", 0x24))
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(open(TREE, "report.docx", 0x24))
                 .feed(write(TREE, 0x24, 100, DATA)).feed(write(TREE, 0x24, 101, BIND));
         assertTrue(r.pipes.pipes.isEmpty());
         assertFalse(r.ctx.of(SmbEvent.Smb2Write.class).get(1).namedPipe());
@@ -92,7 +92,7 @@ class Smb2MidSessionPipeTest {
         List<Step> l = new ArrayList<>();
         l.add(c(msg(3, 0, false, 1, 0, SID, treeConnectReq("\\\\dc1\\C$"))));
         l.add(s(msg(3, 0, true, 1, TREE, SID, treeConnectResp(1))));
-        Run r = new Run(Smb2Limits.DEFAULTS).feed(l).feed(open(TREE, "svcctl", 0x25)).feed(write(TREE, 0x25, 100, BIND));
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l).feed(open(TREE, "svcctl", 0x25)).feed(write(TREE, 0x25, 100, BIND));
         assertTrue(r.pipes.pipes.isEmpty());
         assertFalse(r.ctx.of(SmbEvent.Smb2Create.class).get(0).namedPipe());
     }

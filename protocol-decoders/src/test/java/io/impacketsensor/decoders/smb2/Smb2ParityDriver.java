@@ -5,7 +5,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.decoders.Decoders;
 import io.impacketsensor.decoders.DecoderConfig;
-import io.impacketsensor.decoders.testutil.PcapStreams;
+import io.impacketsensor.core.testkit.Replay;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,10 +25,8 @@ public final class Smb2ParityDriver {
     public static TreeSet<String> sets(Path pcap) throws IOException {
         Smb2AnalyzerFactory f = (Smb2AnalyzerFactory) Decoders.forWorker(DecoderConfig.defaults()).get(0);
         TreeSet<String> out = new TreeSet<>();
-        for (PcapStreams.Conn c : PcapStreams.run(pcap, new int[]{445, 139}, f::create)) {
-            for (SensorEvent e : c.ctx.events) {
-                add(out, e);
-            }
+        for (SensorEvent e : Replay.events(pcap, List.of(f))) {
+            add(out, e);
         }
         return out;
     }

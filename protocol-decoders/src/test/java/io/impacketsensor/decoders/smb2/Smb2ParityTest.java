@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.testkit.Captures;
+
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -20,13 +22,11 @@ class Smb2ParityTest {
     @TestFactory
     Stream<DynamicTest> equalsTshark() throws IOException, URISyntaxException {
         Path dir = Path.of(getClass().getResource("/pcaps/smb2").toURI());
-        List<Path> pcaps;
-        try (Stream<Path> s = Files.list(dir)) {
-            pcaps = s.filter(p -> p.toString().endsWith(".pcap")).sorted().toList();
-        }
+        java.util.Map<String, Path> pcaps = Captures.index("/pcaps/smb2/CAPTURES.tsv");
         assertFalse(pcaps.isEmpty());
-        return pcaps.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
-            Path expected = dir.resolve("expected").resolve(p.getFileName() + ".sets");
+        return pcaps.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+            Path p = e.getValue();
+            Path expected = dir.resolve("expected").resolve(e.getKey() + ".sets");
             TreeSet<String> theirs = new TreeSet<>(Files.readAllLines(expected));
             theirs.remove("");
             TreeSet<String> ours = Smb2ParityDriver.sets(p);

@@ -48,7 +48,7 @@ class LiveCaptureTest {
             CapturePipeline pipe = new CapturePipeline(src, (lt, f, c) -> 0, (w, n, sink) -> proc,
                     e -> { }, new PipelineOptions(1, 1024, 64, 100));
             pipe.start();
-            veth.replay(2000, veth.resource("/capture/atk_psexec.pcap"), veth.resource("/capture/ben_kinit_kvno.pcap"));
+            veth.replay(2000, veth.resource("/pcaps/lab/atk_psexec.pcap"), veth.resource("/pcaps/lab/ben_kinit_kvno.pcap"));
             // Bounded wait for delivery (the kernel hands over a block within the 50-ms timeout).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (proc.frames < 119 + 58 && System.nanoTime() < deadline) {

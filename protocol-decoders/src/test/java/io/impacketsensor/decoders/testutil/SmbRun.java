@@ -1,0 +1,58 @@
+package io.impacketsensor.decoders.testutil;
+
+import io.impacketsensor.core.testkit.AnalyzerRun;
+import io.impacketsensor.core.testkit.Step;
+import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
+import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
+import io.impacketsensor.decoders.smb1.Smb1Limits;
+import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
+import io.impacketsensor.decoders.smb2.Smb2Limits;
+
+import java.util.List;
+
+/**
+ * The SMB analyzer (NBSS framing, SMB1 and SMB2) on the test kit's recording context, with its
+ * named pipes recorded: the harness of the SMB1 and SMB2 analyzer tests.
+ */
+public final class SmbRun extends AnalyzerRun<Smb2AnalyzerFactory> {
+    public final RecordingPipes pipes;
+
+    public SmbRun(Smb2Limits limits) {
+        this(limits, Smb1Limits.DEFAULTS);
+    }
+
+    public SmbRun(Smb1Limits smb1Limits) {
+        this(Smb2Limits.DEFAULTS, smb1Limits);
+    }
+
+    public SmbRun(Smb2Limits limits, Smb1Limits smb1Limits) {
+        this(limits, smb1Limits, new RecordingPipes());
+    }
+
+    private SmbRun(Smb2Limits limits, Smb1Limits smb1Limits, RecordingPipes pipes) {
+        super(new Smb2AnalyzerFactory(limits, smb1Limits, new GssTokenDecoder(KerberosTokenHook.NONE), pipes));
+        this.pipes = pipes;
+    }
+
+    /** A message to the server, NBSS-framed. */
+    public static Step c(byte[] smb) {
+        return Step.toServer(Smb2Wire.nbss(smb));
+    }
+
+    /** A message to the client, NBSS-framed. */
+    public static Step s(byte[] smb) {
+        return Step.toClient(Smb2Wire.nbss(smb));
+    }
+
+    @Override
+    public SmbRun feed(List<Step> steps) {
+        super.feed(steps);
+        return this;
+    }
+
+    @Override
+    public SmbRun close() {
+        super.close();
+        return this;
+    }
+}
