@@ -12,7 +12,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.detection.engine.RpcCatalog;
-import io.impacketsensor.detection.engine.Text;
+import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.detection.response.AllowListMatcher;
 
 import java.net.InetAddress;

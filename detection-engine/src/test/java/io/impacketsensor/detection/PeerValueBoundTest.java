@@ -9,7 +9,7 @@ import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.detection.engine.RpcCatalog;
-import io.impacketsensor.detection.engine.Text;
+import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.detection.eve.EveAlertWriter;
 import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 import io.impacketsensor.detection.model.AnalysisResult;

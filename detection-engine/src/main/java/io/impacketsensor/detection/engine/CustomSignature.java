@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.detection.config.CustomSignatureSpec;
 import io.impacketsensor.detection.rules.Rule;
 

@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.Severity;
 import io.impacketsensor.detection.rules.Rule;

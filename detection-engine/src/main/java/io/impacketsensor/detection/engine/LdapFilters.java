@@ -1,5 +1,7 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.detection.rules.Text;
+
 
 /**
  * LDAP filter checks: injection shapes and the reconnaissance filters Impacket's tools send

@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SensorEvent;

@@ -3,7 +3,7 @@ package io.impacketsensor.detection.eve;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.event.DcomClasses;
 import io.impacketsensor.core.event.RpcArgs;
-import io.impacketsensor.detection.engine.Text;
+import io.impacketsensor.detection.rules.Text;
 
 import java.io.IOException;
 import java.util.List;

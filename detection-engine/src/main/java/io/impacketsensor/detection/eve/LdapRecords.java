@@ -12,7 +12,7 @@ import io.impacketsensor.core.event.LdapEvent.LdapSearch;
 import io.impacketsensor.core.event.LdapEvent.LdapStartTls;
 import io.impacketsensor.core.event.LdapEvent.Modification;
 import io.impacketsensor.core.event.Transport;
-import io.impacketsensor.detection.engine.Text;
+import io.impacketsensor.detection.rules.Text;
 
 import java.io.IOException;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.wire.Guids;
 import io.impacketsensor.core.wire.Hex;
-import io.impacketsensor.detection.engine.Text;
+import io.impacketsensor.detection.rules.Text;
 
 import java.io.IOException;
 import java.util.List;

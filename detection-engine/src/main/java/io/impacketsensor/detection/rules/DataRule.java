@@ -1,7 +1,6 @@
 package io.impacketsensor.detection.rules;
 
 import io.impacketsensor.core.event.SensorEvent;
-import io.impacketsensor.detection.engine.Text;
 
 import java.util.List;
 

@@ -8,7 +8,6 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
-import io.impacketsensor.detection.engine.Text;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.impacketsensor.detection.engine;
+package io.impacketsensor.detection.rules;
 
 /**
  * Allocation-free string tests for the per-event path (no regex, no lower-casing copies).
@@ -14,7 +14,7 @@ public final class Text {
      * Bound of a whole indicator: a fixed description plus one quoted value (a few indicators quote
      * two short ones). Anything longer carries an unquoted peer value and is cut here.
      */
-    static final int INDICATOR_LIMIT = 2 * QUOTE_LIMIT;
+    public static final int INDICATOR_LIMIT = 2 * QUOTE_LIMIT;
 
     /**
      * A peer-controlled value as an indicator or EVE field quotes it: unchanged up to
@@ -26,7 +26,7 @@ public final class Text {
         return bound(v, QUOTE_LIMIT);
     }
 
-    static String bound(String v, int limit) {
+    public static String bound(String v, int limit) {
         if (v == null || v.length() <= limit) {
             return v;
         }
