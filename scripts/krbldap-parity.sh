@@ -8,7 +8,7 @@
 # Usage: scripts/krbldap-parity.sh [PCAP_DIR] [WORK_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-src="$(cd "${1:-/work/shared/pcaps}" && pwd)"
+src="$(cd "${1:-../shared/pcaps}" && pwd)"
 work="${2:-$(mktemp -d /tmp/krbldap-parity.XXXXXX)}"
 mkdir -p "$work"
 find "$src" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort | while read -r f; do

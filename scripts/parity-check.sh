@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Replays every capture under a folder (default /work/shared/pcaps) through our reader and
+# Replays every capture under a folder (default ../shared/pcaps) through our reader and
 # PacketProcessor and compares, per capture, the packet count with capinfos and the TCP and UDP
 # flow counts with tshark's conversation tables. Prints one line per mismatch and a summary.
 #   scripts/parity-check.sh [DIR] [--cached]   (--cached reuses the tshark counts of the last run)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-dir=${1:-/work/shared/pcaps}
+dir=${1:-../shared/pcaps}
 cached=${2:-}
 cd "$here"
 if [ ! -d sensor-core/target/test-classes ] || [ ! -d sensor-core/target/classes ]; then

@@ -6,7 +6,7 @@
 # named pipes, between our decoder (Smb1ParityDriver, test scope) and tshark (tshark-smb1-sets.sh).
 # Prints one line per capture (OK / DIFF / SKIP) and the differing lines ("-" tshark only, "+" ours only).
 #
-#   scripts/parity-smb1.sh /work/shared/pcaps                 # compare
+#   scripts/parity-smb1.sh ../shared/pcaps                 # compare
 #   scripts/parity-smb1.sh --write-expected DIR pcap...       # write tshark's sets as DIR/<name>.sets
 exec "$(dirname "$0")/parity-sets.sh" io.impacketsensor.decoders.smb1.Smb1ParityDriver tshark-smb1-sets.sh \
   "SMB1" "$@"

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Golden tests through the real pipeline and engine for every lab capture (our own Impacket lab,
- * /work/shared/pcaps/lab; the copies and the MANIFEST.tsv live in sensor-core's test resources
+ * ../shared/pcaps/lab; the copies and the MANIFEST.tsv live in sensor-core's test resources
  * under {@code pcaps/lab/} and reach this module through sensor-core's test-jar): a capture with a
  * required attack type raises it, a {@code none} capture raises no alert at all, and every alert
  * carries indicators, ATT&CK ids, recommendations and an action matching its confidence.

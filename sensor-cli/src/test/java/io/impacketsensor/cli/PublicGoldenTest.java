@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Golden tests through the real pipeline and engine over the third-party captures copied into
  * sensor-core's test resources ({@code pcaps/public/}, listed with their ground truth in
- * {@code pcaps/public/GOLDEN.tsv}, the rows of /work/shared/pcaps/public/MANIFEST.tsv with a
+ * {@code pcaps/public/GOLDEN.tsv}, the rows of ../shared/pcaps/public/MANIFEST.tsv with a
  * requirement, a permissive licence and at most 1.1 MB): every benign ({@code none}) capture is
  * silent and every attack capture raises its type, except the captures in {@link #KNOWN_GAPS}.
  *
