@@ -70,9 +70,12 @@ public enum EventField {
         return description;
     }
 
+    /** values() copies the array on every call; indicators look fields up per match. */
+    private static final EventField[] ALL = values();
+
     /** The field of this name, or null. */
     public static EventField byId(String id) {
-        for (EventField f : values()) {
+        for (EventField f : ALL) {
             if (f.id.equals(id)) {
                 return f;
             }

@@ -34,4 +34,18 @@ public record Rule(int sid, int rev, String name, String signature, AttackType a
     public boolean chain() {
         return "chain".equals(layer);
     }
+
+    /**
+     * A rule is its sid (unique in a rule set): alert instances key their contributing rules by rule
+     * on every alerting event, and the record's default would hash every string and list.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Rule r && r.sid == sid && r.rev == rev && r.index == index;
+    }
+
+    @Override
+    public int hashCode() {
+        return sid;
+    }
 }
