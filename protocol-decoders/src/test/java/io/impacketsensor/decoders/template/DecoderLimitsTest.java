@@ -12,6 +12,7 @@ import io.impacketsensor.decoders.Decoders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import io.impacketsensor.core.testkit.Captures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,17 +70,16 @@ class DecoderLimitsTest {
      */
     @Test
     void decodersAtBothEndsOfEveryRangeReplayCapturesWithoutAnException() throws Exception {
-        List<String> captures = List.of("/pcaps/smb2/atk_psexec.pcap", "/pcaps/smb1/20171220_smb_net_user.pcap",
-                "/pcaps/lab/atk_silver_ticket.pcap",
-                "/pcaps/lab/atk_ntlmrelayx_ldap.pcap");
+        List<Path> captures = List.of(Captures.lab("atk_psexec.pcap"),
+                Captures.pub("401trg_detections/pcaps/20171220_smb_net_user.pcap"),
+                Captures.lab("atk_silver_ticket.pcap"), Captures.lab("atk_ntlmrelayx_ldap.pcap"));
         for (boolean top : new boolean[] {false, true}) {
             Map<String, Map<String, Long>> values = new HashMap<>();
             for (DecoderLimits.Row r : DecoderLimits.rows()) {
                 values.computeIfAbsent(r.section(), k -> new HashMap<>()).put(r.key(), top ? r.max() : r.min());
             }
             DecoderConfig config = DecoderLimits.config(values);
-            for (String c : captures) {
-                Path file = Path.of(DecoderLimitsTest.class.getResource(c).toURI());
+            for (Path file : captures) {
                 FlowLimits limits = FlowLimits.DEFAULTS;
                 List<SensorEvent> events = new ArrayList<>();
                 PacketProcessor p = new PacketProcessor(0, limits, Decoders.forWorker(config), Expectations.of(limits),
@@ -97,7 +97,7 @@ class DecoderLimitsTest {
                         exceptions[0] = value;
                     }
                 });
-                String where = c + (top ? " at the upper ends" : " at the lower ends");
+                String where = file.getFileName() + (top ? " at the upper ends" : " at the lower ends");
                 assertEquals(0, exceptions[0], where);
                 assertTrue(!events.isEmpty(), where);
             }
