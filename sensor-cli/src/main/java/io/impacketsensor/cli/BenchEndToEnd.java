@@ -21,11 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code bench --end-to-end}: the whole replay path (L2-L4, reassembly, every decoder, the detection
  * engine, EVE alerts written out) on the large capture with each worker count, then the same on
- * the capture's first N packets next to tshark dissecting the same protocols (issue 7's
- * comparison), and the ratio.
+ * the capture's first N packets next to tshark dissecting the same protocols, and the ratio.
  */
 final class BenchEndToEnd {
-    /** The tshark command of issue 7: the protocols we decode, a few fields each. */
+    /** The tshark side of the comparison: the protocols we decode, a few fields each. */
     static final String DISPLAY_FILTER = "smb2 or dcerpc or kerberos or ldap or ntlmssp";
     static final List<String> FIELDS = List.of("frame.number", "smb2.cmd", "dcerpc.opnum", "kerberos.msg_type",
             "ldap.protocolOp");
