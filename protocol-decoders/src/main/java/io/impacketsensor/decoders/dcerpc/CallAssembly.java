@@ -30,7 +30,7 @@ final class CallAssembly {
     /** Slot in the call table of the request a response answers, or -1. */
     int callSlot;
 
-    byte[] stub = new byte[0];
+    byte[] stub = Bytes.EMPTY;
     /** The stub buffer's charge in the worker's buffer budget. */
     BufferBudget.Account account;
     int stubLength;
@@ -104,7 +104,7 @@ final class CallAssembly {
      */
     boolean dropStub() {
         boolean lost = active && decode;
-        stub = new byte[0];
+        stub = Bytes.EMPTY;
         stubLength = 0;
         decode = false;
         return lost;

@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.DcerpcEvent.Context;
@@ -103,7 +104,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private boolean dropPartial(int d) {
         PduBuffer pb = partial[d];
         boolean lost = pb.length > 0 || pb.growing;
-        pb.buf = new byte[0];
+        pb.buf = Bytes.EMPTY;
         pb.clear();
         if (lost) {
             assembly[d].reset();
@@ -120,7 +121,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
      * one direction must not change how the other is framed.
      */
     private static final class PduBuffer {
-        byte[] buf = new byte[0];
+        byte[] buf = Bytes.EMPTY;
         int length;
         /** frag_length of the PDU being gathered; 0 until its 16-byte header is whole. */
         int fragLength;

@@ -24,7 +24,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
 
     /** Reassembly state of one direction. */
     private static final class Side {
-        byte[] buf = new byte[0];
+        byte[] buf = Bytes.EMPTY;
         int have;
         int recordLen = -1;
         int markBytes;
@@ -43,7 +43,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
          */
         boolean dropBuffer() {
             boolean lost = have > 0 || growing;
-            buf = new byte[0];
+            buf = Bytes.EMPTY;
             if (lost) {
                 skip = recordLen - have;
                 have = 0;

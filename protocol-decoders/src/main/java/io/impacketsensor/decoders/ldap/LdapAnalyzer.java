@@ -36,7 +36,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         final byte[] hdr = new byte[HEADER_MAX];
         int hdrLen;
         long skip;
-        byte[] buf = new byte[0];
+        byte[] buf = Bytes.EMPTY;
         int have;
         int need;
         boolean resync;
@@ -52,7 +52,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
          */
         boolean dropBuffer() {
             boolean lost = need > 0 || growing;
-            buf = new byte[0];
+            buf = Bytes.EMPTY;
             if (need > 0) {
                 skip = need - have;
                 need = 0;

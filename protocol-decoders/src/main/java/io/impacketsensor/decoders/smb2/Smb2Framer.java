@@ -59,7 +59,7 @@ final class Smb2Framer {
     private int consumed;
     private int need;
     private boolean decided;
-    private byte[] acc = new byte[0];
+    private byte[] acc = Bytes.EMPTY;
     private int accLen;
     /** {@link #acc}'s charge in the worker's buffer budget (set by the analyzer). */
     BufferBudget.Account account;
@@ -261,7 +261,7 @@ final class Smb2Framer {
      */
     boolean dropBuffer() {
         boolean lost = growing || (state == BODY && accLen > 0);
-        acc = new byte[0];
+        acc = Bytes.EMPTY;
         accLen = 0;
         if (lost) {
             state = HEADER;

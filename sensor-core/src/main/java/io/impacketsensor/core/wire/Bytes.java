@@ -10,6 +10,11 @@ package io.impacketsensor.core.wire;
  * the length is not known in advance.
  */
 public final class Bytes {
+    /**
+     * The buffer of a flow that holds nothing yet, or whose bytes the buffer budget took back:
+     * shared, since a zero-length array cannot be written, and every growth allocates anew anyway.
+     */
+    public static final byte[] EMPTY = {};
 
     private Bytes() {
     }
