@@ -111,22 +111,22 @@ public final class NetworkEventMapper {
         if (auth) {
             long status = ev.success() == null ? 0 : ev.success() ? 0 : STATUS_LOGON_FAILURE;
             ntlm(ev, h, Carrier.SMB2, out);
-            out.add(new SmbEvent.Smb2SessionSetup(h, 1, 1, 0, "ntlmssp", 0, 0, status));
+            out.add(new SmbEvent.SmbSessionSetup(h, 1, 1, 0, "ntlmssp", 0, 0, status));
         }
         String server = "\\\\" + h.serverIp().getHostAddress() + "\\";
         String share = ev.share() == null ? "" : server + ev.share();
         if (ev.share() != null) {
-            out.add(new SmbEvent.Smb2TreeConnect(h, 1, 1, share, Text.eq(ev.share(), "IPC$") ? 2 : 1, 0));
+            out.add(new SmbEvent.SmbTreeConnect(h, 1, 1, share, Text.eq(ev.share(), "IPC$") ? 2 : 1, 0));
         }
         String path = ev.path();
         boolean pipe = path != null && (path.regionMatches(true, 0, "\\PIPE\\", 0, 6)
                 || path.regionMatches(true, 0, "PIPE\\", 0, 5) || Text.eq(ev.share(), "IPC$"));
         boolean write = typeHas(ev, "write") || typeHas(ev, "upload") || typeHas(ev, "copy") || typeHas(ev, "put");
         if (path != null && !pipe) {
-            out.add(new SmbEvent.Smb2Create(h, 1, 1, share, strip(path), false, write ? 0x0012019F : 0x00120089,
+            out.add(new SmbEvent.SmbCreate(h, 1, 1, share, strip(path), false, write ? 0x0012019F : 0x00120089,
                     write ? 5 : 1, 0x40, 0x80, -1, -1, 0, 0));
             if (!write) {
-                out.add(new SmbEvent.Smb2Read(h, 1, 1, share, strip(path), false, 0, 65536, -1, 0));
+                out.add(new SmbEvent.SmbRead(h, 1, 1, share, strip(path), false, 0, 65536, -1, 0));
             }
         }
         if (ev.dcomClass() != null && !RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(ev.interfaceUuid())) {
@@ -139,9 +139,9 @@ public final class NetworkEventMapper {
         if (pipe) {
             String name = path.substring(path.lastIndexOf('\\') + 1);
             if (ev.share() == null) {
-                out.add(new SmbEvent.Smb2TreeConnect(h, 1, 2, server + "IPC$", 2, 0));
+                out.add(new SmbEvent.SmbTreeConnect(h, 1, 2, server + "IPC$", 2, 0));
             }
-            out.add(new SmbEvent.Smb2Create(h, 1, 2, server + "IPC$", name, true, 0x0012019F, 1, 0x40, 0x80, -1, -1,
+            out.add(new SmbEvent.SmbCreate(h, 1, 2, server + "IPC$", name, true, 0x0012019F, 1, 0x40, 0x80, -1, -1,
                     0, 0));
         }
     }

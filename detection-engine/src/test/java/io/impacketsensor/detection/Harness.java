@@ -68,17 +68,17 @@ final class Harness {
         return new EventHeader(T0 + sec * 1_000_000_000L, flowId, ip(client), 50000, ip(server), port, Transport.TCP);
     }
 
-    SmbEvent.Smb2TreeConnect tree(String c, String s, int sec, String share) {
-        return new SmbEvent.Smb2TreeConnect(h(c, s, 445, sec), 1, 1, "\\\\" + s + "\\" + share, share.equals("IPC$") ? 2 : 1, 0);
+    SmbEvent.SmbTreeConnect tree(String c, String s, int sec, String share) {
+        return new SmbEvent.SmbTreeConnect(h(c, s, 445, sec), 1, 1, "\\\\" + s + "\\" + share, share.equals("IPC$") ? 2 : 1, 0);
     }
 
-    SmbEvent.Smb2Create create(String c, String s, int sec, String share, String name, boolean pipe, boolean write) {
-        return new SmbEvent.Smb2Create(h(c, s, 445, sec), 1, 1, "\\\\" + s + "\\" + share, name, pipe,
+    SmbEvent.SmbCreate create(String c, String s, int sec, String share, String name, boolean pipe, boolean write) {
+        return new SmbEvent.SmbCreate(h(c, s, 445, sec), 1, 1, "\\\\" + s + "\\" + share, name, pipe,
                 write ? 0x0012019F : 0x00120089, write ? 5 : 1, 0x40, 0x80, 2, 0, 1, 0);
     }
 
-    SmbEvent.Smb2Read read(String c, String s, int sec, String share, String name) {
-        return new SmbEvent.Smb2Read(h(c, s, 445, sec), 1, 1, "\\\\" + s + "\\" + share, name, false, 0, 4096, 100, 0);
+    SmbEvent.SmbRead read(String c, String s, int sec, String share, String name) {
+        return new SmbEvent.SmbRead(h(c, s, 445, sec), 1, 1, "\\\\" + s + "\\" + share, name, false, 0, 4096, 100, 0);
     }
 
     DcerpcEvent.DcerpcRequest rpc(String c, String s, int sec, String pipe, UUID iface, int opnum, RpcArgs args) {

@@ -283,8 +283,8 @@ class PublicCaptureRulesTest {
         assertTrue(g.analysis().confidence() > 0.6, () -> "confidence " + g.analysis().confidence());
         assertFalse(g.analysis().indicators().isEmpty());
     }
-    private static SmbEvent.Smb2TreeConnect ipc(Harness h, String client, String server, int sec, String name) {
-        return new SmbEvent.Smb2TreeConnect(h.h(client, server, 445, sec), 1, 1, "\\\\" + name + "\\IPC$", 2, 0);
+    private static SmbEvent.SmbTreeConnect ipc(Harness h, String client, String server, int sec, String name) {
+        return new SmbEvent.SmbTreeConnect(h.h(client, server, 445, sec), 1, 1, "\\\\" + name + "\\IPC$", 2, 0);
     }
 
     /** SamrLookupDomainInSamServer(domain) and its answer (STATUS_SUCCESS or STATUS_NO_SUCH_DOMAIN). */

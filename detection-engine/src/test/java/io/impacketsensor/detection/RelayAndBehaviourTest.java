@@ -113,7 +113,7 @@ class RelayAndBehaviourTest {
         Harness h = new Harness();
         AnalysisResult r = AnalysisResult.BENIGN;
         for (int i = 0; i < 21; i++) {
-            r = h.feed(new SmbEvent.Smb2SessionSetup(h.h("10.6.0.50", "10.6.1." + i, 445, i), i, 1, 0, "ntlmssp", 100, 0, 0));
+            r = h.feed(new SmbEvent.SmbSessionSetup(h.h("10.6.0.50", "10.6.1." + i, 445, i), i, 1, 0, "ntlmssp", 100, 0, 0));
         }
         assertEquals(AttackType.RECONNAISSANCE, r.analysis().attackType());
         assertEquals(Action.MONITOR, r.analysis().action());
@@ -130,7 +130,7 @@ class RelayAndBehaviourTest {
         Harness h = new Harness(EngineConfigLoader.parse("engine:\n  behaviour:\n    max_tracked_ips: 100\n"));
         for (int i = 0; i < 1000; i++) {
             EventHeader hd = h.h("10.7." + (i / 250) + "." + (i % 250), TARGET, 445, i);
-            h.feed(new SmbEvent.Smb2Command(hd, 13, 1, 1, "", 0));
+            h.feed(new SmbEvent.SmbCommand(hd, 13, 1, 1, "", 0));
         }
         Statistics s = h.engine.getStatistics();
         assertEquals(100, s.trackedSources());

@@ -108,7 +108,7 @@ public final class RuleScenarios {
         });
         add("behaviour_smb_sessions", h -> {
             for (int i = 0; i < 25; i++) {
-                h.feed(new SmbEvent.Smb2SessionSetup(h.h(ATK, "10.8.1." + i, 445, i), i, 1, 0, "ntlmssp", 100, 0, 0));
+                h.feed(new SmbEvent.SmbSessionSetup(h.h(ATK, "10.8.1." + i, 445, i), i, 1, 0, "ntlmssp", 100, 0, 0));
             }
         });
         add("behaviour_ldap_rate", h -> {

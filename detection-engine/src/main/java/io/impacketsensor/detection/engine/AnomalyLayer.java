@@ -73,7 +73,7 @@ final class AnomalyLayer {
     }
 
     private static void smb(SmbEvent ev, Evidence e) {
-        if (ev instanceof SmbEvent.Smb2TreeConnect t && Signals.ok(t.status())) {
+        if (ev instanceof SmbEvent.SmbTreeConnect t && Signals.ok(t.status())) {
             if (Text.baseIs(t.path(), "ADMIN$")) {
                 e.add(Rules.ADMIN_SHARE_ADMIN, "Admin share access: ADMIN$");
             } else if (Signals.adminShare(t.path())) {

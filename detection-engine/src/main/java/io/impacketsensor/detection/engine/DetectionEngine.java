@@ -237,7 +237,7 @@ public final class DetectionEngine {
             }
         } else if (ev instanceof NtlmEvent.NtlmChallenge c) {
             dcs.observedNtlmServer(ev.header().serverIp(), c.nbDomain(), c.nbComputer());
-        } else if (ev instanceof SmbEvent.Smb2TreeConnect t) {
+        } else if (ev instanceof SmbEvent.SmbTreeConnect t) {
             dcs.observedServerName(ev.header().serverIp(), t.path());
         } else if (ev instanceof DcerpcEvent.DcerpcRequest r && RpcCatalog.SAMR.equals(r.interfaceUuid())
                 && r.args() instanceof RpcArgs.SamrCall c) {
@@ -256,7 +256,7 @@ public final class DetectionEngine {
 
     private void behaviour(SensorEvent ev, InetAddress src, long now) {
         behaviour.protocol(src, protocolIndex(ev), now, e);
-        if (ev instanceof SmbEvent.Smb2SessionSetup s) {
+        if (ev instanceof SmbEvent.SmbSessionSetup s) {
             if (s.status() == 0) {
                 behaviour.smbSession(src, now, e);
             }

@@ -74,7 +74,7 @@ final class SignatureLayer {
     }
 
     private void smb(SmbEvent ev, Evidence e) {
-        if (ev instanceof SmbEvent.Smb2TreeConnect t) {
+        if (ev instanceof SmbEvent.SmbTreeConnect t) {
             custom(CustomSignatureSpec.Field.SHARE, t.path(), e);
             return;
         }
@@ -82,17 +82,17 @@ final class SignatureLayer {
         String name;
         boolean pipe;
         boolean write;
-        if (ev instanceof SmbEvent.Smb2Create c) {
+        if (ev instanceof SmbEvent.SmbCreate c) {
             share = c.share();
             name = c.fileName();
             pipe = c.namedPipe() || Signals.isPipePath(name);
             write = Signals.writes(c.desiredAccess(), c.disposition());
-        } else if (ev instanceof SmbEvent.Smb2Read r) {
+        } else if (ev instanceof SmbEvent.SmbRead r) {
             share = r.share();
             name = r.fileName();
             pipe = r.namedPipe();
             write = false;
-        } else if (ev instanceof SmbEvent.Smb2Write w) {
+        } else if (ev instanceof SmbEvent.SmbWrite w) {
             share = w.share();
             name = w.fileName();
             pipe = w.namedPipe();

@@ -121,10 +121,10 @@ enum Step {
         if (ev instanceof SmbEvent.Smb1Negotiate n) {
             return AnomalyLayer.impacketSmb1Dialects(n.dialects()) ? IMPACKET_SMB.bit : 0;
         }
-        if (ev instanceof SmbEvent.Smb2SessionSetup s) {
+        if (ev instanceof SmbEvent.SmbSessionSetup s) {
             return s.status() == 0 ? SMB_SESSION.bit : 0;
         }
-        if (ev instanceof SmbEvent.Smb2TreeConnect t) {
+        if (ev instanceof SmbEvent.SmbTreeConnect t) {
             if (!Signals.ok(t.status())) {
                 return 0;
             }
@@ -136,13 +136,13 @@ enum Step {
             }
             return Text.baseIs(t.path(), "IPC$") ? IPC_SHARE.bit : 0;
         }
-        if (ev instanceof SmbEvent.Smb2Create c) {
+        if (ev instanceof SmbEvent.SmbCreate c) {
             return file(c.share(), c.fileName(), c.namedPipe(), Signals.writes(c.desiredAccess(), c.disposition()));
         }
-        if (ev instanceof SmbEvent.Smb2Write w) {
+        if (ev instanceof SmbEvent.SmbWrite w) {
             return file(w.share(), w.fileName(), w.namedPipe(), true);
         }
-        if (ev instanceof SmbEvent.Smb2Read r) {
+        if (ev instanceof SmbEvent.SmbRead r) {
             return file(r.share(), r.fileName(), r.namedPipe(), false);
         }
         return 0;

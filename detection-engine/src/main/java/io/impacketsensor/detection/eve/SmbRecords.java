@@ -34,7 +34,7 @@ public final class SmbRecords {
             g.writeStringField("command", SmbNames.smb1Command(u.command()));
         } else if (e instanceof SmbEvent.Smb2Negotiate n) {
             negotiate(g, n);
-        } else if (e instanceof SmbEvent.Smb2SessionSetup s) {
+        } else if (e instanceof SmbEvent.SmbSessionSetup s) {
             common(g, 1, s.smb1Command(), s.sessionId(), -1, null, s.status());
             g.writeStringField("mechanism", s.mechanism());
             g.writeNumberField("security_mode", s.securityMode());
@@ -44,12 +44,12 @@ public final class SmbRecords {
                 g.writeBooleanField("guest", (s.sessionFlags() & 1) != 0);
                 g.writeBooleanField("anonymous", (s.sessionFlags() & 2) != 0);
             }
-        } else if (e instanceof SmbEvent.Smb2TreeConnect t) {
+        } else if (e instanceof SmbEvent.SmbTreeConnect t) {
             common(g, 3, t.smb1Command(), t.sessionId(), t.treeId(), t.path(), t.status());
             if (t.shareType() >= 0) {
                 g.writeStringField("share_type", nameOr(SmbNames.shareType(t.shareType()), t.shareType()));
             }
-        } else if (e instanceof SmbEvent.Smb2Create c) {
+        } else if (e instanceof SmbEvent.SmbCreate c) {
             common(g, 5, c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
             file(g, c.fileName(), c.namedPipe());
             g.writeStringField("access", String.format("0x%08x", c.desiredAccess()));
@@ -65,10 +65,10 @@ public final class SmbRecords {
             if (c.fileIdVolatile() != 0) {
                 g.writeStringField("fuid", Long.toHexString(c.fileIdVolatile()));
             }
-        } else if (e instanceof SmbEvent.Smb2Close c) {
+        } else if (e instanceof SmbEvent.SmbClose c) {
             common(g, 6, c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
             file(g, c.fileName(), c.namedPipe());
-        } else if (e instanceof SmbEvent.Smb2Read r) {
+        } else if (e instanceof SmbEvent.SmbRead r) {
             common(g, 8, r.smb1Command(), r.sessionId(), r.treeId(), r.share(), r.status());
             file(g, r.fileName(), r.namedPipe());
             g.writeNumberField("offset", r.offset());
@@ -76,7 +76,7 @@ public final class SmbRecords {
             if (r.dataLength() >= 0) {
                 g.writeNumberField("data_length", r.dataLength());
             }
-        } else if (e instanceof SmbEvent.Smb2Write w) {
+        } else if (e instanceof SmbEvent.SmbWrite w) {
             common(g, 9, w.smb1Command(), w.sessionId(), w.treeId(), w.share(), w.status());
             file(g, w.fileName(), w.namedPipe());
             g.writeNumberField("offset", w.offset());
@@ -95,7 +95,7 @@ public final class SmbRecords {
             if (s.infoClass() == 13 || s.infoClass() == 64) {
                 g.writeBooleanField("delete_pending", s.deletePending());
             }
-        } else if (e instanceof SmbEvent.Smb2Ioctl i) {
+        } else if (e instanceof SmbEvent.SmbIoctl i) {
             common(g, 11, i.smb1Command(), i.sessionId(), i.treeId(), i.share(), i.status());
             file(g, i.fileName(), i.fileName().length() > 0 && isIpc(i.share()));
             g.writeStringField("function", nameOr(SmbNames.fsctl(i.ctlCode()), i.ctlCode()));
@@ -106,7 +106,7 @@ public final class SmbRecords {
             file(g, q.directory(), false);
             g.writeStringField("pattern", Text.quote(q.pattern()));
             g.writeNumberField("info_class", q.fileInformationClass());
-        } else if (e instanceof SmbEvent.Smb2Command c) {
+        } else if (e instanceof SmbEvent.SmbCommand c) {
             common(g, c.command(), c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
         } else if (e instanceof SmbEvent.Smb2Encrypted x) {
             g.writeStringField("version", "smb3");

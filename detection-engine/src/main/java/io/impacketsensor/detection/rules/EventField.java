@@ -99,20 +99,20 @@ public enum EventField {
     boolean visit(SensorEvent ev, Visitor v) {
         switch (this) {
             case SMB_SHARE -> {
-                if (ev instanceof SmbEvent.Smb2TreeConnect t) {
+                if (ev instanceof SmbEvent.SmbTreeConnect t) {
                     return t.path() != null && v.text(t.path());
                 }
-                String s = ev instanceof SmbEvent.Smb2Create c ? c.share() : ev instanceof SmbEvent.Smb2Read r ? r.share()
-                        : ev instanceof SmbEvent.Smb2Write w ? w.share() : null;
+                String s = ev instanceof SmbEvent.SmbCreate c ? c.share() : ev instanceof SmbEvent.SmbRead r ? r.share()
+                        : ev instanceof SmbEvent.SmbWrite w ? w.share() : null;
                 return s != null && v.text(s);
             }
             case SMB_FILENAME -> {
-                String s = ev instanceof SmbEvent.Smb2Create c ? c.fileName() : ev instanceof SmbEvent.Smb2Read r
-                        ? r.fileName() : ev instanceof SmbEvent.Smb2Write w ? w.fileName() : null;
+                String s = ev instanceof SmbEvent.SmbCreate c ? c.fileName() : ev instanceof SmbEvent.SmbRead r
+                        ? r.fileName() : ev instanceof SmbEvent.SmbWrite w ? w.fileName() : null;
                 return s != null && v.text(s);
             }
             case SMB_PIPE -> {
-                if (ev instanceof SmbEvent.Smb2Create c && c.namedPipe()) {
+                if (ev instanceof SmbEvent.SmbCreate c && c.namedPipe()) {
                     return c.fileName() != null && v.text(c.fileName());
                 }
                 return ev instanceof DcerpcEvent.DcerpcRequest r && r.namedPipe() != null && v.text(r.namedPipe());
@@ -122,13 +122,13 @@ public enum EventField {
                 // a read or write on a pipe handle.
                 String name;
                 boolean pipe;
-                if (ev instanceof SmbEvent.Smb2Create c) {
+                if (ev instanceof SmbEvent.SmbCreate c) {
                     name = c.fileName();
                     pipe = c.namedPipe() || Text.startsWith(name, "\\PIPE\\") || Text.startsWith(name, "PIPE\\");
-                } else if (ev instanceof SmbEvent.Smb2Read r) {
+                } else if (ev instanceof SmbEvent.SmbRead r) {
                     name = r.fileName();
                     pipe = r.namedPipe();
-                } else if (ev instanceof SmbEvent.Smb2Write w) {
+                } else if (ev instanceof SmbEvent.SmbWrite w) {
                     name = w.fileName();
                     pipe = w.namedPipe();
                 } else {

@@ -61,15 +61,15 @@ public final class EventMix {
             EventHeader h445 = new EventHeader(ts, i, c, 50000, s, 445, Transport.TCP);
             SensorEvent ev;
             if (k < 400) {
-                ev = new SmbEvent.Smb2Read(h445, 1, 1, share, file, false, 0, 65536, 65536, 0);
+                ev = new SmbEvent.SmbRead(h445, 1, 1, share, file, false, 0, 65536, 65536, 0);
             } else if (k < 520) {
-                ev = new SmbEvent.Smb2Write(h445, 1, 1, share, file, false, 0, 65536, 0);
+                ev = new SmbEvent.SmbWrite(h445, 1, 1, share, file, false, 0, 65536, 0);
             } else if (k < 650) {
-                ev = new SmbEvent.Smb2Create(h445, 1, 1, share, file, false, 0x00120089, 1, 0x40, 0x80, 1, 1000, 1, 0);
+                ev = new SmbEvent.SmbCreate(h445, 1, 1, share, file, false, 0x00120089, 1, 0x40, 0x80, 1, 1000, 1, 0);
             } else if (k < 700) {
-                ev = new SmbEvent.Smb2TreeConnect(h445, 1, 1, k % 2 == 0 ? "\\\\fs\\IPC$" : share, 1, 0);
+                ev = new SmbEvent.SmbTreeConnect(h445, 1, 1, k % 2 == 0 ? "\\\\fs\\IPC$" : share, 1, 0);
             } else if (k < 720) {
-                ev = new SmbEvent.Smb2SessionSetup(h445, 1, 1, 0, "ntlmssp", 300, 0, 0);
+                ev = new SmbEvent.SmbSessionSetup(h445, 1, 1, 0, "ntlmssp", 300, 0, 0);
             } else if (k < 760) {
                 ev = new NtlmEvent.NtlmAuthenticate(h445, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB", users[ci],
                         workstations[ci], true, new NtlmEvent.Version(10, 0, 19041, 15), true, 2, "cifs/fs", null, null,
@@ -97,7 +97,7 @@ public final class EventMix {
                             new RpcArgs.EpmMapRequest(RpcCatalog.SAMR, 1));
                 };
             } else if (k < 995) {
-                ev = new SmbEvent.Smb2TreeConnect(h445, 1, 1, "\\\\srv\\ADMIN$", 1, 0);
+                ev = new SmbEvent.SmbTreeConnect(h445, 1, 1, "\\\\srv\\ADMIN$", 1, 0);
             } else {
                 EventHeader h = new EventHeader(ts, i, c, 50000, s, 445, Transport.TCP);
                 ev = new DcerpcEvent.DcerpcRequest(h, "svcctl", 2, 0, RpcCatalog.SVCCTL, 12, null, false, 100, 1, 0, 0,

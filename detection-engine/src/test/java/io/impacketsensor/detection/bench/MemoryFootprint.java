@@ -32,7 +32,7 @@ public final class MemoryFootprint {
         for (int i = 0; i < n; i++) {
             InetAddress c = EventMix.addr(10, 100 + (i >> 16), (i >> 8) & 0xFF, i & 0xFF);
             EventHeader h = new EventHeader(t + i * 10_000L, i, c, 50000, server, 445, Transport.TCP);
-            engine.process(new SmbEvent.Smb2SessionSetup(h, 1, 1, 0, "ntlmssp", 300, 0, 0));
+            engine.process(new SmbEvent.SmbSessionSetup(h, 1, 1, 0, "ntlmssp", 300, 0, 0));
             engine.process(new NtlmEvent.NtlmAuthenticate(h, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB",
                     "user" + i, "WS" + i, true, null, true, 2, "", null, null, false, 0xC000006DL));
             engine.process(new NtlmEvent.NtlmAuthenticate(h, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB",

@@ -47,7 +47,7 @@ class ProtocolRecordWriterTest {
 
     @Test
     void smbCreateRecord() throws Exception {
-        JsonNode j = eve(new SmbEvent.Smb2Create(H, 910273309L, 0xCC9E6AB5, "\\\\10.99.0.1\\ADMIN$", "XAsDIoMW.exe",
+        JsonNode j = eve(new SmbEvent.SmbCreate(H, 910273309L, 0xCC9E6AB5, "\\\\10.99.0.1\\ADMIN$", "XAsDIoMW.exe",
                 false, 0x2, 5, 0x40, 0, 2, 0, 2928143248L, 0));
         assertEquals("smb", j.get("event_type").asText());
         assertEquals("10.99.0.2", j.get("src_ip").asText());
@@ -75,7 +75,7 @@ class ProtocolRecordWriterTest {
         assertEquals("[\"2.02\",\"2.10\",\"3.00\",\"3.11\"]", s.get("client_dialects").toString());
         assertEquals("33221100-5544-7766-8899-aabbccddeeff", s.get("client_guid").asText());
         assertEquals(32, s.get("salt_length").asInt());
-        JsonNode r = eve(new SmbEvent.Smb2Read(H, 1, 2, "\\\\h\\IPC$", "svcctl", true, 0, 1048576, -1,
+        JsonNode r = eve(new SmbEvent.SmbRead(H, 1, 2, "\\\\h\\IPC$", "svcctl", true, 0, 1048576, -1,
                 SensorEvent.NO_STATUS)).get("smb");
         assertFalse(r.has("status"));
         assertTrue(r.get("named_pipe").asBoolean());
@@ -118,18 +118,18 @@ class ProtocolRecordWriterTest {
     @Test
     void smb1CarriedRecordsSayVersionSmb1AndTheSmb1Command() throws Exception {
         // Values as in 401trg 20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap frames 36-37.
-        JsonNode s = eve(new SmbEvent.Smb2Create(H, 2048, 2050, "\\\\192.168.10.31\\IPC$", "\\svcctl", true,
+        JsonNode s = eve(new SmbEvent.SmbCreate(H, 2048, 2050, "\\\\192.168.10.31\\IPC$", "\\svcctl", true,
                 0x02000000, 1, 0, 0, 1, 0, 0x4001, 0, 0xA2)).get("smb");
         assertEquals("smb1", s.get("version").asText());
         assertEquals("SMB1_COMMAND_NT_CREATE_ANDX", s.get("command").asText());
         assertEquals("\\svcctl", s.get("filename").asText());
         assertTrue(s.get("named_pipe").asBoolean());
-        JsonNode t = eve(new SmbEvent.Smb2Command(H, 4, 2048, 2050, "", 0x0002_0001L, 0x71)).get("smb");
+        JsonNode t = eve(new SmbEvent.SmbCommand(H, 4, 2048, 2050, "", 0x0002_0001L, 0x71)).get("smb");
         assertEquals("SMB1_COMMAND_TREE_DISCONNECT", t.get("command").asText());
         assertEquals("0x20001", t.get("status_code").asText());
         assertEquals("SMB1_COMMAND_SESSION_SETUP_ANDX", eve(new SmbEvent.Smb1Usage(H, 0x73)).get("smb").get("command").asText());
         assertEquals("SMB1_COMMAND_UNKNOWN_0xfe", eve(new SmbEvent.Smb1Usage(H, 0xFE)).get("smb").get("command").asText());
-        assertEquals("smb2", eve(new SmbEvent.Smb2Command(H, 4, 1, 1, "", 0)).get("smb").get("version").asText());
+        assertEquals("smb2", eve(new SmbEvent.SmbCommand(H, 4, 1, 1, "", 0)).get("smb").get("version").asText());
     }
 
     @Test

@@ -41,39 +41,39 @@ final class Smb1Events {
     }
 
     void sessionSetup(Smb1Pending q, int uid, int sessionFlags, long status) {
-        ctx.emit(new SmbEvent.Smb2SessionSetup(ctx.header(), uid, q.securityMode, 0,
+        ctx.emit(new SmbEvent.SmbSessionSetup(ctx.header(), uid, q.securityMode, 0,
                 q.mechanism == null ? "none" : q.mechanism, q.tokenLength, sessionFlags, status, q.command));
     }
 
     void treeConnect(Smb1Pending q, int tid, int shareType, long status) {
-        ctx.emit(new SmbEvent.Smb2TreeConnect(ctx.header(), q.uid, tid, q.name == null ? "" : q.name, shareType,
+        ctx.emit(new SmbEvent.SmbTreeConnect(ctx.header(), q.uid, tid, q.name == null ? "" : q.name, shareType,
                 status, q.command));
     }
 
     void create(Smb1Pending q, int createAction, long endOfFile, int fid, long status) {
-        ctx.emit(new SmbEvent.Smb2Create(ctx.header(), q.uid, q.tid, share(q), q.name == null ? "" : q.name,
+        ctx.emit(new SmbEvent.SmbCreate(ctx.header(), q.uid, q.tid, share(q), q.name == null ? "" : q.name,
                 pipe(q), q.desiredAccess, q.disposition, q.createOptions, q.fileAttributes,
                 createAction, endOfFile, fid, status, q.command));
     }
 
     void close(Smb1Pending q, long status) {
-        ctx.emit(new SmbEvent.Smb2Close(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), status, q.command));
+        ctx.emit(new SmbEvent.SmbClose(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), status, q.command));
     }
 
     void read(Smb1Pending q, int dataLength, long status) {
-        ctx.emit(new SmbEvent.Smb2Read(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), q.offset, q.length,
+        ctx.emit(new SmbEvent.SmbRead(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), q.offset, q.length,
                 dataLength, status, q.command));
     }
 
     void write(Smb1Pending q, long status) {
-        ctx.emit(new SmbEvent.Smb2Write(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), q.offset, q.length,
+        ctx.emit(new SmbEvent.SmbWrite(ctx.header(), q.uid, q.tid, share(q), name(q), pipe(q), q.offset, q.length,
                 status, q.command));
     }
 
     /** TRANSACTION: TransactNmPipe as the SMB2 pipe transceive IOCTL, every other subcommand as a command. */
     void transaction(Smb1Pending q, long status) {
         if (q.subcommand == Smb1Parser.TRANSACT_NMPIPE) {
-            ctx.emit(new SmbEvent.Smb2Ioctl(ctx.header(), q.uid, q.tid, share(q), name(q), FSCTL_PIPE_TRANSCEIVE,
+            ctx.emit(new SmbEvent.SmbIoctl(ctx.header(), q.uid, q.tid, share(q), name(q), FSCTL_PIPE_TRANSCEIVE,
                     q.length, status, q.command));
         } else {
             command(q, status);
@@ -81,7 +81,7 @@ final class Smb1Events {
     }
 
     void command(Smb1Pending q, long status) {
-        ctx.emit(new SmbEvent.Smb2Command(ctx.header(), smb2Equivalent(q.command), q.uid, q.tid, share(q), status,
+        ctx.emit(new SmbEvent.SmbCommand(ctx.header(), smb2Equivalent(q.command), q.uid, q.tid, share(q), status,
                 q.command));
     }
 

@@ -39,39 +39,39 @@ final class Smb2Events {
     }
 
     void sessionSetup(Smb2Pending q, int sessionFlags, long status) {
-        ctx.emit(new SmbEvent.Smb2SessionSetup(ctx.header(), q.sessionId, q.securityMode, q.flags,
+        ctx.emit(new SmbEvent.SmbSessionSetup(ctx.header(), q.sessionId, q.securityMode, q.flags,
                 q.mechanism == null ? "none" : q.mechanism, q.tokenLength, sessionFlags, status));
     }
 
     void treeConnect(Smb2Pending q, int treeId, int shareType, long status) {
-        ctx.emit(new SmbEvent.Smb2TreeConnect(ctx.header(), q.sessionId, treeId, q.name == null ? "" : q.name,
+        ctx.emit(new SmbEvent.SmbTreeConnect(ctx.header(), q.sessionId, treeId, q.name == null ? "" : q.name,
                 shareType, status));
     }
 
     void create(Smb2Pending q, int createAction, long endOfFile, long fileIdVolatile, long status) {
-        ctx.emit(new SmbEvent.Smb2Create(ctx.header(), q.sessionId, q.treeId, share(q), q.name == null ? "" : q.name,
+        ctx.emit(new SmbEvent.SmbCreate(ctx.header(), q.sessionId, q.treeId, share(q), q.name == null ? "" : q.name,
                 q.opened != null ? q.opened.pipe : q.tree != null && q.tree.ipc, q.desiredAccess, q.disposition, q.createOptions, q.fileAttributes,
                 createAction, endOfFile, fileIdVolatile, status));
     }
 
     void close(Smb2Pending q, Smb2Session.FileEntry f, long status) {
-        ctx.emit(new SmbEvent.Smb2Close(ctx.header(), q.sessionId, q.treeId, share(q), name(q, f), pipe(q, f), status));
+        ctx.emit(new SmbEvent.SmbClose(ctx.header(), q.sessionId, q.treeId, share(q), name(q, f), pipe(q, f), status));
     }
 
     void read(Smb2Pending q, Smb2Session.FileEntry f, int dataLength, long status) {
-        ctx.emit(new SmbEvent.Smb2Read(ctx.header(), q.sessionId, q.treeId, share(q), name(q, f), pipe(q, f),
+        ctx.emit(new SmbEvent.SmbRead(ctx.header(), q.sessionId, q.treeId, share(q), name(q, f), pipe(q, f),
                 q.offset, q.length, dataLength, status));
     }
 
     void ioctl(Smb2Pending q, Smb2Session.FileEntry f, long status) {
-        ctx.emit(new SmbEvent.Smb2Ioctl(ctx.header(), q.sessionId, q.treeId, share(q), name(q, f), q.ctlCode,
+        ctx.emit(new SmbEvent.SmbIoctl(ctx.header(), q.sessionId, q.treeId, share(q), name(q, f), q.ctlCode,
                 q.length, status));
     }
 
-    /** WRITE, QUERY_DIRECTORY, SET_INFO, and every other command as {@code Smb2Command}. */
+    /** WRITE, QUERY_DIRECTORY, SET_INFO, and every other command as {@code SmbCommand}. */
     void forOther(Smb2Pending q, Smb2Session.FileEntry f, long status) {
         switch (q.command) {
-            case Smb2Parser.WRITE -> ctx.emit(new SmbEvent.Smb2Write(ctx.header(), q.sessionId, q.treeId, share(q),
+            case Smb2Parser.WRITE -> ctx.emit(new SmbEvent.SmbWrite(ctx.header(), q.sessionId, q.treeId, share(q),
                     name(q, f), pipe(q, f), q.offset, q.length, status));
             case Smb2Parser.QUERY_DIRECTORY -> ctx.emit(new SmbEvent.Smb2QueryDirectory(ctx.header(), q.sessionId,
                     q.treeId, share(q), name(q, f), q.name == null ? "" : q.name, q.infoClass, status));
@@ -82,7 +82,7 @@ final class Smb2Events {
     }
 
     void command(Smb2Pending q, long status) {
-        ctx.emit(new SmbEvent.Smb2Command(ctx.header(), q.command, q.sessionId, q.treeId, share(q), status));
+        ctx.emit(new SmbEvent.SmbCommand(ctx.header(), q.command, q.sessionId, q.treeId, share(q), status));
     }
 
     /** The event for a request whose response never came (close) or any request, by command. */

@@ -73,34 +73,36 @@ class Smb1AnalyzerTest {
         assertTrue(r.alive);
         assertEquals(List.of("NT LM 0.12", "SMB 2.002", "SMB 2.???"),
                 r.ctx.of(SmbEvent.Smb1Negotiate.class).get(0).dialects());
-        SmbEvent.Smb2SessionSetup ss = r.ctx.of(SmbEvent.Smb2SessionSetup.class).get(0);
+        SmbEvent.SmbSessionSetup ss = r.ctx.of(SmbEvent.SmbSessionSetup.class).get(0);
         assertEquals(UID, ss.sessionId());
         assertEquals(0, ss.status());
         assertEquals(0x73, ss.smb1Command());
-        List<SmbEvent.Smb2TreeConnect> trees = r.ctx.of(SmbEvent.Smb2TreeConnect.class);
+        List<SmbEvent.SmbTreeConnect> trees = r.ctx.of(SmbEvent.SmbTreeConnect.class);
         assertEquals("\\\\SRV\\IPC$", trees.get(0).path());
         assertEquals(IPC, trees.get(0).treeId());
         assertEquals(2, trees.get(0).shareType());
         assertEquals(1, trees.get(1).shareType());
-        List<SmbEvent.Smb2Create> creates = r.ctx.of(SmbEvent.Smb2Create.class);
+        List<SmbEvent.SmbCreate> creates = r.ctx.of(SmbEvent.SmbCreate.class);
         assertEquals(3, creates.size());
         assertEquals("\\svcctl", creates.get(0).fileName());
         assertTrue(creates.get(0).namedPipe());
         assertEquals(FID, creates.get(0).fileIdVolatile());
         assertEquals(1234, creates.get(0).endOfFile());
         assertEquals(0xA2, creates.get(0).smb1Command());
+        assertEquals(1, creates.get(0).version());
+        assertEquals(1, trees.get(0).version());
         assertEquals("\\\\SRV\\ADMIN$", creates.get(1).share());
         assertEquals(5, creates.get(1).disposition());
         assertFalse(creates.get(1).namedPipe());
         assertEquals(ACCESS_DENIED, creates.get(2).status());
-        List<SmbEvent.Smb2Write> writes = r.ctx.of(SmbEvent.Smb2Write.class);
-        assertEquals(List.of(4, 3000), writes.stream().map(SmbEvent.Smb2Write::length).toList());
+        List<SmbEvent.SmbWrite> writes = r.ctx.of(SmbEvent.SmbWrite.class);
+        assertEquals(List.of(4, 3000), writes.stream().map(SmbEvent.SmbWrite::length).toList());
         assertEquals("Temp\\x.exe", writes.get(1).fileName());
-        assertEquals(3, r.ctx.of(SmbEvent.Smb2Read.class).get(0).dataLength());
-        SmbEvent.Smb2Ioctl io = r.ctx.of(SmbEvent.Smb2Ioctl.class).get(0);
+        assertEquals(3, r.ctx.of(SmbEvent.SmbRead.class).get(0).dataLength());
+        SmbEvent.SmbIoctl io = r.ctx.of(SmbEvent.SmbIoctl.class).get(0);
         assertEquals(0x0011C017, io.ctlCode());
         assertEquals(0x25, io.smb1Command());
-        assertEquals("\\svcctl", r.ctx.of(SmbEvent.Smb2Close.class).get(0).fileName());
+        assertEquals("\\svcctl", r.ctx.of(SmbEvent.SmbClose.class).get(0).fileName());
         // Pipe data reached the consumer in order, file data did not.
         assertEquals(1, r.pipes.pipes.size());
         RecordingPipes.Pipe p = r.pipes.pipes.get(0);
@@ -150,7 +152,7 @@ class Smb1AnalyzerTest {
         // Flags2 without NT_STATUS: ErrorClass ERRDOS (1), ErrorCode ERRbadfile (2) (MS-CIFS 2.2.2.4).
         l.add(s(msg(true, 0x0002_0001L, 0, IPC, UID, 3, empty(Smb1Parser.NT_CREATE_ANDX))));
         SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l).close();
-        SmbEvent.Smb2Create cr = r.ctx.of(SmbEvent.Smb2Create.class).get(0);
+        SmbEvent.SmbCreate cr = r.ctx.of(SmbEvent.SmbCreate.class).get(0);
         assertEquals("\\samr", cr.fileName());
         assertEquals(0x0002_0001L, cr.status());
     }
@@ -165,11 +167,11 @@ class Smb1AnalyzerTest {
         l.add(s(response(0, IPC, UID, 0, treeDisconnect())));
         l.add(s(response(0, DISK, UID, 0, treeConnectResp("A:"))));
         SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(l).close();
-        List<SmbEvent.Smb2TreeConnect> t = r.ctx.of(SmbEvent.Smb2TreeConnect.class);
-        assertEquals(List.of("\\\\SRV\\IPC$", "\\\\SRV\\C$"), t.stream().map(SmbEvent.Smb2TreeConnect::path).toList());
+        List<SmbEvent.SmbTreeConnect> t = r.ctx.of(SmbEvent.SmbTreeConnect.class);
+        assertEquals(List.of("\\\\SRV\\IPC$", "\\\\SRV\\C$"), t.stream().map(SmbEvent.SmbTreeConnect::path).toList());
         assertEquals(0, t.get(1).status());
         assertEquals(DISK, t.get(1).treeId());
-        SmbEvent.Smb2Command d = r.ctx.of(SmbEvent.Smb2Command.class).get(0);
+        SmbEvent.SmbCommand d = r.ctx.of(SmbEvent.SmbCommand.class).get(0);
         assertEquals(4, d.command());
         assertEquals(0x71, d.smb1Command());
         assertEquals(0, d.status());
@@ -188,7 +190,7 @@ class Smb1AnalyzerTest {
     @Test
     void unansweredRequestsAreReportedAtClose() {
         SmbRun r = new SmbRun(Smb1Limits.DEFAULTS).feed(List.of(c(request(0, UID, 9, treeConnect("\\\\SRV\\X$"))))).close();
-        SmbEvent.Smb2TreeConnect t = r.ctx.of(SmbEvent.Smb2TreeConnect.class).get(0);
+        SmbEvent.SmbTreeConnect t = r.ctx.of(SmbEvent.SmbTreeConnect.class).get(0);
         assertEquals("\\\\SRV\\X$", t.path());
         assertEquals(SensorEvent.NO_STATUS, t.status());
     }
@@ -220,7 +222,7 @@ class Smb1AnalyzerTest {
         assertEquals(List.of("smb1.andx_chain_too_long"), r.ctx.anomalies());
         assertTrue(r.alive, "the message is dropped, not the connection");
         r.feed(List.of(c(request(0, UID, 60, treeConnect("\\\\SRV\\IPC$"))), s(response(0, 100, UID, 60, treeConnectResp("IPC")))));
-        assertEquals("\\\\SRV\\IPC$", r.ctx.of(SmbEvent.Smb2TreeConnect.class).get(0).path(), "decoded after it");
+        assertEquals("\\\\SRV\\IPC$", r.ctx.of(SmbEvent.SmbTreeConnect.class).get(0).path(), "decoded after it");
     }
 
     @Test
@@ -301,7 +303,7 @@ class Smb1AnalyzerTest {
         }
         SmbRun r = new SmbRun(Smb1Limits.DEFAULTS.withMaxRequestsPerMid(2)).feed(l);
         assertTrue(r.alive);
-        List<SmbEvent.Smb2TreeConnect> t = r.ctx.of(SmbEvent.Smb2TreeConnect.class);
+        List<SmbEvent.SmbTreeConnect> t = r.ctx.of(SmbEvent.SmbTreeConnect.class);
         assertEquals(1, t.size());
         assertEquals("\\\\SRV\\S0", t.get(0).path());
         assertEquals(SensorEvent.NO_STATUS, t.get(0).status());

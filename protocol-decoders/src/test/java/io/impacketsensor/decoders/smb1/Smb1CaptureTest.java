@@ -81,12 +81,12 @@ class Smb1CaptureTest {
         assertEquals(Carrier.SMB1, a.carrier());
         assertEquals("77a1fd02354a7769ceceebf74dfe60cd", Hex.encode(a.ntProofStr()));
         assertEquals(Carrier.SMB1, of(ev, NtlmEvent.NtlmChallenge.class).get(0).carrier());
-        List<SmbEvent.Smb2SessionSetup> ss = of(ev, SmbEvent.Smb2SessionSetup.class);
+        List<SmbEvent.SmbSessionSetup> ss = of(ev, SmbEvent.SmbSessionSetup.class);
         assertEquals("ntlmssp", ss.get(ss.size() - 1).mechanism());
         assertEquals(0, ss.get(ss.size() - 1).status());
         assertEquals(List.of("\\\\192.168.10.31\\IPC$", "\\\\192.168.10.31\\ADMIN$", "\\\\192.168.10.31\\IPC$"),
-                of(ev, SmbEvent.Smb2TreeConnect.class).stream().map(SmbEvent.Smb2TreeConnect::path).toList());
-        List<SmbEvent.Smb2Create> cr = of(ev, SmbEvent.Smb2Create.class);
+                of(ev, SmbEvent.SmbTreeConnect.class).stream().map(SmbEvent.SmbTreeConnect::path).toList());
+        List<SmbEvent.SmbCreate> cr = of(ev, SmbEvent.SmbCreate.class);
         assertEquals("System32\\WindowsPowerShell\\v1.0\\powershell.exe", cr.get(0).fileName());
         assertEquals(0x2D, cr.get(0).smb1Command());
         assertEquals("\\svcctl", cr.get(1).fileName());
@@ -165,7 +165,7 @@ class Smb1CaptureTest {
         assertEquals(1, of(ev, SmbEvent.Smb1Negotiate.class).size());
         assertEquals(0, of(ev, SmbEvent.Smb1Usage.class).size());
         assertTrue(of(ev, SmbEvent.Smb2Negotiate.class).size() >= 1);
-        assertTrue(of(ev, SmbEvent.Smb2Create.class).stream().allMatch(c -> c.smb1Command() == SmbEvent.NOT_SMB1));
+        assertTrue(of(ev, SmbEvent.SmbCreate.class).stream().allMatch(c -> c.smb1Command() == SmbEvent.NOT_SMB1));
         assertTrue(of(ev, DcerpcEvent.DcerpcRequest.class).stream().anyMatch(r -> "samr".equals(r.namedPipe())));
     }
 }

@@ -37,9 +37,9 @@ public final class Smb1ParityDriver {
             boolean smb1Auth = false;
             boolean smb1Pipe = false;
             for (SensorEvent e : flow) {
-                smb1Auth |= e instanceof SmbEvent.Smb2SessionSetup s && s.smb1Command() >= 0;
-                smb1Pipe |= e instanceof SmbEvent.Smb2Create cr && cr.smb1Command() >= 0 && cr.namedPipe()
-                        || e instanceof SmbEvent.Smb2Ioctl io && io.smb1Command() >= 0;
+                smb1Auth |= e instanceof SmbEvent.SmbSessionSetup s && s.smb1Command() >= 0;
+                smb1Pipe |= e instanceof SmbEvent.SmbCreate cr && cr.smb1Command() >= 0 && cr.namedPipe()
+                        || e instanceof SmbEvent.SmbIoctl io && io.smb1Command() >= 0;
             }
             for (SensorEvent e : flow) {
                 add(out, e, smb1Auth, smb1Pipe);
@@ -51,9 +51,9 @@ public final class Smb1ParityDriver {
     private static void add(TreeSet<String> out, SensorEvent e, boolean smb1Auth, boolean smb1Pipe) {
         if (e instanceof SmbEvent.Smb1Negotiate n) {
             out.add("dialects\t" + String.join(",", n.dialects()));
-        } else if (e instanceof SmbEvent.Smb2TreeConnect t && t.smb1Command() >= 0) {
+        } else if (e instanceof SmbEvent.SmbTreeConnect t && t.smb1Command() >= 0) {
             out.add("tree\t" + t.path());
-        } else if (e instanceof SmbEvent.Smb2Create cr && cr.smb1Command() >= 0) {
+        } else if (e instanceof SmbEvent.SmbCreate cr && cr.smb1Command() >= 0) {
             out.add("file\t" + cr.share() + "\t" + cr.fileName());
         } else if (e instanceof NtlmEvent.NtlmAuthenticate a && smb1Auth) {
             out.add("ntlm\t" + a.domain() + "\t" + a.user() + "\t" + a.workstation());
@@ -75,28 +75,28 @@ public final class Smb1ParityDriver {
 
     /** The SMB1 command of an SMB1-carried event, else -1. */
     public static int smb1Command(SensorEvent e) {
-        if (e instanceof SmbEvent.Smb2SessionSetup s) {
+        if (e instanceof SmbEvent.SmbSessionSetup s) {
             return s.smb1Command();
         }
-        if (e instanceof SmbEvent.Smb2TreeConnect t) {
+        if (e instanceof SmbEvent.SmbTreeConnect t) {
             return t.smb1Command();
         }
-        if (e instanceof SmbEvent.Smb2Create c) {
+        if (e instanceof SmbEvent.SmbCreate c) {
             return c.smb1Command();
         }
-        if (e instanceof SmbEvent.Smb2Close c) {
+        if (e instanceof SmbEvent.SmbClose c) {
             return c.smb1Command();
         }
-        if (e instanceof SmbEvent.Smb2Read r) {
+        if (e instanceof SmbEvent.SmbRead r) {
             return r.smb1Command();
         }
-        if (e instanceof SmbEvent.Smb2Write w) {
+        if (e instanceof SmbEvent.SmbWrite w) {
             return w.smb1Command();
         }
-        if (e instanceof SmbEvent.Smb2Ioctl i) {
+        if (e instanceof SmbEvent.SmbIoctl i) {
             return i.smb1Command();
         }
-        return e instanceof SmbEvent.Smb2Command c ? c.smb1Command() : -1;
+        return e instanceof SmbEvent.SmbCommand c ? c.smb1Command() : -1;
     }
 
     /** The status of an SMB event ({@code Smb2ParityDriver} knows every record). */

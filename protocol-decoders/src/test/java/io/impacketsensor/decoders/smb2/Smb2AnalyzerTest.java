@@ -64,22 +64,23 @@ class Smb2AnalyzerTest {
     void everyEventNamesShareAndFileAndPipeStreamsAreComplete() {
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(conversation());
         assertTrue(r.alive);
-        SmbEvent.Smb2TreeConnect tc = r.ctx.of(SmbEvent.Smb2TreeConnect.class).get(0);
+        SmbEvent.SmbTreeConnect tc = r.ctx.of(SmbEvent.SmbTreeConnect.class).get(0);
+        assertEquals(2, tc.version());
         assertEquals("\\\\dc1\\IPC$", tc.path());
         assertEquals(2, tc.shareType());
-        SmbEvent.Smb2Create cr = r.ctx.of(SmbEvent.Smb2Create.class).get(0);
+        SmbEvent.SmbCreate cr = r.ctx.of(SmbEvent.SmbCreate.class).get(0);
         assertEquals("svcctl", cr.fileName());
         assertTrue(cr.namedPipe());
         assertEquals(FV, cr.fileIdVolatile());
-        SmbEvent.Smb2Write w = r.ctx.of(SmbEvent.Smb2Write.class).get(0);
+        SmbEvent.SmbWrite w = r.ctx.of(SmbEvent.SmbWrite.class).get(0);
         assertEquals("svcctl", w.fileName());
         assertEquals("\\\\dc1\\IPC$", w.share());
-        SmbEvent.Smb2Read rd = r.ctx.of(SmbEvent.Smb2Read.class).get(0);
+        SmbEvent.SmbRead rd = r.ctx.of(SmbEvent.SmbRead.class).get(0);
         assertEquals(RPC_RESP.length, rd.dataLength());
-        SmbEvent.Smb2Ioctl io = r.ctx.of(SmbEvent.Smb2Ioctl.class).get(0);
+        SmbEvent.SmbIoctl io = r.ctx.of(SmbEvent.SmbIoctl.class).get(0);
         assertEquals(0x0011C017, io.ctlCode());
         assertEquals("svcctl", io.fileName());
-        assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Close.class).get(0).fileName());
+        assertEquals("svcctl", r.ctx.of(SmbEvent.SmbClose.class).get(0).fileName());
         List<SmbEvent.Smb2SetInfo> si = r.ctx.of(SmbEvent.Smb2SetInfo.class);
         assertEquals("Temp\\y.exe", si.get(0).renameTarget());
         assertEquals("Temp\\x.exe", si.get(0).fileName());
@@ -138,7 +139,7 @@ class Smb2AnalyzerTest {
             RecordingPipes.Pipe p = r.pipes.pipes.get(0);
             assertArrayEquals(RPC_REQ, p.toServer.toByteArray(), "create cut at " + k);
             assertArrayEquals(RPC_RESP, p.toClient.toByteArray(), "create cut at " + k);
-            assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Ioctl.class).get(0).fileName());
+            assertEquals("svcctl", r.ctx.of(SmbEvent.SmbIoctl.class).get(0).fileName());
         }
     }
 
@@ -186,8 +187,8 @@ class Smb2AnalyzerTest {
         l.add(c(req));
         l.add(s(resp));
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
-        assertEquals("a.txt", r.ctx.of(SmbEvent.Smb2Close.class).get(0).fileName());
-        assertEquals("\\\\dc1\\ADMIN$", r.ctx.of(SmbEvent.Smb2Close.class).get(0).share());
+        assertEquals("a.txt", r.ctx.of(SmbEvent.SmbClose.class).get(0).fileName());
+        assertEquals("\\\\dc1\\ADMIN$", r.ctx.of(SmbEvent.SmbClose.class).get(0).share());
     }
 
     @Test
@@ -200,7 +201,7 @@ class Smb2AnalyzerTest {
         }
         l.add(s(msg(9, 0, true, 30, DISK, SID, writeResp(data.length))));
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
-        SmbEvent.Smb2Write ev = r.ctx.of(SmbEvent.Smb2Write.class).get(0);
+        SmbEvent.SmbWrite ev = r.ctx.of(SmbEvent.SmbWrite.class).get(0);
         assertEquals(1 << 20, ev.length());
         assertEquals("Temp\\x.exe", ev.fileName());
         assertEquals(0, ev.status());
@@ -215,7 +216,7 @@ class Smb2AnalyzerTest {
         l.add(s(interim));
         l.add(s(cat(header(8, 0, 3, 0, 40, 0, SID), readResp(new byte[100]))));
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
-        List<SmbEvent.Smb2Read> reads = r.ctx.of(SmbEvent.Smb2Read.class);
+        List<SmbEvent.SmbRead> reads = r.ctx.of(SmbEvent.SmbRead.class);
         assertEquals(1, reads.size());
         assertEquals(0, reads.get(0).status());
         assertEquals(100, reads.get(0).dataLength());
@@ -226,9 +227,9 @@ class Smb2AnalyzerTest {
         List<Step> l = new ArrayList<>(conversation().subList(12, 16));
         l.add(c(msg(8, 0, false, 50, DISK, SID, readReq(1, 2, 100))));
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
-        assertTrue(r.ctx.of(SmbEvent.Smb2Read.class).isEmpty());
+        assertTrue(r.ctx.of(SmbEvent.SmbRead.class).isEmpty());
         r.analyzer.onClose();
-        assertEquals(SensorEvent.NO_STATUS, r.ctx.of(SmbEvent.Smb2Read.class).get(0).status());
+        assertEquals(SensorEvent.NO_STATUS, r.ctx.of(SmbEvent.SmbRead.class).get(0).status());
     }
 
     @Test
@@ -248,7 +249,7 @@ class Smb2AnalyzerTest {
         assertEquals(1, enc.size());
         assertEquals(0x55, enc.get(0).sessionId());
         assertFalse(enc.get(0).compressed());
-        assertEquals(1, r.ctx.of(SmbEvent.Smb2TreeConnect.class).size());
+        assertEquals(1, r.ctx.of(SmbEvent.SmbTreeConnect.class).size());
         assertEquals(2, r.counter("proto.smb2.encrypted_pdus"));
     }
 
@@ -285,7 +286,7 @@ class Smb2AnalyzerTest {
         assertTrue(r.analyzer.onGap(Direction.TO_SERVER, 5000));
         r.analyzer.onData(Direction.TO_SERVER, w, 5200, w.length - 5200);
         r.feed(List.of(s(msg(9, 0, true, 30, DISK, SID, writeResp(10000)))));
-        assertEquals(1, r.ctx.of(SmbEvent.Smb2Write.class).size());
+        assertEquals(1, r.ctx.of(SmbEvent.SmbWrite.class).size());
         assertTrue(r.ctx.anomalies().isEmpty());
     }
 
@@ -301,7 +302,7 @@ class Smb2AnalyzerTest {
         r.analyzer.onData(Direction.TO_SERVER, junk, 0, junk.length);
         r.feed(List.of(conv.get(13)));
         assertEquals(List.of("smb2.gap"), r.ctx.anomalies());
-        assertEquals(2, r.ctx.of(SmbEvent.Smb2TreeConnect.class).size());
+        assertEquals(2, r.ctx.of(SmbEvent.SmbTreeConnect.class).size());
         assertEquals(1, r.counter("proto.smb2.gap"));
     }
 
@@ -324,7 +325,7 @@ class Smb2AnalyzerTest {
                     assertEquals(List.of("smb2.malformed_header"), t.ctx.anomalies(), "cut at " + n);
                     assertTrue(t.alive);
                     t.feed(conv.subList(0, 2));
-                    assertEquals(1, t.ctx.of(SmbEvent.Smb2TreeConnect.class).size(), "cut at " + n);
+                    assertEquals(1, t.ctx.of(SmbEvent.SmbTreeConnect.class).size(), "cut at " + n);
                 }
             }
         }
@@ -358,7 +359,7 @@ class Smb2AnalyzerTest {
         assertEquals(List.of("smb2.nbss_invalid"), r.ctx.anomalies());
         r.feed(conversation());
         assertTrue(r.alive);
-        assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName(), "decoded after the garbage");
+        assertEquals("svcctl", r.ctx.of(SmbEvent.SmbWrite.class).get(0).fileName(), "decoded after the garbage");
         assertEquals(0, r.counter("proto.smb2.skipped_flows"));
     }
 
@@ -375,7 +376,7 @@ class Smb2AnalyzerTest {
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxPduSize(1 << 19)).feed(l);
         assertEquals(List.of("smb2.pdu_too_large"), r.ctx.anomalies());
         assertTrue(r.alive);
-        assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName());
+        assertEquals("svcctl", r.ctx.of(SmbEvent.SmbWrite.class).get(0).fileName());
         assertEquals(0, r.counter("proto.smb2.skipped_flows"));
         // With the limit under every PDU, each is reported (up to the per-connection cap) and skipped.
         SmbRun all = new SmbRun(Smb2Limits.DEFAULTS.withMaxPduSize(100)).feed(conversation());
@@ -405,7 +406,7 @@ class Smb2AnalyzerTest {
         SmbRun r = Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxOpenFilesPerSession(n)), 2, l,
                 "smb2.too_many_open_files", PARSER_ERROR);
         r.feed(conversation().subList(4, 6));
-        assertEquals("svcctl", r.ctx.of(SmbEvent.Smb2Write.class).get(0).fileName());
+        assertEquals("svcctl", r.ctx.of(SmbEvent.SmbWrite.class).get(0).fileName());
     }
 
     @Test

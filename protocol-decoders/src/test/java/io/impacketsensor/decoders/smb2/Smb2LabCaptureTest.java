@@ -53,7 +53,7 @@ class Smb2LabCaptureTest {
         List<SensorEvent> ev = run(name, DecoderConfig.defaults());
         List<SmbEvent.Smb2Encrypted> enc = of(ev, SmbEvent.Smb2Encrypted.class);
         // Once per session: every successful session setup (one per connection here) and no more.
-        List<SmbEvent.Smb2SessionSetup> done = of(ev, SmbEvent.Smb2SessionSetup.class).stream()
+        List<SmbEvent.SmbSessionSetup> done = of(ev, SmbEvent.SmbSessionSetup.class).stream()
                 .filter(s -> s.status() == 0).toList();
         assertFalse(enc.isEmpty());
         // (atk_services.smbenc frame 47 is a real TRANSFORM naming session 0: Impacket's last message.)
@@ -67,7 +67,7 @@ class Smb2LabCaptureTest {
         assertEquals(Carrier.SMB2, auth.carrier());
         assertNotNull(auth.serverChallenge());
         assertFalse(auth.micPresent(), "Impacket sends no MIC");
-        assertTrue(of(ev, SmbEvent.Smb2TreeConnect.class).isEmpty(), "tree connects are encrypted");
+        assertTrue(of(ev, SmbEvent.SmbTreeConnect.class).isEmpty(), "tree connects are encrypted");
     }
 
     @Test
@@ -75,11 +75,11 @@ class Smb2LabCaptureTest {
         RecordingPipes pipes = new RecordingPipes();
         List<SensorEvent> ev = run("atk_psexec.pcap", DecoderConfig.defaults().withPipes(pipes));
         assertEquals(List.of("NT LM 0.12", "SMB 2.002", "SMB 2.???"), of(ev, SmbEvent.Smb1Negotiate.class).get(0).dialects());
-        SmbEvent.Smb2Create exe = of(ev, SmbEvent.Smb2Create.class).stream()
+        SmbEvent.SmbCreate exe = of(ev, SmbEvent.SmbCreate.class).stream()
                 .filter(c -> c.fileName().endsWith(".exe")).findFirst().orElseThrow();
         assertTrue(exe.fileName().matches("[A-Za-z]{8}\\.exe"), exe.fileName());
         assertEquals("\\\\10.99.0.1\\ADMIN$", exe.share());
-        SmbEvent.Smb2Write upload = of(ev, SmbEvent.Smb2Write.class).stream()
+        SmbEvent.SmbWrite upload = of(ev, SmbEvent.SmbWrite.class).stream()
                 .filter(w -> !w.namedPipe()).findFirst().orElseThrow();
         assertEquals(exe.fileName(), upload.fileName());
         assertEquals(56320, upload.length());
@@ -133,7 +133,7 @@ class Smb2LabCaptureTest {
         List<SensorEvent> ev = run("ben_smb_kerberos.pcap", DecoderConfig.defaults()
                 .withKerberos((ctx, carrier, dir, buf, off, len) -> firstBytes.add(buf[off] & 0xFF)));
         assertEquals(List.of(0x6E, 0x6F), firstBytes, "AP-REQ then AP-REP");
-        assertEquals("kerberos", of(ev, SmbEvent.Smb2SessionSetup.class).get(0).mechanism());
+        assertEquals("kerberos", of(ev, SmbEvent.SmbSessionSetup.class).get(0).mechanism());
         assertTrue(of(ev, NtlmEvent.class).isEmpty());
     }
 

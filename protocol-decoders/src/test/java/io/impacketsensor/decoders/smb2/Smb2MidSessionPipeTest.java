@@ -45,11 +45,11 @@ class Smb2MidSessionPipeTest {
     void wellKnownRpcPipeNameOnAnUnknownTreeIsRoutedToTheConsumer() {
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(open(TREE, "atsvc", 0x20)).feed(write(TREE, 0x20, 100, BIND));
         assertTrue(r.alive);
-        assertTrue(r.ctx.of(SmbEvent.Smb2Create.class).get(0).namedPipe());
+        assertTrue(r.ctx.of(SmbEvent.SmbCreate.class).get(0).namedPipe());
         assertEquals(1, r.pipes.pipes.size());
         assertEquals("atsvc", r.pipes.pipes.get(0).name);
         assertArrayEquals(BIND, r.pipes.pipes.get(0).toServer.toByteArray());
-        assertTrue(r.ctx.of(SmbEvent.Smb2Write.class).get(0).namedPipe());
+        assertTrue(r.ctx.of(SmbEvent.SmbWrite.class).get(0).namedPipe());
     }
 
     @Test
@@ -63,12 +63,12 @@ class Smb2MidSessionPipeTest {
     void unknownNameBecomesAPipeWhenItsFirstWriteIsADcerpcBind() {
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(open(TREE, "custom_rpc", 0x22));
         assertTrue(r.pipes.pipes.isEmpty());
-        assertFalse(r.ctx.of(SmbEvent.Smb2Create.class).get(0).namedPipe());
+        assertFalse(r.ctx.of(SmbEvent.SmbCreate.class).get(0).namedPipe());
         r.feed(write(TREE, 0x22, 100, BIND)).feed(write(TREE, 0x22, 101, DATA));
         assertEquals(1, r.pipes.pipes.size());
         assertEquals("custom_rpc", r.pipes.pipes.get(0).name);
         assertArrayEquals(cat(BIND, DATA), r.pipes.pipes.get(0).toServer.toByteArray());
-        assertTrue(r.ctx.of(SmbEvent.Smb2Write.class).get(1).namedPipe());
+        assertTrue(r.ctx.of(SmbEvent.SmbWrite.class).get(1).namedPipe());
     }
 
     @Test
@@ -84,7 +84,7 @@ class Smb2MidSessionPipeTest {
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(open(TREE, "report.docx", 0x24))
                 .feed(write(TREE, 0x24, 100, DATA)).feed(write(TREE, 0x24, 101, BIND));
         assertTrue(r.pipes.pipes.isEmpty());
-        assertFalse(r.ctx.of(SmbEvent.Smb2Write.class).get(1).namedPipe());
+        assertFalse(r.ctx.of(SmbEvent.SmbWrite.class).get(1).namedPipe());
     }
 
     @Test
@@ -94,6 +94,6 @@ class Smb2MidSessionPipeTest {
         l.add(s(msg(3, 0, true, 1, TREE, SID, treeConnectResp(1))));
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l).feed(open(TREE, "svcctl", 0x25)).feed(write(TREE, 0x25, 100, BIND));
         assertTrue(r.pipes.pipes.isEmpty());
-        assertFalse(r.ctx.of(SmbEvent.Smb2Create.class).get(0).namedPipe());
+        assertFalse(r.ctx.of(SmbEvent.SmbCreate.class).get(0).namedPipe());
     }
 }

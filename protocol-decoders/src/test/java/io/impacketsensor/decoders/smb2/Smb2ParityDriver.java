@@ -35,9 +35,9 @@ public final class Smb2ParityDriver {
         if (io.impacketsensor.decoders.smb1.Smb1ParityDriver.smb1Command(e) >= 0) {
             return; // SMB1-carried (MS-CIFS): compared by Smb1ParityDriver
         }
-        if (e instanceof SmbEvent.Smb2TreeConnect t) {
+        if (e instanceof SmbEvent.SmbTreeConnect t) {
             out.add("tree\t" + t.path());
-        } else if (e instanceof SmbEvent.Smb2Create cr) {
+        } else if (e instanceof SmbEvent.SmbCreate cr) {
             out.add("file\t" + cr.share() + "\t" + cr.fileName());
         } else if (e instanceof NtlmEvent.NtlmAuthenticate a) {
             out.add("ntlm\t" + a.domain() + "\t" + a.user() + "\t" + a.workstation());
@@ -50,31 +50,31 @@ public final class Smb2ParityDriver {
     }
 
     static int command(SensorEvent e) {
-        if (e instanceof SmbEvent.Smb2Command c) {
+        if (e instanceof SmbEvent.SmbCommand c) {
             return c.command();
         }
         if (e instanceof SmbEvent.Smb2Negotiate) {
             return 0;
         }
-        if (e instanceof SmbEvent.Smb2SessionSetup) {
+        if (e instanceof SmbEvent.SmbSessionSetup) {
             return 1;
         }
-        if (e instanceof SmbEvent.Smb2TreeConnect) {
+        if (e instanceof SmbEvent.SmbTreeConnect) {
             return 3;
         }
-        if (e instanceof SmbEvent.Smb2Create) {
+        if (e instanceof SmbEvent.SmbCreate) {
             return 5;
         }
-        if (e instanceof SmbEvent.Smb2Close) {
+        if (e instanceof SmbEvent.SmbClose) {
             return 6;
         }
-        if (e instanceof SmbEvent.Smb2Read) {
+        if (e instanceof SmbEvent.SmbRead) {
             return 8;
         }
-        if (e instanceof SmbEvent.Smb2Write) {
+        if (e instanceof SmbEvent.SmbWrite) {
             return 9;
         }
-        if (e instanceof SmbEvent.Smb2Ioctl) {
+        if (e instanceof SmbEvent.SmbIoctl) {
             return 11;
         }
         if (e instanceof SmbEvent.Smb2QueryDirectory) {
@@ -92,31 +92,31 @@ public final class Smb2ParityDriver {
     }
 
     static long status(SensorEvent e) {
-        if (e instanceof SmbEvent.Smb2Command c) {
+        if (e instanceof SmbEvent.SmbCommand c) {
             return c.status();
         }
         if (e instanceof SmbEvent.Smb2Negotiate n) {
             return n.status();
         }
-        if (e instanceof SmbEvent.Smb2SessionSetup s) {
+        if (e instanceof SmbEvent.SmbSessionSetup s) {
             return s.status();
         }
-        if (e instanceof SmbEvent.Smb2TreeConnect t) {
+        if (e instanceof SmbEvent.SmbTreeConnect t) {
             return t.status();
         }
-        if (e instanceof SmbEvent.Smb2Create c) {
+        if (e instanceof SmbEvent.SmbCreate c) {
             return c.status();
         }
-        if (e instanceof SmbEvent.Smb2Close c) {
+        if (e instanceof SmbEvent.SmbClose c) {
             return c.status();
         }
-        if (e instanceof SmbEvent.Smb2Read r) {
+        if (e instanceof SmbEvent.SmbRead r) {
             return r.status();
         }
-        if (e instanceof SmbEvent.Smb2Write w) {
+        if (e instanceof SmbEvent.SmbWrite w) {
             return w.status();
         }
-        if (e instanceof SmbEvent.Smb2Ioctl i) {
+        if (e instanceof SmbEvent.SmbIoctl i) {
             return i.status();
         }
         if (e instanceof SmbEvent.Smb2QueryDirectory q) {

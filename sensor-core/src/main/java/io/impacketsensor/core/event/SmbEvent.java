@@ -17,6 +17,22 @@ public sealed interface SmbEvent extends SensorEvent {
     int NOT_SMB1 = -1;
 
     /**
+     * An operation both SMB versions perform (session setup, tree connect, create, read, write,
+     * close, ioctl, other commands), reported by one record type for either, so that a rule on a
+     * share or pipe name holds whichever dialect the client chose.
+     */
+    interface AnyVersion {
+
+        /** SMB1 command that carried the operation (MS-CIFS 2.2.2.1), or {@link #NOT_SMB1}. */
+        int smb1Command();
+
+        /** @return 1 when SMB1 (MS-CIFS) carried the operation, 2 for SMB2/3 (MS-SMB2) */
+        default int version() {
+            return smb1Command() == NOT_SMB1 ? 2 : 1;
+        }
+    }
+
+    /**
      * SMB1 NEGOTIATE request (the first packet of many clients; Impacket offers exactly
      * {@code NT LM 0.12}, {@code SMB 2.002}, {@code SMB 2.???}).
      *
@@ -75,11 +91,12 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param status       response NTSTATUS (0xC0000016 MORE_PROCESSING_REQUIRED on the first leg)
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
-    record Smb2SessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
-                            int tokenLength, int sessionFlags, long status, int smb1Command) implements SmbEvent {
+    record SmbSessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
+                            int tokenLength, int sessionFlags, long status, int smb1Command)
+            implements SmbEvent, AnyVersion {
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
-        public Smb2SessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
+        public SmbSessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
                 int tokenLength, int sessionFlags, long status) {
             this(header, sessionId, securityMode, flags, mechanism, tokenLength, sessionFlags, status, NOT_SMB1);
         }
@@ -96,11 +113,11 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param status    response NTSTATUS or NO_STATUS
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
-    record Smb2TreeConnect(EventHeader header, long sessionId, int treeId, String path, int shareType,
-                           long status, int smb1Command) implements SmbEvent {
+    record SmbTreeConnect(EventHeader header, long sessionId, int treeId, String path, int shareType,
+                           long status, int smb1Command) implements SmbEvent, AnyVersion {
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
-        public Smb2TreeConnect(EventHeader header, long sessionId, int treeId, String path, int shareType,
+        public SmbTreeConnect(EventHeader header, long sessionId, int treeId, String path, int shareType,
                 long status) {
             this(header, sessionId, treeId, path, shareType, status, NOT_SMB1);
         }
@@ -125,13 +142,13 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param status         response NTSTATUS or NO_STATUS
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
-    record Smb2Create(EventHeader header, long sessionId, int treeId, String share, String fileName,
+    record SmbCreate(EventHeader header, long sessionId, int treeId, String share, String fileName,
                       boolean namedPipe, int desiredAccess, int disposition, int createOptions, int fileAttributes,
                       int createAction, long endOfFile, long fileIdVolatile, long status,
-                      int smb1Command) implements SmbEvent {
+                      int smb1Command) implements SmbEvent, AnyVersion {
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
-        public Smb2Create(EventHeader header, long sessionId, int treeId, String share, String fileName,
+        public SmbCreate(EventHeader header, long sessionId, int treeId, String share, String fileName,
                 boolean namedPipe, int desiredAccess, int disposition, int createOptions, int fileAttributes,
                 int createAction, long endOfFile, long fileIdVolatile, long status) {
             this(header, sessionId, treeId, share, fileName, namedPipe, desiredAccess, disposition, createOptions,
@@ -151,11 +168,11 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param status    response NTSTATUS or NO_STATUS
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
-    record Smb2Close(EventHeader header, long sessionId, int treeId, String share, String fileName,
-                     boolean namedPipe, long status, int smb1Command) implements SmbEvent {
+    record SmbClose(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                     boolean namedPipe, long status, int smb1Command) implements SmbEvent, AnyVersion {
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
-        public Smb2Close(EventHeader header, long sessionId, int treeId, String share, String fileName,
+        public SmbClose(EventHeader header, long sessionId, int treeId, String share, String fileName,
                 boolean namedPipe, long status) {
             this(header, sessionId, treeId, share, fileName, namedPipe, status, NOT_SMB1);
         }
@@ -176,12 +193,12 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param status     response NTSTATUS or NO_STATUS
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
-    record Smb2Read(EventHeader header, long sessionId, int treeId, String share, String fileName,
+    record SmbRead(EventHeader header, long sessionId, int treeId, String share, String fileName,
                     boolean namedPipe, long offset, int length, int dataLength, long status,
-                    int smb1Command) implements SmbEvent {
+                    int smb1Command) implements SmbEvent, AnyVersion {
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
-        public Smb2Read(EventHeader header, long sessionId, int treeId, String share, String fileName,
+        public SmbRead(EventHeader header, long sessionId, int treeId, String share, String fileName,
                 boolean namedPipe, long offset, int length, int dataLength, long status) {
             this(header, sessionId, treeId, share, fileName, namedPipe, offset, length, dataLength, status, NOT_SMB1);
         }
@@ -201,11 +218,12 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param status    response NTSTATUS or NO_STATUS
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
-    record Smb2Write(EventHeader header, long sessionId, int treeId, String share, String fileName,
-                     boolean namedPipe, long offset, int length, long status, int smb1Command) implements SmbEvent {
+    record SmbWrite(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                     boolean namedPipe, long offset, int length, long status, int smb1Command)
+            implements SmbEvent, AnyVersion {
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
-        public Smb2Write(EventHeader header, long sessionId, int treeId, String share, String fileName,
+        public SmbWrite(EventHeader header, long sessionId, int treeId, String share, String fileName,
                 boolean namedPipe, long offset, int length, long status) {
             this(header, sessionId, treeId, share, fileName, namedPipe, offset, length, status, NOT_SMB1);
         }
@@ -243,11 +261,11 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param status      response NTSTATUS or NO_STATUS
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
-    record Smb2Ioctl(EventHeader header, long sessionId, int treeId, String share, String fileName, int ctlCode,
-                     int inputLength, long status, int smb1Command) implements SmbEvent {
+    record SmbIoctl(EventHeader header, long sessionId, int treeId, String share, String fileName, int ctlCode,
+                     int inputLength, long status, int smb1Command) implements SmbEvent, AnyVersion {
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
-        public Smb2Ioctl(EventHeader header, long sessionId, int treeId, String share, String fileName, int ctlCode,
+        public SmbIoctl(EventHeader header, long sessionId, int treeId, String share, String fileName, int ctlCode,
                 int inputLength, long status) {
             this(header, sessionId, treeId, share, fileName, ctlCode, inputLength, status, NOT_SMB1);
         }
@@ -282,11 +300,11 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param status    response NTSTATUS or NO_STATUS
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
      */
-    record Smb2Command(EventHeader header, int command, long sessionId, int treeId, String share,
-                       long status, int smb1Command) implements SmbEvent {
+    record SmbCommand(EventHeader header, int command, long sessionId, int treeId, String share,
+                       long status, int smb1Command) implements SmbEvent, AnyVersion {
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
-        public Smb2Command(EventHeader header, int command, long sessionId, int treeId, String share, long status) {
+        public SmbCommand(EventHeader header, int command, long sessionId, int treeId, String share, long status) {
             this(header, command, sessionId, treeId, share, status, NOT_SMB1);
         }
     }
