@@ -63,6 +63,9 @@ final class Daemon implements AutoCloseable {
             throw new UsageException("cannot write EVE output " + cfg.eve() + ": "
                     + (e instanceof IOException io ? IoReason.of(io) : e.getMessage()));
         }
+        if (eve != null) {
+            eve.enforcement(service::enforcing);
+        }
         Daemon d = new Daemon(service, file, eve);
         try {
             java.net.InetSocketAddress a = service.startHttp();

@@ -53,6 +53,11 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     /** Alert records: their own generator on the same stream, written after flushing {@link #g}. */
     private final EveAlertWriter alerts;
 
+    /** Alerts say {@code blocked} only while this says blocks are enforced (see {@link EveAlertWriter}). */
+    void enforcement(java.util.function.BooleanSupplier enforcing) {
+        alerts.enforcement(enforcing);
+    }
+
     @Override
     public synchronized void accept(SensorEvent e) {
         if (protocolRecords) {

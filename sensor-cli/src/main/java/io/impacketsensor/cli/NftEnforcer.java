@@ -43,12 +43,13 @@ final class NftEnforcer implements BlocklistStore, AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicBoolean logged = new AtomicBoolean();
+    private final AtomicBoolean tableReady = new AtomicBoolean();
 
     NftEnforcer(BlocklistStore inner, String nftCommand, Supplier<Instant> clock) {
         this.inner = inner;
         this.nft = nftCommand;
         this.clock = clock;
-        exec.execute(() -> run(setupScript()));
+        exec.execute(() -> tableReady.set(run(setupScript())));
     }
 
     static String setupScript() {
@@ -111,12 +112,15 @@ final class NftEnforcer implements BlocklistStore, AutoCloseable {
         exec.execute(() -> run("delete element inet " + TABLE + " " + set(ip) + " { " + ip + " }\n", true));
     }
 
-    private void run(String script) {
-        run(script, false);
+    private boolean run(String script) {
+        return run(script, false);
     }
 
-    /** Runs {@code nft -f -} with the script on stdin. {@code quiet}: a failure is expected (absent element). */
-    private void run(String script, boolean quiet) {
+    /**
+     * Runs {@code nft -f -} with the script on stdin. {@code quiet}: a failure is expected (absent element).
+     * @return whether nft applied it
+     */
+    private boolean run(String script, boolean quiet) {
         try {
             Process p = new ProcessBuilder(nft, "-f", "-").redirectErrorStream(true).start();
             p.getOutputStream().write(script.getBytes(StandardCharsets.US_ASCII));
@@ -125,20 +129,22 @@ final class NftEnforcer implements BlocklistStore, AutoCloseable {
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 fail("nft timed out after 10 s");
-                return;
+                return false;
             }
             if (p.exitValue() != 0) {
                 if (!quiet) {
                     fail("nft exited " + p.exitValue() + ": " + out.strip());
                 }
-                return;
+                return false;
             }
             applied.incrementAndGet();
+            return true;
         } catch (IOException e) {
             fail("cannot run " + nft + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
     private static String read(InputStream in) throws IOException {
@@ -152,6 +158,11 @@ final class NftEnforcer implements BlocklistStore, AutoCloseable {
         if (logged.compareAndSet(false, true)) {
             LOG.warn("blocklist enforcement: {} (logged once; further failures only counted)", why);
         }
+    }
+
+    /** The table and drop rules are in place and no nft run has failed since start. */
+    boolean active() {
+        return tableReady.get() && failures.get() == 0;
     }
 
     long failures() {

@@ -233,6 +233,11 @@ final class Service implements AutoCloseable {
         return m;
     }
 
+    /** True when blocks reach nftables: enforcement configured, its table set up, no nft run failed. */
+    boolean enforcing() {
+        return nft != null && nft.active();
+    }
+
     /** Periodic work: expire lapsed blocks (store and nft follow), save the counters. */
     void tick() {
         engine.getBlockedIps();

@@ -32,6 +32,7 @@ class NftEnforcerTest {
         e.close();
         assertTrue(e.failures() >= 2, "setup and add failed and were counted: " + e.failures());
         assertEquals(0, e.applied());
+        assertFalse(e.active(), "alerts must not say blocked when nft never ran");
         assertTrue(l.size() == 0);
     }
 
@@ -66,6 +67,7 @@ class NftEnforcerTest {
             l.unblock("10.7.7.8");
             e.close();
             assertEquals(0, e.failures());
+            assertTrue(e.active(), "table set up and every element applied");
             String set = sh("ip", "netns", "exec", ns, "nft", "list", "set", "inet", "impacket_sensor", "blocklist");
             assertTrue(set.contains("10.7.7.7 timeout 1h"), set);
             assertFalse(set.contains("10.7.7.8"), set);

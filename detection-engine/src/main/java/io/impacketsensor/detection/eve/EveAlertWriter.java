@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Writes alerts (and engine statistics) as EVE JSON lines in Suricata's layout (ARCHITECTURE §6),
@@ -27,6 +28,9 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
     private static final JsonFactory FACTORY = new JsonFactory();
     private final JsonGenerator g;
     private final OutputStream out;
+    private final CommunityId communityId = new CommunityId();
+    /** True while blocks reach a packet filter (live with nftables enforcement working). */
+    private volatile BooleanSupplier enforcing = () -> false;
 
     public EveAlertWriter(OutputStream out) {
         this.out = out;
@@ -37,6 +41,14 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Tells the writer whether blocks are enforced right now (nftables set in place, no failure);
+     * without it every alert says {@code allowed}, as nothing stops the traffic.
+     */
+    public void enforcement(BooleanSupplier enforcing) {
+        this.enforcing = enforcing;
     }
 
     @Override
@@ -62,11 +74,15 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         g.writeStringField("dest_ip", swapped ? h.clientIp().getHostAddress() : h.serverIp().getHostAddress());
         g.writeNumberField("dest_port", swapped ? h.clientPort() : h.serverPort());
         g.writeStringField("proto", h.transport().name());
+        g.writeStringField("community_id", communityId.of(h.clientIp(), h.clientPort(), h.serverIp(), h.serverPort(),
+                h.transport()));
         if (a.appProto() != null && !a.appProto().isEmpty()) {
             g.writeStringField("app_proto", a.appProto());
         }
         g.writeObjectFieldStart("alert");
-        g.writeStringField("action", an.blocked() ? "blocked" : "allowed");
+        // Suricata's alert.action says what happened to the traffic: "blocked" only when a packet
+        // filter enforces the block; the engine's own decision is impacket.action.
+        g.writeStringField("action", an.blocked() && enforcing.getAsBoolean() ? "blocked" : "allowed");
         g.writeNumberField("gid", 1);
         // The strongest contributing rule names the alert (Suricata's one-rule-one-sid); the attack
         // type's own id and text remain for an alert no rule led.

@@ -10,14 +10,23 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * The fields every EVE record starts with, in Suricata's layout and order: timestamp (microseconds,
- * {@code +0000} offset), flow_id, event_type, src/dest address and port, proto, app_proto.
+ * {@code +0000} offset), flow_id, event_type, src/dest address and port, proto, community_id,
+ * app_proto.
  * For protocol records the source is the flow's client; alerts name the attacker as source.
  */
 public final class EveCommon {
     private static final DateTimeFormatter TS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx").withZone(ZoneOffset.UTC);
 
+    /** Records are written on the event thread(s); each keeps its own hasher. */
+    private static final ThreadLocal<CommunityId> COMMUNITY_ID = ThreadLocal.withInitial(CommunityId::new);
+
     private EveCommon() {
+    }
+
+    /** The flow's Community ID (v1, seed 0), the same whichever side is named as source. */
+    public static String communityId(EventHeader h) {
+        return COMMUNITY_ID.get().of(h.clientIp(), h.clientPort(), h.serverIp(), h.serverPort(), h.transport());
     }
 
     /** Suricata's timestamp form, e.g. {@code 2026-11-27T14:03:22.123456+0000}. */
@@ -40,6 +49,7 @@ public final class EveCommon {
         g.writeStringField("dest_ip", h.serverIp().getHostAddress());
         g.writeNumberField("dest_port", h.serverPort());
         g.writeStringField("proto", h.transport().name());
+        g.writeStringField("community_id", communityId(h));
         if (appProto != null) {
             g.writeStringField("app_proto", appProto);
         }
