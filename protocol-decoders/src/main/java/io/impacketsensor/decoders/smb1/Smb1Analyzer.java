@@ -11,14 +11,16 @@ import io.impacketsensor.decoders.gssapi.TokenSession;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
+import io.impacketsensor.decoders.smb.spi.NbssStream;
+import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection. The connection belongs to the SMB
- * analyzer ({@code Smb2Analyzer}), which does the NetBIOS framing and hands every {@code FF 'SMB'}
- * message here, so a client that starts with an SMB1 NEGOTIATE and goes on in SMB2 stays one flow.
+ * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection, handed over by the SMB analyzer after
+ * NBSS framing: every {@code FF 'SMB'} message comes here, so a client that starts with an SMB1
+ * NEGOTIATE and goes on in SMB2 stays one flow.
  *
  * <p>Requests are paired with responses by PID and MID (MS-CIFS 3.2.5.1), AndX chains (2.2.3.4)
  * are walked command by command, trees and opens are tracked by TID and FID, named-pipe data of
@@ -27,7 +29,7 @@ import java.util.List;
  * challenge/response of logins without extended security to NTLM events. One event per request, emitted
  * when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
  */
-public final class Smb1Analyzer {
+public final class Smb1Analyzer implements SmbMessageAnalyzer {
     static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
 
     private final FlowContext ctx;
@@ -72,6 +74,7 @@ public final class Smb1Analyzer {
      * length), the whole message up to {@link Smb1Limits#maxPipeMessage()} on a named pipe, and at
      * most {@link Smb1Limits#maxBufferedMessage()} otherwise.
      */
+    @Override
     public int need(byte[] b, int off, int have, int pduLen) {
         if (have < 39) {
             return Math.min(pduLen, limits.maxBufferedMessage());
@@ -102,7 +105,9 @@ public final class Smb1Analyzer {
      * that breaks a rule or a limit is reported and dropped, and the connection goes on, so one
      * crafted message sent first cannot hide what follows.
      */
-    public boolean onPdu(Direction dir, byte[] b, int off, int len, int pduLen) {
+    @Override
+    public boolean onMessage(NbssStream framing, byte[] b, int off, int len, int pduLen) {
+        Direction dir = framing.dir();
         messageDropped = false;
         counters.pdus++;
         if (p.header(b, off, len, pduLen) != ParseStatus.OK) {
@@ -127,6 +132,7 @@ public final class Smb1Analyzer {
     }
 
     /** Bytes of one direction were lost: pipe streams resynchronise. */
+    @Override
     public void onGap(Direction dir) {
         files.forEach(f -> {
             if (f.consumer != null) {
@@ -136,6 +142,7 @@ public final class Smb1Analyzer {
     }
 
     /** The connection ended: requests never answered are reported, pipes closed. */
+    @Override
     public void onClose() {
         for (Smb1Pending q : pending.drain()) {
             // A transaction the server accepted (interim response) whose final answer never came.

@@ -4,33 +4,31 @@ import io.impacketsensor.core.collections.LongObjectMap;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.Direction;
-import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
-import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
-import io.impacketsensor.decoders.smb1.Smb1Analyzer;
-import io.impacketsensor.decoders.smb1.Smb1Limits;
+import io.impacketsensor.decoders.smb.spi.NbssStream;
+import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * SMB over one TCP connection (port 445 Direct TCP or 139 NetBIOS): NBSS framing through two
- * {@link Smb2Framer}s, SMB2/3 headers and compounds, request/response pairing by MessageId
- * (MS-SMB2 3.2.5.1), per-session tree and per-tree file maps, named-pipe data to the
- * {@link PipeConsumer}s, security tokens to the shared {@link TokenSession}. One event per request,
- * emitted when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
+ * The SMB2/3 messages of one TCP connection, handed over by the SMB analyzer after NBSS framing
+ * (with the transform headers and anything without an SMB1 protocol id): headers and compounds,
+ * request/response pairing by MessageId (MS-SMB2 3.2.5.1), per-session tree and per-tree file maps,
+ * named-pipe data to the {@link PipeConsumer}s, security tokens to the shared {@link TokenSession}.
+ * One event per request, emitted when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
  */
-public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
+public final class Smb2Analyzer implements SmbMessageAnalyzer {
     /** Anomalies reported per connection; later ones are only counted. */
-    static final int MAX_ANOMALY_EVENTS = 16;
+    public static final int MAX_ANOMALY_EVENTS = 16;
     static final long STATUS_PENDING = 0x0000_0103L;
     static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
     static final int FSCTL_PIPE_TRANSCEIVE = 0x0011_C017;
@@ -42,17 +40,11 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
     private final Smb2Parser p;
-    private final Smb2Framer toServer;
-    private final Smb2Framer toClient;
     private final LongObjectMap<Smb2Session> sessions = new LongObjectMap<>();
     private final LongObjectMap<Smb2Pending> pending = new LongObjectMap<>();
     private final LongObjectMap<Boolean> encryptedSessions = new LongObjectMap<>();
     private final Smb2Events events;
     private TokenSession tokens;
-    private final Smb1Limits smb1Limits;
-    private final NtlmsspLimits ntlmLimits;
-    private Smb1Analyzer smb1;
-    private boolean stopped;
     private int anomalyEvents;
     /**
      * Bytes of pipe WRITEs held per connection until their FileId is known (a client writes a
@@ -69,62 +61,24 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private Smb2Session.FileEntry streamToServer;
     private Smb2Session.FileEntry streamToClient;
 
-    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
-                        Smb2Counters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb2Counters counters, TokenDecoder tokenDecoder,
+                        PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.limits = limits;
-        this.smb1Limits = smb1Limits;
-        this.ntlmLimits = ntlmLimits;
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
         this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
         this.p = new Smb2Parser(limits);
-        this.toServer = new Smb2Framer(Direction.TO_SERVER, this, limits.maxPduSize(), limits.maxBufferedPdu());
-        this.toClient = new Smb2Framer(Direction.TO_CLIENT, this, limits.maxPduSize(), limits.maxBufferedPdu());
         this.events = new Smb2Events(ctx);
-        toServer.account = ctx.bufferAccount("smb", () -> budgetDrop(toServer));
-        toClient.account = ctx.bufferAccount("smb", () -> budgetDrop(toClient));
     }
 
-    /** The worker's buffer budget took a framer's partial PDU: as after a gap in that direction. */
-    private boolean budgetDrop(Smb2Framer framer) {
-        boolean lost = framer.dropBuffer();
-        if (lost && smb1 != null) {
-            smb1.onGap(framer.dir);
-        }
-        return lost;
-    }
-
+    /** Lost bytes leave nothing to undo: a pipe stream being handed over is told by {@link #onStreamGap}. */
     @Override
-    public boolean onData(Direction dir, byte[] buf, int off, int len) {
-        if (stopped) {
-            return false;
-        }
-        if (!(dir == Direction.TO_SERVER ? toServer : toClient).onData(buf, off, len)) {
-            stop();
-        }
-        return !stopped;
-    }
-
-    @Override
-    public boolean onGap(Direction dir, long len) {
-        if (stopped) {
-            return false;
-        }
-        counters.gaps++;
-        if ((dir == Direction.TO_SERVER ? toServer : toClient).onGap(len)) {
-            Smb2Events.anomaly(ctx, Smb2Anomaly.GAP, dir + " " + len + " bytes");
-            if (smb1 != null) {
-                smb1.onGap(dir);
-            }
-        }
-        return true;
+    public void onGap(Direction dir) {
     }
 
     @Override
     public void onClose() {
-        toServer.account.release();
-        toClient.account.release();
         List<Smb2Pending> left = new ArrayList<>();
         pending.forEach(left::add);
         pending.clear();
@@ -134,20 +88,12 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         sessions.forEach(Smb2Session::closeAll);
         sessions.clear();
-        if (smb1 != null) {
-            smb1.onClose();
-        }
         if (tokens != null) {
             tokens.close();
         }
     }
 
-    private void stop() {
-        stopped = true;
-        counters.skippedFlows++;
-    }
-
-    // ---- framing callbacks -------------------------------------------------------------------
+    // ---- what the framer asks ------------------------------------------------------------------
 
     @Override
     public int need(byte[] b, int off, int have, int pduLen) {
@@ -159,9 +105,6 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         if (Smb2Parser.isSmb(b, off, have, 0xFC)) {
             return 16; // MS-SMB2 2.2.42 COMPRESSION_TRANSFORM_HEADER
-        }
-        if (Smb2Parser.isSmb(b, off, have, 0xFF)) {
-            return smb1().need(b, off, have, pduLen);
         }
         if (!Smb2Parser.isSmb(b, off, have, 0xFE) || have < Smb2Parser.HEADER) {
             return Math.min(pduLen, limits.maxBufferedPdu());
@@ -191,13 +134,12 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         return Math.min(pduLen, limits.maxBufferedPdu());
     }
 
+    /** Always true: a PDU that breaks a rule or a limit was reported and dropped; the connection goes on. */
     @Override
-    public boolean onPdu(Smb2Framer framer, byte[] b, int off, int len, int pduLen) {
-        counters.pdus++;
+    public boolean onMessage(NbssStream framer, byte[] b, int off, int len, int pduLen) {
         if (Smb2Parser.isSmb(b, off, len, 0xFE)) {
-            // A PDU that breaks a rule or a limit was reported and dropped; the connection goes on.
             chain(framer, b, off, len, pduLen);
-            return !stopped;
+            return true;
         }
         if (Smb2Parser.isSmb(b, off, len, 0xFD)) {
             counters.encryptedPdus++;
@@ -210,39 +152,30 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             encrypted(0, true);
             return true;
         }
-        if (Smb2Parser.isSmb(b, off, len, 0xFF)) {
-            counters.smb1Pdus++;
-            return smb1().onPdu(framer.dir, b, off, len, pduLen);
-        }
         malformedHeader("protocol id");
-        return !stopped;
+        return true;
     }
 
     @Override
-    public boolean onStream(Smb2Framer framer, byte[] b, int off, int len) {
-        Smb2Session.FileEntry f = framer.dir == Direction.TO_SERVER ? streamToServer : streamToClient;
-        if (f != null && f.consumer != null && !f.consumer.onData(framer.dir, b, off, len)) {
+    public boolean onStream(Direction dir, byte[] b, int off, int len) {
+        Smb2Session.FileEntry f = dir == Direction.TO_SERVER ? streamToServer : streamToClient;
+        if (f != null && f.consumer != null && !f.consumer.onData(dir, b, off, len)) {
             f.consumer = null;
         }
         return true;
     }
 
     @Override
-    public void onStreamGap(Smb2Framer framer, long len) {
-        Smb2Session.FileEntry f = framer.dir == Direction.TO_SERVER ? streamToServer : streamToClient;
+    public void onStreamGap(Direction dir, long len) {
+        Smb2Session.FileEntry f = dir == Direction.TO_SERVER ? streamToServer : streamToClient;
         if (f != null && f.consumer != null) {
-            f.consumer.onGap(framer.dir, len);
+            f.consumer.onGap(dir, len);
         }
-    }
-
-    @Override
-    public void onFramingError(Smb2Framer framer, Smb2Anomaly anomaly, long value) {
-        report(anomaly, framer.dir + " " + value);
     }
 
     // ---- SMB2 ---------------------------------------------------------------------------------
 
-    private boolean chain(Smb2Framer framer, byte[] b, int off, int len, int pduLen) {
+    private boolean chain(NbssStream framer, byte[] b, int off, int len, int pduLen) {
         chainSession = 0;
         chainTree = 0;
         chainCreate = null;
@@ -286,7 +219,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
     }
 
-    private boolean request(Smb2Framer framer, byte[] b, int off, boolean single, int cmdLen) {
+    private boolean request(NbssStream framer, byte[] b, int off, boolean single, int cmdLen) {
         int cmd = p.command;
         if (cmd == Smb2Parser.CANCEL) {
             return true; // CANCEL has no response of its own (MS-SMB2 3.3.5.16)
@@ -343,9 +276,6 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             }
             default -> true;
         };
-        if (stopped) {
-            return false;
-        }
         if (!ok) {
             if (p.overLimit) {
                 return anomaly(Smb2Anomaly.TOO_MANY_DIALECTS, "command " + cmd);
@@ -408,7 +338,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         return t != null && t.ipc;
     }
 
-    private boolean write(Smb2Framer framer, Smb2Pending q, byte[] b, int off, boolean single, int cmdLen) {
+    private boolean write(NbssStream framer, Smb2Pending q, byte[] b, int off, boolean single, int cmdLen) {
         q.offset = p.offset;
         q.length = p.length;
         Smb2Session.FileEntry f = resolve(q);
@@ -461,7 +391,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         return (r || cmdLen > p.c.length()) && haveFile;
     }
 
-    private boolean response(Smb2Framer framer, byte[] b, int off, boolean single, int cmdLen) {
+    private boolean response(NbssStream framer, byte[] b, int off, boolean single, int cmdLen) {
         if (p.status == STATUS_PENDING && (p.flags & Smb2Parser.FLAG_ASYNC) != 0) {
             return true; // interim response (MS-SMB2 3.3.4.2): the final one follows
         }
@@ -560,7 +490,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             }
             default -> events.forOther(q, resolve(q), st);
         }
-        return !stopped;
+        return true;
     }
 
     private boolean sessionSetupResponse(Smb2Pending q, boolean err, long st) {
@@ -663,9 +593,9 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     }
 
     /** Pipe data at header-relative {@code dataOff}: the gathered part now, the rest streamed. */
-    private void pipeData(Smb2Framer framer, Smb2Session.FileEntry f, byte[] b, int off, int dataOff, int dataLen,
+    private void pipeData(NbssStream framer, Smb2Session.FileEntry f, byte[] b, int off, int dataOff, int dataLen,
                           boolean single, int cmdLen) {
-        Direction dir = framer.dir;
+        Direction dir = framer.dir();
         long end = Math.min((long) dataOff + dataLen, cmdLen);
         int avail = p.c.length();
         if (dataOff < avail) {
@@ -694,15 +624,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
     }
 
-    // ---- SMB1, transform ---------------------------------------------------------------------
-
-    /** The SMB1 decoder of this connection, created with its first SMB1 message (MS-CIFS). */
-    private Smb1Analyzer smb1() {
-        if (smb1 == null) {
-            smb1 = new Smb1Analyzer(ctx, smb1Limits, ntlmLimits, counters.smb1, tokenDecoder, pipes);
-        }
-        return smb1;
-    }
+    // ---- transform ---------------------------------------------------------------------------
 
     private void encrypted(long sessionId, boolean compressed) {
         if (encryptedSessions.get(sessionId) != null || encryptedSessions.size() >= limits.maxSessions()) {
@@ -790,10 +712,21 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
      * must not turn malformed PDUs into an event flood); every one is counted.
      */
     private void report(Smb2Anomaly a, String detail) {
+        if (countAnomaly()) {
+            Smb2Events.anomaly(ctx, a, detail);
+        }
+    }
+
+    /**
+     * Counts one anomaly of this connection (the SMB analyzer's framing errors too); true while
+     * its event is still to be emitted, false over {@link #MAX_ANOMALY_EVENTS}.
+     */
+    public boolean countAnomaly() {
         counters.parserErrors++;
         if (anomalyEvents < MAX_ANOMALY_EVENTS) {
             anomalyEvents++;
-            Smb2Events.anomaly(ctx, a, detail);
+            return true;
         }
+        return false;
     }
 }
