@@ -38,7 +38,7 @@ public final class Decoders {
         DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(cfg.dcerpc(), tokens);
         // SMB named pipes go to DCE/RPC unless the configuration names another consumer.
         PipeConsumerFactory pipes = cfg.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : cfg.pipes();
-        out.add(new SmbAnalyzerFactory(cfg.smb2(), cfg.smb1(), cfg.ntlmssp(), tokens, pipes));
+        out.add(new SmbAnalyzerFactory(cfg.smb(), cfg.smb2(), cfg.smb1(), cfg.ntlmssp(), tokens, pipes));
         out.add(kerberos);
         out.add(new LdapAnalyzerFactory(cfg.ldap(), tokens));
         // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.

@@ -33,7 +33,7 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
     private Smb1Analyzer smb1;
     private boolean stopped;
 
-    SmbAnalyzer(FlowContext ctx, Smb2Limits limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
+    SmbAnalyzer(FlowContext ctx, SmbLimits limits, Smb2Limits smb2Limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
                 SmbCounters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.counters = counters;
@@ -41,9 +41,10 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
         this.ntlmLimits = ntlmLimits;
         this.tokenDecoder = tokenDecoder;
         this.pipes = pipes;
-        this.smb2 = new Smb2Analyzer(ctx, limits, counters.smb2, tokenDecoder, pipes);
-        this.toServer = new SmbFramer(Direction.TO_SERVER, this, limits.maxPduSize(), limits.maxBufferedPdu());
-        this.toClient = new SmbFramer(Direction.TO_CLIENT, this, limits.maxPduSize(), limits.maxBufferedPdu());
+        this.smb2 = new Smb2Analyzer(ctx, smb2Limits, counters.smb2, tokenDecoder, pipes);
+        // The gathering buffer grows in steps up to SMB2's maxBufferedPdu, what most messages need at most.
+        this.toServer = new SmbFramer(Direction.TO_SERVER, this, limits.maxPduSize(), smb2Limits.maxBufferedPdu());
+        this.toClient = new SmbFramer(Direction.TO_CLIENT, this, limits.maxPduSize(), smb2Limits.maxBufferedPdu());
         toServer.account = ctx.bufferAccount("smb", () -> budgetDrop(toServer));
         toClient.account = ctx.bufferAccount("smb", () -> budgetDrop(toClient));
     }

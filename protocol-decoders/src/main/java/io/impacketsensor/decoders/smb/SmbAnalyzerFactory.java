@@ -19,30 +19,27 @@ import io.impacketsensor.decoders.smb2.Smb2Limits;
  */
 public final class SmbAnalyzerFactory implements AnalyzerFactory {
 
-    private final Smb2Limits limits;
+    private final SmbLimits limits;
+    private final Smb2Limits smb2Limits;
     private final Smb1Limits smb1Limits;
     private final NtlmsspLimits ntlmLimits;
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
     private final SmbCounters counters = new SmbCounters();
 
-    public SmbAnalyzerFactory(Smb2Limits limits, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
-        this(limits, Smb1Limits.DEFAULTS, tokenDecoder, pipes);
-    }
-
-    /** With the limits of the SMB1 (MS-CIFS) messages the connections may carry. */
-    public SmbAnalyzerFactory(Smb2Limits limits, Smb1Limits smb1Limits, TokenDecoder tokenDecoder,
-                               PipeConsumerFactory pipes) {
-        this(limits, smb1Limits, NtlmsspLimits.DEFAULTS, tokenDecoder, pipes);
+    /** With the default limits. */
+    public SmbAnalyzerFactory(TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+        this(SmbLimits.DEFAULTS, Smb2Limits.DEFAULTS, Smb1Limits.DEFAULTS, NtlmsspLimits.DEFAULTS, tokenDecoder, pipes);
     }
 
     /**
-     * With the SMB1 limits and the NTLMSSP limits of SMB1 logins without extended security (their
-     * responses are read here, not by the token decoder).
+     * With the limits of the framing, of SMB2, of SMB1, and the NTLMSSP limits of SMB1 logins
+     * without extended security (their responses are read by the SMB1 analyzer, not by the token decoder).
      */
-    public SmbAnalyzerFactory(Smb2Limits limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
-                               TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+    public SmbAnalyzerFactory(SmbLimits limits, Smb2Limits smb2Limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
+                              TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
         this.limits = limits;
+        this.smb2Limits = smb2Limits;
         this.smb1Limits = smb1Limits;
         this.ntlmLimits = ntlmLimits;
         this.tokenDecoder = tokenDecoder;
@@ -88,7 +85,7 @@ public final class SmbAnalyzerFactory implements AnalyzerFactory {
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
         counters.flows++;
-        return new SmbAnalyzer(ctx, limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes);
+        return new SmbAnalyzer(ctx, limits, smb2Limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes);
     }
 
     @Override

@@ -183,7 +183,7 @@ public final class DecoderSeeds {
             };
         };
         List<AnalyzerFactory> factories = List.of(
-                tap(new SmbAnalyzerFactory(DecoderConfig.defaults().smb2(), tokens, pipes), finish),
+                tap(new SmbAnalyzerFactory(tokens, pipes), finish),
                 tap(kerberos, finish), tap(new LdapAnalyzerFactory(tokens), finish), tap(dcerpc, finish));
         FlowLimits limits = FlowLimits.DEFAULTS;
         PacketProcessor p = new PacketProcessor(0, limits, factories, Expectations.of(limits), e -> { });

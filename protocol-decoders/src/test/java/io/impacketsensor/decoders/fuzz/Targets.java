@@ -32,8 +32,7 @@ final class Targets {
     static final KerberosAnalyzerFactory KERBEROS = new KerberosAnalyzerFactory();
     static final TokenDecoder TOKENS = Decoders.tokenDecoder(DecoderConfig.defaults().withKerberos(KERBEROS.tokenHook()));
     static final DcerpcAnalyzerFactory DCERPC = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, TOKENS);
-    static final SmbAnalyzerFactory SMB = new SmbAnalyzerFactory(DecoderConfig.defaults().smb2(), TOKENS,
-            DCERPC.pipeConsumers());
+    static final SmbAnalyzerFactory SMB = new SmbAnalyzerFactory(TOKENS, DCERPC.pipeConsumers());
     static final LdapAnalyzerFactory LDAP = new LdapAnalyzerFactory(TOKENS);
 
     static RecordingContext ctx(Transport transport, int port) {

@@ -94,13 +94,13 @@ class SmbAnalyzerTest {
         List<Step> l = new ArrayList<>(conversation());
         // A 1 MB WRITE over the limit first: skipped by its length, the conversation after it decoded.
         l.add(0, c(msg(9, 0, false, 99, IPC, SID, writeReq(FP, FV, new byte[1 << 20]))));
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxPduSize(1 << 19)).feed(l);
+        SmbRun r = new SmbRun(new SmbLimits(1 << 19)).feed(l);
         assertEquals(List.of("smb2.pdu_too_large"), r.ctx.anomalies());
         assertTrue(r.alive);
         assertEquals("svcctl", r.ctx.of(SmbEvent.SmbWrite.class).get(0).fileName());
         assertEquals(0, r.counter("proto.smb2.skipped_flows"));
         // With the limit under every PDU, each is reported (up to the per-connection cap) and skipped.
-        SmbRun all = new SmbRun(Smb2Limits.DEFAULTS.withMaxPduSize(100)).feed(conversation());
+        SmbRun all = new SmbRun(new SmbLimits(100)).feed(conversation());
         assertTrue(all.alive);
         long over = conversation().stream().filter(st -> st.bytes().length - 4 > 100).count();
         assertTrue(over > 0);

@@ -5,7 +5,6 @@ import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
-import io.impacketsensor.decoders.smb2.Smb2Limits;
 import io.impacketsensor.decoders.testutil.BudgetedContext;
 import io.impacketsensor.core.testkit.RecordingContext;
 import io.impacketsensor.decoders.testutil.RecordingPipes;
@@ -26,7 +25,7 @@ class SmbBudgetTest {
     @Test
     void evictedPartialPduResynchronisesAtTheNextPdu() {
         BufferBudget budget = new BufferBudget(150_000);
-        SmbAnalyzerFactory factory = new SmbAnalyzerFactory(Smb2Limits.DEFAULTS,
+        SmbAnalyzerFactory factory = new SmbAnalyzerFactory(
                 new GssTokenDecoder(KerberosTokenHook.NONE), new RecordingPipes());
         RecordingContext ra = new RecordingContext();
         RecordingContext rb = new RecordingContext();
