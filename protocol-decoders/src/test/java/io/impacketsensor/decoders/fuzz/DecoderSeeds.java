@@ -229,7 +229,7 @@ public final class DecoderSeeds {
                                 smb1Headers++;
                             }
                             boolean smb1 = smb1Headers > 2;
-                            add(smb1 ? "Smb1FuzzTest" : "Smb2FuzzTest", "smb", t.w.bytes());
+                            add(smb1 ? "Smb1FuzzTest" : "SmbFuzzTest", "smb", t.w.bytes());
                         }
                         case "kerberos" -> add(udp ? "KerberosUdpFuzzTest" : "KerberosFuzzTest", "krb", t.w.bytes());
                         case "ldap" -> add(udp ? "CldapFuzzTest" : "LdapFuzzTest", "ldap", t.w.bytes());
