@@ -50,10 +50,7 @@ public final class DecoderLimits {
         }
     }
 
-    /**
-     * A key still accepted where it was documented before its limit moved: {@code
-     * decoders.<section>.<key>} sets {@code decoders.<target>.<key>}.
-     */
+    /** An alias: {@code decoders.<section>.<key>} sets {@code decoders.<target>.<key>}. */
     public record Alias(String section, String key, String target) {
         public String path() {
             return "decoders." + section + "." + key;
@@ -64,7 +61,10 @@ public final class DecoderLimits {
         }
     }
 
-    /** Older keys: the NBSS PDU size limit belongs to the framing of both SMB versions. */
+    /**
+     * The NBSS PDU size limit bounds the framing of both SMB versions ({@code decoders.smb}); SMB2's
+     * section, where configurations of earlier releases set it, accepts it too.
+     */
     public static final List<Alias> ALIASES = List.of(new Alias("smb2", "max_pdu_size", "smb"));
 
     /** The sections in the order of the YAML file and of the documentation. */
@@ -148,7 +148,7 @@ public final class DecoderLimits {
         return out;
     }
 
-    /** The documented table (GitHub markdown), one row per limit, then the older keys still accepted. */
+    /** The documented table (GitHub markdown), one row per limit, then the aliases. */
     public static String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("| key | default | range | bounds |\n");
@@ -158,7 +158,7 @@ public final class DecoderLimits {
                     .append(r.min()).append("..").append(r.max()).append(" | ").append(r.doc()).append(" |\n");
         }
         for (Alias a : ALIASES) {
-            b.append("\n`").append(a.path()).append("` is still accepted as the older name of `")
+            b.append("\n`").append(a.path()).append("` is accepted as an alias of `")
                     .append(a.targetPath()).append("`; setting both is an error.\n");
         }
         return b.toString();

@@ -220,7 +220,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         }
     }
 
-    /** An older key: it sets its limit's new place, unless that is set too. */
+    /** An alias: it sets its limit, unless the limit's own key is set too. */
     private static void alias(Keys top, Keys k, DecoderLimits.Alias a, Map<String, Map<String, Long>> values) {
         DecoderLimits.Row target = DecoderLimits.rows(a.target()).stream()
                 .filter(r -> r.key().equals(a.key())).findFirst().orElseThrow();
@@ -230,7 +230,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         }
         JsonNode newer = top.node(a.target());
         if (newer != null && newer.has(a.key())) {
-            throw new ConfigException(a.path() + ": the older name of " + a.targetPath() + ", which is set too; keep one");
+            throw new ConfigException(a.path() + ": an alias of " + a.targetPath() + ", which is set too; keep one");
         }
         values.computeIfAbsent(a.target(), x -> new LinkedHashMap<>()).put(a.key(), v);
     }

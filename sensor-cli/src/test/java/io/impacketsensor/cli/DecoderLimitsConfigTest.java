@@ -82,9 +82,9 @@ class DecoderLimitsConfigTest {
         assertTrue(yaml.contains("max_pdu_size: " + SensorConfig.defaults().capture().decoders().smb().maxPduSize()), yaml);
     }
 
-    /** The NBSS PDU limit moved from decoders.smb2 to decoders.smb: the documented older key still sets it. */
+    /** decoders.smb2.max_pdu_size, the alias of decoders.smb.max_pdu_size, sets it; both set is an error. */
     @Test
-    void theOlderKeyOfAMovedLimitStillSetsIt(@TempDir Path dir) throws Exception {
+    void anAliasSetsItsLimit(@TempDir Path dir) throws Exception {
         SensorConfig c = load("decoders:\n  smb2:\n    max_pdu_size: 100000\n", dir);
         assertEquals(100000, c.capture().decoders().smb().maxPduSize());
         assertEquals(SensorConfig.defaults().capture().decoders().withSmb(new SmbLimits(100000)), c.capture().decoders());
@@ -92,6 +92,6 @@ class DecoderLimitsConfigTest {
         assertTrue(message("decoders:\n  smb2:\n    max_pdu_size: 10\n", dir)
                 .contains("decoders.smb2.max_pdu_size: must be within 64..16777215"));
         assertTrue(message("decoders:\n  smb:\n    max_pdu_size: 100000\n  smb2:\n    max_pdu_size: 100000\n", dir)
-                .contains("decoders.smb2.max_pdu_size: the older name of decoders.smb.max_pdu_size, which is set too"));
+                .contains("decoders.smb2.max_pdu_size: an alias of decoders.smb.max_pdu_size, which is set too"));
     }
 }
