@@ -7,6 +7,7 @@ import io.impacketsensor.decoders.kerberos.KerberosLimits;
 import io.impacketsensor.decoders.ldap.LdapLimits;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
+import io.impacketsensor.decoders.smb.SmbLimits;
 import io.impacketsensor.decoders.smb1.Smb1Limits;
 import io.impacketsensor.decoders.smb2.Smb2Limits;
 
@@ -16,8 +17,9 @@ import io.impacketsensor.decoders.smb2.Smb2Limits;
  * (named-pipe consumer for DCE/RPC over SMB, Kerberos hook for GSS tokens).
  * Immutable; the {@code with...} methods return a copy.
  *
+ * @param smb           NBSS framing limits of SMB (both versions)
  * @param smb1          SMB1 (MS-CIFS) limits
- * @param smb2          SMB2/3 limits (and the NBSS framing of both)
+ * @param smb2          SMB2/3 limits
  * @param dcerpc        DCE/RPC limits
  * @param gssapi        GSS-API/SPNEGO limits
  * @param ntlmssp       NTLMSSP limits
@@ -26,18 +28,18 @@ import io.impacketsensor.decoders.smb2.Smb2Limits;
  * @param pipes         consumer of SMB named-pipe streams ({@link PipeConsumerFactory#NONE} by default)
  * @param kerberos      receiver of Kerberos messages found in GSS tokens ({@link KerberosTokenHook#NONE})
  */
-public record DecoderConfig(Smb1Limits smb1, Smb2Limits smb2, DcerpcLimits dcerpc, GssapiLimits gssapi,
+public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, DcerpcLimits dcerpc, GssapiLimits gssapi,
                             NtlmsspLimits ntlmssp, KerberosLimits kerberosLimits, LdapLimits ldap,
                             PipeConsumerFactory pipes, KerberosTokenHook kerberos) {
 
     public static DecoderConfig defaults() {
-        return new DecoderConfig(Smb1Limits.DEFAULTS, Smb2Limits.DEFAULTS, DcerpcLimits.DEFAULTS,
+        return new DecoderConfig(SmbLimits.DEFAULTS, Smb1Limits.DEFAULTS, Smb2Limits.DEFAULTS, DcerpcLimits.DEFAULTS,
                 GssapiLimits.DEFAULTS, NtlmsspLimits.DEFAULTS, KerberosLimits.DEFAULTS, LdapLimits.DEFAULTS,
                 PipeConsumerFactory.NONE, KerberosTokenHook.NONE);
     }
 
     public DecoderConfig {
-        if (smb1 == null || smb2 == null || dcerpc == null || gssapi == null || ntlmssp == null
+        if (smb == null || smb1 == null || smb2 == null || dcerpc == null || gssapi == null || ntlmssp == null
                 || kerberosLimits == null || ldap == null) {
             throw new IllegalArgumentException("decoder limits must be set");
         }
@@ -46,26 +48,31 @@ public record DecoderConfig(Smb1Limits smb1, Smb2Limits smb2, DcerpcLimits dcerp
     }
 
     public DecoderConfig withPipes(PipeConsumerFactory p) {
-        return new DecoderConfig(smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, p, kerberos);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, p, kerberos);
     }
 
     public DecoderConfig withKerberos(KerberosTokenHook k) {
-        return new DecoderConfig(smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, pipes, k);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, pipes, k);
+    }
+
+    public DecoderConfig withSmb(SmbLimits l) {
+        return new DecoderConfig(l, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, pipes, kerberos);
     }
 
     public DecoderConfig withSmb2(Smb2Limits l) {
-        return new DecoderConfig(smb1, l, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, pipes, kerberos);
+        return new DecoderConfig(smb, smb1, l, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, pipes, kerberos);
     }
 
     /** A copy with every protocol's limits replaced. */
-    public DecoderConfig withLimits(Smb1Limits s1, Smb2Limits s2, DcerpcLimits rpc, GssapiLimits gss,
+    public DecoderConfig withLimits(SmbLimits s, Smb1Limits s1, Smb2Limits s2, DcerpcLimits rpc, GssapiLimits gss,
                                     NtlmsspLimits ntlm, KerberosLimits krb, LdapLimits l) {
-        return new DecoderConfig(s1, s2, rpc, gss, ntlm, krb, l, pipes, kerberos);
+        return new DecoderConfig(s, s1, s2, rpc, gss, ntlm, krb, l, pipes, kerberos);
     }
 
     /** The limits record of one {@code decoders.<section>} ({@link DecoderLimits#SECTIONS}). */
     public Record limits(String section) {
         return switch (section) {
+            case "smb" -> smb;
             case "smb1" -> smb1;
             case "smb2" -> smb2;
             case "dcerpc" -> dcerpc;

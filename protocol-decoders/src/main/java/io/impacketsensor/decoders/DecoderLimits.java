@@ -6,6 +6,7 @@ import io.impacketsensor.decoders.kerberos.KerberosLimits;
 import io.impacketsensor.decoders.limit.Limit;
 import io.impacketsensor.decoders.ldap.LdapLimits;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
+import io.impacketsensor.decoders.smb.SmbLimits;
 import io.impacketsensor.decoders.smb1.Smb1Limits;
 import io.impacketsensor.decoders.smb2.Smb2Limits;
 
@@ -35,7 +36,7 @@ public final class DecoderLimits {
     /**
      * One settable limit.
      *
-     * @param section  the protocol section ({@code smb2})
+     * @param section  the protocol section ({@code smb})
      * @param key      the YAML key inside it ({@code max_pdu_size})
      * @param min      smallest accepted value
      * @param max      largest accepted value
@@ -43,14 +44,32 @@ public final class DecoderLimits {
      * @param doc      what it bounds
      */
     public record Row(String section, String key, long min, long max, long defaults, String doc) {
-        /** The full YAML path, {@code decoders.smb2.max_pdu_size}. */
+        /** The full YAML path, {@code decoders.smb.max_pdu_size}. */
         public String path() {
             return "decoders." + section + "." + key;
         }
     }
 
+    /** An alias: {@code decoders.<section>.<key>} sets {@code decoders.<target>.<key>}. */
+    public record Alias(String section, String key, String target) {
+        public String path() {
+            return "decoders." + section + "." + key;
+        }
+
+        public String targetPath() {
+            return "decoders." + target + "." + key;
+        }
+    }
+
+    /**
+     * The NBSS PDU size limit bounds the framing of both SMB versions ({@code decoders.smb}); SMB2's
+     * section, where configurations of earlier releases set it, accepts it too.
+     */
+    public static final List<Alias> ALIASES = List.of(new Alias("smb2", "max_pdu_size", "smb"));
+
     /** The sections in the order of the YAML file and of the documentation. */
     public static final List<Section> SECTIONS = List.of(
+            new Section("smb", SmbLimits.class, SmbLimits.DEFAULTS),
             new Section("smb1", Smb1Limits.class, Smb1Limits.DEFAULTS),
             new Section("smb2", Smb2Limits.class, Smb2Limits.DEFAULTS),
             new Section("dcerpc", DcerpcLimits.class, DcerpcLimits.DEFAULTS),
@@ -98,7 +117,7 @@ public final class DecoderLimits {
             built.put(s.name(), build(s, v));
         }
         return DecoderConfig.defaults()
-                .withLimits((Smb1Limits) built.get("smb1"), (Smb2Limits) built.get("smb2"),
+                .withLimits((SmbLimits) built.get("smb"), (Smb1Limits) built.get("smb1"), (Smb2Limits) built.get("smb2"),
                         (DcerpcLimits) built.get("dcerpc"), (GssapiLimits) built.get("gssapi"),
                         (NtlmsspLimits) built.get("ntlmssp"), (KerberosLimits) built.get("kerberos"),
                         (LdapLimits) built.get("ldap"));
@@ -118,7 +137,18 @@ public final class DecoderLimits {
         return out;
     }
 
-    /** The documented table (GitHub markdown), one row per limit. */
+    /** The aliases read in one section. */
+    public static List<Alias> aliases(String section) {
+        List<Alias> out = new ArrayList<>();
+        for (Alias a : ALIASES) {
+            if (a.section().equals(section)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** The documented table (GitHub markdown), one row per limit, then the aliases. */
     public static String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("| key | default | range | bounds |\n");
@@ -126,6 +156,10 @@ public final class DecoderLimits {
         for (Row r : rows()) {
             b.append("| `").append(r.path()).append("` | ").append(r.defaults()).append(" | ")
                     .append(r.min()).append("..").append(r.max()).append(" | ").append(r.doc()).append(" |\n");
+        }
+        for (Alias a : ALIASES) {
+            b.append("\n`").append(a.path()).append("` is accepted as an alias of `")
+                    .append(a.targetPath()).append("`; setting both is an error.\n");
         }
         return b.toString();
     }

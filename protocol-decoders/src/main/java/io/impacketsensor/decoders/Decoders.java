@@ -8,7 +8,7 @@ import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
-import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +36,9 @@ public final class Decoders {
         TokenDecoder tokens = tokenDecoder(cfg);
         List<AnalyzerFactory> out = new ArrayList<>();
         DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(cfg.dcerpc(), tokens);
-        // SMB2 named pipes go to DCE/RPC unless the configuration names another consumer.
+        // SMB named pipes go to DCE/RPC unless the configuration names another consumer.
         PipeConsumerFactory pipes = cfg.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : cfg.pipes();
-        out.add(new Smb2AnalyzerFactory(cfg.smb2(), cfg.smb1(), cfg.ntlmssp(), tokens, pipes));
+        out.add(new SmbAnalyzerFactory(cfg.smb(), cfg.smb2(), cfg.smb1(), cfg.ntlmssp(), tokens, pipes));
         out.add(kerberos);
         out.add(new LdapAnalyzerFactory(cfg.ldap(), tokens));
         // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.

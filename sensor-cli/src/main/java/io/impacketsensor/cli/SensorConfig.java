@@ -206,8 +206,11 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
             for (DecoderLimits.Row row : DecoderLimits.rows(sec.name())) {
                 m.put(row.key(), k.number(row.key(), row.defaults(), row.min(), row.max()));
             }
-            k.finish();
             values.put(sec.name(), m);
+            for (DecoderLimits.Alias a : DecoderLimits.aliases(sec.name())) {
+                alias(top, k, a, values);
+            }
+            k.finish();
         }
         top.finish();
         try {
@@ -215,6 +218,21 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /** An alias: it sets its limit, unless the limit's own key is set too. */
+    private static void alias(Keys top, Keys k, DecoderLimits.Alias a, Map<String, Map<String, Long>> values) {
+        DecoderLimits.Row target = DecoderLimits.rows(a.target()).stream()
+                .filter(r -> r.key().equals(a.key())).findFirst().orElseThrow();
+        long v = k.number(a.key(), Long.MIN_VALUE, target.min(), target.max());
+        if (v == Long.MIN_VALUE) {
+            return;
+        }
+        JsonNode newer = top.node(a.target());
+        if (newer != null && newer.has(a.key())) {
+            throw new ConfigException(a.path() + ": an alias of " + a.targetPath() + ", which is set too; keep one");
+        }
+        values.computeIfAbsent(a.target(), x -> new LinkedHashMap<>()).put(a.key(), v);
     }
 
     private static void checkPipeline(String key, CaptureConfig c) {

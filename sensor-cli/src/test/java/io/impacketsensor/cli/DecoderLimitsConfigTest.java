@@ -1,6 +1,7 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.decoders.DecoderLimits;
+import io.impacketsensor.decoders.smb.SmbLimits;
 import io.impacketsensor.detection.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,19 @@ class DecoderLimitsConfigTest {
         String yaml = load("decoders:\n  kerberos:\n    max_depth: 40\n", dir).toYaml();
         assertTrue(yaml.contains("decoders:"), yaml);
         assertTrue(yaml.contains("max_depth: 40"), yaml);
-        assertTrue(yaml.contains("max_pdu_size: " + SensorConfig.defaults().capture().decoders().smb2().maxPduSize()), yaml);
+        assertTrue(yaml.contains("max_pdu_size: " + SensorConfig.defaults().capture().decoders().smb().maxPduSize()), yaml);
+    }
+
+    /** decoders.smb2.max_pdu_size, the alias of decoders.smb.max_pdu_size, sets it; both set is an error. */
+    @Test
+    void anAliasSetsItsLimit(@TempDir Path dir) throws Exception {
+        SensorConfig c = load("decoders:\n  smb2:\n    max_pdu_size: 100000\n", dir);
+        assertEquals(100000, c.capture().decoders().smb().maxPduSize());
+        assertEquals(SensorConfig.defaults().capture().decoders().withSmb(new SmbLimits(100000)), c.capture().decoders());
+        assertEquals(200000, load("decoders:\n  smb:\n    max_pdu_size: 200000\n", dir).capture().decoders().smb().maxPduSize());
+        assertTrue(message("decoders:\n  smb2:\n    max_pdu_size: 10\n", dir)
+                .contains("decoders.smb2.max_pdu_size: must be within 64..16777215"));
+        assertTrue(message("decoders:\n  smb:\n    max_pdu_size: 100000\n  smb2:\n    max_pdu_size: 100000\n", dir)
+                .contains("decoders.smb2.max_pdu_size: an alias of decoders.smb.max_pdu_size, which is set too"));
     }
 }

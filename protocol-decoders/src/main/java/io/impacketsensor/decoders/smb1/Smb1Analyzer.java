@@ -1,6 +1,5 @@
 package io.impacketsensor.decoders.smb1;
 
-import io.impacketsensor.core.collections.LongObjectMap;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
@@ -11,48 +10,40 @@ import io.impacketsensor.decoders.gssapi.TokenSession;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
+import io.impacketsensor.decoders.smb.spi.NbssStream;
+import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
 
 /**
- * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection. The connection belongs to the SMB
- * analyzer ({@code Smb2Analyzer}), which does the NetBIOS framing and hands every {@code FF 'SMB'}
- * message here, so a client that starts with an SMB1 NEGOTIATE and goes on in SMB2 stays one flow.
+ * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection, handed over by the SMB analyzer after
+ * NBSS framing: every {@code FF 'SMB'} message comes here, so a client that starts with an SMB1
+ * NEGOTIATE and goes on in SMB2 stays one flow.
  *
  * <p>Requests are paired with responses by PID and MID (MS-CIFS 3.2.5.1), AndX chains (2.2.3.4)
- * are walked command by command, trees and opens are tracked by TID and FID, named-pipe data of
- * WRITE_ANDX, READ_ANDX and TRANSACTION goes to the {@link PipeConsumer} (DCE/RPC), and logins to
+ * are walked command by command, trees and opens are tracked by TID and FID in {@link Smb1Opens},
+ * named-pipe data of WRITE_ANDX, READ_ANDX and TRANSACTION goes to the {@link PipeConsumer}
+ * (DCE/RPC) through {@link Smb1PipeData}, and logins to
  * {@link Smb1Logon}: security blobs to a {@link TokenSession} of the shared token decoder, the
  * challenge/response of logins without extended security to NTLM events. One event per request, emitted
  * when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
  */
-public final class Smb1Analyzer {
+public final class Smb1Analyzer implements SmbMessageAnalyzer {
     static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
 
     private final FlowContext ctx;
     private final Smb1Limits limits;
     private final Smb1Counters counters;
     private final Smb1Logon logon;
-    private final PipeConsumerFactory pipes;
+    private final Smb1PipeData pipeData;
     private final Smb1Parser p;
     private final Smb1Events events;
     private final Smb1PendingTable pending;
-    private final LongObjectMap<Smb1Session.Tree> trees = new LongObjectMap<>();
-    private final LongObjectMap<Smb1Session.FileEntry> files = new LongObjectMap<>();
-    private final LongObjectMap<Boolean> sessions = new LongObjectMap<>();
+    private final Smb1Opens opens;
     private boolean usageReported;
     /** The message being handled hit an anomaly: the rest of its AndX chain is not read. */
     private boolean messageDropped;
     private int anomalyEvents;
     /** Anomalies reported per connection; later ones are only counted. */
     static final int MAX_ANOMALY_EVENTS = 16;
-    /**
-     * Bytes of pipe WRITEs held per connection until their FID is known (a client writes a pipe
-     * right after opening it; only the directions arriving out of step make the FID unknown then).
-     */
-    static final int MAX_DEFERRED = 8192;
-    private int deferredBytes;
 
     public Smb1Analyzer(FlowContext ctx, Smb1Limits limits, NtlmsspLimits ntlmLimits, Smb1Counters counters,
                         TokenDecoder tokens, PipeConsumerFactory pipes) {
@@ -60,9 +51,11 @@ public final class Smb1Analyzer {
         this.limits = limits;
         this.counters = counters;
         this.logon = new Smb1Logon(ctx, limits, ntlmLimits, tokens, this);
-        this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
         this.p = new Smb1Parser(limits.maxDialects());
         this.pending = new Smb1PendingTable(limits.maxRequestsPerMid());
+        Smb1Opens.Over over = this::anomaly;
+        this.opens = new Smb1Opens(limits, over);
+        this.pipeData = new Smb1PipeData(ctx, pipes == null ? PipeConsumerFactory.NONE : pipes, limits, over);
         this.events = new Smb1Events(ctx);
     }
 
@@ -72,6 +65,7 @@ public final class Smb1Analyzer {
      * length), the whole message up to {@link Smb1Limits#maxPipeMessage()} on a named pipe, and at
      * most {@link Smb1Limits#maxBufferedMessage()} otherwise.
      */
+    @Override
     public int need(byte[] b, int off, int have, int pduLen) {
         if (have < 39) {
             return Math.min(pduLen, limits.maxBufferedMessage());
@@ -81,14 +75,14 @@ public final class Smb1Analyzer {
         int pipeNeed = Math.min(pduLen, limits.maxPipeMessage() + 128);
         if (cmd == Smb1Parser.WRITE_ANDX && !reply) {
             // Words start at 33; the FID is word byte 4 (MS-CIFS 2.2.4.43.1).
-            Smb1Session.FileEntry f = files.get(Bytes.u16le(b, off + 37));
+            Smb1Session.FileEntry f = opens.file(Bytes.u16le(b, off + 37));
             if (f != null && f.consumer != null) {
                 return pipeNeed;
             }
             // A FID not open yet on IPC$ (TID at header offset 24): the NT_CREATE response that
             // opens it may still be arriving, so a small message is gathered to wait for it.
-            Smb1Session.Tree t = f == null ? trees.get(Bytes.u16le(b, off + 24)) : null;
-            return t != null && t.ipc && pduLen <= MAX_DEFERRED - deferredBytes ? pduLen : Math.min(pduLen, 64);
+            Smb1Session.Tree t = f == null ? opens.tree(Bytes.u16le(b, off + 24)) : null;
+            return t != null && t.ipc && pipeData.canHold(pduLen) ? pduLen : Math.min(pduLen, 64);
         }
         if (cmd == Smb1Parser.READ_ANDX && reply) {
             Smb1Pending q = pending.find(key(Bytes.u16le(b, off + 12), Bytes.u16le(b, off + 26), Bytes.u16le(b, off + 30)), Smb1Parser.READ_ANDX);
@@ -102,7 +96,9 @@ public final class Smb1Analyzer {
      * that breaks a rule or a limit is reported and dropped, and the connection goes on, so one
      * crafted message sent first cannot hide what follows.
      */
-    public boolean onPdu(Direction dir, byte[] b, int off, int len, int pduLen) {
+    @Override
+    public boolean onMessage(NbssStream framing, byte[] b, int off, int len, int pduLen) {
+        Direction dir = framing.dir();
         messageDropped = false;
         counters.pdus++;
         if (p.header(b, off, len, pduLen) != ParseStatus.OK) {
@@ -127,8 +123,9 @@ public final class Smb1Analyzer {
     }
 
     /** Bytes of one direction were lost: pipe streams resynchronise. */
+    @Override
     public void onGap(Direction dir) {
-        files.forEach(f -> {
+        opens.forEachFile(f -> {
             if (f.consumer != null) {
                 f.consumer.onGap(dir, 0);
             }
@@ -136,13 +133,13 @@ public final class Smb1Analyzer {
     }
 
     /** The connection ended: requests never answered are reported, pipes closed. */
+    @Override
     public void onClose() {
         for (Smb1Pending q : pending.drain()) {
             // A transaction the server accepted (interim response) whose final answer never came.
             unanswered(q, q.interim ? 0 : SensorEvent.NO_STATUS);
         }
-        files.forEach(this::closeConsumer);
-        files.clear();
+        opens.closeAll();
         logon.close();
     }
 
@@ -267,7 +264,7 @@ public final class Smb1Analyzer {
     private Smb1Session.FileEntry file(Smb1Pending q, int fid) {
         q.fid = fid;
         q.fidNamed = true;
-        return files.get(fid);
+        return opens.file(fid);
     }
 
     private void negotiate() {
@@ -298,10 +295,9 @@ public final class Smb1Analyzer {
         if (r && q.file != null && q.file.consumer != null) {
             pipeData(q.file, Direction.TO_SERVER, at, n);
         } else if (r && q.file == null && q.tree != null && q.tree.ipc && n > 0 && n <= p.available() - at
-                && n <= MAX_DEFERRED - deferredBytes) {
+                && pipeData.canHold(n)) {
             // Kept until the response: by then the NT_CREATE response naming this FID has been read.
-            q.deferred = java.util.Arrays.copyOfRange(p.array(), p.abs(at), p.abs(at) + n);
-            deferredBytes += n;
+            pipeData.hold(q, p.array(), p.abs(at), n);
         }
         return r;
     }
@@ -364,10 +360,10 @@ public final class Smb1Analyzer {
             if (q.file == null && q.fidNamed) {
                 // The NT_CREATE response that opened it may have completed only after the request
                 // was read (the directions delivered out of step): look the FID up again.
-                q.file = files.get(q.fid);
+                q.file = opens.file(q.fid);
             }
             if (q.deferred != null) {
-                deliverDeferred(q);
+                pipeData.release(q);
             }
             if (!responseCommand(q, st)) {
                 return false;
@@ -399,7 +395,7 @@ public final class Smb1Analyzer {
         q.key = key;
         q.uid = p.uid;
         q.tid = p.tid;
-        q.tree = trees.get(p.tid);
+        q.tree = opens.tree(p.tid);
         return q;
     }
 
@@ -419,7 +415,7 @@ public final class Smb1Analyzer {
             case Smb1Parser.CLOSE -> {
                 events.close(q, st);
                 if (st == 0 && q.file != null) {
-                    closeFile(q.file);
+                    opens.close(q.file);
                 }
             }
             case Smb1Parser.READ_ANDX -> {
@@ -440,13 +436,13 @@ public final class Smb1Analyzer {
             }
             case Smb1Parser.TREE_DISCONNECT -> {
                 if (st == 0) {
-                    disconnectTree(q.tid);
+                    opens.disconnect(q.tid);
                 }
                 events.command(q, st);
             }
             case Smb1Parser.LOGOFF_ANDX -> {
                 if (st == 0) {
-                    sessions.remove(q.uid);
+                    opens.logoff(q.uid);
                 }
                 events.command(q, st);
             }
@@ -470,13 +466,7 @@ public final class Smb1Analyzer {
             logon.result(q, st);
         }
         events.sessionSetup(q, p.uid, sessionFlags, st);
-        if (st == 0 && sessions.get(p.uid) == null) {
-            if (sessions.size() >= limits.maxSessions()) {
-                return anomaly(Smb1Anomaly.TOO_MANY_SESSIONS, String.valueOf(sessions.size()));
-            }
-            sessions.put(p.uid, Boolean.TRUE);
-        }
-        return true;
+        return st != 0 || opens.login(p.uid);
     }
 
     private boolean treeConnectResponse(Smb1Pending q, boolean body, long st) {
@@ -487,14 +477,7 @@ public final class Smb1Analyzer {
         if (st != 0) {
             return true;
         }
-        if (trees.get(tid) != null) {
-            disconnectTree(tid);
-        }
-        if (trees.size() >= limits.maxTrees()) {
-            return anomaly(Smb1Anomaly.TOO_MANY_TREES, String.valueOf(trees.size()));
-        }
-        trees.put(tid, new Smb1Session.Tree(tid, q.name == null ? "" : q.name, shareType));
-        return true;
+        return opens.connect(tid, q.name == null ? "" : q.name, shareType);
     }
 
     private boolean createResponse(Smb1Pending q, boolean body, long st) {
@@ -506,26 +489,15 @@ public final class Smb1Analyzer {
             events.create(q, -1, -1, 0, st);
             return true;
         }
-        Smb1Session.Tree t = treeOf(q, -1);
-        if (t == null) {
+        // 2.2.4.64.2 ResourceType: 1 byte-mode, 2 message-mode named pipe.
+        Smb1Session.FileEntry f = opens.open(q, p.fid, p.resourceType == 1 || p.resourceType == 2);
+        if (f == null) {
             return false;
         }
-        Smb1Session.FileEntry old = files.get(p.fid);
-        if (old != null) {
-            closeFile(old);
-        }
-        if (files.size() >= limits.maxOpenFiles()) {
-            return anomaly(Smb1Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(files.size()));
-        }
-        // A pipe by its share, or by the ResourceType when the tree connect was not seen.
-        boolean pipe = t.ipc || p.resourceType == 1 || p.resourceType == 2;
-        Smb1Session.FileEntry f = new Smb1Session.FileEntry(p.fid, q.name == null ? "" : q.name, pipe, t);
-        files.put(p.fid, f);
-        t.openFiles++;
         q.file = f;
         events.create(q, p.createAction, p.endOfFile, p.fid, st);
         if (f.pipe) {
-            f.consumer = pipes.open(ctx, pipeName(f.name), q.uid, t.tid);
+            pipeData.open(f, pipeName(f.name), q.uid);
         }
         return true;
     }
@@ -567,104 +539,25 @@ public final class Smb1Analyzer {
      * FID is a named pipe (2.2.5.6), so it is tracked, without a name, and fed to a pipe consumer.
      */
     private boolean adoptPipe(Smb1Pending q) {
-        if (files.size() >= limits.maxOpenFiles()) {
-            return anomaly(Smb1Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(files.size()));
-        }
-        Smb1Session.Tree t = treeOf(q, 2);
-        if (t == null) {
+        Smb1Session.FileEntry f = opens.adoptPipe(q, p.fid);
+        if (f == null) {
             return false;
         }
-        Smb1Session.FileEntry f = new Smb1Session.FileEntry(p.fid, "", true, t);
-        files.put(p.fid, f);
-        t.openFiles++;
-        f.consumer = pipes.open(ctx, "", q.uid, t.tid);
+        pipeData.open(f, "", q.uid);
         q.file = f;
         return true;
     }
 
     /** Named-pipe data at header offset {@code at}: what was gathered goes to the consumer. */
     private void pipeData(Smb1Session.FileEntry f, Direction dir, int at, int n) {
-        if (n <= 0) {
-            return;
-        }
-        if (n > limits.maxPipeMessage()) {
-            anomaly(Smb1Anomaly.PIPE_MESSAGE_TOO_LARGE, dir + " " + n);
-            // Not handed over: the pipe's decoder resynchronises after it.
-            f.consumer.onGap(dir, n);
-            return;
-        }
-        int have = Math.min(n, p.available() - at);
-        if (have > 0 && !f.consumer.onData(dir, p.array(), p.abs(at), have)) {
-            f.consumer = null;
-            return;
-        }
-        if (have < n && f.consumer != null) {
-            f.consumer.onGap(dir, n - Math.max(have, 0));
-        }
-    }
-
-    /**
-     * The request's tree; one connected before the capture started is tracked unnamed (with the
-     * given share type). Null, after the anomaly, over the tree limit.
-     */
-    private Smb1Session.Tree treeOf(Smb1Pending q, int shareType) {
-        if (q.tree == null) {
-            if (trees.size() >= limits.maxTrees()) {
-                anomaly(Smb1Anomaly.TOO_MANY_TREES, String.valueOf(trees.size()));
-                return null;
-            }
-            q.tree = new Smb1Session.Tree(q.tid, "", shareType);
-            trees.put(q.tid, q.tree);
-        }
-        return q.tree;
+        pipeData.data(f, dir, p.array(), p.abs(at), p.available() - at, n);
     }
 
     private void unanswered(Smb1Pending q, long status) {
         if (q.deferred != null) {
-            deliverDeferred(q);
+            pipeData.release(q);
         }
         events.forRequest(q, status);
-    }
-
-    /** Pipe data of a WRITE read before its FID was open: to the pipe's decoder now, if it is one. */
-    private void deliverDeferred(Smb1Pending q) {
-        byte[] d = q.deferred;
-        q.deferred = null;
-        deferredBytes -= d.length;
-        if (q.file != null && q.file.consumer != null && !q.file.consumer.onData(Direction.TO_SERVER, d, 0, d.length)) {
-            q.file.consumer = null;
-        }
-    }
-
-    private void disconnectTree(int tid) {
-        Smb1Session.Tree t = trees.remove(tid);
-        if (t == null || t.openFiles == 0) {
-            return;
-        }
-        List<Smb1Session.FileEntry> gone = new ArrayList<>();
-        files.forEach(f -> {
-            if (f.tree == t) {
-                gone.add(f);
-            }
-        });
-        for (Smb1Session.FileEntry f : gone) {
-            closeFile(f);
-        }
-    }
-
-    private void closeFile(Smb1Session.FileEntry f) {
-        if (files.remove(f.fid) == null) {
-            return;
-        }
-        f.tree.openFiles--;
-        closeConsumer(f);
-    }
-
-    private void closeConsumer(Smb1Session.FileEntry f) {
-        if (f.consumer != null) {
-            f.consumer.onClose();
-            f.consumer = null;
-        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------

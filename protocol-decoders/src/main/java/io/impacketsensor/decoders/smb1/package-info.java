@@ -1,8 +1,8 @@
 /**
- * SMB1 / CIFS (MS-CIFS, with the MS-SMB extensions) on the connections the SMB analyzer frames
- * (NetBIOS session service on 139, Direct TCP on 445: {@code Smb2Analyzer} hands every
- * {@code FF 'SMB'} message to {@link io.impacketsensor.decoders.smb1.Smb1Analyzer}, so a Windows
- * client that opens with an SMB1 NEGOTIATE and continues in SMB2 stays one flow).
+ * SMB1 / CIFS (MS-CIFS, with the MS-SMB extensions) on the connections {@code decoders.smb} frames
+ * (NetBIOS session service on 139, Direct TCP on 445: it hands every {@code FF 'SMB'} message to
+ * {@link io.impacketsensor.decoders.smb1.Smb1Analyzer}, so a Windows client that opens with an SMB1
+ * NEGOTIATE and continues in SMB2 stays one flow).
  *
  * <p>Implemented: the header (MS-CIFS 2.2.3.1; NTSTATUS or DOS error codes kept raw), command
  * blocks and AndX chains (2.2.3.2, 2.2.3.4), PID/MID request-response pairing (3.2.5.1),
@@ -14,7 +14,7 @@
  * READ_ANDX / WRITE_ANDX (2.2.4.42, 2.2.4.43; file data skipped by length, pipe data to the
  * {@link io.impacketsensor.decoders.pipe.PipeConsumer}), TRANSACTION / TRANSACTION_SECONDARY with
  * TRANS_TRANSACT_NMPIPE (2.2.4.33, 2.2.4.34, 2.2.5.6), CLOSE, TREE_DISCONNECT, LOGOFF_ANDX. Every
- * other command is reported by code and status. Events are the {@code SmbEvent} records of SMB2,
- * with the SMB1 command in {@code smb1Command}.
+ * other command is reported by code and status. Events are the {@code SmbEvent} records SMB2
+ * uses too, with the SMB1 command in {@code smb1Command}.
  */
 package io.impacketsensor.decoders.smb1;

@@ -4,33 +4,33 @@ import io.impacketsensor.core.collections.LongObjectMap;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.Direction;
-import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.gssapi.TokenSession;
-import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
-import io.impacketsensor.decoders.smb1.Smb1Analyzer;
-import io.impacketsensor.decoders.smb1.Smb1Limits;
+import io.impacketsensor.decoders.smb.spi.NbssStream;
+import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * SMB over one TCP connection (port 445 Direct TCP or 139 NetBIOS): NBSS framing through two
- * {@link Smb2Framer}s, SMB2/3 headers and compounds, request/response pairing by MessageId
- * (MS-SMB2 3.2.5.1), per-session tree and per-tree file maps, named-pipe data to the
- * {@link PipeConsumer}s, security tokens to the shared {@link TokenSession}. One event per request,
- * emitted when its response arrives (or at close with {@link SensorEvent#NO_STATUS}).
+ * The SMB2/3 messages of one TCP connection, handed over by the SMB analyzer after NBSS framing
+ * (with the transform headers and anything without an SMB1 protocol id): headers and compounds,
+ * request/response pairing by MessageId (MS-SMB2 3.2.5.1), and what each response means. The
+ * sessions, trees and opens it tracks are kept by {@link Smb2Sessions}, named-pipe bytes go to the
+ * {@link PipeConsumer}s through {@link Smb2PipeData}, security tokens to the shared
+ * {@link TokenSession}. One event per request, emitted when its response arrives (or at close with
+ * {@link SensorEvent#NO_STATUS}).
  */
-public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
+public final class Smb2Analyzer implements SmbMessageAnalyzer {
     /** Anomalies reported per connection; later ones are only counted. */
-    static final int MAX_ANOMALY_EVENTS = 16;
+    public static final int MAX_ANOMALY_EVENTS = 16;
     static final long STATUS_PENDING = 0x0000_0103L;
     static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
     static final int FSCTL_PIPE_TRANSCEIVE = 0x0011_C017;
@@ -40,91 +40,38 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
     private final Smb2Limits limits;
     private final Smb2Counters counters;
     private final TokenDecoder tokenDecoder;
-    private final PipeConsumerFactory pipes;
     private final Smb2Parser p;
-    private final Smb2Framer toServer;
-    private final Smb2Framer toClient;
-    private final LongObjectMap<Smb2Session> sessions = new LongObjectMap<>();
+    private final Smb2Sessions sessions;
     private final LongObjectMap<Smb2Pending> pending = new LongObjectMap<>();
     private final LongObjectMap<Boolean> encryptedSessions = new LongObjectMap<>();
     private final Smb2Events events;
+    private final Smb2PipeData pipeData;
     private TokenSession tokens;
-    private final Smb1Limits smb1Limits;
-    private final NtlmsspLimits ntlmLimits;
-    private Smb1Analyzer smb1;
-    private boolean stopped;
     private int anomalyEvents;
-    /**
-     * Bytes of pipe WRITEs held per connection until their FileId is known (a client writes a
-     * pipe right after opening it; only the directions arriving out of step make the FileId
-     * unknown then).
-     */
-    static final int MAX_DEFERRED = 8192;
-    private int deferredBytes;
     /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
     private long chainSession;
     private int chainTree;
     private Smb2Pending chainCreate;
-    /** The open whose pipe data each direction's framer is streaming. */
-    private Smb2Session.FileEntry streamToServer;
-    private Smb2Session.FileEntry streamToClient;
 
-    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
-                        Smb2Counters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+    public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb2Counters counters, TokenDecoder tokenDecoder,
+                        PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.limits = limits;
-        this.smb1Limits = smb1Limits;
-        this.ntlmLimits = ntlmLimits;
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
-        this.pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
+        this.pipeData = new Smb2PipeData(ctx, pipes == null ? PipeConsumerFactory.NONE : pipes);
         this.p = new Smb2Parser(limits);
-        this.toServer = new Smb2Framer(Direction.TO_SERVER, this, limits.maxPduSize(), limits.maxBufferedPdu());
-        this.toClient = new Smb2Framer(Direction.TO_CLIENT, this, limits.maxPduSize(), limits.maxBufferedPdu());
+        this.sessions = new Smb2Sessions(limits, this::anomaly);
         this.events = new Smb2Events(ctx);
-        toServer.account = ctx.bufferAccount("smb", () -> budgetDrop(toServer));
-        toClient.account = ctx.bufferAccount("smb", () -> budgetDrop(toClient));
     }
 
-    /** The worker's buffer budget took a framer's partial PDU: as after a gap in that direction. */
-    private boolean budgetDrop(Smb2Framer framer) {
-        boolean lost = framer.dropBuffer();
-        if (lost && smb1 != null) {
-            smb1.onGap(framer.dir);
-        }
-        return lost;
-    }
-
+    /** Lost bytes leave nothing to undo: a pipe stream being handed over is told by {@link #onStreamGap}. */
     @Override
-    public boolean onData(Direction dir, byte[] buf, int off, int len) {
-        if (stopped) {
-            return false;
-        }
-        if (!(dir == Direction.TO_SERVER ? toServer : toClient).onData(buf, off, len)) {
-            stop();
-        }
-        return !stopped;
-    }
-
-    @Override
-    public boolean onGap(Direction dir, long len) {
-        if (stopped) {
-            return false;
-        }
-        counters.gaps++;
-        if ((dir == Direction.TO_SERVER ? toServer : toClient).onGap(len)) {
-            Smb2Events.anomaly(ctx, Smb2Anomaly.GAP, dir + " " + len + " bytes");
-            if (smb1 != null) {
-                smb1.onGap(dir);
-            }
-        }
-        return true;
+    public void onGap(Direction dir) {
     }
 
     @Override
     public void onClose() {
-        toServer.account.release();
-        toClient.account.release();
         List<Smb2Pending> left = new ArrayList<>();
         pending.forEach(left::add);
         pending.clear();
@@ -132,22 +79,13 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         for (Smb2Pending q : left) {
             events.forRequest(q, SensorEvent.NO_STATUS);
         }
-        sessions.forEach(Smb2Session::closeAll);
-        sessions.clear();
-        if (smb1 != null) {
-            smb1.onClose();
-        }
+        sessions.closeAll();
         if (tokens != null) {
             tokens.close();
         }
     }
 
-    private void stop() {
-        stopped = true;
-        counters.skippedFlows++;
-    }
-
-    // ---- framing callbacks -------------------------------------------------------------------
+    // ---- what the framer asks ------------------------------------------------------------------
 
     @Override
     public int need(byte[] b, int off, int have, int pduLen) {
@@ -159,9 +97,6 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
         if (Smb2Parser.isSmb(b, off, have, 0xFC)) {
             return 16; // MS-SMB2 2.2.42 COMPRESSION_TRANSFORM_HEADER
-        }
-        if (Smb2Parser.isSmb(b, off, have, 0xFF)) {
-            return smb1().need(b, off, have, pduLen);
         }
         if (!Smb2Parser.isSmb(b, off, have, 0xFE) || have < Smb2Parser.HEADER) {
             return Math.min(pduLen, limits.maxBufferedPdu());
@@ -191,13 +126,12 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         return Math.min(pduLen, limits.maxBufferedPdu());
     }
 
+    /** Always true: a PDU that breaks a rule or a limit was reported and dropped; the connection goes on. */
     @Override
-    public boolean onPdu(Smb2Framer framer, byte[] b, int off, int len, int pduLen) {
-        counters.pdus++;
+    public boolean onMessage(NbssStream framer, byte[] b, int off, int len, int pduLen) {
         if (Smb2Parser.isSmb(b, off, len, 0xFE)) {
-            // A PDU that breaks a rule or a limit was reported and dropped; the connection goes on.
             chain(framer, b, off, len, pduLen);
-            return !stopped;
+            return true;
         }
         if (Smb2Parser.isSmb(b, off, len, 0xFD)) {
             counters.encryptedPdus++;
@@ -210,39 +144,24 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             encrypted(0, true);
             return true;
         }
-        if (Smb2Parser.isSmb(b, off, len, 0xFF)) {
-            counters.smb1Pdus++;
-            return smb1().onPdu(framer.dir, b, off, len, pduLen);
-        }
         malformedHeader("protocol id");
-        return !stopped;
-    }
-
-    @Override
-    public boolean onStream(Smb2Framer framer, byte[] b, int off, int len) {
-        Smb2Session.FileEntry f = framer.dir == Direction.TO_SERVER ? streamToServer : streamToClient;
-        if (f != null && f.consumer != null && !f.consumer.onData(framer.dir, b, off, len)) {
-            f.consumer = null;
-        }
         return true;
     }
 
     @Override
-    public void onStreamGap(Smb2Framer framer, long len) {
-        Smb2Session.FileEntry f = framer.dir == Direction.TO_SERVER ? streamToServer : streamToClient;
-        if (f != null && f.consumer != null) {
-            f.consumer.onGap(framer.dir, len);
-        }
+    public boolean onStream(Direction dir, byte[] b, int off, int len) {
+        pipeData.onStream(dir, b, off, len);
+        return true;
     }
 
     @Override
-    public void onFramingError(Smb2Framer framer, Smb2Anomaly anomaly, long value) {
-        report(anomaly, framer.dir + " " + value);
+    public void onStreamGap(Direction dir, long len) {
+        pipeData.onStreamGap(dir, len);
     }
 
     // ---- SMB2 ---------------------------------------------------------------------------------
 
-    private boolean chain(Smb2Framer framer, byte[] b, int off, int len, int pduLen) {
+    private boolean chain(NbssStream framer, byte[] b, int off, int len, int pduLen) {
         chainSession = 0;
         chainTree = 0;
         chainCreate = null;
@@ -286,7 +205,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         }
     }
 
-    private boolean request(Smb2Framer framer, byte[] b, int off, boolean single, int cmdLen) {
+    private boolean request(NbssStream framer, byte[] b, int off, boolean single, int cmdLen) {
         int cmd = p.command;
         if (cmd == Smb2Parser.CANCEL) {
             return true; // CANCEL has no response of its own (MS-SMB2 3.3.5.16)
@@ -296,8 +215,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         q.messageId = p.messageId;
         q.sessionId = p.sessionId;
         q.treeId = p.treeId;
-        Smb2Session s = sessions.get(p.sessionId);
-        q.tree = s == null ? null : s.trees.get(p.treeId & 0xFFFF_FFFFL);
+        q.tree = sessions.tree(p.sessionId, p.treeId);
         boolean ok = switch (cmd) {
             case Smb2Parser.NEGOTIATE -> negotiateRequest(q);
             case Smb2Parser.SESSION_SETUP -> sessionSetupRequest(q);
@@ -343,9 +261,6 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             }
             default -> true;
         };
-        if (stopped) {
-            return false;
-        }
         if (!ok) {
             if (p.overLimit) {
                 return anomaly(Smb2Anomaly.TOO_MANY_DIALECTS, "command " + cmd);
@@ -399,32 +314,29 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
      * at 40 of a sync header).
      */
     private boolean smallIpcWrite(byte[] b, int off, int pduLen) {
-        if (pduLen > MAX_DEFERRED - deferredBytes || (b[off + 16] & Smb2Parser.FLAG_ASYNC) != 0) {
+        if (!pipeData.canHold(pduLen) || (b[off + 16] & Smb2Parser.FLAG_ASYNC) != 0) {
             return false;
         }
-        Smb2Session s = sessions.get(Bytes.i64le(b, off + 40));
-        long treeId = Bytes.i64le(b, off + 32) >>> 32;
-        Smb2Session.Tree t = s == null ? null : s.trees.get(treeId);
+        Smb2Session.Tree t = sessions.tree(Bytes.i64le(b, off + 40), (int) (Bytes.i64le(b, off + 32) >>> 32));
         return t != null && t.ipc;
     }
 
-    private boolean write(Smb2Framer framer, Smb2Pending q, byte[] b, int off, boolean single, int cmdLen) {
+    private boolean write(NbssStream framer, Smb2Pending q, byte[] b, int off, boolean single, int cmdLen) {
         q.offset = p.offset;
         q.length = p.length;
         Smb2Session.FileEntry f = resolve(q);
         if (f == null && q.fidNamed && q.tree != null && q.tree.ipc && p.length > 0
-                && p.bufOff + (long) p.length <= p.c.length() && p.length <= MAX_DEFERRED - deferredBytes) {
+                && p.bufOff + (long) p.length <= p.c.length() && pipeData.canHold(p.length)) {
             // Kept until the response: by then the CREATE response naming this FileId has been read.
-            q.deferred = Arrays.copyOfRange(b, off + p.bufOff, off + p.bufOff + p.length);
-            deferredBytes += p.length;
+            pipeData.hold(q, b, off + p.bufOff, p.length);
             return true;
         }
         if (f != null && Smb2Pipes.firstPayloadShowsPipe(f, false, b, off + p.bufOff,
                 Math.min(p.length, p.c.length() - p.bufOff))) {
-            openPipe(f, q.sessionId);
+            pipeData.open(f, q.sessionId);
         }
         if (f != null && f.consumer != null) {
-            pipeData(framer, f, b, off, p.bufOff, p.length, single, cmdLen);
+            pipeData.data(framer, f, b, off, p.bufOff, p.length, single, cmdLen, p.c.length());
         }
         return true;
     }
@@ -437,7 +349,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         Smb2Session.FileEntry f = resolve(q);
         if (f != null && r && p.ctlCode == FSCTL_PIPE_TRANSCEIVE
                 && Smb2Pipes.firstPayloadShowsPipe(f, true, b, p.bufOff, p.bufLen)) {
-            openPipe(f, q.sessionId);
+            pipeData.open(f, q.sessionId);
         }
         if (f != null && f.consumer != null && p.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
             if (p.length > limits.maxPipeBuffer() || cmdLen > p.c.length()) {
@@ -449,19 +361,18 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
                 return haveFile;
             }
             if (r && p.bufLen > 0) {
-                deliver(f, Direction.TO_SERVER, b, p.bufOff, p.bufLen);
+                pipeData.deliver(f, Direction.TO_SERVER, b, p.bufOff, p.bufLen);
             }
         } else if (f == null && r && p.ctlCode == FSCTL_PIPE_TRANSCEIVE && q.fidNamed && q.tree != null && q.tree.ipc
-                && p.bufLen > 0 && p.bufLen <= MAX_DEFERRED - deferredBytes) {
+                && p.bufLen > 0 && pipeData.canHold(p.bufLen)) {
             // As for WRITE: the transceive input waits for the response, when its FileId is known.
-            q.deferred = Arrays.copyOfRange(b, p.bufOff, p.bufOff + p.bufLen);
-            deferredBytes += p.bufLen;
+            pipeData.hold(q, b, p.bufOff, p.bufLen);
         }
         // A truncated (non-pipe) IOCTL past maxBufferedPdu is not malformed: only its input is unread.
         return (r || cmdLen > p.c.length()) && haveFile;
     }
 
-    private boolean response(Smb2Framer framer, byte[] b, int off, boolean single, int cmdLen) {
+    private boolean response(NbssStream framer, byte[] b, int off, boolean single, int cmdLen) {
         if (p.status == STATUS_PENDING && (p.flags & Smb2Parser.FLAG_ASYNC) != 0) {
             return true; // interim response (MS-SMB2 3.3.4.2): the final one follows
         }
@@ -469,13 +380,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         if (q != null) {
             lateFile(q);
             if (q.deferred != null) {
-                byte[] d = q.deferred;
-                q.deferred = null;
-                deferredBytes -= d.length;
-                Smb2Session.FileEntry f = resolve(q);
-                if (f != null && f.consumer != null) {
-                    deliver(f, Direction.TO_SERVER, d, 0, d.length);
-                }
+                pipeData.release(q, resolve(q));
             }
         } else {
             // Unsolicited (OPLOCK_BREAK), or its request came before the capture or a gap.
@@ -484,8 +389,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             q.messageId = p.messageId;
             q.sessionId = p.sessionId;
             q.treeId = p.treeId;
-            Smb2Session s = sessions.get(p.sessionId);
-            q.tree = s == null ? null : s.trees.get(p.treeId & 0xFFFF_FFFFL);
+            q.tree = sessions.tree(p.sessionId, p.treeId);
             q.mechanism = "none";
         }
         long st = p.status;
@@ -505,19 +409,14 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
                 return treeConnectResponse(q, err, st);
             }
             case Smb2Parser.TREE_DISCONNECT -> {
-                Smb2Session s = sessions.get(q.sessionId);
-                if (st == 0 && s != null) {
-                    Smb2Session.Tree t = s.trees.remove(q.treeId & 0xFFFF_FFFFL);
-                    if (t != null) {
-                        s.closeTree(t);
-                    }
+                if (st == 0) {
+                    sessions.disconnect(q.sessionId, q.treeId);
                 }
                 events.command(q, st);
             }
             case Smb2Parser.LOGOFF -> {
-                Smb2Session s = st == 0 ? sessions.remove(q.sessionId) : null;
-                if (s != null) {
-                    s.closeAll();
+                if (st == 0) {
+                    sessions.logoff(q.sessionId);
                 }
                 events.command(q, st);
             }
@@ -537,7 +436,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
                     dataLength = p.length;
                     Smb2Session.FileEntry f = resolve(q);
                     if (f != null && f.consumer != null) {
-                        pipeData(framer, f, b, off, p.bufOff, p.length, single, cmdLen);
+                        pipeData.data(framer, f, b, off, p.bufOff, p.length, single, cmdLen, p.c.length());
                     }
                 }
                 events.read(q, resolve(q), dataLength, st);
@@ -553,14 +452,14 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
                             f.consumer.onGap(Direction.TO_CLIENT, Math.max(0, p.buf2Len));
                         }
                     } else if (parsed && p.buf2Len > 0) {
-                        deliver(f, Direction.TO_CLIENT, b, p.buf2Off, p.buf2Len);
+                        pipeData.deliver(f, Direction.TO_CLIENT, b, p.buf2Off, p.buf2Len);
                     }
                 }
                 events.ioctl(q, f, st);
             }
             default -> events.forOther(q, resolve(q), st);
         }
-        return !stopped;
+        return true;
     }
 
     private boolean sessionSetupResponse(Smb2Pending q, boolean err, long st) {
@@ -580,7 +479,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             tokens.onResult(st);
         }
         events.sessionSetup(q, sessionFlags, st);
-        return st != 0 || session(p.sessionId) != null;
+        return st != 0 || sessions.session(p.sessionId) != null;
     }
 
     private boolean treeConnectResponse(Smb2Pending q, boolean err, long st) {
@@ -593,19 +492,7 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
         if (st != 0) {
             return true;
         }
-        Smb2Session s = session(q.sessionId);
-        if (s == null) {
-            return false;
-        }
-        if (s.trees.size() >= limits.maxTreesPerSession()) {
-            return anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
-        }
-        Smb2Session.Tree old = s.trees.get(treeId & 0xFFFF_FFFFL);
-        if (old != null) {
-            s.closeTree(old);
-        }
-        s.trees.put(treeId & 0xFFFF_FFFFL, new Smb2Session.Tree(s, treeId, q.name == null ? "" : q.name, shareType));
-        return true;
+        return sessions.connect(q.sessionId, treeId, q.name == null ? "" : q.name, shareType);
     }
 
     private boolean createResponse(Smb2Pending q, boolean err, long st) {
@@ -620,89 +507,19 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             events.create(q, -1, -1, 0, st);
             return true;
         }
-        Smb2Session s = session(q.sessionId);
-        if (s == null) {
+        Smb2Session.FileEntry f = sessions.open(q, p.fidPersistent, p.fidVolatile);
+        if (f == null) {
             return false;
         }
-        Smb2Session.Tree t = q.tree;
-        if (t == null) {
-            // Tree connected before the capture started: track its files under an unnamed tree.
-            t = s.trees.get(q.treeId & 0xFFFF_FFFFL);
-            if (t == null) {
-                if (s.trees.size() >= limits.maxTreesPerSession()) {
-                    return anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
-                }
-                t = new Smb2Session.Tree(s, q.treeId, "", -1);
-                s.trees.put(q.treeId & 0xFFFF_FFFFL, t);
-            }
-            q.tree = t;
-        }
-        if (s.openFiles >= limits.maxOpenFilesPerSession()) {
-            return anomaly(Smb2Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(s.openFiles));
-        }
-        // Mid-session pickup: on a share whose TREE_CONNECT was not seen, a well-known RPC pipe name says pipe.
-        boolean pipe = t.ipc || t.unknownShare() && Smb2Pipes.wellKnownRpcPipe(q.name);
-        Smb2Session.FileEntry f = new Smb2Session.FileEntry(p.fidPersistent, p.fidVolatile, q.name, pipe, t);
-        Smb2Session.FileEntry old = t.files.get(f.vol);
-        if (old != null) {
-            Smb2Session.closeFile(old);
-        }
-        t.files.put(f.vol, f);
-        s.openFiles++;
         q.opened = f;
         events.create(q, p.createAction, p.endOfFile, p.fidVolatile, st);
         if (f.pipe) {
-            openPipe(f, q.sessionId);
+            pipeData.open(f, q.sessionId);
         }
         return true;
     }
 
-    private void openPipe(Smb2Session.FileEntry f, long sessionId) {
-        f.pipe = true;
-        f.consumer = pipes.open(ctx, Smb2Pipes.pipeName(f.name), sessionId, f.tree.id);
-    }
-
-    /** Pipe data at header-relative {@code dataOff}: the gathered part now, the rest streamed. */
-    private void pipeData(Smb2Framer framer, Smb2Session.FileEntry f, byte[] b, int off, int dataOff, int dataLen,
-                          boolean single, int cmdLen) {
-        Direction dir = framer.dir;
-        long end = Math.min((long) dataOff + dataLen, cmdLen);
-        int avail = p.c.length();
-        if (dataOff < avail) {
-            int n = (int) Math.min(end, avail) - dataOff;
-            if (n > 0) {
-                deliver(f, dir, b, off + dataOff, n);
-            }
-        }
-        if (end > avail && f.consumer != null) {
-            if (single) {
-                framer.stream(Math.max(dataOff, avail), (int) end);
-                if (dir == Direction.TO_SERVER) {
-                    streamToServer = f;
-                } else {
-                    streamToClient = f;
-                }
-            } else {
-                f.consumer.onGap(dir, end - Math.max(dataOff, avail));
-            }
-        }
-    }
-
-    private void deliver(Smb2Session.FileEntry f, Direction dir, byte[] b, int off, int len) {
-        if (f.consumer != null && !f.consumer.onData(dir, b, off, len)) {
-            f.consumer = null;
-        }
-    }
-
-    // ---- SMB1, transform ---------------------------------------------------------------------
-
-    /** The SMB1 decoder of this connection, created with its first SMB1 message (MS-CIFS). */
-    private Smb1Analyzer smb1() {
-        if (smb1 == null) {
-            smb1 = new Smb1Analyzer(ctx, smb1Limits, ntlmLimits, counters.smb1, tokenDecoder, pipes);
-        }
-        return smb1;
-    }
+    // ---- transform ---------------------------------------------------------------------------
 
     private void encrypted(long sessionId, boolean compressed) {
         if (encryptedSessions.get(sessionId) != null || encryptedSessions.size() >= limits.maxSessions()) {
@@ -719,20 +536,6 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
             tokens = tokenDecoder.newSession(ctx, Carrier.SMB2);
         }
         return tokens;
-    }
-
-    /** The session, created on first use; null (after the anomaly) over the session limit. */
-    private Smb2Session session(long id) {
-        Smb2Session s = sessions.get(id);
-        if (s == null) {
-            if (sessions.size() >= limits.maxSessions()) {
-                anomaly(Smb2Anomaly.TOO_MANY_SESSIONS, String.valueOf(sessions.size()));
-                return null;
-            }
-            s = new Smb2Session(id);
-            sessions.put(id, s);
-        }
-        return s;
     }
 
     /** Looks the request's FileId up in its tree; FileId all-ones is the compound's CREATE. */
@@ -790,10 +593,21 @@ public final class Smb2Analyzer implements FlowAnalyzer, Smb2Framer.Handler {
      * must not turn malformed PDUs into an event flood); every one is counted.
      */
     private void report(Smb2Anomaly a, String detail) {
+        if (countAnomaly()) {
+            Smb2Events.anomaly(ctx, a, detail);
+        }
+    }
+
+    /**
+     * Counts one anomaly of this connection (the SMB analyzer's framing errors too); true while
+     * its event is still to be emitted, false over {@link #MAX_ANOMALY_EVENTS}.
+     */
+    public boolean countAnomaly() {
         counters.parserErrors++;
         if (anomalyEvents < MAX_ANOMALY_EVENTS) {
             anomalyEvents++;
-            Smb2Events.anomaly(ctx, a, detail);
+            return true;
         }
+        return false;
     }
 }

@@ -1,11 +1,10 @@
 package io.impacketsensor.decoders.smb2;
 
-/** Stable names of SMB anomalies (reported as {@code ProtocolAnomaly.name}); each stops the flow unless noted. */
+/**
+ * Stable names of SMB2 anomalies (reported as {@code ProtocolAnomaly.name}; the NBSS framing's are
+ * {@code SmbAnomaly}); each stops the flow unless noted.
+ */
 public enum Smb2Anomaly {
-    /** An NBSS header with an unknown type (RFC 1002 4.3.1; MS-SMB2 2.1 Direct TCP). */
-    NBSS_INVALID("smb2.nbss_invalid"),
-    /** An NBSS PDU longer than {@link Smb2Limits#maxPduSize()}. */
-    PDU_TOO_LARGE("smb2.pdu_too_large"),
     /** Not an SMB header where one must start (ProtocolId, StructureSize 64, NextCommand). */
     MALFORMED_HEADER("smb2.malformed_header"),
     /** A command body shorter than its StructureSize or with an offset/length outside the message. Flow continues. */
@@ -23,9 +22,7 @@ public enum Smb2Anomaly {
     /** A pipe message larger than {@link Smb2Limits#maxPipeBuffer()}. */
     PIPE_BUFFER_EXCEEDED("smb2.pipe_buffer_exceeded"),
     /** More dialects or negotiate contexts than the limits allow. */
-    TOO_MANY_DIALECTS("smb2.too_many_dialects"),
-    /** Bytes were missing from the stream; the partial PDU was dropped. Flow continues. */
-    GAP("smb2.gap");
+    TOO_MANY_DIALECTS("smb2.too_many_dialects");
 
     private final String eventName;
 

@@ -7,7 +7,7 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.decoders.DecoderConfig;
-import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 import io.impacketsensor.decoders.Decoders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,11 +61,11 @@ public class Smb2AnalyzerBench {
     List<byte[]> metaPieces;
     /** Bytes of the copy conversation (both directions). */
     long copyBytes;
-    Smb2AnalyzerFactory factory;
+    SmbAnalyzerFactory factory;
 
     @Setup(Level.Trial)
     public void setup() {
-        factory = (Smb2AnalyzerFactory) Decoders.forWorker(DecoderConfig.defaults()).get(0);
+        factory = (SmbAnalyzerFactory) Decoders.forWorker(DecoderConfig.defaults()).get(0);
         dirs = new ArrayList<>();
         pieces = new ArrayList<>();
         open(dirs, pieces);

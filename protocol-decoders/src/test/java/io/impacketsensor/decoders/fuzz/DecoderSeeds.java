@@ -25,7 +25,7 @@ import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
-import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -183,7 +183,7 @@ public final class DecoderSeeds {
             };
         };
         List<AnalyzerFactory> factories = List.of(
-                tap(new Smb2AnalyzerFactory(DecoderConfig.defaults().smb2(), tokens, pipes), finish),
+                tap(new SmbAnalyzerFactory(tokens, pipes), finish),
                 tap(kerberos, finish), tap(new LdapAnalyzerFactory(tokens), finish), tap(dcerpc, finish));
         FlowLimits limits = FlowLimits.DEFAULTS;
         PacketProcessor p = new PacketProcessor(0, limits, factories, Expectations.of(limits), e -> { });
@@ -229,7 +229,7 @@ public final class DecoderSeeds {
                                 smb1Headers++;
                             }
                             boolean smb1 = smb1Headers > 2;
-                            add(smb1 ? "Smb1FuzzTest" : "Smb2FuzzTest", "smb", t.w.bytes());
+                            add(smb1 ? "Smb1FuzzTest" : "SmbFuzzTest", "smb", t.w.bytes());
                         }
                         case "kerberos" -> add(udp ? "KerberosUdpFuzzTest" : "KerberosFuzzTest", "krb", t.w.bytes());
                         case "ldap" -> add(udp ? "CldapFuzzTest" : "LdapFuzzTest", "ldap", t.w.bytes());

@@ -17,7 +17,7 @@ import io.impacketsensor.decoders.dcerpc.ndr.StubDecoders;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
-import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 
 /**
  * What the decoder fuzz targets share: the production decoders of one worker, wired as
@@ -32,8 +32,7 @@ final class Targets {
     static final KerberosAnalyzerFactory KERBEROS = new KerberosAnalyzerFactory();
     static final TokenDecoder TOKENS = Decoders.tokenDecoder(DecoderConfig.defaults().withKerberos(KERBEROS.tokenHook()));
     static final DcerpcAnalyzerFactory DCERPC = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, TOKENS);
-    static final Smb2AnalyzerFactory SMB = new Smb2AnalyzerFactory(DecoderConfig.defaults().smb2(), TOKENS,
-            DCERPC.pipeConsumers());
+    static final SmbAnalyzerFactory SMB = new SmbAnalyzerFactory(TOKENS, DCERPC.pipeConsumers());
     static final LdapAnalyzerFactory LDAP = new LdapAnalyzerFactory(TOKENS);
 
     static RecordingContext ctx(Transport transport, int port) {

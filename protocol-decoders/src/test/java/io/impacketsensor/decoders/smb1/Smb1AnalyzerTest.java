@@ -6,7 +6,7 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
-import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 import io.impacketsensor.decoders.smb2.Smb2Limits;
 import io.impacketsensor.core.testkit.RecordingContext;
 import io.impacketsensor.decoders.testutil.RecordingPipes;

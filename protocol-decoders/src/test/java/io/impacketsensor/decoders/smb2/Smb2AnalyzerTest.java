@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.Direction;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.impacketsensor.decoders.testutil.Smb2Conversation.*;
 import static io.impacketsensor.decoders.testutil.Smb2Wire.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static io.impacketsensor.decoders.testutil.SmbRun.c;
@@ -26,40 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Synthetic SMB2 conversations (every fixture here is synthetic, built by {@code Smb2Wire}). */
 class Smb2AnalyzerTest {
-    static final long SID = 0x1122334455L;
-    static final int IPC = 5;
-    static final int DISK = 9;
-    static final long FP = 0x10;
-    static final long FV = 0x20;
-    static final byte[] RPC_REQ = "0123456789abcdef-request".getBytes();
-    static final byte[] RPC_RESP = "response-fedcba9876543210".getBytes();
-
-    /** Tree connect to IPC$, open svcctl, WRITE, READ, IOCTL transceive, CLOSE; then a disk file renamed and deleted. */
-    static List<Step> conversation() {
-        List<Step> l = new ArrayList<>();
-        l.add(c(msg(3, 0, false, 1, 0, SID, treeConnectReq("\\\\dc1\\IPC$"))));
-        l.add(s(msg(3, 0, true, 1, IPC, SID, treeConnectResp(2))));
-        l.add(c(msg(5, 0, false, 2, IPC, SID, createReq("svcctl", 0x12019f, 1, 0x40))));
-        l.add(s(msg(5, 0, true, 2, IPC, SID, createResp(FP, FV))));
-        l.add(c(msg(9, 0, false, 3, IPC, SID, writeReq(FP, FV, RPC_REQ))));
-        l.add(s(msg(9, 0, true, 3, IPC, SID, writeResp(RPC_REQ.length))));
-        l.add(c(msg(8, 0, false, 4, IPC, SID, readReq(FP, FV, 4280))));
-        l.add(s(msg(8, 0, true, 4, IPC, SID, readResp(RPC_RESP))));
-        l.add(c(msg(11, 0, false, 5, IPC, SID, ioctlReq(0x0011C017, FP, FV, RPC_REQ))));
-        l.add(s(msg(11, 0, true, 5, IPC, SID, ioctlResp(0x0011C017, FP, FV, RPC_RESP))));
-        l.add(c(msg(6, 0, false, 6, IPC, SID, closeReq(FP, FV))));
-        l.add(s(msg(6, 0, true, 6, IPC, SID, closeResp())));
-        l.add(c(msg(3, 0, false, 7, 0, SID, treeConnectReq("\\\\dc1\\ADMIN$"))));
-        l.add(s(msg(3, 0, true, 7, DISK, SID, treeConnectResp(1))));
-        l.add(c(msg(5, 0, false, 8, DISK, SID, createReq("Temp\\x.exe", 0x110080, 5, 0x40))));
-        l.add(s(msg(5, 0, true, 8, DISK, SID, createResp(1, 2))));
-        l.add(c(msg(17, 0, false, 9, DISK, SID, renameReq(1, 2, "Temp\\y.exe"))));
-        l.add(s(msg(17, 0, true, 9, DISK, SID, smallResp(2))));
-        l.add(c(msg(17, 0, false, 10, DISK, SID, deleteReq(1, 2))));
-        l.add(s(msg(17, 0xC0000022L, true, 10, DISK, SID, errorResp())));
-        return l;
-    }
-
     @Test
     void everyEventNamesShareAndFileAndPipeStreamsAreComplete() {
         SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(conversation());
@@ -254,59 +222,6 @@ class Smb2AnalyzerTest {
     }
 
     @Test
-    void netbiosSessionRequestOn139ThenSmb1NegotiateAndUsage() {
-        byte[] sessionRequest = {(byte) 0x81, 0, 0, 4, 1, 2, 3, 4};
-        byte[] positive = {(byte) 0x82, 0, 0, 0};
-        byte[] dialects = cat(new byte[]{2}, "NT LM 0.12\0".getBytes(), new byte[]{2}, "SMB 2.002\0".getBytes(),
-                new byte[]{2}, "SMB 2.???\0".getBytes());
-        byte[] smb1 = new byte[32 + 3 + dialects.length];
-        smb1[0] = (byte) 0xFF;
-        smb1[1] = 'S';
-        smb1[2] = 'M';
-        smb1[3] = 'B';
-        smb1[4] = 0x72;
-        smb1[33] = (byte) dialects.length;
-        System.arraycopy(dialects, 0, smb1, 35, dialects.length);
-        byte[] other = smb1.clone();
-        other[4] = 0x73;
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(List.of(new Step(Direction.TO_SERVER, sessionRequest),
-                new Step(Direction.TO_CLIENT, positive), c(smb1), c(other), c(other)));
-        assertEquals(List.of("NT LM 0.12", "SMB 2.002", "SMB 2.???"),
-                r.ctx.of(SmbEvent.Smb1Negotiate.class).get(0).dialects());
-        assertEquals(1, r.ctx.of(SmbEvent.Smb1Usage.class).size());
-        assertEquals(0x73, r.ctx.of(SmbEvent.Smb1Usage.class).get(0).command());
-    }
-
-    @Test
-    void gapInsideBulkDataNeedsNoResync() {
-        List<Step> l = new ArrayList<>(conversation().subList(12, 16));
-        byte[] w = nbss(msg(9, 0, false, 30, DISK, SID, writeReq(1, 2, new byte[10000])));
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
-        r.analyzer.onData(Direction.TO_SERVER, w, 0, 200);
-        assertTrue(r.analyzer.onGap(Direction.TO_SERVER, 5000));
-        r.analyzer.onData(Direction.TO_SERVER, w, 5200, w.length - 5200);
-        r.feed(List.of(s(msg(9, 0, true, 30, DISK, SID, writeResp(10000)))));
-        assertEquals(1, r.ctx.of(SmbEvent.SmbWrite.class).size());
-        assertTrue(r.ctx.anomalies().isEmpty());
-    }
-
-    @Test
-    void gapInsideAHeaderResynchronisesOnTheNextPdu() {
-        List<Step> conv = conversation();
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(conv.subList(0, 2));
-        byte[] create = conv.get(2).bytes();
-        r.analyzer.onData(Direction.TO_SERVER, create, 0, 30);
-        assertTrue(r.analyzer.onGap(Direction.TO_SERVER, create.length - 30));
-        // The next client segment starts with junk, then a whole PDU.
-        byte[] junk = cat(new byte[]{1, 2, 3}, conv.get(12).bytes());
-        r.analyzer.onData(Direction.TO_SERVER, junk, 0, junk.length);
-        r.feed(List.of(conv.get(13)));
-        assertEquals(List.of("smb2.gap"), r.ctx.anomalies());
-        assertEquals(2, r.ctx.of(SmbEvent.SmbTreeConnect.class).size());
-        assertEquals(1, r.counter("proto.smb2.gap"));
-    }
-
-    @Test
     void truncatedPdusAndFieldsPastTheEnd() {
         List<Step> conv = conversation();
         // A CREATE whose NameOffset points past the message: anomaly, the flow goes on.
@@ -352,41 +267,10 @@ class Smb2AnalyzerTest {
         }
     }
 
-    @Test
-    void invalidNbssTypeResynchronisesAtTheNextSmbMessage() {
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS);
-        assertTrue(r.analyzer.onData(Direction.TO_SERVER, "GET / HTTP/1.0\r\n".getBytes(), 0, 16));
-        assertEquals(List.of("smb2.nbss_invalid"), r.ctx.anomalies());
-        r.feed(conversation());
-        assertTrue(r.alive);
-        assertEquals("svcctl", r.ctx.of(SmbEvent.SmbWrite.class).get(0).fileName(), "decoded after the garbage");
-        assertEquals(0, r.counter("proto.smb2.skipped_flows"));
-    }
-
     // ---- limits, each shrunk ---------------------------------------------------------------------
 
     /** The counter every SMB2 anomaly raises. */
     private static final String PARSER_ERROR = "proto.smb2.parser_error";
-
-    @Test
-    void maxPduSize() {
-        List<Step> l = new ArrayList<>(conversation());
-        // A 1 MB WRITE over the limit first: skipped by its length, the conversation after it decoded.
-        l.add(0, c(msg(9, 0, false, 99, IPC, SID, writeReq(FP, FV, new byte[1 << 20]))));
-        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS.withMaxPduSize(1 << 19)).feed(l);
-        assertEquals(List.of("smb2.pdu_too_large"), r.ctx.anomalies());
-        assertTrue(r.alive);
-        assertEquals("svcctl", r.ctx.of(SmbEvent.SmbWrite.class).get(0).fileName());
-        assertEquals(0, r.counter("proto.smb2.skipped_flows"));
-        // With the limit under every PDU, each is reported (up to the per-connection cap) and skipped.
-        SmbRun all = new SmbRun(Smb2Limits.DEFAULTS.withMaxPduSize(100)).feed(conversation());
-        assertTrue(all.alive);
-        long over = conversation().stream().filter(st -> st.bytes().length - 4 > 100).count();
-        assertTrue(over > 0);
-        assertEquals(Math.min(over, Smb2Analyzer.MAX_ANOMALY_EVENTS), all.ctx.anomalies().size());
-        assertTrue(all.ctx.anomalies().stream().allMatch("smb2.pdu_too_large"::equals));
-        assertEquals(over, all.counter("proto.smb2.parser_error"));
-    }
 
     @Test
     void maxCompoundDepth() {
@@ -439,19 +323,6 @@ class Smb2AnalyzerTest {
         assertEquals(List.of(0x202, 0x210, 0x300), ok.ctx.of(SmbEvent.Smb2Negotiate.class).get(0).clientDialects());
         Malformed.limitShrunk(n -> new SmbRun(Smb2Limits.DEFAULTS.withMaxDialects(n)), 3, l,
                 "smb2.too_many_dialects", PARSER_ERROR);
-    }
-
-    @Test
-    void probe() {
-        Smb2AnalyzerFactory f = new SmbRun(Smb2Limits.DEFAULTS).factory;
-        byte[] pdu = conversation().get(0).bytes();
-        assertEquals(io.impacketsensor.core.wire.ProbeResult.MATCH,
-                f.probe(io.impacketsensor.core.event.Transport.TCP, Direction.TO_SERVER, pdu, 0, pdu.length));
-        assertEquals(io.impacketsensor.core.wire.ProbeResult.NEED_MORE,
-                f.probe(io.impacketsensor.core.event.Transport.TCP, Direction.TO_SERVER, pdu, 0, 5));
-        assertEquals(io.impacketsensor.core.wire.ProbeResult.NO_MATCH,
-                f.probe(io.impacketsensor.core.event.Transport.TCP, Direction.TO_SERVER, "GET / HTTP".getBytes(), 0, 10));
-        assertTrue(f.wantsPort(io.impacketsensor.core.event.Transport.TCP, 139));
     }
 
     /** Each message truncated at every byte, then a gap and the close: the analyzer never throws. */

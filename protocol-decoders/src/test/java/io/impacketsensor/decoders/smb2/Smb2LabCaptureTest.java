@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 import io.impacketsensor.core.testkit.Captures;
 
 import io.impacketsensor.core.event.Carrier;
@@ -34,7 +35,7 @@ class Smb2LabCaptureTest {
     }
 
     static List<SensorEvent> run(String name, DecoderConfig config) throws Exception {
-        Smb2AnalyzerFactory f = (Smb2AnalyzerFactory) Decoders.forWorker(config).get(0);
+        SmbAnalyzerFactory f = (SmbAnalyzerFactory) Decoders.forWorker(config).get(0);
         List<SensorEvent> all = new ArrayList<>();
         for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap(name), List.of(f)))) {
             all.addAll(flow);
@@ -140,13 +141,13 @@ class Smb2LabCaptureTest {
     /** The whole psexec stream delivered one byte per call gives the same events. */
     @Test
     void oneBytePerCallGivesTheSameEvents() throws Exception {
-        Smb2AnalyzerFactory f = (Smb2AnalyzerFactory) Decoders.forWorker().get(0);
+        SmbAnalyzerFactory f = (SmbAnalyzerFactory) Decoders.forWorker().get(0);
         List<String> whole = new ArrayList<>();
         for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap("atk_psexec.pcap"), List.of(f)))) {
             flow.forEach(e -> whole.add(Smb2AnalyzerTest.strip(e)));
         }
         List<String> bytewise = new ArrayList<>();
-        Smb2AnalyzerFactory g = (Smb2AnalyzerFactory) Decoders.forWorker().get(0);
+        SmbAnalyzerFactory g = (SmbAnalyzerFactory) Decoders.forWorker().get(0);
         for (List<SensorEvent> flow : Replay.byFlow(Replay.events(pcap("atk_psexec.pcap"),
                 List.of(Replay.wrapping(g, Replay::bytewise))))) {
             flow.forEach(e -> bytewise.add(Smb2AnalyzerTest.strip(e)));

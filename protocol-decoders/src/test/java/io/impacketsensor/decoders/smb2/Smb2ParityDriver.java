@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
@@ -23,7 +24,7 @@ public final class Smb2ParityDriver {
     }
 
     public static TreeSet<String> sets(Path pcap) throws IOException {
-        Smb2AnalyzerFactory f = (Smb2AnalyzerFactory) Decoders.forWorker(DecoderConfig.defaults()).get(0);
+        SmbAnalyzerFactory f = (SmbAnalyzerFactory) Decoders.forWorker(DecoderConfig.defaults()).get(0);
         TreeSet<String> out = new TreeSet<>();
         for (SensorEvent e : Replay.events(pcap, List.of(f))) {
             add(out, e);

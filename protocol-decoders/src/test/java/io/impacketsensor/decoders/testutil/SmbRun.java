@@ -5,7 +5,9 @@ import io.impacketsensor.core.testkit.Step;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.smb1.Smb1Limits;
-import io.impacketsensor.decoders.smb2.Smb2AnalyzerFactory;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
+import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
+import io.impacketsensor.decoders.smb.SmbLimits;
 import io.impacketsensor.decoders.smb2.Smb2Limits;
 
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.List;
  * The SMB analyzer (NBSS framing, SMB1 and SMB2) on the test kit's recording context, with its
  * named pipes recorded: the harness of the SMB1 and SMB2 analyzer tests.
  */
-public final class SmbRun extends AnalyzerRun<Smb2AnalyzerFactory> {
+public final class SmbRun extends AnalyzerRun<SmbAnalyzerFactory> {
     public final RecordingPipes pipes;
 
     public SmbRun(Smb2Limits limits) {
@@ -26,11 +28,17 @@ public final class SmbRun extends AnalyzerRun<Smb2AnalyzerFactory> {
     }
 
     public SmbRun(Smb2Limits limits, Smb1Limits smb1Limits) {
-        this(limits, smb1Limits, new RecordingPipes());
+        this(SmbLimits.DEFAULTS, limits, smb1Limits, new RecordingPipes());
     }
 
-    private SmbRun(Smb2Limits limits, Smb1Limits smb1Limits, RecordingPipes pipes) {
-        super(new Smb2AnalyzerFactory(limits, smb1Limits, new GssTokenDecoder(KerberosTokenHook.NONE), pipes));
+    /** With the framing's limits. */
+    public SmbRun(SmbLimits limits) {
+        this(limits, Smb2Limits.DEFAULTS, Smb1Limits.DEFAULTS, new RecordingPipes());
+    }
+
+    private SmbRun(SmbLimits limits, Smb2Limits smb2Limits, Smb1Limits smb1Limits, RecordingPipes pipes) {
+        super(new SmbAnalyzerFactory(limits, smb2Limits, smb1Limits, NtlmsspLimits.DEFAULTS,
+                new GssTokenDecoder(KerberosTokenHook.NONE), pipes));
         this.pipes = pipes;
     }
 

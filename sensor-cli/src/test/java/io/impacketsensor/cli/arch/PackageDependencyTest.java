@@ -63,6 +63,29 @@ class PackageDependencyTest {
         assertEquals(List.of(), violations);
     }
 
+    /**
+     * The SMB versions are handed their messages by {@code decoders.smb}, which frames the connection:
+     * they implement its {@code smb.spi} and know neither each other nor the package that creates them.
+     */
+    @Test
+    void smbVersionsDependOnlyOnTheFramingSpi() {
+        PackageGraph g = PackageGraph.ofModules(REPO);
+        List<String> violations = new ArrayList<>();
+        for (String version : List.of("smb1", "smb2")) {
+            String p = DECODERS + "." + version;
+            assertTrue(g.packages().contains(p), p + " found");
+            for (Map.Entry<String, Set<String>> d : g.dependencies(p).entrySet()) {
+                String to = d.getKey();
+                boolean sibling = to.equals(DECODERS + ".smb1") || to.equals(DECODERS + ".smb2");
+                if (!to.equals(p) && (sibling || to.equals(DECODERS + ".smb"))) {
+                    violations.add(p + " -> " + to + " " + d.getValue());
+                }
+            }
+            assertTrue(g.dependencies(p).containsKey(DECODERS + ".smb.spi"), p + " implements the framing spi");
+        }
+        assertEquals(List.of(), violations);
+    }
+
     /** The scanner itself: a cycle through an import, a static import and a qualified name is found. */
     @Test
     void scannerFindsCyclesAndIgnoresCommentsAndStrings() {

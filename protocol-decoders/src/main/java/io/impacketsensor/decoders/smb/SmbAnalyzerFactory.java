@@ -1,4 +1,4 @@
-package io.impacketsensor.decoders.smb2;
+package io.impacketsensor.decoders.smb;
 
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
@@ -10,39 +10,36 @@ import io.impacketsensor.core.wire.ProbeResult;
 import io.impacketsensor.decoders.gssapi.TokenDecoder;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
-import io.impacketsensor.decoders.smb1.Smb1Analyzer;
 import io.impacketsensor.decoders.smb1.Smb1Limits;
+import io.impacketsensor.decoders.smb2.Smb2Limits;
 
 /**
  * SMB on TCP 445 (Direct TCP) and 139 (NetBIOS session service). One instance per decode worker;
  * its counters are plain fields written by that worker's thread.
  */
-public final class Smb2AnalyzerFactory implements AnalyzerFactory {
+public final class SmbAnalyzerFactory implements AnalyzerFactory {
 
-    private final Smb2Limits limits;
+    private final SmbLimits limits;
+    private final Smb2Limits smb2Limits;
     private final Smb1Limits smb1Limits;
     private final NtlmsspLimits ntlmLimits;
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
-    private final Smb2Counters counters = new Smb2Counters();
+    private final SmbCounters counters = new SmbCounters();
 
-    public Smb2AnalyzerFactory(Smb2Limits limits, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
-        this(limits, Smb1Limits.DEFAULTS, tokenDecoder, pipes);
-    }
-
-    /** With the limits of the SMB1 (MS-CIFS) messages the connections may carry. */
-    public Smb2AnalyzerFactory(Smb2Limits limits, Smb1Limits smb1Limits, TokenDecoder tokenDecoder,
-                               PipeConsumerFactory pipes) {
-        this(limits, smb1Limits, NtlmsspLimits.DEFAULTS, tokenDecoder, pipes);
+    /** With the default limits. */
+    public SmbAnalyzerFactory(TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+        this(SmbLimits.DEFAULTS, Smb2Limits.DEFAULTS, Smb1Limits.DEFAULTS, NtlmsspLimits.DEFAULTS, tokenDecoder, pipes);
     }
 
     /**
-     * With the SMB1 limits and the NTLMSSP limits of SMB1 logins without extended security (their
-     * responses are read here, not by the token decoder).
+     * With the limits of the framing, of SMB2, of SMB1, and the NTLMSSP limits of SMB1 logins
+     * without extended security (their responses are read by the SMB1 analyzer, not by the token decoder).
      */
-    public Smb2AnalyzerFactory(Smb2Limits limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
-                               TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+    public SmbAnalyzerFactory(SmbLimits limits, Smb2Limits smb2Limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
+                              TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
         this.limits = limits;
+        this.smb2Limits = smb2Limits;
         this.smb1Limits = smb1Limits;
         this.ntlmLimits = ntlmLimits;
         this.tokenDecoder = tokenDecoder;
@@ -51,6 +48,7 @@ public final class Smb2AnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public String name() {
+        // The name of the analyzer.smb2.flows counter and the smb2.decoder_exception anomaly.
         return "smb2";
     }
 
@@ -75,32 +73,29 @@ public final class Smb2AnalyzerFactory implements AnalyzerFactory {
         if (type >= 0x81 && type <= 0x85) {
             return ProbeResult.MATCH;
         }
-        if (type != 0) {
+        if (type != SmbParser.SESSION_MESSAGE) {
             return ProbeResult.NO_MATCH;
         }
         if (len < 8) {
             return ProbeResult.NEED_MORE;
         }
-        int proto = buf[off + 4] & 0xFF;
-        boolean smb = (proto == 0xFE || proto == 0xFD || proto == 0xFC || proto == 0xFF)
-                && buf[off + 5] == 'S' && buf[off + 6] == 'M' && buf[off + 7] == 'B';
-        return smb ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
+        return SmbParser.anySmb(buf, off + 4, len - 4) ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
     }
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
         counters.flows++;
-        return new Smb2Analyzer(ctx, limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes);
+        return new SmbAnalyzer(ctx, limits, smb2Limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes);
     }
 
     @Override
     public void reportCounters(CounterVisitor visitor) {
         visitor.counter("proto.smb2.flows", counters.flows);
         visitor.counter("proto.smb2.pdus", counters.pdus);
-        visitor.counter("proto.smb2.parser_error", counters.parserErrors);
+        visitor.counter("proto.smb2.parser_error", counters.smb2.parserErrors());
         visitor.counter("proto.smb2.gap", counters.gaps);
         visitor.counter("proto.smb2.skipped_flows", counters.skippedFlows);
-        visitor.counter("proto.smb2.encrypted_pdus", counters.encryptedPdus);
+        visitor.counter("proto.smb2.encrypted_pdus", counters.smb2.encryptedPdus());
         visitor.counter("proto.smb2.smb1_pdus", counters.smb1Pdus);
         visitor.counter("proto.smb1.pdus", counters.smb1.pdus());
         visitor.counter("proto.smb1.parser_error", counters.smb1.parserErrors());

@@ -1,4 +1,4 @@
-package io.impacketsensor.decoders.smb2;
+package io.impacketsensor.decoders.smb;
 
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.flow.BufferBudget;
@@ -20,17 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The NBSS framer's gathering buffer taken back by the worker's budget: the direction resynchronises. */
-class Smb2BudgetTest {
+class SmbBudgetTest {
 
     @Test
     void evictedPartialPduResynchronisesAtTheNextPdu() {
         BufferBudget budget = new BufferBudget(150_000);
-        Smb2AnalyzerFactory factory = new Smb2AnalyzerFactory(Smb2Limits.DEFAULTS,
+        SmbAnalyzerFactory factory = new SmbAnalyzerFactory(
                 new GssTokenDecoder(KerberosTokenHook.NONE), new RecordingPipes());
         RecordingContext ra = new RecordingContext();
         RecordingContext rb = new RecordingContext();
-        Smb2Analyzer a = (Smb2Analyzer) factory.create(new BudgetedContext(ra, budget));
-        Smb2Analyzer b = (Smb2Analyzer) factory.create(new BudgetedContext(rb, budget));
+        SmbAnalyzer a = (SmbAnalyzer) factory.create(new BudgetedContext(ra, budget));
+        SmbAnalyzer b = (SmbAnalyzer) factory.create(new BudgetedContext(rb, budget));
         // Synthetic: a SESSION_SETUP request of 200,000 bytes (gathered whole, up to maxBufferedPdu),
         // of which 100,000 are sent.
         byte[] setup = nbss(msg(1, 0, false, 1, 0, 0, new byte[200_000 - 64]));

@@ -1,8 +1,10 @@
-package io.impacketsensor.decoders.smb2;
+package io.impacketsensor.decoders.smb;
 
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.wire.Bytes;
+import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.smb.spi.NbssStream;
 
 import java.util.Arrays;
 
@@ -19,27 +21,27 @@ import java.util.Arrays;
  *   after a gap or an unknown NBSS type: RESYNC, scan for 00 len(3) {FE|FD|FC|FF} 'SMB' inside one segment
  * </pre>
  */
-final class Smb2Framer {
+final class SmbFramer implements NbssStream {
 
-    /** What the analyzer does with PDUs. */
+    /** What the SMB analyzer does with PDUs. */
     interface Handler {
         /** Bytes of the PDU to gather, given at least its first min(pduLen, 64) bytes. */
         int need(byte[] b, int off, int have, int pduLen);
 
         /** The gathered prefix of a PDU; false stops the flow. */
-        boolean onPdu(Smb2Framer framer, byte[] b, int off, int len, int pduLen);
+        boolean onPdu(SmbFramer framer, byte[] b, int off, int len, int pduLen);
 
         /** Bytes of the stream window; false stops the flow. */
-        boolean onStream(Smb2Framer framer, byte[] b, int off, int len);
+        boolean onStream(SmbFramer framer, byte[] b, int off, int len);
 
         /** Bytes of the stream window were lost. */
-        void onStreamGap(Smb2Framer framer, long len);
+        void onStreamGap(SmbFramer framer, long len);
 
         /**
          * A framing error: a PDU over the size limit (its bytes are then skipped by length) or an
          * unknown NBSS type (the framer then scans for the next SMB header). Framing goes on.
          */
-        void onFramingError(Smb2Framer framer, Smb2Anomaly anomaly, long value);
+        void onFramingError(SmbFramer framer, SmbAnomaly anomaly, long value);
     }
 
     private static final int HEADER = 0;
@@ -47,8 +49,9 @@ final class Smb2Framer {
     private static final int SKIP = 2;
     private static final int PEEK = 64;
 
-    final Direction dir;
+    private final Direction dir;
     private final Handler handler;
+    private final SmbParser nbss = new SmbParser();
     private final int maxPdu;
     private final int maxBuffered;
     private final byte[] hdr = new byte[4];
@@ -67,31 +70,30 @@ final class Smb2Framer {
     private boolean growing;
     private int streamStart;
     private int streamEnd;
-    /** PDUs seen (NBSS session messages). */
-    long pdus;
 
-    Smb2Framer(Direction dir, Handler handler, int maxPdu, int maxBuffered) {
+    SmbFramer(Direction dir, Handler handler, int maxPdu, int maxBuffered) {
         this.dir = dir;
         this.handler = handler;
         this.maxPdu = maxPdu;
         this.maxBuffered = maxBuffered;
     }
 
-    /** Marks PDU-relative bytes {@code [start, end)} of the current PDU for {@link Handler#onStream}. */
-    void stream(int start, int end) {
-        streamStart = start;
-        streamEnd = end;
+    @Override
+    public Direction dir() {
+        return dir;
     }
 
-    /** True when the current PDU is in its skip phase and {@code n} bytes remain of it. */
-    int remainingInPdu() {
-        return state == SKIP ? pduLen - consumed : 0;
+    /** Marks PDU-relative bytes {@code [start, end)} of the current PDU for {@link Handler#onStream}. */
+    @Override
+    public void stream(int start, int end) {
+        streamStart = start;
+        streamEnd = end;
     }
 
     boolean onData(byte[] b, int off, int len) {
         while (len > 0) {
             if (resync) {
-                int at = findSync(b, off, len);
+                int at = SmbParser.findSync(b, off, len, maxPdu);
                 if (at < 0) {
                     return true;
                 }
@@ -165,40 +167,38 @@ final class Smb2Framer {
 
     private boolean startPdu() {
         hdrHave = 0;
-        int type = hdr[0] & 0xFF;
-        int length = Bytes.u24be(hdr, 1);
-        if (type == 0x00) {
-            if (length > maxPdu) {
-                handler.onFramingError(this, Smb2Anomaly.PDU_TOO_LARGE, length);
-                // Still framed by its 24-bit length (RFC 1002 4.3.1): skipped undecoded, and the
-                // PDUs after it are read, so one oversized message cannot blind the connection.
-                pduLen = length;
-                consumed = 0;
-                streamStart = streamEnd = 0;
-                state = SKIP;
-                return true;
-            }
-            pdus++;
-            pduLen = length;
-            consumed = 0;
-            accLen = 0;
-            decided = false;
-            need = Math.min(length, PEEK);
-            state = length == 0 ? HEADER : BODY;
+        if (nbss.header(hdr, 0, 4) != ParseStatus.OK) {
+            handler.onFramingError(this, SmbAnomaly.NBSS_INVALID, nbss.type);
+            // These four bytes are no NBSS header, so the length is meaningless: look for the next
+            // SMB message as after a gap.
+            resync = true;
             return true;
         }
-        // RFC 1002 4.3: session request/positive/negative/retarget responses and keep-alive (port 139).
-        if (type >= 0x81 && type <= 0x85 && length <= 1024) {
+        int length = nbss.length;
+        if (!nbss.sessionMessage()) {
+            // RFC 1002 4.3: session request/positive/negative/retarget responses and keep-alive (port 139).
             pduLen = length;
             consumed = 0;
             streamStart = streamEnd = 0;
             state = length == 0 ? HEADER : SKIP;
             return true;
         }
-        handler.onFramingError(this, Smb2Anomaly.NBSS_INVALID, type);
-        // These four bytes are no NBSS header, so the length is meaningless: look for the next
-        // SMB message as after a gap.
-        resync = true;
+        if (length > maxPdu) {
+            handler.onFramingError(this, SmbAnomaly.PDU_TOO_LARGE, length);
+            // Still framed by its 24-bit length (RFC 1002 4.3.1): skipped undecoded, and the
+            // PDUs after it are read, so one oversized message cannot blind the connection.
+            pduLen = length;
+            consumed = 0;
+            streamStart = streamEnd = 0;
+            state = SKIP;
+            return true;
+        }
+        pduLen = length;
+        consumed = 0;
+        accLen = 0;
+        decided = false;
+        need = Math.min(length, PEEK);
+        state = length == 0 ? HEADER : BODY;
         return true;
     }
 
@@ -287,20 +287,5 @@ final class Smb2Framer {
             hdrHave = 0;
             streamStart = streamEnd = 0;
         }
-    }
-
-    /** First index of a plausible NBSS header followed by an SMB protocol id, or -1. */
-    private int findSync(byte[] b, int off, int len) {
-        for (int i = off, end = off + len - 8; i <= end; i++) {
-            if (b[i] != 0 || b[i + 5] != 'S' || b[i + 6] != 'M' || b[i + 7] != 'B') {
-                continue;
-            }
-            int p = b[i + 4] & 0xFF;
-            int l = Bytes.u24be(b, i + 1);
-            if ((p == 0xFE || p == 0xFD || p == 0xFC || p == 0xFF) && l <= maxPdu && l >= 4) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -1,0 +1,127 @@
+package io.impacketsensor.decoders.smb2;
+
+import io.impacketsensor.core.collections.LongObjectMap;
+
+/**
+ * The sessions of one SMB2 connection with their trees and open files (MS-SMB2 3.2.1.3 Session,
+ * 3.2.1.4 TreeConnect, 3.2.1.6 Open), each table bounded by {@link Smb2Limits}: what is over a
+ * limit is not tracked, and the anomaly is reported through the analyzer.
+ */
+final class Smb2Sessions {
+    /** Where an anomaly over a table limit goes. */
+    interface Over {
+        void anomaly(Smb2Anomaly a, String detail);
+    }
+
+    private final Smb2Limits limits;
+    private final Over over;
+    private final LongObjectMap<Smb2Session> sessions = new LongObjectMap<>();
+
+    Smb2Sessions(Smb2Limits limits, Over over) {
+        this.limits = limits;
+        this.over = over;
+    }
+
+    /** The tracked tree, or null. */
+    Smb2Session.Tree tree(long sessionId, int treeId) {
+        Smb2Session s = sessions.get(sessionId);
+        return s == null ? null : s.trees.get(treeId & 0xFFFF_FFFFL);
+    }
+
+    /** The session, created on first use; null (after the anomaly) over the session limit. */
+    Smb2Session session(long id) {
+        Smb2Session s = sessions.get(id);
+        if (s == null) {
+            if (sessions.size() >= limits.maxSessions()) {
+                over.anomaly(Smb2Anomaly.TOO_MANY_SESSIONS, String.valueOf(sessions.size()));
+                return null;
+            }
+            s = new Smb2Session(id);
+            sessions.put(id, s);
+        }
+        return s;
+    }
+
+    /** A successful TREE_CONNECT; false (after the anomaly, if any) when the tree is not tracked. */
+    boolean connect(long sessionId, int treeId, String path, int shareType) {
+        Smb2Session s = session(sessionId);
+        if (s == null) {
+            return false;
+        }
+        if (s.trees.size() >= limits.maxTreesPerSession()) {
+            over.anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
+            return false;
+        }
+        Smb2Session.Tree old = s.trees.get(treeId & 0xFFFF_FFFFL);
+        if (old != null) {
+            s.closeTree(old);
+        }
+        s.trees.put(treeId & 0xFFFF_FFFFL, new Smb2Session.Tree(s, treeId, path, shareType));
+        return true;
+    }
+
+    /** A successful TREE_DISCONNECT: the tree's opens are forgotten. */
+    void disconnect(long sessionId, int treeId) {
+        Smb2Session s = sessions.get(sessionId);
+        if (s != null) {
+            Smb2Session.Tree t = s.trees.remove(treeId & 0xFFFF_FFFFL);
+            if (t != null) {
+                s.closeTree(t);
+            }
+        }
+    }
+
+    /** A successful LOGOFF: the session's trees and opens are forgotten. */
+    void logoff(long sessionId) {
+        Smb2Session s = sessions.remove(sessionId);
+        if (s != null) {
+            s.closeAll();
+        }
+    }
+
+    /**
+     * A successful CREATE of request {@code q} returned FileId {@code persistent}/{@code vol}: the
+     * open, tracked in the request's tree (an unnamed one when its TREE_CONNECT was not seen), or
+     * null (after the anomaly, if any) when it is not tracked.
+     */
+    Smb2Session.FileEntry open(Smb2Pending q, long persistent, long vol) {
+        Smb2Session s = session(q.sessionId);
+        if (s == null) {
+            return null;
+        }
+        Smb2Session.Tree t = q.tree;
+        if (t == null) {
+            // Tree connected before the capture started: track its files under an unnamed tree.
+            t = s.trees.get(q.treeId & 0xFFFF_FFFFL);
+            if (t == null) {
+                if (s.trees.size() >= limits.maxTreesPerSession()) {
+                    over.anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
+                    return null;
+                }
+                t = new Smb2Session.Tree(s, q.treeId, "", -1);
+                s.trees.put(q.treeId & 0xFFFF_FFFFL, t);
+            }
+            q.tree = t;
+        }
+        if (s.openFiles >= limits.maxOpenFilesPerSession()) {
+            over.anomaly(Smb2Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(s.openFiles));
+            return null;
+        }
+        // Mid-session pickup: on a share whose TREE_CONNECT was not seen, a well-known RPC pipe name says pipe.
+        boolean pipe = t.ipc || t.unknownShare() && Smb2Pipes.wellKnownRpcPipe(q.name);
+        Smb2Session.FileEntry f = new Smb2Session.FileEntry(persistent, vol, q.name, pipe, t);
+        Smb2Session.FileEntry old = t.files.get(f.vol);
+        if (old != null) {
+            Smb2Session.closeFile(old);
+        }
+        t.files.put(f.vol, f);
+        s.openFiles++;
+        return f;
+    }
+
+    /** The end of the connection: every open is forgotten and its pipe stream ended. */
+    void closeAll() {
+        sessions.forEach(Smb2Session::closeAll);
+        sessions.clear();
+    }
+}
