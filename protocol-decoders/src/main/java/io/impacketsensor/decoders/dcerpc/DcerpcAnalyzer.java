@@ -16,8 +16,8 @@ import io.impacketsensor.core.wire.ProbeResult;
 import io.impacketsensor.decoders.dcerpc.ndr.HandleNames;
 import io.impacketsensor.decoders.dcerpc.ndr.NdrReader;
 import io.impacketsensor.decoders.dcerpc.ndr.StubDecoders;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

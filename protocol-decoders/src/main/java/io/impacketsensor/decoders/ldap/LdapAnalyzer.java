@@ -8,8 +8,8 @@ import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 
 /**
  * LDAP on TCP 389/3268 and CLDAP on UDP 389 (RFC 4511 5.1, 5.2; MS-ADTS 3.1.1.3 for CLDAP).

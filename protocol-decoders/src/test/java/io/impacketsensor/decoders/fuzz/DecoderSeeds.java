@@ -19,8 +19,8 @@ import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
 import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
@@ -130,7 +130,12 @@ public final class DecoderSeeds {
         List<Runnable> finish = new ArrayList<>();
         KerberosAnalyzerFactory kerberos = new KerberosAnalyzerFactory();
         TokenDecoder real = Decoders.tokenDecoder(DecoderConfig.defaults().withKerberos(kerberos.tokenHook()));
-        TokenDecoder tokens = (ctx, carrier) -> {
+        TokenDecoder tokens = new TokenDecoder() {
+          @Override public void reportCounters(io.impacketsensor.core.spi.CounterVisitor v) {
+            real.reportCounters(v);
+          }
+          @Override public TokenSession newSession(io.impacketsensor.core.flow.FlowContext ctx,
+                                                   io.impacketsensor.core.event.Carrier carrier) {
             TokenSession s = real.newSession(ctx, carrier);
             Tap t = new Tap();
             finish.add(() -> {
@@ -158,6 +163,7 @@ public final class DecoderSeeds {
                     s.close();
                 }
             };
+          }
         };
         DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, tokens);
         PipeConsumerFactory realPipes = dcerpc.pipeConsumers();
