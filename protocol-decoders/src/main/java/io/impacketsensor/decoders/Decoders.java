@@ -4,7 +4,7 @@ import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;

@@ -78,6 +78,26 @@ class ReplayCommandTest {
         assertTrue(r.err().contains("flows       1 TCP, 0 UDP"), r.err());
     }
 
+    /**
+     * The shared token decoder's counters reach the stats record like every decoder's, summed over
+     * the workers: the sample's NTLM login is NEGOTIATE, CHALLENGE and AUTHENTICATE in SPNEGO
+     * tokens, and a fourth token (the server's final NegTokenResp) carries no NTLMSSP message.
+     */
+    @Test
+    void theStatsRecordCountsTheSecurityTokens() throws Exception {
+        Path eve = dir.resolve("eve.json");
+        Run r = run("replay", "--eve", eve.toString(), "--workers", "2", SAMPLE.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode proto = lines(eve).get(0).get("stats").get("proto");
+        assertEquals(4, proto.get("gssapi").get("pdus").asLong());
+        assertEquals(3, proto.get("gssapi").get("ntlmssp").asLong());
+        assertEquals(0, proto.get("gssapi").get("kerberos").asLong());
+        assertEquals(0, proto.get("gssapi").get("parser_error").asLong());
+        assertEquals(3, proto.get("ntlmssp").get("pdus").asLong());
+        assertEquals(1, proto.get("ntlmssp").get("authenticate").asLong());
+        assertEquals(0, proto.get("ntlmssp").get("parser_error").asLong());
+    }
+
     @Test
     void damagedFileCountsEarlierPacketsWarnsAndSucceeds() throws Exception {
         byte[] whole = Files.readAllBytes(SAMPLE);

@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.dcerpc;
 
-import io.impacketsensor.core.flow.BufferBudget;
+import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 
 import java.util.UUID;
@@ -30,10 +30,8 @@ final class CallAssembly {
     /** Slot in the call table of the request a response answers, or -1. */
     int callSlot;
 
-    byte[] stub = Bytes.EMPTY;
-    /** The stub buffer's charge in the worker's buffer budget. */
-    BufferBudget.Account account;
-    int stubLength;
+    /** The stub of a call that is decoded, gathered over its fragments (set by the analyzer). */
+    PduBuffer stub;
     private final byte[] tail = new byte[4];
     private int tailLength;
 
@@ -53,7 +51,7 @@ final class CallAssembly {
         this.fragments = 0;
         this.total = 0;
         this.callSlot = -1;
-        this.stubLength = 0;
+        this.stub.clear();
         this.tailLength = 0;
     }
 
@@ -78,34 +76,21 @@ final class CallAssembly {
         if (!decode) {
             return true;
         }
-        if (stubLength + len > maxDecode) {
+        if (stub.length() + len > maxDecode) {
             decode = false;
             return false;
         }
-        if (stub.length < stubLength + len) {
-            // Grown only for calls that are decoded; bounded by maxDecode and the worker's budget.
-            int cap = Math.min(maxDecode, Math.max(stubLength + len, Math.max(256, stub.length * 2)));
-            if (!account.grow(cap)) {
-                return false;
-            }
-            byte[] n = new byte[cap];
-            System.arraycopy(stub, 0, n, 0, stubLength);
-            stub = n;
-        }
-        System.arraycopy(b, off, stub, stubLength, len);
-        stubLength += len;
-        account.touch();
-        return true;
+        // Grown only for calls that are decoded; bounded by maxDecode and the worker's budget.
+        return stub.append(b, off, len, 256, maxDecode);
     }
 
     /**
      * The worker's buffer budget takes the stub buffer back: this call is reported without its
-     * decoded arguments (as when its stub is over {@code maxDecode}).
+     * decoded arguments (as when its stub is over {@code maxDecode}). What is lost is the call
+     * being decoded, whether or not its stub had bytes yet, so {@code held} is not what decides.
      */
-    boolean dropStub() {
+    boolean dropStub(boolean held) {
         boolean lost = active && decode;
-        stub = Bytes.EMPTY;
-        stubLength = 0;
         decode = false;
         return lost;
     }

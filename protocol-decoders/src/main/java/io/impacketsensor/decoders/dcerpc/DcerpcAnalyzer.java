@@ -1,23 +1,22 @@
 package io.impacketsensor.decoders.dcerpc;
 
-import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.DcerpcEvent.Context;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
-import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.ProbeResult;
 import io.impacketsensor.decoders.dcerpc.ndr.HandleNames;
 import io.impacketsensor.decoders.dcerpc.ndr.NdrReader;
 import io.impacketsensor.decoders.dcerpc.ndr.StubDecoders;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -51,7 +50,16 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final CallTable calls;
     private final HandleNames handles;
     private final CallAssembly[] assembly = {new CallAssembly(), new CallAssembly()};
-    private final PduBuffer[] partial = {new PduBuffer(), new PduBuffer()};
+    /**
+     * Per direction, a PDU split across deliveries (grown up to its frag_length), and that
+     * frag_length (0 until its 16-byte header is whole) and stream offset. Everything that frames
+     * a direction lives here, never in the shared parser, because a client may send its next
+     * request while the server's previous reply is still arriving (TCP carries both directions
+     * independently), and a header parsed on one direction must not change how the other is framed.
+     */
+    private final PduBuffer[] partial = new PduBuffer[2];
+    private final int[] fragLength = new int[2];
+    private final long[] pduStart = new long[2];
     private final boolean[] resync = new boolean[2];
     private final int[] ackResults;
     private final boolean[] ackNdr64;
@@ -92,8 +100,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         this.ackNdr64 = new boolean[limits.maxContextItems()];
         for (int d = 0; d < 2; d++) {
             int dir = d;
-            partial[d].account = ctx.bufferAccount("dcerpc", () -> dropPartial(dir));
-            assembly[d].account = ctx.bufferAccount("dcerpc stub", assembly[d]::dropStub);
+            partial[d] = new PduBuffer(ctx, "dcerpc", held -> dropPartial(dir, held));
+            assembly[d].stub = new PduBuffer(ctx, "dcerpc stub", assembly[d]::dropStub);
         }
     }
 
@@ -101,62 +109,18 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
      * The worker's buffer budget takes a direction's partial PDU back: the direction resynchronises
      * at the next verifiable header, as after a gap.
      */
-    private boolean dropPartial(int d) {
-        PduBuffer pb = partial[d];
-        boolean lost = pb.length > 0 || pb.growing;
-        pb.buf = Bytes.EMPTY;
-        pb.clear();
-        if (lost) {
+    private boolean dropPartial(int d, boolean held) {
+        fragLength[d] = 0;
+        if (held) {
             assembly[d].reset();
             resync[d] = true;
         }
-        return lost;
+        return held;
     }
 
-    /**
-     * The framing state of one direction: a partial PDU copied across deliveries (grown up to its
-     * frag_length) and that frag_length. Everything that frames a direction lives here, never in
-     * the shared parser, because a client may send its next request while the server's previous
-     * reply is still arriving (TCP carries both directions independently), and a header parsed on
-     * one direction must not change how the other is framed.
-     */
-    private static final class PduBuffer {
-        byte[] buf = Bytes.EMPTY;
-        int length;
-        /** frag_length of the PDU being gathered; 0 until its 16-byte header is whole. */
-        int fragLength;
-        /** Stream offset of the PDU's first byte. */
-        long start;
-
-        /** Charged to the worker's buffer budget. */
-        BufferBudget.Account account;
-        /** Set while asking the budget for more room: a refusal loses the bytes being added. */
-        boolean growing;
-
-        /** False when the buffer budget refused the growth: the partial PDU was dropped (resync). */
-        boolean append(byte[] b, int off, int len) {
-            if (buf.length < length + len) {
-                int cap = Math.max(length + len, Math.max(64, Math.min(buf.length * 2, 65536)));
-                growing = true;
-                boolean granted = account.grow(cap);
-                growing = false;
-                if (!granted) {
-                    return false;
-                }
-                byte[] n = new byte[cap];
-                System.arraycopy(buf, 0, n, 0, length);
-                buf = n;
-            }
-            System.arraycopy(b, off, buf, length, len);
-            length += len;
-            account.touch();
-            return true;
-        }
-
-        void clear() {
-            length = 0;
-            fragLength = 0;
-        }
+    /** False when the buffer budget refused the growth: the partial PDU was dropped (resync). */
+    private boolean append(PduBuffer pb, byte[] b, int off, int len) {
+        return pb.append(b, off, len, 64, 65536);
     }
 
     /**
@@ -184,46 +148,46 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 counters.resyncs++;
                 off = at;
                 resync[d] = false;
-                pb.start = base + off;
+                pduStart[d] = base + off;
             }
-            if (pb.length > 0) {
-                curOffset = pb.start;
-                if (pb.fragLength == 0) {
-                    int n = Math.min(DcerpcParser.HEADER_LENGTH - pb.length, end - off);
-                    if (!pb.append(buf, off, n)) {
+            if (pb.length() > 0) {
+                curOffset = pduStart[d];
+                if (fragLength[d] == 0) {
+                    int n = Math.min(DcerpcParser.HEADER_LENGTH - pb.length(), end - off);
+                    if (!append(pb, buf, off, n)) {
                         continue;
                     }
                     off += n;
-                    if (pb.length < DcerpcParser.HEADER_LENGTH) {
+                    if (pb.length() < DcerpcParser.HEADER_LENGTH) {
                         return true;
                     }
-                    if (!header(pb.buf, 0, pb.length)) {
+                    if (!header(pb.array(), 0, pb.length())) {
                         resynchronise(d);
                         continue;
                     }
-                    pb.fragLength = p.fragLength;
+                    fragLength[d] = p.fragLength;
                 }
-                int n = Math.min(pb.fragLength - pb.length, end - off);
-                if (!pb.append(buf, off, n)) {
+                int n = Math.min(fragLength[d] - pb.length(), end - off);
+                if (!append(pb, buf, off, n)) {
                     continue;
                 }
                 off += n;
-                if (pb.length < pb.fragLength) {
+                if (pb.length() < fragLength[d]) {
                     return true;
                 }
-                pb.length = 0;
-                pb.fragLength = 0;
+                pb.take();
+                fragLength[d] = 0;
                 // The other direction may have framed PDUs since this header was first read: the
                 // parser's header fields are read again from the copied bytes (they passed before).
-                p.parseHeader(pb.buf, 0, DcerpcParser.HEADER_LENGTH);
-                whole(dir, pb.buf, 0);
+                p.parseHeader(pb.array(), 0, DcerpcParser.HEADER_LENGTH);
+                whole(dir, pb.array(), 0);
                 continue;
             }
             int avail = end - off;
-            pb.start = base + off;
-            curOffset = pb.start;
+            pduStart[d] = base + off;
+            curOffset = pduStart[d];
             if (avail < DcerpcParser.HEADER_LENGTH) {
-                pb.append(buf, off, avail);
+                append(pb, buf, off, avail);
                 return true;
             }
             if (!header(buf, off, avail)) {
@@ -232,8 +196,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (p.fragLength > avail) {
-                if (pb.append(buf, off, avail)) {
-                    pb.fragLength = p.fragLength;
+                if (append(pb, buf, off, avail)) {
+                    fragLength[d] = p.fragLength;
                 }
                 return true;
             }
@@ -254,6 +218,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     /** Drops the partial PDU of direction {@code d} and waits for a verifiable header (STYLE 7). */
     private void resynchronise(int d) {
         partial[d].clear();
+        fragLength[d] = 0;
         assembly[d].reset();
         resync[d] = true;
     }
@@ -519,7 +484,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         RpcArgs args = StubDecoders.withoutStub(a.ifaceIndex, a.opnum);
         boolean ok = true;
         if (a.decode) {
-            ndr.wrap(a.stub, 0, a.stubLength, limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+            ndr.wrap(a.stub.array(), 0, a.stub.length(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
             args = a.ndr64 ? StubDecoders.requestNdr64(a.ifaceIndex, a.opnum, ndr)
                     : StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
             if (!ndr.ok()) {
@@ -540,7 +505,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         RpcArgs result = null;
         boolean ok = true;
         if (a.decode) {
-            ndr.wrap(a.stub, 0, a.stubLength, limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+            ndr.wrap(a.stub.array(), 0, a.stub.length(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
             result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles);
             if (!ndr.ok()) {
                 result = null;
@@ -634,8 +599,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     @Override
     public void onClose() {
         for (int d = 0; d < 2; d++) {
-            partial[d].account.release();
-            assembly[d].account.release();
+            partial[d].release();
+            assembly[d].stub.release();
         }
         emitBind(false);
         if (session != null) {

@@ -7,7 +7,7 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ProbeResult;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 
 /**
@@ -70,8 +70,16 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
         return pipes;
     }
 
+    /**
+     * Also the shared token decoder's counters ({@code proto.gssapi.*}, {@code proto.ntlmssp.*}):
+     * the decoder serves SMB, DCE/RPC and LDAP but is no factory of its own, so one factory of the
+     * worker must report it, and every worker has the DCE/RPC factory (the catch-all probe).
+     */
     @Override
     public void reportCounters(CounterVisitor visitor) {
         counters.report(visitor);
+        if (tokens != null) {
+            tokens.reportCounters(visitor);
+        }
     }
 }

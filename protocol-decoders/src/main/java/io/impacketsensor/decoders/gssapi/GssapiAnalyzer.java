@@ -5,13 +5,15 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspAnalyzer;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspCounters;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
+import io.impacketsensor.decoders.token.TokenSession;
 
 /**
  * One authentication conversation's {@link TokenSession}: unwraps GSS/SPNEGO layers (at most
  * {@link GssapiLimits#maxDepth()}, iteratively) and routes the innermost token to NTLMSSP or to the
  * Kerberos hook. The NTLM state (server challenge, held AUTHENTICATE) lives in the
- * {@link NtlmsspAnalyzer} it owns.
+ * {@link NtlmsspAnalyzer} it owns, another {@link TokenSession} it drives as a carrier would.
  */
 public final class GssapiAnalyzer implements TokenSession {
     private final FlowContext ctx;
@@ -19,24 +21,24 @@ public final class GssapiAnalyzer implements TokenSession {
     private final GssapiLimits limits;
     private final KerberosTokenHook kerberos;
     private final GssapiParser parser;
-    private final NtlmsspAnalyzer ntlm;
+    private final GssapiCounters counters;
+    private final TokenSession ntlm;
     private String lastMechanism = "none";
-    private long tokens;
-    private long errors;
 
     public GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, NtlmsspLimits ntlmLimits,
-                          KerberosTokenHook kerberos) {
+                          KerberosTokenHook kerberos, GssapiCounters counters, NtlmsspCounters ntlmCounters) {
         this.ctx = ctx;
         this.carrier = carrier;
         this.limits = limits;
         this.kerberos = kerberos;
         this.parser = new GssapiParser(limits);
-        this.ntlm = new NtlmsspAnalyzer(ctx, carrier, ntlmLimits);
+        this.counters = counters;
+        this.ntlm = new NtlmsspAnalyzer(ctx, carrier, ntlmLimits, ntlmCounters);
     }
 
     @Override
     public void onToken(Direction dir, byte[] buf, int off, int len) {
-        tokens++;
+        counters.pdus++;
         String mech = "spnego";
         for (int depth = 0; ; depth++) {
             if (depth >= limits.maxDepth()) {
@@ -52,11 +54,13 @@ public final class GssapiAnalyzer implements TokenSession {
             int kind = parser.kind;
             if (kind == GssapiParser.NTLMSSP) {
                 mech = "ntlmssp";
-                ntlm.onMessage(buf, parser.innerOff, parser.innerLen);
+                counters.ntlmssp++;
+                ntlm.onToken(dir, buf, parser.innerOff, parser.innerLen);
                 break;
             }
             if (kind == GssapiParser.KRB5) {
                 mech = "kerberos";
+                counters.kerberos++;
                 if (parser.innerLen > 0) {
                     kerberos.onKerberosMessage(ctx, carrier, dir, buf, parser.innerOff, parser.innerLen);
                 }
@@ -92,14 +96,6 @@ public final class GssapiAnalyzer implements TokenSession {
         ntlm.close();
     }
 
-    public long tokens() {
-        return tokens;
-    }
-
-    public long errors() {
-        return errors + ntlm.errors();
-    }
-
     private static String mechName(int mech, String dflt) {
         return switch (mech) {
             case GssapiParser.MECH_NTLMSSP -> "ntlmssp";
@@ -109,7 +105,7 @@ public final class GssapiAnalyzer implements TokenSession {
     }
 
     private void anomaly(GssapiAnomaly a, String detail) {
-        errors++;
+        counters.parserError++;
         GssapiEvents.anomaly(ctx, a, detail);
     }
 }

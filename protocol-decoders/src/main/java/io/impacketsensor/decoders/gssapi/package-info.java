@@ -5,8 +5,10 @@
  * is the DER grammar (via {@code BerTlv}, no recursion: the walk follows the fixed SPNEGO shape and
  * at most {@link io.impacketsensor.decoders.gssapi.GssapiLimits#maxDepth()} nested GSS wrappers);
  * {@link io.impacketsensor.decoders.gssapi.GssapiAnalyzer} is one conversation's
- * {@link io.impacketsensor.decoders.gssapi.TokenSession}, routing the mech token to NTLMSSP or to
+ * {@link io.impacketsensor.decoders.token.TokenSession}, routing the mech token to NTLMSSP or to
  * the {@link io.impacketsensor.decoders.gssapi.KerberosTokenHook};
- * {@link io.impacketsensor.decoders.gssapi.GssTokenDecoder} creates them.
+ * {@link io.impacketsensor.decoders.gssapi.GssTokenDecoder}, the worker's
+ * {@link io.impacketsensor.decoders.token.TokenDecoder}, creates them and holds the worker's
+ * {@link io.impacketsensor.decoders.gssapi.GssapiCounters}.
  */
 package io.impacketsensor.decoders.gssapi;

@@ -3,10 +3,10 @@ package io.impacketsensor.decoders.kerberos;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.Transport;
-import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 
@@ -24,35 +24,19 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
 
     /** Reassembly state of one direction. */
     private static final class Side {
-        byte[] buf = Bytes.EMPTY;
-        int have;
-        int recordLen = -1;
+        /**
+         * The split record being gathered. When the worker's buffer budget takes it back, the
+         * record's length is known, so the rest of it is passed over and the next record read.
+         */
+        final PduBuffer pdu;
         int markBytes;
         int mark;
         boolean resync;
         boolean started;
-        /** {@link #buf}'s charge in the worker's buffer budget. */
-        BufferBudget.Account account;
-        /** Set while asking the budget for room: a refusal loses the record being started. */
-        boolean growing;
 
-        /**
-         * The budget takes the buffer back. A record being gathered is lost; its length is known,
-         * so the rest of it is passed over and the next record read. An empty buffer is only freed
-         * (it grows again for the next split record).
-         */
-        boolean dropBuffer() {
-            boolean lost = have > 0 || growing;
-            buf = Bytes.EMPTY;
-            if (lost) {
-                skip = recordLen - have;
-                have = 0;
-                recordLen = -1;
-            }
-            return lost;
+        Side(FlowContext ctx) {
+            pdu = new PduBuffer(ctx, "kerberos", null);
         }
-        /** Bytes of a record over the length limit still to pass over. */
-        long skip;
     }
 
     /** Anomalies reported per flow; later ones are only counted. */
@@ -64,8 +48,9 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private final KerberosParser parser;
     private final KerberosCounters counters;
     private final boolean tcp;
-    private final Side toServer = new Side();
-    private final Side toClient = new Side();
+    private final Side toServer;
+    private final Side toClient;
+    private final Records records = new Records();
     private final KerberosRequest[] pending;
     private int pendingHead;
     private int pendingCount;
@@ -77,8 +62,8 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         this.counters = counters;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new KerberosRequest[limits.maxPendingRequests()];
-        toServer.account = ctx.bufferAccount("kerberos", toServer::dropBuffer);
-        toClient.account = ctx.bufferAccount("kerberos", toClient::dropBuffer);
+        this.toServer = new Side(ctx);
+        this.toClient = new Side(ctx);
     }
 
     @Override
@@ -103,86 +88,56 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             }
             s.resync = false;
         }
-        while (len > 0) {
-            if (s.skip > 0) {
-                int n = (int) Math.min(len, s.skip);
-                s.skip -= n;
-                off += n;
-                len -= n;
-                continue;
-            }
-            if (s.recordLen < 0) {
-                if (s.markBytes == 0 && len >= 4) {
-                    s.mark = Bytes.i32be(buf, off);
-                    off += 4;
-                    len -= 4;
-                } else {
-                    s.mark = s.mark << 8 | (buf[off] & 0xFF);
-                    off++;
-                    len--;
-                    if (++s.markBytes < 4) {
-                        continue;
-                    }
-                }
-                s.markBytes = 0;
-                // RFC 4120 7.2.2: the high bit is reserved (a KDC answers KRB_ERR_FIELD_TOOLONG and
-                // closes): no record length to follow, so wait for a plausible record start. A record
-                // over our limit is passed over by its length and the next one read.
-                if (s.mark < 0 || s.mark > limits.maxMessageLength()) {
-                    report(KerberosAnomaly.RECORD_TOO_LONG, "record mark " + (s.mark & 0xFFFF_FFFFL)
-                            + " > " + limits.maxMessageLength());
-                    if (s.mark < 0) {
-                        s.resync = true;
-                        return true;
-                    }
-                    s.skip = s.mark;
-                    continue;
-                }
-                if (s.mark == 0) {
-                    continue;
-                }
-                s.recordLen = s.mark;
-                s.have = 0;
-            }
-            if (s.have == 0 && len >= s.recordLen) {
-                int n = s.recordLen;
-                s.recordLen = -1;
-                if (!message(dir, buf, off, n)) {
-                    return false;
-                }
-                off += n;
-                len -= n;
-                continue;
-            }
-            if (s.buf.length < s.recordLen) {
-                // The record mark is the peer's word (up to maxMessageLength): the worker's buffer
-                // budget decides whether all those bytes may be held.
-                s.growing = true;
-                boolean granted = s.account.grow(s.recordLen);
-                s.growing = false;
-                if (!granted) {
-                    continue; // the record is passed over (dropBuffer set skip)
-                }
-                byte[] grown = new byte[s.recordLen];
-                System.arraycopy(s.buf, 0, grown, 0, s.have);
-                s.buf = grown;
-            }
-            int n = Math.min(len, s.recordLen - s.have);
-            System.arraycopy(buf, off, s.buf, s.have, n);
-            s.have += n;
-            s.account.touch();
-            off += n;
-            len -= n;
-            if (s.have == s.recordLen) {
-                int recLen = s.recordLen;
-                s.recordLen = -1;
-                s.have = 0;
-                if (!message(dir, s.buf, 0, recLen)) {
-                    return false;
+        return s.pdu.frame(dir, buf, off, len, records);
+    }
+
+    /** TCP records (RFC 4120 7.2.2): a 4-byte record mark, then the message. */
+    private final class Records implements PduBuffer.Framing {
+        /** Reads (the rest of) a record mark; a record the segment holds whole is decoded in place. */
+        @Override
+        public int header(Direction dir, byte[] buf, int off, int len) {
+            Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+            int used;
+            if (s.markBytes == 0 && len >= 4) {
+                s.mark = Bytes.i32be(buf, off);
+                used = 4;
+            } else {
+                s.mark = s.mark << 8 | (buf[off] & 0xFF);
+                used = 1;
+                if (++s.markBytes < 4) {
+                    return used;
                 }
             }
+            s.markBytes = 0;
+            // RFC 4120 7.2.2: the high bit is reserved (a KDC answers KRB_ERR_FIELD_TOOLONG and
+            // closes): no record length to follow, so wait for a plausible record start. A record
+            // over our limit is passed over by its length and the next one read.
+            if (s.mark < 0 || s.mark > limits.maxMessageLength()) {
+                report(KerberosAnomaly.RECORD_TOO_LONG, "record mark " + (s.mark & 0xFFFF_FFFFL)
+                        + " > " + limits.maxMessageLength());
+                if (s.mark < 0) {
+                    s.resync = true;
+                    return len;
+                }
+                s.pdu.passOver(s.mark);
+                return used;
+            }
+            if (s.mark == 0) {
+                return used;
+            }
+            if (len - used >= s.mark) {
+                return message(dir, buf, off + used, s.mark) ? used + s.mark : -1;
+            }
+            // The record mark is the peer's word (up to maxMessageLength): the worker's buffer
+            // budget decides whether all those bytes may be held; if not, the record is passed over.
+            s.pdu.start(s.mark, null, 0);
+            return used;
         }
-        return true;
+
+        @Override
+        public boolean pdu(Direction dir, byte[] buf, int off, int len) {
+            return message(dir, buf, off, len);
+        }
     }
 
     /**
@@ -276,10 +231,8 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     public boolean onGap(Direction dir, long len) {
         counters.gap++;
         Side s = dir == Direction.TO_SERVER ? toServer : toClient;
-        s.recordLen = -1;
-        s.have = 0;
         s.markBytes = 0;
-        s.skip = 0;
+        s.pdu.clear();
         s.resync = true;
         KerberosEvents.anomaly(ctx, KerberosAnomaly.GAP, len + " bytes missing");
         return true;
@@ -288,7 +241,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     @Override
     public void onClose() {
         // Requests are emitted when seen; an unanswered request needs nothing more.
-        toServer.account.release();
-        toClient.account.release();
+        toServer.pdu.release();
+        toClient.pdu.release();
     }
 }

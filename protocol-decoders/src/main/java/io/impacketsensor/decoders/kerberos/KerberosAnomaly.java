@@ -38,15 +38,6 @@ public enum KerberosAnomaly {
 
     /** The anomaly for a {@link BerTlv#error} reason. */
     public static KerberosAnomaly ofBerError(int berError) {
-        switch (berError) {
-            case BerTlv.ERR_TOO_LONG:
-                return LENGTH_TOO_LONG;
-            case BerTlv.ERR_INDEFINITE:
-                return INDEFINITE_LENGTH;
-            case BerTlv.ERR_DEPTH:
-                return DEPTH_EXCEEDED;
-            default:
-                return MALFORMED_DATA;
-        }
+        return BerTlv.anomaly(berError, MALFORMED_DATA, LENGTH_TOO_LONG, INDEFINITE_LENGTH, DEPTH_EXCEEDED);
     }
 }

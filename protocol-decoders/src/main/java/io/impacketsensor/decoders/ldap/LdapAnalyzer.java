@@ -2,14 +2,14 @@ package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.Transport;
-import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 
 /**
  * LDAP on TCP 389/3268 and CLDAP on UDP 389 (RFC 4511 5.1, 5.2; MS-ADTS 3.1.1.3 for CLDAP).
@@ -35,47 +35,14 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private static final class Side {
         final byte[] hdr = new byte[HEADER_MAX];
         int hdrLen;
-        long skip;
-        byte[] buf = Bytes.EMPTY;
-        int have;
-        int need;
-        boolean resync;
-        /** {@link #buf}'s charge in the worker's buffer budget. */
-        BufferBudget.Account account;
-        /** Set while asking the budget for room: a refusal loses the message being started. */
-        boolean growing;
-
         /**
-         * The budget takes the buffer back. A message (or SASL buffer) being gathered is lost; its
-         * length is known, so the rest of it is passed over and the next one read. On a refused
-         * growth ({@link #room}) the caller passes the message over.
+         * The split message (or SASL buffer) being gathered, and the bytes to pass over. When the
+         * worker's buffer budget takes it back, its length is known, so the rest of it is passed
+         * over and the next one read.
          */
-        boolean dropBuffer() {
-            boolean lost = need > 0 || growing;
-            buf = Bytes.EMPTY;
-            if (need > 0) {
-                skip = need - have;
-                need = 0;
-                have = 0;
-            }
-            return lost;
-        }
+        final PduBuffer pdu;
+        boolean resync;
 
-        /** Room for a message of {@code total} bytes; false when the budget refused it (pass it over). */
-        boolean room(int total) {
-            if (buf.length < total) {
-                // The BER length is the peer's word (up to maxMessageLength): the worker's buffer
-                // budget decides whether all those bytes may be held.
-                growing = true;
-                boolean granted = account.grow(total);
-                growing = false;
-                if (!granted) {
-                    return false;
-                }
-                buf = new byte[total];
-            }
-            return true;
-        }
         /**
          * This direction carries SASL buffers (RFC 4422 3.7). Per direction, because each side
          * switches at its own message boundary: the client's first wrapped request may arrive
@@ -90,6 +57,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
          * still decoded.
          */
         boolean opaque;
+
+        Side(FlowContext ctx) {
+            pdu = new PduBuffer(ctx, "ldap", null);
+        }
     }
 
     private final FlowContext ctx;
@@ -98,8 +69,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private final LdapCounters counters;
     private final TokenDecoder tokenDecoder;
     private final boolean tcp;
-    private final Side toServer = new Side();
-    private final Side toClient = new Side();
+    private final Side toServer;
+    private final Side toClient;
+    private final Messages messages = new Messages();
+    private final SaslBuffers saslBuffers = new SaslBuffers();
     private final LdapPending pending;
     private TokenSession session;
     private String saslMechanism;
@@ -124,8 +97,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         this.tokenDecoder = tokenDecoder;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new LdapPending(limits.maxPending(), !tcp);
-        toServer.account = ctx.bufferAccount("ldap", toServer::dropBuffer);
-        toClient.account = ctx.bufferAccount("ldap", toClient::dropBuffer);
+        this.toServer = new Side(ctx);
+        this.toClient = new Side(ctx);
     }
 
     @Override
@@ -147,72 +120,61 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         if (s.saslLayer) {
             return saslData(dir, s, buf, off, len);
         }
-        while (len > 0) {
-            if (s.skip > 0) {
-                int n = (int) Math.min(len, s.skip);
-                s.skip -= n;
-                off += n;
-                len -= n;
-                continue;
-            }
-            if (s.need > 0) {
-                int n = fill(s, buf, off, len);
-                off += n;
-                len -= n;
-                if (s.need == 0 && !message(dir, s.buf, 0, s.have)) {
-                    return false;
-                }
-                continue;
-            }
+        return s.pdu.frame(dir, buf, off, len, messages);
+    }
+
+    /** TCP framing of LDAPMessages (RFC 4511 5.1): each a BER SEQUENCE delimited by its length. */
+    private final class Messages implements PduBuffer.Framing {
+        /**
+         * Reads (the rest of) a message header; a message the segment holds whole is decoded in
+         * place, search entries and references are counted and passed over unread.
+         */
+        @Override
+        public int header(Direction dir, byte[] buf, int off, int len) {
+            Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+            PduBuffer pdu = s.pdu;
             if (s.hdrLen == 0) {
                 if (buf[off] != 0x30) {
                     if (saslBound || saslBindPending) {
                         // RFC 4422 3.7: from here on every PDU is a SASL buffer.
                         s.saslLayer = true;
-                        return saslData(dir, s, buf, off, len);
+                        return saslData(dir, s, buf, off, len) ? len : -1;
                     }
-                    return notLdap(dir, s, buf[off] & 0xFF);
+                    return notLdap(dir, s, buf[off] & 0xFF) ? len : -1;
                 }
                 ParseStatus st = parser.peek(buf, off, len);
                 if (st == ParseStatus.ERROR) {
                     report(parser.anomaly(), "message header");
                     resynchronise(s);
-                    return true;
+                    return len;
                 }
                 if (st == ParseStatus.NEED_MORE) {
                     int n = Math.min(len, HEADER_MAX);
                     System.arraycopy(buf, off, s.hdr, 0, n);
                     s.hdrLen = n;
-                    off += n;
-                    len -= n;
-                    continue;
+                    return n;
                 }
                 int total = parser.peekTotal;
                 if (isEntry(parser.peekOp)) {
                     pending.entry(parser.peekMessageId);
                     counters.pdus++;
-                    s.skip = total;
-                    continue;
+                    pdu.passOver(total);
+                    return 0;
                 }
                 if (total > limits.maxMessageLength()) {
                     // Framed all the same: passed over by its length, the next message is read.
                     report(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > "
                             + limits.maxMessageLength());
-                    s.skip = total;
-                    continue;
+                    pdu.passOver(total);
+                    return 0;
                 }
                 if (len >= total) {
-                    if (!message(dir, buf, off, total)) {
-                        return false;
-                    }
-                    off += total;
-                    len -= total;
-                    continue;
+                    return message(dir, buf, off, total) ? total : -1;
                 }
-                if (!startBuffer(s, total)) {
-                    s.skip = total;
-                }
-                continue;
+                // The BER length is the peer's word (up to maxMessageLength): the worker's buffer
+                // budget decides whether all those bytes may be held; if not, the message is passed over.
+                pdu.start(total, null, 0);
+                return 0;
             }
             // The header itself was split: complete it from this segment.
             int n = Math.min(len, HEADER_MAX - s.hdrLen);
@@ -221,64 +183,37 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             if (st == ParseStatus.ERROR || (st == ParseStatus.NEED_MORE && s.hdrLen + n == HEADER_MAX)) {
                 report(st == ParseStatus.ERROR ? parser.anomaly() : LdapAnomaly.MALFORMED_DATA, "message header");
                 resynchronise(s);
-                return true;
+                return len;
             }
             if (st == ParseStatus.NEED_MORE) {
                 s.hdrLen += n;
-                off += n;
-                len -= n;
-                continue;
+                return n;
             }
+            // The message's first old bytes were consumed from earlier segments; the rest of it,
+            // this segment included, is read from here.
             int old = s.hdrLen;
             s.hdrLen = 0;
             int total = parser.peekTotal;
             if (isEntry(parser.peekOp)) {
                 pending.entry(parser.peekMessageId);
                 counters.pdus++;
-                s.skip = total - old;
-                continue;
+                pdu.passOver(total - old);
+                return 0;
             }
             if (total > limits.maxMessageLength()) {
                 report(LdapAnomaly.LENGTH_TOO_LONG, "message of " + total + " bytes > " + limits.maxMessageLength());
-                s.skip = total - old;
-                continue;
+                pdu.passOver(total - old);
+                return 0;
             }
-            if (!s.room(total)) {
-                s.skip = total - old;
-                continue;
-            }
-            System.arraycopy(s.hdr, 0, s.buf, 0, old);
-            s.have = old;
-            s.need = total;
+            // Refused by the budget: the rest of the message, total - old bytes, is passed over.
+            pdu.start(total, s.hdr, old);
+            return 0;
         }
-        return true;
-    }
 
-    /**
-     * Copies bytes of a message being reassembled into the side's buffer; when it is complete,
-     * {@code need} drops to 0 and {@code have} is its length (reset by {@link #startBuffer}).
-     *
-     * @return the number of bytes consumed
-     */
-    private static int fill(Side s, byte[] buf, int off, int len) {
-        int n = Math.min(len, s.need - s.have);
-        System.arraycopy(buf, off, s.buf, s.have, n);
-        s.have += n;
-        s.account.touch();
-        if (s.have == s.need) {
-            s.need = 0;
+        @Override
+        public boolean pdu(Direction dir, byte[] buf, int off, int len) {
+            return message(dir, buf, off, len);
         }
-        return n;
-    }
-
-    /** Starts gathering a message that continues in later segments; false when the budget refused it. */
-    private static boolean startBuffer(Side s, int total) {
-        if (!s.room(total)) {
-            return false;
-        }
-        s.need = total;
-        s.have = 0;
-        return true;
     }
 
     private static boolean isEntry(int op) {
@@ -400,50 +335,38 @@ public final class LdapAnalyzer implements FlowAnalyzer {
      * inspection with one {@code LdapSealed}.
      */
     private boolean saslData(Direction dir, Side s, byte[] buf, int off, int len) {
-        while (len > 0) {
-            if (s.skip > 0) {
-                int n = (int) Math.min(len, s.skip);
-                s.skip -= n;
-                off += n;
-                len -= n;
-                continue;
-            }
-            if (s.need > 0) {
-                int n = fill(s, buf, off, len);
-                off += n;
-                len -= n;
-                if (s.need == 0 && !saslBuffer(dir, s.buf, 0, s.have)) {
-                    return false;
-                }
-                continue;
-            }
+        return s.pdu.frame(dir, buf, off, len, saslBuffers);
+    }
+
+    /** SASL buffers (RFC 4422 3.7): a 4-byte big-endian length, then the wrapped token. */
+    private final class SaslBuffers implements PduBuffer.Framing {
+        @Override
+        public int header(Direction dir, byte[] buf, int off, int len) {
+            Side s = dir == Direction.TO_SERVER ? toServer : toClient;
             if (s.hdrLen < 4) {
-                s.hdr[s.hdrLen++] = buf[off++];
-                len--;
-                continue;
+                s.hdr[s.hdrLen++] = buf[off];
+                return 1;
             }
             long size = Bytes.u32be(s.hdr, 0);
             s.hdrLen = 0;
             if (size > limits.maxMessageLength() || size == 0) {
                 report(LdapAnomaly.LENGTH_TOO_LONG, "SASL buffer of " + size + " bytes > "
                         + limits.maxMessageLength());
-                s.skip = size;
-                continue;
+                s.pdu.passOver(size);
+                return 0;
             }
             int total = (int) size;
             if (len >= total) {
-                if (!saslBuffer(dir, buf, off, total)) {
-                    return false;
-                }
-                off += total;
-                len -= total;
-                continue;
+                return saslBuffer(dir, buf, off, total) ? total : -1;
             }
-            if (!startBuffer(s, total)) {
-                s.skip = total;
-            }
+            s.pdu.start(total, null, 0);
+            return 0;
         }
-        return true;
+
+        @Override
+        public boolean pdu(Direction dir, byte[] buf, int off, int len) {
+            return saslBuffer(dir, buf, off, len);
+        }
     }
 
     /** One whole SASL buffer: the LDAP messages behind an integrity-only wrap, or the end (sealed). */
@@ -504,9 +427,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     /** Framing of one direction is lost: wait for a segment that starts a well-formed message. */
     private static void resynchronise(Side s) {
         s.hdrLen = 0;
-        s.skip = 0;
-        s.need = 0;
-        s.have = 0;
+        s.pdu.clear();
         s.resync = true;
     }
 
@@ -528,19 +449,15 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         counters.gap++;
         Side s = dir == Direction.TO_SERVER ? toServer : toClient;
         // The direction's mode (LDAP or SASL buffers) survives the gap; only its framing resets.
-        s.hdrLen = 0;
-        s.skip = 0;
-        s.need = 0;
-        s.have = 0;
-        s.resync = true;
+        resynchronise(s);
         LdapEvents.anomaly(ctx, LdapAnomaly.GAP, len + " bytes missing");
         return true;
     }
 
     @Override
     public void onClose() {
-        toServer.account.release();
-        toClient.account.release();
+        toServer.pdu.release();
+        toClient.pdu.release();
         pending.flush(ctx);
         if (session != null) {
             session.close();

@@ -8,7 +8,7 @@ import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.ProbeResult;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenDecoder;
 
 /** LDAP on TCP 389 and 3268 (global catalog), CLDAP on UDP 389. One instance per decode worker. */
 public final class LdapAnalyzerFactory implements AnalyzerFactory {

@@ -3,9 +3,11 @@ package io.impacketsensor.decoders.ntlmssp;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
+import io.impacketsensor.decoders.token.TokenSession;
 
 import java.util.Arrays;
 
@@ -15,32 +17,39 @@ import java.util.Arrays;
  * authentication's result ({@link #onResult}) or the conversation ends ({@link #close}). Besides
  * NTLMSSP messages it takes the bare challenge and responses of SMB1 logins without extended
  * security ({@link #onChallenge}, {@link #onResponses}), which become the same events
- * ({@link NtlmsspEvents} builds them). Not a {@code FlowAnalyzer}: the token session of
- * {@code decoders.gssapi} drives it.
+ * ({@link NtlmsspEvents} builds them). A {@link TokenSession}, driven like every token session:
+ * the GSS-API session hands it the NTLMSSP mechanism tokens it unwraps.
  */
-public final class NtlmsspAnalyzer {
+public final class NtlmsspAnalyzer implements TokenSession {
     private final FlowContext ctx;
     private final Carrier carrier;
     private final NtlmsspParser parser;
+    private final NtlmsspCounters counters;
     private byte[] serverChallenge;
     private NtlmEvent.NtlmAuthenticate held;
-    private long messages;
-    private long errors;
+    private boolean seen;
 
-    public NtlmsspAnalyzer(FlowContext ctx, Carrier carrier, NtlmsspLimits limits) {
+    /**
+     * @param counters the worker's counters of NTLMSSP messages; a conversation of logins without
+     *                 extended security ({@link #onChallenge}, {@link #onResponses}) sends none
+     */
+    public NtlmsspAnalyzer(FlowContext ctx, Carrier carrier, NtlmsspLimits limits, NtlmsspCounters counters) {
         this.ctx = ctx;
         this.carrier = carrier;
         this.parser = new NtlmsspParser(limits);
+        this.counters = counters;
     }
 
     /** One whole NTLMSSP message (the token decoder found the signature). */
-    public void onMessage(byte[] buf, int off, int len) {
+    @Override
+    public void onToken(Direction dir, byte[] buf, int off, int len) {
+        seen = true;
         if (parser.parse(buf, off, len) != ParseStatus.OK) {
-            errors++;
+            counters.parserError++;
             NtlmsspEvents.anomaly(ctx, parser.error, "type " + parser.messageType + ", " + len + " bytes");
             return;
         }
-        messages++;
+        counters.pdus++;
         switch (parser.messageType) {
             case NtlmsspParser.NEGOTIATE -> ctx.emit(NtlmsspEvents.negotiate(ctx, carrier, parser, buf));
             case NtlmsspParser.CHALLENGE -> {
@@ -48,6 +57,7 @@ public final class NtlmsspAnalyzer {
                 ctx.emit(NtlmsspEvents.challenge(ctx, carrier, parser, buf, serverChallenge));
             }
             default -> {
+                counters.authenticate++;
                 flush(SensorEvent.NO_STATUS);
                 held = NtlmsspEvents.authenticate(ctx, carrier, parser, buf, serverChallenge, SensorEvent.NO_STATUS);
             }
@@ -83,7 +93,6 @@ public final class NtlmsspAnalyzer {
         byte[] proof = null;
         if (v == 2) {
             if (parser.ntResponse(buf, ntOff, ntLen) != ParseStatus.OK) {
-                errors++;
                 NtlmsspEvents.anomaly(ctx, parser.error, "NTLMv2 response, " + ntLen + " bytes");
             } else {
                 avFlags = parser.avFlags;
@@ -91,7 +100,6 @@ public final class NtlmsspAnalyzer {
             }
             proof = ntLen >= 16 ? Arrays.copyOfRange(buf, ntOff, ntOff + 16) : null;
         }
-        messages++;
         flush(SensorEvent.NO_STATUS);
         held = NtlmsspEvents.bareResponses(ctx, carrier, lmLen, ntLen, v, domain, user, avFlags, avTarget, proof,
                 serverChallenge, empty && user.isEmpty());
@@ -114,21 +122,21 @@ public final class NtlmsspAnalyzer {
     }
 
     /** The carrier saw the result of the authentication: emit the held AUTHENTICATE with it. */
+    @Override
     public void onResult(long status) {
         flush(status);
     }
 
+    /** {@code ntlmssp} once a message was seen, {@code none} before. */
+    @Override
+    public String lastMechanism() {
+        return seen ? "ntlmssp" : "none";
+    }
+
     /** Emits a held AUTHENTICATE with NO_STATUS. */
+    @Override
     public void close() {
         flush(SensorEvent.NO_STATUS);
-    }
-
-    public long messages() {
-        return messages;
-    }
-
-    public long errors() {
-        return errors;
     }
 
     private void flush(long status) {

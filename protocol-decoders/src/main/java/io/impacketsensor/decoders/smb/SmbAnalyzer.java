@@ -3,7 +3,7 @@ package io.impacketsensor.decoders.smb;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;

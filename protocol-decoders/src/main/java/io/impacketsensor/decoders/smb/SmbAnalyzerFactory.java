@@ -7,7 +7,7 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ProbeResult;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb1.Smb1Limits;

@@ -3,9 +3,10 @@ package io.impacketsensor.decoders.smb1;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspAnalyzer;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspCounters;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 
 /**
@@ -162,7 +163,8 @@ final class Smb1Logon {
 
     private NtlmsspAnalyzer ntlm() {
         if (ntlm == null) {
-            ntlm = new NtlmsspAnalyzer(ctx, Carrier.SMB1, ntlmLimits);
+            // These logins carry no NTLMSSP message (its counters stay 0); SMB1 counts their PDUs.
+            ntlm = new NtlmsspAnalyzer(ctx, Carrier.SMB1, ntlmLimits, new NtlmsspCounters());
         }
         return ntlm;
     }

@@ -6,7 +6,7 @@ import io.impacketsensor.core.event.DcerpcEvent.DcerpcBind;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
-import io.impacketsensor.decoders.testutil.BudgetedContext;
+import io.impacketsensor.core.testkit.BudgetedContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -7,7 +7,7 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.core.wire.ProbeResult;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 
 import java.io.BufferedReader;

@@ -3,8 +3,9 @@ package io.impacketsensor.decoders.dcerpc;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,5 +46,10 @@ final class RecordingTokenDecoder implements TokenDecoder {
                 closed++;
             }
         };
+    }
+
+    /** A fake decodes nothing, so it has nothing to count. */
+    @Override
+    public void reportCounters(CounterVisitor visitor) {
     }
 }

@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.impacketsensor.core.testkit.Replay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -34,7 +35,7 @@ class CaptureMutationFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void fuzz(byte[] data) throws IOException {
         Files.write(file, data);
-        List<CaptureReplay.Frame> frames = CaptureReplay.read(file);
+        List<Replay.Frame> frames = CaptureReplay.read(file);
         if (frames == null) {
             return;
         }

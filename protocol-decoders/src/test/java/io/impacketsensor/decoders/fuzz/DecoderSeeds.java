@@ -1,26 +1,20 @@
 package io.impacketsensor.decoders.fuzz;
 
-import io.impacketsensor.core.capture.FrameSlot;
-import io.impacketsensor.core.capture.PcapFileReader;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.core.flow.Direction;
-import io.impacketsensor.core.flow.Expectations;
-import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
-import io.impacketsensor.core.flow.FlowLimits;
-import io.impacketsensor.core.flow.PacketProcessor;
 import io.impacketsensor.core.fuzz.StreamInput;
-import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.core.testkit.Replay;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
 import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
@@ -111,17 +105,23 @@ public final class DecoderSeeds {
     }
 
     /** One direction-tagged recording of a flow, a pipe or an authentication conversation. */
-    static final class Tap {
+    static final class Tap implements Replay.Tap {
         final StreamInput.Writer w = new StreamInput.Writer();
         final ByteArrayOutputStream[] raw = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
 
-        void data(Direction d, byte[] b, int off, int len) {
+        @Override
+        public void data(Direction d, byte[] b, int off, int len) {
             if (w.size() < MAX_SEED) {
                 w.data(d.ordinal(), b, off, Math.min(len, MAX_SEED));
             }
             if (raw[d.ordinal()].size() < 1 << 20) {
                 raw[d.ordinal()].write(b, off, len);
             }
+        }
+
+        @Override
+        public void gap(Direction d, long len) {
+            w.gap(d.ordinal(), len);
         }
     }
 
@@ -130,7 +130,11 @@ public final class DecoderSeeds {
         List<Runnable> finish = new ArrayList<>();
         KerberosAnalyzerFactory kerberos = new KerberosAnalyzerFactory();
         TokenDecoder real = Decoders.tokenDecoder(DecoderConfig.defaults().withKerberos(kerberos.tokenHook()));
-        TokenDecoder tokens = (ctx, carrier) -> {
+        TokenDecoder tokens = new TokenDecoder() {
+          @Override public void reportCounters(CounterVisitor v) {
+            real.reportCounters(v);
+          }
+          @Override public TokenSession newSession(FlowContext ctx, Carrier carrier) {
             TokenSession s = real.newSession(ctx, carrier);
             Tap t = new Tap();
             finish.add(() -> {
@@ -158,6 +162,7 @@ public final class DecoderSeeds {
                     s.close();
                 }
             };
+          }
         };
         DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, tokens);
         PipeConsumerFactory realPipes = dcerpc.pipeConsumers();
@@ -174,7 +179,7 @@ public final class DecoderSeeds {
                     return c.onData(dir, buf, off, len);
                 }
                 @Override public void onGap(Direction dir, long len) {
-                    t.w.gap(dir.ordinal(), len);
+                    t.gap(dir, len);
                     c.onGap(dir, len);
                 }
                 @Override public void onClose() {
@@ -185,73 +190,36 @@ public final class DecoderSeeds {
         List<AnalyzerFactory> factories = List.of(
                 tap(new SmbAnalyzerFactory(tokens, pipes), finish),
                 tap(kerberos, finish), tap(new LdapAnalyzerFactory(tokens), finish), tap(dcerpc, finish));
-        FlowLimits limits = FlowLimits.DEFAULTS;
-        PacketProcessor p = new PacketProcessor(0, limits, factories, Expectations.of(limits), e -> { });
-        FrameSlot slot = new FrameSlot();
-        try (PcapFileReader r = PcapFileReader.open(file)) {
-            while (r.next(slot)) {
-                p.process(slot.linkType, slot.tsNanos, slot.data, slot.caplen, slot.wirelen);
-            }
-        }
-        p.finish();
+        Replay.events(file, factories);
         finish.forEach(Runnable::run);
     }
 
+    /** The factory with each analyzer's deliveries and gaps recorded; the seeds are cut at the end. */
     static AnalyzerFactory tap(AnalyzerFactory f, List<Runnable> finish) {
-        return new AnalyzerFactory() {
-            @Override public String name() {
-                return f.name();
-            }
-            @Override public boolean wantsPort(Transport transport, int serverPort) {
-                return f.wantsPort(transport, serverPort);
-            }
-            @Override public boolean probesAnyPort() {
-                return f.probesAnyPort();
-            }
-            @Override public ProbeResult probe(Transport transport, Direction dir, byte[] buf, int off, int len) {
-                return f.probe(transport, dir, buf, off, len);
-            }
-            @Override public void reportCounters(CounterVisitor visitor) {
-                f.reportCounters(visitor);
-            }
-            @Override public FlowAnalyzer create(FlowContext ctx) {
-                FlowAnalyzer a = f.create(ctx);
-                Tap t = new Tap();
-                boolean udp = ctx.transport() == Transport.UDP;
-                finish.add(() -> {
-                    switch (f.name()) {
-                        case "smb2" -> {
-                            // Impacket and Windows open with an SMB1 multi-protocol NEGOTIATE
-                            // and go on in SMB2: SMB1 is a flow with more SMB1 requests than that.
-                            byte[] c2s = t.raw[0].toByteArray();
-                            int smb1Headers = 0;
-                            for (int at = 0; (at = indexOf(c2s, at, SMB1)) >= 0; at++) {
-                                smb1Headers++;
-                            }
-                            boolean smb1 = smb1Headers > 2;
-                            add(smb1 ? "Smb1FuzzTest" : "SmbFuzzTest", "smb", t.w.bytes());
+        return Replay.wrapping(f, (ctx, a) -> {
+            Tap t = new Tap();
+            boolean udp = ctx.transport() == Transport.UDP;
+            finish.add(() -> {
+                switch (f.name()) {
+                    case "smb2" -> {
+                        // Impacket and Windows open with an SMB1 multi-protocol NEGOTIATE
+                        // and go on in SMB2: SMB1 is a flow with more SMB1 requests than that.
+                        byte[] c2s = t.raw[0].toByteArray();
+                        int smb1Headers = 0;
+                        for (int at = 0; (at = indexOf(c2s, at, SMB1)) >= 0; at++) {
+                            smb1Headers++;
                         }
-                        case "kerberos" -> add(udp ? "KerberosUdpFuzzTest" : "KerberosFuzzTest", "krb", t.w.bytes());
-                        case "ldap" -> add(udp ? "CldapFuzzTest" : "LdapFuzzTest", "ldap", t.w.bytes());
-                        case "dcerpc" -> dcerpcSeeds(t, "tcp" + ctx.serverPort());
-                        default -> { }
+                        boolean smb1 = smb1Headers > 2;
+                        add(smb1 ? "Smb1FuzzTest" : "SmbFuzzTest", "smb", t.w.bytes());
                     }
-                });
-                return new FlowAnalyzer() {
-                    @Override public boolean onData(Direction dir, byte[] buf, int off, int len) {
-                        t.data(dir, buf, off, len);
-                        return a.onData(dir, buf, off, len);
-                    }
-                    @Override public boolean onGap(Direction dir, long len) {
-                        t.w.gap(dir.ordinal(), len);
-                        return a.onGap(dir, len);
-                    }
-                    @Override public void onClose() {
-                        a.onClose();
-                    }
-                };
-            }
-        };
+                    case "kerberos" -> add(udp ? "KerberosUdpFuzzTest" : "KerberosFuzzTest", "krb", t.w.bytes());
+                    case "ldap" -> add(udp ? "CldapFuzzTest" : "LdapFuzzTest", "ldap", t.w.bytes());
+                    case "dcerpc" -> dcerpcSeeds(t, "tcp" + ctx.serverPort());
+                    default -> { }
+                }
+            });
+            return Replay.tapped(a, t);
+        });
     }
 
     static final Map<Integer, String> STUB_TARGETS = Map.ofEntries(

@@ -5,7 +5,7 @@ import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.fuzz.StreamInput;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenSession;
 
 /**
  * Fuzz target: the shared security-token decoder (GSS-API framing, SPNEGO NegTokenInit/Resp,

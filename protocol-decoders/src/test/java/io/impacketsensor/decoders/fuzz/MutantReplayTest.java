@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.fuzz;
 
 import io.impacketsensor.core.testkit.Captures;
+import io.impacketsensor.core.testkit.Replay;
 
 import io.impacketsensor.core.packet.Packet;
 import io.impacketsensor.core.packet.PacketDecoder;
@@ -89,7 +90,7 @@ class MutantReplayTest {
     }
 
     static void check(Capture c, boolean mutate) {
-        List<CaptureReplay.Frame> frames = CaptureReplay.read(c.file());
+        List<Replay.Frame> frames = CaptureReplay.read(c.file());
         assertNotNull(frames, c.name() + " is a capture");
         CaptureReplay.Result clean = CaptureReplay.replay(frames);
         assertEquals(0, clean.exceptions(), () -> c.name() + ": decoder exceptions "
@@ -101,7 +102,7 @@ class MutantReplayTest {
         List<Object> flowKeys = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             Packet p = new Packet();
-            CaptureReplay.Frame f = frames.get(i);
+            Replay.Frame f = frames.get(i);
             Object key = flowKey(p, f);
             flowKeys.add(key);
             if (key != null && p.payloadLen > 0) {
@@ -118,23 +119,23 @@ class MutantReplayTest {
         Map<Object, Long> cleanFlowEvents = new HashMap<>();
         for (int m = 0; m < MUTANTS; m++) {
             int idx = payloadFrames.get(rnd.nextInt(payloadFrames.size()));
-            CaptureReplay.Frame f = frames.get(idx);
+            Replay.Frame f = frames.get(idx);
             Packet p = new Packet();
             flowKey(p, f);
             StringBuilder what = new StringBuilder();
             byte[] mutated = mutate(f.data(), p.payloadOff, p.payloadLen, rnd, what);
-            List<CaptureReplay.Frame> flow = new ArrayList<>();
+            List<Replay.Frame> flow = new ArrayList<>();
             Object key = flowKeys.get(idx);
             for (int i = 0; i < frames.size(); i++) {
                 if (i == idx) {
-                    flow.add(new CaptureReplay.Frame(f.linkType(), f.tsNanos(), mutated));
+                    flow.add(new Replay.Frame(f.linkType(), f.tsNanos(), mutated));
                 } else if (key.equals(flowKeys.get(i))) {
                     flow.add(frames.get(i));
                 }
             }
             CaptureReplay.Result r = CaptureReplay.replay(flow);
             long cleanEvents = cleanFlowEvents.computeIfAbsent(key, k -> {
-                List<CaptureReplay.Frame> same = new ArrayList<>();
+                List<Replay.Frame> same = new ArrayList<>();
                 for (int i = 0; i < frames.size(); i++) {
                     if (k.equals(flowKeys.get(i))) {
                         same.add(frames.get(i));
@@ -158,7 +159,7 @@ class MutantReplayTest {
     }
 
     /** The symmetric 5-tuple of a frame (IP pair for fragments); null when it is not IP. */
-    static Object flowKey(Packet p, CaptureReplay.Frame f) {
+    static Object flowKey(Packet p, Replay.Frame f) {
         byte[] d = f.data();
         if (PacketDecoder.decodeLink(p, f.linkType(), f.tsNanos(), d, d.length, d.length) != PacketDecoder.OK) {
             return null;

@@ -14,7 +14,7 @@ import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.dcerpc.ndr.HandleNames;
 import io.impacketsensor.decoders.dcerpc.ndr.NdrReader;
 import io.impacketsensor.decoders.dcerpc.ndr.StubDecoders;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;

@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.token.TokenSession;
 import io.impacketsensor.core.testkit.RecordingContext;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,8 @@ class GssapiAnalyzerTest {
     void spnegoNtlmNegotiateIsRoutedToNtlmssp() {
         RecordingContext ctx = new RecordingContext();
         GssapiAnalyzer a = new GssapiAnalyzer(ctx, Carrier.SMB2, GssapiLimits.DEFAULTS,
-                io.impacketsensor.decoders.ntlmssp.NtlmsspLimits.DEFAULTS, KerberosTokenHook.NONE);
+                io.impacketsensor.decoders.ntlmssp.NtlmsspLimits.DEFAULTS, KerberosTokenHook.NONE,
+                new GssapiCounters(), new io.impacketsensor.decoders.ntlmssp.NtlmsspCounters());
         a.onToken(Direction.TO_SERVER, INIT_NTLM, 0, INIT_NTLM.length);
         assertEquals("ntlmssp", a.lastMechanism());
         assertEquals(1, ctx.of(NtlmEvent.NtlmNegotiate.class).size());

@@ -6,7 +6,7 @@ import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.core.testkit.RecordingContext;
-import io.impacketsensor.decoders.testutil.BudgetedContext;
+import io.impacketsensor.core.testkit.BudgetedContext;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -3,9 +3,10 @@ package io.impacketsensor.decoders.ldap;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.core.wire.Hex;
-import io.impacketsensor.decoders.gssapi.TokenDecoder;
-import io.impacketsensor.decoders.gssapi.TokenSession;
+import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.token.TokenSession;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,5 +41,10 @@ final class RecordingTokenDecoder implements TokenDecoder {
                 calls.add("close");
             }
         };
+    }
+
+    /** A fake decodes nothing, so it has nothing to count. */
+    @Override
+    public void reportCounters(CounterVisitor visitor) {
     }
 }

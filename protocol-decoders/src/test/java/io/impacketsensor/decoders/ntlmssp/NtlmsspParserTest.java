@@ -3,6 +3,7 @@ package io.impacketsensor.decoders.ntlmssp;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.wire.Hex;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.testkit.RecordingContext;
@@ -59,10 +60,10 @@ public class NtlmsspParserTest {
     @Test
     void authenticateEventCarriesChallengeMicAndProof() {
         RecordingContext ctx = new RecordingContext();
-        NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.SMB2, NtlmsspLimits.DEFAULTS);
-        a.onMessage(NEGOTIATE, 0, NEGOTIATE.length);
-        a.onMessage(CHALLENGE, 0, CHALLENGE.length);
-        a.onMessage(AUTHENTICATE, 0, AUTHENTICATE.length);
+        NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.SMB2, NtlmsspLimits.DEFAULTS, new NtlmsspCounters());
+        a.onToken(Direction.TO_SERVER, NEGOTIATE, 0, NEGOTIATE.length);
+        a.onToken(Direction.TO_SERVER, CHALLENGE, 0, CHALLENGE.length);
+        a.onToken(Direction.TO_SERVER, AUTHENTICATE, 0, AUTHENTICATE.length);
         assertTrue(ctx.of(NtlmEvent.NtlmAuthenticate.class).isEmpty(), "held until the result");
         a.onResult(0);
         NtlmEvent.NtlmAuthenticate auth = ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
@@ -90,8 +91,8 @@ public class NtlmsspParserTest {
         byte[] lmOnly = AUTHENTICATE.clone();
         Arrays.fill(lmOnly, 20, 24, (byte) 0);
         RecordingContext ctx = new RecordingContext();
-        NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.SMB2, NtlmsspLimits.DEFAULTS);
-        a.onMessage(lmOnly, 0, lmOnly.length);
+        NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.SMB2, NtlmsspLimits.DEFAULTS, new NtlmsspCounters());
+        a.onToken(Direction.TO_SERVER, lmOnly, 0, lmOnly.length);
         a.onResult(0);
         NtlmEvent.NtlmAuthenticate auth = ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
         assertEquals("alice", auth.user());
@@ -105,8 +106,8 @@ public class NtlmsspParserTest {
     @Test
     void heldAuthenticateIsEmittedAtClose() {
         RecordingContext ctx = new RecordingContext();
-        NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.DCERPC, NtlmsspLimits.DEFAULTS);
-        a.onMessage(AUTHENTICATE, 0, AUTHENTICATE.length);
+        NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.DCERPC, NtlmsspLimits.DEFAULTS, new NtlmsspCounters());
+        a.onToken(Direction.TO_SERVER, AUTHENTICATE, 0, AUTHENTICATE.length);
         a.close();
         NtlmEvent.NtlmAuthenticate auth = ctx.of(NtlmEvent.NtlmAuthenticate.class).get(0);
         assertEquals(SensorEvent.NO_STATUS, auth.status());
@@ -136,7 +137,7 @@ public class NtlmsspParserTest {
         assertEquals(ParseStatus.ERROR, parser.parse(m, 0, m.length));
         assertEquals(NtlmsspAnomaly.FIELD_OUT_OF_BOUNDS, parser.error);
         RecordingContext ctx = new RecordingContext();
-        new NtlmsspAnalyzer(ctx, Carrier.SMB2, NtlmsspLimits.DEFAULTS).onMessage(m, 0, m.length);
+        new NtlmsspAnalyzer(ctx, Carrier.SMB2, NtlmsspLimits.DEFAULTS, new NtlmsspCounters()).onToken(Direction.TO_SERVER, m, 0, m.length);
         assertEquals("ntlmssp.field_out_of_bounds", ctx.anomalies().get(0));
     }
 

@@ -5,7 +5,7 @@ import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
-import io.impacketsensor.decoders.testutil.BudgetedContext;
+import io.impacketsensor.core.testkit.BudgetedContext;
 import io.impacketsensor.core.testkit.RecordingContext;
 import io.impacketsensor.decoders.testutil.RecordingPipes;
 import org.junit.jupiter.api.Test;

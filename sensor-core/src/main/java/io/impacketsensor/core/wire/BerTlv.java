@@ -55,6 +55,24 @@ public final class BerTlv {
     public static final int ERR_OVERRUN = 5;
 
     /**
+     * A BER decoder's anomaly for an {@link #error} reason, so that every protocol names the same
+     * reasons the same way: a length over the limit, the indefinite form, nesting too deep, and
+     * anything else (a broken identifier or length, an overrun) as malformed.
+     */
+    public static <A> A anomaly(int error, A malformed, A tooLong, A indefinite, A tooDeep) {
+        switch (error) {
+            case ERR_TOO_LONG:
+                return tooLong;
+            case ERR_INDEFINITE:
+                return indefinite;
+            case ERR_DEPTH:
+                return tooDeep;
+            default:
+                return malformed;
+        }
+    }
+
+    /**
      * Reads a header at the cursor and leaves it at the first content byte.
      *
      * @param allowIndefinite BER (LDAP) allows the indefinite form; DER (Kerberos) forbids it (X.690 10.1)

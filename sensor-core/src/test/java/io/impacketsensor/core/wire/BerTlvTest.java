@@ -221,4 +221,14 @@ class BerTlvTest {
         assertEquals("GSS-SPNEGO", BerTlv.readString(c, 10));
         assertEquals(10, c.position());
     }
+
+    @Test
+    void everyErrorReasonNamesOneAnomaly() {
+        assertEquals("too_long", BerTlv.anomaly(BerTlv.ERR_TOO_LONG, "malformed", "too_long", "indefinite", "deep"));
+        assertEquals("indefinite", BerTlv.anomaly(BerTlv.ERR_INDEFINITE, "malformed", "too_long", "indefinite", "deep"));
+        assertEquals("deep", BerTlv.anomaly(BerTlv.ERR_DEPTH, "malformed", "too_long", "indefinite", "deep"));
+        for (int e : new int[] {BerTlv.ERR_MALFORMED, BerTlv.ERR_OVERRUN, BerTlv.ERR_NONE}) {
+            assertEquals("malformed", BerTlv.anomaly(e, "malformed", "too_long", "indefinite", "deep"));
+        }
+    }
 }

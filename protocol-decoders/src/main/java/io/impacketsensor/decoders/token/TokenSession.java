@@ -1,4 +1,4 @@
-package io.impacketsensor.decoders.gssapi;
+package io.impacketsensor.decoders.token;
 
 import io.impacketsensor.core.flow.Direction;
 

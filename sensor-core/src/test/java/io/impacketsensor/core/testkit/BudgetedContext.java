@@ -1,4 +1,4 @@
-package io.impacketsensor.decoders.testutil;
+package io.impacketsensor.core.testkit;
 
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.SensorEvent;
