@@ -32,7 +32,9 @@ class SystemdUnitTest {
 
     /**
      * systemd-analyze verify refuses an ExecStart that does not exist on this machine, so the unit is
-     * verified with the launcher path pointed at the launcher the tarball ships (the same script).
+     * verified with the launcher path pointed at the launcher the packages ship (the same script).
+     * It also opens each {@code man:} page of {@code Documentation=}: they are looked up among the
+     * pages the package build generates (MANPATH).
      */
     @Test
     void systemdAnalyzeVerifyPasses(@TempDir Path dir) throws Exception {
@@ -41,8 +43,16 @@ class SystemdUnitTest {
         Path launcher = Path.of("../packaging/bin/impacket-sensor").toAbsolutePath().normalize();
         assertTrue(Files.isExecutable(launcher), launcher + " is executable");
         Path unit = dir.resolve("impacket-sensor.service");
-        Files.writeString(unit, Files.readString(UNIT).replace("/opt/impacket-sensor/bin/impacket-sensor", launcher.toString()));
-        Process p = new ProcessBuilder("systemd-analyze", "verify", unit.toString()).redirectErrorStream(true).start();
+        Files.writeString(unit, Files.readString(UNIT).replace("/usr/bin/impacket-sensor", launcher.toString()));
+        Path man8 = Files.createDirectories(dir.resolve("man/man8"));
+        var pages = new io.impacketsensor.cli.deb.ManPages("test", "2026-01-01").render(Main.commandLine(
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter())));
+        for (var page : pages.entrySet()) {
+            Files.writeString(man8.resolve(page.getKey()), page.getValue());
+        }
+        ProcessBuilder pb = new ProcessBuilder("systemd-analyze", "verify", unit.toString()).redirectErrorStream(true);
+        pb.environment().put("MANPATH", dir.resolve("man").toString());
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertEquals("", out.strip(), "no warnings: " + out);
