@@ -19,8 +19,9 @@ import java.io.PrintWriter;
             "", "Reads pcap/pcapng files or a live interface and writes EVE JSON lines (Suricata's layout) "
                 + "plus a summary on stderr."},
         footer = {"", "Examples:",
-            "  impacket-sensor replay samples/atk_psexec.pcap",
+            "  impacket-sensor replay capture.pcap",
             "  impacket-sensor replay --eve - day1.pcapng day2.pcap",
+            "  tcpdump -i eth0 -w - 'tcp port 445' | impacket-sensor replay -",
             "  impacket-sensor analyze events.jsonl",
             "  impacket-sensor selftest --attack-type SMB",
             "  sudo impacket-sensor live -i eth0 --eve eve.json \\",
