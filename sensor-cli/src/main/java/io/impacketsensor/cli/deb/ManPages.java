@@ -139,7 +139,7 @@ public final class ManPages {
             for (CommandLine sub : subs) {
                 List<String> d = lines(sub.getCommandSpec().usageMessage().description());
                 b.append(".TP\n\\fB").append(esc(sub.getCommandName())).append("\\fR\n");
-                text(b, (d.isEmpty() ? "" : d.get(0)) + " See \\fB" + esc(pageName(sub.getCommandSpec())) + "\\fR(" + SECTION + ").",
+                text(b, (d.isEmpty() ? "" : esc(d.get(0))) + " See " + ref(pageName(sub.getCommandSpec())) + ".",
                         true);
             }
         }
@@ -152,16 +152,21 @@ public final class ManPages {
         b.append(".SH SEE ALSO\n");
         List<String> see = new ArrayList<>();
         if (spec.parent() != null) {
-            see.add("\\fB" + esc(pageName(spec.parent())) + "\\fR(" + SECTION + ")");
+            see.add(ref(pageName(spec.parent())));
         }
         for (CommandLine sub : subs) {
-            see.add("\\fB" + esc(pageName(sub.getCommandSpec())) + "\\fR(" + SECTION + ")");
+            see.add(ref(pageName(sub.getCommandSpec())));
         }
         if (spec.parent() == null) {
             see.add("/usr/share/doc/impacket-sensor/README.md.gz");
         }
         b.append(String.join(",\n", see)).append('\n');
         return b.toString();
+    }
+
+    /** A reference to another page, bold, and not hyphenated at a line end (groff(7) "\\%"). */
+    private static String ref(String page) {
+        return "\\fB\\%" + esc(page) + "\\fR(" + SECTION + ")";
     }
 
     /**

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>Needs systemd as PID 1 (systemd-run talks to it) and root; skipped with the reason otherwise.
  * The paths the unit gives the service (/var/lib/impacket-sensor, /var/log/impacket-sensor) are
  * replaced by directories of this test, the user by a dynamic one unless the package's user exists,
- * and the files go under target/ rather than /tmp, which PrivateTmp= hides from the service.
+ * and the files go under /run, which the sandbox leaves visible.
  */
 class SystemdSandboxIT {
     private static final Path UNIT = Path.of("../systemd/impacket-sensor.service");
@@ -47,9 +47,11 @@ class SystemdSandboxIT {
         String init = Files.readString(Path.of("/proc/1/comm")).strip();
         assumeTrue(init.equals("systemd") && Files.isDirectory(Path.of("/run/systemd/system")),
                 "skipped: systemd is not the init process here (PID 1 is " + init + "), so there is no service manager for systemd-run");
-        dir = Path.of("target", "sandbox-it-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF)))
-                .toAbsolutePath();
+        // Under /run: the unit hides /tmp and /var/tmp (PrivateTmp=) and /root and /home
+        // (ProtectHome=), where this checkout may live, but not /run.
+        dir = Path.of("/run", "impacket-sensor-it-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF)));
         Files.createDirectories(dir.resolve("root"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         run("dpkg-deb", "-x", System.getProperty("deb.file"), dir.resolve("root").toString());
         for (String d : new String[] {"state", "state/jna", "log"}) {
             Path p = Files.createDirectories(dir.resolve(d));
@@ -98,7 +100,7 @@ class SystemdSandboxIT {
 
     @Test
     void replayUnderTheUnitsSandbox() throws Exception {
-        Path sample = Path.of("../samples/atk_psexec.pcap").toAbsolutePath().normalize();
+        Path sample = Files.copy(Path.of("../samples/atk_psexec.pcap"), dir.resolve("atk_psexec.pcap"));
         start(null, true, "replay", "--eve", dir.resolve("log/eve.json").toString(), sample.toString());
         assertTrue(Files.readString(dir.resolve("log/eve.json")).contains("psexec"));
     }
@@ -108,7 +110,7 @@ class SystemdSandboxIT {
      * the extracted package and this test's config file, or {@code args} instead of its arguments.
      */
     private String start(Path config, boolean wait, String... args) throws Exception {
-        String unit = "impacket-sensor-it-" + dir.getFileName().toString().substring("sandbox-it-".length());
+        String unit = dir.getFileName().toString();
         units.add(unit);
         List<String> cmd = new ArrayList<>(List.of("systemd-run", "--unit=" + unit, "--quiet"));
         if (wait) {
@@ -147,8 +149,13 @@ class SystemdSandboxIT {
         cmd.add("--");
         cmd.addAll(exec);
         System.out.println("SystemdSandboxIT: " + String.join(" ", cmd));
-        // With --wait, systemd-run exits with the service's status: run() fails the test on non-zero.
-        run(cmd, false);
+        // With --wait, systemd-run exits with the service's status: non-zero fails the test.
+        Result r = run(cmd, true);
+        if (r.code != 0) {
+            Path log = dir.resolve("stderr.log");
+            throw new AssertionError("systemd-run exited " + r.code + ": " + r.out + "\nthe service's stderr:\n"
+                    + (Files.exists(log) ? Files.readString(log) : "(none)"));
+        }
         return unit;
     }
 
