@@ -50,8 +50,8 @@ import java.util.concurrent.Callable;
                 + "and 2 workers. Prints the median of --runs runs: packets/s, Gbit/s (captured bytes), "
                 + "bytes allocated per packet and GC collections."},
         footer = {"", "Example:",
-            "  impacket-sensor bench --from ../shared/pcaps --size-gb 1 --runs 5",
-            "  impacket-sensor bench --end-to-end --from ../shared/pcaps --size-gb 1 --tshark-limit 200000",
+            "  impacket-sensor bench --from pcaps --size-gb 1 --runs 5",
+            "  impacket-sensor bench --end-to-end --from pcaps --size-gb 1 --tshark-limit 200000",
             "", "The built capture is kept at --file and reused when it is big enough."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec

@@ -32,9 +32,9 @@ import java.util.concurrent.Callable;
                 + "`expected_attack_types`: `a|b` either type, `a&b` both (& binds tighter than |), `none` no "
                 + "alert at all, `optional` or `out_of_scope` no requirement."},
         footer = {"", "Examples:",
-            "  impacket-sensor evaluate ../shared/pcaps/lab",
+            "  impacket-sensor evaluate pcaps/lab",
             "  impacket-sensor evaluate pcaps --manifest pcaps/MANIFEST.tsv --config sensor.yaml",
-            "  impacket-sensor evaluate ../shared/pcaps/public --min-action monitor   # the hunting tier",
+            "  impacket-sensor evaluate pcaps/public --min-action monitor   # the hunting tier",
             "", "Exit codes: 0 every requirement met, 1 a required type missed or a benign capture alerted "
                 + "(or a capture could not be read), 2 bad usage."})
 public final class EvaluateCommand implements Callable<Integer> {

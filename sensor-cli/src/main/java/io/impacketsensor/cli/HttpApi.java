@@ -12,7 +12,8 @@ import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.NetworkEvent;
 import io.impacketsensor.detection.NetworkEventException;
 import io.impacketsensor.detection.state.FileBlocklistStore;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,6 +54,8 @@ import java.util.concurrent.ExecutorService;
 final class HttpApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory JF = new JsonFactory();
+    /** The exposition formats of the Prometheus client (text, OpenMetrics), chosen per request by Accept. */
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
 
     /** Request handlers. Each slow client holds one while it trickles; the others keep answering. */
     static final int THREADS = 8;
@@ -154,9 +157,16 @@ final class HttpApi implements AutoCloseable {
                 }
                 case "/metrics" -> {
                     if (method(x, m, "GET")) {
+                        // Content negotiation as Prometheus does it: OpenMetrics text for a
+                        // scraper that asks for it (Accept: application/openmetrics-text), the
+                        // classic text format otherwise (protobuf is not built in).
+                        ExpositionFormatWriter w = FORMATS.findWriter(x.getRequestHeaders().getFirst("Accept"));
+                        if (!w.isAvailable()) {
+                            w = FORMATS.getPrometheusTextFormatWriter();
+                        }
                         ByteArrayOutputStream b = new ByteArrayOutputStream();
-                        PrometheusTextFormatWriter.create().write(b, service.metrics().scrape());
-                        send(x, 200, PrometheusTextFormatWriter.CONTENT_TYPE, b.toByteArray());
+                        w.write(b, service.metrics().scrape());
+                        send(x, 200, w.getContentType(), b.toByteArray());
                     }
                 }
                 case "/events" -> {

@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
             "  ethtool -K IFACE gro off lro off"},
         footer = {"", "Examples:",
             "  sudo impacket-sensor live -i eth0",
+            "  sudo impacket-sensor live --config /etc/impacket-sensor/impacket-sensor.yaml",
             "  sudo impacket-sensor live -i eth1 --stats-interval 60 \\",
             "       --eve /var/log/impacket-sensor/eve.json \\",
             "       --bpf 'tcp port 445 or tcp port 139 or port 88 or tcp port 135 or port 389'",
@@ -104,10 +105,13 @@ public final class LiveCommand implements Callable<Integer> {
             err.println("live: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
+        // A start that fails below leaves no EVE or state file behind that it created.
+        StartLeftovers leftovers = new StartLeftovers(cfg);
         Daemon daemon;
         try {
             daemon = Daemon.start(cfg, err, RuleFiles.of(run.config));
         } catch (UsageException e) {
+            leftovers.remove();
             err.println("live: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
@@ -117,6 +121,7 @@ public final class LiveCommand implements Callable<Integer> {
         } catch (CaptureException e) {
             err.println("live: " + e.getMessage());
             daemon.close();
+            leftovers.remove();
             return Main.EXIT_USAGE;
         }
         try (source) {

@@ -19,8 +19,9 @@ import java.io.PrintWriter;
             "", "Reads pcap/pcapng files or a live interface and writes EVE JSON lines (Suricata's layout) "
                 + "plus a summary on stderr."},
         footer = {"", "Examples:",
-            "  impacket-sensor replay samples/atk_psexec.pcap",
+            "  impacket-sensor replay capture.pcap",
             "  impacket-sensor replay --eve - day1.pcapng day2.pcap",
+            "  tcpdump -i eth0 -w - 'tcp port 445' | impacket-sensor replay -",
             "  impacket-sensor analyze events.jsonl",
             "  impacket-sensor selftest --attack-type SMB",
             "  sudo impacket-sensor live -i eth0 --eve eve.json \\",
@@ -97,12 +98,23 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), what);
     }
 
-    /** Version from the jar manifest (or "dev" when run from classes). */
+    /** The project version the build wrote into version.properties. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"impacket-sensor " + (v == null ? "dev" : v)};
+        public String[] getVersion() throws java.io.IOException {
+            return new String[] {"impacket-sensor " + version()};
         }
+    }
+
+    /** The project version (from the build's version.properties). */
+    public static String version() throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                throw new java.io.IOException("version.properties is missing from the jar");
+            }
+            p.load(in);
+        }
+        return p.getProperty("version");
     }
 }

@@ -18,9 +18,15 @@ import java.util.Map;
 /**
  * The addresses a live sensor never blocks, whatever an event says: blocking any of them with
  * enforcement on cuts the sensor (or the site) off. Loopback; the host's own interface addresses;
- * its default gateways ({@code /proc/net/route}, {@code /proc/net/ipv6_route}); its DNS servers
+ * its default gateways ({@code /proc/self/net/route}, {@code /proc/self/net/ipv6_route}); its DNS servers
  * ({@code /etc/resolv.conf}); the configured domain controllers ({@code engine.domain_controllers});
  * and {@code response.protected}. Files that cannot be read add nothing (another OS, a container).
+ *
+ * <p>The tables are read under {@code /proc/self/net}, not {@code /proc/net}: the unit mounts
+ * {@code /proc} with {@code ProcSubset=pid}, which removes the top-level {@code net} link but keeps
+ * {@code self} (proc(5), "subset=pid"). For the same reason the JDK's own list of interface
+ * addresses lacks the IPv6 ones there (it reads {@code /proc/net/if_inet6}), so they are read here
+ * from {@code /proc/self/net/if_inet6} too.
  */
 final class ProtectedAddresses {
     private ProtectedAddresses() {
@@ -40,10 +46,13 @@ final class ProtectedAddresses {
         } catch (SocketException e) {
             // no interface list: loopback and the configured networks still hold
         }
-        for (String g : gateways(readOrEmpty(Path.of("/proc/net/route")))) {
+        for (Map.Entry<String, String> a : ipv6Addresses(readOrEmpty(Path.of("/proc/self/net/if_inet6"))).entrySet()) {
+            out.putIfAbsent(a.getKey(), "interface " + a.getValue());
+        }
+        for (String g : gateways(readOrEmpty(Path.of("/proc/self/net/route")))) {
             out.putIfAbsent(g, "default gateway");
         }
-        for (String g : ipv6Gateways(readOrEmpty(Path.of("/proc/net/ipv6_route")))) {
+        for (String g : ipv6Gateways(readOrEmpty(Path.of("/proc/self/net/ipv6_route")))) {
             out.putIfAbsent(g, "default gateway");
         }
         for (String d : nameservers(readOrEmpty(Path.of("/etc/resolv.conf")))) {
@@ -99,6 +108,30 @@ final class ProtectedAddresses {
                 out.add(host(InetAddress.getByAddress(b)));
             } catch (NumberFormatException | java.net.UnknownHostException e) {
                 // not a route row (the header)
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The interface addresses of {@code /proc/net/if_inet6} (address in 32 hex digits, index, prefix
+     * length, scope, flags, interface name per line) to their interface, in file order.
+     */
+    static Map<String, String> ipv6Addresses(String procNetIfInet6) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : procNetIfInet6.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 6 || f[0].length() != 32) {
+                continue;
+            }
+            byte[] b = new byte[16];
+            try {
+                for (int i = 0; i < 16; i++) {
+                    b[i] = (byte) Integer.parseInt(f[0].substring(2 * i, 2 * i + 2), 16);
+                }
+                out.putIfAbsent(host(InetAddress.getByAddress(b)), f[5]);
+            } catch (NumberFormatException | java.net.UnknownHostException e) {
+                // not an address row
             }
         }
         return out;

@@ -1,5 +1,7 @@
 package io.impacketsensor.cli;
 
+import io.impacketsensor.core.capture.OfflinePcapSource;
+import io.impacketsensor.core.capture.PacketSource;
 import io.impacketsensor.core.capture.PcapFileChain;
 import io.impacketsensor.core.capture.PcapFormatException;
 import io.impacketsensor.detection.config.EngineConfig;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -24,10 +27,15 @@ import java.util.concurrent.Callable;
                 + "for the decode workers instead of dropping, and their events reach the engine in "
                 + "frame order, so --workers N writes the same EVE output as 1 worker. It ends with one EVE stats record and a summary on stderr. "
                 + "A damaged file (truncated last record, corrupt block) is read up to the damage, "
-                + "with a warning."},
+                + "with a warning.",
+            "",
+            "FILE - reads a capture from standard input. With - or --bpf the files are read through "
+                + "libpcap, as tcpdump reads them (pcap and pcapng)."},
         footer = {"", "Examples:",
-            "  impacket-sensor replay samples/atk_psexec.pcap",
+            "  impacket-sensor replay capture.pcap",
             "  impacket-sensor replay --eve eve.json --workers 2 mon.pcapng tue.pcap",
+            "  impacket-sensor replay -r capture.pcap -f 'tcp port 445' -c 10000",
+            "  tcpdump -i eth0 -w - 'tcp port 445' | impacket-sensor replay --eve eve.json -",
             "  impacket-sensor replay --eve - capture.pcap \\",
             "       | jq -c 'select(.event_type==\"stats\").stats.flow'",
             "", "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or unreadable/not-a-pcap file."})
@@ -38,8 +46,20 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng capture files, read in order")
-    List<Path> files;
+    // Strings, not Paths: picocli reports a failed conversion of an optional positional as an
+    // unmatched argument, so the empty path is refused below with its own message.
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "pcap or pcapng capture files, read in order; - is standard input")
+    List<String> files;
+
+    @Option(names = "-r", paramLabel = "FILE", description = "a capture file to read, as tcpdump -r (repeatable; read before the FILE arguments)")
+    List<Path> readFiles;
+
+    @Option(names = {"-f", "--bpf"}, paramLabel = "EXPR",
+            description = "BPF filter (tcpdump syntax, pcap-filter(7)): only matching frames are replayed")
+    String bpf;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "stop after N frames (after the filter)")
+    Long count;
 
 
     @Override
@@ -47,17 +67,42 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CaptureConfig cfg;
         EngineConfig engineConfig;
-        PcapFileChain chain;
+        PacketSource source;
+        List<Path> all = new ArrayList<>();
+        if (readFiles != null) {
+            all.addAll(readFiles);
+        }
         try {
-            SensorConfig all = SensorRun.config(run.config, run.workers);
-            cfg = SensorRun.capture(all, run.workers);
-            engineConfig = all.engine();
-            chain = PcapFileChain.open(files);
+            if (files != null) {
+                for (String f : files) {
+                    if (f.isEmpty()) {
+                        throw new UsageException("FILE: an empty path");
+                    }
+                    all.add(Path.of(f));
+                }
+            }
+            if (all.isEmpty()) {
+                throw new UsageException("no capture file: give FILE, -r FILE, or - for standard input");
+            }
+            if (count != null && count < 1) {
+                throw new UsageException("-c must be at least 1, got " + count);
+            }
+            if (bpf != null && bpf.isBlank()) {
+                throw new UsageException("--bpf: an empty filter expression");
+            }
+            SensorConfig config = SensorRun.config(run.config, run.workers);
+            cfg = SensorRun.capture(config, run.workers);
+            engineConfig = config.engine();
+            boolean stdin = all.stream().anyMatch(p -> p.toString().equals("-"));
+            source = stdin || bpf != null
+                    ? OfflinePcapSource.open(all.stream().map(Path::toString).toList(), bpf)
+                    : PcapFileChain.open(all);
         } catch (UsageException | PcapFormatException e) {
             err.println("replay: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
-        try (chain) {
+        PacketSource limited = count != null ? new CountLimit(source, count) : source;
+        try (limited) {
             EveWriter w;
             try {
                 w = SensorRun.openEve(run.eve, run.protocolRecords);
@@ -65,7 +110,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.println("replay: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
-            String title = "replay " + (files.size() == 1 ? files.get(0).toString() : files.size() + " files");
+            String title = "replay " + (all.size() == 1 ? shown(all.get(0)) : all.size() + " files");
             Detection detection = new Detection(engineConfig, w, null);
             try {
                 RuleFiles.of(run.config).applyAtStart(detection.engine());
@@ -73,8 +118,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.println("replay: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
-            return new SensorRun(title, false, err).run(chain, SensorRun.processors(cfg), cfg.pipeline(0), w,
+            return new SensorRun(title, false, err).run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w,
                     detection, 0);
         }
+    }
+
+    private static String shown(Path p) {
+        return p.toString().equals("-") ? "standard input" : p.toString();
     }
 }

@@ -165,8 +165,9 @@ final class SensorRun {
         long nextSave = start + saveEvery;
         try {
             pipeline.start();
-            Progress progress = !live && source instanceof PcapFileChain chain && System.console() != null
-                    ? new Progress(err, chain) : null;
+            PcapFileChain chain = source instanceof PcapFileChain c ? c
+                    : source instanceof CountLimit l && l.inner() instanceof PcapFileChain c ? c : null;
+            Progress progress = !live && chain != null && Terminal.stderrIsTerminal() ? new Progress(err, chain) : null;
             long nextStats = statsIntervalSec > 0 ? start + TimeUnit.SECONDS.toNanos(statsIntervalSec) : Long.MAX_VALUE;
             while (!pipeline.awaitCaptureEnd(progress != null ? 250 : 500)) {
                 if (progress != null) {

@@ -10,6 +10,7 @@ import io.impacketsensor.detection.response.BlocklistStore;
 import io.impacketsensor.detection.state.FileBlocklistStore;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -283,6 +284,14 @@ final class Service implements AutoCloseable {
     }
 
     private void registerMetrics() {
+        // Which build is running: a constant 1 whose label is the version (--version prints it).
+        String version = buildVersion();
+        registry.register(GaugeWithCallback.builder().name("impacket_sensor_build_info")
+                .help("the impacket-sensor build that is running (value always 1)").labelNames("version")
+                .callback(cb -> cb.call(1, version)).build());
+        // The client library's own collectors: heap and pools, GC, threads, classes, JIT, buffer
+        // pools; process CPU seconds, resident memory, open and maximum file descriptors.
+        JvmMetrics.builder().register(registry);
         counter("impacket_sensor_engine_events", "events analysed by the detection engine",
                 () -> engine.getStatistics().engineEvents());
         counter("impacket_sensor_attacks_detected", "attack instances that reached the alert threshold",
@@ -320,6 +329,14 @@ final class Service implements AutoCloseable {
                         s.asMap().forEach((k, v) -> cb.call(v, k));
                     }
                 }).build());
+    }
+
+    private static String buildVersion() {
+        try {
+            return Main.version();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private void counter(String name, String help, Supplier<Long> value) {

@@ -62,6 +62,36 @@ class HttpApiTest {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * /metrics carries the build, the client's JVM and process collectors, and answers a scraper
+     * that asks for OpenMetrics (as Prometheus does first) in OpenMetrics, anyone else in the
+     * classic text format; a protobuf request, which this build cannot serve, gets text.
+     */
+    @Test
+    void metricsBuildInfoJvmProcessAndOpenMetricsNegotiation() throws Exception {
+        String text = send("GET", "/metrics", null).body();
+        assertTrue(text.contains("impacket_sensor_build_info{version=\"" + Main.version() + "\"} 1"), text);
+        for (String family : new String[] {"# TYPE jvm_memory_used_bytes gauge", "# TYPE jvm_threads_current gauge",
+            "# TYPE jvm_gc_collection_seconds summary", "# TYPE process_cpu_seconds_total counter",
+            "# TYPE process_open_fds gauge", "# TYPE process_resident_memory_bytes gauge"}) {
+            assertTrue(text.contains(family + "\n"), family + " in\n" + text);
+        }
+        HttpRequest.Builder om = HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10))
+                .header("Accept", "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                        + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        HttpResponse<String> o = client.send(om.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, o.statusCode());
+        assertTrue(o.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text; version=1.0.0"),
+                o.headers().toString());
+        assertTrue(o.body().endsWith("# EOF\n"), "OpenMetrics ends with # EOF");
+        assertTrue(o.body().contains("# TYPE impacket_sensor_engine_events counter\nimpacket_sensor_engine_events_total 0\n")
+                || o.body().contains("# TYPE impacket_sensor_engine_events counter\n# HELP"), o.body());
+        HttpResponse<String> p = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(p.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"), p.headers().toString());
+    }
+
     @Test
     void healthStatsAndMetrics() throws Exception {
         HttpResponse<String> h = send("GET", "/health", null);

@@ -37,6 +37,26 @@ class ProtectedAddressesTest {
     }
 
     @Test
+    void interfaceAddressesFromProcNetIfInet6() {
+        // synthetic, in the kernel's format: a link-local and a ULA address on eth0, loopback, junk
+        String ifInet6 = "fe8000000000000000fc00fffe000001 04 40 20 80     eth0\n"
+                + "00000000000000000000000000000001 01 80 10 80       lo\n"
+                + "fd000000000000000000000000000002 04 40 00 82     eth0\n"
+                + "zz 04 40 00 82 eth0\n";
+        assertEquals(Map.of("fe80:0:0:0:fc:ff:fe00:1/128", "eth0", "0:0:0:0:0:0:0:1/128", "lo", "fd00:0:0:0:0:0:0:2/128", "eth0"),
+                ProtectedAddresses.ipv6Addresses(ifInet6));
+    }
+
+    /** The unit mounts /proc with ProcSubset=pid: only /proc/self/net is there, and it is what is read. */
+    @Test
+    void procTablesAreReadUnderProcSelf() throws Exception {
+        String src = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/java/io/impacketsensor/cli/ProtectedAddresses.java"));
+        assertTrue(src.contains("Path.of(\"/proc/self/net/route\")") && src.contains("Path.of(\"/proc/self/net/ipv6_route\")")
+                && src.contains("Path.of(\"/proc/self/net/if_inet6\")"), "reads /proc/self/net");
+        assertTrue(!src.contains("Path.of(\"/proc/net/"), "no /proc/net path: it is hidden under ProcSubset=pid");
+    }
+
+    @Test
     void nameserversFromResolvConf() {
         String conf = "# synthetic\nsearch corp.example\nnameserver 10.0.0.53\nnameserver fe80::53%eth0\n"
                 + "nameserver dns.example\noptions edns0\n";

@@ -168,6 +168,6 @@ class ReplayCommandTest {
         Run r = run("replay", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("Examples:"));
-        assertTrue(r.out().contains("impacket-sensor replay samples/atk_psexec.pcap"));
+        assertTrue(r.out().contains("impacket-sensor replay capture.pcap"));
     }
 }

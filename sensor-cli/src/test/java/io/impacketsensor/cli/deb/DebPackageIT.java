@@ -1,0 +1,116 @@
+package io.impacketsensor.cli.deb;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The built Debian package (the build's integration-test phase, after jdeb made it): where its
+ * files are, its dependencies, the copyright file against the bundled jars, the real version from
+ * the installed launcher's jar, and lintian with no error and no warning.
+ */
+class DebPackageIT {
+    private static Path deb;
+
+    @BeforeAll
+    static void locate() {
+        assumeTrue(which("dpkg-deb"), "skipped: dpkg-deb not installed (not a Debian system)");
+        assumeTrue(System.getProperty("deb.file") != null, "skipped: runs after the package phase (mvn verify), which sets deb.file");
+        deb = Path.of(System.getProperty("deb.file"));
+        assertTrue(Files.isRegularFile(deb), deb + " is built by the package phase");
+    }
+
+    @Test
+    void filesAreWhereDebianPolicyPutsThem() throws Exception {
+        String list = run(List.of("dpkg-deb", "-c", deb.toString())).out;
+        for (String path : new String[] {"./usr/share/impacket-sensor/impacket-sensor.jar", "./usr/bin/impacket-sensor",
+            "./etc/impacket-sensor/impacket-sensor.yaml", "./etc/impacket-sensor/logback.xml",
+            "./etc/logrotate.d/impacket-sensor", "./lib/systemd/system/impacket-sensor.service",
+            "./usr/lib/sysusers.d/impacket-sensor.conf", "./usr/lib/tmpfiles.d/impacket-sensor.conf",
+            "./usr/share/doc/impacket-sensor/copyright", "./usr/share/doc/impacket-sensor/changelog.Debian.gz",
+            "./usr/share/doc/impacket-sensor/README.md.gz", "./usr/share/man/man8/impacket-sensor.8.gz",
+            "./usr/share/man/man8/impacket-sensor-live.8.gz", "./usr/share/man/man8/impacket-sensor-replay.8.gz",
+            "./usr/share/lintian/overrides/impacket-sensor"}) {
+            assertTrue(list.contains(" " + path + "\n"), "package holds " + path + ":\n" + list);
+        }
+        assertFalse(list.contains("./opt/"), "nothing under /opt (Policy 9.1.1: /opt is the administrator's)");
+        assertTrue(list.contains("-rwxr-xr-x root/root") && list.contains(" ./usr/bin/impacket-sensor\n"));
+        String conffiles = run(List.of("dpkg-deb", "-I", deb.toString(), "conffiles")).out;
+        assertEquals(List.of("/etc/impacket-sensor/impacket-sensor.yaml", "/etc/impacket-sensor/logback.xml",
+                "/etc/logrotate.d/impacket-sensor"), conffiles.lines().sorted().toList());
+        String depends = run(List.of("dpkg-deb", "-f", deb.toString(), "Depends")).out.strip();
+        assertTrue(depends.contains("default-jre-headless (>= 2:1.17) | java17-runtime-headless"), depends);
+        assertTrue(depends.contains("libpcap0.8") && depends.contains("adduser"), depends);
+    }
+
+    @Test
+    void copyrightListsEveryBundledJarAndTheLauncherPrintsTheVersion(@TempDir Path root) throws Exception {
+        run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()));
+        String copyright = Files.readString(root.resolve("usr/share/doc/impacket-sensor/copyright"));
+        List<DebFiles.Artifact> bundled = DebFiles.readDependencyList(Path.of("target/bundled-dependencies.txt"));
+        List<String> missing = new ArrayList<>();
+        for (DebFiles.Artifact a : bundled) {
+            if (!copyright.contains("Comment: " + a.key() + " " + a.version() + " ")) {
+                missing.add(a.key());
+            }
+        }
+        assertEquals(List.of(), missing, "bundled jars without a copyright paragraph");
+        assertTrue(copyright.startsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"));
+
+        // The launcher as installed finds the jar relative to itself (/usr/bin -> /usr/share).
+        Result v = run(List.of(root.resolve("usr/bin/impacket-sensor").toString(), "--version"));
+        String version = run(List.of("dpkg-deb", "-f", deb.toString(), "Version")).out.strip();
+        String upstream = version.substring(0, version.lastIndexOf('-'));
+        String expected = "impacket-sensor " + io.impacketsensor.cli.Main.version();
+        assertEquals(expected, v.out.strip());
+        assertTrue(io.impacketsensor.cli.Main.version().startsWith(upstream.replaceFirst("~.*", "")),
+                "Debian version " + version + " carries the project version");
+    }
+
+    @Test
+    void lintianReportsNoErrorAndNoWarning() throws Exception {
+        if (!which("lintian")) {
+            System.out.println("DebPackageIT: lintian not installed (apt-get install lintian; .ci/run does): package not linted");
+            assumeTrue(false, "skipped: lintian not installed");
+        }
+        Result r = run(List.of("lintian", "--info", "--display-info", "--pedantic", deb.toString()));
+        List<String> tags = r.out.lines().filter(l -> l.matches("^[EWIPO]: .*")).toList();
+        System.out.println("DebPackageIT: lintian " + deb.getFileName() + ": " + tags.size() + " tag(s)");
+        tags.forEach(t -> System.out.println("  " + t));
+        List<String> bad = tags.stream().filter(t -> t.startsWith("E: ") || t.startsWith("W: ")).toList();
+        assertEquals(List.of(), bad, "lintian errors/warnings:\n" + r.out);
+    }
+
+    private record Result(int code, String out) {
+    }
+
+    private static Result run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " exited " + code + ":\n" + out);
+        }
+        return new Result(code, out);
+    }
+
+    private static boolean which(String tool) {
+        try {
+            return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
