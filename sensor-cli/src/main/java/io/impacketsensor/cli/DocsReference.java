@@ -167,7 +167,11 @@ public final class DocsReference {
         // found there), in the order of the effective view.
         Map<String, JsonNode> leaves = new LinkedHashMap<>();
         walk(effective, "", leaves::put);
-        walk(yaml.readTree(shipped.toFile()), "", (path, value) -> leaves.putIfAbsent(path, value));
+        // The default as the shipped file spells it (mode "lower", not the enum's LOWER); the file
+        // states the defaults (SensorConfigTest), the effective view covers the keys it leaves out.
+        Map<String, JsonNode> spelled = new LinkedHashMap<>();
+        walk(yaml.readTree(shipped.toFile()), "", spelled::put);
+        spelled.forEach(leaves::put);
         List<Key> keys = new ArrayList<>();
         leaves.forEach((path, value) -> {
             String[] probe = probe(path);
@@ -242,8 +246,8 @@ public final class DocsReference {
     /** {type, range} of one key from the loader's answers, or null when the loader does not know the key. */
     private static String[] probe(String path) {
         String text = refusal(path, JsonNodeFactory.instance.textNode("\u00a7probe"));
-        if (text != null && text.contains("unknown key")) {
-            return null;
+        if (text != null && (text.contains("unknown key") || text.contains("must be a mapping"))) {
+            return null; // not a key the loader reads, or a section (its keys are rows of their own)
         }
         if (text == null) {
             return new String[] {"string", ""};

@@ -56,6 +56,8 @@ class DocsReferenceTest {
         assertEquals("127.0.0.1:9470", byPath.get("http.listen").defaults());
         assertTrue(byPath.containsKey("decoders.smb2.max_pending_requests"));
         assertEquals("string", byPath.get("http.listen").type());
+        assertTrue(!byPath.containsKey("decoders") && !byPath.containsKey("engine.thresholds"), "sections are not keys");
+        assertEquals("lower", byPath.get("engine.allowlist.mode").defaults(), "the default as the file spells it");
         assertEquals("lower, suppress", byPath.get("engine.allowlist.mode").range());
         // Every key the shipped file names is in the table.
         com.fasterxml.jackson.databind.JsonNode shipped = new com.fasterxml.jackson.databind.ObjectMapper(
