@@ -34,7 +34,7 @@ final class RulesCommand implements Runnable {
         @Option(names = "--json", description = "a JSON array with every field of each rule")
         boolean json;
 
-        @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), json or markdown (docs/rules.md)")
+        @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), json or markdown (docs/user/rules.md)")
         String format;
 
         @Override

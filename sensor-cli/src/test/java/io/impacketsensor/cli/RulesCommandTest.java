@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RulesCommandTest {
-    static final Path DOC = Path.of("..", "docs", "rules.md");
+    static final Path DOC = Path.of("..", "docs", "user", "rules.md");
 
     private static String[] run(String... args) {
         StringWriter out = new StringWriter();
@@ -74,13 +74,13 @@ class RulesCommandTest {
         assertEquals(1, bad[2].split("\n").length, bad[2]);
     }
 
-    /** docs/rules.md is generated from the catalog; when the catalog changes the page must be regenerated. */
+    /** docs/user/rules.md is generated from the catalog; when the catalog changes the page must be regenerated. */
     @Test
     void rulesReferencePageIsGeneratedFromTheCatalog() throws Exception {
         String expected = RuleDocs.markdown(RuleCatalog.builtin().rules());
         String committed = Files.exists(DOC) ? Files.readString(DOC, StandardCharsets.UTF_8) : "";
-        assertEquals(expected, committed, "docs/rules.md is stale; regenerate it with: "
-                + "./impacket-sensor rules list --format markdown > docs/rules.md");
+        assertEquals(expected, committed, "docs/user/rules.md is stale; regenerate it with: "
+                + "./impacket-sensor rules list --format markdown > docs/user/rules.md");
         assertEquals(expected, run("rules", "list", "--format", "markdown")[1]);
     }
 }

@@ -24,6 +24,16 @@ class SensorConfigTest {
         assertEquals(EngineConfig.defaults(), c.engine());
     }
 
+    /** What config check prints is a configuration file: read back, it is the same configuration. */
+    @Test
+    void theEffectiveConfigurationReadsBackAsItself(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("effective.yaml");
+        Files.writeString(f, SensorConfig.defaults().toYaml());
+        assertEquals(SensorConfig.defaults(), SensorConfig.load(f));
+        Files.writeString(f, SensorConfig.load(SHIPPED).toYaml());
+        assertEquals(SensorConfig.load(SHIPPED), SensorConfig.load(f));
+    }
+
     private static String message(String yaml, Path dir) throws Exception {
         Path f = dir.resolve("c.yaml");
         Files.writeString(f, yaml);

@@ -7,7 +7,10 @@ import java.util.List;
  * immutable, validated object. Defaults are the specification's. {@link EngineConfigLoader} builds it
  * from YAML and names the key of any error.
  */
-public record EngineConfig(Layers layers, Thresholds thresholds, Blocking blocking, AllowList allowList,
+public record EngineConfig(Layers layers, Thresholds thresholds, Blocking blocking,
+                           // The YAML key is "allowlist": the effective configuration config check
+                           // prints must read back as the same configuration.
+                           @com.fasterxml.jackson.annotation.JsonProperty("allowlist") AllowList allowList,
                            Behaviour behaviour, Chains chains, Relay relay, Kerberos kerberos,
                            List<String> domainControllers, boolean learnDomainControllers, Alerts alerts,
                            List<CustomSignatureSpec> customSignatures) {

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 
-/** Renderings of rules for people and tools: the {@code rules} command's table, JSON and detail, and docs/rules.md. */
+/** Renderings of rules for people and tools: the {@code rules} command's table, JSON and detail, and docs/user/rules.md. */
 public final class RuleDocs {
     private RuleDocs() {
     }
@@ -91,12 +91,12 @@ public final class RuleDocs {
         return b.toString();
     }
 
-    /** docs/rules.md: the reference page of the built-in catalog. */
+    /** docs/user/rules.md: the reference page of the built-in catalog. */
     public static String markdown(List<Rule> rules) {
         StringBuilder b = new StringBuilder();
         b.append("# Detection rules\n\n");
         b.append("<!-- Generated from detection-engine/src/main/resources/rules/catalog.yaml by\n");
-        b.append("     `impacket-sensor rules list --format markdown > docs/rules.md`; a test fails when it is stale. -->\n\n");
+        b.append("     `impacket-sensor rules list --format markdown > docs/user/rules.md`; a test fails when it is stale. -->\n\n");
         b.append("Every detection the sensor raises is one rule of this catalog. An EVE alert names its strongest rule in\n");
         b.append("`alert.signature_id`, `alert.rev` and `alert.signature` (the rule's message) and every contributing rule in\n");
         b.append("`impacket.rules` (`sid`, `rev`, `name`, `confidence`). Findings of one attack type in one event combine by\n");

@@ -7,7 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Embedding example (docs/embedding.md): the flat event of a login form whose application looks the
+ * Embedding example (docs/user/embedding.md): the flat event of a login form whose application looks the
  * user up in a directory with {@code (&(objectClass=person)(uid=<user>))}. The event carries the
  * filter the application is about to send, so LDAP injection through the form is judged before the
  * directory sees it. Other requests carry nothing for the engine (null).

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Embedding example (docs/embedding.md): a filter for the JDK's {@code com.sun.net.httpserver}
+ * Embedding example (docs/user/embedding.md): a filter for the JDK's {@code com.sun.net.httpserver}
  * that puts {@link ImpacketProtection} in front of an application, as the specification's
  * middleware and flood-protection examples do in Python. For each request it
  * <ol>

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs the embedding example (docs/embedding.md) on loopback: a JDK HttpServer whose login context
+ * Runs the embedding example (docs/user/embedding.md) on loopback: a JDK HttpServer whose login context
  * is guarded by {@link ProtectionFilter} with {@link LdapLoginEvents}.
  */
 class ProtectionFilterTest {

@@ -36,7 +36,7 @@ public record DcerpcLimits(
         @Limit(min = 0, max = 4096, doc = "strings kept from one DCOM stub (and requested IIDs of one activation)") int maxDcomStrings,
         @Limit(min = 0, max = 1024, doc = "context handles remembered per connection to name a service or key (a table allocated per connection)") int maxTrackedHandles) {
 
-    /** The defaults documented in docs/dcerpc.md. */
+    /** The defaults documented in docs/dev/protocols/dcerpc.md. */
     public static final DcerpcLimits DEFAULTS = new DcerpcLimits(65535, 64, 32, 8, 4096, 64L << 20,
             128 * 1024, 64, 4096, 65536, 32, 32);
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The decoder limits table: documented as defined, every default inside its range, both ends accepted. */
 class DecoderLimitsTest {
-    private static final Path DOC = Path.of("..", "docs", "decoder-limits.md");
+    private static final Path DOC = Path.of("..", "docs", "user", "decoder-limits.md");
     private static final String BEGIN = "<!-- limits-table:begin -->\n";
     private static final String END = "<!-- limits-table:end -->";
 

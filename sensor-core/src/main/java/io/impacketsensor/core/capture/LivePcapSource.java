@@ -23,7 +23,7 @@ import java.util.List;
  * <p>The handle is non-blocking: {@link #read} drains what the kernel has handed over and returns
  * {@link #IDLE} at once when nothing is left, so the pipeline can publish the frames it read as
  * one batch (one wake-up of the workers per kernel block instead of one per frame, which cost
- * more than the decoding itself: see docs/service.md, "Live capture rate"). {@link #awaitFrames}
+ * more than the decoding itself: see docs/user/live.md, "Capture rate"). {@link #awaitFrames}
  * then sleeps in {@code poll(2)} on the packet socket for at most the read timeout; a blocking
  * {@code pcap_next_ex} would never return on an idle link under TPACKET_V3 (JAVA-STACK.md §4.2).
  * {@link #wakeUp} also calls {@code pcap_breakloop}, so the next read reports {@link #IDLE} (a

@@ -7,6 +7,6 @@
  * window, gaps reported through {@code onGap}, mid-stream pickup, sequence wraparound, FIN/RST),
  * and the {@link io.impacketsensor.core.flow.AnalyzerRegistry} that picks an analyzer by port,
  * probe or expectation. Every peer-controlled quantity is bounded by
- * {@link io.impacketsensor.core.flow.FlowLimits}. See {@code docs/flow.md}.
+ * {@link io.impacketsensor.core.flow.FlowLimits}. See {@code docs/dev/flow.md}.
  */
 package io.impacketsensor.core.flow;
