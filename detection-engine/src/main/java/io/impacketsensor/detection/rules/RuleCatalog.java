@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +33,7 @@ public final class RuleCatalog {
             "severity", "mitre", "layer", "tool", "msg", "description", "evidence", "match", "indicator");
 
     private static volatile RuleCatalog builtin;
+    private static volatile Future<YamlDoc> prefetched;
 
     private final List<Rule> rules;
     private final List<DataRule> dataRules;
@@ -45,6 +49,24 @@ public final class RuleCatalog {
         }
     }
 
+    /**
+     * Starts reading the catalog resource on a daemon thread, for a command that will build the
+     * engine: the read then overlaps the command line's own start-up on another core instead of
+     * adding to it. The thread only reads the resource into a tree (YAML-document and Jackson
+     * classes, none of which refers back to the engine, so no class initialisation can wait on
+     * the caller); {@link #builtin} validates it and builds the rules. An error is not reported
+     * here: {@link #builtin} reads again and reports it.
+     */
+    public static void prefetch() {
+        if (builtin == null && prefetched == null) {
+            FutureTask<YamlDoc> read = new FutureTask<>(() -> YamlDoc.resource(RESOURCE));
+            prefetched = read;
+            Thread t = new Thread(read, "rule-catalog-read");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
     /** The built-in catalog (loaded at first use). */
     public static RuleCatalog builtin() {
         RuleCatalog c = builtin;
@@ -52,12 +74,27 @@ public final class RuleCatalog {
             synchronized (RuleCatalog.class) {
                 c = builtin;
                 if (c == null) {
-                    c = parse(YamlDoc.resource(RESOURCE));
+                    c = parse(prefetchedOrRead());
                     builtin = c;
                 }
             }
         }
         return c;
+    }
+
+    private static YamlDoc prefetchedOrRead() {
+        Future<YamlDoc> f = prefetched;
+        prefetched = null;
+        if (f != null) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // Read again below, which throws the error to the caller.
+            }
+        }
+        return YamlDoc.resource(RESOURCE);
     }
 
     /** Parses and validates catalog text. */
