@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.Severity;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -15,21 +12,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
 /**
- * The built-in rule catalog, read once from the resource {@code rules/catalog.yaml}. Sids and names
+ * The built-in rule catalog, read once from the resource {@code rules/catalog.yaml} (in the JSON form
+ * the build converts it to, see {@link YamlDoc#resource}). Sids and names
  * are unique; a catalog that breaks that (or any field rule) stops the engine from starting: a
  * shipped catalog error must never silently drop a detection.
  */
 public final class RuleCatalog {
     public static final String RESOURCE = "/rules/catalog.yaml";
     static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+    /** Compiled once: {@code String.matches} would compile it again for each of the ~400 technique ids. */
+    static final Pattern MITRE = Pattern.compile("T\\d{4}(\\.\\d{3})?");
     static final Set<String> LAYERS = Set.of("signature", "anomaly", "chain", "behaviour", "ticket_history", "relay");
     private static final Set<String> KEYS = Set.of("sid", "rev", "name", "signature", "attack_type", "confidence",
             "severity", "mitre", "layer", "tool", "msg", "description", "evidence", "match", "indicator");
 
     private static volatile RuleCatalog builtin;
+    private static volatile Future<YamlDoc> prefetched;
 
     private final List<Rule> rules;
     private final List<DataRule> dataRules;
@@ -45,6 +49,24 @@ public final class RuleCatalog {
         }
     }
 
+    /**
+     * Starts reading the catalog resource on a daemon thread, for a command that will build the
+     * engine: the read then overlaps the command line's own start-up on another core instead of
+     * adding to it. The thread only reads the resource into a tree (YAML-document and Jackson
+     * classes, none of which refers back to the engine, so no class initialisation can wait on
+     * the caller); {@link #builtin} validates it and builds the rules. An error is not reported
+     * here: {@link #builtin} reads again and reports it.
+     */
+    public static void prefetch() {
+        if (builtin == null && prefetched == null) {
+            FutureTask<YamlDoc> read = new FutureTask<>(() -> YamlDoc.resource(RESOURCE));
+            prefetched = read;
+            Thread t = new Thread(read, "rule-catalog-read");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
     /** The built-in catalog (loaded at first use). */
     public static RuleCatalog builtin() {
         RuleCatalog c = builtin;
@@ -52,14 +74,7 @@ public final class RuleCatalog {
             synchronized (RuleCatalog.class) {
                 c = builtin;
                 if (c == null) {
-                    try (InputStream in = RuleCatalog.class.getResourceAsStream(RESOURCE)) {
-                        if (in == null) {
-                            throw new IllegalStateException("rule catalog resource " + RESOURCE + " missing");
-                        }
-                        c = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "rules/catalog.yaml");
-                    } catch (IOException e) {
-                        throw new IllegalStateException("rule catalog " + RESOURCE + ": " + e.getMessage(), e);
-                    }
+                    c = parse(prefetchedOrRead());
                     builtin = c;
                 }
             }
@@ -67,26 +82,46 @@ public final class RuleCatalog {
         return c;
     }
 
+    private static YamlDoc prefetchedOrRead() {
+        Future<YamlDoc> f = prefetched;
+        prefetched = null;
+        if (f != null) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // Read again below, which throws the error to the caller.
+            }
+        }
+        return YamlDoc.resource(RESOURCE);
+    }
+
     /** Parses and validates catalog text. */
     public static RuleCatalog parse(String text, String source) {
-        YamlDoc doc = YamlDoc.parse(text, source);
+        return parse(YamlDoc.parse(text, source));
+    }
+
+    /** Validates a catalog document. */
+    static RuleCatalog parse(YamlDoc doc) {
         JsonNode root = doc.root();
         if (!root.isObject() || !root.path("rules").isArray()) {
             throw doc.error(root, "a catalog is a mapping with a list 'rules'");
         }
         List<Rule> out = new ArrayList<>();
         List<DataRule> data = new ArrayList<>();
-        Map<Integer, String> sids = new HashMap<>();
-        Map<String, String> names = new HashMap<>();
+        // The first node of each sid and name; its file:line is only formatted for an error.
+        Map<Integer, JsonNode> sids = new HashMap<>();
+        Map<String, JsonNode> names = new HashMap<>();
         for (JsonNode n : root.get("rules")) {
             Rule r = read(doc, n, out.size());
-            String prev = sids.putIfAbsent(r.sid(), doc.at(n));
+            JsonNode prev = sids.putIfAbsent(r.sid(), n);
             if (prev != null) {
-                throw doc.error(n, "sid " + r.sid() + " already used at " + prev);
+                throw doc.error(n, "sid " + r.sid() + " already used at " + doc.at(prev));
             }
-            prev = names.putIfAbsent(r.name(), doc.at(n));
+            prev = names.putIfAbsent(r.name(), n);
             if (prev != null) {
-                throw doc.error(n, "rule name " + r.name() + " already used at " + prev);
+                throw doc.error(n, "rule name " + r.name() + " already used at " + doc.at(prev));
             }
             out.add(r);
             if (n.has("match")) {
@@ -131,7 +166,7 @@ public final class RuleCatalog {
                 throw doc.error(m, "mitre must be a list of technique ids");
             }
             for (JsonNode x : m) {
-                if (!x.isTextual() || !x.asText().matches("T\\d{4}(\\.\\d{3})?")) {
+                if (!x.isTextual() || !MITRE.matcher(x.asText()).matches()) {
                     throw doc.error(x, "not a MITRE ATT&CK technique id: " + x.asText());
                 }
                 mitre.add(x.asText());

@@ -1,16 +1,19 @@
 package io.impacketsensor.detection.rules;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 
 /**
@@ -18,11 +21,28 @@ import java.util.Map;
  * operator file names {@code file:line}. Duplicate keys and a second document are rejected: in a
  * rule or tuning file either is a mistake whose effect (the last value wins, the rest ignored)
  * would be silent.
+ *
+ * <p>Built-in YAML resources (the rule catalog and its neighbours under {@code rules/}) are
+ * converted to JSON at build time by {@link ResourceConverter} and read here with the streaming
+ * JSON parser ({@link #resource}): the YAML stack (SnakeYAML and its Jackson binding) costs about a
+ * quarter of a second of class loading and initialisation, and a replay without operator files
+ * should not pay it. Operator files are YAML and only read when configured.
  */
 public final class YamlDoc {
-    private static final YAMLFactory FACTORY = YAMLFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Built lazily: initialising the YAML factory loads SnakeYAML. */
+    private static final class Yaml {
+        static final YAMLFactory FACTORY = YAMLFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    }
+
+    /**
+     * Reads the converted resources. No duplicate detection here: the conversion parses the YAML
+     * with it, so a converted file has no duplicate keys, and checking again costs start-up time.
+     */
+    private static final class Json {
+        static final JsonFactory FACTORY = JsonFactory.builder()
+                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+    }
 
     private final String source;
     private final JsonNode root;
@@ -36,35 +56,81 @@ public final class YamlDoc {
 
     /** Parses YAML text; a syntax error, duplicate key or second document is a {@link RuleException}. */
     public static YamlDoc parse(String text, String source) {
+        try {
+            return read(Yaml.FACTORY.createParser(text), source);
+        } catch (IOException e) {
+            throw error(e, source);
+        }
+    }
+
+    /**
+     * A built-in YAML resource (absolute, e.g. {@code /rules/catalog.yaml}), read from the JSON form
+     * {@link ResourceConverter} writes next to it at build time. That form keeps every value on its
+     * YAML line, so an error still names the YAML file and line. A missing converted form is a
+     * packaging error: falling back to the YAML parser would hide it and cost the start-up the
+     * conversion exists to save.
+     */
+    public static YamlDoc resource(String yamlResource) {
+        String json = ResourceConverter.jsonName(yamlResource);
+        String source = yamlResource.startsWith("/") ? yamlResource.substring(1) : yamlResource;
+        try (InputStream in = YamlDoc.class.getResourceAsStream(json)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + json + " (built from " + yamlResource
+                        + ") missing: build with Maven, which converts it at process-classes");
+            }
+            return read(Json.FACTORY.createParser(in.readAllBytes()), source);
+        } catch (IOException e) {
+            throw error(e, source);
+        }
+    }
+
+    /** Reads JSON text with the same tree, line and duplicate-key rules as a YAML document. */
+    static YamlDoc parseJson(String text, String source) {
+        try {
+            return read(Json.FACTORY.createParser(text), source);
+        } catch (IOException e) {
+            throw error(e, source);
+        }
+    }
+
+    private static YamlDoc read(JsonParser parser, String source) throws IOException {
         Map<JsonNode, Integer> lines = new java.util.IdentityHashMap<>();
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = parser) {
             JsonToken t = p.nextToken();
             if (t == null) {
-                return new YamlDoc(source, MAPPER.nullNode(), lines);
+                return new YamlDoc(source, JsonNodeFactory.instance.nullNode(), lines);
             }
             JsonNode root = read(p, t, lines);
             if (p.nextToken() != null) {
                 throw new RuleException(source + ":" + line(p.currentLocation()) + ": only one YAML document is allowed");
             }
             return new YamlDoc(source, root, lines);
-        } catch (RuleException e) {
-            throw e;
-        } catch (IOException e) {
-            String m = e.getMessage() == null ? "unreadable" : e.getMessage();
-            int nl = m.indexOf('\n');
-            String first = nl < 0 ? m : m.substring(0, nl);
-            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
-                    ? line(j.getLocation()) : 0;
-            throw new RuleException(source + (line > 0 ? ":" + line : "") + ": " + first);
         }
+    }
+
+    private static RuleException error(IOException e, String source) {
+        String m = e.getMessage() == null ? "unreadable" : e.getMessage();
+        int nl = m.indexOf('\n');
+        String first = nl < 0 ? m : m.substring(0, nl);
+        int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                ? line(j.getLocation()) : 0;
+        return new RuleException(source + (line > 0 ? ":" + line : "") + ": " + first);
     }
 
     private static int line(JsonLocation l) {
         return l == null ? 0 : l.getLineNr();
     }
 
+    /**
+     * The current token's line. Jackson's JSON parsers keep it as a field (no location object per
+     * token); the YAML parser keeps its own marks, so it is asked for the location.
+     */
+    private static int tokenLine(JsonParser p) {
+        return p instanceof UTF8StreamJsonParser j ? j.getTokenLineNr() : line(p.currentTokenLocation());
+    }
+
     private static JsonNode read(JsonParser p, JsonToken t, Map<JsonNode, Integer> lines) throws IOException {
-        int line = line(p.currentTokenLocation());
+        int line = tokenLine(p);
         JsonNode n;
         switch (t) {
             case START_OBJECT -> {
