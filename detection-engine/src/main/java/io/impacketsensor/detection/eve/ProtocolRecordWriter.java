@@ -17,10 +17,12 @@ import io.impacketsensor.core.event.SmbEvent;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Writes the EVE protocol records of {@link SensorEvent}s ({@code replay --protocol-records}), one
@@ -33,7 +35,8 @@ import java.util.Objects;
  * a DCE/RPC request is held until its response or fault (same flow, pipe and call_id) and written
  * with it; the NTLMSSP AUTHENTICATE or Kerberos AP-REQ of an SMB SESSION_SETUP is nested in that
  * SESSION_SETUP's record ({@code smb.ntlmssp}, {@code smb.kerberos}); SMB records are numbered per
- * flow ({@code smb.id}) and carry the flow's dialect. A held request is written as UNREPLIED when a
+ * flow ({@code smb.id}) and carry the flow's dialect; SMB events that are no Suricata transaction
+ * are not written ({@link #isTransaction}). A held request is written as UNREPLIED when a
  * newer one takes its place, when it has waited {@link #UNREPLIED_AFTER_NANOS} of capture time,
  * when {@link #MAX_PENDING} is reached (oldest first) and at {@link #flush}. One instance per
  * output; not thread-safe (the EVE writer serialises calls).
@@ -61,7 +64,23 @@ public final class ProtocolRecordWriter {
         KerberosEvent.KerberosApRequest kerberos;
         /** Bound presentation contexts by pipe ("" over TCP) and context id (C706 12.6.3.1). */
         final Map<String, Map<Integer, Context>> contexts = new HashMap<>();
+        /** Files read or written since their open: the first READ/WRITE is the file's record. */
+        final Set<String> openFiles = new HashSet<>();
+
+        /**
+         * True for the first READ ({@code 'R'}) or WRITE ({@code 'W'}) of this file since it was
+         * opened (at most {@link #MAX_OPEN_FILES} kept).
+         */
+        boolean firstOfFile(char direction, int treeId, String fileName) {
+            if (openFiles.size() >= MAX_OPEN_FILES) {
+                openFiles.clear();
+            }
+            return openFiles.add(fileKey(direction, treeId, fileName));
+        }
     }
+
+    /** Files per flow whose first READ/WRITE was written, until their CLOSE. */
+    static final int MAX_OPEN_FILES = 256;
 
     private record CallKey(long flowId, String pipe, int callId) {
     }
@@ -71,6 +90,9 @@ public final class ProtocolRecordWriter {
         if (e instanceof SmbEvent s) {
             FlowState f = flow(s.header().flowId());
             f.dialect = SmbRecords.dialectOf(s, f.dialect);
+            if (!isTransaction(s, f)) {
+                return 0;
+            }
             if (s instanceof SmbEvent.SmbSessionSetup) {
                 SmbRecords.write(g, s, f.nextId++, f.dialect, f.ntlmssp, f.kerberos);
                 f.ntlmssp = null;
@@ -107,6 +129,45 @@ public final class ProtocolRecordWriter {
             return line(g);
         }
         return 0;
+    }
+
+    /**
+     * False for the SMB events Suricata logs no transaction for (smb2.rs: READ, WRITE, GET_INFO and
+     * SET_INFO make no generic transaction): GET_INFO; SET_INFO other than a rename or a
+     * disposition; a file READ that failed (other than STATUS_BUFFER_OVERFLOW); and every READ (or
+     * WRITE) of an open file after its first, which Suricata folds into one file transaction per
+     * direction. Our
+     * once-per-flow SMB1 usage summary is no transaction either: each SMB1 command has its record.
+     */
+    private static boolean isTransaction(SmbEvent s, FlowState f) {
+        if (s instanceof SmbEvent.Smb1Usage) {
+            return false;
+        }
+        if (s instanceof SmbEvent.SmbCommand c) {
+            return !(c.smb1Command() == SmbEvent.NOT_SMB1 && c.command() == 16);
+        }
+        if (s instanceof SmbEvent.Smb2SetInfo i) {
+            return i.renameTarget() != null || i.infoClass() == 13 || i.infoClass() == 64;
+        }
+        if (s instanceof SmbEvent.SmbRead r && !r.namedPipe()) {
+            if (r.status() != SensorEvent.NO_STATUS && r.status() != 0 && r.status() != 0x80000005L) {
+                return false;
+            }
+            return f.firstOfFile('R', r.treeId(), r.fileName());
+        }
+        if (s instanceof SmbEvent.SmbWrite w && !w.namedPipe()) {
+            return f.firstOfFile('W', w.treeId(), w.fileName());
+        }
+        if (s instanceof SmbEvent.SmbClose c) {
+            f.openFiles.remove(fileKey('R', c.treeId(), c.fileName()));
+            f.openFiles.remove(fileKey('W', c.treeId(), c.fileName()));
+        }
+        return true;
+    }
+
+    /** A file's key per direction: Suricata keeps one file transaction per direction (READ to client, WRITE to server). */
+    private static String fileKey(char direction, int treeId, String fileName) {
+        return direction + Integer.toString(treeId) + "\\" + fileName;
     }
 
     /** Writes every held request as UNREPLIED (end of input); returns how many records. */

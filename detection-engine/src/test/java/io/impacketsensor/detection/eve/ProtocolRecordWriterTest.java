@@ -158,6 +158,35 @@ class ProtocolRecordWriterTest {
     }
 
     @Test
+    void onlySuricataTransactionsBecomeSmbRecords() throws Exception {
+        String share = "\\\\h\\C$";
+        StringWriter w = new StringWriter();
+        ProtocolRecordWriter writer = new ProtocolRecordWriter();
+        int n = 0;
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            n += writer.writeRecords(g, new SmbEvent.SmbCommand(H, 16, 1, 2, share, 0)); // GET_INFO
+            n += writer.writeRecords(g, new SmbEvent.Smb2SetInfo(H, 1, 2, share, "a.txt", 1, 20, false, null, 0));
+            n += writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 0, 65536, 65536, 0));
+            n += writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 65536, 65536, 100, 0));
+            n += writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 65636, 65536, -1,
+                    0xC0000011L)); // STATUS_END_OF_FILE
+            n += writer.writeRecords(g, new SmbEvent.SmbWrite(H, 1, 2, share, "a.txt", false, 0, 10, 0));
+            n += writer.writeRecords(g, new SmbEvent.SmbClose(H, 1, 2, share, "a.txt", false, 0));
+            n += writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 0, 10, 10, 0));
+            n += writer.writeRecords(g, new SmbEvent.Smb1Usage(H, 0x73));
+        }
+        String[] lines = w.toString().split("\n");
+        assertEquals(4, n);
+        assertEquals(4, lines.length);
+        assertEquals("SMB2_COMMAND_READ", M.readTree(lines[0]).get("smb").get("command").asText(),
+                "the first READ of the file; the second is folded, the failed one has no transaction");
+        assertEquals("SMB2_COMMAND_WRITE", M.readTree(lines[1]).get("smb").get("command").asText(),
+                "writes are the other direction's file transaction");
+        assertEquals("SMB2_COMMAND_CLOSE", M.readTree(lines[2]).get("smb").get("command").asText());
+        assertEquals("SMB2_COMMAND_READ", M.readTree(lines[3]).get("smb").get("command").asText(), "reopened file");
+    }
+
+    @Test
     void ntlmAuthenticateRecord() throws Exception {
         JsonNode j = eve(new NtlmEvent.NtlmAuthenticate(H, Carrier.SMB2, 0xE0888235, 24, 152, 2, "lab.test",
                 "Administrator", "", true, null, false, -1, "cifs/DC1", Hex.decode("21654c451e51de235341a2245a4a4bdb"),
