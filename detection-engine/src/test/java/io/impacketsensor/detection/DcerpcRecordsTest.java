@@ -38,102 +38,173 @@ class DcerpcRecordsTest {
                 InetAddress.getByName("10.99.0.1"), port, Transport.TCP);
     }
 
+    /** The record of one event alone (schema-validated). */
     private static JsonNode write(SensorEvent e) throws Exception {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             assertTrue(ProtocolRecordWriter.write(g, e));
         }
-        JsonNode n = EveSchema.validate(w.toString()).get(0);
-        assertEquals("dcerpc", n.get("event_type").asText());
-        assertEquals("dcerpc", n.get("app_proto").asText());
-        return n.get("dcerpc");
+        return EveSchema.validate(w.toString()).get(0);
+    }
+
+    /** The records the pairing writer makes of a sequence of events, flushed at the end (schema-validated). */
+    private static List<JsonNode> writeAll(SensorEvent... events) throws Exception {
+        StringWriter w = new StringWriter();
+        ProtocolRecordWriter writer = new ProtocolRecordWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            for (SensorEvent e : events) {
+                writer.writeRecords(g, e);
+            }
+            writer.flush(g);
+        }
+        return EveSchema.validate(w.toString());
+    }
+
+    /** Suricata's call object: {@code dcerpc}, or {@code smb.dcerpc} over a pipe. */
+    private static JsonNode call(JsonNode n) {
+        return n.get("event_type").asText().equals("smb") ? n.get("smb").get("dcerpc") : n.get("dcerpc");
+    }
+
+    private static JsonNode ours(JsonNode n) {
+        return n.get("impacket_sensor");
     }
 
     @Test
     void psexecCreateServiceRequestOnTheSvcctlPipe() throws Exception {
-        JsonNode d = write(new DcerpcRequest(header(445), "svcctl", 3, 0, SVCCTL, 12, null, false, 180, 1, 0, 0,
+        JsonNode n = write(new DcerpcRequest(header(445), "svcctl", 3, 0, SVCCTL, 12, null, false, 180, 1, 0, 0,
                 new RpcArgs.ScmCreateService("elfh", "elfh", "%systemroot%\\XAsDIoMW.exe", 0x10, 3, 0xF01FF)));
-        assertEquals("request", d.get("pdu").asText());
-        assertEquals("svcctl", d.get("named_pipe").asText());
-        assertEquals(SVCCTL.toString(), d.get("interface_uuid").asText());
-        assertEquals("svcctl", d.get("interface").asText());
+        // Over a pipe Suricata nests the call in the smb record.
+        assertEquals("smb", n.get("event_type").asText());
+        assertEquals("smb", n.get("app_proto").asText());
+        JsonNode d = call(n);
+        assertEquals("REQUEST", d.get("request").asText());
+        assertEquals("UNREPLIED", d.get("response").asText());
         assertEquals(12, d.get("opnum").asInt());
-        assertEquals("CreateServiceW", d.get("operation").asText());
+        assertEquals(180, d.get("req").get("stub_data_size").asInt());
+        assertEquals(1, d.get("req").get("frag_cnt").asInt());
+        assertEquals(SVCCTL.toString(), d.get("interfaces").get(0).get("uuid").asText());
+        assertEquals("svcctl", d.get("interfaces").get(0).get("service").asText());
+        assertEquals("CreateServiceW", d.get("interfaces").get(0).get("procedure").asText());
         assertEquals(3, d.get("call_id").asInt());
-        assertEquals(0, d.get("auth_type").asInt());
-        assertFalse(d.get("sealed").asBoolean());
-        assertEquals("elfh", d.get("args").get("service_name").asText());
-        assertEquals("%systemroot%\\XAsDIoMW.exe", d.get("args").get("binary_path").asText());
-        assertEquals(3, d.get("args").get("start_type").asInt());
+        JsonNode x = ours(n);
+        assertEquals(2, x.get("eve_version").asInt());
+        assertEquals("request", x.get("pdu").asText());
+        assertEquals("svcctl", x.get("named_pipe").asText());
+        assertEquals(0, x.get("auth_type").asInt());
+        assertFalse(x.get("sealed").asBoolean());
+        assertEquals("elfh", x.get("args").get("service_name").asText());
+        assertEquals("%systemroot%\\XAsDIoMW.exe", x.get("args").get("binary_path").asText());
+        assertEquals(3, x.get("args").get("start_type").asInt());
+    }
+
+    @Test
+    void requestAndResponseAreOneRecordWithTheBoundInterfaceVersion() throws Exception {
+        List<JsonNode> recs = writeAll(
+                new DcerpcBind(header(49153), null, false, 1, 4280, 4280,
+                        List.of(new Context(0, DRSUAPI, 4, 0, List.of(NDR), 0)), 10, 6, 79231, false),
+                new DcerpcRequest(header(49153), null, 2, 0, DRSUAPI, 3, null, true, 292, 2, 10, 6,
+                        new RpcArgs.DrsGetNcChanges()),
+                new DcerpcRequest(header(49153), null, 3, 0, DRSUAPI, 4, null, true, 20, 1, 10, 6, null),
+                new DcerpcResponse(header(49153), null, 2, DRSUAPI, 3, true, 4000, null));
+        assertEquals(3, recs.size());
+        JsonNode bind = call(recs.get(0));
+        assertEquals("BIND", bind.get("request").asText());
+        assertEquals("BINDACK", bind.get("response").asText());
+        JsonNode pair = call(recs.get(1));
+        assertEquals("REQUEST", pair.get("request").asText());
+        assertEquals("RESPONSE", pair.get("response").asText());
+        assertEquals(3, pair.get("req").get("opnum").asInt());
+        assertEquals(2, pair.get("req").get("frag_cnt").asInt());
+        assertEquals(4000, pair.get("res").get("stub_data_size").asInt());
+        assertEquals("4.0", pair.get("interfaces").get(0).get("version").asText());
+        assertEquals(0, pair.get("interfaces").get(0).get("ack_result").asInt());
+        assertEquals("DRSGetNCChanges", pair.get("interfaces").get(0).get("procedure").asText());
+        assertEquals(2, pair.get("call_id").asInt());
+        // The request never answered is written when the output ends.
+        JsonNode lone = call(recs.get(2));
+        assertEquals(3, lone.get("call_id").asInt());
+        assertEquals("UNREPLIED", lone.get("response").asText());
     }
 
     @Test
     void dcomActivationNamesTheClass() throws Exception {
         UUID activator = UUID.fromString("000001a0-0000-0000-c000-000000000046");
-        JsonNode d = write(new DcerpcRequest(header(135), null, 14, 0, activator, 3, null, false, 796, 1, 0, 0,
+        JsonNode n = write(new DcerpcRequest(header(135), null, 14, 0, activator, 3, null, false, 796, 1, 0, 0,
                 new RpcArgs.DcomActivation(3, UUID.fromString("9ba05972-f6a8-11cf-a442-00a0c90a8f39"),
                         List.of(UUID.fromString("00000001-0000-0000-c000-000000000046")))));
-        assertEquals("RemoteGetClassObject", d.get("operation").asText());
+        assertEquals("dcerpc", n.get("event_type").asText());
+        assertEquals("RemoteGetClassObject", call(n).get("interfaces").get(0).get("procedure").asText());
+        assertEquals(3, call(n).get("req").get("opnum").asInt());
+        JsonNode d = ours(n);
         assertEquals("9ba05972-f6a8-11cf-a442-00a0c90a8f39", d.get("args").get("clsid").asText());
         assertEquals("ShellWindows", d.get("args").get("clsid_name").asText());
         assertEquals("00000001-0000-0000-c000-000000000046", d.get("args").get("iids").get(0).asText());
-        JsonNode unknown = write(new DcerpcRequest(header(135), null, 15, 0, activator, 4, null, false, 796, 1, 0, 0,
-                new RpcArgs.DcomActivation(4, new UUID(1, 2), List.of())));
+        JsonNode unknown = ours(write(new DcerpcRequest(header(135), null, 15, 0, activator, 4, null, false, 796, 1,
+                0, 0, new RpcArgs.DcomActivation(4, new UUID(1, 2), List.of()))));
         assertNull(unknown.get("args").get("clsid_name"));
         assertEquals(0, unknown.get("args").get("iids").size());
     }
 
     @Test
     void sealedDrsuapiBindAndGetNcChanges() throws Exception {
-        JsonNode b = write(new DcerpcBind(header(49153), null, false, 1, 4280, 4280,
+        JsonNode n = write(new DcerpcBind(header(49153), null, false, 1, 4280, 4280,
                 List.of(new Context(0, DRSUAPI, 4, 0, List.of(NDR), 0)), 10, 6, 79231, false));
+        JsonNode s = call(n);
+        assertEquals("drsuapi", s.get("interfaces").get(0).get("service").asText());
+        assertEquals("4.0", s.get("interfaces").get(0).get("version").asText());
+        assertEquals(0, s.get("interfaces").get(0).get("ack_result").asInt());
+        JsonNode b = ours(n);
         assertEquals("bind", b.get("pdu").asText());
-        assertEquals("drsuapi", b.get("interface").asText());
         assertEquals("ntlmssp", b.get("auth_type_name").asText());
         assertEquals("privacy", b.get("auth_level_name").asText());
         assertTrue(b.get("sealed").asBoolean());
         assertEquals(79231, b.get("auth_context_id").asInt());
         assertEquals("acceptance", b.get("contexts").get(0).get("result_name").asText());
-        assertEquals("4.0", b.get("contexts").get(0).get("version").asText());
         assertNull(b.get("named_pipe"));
 
         JsonNode r = write(new DcerpcRequest(header(49153), null, 5, 0, DRSUAPI, 3, null, true, 292, 1, 10, 6,
                 new RpcArgs.DrsGetNcChanges()));
-        assertEquals("DRSGetNCChanges", r.get("operation").asText());
-        assertTrue(r.get("sealed").asBoolean());
-        assertTrue(r.get("args").get("replication").asBoolean());
+        assertEquals("DRSGetNCChanges", call(r).get("interfaces").get(0).get("procedure").asText());
+        assertTrue(ours(r).get("sealed").asBoolean());
+        assertTrue(ours(r).get("args").get("replication").asBoolean());
     }
 
     @Test
     void eptMapAnswerAndReturnStatusAndFault() throws Exception {
         JsonNode m = write(new DcerpcResponse(header(135), null, 1, EPM, 3, false, 128,
                 new RpcArgs.EpmMapResult(DRSUAPI, 49153, "0.0.0.0")));
-        assertEquals("ept_map", m.get("operation").asText());
-        assertEquals(49153, m.get("args").get("tcp_port").asInt());
-        assertEquals("drsuapi", m.get("args").get("map_interface").asText());
+        assertEquals("REQUEST_LOST", call(m).get("request").asText());
+        assertEquals("RESPONSE", call(m).get("response").asText());
+        assertEquals(3, ours(m).get("opnum").asInt());
+        assertEquals(49153, ours(m).get("result").get("args").get("tcp_port").asInt());
+        assertEquals("drsuapi", ours(m).get("result").get("args").get("map_interface").asText());
 
-        JsonNode s = write(new DcerpcResponse(header(445), "samr", 6, UUID.fromString("12345778-1234-abcd-ef00-0123456789ac"),
-                50, false, 32, new RpcArgs.ReturnStatus(0xC0000022L)));
+        JsonNode s = ours(write(new DcerpcResponse(header(445), "samr", 6,
+                UUID.fromString("12345778-1234-abcd-ef00-0123456789ac"), 50, false, 32,
+                new RpcArgs.ReturnStatus(0xC0000022L))));
         assertEquals(0xC0000022L, s.get("status").asLong());
-        assertEquals("SamrCreateUser2InDomain", s.get("operation").asText());
-        assertNull(s.get("args"));
+        assertEquals(50, s.get("opnum").asInt());
+        assertNull(s.get("result"));
 
         JsonNode f = write(new DcerpcFault(header(445), "svcctl", 3, SVCCTL, 12, 0x1C010002L));
-        assertEquals("fault", f.get("pdu").asText());
-        assertEquals(0x1C010002L, f.get("status").asLong());
+        assertEquals("FAULT", call(f).get("response").asText());
+        assertEquals("fault", ours(f).get("pdu").asText());
+        assertEquals(0x1C010002L, ours(f).get("fault_status").asLong());
     }
 
     @Test
     void unknownInterfaceKeepsRawValuesWithoutNames() throws Exception {
         UUID unknown = UUID.fromString("11111111-2222-3333-4444-555555555555");
-        JsonNode d = write(new DcerpcRequest(header(49999), null, 9, 1, unknown, 77, unknown, false, 10, 1, 0, 0, null));
-        assertEquals(unknown.toString(), d.get("interface_uuid").asText());
-        assertNull(d.get("interface"));
-        assertEquals(77, d.get("opnum").asInt());
-        assertNull(d.get("operation"));
-        assertEquals(unknown.toString(), d.get("object_uuid").asText());
+        JsonNode n = write(new DcerpcRequest(header(49999), null, 9, 1, unknown, 77, unknown, false, 10, 1, 0, 0, null));
+        JsonNode i = call(n).get("interfaces").get(0);
+        assertEquals(unknown.toString(), i.get("uuid").asText());
+        assertNull(i.get("service"));
+        assertNull(i.get("procedure"));
+        assertEquals(77, call(n).get("req").get("opnum").asInt());
+        assertEquals(unknown.toString(), ours(n).get("object_uuid").asText());
         JsonNode none = write(new DcerpcRequest(header(49999), null, 9, 1, null, 2, null, false, 10, 1, 0, 0, null));
-        assertNull(none.get("interface_uuid"));
+        assertNull(call(none).get("interfaces"));
+        assertNull(ours(none).get("interface_uuid"));
     }
 
     @Test
@@ -149,7 +220,7 @@ class DcerpcRecordsTest {
                 new RpcArgs.EpmMapRequest(DRSUAPI, 4), new RpcArgs.TaskRegister(1, "\\abcdefgh", "<Task/>"),
                 new RpcArgs.AtJobAdd("cmd.exe /c whoami"), new RpcArgs.DcomStrings(List.of("Win32_Process", "Create")));
         for (RpcArgs a : all) {
-            JsonNode d = write(new DcerpcRequest(header(445), "x", 1, 0, SVCCTL, 0, null, false, 1, 1, 0, 0, a));
+            JsonNode d = ours(write(new DcerpcRequest(header(445), "x", 1, 0, SVCCTL, 0, null, false, 1, 1, 0, 0, a)));
             assertTrue(d.get("args").size() > 0, a.toString());
         }
     }

@@ -69,51 +69,71 @@ class KrbLdapRecordsTest {
         JsonNode k = n.get("krb5");
         assertEquals("KRB_AS_REQ", k.get("msg_type").asText());
         assertEquals("roast_me", k.get("cname").asText());
-        assertEquals(1, k.get("cname_type").asInt());
+        assertEquals("LAB.TEST", k.get("realm").asText());
         assertEquals("krbtgt/LAB.TEST", k.get("sname").asText());
-        assertEquals("[23]", k.get("etypes").toString());
-        assertEquals("[\"rc4-hmac\"]", k.get("etype_names").toString());
-        assertTrue(k.get("weak_etype_requested").asBoolean());
-        assertEquals("[128]", k.get("padata").toString());
-        assertEquals("[\"PA-PAC-REQUEST\"]", k.get("padata_names").toString());
-        assertEquals("0x50800000", k.get("kdc_options").asText());
-        assertEquals("[\"forwardable\",\"proxiable\",\"renewable\"]", k.get("kdc_option_names").toString());
-        assertEquals("2026-11-28T14:52:33.000000+0000", k.get("till").asText());
-        assertNull(k.get("pa_enc_timestamp_etype"), "no pre-authentication");
-        assertEquals("raw", k.get("carried_in").asText());
+        assertEquals("<none>", k.get("encryption").asText());
+        assertFalse(k.get("weak_encryption").asBoolean());
+        assertNull(k.get("ticket_encryption"));
+        JsonNode x = n.get("impacket_sensor");
+        assertEquals(2, x.get("eve_version").asInt());
+        assertEquals(10, x.get("msg_type_code").asInt());
+        assertEquals(1, x.get("cname_type").asInt());
+        assertEquals("[23]", x.get("etypes").toString());
+        assertEquals("[\"rc4-hmac\"]", x.get("etype_names").toString());
+        assertTrue(x.get("weak_etype_requested").asBoolean());
+        assertEquals("[128]", x.get("padata").toString());
+        assertEquals("[\"PA-PAC-REQUEST\"]", x.get("padata_names").toString());
+        assertEquals("0x50800000", x.get("kdc_options").asText());
+        assertEquals("[\"forwardable\",\"proxiable\",\"renewable\"]", x.get("kdc_option_names").toString());
+        assertEquals("2026-11-28T14:52:33.000000+0000", x.get("till").asText());
+        assertNull(x.get("pa_enc_timestamp_etype"), "no pre-authentication");
+        assertEquals("raw", x.get("carried_in").asText());
     }
 
     @Test
-    void asRepAndErrorCarryTheirRequest() throws Exception {
+    void asRepAndErrorInSuricataSpelling() throws Exception {
         EventHeader h = header(88, Transport.TCP);
         KerberosRequest req = asReq(h);
         JsonNode rep = write(new KerberosReply(h, 11, "LAB.TEST", new PrincipalName(1, List.of("roast_me")),
-                new TicketInfo("LAB.TEST", KRBTGT, 18, 2), 23, req)).get("krb5");
-        assertEquals("KRB_AS_REP", rep.get("msg_type").asText());
-        assertEquals(23, rep.get("reply_etype").asInt());
-        assertEquals("rc4-hmac", rep.get("reply_etype_name").asText());
-        assertEquals(18, rep.get("ticket_etype").asInt());
-        assertEquals(2, rep.get("ticket_kvno").asInt());
-        assertEquals("[23]", rep.get("request").get("etypes").toString());
+                new TicketInfo("LAB.TEST", KRBTGT, 18, 2), 23, req));
+        JsonNode k = rep.get("krb5");
+        assertEquals("KRB_AS_REP", k.get("msg_type").asText());
+        assertEquals("rc4-hmac", k.get("encryption").asText());
+        assertTrue(k.get("weak_encryption").asBoolean());
+        assertEquals("aes256-cts-hmac-sha1-96", k.get("ticket_encryption").asText());
+        assertFalse(k.get("ticket_weak_encryption").asBoolean());
+        JsonNode x = rep.get("impacket_sensor");
+        assertEquals(23, x.get("reply_etype").asInt());
+        assertEquals(18, x.get("ticket_etype").asInt());
+        assertEquals(2, x.get("ticket_kvno").asInt());
+        assertEquals("[23]", x.get("request").get("etypes").toString());
         JsonNode err = write(new KerberosError(h, 25, "Need to use PA-ENC-TIMESTAMP/PA-PK-AS-REQ", "LAB.TEST",
-                KRBTGT, null, req)).get("krb5");
-        assertEquals(25, err.get("error_code").asInt());
-        assertEquals("KDC_ERR_PREAUTH_REQUIRED", err.get("error_name").asText());
-        assertEquals("roast_me", err.get("cname").asText(), "cname taken from the request when the error has none");
-        JsonNode unknown = write(new KerberosError(h, 999, null, "LAB.TEST", KRBTGT, null, null)).get("krb5");
-        assertEquals(999, unknown.get("error_code").asInt());
-        assertNull(unknown.get("error_name"), "unknown codes are kept as numbers");
+                KRBTGT, null, req));
+        assertEquals("KRB_ERROR", err.get("krb5").get("msg_type").asText());
+        assertEquals("KRB_AS_REQ", err.get("krb5").get("failed_request").asText());
+        assertEquals("KDC_ERR_PREAUTH_REQUIRED", err.get("krb5").get("error_code").asText());
+        assertEquals("<empty>", err.get("krb5").get("cname").asText(), "the error carries no client name");
+        assertEquals("<empty>", err.get("krb5").get("realm").asText(), "nor a client realm");
+        assertEquals(25, err.get("impacket_sensor").get("error_code").asInt());
+        assertEquals("LAB.TEST", err.get("impacket_sensor").get("server_realm").asText());
+        JsonNode unknown = write(new KerberosError(h, 999, null, "LAB.TEST", KRBTGT, null, null));
+        assertEquals("ErrorCode(999)", unknown.get("krb5").get("error_code").asText());
+        assertEquals("UNKNOWN", unknown.get("krb5").get("failed_request").asText());
+        assertEquals(999, unknown.get("impacket_sensor").get("error_code").asInt());
+        assertNull(unknown.get("impacket_sensor").get("error_name"), "unknown codes are kept as numbers");
     }
 
     @Test
     void tgsReqWithForgedTicketAndS4u() throws Exception {
         EventHeader h = header(88, Transport.TCP);
         TicketInfo tgt = new TicketInfo("LAB.TEST", new PrincipalName(2, List.of("krbtgt", "LAB.TEST")), 18, 2);
-        JsonNode k = write(new KerberosRequest(h, 12, List.of(1, 129), -1, -1, "Administrator", "LAB.TEST", -138, false,
+        JsonNode n = write(new KerberosRequest(h, 12, List.of(1, 129), -1, -1, "Administrator", "LAB.TEST", -138, false,
                 -1, false, tgt, 0x40810010, null, "LAB.TEST", new PrincipalName(1, List.of("svc_web")),
                 KerberosRequest.NO_TIME, 1795877553L, KerberosRequest.NO_TIME, 5, List.of(23, 16, 3, 18), false,
-                List.of(new TicketInfo("LAB.TEST", new PrincipalName(1, List.of("svc_web")), 18, 2)))).get("krb5");
-        assertEquals("KRB_TGS_REQ", k.get("msg_type").asText());
+                List.of(new TicketInfo("LAB.TEST", new PrincipalName(1, List.of("svc_web")), 18, 2))));
+        assertEquals("KRB_TGS_REQ", n.get("krb5").get("msg_type").asText());
+        assertEquals("<empty>", n.get("krb5").get("cname").asText());
+        JsonNode k = n.get("impacket_sensor");
         assertEquals("Administrator@LAB.TEST", k.get("pa_for_user").asText());
         assertEquals(-138, k.get("pa_for_user_cksumtype").asInt());
         assertEquals("krbtgt/LAB.TEST", k.get("ticket_sname").asText());
@@ -122,17 +142,17 @@ class KrbLdapRecordsTest {
         assertEquals("[\"forwardable\",\"renewable\",\"canonicalize\",\"renewable-ok\"]",
                 k.get("kdc_option_names").toString());
         assertEquals("svc_web", k.get("additional_tickets").get(0).get("sname").asText());
-        assertNull(k.get("cname"));
     }
 
     @Test
     void apRequestNamesItsCarrier() throws Exception {
-        JsonNode k = write(new KerberosApRequest(header(445, Transport.TCP), Carrier.SMB2, 0x20000000,
-                new TicketInfo("LAB.TEST", new PrincipalName(2, List.of("cifs", "dc1.lab.test")), 23, 2), 23))
-                .get("krb5");
-        assertEquals("KRB_AP_REQ", k.get("msg_type").asText());
+        JsonNode n = write(new KerberosApRequest(header(445, Transport.TCP), Carrier.SMB2, 0x20000000,
+                new TicketInfo("LAB.TEST", new PrincipalName(2, List.of("cifs", "dc1.lab.test")), 23, 2), 23));
+        assertEquals("KRB_AP_REQ", n.get("krb5").get("msg_type").asText());
+        assertEquals("cifs/dc1.lab.test", n.get("krb5").get("sname").asText());
+        assertEquals("rc4-hmac", n.get("krb5").get("ticket_encryption").asText());
+        JsonNode k = n.get("impacket_sensor");
         assertEquals("smb2", k.get("carried_in").asText());
-        assertEquals("cifs/dc1.lab.test", k.get("sname").asText());
         assertEquals("NT-SRV-INST", k.get("sname_type_name").asText());
         assertEquals("0x20000000", k.get("ap_options").asText());
     }
@@ -142,46 +162,65 @@ class KrbLdapRecordsTest {
         EventHeader h = header(389, Transport.TCP);
         JsonNode bind = write(new LdapBind(h, 1, 3, "alice", BindType.SICILY_NEGOTIATE, null, false, -1, null));
         assertEquals("ldap", bind.get("event_type").asText());
-        assertEquals("sicily_negotiate", bind.get("ldap").get("bind_type").asText());
-        assertNull(bind.get("ldap").get("result_code"), "no result seen");
-        JsonNode s = write(new LdapSearch(h, 2, "dc=LAB,dc=TEST", 2, 0, 999, 0, false,
+        assertEquals("bind_request", bind.get("ldap").get("request").get("operation").asText());
+        assertEquals("alice", bind.get("ldap").get("request").get("bind_request").get("name").asText());
+        assertNull(bind.get("ldap").get("responses"), "no result seen");
+        assertEquals("sicily_negotiate", bind.get("impacket_sensor").get("bind_type").asText());
+        JsonNode sn = write(new LdapSearch(h, 2, "dc=LAB,dc=TEST", 2, 0, 999, 0, false,
                 "(&(UserAccountControl:1.2.840.113556.1.4.803:=4194304)(!(objectCategory=computer)))",
-                List.of("sAMAccountName"), List.of("1.2.840.113556.1.4.319"), 100, 0, 4, false)).get("ldap");
+                List.of("sAMAccountName"), List.of("1.2.840.113556.1.4.319"), 100, 0, 4, false));
+        JsonNode sr = sn.get("ldap").get("request");
+        assertEquals(2, sr.get("message_id").asInt());
+        assertEquals("search_request", sr.get("operation").asText());
+        assertEquals("dc=LAB,dc=TEST", sr.get("search_request").get("base_object").asText());
+        assertEquals(2, sr.get("search_request").get("scope").asInt());
+        assertEquals(999, sr.get("search_request").get("size_limit").asInt());
+        assertEquals("sAMAccountName", sr.get("search_request").get("attributes").get(0).asText());
+        JsonNode done = sn.get("ldap").get("responses").get(0);
+        assertEquals("search_result_done", done.get("operation").asText());
+        assertEquals("success", done.get("search_result_done").get("result_code").asText());
+        JsonNode s = sn.get("impacket_sensor");
         assertEquals("search", s.get("operation").asText());
         assertEquals("sub", s.get("scope").asText());
         assertEquals(4, s.get("entries").asInt());
-        assertEquals("success", s.get("result_name").asText());
         assertEquals(100, s.get("paged_size").asInt());
         JsonNode add = write(new LdapAdd(h, 3, "CN=EVIL$,CN=Computers,DC=lab,DC=test",
                 List.of(new Attribute("sAMAccountName", List.of("EVIL$")), new Attribute("unicodePwd", List.of())),
-                0)).get("ldap");
-        assertEquals("EVIL$", add.get("attributes").get(0).get("values").get(0).asText());
-        assertFalse(add.get("attributes").get(1).has("values"));
+                0));
+        JsonNode ar = add.get("ldap").get("request").get("add_request");
+        assertEquals("CN=EVIL$,CN=Computers,DC=lab,DC=test", ar.get("entry").asText());
+        assertEquals("EVIL$", ar.get("attributes").get(0).get("values").get(0).asText());
+        assertFalse(ar.get("attributes").get(1).has("values"));
         JsonNode mod = write(new LdapModify(h, 4, "CN=DC1,DC=lab,DC=test", List.of(new Modification(2,
-                new Attribute("msDS-AllowedToActOnBehalfOfOtherIdentity", List.of()))), 50)).get("ldap");
-        assertEquals("replace", mod.get("modifications").get(0).get("operation").asText());
-        assertEquals("insufficientAccessRights", mod.get("result_name").asText());
-        JsonNode ext = write(new LdapOperation(h, 5, 23, "1.3.6.1.4.1.1466.20037", 0)).get("ldap");
-        assertEquals("extended", ext.get("operation").asText());
-        assertEquals("1.3.6.1.4.1.1466.20037", ext.get("request_name").asText());
-        JsonNode sealed = write(new LdapSealed(h, "GSSAPI")).get("ldap");
-        assertTrue(sealed.get("sealed").asBoolean());
+                new Attribute("msDS-AllowedToActOnBehalfOfOtherIdentity", List.of()))), 50));
+        JsonNode mr = mod.get("ldap").get("request").get("modify_request");
+        assertEquals("replace", mr.get("changes").get(0).get("operation").asText());
+        assertEquals("msDS-AllowedToActOnBehalfOfOtherIdentity",
+                mr.get("changes").get(0).get("modification").get("attribute_type").asText());
+        assertEquals("insufficient_access_rights",
+                mod.get("ldap").get("responses").get(0).get("modify_response").get("result_code").asText());
+        assertEquals("insufficientAccessRights", mod.get("impacket_sensor").get("result_name").asText());
+        JsonNode ext = write(new LdapOperation(h, 5, 23, "1.3.6.1.4.1.1466.20037", 0));
+        assertEquals("1.3.6.1.4.1.1466.20037",
+                ext.get("ldap").get("request").get("extended_request").get("name").asText());
+        assertEquals("extended_response", ext.get("ldap").get("responses").get(0).get("operation").asText());
+        assertEquals("1.3.6.1.4.1.1466.20037", ext.get("impacket_sensor").get("request_name").asText());
+        JsonNode sealed = write(new LdapSealed(h, "GSSAPI"));
+        assertEquals(0, sealed.get("ldap").size());
+        assertTrue(sealed.get("impacket_sensor").get("sealed").asBoolean());
         JsonNode cldap = write(new LdapSearch(header(389, Transport.UDP), 1, "", 0, 0, 0, 0, false,
                 "(&(DnsDomain=lab.test)(NtVer=\\06\\00\\00\\00))", List.of("Netlogon"), List.of(), -1, 0, 1, true));
-        assertEquals("cldap", cldap.get("app_proto").asText());
+        assertEquals("ldap", cldap.get("app_proto").asText(), "Suricata names CLDAP ldap");
+        assertTrue(cldap.get("impacket_sensor").get("cldap").asBoolean());
     }
 
     @Test
     void anomaliesAreWrittenAsAnomalyRecords() throws Exception {
-        // The anomaly record belongs to the smb2 branch's writer; its schema entry is not ours to check.
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            assertTrue(ProtocolRecordWriter.write(g, new ProtocolAnomaly(header(88, Transport.TCP), "kerberos.gap",
-                    "1 bytes missing")));
-        }
-        JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(w.toString());
+        JsonNode n = write(new ProtocolAnomaly(header(88, Transport.TCP), "kerberos.gap", "1 bytes missing"));
         assertEquals("anomaly", n.get("event_type").asText());
         assertEquals("kerberos.gap", n.get("anomaly").get("event").asText());
+        assertEquals("applayer", n.get("anomaly").get("type").asText());
+        assertEquals("1 bytes missing", n.get("impacket_sensor").get("detail").asText());
     }
 
     @Test

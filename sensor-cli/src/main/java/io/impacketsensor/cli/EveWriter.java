@@ -50,6 +50,8 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     }
 
     private final OutputStream out;
+    /** Protocol records, with the per-flow pairing state Suricata's transaction granularity needs. */
+    private final ProtocolRecordWriter protocol = new ProtocolRecordWriter();
     /** Alert records: their own generator on the same stream, written after flushing {@link #g}. */
     private final EveAlertWriter alerts;
 
@@ -73,9 +75,7 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     private void write(SensorEvent e) {
         try {
             // Every event family has a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, anomaly).
-            ProtocolRecordWriter.write(g, e);
-            g.writeRaw('\n');
-            records++;
+            records += protocol.writeRecords(g, e);
         } catch (IOException ex) {
             failure = ex;
             throw new UncheckedIOException(ex);
@@ -119,6 +119,10 @@ final class EveWriter implements EventSink, Flushable, Closeable {
 
     @Override
     public synchronized void close() throws IOException {
+        // DCE/RPC requests still waiting for an answer are written as UNREPLIED.
+        if (failure == null) {
+            records += protocol.flush(g);
+        }
         g.flush();
         g.close();
         out.flush();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,26 +109,37 @@ class DetectionPipelineTest {
         assertTrue(r.err().contains("blocked     10.99.0.2 (psexec)"), r.err());
     }
 
+    /**
+     * The CreateServiceW call is one smb record (request and response, {@code smb.dcerpc}), written
+     * when its response completes the transaction as Suricata writes it; the block alert, raised by
+     * the request, is written at once. Both are in the same output and name the same flow.
+     */
     @Test
-    void alertsFollowTheProtocolRecordThatRaisedThem() throws Exception {
+    void theCallRecordAndItsAlertShareTheFlow() throws Exception {
         Run r = replay(dir.resolve("eve.json"), "-P");
         assertEquals(0, r.code(), r.err());
         List<JsonNode> recs = r.records();
-        int firstPsexecBlock = -1;
-        int createService = -1;
-        for (int i = 0; i < recs.size(); i++) {
-            JsonNode n = recs.get(i);
-            if (createService < 0 && n.get("event_type").asText().equals("dcerpc") && n.toString().contains("elfh")) {
-                createService = i;
+        JsonNode createService = null;
+        JsonNode firstPsexecBlock = null;
+        for (JsonNode n : recs) {
+            if (createService == null && n.get("event_type").asText().equals("smb")
+                    && n.path("smb").path("dcerpc").path("interfaces").path(0).path("procedure").asText()
+                    .equals("CreateServiceW")) {
+                createService = n;
             }
-            if (firstPsexecBlock < 0 && n.get("event_type").asText().equals("alert")
+            if (firstPsexecBlock == null && n.get("event_type").asText().equals("alert")
                     && n.get("impacket").get("attack_type").asText().equals("psexec")
                     && n.get("impacket").get("action").asText().equals("block")) {
-                firstPsexecBlock = i;
+                firstPsexecBlock = n;
             }
         }
-        assertTrue(createService >= 0 && firstPsexecBlock > createService,
-                "CreateServiceW record " + createService + " then the block alert " + firstPsexecBlock);
+        assertNotNull(createService, "CreateServiceW record");
+        // The lab's Samba answers CreateServiceW with a FAULT PDU (frame 108, nca_s_op_rng_error).
+        assertEquals("FAULT", createService.get("smb").get("dcerpc").get("response").asText());
+        assertEquals(0x1C010002L, createService.get("impacket_sensor").get("fault_status").asLong());
+        assertEquals("elfh", createService.get("impacket_sensor").get("args").get("service_name").asText());
+        assertNotNull(firstPsexecBlock, "psexec block alert");
+        assertEquals(createService.get("community_id"), firstPsexecBlock.get("community_id"));
         assertEquals("stats", recs.get(recs.size() - 1).get("event_type").asText());
     }
 
@@ -147,7 +159,7 @@ class DetectionPipelineTest {
         List<JsonNode> anomalies = ofType(recs, "anomaly");
         assertEquals(1, anomalies.size(), anomalies.toString());
         assertEquals("smb2.encrypted", anomalies.get(0).get("anomaly").get("event").asText());
-        assertTrue(anomalies.get(0).get("anomaly").get("detail").asText().endsWith("encrypted, not inspected"));
+        assertTrue(anomalies.get(0).get("impacket_sensor").get("detail").asText().endsWith("encrypted, not inspected"));
         assertTrue(ofType(recs, "alert").stream().anyMatch(a -> a.get("impacket").get("attack_type").asText()
                 .equals("impacket_fingerprint")), recs.toString());
     }

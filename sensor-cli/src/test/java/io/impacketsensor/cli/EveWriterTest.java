@@ -44,7 +44,8 @@ class EveWriterTest {
         assertEquals("smb2", n.get("app_proto").asText());
         assertEquals("applayer", n.get("anomaly").get("type").asText());
         assertEquals("smb2.malformed_header", n.get("anomaly").get("event").asText());
-        assertEquals("structure size 9", n.get("anomaly").get("detail").asText());
+        assertEquals("structure size 9", n.get("impacket_sensor").get("detail").asText());
+        assertEquals(2, n.get("impacket_sensor").get("eve_version").asInt());
     }
 
     @Test

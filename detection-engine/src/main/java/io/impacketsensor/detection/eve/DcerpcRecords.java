@@ -11,39 +11,223 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * The {@code dcerpc} EVE protocol record of a DCE/RPC event: common header, then a {@code dcerpc}
- * object with {@code pdu}, the interface (UUID and name), opnum and operation name, named pipe,
- * call id, auth type/level (codes with names beside them), {@code sealed}, {@code status} and an
- * {@code args} object per decoded operation. Unknown interfaces and opnums keep their raw values and
- * have no name field.
+ * DCE/RPC records in Suricata's layout, one per call: a request with its response
+ * ({@code request} REQUEST, {@code response} RESPONSE or FAULT, {@code req}, {@code res},
+ * {@code interfaces} with {@code service} and {@code procedure}, {@code call_id}), or a bind with
+ * its ack ({@code request} BIND or ALTER_CONTEXT, {@code response} BINDACK, BINDNAK or
+ * ALTER_CONTEXT_RESP, {@code interfaces} with {@code ack_result}). A request never answered has
+ * {@code response} UNREPLIED; an answer whose request was not seen has {@code request}
+ * REQUEST_LOST. Over TCP the record is {@code event_type} dcerpc; over an SMB named pipe it is an
+ * {@code smb} record with the call in {@code smb.dcerpc}, as Suricata nests it. Our fields (PDU
+ * kind, pipe, auth type and level, context id, decoded arguments and results) are under
+ * {@code impacket_sensor}. The pairing is done by {@link ProtocolRecordWriter}.
  */
 public final class DcerpcRecords {
     private DcerpcRecords() {
     }
 
-    /** Writes one whole record (start and end object included). */
+    /** Writes the record of one event on its own: a request as UNREPLIED, an answer as REQUEST_LOST. */
     public static void write(JsonGenerator g, DcerpcEvent e) throws IOException {
-        g.writeStartObject();
-        EveCommon.writeHeader(g, header(e), "dcerpc", "dcerpc");
-        g.writeObjectFieldStart("dcerpc");
         if (e instanceof DcerpcBind b) {
-            bind(g, b);
+            writeBind(g, b, 1, "unknown");
         } else if (e instanceof DcerpcRequest r) {
-            request(g, r);
-        } else if (e instanceof DcerpcResponse r) {
-            response(g, r);
-        } else if (e instanceof DcerpcFault f) {
-            fault(g, f);
+            writeCall(g, r, null, null, 1, "unknown");
+        } else {
+            writeCall(g, null, e, null, 1, "unknown");
+        }
+    }
+
+    /** A bind or alter context with its ack (the event carries the results once the ack was seen). */
+    static void writeBind(JsonGenerator g, DcerpcBind b, long smbId, String smbDialect) throws IOException {
+        boolean smb = b.namedPipe() != null;
+        start(g, b.header(), smb, smbId, smbDialect);
+        g.writeStringField("request", b.alterContext() ? "ALTER_CONTEXT" : "BIND");
+        boolean acked = b.nak();
+        for (Context c : b.contexts()) {
+            acked |= c.result() >= 0;
+        }
+        g.writeStringField("response", !acked ? "UNREPLIED" : b.nak() ? "BINDNAK"
+                : b.alterContext() ? "ALTER_CONTEXT_RESP" : "BINDACK");
+        if (!b.contexts().isEmpty()) {
+            g.writeArrayFieldStart("interfaces");
+            for (Context c : b.contexts()) {
+                g.writeStartObject();
+                g.writeStringField("uuid", c.interfaceUuid().toString());
+                g.writeStringField("version", c.versionMajor() + "." + c.versionMinor());
+                if (c.result() >= 0) {
+                    g.writeNumberField("ack_result", c.result());
+                }
+                String name = RpcInterfaces.name(c.interfaceUuid());
+                if (name != null) {
+                    g.writeStringField("service", name);
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeNumberField("call_id", b.callId() & 0xFFFF_FFFFL);
+        endSuricata(g, smb);
+        EveCommon.startExtension(g);
+        common(g, b.alterContext() ? "alter_context" : "bind", b.namedPipe());
+        auth(g, b.authType(), b.authLevel());
+        g.writeBooleanField("sealed", b.authLevel() == 6);
+        if (b.authContextId() >= 0) {
+            g.writeNumberField("auth_context_id", b.authContextId());
+        }
+        g.writeNumberField("max_xmit_frag", b.maxXmitFrag());
+        g.writeNumberField("max_recv_frag", b.maxRecvFrag());
+        g.writeBooleanField("nak", b.nak());
+        g.writeArrayFieldStart("contexts");
+        for (Context c : b.contexts()) {
+            g.writeStartObject();
+            g.writeNumberField("context_id", c.contextId());
+            g.writeArrayFieldStart("transfer_syntaxes");
+            for (UUID t : c.transferSyntaxes()) {
+                g.writeString(t.toString());
+            }
+            g.writeEndArray();
+            if (c.result() >= 0) {
+                String r = resultName(c.result());
+                if (r != null) {
+                    g.writeStringField("result_name", r);
+                }
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /**
+     * One call: {@code req} the request or null (lost), {@code answer} a DcerpcResponse, a
+     * DcerpcFault or null (unreplied); {@code context} the bound context of the request, or null.
+     */
+    static void writeCall(JsonGenerator g, DcerpcRequest req, DcerpcEvent answer, Context context, long smbId,
+                          String smbDialect) throws IOException {
+        DcerpcEvent first = req != null ? req : answer;
+        String pipe = req != null ? req.namedPipe() : answer instanceof DcerpcResponse r ? r.namedPipe()
+                : ((DcerpcFault) answer).namedPipe();
+        boolean smb = pipe != null;
+        int callId = req != null ? req.callId() : answer instanceof DcerpcResponse r ? r.callId()
+                : ((DcerpcFault) answer).callId();
+        UUID iface = req != null ? req.interfaceUuid() : answer instanceof DcerpcResponse r ? r.interfaceUuid()
+                : ((DcerpcFault) answer).interfaceUuid();
+        int opnum = req != null ? req.opnum() : answer instanceof DcerpcResponse r ? r.opnum()
+                : ((DcerpcFault) answer).opnum();
+        start(g, header(answer != null ? answer : first), smb, smbId, smbDialect);
+        if (req != null) {
+            g.writeStringField("request", "REQUEST");
+        } else {
+            g.writeStringField("request", "REQUEST_LOST");
+        }
+        g.writeStringField("response", answer instanceof DcerpcResponse ? "RESPONSE"
+                : answer instanceof DcerpcFault ? "FAULT" : "UNREPLIED");
+        if (req != null) {
+            if (smb) {
+                g.writeNumberField("opnum", req.opnum());
+            }
+            g.writeObjectFieldStart("req");
+            if (!smb) {
+                g.writeNumberField("opnum", req.opnum());
+            }
+            g.writeNumberField("frag_cnt", req.fragments());
+            g.writeNumberField("stub_data_size", req.stubLength());
+            g.writeEndObject();
+            if (iface != null) {
+                g.writeArrayFieldStart("interfaces");
+                g.writeStartObject();
+                g.writeStringField("uuid", iface.toString());
+                if (context != null && context.interfaceUuid().equals(iface)) {
+                    g.writeStringField("version", context.versionMajor() + "." + context.versionMinor());
+                    if (context.result() >= 0) {
+                        g.writeNumberField("ack_result", context.result());
+                    }
+                }
+                String name = RpcInterfaces.name(iface);
+                if (name != null) {
+                    g.writeStringField("service", name);
+                    String op = RpcInterfaces.operation(iface, opnum);
+                    if (op != null) {
+                        g.writeStringField("procedure", op);
+                    }
+                }
+                g.writeEndObject();
+                g.writeEndArray();
+            }
+        }
+        if (answer instanceof DcerpcResponse r) {
+            // The decoder counts the request's fragments, not the response's: res has the stub size only.
+            g.writeObjectFieldStart("res");
+            g.writeNumberField("stub_data_size", r.stubLength());
+            g.writeEndObject();
+        }
+        g.writeNumberField("call_id", callId & 0xFFFF_FFFFL);
+        endSuricata(g, smb);
+        EveCommon.startExtension(g);
+        common(g, req != null ? "request" : answer instanceof DcerpcFault ? "fault" : "response", pipe);
+        if (iface != null) {
+            g.writeStringField("interface_uuid", iface.toString());
+        }
+        if (opnum >= 0) {
+            g.writeNumberField("opnum", opnum);
+        }
+        if (req != null) {
+            g.writeNumberField("context_id", req.contextId());
+            if (req.objectUuid() != null) {
+                g.writeStringField("object_uuid", req.objectUuid().toString());
+            }
+            auth(g, req.authType(), req.authLevel());
+            g.writeBooleanField("sealed", req.sealed());
+            if (req.args() != null) {
+                DcerpcArgs.write(g, req.args());
+            }
+        }
+        if (answer instanceof DcerpcResponse r) {
+            if (req == null) {
+                g.writeBooleanField("sealed", r.sealed());
+            }
+            if (r.result() instanceof RpcArgs.ReturnStatus st) {
+                g.writeNumberField("status", st.status());
+            } else if (r.result() != null) {
+                g.writeObjectFieldStart("result");
+                DcerpcArgs.write(g, r.result());
+                g.writeEndObject();
+            }
+        } else if (answer instanceof DcerpcFault f) {
+            g.writeNumberField("fault_status", f.status());
         }
         g.writeEndObject();
         g.writeEndObject();
     }
 
-    private static io.impacketsensor.core.event.EventHeader header(DcerpcEvent e) {
+    /** The record's header and the object that holds the call: dcerpc, or smb.dcerpc over a pipe. */
+    private static void start(JsonGenerator g, io.impacketsensor.core.event.EventHeader h, boolean smb, long smbId,
+                              String smbDialect) throws IOException {
+        g.writeStartObject();
+        if (smb) {
+            EveCommon.writeHeader(g, h, "smb", "smb");
+            g.writeObjectFieldStart("smb");
+            g.writeNumberField("id", smbId);
+            g.writeStringField("dialect", smbDialect);
+            g.writeObjectFieldStart("dcerpc");
+        } else {
+            EveCommon.writeHeader(g, h, "dcerpc", "dcerpc");
+            g.writeObjectFieldStart("dcerpc");
+        }
+    }
+
+    private static void endSuricata(JsonGenerator g, boolean smb) throws IOException {
+        g.writeEndObject();
+        if (smb) {
+            g.writeEndObject();
+        }
+    }
+
+    static io.impacketsensor.core.event.EventHeader header(DcerpcEvent e) {
         if (e instanceof DcerpcBind b) {
             return b.header();
         } else if (e instanceof DcerpcRequest r) {
@@ -92,28 +276,10 @@ public final class DcerpcRecords {
         }
     }
 
-    private static void common(JsonGenerator g, String pdu, String pipe, int callId) throws IOException {
+    private static void common(JsonGenerator g, String pdu, String pipe) throws IOException {
         g.writeStringField("pdu", pdu);
         if (pipe != null) {
             g.writeStringField("named_pipe", pipe);
-        }
-        g.writeNumberField("call_id", callId & 0xFFFF_FFFFL);
-    }
-
-    private static void iface(JsonGenerator g, UUID uuid, int opnum) throws IOException {
-        if (uuid != null) {
-            g.writeStringField("interface_uuid", uuid.toString());
-            String name = RpcInterfaces.name(uuid);
-            if (name != null) {
-                g.writeStringField("interface", name);
-            }
-        }
-        if (opnum >= 0) {
-            g.writeNumberField("opnum", opnum);
-            String op = RpcInterfaces.operation(uuid, opnum);
-            if (op != null) {
-                g.writeStringField("operation", op);
-            }
         }
     }
 
@@ -128,80 +294,5 @@ public final class DcerpcRecords {
         if (l != null) {
             g.writeStringField("auth_level_name", l);
         }
-    }
-
-    private static void bind(JsonGenerator g, DcerpcBind b) throws IOException {
-        common(g, b.alterContext() ? "alter_context" : "bind", b.namedPipe(), b.callId());
-        List<Context> cs = b.contexts();
-        if (!cs.isEmpty()) {
-            iface(g, cs.get(0).interfaceUuid(), -1);
-        }
-        auth(g, b.authType(), b.authLevel());
-        g.writeBooleanField("sealed", b.authLevel() == 6);
-        if (b.authContextId() >= 0) {
-            g.writeNumberField("auth_context_id", b.authContextId());
-        }
-        g.writeNumberField("max_xmit_frag", b.maxXmitFrag());
-        g.writeNumberField("max_recv_frag", b.maxRecvFrag());
-        g.writeBooleanField("nak", b.nak());
-        g.writeArrayFieldStart("contexts");
-        for (Context c : cs) {
-            g.writeStartObject();
-            g.writeNumberField("context_id", c.contextId());
-            g.writeStringField("interface_uuid", c.interfaceUuid().toString());
-            String name = RpcInterfaces.name(c.interfaceUuid());
-            if (name != null) {
-                g.writeStringField("interface", name);
-            }
-            g.writeStringField("version", c.versionMajor() + "." + c.versionMinor());
-            g.writeArrayFieldStart("transfer_syntaxes");
-            for (UUID t : c.transferSyntaxes()) {
-                g.writeString(t.toString());
-            }
-            g.writeEndArray();
-            if (c.result() >= 0) {
-                g.writeNumberField("result", c.result());
-                String r = resultName(c.result());
-                if (r != null) {
-                    g.writeStringField("result_name", r);
-                }
-            }
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-    }
-
-    private static void request(JsonGenerator g, DcerpcRequest r) throws IOException {
-        common(g, "request", r.namedPipe(), r.callId());
-        iface(g, r.interfaceUuid(), r.opnum());
-        g.writeNumberField("context_id", r.contextId());
-        if (r.objectUuid() != null) {
-            g.writeStringField("object_uuid", r.objectUuid().toString());
-        }
-        auth(g, r.authType(), r.authLevel());
-        g.writeBooleanField("sealed", r.sealed());
-        g.writeNumberField("stub_length", r.stubLength());
-        g.writeNumberField("fragments", r.fragments());
-        if (r.args() != null) {
-            DcerpcArgs.write(g, r.args());
-        }
-    }
-
-    private static void response(JsonGenerator g, DcerpcResponse r) throws IOException {
-        common(g, "response", r.namedPipe(), r.callId());
-        iface(g, r.interfaceUuid(), r.opnum());
-        g.writeBooleanField("sealed", r.sealed());
-        g.writeNumberField("stub_length", r.stubLength());
-        if (r.result() instanceof RpcArgs.ReturnStatus s) {
-            g.writeNumberField("status", s.status());
-        } else if (r.result() != null) {
-            DcerpcArgs.write(g, r.result());
-        }
-    }
-
-    private static void fault(JsonGenerator g, DcerpcFault f) throws IOException {
-        common(g, "fault", f.namedPipe(), f.callId());
-        iface(g, f.interfaceUuid(), f.opnum());
-        g.writeNumberField("status", f.status());
     }
 }

@@ -36,6 +36,19 @@ public final class EveCommon {
     }
 
     /**
+     * Version of the protocol records' layout, written as {@code impacket_sensor.eve_version} in every
+     * protocol record: 2 is Suricata's keys, types and nesting with our decoded fields under
+     * {@code impacket_sensor} (docs/user/eve.md).
+     */
+    public static final int EVE_VERSION = 2;
+
+    /** The extension key of a protocol record: opens {@code impacket_sensor} and writes the version. */
+    public static void startExtension(JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("impacket_sensor");
+        g.writeNumberField("eve_version", EVE_VERSION);
+    }
+
+    /**
      * Writes the common fields of a record whose source is the flow's client. The caller has
      * called {@code writeStartObject()} and writes its own object after this.
      */

@@ -49,6 +49,14 @@ public final class KerberosNames {
         }
     }
 
+    /**
+     * Suricata's {@code weak_encryption}: every etype except the AES (RFC 3962, RFC 8009) and
+     * Camellia (RFC 6803) families.
+     */
+    public static boolean weakForSuricata(int e) {
+        return !(e >= 17 && e <= 20 || e == 25 || e == 26);
+    }
+
     /** True for the etypes a detection treats as weak (DES and RC4 families). */
     public static boolean weakEtype(int e) {
         return e == 1 || e == 2 || e == 3 || e == 23 || e == 24 || e == -128 || e == -133 || e == -135;

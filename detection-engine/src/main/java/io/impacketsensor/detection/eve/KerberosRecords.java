@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code krb5} EVE protocol record of a Kerberos event: common header, then a {@code krb5}
- * object. Codes are written as numbers with their names beside them ({@code etypes} and
- * {@code etype_names}, {@code error_code} and {@code error_name}); unknown codes have no name.
+ * The {@code krb5} EVE protocol record of a Kerberos event: common header, then Suricata's
+ * {@code krb5} object (msg_type, failed_request, error_code, cname, realm, sname, encryption,
+ * weak_encryption, ticket_encryption, ticket_weak_encryption, in Suricata's spelling), then our
+ * decoded fields under {@code impacket_sensor}: codes as numbers with their names beside them
+ * ({@code etypes} and {@code etype_names}, {@code error_code} and {@code error_name}); unknown
+ * codes have no name.
  */
 public final class KerberosRecords {
     private KerberosRecords() {
@@ -28,6 +31,9 @@ public final class KerberosRecords {
         g.writeStartObject();
         EveCommon.writeHeader(g, e.header(), "krb5", "krb5");
         g.writeObjectFieldStart("krb5");
+        suricata(g, e);
+        g.writeEndObject();
+        EveCommon.startExtension(g);
         if (e instanceof KerberosRequest r) {
             request(g, r);
         } else if (e instanceof KerberosReply r) {
@@ -41,6 +47,79 @@ public final class KerberosRecords {
         g.writeEndObject();
     }
 
+    /**
+     * Suricata's krb5 object: one per KDC message, {@code <empty>} for an absent name or realm and
+     * {@code <none>} for an absent encryption. The realm is the client realm: for a KRB-ERROR (whose
+     * crealm travels with its cname, RFC 4120 5.9.1) it is {@code <empty>} without a cname.
+     */
+    private static void suricata(JsonGenerator g, KerberosEvent e) throws IOException {
+        String cname = null;
+        String realm = null;
+        String sname = null;
+        int etype = NO_ETYPE;
+        int ticketEtype = NO_ETYPE;
+        int msgType;
+        if (e instanceof KerberosRequest r) {
+            msgType = r.msgType();
+            g.writeStringField("msg_type", msgTypeName(msgType));
+            cname = name(r.cname());
+            realm = r.realm();
+            sname = name(r.sname());
+        } else if (e instanceof KerberosReply r) {
+            msgType = r.msgType();
+            g.writeStringField("msg_type", msgTypeName(msgType));
+            cname = name(r.cname());
+            realm = r.crealm();
+            if (r.ticket() != null) {
+                sname = name(r.ticket().sname());
+                ticketEtype = r.ticket().etype();
+            }
+            etype = r.encPartEtype();
+        } else if (e instanceof KerberosError r) {
+            g.writeStringField("msg_type", "KRB_ERROR");
+            g.writeStringField("failed_request", r.request() != null ? msgTypeName(r.request().msgType()) : "UNKNOWN");
+            String n = KerberosNames.error(r.errorCode());
+            g.writeStringField("error_code", n != null ? n : "ErrorCode(" + r.errorCode() + ")");
+            cname = name(r.cname());
+            realm = r.cname() != null ? r.realm() : null;
+            sname = name(r.sname());
+        } else if (e instanceof KerberosApRequest r) {
+            g.writeStringField("msg_type", "KRB_AP_REQ");
+            if (r.ticket() != null) {
+                realm = r.ticket().realm();
+                sname = name(r.ticket().sname());
+                ticketEtype = r.ticket().etype();
+            }
+        }
+        g.writeStringField("cname", cname != null ? cname : "<empty>");
+        g.writeStringField("realm", realm != null ? realm : "<empty>");
+        g.writeStringField("sname", sname != null ? sname : "<empty>");
+        g.writeStringField("encryption", etype != NO_ETYPE ? etypeName(etype) : "<none>");
+        g.writeBooleanField("weak_encryption", etype != NO_ETYPE && KerberosNames.weakForSuricata(etype));
+        if (ticketEtype != NO_ETYPE) {
+            g.writeStringField("ticket_encryption", etypeName(ticketEtype));
+            g.writeBooleanField("ticket_weak_encryption", KerberosNames.weakForSuricata(ticketEtype));
+        }
+    }
+
+    /** No etype in the message (an etype value is any 32-bit signed integer, so this is out of band). */
+    private static final int NO_ETYPE = Integer.MIN_VALUE;
+
+    private static String msgTypeName(int t) {
+        String n = KerberosNames.msgType(t);
+        return n != null ? n : "MessageType(" + t + ")";
+    }
+
+    /** The etype's name; an unassigned one as {@code EncryptionType(<n>)}. */
+    private static String etypeName(int e) {
+        String n = KerberosNames.etype(e);
+        return n != null ? n : "EncryptionType(" + e + ")";
+    }
+
+    private static String name(PrincipalName p) {
+        return p == null ? null : p.toString();
+    }
+
     private static void msgType(JsonGenerator g, int t) throws IOException {
         String n = KerberosNames.msgType(t);
         g.writeStringField("msg_type", n != null ? n : Integer.toString(t));
@@ -52,6 +131,14 @@ public final class KerberosRecords {
             return;
         }
         g.writeStringField(field, p.toString());
+        principalType(g, field, p);
+    }
+
+    /** The name-type of a principal whose name is in the krb5 object. */
+    private static void principalType(JsonGenerator g, String field, PrincipalName p) throws IOException {
+        if (p == null) {
+            return;
+        }
         g.writeNumberField(field + "_type", p.nameType());
         String n = KerberosNames.nameType(p.nameType());
         if (n != null) {
@@ -139,10 +226,9 @@ public final class KerberosRecords {
     }
 
     private static void request(JsonGenerator g, KerberosRequest r) throws IOException {
-        msgType(g, r.msgType());
-        principal(g, "cname", r.cname());
-        string(g, "realm", r.realm());
-        principal(g, "sname", r.sname());
+        g.writeNumberField("msg_type_code", r.msgType());
+        principalType(g, "cname", r.cname());
+        principalType(g, "sname", r.sname());
         etypes(g, r.etypes());
         padata(g, r.padataTypes());
         g.writeStringField("kdc_options", String.format(Locale.ROOT, "0x%08x", r.kdcOptions()));
@@ -191,11 +277,10 @@ public final class KerberosRecords {
     }
 
     private static void reply(JsonGenerator g, KerberosReply r) throws IOException {
-        msgType(g, r.msgType());
-        principal(g, "cname", r.cname());
-        string(g, "realm", r.crealm());
+        g.writeNumberField("msg_type_code", r.msgType());
+        principalType(g, "cname", r.cname());
         if (r.ticket() != null) {
-            principal(g, "sname", r.ticket().sname());
+            principalType(g, "sname", r.ticket().sname());
         }
         ticket(g, "ticket_", r.ticket());
         etypeField(g, "reply_etype", r.encPartEtype());
@@ -204,11 +289,11 @@ public final class KerberosRecords {
     }
 
     private static void error(JsonGenerator g, KerberosError r) throws IOException {
-        g.writeStringField("msg_type", "KRB_ERROR");
         g.writeNumberField("msg_type_code", 30);
-        principal(g, "cname", r.cname() != null ? r.cname() : r.request() != null ? r.request().cname() : null);
-        string(g, "realm", r.realm());
-        principal(g, "sname", r.sname());
+        principalType(g, "cname", r.cname());
+        // The error's realm field ([9], the server's realm); krb5.realm is the client's.
+        string(g, "server_realm", r.realm());
+        principalType(g, "sname", r.sname());
         g.writeNumberField("error_code", r.errorCode());
         String n = KerberosNames.error(r.errorCode());
         if (n != null) {
@@ -232,10 +317,9 @@ public final class KerberosRecords {
     }
 
     private static void apRequest(JsonGenerator g, KerberosApRequest r) throws IOException {
-        msgType(g, 14);
+        g.writeNumberField("msg_type_code", 14);
         if (r.ticket() != null) {
-            string(g, "realm", r.ticket().realm());
-            principal(g, "sname", r.ticket().sname());
+            principalType(g, "sname", r.ticket().sname());
         }
         ticket(g, "ticket_", r.ticket());
         g.writeStringField("ap_options", String.format(Locale.ROOT, "0x%08x", r.apOptions()));

@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code ldap} EVE protocol record of an LDAP event: common header ({@code app_proto} ldap,
- * or cldap over UDP), then an {@code ldap} object with the operation and its result. The password
- * of a simple bind is never in the event, so never here: only {@code cleartext_password}.
+ * The {@code ldap} EVE protocol record of an LDAP event (one request with its result): common
+ * header ({@code app_proto} ldap, over TCP and UDP), Suricata's {@code ldap} object
+ * ({@code request}, {@code responses}), then our fields under {@code impacket_sensor} (RFC 4515
+ * filter text, controls, paged size, entry count, bind type, {@code cldap}). The password of a
+ * simple bind is never in the event, so never here: only {@code cleartext_password}.
  */
 public final class LdapRecords {
     private LdapRecords() {
@@ -30,8 +32,12 @@ public final class LdapRecords {
     /** Writes one whole record (start and end object included). */
     public static void write(JsonGenerator g, LdapEvent e) throws IOException {
         g.writeStartObject();
-        EveCommon.writeHeader(g, e.header(), "ldap", e.header().transport() == Transport.UDP ? "cldap" : "ldap");
+        // Suricata names the protocol ldap over UDP too (CLDAP, RFC 1798).
+        EveCommon.writeHeader(g, e.header(), "ldap", "ldap");
         g.writeObjectFieldStart("ldap");
+        suricata(g, e);
+        g.writeEndObject();
+        EveCommon.startExtension(g);
         if (e instanceof LdapBind b) {
             bind(g, b);
         } else if (e instanceof LdapSearch s) {
@@ -60,8 +66,191 @@ public final class LdapRecords {
             g.writeStringField("operation", "starttls");
             g.writeBooleanField("sealed", true);
         }
+        if (e.header().transport() == Transport.UDP) {
+            g.writeBooleanField("cldap", true);
+        }
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    /**
+     * Suricata's ldap object: the {@code request} (message_id, operation, and the operation's own
+     * object) and the {@code responses} seen for it. The decoder keeps the result of each response
+     * (result code, and a bind's diagnostic message), not its matchedDN nor the search result
+     * entries, so a response carries only what was kept.
+     */
+    private static void suricata(JsonGenerator g, LdapEvent e) throws IOException {
+        int messageId;
+        int op;
+        int resultCode;
+        String message = null;
+        if (e instanceof LdapBind b) {
+            messageId = b.messageId();
+            op = 0;
+            resultCode = b.resultCode();
+            message = b.diagnosticMessage();
+        } else if (e instanceof LdapSearch s) {
+            messageId = s.messageId();
+            op = 3;
+            resultCode = s.resultCode();
+        } else if (e instanceof LdapAdd a) {
+            messageId = a.messageId();
+            op = 8;
+            resultCode = a.resultCode();
+        } else if (e instanceof LdapModify m) {
+            messageId = m.messageId();
+            op = 6;
+            resultCode = m.resultCode();
+        } else if (e instanceof LdapOperation o) {
+            messageId = o.messageId();
+            op = o.protocolOp();
+            resultCode = o.resultCode();
+        } else {
+            return; // sealed or TLS: no LDAP message in clear text
+        }
+        g.writeObjectFieldStart("request");
+        g.writeNumberField("message_id", messageId);
+        String opName = requestName(op);
+        g.writeStringField("operation", opName != null ? opName : "unknown");
+        if (e instanceof LdapBind b) {
+            g.writeObjectFieldStart("bind_request");
+            g.writeNumberField("version", b.version());
+            g.writeStringField("name", b.name());
+            if (b.saslMechanism() != null) {
+                g.writeObjectFieldStart("sasl");
+                g.writeStringField("mechanism", b.saslMechanism());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } else if (e instanceof LdapSearch s) {
+            g.writeObjectFieldStart("search_request");
+            g.writeStringField("base_object", s.base());
+            g.writeNumberField("scope", s.scope());
+            g.writeNumberField("deref_alias", s.deref());
+            g.writeNumberField("size_limit", s.sizeLimit());
+            g.writeNumberField("time_limit", s.timeLimit());
+            g.writeBooleanField("types_only", s.typesOnly());
+            if (!s.attributes().isEmpty()) {
+                strings(g, "attributes", s.attributes());
+            }
+            g.writeEndObject();
+        } else if (e instanceof LdapAdd a) {
+            g.writeObjectFieldStart("add_request");
+            g.writeStringField("entry", a.dn());
+            if (!a.attributes().isEmpty()) {
+                g.writeArrayFieldStart("attributes");
+                for (Attribute at : a.attributes()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", at.name());
+                    if (!at.values().isEmpty()) {
+                        strings(g, "values", at.values());
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } else if (e instanceof LdapModify m) {
+            g.writeObjectFieldStart("modify_request");
+            g.writeStringField("object", m.dn());
+            if (!m.modifications().isEmpty()) {
+                g.writeArrayFieldStart("changes");
+                for (Modification mod : m.modifications()) {
+                    g.writeStartObject();
+                    String n = LdapNames.modifyOperation(mod.operation());
+                    g.writeStringField("operation", n != null ? n : Integer.toString(mod.operation()));
+                    g.writeObjectFieldStart("modification");
+                    g.writeStringField("attribute_type", mod.attribute().name());
+                    if (!mod.attribute().values().isEmpty()) {
+                        strings(g, "attribute_values", mod.attribute().values());
+                    }
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } else if (e instanceof LdapOperation o && !o.target().isEmpty()) {
+            switch (op) {
+                case 10 -> {
+                    g.writeObjectFieldStart("del_request");
+                    g.writeStringField("dn", o.target());
+                    g.writeEndObject();
+                }
+                case 23 -> {
+                    g.writeObjectFieldStart("extended_request");
+                    g.writeStringField("name", o.target());
+                    g.writeEndObject();
+                }
+                default -> {
+                }
+            }
+        }
+        g.writeEndObject();
+        String response = responseName(op);
+        if (resultCode >= 0 && response != null) {
+            g.writeArrayFieldStart("responses");
+            g.writeStartObject();
+            g.writeStringField("operation", response);
+            g.writeObjectFieldStart(response);
+            g.writeStringField("result_code", suricataResult(resultCode));
+            if (message != null) {
+                g.writeStringField("message", message);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndArray();
+        }
+    }
+
+    /** RFC 4511 4.2 protocolOp application tags of requests, as Suricata names them. */
+    private static String requestName(int op) {
+        return switch (op) {
+            case 0 -> "bind_request";
+            case 2 -> "unbind_request";
+            case 3 -> "search_request";
+            case 6 -> "modify_request";
+            case 8 -> "add_request";
+            case 10 -> "del_request";
+            case 12 -> "mod_dn_request";
+            case 14 -> "compare_request";
+            case 16 -> "abandon_request";
+            case 23 -> "extended_request";
+            default -> null;
+        };
+    }
+
+    /** The response that closes a request (a search ends with search_result_done), or null (unbind, abandon). */
+    private static String responseName(int op) {
+        return switch (op) {
+            case 0 -> "bind_response";
+            case 3 -> "search_result_done";
+            case 6 -> "modify_response";
+            case 8 -> "add_response";
+            case 10 -> "del_response";
+            case 12 -> "mod_dn_response";
+            case 14 -> "compare_response";
+            case 23 -> "extended_response";
+            default -> null;
+        };
+    }
+
+    /** RFC 4511 resultCode name in Suricata's snake case ({@code invalid_credentials}); unknown as {@code unknown-<n>}. */
+    static String suricataResult(int code) {
+        String n = LdapNames.resultCode(code);
+        if (n == null) {
+            return "unknown-" + code;
+        }
+        StringBuilder b = new StringBuilder(n.length() + 4);
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (Character.isUpperCase(c)) {
+                b.append('_').append(Character.toLowerCase(c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static void op(JsonGenerator g, String name, int messageId) throws IOException {

@@ -8,9 +8,11 @@ import io.impacketsensor.core.wire.Hex;
 import java.io.IOException;
 
 /**
- * EVE {@code ntlm} protocol records: {@code {"event_type":"ntlm", ..., "ntlm":{"message":"authenticate",
+ * EVE {@code ntlm} protocol records, ours (Suricata has none; it nests the AUTHENTICATE's domain,
+ * user, host and version in {@code smb.ntlmssp}, which {@link ProtocolRecordWriter} does too):
+ * {@code {"event_type":"ntlm", ..., "impacket_sensor":{"eve_version":2,"ntlm":{"message":"authenticate",
  * "carrier":"smb2|smb1|dcerpc|ldap|http","flags":..,"flag_names":[..],"domain":..,"user":..,"host":..,"server_challenge":"hex",
- * "version":..,"mic_present":..,"msv_av_flags":..,"ntlm_version":"v2","ntproofstr":"hex"}}}.
+ * "version":..,"mic_present":..,"msv_av_flags":..,"ntlm_version":"v2","ntproofstr":"hex"}}}}.
  */
 public final class NtlmRecords {
     private NtlmRecords() {
@@ -19,6 +21,8 @@ public final class NtlmRecords {
     public static void write(JsonGenerator g, NtlmEvent e) throws IOException {
         g.writeStartObject();
         EveCommon.writeHeader(g, e.header(), "ntlm", appProto(e));
+        // Suricata has no ntlm record: ours keeps its whole object under the extension key.
+        EveCommon.startExtension(g);
         g.writeObjectFieldStart("ntlm");
         g.writeStringField("carrier", e.carrier().name().toLowerCase(java.util.Locale.ROOT));
         if (e instanceof NtlmEvent.NtlmNegotiate n) {
@@ -75,6 +79,7 @@ public final class NtlmRecords {
                 g.writeStringField("status_code", "0x" + Long.toHexString(a.status()));
             }
         }
+        g.writeEndObject();
         g.writeEndObject();
         g.writeEndObject();
     }

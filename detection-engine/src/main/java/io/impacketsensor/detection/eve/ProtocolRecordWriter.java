@@ -1,7 +1,13 @@
 package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.DcerpcEvent.Context;
+import io.impacketsensor.core.event.DcerpcEvent.DcerpcBind;
+import io.impacketsensor.core.event.DcerpcEvent.DcerpcFault;
+import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
+import io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
@@ -10,56 +16,300 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * Writes a {@link SensorEvent} as its EVE protocol record ({@code replay --protocol-records}), one
- * JSON object; each protocol family has its own writer ({@code SmbRecords}, {@code NtlmRecords},
- * {@code DcerpcRecords}, {@code KerberosRecords}, {@code LdapRecords}).
+ * Writes the EVE protocol records of {@link SensorEvent}s ({@code replay --protocol-records}), one
+ * JSON object and a newline per record, in Suricata's transaction granularity. Each protocol family
+ * has its own writer ({@code SmbRecords}, {@code NtlmRecords}, {@code DcerpcRecords},
+ * {@code KerberosRecords}, {@code LdapRecords}).
+ *
+ * <p>Where Suricata logs one transaction for what the decoders report as several events, this
+ * writer keeps a little per-flow state, bounded by {@link #MAX_FLOWS} and {@link #MAX_PENDING}:
+ * a DCE/RPC request is held until its response or fault (same flow, pipe and call_id) and written
+ * with it; the NTLMSSP AUTHENTICATE or Kerberos AP-REQ of an SMB SESSION_SETUP is nested in that
+ * SESSION_SETUP's record ({@code smb.ntlmssp}, {@code smb.kerberos}); SMB records are numbered per
+ * flow ({@code smb.id}) and carry the flow's dialect; SMB events that are no Suricata transaction
+ * are not written ({@link #isTransaction}). A held request is written as UNREPLIED when a
+ * newer one takes its place, when it has waited {@link #UNREPLIED_AFTER_NANOS} of capture time,
+ * when {@link #MAX_PENDING} is reached (oldest first) and at {@link #flush}. One instance per
+ * output; not thread-safe (the EVE writer serialises calls).
  */
 public final class ProtocolRecordWriter {
-    private ProtocolRecordWriter() {
+    /** Flows whose SMB/DCE/RPC context is remembered; the least recently used is forgotten first. */
+    static final int MAX_FLOWS = 4096;
+    /** DCE/RPC requests waiting for their answer, over all flows. */
+    static final int MAX_PENDING = 1024;
+    /**
+     * A request unanswered for this long (capture time) is written as UNREPLIED: the records have no
+     * flow-end signal, so a call whose connection ended (or whose answer was lost) is closed by age,
+     * as a flow timeout would close it.
+     */
+    static final long UNREPLIED_AFTER_NANOS = 120_000_000_000L;
+
+    private final Map<Long, FlowState> flows = new LinkedHashMap<>(256, 0.75f, true);
+    private final LinkedHashMap<CallKey, DcerpcRequest> pending = new LinkedHashMap<>();
+
+    /** What is remembered of one flow. */
+    private static final class FlowState {
+        long nextId = 1;
+        String dialect = "unknown";
+        NtlmEvent.NtlmAuthenticate ntlmssp;
+        KerberosEvent.KerberosApRequest kerberos;
+        /** Bound presentation contexts by pipe ("" over TCP) and context id (C706 12.6.3.1). */
+        final Map<String, Map<Integer, Context>> contexts = new HashMap<>();
+        /** Files read or written since their open: the first READ/WRITE is the file's record. */
+        final Set<String> openFiles = new HashSet<>();
+
+        /**
+         * True for the first READ ({@code 'R'}) or WRITE ({@code 'W'}) of this file since it was
+         * opened (at most {@link #MAX_OPEN_FILES} kept).
+         */
+        boolean firstOfFile(char direction, int treeId, String fileName) {
+            if (openFiles.size() >= MAX_OPEN_FILES) {
+                openFiles.clear();
+            }
+            return openFiles.add(fileKey(direction, treeId, fileName));
+        }
+    }
+
+    /** Files per flow whose first READ/WRITE was written, until their CLOSE. */
+    static final int MAX_OPEN_FILES = 256;
+
+    private record CallKey(long flowId, String pipe, int callId) {
+    }
+
+    /** Writes the records of {@code e} (zero or more, each followed by a newline); returns how many. */
+    public int writeRecords(JsonGenerator g, SensorEvent e) throws IOException {
+        if (e instanceof SmbEvent s) {
+            FlowState f = flow(s.header().flowId());
+            f.dialect = SmbRecords.dialectOf(s, f.dialect);
+            if (!isTransaction(s, f)) {
+                return 0;
+            }
+            if (s instanceof SmbEvent.SmbSessionSetup) {
+                SmbRecords.write(g, s, f.nextId++, f.dialect, f.ntlmssp, f.kerberos);
+                f.ntlmssp = null;
+                f.kerberos = null;
+            } else {
+                SmbRecords.write(g, s, f.nextId++, f.dialect, null, null);
+            }
+            return line(g);
+        }
+        if (e instanceof NtlmEvent n) {
+            if (n instanceof NtlmEvent.NtlmAuthenticate a && (a.carrier() == Carrier.SMB2 || a.carrier() == Carrier.SMB1)) {
+                flow(a.header().flowId()).ntlmssp = a;
+            }
+            NtlmRecords.write(g, n);
+            return line(g);
+        }
+        if (e instanceof KerberosEvent k) {
+            if (k instanceof KerberosEvent.KerberosApRequest ap
+                    && (ap.carrier() == Carrier.SMB2 || ap.carrier() == Carrier.SMB1)) {
+                flow(ap.header().flowId()).kerberos = ap;
+            }
+            KerberosRecords.write(g, k);
+            return line(g);
+        }
+        if (e instanceof DcerpcEvent d) {
+            return dcerpc(g, d);
+        }
+        if (e instanceof LdapEvent l) {
+            LdapRecords.write(g, l);
+            return line(g);
+        }
+        if (e instanceof ProtocolAnomaly a) {
+            writeAnomaly(g, a);
+            return line(g);
+        }
+        return 0;
     }
 
     /**
-     * Writes the record of {@code e}.
+     * False for the SMB events Suricata logs no transaction for (smb2.rs: READ, WRITE, GET_INFO and
+     * SET_INFO make no generic transaction): GET_INFO; SET_INFO other than a rename or a
+     * disposition; a file READ that failed (other than STATUS_BUFFER_OVERFLOW); and every READ (or
+     * WRITE) of an open file after its first, which Suricata folds into one file transaction per
+     * direction. Our
+     * once-per-flow SMB1 usage summary is no transaction either: each SMB1 command has its record.
+     */
+    private static boolean isTransaction(SmbEvent s, FlowState f) {
+        if (s instanceof SmbEvent.Smb1Usage) {
+            return false;
+        }
+        if (s instanceof SmbEvent.SmbCommand c) {
+            return !(c.smb1Command() == SmbEvent.NOT_SMB1 && c.command() == 16);
+        }
+        if (s instanceof SmbEvent.Smb2SetInfo i) {
+            return i.renameTarget() != null || i.infoClass() == 13 || i.infoClass() == 64;
+        }
+        if (s instanceof SmbEvent.SmbRead r && !r.namedPipe()) {
+            if (r.status() != SensorEvent.NO_STATUS && r.status() != 0 && r.status() != 0x80000005L) {
+                return false;
+            }
+            return f.firstOfFile('R', r.treeId(), r.fileName());
+        }
+        if (s instanceof SmbEvent.SmbWrite w && !w.namedPipe()) {
+            return f.firstOfFile('W', w.treeId(), w.fileName());
+        }
+        if (s instanceof SmbEvent.SmbClose c) {
+            f.openFiles.remove(fileKey('R', c.treeId(), c.fileName()));
+            f.openFiles.remove(fileKey('W', c.treeId(), c.fileName()));
+        }
+        return true;
+    }
+
+    /** A file's key per direction: Suricata keeps one file transaction per direction (READ to client, WRITE to server). */
+    private static String fileKey(char direction, int treeId, String fileName) {
+        return direction + Integer.toString(treeId) + "\\" + fileName;
+    }
+
+    /** Writes every held request as UNREPLIED (end of input); returns how many records. */
+    public int flush(JsonGenerator g) throws IOException {
+        int n = 0;
+        for (Iterator<DcerpcRequest> it = pending.values().iterator(); it.hasNext(); ) {
+            DcerpcRequest r = it.next();
+            it.remove();
+            n += writeCall(g, r, null);
+        }
+        return n;
+    }
+
+    /**
+     * Writes the record of {@code e} on its own, without the pairing and nesting of an instance (a
+     * DCE/RPC request as UNREPLIED, an answer as REQUEST_LOST, an SMB record as the flow's first).
      *
      * @return false when this event family has no protocol record (nothing written)
      */
     public static boolean write(JsonGenerator g, SensorEvent e) throws IOException {
         if (e instanceof SmbEvent s) {
             SmbRecords.write(g, s);
-            return true;
-        }
-        if (e instanceof NtlmEvent n) {
+        } else if (e instanceof NtlmEvent n) {
             NtlmRecords.write(g, n);
-            return true;
-        }
-        if (e instanceof DcerpcEvent d) {
+        } else if (e instanceof DcerpcEvent d) {
             DcerpcRecords.write(g, d);
-            return true;
-        }
-        if (e instanceof KerberosEvent k) {
+        } else if (e instanceof KerberosEvent k) {
             KerberosRecords.write(g, k);
-            return true;
-        }
-        if (e instanceof LdapEvent l) {
+        } else if (e instanceof LdapEvent l) {
             LdapRecords.write(g, l);
-            return true;
+        } else if (e instanceof ProtocolAnomaly a) {
+            writeAnomaly(g, a);
+        } else {
+            return false;
         }
-        if (e instanceof ProtocolAnomaly a) {
-            g.writeStartObject();
-            // Suricata's applayer anomaly: app_proto is the protocol named before the dot (smb2.x -> smb2).
-            int dot = a.name().indexOf('.');
-            EveCommon.writeHeader(g, a.header(), "anomaly", dot > 0 ? a.name().substring(0, dot) : null);
-            g.writeObjectFieldStart("anomaly");
-            g.writeStringField("type", "applayer");
-            g.writeStringField("event", a.name());
-            g.writeStringField("layer", "proto_parser");
-            g.writeStringField("detail", a.detail());
-            g.writeEndObject();
-            g.writeEndObject();
-            return true;
+        return true;
+    }
+
+    private int dcerpc(JsonGenerator g, DcerpcEvent d) throws IOException {
+        int expired = expire(g, DcerpcRecords.header(d).timestampNanos());
+        return expired + dcerpcRecord(g, d);
+    }
+
+    /** Writes the held requests older than {@link #UNREPLIED_AFTER_NANOS} (the oldest are first in the map). */
+    private int expire(JsonGenerator g, long nowNanos) throws IOException {
+        int n = 0;
+        for (Iterator<DcerpcRequest> it = pending.values().iterator(); it.hasNext(); ) {
+            DcerpcRequest r = it.next();
+            if (nowNanos - r.header().timestampNanos() < UNREPLIED_AFTER_NANOS) {
+                break;
+            }
+            it.remove();
+            n += writeCall(g, r, null);
         }
-        return false;
+        return n;
+    }
+
+    private int dcerpcRecord(JsonGenerator g, DcerpcEvent d) throws IOException {
+        if (d instanceof DcerpcBind b) {
+            FlowState f = flow(b.header().flowId());
+            Map<Integer, Context> byId = f.contexts.computeIfAbsent(pipe(b.namedPipe()), k -> new HashMap<>());
+            for (Context c : b.contexts()) {
+                byId.put(c.contextId(), c);
+            }
+            DcerpcRecords.writeBind(g, b, b.namedPipe() != null ? f.nextId++ : 0, f.dialect);
+            return line(g);
+        }
+        if (d instanceof DcerpcRequest r) {
+            int n = 0;
+            CallKey key = new CallKey(r.header().flowId(), pipe(r.namedPipe()), r.callId());
+            DcerpcRequest older = pending.remove(key);
+            if (older != null) {
+                n += writeCall(g, older, null);
+            }
+            if (pending.size() >= MAX_PENDING) {
+                Iterator<DcerpcRequest> it = pending.values().iterator();
+                DcerpcRequest oldest = it.next();
+                it.remove();
+                n += writeCall(g, oldest, null);
+            }
+            pending.put(key, r);
+            return n;
+        }
+        String pipe = d instanceof DcerpcResponse r ? r.namedPipe() : ((DcerpcFault) d).namedPipe();
+        int callId = d instanceof DcerpcResponse r ? r.callId() : ((DcerpcFault) d).callId();
+        DcerpcRequest req = pending.remove(new CallKey(DcerpcRecords.header(d).flowId(), pipe(pipe), callId));
+        return writeCall(g, req, d);
+    }
+
+    private int writeCall(JsonGenerator g, DcerpcRequest req, DcerpcEvent answer) throws IOException {
+        DcerpcEvent any = req != null ? req : answer;
+        FlowState f = flow(DcerpcRecords.header(any).flowId());
+        Context ctx = null;
+        if (req != null) {
+            Map<Integer, Context> byId = f.contexts.get(pipe(req.namedPipe()));
+            ctx = byId != null ? byId.get(req.contextId()) : null;
+        }
+        String pipe = req != null ? req.namedPipe() : answer instanceof DcerpcResponse r ? r.namedPipe()
+                : ((DcerpcFault) answer).namedPipe();
+        DcerpcRecords.writeCall(g, req, answer, ctx, pipe != null ? f.nextId++ : 0, f.dialect);
+        return line(g);
+    }
+
+    private static String pipe(String namedPipe) {
+        return Objects.requireNonNullElse(namedPipe, "");
+    }
+
+    private FlowState flow(long flowId) {
+        FlowState f = flows.get(flowId);
+        if (f == null) {
+            if (flows.size() >= MAX_FLOWS) {
+                Iterator<Long> it = flows.keySet().iterator();
+                it.next();
+                it.remove();
+            }
+            f = new FlowState();
+            flows.put(flowId, f);
+        }
+        return f;
+    }
+
+    private static int line(JsonGenerator g) throws IOException {
+        g.writeRaw('\n');
+        return 1;
+    }
+
+    /**
+     * Suricata's applayer anomaly record ({@code type} applayer, {@code event}, {@code layer});
+     * app_proto is the protocol named before the dot (smb2.x -> smb2), the detail ours.
+     */
+    private static void writeAnomaly(JsonGenerator g, ProtocolAnomaly a) throws IOException {
+        g.writeStartObject();
+        int dot = a.name().indexOf('.');
+        EveCommon.writeHeader(g, a.header(), "anomaly", dot > 0 ? a.name().substring(0, dot) : null);
+        g.writeObjectFieldStart("anomaly");
+        g.writeStringField("type", "applayer");
+        g.writeStringField("event", a.name());
+        g.writeStringField("layer", "proto_parser");
+        g.writeEndObject();
+        EveCommon.startExtension(g);
+        g.writeStringField("detail", a.detail());
+        g.writeEndObject();
+        g.writeEndObject();
     }
 }

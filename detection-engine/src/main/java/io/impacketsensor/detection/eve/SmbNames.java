@@ -5,9 +5,22 @@ package io.impacketsensor.detection.eve;
  * MS-FSCC 2.3 FSCTLs, CreateDisposition). Unknown codes get no name; the raw value is always written.
  */
 public final class SmbNames {
-    private static final String[] COMMANDS = {"NEGOTIATE", "SESSION_SETUP", "LOGOFF", "TREE_CONNECT",
-        "TREE_DISCONNECT", "CREATE", "CLOSE", "FLUSH", "READ", "WRITE", "LOCK", "IOCTL", "CANCEL", "ECHO",
-        "QUERY_DIRECTORY", "CHANGE_NOTIFY", "QUERY_INFO", "SET_INFO", "OPLOCK_BREAK"};
+    /**
+     * SMB2 command names as Suricata spells them (MS-SMB2 2.2.1.2 order; Suricata keeps the SMB1-era
+     * words NEGOTIATE_PROTOCOL, SESSION_LOGOFF, KEEPALIVE, FIND and GET_INFO).
+     */
+    private static final String[] COMMANDS = {"NEGOTIATE_PROTOCOL", "SESSION_SETUP", "SESSION_LOGOFF",
+        "TREE_CONNECT", "TREE_DISCONNECT", "CREATE", "CLOSE", "FLUSH", "READ", "WRITE", "LOCK", "IOCTL", "CANCEL",
+        "KEEPALIVE", "FIND", "CHANGE_NOTIFY", "GET_INFO", "SET_INFO", "OPLOCK_BREAK"};
+
+    /** The SMB1 commands Suricata names (its spelling: TRANS, TRANS2, NT_TRANS, QUERY_INFO_DISK); others are numbers. */
+    private static final java.util.Set<String> SURICATA_SMB1 = java.util.Set.of("CREATE_DIRECTORY",
+        "DELETE_DIRECTORY", "OPEN", "CREATE", "CLOSE", "FLUSH", "DELETE", "RENAME", "QUERY_INFORMATION",
+        "SET_INFORMATION", "READ", "WRITE", "LOCK_BYTE_RANGE", "UNLOCK_BYTE_RANGE", "CREATE_TEMPORARY", "CREATE_NEW",
+        "CHECK_DIRECTORY", "PROCESS_EXIT", "SEEK", "LOCK_AND_READ", "WRITE_AND_UNLOCK", "LOCKING_ANDX", "ECHO",
+        "WRITE_AND_CLOSE", "OPEN_ANDX", "READ_ANDX", "WRITE_ANDX", "TRANS", "TRANS2", "TRANS2_SECONDARY",
+        "FIND_CLOSE2", "TREE_DISCONNECT", "NEGOTIATE_PROTOCOL", "SESSION_SETUP_ANDX", "LOGOFF_ANDX",
+        "TREE_CONNECT_ANDX", "QUERY_INFO_DISK", "NT_TRANS", "NT_TRANS_SECONDARY", "NT_CREATE_ANDX", "NT_CANCEL");
     private static final String[] DISPOSITIONS = {"FILE_SUPERSEDE", "FILE_OPEN", "FILE_CREATE", "FILE_OPEN_IF",
         "FILE_OVERWRITE", "FILE_OVERWRITE_IF"};
 
@@ -21,14 +34,14 @@ public final class SmbNames {
             "0dUNLOCK_BYTE_RANGE", "0eCREATE_TEMPORARY", "0fCREATE_NEW", "10CHECK_DIRECTORY", "11PROCESS_EXIT",
             "12SEEK", "13LOCK_AND_READ", "14WRITE_AND_UNLOCK", "1aREAD_RAW", "1bREAD_MPX", "1cREAD_MPX_SECONDARY",
             "1dWRITE_RAW", "1eWRITE_MPX", "1fWRITE_MPX_SECONDARY", "20WRITE_COMPLETE", "21QUERY_SERVER",
-            "22SET_INFORMATION2", "23QUERY_INFORMATION2", "24LOCKING_ANDX", "25TRANSACTION",
+            "22SET_INFORMATION2", "23QUERY_INFORMATION2", "24LOCKING_ANDX", "25TRANS",
             "26TRANSACTION_SECONDARY", "27IOCTL", "28IOCTL_SECONDARY", "29COPY", "2aMOVE", "2bECHO",
             "2cWRITE_AND_CLOSE", "2dOPEN_ANDX", "2eREAD_ANDX", "2fWRITE_ANDX", "30NEW_FILE_SIZE",
-            "31CLOSE_AND_TREE_DISC", "32TRANSACTION2", "33TRANSACTION2_SECONDARY", "34FIND_CLOSE2",
+            "31CLOSE_AND_TREE_DISC", "32TRANS2", "33TRANS2_SECONDARY", "34FIND_CLOSE2",
             "35FIND_NOTIFY_CLOSE", "70TREE_CONNECT", "71TREE_DISCONNECT", "72NEGOTIATE_PROTOCOL",
             "73SESSION_SETUP_ANDX", "74LOGOFF_ANDX", "75TREE_CONNECT_ANDX", "7eSECURITY_PACKAGE_ANDX",
-            "80QUERY_INFORMATION_DISK", "81SEARCH", "82FIND", "83FIND_UNIQUE", "84FIND_CLOSE", "a0NT_TRANSACT",
-            "a1NT_TRANSACT_SECONDARY", "a2NT_CREATE_ANDX", "a4NT_CANCEL", "a5NT_RENAME", "c0OPEN_PRINT_FILE",
+            "80QUERY_INFO_DISK", "81SEARCH", "82FIND", "83FIND_UNIQUE", "84FIND_CLOSE", "a0NT_TRANS",
+            "a1NT_TRANS_SECONDARY", "a2NT_CREATE_ANDX", "a4NT_CANCEL", "a5NT_RENAME", "c0OPEN_PRINT_FILE",
             "c1WRITE_PRINT_FILE", "c2CLOSE_PRINT_FILE", "c3GET_PRINT_QUEUE", "d8READ_BULK", "d9WRITE_BULK",
             "daWRITE_BULK_DATA"};
         for (String n : named) {
@@ -39,15 +52,20 @@ public final class SmbNames {
     private SmbNames() {
     }
 
-    /** Suricata's form, {@code SMB1_COMMAND_NT_CREATE_ANDX}; unassigned codes {@code SMB1_COMMAND_UNKNOWN_0x<hex>}. */
+    /** Suricata's form, {@code SMB1_COMMAND_NT_CREATE_ANDX}; a command Suricata does not name is its decimal code. */
     public static String smb1Command(int code) {
         String n = code >= 0 && code < 256 ? SMB1_COMMANDS[code] : null;
-        return n != null ? "SMB1_COMMAND_" + n : "SMB1_COMMAND_UNKNOWN_0x" + Integer.toHexString(code);
+        return n != null && SURICATA_SMB1.contains(n) ? "SMB1_COMMAND_" + n : Integer.toString(code);
     }
 
-    /** Suricata's form, {@code SMB2_COMMAND_CREATE}; unknown codes {@code SMB2_COMMAND_UNKNOWN_<n>}. */
+    /** MS-CIFS 2.2.2.1 name of an SMB1 command, or null for an unassigned code. */
+    public static String smb1CommandName(int code) {
+        return code >= 0 && code < 256 ? SMB1_COMMANDS[code] : null;
+    }
+
+    /** Suricata's form, {@code SMB2_COMMAND_CREATE}; an unknown code is its decimal value. */
     public static String command(int code) {
-        return code >= 0 && code < COMMANDS.length ? "SMB2_COMMAND_" + COMMANDS[code] : "SMB2_COMMAND_UNKNOWN_" + code;
+        return code >= 0 && code < COMMANDS.length ? "SMB2_COMMAND_" + COMMANDS[code] : Integer.toString(code);
     }
 
     /** NTSTATUS name for the codes SMB traffic commonly carries, else null. */
@@ -117,12 +135,13 @@ public final class SmbNames {
         return d >= 0 && d < DISPOSITIONS.length ? DISPOSITIONS[d] : null;
     }
 
+    /** MS-SMB2 2.2.10 ShareType in Suricata's spelling. */
     public static String shareType(int t) {
         return switch (t) {
-            case 1 -> "disk";
-            case 2 -> "pipe";
-            case 3 -> "print";
-            default -> null;
+            case 1 -> "FILE";
+            case 2 -> "PIPE";
+            case 3 -> "PRINT";
+            default -> "UNKNOWN";
         };
     }
 

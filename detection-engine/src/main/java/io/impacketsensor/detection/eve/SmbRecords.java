@@ -1,41 +1,189 @@
 package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.wire.Guids;
 import io.impacketsensor.core.wire.Hex;
-import io.impacketsensor.detection.rules.Text;
 
 import java.io.IOException;
 import java.util.List;
 
 /**
- * EVE {@code smb} protocol records, in Suricata's smb layout where the fields coincide:
- * {@code {"event_type":"smb", ..., "smb":{"command":"SMB2_COMMAND_CREATE","status":"STATUS_SUCCESS",
- * "status_code":"0x0","session_id":..,"tree_id":..,"share":"\\\\server\\SHARE","filename":..,...}}}.
- * A request whose response was not seen has no status fields.
+ * EVE {@code smb} protocol records in Suricata's smb layout: {@code id} (the flow's record
+ * number, from 1), {@code dialect}, {@code command} (Suricata's spelling, e.g.
+ * {@code SMB2_COMMAND_NEGOTIATE_PROTOCOL}), {@code status}, {@code status_code}, {@code session_id},
+ * {@code tree_id}, then the command's own fields ({@code client_dialects}, {@code share} or
+ * {@code named_pipe} and {@code share_type}, {@code filename}, {@code disposition}, {@code access},
+ * {@code rename}, {@code function}, and {@code ntlmssp}/{@code kerberos} on a SESSION_SETUP).
+ * Our other decoded fields are under {@code impacket_sensor}. A request whose response was not
+ * seen has no status fields.
  */
 public final class SmbRecords {
     private SmbRecords() {
     }
 
-    /** Writes one whole record (start and end of the object included). */
+    /** Writes one record without flow context (id 1, dialect from the event alone). */
     public static void write(JsonGenerator g, SmbEvent e) throws IOException {
+        write(g, e, 1, dialectOf(e, "unknown"), null, null);
+    }
+
+    /** The dialect a record states: the one this event negotiates, else {@code known}. */
+    static String dialectOf(SmbEvent e, String known) {
+        if (e instanceof SmbEvent.Smb2Negotiate n && n.dialect() >= 0) {
+            return SmbNames.dialect(n.dialect());
+        }
+        if (known.equals("unknown") && (e instanceof SmbEvent.AnyVersion v && v.version() == 1
+                || e instanceof SmbEvent.Smb1Usage)) {
+            // MS-SMB 1.7: an SMB1 exchange past NEGOTIATE runs the NT LM 0.12 dialect.
+            return "NT LM 0.12";
+        }
+        return known;
+    }
+
+    /**
+     * Writes one whole record (start and end of the object included) with what the record writer
+     * knows of the flow beyond the event.
+     *
+     * @param id       this record's number on the flow (Suricata's transaction id), from 1
+     * @param dialect  the flow's dialect, Suricata's spelling ({@code 3.11}, {@code NT LM 0.12}), or {@code unknown}
+     * @param ntlmssp  the AUTHENTICATE of this session setup, or null
+     * @param kerberos the AP-REQ of this session setup, or null
+     */
+    static void write(JsonGenerator g, SmbEvent e, long id, String dialect, NtlmEvent.NtlmAuthenticate ntlmssp,
+                      KerberosEvent.KerberosApRequest kerberos) throws IOException {
         g.writeStartObject();
         EveCommon.writeHeader(g, e.header(), "smb", "smb");
         g.writeObjectFieldStart("smb");
+        g.writeNumberField("id", id);
+        g.writeStringField("dialect", dialect);
+        suricata(g, e, ntlmssp, kerberos);
+        g.writeEndObject();
+        EveCommon.startExtension(g);
+        ours(g, e);
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void suricata(JsonGenerator g, SmbEvent e, NtlmEvent.NtlmAuthenticate ntlmssp,
+                                 KerberosEvent.KerberosApRequest kerberos) throws IOException {
         if (e instanceof SmbEvent.Smb1Negotiate n) {
-            g.writeStringField("version", "smb1");
-            g.writeStringField("command", SmbNames.smb1Command(0x72));
-            strings(g, "client_dialects", n.dialects());
+            header(g, SmbNames.smb1Command(0x72), SensorEvent.NO_STATUS, 0, 0);
+            if (!n.dialects().isEmpty()) {
+                strings(g, "client_dialects", n.dialects());
+            }
         } else if (e instanceof SmbEvent.Smb1Usage u) {
-            g.writeStringField("version", "smb1");
-            g.writeStringField("command", SmbNames.smb1Command(u.command()));
+            header(g, SmbNames.smb1Command(u.command()), SensorEvent.NO_STATUS, 0, 0);
         } else if (e instanceof SmbEvent.Smb2Negotiate n) {
+            header(g, SmbNames.command(0), n.status(), 0, 0);
+            if (!n.clientDialects().isEmpty()) {
+                g.writeArrayFieldStart("client_dialects");
+                for (int d : n.clientDialects()) {
+                    g.writeString(SmbNames.dialect(d));
+                }
+                g.writeEndArray();
+            }
+            if (n.clientGuid() != null && n.clientGuid().length == 16) {
+                g.writeStringField("client_guid", Guids.fromLittleEndian(n.clientGuid(), 0).toString());
+            }
+            if (n.serverGuid() != null && n.serverGuid().length == 16) {
+                g.writeStringField("server_guid", Guids.fromLittleEndian(n.serverGuid(), 0).toString());
+            }
+        } else if (e instanceof SmbEvent.SmbSessionSetup s) {
+            common(g, 1, s.smb1Command(), s.sessionId(), 0, s.status());
+            if (ntlmssp != null) {
+                NtlmEvent.NtlmAuthenticate a = ntlmssp;
+                g.writeObjectFieldStart("ntlmssp");
+                g.writeStringField("domain", a.domain());
+                g.writeStringField("user", a.user());
+                g.writeStringField("host", a.workstation());
+                if (a.version() != null) {
+                    NtlmEvent.Version v = a.version();
+                    g.writeStringField("version", v.major() + "." + v.minor() + " build " + v.build()
+                            + " rev " + v.revision());
+                }
+                g.writeEndObject();
+            }
+            if (kerberos != null && kerberos.ticket() != null) {
+                KerberosEvent.TicketInfo t = kerberos.ticket();
+                g.writeObjectFieldStart("kerberos");
+                g.writeStringField("realm", t.realm() != null ? t.realm() : "");
+                if (t.sname() != null && !t.sname().components().isEmpty()) {
+                    strings(g, "snames", t.sname().components());
+                }
+                g.writeEndObject();
+            }
+        } else if (e instanceof SmbEvent.SmbTreeConnect t) {
+            common(g, 3, t.smb1Command(), t.sessionId(), t.treeId(), t.status());
+            boolean pipe = t.shareType() == 2 || t.shareType() < 0 && isIpc(t.path());
+            g.writeStringField(pipe ? "named_pipe" : "share", t.path());
+            if (t.smb1Command() == SmbEvent.NOT_SMB1) {
+                g.writeStringField("share_type", SmbNames.shareType(t.shareType()));
+            }
+        } else if (e instanceof SmbEvent.SmbCreate c) {
+            common(g, 5, c.smb1Command(), c.sessionId(), c.treeId(), c.status());
+            // FILE_DIRECTORY_FILE (MS-SMB2 2.2.13 CreateOptions 0x1): Suricata names it a directory.
+            String name = c.fileName().isEmpty() ? "<share_root>" : c.fileName();
+            g.writeStringField((c.createOptions() & 1) != 0 ? "directory" : "filename", name);
+            String d = SmbNames.disposition(c.disposition());
+            g.writeStringField("disposition", d != null ? d : "UNKNOWN");
+            g.writeStringField("access", (c.createOptions() & 0x1000) != 0 ? "delete on close" : "normal");
+            if (c.endOfFile() >= 0) {
+                g.writeNumberField("size", c.endOfFile());
+            }
+        } else if (e instanceof SmbEvent.SmbClose c) {
+            common(g, 6, c.smb1Command(), c.sessionId(), c.treeId(), c.status());
+            file(g, c.share(), c.fileName());
+        } else if (e instanceof SmbEvent.SmbRead r) {
+            common(g, 8, r.smb1Command(), r.sessionId(), r.treeId(), r.status());
+            file(g, r.share(), r.fileName());
+        } else if (e instanceof SmbEvent.SmbWrite w) {
+            common(g, 9, w.smb1Command(), w.sessionId(), w.treeId(), w.status());
+            file(g, w.share(), w.fileName());
+        } else if (e instanceof SmbEvent.Smb2SetInfo s) {
+            common(g, 17, SmbEvent.NOT_SMB1, s.sessionId(), s.treeId(), s.status());
+            if (s.renameTarget() != null) {
+                g.writeObjectFieldStart("set_info");
+                g.writeStringField("class", "FILE_INFO");
+                g.writeStringField("info_level", "SMB2_FILE_RENAME_INFO");
+                g.writeEndObject();
+                g.writeObjectFieldStart("rename");
+                g.writeStringField("from", s.fileName());
+                g.writeStringField("to", s.renameTarget());
+                g.writeEndObject();
+            } else if (s.infoClass() == 13 || s.infoClass() == 64) {
+                // FileDispositionInformation(Ex), MS-FSCC 2.4.11: Suricata logs the file and whether it is deleted.
+                g.writeStringField("filename", s.fileName().isEmpty() ? "<share_root>" : s.fileName());
+                g.writeStringField("access", s.deletePending() ? "delete on close" : "normal");
+            }
+        } else if (e instanceof SmbEvent.SmbIoctl i) {
+            common(g, 11, i.smb1Command(), i.sessionId(), i.treeId(), i.status());
+            String f = SmbNames.fsctl(i.ctlCode());
+            g.writeStringField("function", f != null ? f : Integer.toString(i.ctlCode()));
+        } else if (e instanceof SmbEvent.Smb2QueryDirectory q) {
+            common(g, 14, SmbEvent.NOT_SMB1, q.sessionId(), q.treeId(), q.status());
+        } else if (e instanceof SmbEvent.SmbCommand c) {
+            common(g, c.command(), c.smb1Command(), c.sessionId(), c.treeId(), c.status());
+        } else if (e instanceof SmbEvent.Smb2Encrypted x) {
+            // The transform header hides the command: no command, the session from the header.
+            g.writeNumberField("session_id", x.sessionId());
+            g.writeNumberField("tree_id", 0);
+        }
+    }
+
+    /** Our decoded fields beyond Suricata's. */
+    private static void ours(JsonGenerator g, SmbEvent e) throws IOException {
+        if (e instanceof SmbEvent.Smb1Negotiate) {
+            g.writeStringField("version", "smb1");
+        } else if (e instanceof SmbEvent.Smb1Usage) {
+            g.writeStringField("version", "smb1");
+        } else if (e instanceof SmbEvent.Smb2Negotiate n) {
+            g.writeStringField("version", "smb2");
             negotiate(g, n);
         } else if (e instanceof SmbEvent.SmbSessionSetup s) {
-            common(g, 1, s.smb1Command(), s.sessionId(), -1, null, s.status());
+            version(g, s.smb1Command());
             g.writeStringField("mechanism", s.mechanism());
             g.writeNumberField("security_mode", s.securityMode());
             g.writeNumberField("token_length", s.tokenLength());
@@ -45,96 +193,89 @@ public final class SmbRecords {
                 g.writeBooleanField("anonymous", (s.sessionFlags() & 2) != 0);
             }
         } else if (e instanceof SmbEvent.SmbTreeConnect t) {
-            common(g, 3, t.smb1Command(), t.sessionId(), t.treeId(), t.path(), t.status());
+            version(g, t.smb1Command());
             if (t.shareType() >= 0) {
-                g.writeStringField("share_type", nameOr(SmbNames.shareType(t.shareType()), t.shareType()));
+                g.writeNumberField("share_type_code", t.shareType());
             }
         } else if (e instanceof SmbEvent.SmbCreate c) {
-            common(g, 5, c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
-            file(g, c.fileName(), c.namedPipe());
-            g.writeStringField("access", String.format("0x%08x", c.desiredAccess()));
-            g.writeStringField("disposition", nameOr(SmbNames.disposition(c.disposition()), c.disposition()));
+            version(g, c.smb1Command());
+            share(g, c.share());
+            g.writeBooleanField("named_pipe", c.namedPipe());
+            g.writeStringField("desired_access", String.format("0x%08x", c.desiredAccess()));
             g.writeStringField("create_options", String.format("0x%08x", c.createOptions()));
-            g.writeBooleanField("delete_on_close", (c.createOptions() & 0x1000) != 0);
             if (c.createAction() >= 0) {
                 g.writeNumberField("create_action", c.createAction());
             }
-            if (c.endOfFile() >= 0) {
-                g.writeNumberField("size", c.endOfFile());
-            }
             if (c.fileIdVolatile() != 0) {
-                g.writeStringField("fuid", Long.toHexString(c.fileIdVolatile()));
+                g.writeStringField("fuid_volatile", Long.toHexString(c.fileIdVolatile()));
             }
         } else if (e instanceof SmbEvent.SmbClose c) {
-            common(g, 6, c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
-            file(g, c.fileName(), c.namedPipe());
+            version(g, c.smb1Command());
+            g.writeBooleanField("named_pipe", c.namedPipe());
         } else if (e instanceof SmbEvent.SmbRead r) {
-            common(g, 8, r.smb1Command(), r.sessionId(), r.treeId(), r.share(), r.status());
-            file(g, r.fileName(), r.namedPipe());
+            version(g, r.smb1Command());
+            g.writeBooleanField("named_pipe", r.namedPipe());
             g.writeNumberField("offset", r.offset());
-            g.writeNumberField("size", r.length());
+            g.writeNumberField("length", r.length());
             if (r.dataLength() >= 0) {
                 g.writeNumberField("data_length", r.dataLength());
             }
         } else if (e instanceof SmbEvent.SmbWrite w) {
-            common(g, 9, w.smb1Command(), w.sessionId(), w.treeId(), w.share(), w.status());
-            file(g, w.fileName(), w.namedPipe());
+            version(g, w.smb1Command());
+            g.writeBooleanField("named_pipe", w.namedPipe());
             g.writeNumberField("offset", w.offset());
-            g.writeNumberField("size", w.length());
+            g.writeNumberField("length", w.length());
         } else if (e instanceof SmbEvent.Smb2SetInfo s) {
-            common(g, 17, SmbEvent.NOT_SMB1, s.sessionId(), s.treeId(), s.share(), s.status());
-            file(g, s.fileName(), false);
+            g.writeStringField("version", "smb2");
+            share(g, s.share());
+            g.writeStringField("filename", s.fileName());
             g.writeNumberField("info_type", s.infoType());
             g.writeNumberField("info_class", s.infoClass());
-            if (s.renameTarget() != null) {
-                g.writeObjectFieldStart("rename");
-                g.writeStringField("from", Text.quote(s.fileName()));
-                g.writeStringField("to", Text.quote(s.renameTarget()));
-                g.writeEndObject();
-            }
             if (s.infoClass() == 13 || s.infoClass() == 64) {
                 g.writeBooleanField("delete_pending", s.deletePending());
             }
         } else if (e instanceof SmbEvent.SmbIoctl i) {
-            common(g, 11, i.smb1Command(), i.sessionId(), i.treeId(), i.share(), i.status());
-            file(g, i.fileName(), i.fileName().length() > 0 && isIpc(i.share()));
-            g.writeStringField("function", nameOr(SmbNames.fsctl(i.ctlCode()), i.ctlCode()));
+            version(g, i.smb1Command());
+            share(g, i.share());
+            g.writeStringField("filename", i.fileName());
             g.writeStringField("ctl_code", String.format("0x%08x", i.ctlCode()));
-            g.writeNumberField("size", i.inputLength());
+            g.writeNumberField("input_length", i.inputLength());
         } else if (e instanceof SmbEvent.Smb2QueryDirectory q) {
-            common(g, 14, SmbEvent.NOT_SMB1, q.sessionId(), q.treeId(), q.share(), q.status());
-            file(g, q.directory(), false);
-            g.writeStringField("pattern", Text.quote(q.pattern()));
+            g.writeStringField("version", "smb2");
+            share(g, q.share());
+            g.writeStringField("directory", q.directory());
+            g.writeStringField("pattern", q.pattern());
             g.writeNumberField("info_class", q.fileInformationClass());
         } else if (e instanceof SmbEvent.SmbCommand c) {
-            common(g, c.command(), c.smb1Command(), c.sessionId(), c.treeId(), c.share(), c.status());
+            version(g, c.smb1Command());
+            share(g, c.share());
         } else if (e instanceof SmbEvent.Smb2Encrypted x) {
             g.writeStringField("version", "smb3");
-            g.writeStringField("command", x.compressed() ? "SMB2_COMPRESSION_TRANSFORM" : "SMB2_TRANSFORM");
-            g.writeNumberField("session_id", x.sessionId());
+            g.writeStringField("transform", x.compressed() ? "SMB2_COMPRESSION_TRANSFORM" : "SMB2_TRANSFORM");
             g.writeBooleanField("encrypted", !x.compressed());
             g.writeBooleanField("compressed", x.compressed());
         }
-        g.writeEndObject();
-        g.writeEndObject();
+    }
+
+    private static void version(JsonGenerator g, int smb1Command) throws IOException {
+        g.writeStringField("version", smb1Command >= 0 ? "smb1" : "smb2");
+    }
+
+    private static void share(JsonGenerator g, String share) throws IOException {
+        if (!share.isEmpty()) {
+            g.writeStringField("share", share);
+        }
+    }
+
+    /** A file operation's name and share, as Suricata's FILE records have them. */
+    private static void file(JsonGenerator g, String share, String name) throws IOException {
+        g.writeStringField("filename", name);
+        if (!share.isEmpty()) {
+            g.writeStringField("share", share);
+        }
     }
 
     private static void negotiate(JsonGenerator g, SmbEvent.Smb2Negotiate n) throws IOException {
-        common(g, 0, SmbEvent.NOT_SMB1, -1, -1, null, n.status());
-        if (n.dialect() >= 0) {
-            g.writeStringField("dialect", SmbNames.dialect(n.dialect()));
-        }
-        g.writeArrayFieldStart("client_dialects");
-        for (int d : n.clientDialects()) {
-            g.writeString(SmbNames.dialect(d));
-        }
-        g.writeEndArray();
-        if (n.clientGuid() != null && n.clientGuid().length == 16) {
-            g.writeStringField("client_guid", Guids.fromLittleEndian(n.clientGuid(), 0).toString());
-        }
-        if (n.serverGuid() != null && n.serverGuid().length == 16) {
-            g.writeStringField("server_guid", Guids.fromLittleEndian(n.serverGuid(), 0).toString());
-        }
         if (n.clientSecurityMode() >= 0) {
             g.writeNumberField("client_security_mode", n.clientSecurityMode());
             g.writeStringField("client_capabilities", String.format("0x%08x", n.clientCapabilities()));
@@ -156,38 +297,28 @@ public final class SmbRecords {
         }
     }
 
-    /** Version, command and the common fields; an SMB1-carried event is named by its SMB1 command. */
-    private static void common(JsonGenerator g, int command, int smb1Command, long sessionId, int treeId, String share,
-                               long status) throws IOException {
-        g.writeStringField("version", smb1Command >= 0 ? "smb1" : "smb2");
-        g.writeStringField("command", smb1Command >= 0 ? SmbNames.smb1Command(smb1Command) : SmbNames.command(command));
+    /** Command, status, session and tree: Suricata writes session_id and tree_id on every record (0 when none). */
+    private static void header(JsonGenerator g, String command, long status, long sessionId, long treeId)
+            throws IOException {
+        g.writeStringField("command", command);
         if (status != SensorEvent.NO_STATUS) {
             String name = SmbNames.status(status);
-            g.writeStringField("status", name != null ? name : "0x" + Long.toHexString(status));
-            g.writeStringField("status_code", "0x" + Long.toHexString(status));
+            g.writeStringField("status", name != null ? name : Long.toString(status & 0xFFFF_FFFFL));
+            g.writeStringField("status_code", "0x" + Long.toHexString(status & 0xFFFF_FFFFL));
         }
-        if (sessionId != -1) {
-            g.writeNumberField("session_id", sessionId);
-        }
-        if (treeId != -1) {
-            g.writeNumberField("tree_id", treeId & 0xFFFF_FFFFL);
-        }
-        if (share != null) {
-            g.writeStringField("share", Text.quote(share));
-        }
+        g.writeNumberField("session_id", sessionId);
+        g.writeNumberField("tree_id", treeId);
     }
 
-    private static void file(JsonGenerator g, String name, boolean pipe) throws IOException {
-        g.writeStringField("filename", Text.quote(name));
-        g.writeBooleanField("named_pipe", pipe);
+    /** An SMB1-carried event is named by its SMB1 command. */
+    private static void common(JsonGenerator g, int command, int smb1Command, long sessionId, int treeId, long status)
+            throws IOException {
+        header(g, smb1Command >= 0 ? SmbNames.smb1Command(smb1Command) : SmbNames.command(command), status,
+                sessionId == -1 ? 0 : sessionId, treeId == -1 ? 0 : treeId & 0xFFFF_FFFFL);
     }
 
     private static boolean isIpc(String share) {
         return share.regionMatches(true, Math.max(0, share.length() - 5), "\\IPC$", 0, 5);
-    }
-
-    private static String nameOr(String name, int code) {
-        return name != null ? name : String.valueOf(code);
     }
 
     private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
