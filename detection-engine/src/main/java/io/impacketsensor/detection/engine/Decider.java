@@ -16,10 +16,8 @@ import io.impacketsensor.detection.rules.Rule;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The decide/block step: turns one event's findings into a verdict. Picks the strongest attack type
@@ -56,6 +54,12 @@ final class Decider {
     private long monitorSeen;
     private final long[] byAction = new long[Action.values().length];
     private final long[] byType = new long[AttackType.values().length];
+    /** Scratch for the rules of one event's findings (no attack instance: {@link #eventOnly}). */
+    private final Rule[] eventRules = new Rule[Evidence.MAX];
+    private final double[] eventConfidence = new double[Evidence.MAX];
+    /** Scratch for ordering rule hits: positions and rounded confidences, grown when needed. */
+    private int[] order = new int[Evidence.MAX];
+    private double[] rounded = new double[Evidence.MAX];
 
     Decider(EngineConfig cfg, AllowListMatcher allow, Blocklist blocklist) {
         this.cfg = cfg;
@@ -125,6 +129,8 @@ final class Decider {
             instances.put(key, in);
         }
         boolean changed = in.revision == 0;
+        // What the answer shows beyond what the alert reports (signatures, rules, severity) marks it stale too.
+        boolean stale = false;
         in.lastSeen = Math.max(in.lastSeen, now);
         in.events++;
         if (conf > in.confidence + 0.005) {
@@ -139,17 +145,15 @@ final class Decider {
                 changed = true;
             }
             if (e.types[i] == best && e.signatures[i] != null && in.signatures.size() < maxInd) {
-                in.signatures.add(e.signatures[i]);
+                stale |= in.signatures.add(e.signatures[i]);
             }
             if (e.types[i] == best) {
-                Double prev = in.rules.get(e.rules[i]);
-                if (prev == null || e.confidences[i] > prev) {
-                    in.rules.put(e.rules[i], e.confidences[i]);
-                }
+                stale |= in.contributed(e.rules[i], e.confidences[i]);
             }
             if (e.types[i] == best && e.severities[i] != null
                     && (in.severityOverride == null || e.severities[i].compareTo(in.severityOverride) > 0)) {
                 in.severityOverride = e.severities[i];
+                stale = true;
             }
         }
         if (tool != null && in.tool == null) {
@@ -188,14 +192,19 @@ final class Decider {
             count(best);
         }
         byAction[action.ordinal()]++;
-        Analysis a = snapshot(in, src, dst);
+        AnalysisResult r = in.last;
+        if (r == null || changed || stale) {
+            // A repeat that changes nothing (the common case of a long attack) reuses the last answer.
+            r = new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, snapshot(in, src, dst));
+            in.last = r;
+        }
         if (changed) {
             in.revision++;
-            emit(h, appProto, in, a);
+            emit(h, appProto, in, r.analysis());
         } else {
             alertsSuppressed++;
         }
-        return new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, a);
+        return r;
     }
 
     /**
@@ -272,44 +281,80 @@ final class Decider {
         return c >= t.monitor() ? Action.MONITOR : Action.LOG;
     }
 
-    private static Analysis eventOnly(Evidence e, AttackType best, double conf, InetAddress src, InetAddress dst, String tool) {
+    private Analysis eventOnly(Evidence e, AttackType best, double conf, InetAddress src, InetAddress dst, String tool) {
         List<String> ind = new java.util.ArrayList<>(e.size);
         List<String> sigs = new java.util.ArrayList<>(e.size);
-        Map<Rule, Double> rules = new LinkedHashMap<>();
+        int n = 0;
         for (int i = 0; i < e.size; i++) {
             if (e.types[i] == best) {
                 ind.add(e.indicators[i]);
                 if (e.signatures[i] != null && !sigs.contains(e.signatures[i])) {
                     sigs.add(e.signatures[i]);
                 }
-                rules.merge(e.rules[i], e.confidences[i], Math::max);
+                n = merge(eventRules, eventConfidence, n, e.rules[i], e.confidences[i]);
             }
         }
+        List<RuleHit> hits = hits(eventRules, eventConfidence, n);
+        java.util.Arrays.fill(eventRules, 0, n, null);
         ChainLayer.Progress p = e.chainFor(best);
         return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(), Action.LOG,
                 false, List.copyOf(ind), List.copyOf(sigs), Recommendations.forType(best), best.mitreTechniques(),
                 p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool,
-                hits(rules));
+                hits);
     }
 
-    private static Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
+    /** Adds a rule's confidence to the first {@code n} entries (keeping each rule's highest); the new count. */
+    private static int merge(Rule[] rules, double[] conf, int n, Rule rule, double c) {
+        for (int i = 0; i < n; i++) {
+            if (rules[i] == rule) {
+                conf[i] = Math.max(conf[i], c);
+                return n;
+            }
+        }
+        rules[n] = rule;
+        conf[n] = c;
+        return n + 1;
+    }
+
+    private Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
         Severity sev = in.severityOverride != null ? in.severityOverride : in.type.severity();
         int score = in.severityOverride != null ? in.severityOverride.maxScore() : in.type.severityScore();
         double conf = Math.round(in.confidence * 10_000) / 10_000.0;
         return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
                 List.copyOf(in.signatures), Recommendations.forType(in.type), in.type.mitreTechniques(), in.chain,
-                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool, hits(in.rules));
+                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool,
+                hits(in.rules, in.ruleConfidence, in.ruleCount));
     }
 
-    /** The contributing rules, strongest first (the first of equals keeps its place). */
-    private static List<RuleHit> hits(Map<Rule, Double> rules) {
-        List<RuleHit> l = new java.util.ArrayList<>(rules.size());
-        for (Map.Entry<Rule, Double> en : rules.entrySet()) {
-            Rule r = en.getKey();
-            l.add(new RuleHit(r.sid(), r.rev(), r.name(), Math.round(en.getValue() * 10_000) / 10_000.0, r.msg()));
+    /**
+     * The contributing rules (the first {@code n} of two parallel arrays, in the order they first
+     * contributed), strongest first by reported (rounded) confidence; the first of equals keeps its
+     * place. Sorts an index in the reused scratch arrays (a stable insertion sort: a handful of rules),
+     * so the only allocation is the answer itself.
+     */
+    private List<RuleHit> hits(Rule[] rules, double[] conf, int n) {
+        if (n == 0) {
+            return List.of();
         }
-        l.sort((a, b) -> Double.compare(b.confidence(), a.confidence()));
-        return List.copyOf(l);
+        if (order.length < n) {
+            order = new int[Math.max(n, order.length * 2)];
+            rounded = new double[order.length];
+        }
+        for (int i = 0; i < n; i++) {
+            rounded[i] = Math.round(conf[i] * 10_000) / 10_000.0;
+            int j = i;
+            while (j > 0 && rounded[order[j - 1]] < rounded[i]) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
+        }
+        RuleHit[] out = new RuleHit[n];
+        for (int k = 0; k < n; k++) {
+            Rule r = rules[order[k]];
+            out[k] = new RuleHit(r.sid(), r.rev(), r.name(), rounded[order[k]], r.msg());
+        }
+        return List.of(out);
     }
 
     long attacks() {

@@ -143,4 +143,34 @@ class DeciderTest {
         assertEquals(0, alerts.size(), "alerts.min_action is alert by default");
         assertEquals(0, d.alertsEmitted());
     }
+
+    @Test
+    void rulesAreQuotedStrongestFirstAndEqualsKeepTheirOrder() {
+        Rule a = Rules.PASS_THE_HASH;
+        Rule b = RuleCatalog.builtin().rules().stream()
+                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != a).findFirst().orElseThrow();
+        Decider d = decider(EngineConfig.defaults());
+        AnalysisResult r = decide(d, findings(b, 0.3, a, 0.6), ATK, T0);
+        assertEquals(List.of(a.sid(), b.sid()), r.analysis().rules().stream().map(h -> h.sid()).toList());
+        // Equal (after rounding to four places) keep the order they first contributed in.
+        AnalysisResult eq = decide(decider(EngineConfig.defaults()), findings(b, 0.600001, a, 0.6), ATK, T0);
+        assertEquals(List.of(b.sid(), a.sid()), eq.analysis().rules().stream().map(h -> h.sid()).toList());
+        // Below monitor (no instance) the same order holds.
+        AnalysisResult low = decide(decider(EngineConfig.defaults()), findings(b, 0.05, a, 0.1), ATK, T0);
+        assertEquals(List.of(a.sid(), b.sid()), low.analysis().rules().stream().map(h -> h.sid()).toList());
+    }
+
+    @Test
+    void aRepeatThatChangesNothingReusesTheAnswer() {
+        Rule a = Rules.PASS_THE_HASH;
+        Rule b = RuleCatalog.builtin().rules().stream()
+                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != a).findFirst().orElseThrow();
+        Decider d = decider(EngineConfig.defaults());
+        AnalysisResult first = decide(d, findings(a, 0.6), ATK, T0);
+        assertSame(first, decide(d, findings(a, 0.6), ATK, T0 + 1));
+        AnalysisResult more = decide(d, findings(a, 0.6, b, 0.6), ATK, T0 + 2);
+        assertNotEquals(first, more, "a new contributing rule changes the answer");
+        assertEquals(2, more.analysis().rules().size());
+        assertSame(more, decide(d, findings(b, 0.6), ATK, T0 + 3), "a weaker repeat of known evidence");
+    }
 }
