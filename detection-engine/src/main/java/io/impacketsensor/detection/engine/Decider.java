@@ -41,6 +41,8 @@ final class Decider {
     /** Addresses recognised as Impacket clients (fingerprint or Impacket-only signature), last seen. */
     private final LruMap<InetAddress, Long> impacketSources;
     private final Action minAlertAction;
+    /** Read at construction, so a broken table stops the engine at start, not at its first alert. */
+    private final Recommendations recommendations = Recommendations.builtin();
     private AlertSink sink = AlertSink.NONE;
 
     private long nextInstanceId = 1;
@@ -298,7 +300,7 @@ final class Decider {
         java.util.Arrays.fill(eventRules, 0, n, null);
         ChainLayer.Progress p = e.chainFor(best);
         return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(), Action.LOG,
-                false, List.copyOf(ind), List.copyOf(sigs), Recommendations.forType(best), best.mitreTechniques(),
+                false, List.copyOf(ind), List.copyOf(sigs), recommendations.forAlert(best, hits), best.mitreTechniques(),
                 p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool,
                 hits);
     }
@@ -320,10 +322,10 @@ final class Decider {
         Severity sev = in.severityOverride != null ? in.severityOverride : in.type.severity();
         int score = in.severityOverride != null ? in.severityOverride.maxScore() : in.type.severityScore();
         double conf = Math.round(in.confidence * 10_000) / 10_000.0;
+        List<RuleHit> hits = hits(in.rules, in.ruleConfidence, in.ruleCount);
         return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
-                List.copyOf(in.signatures), Recommendations.forType(in.type), in.type.mitreTechniques(), in.chain,
-                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool,
-                hits(in.rules, in.ruleConfidence, in.ruleCount));
+                List.copyOf(in.signatures), recommendations.forAlert(in.type, hits), in.type.mitreTechniques(), in.chain,
+                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool, hits);
     }
 
     /**

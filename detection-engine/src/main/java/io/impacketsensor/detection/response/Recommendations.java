@@ -1,201 +1,177 @@
 package io.impacketsensor.detection.response;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.RuleHit;
+import io.impacketsensor.detection.rules.Rule;
+import io.impacketsensor.detection.rules.RuleCatalog;
+import io.impacketsensor.detection.rules.YamlDoc;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The remediation carried by each attack type: the specification's recommendations, made concrete
- * (commands, registry values, Windows event ids). Built once; the lists are immutable.
+ * The remediation each alert carries (commands, registry values, Windows event ids), read from the
+ * table {@code rules/recommendations.yaml}: texts by id, a list of text ids per attack type, and
+ * optionally per rule name the ids added when that rule contributed. The table is checked whole when
+ * read (every attack type listed, every id and rule name known, every text used), like the rule
+ * catalog it is read with: a broken shipped table stops the engine at start rather than leaving an
+ * alert without its remediation. The lists are immutable and shared.
  */
 public final class Recommendations {
-    static final String SMB_SIGNING = "Enable and require SMB signing: Set-SmbServerConfiguration "
-            + "-RequireSecuritySignature $true -EnableSecuritySignature $true -Force; "
-            + "Set-SmbClientConfiguration -RequireSecuritySignature $true -EnableSecuritySignature $true -Force "
-            + "(GPO: Microsoft network server/client: Digitally sign communications (always))";
-    static final String NTLM = "Disable or restrict NTLM: set HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa "
-            + "LmCompatibilityLevel = 5 (send NTLMv2 only, refuse LM and NTLM); audit first with "
-            + "'Network security: Restrict NTLM: Audit NTLM authentication in this domain'";
-    static final String LSASS = "Protect LSASS: New-ItemProperty -Path HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa "
-            + "-Name RunAsPPL -Value 1 -PropertyType DWord -Force; enable Credential Guard where supported";
-    static final String ADMIN_SHARES = "Restrict administrative shares: HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
-            + "LanmanServer\\Parameters AutoShareWks = 0 (AutoShareServer = 0 on servers) where they are not "
-            + "needed, and block TCP 445/135 between workstations";
-    static final String KERBEROS_AES = "Use Kerberos AES only: set msDS-SupportedEncryptionTypes = 0x18 on service "
-            + "accounts and 'Network security: Configure encryption types allowed for Kerberos' to AES128/AES256; "
-            + "add privileged accounts to the Protected Users group";
-    static final String SERVICE_PASSWORDS = "Give service accounts long random passwords or use gMSA, so "
-            + "requested tickets cannot be cracked";
-    static final String PREAUTH = "Require Kerberos pre-authentication: clear DONT_REQ_PREAUTH "
-            + "(Get-ADUser -Filter 'DoesNotRequirePreAuth -eq $true' | Set-ADAccountControl -DoesNotRequirePreAuth $false)";
-    static final String KRBTGT = "Reset the krbtgt account password twice, waiting for replication and at least "
-            + "the maximum ticket lifetime (10 h by default) between the two resets";
-    static final String LDAP_SIGNING = "Require LDAP signing and channel binding: 'Domain controller: LDAP server "
-            + "signing requirements' = Require signing; HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters "
-            + "LdapEnforceChannelBinding = 2";
-    static final String LAPS = "Deploy LAPS for unique local Administrator passwords and apply least privilege: "
-            + "no domain accounts in local Administrators beyond what is needed";
-    static final String MAQ = "Set ms-DS-MachineAccountQuota = 0 so ordinary users cannot create machine accounts";
-    static final String DCSYNC_RIGHTS = "Review who holds 'Replicating Directory Changes (All)' "
-            + "(1131f6aa-/1131f6ad-9c07-11d1-f79f-00c04fc2dcd2) on the domain root; only domain controllers should";
-    static final String DELEGATION = "Mark privileged accounts 'Account is sensitive and cannot be delegated', review "
-            + "msDS-AllowedToActOnBehalfOfOtherIdentity and msDS-KeyCredentialLink on computer and user objects";
-    static final String GPP = "Remove Group Policy Preferences files that contain cpassword from SYSVOL (MS14-025) "
-            + "and change every password they held";
-    static final String LDAP_INPUT = "Escape user input placed in LDAP filters (RFC 4515) in the applications that "
-            + "build them, and restrict anonymous LDAP access";
-    static final String ACCOUNT_LOCKOUT = "Enforce an account lockout policy and MFA, and investigate the accounts targeted";
-    static final String IR = "Incident response: isolate the source host, reset the credentials used (and any "
-            + "exposed ones), look for persistence (services, scheduled tasks, WMI subscriptions, new accounts, "
-            + "Run keys), and build the timeline from these alerts and the Windows logs";
+    public static final String RESOURCE = "/rules/recommendations.yaml";
+    private static final Set<String> KEYS = Set.of("texts", "attack_types", "rules");
 
-    private static final Map<AttackType, List<String>> BY_TYPE = new EnumMap<>(AttackType.class);
+    private static volatile Recommendations builtin;
 
-    static {
-        for (AttackType t : AttackType.values()) {
-            BY_TYPE.put(t, List.copyOf(build(t)));
-        }
+    private final Map<AttackType, List<String>> byType;
+    /** Texts added by a contributing rule, by sid; empty when the table names no rule. */
+    private final Map<Integer, List<String>> byRule;
+
+    private Recommendations(Map<AttackType, List<String>> byType, Map<Integer, List<String>> byRule) {
+        this.byType = byType;
+        this.byRule = byRule;
     }
 
-    private Recommendations() {
-    }
-
-    /** The recommendations for an attack type (immutable). */
-    public static List<String> forType(AttackType type) {
-        return BY_TYPE.get(type);
-    }
-
-    private static String audit(String... ids) {
-        return "Audit and forward Windows events " + String.join(", ", ids);
-    }
-
-    private static List<String> build(AttackType t) {
-        List<String> r = new ArrayList<>();
-        switch (t) {
-            case PSEXEC, SMBEXEC, SERVICE_MANIPULATION -> {
-                r.add(SMB_SIGNING);
-                r.add(ADMIN_SHARES);
-                r.add(LAPS);
-                r.add(audit("4624 (logon type 3)", "4672 (special privileges)", "4697 / 7045 (service installed)"));
-                r.add(IR);
-            }
-            case WMIEXEC, DCOMEXEC -> {
-                r.add("Restrict remote DCOM/WMI to administration hosts (Windows Firewall: block TCP 135 and the "
-                        + "dynamic RPC range from workstations)");
-                r.add(ADMIN_SHARES);
-                r.add(LAPS);
-                r.add(audit("4624 (logon type 3)", "4672", "4688 (process creation with command line)"));
-                r.add(IR);
-            }
-            case ATEXEC -> {
-                r.add(SMB_SIGNING);
-                r.add(ADMIN_SHARES);
-                r.add(LAPS);
-                r.add(audit("4624", "4672", "4698 (scheduled task created)"));
-                r.add(IR);
-            }
-            case SECRETSDUMP, REMOTE_REGISTRY -> {
-                r.add(LSASS);
-                r.add("Disable the RemoteRegistry service where not needed (Set-Service RemoteRegistry -StartupType Disabled)");
-                r.add(SMB_SIGNING);
-                r.add(LAPS);
-                r.add(audit("4624", "4672", "4697", "5145 (share object access to winreg/ADMIN$)"));
-                r.add(IR);
-            }
-            case DCSYNC -> {
-                r.add(DCSYNC_RIGHTS);
-                r.add(KRBTGT);
-                r.add(audit("4662 (directory service access with replication GUIDs)", "4624", "4672"));
-                r.add(IR);
-            }
-            case KERBEROASTING -> {
-                r.add(KERBEROS_AES);
-                r.add(SERVICE_PASSWORDS);
-                r.add(audit("4769 (service ticket requested, encryption type 0x17)"));
-                r.add(IR);
-            }
-            case ASREP_ROASTING -> {
-                r.add(PREAUTH);
-                r.add(KERBEROS_AES);
-                r.add(audit("4768 (TGT requested without pre-authentication)", "4625"));
-                r.add(IR);
-            }
-            case GOLDEN_TICKET -> {
-                r.add(KRBTGT);
-                r.add(KERBEROS_AES);
-                r.add(audit("4769", "4624", "4672"));
-                r.add(IR);
-            }
-            case SILVER_TICKET, PASS_THE_TICKET -> {
-                r.add("Reset the password of the service or computer account whose key was used (twice for krbtgt)");
-                r.add(KERBEROS_AES);
-                r.add(audit("4624", "4769", "4672"));
-                r.add(IR);
-            }
-            case S4U_DELEGATION_ABUSE, RBCD_ABUSE, SHADOW_CREDENTIALS -> {
-                r.add(DELEGATION);
-                r.add(MAQ);
-                r.add(LDAP_SIGNING);
-                r.add(audit("4769", "5136 (directory object modified)", "4624"));
-                r.add(IR);
-            }
-            case NTLM_RELAY -> {
-                r.add(SMB_SIGNING);
-                r.add(LDAP_SIGNING);
-                r.add(NTLM);
-                r.add("Enable Extended Protection for Authentication on HTTP services; disable LLMNR/NBT-NS and WPAD");
-                r.add(audit("4624 (check the source workstation and address)", "4625"));
-                r.add(IR);
-            }
-            case PASS_THE_HASH, OVERPASS_THE_HASH -> {
-                r.add(NTLM);
-                r.add(LAPS);
-                r.add(KERBEROS_AES);
-                r.add(LSASS);
-                r.add(audit("4624 (logon type 3, NTLM)", "4625", "4672", "4768 (RC4 pre-authentication)"));
-                r.add(IR);
-            }
-            case SID_ENUMERATION, SAMR_ENUMERATION, RPC_ENUMERATION, USER_ENUMERATION, RECONNAISSANCE -> {
-                r.add("Restrict anonymous and remote SAM/LSA enumeration: RestrictAnonymous = 1, "
-                        + "'Network access: Restrict clients allowed to make remote calls to SAM' (RestrictRemoteSam)");
-                r.add(audit("4624", "4625", "4661 (SAM object access)"));
-                r.add("Investigate the source: enumeration usually precedes lateral movement");
-            }
-            case LDAP_INJECTION -> {
-                r.add(LDAP_INPUT);
-                r.add(LDAP_SIGNING);
-                r.add("Investigate the application that sent the filter");
-            }
-            case LDAP_RECON -> {
-                r.add(LDAP_SIGNING);
-                r.add(SERVICE_PASSWORDS);
-                r.add(PREAUTH);
-                r.add("Investigate the source: these queries select Kerberoasting / AS-REP roasting / delegation targets");
-            }
-            case MACHINE_ACCOUNT_CREATION -> {
-                r.add(MAQ);
-                r.add(audit("4741 (computer account created)", "4624"));
-                r.add(IR);
-            }
-            case GPP_PASSWORD -> {
-                r.add(GPP);
-                r.add(audit("5145 (SYSVOL file access)"));
-                r.add(IR);
-            }
-            case BRUTE_FORCE, PASSWORD_SPRAY -> {
-                r.add(ACCOUNT_LOCKOUT);
-                r.add(NTLM);
-                r.add(audit("4625", "4771 (Kerberos pre-authentication failed)", "4624"));
-            }
-            case IMPACKET_FINGERPRINT -> {
-                r.add(SMB_SIGNING);
-                r.add(NTLM);
-                r.add("Investigate the source: an Impacket client is in use on the network");
+    /** The shipped table (read at first use, checked against the built-in catalog). */
+    public static Recommendations builtin() {
+        Recommendations r = builtin;
+        if (r == null) {
+            synchronized (Recommendations.class) {
+                r = builtin;
+                if (r == null) {
+                    try (InputStream in = Recommendations.class.getResourceAsStream(RESOURCE)) {
+                        if (in == null) {
+                            throw new IllegalStateException("recommendations resource " + RESOURCE + " missing");
+                        }
+                        r = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "rules/recommendations.yaml",
+                                RuleCatalog.builtin());
+                    } catch (IOException e) {
+                        throw new IllegalStateException("recommendations " + RESOURCE + ": " + e.getMessage(), e);
+                    }
+                    builtin = r;
+                }
             }
         }
         return r;
+    }
+
+    /** Parses and checks table text; rule names are resolved in {@code catalog}. */
+    public static Recommendations parse(String text, String source, RuleCatalog catalog) {
+        YamlDoc doc = YamlDoc.parse(text, source);
+        JsonNode root = doc.root();
+        if (!root.isObject() || !root.path("texts").isObject() || !root.path("attack_types").isObject()) {
+            throw doc.error(root, "a recommendations table is a mapping with the mappings 'texts' and 'attack_types'");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) {
+                throw doc.error(root.get(k), "unknown key '" + k + "'");
+            }
+        }
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("texts").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> en = it.next();
+            if (!en.getValue().isTextual() || en.getValue().asText().isBlank()) {
+                throw doc.error(en.getValue(), "text " + en.getKey() + " must be a non-empty string");
+            }
+            texts.put(en.getKey(), en.getValue().asText());
+        }
+        Set<String> used = new HashSet<>();
+        Map<AttackType, List<String>> byType = new EnumMap<>(AttackType.class);
+        JsonNode types = root.get("attack_types");
+        for (Iterator<Map.Entry<String, JsonNode>> it = types.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> en = it.next();
+            AttackType t = AttackType.byId(en.getKey());
+            if (t == null) {
+                throw doc.error(en.getValue(), "unknown attack type '" + en.getKey() + "'");
+            }
+            byType.put(t, texts(doc, en.getValue(), texts, used));
+        }
+        for (AttackType t : AttackType.values()) {
+            if (!byType.containsKey(t)) {
+                throw doc.error(types, "attack type " + t.id() + " has no recommendations");
+            }
+        }
+        Map<Integer, List<String>> byRule = new HashMap<>();
+        JsonNode rules = root.path("rules");
+        if (!rules.isMissingNode()) {
+            if (!rules.isObject()) {
+                throw doc.error(rules, "rules is a mapping of rule name to text ids");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = rules.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> en = it.next();
+                Rule r = catalog.byName(en.getKey());
+                if (r == null) {
+                    throw doc.error(en.getValue(), "unknown rule '" + en.getKey() + "'");
+                }
+                byRule.put(r.sid(), texts(doc, en.getValue(), texts, used));
+            }
+        }
+        for (String id : texts.keySet()) {
+            if (!used.contains(id)) {
+                throw doc.error(root.get("texts").get(id), "text " + id + " is not used");
+            }
+        }
+        return new Recommendations(byType, Map.copyOf(byRule));
+    }
+
+    private static List<String> texts(YamlDoc doc, JsonNode list, Map<String, String> texts, Set<String> used) {
+        if (!list.isArray() || list.isEmpty()) {
+            throw doc.error(list, "a non-empty list of text ids");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode id : list) {
+            String text = id.isTextual() ? texts.get(id.asText()) : null;
+            if (text == null) {
+                throw doc.error(id, "unknown text id '" + id.asText() + "'");
+            }
+            used.add(id.asText());
+            out.add(text);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The recommendations for an attack type (immutable). */
+    public List<String> forType(AttackType type) {
+        return byType.get(type);
+    }
+
+    /**
+     * The recommendations of an alert: its attack type's, then those of each contributing rule (in
+     * the order given) that are not already there. Without rule entries this is {@link #forType} and
+     * allocates nothing.
+     */
+    public List<String> forAlert(AttackType type, List<RuleHit> rules) {
+        List<String> base = byType.get(type);
+        if (byRule.isEmpty()) {
+            return base;
+        }
+        List<String> out = null;
+        for (RuleHit h : rules) {
+            List<String> extra = byRule.get(h.sid());
+            if (extra == null) {
+                continue;
+            }
+            for (String s : extra) {
+                if (out == null) {
+                    out = new ArrayList<>(base);
+                }
+                if (!out.contains(s)) {
+                    out.add(s);
+                }
+            }
+        }
+        return out == null ? base : List.copyOf(out);
     }
 }
