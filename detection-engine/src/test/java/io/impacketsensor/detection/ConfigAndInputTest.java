@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,6 +91,35 @@ class ConfigAndInputTest {
         AnalysisResult p = h.feed(h.create("10.8.0.6", "10.8.0.10", 1, "IPC$", "EvilPipe_01", true, true));
         assertTrue(p.isAttack());
         assertTrue(p.analysis().matchedSignatures().contains("evil_pipe"));
+    }
+
+    @Test
+    void customSignaturesMatchOverTheFieldRegistry() {
+        // Synthetic events; each configured field reads the registry field(s) of the same meaning.
+        EngineConfig cfg = EngineConfigLoader.parse("""
+                engine:
+                  custom_signatures:
+                    - {name: svc_user, field: username, match: exact, pattern: SVC_BACKUP, attack_type: brute_force, confidence: 0.6}
+                    - {name: wmi_cmd, field: command, match: contains, pattern: "whoami", attack_type: wmiexec, confidence: 0.6}
+                    - {name: svcctl_uuid, field: interface_uuid, match: exact, pattern: svcctl, attack_type: service_manipulation, confidence: 0.6}
+                """);
+        Harness h = new Harness(cfg);
+        // username: the NTLM user and the Kerberos client name.
+        AnalysisResult n = h.feed(h.auth(h.h("10.8.0.7", "10.8.0.10", 445, 0), "LAB", "svc_backup", "WS1", true, 2,
+                0xE2888215, new byte[16], 0));
+        assertEquals(List.of("Custom signature svc_user matched username: svc_backup"), n.analysis().indicators());
+        AnalysisResult k = h.feed(h.krbReq("10.8.0.8", "10.8.0.3", 0, 10, List.of(2), 18, 0x40810010,
+                Harness.pn(1, "svc_backup"), Harness.pn(2, "krbtgt", "LAB.LOCAL"), List.of(18), null));
+        assertTrue(k.analysis().matchedSignatures().contains("svc_user"), k.analysis().toString());
+        // command: a DCOM call's string argument as well as a task's command.
+        AnalysisResult d = h.feed(h.rpc("10.8.0.9", "10.8.0.10", 0, null, RpcCatalog.byName("IWbemServices").uuid(), 24,
+                new RpcArgs.DcomStrings(List.of("Win32_Process", "cmd.exe /Q /c whoami"))));
+        assertTrue(d.analysis().indicators().contains("Custom signature wmi_cmd matched command: cmd.exe /Q /c whoami"),
+                d.analysis().indicators().toString());
+        // interface_uuid: the UUID or, as in local rules, the interface's name.
+        AnalysisResult u = h.feed(h.rpc("10.8.0.11", "10.8.0.10", 0, "svcctl", RpcCatalog.SVCCTL, 15,
+                new RpcArgs.ScmOpenManager("SRV", null, 0xF003F)));
+        assertTrue(u.analysis().matchedSignatures().contains("svcctl_uuid"), u.analysis().toString());
     }
 
     @Test

@@ -50,6 +50,8 @@ public final class DetectionEngine {
     private final DomainControllers dcs;
     private final DcLearning dcLearning;
     private final SignatureLayer signatures;
+    /** The configuration's custom signatures, matched over the field registry like the operator's rules. */
+    private final CustomSignature[] customSignatures;
     private final AnomalyLayer anomalies;
     private final TicketHistory tickets;
     private final ChainLayer chains;
@@ -77,14 +79,16 @@ public final class DetectionEngine {
         this.dcs = new DomainControllers(cfg.domainControllers(), cfg.learnDomainControllers());
         this.dcLearning = new DcLearning(dcs);
         RuleCatalog catalog = RuleCatalog.builtin();
-        this.signatures = new SignatureLayer(cfg.customSignatures(), catalog.rules().size());
+        this.signatures = new SignatureLayer();
+        List<CustomSignature> custom = CustomSignature.compile(cfg.customSignatures(), catalog.rules().size());
+        this.customSignatures = custom.toArray(new CustomSignature[0]);
         List<Rule> local = new java.util.ArrayList<>();
-        for (CustomSignature c : signatures.customSignatures()) {
+        for (CustomSignature c : custom) {
             local.add(c.rule);
         }
         this.localRules = List.copyOf(local);
         ActiveRules active = new ActiveRules(catalog, local);
-        for (CustomSignature c : signatures.customSignatures()) {
+        for (CustomSignature c : custom) {
             active.severity[c.rule.index()] = c.spec.severity();
         }
         e.active = active;
@@ -128,6 +132,9 @@ public final class DetectionEngine {
         EngineConfig.Layers layers = cfg.layers();
         if (layers.signatures()) {
             signatures.analyse(ev, e);
+            for (CustomSignature c : customSignatures) {
+                c.analyse(ev, e);
+            }
             for (LocalRules.LocalRule r : localFileRules) {
                 if (r.matches(ev)) {
                     e.add(r.rule(), "Local rule " + r.rule().name() + ": " + r.rule().msg());
@@ -228,7 +235,7 @@ public final class DetectionEngine {
             all.add(r);
         }
         ActiveRules a = new ActiveRules(RuleCatalog.builtin(), all, e.active);
-        for (CustomSignature c : signatures.customSignatures()) {
+        for (CustomSignature c : customSignatures) {
             a.severity[c.rule.index()] = c.spec.severity();
         }
         a.apply(t);
