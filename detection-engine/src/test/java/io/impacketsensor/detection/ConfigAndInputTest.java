@@ -195,6 +195,29 @@ class ConfigAndInputTest {
     }
 
     @Test
+    void aReportedTicketLifetimeTravelsAsANumberNotText() {
+        List<io.impacketsensor.core.event.SensorEvent> typed = new NetworkEventMapper().map(NetworkEvent.fromJson(
+                "{\"source_ip\":\"10.0.0.1\",\"protocol\":\"KERBEROS\",\"ticket_type\":\"TGT\","
+                        + "\"service_principal\":\"krbtgt/LAB.LOCAL\",\"ticket_lifetime\":315360000}"), 0);
+        io.impacketsensor.core.event.KerberosEvent.KerberosTicketLifetime t = typed.stream()
+                .filter(e -> e instanceof io.impacketsensor.core.event.KerberosEvent.KerberosTicketLifetime)
+                .map(e -> (io.impacketsensor.core.event.KerberosEvent.KerberosTicketLifetime) e).findFirst().orElseThrow();
+        assertEquals(315360000L, t.lifetimeSeconds());
+        assertEquals("krbtgt/LAB.LOCAL", t.sname().toString());
+        assertEquals("TGT", t.ticketType());
+        assertFalse(typed.stream().anyMatch(e -> e instanceof io.impacketsensor.core.event.ProtocolAnomaly),
+                "no anomaly carries the value as text");
+        // Over kerberos.max_ticket_lifetime_seconds (10 days by default) a TGT is a golden ticket; at it, nothing.
+        AnalysisResult r = new ImpacketProtection().analyzeNetworkEvent(NetworkEvent.fromJson(
+                "{\"source_ip\":\"10.0.0.1\",\"protocol\":\"KERBEROS\",\"ticket_type\":\"TGT\",\"ticket_lifetime\":315360000}"));
+        assertEquals(AttackType.GOLDEN_TICKET, r.analysis().attackType());
+        assertTrue(r.analysis().indicators().contains("Ticket lifetime 3650 days exceeds 10 days: TGT"), r.analysis().toString());
+        AnalysisResult ok = new ImpacketProtection().analyzeNetworkEvent(NetworkEvent.fromJson(
+                "{\"source_ip\":\"10.0.0.1\",\"protocol\":\"KERBEROS\",\"ticket_type\":\"TGT\",\"ticket_lifetime\":864000}"));
+        assertFalse(ok.analysis().rules().stream().anyMatch(h -> h.name().endsWith("_ticket_lifetime")));
+    }
+
+    @Test
     void unknownRpcOperationIsAValidationError() {
         ImpacketProtection p = new ImpacketProtection();
         NetworkEventException ex = assertThrows(NetworkEventException.class, () -> p.analyzeNetworkEvent(
