@@ -11,7 +11,7 @@ import io.impacketsensor.detection.model.RuleHit;
 import io.impacketsensor.detection.model.Severity;
 import io.impacketsensor.detection.response.AllowListMatcher;
 import io.impacketsensor.detection.response.Blocklist;
-import io.impacketsensor.detection.response.Recommendations;
+import io.impacketsensor.detection.rules.Recommendations;
 import io.impacketsensor.detection.rules.Rule;
 
 import java.net.InetAddress;

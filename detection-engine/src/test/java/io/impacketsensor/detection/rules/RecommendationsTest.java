@@ -1,9 +1,7 @@
-package io.impacketsensor.detection.response;
+package io.impacketsensor.detection.rules;
 
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.RuleHit;
-import io.impacketsensor.detection.rules.RuleCatalog;
-import io.impacketsensor.detection.rules.RuleException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

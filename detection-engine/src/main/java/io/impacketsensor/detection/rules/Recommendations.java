@@ -1,11 +1,8 @@
-package io.impacketsensor.detection.response;
+package io.impacketsensor.detection.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.RuleHit;
-import io.impacketsensor.detection.rules.Rule;
-import io.impacketsensor.detection.rules.RuleCatalog;
-import io.impacketsensor.detection.rules.YamlDoc;
 
 import java.io.IOException;
 import java.io.InputStream;
