@@ -24,9 +24,9 @@ import java.util.UUID;
 /**
  * Maps the flat {@link NetworkEvent} onto the typed events the decoders produce, in the order they
  * would appear on the wire (authentication, tree connect, file opens, service creation, pipe opens),
- * so the API and the packet pipeline run the same engine. Facts only an integration can know (a
- * ticket's lifetime, "this was a hash") become {@link ProtocolAnomaly} events named
- * {@code kerberos.ticket_lifetime} and {@code ntlm.hash_auth}.
+ * so the API and the packet pipeline run the same engine. Facts only an integration can know become
+ * events of their own: a ticket's lifetime a {@link KerberosEvent.KerberosTicketLifetime}, "this was a
+ * hash" a {@link ProtocolAnomaly} named {@code ntlm.hash_auth}.
  */
 public final class NetworkEventMapper {
     /** Windows' NEGOTIATE flags with signing, VERSION and key exchange (a normal client). */
@@ -319,8 +319,7 @@ public final class NetworkEventMapper {
                 1, etypes, false, List.of());
         out.add(req);
         if (ev.ticketLifetime() != null) {
-            String what = sname != null ? sname.toString() : ev.ticketType() == null ? "" : ev.ticketType();
-            out.add(new ProtocolAnomaly(h, "kerberos.ticket_lifetime", ev.ticketLifetime() + (what.isEmpty() ? "" : " " + what)));
+            out.add(new KerberosEvent.KerberosTicketLifetime(h, sname, ev.ticketType(), ev.ticketLifetime()));
         }
         if (Boolean.FALSE.equals(ev.success())) {
             int code = typeHas(ev, "unknown") || typeHas(ev, "enum") ? 6 : tgt ? 24 : 7;

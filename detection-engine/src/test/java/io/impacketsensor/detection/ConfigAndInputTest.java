@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,6 +94,35 @@ class ConfigAndInputTest {
     }
 
     @Test
+    void customSignaturesMatchOverTheFieldRegistry() {
+        // Synthetic events; each configured field reads the registry field(s) of the same meaning.
+        EngineConfig cfg = EngineConfigLoader.parse("""
+                engine:
+                  custom_signatures:
+                    - {name: svc_user, field: username, match: exact, pattern: SVC_BACKUP, attack_type: brute_force, confidence: 0.6}
+                    - {name: wmi_cmd, field: command, match: contains, pattern: "whoami", attack_type: wmiexec, confidence: 0.6}
+                    - {name: svcctl_uuid, field: interface_uuid, match: exact, pattern: svcctl, attack_type: service_manipulation, confidence: 0.6}
+                """);
+        Harness h = new Harness(cfg);
+        // username: the NTLM user and the Kerberos client name.
+        AnalysisResult n = h.feed(h.auth(h.h("10.8.0.7", "10.8.0.10", 445, 0), "LAB", "svc_backup", "WS1", true, 2,
+                0xE2888215, new byte[16], 0));
+        assertEquals(List.of("Custom signature svc_user matched username: svc_backup"), n.analysis().indicators());
+        AnalysisResult k = h.feed(h.krbReq("10.8.0.8", "10.8.0.3", 0, 10, List.of(2), 18, 0x40810010,
+                Harness.pn(1, "svc_backup"), Harness.pn(2, "krbtgt", "LAB.LOCAL"), List.of(18), null));
+        assertTrue(k.analysis().matchedSignatures().contains("svc_user"), k.analysis().toString());
+        // command: a DCOM call's string argument as well as a task's command.
+        AnalysisResult d = h.feed(h.rpc("10.8.0.9", "10.8.0.10", 0, null, RpcCatalog.byName("IWbemServices").uuid(), 24,
+                new RpcArgs.DcomStrings(List.of("Win32_Process", "cmd.exe /Q /c whoami"))));
+        assertTrue(d.analysis().indicators().contains("Custom signature wmi_cmd matched command: cmd.exe /Q /c whoami"),
+                d.analysis().indicators().toString());
+        // interface_uuid: the UUID or, as in local rules, the interface's name.
+        AnalysisResult u = h.feed(h.rpc("10.8.0.11", "10.8.0.10", 0, "svcctl", RpcCatalog.SVCCTL, 15,
+                new RpcArgs.ScmOpenManager("SRV", null, 0xF003F)));
+        assertTrue(u.analysis().matchedSignatures().contains("svcctl_uuid"), u.analysis().toString());
+    }
+
+    @Test
     void allowListLowersOrSuppressesAndNeverBlocks() {
         NetworkEvent.Builder psexec = NetworkEvent.builder("10.9.0.5", NetworkEvent.Protocol.SMB).destIp("10.9.0.10")
                 .share("ADMIN$").path("\\PIPE\\PSEXESVC").serviceName("PSEXESVC");
@@ -162,6 +192,29 @@ class ConfigAndInputTest {
         assertEquals(RpcCatalog.SVCCTL, e.interfaceUuid());
         assertEquals("12", e.operation());
         assertEquals(36000L, e.ticketLifetime().longValue());
+    }
+
+    @Test
+    void aReportedTicketLifetimeTravelsAsANumberNotText() {
+        List<io.impacketsensor.core.event.SensorEvent> typed = new NetworkEventMapper().map(NetworkEvent.fromJson(
+                "{\"source_ip\":\"10.0.0.1\",\"protocol\":\"KERBEROS\",\"ticket_type\":\"TGT\","
+                        + "\"service_principal\":\"krbtgt/LAB.LOCAL\",\"ticket_lifetime\":315360000}"), 0);
+        io.impacketsensor.core.event.KerberosEvent.KerberosTicketLifetime t = typed.stream()
+                .filter(e -> e instanceof io.impacketsensor.core.event.KerberosEvent.KerberosTicketLifetime)
+                .map(e -> (io.impacketsensor.core.event.KerberosEvent.KerberosTicketLifetime) e).findFirst().orElseThrow();
+        assertEquals(315360000L, t.lifetimeSeconds());
+        assertEquals("krbtgt/LAB.LOCAL", t.sname().toString());
+        assertEquals("TGT", t.ticketType());
+        assertFalse(typed.stream().anyMatch(e -> e instanceof io.impacketsensor.core.event.ProtocolAnomaly),
+                "no anomaly carries the value as text");
+        // Over kerberos.max_ticket_lifetime_seconds (10 days by default) a TGT is a golden ticket; at it, nothing.
+        AnalysisResult r = new ImpacketProtection().analyzeNetworkEvent(NetworkEvent.fromJson(
+                "{\"source_ip\":\"10.0.0.1\",\"protocol\":\"KERBEROS\",\"ticket_type\":\"TGT\",\"ticket_lifetime\":315360000}"));
+        assertEquals(AttackType.GOLDEN_TICKET, r.analysis().attackType());
+        assertTrue(r.analysis().indicators().contains("Ticket lifetime 3650 days exceeds 10 days: TGT"), r.analysis().toString());
+        AnalysisResult ok = new ImpacketProtection().analyzeNetworkEvent(NetworkEvent.fromJson(
+                "{\"source_ip\":\"10.0.0.1\",\"protocol\":\"KERBEROS\",\"ticket_type\":\"TGT\",\"ticket_lifetime\":864000}"));
+        assertFalse(ok.analysis().rules().stream().anyMatch(h -> h.name().endsWith("_ticket_lifetime")));
     }
 
     @Test

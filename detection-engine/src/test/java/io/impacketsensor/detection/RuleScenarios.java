@@ -6,7 +6,6 @@ import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SmbEvent;
@@ -83,8 +82,8 @@ public final class RuleScenarios {
         add("dcsync_rights", h -> h.feed(modify(h, "DC=lab,DC=local", "nTSecurityDescriptor")));
         add("addcomputer_ldap_impacket", h -> h.feed(addComputer(h, "ABCDEFGH$")));
         add("addcomputer_ldap", h -> h.feed(addComputer(h, "WS-FINANCE-07$")));
-        add("silver_ticket_lifetime", h -> h.feed(new ProtocolAnomaly(h.h(ATK, SRV, 445, 0), "kerberos.ticket_lifetime",
-                "315360000 cifs/srv.lab.local")));
+        add("silver_ticket_lifetime", h -> h.feed(new KerberosEvent.KerberosTicketLifetime(h.h(ATK, SRV, 445, 0),
+                Harness.pn(2, "cifs", "srv.lab.local"), null, 315360000)));
         add("ldap_injection_value", h -> h.feed(search(h, 0, "(cn=admin\\29\\28objectClass=*)")));
         add("ldap_admincount_query", h -> h.feed(search(h, 0, "(&(objectCategory=person)(adminCount=1))")));
         add("ldap_delegation_query", h -> h.feed(search(h, 0, "(msDS-AllowedToDelegateTo=*)")));

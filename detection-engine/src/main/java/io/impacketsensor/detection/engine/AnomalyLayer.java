@@ -29,8 +29,7 @@ final class AnomalyLayer {
     static final int IMPACKET_AS_OPTIONS = 0x50800000;
     /** PA-PAC-OPTIONS resource-based-constrained-delegation bit (MS-KILE 2.2.10), bit 3 of the BIT STRING. */
     static final int PAC_OPTION_RBCD = 0x10000000;
-    /** Anomaly names the flat-event mapper emits for facts only an integration can know. */
-    static final String TICKET_LIFETIME = "kerberos.ticket_lifetime";
+    /** Anomaly name the flat-event mapper emits for a fact only an integration can know. */
     static final String HASH_AUTH = "ntlm.hash_auth";
 
     private final DomainControllers dcs;
@@ -63,6 +62,8 @@ final class AnomalyLayer {
             rpc(d, e);
         } else if (ev instanceof NtlmEvent n) {
             ntlm(n, e);
+        } else if (ev instanceof KerberosEvent.KerberosTicketLifetime t) {
+            ticketLifetime(t, e);
         } else if (ev instanceof KerberosEvent k) {
             kerberos(k, e);
         } else if (ev instanceof LdapEvent l) {
@@ -459,22 +460,23 @@ final class AnomalyLayer {
         }
     }
 
+    /**
+     * A reported ticket lifetime over {@code kerberos.max_ticket_lifetime_seconds}: a forged ticket
+     * (Mimikatz and Impacket ticketer default to 10 years); a TGT (krbtgt service, or named TGT) is a
+     * golden ticket, any other a silver one.
+     */
+    private void ticketLifetime(KerberosEvent.KerberosTicketLifetime t, Evidence e) {
+        long secs = t.lifetimeSeconds();
+        if (secs > maxLifetimeSeconds) {
+            String what = t.sname() != null ? t.sname().toString() : t.ticketType() == null ? "" : t.ticketType();
+            boolean tgt = Text.startsWith(what, "krbtgt") || Text.eq(what, "TGT");
+            e.add(tgt ? Rules.GOLDEN_TICKET_LIFETIME : Rules.SILVER_TICKET_LIFETIME, "Ticket lifetime " + (secs / 86_400)
+                    + " days exceeds " + (maxLifetimeSeconds / 86_400) + " days" + (what.isEmpty() ? "" : ": " + what));
+        }
+    }
+
     private void anomaly(ProtocolAnomaly a, Evidence e) {
-        if (TICKET_LIFETIME.equals(a.name())) {
-            int sp = a.detail().indexOf(' ');
-            long secs;
-            try {
-                secs = Long.parseLong(sp < 0 ? a.detail() : a.detail().substring(0, sp));
-            } catch (NumberFormatException ex) {
-                return;
-            }
-            if (secs > maxLifetimeSeconds) {
-                String what = sp < 0 ? "" : a.detail().substring(sp + 1);
-                boolean tgt = Text.startsWith(what, "krbtgt") || Text.eq(what, "TGT");
-                e.add(tgt ? Rules.GOLDEN_TICKET_LIFETIME : Rules.SILVER_TICKET_LIFETIME, "Ticket lifetime " + (secs / 86_400)
-                        + " days exceeds " + (maxLifetimeSeconds / 86_400) + " days" + (what.isEmpty() ? "" : ": " + what));
-            }
-        } else if (HASH_AUTH.equals(a.name())) {
+        if (HASH_AUTH.equals(a.name())) {
             // Only an integration asserts this (the wire does not say whether a password or its hash
             // was typed): the specification gives pass-the-hash 0.9+ when the event says hash authentication.
             e.add(Rules.PASS_THE_HASH, "Hash-style authentication (NT hash used instead of a password)"

@@ -1,6 +1,7 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.AnalysisResult;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.ChainStep;
 import io.impacketsensor.detection.model.Severity;
@@ -36,8 +37,36 @@ final class Instance {
     List<ChainStep> chain = List.of();
     final Set<String> indicators = new LinkedHashSet<>();
     final Set<String> signatures = new LinkedHashSet<>();
-    /** The rules of this instance's type that contributed, with the highest confidence each gave. */
-    final java.util.Map<Rule, Double> rules = new java.util.LinkedHashMap<>();
+    /**
+     * The rules of this instance's type that contributed, in the order they first did, with the highest
+     * confidence each gave: {@code ruleCount} entries of two parallel arrays, grown when a new rule joins.
+     */
+    Rule[] rules = new Rule[4];
+    double[] ruleConfidence = new double[4];
+    int ruleCount;
+    /** The answer of the last decision, reused while nothing the answer shows has changed. */
+    AnalysisResult last;
+
+    /** Records a rule's contribution; true when it is new or stronger than before. */
+    boolean contributed(Rule rule, double confidence) {
+        for (int i = 0; i < ruleCount; i++) {
+            if (rules[i] == rule) {
+                if (confidence > ruleConfidence[i]) {
+                    ruleConfidence[i] = confidence;
+                    return true;
+                }
+                return false;
+            }
+        }
+        if (ruleCount == rules.length) {
+            rules = java.util.Arrays.copyOf(rules, ruleCount * 2);
+            ruleConfidence = java.util.Arrays.copyOf(ruleConfidence, ruleCount * 2);
+        }
+        rules[ruleCount] = rule;
+        ruleConfidence[ruleCount] = confidence;
+        ruleCount++;
+        return true;
+    }
 
     Instance(long id, AttackType type, long now) {
         this.id = id;

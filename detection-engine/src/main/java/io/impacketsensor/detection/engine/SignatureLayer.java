@@ -3,50 +3,25 @@ package io.impacketsensor.detection.engine;
 import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.DcomClasses;
-import io.impacketsensor.core.event.KerberosEvent;
-import io.impacketsensor.core.event.LdapEvent;
-import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
-import io.impacketsensor.detection.config.CustomSignatureSpec;
 import io.impacketsensor.detection.rules.DataRule;
 import io.impacketsensor.detection.rules.RuleCatalog;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Layer 1: names and strings Impacket uses (INDICATORS.md §2) — service names and binary paths,
- * named pipes (catalog data rules), WMI/DCOM method names, registry keys, output files, krbtgt — plus the operator's
- * custom signatures. Each match is a finding with the signature's name.
+ * named pipes (catalog data rules), WMI/DCOM method names, registry keys, output files, krbtgt.
+ * Each match is a finding with the signature's name. (The operator's custom signatures match over
+ * the field registry: {@link CustomSignature}.)
  */
 final class SignatureLayer {
-    private final Map<CustomSignatureSpec.Field, CustomSignature[]> custom = new EnumMap<>(CustomSignatureSpec.Field.class);
-
-    private final List<CustomSignature> all = new ArrayList<>();
     /** The catalog's rules written as data (named pipes ...), run before the Java signatures. */
     private final DataRule[] dataRules = RuleCatalog.builtin().dataRules().toArray(new DataRule[0]);
-
-    /** The operator's custom signatures become rules numbered from {@code firstIndex} in the engine's rule set. */
-    SignatureLayer(List<CustomSignatureSpec> specs, int firstIndex) {
-        Map<CustomSignatureSpec.Field, List<CustomSignature>> byField = new EnumMap<>(CustomSignatureSpec.Field.class);
-        for (int i = 0; i < specs.size(); i++) {
-            CustomSignature c = new CustomSignature(specs.get(i), firstIndex + i, CustomSignature.FIRST_SID + i);
-            all.add(c);
-            byField.computeIfAbsent(c.spec.field(), f -> new ArrayList<>()).add(c);
-        }
-        byField.forEach((f, l) -> custom.put(f, l.toArray(new CustomSignature[0])));
-    }
-
-    /** The custom signatures, in configuration order. */
-    List<CustomSignature> customSignatures() {
-        return all;
-    }
 
     void analyse(SensorEvent ev, Evidence e) {
         for (DataRule d : dataRules) {
@@ -58,26 +33,10 @@ final class SignatureLayer {
             smb(s, e);
         } else if (ev instanceof DcerpcEvent.DcerpcRequest r) {
             rpc(r, e);
-        } else if (ev instanceof KerberosEvent.KerberosRequest k) {
-            if (k.sname() != null && custom.containsKey(CustomSignatureSpec.Field.SERVICE_PRINCIPAL)) {
-                custom(CustomSignatureSpec.Field.SERVICE_PRINCIPAL, k.sname().toString(), e);
-            }
-            if (k.cname() != null && custom.containsKey(CustomSignatureSpec.Field.USERNAME)) {
-                custom(CustomSignatureSpec.Field.USERNAME, k.cname().toString(), e);
-            }
-        } else if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
-            custom(CustomSignatureSpec.Field.USERNAME, a.user(), e);
-            custom(CustomSignatureSpec.Field.WORKSTATION, a.workstation(), e);
-        } else if (ev instanceof LdapEvent.LdapSearch l) {
-            custom(CustomSignatureSpec.Field.LDAP_FILTER, l.filter(), e);
         }
     }
 
     private void smb(SmbEvent ev, Evidence e) {
-        if (ev instanceof SmbEvent.SmbTreeConnect t) {
-            custom(CustomSignatureSpec.Field.SHARE, t.path(), e);
-            return;
-        }
         String share;
         String name;
         boolean pipe;
@@ -104,11 +63,8 @@ final class SignatureLayer {
             return;
         }
         if (pipe) {
-            // The pipe-name rules are catalog data (analyse() ran them first).
-            custom(CustomSignatureSpec.Field.PIPE, name, e);
-            return;
+            return; // The pipe-name rules are catalog data (analyse() ran them first).
         }
-        custom(CustomSignatureSpec.Field.PATH, name, e);
         boolean admin = Signals.adminShare(share);
         if (Text.outputFile(name) && (admin || share == null || share.isEmpty())) {
             if (Text.baseStartsWith(name, "__output")) {
@@ -147,7 +103,6 @@ final class SignatureLayer {
         if (a instanceof RpcArgs.ScmCreateService cs) {
             createService(cs, e);
         } else if (a instanceof RpcArgs.ScmChangeServiceConfig cc && cc.binaryPath() != null) {
-            custom(CustomSignatureSpec.Field.BINARY_PATH, cc.binaryPath(), e);
             if (Signals.smbexecBinaryPath(cc.binaryPath())) {
                 e.add(Rules.SMBEXEC_BINARY_PATH_CHANGED,
                         "Service binary path changed to a shell command: " + Text.quote(cc.binaryPath()));
@@ -155,19 +110,16 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.ScmOpenManager om && Text.eq(om.machineName(), "DUMMY")) {
             e.add(Rules.IMPACKET_SCMR_DUMMY, "OpenSCManagerW machine name DUMMY (Impacket scmr)");
         } else if (a instanceof RpcArgs.ScmOpenService os) {
-            custom(CustomSignatureSpec.Field.SERVICE_NAME, os.serviceName(), e);
             if (Text.eq(os.serviceName(), "RemoteRegistry")) {
                 e.add(Rules.REMOTE_REGISTRY_SERVICE, "RemoteRegistry service opened over SVCCTL");
             }
         } else if (a instanceof RpcArgs.RegOpenKey k) {
-            custom(CustomSignatureSpec.Field.REGISTRY_KEY, k.keyPath(), e);
             if (Signals.lsaKey(k.keyPath())) {
                 e.add(Rules.SECRETSDUMP_BOOTKEY, "LSA boot key read: " + Text.quote(k.keyPath()));
             } else if (Signals.hiveKey(k.keyPath())) {
                 e.add(Rules.SECRETSDUMP_HIVE, "Credential hive opened: " + Text.quote(k.keyPath()));
             }
         } else if (a instanceof RpcArgs.RegSaveKey s) {
-            custom(CustomSignatureSpec.Field.REGISTRY_KEY, s.keyPath(), e);
             e.add(Rules.SECRETSDUMP_SAVEKEY, "Registry hive saved to a file: "
                     + (s.keyPath() == null ? "" : Text.quote(s.keyPath()) + " -> ") + Text.quote(s.fileName()));
         } else if (a instanceof RpcArgs.DcomStrings d) {
@@ -175,7 +127,6 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.DcomActivation act) {
             activation(r, act, e);
         } else if (a instanceof RpcArgs.TaskRegister t) {
-            custom(CustomSignatureSpec.Field.COMMAND, t.xml(), e);
             if (t.xml() != null && Text.contains(t.xml(), "cmd.exe") && Text.contains(t.xml(), "\\Temp\\")) {
                 e.add(Rules.ATEXEC_TASK_CMD_TEMP, "Task runs cmd.exe with output to Temp: " + Text.quote(t.path()));
             } else if (t.opnum() == 1 && t.path() != null && t.path().length() == 9 && t.path().charAt(0) == '\\'
@@ -183,27 +134,13 @@ final class SignatureLayer {
                 e.add(Rules.ATEXEC_TASK_NAME, "Task with a random 8-letter name registered: " + Text.quote(t.path()));
             }
         } else if (a instanceof RpcArgs.AtJobAdd j) {
-            custom(CustomSignatureSpec.Field.COMMAND, j.command(), e);
             e.add(Rules.ATSVC_JOB, "AT job added: " + Text.quote(j.command()));
-        }
-        if (!custom.isEmpty()) {
-            if (custom.containsKey(CustomSignatureSpec.Field.INTERFACE_UUID) && r.interfaceUuid() != null) {
-                custom(CustomSignatureSpec.Field.INTERFACE_UUID, r.interfaceUuid().toString(), e);
-            }
-            if (custom.containsKey(CustomSignatureSpec.Field.OPERATION)) {
-                custom(CustomSignatureSpec.Field.OPERATION, RpcCatalog.describe(r.interfaceUuid(), r.opnum()), e);
-            }
-            if (r.namedPipe() != null) {
-                custom(CustomSignatureSpec.Field.PIPE, r.namedPipe(), e);
-            }
         }
     }
 
     private void createService(RpcArgs.ScmCreateService cs, Evidence e) {
         String name = cs.serviceName();
         String bp = cs.binaryPath();
-        custom(CustomSignatureSpec.Field.SERVICE_NAME, name, e);
-        custom(CustomSignatureSpec.Field.BINARY_PATH, bp, e);
         if (Text.eq(name, "PSEXESVC")) {
             e.add(Rules.PSEXEC_SERVICE_PSEXESVC, "PsExec service installed: PSEXESVC");
         } else if (Text.eq(name, "RemComSvc")) {
@@ -243,11 +180,6 @@ final class SignatureLayer {
 
     private void dcom(RpcArgs.DcomStrings d, Evidence e) {
         List<String> l = d.strings();
-        if (custom.containsKey(CustomSignatureSpec.Field.COMMAND)) {
-            for (int i = 0; i < l.size(); i++) {
-                custom(CustomSignatureSpec.Field.COMMAND, l.get(i), e);
-            }
-        }
         if (Signals.wmiProcessCreate(d)) {
             e.add(Rules.WMIEXEC_PROCESS_CREATE, "WMI Win32_Process.Create called");
         }
@@ -265,22 +197,6 @@ final class SignatureLayer {
                     e.add(Rules.WMIEXEC_OUTPUT_REDIRECT, "Command output redirected to ADMIN$: " + Text.quote(l.get(i)));
                     break;
                 }
-            }
-        }
-    }
-
-    private void custom(CustomSignatureSpec.Field field, String value, Evidence e) {
-        if (value == null) {
-            return;
-        }
-        CustomSignature[] sigs = custom.get(field);
-        if (sigs == null) {
-            return;
-        }
-        for (CustomSignature s : sigs) {
-            if (s.matches(value)) {
-                e.add(s.rule, "Custom signature " + s.spec.name() + " matched "
-                        + field.name().toLowerCase(java.util.Locale.ROOT) + ": " + Text.quote(value));
             }
         }
     }

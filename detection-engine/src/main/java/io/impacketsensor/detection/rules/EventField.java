@@ -40,6 +40,7 @@ public enum EventField {
     NTLM_DOMAIN("ntlm.domain", Kind.TEXT, "domain of an NTLM AUTHENTICATE"),
     NTLM_WORKSTATION("ntlm.workstation", Kind.TEXT, "workstation of an NTLM NEGOTIATE or AUTHENTICATE"),
     DCOM_CLSID("dcom.clsid", Kind.TEXT, "CLSID of a DCOM activation request"),
+    DCOM_STRING("dcom.string", Kind.TEXT, "a string argument of a DCOM call (WMI class and method names, command lines)"),
     WINREG_KEY("winreg.key", Kind.TEXT, "registry key a winreg OpenKey, CreateKey or SaveKey names"),
     TASK_COMMAND("task.command", Kind.TEXT, "command of an AT job, or the XML of a scheduled task registration"),
     SRC_IP("src_ip", Kind.ADDRESS, "client address of the event"),
@@ -227,6 +228,17 @@ public enum EventField {
             case DCOM_CLSID -> {
                 return args(ev) instanceof RpcArgs.DcomActivation d && d.clsid() != null
                         && v.text(d.clsid().toString().toLowerCase(Locale.ROOT));
+            }
+            case DCOM_STRING -> {
+                if (args(ev) instanceof RpcArgs.DcomStrings d) {
+                    List<String> l = d.strings();
+                    for (int i = 0; i < l.size(); i++) {
+                        if (l.get(i) != null && v.text(l.get(i))) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
             }
             case WINREG_KEY -> {
                 RpcArgs a = args(ev);

@@ -68,6 +68,9 @@ public final class LocalRules {
         private final Pattern regex;
         private final long number;
         private final AllowListMatcher cidr;
+        /** The text value the last successful test matched, and where in it (for an indicator that quotes it). */
+        private String matched;
+        private int matchedFrom;
 
         Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr) {
             this.field = field;
@@ -95,6 +98,23 @@ public final class LocalRules {
         /** Compares {@code v} from offset {@code from} on (a path's last component) without copying it. */
         @Override
         public boolean text(String v, int from) {
+            if (matches(v, from)) {
+                matched = v;
+                matchedFrom = from;
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * The text value the last test that held matched (null when it was not a text): read right after
+         * {@link LocalRule#matches}; copies only then, when an indicator quotes it.
+         */
+        public String matchedText() {
+            return matched == null ? null : matchedFrom == 0 ? matched : matched.substring(matchedFrom);
+        }
+
+        private boolean matches(String v, int from) {
             int n = v.length() - from;
             return switch (op) {
                 case EQUALS -> n == text.length() && v.regionMatches(true, from, text, 0, n);
@@ -148,6 +168,17 @@ public final class LocalRules {
             }
             return false;
         }
+    }
+
+    /**
+     * A text condition built in code rather than read from a file (the configuration's
+     * {@code custom_signatures}, mapped onto the field registry): {@code op} is one of the text operators.
+     */
+    public static Condition textCondition(EventField field, Op op, String value) {
+        if (field.kind() != EventField.Kind.TEXT || op.ordinal() > Op.REGEX.ordinal()) {
+            throw new IllegalArgumentException(field.id() + " " + op + ": not a text field and operator");
+        }
+        return new Condition(field, op, value, null, op == Op.REGEX ? Pattern.compile(value) : null, 0, null);
     }
 
     /**

@@ -125,4 +125,18 @@ public sealed interface KerberosEvent extends SensorEvent {
     record KerberosApRequest(EventHeader header, Carrier carrier, int apOptions, TicketInfo ticket,
                              int authenticatorEtype) implements KerberosEvent {
     }
+
+    /**
+     * A ticket's lifetime as an integration reports it (a flat event's {@code ticket_lifetime}). The
+     * wire never shows it: a ticket's starttime and endtime travel in its encrypted part (RFC 4120
+     * 5.3, EncTicketPart), so no decoder produces this record.
+     *
+     * @param header          common header
+     * @param sname           the ticket's service name, or null when the integration gave none
+     * @param ticketType      the ticket type the integration named (TGT, TGS ...), or null
+     * @param lifetimeSeconds the lifetime in seconds, at least 0
+     */
+    record KerberosTicketLifetime(EventHeader header, PrincipalName sname, String ticketType, long lifetimeSeconds)
+            implements KerberosEvent {
+    }
 }

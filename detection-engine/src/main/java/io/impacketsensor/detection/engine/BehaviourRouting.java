@@ -1,0 +1,136 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.SmbEvent;
+
+import java.net.InetAddress;
+import java.util.Locale;
+
+/**
+ * Says which of the {@link BehaviourLayer}'s windows an event counts in (protocols used, SMB
+ * sessions, logon outcomes, TGS requests, RC4 user tickets, unknown principals, LDAP searches,
+ * Netlogon pass-through logons) and counts authentication attempts: one per logon, whichever
+ * protocol carries it. Allocates nothing per event apart from the lower-cased account names a logon
+ * outcome is counted under.
+ */
+final class BehaviourRouting {
+    static final int P_SMB = 0;
+    static final int P_RPC = 1;
+    static final int P_KRB = 2;
+    static final int P_NTLM = 3;
+    static final int P_LDAP = 4;
+
+    private final BehaviourLayer behaviour;
+    private long authAttempts;
+
+    BehaviourRouting(BehaviourLayer behaviour) {
+        this.behaviour = behaviour;
+    }
+
+    /** Authentication attempts counted (the specification's auth_attempts). */
+    long authAttempts() {
+        return authAttempts;
+    }
+
+    BehaviourLayer layer() {
+        return behaviour;
+    }
+
+    /** An authentication attempt an integration reported (no event on the wire). */
+    void reportedAuth(InetAddress ip, String username, boolean success, long now, Evidence e) {
+        authAttempts++;
+        behaviour.auth(ip, username.toLowerCase(Locale.ROOT), success, now, e);
+    }
+
+    /** Counts one event from {@code src} in the windows it belongs to. */
+    void route(SensorEvent ev, InetAddress src, long now, Evidence e) {
+        behaviour.protocol(src, protocolIndex(ev), now, e);
+        if (ev instanceof SmbEvent.SmbSessionSetup s) {
+            if (s.status() == 0) {
+                behaviour.smbSession(src, now, e);
+            }
+        } else if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
+            if (!a.anonymous()) {
+                behaviour.ntlmServed(ev.header().serverIp(), now);
+            }
+            if (a.status() != SensorEvent.NO_STATUS && !a.anonymous()) {
+                // The carrier's result (SMB2 status, LDAP bind result, DCE/RPC fault) is the NTLM outcome:
+                // this is the one count of an NTLM logon, whatever carries it.
+                authAttempts++;
+                behaviour.auth(src, account(a.domain(), a.user()), a.status() == 0, now, e);
+            }
+        } else if (ev instanceof KerberosEvent.KerberosRequest r) {
+            if (r.msgType() == 12) {
+                behaviour.tgsRequest(src, now, e);
+            }
+        } else if (ev instanceof KerberosEvent.KerberosReply r) {
+            if (r.msgType() == 11) {
+                authAttempts++;
+                behaviour.auth(src, principal(r.cname()), true, now, e);
+            } else if (r.msgType() == 13 && AnomalyLayer.roastableTicket(r)) {
+                behaviour.rc4UserTicket(src, r.ticket().sname().toString(), now, e);
+            }
+        } else if (ev instanceof KerberosEvent.KerberosError k) {
+            if (k.errorCode() == 24 || k.errorCode() == 18) {
+                authAttempts++;
+                behaviour.auth(src, principal(k.cname()), false, now, e);
+            } else if (k.errorCode() == 6 && (k.request() == null || k.request().msgType() == 10)) {
+                // KDC_ERR_C_PRINCIPAL_UNKNOWN to an AS-REQ: the client name does not exist (RFC 4120 7.5.9).
+                behaviour.unknownPrincipal(src, principal(k.cname() != null || k.request() == null ? k.cname() : k.request().cname()), now, e);
+            }
+        } else if (ev instanceof LdapEvent.LdapSearch) {
+            behaviour.ldapSearch(src, now, e);
+        } else if (ev instanceof LdapEvent.LdapBind b) {
+            // Only simple binds name the account in the bind itself; SASL and Sicily binds carry NTLM or
+            // Kerberos, whose attempt is counted from the NTLM AUTHENTICATE (with the bind's result) or
+            // from the KDC exchange. Counting the bind too would count one failed logon twice.
+            if (b.bindType() == LdapEvent.BindType.SIMPLE && (b.resultCode() == 0 || b.resultCode() == 49)
+                    && b.name() != null && !b.name().isEmpty()) {
+                authAttempts++;
+                behaviour.auth(src, b.name().toLowerCase(Locale.ROOT), b.resultCode() == 0, now, e);
+            }
+        } else if (ev instanceof DcerpcEvent.DcerpcRequest r && RpcCatalog.NETLOGON.equals(r.interfaceUuid())
+                && (r.opnum() == 2 || r.opnum() == 39 || r.opnum() == 45)) {
+            behaviour.netlogonLogon(src, now, e);
+        }
+    }
+
+    static String account(String domain, String user) {
+        if (user == null || user.isEmpty()) {
+            return "";
+        }
+        return domain == null || domain.isEmpty() ? user.toLowerCase(Locale.ROOT)
+                : (domain + "\\" + user).toLowerCase(Locale.ROOT);
+    }
+
+    private static String principal(KerberosEvent.PrincipalName n) {
+        return n == null ? "" : n.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** Which of the {@link BehaviourLayer#PROTOCOLS} an event uses; an anomaly counts for its protocol. */
+    static int protocolIndex(SensorEvent ev) {
+        if (ev instanceof SmbEvent) {
+            return P_SMB;
+        }
+        if (ev instanceof DcerpcEvent) {
+            return P_RPC;
+        }
+        if (ev instanceof KerberosEvent) {
+            return P_KRB;
+        }
+        if (ev instanceof NtlmEvent) {
+            return P_NTLM;
+        }
+        if (ev instanceof LdapEvent) {
+            return P_LDAP;
+        }
+        ProtocolAnomaly a = (ProtocolAnomaly) ev;
+        return a.name().startsWith("kerberos") ? P_KRB : a.name().startsWith("ldap") ? P_LDAP
+                : a.name().startsWith("dcerpc") ? P_RPC : a.name().startsWith("ntlm") ? P_NTLM : P_SMB;
+    }
+}

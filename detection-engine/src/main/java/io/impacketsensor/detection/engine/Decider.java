@@ -1,0 +1,399 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.collections.LruMap;
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.Analysis;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.RuleHit;
+import io.impacketsensor.detection.model.Severity;
+import io.impacketsensor.detection.response.AllowListMatcher;
+import io.impacketsensor.detection.response.Blocklist;
+import io.impacketsensor.detection.rules.Recommendations;
+import io.impacketsensor.detection.rules.Rule;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The decide/block step: turns one event's findings into a verdict. Picks the strongest attack type
+ * (noisy-OR within the event), applies the admin allow-list, maps confidence to an action under the
+ * tuning's caps, keeps the attack instance (one per type, source and target within the dedupe
+ * window; it keeps its highest confidence and is updated rather than repeated), blocks the source
+ * when the instance reaches {@link Action#BLOCK}, and hands new or changed instances at or above
+ * {@code alerts.min_action} to the alert sink. Keeps the verdict counters of the statistics.
+ *
+ * <p>Single-threaded, like the engine that owns it.
+ */
+final class Decider {
+    /** How long an address recognised as an Impacket client names the tool in its other alerts. */
+    private static final long TOOL_MEMORY_NANOS = 3600 * BehaviourLayer.SEC;
+    static final String TOOL_IMPACKET = "impacket";
+
+    private final EngineConfig cfg;
+    private final AllowListMatcher allow;
+    private final Blocklist blocklist;
+    private final LruMap<Instance.Key, Instance> instances;
+    /** Addresses recognised as Impacket clients (fingerprint or Impacket-only signature), last seen. */
+    private final LruMap<InetAddress, Long> impacketSources;
+    private final Action minAlertAction;
+    /** Read at construction, so a broken table stops the engine at start, not at its first alert. */
+    private final Recommendations recommendations = Recommendations.builtin();
+    private AlertSink sink = AlertSink.NONE;
+
+    private long nextInstanceId = 1;
+    private long attacks;
+    private long smbAttacks;
+    private long kerberosAttacks;
+    private long relayAttempts;
+    private long secretDumps;
+    private long alertsEmitted;
+    private long alertsSuppressed;
+    private long monitorSeen;
+    private final long[] byAction = new long[Action.values().length];
+    private final long[] byType = new long[AttackType.values().length];
+    /** Scratch for the rules of one event's findings (no attack instance: {@link #eventOnly}). */
+    private final Rule[] eventRules = new Rule[Evidence.MAX];
+    private final double[] eventConfidence = new double[Evidence.MAX];
+    /** Scratch for ordering rule hits: positions and rounded confidences, grown when needed. */
+    private int[] order = new int[Evidence.MAX];
+    private double[] rounded = new double[Evidence.MAX];
+
+    Decider(EngineConfig cfg, AllowListMatcher allow, Blocklist blocklist) {
+        this.cfg = cfg;
+        this.allow = allow;
+        this.blocklist = blocklist;
+        this.instances = new LruMap<>(cfg.alerts().maxInstances());
+        this.impacketSources = new LruMap<>(cfg.behaviour().maxTrackedIps());
+        this.minAlertAction = Action.valueOf(cfg.alerts().minAction().toUpperCase(Locale.ROOT));
+    }
+
+    void sink(AlertSink sink) {
+        this.sink = sink == null ? AlertSink.NONE : sink;
+    }
+
+    /** An event with no finding left: counted as {@link Action#LOG}. */
+    AnalysisResult benign() {
+        byAction[Action.LOG.ordinal()]++;
+        return AnalysisResult.BENIGN;
+    }
+
+    /**
+     * The verdict on one event's findings {@code e} (not empty) from {@code src} against {@code dst}
+     * (null when not known).
+     */
+    AnalysisResult decide(Evidence e, EventHeader h, String appProto, InetAddress src, InetAddress dst, long now) {
+        AttackType best = null;
+        double conf = 0;
+        for (int i = 0; i < e.size; i++) {
+            AttackType t = e.types[i];
+            if (t == best) {
+                continue;
+            }
+            double c = e.combined(t);
+            if (c > conf) {
+                conf = c;
+                best = t;
+            }
+        }
+        String tool = tool(e, src, now);
+        if (best == null) {
+            // Only zero-confidence findings (a custom signature configured with confidence 0).
+            return benign();
+        }
+        boolean admin = allow.isAdmin(src);
+        if (admin) {
+            if (cfg.allowList().mode() == EngineConfig.AllowList.Mode.SUPPRESS) {
+                return benign();
+            }
+            conf *= cfg.allowList().confidenceFactor();
+        }
+        Action action = actionFor(conf);
+        Action eventCap = cap(e, best);
+        if (eventCap != null && action.compareTo(eventCap) > 0) {
+            action = eventCap;
+        }
+        if (action == Action.LOG) {
+            // Below the monitor threshold: reported to the caller, but no attack instance is kept.
+            byAction[Action.LOG.ordinal()]++;
+            return new AnalysisResult(false, eventOnly(e, best, conf, src, dst, tool));
+        }
+
+        Instance.Key key = new Instance.Key(best, src, dst);
+        Instance in = instances.get(key);
+        long dedupe = cfg.alerts().dedupeWindowSeconds() * BehaviourLayer.SEC;
+        if (in == null || now - in.lastSeen > dedupe) {
+            in = new Instance(nextInstanceId++, best, now);
+            instances.put(key, in);
+        }
+        boolean changed = in.revision == 0;
+        // What the answer shows beyond what the alert reports (signatures, rules, severity) marks it stale too.
+        boolean stale = false;
+        in.lastSeen = Math.max(in.lastSeen, now);
+        in.events++;
+        if (conf > in.confidence + 0.005) {
+            in.confidence = conf;
+            changed = true;
+        }
+        int maxInd = cfg.alerts().maxIndicators();
+        for (int i = 0; i < e.size; i++) {
+            // Other chains' progress is their own business; other findings are evidence for this instance.
+            boolean foreignChain = e.types[i] != best && e.rules[i].chain();
+            if (!foreignChain && in.indicators.size() < maxInd && in.indicators.add(e.indicators[i])) {
+                changed = true;
+            }
+            if (e.types[i] == best && e.signatures[i] != null && in.signatures.size() < maxInd) {
+                stale |= in.signatures.add(e.signatures[i]);
+            }
+            if (e.types[i] == best) {
+                stale |= in.contributed(e.rules[i], e.confidences[i]);
+            }
+            if (e.types[i] == best && e.severities[i] != null
+                    && (in.severityOverride == null || e.severities[i].compareTo(in.severityOverride) > 0)) {
+                in.severityOverride = e.severities[i];
+                stale = true;
+            }
+        }
+        if (tool != null && in.tool == null) {
+            in.tool = tool;
+            changed = true;
+        }
+        ChainLayer.Progress p = e.chainFor(best);
+        if (p != null && p.steps().size() > in.chain.size()) {
+            in.chain = p.steps();
+            changed = true;
+        }
+        Action instAction = actionFor(in.confidence);
+        if (admin && instAction == Action.BLOCK) {
+            instAction = Action.ALERT;
+        }
+        Action cap = cap(e, best);
+        if (cap != null && instAction.compareTo(cap) > 0) {
+            instAction = cap;
+        }
+        if (instAction.compareTo(in.action) > 0) {
+            in.action = instAction;
+            changed = true;
+        }
+        if (in.action == Action.BLOCK && cfg.blocking().enabled() && !admin) {
+            Instant at = Instant.ofEpochSecond(0, now);
+            String ip = src.getHostAddress();
+            if (!in.blocked || !blocklist.isBlocked(ip, at)) {
+                // null: the block policy refused it (protected address, rate cap); the answer says not blocked.
+                boolean made = blocklist.block(ip, best.signature(), best.id(), in.confidence, at) != null;
+                changed |= made || in.blocked;
+                in.blocked = made;
+            }
+        }
+        if (!in.counted && in.action.compareTo(Action.ALERT) >= 0) {
+            in.counted = true;
+            count(best);
+        }
+        byAction[action.ordinal()]++;
+        AnalysisResult r = in.last;
+        if (r == null || changed || stale) {
+            // A repeat that changes nothing (the common case of a long attack) reuses the last answer.
+            r = new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, snapshot(in, src, dst));
+            in.last = r;
+        }
+        if (changed) {
+            in.revision++;
+            emit(h, appProto, in, r.analysis());
+        } else {
+            alertsSuppressed++;
+        }
+        return r;
+    }
+
+    /**
+     * The action cap of this event's findings of {@code best}: when every one of them has a cap (tuning
+     * {@code action}), the highest cap; null when any is uncapped.
+     */
+    private static Action cap(Evidence e, AttackType best) {
+        Action max = null;
+        for (int i = 0; i < e.size; i++) {
+            if (e.types[i] != best) {
+                continue;
+            }
+            Action c = e.active.cap[e.rules[i].index()];
+            if (c == null) {
+                return null;
+            }
+            max = max == null || c.compareTo(max) > 0 ? c : max;
+        }
+        return max;
+    }
+
+    /**
+     * The tool this event's source is known as: {@code impacket} when this event or one from the
+     * same address within the hour carried the Impacket client fingerprint or an Impacket-only
+     * signature ({@code impacket_*}), else null (the issue's "also used to name the tool").
+     */
+    private String tool(Evidence e, InetAddress src, long now) {
+        for (int i = 0; i < e.size; i++) {
+            if (e.types[i] == AttackType.IMPACKET_FINGERPRINT || TOOL_IMPACKET.equals(e.rules[i].tool())) {
+                impacketSources.put(src, now);
+                return TOOL_IMPACKET;
+            }
+        }
+        Long seen = impacketSources.get(src);
+        return seen != null && now - seen <= TOOL_MEMORY_NANOS ? TOOL_IMPACKET : null;
+    }
+
+    private void emit(EventHeader h, String appProto, Instance in, Analysis a) {
+        if (in.action.compareTo(minAlertAction) < 0) {
+            return;
+        }
+        if (in.action == Action.MONITOR && (monitorSeen++ % cfg.alerts().monitorSampleEvery()) != 0) {
+            return;
+        }
+        alertsEmitted++;
+        sink.accept(new Alert(h, appProto, a, in.revision, in.firstSeen, in.events));
+    }
+
+    private void count(AttackType t) {
+        attacks++;
+        byType[t.ordinal()]++;
+        switch (t.family()) {
+            case SMB -> smbAttacks++;
+            case KERBEROS -> kerberosAttacks++;
+            default -> {
+            }
+        }
+        if (t == AttackType.NTLM_RELAY) {
+            relayAttempts++;
+        }
+        if (t == AttackType.SECRETSDUMP || t == AttackType.DCSYNC) {
+            secretDumps++;
+        }
+    }
+
+    private Action actionFor(double c) {
+        EngineConfig.Thresholds t = cfg.thresholds();
+        if (c >= t.block()) {
+            return Action.BLOCK;
+        }
+        if (c >= t.alert()) {
+            return Action.ALERT;
+        }
+        return c >= t.monitor() ? Action.MONITOR : Action.LOG;
+    }
+
+    private Analysis eventOnly(Evidence e, AttackType best, double conf, InetAddress src, InetAddress dst, String tool) {
+        List<String> ind = new java.util.ArrayList<>(e.size);
+        List<String> sigs = new java.util.ArrayList<>(e.size);
+        int n = 0;
+        for (int i = 0; i < e.size; i++) {
+            if (e.types[i] == best) {
+                ind.add(e.indicators[i]);
+                if (e.signatures[i] != null && !sigs.contains(e.signatures[i])) {
+                    sigs.add(e.signatures[i]);
+                }
+                n = merge(eventRules, eventConfidence, n, e.rules[i], e.confidences[i]);
+            }
+        }
+        List<RuleHit> hits = hits(eventRules, eventConfidence, n);
+        java.util.Arrays.fill(eventRules, 0, n, null);
+        ChainLayer.Progress p = e.chainFor(best);
+        return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(), Action.LOG,
+                false, List.copyOf(ind), List.copyOf(sigs), recommendations.forAlert(best, hits), best.mitreTechniques(),
+                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool,
+                hits);
+    }
+
+    /** Adds a rule's confidence to the first {@code n} entries (keeping each rule's highest); the new count. */
+    private static int merge(Rule[] rules, double[] conf, int n, Rule rule, double c) {
+        for (int i = 0; i < n; i++) {
+            if (rules[i] == rule) {
+                conf[i] = Math.max(conf[i], c);
+                return n;
+            }
+        }
+        rules[n] = rule;
+        conf[n] = c;
+        return n + 1;
+    }
+
+    private Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
+        Severity sev = in.severityOverride != null ? in.severityOverride : in.type.severity();
+        int score = in.severityOverride != null ? in.severityOverride.maxScore() : in.type.severityScore();
+        double conf = Math.round(in.confidence * 10_000) / 10_000.0;
+        List<RuleHit> hits = hits(in.rules, in.ruleConfidence, in.ruleCount);
+        return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
+                List.copyOf(in.signatures), recommendations.forAlert(in.type, hits), in.type.mitreTechniques(), in.chain,
+                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool, hits);
+    }
+
+    /**
+     * The contributing rules (the first {@code n} of two parallel arrays, in the order they first
+     * contributed), strongest first by reported (rounded) confidence; the first of equals keeps its
+     * place. Sorts an index in the reused scratch arrays (a stable insertion sort: a handful of rules),
+     * so the only allocation is the answer itself.
+     */
+    private List<RuleHit> hits(Rule[] rules, double[] conf, int n) {
+        if (n == 0) {
+            return List.of();
+        }
+        if (order.length < n) {
+            order = new int[Math.max(n, order.length * 2)];
+            rounded = new double[order.length];
+        }
+        for (int i = 0; i < n; i++) {
+            rounded[i] = Math.round(conf[i] * 10_000) / 10_000.0;
+            int j = i;
+            while (j > 0 && rounded[order[j - 1]] < rounded[i]) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
+        }
+        RuleHit[] out = new RuleHit[n];
+        for (int k = 0; k < n; k++) {
+            Rule r = rules[order[k]];
+            out[k] = new RuleHit(r.sid(), r.rev(), r.name(), rounded[order[k]], r.msg());
+        }
+        return List.of(out);
+    }
+
+    long attacks() {
+        return attacks;
+    }
+
+    long smbAttacks() {
+        return smbAttacks;
+    }
+
+    long kerberosAttacks() {
+        return kerberosAttacks;
+    }
+
+    long relayAttempts() {
+        return relayAttempts;
+    }
+
+    long secretDumps() {
+        return secretDumps;
+    }
+
+    long alertsEmitted() {
+        return alertsEmitted;
+    }
+
+    long alertsSuppressed() {
+        return alertsSuppressed;
+    }
+
+    /** Events per action (index: {@link Action#ordinal()}); the caller must not change it. */
+    long[] byAction() {
+        return byAction;
+    }
+
+    /** Attacks counted per type (index: {@link AttackType#ordinal()}); the caller must not change it. */
+    long[] byType() {
+        return byType;
+    }
+}

@@ -1,0 +1,87 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.response.AllowListMatcher;
+import io.impacketsensor.detection.rules.RuleCatalog;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which behaviour windows an event counts in, and the one count per logon (synthetic events). */
+class BehaviourRoutingTest {
+    private static final InetAddress ATK = AllowListMatcher.parseAddress("10.8.0.66");
+    private static final InetAddress DC = AllowListMatcher.parseAddress("10.8.0.3");
+    private static final long T0 = 1_800_000_000L * 1_000_000_000L;
+
+    private final BehaviourRouting routing = new BehaviourRouting(new BehaviourLayer(EngineConfig.defaults().behaviour()));
+    private final Evidence e = new Evidence();
+
+    BehaviourRoutingTest() {
+        e.active = new ActiveRules(RuleCatalog.builtin(), List.of());
+    }
+
+    private static EventHeader h(int port, long t) {
+        return new EventHeader(t, 1, ATK, 50000, DC, port, Transport.TCP);
+    }
+
+    private static LdapEvent.LdapBind bind(LdapEvent.BindType type, String name, int rc, long t) {
+        return new LdapEvent.LdapBind(h(389, t), 1, 3, name, type, null, type == LdapEvent.BindType.SIMPLE, rc, "");
+    }
+
+    private static NtlmEvent.NtlmAuthenticate ntlm(String user, boolean anonymous, long status, long t) {
+        return new NtlmEvent.NtlmAuthenticate(h(445, t), Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB", user, "WS1", true,
+                null, false, 0, "cifs/srv", new byte[16], null, anonymous, status);
+    }
+
+    private void route(SensorEvent ev) {
+        e.clear();
+        routing.route(ev, ATK, ev.header().timestampNanos(), e);
+    }
+
+    @Test
+    void aLogonIsCountedOnceWhateverCarriesIt() {
+        route(bind(LdapEvent.BindType.SIMPLE, "cn=bob", 49, T0));
+        assertEquals(1, routing.authAttempts(), "a failed simple bind names its account");
+        route(bind(LdapEvent.BindType.SASL, "", 49, T0));
+        assertEquals(1, routing.authAttempts(), "a SASL bind's logon is counted from NTLM or Kerberos");
+        route(ntlm("bob", false, 0xC000006DL, T0));
+        assertEquals(2, routing.authAttempts());
+        route(ntlm("", true, 0, T0));
+        assertEquals(2, routing.authAttempts(), "anonymous is no logon");
+        route(ntlm("bob", false, SensorEvent.NO_STATUS, T0));
+        assertEquals(2, routing.authAttempts(), "no outcome seen yet");
+        routing.reportedAuth(ATK, "Bob", false, T0, e);
+        assertEquals(3, routing.authAttempts());
+    }
+
+    @Test
+    void repeatedFailuresFromOneSourceRaiseTheBehaviourRule() {
+        int threshold = EngineConfig.defaults().behaviour().failedAuthThreshold();
+        boolean raised = false;
+        for (int i = 0; i <= threshold && !raised; i++) {
+            route(ntlm("bob", false, 0xC000006DL, T0 + i * 1_000_000_000L));
+            raised = !e.isEmpty();
+        }
+        assertTrue(raised, "more than " + threshold + " failures within the window");
+    }
+
+    @Test
+    void anAnomalyCountsForItsProtocol() {
+        assertEquals(BehaviourRouting.P_KRB, BehaviourRouting.protocolIndex(new ProtocolAnomaly(h(88, T0), "kerberos.malformed_data", "")));
+        assertEquals(BehaviourRouting.P_LDAP, BehaviourRouting.protocolIndex(new ProtocolAnomaly(h(389, T0), "ldap.malformed", "")));
+        assertEquals(BehaviourRouting.P_RPC, BehaviourRouting.protocolIndex(new ProtocolAnomaly(h(135, T0), "dcerpc.gap", "")));
+        assertEquals(BehaviourRouting.P_SMB, BehaviourRouting.protocolIndex(new ProtocolAnomaly(h(445, T0), "smb2.gap", "")));
+        assertEquals(BehaviourRouting.P_LDAP, BehaviourRouting.protocolIndex(bind(LdapEvent.BindType.SIMPLE, "x", 0, T0)));
+    }
+}

@@ -1,0 +1,176 @@
+package io.impacketsensor.detection.engine;
+
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.config.EngineConfigLoader;
+import io.impacketsensor.detection.model.Action;
+import io.impacketsensor.detection.model.AnalysisResult;
+import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.response.AllowListMatcher;
+import io.impacketsensor.detection.response.Blocklist;
+import io.impacketsensor.detection.response.BlocklistStore;
+import io.impacketsensor.detection.rules.Rule;
+import io.impacketsensor.detection.rules.RuleCatalog;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The decide/block step on hand-filled findings (synthetic), without the layers. */
+class DeciderTest {
+    private static final InetAddress ATK = AllowListMatcher.parseAddress("10.8.0.66");
+    private static final InetAddress SRV = AllowListMatcher.parseAddress("10.8.0.10");
+    private static final InetAddress ADMIN = AllowListMatcher.parseAddress("10.9.0.5");
+    private static final long T0 = 1_800_000_000L * 1_000_000_000L;
+
+    private final List<Alert> alerts = new ArrayList<>();
+    private Blocklist blocklist;
+
+    private Decider decider(EngineConfig cfg) {
+        AllowListMatcher allow = new AllowListMatcher(cfg.allowList().adminNetworks(), cfg.allowList().serviceNames());
+        blocklist = new Blocklist(BlocklistStore.NONE, cfg.blocking().ttlSeconds(), cfg.blocking().maxEntries());
+        Decider d = new Decider(cfg, allow, blocklist);
+        d.sink(alerts::add);
+        return d;
+    }
+
+    private static Evidence findings(Object... ruleAndConfidence) {
+        Evidence e = new Evidence();
+        e.active = new ActiveRules(RuleCatalog.builtin(), List.of());
+        for (int i = 0; i < ruleAndConfidence.length; i += 2) {
+            Rule r = (Rule) ruleAndConfidence[i];
+            e.active.confidence[r.index()] = (Double) ruleAndConfidence[i + 1];
+            e.add(r, "finding " + r.name());
+        }
+        return e;
+    }
+
+    private static EventHeader h(InetAddress src, long t) {
+        return new EventHeader(t, 1, src, 50000, SRV, 445, Transport.TCP);
+    }
+
+    private AnalysisResult decide(Decider d, Evidence e, InetAddress src, long t) {
+        return d.decide(e, h(src, t), "smb", src, SRV, t);
+    }
+
+    @Test
+    void confidenceMapsToTheConfiguredActions() {
+        Decider d = decider(EngineConfig.defaults());
+        AnalysisResult log = decide(d, findings(Rules.PASS_THE_HASH, 0.2), ATK, T0);
+        assertEquals(Action.LOG, log.analysis().action());
+        assertEquals(0L, log.analysis().instanceId(), "below monitor no instance is kept");
+        assertEquals(Action.MONITOR, decide(d, findings(Rules.PASS_THE_HASH, 0.4), ATK, T0).analysis().action());
+        AnalysisResult alert = decide(d, findings(Rules.PASS_THE_HASH, 0.6), ATK, T0);
+        assertEquals(Action.ALERT, alert.analysis().action());
+        assertTrue(alert.isAttack());
+        assertFalse(alert.analysis().blocked());
+        AnalysisResult block = decide(d, findings(Rules.PASS_THE_HASH, 0.9), ATK, T0);
+        assertEquals(Action.BLOCK, block.analysis().action());
+        assertTrue(block.analysis().blocked());
+        assertTrue(blocklist.isBlocked("10.8.0.66", Instant.ofEpochSecond(0, T0)));
+        assertEquals(1, d.attacks(), "one instance, counted once");
+        assertEquals(1, d.byType()[AttackType.PASS_THE_HASH.ordinal()]);
+    }
+
+    @Test
+    void findingsOfOneTypeCombineAndTheStrongestTypeWins() {
+        Decider d = decider(EngineConfig.defaults());
+        // 1 - (1 - 0.4)(1 - 0.4) = 0.64 beats a single 0.6 of another type.
+        AnalysisResult r = decide(d, findings(Rules.OVERPASS_THE_HASH, 0.6, Rules.PASS_THE_HASH, 0.4,
+                Rules.PASS_THE_HASH, 0.4), ATK, T0);
+        assertEquals(AttackType.PASS_THE_HASH, r.analysis().attackType());
+        assertEquals(0.64, r.analysis().confidence(), 1e-9);
+        assertEquals(1, r.analysis().rules().size(), "only the winning type's rules are quoted");
+        assertEquals(Rules.PASS_THE_HASH.sid(), r.analysis().strongestRule().sid());
+    }
+
+    @Test
+    void repeatedEvidenceUpdatesOneInstanceAndIsNotReRaised() {
+        Decider d = decider(EngineConfig.defaults());
+        AnalysisResult first = decide(d, findings(Rules.PASS_THE_HASH, 0.6), ATK, T0);
+        AnalysisResult again = decide(d, findings(Rules.PASS_THE_HASH, 0.6), ATK, T0 + 1_000_000_000L);
+        assertEquals(first.analysis().instanceId(), again.analysis().instanceId());
+        assertEquals(1, alerts.size(), "the same evidence again changes nothing");
+        assertEquals(1, d.alertsSuppressed());
+        decide(d, findings(Rules.PASS_THE_HASH, 0.9), ATK, T0 + 2_000_000_000L);
+        assertEquals(2, alerts.size(), "a stronger finding updates the alert");
+        assertEquals(2, alerts.get(1).revision());
+        // Past the dedupe window (3600 s by default) the same evidence is a new instance.
+        AnalysisResult later = decide(d, findings(Rules.PASS_THE_HASH, 0.6), ATK, T0 + 3700 * 1_000_000_000L);
+        assertNotEquals(first.analysis().instanceId(), later.analysis().instanceId());
+    }
+
+    @Test
+    void anAdminSourceIsLoweredAndNeverBlocked() {
+        EngineConfig cfg = EngineConfigLoader.parse("engine:\n  allowlist:\n    admin_networks: [10.9.0.0/16]\n");
+        Decider d = decider(cfg);
+        AnalysisResult r = decide(d, findings(Rules.PASS_THE_HASH, 0.9), ADMIN, T0);
+        // confidence_factor 0.5 by default: 0.9 becomes 0.45, a monitor.
+        assertEquals(0.45, r.analysis().confidence(), 1e-9);
+        assertEquals(Action.MONITOR, r.analysis().action());
+        assertFalse(r.analysis().blocked());
+        assertEquals(0, blocklist.size());
+
+        Decider suppress = decider(EngineConfigLoader.parse(
+                "engine:\n  allowlist:\n    admin_networks: [10.9.0.0/16]\n    mode: suppress\n"));
+        assertSame(AnalysisResult.BENIGN, decide(suppress, findings(Rules.PASS_THE_HASH, 0.9), ADMIN, T0));
+        assertEquals(1, suppress.byAction()[Action.LOG.ordinal()]);
+    }
+
+    @Test
+    void aTuningCapHoldsTheAction() {
+        Decider d = decider(EngineConfig.defaults());
+        Evidence e = findings(Rules.PASS_THE_HASH, 0.9);
+        e.active.cap[Rules.PASS_THE_HASH.index()] = Action.ALERT;
+        AnalysisResult r = decide(d, e, ATK, T0);
+        assertEquals(Action.ALERT, r.analysis().action());
+        assertFalse(r.analysis().blocked());
+    }
+
+    @Test
+    void minActionKeepsMonitorsOutOfTheSink() {
+        Decider d = decider(EngineConfig.defaults());
+        decide(d, findings(Rules.PASS_THE_HASH, 0.4), ATK, T0);
+        assertEquals(0, alerts.size(), "alerts.min_action is alert by default");
+        assertEquals(0, d.alertsEmitted());
+    }
+
+    @Test
+    void rulesAreQuotedStrongestFirstAndEqualsKeepTheirOrder() {
+        Rule a = Rules.PASS_THE_HASH;
+        Rule b = RuleCatalog.builtin().rules().stream()
+                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != a).findFirst().orElseThrow();
+        Decider d = decider(EngineConfig.defaults());
+        AnalysisResult r = decide(d, findings(b, 0.3, a, 0.6), ATK, T0);
+        assertEquals(List.of(a.sid(), b.sid()), r.analysis().rules().stream().map(h -> h.sid()).toList());
+        // Equal (after rounding to four places) keep the order they first contributed in.
+        AnalysisResult eq = decide(decider(EngineConfig.defaults()), findings(b, 0.600001, a, 0.6), ATK, T0);
+        assertEquals(List.of(b.sid(), a.sid()), eq.analysis().rules().stream().map(h -> h.sid()).toList());
+        // Below monitor (no instance) the same order holds.
+        AnalysisResult low = decide(decider(EngineConfig.defaults()), findings(b, 0.05, a, 0.1), ATK, T0);
+        assertEquals(List.of(a.sid(), b.sid()), low.analysis().rules().stream().map(h -> h.sid()).toList());
+    }
+
+    @Test
+    void aRepeatThatChangesNothingReusesTheAnswer() {
+        Rule a = Rules.PASS_THE_HASH;
+        Rule b = RuleCatalog.builtin().rules().stream()
+                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != a).findFirst().orElseThrow();
+        Decider d = decider(EngineConfig.defaults());
+        AnalysisResult first = decide(d, findings(a, 0.6), ATK, T0);
+        assertSame(first, decide(d, findings(a, 0.6), ATK, T0 + 1));
+        AnalysisResult more = decide(d, findings(a, 0.6, b, 0.6), ATK, T0 + 2);
+        assertNotEquals(first, more, "a new contributing rule changes the answer");
+        assertEquals(2, more.analysis().rules().size());
+        assertSame(more, decide(d, findings(b, 0.6), ATK, T0 + 3), "a weaker repeat of known evidence");
+    }
+}
