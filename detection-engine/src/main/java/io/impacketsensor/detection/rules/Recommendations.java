@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.RuleHit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -47,15 +44,8 @@ public final class Recommendations {
             synchronized (Recommendations.class) {
                 r = builtin;
                 if (r == null) {
-                    try (InputStream in = Recommendations.class.getResourceAsStream(RESOURCE)) {
-                        if (in == null) {
-                            throw new IllegalStateException("recommendations resource " + RESOURCE + " missing");
-                        }
-                        r = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "rules/recommendations.yaml",
-                                RuleCatalog.builtin());
-                    } catch (IOException e) {
-                        throw new IllegalStateException("recommendations " + RESOURCE + ": " + e.getMessage(), e);
-                    }
+                    // The JSON form converted at build time, as the catalog: no YAML stack at start.
+                    r = parse(YamlDoc.resource(RESOURCE), RuleCatalog.builtin());
                     builtin = r;
                 }
             }
@@ -65,7 +55,10 @@ public final class Recommendations {
 
     /** Parses and checks table text; rule names are resolved in {@code catalog}. */
     public static Recommendations parse(String text, String source, RuleCatalog catalog) {
-        YamlDoc doc = YamlDoc.parse(text, source);
+        return parse(YamlDoc.parse(text, source), catalog);
+    }
+
+    private static Recommendations parse(YamlDoc doc, RuleCatalog catalog) {
         JsonNode root = doc.root();
         if (!root.isObject() || !root.path("texts").isObject() || !root.path("attack_types").isObject()) {
             throw doc.error(root, "a recommendations table is a mapping with the mappings 'texts' and 'attack_types'");
