@@ -1,7 +1,6 @@
 package io.impacketsensor.core.capture;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.impacketsensor.core.spi.CounterVisitor;
 import org.pcap4j.core.BpfProgram;
@@ -33,28 +32,11 @@ import java.util.List;
  * {@link #reportCounters} from any thread while the handle is open.
  */
 public final class LivePcapSource implements PacketSource {
-    /**
-     * struct pcap_pkthdr on LP64: struct timeval (2 longs), bpf_u_int32 caplen, bpf_u_int32 len;
-     * read as 3 longs in one call (each JNA {@code Pointer.getX} is a JNI call of its own, and
-     * seven of them per frame cost more than the copy of the frame). Elsewhere: 4 ints.
-     */
-    private static final boolean LONG_TIMEVAL = Platform.is64Bit() && !Platform.isWindows();
-    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
-
     private final LiveOptions options;
     private final PcapHandle handle;
     private final long pcap;
     private final int linkType;
-    /** pcap_next_ex's two out-parameters side by side (header pointer, data pointer), read in one call. */
-    private final Memory out = new Memory(16);
-    private final long headerOutAddr = Pointer.nativeValue(out);
-    private final long dataOutAddr = headerOutAddr + 8;
-    private final long[] outPointers = new long[2];
-    private final long[] header64 = new long[3];
-    private final int[] header32 = new int[4];
-    /** Reused views whose address is moved to each packet's header and data (no allocation). */
-    private final Pointer headerView = new Pointer(0);
-    private final Pointer dataView = new Pointer(0);
+    private final PcapNextEx next = new PcapNextEx();
     /** One {@code struct pollfd} for the packet socket, filled once; revents is cleared per call. */
     private final Memory pollFd = new Memory(LibC.POLLFD_SIZE);
     private final long pollFdAddr = Pointer.nativeValue(pollFd);
@@ -64,7 +46,6 @@ public final class LivePcapSource implements PacketSource {
     /** Written by the capture thread only; read by the stats thread (a stale value is fine). */
     private long records;
     private long bytes;
-    private long oversize;
     private String failure;
 
     private LivePcapSource(LiveOptions options, PcapHandle handle, long pcap, int linkType, int fd) {
@@ -149,43 +130,11 @@ public final class LivePcapSource implements PacketSource {
         if (stopRequested) {
             return END;
         }
-        int rc = LibPcapDirect.pcap_next_ex(pcap, headerOutAddr, dataOutAddr);
+        int rc = next.next(pcap);
         if (rc == 1) {
-            out.read(0, outPointers, 0, 2);
-            Pointer.nativeValue(headerView, outPointers[0]);
-            int caplen;
-            int len;
-            long sec;
-            long usec;
-            if (LONG_TIMEVAL) {
-                headerView.read(0, header64, 0, 3);
-                sec = header64[0];
-                usec = header64[1];
-                long lens = header64[2];
-                caplen = (int) (LITTLE_ENDIAN ? lens : lens >>> 32);
-                len = (int) (LITTLE_ENDIAN ? lens >>> 32 : lens);
-            } else {
-                headerView.read(0, header32, 0, 4);
-                sec = header32[0] & 0xFFFFFFFFL;
-                usec = header32[1];
-                caplen = header32[2];
-                len = header32[3];
-            }
-            if (caplen < 0 || caplen > PcapFileReader.MAX_CAPLEN) {
-                oversize++;
-                caplen = 0;
-            }
-            into.ensureCapacity(caplen);
-            Pointer.nativeValue(dataView, outPointers[1]);
-            dataView.read(0, into.data, 0, caplen);
-            into.caplen = caplen;
-            into.wirelen = len;
-            into.tsNanos = sec * 1_000_000_000L + usec * 1000L;
-            into.linkType = linkType;
-            into.interfaceId = 0;
-            into.kind = FrameSlot.KIND_FRAME;
+            // A live handle's timestamps are in microseconds.
+            bytes += next.copy(into, 1000L, linkType);
             records++;
-            bytes += caplen;
             return FRAME;
         }
         if (rc == 0) {
@@ -251,7 +200,7 @@ public final class LivePcapSource implements PacketSource {
     public void reportCounters(CounterVisitor v) {
         v.counter("capture.records", records);
         v.counter("capture.bytes", bytes);
-        v.counter("capture.oversize_records", oversize);
+        v.counter("capture.oversize_records", next.oversize());
         if (closed) {
             return;
         }
@@ -280,8 +229,8 @@ public final class LivePcapSource implements PacketSource {
 
     @Override
     public List<String> warnings() {
-        return oversize == 0 ? List.of()
-                : List.of("interface " + options.iface() + ": " + oversize + " frames over " + PcapFileReader.MAX_CAPLEN
+        return next.oversize() == 0 ? List.of()
+                : List.of("interface " + options.iface() + ": " + next.oversize() + " frames over " + PcapFileReader.MAX_CAPLEN
                         + " bytes delivered empty");
     }
 

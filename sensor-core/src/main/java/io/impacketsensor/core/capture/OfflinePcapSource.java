@@ -1,7 +1,5 @@
 package io.impacketsensor.core.capture;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.impacketsensor.core.spi.CounterVisitor;
 import org.pcap4j.core.BpfProgram;
@@ -30,19 +28,9 @@ import java.util.List;
  * only known to be a capture when its header arrives); {@link #open} checks the first one.
  */
 public final class OfflinePcapSource implements PacketSource {
-    private static final boolean LONG_TIMEVAL = Platform.is64Bit() && !Platform.isWindows();
-    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
-
     private final List<String> files;
     private final String bpf;
-    private final Memory out = new Memory(16);
-    private final long headerOutAddr = Pointer.nativeValue(out);
-    private final long dataOutAddr = headerOutAddr + 8;
-    private final long[] outPointers = new long[2];
-    private final long[] header64 = new long[3];
-    private final int[] header32 = new int[4];
-    private final Pointer headerView = new Pointer(0);
-    private final Pointer dataView = new Pointer(0);
+    private final PcapNextEx next = new PcapNextEx();
     /** Added on the capture thread, read by the main thread at the end. */
     private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -55,7 +43,6 @@ public final class OfflinePcapSource implements PacketSource {
     /** Written by the capture thread only; read by the stats thread (a stale value is fine). */
     private long records;
     private long bytes;
-    private long oversize;
 
     private OfflinePcapSource(List<String> files, String bpf) {
         this.files = List.copyOf(files);
@@ -143,7 +130,7 @@ public final class OfflinePcapSource implements PacketSource {
     @Override
     public int read(FrameSlot into) {
         while (!stopRequested && handle != null) {
-            int rc = LibPcapDirect.pcap_next_ex(pcap, headerOutAddr, dataOutAddr);
+            int rc = next.next(pcap);
             if (rc == 1) {
                 copy(into);
                 return FRAME;
@@ -174,42 +161,9 @@ public final class OfflinePcapSource implements PacketSource {
     }
 
     private void copy(FrameSlot into) {
-        out.read(0, outPointers, 0, 2);
-        Pointer.nativeValue(headerView, outPointers[0]);
-        int caplen;
-        int len;
-        long sec;
-        long nsec;
-        if (LONG_TIMEVAL) {
-            headerView.read(0, header64, 0, 3);
-            sec = header64[0];
-            nsec = header64[1];
-            long lens = header64[2];
-            caplen = (int) (LITTLE_ENDIAN ? lens : lens >>> 32);
-            len = (int) (LITTLE_ENDIAN ? lens >>> 32 : lens);
-        } else {
-            headerView.read(0, header32, 0, 4);
-            sec = header32[0] & 0xFFFFFFFFL;
-            nsec = header32[1];
-            caplen = header32[2];
-            len = header32[3];
-        }
-        if (caplen < 0 || caplen > PcapFileReader.MAX_CAPLEN) {
-            oversize++;
-            caplen = 0;
-        }
-        into.ensureCapacity(caplen);
-        Pointer.nativeValue(dataView, outPointers[1]);
-        dataView.read(0, into.data, 0, caplen);
-        into.caplen = caplen;
-        into.wirelen = len;
         // Opened with nanosecond precision: the timeval's second field holds nanoseconds.
-        into.tsNanos = sec * 1_000_000_000L + nsec;
-        into.linkType = linkType;
-        into.interfaceId = 0;
-        into.kind = FrameSlot.KIND_FRAME;
+        bytes += next.copy(into, 1L, linkType);
         records++;
-        bytes += caplen;
     }
 
     @Override
@@ -233,7 +187,7 @@ public final class OfflinePcapSource implements PacketSource {
     public void reportCounters(CounterVisitor v) {
         v.counter("capture.records", records);
         v.counter("capture.bytes", bytes);
-        v.counter("capture.oversize_records", oversize);
+        v.counter("capture.oversize_records", next.oversize());
     }
 
     @Override
