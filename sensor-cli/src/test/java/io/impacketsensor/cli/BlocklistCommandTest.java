@@ -5,27 +5,16 @@ import io.impacketsensor.detection.state.FileBlocklistStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import static io.impacketsensor.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BlocklistCommandTest {
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int rc = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(rc, out.toString(), err.toString());
-    }
 
     private void seed() throws Exception {
         Instant now = Instant.now();
@@ -38,17 +27,17 @@ class BlocklistCommandTest {
     @Test
     void listAndExportShowCurrentEntriesOnly() throws Exception {
         seed();
-        Run list = run("blocklist", "list", "--state-dir", dir.toString());
+        CliRun list = run("blocklist", "list", "--state-dir", dir.toString());
         assertEquals(0, list.code(), list.err());
         assertEquals(2, list.out().lines().count(), list.out());
         assertTrue(list.out().startsWith("10.1.2.3\tpsexec\t0.9\t"), list.out());
 
         assertEquals("10.1.2.3\nfd00::9\n", run("blocklist", "export", "--state-dir", dir.toString()).out().replace("\r", ""));
-        Run nft = run("blocklist", "export", "--format", "nft", "--state-dir", dir.toString());
+        CliRun nft = run("blocklist", "export", "--format", "nft", "--state-dir", dir.toString());
         assertTrue(nft.out().contains("add set inet impacket_sensor blocklist { type ipv4_addr; flags timeout; }"), nft.out());
         assertTrue(nft.out().matches("(?s).*add element inet impacket_sensor blocklist \\{ 10\\.1\\.2\\.3 timeout 3[56]\\d\\ds }.*"), nft.out());
         assertTrue(nft.out().contains("add element inet impacket_sensor blocklist6 { fd00::9 timeout "), nft.out());
-        Run json = run("blocklist", "export", "--format", "json", "--state-dir", dir.toString());
+        CliRun json = run("blocklist", "export", "--format", "json", "--state-dir", dir.toString());
         assertTrue(json.out().contains("\"attack_type\" : \"dcsync\""), json.out());
         assertEquals(2, run("blocklist", "export", "--format", "csv", "--state-dir", dir.toString()).code());
     }
@@ -56,7 +45,7 @@ class BlocklistCommandTest {
     @Test
     void removeRewritesTheStateFile() throws Exception {
         seed();
-        Run r = run("blocklist", "remove", "10.1.2.3", "--state-dir", dir.toString());
+        CliRun r = run("blocklist", "remove", "10.1.2.3", "--state-dir", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("fd00::9\n", run("blocklist", "export", "--state-dir", dir.toString()).out().replace("\r", ""));
         assertEquals(1, run("blocklist", "remove", "10.1.2.3", "--state-dir", dir.toString()).code());
@@ -65,7 +54,7 @@ class BlocklistCommandTest {
 
     @Test
     void anEmptyStateDirListsNothing() {
-        Run r = run("blocklist", "list", "--state-dir", dir.toString());
+        CliRun r = run("blocklist", "list", "--state-dir", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.out());
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.impacketsensor.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,17 +33,7 @@ class CliHabitsTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static void assertOneLineUsageError(Run r, String expected) {
+    private static void assertOneLineUsageError(CliRun r, String expected) {
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith(expected), r.err());
@@ -56,8 +47,8 @@ class CliHabitsTest {
 
     @Test
     void dashRIsTcpdumpsReadOption() throws IOException {
-        Run plain = run("replay", "--eve", dir.resolve("a.json").toString(), SAMPLE.toString());
-        Run r = run("replay", "--eve", dir.resolve("b.json").toString(), "-r", SAMPLE.toString());
+        CliRun plain = run("replay", "--eve", dir.resolve("a.json").toString(), SAMPLE.toString());
+        CliRun r = run("replay", "--eve", dir.resolve("b.json").toString(), "-r", SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("119 packets"), r.err());
         assertFalse(alerts(dir.resolve("a.json")).isEmpty());
@@ -86,11 +77,11 @@ class CliHabitsTest {
 
     @Test
     void bpfFiltersTheReplayAsTcpdumpDoes() throws IOException {
-        Run none = run("replay", "--eve", dir.resolve("none.json").toString(), "-f", "tcp port 9", SAMPLE.toString());
+        CliRun none = run("replay", "--eve", dir.resolve("none.json").toString(), "-f", "tcp port 9", SAMPLE.toString());
         assertEquals(0, none.code(), none.err());
         assertTrue(none.err().contains(": 0 packets"), none.err());
         assertEquals(List.of(), alerts(dir.resolve("none.json")));
-        Run smb = run("replay", "--eve", dir.resolve("smb.json").toString(), "--bpf", "host 10.99.0.2 and tcp port 445",
+        CliRun smb = run("replay", "--eve", dir.resolve("smb.json").toString(), "--bpf", "host 10.99.0.2 and tcp port 445",
                 SAMPLE.toString());
         assertEquals(0, smb.code(), smb.err());
         assertTrue(smb.err().contains("119 packets"), smb.err());
@@ -101,10 +92,10 @@ class CliHabitsTest {
 
     @Test
     void dashCStopsAfterNFrames() {
-        Run r = run("replay", "-c", "10", SAMPLE.toString());
+        CliRun r = run("replay", "-c", "10", SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().startsWith("replay " + SAMPLE + ": 10 packets"), r.err());
-        Run filtered = run("replay", "-c", "5", "-f", "tcp", SAMPLE.toString());
+        CliRun filtered = run("replay", "-c", "5", "-f", "tcp", SAMPLE.toString());
         assertTrue(filtered.err().contains(": 5 packets"), filtered.err());
         assertOneLineUsageError(run("replay", "-c", "0", SAMPLE.toString()), "replay: -c must be at least 1, got 0");
     }
@@ -130,7 +121,7 @@ class CliHabitsTest {
                 "the replay progress bar is decided by Terminal.stderrIsTerminal()");
     }
 
-    /** Run by {@link #progressBarFollowsStderrNotStdout} in a child JVM: writes the answer to the file in args[0]. */
+    /** CliRun by {@link #progressBarFollowsStderrNotStdout} in a child JVM: writes the answer to the file in args[0]. */
     static final class TerminalProbe {
         public static void main(String[] args) throws IOException {
             Files.writeString(Path.of(args[0]), String.valueOf(Terminal.stderrIsTerminal()));
@@ -142,7 +133,7 @@ class CliHabitsTest {
         Path eve = dir.resolve("log/eve.json");
         Files.createDirectories(eve.getParent());
         Path state = dir.resolve("state");
-        Run r = run("live", "-i", "nosuchif0", "--http", "", "--eve", eve.toString(), "--state-dir", state.toString());
+        CliRun r = run("live", "-i", "nosuchif0", "--http", "", "--eve", eve.toString(), "--state-dir", state.toString());
         assertOneLineUsageError(r, "live: interface nosuchif0: ");
         assertFalse(Files.exists(eve), "no EVE file");
         assertFalse(Files.exists(state), "no state directory");

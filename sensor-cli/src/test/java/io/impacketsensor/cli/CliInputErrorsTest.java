@@ -11,8 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static io.impacketsensor.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -39,27 +38,17 @@ class CliInputErrorsTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     /** analyze with its own streams (it writes to the process's streams when run through Main). */
-    private static Run analyze(InputStream stdin, String... args) {
+    private static CliRun analyze(InputStream stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AnalyzeCommand cmd = new AnalyzeCommand(stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         int code = new CommandLine(cmd).execute(args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static void assertOneLineUsageError(Run r, String expected) {
+    private static void assertOneLineUsageError(CliRun r, String expected) {
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains(expected), r.err());
@@ -113,7 +102,7 @@ class CliInputErrorsTest {
             lastFlag = args.get(i).startsWith("--") ? i : lastFlag;
         }
         String value = args.get(lastFlag + 1);
-        Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run(args.toArray(String[]::new)));
+        CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run(args.toArray(String[]::new)));
         assertOneLineUsageError(r, named ? spec.get(spec.size() - 1) : value);
     }
 
@@ -122,7 +111,7 @@ class CliInputErrorsTest {
         "evaluate --no-such-flag dir", "analyze --no-such-flag", "selftest --no-such-flag",
         "config check --no-such-flag x.yaml", "blocklist list --no-such-flag"})
     void unknownFlagsAreOneLineErrors(String command) {
-        Run r = run(command.split(" "));
+        CliRun r = run(command.split(" "));
         assertOneLineUsageError(r, "Unknown option: '--no-such-flag'");
     }
 
@@ -138,7 +127,7 @@ class CliInputErrorsTest {
     void analyzeOfDevZeroStopsWithOneLineAndNoOutOfMemory() {
         Path zero = Path.of("/dev/zero");
         assumeTrue(Files.isReadable(zero), "skipped: no /dev/zero");
-        Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> analyze(System.in, zero.toString()));
+        CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> analyze(System.in, zero.toString()));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("line 1: a NUL byte at byte 1 of the line: binary data, not JSON lines; stopped\n"),
                 r.err());
@@ -151,7 +140,7 @@ class CliInputErrorsTest {
         // synthetic: 1 MiB + 1 bytes without a newline, then two valid events
         String longLine = "{\"source_ip\":\"" + "9".repeat(AnalyzeCommand.MAX_LINE_BYTES) + "\"}";
         String in = EVENT + "\n" + longLine + "\n" + EVENT + "\r\n" + EVENT;
-        Run r = analyze(new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)), "-");
+        CliRun r = analyze(new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)), "-");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().startsWith("line 2: longer than 1048576 bytes; skipped\n"), r.err());
         assertEquals(3, r.out().lines().count(), r.out());
@@ -165,7 +154,7 @@ class CliInputErrorsTest {
         String in = String.join("\n", EVENT, "{\"source_ip\": \"10.1.1.6\", \"protocol\":", EVENT.replace("}", ",\"timestamp\":1e300}"),
                 EVENT.replace("}", ",\"timestamp\":\"+100000-01-01T00:00:00Z\"}"), EVENT.replace("}", ",\"timestamp\":-5}"),
                 EVENT.replace("10.1.1.5", "10.1.1.9"));
-        Run r = analyze(new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)), "-");
+        CliRun r = analyze(new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)), "-");
         assertEquals(0, r.code(), r.err());
         List<String> err = r.err().lines().toList();
         assertTrue(err.get(0).startsWith("line 2: json: not valid JSON"), r.err());
@@ -207,7 +196,7 @@ class CliInputErrorsTest {
         assertOneLineUsageError(run("replay", "/dev/null"), "/dev/null: not a regular file");
         Path fifo = dir.resolve("c.fifo");
         assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "skipped: needs mkfifo");
-        Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("replay", fifo.toString()));
+        CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("replay", fifo.toString()));
         assertOneLineUsageError(r, fifo + ": not a regular file");
     }
 
@@ -236,7 +225,7 @@ class CliInputErrorsTest {
                 "cannot read manifest " + tsv + ": not UTF-8 text");
         Path state = Files.createDirectory(dir.resolve("state"));
         Files.writeString(state.resolve("blocklist.json"), "garbage");
-        Run r = run("blocklist", "list", "--state-dir", state.toString());
+        CliRun r = run("blocklist", "list", "--state-dir", state.toString());
         assertEquals(1, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("impacket-sensor blocklist list: Unrecognized token 'garbage'"), r.err());
@@ -250,7 +239,7 @@ class CliInputErrorsTest {
         }
         Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef0123456789abcdef\n");
         Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        Run r = run("blocklist", "remove", "10.0.0.1", "--http", "127.0.0.1:" + port, "--token-file", token.toString());
+        CliRun r = run("blocklist", "remove", "10.0.0.1", "--http", "127.0.0.1:" + port, "--token-file", token.toString());
         assertEquals(1, r.code(), r.err());
         assertEquals("impacket-sensor blocklist remove: connection refused", r.err().strip());
     }
@@ -258,7 +247,7 @@ class CliInputErrorsTest {
     @Test
     void liveWithAFileAsStateDirectoryIsOneLine() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        Run r = run("live", "-i", "lo", "--http", "", "--eve", dir.resolve("eve.json").toString(), "--state-dir",
+        CliRun r = run("live", "-i", "lo", "--http", "", "--eve", dir.resolve("eve.json").toString(), "--state-dir",
                 file.toString());
         assertOneLineUsageError(r, "live: state directory " + file + ": ");
     }
@@ -269,14 +258,14 @@ class CliInputErrorsTest {
         assumeTrue(Files.isWritable(full), "skipped: no /dev/full");
         Path events = Files.writeString(dir.resolve("e.jsonl"), EVENT.replace("tree_connect", "service_creation")
                 .replace("}", ",\"path\":\"\\\\PIPE\\\\PSEXESVC\",\"service_name\":\"PSEXESVC\"}") + "\n");
-        Run r = analyze(System.in, "--eve", full.toString(), events.toString());
+        CliRun r = analyze(System.in, "--eve", full.toString(), events.toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().startsWith("impacket-sensor analyze: cannot write EVE output /dev/full at line 1: "
                 + "No space left on device\n"), r.err());
         assertTrue(r.err().contains("summary: 1 lines"), r.err());
         assertNoJavaInternals(r.err());
 
-        Run replay = run("replay", "--eve", full.toString(), "-P", SAMPLE.toString());
+        CliRun replay = run("replay", "--eve", full.toString(), "-P", SAMPLE.toString());
         assertEquals(1, replay.code(), replay.err());
         assertTrue(replay.err().strip().endsWith("replay: No space left on device"), replay.err());
         assertNoJavaInternals(replay.err());
@@ -314,7 +303,7 @@ class CliInputErrorsTest {
     @Test
     void emptyConfigFileIsTheDefaults() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
-        Run r = run("config", "check", empty.toString());
+        CliRun r = run("config", "check", empty.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("max_flows: 65536"), r.out());
     }

@@ -6,13 +6,12 @@ import io.impacketsensor.core.capture.PcapWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.impacketsensor.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,16 +22,6 @@ class ReplayCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** The stats records of an EVE file (other records, from analyzers, are only checked to be JSON). */
     private static List<JsonNode> lines(Path eve) throws Exception {
@@ -49,7 +38,7 @@ class ReplayCommandTest {
     @Test
     void replayWritesOneStatsRecordWithTheRequiredFields() throws Exception {
         Path eve = dir.resolve("eve.json");
-        Run r = run("replay", "--eve", eve.toString(), "--workers", "2", SAMPLE.toString());
+        CliRun r = run("replay", "--eve", eve.toString(), "--workers", "2", SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
         List<JsonNode> recs = lines(eve);
         assertEquals(1, recs.size());
@@ -86,7 +75,7 @@ class ReplayCommandTest {
     @Test
     void theStatsRecordCountsTheSecurityTokens() throws Exception {
         Path eve = dir.resolve("eve.json");
-        Run r = run("replay", "--eve", eve.toString(), "--workers", "2", SAMPLE.toString());
+        CliRun r = run("replay", "--eve", eve.toString(), "--workers", "2", SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode proto = lines(eve).get(0).get("stats").get("proto");
         assertEquals(4, proto.get("gssapi").get("pdus").asLong());
@@ -103,7 +92,7 @@ class ReplayCommandTest {
         byte[] whole = Files.readAllBytes(SAMPLE);
         Path cut = Files.write(dir.resolve("cut.pcap"), Arrays.copyOf(whole, whole.length - 10));
         Path eve = dir.resolve("eve.json");
-        Run r = run("replay", "--eve", eve.toString(), cut.toString());
+        CliRun r = run("replay", "--eve", eve.toString(), cut.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode s = lines(eve).get(0).get("stats");
         assertEquals(118, s.get("packets").asLong());
@@ -115,7 +104,7 @@ class ReplayCommandTest {
     void severalFilesAreOneCapture() throws Exception {
         Path eve = dir.resolve("eve.json");
         Path extra = PcapWriter.ethernet().packet(1_000_000_000L, new byte[60]).writeTo(dir.resolve("one.pcap"));
-        Run r = run("replay", "--eve", eve.toString(), SAMPLE.toString(), extra.toString());
+        CliRun r = run("replay", "--eve", eve.toString(), SAMPLE.toString(), extra.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode s = lines(eve).get(0).get("stats");
         assertEquals(120, s.get("packets").asLong());
@@ -140,7 +129,7 @@ class ReplayCommandTest {
             {"frobnicate"},
         };
         for (String[] args : cases) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
             assertEquals(1, r.err().strip().lines().count(), String.join(" ", args) + " -> " + r.err());
             assertFalse(r.err().contains("Exception"), r.err());
@@ -154,18 +143,18 @@ class ReplayCommandTest {
     void configFileSetsWorkersAndRejectsBadValues() throws Exception {
         Path cfg = Files.writeString(dir.resolve("c.yaml"), "pipeline:\n  workers: 3\nengine:\n  thresholds:\n    block: 0.8\n");
         Path eve = dir.resolve("eve.json");
-        Run r = run("replay", "--config", cfg.toString(), "--eve", eve.toString(), SAMPLE.toString());
+        CliRun r = run("replay", "--config", cfg.toString(), "--eve", eve.toString(), SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(3, lines(eve).get(0).get("stats").get("workers").size());
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "pipeline:\n  ring_size: 1000\n");
-        Run b = run("replay", "--config", bad.toString(), SAMPLE.toString());
+        CliRun b = run("replay", "--config", bad.toString(), SAMPLE.toString());
         assertEquals(2, b.code());
         assertEquals("replay: config " + bad + ": pipeline.ring_size: ring size must be a power of two >= 64, got 1000", b.err().strip());
     }
 
     @Test
     void helpTeachesWithExamples() {
-        Run r = run("replay", "--help");
+        CliRun r = run("replay", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("Examples:"));
         assertTrue(r.out().contains("impacket-sensor replay capture.pcap"));
