@@ -11,7 +11,7 @@ import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.config.CustomSignatureSpec;
-import io.impacketsensor.detection.rules.DataRule;
+import io.impacketsensor.detection.rules.DataRuleIndex;
 import io.impacketsensor.detection.rules.RuleCatalog;
 
 import java.util.ArrayList;
@@ -29,8 +29,8 @@ final class SignatureLayer {
     private final Map<CustomSignatureSpec.Field, CustomSignature[]> custom = new EnumMap<>(CustomSignatureSpec.Field.class);
 
     private final List<CustomSignature> all = new ArrayList<>();
-    /** The catalog's rules written as data (named pipes ...), run before the Java signatures. */
-    private final DataRule[] dataRules = RuleCatalog.builtin().dataRules().toArray(new DataRule[0]);
+    /** The catalog's signature rules written as data (named pipes ...), by event kind: run before the Java signatures. */
+    private final DataRuleIndex dataRules = RuleCatalog.builtin().dataRuleIndex("signature");
 
     /** The operator's custom signatures become rules numbered from {@code firstIndex} in the engine's rule set. */
     SignatureLayer(List<CustomSignatureSpec> specs, int firstIndex) {
@@ -48,10 +48,10 @@ final class SignatureLayer {
         return all;
     }
 
-    void analyse(SensorEvent ev, Evidence e) {
-        for (DataRule d : dataRules) {
+    void analyse(SensorEvent ev, Classification c, Evidence e) {
+        for (DataRuleIndex.Entry d : dataRules.candidates(c.kind, c.iface)) {
             if (d.matches(ev)) {
-                e.add(d.rule(), d.indicator(ev));
+                e.add(d.rule().rule(), d.rule().indicator(ev));
             }
         }
         if (ev instanceof SmbEvent s) {

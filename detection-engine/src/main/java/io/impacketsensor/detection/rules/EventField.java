@@ -70,6 +70,28 @@ public enum EventField {
         return description;
     }
 
+    /**
+     * The event kinds this field exists on, as an {@link EventKind} mask: a rule is only evaluated on
+     * the kinds all its fields share (the data-rule index). Must cover every kind {@link #visit} reads.
+     */
+    public long kinds() {
+        return switch (this) {
+            case SMB_SHARE -> EventKind.SMB_TREE_CONNECT.bit | EventKind.SMB_FILE.bit | EventKind.SMB_PIPE.bit;
+            case SMB_FILENAME -> EventKind.SMB_FILE.bit | EventKind.SMB_PIPE.bit;
+            case SMB_PIPE -> EventKind.SMB_PIPE.bit | EventKind.DCERPC_REQUEST.bit;
+            case SMB_PIPE_NAME -> EventKind.SMB_PIPE.bit;
+            case DCERPC_INTERFACE, DCERPC_OPNUM, DCERPC_OPERATION, SVCCTL_SERVICE_NAME, SVCCTL_BINARY_PATH, DCOM_CLSID,
+                 WINREG_KEY, TASK_COMMAND -> EventKind.DCERPC_REQUEST.bit;
+            case KRB5_SNAME, KRB5_CNAME, KRB5_ETYPES, KRB5_MSG_TYPE -> EventKind.KRB_REQUEST.bit;
+            case LDAP_FILTER -> EventKind.LDAP_SEARCH.bit;
+            case LDAP_ATTRIBUTE -> EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit;
+            case LDAP_DN -> EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit | EventKind.LDAP_SEARCH.bit;
+            case NTLM_FLAGS, NTLM_WORKSTATION -> EventKind.NTLM_AUTHENTICATE.bit | EventKind.NTLM_NEGOTIATE.bit;
+            case NTLM_USER, NTLM_DOMAIN -> EventKind.NTLM_AUTHENTICATE.bit;
+            case SRC_IP, DEST_IP -> EventKind.ALL;
+        };
+    }
+
     /** values() copies the array on every call; indicators look fields up per match. */
     private static final EventField[] ALL = values();
 

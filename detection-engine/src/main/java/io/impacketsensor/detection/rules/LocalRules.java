@@ -1,6 +1,8 @@
 package io.impacketsensor.detection.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.Severity;
@@ -68,6 +70,13 @@ public final class LocalRules {
         private final Pattern regex;
         private final long number;
         private final AllowListMatcher cidr;
+        /** An {@code in} list of a number field, parsed once. */
+        private final long[] numbers;
+        /**
+         * The known interfaces ({@link RpcInterfaces} indexes) a {@code dcerpc.interface} equals/in
+         * names, or null: the request's interface is then compared by index, without formatting its UUID.
+         */
+        private final int[] interfaces;
 
         Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr) {
             this.field = field;
@@ -77,6 +86,54 @@ public final class LocalRules {
             this.regex = regex;
             this.number = number;
             this.cidr = cidr;
+            long[] nums = null;
+            if (op == Op.IN && field.kind() == EventField.Kind.NUMBER) {
+                nums = new long[list.size()];
+                for (int i = 0; i < nums.length; i++) {
+                    nums[i] = Long.parseLong(list.get(i));
+                }
+            }
+            this.numbers = nums;
+            this.interfaces = field == EventField.DCERPC_INTERFACE ? interfaceIndexes(op, text, list) : null;
+        }
+
+        /** The interface indexes named by an equals/in on dcerpc.interface, or null when one is not a known interface. */
+        private static int[] interfaceIndexes(Op op, String text, List<String> list) {
+            List<String> names = op == Op.EQUALS ? List.of(text) : op == Op.IN ? list : null;
+            if (names == null) {
+                return null;
+            }
+            // A name may stand for several UUIDs (efsrpc is reached through two): every one is admitted.
+            int[] out = new int[RpcInterfaces.count()];
+            int n = 0;
+            for (String s : names) {
+                boolean known = false;
+                for (int i = 0; i < RpcInterfaces.count(); i++) {
+                    if (s.equalsIgnoreCase(RpcInterfaces.name(i)) || s.equalsIgnoreCase(RpcInterfaces.uuid(i).toString())) {
+                        known = true;
+                        boolean dup = false;
+                        for (int j = 0; j < n; j++) {
+                            dup |= out[j] == i;
+                        }
+                        if (!dup) {
+                            out[n++] = i;
+                        }
+                    }
+                }
+                if (!known) {
+                    return null;
+                }
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
+
+        public EventField field() {
+            return field;
+        }
+
+        /** The interfaces this condition admits (see {@link #interfaces}), or null. */
+        int[] interfaces() {
+            return interfaces;
         }
 
         boolean test(SensorEvent ev) {
@@ -84,7 +141,21 @@ public final class LocalRules {
                 InetAddress a = field == EventField.SRC_IP ? ev.header().clientIp() : ev.header().serverIp();
                 return a != null && cidr.isAdmin(a);
             }
+            if (interfaces != null) {
+                return ev instanceof DcerpcEvent.DcerpcRequest r && r.interfaceUuid() != null
+                        && admits(RpcInterfaces.indexOf(r.interfaceUuid()));
+            }
             return field.visit(ev, this);
+        }
+
+        /** True when the condition admits the interface of this index (for a condition with {@link #interfaces}). */
+        boolean admits(int iface) {
+            for (int x : interfaces) {
+                if (x == iface) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
@@ -128,8 +199,8 @@ public final class LocalRules {
                 case BITS_ALL -> (v & number) == number;
                 case BITS_ANY -> (v & number) != 0;
                 case IN -> {
-                    for (int i = 0; i < list.size(); i++) {
-                        if (Long.toString(v).equals(list.get(i))) {
+                    for (long x : numbers) {
+                        if (v == x) {
                             yield true;
                         }
                     }
