@@ -22,16 +22,12 @@ final class Rules {
     static final Rule GPP_CPASSWORD_FILE = C.require("gpp_cpassword_file");
     static final Rule SMBEXEC_BINARY_PATH_CHANGED = C.require("smbexec_binary_path_changed");
     static final Rule IMPACKET_SCMR_DUMMY = C.require("impacket_scmr_dummy");
-    static final Rule REMOTE_REGISTRY_SERVICE = C.require("remote_registry_service");
     static final Rule SECRETSDUMP_BOOTKEY = C.require("secretsdump_bootkey");
     static final Rule SECRETSDUMP_HIVE = C.require("secretsdump_hive");
     static final Rule SECRETSDUMP_SAVEKEY = C.require("secretsdump_savekey");
     static final Rule ATEXEC_TASK_CMD_TEMP = C.require("atexec_task_cmd_temp");
     static final Rule ATEXEC_TASK_NAME = C.require("atexec_task_name");
     static final Rule ATSVC_JOB = C.require("atsvc_job");
-    static final Rule PSEXEC_SERVICE_PSEXESVC = C.require("psexec_service_psexesvc");
-    static final Rule PSEXEC_SERVICE_REMCOMSVC = C.require("psexec_service_remcomsvc");
-    static final Rule SMBEXEC_SERVICE_BTOBTO = C.require("smbexec_service_btobto");
     static final Rule SMBEXEC_SERVICE_SHELL_COMMAND = C.require("smbexec_service_shell_command");
     static final Rule SECRETSDUMP_VSS = C.require("secretsdump_vss");
     static final Rule PSEXEC_RANDOM_SERVICE = C.require("psexec_random_service");

@@ -155,10 +155,7 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.ScmOpenManager om && Text.eq(om.machineName(), "DUMMY")) {
             e.add(Rules.IMPACKET_SCMR_DUMMY, "OpenSCManagerW machine name DUMMY (Impacket scmr)");
         } else if (a instanceof RpcArgs.ScmOpenService os) {
-            custom(CustomSignatureSpec.Field.SERVICE_NAME, os.serviceName(), e);
-            if (Text.eq(os.serviceName(), "RemoteRegistry")) {
-                e.add(Rules.REMOTE_REGISTRY_SERVICE, "RemoteRegistry service opened over SVCCTL");
-            }
+            custom(CustomSignatureSpec.Field.SERVICE_NAME, os.serviceName(), e); // RemoteRegistry: a data rule
         } else if (a instanceof RpcArgs.RegOpenKey k) {
             custom(CustomSignatureSpec.Field.REGISTRY_KEY, k.keyPath(), e);
             if (Signals.lsaKey(k.keyPath())) {
@@ -204,13 +201,8 @@ final class SignatureLayer {
         String bp = cs.binaryPath();
         custom(CustomSignatureSpec.Field.SERVICE_NAME, name, e);
         custom(CustomSignatureSpec.Field.BINARY_PATH, bp, e);
-        if (Text.eq(name, "PSEXESVC")) {
-            e.add(Rules.PSEXEC_SERVICE_PSEXESVC, "PsExec service installed: PSEXESVC");
-        } else if (Text.eq(name, "RemComSvc")) {
-            e.add(Rules.PSEXEC_SERVICE_REMCOMSVC, "RemCom service installed: RemComSvc");
-        } else if (Text.eq(name, "BTOBTO")) {
-            e.add(Rules.SMBEXEC_SERVICE_BTOBTO, "smbexec service name BTOBTO (Impacket <= 0.10)");
-        }
+        // The fixed service names (PSEXESVC, RemComSvc, BTOBTO) are catalog data rules; the binary-path
+        // checks below are ordered (a shell command is not also judged as a random .exe).
         if (Signals.smbexecBinaryPath(bp)) {
             e.add(Rules.SMBEXEC_SERVICE_SHELL_COMMAND,
                     "Service runs a shell command with redirected output: " + Text.quote(bp));

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The data rules of one layer, indexed so that an event evaluates only the rules that can match it:
  * by {@link EventKind} (the kinds all of a rule's fields exist on) and, for DCE/RPC requests, by the
- * interface a rule's {@code dcerpc.interface} equals/in condition names. The condition the index
- * already decided is not tested again. Built once; lookups allocate nothing.
+ * interface a rule's {@code dcerpc.interface} equals/in condition names; an equals/in on the
+ * {@code event} field narrows the kinds. The conditions the index already decided are not tested again. Built once; lookups allocate nothing.
  */
 public final class DataRuleIndex {
     /** A rule and the conditions left to test once the index selected it. */
@@ -50,16 +50,20 @@ public final class DataRuleIndex {
             n++;
             long mask = EventKind.ALL;
             LocalRules.Condition key = null;
+            List<LocalRules.Condition> rest = new ArrayList<>(d.conditions());
             for (LocalRules.Condition c : d.conditions()) {
                 mask &= c.field().kinds();
+                if (c.eventKinds() != 0) {
+                    mask &= c.eventKinds(); // the index decides it: not tested again
+                    rest.remove(c);
+                }
                 if (key == null && c.interfaces() != null) {
                     key = c;
                 }
             }
-            List<LocalRules.Condition> rest = new ArrayList<>(d.conditions());
+            Entry general = new Entry(d, rest.toArray(new LocalRules.Condition[0]));
             rest.remove(key);
             Entry e = new Entry(d, rest.toArray(new LocalRules.Condition[0]));
-            Entry general = new Entry(d, d.conditions().toArray(new LocalRules.Condition[0]));
             for (EventKind k : EventKind.values()) {
                 if ((mask & k.bit) != 0 && k != EventKind.DCERPC_REQUEST) {
                     kinds.get(k.ordinal()).add(general);

@@ -18,6 +18,9 @@ import java.util.Locale;
  * attributes) matches when any value does; an event without the field never matches.
  */
 public enum EventField {
+    EVENT("event", Kind.TEXT, "kind of decoded event: smb_tree_connect, smb_file (a create, read or write of a file), "
+            + "smb_pipe (of a named pipe), dcerpc_bind, dcerpc_request, ntlm_negotiate, ntlm_authenticate, krb_request, "
+            + "krb_reply, krb_ap_request, ldap_search, ldap_modify, ldap_add ..."),
     SMB_SHARE("smb.share", Kind.TEXT, "share of a tree connect, create, read or write (\\\\server\\share or share)"),
     SMB_FILENAME("smb.filename", Kind.TEXT, "file or pipe name of an SMB2 create, read or write"),
     SMB_PIPE("smb.pipe", Kind.TEXT, "named pipe opened over SMB, or the pipe a DCE/RPC request travels on"),
@@ -88,7 +91,7 @@ public enum EventField {
             case LDAP_DN -> EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit | EventKind.LDAP_SEARCH.bit;
             case NTLM_FLAGS, NTLM_WORKSTATION -> EventKind.NTLM_AUTHENTICATE.bit | EventKind.NTLM_NEGOTIATE.bit;
             case NTLM_USER, NTLM_DOMAIN -> EventKind.NTLM_AUTHENTICATE.bit;
-            case SRC_IP, DEST_IP -> EventKind.ALL;
+            case EVENT, SRC_IP, DEST_IP -> EventKind.ALL;
         };
     }
 
@@ -120,6 +123,9 @@ public enum EventField {
     /** Feeds this field's values in {@code ev} to {@code v}; true when it stopped on a match. */
     boolean visit(SensorEvent ev, Visitor v) {
         switch (this) {
+            case EVENT -> {
+                return v.text(EventKind.of(ev).id);
+            }
             case SMB_SHARE -> {
                 if (ev instanceof SmbEvent.SmbTreeConnect t) {
                     return t.path() != null && v.text(t.path());

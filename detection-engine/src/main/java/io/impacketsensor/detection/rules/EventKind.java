@@ -24,6 +24,8 @@ public enum EventKind {
 
     /** This kind as a bit of a kind mask. */
     public final long bit = 1L << ordinal();
+    /** The name rules use for this kind (the {@code event} field): {@code smb_file}, {@code ldap_modify} ... */
+    public final String id = name().toLowerCase(java.util.Locale.ROOT);
 
     /** Every kind, as a mask. */
     public static final long ALL = (1L << values().length) - 1;
@@ -73,6 +75,16 @@ public enum EventKind {
             return SMB1_NEGOTIATE;
         }
         return ev instanceof SmbEvent.SmbSessionSetup ? SMB_SESSION_SETUP : SMB_OTHER;
+    }
+
+    /** The kind a rule names ({@code smb_file} ...), or null. */
+    public static EventKind byId(String id) {
+        for (EventKind k : values()) {
+            if (k.id.equalsIgnoreCase(id)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** {@code \PIPE\name} or {@code PIPE\name}. */

@@ -77,6 +77,7 @@ public final class LocalRules {
          * names, or null: the request's interface is then compared by index, without formatting its UUID.
          */
         private final int[] interfaces;
+        private final long eventKinds;
 
         Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr) {
             this.field = field;
@@ -95,6 +96,18 @@ public final class LocalRules {
             }
             this.numbers = nums;
             this.interfaces = field == EventField.DCERPC_INTERFACE ? interfaceIndexes(op, text, list) : null;
+            long kinds = 0;
+            if (field == EventField.EVENT && (op == Op.EQUALS || op == Op.IN)) {
+                for (String k : op == Op.EQUALS ? List.of(text) : list) {
+                    kinds |= EventKind.byId(k).bit; // validated by condition()
+                }
+            }
+            this.eventKinds = kinds;
+        }
+
+        /** The event kinds an equals/in on {@code event} admits, as a mask; 0 for any other condition. */
+        long eventKinds() {
+            return eventKinds;
         }
 
         /** The interface indexes named by an equals/in on dcerpc.interface, or null when one is not a known interface. */
@@ -344,6 +357,20 @@ public final class LocalRules {
             case ADDRESS -> {
                 if (op != Op.CIDR) {
                     throw doc.error(x.get("op"), "field " + fname + " is an address: cidr");
+                }
+            }
+        }
+        if (f == EventField.EVENT) {
+            if (op != Op.EQUALS && op != Op.IN) {
+                throw doc.error(x.get("op"), "field event takes equals or in");
+            }
+            for (JsonNode y : op == Op.IN && v.isArray() ? v : List.of(v)) {
+                if (EventKind.byId(y.asText()) == null) {
+                    StringBuilder b = new StringBuilder();
+                    for (EventKind k : EventKind.values()) {
+                        b.append(b.length() == 0 ? "" : ", ").append(k.id);
+                    }
+                    throw doc.error(y, "unknown event kind '" + y.asText() + "' (known: " + b + ")");
                 }
             }
         }
