@@ -48,10 +48,10 @@ class DataRulesTest {
     void anEventIsOfferedOnlyTheRulesThatCanMatchIt() {
         DataRuleIndex sig = RuleCatalog.builtin().dataRuleIndex("signature");
         DataRuleIndex anom = RuleCatalog.builtin().dataRuleIndex("anomaly");
-        // A file read or write (the bulk of SMB traffic) evaluates no pipe rule.
+        // A file read or write (the bulk of SMB traffic) evaluates no pipe rule, only the file-name rules.
         SensorEvent fileRead = h.read(ATK, SRV, 0, "C$", "Windows\\Temp\\report.docx");
         assertEquals(EventKind.SMB_FILE, EventKind.of(fileRead));
-        assertEquals(0, sig.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN).length);
+        assertEquals(List.of("ntds_dit", "gpp_cpassword_file"), names(sig.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN)));
         assertEquals(0, anom.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN).length);
         // A pipe open is offered the six pipe rules; one named \PIPE\x by path is a pipe too.
         assertEquals(EventKind.SMB_PIPE, EventKind.of(h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\svcctl", false, false)));
@@ -62,6 +62,35 @@ class DataRulesTest {
                 "service_enum"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
         assertEquals(0, anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.UNKNOWN).length);
         assertEquals(0, anom.candidates(EventKind.KRB_REQUEST, RpcInterfaces.UNKNOWN).length);
+        // The service-name rules are offered to SVCCTL requests only, with the interface already decided.
+        assertEquals(List.of("remote_registry_service", "psexec_service_psexesvc", "psexec_service_remcomsvc",
+                "smbexec_service_btobto"), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
+        assertEquals(List.of(), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
+    }
+
+    @Test
+    void theEventFieldNamesKnownKindsOnly() {
+        String rule = """
+                rules:
+                  - sid: 9000201
+                    rev: 1
+                    name: first_rule
+                    attack_type: psexec
+                    confidence: 0.5
+                    layer: signature
+                    msg: "first"
+                    match:
+                      - field: event
+                        op: equals
+                        value: smb_files
+                    indicator: "x"
+                """;
+        assertTrue(assertThrows(RuleException.class, () -> RuleCatalog.parse(rule, "c.yaml")).getMessage()
+                .startsWith("c.yaml:12: unknown event kind 'smb_files' (known: smb_tree_connect, smb_file, smb_pipe,"));
+        assertEquals(1, RuleCatalog.parse(rule.replace("smb_files", "smb_file"), "c.yaml")
+                .dataRuleIndex("signature").candidates(EventKind.SMB_FILE, -1).length);
+        assertEquals(0, RuleCatalog.parse(rule.replace("smb_files", "smb_file"), "c.yaml")
+                .dataRuleIndex("signature").candidates(EventKind.SMB_PIPE, -1).length);
     }
 
     @Test

@@ -16,10 +16,8 @@ final class Rules {
     static final Rule SECRETSDUMP_TMP_FILE_SYSTEM32 = C.require("secretsdump_tmp_file_system32");
     static final Rule SECRETSDUMP_TMP_FILE = C.require("secretsdump_tmp_file");
     static final Rule ATEXEC_TMP_FILE = C.require("atexec_tmp_file");
-    static final Rule NTDS_DIT = C.require("ntds_dit");
     static final Rule ADMIN_SHARE_EXE_RANDOM = C.require("admin_share_exe_random");
     static final Rule ADMIN_SHARE_EXE = C.require("admin_share_exe");
-    static final Rule GPP_CPASSWORD_FILE = C.require("gpp_cpassword_file");
     static final Rule SMBEXEC_BINARY_PATH_CHANGED = C.require("smbexec_binary_path_changed");
     static final Rule IMPACKET_SCMR_DUMMY = C.require("impacket_scmr_dummy");
     static final Rule SECRETSDUMP_BOOTKEY = C.require("secretsdump_bootkey");

@@ -109,6 +109,7 @@ final class SignatureLayer {
             return;
         }
         custom(CustomSignatureSpec.Field.PATH, name, e);
+        // NTDS.DIT and Group Policy Preferences file names are catalog data rules (event smb_file).
         boolean admin = Signals.adminShare(share);
         if (Text.outputFile(name) && (admin || share == null || share.isEmpty())) {
             if (Text.baseStartsWith(name, "__output")) {
@@ -128,17 +129,9 @@ final class SignatureLayer {
                 e.add(Rules.ATEXEC_TMP_FILE, "Task output file fetched: " + Text.quote(name));
             }
         }
-        if (Text.contains(name, "ntds.dit")) {
-            e.add(Rules.NTDS_DIT, "NTDS.DIT accessed: " + Text.quote(name));
-        }
         if (write && admin && Text.endsWith(name, ".exe")) {
             e.add(Text.randomFile(name, ".exe") ? Rules.ADMIN_SHARE_EXE_RANDOM : Rules.ADMIN_SHARE_EXE,
                     "Executable written to admin share: " + Text.quote(name));
-        }
-        if (Text.contains(name, "Policies\\") && (Text.baseIs(name, "Groups.xml") || Text.baseIs(name, "Services.xml")
-                || Text.baseIs(name, "ScheduledTasks.xml") || Text.baseIs(name, "DataSources.xml")
-                || Text.baseIs(name, "Drives.xml") || Text.baseIs(name, "Printers.xml"))) {
-            e.add(Rules.GPP_CPASSWORD_FILE, "Group Policy Preferences file read: " + Text.quote(name));
         }
     }
 
