@@ -29,19 +29,25 @@ class DataRulesTest {
     private static final String SRV = "10.8.0.10";
     private final Harness h = new Harness();
 
-    /** The DCE/RPC interface + operation rules of the anomaly layer are data, not Java. */
+    /** The single-event rules moved out of Java, by family: each is data, in the layer it ran in. */
     @Test
-    void rpcOperationRulesAreCatalogData() {
+    void singleEventRulesAreCatalogData() {
+        Set<String> signature = new HashSet<>();
         Set<String> anomaly = new HashSet<>();
         for (DataRule d : RuleCatalog.builtin().dataRules()) {
-            if (d.rule().layer().equals("anomaly")) {
-                anomaly.add(d.rule().name());
-            }
+            (d.rule().layer().equals("anomaly") ? anomaly : signature).add(d.rule().name());
         }
-        assertEquals(Set.of("service_control_create", "service_control_start", "service_control_change_config",
-                "service_enum", "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
+        assertEquals(Set.of(
+                "psexec_pipe_psexesvc", "psexec_pipe_remcom_command", "psexec_pipe_remcom_stdio", "svcctl_pipe", "winreg_pipe",
+                "atsvc_pipe", // named pipes
+                "psexec_service_psexesvc", "psexec_service_remcomsvc", "smbexec_service_btobto", "remote_registry_service",
+                "ntds_dit", "gpp_cpassword_file"), signature);
+        assertEquals(Set.of(
+                "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
+                "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
                 "task_scheduler_register", "task_scheduler_run", "samr_group_members", "srvsvc_session_enum",
-                "srvsvc_share_enum"), anomaly);
+                "srvsvc_share_enum", // DCE/RPC interface + operation
+                "rbcd", "shadow_credentials", "dcsync_rights"), anomaly); // LDAP attributes written
     }
 
     @Test

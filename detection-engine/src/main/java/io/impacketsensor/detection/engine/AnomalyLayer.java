@@ -413,19 +413,9 @@ final class AnomalyLayer {
     private static void ldap(LdapEvent ev, Evidence e) {
         if (ev instanceof LdapEvent.LdapSearch s) {
             LdapFilters.analyse(s.filter(), e);
-        } else if (ev instanceof LdapEvent.LdapModify m) {
-            for (LdapEvent.Modification mod : m.modifications()) {
-                String n = mod.attribute().name();
-                if (Text.eq(n, "msDS-AllowedToActOnBehalfOfOtherIdentity")) {
-                    e.add(Rules.RBCD, "msDS-AllowedToActOnBehalfOfOtherIdentity written on " + m.dn());
-                } else if (Text.eq(n, "msDS-KeyCredentialLink")) {
-                    e.add(Rules.SHADOW_CREDENTIALS, "msDS-KeyCredentialLink written on " + m.dn());
-                } else if (Text.eq(n, "nTSecurityDescriptor") && Text.startsWith(m.dn(), "DC=")) {
-                    e.add(Rules.DCSYNC_RIGHTS, "Security descriptor of the domain root modified (possible "
-                            + "replication rights grant): " + m.dn());
-                }
-            }
         } else if (ev instanceof LdapEvent.LdapAdd a) {
+            // Attributes a modify writes (RBCD, shadow credentials, the domain root's security
+            // descriptor) are catalog data rules; an add is judged on the whole object.
             boolean computer = false;
             String sam = null;
             for (LdapEvent.Attribute at : a.attributes()) {

@@ -79,9 +79,6 @@ final class Rules {
     static final Rule S4U2SELF_PRIVILEGED = C.require("s4u2self_privileged");
     static final Rule S4U2SELF = C.require("s4u2self");
     static final Rule S4U2PROXY_RBCD = C.require("s4u2proxy_rbcd");
-    static final Rule RBCD = C.require("rbcd");
-    static final Rule SHADOW_CREDENTIALS = C.require("shadow_credentials");
-    static final Rule DCSYNC_RIGHTS = C.require("dcsync_rights");
     static final Rule ADDCOMPUTER_LDAP_IMPACKET = C.require("addcomputer_ldap_impacket");
     static final Rule ADDCOMPUTER_LDAP = C.require("addcomputer_ldap");
     static final Rule GOLDEN_TICKET_LIFETIME = C.require("golden_ticket_lifetime");
