@@ -10,7 +10,6 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
-
 import io.impacketsensor.detection.rules.DataRuleIndex;
 import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.RuleCatalog;
@@ -40,6 +39,8 @@ final class AnomalyLayer {
     private final DomainControllers dcs;
     private final TicketHistory tickets;
     private final long maxLifetimeSeconds;
+    /** The catalog's anomaly rules written as data (interface + operation ...), by event kind and interface. */
+    private final DataRuleIndex dataRules = RuleCatalog.builtin().dataRuleIndex("anomaly");
 
     AnomalyLayer(DomainControllers dcs, TicketHistory tickets, long maxLifetimeSeconds) {
         this.dcs = dcs;
@@ -59,9 +60,6 @@ final class AnomalyLayer {
     static boolean impacketClientGuid(byte[] g) {
         return g != null && g.length == 16 && asciiLetters(g);
     }
-
-    /** The catalog's anomaly rules written as data (interface + operation ...), by event kind and interface. */
-    private final DataRuleIndex dataRules = RuleCatalog.builtin().dataRuleIndex("anomaly");
 
     void analyse(SensorEvent ev, Classification c, Evidence e) {
         for (DataRuleIndex.Entry d : dataRules.candidates(c.kind, c.iface)) {

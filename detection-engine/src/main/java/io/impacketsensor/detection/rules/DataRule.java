@@ -59,7 +59,7 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
         while (open >= 0 && open < to) {
             int close = t.indexOf('}', open);
             b.append(t, from, open);
-            String v = first(EventField.byId(t.substring(open + 1, close)), ev);
+            String v = first(EventField.byId(t, open + 1, close), ev);
             if (v == null) {
                 all = false;
             } else {

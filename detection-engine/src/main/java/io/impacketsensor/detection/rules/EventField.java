@@ -18,9 +18,6 @@ import java.util.Locale;
  * attributes) matches when any value does; an event without the field never matches.
  */
 public enum EventField {
-    EVENT("event", Kind.TEXT, "kind of decoded event: smb_tree_connect, smb_file (a create, read or write of a file), "
-            + "smb_pipe (of a named pipe), dcerpc_bind, dcerpc_request, ntlm_negotiate, ntlm_authenticate, krb_request, "
-            + "krb_reply, krb_ap_request, ldap_search, ldap_modify, ldap_add ..."),
     SMB_SHARE("smb.share", Kind.TEXT, "share of a tree connect, create, read or write (\\\\server\\share or share)"),
     SMB_FILENAME("smb.filename", Kind.TEXT, "file or pipe name of an SMB2 create, read or write"),
     SMB_PIPE("smb.pipe", Kind.TEXT, "named pipe opened over SMB, or the pipe a DCE/RPC request travels on"),
@@ -45,6 +42,9 @@ public enum EventField {
     DCOM_CLSID("dcom.clsid", Kind.TEXT, "CLSID of a DCOM activation request"),
     WINREG_KEY("winreg.key", Kind.TEXT, "registry key a winreg OpenKey, CreateKey or SaveKey names"),
     TASK_COMMAND("task.command", Kind.TEXT, "command of an AT job, or the XML of a scheduled task registration"),
+    EVENT("event", Kind.TEXT, "kind of decoded event: smb_tree_connect, smb_file (a create, read or write of a file), "
+            + "smb_pipe (of a named pipe), dcerpc_bind, dcerpc_request, ntlm_negotiate, ntlm_authenticate, krb_request, "
+            + "krb_reply, krb_ap_request, ldap_search, ldap_modify, ldap_add ..."),
     SRC_IP("src_ip", Kind.ADDRESS, "client address of the event"),
     DEST_IP("dest_ip", Kind.ADDRESS, "server address of the event");
 
@@ -102,6 +102,16 @@ public enum EventField {
     public static EventField byId(String id) {
         for (EventField f : ALL) {
             if (f.id.equals(id)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The field named by {@code s[from, to)} (an indicator placeholder), or null; no copy of the name. */
+    static EventField byId(String s, int from, int to) {
+        for (EventField f : ALL) {
+            if (f.id.length() == to - from && s.startsWith(f.id, from)) {
                 return f;
             }
         }

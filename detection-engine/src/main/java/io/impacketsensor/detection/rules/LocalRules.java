@@ -79,7 +79,12 @@ public final class LocalRules {
         private final int[] interfaces;
         private final long eventKinds;
 
-        Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr) {
+        /** The condition as written ({@code dcerpc.opnum in [12, 24]}), for rules show and docs/rules.md. */
+        private final String shown;
+
+        Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr,
+                  String value) {
+            this.shown = field.id() + " " + op.name().toLowerCase(Locale.ROOT) + " " + value;
             this.field = field;
             this.op = op;
             this.text = text;
@@ -142,6 +147,11 @@ public final class LocalRules {
 
         public EventField field() {
             return field;
+        }
+
+        @Override
+        public String toString() {
+            return shown;
         }
 
         /** The interfaces this condition admits (see {@link #interfaces}), or null. */
@@ -223,10 +233,19 @@ public final class LocalRules {
             };
         }
 
+        /**
+         * Case-insensitive search from {@code from}: scans for the needle's first character (both
+         * ASCII cases) and compares the region only there, one char comparison per position on the
+         * event path (file names of every SMB read and write).
+         */
         private static boolean containsIgnoreCase(String s, int from, String needle) {
             int n = needle.length();
-            for (int i = from; i + n <= s.length(); i++) {
-                if (s.regionMatches(true, i, needle, 0, n)) {
+            char c0 = needle.charAt(0);
+            char lo = Character.toLowerCase(c0);
+            char up = Character.toUpperCase(c0);
+            for (int i = from, last = s.length() - n; i <= last; i++) {
+                char c = s.charAt(i);
+                if ((c == lo || c == up || c == c0) && s.regionMatches(true, i + 1, needle, 1, n - 1)) {
                     return true;
                 }
             }
@@ -311,6 +330,18 @@ public final class LocalRules {
         return out;
     }
 
+    /** A condition's value as written: a scalar, or a list in brackets. */
+    private static String shown(JsonNode v) {
+        if (!v.isArray()) {
+            return v.asText();
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (JsonNode y : v) {
+            b.append(b.length() == 1 ? "" : ", ").append(y.asText());
+        }
+        return b.append(']').toString();
+    }
+
     static Condition condition(YamlDoc doc, JsonNode x) {
         if (!x.isObject()) {
             throw doc.error(x, "a condition is a mapping: field, op, value");
@@ -385,7 +416,7 @@ public final class LocalRules {
                 }
                 l.add(y.asText());
             }
-            return new Condition(f, op, null, List.copyOf(l), null, 0, null);
+            return new Condition(f, op, null, List.copyOf(l), null, 0, null, shown(v));
         }
         if (op == Op.CIDR) {
             List<String> nets = new ArrayList<>();
@@ -400,7 +431,7 @@ public final class LocalRules {
                     throw doc.error(v, err);
                 }
             }
-            return new Condition(f, op, null, null, null, 0, new AllowListMatcher(nets, List.of()));
+            return new Condition(f, op, null, null, null, 0, new AllowListMatcher(nets, List.of()), shown(v));
         }
         if (f.kind() == EventField.Kind.NUMBER) {
             long num;
@@ -411,7 +442,7 @@ public final class LocalRules {
             } else {
                 throw doc.error(v, "value must be an integer (or 0x hex)");
             }
-            return new Condition(f, op, null, null, null, num, null);
+            return new Condition(f, op, null, null, null, num, null, shown(v));
         }
         if (!v.isTextual() || v.asText().isEmpty()) {
             throw doc.error(v, "value must be a non-empty string");
@@ -424,6 +455,6 @@ public final class LocalRules {
                 throw doc.error(v, "invalid regex: " + e.getDescription());
             }
         }
-        return new Condition(f, op, v.asText(), null, p, 0, null);
+        return new Condition(f, op, v.asText(), null, p, 0, null, shown(v));
     }
 }
