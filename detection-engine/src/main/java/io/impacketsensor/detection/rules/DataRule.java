@@ -27,7 +27,7 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
         if (indicator.indexOf('{') < 0) {
             return indicator;
         }
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(indicator.length() + 32); // one buffer for the usual short values
         int i = 0;
         while (i < indicator.length()) {
             char c = indicator.charAt(i);
