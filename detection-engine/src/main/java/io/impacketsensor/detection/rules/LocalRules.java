@@ -78,6 +78,11 @@ public final class LocalRules {
          */
         private final int[] interfaces;
         private final long eventKinds;
+        /** The needle's first character in both ASCII cases (contains): folded once, not per event. */
+        private final char first;
+        private final char firstLower;
+        private final char firstUpper;
+        private final boolean address;
 
         /** The condition as written ({@code dcerpc.opnum in [12, 24]}), for rules show and docs/rules.md. */
         private final String shown;
@@ -108,6 +113,10 @@ public final class LocalRules {
                 }
             }
             this.eventKinds = kinds;
+            this.first = text == null || text.isEmpty() ? 0 : text.charAt(0);
+            this.firstLower = Character.toLowerCase(first);
+            this.firstUpper = Character.toUpperCase(first);
+            this.address = field.kind() == EventField.Kind.ADDRESS;
         }
 
         /** The event kinds an equals/in on {@code event} admits, as a mask; 0 for any other condition. */
@@ -160,7 +169,7 @@ public final class LocalRules {
         }
 
         boolean test(SensorEvent ev) {
-            if (field.kind() == EventField.Kind.ADDRESS) {
+            if (address) {
                 InetAddress a = field == EventField.SRC_IP ? ev.header().clientIp() : ev.header().serverIp();
                 return a != null && cidr.isAdmin(a);
             }
@@ -195,7 +204,7 @@ public final class LocalRules {
                 case PREFIX -> v.regionMatches(true, from, text, 0, text.length());
                 case SUFFIX -> n >= text.length() && v.regionMatches(true, v.length() - text.length(), text, 0,
                         text.length());
-                case CONTAINS -> containsIgnoreCase(v, from, text);
+                case CONTAINS -> contains(v, from);
                 case REGEX -> regex.matcher(v).region(from, v.length()).find();
                 case IN -> {
                     for (int i = 0; i < list.size(); i++) {
@@ -238,14 +247,12 @@ public final class LocalRules {
          * ASCII cases) and compares the region only there, one char comparison per position on the
          * event path (file names of every SMB read and write).
          */
-        private static boolean containsIgnoreCase(String s, int from, String needle) {
+        private boolean contains(String s, int from) {
+            String needle = text;
             int n = needle.length();
-            char c0 = needle.charAt(0);
-            char lo = Character.toLowerCase(c0);
-            char up = Character.toUpperCase(c0);
             for (int i = from, last = s.length() - n; i <= last; i++) {
                 char c = s.charAt(i);
-                if ((c == lo || c == up || c == c0) && s.regionMatches(true, i + 1, needle, 1, n - 1)) {
+                if ((c == firstLower || c == firstUpper || c == first) && s.regionMatches(true, i + 1, needle, 1, n - 1)) {
                     return true;
                 }
             }
