@@ -10,6 +10,9 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.rules.DataRuleIndex;
+import io.impacketsensor.detection.rules.EventKind;
+import io.impacketsensor.detection.rules.RuleCatalog;
 
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +38,8 @@ final class AnomalyLayer {
     private final DomainControllers dcs;
     private final TicketHistory tickets;
     private final long maxLifetimeSeconds;
+    /** The catalog's anomaly rules written as data (interface + operation ...), by event kind and interface. */
+    private final DataRuleIndex dataRules = RuleCatalog.builtin().dataRuleIndex("anomaly");
 
     AnomalyLayer(DomainControllers dcs, TicketHistory tickets, long maxLifetimeSeconds) {
         this.dcs = dcs;
@@ -55,11 +60,16 @@ final class AnomalyLayer {
         return g != null && g.length == 16 && asciiLetters(g);
     }
 
-    void analyse(SensorEvent ev, Evidence e) {
+    void analyse(SensorEvent ev, Classification c, Evidence e) {
+        for (DataRuleIndex.Entry d : dataRules.candidates(c.kind, c.iface)) {
+            if (d.matches(ev)) {
+                e.add(d.rule().rule(), d.rule().indicator(ev));
+            }
+        }
         if (ev instanceof SmbEvent s) {
             smb(s, e);
         } else if (ev instanceof DcerpcEvent d) {
-            rpc(d, e);
+            rpc(d, c, e);
         } else if (ev instanceof NtlmEvent n) {
             ntlm(n, e);
         } else if (ev instanceof KerberosEvent.KerberosTicketLifetime t) {
@@ -117,11 +127,16 @@ final class AnomalyLayer {
         return true;
     }
 
-    private void rpc(DcerpcEvent ev, Evidence e) {
+    /**
+     * The DCE/RPC anomalies that need more than the request itself: the domain controllers learnt
+     * (DRSUAPI, SAMR account lists), the decoded arguments (service names, RIDs, SID counts). The
+     * plain interface + operation rules are catalog data, run by {@link #analyse} before this.
+     */
+    private void rpc(DcerpcEvent ev, Classification c, Evidence e) {
         boolean fromDc = dcs.isDc(ev.header().clientIp());
         if (ev instanceof DcerpcEvent.DcerpcBind b) {
-            for (DcerpcEvent.Context c : b.contexts()) {
-                if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && !fromDc) {
+            for (DcerpcEvent.Context x : b.contexts()) {
+                if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !fromDc) {
                     // Windows members bind DRSUAPI for DsCrackNames (domain join, name translation):
                     // only DRSGetNCChanges is replication.
                     e.add(Rules.DRSUAPI_BIND_NON_DC, "DRSUAPI bound by a host that is not a known domain controller");
@@ -133,128 +148,96 @@ final class AnomalyLayer {
             }
             return;
         }
-        if (!(ev instanceof DcerpcEvent.DcerpcRequest r)) {
+        if (c.kind != EventKind.DCERPC_REQUEST) {
             return;
         }
+        DcerpcEvent.DcerpcRequest r = (DcerpcEvent.DcerpcRequest) ev;
         UUID u = r.interfaceUuid();
         if (u == null) {
             return;
         }
         int op = r.opnum();
         RpcArgs a = r.args();
-        if (u.equals(RpcCatalog.SVCCTL)) {
-            // MS-SCMR 3.1.4: CreateServiceW 12 / CreateServiceA 24 / CreateServiceWOW64A 44 /
-            // CreateServiceWOW64W 45, StartServiceW 19 / StartServiceA 31.
-            if (Step.createsService(op)) {
-                e.add(Rules.SERVICE_CONTROL_CREATE, "Service control: " + RpcInterfaces.operation(u, op)
-                        + (a instanceof RpcArgs.ScmCreateService cs && cs.serviceName() != null ? " " + cs.serviceName() : ""));
-            } else if (op == 19 || op == 31) {
-                e.add(Rules.SERVICE_CONTROL_START, "Service control: " + (op == 19 ? "StartServiceW" : "StartServiceA")
-                        + (a instanceof RpcArgs.ScmServiceAction sa && sa.serviceName() != null ? " " + sa.serviceName() : ""));
-            } else if (op == 11) {
-                e.add(Rules.SERVICE_CONTROL_CHANGE_CONFIG, "Service control: ChangeServiceConfigW");
-            } else if (op == 1) {
-                // MS-SCMR 3.1.4.2 RControlService: stopping (1) or pausing (2) a service remotely.
-                RpcArgs.ScmServiceAction sa = a instanceof RpcArgs.ScmServiceAction x ? x : null;
-                e.add(Rules.SERVICE_CONTROL_STOP, "Service control: ControlService"
-                        + (sa == null ? "" : " " + Signals.serviceControlName(sa.control())
-                        + (sa.serviceName() != null ? " " + sa.serviceName() : "")));
-            }
-            if (op == Step.ENUM_SERVICES_STATUS || op == 26 || op == 42 || op == 41) {
-                // MS-SCMR 3.1.4.14/.22/.32/.31 REnumServicesStatusW/A, ExW/ExA: the remote host's services
-                // listed (T1007), services.py `list` and SharpSC `query`, often the look before a service
-                // is created or hijacked. Administrators' consoles do it too: monitor level alone.
-                e.add(Rules.SERVICE_ENUM, "Remote service enumeration: " + RpcCatalog.describe(u, op));
-            }
-            String svc = a instanceof RpcArgs.ScmOpenService os ? os.serviceName()
-                    : a instanceof RpcArgs.ScmServiceAction sa ? sa.serviceName() : null;
-            String dll = Signals.phantomDll(svc);
-            if (dll != null && (op == 16 || op == 19 || op == 1)) {
-                // A service that loads a DLL absent from a default install: writing that DLL into System32
-                // and restarting the service runs code as SYSTEM (T1574.001, Empire/Covenant service DLL
-                // hijack lateral movement). Remote interest in exactly these services is the set-up.
-                e.add(Rules.SERVICE_DLL_HIJACK_TARGET, "Remote access to " + svc + " over SVCCTL ("
-                        + RpcCatalog.describe(u, op) + "), a service that loads the missing " + dll
-                        + " (phantom DLL hijack)");
-            }
-        } else if (u.equals(RpcCatalog.WINREG)) {
-            if (op == 2 || op == 15 || op == 20 || op == 6) {
-                e.add(Rules.REMOTE_REGISTRY, "Remote registry: " + RpcCatalog.describe(u, op));
-            }
-        } else if (u.equals(RpcCatalog.REMOTE_SCM_ACTIVATOR)) {
-            if (op == 4 || op == 3) {
-                e.add(Rules.DCOM_ACTIVATION, "DCOM activation: " + RpcCatalog.describe(u, op));
-            }
-        } else if (u.equals(RpcCatalog.WBEM_LEVEL1_LOGIN)) {
-            if (op == 6) {
-                e.add(Rules.WMI_LOGIN, "Remote WMI login: IWbemLevel1Login NTLMLogin");
-            }
-        } else if (u.equals(RpcCatalog.WBEM_SERVICES)) {
-            if (op == 24) {
-                e.add(Rules.WMI_EXEC_METHOD, "Remote WMI method call: IWbemServices ExecMethod");
-            }
-        } else if (u.equals(RpcCatalog.ATSVC)) {
-            if (op == 0) {
-                // MS-TSCH 3.2.5.2.1 NetrJobAdd: the legacy AT service, deprecated since Windows 8; remote
-                // use is a classic lateral-movement move.
-                e.add(Rules.ATSVC_JOB_ADD, "Remote AT job added: atsvc NetrJobAdd");
-            }
-        } else if (u.equals(RpcCatalog.TSCH)) {
-            if (op == 1) {
-                e.add(Rules.TASK_SCHEDULER_REGISTER, "Remote scheduled task registered: SchRpcRegisterTask");
-            } else if (op == 12) {
-                e.add(Rules.TASK_SCHEDULER_RUN, "Remote scheduled task run: SchRpcRun");
-            }
-        } else if (u.equals(RpcCatalog.DRSUAPI)) {
-            if (!fromDc) {
-                if (op == 3) {
-                    e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller");
-                } else {
-                    e.add(Rules.DRSUAPI_CALL_NON_DC, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC");
+        switch (c.iface) {
+            case RpcInterfaces.SVCCTL -> {
+                if (c.call == RpcCall.SERVICE_CONTROL) {
+                    // MS-SCMR 3.1.4.2 RControlService: stopping (1) or pausing (2) a service remotely.
+                    RpcArgs.ScmServiceAction sa = a instanceof RpcArgs.ScmServiceAction x ? x : null;
+                    e.add(Rules.SERVICE_CONTROL_STOP, "Service control: ControlService"
+                            + (sa == null ? "" : " " + Signals.serviceControlName(sa.control())
+                            + (sa.serviceName() != null ? " " + sa.serviceName() : "")));
+                }
+                String svc = a instanceof RpcArgs.ScmOpenService os ? os.serviceName()
+                        : a instanceof RpcArgs.ScmServiceAction sa ? sa.serviceName() : null;
+                String dll = Signals.phantomDll(svc);
+                if (dll != null && (c.call == RpcCall.SERVICE_OPEN || c.call == RpcCall.SERVICE_START
+                        || c.call == RpcCall.SERVICE_CONTROL)) {
+                    // A service that loads a DLL absent from a default install: writing that DLL into System32
+                    // and restarting the service runs code as SYSTEM (T1574.001, Empire/Covenant service DLL
+                    // hijack lateral movement). Remote interest in exactly these services is the set-up.
+                    e.add(Rules.SERVICE_DLL_HIJACK_TARGET, "Remote access to " + svc + " over SVCCTL ("
+                            + RpcCatalog.describe(u, op) + "), a service that loads the missing " + dll
+                            + " (phantom DLL hijack)");
                 }
             }
-        } else if (u.equals(RpcCatalog.EPM)) {
-            if (!fromDc && a instanceof RpcArgs.EpmMapRequest m && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())) {
-                e.add(Rules.EPM_DRSUAPI, "Endpoint mapper asked for DRSUAPI by a non-DC");
+            case RpcInterfaces.DRSUAPI -> {
+                if (!fromDc) {
+                    if (c.call == RpcCall.DRS_GET_NC_CHANGES) {
+                        e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller");
+                    } else {
+                        e.add(Rules.DRSUAPI_CALL_NON_DC, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC");
+                    }
+                }
             }
-        } else if (u.equals(RpcCatalog.SAMR)) {
-            if (op == 13 || op == 40 || op == 48 || op == 51) {
+            case RpcInterfaces.EPMAPPER -> {
+                if (!fromDc && a instanceof RpcArgs.EpmMapRequest m && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())) {
+                    e.add(Rules.EPM_DRSUAPI, "Endpoint mapper asked for DRSUAPI by a non-DC");
+                }
+            }
+            case RpcInterfaces.SAMR -> samr(r, c.call, a, e);
+            case RpcInterfaces.LSARPC -> {
+                if (c.call == RpcCall.LSA_LOOKUP_SIDS && a instanceof RpcArgs.LsaLookupSids ls && ls.count() >= 50) {
+                    e.add(ls.count() >= 500 ? Rules.LOOKUPSID_LARGE : Rules.LOOKUPSID, "LsarLookupSids sweep: " + ls.count()
+                            + " SIDs, RIDs " + ls.minRid() + "-" + ls.maxRid());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void samr(DcerpcEvent.DcerpcRequest r, RpcCall call, RpcArgs a, Evidence e) {
+        switch (call) {
+            case SAMR_ENUMERATE_USERS, SAMR_QUERY_DISPLAY -> {
                 // MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain, 3.1.5.3.3/.2/.1 SamrQueryDisplayInformation(1,2,3):
                 // the account list. Asked of a DC it is the domain's (T1087.002): what `net user /domain`,
                 // samrdump and SharpHound do; Windows' own logon and management traffic does not list
                 // accounts over SAMR. Of another host it is that host's local accounts: weaker.
-                if (dcs.holdsDomainAccounts(ev.header().serverIp())) {
+                if (dcs.holdsDomainAccounts(r.header().serverIp())) {
                     e.add(Rules.SAMR_DOMAIN_ENUM, "Domain accounts listed over SAMR from domain controller "
-                            + ev.header().serverIp().getHostAddress() + ": " + RpcCatalog.describe(u, op));
+                            + r.header().serverIp().getHostAddress() + ": " + RpcCatalog.describe(r.interfaceUuid(), r.opnum()));
                 } else {
-                    e.add(Rules.SAMR_ENUM, "SAMR account enumeration: " + RpcCatalog.describe(u, op));
+                    e.add(Rules.SAMR_ENUM, "SAMR account enumeration: " + RpcCatalog.describe(r.interfaceUuid(), r.opnum()));
                 }
-            } else if (op == 39 && dcs.holdsDomainAccounts(ev.header().serverIp())) {
+            }
+            case SAMR_GROUPS_FOR_USER -> {
                 // MS-SAMR 3.1.5.9.1 SamrGetGroupsForUser: the memberships of an opened domain account
                 // (net user NAME /domain); the chain layer raises it when the SamrOpenUser was seen.
-                e.add(Rules.SAMR_USER_GROUPS, "Group memberships of a domain account read over SAMR on domain "
-                        + "controller " + ev.header().serverIp().getHostAddress() + ": samr SamrGetGroupsForUser");
-            } else if (op == 25 || op == 33) {
-                // MS-SAMR 3.1.5.8.3 SamrGetMembersInGroup / 3.1.5.8.2 SamrGetMembersInAlias: group membership
-                // listing (T1069). Logons ask a user's own groups (GetGroupsForUser, GetAliasMembership) instead.
-                e.add(Rules.SAMR_GROUP_MEMBERS, "Group membership listed over SAMR: " + RpcCatalog.describe(u, op));
-            } else if ((op == 19 || op == 27) && Signals.privilegedRid(a)) {
-                e.add(Rules.SAMR_PRIVILEGED_GROUP, RpcCatalog.describe(u, op) + " of a privileged "
-                        + (op == 19 ? "group: " : "alias: ") + Signals.privilegedRidName(a) + " (RID "
-                        + ((RpcArgs.SamrCall) a).name() + ")");
-            } else if (op == 50) {
-                machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
+                if (dcs.holdsDomainAccounts(r.header().serverIp())) {
+                    e.add(Rules.SAMR_USER_GROUPS, "Group memberships of a domain account read over SAMR on domain "
+                            + "controller " + r.header().serverIp().getHostAddress() + ": samr SamrGetGroupsForUser");
+                }
             }
-        } else if (u.equals(RpcCatalog.LSARPC)) {
-            if ((op == 15 || op == 57 || op == 76) && a instanceof RpcArgs.LsaLookupSids ls && ls.count() >= 50) {
-                e.add(ls.count() >= 500 ? Rules.LOOKUPSID_LARGE : Rules.LOOKUPSID, "LsarLookupSids sweep: " + ls.count()
-                        + " SIDs, RIDs " + ls.minRid() + "-" + ls.maxRid());
+            case SAMR_OPEN_GROUP, SAMR_OPEN_ALIAS -> {
+                if (Signals.privilegedRid(a)) {
+                    boolean group = call == RpcCall.SAMR_OPEN_GROUP;
+                    e.add(Rules.SAMR_PRIVILEGED_GROUP, RpcCatalog.describe(r.interfaceUuid(), r.opnum()) + " of a privileged "
+                            + (group ? "group: " : "alias: ") + Signals.privilegedRidName(a) + " (RID "
+                            + ((RpcArgs.SamrCall) a).name() + ")");
+                }
             }
-        } else if (u.equals(RpcCatalog.SRVSVC)) {
-            if (op == 12) {
-                e.add(Rules.SRVSVC_SESSION_ENUM, "Session enumeration: NetrSessionEnum");
-            } else if (op == 15) {
-                e.add(Rules.SRVSVC_SHARE_ENUM, "Share enumeration: NetrShareEnum");
+            case SAMR_CREATE_USER -> machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
+            default -> {
             }
         }
     }
@@ -330,13 +313,16 @@ final class AnomalyLayer {
                 e.add(Rules.WEAK_KERBEROS_TICKET, "Weak Kerberos encryption: service ticket for " + p.ticket().sname()
                         + " issued with " + Signals.etypeName(p.ticket().etype()));
             }
-        } else if (ev instanceof KerberosEvent.KerberosApRequest ap && ap.ticket() != null) {
-            KerberosEvent.PrincipalName s = ap.ticket().sname();
-            if (s != null && s.nameType() == 1 && s.components().size() == 2 && !isKrbtgt(s)) {
-                e.add(Rules.SILVER_TICKET_NAME_TYPE, "AP-REQ ticket with an NT-PRINCIPAL service name " + s
-                        + " (ticketer.py silver ticket)");
-            }
+        } else if (ev instanceof KerberosEvent.KerberosApRequest ap && ntPrincipalServiceTicket(ap)) {
+            e.add(Rules.SILVER_TICKET_NAME_TYPE, "AP-REQ ticket with an NT-PRINCIPAL service name " + ap.ticket().sname()
+                    + " (ticketer.py silver ticket)");
         }
+    }
+
+    /** An AP-REQ whose service ticket names its service as NT-PRINCIPAL (ticketer.py; a KDC issues NT-SRV-INST). */
+    static boolean ntPrincipalServiceTicket(KerberosEvent.KerberosApRequest ap) {
+        KerberosEvent.PrincipalName s = ap.ticket() == null ? null : ap.ticket().sname();
+        return s != null && s.nameType() == 1 && s.components().size() == 2 && !isKrbtgt(s);
     }
 
     /**
@@ -426,19 +412,9 @@ final class AnomalyLayer {
     private static void ldap(LdapEvent ev, Evidence e) {
         if (ev instanceof LdapEvent.LdapSearch s) {
             LdapFilters.analyse(s.filter(), e);
-        } else if (ev instanceof LdapEvent.LdapModify m) {
-            for (LdapEvent.Modification mod : m.modifications()) {
-                String n = mod.attribute().name();
-                if (Text.eq(n, "msDS-AllowedToActOnBehalfOfOtherIdentity")) {
-                    e.add(Rules.RBCD, "msDS-AllowedToActOnBehalfOfOtherIdentity written on " + m.dn());
-                } else if (Text.eq(n, "msDS-KeyCredentialLink")) {
-                    e.add(Rules.SHADOW_CREDENTIALS, "msDS-KeyCredentialLink written on " + m.dn());
-                } else if (Text.eq(n, "nTSecurityDescriptor") && Text.startsWith(m.dn(), "DC=")) {
-                    e.add(Rules.DCSYNC_RIGHTS, "Security descriptor of the domain root modified (possible "
-                            + "replication rights grant): " + m.dn());
-                }
-            }
         } else if (ev instanceof LdapEvent.LdapAdd a) {
+            // Attributes a modify writes (RBCD, shadow credentials, the domain root's security
+            // descriptor) are catalog data rules; an add is judged on the whole object.
             boolean computer = false;
             String sam = null;
             for (LdapEvent.Attribute at : a.attributes()) {

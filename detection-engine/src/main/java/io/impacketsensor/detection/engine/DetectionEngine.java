@@ -47,6 +47,8 @@ public final class DetectionEngine {
 
     private final EngineConfig cfg;
     private final Evidence e = new Evidence();
+    /** What the current event is: computed once per event, read by every layer. */
+    private final Classification cls = new Classification();
     private final DomainControllers dcs;
     private final DcLearning dcLearning;
     private final SignatureLayer signatures;
@@ -129,9 +131,10 @@ public final class DetectionEngine {
         }
         e.clear();
         dcLearning.observe(ev);
+        cls.classify(ev, dcs);
         EngineConfig.Layers layers = cfg.layers();
         if (layers.signatures()) {
-            signatures.analyse(ev, e);
+            signatures.analyse(ev, cls, e);
             for (CustomSignature c : customSignatures) {
                 c.analyse(ev, e);
             }
@@ -142,15 +145,14 @@ public final class DetectionEngine {
             }
         }
         if (layers.anomalies()) {
-            anomalies.analyse(ev, e);
+            anomalies.analyse(ev, cls, e);
             if (ev instanceof KerberosEvent k) {
                 tickets.analyse(k, now, e);
             }
         }
         if (layers.chains()) {
-            long mask = Step.classify(ev, dcs);
-            if (mask != 0) {
-                chains.analyse(mask, h.clientIp(), h.serverIp(), now, e);
+            if (cls.steps != 0) {
+                chains.analyse(cls.steps, h.clientIp(), h.serverIp(), now, e);
             }
         }
         if (layers.behaviour()) {

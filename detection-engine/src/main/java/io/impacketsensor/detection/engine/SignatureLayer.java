@@ -7,7 +7,7 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
-import io.impacketsensor.detection.rules.DataRule;
+import io.impacketsensor.detection.rules.DataRuleIndex;
 import io.impacketsensor.detection.rules.RuleCatalog;
 
 import java.util.List;
@@ -20,13 +20,13 @@ import java.util.Locale;
  * the field registry: {@link CustomSignature}.)
  */
 final class SignatureLayer {
-    /** The catalog's rules written as data (named pipes ...), run before the Java signatures. */
-    private final DataRule[] dataRules = RuleCatalog.builtin().dataRules().toArray(new DataRule[0]);
+    /** The catalog's signature rules written as data (named pipes ...), by event kind: run before the Java signatures. */
+    private final DataRuleIndex dataRules = RuleCatalog.builtin().dataRuleIndex("signature");
 
-    void analyse(SensorEvent ev, Evidence e) {
-        for (DataRule d : dataRules) {
+    void analyse(SensorEvent ev, Classification c, Evidence e) {
+        for (DataRuleIndex.Entry d : dataRules.candidates(c.kind, c.iface)) {
             if (d.matches(ev)) {
-                e.add(d.rule(), d.indicator(ev));
+                e.add(d.rule().rule(), d.rule().indicator(ev));
             }
         }
         if (ev instanceof SmbEvent s) {
@@ -65,6 +65,7 @@ final class SignatureLayer {
         if (pipe) {
             return; // The pipe-name rules are catalog data (analyse() ran them first).
         }
+        // NTDS.DIT and Group Policy Preferences file names are catalog data rules (event smb_file).
         boolean admin = Signals.adminShare(share);
         if (Text.outputFile(name) && (admin || share == null || share.isEmpty())) {
             if (Text.baseStartsWith(name, "__output")) {
@@ -84,17 +85,9 @@ final class SignatureLayer {
                 e.add(Rules.ATEXEC_TMP_FILE, "Task output file fetched: " + Text.quote(name));
             }
         }
-        if (Text.contains(name, "ntds.dit")) {
-            e.add(Rules.NTDS_DIT, "NTDS.DIT accessed: " + Text.quote(name));
-        }
         if (write && admin && Text.endsWith(name, ".exe")) {
             e.add(Text.randomFile(name, ".exe") ? Rules.ADMIN_SHARE_EXE_RANDOM : Rules.ADMIN_SHARE_EXE,
                     "Executable written to admin share: " + Text.quote(name));
-        }
-        if (Text.contains(name, "Policies\\") && (Text.baseIs(name, "Groups.xml") || Text.baseIs(name, "Services.xml")
-                || Text.baseIs(name, "ScheduledTasks.xml") || Text.baseIs(name, "DataSources.xml")
-                || Text.baseIs(name, "Drives.xml") || Text.baseIs(name, "Printers.xml"))) {
-            e.add(Rules.GPP_CPASSWORD_FILE, "Group Policy Preferences file read: " + Text.quote(name));
         }
     }
 
@@ -110,9 +103,7 @@ final class SignatureLayer {
         } else if (a instanceof RpcArgs.ScmOpenManager om && Text.eq(om.machineName(), "DUMMY")) {
             e.add(Rules.IMPACKET_SCMR_DUMMY, "OpenSCManagerW machine name DUMMY (Impacket scmr)");
         } else if (a instanceof RpcArgs.ScmOpenService os) {
-            if (Text.eq(os.serviceName(), "RemoteRegistry")) {
-                e.add(Rules.REMOTE_REGISTRY_SERVICE, "RemoteRegistry service opened over SVCCTL");
-            }
+            // RemoteRegistry opened over SVCCTL: a catalog data rule.
         } else if (a instanceof RpcArgs.RegOpenKey k) {
             if (Signals.lsaKey(k.keyPath())) {
                 e.add(Rules.SECRETSDUMP_BOOTKEY, "LSA boot key read: " + Text.quote(k.keyPath()));
@@ -141,13 +132,8 @@ final class SignatureLayer {
     private void createService(RpcArgs.ScmCreateService cs, Evidence e) {
         String name = cs.serviceName();
         String bp = cs.binaryPath();
-        if (Text.eq(name, "PSEXESVC")) {
-            e.add(Rules.PSEXEC_SERVICE_PSEXESVC, "PsExec service installed: PSEXESVC");
-        } else if (Text.eq(name, "RemComSvc")) {
-            e.add(Rules.PSEXEC_SERVICE_REMCOMSVC, "RemCom service installed: RemComSvc");
-        } else if (Text.eq(name, "BTOBTO")) {
-            e.add(Rules.SMBEXEC_SERVICE_BTOBTO, "smbexec service name BTOBTO (Impacket <= 0.10)");
-        }
+        // The fixed service names (PSEXESVC, RemComSvc, BTOBTO) are catalog data rules; the binary-path
+        // checks below are ordered (a shell command is not also judged as a random .exe).
         if (Signals.smbexecBinaryPath(bp)) {
             e.add(Rules.SMBEXEC_SERVICE_SHELL_COMMAND,
                     "Service runs a shell command with redirected output: " + Text.quote(bp));

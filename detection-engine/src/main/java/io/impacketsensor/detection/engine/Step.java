@@ -1,15 +1,17 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 
 /**
  * Attack-chain steps: what one event contributes to a technique's sequence (INDICATORS.md §2).
- * {@link #classify} computes the steps of an event once, as a bit mask, for the chain layer.
+ * {@link #classify} computes the steps of an event once, as a bit mask, from its {@link Classification}.
  */
 enum Step {
     SMB_SESSION("SMB session established"),
@@ -59,100 +61,94 @@ enum Step {
         this.label = label;
     }
 
-    static final int CREATE_SERVICE = 12;
-    /** MS-SCMR 3.1.4.20 RCreateServiceA. */
-    static final int CREATE_SERVICE_A = 24;
-    /** MS-SCMR 3.1.4.41 RCreateServiceWOW64A. */
-    static final int CREATE_SERVICE_WOW64_A = 44;
-    /** MS-SCMR 3.1.4.42 RCreateServiceWOW64W (Sysinternals PsExec creates PSEXESVC with it). */
-    static final int CREATE_SERVICE_WOW64_W = 45;
-
-    /** The svcctl operations that create a service: CreateServiceW/A and their WOW64 forms (one NDR layout). */
-    static boolean createsService(int opnum) {
-        return opnum == CREATE_SERVICE || opnum == CREATE_SERVICE_A || opnum == CREATE_SERVICE_WOW64_A
-                || opnum == CREATE_SERVICE_WOW64_W;
-    }
-    /** MS-SCMR 3.1.4.14 REnumServicesStatusW. */
-    static final int ENUM_SERVICES_STATUS = 14;
-    /** MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain. */
-    static final int SAMR_ENUMERATE_USERS = 13;
-
-    /** The steps this event is, as a bit mask (0 for most events). */
-    static long classify(SensorEvent ev, DomainControllers dcs) {
-        if (ev instanceof SmbEvent s) {
-            return smb(s);
-        }
-        if (ev instanceof DcerpcEvent.DcerpcRequest r) {
-            return rpc(r, dcs);
-        }
-        if (ev instanceof DcerpcEvent.DcerpcBind b) {
-            boolean dc = dcs.isDc(b.header().clientIp());
-            for (DcerpcEvent.Context c : b.contexts()) {
-                if (!dc && RpcCatalog.DRSUAPI.equals(c.interfaceUuid())) {
-                    return DRS_LOOKUP.bit;
-                }
-                if (RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(c.interfaceUuid())) {
-                    return DCOM_BIND.bit;
-                }
+    /** The steps this event is, as a bit mask (0 for most events), from its classification {@code c}. */
+    static long classify(SensorEvent ev, Classification c, DomainControllers dcs) {
+        switch (c.kind) {
+            case SMB_TREE_CONNECT, SMB_FILE, SMB_PIPE, SMB2_NEGOTIATE, SMB1_NEGOTIATE, SMB_SESSION_SETUP -> {
+                return smb((SmbEvent) ev, c.kind);
             }
-            return 0;
-        }
-        if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
-            return Signals.impacketNtlm(a) ? IMPACKET_NTLM.bit : 0;
-        }
-        if (ev instanceof io.impacketsensor.core.event.LdapEvent.LdapSearch q) {
-            return q.filter() != null && Text.contains(q.filter(), "servicePrincipalName=") ? LDAP_SPN_QUERY.bit : 0;
-        }
-        if (ev instanceof io.impacketsensor.core.event.KerberosEvent.KerberosReply r) {
-            return AnomalyLayer.roastableTicket(r) ? RC4_USER_TICKET.bit : 0;
-        }
-        if (ev instanceof io.impacketsensor.core.event.KerberosEvent.KerberosApRequest ap && ap.ticket() != null) {
-            io.impacketsensor.core.event.KerberosEvent.PrincipalName s = ap.ticket().sname();
-            return s != null && s.nameType() == 1 && s.components().size() == 2 && !AnomalyLayer.isKrbtgt(s)
-                    ? AP_REQ_NT_PRINCIPAL.bit : 0;
-        }
-        return 0;
-    }
-
-    private static long smb(SmbEvent ev) {
-        if (ev instanceof SmbEvent.Smb2Negotiate n) {
-            return AnomalyLayer.impacketClientGuid(n.clientGuid()) ? IMPACKET_SMB.bit : 0;
-        }
-        if (ev instanceof SmbEvent.Smb1Negotiate n) {
-            return AnomalyLayer.impacketSmb1Dialects(n.dialects()) ? IMPACKET_SMB.bit : 0;
-        }
-        if (ev instanceof SmbEvent.SmbSessionSetup s) {
-            return s.status() == 0 ? SMB_SESSION.bit : 0;
-        }
-        if (ev instanceof SmbEvent.SmbTreeConnect t) {
-            if (!Signals.ok(t.status())) {
+            case DCERPC_REQUEST -> {
+                return rpc((DcerpcEvent.DcerpcRequest) ev, c, dcs);
+            }
+            case DCERPC_BIND -> {
+                DcerpcEvent.DcerpcBind b = (DcerpcEvent.DcerpcBind) ev;
+                boolean dc = dcs.isDc(b.header().clientIp());
+                for (DcerpcEvent.Context x : b.contexts()) {
+                    if (!dc && RpcCatalog.DRSUAPI.equals(x.interfaceUuid())) {
+                        return DRS_LOOKUP.bit;
+                    }
+                    if (RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(x.interfaceUuid())) {
+                        return DCOM_BIND.bit;
+                    }
+                }
                 return 0;
             }
-            if (Text.baseIs(t.path(), "ADMIN$")) {
-                return ADMIN_SHARE.bit;
+            case NTLM_AUTHENTICATE -> {
+                return Signals.impacketNtlm((NtlmEvent.NtlmAuthenticate) ev) ? IMPACKET_NTLM.bit : 0;
             }
-            if (Text.baseIs(t.path(), "C$")) {
-                return C_SHARE.bit;
+            case LDAP_SEARCH -> {
+                String f = ((io.impacketsensor.core.event.LdapEvent.LdapSearch) ev).filter();
+                return f != null && Text.contains(f, "servicePrincipalName=") ? LDAP_SPN_QUERY.bit : 0;
             }
-            return Text.baseIs(t.path(), "IPC$") ? IPC_SHARE.bit : 0;
+            case KRB_REPLY -> {
+                return AnomalyLayer.roastableTicket((io.impacketsensor.core.event.KerberosEvent.KerberosReply) ev)
+                        ? RC4_USER_TICKET.bit : 0;
+            }
+            case KRB_AP_REQUEST -> {
+                io.impacketsensor.core.event.KerberosEvent.KerberosApRequest ap =
+                        (io.impacketsensor.core.event.KerberosEvent.KerberosApRequest) ev;
+                return AnomalyLayer.ntPrincipalServiceTicket(ap) ? AP_REQ_NT_PRINCIPAL.bit : 0;
+            }
+            default -> {
+                return 0;
+            }
         }
-        if (ev instanceof SmbEvent.SmbCreate c) {
-            return file(c.share(), c.fileName(), c.namedPipe(), Signals.writes(c.desiredAccess(), c.disposition()));
+    }
+
+    private static long smb(SmbEvent ev, EventKind kind) {
+        switch (kind) {
+            case SMB2_NEGOTIATE -> {
+                return AnomalyLayer.impacketClientGuid(((SmbEvent.Smb2Negotiate) ev).clientGuid()) ? IMPACKET_SMB.bit : 0;
+            }
+            case SMB1_NEGOTIATE -> {
+                return AnomalyLayer.impacketSmb1Dialects(((SmbEvent.Smb1Negotiate) ev).dialects()) ? IMPACKET_SMB.bit : 0;
+            }
+            case SMB_SESSION_SETUP -> {
+                return ((SmbEvent.SmbSessionSetup) ev).status() == 0 ? SMB_SESSION.bit : 0;
+            }
+            case SMB_TREE_CONNECT -> {
+                SmbEvent.SmbTreeConnect t = (SmbEvent.SmbTreeConnect) ev;
+                if (!Signals.ok(t.status())) {
+                    return 0;
+                }
+                if (Text.baseIs(t.path(), "ADMIN$")) {
+                    return ADMIN_SHARE.bit;
+                }
+                if (Text.baseIs(t.path(), "C$")) {
+                    return C_SHARE.bit;
+                }
+                return Text.baseIs(t.path(), "IPC$") ? IPC_SHARE.bit : 0;
+            }
+            default -> {
+                // SMB_FILE or SMB_PIPE: a create, read or write.
+                if (ev instanceof SmbEvent.SmbCreate c) {
+                    return file(c.share(), c.fileName(), kind == EventKind.SMB_PIPE,
+                            Signals.writes(c.desiredAccess(), c.disposition()));
+                }
+                if (ev instanceof SmbEvent.SmbWrite w) {
+                    return file(w.share(), w.fileName(), kind == EventKind.SMB_PIPE, true);
+                }
+                SmbEvent.SmbRead r = (SmbEvent.SmbRead) ev;
+                return file(r.share(), r.fileName(), kind == EventKind.SMB_PIPE, false);
+            }
         }
-        if (ev instanceof SmbEvent.SmbWrite w) {
-            return file(w.share(), w.fileName(), w.namedPipe(), true);
-        }
-        if (ev instanceof SmbEvent.SmbRead r) {
-            return file(r.share(), r.fileName(), r.namedPipe(), false);
-        }
-        return 0;
     }
 
     private static long file(String share, String name, boolean pipe, boolean write) {
         if (name == null || name.isEmpty()) {
             return 0;
         }
-        if (pipe || Signals.isPipePath(name)) {
+        if (pipe || Signals.isPipePath(name)) { // a read or write on a file handle named \PIPE\...
             if (Signals.psexecPipe(name)) {
                 return PSEXEC_PIPE.bit;
             }
@@ -181,97 +177,90 @@ enum Step {
         return m;
     }
 
-    private static long rpc(DcerpcEvent.DcerpcRequest r, DomainControllers dcs) {
-        java.util.UUID u = r.interfaceUuid();
-        int op = r.opnum();
+    private static long rpc(DcerpcEvent.DcerpcRequest r, Classification c, DomainControllers dcs) {
         RpcArgs a = r.args();
-        if (u == null) {
+        if (r.interfaceUuid() == null) {
             return 0;
         }
-        if (u.equals(RpcCatalog.SVCCTL)) {
-            long m = 0;
-            if (op == 19 || op == 31) {
-                m |= SERVICE_START.bit; // MS-SCMR RStartServiceW 19 / RStartServiceA 31
-            }
-            if (op == 2) {
-                m |= SERVICE_DELETE.bit; // MS-SCMR RDeleteService
-            }
-            if (op == 1) {
-                m |= SERVICE_STOP.bit; // MS-SCMR RControlService (stop, pause; the code is sealed at times)
-            }
-            if (op == ENUM_SERVICES_STATUS) {
-                m |= SERVICE_ENUM.bit;
-            }
-            if (createsService(op)) {
-                m |= SERVICE_CREATE.bit;
-                if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
-                    m |= SMBEXEC_SERVICE.bit;
+        switch (c.iface) {
+            case RpcInterfaces.SVCCTL -> {
+                long m = 0;
+                switch (c.call) {
+                    case SERVICE_START, SERVICE_START_A -> m |= SERVICE_START.bit;
+                    case SERVICE_DELETE -> m |= SERVICE_DELETE.bit;
+                    case SERVICE_CONTROL -> m |= SERVICE_STOP.bit; // stop, pause
+                    case SERVICE_ENUM_STATUS_W -> m |= SERVICE_ENUM.bit;
+                    case SERVICE_CREATE -> {
+                        m |= SERVICE_CREATE.bit;
+                        if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
+                            m |= SMBEXEC_SERVICE.bit;
+                        }
+                        if (a instanceof RpcArgs.ScmCreateService cs && Text.contains(cs.binaryPath(), "vssadmin")) {
+                            m |= SECRETS_SAVED.bit; // secretsdump -use-vss: NTDS.DIT copied out of a shadow copy
+                        }
+                    }
+                    default -> {
+                    }
                 }
-                if (a instanceof RpcArgs.ScmCreateService cs && Text.contains(cs.binaryPath(), "vssadmin")) {
-                    m |= SECRETS_SAVED.bit; // secretsdump -use-vss: NTDS.DIT copied out of a shadow copy
+                if (a instanceof RpcArgs.ScmOpenService os && Text.eq(os.serviceName(), "RemoteRegistry")) {
+                    m |= REMOTE_REGISTRY_SVC.bit;
                 }
+                if (a instanceof RpcArgs.ScmServiceAction sa && Text.eq(sa.serviceName(), "RemoteRegistry")) {
+                    m |= REMOTE_REGISTRY_SVC.bit;
+                }
+                return m;
             }
-            if (a instanceof RpcArgs.ScmOpenService os && Text.eq(os.serviceName(), "RemoteRegistry")) {
-                m |= REMOTE_REGISTRY_SVC.bit;
+            case RpcInterfaces.SAMR -> {
+                return switch (c.call) {
+                    case SAMR_ENUMERATE_USERS -> SAMR_ENUM_USERS.bit;
+                    case SAMR_OPEN_GROUP, SAMR_OPEN_ALIAS -> Signals.privilegedRid(a) ? SAMR_OPEN_PRIV_GROUP.bit : 0;
+                    case SAMR_OPEN_USER -> dcs.holdsDomainAccounts(r.header().serverIp()) ? SAMR_OPEN_DOMAIN_USER.bit : 0;
+                    case SAMR_GROUPS_FOR_USER -> SAMR_USER_GROUPS.bit;
+                    case SAMR_GROUP_MEMBERS -> SAMR_GROUP_MEMBERS.bit;
+                    default -> 0;
+                };
             }
-            if (a instanceof RpcArgs.ScmServiceAction sa && Text.eq(sa.serviceName(), "RemoteRegistry")) {
-                m |= REMOTE_REGISTRY_SVC.bit;
+            case RpcInterfaces.WINREG -> {
+                long m = WINREG.bit;
+                if (Signals.secretRegistry(a)) {
+                    m |= SECRET_KEYS.bit;
+                }
+                if (a instanceof RpcArgs.RegSaveKey) {
+                    m |= SECRETS_SAVED.bit;
+                }
+                return m;
             }
-            return m;
-        }
-        if (u.equals(RpcCatalog.SAMR)) {
-            if (op == SAMR_ENUMERATE_USERS) {
-                return SAMR_ENUM_USERS.bit;
+            case RpcInterfaces.REMOTE_SCM_ACTIVATOR -> {
+                return c.call == RpcCall.DCOM_ACTIVATE ? DCOM_ACTIVATION.bit : 0;
             }
-            if ((op == 19 || op == 27) && Signals.privilegedRid(a)) {
-                return SAMR_OPEN_PRIV_GROUP.bit; // SamrOpenGroup 19 / SamrOpenAlias 27 (MS-SAMR 3.1.5.1.7/.8)
+            case RpcInterfaces.WBEM_LEVEL1_LOGIN -> {
+                return c.call == RpcCall.WMI_LOGIN ? WMI_LOGIN.bit : 0;
             }
-            if (op == 34 && dcs.holdsDomainAccounts(r.header().serverIp())) {
-                return SAMR_OPEN_DOMAIN_USER.bit; // SamrOpenUser (MS-SAMR 3.1.5.1.9)
+            case RpcInterfaces.WBEM_SERVICES -> {
+                return c.call == RpcCall.WMI_EXEC_METHOD || Signals.wmiProcessCreate(a) ? WMI_EXEC.bit : 0;
             }
-            if (op == 39) {
-                return SAMR_USER_GROUPS.bit; // SamrGetGroupsForUser (MS-SAMR 3.1.5.9.1)
+            case RpcInterfaces.IDISPATCH -> {
+                return Signals.dispatchShell(a) ? DISPATCH_EXEC.bit : 0;
             }
-            return op == 25 || op == 33 ? SAMR_GROUP_MEMBERS.bit : 0; // SamrGetMembersInGroup / InAlias
-        }
-        if (u.equals(RpcCatalog.WINREG)) {
-            long m = WINREG.bit;
-            if (Signals.secretRegistry(a)) {
-                m |= SECRET_KEYS.bit;
+            case RpcInterfaces.TSCH -> {
+                return c.call == RpcCall.TASK_REGISTER ? TASK_REGISTER.bit : c.call == RpcCall.TASK_RUN ? TASK_RUN.bit : 0;
             }
-            if (a instanceof RpcArgs.RegSaveKey) {
-                m |= SECRETS_SAVED.bit;
+            case RpcInterfaces.ATSVC -> {
+                return c.call == RpcCall.AT_JOB_ADD ? TASK_REGISTER.bit : 0;
             }
-            return m;
+            case RpcInterfaces.DRSUAPI -> {
+                if (dcs.isDc(r.header().clientIp())) {
+                    return 0;
+                }
+                return c.call == RpcCall.DRS_GET_NC_CHANGES ? DRS_REPLICATE.bit : DRS_LOOKUP.bit;
+            }
+            case RpcInterfaces.EPMAPPER -> {
+                return !dcs.isDc(r.header().clientIp()) && a instanceof RpcArgs.EpmMapRequest m
+                        && RpcCatalog.DRSUAPI.equals(m.interfaceUuid()) ? DRS_LOOKUP.bit : 0;
+            }
+            default -> {
+                return 0;
+            }
         }
-        if (u.equals(RpcCatalog.REMOTE_SCM_ACTIVATOR)) {
-            return op == 4 || op == 3 ? DCOM_ACTIVATION.bit : 0;
-        }
-        if (u.equals(RpcCatalog.WBEM_LEVEL1_LOGIN)) {
-            return op == 6 ? WMI_LOGIN.bit : 0;
-        }
-        if (u.equals(RpcCatalog.WBEM_SERVICES)) {
-            return op == 24 || Signals.wmiProcessCreate(a) ? WMI_EXEC.bit : 0;
-        }
-        if (u.equals(RpcCatalog.IDISPATCH)) {
-            return Signals.dispatchShell(a) ? DISPATCH_EXEC.bit : 0;
-        }
-        if (u.equals(RpcCatalog.TSCH)) {
-            return op == 1 ? TASK_REGISTER.bit : op == 12 ? TASK_RUN.bit : 0;
-        }
-        if (u.equals(RpcCatalog.ATSVC)) {
-            return op == 0 ? TASK_REGISTER.bit : 0;
-        }
-        if (dcs.isDc(r.header().clientIp())) {
-            return 0;
-        }
-        if (u.equals(RpcCatalog.DRSUAPI)) {
-            return op == 3 ? DRS_REPLICATE.bit : DRS_LOOKUP.bit;
-        }
-        if (u.equals(RpcCatalog.EPM) && a instanceof RpcArgs.EpmMapRequest m
-                && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())) {
-            return DRS_LOOKUP.bit;
-        }
-        return 0;
     }
 }

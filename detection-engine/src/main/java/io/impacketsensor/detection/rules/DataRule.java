@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A built-in rule written as data: conditions over {@link EventField}s in the catalog instead of
  * Java, and the indicator it quotes, whose {@code {field}} placeholders take the event's (quoted,
- * bounded) value of that field.
+ * bounded) value of that field. A part in square brackets is optional: it is left out when a field
+ * it names is absent from the event ({@code "Service control: {dcerpc.operation}[ {svcctl.service_name}]"}).
  */
 public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String indicator) {
 
@@ -23,34 +24,70 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
 
     /** The indicator for a matching event (allocates: only on a match). */
     public String indicator(SensorEvent ev) {
-        int open = indicator.indexOf('{');
-        if (open < 0) {
+        if (indicator.indexOf('{') < 0) {
             return indicator;
         }
-        StringBuilder b = new StringBuilder();
-        int from = 0;
-        while (open >= 0) {
-            int close = indicator.indexOf('}', open);
-            b.append(indicator, from, open);
-            EventField f = EventField.byId(indicator.substring(open + 1, close));
-            String[] first = new String[1];
-            f.visit(ev, new EventField.Visitor() {
-                @Override
-                public boolean text(String v) {
-                    first[0] = v;
-                    return true;
+        StringBuilder b = new StringBuilder(indicator.length() + 32); // one buffer for the usual short values
+        int i = 0;
+        while (i < indicator.length()) {
+            char c = indicator.charAt(i);
+            if (c == '[') {
+                int close = indicator.indexOf(']', i);
+                int mark = b.length();
+                if (!render(indicator, i + 1, close, ev, b)) {
+                    b.setLength(mark); // a field of the optional part is absent: leave the part out
                 }
-
-                @Override
-                public boolean number(long v) {
-                    first[0] = Long.toString(v);
-                    return true;
-                }
-            });
-            b.append(first[0] == null ? "" : Text.quote(first[0]));
-            from = close + 1;
-            open = indicator.indexOf('{', from);
+                i = close + 1;
+            } else {
+                int next = nextBracket(indicator, i);
+                render(indicator, i, next, ev, b);
+                i = next;
+            }
         }
-        return b.append(indicator, from, indicator.length()).toString();
+        return b.toString();
+    }
+
+    private static int nextBracket(String t, int from) {
+        int o = t.indexOf('[', from);
+        return o < 0 ? t.length() : o;
+    }
+
+    /** Appends {@code t[from, to)} with its placeholders filled; false when a placeholder's field is absent. */
+    private static boolean render(String t, int from, int to, SensorEvent ev, StringBuilder b) {
+        boolean all = true;
+        int open = t.indexOf('{', from);
+        while (open >= 0 && open < to) {
+            int close = t.indexOf('}', open);
+            b.append(t, from, open);
+            String v = first(EventField.byId(t, open + 1, close), ev);
+            if (v == null) {
+                all = false;
+            } else {
+                b.append(Text.quote(v));
+            }
+            from = close + 1;
+            open = t.indexOf('{', from);
+        }
+        b.append(t, from, to);
+        return all;
+    }
+
+    /** The first value of a field in the event, as text, or null. */
+    private static String first(EventField f, SensorEvent ev) {
+        String[] first = new String[1];
+        f.visit(ev, new EventField.Visitor() {
+            @Override
+            public boolean text(String v) {
+                first[0] = v;
+                return true;
+            }
+
+            @Override
+            public boolean number(long v) {
+                first[0] = Long.toString(v);
+                return true;
+            }
+        });
+        return first[0];
     }
 }

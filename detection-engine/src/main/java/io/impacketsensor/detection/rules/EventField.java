@@ -43,6 +43,9 @@ public enum EventField {
     DCOM_STRING("dcom.string", Kind.TEXT, "a string argument of a DCOM call (WMI class and method names, command lines)"),
     WINREG_KEY("winreg.key", Kind.TEXT, "registry key a winreg OpenKey, CreateKey or SaveKey names"),
     TASK_COMMAND("task.command", Kind.TEXT, "command of an AT job, or the XML of a scheduled task registration"),
+    EVENT("event", Kind.TEXT, "kind of decoded event: smb_tree_connect, smb_file (a create, read or write of a file), "
+            + "smb_pipe (of a named pipe), dcerpc_bind, dcerpc_request, ntlm_negotiate, ntlm_authenticate, krb_request, "
+            + "krb_reply, krb_ap_request, ldap_search, ldap_modify, ldap_add ..."),
     SRC_IP("src_ip", Kind.ADDRESS, "client address of the event"),
     DEST_IP("dest_ip", Kind.ADDRESS, "server address of the event");
 
@@ -71,6 +74,29 @@ public enum EventField {
         return description;
     }
 
+    /**
+     * The event kinds this field exists on, as an {@link EventKind} mask: a rule is only evaluated on
+     * the kinds all its fields share (the data-rule index). Must cover every kind {@link #visit} reads.
+     */
+    public long kinds() {
+        return switch (this) {
+            case SMB_SHARE -> EventKind.SMB_TREE_CONNECT.bit | EventKind.SMB_FILE.bit | EventKind.SMB_PIPE.bit;
+            case SMB_FILENAME -> EventKind.SMB_FILE.bit | EventKind.SMB_PIPE.bit;
+            case SMB_PIPE -> EventKind.SMB_PIPE.bit | EventKind.DCERPC_REQUEST.bit;
+            case SMB_PIPE_NAME -> EventKind.SMB_PIPE.bit;
+            case DCERPC_INTERFACE, DCERPC_OPNUM, DCERPC_OPERATION, SVCCTL_SERVICE_NAME, SVCCTL_BINARY_PATH,
+                 DCOM_CLSID, DCOM_STRING,
+                 WINREG_KEY, TASK_COMMAND -> EventKind.DCERPC_REQUEST.bit;
+            case KRB5_SNAME, KRB5_CNAME, KRB5_ETYPES, KRB5_MSG_TYPE -> EventKind.KRB_REQUEST.bit;
+            case LDAP_FILTER -> EventKind.LDAP_SEARCH.bit;
+            case LDAP_ATTRIBUTE -> EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit;
+            case LDAP_DN -> EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit | EventKind.LDAP_SEARCH.bit;
+            case NTLM_FLAGS, NTLM_WORKSTATION -> EventKind.NTLM_AUTHENTICATE.bit | EventKind.NTLM_NEGOTIATE.bit;
+            case NTLM_USER, NTLM_DOMAIN -> EventKind.NTLM_AUTHENTICATE.bit;
+            case EVENT, SRC_IP, DEST_IP -> EventKind.ALL;
+        };
+    }
+
     /** values() copies the array on every call; indicators look fields up per match. */
     private static final EventField[] ALL = values();
 
@@ -78,6 +104,16 @@ public enum EventField {
     public static EventField byId(String id) {
         for (EventField f : ALL) {
             if (f.id.equals(id)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The field named by {@code s[from, to)} (an indicator placeholder), or null; no copy of the name. */
+    static EventField byId(String s, int from, int to) {
+        for (EventField f : ALL) {
+            if (f.id.length() == to - from && s.startsWith(f.id, from)) {
                 return f;
             }
         }
@@ -99,6 +135,9 @@ public enum EventField {
     /** Feeds this field's values in {@code ev} to {@code v}; true when it stopped on a match. */
     boolean visit(SensorEvent ev, Visitor v) {
         switch (this) {
+            case EVENT -> {
+                return v.text(EventKind.of(ev).id);
+            }
             case SMB_SHARE -> {
                 if (ev instanceof SmbEvent.SmbTreeConnect t) {
                     return t.path() != null && v.text(t.path());

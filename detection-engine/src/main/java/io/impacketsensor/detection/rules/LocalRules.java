@@ -1,6 +1,8 @@
 package io.impacketsensor.detection.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.Severity;
@@ -71,8 +73,26 @@ public final class LocalRules {
         /** The text value the last successful test matched, and where in it (for an indicator that quotes it). */
         private String matched;
         private int matchedFrom;
+        /** An {@code in} list of a number field, parsed once. */
+        private final long[] numbers;
+        /**
+         * The known interfaces ({@link RpcInterfaces} indexes) a {@code dcerpc.interface} equals/in
+         * names, or null: the request's interface is then compared by index, without formatting its UUID.
+         */
+        private final int[] interfaces;
+        private final long eventKinds;
+        /** The needle's first character in both ASCII cases (contains): folded once, not per event. */
+        private final char first;
+        private final char firstLower;
+        private final char firstUpper;
+        private final boolean address;
 
-        Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr) {
+        /** The condition as written ({@code dcerpc.opnum in [12, 24]}), for rules show and docs/rules.md. */
+        private final String shown;
+
+        Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr,
+                  String value) {
+            this.shown = field.id() + " " + op.name().toLowerCase(Locale.ROOT) + " " + value;
             this.field = field;
             this.op = op;
             this.text = text;
@@ -80,14 +100,97 @@ public final class LocalRules {
             this.regex = regex;
             this.number = number;
             this.cidr = cidr;
+            long[] nums = null;
+            if (op == Op.IN && field.kind() == EventField.Kind.NUMBER) {
+                nums = new long[list.size()];
+                for (int i = 0; i < nums.length; i++) {
+                    nums[i] = Long.parseLong(list.get(i));
+                }
+            }
+            this.numbers = nums;
+            this.interfaces = field == EventField.DCERPC_INTERFACE ? interfaceIndexes(op, text, list) : null;
+            long kinds = 0;
+            if (field == EventField.EVENT && (op == Op.EQUALS || op == Op.IN)) {
+                for (String k : op == Op.EQUALS ? List.of(text) : list) {
+                    kinds |= EventKind.byId(k).bit; // validated by condition()
+                }
+            }
+            this.eventKinds = kinds;
+            this.first = text == null || text.isEmpty() ? 0 : text.charAt(0);
+            this.firstLower = Character.toLowerCase(first);
+            this.firstUpper = Character.toUpperCase(first);
+            this.address = field.kind() == EventField.Kind.ADDRESS;
+        }
+
+        /** The event kinds an equals/in on {@code event} admits, as a mask; 0 for any other condition. */
+        long eventKinds() {
+            return eventKinds;
+        }
+
+        /** The interface indexes named by an equals/in on dcerpc.interface, or null when one is not a known interface. */
+        private static int[] interfaceIndexes(Op op, String text, List<String> list) {
+            List<String> names = op == Op.EQUALS ? List.of(text) : op == Op.IN ? list : null;
+            if (names == null) {
+                return null;
+            }
+            // A name may stand for several UUIDs (efsrpc is reached through two): every one is admitted.
+            int[] out = new int[RpcInterfaces.count()];
+            int n = 0;
+            for (String s : names) {
+                boolean known = false;
+                for (int i = 0; i < RpcInterfaces.count(); i++) {
+                    if (s.equalsIgnoreCase(RpcInterfaces.name(i)) || s.equalsIgnoreCase(RpcInterfaces.uuid(i).toString())) {
+                        known = true;
+                        boolean dup = false;
+                        for (int j = 0; j < n; j++) {
+                            dup |= out[j] == i;
+                        }
+                        if (!dup) {
+                            out[n++] = i;
+                        }
+                    }
+                }
+                if (!known) {
+                    return null;
+                }
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
+
+        public EventField field() {
+            return field;
+        }
+
+        @Override
+        public String toString() {
+            return shown;
+        }
+
+        /** The interfaces this condition admits (see {@link #interfaces}), or null. */
+        int[] interfaces() {
+            return interfaces;
         }
 
         boolean test(SensorEvent ev) {
-            if (field.kind() == EventField.Kind.ADDRESS) {
+            if (address) {
                 InetAddress a = field == EventField.SRC_IP ? ev.header().clientIp() : ev.header().serverIp();
                 return a != null && cidr.isAdmin(a);
             }
+            if (interfaces != null) {
+                return ev instanceof DcerpcEvent.DcerpcRequest r && r.interfaceUuid() != null
+                        && admits(RpcInterfaces.indexOf(r.interfaceUuid()));
+            }
             return field.visit(ev, this);
+        }
+
+        /** True when the condition admits the interface of this index (for a condition with {@link #interfaces}). */
+        boolean admits(int iface) {
+            for (int x : interfaces) {
+                if (x == iface) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
@@ -121,7 +224,7 @@ public final class LocalRules {
                 case PREFIX -> v.regionMatches(true, from, text, 0, text.length());
                 case SUFFIX -> n >= text.length() && v.regionMatches(true, v.length() - text.length(), text, 0,
                         text.length());
-                case CONTAINS -> containsIgnoreCase(v, from, text);
+                case CONTAINS -> contains(v, from);
                 case REGEX -> regex.matcher(v).region(from, v.length()).find();
                 case IN -> {
                     for (int i = 0; i < list.size(); i++) {
@@ -148,8 +251,8 @@ public final class LocalRules {
                 case BITS_ALL -> (v & number) == number;
                 case BITS_ANY -> (v & number) != 0;
                 case IN -> {
-                    for (int i = 0; i < list.size(); i++) {
-                        if (Long.toString(v).equals(list.get(i))) {
+                    for (long x : numbers) {
+                        if (v == x) {
                             yield true;
                         }
                     }
@@ -159,10 +262,17 @@ public final class LocalRules {
             };
         }
 
-        private static boolean containsIgnoreCase(String s, int from, String needle) {
+        /**
+         * Case-insensitive search from {@code from}: scans for the needle's first character (both
+         * ASCII cases) and compares the region only there, one char comparison per position on the
+         * event path (file names of every SMB read and write).
+         */
+        private boolean contains(String s, int from) {
+            String needle = text;
             int n = needle.length();
-            for (int i = from; i + n <= s.length(); i++) {
-                if (s.regionMatches(true, i, needle, 0, n)) {
+            for (int i = from, last = s.length() - n; i <= last; i++) {
+                char c = s.charAt(i);
+                if ((c == firstLower || c == firstUpper || c == first) && s.regionMatches(true, i + 1, needle, 1, n - 1)) {
                     return true;
                 }
             }
@@ -178,7 +288,7 @@ public final class LocalRules {
         if (field.kind() != EventField.Kind.TEXT || op.ordinal() > Op.REGEX.ordinal()) {
             throw new IllegalArgumentException(field.id() + " " + op + ": not a text field and operator");
         }
-        return new Condition(field, op, value, null, op == Op.REGEX ? Pattern.compile(value) : null, 0, null);
+        return new Condition(field, op, value, null, op == Op.REGEX ? Pattern.compile(value) : null, 0, null, value);
     }
 
     /**
@@ -258,6 +368,18 @@ public final class LocalRules {
         return out;
     }
 
+    /** A condition's value as written: a scalar, or a list in brackets. */
+    private static String shown(JsonNode v) {
+        if (!v.isArray()) {
+            return v.asText();
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (JsonNode y : v) {
+            b.append(b.length() == 1 ? "" : ", ").append(y.asText());
+        }
+        return b.append(']').toString();
+    }
+
     static Condition condition(YamlDoc doc, JsonNode x) {
         if (!x.isObject()) {
             throw doc.error(x, "a condition is a mapping: field, op, value");
@@ -307,6 +429,20 @@ public final class LocalRules {
                 }
             }
         }
+        if (f == EventField.EVENT) {
+            if (op != Op.EQUALS && op != Op.IN) {
+                throw doc.error(x.get("op"), "field event takes equals or in");
+            }
+            for (JsonNode y : op == Op.IN && v.isArray() ? v : List.of(v)) {
+                if (EventKind.byId(y.asText()) == null) {
+                    StringBuilder b = new StringBuilder();
+                    for (EventKind k : EventKind.values()) {
+                        b.append(b.length() == 0 ? "" : ", ").append(k.id);
+                    }
+                    throw doc.error(y, "unknown event kind '" + y.asText() + "' (known: " + b + ")");
+                }
+            }
+        }
         if (op == Op.IN) {
             if (!v.isArray() || v.isEmpty()) {
                 throw doc.error(v, "'in' takes a non-empty list");
@@ -318,7 +454,7 @@ public final class LocalRules {
                 }
                 l.add(y.asText());
             }
-            return new Condition(f, op, null, List.copyOf(l), null, 0, null);
+            return new Condition(f, op, null, List.copyOf(l), null, 0, null, shown(v));
         }
         if (op == Op.CIDR) {
             List<String> nets = new ArrayList<>();
@@ -333,7 +469,7 @@ public final class LocalRules {
                     throw doc.error(v, err);
                 }
             }
-            return new Condition(f, op, null, null, null, 0, new AllowListMatcher(nets, List.of()));
+            return new Condition(f, op, null, null, null, 0, new AllowListMatcher(nets, List.of()), shown(v));
         }
         if (f.kind() == EventField.Kind.NUMBER) {
             long num;
@@ -344,7 +480,7 @@ public final class LocalRules {
             } else {
                 throw doc.error(v, "value must be an integer (or 0x hex)");
             }
-            return new Condition(f, op, null, null, null, num, null);
+            return new Condition(f, op, null, null, null, num, null, shown(v));
         }
         if (!v.isTextual() || v.asText().isEmpty()) {
             throw doc.error(v, "value must be a non-empty string");
@@ -357,6 +493,6 @@ public final class LocalRules {
                 throw doc.error(v, "invalid regex: " + e.getDescription());
             }
         }
-        return new Condition(f, op, v.asText(), null, p, 0, null);
+        return new Condition(f, op, v.asText(), null, p, 0, null, shown(v));
     }
 }

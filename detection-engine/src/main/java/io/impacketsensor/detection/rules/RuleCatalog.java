@@ -188,8 +188,9 @@ public final class RuleCatalog {
         if (!m.isArray() || m.isEmpty()) {
             throw doc.error(m, "match must be a non-empty list of conditions");
         }
-        if (!"signature".equals(r.layer())) {
-            throw doc.error(n.get("layer"), "a rule with a match list runs in the signature layer");
+        if (!"signature".equals(r.layer()) && !"anomaly".equals(r.layer())) {
+            // Chains, behaviour windows, ticket history and relay correlation keep state: Java.
+            throw doc.error(n.get("layer"), "a rule with a match list runs in the signature or anomaly layer");
         }
         List<LocalRules.Condition> conds = new ArrayList<>();
         for (JsonNode x : m) {
@@ -201,6 +202,16 @@ public final class RuleCatalog {
             if (close < 0 || EventField.byId(ind.substring(i + 1, close)) == null) {
                 throw doc.error(n.get("indicator"), "indicator placeholder must be {field} of a known field");
             }
+        }
+        for (int i = ind.indexOf('['), depth; i >= 0; i = ind.indexOf('[', i + 1)) {
+            int close = ind.indexOf(']', i);
+            depth = ind.indexOf('[', i + 1);
+            if (close < 0 || (depth >= 0 && depth < close)) {
+                throw doc.error(n.get("indicator"), "indicator optional part [...] must be closed and not nested");
+            }
+        }
+        if (ind.indexOf(']') >= 0 && ind.indexOf('[') < 0) {
+            throw doc.error(n.get("indicator"), "indicator optional part [...] must be closed and not nested");
         }
         return new DataRule(r, List.copyOf(conds), ind);
     }
@@ -239,6 +250,11 @@ public final class RuleCatalog {
     /** The rules written as data (a match list), in catalog order. */
     public List<DataRule> dataRules() {
         return dataRules;
+    }
+
+    /** The data rules of one layer ({@code signature} or {@code anomaly}), indexed by event kind and interface. */
+    public DataRuleIndex dataRuleIndex(String layer) {
+        return new DataRuleIndex(dataRules, layer);
     }
 
     public Rule bySid(int sid) {

@@ -85,6 +85,14 @@ public final class RuleDocs {
         if (!r.evidence().isEmpty()) {
             b.append("\nExample indicator: ").append(r.evidence()).append('\n');
         }
+        DataRule d = dataRule(r);
+        if (d != null) {
+            b.append("\nMatch (catalog data, all must hold on one event):\n");
+            for (LocalRules.Condition c : d.conditions()) {
+                b.append("  ").append(c).append('\n');
+            }
+            b.append("Indicator: ").append(d.indicator()).append('\n');
+        }
         b.append("\nIn tuning.yaml:\n");
         b.append("  rules:\n    - sid: ").append(r.sid()).append("          # ").append(r.name()).append('\n');
         b.append("      confidence: ").append(conf(r.confidence())).append("       # or enabled: false\n");
@@ -101,7 +109,10 @@ public final class RuleDocs {
         b.append("`alert.signature_id`, `alert.rev` and `alert.signature` (the rule's message) and every contributing rule in\n");
         b.append("`impacket.rules` (`sid`, `rev`, `name`, `confidence`). Findings of one attack type in one event combine by\n");
         b.append("noisy-OR; the confidence below is what one finding of the rule contributes. `impacket-sensor rules show SID`\n");
-        b.append("prints one rule in full; [tuning](tuning.md) disables, re-scores, suppresses or thresholds rules.\n\n");
+        b.append("prints one rule in full; [tuning](tuning.md) disables, re-scores, suppresses or thresholds rules.\n");
+        b.append("A rule with a \"Match\" is written as data in the catalog, conditions on the decoded fields of one event\n");
+        b.append("(the language of [operator rules](tuning.md#operator-rules-localrulesyaml)); the others need state or\n");
+        b.append("decoded arguments no field carries and are raised by the engine's code.\n\n");
         b.append(rules.size()).append(" rules.\n\n");
         b.append("| sid | name | attack type | confidence | severity | MITRE | message | description |\n");
         b.append("|---|---|---|---|---|---|---|---|\n");
@@ -109,9 +120,32 @@ public final class RuleDocs {
             b.append("| ").append(r.sid()).append(" | `").append(r.name()).append("` | ").append(r.attackType().id())
                     .append(" | ").append(conf(r.confidence())).append(" | ").append(r.severity().id()).append(" | ")
                     .append(String.join(", ", r.mitre())).append(" | ").append(cell(r.msg())).append(" | ")
-                    .append(cell(r.description())).append(" |\n");
+                    .append(cell(r.description())).append(match(r)).append(" |\n");
         }
         return b.toString();
+    }
+
+    /** The built-in data rule of this rule, or null for a rule the Java layers raise. */
+    private static DataRule dataRule(Rule r) {
+        for (DataRule d : RuleCatalog.builtin().dataRules()) {
+            if (d.rule().sid() == r.sid()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** For a data rule, its conditions as the description cell's last sentence; else nothing. */
+    private static String match(Rule r) {
+        DataRule d = dataRule(r);
+        if (d == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" Match: ");
+        for (int i = 0; i < d.conditions().size(); i++) {
+            b.append(i == 0 ? "" : ", ").append('`').append(cell(d.conditions().get(i).toString())).append('`');
+        }
+        return b.append('.').toString();
     }
 
     private static String cell(String s) {

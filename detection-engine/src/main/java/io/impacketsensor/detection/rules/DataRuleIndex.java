@@ -1,0 +1,106 @@
+package io.impacketsensor.detection.rules;
+
+import io.impacketsensor.core.event.RpcInterfaces;
+import io.impacketsensor.core.event.SensorEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The data rules of one layer, indexed so that an event evaluates only the rules that can match it:
+ * by {@link EventKind} (the kinds all of a rule's fields exist on) and, for DCE/RPC requests, by the
+ * interface a rule's {@code dcerpc.interface} equals/in condition names; an equals/in on the
+ * {@code event} field narrows the kinds. The conditions the index already decided are not tested again. Built once; lookups allocate nothing.
+ */
+public final class DataRuleIndex {
+    /** A rule and the conditions left to test once the index selected it. */
+    public record Entry(DataRule rule, LocalRules.Condition[] residual) {
+        public boolean matches(SensorEvent ev) {
+            for (LocalRules.Condition c : residual) {
+                if (!c.test(ev)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static final Entry[] NONE = new Entry[0];
+
+    private final Entry[][] byKind = new Entry[EventKind.values().length][];
+    /** DCE/RPC requests by interface index; the last slot is for interfaces the table does not know. */
+    private final Entry[][] byInterface = new Entry[RpcInterfaces.count() + 1][];
+    private final int size;
+
+    /** Indexes the rules of {@code layer} among {@code rules}, keeping their catalog order. */
+    public DataRuleIndex(List<DataRule> rules, String layer) {
+        List<List<Entry>> kinds = new ArrayList<>();
+        for (int k = 0; k < byKind.length; k++) {
+            kinds.add(new ArrayList<>());
+        }
+        List<List<Entry>> ifaces = new ArrayList<>();
+        for (int i = 0; i < byInterface.length; i++) {
+            ifaces.add(new ArrayList<>());
+        }
+        int n = 0;
+        for (DataRule d : rules) {
+            if (!d.rule().layer().equals(layer)) {
+                continue;
+            }
+            n++;
+            long mask = EventKind.ALL;
+            LocalRules.Condition key = null;
+            List<LocalRules.Condition> rest = new ArrayList<>(d.conditions());
+            for (LocalRules.Condition c : d.conditions()) {
+                mask &= c.field().kinds();
+                if (c.eventKinds() != 0) {
+                    mask &= c.eventKinds(); // the index decides it: not tested again
+                    rest.remove(c);
+                }
+                if (key == null && c.interfaces() != null) {
+                    key = c;
+                }
+            }
+            Entry general = new Entry(d, rest.toArray(new LocalRules.Condition[0]));
+            rest.remove(key);
+            Entry e = new Entry(d, rest.toArray(new LocalRules.Condition[0]));
+            for (EventKind k : EventKind.values()) {
+                if ((mask & k.bit) != 0 && k != EventKind.DCERPC_REQUEST) {
+                    kinds.get(k.ordinal()).add(general);
+                }
+            }
+            if ((mask & EventKind.DCERPC_REQUEST.bit) != 0) {
+                for (int i = 0; i < byInterface.length; i++) {
+                    if (key == null) {
+                        ifaces.get(i).add(general);
+                    } else if (i < RpcInterfaces.count() && key.admits(i)) {
+                        ifaces.get(i).add(e);
+                    }
+                }
+            }
+        }
+        for (int k = 0; k < byKind.length; k++) {
+            byKind[k] = kinds.get(k).isEmpty() ? NONE : kinds.get(k).toArray(NONE);
+        }
+        for (int i = 0; i < byInterface.length; i++) {
+            byInterface[i] = ifaces.get(i).isEmpty() ? NONE : ifaces.get(i).toArray(NONE);
+        }
+        this.size = n;
+    }
+
+    /**
+     * The rules that can match an event of this kind; for a DCE/RPC request {@code iface} is its
+     * interface's {@link RpcInterfaces} index ({@link RpcInterfaces#UNKNOWN} for another interface).
+     */
+    public Entry[] candidates(EventKind kind, int iface) {
+        if (kind == EventKind.DCERPC_REQUEST) {
+            return byInterface[iface < 0 ? byInterface.length - 1 : iface];
+        }
+        return byKind[kind.ordinal()];
+    }
+
+    /** How many rules the index holds. */
+    public int size() {
+        return size;
+    }
+}

@@ -1,0 +1,172 @@
+package io.impacketsensor.detection;
+
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.RpcInterfaces;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.detection.rules.DataRule;
+import io.impacketsensor.detection.rules.DataRuleIndex;
+import io.impacketsensor.detection.rules.EventKind;
+import io.impacketsensor.detection.rules.RuleCatalog;
+import io.impacketsensor.detection.rules.RuleException;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The built-in single-event rules written as catalog data: which families are data, that the index
+ * offers an event only the rules that can match it, and the indicator template (synthetic typed
+ * events standing for what the decoders produce).
+ */
+class DataRulesTest {
+    private static final String ATK = "10.8.0.66";
+    private static final String SRV = "10.8.0.10";
+    private final Harness h = new Harness();
+
+    /** The single-event rules moved out of Java, by family: each is data, in the layer it ran in. */
+    @Test
+    void singleEventRulesAreCatalogData() {
+        Set<String> signature = new HashSet<>();
+        Set<String> anomaly = new HashSet<>();
+        for (DataRule d : RuleCatalog.builtin().dataRules()) {
+            (d.rule().layer().equals("anomaly") ? anomaly : signature).add(d.rule().name());
+        }
+        assertEquals(Set.of(
+                "psexec_pipe_psexesvc", "psexec_pipe_remcom_command", "psexec_pipe_remcom_stdio", "svcctl_pipe", "winreg_pipe",
+                "atsvc_pipe", // named pipes
+                "psexec_service_psexesvc", "psexec_service_remcomsvc", "smbexec_service_btobto", "remote_registry_service",
+                "ntds_dit", "gpp_cpassword_file"), signature);
+        assertEquals(Set.of(
+                "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
+                "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
+                "task_scheduler_register", "task_scheduler_run", "samr_group_members", "srvsvc_session_enum",
+                "srvsvc_share_enum", // DCE/RPC interface + operation
+                "rbcd", "shadow_credentials", "dcsync_rights"), anomaly); // LDAP attributes written
+    }
+
+    @Test
+    void anEventIsOfferedOnlyTheRulesThatCanMatchIt() {
+        DataRuleIndex sig = RuleCatalog.builtin().dataRuleIndex("signature");
+        DataRuleIndex anom = RuleCatalog.builtin().dataRuleIndex("anomaly");
+        // A file read or write (the bulk of SMB traffic) evaluates no pipe rule, only the file-name rules.
+        SensorEvent fileRead = h.read(ATK, SRV, 0, "C$", "Windows\\Temp\\report.docx");
+        assertEquals(EventKind.SMB_FILE, EventKind.of(fileRead));
+        assertEquals(List.of("ntds_dit", "gpp_cpassword_file"), names(sig.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN)));
+        assertEquals(0, anom.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN).length);
+        // A pipe open is offered the six pipe rules; one named \PIPE\x by path is a pipe too.
+        assertEquals(EventKind.SMB_PIPE, EventKind.of(h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\svcctl", false, false)));
+        assertEquals(6, sig.candidates(EventKind.SMB_PIPE, RpcInterfaces.UNKNOWN).length);
+        // A SAMR request is offered the SAMR rules only, an unknown interface none of the keyed ones.
+        assertEquals(List.of("samr_group_members"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
+        assertEquals(List.of("service_control_create", "service_control_start", "service_control_change_config",
+                "service_enum"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
+        assertEquals(0, anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.UNKNOWN).length);
+        assertEquals(0, anom.candidates(EventKind.KRB_REQUEST, RpcInterfaces.UNKNOWN).length);
+        // The service-name rules are offered to SVCCTL requests only, with the interface already decided.
+        assertEquals(List.of("remote_registry_service", "psexec_service_psexesvc", "psexec_service_remcomsvc",
+                "smbexec_service_btobto"), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
+        assertEquals(List.of(), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
+    }
+
+    @Test
+    void theEventFieldNamesKnownKindsOnly() {
+        String rule = """
+                rules:
+                  - sid: 9000201
+                    rev: 1
+                    name: first_rule
+                    attack_type: psexec
+                    confidence: 0.5
+                    layer: signature
+                    msg: "first"
+                    match:
+                      - field: event
+                        op: equals
+                        value: smb_files
+                    indicator: "x"
+                """;
+        assertTrue(assertThrows(RuleException.class, () -> RuleCatalog.parse(rule, "c.yaml")).getMessage()
+                .startsWith("c.yaml:12: unknown event kind 'smb_files' (known: smb_tree_connect, smb_file, smb_pipe,"));
+        assertEquals(1, RuleCatalog.parse(rule.replace("smb_files", "smb_file"), "c.yaml")
+                .dataRuleIndex("signature").candidates(EventKind.SMB_FILE, -1).length);
+        assertEquals(0, RuleCatalog.parse(rule.replace("smb_files", "smb_file"), "c.yaml")
+                .dataRuleIndex("signature").candidates(EventKind.SMB_PIPE, -1).length);
+    }
+
+    @Test
+    void anIndexedRuleStillTestsItsOtherConditions() {
+        DataRuleIndex anom = RuleCatalog.builtin().dataRuleIndex("anomaly");
+        SensorEvent create = h.rpc(ATK, SRV, 0, "svcctl", RpcInterfaces.uuid(RpcInterfaces.SVCCTL), 12,
+                new RpcArgs.ScmCreateService("AbCd", "AbCd", "%SystemRoot%\\AbCdEfGh.exe", 16, 3, 0xF01FF));
+        SensorEvent query = h.rpc(ATK, SRV, 0, "svcctl", RpcInterfaces.uuid(RpcInterfaces.SVCCTL), 17, null);
+        List<String> matched = new ArrayList<>();
+        List<String> indicators = new ArrayList<>();
+        for (SensorEvent ev : List.of(create, query)) {
+            for (DataRuleIndex.Entry e : anom.candidates(EventKind.of(ev), RpcInterfaces.SVCCTL)) {
+                if (e.matches(ev)) {
+                    matched.add(e.rule().rule().name());
+                    indicators.add(e.rule().indicator(ev));
+                }
+            }
+        }
+        assertEquals(List.of("service_control_create"), matched);
+        assertEquals(List.of("Service control: CreateServiceW AbCd"), indicators);
+    }
+
+    @Test
+    void anOptionalIndicatorPartIsLeftOutWhenItsFieldIsAbsent() {
+        DataRule start = find("service_control_start");
+        assertEquals("Service control: StartServiceW PSEXESVC", start.indicator(h.rpc(ATK, SRV, 0, "svcctl",
+                RpcInterfaces.uuid(RpcInterfaces.SVCCTL), 19, new RpcArgs.ScmServiceAction(19, "PSEXESVC", 0))));
+        assertEquals("Service control: StartServiceA", start.indicator(h.rpc(ATK, SRV, 0, "svcctl",
+                RpcInterfaces.uuid(RpcInterfaces.SVCCTL), 31, null)));
+    }
+
+    @Test
+    void aMatchRuleOutsideTheSingleEventLayersOrWithAnOpenOptionalPartIsRejected() {
+        String rule = """
+                rules:
+                  - sid: 9000201
+                    rev: 1
+                    name: first_rule
+                    attack_type: psexec
+                    confidence: 0.5
+                    layer: %s
+                    msg: "first"
+                    match:
+                      - field: dcerpc.interface
+                        op: equals
+                        value: svcctl
+                    indicator: "%s"
+                """;
+        assertEquals("c.yaml:7: a rule with a match list runs in the signature or anomaly layer", assertThrows(
+                RuleException.class, () -> RuleCatalog.parse(rule.formatted("chain", "x"), "c.yaml")).getMessage());
+        assertEquals("c.yaml:13: indicator optional part [...] must be closed and not nested", assertThrows(
+                RuleException.class, () -> RuleCatalog.parse(rule.formatted("anomaly", "x[ {dcerpc.operation}"), "c.yaml"))
+                .getMessage());
+        assertEquals(1, RuleCatalog.parse(rule.formatted("anomaly", "x[ {dcerpc.operation}]"), "c.yaml").dataRules().size());
+    }
+
+    private static DataRule find(String name) {
+        for (DataRule d : RuleCatalog.builtin().dataRules()) {
+            if (d.rule().name().equals(name)) {
+                return d;
+            }
+        }
+        throw new AssertionError(name);
+    }
+
+    private static List<String> names(DataRuleIndex.Entry[] entries) {
+        List<String> out = new ArrayList<>();
+        for (DataRuleIndex.Entry e : entries) {
+            out.add(e.rule().rule().name());
+        }
+        return out;
+    }
+}
