@@ -61,11 +61,7 @@ final class AnomalyLayer {
     }
 
     void analyse(SensorEvent ev, Classification c, Evidence e) {
-        for (DataRuleIndex.Entry d : dataRules.candidates(c.kind, c.iface)) {
-            if (d.matches(ev)) {
-                e.add(d.rule().rule(), d.rule().indicator(ev));
-            }
-        }
+        e.addMatching(dataRules, ev, c);
         if (ev instanceof SmbEvent s) {
             smb(s, e);
         } else if (ev instanceof DcerpcEvent d) {

@@ -3,7 +3,9 @@ package io.impacketsensor.detection.engine;
 import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.Severity;
+import io.impacketsensor.detection.rules.DataRuleIndex;
 import io.impacketsensor.detection.rules.Rule;
+import io.impacketsensor.core.event.SensorEvent;
 
 /**
  * The findings of the layers for one event: reused for every event (the engine is single-threaded),
@@ -42,6 +44,15 @@ public final class Evidence {
         }
         chainCount = 0;
         attackerIsServer = false;
+    }
+
+    /** Adds a finding for every catalog data rule of {@code rules} that the classified event matches. */
+    void addMatching(DataRuleIndex rules, SensorEvent ev, Classification c) {
+        for (DataRuleIndex.Entry d : rules.candidates(c.kind, c.iface)) {
+            if (d.matches(ev)) {
+                add(d.rule().rule(), d.rule().indicator(ev));
+            }
+        }
     }
 
     /** Adds a finding of a rule; findings past {@link #MAX} for one event are dropped. */
