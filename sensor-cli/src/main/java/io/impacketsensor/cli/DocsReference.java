@@ -394,7 +394,7 @@ public final class DocsReference {
     }
 
     /**
-     * The families of the registry a running service exposes. The service runs on a temporary state
+     * The sensor's own families of the registry a running service exposes. The service runs on a temporary state
      * directory; the bundled capture is decoded and its events analysed by the service's engine, so
      * that the labelled families have series and their label names show.
      */
@@ -421,6 +421,11 @@ public final class DocsReference {
                 for (MetricSnapshot s : snaps) {
                     String type = s.getClass().getSimpleName().replace("Snapshot", "").toLowerCase(Locale.ROOT);
                     String name = s.getMetadata().getPrometheusName();
+                    if (!name.startsWith("impacket_sensor_")) {
+                        // The client's JVM and process collectors: their series depend on the JVM that
+                        // runs (GC, memory pools), so the page names them in prose instead of the table.
+                        continue;
+                    }
                     if (s instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot) {
                         name += "_total";
                     } else if (s instanceof InfoSnapshot) {
@@ -448,7 +453,7 @@ public final class DocsReference {
     static String metrics(Path sample) throws Exception {
         StringBuilder b = new StringBuilder();
         List<Metric> all = metricFamilies(sample);
-        b.append(all.size()).append(" metric families.\n\n");
+        b.append(all.size()).append(" metric families of the sensor's own, and the JVM and process families above.\n\n");
         b.append("| metric | type | labels | help |\n|---|---|---|---|\n");
         for (Metric m : all) {
             b.append("| `").append(m.name()).append("` | ").append(m.type()).append(" | ")
