@@ -28,7 +28,6 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
     private static final JsonFactory FACTORY = new JsonFactory();
     private final JsonGenerator g;
     private final OutputStream out;
-    private final CommunityId communityId = new CommunityId();
     /** True while blocks reach a packet filter (live with nftables enforcement working). */
     private volatile BooleanSupplier enforcing = () -> false;
 
@@ -74,8 +73,7 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         g.writeStringField("dest_ip", swapped ? h.clientIp().getHostAddress() : h.serverIp().getHostAddress());
         g.writeNumberField("dest_port", swapped ? h.clientPort() : h.serverPort());
         g.writeStringField("proto", h.transport().name());
-        g.writeStringField("community_id", communityId.of(h.clientIp(), h.clientPort(), h.serverIp(), h.serverPort(),
-                h.transport()));
+        g.writeStringField("community_id", EveCommon.communityId(h)); // the same whichever side is the source
         if (a.appProto() != null && !a.appProto().isEmpty()) {
             g.writeStringField("app_proto", a.appProto());
         }
