@@ -1,6 +1,7 @@
 package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.DcerpcEvent.Context;
@@ -53,7 +54,7 @@ public final class ProtocolRecordWriter {
      */
     static final long UNREPLIED_AFTER_NANOS = 120_000_000_000L;
 
-    private final Map<Long, FlowState> flows = new LinkedHashMap<>(256, 0.75f, true);
+    private final LruMap<Long, FlowState> flows = new LruMap<>(MAX_FLOWS);
     private final LinkedHashMap<CallKey, DcerpcRequest> pending = new LinkedHashMap<>();
 
     /** What is remembered of one flow. */
@@ -276,17 +277,7 @@ public final class ProtocolRecordWriter {
     }
 
     private FlowState flow(long flowId) {
-        FlowState f = flows.get(flowId);
-        if (f == null) {
-            if (flows.size() >= MAX_FLOWS) {
-                Iterator<Long> it = flows.keySet().iterator();
-                it.next();
-                it.remove();
-            }
-            f = new FlowState();
-            flows.put(flowId, f);
-        }
-        return f;
+        return flows.computeIfAbsent(flowId, k -> new FlowState());
     }
 
     private static int line(JsonGenerator g) throws IOException {
