@@ -40,12 +40,13 @@ import java.util.regex.Pattern;
 
 /**
  * The generated reference pages of the user guide: the command line (docs/user/cli.md), the
- * configuration keys (docs/user/configuration.md) and the Prometheus metrics (docs/user/metrics.md).
+ * configuration keys (docs/user/configuration.md), the Prometheus metrics (docs/user/metrics.md) and
+ * the Impacket coverage table (docs/coverage.md, from the data file docs/coverage.yaml).
  * Each is rendered from what the program itself uses, so the pages cannot drift from it: picocli's
  * usage help of every command; the configuration loader, asked key by key (types, ranges, allowed
  * values come from its own error messages) with the descriptions of the shipped
  * config/impacket-sensor.yaml; the registry the service builds for {@code GET /metrics}. The tests
- * compare the committed pages with these renderings. Regenerate all three from a checkout with
+ * compare the committed pages with these renderings. Regenerate all four from a checkout with
  * {@code java -cp sensor-cli/target/impacket-sensor.jar io.impacketsensor.cli.DocsReference .}
  */
 public final class DocsReference {
@@ -56,6 +57,7 @@ public final class DocsReference {
     static final String CLI = "docs/user/cli.md";
     static final String CONFIG = "docs/user/configuration.md";
     static final String METRICS = "docs/user/metrics.md";
+    static final String COVERAGE = "docs/coverage.md";
     static final String BEGIN = "<!-- generated:begin (" + "do not edit; regenerate: see the top of this page) -->\n";
     static final String END = "<!-- generated:end -->";
 
@@ -80,6 +82,7 @@ public final class DocsReference {
         m.put(CLI, cli());
         m.put(CONFIG, configuration(root.resolve("config/impacket-sensor.yaml")));
         m.put(METRICS, metrics(root.resolve("samples/atk_psexec.pcap")));
+        m.put(COVERAGE, CoverageTable.render(CoverageTable.read(root.resolve("docs/coverage.yaml"))));
         return m;
     }
 
