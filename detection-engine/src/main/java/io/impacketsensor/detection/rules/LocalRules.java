@@ -90,6 +90,8 @@ public final class LocalRules {
          * {@link Text#regionMatches}, which folds ASCII by a range test and gives the JDK's answer.
          */
         private final boolean ascii;
+        /** {@link Text#anchor} of an ASCII contains needle: where the search jumps between occurrences. */
+        private final int anchor;
         private final boolean address;
 
         /** The condition as written ({@code dcerpc.opnum in [12, 24]}), for rules show and docs/rules.md. */
@@ -131,6 +133,7 @@ public final class LocalRules {
                 }
             }
             this.ascii = a;
+            this.anchor = text == null || text.isEmpty() ? -1 : Text.anchor(text);
             this.address = field.kind() == EventField.Kind.ADDRESS;
         }
 
@@ -309,20 +312,11 @@ public final class LocalRules {
         }
 
         /**
-         * Case-insensitive search from {@code from} for an ASCII needle: scans for the needle's first
-         * character (its two ASCII cases, folded once) and compares the rest only there, one char
-         * comparison per position on the event path (file names of every SMB read and write).
+         * Case-insensitive search from {@code from} for an ASCII needle ({@link Text#contains(String, int, String, int)}):
+         * on the event path for the file names of every SMB read and write.
          */
         private boolean contains(String s, int from) {
-            String needle = text;
-            int n = needle.length();
-            char f = firstLower;
-            for (int i = from, last = s.length() - n; i <= last; i++) {
-                if (Text.lower(s.charAt(i)) == f && Text.regionMatches(s, i + 1, needle, 1, n - 1)) {
-                    return true;
-                }
-            }
-            return false;
+            return Text.contains(s, from, text, anchor);
         }
 
         /** {@link #contains} for a needle with non-ASCII characters. */

@@ -46,10 +46,50 @@ public final class Text {
         if (n == 0) {
             return true;
         }
-        // Scan for the first character (ASCII case folded: only its two ASCII cases start a match)
-        // and only then compare the rest: one char comparison per position.
+        return contains(s, 0, needle, anchor(needle));
+    }
+
+    /**
+     * The position of the needle's first ASCII character other than a letter ({@code '.'} of
+     * {@code ntds.dit}, {@code '='} of {@code adminCount=1}), or -1. No other character equals it
+     * ignoring case, so a match has exactly that character there: {@link #contains(String, int, String, int)}
+     * jumps from one occurrence to the next with {@link String#indexOf(int, int)} instead of testing
+     * every position.
+     */
+    public static int anchor(String needle) {
+        for (int i = 0; i < needle.length(); i++) {
+            char c = needle.charAt(i);
+            if (c < 128 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * True when {@code s} holds the ASCII {@code needle} (not empty) at or after {@code from},
+     * ignoring case; {@code anchor} is {@link #anchor(String) anchor(needle)}. A match starts on one
+     * of the two ASCII cases of the needle's first character and continues as
+     * {@link #regionMatches} compares.
+     */
+    public static boolean contains(String s, int from, String needle, int anchor) {
+        int n = needle.length();
+        int last = s.length() - n;
         char f = lower(needle.charAt(0));
-        for (int i = 0, last = s.length() - n; i <= last; i++) {
+        if (anchor < 0) {
+            for (int i = from; i <= last; i++) {
+                if (lower(s.charAt(i)) == f && regionMatches(s, i + 1, needle, 1, n - 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        char a = needle.charAt(anchor);
+        for (int p = s.indexOf(a, from + anchor); p >= 0; p = s.indexOf(a, p + 1)) {
+            int i = p - anchor;
+            if (i > last) {
+                return false;
+            }
             if (lower(s.charAt(i)) == f && regionMatches(s, i + 1, needle, 1, n - 1)) {
                 return true;
             }
@@ -174,11 +214,11 @@ public final class Text {
      * psexec's {@code <8>.exe}, atexec's and secretsdump's {@code Temp\<8>.tmp}).
      */
     public static boolean randomFile(String s, String ext) {
-        if (s == null) {
+        if (s == null || !endsWith(s, ext)) { // the extension first: it rejects most names without a scan
             return false;
         }
         int b = baseStart(s);
-        return s.length() - b == 8 + ext.length() && letters(s, b, b + 8) && endsWith(s, ext);
+        return s.length() - b == 8 + ext.length() && letters(s, b, b + 8);
     }
 
     /**

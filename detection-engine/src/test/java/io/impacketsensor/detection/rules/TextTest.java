@@ -37,7 +37,13 @@ class TextTest {
             assertEquals(s.regionMatches(true, 0, needle, 0, needle.length()), Text.startsWith(s, needle));
             assertEquals(s.length() >= needle.length() && s.regionMatches(true, s.length() - needle.length(), needle, 0,
                     needle.length()), Text.endsWith(s, needle));
-            assertEquals(oldContains(s, needle), Text.contains(s, needle), () -> "'" + s + "' contains '" + needle + "'");
+            assertEquals(oldContains(s, 0, needle), Text.contains(s, needle), () -> "'" + s + "' contains '" + needle + "'");
+            for (int from = 0; from <= s.length(); from++) {
+                int at = from;
+                assertEquals(oldContains(s, from, needle), Text.contains(s, from, needle, Text.anchor(needle)),
+                        () -> "'" + s + "' from " + at + " contains '" + needle + "'");
+                assertEquals(oldContains(s, from, needle), Text.contains(s, from, needle, -1));
+            }
         }
     }
 
@@ -53,8 +59,28 @@ class TextTest {
         assertTrue(Text.contains("x\u212Aerberos kerberos", "kerberos"));
     }
 
+    /**
+     * The anchored search relies on this: no character but an ASCII non-letter itself equals it
+     * ignoring case, in the JDK's comparison.
+     */
+    @Test
+    void anAsciiNonLetterEqualsOnlyItselfIgnoringCase() {
+        for (char x = 0; x < 128; x++) {
+            if (Text.anchor(String.valueOf(x)) != 0) {
+                continue; // a letter
+            }
+            for (int c = 0; c <= Character.MAX_VALUE; c++) {
+                if (c != x) {
+                    assertFalse(String.valueOf((char) c).regionMatches(true, 0, String.valueOf(x), 0, 1), (int) x + " " + c);
+                }
+            }
+        }
+        assertEquals(4, Text.anchor("ntds.dit"));
+        assertEquals(-1, Text.anchor("vssadmin"));
+    }
+
     /** The search as written before: first character in its two ASCII cases, then the JDK's regionMatches. */
-    private static boolean oldContains(String s, String needle) {
+    private static boolean oldContains(String s, int from, String needle) {
         int n = needle.length();
         if (n == 0) {
             return true;
@@ -62,7 +88,7 @@ class TextTest {
         char c0 = needle.charAt(0);
         char lo = c0 >= 'A' && c0 <= 'Z' ? (char) (c0 + 32) : c0;
         char up = c0 >= 'a' && c0 <= 'z' ? (char) (c0 - 32) : c0;
-        for (int i = 0, last = s.length() - n; i <= last; i++) {
+        for (int i = from, last = s.length() - n; i <= last; i++) {
             char c = s.charAt(i);
             if ((c == lo || c == up) && s.regionMatches(true, i + 1, needle, 1, n - 1)) {
                 return true;
