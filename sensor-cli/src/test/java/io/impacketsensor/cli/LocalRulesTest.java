@@ -4,6 +4,13 @@ import io.impacketsensor.detection.ImpacketProtection;
 import io.impacketsensor.detection.model.RuleHit;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.RpcInterfaces;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.testkit.Replay;
+import io.impacketsensor.decoders.Decoders;
+import io.impacketsensor.detection.rules.DataRuleIndex;
+import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.LocalRules;
 import io.impacketsensor.detection.rules.RuleException;
 import io.impacketsensor.detection.rules.RuleCatalog;
@@ -121,6 +128,72 @@ class LocalRulesTest {
         for (int sid : new int[]{9200002, 9200003, 9200004}) {
             assertTrue(r.ruleHits().keySet().stream().anyMatch(x -> x.sid() == sid), "sid " + sid + " " + r.ruleHits());
         }
+    }
+
+    /**
+     * The engine evaluates operator rules through the data-rule index: on every event of real lab
+     * captures it must find exactly the rules, in file order, that testing every rule finds, while
+     * offering each event fewer rules than the whole list.
+     */
+    @Test
+    void theIndexFindsWhatTestingEveryRuleFinds() throws Exception {
+        String rules = """
+                rules:
+                  - {sid: 9200011, name: r_share, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: smb.share, op: suffix, value: "IPC$"}]}
+                  - {sid: 9200012, name: r_pipe, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: smb.pipe_name, op: in, value: [svcctl, samr, lsarpc, winreg]}]}
+                  - {sid: 9200013, name: r_iface_op, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: dcerpc.opnum, op: le, value: 15}, {field: dcerpc.interface, op: in, value: [svcctl, samr]}]}
+                  - {sid: 9200014, name: r_iface_text, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: dcerpc.interface, op: contains, value: "-"}]}
+                  - {sid: 9200015, name: r_file, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: event, op: in, value: [smb_file, smb_pipe]}, {field: smb.filename, op: contains, value: "e"}]}
+                  - {sid: 9200016, name: r_ntlm, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: ntlm.flags, op: bits_any, value: "0x10"}]}
+                  - {sid: 9200017, name: r_krb, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: krb5.etypes, op: in, value: [23, 18]}]}
+                  - {sid: 9200018, name: r_ldap, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: ldap.filter, op: contains, value: "SERVICEprincipalname"}]}
+                  - {sid: 9200019, name: r_addr, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: src_ip, op: cidr, value: 10.0.0.0/8}]}
+                  - {sid: 9200020, name: r_service, attack_type: psexec, confidence: 0.1, msg: m,
+                     match: [{field: svcctl.service_name, op: regex, value: "^[A-Za-z]"}]}
+                """;
+        List<io.impacketsensor.detection.rules.Rule> base = new ImpacketProtection().baseRules();
+        List<LocalRules.LocalRule> local = LocalRules.parse(rules, "local.rules.yaml", base, base.size());
+        DataRuleIndex index = DataRuleIndex.local(local);
+        java.util.Map<String, Integer> hits = new java.util.TreeMap<>();
+        long offered = 0;
+        long events = 0;
+        for (String capture : List.of("lab/atk_psexec.pcap", "lab/atk_samrdump.pcap", "lab/atk_GetUserSPNs_compat.pcap",
+                "lab/atk_services.pcap", "lab/atk_getTGT_pth.pcap", "lab/ben_smb_ntlm_files.pcap")) {
+            for (SensorEvent ev : Replay.events(copy(capture), Decoders.forWorker())) {
+                List<String> all = new java.util.ArrayList<>();
+                for (LocalRules.LocalRule r : local) {
+                    if (r.matches(ev)) {
+                        all.add(r.rule().name());
+                    }
+                }
+                int iface = ev instanceof DcerpcEvent.DcerpcRequest q ? RpcInterfaces.indexOf(q.interfaceUuid())
+                        : RpcInterfaces.UNKNOWN;
+                List<String> indexed = new java.util.ArrayList<>();
+                DataRuleIndex.Entry[] candidates = index.candidates(EventKind.of(ev), iface);
+                for (DataRuleIndex.Entry e : candidates) {
+                    if (e.matches(ev)) {
+                        indexed.add(e.rule().rule().name());
+                        assertEquals("Local rule " + e.rule().rule().name() + ": m", e.indicator(ev));
+                    }
+                }
+                assertEquals(all, indexed, ev.toString());
+                all.forEach(n -> hits.merge(n, 1, Integer::sum));
+                offered += candidates.length;
+                events++;
+            }
+        }
+        // Every rule matched somewhere (the comparison above was not vacuous), and the index pruned.
+        assertEquals(local.size(), hits.size(), hits.toString());
+        assertTrue(offered < events * local.size() / 3, offered + " rules offered to " + events + " events");
     }
 
     @Test

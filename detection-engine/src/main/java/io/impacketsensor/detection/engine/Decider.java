@@ -38,6 +38,8 @@ final class Decider {
     private final AllowListMatcher allow;
     private final Blocklist blocklist;
     private final LruMap<Instance.Key, Instance> instances;
+    /** The lookup key of {@link #instances}, reused for every decision; stored keys are fresh copies. */
+    private final Instance.Key probe = new Instance.Key(null, null, null);
     /** Addresses recognised as Impacket clients (fingerprint or Impacket-only signature), last seen. */
     private final LruMap<InetAddress, Long> impacketSources;
     private final Action minAlertAction;
@@ -123,12 +125,16 @@ final class Decider {
             return new AnalysisResult(false, eventOnly(e, best, conf, src, dst, tool));
         }
 
-        Instance.Key key = new Instance.Key(best, src, dst);
-        Instance in = instances.get(key);
+        probe.type = best;
+        probe.source = src;
+        probe.target = dst;
+        Instance in = instances.get(probe);
+        probe.source = null; // the probe holds no address between events
+        probe.target = null;
         long dedupe = cfg.alerts().dedupeWindowSeconds() * BehaviourLayer.SEC;
         if (in == null || now - in.lastSeen > dedupe) {
             in = new Instance(nextInstanceId++, best, now);
-            instances.put(key, in);
+            instances.put(new Instance.Key(best, src, dst), in);
         }
         boolean changed = in.revision == 0;
         // What the answer shows beyond what the alert reports (signatures, rules, severity) marks it stale too.

@@ -18,6 +18,7 @@ import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.response.AllowListMatcher;
 import io.impacketsensor.detection.response.Blocklist;
 import io.impacketsensor.detection.response.BlocklistStore;
+import io.impacketsensor.detection.rules.DataRuleIndex;
 import io.impacketsensor.detection.rules.LocalRules;
 import io.impacketsensor.detection.rules.Rule;
 import io.impacketsensor.detection.rules.RuleCatalog;
@@ -66,8 +67,10 @@ public final class DetectionEngine {
     private final List<Rule> localRules;
     /** Suppressions and thresholds of the tuning in force, or null. */
     private TuningFilter tuningFilter;
-    /** The operator's local.rules.yaml rules, evaluated on every event. */
+    /** The operator's local.rules.yaml rules, as installed. */
     private LocalRules.LocalRule[] localFileRules = new LocalRules.LocalRule[0];
+    /** The same rules indexed like the catalog's data rules: an event meets only those that can match it. */
+    private DataRuleIndex localIndex = DataRuleIndex.local(List.of());
     private Tuning tuning = Tuning.NONE;
 
     private long clock;
@@ -138,11 +141,7 @@ public final class DetectionEngine {
             for (CustomSignature c : customSignatures) {
                 c.analyse(ev, e);
             }
-            for (LocalRules.LocalRule r : localFileRules) {
-                if (r.matches(ev)) {
-                    e.add(r.rule(), "Local rule " + r.rule().name() + ": " + r.rule().msg());
-                }
-            }
+            e.addMatching(localIndex, ev, cls);
         }
         if (layers.anomalies()) {
             anomalies.analyse(ev, cls, e);
@@ -242,8 +241,10 @@ public final class DetectionEngine {
         }
         a.apply(t);
         TuningFilter f = new TuningFilter(t, cfg.behaviour().maxTrackedIps());
+        DataRuleIndex index = DataRuleIndex.local(local);
         e.active = a;
         localFileRules = local.toArray(new LocalRules.LocalRule[0]);
+        localIndex = index;
         tuningFilter = f.isEmpty() ? null : f;
         tuning = t;
     }

@@ -46,11 +46,11 @@ public final class Evidence {
         attackerIsServer = false;
     }
 
-    /** Adds a finding for every catalog data rule of {@code rules} that the classified event matches. */
+    /** Adds a finding for every data rule of {@code rules} (catalog or operator) that the classified event matches. */
     void addMatching(DataRuleIndex rules, SensorEvent ev, Classification c) {
         for (DataRuleIndex.Entry d : rules.candidates(c.kind, c.iface)) {
             if (d.matches(ev)) {
-                add(d.rule().rule(), d.rule().indicator(ev));
+                add(d.rule().rule(), d.indicator(ev));
             }
         }
     }

@@ -18,7 +18,31 @@ import java.util.Set;
  * bounded by {@code alerts.max_indicators}.
  */
 final class Instance {
-    record Key(AttackType type, InetAddress source, InetAddress target) {
+    /**
+     * (type, source, target). The decider reuses one instance as its lookup probe; keys stored in
+     * the map are fresh copies and never change.
+     */
+    static final class Key {
+        AttackType type;
+        InetAddress source;
+        InetAddress target;
+
+        Key(AttackType type, InetAddress source, InetAddress target) {
+            this.type = type;
+            this.source = source;
+            this.target = target;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.type == type && java.util.Objects.equals(k.source, source)
+                    && java.util.Objects.equals(k.target, target);
+        }
+
+        @Override
+        public int hashCode() {
+            return (type.ordinal() * 31 + java.util.Objects.hashCode(source)) * 31 + java.util.Objects.hashCode(target);
+        }
     }
 
     final long id;

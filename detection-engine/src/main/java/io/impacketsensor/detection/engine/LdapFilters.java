@@ -68,7 +68,7 @@ final class LdapFilters {
     /** True when the presence clause {@code clause} occurs at or after {@code from} (inside the OR). */
     private static boolean alwaysTrueAfter(String f, String clause, int from) {
         for (int i = from; i + clause.length() <= f.length(); i++) {
-            if (f.regionMatches(true, i, clause, 0, clause.length())) {
+            if (Text.regionMatches(f, i, clause, 0, clause.length())) {
                 return true;
             }
         }
@@ -151,22 +151,26 @@ final class LdapFilters {
         }
     }
 
-    /** The privileged group an equality clause names ({@code (samAccountName=Domain Admins)}), or null. */
-    private static String privilegedGroup(String f) {
-        for (int i = 0; i < PRIVILEGED_GROUPS.length; i++) {
-            if (indexOfIgnoreCase(f, PRIVILEGED_CLAUSE_ENDS[i]) > 0) {
-                return PRIVILEGED_GROUPS[i];
+    /**
+     * The privileged group an equality clause names ({@code (samAccountName=Domain Admins)}), or null:
+     * the first group of {@link #PRIVILEGED_GROUPS} whose clause end {@code =<group>)} first occurs
+     * past the filter's start. Runs on every LDAP search, so it walks the filter once, from one
+     * {@code '='} to the next (every clause end starts with one), instead of once per group.
+     */
+    static String privilegedGroup(String f) {
+        int found = 0;   // bit g: the clause of group g first occurs past position 0
+        int decided = 0; // bit g: the first occurrence of group g's clause is known
+        for (int p = f.indexOf('='); p >= 0; p = f.indexOf('=', p + 1)) {
+            for (int g = 0; g < PRIVILEGED_CLAUSE_ENDS.length; g++) {
+                String c = PRIVILEGED_CLAUSE_ENDS[g];
+                if ((decided & 1 << g) == 0 && Text.regionMatches(f, p + 1, c, 1, c.length() - 1)) {
+                    decided |= 1 << g;
+                    if (p > 0) {
+                        found |= 1 << g;
+                    }
+                }
             }
         }
-        return null;
-    }
-
-    private static int indexOfIgnoreCase(String s, String needle) {
-        for (int i = 0; i + needle.length() <= s.length(); i++) {
-            if (s.regionMatches(true, i, needle, 0, needle.length())) {
-                return i;
-            }
-        }
-        return -1;
+        return found == 0 ? null : PRIVILEGED_GROUPS[Integer.numberOfTrailingZeros(found)];
     }
 }

@@ -45,11 +45,12 @@ final class Signals {
         if (share == null) {
             return false;
         }
-        if (Text.baseIs(share, "ADMIN$")) {
-            return true;
+        int b = Text.baseStart(share); // once: this runs on every SMB create, read and write
+        int n = share.length() - b;
+        if (n == 6) {
+            return Text.regionMatches(share, b, "ADMIN$", 0, 6);
         }
-        int b = Text.baseStart(share);
-        return share.length() - b == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b));
+        return n == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b));
     }
 
     /** atexec's {@code Temp\<8>.tmp} and secretsdump's {@code Temp\<8>.tmp} / {@code SYSTEM32\<8>.tmp} (≤0.10.0). */

@@ -7,14 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The data rules of one layer, indexed so that an event evaluates only the rules that can match it:
- * by {@link EventKind} (the kinds all of a rule's fields exist on) and, for DCE/RPC requests, by the
- * interface a rule's {@code dcerpc.interface} equals/in condition names; an equals/in on the
- * {@code event} field narrows the kinds. The conditions the index already decided are not tested again. Built once; lookups allocate nothing.
+ * The data rules of one layer (or the operator's {@code local.rules.yaml} rules), indexed so that an
+ * event evaluates only the rules that can match it: by {@link EventKind} (the kinds all of a rule's
+ * fields exist on) and, for DCE/RPC requests, by the interface a rule's {@code dcerpc.interface}
+ * equals/in condition names; an equals/in on the {@code event} field narrows the kinds. The
+ * conditions the index already decided are not tested again. Within one kind or interface the rules
+ * keep their order, so the findings of an event come in the order of the list. Built once; lookups
+ * allocate nothing.
  */
 public final class DataRuleIndex {
-    /** A rule and the conditions left to test once the index selected it. */
-    public record Entry(DataRule rule, LocalRules.Condition[] residual) {
+    /**
+     * A rule and the conditions left to test once the index selected it. {@code fixedIndicator} is
+     * the indicator of an operator rule (its text is quoted as written, never read as a template);
+     * null for a catalog data rule, whose indicator is {@link DataRule#indicator rendered} per match.
+     */
+    public record Entry(DataRule rule, LocalRules.Condition[] residual, String fixedIndicator) {
         public boolean matches(SensorEvent ev) {
             for (LocalRules.Condition c : residual) {
                 if (!c.test(ev)) {
@@ -22,6 +29,11 @@ public final class DataRuleIndex {
                 }
             }
             return true;
+        }
+
+        /** The indicator of a matching event (a catalog rule's allocates: only on a match). */
+        public String indicator(SensorEvent ev) {
+            return fixedIndicator != null ? fixedIndicator : rule.indicator(ev);
         }
     }
 
@@ -34,6 +46,36 @@ public final class DataRuleIndex {
 
     /** Indexes the rules of {@code layer} among {@code rules}, keeping their catalog order. */
     public DataRuleIndex(List<DataRule> rules, String layer) {
+        this(only(rules, layer), (List<String>) null);
+    }
+
+    private static List<DataRule> only(List<DataRule> rules, String layer) {
+        List<DataRule> out = new ArrayList<>();
+        for (DataRule d : rules) {
+            if (d.rule().layer().equals(layer)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Indexes the operator's rules, keeping their order; a match quotes {@code "Local rule <name>:
+     * <msg>"}.
+     */
+    public static DataRuleIndex local(List<LocalRules.LocalRule> rules) {
+        List<DataRule> data = new ArrayList<>(rules.size());
+        List<String> indicators = new ArrayList<>(rules.size());
+        for (LocalRules.LocalRule r : rules) {
+            String indicator = "Local rule " + r.rule().name() + ": " + r.rule().msg();
+            data.add(new DataRule(r.rule(), r.conditions(), indicator));
+            indicators.add(indicator);
+        }
+        return new DataRuleIndex(data, indicators);
+    }
+
+    /** {@code indicators}: the fixed indicator of each rule (operator rules), or null (catalog rules). */
+    private DataRuleIndex(List<DataRule> rules, List<String> indicators) {
         List<List<Entry>> kinds = new ArrayList<>();
         for (int k = 0; k < byKind.length; k++) {
             kinds.add(new ArrayList<>());
@@ -42,12 +84,9 @@ public final class DataRuleIndex {
         for (int i = 0; i < byInterface.length; i++) {
             ifaces.add(new ArrayList<>());
         }
-        int n = 0;
-        for (DataRule d : rules) {
-            if (!d.rule().layer().equals(layer)) {
-                continue;
-            }
-            n++;
+        for (int r = 0; r < rules.size(); r++) {
+            DataRule d = rules.get(r);
+            String fixed = indicators == null ? null : indicators.get(r);
             long mask = EventKind.ALL;
             LocalRules.Condition key = null;
             List<LocalRules.Condition> rest = new ArrayList<>(d.conditions());
@@ -61,9 +100,9 @@ public final class DataRuleIndex {
                     key = c;
                 }
             }
-            Entry general = new Entry(d, rest.toArray(new LocalRules.Condition[0]));
+            Entry general = new Entry(d, rest.toArray(new LocalRules.Condition[0]), fixed);
             rest.remove(key);
-            Entry e = new Entry(d, rest.toArray(new LocalRules.Condition[0]));
+            Entry e = new Entry(d, rest.toArray(new LocalRules.Condition[0]), fixed);
             for (EventKind k : EventKind.values()) {
                 if ((mask & k.bit) != 0 && k != EventKind.DCERPC_REQUEST) {
                     kinds.get(k.ordinal()).add(general);
@@ -85,7 +124,7 @@ public final class DataRuleIndex {
         for (int i = 0; i < byInterface.length; i++) {
             byInterface[i] = ifaces.get(i).isEmpty() ? NONE : ifaces.get(i).toArray(NONE);
         }
-        this.size = n;
+        this.size = rules.size();
     }
 
     /**

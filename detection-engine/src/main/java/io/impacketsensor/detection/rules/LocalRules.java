@@ -81,10 +81,17 @@ public final class LocalRules {
          */
         private final int[] interfaces;
         private final long eventKinds;
-        /** The needle's first character in both ASCII cases (contains): folded once, not per event. */
+        /** The needle's first character in both cases (contains): folded once, not per event. */
         private final char first;
         private final char firstLower;
         private final char firstUpper;
+        /**
+         * True when the operand (the text, every list entry) is ASCII: it is then compared with
+         * {@link Text#regionMatches}, which folds ASCII by a range test and gives the JDK's answer.
+         */
+        private final boolean ascii;
+        /** {@link Text#anchor} of an ASCII contains needle: where the search jumps between occurrences. */
+        private final int anchor;
         private final boolean address;
 
         /** The condition as written ({@code dcerpc.opnum in [12, 24]}), for rules show and docs/rules.md. */
@@ -119,7 +126,24 @@ public final class LocalRules {
             this.first = text == null || text.isEmpty() ? 0 : text.charAt(0);
             this.firstLower = Character.toLowerCase(first);
             this.firstUpper = Character.toUpperCase(first);
+            boolean a = text == null || ascii(text);
+            if (list != null) {
+                for (String x : list) {
+                    a &= ascii(x);
+                }
+            }
+            this.ascii = a;
+            this.anchor = text == null || text.isEmpty() ? -1 : Text.anchor(text);
             this.address = field.kind() == EventField.Kind.ADDRESS;
+        }
+
+        private static boolean ascii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 128) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The event kinds an equals/in on {@code event} admits, as a mask; 0 for any other condition. */
@@ -219,12 +243,37 @@ public final class LocalRules {
 
         private boolean matches(String v, int from) {
             int n = v.length() - from;
+            if (!ascii) {
+                return matchesUnicode(v, from, n);
+            }
+            return switch (op) {
+                case EQUALS -> n == text.length() && Text.regionMatches(v, from, text, 0, n);
+                case PREFIX -> Text.regionMatches(v, from, text, 0, text.length());
+                case SUFFIX -> n >= text.length() && Text.regionMatches(v, v.length() - text.length(), text, 0,
+                        text.length());
+                case CONTAINS -> contains(v, from);
+                case REGEX -> regex.matcher(v).region(from, v.length()).find();
+                case IN -> {
+                    for (int i = 0; i < list.size(); i++) {
+                        String x = list.get(i);
+                        if (n == x.length() && Text.regionMatches(v, from, x, 0, n)) {
+                            yield true;
+                        }
+                    }
+                    yield false;
+                }
+                default -> false;
+            };
+        }
+
+        /** {@link #matches} for an operand with non-ASCII characters: the JDK's case-insensitive comparison. */
+        private boolean matchesUnicode(String v, int from, int n) {
             return switch (op) {
                 case EQUALS -> n == text.length() && v.regionMatches(true, from, text, 0, n);
                 case PREFIX -> v.regionMatches(true, from, text, 0, text.length());
                 case SUFFIX -> n >= text.length() && v.regionMatches(true, v.length() - text.length(), text, 0,
                         text.length());
-                case CONTAINS -> contains(v, from);
+                case CONTAINS -> containsUnicode(v, from);
                 case REGEX -> regex.matcher(v).region(from, v.length()).find();
                 case IN -> {
                     for (int i = 0; i < list.size(); i++) {
@@ -263,11 +312,15 @@ public final class LocalRules {
         }
 
         /**
-         * Case-insensitive search from {@code from}: scans for the needle's first character (both
-         * ASCII cases) and compares the region only there, one char comparison per position on the
-         * event path (file names of every SMB read and write).
+         * Case-insensitive search from {@code from} for an ASCII needle ({@link Text#contains(String, int, String, int)}):
+         * on the event path for the file names of every SMB read and write.
          */
         private boolean contains(String s, int from) {
+            return Text.contains(s, from, text, anchor);
+        }
+
+        /** {@link #contains} for a needle with non-ASCII characters. */
+        private boolean containsUnicode(String s, int from) {
             String needle = text;
             int n = needle.length();
             for (int i = from, last = s.length() - n; i <= last; i++) {

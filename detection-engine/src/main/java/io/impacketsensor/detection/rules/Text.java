@@ -35,7 +35,7 @@ public final class Text {
     }
 
     public static boolean eq(String s, String needle) {
-        return s != null && s.equalsIgnoreCase(needle);
+        return s != null && s.length() == needle.length() && regionMatches(s, 0, needle, 0, needle.length());
     }
 
     public static boolean contains(String s, String needle) {
@@ -46,34 +46,105 @@ public final class Text {
         if (n == 0) {
             return true;
         }
-        // Scan for the first character (ASCII case folded) and only then compare the region: one
-        // char comparison per position instead of a regionMatches call.
-        char lo = lower(needle.charAt(0));
-        char up = upper(needle.charAt(0));
-        for (int i = 0, last = s.length() - n; i <= last; i++) {
-            char c = s.charAt(i);
-            if ((c == lo || c == up) && s.regionMatches(true, i + 1, needle, 1, n - 1)) {
+        return contains(s, 0, needle, anchor(needle));
+    }
+
+    /**
+     * The position of the needle's first ASCII character other than a letter ({@code '.'} of
+     * {@code ntds.dit}, {@code '='} of {@code adminCount=1}), or -1. No other character equals it
+     * ignoring case, so a match has exactly that character there: {@link #contains(String, int, String, int)}
+     * jumps from one occurrence to the next with {@link String#indexOf(int, int)} instead of testing
+     * every position.
+     */
+    public static int anchor(String needle) {
+        for (int i = 0; i < needle.length(); i++) {
+            char c = needle.charAt(i);
+            if (c < 128 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * True when {@code s} holds the ASCII {@code needle} (not empty) at or after {@code from},
+     * ignoring case; {@code anchor} is {@link #anchor(String) anchor(needle)}. A match starts on one
+     * of the two ASCII cases of the needle's first character and continues as
+     * {@link #regionMatches} compares.
+     */
+    public static boolean contains(String s, int from, String needle, int anchor) {
+        int n = needle.length();
+        int last = s.length() - n;
+        char f = lower(needle.charAt(0));
+        if (anchor < 0) {
+            for (int i = from; i <= last; i++) {
+                if (lower(s.charAt(i)) == f && regionMatches(s, i + 1, needle, 1, n - 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        char a = needle.charAt(anchor);
+        for (int p = s.indexOf(a, from + anchor); p >= 0; p = s.indexOf(a, p + 1)) {
+            int i = p - anchor;
+            if (i > last) {
+                return false;
+            }
+            if (lower(s.charAt(i)) == f && regionMatches(s, i + 1, needle, 1, n - 1)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static char lower(char c) {
+    /**
+     * {@code s.regionMatches(true, from, needle, nFrom, len)} for an ASCII needle, without the
+     * Unicode case mapping of both sides per character that the JDK's version does: an ASCII
+     * character is folded by a range test. The result is the JDK's for every input (a non-ASCII
+     * character of {@code s} goes through the same upper-then-lower test as there).
+     */
+    public static boolean regionMatches(String s, int from, String needle, int nFrom, int len) {
+        if (from < 0 || nFrom < 0 || from > s.length() - len || nFrom > needle.length() - len) {
+            return false;
+        }
+        for (int j = 0; j < len; j++) {
+            if (!same(s.charAt(from + j), lower(needle.charAt(nFrom + j)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when {@code c} equals the needle character {@code n} (ASCII letters already lower-case)
+     * ignoring case as {@link String#regionMatches(boolean, int, String, int, int)} does: equal, or
+     * equal upper-case, or equal lower-case of the upper-case (the JDK's rule, kept exactly for
+     * non-ASCII characters such as the Kelvin sign, which matches {@code k}).
+     */
+    public static boolean same(char c, char n) {
+        if (c == n) {
+            return true;
+        }
+        if ((c | n) < 128) {
+            return lower(c) == n;
+        }
+        char u1 = Character.toUpperCase(c);
+        char u2 = Character.toUpperCase(n);
+        return u1 == u2 || Character.toLowerCase(u1) == Character.toLowerCase(u2);
+    }
+
+    /** ASCII lower case ({@code A-Z} only; every other character unchanged). */
+    public static char lower(char c) {
         return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
     }
 
-    private static char upper(char c) {
-        return c >= 'a' && c <= 'z' ? (char) (c - 32) : c;
-    }
-
     public static boolean startsWith(String s, String needle) {
-        return s != null && s.regionMatches(true, 0, needle, 0, needle.length());
+        return s != null && regionMatches(s, 0, needle, 0, needle.length());
     }
 
     public static boolean endsWith(String s, String needle) {
         return s != null && s.length() >= needle.length()
-                && s.regionMatches(true, s.length() - needle.length(), needle, 0, needle.length());
+                && regionMatches(s, s.length() - needle.length(), needle, 0, needle.length());
     }
 
     /** Index just after the last '\' or '/' (0 when there is none). */
@@ -93,7 +164,7 @@ public final class Text {
             return false;
         }
         int b = baseStart(s);
-        return s.length() - b == needle.length() && s.regionMatches(true, b, needle, 0, needle.length());
+        return s.length() - b == needle.length() && regionMatches(s, b, needle, 0, needle.length());
     }
 
     /** True when the last path component starts with the needle. */
@@ -102,7 +173,7 @@ public final class Text {
             return false;
         }
         int b = baseStart(s);
-        return s.regionMatches(true, b, needle, 0, needle.length());
+        return regionMatches(s, b, needle, 0, needle.length());
     }
 
     /** True when s[from, to) is all ASCII letters and not empty. */
@@ -143,11 +214,11 @@ public final class Text {
      * psexec's {@code <8>.exe}, atexec's and secretsdump's {@code Temp\<8>.tmp}).
      */
     public static boolean randomFile(String s, String ext) {
-        if (s == null) {
+        if (s == null || !endsWith(s, ext)) { // the extension first: it rejects most names without a scan
             return false;
         }
         int b = baseStart(s);
-        return s.length() - b == 8 + ext.length() && letters(s, b, b + 8) && endsWith(s, ext);
+        return s.length() - b == 8 + ext.length() && letters(s, b, b + 8);
     }
 
     /**
@@ -163,7 +234,7 @@ public final class Text {
         if (!s.startsWith("__", b)) {
             return false;
         }
-        if (s.regionMatches(true, b + 2, "output", 0, 6)) {
+        if (regionMatches(s, b + 2, "output", 0, 6)) {
             int end = b + 8;
             return s.length() == end || (s.charAt(end) == '_' && letters(s, end + 1, s.length()));
         }
