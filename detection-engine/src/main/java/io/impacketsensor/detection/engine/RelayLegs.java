@@ -173,8 +173,8 @@ final class RelayLegs {
     }
 
     /**
-     * What a relayed session did next on its target leg (any event of that flow): raised as the relay
-     * rule again so the alert instance collects the actions as indicators.
+     * What a relayed session did next on its target leg (any event of that flow): a low-confidence
+     * finding, so the action's own rule still names the alert and the relay context is its indicator.
      */
     void followUp(SensorEvent ev, Evidence e) {
         long flow = ev.header().flowId();
@@ -195,7 +195,7 @@ final class RelayLegs {
         }
         p.followUps++;
         e.attackerIsServer = false; // the relay is the target leg's client
-        e.add(Rules.NTLM_RELAY_TIMING, "Relayed session " + p.victim.client.getHostAddress() + " -> "
+        e.add(Rules.NTLM_RELAY_FOLLOWUP, "Relayed session " + p.victim.client.getHostAddress() + " -> "
                 + p.target.server.getHostAddress() + " (" + CoercionLayer.carrier(p.target.carrier) + ") then: " + action);
     }
 
