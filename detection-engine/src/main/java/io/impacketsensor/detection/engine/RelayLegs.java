@@ -173,8 +173,9 @@ final class RelayLegs {
     }
 
     /**
-     * What a relayed session did next on its target leg (any event of that flow): a low-confidence
-     * finding, so the action's own rule still names the alert and the relay context is its indicator.
+     * What a relayed session did next on its target leg (any event of that flow): an alert-level
+     * finding below the action rules, so the action's own rule still names the alert and the relay
+     * context is one of its indicators.
      */
     void followUp(SensorEvent ev, Evidence e) {
         long flow = ev.header().flowId();
