@@ -98,6 +98,17 @@ class RelayCoercionCapturesTest {
                 last.indicators().toString());
     }
 
+    /** The lab's coerce run: PrinterBug and DFSCoerce against the Samba DC, whose machine account then logs on to smbserver.py. */
+    @Test
+    void labCoercionOfTheSambaDcIsLinkedToItsMachineAccountLogonAtImpacketsSmbserver() throws Exception {
+        CaptureDetection.Result r = run(Captures.fixture("lab_coerce_i010.pcap"));
+        assertTrue(hits(r).containsAll(Set.of("coercion_printerbug", "coercion_dfscoerce", "coercion_victim_authenticated",
+                "impacket_smbserver", "impacket_smbserver_ntlm_version")), hits(r).toString());
+        String all = String.join("\n", indicators(r, "coercion"));
+        assertTrue(all.contains("10.99.0.1 authenticated (NTLM over smb2 as LAB\\DC1$) to 10.99.0.2"), all);
+        assertTrue(all.contains("called RpcRemoteFindFirstPrinterChangeNotificationEx naming \\\\10.99.0.2"), all);
+    }
+
     @Test
     void sambaAndWindowsServersDoNotCarryImpacketsServerFingerprints() throws Exception {
         List<String> wrong = new ArrayList<>();

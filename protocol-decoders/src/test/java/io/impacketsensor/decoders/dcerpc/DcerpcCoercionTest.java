@@ -54,6 +54,22 @@ class DcerpcCoercionTest {
         }
     }
 
+    /**
+     * The project lab's coerce run with Impacket 0.10 against the Samba DC (pcaps-fixtures README):
+     * Samba refuses the EFSRPC binds, so the calls that reach it are tshark frames 112 (OpenPrinter,
+     * pPrinterName \\10.99.0.1), 118 (RFFPCNEX, pszLocalMachine \\10.99.0.2) and 156
+     * (dfs_RemoveStdRoot, Servername 10.99.0.2, Rootshare test).
+     */
+    @Test
+    void printerBugAndDfsCoerceFromTheLab() throws Exception {
+        assertEquals(List.of(
+                "10.99.0.2->10.99.0.1 spoolss RpcOpenPrinter pPrinterName=\\\\10.99.0.1 host=10.99.0.1 listener=false",
+                "10.99.0.2->10.99.0.1 spoolss RpcRemoteFindFirstPrinterChangeNotificationEx pszLocalMachine=\\\\10.99.0.2"
+                        + " host=10.99.0.2 listener=true",
+                "10.99.0.2->10.99.0.1 netdfs NetrDfsRemoveStdRoot ServerName=10.99.0.2 host=10.99.0.2 listener=true"),
+                calls(Captures.fixture("lab_coerce_i010.pcap")));
+    }
+
     @Test
     void hostOfEveryPathForm() {
         assertEquals("10.0.0.5", RpcArgs.UncPath.hostOf("\\\\10.0.0.5\\share\\x.txt", false));
