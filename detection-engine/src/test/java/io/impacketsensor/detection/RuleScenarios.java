@@ -150,6 +150,21 @@ public final class RuleScenarios {
             h.feed(h.rpc(ATK, SRV, 1, "atsvc", iface(RpcInterfaces.TSCH), 12, null));
             h.feed(h.read(ATK, SRV, 2, "ADMIN$", "Temp\\AbCdEfGh.tmp"));
         });
+        // The coercion tools' arguments: printerbug.py pszLocalMachine '\\\\%s' % listener, dfscoerce.py
+        // ServerName = listener, ShadowCoerce ShareName '\\\\%s\\NETLOGON', Coercer's MS-EVEN
+        // BackupFileName '\\??\\UNC\\%s\\x\\aa'; the listener is the attacker's address.
+        add("coercion_printerbug", h -> h.feed(h.rpc(ATK, DC, 0, "spoolss", iface(RpcInterfaces.SPOOLSS), 65,
+                new RpcArgs.UncPath(65, "pszLocalMachine", "\\\\" + ATK, ATK, true))));
+        add("coercion_dfscoerce", h -> h.feed(h.rpc(ATK, DC, 0, "netdfs", iface(RpcInterfaces.NETDFS), 13,
+                new RpcArgs.UncPath(13, "ServerName", ATK, ATK, true))));
+        add("coercion_shadowcoerce", h -> h.feed(h.rpc(ATK, SRV, 0, "FssagentRpc", iface(RpcInterfaces.FSRVP), 8,
+                new RpcArgs.UncPath(8, "ShareName", "\\\\" + ATK + "\\NETLOGON", ATK, true))));
+        add("coercion_eventlog", h -> h.feed(h.rpc(ATK, SRV, 0, "eventlog", iface(RpcInterfaces.EVENTLOG), 9,
+                new RpcArgs.UncPath(9, "BackupFileName", "\\??\\UNC\\" + ATK + "\\x\\aa", ATK, true))));
+        // smbserver.py's CHALLENGE: Version b'\\xff' * 8, the server name as NetBIOS and DNS computer name.
+        add("impacket_smbserver_ntlm_version", h -> h.feed(new NtlmEvent.NtlmChallenge(h.h(SRV, ATK, 445, 0), Carrier.SMB2,
+                0xE2898215, new byte[]{1, 2, 3, 4, 5, 6, 7, 8}, "WORKGROUP", "WORKGROUP", "SERVER", "WORKGROUP", "SERVER", 0,
+                new NtlmEvent.Version(255, 255, 65535, 255), new byte[]{-1, -1, -1, -1, -1, -1, -1, -1})));
         add("service_dll_hijack_chain_step2", h -> {
             h.feed(h.create(ATK, SRV, 0, "C$", "Windows\\System32\\wlbsctrl.dll", false, true));
             h.feed(h.rpc(ATK, SRV, 1, "svcctl", iface(RpcInterfaces.SVCCTL), 1, new RpcArgs.ScmServiceAction(1, "IKEEXT", 1)));

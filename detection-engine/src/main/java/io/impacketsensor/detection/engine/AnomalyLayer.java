@@ -94,6 +94,14 @@ final class AnomalyLayer {
             if (sg != null && sg.length == 16 && allBytes(sg, 'A')) {
                 e.attackerIsServer = true;
                 e.add(Rules.IMPACKET_SMBSERVER, "SMB2 ServerGuid AAAAAAAAAAAAAAAA (Impacket smbserver)");
+            } else if (sg != null && sg.length == 16 && asciiLetters(sg) && n.serverCapabilities() == 0
+                    && n.dialect() == 0x0202) {
+                // ntlmrelayx smbrelayserver.py: ServerGuid = 16 random ascii_letters, Capabilities 0,
+                // SMB2_DIALECT_002 whatever the client offered. A binary GUID is all letters with
+                // probability (52/256)^16.
+                e.attackerIsServer = true;
+                e.add(Rules.IMPACKET_NTLMRELAYX_SMBSERVER, "SMB2 ServerGuid " + new String(sg, java.nio.charset.StandardCharsets.US_ASCII)
+                        + " of ASCII letters, capabilities 0, dialect 2.0.2 (ntlmrelayx SMB server)");
             }
         } else if (ev instanceof SmbEvent.Smb1Negotiate n) {
             if (impacketSmb1Dialects(n.dialects())) {
@@ -292,6 +300,14 @@ final class AnomalyLayer {
             if (ch != null && ch.length == 8 && (allBytes(ch, 0xAA - 256) || allBytes(ch, 'A'))) {
                 e.attackerIsServer = true;
                 e.add(Rules.IMPACKET_SMBSERVER_CHALLENGE, "NTLM server challenge of constant bytes (Impacket smbserver)");
+            }
+            byte[] v = c.versionBytes();
+            if (v != null && v.length == 8 && allBytes(v, -1)) {
+                // smbserver.py: challengeMessage['Version'] = b'\xff' * 8 (MS-NLMP 2.2.2.10 has product
+                // versions and NTLMRevisionCurrent 15 there).
+                e.attackerIsServer = true;
+                e.add(Rules.IMPACKET_SMBSERVER_NTLM_VERSION, "NTLM CHALLENGE VERSION ff x 8, NetBIOS name "
+                        + Text.quote(c.nbComputer()) + ", DNS name " + Text.quote(c.dnsComputer()) + " (Impacket smbserver)");
             }
         }
     }

@@ -60,6 +60,8 @@ public final class DetectionEngine {
     private final ChainLayer chains;
     private final BehaviourRouting behaviour;
     private final RelayLayer relay;
+    private final CoercionLayer coercion;
+    private final RelayLegs relayLegs;
     private final AllowListMatcher allow;
     private final Blocklist blocklist;
     private final Decider decider;
@@ -101,7 +103,9 @@ public final class DetectionEngine {
         this.anomalies = new AnomalyLayer(dcs, tickets, cfg.kerberos().maxTicketLifetimeSeconds());
         this.chains = new ChainLayer(cfg.chains().maxTrackedPairs(), cfg.chains().windowSeconds());
         this.behaviour = new BehaviourRouting(new BehaviourLayer(cfg.behaviour()));
+        this.coercion = new CoercionLayer(cfg.relay());
         this.relay = new RelayLayer(cfg.relay());
+        this.relayLegs = new RelayLegs(cfg.relay(), coercion);
         this.allow = new AllowListMatcher(cfg.allowList().adminNetworks(), cfg.allowList().serviceNames());
         this.blocklist = new Blocklist(store, cfg.blocking().ttlSeconds(), cfg.blocking().maxEntries());
         this.decider = new Decider(cfg, allow, blocklist);
@@ -157,8 +161,21 @@ public final class DetectionEngine {
         if (layers.behaviour()) {
             behaviour.route(ev, h.clientIp(), now, e);
         }
-        if (layers.ntlmRelay() && ev instanceof NtlmEvent n) {
-            relay.analyse(n, e);
+        if (layers.ntlmRelay()) {
+            if (ev instanceof NtlmEvent n) {
+                relay.analyse(n, e);
+                relayLegs.ntlm(n, e);
+                coercion.authentication(ev, e);
+            } else {
+                if (ev instanceof DcerpcEvent.DcerpcRequest r) {
+                    coercion.request(r);
+                } else if (ev instanceof KerberosEvent.KerberosApRequest) {
+                    coercion.authentication(ev, e);
+                } else if (ev instanceof SmbEvent.Smb2Negotiate sn) {
+                    relayLegs.smbNegotiate(sn);
+                }
+                relayLegs.followUp(ev, e);
+            }
         }
         if (e.isEmpty()) {
             return decider.benign();

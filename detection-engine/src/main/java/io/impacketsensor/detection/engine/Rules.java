@@ -120,6 +120,11 @@ final class Rules {
     static final Rule NTLM_WORKSTATION_MISMATCH = C.require("ntlm_workstation_mismatch");
     static final Rule NTLM_USER_MULTIPLE_IPS_RELAYABLE = C.require("ntlm_user_multiple_ips_relayable");
     static final Rule NTLM_USER_MULTIPLE_IPS = C.require("ntlm_user_multiple_ips");
+    static final Rule NTLM_RELAY_TIMING = C.require("ntlm_relay_timing");
+    static final Rule NTLM_RELAY_FOLLOWUP = C.require("ntlm_relay_followup");
+    static final Rule COERCION_VICTIM_AUTHENTICATED = C.require("coercion_victim_authenticated");
+    static final Rule IMPACKET_NTLMRELAYX_SMBSERVER = C.require("impacket_ntlmrelayx_smbserver");
+    static final Rule IMPACKET_SMBSERVER_NTLM_VERSION = C.require("impacket_smbserver_ntlm_version");
     static final Rule BEHAVIOUR_SMB_SESSIONS = C.require("behaviour_smb_sessions");
     static final Rule BEHAVIOUR_TGS_BURST = C.require("behaviour_tgs_burst");
     static final Rule BEHAVIOUR_LDAP_RATE = C.require("behaviour_ldap_rate");

@@ -98,6 +98,11 @@ final class DcerpcArgs {
                 g.writeString(u.toString());
             }
             g.writeEndArray();
+        } else if (a instanceof RpcArgs.UncPath u) {
+            str(g, "argument", u.argument());
+            str(g, "path", u.path());
+            str(g, "host", u.host());
+            g.writeBooleanField("coercion", u.listener() && u.host() != null);
         } else if (a instanceof RpcArgs.DrsGetNcChanges) {
             g.writeBooleanField("replication", true);
         } else if (a instanceof RpcArgs.ReturnStatus s) {

@@ -62,6 +62,10 @@ public final class NtlmRecords {
             g.writeNumberField("lm_response_length", a.lmResponseLength());
             g.writeNumberField("nt_response_length", a.ntResponseLength());
             g.writeBooleanField("mic_present", a.micPresent());
+            if (a.channelBindings() >= 0) {
+                // MsvAvChannelBindings: "zero" binds nothing (relayable to a TLS service without EPA).
+                g.writeStringField("channel_bindings", a.channelBindings() == 0 ? "zero" : "present");
+            }
             if (a.msvAvFlags() >= 0) {
                 g.writeNumberField("msv_av_flags", a.msvAvFlags());
             }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The attack types the engine reports (stable ids of ARCHITECTURE §5, plus {@code shadow_credentials}
- * and {@code reconnaissance}). Each carries its severity score (critical 10, high 8–9, medium 5–7,
+ * The attack types the engine reports (stable ids of ARCHITECTURE §5, plus {@code shadow_credentials},
+ * {@code reconnaissance} and {@code coercion}). Each carries its severity score (critical 10, high 8–9, medium 5–7,
  * low 1–4), the EVE signature id and text, its ATT&CK technique ids and the family used for the
  * statistics counters.
  */
@@ -73,7 +73,9 @@ public enum AttackType {
     IMPACKET_FINGERPRINT(4, 9000131, "IMPACKET client fingerprint",
             "Execution", Family.OTHER, "T1588.002"),
     RECONNAISSANCE(2, 9000132, "Reconnaissance: many protocols or sessions from one source",
-            "Discovery", Family.OTHER, "T1046");
+            "Discovery", Family.OTHER, "T1046"),
+    COERCION(8, 9000133, "Authentication coercion: a server made to authenticate to a listener "
+            + "(PetitPotam, PrinterBug, DFSCoerce, ShadowCoerce)", "Credential Access", Family.RPC, "T1187");
 
     /** Protocol family, for the statistics counters. */
     public enum Family { SMB, RPC, KERBEROS, NTLM, LDAP, AUTH, OTHER }

@@ -43,6 +43,10 @@ public enum EventField {
     DCOM_STRING("dcom.string", Kind.TEXT, "a string argument of a DCOM call (WMI class and method names, command lines)"),
     WINREG_KEY("winreg.key", Kind.TEXT, "registry key a winreg OpenKey, CreateKey or SaveKey names"),
     TASK_COMMAND("task.command", Kind.TEXT, "command of an AT job, or the XML of a scheduled task registration"),
+    COERCE_PATH("coerce.path", Kind.TEXT, "path or host argument of an EFSRPC, MS-RPRN, MS-DFSNM, MS-FSRVP or MS-EVEN call "
+            + "(FileName, pPrinterName, pszLocalMachine, ServerName, ShareName, BackupFileName)"),
+    COERCE_HOST("coerce.host", Kind.TEXT, "host such a call makes the server connect to as a client (the listener "
+            + "named by a UNC path); absent for local paths and printer names"),
     EVENT("event", Kind.TEXT, "kind of decoded event: smb_tree_connect, smb_file (a create, read or write of a file), "
             + "smb_pipe (of a named pipe), dcerpc_bind, dcerpc_request, ntlm_negotiate, ntlm_authenticate, krb_request, "
             + "krb_reply, krb_ap_request, ldap_search, ldap_modify, ldap_add ..."),
@@ -86,7 +90,7 @@ public enum EventField {
             case SMB_PIPE_NAME -> EventKind.SMB_PIPE.bit;
             case DCERPC_INTERFACE, DCERPC_OPNUM, DCERPC_OPERATION, SVCCTL_SERVICE_NAME, SVCCTL_BINARY_PATH,
                  DCOM_CLSID, DCOM_STRING,
-                 WINREG_KEY, TASK_COMMAND -> EventKind.DCERPC_REQUEST.bit;
+                 WINREG_KEY, TASK_COMMAND, COERCE_PATH, COERCE_HOST -> EventKind.DCERPC_REQUEST.bit;
             case KRB5_SNAME, KRB5_CNAME, KRB5_ETYPES, KRB5_MSG_TYPE -> EventKind.KRB_REQUEST.bit;
             case LDAP_FILTER -> EventKind.LDAP_SEARCH.bit;
             case LDAP_ATTRIBUTE -> EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit;
@@ -289,6 +293,12 @@ public enum EventField {
                 RpcArgs a = args(ev);
                 String s = a instanceof RpcArgs.AtJobAdd j ? j.command() : a instanceof RpcArgs.TaskRegister t ? t.xml() : null;
                 return s != null && v.text(s);
+            }
+            case COERCE_PATH -> {
+                return args(ev) instanceof RpcArgs.UncPath u && u.path() != null && v.text(u.path());
+            }
+            case COERCE_HOST -> {
+                return args(ev) instanceof RpcArgs.UncPath u && u.listener() && u.host() != null && v.text(u.host());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header

@@ -46,7 +46,7 @@ final class NtlmsspEvents {
         return new NtlmEvent.NtlmAuthenticate(a.header(), a.carrier(), a.flags(), a.lmResponseLength(),
                 a.ntResponseLength(), a.ntlmVersion(), a.domain(), a.user(), a.workstation(),
                 a.encryptedSessionKey(), a.version(), a.micPresent(), a.msvAvFlags(), a.avTargetName(),
-                a.ntProofStr(), a.serverChallenge(), a.anonymous(), status);
+                a.ntProofStr(), a.serverChallenge(), a.anonymous(), status, a.channelBindings());
     }
 
     /** An anomaly record: the anomaly's event name and a detail naming what was seen. */
@@ -90,7 +90,7 @@ final class NtlmsspEvents {
                 text(parser, b, parser.workstationOff, parser.workstationLen), parser.sessionKeyLen > 0,
                 validVersion(parser, b) ? version(parser, b) : null, mic, parser.avFlags,
                 Utf16.decode(b, parser.avTargetNameOff, parser.avTargetNameLen), proof,
-                serverChallenge == null ? null : serverChallenge.clone(), anonymous, status);
+                serverChallenge == null ? null : serverChallenge.clone(), anonymous, status, parser.avChannelBindings);
     }
 
     /** Unicode or OEM per NTLMSSP_NEGOTIATE_UNICODE (MS-NLMP 2.2.2.5 flag A). */

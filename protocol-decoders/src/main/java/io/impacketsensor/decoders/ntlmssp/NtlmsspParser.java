@@ -40,6 +40,7 @@ public final class NtlmsspParser {
     private static final int AV_FLAGS = 6;
     private static final int AV_TIMESTAMP = 7;
     private static final int AV_TARGET_NAME = 9;
+    private static final int AV_CHANNEL_BINDINGS = 10;
     /** NTProofStr (16) + NTLMv2_CLIENT_CHALLENGE fixed part (28) before its AV pairs (2.2.2.7). */
     private static final int NTLMV2_AV_START = 16 + 28;
 
@@ -69,6 +70,11 @@ public final class NtlmsspParser {
     public int avFlags;
     /** MsvAvTimestamp FILETIME, or 0 when absent. */
     public long avTimestamp;
+    /**
+     * MsvAvChannelBindings (MS-NLMP 2.2.2.1, the MD5 of gss_channel_bindings_struct): -1 absent, 0 all
+     * sixteen bytes zero (the client had no TLS channel to bind, or chose not to), 1 a real hash.
+     */
+    public int avChannelBindings;
 
     public NtlmsspParser(NtlmsspLimits limits) {
         this.limits = limits;
@@ -283,6 +289,8 @@ public final class NtlmsspParser {
                 case AV_TARGET_NAME -> { avTargetNameOff = at; avTargetNameLen = l; }
                 case AV_FLAGS -> avFlags = l >= 4 ? Bytes.i32le(b, at) : avFlags;
                 case AV_TIMESTAMP -> avTimestamp = l >= 8 ? Bytes.i64le(b, at) : 0;
+                case AV_CHANNEL_BINDINGS -> avChannelBindings = l == 16 ? (Bytes.i64le(b, at) == 0
+                        && Bytes.i64le(b, at + 8) == 0 ? 0 : 1) : avChannelBindings;
                 default -> { }
             }
             av.skip(l);
@@ -305,5 +313,6 @@ public final class NtlmsspParser {
         avNbComputerLen = avNbDomainLen = avDnsComputerLen = avDnsDomainLen = avTargetNameLen = 0;
         avFlags = -1;
         avTimestamp = 0;
+        avChannelBindings = -1;
     }
 }

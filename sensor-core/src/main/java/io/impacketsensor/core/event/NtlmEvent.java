@@ -87,11 +87,25 @@ public sealed interface NtlmEvent extends SensorEvent {
      * @param anonymous           true for an anonymous (null session) authentication
      * @param status              result of the authentication when the carrier shows it (SMB2
      *                            SESSION_SETUP status), else NO_STATUS
+     * @param channelBindings     MsvAvChannelBindings of the NTLMv2 response: -1 absent, 0 present and all
+     *                            zero (nothing bound: relayable to LDAPS/HTTPS that do not enforce EPA),
+     *                            1 a channel-binding hash (MS-NLMP 2.2.2.1, 3.1.5.2.2)
      */
     record NtlmAuthenticate(EventHeader header, Carrier carrier, int flags, int lmResponseLength,
                             int ntResponseLength, int ntlmVersion, String domain, String user, String workstation,
                             boolean encryptedSessionKey, Version version, boolean micPresent, int msvAvFlags,
                             String avTargetName, byte[] ntProofStr, byte[] serverChallenge, boolean anonymous,
-                            long status) implements NtlmEvent {
+                            long status, int channelBindings) implements NtlmEvent {
+
+        /** An AUTHENTICATE whose channel bindings were not read (flat events, SMB1 logins without NTLMSSP). */
+        public NtlmAuthenticate(EventHeader header, Carrier carrier, int flags, int lmResponseLength,
+                                int ntResponseLength, int ntlmVersion, String domain, String user, String workstation,
+                                boolean encryptedSessionKey, Version version, boolean micPresent, int msvAvFlags,
+                                String avTargetName, byte[] ntProofStr, byte[] serverChallenge, boolean anonymous,
+                                long status) {
+            this(header, carrier, flags, lmResponseLength, ntResponseLength, ntlmVersion, domain, user, workstation,
+                    encryptedSessionKey, version, micPresent, msvAvFlags, avTargetName, ntProofStr, serverChallenge,
+                    anonymous, status, -1);
+        }
     }
 }

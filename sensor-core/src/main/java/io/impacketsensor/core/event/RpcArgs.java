@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * Typed arguments (or results) of the DCE/RPC operations that matter for detection, decoded from
  * cleartext NDR stubs. Interface and opnum references: MS-SCMR, MS-RRP, MS-LSAT, MS-SAMR, MS-SRVS,
- * MS-TSCH, C706 Appendix O (ept_map), MS-WMI/MS-OAUT, MS-DRSR.
+ * MS-TSCH, C706 Appendix O (ept_map), MS-WMI/MS-OAUT, MS-DRSR, MS-EFSR, MS-RPRN, MS-DFSNM, MS-FSRVP, MS-EVEN.
  */
 public sealed interface RpcArgs {
 
@@ -106,6 +106,65 @@ public sealed interface RpcArgs {
 
     /** drsuapi DRSGetNCChanges (3): seen (the stub is normally sealed). */
     record DrsGetNcChanges() implements RpcArgs {
+    }
+
+    /**
+     * A call whose argument names a path or host the server opens as a client: the EFSRPC FileName
+     * calls (MS-EFSR 3.1.4.2), RpcOpenPrinter(Ex) pPrinterName and RpcRemoteFindFirstPrinterChangeNotification(Ex)
+     * pszLocalMachine (MS-RPRN 3.1.4.2.2, 3.1.4.2.14, 3.1.4.10.3/4), NetrDfsAddStdRoot/NetrDfsRemoveStdRoot
+     * ServerName (MS-DFSNM 3.1.4.4.1/2), IsPathSupported/IsPathShadowCopied ShareName (MS-FSRVP 3.1.4.8/9),
+     * ElfrOpenBELW BackupFileName (MS-EVEN 3.1.4.1). These are the authentication-coercion primitives
+     * (PetitPotam, PrinterBug, DFSCoerce, ShadowCoerce, the event log variant): the server connects to
+     * the host the argument names and authenticates there with its machine account.
+     *
+     * @param opnum    the operation
+     * @param argument the argument's name in the specification ({@code FileName}, {@code pszLocalMachine} ...)
+     * @param path     the argument as sent (terminating NUL removed)
+     * @param host     the host the path names ({@link #hostOf}), or null for a local path
+     * @param listener true when the server connects to {@code host} as a client because of this call (every
+     *                 argument here except a printer name, which names the print server itself)
+     */
+    record UncPath(int opnum, String argument, String path, String host, boolean listener) implements RpcArgs {
+
+        /**
+         * The host a UNC or NT object path names: {@code \\host\share\x}, {@code \\??\UNC\host\share},
+         * {@code \\host@80\x} (the WebDAV redirector's form, MS-WDV 2.2), or a bare host name for
+         * arguments that take one (DFSNM ServerName); null for a local path ({@code C:\x}, {@code \??\C:}).
+         */
+        public static String hostOf(String path, boolean bareName) {
+            if (path == null) {
+                return null;
+            }
+            int from = 0;
+            int n = path.length();
+            while (n > 0 && path.charAt(n - 1) == 0) {
+                n--;
+            }
+            if (path.regionMatches(true, 0, "\\??\\UNC\\", 0, 8)) {
+                from = 8;
+            } else if (path.regionMatches(true, 0, "\\\\?\\UNC\\", 0, 8)) {
+                from = 8;
+            } else if (n >= 2 && isSep(path.charAt(0)) && isSep(path.charAt(1))) {
+                from = 2;
+                if (n >= 4 && (path.charAt(2) == '?' || path.charAt(2) == '.') && isSep(path.charAt(3))) {
+                    return null; // \\?\C:\ and \\.\device: local
+                }
+            } else if (!bareName) {
+                return null;
+            }
+            int end = from;
+            while (end < n && !isSep(path.charAt(end)) && path.charAt(end) != '@') {
+                end++;
+            }
+            if (end == from || (bareName && from == 0 && end < n && isSep(path.charAt(end)))) {
+                return null;
+            }
+            return path.substring(from, end);
+        }
+
+        private static boolean isSep(char c) {
+            return c == '\\' || c == '/';
+        }
     }
 
     /** The return status of a call (last 4 bytes of a cleartext response stub). */

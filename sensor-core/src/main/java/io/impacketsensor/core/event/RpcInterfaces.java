@@ -5,7 +5,7 @@ import java.util.UUID;
 /**
  * Names of the DCE/RPC interfaces and operations that matter for detection (INDICATORS.md §2,
  * MS-SCMR, MS-RRP, MS-LSAT/LSAD, MS-SAMR, MS-SRVS, MS-WKST, MS-NRPC, MS-TSCH, MS-DRSR, MS-DCOM,
- * MS-WMI, MS-OAUT, MS-EFSR, MS-RPRN, MS-BKRP, MS-EVEN, C706 appendix O). Events keep raw UUIDs and
+ * MS-WMI, MS-OAUT, MS-EFSR, MS-RPRN, MS-BKRP, MS-EVEN, MS-DFSNM, MS-FSRVP, C706 appendix O). Events keep raw UUIDs and
  * opnums; this table names them at output. Decoders use the index constants to pick a stub
  * decoder once per bind instead of comparing UUIDs per PDU. Unknown UUIDs and opnums give null.
  */
@@ -37,6 +37,8 @@ public final class RpcInterfaces {
     public static final int EVENTLOG = 23;
     public static final int MGMT = 24;
     public static final int DSSETUP = 25;
+    public static final int NETDFS = 26;
+    public static final int FSRVP = 27;
 
     private static final String[][] TABLE = {
         {"367abb81-9844-35f1-ad32-98f038001003", "svcctl",
@@ -136,22 +138,36 @@ public final class RpcInterfaces {
             "0 EfsRpcOpenFileRaw,1 EfsRpcReadFileRaw,2 EfsRpcWriteFileRaw,3 EfsRpcCloseRaw,4 EfsRpcEncryptFileSrv,"
             + "5 EfsRpcDecryptFileSrv,6 EfsRpcQueryUsersOnFile,7 EfsRpcQueryRecoveryAgents,"
             + "8 EfsRpcRemoveUsersFromFile,9 EfsRpcAddUsersToFile,12 EfsRpcFileKeyInfo,"
-            + "13 EfsRpcDuplicateEncryptionInfoFile,15 EfsRpcAddUsersToFileEx"},
+            + "13 EfsRpcDuplicateEncryptionInfoFile,15 EfsRpcAddUsersToFileEx,16 EfsRpcFileKeyInfoEx,"
+            + "18 EfsRpcGetEncryptedFileMetadata,19 EfsRpcSetEncryptedFileMetadata,20 EfsRpcFlushEfsCache,"
+            + "21 EfsRpcEncryptFileExSrv,22 EfsRpcQueryProtectors"},
         {"df1941c5-fe89-4e79-bf10-463657acf44d", "efsrpc",
             "0 EfsRpcOpenFileRaw,1 EfsRpcReadFileRaw,2 EfsRpcWriteFileRaw,3 EfsRpcCloseRaw,4 EfsRpcEncryptFileSrv,"
             + "5 EfsRpcDecryptFileSrv,6 EfsRpcQueryUsersOnFile,7 EfsRpcQueryRecoveryAgents,"
             + "8 EfsRpcRemoveUsersFromFile,9 EfsRpcAddUsersToFile,12 EfsRpcFileKeyInfo,"
-            + "13 EfsRpcDuplicateEncryptionInfoFile,15 EfsRpcAddUsersToFileEx"},
+            + "13 EfsRpcDuplicateEncryptionInfoFile,15 EfsRpcAddUsersToFileEx,16 EfsRpcFileKeyInfoEx,"
+            + "18 EfsRpcGetEncryptedFileMetadata,19 EfsRpcSetEncryptedFileMetadata,20 EfsRpcFlushEfsCache,"
+            + "21 EfsRpcEncryptFileExSrv,22 EfsRpcQueryProtectors"},
         {"12345678-1234-abcd-ef00-0123456789ab", "spoolss",
-            "0 RpcEnumPrinters,1 RpcOpenPrinter,29 RpcClosePrinter,65 RpcRemoteFindFirstPrinterChangeNotificationEx,"
+            "0 RpcEnumPrinters,1 RpcOpenPrinter,10 RpcEnumPrinterDrivers,29 RpcClosePrinter,"
+            + "62 RpcRemoteFindFirstPrinterChangeNotification,65 RpcRemoteFindFirstPrinterChangeNotificationEx,"
             + "69 RpcOpenPrinterEx,89 RpcAddPrinterDriverEx"},
         {"3dde7c30-165d-11d1-ab8f-00805f14db40", "BackupKey", "0 BackuprKey"},
         {"82273fdc-e32a-18c3-3f78-827929dc23ea", "eventlog",
-            "0 ElfrClearELFW,1 ElfrBackupELFW,2 ElfrCloseEL,4 ElfrNumberOfRecords,7 ElfrOpenELW,9 ElfrRegisterEventSourceW,"
-            + "11 ElfrReadELW,12 ElfrReportEventW"},
+            "0 ElfrClearELFW,1 ElfrBackupELFW,2 ElfrCloseEL,3 ElfrDeregisterEventSource,4 ElfrNumberOfRecords,"
+            + "5 ElfrOldestRecord,7 ElfrOpenELW,8 ElfrRegisterEventSourceW,9 ElfrOpenBELW,10 ElfrReadELW,"
+            + "11 ElfrReportEventW,16 ElfrOpenBELA"},
         {"afa8bd80-7d8a-11c9-bef4-08002b102989", "mgmt",
             "0 inq_if_ids,1 inq_stats,2 is_server_listening,3 stop_server_listening,4 inq_princ_name"},
         {"3919286a-b10c-11d0-9ba8-00c04fd92ef5", "dssetup", "0 DsRolerGetPrimaryDomainInformation"},
+        // MS-DFSNM 3.1.4 (\PIPE\netdfs), MS-FSRVP 3.1.4 (\PIPE\FssagentRpc): the DFSCoerce and ShadowCoerce calls.
+        {"4fc742e0-4a10-11cf-8273-00aa004ae673", "netdfs",
+            "0 NetrDfsManagerGetVersion,1 NetrDfsAdd,2 NetrDfsRemove,10 NetrDfsAddFtRoot,11 NetrDfsRemoveFtRoot,"
+            + "12 NetrDfsAddStdRoot,13 NetrDfsRemoveStdRoot"},
+        {"a8e0653c-2744-4389-a61d-7373df8b2292", "FileServerVssAgent",
+            "0 GetSupportedVersion,1 SetContext,2 StartShadowCopySet,3 AddToShadowCopySet,4 CommitShadowCopySet,"
+            + "5 ExposeShadowCopySet,6 RecoveryCompleteShadowCopySet,7 AbortShadowCopySet,8 IsPathSupported,"
+            + "9 IsPathShadowCopied,10 GetShareMapping,11 DeleteShareMapping,12 PrepareShadowCopySet"},
     };
 
     private static final UUID[] UUIDS = new UUID[TABLE.length];

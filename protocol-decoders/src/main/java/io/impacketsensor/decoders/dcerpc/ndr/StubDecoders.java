@@ -25,6 +25,12 @@ public final class StubDecoders {
             case RpcInterfaces.ATSVC: return opnum == 0;
             case RpcInterfaces.REMOTE_SCM_ACTIVATOR:
             case RpcInterfaces.IACTIVATION: return ActivationStubs.wants(iface, opnum);
+            case RpcInterfaces.EFSRPC_LSA:
+            case RpcInterfaces.EFSRPC:
+            case RpcInterfaces.SPOOLSS:
+            case RpcInterfaces.NETDFS:
+            case RpcInterfaces.FSRVP:
+            case RpcInterfaces.EVENTLOG: return CoercionStubs.wants(iface, opnum);
             default: return DcomStubs.wants(iface, opnum);
         }
     }
@@ -80,6 +86,13 @@ public final class StubDecoders {
             case RpcInterfaces.REMOTE_SCM_ACTIVATOR:
             case RpcInterfaces.IACTIVATION:
                 return ActivationStubs.wants(iface, opnum) ? ActivationStubs.request(iface, opnum, r, maxDcomStrings) : null;
+            case RpcInterfaces.EFSRPC_LSA:
+            case RpcInterfaces.EFSRPC:
+            case RpcInterfaces.SPOOLSS:
+            case RpcInterfaces.NETDFS:
+            case RpcInterfaces.FSRVP:
+            case RpcInterfaces.EVENTLOG:
+                return CoercionStubs.wants(iface, opnum) ? CoercionStubs.request(iface, opnum, r) : null;
             default: return DcomStubs.wants(iface, opnum) ? DcomStubs.strings(r, maxDcomStrings) : null;
         }
     }

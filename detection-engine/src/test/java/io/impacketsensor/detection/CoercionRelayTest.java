@@ -1,0 +1,114 @@
+package io.impacketsensor.detection;
+
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.RpcInterfaces;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.detection.model.Analysis;
+import io.impacketsensor.detection.model.AnalysisResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Coercion linked to the victim's authentication, and the relay timing signature across carriers
+ * (synthetic typed events with the values the tools produce: ntlmrelayx forwards the target's
+ * challenge and the victim's identity unchanged; PetitPotam names \\listener\share\file).
+ */
+class CoercionRelayTest {
+    private static final String ATK = "10.8.0.66";
+    private static final String DC = "10.8.0.3";
+    private static final String VICTIM = "10.8.0.20";
+    private static final String TARGET = "10.8.0.10";
+    private final Harness h = new Harness();
+
+    private List<Analysis> feed(SensorEvent... evs) {
+        List<Analysis> out = new ArrayList<>();
+        for (SensorEvent e : evs) {
+            AnalysisResult r = h.engine.analyze(e);
+            if (r.isAttack()) {
+                out.add(r.analysis());
+            }
+        }
+        return out;
+    }
+
+    private SensorEvent efs(String listenerPath, String host, int sec) {
+        return h.rpc(ATK, DC, sec, "lsarpc", RpcInterfaces.uuid(RpcInterfaces.EFSRPC_LSA), 0,
+                new RpcArgs.UncPath(0, "FileName", listenerPath, host, true));
+    }
+
+    private NtlmEvent.NtlmAuthenticate machineAuth(EventHeader hd, String target) {
+        return new NtlmEvent.NtlmAuthenticate(hd, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB", "DC1$", "DC1", true,
+                new NtlmEvent.Version(10, 0, 17763, 15), true, 2, target, new byte[16], null, false, 0, 0);
+    }
+
+    @Test
+    void theCoercedServersAuthenticationToTheNamedHostIsLinkedToTheCall() {
+        List<Analysis> a = feed(efs("\\\\" + ATK + "\\share\\x.txt", ATK, 0),
+                machineAuth(h.h(DC, ATK, 445, 1), "cifs/" + ATK));
+        Analysis last = a.get(a.size() - 1);
+        assertEquals("coercion", last.attackType().id());
+        assertEquals(ATK, last.sourceIp());
+        assertTrue(last.indicators().stream().anyMatch(s -> s.contains("authenticated (NTLM over smb2 as LAB\\DC1$) to "
+                + ATK) && s.contains("EfsRpcOpenFileRaw")), last.indicators().toString());
+        assertEquals(2, last.chain().size(), last.chain().toString());
+    }
+
+    @Test
+    void aNameInThePathMatchesTheTargetNameTheVictimPutInItsAuthenticate() {
+        List<Analysis> a = feed(efs("\\\\relay\\share\\x.txt", "relay", 0),
+                machineAuth(h.h(DC, "10.8.0.77", 445, 1), "cifs/relay.lab.local"));
+        assertTrue(a.stream().anyMatch(x -> x.indicators().stream().anyMatch(s -> s.contains("to 10.8.0.77"))), a.toString());
+    }
+
+    @Test
+    void anAuthenticationToAnotherHostOrOutsideTheWindowIsNotLinked() {
+        List<Analysis> a = feed(efs("\\\\" + ATK + "\\share\\x.txt", ATK, 0),
+                machineAuth(h.h(DC, "10.8.0.99", 445, 1), "cifs/fileserver"),
+                machineAuth(h.h(DC, ATK, 445, 3600), "cifs/" + ATK));
+        assertFalse(a.stream().anyMatch(x -> x.indicators().stream().anyMatch(s -> s.contains("authenticated ("))),
+                a.toString());
+    }
+
+    @Test
+    void relayAcrossCarriersIsReportedWithBothLegsAndTheTargetLegsNextAction() {
+        // Victim over HTTP to the relay, relay to the target over LDAP, 2 ms apart; same challenge and identity.
+        EventHeader v1 = h.hf(1, VICTIM, ATK, 80, 0);
+        EventHeader t1 = new EventHeader(v1.timestampNanos() + 2_000_000, 2, Harness.ip(ATK), 50001, Harness.ip(TARGET),
+                389, io.impacketsensor.core.event.Transport.TCP);
+        byte[] ch = {9, 8, 7, 6, 5, 4, 3, 2};
+        NtlmEvent.NtlmNegotiate nv = new NtlmEvent.NtlmNegotiate(v1, Carrier.HTTP, 0xE2088297, "", "", null);
+        NtlmEvent.NtlmNegotiate nt = new NtlmEvent.NtlmNegotiate(t1, Carrier.LDAP, 0xE2088297, "", "", null);
+        NtlmEvent.NtlmChallenge ct = new NtlmEvent.NtlmChallenge(t1, Carrier.LDAP, 0xE2898215, ch, "LAB", "LAB", "DC1",
+                "lab.local", "dc1.lab.local", 0, new NtlmEvent.Version(10, 0, 17763, 15), null);
+        NtlmEvent.NtlmChallenge cv = new NtlmEvent.NtlmChallenge(v1, Carrier.HTTP, 0xE2898215, ch, "LAB", "LAB", "DC1",
+                "lab.local", "dc1.lab.local", 0, new NtlmEvent.Version(10, 0, 17763, 15), null);
+        NtlmEvent.NtlmAuthenticate av = new NtlmEvent.NtlmAuthenticate(v1, Carrier.HTTP, 0xE2888215, 24, 300, 2, "LAB",
+                "alice", "WS1", true, null, false, -1, "", new byte[]{1}, null, false, SensorEvent.NO_STATUS, 0);
+        NtlmEvent.NtlmAuthenticate at = new NtlmEvent.NtlmAuthenticate(t1, Carrier.LDAP, 0xE2888215, 24, 300, 2, "LAB",
+                "alice", "WS1", true, null, false, -1, "", new byte[]{2}, null, false, 0, 0);
+        LdapEvent.LdapModify rbcd = new LdapEvent.LdapModify(h.hf(2, ATK, TARGET, 389, 1), 5,
+                "CN=SRV,CN=Computers,DC=lab,DC=local", List.of(new LdapEvent.Modification(2, new LdapEvent.Attribute(
+                "msDS-AllowedToActOnBehalfOfOtherIdentity", List.of("x")))), 0);
+        List<Analysis> a = feed(nv, nt, ct, cv, at, av, rbcd);
+        String all = a.toString();
+        assertTrue(all.contains("victim leg http " + VICTIM + " -> " + ATK + ":80 (HTTP)"), all);
+        assertTrue(all.contains("target leg ldap " + ATK + " -> " + TARGET + ":389 (LDAP)"), all);
+        assertTrue(all.contains("channel bindings all zero"), all);
+        assertTrue(all.contains("then: LDAP modify \"CN=SRV") || all.contains("then: LDAP modify CN=SRV"), all);
+        // The write keeps its own type; the relay context is one of its indicators.
+        Analysis last = a.get(a.size() - 1);
+        assertEquals("rbcd_abuse", last.attackType().id());
+        assertTrue(last.indicators().stream().anyMatch(s -> s.startsWith("Relayed session " + VICTIM + " -> " + TARGET)),
+                last.indicators().toString());
+    }
+}
