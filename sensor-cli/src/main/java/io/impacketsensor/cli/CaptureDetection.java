@@ -49,11 +49,32 @@ final class CaptureDetection {
     static Result run(List<Path> files, CaptureConfig capture, EngineConfig engine,
                       java.util.function.Consumer<io.impacketsensor.detection.ImpacketProtection> setup)
             throws IOException, InterruptedException, PcapFormatException {
+        return run(files, capture, engine, setup, null, 0);
+    }
+
+    /**
+     * As {@link #run(List, CaptureConfig, EngineConfig, java.util.function.Consumer)} with the
+     * frames perturbed on their way from the reader to the packet path ({@code perturb} null: as read).
+     */
+    static Result run(List<Path> files, CaptureConfig capture, EngineConfig engine,
+                      java.util.function.Consumer<io.impacketsensor.detection.ImpacketProtection> setup,
+                      Perturbation perturb, long seed)
+            throws IOException, InterruptedException, PcapFormatException {
         List<Alert> alerts = new ArrayList<>();
         Detection detection = new Detection(engine, null, alerts::add);
         setup.accept(detection.engine());
         try (PcapFileChain chain = PcapFileChain.open(files)) {
-            CapturePipeline pipeline = new CapturePipeline(chain, new SymmetricFlowHash(),
+            io.impacketsensor.core.capture.PacketSource source = chain;
+            if (perturb != null) {
+                PerturbedSource perturbed = new PerturbedSource(chain, perturb, seed);
+                if (perturb.needsCounts()) {
+                    try (PcapFileChain first = PcapFileChain.open(files)) {
+                        perturbed.countFrames(first);
+                    }
+                }
+                source = perturbed;
+            }
+            CapturePipeline pipeline = new CapturePipeline(source, new SymmetricFlowHash(),
                     SensorRun.processors(capture),
                     SensorRun.eventConsumer(detection), capture.pipeline(0));
             boolean drained = pipeline.run();

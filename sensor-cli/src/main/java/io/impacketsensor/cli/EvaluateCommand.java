@@ -35,6 +35,8 @@ import java.util.concurrent.Callable;
             "  impacket-sensor evaluate pcaps/lab",
             "  impacket-sensor evaluate pcaps --manifest pcaps/MANIFEST.tsv --config sensor.yaml",
             "  impacket-sensor evaluate pcaps/public --min-action monitor   # the hunting tier",
+            "  impacket-sensor evaluate pcaps/lab --perturb one-way:client  # an RX-only SPAN",
+            "  impacket-sensor evaluate pcaps/lab --perturb loss:5%% --seed 7",
             "", "Exit codes: 0 every requirement met, 1 a required type missed or a benign capture alerted "
                 + "(or a capture could not be read), 2 bad usage."})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -55,6 +57,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "engine.alerts.min_action and passes on every monitor-level record")
     String minAction;
 
+    @Option(names = "--perturb", paramLabel = "MODE", description = Perturbation.HELP)
+    String perturbMode;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "seed of the random choices of loss:P%% and reorder:W (default ${DEFAULT-VALUE}); "
+                    + "the same seed gives the same frames")
+    long seed;
+
     /** One manifest row. */
     record Entry(String file, String expected) {
     }
@@ -68,10 +78,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path tsv = manifest != null ? manifest : dir.resolve("MANIFEST.tsv");
         List<Entry> entries;
+        Perturbation perturbation;
         CaptureConfig capture;
         EngineConfig engine;
         RuleFiles ruleFiles;
         try {
+            perturbation = perturbMode == null ? null : Perturbation.parse(perturbMode);
             entries = readManifest(tsv);
             SensorConfig all = SensorRun.config(config, null);
             capture = SensorRun.capture(all, null);
@@ -85,6 +97,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         if (minAction != null) {
             out.println("alerts counted from action " + engine.alerts().minAction() + " up");
+        }
+        if (perturbation != null) {
+            out.println("perturbation " + perturbation.text() + ", seed " + seed);
         }
         int width = 7;
         for (Entry e : entries) {
@@ -104,7 +119,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             String failure = null;
             try {
                 CaptureDetection.Result r = CaptureDetection.run(List.of(dir.resolve(e.file())), capture, engine,
-                        ruleFiles::apply);
+                        ruleFiles::apply, perturbation, seed);
                 for (Alert a : r.alerts()) {
                     raised.add(a.analysis().attackType().id());
                 }

@@ -36,6 +36,9 @@ final class FlowCounters {
     long tcpOooPoolExhausted;
     long tcpOutOfWindow;
     long tcpResets;
+    long tcpDuplicates;
+    long udpDuplicates;
+    long tcpLateSyn;
     /** Events emitted by analyzers of this worker (index 0; an array so contexts can share it). */
     final long[] eventsEmitted = new long[1];
 
@@ -73,6 +76,9 @@ final class FlowCounters {
         v.counter("tcp.ooo_pool_exhausted", tcpOooPoolExhausted);
         v.counter("tcp.out_of_window", tcpOutOfWindow);
         v.counter("tcp.resets", tcpResets);
+        v.counter("tcp.duplicates", tcpDuplicates);
+        v.counter("udp.duplicates", udpDuplicates);
+        v.counter("tcp.late_syn", tcpLateSyn);
         v.counter("events.emitted", eventsEmitted[0]);
     }
 }

@@ -32,6 +32,14 @@ import java.util.List;
 public final class PacketProcessor implements FrameProcessor, FlowTable.EndListener {
     /** Flows are expired at most this often (capture time), not on every packet. */
     private static final long EXPIRY_INTERVAL_NANOS = 1_000_000_000L;
+    /**
+     * A SYN this far below the first sequence number seen from its side, on a flow that has not
+     * closed, is the flow's own SYN arriving late (reordered), not a new connection on the same
+     * 5-tuple: a reused connection's random ISN lands here with probability 2^20 / 2^32.
+     */
+    static final int LATE_SYN_WINDOW = 1 << 20;
+    /** A UDP datagram equal to the last one from the same side within this time is a SPAN duplicate. */
+    static final long UDP_DUPLICATE_NANOS = 10_000_000L;
 
     private final int workerIndex;
     private final Packet packet = new Packet();
@@ -160,6 +168,24 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         long now = p.tsNanos;
         Flow f = table.find(p);
         boolean fromA = table.lastFromA;
+        long sig = signature(p, isTcp);
+        if (f != null) {
+            int d = f.dirFrom(fromA);
+            if (f.dupSig[d] == sig && (isTcp ? f.dupSeq[d] == p.tcpSeq && f.dupAck[d] == p.tcpAck
+                    : now - f.dupTs[d] <= UDP_DUPLICATE_NANOS && now - f.dupTs[d] >= 0)) {
+                // The same segment or datagram again: a SPAN session mirroring both ingress and
+                // egress of a port copies every frame twice. Dropped before reassembly and the
+                // analyzers, so nothing is decoded twice.
+                if (isTcp) {
+                    c.tcpDuplicates++;
+                } else {
+                    c.udpDuplicates++;
+                }
+                f.lastSeen = now;
+                table.touch(f, now);
+                return;
+            }
+        }
         if (f != null && isTcp && startsNewConnection(f, f.dirFrom(fromA), p)) {
             c.tcpPortReuse++;
             tcp.close(f);
@@ -180,6 +206,10 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         f.lastSeen = now;
         int dir = f.dirFrom(fromA);
         f.seen[dir] = true;
+        f.dupSig[dir] = sig;
+        f.dupSeq[dir] = p.tcpSeq;
+        f.dupAck[dir] = p.tcpAck;
+        f.dupTs[dir] = now;
         if (isTcp) {
             if (f.state == Flow.TCP_CLOSED) {
                 c.tcpAfterClose++;
@@ -202,11 +232,36 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
 
     /**
      * A SYN without ACK whose sequence number differs from the first one seen from that side is
-     * a new connection reusing the 5-tuple (tshark starts a new tcp.stream on the same rule).
+     * a new connection reusing the 5-tuple (tshark starts a new tcp.stream on the same rule) —
+     * unless it is this connection's own SYN overtaken by its first segments (a reordering tap or
+     * SPAN): then it lies just below the first sequence number seen from that side, on a flow
+     * that has not closed.
      */
-    private static boolean startsNewConnection(Flow f, int dir, Packet p) {
-        return (p.tcpFlags & (Packet.TCP_SYN | Packet.TCP_ACK)) == Packet.TCP_SYN
-                && f.seqKnown[dir] && p.tcpSeq != f.baseSeq[dir];
+    private boolean startsNewConnection(Flow f, int dir, Packet p) {
+        if ((p.tcpFlags & (Packet.TCP_SYN | Packet.TCP_ACK)) != Packet.TCP_SYN
+                || !f.seqKnown[dir] || p.tcpSeq == f.baseSeq[dir]) {
+            return false;
+        }
+        int below = f.baseSeq[dir] - p.tcpSeq;
+        if (!f.synSeen[dir] && !f.finSeen[dir] && f.state != Flow.TCP_CLOSED && below > 0 && below <= LATE_SYN_WINDOW) {
+            c.tcpLateSyn++;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * What makes a copy of a frame recognisable: the transport checksum (it covers the payload,
+     * RFC 9293 3.1, RFC 768), the IPv4 identification (RFC 791 3.1; a sender's retransmission
+     * gets a new one) and the payload length. With the TCP sequence and acknowledgement numbers,
+     * equal signatures are the same segment; for UDP, the same datagram within
+     * {@link #UDP_DUPLICATE_NANOS}.
+     */
+    private static long signature(Packet p, boolean isTcp) {
+        int at = p.l4Off + (isTcp ? 16 : 6);
+        int sum = at + 1 < p.l4Off + p.l4Len ? ((p.l4Buf[at] & 0xFF) << 8) | (p.l4Buf[at + 1] & 0xFF) : 0;
+        long id = p.ipVersion == 4 ? p.fragId : 0;
+        return ((long) sum << 48) | (id << 32) | (p.payloadLen & 0xFFFFFFFFL);
     }
 
     /**

@@ -42,7 +42,17 @@ final class Harness {
         return new Harness(FlowLimits.DEFAULTS, port, f);
     }
 
+    /** IPv4 identification of the next TCP frame: a sender numbers each datagram it sends (RFC 791 3.1). */
+    int ipId = 1;
+    private byte[] last;
+
+    /** The last frame again, byte for byte: a SPAN session that copied it twice. */
+    void again() {
+        frame(last);
+    }
+
     void frame(byte[] frame) {
+        last = frame;
         now += stepNanos;
         proc.process(LinkTypes.ETHERNET, now, frame, frame.length, frame.length);
     }
@@ -50,12 +60,12 @@ final class Harness {
     /** A client-to-server segment; {@code rel} is relative to the client ISN (1 = first data byte). */
     void c2s(long rel, long ackRel, int flags, String data) {
         byte[] l4 = Frames.tcp(clientPort, serverPort, clientIsn + rel, serverIsn + ackRel, flags, null, bytes(data));
-        frame(Frames.ether(Frames.ipv4(clientIp, serverIp, 6, l4)));
+        frame(Frames.ether(Frames.ipv4(clientIp, serverIp, 6, ipId++, 0, null, l4)));
     }
 
     void s2c(long rel, long ackRel, int flags, String data) {
         byte[] l4 = Frames.tcp(serverPort, clientPort, serverIsn + rel, clientIsn + ackRel, flags, null, bytes(data));
-        frame(Frames.ether(Frames.ipv4(serverIp, clientIp, 6, l4)));
+        frame(Frames.ether(Frames.ipv4(serverIp, clientIp, 6, ipId++, 0, null, l4)));
     }
 
     void handshake() {
