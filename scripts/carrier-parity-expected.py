@@ -11,12 +11,15 @@ Output: sorted, de-duplicated lines (sets), tab-separated, '-' for an absent or 
   krb_ap_req     <realm> <sname>                           each Kerberos AP-REQ carried by HTTP or TDS
   tds_login      <client> <user> <app> <server> <library> <database>  each LOGIN7
   tds_prelogin   <encryption>                              each PRELOGIN option table (request and answer)
-  tds_batch      <first 100 characters of the text>        each SQL batch
+  tds_batch      <first 100 characters of the text>        each SQL batch (\\ \r \n \t escaped)
+Lines tshark cannot produce (a field in a frame it reports malformed) are added by hand after a
+'#' line saying why, with a leading '+' and a tab: the test takes them as ours alone.
 Fields: http.request.method, http.request.uri, http.host, http.user_agent, http.response.code,
 ntlmssp.ntlmserverchallenge, ntlmssp.auth.domain/username/hostname, ntlmssp.ntlmv2_response.ntproofstr,
 kerberos.realm and kerberos.SNameString of kerberos.msg_type 14, tds.7login.*, tds.prelogin.option.encryption,
 tds.query.
 """
+import json
 import subprocess
 import sys
 
@@ -24,17 +27,21 @@ SEP = "\x1f"
 
 
 def fields(capture, display_filter, names):
-    cmd = ["tshark", "-r", capture, "-Y", display_filter, "-T", "fields", "-E", "occurrence=a",
-           "-E", "aggregator=" + SEP]
+    """One row per frame: for each field, the list of its values (tshark's JSON keeps text exact)."""
+    cmd = ["tshark", "-r", capture, "-Y", display_filter, "-T", "json"]
     for n in names:
         cmd += ["-e", n]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rows = []
-    for line in out.splitlines():
-        cols = line.split("\t")
-        cols += [""] * (len(names) - len(cols))
-        rows.append([c.split(SEP) if c else [] for c in cols])
+    for pkt in json.loads(out or "[]"):
+        layers = pkt.get("_source", {}).get("layers", {})
+        rows.append([layers.get(n, []) for n in names])
     return rows
+
+
+def esc(t):
+    """Control characters as escapes, so that each line stays one line."""
+    return t.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
 
 
 def v(x):
@@ -75,7 +82,7 @@ def main():
             lines.add("tds_prelogin\t" + str(int(e, 0)))
     for (q,) in fields(cap, "tds.query", ["tds.query"]):
         for t in q:
-            lines.add("tds_batch\t" + t[:100])
+            lines.add("tds_batch\t" + esc(t[:100]))
     print("# tshark " + subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
           + " on " + label)
     for l in sorted(lines):

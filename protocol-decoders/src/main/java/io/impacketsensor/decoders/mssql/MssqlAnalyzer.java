@@ -247,6 +247,9 @@ public final class MssqlAnalyzer implements FlowAnalyzer {
             report(parser.anomaly, "PRELOGIN of " + len + " bytes");
             return;
         }
+        if (parser.optionOutside) {
+            report(MssqlAnomaly.MALFORMED_PRELOGIN, "PRELOGIN option outside its " + len + " bytes");
+        }
         clientVersion = MssqlEvents.version(parser);
         clientEncryption = parser.encryption;
         instance = MssqlEvents.instance(parser, b);
@@ -260,6 +263,9 @@ public final class MssqlAnalyzer implements FlowAnalyzer {
             report(parser.anomaly, "PRELOGIN response of " + len + " bytes");
             ctx.emit(MssqlEvents.prelogin(ctx, clientVersion, clientEncryption, "", -1, instance, encryption));
             return true;
+        }
+        if (parser.optionOutside) {
+            report(MssqlAnomaly.MALFORMED_PRELOGIN, "PRELOGIN response option outside its " + len + " bytes");
         }
         encryption = outcome(clientEncryption, parser.encryption);
         ctx.emit(MssqlEvents.prelogin(ctx, clientVersion, clientEncryption, MssqlEvents.version(parser),

@@ -44,9 +44,10 @@ public final class MssqlAnalyzerFactory implements AnalyzerFactory {
     }
 
     /**
-     * The first packet of a connection (MS-TDS 2.2.3.1, 2.2.6.5): a PRELOGIN (0x12) or, from a
-     * client without one, a LOGIN7 (0x10), with EOM set, packet number 1 and window 0; or the
-     * server's answer to a PRELOGIN (0x04, SPID 0, packet 1) whose option table starts with VERSION.
+     * The first packet of a connection (MS-TDS 2.2.3.1, 2.2.6.5): a PRELOGIN (0x12) whose option
+     * table starts with VERSION or, from a client without one, a LOGIN7 (0x10), with EOM set and
+     * window 0; or the server's answer to a PRELOGIN (0x04, SPID 0) whose option table starts with
+     * VERSION.
      */
     @Override
     public ProbeResult probe(Transport transport, Direction dir, byte[] buf, int off, int len) {
@@ -58,7 +59,8 @@ public final class MssqlAnalyzerFactory implements AnalyzerFactory {
         }
         int type = buf[off] & 0xFF;
         int length = Bytes.u16be(buf, off + 2);
-        boolean header = buf[off + 1] == MssqlParser.EOM && buf[off + 6] == 1 && buf[off + 7] == 0;
+        // The PacketID is not checked: the spec starts it at 1, Impacket's TDS client sends 0.
+        boolean header = buf[off + 1] == MssqlParser.EOM && buf[off + 7] == 0;
         if (dir == Direction.TO_SERVER) {
             boolean ok = header && (type == MssqlParser.PRELOGIN && length >= MssqlParser.HEADER + 6
                     && buf[off + MssqlParser.HEADER] == 0

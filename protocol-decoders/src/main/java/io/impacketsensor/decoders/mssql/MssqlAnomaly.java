@@ -6,7 +6,10 @@ public enum MssqlAnomaly {
     BAD_PACKET("mssql.bad_packet"),
     /** A login message gathered from its packets over {@link MssqlLimits#maxMessageLength()}: passed over. */
     MESSAGE_TOO_LONG("mssql.message_too_long"),
-    /** A PRELOGIN option table whose options lie outside the message (MS-TDS 2.2.6.5). */
+    /**
+     * A PRELOGIN option table that runs past the message, or an option that lies outside it (MS-TDS
+     * 2.2.6.5); the options inside are still read.
+     */
     MALFORMED_PRELOGIN("mssql.malformed_prelogin"),
     /** A LOGIN7 whose length or variable fields lie outside the message (MS-TDS 2.2.6.4). */
     MALFORMED_LOGIN7("mssql.malformed_login7"),

@@ -51,6 +51,8 @@ final class MssqlParser {
     int encryption;
     int instanceOff;
     int instanceLen;
+    /** An option lay outside the message: it was passed over, the others read. */
+    boolean optionOutside;
 
     // LOGIN7: character fields as byte offset and byte length of their UTF-16LE text.
     long tdsVersion;
@@ -113,6 +115,7 @@ final class MssqlParser {
         hasVersion = false;
         encryption = -1;
         instanceLen = 0;
+        optionOutside = false;
         int p = 0;
         while (true) {
             if (p >= len) {
@@ -128,7 +131,11 @@ final class MssqlParser {
             int o = Bytes.u16be(b, off + p + 1);
             int l = Bytes.u16be(b, off + p + 3);
             if (o + l > len) {
-                return fail(MssqlAnomaly.MALFORMED_PRELOGIN);
+                // Read what lies inside, as tshark does: a responder that cuts its last option short
+                // still says what it chose for the options before it.
+                optionOutside = true;
+                p += 5;
+                continue;
             }
             int at = off + o;
             switch (token) {

@@ -49,10 +49,15 @@ final class CarrierParity {
                 }
             } else if (e instanceof MssqlEvent.MssqlBatch b) {
                 String t = b.textPrefix();
-                out.add("tds_batch\t" + (t.length() > 100 ? t.substring(0, 100) : t));
+                out.add("tds_batch\t" + escape(t.length() > 100 ? t.substring(0, 100) : t));
             }
         }
         return out;
+    }
+
+    /** As the script writes a batch text: backslash and control characters escaped. */
+    static String escape(String t) {
+        return t.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
     }
 
     private static boolean carried(Carrier c) {
