@@ -4,7 +4,9 @@ import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssapiLimits;
 import io.impacketsensor.decoders.kerberos.KerberosLimits;
 import io.impacketsensor.decoders.limit.Limit;
+import io.impacketsensor.decoders.http.HttpLimits;
 import io.impacketsensor.decoders.ldap.LdapLimits;
+import io.impacketsensor.decoders.mssql.MssqlLimits;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.smb.SmbLimits;
 import io.impacketsensor.decoders.smb1.Smb1Limits;
@@ -76,7 +78,9 @@ public final class DecoderLimits {
             new Section("gssapi", GssapiLimits.class, GssapiLimits.DEFAULTS),
             new Section("ntlmssp", NtlmsspLimits.class, NtlmsspLimits.DEFAULTS),
             new Section("kerberos", KerberosLimits.class, KerberosLimits.DEFAULTS),
-            new Section("ldap", LdapLimits.class, LdapLimits.DEFAULTS));
+            new Section("ldap", LdapLimits.class, LdapLimits.DEFAULTS),
+            new Section("http", HttpLimits.class, HttpLimits.DEFAULTS),
+            new Section("mssql", MssqlLimits.class, MssqlLimits.DEFAULTS));
 
     /** Every settable limit, section by section, in record component order. */
     public static List<Row> rows() {
@@ -120,7 +124,8 @@ public final class DecoderLimits {
                 .withLimits((SmbLimits) built.get("smb"), (Smb1Limits) built.get("smb1"), (Smb2Limits) built.get("smb2"),
                         (DcerpcLimits) built.get("dcerpc"), (GssapiLimits) built.get("gssapi"),
                         (NtlmsspLimits) built.get("ntlmssp"), (KerberosLimits) built.get("kerberos"),
-                        (LdapLimits) built.get("ldap"));
+                        (LdapLimits) built.get("ldap"))
+                .withCarriers((HttpLimits) built.get("http"), (MssqlLimits) built.get("mssql"));
     }
 
     /** The current value of every limit of {@code config}, section by section (for printing the effective YAML). */

@@ -5,8 +5,10 @@ import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.token.TokenDecoder;
+import io.impacketsensor.decoders.http.HttpAnalyzerFactory;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
+import io.impacketsensor.decoders.mssql.MssqlAnalyzerFactory;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 
@@ -41,6 +43,9 @@ public final class Decoders {
         out.add(new SmbAnalyzerFactory(cfg.smb(), cfg.smb2(), cfg.smb1(), cfg.ntlmssp(), tokens, pipes));
         out.add(kerberos);
         out.add(new LdapAnalyzerFactory(cfg.ldap(), tokens));
+        out.add(new MssqlAnalyzerFactory(cfg.mssql(), tokens));
+        // HTTP and TDS probe unclaimed TCP ports too, for their own first bytes only.
+        out.add(new HttpAnalyzerFactory(cfg.http(), tokens));
         // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.
         out.add(dcerpc);
         return out;

@@ -1,8 +1,10 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
@@ -49,7 +51,10 @@ final class BehaviourRouting {
 
     /** Counts one event from {@code src} in the windows it belongs to. */
     void route(SensorEvent ev, InetAddress src, long now, Evidence e) {
-        behaviour.protocol(src, protocolIndex(ev), now, e);
+        int protocol = protocolIndex(ev);
+        if (protocol >= 0) {
+            behaviour.protocol(src, protocol, now, e);
+        }
         if (ev instanceof SmbEvent.SmbSessionSetup s) {
             if (s.status() == 0) {
                 behaviour.smbSession(src, now, e);
@@ -112,8 +117,15 @@ final class BehaviourRouting {
         return n == null ? "" : n.toString().toLowerCase(Locale.ROOT);
     }
 
-    /** Which of the {@link BehaviourLayer#PROTOCOLS} an event uses; an anomaly counts for its protocol. */
+    /**
+     * Which of the {@link BehaviourLayer#PROTOCOLS} an event uses; an anomaly counts for its protocol.
+     * -1 for HTTP and TDS requests and their anomalies: the window counts the five Windows domain
+     * protocols (an NTLM login they carry still counts as NTLM).
+     */
     static int protocolIndex(SensorEvent ev) {
+        if (ev instanceof HttpEvent || ev instanceof MssqlEvent) {
+            return -1;
+        }
         if (ev instanceof SmbEvent) {
             return P_SMB;
         }
@@ -130,6 +142,9 @@ final class BehaviourRouting {
             return P_LDAP;
         }
         ProtocolAnomaly a = (ProtocolAnomaly) ev;
+        if (a.name().startsWith("http.") || a.name().startsWith("mssql.")) {
+            return -1;
+        }
         return a.name().startsWith("kerberos") ? P_KRB : a.name().startsWith("ldap") ? P_LDAP
                 : a.name().startsWith("dcerpc") ? P_RPC : a.name().startsWith("ntlm") ? P_NTLM : P_SMB;
     }

@@ -2,8 +2,10 @@ package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
@@ -298,8 +300,15 @@ public final class DetectionEngine {
                 case DCERPC -> "dcerpc";
                 case LDAP -> "ldap";
                 case HTTP -> "http";
+                case MSSQL -> "mssql";
                 case RAW -> "ntlm";
             };
+        }
+        if (ev instanceof HttpEvent) {
+            return "http";
+        }
+        if (ev instanceof MssqlEvent) {
+            return "mssql";
         }
         String name = ((ProtocolAnomaly) ev).name();
         int dot = name.indexOf('.');

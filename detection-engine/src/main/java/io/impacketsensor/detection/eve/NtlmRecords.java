@@ -1,6 +1,8 @@
 package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.wire.Hex;
@@ -11,7 +13,7 @@ import java.io.IOException;
  * EVE {@code ntlm} protocol records, ours (Suricata has none; it nests the AUTHENTICATE's domain,
  * user, host and version in {@code smb.ntlmssp}, which {@link ProtocolRecordWriter} does too):
  * {@code {"event_type":"ntlm", ..., "impacket_sensor":{"eve_version":2,"ntlm":{"message":"authenticate",
- * "carrier":"smb2|smb1|dcerpc|ldap|http","flags":..,"flag_names":[..],"domain":..,"user":..,"host":..,"server_challenge":"hex",
+ * "carrier":"smb2|smb1|dcerpc|ldap|http|mssql","flags":..,"flag_names":[..],"domain":..,"user":..,"host":..,"server_challenge":"hex",
  * "version":..,"mic_present":..,"msv_av_flags":..,"ntlm_version":"v2","ntproofstr":"hex"}}}}.
  */
 public final class NtlmRecords {
@@ -19,6 +21,18 @@ public final class NtlmRecords {
     }
 
     public static void write(JsonGenerator g, NtlmEvent e) throws IOException {
+        write(g, e, null, -1);
+    }
+
+    /**
+     * The record of an NTLM message carried by HTTP, with the request that carried it (or whose
+     * response carried it) as {@code ntlm.http}: hostname, url, method, user agent, status once known.
+     *
+     * @param request the request, or null when not known
+     * @param status  its response's status, or -1
+     */
+    public static void write(JsonGenerator g, NtlmEvent e, HttpEvent.HttpRequest request, int status)
+            throws IOException {
         g.writeStartObject();
         EveCommon.writeHeader(g, e.header(), "ntlm", appProto(e));
         // Suricata has no ntlm record: ours keeps its whole object under the extension key.
@@ -77,11 +91,18 @@ public final class NtlmRecords {
             }
             g.writeBooleanField("session_key", a.encryptedSessionKey());
             g.writeBooleanField("anonymous", a.anonymous());
-            if (a.status() != SensorEvent.NO_STATUS) {
+            if (a.status() != SensorEvent.NO_STATUS && (a.carrier() == Carrier.HTTP || a.carrier() == Carrier.MSSQL)) {
+                // HTTP: 0 when the server accepted, else 401/407; TDS: 0 for LOGINACK, else the ERROR number.
+                g.writeStringField("status", a.status() == 0 ? "success" : "failure");
+                g.writeStringField("status_code", Long.toString(a.status()));
+            } else if (a.status() != SensorEvent.NO_STATUS) {
                 String name = SmbNames.status(a.status());
                 g.writeStringField("status", name != null ? name : "0x" + Long.toHexString(a.status()));
                 g.writeStringField("status_code", "0x" + Long.toHexString(a.status()));
             }
+        }
+        if (request != null) {
+            HttpRecords.context(g, request, status);
         }
         g.writeEndObject();
         g.writeEndObject();
@@ -94,6 +115,7 @@ public final class NtlmRecords {
             case DCERPC -> "dcerpc";
             case LDAP -> "ldap";
             case HTTP -> "http";
+            case MSSQL -> "mssql";
             case RAW -> null;
         };
     }

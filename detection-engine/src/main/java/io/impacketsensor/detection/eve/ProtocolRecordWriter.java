@@ -9,8 +9,10 @@ import io.impacketsensor.core.event.DcerpcEvent.DcerpcBind;
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcFault;
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse;
+import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
@@ -63,6 +65,9 @@ public final class ProtocolRecordWriter {
         String dialect = "unknown";
         NtlmEvent.NtlmAuthenticate ntlmssp;
         KerberosEvent.KerberosApRequest kerberos;
+        /** The HTTP request an NTLM record of this flow belongs to, and its status once answered (-1 before). */
+        HttpEvent.HttpRequest httpRequest;
+        int httpStatus = -1;
         /** Bound presentation contexts by pipe ("" over TCP) and context id (C706 12.6.3.1). */
         final Map<String, Map<Integer, Context>> contexts = new HashMap<>();
         /** Files read or written since their open: the first READ/WRITE is the file's record. */
@@ -107,7 +112,19 @@ public final class ProtocolRecordWriter {
             if (n instanceof NtlmEvent.NtlmAuthenticate a && (a.carrier() == Carrier.SMB2 || a.carrier() == Carrier.SMB1)) {
                 flow(a.header().flowId()).ntlmssp = a;
             }
-            NtlmRecords.write(g, n);
+            if (n.carrier() == Carrier.HTTP) {
+                FlowState f = flows.get(n.header().flowId());
+                NtlmRecords.write(g, n, f != null ? f.httpRequest : null, f != null ? f.httpStatus : -1);
+            } else {
+                NtlmRecords.write(g, n);
+            }
+            return line(g);
+        }
+        if (e instanceof HttpEvent h) {
+            return http(g, h);
+        }
+        if (e instanceof MssqlEvent m) {
+            MssqlRecords.write(g, m);
             return line(g);
         }
         if (e instanceof KerberosEvent k) {
@@ -199,12 +216,35 @@ public final class ProtocolRecordWriter {
             KerberosRecords.write(g, k);
         } else if (e instanceof LdapEvent l) {
             LdapRecords.write(g, l);
+        } else if (e instanceof HttpEvent.HttpResponse r) {
+            HttpRecords.write(g, r);
+        } else if (e instanceof MssqlEvent m) {
+            MssqlRecords.write(g, m);
         } else if (e instanceof ProtocolAnomaly a) {
             writeAnomaly(g, a);
         } else {
             return false;
         }
         return true;
+    }
+
+    /**
+     * A request is no transaction yet: it is remembered as the context of the NTLM records of its
+     * flow; its response (or the note that none came) writes the {@code http} record.
+     */
+    private int http(JsonGenerator g, HttpEvent h) throws IOException {
+        FlowState f = flow(h.header().flowId());
+        if (h instanceof HttpEvent.HttpRequest q) {
+            f.httpRequest = q;
+            f.httpStatus = -1;
+            return 0;
+        }
+        HttpEvent.HttpResponse r = (HttpEvent.HttpResponse) h;
+        if (r.request() != null && r.request() == f.httpRequest) {
+            f.httpStatus = r.status();
+        }
+        HttpRecords.write(g, r);
+        return line(g);
     }
 
     private int dcerpc(JsonGenerator g, DcerpcEvent d) throws IOException {

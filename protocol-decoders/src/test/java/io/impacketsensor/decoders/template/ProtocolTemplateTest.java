@@ -39,7 +39,8 @@ class ProtocolTemplateTest {
     private static final String BASE = "io.impacketsensor.decoders.";
 
     /** Protocol packages: each holds the whole template. */
-    static final List<String> PROTOCOLS = List.of("smb", "smb1", "smb2", "dcerpc", "gssapi", "ntlmssp", "kerberos", "ldap");
+    static final List<String> PROTOCOLS = List.of("smb", "smb1", "smb2", "dcerpc", "gssapi", "ntlmssp", "kerberos", "ldap",
+            "http", "mssql");
 
     /** The roles of the template, as class-name suffixes. */
     static final List<String> ROLES = List.of("Parser", "Analyzer", "Events", "Counters", "Limits", "Anomaly");

@@ -17,5 +17,7 @@ public enum Carrier {
      * passwords of a login without extended security (MS-CIFS 2.2.4.53, challenge from the NEGOTIATE
      * response 2.2.4.52.2). Added after the others, so ordinals of the earlier values are unchanged.
      */
-    SMB1
+    SMB1,
+    /** MS-TDS: the SSPI data of LOGIN7, SSPI messages and SSPI tokens of the login response. */
+    MSSQL
 }
