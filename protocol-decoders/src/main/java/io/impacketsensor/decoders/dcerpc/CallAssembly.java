@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
 import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 
@@ -18,6 +19,8 @@ final class CallAssembly {
     int opnum;
     int ifaceIndex;
     UUID uuid;
+    /** How {@link #uuid} was found (null while it is null). */
+    InterfaceSource source;
     UUID objectUuid;
     boolean sealed;
     boolean decode;
@@ -42,6 +45,7 @@ final class CallAssembly {
         this.opnum = opnum;
         this.ifaceIndex = -1;
         this.uuid = null;
+        this.source = null;
         this.objectUuid = null;
         this.sealed = false;
         this.decode = false;

@@ -3,6 +3,7 @@ package io.impacketsensor.decoders.dcerpc;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.DcerpcEvent.Context;
+import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.flow.Direction;
@@ -40,6 +41,13 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final DcerpcLimits limits;
     private final DcerpcCounters counters;
     private final TokenDecoder tokens;
+    /** The worker's knowledge of server endpoints (contexts bound before the capture), or null. */
+    private final EndpointInterfaces endpoints;
+    /** This association's server endpoint and client, made when first needed. */
+    private EndpointInterfaces.Endpoint endpoint;
+    private InetAddress client;
+    /** Contexts nothing names yet: their calls, for {@link OpnumInference}; made when first needed. */
+    private OpnumInference inference;
     private TokenSession session;
     private boolean authAwaitingResult;
 
@@ -88,7 +96,17 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
      */
     public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
                           TokenDecoder tokens) {
+        this(ctx, namedPipe, limits, counters, tokens, null);
+    }
+
+    /**
+     * @param endpoints what the worker knows of server endpoints: learned from this association's
+     *                  binds and ept_map answers, asked for contexts whose bind was not seen (null: neither)
+     */
+    public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
+                          TokenDecoder tokens, EndpointInterfaces endpoints) {
         this.ctx = ctx;
+        this.endpoints = endpoints;
         this.namedPipe = namedPipe;
         this.limits = limits;
         this.counters = counters;
@@ -339,7 +357,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 return fail(DcerpcAnomaly.TOO_MANY_CONTEXTS, "contexts " + limits.maxContexts());
             }
         }
-        boundAny = true;
+        // An ALTER_CONTEXT follows a BIND on the same association (C706 12.6.4.3); one seen without
+        // its BIND means the association began before the capture, so contexts it did not define
+        // may still be bound (and are looked up as such).
+        boundAny |= p.ptype == DcerpcParser.BIND;
         pendingBind = list;
         pendingAlter = p.ptype == DcerpcParser.ALTER_CONTEXT;
         pendingCallId = p.callId;
@@ -363,6 +384,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 Context c = pendingBind.get(i);
                 int result = i < p.resultCount ? ackResults[i] : -1;
                 contexts.setResult(c.contextId(), result, i < p.resultCount && ackNdr64[i]);
+                if (result == 0 && endpoints != null && endpoint()) {
+                    endpoints.bound(endpoint, client, c.contextId(), c.interfaceUuid());
+                }
                 withResults.add(new Context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
                         c.transferSyntaxes(), result));
             }
@@ -425,7 +449,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (slot >= 0) {
             a.ifaceIndex = contexts.ifaceIndex(slot);
             a.uuid = contexts.uuid(slot);
+            a.source = contexts.source(slot);
             ndr64 = contexts.ndr64(slot);
+        } else if (!boundAny && fromEndpoint(a)) {
+            counters.interfaceFromEndpoint++;
         } else if (boundAny) {
             // A bind was seen on this association and did not offer this context (C706 12.6.4.9).
             return fail(DcerpcAnomaly.UNBOUND_CONTEXT, "p_cont_id " + p.contextId);
@@ -478,6 +505,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     private boolean endRequest(CallAssembly a) {
         counters.requests++;
+        if (a.uuid == null) {
+            infer(a);
+        }
         if (a.sealed) {
             counters.sealed++;
         }
@@ -541,6 +571,67 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         counters.expectedPorts++;
         ctx.expect(server, m.tcpPort(), DcerpcAnalyzerFactory.NAME);
+        if (endpoints != null) {
+            endpoints.mapped(EndpointInterfaces.Endpoint.tcp(server, m.tcpPort()), m.interfaceUuid());
+        }
+    }
+
+    /** Sets {@link #endpoint} and {@link #client} once; false for a pipe whose name is unknown. */
+    private boolean endpoint() {
+        if (endpoint == null) {
+            if (namedPipe != null && namedPipe.isEmpty()) {
+                return false;
+            }
+            io.impacketsensor.core.event.EventHeader h = ctx.header();
+            client = h.clientIp();
+            endpoint = namedPipe == null ? EndpointInterfaces.Endpoint.tcp(h.serverIp(), h.serverPort())
+                    : EndpointInterfaces.Endpoint.pipe(h.serverIp(), namedPipe);
+        }
+        return true;
+    }
+
+    /**
+     * A request on a context no BIND of this association defined: the interface the endpoint's
+     * knowledge singles out, remembered for the context's later calls. False when there is none.
+     */
+    private boolean fromEndpoint(CallAssembly a) {
+        if (endpoints == null || !endpoint()) {
+            return false;
+        }
+        java.util.UUID u = endpoints.lookup(endpoint, client, p.contextId);
+        if (u == null) {
+            return false;
+        }
+        name(a, u, InterfaceSource.ENDPOINT);
+        return true;
+    }
+
+    /**
+     * A whole request on a context nothing names: its opnum and stub size go to the inference, and
+     * when the calls so far single out one interface, this request and the context's later ones
+     * are named by it.
+     */
+    private void infer(CallAssembly a) {
+        if (boundAny) {
+            return;
+        }
+        if (inference == null) {
+            inference = new OpnumInference();
+        }
+        java.util.UUID u = inference.observe(a.contextId, a.opnum, a.total);
+        if (u != null) {
+            counters.interfaceInferred++;
+            name(a, u, InterfaceSource.INFERRED);
+        } else {
+            counters.interfaceUnknown++;
+        }
+    }
+
+    private void name(CallAssembly a, java.util.UUID u, InterfaceSource source) {
+        a.uuid = u;
+        a.ifaceIndex = RpcInterfaces.indexOf(u);
+        a.source = source;
+        contexts.put(a.contextId, u, a.ifaceIndex, false, source);
     }
 
     private boolean fault() {

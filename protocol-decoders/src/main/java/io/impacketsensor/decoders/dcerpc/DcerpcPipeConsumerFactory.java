@@ -16,16 +16,19 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
     private final DcerpcLimits limits;
     private final DcerpcCounters counters;
     private final TokenDecoder tokens;
+    private final EndpointInterfaces endpoints;
 
-    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens) {
+    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens,
+                              EndpointInterfaces endpoints) {
         this.limits = limits;
         this.counters = counters;
         this.tokens = tokens;
+        this.endpoints = endpoints;
     }
 
     @Override
     public PipeConsumer open(FlowContext ctx, String pipeName, long sessionId, int treeId) {
-        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens));
+        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens, endpoints));
     }
 
     /** Adapts the analyzer to the pipe SPI and probes the pipe's first bytes. */
