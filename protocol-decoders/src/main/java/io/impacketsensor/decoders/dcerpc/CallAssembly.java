@@ -24,6 +24,11 @@ final class CallAssembly {
     UUID objectUuid;
     boolean sealed;
     boolean decode;
+    /**
+     * The stub is kept although the interface is unknown (a context whose BIND was not seen): decoded
+     * only if {@link OpnumInference} names an operation the decoders read.
+     */
+    boolean speculative;
     /** The context's transfer syntax is NDR64 (MS-RPCE 2.2.5): the stub is decoded by the NDR64 readers. */
     boolean ndr64;
     int authType;
@@ -49,6 +54,7 @@ final class CallAssembly {
         this.objectUuid = null;
         this.sealed = false;
         this.decode = false;
+        this.speculative = false;
         this.ndr64 = false;
         this.authType = 0;
         this.authLevel = 0;

@@ -41,11 +41,6 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final DcerpcLimits limits;
     private final DcerpcCounters counters;
     private final TokenDecoder tokens;
-    /** The worker's knowledge of server endpoints (contexts bound before the capture), or null. */
-    private final EndpointInterfaces endpoints;
-    /** This association's server endpoint and client, made when first needed. */
-    private EndpointInterfaces.Endpoint endpoint;
-    private InetAddress client;
     /** Contexts nothing names yet: their calls, for {@link OpnumInference}; made when first needed. */
     private OpnumInference inference;
     private TokenSession session;
@@ -96,17 +91,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
      */
     public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
                           TokenDecoder tokens) {
-        this(ctx, namedPipe, limits, counters, tokens, null);
-    }
-
-    /**
-     * @param endpoints what the worker knows of server endpoints: learned from this association's
-     *                  binds and ept_map answers, asked for contexts whose bind was not seen (null: neither)
-     */
-    public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
-                          TokenDecoder tokens, EndpointInterfaces endpoints) {
         this.ctx = ctx;
-        this.endpoints = endpoints;
         this.namedPipe = namedPipe;
         this.limits = limits;
         this.counters = counters;
@@ -384,9 +369,6 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 Context c = pendingBind.get(i);
                 int result = i < p.resultCount ? ackResults[i] : -1;
                 contexts.setResult(c.contextId(), result, i < p.resultCount && ackNdr64[i]);
-                if (result == 0 && endpoints != null && endpoint()) {
-                    endpoints.bound(endpoint, client, c.contextId(), c.interfaceUuid());
-                }
                 withResults.add(new Context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
                         c.transferSyntaxes(), result));
             }
@@ -468,6 +450,12 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         boolean decodable = ndr64 ? same || StubDecoders.wantsRequestNdr64(a.ifaceIndex, a.opnum) : wanted;
         a.ndr64 = ndr64 && !same;
         a.decode = !a.sealed && p.littleEndian && decodable;
+        if (a.uuid == null && !boundAny && !a.sealed && p.littleEndian) {
+            // Nothing names the context yet: keep the cleartext stub (bounded as any decoded stub) in
+            // case the calls so far name its interface when this one ends (OpnumInference).
+            a.decode = true;
+            a.speculative = true;
+        }
         if (ndr64 && wanted && !decodable) {
             counters.stubNotDecoded++;
         }
@@ -505,8 +493,15 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     private boolean endRequest(CallAssembly a) {
         counters.requests++;
-        if (a.uuid == null) {
-            infer(a);
+        java.util.UUID inferred = a.uuid == null ? infer(a) : null;
+        boolean proof = inferred != null && inference.needsProof();
+        if (inferred != null) {
+            a.uuid = inferred;
+            a.ifaceIndex = RpcInterfaces.indexOf(inferred);
+            a.source = InterfaceSource.INFERRED;
+        }
+        if (a.speculative) {
+            a.decode &= a.uuid != null && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
         }
         if (a.sealed) {
             counters.sealed++;
@@ -519,8 +514,23 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                     : StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
             if (!ndr.ok()) {
                 args = null;
-                ok = false;
+                // A stub kept on a guess is no malformed PDU when it does not decode.
+                ok = a.speculative;
             }
+        }
+        if (proof && (args == null || !ok)) {
+            // Two calls name an interface only with the stub to prove it (OpnumInference.Pair).
+            a.uuid = null;
+            a.ifaceIndex = -1;
+            a.source = null;
+            args = null;
+            inferred = null;
+        }
+        if (inferred != null) {
+            counters.interfaceInferred++;
+            contexts.put(a.contextId, inferred, a.ifaceIndex, false, InterfaceSource.INFERRED);
+        } else if (a.uuid == null) {
+            counters.interfaceUnknown++;
         }
         if (calls.put(a.callId, a.opnum, a.ifaceIndex, a.uuid, args)) {
             counters.pendingEvicted++;
@@ -571,34 +581,16 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         counters.expectedPorts++;
         ctx.expect(server, m.tcpPort(), DcerpcAnalyzerFactory.NAME);
-        if (endpoints != null) {
-            endpoints.mapped(EndpointInterfaces.Endpoint.tcp(server, m.tcpPort()), m.interfaceUuid());
-        }
-    }
-
-    /** Sets {@link #endpoint} and {@link #client} once; false for a pipe whose name is unknown. */
-    private boolean endpoint() {
-        if (endpoint == null) {
-            if (namedPipe != null && namedPipe.isEmpty()) {
-                return false;
-            }
-            io.impacketsensor.core.event.EventHeader h = ctx.header();
-            client = h.clientIp();
-            endpoint = namedPipe == null ? EndpointInterfaces.Endpoint.tcp(h.serverIp(), h.serverPort())
-                    : EndpointInterfaces.Endpoint.pipe(h.serverIp(), namedPipe);
-        }
-        return true;
     }
 
     /**
-     * A request on a context no BIND of this association defined: the interface the endpoint's
-     * knowledge singles out, remembered for the context's later calls. False when there is none.
+     * A request on a context no BIND of this association defined, on a pipe only one interface
+     * serves ({@link PipeInterfaces}): that interface, remembered for the context's later calls.
+     * False otherwise (what other connections bound at the endpoint is known only on the events
+     * thread, {@link io.impacketsensor.core.event.EndpointInterfaces}).
      */
     private boolean fromEndpoint(CallAssembly a) {
-        if (endpoints == null || !endpoint()) {
-            return false;
-        }
-        java.util.UUID u = endpoints.lookup(endpoint, client, p.contextId);
+        java.util.UUID u = PipeInterfaces.of(namedPipe);
         if (u == null) {
             return false;
         }
@@ -607,24 +599,18 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     /**
-     * A whole request on a context nothing names: its opnum and stub size go to the inference, and
-     * when the calls so far single out one interface, this request and the context's later ones
-     * are named by it.
+     * A whole request on a context nothing names: its opnum and stub size go to the inference; the
+     * interface when the calls so far single one out (this request and the context's later ones are
+     * named by it), else null.
      */
-    private void infer(CallAssembly a) {
+    private java.util.UUID infer(CallAssembly a) {
         if (boundAny) {
-            return;
+            return null;
         }
         if (inference == null) {
             inference = new OpnumInference();
         }
-        java.util.UUID u = inference.observe(a.contextId, a.opnum, a.total);
-        if (u != null) {
-            counters.interfaceInferred++;
-            name(a, u, InterfaceSource.INFERRED);
-        } else {
-            counters.interfaceUnknown++;
-        }
+        return inference.observe(a.contextId, a.opnum, a.total);
     }
 
     private void name(CallAssembly a, java.util.UUID u, InterfaceSource source) {

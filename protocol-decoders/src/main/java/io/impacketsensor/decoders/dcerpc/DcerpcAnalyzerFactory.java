@@ -26,8 +26,6 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
     private final TokenDecoder tokens;
     private final DcerpcCounters counters = new DcerpcCounters();
     private final DcerpcPipeConsumerFactory pipes;
-    /** What the worker learned of server endpoints, shared by its TCP and pipe associations. */
-    private final EndpointInterfaces endpoints = new EndpointInterfaces();
 
     /**
      * @param limits the limits
@@ -36,7 +34,7 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
     public DcerpcAnalyzerFactory(DcerpcLimits limits, TokenDecoder tokens) {
         this.limits = limits;
         this.tokens = tokens;
-        this.pipes = new DcerpcPipeConsumerFactory(limits, counters, tokens, endpoints);
+        this.pipes = new DcerpcPipeConsumerFactory(limits, counters, tokens);
     }
 
     @Override
@@ -64,7 +62,7 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new DcerpcAnalyzer(ctx, null, limits, counters, tokens, endpoints);
+        return new DcerpcAnalyzer(ctx, null, limits, counters, tokens);
     }
 
     /** The consumer factory for SMB2 named pipes (hand it to the SMB2 analyzer factory). */
@@ -80,7 +78,6 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
     @Override
     public void reportCounters(CounterVisitor visitor) {
         counters.report(visitor);
-        visitor.counter("proto.dcerpc.endpoints_evicted", endpoints.evictions());
         if (tokens != null) {
             tokens.reportCounters(visitor);
         }

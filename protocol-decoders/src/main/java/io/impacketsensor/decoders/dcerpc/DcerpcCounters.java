@@ -22,7 +22,7 @@ public final class DcerpcCounters {
     long pendingEvicted;
     long orphanFragments;
     long expectedPorts;
-    /** Requests on a context whose BIND was not seen, named from what the server endpoint served before. */
+    /** Requests on a context whose BIND was not seen, named by their pipe ({@link PipeInterfaces}). */
     long interfaceFromEndpoint;
     /** Requests whose calls so far let {@link OpnumInference} name the interface of their context. */
     long interfaceInferred;

@@ -16,19 +16,16 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
     private final DcerpcLimits limits;
     private final DcerpcCounters counters;
     private final TokenDecoder tokens;
-    private final EndpointInterfaces endpoints;
 
-    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens,
-                              EndpointInterfaces endpoints) {
+    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens) {
         this.limits = limits;
         this.counters = counters;
         this.tokens = tokens;
-        this.endpoints = endpoints;
     }
 
     @Override
     public PipeConsumer open(FlowContext ctx, String pipeName, long sessionId, int treeId) {
-        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens, endpoints));
+        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens));
     }
 
     /** Adapts the analyzer to the pipe SPI and probes the pipe's first bytes. */

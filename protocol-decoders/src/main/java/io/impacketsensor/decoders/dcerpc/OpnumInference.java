@@ -44,6 +44,13 @@ final class OpnumInference {
     private record Sequence(UUID iface, Call a, Call b, Call c) {
     }
 
+    /**
+     * Two calls that name an interface only when the second one's cleartext stub also decodes as
+     * that operation ({@link #needsProof()}): too few calls to decide on opnums and sizes alone.
+     */
+    private record Pair(UUID iface, Call a, Call b) {
+    }
+
     // MS-DRSR 4.1.3 IDL_DRSBind: client UUID pointer and DRS_EXTENSIONS (impacket 84 bytes signed
     // and sealed, mimikatz under Kerberos ~200); 4.1.5 IDL_DRSDomainControllerInfo: handle and a
     // small request; 4.1.4 IDL_DRSCrackNames: handle and names; 4.1.10 IDL_DRSGetNCChanges: handle
@@ -81,6 +88,12 @@ final class OpnumInference {
         new Sequence(SVCCTL, SC_CREATE, SC_OPEN_SERVICE, SC_START),
     };
 
+    // smbexec: ROpenSCManagerW then RCreateServiceW, and nothing else before the service runs.
+    private static final Pair[] PAIRS = {
+        new Pair(SVCCTL, SC_OPEN_MANAGER, SC_CREATE),
+    };
+
+    private boolean needsProof;
     private final int[] contextIds = new int[MAX_CONTEXTS];
     private final int[][] opnums = new int[MAX_CONTEXTS][WINDOW];
     private final long[][] stubs = new long[MAX_CONTEXTS][WINDOW];
@@ -92,6 +105,7 @@ final class OpnumInference {
      * it single out, or null.
      */
     UUID observe(int contextId, int opnum, long stubLength) {
+        needsProof = false;
         int s = slot(contextId);
         if (s < 0) {
             return null;
@@ -108,10 +122,25 @@ final class OpnumInference {
         ops[counts[s]] = opnum;
         st[counts[s]] = stubLength;
         counts[s]++;
-        if (counts[s] < WINDOW) {
-            return null;
+        UUID u = counts[s] < WINDOW ? null : decide(ops, st);
+        if (u == null && counts[s] >= 2) {
+            int i = counts[s] - 2;
+            for (Pair q : PAIRS) {
+                if (q.a().fits(ops[i], st[i]) && q.b().fits(ops[i + 1], st[i + 1])) {
+                    needsProof = true;
+                    return q.iface();
+                }
+            }
         }
-        return decide(ops, st);
+        return u;
+    }
+
+    /**
+     * True when the interface {@link #observe} just returned came from a {@link Pair}: it stands only
+     * if the deciding request's stub is cleartext and decodes as that operation.
+     */
+    boolean needsProof() {
+        return needsProof;
     }
 
     /** The interface every fitting sequence names, or null when none or two different ones fit. */

@@ -2,6 +2,7 @@ package io.impacketsensor.decoders.dcerpc;
 
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
+import io.impacketsensor.core.event.EndpointInterfaces;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.FlowLimits;
@@ -36,9 +37,14 @@ class DcerpcLateJoinTest {
         return Replay.frames(Captures.lab("atk_secretsdump_dcsync.pcap"));
     }
 
+    /**
+     * The requests of a replay, after the events thread's {@link EndpointInterfaces} (as
+     * {@code replay} passes every event through it before the engine and the EVE writer).
+     */
     private static List<DcerpcRequest> requests(List<Replay.Frame> frames) {
         List<SensorEvent> events = new ArrayList<>();
-        Replay.run(frames, Decoders.forWorker(), FlowLimits.DEFAULTS, events::add, (n, v) -> { });
+        EndpointInterfaces endpoints = new EndpointInterfaces();
+        Replay.run(frames, Decoders.forWorker(), FlowLimits.DEFAULTS, e -> events.add(endpoints.resolve(e)), (n, v) -> { });
         List<DcerpcRequest> out = new ArrayList<>();
         for (SensorEvent e : events) {
             if (e instanceof DcerpcRequest r) {

@@ -64,6 +64,17 @@ public final class Cuts {
         return Bytes.u16be(b, l3 + (b[l3] & 0x0F) * 4 + 2);
     }
 
+    /** TCP source port of the frame, or -1. */
+    public static int srcPort(Replay.Frame f) {
+        int p = tcpPayload(f);
+        if (p < 0) {
+            return -1;
+        }
+        byte[] b = f.data();
+        int l3 = Bytes.u16be(b, 12) == 0x8100 ? 18 : 14;
+        return Bytes.u16be(b, l3 + (b[l3] & 0x0F) * 4);
+    }
+
     /** True when the TCP payload starts with a DCE/RPC PDU header of {@code ptype}. */
     public static Predicate<Replay.Frame> rpc(int ptype) {
         return f -> {
@@ -99,6 +110,15 @@ public final class Cuts {
             return p >= 0 && b.length >= p + 4 + 64 && b[p] == 0 && (b[p + 4] & 0xFF) == 0xFE && b[p + 5] == 'S'
                     && Bytes.u16le(b, p + 4 + 12) == command && ((b[p + 4 + 16] & 1) != 0) == response;
         };
+    }
+
+    /** True for an SMB2 response of {@code command} with status STATUS_SUCCESS (MS-SMB2 2.2.1.2). */
+    public static Predicate<Replay.Frame> smb2Success(int command) {
+        return smb2(command, true).and(f -> {
+            int p = tcpPayload(f) + 4;
+            byte[] b = f.data();
+            return b[p + 8] == 0 && b[p + 9] == 0 && b[p + 10] == 0 && b[p + 11] == 0;
+        });
     }
 
     /** Index of the first frame matching {@code p}, or -1. */
