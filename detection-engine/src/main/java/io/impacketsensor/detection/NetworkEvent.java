@@ -2,6 +2,7 @@ package io.impacketsensor.detection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.DcomClasses;
 import io.impacketsensor.detection.engine.RpcCatalog;
 import io.impacketsensor.detection.response.AllowListMatcher;
@@ -47,13 +48,16 @@ import java.util.UUID;
  * @param success          outcome of an authentication, or null
  * @param dcomClass        CLSID of a DCOM class activated remotely (JSON {@code dcom_class}: a CLSID or a known
  *                         class name such as {@code MMC20.Application}), or null
+ * @param interfaceSource  how the sender found {@code interfaceUuid} (JSON {@code interface_source}: {@code bind},
+ *                         {@code endpoint}, {@code dcom_ipid} or {@code inferred}, as the sensor's EVE records
+ *                         say); null when not given, taken as bound. {@code inferred} lowers the confidence
  */
 public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, String eventType, String share,
                            String path, String command, String servicePrincipal, String ticketType,
                            Long ticketLifetime, Integer encryptionType, String authType, Integer ntlmFlags,
                            Boolean micPresent, String username, UUID interfaceUuid, String operation,
                            String ldapFilter, Instant timestamp, String serviceName, String binaryPath,
-                           Boolean success, UUID dcomClass) {
+                           Boolean success, UUID dcomClass, DcerpcEvent.InterfaceSource interfaceSource) {
 
     /** The flat event's protocols. */
     public enum Protocol { SMB, KERBEROS, NTLM, RPC, LDAP }
@@ -62,7 +66,7 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
     public static final Set<String> KEYS = Set.of("source_ip", "protocol", "event_type", "share", "path", "command",
             "service_principal", "ticket_type", "ticket_lifetime", "encryption_type", "auth_type", "ntlm_flags",
             "mic_present", "username", "interface_uuid", "operation", "ldap_filter", "dest_ip", "timestamp",
-            "service_name", "binary_path", "success", "dcom_class");
+            "service_name", "binary_path", "success", "dcom_class", "interface_source");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -197,6 +201,10 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
         if (dcom != null) {
             b.dcomClass(dcom);
         }
+        String source = text(n, "interface_source");
+        if (source != null) {
+            b.interfaceSource(source);
+        }
         return b.build();
     }
 
@@ -305,6 +313,7 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
         private String binaryPath;
         private Boolean success;
         private UUID dcomClass;
+        private DcerpcEvent.InterfaceSource interfaceSource;
 
         private Builder(String sourceIp, Protocol protocol) {
             this.sourceIp = sourceIp;
@@ -405,10 +414,22 @@ public record NetworkEvent(String sourceIp, String destIp, Protocol protocol, St
             return this;
         }
 
+        /** How the interface was found: {@code bind}, {@code endpoint}, {@code dcom_ipid} or {@code inferred}. */
+        public Builder interfaceSource(String v) {
+            for (DcerpcEvent.InterfaceSource s : DcerpcEvent.InterfaceSource.values()) {
+                if (s.wireName().equalsIgnoreCase(v.trim())) {
+                    interfaceSource = s;
+                    return this;
+                }
+            }
+            throw new NetworkEventException("interface_source", "not bind, endpoint, dcom_ipid or inferred: '" + v + "'");
+        }
+
         public NetworkEvent build() {
             return new NetworkEvent(sourceIp, destIp, protocol, eventType, share, path, command, servicePrincipal,
                     ticketType, ticketLifetime, encryptionType, authType, ntlmFlags, micPresent, username,
-                    interfaceUuid, operation, ldapFilter, timestamp, serviceName, binaryPath, success, dcomClass);
+                    interfaceUuid, operation, ldapFilter, timestamp, serviceName, binaryPath, success, dcomClass,
+                    interfaceSource);
         }
     }
 }

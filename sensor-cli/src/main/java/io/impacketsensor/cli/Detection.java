@@ -3,6 +3,7 @@ package io.impacketsensor.cli;
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.event.EndpointInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.ImpacketProtection;
@@ -26,6 +27,12 @@ import java.util.Map;
 final class Detection implements EventSink, java.io.Flushable {
     private final ImpacketProtection engine;
     private final EveWriter eve;
+    /**
+     * Names DCE/RPC requests whose BIND was not captured from what their server endpoint served on
+     * other connections; here, on the events thread, because connections to one endpoint reach
+     * different decode workers and the events arrive here in frame order.
+     */
+    private final EndpointInterfaces endpoints = new EndpointInterfaces();
 
     Detection(EngineConfig config, EveWriter eve, AlertSink extra) {
         this(new ImpacketProtection(config), eve, extra);
@@ -55,7 +62,8 @@ final class Detection implements EventSink, java.io.Flushable {
     static final String SMB_ENCRYPTED = "smb2.encrypted";
 
     @Override
-    public void accept(SensorEvent e) {
+    public void accept(SensorEvent event) {
+        SensorEvent e = endpoints.resolve(event);
         if (eve != null) {
             eve.accept(e);
             if (e instanceof SmbEvent.Smb2Encrypted enc) {

@@ -182,6 +182,10 @@ public final class DetectionEngine {
         if (e.isEmpty()) {
             return decider.benign();
         }
+        if (ev instanceof DcerpcEvent.DcerpcRequest r && r.interfaceSource() == DcerpcEvent.InterfaceSource.INFERRED) {
+            double f = RuleCatalog.builtin().inferredInterfaceFactor();
+            e.weaken(f, " (interface inferred from the call sequence, not bound: confidence x" + f + ")");
+        }
         InetAddress src = e.attackerIsServer ? h.serverIp() : h.clientIp();
         InetAddress dst = e.attackerIsServer ? h.clientIp() : h.serverIp();
         if (authorisedService(ev, src)) {

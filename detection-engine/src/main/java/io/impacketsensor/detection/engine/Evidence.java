@@ -71,6 +71,18 @@ public final class Evidence {
         size++;
     }
 
+    /**
+     * Every finding so far multiplied by {@code factor}, its indicator followed by {@code why}: the
+     * event's evidence is less certain than the rules assume (a DCE/RPC interface inferred from the
+     * call sequence instead of bound). Allocates the new indicator texts; called for such events only.
+     */
+    void weaken(double factor, String why) {
+        for (int i = 0; i < size; i++) {
+            confidences[i] *= factor;
+            indicators[i] = Text.bound(indicators[i] + why, Text.INDICATOR_LIMIT);
+        }
+    }
+
     /** Moves finding {@code from} to position {@code to} (to &lt;= from), for in-place filtering. */
     void move(int from, int to) {
         if (from == to) {

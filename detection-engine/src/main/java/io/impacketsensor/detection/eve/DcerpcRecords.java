@@ -171,6 +171,9 @@ public final class DcerpcRecords {
         common(g, req != null ? "request" : answer instanceof DcerpcFault ? "fault" : "response", pipe);
         if (iface != null) {
             g.writeStringField("interface_uuid", iface.toString());
+            if (req != null && req.interfaceSource() != null) {
+                g.writeStringField("interface_source", req.interfaceSource().wireName());
+            }
         }
         if (opnum >= 0) {
             g.writeNumberField("opnum", opnum);
@@ -278,7 +281,10 @@ public final class DcerpcRecords {
 
     private static void common(JsonGenerator g, String pdu, String pipe) throws IOException {
         g.writeStringField("pdu", pdu);
-        if (pipe != null) {
+        if (pipe != null && pipe.isEmpty()) {
+            // DcerpcEvent.UNKNOWN_PIPE: a pipe recognised by its DCE/RPC PDUs, opened before the capture.
+            g.writeBooleanField("named_pipe_unknown", true);
+        } else if (pipe != null) {
             g.writeStringField("named_pipe", pipe);
         }
     }

@@ -32,6 +32,9 @@ public final class RuleCatalog {
     private static final Set<String> KEYS = Set.of("sid", "rev", "name", "signature", "attack_type", "confidence",
             "severity", "mitre", "layer", "tool", "msg", "description", "evidence", "match", "indicator");
 
+    /** The catalog key of {@link #inferredInterfaceFactor()}. */
+    static final String INFERRED_INTERFACE_FACTOR = "inferred_interface_factor";
+
     private static volatile RuleCatalog builtin;
     private static volatile Future<YamlDoc> prefetched;
 
@@ -39,8 +42,10 @@ public final class RuleCatalog {
     private final List<DataRule> dataRules;
     private final Map<Integer, Rule> bySid = new HashMap<>();
     private final Map<String, Rule> byName = new HashMap<>();
+    private final double inferredInterfaceFactor;
 
-    private RuleCatalog(List<Rule> rules, List<DataRule> dataRules) {
+    private RuleCatalog(List<Rule> rules, List<DataRule> dataRules, double inferredInterfaceFactor) {
+        this.inferredInterfaceFactor = inferredInterfaceFactor;
         this.rules = Collections.unmodifiableList(rules);
         this.dataRules = List.copyOf(dataRules);
         for (Rule r : rules) {
@@ -130,7 +135,15 @@ public final class RuleCatalog {
                 throw doc.error(n.get("indicator"), "indicator is for rules with a match list");
             }
         }
-        return new RuleCatalog(out, data);
+        JsonNode f = root.get(INFERRED_INTERFACE_FACTOR);
+        double factor = 1.0;
+        if (f != null) {
+            if (!f.isNumber() || f.asDouble() <= 0 || f.asDouble() > 1) {
+                throw doc.error(f, INFERRED_INTERFACE_FACTOR + " must be a number in (0, 1]");
+            }
+            factor = f.asDouble();
+        }
+        return new RuleCatalog(out, data, factor);
     }
 
     private static Rule read(YamlDoc doc, JsonNode n, int index) {
@@ -245,6 +258,15 @@ public final class RuleCatalog {
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    /**
+     * What the confidence of every finding on a DCE/RPC request is multiplied by when the request's
+     * interface was inferred from its call sequence rather than bound ({@code inferred_interface_factor},
+     * 1 when the catalog does not set it).
+     */
+    public double inferredInterfaceFactor() {
+        return inferredInterfaceFactor;
     }
 
     /** The rules written as data (a match list), in catalog order. */

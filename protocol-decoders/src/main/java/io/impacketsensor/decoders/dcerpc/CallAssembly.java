@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
 import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 
@@ -18,9 +19,16 @@ final class CallAssembly {
     int opnum;
     int ifaceIndex;
     UUID uuid;
+    /** How {@link #uuid} was found (null while it is null). */
+    InterfaceSource source;
     UUID objectUuid;
     boolean sealed;
     boolean decode;
+    /**
+     * The stub is kept although the interface is unknown (a context whose BIND was not seen): decoded
+     * only if {@link OpnumInference} names an operation the decoders read.
+     */
+    boolean speculative;
     /** The context's transfer syntax is NDR64 (MS-RPCE 2.2.5): the stub is decoded by the NDR64 readers. */
     boolean ndr64;
     int authType;
@@ -42,9 +50,11 @@ final class CallAssembly {
         this.opnum = opnum;
         this.ifaceIndex = -1;
         this.uuid = null;
+        this.source = null;
         this.objectUuid = null;
         this.sealed = false;
         this.decode = false;
+        this.speculative = false;
         this.ndr64 = false;
         this.authType = 0;
         this.authLevel = 0;

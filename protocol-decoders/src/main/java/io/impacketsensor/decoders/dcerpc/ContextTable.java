@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
+
 import java.util.UUID;
 
 /**
@@ -13,6 +15,7 @@ final class ContextTable {
     private final UUID[] uuids;
     private final int[] results;
     private final boolean[] ndr64;
+    private final InterfaceSource[] sources;
     private int size;
 
     ContextTable(int capacity) {
@@ -21,6 +24,7 @@ final class ContextTable {
         uuids = new UUID[capacity];
         results = new int[capacity];
         ndr64 = new boolean[capacity];
+        sources = new InterfaceSource[capacity];
     }
 
     /** Slot of a context id, or -1. */
@@ -38,6 +42,14 @@ final class ContextTable {
      * are NDR64 as far as the bind tells (only NDR64 offered); the ack's accepted syntax overrides it.
      */
     boolean put(int contextId, UUID uuid, int index, boolean ndr64Only) {
+        return put(contextId, uuid, index, ndr64Only, InterfaceSource.BIND);
+    }
+
+    /**
+     * Adds a context whose BIND was not seen, named from {@code source} (the endpoint's knowledge or
+     * an inference); its stubs are taken as NDR 2.0, the syntax every client offers first.
+     */
+    boolean put(int contextId, UUID uuid, int index, boolean ndr64Only, InterfaceSource source) {
         int i = find(contextId);
         if (i < 0) {
             if (size == ids.length) {
@@ -50,6 +62,7 @@ final class ContextTable {
         ifaceIndex[i] = index;
         results[i] = -1;
         ndr64[i] = ndr64Only;
+        sources[i] = source;
         return true;
     }
 
@@ -69,6 +82,11 @@ final class ContextTable {
 
     int ifaceIndex(int slot) {
         return ifaceIndex[slot];
+    }
+
+    /** How the slot's interface was found. */
+    InterfaceSource source(int slot) {
+        return sources[slot];
     }
 
     UUID uuid(int slot) {

@@ -3,6 +3,7 @@ package io.impacketsensor.decoders.dcerpc;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.DcerpcEvent.Context;
+import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.flow.Direction;
@@ -40,6 +41,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final DcerpcLimits limits;
     private final DcerpcCounters counters;
     private final TokenDecoder tokens;
+    /** Contexts nothing names yet: their calls, for {@link OpnumInference}; made when first needed. */
+    private OpnumInference inference;
     private TokenSession session;
     private boolean authAwaitingResult;
 
@@ -339,7 +342,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 return fail(DcerpcAnomaly.TOO_MANY_CONTEXTS, "contexts " + limits.maxContexts());
             }
         }
-        boundAny = true;
+        // An ALTER_CONTEXT follows a BIND on the same association (C706 12.6.4.3); one seen without
+        // its BIND means the association began before the capture, so contexts it did not define
+        // may still be bound (and are looked up as such).
+        boundAny |= p.ptype == DcerpcParser.BIND;
         pendingBind = list;
         pendingAlter = p.ptype == DcerpcParser.ALTER_CONTEXT;
         pendingCallId = p.callId;
@@ -425,7 +431,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (slot >= 0) {
             a.ifaceIndex = contexts.ifaceIndex(slot);
             a.uuid = contexts.uuid(slot);
+            a.source = contexts.source(slot);
             ndr64 = contexts.ndr64(slot);
+        } else if (!boundAny && fromEndpoint(a)) {
+            counters.interfaceFromEndpoint++;
         } else if (boundAny) {
             // A bind was seen on this association and did not offer this context (C706 12.6.4.9).
             return fail(DcerpcAnomaly.UNBOUND_CONTEXT, "p_cont_id " + p.contextId);
@@ -441,6 +450,12 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         boolean decodable = ndr64 ? same || StubDecoders.wantsRequestNdr64(a.ifaceIndex, a.opnum) : wanted;
         a.ndr64 = ndr64 && !same;
         a.decode = !a.sealed && p.littleEndian && decodable;
+        if (a.uuid == null && !boundAny && !a.sealed && p.littleEndian) {
+            // Nothing names the context yet: keep the cleartext stub (bounded as any decoded stub) in
+            // case the calls so far name its interface when this one ends (OpnumInference).
+            a.decode = true;
+            a.speculative = true;
+        }
         if (ndr64 && wanted && !decodable) {
             counters.stubNotDecoded++;
         }
@@ -478,6 +493,16 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     private boolean endRequest(CallAssembly a) {
         counters.requests++;
+        java.util.UUID inferred = a.uuid == null ? infer(a) : null;
+        boolean proof = inferred != null && inference.needsProof();
+        if (inferred != null) {
+            a.uuid = inferred;
+            a.ifaceIndex = RpcInterfaces.indexOf(inferred);
+            a.source = InterfaceSource.INFERRED;
+        }
+        if (a.speculative) {
+            a.decode &= a.uuid != null && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
+        }
         if (a.sealed) {
             counters.sealed++;
         }
@@ -489,8 +514,23 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                     : StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
             if (!ndr.ok()) {
                 args = null;
-                ok = false;
+                // A stub kept on a guess is no malformed PDU when it does not decode.
+                ok = a.speculative;
             }
+        }
+        if (proof && (args == null || !ok)) {
+            // Two calls name an interface only with the stub to prove it (OpnumInference.Pair).
+            a.uuid = null;
+            a.ifaceIndex = -1;
+            a.source = null;
+            args = null;
+            inferred = null;
+        }
+        if (inferred != null) {
+            counters.interfaceInferred++;
+            contexts.put(a.contextId, inferred, a.ifaceIndex, false, InterfaceSource.INFERRED);
+        } else if (a.uuid == null) {
+            counters.interfaceUnknown++;
         }
         if (calls.put(a.callId, a.opnum, a.ifaceIndex, a.uuid, args)) {
             counters.pendingEvicted++;
@@ -541,6 +581,43 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         counters.expectedPorts++;
         ctx.expect(server, m.tcpPort(), DcerpcAnalyzerFactory.NAME);
+    }
+
+    /**
+     * A request on a context no BIND of this association defined, on a pipe only one interface
+     * serves ({@link PipeInterfaces}): that interface, remembered for the context's later calls.
+     * False otherwise (what other connections bound at the endpoint is known only on the events
+     * thread, {@link io.impacketsensor.core.event.EndpointInterfaces}).
+     */
+    private boolean fromEndpoint(CallAssembly a) {
+        java.util.UUID u = PipeInterfaces.of(namedPipe);
+        if (u == null) {
+            return false;
+        }
+        name(a, u, InterfaceSource.ENDPOINT);
+        return true;
+    }
+
+    /**
+     * A whole request on a context nothing names: its opnum and stub size go to the inference; the
+     * interface when the calls so far single one out (this request and the context's later ones are
+     * named by it), else null.
+     */
+    private java.util.UUID infer(CallAssembly a) {
+        if (boundAny) {
+            return null;
+        }
+        if (inference == null) {
+            inference = new OpnumInference();
+        }
+        return inference.observe(a.contextId, a.opnum, a.total);
+    }
+
+    private void name(CallAssembly a, java.util.UUID u, InterfaceSource source) {
+        a.uuid = u;
+        a.ifaceIndex = RpcInterfaces.indexOf(u);
+        a.source = source;
+        contexts.put(a.contextId, u, a.ifaceIndex, false, source);
     }
 
     private boolean fault() {

@@ -22,6 +22,12 @@ public final class DcerpcCounters {
     long pendingEvicted;
     long orphanFragments;
     long expectedPorts;
+    /** Requests on a context whose BIND was not seen, named by their pipe ({@link PipeInterfaces}). */
+    long interfaceFromEndpoint;
+    /** Requests whose calls so far let {@link OpnumInference} name the interface of their context. */
+    long interfaceInferred;
+    /** Requests on a context whose BIND was not seen and whose interface nothing names. */
+    long interfaceUnknown;
 
     public void report(CounterVisitor v) {
         v.counter("proto.dcerpc.pdus", pdus);
@@ -38,5 +44,8 @@ public final class DcerpcCounters {
         v.counter("proto.dcerpc.pending_evicted", pendingEvicted);
         v.counter("proto.dcerpc.orphan_fragments", orphanFragments);
         v.counter("proto.dcerpc.expected_ports", expectedPorts);
+        v.counter("proto.dcerpc.interface_endpoint", interfaceFromEndpoint);
+        v.counter("proto.dcerpc.interface_inferred", interfaceInferred);
+        v.counter("proto.dcerpc.interface_unknown", interfaceUnknown);
     }
 }

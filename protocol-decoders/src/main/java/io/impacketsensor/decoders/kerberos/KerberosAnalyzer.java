@@ -87,6 +87,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
                 return true;
             }
             s.resync = false;
+            counters.resyncs++;
         }
         return s.pdu.frame(dir, buf, off, len, records);
     }

@@ -63,6 +63,7 @@ public final class KerberosAnalyzerFactory implements AnalyzerFactory {
         visitor.counter("proto.kerberos.pdus", counters.pdus);
         visitor.counter("proto.kerberos.parser_error", counters.parserError);
         visitor.counter("proto.kerberos.gap", counters.gap);
+        visitor.counter("proto.kerberos.resyncs", counters.resyncs);
         visitor.counter("proto.kerberos.skipped_flows", counters.skippedFlows);
     }
 }

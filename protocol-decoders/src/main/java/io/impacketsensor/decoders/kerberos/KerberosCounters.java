@@ -8,5 +8,7 @@ public final class KerberosCounters {
     public long pdus;
     public long parserError;
     public long gap;
+    /** Times a direction found a verifiable message start again (mid-stream pickup, gap, bad framing). */
+    public long resyncs;
     public long skippedFlows;
 }

@@ -116,6 +116,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 return true;
             }
             s.resync = false;
+            counters.resyncs++;
         }
         if (s.saslLayer) {
             return saslData(dir, s, buf, off, len);

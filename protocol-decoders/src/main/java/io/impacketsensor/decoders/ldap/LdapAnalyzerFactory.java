@@ -68,6 +68,7 @@ public final class LdapAnalyzerFactory implements AnalyzerFactory {
         visitor.counter("proto.ldap.pdus", counters.pdus);
         visitor.counter("proto.ldap.parser_error", counters.parserError);
         visitor.counter("proto.ldap.gap", counters.gap);
+        visitor.counter("proto.ldap.resyncs", counters.resyncs);
         visitor.counter("proto.ldap.skipped_flows", counters.skippedFlows);
     }
 }

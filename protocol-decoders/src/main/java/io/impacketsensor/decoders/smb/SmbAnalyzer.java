@@ -129,6 +129,11 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
         smb2.onStreamGap(framer.dir(), len);
     }
 
+    @Override
+    public void onResync(SmbFramer framer) {
+        counters.resyncs++;
+    }
+
     /**
      * Counted and capped with the SMB2 anomalies of the connection, whose names they carry: the
      * framing is that of MS-SMB2 2.1, and a peer must not get more events by mixing the two.

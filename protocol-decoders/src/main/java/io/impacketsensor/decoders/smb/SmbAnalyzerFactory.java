@@ -94,8 +94,10 @@ public final class SmbAnalyzerFactory implements AnalyzerFactory {
         visitor.counter("proto.smb2.pdus", counters.pdus);
         visitor.counter("proto.smb2.parser_error", counters.smb2.parserErrors());
         visitor.counter("proto.smb2.gap", counters.gaps);
+        visitor.counter("proto.smb2.resyncs", counters.resyncs);
         visitor.counter("proto.smb2.skipped_flows", counters.skippedFlows);
         visitor.counter("proto.smb2.encrypted_pdus", counters.smb2.encryptedPdus());
+        visitor.counter("proto.smb2.late_pipes", counters.smb2.latePipes());
         visitor.counter("proto.smb2.smb1_pdus", counters.smb1Pdus);
         visitor.counter("proto.smb1.pdus", counters.smb1.pdus());
         visitor.counter("proto.smb1.parser_error", counters.smb1.parserErrors());

@@ -14,6 +14,8 @@ final class SmbCounters {
     long pdus;
     /** Gaps reported by the flow layer. */
     long gaps;
+    /** Times a direction found a verifiable NBSS length + SMB protocol id again (mid-stream pickup, gap, bad framing). */
+    long resyncs;
     /** Connections no longer analysed. */
     long skippedFlows;
     /** Messages with the SMB1 protocol id. */

@@ -37,6 +37,9 @@ final class SmbFramer implements NbssStream {
         /** Bytes of the stream window were lost. */
         void onStreamGap(SmbFramer framer, long len);
 
+        /** The framer found a verifiable NBSS + SMB header again after a gap or bad framing. */
+        void onResync(SmbFramer framer);
+
         /**
          * A framing error: a PDU over the size limit (its bytes are then skipped by length) or an
          * unknown NBSS type (the framer then scans for the next SMB header). Framing goes on.
@@ -100,6 +103,7 @@ final class SmbFramer implements NbssStream {
                 len -= at - off;
                 off = at;
                 resync = false;
+                handler.onResync(this);
             }
             switch (state) {
                 case HEADER -> {

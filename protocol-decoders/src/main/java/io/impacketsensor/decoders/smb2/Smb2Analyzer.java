@@ -326,6 +326,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         q.offset = p.offset;
         q.length = p.length;
         Smb2Session.FileEntry f = resolve(q);
+        if (f == null && p.length > 0 && p.bufOff < p.c.length()) {
+            f = latePipe(q, b, off + p.bufOff, Math.min(p.length, p.c.length() - p.bufOff));
+        }
         if (f == null && q.fidNamed && q.tree != null && q.tree.ipc && p.length > 0
                 && p.bufOff + (long) p.length <= p.c.length() && pipeData.canHold(p.length)) {
             // Kept until the response: by then the CREATE response naming this FileId has been read.
@@ -348,6 +351,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         q.length = p.length;
         boolean haveFile = file(q);
         Smb2Session.FileEntry f = resolve(q);
+        if (f == null && r && p.ctlCode == FSCTL_PIPE_TRANSCEIVE && p.bufLen > 0) {
+            f = latePipe(q, b, p.bufOff, p.bufLen);
+        }
         if (f != null && r && p.ctlCode == FSCTL_PIPE_TRANSCEIVE
                 && Smb2Pipes.firstPayloadShowsPipe(f, true, b, p.bufOff, p.bufLen)) {
             pipeData.open(f, q.sessionId);
@@ -436,6 +442,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 if (!err && p.readResponse()) {
                     dataLength = p.length;
                     Smb2Session.FileEntry f = resolve(q);
+                    if (f == null && p.length > 0 && p.bufOff < p.c.length()) {
+                        f = latePipe(q, b, off + p.bufOff, Math.min(p.length, p.c.length() - p.bufOff));
+                    }
                     if (f != null && f.consumer != null) {
                         pipeData.data(framer, f, b, off, p.bufOff, p.length, single, cmdLen, p.c.length());
                     }
@@ -543,7 +552,12 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     private boolean file(Smb2Pending q) {
         if (p.fidPersistent == ANY && p.fidVolatile == ANY) {
             q.relatedCreate = chainCreate;
-        } else if (q.tree != null) {
+            return true;
+        }
+        q.anyFid = true;
+        q.lateFidPersistent = p.fidPersistent;
+        q.lateFidVolatile = p.fidVolatile;
+        if (q.tree != null) {
             Smb2Session.FileEntry f = q.tree.files.get(p.fidVolatile);
             q.file = f != null && f.persistent == p.fidPersistent ? f : null;
             q.fidPersistent = p.fidPersistent;
@@ -551,6 +565,33 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             q.fidNamed = true;
         }
         return true;
+    }
+
+    /**
+     * A READ, WRITE or transceive on a FileId no captured CREATE opened (the connection was picked up
+     * mid-session), whose data {@code b[at, at+n)} is a verified DCE/RPC PDU: the open is a named pipe
+     * whose name is unknown, and its bytes go to the DCE/RPC consumer from now on. Not while a CREATE
+     * of this connection awaits its response: that response may still name the FileId (the two
+     * directions of a mirror port arrive out of step), and the WRITE is held for it instead.
+     */
+    private Smb2Session.FileEntry latePipe(Smb2Pending q, byte[] b, int at, int n) {
+        if (!q.anyFid || (q.fidNamed && q.tree.files.get(q.fidVolatile) != null) || !Smb2Pipes.rpcPdu(b, at, n)
+                || createPending()) {
+            return null;
+        }
+        Smb2Session.FileEntry f = sessions.latePipe(q);
+        if (f != null) {
+            counters.latePipes++;
+            pipeData.open(f, q.sessionId);
+        }
+        return f;
+    }
+
+    /** True when a CREATE request of this connection has no response yet. */
+    private boolean createPending() {
+        boolean[] any = {false};
+        pending.forEach(x -> any[0] |= x.command == Smb2Parser.CREATE);
+        return any[0];
     }
 
     /**

@@ -7,6 +7,7 @@ package io.impacketsensor.decoders.smb2;
 public final class Smb2Counters {
     long parserErrors;
     long encryptedPdus;
+    long latePipes;
 
     /** Anomalies counted, the NBSS framing's included. */
     public long parserErrors() {
@@ -16,5 +17,13 @@ public final class Smb2Counters {
     /** TRANSFORM and compression headers (MS-SMB2 2.2.41, 2.2.42). */
     public long encryptedPdus() {
         return encryptedPdus;
+    }
+
+    /**
+     * Opens no captured CREATE made, taken as named pipes because the data read or written on them
+     * is a verified DCE/RPC PDU ({@link Smb2Pipes#rpcPdu}): a connection picked up mid-session.
+     */
+    public long latePipes() {
+        return latePipes;
     }
 }

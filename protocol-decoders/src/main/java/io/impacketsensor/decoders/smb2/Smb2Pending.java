@@ -22,6 +22,13 @@ final class Smb2Pending {
     long fidPersistent;
     long fidVolatile;
     boolean fidNamed;
+    /**
+     * The request named a FileId (any tree, known or not): {@link #fidPersistent}/{@link #fidVolatile}
+     * of an open a pipe may be recognised on ({@link Smb2Sessions#latePipe}).
+     */
+    boolean anyFid;
+    long lateFidPersistent;
+    long lateFidVolatile;
     /** Pipe data of a WRITE whose FileId was not open yet (bounded per connection), or null. */
     byte[] deferred;
     /** The CREATE earlier in the same compound, for related operations with FileId -1 (3.2.4.1.4). */

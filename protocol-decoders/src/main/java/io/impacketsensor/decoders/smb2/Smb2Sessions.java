@@ -119,6 +119,42 @@ final class Smb2Sessions {
         return f;
     }
 
+    /**
+     * An open no captured CREATE made (its FileId named by request {@code q}), recognised as a named
+     * pipe by the DCE/RPC PDU it carries: tracked under the request's tree (an unnamed one when its
+     * TREE_CONNECT was not captured either) with an unknown name. Null (after the anomaly, if any)
+     * when it is not tracked.
+     */
+    Smb2Session.FileEntry latePipe(Smb2Pending q) {
+        Smb2Session s = session(q.sessionId);
+        if (s == null) {
+            return null;
+        }
+        Smb2Session.Tree t = q.tree != null ? q.tree : s.trees.get(q.treeId & 0xFFFF_FFFFL);
+        if (t == null) {
+            if (s.trees.size() >= limits.maxTreesPerSession()) {
+                over.anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
+                return null;
+            }
+            t = new Smb2Session.Tree(s, q.treeId, "", -1);
+            s.trees.put(q.treeId & 0xFFFF_FFFFL, t);
+        }
+        if (s.openFiles >= limits.maxOpenFilesPerSession()) {
+            over.anomaly(Smb2Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(s.openFiles));
+            return null;
+        }
+        Smb2Session.FileEntry f = new Smb2Session.FileEntry(q.lateFidPersistent, q.lateFidVolatile, "", true, t);
+        Smb2Session.FileEntry old = t.files.get(f.vol);
+        if (old != null) {
+            Smb2Session.closeFile(old);
+        }
+        t.files.put(f.vol, f);
+        s.openFiles++;
+        q.tree = t;
+        q.file = f;
+        return f;
+    }
+
     /** The end of the connection: every open is forgotten and its pipe stream ended. */
     void closeAll() {
         sessions.forEach(Smb2Session::closeAll);

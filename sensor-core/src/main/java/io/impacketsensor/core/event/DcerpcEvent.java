@@ -8,8 +8,42 @@ import java.util.UUID;
  */
 public sealed interface DcerpcEvent extends SensorEvent {
 
-    /** The named pipe ({@code \PIPE\svcctl} as opened, e.g. "svcctl"), or null over TCP. */
+    /**
+     * The {@link #namedPipe()} of a pipe whose CREATE was not captured (an SMB2 open from before the
+     * capture, recognised as a pipe by the DCE/RPC PDUs it carries): the name is unknown.
+     */
+    String UNKNOWN_PIPE = "";
+
+    /**
+     * The named pipe ({@code \PIPE\svcctl} as opened, e.g. "svcctl"), {@link #UNKNOWN_PIPE} when its
+     * name is unknown, or null over TCP.
+     */
     String namedPipe();
+
+    /**
+     * How the interface of a request was found. A context id names an interface only through the
+     * BIND or ALTER_CONTEXT that defined it (C706 12.6.4.3); when that PDU was not captured (a
+     * connection picked up mid-stream, a connection or context reused from before the capture)
+     * the interface comes from what else the sensor knows, and detection weighs it accordingly.
+     */
+    enum InterfaceSource {
+        /** The BIND or ALTER_CONTEXT of this connection or pipe defined the context. */
+        BIND,
+        /**
+         * What was bound at the same server endpoint (address and TCP port, or address and pipe)
+         * on other connections, or what the endpoint mapper answered for it.
+         */
+        ENDPOINT,
+        /** The object UUID of an ORPC call is an IPID whose interface an activation or RemQueryInterface answer named. */
+        DCOM_IPID,
+        /** Inferred from the operations called on the context (their opnums and stub sizes): the least certain. */
+        INFERRED;
+
+        /** The name written in records ({@code bind}, {@code endpoint}, {@code dcom_ipid}, {@code inferred}). */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /**
      * One presentation context of a BIND or ALTER_CONTEXT.
@@ -61,10 +95,19 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param authType      auth_type of this request, or 0
      * @param authLevel     auth_level of this request, or 0
      * @param args          decoded arguments for the operations that matter, else null
+     * @param interfaceSource how {@code interfaceUuid} was found, or null when it is null
      */
     record DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
                          int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
-                         int authLevel, RpcArgs args) implements DcerpcEvent {
+                         int authLevel, RpcArgs args, InterfaceSource interfaceSource) implements DcerpcEvent {
+
+        /** A request whose interface, if any, came from the BIND of its own connection or pipe. */
+        public DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
+                             int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
+                             int authLevel, RpcArgs args) {
+            this(header, namedPipe, callId, contextId, interfaceUuid, opnum, objectUuid, sealed, stubLength,
+                    fragments, authType, authLevel, args, interfaceUuid == null ? null : InterfaceSource.BIND);
+        }
     }
 
     /**

@@ -1,0 +1,174 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import java.util.UUID;
+
+/**
+ * The interface of a presentation context whose BIND was not captured and which nothing else
+ * names ({@link EndpointInterfaces}), inferred from the operations called on it: the last three
+ * requests on the context (opnum and stub size, in order) against a table of call sequences that
+ * one interface makes. A sequence decides only when every triple that fits names the same
+ * interface; two interfaces fitting, or none, leave the context unnamed. The stub size ranges are
+ * wide (they hold sealed and signed stubs, NTLM and Kerberos, Impacket and Windows clients) and
+ * serve to tell apart calls that share an opnum.
+ *
+ * <p>The sequences, from the lab and public captures and the protocol specifications:
+ * <ul>
+ *   <li>DRSUAPI (MS-DRSR 4.1): IDL_DRSBind (0), IDL_DRSDomainControllerInfo (16), IDL_DRSCrackNames
+ *   (12), IDL_DRSGetNCChanges (3): secretsdump's DCSync and mimikatz lsadump::dcsync (which binds
+ *   twice), and their tails once the first call is lost;</li>
+ *   <li>LSARPC (MS-LSAT 3.1.4): LsarOpenPolicy2 (44), LsarQueryInformationPolicy2 (46) or
+ *   LsarQueryInformationPolicy (7), LsarLookupSids (15): lookupsid's SID walk;</li>
+ *   <li>SVCCTL (MS-SCMR 3.1.4): ROpenSCManagerW (15), ROpenServiceW (16), RCreateServiceW (12),
+ *   RStartServiceW (19): a service created and started remotely (psexec, smbexec, services).</li>
+ * </ul>
+ *
+ * <p>One instance per association, a few fixed arrays; used only when a request arrives on a
+ * context with no known interface.
+ */
+final class OpnumInference {
+    /** Unknown contexts followed per association; more are left unnamed. */
+    static final int MAX_CONTEXTS = 4;
+    private static final int WINDOW = 3;
+
+    private static final UUID DRSUAPI = UUID.fromString("e3514235-4b06-11d1-ab04-00c04fc2dcd2");
+    private static final UUID LSARPC = UUID.fromString("12345778-1234-abcd-ef00-0123456789ab");
+    private static final UUID SVCCTL = UUID.fromString("367abb81-9844-35f1-ad32-98f038001003");
+
+    /** A call of a sequence: the opnum and the stub size range (bytes, inclusive). */
+    private record Call(int opnum, int minStub, int maxStub) {
+        boolean fits(int op, long stub) {
+            return op == opnum && stub >= minStub && stub <= maxStub;
+        }
+    }
+
+    private record Sequence(UUID iface, Call a, Call b, Call c) {
+    }
+
+    /**
+     * Two calls that name an interface only when the second one's cleartext stub also decodes as
+     * that operation ({@link #needsProof()}): too few calls to decide on opnums and sizes alone.
+     */
+    private record Pair(UUID iface, Call a, Call b) {
+    }
+
+    // MS-DRSR 4.1.3 IDL_DRSBind: client UUID pointer and DRS_EXTENSIONS (impacket 84 bytes signed
+    // and sealed, mimikatz under Kerberos ~200); 4.1.5 IDL_DRSDomainControllerInfo: handle and a
+    // small request; 4.1.4 IDL_DRSCrackNames: handle and names; 4.1.10 IDL_DRSGetNCChanges: handle
+    // and a DRS_MSG_GETCHGREQ_V8/V10 (about 300 bytes and more).
+    private static final Call DRS_BIND = new Call(0, 40, 512);
+    private static final Call DRS_DC_INFO = new Call(16, 8, 256);
+    private static final Call DRS_CRACK = new Call(12, 24, 4096);
+    private static final Call DRS_GET_NC_CHANGES = new Call(3, 100, 16384);
+    // MS-LSAT 3.1.4.4.1 LsarOpenPolicy2: server name and attributes; 3.1.4.4.3/4
+    // LsarQueryInformationPolicy(2): handle and class; 3.1.4.9.4 LsarLookupSids: handle, SIDs.
+    private static final Call LSA_OPEN2 = new Call(44, 20, 512);
+    private static final Call LSA_QUERY2 = new Call(46, 20, 64);
+    private static final Call LSA_QUERY = new Call(7, 20, 64);
+    private static final Call LSA_LOOKUP_SIDS = new Call(15, 40, 1 << 20);
+    // MS-SCMR 3.1.4.15 ROpenSCManagerW: machine and database names; 3.1.4.16 ROpenServiceW:
+    // handle and service name; 3.1.4.12 RCreateServiceW: handle, names, binary path;
+    // 3.1.4.19 RStartServiceW: handle and arguments.
+    private static final Call SC_OPEN_MANAGER = new Call(15, 20, 1024);
+    private static final Call SC_OPEN_SERVICE = new Call(16, 28, 1024);
+    private static final Call SC_CREATE = new Call(12, 60, 16384);
+    private static final Call SC_START = new Call(19, 20, 16384);
+
+    private static final Sequence[] SEQUENCES = {
+        new Sequence(DRSUAPI, DRS_BIND, DRS_DC_INFO, DRS_CRACK),
+        new Sequence(DRSUAPI, DRS_DC_INFO, DRS_CRACK, DRS_GET_NC_CHANGES),
+        new Sequence(DRSUAPI, DRS_BIND, DRS_CRACK, DRS_GET_NC_CHANGES),
+        new Sequence(DRSUAPI, DRS_DC_INFO, DRS_CRACK, DRS_BIND),
+        new Sequence(DRSUAPI, DRS_CRACK, DRS_BIND, DRS_GET_NC_CHANGES),
+        new Sequence(DRSUAPI, DRS_CRACK, DRS_GET_NC_CHANGES, DRS_GET_NC_CHANGES),
+        new Sequence(LSARPC, LSA_OPEN2, LSA_QUERY2, LSA_LOOKUP_SIDS),
+        new Sequence(LSARPC, LSA_OPEN2, LSA_QUERY, LSA_LOOKUP_SIDS),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER, SC_OPEN_SERVICE, SC_CREATE),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER, SC_CREATE, SC_START),
+        new Sequence(SVCCTL, SC_OPEN_SERVICE, SC_CREATE, SC_START),
+        new Sequence(SVCCTL, SC_CREATE, SC_OPEN_SERVICE, SC_START),
+    };
+
+    // smbexec: ROpenSCManagerW then RCreateServiceW, and nothing else before the service runs.
+    private static final Pair[] PAIRS = {
+        new Pair(SVCCTL, SC_OPEN_MANAGER, SC_CREATE),
+    };
+
+    private boolean needsProof;
+    private final int[] contextIds = new int[MAX_CONTEXTS];
+    private final int[][] opnums = new int[MAX_CONTEXTS][WINDOW];
+    private final long[][] stubs = new long[MAX_CONTEXTS][WINDOW];
+    private final int[] counts = new int[MAX_CONTEXTS];
+    private int size;
+
+    /**
+     * Records a request on an unknown context and returns the interface the last three requests on
+     * it single out, or null.
+     */
+    UUID observe(int contextId, int opnum, long stubLength) {
+        needsProof = false;
+        int s = slot(contextId);
+        if (s < 0) {
+            return null;
+        }
+        int[] ops = opnums[s];
+        long[] st = stubs[s];
+        if (counts[s] == WINDOW) {
+            ops[0] = ops[1];
+            ops[1] = ops[2];
+            st[0] = st[1];
+            st[1] = st[2];
+            counts[s] = WINDOW - 1;
+        }
+        ops[counts[s]] = opnum;
+        st[counts[s]] = stubLength;
+        counts[s]++;
+        UUID u = counts[s] < WINDOW ? null : decide(ops, st);
+        if (u == null && counts[s] >= 2) {
+            int i = counts[s] - 2;
+            for (Pair q : PAIRS) {
+                if (q.a().fits(ops[i], st[i]) && q.b().fits(ops[i + 1], st[i + 1])) {
+                    needsProof = true;
+                    return q.iface();
+                }
+            }
+        }
+        return u;
+    }
+
+    /**
+     * True when the interface {@link #observe} just returned came from a {@link Pair}: it stands only
+     * if the deciding request's stub is cleartext and decodes as that operation.
+     */
+    boolean needsProof() {
+        return needsProof;
+    }
+
+    /** The interface every fitting sequence names, or null when none or two different ones fit. */
+    static UUID decide(int[] ops, long[] st) {
+        UUID found = null;
+        for (Sequence q : SEQUENCES) {
+            if (q.a().fits(ops[0], st[0]) && q.b().fits(ops[1], st[1]) && q.c().fits(ops[2], st[2])) {
+                if (found != null && !found.equals(q.iface())) {
+                    return null;
+                }
+                found = q.iface();
+            }
+        }
+        return found;
+    }
+
+    /** The slot following {@code contextId}, taken when new; -1 when every slot is taken. */
+    private int slot(int contextId) {
+        for (int i = 0; i < size; i++) {
+            if (contextIds[i] == contextId) {
+                return i;
+            }
+        }
+        if (size == MAX_CONTEXTS) {
+            return -1;
+        }
+        contextIds[size] = contextId;
+        counts[size] = 0;
+        return size++;
+    }
+}

@@ -1,0 +1,209 @@
+package io.impacketsensor.core.event;
+
+import io.impacketsensor.core.collections.LruMap;
+import io.impacketsensor.core.event.DcerpcEvent.Context;
+import io.impacketsensor.core.event.DcerpcEvent.DcerpcBind;
+import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
+import io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse;
+import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * What was bound at each server endpoint, across connections: the interface behind a context id
+ * whose BIND was not captured. A server endpoint is the server address with the TCP port
+ * (ncacn_ip_tcp) or with the pipe name (ncacn_np); what it serves is learned from the accepted
+ * contexts of BIND and ALTER_CONTEXT answers on any connection to it, and from the endpoint
+ * mapper's ept_map answers (C706 appendix O, MS-RPCE 2.1.1.1: the tower names the interface, the
+ * port and the host).
+ *
+ * <p>Windows keeps RPC connections and their presentation contexts open and reuses them (a second
+ * DRSUAPI session rides the connection the first one bound), and a sensor started while sessions
+ * are open never sees their BIND. A request on such a context ({@code interfaceUuid} null, or only
+ * inferred by the decoder) is named when the same client bound that context id at the same
+ * endpoint on another connection, or else when the endpoint's knowledge has exactly one interface;
+ * the request is then re-issued with {@link InterfaceSource#ENDPOINT}. Its stub arguments stay
+ * undecoded (the decoder did not know the interface when the stub passed).
+ *
+ * <p>Used on the single thread that receives the decoders' events in frame order, so what a request
+ * finds does not depend on the number of decode workers. Bounded: at most {@link #MAX_ENDPOINTS}
+ * endpoints (least recently used forgotten first) with at most {@link #MAX_PER_ENDPOINT} interfaces
+ * and context bindings each (oldest replaced). Works on events, never per packet.
+ */
+public final class EndpointInterfaces {
+    /** Server endpoints remembered; the least recently used is forgotten first. */
+    public static final int MAX_ENDPOINTS = 4096;
+    /** Interfaces and (client, context id) bindings remembered per endpoint. */
+    public static final int MAX_PER_ENDPOINT = 8;
+
+    /**
+     * One server endpoint.
+     *
+     * @param server the server address
+     * @param port   the TCP port, or 0 for a pipe
+     * @param pipe   the pipe name in lower case, or null over TCP
+     */
+    record Endpoint(InetAddress server, int port, String pipe) {
+    }
+
+    /** What is known of one endpoint; arrays ordered newest first. */
+    private static final class Known {
+        final UUID[] interfaces = new UUID[MAX_PER_ENDPOINT];
+        int interfaceCount;
+        final InetAddress[] clients = new InetAddress[MAX_PER_ENDPOINT];
+        final int[] contextIds = new int[MAX_PER_ENDPOINT];
+        final UUID[] bound = new UUID[MAX_PER_ENDPOINT];
+        int boundCount;
+
+        void addInterface(UUID u) {
+            int at = -1;
+            for (int i = 0; i < interfaceCount; i++) {
+                if (interfaces[i].equals(u)) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                at = Math.min(interfaceCount, MAX_PER_ENDPOINT - 1);
+                interfaceCount = Math.min(interfaceCount + 1, MAX_PER_ENDPOINT);
+            }
+            System.arraycopy(interfaces, 0, interfaces, 1, at);
+            interfaces[0] = u;
+        }
+
+        void addBinding(InetAddress client, int contextId, UUID u) {
+            int at = -1;
+            for (int i = 0; i < boundCount; i++) {
+                if (contextIds[i] == contextId && clients[i].equals(client)) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                at = Math.min(boundCount, MAX_PER_ENDPOINT - 1);
+                boundCount = Math.min(boundCount + 1, MAX_PER_ENDPOINT);
+            }
+            System.arraycopy(clients, 0, clients, 1, at);
+            System.arraycopy(contextIds, 0, contextIds, 1, at);
+            System.arraycopy(bound, 0, bound, 1, at);
+            clients[0] = client;
+            contextIds[0] = contextId;
+            bound[0] = u;
+        }
+    }
+
+    private final LruMap<Endpoint, Known> endpoints = new LruMap<>(MAX_ENDPOINTS);
+    private long named;
+
+    /**
+     * Learns from a bind answer or an ept_map answer, and names a request whose interface the
+     * decoder did not know (or only inferred) when the endpoint's knowledge singles one out.
+     * Returns the event to pass on: {@code e} itself, or a copy of the request with the interface.
+     */
+    public SensorEvent resolve(SensorEvent e) {
+        if (e instanceof DcerpcRequest r) {
+            if (r.interfaceSource() == null || r.interfaceSource() == InterfaceSource.INFERRED) {
+                return name(r);
+            }
+        } else if (e instanceof DcerpcBind b) {
+            learn(b);
+        } else if (e instanceof DcerpcResponse r && r.result() instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0) {
+            mapped(r.header(), m);
+        }
+        return e;
+    }
+
+    /** Requests named from what their endpoint served before. */
+    public long named() {
+        return named;
+    }
+
+    /** Endpoints forgotten to make room. */
+    public long evictions() {
+        return endpoints.evictions();
+    }
+
+    private DcerpcRequest name(DcerpcRequest r) {
+        Endpoint at = endpoint(r.header(), r.namedPipe());
+        Known k = at == null ? null : endpoints.get(at);
+        if (k == null) {
+            return r;
+        }
+        UUID u = null;
+        InetAddress client = r.header().clientIp();
+        for (int i = 0; i < k.boundCount; i++) {
+            if (k.contextIds[i] == r.contextId() && k.clients[i].equals(client)) {
+                u = k.bound[i];
+                break;
+            }
+        }
+        if (u == null && k.interfaceCount == 1) {
+            u = k.interfaces[0];
+        }
+        if (u == null) {
+            return r;
+        }
+        named++;
+        // An inference of the same interface is confirmed; one of another is overruled by what the
+        // server actually bound or announced at this endpoint.
+        return new DcerpcRequest(r.header(), r.namedPipe(), r.callId(), r.contextId(), u, r.opnum(), r.objectUuid(),
+                r.sealed(), r.stubLength(), r.fragments(), r.authType(), r.authLevel(),
+                u.equals(r.interfaceUuid()) ? r.args() : null, InterfaceSource.ENDPOINT);
+    }
+
+    private void learn(DcerpcBind b) {
+        Endpoint at = null;
+        for (Context c : b.contexts()) {
+            if (c.result() != 0) {
+                continue; // C706 12.6.3.1 p_cont_def_result_t: only acceptance binds the context
+            }
+            if (at == null) {
+                at = endpoint(b.header(), b.namedPipe());
+                if (at == null) {
+                    return;
+                }
+            }
+            Known k = known(at);
+            k.addInterface(c.interfaceUuid());
+            k.addBinding(b.header().clientIp(), c.contextId(), c.interfaceUuid());
+        }
+    }
+
+    private void mapped(EventHeader h, RpcArgs.EpmMapResult m) {
+        InetAddress server = null;
+        if (m.ip() != null && !m.ip().equals("0.0.0.0")) {
+            try {
+                // A dotted quad built by the ept_map decoder from four bytes: no name lookup happens.
+                server = InetAddress.getByName(m.ip());
+            } catch (UnknownHostException ex) {
+                server = null;
+            }
+        }
+        if (server == null) {
+            server = h.serverIp();
+        }
+        if (m.interfaceUuid() != null) {
+            known(new Endpoint(server, m.tcpPort(), null)).addInterface(m.interfaceUuid());
+        }
+    }
+
+    /** The endpoint of an event's server; null for a pipe whose name is unknown. */
+    private static Endpoint endpoint(EventHeader h, String pipe) {
+        if (pipe == null) {
+            return new Endpoint(h.serverIp(), h.serverPort(), null);
+        }
+        return pipe.isEmpty() ? null : new Endpoint(h.serverIp(), 0, pipe.toLowerCase(Locale.ROOT));
+    }
+
+    private Known known(Endpoint at) {
+        Known k = endpoints.get(at);
+        if (k == null) {
+            k = new Known();
+            endpoints.put(at, k);
+        }
+        return k;
+    }
+}
