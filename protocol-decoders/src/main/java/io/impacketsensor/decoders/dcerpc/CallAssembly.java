@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.dcerpc;
 
+import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 
@@ -19,6 +20,12 @@ final class CallAssembly {
     int ifaceIndex;
     UUID uuid;
     UUID objectUuid;
+    /** How {@link #uuid} was found (null when unknown). */
+    DcerpcEvent.InterfaceSource source;
+    /** The DCOM class of the object the request's IPID belongs to, when known. */
+    UUID clsid;
+    /** The request carried an object UUID (an ORPC call; for a response: its request did). */
+    boolean orpc;
     boolean sealed;
     boolean decode;
     /** The context's transfer syntax is NDR64 (MS-RPCE 2.2.5): the stub is decoded by the NDR64 readers. */
@@ -43,6 +50,9 @@ final class CallAssembly {
         this.ifaceIndex = -1;
         this.uuid = null;
         this.objectUuid = null;
+        this.source = null;
+        this.clsid = null;
+        this.orpc = false;
         this.sealed = false;
         this.decode = false;
         this.ndr64 = false;

@@ -22,6 +22,14 @@ public final class DcerpcCounters {
     long pendingEvicted;
     long orphanFragments;
     long expectedPorts;
+    /** ORPC requests whose IPID (object UUID) an earlier DCOM answer handed out. */
+    long dcomNamed;
+    /** Of those, requests whose context had no BIND seen: named by the IPID alone. */
+    long dcomOnlyByIpid;
+    /** Requests whose BIND and IPID name different interfaces (the BIND is used). */
+    long dcomMismatch;
+    /** Cleartext DCOM answers that handed out interface pointers or exporter bindings. */
+    long dcomAnswers;
 
     public void report(CounterVisitor v) {
         v.counter("proto.dcerpc.pdus", pdus);
@@ -38,5 +46,9 @@ public final class DcerpcCounters {
         v.counter("proto.dcerpc.pending_evicted", pendingEvicted);
         v.counter("proto.dcerpc.orphan_fragments", orphanFragments);
         v.counter("proto.dcerpc.expected_ports", expectedPorts);
+        v.counter("proto.dcerpc.dcom_ipid_known", dcomNamed);
+        v.counter("proto.dcerpc.dcom_named_by_ipid", dcomOnlyByIpid);
+        v.counter("proto.dcerpc.dcom_ipid_mismatch", dcomMismatch);
+        v.counter("proto.dcerpc.dcom_answers", dcomAnswers);
     }
 }

@@ -12,6 +12,15 @@ public sealed interface DcerpcEvent extends SensorEvent {
     String namedPipe();
 
     /**
+     * How the interface of a request was found: from the BIND/ALTER_CONTEXT of its presentation
+     * context on this association, from what was bound at the same server endpoint before, from
+     * DCOM object tracking (the request's object UUID is an IPID whose IID an activation or
+     * RemQueryInterface answer gave, MS-DCOM 3.1.1.5.6 / 3.2.4.2), or inferred from the operations
+     * seen (lower confidence).
+     */
+    enum InterfaceSource { BIND, ENDPOINT, DCOM_IPID, INFERRED }
+
+    /**
      * One presentation context of a BIND or ALTER_CONTEXT.
      *
      * @param contextId        p_cont_id
@@ -61,10 +70,22 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param authType      auth_type of this request, or 0
      * @param authLevel     auth_level of this request, or 0
      * @param args          decoded arguments for the operations that matter, else null
+     * @param interfaceSource how {@code interfaceUuid} was found, or null when it is unknown
+     * @param clsid         the DCOM class of the object whose IPID is {@code objectUuid}, when an
+     *                      activation answer named it, else null
      */
     record DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
                          int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
-                         int authLevel, RpcArgs args) implements DcerpcEvent {
+                         int authLevel, RpcArgs args, InterfaceSource interfaceSource, UUID clsid)
+            implements DcerpcEvent {
+
+        /** A request whose interface, when known, came from its context's BIND. */
+        public DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
+                             int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
+                             int authLevel, RpcArgs args) {
+            this(header, namedPipe, callId, contextId, interfaceUuid, opnum, objectUuid, sealed, stubLength, fragments,
+                    authType, authLevel, args, interfaceUuid == null ? null : InterfaceSource.BIND, null);
+        }
     }
 
     /**
