@@ -2,6 +2,8 @@ package io.impacketsensor.decoders;
 
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
+import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
+import io.impacketsensor.decoders.dcerpc.dcom.DcomObjects;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.token.TokenDecoder;
@@ -28,8 +30,22 @@ public final class Decoders {
         return forWorker(DecoderConfig.defaults());
     }
 
-    /** All decoder factories for one worker. */
+    /** All decoder factories for one worker, with a DCOM object table of its own. */
     public static List<AnalyzerFactory> forWorker(DecoderConfig config) {
+        return forWorker(config, dcomObjects(config));
+    }
+
+    /**
+     * The DCOM object table of a pipeline (IPID → interface, {@code decoders.dcerpc.max_dcom_objects}),
+     * to be shared by all its workers: give the same instance to every {@link #forWorker} call.
+     */
+    public static DcomObjects dcomObjects(DecoderConfig config) {
+        DcerpcLimits l = config.dcerpc();
+        return new DcomObjects(l.maxDcomObjects(), l.dcomObjectTimeoutSec() * 1_000_000_000L);
+    }
+
+    /** All decoder factories for one worker, sharing {@code dcom} with the pipeline's other workers. */
+    public static List<AnalyzerFactory> forWorker(DecoderConfig config, DcomObjects dcom) {
         KerberosAnalyzerFactory kerberos = new KerberosAnalyzerFactory(config.kerberosLimits());
         // Kerberos messages found in GSS tokens (SMB2, DCE/RPC, LDAP) go to the Kerberos decoder
         // unless the caller injected its own hook.
@@ -37,7 +53,7 @@ public final class Decoders {
                 ? config.withKerberos(kerberos.tokenHook()) : config;
         TokenDecoder tokens = tokenDecoder(cfg);
         List<AnalyzerFactory> out = new ArrayList<>();
-        DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(cfg.dcerpc(), tokens);
+        DcerpcAnalyzerFactory dcerpc = new DcerpcAnalyzerFactory(cfg.dcerpc(), tokens, dcom);
         // SMB named pipes go to DCE/RPC unless the configuration names another consumer.
         PipeConsumerFactory pipes = cfg.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : cfg.pipes();
         out.add(new SmbAnalyzerFactory(cfg.smb(), cfg.smb2(), cfg.smb1(), cfg.ntlmssp(), tokens, pipes));

@@ -3,6 +3,7 @@ package io.impacketsensor.cli;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.Decoders;
+import io.impacketsensor.decoders.dcerpc.dcom.DcomObjects;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,12 @@ final class Analyzers {
 
     /** With the decoder limits of the configuration ({@code decoders.*}). */
     static List<AnalyzerFactory> forWorker(int worker, DecoderConfig decoders) {
-        List<AnalyzerFactory> list = new ArrayList<>(Decoders.forWorker(decoders));
+        return forWorker(worker, decoders, Decoders.dcomObjects(decoders));
+    }
+
+    /** With the pipeline's DCOM object table, shared by all its workers. */
+    static List<AnalyzerFactory> forWorker(int worker, DecoderConfig decoders, DcomObjects dcom) {
+        List<AnalyzerFactory> list = new ArrayList<>(Decoders.forWorker(decoders, dcom));
         return list;
     }
 }

@@ -10,6 +10,8 @@ import io.impacketsensor.core.packet.SymmetricFlowHash;
 import io.impacketsensor.core.pipeline.CapturePipeline;
 import io.impacketsensor.core.pipeline.CounterSnapshot;
 import io.impacketsensor.decoders.DecoderConfig;
+import io.impacketsensor.decoders.Decoders;
+import io.impacketsensor.decoders.dcerpc.dcom.DcomObjects;
 import io.impacketsensor.core.pipeline.PipelineOptions;
 import io.impacketsensor.core.pipeline.ProcessorFactory;
 
@@ -64,7 +66,10 @@ final class SensorRun {
     /** As {@link #processors(FlowLimits, long)}, with the decoder limits ({@code decoders.*}). */
     static ProcessorFactory processors(FlowLimits limits, long bufferBudgetBytes, DecoderConfig decoders) {
         Expectations expectations = Expectations.of(limits);
-        return (worker, workers, sink) -> new PacketProcessor(worker, limits, Analyzers.forWorker(worker, decoders),
+        // One DCOM object table per pipeline, like the expectations: an activation answered on one
+        // connection names the calls of another, which may hash to another worker.
+        DcomObjects dcom = Decoders.dcomObjects(decoders);
+        return (worker, workers, sink) -> new PacketProcessor(worker, limits, Analyzers.forWorker(worker, decoders, dcom),
                 expectations, sink, Math.max(1, bufferBudgetBytes / Math.max(1, workers)));
     }
 

@@ -88,6 +88,42 @@ final class DcerpcArgs {
             str(g, "command", j.command());
         } else if (a instanceof RpcArgs.DcomStrings d) {
             strings(g, "strings", d.strings());
+            RpcArgs.DcomCall c = d.call();
+            if (c != null) {
+                str(g, "wmi_namespace", c.namespace());
+                str(g, "wmi_class", c.className());
+                str(g, "wmi_method", c.method());
+                str(g, "wmi_query", c.query());
+                if (!c.names().isEmpty()) {
+                    strings(g, "dispatch_names", c.names());
+                }
+                if (c.dispid() != -1) {
+                    g.writeNumberField("dispid", c.dispid());
+                }
+            }
+        } else if (a instanceof RpcArgs.DcomQueryInterface q) {
+            g.writeStringField("ipid", q.ipid().toString());
+            uuids(g, "iids", q.iids());
+        } else if (a instanceof RpcArgs.DcomReferences r) {
+            uuids(g, "ipids", r.ipids());
+        } else if (a instanceof RpcArgs.DcomObjectRefs o) {
+            if (o.clsid() != null) {
+                g.writeStringField("clsid", o.clsid().toString());
+                str(g, "clsid_name", DcomClasses.name(o.clsid()));
+            }
+            g.writeArrayFieldStart("interfaces");
+            for (RpcArgs.DcomRef r : o.refs()) {
+                g.writeStartObject();
+                g.writeStringField("iid", r.iid().toString());
+                str(g, "name", io.impacketsensor.core.event.RpcInterfaces.name(r.iid()));
+                g.writeStringField("ipid", r.ipid().toString());
+                g.writeStringField("oxid", Long.toHexString(r.oxid()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (!o.bindings().isEmpty()) {
+                strings(g, "bindings", o.bindings());
+            }
         } else if (a instanceof RpcArgs.DcomActivation d) {
             if (d.clsid() != null) {
                 g.writeStringField("clsid", d.clsid().toString());
@@ -119,6 +155,14 @@ final class DcerpcArgs {
                 g.writeStringField("map_interface", n);
             }
         }
+    }
+
+    private static void uuids(JsonGenerator g, String field, List<UUID> v) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (UUID u : v) {
+            g.writeString(u.toString());
+        }
+        g.writeEndArray();
     }
 
     private static void str(JsonGenerator g, String field, String v) throws IOException {

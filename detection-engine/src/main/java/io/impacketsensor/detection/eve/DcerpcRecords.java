@@ -8,9 +8,11 @@ import io.impacketsensor.core.event.DcerpcEvent.DcerpcFault;
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse;
 import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.DcomClasses;
 import io.impacketsensor.core.event.RpcInterfaces;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -182,6 +184,21 @@ public final class DcerpcRecords {
             g.writeNumberField("context_id", req.contextId());
             if (req.objectUuid() != null) {
                 g.writeStringField("object_uuid", req.objectUuid().toString());
+            }
+            if (req.interfaceSource() != null && req.interfaceSource() != DcerpcEvent.InterfaceSource.BIND) {
+                // Absent: the interface came from the context's BIND on this connection (or is unknown).
+                g.writeStringField("interface_source", req.interfaceSource().name().toLowerCase(Locale.ROOT));
+            }
+            if (req.interfaceSource() == DcerpcEvent.InterfaceSource.DCOM_IPID || req.clsid() != null) {
+                // The object UUID is an IPID an earlier DCOM answer handed out (MS-DCOM 2.2.13).
+                g.writeStringField("ipid", req.objectUuid().toString());
+            }
+            if (req.clsid() != null) {
+                g.writeStringField("clsid", req.clsid().toString());
+                String cls = DcomClasses.name(req.clsid());
+                if (cls != null) {
+                    g.writeStringField("clsid_name", cls);
+                }
             }
             auth(g, req.authType(), req.authLevel());
             g.writeBooleanField("sealed", req.sealed());

@@ -22,6 +22,10 @@ final class CallAssembly {
     /** How {@link #uuid} was found (null while it is null). */
     InterfaceSource source;
     UUID objectUuid;
+    /** The DCOM class of the object the request's IPID belongs to, when known. */
+    UUID clsid;
+    /** The request carried an object UUID (an ORPC call; for a response: its request did). */
+    boolean orpc;
     boolean sealed;
     boolean decode;
     /**
@@ -52,6 +56,8 @@ final class CallAssembly {
         this.uuid = null;
         this.source = null;
         this.objectUuid = null;
+        this.clsid = null;
+        this.orpc = false;
         this.sealed = false;
         this.decode = false;
         this.speculative = false;

@@ -17,6 +17,8 @@ final class CallTable {
     private final UUID[] uuids;
     private final RpcArgs[] args;
     private final boolean[] used;
+    /** The request carried an object UUID (an ORPC call). */
+    private final boolean[] orpc;
     private int next;
 
     CallTable(int capacity) {
@@ -26,6 +28,7 @@ final class CallTable {
         uuids = new UUID[capacity];
         args = new RpcArgs[capacity];
         used = new boolean[capacity];
+        orpc = new boolean[capacity];
     }
 
     int find(int callId) {
@@ -61,7 +64,20 @@ final class CallTable {
         ifaceIndex[i] = index;
         uuids[i] = uuid;
         args[i] = a;
+        orpc[i] = false;
         return evicted;
+    }
+
+    /** Marks the call of {@code callId} as an ORPC call (its request carried an object UUID). */
+    void setOrpc(int callId) {
+        int i = find(callId);
+        if (i >= 0) {
+            orpc[i] = true;
+        }
+    }
+
+    boolean orpc(int slot) {
+        return orpc[slot];
     }
 
     void remove(int slot) {

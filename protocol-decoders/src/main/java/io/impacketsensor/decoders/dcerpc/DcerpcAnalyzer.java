@@ -13,6 +13,8 @@ import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.decoders.dcerpc.dcom.DcomObjects;
+import io.impacketsensor.decoders.dcerpc.dcom.DcomTracker;
 import io.impacketsensor.decoders.dcerpc.ndr.HandleNames;
 import io.impacketsensor.decoders.dcerpc.ndr.NdrReader;
 import io.impacketsensor.decoders.dcerpc.ndr.StubDecoders;
@@ -52,6 +54,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final ContextTable contexts;
     private final CallTable calls;
     private final HandleNames handles;
+    /** DCOM object tracking (IPID → interface across connections), or null when off. */
+    private final DcomTracker dcom;
     private final CallAssembly[] assembly = {new CallAssembly(), new CallAssembly()};
     /**
      * Per direction, a PDU split across deliveries (grown up to its frag_length), and that
@@ -91,6 +95,16 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
      */
     public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
                           TokenDecoder tokens) {
+        this(ctx, namedPipe, limits, counters, tokens, null);
+    }
+
+    /**
+     * @param dcomObjects the pipeline's DCOM object table (shared by all workers), or null for no
+     *                    DCOM object tracking
+     */
+    public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
+                          TokenDecoder tokens, DcomObjects dcomObjects) {
+        this.dcom = dcomObjects == null ? null : new DcomTracker(dcomObjects, ctx);
         this.ctx = ctx;
         this.namedPipe = namedPipe;
         this.limits = limits;
@@ -428,11 +442,35 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         a.start(p.callId, p.contextId, p.opnum);
         int slot = contexts.find(p.contextId);
         boolean ndr64 = false;
+        a.orpc = p.objectUuid != null;
+        // An ORPC request names its interface by the IPID in its object UUID (MS-DCOM 2.2.13 / 3.2.4.2);
+        // the context's BIND names it too when it was seen, and then wins.
+        boolean byIpid = dcom != null && dcom.find(p.objectUuid);
+        if (byIpid) {
+            a.clsid = dcom.clsid();
+            counters.dcomNamed++;
+        }
         if (slot >= 0) {
             a.ifaceIndex = contexts.ifaceIndex(slot);
             a.uuid = contexts.uuid(slot);
             a.source = contexts.source(slot);
             ndr64 = contexts.ndr64(slot);
+        }
+        if (byIpid && slot >= 0 && !dcom.iid().equals(a.uuid)) {
+            // The server handed this IPID out for another interface: the context id was bound again
+            // by an ALTER_CONTEXT the sensor did not see (Windows re-uses the ids its bind-time
+            // feature negotiation took). The IPID names the interface the server dispatches to.
+            counters.dcomMismatch++;
+            slot = -1;
+            ndr64 = false;
+        }
+        if (slot >= 0) {
+            // named by the context's BIND (or what defined it)
+        } else if (byIpid) {
+            a.ifaceIndex = dcom.ifaceIndex();
+            a.uuid = dcom.iid();
+            a.source = DcerpcEvent.InterfaceSource.DCOM_IPID;
+            counters.dcomOnlyByIpid++;
         } else if (!boundAny && fromEndpoint(a)) {
             counters.interfaceFromEndpoint++;
         } else if (boundAny) {
@@ -478,8 +516,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         boolean ndr64 = slot >= 0 && contexts.ndr64(slot);
         fillAuth(a, trailer);
+        a.orpc = call >= 0 && calls.orpc(call);
         a.decode = call >= 0 && !a.sealed && !ndr64 && p.littleEndian
-                && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum);
+                && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum, a.orpc && dcom != null);
         return true;
     }
 
@@ -535,6 +574,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (calls.put(a.callId, a.opnum, a.ifaceIndex, a.uuid, args)) {
             counters.pendingEvicted++;
         }
+        if (a.orpc) {
+            calls.setOrpc(a.callId);
+        }
         DcerpcEvents.request(ctx, namedPipe, a, args);
         return ok || ndrFailure();
     }
@@ -546,7 +588,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         boolean ok = true;
         if (a.decode) {
             ndr.wrap(a.stub.array(), 0, a.stub.length(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
-            result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles);
+            result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles,
+                    a.orpc && dcom != null, limits.maxDcomStrings());
             if (!ndr.ok()) {
                 result = null;
                 ok = false;
@@ -554,6 +597,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         if (result instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0) {
             expect(m);
+        }
+        if (result instanceof RpcArgs.DcomObjectRefs refs && dcom != null) {
+            counters.dcomAnswers++;
+            dcom.learn(refs, a.callSlot >= 0 ? calls.args(a.callSlot) : null, DcerpcAnalyzerFactory.NAME);
         }
         if (result == null && !a.sealed && a.tailStatus() >= 0) {
             result = new RpcArgs.ReturnStatus(a.tailStatus());

@@ -7,6 +7,7 @@ import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.decoders.dcerpc.dcom.DcomObjects;
 import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 
@@ -26,15 +27,25 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
     private final TokenDecoder tokens;
     private final DcerpcCounters counters = new DcerpcCounters();
     private final DcerpcPipeConsumerFactory pipes;
+    private final DcomObjects dcom;
 
     /**
      * @param limits the limits
      * @param tokens the shared token decoder (NTLMSSP/SPNEGO/Kerberos in auth trailers), or null
      */
     public DcerpcAnalyzerFactory(DcerpcLimits limits, TokenDecoder tokens) {
+        this(limits, tokens, null);
+    }
+
+    /**
+     * @param dcom the pipeline's DCOM object table (shared by its workers), or null for no DCOM
+     *             object tracking
+     */
+    public DcerpcAnalyzerFactory(DcerpcLimits limits, TokenDecoder tokens, DcomObjects dcom) {
         this.limits = limits;
         this.tokens = tokens;
-        this.pipes = new DcerpcPipeConsumerFactory(limits, counters, tokens);
+        this.dcom = dcom;
+        this.pipes = new DcerpcPipeConsumerFactory(limits, counters, tokens, dcom);
     }
 
     @Override
@@ -62,7 +73,7 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new DcerpcAnalyzer(ctx, null, limits, counters, tokens);
+        return new DcerpcAnalyzer(ctx, null, limits, counters, tokens, dcom);
     }
 
     /** The consumer factory for SMB2 named pipes (hand it to the SMB2 analyzer factory). */

@@ -28,6 +28,14 @@ public final class DcerpcCounters {
     long interfaceInferred;
     /** Requests on a context whose BIND was not seen and whose interface nothing names. */
     long interfaceUnknown;
+    /** ORPC requests whose IPID (object UUID) an earlier DCOM answer handed out. */
+    long dcomNamed;
+    /** Of those, requests whose context had no BIND seen: named by the IPID alone. */
+    long dcomOnlyByIpid;
+    /** Requests whose BIND and IPID name different interfaces (the BIND is used). */
+    long dcomMismatch;
+    /** Cleartext DCOM answers that handed out interface pointers or exporter bindings. */
+    long dcomAnswers;
 
     public void report(CounterVisitor v) {
         v.counter("proto.dcerpc.pdus", pdus);
@@ -47,5 +55,9 @@ public final class DcerpcCounters {
         v.counter("proto.dcerpc.interface_endpoint", interfaceFromEndpoint);
         v.counter("proto.dcerpc.interface_inferred", interfaceInferred);
         v.counter("proto.dcerpc.interface_unknown", interfaceUnknown);
+        v.counter("proto.dcerpc.dcom_ipid_known", dcomNamed);
+        v.counter("proto.dcerpc.dcom_named_by_ipid", dcomOnlyByIpid);
+        v.counter("proto.dcerpc.dcom_ipid_mismatch", dcomMismatch);
+        v.counter("proto.dcerpc.dcom_answers", dcomAnswers);
     }
 }

@@ -28,7 +28,7 @@ final class DcerpcEvents {
     static void request(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs args) {
         ctx.emit(new DcerpcEvent.DcerpcRequest(ctx.header(), namedPipe, a.callId, a.contextId, a.uuid, a.opnum,
                 a.objectUuid, a.sealed, (int) Math.min(Integer.MAX_VALUE, a.total), a.fragments, a.authType,
-                a.authLevel, args, a.uuid == null ? null : a.source));
+                a.authLevel, args, a.uuid == null ? null : a.source, a.clsid));
     }
 
     /** A whole RESPONSE, with its decoded result or null. */

@@ -3,6 +3,7 @@ package io.impacketsensor.decoders.dcerpc;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.decoders.dcerpc.dcom.DcomObjects;
 import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
@@ -16,16 +17,18 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
     private final DcerpcLimits limits;
     private final DcerpcCounters counters;
     private final TokenDecoder tokens;
+    private final DcomObjects dcom;
 
-    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens) {
+    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens, DcomObjects dcom) {
         this.limits = limits;
         this.counters = counters;
         this.tokens = tokens;
+        this.dcom = dcom;
     }
 
     @Override
     public PipeConsumer open(FlowContext ctx, String pipeName, long sessionId, int treeId) {
-        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens));
+        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens, dcom));
     }
 
     /** Adapts the analyzer to the pipe SPI and probes the pipe's first bytes. */

@@ -130,7 +130,7 @@ class DcerpcMalformedTest {
 
     @Test
     void callLargerThanTheByteLimitIsAnAnomaly() {
-        DcerpcLimits small = new DcerpcLimits(65535, 64, 32, 8, 4096, 1000, 512, 64, 4096, 65536, 32, 32);
+        DcerpcLimits small = new DcerpcLimits(65535, 64, 32, 8, 4096, 1000, 512, 64, 4096, 65536, 32, 32, 4096, 3600);
         DcerpcAnalyzer a = analyzer(small);
         feed(a, Direction.TO_SERVER, Pdus.bind(1, SVCCTL));
         assertTrue(feed(a, Direction.TO_SERVER, Pdus.request(2, 0, 12, 1, new byte[600])));

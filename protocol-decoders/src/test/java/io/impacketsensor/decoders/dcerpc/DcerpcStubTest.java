@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -130,6 +131,7 @@ class DcerpcStubTest {
         assertTrue(ctx.events.stream().noneMatch(ProtocolAnomaly.class::isInstance));
     }
 
+    /** Synthetic: a stub that is not laid out as the IDL says still gives its strings, without arguments. */
     @Test
     void dcomStubStringsAreExtracted() {
         bind(RpcInterfaces.WBEM_SERVICES);
@@ -138,6 +140,51 @@ class DcerpcStubTest {
         RpcArgs.DcomStrings d = (RpcArgs.DcomStrings) call(24, new Pdus.Stub().u32(5).u32(0).bytes(wide).u32(0)
                 .u8(0).bytes(narrow).u8(0).build());
         assertEquals(List.of("Win32_Process", "cmd.exe /Q /c whoami"), d.strings());
+        assertNull(d.call());
+        assertTrue(ctx.events.stream().noneMatch(ProtocolAnomaly.class::isInstance));
+    }
+
+    /** Synthetic, after MS-WMI 3.1.4.3.20 (IWbemServices::ExecMethod): object path and method name. */
+    @Test
+    void wmiExecMethodNamesTheClassAndMethod() {
+        bind(RpcInterfaces.WBEM_SERVICES);
+        RpcArgs.DcomStrings d = (RpcArgs.DcomStrings) call(24, new Pdus.Stub().orpcThis().bstr("Win32_Process")
+                .bstr("Create").u32(0).u32(0).u32(0).build());
+        assertEquals(new RpcArgs.DcomCall(null, "Win32_Process", "Create", null, List.of(), -1), d.call());
+        assertTrue(d.strings().contains("Win32_Process"));
+        assertEquals("Win32_Process", d.call().className());
+    }
+
+    /** Synthetic, after MS-WMI 3.1.4.3.14 (ExecNotificationQuery): the WQL text. */
+    @Test
+    void wmiNotificationQueryGivesTheWql() {
+        bind(RpcInterfaces.WBEM_SERVICES);
+        String wql = "SELECT * FROM __InstanceModificationEvent WITHIN 60 WHERE TargetInstance ISA 'Win32_PerfFormattedData_PerfOS_System'";
+        RpcArgs.DcomStrings d = (RpcArgs.DcomStrings) call(22, new Pdus.Stub().orpcThis().bstr("WQL").bstr(wql)
+                .u32(0).u32(0).build());
+        assertEquals(wql, d.call().query());
+    }
+
+    /** Synthetic, after MS-OAUT 3.1.4.3/3.1.4.4: GetIDsOfNames names, Invoke dispid. */
+    @Test
+    void dispatchGetIdsOfNamesAndInvoke() {
+        bind(RpcInterfaces.IDISPATCH);
+        RpcArgs.DcomStrings names = (RpcArgs.DcomStrings) call(5, new Pdus.Stub().orpcThis()
+                .guid(new UUID(0, 0)).u32(1).u32(0x20000).wstring("ExecuteShellCommand").u32(1).u32(0x409).build());
+        assertEquals(List.of("ExecuteShellCommand"), names.call().names());
+        RpcArgs.DcomStrings invoke = (RpcArgs.DcomStrings) call(6, new Pdus.Stub().orpcThis().u32(0x60030001L)
+                .guid(new UUID(0, 0)).u32(0x409).u32(1).build());
+        assertEquals(0x60030001L, invoke.call().dispid());
+    }
+
+    /** Synthetic: a BSTR whose length runs past the stub gives the strings without the arguments. */
+    @Test
+    void bstrPastTheStubDropsOnlyTheArguments() {
+        bind(RpcInterfaces.WBEM_SERVICES);
+        byte[] stub = new Pdus.Stub().orpcThis().u32(0x20000).u32(4000).u32(8000).u32(4000).bytes("W\0Q\0L\0".getBytes(StandardCharsets.ISO_8859_1)).build();
+        RpcArgs.DcomStrings d = (RpcArgs.DcomStrings) call(20, stub);
+        assertNull(d.call());
+        assertTrue(ctx.events.stream().noneMatch(ProtocolAnomaly.class::isInstance));
     }
 
     /** A tower: floor count, then per floor lhs_length, lhs, rhs_length, rhs (C706 appendix L). */

@@ -134,6 +134,23 @@ final class Pdus {
             return this;
         }
 
+        /**
+         * A BSTR argument (MS-OAUT 2.2.23.2): unique pointer, then FLAGGED_WORD_BLOB with its
+         * conformant array's max_count first (cBytes, clSize, the characters), 4-aligned after.
+         */
+        Stub bstr(String s) {
+            u32(0x20000).u32(s.length()).u32(2L * s.length()).u32(s.length());
+            for (char c : s.toCharArray()) {
+                b.putShort((short) c);
+            }
+            return align(4);
+        }
+
+        /** ORPCTHIS (MS-DCOM 2.2.13.1) of COM version 5.7 without extensions. */
+        Stub orpcThis() {
+            return u16(5).u16(7).u32(0).u32(0).guid(UUID.fromString("34d73332-a97b-4d42-8eb6-cdb4e49db1db")).u32(0);
+        }
+
         /** A GUID in the little-endian layout (MS-DTYP 2.3.4.2), 4-aligned. */
         Stub guid(UUID u) {
             align(4);

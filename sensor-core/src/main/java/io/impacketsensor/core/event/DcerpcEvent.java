@@ -95,18 +95,21 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param authType      auth_type of this request, or 0
      * @param authLevel     auth_level of this request, or 0
      * @param args          decoded arguments for the operations that matter, else null
-     * @param interfaceSource how {@code interfaceUuid} was found, or null when it is null
+     * @param interfaceSource how {@code interfaceUuid} was found, or null when it is unknown
+     * @param clsid         the DCOM class of the object whose IPID is {@code objectUuid}, when an
+     *                      activation answer named it, else null
      */
     record DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
                          int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
-                         int authLevel, RpcArgs args, InterfaceSource interfaceSource) implements DcerpcEvent {
+                         int authLevel, RpcArgs args, InterfaceSource interfaceSource, UUID clsid)
+            implements DcerpcEvent {
 
-        /** A request whose interface, if any, came from the BIND of its own connection or pipe. */
+        /** A request whose interface, when known, came from its context's BIND. */
         public DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
                              int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
                              int authLevel, RpcArgs args) {
-            this(header, namedPipe, callId, contextId, interfaceUuid, opnum, objectUuid, sealed, stubLength,
-                    fragments, authType, authLevel, args, interfaceUuid == null ? null : InterfaceSource.BIND);
+            this(header, namedPipe, callId, contextId, interfaceUuid, opnum, objectUuid, sealed, stubLength, fragments,
+                    authType, authLevel, args, interfaceUuid == null ? null : InterfaceSource.BIND, null);
         }
     }
 

@@ -88,7 +88,68 @@ public sealed interface RpcArgs {
      * and Invoke): the UTF-16 strings visible in the stub, e.g. {@code Win32_Process}, {@code Create},
      * {@code ExecuteShellCommand}, {@code ShellExecute}.
      */
-    record DcomStrings(List<String> strings) implements RpcArgs {
+    record DcomStrings(List<String> strings, DcomCall call) implements RpcArgs {
+        /** The strings of a stub whose arguments were not read one by one. */
+        public DcomStrings(List<String> strings) {
+            this(strings, null);
+        }
+    }
+
+    /**
+     * The arguments of a cleartext WMI or IDispatch call read at their places in the stub (MS-WMI
+     * 3.1.4.1.4 NTLMLogin, 3.1.4.3.12/.13 ExecQuery/ExecNotificationQuery, 3.1.4.3.20/.21 ExecMethod;
+     * MS-OAUT 3.1.4.3/3.1.4.4 GetIDsOfNames/Invoke); each is null (or empty, or -1 for the dispid)
+     * when the operation has no such argument.
+     *
+     * @param namespace  NTLMLogin wszNetworkResource, e.g. {@code //./root/cimv2}
+     * @param className  the class of ExecMethod's object path ({@code Win32_Process}) or of the
+     *                   object PutInstance writes ({@code __EventFilter}, {@code CommandLineEventConsumer})
+     * @param method     ExecMethod strMethodName, e.g. {@code Create}
+     * @param query      ExecQuery/ExecNotificationQuery strQuery (WQL)
+     * @param names      GetIDsOfNames rgszNames, e.g. {@code ShellExecute}
+     * @param dispid     Invoke dispIdMember, or -1
+     */
+    record DcomCall(String namespace, String className, String method, String query, List<String> names,
+                    long dispid) {
+    }
+
+    /**
+     * IRemUnknown(2) RemQueryInterface (3) / RemQueryInterface2 (6) (MS-DCOM 3.1.1.5.6.1.1): the IPID
+     * of an interface on the object being asked, and the interfaces asked for.
+     */
+    record DcomQueryInterface(UUID ipid, List<UUID> iids) implements RpcArgs {
+    }
+
+    /**
+     * IRemUnknown RemAddRef (4) / RemRelease (5) (MS-DCOM 3.1.1.5.6.1.2/3): the IPIDs whose references
+     * are added or released.
+     */
+    record DcomReferences(int opnum, List<UUID> ipids) implements RpcArgs {
+    }
+
+    /**
+     * One interface of a DCOM object as an OBJREF's STDOBJREF gives it (MS-DCOM 2.2.18.2).
+     *
+     * @param iid  the interface
+     * @param ipid the interface pointer id a client puts in the object UUID of its calls
+     * @param oxid the object exporter (the server process) that serves it
+     * @param oid  the object
+     */
+    record DcomRef(UUID iid, UUID ipid, long oxid, long oid) {
+    }
+
+    /**
+     * What an answer tells about DCOM objects: the interfaces an activation (RemoteCreateInstance,
+     * RemoteGetClassObject: PropsOutInfo and ScmReplyInfo, MS-DCOM 2.2.22.2.7/2.2.22.2.8;
+     * RemoteActivation 3.1.2.5.1.1) or a RemQueryInterface (REMQIRESULT, 2.2.23) returned, and the
+     * string bindings of the object exporter (DUALSTRINGARRAY 2.2.19; also from IObjectExporter
+     * ResolveOxid2 / ServerAlive2, 3.1.2.5.1.5/3.1.2.5.1.6).
+     *
+     * @param clsid    the class activated (from the request), or null
+     * @param refs     the interfaces returned, in wire order (the exporter's IRemUnknown among them)
+     * @param bindings the exporter's string bindings, e.g. {@code 172.18.39.6[50937]}
+     */
+    record DcomObjectRefs(UUID clsid, List<DcomRef> refs, List<String> bindings) implements RpcArgs {
     }
 
     /**

@@ -39,6 +39,13 @@ public final class RpcInterfaces {
     public static final int DSSETUP = 25;
     public static final int NETDFS = 26;
     public static final int FSRVP = 27;
+    public static final int ITYPEINFO = 28;
+    public static final int ICLASSFACTORY = 29;
+    public static final int IPROVIDECLASSINFO = 30;
+    public static final int ENUM_WBEM_CLASS_OBJECT = 31;
+    public static final int WBEM_FETCH_SMART_ENUM = 32;
+    public static final int WBEM_WCO_SMART_ENUM = 33;
+    public static final int WBEM_LOGIN_CLIENT_ID = 34;
 
     private static final String[][] TABLE = {
         {"367abb81-9844-35f1-ad32-98f038001003", "svcctl",
@@ -168,6 +175,20 @@ public final class RpcInterfaces {
             "0 GetSupportedVersion,1 SetContext,2 StartShadowCopySet,3 AddToShadowCopySet,4 CommitShadowCopySet,"
             + "5 ExposeShadowCopySet,6 RecoveryCompleteShadowCopySet,7 AbortShadowCopySet,8 IsPathSupported,"
             + "9 IsPathShadowCopied,10 GetShareMapping,11 DeleteShareMapping,12 PrepareShadowCopySet"},
+        // MS-OAUT 3.7.4: what a DCOM client asks an IDispatch object about its methods (ShellWindows'
+        // ShellExecute is found this way, then invoked by dispid).
+        {"00020401-0000-0000-c000-000000000046", "ITypeInfo",
+            "3 GetTypeAttr,4 GetTypeComp,5 GetFuncDesc,6 GetVarDesc,7 GetNames,8 GetRefTypeOfImplType,"
+            + "9 GetImplTypeFlags,12 GetDocumentation,13 GetDllEntry,14 GetRefTypeInfo,16 CreateInstance,"
+            + "17 GetMops,18 GetContainingTypeLib"},
+        // objidl.idl: the class object RemoteGetClassObject returns (Excel.Application RegisterXLL).
+        {"00000001-0000-0000-c000-000000000046", "IClassFactory", "3 RemoteCreateInstance,4 RemoteLockServer"},
+        {"b196b283-bab4-101a-b69c-00aa00341d07", "IProvideClassInfo", "3 GetClassInfo"},
+        // MS-WMI 1.9: the result enumerators of ExecQuery/CreateInstanceEnum and the client's login hint.
+        {"027947e1-d731-11ce-a357-000000000001", "IEnumWbemClassObject", "3 Reset,4 Next,5 NextAsync,6 Clone,7 Skip"},
+        {"1c1c45ee-4395-11d2-b60b-00104b703efd", "IWbemFetchSmartEnum", "3 GetSmartEnum"},
+        {"423ec01e-2e35-11d2-b604-00104b703efd", "IWbemWCOSmartEnum", "3 Next"},
+        {"d4781cd6-e5d3-44df-ad94-930efe48a887", "IWbemLoginClientID", "3 SetClientInfo"},
     };
 
     private static final UUID[] UUIDS = new UUID[TABLE.length];

@@ -44,6 +44,15 @@ public interface FlowContext {
     void expect(InetAddress server, int port, String analyzerName);
 
     /**
+     * Ring sequence of the frame being delivered, in a pipeline; -1 outside one. State shared by
+     * the workers (what one connection learns for another) is stamped with it, so a flow only
+     * sees what earlier frames taught, whichever worker thread happens to run ahead.
+     */
+    default long frameSequence() {
+        return -1;
+    }
+
+    /**
      * An account in the worker's {@link BufferBudget} for one buffer that holds bytes across
      * deliveries (a partial PDU): grow it through the account, and let go of the buffer when the
      * owner is asked to. Call once per buffer, when the analyzer is created. Outside a flow table

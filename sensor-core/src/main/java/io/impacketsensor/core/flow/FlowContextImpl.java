@@ -89,6 +89,11 @@ final class FlowContextImpl implements FlowContext {
     }
 
     @Override
+    public long frameSequence() {
+        return order != null ? order.sequence() : -1;
+    }
+
+    @Override
     public BufferBudget.Account bufferAccount(String name, BufferBudget.Owner owner) {
         return budget.account(flow, name, owner);
     }

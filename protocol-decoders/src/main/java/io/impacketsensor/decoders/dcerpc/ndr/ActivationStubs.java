@@ -38,7 +38,7 @@ final class ActivationStubs {
 
     /** Decodes an activation request; null when the layout is not the expected one (check {@link NdrReader#ok()}). */
     static RpcArgs request(int iface, int opnum, NdrReader r, int maxIids) {
-        orpcThis(r);
+        Orpc.orpcThis(r);
         if (!r.ok()) {
             return null;
         }
@@ -54,37 +54,8 @@ final class ActivationStubs {
         return activationProperties(opnum, r, maxIids);
     }
 
-    /**
-     * ORPCTHIS (MS-DCOM 2.2.13.1): COMVERSION, flags, reserved1, causality id, then a unique pointer
-     * to ORPC_EXTENT_ARRAY (2.2.14.2) whose extents (2.2.14.1) are skipped.
-     */
-    private static void orpcThis(NdrReader r) {
-        r.u16();
-        r.u16();
-        r.u32();
-        r.u32();
-        r.guid();
-        if (r.pointer() == 0) {
-            return;
-        }
-        r.u32(); // size
-        r.u32(); // reserved
-        if (r.pointer() == 0) {
-            return;
-        }
-        int n = r.count(r.u32(), 4); // conformant array of ORPC_EXTENT pointers
-        int present = r.nonNullPointers(n);
-        for (int i = 0; i < present && r.ok(); i++) {
-            // ORPC_EXTENT is a conformant structure: its max_count comes first, then id, size, data.
-            int bytes = r.count(r.u32(), 1);
-            r.guid();
-            r.u32();
-            r.skip(bytes);
-        }
-    }
-
     /** MInterfacePointer (MS-DCOM 2.2.14): ulCntData, then the conformant byte array (max_count first). */
-    private static int interfacePointerLength(NdrReader r) {
+    static int interfacePointerLength(NdrReader r) {
         long cnt = r.u32();
         long max = r.u32();
         if (!r.ok()) {
@@ -224,7 +195,7 @@ final class ActivationStubs {
      * decoded). The properties start 8-aligned in the BLOB, and the BLOB 4-aligned in the stub: the
      * 4-byte NDR alignment of what follows is the same from the stub start as from the buffer start.
      */
-    private static boolean serializationHeader(NdrReader r) {
+    static boolean serializationHeader(NdrReader r) {
         int version = r.u8();
         int endian = r.u8();
         r.skip(6);

@@ -31,6 +31,8 @@ public final class StubDecoders {
             case RpcInterfaces.NETDFS:
             case RpcInterfaces.FSRVP:
             case RpcInterfaces.EVENTLOG: return CoercionStubs.wants(iface, opnum);
+            case RpcInterfaces.REM_UNKNOWN:
+            case RpcInterfaces.REM_UNKNOWN2: return RemUnknownStubs.wants(iface, opnum);
             default: return DcomStubs.wants(iface, opnum);
         }
     }
@@ -56,11 +58,19 @@ public final class StubDecoders {
 
     /** True when the response stub of this operation feeds the handle table or a result record. */
     public static boolean wantsResponse(int iface, int opnum) {
+        return wantsResponse(iface, opnum, false);
+    }
+
+    /**
+     * The same, for a call whose request carried an object UUID ({@code orpc}): the DCOM answers that
+     * hand out interface pointers are read too ({@link DcomAnswers}).
+     */
+    public static boolean wantsResponse(int iface, int opnum, boolean orpc) {
         switch (iface) {
             case RpcInterfaces.SVCCTL: return SvcctlStubs.wantsResponse(opnum);
             case RpcInterfaces.WINREG: return WinregStubs.wantsResponse(opnum);
             case RpcInterfaces.EPMAPPER: return EpmStubs.wantsResponse(opnum);
-            default: return false;
+            default: return DcomAnswers.wants(iface, opnum, orpc);
         }
     }
 
@@ -93,7 +103,10 @@ public final class StubDecoders {
             case RpcInterfaces.FSRVP:
             case RpcInterfaces.EVENTLOG:
                 return CoercionStubs.wants(iface, opnum) ? CoercionStubs.request(iface, opnum, r) : null;
-            default: return DcomStubs.wants(iface, opnum) ? DcomStubs.strings(r, maxDcomStrings) : null;
+            case RpcInterfaces.REM_UNKNOWN:
+            case RpcInterfaces.REM_UNKNOWN2:
+                return RemUnknownStubs.wants(iface, opnum) ? RemUnknownStubs.request(opnum, r, maxDcomStrings) : null;
+            default: return DcomStubs.wants(iface, opnum) ? DcomStubs.request(iface, opnum, r, maxDcomStrings) : null;
         }
     }
 
@@ -102,6 +115,15 @@ public final class StubDecoders {
      * (the caller then reports the return status).
      */
     public static RpcArgs response(int iface, int opnum, NdrReader r, RpcArgs request, HandleNames handles) {
+        return response(iface, opnum, r, request, handles, false, 0);
+    }
+
+    /**
+     * The same, for a call whose request carried an object UUID ({@code orpc}); DCOM answers give at
+     * most {@code maxRefs} interfaces and bindings.
+     */
+    public static RpcArgs response(int iface, int opnum, NdrReader r, RpcArgs request, HandleNames handles,
+                                   boolean orpc, int maxRefs) {
         switch (iface) {
             case RpcInterfaces.SVCCTL:
                 SvcctlStubs.response(opnum, r, request, handles);
@@ -112,7 +134,7 @@ public final class StubDecoders {
             case RpcInterfaces.EPMAPPER:
                 return EpmStubs.response(r, request);
             default:
-                return null;
+                return DcomAnswers.wants(iface, opnum, orpc) ? DcomAnswers.response(iface, opnum, r, request, maxRefs) : null;
         }
     }
 }
