@@ -74,7 +74,7 @@ final class EveWriter implements EventSink, Flushable, Closeable {
 
     private void write(SensorEvent e) {
         try {
-            // Every event family has a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, anomaly).
+            // Every event family has a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, http, mssql, anomaly).
             records += protocol.writeRecords(g, e);
         } catch (IOException ex) {
             failure = ex;

@@ -15,8 +15,12 @@ import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.token.TokenSession;
+import io.impacketsensor.decoders.http.HttpAnalyzerFactory;
+import io.impacketsensor.decoders.http.HttpLimits;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
+import io.impacketsensor.decoders.mssql.MssqlAnalyzerFactory;
+import io.impacketsensor.decoders.mssql.MssqlLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
@@ -61,10 +65,12 @@ public final class DecoderSeeds {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).resolve("io/impacketsensor/decoders/fuzz");
-        List<Path> captures;
-        try (var files = Files.walk(Path.of(args[1]))) {
-            captures = files.filter(f -> f.toString().endsWith(".pcap") || f.toString().endsWith(".pcapng"))
-                    .sorted().toList();
+        List<Path> captures = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            try (var files = Files.walk(Path.of(args[i]))) {
+                captures.addAll(files.filter(f -> f.toString().endsWith(".pcap") || f.toString().endsWith(".pcapng"))
+                        .sorted().toList());
+            }
         }
         for (Path c : captures) {
             replay(c);
@@ -189,7 +195,9 @@ public final class DecoderSeeds {
         };
         List<AnalyzerFactory> factories = List.of(
                 tap(new SmbAnalyzerFactory(tokens, pipes), finish),
-                tap(kerberos, finish), tap(new LdapAnalyzerFactory(tokens), finish), tap(dcerpc, finish));
+                tap(kerberos, finish), tap(new LdapAnalyzerFactory(tokens), finish),
+                tap(new MssqlAnalyzerFactory(MssqlLimits.DEFAULTS, tokens), finish),
+                tap(new HttpAnalyzerFactory(HttpLimits.DEFAULTS, tokens), finish), tap(dcerpc, finish));
         Replay.events(file, factories);
         finish.forEach(Runnable::run);
     }
@@ -214,6 +222,8 @@ public final class DecoderSeeds {
                     }
                     case "kerberos" -> add(udp ? "KerberosUdpFuzzTest" : "KerberosFuzzTest", "krb", t.w.bytes());
                     case "ldap" -> add(udp ? "CldapFuzzTest" : "LdapFuzzTest", "ldap", t.w.bytes());
+                    case "http" -> add("HttpFuzzTest", "http", t.w.bytes());
+                    case "mssql" -> add("MssqlFuzzTest", "tds", t.w.bytes());
                     case "dcerpc" -> dcerpcSeeds(t, "tcp" + ctx.serverPort());
                     default -> { }
                 }

@@ -16,7 +16,11 @@ import io.impacketsensor.decoders.dcerpc.ndr.NdrReader;
 import io.impacketsensor.decoders.dcerpc.ndr.StubDecoders;
 import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
+import io.impacketsensor.decoders.http.HttpAnalyzerFactory;
+import io.impacketsensor.decoders.http.HttpLimits;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
+import io.impacketsensor.decoders.mssql.MssqlAnalyzerFactory;
+import io.impacketsensor.decoders.mssql.MssqlLimits;
 import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 
 /**
@@ -34,6 +38,8 @@ final class Targets {
     static final DcerpcAnalyzerFactory DCERPC = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, TOKENS);
     static final SmbAnalyzerFactory SMB = new SmbAnalyzerFactory(TOKENS, DCERPC.pipeConsumers());
     static final LdapAnalyzerFactory LDAP = new LdapAnalyzerFactory(TOKENS);
+    static final HttpAnalyzerFactory HTTP = new HttpAnalyzerFactory(HttpLimits.DEFAULTS, TOKENS);
+    static final MssqlAnalyzerFactory MSSQL = new MssqlAnalyzerFactory(MssqlLimits.DEFAULTS, TOKENS);
 
     static RecordingContext ctx(Transport transport, int port) {
         return new RecordingContext(transport, port);
