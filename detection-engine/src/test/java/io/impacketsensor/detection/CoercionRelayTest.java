@@ -111,4 +111,24 @@ class CoercionRelayTest {
         assertTrue(last.indicators().stream().anyMatch(s -> s.startsWith("Relayed session " + VICTIM + " -> " + TARGET)),
                 last.indicators().toString());
     }
+
+    /** Cross-protocol reflection: the victim's SMB logon relayed to an MSSQL service on the victim's own host. */
+    @Test
+    void reflectionToAnotherServiceOfTheVictimsHostIsARelayToo() {
+        EventHeader v1 = h.hf(11, VICTIM, ATK, 445, 0);
+        EventHeader t1 = new EventHeader(v1.timestampNanos() + 3_000_000, 12, Harness.ip(ATK), 50002, Harness.ip(VICTIM),
+                1433, io.impacketsensor.core.event.Transport.TCP);
+        byte[] ch = {1, 1, 2, 3, 5, 8, 13, 21};
+        List<Analysis> a = feed(new NtlmEvent.NtlmNegotiate(v1, Carrier.SMB2, 0xE2088297, "", "", null),
+                new NtlmEvent.NtlmNegotiate(t1, Carrier.SMB2, 0xE2088297, "", "", null),
+                new NtlmEvent.NtlmChallenge(t1, Carrier.SMB2, 0xE2898215, ch, "WS", "LAB", "WS1", "lab.local", "ws1.lab.local",
+                        0, null, null),
+                new NtlmEvent.NtlmChallenge(v1, Carrier.SMB2, 0xE2898215, ch, "WS", "LAB", "WS1", "lab.local", "ws1.lab.local",
+                        0, null, null),
+                new NtlmEvent.NtlmAuthenticate(t1, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB", "alice", "WS1", true, null,
+                        true, 2, "", new byte[]{3}, null, false, 0, 0),
+                new NtlmEvent.NtlmAuthenticate(v1, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB", "alice", "WS1", true, null,
+                        true, 2, "", new byte[]{4}, null, false, 0, 0));
+        assertTrue(a.toString().contains("target leg smb2 " + ATK + " -> " + VICTIM + ":1433 (MSSQL)"), a.toString());
+    }
 }
