@@ -52,7 +52,7 @@ class CoercionRelayTest {
     }
 
     @Test
-    void theCoercedServersAuthenticationToTheNamedHostIsLinkedToTheCall() {
+    void theCoercedServersAuthenticationToTheNamedHostIsLinkedToTheCall() throws Exception {
         List<Analysis> a = feed(efs("\\\\" + ATK + "\\share\\x.txt", ATK, 0),
                 machineAuth(h.h(DC, ATK, 445, 1), "cifs/" + ATK));
         Analysis last = a.get(a.size() - 1);
@@ -61,6 +61,7 @@ class CoercionRelayTest {
         assertTrue(last.indicators().stream().anyMatch(s -> s.contains("authenticated (NTLM over smb2 as LAB\\DC1$) to "
                 + ATK) && s.contains("EfsRpcOpenFileRaw")), last.indicators().toString());
         assertEquals(2, last.chain().size(), last.chain().toString());
+        assertFalse(h.alerts().isEmpty()); // every alert line validates against the EVE schema
     }
 
     @Test

@@ -230,7 +230,8 @@ final class RelayLegs {
     }
 
     private static String status(long s) {
-        return s == 0 || s == SensorEvent.NO_STATUS ? "" : " (" + io.impacketsensor.detection.eve.SmbNames.status(s) + ")";
+        // NTSTATUS as hex: its names live with the EVE writer, which the engine does not depend on.
+        return s == 0 || s == SensorEvent.NO_STATUS ? "" : " (status 0x" + Long.toHexString(s & 0xFFFF_FFFFL) + ")";
     }
 
     private static boolean sameIdentity(NtlmEvent.NtlmAuthenticate a, NtlmEvent.NtlmAuthenticate b) {
