@@ -52,7 +52,7 @@ class CoercionRelayTest {
     }
 
     @Test
-    void theCoercedServersAuthenticationToTheNamedHostIsLinkedToTheCall() {
+    void theCoercedServersAuthenticationToTheNamedHostIsLinkedToTheCall() throws Exception {
         List<Analysis> a = feed(efs("\\\\" + ATK + "\\share\\x.txt", ATK, 0),
                 machineAuth(h.h(DC, ATK, 445, 1), "cifs/" + ATK));
         Analysis last = a.get(a.size() - 1);
@@ -61,6 +61,7 @@ class CoercionRelayTest {
         assertTrue(last.indicators().stream().anyMatch(s -> s.contains("authenticated (NTLM over smb2 as LAB\\DC1$) to "
                 + ATK) && s.contains("EfsRpcOpenFileRaw")), last.indicators().toString());
         assertEquals(2, last.chain().size(), last.chain().toString());
+        assertFalse(h.alerts().isEmpty()); // every alert line validates against the EVE schema
     }
 
     @Test
@@ -110,5 +111,25 @@ class CoercionRelayTest {
         assertEquals("rbcd_abuse", last.attackType().id());
         assertTrue(last.indicators().stream().anyMatch(s -> s.startsWith("Relayed session " + VICTIM + " -> " + TARGET)),
                 last.indicators().toString());
+    }
+
+    /** Cross-protocol reflection: the victim's SMB logon relayed to an MSSQL service on the victim's own host. */
+    @Test
+    void reflectionToAnotherServiceOfTheVictimsHostIsARelayToo() {
+        EventHeader v1 = h.hf(11, VICTIM, ATK, 445, 0);
+        EventHeader t1 = new EventHeader(v1.timestampNanos() + 3_000_000, 12, Harness.ip(ATK), 50002, Harness.ip(VICTIM),
+                1433, io.impacketsensor.core.event.Transport.TCP);
+        byte[] ch = {1, 1, 2, 3, 5, 8, 13, 21};
+        List<Analysis> a = feed(new NtlmEvent.NtlmNegotiate(v1, Carrier.SMB2, 0xE2088297, "", "", null),
+                new NtlmEvent.NtlmNegotiate(t1, Carrier.SMB2, 0xE2088297, "", "", null),
+                new NtlmEvent.NtlmChallenge(t1, Carrier.SMB2, 0xE2898215, ch, "WS", "LAB", "WS1", "lab.local", "ws1.lab.local",
+                        0, null, null),
+                new NtlmEvent.NtlmChallenge(v1, Carrier.SMB2, 0xE2898215, ch, "WS", "LAB", "WS1", "lab.local", "ws1.lab.local",
+                        0, null, null),
+                new NtlmEvent.NtlmAuthenticate(t1, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB", "alice", "WS1", true, null,
+                        true, 2, "", new byte[]{3}, null, false, 0, 0),
+                new NtlmEvent.NtlmAuthenticate(v1, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB", "alice", "WS1", true, null,
+                        true, 2, "", new byte[]{4}, null, false, 0, 0));
+        assertTrue(a.toString().contains("target leg smb2 " + ATK + " -> " + VICTIM + ":1433 (MSSQL)"), a.toString());
     }
 }

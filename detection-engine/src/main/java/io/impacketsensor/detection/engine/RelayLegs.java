@@ -122,7 +122,9 @@ final class RelayLegs {
             Integer mode = smbSecurityMode.get(h.flowId());
             leg.smbServerSecurityMode = mode == null ? -1 : mode;
             Leg in = inbound.get(h.clientIp());
-            if (in != null && !in.client.equals(h.serverIp()) && now >= in.negotiateTime
+            // The target may be the victim's own host on another service (cross-protocol reflection:
+            // lab atk_relay_smb_to_mssql, ws01's SMB logon relayed to ws01's MSSQL); only the same flow is excluded.
+            if (in != null && in.flowId != h.flowId() && now >= in.negotiateTime
                     && now - in.negotiateTime <= NEGOTIATE_GAP_NANOS && byFlow.get(in.flowId) == null) {
                 Pair p = new Pair(in, leg, now - in.negotiateTime);
                 byFlow.put(in.flowId, p);
@@ -228,7 +230,8 @@ final class RelayLegs {
     }
 
     private static String status(long s) {
-        return s == 0 || s == SensorEvent.NO_STATUS ? "" : " (" + io.impacketsensor.detection.eve.SmbNames.status(s) + ")";
+        // NTSTATUS as hex: its names live with the EVE writer, which the engine does not depend on.
+        return s == 0 || s == SensorEvent.NO_STATUS ? "" : " (status 0x" + Long.toHexString(s & 0xFFFF_FFFFL) + ")";
     }
 
     private static boolean sameIdentity(NtlmEvent.NtlmAuthenticate a, NtlmEvent.NtlmAuthenticate b) {
