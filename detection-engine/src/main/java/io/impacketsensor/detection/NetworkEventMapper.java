@@ -188,7 +188,7 @@ public final class NetworkEventMapper {
         String pipe = iface == null ? null : iface.pipe();
         RpcArgs args = args(ev, uuid, opnum);
         out.add(new DcerpcEvent.DcerpcRequest(h, pipe, 2, 0, uuid, opnum, null, false, 0, 1, 0, 0, args,
-                ev.interfaceSource() != null ? ev.interfaceSource() : DcerpcEvent.InterfaceSource.BIND));
+                ev.interfaceSource() != null ? ev.interfaceSource() : DcerpcEvent.InterfaceSource.BIND, null));
         if (uuid.equals(RpcCatalog.SVCCTL) && opnum == 12 && typeHas(ev, "start")) {
             out.add(new DcerpcEvent.DcerpcRequest(h, pipe, 3, 0, uuid, 19, null, false, 0, 1, 0, 0,
                     new RpcArgs.ScmServiceAction(19, ev.serviceName(), -1)));
