@@ -1,5 +1,7 @@
 package io.impacketsensor.decoders.smb2;
 
+import io.impacketsensor.core.wire.Bytes;
+
 /**
  * Named pipes on a tree whose TREE_CONNECT was not captured (a capture picked up mid-session): the
  * share is unknown, so IPC$ cannot be read from it. A CREATE there is taken as a pipe when its name
@@ -81,8 +83,8 @@ final class Smb2Pipes {
             return false;
         }
         boolean le = (b[at + 4] & 0x10) != 0;
-        int fragLength = le ? (b[at + 8] & 0xFF) | (b[at + 9] & 0xFF) << 8 : (b[at + 8] & 0xFF) << 8 | (b[at + 9] & 0xFF);
-        int authLength = le ? (b[at + 10] & 0xFF) | (b[at + 11] & 0xFF) << 8 : (b[at + 10] & 0xFF) << 8 | (b[at + 11] & 0xFF);
+        int fragLength = Bytes.u16(b, at + 8, le);
+        int authLength = Bytes.u16(b, at + 10, le);
         boolean firstFrag = (b[at + 3] & 0x01) != 0;
         return fragLength >= COMMON_HEADER + 8 && authLength <= fragLength - COMMON_HEADER
                 && (firstFrag || ptype != 0 && ptype != PTYPE_BIND);
