@@ -41,7 +41,8 @@ class DataRulesTest {
                 "psexec_pipe_psexesvc", "psexec_pipe_remcom_command", "psexec_pipe_remcom_stdio", "svcctl_pipe", "winreg_pipe",
                 "atsvc_pipe", // named pipes
                 "psexec_service_psexesvc", "psexec_service_remcomsvc", "smbexec_service_btobto", "remote_registry_service",
-                "ntds_dit", "gpp_cpassword_file"), signature);
+                "ntds_dit", "gpp_cpassword_file",
+                "dcom_excel_register_xll", "dcom_dispatch_shell_command"), signature); // DCOM IDispatch arguments
         assertEquals(Set.of(
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
