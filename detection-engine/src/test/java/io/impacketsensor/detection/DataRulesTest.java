@@ -43,7 +43,8 @@ class DataRulesTest {
                 "psexec_service_psexesvc", "psexec_service_remcomsvc", "smbexec_service_btobto", "remote_registry_service",
                 "ntds_dit", "gpp_cpassword_file",
                 "coercion_efsrpc", "coercion_printerbug", "coercion_dfscoerce", "coercion_shadowcoerce",
-                "coercion_eventlog"), signature); // coercion calls: interface + the listener their path names
+                "coercion_eventlog", // coercion calls: interface + the listener their path names
+                "dcom_excel_register_xll", "dcom_dispatch_shell_command"), signature); // DCOM IDispatch arguments
         assertEquals(Set.of(
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",

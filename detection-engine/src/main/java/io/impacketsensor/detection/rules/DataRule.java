@@ -52,14 +52,22 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
         return o < 0 ? t.length() : o;
     }
 
-    /** Appends {@code t[from, to)} with its placeholders filled; false when a placeholder's field is absent. */
-    private static boolean render(String t, int from, int to, SensorEvent ev, StringBuilder b) {
+    /**
+     * Appends {@code t[from, to)} with its placeholders filled; false when a placeholder's field is
+     * absent. A field with several values (the strings of a DCOM stub) is quoted by the value a
+     * condition of this rule matched, else by its first value.
+     */
+    private boolean render(String t, int from, int to, SensorEvent ev, StringBuilder b) {
         boolean all = true;
         int open = t.indexOf('{', from);
         while (open >= 0 && open < to) {
             int close = t.indexOf('}', open);
             b.append(t, from, open);
-            String v = first(EventField.byId(t, open + 1, close), ev);
+            EventField f = EventField.byId(t, open + 1, close);
+            String v = matched(f);
+            if (v == null) {
+                v = first(f, ev);
+            }
             if (v == null) {
                 all = false;
             } else {
@@ -70,6 +78,17 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
         }
         b.append(t, from, to);
         return all;
+    }
+
+    /** The text value a condition on {@code f} matched in the event being rendered, or null. */
+    private String matched(EventField f) {
+        for (int i = 0; i < conditions.size(); i++) {
+            LocalRules.Condition c = conditions.get(i);
+            if (c.field == f && c.matchedValue() != null) {
+                return c.matchedValue();
+            }
+        }
+        return null;
     }
 
     /** The first value of a field in the event, as text, or null. */

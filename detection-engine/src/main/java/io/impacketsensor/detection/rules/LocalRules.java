@@ -234,6 +234,14 @@ public final class LocalRules {
         }
 
         /**
+         * The whole text value the last test that held matched (null when it was not a text), for a
+         * field with several values: which of them the condition held on.
+         */
+        String matchedValue() {
+            return matched;
+        }
+
+        /**
          * The text value the last test that held matched (null when it was not a text): read right after
          * {@link LocalRule#matches}; copies only then, when an indicator quotes it.
          */

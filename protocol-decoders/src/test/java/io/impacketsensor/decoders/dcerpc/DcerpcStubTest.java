@@ -144,7 +144,7 @@ class DcerpcStubTest {
         assertTrue(ctx.events.stream().noneMatch(ProtocolAnomaly.class::isInstance));
     }
 
-    /** Synthetic, after MS-WMI 3.1.4.3.20 (IWbemServices::ExecMethod): object path and method name. */
+    /** Synthetic, after MS-WMI 3.1.4.3.22 (IWbemServices::ExecMethod): object path and method name. */
     @Test
     void wmiExecMethodNamesTheClassAndMethod() {
         bind(RpcInterfaces.WBEM_SERVICES);
@@ -155,7 +155,7 @@ class DcerpcStubTest {
         assertEquals("Win32_Process", d.call().className());
     }
 
-    /** Synthetic, after MS-WMI 3.1.4.3.14 (ExecNotificationQuery): the WQL text. */
+    /** Synthetic, after MS-WMI 3.1.4.3.20 (ExecNotificationQuery): the WQL text. */
     @Test
     void wmiNotificationQueryGivesTheWql() {
         bind(RpcInterfaces.WBEM_SERVICES);

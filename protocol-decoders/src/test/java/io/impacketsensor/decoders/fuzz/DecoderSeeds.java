@@ -240,10 +240,12 @@ public final class DecoderSeeds {
             Map.entry(RpcInterfaces.WBEM_LEVEL1_LOGIN, "WmiStubFuzzTest"), Map.entry(RpcInterfaces.WBEM_SERVICES, "WmiStubFuzzTest"),
             Map.entry(RpcInterfaces.IDISPATCH, "WmiStubFuzzTest"),
             Map.entry(RpcInterfaces.REMOTE_SCM_ACTIVATOR, "DcomActivationStubFuzzTest"),
-            Map.entry(RpcInterfaces.IACTIVATION, "DcomActivationStubFuzzTest"));
+            Map.entry(RpcInterfaces.IACTIVATION, "DcomActivationStubFuzzTest"),
+            Map.entry(RpcInterfaces.REM_UNKNOWN2, "DcomObjectStubFuzzTest"),
+            Map.entry(RpcInterfaces.OBJECT_EXPORTER, "DcomObjectStubFuzzTest"));
     /** The interface index each target's mode bits 1-2 select (Targets.stub). */
     static final Map<Integer, Integer> MODE = Map.of(RpcInterfaces.WBEM_SERVICES, 1, RpcInterfaces.IDISPATCH, 2,
-            RpcInterfaces.IACTIVATION, 1);
+            RpcInterfaces.IACTIVATION, 1, RpcInterfaces.OBJECT_EXPORTER, 1);
     static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
     static final Set<String> STUBS_SEEN = new HashSet<>();
 

@@ -97,10 +97,11 @@ final class Targets {
                 request = null;
             }
         }
-        if (!ndr64 && StubDecoders.wantsResponse(iface, opnum)) {
+        // Responses as an ORPC call's (its request carried an object UUID): the DCOM answers too.
+        if (!ndr64 && StubDecoders.wantsResponse(iface, opnum, true)) {
             int at = 4 + reqLen;
             r.wrap(data, at, data.length - at, l.maxNdrArrayCount(), l.maxNdrStringChars());
-            StubDecoders.response(iface, opnum, r, request, handles);
+            StubDecoders.response(iface, opnum, r, request, handles, true, l.maxDcomStrings());
         }
     }
 }

@@ -97,7 +97,7 @@ public sealed interface RpcArgs {
 
     /**
      * The arguments of a cleartext WMI or IDispatch call read at their places in the stub (MS-WMI
-     * 3.1.4.1.4 NTLMLogin, 3.1.4.3.12/.13 ExecQuery/ExecNotificationQuery, 3.1.4.3.20/.21 ExecMethod;
+     * 3.1.4.1.4 NTLMLogin, 3.1.4.3.18/.20 ExecQuery/ExecNotificationQuery, 3.1.4.3.22/.23 ExecMethod;
      * MS-OAUT 3.1.4.3/3.1.4.4 GetIDsOfNames/Invoke); each is null (or empty, or -1 for the dispid)
      * when the operation has no such argument.
      *

@@ -30,8 +30,8 @@ import java.util.UUID;
  *
  * <p>Bounded: at most {@code capacity} entries, the least recently used evicted first (counted), and
  * an entry not used for {@code timeoutNanos} of capture time is forgotten (DCOM clients ping their
- * objects every two minutes and servers collect them after three missed pings, MS-DCOM 3.2.6.2,
- * 3.1.2.3.1, so an IPID idle for much longer than that no longer names a live interface). A
+ * objects every two minutes and servers collect them after three missed pings, MS-DCOM 3.1.2.2,
+ * so an IPID idle for much longer than that no longer names a live interface). A
  * RemRelease does not remove an entry: the client may hold further references, and an IPID is never
  * reused for another interface, so a stale entry can only fail to be used, never misname a call.
  */

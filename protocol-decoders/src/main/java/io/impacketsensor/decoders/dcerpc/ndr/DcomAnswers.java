@@ -267,7 +267,8 @@ final class DcomAnswers {
 
     /**
      * The interface a client calls on the exporter's IRemUnknown IPID: IRemUnknown2 (which adds
-     * RemQueryInterface2 to the same operations) from COM version 5.6 on (MS-DCOM 3.2.4.4.1 / 1.7).
+     * RemQueryInterface2 to the same operations), which an exporter of COM version 5.6 or later supports
+     * (MS-DCOM 3.1.1.5.7, 2.2.11).
      */
     private static UUID remUnknown(int major, int minor) {
         return major > 5 || major == 5 && minor >= 6 ? IREMUNKNOWN2 : IREMUNKNOWN;

@@ -59,8 +59,8 @@ final class DcomStubs {
     /**
      * The arguments read at their places: IWbemLevel1Login::NTLMLogin (MS-WMI 3.1.4.1.4:
      * [unique, string] wszNetworkResource), IWbemServices ExecQuery / ExecQueryAsync /
-     * ExecNotificationQuery / ExecNotificationQueryAsync (3.1.4.3.12-.15: BSTR strQueryLanguage, BSTR
-     * strQuery) and ExecMethod / ExecMethodAsync (3.1.4.3.20-.21: BSTR strObjectPath, BSTR
+     * ExecNotificationQuery / ExecNotificationQueryAsync (3.1.4.3.18-.21: BSTR strQueryLanguage, BSTR
+     * strQuery) and ExecMethod / ExecMethodAsync (3.1.4.3.22-.23: BSTR strObjectPath, BSTR
      * strMethodName), IDispatch GetIDsOfNames (MS-OAUT 3.1.4.3: REFIID riid, LPOLESTR* rgszNames,
      * cNames) and Invoke (3.1.4.4: DISPID dispIdMember first). Null for the other operations. Every
      * argument follows ORPCTHIS.
