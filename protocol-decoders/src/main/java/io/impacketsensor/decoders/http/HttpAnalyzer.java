@@ -105,7 +105,14 @@ public final class HttpAnalyzer implements FlowAnalyzer {
         if (!started) {
             started = true;
             if (isTls(buf, off, len)) {
-                counters.tls++;
+                // HTTPS and WinRM over TLS are counted; TLS the any-port probe found elsewhere (LDAPS,
+                // a custom port) is no HTTP of ours to count: the flow is only skipped.
+                int port = ctx.serverPort();
+                if (port == 443 || port == 5986) {
+                    counters.tls++;
+                } else {
+                    counters.skippedFlows++;
+                }
                 finish();
                 return false;
             }

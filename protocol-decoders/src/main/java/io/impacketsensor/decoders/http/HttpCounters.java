@@ -9,9 +9,9 @@ public final class HttpCounters {
     public long pdus;
     public long parserError;
     public long gap;
-    /** Flows given up: a header section the decoder could not frame, or a protocol switch. */
+    /** Flows given up: a header section the decoder could not frame, a protocol switch, or TLS on another port. */
     public long skippedFlows;
-    /** TLS connections on the HTTP ports (443, 5986, or found by probe): encrypted, not inspected. */
+    /** TLS connections on 443 and 5986: encrypted, not inspected. */
     public long tls;
     /** NTLM, Negotiate and Kerberos tokens handed to the token decoder. */
     public long tokens;

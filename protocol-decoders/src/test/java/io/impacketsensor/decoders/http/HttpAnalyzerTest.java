@@ -176,6 +176,11 @@ class HttpAnalyzerTest {
         assertFalse(a.onData(Direction.TO_SERVER, hello, 0, hello.length));
         assertEquals(1, counters.tls);
         assertEquals(List.of(), ctx.events);
+        // TLS on a port that is not HTTPS's (the any-port probe found it): skipped, not counted as HTTPS.
+        HttpAnalyzer other = analyzer(new RecordingContext(Transport.TCP, 636), HttpLimits.DEFAULTS);
+        assertFalse(other.onData(Direction.TO_SERVER, hello, 0, hello.length));
+        assertEquals(1, counters.tls);
+        assertEquals(1, counters.skippedFlows);
     }
 
     @Test
