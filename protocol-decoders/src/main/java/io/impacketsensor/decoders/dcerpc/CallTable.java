@@ -17,9 +17,12 @@ final class CallTable {
     private final UUID[] uuids;
     private final RpcArgs[] args;
     private final boolean[] used;
-    /** The request carried an object UUID (an ORPC call). */
-    private final boolean[] orpc;
     private int next;
+    /**
+     * Set in an opnum slot when the request carried an object UUID (an ORPC call). An opnum is 16
+     * bits (C706 12.6.4.9), so the flag shares its int instead of a table of its own per connection.
+     */
+    private static final int ORPC = 1 << 30;
 
     CallTable(int capacity) {
         callIds = new int[capacity];
@@ -28,7 +31,6 @@ final class CallTable {
         uuids = new UUID[capacity];
         args = new RpcArgs[capacity];
         used = new boolean[capacity];
-        orpc = new boolean[capacity];
     }
 
     int find(int callId) {
@@ -64,7 +66,6 @@ final class CallTable {
         ifaceIndex[i] = index;
         uuids[i] = uuid;
         args[i] = a;
-        orpc[i] = false;
         return evicted;
     }
 
@@ -72,12 +73,12 @@ final class CallTable {
     void setOrpc(int callId) {
         int i = find(callId);
         if (i >= 0) {
-            orpc[i] = true;
+            opnums[i] |= ORPC;
         }
     }
 
     boolean orpc(int slot) {
-        return orpc[slot];
+        return (opnums[slot] & ORPC) != 0;
     }
 
     void remove(int slot) {
@@ -87,7 +88,7 @@ final class CallTable {
     }
 
     int opnum(int slot) {
-        return opnums[slot];
+        return opnums[slot] & ~ORPC;
     }
 
     int ifaceIndex(int slot) {

@@ -54,8 +54,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final ContextTable contexts;
     private final CallTable calls;
     private final HandleNames handles;
-    /** DCOM object tracking (IPID → interface across connections), or null when off. */
-    private final DcomTracker dcom;
+    /** The pipeline's DCOM object table (IPID → interface across connections), or null when off. */
+    private final DcomObjects dcomObjects;
+    /** This association's side of it, made when the first ORPC call or DCOM answer needs it. */
+    private DcomTracker dcom;
     private final CallAssembly[] assembly = {new CallAssembly(), new CallAssembly()};
     /**
      * Per direction, a PDU split across deliveries (grown up to its frag_length), and that
@@ -104,7 +106,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
      */
     public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
                           TokenDecoder tokens, DcomObjects dcomObjects) {
-        this.dcom = dcomObjects == null ? null : new DcomTracker(dcomObjects, ctx);
+        this.dcomObjects = dcomObjects;
         this.ctx = ctx;
         this.namedPipe = namedPipe;
         this.limits = limits;
@@ -230,6 +232,14 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (!pdu(dir, b, off)) {
             assembly[dir.ordinal()].reset();
         }
+    }
+
+    /** The association's DCOM tracker, made on first use: most associations never carry DCOM. */
+    private DcomTracker dcom() {
+        if (dcom == null) {
+            dcom = new DcomTracker(dcomObjects, ctx);
+        }
+        return dcom;
     }
 
     /** Drops the partial PDU of direction {@code d} and waits for a verifiable header (STYLE 7). */
@@ -445,7 +455,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         a.orpc = p.objectUuid != null;
         // An ORPC request names its interface by the IPID in its object UUID (MS-DCOM 2.2.13 / 3.2.4.2);
         // the context's BIND names it too when it was seen, and then wins.
-        boolean byIpid = dcom != null && dcom.find(p.objectUuid);
+        boolean byIpid = dcomObjects != null && p.objectUuid != null && dcom().find(p.objectUuid);
         if (byIpid) {
             a.clsid = dcom.clsid();
             counters.dcomNamed++;
@@ -518,7 +528,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         fillAuth(a, trailer);
         a.orpc = call >= 0 && calls.orpc(call);
         a.decode = call >= 0 && !a.sealed && !ndr64 && p.littleEndian
-                && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum, a.orpc && dcom != null);
+                && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum, a.orpc && dcomObjects != null);
         return true;
     }
 
@@ -589,7 +599,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (a.decode) {
             ndr.wrap(a.stub.array(), 0, a.stub.length(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
             result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles,
-                    a.orpc && dcom != null, limits.maxDcomStrings());
+                    a.orpc && dcomObjects != null, limits.maxDcomStrings());
             if (!ndr.ok()) {
                 result = null;
                 ok = false;
@@ -598,9 +608,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (result instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0) {
             expect(m);
         }
-        if (result instanceof RpcArgs.DcomObjectRefs refs && dcom != null) {
+        if (result instanceof RpcArgs.DcomObjectRefs refs && dcomObjects != null) {
             counters.dcomAnswers++;
-            dcom.learn(refs, a.callSlot >= 0 ? calls.args(a.callSlot) : null, DcerpcAnalyzerFactory.NAME);
+            dcom().learn(refs, a.callSlot >= 0 ? calls.args(a.callSlot) : null, DcerpcAnalyzerFactory.NAME);
         }
         if (result == null && !a.sealed && a.tailStatus() >= 0) {
             result = new RpcArgs.ReturnStatus(a.tailStatus());
