@@ -64,21 +64,6 @@ final class Flow {
     final int[] dupSeq = new int[2];
     final int[] dupAck = new int[2];
     final long[] dupTs = new long[2];
-    /** TCP segments of this flow so far (both directions): the clock of {@link #holeDeadline}. */
-    long segments;
-    /**
-     * Per direction, 0 or the segment count at which a hole the peer acknowledged becomes a gap
-     * ({@link TcpReassembler}); {@link #holeAck} is the highest acknowledgement past it.
-     */
-    final long[] holeDeadline = new long[2];
-    final int[] holeAck = new int[2];
-    /**
-     * Per direction: its data acknowledges peer bytes not yet delivered, so it waits in its
-     * segment buffer until the peer's stream reaches {@link #waitSeq} (or that hole becomes a
-     * gap): a request is analysed before the response a reordering copy showed first.
-     */
-    final boolean[] waiting = new boolean[2];
-    final int[] waitSeq = new int[2];
 
     // Analysis.
     int mode;
@@ -137,12 +122,7 @@ final class Flow {
             dupSeq[d] = 0;
             dupAck[d] = 0;
             dupTs[d] = 0;
-            holeDeadline[d] = 0;
-            holeAck[d] = 0;
-            waiting[d] = false;
-            waitSeq[d] = 0;
         }
-        segments = 0;
         mode = MODE_NONE;
         analyzer = null;
         analyzerFactory = -1;

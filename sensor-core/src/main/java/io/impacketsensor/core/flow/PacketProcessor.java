@@ -8,6 +8,7 @@ import io.impacketsensor.core.packet.PacketDecoder;
 import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.core.spi.EventOrder;
 import io.impacketsensor.core.spi.FrameProcessor;
+import io.impacketsensor.core.wire.Bytes;
 
 import java.util.List;
 
@@ -259,7 +260,7 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
      */
     private static long signature(Packet p, boolean isTcp) {
         int at = p.l4Off + (isTcp ? 16 : 6);
-        int sum = at + 1 < p.l4Off + p.l4Len ? ((p.l4Buf[at] & 0xFF) << 8) | (p.l4Buf[at + 1] & 0xFF) : 0;
+        int sum = at + 1 < p.l4Off + p.l4Len ? Bytes.u16be(p.l4Buf, at) : 0;
         long id = p.ipVersion == 4 ? p.fragId : 0;
         return ((long) sum << 48) | (id << 32) | (p.payloadLen & 0xFFFFFFFFL);
     }

@@ -25,13 +25,6 @@ import io.impacketsensor.core.packet.Packet;
 final class TcpReassembler {
     /** A segment further ahead than this is not part of the stream (RFC 9293 window sanity). */
     static final int MAX_SEQ_JUMP = 1 << 30;
-    /**
-     * Segments of the flow a hole the peer acknowledged is waited for before it becomes a gap. A
-     * reordering copy brings the missing bytes within a few segments; a lossy one never does, and
-     * meanwhile the peer's data waits too, so a longer wait costs analysis order on real loss
-     * (measured with {@code evaluate --perturb reorder:16} and {@code loss:1%}/{@code loss:5%}).
-     */
-    static final int HOLE_WAIT_SEGMENTS = 8;
 
     private final AnalyzerRegistry registry;
     private final SegmentBufferPool pool;
@@ -45,7 +38,6 @@ final class TcpReassembler {
 
     /** Processes one TCP segment of a flow that is not closed. */
     void segment(Flow f, int dir, Packet p) {
-        f.segments++;
         int flags = p.tcpFlags;
         int seq = p.tcpSeq;
         if ((flags & Packet.TCP_SYN) != 0) {
@@ -76,15 +68,6 @@ final class TcpReassembler {
                 ackAdvance(f, 1 - dir, p.tcpAck);
             }
             if (len > 0 && f.mode != Flow.MODE_NONE) {
-                if ((flags & Packet.TCP_ACK) != 0 && f.holeDeadline[1 - dir] != 0) {
-                    int lag = p.tcpAck - f.nextSeq[1 - dir];
-                    if (lag > 0 && lag <= MAX_SEQ_JUMP) {
-                        if (!f.waiting[dir] || p.tcpAck - f.waitSeq[dir] > 0) {
-                            f.waitSeq[dir] = p.tcpAck;
-                        }
-                        f.waiting[dir] = true;
-                    }
-                }
                 payload(f, dir, seq, p.l4Buf, p.payloadOff, len);
             }
         }
@@ -94,9 +77,6 @@ final class TcpReassembler {
         }
         if (f.finSeen[dir] && !f.finDone[dir]) {
             checkFin(f, dir);
-        }
-        if ((f.holeDeadline[0] | f.holeDeadline[1]) != 0 && f.mode != Flow.MODE_NONE) {
-            expireHoles(f);
         }
         if ((flags & Packet.TCP_RST) != 0) {
             c.tcpResets++;
@@ -124,66 +104,22 @@ final class TcpReassembler {
     }
 
     /**
-     * The peer acknowledged up to {@code ack} in direction {@code dir}: if held data lies past a
-     * hole below it, the receiver has the missing bytes and will not see them again. The copy we
-     * get may still bring them a little later (a SPAN or tap that reorders frames shows the ACK
-     * before the data it acknowledges), so the hole is given {@link #HOLE_WAIT_SEGMENTS} more
-     * segments of the flow before it is reported as a gap ({@link #expireHoles}).
+     * The peer acknowledged up to {@code ack} in direction {@code dir}: if held data lies below it,
+     * the hole in front of that data will never be retransmitted (the receiver has it), so report
+     * it as a gap and deliver what is held.
      */
     private void ackAdvance(Flow f, int dir, int ack) {
+        SegmentBuffer sb = f.ooo[dir];
         if (!f.seqKnown[dir]) {
             return;
         }
         int rel = ack - f.nextSeq[dir];
-        if (rel <= 0 || rel > MAX_SEQ_JUMP) {
-            return;
-        }
-        if (!f.seen[dir]) {
-            // One-sided copy: the acknowledged bytes are not missing, that side is never seen.
-            return;
-        }
-        if (f.holeDeadline[dir] == 0) {
-            f.holeDeadline[dir] = f.segments + HOLE_WAIT_SEGMENTS;
-            f.holeAck[dir] = ack;
-        } else if (ack - f.holeAck[dir] > 0) {
-            f.holeAck[dir] = ack;
-        }
-    }
-
-    /** Reports the acknowledged holes whose wait is over as gaps ({@link #ackAdvance}). */
-    private void expireHoles(Flow f) {
-        for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
-            if (f.holeDeadline[d] != 0 && f.segments >= f.holeDeadline[d]) {
-                giveUpHole(f, d);
-            }
-        }
-    }
-
-    /**
-     * The hole below {@code ack} in direction {@code dir} is lost: report it as a gap and deliver
-     * what is held after it.
-     */
-    private void giveUpHole(Flow f, int dir) {
-        f.holeDeadline[dir] = 0;
-        ackedPastHole(f, dir, f.holeAck[dir]);
-        int peer = 1 - dir;
-        if (f.waiting[peer] && f.mode != Flow.MODE_NONE) {
-            f.waiting[peer] = false;
-            drain(f, peer);
-        }
-    }
-
-    private void ackedPastHole(Flow f, int dir, int ack) {
-        SegmentBuffer sb = f.ooo[dir];
-        int rel = ack - f.nextSeq[dir];
         if (sb == null || sb.isEmpty()) {
+            // Nothing held: only a FIN the peer acknowledged proves the bytes before it are lost.
             if (f.finSeen[dir] && !f.finDone[dir] && rel > 0 && rel <= MAX_SEQ_JUMP
                     && ack - (f.finSeq[dir] + 1) >= 0) {
                 gap(f, dir, f.finSeq[dir] - f.nextSeq[dir]);
                 checkFin(f, dir);
-            } else if (rel > 0 && rel <= MAX_SEQ_JUMP && !f.finSeen[dir]) {
-                // Nothing held and no FIN: the acknowledged bytes never reached the copy.
-                gap(f, dir, rel);
             }
             return;
         }
@@ -213,7 +149,7 @@ final class TcpReassembler {
             return;
         }
         SegmentBuffer sb = f.ooo[dir];
-        if (rel == 0 && (sb == null || sb.isEmpty()) && !f.waiting[dir]) {
+        if (rel == 0 && (sb == null || sb.isEmpty())) {
             deliver(f, dir, b, off, len);
             return;
         }
@@ -233,14 +169,6 @@ final class TcpReassembler {
         }
         if (sb.insert(rel, b, off, len) == SegmentBuffer.FULL) {
             c.tcpOooOverflow++;
-            if (f.waiting[dir]) {
-                // No room to wait longer: the peer's hole becomes a gap now, in stream order.
-                f.waiting[dir] = false;
-                giveUpHole(f, 1 - dir);
-                if (f.mode == Flow.MODE_NONE) {
-                    return;
-                }
-            }
             flush(f, dir, Integer.MAX_VALUE);
             if (f.mode == Flow.MODE_NONE) {
                 return;
@@ -278,7 +206,7 @@ final class TcpReassembler {
     /** Delivers held data that now starts at the next expected byte. */
     private void drain(Flow f, int dir) {
         SegmentBuffer sb = f.ooo[dir];
-        while (sb != null && !sb.isEmpty() && sb.firstStart() == 0 && f.mode != Flow.MODE_NONE && !f.waiting[dir]) {
+        while (sb != null && !sb.isEmpty() && sb.firstStart() == 0 && f.mode != Flow.MODE_NONE) {
             int n = sb.firstEnd();
             deliverHeld(f, dir, sb, n);
         }
@@ -316,29 +244,12 @@ final class TcpReassembler {
         if (first < n) {
             registry.data(f, dir, sb.data(), 0, n - first);
         }
-        advanced(f, dir);
     }
 
     private void deliver(Flow f, int dir, byte[] b, int off, int len) {
         f.nextSeq[dir] += len;
         count(dir, len);
         registry.data(f, dir, b, off, len);
-        advanced(f, dir);
-    }
-
-    /**
-     * Direction {@code dir} moved on: a hole the peer acknowledged is filled once the stream
-     * reaches the acknowledgement, and peer data that waited for these bytes is delivered.
-     */
-    private void advanced(Flow f, int dir) {
-        if (f.holeDeadline[dir] != 0 && f.nextSeq[dir] - f.holeAck[dir] >= 0) {
-            f.holeDeadline[dir] = 0;
-        }
-        int peer = 1 - dir;
-        if (f.waiting[peer] && f.nextSeq[dir] - f.waitSeq[peer] >= 0 && f.mode != Flow.MODE_NONE) {
-            f.waiting[peer] = false;
-            drain(f, peer);
-        }
     }
 
     private void count(int dir, int n) {
@@ -354,7 +265,6 @@ final class TcpReassembler {
         c.tcpGapBytes += len;
         f.nextSeq[dir] += (int) len;
         registry.gap(f, dir, len);
-        advanced(f, dir);
     }
 
     /**
@@ -367,13 +277,6 @@ final class TcpReassembler {
         }
         f.closed = true;
         if (f.isTcp()) {
-            // Data that waits for the peer's missing bytes goes after them: the hole first.
-            for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
-                if (f.waiting[d]) {
-                    f.waiting[d] = false;
-                    giveUpHole(f, 1 - d);
-                }
-            }
             for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
                 flush(f, d, Integer.MAX_VALUE);
                 if (f.mode != Flow.MODE_NONE && f.finSeen[d] && !f.finDone[d] && f.seqKnown[d]) {
