@@ -70,6 +70,19 @@ class DcerpcCoercionTest {
                 calls(Captures.fixture("lab_coerce_i010.pcap")));
     }
 
+    /**
+     * suricata-verify smb-dce_iface (PrintNightmare): tshark shows RpcEnumPrinterDrivers (10) twice and
+     * RpcAddPrinterDriverEx (89, pDataFile \\ws02.cylera.lab\security\mimilib.dll, answered access
+     * denied): a remote driver install, not one of the calls that make the spooler authenticate elsewhere.
+     */
+    @Test
+    void printNightmareDriverInstallIsNoCoercionCall() throws Exception {
+        Path pcap = Captures.pub("OISF_suricata-verify/tests/smb-dce_iface/input.pcap");
+        assertEquals(List.of(), calls(pcap));
+        assertEquals(List.of(10, 10, 89), Replay.events(pcap, Decoders.forWorker()).stream()
+                .filter(DcerpcEvent.DcerpcRequest.class::isInstance).map(e -> ((DcerpcEvent.DcerpcRequest) e).opnum()).toList());
+    }
+
     @Test
     void hostOfEveryPathForm() {
         assertEquals("10.0.0.5", RpcArgs.UncPath.hostOf("\\\\10.0.0.5\\share\\x.txt", false));
