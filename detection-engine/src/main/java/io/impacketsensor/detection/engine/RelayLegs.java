@@ -4,6 +4,7 @@ import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
@@ -225,6 +226,11 @@ final class RelayLegs {
         }
         if (ev instanceof LdapEvent.LdapAdd a) {
             return "LDAP add " + Text.quote(a.dn()) + (a.resultCode() > 0 ? " (result " + a.resultCode() + ")" : "");
+        }
+        if (ev instanceof HttpEvent.HttpRequest r) {
+            // A POST to certfnsh.asp on an AD CS host is the certificate request of an ESC8 relay.
+            return "HTTP " + r.method() + " " + Text.quote(r.uri())
+                    + (r.uriClass() == HttpEvent.UriClass.NONE ? "" : " (" + r.uriClass().label() + ")");
         }
         return null;
     }
