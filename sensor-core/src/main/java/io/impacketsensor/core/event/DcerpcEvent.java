@@ -28,20 +28,27 @@ public sealed interface DcerpcEvent extends SensorEvent {
      */
     enum InterfaceSource {
         /** The BIND or ALTER_CONTEXT of this connection or pipe defined the context. */
-        BIND,
+        BIND("bind"),
         /**
          * What was bound at the same server endpoint (address and TCP port, or address and pipe)
-         * on other connections, or what the endpoint mapper answered for it.
+         * on other connections, what the endpoint mapper answered for it, or the one interface its
+         * pipe serves.
          */
-        ENDPOINT,
+        ENDPOINT("endpoint"),
         /** The object UUID of an ORPC call is an IPID whose interface an activation or RemQueryInterface answer named. */
-        DCOM_IPID,
+        DCOM_IPID("dcom_ipid"),
         /** Inferred from the operations called on the context (their opnums and stub sizes): the least certain. */
-        INFERRED;
+        INFERRED("inferred");
+
+        private final String wireName;
+
+        InterfaceSource(String wireName) {
+            this.wireName = wireName;
+        }
 
         /** The name written in records ({@code bind}, {@code endpoint}, {@code dcom_ipid}, {@code inferred}). */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return wireName;
         }
     }
 
