@@ -109,18 +109,24 @@ class RelayCoercionCapturesTest {
         assertTrue(all.contains("called RpcRemoteFindFirstPrinterChangeNotificationEx naming \\\\10.99.0.2"), all);
     }
 
+    private static final List<String> IMPACKET_SERVER_RUNS = List.of("atk_ntlmrelayx", "atk_relay_", "atk_coerce");
+
     @Test
     void sambaAndWindowsServersDoNotCarryImpacketsServerFingerprints() throws Exception {
         List<String> wrong = new ArrayList<>();
         for (EvaluateCommand.Entry e : EvaluateCommand.readManifest(Captures.path("/pcaps/lab/MANIFEST.tsv"))) {
+            // The relay and coercion runs have Impacket's own servers in them (ntlmrelayx's
+            // listeners, smbserver.py as the coerced server's listener): there the rules must fire.
+            if (IMPACKET_SERVER_RUNS.stream().anyMatch(e.file()::startsWith)) {
+                continue;
+            }
             Set<String> h = hits(run(Captures.lab(e.file())));
-            boolean relay = e.file().startsWith("atk_ntlmrelayx");
             for (String s : SERVER_SIDE) {
-                if (h.contains(s) && !(relay && s.equals("impacket_ntlmrelayx_smbserver"))) {
+                if (h.contains(s)) {
                     wrong.add(e.file() + ": " + s);
                 }
             }
-            if (!relay && h.contains("ntlm_relay_timing")) {
+            if (h.contains("ntlm_relay_timing")) {
                 wrong.add(e.file() + ": ntlm_relay_timing");
             }
         }
