@@ -44,13 +44,29 @@ class DataRulesTest {
                 "ntds_dit", "gpp_cpassword_file",
                 "coercion_efsrpc", "coercion_printerbug", "coercion_dfscoerce", "coercion_shadowcoerce",
                 "coercion_eventlog", // coercion calls: interface + the listener their path names
-                "dcom_excel_register_xll", "dcom_dispatch_shell_command"), signature); // DCOM IDispatch arguments
+                "dcom_excel_register_xll", "dcom_dispatch_shell_command", // DCOM IDispatch arguments
+                "smbexec_output_file", "dcomexec_output_file", "wmiexec_output_file", "secretsdump_tmp_file_system32",
+                "secretsdump_tmp_file", "atexec_tmp_file", "admin_share_exe_random", "admin_share_exe", // file name shapes
+                "smbexec_binary_path_changed", "impacket_scmr_dummy", "smbexec_service_shell_command", "secretsdump_vss",
+                "psexec_random_service", "smbexec_random_service_shell", // SVCCTL arguments
+                "secretsdump_bootkey", "secretsdump_hive", "secretsdump_savekey", "atsvc_job", // registry, AT jobs
+                "wmiexec_process_create", "wmi_persistence", "dcomexec_execute_shell_command"), signature); // DCOM strings
         assertEquals(Set.of(
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
                 "task_scheduler_register", "task_scheduler_run", "samr_group_members", "srvsvc_session_enum",
                 "srvsvc_share_enum", // DCE/RPC interface + operation
-                "rbcd", "shadow_credentials", "dcsync_rights"), anomaly); // LDAP attributes written
+                "rbcd", "shadow_credentials", "dcsync_rights", // LDAP attributes written
+                "admin_share_admin", "admin_share_other", "impacket_smb_client_guid", "impacket_smb1_dialects", // SMB
+                "ntlmv1", "ntlm_mic_removed", "ntlm_no_mic", "ntlm_no_signing", "impacket_ntlm_client",
+                "impacket_ntlm_negotiate_signing", "impacket_ntlm_negotiate", // NTLM flags, VERSION, MIC
+                "ldap_injection_unbalanced", "ldap_injection_trailing_filter", "ldap_injection_value",
+                "ldap_injection_always_true", "ldap_wildcard_abuse", "ldap_spn_query_users", "ldap_spn_query",
+                "ldap_no_preauth_query", "ldap_admincount_query", "ldap_delegation_query", "ldap_all_users_query",
+                "ldap_powerview_filter", "ldap_privileged_group_query", // LDAP filter shapes
+                "asrep_roasting_rc4", "asrep_roasting", "weak_kerberos_ticket", "silver_ticket_name_type",
+                "overpass_the_hash", "impacket_as_req", "weak_kerberos_etype_as", "weak_kerberos_etype_tgs",
+                "krbtgt_tgs_request", "s4u2self_privileged", "s4u2self", "s4u2proxy_rbcd"), anomaly); // Kerberos
     }
 
     @Test
@@ -60,7 +76,9 @@ class DataRulesTest {
         // A file read or write (the bulk of SMB traffic) evaluates no pipe rule, only the file-name rules.
         SensorEvent fileRead = h.read(ATK, SRV, 0, "C$", "Windows\\Temp\\report.docx");
         assertEquals(EventKind.SMB_FILE, EventKind.of(fileRead));
-        assertEquals(List.of("ntds_dit", "gpp_cpassword_file"), names(sig.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN)));
+        assertEquals(List.of("smbexec_output_file", "dcomexec_output_file", "wmiexec_output_file",
+                "secretsdump_tmp_file_system32", "secretsdump_tmp_file", "atexec_tmp_file", "ntds_dit", "admin_share_exe_random",
+                "admin_share_exe", "gpp_cpassword_file"), names(sig.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN)));
         assertEquals(0, anom.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN).length);
         // A pipe open is offered the six pipe rules; one named \PIPE\x by path is a pipe too.
         assertEquals(EventKind.SMB_PIPE, EventKind.of(h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\svcctl", false, false)));
@@ -70,10 +88,11 @@ class DataRulesTest {
         assertEquals(List.of("service_control_create", "service_control_start", "service_control_change_config",
                 "service_enum"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
         assertEquals(0, anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.UNKNOWN).length);
-        assertEquals(0, anom.candidates(EventKind.KRB_REQUEST, RpcInterfaces.UNKNOWN).length);
         // The service-name rules are offered to SVCCTL requests only, with the interface already decided.
-        assertEquals(List.of("remote_registry_service", "psexec_service_psexesvc", "psexec_service_remcomsvc",
-                "smbexec_service_btobto"), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
+        assertEquals(List.of("smbexec_binary_path_changed", "impacket_scmr_dummy", "remote_registry_service",
+                "psexec_service_psexesvc", "psexec_service_remcomsvc", "smbexec_service_btobto", "smbexec_service_shell_command",
+                "secretsdump_vss", "psexec_random_service", "smbexec_random_service_shell"),
+                names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
         assertEquals(List.of(), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
     }
 

@@ -25,13 +25,6 @@ import java.util.UUID;
  * changes (RBCD, shadow credentials, machine accounts).
  */
 final class AnomalyLayer {
-    /** Impacket NTLM NEGOTIATE flags (INDICATORS.md §1). */
-    static final int IMPACKET_NEG_SIGNING = 0xE0888235;
-    static final int IMPACKET_NEG_PLAIN = 0xA0880205;
-    /** Impacket AS-REQ kdc-options: forwardable | proxiable | renewable (INDICATORS.md §1). */
-    static final int IMPACKET_AS_OPTIONS = 0x50800000;
-    /** PA-PAC-OPTIONS resource-based-constrained-delegation bit (MS-KILE 2.2.10), bit 3 of the BIT STRING. */
-    static final int PAC_OPTION_RBCD = 0x10000000;
     /** Anomaly name the flat-event mapper emits for a fact only an integration can know. */
     static final String HASH_AUTH = "ntlm.hash_auth";
 
@@ -61,7 +54,13 @@ final class AnomalyLayer {
     }
 
     void analyse(SensorEvent ev, Classification c, Evidence e) {
+        int first = e.size;
         e.addMatching(dataRules, ev, c);
+        java(ev, c, e);
+        e.sortByRule(first);
+    }
+
+    private void java(SensorEvent ev, Classification c, Evidence e) {
         if (ev instanceof SmbEvent s) {
             smb(s, e);
         } else if (ev instanceof DcerpcEvent d) {
@@ -80,16 +79,9 @@ final class AnomalyLayer {
     }
 
     private static void smb(SmbEvent ev, Evidence e) {
-        if (ev instanceof SmbEvent.SmbTreeConnect t && Signals.ok(t.status())) {
-            if (Text.baseIs(t.path(), "ADMIN$")) {
-                e.add(Rules.ADMIN_SHARE_ADMIN, "Admin share access: ADMIN$");
-            } else if (Signals.adminShare(t.path())) {
-                e.add(Rules.ADMIN_SHARE_OTHER, "Admin share access: " + t.path().substring(Text.baseStart(t.path())));
-            }
-        } else if (ev instanceof SmbEvent.Smb2Negotiate n) {
-            if (impacketClientGuid(n.clientGuid())) {
-                e.add(Rules.IMPACKET_SMB_CLIENT_GUID, "SMB2 ClientGuid is 16 ASCII letters (Impacket)");
-            }
+        // Admin shares, the Impacket ClientGuid and SMB1 dialect offer are catalog data rules; the
+        // server's GUID names the server side as the attacker, which a data rule cannot say.
+        if (ev instanceof SmbEvent.Smb2Negotiate n) {
             byte[] sg = n.serverGuid();
             if (sg != null && sg.length == 16 && allBytes(sg, 'A')) {
                 e.attackerIsServer = true;
@@ -102,13 +94,6 @@ final class AnomalyLayer {
                 e.attackerIsServer = true;
                 e.add(Rules.IMPACKET_NTLMRELAYX_SMBSERVER, "SMB2 ServerGuid " + new String(sg, java.nio.charset.StandardCharsets.US_ASCII)
                         + " of ASCII letters, capabilities 0, dialect 2.0.2 (ntlmrelayx SMB server)");
-            }
-        } else if (ev instanceof SmbEvent.Smb1Negotiate n) {
-            if (impacketSmb1Dialects(n.dialects())) {
-                // Impacket's offer, but also Windows 7's and macOS's (Zeek raw_ntlm_in_smb: Windows build 7600;
-                // kerberos445_auth: a macOS client): a log-level hint that other fingerprints must confirm.
-                e.add(Rules.IMPACKET_SMB1_DIALECTS, "SMB1 dialect offer exactly NT LM 0.12, SMB 2.002, SMB 2.??? "
-                        + "(Impacket's, also Windows 7 and macOS)");
             }
         }
     }
@@ -264,38 +249,9 @@ final class AnomalyLayer {
     }
 
     private static void ntlm(NtlmEvent ev, Evidence e) {
-        if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
-            if (a.anonymous()) {
-                return;
-            }
-            if (a.ntlmVersion() == 1) {
-                e.add(Rules.NTLMV1, "NTLMv1 authentication by " + a.user());
-            }
-            if (Signals.legacySmb1(a)) {
-                return; // no NTLMSSP message: MIC, signing flag and client fingerprint do not apply
-            }
-            if (a.msvAvFlags() != -1 && (a.msvAvFlags() & Signals.AV_FLAG_MIC) != 0 && !a.micPresent()) {
-                e.add(Rules.NTLM_MIC_REMOVED, "NTLM MIC removed: MsvAvFlags announces a MIC but none is present"
-                        + " (ntlmrelayx --remove-mic)");
-            } else if (!a.micPresent()) {
-                e.add(Rules.NTLM_NO_MIC, "NTLM authentication without MIC");
-            }
-            if ((a.flags() & Signals.NTLM_SIGN) == 0) {
-                e.add(Rules.NTLM_NO_SIGNING, "NTLM signing not negotiated");
-            }
-            if (Signals.impacketNtlm(a)) {
-                e.add(Rules.IMPACKET_NTLM_CLIENT,
-                        "NTLM AUTHENTICATE with no MIC, no VERSION and an empty workstation (Impacket client)");
-            }
-        } else if (ev instanceof NtlmEvent.NtlmNegotiate n) {
-            if ((n.flags() == IMPACKET_NEG_SIGNING || n.flags() == IMPACKET_NEG_PLAIN) && n.version() == null
-                    && n.workstation().isEmpty()) {
-                // 0xA0880205 (no signing) is also what other Python NTLM clients (ldap3) send: weaker alone.
-                e.add(n.flags() == IMPACKET_NEG_SIGNING ? Rules.IMPACKET_NTLM_NEGOTIATE_SIGNING : Rules.IMPACKET_NTLM_NEGOTIATE,
-                        "NTLM NEGOTIATE flags 0x"
-                        + Integer.toHexString(n.flags()) + " without VERSION (Impacket)");
-            }
-        } else if (ev instanceof NtlmEvent.NtlmChallenge c) {
+        // AUTHENTICATE and NEGOTIATE fingerprints (NTLMv1, MIC, signing, Impacket's flags) are catalog
+        // data rules; a constant server challenge names the server side as the attacker.
+        if (ev instanceof NtlmEvent.NtlmChallenge c) {
             byte[] ch = c.serverChallenge();
             if (ch != null && ch.length == 8 && (allBytes(ch, 0xAA - 256) || allBytes(ch, 'A'))) {
                 e.attackerIsServer = true;
@@ -313,21 +269,10 @@ final class AnomalyLayer {
     }
 
     private void kerberos(KerberosEvent ev, Evidence e) {
+        // AS-REP roasting, weak tickets, NT-PRINCIPAL service tickets and the request fingerprints
+        // (RC4 pre-authentication, weak etypes, krbtgt, S4U) are catalog data rules over krb5.*.
         if (ev instanceof KerberosEvent.KerberosRequest r) {
             request(r, e);
-        } else if (ev instanceof KerberosEvent.KerberosReply p) {
-            if (p.msgType() == 11 && p.request() != null && !hasPadata(p.request(), 2)) {
-                boolean rc4 = p.encPartEtype() == 23;
-                // A realm without pre-authentication (MIT test realms) answers AES; the roastable answer is RC4.
-                e.add(rc4 ? Rules.ASREP_ROASTING_RC4 : Rules.ASREP_ROASTING, "AS-REP for " + p.cname()
-                        + " answering an AS-REQ without pre-authentication" + (rc4 ? ", rc4-hmac enc-part" : ""));
-            } else if (roastableTicket(p)) {
-                e.add(Rules.WEAK_KERBEROS_TICKET, "Weak Kerberos encryption: service ticket for " + p.ticket().sname()
-                        + " issued with " + Signals.etypeName(p.ticket().etype()));
-            }
-        } else if (ev instanceof KerberosEvent.KerberosApRequest ap && ntPrincipalServiceTicket(ap)) {
-            e.add(Rules.SILVER_TICKET_NAME_TYPE, "AP-REQ ticket with an NT-PRINCIPAL service name " + ap.ticket().sname()
-                    + " (ticketer.py silver ticket)");
         }
     }
 
@@ -348,16 +293,6 @@ final class AnomalyLayer {
                 && !Signals.machineService(t.sname()) && !computerAccount(t.sname());
     }
 
-    private static boolean hasPadata(KerberosEvent.KerberosRequest r, int type) {
-        List<Integer> l = r.padataTypes();
-        for (int i = 0; i < l.size(); i++) {
-            if (l.get(i) == type) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** A computer account ({@code name$} or {@code name$@REALM}): its random password makes it unroastable. */
     private static boolean computerAccount(KerberosEvent.PrincipalName n) {
         if (n.components().isEmpty()) {
@@ -373,58 +308,26 @@ final class AnomalyLayer {
         return n != null && !n.components().isEmpty() && Text.eq(n.components().get(0), "krbtgt");
     }
 
+    /**
+     * Kerberoasting: a TGS-REQ naming its service by account (NT-ENTERPRISE, NT-MS-PRINCIPAL), except a
+     * ticket to the client's own account, which the ticket history knows (Windows DCOM/RPC callbacks
+     * name the user as the server, and the KDC answers KDC_ERR_S_PRINCIPAL_UNKNOWN): nothing to crack.
+     */
     private void request(KerberosEvent.KerberosRequest r, Evidence e) {
-        List<Integer> et = r.etypes();
-        boolean allWeak = !et.isEmpty();
-        for (int i = 0; i < et.size(); i++) {
-            allWeak &= Signals.weakEtype(et.get(i));
-        }
-        if (r.msgType() == 10) {
-            if (et.size() == 1 && et.get(0) == 23 && r.encTimestampEtype() == 23) {
-                e.add(Rules.OVERPASS_THE_HASH, "AS-REQ for " + r.cname()
-                        + " offers only rc4-hmac with RC4 pre-authentication (NT hash used as key)");
-                if (r.kdcOptions() == IMPACKET_AS_OPTIONS) {
-                    e.add(Rules.IMPACKET_AS_REQ, "AS-REQ kdc-options 0x50800000 (Impacket getTGT)");
-                }
-            } else if (allWeak) {
-                e.add(Rules.WEAK_KERBEROS_ETYPE_AS, "Weak Kerberos encryption requested: "
-                        + Signals.etypeName(et.get(0)) + " only");
-            }
-            return;
-        }
         if (r.msgType() != 12) {
             return;
         }
         KerberosEvent.PrincipalName s = r.sname();
         if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s) && !computerAccount(s)
                 && !tickets.isClientItself(r.header().clientIp(), s)) {
-            // A ticket to the client's own account (Windows DCOM/RPC callbacks name the user as the server,
-            // and the KDC answers KDC_ERR_S_PRINCIPAL_UNKNOWN) gives nothing to crack: not counted.
             e.add(Rules.KERBEROASTING, "TGS-REQ names the service by account (" + (s.nameType() == 10
                     ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)");
-        }
-        if ((allWeak || (!et.isEmpty() && et.get(0) == 23)) && !Signals.machineService(s)) {
-            e.add(Rules.WEAK_KERBEROS_ETYPE_TGS, "Weak Kerberos encryption requested first: rc4-hmac for " + s);
-        }
-        if (isKrbtgt(s)) {
-            e.add(Rules.KRBTGT_TGS_REQUEST, "TGS-REQ for krbtgt: " + s);
-        }
-        // An RC4 TGT is judged against the etypes the realm's KDC issues (TicketHistory): RC4 TGTs
-        // are normal in a domain whose krbtgt has no AES key.
-        if (r.forUserName() != null) {
-            boolean priv = Text.contains(r.forUserName(), "admin");
-            e.add(priv ? Rules.S4U2SELF_PRIVILEGED : Rules.S4U2SELF, "S4U2self (PA-FOR-USER) impersonating "
-                    + r.forUserName());
-        }
-        if (r.pacOptions() != -1 && (r.pacOptions() & PAC_OPTION_RBCD) != 0 && !r.additionalTickets().isEmpty()) {
-            e.add(Rules.S4U2PROXY_RBCD, "S4U2proxy with the resource-based delegation PAC option for " + s);
         }
     }
 
     private static void ldap(LdapEvent ev, Evidence e) {
-        if (ev instanceof LdapEvent.LdapSearch s) {
-            LdapFilters.analyse(s.filter(), e);
-        } else if (ev instanceof LdapEvent.LdapAdd a) {
+        // Search filter shapes (injection, reconnaissance) are catalog data rules over ldap.filter_shape.
+        if (ev instanceof LdapEvent.LdapAdd a) {
             // Attributes a modify writes (RBCD, shadow credentials, the domain root's security
             // descriptor) are catalog data rules; an add is judged on the whole object.
             boolean computer = false;

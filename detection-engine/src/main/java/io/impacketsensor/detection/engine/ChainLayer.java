@@ -4,7 +4,7 @@ import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.ChainStep;
 import io.impacketsensor.detection.rules.Rule;
-import io.impacketsensor.detection.rules.RuleCatalog;
+import io.impacketsensor.detection.rules.ChainCatalog;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -18,26 +18,33 @@ import java.util.List;
 final class ChainLayer {
 
     /**
-     * A chain: its attack type, name, the steps (each a set of {@link Step}s as a mask) and the catalog
-     * rule each step raises ({@code <name>_step<N>}); a null rule is a step that only records progress.
+     * A chain of {@code rules/chains.yaml}: its attack type, name, the positions (each a set of
+     * {@link Step}s as a mask), the catalog rule each position raises (null: it only records progress)
+     * and its own window in ns (0: the configured one).
      */
-    record Def(AttackType type, String name, long[] steps, Rule[] rules) {
+    record Def(AttackType type, String name, long[] steps, Rule[] rules, long windowNanos) {
     }
 
-    /**
-     * A chain definition whose steps raise the catalog rules {@code <name>_step<N>}; when
-     * {@code silentFirst} the first step only records progress (no finding of its own).
-     */
-    private static Def def(AttackType type, String name, boolean silentFirst, long... steps) {
-        RuleCatalog c = RuleCatalog.builtin();
+    /** The engine's form of a chain of the catalog: step names resolved to {@link Step} bits. */
+    private static Def def(ChainCatalog.Chain c) {
+        long[] steps = new long[c.positions().size()];
         Rule[] rules = new Rule[steps.length];
-        for (int i = silentFirst ? 1 : 0; i < steps.length; i++) {
-            rules[i] = c.require(name + "_step" + (i + 1));
-            if (rules[i].attackType() != type) {
-                throw new IllegalStateException("rule " + rules[i].name() + " is not of attack type " + type.id());
+        for (int i = 0; i < steps.length; i++) {
+            ChainCatalog.Position p = c.positions().get(i);
+            for (String id : p.any()) {
+                steps[i] |= Step.byId(id).bit;
             }
+            rules[i] = p.rule();
         }
-        return new Def(type, name, steps, rules);
+        return new Def(c.type(), c.name(), steps, rules, c.windowSeconds() * 1_000_000_000L);
+    }
+
+    private static List<Def> defs() {
+        List<Def> out = new ArrayList<>();
+        for (ChainCatalog.Chain c : ChainCatalog.builtin().chains()) {
+            out.add(def(c));
+        }
+        return List.copyOf(out);
     }
 
     /** The steps of one chain seen on one pair, as handed to the engine when the chain advanced. */
@@ -74,78 +81,8 @@ final class ChainLayer {
         final Step[][] matched = new Step[DEFS.size()][];
     }
 
-    private static long any(Step... s) {
-        long m = 0;
-        for (Step x : s) {
-            m |= x.bit;
-        }
-        return m;
-    }
-
-    /** The chains of INDICATORS.md §2. */
-    static final List<Def> DEFS = List.of(
-            def(AttackType.PSEXEC, "psexec_chain", false, any(Step.ADMIN_SHARE, Step.EXE_ON_ADMIN),
-                    any(Step.SERVICE_CREATE), any(Step.PSEXEC_PIPE)),
-            def(AttackType.SECRETSDUMP, "secretsdump_chain", false, any(Step.SMB_SESSION, Step.IPC_SHARE,
-                    Step.ADMIN_SHARE, Step.REMOTE_REGISTRY_SVC), any(Step.WINREG), any(Step.SECRET_KEYS, Step.TEMP_TMP)),
-            def(AttackType.SMBEXEC, "smbexec_chain", false, any(Step.SMB_SESSION, Step.C_SHARE, Step.IPC_SHARE,
-                    Step.ADMIN_SHARE), any(Step.SMBEXEC_SERVICE), any(Step.OUTPUT_READ)),
-            def(AttackType.WMIEXEC, "wmiexec_chain", false, any(Step.DCOM_ACTIVATION),
-                    any(Step.WMI_LOGIN, Step.WMI_EXEC), any(Step.WMI_EXEC, Step.OUTPUT_READ)),
-            def(AttackType.DCOMEXEC, "dcomexec_chain", false, any(Step.DCOM_ACTIVATION), any(Step.DISPATCH_EXEC),
-                    any(Step.OUTPUT_READ)),
-            def(AttackType.ATEXEC, "atexec_chain", false, any(Step.TASK_REGISTER), any(Step.TASK_RUN),
-                    any(Step.TEMP_TMP)),
-            def(AttackType.DCSYNC, "dcsync_chain", true, any(Step.DRS_LOOKUP), any(Step.DRS_REPLICATE)),
-            def(AttackType.PASS_THE_HASH, "pass_the_hash_chain", false, any(Step.IMPACKET_NTLM),
-                    any(Step.ADMIN_SHARE, Step.C_SHARE, Step.SERVICE_CREATE, Step.WINREG)),
-            // The Impacket client followed by a technique's first move: when the target refuses the
-            // technique early (no task, no DCOM server, service creation denied) this is all the wire
-            // shows. The first step alone is no finding (confidence 0); the fingerprint has its own type.
-            def(AttackType.ATEXEC, "impacket_atexec_chain", true, any(Step.IMPACKET_NTLM),
-                    any(Step.ATSVC_PIPE, Step.TASK_REGISTER)),
-            def(AttackType.WMIEXEC, "impacket_dcom_chain", true, any(Step.IMPACKET_NTLM),
-                    any(Step.DCOM_BIND, Step.DCOM_ACTIVATION)),
-            def(AttackType.SERVICE_MANIPULATION, "impacket_services_chain", true, any(Step.IMPACKET_NTLM),
-                    any(Step.SERVICE_ENUM, Step.SERVICE_CREATE), any(Step.SERVICE_CREATE)),
-            // reg.py: RemoteRegistry checked over SVCCTL (or the Impacket client), then winreg. At the
-            // winreg step this outweighs secretsdump's step 2 (0.7), so plain registry access is named
-            // remote_registry; secretsdump still follows once the secrets are touched.
-            def(AttackType.REMOTE_REGISTRY, "remote_registry_chain", true, any(Step.REMOTE_REGISTRY_SVC,
-                    Step.IMPACKET_NTLM), any(Step.WINREG)),
-            def(AttackType.SILVER_TICKET, "impacket_silver_chain", true, any(Step.IMPACKET_SMB),
-                    any(Step.AP_REQ_NT_PRINCIPAL)),
-            // A service created, started and deleted within the window: how PsExec-style tools (Metasploit,
-            // Empire, Impacket) run one payload; visible even when the SVCCTL stubs are sealed (opnums are not).
-            def(AttackType.PSEXEC, "service_exec_chain", true, any(Step.SERVICE_CREATE),
-                    any(Step.SERVICE_START), any(Step.SERVICE_DELETE)),
-            def(AttackType.SAMR_ENUMERATION, "impacket_samr_chain", true, any(Step.IMPACKET_NTLM),
-                    any(Step.SAMR_ENUM_USERS)),
-            // GetUserSPNs / Rubeus: the SPN-bearing accounts are listed over LDAP, then their RC4 tickets
-            // are asked from the same DC. One RC4 ticket for a service account alone is ordinary.
-            def(AttackType.KERBEROASTING, "kerberoast_chain", true, any(Step.LDAP_SPN_QUERY),
-                    any(Step.RC4_USER_TICKET)),
-            // Service DLL hijack (Empire/Covenant "service_dll_hijack"): a DLL dropped into the target's
-            // System32 over C$/ADMIN$, then a service stopped or started there so it loads the DLL as
-            // SYSTEM. Visible when SVCCTL is sealed: the opnums are not.
-            def(AttackType.SERVICE_MANIPULATION, "service_dll_hijack_chain", false, any(Step.SYSTEM_DLL_WRITE),
-                    any(Step.SERVICE_STOP, Step.SERVICE_START)),
-            // net group "Domain Admins" /domain, SharpHound's local-admin collection: a privileged group
-            // opened by RID, then its members listed.
-            def(AttackType.SAMR_ENUMERATION, "samr_privileged_group_chain", true, any(Step.SAMR_OPEN_PRIV_GROUP),
-                    any(Step.SAMR_GROUP_MEMBERS)),
-            // net user NAME /domain, PowerView Get-NetUser over SAMR: one domain account opened on a DC,
-            // then its group memberships read (T1087.002, T1069.002). Windows logons take groups from the
-            // PAC and domain joins open only their own machine account to set its password: neither
-            // reads a user's groups over SAMR. With the anomaly layer's 0.3 for SamrGetGroupsForUser on a DC
-            // this combines to about 0.5: alert level, below a listing of every account (0.55).
-            def(AttackType.SAMR_ENUMERATION, "samr_account_lookup_chain", true, any(Step.SAMR_OPEN_DOMAIN_USER),
-                    any(Step.SAMR_USER_GROUPS)),
-            // secretsdump's extraction made visible: a hive saved to a file (BaseRegSaveKey) or NTDS.DIT
-            // copied from a shadow copy, then that Temp\<8>.tmp file read back over the admin share.
-            // The specification scores evidenced hive/NTDS extraction 1.0 (critical).
-            def(AttackType.SECRETSDUMP, "secret_extraction_chain", true, any(Step.SECRETS_SAVED),
-                    any(Step.TEMP_TMP)));
+    /** The chains of {@code rules/chains.yaml} (INDICATORS.md §2), in file order. */
+    static final List<Def> DEFS = defs();
 
     private static final Step[] STEPS = Step.values();
 
@@ -173,7 +110,7 @@ final class ChainLayer {
         for (int c = 0; c < DEFS.size(); c++) {
             Def d = DEFS.get(c);
             int p = st.progress[c];
-            if (p > 0 && now - st.times[c][0] > windowNanos) {
+            if (p > 0 && now - st.times[c][0] > (d.windowNanos() > 0 ? d.windowNanos() : windowNanos)) {
                 p = 0;
                 st.progress[c] = 0;
             }

@@ -30,7 +30,7 @@ import java.util.Locale;
 final class CoercionLayer {
     /** The two steps of a coercion, reported as the alert's chain (not driven by the chain layer). */
     static final ChainLayer.Def CHAIN = new ChainLayer.Def(AttackType.COERCION, "coercion_chain", new long[2],
-            new Rule[] {null, Rules.COERCION_VICTIM_AUTHENTICATED});
+            new Rule[] {null, Rules.COERCION_VICTIM_AUTHENTICATED}, 0);
 
     /** A coercion call as seen: who called, what it named, when. */
     record Call(InetAddress caller, String operation, String path, String host, long time) {

@@ -83,6 +83,37 @@ public final class Evidence {
         }
     }
 
+    /**
+     * Orders the findings from {@code first} on by their rule's catalog position (stable): a layer runs
+     * its data rules before its Java checks, and the catalog lists each layer's rules in the order the
+     * checks run, so the findings of one event come out in the same order however a rule is written.
+     * Insertion sort over a handful of findings; no allocation.
+     */
+    void sortByRule(int first) {
+        for (int i = first + 1; i < size; i++) {
+            Rule r = rules[i];
+            if (rules[i - 1].index() <= r.index()) {
+                continue;
+            }
+            AttackType t = types[i];
+            double c = confidences[i];
+            String ind = indicators[i];
+            String sig = signatures[i];
+            Severity sev = severities[i];
+            int j = i;
+            while (j > first && rules[j - 1].index() > r.index()) {
+                move(j - 1, j);
+                j--;
+            }
+            types[j] = t;
+            confidences[j] = c;
+            indicators[j] = ind;
+            signatures[j] = sig;
+            severities[j] = sev;
+            rules[j] = r;
+        }
+    }
+
     /** Moves finding {@code from} to position {@code to} (to &lt;= from), for in-place filtering. */
     void move(int from, int to) {
         if (from == to) {

@@ -60,12 +60,7 @@ final class Signals {
 
     /** smbexec's {@code %COMSPEC% /Q /c echo <cmd> ^> \\%COMPUTERNAME%\C$\__output ...} and the VSS {@code execute.bat}. */
     static boolean smbexecBinaryPath(String bp) {
-        if (bp == null) {
-            return false;
-        }
-        boolean shell = Text.contains(bp, "%COMSPEC%") || Text.contains(bp, "cmd.exe");
-        return shell && (Text.contains(bp, "__output") || Text.contains(bp, "execute.bat")
-                || (Text.contains(bp, "echo") && Text.contains(bp, "^>")));
+        return bp != null && (io.impacketsensor.detection.rules.EventField.binaryPathShape(bp) & 1) != 0;
     }
 
     /** LSA boot key parts, SAM/SECURITY hives, any hive save (secretsdump remote registry). */
@@ -130,20 +125,8 @@ final class Signals {
      * roastable — old Windows clients (XP, 2003) ask RC4 tickets for these all day.
      */
     static boolean machineService(io.impacketsensor.core.event.KerberosEvent.PrincipalName n) {
-        if (n == null || n.components().size() < 2) {
-            return false;
-        }
-        String c = n.components().get(0);
-        for (String m : MACHINE_SERVICES) {
-            if (Text.eq(c, m)) {
-                return true;
-            }
-        }
-        return false;
+        return (io.impacketsensor.detection.rules.EventField.snameClass(n) & 2) != 0;
     }
-
-    private static final String[] MACHINE_SERVICES = {"host", "cifs", "ldap", "krbtgt", "gc", "dns", "rpcss",
-        "wsman", "termsrv", "restrictedkrbhost", "netlogon", "E3514235-4B06-11D1-AB04-00C04FC2DCD2"};
 
     /**
      * Services whose binary loads a DLL that a default Windows install does not have, from System32:
@@ -210,18 +193,10 @@ final class Signals {
 
     /** Weak Kerberos etypes: DES (1, 3), RC4 (23, 24). */
     static boolean weakEtype(int e) {
-        return e == 23 || e == 24 || e == 1 || e == 3;
+        return io.impacketsensor.detection.rules.EventField.weakEtype(e);
     }
 
     static String etypeName(int e) {
-        return switch (e) {
-            case 1 -> "des-cbc-crc";
-            case 3 -> "des-cbc-md5";
-            case 17 -> "aes128-cts-hmac-sha1-96";
-            case 18 -> "aes256-cts-hmac-sha1-96";
-            case 23 -> "rc4-hmac";
-            case 24 -> "rc4-hmac-exp";
-            default -> "etype " + e;
-        };
+        return io.impacketsensor.detection.rules.EventField.etypeName(e);
     }
 }

@@ -14,51 +14,77 @@ import io.impacketsensor.core.event.SmbEvent;
  * {@link #classify} computes the steps of an event once, as a bit mask, from its {@link Classification}.
  */
 enum Step {
-    SMB_SESSION("SMB session established"),
-    ADMIN_SHARE("ADMIN$ tree connect"),
-    C_SHARE("C$ tree connect"),
-    IPC_SHARE("IPC$ tree connect"),
-    EXE_ON_ADMIN("executable written to an admin share"),
-    SERVICE_CREATE("service created over SVCCTL"),
-    SMBEXEC_SERVICE("service created with a %COMSPEC% command and redirected output"),
-    PSEXEC_PIPE("PSEXESVC/RemCom pipe opened"),
-    OUTPUT_READ("command output file read from an admin share"),
-    WINREG("remote registry (winreg) opened"),
-    REMOTE_REGISTRY_SVC("RemoteRegistry service opened/started over SVCCTL"),
-    SECRET_KEYS("SAM/SECURITY/SYSTEM hive, LSA boot key or NTDS.DIT accessed"),
-    TEMP_TMP("Temp\\<8 letters>.tmp fetched from an admin share"),
-    DCOM_ACTIVATION("DCOM activation (RemoteCreateInstance/RemoteGetClassObject)"),
-    WMI_LOGIN("WMI login (IWbemLevel1Login NTLMLogin)"),
-    WMI_EXEC("Win32_Process.Create executed over WMI"),
-    DISPATCH_EXEC("shell execution through IDispatch (ShellExecute/ExecuteShellCommand)"),
-    TASK_REGISTER("scheduled task registered (SchRpcRegisterTask)"),
-    TASK_RUN("scheduled task run (SchRpcRun)"),
-    DRS_LOOKUP("DRSUAPI endpoint looked up or bound by a non-DC"),
-    DRS_REPLICATE("DRSGetNCChanges from a non-DC"),
-    IMPACKET_NTLM("NTLM AUTHENTICATE from an Impacket client (no MIC, no VERSION, empty workstation)"),
-    ATSVC_PIPE("task scheduler pipe \\PIPE\\atsvc opened"),
-    DCOM_BIND("DCOM activation interface (IRemoteSCMActivator) bound"),
-    SERVICE_ENUM("services enumerated over SVCCTL (EnumServicesStatusW)"),
-    IMPACKET_SMB("SMB negotiate from an Impacket client (16-letter ClientGuid or its SMB1 dialect offer)"),
-    AP_REQ_NT_PRINCIPAL("AP-REQ with a service ticket named as NT-PRINCIPAL (ticketer.py)"),
-    SAMR_ENUM_USERS("SAMR users enumerated (SamrEnumerateUsersInDomain)"),
-    SERVICE_START("service started over SVCCTL"),
-    SERVICE_DELETE("service deleted over SVCCTL"),
-    LDAP_SPN_QUERY("LDAP search for accounts with a servicePrincipalName"),
-    RC4_USER_TICKET("RC4 service ticket issued for a user-account SPN"),
-    SYSTEM_DLL_WRITE("DLL written into System32 over an admin share"),
-    SERVICE_STOP("service stopped or paused over SVCCTL (ControlService)"),
-    SAMR_OPEN_PRIV_GROUP("privileged group or alias opened over SAMR (Domain Admins, Enterprise Admins, Administrators ...)"),
-    SAMR_GROUP_MEMBERS("group members listed over SAMR (GetMembersInGroup/GetMembersInAlias)"),
-    SAMR_OPEN_DOMAIN_USER("domain account opened over SAMR on a domain controller (SamrOpenUser)"),
-    SAMR_USER_GROUPS("account's group memberships read over SAMR (SamrGetGroupsForUser)"),
-    SECRETS_SAVED("registry hive saved to a file (BaseRegSaveKey) or NTDS.DIT shadow-copied (vssadmin service)");
+    SMB_SESSION,
+    ADMIN_SHARE,
+    C_SHARE,
+    IPC_SHARE,
+    EXE_ON_ADMIN,
+    SERVICE_CREATE,
+    SMBEXEC_SERVICE,
+    PSEXEC_PIPE,
+    OUTPUT_READ,
+    WINREG,
+    REMOTE_REGISTRY_SVC,
+    SECRET_KEYS,
+    TEMP_TMP,
+    DCOM_ACTIVATION,
+    WMI_LOGIN,
+    WMI_EXEC,
+    DISPATCH_EXEC,
+    TASK_REGISTER,
+    TASK_RUN,
+    DRS_LOOKUP,
+    DRS_REPLICATE,
+    IMPACKET_NTLM,
+    ATSVC_PIPE,
+    DCOM_BIND,
+    SERVICE_ENUM,
+    IMPACKET_SMB,
+    AP_REQ_NT_PRINCIPAL,
+    SAMR_ENUM_USERS,
+    SERVICE_START,
+    SERVICE_DELETE,
+    LDAP_SPN_QUERY,
+    RC4_USER_TICKET,
+    SYSTEM_DLL_WRITE,
+    SERVICE_STOP,
+    SAMR_OPEN_PRIV_GROUP,
+    SAMR_GROUP_MEMBERS,
+    SAMR_OPEN_DOMAIN_USER,
+    SAMR_USER_GROUPS,
+    SECRETS_SAVED;
 
-    final String label;
+    /** The text the alert's chain shows for this step: its label in {@code rules/chains.yaml}. */
+    String label;
     final long bit = 1L << ordinal();
+    /** The name chains.yaml uses ({@code admin_share} ...). */
+    final String id = name().toLowerCase(java.util.Locale.ROOT);
 
-    Step(String label) {
-        this.label = label;
+    static {
+        // Every step the code classifies is declared, with its label, in chains.yaml, and the file
+        // declares no step the code cannot produce (it would never advance a chain).
+        io.impacketsensor.detection.rules.ChainCatalog chains = io.impacketsensor.detection.rules.ChainCatalog.builtin();
+        for (Step s : values()) {
+            s.label = chains.label(s.id);
+            if (s.label == null) {
+                throw new IllegalStateException("step " + s.id + " is not declared in "
+                        + io.impacketsensor.detection.rules.ChainCatalog.RESOURCE);
+            }
+        }
+        for (String id : chains.steps().keySet()) {
+            byId(id);
+        }
+    }
+
+    /** The step of a chains.yaml name; an unknown one is a packaging error that stops the engine. */
+    static Step byId(String id) {
+        for (Step s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("step " + id + " of " + io.impacketsensor.detection.rules.ChainCatalog.RESOURCE
+                + " is not a step the engine classifies");
     }
 
     /** The steps this event is, as a bit mask (0 for most events), from its classification {@code c}. */

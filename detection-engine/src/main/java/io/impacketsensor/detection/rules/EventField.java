@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.rules;
 
+import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
@@ -26,12 +27,48 @@ public enum EventField {
     DCERPC_INTERFACE("dcerpc.interface", Kind.TEXT, "interface UUID of a DCE/RPC request, or its name (svcctl, samr ...)"),
     DCERPC_OPNUM("dcerpc.opnum", Kind.NUMBER, "operation number of a DCE/RPC request"),
     DCERPC_OPERATION("dcerpc.operation", Kind.TEXT, "operation name of a DCE/RPC request (CreateServiceW ...)"),
+    DCERPC_ARGS_DECODED("dcerpc.args_decoded", Kind.NUMBER, "1 when the arguments of a DCE/RPC request were decoded "
+            + "(the fields of its interface below exist), 0 when they were not (sealed, unknown operation, truncated)"),
     SVCCTL_SERVICE_NAME("svcctl.service_name", Kind.TEXT, "service an SVCCTL call creates, opens, starts, stops or deletes"),
     SVCCTL_BINARY_PATH("svcctl.binary_path", Kind.TEXT, "binary path of CreateService or ChangeServiceConfig"),
+    SVCCTL_MACHINE_NAME("svcctl.machine_name", Kind.TEXT, "machine name an SVCCTL OpenSCManagerW names"),
+    SVCCTL_SERVICE_NAME_LETTERS("svcctl.service_name_letters", Kind.NUMBER, "length of the service name of an SVCCTL "
+            + "create, open, start, control or delete when it is all ASCII letters (a random name), else 0"),
+    SVCCTL_BINARY_PATH_SHAPE("svcctl.binary_path_shape", Kind.NUMBER, "shape of the binary path of CreateService or "
+            + "ChangeServiceConfig as bits: 0x1 a shell (%COMSPEC%, cmd.exe) whose output is redirected (smbexec), "
+            + "0x2 vssadmin, 0x4 <8 letters>.exe, 0x8 %COMSPEC% or powershell"),
     KRB5_SNAME("krb5.sname", Kind.TEXT, "service principal of a Kerberos request (sname)"),
     KRB5_CNAME("krb5.cname", Kind.TEXT, "client principal of a Kerberos request (cname)"),
     KRB5_ETYPES("krb5.etypes", Kind.NUMBER, "encryption types a Kerberos request offers"),
-    KRB5_MSG_TYPE("krb5.msg_type", Kind.NUMBER, "Kerberos request message type (10 AS-REQ, 12 TGS-REQ)"),
+    KRB5_MSG_TYPE("krb5.msg_type", Kind.NUMBER, "Kerberos message type of a request or reply (10 AS-REQ, 11 AS-REP, "
+            + "12 TGS-REQ, 13 TGS-REP)"),
+    KRB5_FIRST_ETYPE_NAME("krb5.first_etype_name", Kind.TEXT, "name of the first encryption type a Kerberos request offers "
+            + "(rc4-hmac, aes256-cts-hmac-sha1-96 ...)"),
+    KRB5_WEAK_OFFER("krb5.weak_offer", Kind.NUMBER, "encryption types a Kerberos request offers: 2 all weak (DES, RC4), "
+            + "1 rc4-hmac first among stronger ones, 0 otherwise"),
+    KRB5_RC4_PREAUTH("krb5.rc4_preauth", Kind.NUMBER, "1 when a Kerberos request offers only rc4-hmac and pre-authenticates "
+            + "with an rc4-hmac PA-ENC-TIMESTAMP (the NT hash used as the key), else 0"),
+    KRB5_PREAUTH("krb5.preauth", Kind.NUMBER, "1 when a Kerberos request carries PA-ENC-TIMESTAMP, else 0; on a reply, that "
+            + "of the request it answers (absent when the request was not seen)"),
+    KRB5_KDC_OPTIONS("krb5.kdc_options", Kind.NUMBER, "KDCOptions of a Kerberos request as a 32-bit number (forwardable "
+            + "0x40000000 ...)"),
+    KRB5_SNAME_CLASS("krb5.sname_class", Kind.NUMBER, "what the service principal is, as bits: 0x1 krbtgt, 0x2 a service "
+            + "class run by a computer account (host/, cifs/, ldap/ ...), 0x4 a computer account (name$); of the request's "
+            + "sname (0 when absent), or of the ticket of a reply or AP-REQ"),
+    KRB5_SNAME_TYPE("krb5.sname_type", Kind.NUMBER, "name type of the service principal (1 NT-PRINCIPAL, 2 NT-SRV-INST, "
+            + "10 NT-ENTERPRISE ...): of the request's sname, or of the ticket of a reply or AP-REQ"),
+    KRB5_SNAME_PARTS("krb5.sname_parts", Kind.NUMBER, "component count of that service principal"),
+    KRB5_TICKET_SNAME("krb5.ticket_sname", Kind.TEXT, "service principal of the ticket of a Kerberos reply or AP-REQ"),
+    KRB5_TICKET_ETYPE("krb5.ticket_etype", Kind.NUMBER, "encryption type of the ticket of a Kerberos reply or AP-REQ"),
+    KRB5_TICKET_ETYPE_NAME("krb5.ticket_etype_name", Kind.TEXT, "name of that encryption type (rc4-hmac ...)"),
+    KRB5_REPLY_CNAME("krb5.reply_cname", Kind.TEXT, "client principal of a Kerberos reply (AS-REP, TGS-REP)"),
+    KRB5_ENC_PART_ETYPE("krb5.enc_part_etype", Kind.NUMBER, "encryption type of a Kerberos reply's enc-part (the key the "
+            + "client must know)"),
+    KRB5_S4U_USER("krb5.s4u_user", Kind.TEXT, "user a TGS-REQ impersonates with PA-FOR-USER (S4U2self)"),
+    KRB5_PAC_OPTIONS("krb5.pac_options", Kind.NUMBER, "PA-PAC-OPTIONS flags of a Kerberos request (0x10000000 "
+            + "resource-based constrained delegation)"),
+    KRB5_ADDITIONAL_TICKETS("krb5.additional_tickets", Kind.NUMBER, "additional tickets a TGS-REQ carries (S4U2proxy "
+            + "evidence ticket, U2U)"),
     LDAP_FILTER("ldap.filter", Kind.TEXT, "filter of an LDAP search, as text"),
     LDAP_ATTRIBUTE("ldap.attribute", Kind.TEXT, "attribute an LDAP modify or add writes"),
     LDAP_DN("ldap.dn", Kind.TEXT, "DN of an LDAP modify or add, or the base of a search"),
@@ -42,11 +79,47 @@ public enum EventField {
     DCOM_CLSID("dcom.clsid", Kind.TEXT, "CLSID of a DCOM activation request"),
     DCOM_STRING("dcom.string", Kind.TEXT, "a string argument of a DCOM call (WMI class and method names, command lines)"),
     WINREG_KEY("winreg.key", Kind.TEXT, "registry key a winreg OpenKey, CreateKey or SaveKey names"),
+    WINREG_KEY_CLASS("winreg.key_class", Kind.NUMBER, "what a winreg OpenKey or CreateKey opens: 1 a part of the LSA boot "
+            + "key (Lsa\\JD, Skew1, GBG, Data), 2 the SAM or SECURITY hive, 0 another key"),
+    WINREG_SAVED_FILE("winreg.saved_file", Kind.TEXT, "file a winreg SaveKey saves the hive to"),
     TASK_COMMAND("task.command", Kind.TEXT, "command of an AT job, or the XML of a scheduled task registration"),
     COERCE_PATH("coerce.path", Kind.TEXT, "path or host argument of an EFSRPC, MS-RPRN, MS-DFSNM, MS-FSRVP or MS-EVEN call "
             + "(FileName, pPrinterName, pszLocalMachine, ServerName, ShareName, BackupFileName)"),
     COERCE_HOST("coerce.host", Kind.TEXT, "host such a call makes the server connect to as a client (the listener "
             + "named by a UNC path); absent for local paths and printer names"),
+    NTLM_RESPONSE_VERSION("ntlm.response_version", Kind.NUMBER, "NTLM response version of an AUTHENTICATE: 1 (NTLMv1, or an "
+            + "LM response alone), 2 (NTLMv2), 0 without a challenge response"),
+    NTLM_VERSION_PRESENT("ntlm.version_present", Kind.NUMBER, "1 when an NTLM NEGOTIATE or AUTHENTICATE carries the VERSION "
+            + "structure (MS-NLMP 2.2.2.10), else 0"),
+    NTLM_MIC("ntlm.mic", Kind.NUMBER, "MIC of an NTLM AUTHENTICATE (MS-NLMP 2.2.1.3): 1 present; 2 absent although MsvAvFlags "
+            + "announces one (removed in transit); 3 absent, MsvAvFlags without the MIC bit; 0 absent, no MsvAvFlags"),
+    NTLM_ANONYMOUS("ntlm.anonymous", Kind.NUMBER, "1 for an anonymous NTLM AUTHENTICATE, else 0"),
+    NTLM_NTLMSSP("ntlm.ntlmssp", Kind.NUMBER, "1 when an NTLM AUTHENTICATE is an NTLMSSP message; 0 for an SMB1 login without "
+            + "extended security (MS-CIFS 2.2.4.53), which has no flags, MIC, VERSION or workstation to judge"),
+    NTLM_WORKSTATION_LENGTH("ntlm.workstation_length", Kind.NUMBER, "length of the workstation name of an NTLM NEGOTIATE or "
+            + "AUTHENTICATE (0 when empty or absent)"),
+    SMB_SHARE_NAME("smb.share_name", Kind.TEXT, "last component of the share of a tree connect, create, read or write "
+            + "(ADMIN$, C$, IPC$ ...)"),
+    SMB_ADMIN_SHARE("smb.admin_share", Kind.NUMBER, "1 when the share of a tree connect, create, read or write is ADMIN$, "
+            + "2 when it is a drive share (C$, D$ ...), 3 when it is not known (the tree connect was not seen), else 0"),
+    SMB_FILE_SHAPE("smb.file_shape", Kind.NUMBER, "shape of the file name of an SMB create, read or write as bits: "
+            + "0x1 an Impacket output file (__output, __<epoch>, __<digits>), 0x2 named __output..., 0x4 no extension, "
+            + "0x8 Temp\\ or System32\\<8 letters>.tmp, 0x10 under system32\\, 0x20 .exe, 0x40 <8 letters>.exe"),
+    SMB_WRITE("smb.write", Kind.NUMBER, "1 for an SMB write, or a create that asks write access or creates or overwrites "
+            + "the file (MS-SMB2 2.2.13), else 0"),
+    SMB_STATUS("smb.status", Kind.NUMBER, "response NTSTATUS of a tree connect or create, -1 when no response was seen"),
+    SMB1_DIALECTS("smb1.dialects", Kind.TEXT, "dialects an SMB1 NEGOTIATE offers"),
+    SMB1_DIALECT_SHAPE("smb1.dialect_shape", Kind.NUMBER, "1 when an SMB1 NEGOTIATE offers exactly NT LM 0.12, SMB 2.002, "
+            + "SMB 2.??? in that order (Impacket's offer, also Windows 7's and macOS's), else 0"),
+    SMB2_CLIENT_GUID_LETTERS("smb2.client_guid_letters", Kind.NUMBER, "1 when the ClientGuid of an SMB2 NEGOTIATE is 16 "
+            + "ASCII letters (Impacket), else 0"),
+    LDAP_FILTER_SHAPE("ldap.filter_shape", Kind.NUMBER, "shape of an LDAP search filter as bits: 0x1 unbalanced parentheses, "
+            + "0x2 a second filter after the first (balanced), 0x4 escaped )( in a value, 0x8 always-true OR inside an AND, "
+            + "0x10 wildcard on admin, 0x20 servicePrincipalName=* of users, 0x40 servicePrincipalName=* of any account, "
+            + "0x80 DONT_REQ_PREAUTH 4194304, 0x100 adminCount=1, 0x200 delegation, 0x400 (sAMAccountName=*) of users, "
+            + "0x800 PowerView identity filter, 0x1000 a privileged group by name"),
+    LDAP_PRIVILEGED_GROUP("ldap.privileged_group", Kind.TEXT, "the privileged group (Domain Admins, Enterprise Admins ...) "
+            + "an equality clause of an LDAP search filter names"),
     EVENT("event", Kind.TEXT, "kind of decoded event: smb_tree_connect, smb_file (a create, read or write of a file), "
             + "smb_pipe (of a named pipe), dcerpc_bind, dcerpc_request, ntlm_negotiate, ntlm_authenticate, krb_request, "
             + "krb_reply, krb_ap_request, ldap_search, ldap_modify, ldap_add ..."),
@@ -89,14 +162,34 @@ public enum EventField {
             case SMB_PIPE -> EventKind.SMB_PIPE.bit | EventKind.DCERPC_REQUEST.bit;
             case SMB_PIPE_NAME -> EventKind.SMB_PIPE.bit;
             case DCERPC_INTERFACE, DCERPC_OPNUM, DCERPC_OPERATION, SVCCTL_SERVICE_NAME, SVCCTL_BINARY_PATH,
+                 SVCCTL_MACHINE_NAME, SVCCTL_SERVICE_NAME_LETTERS, SVCCTL_BINARY_PATH_SHAPE,
                  DCOM_CLSID, DCOM_STRING,
-                 WINREG_KEY, TASK_COMMAND, COERCE_PATH, COERCE_HOST -> EventKind.DCERPC_REQUEST.bit;
-            case KRB5_SNAME, KRB5_CNAME, KRB5_ETYPES, KRB5_MSG_TYPE -> EventKind.KRB_REQUEST.bit;
+                 WINREG_KEY, TASK_COMMAND, DCERPC_ARGS_DECODED, WINREG_KEY_CLASS, WINREG_SAVED_FILE, COERCE_PATH,
+                 COERCE_HOST ->
+                    EventKind.DCERPC_REQUEST.bit;
+            case KRB5_SNAME, KRB5_CNAME, KRB5_ETYPES, KRB5_FIRST_ETYPE_NAME, KRB5_WEAK_OFFER, KRB5_RC4_PREAUTH,
+                 KRB5_KDC_OPTIONS, KRB5_S4U_USER, KRB5_PAC_OPTIONS, KRB5_ADDITIONAL_TICKETS -> EventKind.KRB_REQUEST.bit;
+            case KRB5_MSG_TYPE, KRB5_PREAUTH -> EventKind.KRB_REQUEST.bit | EventKind.KRB_REPLY.bit;
+            case KRB5_REPLY_CNAME, KRB5_ENC_PART_ETYPE -> EventKind.KRB_REPLY.bit;
+            case KRB5_SNAME_CLASS, KRB5_SNAME_TYPE, KRB5_SNAME_PARTS -> EventKind.KRB_REQUEST.bit | EventKind.KRB_REPLY.bit
+                    | EventKind.KRB_AP_REQUEST.bit;
+            case KRB5_TICKET_SNAME, KRB5_TICKET_ETYPE, KRB5_TICKET_ETYPE_NAME -> EventKind.KRB_REPLY.bit
+                    | EventKind.KRB_AP_REQUEST.bit;
             case LDAP_FILTER -> EventKind.LDAP_SEARCH.bit;
             case LDAP_ATTRIBUTE -> EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit;
             case LDAP_DN -> EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit | EventKind.LDAP_SEARCH.bit;
             case NTLM_FLAGS, NTLM_WORKSTATION -> EventKind.NTLM_AUTHENTICATE.bit | EventKind.NTLM_NEGOTIATE.bit;
-            case NTLM_USER, NTLM_DOMAIN -> EventKind.NTLM_AUTHENTICATE.bit;
+            case NTLM_USER, NTLM_DOMAIN, NTLM_RESPONSE_VERSION, NTLM_MIC, NTLM_ANONYMOUS, NTLM_NTLMSSP ->
+                    EventKind.NTLM_AUTHENTICATE.bit;
+            case NTLM_VERSION_PRESENT, NTLM_WORKSTATION_LENGTH -> EventKind.NTLM_AUTHENTICATE.bit
+                    | EventKind.NTLM_NEGOTIATE.bit;
+            case SMB_SHARE_NAME, SMB_ADMIN_SHARE -> EventKind.SMB_TREE_CONNECT.bit | EventKind.SMB_FILE.bit
+                    | EventKind.SMB_PIPE.bit;
+            case SMB_FILE_SHAPE, SMB_WRITE -> EventKind.SMB_FILE.bit | EventKind.SMB_PIPE.bit;
+            case SMB_STATUS -> EventKind.SMB_TREE_CONNECT.bit | EventKind.SMB_FILE.bit | EventKind.SMB_PIPE.bit;
+            case SMB1_DIALECTS, SMB1_DIALECT_SHAPE -> EventKind.SMB1_NEGOTIATE.bit;
+            case SMB2_CLIENT_GUID_LETTERS -> EventKind.SMB2_NEGOTIATE.bit;
+            case LDAP_FILTER_SHAPE, LDAP_PRIVILEGED_GROUP -> EventKind.LDAP_SEARCH.bit;
             case EVENT, SRC_IP, DEST_IP -> EventKind.ALL;
         };
     }
@@ -209,6 +302,40 @@ public enum EventField {
                         : a instanceof RpcArgs.ScmChangeServiceConfig cc ? cc.binaryPath() : null;
                 return s != null && v.text(s);
             }
+            case DCERPC_ARGS_DECODED -> {
+                return ev instanceof DcerpcEvent.DcerpcRequest r && v.number(r.args() != null ? 1 : 0);
+            }
+            case WINREG_KEY_CLASS -> {
+                if (args(ev) instanceof RpcArgs.RegOpenKey k) {
+                    // The boot key is scattered over the class names of four Lsa subkeys (secretsdump reads each);
+                    // SAM and SECURITY hold the hashes and LSA secrets (MS-RRP; the hives' layout is Windows').
+                    String p = k.keyPath();
+                    boolean lsa = Text.endsWith(p, "Lsa\\JD") || Text.endsWith(p, "Lsa\\Skew1") || Text.endsWith(p, "Lsa\\GBG")
+                            || Text.endsWith(p, "Lsa\\Data");
+                    boolean hive = Text.eq(p, "SAM") || Text.eq(p, "SECURITY") || Text.startsWith(p, "SAM\\")
+                            || Text.startsWith(p, "SECURITY\\");
+                    return v.number(lsa ? 1 : hive ? 2 : 0);
+                }
+                return false;
+            }
+            case WINREG_SAVED_FILE -> {
+                return args(ev) instanceof RpcArgs.RegSaveKey k && k.fileName() != null && v.text(k.fileName());
+            }
+            case SVCCTL_MACHINE_NAME -> {
+                return args(ev) instanceof RpcArgs.ScmOpenManager om && om.machineName() != null && v.text(om.machineName());
+            }
+            case SVCCTL_SERVICE_NAME_LETTERS -> {
+                RpcArgs a = args(ev);
+                String s = a instanceof RpcArgs.ScmCreateService cs ? cs.serviceName() : a instanceof RpcArgs.ScmOpenService os
+                        ? os.serviceName() : a instanceof RpcArgs.ScmServiceAction sa ? sa.serviceName() : null;
+                return s != null && v.number(Text.letters(s, 0, s.length()) ? s.length() : 0);
+            }
+            case SVCCTL_BINARY_PATH_SHAPE -> {
+                RpcArgs a = args(ev);
+                String s = a instanceof RpcArgs.ScmCreateService cs ? cs.binaryPath()
+                        : a instanceof RpcArgs.ScmChangeServiceConfig cc ? cc.binaryPath() : null;
+                return s != null && v.number(binaryPathShape(s));
+            }
             case KRB5_SNAME -> {
                 return ev instanceof KerberosEvent.KerberosRequest k && k.sname() != null && v.text(k.sname().toString());
             }
@@ -227,7 +354,81 @@ public enum EventField {
                 return false;
             }
             case KRB5_MSG_TYPE -> {
-                return ev instanceof KerberosEvent.KerberosRequest k && v.number(k.msgType());
+                return ev instanceof KerberosEvent.KerberosRequest k ? v.number(k.msgType())
+                        : ev instanceof KerberosEvent.KerberosReply p && v.number(p.msgType());
+            }
+            case KRB5_FIRST_ETYPE_NAME -> {
+                return ev instanceof KerberosEvent.KerberosRequest k && !k.etypes().isEmpty()
+                        && v.text(etypeName(k.etypes().get(0)));
+            }
+            case KRB5_WEAK_OFFER -> {
+                if (ev instanceof KerberosEvent.KerberosRequest k) {
+                    List<Integer> l = k.etypes();
+                    boolean allWeak = !l.isEmpty();
+                    for (int i = 0; i < l.size(); i++) {
+                        allWeak &= weakEtype(l.get(i));
+                    }
+                    return v.number(allWeak ? 2 : !l.isEmpty() && l.get(0) == RC4_HMAC ? 1 : 0);
+                }
+                return false;
+            }
+            case KRB5_RC4_PREAUTH -> {
+                if (ev instanceof KerberosEvent.KerberosRequest k) {
+                    List<Integer> l = k.etypes();
+                    return v.number(l.size() == 1 && l.get(0) == RC4_HMAC && k.encTimestampEtype() == RC4_HMAC ? 1 : 0);
+                }
+                return false;
+            }
+            case KRB5_PREAUTH -> {
+                KerberosEvent.KerberosRequest k = ev instanceof KerberosEvent.KerberosRequest q ? q
+                        : ev instanceof KerberosEvent.KerberosReply p ? p.request() : null;
+                return k != null && v.number(hasPadata(k, PA_ENC_TIMESTAMP) ? 1 : 0);
+            }
+            case KRB5_KDC_OPTIONS -> {
+                return ev instanceof KerberosEvent.KerberosRequest k && v.number(k.kdcOptions() & 0xFFFFFFFFL);
+            }
+            case KRB5_SNAME_CLASS -> {
+                if (ev instanceof KerberosEvent.KerberosRequest k) {
+                    return v.number(snameClass(k.sname()));
+                }
+                KerberosEvent.PrincipalName n = ticketSname(ev);
+                return n != null && v.number(snameClass(n));
+            }
+            case KRB5_SNAME_TYPE -> {
+                KerberosEvent.PrincipalName n = ev instanceof KerberosEvent.KerberosRequest k ? k.sname() : ticketSname(ev);
+                return n != null && v.number(n.nameType());
+            }
+            case KRB5_SNAME_PARTS -> {
+                KerberosEvent.PrincipalName n = ev instanceof KerberosEvent.KerberosRequest k ? k.sname() : ticketSname(ev);
+                return n != null && v.number(n.components().size());
+            }
+            case KRB5_TICKET_SNAME -> {
+                KerberosEvent.PrincipalName n = ticketSname(ev);
+                return n != null && v.text(n.toString());
+            }
+            case KRB5_TICKET_ETYPE -> {
+                KerberosEvent.TicketInfo t = ticket(ev);
+                return t != null && v.number(t.etype());
+            }
+            case KRB5_TICKET_ETYPE_NAME -> {
+                KerberosEvent.TicketInfo t = ticket(ev);
+                return t != null && v.text(etypeName(t.etype()));
+            }
+            case KRB5_REPLY_CNAME -> {
+                return ev instanceof KerberosEvent.KerberosReply p && p.cname() != null && v.text(p.cname().toString());
+            }
+            case KRB5_ENC_PART_ETYPE -> {
+                return ev instanceof KerberosEvent.KerberosReply p && v.number(p.encPartEtype());
+            }
+            case KRB5_S4U_USER -> {
+                return ev instanceof KerberosEvent.KerberosRequest k && k.forUserName() != null && v.text(k.forUserName());
+            }
+            case KRB5_PAC_OPTIONS -> {
+                return ev instanceof KerberosEvent.KerberosRequest k && k.pacOptions() != -1
+                        && v.number(k.pacOptions() & 0xFFFFFFFFL);
+            }
+            case KRB5_ADDITIONAL_TICKETS -> {
+                return ev instanceof KerberosEvent.KerberosRequest k && v.number(k.additionalTickets().size());
             }
             case LDAP_FILTER -> {
                 return ev instanceof LdapEvent.LdapSearch s && s.filter() != null && v.text(s.filter());
@@ -300,10 +501,233 @@ public enum EventField {
             case COERCE_HOST -> {
                 return args(ev) instanceof RpcArgs.UncPath u && u.listener() && u.host() != null && v.text(u.host());
             }
+            case NTLM_RESPONSE_VERSION -> {
+                return ev instanceof NtlmEvent.NtlmAuthenticate a && v.number(a.ntlmVersion());
+            }
+            case NTLM_VERSION_PRESENT -> {
+                return ev instanceof NtlmEvent.NtlmAuthenticate a ? v.number(a.version() != null ? 1 : 0)
+                        : ev instanceof NtlmEvent.NtlmNegotiate n && v.number(n.version() != null ? 1 : 0);
+            }
+            case NTLM_MIC -> {
+                if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
+                    int m = a.micPresent() ? 1 : a.msvAvFlags() == -1 ? 0 : (a.msvAvFlags() & AV_FLAG_MIC) != 0 ? 2 : 3;
+                    return v.number(m);
+                }
+                return false;
+            }
+            case NTLM_ANONYMOUS -> {
+                return ev instanceof NtlmEvent.NtlmAuthenticate a && v.number(a.anonymous() ? 1 : 0);
+            }
+            case NTLM_NTLMSSP -> {
+                // An SMB1 login without extended security sends no NTLMSSP message: the decoder reports flags 0,
+                // which no NTLMSSP AUTHENTICATE has (MS-NLMP 2.2.1.3 requires NEGOTIATE_NTLM or an LM key flag).
+                return ev instanceof NtlmEvent.NtlmAuthenticate a
+                        && v.number(a.carrier() == Carrier.SMB1 && a.flags() == 0 ? 0 : 1);
+            }
+            case NTLM_WORKSTATION_LENGTH -> {
+                String s = ev instanceof NtlmEvent.NtlmAuthenticate a ? a.workstation()
+                        : ev instanceof NtlmEvent.NtlmNegotiate n ? n.workstation() : null;
+                return (ev instanceof NtlmEvent.NtlmAuthenticate || ev instanceof NtlmEvent.NtlmNegotiate)
+                        && v.number(s == null ? 0 : s.length());
+            }
+            case SMB_SHARE_NAME -> {
+                String s = share(ev);
+                return s != null && !s.isEmpty() && v.text(s, Text.baseStart(s));
+            }
+            case SMB_ADMIN_SHARE -> {
+                if (!(ev instanceof SmbEvent.SmbTreeConnect || ev instanceof SmbEvent.SmbCreate || ev instanceof SmbEvent.SmbRead
+                        || ev instanceof SmbEvent.SmbWrite)) {
+                    return false;
+                }
+                String s = share(ev);
+                return v.number(adminShare(s));
+            }
+            case SMB_FILE_SHAPE -> {
+                String s = ev instanceof SmbEvent.SmbCreate c ? c.fileName() : ev instanceof SmbEvent.SmbRead r
+                        ? r.fileName() : ev instanceof SmbEvent.SmbWrite w ? w.fileName() : null;
+                return s != null && !s.isEmpty() && v.number(SmbFileShape.of(s));
+            }
+            case SMB_WRITE -> {
+                if (ev instanceof SmbEvent.SmbCreate c) {
+                    // Write access, or a disposition that replaces or creates: supersede (0), create (2), overwrite_if (5).
+                    int d = c.disposition();
+                    return v.number((c.desiredAccess() & WRITE_ACCESS) != 0 || d == 0 || d == 2 || d == 5 ? 1 : 0);
+                }
+                return ev instanceof SmbEvent.SmbWrite ? v.number(1) : ev instanceof SmbEvent.SmbRead && v.number(0);
+            }
+            case SMB_STATUS -> {
+                return ev instanceof SmbEvent.SmbTreeConnect t ? v.number(t.status())
+                        : ev instanceof SmbEvent.SmbCreate c && v.number(c.status());
+            }
+            case SMB1_DIALECTS -> {
+                if (ev instanceof SmbEvent.Smb1Negotiate n) {
+                    List<String> l = n.dialects();
+                    for (int i = 0; i < l.size(); i++) {
+                        if (l.get(i) != null && v.text(l.get(i))) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+            case SMB1_DIALECT_SHAPE -> {
+                if (ev instanceof SmbEvent.Smb1Negotiate n) {
+                    // Impacket's first packet (INDICATORS.md §1, impacket smbconnection.py); Windows offers more.
+                    List<String> d = n.dialects();
+                    return v.number(d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1))
+                            && "SMB 2.???".equals(d.get(2)) ? 1 : 0);
+                }
+                return false;
+            }
+            case SMB2_CLIENT_GUID_LETTERS -> {
+                return ev instanceof SmbEvent.Smb2Negotiate n && v.number(asciiLetters(n.clientGuid()) ? 1 : 0);
+            }
+            case LDAP_FILTER_SHAPE -> {
+                return ev instanceof LdapEvent.LdapSearch s && v.number(LdapFilterShape.of(s.filter()));
+            }
+            case LDAP_PRIVILEGED_GROUP -> {
+                String g = ev instanceof LdapEvent.LdapSearch s ? LdapFilterShape.privilegedGroup(s.filter()) : null;
+                return g != null && v.text(g);
+            }
             default -> {
                 return false; // addresses: tested by the condition from the header
             }
         }
+    }
+
+    /**
+     * The {@link #SVCCTL_BINARY_PATH_SHAPE} bits: smbexec's {@code %COMSPEC% /Q /c echo <cmd> ^> \\%COMPUTERNAME%\C$\__output ...}
+     * and the VSS {@code execute.bat} (a shell with redirected output), vssadmin, psexec's {@code <8 letters>.exe}, a shell.
+     */
+    public static int binaryPathShape(String bp) {
+        int s = 0;
+        boolean comspec = Text.contains(bp, "%COMSPEC%");
+        boolean shell = comspec || Text.contains(bp, "cmd.exe");
+        if (shell && (Text.contains(bp, "__output") || Text.contains(bp, "execute.bat")
+                || (Text.contains(bp, "echo") && Text.contains(bp, "^>")))) {
+            s |= 1;
+        }
+        if (Text.contains(bp, "vssadmin")) {
+            s |= 2;
+        }
+        if (Text.randomFile(bp, ".exe")) {
+            s |= 4;
+        }
+        if (comspec || Text.contains(bp, "powershell")) {
+            s |= 8;
+        }
+        return s;
+    }
+
+    /** rc4-hmac (RFC 4757). */
+    private static final int RC4_HMAC = 23;
+    /** PA-ENC-TIMESTAMP (RFC 4120 5.2.7.2). */
+    private static final int PA_ENC_TIMESTAMP = 2;
+
+    /** DES (1, 3) and RC4 (23, 24): the etypes whose keys are the password's NT hash or crackable offline. */
+    public static boolean weakEtype(int e) {
+        return e == 23 || e == 24 || e == 1 || e == 3;
+    }
+
+    /** The name of an encryption type (RFC 3961/3962/4757 numbers). */
+    public static String etypeName(int e) {
+        return switch (e) {
+            case 1 -> "des-cbc-crc";
+            case 3 -> "des-cbc-md5";
+            case 17 -> "aes128-cts-hmac-sha1-96";
+            case 18 -> "aes256-cts-hmac-sha1-96";
+            case 23 -> "rc4-hmac";
+            case 24 -> "rc4-hmac-exp";
+            default -> "etype " + e;
+        };
+    }
+
+    private static boolean hasPadata(KerberosEvent.KerberosRequest r, int type) {
+        List<Integer> l = r.padataTypes();
+        for (int i = 0; i < l.size(); i++) {
+            if (l.get(i) == type) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static KerberosEvent.TicketInfo ticket(SensorEvent ev) {
+        return ev instanceof KerberosEvent.KerberosReply p ? p.ticket()
+                : ev instanceof KerberosEvent.KerberosApRequest a ? a.ticket() : null;
+    }
+
+    private static KerberosEvent.PrincipalName ticketSname(SensorEvent ev) {
+        KerberosEvent.TicketInfo t = ticket(ev);
+        return t == null ? null : t.sname();
+    }
+
+    /**
+     * Service classes that run under a computer account: their tickets are encrypted with a random
+     * 120-character machine password, so an RC4 ticket for one is not roastable.
+     */
+    private static final String[] MACHINE_SERVICES = {"host", "cifs", "ldap", "krbtgt", "gc", "dns", "rpcss",
+        "wsman", "termsrv", "restrictedkrbhost", "netlogon", "E3514235-4B06-11D1-AB04-00C04FC2DCD2"};
+
+    /** The {@link #KRB5_SNAME_CLASS} bits of a principal (0 for null); compares in place, no copy. */
+    public static int snameClass(KerberosEvent.PrincipalName n) {
+        if (n == null || n.components().isEmpty()) {
+            return 0;
+        }
+        String c = n.components().get(0);
+        int s = Text.eq(c, "krbtgt") ? 1 : 0;
+        if (n.components().size() >= 2) {
+            for (String m : MACHINE_SERVICES) {
+                if (Text.eq(c, m)) {
+                    s |= 2;
+                    break;
+                }
+            }
+        }
+        // name$ or name$@REALM: a computer account, whose random password makes it unroastable.
+        int at = c.indexOf('@');
+        int end = at < 0 ? c.length() : at;
+        if (end > 0 && c.charAt(end - 1) == '$') {
+            s |= 4;
+        }
+        return s;
+    }
+
+    /** MsvAvFlags bit: the AUTHENTICATE carries a MIC (MS-NLMP 2.2.2.1). */
+    private static final int AV_FLAG_MIC = 0x2;
+
+    /** The share of a tree connect (its path), create, read or write, or null. */
+    private static String share(SensorEvent ev) {
+        return ev instanceof SmbEvent.SmbTreeConnect t ? t.path() : ev instanceof SmbEvent.SmbCreate c ? c.share()
+                : ev instanceof SmbEvent.SmbRead r ? r.share() : ev instanceof SmbEvent.SmbWrite w ? w.share() : null;
+    }
+
+    /** FILE_WRITE_DATA | FILE_APPEND_DATA | GENERIC_WRITE | GENERIC_ALL | MAXIMUM_ALLOWED (MS-SMB2 2.2.13.1). */
+    private static final int WRITE_ACCESS = 0x2 | 0x4 | 0x40000000 | 0x10000000 | 0x02000000;
+
+    /** 1 for ADMIN$, 2 for a drive share (C$, D$ ...), 3 when not known (null or empty), else 0. */
+    static int adminShare(String share) {
+        if (share == null || share.isEmpty()) {
+            return 3;
+        }
+        if (Text.baseIs(share, "ADMIN$")) {
+            return 1;
+        }
+        int b = Text.baseStart(share);
+        return share.length() - b == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b)) ? 2 : 0;
+    }
+
+    /** 16 ASCII letters (Impacket's random SMB2 ClientGuid, INDICATORS.md §1). */
+    static boolean asciiLetters(byte[] g) {
+        if (g == null || g.length != 16) {
+            return false;
+        }
+        for (byte x : g) {
+            if (!((x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static RpcArgs args(SensorEvent ev) {

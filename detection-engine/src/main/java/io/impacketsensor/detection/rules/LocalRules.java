@@ -33,7 +33,7 @@ import java.util.regex.PatternSyntaxException;
  *     match:
  *       - field: svcctl.binary_path
  *         op: contains            # equals prefix suffix contains regex in | eq ne lt le gt ge
- *         value: "\\temp\\"       #   bits_all bits_any | cidr (src_ip, dest_ip)
+ *         value: "\\temp\\"       #   bits_all bits_any bits_none | cidr (src_ip, dest_ip)
  * </pre>
  * Text comparisons ignore case (a regex is as written); sids are 9200000..9999999.
  */
@@ -59,7 +59,7 @@ public final class LocalRules {
     }
 
     /** Operators. */
-    public enum Op { EQUALS, PREFIX, SUFFIX, CONTAINS, REGEX, IN, EQ, NE, LT, LE, GT, GE, BITS_ALL, BITS_ANY, CIDR }
+    public enum Op { EQUALS, PREFIX, SUFFIX, CONTAINS, REGEX, IN, EQ, NE, LT, LE, GT, GE, BITS_ALL, BITS_ANY, BITS_NONE, CIDR }
 
     /** One condition: field, operator, operand; it is its own value visitor (no allocation per event). */
     public static final class Condition implements EventField.Visitor {
@@ -307,6 +307,7 @@ public final class LocalRules {
                 case GE -> v >= number;
                 case BITS_ALL -> (v & number) == number;
                 case BITS_ANY -> (v & number) != 0;
+                case BITS_NONE -> (v & number) == 0;
                 case IN -> {
                     for (long x : numbers) {
                         if (v == x) {
@@ -472,7 +473,7 @@ public final class LocalRules {
             throw doc.error(x, "'value' is required");
         }
         boolean textOp = op.ordinal() <= Op.IN.ordinal();
-        boolean numOp = op.ordinal() >= Op.EQ.ordinal() && op.ordinal() <= Op.BITS_ANY.ordinal() || op == Op.IN;
+        boolean numOp = op.ordinal() >= Op.EQ.ordinal() && op.ordinal() <= Op.BITS_NONE.ordinal() || op == Op.IN;
         switch (f.kind()) {
             case TEXT -> {
                 if (!textOp) {
@@ -481,7 +482,7 @@ public final class LocalRules {
             }
             case NUMBER -> {
                 if (!numOp) {
-                    throw doc.error(x.get("op"), "field " + fname + " is a number: eq, ne, lt, le, gt, ge, bits_all, bits_any or in");
+                    throw doc.error(x.get("op"), "field " + fname + " is a number: eq, ne, lt, le, gt, ge, bits_all, bits_any, bits_none or in");
                 }
             }
             case ADDRESS -> {

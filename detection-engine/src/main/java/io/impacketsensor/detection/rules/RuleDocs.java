@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Renderings of rules for people and tools: the {@code rules} command's table, JSON and detail, and docs/user/rules.md. */
 public final class RuleDocs {
@@ -93,6 +94,12 @@ public final class RuleDocs {
             }
             b.append("Indicator: ").append(d.indicator()).append('\n');
         }
+        Map.Entry<ChainCatalog.Chain, Integer> at = r.chain() ? ChainCatalog.builtin().raising(r) : null;
+        if (at != null) {
+            b.append("\nChain (rules/chains.yaml): ").append(at.getKey().name()).append(", step ").append(at.getValue() + 1)
+                    .append(" of ").append(at.getKey().positions().size()).append('\n');
+            chain(b, at.getKey(), "  ");
+        }
         b.append("\nIn tuning.yaml:\n");
         b.append("  rules:\n    - sid: ").append(r.sid()).append("          # ").append(r.name()).append('\n');
         b.append("      confidence: ").append(conf(r.confidence())).append("       # or enabled: false\n");
@@ -122,7 +129,51 @@ public final class RuleDocs {
                     .append(String.join(", ", r.mitre())).append(" | ").append(cell(r.msg())).append(" | ")
                     .append(cell(r.description())).append(match(r)).append(" |\n");
         }
+        ChainCatalog chains = ChainCatalog.builtin();
+        b.append("\n## Attack chains\n\n");
+        b.append("<!-- Generated from detection-engine/src/main/resources/rules/chains.yaml. -->\n\n");
+        b.append("A chain follows one (source, target) pair: it advances when an event is one of the steps listed for its\n");
+        b.append("next position, within `engine.chains.window_seconds` of its first step (or the chain's own window), and\n");
+        b.append("each position raises the rule it names; a position without a rule only records progress. The rules are\n");
+        b.append("tuned by sid like any other. Which event is which step is decided by the engine's code (it needs decoded\n");
+        b.append("arguments or the domain controllers learnt); the labels are what the alert's `chain` shows.\n\n");
+        b.append(chains.chains().size()).append(" chains.\n\n");
+        for (ChainCatalog.Chain c : chains.chains()) {
+            b.append("### ").append(c.name()).append("\n\n");
+            b.append("Attack type ").append(c.type().id());
+            if (c.windowSeconds() > 0) {
+                b.append(", window ").append(c.windowSeconds()).append(" s");
+            }
+            b.append(".\n\n");
+            for (int i = 0; i < c.positions().size(); i++) {
+                ChainCatalog.Position p = c.positions().get(i);
+                b.append(i + 1).append(". ");
+                for (int k = 0; k < p.any().size(); k++) {
+                    b.append(k == 0 ? "" : " or ").append(cell(chains.label(p.any().get(k)))).append(" (`")
+                            .append(p.any().get(k)).append("`)");
+                }
+                b.append(p.rule() == null ? ": progress only" : ": rule " + p.rule().sid() + " `" + p.rule().name() + "`");
+                b.append('\n');
+            }
+            b.append('\n');
+        }
         return b.toString();
+    }
+
+    /** The positions of a chain, one line each, for rules show. */
+    private static void chain(StringBuilder b, ChainCatalog.Chain c, String indent) {
+        ChainCatalog chains = ChainCatalog.builtin();
+        for (int i = 0; i < c.positions().size(); i++) {
+            ChainCatalog.Position p = c.positions().get(i);
+            b.append(indent).append(i + 1).append(". any of: ");
+            for (int k = 0; k < p.any().size(); k++) {
+                b.append(k == 0 ? "" : "; ").append(p.any().get(k)).append(" (").append(chains.label(p.any().get(k))).append(')');
+            }
+            b.append(p.rule() == null ? " -> progress only" : " -> " + p.rule().sid() + " " + p.rule().name()).append('\n');
+        }
+        if (c.windowSeconds() > 0) {
+            b.append(indent).append("window: ").append(c.windowSeconds()).append(" s\n");
+        }
     }
 
     /** The built-in data rule of this rule, or null for a rule the Java layers raise. */

@@ -85,8 +85,8 @@ class DeciderTest {
     void findingsOfOneTypeCombineAndTheStrongestTypeWins() {
         Decider d = decider(EngineConfig.defaults());
         // 1 - (1 - 0.4)(1 - 0.4) = 0.64 beats a single 0.6 of another type.
-        AnalysisResult r = decide(d, findings(Rules.OVERPASS_THE_HASH, 0.6, Rules.PASS_THE_HASH, 0.4,
-                Rules.PASS_THE_HASH, 0.4), ATK, T0);
+        Rule overpass = io.impacketsensor.detection.rules.RuleCatalog.builtin().require("overpass_the_hash");
+        AnalysisResult r = decide(d, findings(overpass, 0.6, Rules.PASS_THE_HASH, 0.4, Rules.PASS_THE_HASH, 0.4), ATK, T0);
         assertEquals(AttackType.PASS_THE_HASH, r.analysis().attackType());
         assertEquals(0.64, r.analysis().confidence(), 1e-9);
         assertEquals(1, r.analysis().rules().size(), "only the winning type's rules are quoted");

@@ -1,29 +1,79 @@
-package io.impacketsensor.detection.engine;
-
-import io.impacketsensor.detection.rules.Text;
-
+package io.impacketsensor.detection.rules;
 
 /**
- * LDAP filter checks: injection shapes and the reconnaissance filters Impacket's tools send
- * (INDICATORS.md §2: GetUserSPNs, GetNPUsers, findDelegation, GetADUsers). Plain substring tests.
+ * The shape of an LDAP search filter as one bit set, for the {@code ldap.filter_shape} field: the
+ * injection shapes and the reconnaissance filters Impacket's tools send (INDICATORS.md §2:
+ * GetUserSPNs, GetNPUsers, findDelegation, GetADUsers; PowerView's identity filter). Plain substring
+ * tests, computed once per filter: every rule over the field tests bits of the same value.
+ * Alternatives a rule must not both raise (unbalanced or trailing; SPN query of users or of any
+ * account) are separate bits of which at most one is set.
  */
-final class LdapFilters {
-    private LdapFilters() {
+public final class LdapFilterShape {
+    /** Unbalanced parentheses. */
+    public static final int UNBALANCED = 1;
+    /** Balanced, but a second filter follows the first expression's closing parenthesis. */
+    public static final int TRAILING_FILTER = 1 << 1;
+    /** Escaped filter syntax {@code )(} inside an assertion value. */
+    public static final int VALUE_INJECTION = 1 << 2;
+    /** An OR holding a clause every entry matches, inside an AND. */
+    public static final int ALWAYS_TRUE_OR = 1 << 3;
+    /** A wildcard on a privileged name ({@code =admin*}, {@code =*admin*}). */
+    public static final int WILDCARD_ADMIN = 1 << 4;
+    /** {@code servicePrincipalName=*} restricted to user accounts (GetUserSPNs). */
+    public static final int SPN_USERS = 1 << 5;
+    /** {@code servicePrincipalName=*} of any account. */
+    public static final int SPN_ANY = 1 << 6;
+    /** The DONT_REQ_PREAUTH bit 4194304 (GetNPUsers). */
+    public static final int NO_PREAUTH = 1 << 7;
+    /** {@code adminCount=1}. */
+    public static final int ADMIN_COUNT = 1 << 8;
+    /** Delegation attributes or userAccountControl bits (findDelegation). */
+    public static final int DELEGATION = 1 << 9;
+    /** {@code (sAMAccountName=*)} of users or persons (GetADUsers). */
+    public static final int ALL_USERS = 1 << 10;
+    /** PowerView/SharpSploit Get-Domain* identity filter. */
+    public static final int POWERVIEW_IDENTITY = 1 << 11;
+    /** An equality clause naming a privileged group ({@link #privilegedGroup}). */
+    public static final int PRIVILEGED_GROUP = 1 << 12;
+
+    private LdapFilterShape() {
     }
 
-    static void analyse(String f, Evidence e) {
+    /**
+     * The last filter judged on this thread and its shape: the rules over {@code ldap.filter_shape}
+     * each read the field, and a filter is one String per event, so all but the first read reuse it.
+     * Per thread because engines run on several worker threads; the shape depends only on the text.
+     */
+    private static final class Last {
+        String filter;
+        int shape;
+    }
+
+    private static final ThreadLocal<Last> LAST = ThreadLocal.withInitial(Last::new);
+
+    /** The shape of {@code f} (0 for null or empty); no allocation. */
+    public static int of(String f) {
         if (f == null || f.isEmpty()) {
-            return;
+            return 0;
         }
-        injection(f, e);
-        recon(f, e);
+        Last l = LAST.get();
+        if (l.filter != f) {
+            l.shape = compute(f);
+            l.filter = f;
+        }
+        return l.shape;
     }
 
-    private static void injection(String f, Evidence e) {
+    static int compute(String f) {
+        return injection(f) | recon(f);
+    }
+
+    private static int injection(String f) {
         // A filter decoded from the wire is one balanced expression whose values are escaped (RFC 4515),
         // so "(x=*)(y=z)" is ordinary structure there. Injection shows as text past the closing
         // parenthesis of the first expression (two filters concatenated), unbalanced parentheses, or
         // filter syntax inside an assertion value (escaped by the client: \2a \28 \29).
+        int s = 0;
         int depth = 0;
         boolean unbalanced = false;
         boolean trailing = false;
@@ -42,13 +92,12 @@ final class LdapFilters {
             }
         }
         if (unbalanced || depth != 0) {
-            e.add(Rules.LDAP_INJECTION_UNBALANCED, "LDAP injection: unbalanced parentheses in filter: " + Text.quote(f));
+            s |= UNBALANCED;
         } else if (trailing) {
-            e.add(Rules.LDAP_INJECTION_TRAILING_FILTER, "LDAP injection: a second filter follows the closing parenthesis: "
-                    + Text.quote(f));
+            s |= TRAILING_FILTER;
         }
         if (Text.contains(f, "\\2a\\29\\28") || Text.contains(f, "\\29\\28")) {
-            e.add(Rules.LDAP_INJECTION_VALUE, "LDAP injection attempt: filter syntax ')(' inside a value: " + Text.quote(f));
+            s |= VALUE_INJECTION;
         }
         int and = f.indexOf("(&");
         int or = f.indexOf("(|");
@@ -57,12 +106,13 @@ final class LdapFilters {
                 || alwaysTrueAfter(f, "(sAMAccountName=*)", or))) {
             // The specification's "(&...(|..." pattern: an OR holding a clause every entry matches
             // makes the AND's other conditions the only ones left - the classic login-bypass shape
-            // (user=*)(|(objectClass=*)...). No directory client writes a tautology into an OR: 0.7.
-            e.add(Rules.LDAP_INJECTION_ALWAYS_TRUE, "LDAP injection: always-true OR clause inside an AND: " + Text.quote(f));
+            // (user=*)(|(objectClass=*)...). No directory client writes a tautology into an OR.
+            s |= ALWAYS_TRUE_OR;
         }
         if (Text.contains(f, "=admin*") || Text.contains(f, "=*admin*")) {
-            e.add(Rules.LDAP_WILDCARD_ABUSE, "LDAP wildcard abuse on a privileged name: " + Text.quote(f));
+            s |= WILDCARD_ADMIN;
         }
+        return s;
     }
 
     /** True when the presence clause {@code clause} occurs at or after {@code from} (inside the OR). */
@@ -75,37 +125,35 @@ final class LdapFilters {
         return false;
     }
 
-    private static void recon(String f, Evidence e) {
+    private static int recon(String f) {
+        int s = 0;
         if (Text.contains(f, "servicePrincipalName=*")) {
             // samAccountType=805306368 (0x30000000, SAM_USER_OBJECT, MS-ADTS 2.2.4) restricts to user accounts.
             boolean users = Text.contains(f, "objectCategory=person") || Text.contains(f, "objectClass=user")
                     || f.contains("samAccountType=805306368") || f.contains("sAMAccountType=805306368");
-            e.add(users ? Rules.LDAP_SPN_QUERY_USERS : Rules.LDAP_SPN_QUERY,
-                    (users ? "Kerberoastable user query (GetUserSPNs): "
-                    : "SPN enumeration query: ") + Text.quote(f));
+            s |= users ? SPN_USERS : SPN_ANY;
         }
         if (f.contains("4194304")) {
-            e.add(Rules.LDAP_NO_PREAUTH_QUERY, "DONT_REQ_PREAUTH account query (GetNPUsers): " + Text.quote(f));
+            s |= NO_PREAUTH;
         }
         if (Text.contains(f, "adminCount=1")) {
-            e.add(Rules.LDAP_ADMINCOUNT_QUERY, "Privileged account query (adminCount=1): " + Text.quote(f));
+            s |= ADMIN_COUNT;
         }
         if (Text.contains(f, "msDS-AllowedToDelegateTo") || f.contains(":=524288") || f.contains(":=16777216")
                 || Text.contains(f, "msDS-AllowedToActOnBehalfOfOtherIdentity")) {
-            e.add(Rules.LDAP_DELEGATION_QUERY, "Delegation query (findDelegation): " + Text.quote(f));
+            s |= DELEGATION;
         }
         if (Text.contains(f, "(sAMAccountName=*)") && (Text.contains(f, "objectCategory=user")
                 || Text.contains(f, "objectCategory=person"))) {
-            e.add(Rules.LDAP_ALL_USERS_QUERY, "All-users query (GetADUsers): " + Text.quote(f));
+            s |= ALL_USERS;
         }
         if (powerViewIdentity(f)) {
-            e.add(Rules.LDAP_POWERVIEW_FILTER, "PowerView/SharpSploit Get-Domain* identity filter (object class, then a "
-                    + "one-clause OR of the identities): " + Text.quote(f));
+            s |= POWERVIEW_IDENTITY;
         }
-        String group = privilegedGroup(f);
-        if (group != null) {
-            e.add(Rules.LDAP_PRIVILEGED_GROUP_QUERY, "Privileged group looked up: " + group + " in " + Text.quote(f));
+        if (privilegedGroupIndex(f) >= 0) {
+            s |= PRIVILEGED_GROUP;
         }
+        return s;
     }
 
     /**
@@ -152,12 +200,20 @@ final class LdapFilters {
     }
 
     /**
-     * The privileged group an equality clause names ({@code (samAccountName=Domain Admins)}), or null:
-     * the first group of {@link #PRIVILEGED_GROUPS} whose clause end {@code =<group>)} first occurs
-     * past the filter's start. Runs on every LDAP search, so it walks the filter once, from one
+     * The privileged group an equality clause of {@code f} names ({@code (samAccountName=Domain Admins)}),
+     * as one of the constant names above, or null; no allocation.
+     */
+    public static String privilegedGroup(String f) {
+        int i = f == null ? -1 : privilegedGroupIndex(f);
+        return i < 0 ? null : PRIVILEGED_GROUPS[i];
+    }
+
+    /**
+     * The first group of {@link #PRIVILEGED_GROUPS} whose clause end {@code =<group>)} first occurs
+     * past the filter's start, or -1. Runs on every LDAP search, so it walks the filter once, from one
      * {@code '='} to the next (every clause end starts with one), instead of once per group.
      */
-    static String privilegedGroup(String f) {
+    private static int privilegedGroupIndex(String f) {
         int found = 0;   // bit g: the clause of group g first occurs past position 0
         int decided = 0; // bit g: the first occurrence of group g's clause is known
         for (int p = f.indexOf('='); p >= 0; p = f.indexOf('=', p + 1)) {
@@ -171,6 +227,6 @@ final class LdapFilters {
                 }
             }
         }
-        return found == 0 ? null : PRIVILEGED_GROUPS[Integer.numberOfTrailingZeros(found)];
+        return found == 0 ? -1 : Integer.numberOfTrailingZeros(found);
     }
 }

@@ -1,4 +1,4 @@
-package io.impacketsensor.detection.engine;
+package io.impacketsensor.detection.rules;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * The privileged-group lookup walks a filter once, from one '=' to the next; it must name the same
  * group as searching the filter once per group, in the list's order (synthetic filters).
  */
-class LdapFiltersTest {
+class LdapFilterShapePrivilegedGroupTest {
     private static final String[] GROUPS = {"Domain Admins", "Enterprise Admins", "Schema Admins", "Administrators",
         "Account Operators", "Backup Operators", "Server Operators", "DnsAdmins", "Group Policy Creator Owners"};
     private static final String[] PARTS = {"(", ")", "&", "|", "=", "*", "cn", "sAMAccountName", "objectClass=group",
@@ -19,13 +19,13 @@ class LdapFiltersTest {
 
     @Test
     void namesTheFirstListedGroupAsTheSearchPerGroupDid() {
-        assertEquals("Domain Admins", LdapFilters.privilegedGroup("(&(objectClass=group)(cn=Domain Admins))"));
-        assertEquals("Enterprise Admins", LdapFilters.privilegedGroup("(|(cn=Administrators)(cn=enterprise admins))"));
-        assertEquals("Domain Admins", LdapFilters.privilegedGroup("(|(cn=Administrators)(cn=Domain Admins))"));
-        assertNull(LdapFilters.privilegedGroup("(cn=Domain Admins Backup)"));
+        assertEquals("Domain Admins", LdapFilterShape.privilegedGroup("(&(objectClass=group)(cn=Domain Admins))"));
+        assertEquals("Enterprise Admins", LdapFilterShape.privilegedGroup("(|(cn=Administrators)(cn=enterprise admins))"));
+        assertEquals("Domain Admins", LdapFilterShape.privilegedGroup("(|(cn=Administrators)(cn=Domain Admins))"));
+        assertNull(LdapFilterShape.privilegedGroup("(cn=Domain Admins Backup)"));
         // A clause end at the very start of the filter does not count, nor do its later occurrences.
-        assertNull(LdapFilters.privilegedGroup("=DnsAdmins)(cn=DnsAdmins)"));
-        assertEquals("DnsAdmins", LdapFilters.privilegedGroup("=Schema Admins)(cn=Schema Admins)(cn=DnsAdmins)"));
+        assertNull(LdapFilterShape.privilegedGroup("=DnsAdmins)(cn=DnsAdmins)"));
+        assertEquals("DnsAdmins", LdapFilterShape.privilegedGroup("=Schema Admins)(cn=Schema Admins)(cn=DnsAdmins)"));
         SplittableRandom rnd = new SplittableRandom(3);
         for (int round = 0; round < 50_000; round++) {
             StringBuilder b = new StringBuilder();
@@ -33,7 +33,7 @@ class LdapFiltersTest {
                 b.append(rnd.nextInt(5) == 0 ? "=" + GROUPS[rnd.nextInt(GROUPS.length)] + ")" : PARTS[rnd.nextInt(PARTS.length)]);
             }
             String f = b.toString();
-            assertEquals(perGroup(f), LdapFilters.privilegedGroup(f), f);
+            assertEquals(perGroup(f), LdapFilterShape.privilegedGroup(f), f);
         }
     }
 
