@@ -13,16 +13,20 @@ import io.impacketsensor.core.event.SmbEvent;
  * event: a host answering Kerberos (a KDC reply or error), an LDAP bind or a DRSUAPI bind serves as a
  * DC; an NTLM CHALLENGE, a tree connect's UNC name and SAMR's ServerName and
  * SamrLookupDomainInSamServer tell which account database a SAMR server holds (MS-SAMR 3.1.5.11.1).
+ * A DC being promoted, which has served nobody yet, is learned by {@link DcPromotionLearning}.
  * Allocates nothing per event.
  */
 final class DcLearning {
     private final DomainControllers dcs;
+    private final DcPromotionLearning promotion;
 
     DcLearning(DomainControllers dcs) {
         this.dcs = dcs;
+        this.promotion = new DcPromotionLearning(dcs);
     }
 
     void observe(SensorEvent ev) {
+        promotion.observe(ev);
         if (ev instanceof KerberosEvent.KerberosReply || ev instanceof KerberosEvent.KerberosError) {
             dcs.observedServing(ev.header().serverIp());
         } else if (ev instanceof LdapEvent.LdapBind b && b.resultCode() >= 0) {

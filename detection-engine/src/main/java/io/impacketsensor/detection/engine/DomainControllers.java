@@ -67,6 +67,14 @@ final class DomainControllers {
     }
 
     /**
+     * A host being promoted to DC: a known DC answered its IDL_DRSAddEntry (see
+     * {@link DcPromotionLearning} for why this counts and its limit).
+     */
+    void observedPromotion(InetAddress host) {
+        observedServing(host);
+    }
+
+    /**
      * True when {@code server} holds a domain's account database: a configured or learned DC, or a
      * SAMR server that answered a lookup of its own domain (see the class comment) — unless its NTLM
      * CHALLENGE showed a standalone host.
