@@ -47,7 +47,9 @@ class DataRulesTest {
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
                 "task_scheduler_register", "task_scheduler_run", "samr_group_members", "srvsvc_session_enum",
                 "srvsvc_share_enum", // DCE/RPC interface + operation
-                "rbcd", "shadow_credentials", "dcsync_rights"), anomaly); // LDAP attributes written
+                "rbcd", "shadow_credentials", "dcsync_rights", // LDAP attributes written
+                "lsa_retrieve_private_data", "samr_password_change", "samr_password_reset", "samr_group_member_added",
+                "kerberos_key_list_request"), anomaly); // account and key material
     }
 
     @Test
@@ -63,11 +65,12 @@ class DataRulesTest {
         assertEquals(EventKind.SMB_PIPE, EventKind.of(h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\svcctl", false, false)));
         assertEquals(6, sig.candidates(EventKind.SMB_PIPE, RpcInterfaces.UNKNOWN).length);
         // A SAMR request is offered the SAMR rules only, an unknown interface none of the keyed ones.
-        assertEquals(List.of("samr_group_members"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
+        assertEquals(List.of("samr_group_members", "samr_password_change", "samr_password_reset", "samr_group_member_added"),
+                names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
         assertEquals(List.of("service_control_create", "service_control_start", "service_control_change_config",
                 "service_enum"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
         assertEquals(0, anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.UNKNOWN).length);
-        assertEquals(0, anom.candidates(EventKind.KRB_REQUEST, RpcInterfaces.UNKNOWN).length);
+        assertEquals(List.of("kerberos_key_list_request"), names(anom.candidates(EventKind.KRB_REQUEST, RpcInterfaces.UNKNOWN)));
         // The service-name rules are offered to SVCCTL requests only, with the interface already decided.
         assertEquals(List.of("remote_registry_service", "psexec_service_psexesvc", "psexec_service_remcomsvc",
                 "smbexec_service_btobto"), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));

@@ -73,7 +73,13 @@ public enum AttackType {
     IMPACKET_FINGERPRINT(4, 9000131, "IMPACKET client fingerprint",
             "Execution", Family.OTHER, "T1588.002"),
     RECONNAISSANCE(2, 9000132, "Reconnaissance: many protocols or sessions from one source",
-            "Discovery", Family.OTHER, "T1046");
+            "Discovery", Family.OTHER, "T1046"),
+    DPAPI_BACKUPKEY(10, 9000792, "DPAPI domain backup key read: LSA private data retrieved over LSARPC",
+            "Credential Access", Family.RPC, "T1552.004", "T1555"),
+    ACCOUNT_MANIPULATION(6, 9000793, "Account manipulation: password set or changed, member added to a group",
+            "Persistence", Family.RPC, "T1098"),
+    KEY_LIST_ATTACK(9, 9000794, "Kerberos key list attack: KERB-KEY-LIST-REQ asks the KDC for account keys",
+            "Credential Access", Family.KERBEROS, "T1558", "T1003");
 
     /** Protocol family, for the statistics counters. */
     public enum Family { SMB, RPC, KERBEROS, NTLM, LDAP, AUTH, OTHER }

@@ -47,7 +47,11 @@ public enum EventField {
             + "smb_pipe (of a named pipe), dcerpc_bind, dcerpc_request, ntlm_negotiate, ntlm_authenticate, krb_request, "
             + "krb_reply, krb_ap_request, ldap_search, ldap_modify, ldap_add ..."),
     SRC_IP("src_ip", Kind.ADDRESS, "client address of the event"),
-    DEST_IP("dest_ip", Kind.ADDRESS, "server address of the event");
+    DEST_IP("dest_ip", Kind.ADDRESS, "server address of the event"),
+    KRB5_PADATA("krb5.padata", Kind.NUMBER, "PA-DATA types of a Kerberos request (2 PA-ENC-TIMESTAMP, 128 PA-PAC-REQUEST, "
+            + "129 PA-FOR-USER, 161 KERB-KEY-LIST-REQ ...)"),
+    SAMR_INFO_CLASS("samr.info_class", Kind.NUMBER, "USER_INFORMATION_CLASS of a SAMR SamrSetInformationUser(2) "
+            + "(18 internal1, 21 all, 23-26 internal4/5 with a password)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -94,6 +98,8 @@ public enum EventField {
             case NTLM_FLAGS, NTLM_WORKSTATION -> EventKind.NTLM_AUTHENTICATE.bit | EventKind.NTLM_NEGOTIATE.bit;
             case NTLM_USER, NTLM_DOMAIN -> EventKind.NTLM_AUTHENTICATE.bit;
             case EVENT, SRC_IP, DEST_IP -> EventKind.ALL;
+            case KRB5_PADATA -> EventKind.KRB_REQUEST.bit;
+            case SAMR_INFO_CLASS -> EventKind.DCERPC_REQUEST.bit;
         };
     }
 
@@ -289,6 +295,20 @@ public enum EventField {
                 RpcArgs a = args(ev);
                 String s = a instanceof RpcArgs.AtJobAdd j ? j.command() : a instanceof RpcArgs.TaskRegister t ? t.xml() : null;
                 return s != null && v.text(s);
+            }
+            case KRB5_PADATA -> {
+                if (ev instanceof KerberosEvent.KerberosRequest k) {
+                    List<Integer> l = k.padataTypes();
+                    for (int i = 0; i < l.size(); i++) {
+                        if (v.number(l.get(i))) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+            case SAMR_INFO_CLASS -> {
+                return args(ev) instanceof RpcArgs.SamrSetUserInfo u && v.number(u.infoClass());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header
