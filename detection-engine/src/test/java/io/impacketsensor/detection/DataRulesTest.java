@@ -49,7 +49,8 @@ class DataRulesTest {
                 "srvsvc_share_enum", // DCE/RPC interface + operation
                 "rbcd", "shadow_credentials", "dcsync_rights", // LDAP attributes written
                 "lsa_retrieve_private_data", "samr_password_change", "samr_password_reset", "samr_group_member_added",
-                "kerberos_key_list_request"), anomaly); // account and key material
+                "kerberos_key_list_request", // account and key material
+                "termsrv_rpc_pipe"), anomaly); // named pipes
     }
 
     @Test
