@@ -66,7 +66,11 @@ class DataRulesTest {
                 "ldap_powerview_filter", "ldap_privileged_group_query", // LDAP filter shapes
                 "asrep_roasting_rc4", "asrep_roasting", "weak_kerberos_ticket", "silver_ticket_name_type",
                 "overpass_the_hash", "impacket_as_req", "weak_kerberos_etype_as", "weak_kerberos_etype_tgs",
-                "krbtgt_tgs_request", "s4u2self_privileged", "s4u2self", "s4u2proxy_rbcd"), anomaly); // Kerberos
+                "krbtgt_tgs_request", "s4u2self_privileged", "s4u2self", "s4u2proxy_rbcd", // Kerberos
+
+                "lsa_retrieve_private_data", "samr_password_change", "samr_password_reset", "samr_group_member_added",
+                "kerberos_key_list_request", // account and key material
+                "termsrv_rpc_pipe"), anomaly); // named pipes
     }
 
     @Test
@@ -84,7 +88,8 @@ class DataRulesTest {
         assertEquals(EventKind.SMB_PIPE, EventKind.of(h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\svcctl", false, false)));
         assertEquals(6, sig.candidates(EventKind.SMB_PIPE, RpcInterfaces.UNKNOWN).length);
         // A SAMR request is offered the SAMR rules only, an unknown interface none of the keyed ones.
-        assertEquals(List.of("samr_group_members"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
+        assertEquals(List.of("samr_group_members", "samr_password_change", "samr_password_reset", "samr_group_member_added"),
+                names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
         assertEquals(List.of("service_control_create", "service_control_start", "service_control_change_config",
                 "service_enum"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
         assertEquals(0, anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.UNKNOWN).length);

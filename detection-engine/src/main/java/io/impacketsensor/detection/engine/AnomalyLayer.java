@@ -116,6 +116,25 @@ final class AnomalyLayer {
         return true;
     }
 
+    /** NDR64 transfer syntax (MS-RPCE 2.2.5.3.4.2: 71710533-beba-4937-8319-b5dbef9ccc36 version 1). */
+    private static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
+
+    /**
+     * A BIND to the endpoint mapper with one presentation context that offers NDR64 alone and no
+     * authentication: the server accepts it only on a 64-bit system and rejects it (provider rejection)
+     * elsewhere, so the answer tells the architecture (Impacket getArch.py). The Windows runtime offers
+     * NDR (and the bind-time feature negotiation) next to NDR64 in its own context items, so its binds
+     * never have this shape.
+     */
+    private static boolean ndr64OnlyEpmProbe(DcerpcEvent.DcerpcBind b) {
+        if (b.alterContext() || b.authType() != 0 || b.contexts() == null || b.contexts().size() != 1) {
+            return false;
+        }
+        DcerpcEvent.Context x = b.contexts().get(0);
+        List<UUID> ts = x.transferSyntaxes();
+        return RpcCatalog.EPM.equals(x.interfaceUuid()) && ts != null && ts.size() == 1 && NDR64.equals(ts.get(0));
+    }
+
     /**
      * The DCE/RPC anomalies that need more than the request itself: the domain controllers learnt
      * (DRSUAPI, SAMR account lists), the decoded arguments (service names, RIDs, SID counts). The
@@ -130,6 +149,10 @@ final class AnomalyLayer {
                     // only DRSGetNCChanges is replication.
                     e.add(Rules.DRSUAPI_BIND_NON_DC, "DRSUAPI bound by a host that is not a known domain controller");
                 }
+            }
+            if (ndr64OnlyEpmProbe(b)) {
+                e.add(Rules.EPM_NDR64_ARCH_PROBE, "Endpoint mapper bound with NDR64 as the only transfer syntax, "
+                        + "without authentication (architecture probe)");
             }
             if (b.maxXmitFrag() == 4280 && b.authContextId() >= 79231 && b.authContextId() < 79231 + 16) {
                 e.add(Rules.IMPACKET_DCERPC_BIND, "DCE/RPC bind max_xmit_frag 4280 with auth_context_id "

@@ -23,6 +23,7 @@ final class Rules {
     static final Rule DCSYNC = C.require("dcsync");
     static final Rule DRSUAPI_CALL_NON_DC = C.require("drsuapi_call_non_dc");
     static final Rule EPM_DRSUAPI = C.require("epm_drsuapi");
+    static final Rule EPM_NDR64_ARCH_PROBE = C.require("epm_ndr64_arch_probe");
     static final Rule SAMR_DOMAIN_ENUM = C.require("samr_domain_enum");
     static final Rule SAMR_ENUM = C.require("samr_enum");
     static final Rule SAMR_USER_GROUPS = C.require("samr_user_groups");

@@ -75,7 +75,13 @@ public enum AttackType {
     RECONNAISSANCE(2, 9000132, "Reconnaissance: many protocols or sessions from one source",
             "Discovery", Family.OTHER, "T1046"),
     COERCION(8, 9000133, "Authentication coercion: a server made to authenticate to a listener "
-            + "(PetitPotam, PrinterBug, DFSCoerce, ShadowCoerce)", "Credential Access", Family.RPC, "T1187");
+            + "(PetitPotam, PrinterBug, DFSCoerce, ShadowCoerce)", "Credential Access", Family.RPC, "T1187"),
+    DPAPI_BACKUPKEY(10, 9000792, "DPAPI domain backup key read: LSA private data retrieved over LSARPC",
+            "Credential Access", Family.RPC, "T1552.004", "T1555"),
+    ACCOUNT_MANIPULATION(6, 9000793, "Account manipulation: password set or changed, member added to a group",
+            "Persistence", Family.RPC, "T1098"),
+    KEY_LIST_ATTACK(9, 9000794, "Kerberos key list attack: KERB-KEY-LIST-REQ asks the KDC for account keys",
+            "Credential Access", Family.KERBEROS, "T1558", "T1003");
 
     /** Protocol family, for the statistics counters. */
     public enum Family { SMB, RPC, KERBEROS, NTLM, LDAP, AUTH, OTHER }

@@ -124,7 +124,11 @@ public enum EventField {
             + "smb_pipe (of a named pipe), dcerpc_bind, dcerpc_request, ntlm_negotiate, ntlm_authenticate, krb_request, "
             + "krb_reply, krb_ap_request, ldap_search, ldap_modify, ldap_add ..."),
     SRC_IP("src_ip", Kind.ADDRESS, "client address of the event"),
-    DEST_IP("dest_ip", Kind.ADDRESS, "server address of the event");
+    DEST_IP("dest_ip", Kind.ADDRESS, "server address of the event"),
+    KRB5_PADATA("krb5.padata", Kind.NUMBER, "PA-DATA types of a Kerberos request (2 PA-ENC-TIMESTAMP, 128 PA-PAC-REQUEST, "
+            + "129 PA-FOR-USER, 161 KERB-KEY-LIST-REQ ...)"),
+    SAMR_INFO_CLASS("samr.info_class", Kind.NUMBER, "USER_INFORMATION_CLASS of a SAMR SamrSetInformationUser(2) "
+            + "(18 internal1, 21 all, 23-26 internal4/5 with a password)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -191,6 +195,8 @@ public enum EventField {
             case SMB2_CLIENT_GUID_LETTERS -> EventKind.SMB2_NEGOTIATE.bit;
             case LDAP_FILTER_SHAPE, LDAP_PRIVILEGED_GROUP -> EventKind.LDAP_SEARCH.bit;
             case EVENT, SRC_IP, DEST_IP -> EventKind.ALL;
+            case KRB5_PADATA -> EventKind.KRB_REQUEST.bit;
+            case SAMR_INFO_CLASS -> EventKind.DCERPC_REQUEST.bit;
         };
     }
 
@@ -570,6 +576,17 @@ public enum EventField {
                 }
                 return false;
             }
+            case KRB5_PADATA -> {
+                if (ev instanceof KerberosEvent.KerberosRequest k) {
+                    List<Integer> l = k.padataTypes();
+                    for (int i = 0; i < l.size(); i++) {
+                        if (v.number(l.get(i))) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
             case SMB1_DIALECT_SHAPE -> {
                 if (ev instanceof SmbEvent.Smb1Negotiate n) {
                     // Impacket's first packet (INDICATORS.md §1, impacket smbconnection.py); Windows offers more.
@@ -588,6 +605,9 @@ public enum EventField {
             case LDAP_PRIVILEGED_GROUP -> {
                 String g = ev instanceof LdapEvent.LdapSearch s ? LdapFilterShape.privilegedGroup(s.filter()) : null;
                 return g != null && v.text(g);
+            }
+            case SAMR_INFO_CLASS -> {
+                return args(ev) instanceof RpcArgs.SamrSetUserInfo u && v.number(u.infoClass());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header

@@ -97,7 +97,7 @@ public final class RpcInterfaces {
             + "49 SamrGetDisplayEnumerationIndex2,50 SamrCreateUser2InDomain,51 SamrQueryDisplayInformation3,"
             + "52 SamrAddMultipleMembersToAlias,53 SamrRemoveMultipleMembersFromAlias,54 SamrOemChangePasswordUser2,"
             + "55 SamrUnicodeChangePasswordUser2,56 SamrGetDomainPasswordInformation,57 SamrConnect2,"
-            + "58 SamrSetInformationUser2,62 SamrConnect4,64 SamrConnect5,65 SamrRidToSid,66 SamrSetDSRMPassword,"
+            + "58 SamrSetInformationUser2,62 SamrConnect4,63 SamrUnicodeChangePasswordUser3,64 SamrConnect5,65 SamrRidToSid,66 SamrSetDSRMPassword,"
             + "67 SamrValidatePassword"},
         {"12345778-1234-abcd-ef00-0123456789ab", "lsarpc",
             "0 LsarClose,2 LsarEnumeratePrivileges,3 LsarQuerySecurityObject,4 LsarSetSecurityObject,6 LsarOpenPolicy,"
@@ -106,7 +106,7 @@ public final class RpcInterfaces {
             + "16 LsarCreateSecret,17 LsarOpenAccount,18 LsarEnumeratePrivilegesAccount,28 LsarOpenSecret,"
             + "30 LsarQuerySecret,31 LsarLookupPrivilegeValue,32 LsarLookupPrivilegeName,"
             + "35 LsarEnumerateAccountsWithUserRight,36 LsarEnumerateAccountRights,37 LsarAddAccountRights,"
-            + "38 LsarRemoveAccountRights,44 LsarOpenPolicy2,45 LsarGetUserName,46 LsarQueryInformationPolicy2,"
+            + "38 LsarRemoveAccountRights,42 LsarStorePrivateData,43 LsarRetrievePrivateData,44 LsarOpenPolicy2,45 LsarGetUserName,46 LsarQueryInformationPolicy2,"
             + "57 LsarLookupSids2,58 LsarLookupNames2,68 LsarLookupNames3,76 LsarLookupSids3,77 LsarLookupNames4"},
         {"4b324fc8-1670-01d3-1278-5a47bf6ee188", "srvsvc",
             "8 NetrConnectionEnum,9 NetrFileEnum,11 NetrFileClose,12 NetrSessionEnum,13 NetrSessionDel,14 NetrShareAdd,"
