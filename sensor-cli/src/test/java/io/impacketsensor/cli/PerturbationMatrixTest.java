@@ -34,6 +34,9 @@ class PerturbationMatrixTest {
     private static final String SMB_REQUEST_ONLY = "share, pipe, file name, interface and operation travel in the client's "
             + "requests; the server's responses alone carry status codes and handles";
     private static final String LDAP_REQUEST_ONLY = "the search filter is in the client's SearchRequest";
+    private static final String LDAP_MODIFY_REQUEST_ONLY = "the attribute written is in the client's ModifyRequest";
+    private static final String BIND_OFFER_REQUEST_ONLY = "the transfer syntaxes offered are in the client's BIND; the "
+            + "server's BIND_ACK names only its answer to each";
     private static final String FINGERPRINT_REQUEST_ONLY = "the Impacket fingerprint (ClientGuid, NTLM NEGOTIATE flags) is in "
             + "the client's NEGOTIATE and SESSION_SETUP requests";
     private static final String PIPE_NEEDS_CREATE_RESPONSE = "the SMB2 FileId of the named pipe is assigned in the CREATE "
@@ -98,6 +101,31 @@ class PerturbationMatrixTest {
                 "atk_secretsdump_dcsync.pcap", "atk_secretsdump_pth.pcap", "atk_secretsdump_pth.smbenc.pcap",
                 "atk_services.pcap", "atk_silver_ticket.pcap", "atk_smbclient_pth.pcap", "atk_smbclient_pth.smbenc.pcap",
                 "atk_smbexec.pcap");
+        // The lab runs of Impacket 0.10 and current Impacket (.i010/.i014) lose their evidence the same way.
+        lost("late-join:0.1", LATE_ALL, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap");
+        lost("late-join:0.1", LATE_AUTH, "atk_wmipersist.i010.pcap", "atk_wmipersist.i014.pcap", "atk_wmiquery.i010.pcap",
+                "atk_wmiquery.i014.pcap");
+        lost("late-join:30%", LATE_AUTH, "atk_lookupsid.i014.pcap", "atk_samrdump.i014.pcap",
+                "atk_secretsdump_modes.i014.pcap", "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap",
+                "atk_smbclient_ops.i010.pcap", "atk_smbclient_ops.i014.pcap");
+        lost("one-way:client", PIPE_NEEDS_CREATE_RESPONSE, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
+                "atk_lookupsid.i014.pcap", "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap", "atk_regsecrets.i014.pcap",
+                "atk_samrdump.i014.pcap", "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap");
+        lost("one-way:server", KRB_REQUEST_ONLY, "atk_getPac.i010.pcap", "atk_getPac.i014.pcap",
+                "atk_getST_variants.i014.pcap", "atk_keylistattack.i010.pcap", "atk_keylistattack.i014.pcap",
+                "atk_ticketer_variants.i010.pcap", "atk_ticketer_variants.i014.pcap");
+        lost("one-way:server", SMB_REQUEST_ONLY, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
+                "atk_gpp_password.i014.pcap", "atk_lookupsid.i014.pcap", "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap",
+                "atk_regsecrets.i014.pcap", "atk_samrdump.i014.pcap", "atk_secretsdump_modes.i010.pcap",
+                "atk_secretsdump_modes.i014.pcap", "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap");
+        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_smbclient_ops.i010.pcap", "atk_smbclient_ops.i014.pcap",
+                "atk_wmipersist.i010.pcap", "atk_wmipersist.i014.pcap", "atk_wmiquery.i010.pcap", "atk_wmiquery.i014.pcap");
+        lost("one-way:server", BIND_OFFER_REQUEST_ONLY, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap");
+        lost("one-way:server", LDAP_MODIFY_REQUEST_ONLY, "atk_rbcd.i010.pcap");
+        lost("reorder:16", REORDER_FLOW, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
+                "atk_getPac.i010.pcap", "atk_getPac.i014.pcap", "atk_gpp_password.i014.pcap", "atk_lookupsid.i014.pcap",
+                "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap", "atk_regsecrets.i014.pcap", "atk_samrdump.i014.pcap",
+                "atk_secretsdump_modes.i010.pcap", "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {
