@@ -5,9 +5,6 @@ import io.impacketsensor.core.capture.PacketSource;
 import io.impacketsensor.core.packet.LinkTypes;
 import io.impacketsensor.core.packet.Packet;
 import io.impacketsensor.core.packet.PacketDecoder;
-import io.impacketsensor.core.spi.CounterVisitor;
-
-import java.util.List;
 
 /**
  * A {@link PacketSource} that applies a {@link Perturbation} to the frames of another source as
@@ -21,11 +18,10 @@ import java.util.List;
  * carry no ports and take the direction of the last connection seen between the two addresses.
  * Frames that are not IP (ARP, LLDP) are never dropped by direction and never tagged.
  */
-final class PerturbedSource implements PacketSource {
+final class PerturbedSource extends ForwardingPacketSource {
     /** Connection table capacity (a power of two); connections past 3/4 of it use the port rule. */
     static final int TABLE_CAPACITY = 1 << 17;
 
-    private final PacketSource inner;
     private final Perturbation mode;
     private final Packet packet = new Packet();
     private final Table conns = new Table(TABLE_CAPACITY);
@@ -56,7 +52,7 @@ final class PerturbedSource implements PacketSource {
     private long untaggable;
 
     PerturbedSource(PacketSource inner, Perturbation mode, long seed) {
-        this.inner = inner;
+        super(inner);
         this.mode = mode;
         this.rng = splitMix(seed) | 1;
         this.dropBelowNanos = (long) (mode.amount() * 1_000_000_000d);
@@ -377,41 +373,6 @@ final class PerturbedSource implements PacketSource {
     /** Frames {@code vlan-asym} could not tag (not Ethernet). */
     long untaggable() {
         return untaggable;
-    }
-
-    @Override
-    public boolean lossless() {
-        return inner.lossless();
-    }
-
-    @Override
-    public void awaitFrames() {
-        inner.awaitFrames();
-    }
-
-    @Override
-    public String failure() {
-        return inner.failure();
-    }
-
-    @Override
-    public void wakeUp(boolean stop) {
-        inner.wakeUp(stop);
-    }
-
-    @Override
-    public void reportCounters(CounterVisitor visitor) {
-        inner.reportCounters(visitor);
-    }
-
-    @Override
-    public List<String> warnings() {
-        return inner.warnings();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 
     /** Open addressing over 64-bit keys with linear probing, primitive arrays, no removal. */
