@@ -34,6 +34,8 @@ class PerturbationMatrixTest {
     private static final String SMB_REQUEST_ONLY = "share, pipe, file name, interface and operation travel in the client's "
             + "requests; the server's responses alone carry status codes and handles";
     private static final String LDAP_REQUEST_ONLY = "the search filter is in the client's SearchRequest";
+    private static final String RELAY_NEEDS_BOTH_DIRECTIONS = "a relay is recognised on the server CHALLENGE and the "
+            + "client AUTHENTICATE of both legs; a copy of the servers' side holds only the challenges";
     private static final String LDAP_MODIFY_REQUEST_ONLY = "the attribute written is in the client's ModifyRequest";
     private static final String BIND_OFFER_REQUEST_ONLY = "the transfer syntaxes offered are in the client's BIND; the "
             + "server's BIND_ACK names only its answer to each";
@@ -122,6 +124,14 @@ class PerturbationMatrixTest {
                 "atk_wmipersist.i010.pcap", "atk_wmipersist.i014.pcap", "atk_wmiquery.i010.pcap", "atk_wmiquery.i014.pcap");
         lost("one-way:server", BIND_OFFER_REQUEST_ONLY, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap");
         lost("one-way:server", LDAP_MODIFY_REQUEST_ONLY, "atk_rbcd.i010.pcap");
+        lost("late-join:0.1", LATE_AUTH, "atk_relay_smb_to_http.i010.pcap", "atk_relay_smb_to_mssql.i010.pcap",
+                "atk_relay_smb_to_mssql.i014.pcap");
+        lost("one-way:client", PIPE_NEEDS_CREATE_RESPONSE, "atk_coerce.i010.pcap", "atk_coerce.i014.pcap");
+        lost("one-way:server", SMB_REQUEST_ONLY, "atk_coerce.i010.pcap", "atk_coerce.i014.pcap");
+        lost("one-way:server", RELAY_NEEDS_BOTH_DIRECTIONS, "atk_coerce_relay.i010.pcap", "atk_coerce_relay.i014.pcap",
+                "atk_relay_smb_to_mssql.i010.pcap", "atk_relay_smb_to_mssql.i014.pcap");
+        lost("reorder:16", REORDER_FLOW, "atk_coerce_relay.i010.pcap", "atk_coerce_relay.i014.pcap",
+                "atk_relay_smb_to_mssql.i014.pcap");
         lost("reorder:16", REORDER_FLOW, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
                 "atk_getPac.i010.pcap", "atk_getPac.i014.pcap", "atk_gpp_password.i014.pcap", "atk_lookupsid.i014.pcap",
                 "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap", "atk_regsecrets.i014.pcap", "atk_samrdump.i014.pcap",
