@@ -684,6 +684,7 @@ commands_of() {
              -e "s#env PYTHONPATH=[^ ]+ LAB_TGS_CKSUM_SHIM=1 /usr/bin/python3 #python3 (with lab.sh's Kerberos shim) #g" \
              -e "s#env PYTHONPATH=[^ ]+ /usr/bin/python3 #python3 #g" \
              -e "s#$CUR#<impacket-src>#g" -e "s#$WORK#<work>#g" -e "s#$STATE#<state>#g" -e "s#$TOOLS#lab/tools#g" \
+             -e "s#$IMPK_EX/#<impacket-0.10-examples>/#g" -e "s#/usr/bin/python3 #python3 #g" \
     | tr '\t' ' ' | awk 'BEGIN{ORS=""} {if (NR > 1) print " ; "; print}'
 }
 
