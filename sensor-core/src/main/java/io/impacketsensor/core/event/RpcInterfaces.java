@@ -166,7 +166,13 @@ public final class RpcInterfaces {
             + "11 ElfrReportEventW,16 ElfrOpenBELA"},
         {"afa8bd80-7d8a-11c9-bef4-08002b102989", "mgmt",
             "0 inq_if_ids,1 inq_stats,2 is_server_listening,3 stop_server_listening,4 inq_princ_name"},
-        {"3919286a-b10c-11d0-9ba8-00c04fd92ef5", "dssetup", "0 DsRolerGetPrimaryDomainInformation"},
+        // MS-DSSP 3.2.5 names opnum 0 and leaves 1-8 unused on the wire; 9 and 10 are the Windows
+        // 2000 upgrade calls (Samba dssetup.idl), opnum 9 the MS04-011 LSASS overflow's entry point.
+        {"3919286a-b10c-11d0-9ba8-00c04fd92ef5", "dssetup",
+            "0 DsRolerGetPrimaryDomainInformation,1 DsRolerDnsNameToFlatName,2 DsRolerDcAsDc,3 DsRolerDcAsReplica,"
+            + "4 DsRolerDemoteDc,5 DsRolerGetDcOperationProgress,6 DsRolerGetDcOperationResults,7 DsRolerCancel,"
+            + "8 DsRolerServerSaveStateForUpgrade,9 DsRolerUpgradeDownlevelServer,"
+            + "10 DsRolerAbortDownlevelServerUpgrade"},
         // MS-DFSNM 3.1.4 (\PIPE\netdfs), MS-FSRVP 3.1.4 (\PIPE\FssagentRpc): the DFSCoerce and ShadowCoerce calls.
         {"4fc742e0-4a10-11cf-8273-00aa004ae673", "netdfs",
             "0 NetrDfsManagerGetVersion,1 NetrDfsAdd,2 NetrDfsRemove,10 NetrDfsAddFtRoot,11 NetrDfsRemoveFtRoot,"
