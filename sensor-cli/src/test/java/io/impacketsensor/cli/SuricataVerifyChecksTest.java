@@ -43,9 +43,9 @@ class SuricataVerifyChecksTest {
     /** The test folders below {@code suricata-verify/tests/} whose test.yaml has checks of our event types. */
     private static final List<String> TESTS = List.of(
             "bug-8278-krb5-03", "dcerpc-issue-7187-01", "dcerpc/dce-gap-handling", "dcerpc/dcerpc-auth3-5133",
-            "dcerpc/dcerpc-dce-iface-01", "dcerpc/dcerpc-dce-iface-02", "dcerpc/dcerpc-dce-stub-data-02",
+            "dcerpc/dcerpc-ctxids", "dcerpc/dcerpc-dce-iface-01", "dcerpc/dcerpc-dce-iface-02", "dcerpc/dcerpc-dce-stub-data-02",
             "dcerpc/dcerpc-dce-stub-data-04", "dcerpc/dcerpc-smb-ctxid", "krb5-probing", "krb5-request-frag-log",
-            "ldap-udp", "output-eve-smb-01", "smb1-02", "smb2-01", "smb2-async", "smb2-delete",
+            "ldap-udp", "output-eve-smb-01", "smb1-02", "smb2-01", "smb2-09-trunc-file-logging", "smb2-async", "smb2-delete",
             "smb2-ntlmssp-negotiateflags", "smb3-02-midstream", "smb3-03-midstream");
 
     /** Checks that do not pass, by {@code <test>#<n>} (n counts the test's filter checks from 1), and why. */
@@ -55,13 +55,12 @@ class SuricataVerifyChecksTest {
             Map.entry("dcerpc/dce-gap-handling#2", "pcap_cnt and rpc_version, as #1"),
             Map.entry("dcerpc/dcerpc-dce-iface-02#6", "pcap_cnt, rpc_version and res.frag_cnt: the decoder counts the"
                     + " request's fragments only"),
-            Map.entry("dcerpc/dcerpc-dce-stub-data-02#3", "RpcInterfaces names dssetup opnum 0 only, not"
-                    + " DsRolerUpgradeDownlevelServer"),
             Map.entry("ldap-udp#1", "the LDAP decoder counts search result entries and keeps neither their DN nor their"
                     + " attributes, nor a result's matchedDN"),
             Map.entry("smb1-02#1", "the SMB1 NEGOTIATE response (chosen dialect, server GUID, status) is not decoded"),
             Map.entry("smb1-02#2", "SESSION_SETUP_ANDX NativeOS/NativeLanMan (request/response) are not decoded"),
-            Map.entry("smb1-02#3", "SMB1 DOS-class errors (SRV_BADUID) are reported as NTSTATUS by the decoder")
+            Map.entry("smb1-02#3", "SMB1 DOS-class errors (SRV_BADUID) are reported as NTSTATUS by the decoder"),
+            Map.entry("smb2-09-trunc-file-logging#2", "NativeOS/NativeLanMan, as smb1-02#2")
     ));
 
     @TempDir
