@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.impacketsensor.core.capture.FrameSlot;
-import io.impacketsensor.core.capture.PcapFileReader;
+import io.impacketsensor.core.capture.PcapFileChain;
+import io.impacketsensor.core.packet.SymmetricFlowHash;
+import io.impacketsensor.core.pipeline.CapturePipeline;
+import io.impacketsensor.core.pipeline.PipelineOptions;
 import io.impacketsensor.core.flow.Expectations;
 import io.impacketsensor.core.flow.FlowLimits;
 import io.impacketsensor.core.flow.PacketProcessor;
@@ -408,17 +410,18 @@ public final class DocsReference {
                     false);
             List<Metric> out = new ArrayList<>();
             try (Service service = new Service(d)) {
-                CounterSnapshot counters = new CounterSnapshot();
-                PacketProcessor p = new PacketProcessor(0, FlowLimits.DEFAULTS, Decoders.forWorker(DecoderConfig.defaults()),
-                        Expectations.of(FlowLimits.DEFAULTS), e -> service.engine().analyze(e));
-                FrameSlot slot = new FrameSlot();
-                try (PcapFileReader reader = PcapFileReader.open(sample)) {
-                    while (reader.next(slot)) {
-                        p.process(slot.linkType, slot.tsNanos, slot.data, slot.caplen, slot.wirelen);
-                    }
+                // A replay through the capture pipeline, so that the capture, ring, event and
+                // per-worker counters are reported too (the live source adds capture.kernel_*).
+                CounterSnapshot counters;
+                try (PcapFileChain chain = PcapFileChain.open(List.of(sample))) {
+                    CapturePipeline pipeline = new CapturePipeline(chain, new SymmetricFlowHash(),
+                            (worker, workers, sink) -> new PacketProcessor(worker, FlowLimits.DEFAULTS,
+                                    Decoders.forWorker(DecoderConfig.defaults()), Expectations.of(FlowLimits.DEFAULTS),
+                                    sink),
+                            e -> service.engine().analyze(e), new PipelineOptions(1, 1024, 1024, 1000));
+                    pipeline.run();
+                    counters = pipeline.snapshot(0);
                 }
-                p.finish();
-                p.reportCounters(counters);
                 service.pipelineCounters(() -> counters);
                 MetricSnapshots snaps = service.metrics().scrape();
                 for (MetricSnapshot s : snaps) {

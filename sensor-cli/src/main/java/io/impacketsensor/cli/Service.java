@@ -321,14 +321,9 @@ final class Service implements AutoCloseable {
                 .callback(cb -> engine.getStatistics().byAction().forEach((k, v) -> cb.call(v, k))).build());
         registry.register(GaugeWithCallback.builder().name("impacket_sensor_blocked_ips")
                 .help("addresses on the blocklist now").callback(cb -> cb.call(engine.getBlockedIps().size())).build());
-        registry.register(GaugeWithCallback.builder().name("impacket_sensor_pipeline_counter")
-                .help("capture, flow and decoder counters of the running pipeline (names as in EVE stats)")
-                .labelNames("counter").callback(cb -> {
-                    CounterSnapshot s = pipeline.get();
-                    if (s != null) {
-                        s.asMap().forEach((k, v) -> cb.call(v, k));
-                    }
-                }).build());
+        // One family per pipeline counter (counters with _total, bytes and seconds as units, gauges
+        // for current values, a worker label for the per-worker series): PipelineMetrics.
+        registry.register(new PipelineMetrics(() -> pipeline.get()));
     }
 
     private static String buildVersion() {

@@ -130,7 +130,7 @@ class ServiceEndToEndTest {
                 String metrics = get(ns, "/metrics");
                 assertTrue(metrics.contains("impacket_sensor_attacks_total{attack_type=\"psexec\"} 1"), metrics);
                 assertTrue(metrics.contains("impacket_sensor_blocked_ips 1"), metrics);
-                assertTrue(metrics.contains("impacket_sensor_pipeline_counter{counter=\"capture.records\"} 119"), metrics);
+                assertTrue(metrics.contains("impacket_sensor_capture_records_total 119"), metrics);
 
                 String set = await(s -> s.contains(ATTACKER),
                         () -> sh("ip", "netns", "exec", ns, "nft", "list", "set", "inet", "impacket_sensor", "blocklist"));
