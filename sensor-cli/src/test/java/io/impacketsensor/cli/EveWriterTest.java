@@ -36,7 +36,11 @@ class EveWriterTest {
         assertEquals(1, lines.size());
         JsonNode n = JSON.readTree(lines.get(0));
         assertEquals("2025-11-27T14:03:22.123456+0000", n.get("timestamp").asText());
-        assertEquals(42, n.get("flow_id").asLong());
+        // A hash of the flow (51 bits), not the sensor's internal id.
+        long flowId = n.get("flow_id").asLong();
+        assertEquals(io.impacketsensor.detection.eve.EveCommon.flowId(new EventHeader(0, 42,
+                InetAddress.getByName("10.99.0.2"), 35110, InetAddress.getByName("10.99.0.1"), 445, Transport.TCP)), flowId);
+        assertTrue(flowId > 0 && flowId < 1L << 51 && flowId != 42, "flow_id " + flowId);
         assertEquals("anomaly", n.get("event_type").asText());
         assertEquals("10.99.0.2", n.get("src_ip").asText());
         assertEquals(445, n.get("dest_port").asInt());

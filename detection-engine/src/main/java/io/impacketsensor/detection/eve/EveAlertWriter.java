@@ -66,7 +66,7 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
                 && an.sourceIp().equals(h.serverIp().getHostAddress());
         g.writeStartObject();
         g.writeStringField("timestamp", EveCommon.timestamp(h.timestampNanos()));
-        g.writeNumberField("flow_id", h.flowId());
+        g.writeNumberField("flow_id", EveCommon.flowId(h));
         g.writeStringField("event_type", "alert");
         g.writeStringField("src_ip", swapped ? h.serverIp().getHostAddress() : h.clientIp().getHostAddress());
         g.writeNumberField("src_port", swapped ? h.serverPort() : h.clientPort());

@@ -29,6 +29,32 @@ public final class EveCommon {
         return COMMUNITY_ID.get().of(h.clientIp(), h.clientPort(), h.serverIp(), h.serverPort(), h.transport());
     }
 
+    /**
+     * The EVE {@code flow_id}: a hash of the flow, as Suricata's is (its flow hash and start time,
+     * cut to 51 bits so that JavaScript and JSON consumers keep it exact). Ours hashes the flow's
+     * 5-tuple with the sensor's flow id, which is the capture position of the flow's first packet
+     * in a replay (the same for every replay of a capture, whatever the number of workers) and a
+     * per-run sequence live; so two replays of one capture agree, and two flows with the same
+     * 5-tuple at different times (port reuse) differ. Every record of a flow, alerts included,
+     * has the same value. {@code InetAddress.hashCode} is the IPv4 address itself, or a hash of
+     * the IPv6 address, and allocates nothing.
+     */
+    public static long flowId(EventHeader h) {
+        long x = h.flowId();
+        x = mix(x ^ h.clientIp().hashCode());
+        x = mix(x ^ ((long) h.clientPort() << 16 | h.serverPort()));
+        x = mix(x ^ h.serverIp().hashCode());
+        x = mix(x ^ h.transport().ordinal());
+        return x & 0x7_FFFF_FFFF_FFFFL;
+    }
+
+    /** SplitMix64's finaliser (Steele, Lea, Flood 2014): every input bit changes half the output bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     /** Suricata's timestamp form, e.g. {@code 2026-11-27T14:03:22.123456+0000}. */
     public static String timestamp(long epochNanos) {
         return TS.format(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
@@ -55,7 +81,7 @@ public final class EveCommon {
     public static void writeHeader(JsonGenerator g, EventHeader h, String eventType, String appProto)
             throws IOException {
         g.writeStringField("timestamp", timestamp(h.timestampNanos()));
-        g.writeNumberField("flow_id", h.flowId());
+        g.writeNumberField("flow_id", flowId(h));
         g.writeStringField("event_type", eventType);
         g.writeStringField("src_ip", h.clientIp().getHostAddress());
         g.writeNumberField("src_port", h.clientPort());
