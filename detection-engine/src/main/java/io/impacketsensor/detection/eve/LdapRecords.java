@@ -75,9 +75,9 @@ public final class LdapRecords {
 
     /**
      * Suricata's ldap object: the {@code request} (message_id, operation, and the operation's own
-     * object) and the {@code responses} seen for it. The decoder keeps the result of each response
-     * (result code, and a bind's diagnostic message), not its matchedDN nor the search result
-     * entries, so a response carries only what was kept.
+     * object) and the {@code responses} seen for it: a search's first result entries (as far as
+     * the decoder's {@code max_kept_entry_bytes} keeps them) and its result with matchedDN and
+     * diagnostic message; the result code (and a bind's diagnostic message) of the others.
      */
     private static void suricata(JsonGenerator g, LdapEvent e) throws IOException {
         int messageId;
@@ -93,6 +93,7 @@ public final class LdapRecords {
             messageId = s.messageId();
             op = 3;
             resultCode = s.resultCode();
+            message = s.diagnosticMessage();
         } else if (e instanceof LdapAdd a) {
             messageId = a.messageId();
             op = 8;
@@ -188,18 +189,54 @@ public final class LdapRecords {
         }
         g.writeEndObject();
         String response = responseName(op);
-        if (resultCode >= 0 && response != null) {
+        List<LdapEvent.SearchEntry> entries = e instanceof LdapSearch s ? s.resultEntries() : List.of();
+        if ((resultCode >= 0 && response != null) || !entries.isEmpty()) {
             g.writeArrayFieldStart("responses");
+            searchResultEntries(g, entries);
+            if (resultCode >= 0 && response != null) {
+                g.writeStartObject();
+                g.writeStringField("operation", response);
+                g.writeObjectFieldStart(response);
+                g.writeStringField("result_code", suricataResult(resultCode));
+                if (e instanceof LdapSearch s && s.matchedDn() != null) {
+                    g.writeStringField("matched_dn", s.matchedDn());
+                }
+                if (message != null) {
+                    g.writeStringField("message", message);
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /**
+     * The kept SearchResultEntries, each a response of its own as Suricata logs them:
+     * {@code {"operation":"search_result_entry","search_result_entry":{"base_object":DN,
+     * "attributes":[{"type":..,"values":[..]}]}}}.
+     */
+    private static void searchResultEntries(JsonGenerator g, List<LdapEvent.SearchEntry> entries) throws IOException {
+        for (LdapEvent.SearchEntry en : entries) {
             g.writeStartObject();
-            g.writeStringField("operation", response);
-            g.writeObjectFieldStart(response);
-            g.writeStringField("result_code", suricataResult(resultCode));
-            if (message != null) {
-                g.writeStringField("message", message);
+            g.writeStringField("operation", "search_result_entry");
+            g.writeObjectFieldStart("search_result_entry");
+            g.writeStringField("base_object", en.dn());
+            // Empty lists are left out (an entry without attributes, a typesOnly search's values).
+            if (!en.attributes().isEmpty()) {
+                g.writeArrayFieldStart("attributes");
+                for (Attribute a : en.attributes()) {
+                    g.writeStartObject();
+                    g.writeStringField("type", a.name());
+                    if (!a.values().isEmpty()) {
+                        strings(g, "values", a.values());
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
             }
             g.writeEndObject();
             g.writeEndObject();
-            g.writeEndArray();
         }
     }
 

@@ -96,7 +96,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
         this.tcp = ctx.transport() == Transport.TCP;
-        this.pending = new LdapPending(limits.maxPending(), !tcp);
+        this.pending = new LdapPending(limits.maxPending(), !tcp, limits.maxKeptEntryBytes());
         this.toServer = new Side(ctx);
         this.toClient = new Side(ctx);
     }
@@ -156,7 +156,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                     return n;
                 }
                 int total = parser.peekTotal;
-                if (isEntry(parser.peekOp)) {
+                if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
                     pending.entry(parser.peekMessageId);
                     counters.pdus++;
                     pdu.passOver(total);
@@ -195,7 +195,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             int old = s.hdrLen;
             s.hdrLen = 0;
             int total = parser.peekTotal;
-            if (isEntry(parser.peekOp)) {
+            if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
                 pending.entry(parser.peekMessageId);
                 counters.pdus++;
                 pdu.passOver(total - old);
@@ -219,6 +219,17 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
     private static boolean isEntry(int op) {
         return op == LdapParser.SEARCH_RESULT_ENTRY || op == LdapParser.SEARCH_RESULT_REFERENCE;
+    }
+
+    /**
+     * True for a SearchResultEntry that is decoded (buffered like any message) rather than counted
+     * and passed over: its search is pending and has not kept {@code max_kept_entry_bytes} of
+     * entries yet, and it fits {@code max_message_length}. An enumeration of a whole directory is
+     * thus decoded only for its first entries; the rest are skipped by length as before.
+     */
+    private boolean keepsEntry(int op, int messageId, int total) {
+        return op == LdapParser.SEARCH_RESULT_ENTRY && total <= limits.maxMessageLength()
+                && pending.keepsEntry(messageId);
     }
 
     /** CLDAP: a datagram holds one or more whole LDAPMessages (a netlogon answer: entry + done). */
@@ -286,6 +297,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 pending.unbind(ctx, p);
                 return true;
             case LdapParser.SEARCH_RESULT_ENTRY:
+                pending.entry(p);
+                return true;
             case LdapParser.SEARCH_RESULT_REFERENCE:
                 pending.entry(p.messageId);
                 return true;

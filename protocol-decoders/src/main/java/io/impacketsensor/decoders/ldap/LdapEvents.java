@@ -21,8 +21,12 @@ final class LdapEvents {
     private LdapEvents() {
     }
 
-    /** A request paired with its result ({@code resultCode} -1: the flow ended first). */
-    static void request(FlowContext ctx, LdapPending.Request r, int resultCode, String diagnostic, boolean cldap) {
+    /**
+     * A request paired with its result ({@code resultCode} -1: the flow ended first); {@code matchedDn}
+     * and {@code diagnostic} are the result's, null without one.
+     */
+    static void request(FlowContext ctx, LdapPending.Request r, int resultCode, String diagnostic, String matchedDn,
+                        boolean cldap) {
         switch (r.op) {
             case LdapParser.BIND_REQUEST:
                 ctx.emit(new LdapBind(ctx.header(), r.messageId, r.version, r.name, bindType(r.authTag),
@@ -31,7 +35,8 @@ final class LdapEvents {
             case LdapParser.SEARCH_REQUEST:
                 ctx.emit(new LdapSearch(ctx.header(), r.messageId, r.base, r.scope, r.deref, r.sizeLimit,
                         r.timeLimit, r.typesOnly, r.filter, r.attributes, r.controls, r.pagedSize, resultCode,
-                        r.entries, cldap));
+                        r.entries, cldap, r.kept == null ? java.util.List.of() : java.util.List.copyOf(r.kept),
+                        matchedDn, diagnostic));
                 break;
             case LdapParser.ADD_REQUEST:
                 ctx.emit(new LdapAdd(ctx.header(), r.messageId, r.name, r.addAttributes, resultCode));

@@ -89,6 +89,14 @@ public final class LdapParser {
     public String dn;
     public List<Attribute> addAttributes;
     public List<Modification> modifications;
+    /** LDAPResult matchedDN ("" when empty; null for a Sicily challenge, which travels in it). */
+    public String matchedDn;
+    /** SearchResultEntry objectName, or null. */
+    public String entryDn;
+    /** SearchResultEntry attributes with their values as text. */
+    public List<Attribute> entryAttributes;
+    /** Characters of the entry's DN, types and values: what keeping it costs. */
+    public int entrySize;
 
     public LdapParser(LdapLimits limits) {
         this.limits = limits;
@@ -196,6 +204,9 @@ public final class LdapParser {
             case SEARCH_REQUEST:
                 searchRequest(opEnd);
                 break;
+            case SEARCH_RESULT_ENTRY:
+                searchResultEntry(opEnd);
+                break;
             case ADD_REQUEST:
                 addRequest(opEnd);
                 break;
@@ -255,6 +266,10 @@ public final class LdapParser {
         dn = null;
         addAttributes = List.of();
         modifications = List.of();
+        matchedDn = null;
+        entryDn = null;
+        entryAttributes = List.of();
+        entrySize = 0;
     }
 
     private int seq(ByteCursor cur) {
@@ -329,6 +344,8 @@ public final class LdapParser {
         if (matchedLen >= 8 && BerTlv.contentEquals(sub.wrap(c.array(), matchedOff, 7), 7, "NTLMSSP")) {
             tokenOff = matchedOff;
             tokenLen = matchedLen;
+        } else if (c.ok()) {
+            matchedDn = BerTlv.readString(sub.wrap(c.array(), matchedOff, matchedLen), matchedLen);
         }
         while (c.ok() && c.position() < opEnd && t.read(c, false, limits.maxMessageLength()) == ParseStatus.OK) {
             if (t.is(CTX, 7)) {
@@ -371,6 +388,39 @@ public final class LdapParser {
             attrs.add(str(c));
         }
         attributes = List.copyOf(attrs);
+        c.seek(opEnd);
+    }
+
+    /**
+     * SearchResultEntry (RFC 4511 4.5.2): objectName LDAPDN, attributes PartialAttributeList ::=
+     * SEQUENCE OF SEQUENCE { type AttributeDescription, vals SET OF AttributeValue }. Every value is
+     * kept as text, for the search's record (Suricata's {@code search_result_entry}). Past
+     * {@code maxListItems} attributes, or values of one attribute, the rest is passed over without
+     * an anomaly: a group's member list is long by nature, and the entry stays counted.
+     */
+    private void searchResultEntry(int opEnd) {
+        entryDn = str(c);
+        int size = entryDn.length();
+        int listEnd = seq(c);
+        List<Attribute> attrs = new ArrayList<>(4);
+        while (c.ok() && c.position() < listEnd && attrs.size() < limits.maxListItems()) {
+            int end = seq(c);
+            String type = str(c);
+            size += type.length();
+            List<String> vals = new ArrayList<>(1);
+            if (t.expect(c, U, 17, limits.maxMessageLength())) {
+                int setEnd = Math.min(c.position() + t.length, end);
+                while (c.ok() && c.position() < setEnd && vals.size() < limits.maxListItems()) {
+                    String v = str(c);
+                    size += v.length();
+                    vals.add(v);
+                }
+            }
+            c.seek(end);
+            attrs.add(new Attribute(type, List.copyOf(vals)));
+        }
+        entryAttributes = List.copyOf(attrs);
+        entrySize = size;
         c.seek(opEnd);
     }
 

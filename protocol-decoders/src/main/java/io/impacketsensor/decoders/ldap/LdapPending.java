@@ -2,8 +2,10 @@ package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.event.LdapEvent.Attribute;
 import io.impacketsensor.core.event.LdapEvent.Modification;
+import io.impacketsensor.core.event.LdapEvent.SearchEntry;
 import io.impacketsensor.core.flow.FlowContext;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,17 +35,27 @@ final class LdapPending {
         List<String> controls;
         int pagedSize;
         int entries;
+        /** The search's first result entries, up to {@link LdapLimits#maxKeptEntryBytes}; null before the first. */
+        List<SearchEntry> kept;
+        int keptBytes;
         List<Attribute> addAttributes;
         List<Modification> modifications;
     }
 
     private final Request[] table;
     private final boolean cldap;
+    /** Bytes of result entries kept per search ({@link LdapLimits#maxKeptEntryBytes}). */
+    private final int maxKeptEntryBytes;
     private int count;
 
     LdapPending(int capacity, boolean cldap) {
+        this(capacity, cldap, LdapLimits.DEFAULTS.maxKeptEntryBytes());
+    }
+
+    LdapPending(int capacity, boolean cldap, int maxKeptEntryBytes) {
         this.table = new Request[capacity];
         this.cldap = cldap;
+        this.maxKeptEntryBytes = maxKeptEntryBytes;
     }
 
     private boolean add(Request r) {
@@ -128,11 +140,37 @@ final class LdapPending {
         }
     }
 
+    /**
+     * True when a SearchResultEntry for this id is worth decoding: its search is pending and has
+     * kept fewer than {@code maxKeptEntryBytes} of entries so far.
+     */
+    boolean keepsEntry(int messageId) {
+        int i = indexOf(messageId);
+        return i >= 0 && table[i].op == LdapParser.SEARCH_REQUEST && table[i].keptBytes < maxKeptEntryBytes;
+    }
+
+    /** A decoded SearchResultEntry: counted, and kept for the search's record while within the limit. */
+    void entry(LdapParser p) {
+        int i = indexOf(p.messageId);
+        if (i < 0) {
+            return;
+        }
+        Request r = table[i];
+        r.entries++;
+        if (p.entryDn != null && r.op == LdapParser.SEARCH_REQUEST && r.keptBytes < maxKeptEntryBytes) {
+            if (r.kept == null) {
+                r.kept = new ArrayList<>(2);
+            }
+            r.kept.add(new SearchEntry(p.entryDn, p.entryAttributes));
+            r.keptBytes += Math.max(1, p.entrySize);
+        }
+    }
+
     /** A result: emits the paired request's event (nothing when the request was not seen). */
     void complete(FlowContext ctx, LdapParser p) {
         Request r = remove(p.messageId);
         if (r != null) {
-            LdapEvents.request(ctx, r, p.resultCode, p.diagnostic, cldap);
+            LdapEvents.request(ctx, r, p.resultCode, p.diagnostic, p.matchedDn, cldap);
         }
     }
 
@@ -143,7 +181,7 @@ final class LdapPending {
     /** The flow ended: every request still waiting becomes an event with result -1. */
     void flush(FlowContext ctx) {
         for (int i = 0; i < count; i++) {
-            LdapEvents.request(ctx, table[i], -1, null, cldap);
+            LdapEvents.request(ctx, table[i], -1, null, null, cldap);
             table[i] = null;
         }
         count = 0;

@@ -78,6 +78,52 @@ class LdapAnalyzerTest {
         assertFalse(s.cldap());
     }
 
+    /** synthetic: the entries' DN and attributes, and the result's matchedDN and message, are in the event. */
+    @Test
+    void searchKeepsItsEntriesAndTheResultText() {
+        RecordingContext ctx = tcp();
+        LdapAnalyzer a = analyzer(ctx);
+        assertTrue(a.onData(Direction.TO_SERVER, SEARCH, 0, SEARCH.length));
+        byte[] answer = concat(message(5, entry("CN=a,DC=lab,DC=test")),
+                message(5, tlv(0x64, octets("CN=b,DC=lab,DC=test"), seq(
+                        seq(octets("sAMAccountName"), tlv(0x31, octets("b"))),
+                        seq(octets("mail"), tlv(0x31, octets("b@lab.test"), octets("b2@lab.test")))))),
+                message(5, tlv(0x65, enumerated(32), octets("DC=lab,DC=test"), octets("no such object"))));
+        assertTrue(a.onData(Direction.TO_CLIENT, answer, 0, answer.length));
+        LdapSearch s = ctx.of(LdapSearch.class).get(0);
+        assertEquals(2, s.entries());
+        assertEquals(2, s.resultEntries().size());
+        assertEquals("CN=a,DC=lab,DC=test", s.resultEntries().get(0).dn());
+        assertEquals("cn", s.resultEntries().get(0).attributes().get(0).name());
+        assertEquals(List.of("x".repeat(300)), s.resultEntries().get(0).attributes().get(0).values());
+        assertEquals(List.of(new io.impacketsensor.core.event.LdapEvent.Attribute("sAMAccountName", List.of("b")),
+                new io.impacketsensor.core.event.LdapEvent.Attribute("mail", List.of("b@lab.test", "b2@lab.test"))),
+                s.resultEntries().get(1).attributes());
+        assertEquals(32, s.resultCode());
+        assertEquals("DC=lab,DC=test", s.matchedDn());
+        assertEquals("no such object", s.diagnosticMessage());
+    }
+
+    /** synthetic: past max_kept_entry_bytes the entries are counted and passed over, not decoded. */
+    @Test
+    void entriesPastTheKeptBytesAreOnlyCounted() {
+        RecordingContext ctx = tcp();
+        LdapAnalyzer a = new LdapAnalyzer(ctx, new LdapLimits(1 << 20, 64, 32, 8192, 256, 64, 400),
+                new LdapCounters(), null);
+        assertTrue(a.onData(Direction.TO_SERVER, SEARCH, 0, SEARCH.length));
+        byte[] answer = concat(message(5, entry("CN=a")), message(5, entry("CN=b")), message(5, entry("CN=c")),
+                message(5, result(5, 0, "")));
+        for (int i = 0; i < answer.length; i++) {
+            assertTrue(a.onData(Direction.TO_CLIENT, answer, i, 1));
+        }
+        LdapSearch s = ctx.of(LdapSearch.class).get(0);
+        assertEquals(3, s.entries());
+        // Each entry is ~306 characters: the second passes the 400 kept, the third is not decoded.
+        assertEquals(List.of("CN=a", "CN=b"), s.resultEntries().stream().map(e -> e.dn()).toList());
+        assertEquals("", s.matchedDn());
+        assertEquals("", s.diagnosticMessage());
+    }
+
     @Test
     void splitAtEveryByteGivesTheSameEvents() {
         byte[] both = concat(SEARCH);
@@ -448,6 +494,8 @@ class LdapAnalyzerTest {
         assertEquals("(&(DnsDomain=lab.test)(NtVer=\\06\\00\\00\\00))", s.filter());
         assertEquals(List.of("Netlogon"), s.attributes());
         assertEquals(1, s.entries());
+        assertEquals("", s.resultEntries().get(0).dn());
+        assertEquals("cn", s.resultEntries().get(0).attributes().get(0).name());
     }
 
     /** A SASL bind that succeeded, so that the following PDUs are SASL buffers. */

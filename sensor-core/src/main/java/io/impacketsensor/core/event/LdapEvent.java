@@ -50,11 +50,34 @@ public sealed interface LdapEvent extends SensorEvent {
      * @param resultCode  SearchResultDone resultCode, or -1
      * @param entries     SearchResultEntry count
      * @param cldap       true when carried over UDP (CLDAP)
+     * @param resultEntries the first SearchResultEntries, in order, as far as the decoder's
+     *                    {@code max_kept_entry_bytes} allows ({@code entries} counts them all)
+     * @param matchedDn   SearchResultDone matchedDN, or null when no result was seen
+     * @param diagnosticMessage SearchResultDone diagnosticMessage, or null when no result was seen
      */
     record LdapSearch(EventHeader header, int messageId, String base, int scope, int deref, int sizeLimit,
                       int timeLimit, boolean typesOnly, String filter, List<String> attributes,
                       List<String> controls, int pagedSize, int resultCode, int entries,
-                      boolean cldap) implements LdapEvent {
+                      boolean cldap, List<SearchEntry> resultEntries, String matchedDn,
+                      String diagnosticMessage) implements LdapEvent {
+
+        /** A search whose result entries and result text were not kept. */
+        public LdapSearch(EventHeader header, int messageId, String base, int scope, int deref, int sizeLimit,
+                          int timeLimit, boolean typesOnly, String filter, List<String> attributes,
+                          List<String> controls, int pagedSize, int resultCode, int entries, boolean cldap) {
+            this(header, messageId, base, scope, deref, sizeLimit, timeLimit, typesOnly, filter, attributes, controls,
+                    pagedSize, resultCode, entries, cldap, List.of(), null, null);
+        }
+    }
+
+    /**
+     * A SearchResultEntry (RFC 4511 4.5.2): the entry's DN and its attributes, every value as text
+     * (UTF-8, malformed bytes replaced, as Suricata logs them).
+     *
+     * @param dn         objectName
+     * @param attributes the PartialAttributeList
+     */
+    record SearchEntry(String dn, List<Attribute> attributes) {
     }
 
     /**
