@@ -85,6 +85,9 @@ public final class ProtocolRecordWriter {
         }
     }
 
+    /** MS-FSCC 2.3.31 FSCTL_PIPE_TRANSCEIVE (an SMB1 TransactNmPipe is reported as this too). */
+    private static final int FSCTL_PIPE_TRANSCEIVE = 0x0011C017;
+
     /** Files per flow whose first READ/WRITE was written, until their CLOSE. */
     static final int MAX_OPEN_FILES = 256;
 
@@ -154,11 +157,19 @@ public final class ProtocolRecordWriter {
      * SET_INFO make no generic transaction): GET_INFO; SET_INFO other than a rename or a
      * disposition; a file READ that failed (other than STATUS_BUFFER_OVERFLOW); and every READ (or
      * WRITE) of an open file after its first, which Suricata folds into one file transaction per
-     * direction. Our
+     * direction; named-pipe READ, WRITE and FSCTL_PIPE_TRANSCEIVE, whose DCE/RPC call is the
+     * record. Our
      * once-per-flow SMB1 usage summary is no transaction either: each SMB1 command has its record.
      */
     private static boolean isTransaction(SmbEvent s, FlowState f) {
         if (s instanceof SmbEvent.Smb1Usage) {
+            return false;
+        }
+        // Named-pipe I/O carries DCE/RPC: Suricata hands the bytes to its DCE/RPC parser and logs
+        // the call (here smb.dcerpc), with no READ, WRITE or IOCTL transaction of its own (smb2.rs
+        // and smb1.rs pass pipe data to the dcerpc records).
+        if (s instanceof SmbEvent.SmbRead r && r.namedPipe() || s instanceof SmbEvent.SmbWrite w && w.namedPipe()
+                || s instanceof SmbEvent.SmbIoctl i && i.ctlCode() == FSCTL_PIPE_TRANSCEIVE) {
             return false;
         }
         if (s instanceof SmbEvent.SmbCommand c) {

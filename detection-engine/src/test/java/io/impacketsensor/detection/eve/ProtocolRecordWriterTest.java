@@ -174,6 +174,11 @@ class ProtocolRecordWriterTest {
             n += writer.writeRecords(g, new SmbEvent.SmbClose(H, 1, 2, share, "a.txt", false, 0));
             n += writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 0, 10, 10, 0));
             n += writer.writeRecords(g, new SmbEvent.Smb1Usage(H, 0x73));
+            // Pipe I/O: its DCE/RPC call is the record (smb.dcerpc), as Suricata logs it.
+            String ipc = "\\\\h\\IPC$";
+            n += writer.writeRecords(g, new SmbEvent.SmbWrite(H, 1, 3, ipc, "svcctl", true, 0, 72, 0));
+            n += writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 3, ipc, "svcctl", true, 0, 1024, 60, 0));
+            n += writer.writeRecords(g, new SmbEvent.SmbIoctl(H, 1, 3, ipc, "svcctl", 0x0011C017, 72, 0));
         }
         String[] lines = w.toString().split("\n");
         assertEquals(4, n);
