@@ -54,11 +54,7 @@ class SuricataVerifyChecksTest {
                     + " packet number nor the PDU's minor version"),
             Map.entry("dcerpc/dce-gap-handling#2", "pcap_cnt and rpc_version, as #1"),
             Map.entry("dcerpc/dcerpc-dce-iface-02#6", "pcap_cnt, rpc_version and res.frag_cnt: the decoder counts the"
-                    + " request's fragments only"),
-            Map.entry("smb1-02#1", "the SMB1 NEGOTIATE response (chosen dialect, server GUID, status) is not decoded"),
-            Map.entry("smb1-02#2", "SESSION_SETUP_ANDX NativeOS/NativeLanMan (request/response) are not decoded"),
-            Map.entry("smb1-02#3", "SMB1 DOS-class errors (SRV_BADUID) are reported as NTSTATUS by the decoder"),
-            Map.entry("smb2-09-trunc-file-logging#2", "NativeOS/NativeLanMan, as smb1-02#2")
+                    + " request's fragments only")
     ));
 
     @TempDir

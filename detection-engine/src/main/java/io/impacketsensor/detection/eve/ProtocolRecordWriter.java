@@ -37,7 +37,8 @@ import java.util.Set;
  * writer keeps a little per-flow state, bounded by {@link #MAX_FLOWS} and {@link #MAX_PENDING}:
  * a DCE/RPC request is held until its response or fault (same flow, pipe and call_id) and written
  * with it; the NTLMSSP AUTHENTICATE or Kerberos AP-REQ of an SMB SESSION_SETUP is nested in that
- * SESSION_SETUP's record ({@code smb.ntlmssp}, {@code smb.kerberos}); SMB records are numbered per
+ * SESSION_SETUP's record ({@code smb.ntlmssp}, {@code smb.kerberos}); an SMB1 NEGOTIATE request is
+ * held until its response and written with it; SMB records are numbered per
  * flow ({@code smb.id}) and carry the flow's dialect; SMB events that are no Suricata transaction
  * are not written ({@link #isTransaction}). A held request is written as UNREPLIED when a
  * newer one takes its place, when it has waited {@link #UNREPLIED_AFTER_NANOS} of capture time,
@@ -63,6 +64,8 @@ public final class ProtocolRecordWriter {
     private static final class FlowState {
         long nextId = 1;
         String dialect = "unknown";
+        /** An SMB1 NEGOTIATE request waiting for its response, which completes its record. */
+        SmbEvent.Smb1Negotiate smb1Negotiate;
         NtlmEvent.NtlmAuthenticate ntlmssp;
         KerberosEvent.KerberosApRequest kerberos;
         /** The HTTP request an NTLM record of this flow belongs to, and its status once answered (-1 before). */
@@ -98,9 +101,25 @@ public final class ProtocolRecordWriter {
     public int writeRecords(JsonGenerator g, SensorEvent e) throws IOException {
         if (e instanceof SmbEvent s) {
             FlowState f = flow(s.header().flowId());
+            if (s instanceof SmbEvent.Smb1Negotiate n) {
+                int held = heldNegotiate(g, f);
+                f.smb1Negotiate = n;
+                return held;
+            }
+            if (s instanceof SmbEvent.Smb1NegotiateResponse r) {
+                // Suricata's NEGOTIATE transaction: the offered dialects with the chosen one.
+                SmbEvent.Smb1Negotiate q = f.smb1Negotiate;
+                f.smb1Negotiate = null;
+                if (q != null && r.dialectIndex() >= 0 && r.dialectIndex() < q.dialects().size()) {
+                    f.dialect = q.dialects().get(r.dialectIndex());
+                }
+                SmbRecords.writeSmb1Negotiate(g, q, r, f.nextId++, f.dialect);
+                return line(g);
+            }
+            int held = heldNegotiate(g, f);
             f.dialect = SmbRecords.dialectOf(s, f.dialect);
             if (!isTransaction(s, f)) {
-                return 0;
+                return held;
             }
             if (s instanceof SmbEvent.SmbSessionSetup) {
                 SmbRecords.write(g, s, f.nextId++, f.dialect, f.ntlmssp, f.kerberos);
@@ -109,7 +128,7 @@ public final class ProtocolRecordWriter {
             } else {
                 SmbRecords.write(g, s, f.nextId++, f.dialect, null, null);
             }
-            return line(g);
+            return held + line(g);
         }
         if (e instanceof NtlmEvent n) {
             if (n instanceof NtlmEvent.NtlmAuthenticate a && (a.carrier() == Carrier.SMB2 || a.carrier() == Carrier.SMB1)) {
@@ -199,9 +218,23 @@ public final class ProtocolRecordWriter {
         return direction + Integer.toString(treeId) + "\\" + fileName;
     }
 
+    /** An SMB1 NEGOTIATE request whose response did not come (before another SMB record of its flow): on its own. */
+    private int heldNegotiate(JsonGenerator g, FlowState f) throws IOException {
+        SmbEvent.Smb1Negotiate q = f.smb1Negotiate;
+        if (q == null) {
+            return 0;
+        }
+        f.smb1Negotiate = null;
+        SmbRecords.write(g, q, f.nextId++, f.dialect, null, null);
+        return line(g);
+    }
+
     /** Writes every held request as UNREPLIED (end of input); returns how many records. */
     public int flush(JsonGenerator g) throws IOException {
         int n = 0;
+        for (FlowState f : flows.values()) {
+            n += heldNegotiate(g, f);
+        }
         for (Iterator<DcerpcRequest> it = pending.values().iterator(); it.hasNext(); ) {
             DcerpcRequest r = it.next();
             it.remove();

@@ -68,6 +68,53 @@ public final class SmbNames {
         return code >= 0 && code < COMMANDS.length ? "SMB2_COMMAND_" + COMMANDS[code] : Integer.toString(code);
     }
 
+    /**
+     * Name of an SMB1 DOS-class error (MS-CIFS 2.2.2.4): the class (ERRDOS, ERRSRV) as {@code DOS_}
+     * or {@code SRV_} and the code's name in capitals without its {@code ERR} prefix, as Suricata
+     * names them ({@code SRV_BADUID}); null for a code not listed here.
+     */
+    public static String dosError(int errorClass, int code) {
+        String name = switch (errorClass) {
+            case 0x01 -> switch (code) {
+                case 0x0001 -> "BADFUNC";
+                case 0x0002 -> "BADFILE";
+                case 0x0003 -> "BADPATH";
+                case 0x0004 -> "NOFIDS";
+                case 0x0005 -> "NOACCESS";
+                case 0x0006 -> "BADFID";
+                case 0x0008 -> "NOMEM";
+                case 0x0012 -> "NOFILES";
+                case 0x0020 -> "BADSHARE";
+                case 0x0021 -> "LOCK";
+                case 0x0032 -> "UNSUP";
+                case 0x0050 -> "FILEXISTS";
+                case 0x0057 -> "INVALIDPARAM";
+                case 0x007C -> "UNKNOWNLEVEL";
+                case 0x00E6 -> "BADPIPE";
+                case 0x00E7 -> "PIPEBUSY";
+                case 0x00E8 -> "PIPECLOSING";
+                case 0x00E9 -> "NOTCONNECTED";
+                case 0x00EA -> "MOREDATA";
+                default -> null;
+            };
+            case 0x02 -> switch (code) {
+                case 0x0001 -> "ERROR";
+                case 0x0002 -> "BADPW";
+                case 0x0004 -> "ACCESS";
+                case 0x0005 -> "INVTID";
+                case 0x0006 -> "INVNETNAME";
+                case 0x0007 -> "INVDEVICE";
+                case 0x0040 -> "SMBCMD";
+                case 0x0041 -> "SRVERROR";
+                case 0x005B -> "BADUID";
+                case 0xFFFF -> "NOSUPPORT";
+                default -> null;
+            };
+            default -> null;
+        };
+        return name == null ? null : (errorClass == 0x01 ? "DOS_" : "SRV_") + name;
+    }
+
     /** NTSTATUS name for the codes SMB traffic commonly carries, else null. */
     public static String status(long status) {
         return switch ((int) status) {

@@ -67,12 +67,45 @@ public final class SmbRecords {
         g.writeEndObject();
     }
 
+    /**
+     * SMB1 NEGOTIATE: the request's offered dialects ({@code q}, null when not seen) with the
+     * response's status and ServerGUID; {@code dialect} is the chosen one.
+     */
+    static void writeSmb1Negotiate(JsonGenerator g, SmbEvent.Smb1Negotiate q, SmbEvent.Smb1NegotiateResponse r,
+                                   long id, String dialect) throws IOException {
+        g.writeStartObject();
+        EveCommon.writeHeader(g, r.header(), "smb", "smb");
+        g.writeObjectFieldStart("smb");
+        g.writeNumberField("id", id);
+        g.writeStringField("dialect", dialect);
+        header(g, SmbNames.smb1Command(0x72), r.status(), 0, 0);
+        if (q != null && !q.dialects().isEmpty()) {
+            strings(g, "client_dialects", q.dialects());
+        }
+        if (r.serverGuid() != null) {
+            g.writeStringField("server_guid", Guids.fromLittleEndian(r.serverGuid(), 0).toString());
+        }
+        g.writeEndObject();
+        EveCommon.startExtension(g);
+        g.writeStringField("version", "smb1");
+        if (r.dialectIndex() >= 0) {
+            g.writeNumberField("dialect_index", r.dialectIndex());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
     private static void suricata(JsonGenerator g, SmbEvent e, NtlmEvent.NtlmAuthenticate ntlmssp,
                                  KerberosEvent.KerberosApRequest kerberos) throws IOException {
         if (e instanceof SmbEvent.Smb1Negotiate n) {
             header(g, SmbNames.smb1Command(0x72), SensorEvent.NO_STATUS, 0, 0);
             if (!n.dialects().isEmpty()) {
                 strings(g, "client_dialects", n.dialects());
+            }
+        } else if (e instanceof SmbEvent.Smb1NegotiateResponse r) {
+            header(g, SmbNames.smb1Command(0x72), r.status(), 0, 0);
+            if (r.serverGuid() != null) {
+                g.writeStringField("server_guid", Guids.fromLittleEndian(r.serverGuid(), 0).toString());
             }
         } else if (e instanceof SmbEvent.Smb1Usage u) {
             header(g, SmbNames.smb1Command(u.command()), SensorEvent.NO_STATUS, 0, 0);
@@ -92,7 +125,10 @@ public final class SmbRecords {
                 g.writeStringField("server_guid", Guids.fromLittleEndian(n.serverGuid(), 0).toString());
             }
         } else if (e instanceof SmbEvent.SmbSessionSetup s) {
-            common(g, 1, s.smb1Command(), s.sessionId(), 0, s.status());
+            common(g, 1, s.smb1Command(), s.sessionId(), s.treeId(), s.status());
+            // SMB1: the client's and the server's NativeOS and NativeLanMan (MS-CIFS 2.2.4.53).
+            nativeStrings(g, "request", s.requestNativeOs(), s.requestNativeLm());
+            nativeStrings(g, "response", s.responseNativeOs(), s.responseNativeLm());
             if (ntlmssp != null) {
                 NtlmEvent.NtlmAuthenticate a = ntlmssp;
                 g.writeObjectFieldStart("ntlmssp");
@@ -175,7 +211,7 @@ public final class SmbRecords {
 
     /** Our decoded fields beyond Suricata's. */
     private static void ours(JsonGenerator g, SmbEvent e) throws IOException {
-        if (e instanceof SmbEvent.Smb1Negotiate) {
+        if (e instanceof SmbEvent.Smb1Negotiate || e instanceof SmbEvent.Smb1NegotiateResponse) {
             g.writeStringField("version", "smb1");
         } else if (e instanceof SmbEvent.Smb1Usage) {
             g.writeStringField("version", "smb1");
@@ -297,11 +333,31 @@ public final class SmbRecords {
         }
     }
 
+    private static void nativeStrings(JsonGenerator g, String field, String os, String lm) throws IOException {
+        if (os == null && lm == null) {
+            return;
+        }
+        g.writeObjectFieldStart(field);
+        if (os != null) {
+            g.writeStringField("native_os", os);
+        }
+        if (lm != null) {
+            g.writeStringField("native_lm", lm);
+        }
+        g.writeEndObject();
+    }
+
     /** Command, status, session and tree: Suricata writes session_id and tree_id on every record (0 when none). */
     private static void header(JsonGenerator g, String command, long status, long sessionId, long treeId)
             throws IOException {
         g.writeStringField("command", command);
-        if (status != SensorEvent.NO_STATUS) {
+        if (status != SensorEvent.NO_STATUS && (status & SmbEvent.DOS_ERROR) != 0) {
+            // An SMB1 DOS-class error: the class's name and the 16-bit ErrorCode, as Suricata writes it.
+            int code = (int) (status >>> 16) & 0xFFFF;
+            String name = SmbNames.dosError((int) status & 0xFF, code);
+            g.writeStringField("status", name != null ? name : Long.toString(status & 0xFFFF_FFFFL));
+            g.writeStringField("status_code", String.format(java.util.Locale.ROOT, "0x%04x", code));
+        } else if (status != SensorEvent.NO_STATUS) {
             String name = SmbNames.status(status);
             g.writeStringField("status", name != null ? name : Long.toString(status & 0xFFFF_FFFFL));
             g.writeStringField("status_code", "0x" + Long.toHexString(status & 0xFFFF_FFFFL));

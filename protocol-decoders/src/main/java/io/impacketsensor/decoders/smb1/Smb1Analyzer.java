@@ -326,6 +326,7 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             // response matters for its challenge (logins without extended security).
             if (p.block(Smb1Parser.HEADER, Smb1Parser.NEGOTIATE)) {
                 logon.negotiateResponse(p);
+                events.negotiateResponse(p);
             } else {
                 malformed("negotiate response");
             }
@@ -457,14 +458,18 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             if (p.sessionSetupResponse()) {
                 // 2.2.4.53.2 Action bit 0 SMB_SETUP_GUEST: SMB2's SESSION_FLAG_IS_GUEST.
                 sessionFlags = p.action & 1;
+                q.responseNativeOs = p.nativeOsLen > 0 ? p.string(p.nativeOsAt, p.nativeOsLen, p.unicode()) : null;
+                q.responseNativeLm = p.nativeLmLen > 0 ? p.string(p.nativeLmAt, p.nativeLmLen, p.unicode()) : null;
                 logon.responseBlob(p);
             } else {
                 malformed("session_setup_andx response");
             }
         }
         if (st != STATUS_MORE_PROCESSING) {
-            logon.result(q, st);
+            // The NTLM AUTHENTICATE's status is the 32-bit field as sent (a DOS error untagged).
+            logon.result(q, st & 0xFFFF_FFFFL);
         }
+        q.responseTid = p.tid;
         events.sessionSetup(q, p.uid, sessionFlags, st);
         return st != 0 || opens.login(p.uid);
     }

@@ -35,6 +35,15 @@ final class Smb1Events {
         ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), List.of(d)));
     }
 
+    /** A NEGOTIATE response (parsed by {@code p.block}, and by {@code negotiateResponse} when it has words). */
+    void negotiateResponse(Smb1Parser p) {
+        byte[] guid = null;
+        if (p.wordCount == 17 && p.serverGuidAt >= 0) {
+            guid = java.util.Arrays.copyOfRange(p.array(), p.abs(p.serverGuidAt), p.abs(p.serverGuidAt) + 16);
+        }
+        ctx.emit(new SmbEvent.Smb1NegotiateResponse(ctx.header(), p.dialectIndex(), guid, p.status));
+    }
+
     /** An anomaly record: the anomaly's event name and a detail naming what was seen. */
     static void anomaly(FlowContext ctx, Smb1Anomaly a, String detail) {
         ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
@@ -42,7 +51,9 @@ final class Smb1Events {
 
     void sessionSetup(Smb1Pending q, int uid, int sessionFlags, long status) {
         ctx.emit(new SmbEvent.SmbSessionSetup(ctx.header(), uid, q.securityMode, 0,
-                q.mechanism == null ? "none" : q.mechanism, q.tokenLength, sessionFlags, status, q.command));
+                q.mechanism == null ? "none" : q.mechanism, q.tokenLength, sessionFlags, status, q.command,
+                q.responseTid >= 0 ? q.responseTid : q.tid, q.nativeOs, q.nativeLm, q.responseNativeOs,
+                q.responseNativeLm));
     }
 
     void treeConnect(Smb1Pending q, int tid, int shareType, long status) {

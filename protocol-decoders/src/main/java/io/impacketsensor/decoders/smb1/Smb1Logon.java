@@ -83,6 +83,8 @@ final class Smb1Logon {
         if (!p.sessionSetupRequest()) {
             return false;
         }
+        q.nativeOs = p.nativeOsLen > 0 ? p.string(p.nativeOsAt, p.nativeOsLen, p.nativeUnicode()) : null;
+        q.nativeLm = p.nativeLmLen > 0 ? p.string(p.nativeLmAt, p.nativeLmLen, p.nativeUnicode()) : null;
         if (p.wordCount == 12) {
             q.tokenLength = p.blobLen;
             int n = Math.min(p.blobLen, p.available() - p.blobAt);

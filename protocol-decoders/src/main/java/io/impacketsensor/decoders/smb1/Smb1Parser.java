@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
@@ -46,6 +47,7 @@ final class Smb1Parser {
     static final int FLAGS_REPLY = 0x80;
     /** 2.2.3.1 Flags2: SMB_FLAGS2_UNICODE, SMB_FLAGS2_NT_STATUS, signatures enabled and required. */
     static final int FLAGS2_UNICODE = 0x8000;
+    static final int FLAGS2_NT_STATUS = 0x4000;
     static final int FLAGS2_SIGNATURES = 0x0004;
     static final int FLAGS2_SIGNATURES_REQUIRED = 0x0010;
     /** 2.2.5.6 TRANS_TRANSACT_NMPIPE subcommand (Setup[0]); Setup[1] is the pipe FID. */
@@ -61,6 +63,13 @@ final class Smb1Parser {
     // ---- header ----
     int command;
     long status;
+    /** NEGOTIATE response: header offset of the ServerGUID (extended security), or -1. */
+    int serverGuidAt = -1;
+    /** SESSION_SETUP_ANDX NativeOS and NativeLanMan: header offsets and byte lengths (0: absent). */
+    int nativeOsAt;
+    int nativeOsLen;
+    int nativeLmAt;
+    int nativeLmLen;
     int flags;
     int flags2;
     int tid;
@@ -158,6 +167,10 @@ final class Smb1Parser {
         pid = pidHigh << 16 | c.u16le();
         uid = c.u16le();
         mid = c.u16le();
+        if (status != 0 && (flags2 & FLAGS2_NT_STATUS) == 0) {
+            // 2.2.3.1: without SMB_FLAGS2_NT_STATUS the Status field is a DOS-class error.
+            status |= SmbEvent.DOS_ERROR;
+        }
         return c.ok() ? ParseStatus.OK : ParseStatus.ERROR;
     }
 
@@ -167,6 +180,20 @@ final class Smb1Parser {
 
     boolean unicode() {
         return (flags2 & FLAGS2_UNICODE) != 0;
+    }
+
+    /** NEGOTIATE response DialectIndex, the first parameter word of every form (2.2.4.52.2); -1 when absent or 0xFFFF. */
+    int dialectIndex() {
+        if (wordCount < 1) {
+            return -1;
+        }
+        int i = w16(0);
+        return c.ok() && i != 0xFFFF ? i : -1;
+    }
+
+    /** The encoding of the SESSION_SETUP_ANDX request's native strings: Unicode except with WordCount 10 (2.2.4.53.1). */
+    boolean nativeUnicode() {
+        return wordCount != 10 && unicode();
     }
 
     /** Bytes of the message at hand (the gathered prefix). */
@@ -337,6 +364,7 @@ final class Smb1Parser {
      * protocol's WordCount 1) return false without setting the fields.
      */
     boolean negotiateResponse() {
+        serverGuidAt = -1;
         challengeAt = -1;
         strLen = 0;
         serverLen = 0;
@@ -358,6 +386,9 @@ final class Smb1Parser {
         }
         // CAP_EXTENDED_SECURITY (0x80000000): ServerGUID and a security blob instead (MS-SMB 2.2.4.5.2.1).
         if (!c.ok() || (capabilities & 0x8000_0000L) != 0) {
+            if (c.ok() && wordCount == 17 && bytesAt + 16 <= bytesEnd()) {
+                serverGuidAt = bytesAt;
+            }
             return c.ok();
         }
         int end = bytesEnd();
@@ -390,9 +421,15 @@ final class Smb1Parser {
         unicodePasswordLen = 0;
         accountLen = 0;
         domainLen = 0;
+        nativeOsLen = 0;
+        nativeLmLen = 0;
         if (wordCount == 12) {
             blobLen = w16(14);
-            return c.ok() && blobAt + blobLen <= bytesAt + byteCount;
+            boolean ok = c.ok() && blobAt + blobLen <= bytesAt + byteCount;
+            if (ok) {
+                nativeStrings(blobAt + blobLen, unicode());
+            }
+            return ok;
         }
         if (wordCount != 13 && wordCount != 10) {
             return false;
@@ -410,10 +447,31 @@ final class Smb1Parser {
         p = locate(p, end, uni);
         accountAt = strAt;
         accountLen = strLen;
-        locate(p, end, uni);
+        p = locate(p, end, uni);
         domainAt = strAt;
         domainLen = strLen;
+        nativeStrings(p, uni);
         return true;
+    }
+
+    /**
+     * NativeOS and NativeLanMan, the NUL-terminated strings that follow a SESSION_SETUP_ANDX's
+     * blob or names (MS-CIFS 2.2.4.53.1, 2.2.4.53.2; MS-SMB 2.2.4.6.1, 2.2.4.6.2), Unicode ones
+     * aligned on the header. Sets {@link #nativeOsAt}/{@link #nativeLmAt} (length 0 when absent).
+     */
+    private void nativeStrings(int at, boolean uni) {
+        int end = bytesEnd();
+        if (at >= end) {
+            return;
+        }
+        int p = locate(at, end, uni);
+        nativeOsAt = strAt;
+        nativeOsLen = strLen;
+        if (p < end) {
+            locate(p, end, uni);
+            nativeLmAt = strAt;
+            nativeLmLen = strLen;
+        }
     }
 
     /** SESSION_SETUP_ANDX response: Action; WordCount 4 carries a security blob (MS-SMB 2.2.4.6.2). */
@@ -421,7 +479,13 @@ final class Smb1Parser {
         action = w16(4);
         blobAt = bytesAt;
         blobLen = wordCount == 4 ? w16(6) : 0;
-        return c.ok() && (wordCount == 3 || wordCount == 4) && blobAt + blobLen <= bytesAt + byteCount;
+        nativeOsLen = 0;
+        nativeLmLen = 0;
+        boolean ok = c.ok() && (wordCount == 3 || wordCount == 4) && blobAt + blobLen <= bytesAt + byteCount;
+        if (ok) {
+            nativeStrings(blobAt + blobLen, unicode());
+        }
+        return ok;
     }
 
     /** TREE_CONNECT_ANDX request (2.2.4.55.1): Password then Path (Unicode when Flags2 says so). */

@@ -29,6 +29,13 @@ final class Smb1Pending {
     int securityMode;
     String mechanism;
     int tokenLength;
+    /** NativeOS and NativeLanMan of the request, then of the response (null when absent). */
+    String nativeOs;
+    String nativeLm;
+    String responseNativeOs;
+    String responseNativeLm;
+    /** The response header's TID (-1 before the response). */
+    int responseTid = -1;
     /** A login without extended security: its NTLM AUTHENTICATE awaits this response's status. */
     boolean legacyLogon;
     // NT_CREATE_ANDX / OPEN_ANDX

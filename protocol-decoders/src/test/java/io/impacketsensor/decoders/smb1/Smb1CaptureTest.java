@@ -67,6 +67,34 @@ class Smb1CaptureTest {
         return ev.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
+    /**
+     * suricata-verify smb1-02 (a Mac OS X SMBFS client against a QNAP's Samba, three connections):
+     * the NEGOTIATE response's chosen dialect and ServerGUID, SESSION_SETUP_ANDX NativeOS and
+     * NativeLanMan both ways with the header's TID, and a DOS-class error (Flags2 without
+     * SMB_FLAGS2_NT_STATUS) on LOGOFF_ANDX, as tshark shows them (frames 14, 16, 18, 22).
+     */
+    @Test
+    void negotiateResponseNativeStringsAndDosErrors() throws Exception {
+        List<SensorEvent> ev = publicEvents("OISF_suricata-verify/tests/smb1-02/smb1_osx.pcap");
+        List<SmbEvent.Smb1NegotiateResponse> neg = of(ev, SmbEvent.Smb1NegotiateResponse.class);
+        assertEquals(3, neg.size());
+        assertEquals(0, neg.get(0).dialectIndex());
+        assertEquals(0, neg.get(0).status());
+        assertEquals("31347374-0032-0000-0000-000000000000",
+                io.impacketsensor.core.wire.Guids.fromLittleEndian(neg.get(0).serverGuid(), 0).toString());
+        SmbEvent.SmbSessionSetup s = of(ev, SmbEvent.SmbSessionSetup.class).get(0);
+        assertEquals("Mac OS X 10.10", s.requestNativeOs());
+        assertEquals("SMBFS 3.0.0", s.requestNativeLm());
+        assertEquals("QTS", s.responseNativeOs());
+        assertEquals("Samba 4.4.16", s.responseNativeLm());
+        assertEquals(0xFFFF, s.treeId());
+        assertEquals(0xC0000016L, s.status());
+        SmbEvent.SmbCommand logoff = of(ev, SmbEvent.SmbCommand.class).stream()
+                .filter(c -> c.smb1Command() == 0x74).findFirst().orElseThrow();
+        // ERRSRV (2) / ERRbaduid (0x5b), marked as a DOS error.
+        assertEquals(SmbEvent.DOS_ERROR | 0x005B0002L, logoff.status());
+    }
+
     @Test
     void metasploitPsexecOverSmb1() throws Exception {
         List<SensorEvent> ev = events("20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");

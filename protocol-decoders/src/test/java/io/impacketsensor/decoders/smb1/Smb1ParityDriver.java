@@ -69,7 +69,8 @@ public final class Smb1ParityDriver {
         int cmd = smb1Command(e);
         long status = status(e);
         if (cmd >= 0 && status != SensorEvent.NO_STATUS) {
-            out.add("status\t" + String.format("0x%02x", cmd) + "\t" + String.format("0x%08x", status));
+            // The 32-bit Status field as tshark shows it (a DOS-class error's mark is ours).
+            out.add("status\t" + String.format("0x%02x", cmd) + "\t" + String.format("0x%08x", status & 0xFFFF_FFFFL));
         }
     }
 

@@ -17,6 +17,14 @@ public sealed interface SmbEvent extends SensorEvent {
     int NOT_SMB1 = -1;
 
     /**
+     * Marks an SMB1 status that is a DOS-class error, not an NTSTATUS: the response's Flags2 lacks
+     * SMB_FLAGS2_NT_STATUS, so its 4 status bytes are ErrorClass, Reserved and ErrorCode (MS-CIFS
+     * 2.2.3.1). The status is {@code DOS_ERROR | raw}, {@code raw} the 4 bytes read little-endian
+     * (class in bits 0-7, code in bits 16-31), so its low 32 bits are what they always were.
+     */
+    long DOS_ERROR = 1L << 40;
+
+    /**
      * An operation both SMB versions perform (session setup, tree connect, create, read, write,
      * close, ioctl, other commands), reported by one record type for either, so that a rule on a
      * share or pipe name holds whichever dialect the client chose.
@@ -40,6 +48,19 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param dialects dialect strings in the order offered
      */
     record Smb1Negotiate(EventHeader header, List<String> dialects) implements SmbEvent {
+    }
+
+    /**
+     * SMB1 NEGOTIATE response (MS-CIFS 2.2.4.52.2; MS-SMB 2.2.4.5.2): which offered dialect the
+     * server chose. An SMB2 answer to an SMB1 NEGOTIATE is an {@link Smb2Negotiate} instead.
+     *
+     * @param header       common header
+     * @param dialectIndex index into the request's dialects, or -1 (an error response, or 0xFFFF: none)
+     * @param serverGuid   ServerGUID of an extended-security response (16 bytes, GUID layout), or null
+     * @param status       the header's status
+     */
+    record Smb1NegotiateResponse(EventHeader header, int dialectIndex, byte[] serverGuid, long status)
+            implements SmbEvent {
     }
 
     /**
@@ -90,10 +111,24 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param sessionFlags response SessionFlags (1 guest, 2 null/anonymous, 4 encrypt data), or -1
      * @param status       response NTSTATUS (0xC0000016 MORE_PROCESSING_REQUIRED on the first leg)
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
+     * @param treeId       the response header's TID (SMB1: 0xFFFF when no tree; SMB2: 0)
+     * @param requestNativeOs  SMB1 request NativeOS (MS-CIFS 2.2.4.53.1), or null
+     * @param requestNativeLm  SMB1 request NativeLanMan, or null
+     * @param responseNativeOs SMB1 response NativeOS (MS-CIFS 2.2.4.53.2), or null
+     * @param responseNativeLm SMB1 response NativeLanMan, or null
      */
     record SmbSessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
-                            int tokenLength, int sessionFlags, long status, int smb1Command)
+                            int tokenLength, int sessionFlags, long status, int smb1Command, int treeId,
+                            String requestNativeOs, String requestNativeLm, String responseNativeOs,
+                            String responseNativeLm)
             implements SmbEvent, AnyVersion {
+
+        /** Without the SMB1 header TID and native strings. */
+        public SmbSessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
+                int tokenLength, int sessionFlags, long status, int smb1Command) {
+            this(header, sessionId, securityMode, flags, mechanism, tokenLength, sessionFlags, status, smb1Command, 0,
+                    null, null, null, null);
+        }
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
         public SmbSessionSetup(EventHeader header, long sessionId, int securityMode, int flags, String mechanism,
