@@ -55,6 +55,8 @@ public final class KafkaOutput implements AutoCloseable {
     private final byte[] sensor;
     private final Thread sender;
     private volatile boolean closing;
+    /** Set when close gave up waiting for the broker: the sender stops, the queue goes to the spill file. */
+    private volatile boolean aborted;
 
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
@@ -111,7 +113,7 @@ public final class KafkaOutput implements AutoCloseable {
     private void run() {
         try {
             resendSpill();
-            while (!closing || !queue.isEmpty()) {
+            while (!aborted && (!closing || !queue.isEmpty())) {
                 Pending p = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (p != null) {
                     send(p.topic, p.key, p.value, p.type, false);
@@ -270,15 +272,24 @@ public final class KafkaOutput implements AutoCloseable {
     }
 
     public void close(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         closing = true;
         try {
-            sender.join(timeoutMillis);
+            // A broker that is away now (or never answered) will not take the queue in time: do not wait for it.
+            sender.join(lastAckNanos > lastFailureNanos ? timeoutMillis : Math.min(timeoutMillis, 1_000));
+            if (sender.isAlive()) {
+                aborted = true;
+                // Ends a send() waiting for metadata or buffer space; the record it held is spilled.
+                producer.close(java.time.Duration.ZERO);
+                sender.join(2_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         spillQueueFirst();
         // Records still in the client when the timeout ends fail their callbacks, which spill them.
-        producer.close(java.time.Duration.ofMillis(Math.max(1, timeoutMillis)));
+        long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        producer.close(java.time.Duration.ofMillis(aborted ? 0 : left));
         synchronized (this) {
             if (spill != null) {
                 try {

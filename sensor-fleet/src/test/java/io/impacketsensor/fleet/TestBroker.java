@@ -20,12 +20,12 @@ import java.util.UUID;
 /**
  * A real KRaft broker in the test JVM (Kafka's own KafkaClusterTestKit: one combined
  * controller+broker node on loopback, data in a temporary directory deleted on close). One per
- * test class: it starts in a few seconds.
+ * test class: it starts in a few seconds. The sensor-cli tests use it through this module's test-jar.
  */
-final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
 
-    TestBroker() throws Exception {
+    public TestBroker() throws Exception {
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 // A single broker: internal topics (offsets, transactions) with one replica.
@@ -39,11 +39,11 @@ final class TestBroker implements AutoCloseable {
         cluster.waitForReadyBrokers();
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return cluster.bootstrapServers();
     }
 
-    void createTopics(int partitions, String... names) throws Exception {
+    public void createTopics(int partitions, String... names) throws Exception {
         try (Admin admin = cluster.admin()) {
             List<NewTopic> topics = new ArrayList<>();
             for (String n : names) {
@@ -54,7 +54,7 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** Every record of a topic from its start, until {@code expected} arrived or {@code timeout} passed. */
-    List<ConsumerRecord<String, byte[]>> read(String topic, int expected, Duration timeout) {
+    public List<ConsumerRecord<String, byte[]>> read(String topic, int expected, Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
