@@ -21,12 +21,12 @@ import java.util.List;
  * One sensor in a test: a capture decoded by the real analyzers and analysed by the real engine,
  * its alerts and events handed to a {@link FleetPublisher} as {@code replay} does.
  */
-final class SensorReplay {
-    final ImpacketProtection engine = new ImpacketProtection(EngineConfig.defaults());
-    final List<Alert> alerts = new ArrayList<>();
-    final List<SensorEvent> events = new ArrayList<>();
+public final class SensorReplay {
+    public final ImpacketProtection engine = new ImpacketProtection(EngineConfig.defaults());
+    public final List<Alert> alerts = new ArrayList<>();
+    public final List<SensorEvent> events = new ArrayList<>();
 
-    SensorReplay(FleetPublisher publisher) {
+    public SensorReplay(FleetPublisher publisher) {
         engine.setAlertSink(a -> {
             alerts.add(a);
             if (publisher != null) {
@@ -38,7 +38,7 @@ final class SensorReplay {
 
     private final FleetPublisher publisher;
 
-    SensorReplay replay(Path capture) throws Exception {
+    public SensorReplay replay(Path capture) throws Exception {
         PacketProcessor p = new PacketProcessor(0, FlowLimits.DEFAULTS, Decoders.forWorker(DecoderConfig.defaults()),
                 Expectations.of(FlowLimits.DEFAULTS), e -> {
                     events.add(e);

@@ -73,7 +73,7 @@ public final class TestBroker implements AutoCloseable {
         return out;
     }
 
-    static KafkaSettings settings(String bootstrap, Map<String, Object> overrides) {
+    public static KafkaSettings settings(String bootstrap, Map<String, Object> overrides) {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode n = m.createObjectNode();
         n.putArray("bootstrap_servers").add(bootstrap);
