@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.model.AttackType;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -98,9 +99,14 @@ public final class Correlator implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * Stops this instance and leaves the group, so that the others take its partitions at once
+     * (an instance that dies instead is replaced after the consumer's session timeout).
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 
     static JsonNode parse(byte[] v) {

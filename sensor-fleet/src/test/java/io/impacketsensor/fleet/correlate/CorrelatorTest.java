@@ -158,4 +158,34 @@ class CorrelatorTest {
             assertTrue(types(wholeDump.alerts).contains("dcsync"));
         }
     }
+
+    @Test
+    void anInstanceStoppedMidStreamHandsItsStateToAnotherWithoutLosingOrRepeatingAnAlert(@TempDir Path dir)
+            throws Exception {
+        broker.createTopics(3, "c2-events", "c2-alerts");
+        List<Replay.Frame> relay = Replay.frames(Captures.lab("atk_ntlmrelayx_smb.pcap"));
+        Predicate<Replay.Frame> victimLink = touches("10.99.0.3");
+        List<Replay.Frame> dump = Replay.frames(Captures.lab("atk_secretsdump_dcsync.pcap"));
+        Correlator one = correlator("c2", dir.resolve("state-1"), "c2-events", "c2-alerts");
+        try (Correlator two = correlator("c2", dir.resolve("state-2"), "c2-events", "c2-alerts")) {
+            awaitRunning(one);
+            awaitRunning(two);
+            // The first leg of each attack: its state is in one of the two instances.
+            sensor("sensor-a", relay.stream().filter(victimLink).toList(), dir, "c2-events");
+            sensor("sensor-a", dump.stream().filter(tcpPort(445)).toList(), dir, "c2-events");
+            // Both instances have processed what they own once the group's committed offsets reach
+            // the end of the events topic (exactly-once commits with the state).
+            Thread.sleep(3_000);
+            one.close();
+            awaitRunning(two);
+            sensor("sensor-b", relay.stream().filter(victimLink.negate()).toList(), dir, "c2-events");
+            sensor("sensor-b", dump.stream().filter(tcpPort(445).negate()).toList(), dir, "c2-events");
+            List<ConsumerRecord<String, byte[]>> got = broker.read("c2-alerts", 2, Duration.ofSeconds(60));
+            assertEquals(List.of("chain dcsync 10.99.0.2 [\"sensor-a\",\"sensor-b\"]",
+                    "relay ntlm_relay 10.99.0.2 [\"sensor-a\",\"sensor-b\"]"), summary(got),
+                    "the surviving instance restored the first legs from the changelogs");
+        } finally {
+            one.close();
+        }
+    }
 }
