@@ -112,4 +112,38 @@ class KafkaReplayTest {
         r = run("replay", "--config", f.toString(), Captures.lab("atk_ntlmrelayx_smb.pcap").toString());
         assertTrue(r.err().contains("kafka.client.no.such.setting: not a Kafka producer setting"), r.err());
     }
+
+    /** A live service with kafka: shows the Kafka output's counters in /health, /stats and /metrics. */
+    @Test
+    void healthStatsAndMetricsShowTheKafkaCounters(@TempDir Path dir) throws Exception {
+        broker.createTopics(1, "h-alerts");
+        Path cfgFile = config(dir, broker.bootstrap(), "  topics: {alerts: h-alerts}\nhttp:\n  listen: 127.0.0.1:0\n");
+        SensorConfig cfg = SensorConfig.load(cfgFile);
+        try (Service service = new Service(cfg)) {
+            io.impacketsensor.fleet.FleetPublisher fleet = FleetHook.open(cfg);
+            try {
+                service.fleet(fleet);
+                java.net.InetSocketAddress a = service.startHttp();
+                fleet.output().offer("h-alerts", "k", "{\"n\":1}".getBytes(StandardCharsets.UTF_8), "alert");
+                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (fleet.output().sent() < 1 && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                String base = "http://127.0.0.1:" + a.getPort();
+                JsonNode health = JSON.readTree(client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                assertEquals("ok", health.path("status").asText());
+                assertEquals("sensor-a", health.path("kafka").path("sensor").asText());
+                assertEquals(1, health.path("kafka").path("sent").asLong(), health.toString());
+                assertTrue(health.path("kafka").path("healthy").asBoolean(), health.toString());
+                String metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(metrics.contains("impacket_sensor_kafka_records_total{outcome=\"sent\"} 1"), metrics);
+                assertTrue(metrics.contains("impacket_sensor_kafka_records_total{outcome=\"spilled\"} 0"), metrics);
+            } finally {
+                fleet.close();
+            }
+        }
+    }
 }

@@ -39,6 +39,8 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
     private final ByteArrayOutputStream recordBuf;
     private final JsonGenerator records;
     private final ProtocolRecordWriter protocol;
+    /** Built once: a method reference made per event would allocate on the events thread. */
+    private final java.util.function.BiConsumer<String, byte[]> toEvents = this::event;
 
     public FleetPublisher(KafkaSettings settings, KafkaOutput out, String sensor) {
         this.settings = settings;
@@ -95,14 +97,14 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
         byte[] v = Arrays.copyOf(alertBuf.toByteArray(), Math.max(0, alertBuf.size() - 1));
         out.offer(settings.alertsTopic(), EveCommon.communityId(alert.header()), v, "alert");
         if (settings.detectionEvents()) {
-            events.of(alert, this::event);
+            events.of(alert, toEvents);
         }
     }
 
     /** One decoded event: its detection events and, with {@code kafka.protocol_records}, its EVE records. */
     public synchronized void event(SensorEvent e) {
         if (settings.detectionEvents()) {
-            events.of(e, this::event);
+            events.of(e, toEvents);
         }
         if (protocol != null) {
             try {
