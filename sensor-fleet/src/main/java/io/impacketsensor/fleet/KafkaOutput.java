@@ -275,8 +275,10 @@ public final class KafkaOutput implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         closing = true;
         try {
-            // A broker that is away now (or never answered) will not take the queue in time: do not wait for it.
-            sender.join(lastAckNanos > lastFailureNanos ? timeoutMillis : Math.min(timeoutMillis, 1_000));
+            // A broker that failed a send and has not acknowledged one since will not take the queue
+            // in time: do not wait for it.
+            boolean away = lastFailureNanos != 0 && lastAckNanos < lastFailureNanos;
+            sender.join(away ? Math.min(timeoutMillis, 1_000) : timeoutMillis);
             if (sender.isAlive()) {
                 aborted = true;
                 // Ends a send() waiting for metadata or buffer space; the record it held is spilled.
