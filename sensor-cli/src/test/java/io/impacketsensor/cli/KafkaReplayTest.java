@@ -51,10 +51,11 @@ class KafkaReplayTest {
 
     @Test
     void kafkaGetsTheAlertsTheEveFileGetsByteForByteAndTheStatsRecord(@TempDir Path dir) throws Exception {
-        broker.createTopics(2, "r-alerts", "r-stats", "r-events");
-        Path cfg = config(dir, broker.bootstrap(), "  topics: {alerts: r-alerts, stats: r-stats, events: r-events}\n");
+        broker.createTopics(2, "r-alerts", "r-stats", "r-events", "r-records");
+        Path cfg = config(dir, broker.bootstrap(), "  topics: {alerts: r-alerts, stats: r-stats, events: r-events, "
+                + "records: r-records}\n  protocol_records: true\n");
         Path eve = dir.resolve("eve.json");
-        CliRun r = run("replay", "--config", cfg.toString(), "--eve", eve.toString(),
+        CliRun r = run("replay", "--config", cfg.toString(), "--eve", eve.toString(), "-P",
                 Captures.lab("atk_ntlmrelayx_smb.pcap").toString());
         assertEquals(0, r.code(), r.err());
         List<String> alerts = alertLines(eve);
@@ -62,6 +63,13 @@ class KafkaReplayTest {
         List<ConsumerRecord<String, byte[]>> got = broker.read("r-alerts", alerts.size(), Duration.ofSeconds(20));
         assertEquals(alerts.stream().sorted().toList(),
                 got.stream().map(c -> new String(c.value(), StandardCharsets.UTF_8)).sorted().toList());
+        // Protocol records (-P in the file, kafka.protocol_records on Kafka): the same records.
+        List<String> records = Files.readAllLines(eve).stream()
+                .filter(l -> !l.contains("\"event_type\":\"alert\"") && !l.contains("\"event_type\":\"stats\"")).toList();
+        assertTrue(records.size() > 5, records.toString());
+        List<ConsumerRecord<String, byte[]>> onKafka = broker.read("r-records", records.size(), Duration.ofSeconds(20));
+        assertEquals(records.stream().sorted().toList(),
+                onKafka.stream().map(c -> new String(c.value(), StandardCharsets.UTF_8)).sorted().toList());
         List<ConsumerRecord<String, byte[]>> stats = broker.read("r-stats", 1, Duration.ofSeconds(10));
         assertEquals(1, stats.size());
         assertEquals("sensor-a", stats.get(0).key());
