@@ -75,7 +75,18 @@ final class Detection implements EventSink, java.io.Flushable {
                         : ": encrypted, not inspected")));
             }
         }
+        if (fleet != null) {
+            fleet.event(e);
+        }
         engine.analyze(e);
+    }
+
+    /** The Kafka output's detection events and protocol records (kafka: in the config), or null. */
+    private io.impacketsensor.fleet.FleetPublisher fleet;
+
+    /** Publishes every event's fleet records too; the publisher must also be this detection's extra alert sink. */
+    void fleet(io.impacketsensor.fleet.FleetPublisher publisher) {
+        this.fleet = publisher;
     }
 
     /** The event ring calls this at every batch end: EVE lines reach the file then (service: tail -f, SIEM shippers). */

@@ -28,7 +28,7 @@ import java.util.concurrent.ExecutorService;
  * The HTTP API (JDK {@code com.sun.net.httpserver}).
  *
  * <pre>
- * GET    /health          {"status":"ok"}                                      open
+ * GET    /health          {"status":"ok"}, with "kafka" counters when kafka: is on   open
  * GET    /stats           engine statistics + capture/decoder counters         http.read_auth
  * GET    /blocklist       current blocklist entries                            http.read_auth
  * GET    /metrics         Prometheus text format                               http.read_auth
@@ -140,6 +140,9 @@ final class HttpApi implements AutoCloseable {
                         json(x, 200, g -> {
                             g.writeStartObject();
                             g.writeStringField("status", "ok");
+                            if (service.fleet() != null) {
+                                service.fleet().writeCounters(g);
+                            }
                             g.writeEndObject();
                         });
                     }

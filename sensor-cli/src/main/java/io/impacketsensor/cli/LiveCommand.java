@@ -115,11 +115,28 @@ public final class LiveCommand implements Callable<Integer> {
             err.println("live: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
+        io.impacketsensor.fleet.FleetPublisher fleet;
+        try {
+            fleet = FleetHook.open(cfg);
+        } catch (UsageException e) {
+            daemon.close();
+            leftovers.remove();
+            err.println("live: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        if (fleet != null) {
+            daemon.service().fleet(fleet);
+            err.println("live: Kafka output to " + String.join(",", cfg.kafka().bootstrapServers()) + " as sensor "
+                    + fleet.sensor());
+        }
         LivePcapSource source;
         try {
             source = LivePcapSource.open(options);
         } catch (CaptureException e) {
             err.println("live: " + e.getMessage());
+            if (fleet != null) {
+                fleet.close();
+            }
             daemon.close();
             leftovers.remove();
             return Main.EXIT_USAGE;
@@ -130,9 +147,11 @@ public final class LiveCommand implements Callable<Integer> {
             err.flush();
             SensorRun r = new SensorRun("live " + cfg.iface(), true, err);
             r.daemon = daemon;
-            return r.run(source, SensorRun.processors(capture),
-                    capture.pipeline(0),
-                    daemon.eve(), new Detection(daemon.service().engine(), daemon.eve(), null), cfg.statsInterval());
+            r.fleet = fleet;
+            Detection detection = new Detection(daemon.service().engine(), daemon.eve(), fleet);
+            detection.fleet(fleet);
+            return r.run(source, SensorRun.processors(capture), capture.pipeline(0), daemon.eve(), detection,
+                    cfg.statsInterval());
         }
     }
 }

@@ -67,6 +67,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CaptureConfig cfg;
         EngineConfig engineConfig;
+        SensorConfig config;
         PacketSource source;
         List<Path> all = new ArrayList<>();
         if (readFiles != null) {
@@ -90,7 +91,7 @@ public final class ReplayCommand implements Callable<Integer> {
             if (bpf != null && bpf.isBlank()) {
                 throw new UsageException("--bpf: an empty filter expression");
             }
-            SensorConfig config = SensorRun.config(run.config, run.workers);
+            config = SensorRun.config(run.config, run.workers);
             cfg = SensorRun.capture(config, run.workers);
             engineConfig = config.engine();
             boolean stdin = all.stream().anyMatch(p -> p.toString().equals("-"));
@@ -111,15 +112,27 @@ public final class ReplayCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
             String title = "replay " + (all.size() == 1 ? shown(all.get(0)) : all.size() + " files");
-            Detection detection = new Detection(engineConfig, w, null);
+            io.impacketsensor.fleet.FleetPublisher fleet;
             try {
-                RuleFiles.of(run.config).applyAtStart(detection.engine());
+                fleet = FleetHook.open(config);
             } catch (UsageException e) {
                 err.println("replay: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
-            return new SensorRun(title, false, err).run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w,
-                    detection, 0);
+            Detection detection = new Detection(engineConfig, w, fleet);
+            detection.fleet(fleet);
+            try {
+                RuleFiles.of(run.config).applyAtStart(detection.engine());
+            } catch (UsageException e) {
+                if (fleet != null) {
+                    fleet.close();
+                }
+                err.println("replay: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            SensorRun r = new SensorRun(title, false, err);
+            r.fleet = fleet;
+            return r.run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w, detection, 0);
         }
     }
 

@@ -13,6 +13,7 @@ import io.impacketsensor.decoders.DecoderLimits;
 import io.impacketsensor.detection.config.ConfigException;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.config.EngineConfigLoader;
+import io.impacketsensor.fleet.KafkaSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,11 +46,12 @@ import java.util.Set;
  * @param engine       the engine section
  * @param guard        the API's authentication and the blocklist's limits (http.token_file,
  *                     http.read_auth, http.allowed_hosts, http.max_clock_skew_seconds, response.*)
+ * @param kafka        kafka.*: the fleet output ({@link KafkaSettings}; off without bootstrap servers)
  */
 record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean promisc, CaptureConfig capture,
                     String eve, boolean protocolRecords, int statsInterval, String stateDir, int saveInterval,
                     String http, int maxBodyBytes, boolean nftables, String nftCommand, EngineConfig engine,
-                    Guard guard) {
+                    Guard guard, KafkaSettings kafka) {
 
     static final String DEFAULT_EVE = "/var/log/impacket-sensor/eve.json";
     static final String DEFAULT_STATE_DIR = "/var/lib/impacket-sensor";
@@ -57,7 +59,8 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
 
     static SensorConfig defaults() {
         return new SensorConfig(null, null, 65535, 32, true, CaptureConfig.DEFAULTS, DEFAULT_EVE, false, 60,
-                DEFAULT_STATE_DIR, 10, DEFAULT_HTTP, 1 << 20, false, "nft", EngineConfig.defaults(), Guard.DEFAULTS);
+                DEFAULT_STATE_DIR, 10, DEFAULT_HTTP, 1 << 20, false, "nft", EngineConfig.defaults(), Guard.DEFAULTS,
+                KafkaSettings.DEFAULTS);
     }
 
     /** Loads and validates a file; null file = the defaults. Throws {@link ConfigException} naming the key. */
@@ -87,7 +90,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
             throw new ConfigException("the document must be a mapping");
         }
         Set<String> sections = Set.of("capture", "pipeline", "flow", "decoders", "outputs", "state", "http", "enforcement",
-                "response", "engine", "rules");
+                "response", "engine", "rules", "kafka");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!sections.contains(k)) {
@@ -188,9 +191,10 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         }
         n.finish();
 
+        KafkaSettings kafka = KafkaSettings.parse(root.get("kafka"));
         EngineConfig engine = EngineConfigLoader.fromRoot(root);
         return new SensorConfig(iface, bpf, snaplen, bufferMb, promisc, capture, eve, proto, stats, stateDir, save,
-                http, maxBody, nft, nftCmd, engine, guard);
+                http, maxBody, nft, nftCmd, engine, guard, kafka);
     }
 
     /**
@@ -245,7 +249,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
 
     SensorConfig withInterface(String v) {
         return v == null ? this : new SensorConfig(v, bpf, snaplen, bufferMb, promisc, capture, eve, protocolRecords,
-                statsInterval, stateDir, saveInterval, http, maxBodyBytes, nftables, nftCommand, engine, guard);
+                statsInterval, stateDir, saveInterval, http, maxBodyBytes, nftables, nftCommand, engine, guard, kafka);
     }
 
     /**
@@ -259,7 +263,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
                 eveFlag != null ? eveFlag : eve, protoFlag != null ? protoFlag : protocolRecords,
                 statsFlag != null ? statsFlag : statsInterval, stateFlag != null ? stateFlag.toString() : stateDir,
                 saveInterval, httpFlag != null ? httpFlag : http, maxBodyBytes, nftFlag != null ? nftFlag : nftables,
-                nftCommand, engine, guard);
+                nftCommand, engine, guard, kafka);
     }
 
     /** The effective configuration as YAML (same keys as the file). */
@@ -305,6 +309,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         re.put("max_blocks_per_minute", guard.maxBlocksPerMinute());
         m.put("response", re);
         m.put("engine", engine);
+        m.put("kafka", kafka.toMap());
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);

@@ -39,6 +39,9 @@ final class SensorRun {
     /** live as a service: state, API and periodic saves (null for replay and tests). */
     Daemon daemon;
 
+    /** The Kafka output (kafka: in the config), or null. */
+    io.impacketsensor.fleet.FleetPublisher fleet;
+
     SensorRun(String title, boolean live, PrintWriter err) {
         this.title = title;
         this.live = live;
@@ -185,8 +188,12 @@ final class SensorRun {
                 if (live && System.nanoTime() >= nextStats) {
                     nextStats += TimeUnit.SECONDS.toNanos(statsIntervalSec);
                     CounterSnapshot s = pipeline.snapshot(2_000);
+                    StatsRecord stats = new StatsRecord("live", wallNanos(), seconds(start), s, detection.statistics());
                     if (eve != null) {
-                        eve.writeStats(new StatsRecord("live", wallNanos(), seconds(start), s, detection.statistics()));
+                        eve.writeStats(stats);
+                    }
+                    if (fleet != null) {
+                        FleetHook.stats(fleet, stats);
                     }
                     err.printf(Locale.ROOT, "%s: %,d packets, %,d TCP / %,d UDP flows, kernel drops %,d, ring full %,d times%n",
                             title, s.get("capture.records"), s.get("flow.tcp"), s.get("flow.udp"),
@@ -200,9 +207,18 @@ final class SensorRun {
             boolean drained = pipeline.awaitEnd(live ? LIVE_DRAIN_MILLIS : Long.MAX_VALUE);
             double secs = seconds(start);
             CounterSnapshot s = pipeline.snapshot(0);
+            StatsRecord stats = new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s, detection.statistics());
             if (eve != null) {
-                eve.writeStats(new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s, detection.statistics()));
+                eve.writeStats(stats);
                 eve.close();
+            }
+            if (fleet != null) {
+                // Queued records are sent (or spilled) before the summary reports the counts.
+                FleetHook.stats(fleet, stats);
+                fleet.close();
+                io.impacketsensor.fleet.KafkaOutput k = fleet.output();
+                err.printf(Locale.ROOT, "  kafka       %,d records: %,d sent, %,d spilled (%,d after a failed send), %,d lost%n",
+                        k.offered(), k.sent(), k.spilled(), k.failed(), k.lost());
             }
             java.util.List<String> warnings = new java.util.ArrayList<>(source.warnings());
             if (!drained) {

@@ -67,6 +67,8 @@ final class Service implements AutoCloseable {
     private volatile java.util.function.LongSupplier eveWriteFailures = () -> 0;
     private volatile Supplier<CounterSnapshot> pipeline = () -> null;
     private HttpApi http;
+    /** The Kafka output (kafka: in the config), or null; its counters are in /health, /stats and /metrics. */
+    private volatile io.impacketsensor.fleet.FleetPublisher fleet;
 
     Service(SensorConfig config) throws IOException {
         this.config = config;
@@ -239,6 +241,16 @@ final class Service implements AutoCloseable {
         return nft != null && nft.active();
     }
 
+    /** Shows the Kafka output's counters and lets alerts on Kafka say blocked as the EVE file does. */
+    void fleet(io.impacketsensor.fleet.FleetPublisher publisher) {
+        this.fleet = publisher;
+        publisher.enforcement(this::enforcing);
+    }
+
+    io.impacketsensor.fleet.FleetPublisher fleet() {
+        return fleet;
+    }
+
     /** Periodic work: expire lapsed blocks (store and nft follow), save the counters. */
     void tick() {
         engine.getBlockedIps();
@@ -272,6 +284,9 @@ final class Service implements AutoCloseable {
         g.writeNumberField("blocks_rate_limited", policy.rateLimited());
         g.writeNumberField("eve_write_failures", eveWriteFailures.getAsLong());
         g.writeEndObject();
+        if (fleet != null) {
+            fleet.writeCounters(g);
+        }
         g.writeEndObject();
     }
 
@@ -313,6 +328,25 @@ final class Service implements AutoCloseable {
                 policy::rateLimited);
         counter("impacket_sensor_eve_write_failures", "EVE writes that failed (records lost, e.g. disk full)",
                 () -> eveWriteFailures.getAsLong());
+        // The Kafka output: records offered, sent (acknowledged), failed, spilled, resent, lost; the
+        // family is empty while kafka: is off.
+        registry.register(CounterWithCallback.builder().name("impacket_sensor_kafka_records")
+                .help("records of the Kafka output by outcome (offered, sent, failed, spilled, resent, lost)")
+                .labelNames("outcome").callback(cb -> {
+                    io.impacketsensor.fleet.FleetPublisher f = fleet;
+                    if (f != null) {
+                        for (Object[] c : f.output().counters()) {
+                            if (!"queued".equals(c[0])) {
+                                cb.call((Long) c[1], (String) c[0]);
+                            }
+                        }
+                    }
+                }).build());
+        registry.register(GaugeWithCallback.builder().name("impacket_sensor_kafka_queued")
+                .help("records waiting for the Kafka sender thread").callback(cb -> {
+                    io.impacketsensor.fleet.FleetPublisher f = fleet;
+                    cb.call(f == null ? 0 : f.output().queued());
+                }).build());
         registry.register(CounterWithCallback.builder().name("impacket_sensor_attacks")
                 .help("attack instances per attack type").labelNames("attack_type")
                 .callback(cb -> engine.getStatistics().byAttackType().forEach((k, v) -> cb.call(v, k))).build());

@@ -38,7 +38,7 @@ class HttpApiTest {
                 "127.0.0.1:0", false);
         cfg = new SensorConfig(cfg.iface(), cfg.bpf(), cfg.snaplen(), cfg.bufferMb(), cfg.promisc(), cfg.capture(),
                 cfg.eve(), cfg.protocolRecords(), cfg.statsInterval(), cfg.stateDir(), cfg.saveInterval(), cfg.http(),
-                4096, false, "nft", cfg.engine(), cfg.guard());
+                4096, false, "nft", cfg.engine(), cfg.guard(), cfg.kafka());
         service = new Service(cfg);
         InetSocketAddress a = service.startHttp();
         base = "http://127.0.0.1:" + a.getPort();

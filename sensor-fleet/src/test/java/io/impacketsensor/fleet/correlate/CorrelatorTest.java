@@ -1,0 +1,191 @@
+package io.impacketsensor.fleet.correlate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impacketsensor.core.testkit.Captures;
+import io.impacketsensor.core.testkit.Cuts;
+import io.impacketsensor.core.testkit.Replay;
+import io.impacketsensor.detection.config.EngineConfig;
+import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.fleet.FleetPublisher;
+import io.impacketsensor.fleet.SensorReplay;
+import io.impacketsensor.fleet.TestBroker;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The correlator on a real in-process broker, fed by sensors that each replay one link's part of a
+ * real lab capture: the fleet alerts come once each, and match what one sensor seeing everything
+ * raises.
+ */
+class CorrelatorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestBroker broker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new TestBroker();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** IPv4 source or destination of an Ethernet frame equals {@code ip} (dotted). */
+    static Predicate<Replay.Frame> touches(String ip) {
+        byte[] want = new byte[4];
+        String[] p = ip.split("\\.");
+        for (int i = 0; i < 4; i++) {
+            want[i] = (byte) Integer.parseInt(p[i]);
+        }
+        return f -> {
+            byte[] b = f.data();
+            if (b.length < 34 || (b[12] & 0xFF) != 0x08 || b[13] != 0) {
+                return false;
+            }
+            boolean src = true;
+            boolean dst = true;
+            for (int i = 0; i < 4; i++) {
+                src &= b[26 + i] == want[i];
+                dst &= b[30 + i] == want[i];
+            }
+            return src || dst;
+        };
+    }
+
+    static Predicate<Replay.Frame> tcpPort(int port) {
+        return f -> Cuts.dstPort(f) == port || Cuts.srcPort(f) == port;
+    }
+
+    /** One sensor replaying the frames of its link and publishing to the broker. */
+    static SensorReplay sensor(String name, List<Replay.Frame> frames, Path dir, String events) throws Exception {
+        Path pcap = Cuts.write(frames, dir.resolve(name + "-" + System.nanoTime() + ".pcap"));
+        var s = TestBroker.settings(broker.bootstrap(), Map.of("sensor", name,
+                "topics", Map.of("events", events, "alerts", events + "-local", "stats", events + "-stats")));
+        try (FleetPublisher p = FleetPublisher.open(s, dir)) {
+            return new SensorReplay(p).replay(pcap);
+        }
+    }
+
+    static Correlator correlator(String app, Path state, String events, String alerts) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
+        Correlator c = new Correlator(p, events, alerts, EngineConfig.defaults());
+        c.start();
+        return c;
+    }
+
+    static void awaitRunning(Correlator c) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (c.streams().state() != KafkaStreams.State.RUNNING && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertEquals(KafkaStreams.State.RUNNING, c.streams().state());
+    }
+
+    static Set<String> types(List<Alert> alerts) {
+        Set<String> t = new TreeSet<>();
+        alerts.forEach(a -> t.add(a.analysis().attackTypeId()));
+        return t;
+    }
+
+    static List<String> summary(List<ConsumerRecord<String, byte[]>> got) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : got) {
+            JsonNode n = JSON.readTree(r.value());
+            assertEquals("alert", n.path("event_type").asText());
+            out.add(n.path("impacket").path("fleet").asText() + " " + n.path("impacket").path("attack_type").asText()
+                    + " " + n.path("src_ip").asText() + " " + n.path("impacket").path("sensors"));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void relayAndChainSplitOverTwoSensorsRaiseEachFleetAlertOnce(@TempDir Path dir) throws Exception {
+        broker.createTopics(3, "c1-events", "c1-alerts");
+        try (Correlator c = correlator("c1", dir.resolve("state"), "c1-events", "c1-alerts")) {
+            awaitRunning(c);
+            // ntlmrelayx: the victim (10.99.0.3) authenticates to the relay host, which relays to
+            // the DC: the victim's link is mirrored to sensor a, the DC's to sensor b.
+            List<Replay.Frame> relay = Replay.frames(Captures.lab("atk_ntlmrelayx_smb.pcap"));
+            Predicate<Replay.Frame> victimLink = touches("10.99.0.3");
+            SensorReplay a1 = sensor("sensor-a", relay.stream().filter(victimLink).toList(), dir, "c1-events");
+            SensorReplay b1 = sensor("sensor-b", relay.stream().filter(victimLink.negate()).toList(), dir, "c1-events");
+            // secretsdump: SAMR enumeration over SMB (445) on sensor a's link, DRSUAPI (135 and the
+            // dynamic RPC port) on sensor b's.
+            List<Replay.Frame> dump = Replay.frames(Captures.lab("atk_secretsdump_dcsync.pcap"));
+            SensorReplay a2 = sensor("sensor-a", dump.stream().filter(tcpPort(445)).toList(), dir, "c1-events");
+            SensorReplay b2 = sensor("sensor-b", dump.stream().filter(tcpPort(445).negate()).toList(), dir, "c1-events");
+            assertTrue(types(a2.alerts).contains("samr_enumeration"), types(a2.alerts).toString());
+            assertTrue(types(b2.alerts).contains("dcsync"), types(b2.alerts).toString());
+            assertFalse(a1.events.isEmpty() || b1.events.isEmpty());
+
+            List<ConsumerRecord<String, byte[]>> got = broker.read("c1-alerts", 2, Duration.ofSeconds(60));
+            assertEquals(List.of("chain dcsync 10.99.0.2 [\"sensor-a\",\"sensor-b\"]",
+                    "relay ntlm_relay 10.99.0.2 [\"sensor-a\",\"sensor-b\"]"), summary(got),
+                    "exactly the fleet alerts, once each");
+
+            // One sensor seeing both links raises the same attack types itself.
+            SensorReplay whole = new SensorReplay(null).replay(Captures.lab("atk_ntlmrelayx_smb.pcap"));
+            SensorReplay wholeDump = new SensorReplay(null).replay(Captures.lab("atk_secretsdump_dcsync.pcap"));
+            assertTrue(types(whole.alerts).contains("ntlm_relay"));
+            assertTrue(types(wholeDump.alerts).contains("dcsync"));
+        }
+    }
+
+    @Test
+    void anInstanceStoppedMidStreamHandsItsStateToAnotherWithoutLosingOrRepeatingAnAlert(@TempDir Path dir)
+            throws Exception {
+        broker.createTopics(3, "c2-events", "c2-alerts");
+        List<Replay.Frame> relay = Replay.frames(Captures.lab("atk_ntlmrelayx_smb.pcap"));
+        Predicate<Replay.Frame> victimLink = touches("10.99.0.3");
+        List<Replay.Frame> dump = Replay.frames(Captures.lab("atk_secretsdump_dcsync.pcap"));
+        Correlator one = correlator("c2", dir.resolve("state-1"), "c2-events", "c2-alerts");
+        try (Correlator two = correlator("c2", dir.resolve("state-2"), "c2-events", "c2-alerts")) {
+            awaitRunning(one);
+            awaitRunning(two);
+            // The first leg of each attack: its state is in one of the two instances.
+            sensor("sensor-a", relay.stream().filter(victimLink).toList(), dir, "c2-events");
+            sensor("sensor-a", dump.stream().filter(tcpPort(445)).toList(), dir, "c2-events");
+            // Both instances have processed what they own once the group's committed offsets reach
+            // the end of the events topic (exactly-once commits with the state).
+            Thread.sleep(3_000);
+            one.close();
+            awaitRunning(two);
+            sensor("sensor-b", relay.stream().filter(victimLink.negate()).toList(), dir, "c2-events");
+            sensor("sensor-b", dump.stream().filter(tcpPort(445).negate()).toList(), dir, "c2-events");
+            List<ConsumerRecord<String, byte[]>> got = broker.read("c2-alerts", 2, Duration.ofSeconds(60));
+            assertEquals(List.of("chain dcsync 10.99.0.2 [\"sensor-a\",\"sensor-b\"]",
+                    "relay ntlm_relay 10.99.0.2 [\"sensor-a\",\"sensor-b\"]"), summary(got),
+                    "the surviving instance restored the first legs from the changelogs");
+        } finally {
+            one.close();
+        }
+    }
+}
