@@ -36,8 +36,94 @@ class CallFieldsTest {
     private static final UUID WBEM_LOGIN = UUID.fromString("8bc3f05e-d86b-11d0-a075-00c04fb68820");
     private final Harness h = new Harness();
 
+    /** The rules of both layers the event matches, with their indicators, in catalog order per layer. */
+    private List<String> fired(SensorEvent ev) {
+        List<String> out = new ArrayList<>();
+        int iface = ev instanceof DcerpcEvent.DcerpcRequest r ? RpcInterfaces.indexOf(r.interfaceUuid()) : RpcInterfaces.UNKNOWN;
+        for (String layer : List.of("signature", "anomaly")) {
+            DataRuleIndex index = RuleCatalog.builtin().dataRuleIndex(layer);
+            for (DataRuleIndex.Entry e : index.candidates(EventKind.of(ev), iface)) {
+                if (e.matches(ev)) {
+                    out.add(e.rule().rule().name() + ": " + e.indicator(ev));
+                }
+            }
+        }
+        return out;
+    }
+
     private DcerpcEvent.DcerpcRequest rpc(int iface, int opnum, RpcArgs args) {
         return h.rpc(ATK, SRV, 0, null, RpcInterfaces.uuid(iface), opnum, args);
+    }
+
+    private DcerpcEvent.DcerpcBind bind(int maxXmit, long authContextId, int authType, boolean alter,
+                                        List<DcerpcEvent.Context> contexts) {
+        return new DcerpcEvent.DcerpcBind(h.h(ATK, SRV, 135, 0), null, alter, 1, maxXmit, maxXmit, contexts, authType,
+                authType == 0 ? 0 : 6, authContextId, false);
+    }
+
+    private static DcerpcEvent.Context ctx(int id, int iface, UUID... syntaxes) {
+        return new DcerpcEvent.Context(id, RpcInterfaces.uuid(iface), 3, 0, List.of(syntaxes), 0);
+    }
+
+    @Test
+    void bindFieldsTellImpacketsBindAndTheNdr64ArchitectureProbe() {
+        // Impacket: max_xmit_frag 4280, auth_context_id 79231 + n (impacket/dcerpc/v5/rpcrt.py).
+        assertEquals(List.of("impacket_dcerpc_bind: DCE/RPC bind max_xmit_frag 4280 with auth_context_id 79231 (Impacket)"),
+                fired(bind(4280, 79231, 10, false, List.of(ctx(0, RpcInterfaces.SAMR, NDR)))));
+        assertEquals(List.of(), fired(bind(4280, 79247, 10, false, List.of(ctx(0, RpcInterfaces.SAMR, NDR)))));
+        assertEquals(List.of(), fired(bind(5840, 0, 10, false, List.of(ctx(0, RpcInterfaces.SAMR, NDR)))));
+        // getArch.py: the endpoint mapper, one context, NDR64 alone, no authentication.
+        assertEquals(List.of("epm_ndr64_arch_probe: Endpoint mapper bound with NDR64 as the only transfer syntax, "
+                + "without authentication (architecture probe)"),
+                fired(bind(5840, 0, 0, false, List.of(ctx(0, RpcInterfaces.EPMAPPER, NDR64)))));
+        // Windows offers NDR next to NDR64, in its own context; an authenticated or ALTER_CONTEXT one is not the probe.
+        assertEquals(List.of(), fired(bind(5840, 0, 0, false, List.of(ctx(0, RpcInterfaces.EPMAPPER, NDR),
+                ctx(1, RpcInterfaces.EPMAPPER, NDR64)))));
+        assertEquals(List.of(), fired(bind(5840, 0, 0, false, List.of(ctx(0, RpcInterfaces.EPMAPPER, NDR, NDR64)))));
+        assertEquals(List.of(), fired(bind(5840, 0, 10, false, List.of(ctx(0, RpcInterfaces.EPMAPPER, NDR64)))));
+        assertEquals(List.of(), fired(bind(5840, 0, 0, true, List.of(ctx(0, RpcInterfaces.EPMAPPER, NDR64)))));
+        assertEquals(List.of(), fired(bind(5840, 0, 0, false, List.of(ctx(0, RpcInterfaces.SAMR, NDR64)))));
+    }
+
+    @Test
+    void serviceControlCodesAndPhantomDllServices() {
+        assertEquals(List.of("service_control_stop: Service control: ControlService stop Spooler"),
+                fired(rpc(RpcInterfaces.SVCCTL, 1, new RpcArgs.ScmServiceAction(1, "Spooler", 1))));
+        assertEquals(List.of("service_control_stop: Service control: ControlService control 7 Spooler"),
+                fired(rpc(RpcInterfaces.SVCCTL, 1, new RpcArgs.ScmServiceAction(1, "Spooler", 7))));
+        // A code the decoder could not read leaves an empty name; the service is unknown without its open.
+        assertEquals(List.of("service_control_stop: Service control: ControlService  Spooler"),
+                fired(rpc(RpcInterfaces.SVCCTL, 1, new RpcArgs.ScmServiceAction(1, "Spooler", -1))));
+        assertEquals(List.of("service_control_stop: Service control: ControlService pause"),
+                fired(rpc(RpcInterfaces.SVCCTL, 1, new RpcArgs.ScmServiceAction(1, null, 2))));
+        assertEquals(List.of("service_control_stop: Service control: ControlService"), fired(rpc(RpcInterfaces.SVCCTL, 1, null)));
+        // Open, start and control of a service that loads a missing DLL; StartServiceA and other services are not.
+        assertEquals(List.of("service_dll_hijack_target: Remote access to IKEEXT over SVCCTL (svcctl OpenServiceW), a service "
+                + "that loads the missing wlbsctrl.dll (phantom DLL hijack)"),
+                fired(rpc(RpcInterfaces.SVCCTL, 16, new RpcArgs.ScmOpenService("IKEEXT", 0xF01FF))));
+        assertEquals(List.of("service_control_start: Service control: StartServiceW msdtc",
+                "service_dll_hijack_target: Remote access to msdtc over SVCCTL (svcctl StartServiceW), a service that loads "
+                        + "the missing oci.dll (phantom DLL hijack)"),
+                fired(rpc(RpcInterfaces.SVCCTL, 19, new RpcArgs.ScmServiceAction(19, "msdtc", -1))));
+        assertEquals(List.of("service_control_start: Service control: StartServiceA"),
+                fired(rpc(RpcInterfaces.SVCCTL, 31, null)));
+        assertEquals(List.of(), fired(rpc(RpcInterfaces.SVCCTL, 16, new RpcArgs.ScmOpenService("Spooler", 0xF01FF))));
+    }
+
+    @Test
+    void samrRidsAndLsaSidCounts() {
+        assertEquals(List.of("samr_privileged_group: samr SamrOpenGroup of a privileged group: Domain Admins (RID 512)"),
+                fired(rpc(RpcInterfaces.SAMR, 19, new RpcArgs.SamrCall(19, "512"))));
+        assertEquals(List.of("samr_privileged_group: samr SamrOpenAlias of a privileged alias: Backup Operators (RID 551)"),
+                fired(rpc(RpcInterfaces.SAMR, 27, new RpcArgs.SamrCall(27, "551"))));
+        assertEquals(List.of(), fired(rpc(RpcInterfaces.SAMR, 19, new RpcArgs.SamrCall(19, "513"))));
+        assertEquals(List.of(), fired(rpc(RpcInterfaces.SAMR, 34, new RpcArgs.SamrCall(34, "512")))); // SamrOpenUser
+        // lookupsid.py: 50 SIDs a call by default; 500 and more a heavier sweep.
+        assertEquals(List.of("lookupsid: LsarLookupSids sweep: 50 SIDs, RIDs 500-549"),
+                fired(rpc(RpcInterfaces.LSARPC, 15, new RpcArgs.LsaLookupSids(50, "S-1-5-21-1-2-3", 500, 549))));
+        assertEquals(List.of("lookupsid_large: LsarLookupSids sweep: 500 SIDs, RIDs -1--1"),
+                fired(rpc(RpcInterfaces.LSARPC, 76, new RpcArgs.LsaLookupSids(500, null, -1, -1))));
+        assertEquals(List.of(), fired(rpc(RpcInterfaces.LSARPC, 57, new RpcArgs.LsaLookupSids(49, null, 500, 548))));
     }
 
     @Test

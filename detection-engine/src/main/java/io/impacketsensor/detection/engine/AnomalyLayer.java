@@ -116,29 +116,11 @@ final class AnomalyLayer {
         return true;
     }
 
-    /** NDR64 transfer syntax (MS-RPCE 2.2.5.3.4.2: 71710533-beba-4937-8319-b5dbef9ccc36 version 1). */
-    private static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
-
     /**
-     * A BIND to the endpoint mapper with one presentation context that offers NDR64 alone and no
-     * authentication: the server accepts it only on a 64-bit system and rejects it (provider rejection)
-     * elsewhere, so the answer tells the architecture (Impacket getArch.py). The Windows runtime offers
-     * NDR (and the bind-time feature negotiation) next to NDR64 in its own context items, so its binds
-     * never have this shape.
-     */
-    private static boolean ndr64OnlyEpmProbe(DcerpcEvent.DcerpcBind b) {
-        if (b.alterContext() || b.authType() != 0 || b.contexts() == null || b.contexts().size() != 1) {
-            return false;
-        }
-        DcerpcEvent.Context x = b.contexts().get(0);
-        List<UUID> ts = x.transferSyntaxes();
-        return RpcCatalog.EPM.equals(x.interfaceUuid()) && ts != null && ts.size() == 1 && NDR64.equals(ts.get(0));
-    }
-
-    /**
-     * The DCE/RPC anomalies that need more than the request itself: the domain controllers learnt
-     * (DRSUAPI, SAMR account lists), the decoded arguments (service names, RIDs, SID counts). The
-     * plain interface + operation rules are catalog data, run by {@link #analyse} before this.
+     * The DCE/RPC anomalies that need the domain controllers learnt (DRSUAPI, SAMR account lists), and
+     * the SAMR account creation. The rules over the call itself (interface and operation, bind fields,
+     * service names and control codes, RIDs, SID counts) are catalog data, run by {@link #analyse}
+     * before this.
      */
     private void rpc(DcerpcEvent ev, Classification c, Evidence e) {
         boolean fromDc = dcs.isDc(ev.header().clientIp());
@@ -149,14 +131,6 @@ final class AnomalyLayer {
                     // only DRSGetNCChanges is replication.
                     e.add(Rules.DRSUAPI_BIND_NON_DC, "DRSUAPI bound by a host that is not a known domain controller");
                 }
-            }
-            if (ndr64OnlyEpmProbe(b)) {
-                e.add(Rules.EPM_NDR64_ARCH_PROBE, "Endpoint mapper bound with NDR64 as the only transfer syntax, "
-                        + "without authentication (architecture probe)");
-            }
-            if (b.maxXmitFrag() == 4280 && b.authContextId() >= 79231 && b.authContextId() < 79231 + 16) {
-                e.add(Rules.IMPACKET_DCERPC_BIND, "DCE/RPC bind max_xmit_frag 4280 with auth_context_id "
-                        + b.authContextId() + " (Impacket)");
             }
             return;
         }
@@ -171,27 +145,6 @@ final class AnomalyLayer {
         int op = r.opnum();
         RpcArgs a = r.args();
         switch (c.iface) {
-            case RpcInterfaces.SVCCTL -> {
-                if (c.call == RpcCall.SERVICE_CONTROL) {
-                    // MS-SCMR 3.1.4.2 RControlService: stopping (1) or pausing (2) a service remotely.
-                    RpcArgs.ScmServiceAction sa = a instanceof RpcArgs.ScmServiceAction x ? x : null;
-                    e.add(Rules.SERVICE_CONTROL_STOP, "Service control: ControlService"
-                            + (sa == null ? "" : " " + Signals.serviceControlName(sa.control())
-                            + (sa.serviceName() != null ? " " + sa.serviceName() : "")));
-                }
-                String svc = a instanceof RpcArgs.ScmOpenService os ? os.serviceName()
-                        : a instanceof RpcArgs.ScmServiceAction sa ? sa.serviceName() : null;
-                String dll = Signals.phantomDll(svc);
-                if (dll != null && (c.call == RpcCall.SERVICE_OPEN || c.call == RpcCall.SERVICE_START
-                        || c.call == RpcCall.SERVICE_CONTROL)) {
-                    // A service that loads a DLL absent from a default install: writing that DLL into System32
-                    // and restarting the service runs code as SYSTEM (T1574.001, Empire/Covenant service DLL
-                    // hijack lateral movement). Remote interest in exactly these services is the set-up.
-                    e.add(Rules.SERVICE_DLL_HIJACK_TARGET, "Remote access to " + svc + " over SVCCTL ("
-                            + RpcCatalog.describe(u, op) + "), a service that loads the missing " + dll
-                            + " (phantom DLL hijack)");
-                }
-            }
             case RpcInterfaces.DRSUAPI -> {
                 if (!fromDc) {
                     if (c.call == RpcCall.DRS_GET_NC_CHANGES) {
@@ -207,12 +160,6 @@ final class AnomalyLayer {
                 }
             }
             case RpcInterfaces.SAMR -> samr(r, c.call, a, e);
-            case RpcInterfaces.LSARPC -> {
-                if (c.call == RpcCall.LSA_LOOKUP_SIDS && a instanceof RpcArgs.LsaLookupSids ls && ls.count() >= 50) {
-                    e.add(ls.count() >= 500 ? Rules.LOOKUPSID_LARGE : Rules.LOOKUPSID, "LsarLookupSids sweep: " + ls.count()
-                            + " SIDs, RIDs " + ls.minRid() + "-" + ls.maxRid());
-                }
-            }
             default -> {
             }
         }
@@ -238,14 +185,6 @@ final class AnomalyLayer {
                 if (dcs.holdsDomainAccounts(r.header().serverIp())) {
                     e.add(Rules.SAMR_USER_GROUPS, "Group memberships of a domain account read over SAMR on domain "
                             + "controller " + r.header().serverIp().getHostAddress() + ": samr SamrGetGroupsForUser");
-                }
-            }
-            case SAMR_OPEN_GROUP, SAMR_OPEN_ALIAS -> {
-                if (Signals.privilegedRid(a)) {
-                    boolean group = call == RpcCall.SAMR_OPEN_GROUP;
-                    e.add(Rules.SAMR_PRIVILEGED_GROUP, RpcCatalog.describe(r.interfaceUuid(), r.opnum()) + " of a privileged "
-                            + (group ? "group: " : "alias: ") + Signals.privilegedRidName(a) + " (RID "
-                            + ((RpcArgs.SamrCall) a).name() + ")");
                 }
             }
             case SAMR_CREATE_USER -> machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
