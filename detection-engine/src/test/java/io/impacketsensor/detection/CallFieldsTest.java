@@ -32,8 +32,6 @@ class CallFieldsTest {
     private static final String SRV = "10.8.0.10";
     private static final UUID NDR = UUID.fromString("8a885d04-1ceb-11c9-9fe8-08002b104860");
     private static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
-    private static final UUID MMC20 = UUID.fromString("49b2791a-b1ae-4c90-9b8e-e860ba07f889");
-    private static final UUID WBEM_LOGIN = UUID.fromString("8bc3f05e-d86b-11d0-a075-00c04fb68820");
     private final Harness h = new Harness();
 
     /** The rules of both layers the event matches, with their indicators, in catalog order per layer. */
@@ -111,7 +109,7 @@ class CallFieldsTest {
     }
 
     @Test
-    void samrRidsAndLsaSidCounts() {
+    void samrRidsLsaSidCountsAndAccountsCreated() {
         assertEquals(List.of("samr_privileged_group: samr SamrOpenGroup of a privileged group: Domain Admins (RID 512)"),
                 fired(rpc(RpcInterfaces.SAMR, 19, new RpcArgs.SamrCall(19, "512"))));
         assertEquals(List.of("samr_privileged_group: samr SamrOpenAlias of a privileged alias: Backup Operators (RID 551)"),
@@ -124,6 +122,43 @@ class CallFieldsTest {
         assertEquals(List.of("lookupsid_large: LsarLookupSids sweep: 500 SIDs, RIDs -1--1"),
                 fired(rpc(RpcInterfaces.LSARPC, 76, new RpcArgs.LsaLookupSids(500, null, -1, -1))));
         assertEquals(List.of(), fired(rpc(RpcInterfaces.LSARPC, 57, new RpcArgs.LsaLookupSids(49, null, 500, 548))));
+        // SamrCreateUser2InDomain: unparsed, a user, a machine account by Impacket's name patterns or another name.
+        assertEquals(List.of("samr_create_user_unparsed: SAMR account created: SamrCreateUser2InDomain"),
+                fired(rpc(RpcInterfaces.SAMR, 50, null)));
+        assertEquals(List.of("samr_create_user: SAMR user account created: bob"),
+                fired(rpc(RpcInterfaces.SAMR, 50, new RpcArgs.SamrCreateUser("bob", 0x10, 0xF07FF))));
+        assertEquals(List.of("addcomputer_samr_impacket: Machine account created over SAMR: ABCDEFGH$ (Impacket addcomputer "
+                + "name pattern)"), fired(rpc(RpcInterfaces.SAMR, 50, new RpcArgs.SamrCreateUser("ABCDEFGH$", 0x80, 0xF07FF))));
+        assertEquals(List.of("addcomputer_samr_impacket: Machine account created over SAMR: DESKTOP-A1B2C3D4$ (Impacket "
+                + "addcomputer name pattern)"),
+                fired(rpc(RpcInterfaces.SAMR, 50, new RpcArgs.SamrCreateUser("DESKTOP-A1B2C3D4$", 0x80, 0xF07FF))));
+        assertEquals(List.of("addcomputer_samr: Machine account created over SAMR: WS-FINANCE-07$"),
+                fired(rpc(RpcInterfaces.SAMR, 50, new RpcArgs.SamrCreateUser("WS-FINANCE-07$", 0x80, 0xF07FF))));
+        // The SAMR check asks for the trailing $ of DESKTOP-<8>$, the LDAP one does not.
+        assertEquals(List.of("addcomputer_samr: Machine account created over SAMR: DESKTOP-A1B2C3D4X"),
+                fired(rpc(RpcInterfaces.SAMR, 50, new RpcArgs.SamrCreateUser("DESKTOP-A1B2C3D4X", 0x80, 0xF07FF))));
+    }
+
+    private LdapEvent.LdapAdd add(String sam, String... classes) {
+        List<LdapEvent.Attribute> attrs = new ArrayList<>();
+        attrs.add(new LdapEvent.Attribute("objectClass", List.of(classes)));
+        if (sam != null) {
+            attrs.add(new LdapEvent.Attribute("sAMAccountName", List.of(sam)));
+        }
+        return new LdapEvent.LdapAdd(h.h(ATK, SRV, 389, 0), 3, "CN=X,CN=Computers,DC=lab,DC=local", attrs, 0);
+    }
+
+    @Test
+    void ldapAddOfAComputerByName() {
+        assertEquals(List.of("addcomputer_ldap_impacket: Computer account added over LDAP: CN=X,CN=Computers,DC=lab,DC=local"),
+                fired(add("ABCDEFGH$", "top", "computer")));
+        assertEquals(List.of("addcomputer_ldap_impacket: Computer account added over LDAP: CN=X,CN=Computers,DC=lab,DC=local"),
+                fired(add("DESKTOP-A1B2C3D4X", "top", "Computer")));
+        assertEquals(List.of("addcomputer_ldap: Computer account added over LDAP: CN=X,CN=Computers,DC=lab,DC=local"),
+                fired(add("WS-FINANCE-07$", "top", "computer")));
+        assertEquals(List.of("addcomputer_ldap: Computer account added over LDAP: CN=X,CN=Computers,DC=lab,DC=local"),
+                fired(add(null, "top", "computer")));
+        assertEquals(List.of(), fired(add("ABCDEFGH$", "top", "person", "user")));
     }
 
     @Test

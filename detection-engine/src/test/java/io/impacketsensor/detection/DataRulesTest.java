@@ -73,7 +73,9 @@ class DataRulesTest {
                 "termsrv_rpc_pipe", // named pipes
                 "impacket_dcerpc_bind", "epm_ndr64_arch_probe", // DCE/RPC bind fields
                 "service_control_stop", "service_dll_hijack_target", // SVCCTL control codes, phantom-DLL services
-                "samr_privileged_group", "lookupsid_large", "lookupsid"), anomaly); // SAMR RIDs, LSA SID counts
+                "samr_privileged_group", "lookupsid_large", "lookupsid", // SAMR RIDs, LSA SID counts
+                "samr_create_user_unparsed", "samr_create_user", "addcomputer_samr_impacket", "addcomputer_samr",
+                "addcomputer_ldap_impacket", "addcomputer_ldap"), anomaly); // accounts created: name and type
     }
 
     @Test
@@ -91,14 +93,17 @@ class DataRulesTest {
         assertEquals(EventKind.SMB_PIPE, EventKind.of(h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\svcctl", false, false)));
         assertEquals(6, sig.candidates(EventKind.SMB_PIPE, RpcInterfaces.UNKNOWN).length);
         // A SAMR request is offered the SAMR rules only, an unknown interface none of the keyed ones.
-        assertEquals(List.of("samr_group_members", "samr_privileged_group", "samr_password_change", "samr_password_reset",
+        assertEquals(List.of("samr_group_members", "samr_privileged_group", "samr_create_user_unparsed", "samr_create_user",
+                "addcomputer_samr_impacket", "addcomputer_samr", "samr_password_change", "samr_password_reset",
                 "samr_group_member_added"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
         assertEquals(List.of("service_control_create", "service_control_start", "service_control_change_config",
                 "service_control_stop", "service_enum", "service_dll_hijack_target"),
                 names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
-        // A bind is offered the two bind rules.
+        // A bind is offered the two bind rules; an LDAP add the two computer-account rules.
         assertEquals(List.of("impacket_dcerpc_bind", "epm_ndr64_arch_probe"),
                 names(anom.candidates(EventKind.DCERPC_BIND, RpcInterfaces.UNKNOWN)));
+        assertEquals(List.of("addcomputer_ldap_impacket", "addcomputer_ldap"),
+                names(anom.candidates(EventKind.LDAP_ADD, RpcInterfaces.UNKNOWN)));
         assertEquals(0, anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.UNKNOWN).length);
         // The service-name rules are offered to SVCCTL requests only, with the interface already decided.
         assertEquals(List.of("smbexec_binary_path_changed", "impacket_scmr_dummy", "remote_registry_service",

@@ -3,7 +3,6 @@ package io.impacketsensor.detection.engine;
 import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
-import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
@@ -71,8 +70,6 @@ final class AnomalyLayer {
             ticketLifetime(t, e);
         } else if (ev instanceof KerberosEvent k) {
             kerberos(k, e);
-        } else if (ev instanceof LdapEvent l) {
-            ldap(l, e);
         } else if (ev instanceof ProtocolAnomaly a) {
             anomaly(a, e);
         }
@@ -117,10 +114,10 @@ final class AnomalyLayer {
     }
 
     /**
-     * The DCE/RPC anomalies that need the domain controllers learnt (DRSUAPI, SAMR account lists), and
-     * the SAMR account creation. The rules over the call itself (interface and operation, bind fields,
-     * service names and control codes, RIDs, SID counts) are catalog data, run by {@link #analyse}
-     * before this.
+     * The DCE/RPC anomalies that need the domain controllers learnt (DRSUAPI, SAMR account lists). The
+     * rules over the call itself (interface and operation, bind fields, decoded arguments: service
+     * names and control codes, RIDs, SID counts, accounts created) are catalog data, run by
+     * {@link #analyse} before this.
      */
     private void rpc(DcerpcEvent ev, Classification c, Evidence e) {
         boolean fromDc = dcs.isDc(ev.header().clientIp());
@@ -159,13 +156,13 @@ final class AnomalyLayer {
                     e.add(Rules.EPM_DRSUAPI, "Endpoint mapper asked for DRSUAPI by a non-DC");
                 }
             }
-            case RpcInterfaces.SAMR -> samr(r, c.call, a, e);
+            case RpcInterfaces.SAMR -> samr(r, c.call, e);
             default -> {
             }
         }
     }
 
-    private void samr(DcerpcEvent.DcerpcRequest r, RpcCall call, RpcArgs a, Evidence e) {
+    private void samr(DcerpcEvent.DcerpcRequest r, RpcCall call, Evidence e) {
         switch (call) {
             case SAMR_ENUMERATE_USERS, SAMR_QUERY_DISPLAY -> {
                 // MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain, 3.1.5.3.3/.2/.1 SamrQueryDisplayInformation(1,2,3):
@@ -187,27 +184,9 @@ final class AnomalyLayer {
                             + "controller " + r.header().serverIp().getHostAddress() + ": samr SamrGetGroupsForUser");
                 }
             }
-            case SAMR_CREATE_USER -> machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
             default -> {
             }
         }
-    }
-
-    private static void machineAccount(RpcArgs.SamrCreateUser cu, Evidence e) {
-        if (cu == null) {
-            e.add(Rules.SAMR_CREATE_USER_UNPARSED, "SAMR account created: SamrCreateUser2InDomain");
-            return;
-        }
-        boolean workstation = (cu.accountType() & 0x80) != 0;
-        if (!workstation) {
-            e.add(Rules.SAMR_CREATE_USER, "SAMR user account created: " + cu.accountName());
-            return;
-        }
-        String n = cu.accountName();
-        boolean impacket = n != null && ((n.length() == 17 && n.startsWith("DESKTOP-") && n.endsWith("$"))
-                || (n.length() == 9 && n.endsWith("$") && Text.letters(n, 0, 8)));
-        e.add(impacket ? Rules.ADDCOMPUTER_SAMR_IMPACKET : Rules.ADDCOMPUTER_SAMR, "Machine account created over SAMR: " + n
-                + (impacket ? " (Impacket addcomputer name pattern)" : ""));
     }
 
     private static void ntlm(NtlmEvent ev, Evidence e) {
@@ -284,32 +263,6 @@ final class AnomalyLayer {
                 && !tickets.isClientItself(r.header().clientIp(), s)) {
             e.add(Rules.KERBEROASTING, "TGS-REQ names the service by account (" + (s.nameType() == 10
                     ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)");
-        }
-    }
-
-    private static void ldap(LdapEvent ev, Evidence e) {
-        // Search filter shapes (injection, reconnaissance) are catalog data rules over ldap.filter_shape.
-        if (ev instanceof LdapEvent.LdapAdd a) {
-            // Attributes a modify writes (RBCD, shadow credentials, the domain root's security
-            // descriptor) are catalog data rules; an add is judged on the whole object.
-            boolean computer = false;
-            String sam = null;
-            for (LdapEvent.Attribute at : a.attributes()) {
-                if (Text.eq(at.name(), "objectClass")) {
-                    for (String v : at.values()) {
-                        computer |= Text.eq(v, "computer");
-                    }
-                } else if (Text.eq(at.name(), "sAMAccountName") && !at.values().isEmpty()) {
-                    sam = at.values().get(0);
-                }
-            }
-            if (computer) {
-                boolean impacket = sam != null && ((sam.length() == 9 && sam.endsWith("$") && Text.letters(sam, 0, 8))
-                        || (sam.length() == 17 && sam.startsWith("DESKTOP-")));
-                e.add(impacket ? Rules.ADDCOMPUTER_LDAP_IMPACKET : Rules.ADDCOMPUTER_LDAP,
-                        "Computer account added over LDAP: "
-                        + a.dn());
-            }
         }
     }
 

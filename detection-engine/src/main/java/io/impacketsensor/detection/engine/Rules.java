@@ -23,14 +23,8 @@ final class Rules {
     static final Rule SAMR_DOMAIN_ENUM = C.require("samr_domain_enum");
     static final Rule SAMR_ENUM = C.require("samr_enum");
     static final Rule SAMR_USER_GROUPS = C.require("samr_user_groups");
-    static final Rule SAMR_CREATE_USER_UNPARSED = C.require("samr_create_user_unparsed");
-    static final Rule SAMR_CREATE_USER = C.require("samr_create_user");
-    static final Rule ADDCOMPUTER_SAMR_IMPACKET = C.require("addcomputer_samr_impacket");
-    static final Rule ADDCOMPUTER_SAMR = C.require("addcomputer_samr");
     static final Rule IMPACKET_SMBSERVER_CHALLENGE = C.require("impacket_smbserver_challenge");
     static final Rule KERBEROASTING = C.require("kerberoasting");
-    static final Rule ADDCOMPUTER_LDAP_IMPACKET = C.require("addcomputer_ldap_impacket");
-    static final Rule ADDCOMPUTER_LDAP = C.require("addcomputer_ldap");
     static final Rule GOLDEN_TICKET_LIFETIME = C.require("golden_ticket_lifetime");
     static final Rule SILVER_TICKET_LIFETIME = C.require("silver_ticket_lifetime");
     static final Rule PASS_THE_HASH = C.require("pass_the_hash");
