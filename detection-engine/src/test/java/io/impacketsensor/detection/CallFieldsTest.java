@@ -32,6 +32,8 @@ class CallFieldsTest {
     private static final String SRV = "10.8.0.10";
     private static final UUID NDR = UUID.fromString("8a885d04-1ceb-11c9-9fe8-08002b104860");
     private static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
+    private static final UUID MMC20 = UUID.fromString("49b2791a-b1ae-4c90-9b8e-e860ba07f889");
+    private static final UUID WBEM_LOGIN = UUID.fromString("8bc3f05e-d86b-11d0-a075-00c04fb68820");
     private final Harness h = new Harness();
 
     /** The rules of both layers the event matches, with their indicators, in catalog order per layer. */
@@ -159,6 +161,48 @@ class CallFieldsTest {
         assertEquals(List.of("addcomputer_ldap: Computer account added over LDAP: CN=X,CN=Computers,DC=lab,DC=local"),
                 fired(add(null, "top", "computer")));
         assertEquals(List.of(), fired(add("ABCDEFGH$", "top", "person", "user")));
+    }
+
+    @Test
+    void taskXmlAndPathShapes() {
+        String xml = "<Exec><Command>cmd.exe</Command><Arguments>/C whoami &gt; %windir%\\Temp\\AbCdEfGh.tmp 2&gt;&amp;1"
+                + "</Arguments></Exec>";
+        // atexec: the XML decides; the random name is only reported when the XML does not.
+        String registered = "task_scheduler_register: Remote scheduled task registered: SchRpcRegisterTask";
+        assertEquals(List.of("atexec_task_cmd_temp: Task runs cmd.exe with output to Temp: \\AbCdEfGh", registered),
+                fired(rpc(RpcInterfaces.TSCH, 1, new RpcArgs.TaskRegister(1, "\\AbCdEfGh", xml))));
+        assertEquals(List.of("atexec_task_name: Task with a random 8-letter name registered: \\AbCdEfGh", registered),
+                fired(rpc(RpcInterfaces.TSCH, 1, new RpcArgs.TaskRegister(1, "\\AbCdEfGh", "<Exec/>"))));
+        assertEquals(List.of(registered), fired(rpc(RpcInterfaces.TSCH, 1, new RpcArgs.TaskRegister(1, "\\Backup-01", "<Exec/>"))));
+        // SchRpcRun of the same path is the chain's step, not a registration.
+        assertEquals(List.of("task_scheduler_run: Remote scheduled task run: SchRpcRun"),
+                fired(rpc(RpcInterfaces.TSCH, 12, new RpcArgs.TaskRegister(12, "\\AbCdEfGh", null))));
+    }
+
+    private DcerpcEvent.DcerpcRequest activation(String client, String server, UUID clsid) {
+        return new DcerpcEvent.DcerpcRequest(h.h(client, server, 135, 0), null, 1, 0,
+                RpcInterfaces.uuid(RpcInterfaces.REMOTE_SCM_ACTIVATOR), 4, null, false, 100, 1, 0, 0,
+                new RpcArgs.DcomActivation(4, clsid, List.of()));
+    }
+
+    @Test
+    void dcomClassTableAndStrings() {
+        List<String> dcomActivation = fired(activation(ATK, SRV, MMC20));
+        assertTrue(dcomActivation.contains("dcom_lateral_object: DCOM activation of a remote-execution object: MMC20.Application "
+                + "{49B2791A-B1AE-4C90-9B8E-E860BA07F889} (RemoteCreateInstance)"), dcomActivation.toString());
+        // A host activating on itself, and WMI's entry point, are not lateral movement.
+        assertTrue(fired(activation(SRV, SRV, MMC20)).stream().noneMatch(s -> s.startsWith("dcom_lateral_object")));
+        assertTrue(fired(activation(ATK, SRV, WBEM_LOGIN)).stream().noneMatch(s -> s.startsWith("dcom_lateral_object")));
+        // ShellExecute counts only when no string of the call names ExecuteShellCommand.
+        assertEquals(List.of("dcomexec_shell_execute: ShellWindows/ShellBrowserWindow ShellExecute called"),
+                fired(rpc(RpcInterfaces.IDISPATCH, 5, new RpcArgs.DcomStrings(List.of("Document", "ShellExecute")))));
+        assertEquals(List.of("dcomexec_execute_shell_command: MMC20.Application ExecuteShellCommand called"),
+                fired(rpc(RpcInterfaces.IDISPATCH, 5, new RpcArgs.DcomStrings(List.of("ShellExecute", "ExecuteShellCommand")))));
+        // The redirect quotes the string that names it.
+        assertEquals(List.of("wmiexec_output_redirect: Command output redirected to ADMIN$: cmd.exe /Q /c whoami 1> "
+                + "\\\\127.0.0.1\\ADMIN$\\__1700000000.5 2>&1"),
+                fired(rpc(RpcInterfaces.IDISPATCH, 6, new RpcArgs.DcomStrings(List.of("Win32_Something",
+                        "cmd.exe /Q /c whoami 1> \\\\127.0.0.1\\ADMIN$\\__1700000000.5 2>&1")))));
     }
 
     @Test

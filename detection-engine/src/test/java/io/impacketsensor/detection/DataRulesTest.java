@@ -50,7 +50,10 @@ class DataRulesTest {
                 "smbexec_binary_path_changed", "impacket_scmr_dummy", "smbexec_service_shell_command", "secretsdump_vss",
                 "psexec_random_service", "smbexec_random_service_shell", // SVCCTL arguments
                 "secretsdump_bootkey", "secretsdump_hive", "secretsdump_savekey", "atsvc_job", // registry, AT jobs
-                "wmiexec_process_create", "wmi_persistence", "dcomexec_execute_shell_command"), signature); // DCOM strings
+                "wmiexec_process_create", "wmi_persistence", "dcomexec_execute_shell_command", "dcomexec_shell_execute",
+                "wmiexec_output_redirect", // DCOM strings, one "no string names" condition
+                "atexec_task_cmd_temp", "atexec_task_name", // task XML and path shape
+                "dcom_lateral_object"), signature); // DCOM class table, client is not the server
         assertEquals(Set.of(
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",

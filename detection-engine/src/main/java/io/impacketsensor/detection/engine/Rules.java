@@ -10,11 +10,6 @@ import io.impacketsensor.detection.rules.RuleCatalog;
 final class Rules {
     private static final RuleCatalog C = RuleCatalog.builtin();
 
-    static final Rule ATEXEC_TASK_CMD_TEMP = C.require("atexec_task_cmd_temp");
-    static final Rule ATEXEC_TASK_NAME = C.require("atexec_task_name");
-    static final Rule DCOM_LATERAL_OBJECT = C.require("dcom_lateral_object");
-    static final Rule DCOMEXEC_SHELL_EXECUTE = C.require("dcomexec_shell_execute");
-    static final Rule WMIEXEC_OUTPUT_REDIRECT = C.require("wmiexec_output_redirect");
     static final Rule IMPACKET_SMBSERVER = C.require("impacket_smbserver");
     static final Rule DRSUAPI_BIND_NON_DC = C.require("drsuapi_bind_non_dc");
     static final Rule DCSYNC = C.require("dcsync");
