@@ -10,10 +10,10 @@ import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.rules.DataRuleIndex;
+import io.impacketsensor.detection.rules.EventField;
 import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.RuleCatalog;
 
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -37,19 +37,6 @@ final class AnomalyLayer {
         this.dcs = dcs;
         this.tickets = tickets;
         this.maxLifetimeSeconds = maxLifetimeSeconds;
-    }
-
-    /**
-     * Impacket's first packet: an SMB1 NEGOTIATE offering exactly {@code NT LM 0.12}, {@code SMB 2.002},
-     * {@code SMB 2.???} (INDICATORS.md §1, impacket smbconnection.py); Windows offers more dialects.
-     */
-    static boolean impacketSmb1Dialects(List<String> d) {
-        return d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1)) && "SMB 2.???".equals(d.get(2));
-    }
-
-    /** Impacket's SMB2 ClientGuid: 16 random ASCII letters (INDICATORS.md §1). */
-    static boolean impacketClientGuid(byte[] g) {
-        return g != null && g.length == 16 && asciiLetters(g);
     }
 
     void analyse(SensorEvent ev, Classification c, Evidence e) {
@@ -83,7 +70,7 @@ final class AnomalyLayer {
             if (sg != null && sg.length == 16 && allBytes(sg, 'A')) {
                 e.attackerIsServer = true;
                 e.add(Rules.IMPACKET_SMBSERVER, "SMB2 ServerGuid AAAAAAAAAAAAAAAA (Impacket smbserver)");
-            } else if (sg != null && sg.length == 16 && asciiLetters(sg) && n.serverCapabilities() == 0
+            } else if (EventField.asciiLetters(sg) && n.serverCapabilities() == 0
                     && n.dialect() == 0x0202) {
                 // ntlmrelayx smbrelayserver.py: ServerGuid = 16 random ascii_letters, Capabilities 0,
                 // SMB2_DIALECT_002 whatever the client offered. A binary GUID is all letters with
@@ -93,15 +80,6 @@ final class AnomalyLayer {
                         + " of ASCII letters, capabilities 0, dialect 2.0.2 (ntlmrelayx SMB server)");
             }
         }
-    }
-
-    private static boolean asciiLetters(byte[] b) {
-        for (byte x : b) {
-            if (!((x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z'))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean allBytes(byte[] b, int v) {
@@ -220,33 +198,28 @@ final class AnomalyLayer {
     /** An AP-REQ whose service ticket names its service as NT-PRINCIPAL (ticketer.py; a KDC issues NT-SRV-INST). */
     static boolean ntPrincipalServiceTicket(KerberosEvent.KerberosApRequest ap) {
         KerberosEvent.PrincipalName s = ap.ticket() == null ? null : ap.ticket().sname();
-        return s != null && s.nameType() == 1 && s.components().size() == 2 && !isKrbtgt(s);
+        return s != null && s.nameType() == 1 && s.components().size() == 2 && (EventField.snameClass(s) & KRBTGT) == 0;
     }
 
     /**
      * A TGS-REP whose ticket is RC4/DES for a service that is not krbtgt, not a computer service class
      * ({@code host/}, {@code cifs/} ...) and not a {@code name$} account: the ticket is encrypted with a
-     * user account's password, which is what Kerberoasting cracks offline.
+     * user account's password, which is what Kerberoasting cracks offline. The service is judged by
+     * {@link EventField#snameClass}, the {@code krb5.sname_class} the Kerberos data rules test.
      */
     static boolean roastableTicket(KerberosEvent.KerberosReply p) {
         KerberosEvent.TicketInfo t = p.ticket();
-        return p.msgType() == 13 && t != null && t.sname() != null && Signals.weakEtype(t.etype()) && !isKrbtgt(t.sname())
-                && !Signals.machineService(t.sname()) && !computerAccount(t.sname());
+        return p.msgType() == 13 && t != null && t.sname() != null && Signals.weakEtype(t.etype())
+                && (EventField.snameClass(t.sname()) & (KRBTGT | MACHINE_SERVICE | COMPUTER_ACCOUNT)) == 0;
     }
 
-    /** A computer account ({@code name$} or {@code name$@REALM}): its random password makes it unroastable. */
-    private static boolean computerAccount(KerberosEvent.PrincipalName n) {
-        if (n.components().isEmpty()) {
-            return false;
-        }
-        String c = n.components().get(0);
-        int at = c.indexOf('@');
-        int end = at < 0 ? c.length() : at;
-        return end > 0 && c.charAt(end - 1) == '$';
-    }
+    /** {@link EventField#snameClass} bits: krbtgt, a service class run by a computer account, a {@code name$} account. */
+    private static final int KRBTGT = 1;
+    private static final int MACHINE_SERVICE = 2;
+    private static final int COMPUTER_ACCOUNT = 4;
 
     static boolean isKrbtgt(KerberosEvent.PrincipalName n) {
-        return n != null && !n.components().isEmpty() && Text.eq(n.components().get(0), "krbtgt");
+        return (EventField.snameClass(n) & KRBTGT) != 0;
     }
 
     /**
@@ -259,7 +232,7 @@ final class AnomalyLayer {
             return;
         }
         KerberosEvent.PrincipalName s = r.sname();
-        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s) && !computerAccount(s)
+        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && (EventField.snameClass(s) & (KRBTGT | COMPUTER_ACCOUNT)) == 0
                 && !tickets.isClientItself(r.header().clientIp(), s)) {
             e.add(Rules.KERBEROASTING, "TGS-REQ names the service by account (" + (s.nameType() == 10
                     ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)");

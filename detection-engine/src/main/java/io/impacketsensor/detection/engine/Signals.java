@@ -53,37 +53,6 @@ final class Signals {
         return n == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b));
     }
 
-    /** atexec's {@code Temp\<8>.tmp} and secretsdump's {@code Temp\<8>.tmp} / {@code SYSTEM32\<8>.tmp} (≤0.10.0). */
-    static boolean tempTmp(String name) {
-        return Text.randomFile(name, ".tmp") && (Text.contains(name, "temp\\") || Text.contains(name, "system32\\"));
-    }
-
-    /** smbexec's {@code %COMSPEC% /Q /c echo <cmd> ^> \\%COMPUTERNAME%\C$\__output ...} and the VSS {@code execute.bat}. */
-    static boolean smbexecBinaryPath(String bp) {
-        return bp != null && (io.impacketsensor.detection.rules.EventField.binaryPathShape(bp) & 1) != 0;
-    }
-
-    /** LSA boot key parts, SAM/SECURITY hives, any hive save (secretsdump remote registry). */
-    static boolean secretRegistry(RpcArgs a) {
-        if (a instanceof RpcArgs.RegSaveKey) {
-            return true;
-        }
-        if (a instanceof RpcArgs.RegOpenKey k) {
-            return lsaKey(k.keyPath()) || hiveKey(k.keyPath());
-        }
-        return false;
-    }
-
-    static boolean lsaKey(String p) {
-        return Text.endsWith(p, "Lsa\\JD") || Text.endsWith(p, "Lsa\\Skew1") || Text.endsWith(p, "Lsa\\GBG")
-                || Text.endsWith(p, "Lsa\\Data");
-    }
-
-    static boolean hiveKey(String p) {
-        return Text.eq(p, "SAM") || Text.eq(p, "SECURITY") || Text.startsWith(p, "SAM\\")
-                || Text.startsWith(p, "SECURITY\\");
-    }
-
     static boolean anyString(RpcArgs a, String needle) {
         if (a instanceof RpcArgs.DcomStrings d) {
             List<String> l = d.strings();
@@ -126,11 +95,6 @@ final class Signals {
      */
     static boolean machineService(io.impacketsensor.core.event.KerberosEvent.PrincipalName n) {
         return (io.impacketsensor.detection.rules.EventField.snameClass(n) & 2) != 0;
-    }
-
-    /** A DLL written under System32 of an admin share (C$ {@code Windows\System32\x.dll}, ADMIN$ {@code System32\x.dll}). */
-    static boolean systemDll(String share, String name) {
-        return adminShare(share) && name != null && Text.endsWith(name, ".dll") && Text.contains(name, "System32\\");
     }
 
     /**

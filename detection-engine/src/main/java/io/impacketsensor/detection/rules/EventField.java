@@ -364,17 +364,7 @@ public enum EventField {
                 return ev instanceof DcerpcEvent.DcerpcRequest r && v.number(r.args() != null ? 1 : 0);
             }
             case WINREG_KEY_CLASS -> {
-                if (args(ev) instanceof RpcArgs.RegOpenKey k) {
-                    // The boot key is scattered over the class names of four Lsa subkeys (secretsdump reads each);
-                    // SAM and SECURITY hold the hashes and LSA secrets (MS-RRP; the hives' layout is Windows').
-                    String p = k.keyPath();
-                    boolean lsa = Text.endsWith(p, "Lsa\\JD") || Text.endsWith(p, "Lsa\\Skew1") || Text.endsWith(p, "Lsa\\GBG")
-                            || Text.endsWith(p, "Lsa\\Data");
-                    boolean hive = Text.eq(p, "SAM") || Text.eq(p, "SECURITY") || Text.startsWith(p, "SAM\\")
-                            || Text.startsWith(p, "SECURITY\\");
-                    return v.number(lsa ? 1 : hive ? 2 : 0);
-                }
-                return false;
+                return args(ev) instanceof RpcArgs.RegOpenKey k && v.number(winregKeyClass(k.keyPath()));
             }
             case WINREG_SAVED_FILE -> {
                 return args(ev) instanceof RpcArgs.RegSaveKey k && k.fileName() != null && v.text(k.fileName());
@@ -640,13 +630,7 @@ public enum EventField {
                 return false;
             }
             case SMB1_DIALECT_SHAPE -> {
-                if (ev instanceof SmbEvent.Smb1Negotiate n) {
-                    // Impacket's first packet (INDICATORS.md §1, impacket smbconnection.py); Windows offers more.
-                    List<String> d = n.dialects();
-                    return v.number(d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1))
-                            && "SMB 2.???".equals(d.get(2)) ? 1 : 0);
-                }
-                return false;
+                return ev instanceof SmbEvent.Smb1Negotiate n && v.number(impacketSmb1Dialects(n.dialects()) ? 1 : 0);
             }
             case SMB2_CLIENT_GUID_LETTERS -> {
                 return ev instanceof SmbEvent.Smb2Negotiate n && v.number(asciiLetters(n.clientGuid()) ? 1 : 0);
@@ -816,8 +800,31 @@ public enum EventField {
         return share.length() - b == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b)) ? 2 : 0;
     }
 
+    /**
+     * The {@link #WINREG_KEY_CLASS} of a key path: the boot key is scattered over the class names of four
+     * Lsa subkeys (secretsdump reads each); SAM and SECURITY hold the hashes and LSA secrets (MS-RRP; the
+     * hives' layout is Windows'). The chain step "secret keys" reads the same answer.
+     */
+    public static int winregKeyClass(String p) {
+        if (Text.endsWith(p, "Lsa\\JD") || Text.endsWith(p, "Lsa\\Skew1") || Text.endsWith(p, "Lsa\\GBG")
+                || Text.endsWith(p, "Lsa\\Data")) {
+            return 1;
+        }
+        return Text.eq(p, "SAM") || Text.eq(p, "SECURITY") || Text.startsWith(p, "SAM\\") || Text.startsWith(p, "SECURITY\\")
+                ? 2 : 0;
+    }
+
+    /**
+     * Impacket's first packet: an SMB1 NEGOTIATE offering exactly {@code NT LM 0.12}, {@code SMB 2.002},
+     * {@code SMB 2.???} (INDICATORS.md §1, impacket smbconnection.py); Windows offers more dialects.
+     */
+    public static boolean impacketSmb1Dialects(List<String> d) {
+        return d != null && d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1))
+                && "SMB 2.???".equals(d.get(2));
+    }
+
     /** 16 ASCII letters (Impacket's random SMB2 ClientGuid, INDICATORS.md §1). */
-    static boolean asciiLetters(byte[] g) {
+    public static boolean asciiLetters(byte[] g) {
         if (g == null || g.length != 16) {
             return false;
         }
