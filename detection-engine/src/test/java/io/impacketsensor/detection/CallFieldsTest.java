@@ -2,6 +2,7 @@ package io.impacketsensor.detection;
 
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
@@ -203,6 +204,15 @@ class CallFieldsTest {
                 + "\\\\127.0.0.1\\ADMIN$\\__1700000000.5 2>&1"),
                 fired(rpc(RpcInterfaces.IDISPATCH, 6, new RpcArgs.DcomStrings(List.of("Win32_Something",
                         "cmd.exe /Q /c whoami 1> \\\\127.0.0.1\\ADMIN$\\__1700000000.5 2>&1")))));
+    }
+
+    @Test
+    void hashAuthenticationAnomalyQuotesItsAccountWhenItHasOne() {
+        assertEquals(List.of("pass_the_hash: Hash-style authentication (NT hash used instead of a password): alice"),
+                fired(new ProtocolAnomaly(h.h(ATK, SRV, 445, 0), "ntlm.hash_auth", "alice")));
+        assertEquals(List.of("pass_the_hash: Hash-style authentication (NT hash used instead of a password)"),
+                fired(new ProtocolAnomaly(h.h(ATK, SRV, 445, 0), "ntlm.hash_auth", "")));
+        assertEquals(List.of(), fired(new ProtocolAnomaly(h.h(ATK, SRV, 445, 0), "smb.truncated", "alice")));
     }
 
     @Test

@@ -78,7 +78,8 @@ class DataRulesTest {
                 "service_control_stop", "service_dll_hijack_target", // SVCCTL control codes, phantom-DLL services
                 "samr_privileged_group", "lookupsid_large", "lookupsid", // SAMR RIDs, LSA SID counts
                 "samr_create_user_unparsed", "samr_create_user", "addcomputer_samr_impacket", "addcomputer_samr",
-                "addcomputer_ldap_impacket", "addcomputer_ldap"), anomaly); // accounts created: name and type
+                "addcomputer_ldap_impacket", "addcomputer_ldap", // accounts created: name and type
+                "pass_the_hash"), anomaly); // an integration's hash-authentication anomaly
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.NtlmEvent;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
@@ -24,9 +23,6 @@ import java.util.UUID;
  * changes (RBCD, shadow credentials, machine accounts).
  */
 final class AnomalyLayer {
-    /** Anomaly name the flat-event mapper emits for a fact only an integration can know. */
-    static final String HASH_AUTH = "ntlm.hash_auth";
-
     private final DomainControllers dcs;
     private final TicketHistory tickets;
     private final long maxLifetimeSeconds;
@@ -57,8 +53,6 @@ final class AnomalyLayer {
             ticketLifetime(t, e);
         } else if (ev instanceof KerberosEvent k) {
             kerberos(k, e);
-        } else if (ev instanceof ProtocolAnomaly a) {
-            anomaly(a, e);
         }
     }
 
@@ -251,15 +245,6 @@ final class AnomalyLayer {
             boolean tgt = Text.startsWith(what, "krbtgt") || Text.eq(what, "TGT");
             e.add(tgt ? Rules.GOLDEN_TICKET_LIFETIME : Rules.SILVER_TICKET_LIFETIME, "Ticket lifetime " + (secs / 86_400)
                     + " days exceeds " + (maxLifetimeSeconds / 86_400) + " days" + (what.isEmpty() ? "" : ": " + what));
-        }
-    }
-
-    private void anomaly(ProtocolAnomaly a, Evidence e) {
-        if (HASH_AUTH.equals(a.name())) {
-            // Only an integration asserts this (the wire does not say whether a password or its hash
-            // was typed): the specification gives pass-the-hash 0.9+ when the event says hash authentication.
-            e.add(Rules.PASS_THE_HASH, "Hash-style authentication (NT hash used instead of a password)"
-                    + (a.detail().isEmpty() ? "" : ": " + a.detail()));
         }
     }
 }

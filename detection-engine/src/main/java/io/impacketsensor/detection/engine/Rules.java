@@ -22,6 +22,7 @@ final class Rules {
     static final Rule KERBEROASTING = C.require("kerberoasting");
     static final Rule GOLDEN_TICKET_LIFETIME = C.require("golden_ticket_lifetime");
     static final Rule SILVER_TICKET_LIFETIME = C.require("silver_ticket_lifetime");
+    /** A data rule (anomaly.name ntlm.hash_auth); named here as the Decider tests' sample finding. */
     static final Rule PASS_THE_HASH = C.require("pass_the_hash");
     static final Rule BEHAVIOUR_PROTOCOLS = C.require("behaviour_protocols");
     static final Rule BEHAVIOUR_AUTH_RATE = C.require("behaviour_auth_rate");

@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
@@ -172,7 +173,10 @@ public enum EventField {
     SAME_HOST("same_host", Kind.NUMBER, "1 when the client and server addresses of the event are the same, 0 when they "
             + "differ (or the server is unknown); absent when the client is unknown"),
     LDAP_OBJECT_CLASS("ldap.object_class", Kind.TEXT, "each objectClass value of an LDAP add"),
-    LDAP_SAM_ACCOUNT_NAME("ldap.sam_account_name", Kind.TEXT, "sAMAccountName of an LDAP add");
+    LDAP_SAM_ACCOUNT_NAME("ldap.sam_account_name", Kind.TEXT, "sAMAccountName of an LDAP add"),
+    ANOMALY_NAME("anomaly.name", Kind.TEXT, "name of a protocol anomaly a decoder or an integration reports "
+            + "(ntlm.hash_auth: hash-style authentication asserted by a flat event's auth_type)"),
+    ANOMALY_DETAIL("anomaly.detail", Kind.TEXT, "detail of that anomaly (the account of ntlm.hash_auth); absent when empty");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -249,6 +253,7 @@ public enum EventField {
             case ACCOUNT_NAME_SHAPE -> EventKind.DCERPC_REQUEST.bit | EventKind.LDAP_ADD.bit;
             case SAME_HOST -> EventKind.ALL;
             case LDAP_OBJECT_CLASS, LDAP_SAM_ACCOUNT_NAME -> EventKind.LDAP_ADD.bit;
+            case ANOMALY_NAME, ANOMALY_DETAIL -> EventKind.PROTOCOL_ANOMALY.bit;
         };
     }
 
@@ -664,6 +669,12 @@ public enum EventField {
             case SAME_HOST -> {
                 java.net.InetAddress c = ev.header().clientIp();
                 return c != null && v.number(c.equals(ev.header().serverIp()) ? 1 : 0);
+            }
+            case ANOMALY_NAME -> {
+                return ev instanceof ProtocolAnomaly a && a.name() != null && v.text(a.name());
+            }
+            case ANOMALY_DETAIL -> {
+                return ev instanceof ProtocolAnomaly a && a.detail() != null && !a.detail().isEmpty() && v.text(a.detail());
             }
             case LDAP_OBJECT_CLASS -> {
                 return ev instanceof LdapEvent.LdapAdd a && CallFields.objectClass(a, v);
