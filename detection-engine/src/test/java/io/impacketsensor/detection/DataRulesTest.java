@@ -50,7 +50,10 @@ class DataRulesTest {
                 "smbexec_binary_path_changed", "impacket_scmr_dummy", "smbexec_service_shell_command", "secretsdump_vss",
                 "psexec_random_service", "smbexec_random_service_shell", // SVCCTL arguments
                 "secretsdump_bootkey", "secretsdump_hive", "secretsdump_savekey", "atsvc_job", // registry, AT jobs
-                "wmiexec_process_create", "wmi_persistence", "dcomexec_execute_shell_command"), signature); // DCOM strings
+                "wmiexec_process_create", "wmi_persistence", "dcomexec_execute_shell_command", "dcomexec_shell_execute",
+                "wmiexec_output_redirect", // DCOM strings, one "no string names" condition
+                "atexec_task_cmd_temp", "atexec_task_name", // task XML and path shape
+                "dcom_lateral_object"), signature); // DCOM class table, client is not the server
         assertEquals(Set.of(
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
@@ -70,7 +73,13 @@ class DataRulesTest {
 
                 "lsa_retrieve_private_data", "samr_password_change", "samr_password_reset", "samr_group_member_added",
                 "kerberos_key_list_request", // account and key material
-                "termsrv_rpc_pipe"), anomaly); // named pipes
+                "termsrv_rpc_pipe", // named pipes
+                "impacket_dcerpc_bind", "epm_ndr64_arch_probe", // DCE/RPC bind fields
+                "service_control_stop", "service_dll_hijack_target", // SVCCTL control codes, phantom-DLL services
+                "samr_privileged_group", "lookupsid_large", "lookupsid", // SAMR RIDs, LSA SID counts
+                "samr_create_user_unparsed", "samr_create_user", "addcomputer_samr_impacket", "addcomputer_samr",
+                "addcomputer_ldap_impacket", "addcomputer_ldap", // accounts created: name and type
+                "pass_the_hash"), anomaly); // an integration's hash-authentication anomaly
     }
 
     @Test
@@ -88,10 +97,17 @@ class DataRulesTest {
         assertEquals(EventKind.SMB_PIPE, EventKind.of(h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\svcctl", false, false)));
         assertEquals(6, sig.candidates(EventKind.SMB_PIPE, RpcInterfaces.UNKNOWN).length);
         // A SAMR request is offered the SAMR rules only, an unknown interface none of the keyed ones.
-        assertEquals(List.of("samr_group_members", "samr_password_change", "samr_password_reset", "samr_group_member_added"),
-                names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
+        assertEquals(List.of("samr_group_members", "samr_privileged_group", "samr_create_user_unparsed", "samr_create_user",
+                "addcomputer_samr_impacket", "addcomputer_samr", "samr_password_change", "samr_password_reset",
+                "samr_group_member_added"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
         assertEquals(List.of("service_control_create", "service_control_start", "service_control_change_config",
-                "service_enum"), names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
+                "service_control_stop", "service_enum", "service_dll_hijack_target"),
+                names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
+        // A bind is offered the two bind rules; an LDAP add the two computer-account rules.
+        assertEquals(List.of("impacket_dcerpc_bind", "epm_ndr64_arch_probe"),
+                names(anom.candidates(EventKind.DCERPC_BIND, RpcInterfaces.UNKNOWN)));
+        assertEquals(List.of("addcomputer_ldap_impacket", "addcomputer_ldap"),
+                names(anom.candidates(EventKind.LDAP_ADD, RpcInterfaces.UNKNOWN)));
         assertEquals(0, anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.UNKNOWN).length);
         // The service-name rules are offered to SVCCTL requests only, with the interface already decided.
         assertEquals(List.of("smbexec_binary_path_changed", "impacket_scmr_dummy", "remote_registry_service",

@@ -3,18 +3,16 @@ package io.impacketsensor.detection.engine;
 import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
-import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
-import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.rules.DataRuleIndex;
+import io.impacketsensor.detection.rules.EventField;
 import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.RuleCatalog;
 
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -25,9 +23,6 @@ import java.util.UUID;
  * changes (RBCD, shadow credentials, machine accounts).
  */
 final class AnomalyLayer {
-    /** Anomaly name the flat-event mapper emits for a fact only an integration can know. */
-    static final String HASH_AUTH = "ntlm.hash_auth";
-
     private final DomainControllers dcs;
     private final TicketHistory tickets;
     private final long maxLifetimeSeconds;
@@ -38,19 +33,6 @@ final class AnomalyLayer {
         this.dcs = dcs;
         this.tickets = tickets;
         this.maxLifetimeSeconds = maxLifetimeSeconds;
-    }
-
-    /**
-     * Impacket's first packet: an SMB1 NEGOTIATE offering exactly {@code NT LM 0.12}, {@code SMB 2.002},
-     * {@code SMB 2.???} (INDICATORS.md §1, impacket smbconnection.py); Windows offers more dialects.
-     */
-    static boolean impacketSmb1Dialects(List<String> d) {
-        return d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1)) && "SMB 2.???".equals(d.get(2));
-    }
-
-    /** Impacket's SMB2 ClientGuid: 16 random ASCII letters (INDICATORS.md §1). */
-    static boolean impacketClientGuid(byte[] g) {
-        return g != null && g.length == 16 && asciiLetters(g);
     }
 
     void analyse(SensorEvent ev, Classification c, Evidence e) {
@@ -71,10 +53,6 @@ final class AnomalyLayer {
             ticketLifetime(t, e);
         } else if (ev instanceof KerberosEvent k) {
             kerberos(k, e);
-        } else if (ev instanceof LdapEvent l) {
-            ldap(l, e);
-        } else if (ev instanceof ProtocolAnomaly a) {
-            anomaly(a, e);
         }
     }
 
@@ -86,7 +64,7 @@ final class AnomalyLayer {
             if (sg != null && sg.length == 16 && allBytes(sg, 'A')) {
                 e.attackerIsServer = true;
                 e.add(Rules.IMPACKET_SMBSERVER, "SMB2 ServerGuid AAAAAAAAAAAAAAAA (Impacket smbserver)");
-            } else if (sg != null && sg.length == 16 && asciiLetters(sg) && n.serverCapabilities() == 0
+            } else if (EventField.asciiLetters(sg) && n.serverCapabilities() == 0
                     && n.dialect() == 0x0202) {
                 // ntlmrelayx smbrelayserver.py: ServerGuid = 16 random ascii_letters, Capabilities 0,
                 // SMB2_DIALECT_002 whatever the client offered. A binary GUID is all letters with
@@ -98,15 +76,6 @@ final class AnomalyLayer {
         }
     }
 
-    private static boolean asciiLetters(byte[] b) {
-        for (byte x : b) {
-            if (!((x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean allBytes(byte[] b, int v) {
         for (byte x : b) {
             if (x != v) {
@@ -116,29 +85,11 @@ final class AnomalyLayer {
         return true;
     }
 
-    /** NDR64 transfer syntax (MS-RPCE 2.2.5.3.4.2: 71710533-beba-4937-8319-b5dbef9ccc36 version 1). */
-    private static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
-
     /**
-     * A BIND to the endpoint mapper with one presentation context that offers NDR64 alone and no
-     * authentication: the server accepts it only on a 64-bit system and rejects it (provider rejection)
-     * elsewhere, so the answer tells the architecture (Impacket getArch.py). The Windows runtime offers
-     * NDR (and the bind-time feature negotiation) next to NDR64 in its own context items, so its binds
-     * never have this shape.
-     */
-    private static boolean ndr64OnlyEpmProbe(DcerpcEvent.DcerpcBind b) {
-        if (b.alterContext() || b.authType() != 0 || b.contexts() == null || b.contexts().size() != 1) {
-            return false;
-        }
-        DcerpcEvent.Context x = b.contexts().get(0);
-        List<UUID> ts = x.transferSyntaxes();
-        return RpcCatalog.EPM.equals(x.interfaceUuid()) && ts != null && ts.size() == 1 && NDR64.equals(ts.get(0));
-    }
-
-    /**
-     * The DCE/RPC anomalies that need more than the request itself: the domain controllers learnt
-     * (DRSUAPI, SAMR account lists), the decoded arguments (service names, RIDs, SID counts). The
-     * plain interface + operation rules are catalog data, run by {@link #analyse} before this.
+     * The DCE/RPC anomalies that need the domain controllers learnt (DRSUAPI, SAMR account lists). The
+     * rules over the call itself (interface and operation, bind fields, decoded arguments: service
+     * names and control codes, RIDs, SID counts, accounts created) are catalog data, run by
+     * {@link #analyse} before this.
      */
     private void rpc(DcerpcEvent ev, Classification c, Evidence e) {
         boolean fromDc = dcs.isDc(ev.header().clientIp());
@@ -149,14 +100,6 @@ final class AnomalyLayer {
                     // only DRSGetNCChanges is replication.
                     e.add(Rules.DRSUAPI_BIND_NON_DC, "DRSUAPI bound by a host that is not a known domain controller");
                 }
-            }
-            if (ndr64OnlyEpmProbe(b)) {
-                e.add(Rules.EPM_NDR64_ARCH_PROBE, "Endpoint mapper bound with NDR64 as the only transfer syntax, "
-                        + "without authentication (architecture probe)");
-            }
-            if (b.maxXmitFrag() == 4280 && b.authContextId() >= 79231 && b.authContextId() < 79231 + 16) {
-                e.add(Rules.IMPACKET_DCERPC_BIND, "DCE/RPC bind max_xmit_frag 4280 with auth_context_id "
-                        + b.authContextId() + " (Impacket)");
             }
             return;
         }
@@ -171,27 +114,6 @@ final class AnomalyLayer {
         int op = r.opnum();
         RpcArgs a = r.args();
         switch (c.iface) {
-            case RpcInterfaces.SVCCTL -> {
-                if (c.call == RpcCall.SERVICE_CONTROL) {
-                    // MS-SCMR 3.1.4.2 RControlService: stopping (1) or pausing (2) a service remotely.
-                    RpcArgs.ScmServiceAction sa = a instanceof RpcArgs.ScmServiceAction x ? x : null;
-                    e.add(Rules.SERVICE_CONTROL_STOP, "Service control: ControlService"
-                            + (sa == null ? "" : " " + Signals.serviceControlName(sa.control())
-                            + (sa.serviceName() != null ? " " + sa.serviceName() : "")));
-                }
-                String svc = a instanceof RpcArgs.ScmOpenService os ? os.serviceName()
-                        : a instanceof RpcArgs.ScmServiceAction sa ? sa.serviceName() : null;
-                String dll = Signals.phantomDll(svc);
-                if (dll != null && (c.call == RpcCall.SERVICE_OPEN || c.call == RpcCall.SERVICE_START
-                        || c.call == RpcCall.SERVICE_CONTROL)) {
-                    // A service that loads a DLL absent from a default install: writing that DLL into System32
-                    // and restarting the service runs code as SYSTEM (T1574.001, Empire/Covenant service DLL
-                    // hijack lateral movement). Remote interest in exactly these services is the set-up.
-                    e.add(Rules.SERVICE_DLL_HIJACK_TARGET, "Remote access to " + svc + " over SVCCTL ("
-                            + RpcCatalog.describe(u, op) + "), a service that loads the missing " + dll
-                            + " (phantom DLL hijack)");
-                }
-            }
             case RpcInterfaces.DRSUAPI -> {
                 if (!fromDc) {
                     if (c.call == RpcCall.DRS_GET_NC_CHANGES) {
@@ -206,19 +128,13 @@ final class AnomalyLayer {
                     e.add(Rules.EPM_DRSUAPI, "Endpoint mapper asked for DRSUAPI by a non-DC");
                 }
             }
-            case RpcInterfaces.SAMR -> samr(r, c.call, a, e);
-            case RpcInterfaces.LSARPC -> {
-                if (c.call == RpcCall.LSA_LOOKUP_SIDS && a instanceof RpcArgs.LsaLookupSids ls && ls.count() >= 50) {
-                    e.add(ls.count() >= 500 ? Rules.LOOKUPSID_LARGE : Rules.LOOKUPSID, "LsarLookupSids sweep: " + ls.count()
-                            + " SIDs, RIDs " + ls.minRid() + "-" + ls.maxRid());
-                }
-            }
+            case RpcInterfaces.SAMR -> samr(r, c.call, e);
             default -> {
             }
         }
     }
 
-    private void samr(DcerpcEvent.DcerpcRequest r, RpcCall call, RpcArgs a, Evidence e) {
+    private void samr(DcerpcEvent.DcerpcRequest r, RpcCall call, Evidence e) {
         switch (call) {
             case SAMR_ENUMERATE_USERS, SAMR_QUERY_DISPLAY -> {
                 // MS-SAMR 3.1.5.2.5 SamrEnumerateUsersInDomain, 3.1.5.3.3/.2/.1 SamrQueryDisplayInformation(1,2,3):
@@ -240,35 +156,9 @@ final class AnomalyLayer {
                             + "controller " + r.header().serverIp().getHostAddress() + ": samr SamrGetGroupsForUser");
                 }
             }
-            case SAMR_OPEN_GROUP, SAMR_OPEN_ALIAS -> {
-                if (Signals.privilegedRid(a)) {
-                    boolean group = call == RpcCall.SAMR_OPEN_GROUP;
-                    e.add(Rules.SAMR_PRIVILEGED_GROUP, RpcCatalog.describe(r.interfaceUuid(), r.opnum()) + " of a privileged "
-                            + (group ? "group: " : "alias: ") + Signals.privilegedRidName(a) + " (RID "
-                            + ((RpcArgs.SamrCall) a).name() + ")");
-                }
-            }
-            case SAMR_CREATE_USER -> machineAccount(a instanceof RpcArgs.SamrCreateUser cu ? cu : null, e);
             default -> {
             }
         }
-    }
-
-    private static void machineAccount(RpcArgs.SamrCreateUser cu, Evidence e) {
-        if (cu == null) {
-            e.add(Rules.SAMR_CREATE_USER_UNPARSED, "SAMR account created: SamrCreateUser2InDomain");
-            return;
-        }
-        boolean workstation = (cu.accountType() & 0x80) != 0;
-        if (!workstation) {
-            e.add(Rules.SAMR_CREATE_USER, "SAMR user account created: " + cu.accountName());
-            return;
-        }
-        String n = cu.accountName();
-        boolean impacket = n != null && ((n.length() == 17 && n.startsWith("DESKTOP-") && n.endsWith("$"))
-                || (n.length() == 9 && n.endsWith("$") && Text.letters(n, 0, 8)));
-        e.add(impacket ? Rules.ADDCOMPUTER_SAMR_IMPACKET : Rules.ADDCOMPUTER_SAMR, "Machine account created over SAMR: " + n
-                + (impacket ? " (Impacket addcomputer name pattern)" : ""));
     }
 
     private static void ntlm(NtlmEvent ev, Evidence e) {
@@ -302,33 +192,28 @@ final class AnomalyLayer {
     /** An AP-REQ whose service ticket names its service as NT-PRINCIPAL (ticketer.py; a KDC issues NT-SRV-INST). */
     static boolean ntPrincipalServiceTicket(KerberosEvent.KerberosApRequest ap) {
         KerberosEvent.PrincipalName s = ap.ticket() == null ? null : ap.ticket().sname();
-        return s != null && s.nameType() == 1 && s.components().size() == 2 && !isKrbtgt(s);
+        return s != null && s.nameType() == 1 && s.components().size() == 2 && (EventField.snameClass(s) & KRBTGT) == 0;
     }
 
     /**
      * A TGS-REP whose ticket is RC4/DES for a service that is not krbtgt, not a computer service class
      * ({@code host/}, {@code cifs/} ...) and not a {@code name$} account: the ticket is encrypted with a
-     * user account's password, which is what Kerberoasting cracks offline.
+     * user account's password, which is what Kerberoasting cracks offline. The service is judged by
+     * {@link EventField#snameClass}, the {@code krb5.sname_class} the Kerberos data rules test.
      */
     static boolean roastableTicket(KerberosEvent.KerberosReply p) {
         KerberosEvent.TicketInfo t = p.ticket();
-        return p.msgType() == 13 && t != null && t.sname() != null && Signals.weakEtype(t.etype()) && !isKrbtgt(t.sname())
-                && !Signals.machineService(t.sname()) && !computerAccount(t.sname());
+        return p.msgType() == 13 && t != null && t.sname() != null && Signals.weakEtype(t.etype())
+                && (EventField.snameClass(t.sname()) & (KRBTGT | MACHINE_SERVICE | COMPUTER_ACCOUNT)) == 0;
     }
 
-    /** A computer account ({@code name$} or {@code name$@REALM}): its random password makes it unroastable. */
-    private static boolean computerAccount(KerberosEvent.PrincipalName n) {
-        if (n.components().isEmpty()) {
-            return false;
-        }
-        String c = n.components().get(0);
-        int at = c.indexOf('@');
-        int end = at < 0 ? c.length() : at;
-        return end > 0 && c.charAt(end - 1) == '$';
-    }
+    /** {@link EventField#snameClass} bits: krbtgt, a service class run by a computer account, a {@code name$} account. */
+    private static final int KRBTGT = 1;
+    private static final int MACHINE_SERVICE = 2;
+    private static final int COMPUTER_ACCOUNT = 4;
 
     static boolean isKrbtgt(KerberosEvent.PrincipalName n) {
-        return n != null && !n.components().isEmpty() && Text.eq(n.components().get(0), "krbtgt");
+        return (EventField.snameClass(n) & KRBTGT) != 0;
     }
 
     /**
@@ -341,36 +226,10 @@ final class AnomalyLayer {
             return;
         }
         KerberosEvent.PrincipalName s = r.sname();
-        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && !isKrbtgt(s) && !computerAccount(s)
+        if (s != null && (s.nameType() == -128 || s.nameType() == 10) && (EventField.snameClass(s) & (KRBTGT | COMPUTER_ACCOUNT)) == 0
                 && !tickets.isClientItself(r.header().clientIp(), s)) {
             e.add(Rules.KERBEROASTING, "TGS-REQ names the service by account (" + (s.nameType() == 10
                     ? "NT-ENTERPRISE" : "NT-MS-PRINCIPAL") + "): " + s + " (GetUserSPNs)");
-        }
-    }
-
-    private static void ldap(LdapEvent ev, Evidence e) {
-        // Search filter shapes (injection, reconnaissance) are catalog data rules over ldap.filter_shape.
-        if (ev instanceof LdapEvent.LdapAdd a) {
-            // Attributes a modify writes (RBCD, shadow credentials, the domain root's security
-            // descriptor) are catalog data rules; an add is judged on the whole object.
-            boolean computer = false;
-            String sam = null;
-            for (LdapEvent.Attribute at : a.attributes()) {
-                if (Text.eq(at.name(), "objectClass")) {
-                    for (String v : at.values()) {
-                        computer |= Text.eq(v, "computer");
-                    }
-                } else if (Text.eq(at.name(), "sAMAccountName") && !at.values().isEmpty()) {
-                    sam = at.values().get(0);
-                }
-            }
-            if (computer) {
-                boolean impacket = sam != null && ((sam.length() == 9 && sam.endsWith("$") && Text.letters(sam, 0, 8))
-                        || (sam.length() == 17 && sam.startsWith("DESKTOP-")));
-                e.add(impacket ? Rules.ADDCOMPUTER_LDAP_IMPACKET : Rules.ADDCOMPUTER_LDAP,
-                        "Computer account added over LDAP: "
-                        + a.dn());
-            }
         }
     }
 
@@ -386,15 +245,6 @@ final class AnomalyLayer {
             boolean tgt = Text.startsWith(what, "krbtgt") || Text.eq(what, "TGT");
             e.add(tgt ? Rules.GOLDEN_TICKET_LIFETIME : Rules.SILVER_TICKET_LIFETIME, "Ticket lifetime " + (secs / 86_400)
                     + " days exceeds " + (maxLifetimeSeconds / 86_400) + " days" + (what.isEmpty() ? "" : ": " + what));
-        }
-    }
-
-    private void anomaly(ProtocolAnomaly a, Evidence e) {
-        if (HASH_AUTH.equals(a.name())) {
-            // Only an integration asserts this (the wire does not say whether a password or its hash
-            // was typed): the specification gives pass-the-hash 0.9+ when the event says hash authentication.
-            e.add(Rules.PASS_THE_HASH, "Hash-style authentication (NT hash used instead of a password)"
-                    + (a.detail().isEmpty() ? "" : ": " + a.detail()));
         }
     }
 }

@@ -53,37 +53,6 @@ final class Signals {
         return n == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b));
     }
 
-    /** atexec's {@code Temp\<8>.tmp} and secretsdump's {@code Temp\<8>.tmp} / {@code SYSTEM32\<8>.tmp} (≤0.10.0). */
-    static boolean tempTmp(String name) {
-        return Text.randomFile(name, ".tmp") && (Text.contains(name, "temp\\") || Text.contains(name, "system32\\"));
-    }
-
-    /** smbexec's {@code %COMSPEC% /Q /c echo <cmd> ^> \\%COMPUTERNAME%\C$\__output ...} and the VSS {@code execute.bat}. */
-    static boolean smbexecBinaryPath(String bp) {
-        return bp != null && (io.impacketsensor.detection.rules.EventField.binaryPathShape(bp) & 1) != 0;
-    }
-
-    /** LSA boot key parts, SAM/SECURITY hives, any hive save (secretsdump remote registry). */
-    static boolean secretRegistry(RpcArgs a) {
-        if (a instanceof RpcArgs.RegSaveKey) {
-            return true;
-        }
-        if (a instanceof RpcArgs.RegOpenKey k) {
-            return lsaKey(k.keyPath()) || hiveKey(k.keyPath());
-        }
-        return false;
-    }
-
-    static boolean lsaKey(String p) {
-        return Text.endsWith(p, "Lsa\\JD") || Text.endsWith(p, "Lsa\\Skew1") || Text.endsWith(p, "Lsa\\GBG")
-                || Text.endsWith(p, "Lsa\\Data");
-    }
-
-    static boolean hiveKey(String p) {
-        return Text.eq(p, "SAM") || Text.eq(p, "SECURITY") || Text.startsWith(p, "SAM\\")
-                || Text.startsWith(p, "SECURITY\\");
-    }
-
     static boolean anyString(RpcArgs a, String needle) {
         if (a instanceof RpcArgs.DcomStrings d) {
             List<String> l = d.strings();
@@ -129,66 +98,13 @@ final class Signals {
     }
 
     /**
-     * Services whose binary loads a DLL that a default Windows install does not have, from System32:
-     * dropping the DLL over an admin share and (re)starting the service runs it as SYSTEM. Returns the
-     * DLL for a listed service, else null. IKEEXT → wlbsctrl.dll (High-Tech Bridge 2012, Empire/Covenant
-     * service DLL hijack modules), SessionEnv → TSMSISrv.dll, MSDTC → oci.dll.
-     */
-    static String phantomDll(String service) {
-        if (service == null) {
-            return null;
-        }
-        if (Text.eq(service, "IKEEXT")) {
-            return "wlbsctrl.dll";
-        }
-        if (Text.eq(service, "SessionEnv")) {
-            return "TSMSISrv.dll";
-        }
-        return Text.eq(service, "MSDTC") ? "oci.dll" : null;
-    }
-
-    /** Service control codes of RControlService's dwControl (MS-SCMR 3.1.4.2). */
-    static String serviceControlName(int control) {
-        return switch (control) {
-            case 1 -> "stop";
-            case 2 -> "pause";
-            case 3 -> "continue";
-            case 4 -> "interrogate";
-            case -1 -> "";
-            default -> "control " + control;
-        };
-    }
-
-    /** A DLL written under System32 of an admin share (C$ {@code Windows\System32\x.dll}, ADMIN$ {@code System32\x.dll}). */
-    static boolean systemDll(String share, String name) {
-        return adminShare(share) && name != null && Text.endsWith(name, ".dll") && Text.contains(name, "System32\\");
-    }
-
-    /**
-     * A SamrOpenGroup/SamrOpenAlias of a well-known privileged RID (MS-ADTS 6.1.1.6): Domain Admins 512,
-     * Schema Admins 518, Enterprise Admins 519, Group Policy Creator Owners 520, and the builtin aliases
-     * Administrators 544, Account Operators 548, Server Operators 549, Backup Operators 551.
+     * A SamrOpenGroup/SamrOpenAlias of a well-known privileged RID: the table the catalog's
+     * {@code samr.rid_name} field reads (MS-ADTS 6.1.1.6).
      */
     static boolean privilegedRid(RpcArgs a) {
-        return privilegedRidName(a) != null;
-    }
-
-    /** The group's name for a privileged RID in a SamrOpenGroup/SamrOpenAlias, else null. */
-    static String privilegedRidName(RpcArgs a) {
-        if (!(a instanceof RpcArgs.SamrCall c) || (c.opnum() != 19 && c.opnum() != 27) || c.name() == null) {
-            return null;
-        }
-        return switch (c.name()) {
-            case "512" -> "Domain Admins";
-            case "518" -> "Schema Admins";
-            case "519" -> "Enterprise Admins";
-            case "520" -> "Group Policy Creator Owners";
-            case "544" -> "Administrators";
-            case "548" -> "Account Operators";
-            case "549" -> "Server Operators";
-            case "551" -> "Backup Operators";
-            default -> null;
-        };
+        return a instanceof RpcArgs.SamrCall c && (c.opnum() == 19 || c.opnum() == 27)
+                && io.impacketsensor.detection.rules.CallFields.privilegedRidName(
+                        io.impacketsensor.detection.rules.CallFields.digits(c.name())) != null;
     }
 
     /** Weak Kerberos etypes: DES (1, 3), RC4 (23, 24). */

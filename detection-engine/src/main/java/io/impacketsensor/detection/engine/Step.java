@@ -1,6 +1,8 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.detection.rules.EventField;
 import io.impacketsensor.detection.rules.EventKind;
+import io.impacketsensor.detection.rules.SmbFileShape;
 import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.NtlmEvent;
@@ -134,10 +136,10 @@ enum Step {
     private static long smb(SmbEvent ev, EventKind kind) {
         switch (kind) {
             case SMB2_NEGOTIATE -> {
-                return AnomalyLayer.impacketClientGuid(((SmbEvent.Smb2Negotiate) ev).clientGuid()) ? IMPACKET_SMB.bit : 0;
+                return EventField.asciiLetters(((SmbEvent.Smb2Negotiate) ev).clientGuid()) ? IMPACKET_SMB.bit : 0;
             }
             case SMB1_NEGOTIATE -> {
-                return AnomalyLayer.impacketSmb1Dialects(((SmbEvent.Smb1Negotiate) ev).dialects()) ? IMPACKET_SMB.bit : 0;
+                return EventField.impacketSmb1Dialects(((SmbEvent.Smb1Negotiate) ev).dialects()) ? IMPACKET_SMB.bit : 0;
             }
             case SMB_SESSION_SETUP -> {
                 return ((SmbEvent.SmbSessionSetup) ev).status() == 0 ? SMB_SESSION.bit : 0;
@@ -183,18 +185,21 @@ enum Step {
             }
             return Text.baseIs(name, "winreg") ? WINREG.bit : 0;
         }
+        // The name's shape is the smb.file_shape the file-name data rules of this event test: computed
+        // once here, read from SmbFileShape's last-name cache by them.
+        int shape = SmbFileShape.of(name);
         boolean admin = Signals.adminShare(share);
         long m = 0;
-        if (write && admin && Text.endsWith(name, ".exe")) {
+        if (write && admin && (shape & SmbFileShape.EXE) != 0) {
             m |= EXE_ON_ADMIN.bit;
         }
-        if (write && Signals.systemDll(share, name)) {
-            m |= SYSTEM_DLL_WRITE.bit;
+        if (write && admin && (shape & SmbFileShape.SYSTEM32) != 0 && Text.endsWith(name, ".dll")) {
+            m |= SYSTEM_DLL_WRITE.bit; // a DLL written under System32 of an admin share
         }
-        if (Text.outputFile(name)) {
+        if ((shape & SmbFileShape.OUTPUT_FILE) != 0) {
             m |= OUTPUT_READ.bit;
         }
-        if (Signals.tempTmp(name)) {
+        if ((shape & SmbFileShape.TEMP_TMP) != 0) {
             m |= TEMP_TMP.bit;
         }
         if (Text.contains(name, "ntds.dit")) {
@@ -218,10 +223,13 @@ enum Step {
                     case SERVICE_ENUM_STATUS_W -> m |= SERVICE_ENUM.bit;
                     case SERVICE_CREATE -> {
                         m |= SERVICE_CREATE.bit;
-                        if (a instanceof RpcArgs.ScmCreateService cs && Signals.smbexecBinaryPath(cs.binaryPath())) {
+                        // The svcctl.binary_path_shape the service rules test: a redirected shell (smbexec), vssadmin.
+                        int shape = a instanceof RpcArgs.ScmCreateService cs && cs.binaryPath() != null
+                                ? EventField.binaryPathShape(cs.binaryPath()) : 0;
+                        if ((shape & 1) != 0) {
                             m |= SMBEXEC_SERVICE.bit;
                         }
-                        if (a instanceof RpcArgs.ScmCreateService cs && Text.contains(cs.binaryPath(), "vssadmin")) {
+                        if ((shape & 2) != 0) {
                             m |= SECRETS_SAVED.bit; // secretsdump -use-vss: NTDS.DIT copied out of a shadow copy
                         }
                     }
@@ -248,7 +256,9 @@ enum Step {
             }
             case RpcInterfaces.WINREG -> {
                 long m = WINREG.bit;
-                if (Signals.secretRegistry(a)) {
+                // A hive save, or an open of the boot key parts or the SAM/SECURITY hives (winreg.key_class).
+                if (a instanceof RpcArgs.RegSaveKey
+                        || a instanceof RpcArgs.RegOpenKey k && EventField.winregKeyClass(k.keyPath()) != 0) {
                     m |= SECRET_KEYS.bit;
                 }
                 if (a instanceof RpcArgs.RegSaveKey) {

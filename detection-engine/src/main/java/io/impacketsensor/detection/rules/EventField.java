@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
@@ -128,7 +129,54 @@ public enum EventField {
     KRB5_PADATA("krb5.padata", Kind.NUMBER, "PA-DATA types of a Kerberos request (2 PA-ENC-TIMESTAMP, 128 PA-PAC-REQUEST, "
             + "129 PA-FOR-USER, 161 KERB-KEY-LIST-REQ ...)"),
     SAMR_INFO_CLASS("samr.info_class", Kind.NUMBER, "USER_INFORMATION_CLASS of a SAMR SamrSetInformationUser(2) "
-            + "(18 internal1, 21 all, 23-26 internal4/5 with a password)");
+            + "(18 internal1, 21 all, 23-26 internal4/5 with a password)"),
+    DCERPC_MAX_XMIT_FRAG("dcerpc.max_xmit_frag", Kind.NUMBER, "max_xmit_frag of a DCE/RPC BIND or ALTER_CONTEXT"),
+    DCERPC_AUTH_CONTEXT_ID("dcerpc.auth_context_id", Kind.NUMBER, "auth_context_id of the verifier of a DCE/RPC BIND or "
+            + "ALTER_CONTEXT (0 without one)"),
+    DCERPC_AUTH_TYPE("dcerpc.auth_type", Kind.NUMBER, "authentication type of a DCE/RPC BIND or ALTER_CONTEXT (0 none, "
+            + "9 SPNEGO, 10 NTLM, 16 Kerberos)"),
+    DCERPC_ALTER_CONTEXT("dcerpc.alter_context", Kind.NUMBER, "1 for an ALTER_CONTEXT, 0 for a BIND"),
+    DCERPC_CONTEXT_COUNT("dcerpc.context_count", Kind.NUMBER, "presentation contexts a DCE/RPC BIND or ALTER_CONTEXT offers"),
+    DCERPC_BIND_INTERFACE("dcerpc.bind_interface", Kind.TEXT, "interface of each presentation context of a DCE/RPC BIND "
+            + "or ALTER_CONTEXT, by name (svcctl, epmapper ...) and UUID"),
+    DCERPC_TRANSFER_SYNTAX("dcerpc.transfer_syntax", Kind.TEXT, "each transfer syntax a DCE/RPC BIND or ALTER_CONTEXT "
+            + "offers: ndr, ndr64 (MS-RPCE 2.2.5), else its UUID"),
+    DCERPC_TRANSFER_SYNTAX_COUNT("dcerpc.transfer_syntax_count", Kind.NUMBER, "transfer syntaxes a DCE/RPC BIND or "
+            + "ALTER_CONTEXT offers over all its contexts"),
+    SVCCTL_CONTROL_NAME("svcctl.control_name", Kind.TEXT, "control code an SVCCTL ControlService sends: stop, pause, "
+            + "continue, interrogate, control N; empty when it was not decoded"),
+    SVCCTL_PHANTOM_DLL("svcctl.phantom_dll", Kind.TEXT, "DLL that the service an SVCCTL open, start or control names "
+            + "loads from System32 and a default install lacks (IKEEXT wlbsctrl.dll, SessionEnv TSMSISrv.dll, MSDTC oci.dll)"),
+    SAMR_RID("samr.rid", Kind.NUMBER, "RID a SAMR SamrOpenGroup, SamrOpenAlias or SamrOpenUser opens"),
+    SAMR_RID_NAME("samr.rid_name", Kind.TEXT, "name of a privileged well-known RID that call opens (MS-ADTS 6.1.1.6: "
+            + "Domain Admins 512, Schema Admins 518, Enterprise Admins 519, Group Policy Creator Owners 520, "
+            + "Administrators 544, Account Operators 548, Server Operators 549, Backup Operators 551)"),
+    SAMR_OBJECT("samr.object", Kind.TEXT, "what that call opens: group (SamrOpenGroup), alias (SamrOpenAlias), "
+            + "user (SamrOpenUser)"),
+    SAMR_ACCOUNT_NAME("samr.account_name", Kind.TEXT, "account a SAMR SamrCreateUserInDomain or SamrCreateUser2InDomain "
+            + "creates"),
+    SAMR_ACCOUNT_TYPE("samr.account_type", Kind.NUMBER, "AccountType of that call (0x10 normal user, 0x80 workstation "
+            + "trust: a machine account; MS-SAMR 2.2.1.12)"),
+    ACCOUNT_NAME_SHAPE("account.name_shape", Kind.NUMBER, "shape of the account a SAMR create or an LDAP add (its "
+            + "sAMAccountName, 0 without one) names, as bits: 0x1 DESKTOP-<8 characters>$, 0x2 <8 letters>$, "
+            + "0x4 17 characters starting DESKTOP- (Impacket addcomputer's names)"),
+    LSA_SID_COUNT("lsa.sid_count", Kind.NUMBER, "SIDs an LSA LsarLookupSids(2, 3) asks to translate"),
+    LSA_MIN_RID("lsa.min_rid", Kind.NUMBER, "lowest RID among those SIDs (-1 when none)"),
+    LSA_MAX_RID("lsa.max_rid", Kind.NUMBER, "highest RID among those SIDs (-1 when none)"),
+    TASK_PATH("task.path", Kind.TEXT, "task path of an ITaskSchedulerService call (SchRpcRegisterTask, SchRpcRun ...)"),
+    TASK_SHAPE("task.shape", Kind.NUMBER, "shape of that call as bits: 0x1 its task XML runs cmd.exe with output under "
+            + "\\Temp\\ (atexec), 0x2 the task path is \\ and 8 ASCII letters"),
+    DCOM_CLASS("dcom.class", Kind.TEXT, "known class a DCOM activation names, as name and CLSID "
+            + "(MMC20.Application {49B2791A-B1AE-4C90-9B8E-E860BA07F889}); absent for a class the table does not know"),
+    DCOM_CLASS_LATERAL("dcom.class_lateral", Kind.NUMBER, "1 when that known class is a remote-execution object "
+            + "(MMC20.Application, ShellWindows, ShellBrowserWindow, Excel.Application ...), else 0"),
+    SAME_HOST("same_host", Kind.NUMBER, "1 when the client and server addresses of the event are the same, 0 when they "
+            + "differ (or the server is unknown); absent when the client is unknown"),
+    LDAP_OBJECT_CLASS("ldap.object_class", Kind.TEXT, "each objectClass value of an LDAP add"),
+    LDAP_SAM_ACCOUNT_NAME("ldap.sam_account_name", Kind.TEXT, "sAMAccountName of an LDAP add"),
+    ANOMALY_NAME("anomaly.name", Kind.TEXT, "name of a protocol anomaly a decoder or an integration reports "
+            + "(ntlm.hash_auth: hash-style authentication asserted by a flat event's auth_type)"),
+    ANOMALY_DETAIL("anomaly.detail", Kind.TEXT, "detail of that anomaly (the account of ntlm.hash_auth); absent when empty");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -197,6 +245,15 @@ public enum EventField {
             case EVENT, SRC_IP, DEST_IP -> EventKind.ALL;
             case KRB5_PADATA -> EventKind.KRB_REQUEST.bit;
             case SAMR_INFO_CLASS -> EventKind.DCERPC_REQUEST.bit;
+            case DCERPC_MAX_XMIT_FRAG, DCERPC_AUTH_CONTEXT_ID, DCERPC_AUTH_TYPE, DCERPC_ALTER_CONTEXT, DCERPC_CONTEXT_COUNT,
+                 DCERPC_BIND_INTERFACE, DCERPC_TRANSFER_SYNTAX, DCERPC_TRANSFER_SYNTAX_COUNT -> EventKind.DCERPC_BIND.bit;
+            case SVCCTL_CONTROL_NAME, SVCCTL_PHANTOM_DLL, SAMR_RID, SAMR_RID_NAME, SAMR_OBJECT, SAMR_ACCOUNT_NAME,
+                 SAMR_ACCOUNT_TYPE, LSA_SID_COUNT, LSA_MIN_RID, LSA_MAX_RID, TASK_PATH, TASK_SHAPE, DCOM_CLASS,
+                 DCOM_CLASS_LATERAL -> EventKind.DCERPC_REQUEST.bit;
+            case ACCOUNT_NAME_SHAPE -> EventKind.DCERPC_REQUEST.bit | EventKind.LDAP_ADD.bit;
+            case SAME_HOST -> EventKind.ALL;
+            case LDAP_OBJECT_CLASS, LDAP_SAM_ACCOUNT_NAME -> EventKind.LDAP_ADD.bit;
+            case ANOMALY_NAME, ANOMALY_DETAIL -> EventKind.PROTOCOL_ANOMALY.bit;
         };
     }
 
@@ -312,17 +369,7 @@ public enum EventField {
                 return ev instanceof DcerpcEvent.DcerpcRequest r && v.number(r.args() != null ? 1 : 0);
             }
             case WINREG_KEY_CLASS -> {
-                if (args(ev) instanceof RpcArgs.RegOpenKey k) {
-                    // The boot key is scattered over the class names of four Lsa subkeys (secretsdump reads each);
-                    // SAM and SECURITY hold the hashes and LSA secrets (MS-RRP; the hives' layout is Windows').
-                    String p = k.keyPath();
-                    boolean lsa = Text.endsWith(p, "Lsa\\JD") || Text.endsWith(p, "Lsa\\Skew1") || Text.endsWith(p, "Lsa\\GBG")
-                            || Text.endsWith(p, "Lsa\\Data");
-                    boolean hive = Text.eq(p, "SAM") || Text.eq(p, "SECURITY") || Text.startsWith(p, "SAM\\")
-                            || Text.startsWith(p, "SECURITY\\");
-                    return v.number(lsa ? 1 : hive ? 2 : 0);
-                }
-                return false;
+                return args(ev) instanceof RpcArgs.RegOpenKey k && v.number(winregKeyClass(k.keyPath()));
             }
             case WINREG_SAVED_FILE -> {
                 return args(ev) instanceof RpcArgs.RegSaveKey k && k.fileName() != null && v.text(k.fileName());
@@ -588,13 +635,7 @@ public enum EventField {
                 return false;
             }
             case SMB1_DIALECT_SHAPE -> {
-                if (ev instanceof SmbEvent.Smb1Negotiate n) {
-                    // Impacket's first packet (INDICATORS.md §1, impacket smbconnection.py); Windows offers more.
-                    List<String> d = n.dialects();
-                    return v.number(d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1))
-                            && "SMB 2.???".equals(d.get(2)) ? 1 : 0);
-                }
-                return false;
+                return ev instanceof SmbEvent.Smb1Negotiate n && v.number(impacketSmb1Dialects(n.dialects()) ? 1 : 0);
             }
             case SMB2_CLIENT_GUID_LETTERS -> {
                 return ev instanceof SmbEvent.Smb2Negotiate n && v.number(asciiLetters(n.clientGuid()) ? 1 : 0);
@@ -608,6 +649,39 @@ public enum EventField {
             }
             case SAMR_INFO_CLASS -> {
                 return args(ev) instanceof RpcArgs.SamrSetUserInfo u && v.number(u.infoClass());
+            }
+            case DCERPC_MAX_XMIT_FRAG, DCERPC_AUTH_CONTEXT_ID, DCERPC_AUTH_TYPE, DCERPC_ALTER_CONTEXT, DCERPC_CONTEXT_COUNT,
+                 DCERPC_BIND_INTERFACE, DCERPC_TRANSFER_SYNTAX, DCERPC_TRANSFER_SYNTAX_COUNT -> {
+                return ev instanceof DcerpcEvent.DcerpcBind b && CallFields.bind(this, b, v);
+            }
+            case SVCCTL_CONTROL_NAME, SVCCTL_PHANTOM_DLL, SAMR_RID, SAMR_RID_NAME, SAMR_OBJECT, SAMR_ACCOUNT_NAME,
+                 SAMR_ACCOUNT_TYPE, LSA_SID_COUNT, LSA_MIN_RID, LSA_MAX_RID, TASK_PATH, TASK_SHAPE, DCOM_CLASS,
+                 DCOM_CLASS_LATERAL -> {
+                RpcArgs a = args(ev);
+                return a != null && CallFields.args(this, a, v);
+            }
+            case ACCOUNT_NAME_SHAPE -> {
+                if (args(ev) instanceof RpcArgs.SamrCreateUser cu) {
+                    return v.number(CallFields.accountNameShape(cu.accountName()));
+                }
+                return ev instanceof LdapEvent.LdapAdd a && v.number(CallFields.accountNameShape(CallFields.samAccountName(a)));
+            }
+            case SAME_HOST -> {
+                java.net.InetAddress c = ev.header().clientIp();
+                return c != null && v.number(c.equals(ev.header().serverIp()) ? 1 : 0);
+            }
+            case ANOMALY_NAME -> {
+                return ev instanceof ProtocolAnomaly a && a.name() != null && v.text(a.name());
+            }
+            case ANOMALY_DETAIL -> {
+                return ev instanceof ProtocolAnomaly a && a.detail() != null && !a.detail().isEmpty() && v.text(a.detail());
+            }
+            case LDAP_OBJECT_CLASS -> {
+                return ev instanceof LdapEvent.LdapAdd a && CallFields.objectClass(a, v);
+            }
+            case LDAP_SAM_ACCOUNT_NAME -> {
+                String s = ev instanceof LdapEvent.LdapAdd a ? CallFields.samAccountName(a) : null;
+                return s != null && v.text(s);
             }
             default -> {
                 return false; // addresses: tested by the condition from the header
@@ -737,8 +811,31 @@ public enum EventField {
         return share.length() - b == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b)) ? 2 : 0;
     }
 
+    /**
+     * The {@link #WINREG_KEY_CLASS} of a key path: the boot key is scattered over the class names of four
+     * Lsa subkeys (secretsdump reads each); SAM and SECURITY hold the hashes and LSA secrets (MS-RRP; the
+     * hives' layout is Windows'). The chain step "secret keys" reads the same answer.
+     */
+    public static int winregKeyClass(String p) {
+        if (Text.endsWith(p, "Lsa\\JD") || Text.endsWith(p, "Lsa\\Skew1") || Text.endsWith(p, "Lsa\\GBG")
+                || Text.endsWith(p, "Lsa\\Data")) {
+            return 1;
+        }
+        return Text.eq(p, "SAM") || Text.eq(p, "SECURITY") || Text.startsWith(p, "SAM\\") || Text.startsWith(p, "SECURITY\\")
+                ? 2 : 0;
+    }
+
+    /**
+     * Impacket's first packet: an SMB1 NEGOTIATE offering exactly {@code NT LM 0.12}, {@code SMB 2.002},
+     * {@code SMB 2.???} (INDICATORS.md §1, impacket smbconnection.py); Windows offers more dialects.
+     */
+    public static boolean impacketSmb1Dialects(List<String> d) {
+        return d != null && d.size() == 3 && "NT LM 0.12".equals(d.get(0)) && "SMB 2.002".equals(d.get(1))
+                && "SMB 2.???".equals(d.get(2));
+    }
+
     /** 16 ASCII letters (Impacket's random SMB2 ClientGuid, INDICATORS.md §1). */
-    static boolean asciiLetters(byte[] g) {
+    public static boolean asciiLetters(byte[] g) {
         if (g == null || g.length != 16) {
             return false;
         }

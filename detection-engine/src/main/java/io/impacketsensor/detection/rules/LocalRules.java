@@ -35,6 +35,7 @@ import java.util.regex.PatternSyntaxException;
  *         op: contains            # equals prefix suffix contains regex in | eq ne lt le gt ge
  *         value: "\\temp\\"       #   bits_all bits_any bits_none | cidr (src_ip, dest_ip)
  * </pre>
+ * A text operator or {@code in} prefixed {@code not_} holds when no value of the field satisfies it.
  * Text comparisons ignore case (a regex is as written); sids are 9200000..9999999.
  */
 public final class LocalRules {
@@ -96,10 +97,22 @@ public final class LocalRules {
 
         /** The condition as written ({@code dcerpc.opnum in [12, 24]}), for rules show and docs/rules.md. */
         private final String shown;
+        /**
+         * A {@code not_} operator: the condition holds when no value of the field satisfies the operator
+         * ({@code dcom.string not_contains ExecuteShellCommand}: none of the strings names it), also when
+         * the event has no value of the field.
+         */
+        private final boolean negate;
 
         Condition(EventField field, Op op, String text, List<String> list, Pattern regex, long number, AllowListMatcher cidr,
                   String value) {
-            this.shown = field.id() + " " + op.name().toLowerCase(Locale.ROOT) + " " + value;
+            this(field, op, false, text, list, regex, number, cidr, value);
+        }
+
+        Condition(EventField field, Op op, boolean negate, String text, List<String> list, Pattern regex, long number,
+                  AllowListMatcher cidr, String value) {
+            this.negate = negate;
+            this.shown = field.id() + " " + (negate ? "not_" : "") + op.name().toLowerCase(Locale.ROOT) + " " + value;
             this.field = field;
             this.op = op;
             this.text = text;
@@ -115,9 +128,9 @@ public final class LocalRules {
                 }
             }
             this.numbers = nums;
-            this.interfaces = field == EventField.DCERPC_INTERFACE ? interfaceIndexes(op, text, list) : null;
+            this.interfaces = field == EventField.DCERPC_INTERFACE && !negate ? interfaceIndexes(op, text, list) : null;
             long kinds = 0;
-            if (field == EventField.EVENT && (op == Op.EQUALS || op == Op.IN)) {
+            if (field == EventField.EVENT && !negate && (op == Op.EQUALS || op == Op.IN)) {
                 for (String k : op == Op.EQUALS ? List.of(text) : list) {
                     kinds |= EventKind.byId(k).bit; // validated by condition()
                 }
@@ -196,6 +209,15 @@ public final class LocalRules {
         }
 
         boolean test(SensorEvent ev) {
+            if (negate) {
+                boolean any = holds(ev);
+                matched = null; // nothing of this event to quote
+                return !any;
+            }
+            return holds(ev);
+        }
+
+        private boolean holds(SensorEvent ev) {
             if (address) {
                 InetAddress a = field == EventField.SRC_IP ? ev.header().clientIp() : ev.header().serverIp();
                 return a != null && cidr.isAdmin(a);
@@ -462,11 +484,16 @@ public final class LocalRules {
             throw doc.error(x.get("field"), "unknown field '" + fname + "' (known: " + b + ")");
         }
         String opText = RuleCatalog.text(doc, x, "op");
+        // not_equals, not_prefix, not_suffix, not_contains, not_regex, not_in: no value of the field satisfies the operator.
+        boolean negate = opText.toLowerCase(Locale.ROOT).startsWith("not_");
         Op op;
         try {
-            op = Op.valueOf(opText.toUpperCase(Locale.ROOT));
+            op = Op.valueOf(opText.substring(negate ? 4 : 0).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw doc.error(x.get("op"), "unknown operator '" + opText + "'");
+        }
+        if (negate && op.ordinal() > Op.IN.ordinal()) {
+            throw doc.error(x.get("op"), "not_ goes with equals, prefix, suffix, contains, regex or in, not with " + opText.substring(4));
         }
         JsonNode v = x.get("value");
         if (v == null || v.isNull()) {
@@ -516,7 +543,7 @@ public final class LocalRules {
                 }
                 l.add(y.asText());
             }
-            return new Condition(f, op, null, List.copyOf(l), null, 0, null, shown(v));
+            return new Condition(f, op, negate, null, List.copyOf(l), null, 0, null, shown(v));
         }
         if (op == Op.CIDR) {
             List<String> nets = new ArrayList<>();
@@ -531,7 +558,7 @@ public final class LocalRules {
                     throw doc.error(v, err);
                 }
             }
-            return new Condition(f, op, null, null, null, 0, new AllowListMatcher(nets, List.of()), shown(v));
+            return new Condition(f, op, negate, null, null, null, 0, new AllowListMatcher(nets, List.of()), shown(v));
         }
         if (f.kind() == EventField.Kind.NUMBER) {
             long num;
@@ -542,7 +569,7 @@ public final class LocalRules {
             } else {
                 throw doc.error(v, "value must be an integer (or 0x hex)");
             }
-            return new Condition(f, op, null, null, null, num, null, shown(v));
+            return new Condition(f, op, negate, null, null, null, num, null, shown(v));
         }
         if (!v.isTextual() || v.asText().isEmpty()) {
             throw doc.error(v, "value must be a non-empty string");
@@ -555,6 +582,6 @@ public final class LocalRules {
                 throw doc.error(v, "invalid regex: " + e.getDescription());
             }
         }
-        return new Condition(f, op, v.asText(), null, p, 0, null, shown(v));
+        return new Condition(f, op, negate, v.asText(), null, p, 0, null, shown(v));
     }
 }
