@@ -89,6 +89,8 @@ final class ChainLayer {
     private final LruMap<PairKey, PairState> pairs;
     private final PairKey probe = new PairKey(null, null);
     private final long windowNanos;
+    /** Indicator texts by chain, step position and matched step, filled on first use ({@link #indicator}). */
+    private final String[][][] indicators = new String[DEFS.size()][][];
 
     ChainLayer(int maxPairs, long windowSeconds) {
         this.pairs = new LruMap<>(maxPairs);
@@ -138,12 +140,35 @@ final class ChainLayer {
             for (int i = 0; i <= p; i++) {
                 steps.add(new ChainStep(st.times[c][i], st.matched[c][i].label));
             }
-            e.add(rule, "Attack chain " + d.type().id() + " step " + (p + 1) + "/" + d.steps().length + ": "
-                    + st.matched[c][p].label);
+            e.add(rule, indicator(c, p, st.matched[c][p]));
             if (e.chainCount < e.chains.length) {
                 e.chains[e.chainCount++] = new Progress(d, List.copyOf(steps));
             }
         }
+    }
+
+    /**
+     * "Attack chain TYPE step N/M: LABEL" for chain {@code c} advancing to step {@code p} on {@code step}:
+     * a handful of texts, each built once on first use instead of on every advance.
+     */
+    private String indicator(int c, int p, Step step) {
+        String[][] byStep = indicators[c];
+        if (byStep == null) {
+            byStep = new String[DEFS.get(c).steps().length][];
+            indicators[c] = byStep;
+        }
+        String[] texts = byStep[p];
+        if (texts == null) {
+            texts = new String[STEPS.length];
+            byStep[p] = texts;
+        }
+        String s = texts[step.ordinal()];
+        if (s == null) {
+            Def d = DEFS.get(c);
+            s = "Attack chain " + d.type().id() + " step " + (p + 1) + "/" + d.steps().length + ": " + step.label;
+            texts[step.ordinal()] = s;
+        }
+        return s;
     }
 
     int size() {

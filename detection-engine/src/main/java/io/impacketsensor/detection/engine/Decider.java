@@ -7,6 +7,7 @@ import io.impacketsensor.detection.model.Action;
 import io.impacketsensor.detection.model.Analysis;
 import io.impacketsensor.detection.model.AnalysisResult;
 import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.model.ChainStep;
 import io.impacketsensor.detection.model.RuleHit;
 import io.impacketsensor.detection.model.Severity;
 import io.impacketsensor.detection.response.AllowListMatcher;
@@ -58,9 +59,6 @@ final class Decider {
     private long monitorSeen;
     private final long[] byAction = new long[Action.values().length];
     private final long[] byType = new long[AttackType.values().length];
-    /** Scratch for the rules of one event's findings (no attack instance: {@link #eventOnly}). */
-    private final Rule[] eventRules = new Rule[Evidence.MAX];
-    private final double[] eventConfidence = new double[Evidence.MAX];
     /** Scratch for ordering rule hits: positions and rounded confidences, grown when needed. */
     private int[] order = new int[Evidence.MAX];
     private double[] rounded = new double[Evidence.MAX];
@@ -122,7 +120,7 @@ final class Decider {
         if (action == Action.LOG) {
             // Below the monitor threshold: reported to the caller, but no attack instance is kept.
             byAction[Action.LOG.ordinal()]++;
-            return new AnalysisResult(false, eventOnly(e, best, conf, src, dst, tool));
+            return AnalysisResult.deferred(false, new LogDetails(e, best, conf, src, dst, tool, recommendations));
         }
 
         probe.type = best;
@@ -289,26 +287,99 @@ final class Decider {
         return c >= t.monitor() ? Action.MONITOR : Action.LOG;
     }
 
-    private Analysis eventOnly(Evidence e, AttackType best, double conf, InetAddress src, InetAddress dst, String tool) {
-        List<String> ind = new java.util.ArrayList<>(e.size);
-        List<String> sigs = new java.util.ArrayList<>(e.size);
-        int n = 0;
-        for (int i = 0; i < e.size; i++) {
-            if (e.types[i] == best) {
-                ind.add(e.indicators[i]);
-                if (e.signatures[i] != null && !sigs.contains(e.signatures[i])) {
-                    sigs.add(e.signatures[i]);
+    /**
+     * The details of a finding below the monitor threshold, kept by value (the evidence arrays are
+     * reused for the next event) and built into an {@link Analysis} only when the caller reads them:
+     * the packet pipeline never does. One finding of the strongest type (the common case) is held in
+     * fields, more in arrays.
+     */
+    private static final class LogDetails implements java.util.function.Supplier<Analysis> {
+        private final AttackType best;
+        private final double conf;
+        private final InetAddress src;
+        private final InetAddress dst;
+        private final String tool;
+        private final Recommendations recommendations;
+        private final List<ChainStep> chain;
+        private final int n;
+        private final String indicator;
+        private final String signature;
+        private final Rule rule;
+        private final double ruleConfidence;
+        /** Two or more findings: all of them, in order (null with one). */
+        private final String[] indicators;
+        private final String[] signatures;
+        private final Rule[] rules;
+        private final double[] confidences;
+
+        LogDetails(Evidence e, AttackType best, double conf, InetAddress src, InetAddress dst, String tool,
+                   Recommendations recommendations) {
+            this.best = best;
+            this.conf = conf;
+            this.src = src;
+            this.dst = dst;
+            this.tool = tool;
+            this.recommendations = recommendations;
+            ChainLayer.Progress p = e.chainFor(best);
+            this.chain = p == null ? List.of() : p.steps();
+            int count = 0;
+            int first = -1;
+            for (int i = 0; i < e.size; i++) {
+                if (e.types[i] == best) {
+                    if (count++ == 0) {
+                        first = i;
+                    }
                 }
-                n = merge(eventRules, eventConfidence, n, e.rules[i], e.confidences[i]);
+            }
+            this.n = count;
+            this.indicator = e.indicators[first];
+            this.signature = e.signatures[first];
+            this.rule = e.rules[first];
+            this.ruleConfidence = e.confidences[first];
+            if (count == 1) {
+                indicators = null;
+                signatures = null;
+                rules = null;
+                confidences = null;
+                return;
+            }
+            indicators = new String[count];
+            signatures = new String[count];
+            rules = new Rule[count];
+            confidences = new double[count];
+            for (int i = first, k = 0; i < e.size; i++) {
+                if (e.types[i] == best) {
+                    indicators[k] = e.indicators[i];
+                    signatures[k] = e.signatures[i];
+                    rules[k] = e.rules[i];
+                    confidences[k] = e.confidences[i];
+                    k++;
+                }
             }
         }
-        List<RuleHit> hits = hits(eventRules, eventConfidence, n);
-        java.util.Arrays.fill(eventRules, 0, n, null);
-        ChainLayer.Progress p = e.chainFor(best);
-        return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(), Action.LOG,
-                false, List.copyOf(ind), List.copyOf(sigs), recommendations.forAlert(best, hits), best.mitreTechniques(),
-                p == null ? List.of() : p.steps(), src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L, tool,
-                hits);
+
+        @Override
+        public Analysis get() {
+            List<String> ind = new java.util.ArrayList<>(n);
+            List<String> sigs = new java.util.ArrayList<>(n);
+            Rule[] merged = new Rule[n];
+            double[] mergedConf = new double[n];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                String in = n == 1 ? indicator : indicators[i];
+                String sig = n == 1 ? signature : signatures[i];
+                ind.add(in);
+                if (sig != null && !sigs.contains(sig)) {
+                    sigs.add(sig);
+                }
+                m = merge(merged, mergedConf, m, n == 1 ? rule : rules[i], n == 1 ? ruleConfidence : confidences[i]);
+            }
+            List<RuleHit> hits = hits(merged, mergedConf, m, new int[m], new double[m]);
+            return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(),
+                    Action.LOG, false, List.copyOf(ind), List.copyOf(sigs), recommendations.forAlert(best, hits),
+                    best.mitreTechniques(), chain, src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L,
+                    tool, hits);
+        }
     }
 
     /** Adds a rule's confidence to the first {@code n} entries (keeping each rule's highest); the new count. */
@@ -341,12 +412,17 @@ final class Decider {
      * so the only allocation is the answer itself.
      */
     private List<RuleHit> hits(Rule[] rules, double[] conf, int n) {
-        if (n == 0) {
-            return List.of();
-        }
         if (order.length < n) {
             order = new int[Math.max(n, order.length * 2)];
             rounded = new double[order.length];
+        }
+        return hits(rules, conf, n, order, rounded);
+    }
+
+    /** {@link #hits(Rule[], double[], int)} with the caller's scratch arrays (at least {@code n} long). */
+    private static List<RuleHit> hits(Rule[] rules, double[] conf, int n, int[] order, double[] rounded) {
+        if (n == 0) {
+            return List.of();
         }
         for (int i = 0; i < n; i++) {
             rounded[i] = Math.round(conf[i] * 10_000) / 10_000.0;

@@ -36,9 +36,10 @@ import java.util.Map;
 /**
  * The detection engine: the orchestration of one event's analysis. It learns domain controllers
  * from the event ({@link DcLearning}), runs the layers (signatures and operator rules, anomalies and
- * ticket history, chains, behaviour through {@link BehaviourRouting}, relay), drops what the service
- * allow-list and the tuning excuse, and hands the rest to the decide/block step ({@link Decider}),
- * which keeps the attack instances, the blocklist and the verdict counters.
+ * ticket history, chains, behaviour through {@link BehaviourRouting}, relay and coercion through
+ * {@link RelayRouting}), drops what the service allow-list and the tuning excuse, and hands the rest
+ * to the decide/block step ({@link Decider}), which keeps the attack instances, the blocklist and the
+ * verdict counters.
  *
  * <p><b>Single-threaded by design:</b> one thread owns all state (the pipeline's engine thread, or
  * {@code ImpacketProtection}, which serialises library callers). Not thread-safe by itself. Time is
@@ -61,9 +62,7 @@ public final class DetectionEngine {
     private final TicketHistory tickets;
     private final ChainLayer chains;
     private final BehaviourRouting behaviour;
-    private final RelayLayer relay;
-    private final CoercionLayer coercion;
-    private final RelayLegs relayLegs;
+    private final RelayRouting relay;
     private final AllowListMatcher allow;
     private final Blocklist blocklist;
     private final Decider decider;
@@ -105,9 +104,7 @@ public final class DetectionEngine {
         this.anomalies = new AnomalyLayer(dcs, tickets, cfg.kerberos().maxTicketLifetimeSeconds());
         this.chains = new ChainLayer(cfg.chains().maxTrackedPairs(), cfg.chains().windowSeconds());
         this.behaviour = new BehaviourRouting(new BehaviourLayer(cfg.behaviour()));
-        this.coercion = new CoercionLayer(cfg.relay());
-        this.relay = new RelayLayer(cfg.relay());
-        this.relayLegs = new RelayLegs(cfg.relay(), coercion);
+        this.relay = new RelayRouting(cfg.relay());
         this.allow = new AllowListMatcher(cfg.allowList().adminNetworks(), cfg.allowList().serviceNames());
         this.blocklist = new Blocklist(store, cfg.blocking().ttlSeconds(), cfg.blocking().maxEntries());
         this.decider = new Decider(cfg, allow, blocklist);
@@ -164,20 +161,7 @@ public final class DetectionEngine {
             behaviour.route(ev, h.clientIp(), now, e);
         }
         if (layers.ntlmRelay()) {
-            if (ev instanceof NtlmEvent n) {
-                relay.analyse(n, e);
-                relayLegs.ntlm(n, e);
-                coercion.authentication(ev, e);
-            } else {
-                if (ev instanceof DcerpcEvent.DcerpcRequest r) {
-                    coercion.request(r);
-                } else if (ev instanceof KerberosEvent.KerberosApRequest) {
-                    coercion.authentication(ev, e);
-                } else if (ev instanceof SmbEvent.Smb2Negotiate sn) {
-                    relayLegs.smbNegotiate(sn);
-                }
-                relayLegs.followUp(ev, e);
-            }
+            relay.route(ev, e);
         }
         if (e.isEmpty()) {
             return decider.benign();

@@ -123,21 +123,19 @@ final class TicketHistory {
 
     private void presentedTgt(KerberosEvent.KerberosRequest q, long now, Evidence e) {
         KerberosEvent.TicketInfo t = q.tgsTicket();
-        String what = "TGS-REQ for " + q.sname() + " presents a krbtgt ticket (kvno " + t.kvno() + ", "
-                + Signals.etypeName(t.etype()) + ")";
         if (t.cipherDigest() == KerberosEvent.NO_DIGEST) {
             Seen s = seen(q.header().clientIp(), false);
             if (s != null && within(s.asRep, now)) {
                 return;
             }
-            e.add(Rules.TGT_WITHOUT_AS_EXCHANGE, what + " but no TGT was issued to this client in the window");
+            e.add(Rules.TGT_WITHOUT_AS_EXCHANGE, presented(q, t) + " but no TGT was issued to this client in the window");
             if (t.etype() == 23) {
                 e.add(Rules.RC4_TGT, "TGT encrypted with rc4-hmac presented");
             }
         } else if (issuedInWindow(t.cipherDigest(), now)) {
             return;
         } else {
-            e.add(Rules.TGT_NEVER_ISSUED, what + " that no observed KDC reply issued (ticket digest "
+            e.add(Rules.TGT_NEVER_ISSUED, presented(q, t) + " that no observed KDC reply issued (ticket digest "
                     + Long.toHexString(t.cipherDigest()) + ")");
             RealmTgts p = t.realm() == null ? null : realms.get(key(t));
             // An RODC's krbtgt_NNNN key puts its number in the kvno's high 16 bits (MS-KILE 3.1.5.8):
@@ -159,19 +157,29 @@ final class TicketHistory {
 
     private void presentedServiceTicket(KerberosEvent.KerberosApRequest ap, long now, Evidence e) {
         KerberosEvent.TicketInfo t = ap.ticket();
-        String what = "AP-REQ presents a ticket for " + t.sname() + " (kvno " + t.kvno() + ", "
-                + Signals.etypeName(t.etype()) + ")";
         if (t.cipherDigest() == KerberosEvent.NO_DIGEST) {
             Seen s = seen(ap.header().clientIp(), false);
             if (s != null && within(s.tgsRep, now)) {
                 return;
             }
             e.add(Rules.TICKET_WITHOUT_TGS_EXCHANGE,
-                    what + " but no service ticket was issued to this client in the window");
+                    presented(t) + " but no service ticket was issued to this client in the window");
         } else if (!issuedInWindow(t.cipherDigest(), now)) {
-            e.add(Rules.TICKET_NEVER_ISSUED, what + " that no observed KDC reply issued (ticket digest "
+            e.add(Rules.TICKET_NEVER_ISSUED, presented(t) + " that no observed KDC reply issued (ticket digest "
                     + Long.toHexString(t.cipherDigest()) + ")");
         }
+    }
+
+    // The indicator texts are built only when a finding is added: most tickets presented were issued
+    // in view, and the text costs more than the check.
+    private static String presented(KerberosEvent.KerberosRequest q, KerberosEvent.TicketInfo t) {
+        return "TGS-REQ for " + q.sname() + " presents a krbtgt ticket (kvno " + t.kvno() + ", "
+                + Signals.etypeName(t.etype()) + ")";
+    }
+
+    private static String presented(KerberosEvent.TicketInfo t) {
+        return "AP-REQ presents a ticket for " + t.sname() + " (kvno " + t.kvno() + ", "
+                + Signals.etypeName(t.etype()) + ")";
     }
 
     private static String etypes(long mask) {

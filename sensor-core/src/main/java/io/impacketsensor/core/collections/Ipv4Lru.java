@@ -2,23 +2,23 @@ package io.impacketsensor.core.collections;
 
 /**
  * A bounded map from IPv4 address (as an int: {@code Inet4Address.hashCode()} is the address) to a
- * value, evicting the least recently used entry. Open addressing with linear probing over primitive
- * arrays and an index-linked LRU list: a lookup touches two int arrays and the value, no key objects
- * (the detection engine looks its per-source state up on every event: its hottest map).
- * Not thread-safe.
+ * value, evicting the least recently used entry. Open addressing with linear probing over one
+ * {@code long} array (key and entry index in one slot) and an index-linked LRU list whose previous
+ * and next links of an entry sit side by side: a lookup of a key that is not among the recent ones
+ * misses the cache once in the slots, once in the links and once for the value, no key objects (the
+ * detection engine looks its per-source state up on every event: its hottest map). Not thread-safe.
  */
 public final class Ipv4Lru<V> {
-    private static final int EMPTY = 0;
+    /** A slot holds {@code key << 32 | (entry + 1)}; 0 (entry 0) is an empty slot. */
+    private static final long EMPTY = 0;
 
     private final int max;
     private final int mask;
-    private final int[] slotKey;
-    /** Entry index + 1, or EMPTY. */
-    private final int[] slotEntry;
+    private final long[] slots;
     private final int[] entryKey;
     private final Object[] entryValue;
-    private final int[] prev;
-    private final int[] next;
+    /** Entry e's previous entry at {@code 2e}, its next at {@code 2e + 1}; -1 for none. */
+    private final int[] links;
     private int head = -1;
     private int tail = -1;
     private int size;
@@ -28,17 +28,24 @@ public final class Ipv4Lru<V> {
         this.max = max;
         int cap = Integer.highestOneBit(Math.max(4, max) * 2 - 1) << 1;
         this.mask = cap - 1;
-        this.slotKey = new int[cap];
-        this.slotEntry = new int[cap];
+        this.slots = new long[cap];
         this.entryKey = new int[max];
         this.entryValue = new Object[max];
-        this.prev = new int[max];
-        this.next = new int[max];
+        this.links = new int[2 * max];
     }
 
     private static int hash(int key) {
         int h = key * 0x9E3779B9;
         return h ^ (h >>> 16);
+    }
+
+    private static int keyOf(long slot) {
+        return (int) (slot >>> 32);
+    }
+
+    /** The entry index of a non-empty slot. */
+    private static int entryOf(long slot) {
+        return (int) slot - 1;
     }
 
     public int size() {
@@ -49,13 +56,14 @@ public final class Ipv4Lru<V> {
     @SuppressWarnings("unchecked")
     public V get(int key) {
         for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
-            int e = slotEntry[i];
-            if (e == EMPTY) {
+            long s = slots[i];
+            if (s == EMPTY) {
                 return null;
             }
-            if (slotKey[i] == key) {
-                touch(e - 1);
-                return (V) entryValue[e - 1];
+            if (keyOf(s) == key) {
+                int e = entryOf(s);
+                touch(e);
+                return (V) entryValue[e];
             }
         }
     }
@@ -75,34 +83,32 @@ public final class Ipv4Lru<V> {
         entryValue[e] = value;
         linkLast(e);
         int i = hash(key) & mask;
-        while (slotEntry[i] != EMPTY) {
+        while (slots[i] != EMPTY) {
             i = (i + 1) & mask;
         }
-        slotKey[i] = key;
-        slotEntry[i] = e + 1;
+        slots[i] = ((long) key << 32) | (e + 1);
     }
 
     private void removeSlot(int key) {
         int i = hash(key) & mask;
-        while (slotKey[i] != key || slotEntry[i] == EMPTY) {
+        while (slots[i] == EMPTY || keyOf(slots[i]) != key) {
             i = (i + 1) & mask;
         }
         // Backward-shift deletion keeps every probe chain unbroken (Knuth 6.4, algorithm R).
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            if (slotEntry[j] == EMPTY) {
+            if (slots[j] == EMPTY) {
                 break;
             }
-            int k = hash(slotKey[j]) & mask;
+            int k = hash(keyOf(slots[j])) & mask;
             boolean move = i <= j ? (k <= i || k > j) : (k <= i && k > j);
             if (move) {
-                slotKey[i] = slotKey[j];
-                slotEntry[i] = slotEntry[j];
+                slots[i] = slots[j];
                 i = j;
             }
         }
-        slotEntry[i] = EMPTY;
+        slots[i] = EMPTY;
     }
 
     private void touch(int e) {
@@ -113,25 +119,25 @@ public final class Ipv4Lru<V> {
     }
 
     private void unlink(int e) {
-        int p = prev[e];
-        int n = next[e];
+        int p = links[2 * e];
+        int n = links[2 * e + 1];
         if (p >= 0) {
-            next[p] = n;
+            links[2 * p + 1] = n;
         } else {
             head = n;
         }
         if (n >= 0) {
-            prev[n] = p;
+            links[2 * n] = p;
         } else {
             tail = p;
         }
     }
 
     private void linkLast(int e) {
-        prev[e] = tail;
-        next[e] = -1;
+        links[2 * e] = tail;
+        links[2 * e + 1] = -1;
         if (tail >= 0) {
-            next[tail] = e;
+            links[2 * tail + 1] = e;
         } else {
             head = e;
         }
