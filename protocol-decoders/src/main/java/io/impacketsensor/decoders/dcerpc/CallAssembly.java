@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
 import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
+import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 
@@ -42,10 +43,35 @@ final class CallAssembly {
     /** Slot in the call table of the request a response answers, or -1. */
     int callSlot;
 
-    /** The stub of a call that is decoded, gathered over its fragments (set by the analyzer). */
-    PduBuffer stub;
+    private final FlowContext ctx;
+    /**
+     * The stub of a call that is decoded, gathered over its fragments; made when the first such
+     * call starts (most associations, and every flow only probed, never decode a stub).
+     */
+    private PduBuffer stub;
     private final byte[] tail = new byte[4];
     private int tailLength;
+
+    /** @param ctx the flow whose buffer budget the stub buffer is charged to */
+    CallAssembly(FlowContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The stub gathered so far is {@code stubArray()[0, stubLength())}. */
+    byte[] stubArray() {
+        return stub == null ? io.impacketsensor.core.wire.Bytes.EMPTY : stub.array();
+    }
+
+    int stubLength() {
+        return stub == null ? 0 : stub.length();
+    }
+
+    /** Gives the stub buffer back to the budget (the association ends). */
+    void release() {
+        if (stub != null) {
+            stub.release();
+        }
+    }
 
     void start(int callId, int contextId, int opnum) {
         this.active = true;
@@ -67,7 +93,9 @@ final class CallAssembly {
         this.fragments = 0;
         this.total = 0;
         this.callSlot = -1;
-        this.stub.clear();
+        if (stub != null) {
+            stub.clear();
+        }
         this.tailLength = 0;
     }
 
@@ -92,9 +120,12 @@ final class CallAssembly {
         if (!decode) {
             return true;
         }
-        if (stub.length() + len > maxDecode) {
+        if (stubLength() + len > maxDecode) {
             decode = false;
             return false;
+        }
+        if (stub == null) {
+            stub = new PduBuffer(ctx, "dcerpc stub", this::dropStub);
         }
         // Grown only for calls that are decoded; bounded by maxDecode and the worker's budget.
         return stub.append(b, off, len, 256, maxDecode);
