@@ -61,6 +61,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-c", "--count"}, paramLabel = "N", description = "stop after N frames (after the filter)")
     Long count;
 
+    /** The run {@link #call} made, for {@code bench --end-to-end}, which times this command itself. */
+    SensorRun lastRun;
 
     @Override
     public Integer call() throws Exception {
@@ -118,8 +120,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.println("replay: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
-            return new SensorRun(title, false, err).run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w,
-                    detection, 0);
+            lastRun = new SensorRun(title, false, err);
+            return lastRun.run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w, detection, 0);
         }
     }
 

@@ -39,6 +39,10 @@ final class SensorRun {
     /** live as a service: state, API and periodic saves (null for replay and tests). */
     Daemon daemon;
 
+    /** After {@link #run}: the final counters and the seconds from the pipeline's start to its drain ({@code bench}). */
+    CounterSnapshot finalCounters;
+    double finalSeconds;
+
     SensorRun(String title, boolean live, PrintWriter err) {
         this.title = title;
         this.live = live;
@@ -200,6 +204,8 @@ final class SensorRun {
             boolean drained = pipeline.awaitEnd(live ? LIVE_DRAIN_MILLIS : Long.MAX_VALUE);
             double secs = seconds(start);
             CounterSnapshot s = pipeline.snapshot(0);
+            finalCounters = s;
+            finalSeconds = secs;
             if (eve != null) {
                 eve.writeStats(new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s, detection.statistics()));
                 eve.close();
