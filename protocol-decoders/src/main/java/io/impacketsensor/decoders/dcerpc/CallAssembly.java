@@ -57,13 +57,55 @@ final class CallAssembly {
         this.ctx = ctx;
     }
 
-    /** The stub gathered so far is {@code stubArray()[0, stubLength())}. */
+    /**
+     * A call in one fragment (PFC_FIRST_FRAG and PFC_LAST_FRAG, C706 12.6.3.1), most calls: its stub
+     * is decoded where it lies in the PDU, which is whole and untouched until the call is ended.
+     */
+    private byte[] inPlace;
+    private int inPlaceOff;
+    private int inPlaceLen;
+
+    /** The stub to decode is {@code stubArray()[stubOffset(), stubOffset() + stubLength())}. */
     byte[] stubArray() {
+        if (inPlace != null) {
+            return inPlace;
+        }
         return stub == null ? io.impacketsensor.core.wire.Bytes.EMPTY : stub.array();
     }
 
+    int stubOffset() {
+        return inPlace != null ? inPlaceOff : 0;
+    }
+
     int stubLength() {
+        if (inPlace != null) {
+            return inPlaceLen;
+        }
         return stub == null ? 0 : stub.length();
+    }
+
+    /**
+     * The whole stub of a one-fragment call: as {@link #append} of it, but kept as a view of
+     * {@code b}, valid until the call is ended (the caller ends it before it returns).
+     */
+    boolean whole(byte[] b, int off, int len, int maxDecode) {
+        keepTail(b, off, len);
+        if (!decode) {
+            return true;
+        }
+        if (len > maxDecode) {
+            decode = false;
+            return false;
+        }
+        inPlace = b;
+        inPlaceOff = off;
+        inPlaceLen = len;
+        return true;
+    }
+
+    /** Lets go of a one-fragment stub's view (the call was ended). */
+    void endView() {
+        inPlace = null;
     }
 
     /** Gives the stub buffer back to the budget (the association ends). */
@@ -96,6 +138,7 @@ final class CallAssembly {
         if (stub != null) {
             stub.clear();
         }
+        this.inPlace = null;
         this.tailLength = 0;
     }
 
@@ -110,13 +153,7 @@ final class CallAssembly {
      * (decoding is then abandoned for this call, the bytes are only counted).
      */
     boolean append(byte[] b, int off, int len, int maxDecode) {
-        for (int i = Math.max(0, len - 4); i < len; i++) {
-            if (tailLength == 4) {
-                System.arraycopy(tail, 1, tail, 0, 3);
-                tailLength = 3;
-            }
-            tail[tailLength++] = b[off + i];
-        }
+        keepTail(b, off, len);
         if (!decode) {
             return true;
         }
@@ -129,6 +166,16 @@ final class CallAssembly {
         }
         // Grown only for calls that are decoded; bounded by maxDecode and the worker's budget.
         return stub.append(b, off, len, 256, maxDecode);
+    }
+
+    private void keepTail(byte[] b, int off, int len) {
+        for (int i = Math.max(0, len - 4); i < len; i++) {
+            if (tailLength == 4) {
+                System.arraycopy(tail, 1, tail, 0, 3);
+                tailLength = 3;
+            }
+            tail[tailLength++] = b[off + i];
+        }
     }
 
     /**

@@ -452,14 +452,20 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (a.total > limits.maxCallBytes()) {
             return fail(DcerpcAnomaly.CALL_TOO_LARGE, "stub bytes " + a.total);
         }
-        if (!a.append(b, off + p.stubOffset, stubLen, limits.maxStubDecodeBytes())) {
+        boolean single = (p.flags & DcerpcParser.PFC_FIRST_FRAG) != 0 && (p.flags & DcerpcParser.PFC_LAST_FRAG) != 0;
+        if (!(single ? a.whole(b, off + p.stubOffset, stubLen, limits.maxStubDecodeBytes())
+                : a.append(b, off + p.stubOffset, stubLen, limits.maxStubDecodeBytes()))) {
             counters.stubNotDecoded++;
         }
         if ((p.flags & DcerpcParser.PFC_LAST_FRAG) == 0) {
             return true;
         }
         a.active = false;
-        return request ? endRequest(a) : endResponse(a);
+        try {
+            return request ? endRequest(a) : endResponse(a);
+        } finally {
+            a.endView();
+        }
     }
 
     private boolean startRequest(CallAssembly a, int trailer) {
@@ -574,7 +580,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         RpcArgs args = StubDecoders.withoutStub(a.ifaceIndex, a.opnum);
         boolean ok = true;
         if (a.decode) {
-            ndr.wrap(a.stubArray(), 0, a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+            ndr.wrap(a.stubArray(), a.stubOffset(), a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
             args = a.ndr64 ? StubDecoders.requestNdr64(a.ifaceIndex, a.opnum, ndr)
                     : StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
             if (!ndr.ok()) {
@@ -613,7 +619,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         RpcArgs result = null;
         boolean ok = true;
         if (a.decode) {
-            ndr.wrap(a.stubArray(), 0, a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+            ndr.wrap(a.stubArray(), a.stubOffset(), a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
             result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles,
                     a.orpc && dcomObjects != null, limits.maxDcomStrings());
             if (!ndr.ok()) {
