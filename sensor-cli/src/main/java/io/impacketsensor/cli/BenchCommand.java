@@ -40,8 +40,8 @@ import java.util.concurrent.Callable;
  * {@code impacket-sensor bench}: replay throughput of the packet path on a large mixed capture,
  * in three stages (read only; read + ring; read + ring + L2-L4 + TCP reassembly into a
  * byte-counting analyzer), with 1 and 2 workers, and the bytes allocated per packet; with
- * {@code --end-to-end} the whole replay path (decoders, engine, EVE) instead, next to tshark
- * ({@link BenchEndToEnd}).
+ * {@code --end-to-end} the {@code replay} command itself, alert-only and with {@code -P}, as a whole
+ * process and warm in this JVM, next to tshark ({@link BenchEndToEnd}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures replay throughput of the packet path.", "",
@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
                 + "bytes allocated per packet and GC collections."},
         footer = {"", "Example:",
             "  impacket-sensor bench --from pcaps --size-gb 1 --runs 5",
-            "  impacket-sensor bench --end-to-end --from pcaps --size-gb 1 --tshark-limit 200000",
+            "  impacket-sensor bench --end-to-end --from pcaps --size-gb 1 --runs 5",
             "", "The built capture is kept at --file and reused when it is big enough."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -73,20 +73,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", split = ",", defaultValue = "1,2", description = "worker counts to measure (default ${DEFAULT-VALUE})")
     int[] workers;
 
-    @Option(names = "--end-to-end", description = "time the whole replay path instead (decoders + detection engine + "
-            + "EVE alerts to --eve) on the large capture, then on its first --tshark-limit packets against tshark")
+    @Option(names = "--end-to-end", description = "time the replay command itself instead (replay --workers N --eve "
+            + "PATH FILE, alert-only and with -P): as a whole process and warm in this JVM, then tshark on the same file")
     boolean endToEnd;
 
-    @Option(names = "--tshark-limit", paramLabel = "N", defaultValue = "200000",
-            description = "with --end-to-end: packets of the slice timed for us and tshark (-c N) (default ${DEFAULT-VALUE})")
+    @Option(names = "--tshark-limit", paramLabel = "N", defaultValue = "0",
+            description = "with --end-to-end: compare with tshark on the first N packets only (0: the whole file; default ${DEFAULT-VALUE})")
     long tsharkLimit;
 
     @Option(names = "--eve", paramLabel = "PATH", defaultValue = "/dev/null",
-            description = "with --end-to-end: where the EVE output goes (default ${DEFAULT-VALUE})")
+            description = "with --end-to-end: replay's --eve (default ${DEFAULT-VALUE})")
     Path eveOut;
-
-    @Option(names = {"-P", "--protocol-records"}, description = "with --end-to-end: also write every protocol record to EVE (replay -P)")
-    boolean protocolRecords;
 
     /** Null when every numeric option is in range, else one line naming the first that is not. */
     String checkOptions() {
@@ -97,8 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (!(sizeGb > 0 && sizeGb <= 1024)) {
             return "--size-gb must be more than 0 and at most 1024, got " + sizeGb;
         }
-        if (tsharkLimit < 1) {
-            return "--tshark-limit must be >= 1, got " + tsharkLimit;
+        if (tsharkLimit < 0) {
+            return "--tshark-limit must be >= 0, got " + tsharkLimit;
         }
         if (workers.length == 0) {
             return "--workers needs at least one count";
@@ -144,12 +141,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "capture %s, %s; java %s, %d cpus; median of %d runs%n", file, Summary.size(Files.size(file)),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), runs);
-        out.printf(Locale.ROOT, "%-34s %7s %12s %8s %8s %11s %11s %5s %9s %9s %8s%n", "stage", "workers", "packets", "Mpps",
-                "Gbit/s", "B/pkt total", "B/pkt steady", "GCs", "cap ns/p", "wrk ns/p", "CPU Mpps");
         if (endToEnd) {
             new BenchEndToEnd(this, out).run();
             return Main.EXIT_OK;
         }
+        out.printf(Locale.ROOT, "%-34s %7s %12s %8s %8s %11s %11s %5s %9s %9s %8s%n", "stage", "workers", "packets", "Mpps",
+                "Gbit/s", "B/pkt total", "B/pkt steady", "GCs", "cap ns/p", "wrk ns/p", "CPU Mpps");
         report(out, "read only", 0, laps -> readOnly(file, laps));
         for (int w : workers) {
             report(out, "read + ring", w, laps -> pipeline(file, laps, w, (i, n, sink) -> new NullProcessor()));

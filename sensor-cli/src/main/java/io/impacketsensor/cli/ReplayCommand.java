@@ -61,6 +61,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-c", "--count"}, paramLabel = "N", description = "stop after N frames (after the filter)")
     Long count;
 
+    /** The run {@link #call} made, for {@code bench --end-to-end}, which times this command itself. */
+    SensorRun lastRun;
 
     @Override
     public Integer call() throws Exception {
@@ -130,9 +132,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.println("replay: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
-            SensorRun r = new SensorRun(title, false, err);
-            r.fleet = fleet;
-            return r.run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w, detection, 0);
+            lastRun = new SensorRun(title, false, err);
+            lastRun.fleet = fleet;
+            return lastRun.run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w, detection, 0);
         }
     }
 

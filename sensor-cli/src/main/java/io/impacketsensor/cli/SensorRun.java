@@ -41,6 +41,9 @@ final class SensorRun {
 
     /** The Kafka output (kafka: in the config), or null. */
     io.impacketsensor.fleet.FleetPublisher fleet;
+    /** After {@link #run}: the final counters and the seconds from the pipeline's start to its drain ({@code bench}). */
+    CounterSnapshot finalCounters;
+    double finalSeconds;
 
     SensorRun(String title, boolean live, PrintWriter err) {
         this.title = title;
@@ -208,6 +211,8 @@ final class SensorRun {
             double secs = seconds(start);
             CounterSnapshot s = pipeline.snapshot(0);
             StatsRecord stats = new StatsRecord(live ? "live" : "replay", wallNanos(), secs, s, detection.statistics());
+            finalCounters = s;
+            finalSeconds = secs;
             if (eve != null) {
                 eve.writeStats(stats);
                 eve.close();

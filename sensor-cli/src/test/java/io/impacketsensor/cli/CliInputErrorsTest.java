@@ -85,7 +85,7 @@ class CliInputErrorsTest {
                 List.of("bench", "--size-gb", "Infinity"),
                 List.of("bench", "--size-gb", "-1"),
                 List.of("bench", "--size-gb", "2000"),
-                List.of("bench", "--tshark-limit", "0"),
+                List.of("bench", "--tshark-limit", "-1"),
                 List.of("bench", "--workers", "0"),
                 List.of("bench", "--workers", "1,65", "got 65"),
                 List.of("bench", "--workers", "two"));

@@ -39,8 +39,30 @@ public final class CommunityId {
         }
     }
 
+    /** The last flow hashed, in the order it was asked: consecutive records are mostly of one flow. */
+    private InetAddress lastA;
+    private InetAddress lastB;
+    private int lastAPort = -1;
+    private int lastBPort = -1;
+    private Transport lastTransport;
+    private String last;
+
     /** The Community ID of a TCP or UDP flow between the two endpoints, in either order. */
     public String of(InetAddress a, int aPort, InetAddress b, int bPort, Transport transport) {
+        if (aPort == lastAPort && bPort == lastBPort && transport == lastTransport && a.equals(lastA) && b.equals(lastB)) {
+            return last;
+        }
+        String id = compute(a, aPort, b, bPort, transport);
+        lastA = a;
+        lastB = b;
+        lastAPort = aPort;
+        lastBPort = bPort;
+        lastTransport = transport;
+        last = id;
+        return id;
+    }
+
+    private String compute(InetAddress a, int aPort, InetAddress b, int bPort, Transport transport) {
         byte[] x = a.getAddress();
         byte[] y = b.getAddress();
         if (x.length != y.length) {

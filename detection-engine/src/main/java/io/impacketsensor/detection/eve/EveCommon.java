@@ -55,10 +55,52 @@ public final class EveCommon {
         return z ^ (z >>> 31);
     }
 
+    /** Up to the seconds' dot: what records of the same second share. */
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+    /** 9999-12-31T23:59:59Z: up to here {@link #SECOND} prints four year digits and no sign. */
+    private static final long LAST_FOUR_DIGIT_SECOND = 253_402_300_799L;
+
+    /** One second's formatted prefix (immutable, so sharing it between threads needs no lock). */
+    private record SecondPrefix(long second, String text) {
+    }
+
+    private static volatile SecondPrefix lastSecond = new SecondPrefix(Long.MIN_VALUE, "");
+
     /** Suricata's timestamp form, e.g. {@code 2026-11-27T14:03:22.123456+0000}. */
     public static String timestamp(long epochNanos) {
-        return TS.format(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                Math.floorMod(epochNanos, 1_000_000_000L)));
+        long sec = Math.floorDiv(epochNanos, 1_000_000_000L);
+        int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
+        if (sec < 0 || sec > LAST_FOUR_DIGIT_SECOND) {
+            return TS.format(Instant.ofEpochSecond(sec, nanos));
+        }
+        // Records arrive in capture order, so most share the previous record's second: its date and
+        // time are formatted once (the formatter builds a ZonedDateTime and zone rules per call),
+        // and only the microseconds (truncated, as the pattern's SSSSSS) are written per record.
+        SecondPrefix p = lastSecond;
+        if (p.second() != sec) {
+            p = new SecondPrefix(sec, SECOND.format(Instant.ofEpochSecond(sec)));
+            lastSecond = p;
+        }
+        int micros = nanos / 1000;
+        StringBuilder b = new StringBuilder(31).append(p.text());
+        for (int div = 100_000; div > 0; div /= 10) {
+            b.append((char) ('0' + micros / div % 10));
+        }
+        return b.append("+0000").toString();
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code 0x} and eight lowercase hex digits, as {@code String.format("0x%08x", v)} without the formatter. */
+    public static String hex32(int v) {
+        char[] c = new char[10];
+        c[0] = '0';
+        c[1] = 'x';
+        for (int i = 0; i < 8; i++) {
+            c[9 - i] = HEX[(v >>> (4 * i)) & 0xF];
+        }
+        return new String(c);
     }
 
     /**

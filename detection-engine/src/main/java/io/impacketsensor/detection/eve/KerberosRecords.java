@@ -231,7 +231,7 @@ public final class KerberosRecords {
         principalType(g, "sname", r.sname());
         etypes(g, r.etypes());
         padata(g, r.padataTypes());
-        g.writeStringField("kdc_options", String.format(Locale.ROOT, "0x%08x", r.kdcOptions()));
+        g.writeStringField("kdc_options", EveCommon.hex32(r.kdcOptions()));
         g.writeArrayFieldStart("kdc_option_names");
         for (String n : KerberosNames.kdcOptions(r.kdcOptions())) {
             g.writeString(n);
@@ -256,7 +256,7 @@ public final class KerberosRecords {
             g.writeBooleanField("s4u_x509_user", true);
         }
         if (r.pacOptions() != -1) {
-            g.writeStringField("pac_options", String.format(Locale.ROOT, "0x%08x", r.pacOptions()));
+            g.writeStringField("pac_options", EveCommon.hex32(r.pacOptions()));
         }
         if (r.fast()) {
             g.writeBooleanField("fast", true);
@@ -322,7 +322,7 @@ public final class KerberosRecords {
             principalType(g, "sname", r.ticket().sname());
         }
         ticket(g, "ticket_", r.ticket());
-        g.writeStringField("ap_options", String.format(Locale.ROOT, "0x%08x", r.apOptions()));
+        g.writeStringField("ap_options", EveCommon.hex32(r.apOptions()));
         etypeField(g, "authenticator_etype", r.authenticatorEtype());
         g.writeStringField("carried_in", r.carrier().name().toLowerCase(Locale.ROOT));
     }

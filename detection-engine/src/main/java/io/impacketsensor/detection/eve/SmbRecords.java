@@ -237,8 +237,8 @@ public final class SmbRecords {
             version(g, c.smb1Command());
             share(g, c.share());
             g.writeBooleanField("named_pipe", c.namedPipe());
-            g.writeStringField("desired_access", String.format("0x%08x", c.desiredAccess()));
-            g.writeStringField("create_options", String.format("0x%08x", c.createOptions()));
+            g.writeStringField("desired_access", EveCommon.hex32(c.desiredAccess()));
+            g.writeStringField("create_options", EveCommon.hex32(c.createOptions()));
             if (c.createAction() >= 0) {
                 g.writeNumberField("create_action", c.createAction());
             }
@@ -274,7 +274,7 @@ public final class SmbRecords {
             version(g, i.smb1Command());
             share(g, i.share());
             g.writeStringField("filename", i.fileName());
-            g.writeStringField("ctl_code", String.format("0x%08x", i.ctlCode()));
+            g.writeStringField("ctl_code", EveCommon.hex32(i.ctlCode()));
             g.writeNumberField("input_length", i.inputLength());
         } else if (e instanceof SmbEvent.Smb2QueryDirectory q) {
             g.writeStringField("version", "smb2");
@@ -314,11 +314,11 @@ public final class SmbRecords {
     private static void negotiate(JsonGenerator g, SmbEvent.Smb2Negotiate n) throws IOException {
         if (n.clientSecurityMode() >= 0) {
             g.writeNumberField("client_security_mode", n.clientSecurityMode());
-            g.writeStringField("client_capabilities", String.format("0x%08x", n.clientCapabilities()));
+            g.writeStringField("client_capabilities", EveCommon.hex32(n.clientCapabilities()));
         }
         if (n.serverSecurityMode() >= 0) {
             g.writeNumberField("server_security_mode", n.serverSecurityMode());
-            g.writeStringField("server_capabilities", String.format("0x%08x", n.serverCapabilities()));
+            g.writeStringField("server_capabilities", EveCommon.hex32(n.serverCapabilities()));
         }
         if (n.contextCount() > 0) {
             g.writeNumberField("negotiate_contexts", n.contextCount());

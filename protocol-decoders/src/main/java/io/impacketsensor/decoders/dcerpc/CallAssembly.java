@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
 import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
+import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 
@@ -42,10 +43,77 @@ final class CallAssembly {
     /** Slot in the call table of the request a response answers, or -1. */
     int callSlot;
 
-    /** The stub of a call that is decoded, gathered over its fragments (set by the analyzer). */
-    PduBuffer stub;
+    private final FlowContext ctx;
+    /**
+     * The stub of a call that is decoded, gathered over its fragments; made when the first such
+     * call starts (most associations, and every flow only probed, never decode a stub).
+     */
+    private PduBuffer stub;
     private final byte[] tail = new byte[4];
     private int tailLength;
+
+    /** @param ctx the flow whose buffer budget the stub buffer is charged to */
+    CallAssembly(FlowContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * A call in one fragment (PFC_FIRST_FRAG and PFC_LAST_FRAG, C706 12.6.3.1), most calls: its stub
+     * is decoded where it lies in the PDU, which is whole and untouched until the call is ended.
+     */
+    private byte[] inPlace;
+    private int inPlaceOff;
+    private int inPlaceLen;
+
+    /** The stub to decode is {@code stubArray()[stubOffset(), stubOffset() + stubLength())}. */
+    byte[] stubArray() {
+        if (inPlace != null) {
+            return inPlace;
+        }
+        return stub == null ? io.impacketsensor.core.wire.Bytes.EMPTY : stub.array();
+    }
+
+    int stubOffset() {
+        return inPlace != null ? inPlaceOff : 0;
+    }
+
+    int stubLength() {
+        if (inPlace != null) {
+            return inPlaceLen;
+        }
+        return stub == null ? 0 : stub.length();
+    }
+
+    /**
+     * The whole stub of a one-fragment call: as {@link #append} of it, but kept as a view of
+     * {@code b}, valid until the call is ended (the caller ends it before it returns).
+     */
+    boolean whole(byte[] b, int off, int len, int maxDecode) {
+        keepTail(b, off, len);
+        if (!decode) {
+            return true;
+        }
+        if (len > maxDecode) {
+            decode = false;
+            return false;
+        }
+        inPlace = b;
+        inPlaceOff = off;
+        inPlaceLen = len;
+        return true;
+    }
+
+    /** Lets go of a one-fragment stub's view (the call was ended). */
+    void endView() {
+        inPlace = null;
+    }
+
+    /** Gives the stub buffer back to the budget (the association ends). */
+    void release() {
+        if (stub != null) {
+            stub.release();
+        }
+    }
 
     void start(int callId, int contextId, int opnum) {
         this.active = true;
@@ -67,7 +135,10 @@ final class CallAssembly {
         this.fragments = 0;
         this.total = 0;
         this.callSlot = -1;
-        this.stub.clear();
+        if (stub != null) {
+            stub.clear();
+        }
+        this.inPlace = null;
         this.tailLength = 0;
     }
 
@@ -82,6 +153,22 @@ final class CallAssembly {
      * (decoding is then abandoned for this call, the bytes are only counted).
      */
     boolean append(byte[] b, int off, int len, int maxDecode) {
+        keepTail(b, off, len);
+        if (!decode) {
+            return true;
+        }
+        if (stubLength() + len > maxDecode) {
+            decode = false;
+            return false;
+        }
+        if (stub == null) {
+            stub = new PduBuffer(ctx, "dcerpc stub", this::dropStub);
+        }
+        // Grown only for calls that are decoded; bounded by maxDecode and the worker's budget.
+        return stub.append(b, off, len, 256, maxDecode);
+    }
+
+    private void keepTail(byte[] b, int off, int len) {
         for (int i = Math.max(0, len - 4); i < len; i++) {
             if (tailLength == 4) {
                 System.arraycopy(tail, 1, tail, 0, 3);
@@ -89,15 +176,6 @@ final class CallAssembly {
             }
             tail[tailLength++] = b[off + i];
         }
-        if (!decode) {
-            return true;
-        }
-        if (stub.length() + len > maxDecode) {
-            decode = false;
-            return false;
-        }
-        // Grown only for calls that are decoded; bounded by maxDecode and the worker's budget.
-        return stub.append(b, off, len, 256, maxDecode);
     }
 
     /**

@@ -7,16 +7,22 @@ import java.util.UUID;
 /**
  * Requests awaiting their RESPONSE or FAULT on one connection: call_id → context, interface, opnum
  * and the decoded request arguments (a response decoder may need them: ept_map, OpenServiceW).
- * Fixed capacity; when full the oldest entry is replaced and counted, so a capture that misses the
- * answers does not stop the analysis.
+ * Bounded; when full the oldest entry is replaced and counted, so a capture that misses the
+ * answers does not stop the analysis. The arrays start at {@link #INITIAL} slots and double up to
+ * the bound only when every slot is in use (a client rarely has more than one call outstanding):
+ * a free slot is the lowest free index and eviction starts once the bound is reached, exactly as in
+ * a table made full-size.
  */
 final class CallTable {
-    private final int[] callIds;
-    private final int[] opnums;
-    private final int[] ifaceIndex;
-    private final UUID[] uuids;
-    private final RpcArgs[] args;
-    private final boolean[] used;
+    /** Slots made with the table. */
+    static final int INITIAL = 2;
+    private final int capacity;
+    private int[] callIds;
+    private int[] opnums;
+    private int[] ifaceIndex;
+    private UUID[] uuids;
+    private RpcArgs[] args;
+    private boolean[] used;
     private int next;
     /**
      * Set in an opnum slot when the request carried an object UUID (an ORPC call). An opnum is 16
@@ -25,12 +31,30 @@ final class CallTable {
     private static final int ORPC = 1 << 30;
 
     CallTable(int capacity) {
-        callIds = new int[capacity];
-        opnums = new int[capacity];
-        ifaceIndex = new int[capacity];
-        uuids = new UUID[capacity];
-        args = new RpcArgs[capacity];
-        used = new boolean[capacity];
+        this.capacity = capacity;
+        int n = Math.min(INITIAL, capacity);
+        callIds = new int[n];
+        opnums = new int[n];
+        ifaceIndex = new int[n];
+        uuids = new UUID[n];
+        args = new RpcArgs[n];
+        used = new boolean[n];
+    }
+
+    /** Doubles the arrays toward the bound; returns the first new slot, or -1 at the bound. */
+    private int grow() {
+        int old = used.length;
+        if (old >= capacity) {
+            return -1;
+        }
+        int n = Math.min(capacity, Math.max(1, old * 2));
+        callIds = java.util.Arrays.copyOf(callIds, n);
+        opnums = java.util.Arrays.copyOf(opnums, n);
+        ifaceIndex = java.util.Arrays.copyOf(ifaceIndex, n);
+        uuids = java.util.Arrays.copyOf(uuids, n);
+        args = java.util.Arrays.copyOf(args, n);
+        used = java.util.Arrays.copyOf(used, n);
+        return old;
     }
 
     int find(int callId) {
@@ -53,6 +77,9 @@ final class CallTable {
                     i = k;
                     break;
                 }
+            }
+            if (i < 0) {
+                i = grow();
             }
             if (i < 0) {
                 i = next;

@@ -6,25 +6,48 @@ import java.util.UUID;
 
 /**
  * The presentation contexts of one connection or pipe (C706 12.6.4.3): p_cont_id → abstract syntax,
- * with the bind ack's result. Fixed capacity ({@link DcerpcLimits#maxContexts()}); no allocation
- * after construction except the UUID reference kept from the bind event.
+ * with the bind ack's result. Bounded ({@link DcerpcLimits#maxContexts()}): the arrays start at
+ * {@link #INITIAL} slots and double up to the bound, because almost every association binds one or
+ * two contexts and most analyzers never see a BIND at all (a flow the probe attached to, a pipe
+ * opened and closed). Slots are taken in the same order as in a table made full-size, so what
+ * the table answers does not depend on its growth.
  */
 final class ContextTable {
-    private final int[] ids;
-    private final int[] ifaceIndex;
-    private final UUID[] uuids;
-    private final int[] results;
-    private final boolean[] ndr64;
-    private final InterfaceSource[] sources;
+    /** Slots made with the table. */
+    static final int INITIAL = 2;
+    private final int capacity;
+    private int[] ids;
+    private int[] ifaceIndex;
+    private UUID[] uuids;
+    private int[] results;
+    private boolean[] ndr64;
+    private InterfaceSource[] sources;
     private int size;
 
     ContextTable(int capacity) {
-        ids = new int[capacity];
-        ifaceIndex = new int[capacity];
-        uuids = new UUID[capacity];
-        results = new int[capacity];
-        ndr64 = new boolean[capacity];
-        sources = new InterfaceSource[capacity];
+        this.capacity = capacity;
+        int n = Math.min(INITIAL, capacity);
+        ids = new int[n];
+        ifaceIndex = new int[n];
+        uuids = new UUID[n];
+        results = new int[n];
+        ndr64 = new boolean[n];
+        sources = new InterfaceSource[n];
+    }
+
+    /** Room for one more slot: false at the bound. */
+    private boolean grow() {
+        if (ids.length >= capacity) {
+            return false;
+        }
+        int n = Math.min(capacity, ids.length * 2);
+        ids = java.util.Arrays.copyOf(ids, n);
+        ifaceIndex = java.util.Arrays.copyOf(ifaceIndex, n);
+        uuids = java.util.Arrays.copyOf(uuids, n);
+        results = java.util.Arrays.copyOf(results, n);
+        ndr64 = java.util.Arrays.copyOf(ndr64, n);
+        sources = java.util.Arrays.copyOf(sources, n);
+        return true;
     }
 
     /** Slot of a context id, or -1. */
@@ -52,7 +75,7 @@ final class ContextTable {
     boolean put(int contextId, UUID uuid, int index, boolean ndr64Only, InterfaceSource source) {
         int i = find(contextId);
         if (i < 0) {
-            if (size == ids.length) {
+            if (size == ids.length && !grow()) {
                 return false;
             }
             i = size++;

@@ -58,7 +58,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final DcomObjects dcomObjects;
     /** This association's side of it, made when the first ORPC call or DCOM answer needs it. */
     private DcomTracker dcom;
-    private final CallAssembly[] assembly = {new CallAssembly(), new CallAssembly()};
+    private final CallAssembly[] assembly;
     /**
      * Per direction, a PDU split across deliveries (grown up to its frag_length), and that
      * frag_length (0 until its 16-byte header is whole) and stream offset. Everything that frames
@@ -70,8 +70,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final int[] fragLength = new int[2];
     private final long[] pduStart = new long[2];
     private final boolean[] resync = new boolean[2];
-    private final int[] ackResults;
-    private final boolean[] ackNdr64;
+    /** The BIND_ACK's results, made at the first BIND_ACK ({@link DcerpcLimits#maxContextItems()} each). */
+    private int[] ackResults;
+    private boolean[] ackNdr64;
     /** Bytes of each direction delivered or lost so far: the stream offset anomalies name. */
     private final long[] streamPos = new long[2];
     private Direction curDir = Direction.TO_SERVER;
@@ -112,16 +113,23 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         this.limits = limits;
         this.counters = counters;
         this.tokens = tokens;
+        // The tables start small and grow to their limits: most associations bind one or two
+        // contexts and have a call or two outstanding, and a flow the probe attached to may never
+        // carry a valid PDU. The partial-PDU and stub buffers are made when first needed.
         this.contexts = new ContextTable(limits.maxContexts());
         this.calls = new CallTable(limits.maxPendingCalls());
         this.handles = new HandleNames(limits.maxTrackedHandles());
-        this.ackResults = new int[limits.maxContextItems()];
-        this.ackNdr64 = new boolean[limits.maxContextItems()];
-        for (int d = 0; d < 2; d++) {
-            int dir = d;
-            partial[d] = new PduBuffer(ctx, "dcerpc", held -> dropPartial(dir, held));
-            assembly[d].stub = new PduBuffer(ctx, "dcerpc stub", assembly[d]::dropStub);
+        this.assembly = new CallAssembly[] {new CallAssembly(ctx), new CallAssembly(ctx)};
+    }
+
+    /** Direction {@code d}'s partial-PDU buffer, made on first use. */
+    private PduBuffer partial(int d) {
+        PduBuffer pb = partial[d];
+        if (pb == null) {
+            pb = new PduBuffer(ctx, "dcerpc", held -> dropPartial(d, held));
+            partial[d] = pb;
         }
+        return pb;
     }
 
     /**
@@ -169,7 +177,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 resync[d] = false;
                 pduStart[d] = base + off;
             }
-            if (pb.length() > 0) {
+            if (pb != null && pb.length() > 0) {
                 curOffset = pduStart[d];
                 if (fragLength[d] == 0) {
                     int n = Math.min(DcerpcParser.HEADER_LENGTH - pb.length(), end - off);
@@ -206,6 +214,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             pduStart[d] = base + off;
             curOffset = pduStart[d];
             if (avail < DcerpcParser.HEADER_LENGTH) {
+                pb = partial(d);
                 append(pb, buf, off, avail);
                 return true;
             }
@@ -215,6 +224,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 continue;
             }
             if (p.fragLength > avail) {
+                pb = partial(d);
                 if (append(pb, buf, off, avail)) {
                     fragLength[d] = p.fragLength;
                 }
@@ -244,7 +254,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     /** Drops the partial PDU of direction {@code d} and waits for a verifiable header (STYLE 7). */
     private void resynchronise(int d) {
-        partial[d].clear();
+        if (partial[d] != null) {
+            partial[d].clear();
+        }
         fragLength[d] = 0;
         assembly[d].reset();
         resync[d] = true;
@@ -384,6 +396,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     private boolean bindAck(Direction dir, byte[] b, int off, int trailer) {
+        if (ackResults == null) {
+            ackResults = new int[limits.maxContextItems()];
+            ackNdr64 = new boolean[limits.maxContextItems()];
+        }
         if (p.parseBindAck(cur, ackResults, ackNdr64) != DcerpcParser.BIND_OK) {
             return fail(DcerpcAnomaly.MALFORMED_BIND, "result list");
         }
@@ -436,14 +452,20 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (a.total > limits.maxCallBytes()) {
             return fail(DcerpcAnomaly.CALL_TOO_LARGE, "stub bytes " + a.total);
         }
-        if (!a.append(b, off + p.stubOffset, stubLen, limits.maxStubDecodeBytes())) {
+        boolean single = (p.flags & DcerpcParser.PFC_FIRST_FRAG) != 0 && (p.flags & DcerpcParser.PFC_LAST_FRAG) != 0;
+        if (!(single ? a.whole(b, off + p.stubOffset, stubLen, limits.maxStubDecodeBytes())
+                : a.append(b, off + p.stubOffset, stubLen, limits.maxStubDecodeBytes()))) {
             counters.stubNotDecoded++;
         }
         if ((p.flags & DcerpcParser.PFC_LAST_FRAG) == 0) {
             return true;
         }
         a.active = false;
-        return request ? endRequest(a) : endResponse(a);
+        try {
+            return request ? endRequest(a) : endResponse(a);
+        } finally {
+            a.endView();
+        }
     }
 
     private boolean startRequest(CallAssembly a, int trailer) {
@@ -558,7 +580,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         RpcArgs args = StubDecoders.withoutStub(a.ifaceIndex, a.opnum);
         boolean ok = true;
         if (a.decode) {
-            ndr.wrap(a.stub.array(), 0, a.stub.length(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+            ndr.wrap(a.stubArray(), a.stubOffset(), a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
             args = a.ndr64 ? StubDecoders.requestNdr64(a.ifaceIndex, a.opnum, ndr)
                     : StubDecoders.request(a.ifaceIndex, a.opnum, ndr, handles, limits.maxDcomStrings());
             if (!ndr.ok()) {
@@ -597,7 +619,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         RpcArgs result = null;
         boolean ok = true;
         if (a.decode) {
-            ndr.wrap(a.stub.array(), 0, a.stub.length(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+            ndr.wrap(a.stubArray(), a.stubOffset(), a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
             result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles,
                     a.orpc && dcomObjects != null, limits.maxDcomStrings());
             if (!ndr.ok()) {
@@ -733,8 +755,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     @Override
     public void onClose() {
         for (int d = 0; d < 2; d++) {
-            partial[d].release();
-            assembly[d].stub.release();
+            if (partial[d] != null) {
+                partial[d].release();
+            }
+            assembly[d].release();
         }
         emitBind(false);
         if (session != null) {

@@ -26,17 +26,17 @@ import io.impacketsensor.decoders.limit.Limit;
  */
 public record DcerpcLimits(
         @Limit(min = 16, max = 65535, doc = "largest frag_length accepted (C706 12.6.3.1: u16)") int maxFragLength,
-        @Limit(min = 1, max = 1024, doc = "presentation contexts remembered per connection (a table allocated per connection)") int maxContexts,
+        @Limit(min = 1, max = 1024, doc = "presentation contexts remembered per connection (a table per connection, grown up to this)") int maxContexts,
         @Limit(min = 1, max = 255, doc = "p_cont_elem items in one BIND/ALTER_CONTEXT (u8)") int maxContextItems,
         @Limit(min = 1, max = 255, doc = "transfer syntaxes offered per context item (u8)") int maxTransferSyntaxes,
         @Limit(min = 1, max = 1048576, doc = "fragments of one request or response") int maxFragmentsPerCall,
         @Limit(min = 1, max = 1073741824, doc = "stub bytes of one request or response over all fragments") long maxCallBytes,
         @Limit(min = 0, max = 67108864, doc = "stub bytes buffered per call for argument decoding; longer stubs are skipped by length") int maxStubDecodeBytes,
-        @Limit(min = 1, max = 1024, doc = "call ids awaiting an answer per connection (a table allocated per connection); when full the oldest is forgotten") int maxPendingCalls,
+        @Limit(min = 1, max = 1024, doc = "call ids awaiting an answer per connection (a table per connection, grown up to this); when full the oldest is forgotten") int maxPendingCalls,
         @Limit(min = 1, max = 16777216, doc = "elements of one NDR conformant array") int maxNdrArrayCount,
         @Limit(min = 1, max = 16777216, doc = "characters of one NDR string") int maxNdrStringChars,
         @Limit(min = 0, max = 4096, doc = "strings kept from one DCOM stub (and requested IIDs of one activation)") int maxDcomStrings,
-        @Limit(min = 0, max = 1024, doc = "context handles remembered per connection to name a service or key (a table allocated per connection)") int maxTrackedHandles,
+        @Limit(min = 0, max = 1024, doc = "context handles remembered per connection to name a service or key (a table per connection, grown up to this)") int maxTrackedHandles,
         @Limit(min = 0, max = 1048576, doc = "DCOM interface pointers (IPIDs) remembered across connections to name ORPC calls; 0 turns DCOM object tracking off") int maxDcomObjects,
         @Limit(min = 1, max = 604800, doc = "seconds of capture time an IPID that is not used is remembered") int dcomObjectTimeoutSec) {
 

@@ -1,8 +1,11 @@
 package io.impacketsensor.core.capture;
 
 /**
- * One captured frame, and one slot of the capture ring (ring #1): preallocated once, filled in
- * place by a {@link PacketSource}, read by the decode workers, reused for the next frame.
+ * One captured frame, and one slot of the capture ring (ring #1): made once, filled in place by a
+ * {@link PacketSource}, read by the decode workers, reused for the next frame. Its buffer is made
+ * by the first {@link #ensureCapacity} (every source calls it before writing a frame), so a ring of
+ * 16,384 slots costs its 32 MB only as frames reach it, not all at once at start-up, where the
+ * burst made the JVM grow its heap far beyond what a replay keeps live.
  *
  * <p>Fields are public and mutable on purpose: the slot is a flyweight written by one thread and
  * read by another after the ring's publish/consume barrier, never shared otherwise.
@@ -21,7 +24,8 @@ public final class FrameSlot {
     public static final int KIND_FINISH = 3;
 
     /** Frame bytes, {@code [0, caplen)} valid; see {@link #ensureCapacity(int)}. */
-    public byte[] data = new byte[INITIAL_CAPACITY];
+    public byte[] data = EMPTY;
+    private static final byte[] EMPTY = {};
     /** The slot's own buffer, which {@link #data} returns to after an oversized frame (ring slots only). */
     private byte[] own = data;
     /** Where a ring slot borrows a buffer for an oversized frame; null outside a ring. */
@@ -73,12 +77,17 @@ public final class FrameSlot {
         if (data.length >= size) {
             return;
         }
+        if (own.length == 0 && size <= INITIAL_CAPACITY) {
+            own = new byte[INITIAL_CAPACITY];
+            data = own;
+            return;
+        }
         if (oversize != null) {
             data = oversize.take(size, sequence);
             return;
         }
         {
-            int n = data.length;
+            int n = Math.max(INITIAL_CAPACITY, data.length);
             while (n < size) {
                 n = n > (Integer.MAX_VALUE >> 1) ? size : n << 1;
             }

@@ -54,6 +54,9 @@ public final class EventRing {
     private final long[] progress;
     private long mergeWaits;
     private volatile long mergeWaitsPublished;
+    /** Bytes allocated and CPU time of the consumer thread, known once it stopped (-1 before, or unsupported). */
+    private volatile long consumerAllocated = -1;
+    private volatile long consumerCpu = -1;
 
     /**
      * @param downstream the consumer, called on the "events" thread only
@@ -89,6 +92,8 @@ public final class EventRing {
         int idle = 0;
         boolean unflushed = false;
         boolean waiting = false;
+        long allocStart = ThreadAllocation.current();
+        long cpuStart = ThreadAllocation.cpuNanos();
         try {
             while (!halted) {
                 int w = next();
@@ -119,6 +124,10 @@ public final class EventRing {
             for (WorkerEvents q : queues) {
                 q.halt();
             }
+            long allocEnd = ThreadAllocation.current();
+            consumerAllocated = allocStart < 0 || allocEnd < 0 ? -1 : allocEnd - allocStart;
+            long cpuEnd = ThreadAllocation.cpuNanos();
+            consumerCpu = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
         }
     }
 
@@ -231,8 +240,10 @@ public final class EventRing {
 
     /**
      * {@code events.published}, {@code events.dropped_ring}, {@code events.handler_errors},
-     * {@code events.queue_full_waits} (a worker waited for the consumer, replay) and
-     * {@code events.merge_waits} (the consumer waited for a worker that lagged behind another).
+     * {@code events.queue_full_waits} (a worker waited for the consumer, replay),
+     * {@code events.merge_waits} (the consumer waited for a worker that lagged behind another) and,
+     * once the consumer has stopped, {@code events.allocated_bytes} and {@code events.cpu_ns} (its
+     * thread's, as the capture thread's and the workers').
      */
     public void reportCounters(CounterVisitor v) {
         long published = 0;
@@ -248,6 +259,12 @@ public final class EventRing {
         v.counter("events.handler_errors", errors.errors());
         v.counter("events.queue_full_waits", fullWaits);
         v.counter("events.merge_waits", mergeWaitsPublished);
+        if (consumerAllocated >= 0) {
+            v.counter("events.allocated_bytes", consumerAllocated);
+        }
+        if (consumerCpu >= 0) {
+            v.counter("events.cpu_ns", consumerCpu);
+        }
     }
 
     /** Events handed downstream so far. */

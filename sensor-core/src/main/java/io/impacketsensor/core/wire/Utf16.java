@@ -20,7 +20,17 @@ public final class Utf16 {
         while (n >= 2 && b[off + n - 2] == 0 && b[off + n - 1] == 0) {
             n -= 2;
         }
-        return new String(b, off, n, StandardCharsets.UTF_16LE);
+        // Names on the wire are almost always Latin-1 (every high byte 0): their string is made from
+        // the low bytes, without the charset decoder's four intermediate objects. Anything else,
+        // including surrogates, goes through the decoder, which replaces malformed units.
+        byte[] latin = new byte[n >> 1];
+        for (int i = 0; i < latin.length; i++) {
+            if (b[off + 2 * i + 1] != 0) {
+                return new String(b, off, n, StandardCharsets.UTF_16LE);
+            }
+            latin[i] = b[off + 2 * i];
+        }
+        return new String(latin, StandardCharsets.ISO_8859_1);
     }
 
     /** Decodes {@code len} bytes at the cursor and advances; past the end sets the cursor's error. */

@@ -7,28 +7,38 @@ import java.util.Arrays;
  * an OpenKey opened), so a later StartServiceW or SaveKey on that handle can be named. Bounded:
  * when full, the oldest entry is replaced. A handle is 20 bytes (MS-RPCE 2.2.1.1.4 / C706 context
  * handle: 4-byte attributes, 16-byte GUID); an all-zero handle (a failed open) is never stored.
+ * Nothing is allocated until the first handle is stored (most connections open none); the arrays
+ * then double up to the bound, filled in the same order as a table made full-size.
  */
 public final class HandleNames {
     private static final int HANDLE = 20;
-    private final byte[] keys;
-    private final String[] names;
+    /** Slots made at the first store. */
+    private static final int INITIAL = 4;
+    private final int capacity;
+    private byte[] keys = io.impacketsensor.core.wire.Bytes.EMPTY;
+    private String[] names = NONE;
     private int next;
     private int size;
+    private static final String[] NONE = {};
 
     public HandleNames(int capacity) {
-        this.keys = new byte[capacity * HANDLE];
-        this.names = new String[capacity];
+        this.capacity = capacity;
     }
 
     public void put(byte[] b, int off, String name) {
-        if (name == null || names.length == 0 || off < 0 || off > b.length - HANDLE || isZero(b, off)) {
+        if (name == null || capacity <= 0 || off < 0 || off > b.length - HANDLE || isZero(b, off)) {
             return;
         }
         int i = find(b, off);
         if (i < 0) {
+            if (size == names.length && names.length < capacity) {
+                int n = Math.min(capacity, Math.max(INITIAL, names.length * 2));
+                keys = Arrays.copyOf(keys, n * HANDLE);
+                names = Arrays.copyOf(names, n);
+            }
             i = next;
-            next = (next + 1) % names.length;
-            size = Math.min(size + 1, names.length);
+            next = (next + 1) % capacity;
+            size = Math.min(size + 1, capacity);
             System.arraycopy(b, off, keys, i * HANDLE, HANDLE);
         }
         names[i] = name;

@@ -1,0 +1,69 @@
+package io.impacketsensor.detection.eve;
+
+import io.impacketsensor.core.event.Transport;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The timestamp and Community ID shortcuts give what the full computation gives. */
+class EveTimestampTest {
+    private static final DateTimeFormatter FULL =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx").withZone(ZoneOffset.UTC);
+
+    private static String full(long nanos) {
+        return FULL.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+    }
+
+    @Test
+    void timestampsEqualTheFormattersInAndAcrossSeconds() {
+        Random r = new Random(19);
+        long t = 1_764_000_000_123_456_789L;
+        for (int i = 0; i < 20_000; i++) {
+            // mostly steps within a second, sometimes across; now and then anywhere a long reaches (1677..2262)
+            t += i % 50 == 0 ? r.nextInt(2_000_000_000) : r.nextInt(1_000_000);
+            long at = i % 997 == 0 ? r.nextLong() : t;
+            assertEquals(full(at), EveCommon.timestamp(at));
+        }
+        for (long edge : new long[] {0, 999, 1_000, 999_999_999, -1, -1_000_000_001L, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            assertEquals(full(edge), EveCommon.timestamp(edge), "at " + edge);
+        }
+    }
+
+    @Test
+    void communityIdOfARepeatedFlowIsTheSame() throws Exception {
+        CommunityId c = new CommunityId();
+        InetAddress a = InetAddress.getByName("10.0.0.1");
+        InetAddress b = InetAddress.getByName("10.0.0.2");
+        InetAddress v6 = InetAddress.getByName("fe80::1");
+        String ab = new CommunityId().of(a, 1000, b, 445, Transport.TCP);
+        String ba = new CommunityId().of(b, 445, a, 1000, Transport.TCP);
+        String udp = new CommunityId().of(a, 1000, b, 445, Transport.UDP);
+        String six = new CommunityId().of(v6, 1000, b, 445, Transport.TCP);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(ab, c.of(a, 1000, b, 445, Transport.TCP));
+            assertEquals(ab, c.of(a, 1000, b, 445, Transport.TCP));
+            assertEquals(ba, c.of(b, 445, a, 1000, Transport.TCP));
+            assertEquals(udp, c.of(a, 1000, b, 445, Transport.UDP));
+            assertEquals(six, c.of(v6, 1000, b, 445, Transport.TCP));
+        }
+        assertEquals(ab, ba, "both directions hash the same");
+    }
+
+    @Test
+    void hex32IsTheFormattersEightDigits() {
+        Random r = new Random(32);
+        for (int v : new int[] {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x00100000, 0xDEADBEEF}) {
+            assertEquals(String.format("0x%08x", v), EveCommon.hex32(v));
+        }
+        for (int i = 0; i < 1000; i++) {
+            int v = r.nextInt();
+            assertEquals(String.format("0x%08x", v), EveCommon.hex32(v));
+        }
+    }
+}

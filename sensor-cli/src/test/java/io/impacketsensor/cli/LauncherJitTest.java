@@ -1,0 +1,78 @@
+package io.impacketsensor.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Both launchers (the checkout's and the installed one) run the batch commands with C1 only and
+ * {@code live} with both JIT tiers; {@code IMPACKET_SENSOR_JIT=full} and options given in
+ * {@code IMPACKET_SENSOR_JAVA_OPTS} (after ours, so they win) override it. Runs the real scripts
+ * with a {@code java} on PATH that records its arguments.
+ */
+class LauncherJitTest {
+    private static final String C1 = "-XX:TieredStopAtLevel=1";
+
+    @Test
+    void checkoutLauncher(@TempDir Path dir) throws Exception {
+        Path checkout = Files.createDirectories(dir.resolve("checkout"));
+        Files.copy(Path.of("../impacket-sensor"), checkout.resolve("impacket-sensor"));
+        Path jar = Files.createDirectories(checkout.resolve("sensor-cli/target")).resolve("impacket-sensor.jar");
+        Files.writeString(jar, "jar");
+        // No sources in the scratch checkout, so the launcher does not try to build the jar.
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        check(dir, List.of("bash", checkout.resolve("impacket-sensor").toString()));
+    }
+
+    @Test
+    void installedLauncher(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("opt/bin"));
+        Files.copy(Path.of("../packaging/bin/impacket-sensor"), bin.resolve("impacket-sensor"));
+        check(dir, List.of("sh", bin.resolve("impacket-sensor").toString()));
+    }
+
+    private static void check(Path dir, List<String> launcher) throws Exception {
+        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
+        Path log = dir.resolve("java.log");
+        Files.writeString(jdk.resolve("java"), "#!/bin/sh\necho \"$*\" > '" + log + "'\n");
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String cmd : List.of("replay", "evaluate", "analyze", "selftest", "bench")) {
+            String args = run(launcher, jdk, log, cmd, Map.of());
+            assertTrue(args.startsWith("-XX:+ExitOnOutOfMemoryError " + C1 + " "), args);
+            assertTrue(args.endsWith(" " + cmd + " x"), args);
+            assertFalse(run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JIT", "full")).contains(C1));
+            String own = run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JAVA_OPTS", "-XX:TieredStopAtLevel=4"));
+            assertTrue(own.indexOf("-XX:TieredStopAtLevel=4") > own.indexOf(C1), "the user's option comes last: " + own);
+        }
+        for (String cmd : List.of("live", "config", "rules", "version")) {
+            assertFalse(run(launcher, jdk, log, cmd, Map.of()).contains(C1), cmd);
+        }
+    }
+
+    private static String run(List<String> launcher, Path jdk, Path log, String cmd, Map<String, String> env)
+            throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(launcher.get(0), launcher.get(1), cmd, "x");
+        pb.environment().put("PATH", jdk + ":" + System.getenv("PATH"));
+        pb.environment().remove("IMPACKET_SENSOR_JAVA_OPTS");
+        pb.environment().remove("IMPACKET_SENSOR_JIT");
+        pb.environment().put("IMPACKET_SENSOR_CDS", "off");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out + err);
+        return Files.readString(log).strip();
+    }
+}
