@@ -69,6 +69,9 @@ public final class KafkaOutput implements AutoCloseable {
     private volatile long lastAckNanos;
     private volatile long lastFailureNanos;
     private volatile String lastError = "";
+    /** How often the sender tries the spill file again while the broker has not acknowledged anything. */
+    static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private long lastProbeNanos = System.nanoTime();
 
     private OutputStream spill;
 
@@ -118,7 +121,13 @@ public final class KafkaOutput implements AutoCloseable {
                 if (p != null) {
                     send(p.topic, p.key, p.value, p.type, false);
                 }
-                if (spillPending.get() > 0 && lastAckNanos > lastFailureNanos && !closing) {
+                // Spilled records wait for the broker: resend them once it acknowledges records again,
+                // and try every PROBE_NANOS while nothing else is sent (newer records queue behind the
+                // spill file then, so without a probe nothing would show that the broker is back).
+                long now = System.nanoTime();
+                if (spillPending.get() > 0 && !closing
+                        && (lastAckNanos > lastFailureNanos || now - lastProbeNanos > PROBE_NANOS)) {
+                    lastProbeNanos = now;
                     resendSpill();
                 }
             }

@@ -162,8 +162,9 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         int request = Math.min(30_000, Math.max(1_000, deliveryMs - lingerMs - 1));
         p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(request));
         // send() blocks the sender thread (never the capture path) while metadata is missing or the
-        // buffer is full; records waiting then stay in the bounded queue.
-        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        // buffer is full, as long as a record may wait for the broker; records offered meanwhile
+        // wait in the bounded queue, then go to the spill file.
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(deliveryMs));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;

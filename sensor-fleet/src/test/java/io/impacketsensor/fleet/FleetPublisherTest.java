@@ -136,6 +136,48 @@ class FleetPublisherTest {
         }
     }
 
+    /** A broker away for a while: the producer keeps the records and delivers them, in order, when it is back. */
+    @Test
+    void aBrokerStoppedForAWhileGetsEveryRecordInOrderWhenItIsBack(@TempDir Path dir) throws Exception {
+        broker.createTopics(1, "t3-alerts");
+        Path spill = dir.resolve("spill.json");
+        KafkaSettings s = TestBroker.settings(broker.bootstrap(), Map.of("spill_file", spill.toString()));
+        KafkaOutput out = new KafkaOutput(s, "sensor-c", spill);
+        int n = 300;
+        for (int i = 0; i < 100; i++) {
+            out.offer("t3-alerts", "k", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), "alert");
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (out.sent() < 100 && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(100, out.sent());
+        broker.stopBroker();
+        try {
+            long t0 = System.nanoTime();
+            for (int i = 100; i < n; i++) {
+                out.offer("t3-alerts", "k", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), "alert");
+            }
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(1).toNanos(), "offer does not wait for the broker");
+            Thread.sleep(10_000);
+            assertEquals(100, out.sent(), "nothing is acknowledged while the broker is away");
+        } finally {
+            broker.startBroker();
+        }
+        end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (out.sent() < n && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        out.close();
+        assertEquals(n, out.sent());
+        assertEquals(0, out.spilled(), "within delivery_timeout_seconds the producer keeps them itself");
+        List<ConsumerRecord<String, byte[]>> got = broker.read("t3-alerts", n, Duration.ofSeconds(20));
+        assertEquals(n, got.size(), "each once");
+        for (int i = 0; i < n; i++) {
+            assertEquals("{\"n\":" + i + "}", new String(got.get(i).value(), StandardCharsets.UTF_8));
+        }
+    }
+
     private static int number(String json) throws Exception {
         return JSON.readTree(json).path("n").asInt();
     }

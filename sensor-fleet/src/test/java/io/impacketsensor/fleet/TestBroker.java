@@ -39,6 +39,19 @@ public final class TestBroker implements AutoCloseable {
         cluster.waitForReadyBrokers();
     }
 
+    /** Stops the broker (the controller stays); its port stays reserved for {@link #startBroker}. */
+    public void stopBroker() {
+        kafka.server.BrokerServer b = cluster.brokers().values().iterator().next();
+        b.shutdown();
+        b.awaitShutdown();
+    }
+
+    /** Starts the stopped broker again on the same port. */
+    public void startBroker() throws Exception {
+        cluster.brokers().values().iterator().next().startup();
+        cluster.waitForReadyBrokers();
+    }
+
     public String bootstrap() {
         return cluster.bootstrapServers();
     }

@@ -48,13 +48,15 @@ import java.util.Set;
  *       credential-access alert on another within the engine's chain window
  *       ({@code engine.chains.window_seconds}).</li>
  * </ul>
- * Each fires once per challenge, and once per source and attack type.
+ * Each fires once per challenge, and once per source and attack type. An entry is swept once its
+ * last record is older (record time) than its layer's window plus a minute: the relay store holds
+ * the challenges of the last 2 × 30 s by default, the chain store a source's alerts of 11 minutes.
  */
 public final class Correlator implements AutoCloseable {
     static final String RELAY_STORE = "fleet-relay";
     static final String CHAIN_STORE = "fleet-chain";
-    /** Entries older than this (record time) are dropped from the stores. */
-    static final Duration RETENTION = Duration.ofHours(1);
+    /** Slack on top of a layer's window before its entries are swept (records arrive late by this much). */
+    static final long SLACK_MILLIS = 60_000;
 
     private final KafkaStreams streams;
 
@@ -84,9 +86,9 @@ public final class Correlator implements AutoCloseable {
         long chainWindow = engine.chains().windowSeconds() * 1_000_000_000L;
         // The sensors key events by the entity the state is for: no repartition is needed.
         KStream<String, byte[]> relay = events.filter((k, v) -> k != null && k.startsWith("challenge:"))
-                .process(() -> new RelayLayer(relayWindow), RELAY_STORE);
+                .process(() -> new RelayLayer(relayWindow, Math.max(2 * relayWindow / 1_000_000, SLACK_MILLIS)), RELAY_STORE);
         KStream<String, byte[]> chain = events.filter((k, v) -> k != null && k.startsWith("source:"))
-                .process(() -> new ChainLayer(chainWindow), CHAIN_STORE);
+                .process(() -> new ChainLayer(chainWindow, chainWindow / 1_000_000 + SLACK_MILLIS), CHAIN_STORE);
         relay.merge(chain).to(alertsTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
         return b.build();
     }
@@ -125,27 +127,29 @@ public final class Correlator implements AutoCloseable {
         }
     }
 
-    /** Shared by the layers: the store, and the hourly sweep of entries older than {@link #RETENTION}. */
+    /** Shared by the layers: the store, and the sweep (every 10 s of stream time) of entries past their retention. */
     abstract static class Layer implements Processor<String, byte[], String, byte[]> {
         private final String storeName;
+        private final long retentionMillis;
         ProcessorContext<String, byte[]> context;
         KeyValueStore<String, byte[]> store;
 
-        Layer(String storeName) {
+        Layer(String storeName, long retentionMillis) {
             this.storeName = storeName;
+            this.retentionMillis = retentionMillis;
         }
 
         @Override
         public void init(ProcessorContext<String, byte[]> context) {
             this.context = context;
             this.store = context.getStateStore(storeName);
-            context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, now -> {
+            context.schedule(Duration.ofSeconds(10), PunctuationType.STREAM_TIME, now -> {
                 List<String> old = new ArrayList<>();
                 try (KeyValueIterator<String, byte[]> it = store.all()) {
                     while (it.hasNext()) {
                         KeyValue<String, byte[]> kv = it.next();
                         JsonNode n = parse(kv.value);
-                        if (n == null || n.path("seen_ms").asLong() < now - RETENTION.toMillis()) {
+                        if (n == null || n.path("seen_ms").asLong() < now - retentionMillis) {
                             old.add(kv.key);
                         }
                     }
@@ -174,8 +178,8 @@ public final class Correlator implements AutoCloseable {
     static final class RelayLayer extends Layer {
         private final long windowNanos;
 
-        RelayLayer(long windowNanos) {
-            super(RELAY_STORE);
+        RelayLayer(long windowNanos, long retentionMillis) {
+            super(RELAY_STORE, retentionMillis);
             this.windowNanos = windowNanos;
         }
 
@@ -279,8 +283,8 @@ public final class Correlator implements AutoCloseable {
     static final class ChainLayer extends Layer {
         private final long windowNanos;
 
-        ChainLayer(long windowNanos) {
-            super(CHAIN_STORE);
+        ChainLayer(long windowNanos, long retentionMillis) {
+            super(CHAIN_STORE, retentionMillis);
             this.windowNanos = windowNanos;
         }
 
