@@ -98,7 +98,7 @@ class SpecificationExamplesTest {
         writer.writeStats(1_768_464_100_000_000_000L, st);
         writer.flush();
         List<JsonNode> records = EveSchema.validate(eve.toString(StandardCharsets.UTF_8));
-        JsonNode det = records.get(records.size() - 1).get("stats").get("detection");
+        JsonNode det = records.get(records.size() - 1).get("impacket_sensor").get("detection");
         assertEquals(lines.size(), det.get("total_events").asLong());
         assertEquals(st.engineEvents(), det.get("engine_events").asLong());
         assertEquals(9, det.get("attacks_detected").asLong());

@@ -68,7 +68,7 @@ class BufferBudgetReplayTest {
         for (String line : Files.readAllLines(eve, StandardCharsets.UTF_8)) {
             JsonNode n = m.readTree(line);
             switch (n.get("event_type").asText()) {
-                case "stats" -> stats = n.get("stats");
+                case "stats" -> stats = n.get("impacket_sensor");
                 case "anomaly" -> {
                     if (n.get("anomaly").get("event").asText().equals("flow.buffer_budget_exceeded")) {
                         budgetAnomalies++;

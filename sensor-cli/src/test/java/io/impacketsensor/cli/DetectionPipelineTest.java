@@ -102,7 +102,7 @@ class DetectionPipelineTest {
         }
         List<JsonNode> stats = ofType(r.records(), "stats");
         assertEquals(1, stats.size());
-        JsonNode det = stats.get(0).get("stats").get("detection");
+        JsonNode det = stats.get(0).get("impacket_sensor").get("detection");
         assertEquals(1, det.get("by_attack_type").get("psexec").asLong());
         assertEquals(46, det.get("total_events").asLong(), "every decoded event went through the engine");
         assertTrue(r.err().contains("psexec 1"), r.err());
@@ -171,7 +171,7 @@ class DetectionPipelineTest {
                 + "engine:\n  thresholds:\n    block: 1.0\n");
         Run r = replay(dir.resolve("eve.json"), "--config", cfg.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals(2, ofType(r.records(), "stats").get(0).get("stats").get("workers").size());
+        assertEquals(2, ofType(r.records(), "stats").get(0).get("impacket_sensor").get("workers").size());
         assertFalse(ofType(r.records(), "alert").isEmpty());
         for (JsonNode a : ofType(r.records(), "alert")) {
             assertEquals("allowed", a.get("alert").get("action").asText(), "block threshold 1.0: nobody blocked");

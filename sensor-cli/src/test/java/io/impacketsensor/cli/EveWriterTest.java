@@ -67,7 +67,7 @@ class EveWriterTest {
         }
         JsonNode n = JSON.readTree(out.toString(StandardCharsets.UTF_8).strip());
         assertEquals("stats", n.get("event_type").asText());
-        JsonNode st = n.get("stats");
+        JsonNode st = n.get("impacket_sensor");
         assertEquals(10, st.get("packets").asLong());
         assertEquals(5, st.get("flow").get("tcp").asLong());
         assertEquals(1, st.get("tcp").get("gaps").asLong());
@@ -98,7 +98,7 @@ class EveWriterTest {
             }
         }
         assertEquals(1, stats.size());
-        assertEquals(119, stats.get(0).get("stats").get("packets").asLong());
+        assertEquals(119, stats.get(0).get("impacket_sensor").get("packets").asLong());
         assertTrue(err.toString().contains("119 packets"));
     }
 }

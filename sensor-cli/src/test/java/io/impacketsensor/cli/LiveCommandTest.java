@@ -77,7 +77,7 @@ class LiveCommandTest {
             // the replayed lab traffic also raises the engine's alerts into the same output
             assertTrue(type.equals("stats") || type.equals("alert"), l);
             if (type.equals("stats")) {
-                stats.add(n.get("stats"));
+                stats.add(n.get("impacket_sensor"));
             }
         }
         assertTrue(stats.size() >= 2, "periodic and final stats records: " + stats.size());

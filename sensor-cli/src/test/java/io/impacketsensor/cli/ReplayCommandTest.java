@@ -45,7 +45,16 @@ class ReplayCommandTest {
         JsonNode rec = recs.get(0);
         assertEquals("stats", rec.get("event_type").asText());
         assertTrue(rec.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+0000"));
-        JsonNode s = rec.get("stats");
+        // Suricata's stats keys for the counters that count the same thing.
+        JsonNode su = rec.get("stats");
+        assertEquals(119, su.get("decoder").get("pkts").asLong());
+        assertEquals(119, su.get("decoder").get("ipv4").asLong());
+        assertEquals(119, su.get("decoder").get("ethernet").asLong());
+        assertEquals(1, su.get("flow").get("tcp").asLong());
+        assertEquals(1, su.get("app_layer").get("flow").get("smb").asLong());
+        assertTrue(su.get("uptime").isIntegralNumber());
+        JsonNode s = rec.get("impacket_sensor");
+        assertEquals(2, s.get("eve_version").asInt());
         assertEquals("replay", s.get("mode").asText());
         assertEquals(119, s.get("packets").asLong());
         assertEquals(119, s.get("capture").get("records").asLong());
@@ -77,7 +86,7 @@ class ReplayCommandTest {
         Path eve = dir.resolve("eve.json");
         CliRun r = run("replay", "--eve", eve.toString(), "--workers", "2", SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
-        JsonNode proto = lines(eve).get(0).get("stats").get("proto");
+        JsonNode proto = lines(eve).get(0).get("impacket_sensor").get("proto");
         assertEquals(4, proto.get("gssapi").get("pdus").asLong());
         assertEquals(3, proto.get("gssapi").get("ntlmssp").asLong());
         assertEquals(0, proto.get("gssapi").get("kerberos").asLong());
@@ -94,7 +103,7 @@ class ReplayCommandTest {
         Path eve = dir.resolve("eve.json");
         CliRun r = run("replay", "--eve", eve.toString(), cut.toString());
         assertEquals(0, r.code(), r.err());
-        JsonNode s = lines(eve).get(0).get("stats");
+        JsonNode s = lines(eve).get(0).get("impacket_sensor");
         assertEquals(118, s.get("packets").asLong());
         assertEquals(1, s.get("capture").get("truncated_records").asLong());
         assertTrue(r.err().contains("warning     " + cut + ": last record truncated at byte"), r.err());
@@ -106,7 +115,7 @@ class ReplayCommandTest {
         Path extra = PcapWriter.ethernet().packet(1_000_000_000L, new byte[60]).writeTo(dir.resolve("one.pcap"));
         CliRun r = run("replay", "--eve", eve.toString(), SAMPLE.toString(), extra.toString());
         assertEquals(0, r.code(), r.err());
-        JsonNode s = lines(eve).get(0).get("stats");
+        JsonNode s = lines(eve).get(0).get("impacket_sensor");
         assertEquals(120, s.get("packets").asLong());
         assertTrue(r.err().startsWith("replay 2 files: 120 packets"), r.err());
     }
@@ -145,7 +154,7 @@ class ReplayCommandTest {
         Path eve = dir.resolve("eve.json");
         CliRun r = run("replay", "--config", cfg.toString(), "--eve", eve.toString(), SAMPLE.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals(3, lines(eve).get(0).get("stats").get("workers").size());
+        assertEquals(3, lines(eve).get(0).get("impacket_sensor").get("workers").size());
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "pipeline:\n  ring_size: 1000\n");
         CliRun b = run("replay", "--config", bad.toString(), SAMPLE.toString());
         assertEquals(2, b.code());

@@ -140,7 +140,14 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
             g.writeStartObject();
             g.writeStringField("timestamp", EveCommon.timestamp(timestampNanos));
             g.writeStringField("event_type", "stats");
+            // Suricata's detect counters; the engine's own under the extension key.
             g.writeObjectFieldStart("stats");
+            g.writeObjectFieldStart("detect");
+            g.writeNumberField("alert", s.alertsEmitted());
+            g.writeNumberField("alerts_suppressed", s.alertsSuppressed());
+            g.writeEndObject();
+            g.writeEndObject();
+            EveCommon.startExtension(g);
             writeDetection(g, s);
             g.writeEndObject();
             g.writeEndObject();
