@@ -6,15 +6,22 @@ package io.impacketsensor.core.collections;
  * {@code long} array (key and entry index in one slot) and an index-linked LRU list whose previous
  * and next links of an entry sit side by side: a lookup of a key that is not among the recent ones
  * misses the cache once in the slots, once in the links and once for the value, no key objects (the
- * detection engine looks its per-source state up on every event: its hottest map). Not thread-safe.
+ * detection engine looks its per-source state up on every event: its hottest map). The slot table
+ * grows with the entries (at most half full) up to the size the bound needs, so a map far below its
+ * bound keeps its slots in a few cache lines instead of spreading them over the whole table. Not
+ * thread-safe.
  */
 public final class Ipv4Lru<V> {
     /** A slot holds {@code key << 32 | (entry + 1)}; 0 (entry 0) is an empty slot. */
     private static final long EMPTY = 0;
 
+    private static final int INITIAL_SLOTS = 64;
+
     private final int max;
-    private final int mask;
-    private final long[] slots;
+    /** The slot count the bound needs (a power of two, at least twice {@code max}). */
+    private final int maxSlots;
+    private int mask;
+    private long[] slots;
     private final int[] entryKey;
     private final Object[] entryValue;
     /** Entry e's previous entry at {@code 2e}, its next at {@code 2e + 1}; -1 for none. */
@@ -26,7 +33,8 @@ public final class Ipv4Lru<V> {
 
     public Ipv4Lru(int max) {
         this.max = max;
-        int cap = Integer.highestOneBit(Math.max(4, max) * 2 - 1) << 1;
+        this.maxSlots = Integer.highestOneBit(Math.max(4, max) * 2 - 1) << 1;
+        int cap = Math.min(maxSlots, INITIAL_SLOTS);
         this.mask = cap - 1;
         this.slots = new long[cap];
         this.entryKey = new int[max];
@@ -78,6 +86,9 @@ public final class Ipv4Lru<V> {
             evictions++;
         } else {
             e = size++;
+            if (2 * size > slots.length && slots.length < maxSlots) {
+                grow();
+            }
         }
         entryKey[e] = key;
         entryValue[e] = value;
@@ -87,6 +98,22 @@ public final class Ipv4Lru<V> {
             i = (i + 1) & mask;
         }
         slots[i] = ((long) key << 32) | (e + 1);
+    }
+
+    /** Doubles the slot table and puts every slot back (amortised: once per doubling of the entries). */
+    private void grow() {
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        mask = slots.length - 1;
+        for (long s : old) {
+            if (s != EMPTY) {
+                int i = hash(keyOf(s)) & mask;
+                while (slots[i] != EMPTY) {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = s;
+            }
+        }
     }
 
     private void removeSlot(int key) {

@@ -29,7 +29,16 @@ class Ipv4LruTest {
     /** Random operations against LinkedHashMap(accessOrder) as the reference, with colliding keys. */
     @Test
     void behavesLikeAnAccessOrderedLinkedHashMap() {
-        int max = 64;
+        behavesLikeReference(64, 200, 200_000);
+    }
+
+    /** The slot table grows from its first size through several doublings, then evicts at the bound. */
+    @Test
+    void growsThroughSeveralDoublingsLikeTheReference() {
+        behavesLikeReference(5_000, 8_000, 400_000);
+    }
+
+    private static void behavesLikeReference(int max, int keys, int ops) {
         Ipv4Lru<Integer> m = new Ipv4Lru<>(max);
         Map<Integer, Integer> ref = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -38,8 +47,8 @@ class Ipv4LruTest {
             }
         };
         SplittableRandom r = new SplittableRandom(7);
-        for (int i = 0; i < 200_000; i++) {
-            int key = r.nextInt(200) * 65536; // many keys, low bits equal: exercises probing and deletion
+        for (int i = 0; i < ops; i++) {
+            int key = r.nextInt(keys) * 65536; // many keys, low bits equal: exercises probing and deletion
             Integer got = m.get(key);
             assertEquals(ref.get(key), got, "op " + i);
             if (got == null) {
