@@ -27,6 +27,33 @@ final class SegmentBuffer implements BufferBudget.Owner {
     boolean conflict;
     /** Set by {@link #insert} when some of the new bytes were already held. */
     boolean overlap;
+    /**
+     * True once the peer acknowledged bytes past the first hole. Under reordering that ACK can
+     * arrive before the segment filling the hole, so the hole becomes a gap only after
+     * {@link #holeWait} more segments of the flow have not filled it.
+     */
+    boolean ackPastHole;
+    /** Highest sequence number the peer acknowledged, valid while {@link #ackPastHole}. */
+    int holeAck;
+    /** Segments of the flow without progress left before an acknowledged hole becomes a gap. */
+    int holeWait;
+    /** The direction's next expected byte when {@link #holeWait} was last reset. */
+    int holeProgress;
+    /**
+     * True while the held data acknowledges bytes of the other direction not yet delivered: its
+     * sender had received them, so they come first (a copy whose two directions take different
+     * paths delivers a reply before its request).
+     */
+    boolean waitPeer;
+    /** Highest acknowledgement number of the held data, valid while {@link #waitPeer}. */
+    int peerAck;
+    /**
+     * Segments of the flow without progress of the other direction left before the held data
+     * stops waiting for it.
+     */
+    int peerWait;
+    /** The other direction's next expected byte when {@link #peerWait} was last reset. */
+    int peerProgress;
     /** Budget account, pool and the flow direction using this buffer (set by the pool). */
     BufferBudget.Account account;
     SegmentBufferPool pool;
@@ -63,6 +90,8 @@ final class SegmentBuffer implements BufferBudget.Owner {
     void reset(int origin) {
         this.origin = origin;
         ranges.clear();
+        ackPastHole = false;
+        waitPeer = false;
     }
 
     boolean isEmpty() {

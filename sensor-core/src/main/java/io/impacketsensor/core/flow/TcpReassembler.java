@@ -12,11 +12,18 @@ import io.impacketsensor.core.packet.Packet;
  *   <li>a segment past the next expected byte waits in a bounded {@link SegmentBuffer}; bytes held
  *       there win over later copies (differences are counted as overlap conflicts);</li>
  *   <li>a hole becomes a gap reported with {@code onGap(len)} — never glued — when the buffer is
- *       full, when the peer acknowledges data past the hole (the capture lost it), or when the flow
- *       ends with the hole still open;</li>
- *   <li>without a SYN (mid-stream pickup) a direction starts at the first segment seen, or where the
- *       peer's SYN-ACK says it starts; each direction is delivered on its own, so a copy holding
- *       only one side of the connection still feeds the analyzers;</li>
+ *       full, when the flow ends with the hole still open, or when the peer acknowledged data past
+ *       the hole (the receiver has it, so the capture lost it) and {@link #ACK_HOLE_PATIENCE} more
+ *       segments of the flow did not fill it: a tap or SPAN port that reorders frames delivers that
+ *       ACK before the segment it acknowledges, so the ACK alone proves nothing yet;</li>
+ *   <li>without a SYN (mid-stream pickup) a direction starts where the peer's SYN-ACK says, else
+ *       at the first segment seen carrying data or a FIN (a bare ACK can be one a reordering copy
+ *       delivers before the data it follows); each direction is delivered on its own, so a copy
+ *       holding only one side of the connection still feeds the analyzers;</li>
+ *   <li>data acknowledging bytes of the other direction not yet delivered waits for them (its
+ *       sender had received them), at most {@link #ACK_HOLE_PATIENCE} segments without progress,
+ *       after which the missing bytes are a gap: a copy whose directions take different paths
+ *       still delivers each request before its reply;</li>
  *   <li>sequence comparisons use 32-bit serial arithmetic, so wraparound needs no special case;</li>
  *   <li>FIN in both directions or a RST closes the flow; data a FIN skipped over is reported as a gap.</li>
  * </ul>
@@ -25,6 +32,12 @@ import io.impacketsensor.core.packet.Packet;
 final class TcpReassembler {
     /** A segment further ahead than this is not part of the stream (RFC 9293 window sanity). */
     static final int MAX_SEQ_JUMP = 1 << 30;
+    /**
+     * Segments of a flow (either direction) that may still fill a hole the peer already
+     * acknowledged. Twice a 16-frame reordering window: a displaced segment arrives within it,
+     * a segment the capture lost waits this long and is then a gap like before.
+     */
+    static final int ACK_HOLE_PATIENCE = 32;
 
     private final AnalyzerRegistry registry;
     private final SegmentBufferPool pool;
@@ -57,7 +70,10 @@ final class TcpReassembler {
             }
             // Data on a SYN (TCP Fast Open, RFC 7413) starts after the SYN's sequence number.
             seq++;
-        } else if (!f.seqKnown[dir]) {
+        } else if (!f.seqKnown[dir] && (p.payloadLen > 0 || (flags & Packet.TCP_FIN) != 0)) {
+            // A bare ACK does not anchor the stream: a reordering copy can deliver the ACK that
+            // follows a segment before the segment itself, and anchoring there would discard
+            // that segment as a retransmission.
             f.baseSeq[dir] = seq;
             f.nextSeq[dir] = seq;
             f.seqKnown[dir] = true;
@@ -68,8 +84,9 @@ final class TcpReassembler {
                 ackAdvance(f, 1 - dir, p.tcpAck);
             }
             if (len > 0 && f.mode != Flow.MODE_NONE) {
-                payload(f, dir, seq, p.l4Buf, p.payloadOff, len);
+                payload(f, dir, seq, (flags & Packet.TCP_ACK) != 0, p.tcpAck, p.l4Buf, p.payloadOff, len);
             }
+            expireAckedHoles(f);
         }
         if ((flags & Packet.TCP_FIN) != 0 && !f.finSeen[dir]) {
             f.finSeen[dir] = true;
@@ -124,14 +141,104 @@ final class TcpReassembler {
             return;
         }
         if (rel > 0 && rel <= MAX_SEQ_JUMP && rel >= sb.firstStart()) {
-            flush(f, dir, rel + 1);
-            if (f.finSeen[dir] && !f.finDone[dir]) {
-                checkFin(f, dir);
+            if (!sb.ackPastHole) {
+                sb.ackPastHole = true;
+                sb.holeWait = ACK_HOLE_PATIENCE;
+                sb.holeProgress = f.nextSeq[dir];
+                sb.holeAck = ack;
+            } else if (ack - sb.holeAck > 0) {
+                sb.holeAck = ack;
             }
         }
     }
 
-    private void payload(Flow f, int dir, int seq, byte[] b, int off, int len) {
+    /**
+     * Counts one segment of the flow against each acknowledged hole; a hole still open when its
+     * patience runs out is reported as a gap up to the acknowledged byte, and the held data below
+     * that byte is delivered.
+     */
+    private void expireAckedHoles(Flow f) {
+        releaseWaiting(f);
+        for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
+            SegmentBuffer sb = f.ooo[d];
+            if (sb != null && sb.waitPeer && sb.peerProgress != f.nextSeq[1 - d]) {
+                // The other direction moved: the wait is for what is still missing.
+                sb.peerProgress = f.nextSeq[1 - d];
+                sb.peerWait = ACK_HOLE_PATIENCE;
+            }
+            if (sb != null && sb.waitPeer && --sb.peerWait <= 0) {
+                // The other direction never delivered what this data acknowledges: the capture
+                // lost it. Its receiver has it, so it is a gap (held bytes below it go first).
+                sb.waitPeer = false;
+                int peer = 1 - d;
+                int rel = sb.peerAck - f.nextSeq[peer];
+                if (rel > 0 && rel <= MAX_SEQ_JUMP) {
+                    SegmentBuffer pb = f.ooo[peer];
+                    if (pb != null && !pb.isEmpty() && pb.firstStart() < rel + 1) {
+                        flush(f, peer, rel + 1);
+                    }
+                    int left = sb.peerAck - f.nextSeq[peer];
+                    if (f.mode != Flow.MODE_NONE && left > 0 && left <= MAX_SEQ_JUMP) {
+                        gap(f, peer, left);
+                        SegmentBuffer after = f.ooo[peer];
+                        if (after != null) {
+                            after.advance(left);
+                            drain(f, peer);
+                        }
+                    }
+                }
+                if (f.mode != Flow.MODE_NONE) {
+                    drain(f, d);
+                }
+                sb = f.ooo[d];
+            }
+            if (sb != null && sb.ackPastHole && sb.holeProgress != f.nextSeq[d]) {
+                // Delivery moved on: the hole the acknowledgement still passes is a later one.
+                sb.holeProgress = f.nextSeq[d];
+                sb.holeWait = ACK_HOLE_PATIENCE;
+            }
+            if (sb == null || !sb.ackPastHole || --sb.holeWait > 0) {
+                continue;
+            }
+            sb.ackPastHole = false;
+            int rel = sb.holeAck - f.nextSeq[d];
+            if (rel > 0 && rel <= MAX_SEQ_JUMP) {
+                flush(f, d, rel + 1);
+            }
+            if (f.mode != Flow.MODE_NONE && f.finSeen[d] && !f.finDone[d]) {
+                checkFin(f, d);
+            }
+        }
+    }
+
+    /**
+     * Delivers held data that waited for the other direction once that direction caught up (one
+     * delivery can release the other side, so twice).
+     */
+    private void releaseWaiting(Flow f) {
+        for (int i = 0; i < 2; i++) {
+            for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
+                SegmentBuffer sb = f.ooo[d];
+                if (sb != null && sb.waitPeer && f.nextSeq[1 - d] - sb.peerAck >= 0) {
+                    drain(f, d);
+                }
+            }
+        }
+    }
+
+    /**
+     * True when a segment of direction {@code dir} acknowledging {@code ack} must wait: its sender
+     * had received bytes of the other direction that the capture has not delivered yet.
+     */
+    private static boolean aheadOfPeer(Flow f, int dir, boolean hasAck, int ack) {
+        if (!hasAck || !f.seen[1 - dir] || !f.seqKnown[1 - dir]) {
+            return false;
+        }
+        int ahead = ack - f.nextSeq[1 - dir];
+        return ahead > 0 && ahead <= MAX_SEQ_JUMP;
+    }
+
+    private void payload(Flow f, int dir, int seq, boolean hasAck, int ack, byte[] b, int off, int len) {
         int rel = seq - f.nextSeq[dir];
         if (rel < 0) {
             if (rel + len <= 0) {
@@ -149,7 +256,8 @@ final class TcpReassembler {
             return;
         }
         SegmentBuffer sb = f.ooo[dir];
-        if (rel == 0 && (sb == null || sb.isEmpty())) {
+        boolean waits = aheadOfPeer(f, dir, hasAck, ack);
+        if (rel == 0 && !waits && (sb == null || sb.isEmpty())) {
             deliver(f, dir, b, off, len);
             return;
         }
@@ -158,7 +266,9 @@ final class TcpReassembler {
             if (sb == null) {
                 // No buffer left: we cannot wait for the hole, so it becomes a gap now.
                 c.tcpOooPoolExhausted++;
-                gap(f, dir, rel);
+                if (rel > 0) {
+                    gap(f, dir, rel);
+                }
                 deliver(f, dir, b, off, len);
                 return;
             }
@@ -200,15 +310,37 @@ final class TcpReassembler {
         if (sb.conflict) {
             c.tcpOverlapConflicts++;
         }
+        if (waits && rel == 0) {
+            // Only the data at the head waits: held data behind a hole waits for the hole anyway,
+            // and its acknowledgement must not hold back the head.
+            if (!sb.waitPeer) {
+                sb.waitPeer = true;
+                sb.peerWait = ACK_HOLE_PATIENCE;
+                sb.peerProgress = f.nextSeq[1 - dir];
+                sb.peerAck = ack;
+            } else if (ack - sb.peerAck > 0) {
+                sb.peerAck = ack;
+            }
+        }
         drain(f, dir);
     }
 
     /** Delivers held data that now starts at the next expected byte. */
     private void drain(Flow f, int dir) {
         SegmentBuffer sb = f.ooo[dir];
+        if (sb != null && sb.waitPeer && f.nextSeq[1 - dir] - sb.peerAck < 0) {
+            return;
+        }
+        if (sb != null) {
+            sb.waitPeer = false;
+        }
         while (sb != null && !sb.isEmpty() && sb.firstStart() == 0 && f.mode != Flow.MODE_NONE) {
             int n = sb.firstEnd();
             deliverHeld(f, dir, sb, n);
+        }
+        if (sb != null && sb.ackPastHole && sb.holeAck - f.nextSeq[dir] <= 0) {
+            // The acknowledged hole is filled: the ACK overtook its segment, nothing was lost.
+            sb.ackPastHole = false;
         }
         if (sb != null && sb.isEmpty() && f.ooo[dir] == sb) {
             pool.release(sb);

@@ -249,7 +249,7 @@ class AnalyzerRegistryTest {
         Harness h = Harness.tcp(49155, f);
         h.c2s(1, 1, DA, "tail");
         h.c2s(5, 1, DA, "\u0005\u0000next");
-        h.s2c(1, 12, DA, "\u0005\u0000ack");
+        h.s2c(1, 11, DA, "\u0005\u0000ack");
         Recorder r = f.only();
         assertEquals("[gap 4]\u0005\u0000next", r.toServer.toString());
         assertEquals("\u0005\u0000ack", r.toClient.toString());

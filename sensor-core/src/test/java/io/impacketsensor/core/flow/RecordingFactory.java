@@ -101,6 +101,8 @@ final class RecordingFactory implements AnalyzerFactory {
         final long flowId;
         final StringBuilder toServer = new StringBuilder();
         final StringBuilder toClient = new StringBuilder();
+        /** Both directions in delivery order: {@code >data} to the server, {@code <data} to the client. */
+        final StringBuilder both = new StringBuilder();
         final int[] bytes = new int[2];
         int closes;
 
@@ -120,6 +122,7 @@ final class RecordingFactory implements AnalyzerFactory {
                 throw new AssertionError("data after close");
             }
             log(dir).append(new String(buf, off, len, StandardCharsets.ISO_8859_1));
+            both.append(dir == Direction.TO_SERVER ? '>' : '<').append(new String(buf, off, len, StandardCharsets.ISO_8859_1));
             bytes[dir.ordinal()] += len;
             if (factory.throwAfter >= 0 && bytes[dir.ordinal()] >= factory.throwAfter) {
                 throw new IllegalStateException("test analyzer bug");

@@ -141,11 +141,72 @@ class TcpReassemblyTest {
         h.c2s(9, 1, DA, "ijk");
         assertEquals("abc", f.only().toServer.toString());
         h.s2c(1, 12, ACK, "");
+        // The ACK may have overtaken the segment (a reordering copy): the hole waits.
+        for (int i = 1; i < TcpReassembler.ACK_HOLE_PATIENCE - 1; i++) {
+            h.s2c(1, 12, ACK, "");
+        }
+        assertEquals("abc", f.only().toServer.toString());
+        h.s2c(1, 12, ACK, "");
         assertEquals("abc[gap 5]ijk", f.only().toServer.toString());
         assertEquals(1, h.counter("tcp.gaps"));
         assertEquals(5, h.counter("tcp.gap_bytes"));
         h.c2s(12, 1, DA, "l");
         assertEquals("abc[gap 5]ijkl", f.only().toServer.toString());
+    }
+
+    @Test
+    void ackOvertakingItsSegmentIsNoGap() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "abc");
+        h.c2s(7, 1, DA, "ghi");
+        // A reordering copy: the server's ACK of everything comes before "def".
+        h.s2c(1, 10, ACK, "");
+        h.s2c(1, 10, ACK, "");
+        h.c2s(4, 1, DA, "def");
+        assertEquals("abcdefghi", f.only().toServer.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void aBareAckDoesNotFixWhereAStreamStarts() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // A reordering copy: the client's ACK of the reply comes before its request.
+        h.c2s(8, 6, ACK, "");
+        h.c2s(1, 1, DA, "request");
+        h.s2c(1, 8, DA, "reply");
+        assertEquals(">request<reply", f.only().both.toString());
+        assertEquals(0, h.counter("tcp.retransmissions"));
+    }
+
+    @Test
+    void replyOvertakingItsRequestIsDeliveredAfterIt() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "req1");
+        h.s2c(1, 5, DA, "rsp1");
+        // The second reply acknowledges "req2", which the copy delivers after it.
+        h.s2c(5, 9, DA, "rsp2");
+        h.c2s(5, 5, DA, "req2");
+        assertEquals(">req1<rsp1>req2<rsp2", f.only().both.toString());
+    }
+
+    @Test
+    void replyToALostRequestIsDeliveredAfterPatience() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "req1");
+        // "req2" (4 bytes) was lost; its reply acknowledges it.
+        h.s2c(1, 9, DA, "rsp2");
+        for (int i = 1; i < TcpReassembler.ACK_HOLE_PATIENCE; i++) {
+            h.c2s(9, 5, ACK, "");
+        }
+        assertEquals(">req1<rsp2", f.only().both.toString());
+        assertEquals("req1[gap 4]", f.only().toServer.toString());
     }
 
     @Test
@@ -182,6 +243,7 @@ class TcpReassemblyTest {
         h.s2c(100, 200, DA, "late-reply");
         h.c2s(200, 110, DA, "next-request");
         Recorder r = f.only();
+        assertEquals("<late-reply>next-request", r.both.toString());
         assertEquals("late-reply", r.toClient.toString());
         assertEquals("next-request", r.toServer.toString());
         assertEquals(445, r.ctx.serverPort());
