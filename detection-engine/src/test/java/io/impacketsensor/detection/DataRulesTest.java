@@ -50,7 +50,8 @@ class DataRulesTest {
                 "smbexec_binary_path_changed", "impacket_scmr_dummy", "smbexec_service_shell_command", "secretsdump_vss",
                 "psexec_random_service", "smbexec_random_service_shell", // SVCCTL arguments
                 "secretsdump_bootkey", "secretsdump_hive", "secretsdump_savekey", "atsvc_job", // registry, AT jobs
-                "wmiexec_process_create", "wmi_persistence", "dcomexec_execute_shell_command"), signature); // DCOM strings
+                "wmiexec_process_create", "wmi_persistence", "dcomexec_execute_shell_command", // DCOM strings
+                "mssql_xp_cmdshell", "mssql_xp_cmdshell_enable", "coercion_mssql_unc_path"), signature); // SQL batches
         assertEquals(Set.of(
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",

@@ -173,6 +173,8 @@ public final class DetectionEngine {
                     coercion.request(r);
                 } else if (ev instanceof KerberosEvent.KerberosApRequest) {
                     coercion.authentication(ev, e);
+                } else if (ev instanceof MssqlEvent.MssqlBatch b) {
+                    coercion.batch(b);
                 } else if (ev instanceof SmbEvent.Smb2Negotiate sn) {
                     relayLegs.smbNegotiate(sn);
                 }
