@@ -361,7 +361,7 @@ ISL_SCENARIOS=(
   "ben_admin_rpcclient_users|benign|-|none|an admin on ws01 lists domain users and groups with Samba's rpcclient (SAMR enumdomusers, enumdomgroups, queryuser)"
   "ben_admin_dsacl|benign|-|none|an admin on ws01 reads the domain object's ACL with samba-tool dsacl get and queries users with samba-tool over LDAP"
   "atk_mssqlclient_tls|attack|010 014|mssql_abuse|mssqlclient.py -windows-auth da_carol to the lab TDS responder with login-only encryption (PRELOGIN ENCRYPT_OFF, the default of SQL Server): TLS handshake in PRELOGIN packets, LOGIN7 (NTLM NEGOTIATE) encrypted, the SSPI AUTHENTICATE and the batches select @@version, xp_cmdshell whoami in cleartext"
-  "ben_winrm_ntlm|benign|-|none|an administrator on ws01 runs ipconfig over WinRM with NTLM (Debian's python3-winrm, transport ntlm) against http://dc1:5985/wsman; the lab's stand-in endpoint (Apache + gss-ntlmssp) checks the NTLMv2 response, then answers every POST with an empty 200 (no WS-Management behind it)"
+  "ben_winrm_ntlm|benign|-|none|Administrator on ws01 runs ipconfig over WinRM with NTLM (Debian's python3-winrm, transport ntlm) against http://dc1:5985/wsman; the lab's stand-in endpoint (Apache + gss-ntlmssp) checks the NTLMv2 response, then answers every POST with an empty 200 (no WS-Management behind it)"
   "ben_http_ntlm|benign|-|none|da_carol and alice on ws01 open http://dc1/certsrv/ with python3-requests-ntlm (plain HTTP NTLM logins to an intranet site, Apache mod_auth_gssapi + gss-ntlmssp)"
 )
 
@@ -476,7 +476,7 @@ sc_atk_mssqlclient_tls() {
 }
 sc_ben_winrm_ntlm() {
   X winrm-ntlm vic env OPENSSL_CONF="$TOOLS/openssl-legacy.cnf" /usr/bin/python3 "$TOOLS/winrm_run.py" \
-    "http://$DCFQDN:5985/wsman" "$DOMAIN\\da_carol" "$CAROL_PW" ipconfig || true
+    "http://$DCFQDN:5985/wsman" "$DOMAIN\\Administrator" "$ADMIN_PW" ipconfig || true
 }
 sc_ben_http_ntlm() {
   X http-ntlm-carol vic env OPENSSL_CONF="$TOOLS/openssl-legacy.cnf" /usr/bin/python3 "$TOOLS/http_ntlm_get.py" \

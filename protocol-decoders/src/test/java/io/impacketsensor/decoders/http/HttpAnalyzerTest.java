@@ -215,7 +215,7 @@ class HttpAnalyzerTest {
         List<SensorEvent> ev = Replay.events(Captures.lab("ben_winrm_ntlm.pcap"), Decoders.forWorker());
         List<NtlmEvent.NtlmAuthenticate> auth = RecordingContext.of(ev, NtlmEvent.NtlmAuthenticate.class);
         assertEquals(1, auth.size());
-        assertEquals("da_carol", auth.get(0).user());
+        assertEquals("Administrator", auth.get(0).user());
         assertEquals(Carrier.HTTP, auth.get(0).carrier());
         assertEquals(0, auth.get(0).status(), "200 after the AUTHENTICATE: accepted");
         List<HttpRequest> req = RecordingContext.of(ev, HttpRequest.class);
