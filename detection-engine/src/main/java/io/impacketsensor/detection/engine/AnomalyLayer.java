@@ -2,6 +2,7 @@ package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.detection.rules.Text;
 import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
@@ -53,7 +54,28 @@ final class AnomalyLayer {
             ticketLifetime(t, e);
         } else if (ev instanceof KerberosEvent k) {
             kerberos(k, e);
+        } else if (ev instanceof HttpEvent.HttpResponse r) {
+            http(r, e);
         }
+    }
+
+    /**
+     * ntlmrelayx's HTTP server (impacket/examples/ntlmrelayx/servers/httprelayserver.py) is Python's
+     * http.server SimpleHTTPRequestHandler: every answer carries its {@code Server: SimpleHTTP/0.6
+     * Python/3.x} (BaseHTTP/0.6 for the base handler), and it asks for NTLM (WWW-Authenticate or, as a
+     * proxy, Proxy-Authenticate). Windows (IIS, HTTP.sys), Apache and nginx name themselves; no
+     * production NTLM service runs on Python's development server. The server is the attacker.
+     */
+    private static void http(HttpEvent.HttpResponse r, Evidence e) {
+        String s = r.server();
+        String scheme = r.authScheme();
+        if (s == null || scheme == null || !(Text.eq(scheme, "NTLM") || Text.eq(scheme, "Negotiate"))
+                || !(Text.startsWith(s, "SimpleHTTP/") || Text.startsWith(s, "BaseHTTP/")) || !Text.contains(s, " Python/")) {
+            return;
+        }
+        e.attackerIsServer = true;
+        e.add(Rules.IMPACKET_NTLMRELAYX_HTTPSERVER, "HTTP " + r.status() + " asking for " + scheme + " authentication from "
+                + Text.quote(s) + " (ntlmrelayx HTTP server)");
     }
 
     private static void smb(SmbEvent ev, Evidence e) {

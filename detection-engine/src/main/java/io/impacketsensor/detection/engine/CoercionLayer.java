@@ -4,6 +4,7 @@ import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
@@ -11,6 +12,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.ChainStep;
+import io.impacketsensor.detection.rules.MssqlBatchShape;
 import io.impacketsensor.detection.rules.Rule;
 import io.impacketsensor.detection.rules.Text;
 
@@ -20,12 +22,16 @@ import java.util.Locale;
 
 /**
  * Coercion correlation (ATT&amp;CK T1187): a call that names a listener (the decoded
- * {@link RpcArgs.UncPath} of EFSRPC, MS-RPRN, MS-DFSNM, MS-FSRVP, MS-EVEN; the call itself is a data
- * rule of the signature layer) is remembered per victim, the server that received it. When that
- * victim then authenticates to the host the call named, on any carrier, within the relay window,
- * the authentication is the coercion's effect: {@code coercion_victim_authenticated} is raised from
- * the listener's address with both steps as the alert's chain, and the relay layer can say which
- * coercion produced the authentication it saw relayed. Tables are bounded LRU maps.
+ * {@link RpcArgs.UncPath} of EFSRPC, MS-RPRN, MS-DFSNM, MS-FSRVP, MS-EVEN, or the UNC path of a SQL
+ * batch's xp_dirtree / xp_fileexist / xp_subdirs; the call itself is a data rule of the signature
+ * layer) is remembered per victim, the server that received it. When that victim then opens an NTLM
+ * exchange with the named host ({@code coercion_victim_connected}, on its NEGOTIATE) and authenticates
+ * to it ({@code coercion_victim_authenticated}, on its AUTHENTICATE or Kerberos AP-REQ), on any
+ * carrier, within the relay window, that is the coercion's effect: raised from the listener's address
+ * with both steps as the alert's chain, and the relay layer can say which coercion produced the
+ * authentication it saw relayed. The NEGOTIATE step gives the coercion its own alert where the
+ * AUTHENTICATE's is the relay's (an event raises one alert, and a relayed AUTHENTICATE carries the
+ * stronger relay findings). Tables are bounded LRU maps.
  */
 final class CoercionLayer {
     /** The two steps of a coercion, reported as the alert's chain (not driven by the chain layer). */
@@ -44,7 +50,15 @@ final class CoercionLayer {
 
     private static final class Calls {
         final Call[] calls = new Call[PER_VICTIM];
+        /** The victim's NEGOTIATE to the call's listener was seen (raised once per call). */
+        final boolean[] connected = new boolean[PER_VICTIM];
         int next;
+
+        void add(Call c) {
+            calls[next] = c;
+            connected[next] = false;
+            next = (next + 1) % PER_VICTIM;
+        }
     }
 
     private final LruMap<InetAddress, Calls> byVictim;
@@ -64,22 +78,46 @@ final class CoercionLayer {
             return;
         }
         EventHeader h = r.header();
-        Calls cs = byVictim.get(h.serverIp());
-        if (cs == null) {
-            cs = new Calls();
-            byVictim.put(h.serverIp(), cs);
-        }
         String op = RpcInterfaces.operation(r.interfaceUuid(), r.opnum());
-        cs.calls[cs.next] = new Call(h.clientIp(), op != null ? op : "opnum " + r.opnum(), u.path(), u.host(),
-                h.timestampNanos());
-        cs.next = (cs.next + 1) % PER_VICTIM;
+        calls(h.serverIp()).add(new Call(h.clientIp(), op != null ? op : "opnum " + r.opnum(), u.path(), u.host(),
+                h.timestampNanos()));
     }
 
-    /** An authentication (NTLM AUTHENTICATE or Kerberos AP-REQ): the coerced victim's, when it goes to a named listener. */
+    /**
+     * Remembers a SQL batch that makes the server open a UNC path: the SQL Server service connects to
+     * the host as a client and authenticates there. The shape is judged once per batch text.
+     */
+    void batch(MssqlEvent.MssqlBatch b) {
+        String text = b.textPrefix();
+        if ((MssqlBatchShape.of(text) & MssqlBatchShape.UNC_FILE_PROCEDURE) == 0) {
+            return;
+        }
+        EventHeader h = b.header();
+        calls(h.serverIp()).add(new Call(h.clientIp(), MssqlBatchShape.procedure(text), MssqlBatchShape.path(text),
+                MssqlBatchShape.host(text), h.timestampNanos()));
+    }
+
+    private Calls calls(InetAddress victim) {
+        Calls cs = byVictim.get(victim);
+        if (cs == null) {
+            cs = new Calls();
+            byVictim.put(victim, cs);
+        }
+        return cs;
+    }
+
+    /**
+     * An NTLM NEGOTIATE, NTLM AUTHENTICATE or Kerberos AP-REQ: the coerced victim's, when it goes to a
+     * named listener.
+     */
     void authentication(SensorEvent ev, Evidence e) {
         EventHeader h = ev.header();
         Calls cs = byVictim.get(h.clientIp());
         if (cs == null) {
+            return;
+        }
+        if (ev instanceof NtlmEvent.NtlmNegotiate n) {
+            connected(n, cs, e);
             return;
         }
         String name;
@@ -114,6 +152,36 @@ final class CoercionLayer {
                         new ChainStep(c.time, "coercion call " + c.operation + " from " + c.caller.getHostAddress()
                                 + " naming " + Text.quote(c.path)),
                         new ChainStep(now, victim + " authenticated to " + server + " (" + how + ")")));
+            }
+            return;
+        }
+    }
+
+    /**
+     * The victim's NTLM NEGOTIATE to the listener a call named (by address: a NEGOTIATE names no
+     * target): the server acted on the call. Once per call; the call stays for the AUTHENTICATE.
+     */
+    private void connected(NtlmEvent.NtlmNegotiate n, Calls cs, Evidence e) {
+        EventHeader h = n.header();
+        long now = h.timestampNanos();
+        String server = h.serverIp().getHostAddress();
+        for (int i = 0; i < PER_VICTIM; i++) {
+            Call c = cs.calls[i];
+            if (c == null || cs.connected[i] || now < c.time || now - c.time > windowNanos || !sameHost(c.host, server)) {
+                continue;
+            }
+            cs.connected[i] = true;
+            coerced.put(h.clientIp(), c);
+            e.attackerIsServer = true;
+            String victim = h.clientIp().getHostAddress();
+            String how = "NTLM NEGOTIATE over " + carrier(n.carrier());
+            e.add(Rules.COERCION_VICTIM_CONNECTED, victim + " connected to " + server + " and began NTLM authentication ("
+                    + how + ") " + (now - c.time) / 1_000_000 + " ms after " + c.describe() + " on it");
+            if (e.chainCount < e.chains.length) {
+                e.chains[e.chainCount++] = new ChainLayer.Progress(CHAIN, List.of(
+                        new ChainStep(c.time, "coercion call " + c.operation + " from " + c.caller.getHostAddress()
+                                + " naming " + Text.quote(c.path)),
+                        new ChainStep(now, victim + " connected to " + server + " (" + how + ")")));
             }
             return;
         }

@@ -54,12 +54,23 @@ final class RelayLayer {
             Long key = toLong(c.serverChallenge(), 0);
             Seen prev = challenges.get(key);
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
-                // Relay host: the address that is server on one exchange and client on the other.
-                e.attackerIsServer = prev.client.equals(h.serverIp());
-                e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge on two connections within "
-                        + ((now - prev.time) / 1_000_000) + " ms: " + prev.client.getHostAddress() + "->"
+                String legs = ((now - prev.time) / 1_000_000) + " ms: " + prev.client.getHostAddress() + "->"
                         + prev.server.getHostAddress() + " and " + h.clientIp().getHostAddress() + "->"
-                        + h.serverIp().getHostAddress());
+                        + h.serverIp().getHostAddress();
+                if (prev.server.equals(h.serverIp())) {
+                    // One server handing out the same challenge twice: not a forwarded challenge (a relay's
+                    // two legs have different servers) but a fixed one, which MS-NLMP 3.2.5.1.1 forbids
+                    // (a new random nonce per CHALLENGE) and capture servers use so that the responses
+                    // they collect can be cracked against precomputed tables (Responder's 1122334455667788).
+                    // The server is the attacker.
+                    e.attackerIsServer = true;
+                    e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge sent by "
+                            + h.serverIp().getHostAddress() + " on two connections (a fixed challenge) within " + legs);
+                } else {
+                    // Relay host: the address that is server on one exchange and client on the other.
+                    e.attackerIsServer = prev.client.equals(h.serverIp());
+                    e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge on two connections within " + legs);
+                }
             }
             challenges.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
             return;

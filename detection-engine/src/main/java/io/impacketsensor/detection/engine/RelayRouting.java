@@ -2,6 +2,7 @@ package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
@@ -11,7 +12,7 @@ import io.impacketsensor.detection.config.EngineConfig;
  * Says which of the relay-side layers an event feeds: NTLM messages go to the same-challenge and
  * same-proof correlation ({@link RelayLayer}), the relay timing across carriers ({@link RelayLegs})
  * and the coerced server's authentication ({@link CoercionLayer}); a Kerberos AP-REQ is such an
- * authentication too; DCE/RPC requests may be coercion calls that name a listener; SMB2 NEGOTIATEs
+ * authentication too; DCE/RPC requests and SQL batches may be coercion calls that name a listener; SMB2 NEGOTIATEs
  * give a relay leg's signing posture; everything else may be what a relayed session does on its
  * target. Allocates nothing per event.
  */
@@ -37,6 +38,8 @@ final class RelayRouting {
             coercion.request(r);
         } else if (ev instanceof KerberosEvent.KerberosApRequest) {
             coercion.authentication(ev, e);
+        } else if (ev instanceof MssqlEvent.MssqlBatch b) {
+            coercion.batch(b);
         } else if (ev instanceof SmbEvent.Smb2Negotiate sn) {
             legs.smbNegotiate(sn);
         }

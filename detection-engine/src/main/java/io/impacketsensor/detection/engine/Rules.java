@@ -50,8 +50,10 @@ final class Rules {
     static final Rule NTLM_RELAY_TIMING = C.require("ntlm_relay_timing");
     static final Rule NTLM_RELAY_FOLLOWUP = C.require("ntlm_relay_followup");
     static final Rule COERCION_VICTIM_AUTHENTICATED = C.require("coercion_victim_authenticated");
+    static final Rule COERCION_VICTIM_CONNECTED = C.require("coercion_victim_connected");
     static final Rule IMPACKET_NTLMRELAYX_SMBSERVER = C.require("impacket_ntlmrelayx_smbserver");
     static final Rule IMPACKET_SMBSERVER_NTLM_VERSION = C.require("impacket_smbserver_ntlm_version");
+    static final Rule IMPACKET_NTLMRELAYX_HTTPSERVER = C.require("impacket_ntlmrelayx_httpserver");
     static final Rule BEHAVIOUR_SMB_SESSIONS = C.require("behaviour_smb_sessions");
     static final Rule BEHAVIOUR_TGS_BURST = C.require("behaviour_tgs_burst");
     static final Rule BEHAVIOUR_LDAP_RATE = C.require("behaviour_ldap_rate");

@@ -81,7 +81,9 @@ public enum AttackType {
     ACCOUNT_MANIPULATION(6, 9000793, "Account manipulation: password set or changed, member added to a group",
             "Persistence", Family.RPC, "T1098"),
     KEY_LIST_ATTACK(9, 9000794, "Kerberos key list attack: KERB-KEY-LIST-REQ asks the KDC for account keys",
-            "Credential Access", Family.KERBEROS, "T1558", "T1003");
+            "Credential Access", Family.KERBEROS, "T1558", "T1003"),
+    MSSQL_ABUSE(8, 9000795, "MSSQL abuse: operating-system commands through SQL Server (xp_cmdshell enabled or called)",
+            "Execution", Family.OTHER, "T1059.003", "T1505.001");
 
     /** Protocol family, for the statistics counters. */
     public enum Family { SMB, RPC, KERBEROS, NTLM, LDAP, AUTH, OTHER }

@@ -4,6 +4,7 @@ import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RpcArgs;
@@ -85,7 +86,8 @@ public enum EventField {
     WINREG_SAVED_FILE("winreg.saved_file", Kind.TEXT, "file a winreg SaveKey saves the hive to"),
     TASK_COMMAND("task.command", Kind.TEXT, "command of an AT job, or the XML of a scheduled task registration"),
     COERCE_PATH("coerce.path", Kind.TEXT, "path or host argument of an EFSRPC, MS-RPRN, MS-DFSNM, MS-FSRVP or MS-EVEN call "
-            + "(FileName, pPrinterName, pszLocalMachine, ServerName, ShareName, BackupFileName)"),
+            + "(FileName, pPrinterName, pszLocalMachine, ServerName, ShareName, BackupFileName), or the UNC path of a SQL "
+            + "batch's xp_dirtree, xp_fileexist or xp_subdirs"),
     COERCE_HOST("coerce.host", Kind.TEXT, "host such a call makes the server connect to as a client (the listener "
             + "named by a UNC path); absent for local paths and printer names"),
     NTLM_RESPONSE_VERSION("ntlm.response_version", Kind.NUMBER, "NTLM response version of an AUTHENTICATE: 1 (NTLMv1, or an "
@@ -176,7 +178,12 @@ public enum EventField {
     LDAP_SAM_ACCOUNT_NAME("ldap.sam_account_name", Kind.TEXT, "sAMAccountName of an LDAP add"),
     ANOMALY_NAME("anomaly.name", Kind.TEXT, "name of a protocol anomaly a decoder or an integration reports "
             + "(ntlm.hash_auth: hash-style authentication asserted by a flat event's auth_type)"),
-    ANOMALY_DETAIL("anomaly.detail", Kind.TEXT, "detail of that anomaly (the account of ntlm.hash_auth); absent when empty");
+    ANOMALY_DETAIL("anomaly.detail", Kind.TEXT, "detail of that anomaly (the account of ntlm.hash_auth); absent when empty"),
+    MSSQL_BATCH("mssql.batch", Kind.TEXT, "text of a SQL batch sent over TDS (its first characters, up to the decoder's "
+            + "batch prefix limit)"),
+    MSSQL_BATCH_SHAPE("mssql.batch_shape", Kind.NUMBER, "what a SQL batch does, as bits: 0x1 calls xp_cmdshell, 0x2 "
+            + "enables it (sp_configure 'xp_cmdshell', 1), 0x4 xp_dirtree, xp_fileexist or xp_subdirs on a UNC path "
+            + "(the server connects to that host)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -216,9 +223,9 @@ public enum EventField {
             case DCERPC_INTERFACE, DCERPC_OPNUM, DCERPC_OPERATION, SVCCTL_SERVICE_NAME, SVCCTL_BINARY_PATH,
                  SVCCTL_MACHINE_NAME, SVCCTL_SERVICE_NAME_LETTERS, SVCCTL_BINARY_PATH_SHAPE,
                  DCOM_CLSID, DCOM_STRING,
-                 WINREG_KEY, TASK_COMMAND, DCERPC_ARGS_DECODED, WINREG_KEY_CLASS, WINREG_SAVED_FILE, COERCE_PATH,
-                 COERCE_HOST ->
+                 WINREG_KEY, TASK_COMMAND, DCERPC_ARGS_DECODED, WINREG_KEY_CLASS, WINREG_SAVED_FILE ->
                     EventKind.DCERPC_REQUEST.bit;
+            case COERCE_PATH, COERCE_HOST -> EventKind.DCERPC_REQUEST.bit | EventKind.MSSQL_BATCH.bit;
             case KRB5_SNAME, KRB5_CNAME, KRB5_ETYPES, KRB5_FIRST_ETYPE_NAME, KRB5_WEAK_OFFER, KRB5_RC4_PREAUTH,
                  KRB5_KDC_OPTIONS, KRB5_S4U_USER, KRB5_PAC_OPTIONS, KRB5_ADDITIONAL_TICKETS -> EventKind.KRB_REQUEST.bit;
             case KRB5_MSG_TYPE, KRB5_PREAUTH -> EventKind.KRB_REQUEST.bit | EventKind.KRB_REPLY.bit;
@@ -254,6 +261,7 @@ public enum EventField {
             case SAME_HOST -> EventKind.ALL;
             case LDAP_OBJECT_CLASS, LDAP_SAM_ACCOUNT_NAME -> EventKind.LDAP_ADD.bit;
             case ANOMALY_NAME, ANOMALY_DETAIL -> EventKind.PROTOCOL_ANOMALY.bit;
+            case MSSQL_BATCH, MSSQL_BATCH_SHAPE -> EventKind.MSSQL_BATCH.bit;
         };
     }
 
@@ -549,10 +557,24 @@ public enum EventField {
                 return s != null && v.text(s);
             }
             case COERCE_PATH -> {
+                if (ev instanceof MssqlEvent.MssqlBatch b) {
+                    String p = MssqlBatchShape.path(b.textPrefix());
+                    return p != null && v.text(p);
+                }
                 return args(ev) instanceof RpcArgs.UncPath u && u.path() != null && v.text(u.path());
             }
             case COERCE_HOST -> {
+                if (ev instanceof MssqlEvent.MssqlBatch b) {
+                    String h = MssqlBatchShape.host(b.textPrefix());
+                    return h != null && v.text(h);
+                }
                 return args(ev) instanceof RpcArgs.UncPath u && u.listener() && u.host() != null && v.text(u.host());
+            }
+            case MSSQL_BATCH -> {
+                return ev instanceof MssqlEvent.MssqlBatch b && b.textPrefix() != null && v.text(b.textPrefix());
+            }
+            case MSSQL_BATCH_SHAPE -> {
+                return ev instanceof MssqlEvent.MssqlBatch b && v.number(MssqlBatchShape.of(b.textPrefix()));
             }
             case NTLM_RESPONSE_VERSION -> {
                 return ev instanceof NtlmEvent.NtlmAuthenticate a && v.number(a.ntlmVersion());

@@ -3,6 +3,7 @@ package io.impacketsensor.detection.rules;
 import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
+import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
@@ -20,6 +21,7 @@ public enum EventKind {
     NTLM_NEGOTIATE, NTLM_CHALLENGE, NTLM_AUTHENTICATE,
     KRB_REQUEST, KRB_REPLY, KRB_AP_REQUEST, KRB_OTHER,
     LDAP_SEARCH, LDAP_MODIFY, LDAP_ADD, LDAP_OTHER,
+    MSSQL_BATCH,
     PROTOCOL_ANOMALY, OTHER;
 
     /** This kind as a bit of a kind mask. */
@@ -50,6 +52,9 @@ public enum EventKind {
         if (ev instanceof LdapEvent l) {
             return l instanceof LdapEvent.LdapSearch ? LDAP_SEARCH : l instanceof LdapEvent.LdapModify ? LDAP_MODIFY
                     : l instanceof LdapEvent.LdapAdd ? LDAP_ADD : LDAP_OTHER;
+        }
+        if (ev instanceof MssqlEvent.MssqlBatch) {
+            return MSSQL_BATCH;
         }
         return ev instanceof ProtocolAnomaly ? PROTOCOL_ANOMALY : OTHER;
     }

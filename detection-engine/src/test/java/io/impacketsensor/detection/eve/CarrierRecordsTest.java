@@ -56,7 +56,7 @@ class CarrierRecordsTest {
     void anHttpTransactionIsOneRecordInSuricatasShapeAndNtlmRecordsCarryTheirRequest() throws Exception {
         HttpRequest q = new HttpRequest(H, 2, "GET", "/certsrv/", "dc1.lab.test:80", "python-requests/2.28.1",
                 "HTTP/1.1", "NTLM", false, UriClass.ADCS, -1);
-        HttpResponse r = new HttpResponse(H, q, 200, "HTTP/1.1", "", 1256);
+        HttpResponse r = new HttpResponse(H, q, 200, "HTTP/1.1", "", 1256, "Microsoft-IIS/10.0");
         NtlmEvent.NtlmAuthenticate a = new NtlmEvent.NtlmAuthenticate(H, Carrier.HTTP, 0xE2888215, 24, 334, 2, "LAB",
                 "da_carol", "", true, null, true, 2, "HTTP/dc1.lab.test", new byte[16], new byte[8], false, 0);
         List<JsonNode> j = records(new ProtocolRecordWriter(), q, r, a);
@@ -88,7 +88,7 @@ class CarrierRecordsTest {
     void aRequestWithoutResponseIsWrittenWithoutStatus() throws Exception {
         HttpRequest q = new HttpRequest(H, 1, "PROPFIND", "/share", "", "Microsoft-WebDAV-MiniRedir/10.0", "HTTP/1.1",
                 "", false, UriClass.WEBDAV, -1);
-        JsonNode j = records(new ProtocolRecordWriter(), q, new HttpResponse(H, q, -1, "", "", -1)).get(0);
+        JsonNode j = records(new ProtocolRecordWriter(), q, new HttpResponse(H, q, -1, "", "", -1, "")).get(0);
         assertFalse(j.get("http").has("status"));
         assertFalse(j.get("http").has("hostname"));
         assertEquals(0, j.get("http").get("length").asInt());

@@ -28,12 +28,12 @@ final class HttpEvents {
     /** The response whose header section is in {@code b}, answering {@code req} (may be null). */
     static HttpResponse response(FlowContext ctx, HttpParser p, byte[] b, HttpRequest req) {
         return new HttpResponse(ctx.header(), req, p.status, text(b, p.versionOff, p.versionLen),
-                text(b, p.schemeOff, p.schemeLen), p.chunked ? -2 : p.contentLength);
+                text(b, p.schemeOff, p.schemeLen), p.chunked ? -2 : p.contentLength, text(b, p.serverOff, p.serverLen));
     }
 
     /** A request the connection ended (or a gap or the pending limit forgot) before its response. */
     static HttpResponse unanswered(FlowContext ctx, HttpRequest req) {
-        return new HttpResponse(ctx.header(), req, -1, "", "", -1);
+        return new HttpResponse(ctx.header(), req, -1, "", "", -1, "");
     }
 
     /** An anomaly record: the anomaly's event name and a detail naming what was seen. */

@@ -36,6 +36,9 @@ final class HttpParser {
     int hostLen;
     int userAgentOff;
     int userAgentLen;
+    /** The Server field of a response (the first one), or length 0. */
+    int serverOff;
+    int serverLen;
     /** The first auth-scheme of Authorization / WWW-Authenticate (or the proxy fields), or length 0. */
     int schemeOff;
     int schemeLen;
@@ -65,6 +68,7 @@ final class HttpParser {
         request = isRequest;
         hostLen = 0;
         userAgentLen = 0;
+        serverLen = 0;
         schemeLen = 0;
         tokenLen = 0;
         tokenScheme = SCHEME_OTHER;
@@ -226,6 +230,12 @@ final class HttpParser {
                 if (eqIgnoreCase(b, n, "host") && hostLen == 0) {
                     hostOff = v;
                     hostLen = vl;
+                }
+            }
+            case 6 -> {
+                if (!request && eqIgnoreCase(b, n, "server") && serverLen == 0) {
+                    serverOff = v;
+                    serverLen = vl;
                 }
             }
             case 10 -> {

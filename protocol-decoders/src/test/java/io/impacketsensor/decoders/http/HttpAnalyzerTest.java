@@ -198,7 +198,7 @@ class HttpAnalyzerTest {
     /** Lab: two plain HTTP NTLM logins to an intranet site, each accepted (200). */
     @Test
     void labHttpNtlmLoginsAreNtlmEventsCarriedByHttpWithTheirOutcome() throws Exception {
-        List<SensorEvent> ev = Replay.events(Captures.path("/pcaps/carriers/ben_http_ntlm.pcap"), Decoders.forWorker());
+        List<SensorEvent> ev = Replay.events(Captures.lab("ben_http_ntlm.pcap"), Decoders.forWorker());
         List<NtlmEvent.NtlmAuthenticate> auth = RecordingContext.of(ev, NtlmEvent.NtlmAuthenticate.class);
         assertEquals(List.of("da_carol", "alice"), auth.stream().map(NtlmEvent.NtlmAuthenticate::user).toList());
         for (NtlmEvent.NtlmAuthenticate x : auth) {
@@ -209,10 +209,24 @@ class HttpAnalyzerTest {
         assertTrue(RecordingContext.of(ev, HttpRequest.class).stream().allMatch(r -> r.uriClass() == UriClass.ADCS));
     }
 
+    /** Lab: an administrator's WinRM client (pywinrm) authenticating with NTLM to /wsman on 5985. */
+    @Test
+    void labWinRmNtlmLoginIsAnNtlmEventOnTheWinRmEndpoint() throws Exception {
+        List<SensorEvent> ev = Replay.events(Captures.lab("ben_winrm_ntlm.pcap"), Decoders.forWorker());
+        List<NtlmEvent.NtlmAuthenticate> auth = RecordingContext.of(ev, NtlmEvent.NtlmAuthenticate.class);
+        assertEquals(1, auth.size());
+        assertEquals("Administrator", auth.get(0).user());
+        assertEquals(Carrier.HTTP, auth.get(0).carrier());
+        assertEquals(0, auth.get(0).status(), "200 after the AUTHENTICATE: accepted");
+        List<HttpRequest> req = RecordingContext.of(ev, HttpRequest.class);
+        assertTrue(!req.isEmpty() && req.stream().allMatch(r -> r.uriClass() == UriClass.WINRM && r.method().equals("POST")
+                && r.header().serverPort() == 5985), req.toString());
+    }
+
     /** Lab: ntlmrelayx relays an SMB victim to AD CS web enrolment and posts a certificate request. */
     @Test
     void labRelayToWebEnrolmentPostsToCertfnsh() throws Exception {
-        List<SensorEvent> ev = Replay.events(Captures.path("/pcaps/carriers/atk_relay_smb_to_http.i014.pcap"),
+        List<SensorEvent> ev = Replay.events(Captures.lab("atk_relay_smb_to_http.i014.pcap"),
                 Decoders.forWorker());
         HttpRequest post = RecordingContext.of(ev, HttpRequest.class).stream().filter(r -> r.method().equals("POST"))
                 .findFirst().orElseThrow();

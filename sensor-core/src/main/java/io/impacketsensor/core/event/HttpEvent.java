@@ -69,8 +69,9 @@ public sealed interface HttpEvent extends SensorEvent {
      * @param authScheme    auth-scheme of the first {@code WWW-Authenticate} or
      *                      {@code Proxy-Authenticate} field, or ""
      * @param contentLength {@code Content-Length}, -1 when absent, -2 for a chunked body
+     * @param server        {@code Server} field value (RFC 9110 10.2.4), or ""
      */
     record HttpResponse(EventHeader header, HttpRequest request, int status, String protocol, String authScheme,
-                        long contentLength) implements HttpEvent {
+                        long contentLength, String server) implements HttpEvent {
     }
 }
