@@ -70,7 +70,8 @@ class DataRulesTest {
 
                 "lsa_retrieve_private_data", "samr_password_change", "samr_password_reset", "samr_group_member_added",
                 "kerberos_key_list_request", // account and key material
-                "termsrv_rpc_pipe"), anomaly); // named pipes
+                "termsrv_rpc_pipe", // named pipes
+                "impacket_ldap_random_message_id", "impacket_ntlm_mic_without_av_flags"), anomaly); // LDAP bind fingerprints
     }
 
     @Test

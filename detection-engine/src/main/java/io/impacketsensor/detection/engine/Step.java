@@ -52,7 +52,8 @@ enum Step {
     SAMR_GROUP_MEMBERS,
     SAMR_OPEN_DOMAIN_USER,
     SAMR_USER_GROUPS,
-    SECRETS_SAVED;
+    SECRETS_SAVED,
+    SAMR_MEMBER_ADDED;
 
     /** The text the alert's chain shows for this step: its label in {@code rules/chains.yaml}. */
     String label;
@@ -243,6 +244,7 @@ enum Step {
                     case SAMR_OPEN_USER -> dcs.holdsDomainAccounts(r.header().serverIp()) ? SAMR_OPEN_DOMAIN_USER.bit : 0;
                     case SAMR_GROUPS_FOR_USER -> SAMR_USER_GROUPS.bit;
                     case SAMR_GROUP_MEMBERS -> SAMR_GROUP_MEMBERS.bit;
+                    case SAMR_ADD_MEMBER -> SAMR_MEMBER_ADDED.bit;
                     default -> 0;
                 };
             }

@@ -128,7 +128,11 @@ public enum EventField {
     KRB5_PADATA("krb5.padata", Kind.NUMBER, "PA-DATA types of a Kerberos request (2 PA-ENC-TIMESTAMP, 128 PA-PAC-REQUEST, "
             + "129 PA-FOR-USER, 161 KERB-KEY-LIST-REQ ...)"),
     SAMR_INFO_CLASS("samr.info_class", Kind.NUMBER, "USER_INFORMATION_CLASS of a SAMR SamrSetInformationUser(2) "
-            + "(18 internal1, 21 all, 23-26 internal4/5 with a password)");
+            + "(18 internal1, 21 all, 23-26 internal4/5 with a password)"),
+    LDAP_BIND_MESSAGE_ID("ldap.bind_message_id", Kind.NUMBER, "message id of an LDAP BindRequest (RFC 4511 4.1.1.1); "
+            + "clients number their requests from 1 on a connection, Impacket draws every id at random below 2^31"),
+    NTLM_MSV_AV_FLAGS("ntlm.msv_av_flags", Kind.NUMBER, "MsvAvFlags of an NTLMv2 AUTHENTICATE (MS-NLMP 2.2.2.1: 0x2 a MIC "
+            + "is present), -1 when the AV pair is absent");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -197,6 +201,8 @@ public enum EventField {
             case EVENT, SRC_IP, DEST_IP -> EventKind.ALL;
             case KRB5_PADATA -> EventKind.KRB_REQUEST.bit;
             case SAMR_INFO_CLASS -> EventKind.DCERPC_REQUEST.bit;
+            case LDAP_BIND_MESSAGE_ID -> EventKind.LDAP_OTHER.bit;
+            case NTLM_MSV_AV_FLAGS -> EventKind.NTLM_AUTHENTICATE.bit;
         };
     }
 
@@ -608,6 +614,12 @@ public enum EventField {
             }
             case SAMR_INFO_CLASS -> {
                 return args(ev) instanceof RpcArgs.SamrSetUserInfo u && v.number(u.infoClass());
+            }
+            case LDAP_BIND_MESSAGE_ID -> {
+                return ev instanceof LdapEvent.LdapBind b && v.number(b.messageId());
+            }
+            case NTLM_MSV_AV_FLAGS -> {
+                return ev instanceof NtlmEvent.NtlmAuthenticate a && v.number(a.msvAvFlags());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header
