@@ -104,7 +104,12 @@ enum Step {
                     if (!dc && RpcCatalog.DRSUAPI.equals(x.interfaceUuid())) {
                         return DRS_LOOKUP.bit;
                     }
-                    if (RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(x.interfaceUuid())) {
+                    // DCOM activation goes to the endpoint mapper port (MS-DCOM 2.1); on a named pipe a context
+                    // the server rejected (C706 12.6.3.1 provider_rejection, or BIND_NAK) is rpcmap.py
+                    // -brute-uuids trying every UUID it knows, not DCOM. Over TCP a rejection still counts: a
+                    // server without DCOM (Samba) rejects the activator wmiexec and dcomexec bind.
+                    boolean rejectedOnPipe = b.namedPipe() != null && (b.nak() || x.result() == 2);
+                    if (RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(x.interfaceUuid()) && !rejectedOnPipe) {
                         return DCOM_BIND.bit;
                     }
                 }
