@@ -76,6 +76,36 @@ class DataFieldsTest {
                 .indicator(auth(Carrier.SMB2, flags, 1, "WS01", true, -1, false)));
     }
 
+    /**
+     * Impacket's SASL LDAP bind: a MIC without MsvAvFlags (Windows and Samba send MsvAvFlags 0x2 with a MIC), and a
+     * BindRequest message id drawn at random where other clients count from 1.
+     */
+    @Test
+    void impacketLdapBindFingerprints() {
+        int flags = 0xE2898235; // current Impacket's SASL NEGOTIATE flags, signing and sealing
+        assertEquals(List.of("impacket_ntlm_mic_without_av_flags"), matched(auth(Carrier.LDAP, flags, 2, "", true, -1, false)));
+        // Windows and Samba: MIC with MsvAvFlags 0x2; a MIC with other MsvAvFlags is not Impacket's either.
+        assertEquals(List.of(), matched(auth(Carrier.LDAP, flags, 2, "WS01", true, 0x2, false)));
+        assertEquals(List.of(), matched(auth(Carrier.LDAP, flags, 2, "WS01", true, 0x0, false)));
+        // Anonymous and NTLMv1 logons are judged by their own rules.
+        assertEquals(List.of(), matched(auth(Carrier.LDAP, flags, 2, "", true, -1, true)));
+        assertEquals(List.of("ntlmv1"), matched(auth(Carrier.LDAP, flags, 1, "", true, -1, false)));
+
+        assertEquals(List.of("impacket_ldap_random_message_id"), matched(bind(1444982388)));
+        assertEquals(List.of("impacket_ldap_random_message_id"), matched(bind(1000000)));
+        assertEquals(List.of(), matched(bind(999999)));
+        assertEquals(List.of(), matched(bind(1)));
+        assertEquals("LDAP bind with message id 1444982388 (Impacket's LDAP client draws message ids at random; its "
+                + "operations after a sealed bind are not visible)", RuleCatalog.builtin().dataRules().stream()
+                .filter(d -> d.rule().name().equals("impacket_ldap_random_message_id")).findFirst().orElseThrow()
+                .indicator(bind(1444982388)));
+    }
+
+    private LdapEvent.LdapBind bind(int messageId) {
+        return new LdapEvent.LdapBind(h.h(ATK, SRV, 389, 0), messageId, 3, "", LdapEvent.BindType.SASL, "GSS-SPNEGO",
+                false, 0, null);
+    }
+
     @Test
     void impacketNegotiateFlagsWithoutVersion() {
         NtlmEvent.NtlmNegotiate signing = new NtlmEvent.NtlmNegotiate(h.h(ATK, SRV, 445, 0), Carrier.SMB2, 0xE0888235, "", "",

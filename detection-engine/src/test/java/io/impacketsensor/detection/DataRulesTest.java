@@ -80,7 +80,8 @@ class DataRulesTest {
                 "samr_privileged_group", "lookupsid_large", "lookupsid", // SAMR RIDs, LSA SID counts
                 "samr_create_user_unparsed", "samr_create_user", "addcomputer_samr_impacket", "addcomputer_samr",
                 "addcomputer_ldap_impacket", "addcomputer_ldap", // accounts created: name and type
-                "pass_the_hash"), anomaly); // an integration's hash-authentication anomaly
+                "pass_the_hash", // an integration's hash-authentication anomaly
+                "impacket_ldap_random_message_id", "impacket_ntlm_mic_without_av_flags"), anomaly); // LDAP bind fingerprints
     }
 
     @Test

@@ -41,6 +41,9 @@ class PerturbationMatrixTest {
             + "server's BIND_ACK names only its answer to each";
     private static final String FINGERPRINT_REQUEST_ONLY = "the Impacket fingerprint (ClientGuid, NTLM NEGOTIATE flags) is in "
             + "the client's NEGOTIATE and SESSION_SETUP requests";
+    private static final String LDAP_BIND_REQUEST_ONLY = "Impacket's LDAP fingerprints are in the client's BindRequest "
+            + "(its message id) and NTLM AUTHENTICATE; the server's BindResponse repeats the id, but a response without "
+            + "its request makes no bind event";
     private static final String PIPE_NEEDS_CREATE_RESPONSE = "the SMB2 FileId of the named pipe is assigned in the CREATE "
             + "response, which this copy lacks, so the WRITE/IOCTL requests carrying DCE/RPC are not tied to the pipe "
             + "(learning the pipe from the requests alone is SMB2 decoder work)";
@@ -150,6 +153,24 @@ class PerturbationMatrixTest {
                 "atk_getPac.i010.pcap", "atk_getPac.i014.pcap", "atk_gpp_password.i014.pcap", "atk_lookupsid.i014.pcap",
                 "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap", "atk_regsecrets.i014.pcap", "atk_samrdump.i014.pcap",
                 "atk_secretsdump_modes.i010.pcap", "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap");
+        // Impacket client fingerprints (sealed LDAP binds, SMB/NTLM) and the privileged-group chain.
+        lost("late-join:0.1", LATE_ALL, "atk_GetADComputers.i014.pcap", "atk_GetADUsers.i014.pcap",
+                "atk_GetLAPSPassword.i014.pcap");
+        lost("late-join:0.1", LATE_AUTH, "atk_findDelegation.i014.pcap", "atk_DumpNTLMInfo.i014.pcap",
+                "atk_goldenPac.i010.pcap", "atk_goldenPac.i014.pcap", "atk_machine_role.i010.pcap",
+                "atk_machine_role.i014.pcap");
+        lost("late-join:30%", LATE_AUTH, "atk_machine_role.i010.pcap", "atk_machine_role.i014.pcap", "atk_net.i014.pcap");
+        lost("one-way:client", PIPE_NEEDS_CREATE_RESPONSE, "atk_net.i014.pcap");
+        lost("one-way:server", LDAP_BIND_REQUEST_ONLY, "atk_GetADComputers.i014.pcap", "atk_GetADUsers.i014.pcap",
+                "atk_GetLAPSPassword.i014.pcap", "atk_dacledit.i014.pcap", "atk_findDelegation.i014.pcap",
+                "atk_owneredit.i014.pcap", "atk_rbcd.i014.pcap");
+        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_DumpNTLMInfo.i014.pcap", "atk_attrib.i014.pcap",
+                "atk_goldenPac.i010.pcap", "atk_goldenPac.i014.pcap", "atk_machine_role.i010.pcap",
+                "atk_machine_role.i014.pcap", "atk_netview.i010.pcap", "atk_netview.i014.pcap", "atk_raiseChild.i010.pcap",
+                "atk_raiseChild.i014.pcap", "atk_tstool.i014.pcap", "atk_rpcmap_cut.i014.pcap");
+        lost("one-way:server", SMB_REQUEST_ONLY, "atk_net.i014.pcap");
+        lost("reorder:16", REORDER_FLOW, "atk_GetADComputers.i014.pcap", "atk_GetLAPSPassword.i014.pcap",
+                "atk_goldenPac.i010.pcap", "atk_net.i014.pcap", "atk_owneredit.i014.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {

@@ -59,7 +59,9 @@ enum RpcCall {
     /** MS-TSCH SchRpcRun. */
     TASK_RUN(RpcInterfaces.TSCH, 12),
     /** MS-DRSR 4.1.10 IDL_DRSGetNCChanges: replication. */
-    DRS_GET_NC_CHANGES(RpcInterfaces.DRSUAPI, 3);
+    DRS_GET_NC_CHANGES(RpcInterfaces.DRSUAPI, 3),
+    /** MS-SAMR 3.1.5.8.4 SamrAddMemberToGroup, 3.1.5.8.5 SamrAddMemberToAlias, SamrAddMultipleMembersToAlias. */
+    SAMR_ADD_MEMBER(RpcInterfaces.SAMR, 22, 31, 52);
 
     private final int iface;
     private final int[] opnums;

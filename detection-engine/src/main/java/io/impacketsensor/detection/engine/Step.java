@@ -54,7 +54,8 @@ enum Step {
     SAMR_GROUP_MEMBERS,
     SAMR_OPEN_DOMAIN_USER,
     SAMR_USER_GROUPS,
-    SECRETS_SAVED;
+    SECRETS_SAVED,
+    SAMR_MEMBER_ADDED;
 
     /** The text the alert's chain shows for this step: its label in {@code rules/chains.yaml}. */
     String label;
@@ -105,7 +106,12 @@ enum Step {
                     if (!dc && RpcCatalog.DRSUAPI.equals(x.interfaceUuid())) {
                         return DRS_LOOKUP.bit;
                     }
-                    if (RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(x.interfaceUuid())) {
+                    // DCOM activation goes to the endpoint mapper port (MS-DCOM 2.1); on a named pipe a context
+                    // the server rejected (C706 12.6.3.1 provider_rejection, or BIND_NAK) is rpcmap.py
+                    // -brute-uuids trying every UUID it knows, not DCOM. Over TCP a rejection still counts: a
+                    // server without DCOM (Samba) rejects the activator wmiexec and dcomexec bind.
+                    boolean rejectedOnPipe = b.namedPipe() != null && (b.nak() || x.result() == 2);
+                    if (RpcCatalog.REMOTE_SCM_ACTIVATOR.equals(x.interfaceUuid()) && !rejectedOnPipe) {
                         return DCOM_BIND.bit;
                     }
                 }
@@ -251,6 +257,7 @@ enum Step {
                     case SAMR_OPEN_USER -> dcs.holdsDomainAccounts(r.header().serverIp()) ? SAMR_OPEN_DOMAIN_USER.bit : 0;
                     case SAMR_GROUPS_FOR_USER -> SAMR_USER_GROUPS.bit;
                     case SAMR_GROUP_MEMBERS -> SAMR_GROUP_MEMBERS.bit;
+                    case SAMR_ADD_MEMBER -> SAMR_MEMBER_ADDED.bit;
                     default -> 0;
                 };
             }

@@ -183,7 +183,11 @@ public enum EventField {
             + "batch prefix limit)"),
     MSSQL_BATCH_SHAPE("mssql.batch_shape", Kind.NUMBER, "what a SQL batch does, as bits: 0x1 calls xp_cmdshell, 0x2 "
             + "enables it (sp_configure 'xp_cmdshell', 1), 0x4 xp_dirtree, xp_fileexist or xp_subdirs on a UNC path "
-            + "(the server connects to that host)");
+            + "(the server connects to that host)"),
+    LDAP_BIND_MESSAGE_ID("ldap.bind_message_id", Kind.NUMBER, "message id of an LDAP BindRequest (RFC 4511 4.1.1.1); "
+            + "clients number their requests from 1 on a connection, Impacket draws every id at random below 2^31"),
+    NTLM_MSV_AV_FLAGS("ntlm.msv_av_flags", Kind.NUMBER, "MsvAvFlags of an NTLMv2 AUTHENTICATE (MS-NLMP 2.2.2.1: 0x2 a MIC "
+            + "is present), -1 when the AV pair is absent");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -262,6 +266,8 @@ public enum EventField {
             case LDAP_OBJECT_CLASS, LDAP_SAM_ACCOUNT_NAME -> EventKind.LDAP_ADD.bit;
             case ANOMALY_NAME, ANOMALY_DETAIL -> EventKind.PROTOCOL_ANOMALY.bit;
             case MSSQL_BATCH, MSSQL_BATCH_SHAPE -> EventKind.MSSQL_BATCH.bit;
+            case LDAP_BIND_MESSAGE_ID -> EventKind.LDAP_OTHER.bit;
+            case NTLM_MSV_AV_FLAGS -> EventKind.NTLM_AUTHENTICATE.bit;
         };
     }
 
@@ -704,6 +710,12 @@ public enum EventField {
             case LDAP_SAM_ACCOUNT_NAME -> {
                 String s = ev instanceof LdapEvent.LdapAdd a ? CallFields.samAccountName(a) : null;
                 return s != null && v.text(s);
+            }
+            case LDAP_BIND_MESSAGE_ID -> {
+                return ev instanceof LdapEvent.LdapBind b && v.number(b.messageId());
+            }
+            case NTLM_MSV_AV_FLAGS -> {
+                return ev instanceof NtlmEvent.NtlmAuthenticate a && v.number(a.msvAvFlags());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header
