@@ -73,7 +73,7 @@ class KafkaReplayTest {
         List<ConsumerRecord<String, byte[]>> stats = broker.read("r-stats", 1, Duration.ofSeconds(10));
         assertEquals(1, stats.size());
         assertEquals("sensor-a", stats.get(0).key());
-        assertEquals("replay", JSON.readTree(stats.get(0).value()).path("stats").path("mode").asText());
+        assertEquals("replay", JSON.readTree(stats.get(0).value()).path("impacket_sensor").path("mode").asText());
         assertTrue(r.err().contains(" 0 spilled"), r.err());
         assertTrue(!Files.exists(dir.resolve("kafka-spill.json")), "nothing spilled");
     }
