@@ -62,6 +62,38 @@ class DeciderTest {
         return d.decide(e, h(src, t), "smb", src, SRV, t);
     }
 
+    /**
+     * A log-level answer builds its details when read, from its own copy of the findings: reading it
+     * after the next event has reused the evidence gives the first event's details, the same each time.
+     */
+    @Test
+    void aLogAnswerIsReadFromItsOwnFindingsAfterTheEvidenceIsReused() {
+        Decider d = decider(EngineConfig.defaults());
+        Rule step = RuleCatalog.builtin().require("pass_the_hash_chain_step1"); // pass_the_hash too
+        Rule pipe = RuleCatalog.builtin().require("svcctl_pipe"); // service_manipulation
+        Evidence e = findings(Rules.PASS_THE_HASH, 0.1, step, 0.05, pipe, 0.02);
+        e.add(Rules.PASS_THE_HASH, "second finding pass_the_hash");
+        AnalysisResult log = decide(d, e, ATK, T0);
+        e.clear();
+        e.add(pipe, "another event");
+        decide(d, e, SRV, T0 + 1);
+
+        assertFalse(log.isAttack());
+        var a = log.analysis();
+        assertSame(a, log.analysis(), "built once");
+        assertEquals(AttackType.PASS_THE_HASH, a.attackType());
+        assertEquals(Action.LOG, a.action());
+        assertEquals(List.of("finding pass_the_hash", "finding pass_the_hash_chain_step1", "second finding pass_the_hash"),
+                a.indicators());
+        // Noisy-OR of 0.1, 0.05 and 0.1; each rule once, at its highest confidence, strongest first.
+        assertEquals(Math.round((1 - 0.9 * 0.95 * 0.9) * 10_000) / 10_000.0, a.confidence());
+        assertEquals(List.of("pass_the_hash", "pass_the_hash_chain_step1"), a.rules().stream().map(r -> r.name()).toList());
+        assertEquals(List.of(0.1, 0.05), a.rules().stream().map(r -> r.confidence()).toList());
+        assertEquals("10.8.0.66", a.sourceIp());
+        assertEquals("10.8.0.10", a.targetIp());
+        assertEquals(0L, a.instanceId());
+    }
+
     @Test
     void confidenceMapsToTheConfiguredActions() {
         Decider d = decider(EngineConfig.defaults());
