@@ -149,7 +149,7 @@ public final class PcapFileReader implements PacketSource {
         if (Files.isDirectory(file)) {
             throw new PcapFormatException(name + ": is a directory, not a capture file");
         }
-        // Files are memory-mapped; a FIFO or a device has no size to map (and opening a FIFO
+        // Files are read up to the size they have at open; a FIFO or a device has no size (and opening a FIFO
         // without a writer would block), so say what it is rather than "empty file".
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new PcapFormatException(name + ": not a regular file (a FIFO or device); "
