@@ -18,8 +18,8 @@ import java.util.List;
  * expression filters the frames as {@code tcpdump -r FILE 'expr'} does (compiled for each file's
  * link type and run by libpcap on every record; pcap_setfilter(3PCAP) on a savefile handle).
  *
- * <p>{@link PcapFileChain} memory-maps files and reads damaged ones up to the damage; a pipe
- * cannot be mapped and a filter needs libpcap's compiler, so replay uses this source when it is
+ * <p>{@link PcapFileChain} reads files in pure Java, damaged ones up to the damage; a pipe
+ * has no size to read by position and a filter needs libpcap's compiler, so replay uses this source when it is
  * given {@code -} or {@code --bpf}. Frames are read with a direct {@code pcap_next_ex} into the
  * ring slot, as {@link LivePcapSource} reads them. A file whose records end in damage is read up
  * to it, with a warning, like {@link PcapFileChain} does.

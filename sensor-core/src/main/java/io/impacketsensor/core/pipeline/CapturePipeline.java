@@ -52,6 +52,13 @@ public final class CapturePipeline {
     static final int BATCH = 32;
     /** Live capture publishes at most this many frames at a time (fewer when the kernel has fewer ready). */
     static final int LIVE_BATCH = 128;
+    /**
+     * Most ring slots a replay uses (2 MB of frame buffers). A file never makes the capture wait,
+     * so a replay's ring absorbs no bursts; what its size decides is whether the slot the capture
+     * thread copies the next frame into is still in the CPU cache. With 16,384 slots (32 MB) every
+     * copy missed it and the capture thread spent about a third of its CPU time on those misses.
+     */
+    static final int REPLAY_RING_SLOTS = 1024;
     /** How long the capture thread sleeps between looks at a full ring. */
     private static final long RING_FULL_PARK_NANOS = 100_000;
     private final PacketSource source;
@@ -105,7 +112,8 @@ public final class CapturePipeline {
         this.workersRunning = new CountDownLatch(options.workers());
         this.events = new EventRing(downstream, workers, options.eventRingSize(), source.lossless());
         int[] nextWorker = {0};
-        this.disruptor = new Disruptor<>(FrameSlot::new, options.ringSize(), r -> {
+        int ringSize = source.lossless() ? Math.min(options.ringSize(), REPLAY_RING_SLOTS) : options.ringSize();
+        this.disruptor = new Disruptor<>(FrameSlot::new, ringSize, r -> {
             Thread t = new Thread(r, "worker-" + nextWorker[0]++);
             t.setDaemon(true);
             return t;
@@ -117,7 +125,7 @@ public final class CapturePipeline {
         }
         this.workerSnapshots = new CounterSnapshot[workers];
         this.oversize = new OversizePool(disruptor.getRingBuffer(), source.lossless());
-        for (int i = 0; i < options.ringSize(); i++) {
+        for (int i = 0; i < ringSize; i++) {
             disruptor.getRingBuffer().get(i).attach(oversize);
         }
         disruptor.handleEventsWith(handlers);
@@ -251,6 +259,9 @@ public final class CapturePipeline {
      * adds no latency. Slots left over at the end are published empty.
      */
     private int fillBatch(RingBuffer<FrameSlot> ring) {
+        if (!ring.hasAvailableCapacity(BATCH)) {
+            awaitRoom(ring);
+        }
         long hi = ring.next(BATCH);
         long lo = hi - BATCH + 1;
         int status = PacketSource.FRAME;
@@ -271,6 +282,20 @@ public final class CapturePipeline {
         }
         ring.publish(lo, hi);
         return status;
+    }
+
+    /**
+     * Replay found the ring full: the workers are the slower side. Sleep until a quarter of the
+     * ring is free rather than letting {@code ring.next} look again after every 1 ns park, which
+     * wakes the capture thread (a futex wait and a context switch each time) once per few dozen
+     * frames the workers free; here it wakes once per quarter ring and then fills it at once.
+     */
+    private void awaitRoom(RingBuffer<FrameSlot> ring) {
+        ringFullWaits++;
+        int room = Math.max(BATCH, ring.getBufferSize() >> 2);
+        while (!ring.hasAvailableCapacity(room)) {
+            LockSupport.parkNanos(RING_FULL_PARK_NANOS);
+        }
     }
 
     private void tickLoop() {
