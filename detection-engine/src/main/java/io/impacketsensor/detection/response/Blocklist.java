@@ -100,13 +100,20 @@ public final class Blocklist {
         return old;
     }
 
+    /** Tells the store an address is no longer held: unsaved for this list's own, released for another's. */
+    private void forget(String ip) {
+        if (remote.remove(ip)) {
+            store.released(ip);
+        } else {
+            store.unblocked(ip);
+        }
+    }
+
     private void evictOne() {
         BlockEntry victim = byEviction.pollFirst();
         entries.remove(victim.ip());
         evictions++;
-        if (!remote.remove(victim.ip())) {
-            store.unblocked(victim.ip());
-        }
+        forget(victim.ip());
     }
 
     /** Entries evicted because the list was full. */
@@ -125,9 +132,7 @@ public final class Blocklist {
             if (p.isProtected(e.ip())) {
                 it.remove();
                 byEviction.remove(e);
-                if (!remote.remove(e.ip())) {
-                    store.unblocked(e.ip());
-                }
+                forget(e.ip());
             }
         }
     }
@@ -213,8 +218,10 @@ public final class Blocklist {
             // A lapsed block of this sensor's own, replaced by another's in force.
             store.unblocked(e.ip());
         }
-        put(new BlockEntry(e.ip(), e.reason(), e.attackType(), e.confidence(), e.blockedAt(), expiry));
+        BlockEntry held = new BlockEntry(e.ip(), e.reason(), e.attackType(), e.confidence(), e.blockedAt(), expiry);
+        put(held);
         remote.add(e.ip());
+        store.enforced(held);
         remoteApplied++;
         return RemoteResult.APPLIED;
     }
@@ -228,7 +235,9 @@ public final class Blocklist {
         if (remove(ip) == null) {
             return false;
         }
-        if (!wasRemote) {
+        if (wasRemote) {
+            store.released(ip);
+        } else {
             store.unblocked(ip);
         }
         remoteRemoved++;
@@ -271,7 +280,9 @@ public final class Blocklist {
         boolean wasRemote = remote.contains(ip);
         boolean had = remove(ip) != null;
         if (had) {
-            if (!wasRemote) {
+            if (wasRemote) {
+                store.released(ip);
+            } else {
                 store.unblocked(ip);
             }
             // An operator's unblock ends the block for the whole fleet, whoever decided it.
@@ -290,7 +301,9 @@ public final class Blocklist {
             if (e.expired(now)) {
                 it.remove();
                 byEviction.remove(e);
-                if (!remote.remove(e.ip())) {
+                if (remote.remove(e.ip())) {
+                    store.released(e.ip());
+                } else {
                     store.unblocked(e.ip());
                     if (listener != null) {
                         listener.unblocked(e.ip());
