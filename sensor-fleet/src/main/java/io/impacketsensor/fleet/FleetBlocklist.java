@@ -52,6 +52,7 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread reader;
     private volatile boolean stopping;
+    private boolean started;
     private volatile boolean caughtUp;
     private volatile long lag = -1;
     private final AtomicLong published = new AtomicLong();
@@ -92,6 +93,7 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
     /** Tells the engine to report its own blocks here, and starts reading the fleet's. */
     public void start() {
         engine.setBlockListener(this);
+        started = true;
         reader.start();
     }
 
@@ -134,9 +136,11 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
                     apply(r);
                 }
                 long behind = 0;
-                Map<TopicPartition, Long> now = caughtUp ? consumer.endOffsets(parts) : end;
                 for (TopicPartition tp : parts) {
-                    behind += Math.max(0, now.get(tp) - consumer.position(tp));
+                    // Until caught up: against the end at start (what a rebuild must read). Then the
+                    // lag the fetches report, which asks the broker nothing more.
+                    behind += caughtUp ? consumer.currentLag(tp).orElse(0)
+                            : Math.max(0, end.get(tp) - consumer.position(tp));
                 }
                 lag = behind;
                 if (!caughtUp && behind == 0) {
@@ -259,6 +263,10 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
     public void close() {
         stopping = true;
         engine.setBlockListener(null);
+        if (!started) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
         consumer.wakeup();
         try {
             reader.join(10_000);
