@@ -210,6 +210,58 @@ public final class ImpacketProtection {
         }
     }
 
+    /**
+     * Applies a block another sensor of a fleet decided, under this sensor's protected addresses,
+     * TTL and size cap ({@link io.impacketsensor.detection.response.Blocklist#applyRemote}; the caller
+     * logs the result). Without a block policy clock, "now" is the later of the engine's
+     * event time and the block's start.
+     */
+    public io.impacketsensor.detection.response.Blocklist.RemoteResult applyRemoteBlock(BlockEntry e) {
+        io.impacketsensor.detection.response.Blocklist.RemoteResult r;
+        lock.lock();
+        try {
+            java.time.Instant clock = java.time.Instant.ofEpochSecond(0, engine.clock());
+            java.time.Instant at = e.blockedAt() != null && e.blockedAt().isAfter(clock) ? e.blockedAt() : clock;
+            r = engine.blocklist().applyRemote(e, at);
+        } finally {
+            lock.unlock();
+        }
+        return r;
+    }
+
+    /** Ends a block because a sensor of the fleet unblocked it; true when it was held here. */
+    public boolean removeRemoteBlock(String ip) {
+        boolean had;
+        lock.lock();
+        try {
+            had = engine.blocklist().removeRemote(ip);
+        } finally {
+            lock.unlock();
+        }
+        return had;
+    }
+
+    /** Tells {@code l} of this sensor's own blocks and unblocks, to publish them to a fleet. */
+    public void setBlockListener(io.impacketsensor.detection.response.Blocklist.Listener l) {
+        lock.lock();
+        try {
+            engine.blocklist().listener(l);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counters of other sensors' blocks: applied, refused as protected, already lapsed, removed. */
+    public long[] remoteBlockCounters() {
+        lock.lock();
+        try {
+            io.impacketsensor.detection.response.Blocklist b = engine.blocklist();
+            return new long[] {b.remoteApplied(), b.remoteProtected(), b.remoteExpired(), b.remoteRemoved()};
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Removes an address from the blocklist; true when it was blocked. */
     public boolean unblock(String ip) {
         lock.lock();

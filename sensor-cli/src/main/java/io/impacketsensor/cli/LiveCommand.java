@@ -128,6 +128,10 @@ public final class LiveCommand implements Callable<Integer> {
             daemon.service().fleet(fleet);
             err.println("live: Kafka output to " + String.join(",", cfg.kafka().bootstrapServers()) + " as sensor "
                     + fleet.sensor());
+            fleet.shareBlocklist(daemon.service().engine());
+            if (fleet.blocklist() != null) {
+                err.println("live: shared blocklist on topic " + cfg.kafka().blocksTopic());
+            }
         }
         LivePcapSource source;
         try {

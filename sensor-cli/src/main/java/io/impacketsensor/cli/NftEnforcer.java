@@ -98,6 +98,17 @@ final class NftEnforcer implements BlocklistStore, AutoCloseable {
         replace(entry, clock.get());
     }
 
+    /** Another sensor's block (a fleet's shared blocklist): in the set, not in the saved list. */
+    @Override
+    public void enforced(BlockEntry entry) {
+        replace(entry, clock.get());
+    }
+
+    @Override
+    public void released(String ip) {
+        exec.execute(() -> run("delete element inet " + TABLE + " " + set(ip) + " { " + ip + " }\n", true));
+    }
+
     /** Deletes (absent is fine) and adds the element: 'add' alone keeps an existing element's old timeout. */
     private void replace(BlockEntry entry, Instant now) {
         exec.execute(() -> {

@@ -347,6 +347,19 @@ final class Service implements AutoCloseable {
                     io.impacketsensor.fleet.FleetPublisher f = fleet;
                     cb.call(f == null ? 0 : f.output().queued());
                 }).build());
+        // The fleet's shared blocklist (kafka.shared_blocklist): blocks published, others' applied,
+        // refused as protected here, lapsed on arrival, removed by a fleet unblock, malformed.
+        registry.register(CounterWithCallback.builder().name("impacket_sensor_fleet_blocks")
+                .help("records of the fleet's shared blocklist by outcome").labelNames("outcome").callback(cb -> {
+                    io.impacketsensor.fleet.FleetPublisher f = fleet;
+                    if (f != null && f.blocklist() != null) {
+                        for (Object[] c : f.blocklist().counters()) {
+                            if (!"lag".equals(c[0])) {
+                                cb.call((Long) c[1], (String) c[0]);
+                            }
+                        }
+                    }
+                }).build());
         registry.register(CounterWithCallback.builder().name("impacket_sensor_attacks")
                 .help("attack instances per attack type").labelNames("attack_type")
                 .callback(cb -> engine.getStatistics().byAttackType().forEach((k, v) -> cb.call(v, k))).build());

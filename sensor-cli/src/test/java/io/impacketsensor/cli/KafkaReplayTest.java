@@ -60,17 +60,17 @@ class KafkaReplayTest {
         assertEquals(0, r.code(), r.err());
         List<String> alerts = alertLines(eve);
         assertTrue(alerts.size() >= 2, r.err());
-        List<ConsumerRecord<String, byte[]>> got = broker.read("r-alerts", alerts.size(), Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> got = broker.read("r-alerts", alerts.size(), Duration.ofSeconds(60));
         assertEquals(alerts.stream().sorted().toList(),
                 got.stream().map(c -> new String(c.value(), StandardCharsets.UTF_8)).sorted().toList());
         // Protocol records (-P in the file, kafka.protocol_records on Kafka): the same records.
         List<String> records = Files.readAllLines(eve).stream()
                 .filter(l -> !l.contains("\"event_type\":\"alert\"") && !l.contains("\"event_type\":\"stats\"")).toList();
         assertTrue(records.size() > 5, records.toString());
-        List<ConsumerRecord<String, byte[]>> onKafka = broker.read("r-records", records.size(), Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> onKafka = broker.read("r-records", records.size(), Duration.ofSeconds(60));
         assertEquals(records.stream().sorted().toList(),
                 onKafka.stream().map(c -> new String(c.value(), StandardCharsets.UTF_8)).sorted().toList());
-        List<ConsumerRecord<String, byte[]>> stats = broker.read("r-stats", 1, Duration.ofSeconds(10));
+        List<ConsumerRecord<String, byte[]>> stats = broker.read("r-stats", 1, Duration.ofSeconds(60));
         assertEquals(1, stats.size());
         assertEquals("sensor-a", stats.get(0).key());
         assertEquals("replay", JSON.readTree(stats.get(0).value()).path("impacket_sensor").path("mode").asText());

@@ -39,6 +39,8 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
     private final ByteArrayOutputStream recordBuf;
     private final JsonGenerator records;
     private final ProtocolRecordWriter protocol;
+    /** The fleet's shared blocklist when {@code kafka.shared_blocklist} and a live sensor started it. */
+    private volatile FleetBlocklist blocklist;
     /** Built once: a method reference made per event would allocate on the events thread. */
     private final java.util.function.BiConsumer<String, byte[]> toEvents = this::event;
 
@@ -82,6 +84,23 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
         } catch (UnknownHostException e) {
             return "sensor";
         }
+    }
+
+    /**
+     * With {@code kafka.shared_blocklist}: publishes the engine's own blocks and applies the fleet's
+     * ({@link FleetBlocklist}); nothing otherwise. For a live sensor, whose blocks run on the wall clock.
+     */
+    public void shareBlocklist(io.impacketsensor.detection.ImpacketProtection engine) {
+        if (settings.sharedBlocklist() && blocklist == null) {
+            FleetBlocklist b = new FleetBlocklist(settings, sensor, out, engine);
+            b.start();
+            blocklist = b;
+        }
+    }
+
+    /** The shared blocklist, or null. */
+    public FleetBlocklist blocklist() {
+        return blocklist;
     }
 
     /** Alerts say {@code blocked} only while blocks are enforced, as in the EVE file. */
@@ -165,12 +184,25 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
         if (!out.lastError().isEmpty()) {
             g.writeStringField("last_error", out.lastError());
         }
+        FleetBlocklist b = blocklist;
+        if (b != null) {
+            g.writeObjectFieldStart("blocklist");
+            g.writeBooleanField("caught_up", b.caughtUp());
+            for (Object[] c : b.counters()) {
+                g.writeNumberField((String) c[0], (Long) c[1]);
+            }
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
     /** Sends what is queued (DCE/RPC requests still unanswered as UNREPLIED records first) and closes. */
     @Override
     public synchronized void close() {
+        FleetBlocklist b = blocklist;
+        if (b != null) {
+            b.close();
+        }
         if (protocol != null) {
             try {
                 recordBuf.reset();

@@ -183,7 +183,11 @@ public final class KafkaOutput implements AutoCloseable {
                 g.writeStartObject();
                 g.writeStringField("topic", topic);
                 g.writeStringField("key", key);
-                g.writeStringField("value", new String(value, StandardCharsets.UTF_8));
+                if (value == null) {
+                    g.writeNullField("value"); // a tombstone (an unblock on the compacted blocks topic)
+                } else {
+                    g.writeStringField("value", new String(value, StandardCharsets.UTF_8));
+                }
                 g.writeEndObject();
             }
             spill.write('\n');
@@ -231,18 +235,22 @@ public final class KafkaOutput implements AutoCloseable {
                     String topic = null;
                     String key = null;
                     String value = null;
+                    boolean tombstone = false;
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String f = p.currentName();
                         p.nextToken();
                         switch (f) {
                             case "topic" -> topic = p.getText();
                             case "key" -> key = p.currentToken() == JsonToken.VALUE_NULL ? null : p.getText();
-                            case "value" -> value = p.getText();
+                            case "value" -> {
+                                tombstone = p.currentToken() == JsonToken.VALUE_NULL;
+                                value = tombstone ? null : p.getText();
+                            }
                             default -> p.skipChildren();
                         }
                     }
-                    if (topic != null && value != null) {
-                        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+                    if (topic != null && (value != null || tombstone)) {
+                        byte[] v = tombstone ? null : value.getBytes(StandardCharsets.UTF_8);
                         if (refused) {
                             // The broker is still away: keep the rest in order in the new spill file
                             // rather than wait max.block.ms for each.

@@ -37,15 +37,18 @@ import java.util.regex.Pattern;
  * @param queueRecords      kafka.queue_records: records waiting for the sender thread at most
  * @param deliveryTimeoutSeconds kafka.delivery_timeout_seconds: how long a record is retried
  * @param spillFile         kafka.spill_file: unsent records ("" = kafka-spill.json in state.dir)
+ * @param blocksTopic       kafka.topics.blocks: the fleet's blocklist (a compacted topic, key = address)
+ * @param sharedBlocklist   kafka.shared_blocklist: publish this sensor's blocks and apply the fleet's
  */
 public record KafkaSettings(List<String> bootstrapServers, Map<String, String> client, String sensor,
                             String alertsTopic, String statsTopic, String recordsTopic, String eventsTopic,
                             boolean protocolRecords, boolean detectionEvents, String compression, int lingerMs,
                             int batchKb, int bufferMb, int queueRecords, int deliveryTimeoutSeconds,
-                            String spillFile) {
+                            String spillFile, String blocksTopic, boolean sharedBlocklist) {
 
     public static final KafkaSettings DEFAULTS = new KafkaSettings(List.of(), Map.of(), "", "impacket-alerts",
-            "impacket-stats", "impacket-records", "impacket-events", false, true, "lz4", 20, 64, 32, 65_536, 120, "");
+            "impacket-stats", "impacket-records", "impacket-events", false, true, "lz4", 20, 64, 32, 65_536, 120, "",
+            "impacket-blocks", false);
 
     /** Compression codecs the bundled client can use; zstd and snappy need native libraries the jar leaves out. */
     static final List<String> COMPRESSION = List.of("none", "gzip", "lz4");
@@ -87,6 +90,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         String stats = topic(t, "stats", d.statsTopic);
         String records = topic(t, "records", d.recordsTopic);
         String events = topic(t, "events", d.eventsTopic);
+        String blocks = topic(t, "blocks", d.blocksTopic);
         t.finish();
         boolean proto = k.bool("protocol_records", d.protocolRecords);
         boolean detection = k.bool("detection_events", d.detectionEvents);
@@ -100,9 +104,10 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         int queue = k.integer("queue_records", d.queueRecords, 16, 16_777_216);
         int delivery = k.integer("delivery_timeout_seconds", d.deliveryTimeoutSeconds, 5, 86_400);
         String spill = k.string("spill_file", d.spillFile);
+        boolean shared = k.bool("shared_blocklist", d.sharedBlocklist);
         k.finish();
         return new KafkaSettings(servers, client, sensor, alerts, stats, records, events, proto, detection,
-                compression, linger, batch, buffer, queue, delivery, spill);
+                compression, linger, batch, buffer, queue, delivery, spill, blocks, shared);
     }
 
     private static String topic(Keys t, String key, String def) {
@@ -181,6 +186,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         t.put("stats", statsTopic);
         t.put("records", recordsTopic);
         t.put("events", eventsTopic);
+        t.put("blocks", blocksTopic);
         m.put("topics", t);
         m.put("protocol_records", protocolRecords);
         m.put("detection_events", detectionEvents);
@@ -191,6 +197,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         m.put("queue_records", queueRecords);
         m.put("delivery_timeout_seconds", deliveryTimeoutSeconds);
         m.put("spill_file", spillFile);
+        m.put("shared_blocklist", sharedBlocklist);
         return m;
     }
 

@@ -341,6 +341,11 @@ public final class DetectionEngine {
         return blocklist.unblock(ip);
     }
 
+    /** The blocklist itself, for a fleet's shared blocks ({@link Blocklist#applyRemote}, its listener). */
+    public Blocklist blocklist() {
+        return blocklist;
+    }
+
     /** Which addresses may be blocked, how many a minute, on which clock ({@link BlockPolicy}). */
     public void blockPolicy(io.impacketsensor.detection.response.BlockPolicy p) {
         blocklist.policy(p);

@@ -38,6 +38,29 @@ public final class Blocklist {
     private final int maxEntries;
     private long evictions;
     private BlockPolicy policy = BlockPolicy.NONE;
+    /**
+     * Addresses held because another sensor of a fleet blocked them ({@link #applyRemote}). They are
+     * not saved to the store (a restarted sensor reads them again from the fleet) and this list does
+     * not report their lapse or their eviction to the {@link Listener} (their owner does).
+     */
+    private final java.util.Set<String> remote = new java.util.HashSet<>();
+    private Listener listener;
+    private long remoteApplied;
+    private long remoteProtected;
+    private long remoteExpired;
+    private long remoteRemoved;
+
+    /** Told of this list's own decisions, to share them with other sensors (a fleet). */
+    public interface Listener {
+        /** A block this list decided (new or renewed). */
+        void blocked(BlockEntry e);
+
+        /** A block this list held ended: removed by an operator, or its own block lapsed. */
+        void unblocked(String ip);
+    }
+
+    /** What {@link #applyRemote} did with another sensor's block. */
+    public enum RemoteResult { APPLIED, PROTECTED, EXPIRED }
 
     public Blocklist(BlocklistStore store, long ttlSeconds) {
         this(store, ttlSeconds, DEFAULT_MAX_ENTRIES);
@@ -69,6 +92,7 @@ public final class Blocklist {
     }
 
     private BlockEntry remove(String ip) {
+        remote.remove(ip);
         BlockEntry old = entries.remove(ip);
         if (old != null) {
             byEviction.remove(old);
@@ -76,11 +100,20 @@ public final class Blocklist {
         return old;
     }
 
+    /** Tells the store an address is no longer held: unsaved for this list's own, released for another's. */
+    private void forget(String ip) {
+        if (remote.remove(ip)) {
+            store.released(ip);
+        } else {
+            store.unblocked(ip);
+        }
+    }
+
     private void evictOne() {
         BlockEntry victim = byEviction.pollFirst();
         entries.remove(victim.ip());
         evictions++;
-        store.unblocked(victim.ip());
+        forget(victim.ip());
     }
 
     /** Entries evicted because the list was full. */
@@ -99,7 +132,7 @@ public final class Blocklist {
             if (p.isProtected(e.ip())) {
                 it.remove();
                 byEviction.remove(e);
-                store.unblocked(e.ip());
+                forget(e.ip());
             }
         }
     }
@@ -128,8 +161,112 @@ public final class Blocklist {
             evictOne();
         }
         put(e);
+        // A block this sensor decided itself is its own from now on, even over another's.
+        remote.remove(ip);
         store.blocked(e);
+        if (listener != null) {
+            listener.blocked(e);
+        }
         return e;
+    }
+
+    /** Sets who hears of this list's own blocks and unblocks (null: nobody). */
+    public void listener(Listener l) {
+        this.listener = l;
+    }
+
+    /**
+     * Applies a block another sensor decided, under this list's rules: a protected address is
+     * refused and counted ({@link #remoteProtected()}); the block lapses at its own expiry or after
+     * this list's TTL from {@code eventTime} (the policy's clock when it has one), whichever comes
+     * first; the list's size cap holds as for local blocks. The per-minute cap of new blocks is not
+     * applied: every sensor's own decisions were already capped, and a sensor rebuilding its list
+     * after a restart must take back every block in force at once. A block this sensor holds itself
+     * stays its own (the later expiry of the two is kept). Not saved to the store.
+     */
+    public RemoteResult applyRemote(BlockEntry e, Instant eventTime) {
+        if (policy.isProtected(e.ip())) {
+            remoteProtected++;
+            return RemoteResult.PROTECTED;
+        }
+        Instant now = time(eventTime);
+        Instant expiry = e.expiresAt();
+        if (ttlSeconds > 0) {
+            Instant local = now.plusSeconds(ttlSeconds);
+            expiry = expiry == null || local.isBefore(expiry) ? local : expiry;
+        }
+        if (expiry != null && !now.isBefore(expiry)) {
+            remoteExpired++;
+            return RemoteResult.EXPIRED;
+        }
+        BlockEntry old = entries.get(e.ip());
+        boolean own = old != null && !remote.contains(e.ip());
+        if (own && !old.expired(now)) {
+            if (old.expiresAt() != null && (expiry == null || expiry.isAfter(old.expiresAt()))) {
+                BlockEntry longer = new BlockEntry(old.ip(), old.reason(), old.attackType(), old.confidence(),
+                        old.blockedAt(), expiry);
+                put(longer);
+                store.blocked(longer);
+            }
+            remoteApplied++;
+            return RemoteResult.APPLIED;
+        }
+        if (old == null && entries.size() >= maxEntries) {
+            evictOne();
+        }
+        if (own) {
+            // A lapsed block of this sensor's own, replaced by another's in force.
+            store.unblocked(e.ip());
+        }
+        BlockEntry held = new BlockEntry(e.ip(), e.reason(), e.attackType(), e.confidence(), e.blockedAt(), expiry);
+        put(held);
+        remote.add(e.ip());
+        store.enforced(held);
+        remoteApplied++;
+        return RemoteResult.APPLIED;
+    }
+
+    /**
+     * Ends a block because the sensor that decided it unblocked it (or an operator did anywhere in
+     * the fleet): removed whether it was another's or this list's own. True when it was held.
+     */
+    public boolean removeRemote(String ip) {
+        boolean wasRemote = remote.contains(ip);
+        if (remove(ip) == null) {
+            return false;
+        }
+        if (wasRemote) {
+            store.released(ip);
+        } else {
+            store.unblocked(ip);
+        }
+        remoteRemoved++;
+        return true;
+    }
+
+    /** Other sensors' blocks applied (new or renewed). */
+    public long remoteApplied() {
+        return remoteApplied;
+    }
+
+    /** Other sensors' blocks refused because the address is protected here. */
+    public long remoteProtected() {
+        return remoteProtected;
+    }
+
+    /** Other sensors' blocks that had lapsed (their expiry or this list's TTL) when they arrived. */
+    public long remoteExpired() {
+        return remoteExpired;
+    }
+
+    /** Blocks ended by another sensor's unblock. */
+    public long remoteRemoved() {
+        return remoteRemoved;
+    }
+
+    /** Addresses held because another sensor blocked them. */
+    public int remoteSize() {
+        return remote.size();
     }
 
     /** True when the address is blocked and the block has not lapsed at {@code now}. */
@@ -140,9 +277,18 @@ public final class Blocklist {
 
     /** Removes an address; true when it was there. */
     public boolean unblock(String ip) {
+        boolean wasRemote = remote.contains(ip);
         boolean had = remove(ip) != null;
         if (had) {
-            store.unblocked(ip);
+            if (wasRemote) {
+                store.released(ip);
+            } else {
+                store.unblocked(ip);
+            }
+            // An operator's unblock ends the block for the whole fleet, whoever decided it.
+            if (listener != null) {
+                listener.unblocked(ip);
+            }
         }
         return had;
     }
@@ -155,7 +301,14 @@ public final class Blocklist {
             if (e.expired(now)) {
                 it.remove();
                 byEviction.remove(e);
-                store.unblocked(e.ip());
+                if (remote.remove(e.ip())) {
+                    store.released(e.ip());
+                } else {
+                    store.unblocked(e.ip());
+                    if (listener != null) {
+                        listener.unblocked(e.ip());
+                    }
+                }
             }
         }
         return List.copyOf(new ArrayList<>(entries.values()));

@@ -20,6 +20,17 @@ public interface BlocklistStore {
     /** An address was unblocked (by an operator or by expiry). */
     void unblocked(String ip);
 
+    /**
+     * Another sensor's block is held (a fleet's shared blocklist): enforce it, do not save it (it is
+     * read again from the fleet at start). By default nothing: a store that only saves ignores it.
+     */
+    default void enforced(BlockEntry entry) {
+    }
+
+    /** Another sensor's block is no longer held: stop enforcing it. By default nothing. */
+    default void released(String ip) {
+    }
+
     /** Keeps nothing. */
     BlocklistStore NONE = new BlocklistStore() {
         @Override
