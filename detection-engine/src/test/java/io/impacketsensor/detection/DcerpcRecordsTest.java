@@ -105,17 +105,21 @@ class DcerpcRecordsTest {
                 new DcerpcRequest(header(49153), null, 2, 0, DRSUAPI, 3, null, true, 292, 2, 10, 6,
                         new RpcArgs.DrsGetNcChanges()),
                 new DcerpcRequest(header(49153), null, 3, 0, DRSUAPI, 4, null, true, 20, 1, 10, 6, null),
-                new DcerpcResponse(header(49153), null, 2, DRSUAPI, 3, true, 4000, null));
+                new DcerpcResponse(header(49153), null, 2, DRSUAPI, 3, true, 4000, null, 3, 1));
         assertEquals(3, recs.size());
         JsonNode bind = call(recs.get(0));
         assertEquals("BIND", bind.get("request").asText());
         assertEquals("BINDACK", bind.get("response").asText());
+        assertEquals("5.0", bind.get("rpc_version").asText());
         JsonNode pair = call(recs.get(1));
         assertEquals("REQUEST", pair.get("request").asText());
         assertEquals("RESPONSE", pair.get("response").asText());
         assertEquals(3, pair.get("req").get("opnum").asInt());
         assertEquals(2, pair.get("req").get("frag_cnt").asInt());
         assertEquals(4000, pair.get("res").get("stub_data_size").asInt());
+        // The response's own fragment count, and the version of the answer, the exchange's last PDU.
+        assertEquals(3, pair.get("res").get("frag_cnt").asInt());
+        assertEquals("5.1", pair.get("rpc_version").asText());
         assertEquals("4.0", pair.get("interfaces").get(0).get("version").asText());
         assertEquals(0, pair.get("interfaces").get(0).get("ack_result").asInt());
         assertEquals("DRSGetNCChanges", pair.get("interfaces").get(0).get("procedure").asText());

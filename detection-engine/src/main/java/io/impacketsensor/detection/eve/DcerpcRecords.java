@@ -71,6 +71,7 @@ public final class DcerpcRecords {
             g.writeEndArray();
         }
         g.writeNumberField("call_id", b.callId() & 0xFFFF_FFFFL);
+        rpcVersion(g, smb, b.rpcVersionMinor());
         endSuricata(g, smb);
         EveCommon.startExtension(g);
         common(g, b.alterContext() ? "alter_context" : "bind", b.namedPipe());
@@ -162,12 +163,15 @@ public final class DcerpcRecords {
             }
         }
         if (answer instanceof DcerpcResponse r) {
-            // The decoder counts the request's fragments, not the response's: res has the stub size only.
             g.writeObjectFieldStart("res");
+            g.writeNumberField("frag_cnt", r.fragments());
             g.writeNumberField("stub_data_size", r.stubLength());
             g.writeEndObject();
         }
         g.writeNumberField("call_id", callId & 0xFFFF_FFFFL);
+        // The version of the exchange's last PDU, as Suricata reports the header it parsed last.
+        rpcVersion(g, smb, answer instanceof DcerpcResponse r ? r.rpcVersionMinor()
+                : answer instanceof DcerpcFault f ? f.rpcVersionMinor() : req.rpcVersionMinor());
         endSuricata(g, smb);
         EveCommon.startExtension(g);
         common(g, req != null ? "request" : answer instanceof DcerpcFault ? "fault" : "response", pipe);
@@ -237,6 +241,16 @@ public final class DcerpcRecords {
         } else {
             EveCommon.writeHeader(g, h, "dcerpc", "dcerpc");
             g.writeObjectFieldStart("dcerpc");
+        }
+    }
+
+    /**
+     * {@code rpc_version}: the common header's rpc_vers "." rpc_vers_minor (C706 12.6.3.1: always 5,
+     * minor 0 or 1), on dcerpc records over TCP; Suricata's smb.dcerpc object has no such key.
+     */
+    private static void rpcVersion(JsonGenerator g, boolean smb, int minor) throws IOException {
+        if (!smb) {
+            g.writeStringField("rpc_version", minor == 0 ? "5.0" : "5.1");
         }
     }
 

@@ -169,6 +169,12 @@ public final class SmbRecords {
             if (c.endOfFile() >= 0) {
                 g.writeNumberField("size", c.endOfFile());
             }
+            if (c.smb1Command() == SmbEvent.NOT_SMB1 && (c.fileIdPersistent() != 0 || c.fileIdVolatile() != 0)) {
+                g.writeStringField("fuid", fuid(c.fileIdPersistent(), c.fileIdVolatile()));
+            } else if (c.smb1Command() != SmbEvent.NOT_SMB1 && c.fileIdVolatile() != 0) {
+                // SMB1: the 16-bit FID (MS-CIFS 2.2.4.64.2) as four hex digits, as Suricata writes it.
+                g.writeStringField("fuid", String.format("%04x", c.fileIdVolatile() & 0xFFFF));
+            }
         } else if (e instanceof SmbEvent.SmbClose c) {
             common(g, 6, c.smb1Command(), c.sessionId(), c.treeId(), c.status());
             file(g, c.share(), c.fileName());
@@ -391,5 +397,18 @@ public final class SmbRecords {
             g.writeNumber(v);
         }
         g.writeEndArray();
+    }
+
+    /**
+     * Suricata's {@code fuid} of an SMB2 open: the 16 bytes of the FileId (MS-SMB2 2.2.14.1,
+     * Persistent then Volatile, each little-endian on the wire) grouped 4-2-2-2-6 like a GUID, each
+     * group's bytes in reverse order except the last, whose two 2-byte and one 4-byte runs are each
+     * reversed. In numbers: the persistent part's low 32 bits, its bits 32-47 and 48-63, then the
+     * volatile part's bits 0-15, 16-31 and 32-63, in hex.
+     */
+    static String fuid(long persistent, long volatileId) {
+        return String.format("%08x-%04x-%04x-%04x-%04x%08x", persistent & 0xFFFF_FFFFL, (persistent >>> 32) & 0xFFFF,
+                (persistent >>> 48) & 0xFFFF, volatileId & 0xFFFF, (volatileId >>> 16) & 0xFFFF,
+                (volatileId >>> 32) & 0xFFFF_FFFFL);
     }
 }

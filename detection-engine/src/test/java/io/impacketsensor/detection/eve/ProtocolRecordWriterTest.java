@@ -70,6 +70,13 @@ class ProtocolRecordWriterTest {
         assertEquals("\\\\10.99.0.1\\ADMIN$", x.get("share").asText());
         assertFalse(x.get("named_pipe").asBoolean());
         assertEquals("0x00000002", x.get("desired_access").asText());
+        // FileId bytes 00 01 .. 0f on the wire (Persistent 0x0706050403020100, Volatile 0x0f0e0d0c0b0a0908):
+        // Suricata's fuid groups them as a GUID with each run's bytes reversed.
+        JsonNode f = eve(new SmbEvent.SmbCreate(H, 1, 2, "\\\\h\\C$", "a.txt", false, 0x2, 1, 0x40, 0, 1, 10,
+                0x0f0e0d0c0b0a0908L, 0, SmbEvent.NOT_SMB1, 0x0706050403020100L)).get("smb");
+        assertEquals("03020100-0504-0706-0908-0b0a0f0e0d0c", f.get("fuid").asText());
+        assertFalse(eve(new SmbEvent.SmbCreate(H, 1, 2, "\\\\h\\C$", "a.txt", false, 0x2, 1, 0x40, 0, -1, -1, 0,
+                0xC0000034L)).get("smb").has("fuid"), "a failed open has no FileId");
         JsonNode del = eve(new SmbEvent.SmbCreate(H, 1, 2, "\\\\h\\C$", "", false, 0x10000, 1, 0x1001, 0, -1, -1, 0,
                 SensorEvent.NO_STATUS)).get("smb");
         assertEquals("delete on close", del.get("access").asText());
@@ -231,6 +238,7 @@ class ProtocolRecordWriterTest {
         assertEquals("SMB1_COMMAND_NT_CREATE_ANDX", s.get("command").asText());
         assertEquals("\\svcctl", s.get("filename").asText());
         assertTrue(c.get("impacket_sensor").get("named_pipe").asBoolean());
+        assertEquals("4001", s.get("fuid").asText());
         JsonNode t = eve(new SmbEvent.SmbCommand(H, 4, 2048, 2050, "", 0x0002_0001L, 0x71)).get("smb");
         assertEquals("SMB1_COMMAND_TREE_DISCONNECT", t.get("command").asText());
         assertEquals("0x20001", t.get("status_code").asText());

@@ -425,7 +425,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             return;
         }
         DcerpcEvents.bind(ctx, namedPipe, pendingAlter, pendingCallId, pendingXmit, pendingRecv, pendingBind,
-                pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak);
+                pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak, p.versionMinor);
         pendingBind = null;
     }
 
@@ -609,7 +609,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (a.orpc) {
             calls.setOrpc(a.callId);
         }
-        DcerpcEvents.request(ctx, namedPipe, a, args);
+        DcerpcEvents.request(ctx, namedPipe, a, args, p.versionMinor);
         return ok || ndrFailure();
     }
 
@@ -640,7 +640,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (a.callSlot >= 0) {
             calls.remove(a.callSlot);
         }
-        DcerpcEvents.response(ctx, namedPipe, a, result);
+        DcerpcEvents.response(ctx, namedPipe, a, result, p.versionMinor);
         return ok || ndrFailure();
     }
 
@@ -714,7 +714,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         } else {
             calls.remove(slot);
         }
-        DcerpcEvents.fault(ctx, namedPipe, p.callId, uuid, opnum, p.faultStatus);
+        DcerpcEvents.fault(ctx, namedPipe, p.callId, uuid, opnum, p.faultStatus, p.versionMinor);
         return true;
     }
 

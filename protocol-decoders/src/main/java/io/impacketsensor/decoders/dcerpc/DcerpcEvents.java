@@ -19,27 +19,29 @@ final class DcerpcEvents {
 
     /** A BIND or ALTER_CONTEXT with the results of its ack, or {@code nak}. */
     static void bind(FlowContext ctx, String namedPipe, boolean alter, int callId, int maxXmit, int maxRecv,
-                     List<Context> contexts, int authType, int authLevel, long authContextId, boolean nak) {
+                     List<Context> contexts, int authType, int authLevel, long authContextId, boolean nak,
+                     int versionMinor) {
         ctx.emit(new DcerpcEvent.DcerpcBind(ctx.header(), namedPipe, alter, callId, maxXmit, maxRecv,
-                List.copyOf(contexts), authType, authLevel, authContextId, nak));
+                List.copyOf(contexts), authType, authLevel, authContextId, nak, versionMinor));
     }
 
     /** A whole REQUEST (all its fragments), with its decoded arguments or null. */
-    static void request(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs args) {
+    static void request(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs args, int versionMinor) {
         ctx.emit(new DcerpcEvent.DcerpcRequest(ctx.header(), namedPipe, a.callId, a.contextId, a.uuid, a.opnum,
                 a.objectUuid, a.sealed, (int) Math.min(Integer.MAX_VALUE, a.total), a.fragments, a.authType,
-                a.authLevel, args, a.uuid == null ? null : a.source, a.clsid));
+                a.authLevel, args, a.uuid == null ? null : a.source, a.clsid, versionMinor));
     }
 
     /** A whole RESPONSE, with its decoded result or null. */
-    static void response(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs result) {
+    static void response(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs result, int versionMinor) {
         ctx.emit(new DcerpcEvent.DcerpcResponse(ctx.header(), namedPipe, a.callId, a.uuid, a.opnum, a.sealed,
-                (int) Math.min(Integer.MAX_VALUE, a.total), result));
+                (int) Math.min(Integer.MAX_VALUE, a.total), result, a.fragments, versionMinor));
     }
 
     /** A FAULT, tied to its request's interface and opnum when known. */
-    static void fault(FlowContext ctx, String namedPipe, int callId, UUID uuid, int opnum, long status) {
-        ctx.emit(new DcerpcEvent.DcerpcFault(ctx.header(), namedPipe, callId, uuid, opnum, status));
+    static void fault(FlowContext ctx, String namedPipe, int callId, UUID uuid, int opnum, long status,
+                      int versionMinor) {
+        ctx.emit(new DcerpcEvent.DcerpcFault(ctx.header(), namedPipe, callId, uuid, opnum, status, versionMinor));
     }
 
     /** An anomaly record: the anomaly's event name and a detail naming what was seen where. */

@@ -54,6 +54,8 @@ public final class DcerpcParser {
 
     // Common header of the current PDU.
     int ptype;
+    /** rpc_vers_minor of the PDU (0 or 1: the header check refuses others). */
+    int versionMinor;
     int flags;
     boolean littleEndian;
     int fragLength;
@@ -129,6 +131,7 @@ public final class DcerpcParser {
         if ((b[off] & 0xFF) != 5 || (b[off + 1] & 0xFF) > 1) {
             return ParseStatus.ERROR;
         }
+        versionMinor = b[off + 1] & 0xFF;
         ptype = b[off + 2] & 0xFF;
         flags = b[off + 3] & 0xFF;
         littleEndian = (b[off + 4] & 0x10) != 0;

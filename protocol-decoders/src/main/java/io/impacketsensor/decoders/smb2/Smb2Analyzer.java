@@ -514,7 +514,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             q.name = "";
         }
         if (st != 0 || !parsed) {
-            events.create(q, -1, -1, 0, st);
+            events.create(q, -1, -1, 0, 0, st);
             return true;
         }
         Smb2Session.FileEntry f = sessions.open(q, p.fidPersistent, p.fidVolatile);
@@ -522,7 +522,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             return false;
         }
         q.opened = f;
-        events.create(q, p.createAction, p.endOfFile, p.fidVolatile, st);
+        events.create(q, p.createAction, p.endOfFile, p.fidPersistent, p.fidVolatile, st);
         if (f.pipe) {
             pipeData.open(f, q.sessionId);
         }

@@ -48,10 +48,11 @@ final class Smb2Events {
                 shareType, status));
     }
 
-    void create(Smb2Pending q, int createAction, long endOfFile, long fileIdVolatile, long status) {
+    void create(Smb2Pending q, int createAction, long endOfFile, long fileIdPersistent, long fileIdVolatile,
+                long status) {
         ctx.emit(new SmbEvent.SmbCreate(ctx.header(), q.sessionId, q.treeId, share(q), q.name == null ? "" : q.name,
                 q.opened != null ? q.opened.pipe : q.tree != null && q.tree.ipc, q.desiredAccess, q.disposition, q.createOptions, q.fileAttributes,
-                createAction, endOfFile, fileIdVolatile, status));
+                createAction, endOfFile, fileIdVolatile, status, SmbEvent.NOT_SMB1, fileIdPersistent));
     }
 
     void close(Smb2Pending q, Smb2Session.FileEntry f, long status) {
@@ -92,7 +93,7 @@ final class Smb2Events {
             case Smb2Parser.NEGOTIATE -> negotiate(q, null, status);
             case Smb2Parser.SESSION_SETUP -> sessionSetup(q, -1, status);
             case Smb2Parser.TREE_CONNECT -> treeConnect(q, q.treeId, -1, status);
-            case Smb2Parser.CREATE -> create(q, -1, -1, 0, status);
+            case Smb2Parser.CREATE -> create(q, -1, -1, 0, 0, status);
             case Smb2Parser.CLOSE -> close(q, f, status);
             case Smb2Parser.READ -> read(q, f, -1, status);
             case Smb2Parser.IOCTL -> ioctl(q, f, status);

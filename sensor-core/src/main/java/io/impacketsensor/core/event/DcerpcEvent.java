@@ -80,10 +80,20 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param authLevel     sec_trailer auth_level (1 none ... 6 privacy), or 0
      * @param authContextId sec_trailer auth_context_id (Impacket: 79231 + ctx), or -1
      * @param nak           true when the server answered BIND_NAK
+     * @param rpcVersionMinor rpc_vers_minor (0 or 1) of the last PDU of the exchange (the ack when
+     *                      it was seen); rpc_vers is always 5 (C706 12.6.3.1)
      */
     record DcerpcBind(EventHeader header, String namedPipe, boolean alterContext, int callId, int maxXmitFrag,
                       int maxRecvFrag, List<Context> contexts, int authType, int authLevel, long authContextId,
-                      boolean nak) implements DcerpcEvent {
+                      boolean nak, int rpcVersionMinor) implements DcerpcEvent {
+
+        /** A bind whose PDUs carry rpc_vers_minor 0. */
+        public DcerpcBind(EventHeader header, String namedPipe, boolean alterContext, int callId, int maxXmitFrag,
+                          int maxRecvFrag, List<Context> contexts, int authType, int authLevel, long authContextId,
+                          boolean nak) {
+            this(header, namedPipe, alterContext, callId, maxXmitFrag, maxRecvFrag, contexts, authType, authLevel,
+                    authContextId, nak, 0);
+        }
     }
 
     /**
@@ -105,11 +115,20 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param interfaceSource how {@code interfaceUuid} was found, or null when it is unknown
      * @param clsid         the DCOM class of the object whose IPID is {@code objectUuid}, when an
      *                      activation answer named it, else null
+     * @param rpcVersionMinor rpc_vers_minor (0 or 1) of the request's last fragment
      */
     record DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
                          int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
-                         int authLevel, RpcArgs args, InterfaceSource interfaceSource, UUID clsid)
-            implements DcerpcEvent {
+                         int authLevel, RpcArgs args, InterfaceSource interfaceSource, UUID clsid,
+                         int rpcVersionMinor) implements DcerpcEvent {
+
+        /** A request whose fragments carry rpc_vers_minor 0. */
+        public DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
+                             int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
+                             int authLevel, RpcArgs args, InterfaceSource interfaceSource, UUID clsid) {
+            this(header, namedPipe, callId, contextId, interfaceUuid, opnum, objectUuid, sealed, stubLength, fragments,
+                    authType, authLevel, args, interfaceSource, clsid, 0);
+        }
 
         /** A request whose interface, when known, came from its context's BIND. */
         public DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
@@ -131,9 +150,18 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param sealed        true when the stub is encrypted
      * @param stubLength    total stub length
      * @param result        decoded results where useful (ept_map port, NTSTATUS/WERROR of the call), else null
+     * @param fragments     number of fragments the response came in
+     * @param rpcVersionMinor rpc_vers_minor (0 or 1) of the response's last fragment
      */
     record DcerpcResponse(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,
-                          boolean sealed, int stubLength, RpcArgs result) implements DcerpcEvent {
+                          boolean sealed, int stubLength, RpcArgs result, int fragments, int rpcVersionMinor)
+            implements DcerpcEvent {
+
+        /** A response in one fragment with rpc_vers_minor 0. */
+        public DcerpcResponse(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,
+                              boolean sealed, int stubLength, RpcArgs result) {
+            this(header, namedPipe, callId, interfaceUuid, opnum, sealed, stubLength, result, 1, 0);
+        }
     }
 
     /**
@@ -145,8 +173,15 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param interfaceUuid interface of the request, or null
      * @param opnum         opnum of the request, or -1
      * @param status        fault status (nca_s_* or a Win32/NTSTATUS code)
+     * @param rpcVersionMinor rpc_vers_minor (0 or 1) of the FAULT PDU
      */
     record DcerpcFault(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,
-                       long status) implements DcerpcEvent {
+                       long status, int rpcVersionMinor) implements DcerpcEvent {
+
+        /** A fault with rpc_vers_minor 0. */
+        public DcerpcFault(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,
+                           long status) {
+            this(header, namedPipe, callId, interfaceUuid, opnum, status, 0);
+        }
     }
 }

@@ -176,11 +176,20 @@ public sealed interface SmbEvent extends SensorEvent {
      * @param fileIdVolatile response FileId volatile part, or 0
      * @param status         response NTSTATUS or NO_STATUS
      * @param smb1Command SMB1 command that carried it (MS-CIFS 2.2.2.1, 0xA2 NT_CREATE_ANDX ...), or NOT_SMB1
+     * @param fileIdPersistent response FileId persistent part (MS-SMB2 2.2.14.1), or 0
      */
     record SmbCreate(EventHeader header, long sessionId, int treeId, String share, String fileName,
                       boolean namedPipe, int desiredAccess, int disposition, int createOptions, int fileAttributes,
                       int createAction, long endOfFile, long fileIdVolatile, long status,
-                      int smb1Command) implements SmbEvent, AnyVersion {
+                      int smb1Command, long fileIdPersistent) implements SmbEvent, AnyVersion {
+
+        /** A create whose FileId persistent part is not known (0). */
+        public SmbCreate(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                boolean namedPipe, int desiredAccess, int disposition, int createOptions, int fileAttributes,
+                int createAction, long endOfFile, long fileIdVolatile, long status, int smb1Command) {
+            this(header, sessionId, treeId, share, fileName, namedPipe, desiredAccess, disposition, createOptions,
+                    fileAttributes, createAction, endOfFile, fileIdVolatile, status, smb1Command, 0);
+        }
 
         /** The SMB2 form ({@code smb1Command} {@link SmbEvent#NOT_SMB1}). */
         public SmbCreate(EventHeader header, long sessionId, int treeId, String share, String fileName,
