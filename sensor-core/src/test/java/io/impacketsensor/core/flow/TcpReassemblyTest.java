@@ -202,9 +202,11 @@ class TcpReassemblyTest {
         h.c2s(1, 1, DA, "req1");
         // "req2" (4 bytes) was lost; its reply acknowledges it.
         h.s2c(1, 9, DA, "rsp2");
-        for (int i = 1; i < TcpReassembler.ACK_HOLE_PATIENCE; i++) {
+        for (int i = 2; i < TcpReassembler.PEER_PATIENCE; i++) {
             h.c2s(9, 5, ACK, "");
         }
+        assertEquals(">req1", f.only().both.toString());
+        h.c2s(9, 5, ACK, "");
         assertEquals(">req1<rsp2", f.only().both.toString());
         assertEquals("req1[gap 4]", f.only().toServer.toString());
     }
