@@ -53,6 +53,15 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     private long chainSession;
     private int chainTree;
     private Smb2Pending chainCreate;
+    /**
+     * True once the server side of the connection delivered an SMB2 response. A copy holding only
+     * the client's side (an RX-only mirror, asymmetric routing) never answers a CREATE, so waiting
+     * for the response that names a FileId would wait forever.
+     */
+    private boolean answered;
+    /** While nothing was answered: the last TREE_CONNECT and how many still wait for a TreeId. */
+    private Smb2Pending unansweredConnect;
+    private int unlearnedConnects;
 
     public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb2Counters counters, TokenDecoder tokenDecoder,
                         PipeConsumerFactory pipes) {
@@ -217,12 +226,19 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         q.sessionId = p.sessionId;
         q.treeId = p.treeId;
         q.tree = sessions.tree(p.sessionId, p.treeId);
+        if (q.tree == null && !answered && p.treeId != 0 && cmd != Smb2Parser.TREE_CONNECT) {
+            q.tree = treeOfUnansweredConnect(p.sessionId, p.treeId);
+        }
         boolean ok = switch (cmd) {
             case Smb2Parser.NEGOTIATE -> negotiateRequest(q);
             case Smb2Parser.SESSION_SETUP -> sessionSetupRequest(q);
             case Smb2Parser.TREE_CONNECT -> {
                 boolean r = p.treeConnectRequest();
                 q.name = r ? Utf16.decode(b, p.bufOff, p.bufLen) : "";
+                if (!answered) {
+                    unansweredConnect = q;
+                    unlearnedConnects++;
+                }
                 yield r;
             }
             case Smb2Parser.CREATE -> {
@@ -329,7 +345,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         if (f == null && p.length > 0 && p.bufOff < p.c.length()) {
             f = latePipe(q, b, off + p.bufOff, Math.min(p.length, p.c.length() - p.bufOff));
         }
-        if (f == null && q.fidNamed && q.tree != null && q.tree.ipc && p.length > 0
+        if (f == null && answered && q.fidNamed && q.tree != null && q.tree.ipc && p.length > 0
                 && p.bufOff + (long) p.length <= p.c.length() && pipeData.canHold(p.length)) {
             // Kept until the response: by then the CREATE response naming this FileId has been read.
             pipeData.hold(q, b, off + p.bufOff, p.length);
@@ -380,6 +396,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     }
 
     private boolean response(NbssStream framer, byte[] b, int off, boolean single, int cmdLen) {
+        answered = true;
         if (p.status == STATUS_PENDING && (p.flags & Smb2Parser.FLAG_ASYNC) != 0) {
             return true; // interim response (MS-SMB2 3.3.4.2): the final one follows
         }
@@ -587,8 +604,30 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         return f;
     }
 
-    /** True when a CREATE request of this connection has no response yet. */
+    /**
+     * A copy holding only the client's side never shows the TREE_CONNECT response that assigns a
+     * TreeId (MS-SMB2 2.2.10). A client uses a TreeId only after that response (MS-SMB2 3.2.5.5),
+     * so the first request on an unknown TreeId, while exactly one TREE_CONNECT of its session
+     * waits for its TreeId, is on that share. Null otherwise.
+     */
+    private Smb2Session.Tree treeOfUnansweredConnect(long sessionId, int treeId) {
+        Smb2Pending c = unansweredConnect;
+        if (unlearnedConnects != 1 || c == null || c.sessionId != sessionId || c.name == null || c.name.isEmpty()) {
+            return null;
+        }
+        unansweredConnect = null;
+        unlearnedConnects = 0;
+        return sessions.connect(sessionId, treeId, c.name, -1) ? sessions.tree(sessionId, treeId) : null;
+    }
+
+    /**
+     * True when a CREATE request of this connection has no response yet (never on a connection
+     * whose server side is not in the copy: no response will come).
+     */
     private boolean createPending() {
+        if (!answered) {
+            return false;
+        }
         boolean[] any = {false};
         pending.forEach(x -> any[0] |= x.command == Smb2Parser.CREATE);
         return any[0];
