@@ -1,6 +1,7 @@
 package io.impacketsensor.core.capture;
 
 import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.wire.Bytes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -542,22 +543,16 @@ public final class PcapFileReader implements PacketSource {
     }
 
     private int i32be(int at) {
-        byte[] w = window;
-        return (w[at] << 24) | ((w[at + 1] & 0xFF) << 16) | ((w[at + 2] & 0xFF) << 8) | (w[at + 3] & 0xFF);
+        return Bytes.i32be(window, at);
     }
 
     /** The 32-bit field at window offset {@code at}, in the current byte order. */
     private int i32(int at) {
-        if (big) {
-            return i32be(at);
-        }
-        byte[] w = window;
-        return (w[at] & 0xFF) | ((w[at + 1] & 0xFF) << 8) | ((w[at + 2] & 0xFF) << 16) | (w[at + 3] << 24);
+        return Bytes.i32(window, at, !big);
     }
 
     private int u16(int at) {
-        byte[] w = window;
-        return big ? ((w[at] & 0xFF) << 8) | (w[at + 1] & 0xFF) : (w[at] & 0xFF) | ((w[at + 1] & 0xFF) << 8);
+        return Bytes.u16(window, at, !big);
     }
 
     private long i64(int at) {
