@@ -11,6 +11,7 @@ import io.impacketsensor.core.pipeline.PipelineOptions;
 import io.impacketsensor.decoders.DecoderConfig;
 import io.impacketsensor.decoders.DecoderLimits;
 import io.impacketsensor.detection.config.ConfigException;
+import io.impacketsensor.detection.config.ConfigKeys;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.config.EngineConfigLoader;
 import io.impacketsensor.fleet.KafkaSettings;
@@ -97,7 +98,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
                 throw new ConfigException(k + ": unknown key (known: " + String.join(", ", new java.util.TreeSet<>(sections)) + ")");
             }
         }
-        Keys c = new Keys(root.get("capture"), "capture");
+        ConfigKeys c = new ConfigKeys(root.get("capture"), "capture");
         String iface = c.string("interface", null);
         String bpf = c.string("bpf", null);
         int snaplen = c.integer("snaplen", d.snaplen, 64, 262144);
@@ -105,13 +106,13 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         boolean promisc = c.bool("promisc", d.promisc);
         c.finish();
 
-        Keys p = new Keys(root.get("pipeline"), "pipeline");
+        ConfigKeys p = new ConfigKeys(root.get("pipeline"), "pipeline");
         CaptureConfig cd = CaptureConfig.DEFAULTS;
         int workers = p.integer("workers", cd.workers(), 1, PipelineOptions.MAX_WORKERS);
         int ring = p.integer("ring_size", cd.ringSize(), 64, CaptureConfig.MAX_RING_SIZE);
         int events = p.integer("event_ring_size", cd.eventRingSize(), 64, CaptureConfig.MAX_RING_SIZE);
         p.finish();
-        Keys f = new Keys(root.get("flow"), "flow");
+        ConfigKeys f = new ConfigKeys(root.get("flow"), "flow");
         int flows = f.integer("max_flows", cd.maxFlows(), 1, CaptureConfig.MAX_FLOWS);
         int budgetMb = f.integer("buffer_budget_mb", cd.bufferBudgetMb(), CaptureConfig.MIN_BUFFER_BUDGET_MB,
                 CaptureConfig.MAX_BUFFER_BUDGET_MB);
@@ -135,13 +136,13 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
             throw new ConfigException("flow.max_flows: " + e.getMessage());
         }
 
-        Keys o = new Keys(root.get("outputs"), "outputs");
+        ConfigKeys o = new ConfigKeys(root.get("outputs"), "outputs");
         String eve = o.string("eve", d.eve);
         boolean proto = o.bool("protocol_records", d.protocolRecords);
         int stats = o.integer("stats_interval_seconds", d.statsInterval, 0, 86400);
         o.finish();
 
-        Keys s = new Keys(root.get("state"), "state");
+        ConfigKeys s = new ConfigKeys(root.get("state"), "state");
         String stateDir = s.string("dir", d.stateDir);
         if (stateDir.isEmpty()) {
             throw new ConfigException("state.dir: must not be empty");
@@ -149,7 +150,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         int save = s.integer("save_interval_seconds", d.saveInterval, 1, 86400);
         s.finish();
 
-        Keys h = new Keys(root.get("http"), "http");
+        ConfigKeys h = new ConfigKeys(root.get("http"), "http");
         String http = h.string("listen", d.http);
         if (!http.isEmpty()) {
             String err = HostPort.check(http);
@@ -171,7 +172,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         int skew = h.integer("max_clock_skew_seconds", gd.maxClockSkewSeconds(), 0, 86400);
         h.finish();
 
-        Keys r = new Keys(root.get("response"), "response");
+        ConfigKeys r = new ConfigKeys(root.get("response"), "response");
         java.util.List<String> prot = r.strings("protected", gd.protectedNetworks());
         for (String net : prot) {
             String err = io.impacketsensor.detection.response.AllowListMatcher.checkNetwork(net);
@@ -183,7 +184,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
         r.finish();
         Guard guard = new Guard(tokenFile, readAuth, allowedHosts, skew, prot, perMinute);
 
-        Keys n = new Keys(root.get("enforcement"), "enforcement");
+        ConfigKeys n = new ConfigKeys(root.get("enforcement"), "enforcement");
         boolean nft = n.bool("nftables", d.nftables);
         String nftCmd = n.string("nft_command", d.nftCommand);
         if (nftCmd.isEmpty()) {
@@ -202,10 +203,10 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
      * {@link DecoderLimits} within its range.
      */
     private static DecoderConfig decoders(JsonNode node) {
-        Keys top = new Keys(node, "decoders");
+        ConfigKeys top = new ConfigKeys(node, "decoders");
         Map<String, Map<String, Long>> values = new LinkedHashMap<>();
         for (DecoderLimits.Section sec : DecoderLimits.SECTIONS) {
-            Keys k = new Keys(top.node(sec.name()), "decoders." + sec.name());
+            ConfigKeys k = new ConfigKeys(top.node(sec.name()), "decoders." + sec.name());
             Map<String, Long> m = new LinkedHashMap<>();
             for (DecoderLimits.Row row : DecoderLimits.rows(sec.name())) {
                 m.put(row.key(), k.number(row.key(), row.defaults(), row.min(), row.max()));
@@ -225,7 +226,7 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
     }
 
     /** An alias: it sets its limit, unless the limit's own key is set too. */
-    private static void alias(Keys top, Keys k, DecoderLimits.Alias a, Map<String, Map<String, Long>> values) {
+    private static void alias(ConfigKeys top, ConfigKeys k, DecoderLimits.Alias a, Map<String, Map<String, Long>> values) {
         DecoderLimits.Row target = DecoderLimits.rows(a.target()).stream()
                 .filter(r -> r.key().equals(a.key())).findFirst().orElseThrow();
         long v = k.number(a.key(), Long.MIN_VALUE, target.min(), target.max());
@@ -317,115 +318,6 @@ record SensorConfig(String iface, String bpf, int snaplen, int bufferMb, boolean
             return yaml.writeValueAsString(m);
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The keys of one non-engine section: typed reads, then {@link #finish} rejects the unread ones. */
-    private static final class Keys {
-        private final JsonNode node;
-        private final String path;
-        private final Set<String> read = new java.util.HashSet<>();
-
-        Keys(JsonNode node, String path) {
-            if (node != null && !node.isNull() && !node.isObject()) {
-                throw new ConfigException(path + ": must be a mapping");
-            }
-            this.node = node == null || node.isNull() ? null : node;
-            this.path = path;
-        }
-
-        private JsonNode get(String key) {
-            read.add(key);
-            JsonNode v = node == null ? null : node.get(key);
-            return v == null || v.isNull() ? null : v;
-        }
-
-        String string(String key, String def) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isTextual()) {
-                throw new ConfigException(path + "." + key + ": must be a string");
-            }
-            return v.textValue();
-        }
-
-        /** A list of strings (a YAML sequence). */
-        java.util.List<String> strings(String key, java.util.List<String> def) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isArray()) {
-                throw new ConfigException(path + "." + key + ": must be a list of strings");
-            }
-            java.util.List<String> out = new java.util.ArrayList<>();
-            for (JsonNode e : v) {
-                if (!e.isTextual()) {
-                    throw new ConfigException(path + "." + key + ": must be a list of strings, not '" + e.asText() + "'");
-                }
-                out.add(e.textValue());
-            }
-            return java.util.List.copyOf(out);
-        }
-
-        boolean bool(String key, boolean def) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isBoolean()) {
-                throw new ConfigException(path + "." + key + ": must be true or false");
-            }
-            return v.booleanValue();
-        }
-
-        /** A sub-mapping, marked read (its own {@link Keys} checks its keys). */
-        JsonNode node(String key) {
-            return get(key);
-        }
-
-        long number(String key, long def, long min, long max) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw new ConfigException(path + "." + key + ": must be an integer, not '" + v.asText() + "'");
-            }
-            long x = v.longValue();
-            if (x < min || x > max) {
-                throw new ConfigException(path + "." + key + ": must be within " + min + ".." + max + ", not " + x);
-            }
-            return x;
-        }
-
-        int integer(String key, int def, int min, int max) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw new ConfigException(path + "." + key + ": must be an integer, not '" + v.asText() + "'");
-            }
-            int x = v.intValue();
-            if (x < min || x > max) {
-                throw new ConfigException(path + "." + key + ": must be within " + min + ".." + max + ", not " + x);
-            }
-            return x;
-        }
-
-        void finish() {
-            if (node == null) {
-                return;
-            }
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!read.contains(k)) {
-                    throw new ConfigException(path + "." + k + ": unknown key");
-                }
-            }
         }
     }
 

@@ -2,11 +2,11 @@ package io.impacketsensor.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impacketsensor.detection.config.ConfigException;
+import io.impacketsensor.detection.config.ConfigKeys;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +72,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
     /** Reads and validates the section (null: the defaults); a {@link ConfigException} names the key. */
     public static KafkaSettings parse(JsonNode node) {
         KafkaSettings d = DEFAULTS;
-        Keys k = new Keys(node, "kafka");
+        ConfigKeys k = new ConfigKeys(node, "kafka");
         List<String> servers = k.strings("bootstrap_servers", d.bootstrapServers);
         for (String s : servers) {
             if (!HOST_PORT.matcher(s).matches() || Integer.parseInt(s.substring(s.lastIndexOf(':') + 1)) > 65535
@@ -85,7 +85,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         if (sensor.length() > 255 || sensor.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new ConfigException("kafka.sensor: at most 255 printable characters");
         }
-        Keys t = new Keys(k.node("topics"), "kafka.topics");
+        ConfigKeys t = new ConfigKeys(k.node("topics"), "kafka.topics");
         String alerts = topic(t, "alerts", d.alertsTopic);
         String stats = topic(t, "stats", d.statsTopic);
         String records = topic(t, "records", d.recordsTopic);
@@ -110,7 +110,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
                 compression, linger, batch, buffer, queue, delivery, spill, blocks, shared);
     }
 
-    private static String topic(Keys t, String key, String def) {
+    private static String topic(ConfigKeys t, String key, String def) {
         String v = t.string(key, def);
         if (!TOPIC.matcher(v).matches() || v.equals(".") || v.equals("..")) {
             throw new ConfigException("kafka.topics." + key + ": a topic name is 1..249 of a-z A-Z 0-9 . _ -, not '" + v + "'");
@@ -199,97 +199,5 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         m.put("spill_file", spillFile);
         m.put("shared_blocklist", sharedBlocklist);
         return m;
-    }
-
-    /** The keys of one mapping: typed reads, then {@link #finish} rejects the unread ones. */
-    private static final class Keys {
-        private final JsonNode node;
-        private final String path;
-        private final Set<String> read = new java.util.HashSet<>();
-
-        Keys(JsonNode node, String path) {
-            if (node != null && !node.isNull() && !node.isObject()) {
-                throw new ConfigException(path + ": must be a mapping");
-            }
-            this.node = node == null || node.isNull() ? null : node;
-            this.path = path;
-        }
-
-        private JsonNode get(String key) {
-            read.add(key);
-            JsonNode v = node == null ? null : node.get(key);
-            return v == null || v.isNull() ? null : v;
-        }
-
-        JsonNode node(String key) {
-            return get(key);
-        }
-
-        String string(String key, String def) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isTextual()) {
-                throw new ConfigException(path + "." + key + ": must be a string");
-            }
-            return v.textValue();
-        }
-
-        List<String> strings(String key, List<String> def) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isArray()) {
-                throw new ConfigException(path + "." + key + ": must be a list of strings");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode e : v) {
-                if (!e.isTextual()) {
-                    throw new ConfigException(path + "." + key + ": must be a list of strings, not '" + e.asText() + "'");
-                }
-                out.add(e.textValue());
-            }
-            return List.copyOf(out);
-        }
-
-        boolean bool(String key, boolean def) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isBoolean()) {
-                throw new ConfigException(path + "." + key + ": must be true or false");
-            }
-            return v.booleanValue();
-        }
-
-        int integer(String key, int def, int min, int max) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw new ConfigException(path + "." + key + ": must be an integer, not '" + v.asText() + "'");
-            }
-            int x = v.intValue();
-            if (x < min || x > max) {
-                throw new ConfigException(path + "." + key + ": must be within " + min + ".." + max + ", not " + x);
-            }
-            return x;
-        }
-
-        void finish() {
-            if (node == null) {
-                return;
-            }
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String key = it.next();
-                if (!read.contains(key)) {
-                    throw new ConfigException(path + "." + key + ": unknown key");
-                }
-            }
-        }
     }
 }
