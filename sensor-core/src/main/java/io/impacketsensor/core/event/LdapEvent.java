@@ -74,10 +74,78 @@ public sealed interface LdapEvent extends SensorEvent {
      * A SearchResultEntry (RFC 4511 4.5.2): the entry's DN and its attributes, every value as text
      * (UTF-8, malformed bytes replaced, as Suricata logs them).
      *
-     * @param dn         objectName
-     * @param attributes the PartialAttributeList
+     * <p>Only a search's protocol record reads the entries, and an enumeration of a directory
+     * returns thousands of them: as text, they were the largest allocation of a replay. A decoder
+     * therefore hands over a {@link #deferred} entry, a copy of its bytes that becomes text the
+     * first time {@link #dn()} or {@link #attributes()} is called (on the thread that writes the
+     * record); an alert-only run never pays for it. Equality is by DN and attributes, as for a record.
      */
-    record SearchEntry(String dn, List<Attribute> attributes) {
+    final class SearchEntry {
+        /** Turns a deferred entry's bytes into its DN and attributes; called at most once. */
+        @FunctionalInterface
+        public interface Decoder {
+            SearchEntry decode();
+        }
+
+        private String dn;
+        private List<Attribute> attributes;
+        private Decoder decoder;
+
+        /**
+         * @param dn         objectName
+         * @param attributes the PartialAttributeList
+         */
+        public SearchEntry(String dn, List<Attribute> attributes) {
+            this.dn = dn;
+            this.attributes = attributes;
+        }
+
+        private SearchEntry(Decoder decoder) {
+            this.decoder = decoder;
+        }
+
+        /** An entry decoded by {@code decoder} when first read. */
+        public static SearchEntry deferred(Decoder decoder) {
+            return new SearchEntry(decoder);
+        }
+
+        /** objectName. */
+        public String dn() {
+            decode();
+            return dn;
+        }
+
+        /** The PartialAttributeList. */
+        public List<Attribute> attributes() {
+            decode();
+            return attributes;
+        }
+
+        // synchronized: the entry is made on a decode worker and read on another thread
+        private synchronized void decode() {
+            if (decoder != null) {
+                SearchEntry e = decoder.decode();
+                dn = e.dn();
+                attributes = e.attributes();
+                decoder = null;
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SearchEntry e && java.util.Objects.equals(dn(), e.dn())
+                    && java.util.Objects.equals(attributes(), e.attributes());
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(dn()) + java.util.Objects.hashCode(attributes());
+        }
+
+        @Override
+        public String toString() {
+            return "SearchEntry[dn=" + dn() + ", attributes=" + attributes() + "]";
+        }
     }
 
     /**

@@ -12,7 +12,8 @@ import java.net.UnknownHostException;
 /**
  * The {@link FlowContext} of one flow slot, reused by every flow that slot holds. Addresses stay
  * primitive until {@link #header()} is called for an event; the two {@code InetAddress} objects
- * are then made once per flow and shared by all its events (they are immutable).
+ * are then taken once per flow from the worker's {@link AddressCache} and shared by all its events
+ * (they are immutable).
  */
 final class FlowContextImpl implements FlowContext {
     private final EventSink sink;
@@ -28,8 +29,16 @@ final class FlowContextImpl implements FlowContext {
     private long addressesOf = -1;
     private InetAddress addressA;
     private InetAddress addressB;
+    /** The worker's shared address objects. */
+    private final AddressCache addresses;
 
     FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter, BufferBudget budget) {
+        this(sink, expectations, emittedCounter, budget, new AddressCache());
+    }
+
+    FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter, BufferBudget budget,
+                    AddressCache addresses) {
+        this.addresses = addresses;
         this.sink = sink;
         this.budget = budget;
         this.order = sink instanceof EventOrder o ? o : null;
@@ -66,8 +75,8 @@ final class FlowContextImpl implements FlowContext {
     public EventHeader header() {
         Flow f = flow;
         if (addressesOf != f.id) {
-            addressA = address(f.ipVersion, f.aHi, f.aLo);
-            addressB = address(f.ipVersion, f.bHi, f.bLo);
+            addressA = addresses.get(f.ipVersion, f.aHi, f.aLo);
+            addressB = addresses.get(f.ipVersion, f.bHi, f.bLo);
             addressesOf = f.id;
         }
         InetAddress a = addressA;

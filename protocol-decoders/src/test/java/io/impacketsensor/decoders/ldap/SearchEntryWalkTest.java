@@ -1,0 +1,111 @@
+package io.impacketsensor.decoders.ldap;
+
+import io.impacketsensor.core.event.LdapEvent.Attribute;
+import io.impacketsensor.core.event.LdapEvent.SearchEntry;
+import io.impacketsensor.core.wire.ByteCursor;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The measuring walk of a SearchResultEntry against the decoding one (synthetic BER). */
+class SearchEntryWalkTest {
+
+    @Test
+    void utf16LengthIsTheDecodedStringsLengthForAnyBytes() {
+        Random r = new Random(19);
+        byte[][] fixed = {
+                {}, "plain".getBytes(StandardCharsets.UTF_8), "Ünïcödé €".getBytes(StandardCharsets.UTF_8),
+                "emoji \uD83D\uDE00 x".getBytes(StandardCharsets.UTF_8),
+                {(byte) 0xC0, (byte) 0x80}, {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xF0, (byte) 0x9F}, {(byte) 0xE2, (byte) 0x82},
+                {(byte) 0x80}, {(byte) 0xFF, 'a'}, {'a', (byte) 0xC3},
+        };
+        for (byte[] b : fixed) {
+            assertEquals(new String(b, StandardCharsets.UTF_8).length(), SearchEntryWalk.utf16Length(b, 0, b.length));
+        }
+        byte[] lead = {(byte) 0xC2, (byte) 0xDF, (byte) 0xE0, (byte) 0xE1, (byte) 0xED, (byte) 0xEF, (byte) 0xF0,
+                (byte) 0xF4, (byte) 0xF5, (byte) 0x80, (byte) 0xBF, 'a'};
+        for (int n = 0; n < 200_000; n++) {
+            byte[] b = new byte[1 + r.nextInt(8)];
+            for (int i = 0; i < b.length; i++) {
+                int k = r.nextInt(4);
+                b[i] = k == 0 ? lead[r.nextInt(lead.length)] : k == 1 ? (byte) (0x80 + r.nextInt(64)) : (byte) r.nextInt(256);
+            }
+            int off = r.nextInt(b.length);
+            int len = r.nextInt(b.length - off + 1);
+            assertEquals(new String(b, off, len, StandardCharsets.UTF_8).length(), SearchEntryWalk.utf16Length(b, off, len),
+                    () -> java.util.HexFormat.of().formatHex(b, off, off + len));
+        }
+    }
+
+    @Test
+    void measuredSizeIsTheDecodedTextAndTheCursorEndsAlike() {
+        byte[] entry = entry("CN=Jörg,DC=lab", List.of(
+                new Attribute("cn", List.of("Jörg")),
+                new Attribute("member", List.of("CN=a", "CN=\u00e9\uD83D\uDE00")),
+                new Attribute("empty", List.of())));
+        // trailing bytes after the entry (a control would be there) stay outside the walk
+        byte[] buf = new byte[entry.length + 7];
+        System.arraycopy(entry, 0, buf, 3, entry.length);
+        LdapLimits limits = LdapLimits.DEFAULTS;
+
+        ByteCursor measuring = new ByteCursor(buf, 3, entry.length + 2);
+        int[] size = new int[1];
+        SearchEntry deferred = new SearchEntryWalk(limits).measure(measuring, entry.length, size);
+        ByteCursor building = new ByteCursor(buf, 3, entry.length + 2);
+        int built = new SearchEntryWalk(limits).walk(building, entry.length, true);
+
+        assertEquals(built, size[0]);
+        assertEquals(building.position(), measuring.position());
+        assertTrue(measuring.ok());
+        // the buffer is reused by the next segment: the deferred entry holds its own copy
+        java.util.Arrays.fill(buf, (byte) 0);
+        assertEquals("CN=Jörg,DC=lab", deferred.dn());
+        assertEquals(new SearchEntry("CN=Jörg,DC=lab", List.of(
+                new Attribute("cn", List.of("Jörg")),
+                new Attribute("member", List.of("CN=a", "CN=\u00e9\uD83D\uDE00")),
+                new Attribute("empty", List.of()))), deferred);
+        int chars = "CN=Jörg,DC=lab".length() + "cn".length() + "Jörg".length() + "member".length() + "CN=a".length()
+                + "CN=\u00e9\uD83D\uDE00".length() + "empty".length();
+        assertEquals(chars, size[0]);
+    }
+
+    /** objectName OCTET STRING, then SEQUENCE OF SEQUENCE { type, SET OF value } (RFC 4511 4.5.2). */
+    private static byte[] entry(String dn, List<Attribute> attrs) {
+        ByteArrayOutputStream list = new ByteArrayOutputStream();
+        for (Attribute a : attrs) {
+            ByteArrayOutputStream vals = new ByteArrayOutputStream();
+            for (String v : a.values()) {
+                vals.writeBytes(tlv(0x04, v.getBytes(StandardCharsets.UTF_8)));
+            }
+            ByteArrayOutputStream one = new ByteArrayOutputStream();
+            one.writeBytes(tlv(0x04, a.name().getBytes(StandardCharsets.UTF_8)));
+            one.writeBytes(tlv(0x31, vals.toByteArray()));
+            list.writeBytes(tlv(0x30, one.toByteArray()));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(tlv(0x04, dn.getBytes(StandardCharsets.UTF_8)));
+        out.writeBytes(tlv(0x30, list.toByteArray()));
+        return out.toByteArray();
+    }
+
+    private static byte[] tlv(int tag, byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(tag);
+        if (content.length < 128) {
+            out.write(content.length);
+        } else {
+            out.write(0x82);
+            out.write(content.length >> 8);
+            out.write(content.length);
+        }
+        out.writeBytes(content);
+        return out.toByteArray();
+    }
+}
