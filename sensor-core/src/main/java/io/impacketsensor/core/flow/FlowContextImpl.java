@@ -29,6 +29,9 @@ final class FlowContextImpl implements FlowContext {
     private long addressesOf = -1;
     private InetAddress addressA;
     private InetAddress addressB;
+    /** The header {@link #header()} made last, and the roles it was made with. */
+    private EventHeader lastHeader;
+    private boolean lastClientIsA;
     /** The worker's shared address objects. */
     private final AddressCache addresses;
 
@@ -74,6 +77,15 @@ final class FlowContextImpl implements FlowContext {
     @Override
     public EventHeader header() {
         Flow f = flow;
+        EventHeader last = lastHeader;
+        // The events of one packet (a compound's responses, a bind and its first request, a
+        // search and its result) share one header: it is immutable and names the same flow,
+        // time and roles. Flow ids are unique within a run, so a header of the slot's previous
+        // flow never matches.
+        if (last != null && last.flowId() == f.id && last.timestampNanos() == f.lastSeen
+                && lastClientIsA == f.clientIsA) {
+            return last;
+        }
         if (addressesOf != f.id) {
             addressA = addresses.get(f.ipVersion, f.aHi, f.aLo);
             addressB = addresses.get(f.ipVersion, f.bHi, f.bLo);
@@ -81,9 +93,12 @@ final class FlowContextImpl implements FlowContext {
         }
         InetAddress a = addressA;
         InetAddress b = addressB;
-        return f.clientIsA
+        EventHeader h = f.clientIsA
                 ? new EventHeader(f.lastSeen, f.id, a, f.aPort, b, f.bPort, transport())
                 : new EventHeader(f.lastSeen, f.id, b, f.bPort, a, f.aPort, transport());
+        lastHeader = h;
+        lastClientIsA = f.clientIsA;
+        return h;
     }
 
     @Override

@@ -33,4 +33,30 @@ class FlowContextImplTest {
         // the same host in the next flow: the worker's address object is shared, not made again
         assertSame(h1.serverIp(), h3.serverIp());
     }
+
+    @Test
+    void eventsOfOnePacketShareOneHeaderAndANewPacketOrRoleGetsItsOwn() {
+        FlowContextImpl ctx = new FlowContextImpl(e -> { }, Expectations.of(FlowLimits.DEFAULTS), new long[1], BufferBudget.unlimited());
+        Flow f = new Flow(0, ctx);
+        f.init(256, 4, 0, IP_A, 43162, 0, IP_B, 445, 6, 1_000L);
+        EventHeader h1 = ctx.header();
+        assertSame(h1, ctx.header());
+
+        f.lastSeen = 2_000L;
+        EventHeader h2 = ctx.header();
+        assertNotSame(h1, h2);
+        assertEquals(2_000L, h2.timestampNanos());
+
+        f.clientIsA = false;
+        EventHeader h3 = ctx.header();
+        assertEquals("10.99.0.1", h3.clientIp().getHostAddress());
+        assertEquals(445, h3.clientPort());
+        assertEquals(43162, h3.serverPort());
+
+        // the slot's next flow, at the same capture time: its own header
+        f.init(257, 4, 0, IP_C, 50000, 0, IP_B, 389, 6, 2_000L);
+        EventHeader h4 = ctx.header();
+        assertEquals(257, h4.flowId());
+        assertEquals("10.99.0.3", h4.clientIp().getHostAddress());
+    }
 }
