@@ -392,7 +392,7 @@ public final class LdapParser {
         c.seek(opEnd);
     }
 
-    /** SearchResultEntry (RFC 4511 4.5.2): measured now, its text made when first read ({@link SearchEntryWalk}). */
+    /** SearchResultEntry (RFC 4511 4.5.2): measured on the worker, its text made when first read ({@link SearchEntryWalk}). */
     private void searchResultEntry(int opEnd) {
         entry = entryWalk.measure(c, opEnd, entrySizeOut);
         entrySize = entrySizeOut[0];

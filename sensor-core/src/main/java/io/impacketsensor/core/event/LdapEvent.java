@@ -75,7 +75,7 @@ public sealed interface LdapEvent extends SensorEvent {
      * (UTF-8, malformed bytes replaced, as Suricata logs them).
      *
      * <p>Only a search's protocol record reads the entries, and an enumeration of a directory
-     * returns thousands of them: as text, they were the largest allocation of a replay. A decoder
+     * returns thousands of them: as text they would be the largest allocation of a replay. A decoder
      * therefore hands over a {@link #deferred} entry, a copy of its bytes that becomes text the
      * first time {@link #dn()} or {@link #attributes()} is called (on the thread that writes the
      * record); an alert-only run never pays for it. Equality is by DN and attributes, as for a record.

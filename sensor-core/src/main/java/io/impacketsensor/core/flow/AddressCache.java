@@ -7,7 +7,7 @@ import java.net.InetAddress;
  * two addresses as objects; a capture has many short flows between few hosts (every DCE/RPC
  * endpoint-mapper query is a new connection), so the flows of the same host share one object
  * instead of each making its own ({@code InetAddress} is immutable). Direct-mapped: a clash
- * replaces the entry. IPv6 addresses are made per flow as before (rare here).
+ * replaces the entry. IPv6 addresses are made per flow (rare here).
  */
 final class AddressCache {
     private static final int SIZE = 1024;

@@ -340,7 +340,7 @@ public final class CapturePipeline {
         boolean drained = true;
         try {
             // Disruptor.shutdown looks at the workers' sequences in a busy loop that allocates on
-            // every look; on two cores it took a core from the very workers it waited for (all
+            // every look; on two cores it takes a core from the very workers it waits for (all
             // of a short replay's decoding happens after the file is read). The workers are
             // waited for asleep until each has handled FINISH; shutdown then finds them done.
             if (timeoutMillis == Long.MAX_VALUE) {
