@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -76,6 +77,17 @@ public final class CorrelateMain {
     }
 
     static int run(String[] args, PrintStream err) throws InterruptedException {
+        return run(args, err, null);
+    }
+
+    /**
+     * Runs the correlator until {@code stop} completes, or until the JVM shuts down when
+     * {@code stop} is null. {@code impacket-sensor correlate} calls this through its own class
+     * loader (only java.* types cross it).
+     *
+     * @return the exit code: 0 after a stop, 1 when Kafka Streams failed, 2 for bad usage or configuration
+     */
+    public static int run(String[] args, PrintStream err, CompletableFuture<?> stop) throws InterruptedException {
         Options o;
         KafkaSettings kafka;
         EngineConfig engine;
@@ -113,14 +125,22 @@ public final class CorrelateMain {
                 stopped.countDown();
             }
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             c.close();
             stopped.countDown();
-        }, "correlate-shutdown"));
+        }, "correlate-shutdown");
+        if (stop == null) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } else {
+            stop.whenComplete((v, t) -> stopped.countDown());
+        }
         c.start();
         err.println("impacket-sensor-correlate: " + o.applicationId() + " reading " + kafka.eventsTopic() + ", fleet alerts to "
                 + o.alertsTopic());
         stopped.await();
+        if (stop != null) {
+            c.close();
+        }
         return exit[0];
     }
 }

@@ -188,4 +188,57 @@ class CorrelatorTest {
             one.close();
         }
     }
+    /**
+     * The correlator's jar as {@code impacket-sensor correlate} finds it: a jar whose manifest
+     * Class-Path names this module's classes and every dependency (what the shaded jar bundles), so
+     * the command's own class loader runs the correlator isolated from the test's.
+     */
+    static Path correlatorJar(Path dir) throws Exception {
+        StringBuilder cp = new StringBuilder();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                cp.append(cp.isEmpty() ? "" : " ").append(Path.of(e).toAbsolutePath().toUri());
+            }
+        }
+        java.util.jar.Manifest m = new java.util.jar.Manifest();
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, cp.toString());
+        Path jar = dir.resolve(io.impacketsensor.fleet.CorrelatorJar.FILE);
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar), m)) {
+            out.flush();
+        }
+        return jar;
+    }
+
+    @Test
+    void theCorrelateCommandRunsTheCorrelatorsJarUntilStopped(@TempDir Path dir) throws Exception {
+        broker.createTopics(3, "c3-events", "c3-alerts");
+        Path cfg = dir.resolve("fleet.yaml");
+        java.nio.file.Files.writeString(cfg, "kafka:\n  bootstrap_servers: [\"" + broker.bootstrap()
+                + "\"]\n  topics:\n    events: c3-events\n");
+        Path jar = io.impacketsensor.fleet.CorrelatorJar.locate(null, null, correlatorJar(dir).getParent(), null);
+        java.util.concurrent.CompletableFuture<Void> stop = new java.util.concurrent.CompletableFuture<>();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return io.impacketsensor.fleet.CorrelatorJar.run(jar, List.of("--config", cfg.toString(), "--application-id",
+                        "c3", "--state-dir", dir.resolve("state").toString(), "--alerts-topic", "c3-alerts"),
+                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), stop);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            List<Replay.Frame> relay = Replay.frames(Captures.lab("atk_ntlmrelayx_smb.pcap"));
+            Predicate<Replay.Frame> victimLink = touches("10.99.0.3");
+            sensor("sensor-a", relay.stream().filter(victimLink).toList(), dir, "c3-events");
+            sensor("sensor-b", relay.stream().filter(victimLink.negate()).toList(), dir, "c3-events");
+            List<ConsumerRecord<String, byte[]>> got = broker.read("c3-alerts", 1, Duration.ofSeconds(60));
+            assertEquals(List.of("relay ntlm_relay 10.99.0.2 [\"sensor-a\",\"sensor-b\"]"), summary(got));
+        } finally {
+            stop.complete(null);
+        }
+        assertEquals(0, exit.get(60, java.util.concurrent.TimeUnit.SECONDS), err.toString());
+        assertTrue(err.toString().contains("c3 reading c3-events, fleet alerts to c3-alerts"), err.toString());
+    }
 }
