@@ -241,4 +241,67 @@ class CorrelatorTest {
         assertEquals(0, exit.get(60, java.util.concurrent.TimeUnit.SECONDS), err.toString());
         assertTrue(err.toString().contains("c3 reading c3-events, fleet alerts to c3-alerts"), err.toString());
     }
+
+    /**
+     * The frames of a capture dealt over {@code n} sensors by TCP/UDP flow, in the order the flows
+     * start; other frames go to the first.
+     */
+    static List<List<Replay.Frame>> byFlow(List<Replay.Frame> frames, int n) {
+        List<List<Replay.Frame>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new ArrayList<>());
+        }
+        Map<String, Integer> flows = new java.util.HashMap<>();
+        for (Replay.Frame f : frames) {
+            byte[] b = f.data();
+            int link = 0;
+            if (b.length >= 38 && (b[12] & 0xFF) == 0x08 && b[13] == 0 && (b[23] == 6 || b[23] == 17)) {
+                String a = java.util.HexFormat.of().formatHex(b, 26, 30) + ":" + Cuts.srcPort(f);
+                String z = java.util.HexFormat.of().formatHex(b, 30, 34) + ":" + Cuts.dstPort(f);
+                String key = b[23] + (a.compareTo(z) < 0 ? a + "-" + z : z + "-" + a);
+                link = flows.computeIfAbsent(key, k -> flows.size() % n);
+            }
+            out.get(link).add(f);
+        }
+        return out;
+    }
+
+    @Test
+    void aSprayOverThreeDcLinksIsRaisedOnceByTheFleetAndAtAlertLevelByNoSensorAlone(@TempDir Path dir) throws Exception {
+        broker.createTopics(3, "c4-events", "c4-alerts");
+        // Impacket smbclient.py tries one password for 26 domain accounts, one SMB connection each.
+        // The lab has one DC: its connections dealt over three sensors stand in for a spray over three
+        // DCs, each DC's link mirrored to its own sensor (9, 9 and 8 failed logons each).
+        List<Replay.Frame> spray = Replay.frames(Captures.lab("atk_spray.i014.pcap"));
+        try (Correlator c = correlator("c4", dir.resolve("state"), "c4-events", "c4-alerts")) {
+            awaitRunning(c);
+            List<List<Replay.Frame>> links = byFlow(spray, 3);
+            for (int i = 0; i < 3; i++) {
+                SensorReplay s = sensor("dc-link-" + i, links.get(i), dir, "c4-events");
+                long failures = s.events.stream().filter(e -> e instanceof io.impacketsensor.core.event.NtlmEvent.NtlmAuthenticate a
+                        && a.status() != 0 && a.status() != io.impacketsensor.core.event.SensorEvent.NO_STATUS).count();
+                assertTrue(failures >= 8 && failures <= 9, "dc-link-" + i + ": " + failures + " failed logons");
+                for (Alert a : s.alerts) {
+                    assertFalse(a.analysis().attackTypeId().equals("password_spray")
+                            && a.analysis().action().compareTo(io.impacketsensor.detection.model.Action.ALERT) >= 0,
+                            "dc-link-" + i + " alone raised the spray: " + a.analysis().indicators());
+                }
+            }
+            // The sensors replay one after the other: the fleet's window crosses the spray threshold
+            // (more than 5 failures over 10 accounts) with the second link's first failure; the third
+            // link's failures fall in the same window and raise nothing more.
+            List<ConsumerRecord<String, byte[]>> got = broker.read("c4-alerts", 1, Duration.ofSeconds(60));
+            assertEquals(List.of("spray password_spray 10.99.0.2 [\"dc-link-0\",\"dc-link-1\"]"), summary(got),
+                    "exactly one fleet alert");
+            JsonNode alert = JSON.readTree(got.get(0).value());
+            assertEquals(9000901, alert.path("alert").path("signature_id").asInt());
+            assertTrue(alert.path("impacket").path("indicators").get(0).asText().startsWith(
+                    "10 failed authentications across 10 accounts within 300 s over 2 sensors (dc-link-0: 9, dc-link-1: 1)"),
+                    alert.toString());
+        }
+        // One sensor on the whole capture raises the spray itself.
+        SensorReplay whole = new SensorReplay(null).replay(Captures.lab("atk_spray.i014.pcap"));
+        assertTrue(whole.alerts.stream().anyMatch(a -> a.analysis().attackTypeId().equals("password_spray")
+                && a.analysis().action().compareTo(io.impacketsensor.detection.model.Action.ALERT) >= 0), types(whole.alerts).toString());
+    }
 }
