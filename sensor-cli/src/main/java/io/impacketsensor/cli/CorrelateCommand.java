@@ -65,6 +65,11 @@ final class CorrelateCommand implements Callable<Integer> {
             description = "where fleet alerts go (default: ${DEFAULT-VALUE})")
     String alertsTopic;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9471",
+            description = "GET /health (state, consumer lag) and GET /metrics (Prometheus: impacket_correlator_*) of this "
+                    + "instance; '' = off (default: ${DEFAULT-VALUE})")
+    String http;
+
     @Option(names = "--correlator-jar", paramLabel = "FILE",
             description = "the correlator's jar (" + CorrelatorJar.FILE + "); default: "
                     + CorrelatorJar.ENV + ", else next to the sensor's jar, else /usr/share/impacket-sensor")
@@ -82,7 +87,7 @@ final class CorrelateCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--application-id", applicationId,
-                "--state-dir", stateDir.toString(), "--alerts-topic", alertsTopic));
+                "--state-dir", stateDir.toString(), "--alerts-topic", alertsTopic, "--http", http));
         try (PrintStream ps = new PrintStream(new LineWriter(err), true, StandardCharsets.UTF_8)) {
             return CorrelatorJar.run(jar, args, ps, null);
         } catch (IllegalArgumentException e) {

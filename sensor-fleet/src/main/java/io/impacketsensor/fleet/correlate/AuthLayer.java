@@ -37,8 +37,12 @@ import java.util.TreeSet;
  */
 final class AuthLayer extends Correlator.Layer {
     static final String STORE = "fleet-auth";
-    /** Failures remembered per entity: the newest this many (a spray of thousands needs far fewer to be seen). */
-    static final int MAX_FAILURES = 512;
+    /**
+     * Failures remembered per entity: the newest this many, or the thresholds' need if larger. Each
+     * failure rewrites the entity's entry (about 200 B per failure) and its changelog record, so the
+     * window is kept short; a spray needs a dozen to be seen.
+     */
+    static final int MAX_FAILURES = 128;
     /** Accounts and sources named in an alert's indicators. */
     private static final int NAMED = 10;
     private static final long DUPLICATE_NANOS = 1_000_000_000L;
@@ -49,6 +53,7 @@ final class AuthLayer extends Correlator.Layer {
     private final long windowSeconds;
     private final Rule spray;
     private final Rule accountFailed;
+    private final int maxFailures;
 
     AuthLayer(EngineConfig.Behaviour cfg, Rule spray, Rule accountFailed) {
         super(STORE, cfg.failedAuthWindowSeconds() * 1000 + Correlator.SLACK_MILLIS);
@@ -58,6 +63,7 @@ final class AuthLayer extends Correlator.Layer {
         this.sprayAccounts = cfg.sprayAccounts();
         this.spray = spray;
         this.accountFailed = accountFailed;
+        this.maxFailures = Math.max(MAX_FAILURES, Math.max(threshold + 1, sprayAccounts) * 2);
     }
 
     /**
@@ -110,6 +116,11 @@ final class AuthLayer extends Correlator.Layer {
         String cid = e.path("community_id").asText();
         String type = e.path("type").asText();
         ObjectNode st = state(r.key());
+        if (st.path("alerted").asBoolean()) {
+            // Raised once: later failures only keep the entry alive (the alert is not repeated while they go on).
+            save(r.key(), st, r.timestamp());
+            return;
+        }
         ArrayNode failures = st.has("failures") ? (ArrayNode) st.get("failures") : st.putArray("failures");
         long newest = Math.max(st.path("newest_ns").asLong(), ts);
         st.put("newest_ns", newest);
@@ -137,16 +148,16 @@ final class AuthLayer extends Correlator.Layer {
             f.put("cid", cid);
             f.put("type", type);
             f.putArray("sensors").add(sensor);
-            while (failures.size() > MAX_FAILURES) {
+            while (failures.size() > maxFailures) {
                 failures.remove(0);
             }
         }
-        if (!st.path("alerted").asBoolean()) {
-            byte[] alert = bySource ? spray(r.key(), failures) : accountFailed(r.key(), failures);
-            if (alert != null) {
-                st.put("alerted", true);
-                alert(r, r.key(), alert);
-            }
+        byte[] alert = bySource ? spray(r.key(), failures) : accountFailed(r.key(), failures);
+        if (alert != null) {
+            // The failures are no longer needed: the entry shrinks to the flag that keeps the alert single.
+            st.removeAll();
+            st.put("alerted", true);
+            alert(r, r.key(), alert);
         }
         save(r.key(), st, r.timestamp());
     }

@@ -64,6 +64,36 @@ public final class Correlator implements AutoCloseable {
     static final long SLACK_MILLIS = 60_000;
 
     private final KafkaStreams streams;
+    private final Counters counters = new Counters();
+
+    /** What the correlator read and raised, for /health and /metrics (every stream thread adds to them). */
+    static final class Counters {
+        private final java.util.concurrent.atomic.LongAdder records = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> alerts =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Counters() {
+            for (String layer : List.of("relay", "chain", "spray", "account")) {
+                alerts.put(layer, new java.util.concurrent.atomic.LongAdder());
+            }
+        }
+
+        void alert(byte[] value) {
+            JsonNode n = parse(value);
+            String layer = n == null ? "unknown" : n.path("impacket").path("fleet").asText("unknown");
+            alerts.computeIfAbsent(layer, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
+
+        long records() {
+            return records.sum();
+        }
+
+        java.util.Map<String, Long> alerts() {
+            java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            alerts.forEach((k, v) -> out.put(k, v.sum()));
+            return out;
+        }
+    }
 
     /**
      * @param props       Kafka Streams settings: bootstrap.servers, application.id, state.dir and any
@@ -77,10 +107,14 @@ public final class Correlator implements AutoCloseable {
         p.putAll(props);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
-        this.streams = new KafkaStreams(topology(eventsTopic, alertsTopic, engine), p);
+        this.streams = new KafkaStreams(topology(eventsTopic, alertsTopic, engine, counters), p);
     }
 
     static Topology topology(String eventsTopic, String alertsTopic, EngineConfig engine) {
+        return topology(eventsTopic, alertsTopic, engine, new Counters());
+    }
+
+    static Topology topology(String eventsTopic, String alertsTopic, EngineConfig engine, Counters counters) {
         RuleCatalog catalog = RuleCatalog.builtin();
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE), Serdes.String(),
@@ -89,7 +123,8 @@ public final class Correlator implements AutoCloseable {
                 Serdes.ByteArray()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AuthLayer.STORE), Serdes.String(),
                 Serdes.ByteArray()));
-        KStream<String, byte[]> events = b.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()));
+        KStream<String, byte[]> events = b.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .peek((k, v) -> counters.records.increment());
         long relayWindow = engine.relay().windowSeconds() * 1_000_000_000L;
         long chainWindow = engine.chains().windowSeconds() * 1_000_000_000L;
         // The sensors key events by the entity the state is for: relay and chain need no repartition.
@@ -110,7 +145,8 @@ public final class Correlator implements AutoCloseable {
                         .withValueSerde(Serdes.ByteArray()))
                 .process(() -> new AuthLayer(engine.behaviour(), catalog.byName("fleet_password_spray"),
                         catalog.byName("fleet_account_failed")), AuthLayer.STORE);
-        relay.merge(chain).merge(auth).to(alertsTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
+        relay.merge(chain).merge(auth).peek((k, v) -> counters.alert(v))
+                .to(alertsTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
         return b.build();
     }
 
@@ -120,6 +156,10 @@ public final class Correlator implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    Counters counters() {
+        return counters;
     }
 
     /**

@@ -210,6 +210,29 @@ class CorrelatorTest {
         return jar;
     }
 
+    static String get(String url) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), url + ": " + r.body());
+        return r.body();
+    }
+
+    /** {@code promtool check metrics} (the Prometheus linter) finds nothing, where promtool is installed (CI). */
+    static void promtoolClean(String metrics, Path dir) throws Exception {
+        boolean onPath = false;
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            onPath |= !d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, "promtool"));
+        }
+        if (!onPath) {
+            return;
+        }
+        Path f = java.nio.file.Files.writeString(dir.resolve("metrics.txt"), metrics);
+        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectInput(f.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "promtool check metrics: " + out);
+        assertEquals("", out.strip(), "promtool check metrics: " + out);
+    }
+
     @Test
     void theCorrelateCommandRunsTheCorrelatorsJarUntilStopped(@TempDir Path dir) throws Exception {
         broker.createTopics(3, "c3-events", "c3-alerts");
@@ -222,7 +245,7 @@ class CorrelatorTest {
         java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return io.impacketsensor.fleet.CorrelatorJar.run(jar, List.of("--config", cfg.toString(), "--application-id",
-                        "c3", "--state-dir", dir.resolve("state").toString(), "--alerts-topic", "c3-alerts"),
+                        "c3", "--state-dir", dir.resolve("state").toString(), "--alerts-topic", "c3-alerts", "--http", "127.0.0.1:0"),
                         new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), stop);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -235,6 +258,32 @@ class CorrelatorTest {
             sensor("sensor-b", relay.stream().filter(victimLink.negate()).toList(), dir, "c3-events");
             List<ConsumerRecord<String, byte[]>> got = broker.read("c3-alerts", 1, Duration.ofSeconds(60));
             assertEquals(List.of("relay ntlm_relay 10.99.0.2 [\"sensor-a\",\"sensor-b\"]"), summary(got));
+            // Its /metrics and /health: the lag of every events partition, caught up once all is read.
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("/metrics on 127\\.0\\.0\\.1:(\\d+)").matcher(err.toString());
+            assertTrue(m.find(), err.toString());
+            String base = "http://127.0.0.1:" + m.group(1);
+            String metrics = "";
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < end && !(metrics.contains("impacket_correlator_fleet_alerts_total{layer=\"relay\"} 1")
+                    && metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-events\",partition=\"2\"} 0")
+                    && metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-events\",partition=\"0\"} 0")
+                    && metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-events\",partition=\"1\"} 0"))) {
+                metrics = get(base + "/metrics");
+                Thread.sleep(200);
+            }
+            assertTrue(metrics.contains("impacket_correlator_up 1"), metrics);
+            assertTrue(metrics.contains("impacket_correlator_fleet_alerts_total{layer=\"relay\"} 1"), metrics);
+            for (int part = 0; part < 3; part++) {
+                assertTrue(metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-events\",partition=\"" + part
+                        + "\"} 0"), metrics);
+            }
+            assertTrue(metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-fleet-auth-repartition\""), metrics);
+            promtoolClean(metrics, dir);
+            JsonNode health = JSON.readTree(get(base + "/health"));
+            assertEquals("RUNNING", health.path("state").asText());
+            assertTrue(health.path("healthy").asBoolean());
+            assertEquals(0, health.path("lag").asLong(), health.toString());
+            assertTrue(health.path("records").asLong() > 0, health.toString());
         } finally {
             stop.complete(null);
         }
