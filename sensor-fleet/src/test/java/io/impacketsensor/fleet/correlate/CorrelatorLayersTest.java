@@ -192,4 +192,39 @@ class CorrelatorLayersTest {
         assertEquals("chain", got.get(0).path("impacket").path("fleet").asText());
         assertEquals("10.0.0.66", got.get(0).path("src_ip").asText());
     }
+
+    @Test
+    void aKerberosSprayOverThreeDcLinksIsOneFleetAlert() throws Exception {
+        // Impacket getTGT.py with one wrong password for 26 accounts (KDC_ERR_PREAUTH_FAILED each), the
+        // lab's one DC standing in for three: its connections dealt over three sensors by flow, each
+        // sensor's events as FleetEvents publishes them.
+        java.nio.file.Path capture = io.impacketsensor.core.testkit.Captures.lab("atk_spray_kerberos.i014.pcap");
+        List<List<io.impacketsensor.core.testkit.Replay.Frame>> links =
+                CorrelatorTest.byFlow(io.impacketsensor.core.testkit.Replay.frames(capture), 3);
+        for (int i = 0; i < 3; i++) {
+            java.nio.file.Path part = io.impacketsensor.core.testkit.Cuts.write(links.get(i), state.resolve("link" + i + ".pcap"));
+            io.impacketsensor.fleet.SensorReplay s = new io.impacketsensor.fleet.SensorReplay(null).replay(part);
+            for (io.impacketsensor.detection.engine.Alert a : s.alerts) {
+                assertTrue(!a.analysis().attackTypeId().equals("password_spray")
+                        || a.analysis().action().compareTo(io.impacketsensor.detection.model.Action.ALERT) < 0,
+                        "link " + i + " alone raised the spray: " + a.analysis().indicators());
+            }
+            io.impacketsensor.fleet.FleetEvents fe = new io.impacketsensor.fleet.FleetEvents("dc-link-" + i);
+            for (io.impacketsensor.core.event.SensorEvent e : s.events) {
+                fe.of(e, (k, v) -> in.pipeInput(k, v, e.header().timestampNanos() / 1_000_000));
+            }
+        }
+        List<JsonNode> got = alerts();
+        assertEquals(1, got.size(), got.toString());
+        assertEquals("fleet_password_spray", got.get(0).path("impacket").path("rules").get(0).path("name").asText());
+        assertEquals("10.99.0.2", got.get(0).path("src_ip").asText());
+        String first = got.get(0).path("impacket").path("indicators").get(0).asText();
+        // The links are fed one after the other: the window crosses the threshold on the second link's first failure.
+        assertTrue(first.startsWith("10 failed authentications across 10 accounts within 300 s over 2 sensors (dc-link-0: 9, "
+                + "dc-link-1: 1)"), first);
+        // One sensor on the whole capture raises the spray itself.
+        io.impacketsensor.fleet.SensorReplay whole = new io.impacketsensor.fleet.SensorReplay(null).replay(capture);
+        assertTrue(whole.alerts.stream().anyMatch(a -> a.analysis().attackTypeId().equals("password_spray")
+                && a.analysis().action().compareTo(io.impacketsensor.detection.model.Action.ALERT) >= 0));
+    }
 }
