@@ -229,6 +229,23 @@ public final class ImpacketProtection {
         return r;
     }
 
+    /**
+     * Learns a DC another sensor of a fleet reported ({@link DetectionEngine#learnFleetDc}); null
+     * when {@code ip} is not an address literal.
+     */
+    public DetectionEngine.FleetDc learnFleetDc(String ip) {
+        java.net.InetAddress a = io.impacketsensor.detection.response.AllowListMatcher.parseAddress(ip);
+        if (a == null) {
+            return null;
+        }
+        lock.lock();
+        try {
+            return engine.learnFleetDc(a);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends a block because a sensor of the fleet unblocked it; true when it was held here. */
     public boolean removeRemoteBlock(String ip) {
         boolean had;

@@ -132,6 +132,10 @@ public final class LiveCommand implements Callable<Integer> {
             if (fleet.blocklist() != null) {
                 err.println("live: shared blocklist on topic " + cfg.kafka().blocksTopic());
             }
+            fleet.shareDcLearning(daemon.service().engine());
+            if (fleet.dcFacts() != null) {
+                err.println("live: shared DC learning on topic " + cfg.kafka().dcFactsTopic());
+            }
         }
         LivePcapSource source;
         try {

@@ -26,6 +26,7 @@ import java.io.PrintWriter;
             "  impacket-sensor selftest --attack-type SMB",
             "  sudo impacket-sensor live -i eth0 --eve eve.json \\",
             "       --bpf 'tcp port 445 or port 88 or tcp port 135 or port 389'",
+            "  impacket-sensor correlate --config /etc/impacket-sensor/impacket-sensor.yaml",
             "",
             "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input.",
             "Run 'impacket-sensor COMMAND --help' for a command's options."})
@@ -63,6 +64,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new BlocklistCommand());
         cl.addSubcommand(new EvaluateCommand());
         cl.addSubcommand(new RulesCommand());
+        cl.addSubcommand(new CorrelateCommand());
         // "" would be the working directory (Path.of("")), which no FILE or DIR argument means.
         cl.registerConverter(java.nio.file.Path.class, s -> {
             if (s.isEmpty()) {

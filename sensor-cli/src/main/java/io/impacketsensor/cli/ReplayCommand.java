@@ -132,11 +132,29 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.println("replay: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
+            if (fleet != null) {
+                // The fleet's DCs are learned before the first packet, as a live sensor that has run a
+                // while knows them; a broker that does not answer in time leaves the replay to learn alone.
+                fleet.shareDcLearning(detection.engine());
+                if (fleet.dcFacts() != null) {
+                    try {
+                        if (!fleet.dcFacts().awaitCaughtUp(java.time.Duration.ofSeconds(DC_FACTS_WAIT_SECONDS))) {
+                            err.println("replay: the fleet's DC facts (topic " + config.kafka().dcFactsTopic()
+                                    + ") were not read within " + DC_FACTS_WAIT_SECONDS + " s; DCs are learned from the capture only");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
             lastRun = new SensorRun(title, false, err);
             lastRun.fleet = fleet;
             return lastRun.run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w, detection, 0);
         }
     }
+
+    /** How long a replay waits for the fleet's DC facts (kafka.shared_dc_learning) before its first packet. */
+    private static final int DC_FACTS_WAIT_SECONDS = 15;
 
     private static String shown(Path p) {
         return p.toString().equals("-") ? "standard input" : p.toString();

@@ -60,14 +60,21 @@ class RuleCoverageTest {
         collect(io.impacketsensor.detection.RuleScenarios.runAll(), fired);
 
         List<String> never = new ArrayList<>();
+        int sensorRules = 0;
         for (Rule r : RuleCatalog.builtin().rules()) {
+            // Fleet rules are raised by the correlator over several sensors' events, never by one
+            // engine: sensor-fleet's CorrelatorTest raises each against a broker.
+            if ("fleet".equals(r.layer())) {
+                continue;
+            }
+            sensorRules++;
             if (!fired.contains(r.name())) {
                 never.add(r.sid() + " " + r.name());
             }
         }
         assertTrue(never.isEmpty(), never.size() + " catalog rules never fired in any capture, script or scenario: "
                 + never);
-        assertEquals(RuleCatalog.builtin().rules().size(), fired.size());
+        assertEquals(sensorRules, fired.size());
     }
 
     private static void collect(Map<Rule, Long> hits, TreeSet<String> fired) {

@@ -161,7 +161,12 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
     /** The topic's partitions, waiting for its metadata while the broker is away. */
     private List<TopicPartition> partitions() {
         while (!stopping) {
-            List<PartitionInfo> info = consumer.partitionsFor(settings.blocksTopic(), Duration.ofSeconds(10));
+            List<PartitionInfo> info;
+            try {
+                info = consumer.partitionsFor(settings.blocksTopic(), Duration.ofSeconds(10));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                continue; // the broker is away: a sensor started before it keeps asking
+            }
             if (info != null && !info.isEmpty()) {
                 List<TopicPartition> out = new ArrayList<>();
                 for (PartitionInfo p : info) {

@@ -153,6 +153,9 @@ public final class FleetEvents {
                 g.writeStringField("account", account);
                 g.writeStringField("outcome", b.resultCode() == 0 ? "success" : "failure");
                 g.writeNumberField("result_code", b.resultCode());
+                // A simple bind names its account; a SASL or Sicily bind's attempt is its NTLM or Kerberos
+                // exchange, published on its own, so a consumer counting attempts counts simple binds only.
+                g.writeStringField("bind_type", b.bindType() == null ? "unknown" : b.bindType().name().toLowerCase(Locale.ROOT));
                 out.accept(entity, end());
             }
         } catch (IOException ex) {

@@ -41,6 +41,8 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
     private final ProtocolRecordWriter protocol;
     /** The fleet's shared blocklist when {@code kafka.shared_blocklist} and a live sensor started it. */
     private volatile FleetBlocklist blocklist;
+    /** The fleet's DC facts when {@code kafka.shared_dc_learning} and the sensor started reading them. */
+    private volatile FleetDcFacts dcFacts;
     /** Built once: a method reference made per event would allocate on the events thread. */
     private final java.util.function.BiConsumer<String, byte[]> toEvents = this::event;
 
@@ -98,6 +100,23 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
         }
     }
 
+    /**
+     * With {@code kafka.shared_dc_learning}: learns the DCs other sensors publish ({@link FleetDcFacts});
+     * nothing otherwise. This sensor's own facts go to the topic from {@link #event(SensorEvent)}.
+     */
+    public void shareDcLearning(io.impacketsensor.detection.ImpacketProtection engine) {
+        if (settings.sharedDcLearning() && dcFacts == null) {
+            FleetDcFacts f = new FleetDcFacts(settings, sensor, engine);
+            f.start();
+            dcFacts = f;
+        }
+    }
+
+    /** The shared DC facts reader, or null. */
+    public FleetDcFacts dcFacts() {
+        return dcFacts;
+    }
+
     /** The shared blocklist, or null. */
     public FleetBlocklist blocklist() {
         return blocklist;
@@ -141,6 +160,9 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
 
     private void event(String key, byte[] value) {
         out.offer(settings.eventsTopic(), key, value, "event");
+        if (settings.sharedDcLearning() && key.startsWith("dc:")) {
+            out.offer(settings.dcFactsTopic(), key, value, "event");
+        }
     }
 
     /** The protocol records in {@link #recordBuf}, one JSON line each, as one Kafka record each. */
@@ -193,6 +215,15 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
             }
             g.writeEndObject();
         }
+        FleetDcFacts f = dcFacts;
+        if (f != null) {
+            g.writeObjectFieldStart("dc_facts");
+            g.writeBooleanField("caught_up", f.caughtUp());
+            for (Object[] c : f.counters()) {
+                g.writeNumberField((String) c[0], (Long) c[1]);
+            }
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -202,6 +233,10 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
         FleetBlocklist b = blocklist;
         if (b != null) {
             b.close();
+        }
+        FleetDcFacts f = dcFacts;
+        if (f != null) {
+            f.close();
         }
         if (protocol != null) {
             try {

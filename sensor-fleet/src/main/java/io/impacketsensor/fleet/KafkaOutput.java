@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -37,6 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * The spill file (JSON lines: topic, key, record) is sent again when the broker takes records again,
  * and at the next start.
  *
+ * <p>Order: a record that must be spilled while older records are still queued or in the client
+ * (which may yet fail and be spilled themselves) goes to a second file, {@code SPILL.later}, that
+ * is appended to the spill file once every older record has been acknowledged or spilled. The
+ * client does not fail records in the order they were sent (at its delivery timeout it fails the
+ * batches still waiting before those already sent), so the records it fails are held, in memory
+ * it had held them in, until none is outstanding, and written to the spill file in the order they
+ * were offered. So the spill file, and the resend, keep the offered order through an outage of any
+ * length.
+ *
  * <p>Counters: sent (acknowledged by the broker), failed (delivery given up by the client), spilled
  * (written to the spill file: queue full or failed), resent (spilled records sent later), lost
  * (neither sent nor spilled: the spill file could not be written).
@@ -46,7 +56,7 @@ public final class KafkaOutput implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** A record waiting for the sender thread. */
-    record Pending(String topic, String key, byte[] value, String type) {
+    record Pending(String topic, String key, byte[] value, String type, long seq) {
     }
 
     private final Producer<String, byte[]> producer;
@@ -74,6 +84,20 @@ public final class KafkaOutput implements AutoCloseable {
     private long lastProbeNanos = System.nanoTime();
 
     private OutputStream spill;
+    /** Records newer than some still queued or in the client, spilled while those are outstanding. */
+    private final Path laterPath;
+    private OutputStream later;
+    /** Records in the later file (they count as pending spilled records too). */
+    private long laterRecords;
+    /**
+     * Records accepted into the queue or handed to the client (a resend) and not yet acknowledged
+     * or spilled. Changed under this object's lock when it decides between the spill file and the later file.
+     */
+    private long outstanding;
+    /** Order of the outstanding records (offer order; a resend takes a new number in file order). */
+    private long nextSeq;
+    /** Outstanding records the client failed, by order, until none is outstanding. */
+    private final java.util.TreeMap<Long, Pending> failedHeld = new java.util.TreeMap<>();
 
     /** Connects with the settings' producer properties; the spill file of an earlier run is resent first. */
     public KafkaOutput(KafkaSettings settings, String sensorName, Path spillFile) {
@@ -85,8 +109,10 @@ public final class KafkaOutput implements AutoCloseable {
         this.producer = producer;
         this.queue = new ArrayBlockingQueue<>(queueRecords);
         this.spillPath = spillFile;
+        this.laterPath = spillFile.resolveSibling(spillFile.getFileName() + ".later");
         this.sensor = sensorName.getBytes(StandardCharsets.UTF_8);
         try {
+            appendLater(); // a run that stopped before its outstanding records completed
             if (Files.exists(spillFile) && Files.size(spillFile) > 0) {
                 spillPending.set(countLines(spillFile));
             }
@@ -106,11 +132,112 @@ public final class KafkaOutput implements AutoCloseable {
         offered.incrementAndGet();
         // While spilled records wait for their resend, newer ones queue behind them in the spill
         // file rather than overtake them through the queue.
-        if (!closing && spillPending.get() == 0 && queue.offer(new Pending(topic, key, value, type))) {
-            return true;
+        if (!closing && spillPending.get() == 0) {
+            long seq;
+            synchronized (this) {
+                outstanding++;
+                seq = ++nextSeq;
+            }
+            if (queue.offer(new Pending(topic, key, value, type, seq))) {
+                return true;
+            }
+            completed();
         }
-        spill(topic, key, value);
+        spillNewest(topic, key, value);
         return false;
+    }
+
+    /** A record newer than every one outstanding: behind them, in the later file while any is outstanding. */
+    private synchronized void spillNewest(String topic, String key, byte[] value) {
+        if (outstanding == 0) {
+            spill(topic, key, value);
+            return;
+        }
+        try {
+            if (later == null) {
+                later = new BufferedOutputStream(Files.newOutputStream(laterPath, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND, StandardOpenOption.WRITE), 1 << 16);
+            }
+            write(later, topic, key, value);
+            laterRecords++;
+            spilled.incrementAndGet();
+            spillPending.incrementAndGet();
+        } catch (IOException e) {
+            lost.incrementAndGet();
+            lastError = "spill file " + laterPath + ": " + e.getMessage();
+        }
+    }
+
+    /**
+     * While records wait in a spill file or failed in the client, the queued ones behind them must
+     * not reach the broker first: they join the held records (in order) instead of the client, and
+     * are spilled behind. True when {@code p} was held.
+     */
+    private synchronized boolean holdQueued(Pending p) {
+        if (spillPending.get() == 0) {
+            return false;
+        }
+        held(p.seq, p.topic, p.key, p.value);
+        completed();
+        return true;
+    }
+
+    /** Nothing queued or in the client: the spill file holds the oldest records, it may be sent. */
+    private synchronized boolean idle() {
+        return outstanding == 0;
+    }
+
+    /** An outstanding record the client failed: held until none is outstanding, then spilled in order. */
+    private synchronized void held(long seq, String topic, String key, byte[] value) {
+        failedHeld.put(seq, new Pending(topic, key, value, null, seq));
+        spillPending.incrementAndGet(); // newer records go to a spill file behind it from now on
+    }
+
+    /**
+     * One outstanding record acknowledged or failed. After the last one: the failed ones to the spill
+     * file in their order, then the later file behind them.
+     */
+    private synchronized void completed() {
+        if (--outstanding == 0) {
+            writeHeld();
+            try {
+                appendLater();
+            } catch (IOException e) {
+                lastError = "spill file " + laterPath + ": " + e.getMessage();
+            }
+        }
+    }
+
+    private synchronized void writeHeld() {
+        if (failedHeld.isEmpty()) {
+            return;
+        }
+        // held() counted them as pending already; spill() counts them again.
+        spillPending.addAndGet(-failedHeld.size());
+        for (Pending p : failedHeld.values()) {
+            spill(p.topic, p.key, p.value);
+        }
+        failedHeld.clear();
+    }
+
+    /** Appends the later file to the spill file (its records are newer than all of the spill file's). */
+    private synchronized void appendLater() throws IOException {
+        if (later != null) {
+            later.close();
+            later = null;
+        }
+        if (!Files.exists(laterPath)) {
+            return;
+        }
+        if (spill != null) {
+            spill.flush();
+        }
+        try (OutputStream o = Files.newOutputStream(spillPath, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE)) {
+            Files.copy(laterPath, o);
+        }
+        Files.delete(laterPath);
+        laterRecords = 0;
     }
 
     private void run() {
@@ -118,14 +245,14 @@ public final class KafkaOutput implements AutoCloseable {
             resendSpill();
             while (!aborted && (!closing || !queue.isEmpty())) {
                 Pending p = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (p != null) {
-                    send(p.topic, p.key, p.value, p.type, false);
+                if (p != null && !holdQueued(p)) {
+                    send(p.topic, p.key, p.value, p.type, p.seq);
                 }
                 // Spilled records wait for the broker: resend them once it acknowledges records again,
                 // and try every PROBE_NANOS while nothing else is sent (newer records queue behind the
                 // spill file then, so without a probe nothing would show that the broker is back).
                 long now = System.nanoTime();
-                if (spillPending.get() > 0 && !closing
+                if (spillPending.get() > 0 && !closing && idle()
                         && (lastAckNanos > lastFailureNanos || now - lastProbeNanos > PROBE_NANOS)) {
                     lastProbeNanos = now;
                     resendSpill();
@@ -138,13 +265,25 @@ public final class KafkaOutput implements AutoCloseable {
         }
     }
 
-    /** Hands one record to the client; false when the client refused it at once (it is spilled then). */
-    private boolean send(String topic, String key, byte[] value, String type, boolean resend) {
+    /**
+     * Hands one record to the client; false when the client refused it at once (it is spilled then).
+     * {@code queuedSeq} is the order of a queued record, -1 for a record of the spill file.
+     */
+    private boolean send(String topic, String key, byte[] value, String type, long queuedSeq) {
+        boolean resend = queuedSeq < 0;
+        long seq = queuedSeq;
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, key, value);
         r.headers().add(new RecordHeader("impacket.sensor", sensor));
         if (type != null) {
             r.headers().add(new RecordHeader("impacket.type", type.getBytes(StandardCharsets.US_ASCII)));
         }
+        if (resend) {
+            synchronized (this) {
+                outstanding++;
+                seq = ++nextSeq;
+            }
+        }
+        long order = seq;
         Callback cb = (RecordMetadata md, Exception e) -> {
             if (e == null) {
                 sent.incrementAndGet();
@@ -156,18 +295,32 @@ public final class KafkaOutput implements AutoCloseable {
                 failed.incrementAndGet();
                 lastFailureNanos = System.nanoTime();
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                spill(topic, key, value);
+                held(order, topic, key, value);
             }
+            completed();
         };
         try {
-            producer.send(r, cb);
+            // A client without the topic's metadata fails the record after max.block.ms in send() itself,
+            // through the callback on this thread (Kafka 3+): that is a refusal too.
+            java.util.concurrent.Future<RecordMetadata> f = producer.send(r, cb);
+            if (f.isDone()) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return true;
         } catch (RuntimeException e) {
             // Metadata not available within max.block.ms, a closed producer: the record is not in the client.
             failed.incrementAndGet();
             lastFailureNanos = System.nanoTime();
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-            spill(topic, key, value);
+            held(order, topic, key, value);
+            completed();
             return false;
         }
     }
@@ -179,24 +332,28 @@ public final class KafkaOutput implements AutoCloseable {
                 spill = new BufferedOutputStream(Files.newOutputStream(spillPath, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND, StandardOpenOption.WRITE), 1 << 16);
             }
-            try (JsonGenerator g = JSON.createGenerator(new NonClosing(spill), JsonEncoding.UTF8)) {
-                g.writeStartObject();
-                g.writeStringField("topic", topic);
-                g.writeStringField("key", key);
-                if (value == null) {
-                    g.writeNullField("value"); // a tombstone (an unblock on the compacted blocks topic)
-                } else {
-                    g.writeStringField("value", new String(value, StandardCharsets.UTF_8));
-                }
-                g.writeEndObject();
-            }
-            spill.write('\n');
+            write(spill, topic, key, value);
             spilled.incrementAndGet();
             spillPending.incrementAndGet();
         } catch (IOException e) {
             lost.incrementAndGet();
             lastError = "spill file " + spillPath + ": " + e.getMessage();
         }
+    }
+
+    private static void write(OutputStream to, String topic, String key, byte[] value) throws IOException {
+        try (JsonGenerator g = JSON.createGenerator(new NonClosing(to), JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("topic", topic);
+            g.writeStringField("key", key);
+            if (value == null) {
+                g.writeNullField("value"); // a tombstone (an unblock on the compacted blocks topic)
+            } else {
+                g.writeStringField("value", new String(value, StandardCharsets.UTF_8));
+            }
+            g.writeEndObject();
+        }
+        to.write('\n');
     }
 
     /**
@@ -208,6 +365,7 @@ public final class KafkaOutput implements AutoCloseable {
         Path aside = spillPath.resolveSibling(spillPath.getFileName() + ".resending");
         long n = 0;
         boolean refused = false;
+        boolean guarded = false;
         try {
             synchronized (this) {
                 if (spill != null) {
@@ -225,10 +383,14 @@ public final class KafkaOutput implements AutoCloseable {
                 } else if (Files.exists(spillPath)) {
                     Files.move(spillPath, aside, StandardCopyOption.ATOMIC_MOVE);
                 } else {
-                    spillPending.set(0);
+                    spillPending.set(laterRecords + failedHeld.size());
                     return;
                 }
-                spillPending.set(0);
+                // The file's records are older than any offered from now on: while they are sent,
+                // spilled newer ones wait in the later file, and those already there still wait.
+                spillPending.set(laterRecords + failedHeld.size());
+                outstanding++;
+                guarded = true;
             }
             try (InputStream in = Files.newInputStream(aside); JsonParser p = JSON.createParser(in)) {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -256,8 +418,14 @@ public final class KafkaOutput implements AutoCloseable {
                             // rather than wait max.block.ms for each.
                             spill(topic, key, v);
                         } else {
-                            refused = !send(topic, key, v, null, true);
+                            refused = !send(topic, key, v, null, -1);
                             n++;
+                            if (refused) {
+                                // What the client still holds of this file completes first (and, failed, is
+                                // held), so that the refused record and the rest go to the spill file behind it.
+                                producer.flush();
+                                writeHeld();
+                            }
                         }
                     }
                 }
@@ -270,6 +438,10 @@ public final class KafkaOutput implements AutoCloseable {
         } catch (IOException e) {
             lastError = "spill file " + aside + ": " + e.getMessage();
             LOG.warn("kafka: cannot resend the spill file {}: {}", aside, e.getMessage());
+        } finally {
+            if (guarded) {
+                completed();
+            }
         }
     }
 
@@ -305,11 +477,24 @@ public final class KafkaOutput implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        spillQueueFirst();
+        List<Pending> queued = new ArrayList<>();
+        queue.drainTo(queued);
         // Records still in the client when the timeout ends fail their callbacks, which spill them.
         long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         producer.close(java.time.Duration.ofMillis(aborted ? 0 : left));
         synchronized (this) {
+            // Oldest first: what the client failed and the queue, in their order, then the later file.
+            for (Pending p : queued) {
+                failedHeld.put(p.seq, p);
+                spillPending.incrementAndGet();
+            }
+            outstanding = 0;
+            writeHeld();
+            try {
+                appendLater();
+            } catch (IOException e) {
+                lastError = "spill file " + laterPath + ": " + e.getMessage();
+            }
             if (spill != null) {
                 try {
                     spill.close();
@@ -317,41 +502,6 @@ public final class KafkaOutput implements AutoCloseable {
                     lastError = "spill file " + spillPath + ": " + e.getMessage();
                 }
                 spill = null;
-            }
-        }
-    }
-
-    /**
-     * At close: the records still queued are older than those already spilled (the queue fills
-     * first), so they go to the front of the spill file.
-     */
-    private synchronized void spillQueueFirst() {
-        if (queue.isEmpty()) {
-            return;
-        }
-        try {
-            if (spill != null) {
-                spill.close();
-                spill = null;
-            }
-            Path older = spillPath.resolveSibling(spillPath.getFileName() + ".tmp");
-            Files.deleteIfExists(older);
-            spill = new BufferedOutputStream(Files.newOutputStream(older, StandardOpenOption.CREATE_NEW), 1 << 16);
-            Pending p;
-            while ((p = queue.poll()) != null) {
-                spill(p.topic, p.key, p.value);
-            }
-            if (Files.exists(spillPath)) {
-                Files.copy(spillPath, spill);
-            }
-            spill.close();
-            spill = null;
-            Files.move(older, spillPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            lastError = "spill file " + spillPath + ": " + e.getMessage();
-            Pending p;
-            while ((p = queue.poll()) != null) {
-                lost.incrementAndGet();
             }
         }
     }

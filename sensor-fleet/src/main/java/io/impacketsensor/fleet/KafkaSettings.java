@@ -39,16 +39,19 @@ import java.util.regex.Pattern;
  * @param spillFile         kafka.spill_file: unsent records ("" = kafka-spill.json in state.dir)
  * @param blocksTopic       kafka.topics.blocks: the fleet's blocklist (a compacted topic, key = address)
  * @param sharedBlocklist   kafka.shared_blocklist: publish this sensor's blocks and apply the fleet's
+ * @param dcFactsTopic      kafka.topics.dc_facts: the fleet's DC facts (a compacted topic, key = dc:ADDRESS)
+ * @param sharedDcLearning  kafka.shared_dc_learning: publish the DCs this sensor learns and learn the fleet's
  */
 public record KafkaSettings(List<String> bootstrapServers, Map<String, String> client, String sensor,
                             String alertsTopic, String statsTopic, String recordsTopic, String eventsTopic,
                             boolean protocolRecords, boolean detectionEvents, String compression, int lingerMs,
                             int batchKb, int bufferMb, int queueRecords, int deliveryTimeoutSeconds,
-                            String spillFile, String blocksTopic, boolean sharedBlocklist) {
+                            String spillFile, String blocksTopic, boolean sharedBlocklist, String dcFactsTopic,
+                            boolean sharedDcLearning) {
 
     public static final KafkaSettings DEFAULTS = new KafkaSettings(List.of(), Map.of(), "", "impacket-alerts",
             "impacket-stats", "impacket-records", "impacket-events", false, true, "lz4", 20, 64, 32, 65_536, 120, "",
-            "impacket-blocks", false);
+            "impacket-blocks", false, "impacket-dc-facts", false);
 
     /** Compression codecs the bundled client can use; zstd and snappy need native libraries the jar leaves out. */
     static final List<String> COMPRESSION = List.of("none", "gzip", "lz4");
@@ -91,6 +94,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         String records = topic(t, "records", d.recordsTopic);
         String events = topic(t, "events", d.eventsTopic);
         String blocks = topic(t, "blocks", d.blocksTopic);
+        String dcFacts = topic(t, "dc_facts", d.dcFactsTopic);
         t.finish();
         boolean proto = k.bool("protocol_records", d.protocolRecords);
         boolean detection = k.bool("detection_events", d.detectionEvents);
@@ -105,9 +109,14 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         int delivery = k.integer("delivery_timeout_seconds", d.deliveryTimeoutSeconds, 5, 86_400);
         String spill = k.string("spill_file", d.spillFile);
         boolean shared = k.bool("shared_blocklist", d.sharedBlocklist);
+        boolean sharedDcs = k.bool("shared_dc_learning", d.sharedDcLearning);
+        if (sharedDcs && !detection) {
+            // The facts this sensor shares are detection events; without them it would only take.
+            throw new ConfigException("kafka.shared_dc_learning: needs kafka.detection_events: true");
+        }
         k.finish();
         return new KafkaSettings(servers, client, sensor, alerts, stats, records, events, proto, detection,
-                compression, linger, batch, buffer, queue, delivery, spill, blocks, shared);
+                compression, linger, batch, buffer, queue, delivery, spill, blocks, shared, dcFacts, sharedDcs);
     }
 
     private static String topic(ConfigKeys t, String key, String def) {
@@ -187,6 +196,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         t.put("records", recordsTopic);
         t.put("events", eventsTopic);
         t.put("blocks", blocksTopic);
+        t.put("dc_facts", dcFactsTopic);
         m.put("topics", t);
         m.put("protocol_records", protocolRecords);
         m.put("detection_events", detectionEvents);
@@ -198,6 +208,7 @@ public record KafkaSettings(List<String> bootstrapServers, Map<String, String> c
         m.put("delivery_timeout_seconds", deliveryTimeoutSeconds);
         m.put("spill_file", spillFile);
         m.put("shared_blocklist", sharedBlocklist);
+        m.put("shared_dc_learning", sharedDcLearning);
         return m;
     }
 }

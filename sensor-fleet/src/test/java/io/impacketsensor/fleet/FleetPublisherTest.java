@@ -136,46 +136,89 @@ class FleetPublisherTest {
         }
     }
 
-    /** A broker away for a while: the producer keeps the records and delivers them, in order, when it is back. */
+    /**
+     * The broker stopped for 30 s mid-stream (six times kafka.delivery_timeout_seconds): a sensor
+     * replaying a capture meanwhile detects as without Kafka and never waits; what the client could
+     * not deliver is spilled behind what it still held, and when the broker is back every record
+     * arrives once, the stream in the order it was offered.
+     */
     @Test
-    void aBrokerStoppedForAWhileGetsEveryRecordInOrderWhenItIsBack(@TempDir Path dir) throws Exception {
-        broker.createTopics(1, "t3-alerts");
+    void aBrokerStoppedFor30sMidStreamLeavesDetectionAloneAndGetsEveryRecordInOrderWhenItIsBack(@TempDir Path dir)
+            throws Exception {
+        // Alerts, events and a numbered stream on one topic of one partition: one order to check.
+        broker.createTopics(1, "t3-all");
         Path spill = dir.resolve("spill.json");
-        KafkaSettings s = TestBroker.settings(broker.bootstrap(), Map.of("spill_file", spill.toString()));
-        KafkaOutput out = new KafkaOutput(s, "sensor-c", spill);
-        int n = 300;
-        for (int i = 0; i < 100; i++) {
-            out.offer("t3-alerts", "k", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), "alert");
+        KafkaSettings s = TestBroker.settings(broker.bootstrap(), Map.of("sensor", "sensor-c", "spill_file", spill.toString(),
+                "delivery_timeout_seconds", 5, "queue_records", 64, "topics",
+                Map.of("alerts", "t3-all", "events", "t3-all", "stats", "t3-all", "records", "t3-all")));
+        FleetPublisher p = FleetPublisher.open(s, dir);
+        KafkaOutput out = p.output();
+        int n = 0;
+        for (; n < 100; n++) {
+            out.offer("t3-all", "k", ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8), "alert");
         }
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (out.sent() < 100 && System.nanoTime() < end) {
             Thread.sleep(20);
         }
         assertEquals(100, out.sent());
+        SensorReplay sensor;
+        long replayNanos;
         broker.stopBroker();
         try {
-            long t0 = System.nanoTime();
-            for (int i = 100; i < n; i++) {
-                out.offer("t3-alerts", "k", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), "alert");
+            long stop = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long worst = 0;
+            sensor = null;
+            replayNanos = 0;
+            while (System.nanoTime() < stop) {
+                long t = System.nanoTime();
+                out.offer("t3-all", "k", ("{\"n\":" + n++ + "}").getBytes(StandardCharsets.UTF_8), "alert");
+                worst = Math.max(worst, System.nanoTime() - t);
+                if (sensor == null && n == 200) {
+                    // Mid-outage: a capture replayed through the engine, its alerts and events published.
+                    t = System.nanoTime();
+                    sensor = new SensorReplay(p).replay(Captures.lab("atk_secretsdump_dcsync.pcap"));
+                    replayNanos = System.nanoTime() - t;
+                }
+                Thread.sleep(50);
             }
-            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(1).toNanos(), "offer does not wait for the broker");
-            Thread.sleep(10_000);
+            assertTrue(worst < Duration.ofMillis(100).toNanos(), "an offer waited " + worst / 1_000_000 + " ms");
             assertEquals(100, out.sent(), "nothing is acknowledged while the broker is away");
+            assertTrue(out.spilled() > 0 && out.failed() > 0, "the client gave records up and they were spilled");
         } finally {
             broker.startBroker();
         }
+        assertTrue(sensor.alerts.stream().anyMatch(a -> a.analysis().attackTypeId().equals("dcsync")),
+                "the sensor detected during the outage");
+        assertTrue(replayNanos < Duration.ofSeconds(10).toNanos(), "the replay did not wait: " + replayNanos / 1_000_000 + " ms");
         end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (out.sent() < n && System.nanoTime() < end) {
-            Thread.sleep(50);
+        while (out.sent() < out.offered() && System.nanoTime() < end) {
+            Thread.sleep(100);
         }
-        out.close();
-        assertEquals(n, out.sent());
-        assertEquals(0, out.spilled(), "within delivery_timeout_seconds the producer keeps them itself");
-        List<ConsumerRecord<String, byte[]>> got = broker.read("t3-alerts", n, Duration.ofSeconds(20));
-        assertEquals(n, got.size(), "each once");
-        for (int i = 0; i < n; i++) {
-            assertEquals("{\"n\":" + i + "}", new String(got.get(i).value(), StandardCharsets.UTF_8));
+        p.close();
+        assertEquals(out.offered(), out.sent(), "every record sent once the broker is back (" + out.resent() + " resent)");
+        assertEquals(0, out.lost());
+        assertTrue(out.resent() > 0);
+        assertFalse(Files.exists(spill), "the resent spill file is gone");
+        List<ConsumerRecord<String, byte[]>> got = broker.read("t3-all", (int) out.offered(), Duration.ofSeconds(30));
+        assertEquals(out.offered(), got.size(), "each once");
+        List<Integer> stream = new ArrayList<>();
+        int alerts = 0;
+        for (ConsumerRecord<String, byte[]> r : got) {
+            JsonNode v = JSON.readTree(r.value());
+            if (v.has("n")) {
+                stream.add(v.path("n").asInt());
+            } else if (v.path("event_type").asText().equals("alert")) {
+                alerts++;
+            }
         }
+        for (int i = 0; i < stream.size(); i++) {
+            assertEquals(i, stream.get(i), "the stream in the order it was offered: " + stream.subList(Math.max(0, i - 5),
+                    Math.min(stream.size(), i + 40)) + " at " + stream.indexOf(i) + " of " + stream.size() + "; failed "
+                    + out.failed() + ", spilled " + out.spilled() + ", resent " + out.resent());
+        }
+        assertEquals(n, stream.size());
+        assertEquals(sensor.alerts.size(), alerts, "every alert of the replay");
     }
 
     private static int number(String json) throws Exception {

@@ -110,6 +110,48 @@ public final class DetectionEngine {
         this.decider = new Decider(cfg, allow, blocklist);
     }
 
+    /**
+     * At most this many DCs learned from other sensors of a fleet. A fleet fact is another sensor's
+     * word, not this sensor's observation: a compromised sensor (or anyone who can write to the
+     * topic) could otherwise make every address a DC, and a DC's DRSGetNCChanges is not DCSync.
+     */
+    public static final int MAX_FLEET_DCS = 256;
+    private int fleetDcs;
+
+    /** What {@link #learnFleetDc} did with a fact. */
+    public enum FleetDc {
+        /** The address is now a learned DC. */
+        LEARNED,
+        /** It was a DC here already (configured, learned, or from the fleet before). */
+        KNOWN,
+        /** {@link #MAX_FLEET_DCS} fleet DCs are learned already, or DC learning's own cap is reached. */
+        CAPPED,
+        /** DC learning is off ({@code engine.learn_domain_controllers: false}): only configured DCs count. */
+        LEARNING_OFF
+    }
+
+    /**
+     * A DC another sensor of a fleet saw answer as one (its {@code dc_fact}): learned here as if this
+     * sensor had seen it, within {@link #MAX_FLEET_DCS}, and only when DC learning is on.
+     */
+    public FleetDc learnFleetDc(InetAddress ip) {
+        if (dcs.isDc(ip)) {
+            return FleetDc.KNOWN;
+        }
+        if (!cfg.learnDomainControllers()) {
+            return FleetDc.LEARNING_OFF;
+        }
+        if (fleetDcs >= MAX_FLEET_DCS) {
+            return FleetDc.CAPPED;
+        }
+        dcs.observedServing(ip);
+        if (!dcs.isDc(ip)) {
+            return FleetDc.CAPPED;
+        }
+        fleetDcs++;
+        return FleetDc.LEARNED;
+    }
+
     public EngineConfig config() {
         return cfg;
     }

@@ -19,7 +19,8 @@ import java.util.List;
  * @param severity    severity of an alert this rule leads
  * @param mitre       ATT&CK technique ids
  * @param layer       where the rule is evaluated: signature, anomaly, chain, behaviour, ticket_history,
- *                    relay (Java) or local (an operator rule over decoded fields)
+ *                    relay (Java), fleet (the correlator, across sensors) or local (an operator rule
+ *                    over decoded fields)
  * @param tool        {@code impacket} when the rule alone identifies the Impacket client, else null
  * @param msg         one line, EVE {@code alert.signature}
  * @param description what the rule detects and why

@@ -28,7 +28,7 @@ public final class RuleCatalog {
     static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
     /** Compiled once: {@code String.matches} would compile it again for each of the ~400 technique ids. */
     static final Pattern MITRE = Pattern.compile("T\\d{4}(\\.\\d{3})?");
-    static final Set<String> LAYERS = Set.of("signature", "anomaly", "chain", "behaviour", "ticket_history", "relay");
+    static final Set<String> LAYERS = Set.of("signature", "anomaly", "chain", "behaviour", "ticket_history", "relay", "fleet");
     private static final Set<String> KEYS = Set.of("sid", "rev", "name", "signature", "attack_type", "confidence",
             "severity", "mitre", "layer", "tool", "msg", "description", "evidence", "match", "indicator");
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.model.AttackType;
+import io.impacketsensor.detection.rules.RuleCatalog;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -46,7 +48,10 @@ import java.util.Set;
  *       within the engine's relay window ({@code engine.relay.window_seconds});</li>
  *   <li><b>chain</b>: a source's discovery alert (ATT&amp;CK Discovery) on one sensor followed by a
  *       credential-access alert on another within the engine's chain window
- *       ({@code engine.chains.window_seconds}).</li>
+ *       ({@code engine.chains.window_seconds}); a DCSync from a host any sensor learned as a DC
+ *       ({@code dc_fact}) is replication and is not chained;</li>
+ *   <li><b>spray</b> and <b>account</b> ({@link AuthLayer}): the engine's failed-authentication
+ *       windows per source and per account over every sensor's failures.</li>
  * </ul>
  * Each fires once per challenge, and once per source and attack type. An entry is swept once its
  * last record is older (record time) than its layer's window plus a minute: the relay store holds
@@ -59,6 +64,36 @@ public final class Correlator implements AutoCloseable {
     static final long SLACK_MILLIS = 60_000;
 
     private final KafkaStreams streams;
+    private final Counters counters = new Counters();
+
+    /** What the correlator read and raised, for /health and /metrics (every stream thread adds to them). */
+    static final class Counters {
+        private final java.util.concurrent.atomic.LongAdder records = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> alerts =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Counters() {
+            for (String layer : List.of("relay", "chain", "spray", "account")) {
+                alerts.put(layer, new java.util.concurrent.atomic.LongAdder());
+            }
+        }
+
+        void alert(byte[] value) {
+            JsonNode n = parse(value);
+            String layer = n == null ? "unknown" : n.path("impacket").path("fleet").asText("unknown");
+            alerts.computeIfAbsent(layer, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
+
+        long records() {
+            return records.sum();
+        }
+
+        java.util.Map<String, Long> alerts() {
+            java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            alerts.forEach((k, v) -> out.put(k, v.sum()));
+            return out;
+        }
+    }
 
     /**
      * @param props       Kafka Streams settings: bootstrap.servers, application.id, state.dir and any
@@ -72,24 +107,46 @@ public final class Correlator implements AutoCloseable {
         p.putAll(props);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
-        this.streams = new KafkaStreams(topology(eventsTopic, alertsTopic, engine), p);
+        this.streams = new KafkaStreams(topology(eventsTopic, alertsTopic, engine, counters), p);
     }
 
     static Topology topology(String eventsTopic, String alertsTopic, EngineConfig engine) {
+        return topology(eventsTopic, alertsTopic, engine, new Counters());
+    }
+
+    static Topology topology(String eventsTopic, String alertsTopic, EngineConfig engine, Counters counters) {
+        RuleCatalog catalog = RuleCatalog.builtin();
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE), Serdes.String(),
                 Serdes.ByteArray()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHAIN_STORE), Serdes.String(),
                 Serdes.ByteArray()));
-        KStream<String, byte[]> events = b.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AuthLayer.STORE), Serdes.String(),
+                Serdes.ByteArray()));
+        KStream<String, byte[]> events = b.stream(eventsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .peek((k, v) -> counters.records.increment());
         long relayWindow = engine.relay().windowSeconds() * 1_000_000_000L;
         long chainWindow = engine.chains().windowSeconds() * 1_000_000_000L;
-        // The sensors key events by the entity the state is for: no repartition is needed.
+        // The sensors key events by the entity the state is for: relay and chain need no repartition.
         KStream<String, byte[]> relay = events.filter((k, v) -> k != null && k.startsWith("challenge:"))
                 .process(() -> new RelayLayer(relayWindow, Math.max(2 * relayWindow / 1_000_000, SLACK_MILLIS)), RELAY_STORE);
-        KStream<String, byte[]> chain = events.filter((k, v) -> k != null && k.startsWith("source:"))
+        // DC facts (keyed dc:IP) go to the partition of the same address's source: key, where the chain
+        // layer keeps what it knows of that host.
+        KStream<String, byte[]> dcFacts = events.filter((k, v) -> k != null && k.startsWith("dc:"))
+                .selectKey((k, v) -> "source:" + k.substring(3))
+                .repartition(Repartitioned.<String, byte[]>as("fleet-dc").withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.ByteArray()));
+        KStream<String, byte[]> chain = events.filter((k, v) -> k != null && k.startsWith("source:")).merge(dcFacts)
                 .process(() -> new ChainLayer(chainWindow, chainWindow / 1_000_000 + SLACK_MILLIS), CHAIN_STORE);
-        relay.merge(chain).to(alertsTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
+        // Failed authentications are keyed by challenge or account on the sensors: re-keyed by source and
+        // by account for the behaviour windows.
+        KStream<String, byte[]> auth = events.flatMap((k, v) -> AuthLayer.keys(v))
+                .repartition(Repartitioned.<String, byte[]>as("fleet-auth").withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.ByteArray()))
+                .process(() -> new AuthLayer(engine.behaviour(), catalog.byName("fleet_password_spray"),
+                        catalog.byName("fleet_account_failed")), AuthLayer.STORE);
+        relay.merge(chain).merge(auth).peek((k, v) -> counters.alert(v))
+                .to(alertsTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
         return b.build();
     }
 
@@ -99,6 +156,10 @@ public final class Correlator implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    Counters counters() {
+        return counters;
     }
 
     /**
@@ -149,7 +210,8 @@ public final class Correlator implements AutoCloseable {
                     while (it.hasNext()) {
                         KeyValue<String, byte[]> kv = it.next();
                         JsonNode n = parse(kv.value);
-                        if (n == null || n.path("seen_ms").asLong() < now - retentionMillis) {
+                        // A kept entry (a learned DC) is a fact about the network, not a window.
+                        if (n == null || n.path("seen_ms").asLong() < now - retentionMillis && !n.path("keep").asBoolean()) {
                             old.add(kv.key);
                         }
                     }
@@ -291,11 +353,30 @@ public final class Correlator implements AutoCloseable {
         @Override
         public void process(Record<String, byte[]> r) {
             JsonNode e = parse(r.value());
-            if (e == null || e.path("v").asInt() != 1 || !e.path("type").asText().equals("chain_step")) {
+            if (e == null || e.path("v").asInt() != 1) {
+                return;
+            }
+            if (e.path("type").asText().equals("dc_fact")) {
+                // Shared DC learning: a host one sensor saw answer as a DC is a DC for every sensor's alerts.
+                String dc = "dc:" + e.path("dc_ip").asText();
+                ObjectNode d = state(dc);
+                d.put("keep", true);
+                addUnique(d.has("facts") ? (ArrayNode) d.get("facts") : d.putArray("facts"), e.path("fact").asText());
+                addUnique(d.has("sensors") ? (ArrayNode) d.get("sensors") : d.putArray("sensors"), e.path("sensor").asText());
+                save(dc, d, r.timestamp());
+                return;
+            }
+            if (!e.path("type").asText().equals("chain_step")) {
                 return;
             }
             AttackType type = AttackType.byId(e.path("attack_type").asText());
             if (type == null) {
+                return;
+            }
+            String src = r.key().substring("source:".length());
+            if (type == AttackType.DCSYNC && store.get("dc:" + src) != null) {
+                // Replication between DCs is what DRSGetNCChanges is for (MS-DRSR 4.1.10): a sensor that had
+                // not learned this DC itself raised it, the fleet knows better and does not chain it.
                 return;
             }
             ObjectNode st = state(r.key());
@@ -341,7 +422,6 @@ public final class Correlator implements AutoCloseable {
                                         + x.path("sensor").asText() + ")");
                             }
                         }
-                        String src = r.key().substring("source:".length());
                         alert(r, r.key(), FleetAlert.of("chain", lt, later.path("ts_ns").asLong(), src,
                                 later.path("target_ip").asText(null), List.of(earlier.path("sensor").asText(),
                                         later.path("sensor").asText()), ind, r.key()));

@@ -36,5 +36,7 @@ class CorrelateMainTest {
         Files.writeString(f, "kafka:\n  bootstrap_servers: [\"127.0.0.1:9092\"]\n");
         assertTrue(fails("--config", f.toString(), "--alerts-topic", "a b").contains("--alerts-topic: a topic name"));
         assertTrue(fails("--config", dir.resolve("missing.yaml").toString()).contains("missing.yaml"));
+        assertTrue(fails("--config", f.toString(), "--http", "127.0.0.1").contains("--http: HOST:PORT with a port 0..65535"));
+        assertTrue(fails("--config", f.toString(), "--http", "127.0.0.1:99999").contains("not '127.0.0.1:99999'"));
     }
 }

@@ -188,4 +188,169 @@ class CorrelatorTest {
             one.close();
         }
     }
+    /**
+     * The correlator's jar as {@code impacket-sensor correlate} finds it: a jar whose manifest
+     * Class-Path names this module's classes and every dependency (what the shaded jar bundles), so
+     * the command's own class loader runs the correlator isolated from the test's.
+     */
+    static Path correlatorJar(Path dir) throws Exception {
+        StringBuilder cp = new StringBuilder();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                cp.append(cp.isEmpty() ? "" : " ").append(Path.of(e).toAbsolutePath().toUri());
+            }
+        }
+        java.util.jar.Manifest m = new java.util.jar.Manifest();
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, cp.toString());
+        Path jar = dir.resolve(io.impacketsensor.fleet.CorrelatorJar.FILE);
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar), m)) {
+            out.flush();
+        }
+        return jar;
+    }
+
+    static String get(String url) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), url + ": " + r.body());
+        return r.body();
+    }
+
+    /** {@code promtool check metrics} (the Prometheus linter) finds nothing, where promtool is installed (CI). */
+    static void promtoolClean(String metrics, Path dir) throws Exception {
+        boolean onPath = false;
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            onPath |= !d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, "promtool"));
+        }
+        if (!onPath) {
+            return;
+        }
+        Path f = java.nio.file.Files.writeString(dir.resolve("metrics.txt"), metrics);
+        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectInput(f.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "promtool check metrics: " + out);
+        assertEquals("", out.strip(), "promtool check metrics: " + out);
+    }
+
+    @Test
+    void theCorrelateCommandRunsTheCorrelatorsJarUntilStopped(@TempDir Path dir) throws Exception {
+        broker.createTopics(3, "c3-events", "c3-alerts");
+        Path cfg = dir.resolve("fleet.yaml");
+        java.nio.file.Files.writeString(cfg, "kafka:\n  bootstrap_servers: [\"" + broker.bootstrap()
+                + "\"]\n  topics:\n    events: c3-events\n");
+        Path jar = io.impacketsensor.fleet.CorrelatorJar.locate(null, null, correlatorJar(dir).getParent(), null);
+        java.util.concurrent.CompletableFuture<Void> stop = new java.util.concurrent.CompletableFuture<>();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return io.impacketsensor.fleet.CorrelatorJar.run(jar, List.of("--config", cfg.toString(), "--application-id",
+                        "c3", "--state-dir", dir.resolve("state").toString(), "--alerts-topic", "c3-alerts", "--http", "127.0.0.1:0"),
+                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), stop);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            List<Replay.Frame> relay = Replay.frames(Captures.lab("atk_ntlmrelayx_smb.pcap"));
+            Predicate<Replay.Frame> victimLink = touches("10.99.0.3");
+            sensor("sensor-a", relay.stream().filter(victimLink).toList(), dir, "c3-events");
+            sensor("sensor-b", relay.stream().filter(victimLink.negate()).toList(), dir, "c3-events");
+            List<ConsumerRecord<String, byte[]>> got = broker.read("c3-alerts", 1, Duration.ofSeconds(60));
+            assertEquals(List.of("relay ntlm_relay 10.99.0.2 [\"sensor-a\",\"sensor-b\"]"), summary(got));
+            // Its /metrics and /health: the lag of every events partition, caught up once all is read.
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("/metrics on 127\\.0\\.0\\.1:(\\d+)").matcher(err.toString());
+            assertTrue(m.find(), err.toString());
+            String base = "http://127.0.0.1:" + m.group(1);
+            String metrics = "";
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < end && !(metrics.contains("impacket_correlator_fleet_alerts_total{layer=\"relay\"} 1")
+                    && metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-events\",partition=\"2\"} 0")
+                    && metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-events\",partition=\"0\"} 0")
+                    && metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-events\",partition=\"1\"} 0"))) {
+                metrics = get(base + "/metrics");
+                Thread.sleep(200);
+            }
+            assertTrue(metrics.contains("impacket_correlator_up 1"), metrics);
+            assertTrue(metrics.contains("impacket_correlator_fleet_alerts_total{layer=\"relay\"} 1"), metrics);
+            for (int part = 0; part < 3; part++) {
+                assertTrue(metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-events\",partition=\"" + part
+                        + "\"} 0"), metrics);
+            }
+            assertTrue(metrics.contains("impacket_correlator_consumer_lag_records{topic=\"c3-fleet-auth-repartition\""), metrics);
+            promtoolClean(metrics, dir);
+            JsonNode health = JSON.readTree(get(base + "/health"));
+            assertEquals("RUNNING", health.path("state").asText());
+            assertTrue(health.path("healthy").asBoolean());
+            assertEquals(0, health.path("lag").asLong(), health.toString());
+            assertTrue(health.path("records").asLong() > 0, health.toString());
+        } finally {
+            stop.complete(null);
+        }
+        assertEquals(0, exit.get(60, java.util.concurrent.TimeUnit.SECONDS), err.toString());
+        assertTrue(err.toString().contains("c3 reading c3-events, fleet alerts to c3-alerts"), err.toString());
+    }
+
+    /**
+     * The frames of a capture dealt over {@code n} sensors by TCP/UDP flow, in the order the flows
+     * start; other frames go to the first.
+     */
+    static List<List<Replay.Frame>> byFlow(List<Replay.Frame> frames, int n) {
+        List<List<Replay.Frame>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new ArrayList<>());
+        }
+        Map<String, Integer> flows = new java.util.HashMap<>();
+        for (Replay.Frame f : frames) {
+            byte[] b = f.data();
+            int link = 0;
+            if (b.length >= 38 && (b[12] & 0xFF) == 0x08 && b[13] == 0 && (b[23] == 6 || b[23] == 17)) {
+                String a = java.util.HexFormat.of().formatHex(b, 26, 30) + ":" + Cuts.srcPort(f);
+                String z = java.util.HexFormat.of().formatHex(b, 30, 34) + ":" + Cuts.dstPort(f);
+                String key = b[23] + (a.compareTo(z) < 0 ? a + "-" + z : z + "-" + a);
+                link = flows.computeIfAbsent(key, k -> flows.size() % n);
+            }
+            out.get(link).add(f);
+        }
+        return out;
+    }
+
+    @Test
+    void aSprayOverThreeDcLinksIsRaisedOnceByTheFleetAndAtAlertLevelByNoSensorAlone(@TempDir Path dir) throws Exception {
+        broker.createTopics(3, "c4-events", "c4-alerts");
+        // Impacket smbclient.py tries one password for 26 domain accounts, one SMB connection each.
+        // The lab has one DC: its connections dealt over three sensors stand in for a spray over three
+        // DCs, each DC's link mirrored to its own sensor (9, 9 and 8 failed logons each).
+        List<Replay.Frame> spray = Replay.frames(Captures.lab("atk_spray.i014.pcap"));
+        try (Correlator c = correlator("c4", dir.resolve("state"), "c4-events", "c4-alerts")) {
+            awaitRunning(c);
+            List<List<Replay.Frame>> links = byFlow(spray, 3);
+            for (int i = 0; i < 3; i++) {
+                SensorReplay s = sensor("dc-link-" + i, links.get(i), dir, "c4-events");
+                long failures = s.events.stream().filter(e -> e instanceof io.impacketsensor.core.event.NtlmEvent.NtlmAuthenticate a
+                        && a.status() != 0 && a.status() != io.impacketsensor.core.event.SensorEvent.NO_STATUS).count();
+                assertTrue(failures >= 8 && failures <= 9, "dc-link-" + i + ": " + failures + " failed logons");
+                for (Alert a : s.alerts) {
+                    assertFalse(a.analysis().attackTypeId().equals("password_spray")
+                            && a.analysis().action().compareTo(io.impacketsensor.detection.model.Action.ALERT) >= 0,
+                            "dc-link-" + i + " alone raised the spray: " + a.analysis().indicators());
+                }
+            }
+            // The sensors replay one after the other: the fleet's window crosses the spray threshold
+            // (more than 5 failures over 10 accounts) with the second link's first failure; the third
+            // link's failures fall in the same window and raise nothing more.
+            List<ConsumerRecord<String, byte[]>> got = broker.read("c4-alerts", 1, Duration.ofSeconds(60));
+            assertEquals(List.of("spray password_spray 10.99.0.2 [\"dc-link-0\",\"dc-link-1\"]"), summary(got),
+                    "exactly one fleet alert");
+            JsonNode alert = JSON.readTree(got.get(0).value());
+            assertEquals(9000901, alert.path("alert").path("signature_id").asInt());
+            assertTrue(alert.path("impacket").path("indicators").get(0).asText().startsWith(
+                    "10 failed authentications across 10 accounts within 300 s over 2 sensors (dc-link-0: 9, dc-link-1: 1)"),
+                    alert.toString());
+        }
+        // One sensor on the whole capture raises the spray itself.
+        SensorReplay whole = new SensorReplay(null).replay(Captures.lab("atk_spray.i014.pcap"));
+        assertTrue(whole.alerts.stream().anyMatch(a -> a.analysis().attackTypeId().equals("password_spray")
+                && a.analysis().action().compareTo(io.impacketsensor.detection.model.Action.ALERT) >= 0), types(whole.alerts).toString());
+    }
 }
