@@ -75,6 +75,29 @@ public final class ProtocolRecordWriter {
         final Map<String, Map<Integer, Context>> contexts = new HashMap<>();
         /** Files read or written since their open: the first READ/WRITE is the file's record. */
         final Set<String> openFiles = new HashSet<>();
+        /**
+         * The {@code fuid} of each open file by tree and name (made at the first CREATE of the
+         * flow), written on its READ, WRITE and SET_INFO records as Suricata does; at most
+         * {@link #MAX_OPEN_FILES}, forgotten at CLOSE.
+         */
+        Map<String, String> fuids;
+
+        void opened(SmbEvent.SmbCreate c) {
+            String fuid = SmbRecords.fuid(c);
+            if (fuid == null || c.status() != 0 && c.status() != SensorEvent.NO_STATUS) {
+                return;
+            }
+            if (fuids == null) {
+                fuids = new HashMap<>();
+            } else if (fuids.size() >= MAX_OPEN_FILES) {
+                fuids.clear();
+            }
+            fuids.put(fileKey('F', c.treeId(), c.fileName()), fuid);
+        }
+
+        String fuidOf(int treeId, String fileName) {
+            return fuids == null ? null : fuids.get(fileKey('F', treeId, fileName));
+        }
 
         /**
          * True for the first READ ({@code 'R'}) or WRITE ({@code 'W'}) of this file since it was
@@ -126,7 +149,7 @@ public final class ProtocolRecordWriter {
                 f.ntlmssp = null;
                 f.kerberos = null;
             } else {
-                SmbRecords.write(g, s, f.nextId++, f.dialect, null, null);
+                SmbRecords.write(g, s, f.nextId++, f.dialect, null, null, fuid(s, f));
             }
             return held + line(g);
         }
@@ -211,6 +234,25 @@ public final class ProtocolRecordWriter {
             f.openFiles.remove(fileKey('W', c.treeId(), c.fileName()));
         }
         return true;
+    }
+
+    /**
+     * The fuid a READ, WRITE or SET_INFO record states: its file's CREATE's (remembered here, as the
+     * events name the file, not its FileId); a CREATE is remembered, a CLOSE forgets.
+     */
+    private static String fuid(SmbEvent s, FlowState f) {
+        if (s instanceof SmbEvent.SmbCreate c) {
+            f.opened(c);
+        } else if (s instanceof SmbEvent.SmbRead r) {
+            return f.fuidOf(r.treeId(), r.fileName());
+        } else if (s instanceof SmbEvent.SmbWrite w) {
+            return f.fuidOf(w.treeId(), w.fileName());
+        } else if (s instanceof SmbEvent.Smb2SetInfo i) {
+            return f.fuidOf(i.treeId(), i.fileName());
+        } else if (s instanceof SmbEvent.SmbClose c && f.fuids != null) {
+            f.fuids.remove(fileKey('F', c.treeId(), c.fileName()));
+        }
+        return null;
     }
 
     /** A file's key per direction: Suricata keeps one file transaction per direction (READ to client, WRITE to server). */

@@ -165,6 +165,32 @@ class ProtocolRecordWriterTest {
     }
 
     @Test
+    void fileRecordsCarryTheFuidOfTheirCreate() throws Exception {
+        String share = "\\\\h\\C$";
+        StringWriter w = new StringWriter();
+        ProtocolRecordWriter writer = new ProtocolRecordWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            writer.writeRecords(g, new SmbEvent.SmbCreate(H, 1, 2, share, "a.txt", false, 0x2, 1, 0x40, 0, 1, 10,
+                    0x0f0e0d0c0b0a0908L, 0, SmbEvent.NOT_SMB1, 0x0706050403020100L));
+            writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 0, 10, 10, 0));
+            writer.writeRecords(g, new SmbEvent.SmbWrite(H, 1, 2, share, "a.txt", false, 0, 10, 0));
+            writer.writeRecords(g, new SmbEvent.Smb2SetInfo(H, 1, 2, share, "a.txt", 1, 10, false, "b.txt", 0));
+            writer.writeRecords(g, new SmbEvent.SmbWrite(H, 1, 2, share, "other.txt", false, 0, 10, 0));
+            writer.writeRecords(g, new SmbEvent.SmbClose(H, 1, 2, share, "a.txt", false, 0));
+            writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 0, 10, 10, 0));
+        }
+        String[] lines = w.toString().split("\n");
+        assertEquals(7, lines.length);
+        String fuid = "03020100-0504-0706-0908-0b0a0f0e0d0c";
+        for (int i = 0; i < 4; i++) {
+            assertEquals(fuid, M.readTree(lines[i]).get("smb").get("fuid").asText(), lines[i]);
+        }
+        assertFalse(M.readTree(lines[4]).get("smb").has("fuid"), "a file whose CREATE was not seen");
+        assertFalse(M.readTree(lines[5]).get("smb").has("fuid"), "CLOSE is a generic transaction in Suricata");
+        assertFalse(M.readTree(lines[6]).get("smb").has("fuid"), "the open ended at its CLOSE");
+    }
+
+    @Test
     void onlySuricataTransactionsBecomeSmbRecords() throws Exception {
         String share = "\\\\h\\C$";
         StringWriter w = new StringWriter();
