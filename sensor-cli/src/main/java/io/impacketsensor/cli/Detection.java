@@ -77,7 +77,11 @@ final class Detection implements EventSink, PacketTiming, java.io.Flushable {
             }
         }
         if (fleet != null) {
-            fleet.event(e);
+            if (fleetRecordsWithEve) {
+                fleet.detectionEvents(e);
+            } else {
+                fleet.event(e);
+            }
         }
         engine.analyze(e);
     }
@@ -109,7 +113,14 @@ final class Detection implements EventSink, PacketTiming, java.io.Flushable {
     /** Publishes every event's fleet records too; the publisher must also be this detection's extra alert sink. */
     void fleet(io.impacketsensor.fleet.FleetPublisher publisher) {
         this.fleet = publisher;
+        // With -P the EVE writer writes the Kafka records with its own, when it writes them (pcap_cnt).
+        fleetRecordsWithEve = eve != null && eve.packetTiming();
+        if (fleetRecordsWithEve) {
+            eve.fleetRecords(publisher);
+        }
     }
+
+    private boolean fleetRecordsWithEve;
 
     /** The event ring calls this at every batch end: EVE lines reach the file then (service: tail -f, SIEM shippers). */
     @Override

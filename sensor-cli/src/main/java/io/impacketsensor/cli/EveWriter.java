@@ -95,6 +95,16 @@ final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
         } finally {
             EveCommon.packet(0);
         }
+        if (fleetRecords != null) {
+            fleetRecords.records(e, packet);
+        }
+    }
+
+    /** The Kafka output's protocol records, written with this file's (same event, same packet number). */
+    private io.impacketsensor.fleet.FleetPublisher fleetRecords;
+
+    synchronized void fleetRecords(io.impacketsensor.fleet.FleetPublisher publisher) {
+        this.fleetRecords = publisher;
     }
 
     /**

@@ -122,10 +122,25 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
 
     /** One decoded event: its detection events and, with {@code kafka.protocol_records}, its EVE records. */
     public synchronized void event(SensorEvent e) {
+        detectionEvents(e);
+        records(e, 0);
+    }
+
+    /** One decoded event's detection events only (its records come through {@link #records}). */
+    public synchronized void detectionEvents(SensorEvent e) {
         if (settings.detectionEvents()) {
             events.of(e, toEvents);
         }
+    }
+
+    /**
+     * With {@code kafka.protocol_records}, the EVE records of one event, stating {@code packet} as
+     * their {@code pcap_cnt} (0: none): the EVE file's writer calls this when it writes the same
+     * event's records, so both carry the same lines.
+     */
+    public synchronized void records(SensorEvent e, long packet) {
         if (protocol != null) {
+            EveCommon.packet(packet);
             try {
                 recordBuf.reset();
                 int n = protocol.writeRecords(records, e);
@@ -135,6 +150,8 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
                 }
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
+            } finally {
+                EveCommon.packet(0);
             }
         }
     }
