@@ -120,6 +120,11 @@ final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
     public synchronized void produced(long packet, long awaitAck) {
         if (timed == null) {
             timed = new AckTimedRecords(this::writeNow);
+            // An answer can now be written long after its request: requests wait for their flow's end.
+            protocol.untilFlowEnd();
+            if (fleetRecords != null) {
+                fleetRecords.recordsUntilFlowEnd();
+            }
         }
         timed.produced(packet, awaitAck);
     }
@@ -135,6 +140,18 @@ final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
     public synchronized void flowEnded(long flowId, long packet) {
         if (timed != null) {
             timed.flowEnded(flowId, packet);
+            EveCommon.packet(packet);
+            try {
+                records += protocol.flowEnded(g, flowId);
+            } catch (IOException ex) {
+                failure = ex;
+                throw new UncheckedIOException(ex);
+            } finally {
+                EveCommon.packet(0);
+            }
+            if (fleetRecords != null) {
+                fleetRecords.recordsFlowEnded(flowId, packet);
+            }
         }
     }
 

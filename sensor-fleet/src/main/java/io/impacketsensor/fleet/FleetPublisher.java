@@ -156,6 +156,31 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
         }
     }
 
+    /** Records as the EVE file's writer makes them when they wait for their packet: requests wait for their flow's end. */
+    public synchronized void recordsUntilFlowEnd() {
+        if (protocol != null) {
+            protocol.untilFlowEnd();
+        }
+    }
+
+    /** Flow {@code flowId} ended on {@code packet} (0: none): its unanswered requests' records. */
+    public synchronized void recordsFlowEnded(long flowId, long packet) {
+        if (protocol != null) {
+            EveCommon.packet(packet);
+            try {
+                recordBuf.reset();
+                if (protocol.flowEnded(records, flowId) > 0) {
+                    records.flush();
+                    split(null);
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            } finally {
+                EveCommon.packet(0);
+            }
+        }
+    }
+
     private void event(String key, byte[] value) {
         out.offer(settings.eventsTopic(), key, value, "event");
     }

@@ -334,8 +334,34 @@ public final class ProtocolRecordWriter {
     }
 
     private int dcerpc(JsonGenerator g, DcerpcEvent d) throws IOException {
-        int expired = expire(g, DcerpcRecords.header(d).timestampNanos());
+        int expired = untilFlowEnd ? 0 : expire(g, DcerpcRecords.header(d).timestampNanos());
         return expired + dcerpcRecord(g, d);
+    }
+
+    /** Held requests wait for their flow's end ({@link #flowEnded}) rather than for an age. */
+    private boolean untilFlowEnd;
+
+    /**
+     * A held request is written as UNREPLIED when its flow ends ({@link #flowEnded}, as Suricata
+     * logs it) and no longer after {@link #UNREPLIED_AFTER_NANOS} of capture time: for a writer
+     * whose records wait for their acknowledging packet, where an answer may be written long after
+     * other flows' records have moved the capture time on.
+     */
+    public void untilFlowEnd() {
+        untilFlowEnd = true;
+    }
+
+    /** Flow {@code flowId} ended: its requests still waiting for an answer are written as UNREPLIED. */
+    public int flowEnded(JsonGenerator g, long flowId) throws IOException {
+        int n = 0;
+        for (Iterator<Map.Entry<CallKey, DcerpcRequest>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<CallKey, DcerpcRequest> en = it.next();
+            if (en.getKey().flowId() == flowId) {
+                it.remove();
+                n += writeCall(g, en.getValue(), null);
+            }
+        }
+        return n;
     }
 
     /** Writes the held requests older than {@link #UNREPLIED_AFTER_NANOS} (the oldest are first in the map). */

@@ -165,6 +165,33 @@ class ProtocolRecordWriterTest {
     }
 
     @Test
+    void untilFlowEndARequestWaitsForItsFlowsEndNotForAnAge() throws Exception {
+        EventHeader later = new EventHeader(H.timestampNanos() + 3_600_000_000_000L, 9, H.clientIp(), 40000,
+                H.serverIp(), 135, Transport.TCP);
+        StringWriter w = new StringWriter();
+        ProtocolRecordWriter writer = new ProtocolRecordWriter();
+        writer.untilFlowEnd();
+        int n = 0;
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            n += writer.writeRecords(g, new io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest(H, null, 7, 0, null,
+                    15, null, false, 152, 1, 0, 0, null));
+            // An hour later on another flow: with an age limit the request would be written as UNREPLIED here.
+            n += writer.writeRecords(g, new io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest(later, null, 1, 0,
+                    null, 2, null, false, 8, 1, 0, 0, null));
+            assertEquals(0, n);
+            n += writer.flowEnded(g, 9);
+            assertEquals(1, n, "the other flow's request, at its end");
+            n += writer.writeRecords(g, new io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse(H, null, 7, null,
+                    15, false, 4, null));
+        }
+        String[] lines = w.toString().split("\n");
+        assertEquals(2, lines.length);
+        JsonNode pair = M.readTree(lines[1]).get("dcerpc");
+        assertEquals("REQUEST", pair.get("request").asText());
+        assertEquals("RESPONSE", pair.get("response").asText());
+    }
+
+    @Test
     void fileRecordsCarryTheFuidOfTheirCreate() throws Exception {
         String share = "\\\\h\\C$";
         StringWriter w = new StringWriter();
