@@ -93,6 +93,10 @@ public final class ImpacketProtection {
 
     /** Analyses one typed event (the packet pipeline's entry). */
     public AnalysisResult analyze(SensorEvent event) {
+        if (event instanceof io.impacketsensor.core.event.DcerpcEvent.DcerpcBind b && b.requestLost()) {
+            // An ack whose bind was not captured names no interface: a protocol record only.
+            return AnalysisResult.BENIGN;
+        }
         lock.lock();
         try {
             engine.countSubmitted();

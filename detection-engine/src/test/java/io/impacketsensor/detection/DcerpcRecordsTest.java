@@ -98,6 +98,24 @@ class DcerpcRecordsTest {
     }
 
     @Test
+    void anAckWhoseBindWasNotCapturedIsARequestLostRecordAndNoEvidence() throws Exception {
+        DcerpcBind ack = new DcerpcBind(header(49154), null, true, 1, 5840, 5840, List.of(), 0, 0, -1, false, 0, true);
+        List<JsonNode> recs = writeAll(ack);
+        assertEquals(1, recs.size());
+        JsonNode x = call(recs.get(0));
+        assertEquals("REQUEST_LOST", x.get("request").asText());
+        assertEquals("ALTER_CONTEXT_RESP", x.get("response").asText());
+        assertEquals(1, x.get("call_id").asInt());
+        assertEquals("5.0", x.get("rpc_version").asText());
+        assertFalse(x.has("interfaces"));
+        assertEquals("alter_context_resp", ours(recs.get(0)).get("pdu").asText());
+        io.impacketsensor.detection.ImpacketProtection engine = new io.impacketsensor.detection.ImpacketProtection(
+                io.impacketsensor.detection.config.EngineConfig.defaults());
+        assertFalse(engine.analyze(ack).isAttack());
+        assertEquals(0, engine.getStatistics().totalEvents(), "not analysed");
+    }
+
+    @Test
     void requestAndResponseAreOneRecordWithTheBoundInterfaceVersion() throws Exception {
         List<JsonNode> recs = writeAll(
                 new DcerpcBind(header(49153), null, false, 1, 4280, 4280,
@@ -116,7 +134,11 @@ class DcerpcRecordsTest {
         assertEquals("RESPONSE", pair.get("response").asText());
         assertEquals(3, pair.get("req").get("opnum").asInt());
         assertEquals(2, pair.get("req").get("frag_cnt").asInt());
-        assertEquals(4000, pair.get("res").get("stub_data_size").asInt());
+        // Suricata's count includes each fragment's 8 bytes after the common header; ours is the stub alone.
+        assertEquals(4024, pair.get("res").get("stub_data_size").asInt());
+        assertEquals(4000, recs.get(1).get("impacket_sensor").get("res_stub_data_size").asInt());
+        assertEquals(292, recs.get(1).get("impacket_sensor").get("req_stub_data_size").asInt());
+        assertEquals(292, pair.get("req").get("stub_data_size").asInt());
         // The response's own fragment count, and the version of the answer, the exchange's last PDU.
         assertEquals(3, pair.get("res").get("frag_cnt").asInt());
         assertEquals("5.1", pair.get("rpc_version").asText());

@@ -1,6 +1,7 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.event.PacketTiming;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.event.EndpointInterfaces;
@@ -24,7 +25,7 @@ import java.util.Map;
  * right after the record that raised them, and to an optional extra sink (the {@code evaluate}
  * command collects them). Runs on the single events thread only.
  */
-final class Detection implements EventSink, java.io.Flushable {
+final class Detection implements EventSink, PacketTiming, java.io.Flushable {
     private final ImpacketProtection engine;
     private final EveWriter eve;
     /**
@@ -76,9 +77,34 @@ final class Detection implements EventSink, java.io.Flushable {
             }
         }
         if (fleet != null) {
-            fleet.event(e);
+            if (fleetRecordsWithEve) {
+                fleet.detectionEvents(e);
+            } else {
+                fleet.event(e);
+            }
         }
         engine.analyze(e);
+    }
+
+    /** Packet numbers and acknowledgements are for the EVE protocol records only; the engine needs none. */
+    @Override
+    public boolean packetTiming() {
+        return eve != null && eve.packetTiming();
+    }
+
+    @Override
+    public void produced(long packet, long awaitAck) {
+        eve.produced(packet, awaitAck);
+    }
+
+    @Override
+    public void acknowledged(long flowId, int direction, int ack, long packet) {
+        eve.acknowledged(flowId, direction, ack, packet);
+    }
+
+    @Override
+    public void flowEnded(long flowId, long packet) {
+        eve.flowEnded(flowId, packet);
     }
 
     /** The Kafka output's detection events and protocol records (kafka: in the config), or null. */
@@ -87,7 +113,14 @@ final class Detection implements EventSink, java.io.Flushable {
     /** Publishes every event's fleet records too; the publisher must also be this detection's extra alert sink. */
     void fleet(io.impacketsensor.fleet.FleetPublisher publisher) {
         this.fleet = publisher;
+        // With -P the EVE writer writes the Kafka records with its own, when it writes them (pcap_cnt).
+        fleetRecordsWithEve = eve != null && eve.packetTiming();
+        if (fleetRecordsWithEve) {
+            eve.fleetRecords(publisher);
+        }
     }
+
+    private boolean fleetRecordsWithEve;
 
     /** The event ring calls this at every batch end: EVE lines reach the file then (service: tail -f, SIEM shippers). */
     @Override

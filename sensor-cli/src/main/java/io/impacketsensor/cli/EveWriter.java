@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.event.PacketTiming;
 import io.impacketsensor.detection.engine.Alert;
 import io.impacketsensor.detection.eve.EveAlertWriter;
 import io.impacketsensor.detection.eve.EveCommon;
@@ -26,7 +27,7 @@ import java.io.UncheckedIOException;
  * <p>A protocol record is written by {@link ProtocolRecordWriter}: the common header
  * ({@link EveCommon#writeHeader}) followed by one object named after the event type.
  */
-final class EveWriter implements EventSink, Flushable, Closeable {
+final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
     private final JsonGenerator g;
     private final boolean closeTarget;
     private long records;
@@ -52,6 +53,8 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     private final OutputStream out;
     /** Protocol records, with the per-flow pairing state Suricata's transaction granularity needs. */
     private final ProtocolRecordWriter protocol = new ProtocolRecordWriter();
+    /** Records waiting for their packet number's acknowledgement; null until the pipeline says a packet. */
+    private AckTimedRecords timed;
     /** Alert records: their own generator on the same stream, written after flushing {@link #g}. */
     private final EveAlertWriter alerts;
 
@@ -73,12 +76,82 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     }
 
     private void write(SensorEvent e) {
+        if (timed != null) {
+            timed.offer(e);
+        } else {
+            writeNow(e, 0);
+        }
+    }
+
+    /** Writes the records of {@code e}, stating {@code packet} as their {@code pcap_cnt} (0: none). */
+    private void writeNow(SensorEvent e, long packet) {
+        EveCommon.packet(packet);
         try {
             // Every event family has a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, http, mssql, anomaly).
             records += protocol.writeRecords(g, e);
         } catch (IOException ex) {
             failure = ex;
             throw new UncheckedIOException(ex);
+        } finally {
+            EveCommon.packet(0);
+        }
+        if (fleetRecords != null) {
+            fleetRecords.records(e, packet);
+        }
+    }
+
+    /** The Kafka output's protocol records, written with this file's (same event, same packet number). */
+    private io.impacketsensor.fleet.FleetPublisher fleetRecords;
+
+    synchronized void fleetRecords(io.impacketsensor.fleet.FleetPublisher publisher) {
+        this.fleetRecords = publisher;
+    }
+
+    /**
+     * Replay with protocol records: records carry Suricata's packet numbers ({@code pcap_cnt}),
+     * and wait for the packet Suricata would log them on ({@link AckTimedRecords}).
+     */
+    @Override
+    public boolean packetTiming() {
+        return protocolRecords;
+    }
+
+    @Override
+    public synchronized void produced(long packet, long awaitAck) {
+        if (timed == null) {
+            timed = new AckTimedRecords(this::writeNow);
+            // An answer can now be written long after its request: requests wait for their flow's end.
+            protocol.untilFlowEnd();
+            if (fleetRecords != null) {
+                fleetRecords.recordsUntilFlowEnd();
+            }
+        }
+        timed.produced(packet, awaitAck);
+    }
+
+    @Override
+    public synchronized void acknowledged(long flowId, int direction, int ack, long packet) {
+        if (timed != null) {
+            timed.acknowledged(flowId, direction, ack, packet);
+        }
+    }
+
+    @Override
+    public synchronized void flowEnded(long flowId, long packet) {
+        if (timed != null) {
+            timed.flowEnded(flowId, packet);
+            EveCommon.packet(packet);
+            try {
+                records += protocol.flowEnded(g, flowId);
+            } catch (IOException ex) {
+                failure = ex;
+                throw new UncheckedIOException(ex);
+            } finally {
+                EveCommon.packet(0);
+            }
+            if (fleetRecords != null) {
+                fleetRecords.recordsFlowEnded(flowId, packet);
+            }
         }
     }
 
@@ -121,6 +194,9 @@ final class EveWriter implements EventSink, Flushable, Closeable {
     public synchronized void close() throws IOException {
         // DCE/RPC requests still waiting for an answer are written as UNREPLIED.
         if (failure == null) {
+            if (timed != null) {
+                timed.releaseAll();
+            }
             records += protocol.flush(g);
         }
         g.flush();

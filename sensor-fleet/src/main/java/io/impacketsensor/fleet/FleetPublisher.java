@@ -141,10 +141,25 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
 
     /** One decoded event: its detection events and, with {@code kafka.protocol_records}, its EVE records. */
     public synchronized void event(SensorEvent e) {
+        detectionEvents(e);
+        records(e, 0);
+    }
+
+    /** One decoded event's detection events only (its records come through {@link #records}). */
+    public synchronized void detectionEvents(SensorEvent e) {
         if (settings.detectionEvents()) {
             events.of(e, toEvents);
         }
+    }
+
+    /**
+     * With {@code kafka.protocol_records}, the EVE records of one event, stating {@code packet} as
+     * their {@code pcap_cnt} (0: none): the EVE file's writer calls this when it writes the same
+     * event's records, so both carry the same lines.
+     */
+    public synchronized void records(SensorEvent e, long packet) {
         if (protocol != null) {
+            EveCommon.packet(packet);
             try {
                 recordBuf.reset();
                 int n = protocol.writeRecords(records, e);
@@ -154,6 +169,33 @@ public final class FleetPublisher implements AlertSink, AutoCloseable {
                 }
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
+            } finally {
+                EveCommon.packet(0);
+            }
+        }
+    }
+
+    /** Records as the EVE file's writer makes them when they wait for their packet: requests wait for their flow's end. */
+    public synchronized void recordsUntilFlowEnd() {
+        if (protocol != null) {
+            protocol.untilFlowEnd();
+        }
+    }
+
+    /** Flow {@code flowId} ended on {@code packet} (0: none): its unanswered requests' records. */
+    public synchronized void recordsFlowEnded(long flowId, long packet) {
+        if (protocol != null) {
+            EveCommon.packet(packet);
+            try {
+                recordBuf.reset();
+                if (protocol.flowEnded(records, flowId) > 0) {
+                    records.flush();
+                    split(null);
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            } finally {
+                EveCommon.packet(0);
             }
         }
     }

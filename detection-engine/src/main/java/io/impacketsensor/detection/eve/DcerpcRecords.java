@@ -46,6 +46,21 @@ public final class DcerpcRecords {
     static void writeBind(JsonGenerator g, DcerpcBind b, long smbId, String smbDialect) throws IOException {
         boolean smb = b.namedPipe() != null;
         start(g, b.header(), smb, smbId, smbDialect);
+        if (b.requestLost()) {
+            // Suricata's transaction of an ack whose request it did not parse: no interfaces.
+            g.writeStringField("request", "REQUEST_LOST");
+            g.writeStringField("response", b.alterContext() ? "ALTER_CONTEXT_RESP" : "BINDACK");
+            g.writeNumberField("call_id", b.callId() & 0xFFFF_FFFFL);
+            rpcVersion(g, smb, b.rpcVersionMinor());
+            endSuricata(g, smb);
+            EveCommon.startExtension(g);
+            common(g, b.alterContext() ? "alter_context_resp" : "bind_ack", b.namedPipe());
+            g.writeNumberField("max_xmit_frag", b.maxXmitFrag());
+            g.writeNumberField("max_recv_frag", b.maxRecvFrag());
+            g.writeEndObject();
+            g.writeEndObject();
+            return;
+        }
         g.writeStringField("request", b.alterContext() ? "ALTER_CONTEXT" : "BIND");
         boolean acked = b.nak();
         for (Context c : b.contexts()) {
@@ -138,7 +153,7 @@ public final class DcerpcRecords {
                 g.writeNumberField("opnum", req.opnum());
             }
             g.writeNumberField("frag_cnt", req.fragments());
-            g.writeNumberField("stub_data_size", req.stubLength());
+            g.writeNumberField("stub_data_size", suricataStubSize(req.bodyLength()));
             g.writeEndObject();
             if (iface != null) {
                 g.writeArrayFieldStart("interfaces");
@@ -165,7 +180,7 @@ public final class DcerpcRecords {
         if (answer instanceof DcerpcResponse r) {
             g.writeObjectFieldStart("res");
             g.writeNumberField("frag_cnt", r.fragments());
-            g.writeNumberField("stub_data_size", r.stubLength());
+            g.writeNumberField("stub_data_size", suricataStubSize(r.bodyLength()));
             g.writeEndObject();
         }
         g.writeNumberField("call_id", callId & 0xFFFF_FFFFL);
@@ -183,6 +198,12 @@ public final class DcerpcRecords {
         }
         if (opnum >= 0) {
             g.writeNumberField("opnum", opnum);
+        }
+        if (req != null) {
+            g.writeNumberField("req_stub_data_size", req.stubLength());
+        }
+        if (answer instanceof DcerpcResponse r) {
+            g.writeNumberField("res_stub_data_size", r.stubLength());
         }
         if (req != null) {
             g.writeNumberField("context_id", req.contextId());
@@ -226,6 +247,19 @@ public final class DcerpcRecords {
         }
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    /** Suricata's default {@code app-layer.protocols.dcerpc.max-stub-size} (1 MiB): the stub it keeps per call. */
+    static final int SURICATA_MAX_STUB = 1 << 20;
+
+    /**
+     * Suricata's {@code stub_data_size}: every byte of the fragments after the request's opnum or
+     * the response's common header, object UUID, alloc_hint, p_cont_id, cancel_count, auth padding
+     * and verifier included, up to its 1 MiB stub limit. The stub of C706 12.6.4.9/10 alone is
+     * {@code impacket_sensor.req_stub_data_size} / {@code res_stub_data_size}.
+     */
+    static int suricataStubSize(int bodyLength) {
+        return Math.min(bodyLength, SURICATA_MAX_STUB);
     }
 
     /** The record's header and the object that holds the call: dcerpc, or smb.dcerpc over a pipe. */

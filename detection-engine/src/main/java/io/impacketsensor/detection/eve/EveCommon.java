@@ -21,7 +21,18 @@ public final class EveCommon {
     /** Records are written on the event thread(s); each keeps its own hasher. */
     private static final ThreadLocal<CommunityId> COMMUNITY_ID = ThreadLocal.withInitial(CommunityId::new);
 
+    /**
+     * The packet number the records written next on this thread state ({@code pcap_cnt}), 0 for
+     * none: set by the EVE writer around each event's records.
+     */
+    private static final ThreadLocal<long[]> PACKET = ThreadLocal.withInitial(() -> new long[1]);
+
     private EveCommon() {
+    }
+
+    /** The {@code pcap_cnt} of the records written next on this thread (0: not written). */
+    public static void packet(long number) {
+        PACKET.get()[0] = number;
     }
 
     /** The flow's Community ID (v1, seed 0), the same whichever side is named as source. */
@@ -124,6 +135,11 @@ public final class EveCommon {
             throws IOException {
         g.writeStringField("timestamp", timestamp(h.timestampNanos()));
         g.writeNumberField("flow_id", flowId(h));
+        long packet = PACKET.get()[0];
+        if (packet > 0) {
+            // Suricata's pcap_cnt: the replay's packet the record is logged on, omitted when there is none.
+            g.writeNumberField("pcap_cnt", packet);
+        }
         g.writeStringField("event_type", eventType);
         g.writeStringField("src_ip", h.clientIp().getHostAddress());
         g.writeNumberField("src_port", h.clientPort());

@@ -75,6 +75,29 @@ public final class ProtocolRecordWriter {
         final Map<String, Map<Integer, Context>> contexts = new HashMap<>();
         /** Files read or written since their open: the first READ/WRITE is the file's record. */
         final Set<String> openFiles = new HashSet<>();
+        /**
+         * The {@code fuid} of each open file by tree and name (made at the first CREATE of the
+         * flow), written on its READ, WRITE and SET_INFO records as Suricata does; at most
+         * {@link #MAX_OPEN_FILES}, forgotten at CLOSE.
+         */
+        Map<String, String> fuids;
+
+        void opened(SmbEvent.SmbCreate c) {
+            String fuid = SmbRecords.fuid(c);
+            if (fuid == null || c.status() != 0 && c.status() != SensorEvent.NO_STATUS) {
+                return;
+            }
+            if (fuids == null) {
+                fuids = new HashMap<>();
+            } else if (fuids.size() >= MAX_OPEN_FILES) {
+                fuids.clear();
+            }
+            fuids.put(fileKey('F', c.treeId(), c.fileName()), fuid);
+        }
+
+        String fuidOf(int treeId, String fileName) {
+            return fuids == null ? null : fuids.get(fileKey('F', treeId, fileName));
+        }
 
         /**
          * True for the first READ ({@code 'R'}) or WRITE ({@code 'W'}) of this file since it was
@@ -126,7 +149,7 @@ public final class ProtocolRecordWriter {
                 f.ntlmssp = null;
                 f.kerberos = null;
             } else {
-                SmbRecords.write(g, s, f.nextId++, f.dialect, null, null);
+                SmbRecords.write(g, s, f.nextId++, f.dialect, null, null, fuid(s, f));
             }
             return held + line(g);
         }
@@ -213,6 +236,25 @@ public final class ProtocolRecordWriter {
         return true;
     }
 
+    /**
+     * The fuid a READ, WRITE or SET_INFO record states: its file's CREATE's (remembered here, as the
+     * events name the file, not its FileId); a CREATE is remembered, a CLOSE forgets.
+     */
+    private static String fuid(SmbEvent s, FlowState f) {
+        if (s instanceof SmbEvent.SmbCreate c) {
+            f.opened(c);
+        } else if (s instanceof SmbEvent.SmbRead r) {
+            return f.fuidOf(r.treeId(), r.fileName());
+        } else if (s instanceof SmbEvent.SmbWrite w) {
+            return f.fuidOf(w.treeId(), w.fileName());
+        } else if (s instanceof SmbEvent.Smb2SetInfo i) {
+            return f.fuidOf(i.treeId(), i.fileName());
+        } else if (s instanceof SmbEvent.SmbClose c && f.fuids != null) {
+            f.fuids.remove(fileKey('F', c.treeId(), c.fileName()));
+        }
+        return null;
+    }
+
     /** A file's key per direction: Suricata keeps one file transaction per direction (READ to client, WRITE to server). */
     private static String fileKey(char direction, int treeId, String fileName) {
         return direction + Integer.toString(treeId) + "\\" + fileName;
@@ -292,8 +334,34 @@ public final class ProtocolRecordWriter {
     }
 
     private int dcerpc(JsonGenerator g, DcerpcEvent d) throws IOException {
-        int expired = expire(g, DcerpcRecords.header(d).timestampNanos());
+        int expired = untilFlowEnd ? 0 : expire(g, DcerpcRecords.header(d).timestampNanos());
         return expired + dcerpcRecord(g, d);
+    }
+
+    /** Held requests wait for their flow's end ({@link #flowEnded}) rather than for an age. */
+    private boolean untilFlowEnd;
+
+    /**
+     * A held request is written as UNREPLIED when its flow ends ({@link #flowEnded}, as Suricata
+     * logs it) and no longer after {@link #UNREPLIED_AFTER_NANOS} of capture time: for a writer
+     * whose records wait for their acknowledging packet, where an answer may be written long after
+     * other flows' records have moved the capture time on.
+     */
+    public void untilFlowEnd() {
+        untilFlowEnd = true;
+    }
+
+    /** Flow {@code flowId} ended: its requests still waiting for an answer are written as UNREPLIED. */
+    public int flowEnded(JsonGenerator g, long flowId) throws IOException {
+        int n = 0;
+        for (Iterator<Map.Entry<CallKey, DcerpcRequest>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<CallKey, DcerpcRequest> en = it.next();
+            if (en.getKey().flowId() == flowId) {
+                it.remove();
+                n += writeCall(g, en.getValue(), null);
+            }
+        }
+        return n;
     }
 
     /** Writes the held requests older than {@link #UNREPLIED_AFTER_NANOS} (the oldest are first in the map). */

@@ -54,12 +54,27 @@ public final class SmbRecords {
      */
     static void write(JsonGenerator g, SmbEvent e, long id, String dialect, NtlmEvent.NtlmAuthenticate ntlmssp,
                       KerberosEvent.KerberosApRequest kerberos) throws IOException {
+        write(g, e, id, dialect, ntlmssp, kerberos, null);
+    }
+
+    /**
+     * As {@link #write(JsonGenerator, SmbEvent, long, String, NtlmEvent.NtlmAuthenticate,
+     * KerberosEvent.KerberosApRequest)}, with {@code fuid} the {@code fuid} of the CREATE that opened
+     * the file of a READ, WRITE or SET_INFO record (null: not known, not written).
+     */
+    static void write(JsonGenerator g, SmbEvent e, long id, String dialect, NtlmEvent.NtlmAuthenticate ntlmssp,
+                      KerberosEvent.KerberosApRequest kerberos, String fuid) throws IOException {
         g.writeStartObject();
         EveCommon.writeHeader(g, e.header(), "smb", "smb");
         g.writeObjectFieldStart("smb");
         g.writeNumberField("id", id);
         g.writeStringField("dialect", dialect);
         suricata(g, e, ntlmssp, kerberos);
+        if (fuid != null && (e instanceof SmbEvent.SmbRead || e instanceof SmbEvent.SmbWrite
+                || e instanceof SmbEvent.Smb2SetInfo)) {
+            // Suricata's file, rename and disposition transactions carry the fuid of their open.
+            g.writeStringField("fuid", fuid);
+        }
         g.writeEndObject();
         EveCommon.startExtension(g);
         ours(g, e);
@@ -169,11 +184,9 @@ public final class SmbRecords {
             if (c.endOfFile() >= 0) {
                 g.writeNumberField("size", c.endOfFile());
             }
-            if (c.smb1Command() == SmbEvent.NOT_SMB1 && (c.fileIdPersistent() != 0 || c.fileIdVolatile() != 0)) {
-                g.writeStringField("fuid", fuid(c.fileIdPersistent(), c.fileIdVolatile()));
-            } else if (c.smb1Command() != SmbEvent.NOT_SMB1 && c.fileIdVolatile() != 0) {
-                // SMB1: the 16-bit FID (MS-CIFS 2.2.4.64.2) as four hex digits, as Suricata writes it.
-                g.writeStringField("fuid", String.format("%04x", c.fileIdVolatile() & 0xFFFF));
+            String fuid = fuid(c);
+            if (fuid != null) {
+                g.writeStringField("fuid", fuid);
             }
         } else if (e instanceof SmbEvent.SmbClose c) {
             common(g, 6, c.smb1Command(), c.sessionId(), c.treeId(), c.status());
@@ -397,6 +410,17 @@ public final class SmbRecords {
             g.writeNumber(v);
         }
         g.writeEndArray();
+    }
+
+    /** Suricata's {@code fuid} of a CREATE's open (null when its response carried no FileId). */
+    static String fuid(SmbEvent.SmbCreate c) {
+        if (c.smb1Command() == SmbEvent.NOT_SMB1 && (c.fileIdPersistent() != 0 || c.fileIdVolatile() != 0)) {
+            return fuid(c.fileIdPersistent(), c.fileIdVolatile());
+        } else if (c.smb1Command() != SmbEvent.NOT_SMB1 && c.fileIdVolatile() != 0) {
+            // SMB1: the 16-bit FID (MS-CIFS 2.2.4.64.2) as four hex digits, as Suricata writes it.
+            return String.format("%04x", c.fileIdVolatile() & 0xFFFF);
+        }
+        return null;
     }
 
     /**

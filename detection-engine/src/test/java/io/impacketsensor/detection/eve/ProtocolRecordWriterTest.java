@@ -165,6 +165,59 @@ class ProtocolRecordWriterTest {
     }
 
     @Test
+    void untilFlowEndARequestWaitsForItsFlowsEndNotForAnAge() throws Exception {
+        EventHeader later = new EventHeader(H.timestampNanos() + 3_600_000_000_000L, 9, H.clientIp(), 40000,
+                H.serverIp(), 135, Transport.TCP);
+        StringWriter w = new StringWriter();
+        ProtocolRecordWriter writer = new ProtocolRecordWriter();
+        writer.untilFlowEnd();
+        int n = 0;
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            n += writer.writeRecords(g, new io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest(H, null, 7, 0, null,
+                    15, null, false, 152, 1, 0, 0, null));
+            // An hour later on another flow: with an age limit the request would be written as UNREPLIED here.
+            n += writer.writeRecords(g, new io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest(later, null, 1, 0,
+                    null, 2, null, false, 8, 1, 0, 0, null));
+            assertEquals(0, n);
+            n += writer.flowEnded(g, 9);
+            assertEquals(1, n, "the other flow's request, at its end");
+            n += writer.writeRecords(g, new io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse(H, null, 7, null,
+                    15, false, 4, null));
+        }
+        String[] lines = w.toString().split("\n");
+        assertEquals(2, lines.length);
+        JsonNode pair = M.readTree(lines[1]).get("dcerpc");
+        assertEquals("REQUEST", pair.get("request").asText());
+        assertEquals("RESPONSE", pair.get("response").asText());
+    }
+
+    @Test
+    void fileRecordsCarryTheFuidOfTheirCreate() throws Exception {
+        String share = "\\\\h\\C$";
+        StringWriter w = new StringWriter();
+        ProtocolRecordWriter writer = new ProtocolRecordWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            writer.writeRecords(g, new SmbEvent.SmbCreate(H, 1, 2, share, "a.txt", false, 0x2, 1, 0x40, 0, 1, 10,
+                    0x0f0e0d0c0b0a0908L, 0, SmbEvent.NOT_SMB1, 0x0706050403020100L));
+            writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 0, 10, 10, 0));
+            writer.writeRecords(g, new SmbEvent.SmbWrite(H, 1, 2, share, "a.txt", false, 0, 10, 0));
+            writer.writeRecords(g, new SmbEvent.Smb2SetInfo(H, 1, 2, share, "a.txt", 1, 10, false, "b.txt", 0));
+            writer.writeRecords(g, new SmbEvent.SmbWrite(H, 1, 2, share, "other.txt", false, 0, 10, 0));
+            writer.writeRecords(g, new SmbEvent.SmbClose(H, 1, 2, share, "a.txt", false, 0));
+            writer.writeRecords(g, new SmbEvent.SmbRead(H, 1, 2, share, "a.txt", false, 0, 10, 10, 0));
+        }
+        String[] lines = w.toString().split("\n");
+        assertEquals(7, lines.length);
+        String fuid = "03020100-0504-0706-0908-0b0a0f0e0d0c";
+        for (int i = 0; i < 4; i++) {
+            assertEquals(fuid, M.readTree(lines[i]).get("smb").get("fuid").asText(), lines[i]);
+        }
+        assertFalse(M.readTree(lines[4]).get("smb").has("fuid"), "a file whose CREATE was not seen");
+        assertFalse(M.readTree(lines[5]).get("smb").has("fuid"), "CLOSE is a generic transaction in Suricata");
+        assertFalse(M.readTree(lines[6]).get("smb").has("fuid"), "the open ended at its CLOSE");
+    }
+
+    @Test
     void onlySuricataTransactionsBecomeSmbRecords() throws Exception {
         String share = "\\\\h\\C$";
         StringWriter w = new StringWriter();

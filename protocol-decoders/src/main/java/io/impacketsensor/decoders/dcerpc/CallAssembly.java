@@ -40,6 +40,11 @@ final class CallAssembly {
     int authLevel;
     int fragments;
     long total;
+    /**
+     * The fragments' bytes after the common header (16 bytes, C706 12.6.3.1) and, for a request,
+     * after alloc_hint, p_cont_id and opnum: what Suricata reports as stub_data_size.
+     */
+    long body;
     /** Slot in the call table of the request a response answers, or -1. */
     int callSlot;
 
@@ -134,6 +139,7 @@ final class CallAssembly {
         this.authLevel = 0;
         this.fragments = 0;
         this.total = 0;
+        this.body = 0;
         this.callSlot = -1;
         if (stub != null) {
             stub.clear();

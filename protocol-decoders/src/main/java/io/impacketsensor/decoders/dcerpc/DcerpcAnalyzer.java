@@ -83,6 +83,18 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     // The BIND / ALTER_CONTEXT waiting for its answer.
     private List<Context> pendingBind;
+    /** call_id of the last bind reported before its ack was seen (its ack is then no new transaction), or {@link #NO_CALL}. */
+    private long unackedBindCallId = NO_CALL;
+    private static final long NO_CALL = -1;
+
+    private static boolean hasResults(List<Context> contexts) {
+        for (int i = 0; i < contexts.size(); i++) {
+            if (contexts.get(i).result() >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
     private boolean pendingAlter;
     private int pendingCallId;
     private int pendingXmit;
@@ -414,7 +426,14 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             }
             pendingBind = withResults;
             emitBind(false);
+        } else if ((p.callId & 0xFFFF_FFFFL) != unackedBindCallId) {
+            // Its BIND or ALTER_CONTEXT is not in the capture (a gap, a late join): the ack is still a
+            // transaction, which Suricata logs as REQUEST_LOST. An ack of a bind already reported
+            // without results (a request came first) is not a new one.
+            DcerpcEvents.ackWithoutRequest(ctx, namedPipe, p.ptype == DcerpcParser.ALTER_CONTEXT_RESP, p.callId,
+                    p.maxXmitFrag, p.maxRecvFrag, p.versionMinor);
         }
+        unackedBindCallId = NO_CALL;
         token(dir, b, off, trailer);
         return true;
     }
@@ -424,6 +443,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (pendingBind == null) {
             return;
         }
+        unackedBindCallId = nak || hasResults(pendingBind) ? NO_CALL : pendingCallId & 0xFFFF_FFFFL;
         DcerpcEvents.bind(ctx, namedPipe, pendingAlter, pendingCallId, pendingXmit, pendingRecv, pendingBind,
                 pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak, p.versionMinor);
         pendingBind = null;
@@ -449,6 +469,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         int stubLen = p.bodyEnd - p.stubOffset;
         a.total += stubLen;
+        a.body += p.fragLength - DcerpcParser.HEADER_LENGTH - (request ? 8 : 0);
         if (a.total > limits.maxCallBytes()) {
             return fail(DcerpcAnomaly.CALL_TOO_LARGE, "stub bytes " + a.total);
         }

@@ -25,17 +25,29 @@ final class DcerpcEvents {
                 List.copyOf(contexts), authType, authLevel, authContextId, nak, versionMinor));
     }
 
+    /**
+     * A BIND_ACK or ALTER_CONTEXT_RESP whose request was not captured (Suricata's REQUEST_LOST
+     * transaction): the server's fragment sizes, no contexts.
+     */
+    static void ackWithoutRequest(FlowContext ctx, String namedPipe, boolean alter, int callId, int maxXmit,
+                                  int maxRecv, int versionMinor) {
+        ctx.emit(new DcerpcEvent.DcerpcBind(ctx.header(), namedPipe, alter, callId, maxXmit, maxRecv, List.of(), 0, 0,
+                -1, false, versionMinor, true));
+    }
+
     /** A whole REQUEST (all its fragments), with its decoded arguments or null. */
     static void request(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs args, int versionMinor) {
         ctx.emit(new DcerpcEvent.DcerpcRequest(ctx.header(), namedPipe, a.callId, a.contextId, a.uuid, a.opnum,
                 a.objectUuid, a.sealed, (int) Math.min(Integer.MAX_VALUE, a.total), a.fragments, a.authType,
-                a.authLevel, args, a.uuid == null ? null : a.source, a.clsid, versionMinor));
+                a.authLevel, args, a.uuid == null ? null : a.source, a.clsid, versionMinor,
+                (int) Math.min(Integer.MAX_VALUE, a.body)));
     }
 
     /** A whole RESPONSE, with its decoded result or null. */
     static void response(FlowContext ctx, String namedPipe, CallAssembly a, RpcArgs result, int versionMinor) {
         ctx.emit(new DcerpcEvent.DcerpcResponse(ctx.header(), namedPipe, a.callId, a.uuid, a.opnum, a.sealed,
-                (int) Math.min(Integer.MAX_VALUE, a.total), result, a.fragments, versionMinor));
+                (int) Math.min(Integer.MAX_VALUE, a.total), result, a.fragments, versionMinor,
+                (int) Math.min(Integer.MAX_VALUE, a.body)));
     }
 
     /** A FAULT, tied to its request's interface and opnum when known. */

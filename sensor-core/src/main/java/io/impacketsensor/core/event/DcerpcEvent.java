@@ -82,10 +82,22 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param nak           true when the server answered BIND_NAK
      * @param rpcVersionMinor rpc_vers_minor (0 or 1) of the last PDU of the exchange (the ack when
      *                      it was seen); rpc_vers is always 5 (C706 12.6.3.1)
+     * @param requestLost   true for a BIND_ACK or ALTER_CONTEXT_RESP whose BIND or ALTER_CONTEXT was
+     *                      not captured: {@code contexts} is empty (the ack names results, not
+     *                      interfaces), {@code maxXmitFrag}/{@code maxRecvFrag} are the server's and
+     *                      there is no auth; it is a protocol record, no evidence for the engine
      */
     record DcerpcBind(EventHeader header, String namedPipe, boolean alterContext, int callId, int maxXmitFrag,
                       int maxRecvFrag, List<Context> contexts, int authType, int authLevel, long authContextId,
-                      boolean nak, int rpcVersionMinor) implements DcerpcEvent {
+                      boolean nak, int rpcVersionMinor, boolean requestLost) implements DcerpcEvent {
+
+        /** A bind whose request was seen. */
+        public DcerpcBind(EventHeader header, String namedPipe, boolean alterContext, int callId, int maxXmitFrag,
+                          int maxRecvFrag, List<Context> contexts, int authType, int authLevel, long authContextId,
+                          boolean nak, int rpcVersionMinor) {
+            this(header, namedPipe, alterContext, callId, maxXmitFrag, maxRecvFrag, contexts, authType, authLevel,
+                    authContextId, nak, rpcVersionMinor, false);
+        }
 
         /** A bind whose PDUs carry rpc_vers_minor 0. */
         public DcerpcBind(EventHeader header, String namedPipe, boolean alterContext, int callId, int maxXmitFrag,
@@ -116,11 +128,26 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param clsid         the DCOM class of the object whose IPID is {@code objectUuid}, when an
      *                      activation answer named it, else null
      * @param rpcVersionMinor rpc_vers_minor (0 or 1) of the request's last fragment
+     * @param bodyLength    bytes after the request header's opnum (C706 12.6.4.9: object UUID, stub,
+     *                      auth padding and verifier), summed over the fragments
      */
     record DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
                          int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
                          int authLevel, RpcArgs args, InterfaceSource interfaceSource, UUID clsid,
-                         int rpcVersionMinor) implements DcerpcEvent {
+                         int rpcVersionMinor, int bodyLength) implements DcerpcEvent {
+
+        /**
+         * A request whose fragments carry no auth verifier: its body is the object UUID (one per
+         * fragment when PFC_OBJECT_UUID is set) and the stub.
+         */
+        public DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
+                             int opnum, UUID objectUuid, boolean sealed, int stubLength, int fragments, int authType,
+                             int authLevel, RpcArgs args, InterfaceSource interfaceSource, UUID clsid,
+                             int rpcVersionMinor) {
+            this(header, namedPipe, callId, contextId, interfaceUuid, opnum, objectUuid, sealed, stubLength, fragments,
+                    authType, authLevel, args, interfaceSource, clsid, rpcVersionMinor,
+                    stubLength + (objectUuid != null ? 16 * fragments : 0));
+        }
 
         /** A request whose fragments carry rpc_vers_minor 0. */
         public DcerpcRequest(EventHeader header, String namedPipe, int callId, int contextId, UUID interfaceUuid,
@@ -152,10 +179,20 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param result        decoded results where useful (ept_map port, NTSTATUS/WERROR of the call), else null
      * @param fragments     number of fragments the response came in
      * @param rpcVersionMinor rpc_vers_minor (0 or 1) of the response's last fragment
+     * @param bodyLength    bytes after the 16-byte common header (C706 12.6.4.10: alloc_hint,
+     *                      p_cont_id, cancel_count, reserved, stub, auth padding and verifier),
+     *                      summed over the fragments
      */
     record DcerpcResponse(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,
-                          boolean sealed, int stubLength, RpcArgs result, int fragments, int rpcVersionMinor)
-            implements DcerpcEvent {
+                          boolean sealed, int stubLength, RpcArgs result, int fragments, int rpcVersionMinor,
+                          int bodyLength) implements DcerpcEvent {
+
+        /** A response whose fragments carry no auth verifier: 8 header bytes and the stub per fragment. */
+        public DcerpcResponse(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,
+                              boolean sealed, int stubLength, RpcArgs result, int fragments, int rpcVersionMinor) {
+            this(header, namedPipe, callId, interfaceUuid, opnum, sealed, stubLength, result, fragments, rpcVersionMinor,
+                    stubLength + 8 * fragments);
+        }
 
         /** A response in one fragment with rpc_vers_minor 0. */
         public DcerpcResponse(EventHeader header, String namedPipe, int callId, UUID interfaceUuid, int opnum,

@@ -151,7 +151,8 @@ public final class EndpointInterfaces {
         // server actually bound or announced at this endpoint.
         return new DcerpcRequest(r.header(), r.namedPipe(), r.callId(), r.contextId(), u, r.opnum(), r.objectUuid(),
                 r.sealed(), r.stubLength(), r.fragments(), r.authType(), r.authLevel(),
-                u.equals(r.interfaceUuid()) ? r.args() : null, InterfaceSource.ENDPOINT, r.clsid());
+                u.equals(r.interfaceUuid()) ? r.args() : null, InterfaceSource.ENDPOINT, r.clsid(), r.rpcVersionMinor(),
+                r.bodyLength());
     }
 
     private void learn(DcerpcBind b) {

@@ -138,6 +138,13 @@ public final class AnalyzerRegistry {
         if (len <= 0) {
             return;
         }
+        // TCP data is delivered up to f.nextSeq[dir] (the reassembler advances it first): the events
+        // made from it wait for the other side's acknowledgement of that position (AckWatch).
+        AckWatch w = f.acks;
+        if (f.isTcp()) {
+            w.delivering = dir;
+            w.deliveringEnd = f.nextSeq[dir];
+        }
         if (f.mode == Flow.MODE_ANALYZER) {
             long at = f.analyzed[dir];
             f.analyzed[dir] = at + len;
@@ -149,6 +156,7 @@ public final class AnalyzerRegistry {
         } else if (f.mode == Flow.MODE_PROBING) {
             probeData(f, dir, b, off, len);
         }
+        w.delivering = -1;
     }
 
     /** {@code len} bytes of one direction are missing. */
@@ -156,6 +164,10 @@ public final class AnalyzerRegistry {
         if (f.mode == Flow.MODE_ANALYZER) {
             long at = f.analyzed[dir];
             f.analyzed[dir] = at + len;
+            // Suricata sees a gap when it processes acknowledged data after it: an ACK past its end.
+            AckWatch w = f.acks;
+            w.delivering = dir;
+            w.deliveringEnd = f.nextSeq[dir] + 1;
             try {
                 keepOrDetach(f, f.analyzer.onGap(direction(dir), len));
             } catch (RuntimeException | StackOverflowError e) {
@@ -163,6 +175,7 @@ public final class AnalyzerRegistry {
                 report(f, e, where(dir, at) + " (a gap of " + len + " bytes; flow detached)");
                 failed(f, e);
             }
+            w.delivering = -1;
         } else if (f.mode == Flow.MODE_PROBING) {
             if (f.probe == null) {
                 f.probe = acquireProbe();
@@ -198,6 +211,7 @@ public final class AnalyzerRegistry {
             }
         }
         detach(f);
+        f.ctx.flowEnded();
     }
 
     private void probeData(Flow f, int dir, byte[] b, int off, int len) {

@@ -85,6 +85,8 @@ final class Flow {
      * offset an analyzer-exception anomaly names.
      */
     final long[] analyzed = new long[2];
+    /** Which packet acknowledges the data of this flow's events (protocol records' pcap_cnt). */
+    final AckWatch acks = new AckWatch();
 
     Flow(int slot, FlowContextImpl ctx) {
         this.slot = slot;
@@ -133,6 +135,7 @@ final class Flow {
         probe = null;
         analyzed[0] = 0;
         analyzed[1] = 0;
+        acks.reset();
     }
 
     int clientPort() {

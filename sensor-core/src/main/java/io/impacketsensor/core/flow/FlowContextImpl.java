@@ -22,6 +22,8 @@ final class FlowContextImpl implements FlowContext {
     final BufferBudget budget;
     /** The pipeline's ordering (null with a plain sink): stamps expectations with their frame. */
     private final EventOrder order;
+    /** The pipeline's consumer wants the acknowledging packet of each TCP event ({@link AckWatch}). */
+    private final boolean ackTimed;
     Flow flow;
     /** Events emitted through this worker's contexts. */
     private final long[] emitted;
@@ -45,6 +47,7 @@ final class FlowContextImpl implements FlowContext {
         this.sink = sink;
         this.budget = budget;
         this.order = sink instanceof EventOrder o ? o : null;
+        this.ackTimed = order != null && order.ackTimed();
         this.expectations = expectations;
         this.emitted = emittedCounter;
     }
@@ -104,7 +107,22 @@ final class FlowContextImpl implements FlowContext {
     @Override
     public void emit(SensorEvent event) {
         emitted[0]++;
+        if (ackTimed) {
+            AckWatch w = flow.acks;
+            if (w.delivering >= 0) {
+                w.awaiting(w.delivering, w.deliveringEnd);
+                order.awaitAck(w.delivering, w.deliveringEnd);
+            }
+        }
         sink.accept(event);
+    }
+
+    /** The flow ended: the consumer releases the events still waiting for an acknowledgement. */
+    void flowEnded() {
+        if (ackTimed && flow.acks.held) {
+            flow.acks.held = false;
+            order.flowEnded(flow.id);
+        }
     }
 
     @Override

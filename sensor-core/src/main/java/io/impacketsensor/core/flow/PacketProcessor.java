@@ -218,6 +218,10 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
                 if (f.state == Flow.TCP_NEW && f.seen[0] && f.seen[1]) {
                     f.state = Flow.TCP_ESTABLISHED;
                 }
+                if (f.acks.waiting != 0 && (p.tcpFlags & Packet.TCP_ACK) != 0) {
+                    // Before this segment's own data: Suricata handles the other side's acknowledged data first.
+                    f.acks.ack(f.id, dir, p.tcpAck, order);
+                }
                 tcp.segment(f, dir, p);
             }
         } else if (p.payloadLen > 0) {

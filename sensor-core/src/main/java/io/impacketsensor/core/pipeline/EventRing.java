@@ -1,8 +1,10 @@
 package io.impacketsensor.core.pipeline;
 
 import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.event.PacketTiming;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.spi.EventOrder;
 
 import java.io.Flushable;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,8 @@ public final class EventRing {
     private static final int DONE = -4;
 
     private final EventSink downstream;
+    /** The downstream, when it wants packet numbers and acknowledgements ({@link PacketTiming}); else null. */
+    private final PacketTiming timing;
     private final WorkerEvents[] queues;
     private final Thread thread;
     private final ErrorCounter errors = new ErrorCounter("event");
@@ -66,9 +70,11 @@ public final class EventRing {
      */
     public EventRing(EventSink downstream, int workers, int size, boolean lossless) {
         this.downstream = downstream;
+        // Packet numbers are the capture ring's sequence only in a replay (live rings also carry ticks).
+        this.timing = lossless && downstream instanceof PacketTiming t && t.packetTiming() ? t : null;
         this.queues = new WorkerEvents[workers];
         for (int i = 0; i < workers; i++) {
-            queues[i] = new WorkerEvents(i, size, lossless);
+            queues[i] = new WorkerEvents(i, size, lossless, timing != null);
         }
 
         this.heads = new long[workers];
@@ -184,10 +190,32 @@ public final class EventRing {
 
     private void deliver(int w) {
         long h = heads[w];
-        SensorEvent e = queues[w].take(h);
+        WorkerEvents q = queues[w];
+        long mark = WorkerEvents.NO_WAIT;
+        long markFlow = 0;
+        long packet = 0;
+        if (timing != null) {
+            // Read before take(): taking frees the slot for the producer.
+            mark = q.markAt(h);
+            markFlow = q.markFlowAt(h);
+            // In a replay every slot up to the end of input is a frame: sequence + 1 is its number.
+            packet = q.keyAt(h) == EventOrder.FRAME ? q.seqAt(h) + 1 : 0;
+        }
+        SensorEvent e = q.take(h);
         heads[w] = h + 1;
-        consumed++;
         try {
+            if (e == null) {
+                if ((mark & WorkerEvents.MARK_ACK) != 0) {
+                    timing.acknowledged(markFlow, (int) (mark >>> 32) & 1, (int) mark, packet);
+                } else {
+                    timing.flowEnded(markFlow, packet);
+                }
+                return;
+            }
+            consumed++;
+            if (timing != null) {
+                timing.produced(packet, mark);
+            }
             downstream.accept(e);
         } catch (RuntimeException | StackOverflowError ex) {
             errors.record(ex, "while handling an event");

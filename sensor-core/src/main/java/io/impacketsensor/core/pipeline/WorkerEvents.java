@@ -32,6 +32,21 @@ final class WorkerEvents implements EventSink, EventOrder {
     private final SensorEvent[] events;
     private final long[] seqs;
     private final long[] keys;
+    /**
+     * With {@link #ackTimed}: per slot, what the event waits for ({@link #NO_WAIT}, or direction and
+     * stream position, see {@link #awaitAck}), or for a mark (no event) its kind, direction and
+     * acknowledgement; and the flow id of a mark.
+     */
+    private final long[] marks;
+    private final long[] markFlows;
+    private final boolean ackTimed;
+    private long nextAwait = NO_WAIT;
+
+    /** {@link #marks} of an event that waits for nothing. */
+    static final long NO_WAIT = -1;
+    /** {@link #marks} bits of a mark: the other side acknowledged, or the flow ended. */
+    static final long MARK_ACK = 1L << 40;
+    static final long MARK_END = 1L << 41;
     /** Next slot the producer writes (published as {@link #tailSeq}). */
     private long tail;
     /** Consumer's head as last read by the producer (refreshed only when the queue looks full). */
@@ -49,6 +64,11 @@ final class WorkerEvents implements EventSink, EventOrder {
     private long fullWaits;
 
     WorkerEvents(int index, int capacity, boolean lossless) {
+        this(index, capacity, lossless, false);
+    }
+
+    /** @param ackTimed publish the acknowledgement marks of {@link EventOrder#ackTimed} */
+    WorkerEvents(int index, int capacity, boolean lossless, boolean ackTimed) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two >= 2, got " + capacity);
         }
@@ -59,6 +79,9 @@ final class WorkerEvents implements EventSink, EventOrder {
         this.events = new SensorEvent[capacity];
         this.seqs = new long[capacity];
         this.keys = new long[capacity];
+        this.ackTimed = ackTimed;
+        this.marks = ackTimed ? new long[capacity] : null;
+        this.markFlows = ackTimed ? new long[capacity] : null;
     }
 
     // ---- producer side (the worker's thread) ----
@@ -88,22 +111,72 @@ final class WorkerEvents implements EventSink, EventOrder {
     }
 
     @Override
+    public boolean ackTimed() {
+        return ackTimed;
+    }
+
+    @Override
+    public void awaitAck(int direction, int end) {
+        nextAwait = (long) direction << 32 | (end & 0xFFFF_FFFFL);
+    }
+
+    @Override
+    public void acknowledged(long flowId, int direction, int ack) {
+        mark(flowId, MARK_ACK | (long) direction << 32 | (ack & 0xFFFF_FFFFL));
+    }
+
+    @Override
+    public void flowEnded(long flowId) {
+        mark(flowId, MARK_END);
+    }
+
+    @Override
     public void accept(SensorEvent e) {
+        long await = nextAwait;
+        nextAwait = NO_WAIT;
+        int i = claim();
+        if (i < 0) {
+            return;
+        }
+        events[i] = e;
+        if (ackTimed) {
+            marks[i] = await;
+        }
+        publish(i);
+        published++;
+    }
+
+    /** A mark is a slot without an event: it keeps its place among the events, so it is merged in frame order. */
+    private void mark(long flowId, long kind) {
+        int i = claim();
+        if (i < 0) {
+            return;
+        }
+        events[i] = null;
+        marks[i] = kind;
+        markFlows[i] = flowId;
+        publish(i);
+    }
+
+    /** The next free slot's index, or -1 when the queue is full and the entry is dropped (live). */
+    private int claim() {
         long t = tail;
         if (t - cachedHead >= capacity) {
             cachedHead = headSeq.get();
             if (t - cachedHead >= capacity && !awaitSpace(t)) {
                 dropped++;
-                return;
+                return -1;
             }
         }
-        int i = (int) t & mask;
-        events[i] = e;
+        return (int) t & mask;
+    }
+
+    private void publish(int i) {
         seqs[i] = seq;
         keys[i] = key;
+        long t = tail;
         tail = t + 1;
         tailSeq.set(t + 1);
-        published++;
     }
 
     /** Full queue: live drops (false); replay waits for the consumer unless it was halted. */
@@ -140,6 +213,15 @@ final class WorkerEvents implements EventSink, EventOrder {
 
     long keyAt(long slot) {
         return keys[(int) slot & mask];
+    }
+
+    /** The slot's wait or mark ({@link #marks}); {@link #NO_WAIT} without ack timing. */
+    long markAt(long slot) {
+        return ackTimed ? marks[(int) slot & mask] : NO_WAIT;
+    }
+
+    long markFlowAt(long slot) {
+        return markFlows[(int) slot & mask];
     }
 
     /** Takes the event at {@code slot} (the head) and frees the slot for the producer. */

@@ -22,6 +22,30 @@ public interface EventOrder {
     void within(long key);
 
     /**
+     * True when the consumer wants to know which packet acknowledged each TCP event's data
+     * ({@link #awaitAck}, {@link #acknowledged}, {@link #flowEnded}): a replay writing protocol
+     * records with Suricata's packet numbers.
+     */
+    default boolean ackTimed() {
+        return false;
+    }
+
+    /**
+     * The next event was made from data of {@code direction} (0 to the server, 1 to the client)
+     * up to stream position {@code end}: it is logged when the other side acknowledges {@code end}.
+     */
+    default void awaitAck(int direction, int end) {
+    }
+
+    /** The other side of flow {@code flowId} acknowledged {@code direction}'s data up to {@code ack} (this frame). */
+    default void acknowledged(long flowId, int direction, int ack) {
+    }
+
+    /** Flow {@code flowId}, some of whose events wait for an acknowledgement, ended (in the current slot). */
+    default void flowEnded(long flowId) {
+    }
+
+    /**
      * Key of the events emitted when a flow ends on an expiry or at the end of input.
      *
      * @param idleClass the flow table's idle list (0..3), ended in that order

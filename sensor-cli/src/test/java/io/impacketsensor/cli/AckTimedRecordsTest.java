@@ -1,0 +1,84 @@
+package io.impacketsensor.cli;
+
+import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.PacketTiming;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.Transport;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** When held records are written, and with which packet number (synthetic events). */
+class AckTimedRecordsTest {
+    private static final int TO_SERVER = 0;
+    private static final int TO_CLIENT = 1;
+    private final List<String> written = new ArrayList<>();
+    private final AckTimedRecords held = new AckTimedRecords((e, packet) ->
+            written.add(((ProtocolAnomaly) e).name() + "@" + packet));
+
+    private static SensorEvent event(long flowId, String name) {
+        InetAddress a = InetAddress.getLoopbackAddress();
+        return new ProtocolAnomaly(new EventHeader(1, flowId, a, 50000, a, 135, Transport.TCP), name, "synthetic");
+    }
+
+    private void produce(long flowId, String name, long packet, int direction, int end) {
+        held.produced(packet, direction < 0 ? PacketTiming.NO_WAIT : (long) direction << 32 | (end & 0xFFFF_FFFFL));
+        held.offer(event(flowId, name));
+    }
+
+    @Test
+    void aRequestAndItsResponseAreWrittenOnThePacketsThatAcknowledgeThem() {
+        produce(256, "bind", 7, TO_SERVER, 3149);
+        assertEquals(List.of(), written);
+        held.acknowledged(256, TO_SERVER, 3149, 8);
+        assertEquals(List.of("bind@8"), written);
+        produce(256, "bind_ack", 8, TO_CLIENT, 239);
+        held.acknowledged(256, TO_CLIENT, 238, 9);
+        assertEquals(List.of("bind@8"), written, "an ACK short of the PDU's end releases nothing");
+        held.acknowledged(256, TO_CLIENT, 239, 10);
+        assertEquals(List.of("bind@8", "bind_ack@10"), written);
+    }
+
+    @Test
+    void aLaterRecordWaitsForEveryEarlierOneOfItsFlowButNotForOtherFlows() {
+        produce(256, "gap", 10, TO_SERVER, 3365);
+        produce(256, "ack_without_request", 10, TO_CLIENT, 344);
+        produce(512, "other_flow", 10, -1, 0);
+        held.acknowledged(256, TO_CLIENT, 344, 11);
+        assertEquals(List.of("other_flow@10"), written);
+        held.acknowledged(256, TO_SERVER, 3440, 12);
+        assertEquals(List.of("other_flow@10", "gap@12", "ack_without_request@12"), written);
+    }
+
+    @Test
+    void sequenceNumbersWrapAround() {
+        produce(256, "request", 3, TO_SERVER, 0xFFFF_FFF0);
+        held.acknowledged(256, TO_SERVER, 0x10, 4);
+        assertEquals(List.of("request@4"), written);
+    }
+
+    @Test
+    void aFlowsEndAndTheEndOfOutputWriteWhatWaits() {
+        produce(256, "a", 3, TO_SERVER, 100);
+        produce(512, "b", 4, TO_SERVER, 100);
+        produce(768, "c", 5, TO_SERVER, 100);
+        held.flowEnded(512, 6);
+        held.flowEnded(768, 0);
+        assertEquals(List.of("b@6", "c@0"), written);
+        held.releaseAll();
+        assertEquals(List.of("b@6", "c@0", "a@0"), written);
+    }
+
+    @Test
+    void aFlowPastItsLimitWritesItsOldestAtOnce() {
+        for (int i = 0; i <= AckTimedRecords.MAX_PER_FLOW; i++) {
+            produce(256, "e" + i, 10 + i, TO_SERVER, 100 + i);
+        }
+        assertEquals(List.of("e0@" + (10 + AckTimedRecords.MAX_PER_FLOW)), written);
+    }
+}
