@@ -187,10 +187,60 @@ class TcpReassemblyTest {
         Harness h = Harness.tcp(445, f);
         h.handshake();
         h.c2s(1, 1, DA, "req1");
-        // "req2" (4 bytes) was lost; its reply acknowledges it.
+        // "req2" (4 bytes) was lost; its reply acknowledges it, so the reply waits for it first.
         h.s2c(1, 9, DA, "rsp2");
+        assertEquals(">req1", f.only().both.toString());
+        for (int i = 1; i < TcpReassembler.PEER_PATIENCE; i++) {
+            h.c2s(5, 1, ACK, "");
+        }
+        assertEquals(">req1", f.only().both.toString(), "the wait lasts PEER_PATIENCE segments");
+        h.c2s(5, 1, ACK, "");
         assertEquals(">req1<rsp2", f.only().both.toString());
         assertEquals("req1[gap 4]", f.only().toServer.toString());
+    }
+
+    @Test
+    void replyOvertakingItsRequestIsDeliveredAfterIt() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        // A reordering copy: the reply acknowledging "req1" arrives before "req1".
+        h.s2c(1, 5, DA, "rsp1");
+        h.c2s(1, 1, DA, "req1");
+        assertEquals(">req1<rsp1", f.only().both.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void heldRequestsAndRepliesGoInTheOrderTheirAcknowledgementsSay() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        // Two exchanges arriving last first: each segment is held with its own acknowledgement
+        // number, so "req2" (sent after "rsp1" arrived) does not go before "rsp1".
+        h.s2c(5, 9, DA, "rsp2");
+        h.c2s(5, 5, DA, "req2");
+        h.s2c(1, 5, DA, "rsp1");
+        assertEquals(0, f.created.size(), "nothing can be delivered before req1");
+        h.c2s(1, 1, DA, "req1");
+        assertEquals(">req1<rsp1>req2<rsp2", f.only().both.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void aServerOnlyCopyWaitsForTheClientOnce() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // A copy of the server's side: the SYN-ACK tells where the client's bytes start, but no
+        // client packet ever arrives. The first reply waits for the request, then nothing does.
+        h.s2c(0, 1, SYN | ACK, "");
+        h.s2c(1, 50, DA, "rsp1");
+        for (int i = 0; i < TcpReassembler.PEER_PATIENCE; i++) {
+            h.s2c(5, 50, ACK, "");
+        }
+        assertEquals("rsp1", f.only().toClient.toString());
+        h.s2c(5, 90, DA, "rsp2");
+        assertEquals("rsp1rsp2", f.only().toClient.toString(), "no second wait for a side never seen");
     }
 
     @Test
