@@ -102,10 +102,22 @@ final class TcpReassembler {
         } else if (!f.seqKnown[dir] && (p.payloadLen > 0 || (flags & Packet.TCP_FIN) != 0)) {
             // A bare ACK does not anchor the stream: a reordering copy can deliver the ACK that
             // follows a segment before the segment itself, and anchoring there would discard
-            // that segment as a retransmission.
-            f.baseSeq[dir] = seq;
-            f.nextSeq[dir] = seq;
+            // that segment as a retransmission. But a bare ACK sent before this segment (its
+            // sequence number below this one's) shows the bytes between were sent and not seen
+            // yet: the stream starts there, and those bytes are waited for like any hole (a
+            // reordering copy delivering a connection's second segment first). One byte below
+            // is a keep-alive probe (RFC 9293 3.8.4), not a start.
+            int start = seq;
+            int below = seq - f.bareSeq[dir];
+            if (f.bareSeen[dir] && below > 1 && below <= MAX_SEQ_JUMP) {
+                start = f.bareSeq[dir];
+            }
+            f.baseSeq[dir] = start;
+            f.nextSeq[dir] = start;
             f.seqKnown[dir] = true;
+        } else if (!f.seqKnown[dir] && (!f.bareSeen[dir] || seq - f.bareSeq[dir] < 0)) {
+            f.bareSeq[dir] = seq;
+            f.bareSeen[dir] = true;
         }
         int len = p.payloadLen;
         if (f.mode != Flow.MODE_NONE) {

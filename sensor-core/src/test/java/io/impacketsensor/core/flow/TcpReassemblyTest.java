@@ -182,6 +182,30 @@ class TcpReassemblyTest {
     }
 
     @Test
+    void aBareAckBeforeTheSecondSegmentShowsWhereTheStreamStarts() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // A reordering copy without the handshake: the client's bare ACK at 1, then its second
+        // segment at 4; the first segment (1..4) arrives after the reply to both.
+        h.c2s(1, 1, ACK, "");
+        h.c2s(4, 1, DA, "def");
+        h.s2c(1, 7, DA, "reply");
+        h.c2s(1, 1, DA, "abc");
+        assertEquals(">abcdef<reply", f.only().both.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void aKeepAliveProbeDoesNotMoveTheStart() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // RFC 9293 3.8.4: a keep-alive carries SND.NXT - 1; the data after it starts at SND.NXT.
+        h.c2s(9, 1, ACK, "");
+        h.c2s(10, 1, DA, "data");
+        assertEquals("data", f.only().toServer.toString());
+    }
+
+    @Test
     void replyToALostRequestMakesTheRequestBytesAGap() {
         RecordingFactory f = factory();
         Harness h = Harness.tcp(445, f);
