@@ -87,6 +87,22 @@ class TcpReassemblyTest {
     }
 
     @Test
+    void aSynOvertakenByItsConnectionsFinIsNoNewConnection() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // A short connection inside one reordering window: request and FIN before the SYN.
+        h.s2c(0, 1, SYN | ACK, "");
+        h.c2s(1, 1, DA, "abc");
+        h.c2s(4, 1, FIN | ACK, "");
+        h.c2s(0, 0, SYN, "");
+        h.s2c(1, 5, DA, "reply");
+        assertEquals(">abc<reply", f.only().both.toString());
+        assertEquals(1, h.counter("flow.tcp"));
+        assertEquals(0, h.counter("flow.tcp_port_reuse"));
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
     void onlyTheClientSideStillReachesTheAnalyzer() {
         RecordingFactory f = factory();
         Harness h = Harness.tcp(445, f);
