@@ -87,6 +87,13 @@ final class TcpReassembler {
                 f.baseSeq[dir] = seq;
                 f.nextSeq[dir] = seq + 1;
                 f.seqKnown[dir] = true;
+            } else if (!f.synSeen[dir] && (flags & Packet.TCP_ACK) == 0 && lateSynRestarts(f, dir, seq)) {
+                // The direction's own SYN, overtaken by its FIN or a later segment before any of
+                // its data was delivered: the stream starts after it, and what lies between is
+                // waited for like any hole.
+                f.baseSeq[dir] = seq;
+                f.nextSeq[dir] = seq + 1;
+                f.finDone[dir] = false;
             }
             f.synSeen[dir] = true;
             if ((flags & Packet.TCP_ACK) != 0 && !f.seqKnown[1 - dir]) {
@@ -147,6 +154,17 @@ final class TcpReassembler {
         if (f.mode == Flow.MODE_NONE) {
             releaseBuffers(f);
         }
+    }
+
+    /**
+     * True when a SYN at {@code seq}, below where direction {@code dir} was taken up, may move its
+     * start back: nothing of the direction was delivered or held yet (at most its FIN consumed).
+     */
+    private static boolean lateSynRestarts(Flow f, int dir, int seq) {
+        int below = f.baseSeq[dir] - (seq + 1);
+        int consumed = f.nextSeq[dir] - f.baseSeq[dir];
+        return below > 0 && below <= MAX_SEQ_JUMP && (consumed == 0 || consumed == 1 && f.finDone[dir])
+                && (f.ooo[dir] == null || f.ooo[dir].isEmpty());
     }
 
     private void checkFin(Flow f, int dir) {

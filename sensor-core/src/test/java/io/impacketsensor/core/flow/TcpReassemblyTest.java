@@ -103,6 +103,19 @@ class TcpReassemblyTest {
     }
 
     @Test
+    void aSynArrivingAfterItsFinStillStartsTheStream() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // The client's FIN is the first of its packets, then its SYN and its one request.
+        h.s2c(1, 8, DA, "reply");
+        h.c2s(8, 6, FIN | ACK, "");
+        h.c2s(0, 0, SYN, "");
+        h.c2s(1, 1, DA, "request");
+        assertEquals("request", f.only().toServer.toString());
+        assertEquals(0, h.counter("flow.tcp_port_reuse"));
+    }
+
+    @Test
     void onlyTheClientSideStillReachesTheAnalyzer() {
         RecordingFactory f = factory();
         Harness h = Harness.tcp(445, f);
