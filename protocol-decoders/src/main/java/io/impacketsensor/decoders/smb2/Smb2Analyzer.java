@@ -62,6 +62,11 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     /** While nothing was answered: the last TREE_CONNECT and how many still wait for a TreeId. */
     private Smb2Pending unansweredConnect;
     private int unlearnedConnects;
+    /**
+     * The last SESSION_SETUP request on an established SessionId (a later leg of the exchange)
+     * still waiting for its response; see {@link #sessionProvedBy}.
+     */
+    private Smb2Pending openSetup;
 
     public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb2Counters counters, TokenDecoder tokenDecoder,
                         PipeConsumerFactory pipes) {
@@ -288,6 +293,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             return anomaly(Smb2Anomaly.TOO_MANY_PENDING, String.valueOf(pending.size()));
         }
         pending.put(q.messageId, q);
+        if (cmd == Smb2Parser.SESSION_SETUP && q.sessionId != 0) {
+            openSetup = q;
+        }
         return true;
     }
 
@@ -401,6 +409,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             return true; // interim response (MS-SMB2 3.3.4.2): the final one follows
         }
         Smb2Pending q = pending.remove(p.messageId);
+        if (openSetup != null) {
+            sessionProvedBy(q);
+        }
         if (q != null) {
             lateFile(q);
             if (q.deferred != null) {
@@ -487,6 +498,36 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             default -> events.forOther(q, resolve(q), st);
         }
         return true;
+    }
+
+    /**
+     * A SESSION_SETUP whose response the copy lost is completed as successful by the server's
+     * success answer to a later request on that SessionId: the server verifies the session of
+     * every request other than NEGOTIATE and SESSION_SETUP and fails it unless the session is
+     * established (MS-SMB2 3.3.5.2.9). Without this the held AUTHENTICATE would reach the engine
+     * only when the connection closes, after everything done in the session.
+     */
+    private void sessionProvedBy(Smb2Pending answered) {
+        Smb2Pending setup = openSetup;
+        if (answered == setup) {
+            openSetup = null;
+            return;
+        }
+        if (p.status != 0 || answered == null || answered.command == Smb2Parser.NEGOTIATE
+                || answered.command == Smb2Parser.SESSION_SETUP || p.sessionId != setup.sessionId
+                || Long.compareUnsigned(p.messageId, setup.messageId) <= 0) {
+            return;
+        }
+        openSetup = null;
+        if (pending.get(setup.messageId) != setup) {
+            return;
+        }
+        pending.remove(setup.messageId);
+        if (tokens != null) {
+            tokens.onResult(0);
+        }
+        events.sessionSetup(setup, -1, 0);
+        sessions.session(setup.sessionId);
     }
 
     private boolean sessionSetupResponse(Smb2Pending q, boolean err, long st) {

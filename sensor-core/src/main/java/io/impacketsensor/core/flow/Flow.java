@@ -59,6 +59,17 @@ final class Flow {
     final int[] finSeq = new int[2];
     final boolean[] finDone = new boolean[2];
     final SegmentBuffer[] ooo = new SegmentBuffer[2];
+    /**
+     * Per direction: no packet of it was seen and data of the other direction already waited in
+     * vain for bytes of it (a copy holding one side only), so nothing waits for it any more.
+     */
+    final boolean[] unheard = new boolean[2];
+    /**
+     * Per direction, before its start is known: the lowest sequence number of its bare ACKs
+     * ({@link #bareSeen}), a lower bound of where its data starts.
+     */
+    final int[] bareSeq = new int[2];
+    final boolean[] bareSeen = new boolean[2];
     /** Per direction, the last frame's signature (checksum, IPv4 id, length), to recognise SPAN duplicates. */
     final long[] dupSig = new long[2];
     final int[] dupSeq = new int[2];
@@ -120,6 +131,8 @@ final class Flow {
             finSeq[d] = 0;
             finDone[d] = false;
             ooo[d] = null;
+            unheard[d] = false;
+            bareSeen[d] = false;
             dupSig[d] = -1;
             dupSeq[d] = 0;
             dupAck[d] = 0;

@@ -248,7 +248,10 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
             return false;
         }
         int below = f.baseSeq[dir] - p.tcpSeq;
-        if (!f.synSeen[dir] && !f.finSeen[dir] && f.state != Flow.TCP_CLOSED && below > 0 && below <= LATE_SYN_WINDOW) {
+        // Its own FIN may have overtaken it too (a short connection inside one reordering window);
+        // a new connection reusing the tuple would start above the old one's sequence numbers
+        // (RFC 9293 3.4.1 / RFC 6528), not just below its start.
+        if (!f.synSeen[dir] && f.state != Flow.TCP_CLOSED && below > 0 && below <= LATE_SYN_WINDOW) {
             c.tcpLateSyn++;
             return false;
         }

@@ -21,6 +21,16 @@ final class SegmentBuffer implements BufferBudget.Owner {
     private final int mask;
     private final int maxBytes;
     private final IntervalSet ranges;
+    /**
+     * Acknowledgement marks, sorted by offset with strictly increasing acknowledgement numbers: the
+     * bytes from {@code markRel[i]} on were sent after their sender had received the other
+     * direction up to {@code markAck[i]} (RFC 9293 3.4: an ACK acknowledges every byte below it).
+     * Only marks acknowledging bytes of the other direction not yet delivered when their segment
+     * arrived are kept; a mark at or below offset 0 applies to the next expected byte.
+     */
+    private final int[] markRel;
+    private final int[] markAck;
+    private int marks;
     /** Sequence number at relative offset 0 (the direction's next expected byte). */
     int origin;
     /** Set by {@link #insert} when a byte already held differed from the new copy. */
@@ -47,13 +57,8 @@ final class SegmentBuffer implements BufferBudget.Owner {
     boolean waitPeer;
     /** Highest acknowledgement number of the held data, valid while {@link #waitPeer}. */
     int peerAck;
-    /**
-     * Segments of the flow without progress of the other direction left before the held data
-     * stops waiting for it.
-     */
-    int peerWait;
-    /** The other direction's next expected byte when {@link #peerWait} was last reset. */
-    int peerProgress;
+    /** The worker's segment count at which the held data stops waiting for the other direction. */
+    long peerDeadline;
     /** Budget account, pool and the flow direction using this buffer (set by the pool). */
     BufferBudget.Account account;
     SegmentBufferPool pool;
@@ -66,6 +71,8 @@ final class SegmentBuffer implements BufferBudget.Owner {
         this.mask = cap - 1;
         this.maxBytes = maxBytes;
         this.ranges = new IntervalSet(maxSegments);
+        this.markRel = new int[maxSegments];
+        this.markAck = new int[maxSegments];
     }
 
     /**
@@ -81,6 +88,7 @@ final class SegmentBuffer implements BufferBudget.Owner {
             f.ooo[dir] = null;
         }
         ranges.clear();
+        marks = 0;
         if (pool != null) {
             pool.release(this);
         }
@@ -90,6 +98,7 @@ final class SegmentBuffer implements BufferBudget.Owner {
     void reset(int origin) {
         this.origin = origin;
         ranges.clear();
+        marks = 0;
         ackPastHole = false;
         waitPeer = false;
     }
@@ -186,5 +195,87 @@ final class SegmentBuffer implements BufferBudget.Owner {
     void advance(int n) {
         origin += n;
         ranges.shiftDown(n);
+        // Marks now at or below the origin collapse into the last of them (the largest ack).
+        int keep = 0;
+        while (keep < marks && markRel[keep] - n <= 0) {
+            keep++;
+        }
+        int from = keep > 0 ? keep - 1 : 0;
+        int w = 0;
+        for (int r = from; r < marks; r++) {
+            markRel[w] = Math.max(0, markRel[r] - n);
+            markAck[w] = markAck[r];
+            w++;
+        }
+        marks = w;
+    }
+
+    /**
+     * Records that the bytes from {@code rel} on were sent after their sender had received the
+     * other direction up to {@code ack}. A mark the earlier ones already imply is not stored, and
+     * later marks this one implies are removed; with every slot taken the mark is not kept (those
+     * bytes are then delivered without waiting, as a copy without acknowledgements would be).
+     */
+    void mark(int rel, int ack) {
+        int i = 0;
+        while (i < marks && markRel[i] <= rel) {
+            i++;
+        }
+        if (i > 0 && ack - markAck[i - 1] <= 0) {
+            return;
+        }
+        int j = i;
+        while (j < marks && markAck[j] - ack <= 0) {
+            j++;
+        }
+        int removed = j - i;
+        if (i > 0 && markRel[i - 1] == rel) {
+            i--;
+            removed++;
+        }
+        if (removed == 0 && marks == markRel.length) {
+            return;
+        }
+        int shift = 1 - removed;
+        if (shift != 0) {
+            System.arraycopy(markRel, i + removed, markRel, i + 1, marks - i - removed);
+            System.arraycopy(markAck, i + removed, markAck, i + 1, marks - i - removed);
+        }
+        markRel[i] = rel;
+        markAck[i] = ack;
+        marks += shift;
+    }
+
+    /**
+     * How many bytes from the next expected one may be delivered while the other direction has
+     * been delivered up to {@code peerNext}: up to the first mark acknowledging bytes beyond it
+     * (serial arithmetic, RFC 1982), or {@link Integer#MAX_VALUE} when no mark holds anything back.
+     */
+    int deliverable(int peerNext) {
+        for (int i = 0; i < marks; i++) {
+            int ahead = markAck[i] - peerNext;
+            if (ahead > 0 && ahead <= TcpReassembler.MAX_SEQ_JUMP) {
+                return markRel[i];
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /** The acknowledgement number of the mark at the next expected byte (valid when {@link #deliverable} is 0). */
+    int headAck() {
+        return markAck[0];
+    }
+
+    /** Forgets the mark at the next expected byte (its bytes then go without waiting). */
+    void dropHeadMark() {
+        if (marks > 0) {
+            System.arraycopy(markRel, 1, markRel, 0, marks - 1);
+            System.arraycopy(markAck, 1, markAck, 0, marks - 1);
+            marks--;
+        }
+    }
+
+    int markCount() {
+        return marks;
     }
 }

@@ -87,6 +87,35 @@ class TcpReassemblyTest {
     }
 
     @Test
+    void aSynOvertakenByItsConnectionsFinIsNoNewConnection() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // A short connection inside one reordering window: request and FIN before the SYN.
+        h.s2c(0, 1, SYN | ACK, "");
+        h.c2s(1, 1, DA, "abc");
+        h.c2s(4, 1, FIN | ACK, "");
+        h.c2s(0, 0, SYN, "");
+        h.s2c(1, 5, DA, "reply");
+        assertEquals(">abc<reply", f.only().both.toString());
+        assertEquals(1, h.counter("flow.tcp"));
+        assertEquals(0, h.counter("flow.tcp_port_reuse"));
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void aSynArrivingAfterItsFinStillStartsTheStream() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // The client's FIN is the first of its packets, then its SYN and its one request.
+        h.s2c(1, 8, DA, "reply");
+        h.c2s(8, 6, FIN | ACK, "");
+        h.c2s(0, 0, SYN, "");
+        h.c2s(1, 1, DA, "request");
+        assertEquals("request", f.only().toServer.toString());
+        assertEquals(0, h.counter("flow.tcp_port_reuse"));
+    }
+
+    @Test
     void onlyTheClientSideStillReachesTheAnalyzer() {
         RecordingFactory f = factory();
         Harness h = Harness.tcp(445, f);
@@ -182,15 +211,89 @@ class TcpReassemblyTest {
     }
 
     @Test
+    void aBareAckBeforeTheSecondSegmentShowsWhereTheStreamStarts() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // A reordering copy without the handshake: the client's bare ACK at 1, then its second
+        // segment at 4; the first segment (1..4) arrives after the reply to both.
+        h.c2s(1, 1, ACK, "");
+        h.c2s(4, 1, DA, "def");
+        h.s2c(1, 7, DA, "reply");
+        h.c2s(1, 1, DA, "abc");
+        assertEquals(">abcdef<reply", f.only().both.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void aKeepAliveProbeDoesNotMoveTheStart() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // RFC 9293 3.8.4: a keep-alive carries SND.NXT - 1; the data after it starts at SND.NXT.
+        h.c2s(9, 1, ACK, "");
+        h.c2s(10, 1, DA, "data");
+        assertEquals("data", f.only().toServer.toString());
+    }
+
+    @Test
     void replyToALostRequestMakesTheRequestBytesAGap() {
         RecordingFactory f = factory();
         Harness h = Harness.tcp(445, f);
         h.handshake();
         h.c2s(1, 1, DA, "req1");
-        // "req2" (4 bytes) was lost; its reply acknowledges it.
+        // "req2" (4 bytes) was lost; its reply acknowledges it, so the reply waits for it first.
         h.s2c(1, 9, DA, "rsp2");
+        assertEquals(">req1", f.only().both.toString());
+        for (int i = 1; i < TcpReassembler.PEER_PATIENCE; i++) {
+            h.c2s(5, 1, ACK, "");
+        }
+        assertEquals(">req1", f.only().both.toString(), "the wait lasts PEER_PATIENCE segments");
+        h.c2s(5, 1, ACK, "");
         assertEquals(">req1<rsp2", f.only().both.toString());
         assertEquals("req1[gap 4]", f.only().toServer.toString());
+    }
+
+    @Test
+    void replyOvertakingItsRequestIsDeliveredAfterIt() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        // A reordering copy: the reply acknowledging "req1" arrives before "req1".
+        h.s2c(1, 5, DA, "rsp1");
+        h.c2s(1, 1, DA, "req1");
+        assertEquals(">req1<rsp1", f.only().both.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void heldRequestsAndRepliesGoInTheOrderTheirAcknowledgementsSay() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        // Two exchanges arriving last first: each segment is held with its own acknowledgement
+        // number, so "req2" (sent after "rsp1" arrived) does not go before "rsp1".
+        h.s2c(5, 9, DA, "rsp2");
+        h.c2s(5, 5, DA, "req2");
+        h.s2c(1, 5, DA, "rsp1");
+        assertEquals(0, f.created.size(), "nothing can be delivered before req1");
+        h.c2s(1, 1, DA, "req1");
+        assertEquals(">req1<rsp1>req2<rsp2", f.only().both.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
+    }
+
+    @Test
+    void aServerOnlyCopyWaitsForTheClientOnce() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        // A copy of the server's side: the SYN-ACK tells where the client's bytes start, but no
+        // client packet ever arrives. The first reply waits for the request, then nothing does.
+        h.s2c(0, 1, SYN | ACK, "");
+        h.s2c(1, 50, DA, "rsp1");
+        for (int i = 0; i < TcpReassembler.PEER_PATIENCE; i++) {
+            h.s2c(5, 50, ACK, "");
+        }
+        assertEquals("rsp1", f.only().toClient.toString());
+        h.s2c(5, 90, DA, "rsp2");
+        assertEquals("rsp1rsp2", f.only().toClient.toString(), "no second wait for a side never seen");
     }
 
     @Test
