@@ -39,11 +39,6 @@ public final class Main implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        // Commands that build the detection engine: its rule catalog is read on the second core
-        // while picocli builds the command tree, which takes longer.
-        if (args.length > 0 && java.util.Set.of("replay", "live", "evaluate", "analyze", "selftest").contains(args[0])) {
-            io.impacketsensor.detection.rules.RuleCatalog.prefetch();
-        }
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -13,6 +13,12 @@ import java.nio.file.Path;
  * answers for standard input and output instead: it hid the bar in
  * {@code replay --eve - x.pcap | jq} (stdout a pipe, stderr the terminal) and would show it with
  * {@code 2>log} from a terminal.
+ *
+ * <p>On Linux the answer is read from procfs: {@code /proc/self/fd/2} links to the device stderr
+ * is open on, and the terminal devices are the pseudo-terminals ({@code /dev/pts/N}), the
+ * virtual and serial consoles ({@code /dev/ttyX}) and {@code /dev/console} (proc(5), the kernel's
+ * devices.txt). Loading JNA and libc for isatty(3) costs a replay tens of milliseconds of start-up;
+ * it is only the fallback where procfs is not mounted.
  */
 final class Terminal {
     private static final int STDERR = 2;
@@ -20,25 +26,31 @@ final class Terminal {
     private Terminal() {
     }
 
-    /**
-     * Whether file descriptor 2 is a terminal. On Linux its link in {@code /proc/self/fd} names
-     * the device (proc(5)): a pseudo-terminal ({@code /dev/pts/N}), a virtual console or serial
-     * line ({@code /dev/ttyX}), or the console; a pipe, socket or file is named otherwise. Reading
-     * the link spares a replay loading the native-access library only to ask (about a tenth of a
-     * short replay's start-up). Elsewhere: isatty(3), false when libc cannot be reached.
-     */
+    /** True when file descriptor 2 is a terminal; false when that cannot be told. */
     static boolean stderrIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + STDERR)).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            // no procfs: ask libc
+        Path fd = Path.of("/proc/self/fd/" + STDERR);
+        if (Files.isDirectory(fd.getParent())) {
+            try {
+                return isTerminalDevice(Files.readSymbolicLink(fd).toString());
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return false; // procfs present but fd 2 unreadable (closed): no terminal to draw on
+            }
         }
+        return libcIsatty();
+    }
+
+    /** isatty(3) on file descriptor 2 through JNA; false when libc cannot be reached. */
+    static boolean libcIsatty() {
         try {
             return Isatty.isatty(STDERR) == 1;
         } catch (LinkageError e) {
             return false;
         }
+    }
+
+    /** Whether the target of a {@code /proc/self/fd} link names a terminal device. */
+    static boolean isTerminalDevice(String target) {
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
     private static final class Isatty {

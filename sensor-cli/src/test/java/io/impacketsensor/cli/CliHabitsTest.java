@@ -102,7 +102,8 @@ class CliHabitsTest {
 
     /**
      * isatty(2) is what decides: under a pseudo-terminal ({@code script}), with only stderr left on
-     * it the answer is true; with stdin and stdout on it and stderr redirected, false.
+     * it the answer is true; with stdin and stdout on it and stderr redirected, false. The procfs
+     * answer and libc's isatty(3) agree in both cases.
      */
     @Test
     void progressBarFollowsStderrNotStdout() throws Exception {
@@ -114,17 +115,31 @@ class CliHabitsTest {
         Path notStderr = dir.resolve("not-stderr");
         sh("script", "-qec", probe + "'" + onlyStderr + "' </dev/null >/dev/null", "/dev/null");
         sh("script", "-qec", probe + "'" + notStderr + "' 2>/dev/null", "/dev/null");
-        assertEquals("true", Files.readString(onlyStderr).strip());
-        assertEquals("false", Files.readString(notStderr).strip());
+        assertEquals("true true", Files.readString(onlyStderr).strip());
+        assertEquals("false false", Files.readString(notStderr).strip());
         String src = Files.readString(Path.of("src/main/java/io/impacketsensor/cli/SensorRun.java"));
         assertTrue(src.contains("Terminal.stderrIsTerminal() ? new Progress(") && !src.contains("System.console()"),
                 "the replay progress bar is decided by Terminal.stderrIsTerminal()");
     }
 
-    /** CliRun by {@link #progressBarFollowsStderrNotStdout} in a child JVM: writes the answer to the file in args[0]. */
+    /**
+     * Run by {@link #progressBarFollowsStderrNotStdout} in a child JVM: writes the answer, then libc's
+     * isatty(3) on the same descriptor, to the file in args[0].
+     */
     static final class TerminalProbe {
         public static void main(String[] args) throws IOException {
-            Files.writeString(Path.of(args[0]), String.valueOf(Terminal.stderrIsTerminal()));
+            Files.writeString(Path.of(args[0]), Terminal.stderrIsTerminal() + " " + Terminal.libcIsatty());
+        }
+    }
+
+    /** The procfs link targets of the devices that are terminals, and of what stderr is otherwise open on. */
+    @Test
+    void terminalDevicesByProcfsTarget() {
+        for (String tty : List.of("/dev/pts/3", "/dev/tty1", "/dev/ttyS0", "/dev/tty", "/dev/console")) {
+            assertTrue(Terminal.isTerminalDevice(tty), tty);
+        }
+        for (String not : List.of("pipe:[4026]", "socket:[981]", "/dev/null", "/var/log/sensor.log", "anon_inode:[eventfd]")) {
+            assertFalse(Terminal.isTerminalDevice(not), not);
         }
     }
 

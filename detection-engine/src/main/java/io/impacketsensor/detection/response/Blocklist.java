@@ -25,10 +25,26 @@ import java.util.TreeSet;
 public final class Blocklist {
     /** Default of {@code engine.blocking.max_entries}. */
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
-    /** Eviction order: lowest confidence first, then the oldest block, then the address. */
-    private static final Comparator<BlockEntry> EVICTION_ORDER = Comparator.comparingDouble(BlockEntry::confidence)
-            .thenComparing(BlockEntry::blockedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(BlockEntry::ip);
+    /**
+     * Eviction order: lowest confidence first, then the oldest block (none first), then the address.
+     * Written out rather than composed from method references: the lambda bootstraps of a composed
+     * comparator cost every engine start a few milliseconds.
+     */
+    private static final Comparator<BlockEntry> EVICTION_ORDER = new Comparator<>() {
+        @Override
+        public int compare(BlockEntry a, BlockEntry b) {
+            int c = Double.compare(a.confidence(), b.confidence());
+            if (c != 0) {
+                return c;
+            }
+            if (a.blockedAt() == null || b.blockedAt() == null) {
+                c = a.blockedAt() == null ? (b.blockedAt() == null ? 0 : -1) : 1;
+            } else {
+                c = a.blockedAt().compareTo(b.blockedAt());
+            }
+            return c != 0 ? c : a.ip().compareTo(b.ip());
+        }
+    };
 
     private final Map<String, BlockEntry> entries = new LinkedHashMap<>();
     /** The same entries in {@link #EVICTION_ORDER}. */

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The built-in attack chains, read once from the resource {@code rules/chains.yaml} (converted to JSON
- * at build like the catalog): per chain its attack type, optional window and ordered positions, each
+ * The attack chains; the built-in ones are the resource {@code rules/chains.yaml} (compiled at build
+ * with the catalog, {@link CompiledRules}): per chain its attack type, optional window and ordered positions, each
  * a set of step names and the catalog rule it raises. The step names and the labels an alert shows for
  * them are declared in the same file; which events are which step is the engine's code. A chain
  * file that names an unknown step, attack type or rule, a rule of another layer or attack type, or
@@ -36,29 +36,17 @@ public final class ChainCatalog {
     public record Chain(String name, AttackType type, long windowSeconds, List<Position> positions) {
     }
 
-    private static volatile ChainCatalog builtin;
-
     private final Map<String, String> labels;
     private final List<Chain> chains;
 
-    private ChainCatalog(Map<String, String> labels, List<Chain> chains) {
+    ChainCatalog(Map<String, String> labels, List<Chain> chains) {
         this.labels = Collections.unmodifiableMap(labels);
         this.chains = List.copyOf(chains);
     }
 
-    /** The built-in chains (loaded at first use), over the built-in rule catalog. */
+    /** The built-in chains (read at first use with the catalog, {@link CompiledRules}), over the built-in rule catalog. */
     public static ChainCatalog builtin() {
-        ChainCatalog c = builtin;
-        if (c == null) {
-            synchronized (ChainCatalog.class) {
-                c = builtin;
-                if (c == null) {
-                    c = parse(YamlDoc.resource(RESOURCE), RuleCatalog.builtin());
-                    builtin = c;
-                }
-            }
-        }
-        return c;
+        return CompiledRules.builtin().chains();
     }
 
     /** Parses and validates chain text against a rule catalog. */

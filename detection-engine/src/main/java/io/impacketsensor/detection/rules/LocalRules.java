@@ -95,8 +95,8 @@ public final class LocalRules {
         private final int anchor;
         private final boolean address;
 
-        /** The condition as written ({@code dcerpc.opnum in [12, 24]}), for rules show and docs/rules.md. */
-        private final String shown;
+        /** The operand as written, for {@link #toString} and {@link CompiledRules}. */
+        private final String value;
         /**
          * A {@code not_} operator: the condition holds when no value of the field satisfies the operator
          * ({@code dcom.string not_contains ExecuteShellCommand}: none of the strings names it), also when
@@ -112,7 +112,7 @@ public final class LocalRules {
         Condition(EventField field, Op op, boolean negate, String text, List<String> list, Pattern regex, long number,
                   AllowListMatcher cidr, String value) {
             this.negate = negate;
-            this.shown = field.id() + " " + (negate ? "not_" : "") + op.name().toLowerCase(Locale.ROOT) + " " + value;
+            this.value = value;
             this.field = field;
             this.op = op;
             this.text = text;
@@ -176,7 +176,9 @@ public final class LocalRules {
             for (String s : names) {
                 boolean known = false;
                 for (int i = 0; i < RpcInterfaces.count(); i++) {
-                    if (s.equalsIgnoreCase(RpcInterfaces.name(i)) || s.equalsIgnoreCase(RpcInterfaces.uuid(i).toString())) {
+                    // A UUID's text has 36 characters: formatting every interface's UUID for a name costs start-up.
+                    if (s.equalsIgnoreCase(RpcInterfaces.name(i))
+                            || s.length() == 36 && s.equalsIgnoreCase(RpcInterfaces.uuid(i).toString())) {
                         known = true;
                         boolean dup = false;
                         for (int j = 0; j < n; j++) {
@@ -198,9 +200,44 @@ public final class LocalRules {
             return field;
         }
 
+        /**
+         * Rebuilds a condition from what {@link CompiledRules} wrote of one: the operands as the
+         * validating reader produced them, so the result is the same condition without checking again.
+         */
+        static Condition compiled(EventField field, Op op, boolean negate, String text, List<String> list, long number,
+                                  String value) {
+            Pattern regex = op == Op.REGEX ? Pattern.compile(text) : null;
+            AllowListMatcher cidr = op == Op.CIDR ? new AllowListMatcher(list, List.of()) : null;
+            return new Condition(field, op, negate, text, list, regex, number, cidr, value);
+        }
+
+        boolean negate() {
+            return negate;
+        }
+
+        String text() {
+            return text;
+        }
+
+        List<String> list() {
+            return list;
+        }
+
+        long number() {
+            return number;
+        }
+
+        String value() {
+            return value;
+        }
+
+        /**
+         * The condition as written ({@code dcerpc.opnum in [12, 24]}), for rules show and docs/rules.md;
+         * formatted when asked, not for each of the catalog's conditions at start.
+         */
         @Override
         public String toString() {
-            return shown;
+            return field.id() + " " + (negate ? "not_" : "") + op.name().toLowerCase(Locale.ROOT) + " " + value;
         }
 
         /** The interfaces this condition admits (see {@link #interfaces}), or null. */
@@ -558,7 +595,8 @@ public final class LocalRules {
                     throw doc.error(v, err);
                 }
             }
-            return new Condition(f, op, negate, null, null, null, 0, new AllowListMatcher(nets, List.of()), shown(v));
+            // The networks also go in as the list: CompiledRules writes them from there.
+            return new Condition(f, op, negate, null, List.copyOf(nets), null, 0, new AllowListMatcher(nets, List.of()), shown(v));
         }
         if (f.kind() == EventField.Kind.NUMBER) {
             long num;

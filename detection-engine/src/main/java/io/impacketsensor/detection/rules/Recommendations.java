@@ -26,31 +26,18 @@ public final class Recommendations {
     public static final String RESOURCE = "/rules/recommendations.yaml";
     private static final Set<String> KEYS = Set.of("texts", "attack_types", "rules");
 
-    private static volatile Recommendations builtin;
-
     private final Map<AttackType, List<String>> byType;
     /** Texts added by a contributing rule, by sid; empty when the table names no rule. */
     private final Map<Integer, List<String>> byRule;
 
-    private Recommendations(Map<AttackType, List<String>> byType, Map<Integer, List<String>> byRule) {
+    Recommendations(Map<AttackType, List<String>> byType, Map<Integer, List<String>> byRule) {
         this.byType = byType;
         this.byRule = byRule;
     }
 
-    /** The shipped table (read at first use, checked against the built-in catalog). */
+    /** The shipped table (read at first use with the catalog, {@link CompiledRules}; checked against it at build time). */
     public static Recommendations builtin() {
-        Recommendations r = builtin;
-        if (r == null) {
-            synchronized (Recommendations.class) {
-                r = builtin;
-                if (r == null) {
-                    // The JSON form converted at build time, as the catalog: no YAML stack at start.
-                    r = parse(YamlDoc.resource(RESOURCE), RuleCatalog.builtin());
-                    builtin = r;
-                }
-            }
-        }
-        return r;
+        return CompiledRules.builtin().recommendations();
     }
 
     /** Parses and checks table text; rule names are resolved in {@code catalog}. */
@@ -130,6 +117,14 @@ public final class Recommendations {
             out.add(text);
         }
         return List.copyOf(out);
+    }
+
+    Map<AttackType, List<String>> byType() {
+        return byType;
+    }
+
+    Map<Integer, List<String>> byRule() {
+        return byRule;
     }
 
     /** The recommendations for an attack type (immutable). */

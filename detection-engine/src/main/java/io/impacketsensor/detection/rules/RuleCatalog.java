@@ -12,14 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
 /**
- * The built-in rule catalog, read once from the resource {@code rules/catalog.yaml} (in the JSON form
- * the build converts it to, see {@link YamlDoc#resource}). Sids and names
+ * The rule catalog. The built-in one is {@code rules/catalog.yaml}, checked by {@link #parse} when
+ * the module is built and read at start from the form the build compiles it to ({@link CompiledRules}). Sids and names
  * are unique; a catalog that breaks that (or any field rule) stops the engine from starting: a
  * shipped catalog error must never silently drop a detection.
  */
@@ -35,8 +32,6 @@ public final class RuleCatalog {
     /** The catalog key of {@link #inferredInterfaceFactor()}. */
     static final String INFERRED_INTERFACE_FACTOR = "inferred_interface_factor";
 
-    private static volatile RuleCatalog builtin;
-    private static volatile Future<YamlDoc> prefetched;
 
     private final List<Rule> rules;
     private final List<DataRule> dataRules;
@@ -44,7 +39,7 @@ public final class RuleCatalog {
     private final Map<String, Rule> byName = new HashMap<>();
     private final double inferredInterfaceFactor;
 
-    private RuleCatalog(List<Rule> rules, List<DataRule> dataRules, double inferredInterfaceFactor) {
+    RuleCatalog(List<Rule> rules, List<DataRule> dataRules, double inferredInterfaceFactor) {
         this.inferredInterfaceFactor = inferredInterfaceFactor;
         this.rules = Collections.unmodifiableList(rules);
         this.dataRules = List.copyOf(dataRules);
@@ -54,52 +49,9 @@ public final class RuleCatalog {
         }
     }
 
-    /**
-     * Starts reading the catalog resource on a daemon thread, for a command that will build the
-     * engine: the read then overlaps the command line's own start-up on another core instead of
-     * adding to it. The thread only reads the resource into a tree (YAML-document and Jackson
-     * classes, none of which refers back to the engine, so no class initialisation can wait on
-     * the caller); {@link #builtin} validates it and builds the rules. An error is not reported
-     * here: {@link #builtin} reads again and reports it.
-     */
-    public static void prefetch() {
-        if (builtin == null && prefetched == null) {
-            FutureTask<YamlDoc> read = new FutureTask<>(() -> YamlDoc.resource(RESOURCE));
-            prefetched = read;
-            Thread t = new Thread(read, "rule-catalog-read");
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
-    /** The built-in catalog (loaded at first use). */
+    /** The built-in catalog (read at first use from the form the build compiles it to, {@link CompiledRules}). */
     public static RuleCatalog builtin() {
-        RuleCatalog c = builtin;
-        if (c == null) {
-            synchronized (RuleCatalog.class) {
-                c = builtin;
-                if (c == null) {
-                    c = parse(prefetchedOrRead());
-                    builtin = c;
-                }
-            }
-        }
-        return c;
-    }
-
-    private static YamlDoc prefetchedOrRead() {
-        Future<YamlDoc> f = prefetched;
-        prefetched = null;
-        if (f != null) {
-            try {
-                return f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                // Read again below, which throws the error to the caller.
-            }
-        }
-        return YamlDoc.resource(RESOURCE);
+        return CompiledRules.builtin().catalog();
     }
 
     /** Parses and validates catalog text. */

@@ -1,11 +1,9 @@
 package io.impacketsensor.detection.rules;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 
 /**
@@ -22,26 +19,16 @@ import java.util.Map;
  * rule or tuning file either is a mistake whose effect (the last value wins, the rest ignored)
  * would be silent.
  *
- * <p>Built-in YAML resources (the rule catalog and its neighbours under {@code rules/}) are
- * converted to JSON at build time by {@link ResourceConverter} and read here with the streaming
- * JSON parser ({@link #resource}): the YAML stack (SnakeYAML and its Jackson binding) costs about a
- * quarter of a second of class loading and initialisation, and a replay without operator files
- * should not pay it. Operator files are YAML and only read when configured.
+ * <p>The built-in rule resources are read this way when the module is built, and at start from the
+ * form the build compiles them to ({@link CompiledRules}): the YAML stack (SnakeYAML and its Jackson
+ * binding) costs about a quarter of a second of class loading and initialisation, and a replay
+ * without operator files does not pay it. Operator files are YAML and only read when configured.
  */
 public final class YamlDoc {
     /** Built lazily: initialising the YAML factory loads SnakeYAML. */
     private static final class Yaml {
         static final YAMLFactory FACTORY = YAMLFactory.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    }
-
-    /**
-     * Reads the converted resources. No duplicate detection here: the conversion parses the YAML
-     * with it, so a converted file has no duplicate keys, and checking again costs start-up time.
-     */
-    private static final class Json {
-        static final JsonFactory FACTORY = JsonFactory.builder()
-                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
     }
 
     private final String source;
@@ -58,36 +45,6 @@ public final class YamlDoc {
     public static YamlDoc parse(String text, String source) {
         try {
             return read(Yaml.FACTORY.createParser(text), source);
-        } catch (IOException e) {
-            throw error(e, source);
-        }
-    }
-
-    /**
-     * A built-in YAML resource (absolute, e.g. {@code /rules/catalog.yaml}), read from the JSON form
-     * {@link ResourceConverter} writes next to it at build time. That form keeps every value on its
-     * YAML line, so an error still names the YAML file and line. A missing converted form is a
-     * packaging error: falling back to the YAML parser would hide it and cost the start-up the
-     * conversion exists to save.
-     */
-    public static YamlDoc resource(String yamlResource) {
-        String json = ResourceConverter.jsonName(yamlResource);
-        String source = yamlResource.startsWith("/") ? yamlResource.substring(1) : yamlResource;
-        try (InputStream in = YamlDoc.class.getResourceAsStream(json)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + json + " (built from " + yamlResource
-                        + ") missing: build with Maven, which converts it at process-classes");
-            }
-            return read(Json.FACTORY.createParser(in.readAllBytes()), source);
-        } catch (IOException e) {
-            throw error(e, source);
-        }
-    }
-
-    /** Reads JSON text with the same tree, line and duplicate-key rules as a YAML document. */
-    static YamlDoc parseJson(String text, String source) {
-        try {
-            return read(Json.FACTORY.createParser(text), source);
         } catch (IOException e) {
             throw error(e, source);
         }
@@ -121,12 +78,8 @@ public final class YamlDoc {
         return l == null ? 0 : l.getLineNr();
     }
 
-    /**
-     * The current token's line. Jackson's JSON parsers keep it as a field (no location object per
-     * token); the YAML parser keeps its own marks, so it is asked for the location.
-     */
     private static int tokenLine(JsonParser p) {
-        return p instanceof UTF8StreamJsonParser j ? j.getTokenLineNr() : line(p.currentTokenLocation());
+        return line(p.currentTokenLocation());
     }
 
     private static JsonNode read(JsonParser p, JsonToken t, Map<JsonNode, Integer> lines) throws IOException {
