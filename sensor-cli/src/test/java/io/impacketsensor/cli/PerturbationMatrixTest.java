@@ -70,6 +70,11 @@ class PerturbationMatrixTest {
             + "takes acknowledged bytes it has not seen as lost (waiting for them was measured to cost detections "
             + "under loss:1% and loss:5%), and a direction opened by its second segment takes the first for a "
             + "retransmission, so the PDU with the evidence is cut";
+    private static final String FAILURE_IN_REPLY = "a logon failed is known only from the server's answer (the SMB2 "
+            + "SESSION_SETUP status STATUS_LOGON_FAILURE, the KDC's KRB-ERROR PREAUTH_FAILED); the client's requests "
+            + "alone do not say the password was wrong";
+    private static final String NTLM_ACCOUNT_REQUEST_ONLY = "the account an SMB logon is for is named in the client's "
+            + "NTLM AUTHENTICATE; the server's SESSION_SETUP responses alone make no authentication event";
 
     /** Capture and mode → why the evidence does not survive. */
     static final Map<String, Map<String, String>> LOST = new LinkedHashMap<>();
@@ -157,6 +162,11 @@ class PerturbationMatrixTest {
         lost("one-way:server", SMB_REQUEST_ONLY, "atk_net.i014.pcap");
         lost("reorder:16", REORDER_FLOW, "atk_net.i014.pcap");
         lost("reorder:16", REORDER_FLOW, "atk_relay_smb_to_mssql.i010.pcap");
+        // Password spraying is counted on failed logons: the failure is the server's, the account the client's.
+        lost("one-way:client", FAILURE_IN_REPLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap",
+                "atk_spray_kerberos.i010.pcap", "atk_spray_kerberos.i014.pcap");
+        lost("one-way:server", NTLM_ACCOUNT_REQUEST_ONLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap");
+        lost("reorder:16", REORDER_FLOW, "atk_spray.i014.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {
