@@ -49,8 +49,21 @@ class EndpointMapAndSmbServerCapturesTest {
         for (String c : new String[] {"atk_rpcdump.i010.pcap", "atk_rpcdump.i014.pcap", "atk_rpcdump.pcap"}) {
             Run r = run(Captures.lab(c));
             assertTrue(r.types().contains("rpc_enumeration"), c + ": " + r.types());
-            assertTrue(r.rules().contains("epm_lookup_all_entries"), c + ": " + r.rules());
+            assertTrue(r.rules().containsAll(Set.of("epm_lookup_all_entries", "epm_lookup_all_entries_bulk")),
+                    c + ": " + r.rules());
         }
+    }
+
+    /**
+     * An administrator listing the same map with Samba's rpcclient epmlookup (one entry per call):
+     * the listing is recorded at monitor level, no alert.
+     */
+    @Test
+    void anAdministratorsEndpointMapListingStaysBelowTheAlertThreshold() throws Exception {
+        Run r = run(Captures.lab("ben_admin_epmlookup.pcap"));
+        assertEquals(Set.of(), r.types());
+        assertTrue(r.rules().contains("epm_lookup_all_entries"), r.rules().toString());
+        assertFalse(r.rules().contains("epm_lookup_all_entries_bulk"), r.rules().toString());
     }
 
     /** Outlook's ept_lookup by interface (NSPI) and its ept_map calls are name resolution, not a listing. */
