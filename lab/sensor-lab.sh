@@ -368,8 +368,12 @@ ISL_SCENARIOS=(
   "atk_rpcdump|attack|010 014|rpc_enumeration|rpcdump.py 10.99.0.1 (no credentials): ept_lookup of every entry (inquiry type rpc_c_ep_all_elts, max 500) on 135, repeated with the returned entry handle until the map is exhausted; then rpcdump.py -port 445 (alice): the same loop over \\pipe\\epmapper"
   "atk_smbserver|attack|010 014|impacket_fingerprint|smbserver.py -smb2support share on the attacker (10.99.0.2); ws01 connects as da_carol with Samba's smbclient and lists the share: Impacket as the SMB server (NEGOTIATE response, NTLM CHALLENGE)"
   "atk_karmaSMB|attack|010 014|impacket_fingerprint|karmaSMB.py -smb2support <file> on the attacker (10.99.0.2), which answers every file read with that file; ws01 connects as da_carol with Samba's smbclient and reads \\\\10.99.0.2\\share\\report.docx"
-  "atk_sambaPipe|attack|010 014|optional|sambaPipe.py -so lab.so (Administrator): SRVSVC NetrShareEnum level 2, upload of the shared object to the first writable share, NT CREATE of its server path as a pipe (CVE-2017-7494; Samba 4.17 is not vulnerable)"
-  "atk_filetime|attack|014|optional|filetime.py (Administrator) stat, then touch -c -a -w -m -t 2015-01-01_00:00:00.000000 -v on C\$ Windows\\Temp\\loot.txt: SMB2 QUERY_INFO / SET_INFO FileBasicInformation (timestomping)"
+  "atk_sambaPipe|attack|010 014|samba_pipe_exploit|sambaPipe.py -so lab.so (Administrator): SRVSVC NetrShareEnum level 2, upload of the shared object to the first writable share, NT CREATE of its server path as a pipe (CVE-2017-7494; Samba 4.17 is not vulnerable)"
+  "atk_filetime|attack|014|impacket_fingerprint|filetime.py (Administrator) stat, then touch -c -a -w -m -t 2015-01-01_00:00:00.000000 -v on C\$ Windows\\Temp\\loot.txt: SMB2 QUERY_INFO / SET_INFO FileBasicInformation (timestomping)"
+  "ben_admin_epmlookup|benign|-|none|an admin on ws01 lists dc1's endpoint map with Samba's rpcclient (epmlookup: every-entry ept_lookup, one entry per call, over \\pipe\\epmapper)"
+  "atk_checkMSSQLStatus|attack|014|impacket_fingerprint|checkMSSQLStatus.py -windows-auth da_carol against the lab TDS responder with login-only encryption: PRELOGIN, then two NTLM logins, the first with the real channel binding token, the second with an empty one (extended-protection probe)"
+  "atk_mimikatz|attack|010 014|mimikatz_rpc|mimikatz.py (Administrator): ept_map for mimikatz's RPC interface 17fc11e9-c258-4b8d-8d07-2f4125156244 over \\pipe\\epmapper, then on 135 (no mimikatz RPC server in the lab: not registered)"
+  "atk_dpapidump|attack|014|impacket_fingerprint|dpapidump.py (Administrator): DCOM activation of WMI on 135 for its SCCM query (Samba has no DCOM: the bind is rejected), then SMB opens of the SYSTEM profile's Credentials folders on C\$ (absent: 'Nothing to decrypt', so it stops before the remote-registry step)"
 )
 
 isl_scen_field() { local s; for s in "${ISL_SCENARIOS[@]}"; do [ "${s%%|*}" = "$1" ] && { echo "$s" | cut -d'|' -f"$2"; return; }; done; }
@@ -767,6 +771,21 @@ sc_atk_filetime() {
   X filetime-stat ak $(imp filetime) "$ADMW@$DC_IP" 'C$' 'Windows\Temp\loot.txt' stat || true
   X filetime-touch ak $(imp filetime) "$ADMW@$DC_IP" 'C$' 'Windows\Temp\loot.txt' touch -c -a -w -m \
     -t 2015-01-01_00:00:00.000000 -v || true
+}
+
+sc_atk_checkMSSQLStatus() {
+  tds_start --encrypt-login
+  X checkMSSQLStatus ak $(imp checkMSSQLStatus) "$DOMAIN/da_carol:$CAROL_PW@$VIC_IP" || true
+  tds_stop
+}
+sc_atk_mimikatz() {
+  printf 'exit\n' > mimi.txt
+  X mimikatz ak $(imp mimikatz) -file mimi.txt "$ADMW@$DC_IP" || true
+}
+sc_atk_dpapidump() { X dpapidump ak $(imp dpapidump) "$ADMW@$DC_IP" || true; }
+
+sc_ben_admin_epmlookup() {
+  X rpcclient-epmlookup vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'epmlookup' "$DCFQDN" || true
 }
 
 pre_ben_admin_setpassword() { stool user setpassword bob --newpassword="$BOB_PW" >/dev/null; }

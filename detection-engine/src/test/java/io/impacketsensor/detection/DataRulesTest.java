@@ -54,7 +54,9 @@ class DataRulesTest {
                 "wmiexec_output_redirect", // DCOM strings, one "no string names" condition
                 "atexec_task_cmd_temp", "atexec_task_name", // task XML and path shape
                 "dcom_lateral_object", // DCOM class table, client is not the server
-                "mssql_xp_cmdshell", "mssql_xp_cmdshell_enable", "coercion_mssql_unc_path"), signature); // SQL batches
+                "mssql_xp_cmdshell", "mssql_xp_cmdshell_enable", "coercion_mssql_unc_path", // SQL batches
+                "samba_pipe_path", // a pipe named by a server path
+                "mimikatz_rpc_lookup"), signature); // mimikatz's interface asked of the endpoint mapper
         assertEquals(Set.of(
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
@@ -81,7 +83,8 @@ class DataRulesTest {
                 "samr_create_user_unparsed", "samr_create_user", "addcomputer_samr_impacket", "addcomputer_samr",
                 "addcomputer_ldap_impacket", "addcomputer_ldap", // accounts created: name and type
                 "pass_the_hash", // an integration's hash-authentication anomaly
-                "impacket_ldap_random_message_id", "impacket_ntlm_mic_without_av_flags"), anomaly); // LDAP bind fingerprints
+                "impacket_ldap_random_message_id", "impacket_ntlm_mic_without_av_flags", // LDAP bind fingerprints
+                "epm_lookup_all_entries", "epm_lookup_all_entries_bulk"), anomaly); // endpoint-mapper inquiry type, page size
     }
 
     @Test
@@ -95,9 +98,9 @@ class DataRulesTest {
                 "secretsdump_tmp_file_system32", "secretsdump_tmp_file", "atexec_tmp_file", "ntds_dit", "admin_share_exe_random",
                 "admin_share_exe", "gpp_cpassword_file"), names(sig.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN)));
         assertEquals(0, anom.candidates(EventKind.SMB_FILE, RpcInterfaces.UNKNOWN).length);
-        // A pipe open is offered the six pipe rules; one named \PIPE\x by path is a pipe too.
+        // A pipe open is offered the seven pipe rules; one named \PIPE\x by path is a pipe too.
         assertEquals(EventKind.SMB_PIPE, EventKind.of(h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\svcctl", false, false)));
-        assertEquals(6, sig.candidates(EventKind.SMB_PIPE, RpcInterfaces.UNKNOWN).length);
+        assertEquals(7, sig.candidates(EventKind.SMB_PIPE, RpcInterfaces.UNKNOWN).length);
         // A SAMR request is offered the SAMR rules only, an unknown interface none of the keyed ones.
         assertEquals(List.of("samr_group_members", "samr_privileged_group", "samr_create_user_unparsed", "samr_create_user",
                 "addcomputer_samr_impacket", "addcomputer_samr", "samr_password_change", "samr_password_reset",

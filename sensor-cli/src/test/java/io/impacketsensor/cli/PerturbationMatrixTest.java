@@ -73,6 +73,14 @@ class PerturbationMatrixTest {
     private static final String FAILURE_IN_REPLY = "a logon failed is known only from the server's answer (the SMB2 "
             + "SESSION_SETUP status STATUS_LOGON_FAILURE, the KDC's KRB-ERROR PREAUTH_FAILED); the client's requests "
             + "alone do not say the password was wrong";
+    private static final String EPM_LOOKUP_REQUEST_ONLY = "what the endpoint map is asked for (every entry) is the "
+            + "inquiry type of the client's ept_lookup request; the server's answers carry only entries and a handle";
+    private static final String SERVER_FINGERPRINT_REPLY_ONLY = "Impacket as the SMB server is recognised by its own "
+            + "NEGOTIATE response (ServerGuid) and NTLM CHALLENGE; the victim client's requests alone do not carry them";
+    private static final String EPM_MAP_REQUEST_ONLY = "the interface asked for is in the client's ept_map request; "
+            + "the server's answer (not registered) does not repeat it";
+    private static final String LOSS_EPM_BIND = "seed 1 drops frame 6, the client's BIND on the only endpoint-mapper "
+            + "connection; without it the connection's interface is unknown and its ept_lookup stubs are not decoded";
     private static final String NTLM_ACCOUNT_REQUEST_ONLY = "the account an SMB logon is for is named in the client's "
             + "NTLM AUTHENTICATE; the server's SESSION_SETUP responses alone make no authentication event";
 
@@ -167,6 +175,22 @@ class PerturbationMatrixTest {
                 "atk_spray_kerberos.i010.pcap", "atk_spray_kerberos.i014.pcap");
         lost("one-way:server", NTLM_ACCOUNT_REQUEST_ONLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap");
         lost("reorder:16", REORDER_FLOW, "atk_spray.i014.pcap");
+        // The endpoint-map listing (rpcdump) and Impacket as the SMB server (smbserver, karmaSMB).
+        lost("late-join:0.1", LATE_ALL, "atk_rpcdump.pcap");
+        lost("late-join:0.1", LATE_AUTH, "atk_smbserver.i010.pcap", "atk_karmaSMB.i010.pcap", "atk_karmaSMB.i014.pcap");
+        lost("late-join:30%", LATE_AUTH, "atk_rpcdump.pcap", "atk_smbserver.i010.pcap", "atk_smbserver.i014.pcap",
+                "atk_karmaSMB.i010.pcap");
+        lost("one-way:client", SERVER_FINGERPRINT_REPLY_ONLY, "atk_smbserver.i010.pcap", "atk_smbserver.i014.pcap",
+                "atk_karmaSMB.i010.pcap", "atk_karmaSMB.i014.pcap");
+        lost("one-way:server", EPM_LOOKUP_REQUEST_ONLY, "atk_rpcdump.pcap", "atk_rpcdump.i010.pcap", "atk_rpcdump.i014.pcap");
+        lost("loss:1%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
+        lost("loss:5%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
+        lost("one-way:server", SMB_REQUEST_ONLY, "atk_sambaPipe.i010.pcap", "atk_sambaPipe.i014.pcap");
+        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_filetime.i014.pcap");
+        lost("reorder:16", REORDER_FLOW, "atk_sambaPipe.i014.pcap");
+        lost("late-join:0.1", LATE_ALL, "atk_checkMSSQLStatus.i014.pcap");
+        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_checkMSSQLStatus.i014.pcap", "atk_dpapidump.i014.pcap");
+        lost("one-way:server", EPM_MAP_REQUEST_ONLY, "atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {

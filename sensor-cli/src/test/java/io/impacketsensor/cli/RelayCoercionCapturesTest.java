@@ -128,14 +128,16 @@ class RelayCoercionCapturesTest {
         assertTrue(all.contains("called RpcRemoteFindFirstPrinterChangeNotificationEx naming \\\\10.99.0.2"), all);
     }
 
-    private static final List<String> IMPACKET_SERVER_RUNS = List.of("atk_ntlmrelayx", "atk_relay_", "atk_coerce");
+    private static final List<String> IMPACKET_SERVER_RUNS = List.of("atk_ntlmrelayx", "atk_relay_", "atk_coerce", "atk_smbserver",
+            "atk_karmaSMB");
 
     @Test
     void sambaAndWindowsServersDoNotCarryImpacketsServerFingerprints() throws Exception {
         List<String> wrong = new ArrayList<>();
         for (EvaluateCommand.Entry e : EvaluateCommand.readManifest(Captures.path("/pcaps/lab/MANIFEST.tsv"))) {
             // The relay and coercion runs have Impacket's own servers in them (ntlmrelayx's
-            // listeners, smbserver.py as the coerced server's listener): there the rules must fire.
+            // listeners, smbserver.py as the coerced server's listener), and so do the smbserver.py and
+            // karmaSMB.py runs: there the rules must fire.
             if (IMPACKET_SERVER_RUNS.stream().anyMatch(e.file()::startsWith)) {
                 continue;
             }

@@ -77,6 +77,13 @@ final class DcerpcArgs {
             if (m.versionMajor() >= 0) {
                 g.writeNumberField("map_version", m.versionMajor());
             }
+        } else if (a instanceof RpcArgs.EpmLookupRequest l) {
+            g.writeNumberField("inquiry_type", l.inquiryType());
+            if (l.interfaceUuid() != null) {
+                map(g, l.interfaceUuid());
+            }
+            g.writeNumberField("max_entries", l.maxEntries());
+            g.writeBooleanField("resumed", l.resumed());
         } else if (a instanceof RpcArgs.EpmMapResult m) {
             map(g, m.interfaceUuid());
             g.writeNumberField("tcp_port", m.tcpPort());

@@ -83,7 +83,11 @@ public enum AttackType {
     KEY_LIST_ATTACK(9, 9000794, "Kerberos key list attack: KERB-KEY-LIST-REQ asks the KDC for account keys",
             "Credential Access", Family.KERBEROS, "T1558", "T1003"),
     MSSQL_ABUSE(8, 9000795, "MSSQL abuse: operating-system commands through SQL Server (xp_cmdshell enabled or called)",
-            "Execution", Family.OTHER, "T1059.003", "T1505.001");
+            "Execution", Family.OTHER, "T1059.003", "T1505.001"),
+    SAMBA_PIPE_EXPLOIT(9, 9000771, "Samba is_known_pipename exploit (CVE-2017-7494): a shared library opened as a named pipe "
+            + "by its server path", "Lateral Movement", Family.SMB, "T1210"),
+    MIMIKATZ_RPC(9, 9000773, "Mimikatz RPC: mimikatz's remote-control interface asked of the endpoint mapper (Impacket mimikatz.py)",
+            "Credential Access", Family.RPC, "T1003.001");
 
     /** Protocol family, for the statistics counters. */
     public enum Family { SMB, RPC, KERBEROS, NTLM, LDAP, AUTH, OTHER }

@@ -187,7 +187,12 @@ public enum EventField {
     LDAP_BIND_MESSAGE_ID("ldap.bind_message_id", Kind.NUMBER, "message id of an LDAP BindRequest (RFC 4511 4.1.1.1); "
             + "clients number their requests from 1 on a connection, Impacket draws every id at random below 2^31"),
     NTLM_MSV_AV_FLAGS("ntlm.msv_av_flags", Kind.NUMBER, "MsvAvFlags of an NTLMv2 AUTHENTICATE (MS-NLMP 2.2.2.1: 0x2 a MIC "
-            + "is present), -1 when the AV pair is absent");
+            + "is present), -1 when the AV pair is absent"),
+    EPM_INQUIRY_TYPE("epm.inquiry_type", Kind.NUMBER, "inquiry type of an endpoint-mapper ept_lookup (C706 appendix O: "
+            + "0 every entry of the map, 1 the entries of one interface, 2 of one object, 3 of both)"),
+    EPM_MAX_ENTRIES("epm.max_entries", Kind.NUMBER, "max_ents of that ept_lookup: how many entries the caller takes per call"),
+    EPM_INTERFACE("epm.interface", Kind.TEXT, "interface an endpoint-mapper ept_map or ept_lookup asks for, by UUID (lower "
+            + "case); absent when the request names none");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -268,6 +273,7 @@ public enum EventField {
             case MSSQL_BATCH, MSSQL_BATCH_SHAPE -> EventKind.MSSQL_BATCH.bit;
             case LDAP_BIND_MESSAGE_ID -> EventKind.LDAP_OTHER.bit;
             case NTLM_MSV_AV_FLAGS -> EventKind.NTLM_AUTHENTICATE.bit;
+            case EPM_INQUIRY_TYPE, EPM_MAX_ENTRIES, EPM_INTERFACE -> EventKind.DCERPC_REQUEST.bit;
         };
     }
 
@@ -716,6 +722,19 @@ public enum EventField {
             }
             case NTLM_MSV_AV_FLAGS -> {
                 return ev instanceof NtlmEvent.NtlmAuthenticate a && v.number(a.msvAvFlags());
+            }
+            case EPM_INQUIRY_TYPE -> {
+                return args(ev) instanceof RpcArgs.EpmLookupRequest l && v.number(l.inquiryType());
+            }
+            case EPM_MAX_ENTRIES -> {
+                return args(ev) instanceof RpcArgs.EpmLookupRequest l && v.number(l.maxEntries());
+            }
+            case EPM_INTERFACE -> {
+                // ept_map and ept_lookup are a connection's first calls, not its bulk: the UUID's text is built here
+                RpcArgs a = args(ev);
+                java.util.UUID u = a instanceof RpcArgs.EpmMapRequest m ? m.interfaceUuid()
+                        : a instanceof RpcArgs.EpmLookupRequest l ? l.interfaceUuid() : null;
+                return u != null && v.text(u.toString());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header

@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * Typed arguments (or results) of the DCE/RPC operations that matter for detection, decoded from
  * cleartext NDR stubs. Interface and opnum references: MS-SCMR, MS-RRP, MS-LSAT, MS-SAMR, MS-SRVS,
- * MS-TSCH, C706 Appendix O (ept_map), MS-WMI/MS-OAUT, MS-DRSR, MS-EFSR, MS-RPRN, MS-DFSNM, MS-FSRVP, MS-EVEN.
+ * MS-TSCH, C706 Appendix O (ept_map, ept_lookup), MS-WMI/MS-OAUT, MS-DRSR, MS-EFSR, MS-RPRN, MS-DFSNM, MS-FSRVP, MS-EVEN.
  */
 public sealed interface RpcArgs {
 
@@ -230,5 +230,19 @@ public sealed interface RpcArgs {
 
     /** The return status of a call (last 4 bytes of a cleartext response stub). */
     record ReturnStatus(long status) implements RpcArgs {
+    }
+
+    /**
+     * epmapper ept_lookup (opnum 2, C706 appendix O): what the caller asks the endpoint map for.
+     *
+     * @param inquiryType   0 every entry (rpc_c_ep_all_elts), 1 by interface, 2 by object, 3 by both
+     * @param objectUuid    the object asked for, null when the pointer is null
+     * @param interfaceUuid the interface asked for, null when the pointer is null
+     * @param versionOption how the interface version is compared (1 all, 2 compatible, 3 exact, 4 major only, 5 up to)
+     * @param resumed       true when the entry handle is not null: the call continues an earlier lookup
+     * @param maxEntries    max_ents, the number of entries the caller takes per call
+     */
+    record EpmLookupRequest(int inquiryType, UUID objectUuid, UUID interfaceUuid, long versionOption, boolean resumed,
+                            long maxEntries) implements RpcArgs {
     }
 }

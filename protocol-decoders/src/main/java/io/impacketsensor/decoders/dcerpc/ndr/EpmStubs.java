@@ -2,13 +2,15 @@ package io.impacketsensor.decoders.dcerpc.ndr;
 
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.Guids;
 
 import java.util.UUID;
 
 /**
  * epmapper ept_map (C706 appendix O, tower encoding appendix L): the interface asked for, and the
- * TCP port (and IPv4 address) of the first answered tower.
+ * TCP port (and IPv4 address) of the first answered tower; ept_lookup: what the endpoint map is
+ * asked for (every entry, or the entries of one interface or object).
  *
  * <pre>
  * twr_t: tower_length, [size_is] tower_octet_string:
@@ -24,15 +26,62 @@ final class EpmStubs {
     private EpmStubs() {
     }
 
+    /** ept_lookup (C706 appendix O). */
+    private static final int EPT_LOOKUP = 2;
+    /** ept_map. */
+    private static final int EPT_MAP = 3;
+
     static boolean wantsRequest(int opnum) {
-        return opnum == 3;
+        return opnum == EPT_LOOKUP || opnum == EPT_MAP;
     }
 
     static boolean wantsResponse(int opnum) {
-        return opnum == 3;
+        return opnum == EPT_MAP;
     }
 
-    static RpcArgs request(NdrReader r) {
+    static RpcArgs request(int opnum, NdrReader r) {
+        return opnum == EPT_LOOKUP ? lookup(r) : map(r);
+    }
+
+    /**
+     * ept_lookup request (C706 appendix O):
+     * <pre>
+     * unsigned32 inquiry_type; [ptr] uuid_t *object; [ptr] rpc_if_id_t *interface_id
+     *   (uuid_t uuid, unsigned16 vers_major, unsigned16 vers_minor); unsigned32 vers_option;
+     * ept_lookup_handle_t *entry_handle (context handle, 20 bytes); unsigned32 max_ents
+     * </pre>
+     * Top-level [ptr] parameters carry their referent right after the referent id (C706 14.3.12.3).
+     */
+    private static RpcArgs lookup(NdrReader r) {
+        long inquiry = r.u32();
+        UUID object = null;
+        if (r.pointer() != 0) {
+            object = uuid(r);
+        }
+        UUID iface = null;
+        if (r.pointer() != 0) {
+            iface = uuid(r);
+            r.u16(); // vers_major
+            r.u16(); // vers_minor
+        }
+        long versOption = r.u32();
+        int h = r.contextHandle();
+        long maxEntries = r.u32();
+        if (!r.ok() || inquiry > 0xFF) {
+            r.fail();
+            return null;
+        }
+        // the handle's GUID is null on the first call and names the server's position in the map after it
+        boolean resumed = (Bytes.i64le(r.array(), h + 4) | Bytes.i64le(r.array(), h + 12)) != 0;
+        return new RpcArgs.EpmLookupRequest((int) inquiry, object, iface, versOption, resumed, maxEntries);
+    }
+
+    private static UUID uuid(NdrReader r) {
+        int off = r.guid();
+        return r.ok() ? Guids.fromLittleEndian(r.array(), off) : null;
+    }
+
+    private static RpcArgs map(NdrReader r) {
         if (r.pointer() != 0) { // [in,ptr] UUID* object
             r.skip(16);
         }

@@ -90,7 +90,7 @@ public final class StubDecoders {
             case RpcInterfaces.LSARPC: return LsarpcStubs.request(opnum, r);
             case RpcInterfaces.SAMR: return SamrStubs.request(opnum, r);
             case RpcInterfaces.SRVSVC: return SrvsvcStubs.request(opnum, r);
-            case RpcInterfaces.EPMAPPER: return EpmStubs.request(r);
+            case RpcInterfaces.EPMAPPER: return EpmStubs.request(opnum, r);
             case RpcInterfaces.TSCH: return TaskStubs.tsch(opnum, r);
             case RpcInterfaces.ATSVC: return TaskStubs.jobAdd(r);
             case RpcInterfaces.REMOTE_SCM_ACTIVATOR:
