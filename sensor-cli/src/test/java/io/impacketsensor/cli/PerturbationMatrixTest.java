@@ -64,11 +64,6 @@ class PerturbationMatrixTest {
             + "connection up at a later packet is decoder work)";
     private static final String TDS_BATCH_REQUEST_ONLY = "the SQL batch text travels in the client's SQL_BATCH packets; "
             + "the server's answers carry only DONE and ERROR tokens";
-    private static final String REORDER_FLOW = "within the 16-frame window a reply arrives before the request bytes it "
-            + "acknowledges, or a connection's second segment before its handshake and first segment; the reassembler "
-            + "takes acknowledged bytes it has not seen as lost (waiting for them was measured to cost detections "
-            + "under loss:1% and loss:5%), and a direction opened by its second segment takes the first for a "
-            + "retransmission, so the PDU with the evidence is cut";
     private static final String FAILURE_IN_REPLY = "a logon failed is known only from the server's answer (the SMB2 "
             + "SESSION_SETUP status STATUS_LOGON_FAILURE, the KDC's KRB-ERROR PREAUTH_FAILED); the client's requests "
             + "alone do not say the password was wrong";
@@ -180,7 +175,6 @@ class PerturbationMatrixTest {
         lost("one-way:client", FAILURE_IN_REPLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap",
                 "atk_spray_kerberos.i010.pcap", "atk_spray_kerberos.i014.pcap");
         lost("one-way:server", NTLM_ACCOUNT_REQUEST_ONLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap");
-        lost("reorder:16", REORDER_FLOW, "atk_spray.i014.pcap");
         // The endpoint-map listing (rpcdump) and Impacket as the SMB server (smbserver, karmaSMB).
         lost("late-join:0.1", LATE_ALL, "atk_rpcdump.pcap");
         lost("late-join:0.1", LATE_AUTH, "atk_smbserver.i010.pcap", "atk_karmaSMB.i010.pcap", "atk_karmaSMB.i014.pcap");
@@ -193,7 +187,6 @@ class PerturbationMatrixTest {
         lost("loss:5%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
         lost("one-way:server", SMB_REQUEST_ONLY, "atk_sambaPipe.i010.pcap", "atk_sambaPipe.i014.pcap");
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_filetime.i014.pcap");
-        lost("reorder:16", REORDER_FLOW, "atk_sambaPipe.i014.pcap");
         lost("late-join:0.1", LATE_ALL, "atk_checkMSSQLStatus.i014.pcap");
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_checkMSSQLStatus.i014.pcap", "atk_dpapidump.i014.pcap");
         lost("one-way:server", EPM_MAP_REQUEST_ONLY, "atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap");
