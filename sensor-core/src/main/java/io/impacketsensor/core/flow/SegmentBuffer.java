@@ -55,7 +55,7 @@ final class SegmentBuffer implements BufferBudget.Owner {
      * paths delivers a reply before its request).
      */
     boolean waitPeer;
-    /** Highest acknowledgement number of the held data, valid while {@link #waitPeer}. */
+    /** The acknowledgement number the data at the head waits for, valid while {@link #waitPeer}. */
     int peerAck;
     /** The worker's segment count at which the held data stops waiting for the other direction. */
     long peerDeadline;
@@ -275,7 +275,4 @@ final class SegmentBuffer implements BufferBudget.Owner {
         }
     }
 
-    int markCount() {
-        return marks;
-    }
 }

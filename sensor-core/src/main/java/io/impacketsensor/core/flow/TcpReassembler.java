@@ -45,11 +45,11 @@ final class TcpReassembler {
      * not yet delivered waits for them; they are then a gap. Counted over the worker, not the
      * flow, so a connection that falls silent is not held back while others go on (its events
      * would then reach the engine after those of later connections). Measured on the project's
-     * lab captures with {@code evaluate --perturb}: 10 recovers most replies a 16-frame reordering
-     * window moves ahead of their requests (reorder:16 90/96, 8 segments 86/96), and is the
-     * longest wait that costs nothing when the bytes were lost instead (12 and 16 segments delay
-     * an SMB session whose NEGOTIATE response was lost past the DCOM connection that follows it,
-     * loss:1% 94/96 and 93/96).
+     * lab captures with {@code evaluate --perturb}: a shorter wait recovers fewer of the replies a
+     * 16-frame reordering window moves ahead of their requests (8 segments: 4 captures fewer under
+     * reorder:16), and 10 is the longest that costs nothing when the bytes were lost instead (12
+     * and 16 segments delay an SMB session whose NEGOTIATE response was lost past the DCOM
+     * connection that follows it, and lose its chain under loss:1%).
      */
     static final int PEER_PATIENCE = 10;
 
