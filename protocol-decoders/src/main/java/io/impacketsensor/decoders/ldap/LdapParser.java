@@ -2,6 +2,7 @@ package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.event.LdapEvent.Attribute;
 import io.impacketsensor.core.event.LdapEvent.Modification;
+import io.impacketsensor.core.event.LdapEvent.NetlogonResponse;
 import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
@@ -97,6 +98,8 @@ public final class LdapParser {
     public List<Attribute> entryAttributes;
     /** Characters of the entry's DN, types and values: what keeping it costs. */
     public int entrySize;
+    /** The entry's {@code netlogon} attribute (an LDAP ping answer) decoded, or null. */
+    public NetlogonResponse entryNetlogon;
 
     public LdapParser(LdapLimits limits) {
         this.limits = limits;
@@ -270,6 +273,7 @@ public final class LdapParser {
         entryDn = null;
         entryAttributes = List.of();
         entrySize = 0;
+        entryNetlogon = null;
     }
 
     private int seq(ByteCursor cur) {
@@ -399,6 +403,7 @@ public final class LdapParser {
      * an anomaly: a group's member list is long by nature, and the entry stays counted.
      */
     private void searchResultEntry(int opEnd) {
+        entryNetlogon = null;
         entryDn = str(c);
         int size = entryDn.length();
         int listEnd = seq(c);
@@ -408,10 +413,18 @@ public final class LdapParser {
             String type = str(c);
             size += type.length();
             List<String> vals = new ArrayList<>(1);
+            boolean netlogon = type.equalsIgnoreCase("netlogon");
             if (t.expect(c, U, 17, limits.maxMessageLength())) {
                 int setEnd = Math.min(c.position() + t.length, end);
                 while (c.ok() && c.position() < setEnd && vals.size() < limits.maxListItems()) {
-                    String v = str(c);
+                    String v;
+                    if (netlogon && entryNetlogon == null && t.expect(c, U, 4, limits.maxMessageLength())) {
+                        // The LDAP ping answer (MS-ADTS 6.3.3.2): binary, decoded besides its text.
+                        entryNetlogon = LdapNetlogon.decode(c.array(), c.arrayPosition(), Math.min(t.length, c.remaining()));
+                        v = BerTlv.readString(c, t.length);
+                    } else {
+                        v = str(c);
+                    }
                     size += v.length();
                     vals.add(v);
                 }

@@ -161,7 +161,7 @@ final class LdapPending {
             if (r.kept == null) {
                 r.kept = new ArrayList<>(2);
             }
-            r.kept.add(new SearchEntry(p.entryDn, p.entryAttributes));
+            r.kept.add(new SearchEntry(p.entryDn, p.entryAttributes, p.entryNetlogon));
             r.keptBytes += Math.max(1, p.entrySize);
         }
     }

@@ -76,8 +76,35 @@ public sealed interface LdapEvent extends SensorEvent {
      *
      * @param dn         objectName
      * @param attributes the PartialAttributeList
+     * @param netlogon   the entry's {@code netlogon} attribute decoded, or null
      */
-    record SearchEntry(String dn, List<Attribute> attributes) {
+    record SearchEntry(String dn, List<Attribute> attributes, NetlogonResponse netlogon) {
+
+        /** An entry without a decoded {@code netlogon} attribute. */
+        public SearchEntry(String dn, List<Attribute> attributes) {
+            this(dn, attributes, null);
+        }
+    }
+
+    /**
+     * The {@code netlogon} attribute of an LDAP ping answer (CLDAP or LDAP rootDSE search with an
+     * NtVer filter, MS-ADTS 6.3.3): a NETLOGON_SAM_LOGON_RESPONSE_EX (MS-ADTS 6.3.1.9), the form DCs
+     * answer when the client asks for version 5EX. The names are RFC 1035 (compressed) names.
+     *
+     * @param opcode          23 LOGON_SAM_LOGON_RESPONSE_EX, 24 LOGON_SAM_PAUSE_RESPONSE_EX, 25 LOGON_SAM_USER_UNKNOWN_EX
+     * @param flags           the DS_FLAG bits (MS-ADTS 6.3.1.2): 0x10 DS_DS_FLAG the server is a DC, 0x20 KDC ...
+     * @param dnsForestName   DnsForestName
+     * @param dnsDomainName   DnsDomainName
+     * @param dnsHostName     DnsHostName of the answering DC
+     * @param netbiosDomain   NetbiosDomainName
+     * @param netbiosComputer NetbiosComputerName
+     * @param userName        UserName ("" when the ping named none)
+     * @param dcSiteName      DcSiteName
+     * @param clientSiteName  ClientSiteName
+     */
+    record NetlogonResponse(int opcode, long flags, String dnsForestName, String dnsDomainName, String dnsHostName,
+                            String netbiosDomain, String netbiosComputer, String userName, String dcSiteName,
+                            String clientSiteName) {
     }
 
     /**
