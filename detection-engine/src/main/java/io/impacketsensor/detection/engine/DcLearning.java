@@ -1,6 +1,7 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.DnsEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
@@ -58,6 +59,12 @@ final class DcLearning {
             dcs.observedSamrLookupResult(ev.header().serverIp(), st.status());
         } else if (ev instanceof DcerpcEvent.DcerpcFault f && f.opnum() == 5 && RpcCatalog.SAMR.equals(f.interfaceUuid())) {
             dcs.observedSamrLookupResult(ev.header().serverIp(), f.status() == 0 ? -1 : f.status());
+        } else if (ev instanceof DnsEvent.DcLocatorAnswer a) {
+            // The DNS server's answer, not the named host's own word: its SRV records are what
+            // Windows clients use to find a DC (MS-ADTS 6.3.6.1.2), and a DC registers them itself.
+            for (int i = 0; i < a.addresses().size(); i++) {
+                dcs.observedServing(a.addresses().get(i), DomainControllers.Source.DNS_SRV);
+            }
         }
     }
 

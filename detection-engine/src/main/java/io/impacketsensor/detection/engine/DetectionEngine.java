@@ -298,6 +298,9 @@ public final class DetectionEngine {
         if (ev instanceof MssqlEvent) {
             return "mssql";
         }
+        if (ev instanceof io.impacketsensor.core.event.DnsEvent) {
+            return "dns";
+        }
         String name = ((ProtocolAnomaly) ev).name();
         int dot = name.indexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;

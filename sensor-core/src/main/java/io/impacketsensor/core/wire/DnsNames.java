@@ -134,4 +134,37 @@ public final class DnsNames {
     private static int toLower(int c) {
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
+
+    /**
+     * The offset of the {@code index}-th label (0 first) of the name at {@code pos}, following
+     * pointers; -1 when the name has fewer labels or is malformed. Allocates nothing.
+     */
+    public static int label(byte[] b, int start, int end, int pos, int index) {
+        int p = pos;
+        int i = 0;
+        int jumps = 0;
+        while (p >= start && p < end) {
+            int len = b[p] & 0xFF;
+            if ((len & 0xC0) == 0xC0) {
+                if (p + 2 > end || ++jumps > MAX_NAME) {
+                    return -1;
+                }
+                int target = start + (Bytes.u16be(b, p) & 0x3FFF);
+                if (target >= p) {
+                    return -1;
+                }
+                p = target;
+                continue;
+            }
+            if (len == 0 || (len & 0xC0) != 0) {
+                return -1;
+            }
+            if (i == index) {
+                return p;
+            }
+            p += 1 + len;
+            i++;
+        }
+        return -1;
+    }
 }
