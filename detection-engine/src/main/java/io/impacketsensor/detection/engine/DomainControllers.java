@@ -13,8 +13,11 @@ import java.util.Set;
 
 /**
  * Which hosts are domain controllers: the configured list, plus (when learning is on) hosts seen
- * answering Kerberos, LDAP or DRSUAPI — what only a DC does in an AD domain. A DC replicating with
- * another DC (DRSGetNCChanges) is then not DCSync. The learned set is bounded.
+ * answering Kerberos, LDAP, LDAP pings, rootDSE searches or DRSUAPI — what only a DC does in an AD
+ * domain — or named as a DC by a DNS DC locator answer ({@link DcLearning}), and hosts being
+ * promoted, provisionally and at most {@link DcPromotionLearning#MAX_PROMOTIONS} a day
+ * ({@link DcPromotionLearning}). A DC replicating with another DC (DRSGetNCChanges) is then not
+ * DCSync. The learned set is bounded.
  *
  * <p>Separately, {@link #holdsDomainAccounts} tells which SAMR servers hold a domain's account
  * database, which is where "domain account discovery" happens. Besides the DCs above, a server is
