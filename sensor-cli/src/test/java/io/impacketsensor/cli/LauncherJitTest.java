@@ -16,13 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Both launchers (the checkout's and the installed one) run the batch commands with C1 only and
- * {@code live} with both JIT tiers; {@code IMPACKET_SENSOR_JIT=full} and options given in
+ * Both launchers (the checkout's and the installed one) run the batch commands with C1 only and the
+ * parallel collector, and {@code live} with both JIT tiers and the JVM's default collector; {@code IMPACKET_SENSOR_JIT=full} and options given in
  * {@code IMPACKET_SENSOR_JAVA_OPTS} (after ours, so they win) override it. Runs the real scripts
  * with a {@code java} on PATH that records its arguments.
  */
 class LauncherJitTest {
     private static final String C1 = "-XX:TieredStopAtLevel=1";
+    private static final String PARALLEL = "-XX:+UseParallelGC";
 
     @Test
     void checkoutLauncher(@TempDir Path dir) throws Exception {
@@ -54,9 +55,17 @@ class LauncherJitTest {
             assertFalse(run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JIT", "full")).contains(C1));
             String own = run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JAVA_OPTS", "-XX:TieredStopAtLevel=4"));
             assertTrue(own.indexOf("-XX:TieredStopAtLevel=4") > own.indexOf(C1), "the user's option comes last: " + own);
+            assertTrue(args.contains(" " + PARALLEL + " "), args);
+            assertTrue(run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JIT", "full")).contains(PARALLEL));
+            // the JVM refuses two collectors: the user's choice replaces ours
+            String g1 = run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC"));
+            assertFalse(g1.contains(PARALLEL), g1);
+            assertTrue(g1.contains("-XX:+UseG1GC"), g1);
         }
         for (String cmd : List.of("live", "config", "rules", "version")) {
-            assertFalse(run(launcher, jdk, log, cmd, Map.of()).contains(C1), cmd);
+            String args = run(launcher, jdk, log, cmd, Map.of());
+            assertFalse(args.contains(C1), cmd);
+            assertFalse(args.contains(PARALLEL), cmd);
         }
     }
 

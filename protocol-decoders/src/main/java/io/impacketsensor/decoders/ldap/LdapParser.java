@@ -2,7 +2,7 @@ package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.event.LdapEvent.Attribute;
 import io.impacketsensor.core.event.LdapEvent.Modification;
-import io.impacketsensor.core.event.LdapEvent.NetlogonResponse;
+import io.impacketsensor.core.event.LdapEvent.SearchEntry;
 import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
@@ -53,6 +53,8 @@ public final class LdapParser {
     private final ByteCursor c = new ByteCursor();
     private final ByteCursor sub = new ByteCursor();
     private final LdapFilterRenderer renderer;
+    private final SearchEntryWalk entryWalk;
+    private final int[] entrySizeOut = new int[1];
     private LdapAnomaly anomaly;
 
     // ---- peek() results ----
@@ -92,18 +94,15 @@ public final class LdapParser {
     public List<Modification> modifications;
     /** LDAPResult matchedDN ("" when empty; null for a Sicily challenge, which travels in it). */
     public String matchedDn;
-    /** SearchResultEntry objectName, or null. */
-    public String entryDn;
-    /** SearchResultEntry attributes with their values as text. */
-    public List<Attribute> entryAttributes;
+    /** The SearchResultEntry (its text made when first read), or null. */
+    public SearchEntry entry;
     /** Characters of the entry's DN, types and values: what keeping it costs. */
     public int entrySize;
-    /** The entry's {@code netlogon} attribute (an LDAP ping answer) decoded, or null. */
-    public NetlogonResponse entryNetlogon;
 
     public LdapParser(LdapLimits limits) {
         this.limits = limits;
         this.renderer = new LdapFilterRenderer(limits);
+        this.entryWalk = new SearchEntryWalk(limits);
     }
 
     /** Why the last call answered ERROR. */
@@ -270,10 +269,8 @@ public final class LdapParser {
         addAttributes = List.of();
         modifications = List.of();
         matchedDn = null;
-        entryDn = null;
-        entryAttributes = List.of();
+        entry = null;
         entrySize = 0;
-        entryNetlogon = null;
     }
 
     private int seq(ByteCursor cur) {
@@ -395,45 +392,10 @@ public final class LdapParser {
         c.seek(opEnd);
     }
 
-    /**
-     * SearchResultEntry (RFC 4511 4.5.2): objectName LDAPDN, attributes PartialAttributeList ::=
-     * SEQUENCE OF SEQUENCE { type AttributeDescription, vals SET OF AttributeValue }. Every value is
-     * kept as text, for the search's record (Suricata's {@code search_result_entry}). Past
-     * {@code maxListItems} attributes, or values of one attribute, the rest is passed over without
-     * an anomaly: a group's member list is long by nature, and the entry stays counted.
-     */
+    /** SearchResultEntry (RFC 4511 4.5.2): measured on the worker, its text made when first read ({@link SearchEntryWalk}). */
     private void searchResultEntry(int opEnd) {
-        entryNetlogon = null;
-        entryDn = str(c);
-        int size = entryDn.length();
-        int listEnd = seq(c);
-        List<Attribute> attrs = new ArrayList<>(4);
-        while (c.ok() && c.position() < listEnd && attrs.size() < limits.maxListItems()) {
-            int end = seq(c);
-            String type = str(c);
-            size += type.length();
-            List<String> vals = new ArrayList<>(1);
-            boolean netlogon = type.equalsIgnoreCase("netlogon");
-            if (t.expect(c, U, 17, limits.maxMessageLength())) {
-                int setEnd = Math.min(c.position() + t.length, end);
-                while (c.ok() && c.position() < setEnd && vals.size() < limits.maxListItems()) {
-                    String v;
-                    if (netlogon && entryNetlogon == null && t.expect(c, U, 4, limits.maxMessageLength())) {
-                        // The LDAP ping answer (MS-ADTS 6.3.3.2): binary, decoded besides its text.
-                        entryNetlogon = LdapNetlogon.decode(c.array(), c.arrayPosition(), Math.min(t.length, c.remaining()));
-                        v = BerTlv.readString(c, t.length);
-                    } else {
-                        v = str(c);
-                    }
-                    size += v.length();
-                    vals.add(v);
-                }
-            }
-            c.seek(end);
-            attrs.add(new Attribute(type, List.copyOf(vals)));
-        }
-        entryAttributes = List.copyOf(attrs);
-        entrySize = size;
+        entry = entryWalk.measure(c, opEnd, entrySizeOut);
+        entrySize = entrySizeOut[0];
         c.seek(opEnd);
     }
 

@@ -157,11 +157,11 @@ final class LdapPending {
         }
         Request r = table[i];
         r.entries++;
-        if (p.entryDn != null && r.op == LdapParser.SEARCH_REQUEST && r.keptBytes < maxKeptEntryBytes) {
+        if (p.entry != null && r.op == LdapParser.SEARCH_REQUEST && r.keptBytes < maxKeptEntryBytes) {
             if (r.kept == null) {
                 r.kept = new ArrayList<>(2);
             }
-            r.kept.add(new SearchEntry(p.entryDn, p.entryAttributes, p.entryNetlogon));
+            r.kept.add(p.entry);
             r.keptBytes += Math.max(1, p.entrySize);
         }
     }

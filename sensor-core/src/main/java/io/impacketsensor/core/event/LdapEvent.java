@@ -74,15 +74,109 @@ public sealed interface LdapEvent extends SensorEvent {
      * A SearchResultEntry (RFC 4511 4.5.2): the entry's DN and its attributes, every value as text
      * (UTF-8, malformed bytes replaced, as Suricata logs them).
      *
-     * @param dn         objectName
-     * @param attributes the PartialAttributeList
-     * @param netlogon   the entry's {@code netlogon} attribute decoded, or null
+     * <p>Only a search's protocol record reads the entries, and an enumeration of a directory
+     * returns thousands of them: as text they would be the largest allocation of a replay. A decoder
+     * therefore hands over a {@link #deferred} entry, a copy of its bytes that becomes text the
+     * first time {@link #dn()} or {@link #attributes()} is called (on the thread that writes the
+     * record); an alert-only run never pays for it. The one exception is the binary {@code netlogon}
+     * attribute of an LDAP ping answer (MS-ADTS 6.3.3.2): detection reads it for every such answer,
+     * so the decoder decodes it at once into {@link #netlogon()}, and only for entries that carry
+     * that attribute. Equality is by DN, attributes and netlogon, as for a record.
      */
-    record SearchEntry(String dn, List<Attribute> attributes, NetlogonResponse netlogon) {
+    final class SearchEntry {
+        /** Turns a deferred entry's bytes into its DN and attributes; called at most once. */
+        @FunctionalInterface
+        public interface Decoder {
+            SearchEntry decode();
+        }
 
-        /** An entry without a decoded {@code netlogon} attribute. */
+        private String dn;
+        private List<Attribute> attributes;
+        private Decoder decoder;
+        private final NetlogonResponse netlogon;
+
+        /**
+         * An entry without a decoded {@code netlogon} attribute.
+         *
+         * @param dn         objectName
+         * @param attributes the PartialAttributeList
+         */
         public SearchEntry(String dn, List<Attribute> attributes) {
             this(dn, attributes, null);
+        }
+
+        /**
+         * @param dn         objectName
+         * @param attributes the PartialAttributeList
+         * @param netlogon   the entry's {@code netlogon} attribute decoded, or null
+         */
+        public SearchEntry(String dn, List<Attribute> attributes, NetlogonResponse netlogon) {
+            this.dn = dn;
+            this.attributes = attributes;
+            this.netlogon = netlogon;
+        }
+
+        private SearchEntry(Decoder decoder, NetlogonResponse netlogon) {
+            this.decoder = decoder;
+            this.netlogon = netlogon;
+        }
+
+        /** An entry decoded by {@code decoder} when first read, without a {@code netlogon} attribute. */
+        public static SearchEntry deferred(Decoder decoder) {
+            return new SearchEntry(decoder, null);
+        }
+
+        /**
+         * An entry decoded by {@code decoder} when first read, whose {@code netlogon} attribute
+         * was decoded already ({@code netlogon} may be null).
+         */
+        public static SearchEntry deferred(Decoder decoder, NetlogonResponse netlogon) {
+            return new SearchEntry(decoder, netlogon);
+        }
+
+        /** objectName. */
+        public String dn() {
+            decode();
+            return dn;
+        }
+
+        /** The PartialAttributeList. */
+        public List<Attribute> attributes() {
+            decode();
+            return attributes;
+        }
+
+        /** The entry's {@code netlogon} attribute decoded, or null; reading it makes no text. */
+        public NetlogonResponse netlogon() {
+            return netlogon;
+        }
+
+        // synchronized: the entry is made on a decode worker and read on another thread
+        private synchronized void decode() {
+            if (decoder != null) {
+                SearchEntry e = decoder.decode();
+                dn = e.dn();
+                attributes = e.attributes();
+                decoder = null;
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SearchEntry e && java.util.Objects.equals(dn(), e.dn())
+                    && java.util.Objects.equals(attributes(), e.attributes())
+                    && java.util.Objects.equals(netlogon, e.netlogon);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * java.util.Objects.hashCode(dn()) + java.util.Objects.hashCode(attributes()))
+                    + java.util.Objects.hashCode(netlogon);
+        }
+
+        @Override
+        public String toString() {
+            return "SearchEntry[dn=" + dn() + ", attributes=" + attributes() + ", netlogon=" + netlogon + "]";
         }
     }
 

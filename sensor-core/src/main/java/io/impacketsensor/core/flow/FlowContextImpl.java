@@ -12,7 +12,8 @@ import java.net.UnknownHostException;
 /**
  * The {@link FlowContext} of one flow slot, reused by every flow that slot holds. Addresses stay
  * primitive until {@link #header()} is called for an event; the two {@code InetAddress} objects
- * are then made once per flow and shared by all its events (they are immutable).
+ * are then taken once per flow from the worker's {@link AddressCache} and shared by all its events
+ * (they are immutable).
  */
 final class FlowContextImpl implements FlowContext {
     private final EventSink sink;
@@ -28,8 +29,19 @@ final class FlowContextImpl implements FlowContext {
     private long addressesOf = -1;
     private InetAddress addressA;
     private InetAddress addressB;
+    /** The header {@link #header()} made last, and the roles it was made with. */
+    private EventHeader lastHeader;
+    private boolean lastClientIsA;
+    /** The worker's shared address objects. */
+    private final AddressCache addresses;
 
     FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter, BufferBudget budget) {
+        this(sink, expectations, emittedCounter, budget, new AddressCache());
+    }
+
+    FlowContextImpl(EventSink sink, Expectations expectations, long[] emittedCounter, BufferBudget budget,
+                    AddressCache addresses) {
+        this.addresses = addresses;
         this.sink = sink;
         this.budget = budget;
         this.order = sink instanceof EventOrder o ? o : null;
@@ -65,16 +77,28 @@ final class FlowContextImpl implements FlowContext {
     @Override
     public EventHeader header() {
         Flow f = flow;
+        EventHeader last = lastHeader;
+        // The events of one packet (a compound's responses, a bind and its first request, a
+        // search and its result) share one header: it is immutable and names the same flow,
+        // time and roles. Flow ids are unique within a run, so a header of the slot's previous
+        // flow never matches.
+        if (last != null && last.flowId() == f.id && last.timestampNanos() == f.lastSeen
+                && lastClientIsA == f.clientIsA) {
+            return last;
+        }
         if (addressesOf != f.id) {
-            addressA = address(f.ipVersion, f.aHi, f.aLo);
-            addressB = address(f.ipVersion, f.bHi, f.bLo);
+            addressA = addresses.get(f.ipVersion, f.aHi, f.aLo);
+            addressB = addresses.get(f.ipVersion, f.bHi, f.bLo);
             addressesOf = f.id;
         }
         InetAddress a = addressA;
         InetAddress b = addressB;
-        return f.clientIsA
+        EventHeader h = f.clientIsA
                 ? new EventHeader(f.lastSeen, f.id, a, f.aPort, b, f.bPort, transport())
                 : new EventHeader(f.lastSeen, f.id, b, f.bPort, a, f.aPort, transport());
+        lastHeader = h;
+        lastClientIsA = f.clientIsA;
+        return h;
     }
 
     @Override

@@ -57,6 +57,8 @@ final class FlowTable {
     private final EventSink sink;
     private final Expectations expectations;
     private final long[] emitted;
+    /** The address objects of this worker's event headers, shared by its flows. */
+    private final AddressCache addresses = new AddressCache();
     private final EndListener listener;
     private final EventOrder order;
     /** Per slot: {@link #sequence} when the slot was last linked or touched. */
@@ -213,7 +215,7 @@ final class FlowTable {
         index[i] = s + 1;
         Flow f = flows[s];
         if (f == null) {
-            f = new Flow(s, new FlowContextImpl(sink, expectations, emitted, budget));
+            f = new Flow(s, new FlowContextImpl(sink, expectations, emitted, budget, addresses));
             flows[s] = f;
         }
         f.init(id, p.ipVersion, aHi, aLo, ports >>> 16, bHi, bLo, ports & 0xFFFF, p.ipProto, now);

@@ -77,6 +77,8 @@ public final class CapturePipeline {
      * every worker runs.
      */
     private final CountDownLatch workersRunning;
+    /** Counted down by each worker once it has handled the FINISH slot (see {@link #awaitEnd}). */
+    private final CountDownLatch workersFinished;
     private Thread ticker;
 
     // capture-thread counters (read by others: stale values are fine)
@@ -110,6 +112,7 @@ public final class CapturePipeline {
         this.options = options;
         this.workers = options.workers();
         this.workersRunning = new CountDownLatch(options.workers());
+        this.workersFinished = new CountDownLatch(options.workers());
         this.events = new EventRing(downstream, workers, options.eventRingSize(), source.lossless());
         int[] nextWorker = {0};
         int ringSize = source.lossless() ? Math.min(options.ringSize(), REPLAY_RING_SLOTS) : options.ringSize();
@@ -121,7 +124,8 @@ public final class CapturePipeline {
         this.handlers = new WorkerHandler[workers];
         for (int i = 0; i < workers; i++) {
             WorkerEvents queue = events.producer(i);
-            handlers[i] = new WorkerHandler(i, factory.create(i, workers, queue), queue, this, workersRunning);
+            handlers[i] = new WorkerHandler(i, factory.create(i, workers, queue), queue, this, workersRunning,
+                    workersFinished);
         }
         this.workerSnapshots = new CounterSnapshot[workers];
         this.oversize = new OversizePool(disruptor.getRingBuffer(), source.lossless());
@@ -335,10 +339,22 @@ public final class CapturePipeline {
         captureThread.join();
         boolean drained = true;
         try {
+            // Disruptor.shutdown looks at the workers' sequences in a busy loop that allocates on
+            // every look; on two cores it takes a core from the very workers it waits for (all
+            // of a short replay's decoding happens after the file is read). The workers are
+            // waited for asleep until each has handled FINISH; shutdown then finds them done.
             if (timeoutMillis == Long.MAX_VALUE) {
+                if (started) {
+                    workersFinished.await();
+                }
                 disruptor.shutdown();
             } else {
-                disruptor.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+                if (started) {
+                    workersFinished.await(timeoutMillis, TimeUnit.MILLISECONDS);
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                disruptor.shutdown(Math.max(1, left), TimeUnit.MILLISECONDS);
             }
         } catch (TimeoutException e) {
             disruptor.halt();

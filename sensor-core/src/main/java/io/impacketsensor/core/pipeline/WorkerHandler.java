@@ -31,10 +31,12 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     private volatile boolean finished;
 
     private final java.util.concurrent.CountDownLatch running;
+    private final java.util.concurrent.CountDownLatch done;
 
     WorkerHandler(int index, FrameProcessor processor, WorkerEvents events, CapturePipeline pipeline,
-                  java.util.concurrent.CountDownLatch running) {
+                  java.util.concurrent.CountDownLatch running, java.util.concurrent.CountDownLatch done) {
         this.running = running;
+        this.done = done;
         this.events = events;
         this.index = index;
         this.processor = processor;
@@ -82,6 +84,7 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
                     long cpuNow = ThreadAllocation.cpuNanos();
                     cpu = cpuAtStart < 0 || cpuNow < 0 ? -1 : cpuNow - cpuAtStart;
                     finished = true;
+                    done.countDown();
                 }
             }
             default -> {
