@@ -5,9 +5,10 @@ import io.impacketsensor.decoders.dcerpc.DcerpcAnalyzerFactory;
 import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.dcerpc.dcom.DcomObjects;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
-import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.http.HttpAnalyzerFactory;
+import io.impacketsensor.decoders.dns.DnsAnalyzerFactory;
+import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.mssql.MssqlAnalyzerFactory;
@@ -60,6 +61,7 @@ public final class Decoders {
         out.add(kerberos);
         out.add(new LdapAnalyzerFactory(cfg.ldap(), tokens));
         out.add(new MssqlAnalyzerFactory(cfg.mssql(), tokens));
+        out.add(new DnsAnalyzerFactory(cfg.dns()));
         // HTTP and TDS probe unclaimed TCP ports too, for their own first bytes only.
         out.add(new HttpAnalyzerFactory(cfg.http(), tokens));
         // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.

@@ -366,6 +366,11 @@ final class Service implements AutoCloseable {
         registry.register(CounterWithCallback.builder().name("impacket_sensor_actions")
                 .help("analysed events per action").labelNames("action")
                 .callback(cb -> engine.getStatistics().byAction().forEach((k, v) -> cb.call(v, k))).build());
+        registry.register(CounterWithCallback.builder().name("impacket_sensor_dcs_learned")
+                .help("hosts learned as domain controllers, by what first showed each to be one").labelNames("source")
+                .callback(cb -> engine.getStatistics().dcsLearned().forEach((k, v) -> cb.call(v, k))).build());
+        counter("impacket_sensor_dc_promotions_refused", "hosts not learned as new DCs: the promotion cap was reached",
+                () -> engine.getStatistics().dcPromotionsRefused());
         registry.register(GaugeWithCallback.builder().name("impacket_sensor_blocked_ips")
                 .help("addresses on the blocklist now").callback(cb -> cb.call(engine.getBlockedIps().size())).build());
         // One family per pipeline counter (counters with _total, bytes and seconds as units, gauges

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every rule of the built-in catalog is exercised: the lab and public captures go through the real
- * pipeline, the selftest scripts and the specification's flat examples through the library, then
+ * Every rule of the built-in catalog is exercised: the lab and public captures (and the fixtures
+ * derived from lab captures for the DC-promotion bounds) go through the real pipeline, the selftest scripts and the specification's flat examples through the library, then
  * the typed-event scenarios of detection-engine for the rules none of those raises; the rules that
  * fired are collected from the engines' per-rule counters. A rule that none of them raises is dead
  * or untested, and fails this test by name.
@@ -47,6 +47,14 @@ class RuleCoverageTest {
                 assertNull(r.failure(), e.file());
                 collect(r.ruleHits(), fired);
             }
+        }
+        // Fixtures derived from lab captures for the rules only a combination of captures shows
+        // (pcaps-fixtures/README.md): the DC-promotion bounds.
+        for (String f : List.of("lab_dc_promotion_evasion.pcap", "lab_dc_promotion_cap.pcap")) {
+            CaptureDetection.Result r = CaptureDetection.run(io.impacketsensor.core.testkit.Captures.fixture(f),
+                    CaptureConfig.DEFAULTS, EngineConfig.defaults());
+            assertNull(r.failure(), f);
+            collect(r.ruleHits(), fired);
         }
         SelfTest st = new SelfTest(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         st.run(null);

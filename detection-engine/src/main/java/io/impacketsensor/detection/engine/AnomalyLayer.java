@@ -115,6 +115,11 @@ final class AnomalyLayer {
      */
     private void rpc(DcerpcEvent ev, Classification c, Evidence e) {
         boolean fromDc = dcs.isDc(ev.header().clientIp());
+        if (dcs.promotionRefused(ev)) {
+            e.add(Rules.DC_PROMOTION_REFUSED, "IDL_DRSAddEntry answered by DC " + ev.header().serverIp().getHostAddress()
+                    + "; not learned as a new DC: more than " + DcPromotionLearning.MAX_PROMOTIONS + " promotions in 24 h");
+            return;
+        }
         if (ev instanceof DcerpcEvent.DcerpcBind b) {
             for (DcerpcEvent.Context x : b.contexts()) {
                 if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !fromDc) {
@@ -143,6 +148,9 @@ final class AnomalyLayer {
                     } else {
                         e.add(Rules.DRSUAPI_CALL_NON_DC, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC");
                     }
+                } else if (c.call == RpcCall.DRS_GET_NC_CHANGES && dcs.promotedHostLookedUp(r.header().clientIp())) {
+                    e.add(Rules.DCSYNC_AFTER_PROMOTION, "DRSGetNCChanges after a DRSUAPI name lookup from a host known as "
+                            + "a DC only by its IDL_DRSAddEntry");
                 }
             }
             case RpcInterfaces.EPMAPPER -> {

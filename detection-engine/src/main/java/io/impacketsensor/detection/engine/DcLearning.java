@@ -1,20 +1,23 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.DnsEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.rules.Text;
 
 /**
  * Feeds {@link DomainControllers} from what servers do on the wire, before the layers look at the
- * event: a host answering Kerberos (a KDC reply or error), an LDAP bind or a DRSUAPI bind serves as a
- * DC; an NTLM CHALLENGE, a tree connect's UNC name and SAMR's ServerName and
+ * event: a host answering Kerberos (a KDC reply or error), an LDAP bind, a DRSUAPI bind, an LDAP ping
+ * as a DC or a rootDSE search with its nTDSDSA object serves as a DC, and so does a host whose address
+ * a DNS answer gives for a domain's {@code _ldap._tcp.dc._msdcs} SRV record; an NTLM CHALLENGE, a tree connect's UNC name and SAMR's ServerName and
  * SamrLookupDomainInSamServer tell which account database a SAMR server holds (MS-SAMR 3.1.5.11.1).
  * A DC being promoted, which has served nobody yet, is learned by {@link DcPromotionLearning}.
- * Allocates nothing per event.
+ * Allocates nothing per event (the rootDSE check only on a rootDSE answer).
  */
 final class DcLearning {
     private final DomainControllers dcs;
@@ -26,17 +29,20 @@ final class DcLearning {
     }
 
     void observe(SensorEvent ev) {
+        dcs.tick(ev.header().timestampNanos());
         promotion.observe(ev);
         if (ev instanceof KerberosEvent.KerberosReply || ev instanceof KerberosEvent.KerberosError) {
-            dcs.observedServing(ev.header().serverIp());
+            dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
         } else if (ev instanceof LdapEvent.LdapBind b && b.resultCode() >= 0) {
-            dcs.observedServing(ev.header().serverIp());
+            dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.LDAP_BIND);
         } else if (ev instanceof DcerpcEvent.DcerpcBind b && !b.nak()) {
             for (DcerpcEvent.Context c : b.contexts()) {
                 if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && c.result() == 0) {
-                    dcs.observedServing(ev.header().serverIp());
+                    dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.DRSUAPI_BIND);
                 }
             }
+        } else if (ev instanceof LdapEvent.LdapSearch s && !s.resultEntries().isEmpty()) {
+            ldapAnswer(s);
         } else if (ev instanceof NtlmEvent.NtlmChallenge c) {
             dcs.observedNtlmServer(ev.header().serverIp(), c.nbDomain(), c.nbComputer());
         } else if (ev instanceof SmbEvent.SmbTreeConnect t) {
@@ -53,6 +59,67 @@ final class DcLearning {
             dcs.observedSamrLookupResult(ev.header().serverIp(), st.status());
         } else if (ev instanceof DcerpcEvent.DcerpcFault f && f.opnum() == 5 && RpcCatalog.SAMR.equals(f.interfaceUuid())) {
             dcs.observedSamrLookupResult(ev.header().serverIp(), f.status() == 0 ? -1 : f.status());
+        } else if (ev instanceof DnsEvent.DcLocatorAnswer a) {
+            // The DNS server's answer, not the named host's own word: its SRV records are what
+            // Windows clients use to find a DC (MS-ADTS 6.3.6.1.2), and a DC registers them itself.
+            for (int i = 0; i < a.addresses().size(); i++) {
+                dcs.observedServing(a.addresses().get(i), DomainControllers.Source.DNS_SRV);
+            }
         }
+    }
+
+    /**
+     * What an LDAP server's search answer says about itself: an LDAP ping answer (MS-ADTS 6.3.3)
+     * whose NETLOGON_SAM_LOGON_RESPONSE_EX carries DS_DS_FLAG ("the server is a DC", 6.3.1.2), or a
+     * rootDSE naming the server's nTDSDSA object (dsServiceName, 3.1.1.3.2.4) or server object
+     * (serverName, 3.1.1.3.2.12) under the configuration NC's Sites container. AD LDS answers a
+     * rootDSE the same way, but its server objects are named HOST$INSTANCE (MS-ADTS 3.1.1.3.2.4), so a
+     * name with '$' is not a DC. The server answered what it was asked, like an LDAP bind.
+     */
+    private void ldapAnswer(LdapEvent.LdapSearch s) {
+        java.util.List<LdapEvent.SearchEntry> entries = s.resultEntries();
+        for (int i = 0; i < entries.size(); i++) {
+            LdapEvent.SearchEntry en = entries.get(i);
+            LdapEvent.NetlogonResponse n = en.netlogon();
+            if (n != null) {
+                if ((n.flags() & DS_DS_FLAG) != 0) {
+                    dcs.observedServing(s.header().serverIp(), DomainControllers.Source.CLDAP);
+                }
+            } else if (s.scope() == 0 && s.base() != null && s.base().isEmpty() && en.dn().isEmpty() && rootDseNamesADc(en)) {
+                dcs.observedServing(s.header().serverIp(), DomainControllers.Source.ROOTDSE);
+            }
+        }
+    }
+
+    /** MS-ADTS 6.3.1.2 DS_DS_FLAG: the server is a domain controller. */
+    static final long DS_DS_FLAG = 0x10;
+
+    static boolean rootDseNamesADc(LdapEvent.SearchEntry en) {
+        java.util.List<LdapEvent.Attribute> attrs = en.attributes();
+        for (int i = 0; i < attrs.size(); i++) {
+            LdapEvent.Attribute a = attrs.get(i);
+            if (a.values().isEmpty()) {
+                continue;
+            }
+            String v = a.values().get(0);
+            if (Text.eq(a.name(), "dsServiceName") && Text.startsWith(v, "CN=NTDS Settings,")) {
+                return serverObject(v, "CN=NTDS Settings,".length());
+            }
+            if (Text.eq(a.name(), "serverName")) {
+                return serverObject(v, 0);
+            }
+        }
+        return false;
+    }
+
+    /** {@code CN=<server>,CN=Servers,CN=<site>,CN=Sites,CN=Configuration,...} at {@code from}, server without '$'. */
+    private static boolean serverObject(String dn, int from) {
+        int comma = dn.indexOf(',', from);
+        if (comma < 0 || !dn.regionMatches(true, from, "CN=", 0, 3)) {
+            return false;
+        }
+        int dollar = dn.indexOf('$', from);
+        return (dollar < 0 || dollar > comma) && dn.regionMatches(true, comma, ",CN=Servers,", 0, ",CN=Servers,".length())
+                && Text.contains(dn, ",CN=Sites,CN=Configuration,");
     }
 }

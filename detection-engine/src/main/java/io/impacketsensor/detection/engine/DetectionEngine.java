@@ -340,6 +340,9 @@ public final class DetectionEngine {
         if (ev instanceof MssqlEvent) {
             return "mssql";
         }
+        if (ev instanceof io.impacketsensor.core.event.DnsEvent) {
+            return "dns";
+        }
         String name = ((ProtocolAnomaly) ev).name();
         int dot = name.indexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
@@ -416,6 +419,6 @@ public final class DetectionEngine {
                 decider.kerberosAttacks(), decider.relayAttempts(), decider.secretDumps(), blocked().size(),
                 decider.alertsEmitted(), decider.alertsSuppressed(), java.util.Collections.unmodifiableMap(types),
                 java.util.Collections.unmodifiableMap(actions), b.trackedSources(), b.evictedSources(),
-                blocklist.evictions());
+                blocklist.evictions(), dcs.learnedBySource(), dcs.promotionsRefused());
     }
 }

@@ -4,15 +4,20 @@ import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.detection.response.AllowListMatcher;
 
 import java.net.InetAddress;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Which hosts are domain controllers: the configured list, plus (when learning is on) hosts seen
- * answering Kerberos, LDAP or DRSUAPI — what only a DC does in an AD domain. A DC replicating with
- * another DC (DRSGetNCChanges) is then not DCSync. The learned set is bounded.
+ * answering Kerberos, LDAP, LDAP pings, rootDSE searches or DRSUAPI — what only a DC does in an AD
+ * domain — or named as a DC by a DNS DC locator answer ({@link DcLearning}), and hosts being
+ * promoted, provisionally and at most {@link DcPromotionLearning#MAX_PROMOTIONS} a day
+ * ({@link DcPromotionLearning}). A DC replicating with another DC (DRSGetNCChanges) is then not
+ * DCSync. The learned set is bounded.
  *
  * <p>Separately, {@link #holdsDomainAccounts} tells which SAMR servers hold a domain's account
  * database, which is where "domain account discovery" happens. Besides the DCs above, a server is
@@ -27,9 +32,53 @@ import java.util.Set;
 final class DomainControllers {
     static final int MAX_LEARNED = 4096;
 
+    /** What showed a host to be a DC, for the counters: the first evidence that made it one. */
+    enum Source {
+        /** It answered Kerberos (a KDC reply or error). */
+        KERBEROS("kerberos"),
+        /** It answered an LDAP bind. */
+        LDAP_BIND("ldap_bind"),
+        /** It accepted a DRSUAPI context in a bind. */
+        DRSUAPI_BIND("drsuapi_bind"),
+        /** Its LDAP rootDSE answer named its nTDSDSA object (dsServiceName, serverName). */
+        ROOTDSE("rootdse"),
+        /** It answered a CLDAP or LDAP ping as a DC (NETLOGON_SAM_LOGON_RESPONSE_EX flags). */
+        CLDAP("cldap"),
+        /** A DNS answer gave its address for a domain's _ldap._tcp.dc._msdcs SRV record. */
+        DNS_SRV("dns_srv"),
+        /** A known DC answered its IDL_DRSAddEntry (provisional, see {@link DcPromotionLearning}). */
+        PROMOTION("promotion");
+
+        final String id;
+
+        Source(String id) {
+            this.id = id;
+        }
+    }
+
     private final Set<InetAddress> configured = new HashSet<>();
     private final Set<InetAddress> learned = new HashSet<>();
     private final boolean learn;
+    /** Hosts learned from promotion evidence alone, by the time of their IDL_DRSAddEntry answer. */
+    private final HashMap<InetAddress, Promotion> promoted = new HashMap<>();
+    /** Hosts learned, per {@link Source} ordinal. */
+    private final long[] learnedBy = new long[Source.values().length];
+    private long promotionsRefused;
+    /** The IDL_DRSAddEntry answer whose host was refused (past the cap), while it is looked at; else null. */
+    private Object refusedEvent;
+    /** Event time of the latest event (nanoseconds). */
+    private long now;
+
+    /** A host learned from promotion evidence alone. */
+    private static final class Promotion {
+        final long since;
+        /** It asked DRSUAPI for names or DCs (DsCrackNames, DsGetDomainControllerInfo). */
+        boolean lookedUp;
+
+        Promotion(long since) {
+            this.since = since;
+        }
+    }
     private final LruMap<InetAddress, SamServer> sam = new LruMap<>(MAX_LEARNED);
 
     /** What a SAMR server said about itself, and what was asked of it. */
@@ -56,22 +105,110 @@ final class DomainControllers {
     }
 
     boolean isDc(InetAddress ip) {
-        return ip != null && (configured.contains(ip) || learned.contains(ip));
+        return ip != null && (configured.contains(ip) || learned.contains(ip) || provisional(ip) != null);
     }
 
-    /** A host answered as a DC would. */
-    void observedServing(InetAddress server) {
-        if (learn && server != null && learned.size() < MAX_LEARNED && !configured.contains(server)) {
-            learned.add(server);
+    /** The time of the event being looked at: what provisional learning expires against. */
+    void tick(long nanos) {
+        refusedEvent = null;
+        if (nanos > now) {
+            now = nanos;
+        }
+    }
+
+    /** A host answered as a DC would ({@code how}: what it did, for the counters). */
+    void observedServing(InetAddress server, Source how) {
+        if (learn && server != null && learned.size() < MAX_LEARNED && !configured.contains(server)
+                && learned.add(server) && provisional(server) == null) {
+            learnedBy[how.ordinal()]++;
         }
     }
 
     /**
      * A host being promoted to DC: a known DC answered its IDL_DRSAddEntry (see
-     * {@link DcPromotionLearning} for why this counts and its limit).
+     * {@link DcPromotionLearning} for why this counts, its limit and its bounds). Returns false when
+     * the host was refused because {@link DcPromotionLearning#MAX_PROMOTIONS} hosts were already
+     * learned so in the last {@link DcPromotionLearning#CAP_WINDOW_NANOS} ({@link #promotionRefused}
+     * then names {@code ev}); true otherwise (also when learning is off: then nothing is learned and
+     * nothing refused).
      */
-    void observedPromotion(InetAddress host) {
-        observedServing(host);
+    boolean observedPromotion(Object ev, InetAddress host, long at) {
+        if (!learn || host == null || configured.contains(host) || learned.contains(host)) {
+            return true;
+        }
+        int recent = 0;
+        for (Iterator<Promotion> it = promoted.values().iterator(); it.hasNext(); ) {
+            Promotion p = it.next();
+            if (at - p.since >= Math.max(DcPromotionLearning.CAP_WINDOW_NANOS, DcPromotionLearning.PROVISIONAL_NANOS)) {
+                it.remove(); // neither provisional nor counted against the cap any more
+            } else if (at - p.since < DcPromotionLearning.CAP_WINDOW_NANOS) {
+                recent++;
+            }
+        }
+        if (recent >= DcPromotionLearning.MAX_PROMOTIONS) {
+            promotionsRefused++;
+            refusedEvent = ev;
+            return false;
+        }
+        promoted.put(host, new Promotion(at));
+        learnedBy[Source.PROMOTION.ordinal()]++;
+        return true;
+    }
+
+    /** True when {@code ev} is the IDL_DRSAddEntry answer being looked at whose host the cap refused. */
+    boolean promotionRefused(Object ev) {
+        return ev != null && ev == refusedEvent;
+    }
+
+    /** A DRSUAPI DsCrackNames or DsGetDomainControllerInfo request from {@code host}. */
+    void observedPromotedLookup(InetAddress host) {
+        Promotion p = provisionalOnly(host);
+        if (p != null) {
+            p.lookedUp = true;
+        }
+    }
+
+    /**
+     * True when {@code host} is a DC only by promotion evidence, still provisional, and has asked
+     * DRSUAPI for names or DCs: its replication is then pulled the way DCSync tools pull it.
+     */
+    boolean promotedHostLookedUp(InetAddress host) {
+        Promotion p = provisionalOnly(host);
+        return p != null && p.lookedUp;
+    }
+
+    /** True when {@code host} is a DC by promotion evidence alone, still provisional. */
+    boolean provisionallyPromoted(InetAddress host) {
+        return provisionalOnly(host) != null;
+    }
+
+    private Promotion provisionalOnly(InetAddress host) {
+        if (host == null || configured.contains(host) || learned.contains(host)) {
+            return null;
+        }
+        return provisional(host);
+    }
+
+    private Promotion provisional(InetAddress host) {
+        if (promoted.isEmpty()) {
+            return null;
+        }
+        Promotion p = promoted.get(host);
+        return p != null && now - p.since < DcPromotionLearning.PROVISIONAL_NANOS ? p : null;
+    }
+
+    /** Hosts learned as DCs per {@link Source}, by its id; a host counts once, under what first showed it. */
+    java.util.Map<String, Long> learnedBySource() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (Source s : Source.values()) {
+            m.put(s.id, learnedBy[s.ordinal()]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** IDL_DRSAddEntry answers whose host was not learned because the promotion cap was reached. */
+    long promotionsRefused() {
+        return promotionsRefused;
     }
 
     /**

@@ -15,6 +15,8 @@ final class Rules {
     static final Rule DCSYNC = C.require("dcsync");
     static final Rule DRSUAPI_CALL_NON_DC = C.require("drsuapi_call_non_dc");
     static final Rule EPM_DRSUAPI = C.require("epm_drsuapi");
+    static final Rule DCSYNC_AFTER_PROMOTION = C.require("dcsync_after_promotion");
+    static final Rule DC_PROMOTION_REFUSED = C.require("dc_promotion_refused");
     static final Rule SAMR_DOMAIN_ENUM = C.require("samr_domain_enum");
     static final Rule SAMR_ENUM = C.require("samr_enum");
     static final Rule SAMR_USER_GROUPS = C.require("samr_user_groups");

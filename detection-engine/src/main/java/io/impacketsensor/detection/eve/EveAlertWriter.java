@@ -182,6 +182,8 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         g.writeNumberField("blocklist_evictions", s.blocklistEvictions());
         counts(g, "by_attack_type", s.byAttackType());
         counts(g, "by_action", s.byAction());
+        counts(g, "dcs_learned", s.dcsLearned());
+        g.writeNumberField("dc_promotions_refused", s.dcPromotionsRefused());
         g.writeEndObject();
     }
 

@@ -23,10 +23,13 @@ import java.util.Map;
  * @param trackedSources    source addresses the behaviour layer tracks now
  * @param evictedSources    source addresses evicted (least recently used) since start
  * @param blocklistEvictions blocklist entries evicted because the list was full (engine.blocking.max_entries)
+ * @param dcsLearned        hosts learned as domain controllers from traffic, by what first showed each to be one
+ *                          (kerberos, ldap_bind, drsuapi_bind, rootdse, cldap, dns_srv, promotion)
+ * @param dcPromotionsRefused hosts not learned as new DCs because the promotion cap was reached
  */
 public record Statistics(long totalEvents, long engineEvents, long authAttempts, long attacksDetected, long smbAttacks,
                          long kerberosAttacks, long ntlmRelayAttempts, long secretDumps, long blockedIps,
                          long alertsEmitted, long alertsSuppressed, Map<String, Long> byAttackType,
                          Map<String, Long> byAction, long trackedSources, long evictedSources,
-                         long blocklistEvictions) {
+                         long blocklistEvictions, Map<String, Long> dcsLearned, long dcPromotionsRefused) {
 }

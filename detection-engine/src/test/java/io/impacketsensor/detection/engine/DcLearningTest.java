@@ -61,4 +61,17 @@ class DcLearningTest {
         learning.observe(rpcBind(RpcCatalog.DRSUAPI, 0, false));
         assertFalse(dcs.isDc(SRV));
     }
+
+    @Test
+    void aDcLocatorAnswerTeachesTheAddressesItGivesForItsTargets() {
+        // synthetic event: the lab's DNS answers carry no address records (DnsGoldenTest)
+        DomainControllers dcs = new DomainControllers(List.of(), true);
+        DcLearning learning = new DcLearning(dcs);
+        InetAddress dc2 = AllowListMatcher.parseAddress("10.8.0.4");
+        learning.observe(new io.impacketsensor.core.event.DnsEvent.DcLocatorAnswer(h(53), 7,
+                "_ldap._tcp.dc._msdcs.contoso.local", List.of("dc2.contoso.local"), List.of(dc2)));
+        assertTrue(dcs.isDc(dc2));
+        assertFalse(dcs.isDc(SRV), "the DNS server itself is not named");
+        assertTrue(dcs.learnedBySource().get("dns_srv") == 1L);
+    }
 }

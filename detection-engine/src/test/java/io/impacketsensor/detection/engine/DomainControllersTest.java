@@ -52,7 +52,7 @@ class DomainControllersTest {
         assertTrue(d.holdsDomainAccounts(SRV));
 
         InetAddress ws = AllowListMatcher.parseAddress("10.0.0.6");
-        d.observedServing(ws); // even a host that answered Kerberos ...
+        d.observedServing(ws, DomainControllers.Source.KERBEROS); // even a host that answered Kerberos ...
         d.observedNtlmServer(ws, "WS6", "WS6");
         assertFalse(d.holdsDomainAccounts(ws), "... is standalone when its CHALLENGE names itself as the domain");
     }

@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.event.LdapEvent.Attribute;
+import io.impacketsensor.core.event.LdapEvent.NetlogonResponse;
 import io.impacketsensor.core.event.LdapEvent.SearchEntry;
 import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
@@ -21,6 +22,11 @@ import java.util.List;
  * cursor ends, making no text. The entry then keeps a copy of its bytes and is decoded by the same
  * walk, building the text, only when its search's record reads it ({@link SearchEntry#deferred}).
  * The two walks move the cursor identically, so the measured size is the decoded text's.
+ *
+ * <p>The measuring walk makes one exception: the value of an attribute named {@code netlogon} (an
+ * LDAP ping answer, MS-ADTS 6.3.3.2) is binary, and detection reads it for every such answer to
+ * learn domain controllers, so it is decoded at once ({@link LdapNetlogon}). Recognising the name
+ * compares its bytes, making no text; every other entry stays bytes until read.
  */
 final class SearchEntryWalk {
     private static final int U = BerTlv.CLASS_UNIVERSAL;
@@ -29,6 +35,10 @@ final class SearchEntryWalk {
     private final BerTlv t = new BerTlv();
     /** Text of the last {@link #str} when building. */
     private String text;
+    /** Whether the last measuring {@link #str} read the name {@code netlogon} (any case). */
+    private boolean netlogonName;
+    /** The first {@code netlogon} value that decoded, when measuring. */
+    private NetlogonResponse netlogon;
 
     // results of a building walk
     private String dn;
@@ -45,21 +55,24 @@ final class SearchEntryWalk {
      * @return characters of the entry's DN, types and values
      */
     int walk(ByteCursor c, int opEnd, boolean build) {
-        int size = str(c, build);
+        netlogon = null;
+        int size = str(c, build, false);
         String entryDn = text;
         int listEnd = seq(c);
         List<Attribute> attrs = build ? new ArrayList<>(4) : null;
         int nAttrs = 0;
         while (c.ok() && c.position() < listEnd && nAttrs < limits.maxListItems()) {
             int end = seq(c);
-            size += str(c, build);
+            size += str(c, build, false);
             String type = text;
+            // only the measuring walk decodes it: the building walk runs later, for the text alone
+            boolean netlogonValues = netlogonName;
             List<String> vals = build ? new ArrayList<>(1) : null;
             int nVals = 0;
             if (t.expect(c, U, 17, limits.maxMessageLength())) {
                 int setEnd = Math.min(c.position() + t.length, end);
                 while (c.ok() && c.position() < setEnd && nVals < limits.maxListItems()) {
-                    size += str(c, build);
+                    size += str(c, build, netlogonValues && netlogon == null);
                     if (build) {
                         vals.add(text);
                     }
@@ -86,13 +99,23 @@ final class SearchEntryWalk {
         return cur.position() + t.length;
     }
 
-    /** An LDAPString (OCTET STRING, UTF-8): its length in UTF-16 units; built into {@link #text} when asked. */
-    private int str(ByteCursor cur, boolean build) {
+    /**
+     * An LDAPString (OCTET STRING, UTF-8): its length in UTF-16 units; built into {@link #text} when
+     * asked. Sets {@link #netlogonName}; with {@code decodeNetlogon}, decodes the value's bytes as a
+     * netlogon response into {@link #netlogon} (null when they are none).
+     */
+    private int str(ByteCursor cur, boolean build, boolean decodeNetlogon) {
         text = "";
+        netlogonName = false;
         if (!t.expect(cur, U, 4, limits.maxMessageLength())) {
             return 0;
         }
         int len = t.length;
+        if (decodeNetlogon) {
+            // a value cut short is decoded as far as it goes; LdapNetlogon rejects what is incomplete
+            netlogon = LdapNetlogon.decode(cur.array(), cur.arrayPosition(), Math.min(len, cur.remaining()));
+        }
+        netlogonName = !build && isNetlogon(cur, len);
         if (build) {
             text = BerTlv.readString(cur, len);
             return text.length();
@@ -106,6 +129,28 @@ final class SearchEntryWalk {
         cur.skip(len);
         return n;
     }
+
+    /**
+     * Whether the {@code len} bytes at the cursor are the ASCII name {@code netlogon} in any case.
+     * A non-ASCII character cannot compare equal to one of these letters ignoring case, so this is
+     * {@code String.equalsIgnoreCase} on the decoded text, without decoding it.
+     */
+    private static boolean isNetlogon(ByteCursor cur, int len) {
+        if (len != NETLOGON.length || !cur.has(len)) {
+            return false;
+        }
+        byte[] b = cur.array();
+        int off = cur.arrayPosition();
+        for (int i = 0; i < len; i++) {
+            // ASCII letters: setting 0x20 folds upper to lower case, and no other byte lands on one
+            if ((b[off + i] | 0x20) != NETLOGON[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final byte[] NETLOGON = "netlogon".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Length of {@code new String(b, off, len, UTF_8)} without making it: well-formed UTF-8 (RFC
@@ -177,7 +222,7 @@ final class SearchEntryWalk {
         sizeOut[0] = walk(c, opEnd, false);
         // Up to the window's end, not opEnd: the decoding walk then sees the same bounds.
         byte[] copy = Arrays.copyOfRange(c.array(), from, c.arrayStart() + c.length());
-        return SearchEntry.deferred(new Deferred(copy, opEnd - start, limits));
+        return SearchEntry.deferred(new Deferred(copy, opEnd - start, limits), netlogon);
     }
 
     /** The bytes of one entry, decoded on the first read. */

@@ -197,7 +197,8 @@ public final class DecoderSeeds {
                 tap(new SmbAnalyzerFactory(tokens, pipes), finish),
                 tap(kerberos, finish), tap(new LdapAnalyzerFactory(tokens), finish),
                 tap(new MssqlAnalyzerFactory(MssqlLimits.DEFAULTS, tokens), finish),
-                tap(new HttpAnalyzerFactory(HttpLimits.DEFAULTS, tokens), finish), tap(dcerpc, finish));
+                tap(new HttpAnalyzerFactory(HttpLimits.DEFAULTS, tokens), finish),
+                tap(new io.impacketsensor.decoders.dns.DnsAnalyzerFactory(), finish), tap(dcerpc, finish));
         Replay.events(file, factories);
         finish.forEach(Runnable::run);
     }
@@ -224,6 +225,7 @@ public final class DecoderSeeds {
                     case "ldap" -> add(udp ? "CldapFuzzTest" : "LdapFuzzTest", "ldap", t.w.bytes());
                     case "http" -> add("HttpFuzzTest", "http", t.w.bytes());
                     case "mssql" -> add("MssqlFuzzTest", "tds", t.w.bytes());
+                    case "dns" -> add(udp ? "DnsUdpFuzzTest" : "DnsFuzzTest", "dns", t.w.bytes());
                     case "dcerpc" -> dcerpcSeeds(t, "tcp" + ctx.serverPort());
                     default -> { }
                 }

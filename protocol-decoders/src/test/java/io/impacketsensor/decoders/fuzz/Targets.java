@@ -40,6 +40,7 @@ final class Targets {
     static final LdapAnalyzerFactory LDAP = new LdapAnalyzerFactory(TOKENS);
     static final HttpAnalyzerFactory HTTP = new HttpAnalyzerFactory(HttpLimits.DEFAULTS, TOKENS);
     static final MssqlAnalyzerFactory MSSQL = new MssqlAnalyzerFactory(MssqlLimits.DEFAULTS, TOKENS);
+    static final io.impacketsensor.decoders.dns.DnsAnalyzerFactory DNS = new io.impacketsensor.decoders.dns.DnsAnalyzerFactory();
 
     static RecordingContext ctx(Transport transport, int port) {
         return new RecordingContext(transport, port);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The measuring walk of a SearchResultEntry against the decoding one (synthetic BER). */
@@ -74,6 +75,53 @@ class SearchEntryWalkTest {
         int chars = "CN=Jörg,DC=lab".length() + "cn".length() + "Jörg".length() + "member".length() + "CN=a".length()
                 + "CN=\u00e9\uD83D\uDE00".length() + "empty".length();
         assertEquals(chars, size[0]);
+    }
+
+    @Test
+    void theMeasuringWalkDecodesOnlyAnAttributeNamedNetlogon() {
+        // NETLOGON_SAM_LOGON_RESPONSE_EX (MS-ADTS 6.3.1.9): opcode 23, Sbz, Flags DS_DS_FLAG, DomainGuid,
+        // then eight RFC 1035 names, the forest and domain lab.test and six empty ones (synthetic)
+        ByteArrayOutputStream ping = new ByteArrayOutputStream();
+        ping.writeBytes(new byte[]{23, 0, 0, 0, 0x10, 0, 0, 0});
+        ping.writeBytes(new byte[16]);
+        byte[] labTest = {3, 'l', 'a', 'b', 4, 't', 'e', 's', 't', 0};
+        ping.writeBytes(labTest);
+        ping.writeBytes(labTest);
+        ping.writeBytes(new byte[6]);
+        byte[] value = ping.toByteArray();
+
+        SearchEntry e = measured(entryWithValue("NetLogon", value));
+        assertEquals(0x10, e.netlogon().flags());
+        assertEquals("lab.test", e.netlogon().dnsDomainName());
+        assertEquals("", e.netlogon().dnsHostName());
+        assertEquals(List.of(new Attribute("NetLogon", List.of(new String(value, StandardCharsets.UTF_8)))), e.attributes());
+
+        assertNull(measured(entryWithValue("netlogonX", value)).netlogon(), "another name");
+        assertNull(measured(entryWithValue("netlogo", value)).netlogon(), "another name");
+        assertNull(measured(entryWithValue("netlogon", new byte[]{19, 0, 0, 0})).netlogon(), "not an EX response");
+        // the text of an entry without one stays undecoded until read, and equals its record
+        SearchEntry plain = measured(entry("", List.of(new Attribute("dsServiceName", List.of("CN=NTDS Settings,CN=DC1")))));
+        assertNull(plain.netlogon());
+        assertEquals(new SearchEntry("", List.of(new Attribute("dsServiceName", List.of("CN=NTDS Settings,CN=DC1")))), plain);
+    }
+
+    private static SearchEntry measured(byte[] entry) {
+        byte[] buf = entry.clone();
+        SearchEntry e = new SearchEntryWalk(LdapLimits.DEFAULTS).measure(new ByteCursor(buf, 0, buf.length), buf.length, new int[1]);
+        // what the measuring walk decoded stays when the buffer is reused
+        java.util.Arrays.fill(buf, (byte) 0);
+        return e;
+    }
+
+    /** An entry with the empty DN and one attribute of one binary value. */
+    private static byte[] entryWithValue(String name, byte[] value) {
+        ByteArrayOutputStream one = new ByteArrayOutputStream();
+        one.writeBytes(tlv(0x04, name.getBytes(StandardCharsets.UTF_8)));
+        one.writeBytes(tlv(0x31, tlv(0x04, value)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(tlv(0x04, new byte[0]));
+        out.writeBytes(tlv(0x30, tlv(0x30, one.toByteArray())));
+        return out.toByteArray();
     }
 
     /** objectName OCTET STRING, then SEQUENCE OF SEQUENCE { type, SET OF value } (RFC 4511 4.5.2). */

@@ -78,7 +78,10 @@ public sealed interface LdapEvent extends SensorEvent {
      * returns thousands of them: as text they would be the largest allocation of a replay. A decoder
      * therefore hands over a {@link #deferred} entry, a copy of its bytes that becomes text the
      * first time {@link #dn()} or {@link #attributes()} is called (on the thread that writes the
-     * record); an alert-only run never pays for it. Equality is by DN and attributes, as for a record.
+     * record); an alert-only run never pays for it. The one exception is the binary {@code netlogon}
+     * attribute of an LDAP ping answer (MS-ADTS 6.3.3.2): detection reads it for every such answer,
+     * so the decoder decodes it at once into {@link #netlogon()}, and only for entries that carry
+     * that attribute. Equality is by DN, attributes and netlogon, as for a record.
      */
     final class SearchEntry {
         /** Turns a deferred entry's bytes into its DN and attributes; called at most once. */
@@ -90,23 +93,45 @@ public sealed interface LdapEvent extends SensorEvent {
         private String dn;
         private List<Attribute> attributes;
         private Decoder decoder;
+        private final NetlogonResponse netlogon;
 
         /**
+         * An entry without a decoded {@code netlogon} attribute.
+         *
          * @param dn         objectName
          * @param attributes the PartialAttributeList
          */
         public SearchEntry(String dn, List<Attribute> attributes) {
+            this(dn, attributes, null);
+        }
+
+        /**
+         * @param dn         objectName
+         * @param attributes the PartialAttributeList
+         * @param netlogon   the entry's {@code netlogon} attribute decoded, or null
+         */
+        public SearchEntry(String dn, List<Attribute> attributes, NetlogonResponse netlogon) {
             this.dn = dn;
             this.attributes = attributes;
+            this.netlogon = netlogon;
         }
 
-        private SearchEntry(Decoder decoder) {
+        private SearchEntry(Decoder decoder, NetlogonResponse netlogon) {
             this.decoder = decoder;
+            this.netlogon = netlogon;
         }
 
-        /** An entry decoded by {@code decoder} when first read. */
+        /** An entry decoded by {@code decoder} when first read, without a {@code netlogon} attribute. */
         public static SearchEntry deferred(Decoder decoder) {
-            return new SearchEntry(decoder);
+            return new SearchEntry(decoder, null);
+        }
+
+        /**
+         * An entry decoded by {@code decoder} when first read, whose {@code netlogon} attribute
+         * was decoded already ({@code netlogon} may be null).
+         */
+        public static SearchEntry deferred(Decoder decoder, NetlogonResponse netlogon) {
+            return new SearchEntry(decoder, netlogon);
         }
 
         /** objectName. */
@@ -119,6 +144,11 @@ public sealed interface LdapEvent extends SensorEvent {
         public List<Attribute> attributes() {
             decode();
             return attributes;
+        }
+
+        /** The entry's {@code netlogon} attribute decoded, or null; reading it makes no text. */
+        public NetlogonResponse netlogon() {
+            return netlogon;
         }
 
         // synchronized: the entry is made on a decode worker and read on another thread
@@ -134,18 +164,41 @@ public sealed interface LdapEvent extends SensorEvent {
         @Override
         public boolean equals(Object o) {
             return o instanceof SearchEntry e && java.util.Objects.equals(dn(), e.dn())
-                    && java.util.Objects.equals(attributes(), e.attributes());
+                    && java.util.Objects.equals(attributes(), e.attributes())
+                    && java.util.Objects.equals(netlogon, e.netlogon);
         }
 
         @Override
         public int hashCode() {
-            return 31 * java.util.Objects.hashCode(dn()) + java.util.Objects.hashCode(attributes());
+            return 31 * (31 * java.util.Objects.hashCode(dn()) + java.util.Objects.hashCode(attributes()))
+                    + java.util.Objects.hashCode(netlogon);
         }
 
         @Override
         public String toString() {
-            return "SearchEntry[dn=" + dn() + ", attributes=" + attributes() + "]";
+            return "SearchEntry[dn=" + dn() + ", attributes=" + attributes() + ", netlogon=" + netlogon + "]";
         }
+    }
+
+    /**
+     * The {@code netlogon} attribute of an LDAP ping answer (CLDAP or LDAP rootDSE search with an
+     * NtVer filter, MS-ADTS 6.3.3): a NETLOGON_SAM_LOGON_RESPONSE_EX (MS-ADTS 6.3.1.9), the form DCs
+     * answer when the client asks for version 5EX. The names are RFC 1035 (compressed) names.
+     *
+     * @param opcode          23 LOGON_SAM_LOGON_RESPONSE_EX, 24 LOGON_SAM_PAUSE_RESPONSE_EX, 25 LOGON_SAM_USER_UNKNOWN_EX
+     * @param flags           the DS_FLAG bits (MS-ADTS 6.3.1.2): 0x10 DS_DS_FLAG the server is a DC, 0x20 KDC ...
+     * @param dnsForestName   DnsForestName
+     * @param dnsDomainName   DnsDomainName
+     * @param dnsHostName     DnsHostName of the answering DC
+     * @param netbiosDomain   NetbiosDomainName
+     * @param netbiosComputer NetbiosComputerName
+     * @param userName        UserName ("" when the ping named none)
+     * @param dcSiteName      DcSiteName
+     * @param clientSiteName  ClientSiteName
+     */
+    record NetlogonResponse(int opcode, long flags, String dnsForestName, String dnsDomainName, String dnsHostName,
+                            String netbiosDomain, String netbiosComputer, String userName, String dcSiteName,
+                            String clientSiteName) {
     }
 
     /**

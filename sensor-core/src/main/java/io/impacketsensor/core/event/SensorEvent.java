@@ -9,7 +9,8 @@ package io.impacketsensor.core.event;
  * output time. Strings are materialised only here, when the event is created.
  */
 public sealed interface SensorEvent
-        permits SmbEvent, NtlmEvent, DcerpcEvent, KerberosEvent, LdapEvent, HttpEvent, MssqlEvent, ProtocolAnomaly {
+        permits SmbEvent, NtlmEvent, DcerpcEvent, KerberosEvent, LdapEvent, HttpEvent, MssqlEvent, DnsEvent,
+        ProtocolAnomaly {
 
     /** Status value for a request whose response was not seen (the stream ended or had a gap). */
     long NO_STATUS = -1L;

@@ -1,0 +1,58 @@
+package io.impacketsensor.decoders.dns;
+
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.core.spi.CounterVisitor;
+import io.impacketsensor.core.wire.ProbeResult;
+
+/** DNS on TCP and UDP port 53 (RFC 1035 4.2), for DC learning only. One instance per decode worker. */
+public final class DnsAnalyzerFactory implements AnalyzerFactory {
+
+    private final DnsLimits limits;
+    private final DnsCounters counters = new DnsCounters();
+    private final DnsParser parser;
+
+    public DnsAnalyzerFactory(DnsLimits limits) {
+        this.limits = limits;
+        this.parser = new DnsParser(limits);
+    }
+
+    public DnsAnalyzerFactory() {
+        this(DnsLimits.DEFAULTS);
+    }
+
+    @Override
+    public String name() {
+        return "dns";
+    }
+
+    @Override
+    public boolean wantsPort(Transport transport, int serverPort) {
+        return serverPort == 53;
+    }
+
+    @Override
+    public ProbeResult probe(Transport transport, Direction dir, byte[] buf, int off, int len) {
+        int at = transport == Transport.TCP ? 2 : 0;
+        if (len < at + DnsParser.HEADER) {
+            return transport == Transport.TCP ? ProbeResult.NEED_MORE : ProbeResult.NO_MATCH;
+        }
+        return DnsParser.plausibleHeader(buf, off + at, len - at) ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
+    }
+
+    @Override
+    public FlowAnalyzer create(FlowContext ctx) {
+        return new DnsAnalyzer(ctx, limits, parser, counters);
+    }
+
+    @Override
+    public void reportCounters(CounterVisitor visitor) {
+        visitor.counter("proto.dns.responses", counters.responses);
+        visitor.counter("proto.dns.dc_locator_answers", counters.dcLocatorAnswers);
+        visitor.counter("proto.dns.parser_error", counters.parserError);
+        visitor.counter("proto.dns.gap", counters.gap);
+    }
+}
