@@ -144,7 +144,7 @@ public final class DetectionEngine {
         if (fleetDcs >= MAX_FLEET_DCS) {
             return FleetDc.CAPPED;
         }
-        dcs.observedServing(ip);
+        dcs.observedServing(ip, DomainControllers.Source.FLEET);
         if (!dcs.isDc(ip)) {
             return FleetDc.CAPPED;
         }

@@ -47,7 +47,9 @@ final class DomainControllers {
         /** A DNS answer gave its address for a domain's _ldap._tcp.dc._msdcs SRV record. */
         DNS_SRV("dns_srv"),
         /** A known DC answered its IDL_DRSAddEntry (provisional, see {@link DcPromotionLearning}). */
-        PROMOTION("promotion");
+        PROMOTION("promotion"),
+        /** Another sensor of the fleet saw it answer Kerberos (kafka.shared_dc_learning). */
+        FLEET("fleet");
 
         final String id;
 

@@ -24,7 +24,7 @@ import java.util.Map;
  * @param evictedSources    source addresses evicted (least recently used) since start
  * @param blocklistEvictions blocklist entries evicted because the list was full (engine.blocking.max_entries)
  * @param dcsLearned        hosts learned as domain controllers from traffic, by what first showed each to be one
- *                          (kerberos, ldap_bind, drsuapi_bind, rootdse, cldap, dns_srv, promotion)
+ *                          (kerberos, ldap_bind, drsuapi_bind, rootdse, cldap, dns_srv, promotion, fleet)
  * @param dcPromotionsRefused hosts not learned as new DCs because the promotion cap was reached
  */
 public record Statistics(long totalEvents, long engineEvents, long authAttempts, long attacksDetected, long smbAttacks,
