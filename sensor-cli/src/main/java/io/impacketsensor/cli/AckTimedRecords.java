@@ -95,6 +95,16 @@ final class AckTimedRecords {
     void offer(SensorEvent e) {
         long flowId = e.header().flowId();
         Waiting w = flows.get(flowId);
+        long await = this.await;
+        if (await != PacketTiming.NO_WAIT && (await & PacketTiming.ACKED) != 0) {
+            // Acknowledged already (data the reassembly held): written on that packet, unless it
+            // waits behind an earlier event of the flow, which releases it.
+            if (w == null) {
+                out.write(e, await & ~PacketTiming.ACKED);
+                return;
+            }
+            await = PacketTiming.NO_WAIT;
+        }
         if (w == null) {
             if (await == PacketTiming.NO_WAIT) {
                 out.write(e, packet);

@@ -56,6 +56,19 @@ class AckTimedRecordsTest {
     }
 
     @Test
+    void dataAcknowledgedWhileHeldIsWrittenOnThatPacketUnlessAnEarlierRecordWaits() {
+        held.produced(15, PacketTiming.ACKED | 12);
+        held.offer(event(256, "request_lost"));
+        assertEquals(List.of("request_lost@12"), written, "written on the acknowledging packet, not the current one");
+        produce(512, "gap", 15, TO_SERVER, 3365);
+        held.produced(15, PacketTiming.ACKED | 11);
+        held.offer(event(512, "behind_gap"));
+        assertEquals(List.of("request_lost@12"), written);
+        held.acknowledged(512, TO_SERVER, 3365, 16);
+        assertEquals(List.of("request_lost@12", "gap@16", "behind_gap@16"), written);
+    }
+
+    @Test
     void sequenceNumbersWrapAround() {
         produce(256, "request", 3, TO_SERVER, 0xFFFF_FFF0);
         held.acknowledged(256, TO_SERVER, 0x10, 4);

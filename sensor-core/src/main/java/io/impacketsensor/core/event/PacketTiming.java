@@ -10,6 +10,11 @@ package io.impacketsensor.core.event;
 public interface PacketTiming {
     /** {@code awaitAck} of an event that waits for no acknowledgement (UDP, a flow's end, an expiry). */
     long NO_WAIT = -1;
+    /**
+     * Flag of an {@code awaitAck} (other than {@link #NO_WAIT}) whose data was acknowledged already:
+     * by the packet {@code awaitAck & ~ACKED}, an earlier one than the event's own.
+     */
+    long ACKED = 1L << 62;
 
     /** True when the consumer wants the calls below (only then are acknowledgements tracked). */
     boolean packetTiming();
@@ -20,7 +25,8 @@ public interface PacketTiming {
      * @param packet   the number of the packet that produced it, or 0 (a flow expiry, the end of input)
      * @param awaitAck {@link #NO_WAIT}, or {@code direction << 32 | position}: it is logged once the
      *                 other side acknowledges the TCP data of {@code direction} (0 to the server, 1
-     *                 to the client) up to stream position {@code position} (unsigned 32 bits)
+     *                 to the client) up to stream position {@code position} (unsigned 32 bits); or
+     *                 {@code ACKED | ackPacket}: the data was acknowledged by packet {@code ackPacket}
      */
     void produced(long packet, long awaitAck);
 

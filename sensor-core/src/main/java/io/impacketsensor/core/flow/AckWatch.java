@@ -15,7 +15,10 @@ import io.impacketsensor.core.spi.EventOrder;
  * little longer): an ACK of the other side that reaches the oldest publishes one mark, and the
  * consumer releases every event of that direction whose end it covers. So a bulk transfer costs a
  * mark per acknowledged PDU end, not one per ACK. A gap waits for an ACK strictly past its end:
- * Suricata declares a gap when it processes acknowledged data that follows it. Primitive fields,
+ * Suricata declares a gap when it processes acknowledged data that follows it. Data the reassembly
+ * held and delivers after the other side acknowledged it ({@link SegmentBuffer#stamp}) waits for
+ * nothing: its events carry the packet whose ACK covered it first, and no earlier packet than an
+ * event of the flow stamped before them (Suricata logs a flow's transactions in order). Primitive fields,
  * reused with the flow slot: nothing is allocated per packet.
  */
 final class AckWatch {
@@ -23,6 +26,13 @@ final class AckWatch {
     int delivering = -1;
     /** Stream position the events emitted during the current delivery wait for. */
     int deliveringEnd;
+    /**
+     * Ring sequence of the packet that already acknowledged {@link #deliveringEnd} while the data
+     * was held, or -1: the events of the current delivery wait for a future ACK.
+     */
+    long deliveringAt = -1;
+    /** Highest stamp given to an event of the flow ({@link #deliveringAt}), or -1. */
+    long stamped = -1;
     /** Bit {@code 1 << dir}: events of direction {@code dir} wait for the other side's ACK. */
     int waiting;
     /** Waiting ends kept per direction. */
@@ -40,10 +50,20 @@ final class AckWatch {
     void reset() {
         delivering = -1;
         deliveringEnd = 0;
+        deliveringAt = -1;
+        stamped = -1;
         waiting = 0;
         count[0] = 0;
         count[1] = 0;
         held = false;
+    }
+
+    /** The packet (ring sequence) an event of the current, already acknowledged delivery is logged on. */
+    long stampedOn() {
+        if (deliveringAt > stamped) {
+            stamped = deliveringAt;
+        }
+        return stamped;
     }
 
     /** An event of direction {@code dir} waits for an ACK of {@code end} or beyond. */

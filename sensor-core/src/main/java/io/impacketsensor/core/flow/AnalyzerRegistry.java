@@ -144,6 +144,7 @@ public final class AnalyzerRegistry {
         if (f.isTcp()) {
             w.delivering = dir;
             w.deliveringEnd = f.nextSeq[dir];
+            w.deliveringAt = acknowledgedOn(f, dir, w.deliveringEnd);
         }
         if (f.mode == Flow.MODE_ANALYZER) {
             long at = f.analyzed[dir];
@@ -159,6 +160,12 @@ public final class AnalyzerRegistry {
         w.delivering = -1;
     }
 
+    /** The packet that acknowledged {@code end} while the data below it was held, or -1. */
+    private static long acknowledgedOn(Flow f, int dir, int end) {
+        SegmentBuffer sb = f.ooo[dir];
+        return sb == null ? -1 : sb.acknowledgedOn(end);
+    }
+
     /** {@code len} bytes of one direction are missing. */
     void gap(Flow f, int dir, long len) {
         if (f.mode == Flow.MODE_ANALYZER) {
@@ -168,6 +175,7 @@ public final class AnalyzerRegistry {
             AckWatch w = f.acks;
             w.delivering = dir;
             w.deliveringEnd = f.nextSeq[dir] + 1;
+            w.deliveringAt = acknowledgedOn(f, dir, w.deliveringEnd);
             try {
                 keepOrDetach(f, f.analyzer.onGap(direction(dir), len));
             } catch (RuntimeException | StackOverflowError e) {

@@ -109,7 +109,9 @@ final class FlowContextImpl implements FlowContext {
         emitted[0]++;
         if (ackTimed) {
             AckWatch w = flow.acks;
-            if (w.delivering >= 0) {
+            if (w.delivering >= 0 && w.deliveringAt >= 0) {
+                order.acknowledgedOn(w.stampedOn());
+            } else if (w.delivering >= 0) {
                 w.awaiting(w.delivering, w.deliveringEnd);
                 order.awaitAck(w.delivering, w.deliveringEnd);
             }

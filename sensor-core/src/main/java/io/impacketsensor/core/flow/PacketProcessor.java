@@ -55,6 +55,8 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     private long lastExpiry;
     /** The pipeline's ordering of this worker's events; null with a plain sink (tests, tools). */
     private final EventOrder order;
+    /** The sink wants the acknowledging packet of each TCP event ({@link AckWatch}). */
+    private final boolean ackTimed;
 
     /**
      * @param workerIndex  this worker's index (0..255), the low byte of its flow ids with a plain sink
@@ -81,6 +83,7 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         this.fragments = new FragmentReassembler(limits.fragMaxDatagrams(), limits.fragMaxFragments(),
                 limits.fragMaxDatagramBytes(), limits.fragMaxTotalBytes(), FlowLimits.nanos(limits.fragTimeoutSec()));
         this.order = sink instanceof EventOrder o ? o : null;
+        this.ackTimed = order != null && order.ackTimed();
         this.registry = new AnalyzerRegistry(factories, expectations, limits, order);
         this.budget = new BufferBudget(bufferBudgetBytes);
         this.table = new FlowTable(limits, sink, expectations, c.eventsEmitted, this, order, budget);
@@ -221,6 +224,11 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
                 if (f.acks.waiting != 0 && (p.tcpFlags & Packet.TCP_ACK) != 0) {
                     // Before this segment's own data: Suricata handles the other side's acknowledged data first.
                     f.acks.ack(f.id, dir, p.tcpAck, order);
+                }
+                SegmentBuffer held = f.ooo[1 - dir];
+                if (held != null && ackTimed && (p.tcpFlags & Packet.TCP_ACK) != 0) {
+                    // Suricata parses the held bytes this ACK covers now, not when they are delivered.
+                    held.stamp(p.tcpAck, order.sequence());
                 }
                 tcp.segment(f, dir, p);
             }

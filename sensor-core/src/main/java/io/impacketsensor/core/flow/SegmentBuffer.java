@@ -31,6 +31,16 @@ final class SegmentBuffer implements BufferBudget.Owner {
     private final int[] markRel;
     private final int[] markAck;
     private int marks;
+    /**
+     * With acknowledgement timing ({@link AckWatch}): acknowledgement numbers the peer sent while
+     * bytes were held, ascending, each with the ring sequence of the packet that first carried it.
+     * Held bytes the peer acknowledged are the ones Suricata parses on that packet, so events made
+     * from them when they are delivered later carry that packet. A new segment drops the stamps
+     * reaching past its start: those acknowledgements came before its bytes were held.
+     */
+    private final int[] stampAck;
+    private final long[] stampSeq;
+    private int stamps;
     /** Sequence number at relative offset 0 (the direction's next expected byte). */
     int origin;
     /** Set by {@link #insert} when a byte already held differed from the new copy. */
@@ -73,6 +83,8 @@ final class SegmentBuffer implements BufferBudget.Owner {
         this.ranges = new IntervalSet(maxSegments);
         this.markRel = new int[maxSegments];
         this.markAck = new int[maxSegments];
+        this.stampAck = new int[maxSegments];
+        this.stampSeq = new long[maxSegments];
     }
 
     /**
@@ -89,6 +101,7 @@ final class SegmentBuffer implements BufferBudget.Owner {
         }
         ranges.clear();
         marks = 0;
+        stamps = 0;
         if (pool != null) {
             pool.release(this);
         }
@@ -99,6 +112,7 @@ final class SegmentBuffer implements BufferBudget.Owner {
         this.origin = origin;
         ranges.clear();
         marks = 0;
+        stamps = 0;
         ackPastHole = false;
         waitPeer = false;
     }
@@ -157,6 +171,10 @@ final class SegmentBuffer implements BufferBudget.Owner {
         if (!fits(rel, len) || ranges.countAfterAdd(rel, end) > ranges.capacity()) {
             return FULL;
         }
+        int start = origin + rel;
+        while (stamps > 0 && stampAck[stamps - 1] - start > 0) {
+            stamps--;
+        }
         int pos = rel;
         while (pos < end) {
             int i = ranges.firstEndingAfter(pos);
@@ -208,6 +226,45 @@ final class SegmentBuffer implements BufferBudget.Owner {
             w++;
         }
         marks = w;
+        // Stamps below the origin can no longer cover the end of a delivery.
+        int old = 0;
+        while (old < stamps && stampAck[old] - origin < 0) {
+            old++;
+        }
+        if (old > 0) {
+            System.arraycopy(stampAck, old, stampAck, 0, stamps - old);
+            System.arraycopy(stampSeq, old, stampSeq, 0, stamps - old);
+            stamps -= old;
+        }
+    }
+
+    /**
+     * The peer acknowledged this direction up to {@code ack} on the packet of ring sequence
+     * {@code sequence} while bytes were held (only an acknowledgement beyond the last one stamped
+     * is kept; with every slot taken it is not, and those bytes wait for a later one as usual).
+     */
+    void stamp(int ack, long sequence) {
+        int ahead = ack - origin;
+        if (ahead <= 0 || ahead > TcpReassembler.MAX_SEQ_JUMP
+                || stamps > 0 && ack - stampAck[stamps - 1] <= 0 || stamps == stampAck.length) {
+            return;
+        }
+        stampAck[stamps] = ack;
+        stampSeq[stamps] = sequence;
+        stamps++;
+    }
+
+    /**
+     * The ring sequence of the first packet that acknowledged sequence number {@code end} while
+     * the bytes below it were held, or -1 (not acknowledged yet).
+     */
+    long acknowledgedOn(int end) {
+        for (int i = 0; i < stamps; i++) {
+            if (stampAck[i] - end >= 0) {
+                return stampSeq[i];
+            }
+        }
+        return -1;
     }
 
     /**

@@ -541,7 +541,14 @@ final class TcpReassembler {
         }
         f.closed = true;
         if (f.isTcp()) {
-            // What can still go in the order the acknowledgements say goes first.
+            // What can still go in the order the acknowledgements say goes first; bytes held data
+            // still waits for will not come, so they are a gap now, as when the wait runs out.
+            for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
+                SegmentBuffer sb = f.ooo[d];
+                if (sb != null && sb.waitPeer) {
+                    endWait(f, d, sb);
+                }
+            }
             settle(f);
             for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
                 flush(f, d, Integer.MAX_VALUE, true);

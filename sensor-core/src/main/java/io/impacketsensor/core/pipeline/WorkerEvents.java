@@ -2,6 +2,7 @@ package io.impacketsensor.core.pipeline;
 
 import com.lmax.disruptor.Sequence;
 import io.impacketsensor.core.event.EventSink;
+import io.impacketsensor.core.event.PacketTiming;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.spi.EventOrder;
 
@@ -118,6 +119,12 @@ final class WorkerEvents implements EventSink, EventOrder {
     @Override
     public void awaitAck(int direction, int end) {
         nextAwait = (long) direction << 32 | (end & 0xFFFF_FFFFL);
+    }
+
+    @Override
+    public void acknowledgedOn(long sequence) {
+        // In a replay every slot is a frame: sequence + 1 is its number (as EventRing counts).
+        nextAwait = PacketTiming.ACKED | (sequence + 1);
     }
 
     @Override

@@ -37,6 +37,13 @@ public interface EventOrder {
     default void awaitAck(int direction, int end) {
     }
 
+    /**
+     * The next event was made from TCP data the other side acknowledged already, on the frame of
+     * ring sequence {@code sequence} (data the reassembly held past that acknowledgement).
+     */
+    default void acknowledgedOn(long sequence) {
+    }
+
     /** The other side of flow {@code flowId} acknowledged {@code direction}'s data up to {@code ack} (this frame). */
     default void acknowledged(long flowId, int direction, int ack) {
     }

@@ -46,6 +46,20 @@ class AckWatchTest {
     }
 
     @Test
+    void eventsOfDataAcknowledgedWhileHeldNeverGoBelowAnEarlierStamp() {
+        w.deliveringAt = 11; // the gap Suricata declares on packet 12's ACK came first
+        w.deliveringAt = 12;
+        assertEquals(12, w.stampedOn());
+        w.deliveringAt = 10; // the answer to the lost request, acknowledged on packet 11
+        assertEquals(12, w.stampedOn());
+        w.deliveringAt = 13;
+        assertEquals(13, w.stampedOn());
+        w.reset();
+        w.deliveringAt = 4;
+        assertEquals(4, w.stampedOn(), "the slot's next flow starts afresh");
+    }
+
+    @Test
     void aFullRingMovesItsNewestEndOnAndSequenceNumbersWrap() {
         for (int i = 0; i < AckWatch.ENDS + 3; i++) {
             w.awaiting(1, 0xFFFF_FF00 + 0x20 * i);
