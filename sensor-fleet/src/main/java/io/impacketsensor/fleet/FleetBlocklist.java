@@ -6,26 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.impacketsensor.detection.ImpacketProtection;
 import io.impacketsensor.detection.model.BlockEntry;
 import io.impacketsensor.detection.response.Blocklist;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,12 +36,7 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
     private final String sensor;
     private final KafkaOutput out;
     private final ImpacketProtection engine;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread reader;
-    private volatile boolean stopping;
-    private boolean started;
-    private volatile boolean caughtUp;
-    private volatile long lag = -1;
+    private final CompactedTopicReader reader;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong refusedProtected = new AtomicLong();
@@ -67,33 +49,14 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
         this.sensor = sensor;
         this.out = out;
         this.engine = engine;
-        this.consumer = new KafkaConsumer<>(consumerProperties(settings, sensor), new StringDeserializer(),
-                new ByteArrayDeserializer());
-        this.reader = new Thread(this::run, "kafka-blocklist");
-        reader.setDaemon(true);
-    }
-
-    /** Consumer settings: the client's TLS/SASL settings that a consumer knows, no group (the whole topic is read). */
-    static Properties consumerProperties(KafkaSettings settings, String sensor) {
-        Properties p = new Properties();
-        for (Map.Entry<String, String> e : settings.client().entrySet()) {
-            if (ConsumerConfig.configNames().contains(e.getKey())) {
-                p.put(e.getKey(), e.getValue());
-            }
-        }
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", settings.bootstrapServers()));
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "impacket-sensor-blocks-" + sensor);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Blocks are produced idempotently, not in transactions; read_committed costs nothing here.
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return p;
+        this.reader = new CompactedTopicReader(settings, "impacket-sensor-blocks-" + sensor, settings.blocksTopic(),
+                "fleet blocklist", this::apply, () -> "fleet blocklist read from " + settings.blocksTopic() + " ("
+                        + applied.get() + " blocks applied, " + refusedProtected.get() + " refused as protected)");
     }
 
     /** Tells the engine to report its own blocks here, and starts reading the fleet's. */
     public void start() {
         engine.setBlockListener(this);
-        started = true;
         reader.start();
     }
 
@@ -122,65 +85,8 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
         published.incrementAndGet();
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> parts = partitions();
-            if (parts.isEmpty()) {
-                return;
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (!stopping) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    apply(r);
-                }
-                long behind = 0;
-                for (TopicPartition tp : parts) {
-                    // Until caught up: against the end at start (what a rebuild must read). Then the
-                    // lag the fetches report, which asks the broker nothing more.
-                    behind += caughtUp ? consumer.currentLag(tp).orElse(0)
-                            : Math.max(0, end.get(tp) - consumer.position(tp));
-                }
-                lag = behind;
-                if (!caughtUp && behind == 0) {
-                    caughtUp = true;
-                    LOG.info("kafka: fleet blocklist read from {} ({} blocks applied, {} refused as protected)",
-                            settings.blocksTopic(), applied.get(), refusedProtected.get());
-                }
-            }
-        } catch (WakeupException e) {
-            // close()
-        } catch (RuntimeException e) {
-            LOG.warn("kafka: the fleet blocklist reader stopped: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    /** The topic's partitions, waiting for its metadata while the broker is away. */
-    private List<TopicPartition> partitions() {
-        while (!stopping) {
-            List<PartitionInfo> info;
-            try {
-                info = consumer.partitionsFor(settings.blocksTopic(), Duration.ofSeconds(10));
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                continue; // the broker is away: a sensor started before it keeps asking
-            }
-            if (info != null && !info.isEmpty()) {
-                List<TopicPartition> out = new ArrayList<>();
-                for (PartitionInfo p : info) {
-                    out.add(new TopicPartition(p.topic(), p.partition()));
-                }
-                return out;
-            }
-        }
-        return List.of();
-    }
-
     private void apply(ConsumerRecord<String, byte[]> r) {
-        Header h = r.headers().lastHeader("impacket.sensor");
-        String from = h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+        String from = CompactedTopicReader.publisher(r);
         if (from.equals(sensor) || r.key() == null) {
             return;
         }
@@ -239,12 +145,12 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
 
     /** True once the reader has applied everything the topic held when it started. */
     public boolean caughtUp() {
-        return caughtUp;
+        return reader.caughtUp();
     }
 
     /** Records of the topic not read yet (-1 before the first poll). */
     public long lag() {
-        return lag;
+        return reader.lag();
     }
 
     /** Counters: published, applied, refused_protected, lapsed, removed, malformed, lag. */
@@ -252,7 +158,7 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
         return List.of(new Object[] {"published", published.get()}, new Object[] {"applied", applied.get()},
                 new Object[] {"refused_protected", refusedProtected.get()}, new Object[] {"lapsed", lapsed.get()},
                 new Object[] {"removed", removed.get()}, new Object[] {"malformed", malformed.get()},
-                new Object[] {"lag", lag});
+                new Object[] {"lag", reader.lag()});
     }
 
     public long applied() {
@@ -266,17 +172,7 @@ public final class FleetBlocklist implements Blocklist.Listener, AutoCloseable {
     /** Stops reading and stops reporting this sensor's blocks (the output is closed by its owner). */
     @Override
     public void close() {
-        stopping = true;
         engine.setBlockListener(null);
-        if (!started) {
-            consumer.close(Duration.ZERO);
-            return;
-        }
-        consumer.wakeup();
-        try {
-            reader.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
     }
 }

@@ -5,25 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impacketsensor.detection.ImpacketProtection;
 import io.impacketsensor.detection.engine.DetectionEngine;
 import io.impacketsensor.detection.response.AllowListMatcher;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,12 +34,7 @@ public final class FleetDcFacts implements AutoCloseable {
     private final KafkaSettings settings;
     private final String sensor;
     private final ImpacketProtection engine;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread reader;
-    private volatile boolean stopping;
-    private boolean started;
-    private volatile boolean caughtUp;
-    private volatile long lag = -1;
+    private final CompactedTopicReader reader;
     private final AtomicLong learned = new AtomicLong();
     private final AtomicLong known = new AtomicLong();
     private final AtomicLong capped = new AtomicLong();
@@ -62,15 +45,12 @@ public final class FleetDcFacts implements AutoCloseable {
         this.settings = settings;
         this.sensor = sensor;
         this.engine = engine;
-        Properties p = FleetBlocklist.consumerProperties(settings, sensor);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "impacket-sensor-dc-facts-" + sensor);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        this.reader = new Thread(this::run, "kafka-dc-facts");
-        reader.setDaemon(true);
+        this.reader = new CompactedTopicReader(settings, "impacket-sensor-dc-facts-" + sensor, settings.dcFactsTopic(),
+                "fleet DC facts", this::apply,
+                () -> "fleet DC facts read from " + settings.dcFactsTopic() + " (" + learned.get() + " DCs learned)");
     }
 
     public void start() {
-        started = true;
         reader.start();
     }
 
@@ -79,68 +59,11 @@ public final class FleetDcFacts implements AutoCloseable {
      * starts with the fleet's DCs known, as a live sensor that has run a while has them.
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!caughtUp && reader.isAlive() && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        return caughtUp;
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> parts = partitions();
-            if (parts.isEmpty()) {
-                return;
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (!stopping) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    apply(r);
-                }
-                long behind = 0;
-                for (TopicPartition tp : parts) {
-                    behind += caughtUp ? consumer.currentLag(tp).orElse(0)
-                            : Math.max(0, end.get(tp) - consumer.position(tp));
-                }
-                lag = behind;
-                if (!caughtUp && behind == 0) {
-                    caughtUp = true;
-                    LOG.info("kafka: fleet DC facts read from {} ({} DCs learned)", settings.dcFactsTopic(), learned.get());
-                }
-            }
-        } catch (WakeupException e) {
-            // close()
-        } catch (RuntimeException e) {
-            LOG.warn("kafka: the fleet DC facts reader stopped: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private List<TopicPartition> partitions() {
-        while (!stopping) {
-            List<PartitionInfo> info;
-            try {
-                info = consumer.partitionsFor(settings.dcFactsTopic(), Duration.ofSeconds(10));
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                continue; // the broker is away: a sensor started before it keeps asking
-            }
-            if (info != null && !info.isEmpty()) {
-                List<TopicPartition> out = new ArrayList<>();
-                for (PartitionInfo p : info) {
-                    out.add(new TopicPartition(p.topic(), p.partition()));
-                }
-                return out;
-            }
-        }
-        return List.of();
+        return reader.awaitCaughtUp(timeout);
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
-        Header h = r.headers().lastHeader("impacket.sensor");
-        String from = h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+        String from = CompactedTopicReader.publisher(r);
         if (from.equals(sensor) || r.value() == null) {
             return;
         }
@@ -190,7 +113,7 @@ public final class FleetDcFacts implements AutoCloseable {
     }
 
     public boolean caughtUp() {
-        return caughtUp;
+        return reader.caughtUp();
     }
 
     public long learned() {
@@ -201,21 +124,11 @@ public final class FleetDcFacts implements AutoCloseable {
     public List<Object[]> counters() {
         return List.of(new Object[] {"learned", learned.get()}, new Object[] {"known", known.get()},
                 new Object[] {"capped", capped.get()}, new Object[] {"learning_off", learningOff.get()},
-                new Object[] {"malformed", malformed.get()}, new Object[] {"lag", lag});
+                new Object[] {"malformed", malformed.get()}, new Object[] {"lag", reader.lag()});
     }
 
     @Override
     public void close() {
-        stopping = true;
-        if (!started) {
-            consumer.close(Duration.ZERO);
-            return;
-        }
-        consumer.wakeup();
-        try {
-            reader.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
     }
 }
