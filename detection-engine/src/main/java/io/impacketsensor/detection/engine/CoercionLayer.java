@@ -147,12 +147,7 @@ final class CoercionLayer {
             String victim = h.clientIp().getHostAddress();
             e.add(Rules.COERCION_VICTIM_AUTHENTICATED, victim + " authenticated (" + how + ") to " + server + " "
                     + (now - c.time) / 1_000_000 + " ms after " + c.describe() + " on it");
-            if (e.chainCount < e.chains.length) {
-                e.chains[e.chainCount++] = new ChainLayer.Progress(CHAIN, List.of(
-                        new ChainStep(c.time, "coercion call " + c.operation + " from " + c.caller.getHostAddress()
-                                + " naming " + Text.quote(c.path)),
-                        new ChainStep(now, victim + " authenticated to " + server + " (" + how + ")")));
-            }
+            chain(e, c, now, victim + " authenticated to " + server + " (" + how + ")");
             return;
         }
     }
@@ -177,13 +172,18 @@ final class CoercionLayer {
             String how = "NTLM NEGOTIATE over " + carrier(n.carrier());
             e.add(Rules.COERCION_VICTIM_CONNECTED, victim + " connected to " + server + " and began NTLM authentication ("
                     + how + ") " + (now - c.time) / 1_000_000 + " ms after " + c.describe() + " on it");
-            if (e.chainCount < e.chains.length) {
-                e.chains[e.chainCount++] = new ChainLayer.Progress(CHAIN, List.of(
-                        new ChainStep(c.time, "coercion call " + c.operation + " from " + c.caller.getHostAddress()
-                                + " naming " + Text.quote(c.path)),
-                        new ChainStep(now, victim + " connected to " + server + " (" + how + ")")));
-            }
+            chain(e, c, now, victim + " connected to " + server + " (" + how + ")");
             return;
+        }
+    }
+
+    /** The chain's two steps: the coercion call {@code c}, then what its victim did at {@code now}. */
+    private static void chain(Evidence e, Call c, long now, String victimStep) {
+        if (e.chainCount < e.chains.length) {
+            e.chains[e.chainCount++] = new ChainLayer.Progress(CHAIN, List.of(
+                    new ChainStep(c.time, "coercion call " + c.operation + " from " + c.caller.getHostAddress()
+                            + " naming " + Text.quote(c.path)),
+                    new ChainStep(now, victimStep)));
         }
     }
 
