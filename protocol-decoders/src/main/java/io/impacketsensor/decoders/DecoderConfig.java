@@ -33,16 +33,20 @@ import io.impacketsensor.decoders.smb2.Smb2Limits;
  * @param dns           DNS limits (DC locator answers only)
  * @param pipes         consumer of SMB named-pipe streams ({@link PipeConsumerFactory#NONE} by default)
  * @param kerberos      receiver of Kerberos messages found in GSS tokens ({@link KerberosTokenHook#NONE})
+ * @param allSearchEntries true: every search keeps its result entries (up to
+ *                      {@link LdapLimits#maxKeptEntryBytes}) for its protocol record; false: only
+ *                      base-object searches of the root DSE keep theirs, the only entries detection
+ *                      reads, and the others are counted and passed over by length
  */
 public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, DcerpcLimits dcerpc, GssapiLimits gssapi,
                             NtlmsspLimits ntlmssp, KerberosLimits kerberosLimits, LdapLimits ldap,
                             HttpLimits http, MssqlLimits mssql, DnsLimits dns, PipeConsumerFactory pipes,
-                            KerberosTokenHook kerberos) {
+                            KerberosTokenHook kerberos, boolean allSearchEntries) {
 
     public static DecoderConfig defaults() {
         return new DecoderConfig(SmbLimits.DEFAULTS, Smb1Limits.DEFAULTS, Smb2Limits.DEFAULTS, DcerpcLimits.DEFAULTS,
                 GssapiLimits.DEFAULTS, NtlmsspLimits.DEFAULTS, KerberosLimits.DEFAULTS, LdapLimits.DEFAULTS,
-                HttpLimits.DEFAULTS, MssqlLimits.DEFAULTS, DnsLimits.DEFAULTS, PipeConsumerFactory.NONE, KerberosTokenHook.NONE);
+                HttpLimits.DEFAULTS, MssqlLimits.DEFAULTS, DnsLimits.DEFAULTS, PipeConsumerFactory.NONE, KerberosTokenHook.NONE, true);
     }
 
     public DecoderConfig {
@@ -55,35 +59,50 @@ public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, Dce
     }
 
     public DecoderConfig withPipes(PipeConsumerFactory p) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, p, kerberos);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, p,
+                kerberos, allSearchEntries);
     }
 
     public DecoderConfig withKerberos(KerberosTokenHook k) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, pipes, k);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns,
+                pipes, k, allSearchEntries);
     }
 
     public DecoderConfig withSmb(SmbLimits l) {
-        return new DecoderConfig(l, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, pipes, kerberos);
+        return new DecoderConfig(l, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns,
+                pipes, kerberos, allSearchEntries);
     }
 
     public DecoderConfig withSmb2(Smb2Limits l) {
-        return new DecoderConfig(smb, smb1, l, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, pipes, kerberos);
+        return new DecoderConfig(smb, smb1, l, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns,
+                pipes, kerberos, allSearchEntries);
+    }
+
+    /**
+     * A copy that keeps every search's result entries ({@code true}, for protocol records) or only
+     * those of root DSE base searches, which detection reads ({@code false}).
+     */
+    public DecoderConfig withAllSearchEntries(boolean all) {
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, pipes,
+                kerberos, all);
     }
 
     /** A copy with the limits of the HTTP and TDS carriers replaced. */
     public DecoderConfig withCarriers(HttpLimits h, MssqlLimits m) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, h, m, dns, pipes, kerberos);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, h, m, dns, pipes,
+                kerberos, allSearchEntries);
     }
 
     /** A copy with the DNS limits replaced. */
     public DecoderConfig withDns(DnsLimits d) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, d, pipes, kerberos);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, d,
+                pipes, kerberos, allSearchEntries);
     }
 
     /** A copy with every protocol's limits replaced (the carriers' with {@link #withCarriers}). */
     public DecoderConfig withLimits(SmbLimits s, Smb1Limits s1, Smb2Limits s2, DcerpcLimits rpc, GssapiLimits gss,
                                     NtlmsspLimits ntlm, KerberosLimits krb, LdapLimits l) {
-        return new DecoderConfig(s, s1, s2, rpc, gss, ntlm, krb, l, http, mssql, dns, pipes, kerberos);
+        return new DecoderConfig(s, s1, s2, rpc, gss, ntlm, krb, l, http, mssql, dns, pipes, kerberos, allSearchEntries);
     }
 
     /** The limits record of one {@code decoders.<section>} ({@link DecoderLimits#SECTIONS}). */

@@ -59,7 +59,7 @@ public final class Decoders {
         PipeConsumerFactory pipes = cfg.pipes() == PipeConsumerFactory.NONE ? dcerpc.pipeConsumers() : cfg.pipes();
         out.add(new SmbAnalyzerFactory(cfg.smb(), cfg.smb2(), cfg.smb1(), cfg.ntlmssp(), tokens, pipes));
         out.add(kerberos);
-        out.add(new LdapAnalyzerFactory(cfg.ldap(), tokens));
+        out.add(new LdapAnalyzerFactory(cfg.ldap(), tokens, cfg.allSearchEntries()));
         out.add(new MssqlAnalyzerFactory(cfg.mssql(), tokens));
         out.add(new DnsAnalyzerFactory(cfg.dns()));
         // HTTP and TDS probe unclaimed TCP ports too, for their own first bytes only.

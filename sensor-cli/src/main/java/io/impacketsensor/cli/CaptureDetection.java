@@ -75,7 +75,7 @@ final class CaptureDetection {
                 source = perturbed;
             }
             CapturePipeline pipeline = new CapturePipeline(source, new SymmetricFlowHash(),
-                    SensorRun.processors(capture),
+                    SensorRun.processors(capture, false),
                     SensorRun.eventConsumer(detection), capture.pipeline(0));
             boolean drained = pipeline.run();
             String failure = pipeline.failure();

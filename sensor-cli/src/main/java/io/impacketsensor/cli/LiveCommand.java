@@ -158,7 +158,7 @@ public final class LiveCommand implements Callable<Integer> {
             r.fleet = fleet;
             Detection detection = new Detection(daemon.service().engine(), daemon.eve(), fleet);
             detection.fleet(fleet);
-            return r.run(source, SensorRun.processors(capture), capture.pipeline(0), daemon.eve(), detection,
+            return r.run(source, SensorRun.processors(capture, cfg.protocolRecords()), capture.pipeline(0), daemon.eve(), detection,
                     cfg.statsInterval());
         }
     }

@@ -149,7 +149,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             lastRun = new SensorRun(title, false, err);
             lastRun.fleet = fleet;
-            return lastRun.run(limited, SensorRun.processors(cfg), cfg.pipeline(0), w, detection, 0);
+            return lastRun.run(limited, SensorRun.processors(cfg, run.protocolRecords), cfg.pipeline(0), w, detection, 0);
         }
     }
 

@@ -69,6 +69,16 @@ final class SensorRun {
         return processors(capture.flowLimits(), capture.bufferBudgetBytes(), capture.decoders());
     }
 
+    /**
+     * As {@link #processors(CaptureConfig)} for a run that writes protocol records or not: without
+     * them the LDAP decoder keeps only the search result entries detection reads (root DSE base
+     * searches) and passes the others over by length, since only a search's record shows them.
+     */
+    static ProcessorFactory processors(CaptureConfig capture, boolean protocolRecords) {
+        return processors(capture.flowLimits(), capture.bufferBudgetBytes(),
+                capture.decoders().withAllSearchEntries(protocolRecords));
+    }
+
     /** As {@link #processors(FlowLimits, long)}, with the decoder limits ({@code decoders.*}). */
     static ProcessorFactory processors(FlowLimits limits, long bufferBudgetBytes, DecoderConfig decoders) {
         Expectations expectations = Expectations.of(limits);

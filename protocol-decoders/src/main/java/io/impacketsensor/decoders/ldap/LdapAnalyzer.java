@@ -90,13 +90,19 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
     public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapCounters counters,
                         TokenDecoder tokenDecoder) {
+        this(ctx, limits, counters, tokenDecoder, true);
+    }
+
+    /** @param allSearchEntries as {@link LdapAnalyzerFactory#LdapAnalyzerFactory(LdapLimits, TokenDecoder, boolean)} */
+    public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapCounters counters,
+                        TokenDecoder tokenDecoder, boolean allSearchEntries) {
         this.ctx = ctx;
         this.limits = limits;
         this.parser = new LdapParser(limits);
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
         this.tcp = ctx.transport() == Transport.TCP;
-        this.pending = new LdapPending(limits.maxPending(), !tcp, limits.maxKeptEntryBytes());
+        this.pending = new LdapPending(limits.maxPending(), !tcp, limits.maxKeptEntryBytes(), allSearchEntries);
         this.toServer = new Side(ctx);
         this.toClient = new Side(ctx);
     }
@@ -404,7 +410,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 return true;
             }
             int total = parser.peekTotal;
-            if (!message(dir, buf, p, total)) {
+            if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
+                // As outside a SASL layer: an entry its search does not keep is counted, not decoded.
+                pending.entry(parser.peekMessageId);
+                counters.pdus++;
+            } else if (!message(dir, buf, p, total)) {
                 return false;
             }
             p += total;

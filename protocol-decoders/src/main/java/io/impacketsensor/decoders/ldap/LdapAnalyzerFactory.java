@@ -17,15 +17,26 @@ public final class LdapAnalyzerFactory implements AnalyzerFactory {
     private final TokenDecoder tokenDecoder;
     private final LdapCounters counters = new LdapCounters();
     private final LdapParser probeParser;
+    private final boolean allSearchEntries;
 
     /**
      * @param tokenDecoder the shared SPNEGO/NTLMSSP/Kerberos token decoder for SASL and Sicily
      *                     credentials, or null to record binds without decoding their tokens
      */
     public LdapAnalyzerFactory(LdapLimits limits, TokenDecoder tokenDecoder) {
+        this(limits, tokenDecoder, true);
+    }
+
+    /**
+     * @param allSearchEntries true: every search keeps its result entries for its protocol record;
+     *                         false: only root DSE base searches do (what detection reads), the
+     *                         other entries are counted and passed over by length, never buffered
+     */
+    public LdapAnalyzerFactory(LdapLimits limits, TokenDecoder tokenDecoder, boolean allSearchEntries) {
         this.limits = limits;
         this.tokenDecoder = tokenDecoder;
         this.probeParser = new LdapParser(limits);
+        this.allSearchEntries = allSearchEntries;
     }
 
     public LdapAnalyzerFactory(TokenDecoder tokenDecoder) {
@@ -60,7 +71,7 @@ public final class LdapAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new LdapAnalyzer(ctx, limits, counters, tokenDecoder);
+        return new LdapAnalyzer(ctx, limits, counters, tokenDecoder, allSearchEntries);
     }
 
     @Override

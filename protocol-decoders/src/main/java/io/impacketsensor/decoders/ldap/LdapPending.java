@@ -46,6 +46,8 @@ final class LdapPending {
     private final boolean cldap;
     /** Bytes of result entries kept per search ({@link LdapLimits#maxKeptEntryBytes}). */
     private final int maxKeptEntryBytes;
+    /** False: only root DSE base searches keep entries ({@link #keepsEntry}). */
+    private final boolean allSearchEntries;
     private int count;
 
     LdapPending(int capacity, boolean cldap) {
@@ -53,9 +55,14 @@ final class LdapPending {
     }
 
     LdapPending(int capacity, boolean cldap, int maxKeptEntryBytes) {
+        this(capacity, cldap, maxKeptEntryBytes, true);
+    }
+
+    LdapPending(int capacity, boolean cldap, int maxKeptEntryBytes, boolean allSearchEntries) {
         this.table = new Request[capacity];
         this.cldap = cldap;
         this.maxKeptEntryBytes = maxKeptEntryBytes;
+        this.allSearchEntries = allSearchEntries;
     }
 
     private boolean add(Request r) {
@@ -142,11 +149,23 @@ final class LdapPending {
 
     /**
      * True when a SearchResultEntry for this id is worth decoding: its search is pending and has
-     * kept fewer than {@code maxKeptEntryBytes} of entries so far.
+     * kept fewer than {@code maxKeptEntryBytes} of entries so far, and, without protocol records,
+     * is a base-object search of the root DSE (RFC 4511 5.1: baseObject "" with scope
+     * baseObject). Detection reads only those entries: a rootDSE naming a DC, and the LDAP ping's
+     * {@code netlogon} attribute, which a DC returns only for that search (MS-ADTS 6.3.3.1).
      */
     boolean keepsEntry(int messageId) {
         int i = indexOf(messageId);
-        return i >= 0 && table[i].op == LdapParser.SEARCH_REQUEST && table[i].keptBytes < maxKeptEntryBytes;
+        if (i < 0) {
+            return false;
+        }
+        Request r = table[i];
+        return r.op == LdapParser.SEARCH_REQUEST && r.keptBytes < maxKeptEntryBytes
+                && (allSearchEntries || isRootDseBase(r));
+    }
+
+    private static boolean isRootDseBase(Request r) {
+        return r.scope == 0 && r.base != null && r.base.isEmpty();
     }
 
     /** A decoded SearchResultEntry: counted, and kept for the search's record while within the limit. */
@@ -157,7 +176,8 @@ final class LdapPending {
         }
         Request r = table[i];
         r.entries++;
-        if (p.entry != null && r.op == LdapParser.SEARCH_REQUEST && r.keptBytes < maxKeptEntryBytes) {
+        if (p.entry != null && r.op == LdapParser.SEARCH_REQUEST && r.keptBytes < maxKeptEntryBytes
+                && (allSearchEntries || isRootDseBase(r))) {
             if (r.kept == null) {
                 r.kept = new ArrayList<>(2);
             }

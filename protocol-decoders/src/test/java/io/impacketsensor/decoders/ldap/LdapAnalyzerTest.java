@@ -480,6 +480,41 @@ class LdapAnalyzerTest {
         assertEquals("ldap.too_many_pending", ctx.of(ProtocolAnomaly.class).get(0).name());
     }
 
+    /**
+     * synthetic: without protocol records only a root DSE base search keeps its entries (what
+     * detection reads); a subtree search's entries are counted, in clear and in SASL buffers.
+     */
+    @Test
+    void withoutRecordsOnlyRootDseBaseSearchesKeepEntries() {
+        RecordingContext ctx = tcp();
+        LdapAnalyzer a = new LdapAnalyzer(ctx, LdapLimits.DEFAULTS, new LdapCounters(), tokens, false);
+        byte[] rootDse = message(6, tlv(0x63, octets(""), enumerated(0), enumerated(0), integer(0), integer(0),
+                Ber.bool(false), present("objectClass"), seq(octets("dsServiceName"))));
+        assertTrue(a.onData(Direction.TO_SERVER, SEARCH, 0, SEARCH.length));
+        assertTrue(a.onData(Direction.TO_SERVER, rootDse, 0, rootDse.length));
+        byte[] answers = concat(ENTRIES_AND_DONE, message(6, entry("")), message(6, result(5, 0, "")));
+        assertTrue(a.onData(Direction.TO_CLIENT, answers, 0, answers.length));
+        List<LdapSearch> s = ctx.of(LdapSearch.class);
+        assertEquals(2, s.get(0).entries());
+        assertTrue(s.get(0).resultEntries().isEmpty());
+        assertEquals(1, s.get(1).entries());
+        assertEquals("", s.get(1).resultEntries().get(0).dn());
+
+        RecordingContext sctx = tcp();
+        LdapAnalyzer b = new LdapAnalyzer(sctx, LdapLimits.DEFAULTS, new LdapCounters(), tokens, false);
+        byte[] bind = message(1, tlv(0x60, integer(3), octets(""), tlv(0xa3, octets("GSS-SPNEGO"), octets("x"))));
+        byte[] resp = message(1, result(1, 0, ""));
+        b.onData(Direction.TO_SERVER, bind, 0, bind.length);
+        b.onData(Direction.TO_CLIENT, resp, 0, resp.length);
+        byte[] wrapped = sasl(concat(Hex.decode("050404ff000c000c0000000000000004"), new byte[12], SEARCH));
+        assertTrue(b.onData(Direction.TO_SERVER, wrapped, 0, wrapped.length));
+        byte[] done = sasl(concat(Hex.decode("050405ff000c000c0000000000000004"), new byte[12], ENTRIES_AND_DONE));
+        assertTrue(b.onData(Direction.TO_CLIENT, done, 0, done.length));
+        LdapSearch ws = sctx.of(LdapSearch.class).get(0);
+        assertEquals(2, ws.entries());
+        assertTrue(ws.resultEntries().isEmpty());
+    }
+
     @Test
     void cldapDatagramWithEntryAndDone() {
         RecordingContext ctx = new RecordingContext(Transport.UDP, 389);
