@@ -48,7 +48,7 @@ final class CallAssembly {
     /** Slot in the call table of the request a response answers, or -1. */
     int callSlot;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     /**
      * The stub of a call that is decoded, gathered over its fragments; made when the first such
      * call starts (most associations, and every flow only probed, never decode a stub).
@@ -111,6 +111,40 @@ final class CallAssembly {
     /** Lets go of a one-fragment stub's view (the call was ended). */
     void endView() {
         inPlace = null;
+    }
+
+    /**
+     * For a new association on {@code ctx} (after {@link #release}): as a new assembly. The stub
+     * buffer was charged to the old flow's budget and is made again when a call needs it.
+     */
+    void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        stub = null;
+        inPlace = null;
+        inPlaceOff = 0;
+        inPlaceLen = 0;
+        tailLength = 0;
+        java.util.Arrays.fill(tail, (byte) 0);
+        active = false;
+        callId = 0;
+        contextId = 0;
+        opnum = 0;
+        ifaceIndex = 0;
+        uuid = null;
+        source = null;
+        objectUuid = null;
+        clsid = null;
+        orpc = false;
+        sealed = false;
+        decode = false;
+        speculative = false;
+        ndr64 = false;
+        authType = 0;
+        authLevel = 0;
+        fragments = 0;
+        total = 0;
+        body = 0;
+        callSlot = 0;
     }
 
     /** Gives the stub buffer back to the budget (the association ends). */

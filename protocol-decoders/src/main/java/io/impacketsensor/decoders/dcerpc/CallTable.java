@@ -57,6 +57,17 @@ final class CallTable {
         return old;
     }
 
+    /**
+     * Empty again, answering as a new table: a free slot is the lowest free index and eviction
+     * starts only at the bound, so arrays that grew before change nothing but allocation.
+     */
+    void clear() {
+        java.util.Arrays.fill(used, false);
+        java.util.Arrays.fill(uuids, null);
+        java.util.Arrays.fill(args, null);
+        next = 0;
+    }
+
     int find(int callId) {
         for (int i = 0; i < used.length; i++) {
             if (used[i] && callIds[i] == callId) {

@@ -50,6 +50,16 @@ final class ContextTable {
         return true;
     }
 
+    /**
+     * Empty again, answering as a new table: the arrays keep the size they grew to, and since
+     * slots are taken in order from 0 whatever their number, that changes nothing but allocation.
+     */
+    void clear() {
+        size = 0;
+        java.util.Arrays.fill(uuids, null);
+        java.util.Arrays.fill(sources, null);
+    }
+
     /** Slot of a context id, or -1. */
     int find(int contextId) {
         for (int i = 0; i < size; i++) {

@@ -51,14 +51,18 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final DcerpcParser p = new DcerpcParser();
     private final ByteCursor cur = new ByteCursor();
     private final NdrReader ndr = new NdrReader();
-    private final ContextTable contexts;
-    private final CallTable calls;
+    /** The association's tables ({@link AssociationTables}); given back to the pool at close. */
+    private AssociationTables tables;
+    private ContextTable contexts;
+    private CallTable calls;
     private final HandleNames handles;
     /** The pipeline's DCOM object table (IPID → interface across connections), or null when off. */
     private final DcomObjects dcomObjects;
     /** This association's side of it, made when the first ORPC call or DCOM answer needs it. */
     private DcomTracker dcom;
-    private final CallAssembly[] assembly;
+    private CallAssembly[] assembly;
+    /** The decode worker's kept tables, or null (tables are then made for this analyzer alone). */
+    private final AssociationTables.Pool pool;
     /**
      * Per direction, a PDU split across deliveries (grown up to its frag_length), and that
      * frag_length (0 until its 16-byte header is whole) and stream offset. Everything that frames
@@ -119,7 +123,14 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
      */
     public DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
                           TokenDecoder tokens, DcomObjects dcomObjects) {
+        this(ctx, namedPipe, limits, counters, tokens, dcomObjects, null);
+    }
+
+    /** @param pool the decode worker's kept association tables, or null */
+    DcerpcAnalyzer(FlowContext ctx, String namedPipe, DcerpcLimits limits, DcerpcCounters counters,
+                   TokenDecoder tokens, DcomObjects dcomObjects, AssociationTables.Pool pool) {
         this.dcomObjects = dcomObjects;
+        this.pool = pool;
         this.ctx = ctx;
         this.namedPipe = namedPipe;
         this.limits = limits;
@@ -128,10 +139,11 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         // The tables start small and grow to their limits: most associations bind one or two
         // contexts and have a call or two outstanding, and a flow the probe attached to may never
         // carry a valid PDU. The partial-PDU and stub buffers are made when first needed.
-        this.contexts = new ContextTable(limits.maxContexts());
-        this.calls = new CallTable(limits.maxPendingCalls());
+        this.tables = pool != null ? pool.take(ctx) : AssociationTables.create(limits, ctx);
+        this.contexts = tables.contexts;
+        this.calls = tables.calls;
         this.handles = new HandleNames(limits.maxTrackedHandles());
-        this.assembly = new CallAssembly[] {new CallAssembly(ctx), new CallAssembly(ctx)};
+        this.assembly = tables.assembly;
     }
 
     /** Direction {@code d}'s partial-PDU buffer, made on first use. */
@@ -775,6 +787,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
+        if (assembly == null) {
+            return; // closed already: its tables went back to the pool
+        }
         for (int d = 0; d < 2; d++) {
             if (partial[d] != null) {
                 partial[d].release();
@@ -785,6 +800,15 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (session != null) {
             session.close();
             session = null;
+        }
+        if (pool != null) {
+            // Nothing calls an analyzer after its close (the flow is detached, the pipe forgotten):
+            // the tables serve the worker's next association, and this one no longer holds them.
+            pool.give(tables);
+            tables = null;
+            contexts = null;
+            calls = null;
+            assembly = null;
         }
     }
 }

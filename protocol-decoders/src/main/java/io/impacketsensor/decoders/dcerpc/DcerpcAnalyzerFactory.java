@@ -28,6 +28,8 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
     private final DcerpcCounters counters = new DcerpcCounters();
     private final DcerpcPipeConsumerFactory pipes;
     private final DcomObjects dcom;
+    /** The worker's kept association tables, shared with the named-pipe side. */
+    private final AssociationTables.Pool tables;
 
     /**
      * @param limits the limits
@@ -45,7 +47,8 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
         this.limits = limits;
         this.tokens = tokens;
         this.dcom = dcom;
-        this.pipes = new DcerpcPipeConsumerFactory(limits, counters, tokens, dcom);
+        this.tables = new AssociationTables.Pool(limits);
+        this.pipes = new DcerpcPipeConsumerFactory(limits, counters, tokens, dcom, tables);
     }
 
     @Override
@@ -73,7 +76,7 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new DcerpcAnalyzer(ctx, null, limits, counters, tokens, dcom);
+        return new DcerpcAnalyzer(ctx, null, limits, counters, tokens, dcom, tables);
     }
 
     /** The consumer factory for SMB2 named pipes (hand it to the SMB2 analyzer factory). */

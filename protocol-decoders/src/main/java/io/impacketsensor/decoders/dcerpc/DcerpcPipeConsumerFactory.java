@@ -18,8 +18,11 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
     private final DcerpcCounters counters;
     private final TokenDecoder tokens;
     private final DcomObjects dcom;
+    private final AssociationTables.Pool tables;
 
-    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens, DcomObjects dcom) {
+    DcerpcPipeConsumerFactory(DcerpcLimits limits, DcerpcCounters counters, TokenDecoder tokens, DcomObjects dcom,
+                              AssociationTables.Pool tables) {
+        this.tables = tables;
         this.limits = limits;
         this.counters = counters;
         this.tokens = tokens;
@@ -28,7 +31,7 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
 
     @Override
     public PipeConsumer open(FlowContext ctx, String pipeName, long sessionId, int treeId) {
-        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens, dcom));
+        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens, dcom, tables));
     }
 
     /** Adapts the analyzer to the pipe SPI and probes the pipe's first bytes. */

@@ -4,11 +4,13 @@ import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
 import io.impacketsensor.decoders.dcerpc.ndr.HandleNames;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,5 +70,56 @@ class GrowingTablesTest {
             assertEquals("n" + i, h.get(b, i * 20));
         }
         assertNull(new HandleNames(0).get(b, 0));
+    }
+
+    /** A table the pool gives back after clear() must answer the same sequence as a new one. */
+    @Test
+    void clearedTablesAnswerAsNewOnes() {
+        CallTable used = new CallTable(5);
+        for (int id = 100; id < 112; id++) {
+            used.put(id, 1, 1, new UUID(id, id), null);
+        }
+        used.clear();
+        CallTable fresh = new CallTable(5);
+        for (CallTable t : List.of(used, fresh)) {
+            assertEquals(-1, t.find(100));
+            assertEquals(-1, t.find(111));
+        }
+        for (int id = 1; id <= 8; id++) {
+            assertEquals(fresh.put(id, id, id, null, null), used.put(id, id, id, null, null), "eviction of " + id);
+            assertEquals(fresh.find(id), used.find(id), "slot of " + id);
+        }
+        ContextTable c = new ContextTable(3);
+        for (int id = 0; id < 3; id++) {
+            c.put(id, new UUID(0, id), id, true);
+        }
+        c.clear();
+        assertEquals(0, c.size());
+        assertEquals(-1, c.find(0));
+        assertTrue(c.put(9, new UUID(0, 9), 4, false));
+        assertEquals(0, c.find(9));
+        assertNull(c.uuid(1), "a cleared slot holds no interface");
+    }
+
+    @Test
+    void poolGivesBackClearedTablesBounded() {
+        AssociationTables.Pool pool = new AssociationTables.Pool(DcerpcLimits.DEFAULTS);
+        AssociationTables t = pool.take(null);
+        t.contexts.put(1, new UUID(1, 1), 1, false);
+        t.calls.put(7, 3, 1, null, null);
+        t.assembly[0].start(7, 1, 3);
+        pool.give(t);
+        assertEquals(1, pool.size());
+        AssociationTables again = pool.take(null);
+        assertSame(t, again);
+        assertEquals(0, again.contexts.size());
+        assertEquals(-1, again.calls.find(7));
+        assertFalse(again.assembly[0].active);
+        assertEquals(0, again.assembly[0].callId);
+        assertEquals(0, pool.size());
+        for (int i = 0; i < AssociationTables.Pool.MAX_KEPT + 5; i++) {
+            pool.give(AssociationTables.create(DcerpcLimits.DEFAULTS, null));
+        }
+        assertEquals(AssociationTables.Pool.MAX_KEPT, pool.size());
     }
 }
