@@ -67,6 +67,11 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
      * still waiting for its response; see {@link #sessionProvedBy}.
      */
     private Smb2Pending openSetup;
+    /** Requests whose event is out and that nothing refers to, for the next requests ({@link #recycle}). */
+    private final Smb2Pending[] spare = new Smb2Pending[SPARE];
+    private int spareCount;
+    /** Kept per connection: a client has a few requests outstanding, rarely more. */
+    private static final int SPARE = 8;
 
     public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb2Counters counters, TokenDecoder tokenDecoder,
                         PipeConsumerFactory pipes) {
@@ -225,7 +230,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         if (cmd == Smb2Parser.CANCEL) {
             return true; // CANCEL has no response of its own (MS-SMB2 3.3.5.16)
         }
-        Smb2Pending q = new Smb2Pending();
+        Smb2Pending q = newPending();
         q.command = cmd;
         q.messageId = p.messageId;
         q.sessionId = p.sessionId;
@@ -419,7 +424,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             }
         } else {
             // Unsolicited (OPLOCK_BREAK), or its request came before the capture or a gap.
-            q = new Smb2Pending();
+            q = newPending();
             q.command = p.command;
             q.messageId = p.messageId;
             q.sessionId = p.sessionId;
@@ -497,7 +502,31 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             }
             default -> events.forOther(q, resolve(q), st);
         }
+        recycle(q);
         return true;
+    }
+
+    private Smb2Pending newPending() {
+        if (spareCount == 0) {
+            return new Smb2Pending();
+        }
+        Smb2Pending q = spare[--spareCount];
+        spare[spareCount] = null;
+        return q;
+    }
+
+    /**
+     * A request whose response was handled: kept for reuse unless something still refers to it —
+     * a CREATE (the compound's later operations resolve their open through it, MS-SMB2 3.2.4.1.4),
+     * the pending SESSION_SETUP or the unanswered TREE_CONNECT, or held pipe data.
+     */
+    private void recycle(Smb2Pending q) {
+        if (spareCount == SPARE || q.command == Smb2Parser.CREATE || q == chainCreate || q == openSetup
+                || q == unansweredConnect || q.deferred != null) {
+            return;
+        }
+        q.clear();
+        spare[spareCount++] = q;
     }
 
     /**

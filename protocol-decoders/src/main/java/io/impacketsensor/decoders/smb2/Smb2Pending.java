@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * A request awaiting its response (MS-SMB2 3.2.1.7 Request): what the request said, kept until
- * the response (matched by MessageId) completes the event. Created per request, which is also
- * when an event is due, so this allocation is event-rate.
+ * the response (matched by MessageId) completes the event. The analyzer reuses the ones nothing
+ * refers to any more once their event is out ({@link #clear}); a CREATE is never reused, since the
+ * later operations of its compound read its open through {@link #relatedCreate} after it completed.
  */
 final class Smb2Pending {
     int command;
@@ -63,4 +64,46 @@ final class Smb2Pending {
     int infoType;
     int infoClass;
     boolean deletePending;
+
+    /** As a new request: every field at its initial value (the events built from it copied what they keep). */
+    void clear() {
+        command = 0;
+        messageId = 0;
+        sessionId = 0;
+        treeId = 0;
+        tree = null;
+        file = null;
+        fidPersistent = 0;
+        fidVolatile = 0;
+        fidNamed = false;
+        anyFid = false;
+        lateFidPersistent = 0;
+        lateFidVolatile = 0;
+        deferred = null;
+        relatedCreate = null;
+        opened = null;
+        name = null;
+        dialects = null;
+        hashes = null;
+        ciphers = null;
+        guid = null;
+        salt = null;
+        contextCount = 0;
+        saltLength = -1;
+        securityMode = 0;
+        capabilities = 0;
+        flags = 0;
+        mechanism = null;
+        tokenLength = 0;
+        desiredAccess = 0;
+        disposition = 0;
+        createOptions = 0;
+        fileAttributes = 0;
+        offset = 0;
+        length = 0;
+        ctlCode = 0;
+        infoType = 0;
+        infoClass = 0;
+        deletePending = false;
+    }
 }

@@ -159,6 +159,33 @@ class Smb2AnalyzerTest {
         assertEquals("\\\\dc1\\ADMIN$", r.ctx.of(SmbEvent.SmbClose.class).get(0).share());
     }
 
+    /**
+     * Requests are reused once their event is out, but never a CREATE: a compound's later related
+     * operations resolve its open through it after its own response completed (MS-SMB2 3.2.4.1.4).
+     */
+    @Test
+    void relatedOperationsAfterTheCreateCompletedStillNameItsFile() {
+        long any = -1L;
+        List<Step> l = new ArrayList<>(conversation().subList(12, 14));
+        int id = 20;
+        for (String name : List.of("a.txt", "b.txt", "c.txt")) {
+            l.add(c(compound(msg(5, 0, false, id, DISK, SID, createReq(name, 0x80, 1, 0)),
+                    cat(header(8, 0, 4, 0, id + 1, -1, any), readReq(any, any, 10)),
+                    cat(header(6, 0, 4, 0, id + 2, -1, any), closeReq(any, any)))));
+            l.add(s(compound(msg(5, 0, true, id, DISK, SID, createResp(7 + id, 8 + id)),
+                    cat(header(8, 0, 5, 0, id + 1, DISK, SID), readResp(new byte[10])),
+                    cat(header(6, 0, 5, 0, id + 2, DISK, SID), closeResp()))));
+            id += 10;
+        }
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
+        assertEquals(List.of("a.txt", "b.txt", "c.txt"),
+                r.ctx.of(SmbEvent.SmbRead.class).stream().map(SmbEvent.SmbRead::fileName).toList());
+        assertEquals(List.of("a.txt", "b.txt", "c.txt"),
+                r.ctx.of(SmbEvent.SmbClose.class).stream().map(SmbEvent.SmbClose::fileName).toList());
+        assertEquals(List.of(10, 10, 10),
+                r.ctx.of(SmbEvent.SmbRead.class).stream().map(SmbEvent.SmbRead::dataLength).toList());
+    }
+
     @Test
     void bulkWriteIsSkippedNotStreamedToAnyone() {
         byte[] data = new byte[1 << 20];
