@@ -15,6 +15,12 @@ final class AssociationTables {
     final ContextTable contexts;
     final CallTable calls;
     final CallAssembly[] assembly;
+    /**
+     * A BIND_ACK's results and accepted syntaxes ({@link DcerpcLimits#maxContextItems()} each), made at
+     * the first one; only the entries the ack holds are read, so what a previous ack left is inert.
+     */
+    int[] ackResults;
+    boolean[] ackNdr64;
 
     private AssociationTables(DcerpcLimits limits, FlowContext ctx) {
         this.contexts = new ContextTable(limits.maxContexts());

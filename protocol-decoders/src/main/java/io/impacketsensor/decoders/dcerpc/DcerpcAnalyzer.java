@@ -74,9 +74,6 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final int[] fragLength = new int[2];
     private final long[] pduStart = new long[2];
     private final boolean[] resync = new boolean[2];
-    /** The BIND_ACK's results, made at the first BIND_ACK ({@link DcerpcLimits#maxContextItems()} each). */
-    private int[] ackResults;
-    private boolean[] ackNdr64;
     /** Bytes of each direction delivered or lost so far: the stream offset anomalies name. */
     private final long[] streamPos = new long[2];
     private Direction curDir = Direction.TO_SERVER;
@@ -420,10 +417,12 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     private boolean bindAck(Direction dir, byte[] b, int off, int trailer) {
-        if (ackResults == null) {
-            ackResults = new int[limits.maxContextItems()];
-            ackNdr64 = new boolean[limits.maxContextItems()];
+        if (tables.ackResults == null) {
+            tables.ackResults = new int[limits.maxContextItems()];
+            tables.ackNdr64 = new boolean[limits.maxContextItems()];
         }
+        int[] ackResults = tables.ackResults;
+        boolean[] ackNdr64 = tables.ackNdr64;
         if (p.parseBindAck(cur, ackResults, ackNdr64) != DcerpcParser.BIND_OK) {
             return fail(DcerpcAnomaly.MALFORMED_BIND, "result list");
         }

@@ -79,16 +79,19 @@ public final class Smb2Parser {
     public int infoType;
     public int infoClass;
     public int dialect;
-    /** NEGOTIATE request: dialect revisions. */
-    public final int[] dialects;
+    /**
+     * NEGOTIATE request: dialect revisions. This and {@link #hashes} and {@link #ciphers} are made at
+     * the connection's first NEGOTIATE request (once per connection, and a parser is per connection).
+     */
+    public int[] dialects;
     public int dialectCount;
     public int guidOff;
     public int contextCount;
-    public final int[] hashes;
+    public int[] hashes;
     public int hashCount;
     public int saltOff;
     public int saltLength;
-    public final int[] ciphers;
+    public int[] ciphers;
     public int cipherCount;
     /** SET_INFO disposition: DeletePending / FILE_DISPOSITION_DELETE. */
     public boolean deletePending;
@@ -97,9 +100,6 @@ public final class Smb2Parser {
 
     public Smb2Parser(Smb2Limits limits) {
         this.limits = limits;
-        this.dialects = new int[limits.maxDialects()];
-        this.hashes = new int[limits.maxNegotiateContexts()];
-        this.ciphers = new int[limits.maxNegotiateContexts()];
     }
 
     /** True when {@code b[off..off+4)} is {@code <proto> 'S' 'M' 'B'}. */
@@ -193,6 +193,11 @@ public final class Smb2Parser {
     /** 2.2.3 NEGOTIATE request: dialects, security mode, capabilities, ClientGuid, 3.1.1 contexts. */
     public boolean negotiateRequest() {
         overLimit = false;
+        if (dialects == null) {
+            dialects = new int[limits.maxDialects()];
+            hashes = new int[limits.maxNegotiateContexts()];
+            ciphers = new int[limits.maxNegotiateContexts()];
+        }
         if (!body(36)) {
             return false;
         }
