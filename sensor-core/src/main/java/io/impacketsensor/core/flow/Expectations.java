@@ -32,6 +32,14 @@ public final class Expectations {
     private final long[] announcedAt;
     private int next;
     private volatile int size;
+    /**
+     * Entries in the table per server port (expired ones included, until overwritten): a lookup for
+     * a port no entry names, nearly every new flow, skips the scan and the lock. Written under the
+     * lock; {@link #writes} publishes it to the other workers' lookups.
+     */
+    private final int[] entriesPerPort;
+    /** Bumped after each {@link #add}: its volatile write makes {@link #entriesPerPort} visible. */
+    private volatile int writes;
     /** Announcements accepted (for counters). */
     private long added;
 
@@ -45,6 +53,7 @@ public final class Expectations {
         name = new String[capacity];
         expires = new long[capacity];
         announcedAt = new long[capacity];
+        entriesPerPort = new int[capacity == 0 ? 0 : 65536];
     }
 
     public static Expectations of(FlowLimits limits) {
@@ -76,6 +85,10 @@ public final class Expectations {
         }
         int i = next;
         next = (next + 1) % capacity;
+        if (i < size) {
+            entriesPerPort[port[i] & 0xFFFF]--;
+        }
+        entriesPerPort[serverPort & 0xFFFF]++;
         version[i] = v;
         hi[i] = h;
         lo[i] = l;
@@ -87,6 +100,7 @@ public final class Expectations {
         if (size < capacity) {
             size = size + 1;
         }
+        writes = writes + 1;
     }
 
     /** The analyzer name expected for a connection to this server endpoint, or null. */
@@ -99,7 +113,7 @@ public final class Expectations {
      * sequence {@code sequence}, or null.
      */
     public String lookup(int ipVersion, long serverHi, long serverLo, int serverPort, long nowNanos, long sequence) {
-        if (size == 0) {
+        if (size == 0 || writes == 0 || entriesPerPort[serverPort & 0xFFFF] == 0) {
             return null;
         }
         synchronized (this) {

@@ -32,4 +32,23 @@ class ExpectationsTest {
         assertEquals("dcerpc", x.lookup(4, 0, SERVER, 49153, 2_000, 0));
         assertNull(x.lookup(4, 0, SERVER, 49153, 1_000 + 60_000_000_001L, 0), "expired");
     }
+
+    /** The table is a ring: an overwritten entry's port is no longer found, a re-announced one still is. */
+    @Test
+    void overwrittenEntriesAreForgottenAndTheOthersFound() throws Exception {
+        Expectations x = new Expectations(3, 60_000_000_000L);
+        InetAddress s = InetAddress.getByName("10.99.0.1");
+        x.add(s, 49153, "dcerpc", 1_000);
+        x.add(s, 49154, "dcerpc", 1_000);
+        x.add(s, 49153, "other", 1_000);
+        x.add(s, 49155, "dcerpc", 1_000); // overwrites the first 49153
+        assertEquals("other", x.lookup(4, 0, SERVER, 49153, 2_000));
+        x.add(s, 49156, "dcerpc", 1_000); // overwrites 49154
+        assertNull(x.lookup(4, 0, SERVER, 49154, 2_000));
+        x.add(s, 49157, "dcerpc", 1_000); // overwrites the second 49153
+        assertNull(x.lookup(4, 0, SERVER, 49153, 2_000));
+        assertEquals("dcerpc", x.lookup(4, 0, SERVER, 49155, 2_000));
+        assertEquals("dcerpc", x.lookup(4, 0, SERVER, 49157, 2_000));
+        assertNull(new Expectations(0, 1).lookup(4, 0, SERVER, 49157, 2_000), "no table");
+    }
 }
