@@ -7,9 +7,10 @@ import io.impacketsensor.core.flow.FlowContext;
  * the call being reassembled in each direction), kept by the decode worker for the next
  * association once one ends: a replay opens a DCE/RPC association every few dozen packets (every
  * endpoint-mapper connection, every named pipe), and making them new each time was a fifth of the
- * worker's allocation. Only the worker's own thread takes and gives them back (factories are per
- * worker); a table given back answers exactly as a new one ({@link ContextTable#clear},
- * {@link CallTable#clear}).
+ * worker's allocation. The {@link Pool} also keeps the analyzers themselves
+ * ({@link DcerpcAnalyzer#reuse}). Only the worker's own thread takes and gives them back
+ * (factories are per worker); a table given back answers exactly as a new one
+ * ({@link ContextTable#clear}, {@link CallTable#clear}).
  */
 final class AssociationTables {
     final ContextTable contexts;
@@ -33,13 +34,18 @@ final class AssociationTables {
         return new AssociationTables(limits, ctx);
     }
 
-    /** The tables kept by one decode worker; bounded, what is given back beyond the bound is dropped. */
+    /**
+     * The tables and analyzers kept by one decode worker; bounded, what is given back beyond the
+     * bound is dropped.
+     */
     static final class Pool {
         /** Enough for the associations a worker ends between two that start; more only holds memory. */
         static final int MAX_KEPT = 64;
         private final DcerpcLimits limits;
         private final AssociationTables[] kept = new AssociationTables[MAX_KEPT];
         private int size;
+        private final DcerpcAnalyzer[] analyzers = new DcerpcAnalyzer[MAX_KEPT];
+        private int analyzerCount;
 
         Pool(DcerpcLimits limits) {
             this.limits = limits;
@@ -65,6 +71,32 @@ final class AssociationTables {
             t.contexts.clear();
             t.calls.clear();
             kept[size++] = t;
+        }
+
+        /**
+         * An analyzer for a new association on {@code ctx}: one that ended, made as new
+         * ({@link DcerpcAnalyzer#reuse}), or null when none is kept.
+         */
+        DcerpcAnalyzer analyzer(FlowContext ctx, String namedPipe) {
+            if (analyzerCount == 0) {
+                return null;
+            }
+            DcerpcAnalyzer a = analyzers[--analyzerCount];
+            analyzers[analyzerCount] = null;
+            a.reuse(ctx, namedPipe);
+            return a;
+        }
+
+        /** An analyzer whose association ended (after its {@link DcerpcAnalyzer#onClose}). */
+        void give(DcerpcAnalyzer a) {
+            if (analyzerCount < MAX_KEPT) {
+                analyzers[analyzerCount++] = a;
+            }
+        }
+
+        /** Analyzers kept now (tests). */
+        int analyzers() {
+            return analyzerCount;
         }
 
         /** Tables kept now (tests). */

@@ -38,8 +38,8 @@ import java.util.List;
 public final class DcerpcAnalyzer implements FlowAnalyzer {
     /** Malformed-PDU anomalies reported per association; later ones are only counted. */
     static final int MAX_ANOMALY_EVENTS = 16;
-    private final FlowContext ctx;
-    private final String namedPipe;
+    private FlowContext ctx;
+    private String namedPipe;
     private final DcerpcLimits limits;
     private final DcerpcCounters counters;
     private final TokenDecoder tokens;
@@ -55,7 +55,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private AssociationTables tables;
     private ContextTable contexts;
     private CallTable calls;
-    private final HandleNames handles;
+    private HandleNames handles;
     /** The pipeline's DCOM object table (IPID → interface across connections), or null when off. */
     private final DcomObjects dcomObjects;
     /** This association's side of it, made when the first ORPC call or DCOM answer needs it. */
@@ -802,12 +802,53 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         if (pool != null) {
             // Nothing calls an analyzer after its close (the flow is detached, the pipe forgotten):
-            // the tables serve the worker's next association, and this one no longer holds them.
+            // it and its tables serve the worker's next associations.
             pool.give(tables);
             tables = null;
             contexts = null;
             calls = null;
             assembly = null;
+            pool.give(this);
         }
+    }
+
+    /**
+     * For a new association on {@code ctx} ({@code namedPipe} or null over TCP), after this one's
+     * {@link #onClose}: every field as the constructor leaves it, the tables taken from the pool.
+     * The parser, cursor and NDR reader are rewound by every PDU and stub they read.
+     */
+    void reuse(FlowContext ctx, String namedPipe) {
+        this.ctx = ctx;
+        this.namedPipe = namedPipe;
+        inference = null;
+        session = null;
+        authAwaitingResult = false;
+        tables = pool.take(ctx);
+        contexts = tables.contexts;
+        calls = tables.calls;
+        assembly = tables.assembly;
+        handles = new HandleNames(limits.maxTrackedHandles());
+        dcom = null;
+        for (int d = 0; d < 2; d++) {
+            partial[d] = null;
+            fragLength[d] = 0;
+            pduStart[d] = 0;
+            resync[d] = false;
+            streamPos[d] = 0;
+        }
+        curDir = Direction.TO_SERVER;
+        curOffset = 0;
+        anomalyEvents = 0;
+        boundAny = false;
+        gapReported = false;
+        pendingBind = null;
+        unackedBindCallId = NO_CALL;
+        pendingAlter = false;
+        pendingCallId = 0;
+        pendingXmit = 0;
+        pendingRecv = 0;
+        pendingAuthType = 0;
+        pendingAuthLevel = 0;
+        pendingAuthCtx = 0;
     }
 }

@@ -76,7 +76,8 @@ public final class DcerpcAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new DcerpcAnalyzer(ctx, null, limits, counters, tokens, dcom, tables);
+        DcerpcAnalyzer kept = tables.analyzer(ctx, null);
+        return kept != null ? kept : new DcerpcAnalyzer(ctx, null, limits, counters, tokens, dcom, tables);
     }
 
     /** The consumer factory for SMB2 named pipes (hand it to the SMB2 analyzer factory). */

@@ -276,7 +276,7 @@ public final class DcerpcParser {
             }
             List<UUID> ts = new ArrayList<>(nts);
             for (int t = 0; t < nts; t++) {
-                ts.add(uuid(c));
+                ts.add(transferSyntax(c));
                 u32(c);
             }
             if (!c.ok() || c.position() > bodyEnd) {
@@ -292,6 +292,26 @@ public final class DcerpcParser {
 
     /** NDR64 transfer syntax (MS-RPCE 2.2.4.12): stubs use 8-byte pointers and counts. */
     public static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
+    /** NDR 2.0 transfer syntax (C706 appendix I). */
+    public static final UUID NDR = UUID.fromString("8a885d04-1ceb-11c9-9fe8-08002b104860");
+
+    /**
+     * A transfer syntax: NDR 2.0 and NDR64, offered in nearly every bind, are these shared values
+     * (a UUID is immutable) rather than a new object per context.
+     */
+    private UUID transferSyntax(ByteCursor c) {
+        if (littleEndian && c.has(16)) {
+            if (Guids.equalsLittleEndian(c.array(), c.arrayPosition(), NDR)) {
+                c.skip(16);
+                return NDR;
+            }
+            if (Guids.equalsLittleEndian(c.array(), c.arrayPosition(), NDR64)) {
+                c.skip(16);
+                return NDR64;
+            }
+        }
+        return uuid(c);
+    }
 
     /**
      * BIND_ACK / ALTER_CONTEXT_RESP body (C706 12.6.4.4): max frags, assoc_group_id, secondary

@@ -31,7 +31,8 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
 
     @Override
     public PipeConsumer open(FlowContext ctx, String pipeName, long sessionId, int treeId) {
-        return new Pipe(new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens, dcom, tables));
+        DcerpcAnalyzer kept = tables.analyzer(ctx, pipeName);
+        return new Pipe(kept != null ? kept : new DcerpcAnalyzer(ctx, pipeName, limits, counters, tokens, dcom, tables));
     }
 
     /** Adapts the analyzer to the pipe SPI and probes the pipe's first bytes. */

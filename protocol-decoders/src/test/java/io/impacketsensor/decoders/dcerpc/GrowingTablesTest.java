@@ -122,4 +122,53 @@ class GrowingTablesTest {
         }
         assertEquals(AssociationTables.Pool.MAX_KEPT, pool.size());
     }
+
+    /**
+     * synthetic: the factory hands an ended association's analyzer to the next one; fed the same
+     * bytes it must emit what a new analyzer emits, whatever the first association left behind
+     * (a bind without its ack, a partial PDU, a gap, an outstanding call).
+     */
+    @Test
+    void aReusedAnalyzerEmitsWhatANewOneEmits() {
+        DcerpcAnalyzerFactory factory = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, null);
+        UUID svcctl = UUID.fromString("367abb81-9844-35f1-ad32-98f038001003");
+        UUID samr = UUID.fromString("12345778-1234-abcd-ef00-0123456789ac");
+        io.impacketsensor.core.testkit.RecordingContext first = context();
+        io.impacketsensor.core.flow.FlowAnalyzer a = factory.create(first);
+        feed(a, io.impacketsensor.core.flow.Direction.TO_SERVER, Pdus.bind(11, 1, samr, svcctl));
+        feed(a, io.impacketsensor.core.flow.Direction.TO_CLIENT, Pdus.bindAck(1, 2));
+        feed(a, io.impacketsensor.core.flow.Direction.TO_SERVER, Pdus.request(2, 1, 15, 3, new byte[40]));
+        feed(a, io.impacketsensor.core.flow.Direction.TO_SERVER, Pdus.bind(14, 3, samr));
+        byte[] half = Pdus.request(4, 0, 7, 3, new byte[64]);
+        feed(a, io.impacketsensor.core.flow.Direction.TO_SERVER, java.util.Arrays.copyOf(half, 30));
+        a.onGap(io.impacketsensor.core.flow.Direction.TO_CLIENT, 100);
+        a.onClose();
+
+        io.impacketsensor.core.testkit.RecordingContext second = context();
+        io.impacketsensor.core.flow.FlowAnalyzer b = factory.create(second);
+        assertSame(a, b, "the ended association's analyzer is reused");
+        io.impacketsensor.core.testkit.RecordingContext fresh = context();
+        io.impacketsensor.core.flow.FlowAnalyzer c = new DcerpcAnalyzer(fresh, null, DcerpcLimits.DEFAULTS,
+                new DcerpcCounters(), null);
+        for (io.impacketsensor.core.flow.FlowAnalyzer x : List.of(b, c)) {
+            feed(x, io.impacketsensor.core.flow.Direction.TO_SERVER, Pdus.bind(11, 1, svcctl));
+            feed(x, io.impacketsensor.core.flow.Direction.TO_CLIENT, Pdus.bindAck(1, 1));
+            feed(x, io.impacketsensor.core.flow.Direction.TO_SERVER, Pdus.request(2, 0, 15, 3, new byte[40]));
+            feed(x, io.impacketsensor.core.flow.Direction.TO_CLIENT, Pdus.response(2, 0, 3, new byte[20]));
+            feed(x, io.impacketsensor.core.flow.Direction.TO_SERVER, Pdus.request(3, 0, 16, 3, new byte[40]));
+            x.onClose();
+        }
+        assertFalse(fresh.events.isEmpty());
+        assertEquals(fresh.events.toString(), second.events.toString());
+    }
+
+    private static io.impacketsensor.core.testkit.RecordingContext context() {
+        return new io.impacketsensor.core.testkit.RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135,
+                new java.util.ArrayList<>(), new java.util.ArrayList<>());
+    }
+
+    private static void feed(io.impacketsensor.core.flow.FlowAnalyzer a, io.impacketsensor.core.flow.Direction d,
+                             byte[] b) {
+        assertTrue(a.onData(d, b, 0, b.length));
+    }
 }
