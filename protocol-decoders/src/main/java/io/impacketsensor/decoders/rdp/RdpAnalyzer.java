@@ -9,6 +9,8 @@ import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 
+import java.util.List;
+
 /**
  * One RDP connection's start ([MS-RDPBCGR] 1.3.1.1, connection initiation): the client's X.224
  * Connection Request, the server's Confirm, and, when the Confirm selects TLS, CredSSP or RDSTLS,
@@ -58,7 +60,7 @@ public final class RdpAnalyzer implements FlowAnalyzer {
     private boolean serverHello;
     private int serverVersion;
     private int serverCipher = -1;
-    private java.util.List<String> serials = java.util.List.of();
+    private List<String> serials = List.of();
     private boolean tlsEmitted;
     /** The cleartext part ended normally (TLS emitted, or the Confirm ended the negotiation). */
     private boolean finished;
@@ -128,7 +130,7 @@ public final class RdpAnalyzer implements FlowAnalyzer {
                 }
                 s.headLen = 0;
                 int total = total(s.head, 0, first);
-                if (!admit(dir, s, first, total)) {
+                if (!admit(s, first, total)) {
                     return n;
                 }
                 if (total == need) {
@@ -138,7 +140,7 @@ public final class RdpAnalyzer implements FlowAnalyzer {
                 return n;
             }
             int total = total(b, off, first);
-            if (!admit(dir, s, first, total)) {
+            if (!admit(s, first, total)) {
                 return need;
             }
             if (len >= total) {
@@ -165,7 +167,7 @@ public final class RdpAnalyzer implements FlowAnalyzer {
      * limit, is passed over by its length (the header's bytes are consumed already); a TPKT shorter
      * than its own header ends the direction.
      */
-    private boolean admit(Direction dir, Side s, int first, int total) {
+    private boolean admit(Side s, int first, int total) {
         int headerLen = first == RdpParser.TPKT_VERSION ? RdpParser.TPKT_HEADER : RdpParser.TLS_HEADER;
         if (first == RdpParser.TPKT_VERSION && total < RdpParser.TPKT_HEADER + 2) {
             report(RdpAnomaly.BAD_TPKT, "TPKT length " + total);
@@ -174,8 +176,8 @@ public final class RdpAnalyzer implements FlowAnalyzer {
             return false;
         }
         if (first != RdpParser.TPKT_VERSION && first != RdpParser.TLS_HANDSHAKE) {
-            // Change cipher spec, alert, application data: counted, passed over.
-            tlsRecord(dir, first);
+            // Change cipher spec, alert, application data: passed over by its length.
+            tlsRecord();
             s.pdu.passOver(total - headerLen);
             return false;
         }
@@ -251,12 +253,14 @@ public final class RdpAnalyzer implements FlowAnalyzer {
     }
 
     /**
-     * A TLS record that is not a handshake: after the ServerHello, the server's cleartext flight is
-     * over (TLS 1.3 encrypts the rest); from the client after its hello, the handshake has moved on.
+     * A TLS record that is not a handshake (change cipher spec, alert, application data) ends the
+     * cleartext part once the ServerHello was seen: from the server, TLS 1.3 encrypts what follows
+     * it; from the client, the handshake has moved on. A client's change cipher spec sent right after
+     * its hello (TLS 1.3 middlebox compatibility, RFC 8446 D.4) does not end it.
      */
-    private void tlsRecord(Direction dir, int type) {
+    private void tlsRecord() {
         tlsSeen = true;
-        if (!tlsEmitted && (dir == Direction.TO_CLIENT ? serverHello : clientHello != null)) {
+        if (!tlsEmitted && serverHello) {
             emitTls();
         }
     }

@@ -160,6 +160,19 @@ class RdpAnalyzerTest {
         assertTrue(std.ctx.of(RdpTlsHandshake.class).isEmpty());
     }
 
+    /** RFC 8446 D.4: a client may send its change cipher spec right after its hello; the server's answer still counts. */
+    @Test
+    void clientChangeCipherSpecBeforeTheServerHelloDoesNotEndTheHandshake() {
+        List<Step> conv = List.of(Step.toServer(request(null, 0, 3)), Step.toClient(confirm(2)),
+                Step.toServer(cat(clientHello(SUITES, null, 0), record(20, new byte[]{1}))),
+                Step.toClient(cat(record(22, serverHello(0x1301, 0x0304)), record(23, new byte[20]))));
+        AnalyzerRun<RdpAnalyzerFactory> r = run().feed(conv);
+        RdpTlsHandshake t = r.ctx.of(RdpTlsHandshake.class).get(0);
+        assertEquals(0x1301, t.cipherSuite());
+        assertEquals(0x0304, t.serverVersion());
+        assertFalse(r.alive);
+    }
+
     /** The server never answers the ClientHello: the handshake record is written at the close. */
     @Test
     void handshakeWithoutServerHelloIsEmittedAtClose() {
