@@ -7,6 +7,7 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
+import io.impacketsensor.core.event.RdpEvent;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
@@ -322,5 +323,29 @@ class DataFieldsTest {
         assertEquals("Privileged group looked up: Domain Admins in " + powerView, RuleCatalog.builtin().dataRules().stream()
                 .filter(d -> d.rule().name().equals("ldap_privileged_group_query")).findFirst().orElseThrow()
                 .indicator(search(powerView)));
+    }
+
+    private RdpEvent.RdpTlsHandshake rdpTls(String cookie, int anonymous, String serverName) {
+        RdpEvent.RdpConnectRequest q = new RdpEvent.RdpConnectRequest(h.h(ATK, SRV, 3389, 0), 0, cookie, null, 3, 0,
+                false, 0);
+        RdpEvent.ClientHello hello = new RdpEvent.ClientHello(0x0303, List.of(0x1302), List.of(0), List.of(), List.of(),
+                List.of(), serverName, anonymous, "771,4866,0,,", "29ac2b569a4b1d4d5e5782c1b50dd9d0");
+        return new RdpEvent.RdpTlsHandshake(h.h(ATK, SRV, 3389, 0), 2, q, 2, hello, 0x0304, 0x1302, List.of());
+    }
+
+    @Test
+    void rdpCheckNeedsBothTheMissingCookieAndTheAnonymousSuites() {
+        // rdp_check.py (lab atk_rdp_check): no cookie, 13 anonymous suites, no server_name.
+        assertEquals(List.of("impacket_rdp_check"), matched(rdpTls(null, 13, "")));
+        // xfreerdp (lab ben_rdp_xfreerdp): cookie, no anonymous suite, server_name.
+        assertEquals(List.of(), matched(rdpTls("alice", 0, "dc1.lab.test")));
+        // One of the two alone is not the script.
+        assertEquals(List.of(), matched(rdpTls("alice", 13, "")));
+        assertEquals(List.of(), matched(rdpTls(null, 0, "")));
+        // The request alone (before the ClientHello) is not judged.
+        assertEquals(List.of(), matched(rdpTls(null, 13, "").request()));
+        assertEquals("RDP connection without cookie whose TLS ClientHello offers cipher suites without server "
+                + "authentication (Impacket rdp_check.py; JA3 29ac2b569a4b1d4d5e5782c1b50dd9d0, requestedProtocols 3)",
+                indicator("impacket_rdp_check", rdpTls(null, 13, "")));
     }
 }

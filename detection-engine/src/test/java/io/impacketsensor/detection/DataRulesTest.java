@@ -58,6 +58,7 @@ class DataRulesTest {
                 "samba_pipe_path", // a pipe named by a server path
                 "mimikatz_rpc_lookup"), signature); // mimikatz's interface asked of the endpoint mapper
         assertEquals(Set.of(
+                "impacket_rdp_check", // RDP request without cookie, ClientHello with anonymous suites
                 "service_control_create", "service_control_start", "service_control_change_config", "service_enum",
                 "remote_registry", "dcom_activation", "wmi_login", "wmi_exec_method", "atsvc_job_add",
                 "task_scheduler_register", "task_scheduler_run", "samr_group_members", "srvsvc_session_enum",

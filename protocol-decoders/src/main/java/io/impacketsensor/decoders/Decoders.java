@@ -12,6 +12,7 @@ import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
 import io.impacketsensor.decoders.mssql.MssqlAnalyzerFactory;
+import io.impacketsensor.decoders.rdp.RdpAnalyzerFactory;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.SmbAnalyzerFactory;
 
@@ -62,6 +63,7 @@ public final class Decoders {
         out.add(new LdapAnalyzerFactory(cfg.ldap(), tokens, cfg.allSearchEntries()));
         out.add(new MssqlAnalyzerFactory(cfg.mssql(), tokens));
         out.add(new DnsAnalyzerFactory(cfg.dns()));
+        out.add(new RdpAnalyzerFactory(cfg.rdp()));
         // HTTP and TDS probe unclaimed TCP ports too, for their own first bytes only.
         out.add(new HttpAnalyzerFactory(cfg.http(), tokens));
         // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.

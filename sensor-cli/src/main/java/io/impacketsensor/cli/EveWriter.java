@@ -87,7 +87,7 @@ final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
     private void writeNow(SensorEvent e, long packet) {
         EveCommon.packet(packet);
         try {
-            // Every event family has a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, http, mssql, anomaly).
+            // Every event family has a typed EVE writer (smb, ntlm, dcerpc, krb5, ldap, http, mssql, rdp, anomaly).
             records += protocol.writeRecords(g, e);
         } catch (IOException ex) {
             failure = ex;

@@ -11,7 +11,7 @@ final class RunOptions {
     String eve;
 
     @Option(names = {"-P", "--protocol-records"},
-            description = "also write protocol records (event_type smb, ntlm, dcerpc, krb5, ldap, http, mssql, anomaly) to the EVE output")
+            description = "also write protocol records (event_type smb, ntlm, dcerpc, krb5, ldap, http, mssql, rdp, anomaly) to the EVE output")
     boolean protocolRecords;
 
     @Option(names = "--workers", paramLabel = "N",

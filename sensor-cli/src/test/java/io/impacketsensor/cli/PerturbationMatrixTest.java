@@ -92,6 +92,11 @@ class PerturbationMatrixTest {
             + "acknowledged are a gap at once (the patience for acknowledged holes applies to held data only)";
 
     /** Capture and mode → why the evidence does not survive. */
+    private static final String RDP_NEEDS_START = "the RDP analyzer is attached on the X.224 Connection Request or "
+            + "Confirm, and the rule keys on that request (no cookie) with the ClientHello right after it: the dropped "
+            + "first 30 % of each connection holds both";
+    private static final String RDP_CLIENT_ONLY = "the missing cookie and the anonymous cipher suites are in the "
+            + "client's Connection Request and ClientHello; the server's Confirm and ServerHello say nothing of the client";
     static final Map<String, Map<String, String>> LOST = new LinkedHashMap<>();
 
     static {
@@ -190,6 +195,8 @@ class PerturbationMatrixTest {
         lost("late-join:0.1", LATE_ALL, "atk_checkMSSQLStatus.i014.pcap");
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_checkMSSQLStatus.i014.pcap", "atk_dpapidump.i014.pcap");
         lost("one-way:server", EPM_MAP_REQUEST_ONLY, "atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap");
+        lost("late-join:30%", RDP_NEEDS_START, "atk_rdp_check.i010.pcap", "atk_rdp_check.i014.pcap");
+        lost("one-way:server", RDP_CLIENT_ONLY, "atk_rdp_check.i010.pcap", "atk_rdp_check.i014.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {

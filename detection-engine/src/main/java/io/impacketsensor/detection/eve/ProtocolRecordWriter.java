@@ -13,6 +13,7 @@ import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.MssqlEvent;
+import io.impacketsensor.core.event.RdpEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
@@ -172,6 +173,10 @@ public final class ProtocolRecordWriter {
             MssqlRecords.write(g, m);
             return line(g);
         }
+        if (e instanceof RdpEvent r) {
+            RdpRecords.write(g, r);
+            return line(g);
+        }
         if (e instanceof KerberosEvent k) {
             if (k instanceof KerberosEvent.KerberosApRequest ap
                     && (ap.carrier() == Carrier.SMB2 || ap.carrier() == Carrier.SMB1)) {
@@ -306,6 +311,8 @@ public final class ProtocolRecordWriter {
             HttpRecords.write(g, r);
         } else if (e instanceof MssqlEvent m) {
             MssqlRecords.write(g, m);
+        } else if (e instanceof RdpEvent r) {
+            RdpRecords.write(g, r);
         } else if (e instanceof ProtocolAnomaly a) {
             writeAnomaly(g, a);
         } else {

@@ -7,6 +7,7 @@ import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.RdpEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
@@ -192,7 +193,17 @@ public enum EventField {
             + "0 every entry of the map, 1 the entries of one interface, 2 of one object, 3 of both)"),
     EPM_MAX_ENTRIES("epm.max_entries", Kind.NUMBER, "max_ents of that ept_lookup: how many entries the caller takes per call"),
     EPM_INTERFACE("epm.interface", Kind.TEXT, "interface an endpoint-mapper ept_map or ept_lookup asks for, by UUID (lower "
-            + "case); absent when the request names none");
+            + "case); absent when the request names none"),
+    RDP_COOKIE("rdp.cookie", Kind.TEXT, "user name of an RDP Connection Request's Cookie: mstshash= (MS-RDPBCGR 2.2.1.1), "
+            + "on the request and on its connection's TLS handshake; absent when the request has none"),
+    RDP_REQUESTED_PROTOCOLS("rdp.requested_protocols", Kind.NUMBER, "requestedProtocols of an RDP Connection Request "
+            + "(0x1 TLS, 0x2 CredSSP, 0x4 RDSTLS, 0x8 CredSSP with early user authorization), -1 without RDP_NEG_REQ; on "
+            + "the request and on its connection's TLS handshake"),
+    RDP_CLIENT_SHAPE("rdp.client_shape", Kind.NUMBER, "what an RDP client sent, as bits: 0x1 its Connection Request "
+            + "carries neither cookie nor routing token, 0x2 its TLS ClientHello offers cipher suites without server "
+            + "authentication (DH_anon, ECDH_anon), 0x4 that ClientHello has no server_name; on the TLS handshake (0x1 "
+            + "also on the request)"),
+    RDP_JA3_HASH("rdp.ja3_hash", Kind.TEXT, "JA3 hash (MD5, lower-case hex) of the TLS ClientHello of an RDP connection");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -274,7 +285,15 @@ public enum EventField {
             case LDAP_BIND_MESSAGE_ID -> EventKind.LDAP_OTHER.bit;
             case NTLM_MSV_AV_FLAGS -> EventKind.NTLM_AUTHENTICATE.bit;
             case EPM_INQUIRY_TYPE, EPM_MAX_ENTRIES, EPM_INTERFACE -> EventKind.DCERPC_REQUEST.bit;
+            case RDP_COOKIE, RDP_REQUESTED_PROTOCOLS, RDP_CLIENT_SHAPE -> EventKind.RDP_REQUEST.bit | EventKind.RDP_TLS.bit;
+            case RDP_JA3_HASH -> EventKind.RDP_TLS.bit;
         };
+    }
+
+    /** The Connection Request of an RDP request or of the TLS handshake that followed it, or null. */
+    private static RdpEvent.RdpConnectRequest rdpRequest(SensorEvent ev) {
+        return ev instanceof RdpEvent.RdpConnectRequest q ? q
+                : ev instanceof RdpEvent.RdpTlsHandshake t ? t.request() : null;
     }
 
     /** values() copies the array on every call; indicators look fields up per match. */
@@ -735,6 +754,32 @@ public enum EventField {
                 java.util.UUID u = a instanceof RpcArgs.EpmMapRequest m ? m.interfaceUuid()
                         : a instanceof RpcArgs.EpmLookupRequest l ? l.interfaceUuid() : null;
                 return u != null && v.text(u.toString());
+            }
+            case RDP_COOKIE -> {
+                RdpEvent.RdpConnectRequest q = rdpRequest(ev);
+                return q != null && q.cookie() != null && v.text(q.cookie());
+            }
+            case RDP_REQUESTED_PROTOCOLS -> {
+                RdpEvent.RdpConnectRequest q = rdpRequest(ev);
+                return q != null && v.number(q.requestedProtocols());
+            }
+            case RDP_CLIENT_SHAPE -> {
+                RdpEvent.RdpConnectRequest q = rdpRequest(ev);
+                int shape = q != null && q.cookie() == null && q.routingToken() == null ? 1 : 0;
+                if (ev instanceof RdpEvent.RdpTlsHandshake t) {
+                    RdpEvent.ClientHello h = t.clientHello();
+                    if (h == null) {
+                        return false;
+                    }
+                    shape |= (h.anonymousSuites() > 0 ? 2 : 0) | (h.serverName().isEmpty() ? 4 : 0);
+                } else if (q == null) {
+                    return false;
+                }
+                return v.number(shape);
+            }
+            case RDP_JA3_HASH -> {
+                return ev instanceof RdpEvent.RdpTlsHandshake t && t.clientHello() != null
+                        && v.text(t.clientHello().ja3Hash());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header

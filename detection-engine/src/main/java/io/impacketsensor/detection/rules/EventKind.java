@@ -6,6 +6,7 @@ import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.RdpEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 
@@ -22,6 +23,7 @@ public enum EventKind {
     KRB_REQUEST, KRB_REPLY, KRB_AP_REQUEST, KRB_OTHER,
     LDAP_SEARCH, LDAP_MODIFY, LDAP_ADD, LDAP_OTHER,
     MSSQL_BATCH,
+    RDP_REQUEST, RDP_TLS,
     PROTOCOL_ANOMALY, OTHER;
 
     /** This kind as a bit of a kind mask. */
@@ -55,6 +57,12 @@ public enum EventKind {
         }
         if (ev instanceof MssqlEvent.MssqlBatch) {
             return MSSQL_BATCH;
+        }
+        if (ev instanceof RdpEvent.RdpConnectRequest) {
+            return RDP_REQUEST;
+        }
+        if (ev instanceof RdpEvent.RdpTlsHandshake) {
+            return RDP_TLS;
         }
         return ev instanceof ProtocolAnomaly ? PROTOCOL_ANOMALY : OTHER;
     }

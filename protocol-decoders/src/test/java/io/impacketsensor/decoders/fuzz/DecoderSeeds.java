@@ -198,7 +198,9 @@ public final class DecoderSeeds {
                 tap(kerberos, finish), tap(new LdapAnalyzerFactory(tokens), finish),
                 tap(new MssqlAnalyzerFactory(MssqlLimits.DEFAULTS, tokens), finish),
                 tap(new HttpAnalyzerFactory(HttpLimits.DEFAULTS, tokens), finish),
-                tap(new io.impacketsensor.decoders.dns.DnsAnalyzerFactory(), finish), tap(dcerpc, finish));
+                tap(new io.impacketsensor.decoders.dns.DnsAnalyzerFactory(), finish),
+                tap(new io.impacketsensor.decoders.rdp.RdpAnalyzerFactory(io.impacketsensor.decoders.rdp.RdpLimits.DEFAULTS),
+                        finish), tap(dcerpc, finish));
         Replay.events(file, factories);
         finish.forEach(Runnable::run);
     }
@@ -226,6 +228,7 @@ public final class DecoderSeeds {
                     case "http" -> add("HttpFuzzTest", "http", t.w.bytes());
                     case "mssql" -> add("MssqlFuzzTest", "tds", t.w.bytes());
                     case "dns" -> add(udp ? "DnsUdpFuzzTest" : "DnsFuzzTest", "dns", t.w.bytes());
+                    case "rdp" -> add("RdpFuzzTest", "rdp", t.w.bytes());
                     case "dcerpc" -> dcerpcSeeds(t, "tcp" + ctx.serverPort());
                     default -> { }
                 }

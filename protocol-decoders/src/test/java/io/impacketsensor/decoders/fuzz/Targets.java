@@ -41,6 +41,8 @@ final class Targets {
     static final HttpAnalyzerFactory HTTP = new HttpAnalyzerFactory(HttpLimits.DEFAULTS, TOKENS);
     static final MssqlAnalyzerFactory MSSQL = new MssqlAnalyzerFactory(MssqlLimits.DEFAULTS, TOKENS);
     static final io.impacketsensor.decoders.dns.DnsAnalyzerFactory DNS = new io.impacketsensor.decoders.dns.DnsAnalyzerFactory();
+    static final io.impacketsensor.decoders.rdp.RdpAnalyzerFactory RDP =
+            new io.impacketsensor.decoders.rdp.RdpAnalyzerFactory(io.impacketsensor.decoders.rdp.RdpLimits.DEFAULTS);
 
     static RecordingContext ctx(Transport transport, int port) {
         return new RecordingContext(transport, port);
