@@ -83,13 +83,6 @@ class PerturbationMatrixTest {
             + "from the SESSION_SETUP response";
     private static final String LOSS_LOOKUP_SIDS = "seed 1 drops a middle segment of one LsarLookupSids request and the "
             + "first fragment of the next; the SID count the sweep rule reads is in those request stubs";
-    private static final String REORDER_PAST_WAIT = "seed 1 moves roast_me's AS-REQ 12 TCP segments after the AS-REP "
-            + "answering it; a reply waits 10 segments for the request bytes it acknowledges (longer waits cost "
-            + "detections when the bytes were lost instead), so the request is taken as lost and the AS-REP's "
-            + "pre-authentication state is unknown";
-    private static final String REORDER_AFTER_FIN = "seed 1 moves the client's DRSCrackNames and DRSGetNCChanges requests "
-            + "behind its FIN and the server's acknowledgement of that FIN; bytes still missing below a FIN the peer "
-            + "acknowledged are a gap at once (the patience for acknowledged holes applies to held data only)";
 
     /** Capture and mode → why the evidence does not survive. */
     static final Map<String, Map<String, String>> LOST = new LinkedHashMap<>();
@@ -123,7 +116,6 @@ class PerturbationMatrixTest {
                 "atk_services.smbenc.pcap", "atk_smbclient_pth.smbenc.pcap");
         lost("loss:5%", LOSS_AUTHENTICATE, "atk_atexec.pcap", "atk_dcomexec.pcap", "atk_wmiexec.pcap");
         lost("loss:5%", LOSS_LOOKUP_SIDS, "atk_lookupsid.pcap");
-        lost("reorder:16", REORDER_PAST_WAIT, "atk_GetNPUsers_compat.pcap");
         // The lab runs of Impacket 0.10 and current Impacket (.i010/.i014) lose their evidence the same way.
         lost("late-join:0.1", LATE_ALL, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap");
         lost("late-join:0.1", LATE_AUTH, "atk_wmipersist.i010.pcap", "atk_wmipersist.i014.pcap", "atk_wmiquery.i010.pcap",
@@ -155,7 +147,6 @@ class PerturbationMatrixTest {
                 "atk_mssqlclient_tls.i014.pcap");
         lost("one-way:server", TDS_BATCH_REQUEST_ONLY, "atk_mssqlclient.i010.pcap", "atk_mssqlclient.i014.pcap",
                 "atk_mssqlclient_tls.i010.pcap", "atk_mssqlclient_tls.i014.pcap");
-        lost("reorder:16", REORDER_AFTER_FIN, "atk_secretsdump_modes.i010.pcap");
         // Impacket client fingerprints (sealed LDAP binds, SMB/NTLM) and the privileged-group chain.
         lost("late-join:0.1", LATE_ALL, "atk_GetADComputers.i014.pcap", "atk_GetADUsers.i014.pcap",
                 "atk_GetLAPSPassword.i014.pcap");
