@@ -101,6 +101,16 @@ class SequenceInferenceTest {
     }
 
     @Test
+    void aRunKeyWrittenOverAPipeWithoutItsBindIsWinreg() throws Exception {
+        // suricata-verify dcerpc-dce-stub-data-05: OpenLocalMachine, BaseRegOpenKey of the Run key,
+        // BaseRegSetValue, on a pipe whose BIND the capture does not hold (tshark names none of them).
+        List<DcerpcRequest> rs = requests(Replay.frames(Captures.pub(
+                "OISF_suricata-verify/tests/dcerpc/dcerpc-dce-stub-data-05/input.pcap")));
+        assertEquals(List.of("2 - -", "15 winreg inferred", "22 winreg inferred"), named(rs));
+        assertEquals(new RpcArgs.RegOpenKey(false, "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run"), rs.get(1).args());
+    }
+
+    @Test
     void regQueryWithoutItsBindAndPipeIsWinreg() throws Exception {
         List<String> n = named(requests(Cuts.without(Replay.frames(Captures.lab("atk_reg.pcap")), NAMING)));
         List<String> winreg = n.stream().filter(s -> s.contains("winreg")).toList();

@@ -63,7 +63,7 @@ final class TcpReassembler {
      * the conversation goes on and that side's later data arrives past the hole; that ends the
      * extension at once, so the loss cases keep the shorter wait.
      */
-    static final int PEER_EXTENSION = 10;
+    static final int PEER_EXTENSION = PEER_PATIENCE;
 
     /** Capacity of the queue of waits (a power of two). */
     static final int WAITS = 256;
@@ -298,8 +298,9 @@ final class TcpReassembler {
 
     /**
      * Queues a wait of {@code patience} segments for the held data at the head of {@code sb};
-     * false when every slot is taken. Deadlines stay in queue order: every queued one was set at
-     * most {@link #PEER_PATIENCE} segments ahead of an earlier count.
+     * false when every slot is taken. Deadlines stay in queue order because every wait, first or
+     * extended, is the same number of segments ({@link #PEER_EXTENSION} equals
+     * {@link #PEER_PATIENCE}) from a count that only grows.
      */
     private boolean requeue(Flow f, int dir, SegmentBuffer sb, int patience) {
         if (waitCount == WAITS) {
