@@ -170,7 +170,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return new EngineConfig(engine.layers(), engine.thresholds(), engine.blocking(), engine.allowList(),
                 engine.behaviour(), engine.chains(), engine.relay(), engine.kerberos(), engine.domainControllers(),
                 engine.learnDomainControllers(), new EngineConfig.Alerts(a.dedupeWindowSeconds(), a.maxInstances(),
-                a.maxIndicators(), l, 1), engine.customSignatures());
+                a.maxIndicators(), l, 1), engine.customSignatures(), engine.dcPromotion());
     }
 
     /**

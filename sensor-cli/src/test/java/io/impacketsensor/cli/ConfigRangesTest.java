@@ -67,6 +67,8 @@ class ConfigRangesTest {
         {"engine.relay.multi_ip_threshold", 2, 8},
         {"engine.relay.max_tracked", 16, 1_000_000},
         {"engine.kerberos.max_ticket_lifetime_seconds", 3600, 315360000},
+        {"engine.dc_promotion.max_per_day", 0, 1000},
+        {"engine.dc_promotion.provisional_hours", 1, 168},
         {"engine.alerts.dedupe_window_seconds", 1, 2592000},
         {"engine.alerts.max_instances", 16, 1_000_000},
         {"engine.alerts.max_indicators", 4, 1024},

@@ -13,11 +13,34 @@ public record EngineConfig(Layers layers, Thresholds thresholds, Blocking blocki
                            @com.fasterxml.jackson.annotation.JsonProperty("allowlist") AllowList allowList,
                            Behaviour behaviour, Chains chains, Relay relay, Kerberos kerberos,
                            List<String> domainControllers, boolean learnDomainControllers, Alerts alerts,
-                           List<CustomSignatureSpec> customSignatures) {
+                           List<CustomSignatureSpec> customSignatures, DcPromotion dcPromotion) {
 
     public EngineConfig {
         domainControllers = List.copyOf(domainControllers);
         customSignatures = List.copyOf(customSignatures);
+    }
+
+    /** As the canonical constructor, with the default {@link DcPromotion} bounds. */
+    public EngineConfig(Layers layers, Thresholds thresholds, Blocking blocking, AllowList allowList,
+                        Behaviour behaviour, Chains chains, Relay relay, Kerberos kerberos,
+                        List<String> domainControllers, boolean learnDomainControllers, Alerts alerts,
+                        List<CustomSignatureSpec> customSignatures) {
+        this(layers, thresholds, blocking, allowList, behaviour, chains, relay, kerberos, domainControllers,
+                learnDomainControllers, alerts, customSignatures, DcPromotion.DEFAULTS);
+    }
+
+    /**
+     * Bounds of learning a DC from promotion evidence alone (a known DC answering the host's
+     * IDL_DRSAddEntry): at most {@code maxPerDay} hosts in any 24 hours, each a DC for
+     * {@code provisionalHours} unless it then serves as one.
+     */
+    public record DcPromotion(int maxPerDay, int provisionalHours) {
+        /** engine.dc_promotion.max_per_day: range (0: never learn a DC from promotion evidence alone). */
+        public static final int MAX_PER_DAY_LIMIT = 1000;
+        /** engine.dc_promotion.provisional_hours: range. */
+        public static final int MIN_PROVISIONAL_HOURS = 1;
+        public static final int MAX_PROVISIONAL_HOURS = 168;
+        public static final DcPromotion DEFAULTS = new DcPromotion(2, 8);
     }
 
     /** Which of the five layers run. */
@@ -102,6 +125,6 @@ public record EngineConfig(Layers layers, Thresholds thresholds, Blocking blocki
                 new Kerberos(864_000),
                 List.of(), true,
                 new Alerts(3600, 10_000, 32, "alert", 10),
-                List.of());
+                List.of(), DcPromotion.DEFAULTS);
     }
 }

@@ -223,6 +223,13 @@ public final class EngineConfigLoader {
             }
         }
         boolean learn = e.bool("learn_domain_controllers", true);
+        Section pr = e.section("dc_promotion");
+        EngineConfig.DcPromotion promotion = new EngineConfig.DcPromotion(
+                pr.intIn("max_per_day", EngineConfig.DcPromotion.DEFAULTS.maxPerDay(), 0,
+                        EngineConfig.DcPromotion.MAX_PER_DAY_LIMIT),
+                pr.intIn("provisional_hours", EngineConfig.DcPromotion.DEFAULTS.provisionalHours(),
+                        EngineConfig.DcPromotion.MIN_PROVISIONAL_HOURS, EngineConfig.DcPromotion.MAX_PROVISIONAL_HOURS));
+        pr.finish();
 
         Section al = e.section("alerts");
         String minAction = al.string("min_action", "alert").toLowerCase(Locale.ROOT);
@@ -241,7 +248,7 @@ public final class EngineConfigLoader {
         List<CustomSignatureSpec> custom = customSignatures(e);
         e.finish();
         return new EngineConfig(layers, new EngineConfig.Thresholds(mon, alert, block), blocking, allow, beh, chains,
-                relay, krb, dcs, learn, alerts, custom);
+                relay, krb, dcs, learn, alerts, custom, promotion);
     }
 
     private static List<CustomSignatureSpec> customSignatures(Section e) {

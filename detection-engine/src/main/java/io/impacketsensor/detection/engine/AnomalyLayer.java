@@ -117,7 +117,7 @@ final class AnomalyLayer {
         boolean fromDc = dcs.isDc(ev.header().clientIp());
         if (dcs.promotionRefused(ev)) {
             e.add(Rules.DC_PROMOTION_REFUSED, "IDL_DRSAddEntry answered by DC " + ev.header().serverIp().getHostAddress()
-                    + "; not learned as a new DC: more than " + DcPromotionLearning.MAX_PROMOTIONS + " promotions in 24 h");
+                    + "; not learned as a new DC: more than " + dcs.maxPromotions() + " promotions in 24 h");
             return;
         }
         if (ev instanceof DcerpcEvent.DcerpcBind b) {

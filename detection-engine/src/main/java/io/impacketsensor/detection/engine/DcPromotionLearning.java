@@ -20,11 +20,11 @@ import io.impacketsensor.core.event.SensorEvent;
  * same as an accepted one, and any account that can authenticate to DRSUAPI could call it before its
  * DCSync to pass as a new DC. Three bounds keep that evasion small:
  * <ul>
- * <li><b>Provisional.</b> A host learned this way only is a DC for {@link #PROVISIONAL_NANOS} after its
+ * <li><b>Provisional.</b> A host learned this way only is a DC for {@link #DEFAULT_PROVISIONAL_NANOS} (a setting) after its
  * IDL_DRSAddEntry (a first replication is over long before), unless it shows what a DC does itself in
  * that time: it answers Kerberos, LDAP, a DRSUAPI bind, an LDAP rootDSE or CLDAP ping as a DC, or a
  * DNS answer names it as a DC ({@link DomainControllers#isDc} then holds for good).</li>
- * <li><b>Instance cap.</b> At most {@link #MAX_PROMOTIONS} hosts are learned from promotion evidence
+ * <li><b>Instance cap.</b> At most {@link #DEFAULT_MAX_PROMOTIONS} (a setting) hosts are learned from promotion evidence
  * alone in any {@link #CAP_WINDOW_NANOS}; DC promotions are rare, planned events. Past the cap the
  * host is not learned (its replication stays DCSync) and the exchange raises
  * {@code dc_promotion_refused}.</li>
@@ -46,15 +46,18 @@ final class DcPromotionLearning {
     static final int DRS_CRACK_NAMES = 12;
     /** IDL_DRSDomainControllerInfo (MS-DRSR 4.1.5). */
     static final int DRS_DC_INFO = 16;
-    /** Hosts learned from promotion evidence alone within {@link #CAP_WINDOW_NANOS}. */
-    static final int MAX_PROMOTIONS = 2;
+    /**
+     * Hosts learned from promotion evidence alone within {@link #CAP_WINDOW_NANOS}, unless
+     * {@code engine.dc_promotion.max_per_day} says otherwise.
+     */
+    static final int DEFAULT_MAX_PROMOTIONS = 2;
     static final long CAP_WINDOW_NANOS = 24L * 3600 * 1_000_000_000L;
     /**
      * How long promotion evidence alone makes a host a DC: the first replication of a domain of
      * millions of objects runs for hours; a new DC serves clients (Kerberos, LDAP, CLDAP pings, its DNS
-     * SRV records) once it is done.
+     * SRV records) once it is done. {@code engine.dc_promotion.provisional_hours} sets another.
      */
-    static final long PROVISIONAL_NANOS = 8L * 3600 * 1_000_000_000L;
+    static final long DEFAULT_PROVISIONAL_NANOS = 8L * 3600 * 1_000_000_000L;
 
     private final DomainControllers dcs;
 

@@ -84,7 +84,8 @@ public final class DetectionEngine {
 
     public DetectionEngine(EngineConfig cfg, BlocklistStore store) {
         this.cfg = cfg;
-        this.dcs = new DomainControllers(cfg.domainControllers(), cfg.learnDomainControllers());
+        this.dcs = new DomainControllers(cfg.domainControllers(), cfg.learnDomainControllers(),
+                cfg.dcPromotion().maxPerDay(), cfg.dcPromotion().provisionalHours() * 3_600_000_000_000L);
         this.dcLearning = new DcLearning(dcs);
         RuleCatalog catalog = RuleCatalog.builtin();
         this.signatures = new SignatureLayer();

@@ -15,7 +15,7 @@ import java.util.Set;
  * Which hosts are domain controllers: the configured list, plus (when learning is on) hosts seen
  * answering Kerberos, LDAP, LDAP pings, rootDSE searches or DRSUAPI — what only a DC does in an AD
  * domain — or named as a DC by a DNS DC locator answer ({@link DcLearning}), and hosts being
- * promoted, provisionally and at most {@link DcPromotionLearning#MAX_PROMOTIONS} a day
+ * promoted, provisionally and at most {@link #maxPromotions()} a day
  * ({@link DcPromotionLearning}). A DC replicating with another DC (DRSGetNCChanges) is then not
  * DCSync. The learned set is bounded.
  *
@@ -61,6 +61,10 @@ final class DomainControllers {
     private final Set<InetAddress> configured = new HashSet<>();
     private final Set<InetAddress> learned = new HashSet<>();
     private final boolean learn;
+    /** Hosts learned from promotion evidence alone in any {@link DcPromotionLearning#CAP_WINDOW_NANOS}. */
+    private final int maxPromotions;
+    /** How long promotion evidence alone makes a host a DC. */
+    private final long provisionalNanos;
     /** Hosts learned from promotion evidence alone, by the time of their IDL_DRSAddEntry answer. */
     private final HashMap<InetAddress, Promotion> promoted = new HashMap<>();
     /** Hosts learned, per {@link Source} ordinal. */
@@ -97,6 +101,16 @@ final class DomainControllers {
     }
 
     DomainControllers(List<String> configured, boolean learn) {
+        this(configured, learn, DcPromotionLearning.DEFAULT_MAX_PROMOTIONS, DcPromotionLearning.DEFAULT_PROVISIONAL_NANOS);
+    }
+
+    /**
+     * @param maxPromotions    hosts learned from promotion evidence alone in any 24 hours (0: none)
+     * @param provisionalNanos how long such a host is a DC unless it serves as one
+     */
+    DomainControllers(List<String> configured, boolean learn, int maxPromotions, long provisionalNanos) {
+        this.maxPromotions = maxPromotions;
+        this.provisionalNanos = provisionalNanos;
         for (String s : configured) {
             InetAddress a = AllowListMatcher.parseAddress(s);
             if (a != null) {
@@ -129,7 +143,7 @@ final class DomainControllers {
     /**
      * A host being promoted to DC: a known DC answered its IDL_DRSAddEntry (see
      * {@link DcPromotionLearning} for why this counts, its limit and its bounds). Returns false when
-     * the host was refused because {@link DcPromotionLearning#MAX_PROMOTIONS} hosts were already
+     * the host was refused because {@link #maxPromotions()} hosts were already
      * learned so in the last {@link DcPromotionLearning#CAP_WINDOW_NANOS} ({@link #promotionRefused}
      * then names {@code ev}); true otherwise (also when learning is off: then nothing is learned and
      * nothing refused).
@@ -141,13 +155,13 @@ final class DomainControllers {
         int recent = 0;
         for (Iterator<Promotion> it = promoted.values().iterator(); it.hasNext(); ) {
             Promotion p = it.next();
-            if (at - p.since >= Math.max(DcPromotionLearning.CAP_WINDOW_NANOS, DcPromotionLearning.PROVISIONAL_NANOS)) {
+            if (at - p.since >= Math.max(DcPromotionLearning.CAP_WINDOW_NANOS, provisionalNanos)) {
                 it.remove(); // neither provisional nor counted against the cap any more
             } else if (at - p.since < DcPromotionLearning.CAP_WINDOW_NANOS) {
                 recent++;
             }
         }
-        if (recent >= DcPromotionLearning.MAX_PROMOTIONS) {
+        if (recent >= maxPromotions) {
             promotionsRefused++;
             refusedEvent = ev;
             return false;
@@ -196,7 +210,12 @@ final class DomainControllers {
             return null;
         }
         Promotion p = promoted.get(host);
-        return p != null && now - p.since < DcPromotionLearning.PROVISIONAL_NANOS ? p : null;
+        return p != null && now - p.since < provisionalNanos ? p : null;
+    }
+
+    /** Hosts learned from promotion evidence alone in any 24 hours ({@code engine.dc_promotion.max_per_day}). */
+    int maxPromotions() {
+        return maxPromotions;
     }
 
     /** Hosts learned as DCs per {@link Source}, by its id; a host counts once, under what first showed it. */

@@ -12,7 +12,6 @@ import io.impacketsensor.core.event.DcomClasses;
 import io.impacketsensor.core.event.RpcInterfaces;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -209,10 +208,6 @@ public final class DcerpcRecords {
             g.writeNumberField("context_id", req.contextId());
             if (req.objectUuid() != null) {
                 g.writeStringField("object_uuid", req.objectUuid().toString());
-            }
-            if (req.interfaceSource() != null && req.interfaceSource() != DcerpcEvent.InterfaceSource.BIND) {
-                // Absent: the interface came from the context's BIND on this connection (or is unknown).
-                g.writeStringField("interface_source", req.interfaceSource().name().toLowerCase(Locale.ROOT));
             }
             if (req.interfaceSource() == DcerpcEvent.InterfaceSource.DCOM_IPID || req.clsid() != null) {
                 // The object UUID is an IPID an earlier DCOM answer handed out (MS-DCOM 2.2.13).

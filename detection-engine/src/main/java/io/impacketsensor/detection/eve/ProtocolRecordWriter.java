@@ -65,6 +65,8 @@ public final class ProtocolRecordWriter {
     private static final class FlowState {
         long nextId = 1;
         String dialect = "unknown";
+        /** While {@link #dialect} is unknown: what later messages show of it (SmbDialectInference). */
+        SmbDialectInference.Guess dialectGuess;
         /** An SMB1 NEGOTIATE request waiting for its response, which completes its record. */
         SmbEvent.Smb1Negotiate smb1Negotiate;
         NtlmEvent.NtlmAuthenticate ntlmssp;
@@ -142,15 +144,19 @@ public final class ProtocolRecordWriter {
             }
             int held = heldNegotiate(g, f);
             f.dialect = SmbRecords.dialectOf(s, f.dialect);
+            SmbDialectInference.Guess guess = null;
+            if (f.dialect.equals("unknown")) {
+                guess = f.dialectGuess = SmbDialectInference.next(f.dialectGuess, s);
+            }
             if (!isTransaction(s, f)) {
                 return held;
             }
             if (s instanceof SmbEvent.SmbSessionSetup) {
-                SmbRecords.write(g, s, f.nextId++, f.dialect, f.ntlmssp, f.kerberos);
+                SmbRecords.write(g, s, f.nextId++, f.dialect, f.ntlmssp, f.kerberos, null, guess);
                 f.ntlmssp = null;
                 f.kerberos = null;
             } else {
-                SmbRecords.write(g, s, f.nextId++, f.dialect, null, null, fuid(s, f));
+                SmbRecords.write(g, s, f.nextId++, f.dialect, null, null, fuid(s, f), guess);
             }
             return held + line(g);
         }

@@ -64,6 +64,17 @@ public final class SmbRecords {
      */
     static void write(JsonGenerator g, SmbEvent e, long id, String dialect, NtlmEvent.NtlmAuthenticate ntlmssp,
                       KerberosEvent.KerberosApRequest kerberos, String fuid) throws IOException {
+        write(g, e, id, dialect, ntlmssp, kerberos, fuid, null);
+    }
+
+    /**
+     * As above, with {@code guess} what the flow's messages show of a dialect its NEGOTIATE did not
+     * give (null: none), written as {@code impacket_sensor.dialect_inferred} and
+     * {@code dialect_inferred_from}.
+     */
+    static void write(JsonGenerator g, SmbEvent e, long id, String dialect, NtlmEvent.NtlmAuthenticate ntlmssp,
+                      KerberosEvent.KerberosApRequest kerberos, String fuid, SmbDialectInference.Guess guess)
+            throws IOException {
         g.writeStartObject();
         EveCommon.writeHeader(g, e.header(), "smb", "smb");
         g.writeObjectFieldStart("smb");
@@ -78,6 +89,10 @@ public final class SmbRecords {
         g.writeEndObject();
         EveCommon.startExtension(g);
         ours(g, e);
+        if (guess != null) {
+            g.writeStringField("dialect_inferred", guess.dialect());
+            g.writeStringField("dialect_inferred_from", guess.from());
+        }
         g.writeEndObject();
         g.writeEndObject();
     }

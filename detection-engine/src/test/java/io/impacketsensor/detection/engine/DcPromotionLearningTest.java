@@ -91,6 +91,31 @@ class DcPromotionLearningTest {
     }
 
     @Test
+    void theCapAndTheProvisionalWindowAreSettings() {
+        // engine.dc_promotion.max_per_day 1, provisional_hours 2
+        DomainControllers dcs = new DomainControllers(List.of("10.8.0.1"), true, 1, 2 * HOUR);
+        DcLearning learning = new DcLearning(dcs);
+        DcerpcEvent.DcerpcResponse second = addEntryAnswered(host(5), T0 + HOUR);
+        learning.observe(addEntryAnswered(host(4), T0));
+        learning.observe(second);
+        assertTrue(dcs.isDc(host(4)));
+        assertFalse(dcs.isDc(host(5)), "the second promotion within 24 h is refused");
+        assertTrue(dcs.promotionRefused(second));
+        assertEquals(1, dcs.maxPromotions());
+        learning.observe(drsCall(host(7), T0 + 2 * HOUR, 3));
+        assertFalse(dcs.isDc(host(4)), "2 h after its IDL_DRSAddEntry, a host that never served is no DC");
+    }
+
+    @Test
+    void aCapOfZeroLearnsNoHostFromPromotionEvidence() {
+        DomainControllers dcs = new DomainControllers(List.of("10.8.0.1"), true, 0, 8 * HOUR);
+        DcerpcEvent.DcerpcResponse first = addEntryAnswered(host(4), T0);
+        new DcLearning(dcs).observe(first);
+        assertFalse(dcs.isDc(host(4)));
+        assertTrue(dcs.promotionRefused(first));
+    }
+
+    @Test
     void promotionEvidenceAloneExpiresUnlessTheHostServesAsADc() {
         DomainControllers dcs = new DomainControllers(List.of("10.8.0.1"), true);
         DcLearning learning = new DcLearning(dcs);

@@ -621,7 +621,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 ok = a.speculative;
             }
         }
-        if (proof && (args == null || !ok)) {
+        if (proof && (!ok || !MoreInterfaceSequences.proves(inferred, args))) {
             // Two calls name an interface only with the stub to prove it (OpnumInference.Pair).
             a.uuid = null;
             a.ifaceIndex = -1;

@@ -19,7 +19,8 @@ import java.util.UUID;
  *   <li>LSARPC (MS-LSAT 3.1.4): LsarOpenPolicy2 (44), LsarQueryInformationPolicy2 (46) or
  *   LsarQueryInformationPolicy (7), LsarLookupSids (15): lookupsid's SID walk;</li>
  *   <li>SVCCTL (MS-SCMR 3.1.4): ROpenSCManagerW (15), ROpenServiceW (16), RCreateServiceW (12),
- *   RStartServiceW (19): a service created and started remotely (psexec, smbexec, services).</li>
+ *   RStartServiceW (19): a service created and started remotely (psexec, smbexec, services);</li>
+ *   <li>SAMR, WINREG and ITaskSchedulerService: {@link MoreInterfaceSequences}.</li>
  * </ul>
  *
  * <p>One instance per association, a few fixed arrays; used only when a request arrives on a
@@ -35,20 +36,20 @@ final class OpnumInference {
     private static final UUID SVCCTL = UUID.fromString("367abb81-9844-35f1-ad32-98f038001003");
 
     /** A call of a sequence: the opnum and the stub size range (bytes, inclusive). */
-    private record Call(int opnum, int minStub, int maxStub) {
+    record Call(int opnum, int minStub, int maxStub) {
         boolean fits(int op, long stub) {
             return op == opnum && stub >= minStub && stub <= maxStub;
         }
     }
 
-    private record Sequence(UUID iface, Call a, Call b, Call c) {
+    record Sequence(UUID iface, Call a, Call b, Call c) {
     }
 
     /**
      * Two calls that name an interface only when the second one's cleartext stub also decodes as
      * that operation ({@link #needsProof()}): too few calls to decide on opnums and sizes alone.
      */
-    private record Pair(UUID iface, Call a, Call b) {
+    record Pair(UUID iface, Call a, Call b) {
     }
 
     // MS-DRSR 4.1.3 IDL_DRSBind: client UUID pointer and DRS_EXTENSIONS (impacket 84 bytes signed
@@ -73,7 +74,7 @@ final class OpnumInference {
     private static final Call SC_CREATE = new Call(12, 60, 16384);
     private static final Call SC_START = new Call(19, 20, 16384);
 
-    private static final Sequence[] SEQUENCES = {
+    private static final Sequence[] OWN_SEQUENCES = {
         new Sequence(DRSUAPI, DRS_BIND, DRS_DC_INFO, DRS_CRACK),
         new Sequence(DRSUAPI, DRS_DC_INFO, DRS_CRACK, DRS_GET_NC_CHANGES),
         new Sequence(DRSUAPI, DRS_BIND, DRS_CRACK, DRS_GET_NC_CHANGES),
@@ -89,9 +90,19 @@ final class OpnumInference {
     };
 
     // smbexec: ROpenSCManagerW then RCreateServiceW, and nothing else before the service runs.
-    private static final Pair[] PAIRS = {
+    private static final Pair[] OWN_PAIRS = {
         new Pair(SVCCTL, SC_OPEN_MANAGER, SC_CREATE),
     };
+
+    // SAMR, WINREG and the Task Scheduler: MoreInterfaceSequences.
+    private static final Sequence[] SEQUENCES = concat(OWN_SEQUENCES, MoreInterfaceSequences.SEQUENCES);
+    private static final Pair[] PAIRS = concat(OWN_PAIRS, MoreInterfaceSequences.PAIRS);
+
+    private static <T> T[] concat(T[] a, T[] b) {
+        T[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 
     private boolean needsProof;
     private final int[] contextIds = new int[MAX_CONTEXTS];

@@ -65,6 +65,12 @@ final class Flow {
      */
     final boolean[] unheard = new boolean[2];
     /**
+     * Per direction: segments of the flow left before the bytes missing below a FIN the peer
+     * acknowledged become a gap (0: no such wait). A reordering copy can deliver the FIN and its
+     * acknowledgement before the last requests.
+     */
+    final int[] finHoleWait = new int[2];
+    /**
      * Per direction, before its start is known: the lowest sequence number of its bare ACKs
      * ({@link #bareSeen}), a lower bound of where its data starts.
      */
@@ -132,6 +138,7 @@ final class Flow {
             finDone[d] = false;
             ooo[d] = null;
             unheard[d] = false;
+            finHoleWait[d] = 0;
             bareSeen[d] = false;
             dupSig[d] = -1;
             dupSeq[d] = 0;

@@ -48,6 +48,8 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     private final FragmentReassembler fragments;
     private final FlowTable table;
     private final AnalyzerRegistry registry;
+    /** Endpoints an endpoint-mapper answer announced: the server side of a flow picked up mid-stream. */
+    private final Expectations expectations;
     private final SegmentBufferPool oooPool;
     private final BufferBudget budget;
     private final TcpReassembler tcp;
@@ -85,6 +87,7 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         this.order = sink instanceof EventOrder o ? o : null;
         this.ackTimed = order != null && order.ackTimed();
         this.registry = new AnalyzerRegistry(factories, expectations, limits, order);
+        this.expectations = expectations;
         this.budget = new BufferBudget(bufferBudgetBytes);
         this.table = new FlowTable(limits, sink, expectations, c.eventsEmitted, this, order, budget);
         this.oooPool = new SegmentBufferPool(limits.oooMaxBytes(), limits.oooMaxSegments(), limits.oooMaxBuffers(),
@@ -200,6 +203,9 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
             long id = order != null ? (order.sequence() + 1) << 8 : (++flowSeq << 8) | workerIndex;
             f = table.create(p, id, now);
             f.clientIsA = clientIsSource(p, isTcp) == fromA;
+            if (isTcp && (p.tcpFlags & Packet.TCP_SYN) == 0) {
+                f.clientIsA = midStreamClientIsSource(p, now) == fromA;
+            }
             if (isTcp) {
                 c.tcpFlows++;
             } else {
@@ -288,6 +294,23 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     private static boolean clientIsSource(Packet p, boolean isTcp) {
         if (isTcp && (p.tcpFlags & Packet.TCP_SYN) != 0) {
             return (p.tcpFlags & Packet.TCP_ACK) == 0;
+        }
+        return p.srcPort >= p.dstPort;
+    }
+
+    /**
+     * Who is the client of a TCP flow picked up without its SYN: the side talking to an endpoint an
+     * endpoint-mapper answer announced (a dynamic DCE/RPC port, 49152-65535 on Windows, is above a
+     * Linux client's ephemeral ports, 32768-60999, so the higher port is not always the client's);
+     * else the higher port, as {@link #clientIsSource}. Once per new flow, not per packet.
+     */
+    private boolean midStreamClientIsSource(Packet p, long now) {
+        long before = order != null ? order.sequence() : Long.MAX_VALUE;
+        if (expectations.lookup(p.ipVersion, p.dstHi, p.dstLo, p.dstPort, now, before) != null) {
+            return true;
+        }
+        if (expectations.lookup(p.ipVersion, p.srcHi, p.srcLo, p.srcPort, now, before) != null) {
+            return false;
         }
         return p.srcPort >= p.dstPort;
     }

@@ -69,6 +69,11 @@ final class SegmentBuffer implements BufferBudget.Owner {
     int peerAck;
     /** The worker's segment count at which the held data stops waiting for the other direction. */
     long peerDeadline;
+    /**
+     * True once the wait of the held data was extended: at its end the other direction held
+     * nothing and had not closed, so the bytes waited for were its latest (TcpReassembler).
+     */
+    boolean peerExtended;
     /** Budget account, pool and the flow direction using this buffer (set by the pool). */
     BufferBudget.Account account;
     SegmentBufferPool pool;

@@ -24,10 +24,13 @@ import io.impacketsensor.core.packet.Packet;
  *       direction not yet delivered (its sender had received them) waits for them, so a reply a
  *       reordering copy delivers before its request reaches the analyzer after it, and requests
  *       and replies held on both sides are delivered interleaved as their acknowledgements say;
- *       bytes still missing after {@link #PEER_PATIENCE} segments of the worker are a gap (the
- *       copy lost them) and the other direction's analyzer resynchronises after it;</li>
+ *       bytes still missing after {@link #PEER_PATIENCE} segments of the worker (extended by
+ *       {@link #PEER_EXTENSION} while the other direction holds nothing and has not closed) are a
+ *       gap (the copy lost them) and the other direction's analyzer resynchronises after it;</li>
  *   <li>sequence comparisons use 32-bit serial arithmetic, so wraparound needs no special case;</li>
- *   <li>FIN in both directions or a RST closes the flow; data a FIN skipped over is reported as a gap.</li>
+ *   <li>FIN in both directions or a RST closes the flow; data a FIN skipped over is reported as a gap
+ *       once the peer acknowledged the FIN and {@link #ACK_HOLE_PATIENCE} more segments of the flow
+ *       did not bring it, or at the flow's end.</li>
  * </ul>
  * Flows without an analyzer only have their SYN/FIN/RST state tracked (the cheap path).
  */
@@ -52,6 +55,15 @@ final class TcpReassembler {
      * connection that follows it, and lose its chain under loss:1%).
      */
     static final int PEER_PATIENCE = 10;
+    /**
+     * Segments of the worker a wait of {@link #PEER_PATIENCE} is extended by when, at its end, the
+     * other direction holds nothing and has not closed: the bytes waited for are then that side's
+     * latest, as when a reordering copy moves a request far behind the reply to it (a KDC's
+     * AS-REP 12 segments ahead of its AS-REQ under reorder:16). When the bytes were lost instead,
+     * the conversation goes on and that side's later data arrives past the hole; that ends the
+     * extension at once, so the loss cases keep the shorter wait.
+     */
+    static final int PEER_EXTENSION = PEER_PATIENCE;
 
     /** Capacity of the queue of waits (a power of two). */
     static final int WAITS = 256;
@@ -131,6 +143,13 @@ final class TcpReassembler {
             if ((flags & Packet.TCP_ACK) != 0) {
                 ackAdvance(f, 1 - dir, p.tcpAck);
             }
+            SegmentBuffer other = f.ooo[1 - dir];
+            if (len > 0 && other != null && other.waitPeer && other.peerExtended && f.seqKnown[dir]
+                    && seq - other.peerAck >= 0 && seq - other.peerAck <= MAX_SEQ_JUMP) {
+                // This side's later bytes arrived before the ones the other side waits for: those
+                // were lost, not moved, so the extended wait ends now.
+                endWait(f, 1 - dir, other);
+            }
             if (len > 0 && f.mode != Flow.MODE_NONE) {
                 payload(f, dir, seq, (flags & Packet.TCP_ACK) != 0, p.tcpAck, p.l4Buf, p.payloadOff, len);
             }
@@ -192,10 +211,12 @@ final class TcpReassembler {
         int rel = ack - f.nextSeq[dir];
         if (sb == null || sb.isEmpty()) {
             // Nothing held: only a FIN the peer acknowledged proves the bytes before it are lost.
+            // A reordering copy can deliver the FIN and its acknowledgement before the last
+            // segments, so the bytes become a gap only if ACK_HOLE_PATIENCE more segments of the
+            // flow do not bring them (expireAckedHoles), as for an acknowledged hole.
             if (f.finSeen[dir] && !f.finDone[dir] && rel > 0 && rel <= MAX_SEQ_JUMP
-                    && ack - (f.finSeq[dir] + 1) >= 0) {
-                gap(f, dir, f.finSeq[dir] - f.nextSeq[dir]);
-                checkFin(f, dir);
+                    && ack - (f.finSeq[dir] + 1) >= 0 && f.finHoleWait[dir] == 0) {
+                f.finHoleWait[dir] = ACK_HOLE_PATIENCE;
             }
             return;
         }
@@ -225,6 +246,10 @@ final class TcpReassembler {
             waitCount--;
             SegmentBuffer sb = f.ooo[d];
             if (!f.closed && f.mode != Flow.MODE_NONE && sb != null && sb.waitPeer && sb.peerDeadline == deadline) {
+                if (!sb.peerExtended && peerQuiet(f, 1 - d) && requeue(f, d, sb, PEER_EXTENSION)) {
+                    sb.peerExtended = true;
+                    continue;
+                }
                 endWait(f, d, sb);
                 if (f.mode == Flow.MODE_NONE) {
                     releaseBuffers(f);
@@ -267,17 +292,37 @@ final class TcpReassembler {
      * when every slot is taken (the data then goes without waiting).
      */
     private boolean startWait(Flow f, int dir, SegmentBuffer sb) {
+        sb.peerExtended = false;
+        return requeue(f, dir, sb, PEER_PATIENCE);
+    }
+
+    /**
+     * Queues a wait of {@code patience} segments for the held data at the head of {@code sb};
+     * false when every slot is taken. Deadlines stay in queue order because every wait, first or
+     * extended, is the same number of segments ({@link #PEER_EXTENSION} equals
+     * {@link #PEER_PATIENCE}) from a count that only grows.
+     */
+    private boolean requeue(Flow f, int dir, SegmentBuffer sb, int patience) {
         if (waitCount == WAITS) {
             return false;
         }
         sb.waitPeer = true;
-        sb.peerDeadline = segments + PEER_PATIENCE;
+        sb.peerDeadline = segments + patience;
         int tail = (waitHead + waitCount) & (WAITS - 1);
         waitFlow[tail] = f;
         waitDir[tail] = dir;
         waitDeadline[tail] = sb.peerDeadline;
         waitCount++;
         return true;
+    }
+
+    /**
+     * True when direction {@code peer} was heard, holds no data and has not closed: bytes of it
+     * that the other side acknowledged and the capture has not delivered are its latest ones.
+     */
+    private static boolean peerQuiet(Flow f, int peer) {
+        SegmentBuffer pb = f.ooo[peer];
+        return f.seen[peer] && !f.finSeen[peer] && (pb == null || pb.isEmpty());
     }
 
     /**
@@ -288,6 +333,9 @@ final class TcpReassembler {
     private void expireAckedHoles(Flow f) {
         settle(f);
         for (int d = 0; d < 2 && f.mode != Flow.MODE_NONE; d++) {
+            if (f.finHoleWait[d] > 0) {
+                expireFinHole(f, d);
+            }
             SegmentBuffer sb = f.ooo[d];
             if (sb != null && sb.ackPastHole && sb.holeProgress != f.nextSeq[d]) {
                 // Delivery moved on: the hole the acknowledgement still passes is a later one.
@@ -308,6 +356,34 @@ final class TcpReassembler {
             if (f.mode != Flow.MODE_NONE && f.finSeen[d] && !f.finDone[d]) {
                 checkFin(f, d);
             }
+        }
+    }
+
+    /**
+     * Counts one segment of the flow against the bytes missing below an acknowledged FIN of
+     * {@code d}; when the patience runs out they are a gap (held data below the FIN goes first,
+     * in the order the acknowledgements say) and the FIN is taken.
+     */
+    private void expireFinHole(Flow f, int d) {
+        if (f.finDone[d]) {
+            f.finHoleWait[d] = 0;
+            return;
+        }
+        if (--f.finHoleWait[d] > 0) {
+            return;
+        }
+        int rel = f.finSeq[d] - f.nextSeq[d];
+        if (rel > 0 && rel <= MAX_SEQ_JUMP) {
+            flush(f, d, rel, false);
+            settle(f);
+            SegmentBuffer sb = f.ooo[d];
+            int missing = f.finSeq[d] - f.nextSeq[d];
+            if (f.mode != Flow.MODE_NONE && (sb == null || sb.isEmpty()) && missing > 0 && missing <= MAX_SEQ_JUMP) {
+                gap(f, d, missing);
+            }
+        }
+        if (f.mode != Flow.MODE_NONE) {
+            checkFin(f, d);
         }
     }
 

@@ -247,9 +247,65 @@ class TcpReassemblyTest {
             h.c2s(5, 1, ACK, "");
         }
         assertEquals(">req1", f.only().both.toString(), "the wait lasts PEER_PATIENCE segments");
+        // The client holds nothing and has not closed: the bytes waited for are its latest, and
+        // the wait is extended (a reordering copy can move a request that far).
+        for (int i = 0; i < TcpReassembler.PEER_EXTENSION; i++) {
+            h.c2s(5, 1, ACK, "");
+        }
+        assertEquals(">req1", f.only().both.toString(), "extended by PEER_EXTENSION segments");
         h.c2s(5, 1, ACK, "");
         assertEquals(">req1<rsp2", f.only().both.toString());
         assertEquals("req1[gap 4]", f.only().toServer.toString());
+    }
+
+    @Test
+    void theClientsLaterDataEndsTheExtendedWaitForItsLostRequest() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "req1");
+        h.s2c(1, 9, DA, "rsp2");
+        for (int i = 0; i < TcpReassembler.PEER_PATIENCE; i++) {
+            h.c2s(5, 1, ACK, "");
+        }
+        assertEquals(">req1", f.only().both.toString(), "extended: the client is quiet");
+        // The client's next request starts past the bytes the reply waits for: they were lost.
+        h.c2s(9, 5, DA, "req3");
+        assertEquals(">req1<rsp2>req3", f.only().both.toString());
+        assertEquals("req1[gap 4]req3", f.only().toServer.toString());
+    }
+
+    @Test
+    void theClientsLaterDataBeforeTheFirstWaitEndsKeepsTheShortWait() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "req1");
+        h.s2c(1, 9, DA, "rsp2");
+        // "req2" lost, "req3" already held past the hole: no extension.
+        h.c2s(9, 1, DA, "req3");
+        for (int i = 2; i < TcpReassembler.PEER_PATIENCE; i++) {
+            h.c2s(13, 1, ACK, "");
+        }
+        assertEquals(">req1", f.only().both.toString());
+        h.c2s(13, 1, ACK, "");
+        assertEquals("req1[gap 4]req3", f.only().toServer.toString());
+        assertEquals("rsp2", f.only().toClient.toString());
+    }
+
+    @Test
+    void aRequestMovedFarBehindItsReplyIsDeliveredBeforeIt() {
+        RecordingFactory g = new RecordingFactory("rec", "", false, 88);
+        Harness h = Harness.tcp(88, g);
+        h.handshake();
+        h.s2c(1, 11, DA, "as-rep");
+        // Twelve segments of other traffic (here the client's bare ACKs) pass before the request.
+        for (int i = 0; i < 12; i++) {
+            h.c2s(1, 1, ACK, "");
+        }
+        h.c2s(1, 1, DA, "as-req0123");
+        assertEquals(">as-req0123<as-rep", g.only().both.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
     }
 
     @Test
@@ -318,8 +374,33 @@ class TcpReassemblyTest {
         h.c2s(10, 1, FIN | ACK, "");
         h.s2c(1, 11, FIN | ACK, "");
         Recorder r = f.only();
+        assertEquals("ab", r.toServer.toString(), "a reordering copy may still bring the bytes");
+        // The acknowledging segment counts as the first of ACK_HOLE_PATIENCE.
+        for (int i = 2; i < TcpReassembler.ACK_HOLE_PATIENCE; i++) {
+            h.c2s(11, 2, ACK, "");
+        }
+        assertEquals("ab", r.toServer.toString());
+        h.c2s(11, 2, ACK, "");
         assertEquals("ab[gap 7]", r.toServer.toString());
         assertEquals(1, r.closes);
+    }
+
+    @Test
+    void requestsMovedBehindAnAcknowledgedFinAreStillDelivered() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "req1");
+        h.s2c(1, 5, DA, "rsp1");
+        // A reordering copy: the client's FIN and the server's answers (its FIN acknowledging the
+        // client's) arrive before "req2".
+        h.c2s(9, 5, FIN | ACK, "");
+        h.s2c(5, 9, DA, "rsp2");
+        h.s2c(9, 10, FIN | ACK, "");
+        h.c2s(5, 5, DA, "req2");
+        Recorder r = f.only();
+        assertEquals(">req1<rsp1>req2<rsp2", r.both.toString());
+        assertEquals(0, h.counter("tcp.gaps"));
     }
 
     @Test

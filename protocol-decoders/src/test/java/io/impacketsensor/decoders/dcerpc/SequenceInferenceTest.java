@@ -1,0 +1,207 @@
+package io.impacketsensor.decoders.dcerpc;
+
+import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
+import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
+import io.impacketsensor.core.event.EndpointInterfaces;
+import io.impacketsensor.core.event.RpcArgs;
+import io.impacketsensor.core.event.RpcInterfaces;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.flow.FlowLimits;
+import io.impacketsensor.core.testkit.Captures;
+import io.impacketsensor.core.testkit.Cuts;
+import io.impacketsensor.core.testkit.Replay;
+import io.impacketsensor.decoders.Decoders;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SAMR, WINREG and Task Scheduler interfaces inferred from the calls on a context whose BIND (and
+ * pipe CREATE) were not captured ({@link MoreInterfaceSequences}), on the lab's captures with those
+ * frames left out ({@link Cuts}) or with their first 0.1 s dropped (a sensor joining late).
+ */
+class SequenceInferenceTest {
+    private static final UUID SAMR = RpcInterfaces.uuid(RpcInterfaces.SAMR);
+    private static final UUID WINREG = RpcInterfaces.uuid(RpcInterfaces.WINREG);
+    private static final UUID TSCH = RpcInterfaces.uuid(RpcInterfaces.TSCH);
+
+    /** The BIND and BIND_ACK of every connection and pipe, and every SMB2 CREATE: nothing names a pipe. */
+    private static final Predicate<Replay.Frame> NAMING = Cuts.rpcAnywhere(Cuts.RPC_BIND)
+            .or(Cuts.rpcAnywhere(Cuts.RPC_BIND_ACK)).or(Cuts.smb2(Cuts.SMB2_CREATE, false))
+            .or(Cuts.smb2(Cuts.SMB2_CREATE, true));
+
+    private static List<DcerpcRequest> requests(List<Replay.Frame> frames) {
+        List<SensorEvent> events = new ArrayList<>();
+        EndpointInterfaces endpoints = new EndpointInterfaces();
+        Replay.run(frames, Decoders.forWorker(), FlowLimits.DEFAULTS, e -> events.add(endpoints.resolve(e)), (n, v) -> { });
+        List<DcerpcRequest> out = new ArrayList<>();
+        for (SensorEvent e : events) {
+            if (e instanceof DcerpcRequest r) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** "opnum interface source" of each request. */
+    private static List<String> named(List<DcerpcRequest> requests) {
+        List<String> out = new ArrayList<>();
+        for (DcerpcRequest r : requests) {
+            out.add(r.opnum() + " " + (r.interfaceUuid() == null ? "-" : RpcInterfaces.name(r.interfaceUuid()))
+                    + " " + (r.interfaceSource() == null ? "-" : r.interfaceSource().wireName()));
+        }
+        return out;
+    }
+
+    /** The frames from 0.1 s after the first on, as {@code evaluate --perturb late-join:0.1} replays them. */
+    private static List<Replay.Frame> lateJoin(List<Replay.Frame> frames) {
+        long start = frames.get(0).tsNanos() + 100_000_000L;
+        return Cuts.without(frames, f -> f.tsNanos() < start);
+    }
+
+    @Test
+    void samrdumpWithoutItsBindAndPipeIsSamrFromItsThirdCall() throws Exception {
+        // SamrConnect, SamrEnumerateDomainsInSamServer, SamrLookupDomainInSamServer single out SAMR;
+        // the account listing and the per-account loop that follow are named.
+        List<DcerpcRequest> rs = requests(Cuts.without(Replay.frames(Captures.lab("atk_samrdump.pcap")), NAMING));
+        List<String> n = named(rs);
+        assertEquals(List.of("0 - -", "6 - -", "5 samr inferred", "7 samr inferred", "13 samr inferred"), n.subList(0, 5));
+        assertEquals(32, n.size());
+        assertTrue(n.subList(2, 32).stream().allMatch(s -> s.endsWith(" samr inferred")), n.toString());
+    }
+
+    @Test
+    void samrdumpJoinedInItsPerAccountLoopIsSamr() throws Exception {
+        // Late join: SamrOpenUser, SamrQueryInformationUser2, SamrCloseHandle per account.
+        List<String> n = named(requests(lateJoin(Replay.frames(Captures.lab("atk_samrdump.pcap")))));
+        assertEquals(List.of("34 - -", "47 - -", "1 samr inferred", "34 samr inferred"), n.subList(0, 4));
+    }
+
+    @Test
+    void secretsdumpsBootKeyReadIsWinregFromTheKeyItOpens() throws Exception {
+        // Late join after the winreg BIND: OpenLocalMachine, then BaseRegOpenKey of the LSA key that
+        // holds part of the boot key. The pair names WINREG because the second stub decodes as
+        // BaseRegOpenKey; the SAMR pipe that follows has its own BIND.
+        List<DcerpcRequest> rs = requests(lateJoin(Replay.frames(Captures.lab("atk_secretsdump_pth.pcap"))));
+        List<String> n = named(rs);
+        assertEquals(List.of("2 - -", "15 winreg inferred", "0 samr bind"), n.subList(0, 3));
+        RpcArgs args = rs.get(1).args();
+        assertTrue(args != null && args.toString().contains("SYSTEM\\CurrentControlSet\\Control\\Lsa\\JD"), String.valueOf(args));
+    }
+
+    @Test
+    void aRunKeyWrittenOverAPipeWithoutItsBindIsWinreg() throws Exception {
+        // suricata-verify dcerpc-dce-stub-data-05: OpenLocalMachine, BaseRegOpenKey of the Run key,
+        // BaseRegSetValue, on a pipe whose BIND the capture does not hold (tshark names none of them).
+        List<DcerpcRequest> rs = requests(Replay.frames(Captures.pub(
+                "OISF_suricata-verify/tests/dcerpc/dcerpc-dce-stub-data-05/input.pcap")));
+        assertEquals(List.of("2 - -", "15 winreg inferred", "22 winreg inferred"), named(rs));
+        assertEquals(new RpcArgs.RegOpenKey(false, "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run"), rs.get(1).args());
+    }
+
+    @Test
+    void regQueryWithoutItsBindAndPipeIsWinreg() throws Exception {
+        List<String> n = named(requests(Cuts.without(Replay.frames(Captures.lab("atk_reg.pcap")), NAMING)));
+        List<String> winreg = n.stream().filter(s -> s.contains("winreg")).toList();
+        assertTrue(n.indexOf("15 winreg inferred") >= 0, n.toString());
+        assertTrue(winreg.stream().allMatch(s -> s.endsWith(" winreg inferred")), n.toString());
+        assertEquals(n.size() - n.indexOf("15 winreg inferred"), winreg.size(), "every call after the pair: " + n);
+    }
+
+    @Test
+    void everyInferredInterfaceOfTheLabAndPublicCapturesIsTheOneItsBindNamed() throws Exception {
+        // Each lab and public capture with every BIND, BIND_ACK and CREATE left out: a request named
+        // by inference must have the interface the whole capture's BIND or pipe gives it. Inference
+        // never contradicts the truth on the lab's SAMR, WINREG, LSARPC, SVCCTL and DRSUAPI sessions
+        // (Impacket's and the benign admin tools') nor on the public Windows captures (among them a
+        // Covenant SharpSC session whose SVCCTL opnums 16, 16, 13 are also the Task Scheduler's).
+        int inferred = 0;
+        List<String> all = new ArrayList<>(Captures.list("/pcaps/lab"));
+        all.addAll(Captures.list("/pcaps/public"));
+        for (String c : all) {
+            inferred += checkAgainstTruth(c);
+        }
+        assertTrue(inferred > 100, "inferred requests checked: " + inferred);
+    }
+
+    /** Checks one capture (see above); returns how many inferred requests it compared. */
+    private static int checkAgainstTruth(String resource) throws Exception {
+        int inferred = 0;
+        List<Replay.Frame> frames = Replay.frames(Captures.path(resource));
+        // The same request in both replays: connection, call id, opnum, context and stub size
+        // (the order of requests on different pipes of one connection may differ once a pipe is
+        // recognised only by its first PDUs).
+        Map<String, ArrayDeque<DcerpcRequest>> whole = new HashMap<>();
+        for (DcerpcRequest r : requests(frames)) {
+            whole.computeIfAbsent(key(r), k -> new ArrayDeque<>()).add(r);
+        }
+        for (DcerpcRequest r : requests(Cuts.without(frames, NAMING))) {
+            ArrayDeque<DcerpcRequest> same = whole.get(key(r));
+            DcerpcRequest w = same == null ? null : same.poll();
+            if (r.interfaceSource() == InterfaceSource.INFERRED && w != null && w.interfaceUuid() != null) {
+                inferred++;
+                assertEquals(w.interfaceUuid(), r.interfaceUuid(), resource + " " + key(r));
+            }
+        }
+        return inferred;
+    }
+
+    private static String key(DcerpcRequest r) {
+        return r.header().clientPort() + "/" + r.callId() + "/" + r.opnum() + "/" + r.contextId() + "/" + r.stubLength();
+    }
+
+    /**
+     * The Task Scheduler calls of atexec.py in order (MS-TSCH 3.2.5.4; the lab has no capture of
+     * them: Samba serves no Task Scheduler), as opnum and stub length: SchRpcRegisterTask with its
+     * task XML, SchRpcRun, SchRpcGetLastRunInfo polled, SchRpcDelete. Two calls name the interface
+     * only with the second stub's proof (a task path), three starting with the registration alone.
+     */
+    @Test
+    void atexecsTaskSchedulerCallsNameTheInterface() {
+        OpnumInference inf = new OpnumInference();
+        assertNull(inf.observe(0, 1, 2400));
+        assertEquals(TSCH, inf.observe(0, 12, 56));
+        assertTrue(inf.needsProof());
+        assertEquals(TSCH, inf.observe(0, 16, 36));
+        assertFalse(inf.needsProof(), "register, run, poll: the sequence decides");
+        OpnumInference late = new OpnumInference();
+        assertNull(late.observe(0, 16, 36));
+        assertEquals(TSCH, late.observe(0, 13, 40));
+        assertTrue(late.needsProof());
+    }
+
+    @Test
+    void aTaskSchedulerPairNeedsATaskPath() {
+        // SVCCTL's ROpenServiceW and REnumDependentServicesW have the Task Scheduler's opnums 16 and
+        // 13 and its sizes; their stubs start with a context handle, which decodes as no path.
+        assertFalse(MoreInterfaceSequences.proves(TSCH, new RpcArgs.TaskRegister(13, null, null)));
+        assertFalse(MoreInterfaceSequences.proves(TSCH, new RpcArgs.TaskRegister(13, "abc", null)));
+        assertTrue(MoreInterfaceSequences.proves(TSCH, new RpcArgs.TaskRegister(13, "\\hQxvLSaR", null)));
+        assertFalse(MoreInterfaceSequences.proves(WINREG, new RpcArgs.RegOpenKey(false, null)));
+        assertTrue(MoreInterfaceSequences.proves(WINREG, new RpcArgs.RegOpenKey(false, "SYSTEM\\Select")));
+    }
+
+    @Test
+    void aSamrCloseIsNoTaskRegistration() {
+        // Opnum 1 is SamrCloseHandle (a 20-byte handle) in SAMR and SchRpcRegisterTask (hundreds of
+        // bytes) in the Task Scheduler: the stub size keeps them apart.
+        OpnumInference inf = new OpnumInference();
+        inf.observe(0, 1, 24);
+        assertNull(inf.observe(0, 12, 56));
+        OpnumInference samr = new OpnumInference();
+        samr.observe(0, 34, 28);
+        samr.observe(0, 47, 22);
+        assertEquals(SAMR, samr.observe(0, 1, 24));
+    }
+}
