@@ -192,7 +192,12 @@ public enum EventField {
             + "0 every entry of the map, 1 the entries of one interface, 2 of one object, 3 of both)"),
     EPM_MAX_ENTRIES("epm.max_entries", Kind.NUMBER, "max_ents of that ept_lookup: how many entries the caller takes per call"),
     EPM_INTERFACE("epm.interface", Kind.TEXT, "interface an endpoint-mapper ept_map or ept_lookup asks for, by UUID (lower "
-            + "case); absent when the request names none");
+            + "case); absent when the request names none"),
+    KRB5_REPLY_PADATA("krb5.reply_padata", Kind.NUMBER, "PA-DATA types of a Kerberos AS-REP or TGS-REP (19 "
+            + "PA-ETYPE-INFO2 after pre-authentication; 2 PA-ENC-TIMESTAMP listed as an accepted method: the KDC answered "
+            + "a request that did not pre-authenticate)"),
+    KRB5_REQUEST_SEEN("krb5.request_seen", Kind.NUMBER, "1 when a Kerberos reply answers a request captured on its flow, "
+            + "0 when the request was not seen (a copy of the KDC's side only)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -274,6 +279,7 @@ public enum EventField {
             case LDAP_BIND_MESSAGE_ID -> EventKind.LDAP_OTHER.bit;
             case NTLM_MSV_AV_FLAGS -> EventKind.NTLM_AUTHENTICATE.bit;
             case EPM_INQUIRY_TYPE, EPM_MAX_ENTRIES, EPM_INTERFACE -> EventKind.DCERPC_REQUEST.bit;
+            case KRB5_REPLY_PADATA, KRB5_REQUEST_SEEN -> EventKind.KRB_REPLY.bit;
         };
     }
 
@@ -728,6 +734,20 @@ public enum EventField {
             }
             case EPM_MAX_ENTRIES -> {
                 return args(ev) instanceof RpcArgs.EpmLookupRequest l && v.number(l.maxEntries());
+            }
+            case KRB5_REPLY_PADATA -> {
+                if (ev instanceof KerberosEvent.KerberosReply p) {
+                    List<Integer> l = p.padataTypes();
+                    for (int i = 0; i < l.size(); i++) {
+                        if (v.number(l.get(i))) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+            case KRB5_REQUEST_SEEN -> {
+                return ev instanceof KerberosEvent.KerberosReply p && v.number(p.request() != null ? 1 : 0);
             }
             case EPM_INTERFACE -> {
                 // ept_map and ept_lookup are a connection's first calls, not its bulk: the UUID's text is built here
