@@ -79,6 +79,12 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private long curOffset;
     private int anomalyEvents;
     private boolean boundAny;
+    /** The endpoint a BIND_ACK whose BIND the copy lacks named ({@link #secondaryAddress}), or null. */
+    private String ackEndpoint;
+    /** That BIND_ACK accepted one context, with NDR64 (MS-RPCE 2.2.5). */
+    private boolean ackAcceptedNdr64;
+    /** ept_map (C706 appendix O, opnum 3). */
+    private static final int EPT_MAP = 3;
     private boolean gapReported;
 
     // The BIND / ALTER_CONTEXT waiting for its answer.
@@ -432,10 +438,51 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             // without results (a request came first) is not a new one.
             DcerpcEvents.ackWithoutRequest(ctx, namedPipe, p.ptype == DcerpcParser.ALTER_CONTEXT_RESP, p.callId,
                     p.maxXmitFrag, p.maxRecvFrag, p.versionMinor);
+            if (p.ptype == DcerpcParser.BIND_ACK && p.secAddrLength > 1) {
+                ackEndpoint = secondaryAddress(b);
+                // The results follow the BIND's contexts, whose ids the copy lacks; with one context
+                // accepted, its transfer syntax is the one the association's calls use.
+                int accepted = 0;
+                for (int i = 0; i < p.resultCount; i++) {
+                    if (ackResults[i] == 0) {
+                        accepted++;
+                        ackAcceptedNdr64 = ackNdr64[i];
+                    }
+                }
+                ackAcceptedNdr64 &= accepted == 1;
+            }
         }
         unackedBindCallId = NO_CALL;
         token(dir, b, off, trailer);
         return true;
+    }
+
+    /**
+     * The BIND_ACK's secondary address as an endpoint name (C706 12.6.4.4, MS-RPCE 2.2.2.2): the pipe
+     * without its {@code \PIPE\} prefix, in lower case ({@code svcctl}), or the server's TCP port
+     * ({@code 135}). Made once per association whose BIND the copy does not hold.
+     */
+    private String secondaryAddress(byte[] b) {
+        int n = p.secAddrLength;
+        if (b[p.secAddrOffset + n - 1] == 0) {
+            n--; // port_any_t counts its terminating NUL
+        }
+        String a = new String(b, p.secAddrOffset, n, java.nio.charset.StandardCharsets.US_ASCII);
+        int slash = a.lastIndexOf('\\');
+        return (slash >= 0 ? a.substring(slash + 1) : a).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The interface of a response on a context no BIND of this association defined, from the
+     * endpoint its BIND_ACK named: the endpoint mapper's well-known port 135 (C706 appendix O,
+     * MS-RPCE 2.1.1.1), or a pipe only one interface serves ({@link PipeInterfaces}). Null otherwise.
+     */
+    private java.util.UUID ackInterface() {
+        String e = ackEndpoint != null ? ackEndpoint : namedPipe;
+        if (e == null) {
+            return null;
+        }
+        return "135".equals(e) ? RpcInterfaces.uuid(RpcInterfaces.EPMAPPER) : PipeInterfaces.of(e);
     }
 
     /** Emits the pending BIND/ALTER_CONTEXT (with results when the ack was seen). */
@@ -567,11 +614,29 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             a.ifaceIndex = contexts.ifaceIndex(slot);
             a.uuid = contexts.uuid(slot);
         }
+        if (call < 0 && slot < 0) {
+            java.util.UUID u = ackInterface();
+            if (u != null) {
+                a.uuid = u;
+                a.ifaceIndex = RpcInterfaces.indexOf(u);
+                a.source = InterfaceSource.ENDPOINT;
+                contexts.put(a.contextId, u, a.ifaceIndex, ackAcceptedNdr64, InterfaceSource.ENDPOINT);
+                slot = contexts.find(p.contextId);
+            }
+        }
         boolean ndr64 = slot >= 0 && contexts.ndr64(slot);
         fillAuth(a, trailer);
         a.orpc = call >= 0 && calls.orpc(call);
         a.decode = call >= 0 && !a.sealed && !ndr64 && p.littleEndian
                 && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum, a.orpc && dcomObjects != null);
+        if (call < 0 && !a.sealed && p.littleEndian && a.ifaceIndex == RpcInterfaces.EPMAPPER) {
+            // Only the answer is in the copy: the endpoint mapper's answer is read as an ept_map answer
+            // (its towers name an interface and its port); a stub of another shape is left undecoded.
+            a.opnum = EPT_MAP;
+            a.decode = true;
+            a.speculative = true;
+            a.ndr64 = ndr64;
+        }
         return true;
     }
 
@@ -641,11 +706,17 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         boolean ok = true;
         if (a.decode) {
             ndr.wrap(a.stubArray(), a.stubOffset(), a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
-            result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles,
-                    a.orpc && dcomObjects != null, limits.maxDcomStrings());
+            result = a.ndr64 ? StubDecoders.responseNdr64(a.ifaceIndex, a.opnum, ndr)
+                    : StubDecoders.response(a.ifaceIndex, a.opnum, ndr, a.callSlot >= 0 ? calls.args(a.callSlot) : null,
+                    handles, a.orpc && dcomObjects != null, limits.maxDcomStrings());
             if (!ndr.ok()) {
                 result = null;
-                ok = false;
+                ok = a.speculative;
+            }
+            if (a.speculative && a.callSlot < 0 && !(result instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0)) {
+                // The guessed operation did not fit: the answer stays unnamed.
+                result = null;
+                a.opnum = -1;
             }
         }
         if (result instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0) {

@@ -151,6 +151,46 @@ final class EpmStubs {
         return new RpcArgs.EpmMapResult(iface, 0, null);
     }
 
+    /**
+     * ept_map response in NDR64 (MS-RPCE 2.2.5.3): entry_handle, num_towers, then the conformant varying
+     * array with 8-byte max_count, offset and actual_count and 8-byte referent ids; each tower a
+     * conformant structure whose 8-byte conformance precedes tower_length. The request is not known
+     * (a copy of the server's side only): the tower's first floor names the interface.
+     */
+    static RpcArgs responseNdr64(NdrReader r) {
+        r.contextHandle();
+        r.u32(); // num_towers
+        r.u64(); // max_count
+        long offset = r.u64();
+        long actual = r.u64();
+        int n = r.count(actual, 8);
+        if (!r.ok() || offset != 0) {
+            r.fail();
+            return null;
+        }
+        int nonNull = 0;
+        for (int i = 0; i < n && r.ok(); i++) {
+            if (r.pointer64() != 0) {
+                nonNull++;
+            }
+        }
+        for (int i = 0; i < nonNull && r.ok(); i++) {
+            long max = r.u64();
+            long len = r.u32();
+            if (!r.ok() || len != max || len > r.remaining()) {
+                r.fail();
+                return null;
+            }
+            int at = r.position();
+            r.skip((int) len);
+            RpcArgs.EpmMapResult res = endpoint(r.array(), r.stubStart() + at, (int) len, null);
+            if (res != null) {
+                return res;
+            }
+        }
+        return r.ok() ? new RpcArgs.EpmMapResult(null, 0, null) : null;
+    }
+
     private static RpcArgs.EpmMapResult endpoint(byte[] b, int off, int len, UUID iface) {
         ByteCursor t = new ByteCursor(b, off, len);
         int floors = t.u16le();
@@ -162,6 +202,14 @@ final class EpmStubs {
         for (int f = 0; f < floors && t.ok(); f++) {
             int lhs = t.u16le();
             int proto = lhs > 0 ? t.peekU8(t.position()) : -1;
+            if (f == 0 && iface == null && proto == 0x0d && lhs >= 19 && t.has(17)) {
+                // Floor 1 names the interface (C706 appendix L: protocol 0x0d, the UUID, the major
+                // version): an answer whose request the copy lacks still says what the port serves.
+                int at = t.position();
+                t.skip(1);
+                iface = Guids.read(t);
+                t.seek(at);
+            }
             t.skip(lhs);
             int rhs = t.u16le();
             if (proto == 0x07 && rhs == 2) {
