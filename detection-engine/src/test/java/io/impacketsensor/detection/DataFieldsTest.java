@@ -208,6 +208,12 @@ class DataFieldsTest {
         assertEquals(List.of("weak_kerberos_ticket"), matched(new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0), 13,
                 "LAB.LOCAL", alice, new KerberosEvent.TicketInfo("LAB.LOCAL", Harness.pn(10, "svc_sql"), 23, 2, 0), 23,
                 h.krbReq(ATK, SRV, 0, 12, List.of(1), -1, 0x40810000, null, Harness.pn(10, "svc_sql"), List.of(23), null))));
+        // An SVCCTL answer whose request the copy lacks: shaped as RCreateService*'s, or only a status.
+        java.util.UUID svcctl = io.impacketsensor.core.event.RpcInterfaces.uuid(io.impacketsensor.core.event.RpcInterfaces.SVCCTL);
+        assertEquals(List.of("service_created_reply_only"), matched(new io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse(
+                h.h(ATK, SRV, 445, 0), "ntsvcs", 3, svcctl, -1, false, 28, new io.impacketsensor.core.event.RpcArgs.ScmCreateServiceAnswer())));
+        assertEquals(List.of(), matched(new io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse(h.h(ATK, SRV, 445, 0),
+                "ntsvcs", 3, svcctl, -1, false, 24, new io.impacketsensor.core.event.RpcArgs.ReturnStatus(0))));
     }
 
     private List<String> signatures(SensorEvent ev) {

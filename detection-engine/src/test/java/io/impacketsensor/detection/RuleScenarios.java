@@ -83,7 +83,8 @@ public final class RuleScenarios {
                 Harness.pn(1, "roast_me"), new KerberosEvent.TicketInfo("LAB.LOCAL", KRBTGT, 18, 2, 0), 18, null,
                 List.of(16, 15, 147, 2, 136, 655, 19, 11))));
         // The DC's side alone: the DRSGetNCChanges answer of OTRF's covenant DCSync capture (4744 stub bytes,
-        // sealed) on the port the ept_map answer named DRSUAPI; the request was not captured.
+        // sealed) on the port the ept_map answer named DRSUAPI; the request was not captured. That capture
+        // is in the shared public set, not among the test resources.
         add("dcsync_reply_only", h -> h.feed(new DcerpcEvent.DcerpcResponse(h.h(ATK, DC, 49674, 0), null, 6,
                 UUID.fromString("e3514235-4b06-11d1-ab04-00c04fc2dcd2"), -1, true, 4744, null)));
         add("rbcd", h -> h.feed(modify(h, "CN=SRV,CN=Computers,DC=lab,DC=local", "msDS-AllowedToActOnBehalfOfOtherIdentity")));

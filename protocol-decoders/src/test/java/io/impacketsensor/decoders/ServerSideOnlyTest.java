@@ -30,9 +30,13 @@ class ServerSideOnlyTest {
 
     /** The events of the servers' side of a lab capture, after the events thread's endpoint knowledge. */
     private static List<SensorEvent> serverSide(String capture) throws Exception {
+        return serverSide(Captures.lab(capture));
+    }
+
+    private static List<SensorEvent> serverSide(java.nio.file.Path capture) throws Exception {
         List<SensorEvent> events = new ArrayList<>();
         EndpointInterfaces endpoints = new EndpointInterfaces();
-        Replay.run(Cuts.serverSide(Replay.frames(Captures.lab(capture))), Decoders.forWorker(), FlowLimits.DEFAULTS,
+        Replay.run(Cuts.serverSide(Replay.frames(capture)), Decoders.forWorker(), FlowLimits.DEFAULTS,
                 e -> events.add(endpoints.resolve(e)), (n, v) -> { });
         return events;
     }
@@ -87,6 +91,30 @@ class ServerSideOnlyTest {
             answers.add(RpcInterfaces.name(r.interfaceUuid()) + " " + r.opnum() + " " + r.stubLength());
         }
         assertEquals(List.of("srvsvc -1 512", "svcctl -1 24", "svcctl -1 24"), answers);
+    }
+
+    @Test
+    void windowsSvcctlAnswersOverTransceiveAndTheCreatedService() throws Exception {
+        // OTRF covenant SharpSC create (Windows): ept_map answers on 135 (tshark: SVCCTL, port 50115,
+        // 172.18.39.6), then two associations on \pipe\ntsvcs (the BIND_ACK's secondary address) over
+        // FSCTL_PIPE_TRANSCEIVE; tshark names the answers ROpenSCManager2 (64), OpenServiceA, CloseServiceHandle,
+        // then ROpenSCManager2, CreateServiceA (28 bytes: null tag pointer, a handle, ERROR_SUCCESS), two
+        // CloseServiceHandle.
+        List<String> epm = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        for (DcerpcResponse r : responses(serverSide(Captures.pub("OTRF_Security-Datasets/datasets/atomic/windows/"
+                + "lateral_movement/network/covenant_sharpsc_create_dcerpc_smb_svcctl_2020-08-06022635.cap")))) {
+            if (r.result() instanceof RpcArgs.EpmMapResult m) {
+                epm.add(RpcInterfaces.name(r.interfaceUuid()) + " " + r.stubLength() + " " + RpcInterfaces.name(m.interfaceUuid())
+                        + " " + m.tcpPort() + " " + m.ip());
+            } else {
+                answers.add(RpcInterfaces.name(r.interfaceUuid()) + " " + r.namedPipe() + " " + r.stubLength()
+                        + (r.result() instanceof RpcArgs.ScmCreateServiceAnswer ? " created" : ""));
+            }
+        }
+        assertEquals(List.of("epmapper 148 svcctl 50115 172.18.39.6", "epmapper 148 svcctl 50115 172.18.39.6"), epm);
+        assertEquals(List.of("svcctl ntsvcs 24", "svcctl ntsvcs 24", "svcctl ntsvcs 24", "svcctl ntsvcs 24",
+                "svcctl ntsvcs 28 created", "svcctl ntsvcs 24", "svcctl ntsvcs 24"), answers);
     }
 
     @Test

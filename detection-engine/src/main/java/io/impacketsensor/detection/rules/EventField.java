@@ -197,7 +197,9 @@ public enum EventField {
             + "PA-ETYPE-INFO2 after pre-authentication; 2 PA-ENC-TIMESTAMP listed as an accepted method: the KDC answered "
             + "a request that did not pre-authenticate)"),
     KRB5_REQUEST_SEEN("krb5.request_seen", Kind.NUMBER, "1 when a Kerberos reply answers a request captured on its flow, "
-            + "0 when the request was not seen (a copy of the KDC's side only)");
+            + "0 when the request was not seen (a copy of the KDC's side only)"),
+    DCERPC_ANSWER("dcerpc.answer", Kind.TEXT, "what a DCE/RPC answer whose request was not captured shows by its shape: "
+            + "service_created (an SVCCTL answer of RCreateService*: no tag, a service handle, ERROR_SUCCESS)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -280,6 +282,7 @@ public enum EventField {
             case NTLM_MSV_AV_FLAGS -> EventKind.NTLM_AUTHENTICATE.bit;
             case EPM_INQUIRY_TYPE, EPM_MAX_ENTRIES, EPM_INTERFACE -> EventKind.DCERPC_REQUEST.bit;
             case KRB5_REPLY_PADATA, KRB5_REQUEST_SEEN -> EventKind.KRB_REPLY.bit;
+            case DCERPC_ANSWER -> EventKind.DCERPC_OTHER.bit;
         };
     }
 
@@ -748,6 +751,10 @@ public enum EventField {
             }
             case KRB5_REQUEST_SEEN -> {
                 return ev instanceof KerberosEvent.KerberosReply p && v.number(p.request() != null ? 1 : 0);
+            }
+            case DCERPC_ANSWER -> {
+                return ev instanceof DcerpcEvent.DcerpcResponse r && r.result() instanceof RpcArgs.ScmCreateServiceAnswer
+                        && v.text("service_created");
             }
             case EPM_INTERFACE -> {
                 // ept_map and ept_lookup are a connection's first calls, not its bulk: the UUID's text is built here

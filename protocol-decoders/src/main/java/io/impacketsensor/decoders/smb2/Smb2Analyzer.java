@@ -491,6 +491,13 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             }
             case Smb2Parser.IOCTL -> {
                 Smb2Session.FileEntry f = resolve(q);
+                if (withoutRequest && !err && p.ioctlResponse() && p.ctlCode == FSCTL_PIPE_TRANSCEIVE && q.tree != null) {
+                    // The response repeats CtlCode and FileId (MS-SMB2 2.2.32): the pipe is found without the request.
+                    q.ctlCode = p.ctlCode;
+                    Smb2Session.FileEntry g = q.tree.files.get(p.fidVolatile);
+                    f = g != null && g.persistent == p.fidPersistent && g.pipe ? g : null;
+                    q.file = f;
+                }
                 if (!err && f != null && f.consumer != null && q.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
                     boolean parsed = p.ioctlResponse();
                     if (p.buf2Len > limits.maxPipeBuffer() || cmdLen > p.c.length()) {

@@ -111,7 +111,7 @@ public final class EndpointInterfaces {
         } else if (e instanceof DcerpcBind b) {
             learn(b);
         } else if (e instanceof DcerpcResponse r) {
-            if (r.result() instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0) {
+            if (r.result() instanceof RpcArgs.EpmMapResult m && (m.tcpPort() > 0 || m.pipe() != null)) {
                 mapped(r.header(), m);
             } else if (r.interfaceUuid() == null) {
                 return name(r);
@@ -207,7 +207,8 @@ public final class EndpointInterfaces {
             server = h.serverIp();
         }
         if (m.interfaceUuid() != null) {
-            known(new Endpoint(server, m.tcpPort(), null)).addInterface(m.interfaceUuid());
+            known(m.tcpPort() > 0 ? new Endpoint(server, m.tcpPort(), null) : new Endpoint(server, 0, m.pipe()))
+                    .addInterface(m.interfaceUuid());
         }
     }
 

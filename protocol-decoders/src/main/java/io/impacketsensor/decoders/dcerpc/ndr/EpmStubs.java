@@ -191,6 +191,19 @@ final class EpmStubs {
         return r.ok() ? new RpcArgs.EpmMapResult(null, 0, null) : null;
     }
 
+    /** Longest named-pipe floor read (MS-SMB2 names are far shorter; a longer one is skipped). */
+    private static final int MAX_PIPE_NAME = 256;
+
+    /** The pipe of a named-pipe floor, without its {@code \PIPE\} prefix and NUL, in lower case. */
+    private static String pipeName(byte[] b, int off, int n) {
+        if (b[off + n - 1] == 0) {
+            n--;
+        }
+        String s = new String(b, off, n, java.nio.charset.StandardCharsets.US_ASCII);
+        int slash = s.lastIndexOf('\\');
+        return (slash >= 0 ? s.substring(slash + 1) : s).toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static RpcArgs.EpmMapResult endpoint(byte[] b, int off, int len, UUID iface) {
         ByteCursor t = new ByteCursor(b, off, len);
         int floors = t.u16le();
@@ -199,6 +212,7 @@ final class EpmStubs {
         }
         int port = -1;
         String ip = null;
+        String pipe = null;
         for (int f = 0; f < floors && t.ok(); f++) {
             int lhs = t.u16le();
             int proto = lhs > 0 ? t.peekU8(t.position()) : -1;
@@ -216,10 +230,18 @@ final class EpmStubs {
                 port = t.u16be();
             } else if (proto == 0x09 && rhs == 4) {
                 ip = t.u8() + "." + t.u8() + "." + t.u8() + "." + t.u8();
+            } else if (proto == 0x0f && rhs > 1 && rhs <= MAX_PIPE_NAME && t.has(rhs)) {
+                // Named pipe floor (C706 appendix I, MS-RPCE 2.1.1.2): "\PIPE\name", NUL-terminated.
+                pipe = pipeName(t.array(), t.arrayPosition(), rhs);
+                t.skip(rhs);
             } else {
                 t.skip(rhs);
             }
         }
-        return t.ok() && port >= 0 ? new RpcArgs.EpmMapResult(iface, port, ip) : null;
+        if (!t.ok()) {
+            return null;
+        }
+        return port >= 0 ? new RpcArgs.EpmMapResult(iface, port, ip)
+                : pipe != null ? new RpcArgs.EpmMapResult(iface, 0, ip, pipe) : null;
     }
 }
