@@ -184,6 +184,37 @@ class DataFieldsTest {
         assertEquals(List.of("weak_kerberos_ticket"), matched(tgsRep));
         assertEquals(List.of(), matched(new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0), 13, "LAB.LOCAL", alice,
                 new KerberosEvent.TicketInfo("LAB.LOCAL", Harness.pn(1, "SQL01$"), 23, 2, 0), 18, null)));
+        // The KDC's side alone (lab atk_GetNPUsers_compat, one-way:server): Heimdal's AS-REP to an AS-REQ
+        // without pre-authentication lists the methods it accepts; after pre-authentication only
+        // PA-ETYPE-INFO2. With the request captured the request's own rules decide.
+        List<Integer> methods = List.of(16, 15, 147, 2, 136, 655, 19, 11);
+        KerberosEvent.TicketInfo tgt = new KerberosEvent.TicketInfo("LAB.LOCAL", Harness.pn(2, "krbtgt", "LAB.LOCAL"), 18, 2, 0);
+        assertEquals(List.of("asrep_roasting_reply_only_rc4"), matched(new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0),
+                11, "LAB.LOCAL", Harness.pn(1, "roast_me"), tgt, 23, null, methods)));
+        assertEquals(List.of("asrep_roasting_reply_only"), matched(new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0),
+                11, "LAB.LOCAL", Harness.pn(1, "roast_me"), tgt, 18, null, methods)));
+        assertEquals(List.of(), matched(new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0), 11, "LAB.LOCAL", alice,
+                tgt, 23, null, List.of(19))));
+        assertEquals(List.of("asrep_roasting_rc4"), matched(new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0), 11,
+                "LAB.LOCAL", alice, tgt, 23, noPreauth, methods)));
+        // A TGS-REP whose ticket names a user account by NT-ENTERPRISE (the KDC copies the requested name):
+        // GetUserSPNs' request, seen in the answer; an NT-SRV-INST SPN or a computer account is not.
+        KerberosEvent.KerberosReply roasted = new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0), 13, "LAB.LOCAL", alice,
+                new KerberosEvent.TicketInfo("LAB.LOCAL", Harness.pn(10, "svc_sql"), 23, 2, 0), 23, null);
+        assertEquals(List.of("weak_kerberos_ticket", "kerberoasting_reply_only"), matched(roasted));
+        assertEquals("TGS-REP ticket for svc_sql names its service by account, rc4-hmac: the TGS-REQ (not captured) asked "
+                + "a user account's ticket", indicator("kerberoasting_reply_only", roasted));
+        assertEquals(List.of(), matched(new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0), 13, "LAB.LOCAL", alice,
+                new KerberosEvent.TicketInfo("LAB.LOCAL", Harness.pn(10, "SQL01$"), 23, 2, 0), 18, null)));
+        assertEquals(List.of("weak_kerberos_ticket"), matched(new KerberosEvent.KerberosReply(h.h(SRV, ATK, 88, 0), 13,
+                "LAB.LOCAL", alice, new KerberosEvent.TicketInfo("LAB.LOCAL", Harness.pn(10, "svc_sql"), 23, 2, 0), 23,
+                h.krbReq(ATK, SRV, 0, 12, List.of(1), -1, 0x40810000, null, Harness.pn(10, "svc_sql"), List.of(23), null))));
+        // An SVCCTL answer whose request the copy lacks: shaped as RCreateService*'s, or only a status.
+        java.util.UUID svcctl = io.impacketsensor.core.event.RpcInterfaces.uuid(io.impacketsensor.core.event.RpcInterfaces.SVCCTL);
+        assertEquals(List.of("service_created_reply_only"), matched(new io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse(
+                h.h(ATK, SRV, 445, 0), "ntsvcs", 3, svcctl, -1, false, 28, new io.impacketsensor.core.event.RpcArgs.ScmCreateServiceAnswer())));
+        assertEquals(List.of(), matched(new io.impacketsensor.core.event.DcerpcEvent.DcerpcResponse(h.h(ATK, SRV, 445, 0),
+                "ntsvcs", 3, svcctl, -1, false, 24, new io.impacketsensor.core.event.RpcArgs.ReturnStatus(0))));
     }
 
     private List<String> signatures(SensorEvent ev) {

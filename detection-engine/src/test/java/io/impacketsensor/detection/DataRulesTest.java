@@ -74,6 +74,8 @@ class DataRulesTest {
                 "asrep_roasting_rc4", "asrep_roasting", "weak_kerberos_ticket", "silver_ticket_name_type",
                 "overpass_the_hash", "impacket_as_req", "weak_kerberos_etype_as", "weak_kerberos_etype_tgs",
                 "krbtgt_tgs_request", "s4u2self_privileged", "s4u2self", "s4u2proxy_rbcd", // Kerberos
+                "asrep_roasting_reply_only_rc4", "asrep_roasting_reply_only", "kerberoasting_reply_only", // KDC replies alone
+                "service_created_reply_only", // a DCE/RPC answer's shape
 
                 "lsa_retrieve_private_data", "samr_password_change", "samr_password_reset", "samr_group_member_added",
                 "kerberos_key_list_request", // account and key material

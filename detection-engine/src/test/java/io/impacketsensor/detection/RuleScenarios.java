@@ -77,6 +77,16 @@ public final class RuleScenarios {
             'A', 'A', 'A', 'A'})));
         add("s4u2self", h -> h.feed(h.krbReq(ATK, DC, 0, 12, List.of(1, 129), -1, 0x40810000, null,
                 Harness.pn(1, "websvc"), List.of(18, 17), "bob")));
+        // The KDC's side alone: Heimdal's AS-REP without pre-authentication, as in lab atk_GetNPUsers_nocreds
+        // (PA-DATA list of frame 59), for an account whose reply key is AES (the lab's roast_me answers RC4).
+        add("asrep_roasting_reply_only", h -> h.feed(new KerberosEvent.KerberosReply(h.h(ATK, DC, 88, 0), 11, "LAB.LOCAL",
+                Harness.pn(1, "roast_me"), new KerberosEvent.TicketInfo("LAB.LOCAL", KRBTGT, 18, 2, 0), 18, null,
+                List.of(16, 15, 147, 2, 136, 655, 19, 11))));
+        // The DC's side alone: the DRSGetNCChanges answer of OTRF's covenant DCSync capture (4744 stub bytes,
+        // sealed) on the port the ept_map answer named DRSUAPI; the request was not captured. That capture
+        // is in the shared public set, not among the test resources.
+        add("dcsync_reply_only", h -> h.feed(new DcerpcEvent.DcerpcResponse(h.h(ATK, DC, 49674, 0), null, 6,
+                UUID.fromString("e3514235-4b06-11d1-ab04-00c04fc2dcd2"), -1, true, 4744, null)));
         add("rbcd", h -> h.feed(modify(h, "CN=SRV,CN=Computers,DC=lab,DC=local", "msDS-AllowedToActOnBehalfOfOtherIdentity")));
         add("shadow_credentials", h -> h.feed(modify(h, "CN=SRV,CN=Computers,DC=lab,DC=local", "msDS-KeyCredentialLink")));
         add("dcsync_rights", h -> h.feed(modify(h, "DC=lab,DC=local", "nTSecurityDescriptor")));

@@ -32,10 +32,33 @@ class PerturbationMatrixTest {
     // Why evidence does not survive, by cause; each entry of LOST names one of these.
     private static final String KRB_REQUEST_ONLY = "the evidence is in the KDC request (etype list, missing pre-auth, "
             + "PA-FOR-USER, a ticket never issued by an AS exchange); a copy of the KDC's replies alone does not carry it";
-    private static final String SMB_REQUEST_ONLY = "share, file and service names, the interface UUID, the opnum and the "
-            + "client's NTLM AUTHENTICATE travel in the client's requests; the server's responses carry status codes, handles, "
-            + "the share type (TREE_CONNECT) and, in Samba's BIND_ACK, the pipe name and accepted transfer syntax, but no "
-            + "interface or operation, and the Impacket chains start from the client's AUTHENTICATE";
+    private static final String RC4_REPLY_KEY_ONLY = "the AS-REP's rc4-hmac enc-part says the reply key was RC4, as an "
+            + "account without AES keys gives any client; that the client offered only rc4-hmac and pre-authenticated with "
+            + "it (the NT hash as key) is in its AS-REQ";
+    private static final String KRB_REJECTED_ROAST = "the KDC rejected both TGS-REQs (KRB_AP_ERR_INAPP_CKSUM); its "
+            + "KRB-ERRORs name krbtgt and the client, not the accounts asked for, and no ticket was issued: the accounts "
+            + "and the etype offer are only in the client's TGS-REQs";
+    private static final String SVC_CREATE_FAULT = "Samba's svcctl answers CreateServiceW with a FAULT "
+            + "(nca_op_rng_error: it implements no service creation), so no answer shows a service created "
+            + "(service_created_reply_only); the answers left (the BIND_ACK naming \\pipe\\svcctl, OpenSCManagerW, "
+            + "OpenServiceW, EnumServicesStatusW ...) carry handles and statuses, not the service name, binary path or "
+            + "uploaded file name the psexec, smbexec and services rules read from the client's requests";
+    private static final String DRS_SMALL_ANSWERS = "the endpoint mapper's answer names DRSUAPI and its port, so the "
+            + "answers there are named DRSUAPI, but Samba answers DRSGetNCChanges in 156 sealed stub bytes (a Windows DC's "
+            + "reply carrying an account is about 4.7 KB), below dcsync_reply_only's replication size, and only the "
+            + "client's requests name the operation";
+    private static final String NO_ATSVC = "Samba serves no \\pipe\\atsvc: the CREATE is answered "
+            + "STATUS_OBJECT_NAME_NOT_FOUND and no DCE/RPC follows; the task and its command are only in the client's requests";
+    private static final String NO_DCOM = "Samba serves no DCOM: the one answer on 135 is a BIND_ACK and the client gives "
+            + "up; the class activated (MMC20.Application, WMI) is only in the client's activation request";
+    private static final String RPC_ARGS_REQUEST_ONLY = "the answers are decoded and named by the BIND_ACK's pipe or the "
+            + "endpoint mapper's answer, but the operation (the opnum) and the arguments the rules read (registry key "
+            + "paths, the RIDs and SID counts of SAMR and LSA lookups, the account created, the coercion's UNC path, the "
+            + "DPAPI backup key asked for) travel in the client's requests; the answers hold handles, statuses and the "
+            + "names returned";
+    private static final String NAME_IN_CREATE_REQUEST = "the names the rules read (Groups.xml under SYSVOL's Policies, a "
+            + "pipe opened by a path holding '/') are in the client's SMB2 CREATE requests, whose responses carry no name "
+            + "(MS-SMB2 2.2.14); Groups.xml's cpassword travels in READ answers, which the SMB2 decoder skips by length";
     private static final String LDAP_REQUEST_ONLY = "the search filter is in the client's SearchRequest";
     private static final String RELAY_NEEDS_BOTH_DIRECTIONS = "a relay is recognised on the server CHALLENGE and the "
             + "client AUTHENTICATE of both legs; a copy of the servers' side holds only the challenges";
@@ -136,18 +159,22 @@ class PerturbationMatrixTest {
         lost("one-way:client", CHAIN_NEEDS_AUTH_STATUS, "atk_dcomexec.pcap", "atk_wmiexec.pcap");
         lost("one-way:client", ASREP_NEEDS_REPLY, "atk_GetNPUsers_nocreds.pcap");
         lost("one-way:client", KRB_NO_REPLY_GOLDEN, "atk_GetNPUsers_compat.pcap");
-        lost("one-way:server", KRB_REQUEST_ONLY, "atk_GetNPUsers_compat.pcap", "atk_GetNPUsers_nocreds.pcap",
-                "atk_GetUserSPNs_compat.pcap", "atk_GetUserSPNs_usersfile.pcap", "atk_getTGT_pth.pcap",
-                "atk_getTGT_pth_compat.pcap", "atk_golden_ticket.pcap", "atk_golden_ticket_compat.pcap",
+        lost("one-way:server", KRB_REJECTED_ROAST, "atk_GetUserSPNs_usersfile.pcap");
+        lost("one-way:server", RC4_REPLY_KEY_ONLY, "atk_getTGT_pth.pcap", "atk_getTGT_pth_compat.pcap");
+        lost("one-way:server", KRB_REQUEST_ONLY, "atk_golden_ticket.pcap", "atk_golden_ticket_compat.pcap",
                 "atk_s4u_delegation.pcap", "atk_s4u_delegation_compat.pcap", "atk_silver_ticket.pcap");
-        lost("one-way:server", SMB_REQUEST_ONLY, "atk_addcomputer.pcap", "atk_atexec.pcap", "atk_dcomexec.pcap",
-                "atk_gpp_password.pcap", "atk_lookupsid.pcap", "atk_psexec.pcap", "atk_psexec_kerberos_compat.pcap",
-                "atk_psexec_pth.pcap", "atk_reg.pcap", "atk_samrdump.pcap", "atk_secretsdump_dcsync.pcap",
-                "atk_secretsdump_pth.pcap", "atk_secretsdump_pth.smbenc.pcap", "atk_services.pcap",
-                "atk_smbclient_pth.pcap", "atk_smbexec.pcap", "atk_wmiexec.pcap");
+        lost("one-way:server", SVC_CREATE_FAULT, "atk_psexec.pcap", "atk_psexec_kerberos_compat.pcap",
+                "atk_psexec_pth.pcap", "atk_services.pcap", "atk_smbexec.pcap");
+        lost("one-way:server", DRS_SMALL_ANSWERS, "atk_secretsdump_dcsync.pcap", "atk_secretsdump_pth.pcap",
+                "atk_secretsdump_pth.smbenc.pcap");
+        lost("one-way:server", NO_ATSVC, "atk_atexec.pcap");
+        lost("one-way:server", NO_DCOM, "atk_dcomexec.pcap", "atk_wmiexec.pcap");
+        lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_addcomputer.pcap", "atk_lookupsid.pcap", "atk_reg.pcap",
+                "atk_samrdump.pcap");
+        lost("one-way:server", NAME_IN_CREATE_REQUEST, "atk_gpp_password.pcap");
         lost("one-way:server", LDAP_REQUEST_ONLY, "atk_GetADUsers_compat.pcap");
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_lookupsid.smbenc.pcap", "atk_psexec.smbenc.pcap",
-                "atk_services.smbenc.pcap", "atk_smbclient_pth.smbenc.pcap");
+                "atk_services.smbenc.pcap", "atk_smbclient_pth.smbenc.pcap", "atk_smbclient_pth.pcap");
         lost("loss:5%", LOSS_AUTHENTICATE, "atk_atexec.pcap", "atk_dcomexec.pcap", "atk_wmiexec.pcap");
         lost("loss:5%", LOSS_LOOKUP_SIDS, "atk_lookupsid.pcap");
         // The lab runs of Impacket 0.10 and current Impacket (.i010/.i014) lose their evidence the same way.
@@ -162,17 +189,19 @@ class PerturbationMatrixTest {
         lost("one-way:server", KRB_REQUEST_ONLY, "atk_getPac.i010.pcap", "atk_getPac.i014.pcap",
                 "atk_getST_variants.i014.pcap", "atk_keylistattack.i010.pcap", "atk_keylistattack.i014.pcap",
                 "atk_ticketer_variants.i010.pcap", "atk_ticketer_variants.i014.pcap");
-        lost("one-way:server", SMB_REQUEST_ONLY, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
-                "atk_gpp_password.i014.pcap", "atk_lookupsid.i014.pcap", "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap",
-                "atk_regsecrets.i014.pcap", "atk_samrdump.i014.pcap", "atk_secretsdump_modes.i010.pcap",
-                "atk_secretsdump_modes.i014.pcap", "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap");
+        lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
+                "atk_lookupsid.i014.pcap", "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap", "atk_regsecrets.i014.pcap",
+                "atk_samrdump.i014.pcap");
+        lost("one-way:server", NAME_IN_CREATE_REQUEST, "atk_gpp_password.i014.pcap");
+        lost("one-way:server", DRS_SMALL_ANSWERS, "atk_secretsdump_modes.i010.pcap", "atk_secretsdump_modes.i014.pcap");
+        lost("one-way:server", SVC_CREATE_FAULT, "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap");
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_smbclient_ops.i010.pcap", "atk_smbclient_ops.i014.pcap",
                 "atk_wmipersist.i010.pcap", "atk_wmipersist.i014.pcap", "atk_wmiquery.i010.pcap", "atk_wmiquery.i014.pcap");
         lost("one-way:server", BIND_OFFER_REQUEST_ONLY, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap");
         lost("one-way:server", LDAP_MODIFY_REQUEST_ONLY, "atk_rbcd.i010.pcap");
         lost("late-join:0.1", LATE_AUTH, "atk_relay_smb_to_http.i010.pcap", "atk_relay_smb_to_mssql.i010.pcap",
                 "atk_relay_smb_to_mssql.i014.pcap");
-        lost("one-way:server", SMB_REQUEST_ONLY, "atk_coerce.i010.pcap", "atk_coerce.i014.pcap");
+        lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_coerce.i010.pcap", "atk_coerce.i014.pcap");
         lost("one-way:server", RELAY_NEEDS_BOTH_DIRECTIONS, "atk_coerce_relay.i010.pcap", "atk_coerce_relay.i014.pcap",
                 "atk_relay_smb_to_mssql.i010.pcap", "atk_relay_smb_to_mssql.i014.pcap");
         lost("late-join:0.1", LATE_ALL, "atk_mssqlclient.i010.pcap", "atk_mssqlclient.i014.pcap",
@@ -195,7 +224,7 @@ class PerturbationMatrixTest {
                 "atk_goldenPac.i010.pcap", "atk_goldenPac.i014.pcap", "atk_machine_role.i010.pcap",
                 "atk_machine_role.i014.pcap", "atk_netview.i010.pcap", "atk_netview.i014.pcap", "atk_raiseChild.i010.pcap",
                 "atk_raiseChild.i014.pcap", "atk_tstool.i014.pcap", "atk_rpcmap_cut.i014.pcap");
-        lost("one-way:server", SMB_REQUEST_ONLY, "atk_net.i014.pcap");
+        lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_net.i014.pcap");
         // Password spraying is counted on failed logons: the failure is the server's, the account the client's.
         lost("one-way:client", FAILURE_IN_REPLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap",
                 "atk_spray_kerberos.i010.pcap", "atk_spray_kerberos.i014.pcap");
@@ -211,7 +240,7 @@ class PerturbationMatrixTest {
         lost("one-way:server", EPM_LOOKUP_REQUEST_ONLY, "atk_rpcdump.pcap", "atk_rpcdump.i010.pcap", "atk_rpcdump.i014.pcap");
         lost("loss:1%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
         lost("loss:5%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
-        lost("one-way:server", SMB_REQUEST_ONLY, "atk_sambaPipe.i010.pcap", "atk_sambaPipe.i014.pcap");
+        lost("one-way:server", NAME_IN_CREATE_REQUEST, "atk_sambaPipe.i010.pcap", "atk_sambaPipe.i014.pcap");
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_filetime.i014.pcap");
         lost("late-join:0.1", LATE_ALL, "atk_checkMSSQLStatus.i014.pcap");
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_checkMSSQLStatus.i014.pcap", "atk_dpapidump.i014.pcap");

@@ -48,6 +48,18 @@ class RuleCoverageTest {
                 collect(r.ruleHits(), fired);
             }
         }
+        // The rules on what the server's answers alone carry need a copy without the client's side: the
+        // lab captures as a mirror of the servers' direction only (evaluate --perturb one-way:server).
+        Perturbation serverOnly = Perturbation.parse("one-way:server");
+        for (String set : List.of("lab/MANIFEST.tsv", "public/GOLDEN.tsv")) {
+            String base = set.substring(0, set.indexOf('/') + 1);
+            for (EvaluateCommand.Entry e : EvaluateCommand.readManifest(copy(set))) {
+                CaptureDetection.Result r = CaptureDetection.run(List.of(copy(base + e.file())), CaptureConfig.DEFAULTS,
+                        EngineConfig.defaults(), p -> { }, serverOnly, 1);
+                assertNull(r.failure(), e.file() + " one-way:server");
+                collect(r.ruleHits(), fired);
+            }
+        }
         // Fixtures derived from lab captures for the rules only a combination of captures shows
         // (pcaps-fixtures/README.md): the DC-promotion bounds.
         for (String f : List.of("lab_dc_promotion_evasion.pcap", "lab_dc_promotion_cap.pcap")) {

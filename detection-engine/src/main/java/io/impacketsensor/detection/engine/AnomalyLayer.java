@@ -130,6 +130,15 @@ final class AnomalyLayer {
             }
             return;
         }
+        if (ev instanceof DcerpcEvent.DcerpcResponse a) {
+            if (!fromDc && a.opnum() < 0 && a.stubLength() >= REPLICATION_ANSWER_BYTES
+                    && RpcCatalog.DRSUAPI.equals(a.interfaceUuid())) {
+                e.add(Rules.DCSYNC_REPLY_ONLY, "DRSUAPI answer of " + a.stubLength() + " stub bytes (replication size; "
+                        + "request not captured) from " + a.header().serverIp().getHostAddress()
+                        + " to a host that is not a known domain controller");
+            }
+            return;
+        }
         if (c.kind != EventKind.DCERPC_REQUEST) {
             return;
         }
@@ -163,6 +172,15 @@ final class AnomalyLayer {
             }
         }
     }
+
+    /**
+     * Stub bytes from which a DRSUAPI answer whose call the copy does not hold is taken for a
+     * DRSGetNCChanges reply carrying objects (MS-DRSR 4.1.10.2: DRS_MSG_GETCHGREPLY with the replicated
+     * attributes, secrets included). A single account's reply to a DCSync (EXOP_REPL_OBJ) is about
+     * 4.7 KB on Windows; the other calls a DCSync tool makes (IDL_DRSBind, IDL_DRSDomainControllerInfo,
+     * IDL_DRSCrackNames, IDL_DRSUnbind) answer in about 1 KB or less.
+     */
+    static final int REPLICATION_ANSWER_BYTES = 4096;
 
     private void samr(DcerpcEvent.DcerpcRequest r, RpcCall call, Evidence e) {
         switch (call) {

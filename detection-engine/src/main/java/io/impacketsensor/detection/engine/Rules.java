@@ -13,6 +13,7 @@ final class Rules {
     static final Rule IMPACKET_SMBSERVER = C.require("impacket_smbserver");
     static final Rule DRSUAPI_BIND_NON_DC = C.require("drsuapi_bind_non_dc");
     static final Rule DCSYNC = C.require("dcsync");
+    static final Rule DCSYNC_REPLY_ONLY = C.require("dcsync_reply_only");
     static final Rule DRSUAPI_CALL_NON_DC = C.require("drsuapi_call_non_dc");
     static final Rule EPM_DRSUAPI = C.require("epm_drsuapi");
     static final Rule DCSYNC_AFTER_PROMOTION = C.require("dcsync_after_promotion");

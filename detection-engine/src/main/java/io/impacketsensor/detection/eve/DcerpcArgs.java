@@ -88,6 +88,7 @@ final class DcerpcArgs {
             map(g, m.interfaceUuid());
             g.writeNumberField("tcp_port", m.tcpPort());
             str(g, "ip", m.ip());
+            str(g, "pipe", m.pipe());
         } else if (a instanceof RpcArgs.TaskRegister t) {
             str(g, "task_path", t.path());
             str(g, "task_xml", t.xml());
@@ -148,6 +149,8 @@ final class DcerpcArgs {
             g.writeBooleanField("coercion", u.listener() && u.host() != null);
         } else if (a instanceof RpcArgs.DrsGetNcChanges) {
             g.writeBooleanField("replication", true);
+        } else if (a instanceof RpcArgs.ScmCreateServiceAnswer) {
+            g.writeBooleanField("service_created", true);
         } else if (a instanceof RpcArgs.ReturnStatus s) {
             g.writeNumberField("status", s.status());
         }

@@ -203,7 +203,14 @@ public enum EventField {
             + "carries neither cookie nor routing token, 0x2 its TLS ClientHello offers cipher suites without server "
             + "authentication (DH_anon, ECDH_anon), 0x4 that ClientHello has no server_name; on the TLS handshake (0x1 "
             + "also on the request)"),
-    RDP_JA3_HASH("rdp.ja3_hash", Kind.TEXT, "JA3 hash (MD5, lower-case hex) of the TLS ClientHello of an RDP connection");
+    RDP_JA3_HASH("rdp.ja3_hash", Kind.TEXT, "JA3 hash (MD5, lower-case hex) of the TLS ClientHello of an RDP connection"),
+    KRB5_REPLY_PADATA("krb5.reply_padata", Kind.NUMBER, "PA-DATA types of a Kerberos AS-REP or TGS-REP (19 "
+            + "PA-ETYPE-INFO2 after pre-authentication; 2 PA-ENC-TIMESTAMP listed as an accepted method: the KDC answered "
+            + "a request that did not pre-authenticate)"),
+    KRB5_REQUEST_SEEN("krb5.request_seen", Kind.NUMBER, "1 when a Kerberos reply answers a request captured on its flow, "
+            + "0 when the request was not seen (a copy of the KDC's side only)"),
+    DCERPC_ANSWER("dcerpc.answer", Kind.TEXT, "what a DCE/RPC answer whose request was not captured shows by its shape: "
+            + "service_created (an SVCCTL answer of RCreateService*: no tag, a service handle, ERROR_SUCCESS)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -287,6 +294,8 @@ public enum EventField {
             case EPM_INQUIRY_TYPE, EPM_MAX_ENTRIES, EPM_INTERFACE -> EventKind.DCERPC_REQUEST.bit;
             case RDP_COOKIE, RDP_REQUESTED_PROTOCOLS, RDP_CLIENT_SHAPE -> EventKind.RDP_REQUEST.bit | EventKind.RDP_TLS.bit;
             case RDP_JA3_HASH -> EventKind.RDP_TLS.bit;
+            case KRB5_REPLY_PADATA, KRB5_REQUEST_SEEN -> EventKind.KRB_REPLY.bit;
+            case DCERPC_ANSWER -> EventKind.DCERPC_OTHER.bit;
         };
     }
 
@@ -747,6 +756,24 @@ public enum EventField {
             }
             case EPM_MAX_ENTRIES -> {
                 return args(ev) instanceof RpcArgs.EpmLookupRequest l && v.number(l.maxEntries());
+            }
+            case KRB5_REPLY_PADATA -> {
+                if (ev instanceof KerberosEvent.KerberosReply p) {
+                    List<Integer> l = p.padataTypes();
+                    for (int i = 0; i < l.size(); i++) {
+                        if (v.number(l.get(i))) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+            case KRB5_REQUEST_SEEN -> {
+                return ev instanceof KerberosEvent.KerberosReply p && v.number(p.request() != null ? 1 : 0);
+            }
+            case DCERPC_ANSWER -> {
+                return ev instanceof DcerpcEvent.DcerpcResponse r && r.result() instanceof RpcArgs.ScmCreateServiceAnswer
+                        && v.text("service_created");
             }
             case EPM_INTERFACE -> {
                 // ept_map and ept_lookup are a connection's first calls, not its bulk: the UUID's text is built here

@@ -11,6 +11,7 @@ import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.ProbeResult;
 import io.impacketsensor.decoders.dcerpc.dcom.DcomObjects;
@@ -80,6 +81,12 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private long curOffset;
     private int anomalyEvents;
     private boolean boundAny;
+    /** The endpoint a BIND_ACK whose BIND the copy lacks named ({@link #secondaryAddress}), or null. */
+    private String ackEndpoint;
+    /** That BIND_ACK accepted one context, with NDR64 (MS-RPCE 2.2.5). */
+    private boolean ackAcceptedNdr64;
+    /** ept_map (C706 appendix O, opnum 3). */
+    private static final int EPT_MAP = 3;
     private boolean gapReported;
 
     // The BIND / ALTER_CONTEXT waiting for its answer.
@@ -441,12 +448,70 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             // Its BIND or ALTER_CONTEXT is not in the capture (a gap, a late join): the ack is still a
             // transaction, which Suricata logs as REQUEST_LOST. An ack of a bind already reported
             // without results (a request came first) is not a new one.
-            DcerpcEvents.ackWithoutRequest(ctx, namedPipe, p.ptype == DcerpcParser.ALTER_CONTEXT_RESP, p.callId,
+            if (p.ptype == DcerpcParser.BIND_ACK && p.secAddrLength > 1) {
+                ackEndpoint = secondaryAddress(b);
+                // The results follow the BIND's contexts, whose ids the copy lacks; with one context
+                // accepted, its transfer syntax is the one the association's calls use.
+                int accepted = 0;
+                for (int i = 0; i < p.resultCount; i++) {
+                    if (ackResults[i] == 0) {
+                        accepted++;
+                        ackAcceptedNdr64 = ackNdr64[i];
+                    }
+                }
+                ackAcceptedNdr64 &= accepted == 1;
+            }
+            DcerpcEvents.ackWithoutRequest(ctx, eventPipe(), p.ptype == DcerpcParser.ALTER_CONTEXT_RESP, p.callId,
                     p.maxXmitFrag, p.maxRecvFrag, p.versionMinor);
         }
         unackedBindCallId = NO_CALL;
         token(dir, b, off, trailer);
         return true;
+    }
+
+    /**
+     * The BIND_ACK's secondary address as an endpoint name (C706 12.6.4.4, MS-RPCE 2.2.2.2): the pipe
+     * without its {@code \PIPE\} prefix, in lower case ({@code svcctl}), or the server's TCP port
+     * ({@code 135}). Made once per association whose BIND the copy does not hold.
+     */
+    private String secondaryAddress(byte[] b) {
+        int n = p.secAddrLength;
+        if (b[p.secAddrOffset + n - 1] == 0) {
+            n--; // port_any_t counts its terminating NUL
+        }
+        String a = new String(b, p.secAddrOffset, n, java.nio.charset.StandardCharsets.US_ASCII);
+        int slash = a.lastIndexOf('\\');
+        return (slash >= 0 ? a.substring(slash + 1) : a).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The pipe the events name: the one the SMB2 CREATE opened, else (its CREATE not captured) the one
+     * a BIND_ACK named; null over TCP.
+     */
+    private String eventPipe() {
+        return namedPipe != null && namedPipe.isEmpty() && ackEndpoint != null ? ackEndpoint : namedPipe;
+    }
+
+    /**
+     * The interface of a response on a context no BIND of this association defined, from the
+     * endpoint its BIND_ACK named: the endpoint mapper's well-known port 135 (C706 appendix O,
+     * MS-RPCE 2.1.1.1), or a pipe only one interface serves ({@link PipeInterfaces}). Null otherwise.
+     */
+    private java.util.UUID ackInterface() {
+        String e = namedPipe != null && !namedPipe.isEmpty() ? namedPipe : ackEndpoint;
+        if (e == null) {
+            return null;
+        }
+        if ("135".equals(e)) {
+            return RpcInterfaces.uuid(RpcInterfaces.EPMAPPER);
+        }
+        if (ackEndpoint != null && e.equals(ackEndpoint) && "ntsvcs".equals(e)) {
+            // Windows answers a bind on \PIPE\svcctl (MS-SCMR 2.1) with the secondary address of
+            // services.exe's pipe, \PIPE\ntsvcs; the other interface served there, Plug and Play
+            // (MS-PNPR), takes no remote calls since Windows Vista.
+            return RpcInterfaces.uuid(RpcInterfaces.SVCCTL);
+        }
+        return PipeInterfaces.of(e);
     }
 
     /** Emits the pending BIND/ALTER_CONTEXT (with results when the ack was seen). */
@@ -578,11 +643,33 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             a.ifaceIndex = contexts.ifaceIndex(slot);
             a.uuid = contexts.uuid(slot);
         }
+        if (call < 0 && slot < 0) {
+            java.util.UUID u = ackInterface();
+            if (u != null) {
+                a.uuid = u;
+                a.ifaceIndex = RpcInterfaces.indexOf(u);
+                a.source = InterfaceSource.ENDPOINT;
+                contexts.put(a.contextId, u, a.ifaceIndex, ackAcceptedNdr64, InterfaceSource.ENDPOINT);
+                slot = contexts.find(p.contextId);
+            }
+        }
         boolean ndr64 = slot >= 0 && contexts.ndr64(slot);
         fillAuth(a, trailer);
         a.orpc = call >= 0 && calls.orpc(call);
         a.decode = call >= 0 && !a.sealed && !ndr64 && p.littleEndian
                 && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum, a.orpc && dcomObjects != null);
+        if (call < 0 && !a.sealed && p.littleEndian && a.ifaceIndex == RpcInterfaces.EPMAPPER) {
+            // Only the answer is in the copy: the endpoint mapper's answer is read as an ept_map answer
+            // (its towers name an interface and its port); a stub of another shape is left undecoded.
+            a.opnum = EPT_MAP;
+            a.decode = true;
+            a.speculative = true;
+            a.ndr64 = ndr64;
+        } else if (call < 0 && !a.sealed && !ndr64 && p.littleEndian && a.ifaceIndex == RpcInterfaces.SVCCTL) {
+            // The stub is kept to read its shape ({@link #createServiceAnswer}); 28 bytes at most matter.
+            a.decode = true;
+            a.speculative = true;
+        }
         return true;
     }
 
@@ -641,7 +728,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (a.orpc) {
             calls.setOrpc(a.callId);
         }
-        DcerpcEvents.request(ctx, namedPipe, a, args, p.versionMinor);
+        DcerpcEvents.request(ctx, eventPipe(), a, args, p.versionMinor);
         return ok || ndrFailure();
     }
 
@@ -650,13 +737,22 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         authResult(0);
         RpcArgs result = null;
         boolean ok = true;
-        if (a.decode) {
+        if (a.decode && a.callSlot < 0 && a.ifaceIndex == RpcInterfaces.SVCCTL) {
+            result = createServiceAnswer(a);
+        } else if (a.decode) {
             ndr.wrap(a.stubArray(), a.stubOffset(), a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
-            result = StubDecoders.response(a.ifaceIndex, a.opnum, ndr, calls.args(a.callSlot), handles,
-                    a.orpc && dcomObjects != null, limits.maxDcomStrings());
+            result = a.ndr64 ? StubDecoders.responseNdr64(a.ifaceIndex, a.opnum, ndr)
+                    : StubDecoders.response(a.ifaceIndex, a.opnum, ndr, a.callSlot >= 0 ? calls.args(a.callSlot) : null,
+                    handles, a.orpc && dcomObjects != null, limits.maxDcomStrings());
             if (!ndr.ok()) {
                 result = null;
-                ok = false;
+                ok = a.speculative;
+            }
+            if (a.speculative && a.callSlot < 0
+                    && !(result instanceof RpcArgs.EpmMapResult m && (m.tcpPort() > 0 || m.pipe() != null))) {
+                // The guessed operation did not fit: the answer stays unnamed.
+                result = null;
+                a.opnum = -1;
             }
         }
         if (result instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0) {
@@ -672,8 +768,27 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (a.callSlot >= 0) {
             calls.remove(a.callSlot);
         }
-        DcerpcEvents.response(ctx, namedPipe, a, result, p.versionMinor);
+        DcerpcEvents.response(ctx, eventPipe(), a, result, p.versionMinor);
         return ok || ndrFailure();
+    }
+
+    /**
+     * An SVCCTL answer whose request the copy lacks, shaped as the answer of RCreateServiceW, -A or
+     * -WOW64A/W (MS-SCMR 3.1.4.12, 3.1.4.24, 3.1.4.44, 3.1.4.45): a null lpdwTagId pointer (the caller
+     * asked no tag), a service handle that is not null, and ERROR_SUCCESS, 28 bytes in all. The other
+     * svcctl answers of 28 bytes start with a non-zero count (the conformant buffer or string of
+     * RQueryServiceConfig2W, REnumServicesStatusW, RGetServiceDisplayNameW/KeyNameW). Null otherwise.
+     */
+    private static RpcArgs createServiceAnswer(CallAssembly a) {
+        if (a.stubLength() != 28) {
+            return null;
+        }
+        byte[] b = a.stubArray();
+        int at = a.stubOffset();
+        boolean handle = Bytes.u32le(b, at + 4) != 0 || Bytes.u32le(b, at + 8) != 0 || Bytes.u32le(b, at + 12) != 0
+                || Bytes.u32le(b, at + 16) != 0 || Bytes.u32le(b, at + 20) != 0;
+        return Bytes.u32le(b, at) == 0 && handle && Bytes.u32le(b, at + 24) == 0
+                ? new RpcArgs.ScmCreateServiceAnswer() : null;
     }
 
     /** ept_map named a TCP port: the next connection there is DCE/RPC (the registry's expectation table). */
@@ -746,7 +861,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         } else {
             calls.remove(slot);
         }
-        DcerpcEvents.fault(ctx, namedPipe, p.callId, uuid, opnum, p.faultStatus, p.versionMinor);
+        DcerpcEvents.fault(ctx, eventPipe(), p.callId, uuid, opnum, p.faultStatus, p.versionMinor);
         return true;
     }
 

@@ -287,6 +287,13 @@ public final class DcerpcParser {
         return BIND_OK;
     }
 
+    /**
+     * Where {@link #parseBindAck} found the secondary address (C706 12.6.4.4 port_any_t: the server's
+     * port, or over SMB the pipe name, NUL-terminated): array offset and length, 0 when absent.
+     */
+    int secAddrOffset;
+    int secAddrLength;
+
     /** Number of results read by {@link #parseBindAck}. */
     int resultCount;
 
@@ -325,6 +332,8 @@ public final class DcerpcParser {
         maxRecvFrag = u16(c);
         u32(c);
         int secAddrLen = u16(c);
+        secAddrOffset = c.arrayPosition();
+        secAddrLength = c.has(secAddrLen) ? secAddrLen : 0;
         c.skip(secAddrLen);
         int pos = c.position();
         c.seek((pos + 3) & ~3);

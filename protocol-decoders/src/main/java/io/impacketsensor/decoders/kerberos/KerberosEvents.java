@@ -29,7 +29,8 @@ final class KerberosEvents {
 
     /** The AS-REP/TGS-REP just parsed, tied to {@code req} (may be null). */
     static KerberosReply reply(KerberosParser p, EventHeader h, KerberosRequest req) {
-        return new KerberosReply(h, p.msgType, p.realm, p.cname, p.ticket, p.encPartEtype, req);
+        return new KerberosReply(h, p.msgType, p.realm, p.cname, p.ticket, p.encPartEtype, req,
+                List.copyOf(p.padataTypes));
     }
 
     /** The KRB-ERROR just parsed, tied to {@code req} (may be null). */

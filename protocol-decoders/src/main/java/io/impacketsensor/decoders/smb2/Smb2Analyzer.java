@@ -414,6 +414,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             return true; // interim response (MS-SMB2 3.3.4.2): the final one follows
         }
         Smb2Pending q = pending.remove(p.messageId);
+        boolean withoutRequest = q == null;
         if (openSetup != null) {
             sessionProvedBy(q);
         }
@@ -478,6 +479,15 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                     if (f == null && p.length > 0 && p.bufOff < p.c.length()) {
                         f = latePipe(q, b, off + p.bufOff, Math.min(p.length, p.c.length() - p.bufOff));
                     }
+                    // A READ response carries no FileId (MS-SMB2 2.2.20). Without its request, data read
+                    // on the pipe share is taken as the answer on the pipe opened last there: a client over
+                    // SMB writes a call and reads its answer on the pipe it just bound (MS-RPCE 2.1.1.2),
+                    // and the copy shows no CLOSE's FileId either, so an older pipe may be closed. The pipe's
+                    // consumer checks the first bytes it gets are DCE/RPC.
+                    if (f == null && withoutRequest && p.length > 0) {
+                        f = pipeData.lastOpened(q.tree);
+                        q.file = f;
+                    }
                     if (f != null && f.consumer != null) {
                         pipeData.data(framer, f, b, off, p.bufOff, p.length, single, cmdLen, p.c.length());
                     }
@@ -486,6 +496,13 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             }
             case Smb2Parser.IOCTL -> {
                 Smb2Session.FileEntry f = resolve(q);
+                if (withoutRequest && !err && p.ioctlResponse() && p.ctlCode == FSCTL_PIPE_TRANSCEIVE && q.tree != null) {
+                    // The response repeats CtlCode and FileId (MS-SMB2 2.2.32): the pipe is found without the request.
+                    q.ctlCode = p.ctlCode;
+                    Smb2Session.FileEntry g = q.tree.files.get(p.fidVolatile);
+                    f = g != null && g.persistent == p.fidPersistent && g.pipe ? g : null;
+                    q.file = f;
+                }
                 if (!err && f != null && f.consumer != null && q.ctlCode == FSCTL_PIPE_TRANSCEIVE) {
                     boolean parsed = p.ioctlResponse();
                     if (p.buf2Len > limits.maxPipeBuffer() || cmdLen > p.c.length()) {

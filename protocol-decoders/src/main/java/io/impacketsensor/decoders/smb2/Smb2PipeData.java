@@ -28,6 +28,8 @@ final class Smb2PipeData {
     /** The open whose pipe data each direction's framer is streaming. */
     private Smb2Session.FileEntry streamToServer;
     private Smb2Session.FileEntry streamToClient;
+    /** The named pipe opened last on this connection ({@link #lastOpened}). */
+    private Smb2Session.FileEntry lastOpened;
 
     Smb2PipeData(FlowContext ctx, PipeConsumerFactory pipes) {
         this.ctx = ctx;
@@ -38,6 +40,18 @@ final class Smb2PipeData {
     void open(Smb2Session.FileEntry f, long sessionId) {
         f.pipe = true;
         f.consumer = pipes.open(ctx, Smb2Pipes.pipeName(f.name), sessionId, f.tree.id);
+        f.tree.lastPipe = f;
+        lastOpened = f;
+    }
+
+    /**
+     * The named pipe opened last on {@code tree} (on this connection when the tree is unknown: an
+     * asynchronous answer carries no TreeId, MS-SMB2 2.2.1.1), while it is open and read by a
+     * consumer; else null.
+     */
+    Smb2Session.FileEntry lastOpened(Smb2Session.Tree tree) {
+        Smb2Session.FileEntry f = tree != null ? tree.lastPipe : lastOpened;
+        return f != null && f.consumer != null && f.tree.ipc && f.tree.files.get(f.vol) == f ? f : null;
     }
 
     /** True when {@code n} more bytes may be held. */

@@ -22,6 +22,8 @@ final class Smb2Session {
         final boolean ipc;
         int shareType;
         final LongObjectMap<FileEntry> files = new LongObjectMap<>();
+        /** The named pipe opened last on this tree, for a READ answer whose request was not captured. */
+        FileEntry lastPipe;
 
         Tree(Smb2Session session, int id, String path, int shareType) {
             this.session = session;

@@ -110,13 +110,33 @@ public final class EndpointInterfaces {
             }
         } else if (e instanceof DcerpcBind b) {
             learn(b);
-        } else if (e instanceof DcerpcResponse r && r.result() instanceof RpcArgs.EpmMapResult m && m.tcpPort() > 0) {
-            mapped(r.header(), m);
+        } else if (e instanceof DcerpcResponse r) {
+            if (r.result() instanceof RpcArgs.EpmMapResult m && (m.tcpPort() > 0 || m.pipe() != null)) {
+                mapped(r.header(), m);
+            } else if (r.interfaceUuid() == null) {
+                return name(r);
+            }
         }
         return e;
     }
 
-    /** Requests named from what their endpoint served before. */
+    /**
+     * An answer whose request the copy does not hold (a mirror of the server's side only) names no
+     * interface; it is named when its endpoint's knowledge has exactly one (an ept_map answer for
+     * that port, or what was bound there before). The operation stays unknown.
+     */
+    private DcerpcResponse name(DcerpcResponse r) {
+        Endpoint at = endpoint(r.header(), r.namedPipe());
+        Known k = at == null ? null : endpoints.get(at);
+        if (k == null || k.interfaceCount != 1) {
+            return r;
+        }
+        named++;
+        return new DcerpcResponse(r.header(), r.namedPipe(), r.callId(), k.interfaces[0], r.opnum(), r.sealed(),
+                r.stubLength(), r.result(), r.fragments(), r.rpcVersionMinor(), r.bodyLength());
+    }
+
+    /** Requests and answers named from what their endpoint served before. */
     public long named() {
         return named;
     }
@@ -187,7 +207,8 @@ public final class EndpointInterfaces {
             server = h.serverIp();
         }
         if (m.interfaceUuid() != null) {
-            known(new Endpoint(server, m.tcpPort(), null)).addInterface(m.interfaceUuid());
+            known(m.tcpPort() > 0 ? new Endpoint(server, m.tcpPort(), null) : new Endpoint(server, 0, m.pipe()))
+                    .addInterface(m.interfaceUuid());
         }
     }
 

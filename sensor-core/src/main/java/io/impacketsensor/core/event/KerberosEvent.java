@@ -93,9 +93,20 @@ public sealed interface KerberosEvent extends SensorEvent {
      * @param ticket       the issued ticket's cleartext part
      * @param encPartEtype the reply enc-part etype (the key the client must know)
      * @param request      the request this answers, or null when it was not seen
+     * @param padataTypes  PA-DATA types of the reply in order (RFC 4120 5.4.2 padata: PA-ETYPE-INFO2 after
+     *                     pre-authentication; a KDC answering without it may list the methods it accepts)
      */
     record KerberosReply(EventHeader header, int msgType, String crealm, PrincipalName cname, TicketInfo ticket,
-                         int encPartEtype, KerberosRequest request) implements KerberosEvent {
+                         int encPartEtype, KerberosRequest request, List<Integer> padataTypes) implements KerberosEvent {
+        public KerberosReply {
+            padataTypes = padataTypes == null ? List.of() : padataTypes;
+        }
+
+        /** A reply whose PA-DATA were not decoded (built from a JSON event, tests). */
+        public KerberosReply(EventHeader header, int msgType, String crealm, PrincipalName cname, TicketInfo ticket,
+                             int encPartEtype, KerberosRequest request) {
+            this(header, msgType, crealm, cname, ticket, encPartEtype, request, List.of());
+        }
     }
 
     /**

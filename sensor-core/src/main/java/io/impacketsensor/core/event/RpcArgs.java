@@ -71,8 +71,15 @@ public sealed interface RpcArgs {
     record EpmMapRequest(UUID interfaceUuid, int versionMajor) implements RpcArgs {
     }
 
-    /** epmapper ept_map (3) answer: the TCP port (0 if none) and the host address when given. */
-    record EpmMapResult(UUID interfaceUuid, int tcpPort, String ip) implements RpcArgs {
+    /**
+     * epmapper ept_map (3) answer: the TCP port (0 if none), the host address when given, and the
+     * named pipe (lower case, without {@code \PIPE\}) when the tower names one instead of a port.
+     */
+    record EpmMapResult(UUID interfaceUuid, int tcpPort, String ip, String pipe) implements RpcArgs {
+        /** An answer naming a TCP port. */
+        public EpmMapResult(UUID interfaceUuid, int tcpPort, String ip) {
+            this(interfaceUuid, tcpPort, ip, null);
+        }
     }
 
     /** TSCH SchRpcRegisterTask (1): the task path and, when unsealed, the XML. Other TSCH calls: path only. */
@@ -226,6 +233,13 @@ public sealed interface RpcArgs {
         private static boolean isSep(char c) {
             return c == '\\' || c == '/';
         }
+    }
+
+    /**
+     * An SVCCTL answer whose request was not captured, shaped as the answer of a successful
+     * RCreateService* (MS-SCMR 3.1.4.12: no tag, a service handle, ERROR_SUCCESS): a service was created.
+     */
+    record ScmCreateServiceAnswer() implements RpcArgs {
     }
 
     /** The return status of a call (last 4 bytes of a cleartext response stub). */

@@ -53,6 +53,36 @@ public final class Cuts {
         return payload <= b.length ? payload : -1;
     }
 
+    /**
+     * The frames a copy of the servers' side alone holds (an RX-only mirror): of each TCP connection,
+     * those its responder sent (the receiver of the SYN; without a captured SYN, the side with the
+     * lower port). Frames that are not TCP over IPv4 are kept.
+     */
+    public static List<Replay.Frame> serverSide(List<Replay.Frame> frames) {
+        java.util.Map<String, String> responder = new java.util.HashMap<>();
+        List<Replay.Frame> out = new java.util.ArrayList<>();
+        for (Replay.Frame f : frames) {
+            if (tcpPayload(f) < 0) {
+                out.add(f);
+                continue;
+            }
+            byte[] b = f.data();
+            int l3 = Bytes.u16be(b, 12) == 0x8100 ? 18 : 14;
+            int l4 = l3 + (b[l3] & 0x0F) * 4;
+            String src = Bytes.u32be(b, l3 + 12) + ":" + srcPort(f);
+            String dst = Bytes.u32be(b, l3 + 16) + ":" + dstPort(f);
+            String conn = src.compareTo(dst) < 0 ? src + "-" + dst : dst + "-" + src;
+            if ((b[l4 + 13] & 0x12) == 0x02) {
+                responder.put(conn, dst);
+            }
+            String server = responder.computeIfAbsent(conn, k -> srcPort(f) < dstPort(f) ? src : dst);
+            if (server.equals(src)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
     /** TCP destination port of the frame, or -1. */
     public static int dstPort(Replay.Frame f) {
         int p = tcpPayload(f);

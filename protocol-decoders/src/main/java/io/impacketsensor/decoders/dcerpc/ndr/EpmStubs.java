@@ -151,6 +151,59 @@ final class EpmStubs {
         return new RpcArgs.EpmMapResult(iface, 0, null);
     }
 
+    /**
+     * ept_map response in NDR64 (MS-RPCE 2.2.5.3): entry_handle, num_towers, then the conformant varying
+     * array with 8-byte max_count, offset and actual_count and 8-byte referent ids; each tower a
+     * conformant structure whose 8-byte conformance precedes tower_length. The request is not known
+     * (a copy of the server's side only): the tower's first floor names the interface.
+     */
+    static RpcArgs responseNdr64(NdrReader r) {
+        r.contextHandle();
+        r.u32(); // num_towers
+        r.u64(); // max_count
+        long offset = r.u64();
+        long actual = r.u64();
+        int n = r.count(actual, 8);
+        if (!r.ok() || offset != 0) {
+            r.fail();
+            return null;
+        }
+        int nonNull = 0;
+        for (int i = 0; i < n && r.ok(); i++) {
+            if (r.pointer64() != 0) {
+                nonNull++;
+            }
+        }
+        for (int i = 0; i < nonNull && r.ok(); i++) {
+            long max = r.u64();
+            long len = r.u32();
+            if (!r.ok() || len != max || len > r.remaining()) {
+                r.fail();
+                return null;
+            }
+            int at = r.position();
+            r.skip((int) len);
+            RpcArgs.EpmMapResult res = endpoint(r.array(), r.stubStart() + at, (int) len, null);
+            if (res != null) {
+                return res;
+            }
+        }
+        return r.ok() ? new RpcArgs.EpmMapResult(null, 0, null) : null;
+    }
+
+    /** Longest named-pipe floor read (MS-SMB2 names are far shorter; a longer one is skipped). */
+    private static final int MAX_PIPE_NAME = 256;
+
+    /** The pipe of a named-pipe floor, without its {@code \PIPE\} prefix and NUL, in lower case. */
+    private static String pipeName(byte[] b, int off, int n) {
+        if (b[off + n - 1] == 0) {
+            n--;
+        }
+        String s = new String(b, off, n, java.nio.charset.StandardCharsets.US_ASCII);
+        int slash = s.lastIndexOf('\\');
+        return (slash >= 0 ? s.substring(slash + 1) : s).toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static RpcArgs.EpmMapResult endpoint(byte[] b, int off, int len, UUID iface) {
         ByteCursor t = new ByteCursor(b, off, len);
         int floors = t.u16le();
@@ -159,19 +212,36 @@ final class EpmStubs {
         }
         int port = -1;
         String ip = null;
+        String pipe = null;
         for (int f = 0; f < floors && t.ok(); f++) {
             int lhs = t.u16le();
             int proto = lhs > 0 ? t.peekU8(t.position()) : -1;
+            if (f == 0 && iface == null && proto == 0x0d && lhs >= 19 && t.has(17)) {
+                // Floor 1 names the interface (C706 appendix L: protocol 0x0d, the UUID, the major
+                // version): an answer whose request the copy lacks still says what the port serves.
+                int at = t.position();
+                t.skip(1);
+                iface = Guids.read(t);
+                t.seek(at);
+            }
             t.skip(lhs);
             int rhs = t.u16le();
             if (proto == 0x07 && rhs == 2) {
                 port = t.u16be();
             } else if (proto == 0x09 && rhs == 4) {
                 ip = t.u8() + "." + t.u8() + "." + t.u8() + "." + t.u8();
+            } else if (proto == 0x0f && rhs > 1 && rhs <= MAX_PIPE_NAME && t.has(rhs)) {
+                // Named pipe floor (C706 appendix I, MS-RPCE 2.1.1.2): "\PIPE\name", NUL-terminated.
+                pipe = pipeName(t.array(), t.arrayPosition(), rhs);
+                t.skip(rhs);
             } else {
                 t.skip(rhs);
             }
         }
-        return t.ok() && port >= 0 ? new RpcArgs.EpmMapResult(iface, port, ip) : null;
+        if (!t.ok()) {
+            return null;
+        }
+        return port >= 0 ? new RpcArgs.EpmMapResult(iface, port, ip)
+                : pipe != null ? new RpcArgs.EpmMapResult(iface, 0, ip, pipe) : null;
     }
 }

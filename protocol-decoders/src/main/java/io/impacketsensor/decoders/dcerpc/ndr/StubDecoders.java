@@ -56,6 +56,11 @@ public final class StubDecoders {
         return iface == RpcInterfaces.SAMR ? SamrStubs.requestNdr64(opnum, r) : TaskStubs.jobAddNdr64(r);
     }
 
+    /** Decodes an NDR64 response stub: the endpoint mapper's ept_map answer; null otherwise. */
+    public static RpcArgs responseNdr64(int iface, int opnum, NdrReader r) {
+        return iface == RpcInterfaces.EPMAPPER && opnum == 3 ? EpmStubs.responseNdr64(r) : null;
+    }
+
     /** True when the response stub of this operation feeds the handle table or a result record. */
     public static boolean wantsResponse(int iface, int opnum) {
         return wantsResponse(iface, opnum, false);
