@@ -98,6 +98,11 @@ final class RelayLegs {
     private final long[] watchedFlows = new long[WATCHED];
     private final Pair[] watchedPairs = new Pair[WATCHED];
     private int watchedNext;
+    /**
+     * One bit per watched flow id ({@link #flowBit}): an event whose flow's bit is clear is on no
+     * watched flow, which is nearly every event, without scanning the slots.
+     */
+    private long watchedBits;
 
     RelayLegs(EngineConfig.Relay cfg, CoercionLayer coercion) {
         this.inbound = new LruMap<>(cfg.maxTracked());
@@ -173,6 +178,11 @@ final class RelayLegs {
         watchedFlows[watchedNext] = p.target.flowId;
         watchedPairs[watchedNext] = p;
         watchedNext = (watchedNext + 1) % WATCHED;
+        long bits = 0;
+        for (long f : watchedFlows) {
+            bits |= f == Long.MIN_VALUE ? 0 : flowBit(f);
+        }
+        watchedBits = bits; // rebuilt: a replaced slot's flow may no longer be watched
     }
 
     /**
@@ -182,6 +192,9 @@ final class RelayLegs {
      */
     void followUp(SensorEvent ev, Evidence e) {
         long flow = ev.header().flowId();
+        if ((watchedBits & flowBit(flow)) == 0) {
+            return;
+        }
         int i = 0;
         while (i < WATCHED && watchedFlows[i] != flow) {
             i++;
@@ -201,6 +214,11 @@ final class RelayLegs {
         e.attackerIsServer = false; // the relay is the target leg's client
         e.add(Rules.NTLM_RELAY_FOLLOWUP, "Relayed session " + p.victim.client.getHostAddress() + " -> "
                 + p.target.server.getHostAddress() + " (" + CoercionLayer.carrier(p.target.carrier) + ") then: " + action);
+    }
+
+    /** The bit of a flow id in {@link #watchedBits}: the id's low six bits, mixed with the rest. */
+    private static long flowBit(long flow) {
+        return 1L << ((flow ^ (flow >>> 6) ^ (flow >>> 32)) & 63);
     }
 
     /** The action an event of a relayed session shows, or null for protocol housekeeping. */

@@ -22,9 +22,24 @@ public final class DataRuleIndex {
      * null for a catalog data rule, whose indicator is {@link DataRule#indicator rendered} per match.
      */
     public record Entry(DataRule rule, LocalRules.Condition[] residual, String fixedIndicator) {
+        /** The conditions ordered cheapest first ({@link LocalRules.Condition#cost}); a rule fails on its first false one. */
+        public Entry {
+            residual = cheapestFirst(residual);
+        }
+
         public boolean matches(SensorEvent ev) {
             for (LocalRules.Condition c : residual) {
                 if (!c.test(ev)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** As {@link #matches(SensorEvent)}, each single-valued field read once per event for all rules. */
+        public boolean matches(EventValues values) {
+            for (LocalRules.Condition c : residual) {
+                if (!c.test(values)) {
                     return false;
                 }
             }
@@ -35,6 +50,32 @@ public final class DataRuleIndex {
         public String indicator(SensorEvent ev) {
             return fixedIndicator != null ? fixedIndicator : rule.indicator(ev);
         }
+
+        /** The same rule without the conditions the index decided for the entries it files it under. */
+        Entry without(List<LocalRules.Condition> decided) {
+            List<LocalRules.Condition> rest = new ArrayList<>(List.of(residual));
+            rest.removeAll(decided);
+            return rest.size() == residual.length ? this : new Entry(rule, rest.toArray(new LocalRules.Condition[0]),
+                    fixedIndicator);
+        }
+    }
+
+    /**
+     * A stable sort by cost: which condition fails first changes no result (every condition of a
+     * matching rule is tested, so what an indicator quotes is the same), only how soon a rule is left.
+     */
+    private static LocalRules.Condition[] cheapestFirst(LocalRules.Condition[] cs) {
+        LocalRules.Condition[] out = cs.clone();
+        for (int i = 1; i < out.length; i++) {
+            LocalRules.Condition c = out[i];
+            int j = i;
+            while (j > 0 && out[j - 1].cost() > c.cost()) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = c;
+        }
+        return out;
     }
 
     private static final Entry[] NONE = new Entry[0];
@@ -42,6 +83,13 @@ public final class DataRuleIndex {
     private final Entry[][] byKind = new Entry[EventKind.values().length][];
     /** DCE/RPC requests by interface index; the last slot is for interfaces the table does not know. */
     private final Entry[][] byInterface = new Entry[RpcInterfaces.count() + 1][];
+    /**
+     * DCE/RPC requests by interface index and then opnum (the last slot for opnums from
+     * {@link #OPNUMS} on), for the interfaces with rules that name their operations; null for the others.
+     */
+    private final Entry[][][] byOperation = new Entry[RpcInterfaces.count()][][];
+    /** Opnums filed one by one; a request with a higher opnum meets every rule of its interface that may match it. */
+    static final int OPNUMS = 256;
     private final int size;
 
     /** Indexes the rules of {@code layer} among {@code rules}, keeping their catalog order. */
@@ -124,7 +172,76 @@ public final class DataRuleIndex {
         for (int i = 0; i < byInterface.length; i++) {
             byInterface[i] = ifaces.get(i).isEmpty() ? NONE : ifaces.get(i).toArray(NONE);
         }
+        for (int i = 0; i < byOperation.length; i++) {
+            byOperation[i] = byOpnum(i, ifaces.get(i));
+        }
         this.size = rules.size();
+    }
+
+    /**
+     * The rules of interface {@code iface} filed by the opnums they can match: a rule with a
+     * {@code dcerpc.opnum} condition (eq, in, a range) under the opnums it admits, without that
+     * condition (the filing decides it); one with a {@code dcerpc.operation} condition under the
+     * opnums whose operation name of this interface satisfies it (the condition stays, so that an
+     * indicator quoting the operation reads the event's); others under every opnum. Null when no
+     * rule of the interface names operations. Every list keeps the interface's order.
+     */
+    private static Entry[][] byOpnum(int iface, List<Entry> entries) {
+        boolean any = false;
+        List<List<Entry>> slots = new ArrayList<>();
+        for (int op = 0; op <= OPNUMS; op++) {
+            slots.add(new ArrayList<>());
+        }
+        for (Entry e : entries) {
+            List<LocalRules.Condition> opnum = new ArrayList<>();
+            List<LocalRules.Condition> operation = new ArrayList<>();
+            for (LocalRules.Condition c : e.residual()) {
+                if (!c.negate() && c.field() == EventField.DCERPC_OPNUM) {
+                    opnum.add(c);
+                } else if (!c.negate() && c.field() == EventField.DCERPC_OPERATION) {
+                    operation.add(c);
+                }
+            }
+            any |= !opnum.isEmpty() || !operation.isEmpty();
+            Entry decided = e.without(opnum);
+            for (int op = 0; op < OPNUMS; op++) {
+                if (admits(iface, op, opnum, operation)) {
+                    slots.get(op).add(decided);
+                }
+            }
+            slots.get(OPNUMS).add(e); // higher opnums: every condition is tested
+        }
+        if (!any) {
+            return null;
+        }
+        Entry[][] out = new Entry[OPNUMS + 1][];
+        for (int op = 0; op <= OPNUMS; op++) {
+            out[op] = slots.get(op).isEmpty() ? NONE : slots.get(op).toArray(NONE);
+        }
+        return out;
+    }
+
+    /** True when a request of this interface and opnum satisfies every opnum and operation condition. */
+    private static boolean admits(int iface, int op, List<LocalRules.Condition> opnum, List<LocalRules.Condition> operation) {
+        for (LocalRules.Condition c : opnum) {
+            if (!c.admitsNumber(op)) {
+                return false;
+            }
+        }
+        if (operation.isEmpty()) {
+            return true;
+        }
+        // dcerpc.operation is RpcInterfaces.operation(interface, opnum): absent (no match) for an unnamed opnum.
+        String name = RpcInterfaces.operation(iface, op);
+        if (name == null) {
+            return false;
+        }
+        for (LocalRules.Condition c : operation) {
+            if (!c.admitsText(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -136,6 +253,17 @@ public final class DataRuleIndex {
             return byInterface[iface < 0 ? byInterface.length - 1 : iface];
         }
         return byKind[kind.ordinal()];
+    }
+
+    /** As {@link #candidates(EventKind, int)}, a DCE/RPC request's rules narrowed to those its {@code opnum} can match. */
+    public Entry[] candidates(EventKind kind, int iface, int opnum) {
+        if (kind == EventKind.DCERPC_REQUEST && iface >= 0) {
+            Entry[][] ops = byOperation[iface];
+            if (ops != null) {
+                return ops[opnum >= 0 && opnum < OPNUMS ? opnum : OPNUMS];
+            }
+        }
+        return candidates(kind, iface);
     }
 
     /** How many rules the index holds. */
