@@ -23,10 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The data-rule index and the per-event field values change which rules fire on nothing: on every
- * event of every lab and public capture, the rules the engine's path selects (event kind, interface,
- * opnum) and tests (cheapest condition first, each single-valued field read once per event) are the
- * rules that a test of every data rule of the layer, condition by condition in catalog order,
- * finds, in the same order and with the same indicators.
+ * event of every lab and public capture, the rules the engine's path selects (event kind; interface
+ * and opnum; the first character of a pipe name) and tests (cheapest condition first, each
+ * single-valued field read once per event) are the rules that a test of every data rule of the
+ * layer, condition by condition in catalog order, finds, in the same order and with the same
+ * indicators.
  */
 class DataRuleIndexCapturesTest {
 
@@ -60,7 +61,7 @@ class DataRuleIndexCapturesTest {
                     }
                     values.reset(ev);
                     List<String> indexed = new ArrayList<>();
-                    DataRuleIndex.Entry[] candidates = layer.getValue().candidates(kind, iface, opnum);
+                    DataRuleIndex.Entry[] candidates = layer.getValue().candidates(kind, iface, opnum, values);
                     offered += candidates.length;
                     for (DataRuleIndex.Entry e : candidates) {
                         if (e.matches(values)) {

@@ -48,7 +48,7 @@ public final class Evidence {
 
     /** Adds a finding for every data rule of {@code rules} (catalog or operator) that the classified event matches. */
     void addMatching(DataRuleIndex rules, SensorEvent ev, Classification c) {
-        for (DataRuleIndex.Entry d : rules.candidates(c.kind, c.iface, c.opnum)) {
+        for (DataRuleIndex.Entry d : rules.candidates(c.kind, c.iface, c.opnum, c.values)) {
             if (d.matches(c.values)) {
                 add(d.rule().rule(), d.indicator(ev));
             }

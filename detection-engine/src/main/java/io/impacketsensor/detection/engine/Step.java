@@ -233,8 +233,9 @@ enum Step {
                     case SERVICE_CREATE -> {
                         m |= SERVICE_CREATE.bit;
                         // The svcctl.binary_path_shape the service rules test: a redirected shell (smbexec), vssadmin.
-                        int shape = a instanceof RpcArgs.ScmCreateService cs && cs.binaryPath() != null
-                                ? EventField.binaryPathShape(cs.binaryPath()) : 0;
+                        // Read once for the event: the service data rules test the same field.
+                        int shape = a instanceof RpcArgs.ScmCreateService && c.values.has(EventField.SVCCTL_BINARY_PATH_SHAPE)
+                                ? (int) c.values.number(EventField.SVCCTL_BINARY_PATH_SHAPE) : 0;
                         if ((shape & 1) != 0) {
                             m |= SMBEXEC_SERVICE.bit;
                         }
@@ -267,8 +268,8 @@ enum Step {
             case RpcInterfaces.WINREG -> {
                 long m = WINREG.bit;
                 // A hive save, or an open of the boot key parts or the SAM/SECURITY hives (winreg.key_class).
-                if (a instanceof RpcArgs.RegSaveKey
-                        || a instanceof RpcArgs.RegOpenKey k && EventField.winregKeyClass(k.keyPath()) != 0) {
+                if (a instanceof RpcArgs.RegSaveKey || a instanceof RpcArgs.RegOpenKey
+                        && c.values.has(EventField.WINREG_KEY_CLASS) && c.values.number(EventField.WINREG_KEY_CLASS) != 0) {
                     m |= SECRET_KEYS.bit;
                 }
                 if (a instanceof RpcArgs.RegSaveKey) {

@@ -10,10 +10,14 @@ import java.util.List;
  * The data rules of one layer (or the operator's {@code local.rules.yaml} rules), indexed so that an
  * event evaluates only the rules that can match it: by {@link EventKind} (the kinds all of a rule's
  * fields exist on) and, for DCE/RPC requests, by the interface a rule's {@code dcerpc.interface}
- * equals/in condition names; an equals/in on the {@code event} field narrows the kinds. The
- * conditions the index already decided are not tested again. Within one kind or interface the rules
- * keep their order, so the findings of an event come in the order of the list. Built once; lookups
- * allocate nothing.
+ * equals/in condition names and then by the opnums its {@code dcerpc.opnum} and
+ * {@code dcerpc.operation} conditions admit; an equals/in on the {@code event} field narrows the
+ * kinds. Events of another kind are filed by the first character of the text field most of the
+ * kind's rules compare with equals, prefix or in (the pipe name of an SMB pipe event). The
+ * conditions the index decided are not tested again, except a text condition whose matched value
+ * an indicator may quote; the others are tested cheapest first. Within one kind, interface or slot
+ * the rules keep their order, so the findings of an event come in the order of the list. Built
+ * once; lookups allocate nothing.
  */
 public final class DataRuleIndex {
     /**
@@ -90,6 +94,17 @@ public final class DataRuleIndex {
     private final Entry[][][] byOperation = new Entry[RpcInterfaces.count()][][];
     /** Opnums filed one by one; a request with a higher opnum meets every rule of its interface that may match it. */
     static final int OPNUMS = 256;
+    /**
+     * Events of a kind (other than DCE/RPC requests) by the first character of one text field, the
+     * kind's {@link #keyField}: the rules whose equals, prefix or in on that field admits the
+     * character, and the rules without such a condition. Slots 0-127 an ASCII character (folded to
+     * lower case), {@link #NON_ASCII} another (every rule), {@link #ABSENT} no value or an empty one
+     * (the rules without such a condition). Null for a kind with fewer than two rules keyed so.
+     */
+    private final Entry[][][] byFirst = new Entry[EventKind.values().length][][];
+    private final EventField[] keyField = new EventField[EventKind.values().length];
+    private static final int NON_ASCII = 128;
+    private static final int ABSENT = 129;
     private final int size;
 
     /** Indexes the rules of {@code layer} among {@code rules}, keeping their catalog order. */
@@ -175,6 +190,11 @@ public final class DataRuleIndex {
         for (int i = 0; i < byOperation.length; i++) {
             byOperation[i] = byOpnum(i, ifaces.get(i));
         }
+        for (EventKind k : EventKind.values()) {
+            if (k != EventKind.DCERPC_REQUEST) {
+                fileByFirst(k);
+            }
+        }
         this.size = rules.size();
     }
 
@@ -221,6 +241,69 @@ public final class DataRuleIndex {
         return out;
     }
 
+    /**
+     * Files the rules of kind {@code k} by the first character of the text field most of them key
+     * on (an SMB pipe event: the pipe name, which seven rules compare), when at least two do. Every
+     * slot keeps the kind's order.
+     */
+    private void fileByFirst(EventKind k) {
+        Entry[] entries = byKind[k.ordinal()];
+        java.util.Map<EventField, Integer> keyed = new java.util.EnumMap<>(EventField.class);
+        for (Entry e : entries) {
+            for (LocalRules.Condition c : e.residual()) {
+                if (c.firstChars() != null) {
+                    keyed.merge(c.field(), 1, Integer::sum);
+                }
+            }
+        }
+        EventField key = null;
+        for (java.util.Map.Entry<EventField, Integer> x : keyed.entrySet()) {
+            if (x.getValue() >= 2 && (key == null || x.getValue() > keyed.get(key))) {
+                key = x.getKey();
+            }
+        }
+        if (key == null) {
+            return;
+        }
+        List<List<Entry>> slots = new ArrayList<>();
+        for (int i = 0; i <= ABSENT; i++) {
+            slots.add(new ArrayList<>());
+        }
+        for (Entry e : entries) {
+            char[] firsts = null;
+            for (LocalRules.Condition c : e.residual()) {
+                if (c.field() == key && c.firstChars() != null) {
+                    firsts = c.firstChars();
+                    break;
+                }
+            }
+            for (int ch = 0; ch < NON_ASCII; ch++) {
+                if (firsts == null || admitsFirst(firsts, (char) ch)) {
+                    slots.get(ch).add(e);
+                }
+            }
+            slots.get(NON_ASCII).add(e);
+            if (firsts == null) {
+                slots.get(ABSENT).add(e);
+            }
+        }
+        Entry[][] out = new Entry[ABSENT + 1][];
+        for (int i = 0; i <= ABSENT; i++) {
+            out[i] = slots.get(i).isEmpty() ? NONE : slots.get(i).toArray(NONE);
+        }
+        byFirst[k.ordinal()] = out;
+        keyField[k.ordinal()] = key;
+    }
+
+    private static boolean admitsFirst(char[] firsts, char ch) {
+        for (char f : firsts) {
+            if (f == Text.lower(ch)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when a request of this interface and opnum satisfies every opnum and operation condition. */
     private static boolean admits(int iface, int op, List<LocalRules.Condition> opnum, List<LocalRules.Condition> operation) {
         for (LocalRules.Condition c : opnum) {
@@ -255,15 +338,31 @@ public final class DataRuleIndex {
         return byKind[kind.ordinal()];
     }
 
-    /** As {@link #candidates(EventKind, int)}, a DCE/RPC request's rules narrowed to those its {@code opnum} can match. */
-    public Entry[] candidates(EventKind kind, int iface, int opnum) {
-        if (kind == EventKind.DCERPC_REQUEST && iface >= 0) {
-            Entry[][] ops = byOperation[iface];
-            if (ops != null) {
-                return ops[opnum >= 0 && opnum < OPNUMS ? opnum : OPNUMS];
-            }
+    /**
+     * As {@link #candidates(EventKind, int)}, narrowed to the rules the event can match: a DCE/RPC
+     * request's by its {@code opnum}, another event's by the first character of its kind's key field
+     * (read through {@code values}, reset for this event, where the rules then find it).
+     */
+    public Entry[] candidates(EventKind kind, int iface, int opnum, EventValues values) {
+        if (kind == EventKind.DCERPC_REQUEST) {
+            Entry[][] ops = iface >= 0 ? byOperation[iface] : null;
+            return ops != null ? ops[opnum >= 0 && opnum < OPNUMS ? opnum : OPNUMS] : candidates(kind, iface);
         }
-        return candidates(kind, iface);
+        Entry[][] first = byFirst[kind.ordinal()];
+        if (first == null) {
+            return byKind[kind.ordinal()];
+        }
+        EventField key = keyField[kind.ordinal()];
+        if (!values.has(key)) {
+            return first[ABSENT];
+        }
+        String v = values.text(key);
+        int from = values.from(key);
+        if (from >= v.length()) {
+            return first[ABSENT];
+        }
+        char c = v.charAt(from);
+        return first[c < NON_ASCII ? c : NON_ASCII];
     }
 
     /** How many rules the index holds. */

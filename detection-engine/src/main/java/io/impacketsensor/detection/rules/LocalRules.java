@@ -294,6 +294,28 @@ public final class LocalRules {
             return matches(v, 0);
         }
 
+        /**
+         * The first characters (ASCII, lower case) a value of the field must start with for this
+         * condition to hold, or null when it holds on other values too: set for an equals, prefix or
+         * in of ASCII operands, none empty, on a single-valued text field. Text comparison folds an
+         * ASCII character of the value by its case only, so a value starting with another ASCII
+         * character never matches; a value starting with a non-ASCII one may (the Kelvin sign is a k).
+         */
+        char[] firstChars() {
+            if (negate || !single || numeric || !ascii || !(op == Op.EQUALS || op == Op.PREFIX || op == Op.IN)) {
+                return null;
+            }
+            List<String> operands = op == Op.IN ? list : List.of(text);
+            char[] out = new char[operands.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (operands.get(i).isEmpty()) {
+                    return null;
+                }
+                out[i] = Text.lower(operands.get(i).charAt(0));
+            }
+            return out;
+        }
+
         /** As {@link #admitsText} for a number. */
         boolean admitsNumber(long v) {
             return number(v);
