@@ -184,7 +184,10 @@ enum Step {
             return 0;
         }
         if (pipe || Signals.isPipePath(name)) { // a read or write on a file handle named \PIPE\...
-            int b = Text.baseStart(name); // once for the three names: this runs on every pipe read and write
+            // The pipe name's last component once for the three names (a pipe event's smb.pipe_name,
+            // which the pipe rules read too): this runs on every pipe read and write.
+            int b = pipe && c.values.has(EventField.SMB_PIPE_NAME) ? c.values.from(EventField.SMB_PIPE_NAME)
+                    : Text.baseStart(name);
             int n = name.length() - b;
             if (Text.regionMatches(name, b, "PSEXESVC", 0, 8) || Text.regionMatches(name, b, "RemCom_", 0, 7)) {
                 return PSEXEC_PIPE.bit; // Signals.psexecPipe
