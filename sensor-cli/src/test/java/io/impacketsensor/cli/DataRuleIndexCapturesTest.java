@@ -65,7 +65,7 @@ class DataRuleIndexCapturesTest {
                     offered += candidates.length;
                     for (DataRuleIndex.Entry e : candidates) {
                         if (e.matches(values)) {
-                            indexed.add(e.rule().rule().name() + ": " + e.indicator(ev));
+                            indexed.add(e.rule().rule().name() + ": " + e.indicator(ev, values));
                         }
                     }
                     assertEquals(every, indexed, capture + ": " + ev);

@@ -50,7 +50,7 @@ public final class Evidence {
     void addMatching(DataRuleIndex rules, SensorEvent ev, Classification c) {
         for (DataRuleIndex.Entry d : rules.candidates(c.kind, c.iface, c.opnum, c.values)) {
             if (d.matches(c.values)) {
-                add(d.rule().rule(), d.indicator(ev));
+                add(d.rule().rule(), d.indicator(ev, c.values));
             }
         }
     }

@@ -55,6 +55,11 @@ public final class DataRuleIndex {
             return fixedIndicator != null ? fixedIndicator : rule.indicator(ev);
         }
 
+        /** As {@link #indicator(SensorEvent)}, with the event's field values kept by {@link #matches(EventValues)}. */
+        public String indicator(SensorEvent ev, EventValues values) {
+            return fixedIndicator != null ? fixedIndicator : rule.indicator(ev, values);
+        }
+
         /** The same rule without the conditions the index decided for the entries it files it under. */
         Entry without(List<LocalRules.Condition> decided) {
             List<LocalRules.Condition> rest = new ArrayList<>(List.of(residual));
