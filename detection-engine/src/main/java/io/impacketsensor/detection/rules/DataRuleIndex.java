@@ -212,12 +212,12 @@ public final class DataRuleIndex {
      * rule of the interface names operations. Every list keeps the interface's order.
      */
     private static Entry[][] byOpnum(int iface, List<Entry> entries) {
+        int n = entries.size();
+        boolean[][] admitted = new boolean[n][]; // per rule, by opnum; null: every opnum
+        Entry[] decided = new Entry[n];
         boolean any = false;
-        List<List<Entry>> slots = new ArrayList<>();
-        for (int op = 0; op <= OPNUMS; op++) {
-            slots.add(new ArrayList<>());
-        }
-        for (Entry e : entries) {
+        for (int r = 0; r < n; r++) {
+            Entry e = entries.get(r);
             List<LocalRules.Condition> opnum = new ArrayList<>();
             List<LocalRules.Condition> operation = new ArrayList<>();
             for (LocalRules.Condition c : e.residual()) {
@@ -227,21 +227,50 @@ public final class DataRuleIndex {
                     operation.add(c);
                 }
             }
-            any |= !opnum.isEmpty() || !operation.isEmpty();
-            Entry decided = e.without(opnum);
-            for (int op = 0; op < OPNUMS; op++) {
-                if (admits(iface, op, opnum, operation)) {
-                    slots.get(op).add(decided);
-                }
+            decided[r] = e.without(opnum);
+            if (!opnum.isEmpty() || !operation.isEmpty()) {
+                any = true;
+                admitted[r] = admitted(iface, opnum, operation);
             }
-            slots.get(OPNUMS).add(e); // higher opnums: every condition is tested
         }
         if (!any) {
             return null;
         }
         Entry[][] out = new Entry[OPNUMS + 1][];
-        for (int op = 0; op <= OPNUMS; op++) {
-            out[op] = slots.get(op).isEmpty() ? NONE : slots.get(op).toArray(NONE);
+        List<Entry> slot = new ArrayList<>();
+        for (int op = 0; op < OPNUMS; op++) {
+            slot.clear();
+            boolean same = op > 0;
+            for (int r = 0; r < n; r++) {
+                boolean in = admitted[r] == null || admitted[r][op];
+                if (in) {
+                    slot.add(decided[r]);
+                }
+                same &= in == (admitted[r] == null || admitted[r][op - (op > 0 ? 1 : 0)]);
+            }
+            // Most opnums of an interface meet the same few rules: those share one array.
+            out[op] = same ? out[op - 1] : slot.isEmpty() ? NONE : slot.toArray(NONE);
+        }
+        out[OPNUMS] = entries.toArray(NONE); // higher opnums: every condition is tested
+        return out;
+    }
+
+    /** The opnums below {@link #OPNUMS} a request of this interface may have and satisfy every opnum and operation condition. */
+    private static boolean[] admitted(int iface, List<LocalRules.Condition> opnum, List<LocalRules.Condition> operation) {
+        boolean[] out = new boolean[OPNUMS];
+        for (int op = 0; op < OPNUMS; op++) {
+            boolean ok = true;
+            for (int i = 0; ok && i < opnum.size(); i++) {
+                ok = opnum.get(i).admitsNumber(op);
+            }
+            if (ok && !operation.isEmpty()) {
+                // dcerpc.operation is RpcInterfaces.operation(interface, opnum): absent (no match) for an unnamed opnum.
+                String name = RpcInterfaces.operation(iface, op);
+                for (int i = 0; ok && i < operation.size(); i++) {
+                    ok = name != null && operation.get(i).admitsText(name);
+                }
+            }
+            out[op] = ok;
         }
         return out;
     }
@@ -293,8 +322,10 @@ public final class DataRuleIndex {
             }
         }
         Entry[][] out = new Entry[ABSENT + 1][];
+        Entry[] unkeyed = slots.get(ABSENT).toArray(NONE);
         for (int i = 0; i <= ABSENT; i++) {
-            out[i] = slots.get(i).isEmpty() ? NONE : slots.get(i).toArray(NONE);
+            // Most characters start no keyed rule's value: those slots share the unkeyed rules' array.
+            out[i] = slots.get(i).size() == unkeyed.length ? unkeyed : slots.get(i).toArray(NONE);
         }
         byFirst[k.ordinal()] = out;
         keyField[k.ordinal()] = key;
@@ -307,29 +338,6 @@ public final class DataRuleIndex {
             }
         }
         return false;
-    }
-
-    /** True when a request of this interface and opnum satisfies every opnum and operation condition. */
-    private static boolean admits(int iface, int op, List<LocalRules.Condition> opnum, List<LocalRules.Condition> operation) {
-        for (LocalRules.Condition c : opnum) {
-            if (!c.admitsNumber(op)) {
-                return false;
-            }
-        }
-        if (operation.isEmpty()) {
-            return true;
-        }
-        // dcerpc.operation is RpcInterfaces.operation(interface, opnum): absent (no match) for an unnamed opnum.
-        String name = RpcInterfaces.operation(iface, op);
-        if (name == null) {
-            return false;
-        }
-        for (LocalRules.Condition c : operation) {
-            if (!c.admitsText(name)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
