@@ -99,10 +99,11 @@ final class RelayLegs {
     private final Pair[] watchedPairs = new Pair[WATCHED];
     private int watchedNext;
     /**
-     * One bit per watched flow id ({@link #flowBit}): an event whose flow's bit is clear is on no
-     * watched flow, which is nearly every event, without scanning the slots.
+     * One bit per watched flow id ({@link #flowBit}) in 1,024: an event whose flow's bit is clear is
+     * on no watched flow, which is nearly every event, without scanning the slots (with all 32 slots
+     * in use about 3 % of other flows share a bit).
      */
-    private long watchedBits;
+    private final long[] watchedBits = new long[16];
 
     RelayLegs(EngineConfig.Relay cfg, CoercionLayer coercion) {
         this.inbound = new LruMap<>(cfg.maxTracked());
@@ -178,11 +179,12 @@ final class RelayLegs {
         watchedFlows[watchedNext] = p.target.flowId;
         watchedPairs[watchedNext] = p;
         watchedNext = (watchedNext + 1) % WATCHED;
-        long bits = 0;
+        Arrays.fill(watchedBits, 0); // rebuilt: a replaced slot's flow may no longer be watched
         for (long f : watchedFlows) {
-            bits |= f == Long.MIN_VALUE ? 0 : flowBit(f);
+            if (f != Long.MIN_VALUE) {
+                watchedBits[flowWord(f)] |= flowBit(f);
+            }
         }
-        watchedBits = bits; // rebuilt: a replaced slot's flow may no longer be watched
     }
 
     /**
@@ -192,7 +194,7 @@ final class RelayLegs {
      */
     void followUp(SensorEvent ev, Evidence e) {
         long flow = ev.header().flowId();
-        if ((watchedBits & flowBit(flow)) == 0) {
+        if ((watchedBits[flowWord(flow)] & flowBit(flow)) == 0) {
             return;
         }
         int i = 0;
@@ -216,9 +218,17 @@ final class RelayLegs {
                 + p.target.server.getHostAddress() + " (" + CoercionLayer.carrier(p.target.carrier) + ") then: " + action);
     }
 
-    /** The bit of a flow id in {@link #watchedBits}: the id's low six bits, mixed with the rest. */
+    /** A flow id's ten bits of {@link #watchedBits}: its low bits mixed with the rest. */
+    private static int flowHash(long flow) {
+        return (int) (flow ^ (flow >>> 10) ^ (flow >>> 32)) & 1023;
+    }
+
+    private static int flowWord(long flow) {
+        return flowHash(flow) >>> 6;
+    }
+
     private static long flowBit(long flow) {
-        return 1L << ((flow ^ (flow >>> 6) ^ (flow >>> 32)) & 63);
+        return 1L << flowHash(flow);
     }
 
     /** The action an event of a relayed session shows, or null for protocol housekeeping. */

@@ -168,18 +168,18 @@ public final class EndpointInterfaces {
     }
 
     private void learn(DcerpcBind b) {
-        Endpoint at = null;
+        Known k = null;
         for (Context c : b.contexts()) {
             if (c.result() != 0) {
                 continue; // C706 12.6.3.1 p_cont_def_result_t: only acceptance binds the context
             }
-            if (at == null) {
-                at = endpoint(b.header(), b.namedPipe());
+            if (k == null) {
+                Endpoint at = endpoint(b.header(), b.namedPipe());
                 if (at == null) {
                     return;
                 }
+                k = known(at); // once per bind, not per context
             }
-            Known k = known(at);
             k.addInterface(c.interfaceUuid());
             k.addBinding(b.header().clientIp(), c.contextId(), c.interfaceUuid());
         }
