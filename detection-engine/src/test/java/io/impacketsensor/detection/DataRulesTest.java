@@ -6,6 +6,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.detection.rules.DataRule;
 import io.impacketsensor.detection.rules.DataRuleIndex;
 import io.impacketsensor.detection.rules.EventKind;
+import io.impacketsensor.detection.rules.EventValues;
 import io.impacketsensor.detection.rules.RuleCatalog;
 import io.impacketsensor.detection.rules.RuleException;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,41 @@ class DataRulesTest {
                 "secretsdump_vss", "psexec_random_service", "smbexec_random_service_shell"),
                 names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)));
         assertEquals(List.of(), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SAMR)));
+    }
+
+    /**
+     * Within an interface a request meets only the rules its opnum can match (by their opnum and
+     * operation conditions), and a pipe event only the pipe rules whose names start like its pipe.
+     */
+    @Test
+    void theIndexNarrowsByOpnumAndByTheFirstLetterOfThePipe() {
+        DataRuleIndex sig = RuleCatalog.builtin().dataRuleIndex("signature");
+        DataRuleIndex anom = RuleCatalog.builtin().dataRuleIndex("anomaly");
+        EventValues values = new EventValues();
+        // StartServiceW (19): the start rules; CreateServiceW (12): the create rules and the
+        // CreateService* operation rules; QueryServiceStatus (6): only the rule without an operation.
+        assertEquals(List.of("service_control_start", "service_dll_hijack_target"),
+                names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL, 19, values)));
+        assertEquals(List.of("impacket_scmr_dummy", "psexec_service_psexesvc", "psexec_service_remcomsvc",
+                "smbexec_service_btobto", "smbexec_service_shell_command", "secretsdump_vss", "psexec_random_service",
+                "smbexec_random_service_shell"), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL, 12, values)));
+        assertEquals(List.of("impacket_scmr_dummy"), names(sig.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL, 6,
+                values)));
+        // An opnum past the filed ones meets every rule of the interface, its conditions all tested.
+        assertEquals(names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL)),
+                names(anom.candidates(EventKind.DCERPC_REQUEST, RpcInterfaces.SVCCTL, 300, values)));
+        // Pipes: \PIPE\winreg meets the winreg rule and the pipe-path rule (whose condition is a
+        // search, not a first letter); lsarpc only the latter; a pipe name starting with a non-ASCII
+        // letter meets every pipe rule (the Kelvin sign compares as k).
+        SensorEvent winreg = h.create(ATK, SRV, 0, "IPC$", "\\PIPE\\winreg", false, false);
+        values.reset(winreg);
+        assertEquals(List.of("winreg_pipe", "samba_pipe_path"), names(sig.candidates(EventKind.of(winreg), -1, -1, values)));
+        SensorEvent lsarpc = h.create(ATK, SRV, 0, "IPC$", "lsarpc", true, false);
+        values.reset(lsarpc);
+        assertEquals(List.of("samba_pipe_path"), names(sig.candidates(EventKind.of(lsarpc), -1, -1, values)));
+        SensorEvent kelvin = h.create(ATK, SRV, 0, "IPC$", "\u212Aerberos", true, false);
+        values.reset(kelvin);
+        assertEquals(7, sig.candidates(EventKind.of(kelvin), -1, -1, values).length);
     }
 
     @Test

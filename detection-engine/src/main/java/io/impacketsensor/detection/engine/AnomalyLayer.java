@@ -114,7 +114,6 @@ final class AnomalyLayer {
      * {@link #analyse} before this.
      */
     private void rpc(DcerpcEvent ev, Classification c, Evidence e) {
-        boolean fromDc = dcs.isDc(ev.header().clientIp());
         if (dcs.promotionRefused(ev)) {
             e.add(Rules.DC_PROMOTION_REFUSED, "IDL_DRSAddEntry answered by DC " + ev.header().serverIp().getHostAddress()
                     + "; not learned as a new DC: more than " + dcs.maxPromotions() + " promotions in 24 h");
@@ -122,7 +121,9 @@ final class AnomalyLayer {
         }
         if (ev instanceof DcerpcEvent.DcerpcBind b) {
             for (DcerpcEvent.Context x : b.contexts()) {
-                if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !fromDc) {
+                // Whether the client is a DC is asked only where it decides (DRSUAPI, the endpoint
+                // mapper asked for it), not for every DCE/RPC event.
+                if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !dcs.isDc(ev.header().clientIp())) {
                     // Windows members bind DRSUAPI for DsCrackNames (domain join, name translation):
                     // only DRSGetNCChanges is replication.
                     e.add(Rules.DRSUAPI_BIND_NON_DC, "DRSUAPI bound by a host that is not a known domain controller");
@@ -151,7 +152,7 @@ final class AnomalyLayer {
         RpcArgs a = r.args();
         switch (c.iface) {
             case RpcInterfaces.DRSUAPI -> {
-                if (!fromDc) {
+                if (!dcs.isDc(ev.header().clientIp())) {
                     if (c.call == RpcCall.DRS_GET_NC_CHANGES) {
                         e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller");
                     } else {
@@ -163,7 +164,8 @@ final class AnomalyLayer {
                 }
             }
             case RpcInterfaces.EPMAPPER -> {
-                if (!fromDc && a instanceof RpcArgs.EpmMapRequest m && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())) {
+                if (a instanceof RpcArgs.EpmMapRequest m && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())
+                        && !dcs.isDc(ev.header().clientIp())) {
                     e.add(Rules.EPM_DRSUAPI, "Endpoint mapper asked for DRSUAPI by a non-DC");
                 }
             }

@@ -1,14 +1,13 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.DcerpcEvent;
-import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
-import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.rules.EventKind;
 
 import java.net.InetAddress;
 import java.util.Locale;
@@ -51,7 +50,12 @@ final class BehaviourRouting {
 
     /** Counts one event from {@code src} in the windows it belongs to. */
     void route(SensorEvent ev, InetAddress src, long now, Evidence e) {
-        int protocol = protocolIndex(ev);
+        route(ev, EventKind.of(ev), src, now, e);
+    }
+
+    /** As {@link #route(SensorEvent, InetAddress, long, Evidence)} with the event's kind computed once by the engine. */
+    void route(SensorEvent ev, EventKind kind, InetAddress src, long now, Evidence e) {
+        int protocol = protocolIndex(ev, kind);
         if (protocol >= 0) {
             behaviour.protocol(src, protocol, now, e);
         }
@@ -123,26 +127,32 @@ final class BehaviourRouting {
      * Windows domain protocols (an NTLM login they carry still counts as NTLM).
      */
     static int protocolIndex(SensorEvent ev) {
-        if (ev instanceof HttpEvent || ev instanceof MssqlEvent || ev instanceof io.impacketsensor.core.event.DnsEvent
-                || ev instanceof io.impacketsensor.core.event.RdpEvent) {
-            return -1;
+        return protocolIndex(ev, EventKind.of(ev));
+    }
+
+    /**
+     * The protocol index of each event kind ({@link EventKind#PROTOCOL_ANOMALY}: by the anomaly's
+     * name): a table read instead of a test per protocol's event interface on every event.
+     */
+    private static final int[] BY_KIND = new int[EventKind.values().length];
+
+    static {
+        for (EventKind k : EventKind.values()) {
+            String id = k.id;
+            BY_KIND[k.ordinal()] = id.startsWith("smb") ? P_SMB : id.startsWith("dcerpc") ? P_RPC : id.startsWith("krb")
+                    ? P_KRB : id.startsWith("ntlm") ? P_NTLM : id.startsWith("ldap") ? P_LDAP : -1; // mssql, other: -1
         }
-        if (ev instanceof SmbEvent) {
-            return P_SMB;
+    }
+
+    /** {@link #protocolIndex(SensorEvent)} of an event of kind {@code kind}. */
+    static int protocolIndex(SensorEvent ev, EventKind kind) {
+        if (kind != EventKind.PROTOCOL_ANOMALY) {
+            return BY_KIND[kind.ordinal()];
         }
-        if (ev instanceof DcerpcEvent) {
-            return P_RPC;
-        }
-        if (ev instanceof KerberosEvent) {
-            return P_KRB;
-        }
-        if (ev instanceof NtlmEvent) {
-            return P_NTLM;
-        }
-        if (ev instanceof LdapEvent) {
-            return P_LDAP;
-        }
-        ProtocolAnomaly a = (ProtocolAnomaly) ev;
+        return anomalyProtocol((ProtocolAnomaly) ev);
+    }
+
+    private static int anomalyProtocol(ProtocolAnomaly a) {
         if (a.name().startsWith("http.") || a.name().startsWith("mssql.") || a.name().startsWith("dns.")
                 || a.name().startsWith("rdp.")) {
             return -1;

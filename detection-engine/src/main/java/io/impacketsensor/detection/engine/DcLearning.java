@@ -8,6 +8,7 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.Text;
 
 /**
@@ -29,41 +30,81 @@ final class DcLearning {
     }
 
     void observe(SensorEvent ev) {
+        observe(ev, EventKind.of(ev));
+    }
+
+    /**
+     * Learns from {@code ev}, of kind {@code kind}: dispatched on the kind the engine computed once,
+     * so the event kinds that say nothing about DCs (file and pipe I/O, DCE/RPC answers other than
+     * SAMR's, HTTP ...) leave after one test.
+     */
+    void observe(SensorEvent ev, EventKind kind) {
         dcs.tick(ev.header().timestampNanos());
         promotion.observe(ev);
-        if (ev instanceof KerberosEvent.KerberosReply || ev instanceof KerberosEvent.KerberosError) {
-            dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
-        } else if (ev instanceof LdapEvent.LdapBind b && b.resultCode() >= 0) {
-            dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.LDAP_BIND);
-        } else if (ev instanceof DcerpcEvent.DcerpcBind b && !b.nak()) {
-            for (DcerpcEvent.Context c : b.contexts()) {
-                if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && c.result() == 0) {
-                    dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.DRSUAPI_BIND);
+        switch (kind) {
+            case KRB_REPLY -> dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
+            case KRB_OTHER -> {
+                if (ev instanceof KerberosEvent.KerberosError) {
+                    dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
                 }
             }
-        } else if (ev instanceof LdapEvent.LdapSearch s && !s.resultEntries().isEmpty()) {
-            ldapAnswer(s);
-        } else if (ev instanceof NtlmEvent.NtlmChallenge c) {
-            dcs.observedNtlmServer(ev.header().serverIp(), c.nbDomain(), c.nbComputer());
-        } else if (ev instanceof SmbEvent.SmbTreeConnect t) {
-            dcs.observedServerName(ev.header().serverIp(), t.path());
-        } else if (ev instanceof DcerpcEvent.DcerpcRequest r && RpcCatalog.SAMR.equals(r.interfaceUuid())
-                && r.args() instanceof RpcArgs.SamrCall c) {
-            if (r.opnum() == 5) {
-                dcs.observedSamrLookup(ev.header().serverIp(), c.name()); // SamrLookupDomainInSamServer
-            } else if (r.opnum() == 64 || r.opnum() == 62 || r.opnum() == 57) {
-                dcs.observedServerName(ev.header().serverIp(), c.name()); // SamrConnect5/4/2 ServerName
+            case LDAP_OTHER -> {
+                if (ev instanceof LdapEvent.LdapBind b && b.resultCode() >= 0) {
+                    dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.LDAP_BIND);
+                }
             }
-        } else if (ev instanceof DcerpcEvent.DcerpcResponse r && r.opnum() == 5 && RpcCatalog.SAMR.equals(r.interfaceUuid())
-                && r.result() instanceof RpcArgs.ReturnStatus st) {
-            dcs.observedSamrLookupResult(ev.header().serverIp(), st.status());
-        } else if (ev instanceof DcerpcEvent.DcerpcFault f && f.opnum() == 5 && RpcCatalog.SAMR.equals(f.interfaceUuid())) {
-            dcs.observedSamrLookupResult(ev.header().serverIp(), f.status() == 0 ? -1 : f.status());
-        } else if (ev instanceof DnsEvent.DcLocatorAnswer a) {
-            // The DNS server's answer, not the named host's own word: its SRV records are what
-            // Windows clients use to find a DC (MS-ADTS 6.3.6.1.2), and a DC registers them itself.
-            for (int i = 0; i < a.addresses().size(); i++) {
-                dcs.observedServing(a.addresses().get(i), DomainControllers.Source.DNS_SRV);
+            case DCERPC_BIND -> {
+                DcerpcEvent.DcerpcBind b = (DcerpcEvent.DcerpcBind) ev;
+                if (!b.nak()) {
+                    for (DcerpcEvent.Context c : b.contexts()) {
+                        if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && c.result() == 0) {
+                            dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.DRSUAPI_BIND);
+                        }
+                    }
+                }
+            }
+            case LDAP_SEARCH -> {
+                LdapEvent.LdapSearch s = (LdapEvent.LdapSearch) ev;
+                if (!s.resultEntries().isEmpty()) {
+                    ldapAnswer(s);
+                }
+            }
+            case NTLM_CHALLENGE -> {
+                if (ev instanceof NtlmEvent.NtlmChallenge c) {
+                    dcs.observedNtlmServer(ev.header().serverIp(), c.nbDomain(), c.nbComputer());
+                }
+            }
+            case SMB_TREE_CONNECT -> dcs.observedServerName(ev.header().serverIp(), ((SmbEvent.SmbTreeConnect) ev).path());
+            case DCERPC_REQUEST -> {
+                DcerpcEvent.DcerpcRequest r = (DcerpcEvent.DcerpcRequest) ev;
+                int op = r.opnum();
+                if ((op == 5 || op == 64 || op == 62 || op == 57) && r.args() instanceof RpcArgs.SamrCall c
+                        && RpcCatalog.SAMR.equals(r.interfaceUuid())) {
+                    if (op == 5) {
+                        dcs.observedSamrLookup(ev.header().serverIp(), c.name()); // SamrLookupDomainInSamServer
+                    } else {
+                        dcs.observedServerName(ev.header().serverIp(), c.name()); // SamrConnect5/4/2 ServerName
+                    }
+                }
+            }
+            case DCERPC_OTHER -> {
+                if (ev instanceof DcerpcEvent.DcerpcResponse r && r.opnum() == 5 && r.result() instanceof RpcArgs.ReturnStatus st
+                        && RpcCatalog.SAMR.equals(r.interfaceUuid())) {
+                    dcs.observedSamrLookupResult(ev.header().serverIp(), st.status());
+                } else if (ev instanceof DcerpcEvent.DcerpcFault f && f.opnum() == 5 && RpcCatalog.SAMR.equals(f.interfaceUuid())) {
+                    dcs.observedSamrLookupResult(ev.header().serverIp(), f.status() == 0 ? -1 : f.status());
+                }
+            }
+            case OTHER -> {
+                if (ev instanceof DnsEvent.DcLocatorAnswer a) {
+                    // The DNS server's answer, not the named host's own word: its SRV records are what
+                    // Windows clients use to find a DC (MS-ADTS 6.3.6.1.2), and a DC registers them itself.
+                    for (int i = 0; i < a.addresses().size(); i++) {
+                        dcs.observedServing(a.addresses().get(i), DomainControllers.Source.DNS_SRV);
+                    }
+                }
+            }
+            default -> {
             }
         }
     }

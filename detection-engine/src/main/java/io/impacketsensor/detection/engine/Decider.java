@@ -185,7 +185,7 @@ final class Decider {
         }
         if (in.action == Action.BLOCK && cfg.blocking().enabled() && !admin) {
             Instant at = Instant.ofEpochSecond(0, now);
-            String ip = src.getHostAddress();
+            String ip = in.sourceText != null ? in.sourceText : (in.sourceText = src.getHostAddress());
             if (!in.blocked || !blocklist.isBlocked(ip, at)) {
                 // null: the block policy refused it (protected address, rate cap); the answer says not blocked.
                 boolean made = blocklist.block(ip, best.signature(), best.id(), in.confidence, at) != null;

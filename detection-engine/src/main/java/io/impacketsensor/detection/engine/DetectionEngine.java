@@ -179,8 +179,7 @@ public final class DetectionEngine {
             clock = now;
         }
         e.clear();
-        dcLearning.observe(ev);
-        cls.classify(ev, dcs);
+        cls.classify(ev, dcLearning, dcs);
         EngineConfig.Layers layers = cfg.layers();
         if (layers.signatures()) {
             signatures.analyse(ev, cls, e);
@@ -201,7 +200,7 @@ public final class DetectionEngine {
             }
         }
         if (layers.behaviour()) {
-            behaviour.route(ev, h.clientIp(), now, e);
+            behaviour.route(ev, cls.kind, h.clientIp(), now, e);
         }
         if (layers.ntlmRelay()) {
             relay.route(ev, e);

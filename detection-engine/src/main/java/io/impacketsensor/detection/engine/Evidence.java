@@ -48,9 +48,9 @@ public final class Evidence {
 
     /** Adds a finding for every data rule of {@code rules} (catalog or operator) that the classified event matches. */
     void addMatching(DataRuleIndex rules, SensorEvent ev, Classification c) {
-        for (DataRuleIndex.Entry d : rules.candidates(c.kind, c.iface)) {
-            if (d.matches(ev)) {
-                add(d.rule().rule(), d.indicator(ev));
+        for (DataRuleIndex.Entry d : rules.candidates(c.kind, c.iface, c.opnum, c.values)) {
+            if (d.matches(c.values)) {
+                add(d.rule().rule(), d.indicator(ev, c.values));
             }
         }
     }

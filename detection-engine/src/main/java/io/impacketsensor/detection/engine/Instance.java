@@ -52,6 +52,8 @@ final class Instance {
     double confidence;
     Action action = Action.LOG;
     boolean blocked;
+    /** The source address as text, once a block was decided: a blocked attack's every repeat checks its block. */
+    String sourceText;
     boolean counted;
     int revision;
     long events;

@@ -20,6 +20,17 @@ final class RelayLayer {
     }
 
     private record ProofKey(long hi, long lo) {
+        // Written out: a record's generated equals and hashCode go through method handles, which the
+        // batch launcher's C1-only JIT does not fold; every NTLMv2 AUTHENTICATE looks one up.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ProofKey k && k.hi == hi && k.lo == lo;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(hi * 31 + lo);
+        }
     }
 
     private static final class AccountIps {

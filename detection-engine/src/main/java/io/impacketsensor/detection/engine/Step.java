@@ -94,16 +94,16 @@ enum Step {
     static long classify(SensorEvent ev, Classification c, DomainControllers dcs) {
         switch (c.kind) {
             case SMB_TREE_CONNECT, SMB_FILE, SMB_PIPE, SMB2_NEGOTIATE, SMB1_NEGOTIATE, SMB_SESSION_SETUP -> {
-                return smb((SmbEvent) ev, c.kind);
+                return smb((SmbEvent) ev, c);
             }
             case DCERPC_REQUEST -> {
                 return rpc((DcerpcEvent.DcerpcRequest) ev, c, dcs);
             }
             case DCERPC_BIND -> {
                 DcerpcEvent.DcerpcBind b = (DcerpcEvent.DcerpcBind) ev;
-                boolean dc = dcs.isDc(b.header().clientIp());
                 for (DcerpcEvent.Context x : b.contexts()) {
-                    if (!dc && RpcCatalog.DRSUAPI.equals(x.interfaceUuid())) {
+                    // Whether the client is a DC only matters for a DRSUAPI context: asked then, not for every bind.
+                    if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !dcs.isDc(b.header().clientIp())) {
                         return DRS_LOOKUP.bit;
                     }
                     // DCOM activation goes to the endpoint mapper port (MS-DCOM 2.1); on a named pipe a context
@@ -139,7 +139,8 @@ enum Step {
         }
     }
 
-    private static long smb(SmbEvent ev, EventKind kind) {
+    private static long smb(SmbEvent ev, Classification c) {
+        EventKind kind = c.kind;
         switch (kind) {
             case SMB2_NEGOTIATE -> {
                 return EventField.asciiLetters(((SmbEvent.Smb2Negotiate) ev).clientGuid()) ? IMPACKET_SMB.bit : 0;
@@ -165,35 +166,40 @@ enum Step {
             }
             default -> {
                 // SMB_FILE or SMB_PIPE: a create, read or write.
-                if (ev instanceof SmbEvent.SmbCreate c) {
-                    return file(c.share(), c.fileName(), kind == EventKind.SMB_PIPE,
-                            Signals.writes(c.desiredAccess(), c.disposition()));
+                if (ev instanceof SmbEvent.SmbCreate cr) {
+                    return file(cr.share(), cr.fileName(), kind == EventKind.SMB_PIPE,
+                            Signals.writes(cr.desiredAccess(), cr.disposition()), c);
                 }
                 if (ev instanceof SmbEvent.SmbWrite w) {
-                    return file(w.share(), w.fileName(), kind == EventKind.SMB_PIPE, true);
+                    return file(w.share(), w.fileName(), kind == EventKind.SMB_PIPE, true, c);
                 }
                 SmbEvent.SmbRead r = (SmbEvent.SmbRead) ev;
-                return file(r.share(), r.fileName(), kind == EventKind.SMB_PIPE, false);
+                return file(r.share(), r.fileName(), kind == EventKind.SMB_PIPE, false, c);
             }
         }
     }
 
-    private static long file(String share, String name, boolean pipe, boolean write) {
+    private static long file(String share, String name, boolean pipe, boolean write, Classification c) {
         if (name == null || name.isEmpty()) {
             return 0;
         }
         if (pipe || Signals.isPipePath(name)) { // a read or write on a file handle named \PIPE\...
-            if (Signals.psexecPipe(name)) {
-                return PSEXEC_PIPE.bit;
+            // The pipe name's last component once for the three names (a pipe event's smb.pipe_name,
+            // which the pipe rules read too): this runs on every pipe read and write.
+            int b = pipe && c.values.has(EventField.SMB_PIPE_NAME) ? c.values.from(EventField.SMB_PIPE_NAME)
+                    : Text.baseStart(name);
+            int n = name.length() - b;
+            if (Text.regionMatches(name, b, "PSEXESVC", 0, 8) || Text.regionMatches(name, b, "RemCom_", 0, 7)) {
+                return PSEXEC_PIPE.bit; // Signals.psexecPipe
             }
-            if (Text.baseIs(name, "atsvc")) {
+            if (n == 5 && Text.regionMatches(name, b, "atsvc", 0, 5)) {
                 return ATSVC_PIPE.bit;
             }
-            return Text.baseIs(name, "winreg") ? WINREG.bit : 0;
+            return n == 6 && Text.regionMatches(name, b, "winreg", 0, 6) ? WINREG.bit : 0;
         }
-        // The name's shape is the smb.file_shape the file-name data rules of this event test: computed
-        // once here, read from SmbFileShape's last-name cache by them.
-        int shape = SmbFileShape.of(name);
+        // The name's shape is the smb.file_shape the file-name data rules of this event test: read
+        // once for the event, here and by them.
+        int shape = c.values.has(EventField.SMB_FILE_SHAPE) ? (int) c.values.number(EventField.SMB_FILE_SHAPE) : 0;
         boolean admin = Signals.adminShare(share);
         long m = 0;
         if (write && admin && (shape & SmbFileShape.EXE) != 0) {
@@ -230,8 +236,9 @@ enum Step {
                     case SERVICE_CREATE -> {
                         m |= SERVICE_CREATE.bit;
                         // The svcctl.binary_path_shape the service rules test: a redirected shell (smbexec), vssadmin.
-                        int shape = a instanceof RpcArgs.ScmCreateService cs && cs.binaryPath() != null
-                                ? EventField.binaryPathShape(cs.binaryPath()) : 0;
+                        // Read once for the event: the service data rules test the same field.
+                        int shape = a instanceof RpcArgs.ScmCreateService && c.values.has(EventField.SVCCTL_BINARY_PATH_SHAPE)
+                                ? (int) c.values.number(EventField.SVCCTL_BINARY_PATH_SHAPE) : 0;
                         if ((shape & 1) != 0) {
                             m |= SMBEXEC_SERVICE.bit;
                         }
@@ -264,8 +271,8 @@ enum Step {
             case RpcInterfaces.WINREG -> {
                 long m = WINREG.bit;
                 // A hive save, or an open of the boot key parts or the SAM/SECURITY hives (winreg.key_class).
-                if (a instanceof RpcArgs.RegSaveKey
-                        || a instanceof RpcArgs.RegOpenKey k && EventField.winregKeyClass(k.keyPath()) != 0) {
+                if (a instanceof RpcArgs.RegSaveKey || a instanceof RpcArgs.RegOpenKey
+                        && c.values.has(EventField.WINREG_KEY_CLASS) && c.values.number(EventField.WINREG_KEY_CLASS) != 0) {
                     m |= SECRET_KEYS.bit;
                 }
                 if (a instanceof RpcArgs.RegSaveKey) {
@@ -298,8 +305,8 @@ enum Step {
                 return c.call == RpcCall.DRS_GET_NC_CHANGES ? DRS_REPLICATE.bit : DRS_LOOKUP.bit;
             }
             case RpcInterfaces.EPMAPPER -> {
-                return !dcs.isDc(r.header().clientIp()) && a instanceof RpcArgs.EpmMapRequest m
-                        && RpcCatalog.DRSUAPI.equals(m.interfaceUuid()) ? DRS_LOOKUP.bit : 0;
+                return a instanceof RpcArgs.EpmMapRequest m && RpcCatalog.DRSUAPI.equals(m.interfaceUuid())
+                        && !dcs.isDc(r.header().clientIp()) ? DRS_LOOKUP.bit : 0;
             }
             default -> {
                 return 0;

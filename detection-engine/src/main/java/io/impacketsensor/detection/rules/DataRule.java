@@ -24,6 +24,14 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
 
     /** The indicator for a matching event (allocates: only on a match). */
     public String indicator(SensorEvent ev) {
+        return indicator(ev, null);
+    }
+
+    /**
+     * As {@link #indicator(SensorEvent)}, a single-valued field's value taken from {@code values}
+     * (reset for this event; null: read from the event), where the rules' conditions left it.
+     */
+    public String indicator(SensorEvent ev, EventValues values) {
         if (indicator.indexOf('{') < 0) {
             return indicator;
         }
@@ -34,13 +42,13 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
             if (c == '[') {
                 int close = indicator.indexOf(']', i);
                 int mark = b.length();
-                if (!render(indicator, i + 1, close, ev, b)) {
+                if (!render(indicator, i + 1, close, ev, values, b)) {
                     b.setLength(mark); // a field of the optional part is absent: leave the part out
                 }
                 i = close + 1;
             } else {
                 int next = nextBracket(indicator, i);
-                render(indicator, i, next, ev, b);
+                render(indicator, i, next, ev, values, b);
                 i = next;
             }
         }
@@ -57,7 +65,7 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
      * absent. A field with several values (the strings of a DCOM stub) is quoted by the value a
      * condition of this rule matched, else by its first value.
      */
-    private boolean render(String t, int from, int to, SensorEvent ev, StringBuilder b) {
+    private boolean render(String t, int from, int to, SensorEvent ev, EventValues values, StringBuilder b) {
         boolean all = true;
         int open = t.indexOf('{', from);
         while (open >= 0 && open < to) {
@@ -66,7 +74,7 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
             EventField f = EventField.byId(t, open + 1, close);
             String v = matched(f);
             if (v == null) {
-                v = first(f, ev);
+                v = values != null && f.single() ? value(f, values) : first(f, ev);
             }
             if (v == null) {
                 all = false;
@@ -89,6 +97,18 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
             }
         }
         return null;
+    }
+
+    /** The value of a single-valued field as {@link #first} gives it, from the event's kept values. */
+    private static String value(EventField f, EventValues values) {
+        if (!values.has(f)) {
+            return null;
+        }
+        if (f.kind() == EventField.Kind.NUMBER) {
+            return Long.toString(values.number(f));
+        }
+        String v = values.text(f);
+        return values.from(f) == 0 ? v : v.substring(values.from(f));
     }
 
     /** The first value of a field in the event, as text, or null. */

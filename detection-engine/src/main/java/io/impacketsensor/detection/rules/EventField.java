@@ -305,6 +305,22 @@ public enum EventField {
                 : ev instanceof RdpEvent.RdpTlsHandshake t ? t.request() : null;
     }
 
+    /**
+     * True when an event has at most one value of this field ({@link #visit} calls its visitor at
+     * most once): its value can be read once per event and kept ({@link EventValues}). False for
+     * the lists (etypes, PA-DATA types, attributes, DCOM strings, dialects, bind contexts and
+     * transfer syntaxes, objectClass values), for {@code dcerpc.interface} (UUID and name) and for
+     * the addresses, which a condition reads from the header.
+     */
+    public boolean single() {
+        return switch (this) {
+            case DCERPC_INTERFACE, KRB5_ETYPES, KRB5_PADATA, LDAP_ATTRIBUTE, DCOM_STRING, SMB1_DIALECTS,
+                 DCERPC_BIND_INTERFACE, DCERPC_TRANSFER_SYNTAX, LDAP_OBJECT_CLASS, KRB5_REPLY_PADATA, SRC_IP,
+                 DEST_IP -> false;
+            default -> true;
+        };
+    }
+
     /** values() copies the array on every call; indicators look fields up per match. */
     private static final EventField[] ALL = values();
 

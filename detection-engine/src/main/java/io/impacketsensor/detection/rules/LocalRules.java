@@ -94,6 +94,9 @@ public final class LocalRules {
         /** {@link Text#anchor} of an ASCII contains needle: where the search jumps between occurrences. */
         private final int anchor;
         private final boolean address;
+        /** The field has one value per event at most: read once per event through {@link EventValues}. */
+        private final boolean single;
+        private final boolean numeric;
 
         /** The operand as written, for {@link #toString} and {@link CompiledRules}. */
         private final String value;
@@ -148,6 +151,27 @@ public final class LocalRules {
             this.ascii = a;
             this.anchor = text == null || text.isEmpty() ? -1 : Text.anchor(text);
             this.address = field.kind() == EventField.Kind.ADDRESS;
+            this.single = field.single() && interfaces == null && !address;
+            this.numeric = field.kind() == EventField.Kind.NUMBER;
+        }
+
+        /**
+         * How costly the condition is to test, for testing a rule's cheapest conditions first: 0 a
+         * number read once per event, 1 a comparison of one text value (or an address, or the
+         * interface by its index), 2 a search in one text value, 3 a field with several values, 4 a
+         * regular expression.
+         */
+        int cost() {
+            if (op == Op.REGEX) {
+                return 4;
+            }
+            if (address || interfaces != null) {
+                return 1;
+            }
+            if (!single) {
+                return 3;
+            }
+            return numeric ? 0 : op == Op.CONTAINS ? 2 : 1;
         }
 
         private static boolean ascii(String s) {
@@ -243,6 +267,58 @@ public final class LocalRules {
         /** The interfaces this condition admits (see {@link #interfaces}), or null. */
         int[] interfaces() {
             return interfaces;
+        }
+
+        /**
+         * As {@link #test(SensorEvent)} on {@code values}' event, a single-valued field read once
+         * for all the conditions of the event that test it.
+         */
+        boolean test(EventValues values) {
+            if (!single) {
+                return test(values.event());
+            }
+            boolean any = values.has(field) && (numeric ? number(values.number(field))
+                    : text(values.text(field), values.from(field)));
+            if (negate) {
+                matched = null; // nothing of this event to quote
+                return !any;
+            }
+            return any;
+        }
+
+        /**
+         * True when {@code v}, as the whole value of the field, satisfies the operator (the negation
+         * aside); for deciding at start which values a rule can match. Changes nothing.
+         */
+        boolean admitsText(String v) {
+            return matches(v, 0);
+        }
+
+        /**
+         * The first characters (ASCII, lower case) a value of the field must start with for this
+         * condition to hold, or null when it holds on other values too: set for an equals, prefix or
+         * in of ASCII operands, none empty, on a single-valued text field. Text comparison folds an
+         * ASCII character of the value by its case only, so a value starting with another ASCII
+         * character never matches; a value starting with a non-ASCII one may (the Kelvin sign is a k).
+         */
+        char[] firstChars() {
+            if (negate || !single || numeric || !ascii || !(op == Op.EQUALS || op == Op.PREFIX || op == Op.IN)) {
+                return null;
+            }
+            List<String> operands = op == Op.IN ? list : List.of(text);
+            char[] out = new char[operands.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (operands.get(i).isEmpty()) {
+                    return null;
+                }
+                out[i] = Text.lower(operands.get(i).charAt(0));
+            }
+            return out;
+        }
+
+        /** As {@link #admitsText} for a number. */
+        boolean admitsNumber(long v) {
+            return number(v);
         }
 
         boolean test(SensorEvent ev) {

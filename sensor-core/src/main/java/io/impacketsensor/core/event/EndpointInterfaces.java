@@ -47,6 +47,18 @@ public final class EndpointInterfaces {
      * @param pipe   the pipe name in lower case, or null over TCP
      */
     record Endpoint(InetAddress server, int port, String pipe) {
+        // Written out: a record's generated equals and hashCode go through method handles, which the
+        // batch launcher's C1-only JIT does not fold; every BIND and unnamed request looks one up.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Endpoint e && e.port == port && java.util.Objects.equals(e.server, server)
+                    && java.util.Objects.equals(e.pipe, pipe);
+        }
+
+        @Override
+        public int hashCode() {
+            return (java.util.Objects.hashCode(server) * 31 + port) * 31 + java.util.Objects.hashCode(pipe);
+        }
     }
 
     /** What is known of one endpoint; arrays ordered newest first. */
@@ -176,18 +188,18 @@ public final class EndpointInterfaces {
     }
 
     private void learn(DcerpcBind b) {
-        Endpoint at = null;
+        Known k = null;
         for (Context c : b.contexts()) {
             if (c.result() != 0) {
                 continue; // C706 12.6.3.1 p_cont_def_result_t: only acceptance binds the context
             }
-            if (at == null) {
-                at = endpoint(b.header(), b.namedPipe());
+            if (k == null) {
+                Endpoint at = endpoint(b.header(), b.namedPipe());
                 if (at == null) {
                     return;
                 }
+                k = known(at); // once per bind, not per context
             }
-            Known k = known(at);
             k.addInterface(c.interfaceUuid());
             k.addBinding(b.header().clientIp(), c.contextId(), c.interfaceUuid());
         }

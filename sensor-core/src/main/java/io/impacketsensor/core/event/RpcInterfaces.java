@@ -216,6 +216,30 @@ public final class RpcInterfaces {
         }
     }
 
+    /**
+     * The indexes (plus one; 0 is an empty slot) by a hash of the UUID, open addressing: every
+     * DCE/RPC request is looked up, and a request of an unknown interface would otherwise be compared
+     * with every UUID of the table. The first index of a UUID listed twice wins, as in table order.
+     */
+    private static final int[] SLOTS = new int[Integer.highestOneBit(TABLE.length * 4)];
+
+    static {
+        for (int i = 0; i < UUIDS.length; i++) {
+            int h = slot(UUIDS[i]);
+            while (SLOTS[h] != 0 && !UUIDS[SLOTS[h] - 1].equals(UUIDS[i])) {
+                h = (h + 1) & (SLOTS.length - 1);
+            }
+            if (SLOTS[h] == 0) {
+                SLOTS[h] = i + 1;
+            }
+        }
+    }
+
+    private static int slot(UUID u) {
+        long x = u.getMostSignificantBits() ^ u.getLeastSignificantBits();
+        return (int) ((x ^ (x >>> 32)) * 0x9E3779B9L >>> 16) & (SLOTS.length - 1);
+    }
+
     private RpcInterfaces() {
     }
 
@@ -229,9 +253,9 @@ public final class RpcInterfaces {
         if (uuid == null) {
             return UNKNOWN;
         }
-        for (int i = 0; i < UUIDS.length; i++) {
-            if (UUIDS[i].equals(uuid)) {
-                return i;
+        for (int h = slot(uuid); SLOTS[h] != 0; h = (h + 1) & (SLOTS.length - 1)) {
+            if (UUIDS[SLOTS[h] - 1].equals(uuid)) {
+                return SLOTS[h] - 1;
             }
         }
         return UNKNOWN;
