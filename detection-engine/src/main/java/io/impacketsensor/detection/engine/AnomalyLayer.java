@@ -132,8 +132,8 @@ final class AnomalyLayer {
             return;
         }
         if (ev instanceof DcerpcEvent.DcerpcResponse a) {
-            if (!fromDc && a.opnum() < 0 && a.stubLength() >= REPLICATION_ANSWER_BYTES
-                    && RpcCatalog.DRSUAPI.equals(a.interfaceUuid())) {
+            if (a.opnum() < 0 && a.stubLength() >= REPLICATION_ANSWER_BYTES
+                    && RpcCatalog.DRSUAPI.equals(a.interfaceUuid()) && !dcs.isDc(ev.header().clientIp())) {
                 e.add(Rules.DCSYNC_REPLY_ONLY, "DRSUAPI answer of " + a.stubLength() + " stub bytes (replication size; "
                         + "request not captured) from " + a.header().serverIp().getHostAddress()
                         + " to a host that is not a known domain controller");
