@@ -955,6 +955,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         curOffset = 0;
         anomalyEvents = 0;
         boundAny = false;
+        // What a BIND_ACK without its BIND named belongs to that association's endpoint (its port or
+        // pipe): kept, it would name another port's answers, e.g. any answer as the endpoint mapper's.
+        ackEndpoint = null;
+        ackAcceptedNdr64 = false;
         gapReported = false;
         pendingBind = null;
         unackedBindCallId = NO_CALL;

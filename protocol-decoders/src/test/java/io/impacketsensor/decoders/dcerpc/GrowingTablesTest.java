@@ -162,8 +162,43 @@ class GrowingTablesTest {
         assertEquals(fresh.events.toString(), second.events.toString());
     }
 
+    /**
+     * synthetic: an association whose BIND the copy lacks learns its endpoint from the BIND_ACK's
+     * secondary address (port 135: the endpoint mapper). The analyzer's next association is another
+     * port's, picked up mid-stream with an answer first; that answer and the calls after it must be
+     * named as a new analyzer names them (not at all), not as the endpoint mapper's (opnum 2 would
+     * be read as ept_lookup).
+     */
+    @Test
+    void aReusedAnalyzerForgetsTheEndpointABindAckNamed() {
+        DcerpcAnalyzerFactory factory = new DcerpcAnalyzerFactory(DcerpcLimits.DEFAULTS, null);
+        io.impacketsensor.core.flow.FlowAnalyzer a = factory.create(context());
+        feed(a, io.impacketsensor.core.flow.Direction.TO_CLIENT, Pdus.bindAck(1, "135", 1));
+        a.onClose();
+
+        io.impacketsensor.core.testkit.RecordingContext second = context(1032);
+        io.impacketsensor.core.flow.FlowAnalyzer b = factory.create(second);
+        assertSame(a, b, "the ended association's analyzer is reused");
+        io.impacketsensor.core.testkit.RecordingContext fresh = context(1032);
+        io.impacketsensor.core.flow.FlowAnalyzer c = new DcerpcAnalyzer(fresh, null, DcerpcLimits.DEFAULTS,
+                new DcerpcCounters(), null);
+        for (io.impacketsensor.core.flow.FlowAnalyzer x : List.of(b, c)) {
+            feed(x, io.impacketsensor.core.flow.Direction.TO_CLIENT, Pdus.response(153, 0, 3, new byte[96]));
+            feed(x, io.impacketsensor.core.flow.Direction.TO_SERVER, Pdus.request(154, 0, 2, 3, new byte[88]));
+            feed(x, io.impacketsensor.core.flow.Direction.TO_CLIENT, Pdus.response(154, 0, 3, new byte[96]));
+            x.onClose();
+        }
+        assertFalse(fresh.events.isEmpty());
+        assertFalse(second.events.toString().contains("e1af8308"), second.events::toString);
+        assertEquals(fresh.events.toString(), second.events.toString());
+    }
+
     private static io.impacketsensor.core.testkit.RecordingContext context() {
-        return new io.impacketsensor.core.testkit.RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", 135,
+        return context(135);
+    }
+
+    private static io.impacketsensor.core.testkit.RecordingContext context(int serverPort) {
+        return new io.impacketsensor.core.testkit.RecordingContext(1, "10.0.0.2", 50000, "10.0.0.1", serverPort,
                 new java.util.ArrayList<>(), new java.util.ArrayList<>());
     }
 

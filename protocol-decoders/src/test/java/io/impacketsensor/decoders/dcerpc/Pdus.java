@@ -63,6 +63,26 @@ final class Pdus {
         return b.array();
     }
 
+    /**
+     * BIND_ACK with {@code n} accepted NDR results and the secondary address {@code secAddr} (C706
+     * 12.6.4.4 port_any_t: the server's port or pipe, NUL-terminated, then padding to 4 octets).
+     */
+    static byte[] bindAck(int callId, String secAddr, int n) {
+        int addr = secAddr.length() + 1;
+        int len = ((26 + addr + 3) & ~3) + 4 + n * 24;
+        ByteBuffer b = header(12, 3, len, 0, callId);
+        b.putShort((short) 4280).putShort((short) 4280).putInt(0x1234);
+        b.putShort((short) addr).put(secAddr.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 0);
+        b.position((b.position() + 3) & ~3);
+        b.put((byte) n).put(new byte[3]);
+        for (int i = 0; i < n; i++) {
+            b.putShort((short) 0).putShort((short) 0);
+            uuid(b, NDR);
+            b.putInt(2);
+        }
+        return b.array();
+    }
+
     static byte[] request(int callId, int ctxId, int opnum, int flags, byte[] stub) {
         ByteBuffer b = header(0, flags, 24 + stub.length, 0, callId);
         b.putInt(stub.length).putShort((short) ctxId).putShort((short) opnum).put(stub);
