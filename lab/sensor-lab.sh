@@ -376,7 +376,7 @@ ISL_SCENARIOS=(
   "atk_mimikatz|attack|010 014|mimikatz_rpc|mimikatz.py (Administrator): ept_map for mimikatz's RPC interface 17fc11e9-c258-4b8d-8d07-2f4125156244 over \\pipe\\epmapper, then on 135 (no mimikatz RPC server in the lab: not registered)"
   "atk_rdp_check|attack|010 014|optional|rdp_check.py (alice) to dc1:3389, first with her password, then a wrong one: X.224 connection request with RDP_NEG_REQ (PROTOCOL_HYBRID + PROTOCOL_SSL), TLS, CredSSP TSRequests with NTLM NEGOTIATE/AUTHENTICATE inside TLS (lab RDP server: FreeRDP's shadow server, NLA against a SAM file); it stops after the CredSSP answer"
   "ben_rdp_xfreerdp|benign|-|none|alice on ws01 connects to dc1:3389 with Debian's FreeRDP client xfreerdp /sec:nla: once +auth-only, once an 8-second desktop session (lab RDP server: FreeRDP's shadow server, NLA against a SAM file)"
-  "atk_kintercept|attack|010 014|optional|kintercept.py on the attacker (10.99.0.2:88, request handler s4u2else:Administrator, reply handler tgs-rep-user:alice) between svc_web on ws01 (getST.py -spn cifs/dc1 -impersonate alice with the attacker as its KDC) and dc1:88: both legs; the S4U2self TGS-REQ reaches dc1 with PA-FOR-USER Administrator and an unkeyed CRC32 checksum (CVE-2018-16860 / CVE-2019-0734), Samba answers KDC_ERR_SUMTYPE_NOSUPP (kintercept.py ported to Python 3 by lab/tools/kintercept_py3.py)"
+  "atk_kintercept|attack|010 014|s4u_delegation_abuse|kintercept.py on the attacker (10.99.0.2:88, request handler s4u2else:Administrator, reply handler tgs-rep-user:alice) between svc_web on ws01 (getST.py -spn cifs/dc1 -impersonate alice with the attacker as its KDC) and dc1:88: both legs; the S4U2self TGS-REQ reaches dc1 with PA-FOR-USER Administrator and an unkeyed CRC32 checksum (CVE-2018-16860 / CVE-2019-0734), Samba answers KDC_ERR_SUMTYPE_NOSUPP (kintercept.py ported to Python 3 by lab/tools/kintercept_py3.py)"
   "atk_mssqlinstance|attack|010 014|optional|mssqlinstance.py 10.99.0.3: SQL Server Browser request CLNT_UCAST_EX (one byte 0x03) to UDP 1434 of ws01, answered SVR_RESP with two instances (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
   "ben_sql_browser_tsql|benign|-|none|an admin on dc1 lists the SQL instances of ws01 with FreeTDS (tsql -L -H: CLNT_UCAST_EX), then connects to the named instance REPORTING (CLNT_UCAST_INST, then TCP to its port, where no server listens) (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
   "atk_dpapidump|attack|014|impacket_fingerprint|dpapidump.py (Administrator): DCOM activation of WMI on 135 for its SCCM query (Samba has no DCOM: the bind is rejected), then SMB opens of the SYSTEM profile's Credentials folders on C\$ (absent: 'Nothing to decrypt', so it stops before the remote-registry step)"
@@ -805,7 +805,6 @@ rdp_start() {
     winpr-hash -u Administrator -p "$ADMIN_PW" ${u:+-d "$u"} -f sam
   done > "$RDP_DIR/sam"
   chmod 600 "$RDP_DIR/sam"
-  rm -f /tmp/.X73-lock /tmp/.X11-unix/X73
   ip netns exec $NS_DC Xvfb :73 -screen 0 800x600x24 -nolisten tcp > "$RDP_DIR/xvfb-dc.log" 2>&1 &
   RDP_PIDS+=($!)
   sleep 1
@@ -817,7 +816,6 @@ rdp_start() {
   indc ss -Hltn | grep -q "$DC_IP:3389 " || die "the RDP server did not listen on $DC_IP:3389 (see rdp_server.log)"
 }
 rdp_client_display() {  # an X display for Debian's RDP client on ws01
-  rm -f /tmp/.X74-lock /tmp/.X11-unix/X74
   ip netns exec $NS_VIC Xvfb :74 -screen 0 800x600x24 -nolisten tcp > "$RDP_DIR/xvfb-ws01.log" 2>&1 &
   RDP_PIDS+=($!)
   sleep 1

@@ -3,6 +3,7 @@ package io.impacketsensor.decoders;
 import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssapiLimits;
 import io.impacketsensor.decoders.dns.DnsLimits;
+import io.impacketsensor.decoders.ssrp.SsrpLimits;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.http.HttpLimits;
 import io.impacketsensor.decoders.kerberos.KerberosLimits;
@@ -31,23 +32,24 @@ import io.impacketsensor.decoders.smb2.Smb2Limits;
  * @param http          HTTP limits
  * @param mssql         MS-TDS (SQL Server) limits
  * @param dns           DNS limits (DC locator answers only)
+ * @param ssrp          SQL Server Browser ([MC-SQLR]) limits
  * @param pipes         consumer of SMB named-pipe streams ({@link PipeConsumerFactory#NONE} by default)
  * @param kerberos      receiver of Kerberos messages found in GSS tokens ({@link KerberosTokenHook#NONE})
  */
 public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, DcerpcLimits dcerpc, GssapiLimits gssapi,
                             NtlmsspLimits ntlmssp, KerberosLimits kerberosLimits, LdapLimits ldap,
-                            HttpLimits http, MssqlLimits mssql, DnsLimits dns, PipeConsumerFactory pipes,
+                            HttpLimits http, MssqlLimits mssql, DnsLimits dns, SsrpLimits ssrp, PipeConsumerFactory pipes,
                             KerberosTokenHook kerberos) {
 
     public static DecoderConfig defaults() {
         return new DecoderConfig(SmbLimits.DEFAULTS, Smb1Limits.DEFAULTS, Smb2Limits.DEFAULTS, DcerpcLimits.DEFAULTS,
                 GssapiLimits.DEFAULTS, NtlmsspLimits.DEFAULTS, KerberosLimits.DEFAULTS, LdapLimits.DEFAULTS,
-                HttpLimits.DEFAULTS, MssqlLimits.DEFAULTS, DnsLimits.DEFAULTS, PipeConsumerFactory.NONE, KerberosTokenHook.NONE);
+                HttpLimits.DEFAULTS, MssqlLimits.DEFAULTS, DnsLimits.DEFAULTS, SsrpLimits.DEFAULTS, PipeConsumerFactory.NONE, KerberosTokenHook.NONE);
     }
 
     public DecoderConfig {
         if (smb == null || smb1 == null || smb2 == null || dcerpc == null || gssapi == null || ntlmssp == null
-                || kerberosLimits == null || ldap == null || http == null || mssql == null || dns == null) {
+                || kerberosLimits == null || ldap == null || http == null || mssql == null || dns == null || ssrp == null) {
             throw new IllegalArgumentException("decoder limits must be set");
         }
         pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
@@ -55,35 +57,40 @@ public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, Dce
     }
 
     public DecoderConfig withPipes(PipeConsumerFactory p) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, p, kerberos);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, ssrp, p, kerberos);
     }
 
     public DecoderConfig withKerberos(KerberosTokenHook k) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, pipes, k);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, ssrp, pipes, k);
     }
 
     public DecoderConfig withSmb(SmbLimits l) {
-        return new DecoderConfig(l, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, pipes, kerberos);
+        return new DecoderConfig(l, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, ssrp, pipes, kerberos);
     }
 
     public DecoderConfig withSmb2(Smb2Limits l) {
-        return new DecoderConfig(smb, smb1, l, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, pipes, kerberos);
+        return new DecoderConfig(smb, smb1, l, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, ssrp, pipes, kerberos);
     }
 
     /** A copy with the limits of the HTTP and TDS carriers replaced. */
     public DecoderConfig withCarriers(HttpLimits h, MssqlLimits m) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, h, m, dns, pipes, kerberos);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, h, m, dns, ssrp, pipes, kerberos);
     }
 
     /** A copy with the DNS limits replaced. */
     public DecoderConfig withDns(DnsLimits d) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, d, pipes, kerberos);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, d, ssrp, pipes, kerberos);
+    }
+
+    /** A copy with the SQL Server Browser limits replaced. */
+    public DecoderConfig withSsrp(SsrpLimits l) {
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, l, pipes, kerberos);
     }
 
     /** A copy with every protocol's limits replaced (the carriers' with {@link #withCarriers}). */
     public DecoderConfig withLimits(SmbLimits s, Smb1Limits s1, Smb2Limits s2, DcerpcLimits rpc, GssapiLimits gss,
                                     NtlmsspLimits ntlm, KerberosLimits krb, LdapLimits l) {
-        return new DecoderConfig(s, s1, s2, rpc, gss, ntlm, krb, l, http, mssql, dns, pipes, kerberos);
+        return new DecoderConfig(s, s1, s2, rpc, gss, ntlm, krb, l, http, mssql, dns, ssrp, pipes, kerberos);
     }
 
     /** The limits record of one {@code decoders.<section>} ({@link DecoderLimits#SECTIONS}). */
@@ -100,6 +107,7 @@ public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, Dce
             case "http" -> http;
             case "mssql" -> mssql;
             case "dns" -> dns;
+            case "ssrp" -> ssrp;
             default -> throw new IllegalArgumentException("no decoder section " + section);
         };
     }

@@ -3,6 +3,7 @@ package io.impacketsensor.decoders;
 import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssapiLimits;
 import io.impacketsensor.decoders.dns.DnsLimits;
+import io.impacketsensor.decoders.ssrp.SsrpLimits;
 import io.impacketsensor.decoders.kerberos.KerberosLimits;
 import io.impacketsensor.decoders.limit.Limit;
 import io.impacketsensor.decoders.http.HttpLimits;
@@ -82,7 +83,8 @@ public final class DecoderLimits {
             new Section("ldap", LdapLimits.class, LdapLimits.DEFAULTS),
             new Section("http", HttpLimits.class, HttpLimits.DEFAULTS),
             new Section("mssql", MssqlLimits.class, MssqlLimits.DEFAULTS),
-            new Section("dns", DnsLimits.class, DnsLimits.DEFAULTS));
+            new Section("dns", DnsLimits.class, DnsLimits.DEFAULTS),
+            new Section("ssrp", SsrpLimits.class, SsrpLimits.DEFAULTS));
 
     /** Every settable limit, section by section, in record component order. */
     public static List<Row> rows() {
@@ -128,7 +130,8 @@ public final class DecoderLimits {
                         (NtlmsspLimits) built.get("ntlmssp"), (KerberosLimits) built.get("kerberos"),
                         (LdapLimits) built.get("ldap"))
                 .withCarriers((HttpLimits) built.get("http"), (MssqlLimits) built.get("mssql"))
-                .withDns((DnsLimits) built.get("dns"));
+                .withDns((DnsLimits) built.get("dns"))
+                .withSsrp((SsrpLimits) built.get("ssrp"));
     }
 
     /** The current value of every limit of {@code config}, section by section (for printing the effective YAML). */

@@ -190,6 +190,7 @@ class PerturbationMatrixTest {
         lost("late-join:0.1", LATE_ALL, "atk_checkMSSQLStatus.i014.pcap");
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_checkMSSQLStatus.i014.pcap", "atk_dpapidump.i014.pcap");
         lost("one-way:server", EPM_MAP_REQUEST_ONLY, "atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap");
+        lost("one-way:server", KRB_REQUEST_ONLY, "atk_kintercept.i010.pcap", "atk_kintercept.i014.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {

@@ -119,11 +119,12 @@ final class BehaviourRouting {
 
     /**
      * Which of the {@link BehaviourLayer#PROTOCOLS} an event uses; an anomaly counts for its protocol.
-     * -1 for HTTP and TDS requests, DNS answers and their anomalies: the window counts the five
+     * -1 for HTTP and TDS requests, DNS answers, SQL Server Browser messages and their anomalies: the window counts the five
      * Windows domain protocols (an NTLM login they carry still counts as NTLM).
      */
     static int protocolIndex(SensorEvent ev) {
-        if (ev instanceof HttpEvent || ev instanceof MssqlEvent || ev instanceof io.impacketsensor.core.event.DnsEvent) {
+        if (ev instanceof HttpEvent || ev instanceof MssqlEvent || ev instanceof io.impacketsensor.core.event.DnsEvent
+                || ev instanceof io.impacketsensor.core.event.SsrpEvent) {
             return -1;
         }
         if (ev instanceof SmbEvent) {
@@ -142,7 +143,8 @@ final class BehaviourRouting {
             return P_LDAP;
         }
         ProtocolAnomaly a = (ProtocolAnomaly) ev;
-        if (a.name().startsWith("http.") || a.name().startsWith("mssql.") || a.name().startsWith("dns.")) {
+        if (a.name().startsWith("http.") || a.name().startsWith("mssql.") || a.name().startsWith("dns.")
+                || a.name().startsWith("ssrp.")) {
             return -1;
         }
         return a.name().startsWith("kerberos") ? P_KRB : a.name().startsWith("ldap") ? P_LDAP

@@ -343,6 +343,9 @@ public final class DetectionEngine {
         if (ev instanceof io.impacketsensor.core.event.DnsEvent) {
             return "dns";
         }
+        if (ev instanceof io.impacketsensor.core.event.SsrpEvent) {
+            return "ssrp";
+        }
         String name = ((ProtocolAnomaly) ev).name();
         int dot = name.indexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;

@@ -11,6 +11,7 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.event.SsrpEvent;
 
 import java.util.List;
 import java.util.Locale;
@@ -192,7 +193,14 @@ public enum EventField {
             + "0 every entry of the map, 1 the entries of one interface, 2 of one object, 3 of both)"),
     EPM_MAX_ENTRIES("epm.max_entries", Kind.NUMBER, "max_ents of that ept_lookup: how many entries the caller takes per call"),
     EPM_INTERFACE("epm.interface", Kind.TEXT, "interface an endpoint-mapper ept_map or ept_lookup asks for, by UUID (lower "
-            + "case); absent when the request names none");
+            + "case); absent when the request names none"),
+    KRB5_FOR_USER_CKSUMTYPE("krb5.for_user_cksumtype", Kind.NUMBER, "checksum type of the PA-FOR-USER of a TGS-REQ "
+            + "(S4U2self; MS-SFU 2.2.1 requires -138, the keyed HMAC-MD5); absent without PA-FOR-USER"),
+    SSRP_REQUEST("ssrp.request", Kind.NUMBER, "SQL Server Browser request type ([MC-SQLR] 2.2: 2 CLNT_BCAST_EX and 3 "
+            + "CLNT_UCAST_EX list every instance, 4 CLNT_UCAST_INST asks for one, 15 CLNT_UCAST_DAC for its admin port)"),
+    SSRP_INSTANCE("ssrp.instance", Kind.TEXT, "instance name a SQL Server Browser request asks for; absent for the listing "
+            + "requests"),
+    SSRP_LENGTH("ssrp.length", Kind.NUMBER, "bytes of a SQL Server Browser request (the listing requests are one byte)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -274,6 +282,8 @@ public enum EventField {
             case LDAP_BIND_MESSAGE_ID -> EventKind.LDAP_OTHER.bit;
             case NTLM_MSV_AV_FLAGS -> EventKind.NTLM_AUTHENTICATE.bit;
             case EPM_INQUIRY_TYPE, EPM_MAX_ENTRIES, EPM_INTERFACE -> EventKind.DCERPC_REQUEST.bit;
+            case KRB5_FOR_USER_CKSUMTYPE -> EventKind.KRB_REQUEST.bit;
+            case SSRP_REQUEST, SSRP_INSTANCE, SSRP_LENGTH -> EventKind.SSRP_REQUEST.bit;
         };
     }
 
@@ -735,6 +745,19 @@ public enum EventField {
                 java.util.UUID u = a instanceof RpcArgs.EpmMapRequest m ? m.interfaceUuid()
                         : a instanceof RpcArgs.EpmLookupRequest l ? l.interfaceUuid() : null;
                 return u != null && v.text(u.toString());
+            }
+            case KRB5_FOR_USER_CKSUMTYPE -> {
+                return ev instanceof KerberosEvent.KerberosRequest k && k.forUserName() != null
+                        && v.number(k.forUserChecksumType());
+            }
+            case SSRP_REQUEST -> {
+                return ev instanceof SsrpEvent.SsrpRequest r && v.number(r.opcode());
+            }
+            case SSRP_INSTANCE -> {
+                return ev instanceof SsrpEvent.SsrpRequest r && !r.instance().isEmpty() && v.text(r.instance());
+            }
+            case SSRP_LENGTH -> {
+                return ev instanceof SsrpEvent.SsrpRequest r && v.number(r.length());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header

@@ -198,7 +198,8 @@ public final class DecoderSeeds {
                 tap(kerberos, finish), tap(new LdapAnalyzerFactory(tokens), finish),
                 tap(new MssqlAnalyzerFactory(MssqlLimits.DEFAULTS, tokens), finish),
                 tap(new HttpAnalyzerFactory(HttpLimits.DEFAULTS, tokens), finish),
-                tap(new io.impacketsensor.decoders.dns.DnsAnalyzerFactory(), finish), tap(dcerpc, finish));
+                tap(new io.impacketsensor.decoders.dns.DnsAnalyzerFactory(), finish),
+                tap(new io.impacketsensor.decoders.ssrp.SsrpAnalyzerFactory(), finish), tap(dcerpc, finish));
         Replay.events(file, factories);
         finish.forEach(Runnable::run);
     }
@@ -226,6 +227,7 @@ public final class DecoderSeeds {
                     case "http" -> add("HttpFuzzTest", "http", t.w.bytes());
                     case "mssql" -> add("MssqlFuzzTest", "tds", t.w.bytes());
                     case "dns" -> add(udp ? "DnsUdpFuzzTest" : "DnsFuzzTest", "dns", t.w.bytes());
+                    case "ssrp" -> add("SsrpFuzzTest", "ssrp", t.w.bytes());
                     case "dcerpc" -> dcerpcSeeds(t, "tcp" + ctx.serverPort());
                     default -> { }
                 }

@@ -41,6 +41,7 @@ final class Targets {
     static final HttpAnalyzerFactory HTTP = new HttpAnalyzerFactory(HttpLimits.DEFAULTS, TOKENS);
     static final MssqlAnalyzerFactory MSSQL = new MssqlAnalyzerFactory(MssqlLimits.DEFAULTS, TOKENS);
     static final io.impacketsensor.decoders.dns.DnsAnalyzerFactory DNS = new io.impacketsensor.decoders.dns.DnsAnalyzerFactory();
+    static final io.impacketsensor.decoders.ssrp.SsrpAnalyzerFactory SSRP = new io.impacketsensor.decoders.ssrp.SsrpAnalyzerFactory();
 
     static RecordingContext ctx(Transport transport, int port) {
         return new RecordingContext(transport, port);

@@ -9,7 +9,7 @@ package io.impacketsensor.core.event;
  * output time. Strings are materialised only here, when the event is created.
  */
 public sealed interface SensorEvent
-        permits SmbEvent, NtlmEvent, DcerpcEvent, KerberosEvent, LdapEvent, HttpEvent, MssqlEvent, DnsEvent,
+        permits SmbEvent, NtlmEvent, DcerpcEvent, KerberosEvent, LdapEvent, HttpEvent, MssqlEvent, DnsEvent, SsrpEvent,
         ProtocolAnomaly {
 
     /** Status value for a request whose response was not seen (the stream ended or had a gap). */
