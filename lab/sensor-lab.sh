@@ -379,6 +379,8 @@ ISL_SCENARIOS=(
   "atk_kintercept|attack|010 014|s4u_delegation_abuse|kintercept.py on the attacker (10.99.0.2:88, request handler s4u2else:Administrator, reply handler tgs-rep-user:alice) between svc_web on ws01 (getST.py -spn cifs/dc1 -impersonate alice with the attacker as its KDC) and dc1:88: both legs; the S4U2self TGS-REQ reaches dc1 with PA-FOR-USER Administrator and an unkeyed CRC32 checksum (CVE-2018-16860 / CVE-2019-0734), Samba answers KDC_ERR_SUMTYPE_NOSUPP (kintercept.py ported to Python 3 by lab/tools/kintercept_py3.py)"
   "atk_mssqlinstance|attack|010 014|optional|mssqlinstance.py 10.99.0.3: SQL Server Browser request CLNT_UCAST_EX (one byte 0x03) to UDP 1434 of ws01, answered SVR_RESP with two instances (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
   "ben_sql_browser_tsql|benign|-|none|an admin on dc1 lists the SQL instances of ws01 with FreeTDS (tsql -L -H: CLNT_UCAST_EX), then connects to the named instance REPORTING (CLNT_UCAST_INST, then TCP to its port, where no server listens) (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
+  "atk_netview_sweep|attack|010 014|rpc_enumeration|netview.py -targets (dc1 and four file servers ws01-ws04, standalone Samba) -delay 5 (alice), stopped after 40 s: TCP probes of 445, then per host SRVSVC NetrSessionEnum level 10 and WKSSVC NetrWkstaUserEnum level 1, repeated each round"
+  "ben_admin_sessions_two|benign|-|none|an admin on ws01 lists sessions, shares and server info of two servers (dc1 and the file server ws02) with rpcclient (srvinfo, netsessenum, netshareenumall)"
   "atk_dpapidump|attack|014|impacket_fingerprint|dpapidump.py (Administrator): DCOM activation of WMI on 135 for its SCCM query (Samba has no DCOM: the bind is rejected), then SMB opens of the SYSTEM profile's Credentials folders on C\$ (absent: 'Nothing to decrypt', so it stops before the remote-registry step)"
 )
 
@@ -894,6 +896,111 @@ sc_ben_sql_browser_tsql() {
   sqlbrowser_stop
 }
 
+# --- file servers for netview.py's sweep: ws01 (its own namespace) and ws02-ws04 (namespaces of their
+# own, veths on br0 like dc2) each run a standalone Samba smbd sharing one folder. Domain accounts are
+# not known there (standalone servers): alice and Administrator log on with the same passwords as local
+# accounts (tdbsam entries of the Unix users daemon and bin, username map), as a workgroup file server
+# with matching local accounts does. smbd runs with _NO_WINBINDD=1 so that it asks the host's files, not
+# the lab DC's winbindd, for Unix identities. SMB3 encryption is off, as on the lab DC (LAB_SMB_ENCRYPT).
+FS_DIR=$STATE/fileservers
+FS_HOSTS=("ws01 $NS_VIC $VIC_IP -" "ws02 labws02 $NET.5 02:00:0a:63:00:05" "ws03 labws03 $NET.6 02:00:0a:63:00:06"
+          "ws04 labws04 $NET.7 02:00:0a:63:00:07")
+fs_ns_up() {  # fs_ns_up NS IP MAC NAME: a namespace with one veth on br0, as dc2_up
+  local ns=$1 ip=$2 mac=$3 name=$4 port=p-$4
+  fs_ns_down "$ns" "$name"
+  ip netns add "$ns"
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip -n "$ns" link set lo up
+  ip -n $NS_SW link add "$port" type veth peer name eth0 netns "$ns"
+  ip -n "$ns" link set eth0 address "$mac"
+  ip -n "$ns" addr add "$ip/24" dev eth0
+  ip netns exec "$ns" ethtool -K eth0 tx off sg off tso off gso off gro off >/dev/null 2>&1 || true
+  ip netns exec $NS_SW ethtool -K "$port" tx off sg off tso off gso off gro off >/dev/null 2>&1 || true
+  ip -n $NS_SW link set "$port" master br0 up
+  ip -n "$ns" link set eth0 up
+  ns_etc "$ns"
+  printf '%s %s.%s %s\n' "$ip" "$name" "$DNSDOM" "$name" >> "/etc/netns/$ns/hosts"
+  if ip -n "$ns" route show default | grep -q .; then die "unexpected default route in $ns"; fi
+}
+fs_ns_down() {  # fs_ns_down NS NAME
+  local ns=$1 name=$2 pid
+  ns_exists "$ns" || return 0
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+  sleep 1
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  ip -n $NS_SW link del "p-$name" 2>/dev/null || true
+  ip netns del "$ns"
+  rm -rf "/etc/netns/$ns"
+}
+fs_smbd_start() {  # fs_smbd_start NAME NS IP
+  local name=$1 ns=$2 ip=$3 d=$FS_DIR/$1
+  rm -rf "$d"; mkdir -p "$d"/{private,lock,state,cache,pid,log,ncalrpc,share}
+  printf 'quarterly figures\n' > "$d/share/report.txt"
+  printf 'daemon = alice\nbin = Administrator\n' > "$d/users.map"
+  {
+    printf '[global]\n'
+    printf '\t%s\n' "netbios name = ${name^^}" "workgroup = $DOMAIN" "server role = standalone server" "security = user" \
+      "username map = $d/users.map" "passdb backend = tdbsam:$d/private/passdb.tdb" "private dir = $d/private" \
+      "lock directory = $d/lock" "state directory = $d/state" "cache directory = $d/cache" "pid directory = $d/pid" \
+      "ncalrpc dir = $d/ncalrpc" "log file = $d/log/log.%m" "log level = 1" "interfaces = $ip" "bind interfaces only = yes" \
+      "disable netbios = yes" "smb ports = 445" "server min protocol = SMB2_02" "server smb encrypt = off" "load printers = no" \
+      "printcap name = /dev/null" "disable spoolss = yes"
+    printf '[share]\n'
+    printf '\t%s\n' "path = $d/share" "read only = yes"
+  } > "$d/smb.conf"
+  printf '%s\n%s\n' "$ALICE_PW" "$ALICE_PW" | _NO_WINBINDD=1 pdbedit -s "$d/smb.conf" -a -u daemon -t >/dev/null
+  printf '%s\n%s\n' "$ADMIN_PW" "$ADMIN_PW" | _NO_WINBINDD=1 pdbedit -s "$d/smb.conf" -a -u bin -t >/dev/null
+  # smbd leads its own process group (no --no-process-group): at exit it signals that group, not ours
+  ip netns exec "$ns" env _NO_WINBINDD=1 smbd --foreground -s "$d/smb.conf" > "$d/smbd.out" 2>&1 &
+  echo $! > "$d/smbd.pid"
+  local i; for i in $(seq 1 40); do ip netns exec "$ns" ss -Hltn | grep -q "$ip:445 " && break; sleep 0.25; done
+  ip netns exec "$ns" ss -Hltn | grep -q "$ip:445 " || die "smbd of $name did not listen on $ip:445 (see $d/smbd.out)"
+}
+fs_up() {
+  local h name ns ip mac
+  for h in "${FS_HOSTS[@]}"; do
+    read -r name ns ip mac <<<"$h"
+    [ "$ns" = "$NS_VIC" ] || fs_ns_up "$ns" "$ip" "$mac" "$name"
+    fs_smbd_start "$name" "$ns" "$ip"
+  done
+}
+fs_down() {  # smbd and its RPC daemon by their PID files; the file servers' own namespaces
+  local h name ns ip mac f
+  for h in "${FS_HOSTS[@]}"; do
+    read -r name ns ip mac <<<"$h"
+    for f in "$FS_DIR/$name/pid/samba-dcerpcd.pid" "$FS_DIR/$name/smbd.pid"; do
+      if [ -f "$f" ]; then kill -TERM "$(tr -dc 0-9 < "$f")" 2>/dev/null || true; fi
+    done
+    [ "$ns" = "$NS_VIC" ] || fs_ns_down "$ns" "$name"
+  done
+  sleep 1
+}
+fs_targets() {  # the sweep's target list: dc1 and the four file servers
+  local h name ns ip mac
+  echo "$DC_IP"
+  for h in "${FS_HOSTS[@]}"; do read -r name ns ip mac <<<"$h"; echo "$ip"; done
+}
+pre_atk_netview_sweep() { fs_up; }
+# netview.py probes port 445 of every target, then enumerates sessions (NetrSessionEnum level 10) and
+# logged-on users (NetrWkstaUserEnum level 1) of the ones that answered, again every -delay seconds.
+# One pass of -noloop probes only every other target (checkMachines removes from the list it walks),
+# so it runs in its loop until stopped, as it is used.
+sc_atk_netview_sweep() {
+  fs_targets > targets.txt
+  echo "+ (targets.txt: $(paste -sd' ' targets.txt))"
+  # shellcheck disable=SC2046
+  X netview-sweep ip netns exec $NS_ATK timeout -s INT -k 5 40 $(imp netview) -targets targets.txt -delay 5 "$D/alice:$ALICE_PW" < /dev/null || true
+}
+post_atk_netview_sweep() { fs_down; }
+pre_ben_admin_sessions_two() { fs_up; }
+sc_ben_admin_sessions_two() {
+  local ip
+  for ip in "$DC_IP" "$NET.5"; do
+    X "rpcclient-$ip" vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'srvinfo; netsessenum; netshareenumall' "$ip" || true
+  done
+}
+post_ben_admin_sessions_two() { fs_down; }
+
 sc_ben_admin_epmlookup() {
   X rpcclient-epmlookup vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'epmlookup' "$DCFQDN" || true
 }
@@ -1001,6 +1108,7 @@ isl_teardown() {
   need_root
   apache_stop || true
   dc2_down
+  fs_down
   bash "$LAB_SH" teardown "$@"
 }
 

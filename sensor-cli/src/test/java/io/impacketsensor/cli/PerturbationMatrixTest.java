@@ -191,6 +191,7 @@ class PerturbationMatrixTest {
         lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_checkMSSQLStatus.i014.pcap", "atk_dpapidump.i014.pcap");
         lost("one-way:server", EPM_MAP_REQUEST_ONLY, "atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap");
         lost("one-way:server", KRB_REQUEST_ONLY, "atk_kintercept.i010.pcap", "atk_kintercept.i014.pcap");
+        lost("one-way:server", SMB_REQUEST_ONLY, "atk_netview_sweep.i010.pcap", "atk_netview_sweep.i014.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {
