@@ -376,6 +376,7 @@ ISL_SCENARIOS=(
   "atk_mimikatz|attack|010 014|mimikatz_rpc|mimikatz.py (Administrator): ept_map for mimikatz's RPC interface 17fc11e9-c258-4b8d-8d07-2f4125156244 over \\pipe\\epmapper, then on 135 (no mimikatz RPC server in the lab: not registered)"
   "atk_rdp_check|attack|010 014|optional|rdp_check.py (alice) to dc1:3389, first with her password, then a wrong one: X.224 connection request with RDP_NEG_REQ (PROTOCOL_HYBRID + PROTOCOL_SSL), TLS, CredSSP TSRequests with NTLM NEGOTIATE/AUTHENTICATE inside TLS (lab RDP server: FreeRDP's shadow server, NLA against a SAM file); it stops after the CredSSP answer"
   "ben_rdp_xfreerdp|benign|-|none|alice on ws01 connects to dc1:3389 with Debian's FreeRDP client xfreerdp /sec:nla: once +auth-only, once an 8-second desktop session (lab RDP server: FreeRDP's shadow server, NLA against a SAM file)"
+  "ben_rdp_xfreerdp_badpw|benign|-|none|alice on ws01 connects to dc1:3389 with xfreerdp /sec:nla +auth-only, first with a wrong password (refused in CredSSP), then with hers (lab RDP server: FreeRDP's shadow server, NLA against a SAM file)"
   "atk_kintercept|attack|010 014|s4u_delegation_abuse|kintercept.py on the attacker (10.99.0.2:88, request handler s4u2else:Administrator, reply handler tgs-rep-user:alice) between svc_web on ws01 (getST.py -spn cifs/dc1 -impersonate alice with the attacker as its KDC) and dc1:88: both legs; the S4U2self TGS-REQ reaches dc1 with PA-FOR-USER Administrator and an unkeyed CRC32 checksum (CVE-2018-16860 / CVE-2019-0734), Samba answers KDC_ERR_SUMTYPE_NOSUPP (kintercept.py ported to Python 3 by lab/tools/kintercept_py3.py)"
   "atk_mssqlinstance|attack|010 014|optional|mssqlinstance.py 10.99.0.3: SQL Server Browser request CLNT_UCAST_EX (one byte 0x03) to UDP 1434 of ws01, answered SVR_RESP with two instances (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
   "ben_sql_browser_tsql|benign|-|none|an admin on dc1 lists the SQL instances of ws01 with FreeTDS (tsql -L -H: CLNT_UCAST_EX), then connects to the named instance REPORTING (CLNT_UCAST_INST, then TCP to its port, where no server listens) (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
@@ -1000,6 +1001,17 @@ sc_ben_admin_sessions_two() {
   done
 }
 post_ben_admin_sessions_two() { fs_down; }
+
+# a user who mistypes her password once, then gets it right (the benign twin of rdp_check.py's wrong password)
+sc_ben_rdp_xfreerdp_badpw() {
+  rdp_start
+  rdp_client_display
+  X xfreerdp-wrong vic env HOME="$PWD" DISPLAY=:74 xfreerdp "/v:$DCFQDN" /u:alice /d:LAB "/p:Wrong.Passw0rd!" /sec:nla \
+    /cert:ignore +auth-only || true
+  X xfreerdp-right vic env HOME="$PWD" DISPLAY=:74 xfreerdp "/v:$DCFQDN" /u:alice /d:LAB "/p:$ALICE_PW" /sec:nla \
+    /cert:ignore +auth-only || true
+  rdp_stop
+}
 
 sc_ben_admin_epmlookup() {
   X rpcclient-epmlookup vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'epmlookup' "$DCFQDN" || true
