@@ -144,7 +144,8 @@ final class AnomalyLayer {
             case RpcInterfaces.DRSUAPI -> {
                 if (!fromDc) {
                     if (c.call == RpcCall.DRS_GET_NC_CHANGES) {
-                        e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller");
+                        e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller"
+                                + relayNote(r.header().clientIp()));
                     } else {
                         e.add(Rules.DRSUAPI_CALL_NON_DC, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC");
                     }
@@ -162,6 +163,12 @@ final class AnomalyLayer {
             default -> {
             }
         }
+    }
+
+    /** Why a host that answered Kerberos is not a DC: it relayed its clients' requests ({@link KdcRelays}). */
+    private String relayNote(java.net.InetAddress host) {
+        java.net.InetAddress kdc = dcs.relays().relayedTo(host);
+        return kdc == null ? "" : " (its Kerberos answers were relayed from the KDC " + kdc.getHostAddress() + ")";
     }
 
     private void samr(DcerpcEvent.DcerpcRequest r, RpcCall call, Evidence e) {

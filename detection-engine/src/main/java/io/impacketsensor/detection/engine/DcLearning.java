@@ -12,7 +12,8 @@ import io.impacketsensor.detection.rules.Text;
 
 /**
  * Feeds {@link DomainControllers} from what servers do on the wire, before the layers look at the
- * event: a host answering Kerberos (a KDC reply or error), an LDAP bind, a DRSUAPI bind, an LDAP ping
+ * event: a host answering Kerberos (a KDC reply or error) unless it relays its clients' requests to
+ * another KDC ({@link KdcRelays}), an LDAP bind, a DRSUAPI bind, an LDAP ping
  * as a DC or a rootDSE search with its nTDSDSA object serves as a DC, and so does a host whose address
  * a DNS answer gives for a domain's {@code _ldap._tcp.dc._msdcs} SRV record; an NTLM CHALLENGE, a tree connect's UNC name and SAMR's ServerName and
  * SamrLookupDomainInSamServer tell which account database a SAMR server holds (MS-SAMR 3.1.5.11.1).
@@ -32,7 +33,11 @@ final class DcLearning {
         dcs.tick(ev.header().timestampNanos());
         promotion.observe(ev);
         if (ev instanceof KerberosEvent.KerberosReply || ev instanceof KerberosEvent.KerberosError) {
-            dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
+            if (!dcs.relays().relayed((KerberosEvent) ev)) { // a relay's answer is its KDC's, not its own
+                dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
+            }
+        } else if (ev instanceof KerberosEvent.KerberosRequest q) {
+            dcs.relays().request(q);
         } else if (ev instanceof LdapEvent.LdapBind b && b.resultCode() >= 0) {
             dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.LDAP_BIND);
         } else if (ev instanceof DcerpcEvent.DcerpcBind b && !b.nak()) {

@@ -422,6 +422,7 @@ public final class DetectionEngine {
                 decider.kerberosAttacks(), decider.relayAttempts(), decider.secretDumps(), blocked().size(),
                 decider.alertsEmitted(), decider.alertsSuppressed(), java.util.Collections.unmodifiableMap(types),
                 java.util.Collections.unmodifiableMap(actions), b.trackedSources(), b.evictedSources(),
-                blocklist.evictions(), dcs.learnedBySource(), dcs.promotionsRefused());
+                blocklist.evictions(), dcs.learnedBySource(), dcs.promotionsRefused(),
+                dcs.relays().hosts());
     }
 }

@@ -70,6 +70,8 @@ final class DomainControllers {
     private Object refusedEvent;
     /** Event time of the latest event (nanoseconds). */
     private long now;
+    /** Hosts answering Kerberos as relays of another KDC: not learned from those answers. */
+    private final KdcRelays relays = new KdcRelays();
 
     /** A host learned from promotion evidence alone. */
     private static final class Promotion {
@@ -317,6 +319,10 @@ final class DomainControllers {
         int next = host.indexOf('.', dot + 1);
         String label = host.substring(dot + 1, next < 0 ? host.length() : next);
         return label.isEmpty() ? null : label.toUpperCase(Locale.ROOT);
+    }
+
+    KdcRelays relays() {
+        return relays;
     }
 
     int learnedCount() {
