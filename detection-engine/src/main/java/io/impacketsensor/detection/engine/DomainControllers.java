@@ -34,7 +34,7 @@ final class DomainControllers {
 
     /** What showed a host to be a DC, for the counters: the first evidence that made it one. */
     enum Source {
-        /** It answered Kerberos (a KDC reply or error). */
+        /** It answered Kerberos (a KDC reply or error) that it did not relay from another KDC ({@link KdcRelays}). */
         KERBEROS("kerberos"),
         /** It answered an LDAP bind. */
         LDAP_BIND("ldap_bind"),

@@ -9,7 +9,7 @@ import java.net.InetAddress;
  * Tells a host that relays Kerberos (a proxy in front of a KDC, Impacket's kintercept.py) from one
  * that answers it: a relay's answer to its client answers a request the relay itself forwarded to
  * another KDC moments before. The request's nonce ties them: the client picks it at random (RFC 4120
- * 3.1.1, 3.3.1), the KDC must return it in the reply's encrypted part, which only the client's key
+ * 5.4.1), the KDC must return it in the reply's encrypted part, which only the client's key
  * opens (5.4.2, checked by the client, 3.1.5), so a proxy passes it on unchanged. A KDC answering a
  * request it was sent does not send the same nonce to another KDC itself.
  *
