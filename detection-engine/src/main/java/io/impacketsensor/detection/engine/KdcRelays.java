@@ -22,9 +22,10 @@ import java.net.InetAddress;
  * <p>Recent KDC requests are kept in a fixed table of primitive slots indexed by a hash of the
  * sender's address and the nonce (a later request may overwrite an older one in its slot: a relay
  * forwards at once, so only the last moments matter); nothing is allocated per event. Hosts seen
- * relaying are kept, bounded, with the KDC they relayed to, for the analyst.
+ * relaying are kept, bounded, with the KDC they relayed to, for the analyst. The fleet's DC facts
+ * (sensor-fleet) use the same test: one instance per events thread, not thread-safe.
  */
-final class KdcRelays {
+public final class KdcRelays {
     /** Slots of the request table (a power of two). */
     static final int SLOTS = 1024;
     /** How long after a host's own KDC request its answer to a client with the same nonce is a relay. */
@@ -40,7 +41,7 @@ final class KdcRelays {
     private long hosts;
 
     /** A KDC request (AS-REQ or TGS-REQ) sent by the event's client. */
-    void request(KerberosEvent.KerberosRequest q) {
+    public void request(KerberosEvent.KerberosRequest q) {
         InetAddress from = q.header().clientIp();
         if (from == null || q.nonce() == 0) {
             return;
@@ -57,7 +58,7 @@ final class KdcRelays {
      * answers a request whose nonce the server itself sent to another host's KDC within
      * {@link #WINDOW_NANOS} before: the server relayed it. The host is then remembered as a relay.
      */
-    boolean relayed(KerberosEvent answer) {
+    public boolean relayed(KerberosEvent answer) {
         KerberosEvent.KerberosRequest q = answer instanceof KerberosEvent.KerberosReply r ? r.request()
                 : answer instanceof KerberosEvent.KerberosError e ? e.request() : null;
         InetAddress host = answer.header().serverIp();
