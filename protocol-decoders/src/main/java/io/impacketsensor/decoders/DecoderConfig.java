@@ -9,6 +9,7 @@ import io.impacketsensor.decoders.kerberos.KerberosLimits;
 import io.impacketsensor.decoders.ldap.LdapLimits;
 import io.impacketsensor.decoders.mssql.MssqlLimits;
 import io.impacketsensor.decoders.rdp.RdpLimits;
+import io.impacketsensor.decoders.ssrp.SsrpLimits;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.SmbLimits;
@@ -33,6 +34,7 @@ import io.impacketsensor.decoders.smb2.Smb2Limits;
  * @param mssql         MS-TDS (SQL Server) limits
  * @param dns           DNS limits (DC locator answers only)
  * @param rdp           RDP limits (connection start and TLS handshake)
+ * @param ssrp          SQL Server Browser ([MC-SQLR]) limits
  * @param pipes         consumer of SMB named-pipe streams ({@link PipeConsumerFactory#NONE} by default)
  * @param kerberos      receiver of Kerberos messages found in GSS tokens ({@link KerberosTokenHook#NONE})
  * @param allSearchEntries true: every search keeps its result entries (up to
@@ -42,20 +44,20 @@ import io.impacketsensor.decoders.smb2.Smb2Limits;
  */
 public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, DcerpcLimits dcerpc, GssapiLimits gssapi,
                             NtlmsspLimits ntlmssp, KerberosLimits kerberosLimits, LdapLimits ldap,
-                            HttpLimits http, MssqlLimits mssql, DnsLimits dns, RdpLimits rdp, PipeConsumerFactory pipes,
-                            KerberosTokenHook kerberos, boolean allSearchEntries) {
+                            HttpLimits http, MssqlLimits mssql, DnsLimits dns, RdpLimits rdp, SsrpLimits ssrp,
+                            PipeConsumerFactory pipes, KerberosTokenHook kerberos, boolean allSearchEntries) {
 
     public static DecoderConfig defaults() {
         return new DecoderConfig(SmbLimits.DEFAULTS, Smb1Limits.DEFAULTS, Smb2Limits.DEFAULTS, DcerpcLimits.DEFAULTS,
                 GssapiLimits.DEFAULTS, NtlmsspLimits.DEFAULTS, KerberosLimits.DEFAULTS, LdapLimits.DEFAULTS,
-                HttpLimits.DEFAULTS, MssqlLimits.DEFAULTS, DnsLimits.DEFAULTS, RdpLimits.DEFAULTS,
-                        PipeConsumerFactory.NONE, KerberosTokenHook.NONE, true);
+                HttpLimits.DEFAULTS, MssqlLimits.DEFAULTS, DnsLimits.DEFAULTS, RdpLimits.DEFAULTS, SsrpLimits.DEFAULTS,
+                PipeConsumerFactory.NONE, KerberosTokenHook.NONE, true);
     }
 
     public DecoderConfig {
         if (smb == null || smb1 == null || smb2 == null || dcerpc == null || gssapi == null || ntlmssp == null
                 || kerberosLimits == null || ldap == null || http == null || mssql == null || dns == null
-                || rdp == null) {
+                || rdp == null || ssrp == null) {
             throw new IllegalArgumentException("decoder limits must be set");
         }
         pipes = pipes == null ? PipeConsumerFactory.NONE : pipes;
@@ -63,23 +65,23 @@ public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, Dce
     }
 
     public DecoderConfig withPipes(PipeConsumerFactory p) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns,
-                rdp, p, kerberos, allSearchEntries);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, rdp,
+                ssrp, p, kerberos, allSearchEntries);
     }
 
     public DecoderConfig withKerberos(KerberosTokenHook k) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns,
-                rdp, pipes, k, allSearchEntries);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, rdp,
+                ssrp, pipes, k, allSearchEntries);
     }
 
     public DecoderConfig withSmb(SmbLimits l) {
         return new DecoderConfig(l, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, rdp,
-                pipes, kerberos, allSearchEntries);
+                ssrp, pipes, kerberos, allSearchEntries);
     }
 
     public DecoderConfig withSmb2(Smb2Limits l) {
         return new DecoderConfig(smb, smb1, l, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, rdp,
-                pipes, kerberos, allSearchEntries);
+                ssrp, pipes, kerberos, allSearchEntries);
     }
 
     /**
@@ -87,32 +89,38 @@ public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, Dce
      * those of root DSE base searches, which detection reads ({@code false}).
      */
     public DecoderConfig withAllSearchEntries(boolean all) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns,
-                rdp, pipes, kerberos, all);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, rdp,
+                ssrp, pipes, kerberos, all);
     }
 
     /** A copy with the limits of the HTTP and TDS carriers replaced. */
     public DecoderConfig withCarriers(HttpLimits h, MssqlLimits m) {
-        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, h, m, dns, rdp, pipes,
-                kerberos, allSearchEntries);
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, h, m, dns, rdp, ssrp,
+                pipes, kerberos, allSearchEntries);
     }
 
     /** A copy with the DNS limits replaced. */
     public DecoderConfig withDns(DnsLimits d) {
         return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, d, rdp,
-                pipes, kerberos, allSearchEntries);
+                ssrp, pipes, kerberos, allSearchEntries);
     }
 
     /** A copy with the RDP limits replaced. */
     public DecoderConfig withRdp(RdpLimits r) {
         return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, r,
-                pipes, kerberos, allSearchEntries);
+                ssrp, pipes, kerberos, allSearchEntries);
+    }
+
+    /** A copy with the SQL Server Browser limits replaced. */
+    public DecoderConfig withSsrp(SsrpLimits l) {
+        return new DecoderConfig(smb, smb1, smb2, dcerpc, gssapi, ntlmssp, kerberosLimits, ldap, http, mssql, dns, rdp,
+                l, pipes, kerberos, allSearchEntries);
     }
 
     /** A copy with every protocol's limits replaced (the carriers' with {@link #withCarriers}). */
     public DecoderConfig withLimits(SmbLimits s, Smb1Limits s1, Smb2Limits s2, DcerpcLimits rpc, GssapiLimits gss,
                                     NtlmsspLimits ntlm, KerberosLimits krb, LdapLimits l) {
-        return new DecoderConfig(s, s1, s2, rpc, gss, ntlm, krb, l, http, mssql, dns, rdp, pipes, kerberos,
+        return new DecoderConfig(s, s1, s2, rpc, gss, ntlm, krb, l, http, mssql, dns, rdp, ssrp, pipes, kerberos,
                 allSearchEntries);
     }
 
@@ -131,6 +139,7 @@ public record DecoderConfig(SmbLimits smb, Smb1Limits smb1, Smb2Limits smb2, Dce
             case "mssql" -> mssql;
             case "dns" -> dns;
             case "rdp" -> rdp;
+            case "ssrp" -> ssrp;
             default -> throw new IllegalArgumentException("no decoder section " + section);
         };
     }

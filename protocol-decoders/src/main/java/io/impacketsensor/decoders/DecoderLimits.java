@@ -4,6 +4,7 @@ import io.impacketsensor.decoders.dcerpc.DcerpcLimits;
 import io.impacketsensor.decoders.gssapi.GssapiLimits;
 import io.impacketsensor.decoders.dns.DnsLimits;
 import io.impacketsensor.decoders.rdp.RdpLimits;
+import io.impacketsensor.decoders.ssrp.SsrpLimits;
 import io.impacketsensor.decoders.kerberos.KerberosLimits;
 import io.impacketsensor.decoders.limit.Limit;
 import io.impacketsensor.decoders.http.HttpLimits;
@@ -84,7 +85,8 @@ public final class DecoderLimits {
             new Section("http", HttpLimits.class, HttpLimits.DEFAULTS),
             new Section("mssql", MssqlLimits.class, MssqlLimits.DEFAULTS),
             new Section("dns", DnsLimits.class, DnsLimits.DEFAULTS),
-            new Section("rdp", RdpLimits.class, RdpLimits.DEFAULTS));
+            new Section("rdp", RdpLimits.class, RdpLimits.DEFAULTS),
+            new Section("ssrp", SsrpLimits.class, SsrpLimits.DEFAULTS));
 
     /** Every settable limit, section by section, in record component order. */
     public static List<Row> rows() {
@@ -131,7 +133,8 @@ public final class DecoderLimits {
                         (LdapLimits) built.get("ldap"))
                 .withCarriers((HttpLimits) built.get("http"), (MssqlLimits) built.get("mssql"))
                 .withDns((DnsLimits) built.get("dns"))
-                .withRdp((RdpLimits) built.get("rdp"));
+                .withRdp((RdpLimits) built.get("rdp"))
+                .withSsrp((SsrpLimits) built.get("ssrp"));
     }
 
     /** The current value of every limit of {@code config}, section by section (for printing the effective YAML). */

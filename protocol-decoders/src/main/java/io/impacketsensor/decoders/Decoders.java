@@ -8,6 +8,7 @@ import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.http.HttpAnalyzerFactory;
 import io.impacketsensor.decoders.dns.DnsAnalyzerFactory;
+import io.impacketsensor.decoders.ssrp.SsrpAnalyzerFactory;
 import io.impacketsensor.decoders.gssapi.KerberosTokenHook;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import io.impacketsensor.decoders.ldap.LdapAnalyzerFactory;
@@ -64,6 +65,7 @@ public final class Decoders {
         out.add(new MssqlAnalyzerFactory(cfg.mssql(), tokens));
         out.add(new DnsAnalyzerFactory(cfg.dns()));
         out.add(new RdpAnalyzerFactory(cfg.rdp()));
+        out.add(new SsrpAnalyzerFactory(cfg.ssrp()));
         // HTTP and TDS probe unclaimed TCP ports too, for their own first bytes only.
         out.add(new HttpAnalyzerFactory(cfg.http(), tokens));
         // Last: DCE/RPC probes any unclaimed TCP port, the others name theirs.

@@ -371,6 +371,8 @@ final class Service implements AutoCloseable {
                 .callback(cb -> engine.getStatistics().dcsLearned().forEach((k, v) -> cb.call(v, k))).build());
         counter("impacket_sensor_dc_promotions_refused", "hosts not learned as new DCs: the promotion cap was reached",
                 () -> engine.getStatistics().dcPromotionsRefused());
+        counter("impacket_sensor_kdc_relays", "hosts whose Kerberos answers relayed requests they had forwarded to "
+                + "another KDC: not learned as DCs from them", () -> engine.getStatistics().kdcRelays());
         registry.register(GaugeWithCallback.builder().name("impacket_sensor_blocked_ips")
                 .help("addresses on the blocklist now").callback(cb -> cb.call(engine.getBlockedIps().size())).build());
         // One family per pipeline counter (counters with _total, bytes and seconds as units, gauges

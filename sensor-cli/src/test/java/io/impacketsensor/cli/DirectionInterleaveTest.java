@@ -161,6 +161,9 @@ class DirectionInterleaveTest {
     private static void sameAfterInterleaving(EvaluateCommand.Entry e) throws Exception {
         Path original = LabFrames.copy(dir, e.file());
         List<Frame> frames = LabFrames.read(original);
+        // The SQL Server Browser captures are UDP datagrams (and a refused SYN): no TCP byte to interleave.
+        org.junit.jupiter.api.Assumptions.assumeTrue(frames.stream().anyMatch(f -> TcpInterleave.payload(f.data()).length > 0),
+                e.file() + ": no TCP data");
         TcpInterleave.Interleaved il = TcpInterleave.everySegmentBoundary(frames);
         List<Frame> mixed = il.frames();
         assertTrue(mixed.size() > frames.size(), "segments were split");

@@ -56,6 +56,9 @@ class PerturbationMatrixTest {
             + "paths, the RIDs and SID counts of SAMR and LSA lookups, the account created, the coercion's UNC path, the "
             + "DPAPI backup key asked for) travel in the client's requests; the answers hold handles, statuses and the "
             + "names returned";
+    private static final String SWEEP_REQUEST_ONLY = "the sweep is counted on the client's srvsvc/wkssvc requests "
+            + "(NetrSessionEnum, NetrWkstaUserEnum) to each server; the answers are named by the BIND_ACK's pipe but carry "
+            + "no opnum, so which question each server answered is not known";
     private static final String NAME_IN_CREATE_REQUEST = "the names the rules read (Groups.xml under SYSVOL's Policies, a "
             + "pipe opened by a path holding '/') are in the client's SMB2 CREATE requests, whose responses carry no name "
             + "(MS-SMB2 2.2.14); Groups.xml's cpassword travels in READ answers, which the SMB2 decoder skips by length";
@@ -247,6 +250,8 @@ class PerturbationMatrixTest {
         lost("one-way:server", EPM_MAP_REQUEST_ONLY, "atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap");
         lost("late-join:30%", RDP_NEEDS_START, "atk_rdp_check.i010.pcap", "atk_rdp_check.i014.pcap");
         lost("one-way:server", RDP_CLIENT_ONLY, "atk_rdp_check.i010.pcap", "atk_rdp_check.i014.pcap");
+        lost("one-way:server", KRB_REQUEST_ONLY, "atk_kintercept.i010.pcap", "atk_kintercept.i014.pcap");
+        lost("one-way:server", SWEEP_REQUEST_ONLY, "atk_netview_sweep.i010.pcap", "atk_netview_sweep.i014.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {

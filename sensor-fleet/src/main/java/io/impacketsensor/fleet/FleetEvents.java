@@ -9,6 +9,7 @@ import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.detection.engine.Alert;
+import io.impacketsensor.detection.engine.KdcRelays;
 import io.impacketsensor.detection.eve.EveCommon;
 import io.impacketsensor.detection.model.ChainStep;
 
@@ -56,6 +57,9 @@ public final class FleetEvents {
     public record Built(String key, byte[] value) {
     }
 
+    /** Hosts relaying Kerberos: their answers are no DC facts. */
+    private final KdcRelays relays = new KdcRelays();
+
     public FleetEvents(String sensor) {
         this.sensor = sensor;
         try {
@@ -102,6 +106,7 @@ public final class FleetEvents {
                 g.writeStringField("target", a.avTargetName());
                 out.accept(entity, end());
             } else if (e instanceof KerberosEvent.KerberosRequest r && (r.msgType() == 10 || r.msgType() == 12)) {
+                relays.request(r);
                 String account = r.cname() != null ? account(r.realm(), r.cname().toString()) : null;
                 String spn = r.sname() != null ? r.sname().toString().toLowerCase(Locale.ROOT) : "";
                 String entity = account != null ? "account:" + account : "spn:" + spn;
@@ -118,7 +123,7 @@ public final class FleetEvents {
                 g.writeEndArray();
                 out.accept(entity, end());
             } else if (e instanceof KerberosEvent.KerberosReply r) {
-                dcFact(e.header(), out);
+                dcFact(r, out);
                 String account = account(r.crealm(), r.cname() != null ? r.cname().toString() : "");
                 String entity = "account:" + account;
                 start("krb_outcome", entity, e.header());
@@ -130,7 +135,7 @@ public final class FleetEvents {
                 }
                 out.accept(entity, end());
             } else if (e instanceof KerberosEvent.KerberosError r) {
-                dcFact(e.header(), out);
+                dcFact(r, out);
                 KerberosEvent.PrincipalName cname = r.cname() != null ? r.cname()
                         : r.request() != null ? r.request().cname() : null;
                 if (cname == null) {
@@ -192,8 +197,16 @@ public final class FleetEvents {
         }
     }
 
-    /** A host answering Kerberos serves as a KDC, so as a DC (as the engine's own DC learning holds). */
-    private void dcFact(EventHeader h, java.util.function.BiConsumer<String, byte[]> out) throws IOException {
+    /**
+     * A host answering Kerberos serves as a KDC, so as a DC (as the engine's own DC learning holds),
+     * unless it relays its clients' requests to another KDC ({@link KdcRelays}): a proxy on port 88
+     * must not become a DC whose replication the fleet trusts.
+     */
+    private void dcFact(KerberosEvent answer, java.util.function.BiConsumer<String, byte[]> out) throws IOException {
+        if (relays.relayed(answer)) {
+            return;
+        }
+        EventHeader h = answer.header();
         String ip = h.serverIp().getHostAddress();
         if (dcFacts.contains(ip) || dcFacts.size() >= MAX_DC_FACTS) {
             return;

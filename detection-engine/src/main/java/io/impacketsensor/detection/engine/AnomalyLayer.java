@@ -154,7 +154,8 @@ final class AnomalyLayer {
             case RpcInterfaces.DRSUAPI -> {
                 if (!dcs.isDc(ev.header().clientIp())) {
                     if (c.call == RpcCall.DRS_GET_NC_CHANGES) {
-                        e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller");
+                        e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller"
+                                + relayNote(r.header().clientIp()));
                     } else {
                         e.add(Rules.DRSUAPI_CALL_NON_DC, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC");
                     }
@@ -183,6 +184,12 @@ final class AnomalyLayer {
      * IDL_DRSCrackNames, IDL_DRSUnbind) answer in about 1 KB or less.
      */
     static final int REPLICATION_ANSWER_BYTES = 4096;
+
+    /** Why a host that answered Kerberos is not a DC: it relayed its clients' requests ({@link KdcRelays}). */
+    private String relayNote(java.net.InetAddress host) {
+        java.net.InetAddress kdc = dcs.relays().relayedTo(host);
+        return kdc == null ? "" : " (its Kerberos answers were relayed from the KDC " + kdc.getHostAddress() + ")";
+    }
 
     private void samr(DcerpcEvent.DcerpcRequest r, RpcCall call, Evidence e) {
         switch (call) {

@@ -35,6 +35,14 @@ final class BehaviourLayer {
     static final long NETLOGON_WINDOW = 10 * SEC;
     /** ...while the host itself served no NTLM authentication within this window (nothing to pass through). */
     static final long NTLM_SERVED_WINDOW = 60 * SEC;
+    /**
+     * Servers one source asks who is logged on there (NetrSessionEnum, NetrWkstaUserEnum): at least
+     * this many different ones within the window is a sweep. An administrator asks the one or two
+     * servers a problem is on; netview.py and BloodHound's session collection ask every host they
+     * find, to locate where privileged users are logged on.
+     */
+    static final int SESSION_SWEEP_HOSTS = 4;
+    static final long SESSION_SWEEP_WINDOW = 10 * MINUTE;
 
     private static final class Source {
         final long[] protocolSeen = new long[PROTOCOLS];
@@ -46,6 +54,7 @@ final class BehaviourLayer {
         DistinctWindow unknownPrincipals;
         DistinctWindow rc4Spns;
         RateWindow netlogon;
+        DistinctWindow sessionEnumServers;
         /** When this host last answered an NTLM AUTHENTICATE as the server (0: never). */
         long ntlmServed;
     }
@@ -66,6 +75,7 @@ final class BehaviourLayer {
     private final Rate rateTgs;
     private final Rate rateLdap;
     private final String msgUnknown;
+    private final String msgSessionSweep;
     private final LruMap<String, Account> accounts;
     private InetAddress lastIp;
     private Source lastSource;
@@ -89,6 +99,8 @@ final class BehaviourLayer {
                         + cfg.tgsWindowSeconds() + " s");
         this.rateLdap = new Rate(2, cfg.ldapSearchesPerMinute(), MINUTE, Rules.BEHAVIOUR_LDAP_RATE,
                 "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute");
+        this.msgSessionSweep = "Sessions or logged-on users asked of " + SESSION_SWEEP_HOSTS + " or more different servers "
+                + "within " + SESSION_SWEEP_WINDOW / MINUTE + " minutes (NetrSessionEnum, NetrWkstaUserEnum)";
         this.msgUnknown = "More than " + cfg.unknownPrincipalThreshold()
                 + " different principals answered KDC_ERR_C_PRINCIPAL_UNKNOWN within a minute (user enumeration)";
     }
@@ -272,6 +284,23 @@ final class BehaviourLayer {
         e.add(served ? Rules.BEHAVIOUR_NETLOGON_BURST_SERVED : Rules.BEHAVIOUR_NETLOGON_BURST, "More than " + NETLOGON_LOGONS
                 + " Netlogon pass-through logons (NetrLogonSamLogon*) within 10 s from a host that "
                 + (served ? "also served NTLM logons" : "served no NTLM logon itself (credentials tried on that host)"));
+    }
+
+    /** {@code ip} asked {@code server} which sessions or logged-on users it has. */
+    void sessionEnum(InetAddress ip, InetAddress server, long now, Evidence e) {
+        if (server == null) {
+            return;
+        }
+        Source s = source(ip);
+        if (s.sessionEnumServers == null) {
+            s.sessionEnumServers = new DistinctWindow(SESSION_SWEEP_HOSTS);
+        }
+        int before = s.sessionEnumServers.count(now, SESSION_SWEEP_WINDOW);
+        // Inet4Address.hashCode() is the address itself: distinct IPv4 servers never collide
+        int n = s.sessionEnumServers.add(server.hashCode(), now, SESSION_SWEEP_WINDOW);
+        if (n >= SESSION_SWEEP_HOSTS && n > before) {
+            e.add(Rules.BEHAVIOUR_SESSION_ENUM_SWEEP, msgSessionSweep);
+        }
     }
 
     private void rate(InetAddress ip, Rate r, long now, Evidence e) {

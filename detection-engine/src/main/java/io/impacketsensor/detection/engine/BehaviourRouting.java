@@ -15,7 +15,7 @@ import java.util.Locale;
 /**
  * Says which of the {@link BehaviourLayer}'s windows an event counts in (protocols used, SMB
  * sessions, logon outcomes, TGS requests, RC4 user tickets, unknown principals, LDAP searches,
- * Netlogon pass-through logons) and counts authentication attempts: one per logon, whichever
+ * Netlogon pass-through logons, servers asked who is logged on) and counts authentication attempts: one per logon, whichever
  * protocol carries it. Allocates nothing per event apart from the lower-cased account names a logon
  * outcome is counted under.
  */
@@ -103,9 +103,14 @@ final class BehaviourRouting {
                 authAttempts++;
                 behaviour.auth(src, b.name().toLowerCase(Locale.ROOT), b.resultCode() == 0, now, e);
             }
-        } else if (ev instanceof DcerpcEvent.DcerpcRequest r && RpcCatalog.NETLOGON.equals(r.interfaceUuid())
-                && (r.opnum() == 2 || r.opnum() == 39 || r.opnum() == 45)) {
-            behaviour.netlogonLogon(src, now, e);
+        } else if (ev instanceof DcerpcEvent.DcerpcRequest r) {
+            if (RpcCatalog.NETLOGON.equals(r.interfaceUuid()) && (r.opnum() == 2 || r.opnum() == 39 || r.opnum() == 45)) {
+                behaviour.netlogonLogon(src, now, e);
+            } else if (r.opnum() == 12 && RpcCatalog.SRVSVC.equals(r.interfaceUuid())
+                    || r.opnum() == 2 && RpcCatalog.WKSSVC.equals(r.interfaceUuid())) {
+                // NetrSessionEnum (MS-SRVS 3.1.4.5) or NetrWkstaUserEnum (MS-WKST 3.2.4.3): who is logged on there
+                behaviour.sessionEnum(src, ev.header().serverIp(), now, e);
+            }
         }
     }
 
@@ -123,8 +128,8 @@ final class BehaviourRouting {
 
     /**
      * Which of the {@link BehaviourLayer#PROTOCOLS} an event uses; an anomaly counts for its protocol.
-     * -1 for HTTP and TDS requests, DNS answers, RDP connection starts and their anomalies: the window counts the five
-     * Windows domain protocols (an NTLM login they carry still counts as NTLM).
+     * -1 for HTTP and TDS requests, DNS answers, RDP connection starts, SQL Server Browser messages and
+     * their anomalies: the window counts the five Windows domain protocols (an NTLM login they carry still counts as NTLM).
      */
     static int protocolIndex(SensorEvent ev) {
         return protocolIndex(ev, EventKind.of(ev));
@@ -154,7 +159,7 @@ final class BehaviourRouting {
 
     private static int anomalyProtocol(ProtocolAnomaly a) {
         if (a.name().startsWith("http.") || a.name().startsWith("mssql.") || a.name().startsWith("dns.")
-                || a.name().startsWith("rdp.")) {
+                || a.name().startsWith("rdp.") || a.name().startsWith("ssrp.")) {
             return -1;
         }
         return a.name().startsWith("kerberos") ? P_KRB : a.name().startsWith("ldap") ? P_LDAP

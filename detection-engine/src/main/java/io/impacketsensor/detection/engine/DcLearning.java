@@ -13,7 +13,8 @@ import io.impacketsensor.detection.rules.Text;
 
 /**
  * Feeds {@link DomainControllers} from what servers do on the wire, before the layers look at the
- * event: a host answering Kerberos (a KDC reply or error), an LDAP bind, a DRSUAPI bind, an LDAP ping
+ * event: a host answering Kerberos (a KDC reply or error) unless it relays its clients' requests to
+ * another KDC ({@link KdcRelays}), an LDAP bind, a DRSUAPI bind, an LDAP ping
  * as a DC or a rootDSE search with its nTDSDSA object serves as a DC, and so does a host whose address
  * a DNS answer gives for a domain's {@code _ldap._tcp.dc._msdcs} SRV record; an NTLM CHALLENGE, a tree connect's UNC name and SAMR's ServerName and
  * SamrLookupDomainInSamServer tell which account database a SAMR server holds (MS-SAMR 3.1.5.11.1).
@@ -42,9 +43,15 @@ final class DcLearning {
         dcs.tick(ev.header().timestampNanos());
         promotion.observe(ev);
         switch (kind) {
-            case KRB_REPLY -> dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
+            // A relay's answer is its KDC's, not its own (KdcRelays): it teaches nothing.
+            case KRB_REPLY -> {
+                if (!dcs.relays().relayed((KerberosEvent) ev)) {
+                    dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
+                }
+            }
+            case KRB_REQUEST -> dcs.relays().request((KerberosEvent.KerberosRequest) ev);
             case KRB_OTHER -> {
-                if (ev instanceof KerberosEvent.KerberosError) {
+                if (ev instanceof KerberosEvent.KerberosError k && !dcs.relays().relayed(k)) {
                     dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.KERBEROS);
                 }
             }

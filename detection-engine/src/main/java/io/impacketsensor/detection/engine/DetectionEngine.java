@@ -346,6 +346,9 @@ public final class DetectionEngine {
         if (ev instanceof io.impacketsensor.core.event.RdpEvent) {
             return "rdp";
         }
+        if (ev instanceof io.impacketsensor.core.event.SsrpEvent) {
+            return "ssrp";
+        }
         String name = ((ProtocolAnomaly) ev).name();
         int dot = name.indexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
@@ -422,6 +425,7 @@ public final class DetectionEngine {
                 decider.kerberosAttacks(), decider.relayAttempts(), decider.secretDumps(), blocked().size(),
                 decider.alertsEmitted(), decider.alertsSuppressed(), java.util.Collections.unmodifiableMap(types),
                 java.util.Collections.unmodifiableMap(actions), b.trackedSources(), b.evictedSources(),
-                blocklist.evictions(), dcs.learnedBySource(), dcs.promotionsRefused());
+                blocklist.evictions(), dcs.learnedBySource(), dcs.promotionsRefused(),
+                dcs.relays().hosts());
     }
 }

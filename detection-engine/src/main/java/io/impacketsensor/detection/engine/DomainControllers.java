@@ -34,7 +34,7 @@ final class DomainControllers {
 
     /** What showed a host to be a DC, for the counters: the first evidence that made it one. */
     enum Source {
-        /** It answered Kerberos (a KDC reply or error). */
+        /** It answered Kerberos (a KDC reply or error) that it did not relay from another KDC ({@link KdcRelays}). */
         KERBEROS("kerberos"),
         /** It answered an LDAP bind. */
         LDAP_BIND("ldap_bind"),
@@ -74,6 +74,8 @@ final class DomainControllers {
     private Object refusedEvent;
     /** Event time of the latest event (nanoseconds). */
     private long now;
+    /** Hosts answering Kerberos as relays of another KDC: not learned from those answers. */
+    private final KdcRelays relays = new KdcRelays();
 
     /** A host learned from promotion evidence alone. */
     private static final class Promotion {
@@ -336,6 +338,10 @@ final class DomainControllers {
         int next = host.indexOf('.', dot + 1);
         String label = host.substring(dot + 1, next < 0 ? host.length() : next);
         return label.isEmpty() ? null : label.toUpperCase(Locale.ROOT);
+    }
+
+    KdcRelays relays() {
+        return relays;
     }
 
     int learnedCount() {

@@ -30,6 +30,7 @@ public final class RpcCatalog {
     public static final UUID WBEM_SERVICES = RpcInterfaces.uuid(RpcInterfaces.WBEM_SERVICES);
     public static final UUID IDISPATCH = RpcInterfaces.uuid(RpcInterfaces.IDISPATCH);
     public static final UUID NETLOGON = RpcInterfaces.uuid(RpcInterfaces.NETLOGON);
+    public static final UUID WKSSVC = RpcInterfaces.uuid(RpcInterfaces.WKSSVC);
 
     /** An interface: its name and the pipe it is normally reached on (null over TCP). */
     public record Iface(UUID uuid, String name, String pipe, Map<Integer, String> ops) {

@@ -37,6 +37,7 @@ final class Rules {
     static final Rule BEHAVIOUR_RC4_TICKETS = C.require("behaviour_rc4_tickets");
     static final Rule BEHAVIOUR_NETLOGON_BURST_SERVED = C.require("behaviour_netlogon_burst_served");
     static final Rule BEHAVIOUR_NETLOGON_BURST = C.require("behaviour_netlogon_burst");
+    static final Rule BEHAVIOUR_SESSION_ENUM_SWEEP = C.require("behaviour_session_enum_sweep");
     static final Rule TGT_WITHOUT_AS_EXCHANGE = C.require("tgt_without_as_exchange");
     static final Rule RC4_TGT = C.require("rc4_tgt");
     static final Rule TGT_NEVER_ISSUED = C.require("tgt_never_issued");

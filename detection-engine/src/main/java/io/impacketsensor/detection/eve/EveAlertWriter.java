@@ -184,6 +184,7 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         counts(g, "by_action", s.byAction());
         counts(g, "dcs_learned", s.dcsLearned());
         g.writeNumberField("dc_promotions_refused", s.dcPromotionsRefused());
+        g.writeNumberField("kdc_relays", s.kdcRelays());
         g.writeEndObject();
     }
 

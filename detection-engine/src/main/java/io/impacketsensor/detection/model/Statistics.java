@@ -26,10 +26,13 @@ import java.util.Map;
  * @param dcsLearned        hosts learned as domain controllers from traffic, by what first showed each to be one
  *                          (kerberos, ldap_bind, drsuapi_bind, rootdse, cldap, dns_srv, promotion, fleet)
  * @param dcPromotionsRefused hosts not learned as new DCs because the promotion cap was reached
+ * @param kdcRelays         hosts whose Kerberos answers relayed requests they had forwarded to another KDC
+ *                          (not learned as DCs from those answers)
  */
 public record Statistics(long totalEvents, long engineEvents, long authAttempts, long attacksDetected, long smbAttacks,
                          long kerberosAttacks, long ntlmRelayAttempts, long secretDumps, long blockedIps,
                          long alertsEmitted, long alertsSuppressed, Map<String, Long> byAttackType,
                          Map<String, Long> byAction, long trackedSources, long evictedSources,
-                         long blocklistEvictions, Map<String, Long> dcsLearned, long dcPromotionsRefused) {
+                         long blocklistEvictions, Map<String, Long> dcsLearned, long dcPromotionsRefused,
+                         long kdcRelays) {
 }

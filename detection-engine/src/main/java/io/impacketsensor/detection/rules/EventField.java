@@ -12,6 +12,7 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.event.SsrpEvent;
 
 import java.util.List;
 import java.util.Locale;
@@ -210,7 +211,14 @@ public enum EventField {
     KRB5_REQUEST_SEEN("krb5.request_seen", Kind.NUMBER, "1 when a Kerberos reply answers a request captured on its flow, "
             + "0 when the request was not seen (a copy of the KDC's side only)"),
     DCERPC_ANSWER("dcerpc.answer", Kind.TEXT, "what a DCE/RPC answer whose request was not captured shows by its shape: "
-            + "service_created (an SVCCTL answer of RCreateService*: no tag, a service handle, ERROR_SUCCESS)");
+            + "service_created (an SVCCTL answer of RCreateService*: no tag, a service handle, ERROR_SUCCESS)"),
+    KRB5_FOR_USER_CKSUMTYPE("krb5.for_user_cksumtype", Kind.NUMBER, "checksum type of the PA-FOR-USER of a TGS-REQ "
+            + "(S4U2self; MS-SFU 2.2.1 requires -138, the keyed HMAC-MD5); absent without PA-FOR-USER"),
+    SSRP_REQUEST("ssrp.request", Kind.NUMBER, "SQL Server Browser request type ([MC-SQLR] 2.2: 2 CLNT_BCAST_EX and 3 "
+            + "CLNT_UCAST_EX list every instance, 4 CLNT_UCAST_INST asks for one, 15 CLNT_UCAST_DAC for its admin port)"),
+    SSRP_INSTANCE("ssrp.instance", Kind.TEXT, "instance name a SQL Server Browser request asks for; absent for the listing "
+            + "requests"),
+    SSRP_LENGTH("ssrp.length", Kind.NUMBER, "bytes of a SQL Server Browser request (the listing requests are one byte)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -296,6 +304,8 @@ public enum EventField {
             case RDP_JA3_HASH -> EventKind.RDP_TLS.bit;
             case KRB5_REPLY_PADATA, KRB5_REQUEST_SEEN -> EventKind.KRB_REPLY.bit;
             case DCERPC_ANSWER -> EventKind.DCERPC_OTHER.bit;
+            case KRB5_FOR_USER_CKSUMTYPE -> EventKind.KRB_REQUEST.bit;
+            case SSRP_REQUEST, SSRP_INSTANCE, SSRP_LENGTH -> EventKind.SSRP_REQUEST.bit;
         };
     }
 
@@ -823,6 +833,19 @@ public enum EventField {
             case RDP_JA3_HASH -> {
                 return ev instanceof RdpEvent.RdpTlsHandshake t && t.clientHello() != null
                         && v.text(t.clientHello().ja3Hash());
+            }
+            case KRB5_FOR_USER_CKSUMTYPE -> {
+                return ev instanceof KerberosEvent.KerberosRequest k && k.forUserName() != null
+                        && v.number(k.forUserChecksumType());
+            }
+            case SSRP_REQUEST -> {
+                return ev instanceof SsrpEvent.SsrpRequest r && v.number(r.opcode());
+            }
+            case SSRP_INSTANCE -> {
+                return ev instanceof SsrpEvent.SsrpRequest r && !r.instance().isEmpty() && v.text(r.instance());
+            }
+            case SSRP_LENGTH -> {
+                return ev instanceof SsrpEvent.SsrpRequest r && v.number(r.length());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header

@@ -9,6 +9,7 @@ import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.RdpEvent;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.event.SsrpEvent;
 
 /**
  * What kind of decoded event one event is, decided once per event: the first key of the data-rule
@@ -23,7 +24,7 @@ public enum EventKind {
     KRB_REQUEST, KRB_REPLY, KRB_AP_REQUEST, KRB_OTHER,
     LDAP_SEARCH, LDAP_MODIFY, LDAP_ADD, LDAP_OTHER,
     MSSQL_BATCH,
-    RDP_REQUEST, RDP_TLS,
+    RDP_REQUEST, RDP_TLS, SSRP_REQUEST,
     PROTOCOL_ANOMALY, OTHER;
 
     /** This kind as a bit of a kind mask. */
@@ -63,6 +64,9 @@ public enum EventKind {
         }
         if (ev instanceof RdpEvent.RdpTlsHandshake) {
             return RDP_TLS;
+        }
+        if (ev instanceof SsrpEvent.SsrpRequest) {
+            return SSRP_REQUEST;
         }
         return ev instanceof ProtocolAnomaly ? PROTOCOL_ANOMALY : OTHER;
     }

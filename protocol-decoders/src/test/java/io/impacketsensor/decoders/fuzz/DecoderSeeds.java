@@ -200,7 +200,8 @@ public final class DecoderSeeds {
                 tap(new HttpAnalyzerFactory(HttpLimits.DEFAULTS, tokens), finish),
                 tap(new io.impacketsensor.decoders.dns.DnsAnalyzerFactory(), finish),
                 tap(new io.impacketsensor.decoders.rdp.RdpAnalyzerFactory(io.impacketsensor.decoders.rdp.RdpLimits.DEFAULTS),
-                        finish), tap(dcerpc, finish));
+                        finish),
+                tap(new io.impacketsensor.decoders.ssrp.SsrpAnalyzerFactory(), finish), tap(dcerpc, finish));
         Replay.events(file, factories);
         finish.forEach(Runnable::run);
     }
@@ -229,6 +230,7 @@ public final class DecoderSeeds {
                     case "mssql" -> add("MssqlFuzzTest", "tds", t.w.bytes());
                     case "dns" -> add(udp ? "DnsUdpFuzzTest" : "DnsFuzzTest", "dns", t.w.bytes());
                     case "rdp" -> add("RdpFuzzTest", "rdp", t.w.bytes());
+                    case "ssrp" -> add("SsrpFuzzTest", "ssrp", t.w.bytes());
                     case "dcerpc" -> dcerpcSeeds(t, "tcp" + ctx.serverPort());
                     default -> { }
                 }

@@ -43,6 +43,7 @@ final class Targets {
     static final io.impacketsensor.decoders.dns.DnsAnalyzerFactory DNS = new io.impacketsensor.decoders.dns.DnsAnalyzerFactory();
     static final io.impacketsensor.decoders.rdp.RdpAnalyzerFactory RDP =
             new io.impacketsensor.decoders.rdp.RdpAnalyzerFactory(io.impacketsensor.decoders.rdp.RdpLimits.DEFAULTS);
+    static final io.impacketsensor.decoders.ssrp.SsrpAnalyzerFactory SSRP = new io.impacketsensor.decoders.ssrp.SsrpAnalyzerFactory();
 
     static RecordingContext ctx(Transport transport, int port) {
         return new RecordingContext(transport, port);

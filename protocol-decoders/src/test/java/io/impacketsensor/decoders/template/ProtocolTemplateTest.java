@@ -40,7 +40,7 @@ class ProtocolTemplateTest {
 
     /** Protocol packages: each holds the whole template. */
     static final List<String> PROTOCOLS = List.of("smb", "smb1", "smb2", "dcerpc", "gssapi", "ntlmssp", "kerberos", "ldap",
-            "http", "mssql", "dns", "rdp");
+            "http", "mssql", "dns", "rdp", "ssrp");
 
     /** The roles of the template, as class-name suffixes. */
     static final List<String> ROLES = List.of("Parser", "Analyzer", "Events", "Counters", "Limits", "Anomaly");

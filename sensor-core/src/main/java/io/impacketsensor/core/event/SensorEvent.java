@@ -10,7 +10,7 @@ package io.impacketsensor.core.event;
  */
 public sealed interface SensorEvent
         permits SmbEvent, NtlmEvent, DcerpcEvent, KerberosEvent, LdapEvent, HttpEvent, MssqlEvent, DnsEvent, RdpEvent,
-        ProtocolAnomaly {
+        SsrpEvent, ProtocolAnomaly {
 
     /** Status value for a request whose response was not seen (the stream ended or had a gap). */
     long NO_STATUS = -1L;
