@@ -41,7 +41,7 @@ class DcerpcLateJoinTest {
      * The requests of a replay, after the events thread's {@link EndpointInterfaces} (as
      * {@code replay} passes every event through it before the engine and the EVE writer).
      */
-    private static List<DcerpcRequest> requests(List<Replay.Frame> frames) {
+    static List<DcerpcRequest> requests(List<Replay.Frame> frames) {
         List<SensorEvent> events = new ArrayList<>();
         EndpointInterfaces endpoints = new EndpointInterfaces();
         Replay.run(frames, Decoders.forWorker(), FlowLimits.DEFAULTS, e -> events.add(endpoints.resolve(e)), (n, v) -> { });

@@ -2,15 +2,11 @@ package io.impacketsensor.decoders.dcerpc;
 
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcRequest;
 import io.impacketsensor.core.event.DcerpcEvent.InterfaceSource;
-import io.impacketsensor.core.event.EndpointInterfaces;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
-import io.impacketsensor.core.event.SensorEvent;
-import io.impacketsensor.core.flow.FlowLimits;
 import io.impacketsensor.core.testkit.Captures;
 import io.impacketsensor.core.testkit.Cuts;
 import io.impacketsensor.core.testkit.Replay;
-import io.impacketsensor.decoders.Decoders;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
@@ -41,19 +37,6 @@ class SequenceInferenceTest {
             .or(Cuts.rpcAnywhere(Cuts.RPC_BIND_ACK)).or(Cuts.smb2(Cuts.SMB2_CREATE, false))
             .or(Cuts.smb2(Cuts.SMB2_CREATE, true));
 
-    private static List<DcerpcRequest> requests(List<Replay.Frame> frames) {
-        List<SensorEvent> events = new ArrayList<>();
-        EndpointInterfaces endpoints = new EndpointInterfaces();
-        Replay.run(frames, Decoders.forWorker(), FlowLimits.DEFAULTS, e -> events.add(endpoints.resolve(e)), (n, v) -> { });
-        List<DcerpcRequest> out = new ArrayList<>();
-        for (SensorEvent e : events) {
-            if (e instanceof DcerpcRequest r) {
-                out.add(r);
-            }
-        }
-        return out;
-    }
-
     /** "opnum interface source" of each request. */
     private static List<String> named(List<DcerpcRequest> requests) {
         List<String> out = new ArrayList<>();
@@ -74,7 +57,8 @@ class SequenceInferenceTest {
     void samrdumpWithoutItsBindAndPipeIsSamrFromItsThirdCall() throws Exception {
         // SamrConnect, SamrEnumerateDomainsInSamServer, SamrLookupDomainInSamServer single out SAMR;
         // the account listing and the per-account loop that follow are named.
-        List<DcerpcRequest> rs = requests(Cuts.without(Replay.frames(Captures.lab("atk_samrdump.pcap")), NAMING));
+        List<DcerpcRequest> rs =
+                DcerpcLateJoinTest.requests(Cuts.without(Replay.frames(Captures.lab("atk_samrdump.pcap")), NAMING));
         List<String> n = named(rs);
         assertEquals(List.of("0 - -", "6 - -", "5 samr inferred", "7 samr inferred", "13 samr inferred"), n.subList(0, 5));
         assertEquals(32, n.size());
@@ -84,7 +68,8 @@ class SequenceInferenceTest {
     @Test
     void samrdumpJoinedInItsPerAccountLoopIsSamr() throws Exception {
         // Late join: SamrOpenUser, SamrQueryInformationUser2, SamrCloseHandle per account.
-        List<String> n = named(requests(lateJoin(Replay.frames(Captures.lab("atk_samrdump.pcap")))));
+        List<String> n =
+                named(DcerpcLateJoinTest.requests(lateJoin(Replay.frames(Captures.lab("atk_samrdump.pcap")))));
         assertEquals(List.of("34 - -", "47 - -", "1 samr inferred", "34 samr inferred"), n.subList(0, 4));
     }
 
@@ -93,7 +78,8 @@ class SequenceInferenceTest {
         // Late join after the winreg BIND: OpenLocalMachine, then BaseRegOpenKey of the LSA key that
         // holds part of the boot key. The pair names WINREG because the second stub decodes as
         // BaseRegOpenKey; the SAMR pipe that follows has its own BIND.
-        List<DcerpcRequest> rs = requests(lateJoin(Replay.frames(Captures.lab("atk_secretsdump_pth.pcap"))));
+        List<DcerpcRequest> rs =
+                DcerpcLateJoinTest.requests(lateJoin(Replay.frames(Captures.lab("atk_secretsdump_pth.pcap"))));
         List<String> n = named(rs);
         assertEquals(List.of("2 - -", "15 winreg inferred", "0 samr bind"), n.subList(0, 3));
         RpcArgs args = rs.get(1).args();
@@ -104,7 +90,8 @@ class SequenceInferenceTest {
     void aRunKeyWrittenOverAPipeWithoutItsBindIsWinreg() throws Exception {
         // suricata-verify dcerpc-dce-stub-data-05: OpenLocalMachine, BaseRegOpenKey of the Run key,
         // BaseRegSetValue, on a pipe whose BIND the capture does not hold (tshark names none of them).
-        List<DcerpcRequest> rs = requests(Replay.frames(Captures.pub(
+        List<DcerpcRequest> rs =
+                DcerpcLateJoinTest.requests(Replay.frames(Captures.pub(
                 "OISF_suricata-verify/tests/dcerpc/dcerpc-dce-stub-data-05/input.pcap")));
         assertEquals(List.of("2 - -", "15 winreg inferred", "22 winreg inferred"), named(rs));
         assertEquals(new RpcArgs.RegOpenKey(false, "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run"), rs.get(1).args());
@@ -112,7 +99,8 @@ class SequenceInferenceTest {
 
     @Test
     void regQueryWithoutItsBindAndPipeIsWinreg() throws Exception {
-        List<String> n = named(requests(Cuts.without(Replay.frames(Captures.lab("atk_reg.pcap")), NAMING)));
+        List<String> n =
+                named(DcerpcLateJoinTest.requests(Cuts.without(Replay.frames(Captures.lab("atk_reg.pcap")), NAMING)));
         List<String> winreg = n.stream().filter(s -> s.contains("winreg")).toList();
         assertTrue(n.indexOf("15 winreg inferred") >= 0, n.toString());
         assertTrue(winreg.stream().allMatch(s -> s.endsWith(" winreg inferred")), n.toString());
@@ -143,10 +131,10 @@ class SequenceInferenceTest {
         // (the order of requests on different pipes of one connection may differ once a pipe is
         // recognised only by its first PDUs).
         Map<String, ArrayDeque<DcerpcRequest>> whole = new HashMap<>();
-        for (DcerpcRequest r : requests(frames)) {
+        for (DcerpcRequest r : DcerpcLateJoinTest.requests(frames)) {
             whole.computeIfAbsent(key(r), k -> new ArrayDeque<>()).add(r);
         }
-        for (DcerpcRequest r : requests(Cuts.without(frames, NAMING))) {
+        for (DcerpcRequest r : DcerpcLateJoinTest.requests(Cuts.without(frames, NAMING))) {
             ArrayDeque<DcerpcRequest> same = whole.get(key(r));
             DcerpcRequest w = same == null ? null : same.poll();
             if (r.interfaceSource() == InterfaceSource.INFERRED && w != null && w.interfaceUuid() != null) {
