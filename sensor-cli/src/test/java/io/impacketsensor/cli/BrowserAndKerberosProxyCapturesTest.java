@@ -1,17 +1,12 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.core.testkit.Captures;
-import io.impacketsensor.detection.config.EngineConfig;
-import io.impacketsensor.detection.engine.Alert;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -21,27 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BrowserAndKerberosProxyCapturesTest {
 
-    private record Run(Set<String> types, Set<String> rules, Set<String> attackers) {
-    }
-
-    private static Run run(Path pcap) throws Exception {
-        CaptureDetection.Result r = CaptureDetection.run(pcap, CaptureConfig.DEFAULTS, EngineConfig.defaults());
-        assertNull(r.failure());
-        Set<String> types = new TreeSet<>();
-        Set<String> attackers = new TreeSet<>();
-        for (Alert a : r.alerts()) {
-            types.add(a.analysis().attackType().id());
-            attackers.add(a.analysis().attackType().id() + "@" + a.analysis().sourceIp());
-        }
-        Set<String> rules = new TreeSet<>();
-        r.ruleHits().forEach((rule, n) -> {
-            if (n > 0) {
-                rules.add(rule.name());
-            }
-        });
-        return new Run(types, rules, attackers);
-    }
-
     /**
      * mssqlinstance.py (both versions) sends CLNT_UCAST_EX, one byte 0x03, to ws01's UDP 1434: the
      * listing is recorded at monitor level, no alert.
@@ -49,7 +23,7 @@ class BrowserAndKerberosProxyCapturesTest {
     @Test
     void mssqlinstanceListingIsRecordedBelowTheAlertThreshold() throws Exception {
         for (String c : new String[] {"atk_mssqlinstance.i010.pcap", "atk_mssqlinstance.i014.pcap"}) {
-            Run r = run(Captures.lab(c));
+            CaptureRun r = CaptureRun.of(Captures.lab(c));
             assertEquals(Set.of(), r.types(), c);
             assertEquals(Set.of("sql_browser_instance_listing"), r.rules(), c);
         }
@@ -61,7 +35,7 @@ class BrowserAndKerberosProxyCapturesTest {
      */
     @Test
     void freeTdsSendsTheSameListingRequest() throws Exception {
-        Run r = run(Captures.lab("ben_sql_browser_tsql.pcap"));
+        CaptureRun r = CaptureRun.of(Captures.lab("ben_sql_browser_tsql.pcap"));
         assertEquals(Set.of(), r.types());
         assertEquals(Set.of("sql_browser_instance_listing"), r.rules());
     }
@@ -75,7 +49,7 @@ class BrowserAndKerberosProxyCapturesTest {
     @Test
     void aRewrittenPaForUserIsRaisedOnTheProxysLeg() throws Exception {
         for (String c : new String[] {"atk_kintercept.i010.pcap", "atk_kintercept.i014.pcap"}) {
-            Run r = run(Captures.lab(c));
+            CaptureRun r = CaptureRun.of(Captures.lab(c));
             assertTrue(r.rules().contains("s4u_for_user_unkeyed_checksum"), c + ": " + r.rules());
             assertEquals(Set.of("s4u_delegation_abuse@10.99.0.2"), r.attackers(), c);
         }
@@ -86,7 +60,7 @@ class BrowserAndKerberosProxyCapturesTest {
     void ordinaryS4u2selfRequestsKeepTheKeyedChecksum() throws Exception {
         for (String c : new String[] {"atk_getST_variants.i014.pcap", "atk_getPac.i010.pcap", "atk_getPac.i014.pcap",
                 "atk_s4u_delegation.pcap"}) {
-            assertFalse(run(Captures.lab(c)).rules().contains("s4u_for_user_unkeyed_checksum"), c);
+            assertFalse(CaptureRun.of(Captures.lab(c)).rules().contains("s4u_for_user_unkeyed_checksum"), c);
         }
     }
 }

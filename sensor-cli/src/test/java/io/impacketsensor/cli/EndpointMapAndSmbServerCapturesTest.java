@@ -1,17 +1,12 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.core.testkit.Captures;
-import io.impacketsensor.detection.config.EngineConfig;
-import io.impacketsensor.detection.engine.Alert;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -22,32 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EndpointMapAndSmbServerCapturesTest {
 
-    private record Run(Set<String> types, Set<String> rules, Set<String> attackers) {
-    }
-
-    private static Run run(Path pcap) throws Exception {
-        CaptureDetection.Result r = CaptureDetection.run(pcap, CaptureConfig.DEFAULTS, EngineConfig.defaults());
-        assertNull(r.failure());
-        Set<String> types = new TreeSet<>();
-        Set<String> attackers = new TreeSet<>();
-        for (Alert a : r.alerts()) {
-            types.add(a.analysis().attackType().id());
-            attackers.add(a.analysis().attackType().id() + "@" + a.analysis().sourceIp());
-        }
-        Set<String> rules = new TreeSet<>();
-        r.ruleHits().forEach((rule, n) -> {
-            if (n > 0) {
-                rules.add(rule.name());
-            }
-        });
-        return new Run(types, rules, attackers);
-    }
-
     /** rpcdump.py on 135 and over \pipe\epmapper, Impacket 0.10 and current, and the shared lab's older run. */
     @Test
     void rpcdumpListingTheEndpointMapIsRpcEnumeration() throws Exception {
         for (String c : new String[] {"atk_rpcdump.i010.pcap", "atk_rpcdump.i014.pcap", "atk_rpcdump.pcap"}) {
-            Run r = run(Captures.lab(c));
+            CaptureRun r = CaptureRun.of(Captures.lab(c));
             assertTrue(r.types().contains("rpc_enumeration"), c + ": " + r.types());
             assertTrue(r.rules().containsAll(Set.of("epm_lookup_all_entries", "epm_lookup_all_entries_bulk")),
                     c + ": " + r.rules());
@@ -60,7 +34,7 @@ class EndpointMapAndSmbServerCapturesTest {
      */
     @Test
     void anAdministratorsEndpointMapListingStaysBelowTheAlertThreshold() throws Exception {
-        Run r = run(Captures.lab("ben_admin_epmlookup.pcap"));
+        CaptureRun r = CaptureRun.of(Captures.lab("ben_admin_epmlookup.pcap"));
         assertEquals(Set.of(), r.types());
         assertTrue(r.rules().contains("epm_lookup_all_entries"), r.rules().toString());
         assertFalse(r.rules().contains("epm_lookup_all_entries_bulk"), r.rules().toString());
@@ -69,7 +43,7 @@ class EndpointMapAndSmbServerCapturesTest {
     /** Outlook's ept_lookup by interface (NSPI) and its ept_map calls are name resolution, not a listing. */
     @Test
     void outlookLookingUpOneInterfaceIsNot() throws Exception {
-        Run r = run(Captures.pub("zeek_zeek/testing/btest/Traces/dce-rpc/mapi.pcap"));
+        CaptureRun r = CaptureRun.of(Captures.pub("zeek_zeek/testing/btest/Traces/dce-rpc/mapi.pcap"));
         assertFalse(r.rules().contains("epm_lookup_all_entries"), r.rules().toString());
         assertEquals(Set.of(), r.types());
     }
@@ -82,7 +56,7 @@ class EndpointMapAndSmbServerCapturesTest {
     void impacketSmbServersAreRecognisedByTheirAnswers() throws Exception {
         for (String c : new String[] {"atk_smbserver.i010.pcap", "atk_smbserver.i014.pcap", "atk_karmaSMB.i010.pcap",
                 "atk_karmaSMB.i014.pcap"}) {
-            Run r = run(Captures.lab(c));
+            CaptureRun r = CaptureRun.of(Captures.lab(c));
             assertEquals(Set.of("impacket_fingerprint"), r.types(), c);
             assertTrue(r.rules().containsAll(Set.of("impacket_smbserver", "impacket_smbserver_challenge",
                     "impacket_smbserver_ntlm_version")), c + ": " + r.rules());
@@ -97,13 +71,13 @@ class EndpointMapAndSmbServerCapturesTest {
     @Test
     void sambaPipeOpeningALibraryAsAPipeIsTheExploit() throws Exception {
         for (String c : new String[] {"atk_sambaPipe.i010.pcap", "atk_sambaPipe.i014.pcap"}) {
-            Run r = run(Captures.lab(c));
+            CaptureRun r = CaptureRun.of(Captures.lab(c));
             assertTrue(r.types().contains("samba_pipe_exploit"), c + ": " + r.types());
             assertTrue(r.rules().contains("samba_pipe_path"), c + ": " + r.rules());
             assertTrue(r.attackers().contains("samba_pipe_exploit@10.99.0.2"), c + ": " + r.attackers());
         }
         // the same administrator's ordinary SMB work (shares, put, get, SYSVOL listing) opens no pipe by path
-        assertFalse(run(Captures.lab("atk_smbclient_ops.i014.pcap")).rules().contains("samba_pipe_path"));
+        assertFalse(CaptureRun.of(Captures.lab("atk_smbclient_ops.i014.pcap")).rules().contains("samba_pipe_path"));
     }
 
     /**
@@ -113,12 +87,12 @@ class EndpointMapAndSmbServerCapturesTest {
     @Test
     void mimikatzClientLookingUpItsServerIsNamed() throws Exception {
         for (String c : new String[] {"atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap"}) {
-            Run r = run(Captures.lab(c));
+            CaptureRun r = CaptureRun.of(Captures.lab(c));
             assertTrue(r.types().contains("mimikatz_rpc"), c + ": " + r.types());
             assertTrue(r.rules().contains("mimikatz_rpc_lookup"), c + ": " + r.rules());
         }
         // rpcdump lists the map and secretsdump maps DRSUAPI: neither asks for mimikatz's interface
-        assertFalse(run(Captures.lab("atk_rpcdump.i014.pcap")).rules().contains("mimikatz_rpc_lookup"));
-        assertFalse(run(Captures.lab("atk_secretsdump_modes.i014.pcap")).rules().contains("mimikatz_rpc_lookup"));
+        assertFalse(CaptureRun.of(Captures.lab("atk_rpcdump.i014.pcap")).rules().contains("mimikatz_rpc_lookup"));
+        assertFalse(CaptureRun.of(Captures.lab("atk_secretsdump_modes.i014.pcap")).rules().contains("mimikatz_rpc_lookup"));
     }
 }

@@ -1,17 +1,12 @@
 package io.impacketsensor.cli;
 
 import io.impacketsensor.core.testkit.Captures;
-import io.impacketsensor.detection.config.EngineConfig;
-import io.impacketsensor.detection.engine.Alert;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -21,29 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NetviewSweepCapturesTest {
 
-    private record Run(Set<String> rules, Set<String> attackers) {
-    }
-
-    private static Run run(Path pcap) throws Exception {
-        CaptureDetection.Result r = CaptureDetection.run(pcap, CaptureConfig.DEFAULTS, EngineConfig.defaults());
-        assertNull(r.failure());
-        Set<String> attackers = new TreeSet<>();
-        for (Alert a : r.alerts()) {
-            attackers.add(a.analysis().attackType().id() + "@" + a.analysis().sourceIp());
-        }
-        Set<String> rules = new TreeSet<>();
-        r.ruleHits().forEach((rule, n) -> {
-            if (n > 0) {
-                rules.add(rule.name());
-            }
-        });
-        return new Run(rules, attackers);
-    }
-
     @Test
     void sessionsAskedOfFiveServersIsASweep() throws Exception {
         for (String c : new String[] {"atk_netview_sweep.i010.pcap", "atk_netview_sweep.i014.pcap"}) {
-            Run r = run(Captures.lab(c));
+            CaptureRun r = CaptureRun.of(Captures.lab(c));
             assertTrue(r.rules().contains("behaviour_session_enum_sweep"), c + ": " + r.rules());
             assertTrue(r.attackers().contains("rpc_enumeration@10.99.0.2"), c + ": " + r.attackers());
         }
@@ -54,9 +30,9 @@ class NetviewSweepCapturesTest {
     void oneOrTwoServersAreNot() throws Exception {
         for (String c : new String[] {"atk_netview.i010.pcap", "atk_netview.i014.pcap", "ben_admin_sessions.pcap",
                 "ben_admin_sessions_two.pcap"}) {
-            Run r = run(Captures.lab(c));
+            CaptureRun r = CaptureRun.of(Captures.lab(c));
             assertFalse(r.rules().contains("behaviour_session_enum_sweep"), c + ": " + r.rules());
         }
-        assertEquals(Set.of(), run(Captures.lab("ben_admin_sessions_two.pcap")).attackers());
+        assertEquals(Set.of(), CaptureRun.of(Captures.lab("ben_admin_sessions_two.pcap")).attackers());
     }
 }
