@@ -43,6 +43,16 @@ final class BehaviourLayer {
      */
     static final int SESSION_SWEEP_HOSTS = 4;
     static final long SESSION_SWEEP_WINDOW = 10 * MINUTE;
+    /**
+     * Presentation contexts rejected as an unsupported interface (provider rejection, reason abstract
+     * syntax not supported: C706 12.6.3.1, MS-RPCE 2.2.2.4) for one client within the window: at least
+     * this many is an interface brute force (rpcmap.py -brute-uuids binds one UUID after another, a
+     * dozen within its first two seconds). A client binds the interfaces it knows the server has; the
+     * rejections Windows and Samba clients get are of transfer syntaxes (NDR64, bind-time feature
+     * negotiation), which do not count.
+     */
+    static final int REJECTED_INTERFACES = 10;
+    static final long REJECTED_INTERFACES_WINDOW = MINUTE;
 
     private static final class Source {
         final long[] protocolSeen = new long[PROTOCOLS];
@@ -55,6 +65,7 @@ final class BehaviourLayer {
         DistinctWindow rc4Spns;
         RateWindow netlogon;
         DistinctWindow sessionEnumServers;
+        RateWindow rejectedInterfaces;
         /** When this host last answered an NTLM AUTHENTICATE as the server (0: never). */
         long ntlmServed;
     }
@@ -76,6 +87,7 @@ final class BehaviourLayer {
     private final Rate rateLdap;
     private final String msgUnknown;
     private final String msgSessionSweep;
+    private final String msgRejectedInterfaces;
     private final LruMap<String, Account> accounts;
     private InetAddress lastIp;
     private Source lastSource;
@@ -101,6 +113,8 @@ final class BehaviourLayer {
                 "Rapid LDAP enumeration: more than " + cfg.ldapSearchesPerMinute() + " searches per minute");
         this.msgSessionSweep = "Sessions or logged-on users asked of " + SESSION_SWEEP_HOSTS + " or more different servers "
                 + "within " + SESSION_SWEEP_WINDOW / MINUTE + " minutes (NetrSessionEnum, NetrWkstaUserEnum)";
+        this.msgRejectedInterfaces = REJECTED_INTERFACES + " or more DCE/RPC interfaces rejected as not supported "
+                + "(abstract syntax) within " + REJECTED_INTERFACES_WINDOW / SEC + " s from one source (interface UUID brute force)";
         this.msgUnknown = "More than " + cfg.unknownPrincipalThreshold()
                 + " different principals answered KDC_ERR_C_PRINCIPAL_UNKNOWN within a minute (user enumeration)";
     }
@@ -300,6 +314,22 @@ final class BehaviourLayer {
         int n = s.sessionEnumServers.add(server.hashCode(), now, SESSION_SWEEP_WINDOW);
         if (n >= SESSION_SWEEP_HOSTS && n > before) {
             e.add(Rules.BEHAVIOUR_SESSION_ENUM_SWEEP, msgSessionSweep);
+        }
+    }
+
+    /** The server answered {@code ip}'s BIND or ALTER_CONTEXT: {@code rejected} interfaces not supported. */
+    void rejectedInterfaces(InetAddress ip, int rejected, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.rejectedInterfaces == null) {
+            // "more than threshold" in RateWindow terms: REJECTED_INTERFACES - 1 fires on the Nth
+            s.rejectedInterfaces = new RateWindow(REJECTED_INTERFACES - 1);
+        }
+        boolean hit = false;
+        for (int i = 0; i < rejected; i++) {
+            hit |= s.rejectedInterfaces.hit(now, REJECTED_INTERFACES_WINDOW);
+        }
+        if (hit) {
+            e.add(Rules.BEHAVIOUR_RPC_INTERFACE_BRUTE_FORCE, msgRejectedInterfaces);
         }
     }
 

@@ -111,6 +111,22 @@ final class BehaviourRouting {
                 // NetrSessionEnum (MS-SRVS 3.1.4.5) or NetrWkstaUserEnum (MS-WKST 3.2.4.3): who is logged on there
                 behaviour.sessionEnum(src, ev.header().serverIp(), now, e);
             }
+        } else if (ev instanceof DcerpcEvent.DcerpcBind b && !b.requestLost()) {
+            // Interfaces the server has not, in an exchange where it accepted none: a bind that gets its
+            // interface beside rejected decoys (Metasploit's multi-context bind, 11 random UUIDs around
+            // SVCCTL in 401trg's psexec capture) asks for one interface, not which ones exist.
+            int rejected = 0;
+            boolean accepted = false;
+            for (int i = 0; i < b.contexts().size(); i++) {
+                DcerpcEvent.Context c = b.contexts().get(i);
+                accepted |= c.result() == 0;
+                if (c.abstractSyntaxRejected()) {
+                    rejected++;
+                }
+            }
+            if (rejected > 0 && !accepted) {
+                behaviour.rejectedInterfaces(src, rejected, now, e);
+            }
         }
     }
 

@@ -21,6 +21,7 @@ final class AssociationTables {
      * the first one; only the entries the ack holds are read, so what a previous ack left is inert.
      */
     int[] ackResults;
+    int[] ackReasons;
     boolean[] ackNdr64;
 
     private AssociationTables(DcerpcLimits limits, FlowContext ctx) {

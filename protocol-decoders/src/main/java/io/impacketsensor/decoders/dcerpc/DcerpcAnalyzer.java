@@ -426,11 +426,13 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private boolean bindAck(Direction dir, byte[] b, int off, int trailer) {
         if (tables.ackResults == null) {
             tables.ackResults = new int[limits.maxContextItems()];
+            tables.ackReasons = new int[limits.maxContextItems()];
             tables.ackNdr64 = new boolean[limits.maxContextItems()];
         }
         int[] ackResults = tables.ackResults;
         boolean[] ackNdr64 = tables.ackNdr64;
-        if (p.parseBindAck(cur, ackResults, ackNdr64) != DcerpcParser.BIND_OK) {
+        int[] ackReasons = tables.ackReasons;
+        if (p.parseBindAck(cur, ackResults, ackReasons, ackNdr64) != DcerpcParser.BIND_OK) {
             return fail(DcerpcAnomaly.MALFORMED_BIND, "result list");
         }
         if (pendingBind != null) {
@@ -438,9 +440,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             for (int i = 0; i < pendingBind.size(); i++) {
                 Context c = pendingBind.get(i);
                 int result = i < p.resultCount ? ackResults[i] : -1;
+                int reason = i < p.resultCount && result != 0 ? ackReasons[i] : -1;
                 contexts.setResult(c.contextId(), result, i < p.resultCount && ackNdr64[i]);
                 withResults.add(new Context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
-                        c.transferSyntaxes(), result));
+                        c.transferSyntaxes(), result, reason));
             }
             pendingBind = withResults;
             emitBind(false);

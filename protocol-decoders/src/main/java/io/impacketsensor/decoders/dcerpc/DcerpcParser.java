@@ -324,9 +324,11 @@ public final class DcerpcParser {
      * BIND_ACK / ALTER_CONTEXT_RESP body (C706 12.6.4.4): max frags, assoc_group_id, secondary
      * address (length-prefixed, then padding to 4 from the PDU start), p_result_list. Writes each
      * result (0 acceptance, 1 user rejection, 2 provider rejection, 3 negotiate ack) into {@code results}
-     * and whether the accepted transfer syntax is NDR64 into {@code ndr64}.
+     * and whether the accepted transfer syntax is NDR64 into {@code ndr64}, and each rejection's
+     * p_provider_reason_t (0 not specified, 1 abstract syntax not supported, 2 proposed transfer
+     * syntaxes not supported, 3 local limit exceeded; C706 12.6.3.1, MS-RPCE 2.2.2.4) into {@code reasons}.
      */
-    public int parseBindAck(ByteCursor c, int[] results, boolean[] ndr64) {
+    public int parseBindAck(ByteCursor c, int[] results, int[] reasons, boolean[] ndr64) {
         c.seek(HEADER_LENGTH);
         maxXmitFrag = u16(c);
         maxRecvFrag = u16(c);
@@ -342,7 +344,7 @@ public final class DcerpcParser {
         resultCount = 0;
         for (int i = 0; i < n; i++) {
             int result = u16(c);
-            c.skip(2);
+            int reason = u16(c);
             boolean is64 = littleEndian && c.has(16) && Guids.equalsLittleEndian(c.array(), c.arrayPosition(), NDR64);
             c.skip(20);
             if (!c.ok() || c.position() > bodyEnd) {
@@ -350,6 +352,7 @@ public final class DcerpcParser {
             }
             if (i < results.length) {
                 results[i] = result;
+                reasons[i] = reason;
                 ndr64[i] = is64;
                 resultCount = i + 1;
             }

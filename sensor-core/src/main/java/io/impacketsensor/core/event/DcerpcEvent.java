@@ -61,9 +61,22 @@ public sealed interface DcerpcEvent extends SensorEvent {
      * @param versionMinor     interface minor version
      * @param transferSyntaxes transfer syntax UUIDs offered (NDR, NDR64, bind-time feature)
      * @param result           ack result (0 acceptance, 2 provider rejection, 3 negotiate ack), or -1
+     * @param reason           p_provider_reason_t of a result other than acceptance (1 abstract syntax
+     *                         not supported, 2 proposed transfer syntaxes not supported; C706 12.6.3.1,
+     *                         MS-RPCE 2.2.2.4), or -1
      */
     record Context(int contextId, UUID interfaceUuid, int versionMajor, int versionMinor,
-                   List<UUID> transferSyntaxes, int result) {
+                   List<UUID> transferSyntaxes, int result, int reason) {
+        /** A context without a rejection reason (not yet answered, or accepted). */
+        public Context(int contextId, UUID interfaceUuid, int versionMajor, int versionMinor,
+                       List<UUID> transferSyntaxes, int result) {
+            this(contextId, interfaceUuid, versionMajor, versionMinor, transferSyntaxes, result, -1);
+        }
+
+        /** The server rejected the interface itself: provider rejection, abstract syntax not supported. */
+        public boolean abstractSyntaxRejected() {
+            return result == 2 && reason == 1;
+        }
     }
 
     /**
