@@ -82,7 +82,7 @@ final class Daemon implements AutoCloseable {
         if (file != null || !rules.isEmpty()) {
             ReopenableFile f = file;
             try {
-                Signal.handle(new Signal("HUP"), s -> {
+                sun.misc.SignalHandler before = Signal.handle(new Signal("HUP"), s -> {
                     if (f != null) {
                         try {
                             f.reopen();
@@ -93,6 +93,12 @@ final class Daemon implements AutoCloseable {
                     }
                     reloadRules(rules, service);
                 });
+                if (before == sun.misc.SignalHandler.SIG_IGN) {
+                    // A disposition inherited as ignored (nohup, some supervisors) stays ignored: the JVM
+                    // does not install a handler over it, so a rotation would go on writing the moved file.
+                    LOG.warn("SIGHUP is ignored by the process that started the sensor (nohup?): the EVE file is "
+                            + "not reopened and the rule files are not re-read on SIGHUP; start it without nohup");
+                }
             } catch (IllegalArgumentException e) {
                 LOG.warn("SIGHUP handling unavailable: {}", e.getMessage());
             }

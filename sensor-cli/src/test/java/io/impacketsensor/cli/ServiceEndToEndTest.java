@@ -76,7 +76,9 @@ class ServiceEndToEndTest {
 
     private Process start(String ns, String iface, Path config, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp", System.getProperty("java.class.path"),
+        // env resets SIGHUP: a build started under nohup passes it on ignored, and the JVM keeps it so.
+        return new ProcessBuilder("ip", "netns", "exec", ns, "env", "--default-signal=HUP", java, "-cp",
+                System.getProperty("java.class.path"),
                 Main.class.getName(), "live", "-i", iface, "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
