@@ -269,7 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
         private long frames;
 
         @Override
-        public void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
+        public void process(int linkType, long tsNanos, byte[] frame, int off, int caplen, int wirelen) {
             frames++;
         }
 
