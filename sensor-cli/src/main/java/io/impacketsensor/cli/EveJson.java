@@ -16,9 +16,9 @@ import java.io.OutputStream;
  * The JSON generator of the EVE protocol records: Jackson's UTF-8 generator, except that the
  * quoted UTF-8 form of a field name is kept after its first use. The records repeat a few hundred
  * names (the writers' string constants) on every record, and Jackson encodes a name character by
- * character each time; with the C1-compiled code the batch commands run, that loop was the largest
- * part of writing a protocol record. A kept name is written as Jackson writes any
- * {@link SerializableString} name, so the output is the same byte for byte.
+ * character each time; with the C1-compiled code the batch commands run, that loop is the largest
+ * part of writing a protocol record where names are not kept. A kept name is written as Jackson
+ * writes any {@link SerializableString} name, so the output is the same byte for byte.
  *
  * <p>A name is found by its cached {@link String#hashCode} and its identity, never by comparing
  * characters; a name made at run time (not a constant) only fills a free slot or is written as

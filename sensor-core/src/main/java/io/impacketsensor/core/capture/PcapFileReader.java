@@ -36,18 +36,18 @@ import java.util.List;
  * "corrupt" warning; every packet before it has been delivered. Files of any size are read in
  * windows of {@link #DEFAULT_WINDOW} bytes, so captures over 2 GB work.
  *
- * <p>The file is read with positional reads into one heap buffer rather than memory-mapped: the
- * record headers are then decoded from a {@code byte[]} and each frame is copied into its ring slot
- * with {@code System.arraycopy}, where a mapped buffer costs a bounds-checked accessor call per
- * header field and a native {@code Unsafe} copy per frame; the window stays in the CPU cache
- * between the read and the copy; and the process does not take a page fault per mapped page nor
- * keep the file's pages in its resident set.
+ * <p>The file is read with positional reads into heap buffers rather than memory-mapped: the
+ * record headers are then decoded from a {@code byte[]} and each frame can be handed on as it lies
+ * (below), where a mapped buffer costs a bounds-checked accessor call per header field and a native
+ * {@code Unsafe} copy per frame into a {@code byte[]}; and the process does not take a page fault
+ * per mapped page nor keep the file's pages in its resident set.
  *
  * <p>Into a ring slot that allows it ({@link FrameSlot#lending()}) the frame is not copied at all:
  * the slot is pointed at the frame in the read buffer ({@link FrameSlot#lend}), and the reader
  * reads on into the next of {@link #WINDOWS} buffers, taking one back only once the workers have
- * handled every frame lent from it. The copy into the slot was a quarter of the capture thread's
- * CPU time; the frames now reach the workers straight from the buffer the kernel read them into.
+ * handled every frame lent from it. Copying each frame into its slot took a quarter of the capture
+ * thread's CPU time; lent, the frames reach the workers straight from the buffer the kernel read
+ * them into. Into any other slot the frame is copied.
  *
  * <p>{@link #next} allocates nothing per record (growing the buffer for a block larger than the
  * window aside, and growing the slot for a frame over its capacity).

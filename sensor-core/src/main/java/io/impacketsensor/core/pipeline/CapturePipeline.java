@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  *  capture thread ── read straight into a preallocated slot of ring #1 (Disruptor, single
- *        │           producer, BlockingWaitStrategy), pick worker = symmetric flow hash % N
+ *        │           producer, BlockingWaitStrategy), or point the slot at the frame in a capture
+ *        │           file's read buffer, pick worker = symmetric flow hash % N
  *        ▼
  *  worker-0 … worker-N-1 ── each runs its own FrameProcessor on its frames
  *        │ analyzers emit events
