@@ -60,7 +60,7 @@ final class BenchCapture {
                     }
                     long rel = Math.max(0, slot.tsNanos - first);
                     last = Math.max(last, rel);
-                    frames.add(Arrays.copyOf(slot.data, slot.caplen));
+                    frames.add(Arrays.copyOfRange(slot.data, slot.offset, slot.offset + slot.caplen));
                     offsets.add(clock + rel);
                     bytes += slot.caplen;
                     any = true;

@@ -32,4 +32,10 @@ final class CountLimit extends ForwardingPacketSource {
         }
         return status;
     }
+
+    @Override
+    public boolean lendsFrames() {
+        // Counting does not touch the frames.
+        return inner.lendsFrames();
+    }
 }

@@ -1,7 +1,5 @@
 package io.impacketsensor.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.EventSink;
@@ -43,7 +41,7 @@ final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
     EveWriter(OutputStream out, boolean closeTarget, boolean protocolRecords) throws IOException {
         this.protocolRecords = protocolRecords;
         // One object per line: no separator between root values, a newline written after each.
-        this.g = new JsonFactory().setRootValueSeparator(null).createGenerator(out, JsonEncoding.UTF8);
+        this.g = EveJson.generator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         this.closeTarget = closeTarget;
         this.out = out;

@@ -23,15 +23,24 @@ public final class FrameSlot {
     /** Every worker: end of input, close every flow. */
     public static final int KIND_FINISH = 3;
 
-    /** Frame bytes, {@code [0, caplen)} valid; see {@link #ensureCapacity(int)}. */
+    /**
+     * Frame bytes, {@code [offset, offset + caplen)} valid: the slot's own buffer (see
+     * {@link #ensureCapacity(int)}), or a source's buffer lent with {@link #lend}.
+     */
     public byte[] data = EMPTY;
+    /** Where the frame starts in {@link #data}: 0 in the slot's own buffer. */
+    public int offset;
     private static final byte[] EMPTY = {};
     /** The slot's own buffer, which {@link #data} returns to after an oversized frame (ring slots only). */
     private byte[] own = data;
     /** Where a ring slot borrows a buffer for an oversized frame; null outside a ring. */
     private Oversize oversize;
+    /** The ring's progress, for sources that lend their buffers; null outside a ring. */
+    private Consumption consumption;
     /** The ring sequence this slot holds now (set by the pipeline before each read). */
     private long sequence = -1;
+    /** {@link #data} is a source's buffer ({@link #lend}), never to be written through this slot. */
+    private boolean lent;
     /** Bytes captured. */
     public int caplen;
     /** Length of the frame on the wire (may exceed {@link #caplen} when the snaplen cut it). */
@@ -57,15 +66,64 @@ public final class FrameSlot {
         byte[] take(int size, long sequence);
     }
 
+    /**
+     * How far the ring's workers are, for a source that lends its own buffer instead of copying
+     * the frame ({@link #lend}): the buffer may be written again only once every slot that
+     * refers to it is consumed.
+     */
+    public interface Consumption {
+        /** True once every worker has handled the slot of ring sequence {@code sequence}. */
+        boolean consumed(long sequence);
+
+        /**
+         * True when {@code sequence} has been published. A slot claimed but not yet published
+         * is consumed only after the capture thread publishes it, so the capture thread must
+         * not wait for it.
+         */
+        boolean published(long sequence);
+    }
+
     /** Makes this a ring slot that borrows oversized buffers from {@code pool}. */
     public void attach(Oversize pool) {
         this.oversize = pool;
+    }
+
+    /**
+     * Lets a source lend its buffers to this ring slot ({@link #lend}): set by the pipeline when
+     * everything between the source and the workers only reads the frames.
+     */
+    public void allowLending(Consumption ring) {
+        this.consumption = ring;
+    }
+
+    /** The ring's progress when a source may lend this slot a buffer ({@link #lend}), else null. */
+    public Consumption lending() {
+        return consumption;
+    }
+
+    /** The ring sequence the slot holds now (-1 outside a ring). */
+    public long sequence() {
+        return sequence;
+    }
+
+    /**
+     * Points the slot at {@code len} bytes of a source's buffer instead of copying them; only
+     * where {@link #lending()} is not null, and the source keeps those bytes unchanged until
+     * {@link Consumption#consumed} says this slot's {@link #sequence()} is done.
+     */
+    public void lend(byte[] buf, int off, int len) {
+        lent = true;
+        data = buf;
+        offset = off;
+        caplen = len;
     }
 
     /** The pipeline moves the slot to ring sequence {@code seq} before reading a frame into it. */
     public void prepare(long seq) {
         sequence = seq;
         data = own;
+        offset = 0;
+        lent = false;
     }
 
     /**
@@ -74,6 +132,11 @@ public final class FrameSlot {
      * so a run of jumbo frames allocates only a few times.
      */
     public void ensureCapacity(int size) {
+        if (lent) {
+            lent = false;
+            data = own;
+        }
+        offset = 0;
         if (data.length >= size) {
             return;
         }

@@ -39,6 +39,15 @@ public interface PacketSource extends AutoCloseable {
      */
     boolean lossless();
 
+    /**
+     * True when this source, and every source it reads through, may point a ring slot at its own
+     * buffer instead of copying the frame into the slot ({@link FrameSlot#lend}), and nothing on
+     * its way writes into the frame. The pipeline then allows it on its ring slots; default false.
+     */
+    default boolean lendsFrames() {
+        return false;
+    }
+
     /** One-line description of the failure after {@link #read} returned {@link #ERROR}, else null. */
     String failure();
 

@@ -95,6 +95,11 @@ public final class PcapFileChain implements PacketSource {
     }
 
     @Override
+    public boolean lendsFrames() {
+        return true;
+    }
+
+    @Override
     public String failure() {
         int c = Math.min(current, readers.length - 1);
         return readers[c].failure();

@@ -36,12 +36,18 @@ import java.util.List;
  * "corrupt" warning; every packet before it has been delivered. Files of any size are read in
  * windows of {@link #DEFAULT_WINDOW} bytes, so captures over 2 GB work.
  *
- * <p>The file is read with positional reads into one heap buffer rather than memory-mapped: the
- * record headers are then decoded from a {@code byte[]} and each frame is copied into its ring slot
- * with {@code System.arraycopy}, where a mapped buffer costs a bounds-checked accessor call per
- * header field and a native {@code Unsafe} copy per frame; the window stays in the CPU cache
- * between the read and the copy; and the process does not take a page fault per mapped page nor
- * keep the file's pages in its resident set.
+ * <p>The file is read with positional reads into heap buffers rather than memory-mapped: the
+ * record headers are then decoded from a {@code byte[]} and each frame can be handed on as it lies
+ * (below), where a mapped buffer costs a bounds-checked accessor call per header field and a native
+ * {@code Unsafe} copy per frame into a {@code byte[]}; and the process does not take a page fault
+ * per mapped page nor keep the file's pages in its resident set.
+ *
+ * <p>Into a ring slot that allows it ({@link FrameSlot#lending()}) the frame is not copied at all:
+ * the slot is pointed at the frame in the read buffer ({@link FrameSlot#lend}), and the reader
+ * reads on into the next of {@link #WINDOWS} buffers, taking one back only once the workers have
+ * handled every frame lent from it. Copying each frame into its slot took a quarter of the capture
+ * thread's CPU time; lent, the frames reach the workers straight from the buffer the kernel read
+ * them into. Into any other slot the frame is copied.
  *
  * <p>{@link #next} allocates nothing per record (growing the buffer for a block larger than the
  * window aside, and growing the slot for a frame over its capacity).
@@ -57,6 +63,14 @@ public final class PcapFileReader implements PacketSource {
      * the reader stops there.
      */
     public static final int MAX_CAPLEN = 262_144;
+    /**
+     * Read buffers taken in turn when frames are lent to ring slots. A replay's ring holds 1,024
+     * frames, about two windows of frames of average size, so the buffer the reader takes back was
+     * left three windows ago and its frames are normally consumed already.
+     */
+    static final int WINDOWS = 4;
+    /** How long the reader sleeps between looks when the workers still hold a buffer it needs. */
+    private static final long WINDOW_WAIT_NANOS = 50_000;
     /** Largest pcapng block accepted; a larger total length is treated as corruption. */
     static final int MAX_BLOCK = 16 << 20;
     /** More interfaces than this in one section is treated as corruption. */
@@ -85,10 +99,18 @@ public final class PcapFileReader implements PacketSource {
     private final int windowSize;
     private final boolean pcapng;
 
-    /** File bytes {@code [windowBase, windowBase + windowLen)}. */
+    /** File bytes {@code [windowBase, windowBase + windowLen)}: {@code buffers[current]}. */
     private byte[] window;
-    /** Wraps {@link #window} for the channel's reads (remade only when the window grows). */
+    /** Wraps {@link #window} for the channel's reads. */
     private ByteBuffer windowIo;
+    /** The read buffers (only the first is used until a frame is lent), made as first needed. */
+    private final byte[][] buffers = new byte[WINDOWS][];
+    private final ByteBuffer[] buffersIo = new ByteBuffer[WINDOWS];
+    /** The last ring sequence each buffer lent a frame to (-1: none). */
+    private final long[] lentTo = new long[WINDOWS];
+    private int current;
+    /** The ring frames were lent to; null until the first lend. */
+    private FrameSlot.Consumption ring;
     private long windowBase;
     private int windowLen;
     private ByteOrder order;
@@ -132,6 +154,7 @@ public final class PcapFileReader implements PacketSource {
         this.fileSize = fileSize;
         this.windowSize = windowSize;
         this.pcapng = pcapng;
+        java.util.Arrays.fill(lentTo, -1L);
     }
 
     /**
@@ -275,7 +298,8 @@ public final class PcapFileReader implements PacketSource {
         if (pos == fileSize) {
             return false;
         }
-        if (!ensure(pos, 16)) {
+        // The window test is made here, not in a call: nearly every record lies in the window.
+        if (pos + 16 > windowBase + windowLen && !ensure(pos, 16)) {
             return truncated("last record header truncated at byte " + pos);
         }
         int at = (int) (pos - windowBase);
@@ -291,7 +315,7 @@ public final class PcapFileReader implements PacketSource {
             overSnaplen(incl, classicSnaplen);
         }
         long dataPos = pos + 16;
-        if (!ensure(dataPos, incl)) {
+        if (dataPos + incl > windowBase + windowLen && !ensure(dataPos, incl)) {
             return truncated("last record truncated at byte " + pos + " (needs " + (16L + incl)
                     + " bytes, " + (fileSize - pos) + " left)");
         }
@@ -532,9 +556,44 @@ public final class PcapFileReader implements PacketSource {
     }
 
     private void copy(FrameSlot into, long filePos, int len) {
+        int at = (int) (filePos - windowBase);
+        FrameSlot.Consumption lending = into.lending();
+        if (lending != null) {
+            ring = lending;
+            lentTo[current] = into.sequence();
+            into.lend(window, at, len);
+            return;
+        }
         into.ensureCapacity(len);
-        System.arraycopy(window, (int) (filePos - windowBase), into.data, 0, len);
+        System.arraycopy(window, at, into.data, 0, len);
         into.caplen = len;
+    }
+
+    /**
+     * The buffer to read on into, of at least {@code size} bytes: the current one while no
+     * frame was ever lent; else the next in turn, once the workers are done with the frames lent
+     * from it. A buffer whose last frame is in the batch the capture thread has not published yet
+     * (a batch of frames larger than three windows) cannot be waited for: it is left to those
+     * frames and a new one takes its place.
+     */
+    private int nextBuffer(int size) {
+        int j = ring == null ? current : (current + 1) % WINDOWS;
+        long seq = lentTo[j];
+        if (seq >= 0 && !ring.consumed(seq)) {
+            if (ring.published(seq)) {
+                while (!ring.consumed(seq)) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(WINDOW_WAIT_NANOS);
+                }
+            } else {
+                buffers[j] = null;
+            }
+        }
+        lentTo[j] = -1;
+        if (buffers[j] == null || buffers[j].length < size) {
+            buffers[j] = new byte[size];
+            buffersIo[j] = ByteBuffer.wrap(buffers[j]);
+        }
+        return j;
     }
 
     private void setOrder(ByteOrder o) {
@@ -573,24 +632,20 @@ public final class PcapFileReader implements PacketSource {
         if (window != null && p >= windowBase && p + len <= windowBase + windowLen) {
             return true;
         }
-        if (window == null || window.length < len) {
-            byte[] grown = new byte[Math.max(len, (int) Math.min(windowSize, fileSize))];
-            if (window != null && p >= windowBase && p < windowBase + windowLen) {
-                int keep = (int) (windowBase + windowLen - p);
-                System.arraycopy(window, (int) (p - windowBase), grown, 0, keep);
-                windowLen = keep;
-            } else {
-                windowLen = 0;
-            }
-            window = grown;
-            windowIo = ByteBuffer.wrap(grown);
-        } else if (p >= windowBase && p < windowBase + windowLen) {
+        int j = nextBuffer(Math.max(len, (int) Math.min(windowSize, fileSize)));
+        byte[] to = buffers[j];
+        if (window != null && p >= windowBase && p < windowBase + windowLen) {
+            // The start of the record is read already: moved, not read again (within one buffer
+            // the ranges may overlap, which System.arraycopy allows).
             int keep = (int) (windowBase + windowLen - p);
-            System.arraycopy(window, (int) (p - windowBase), window, 0, keep);
+            System.arraycopy(window, (int) (p - windowBase), to, 0, keep);
             windowLen = keep;
         } else {
             windowLen = 0;
         }
+        current = j;
+        window = to;
+        windowIo = buffersIo[j];
         windowBase = p;
         int want = (int) Math.min(window.length, fileSize - p);
         try {
@@ -715,6 +770,11 @@ public final class PcapFileReader implements PacketSource {
 
     @Override
     public boolean lossless() {
+        return true;
+    }
+
+    @Override
+    public boolean lendsFrames() {
         return true;
     }
 

@@ -96,7 +96,7 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     }
 
     @Override
-    public void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
+    public void process(int linkType, long tsNanos, byte[] frame, int off, int caplen, int wirelen) {
         c.packets++;
         c.bytes += wirelen;
         c.perLinkType[LinkTypes.index(linkType)]++;
@@ -105,7 +105,7 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         }
         observe(tsNanos);
         Packet p = packet;
-        int r = PacketDecoder.decodeLink(p, linkType, tsNanos, frame, caplen, wirelen);
+        int r = PacketDecoder.decodeLink(p, linkType, tsNanos, frame, off, caplen, wirelen);
         if (r != PacketDecoder.OK) {
             if (r == PacketDecoder.NOT_IP) {
                 c.nonIp++;

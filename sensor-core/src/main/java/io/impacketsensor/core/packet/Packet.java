@@ -23,10 +23,13 @@ public final class Packet {
     public int linkType;
     public long tsNanos;
     public byte[] frame;
+    /** Where the frame starts in {@link #frame} (0 unless the frame lies in a larger buffer). */
+    public int frameOff;
+    /** Captured bytes of the frame, from {@link #frameOff}. */
     public int caplen;
     public int wirelen;
 
-    /** Offset of the IP header in {@link #frame}. */
+    /** Index of the IP header in {@link #frame}. */
     public int l3Off;
     /** 4 or 6; 0 before the IP layer was found. */
     public int ipVersion;
@@ -62,10 +65,11 @@ public final class Packet {
     public int payloadLen;
 
     /** Clears the per-frame fields (the decoder sets the rest). */
-    void reset(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
+    void reset(int linkType, long tsNanos, byte[] frame, int frameOff, int caplen, int wirelen) {
         this.linkType = linkType;
         this.tsNanos = tsNanos;
         this.frame = frame;
+        this.frameOff = frameOff;
         this.caplen = caplen;
         this.wirelen = wirelen;
         ipVersion = 0;

@@ -51,64 +51,75 @@ public final class PacketDecoder {
      * @return OK (with {@code p.l3Off} set), NOT_IP, MALFORMED or UNSUPPORTED_LINK
      */
     public static int decodeLink(Packet p, int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
-        p.reset(linkType, tsNanos, frame, caplen, wirelen);
-        int len = Math.min(caplen, frame.length);
+        return decodeLink(p, linkType, tsNanos, frame, 0, caplen, wirelen);
+    }
+
+    /**
+     * As {@link #decodeLink(Packet, int, long, byte[], int, int)} for a frame that starts at
+     * {@code off} in {@code frame} (a capture file's read buffer lent to the ring slot); every
+     * offset set in {@code p} is then an index into {@code frame}.
+     */
+    public static int decodeLink(Packet p, int linkType, long tsNanos, byte[] frame, int off, int caplen, int wirelen) {
+        p.reset(linkType, tsNanos, frame, off, caplen, wirelen);
+        int len = Math.max(0, Math.min(caplen, frame.length - off));
         p.caplen = len;
+        int end = off + len;
         switch (linkType) {
             case LinkTypes.ETHERNET:
                 if (len < 14) {
                     return MALFORMED;
                 }
-                return etherType(p, 12, len);
+                return etherType(p, off + 12, end);
             case LinkTypes.LINUX_SLL:
                 if (len < 16) {
                     return MALFORMED;
                 }
-                return etherType(p, 14, len);
+                return etherType(p, off + 14, end);
             case LinkTypes.LINUX_SLL2:
                 if (len < 20) {
                     return MALFORMED;
                 }
-                return afterEtherType(p, Bytes.u16be(frame, 0), 20, len);
+                return afterEtherType(p, Bytes.u16be(frame, off), off + 20, end);
             case LinkTypes.RAW:
             case LinkTypes.RAW_DLT14:
-                return byVersionNibble(p, 0, len);
+                return byVersionNibble(p, off, end);
             case LinkTypes.RAW_DLT12:
                 // 12 is DLT_RAW almost everywhere but DLT_LOOP on OpenBSD: a frame that does not
                 // start with an IP version is tried as a big-endian loopback header.
-                if (len > 0 && ((frame[0] & 0xF0) == 0x40 || (frame[0] & 0xF0) == 0x60)) {
-                    return byVersionNibble(p, 0, len);
+                if (len > 0 && ((frame[off] & 0xF0) == 0x40 || (frame[off] & 0xF0) == 0x60)) {
+                    return byVersionNibble(p, off, end);
                 }
-                return loopback(p, LinkTypes.LOOP, len);
+                return loopback(p, LinkTypes.LOOP, off, end);
             case LinkTypes.IPV4:
             case LinkTypes.IPV6:
-                return byVersionNibble(p, 0, len);
+                return byVersionNibble(p, off, end);
             case LinkTypes.NULL:
             case LinkTypes.LOOP:
-                return loopback(p, linkType, len);
+                return loopback(p, linkType, off, end);
             default:
                 return UNSUPPORTED_LINK;
         }
     }
 
-    private static int etherType(Packet p, int typeOff, int len) {
+    /** {@code end}: the index in {@code p.frame} just past the captured bytes (as below). */
+    private static int etherType(Packet p, int typeOff, int end) {
         byte[] f = p.frame;
         int type = Bytes.u16be(f, typeOff);
         int off = typeOff + 2;
         // 802.1Q (IEEE 802.1Q 9.5), 802.1ad S-tag, and the pre-standard 0x9100 QinQ tag.
         for (int tags = 0; type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD; tags++) {
-            if (tags == MAX_VLAN_TAGS || off + 4 > len) {
+            if (tags == MAX_VLAN_TAGS || off + 4 > end) {
                 return MALFORMED;
             }
             type = Bytes.u16be(f, off + 2);
             off += 4;
         }
-        return afterEtherType(p, type, off, len);
+        return afterEtherType(p, type, off, end);
     }
 
-    private static int afterEtherType(Packet p, int type, int off, int len) {
+    private static int afterEtherType(Packet p, int type, int off, int end) {
         if (type == ETH_IPV4 || type == ETH_IPV6) {
-            if (off >= len) {
+            if (off >= end) {
                 return MALFORMED;
             }
             p.l3Off = off;
@@ -117,8 +128,8 @@ public final class PacketDecoder {
         return NOT_IP;
     }
 
-    private static int byVersionNibble(Packet p, int off, int len) {
-        if (off >= len) {
+    private static int byVersionNibble(Packet p, int off, int end) {
+        if (off >= end) {
             return MALFORMED;
         }
         int v = (p.frame[off] & 0xFF) >>> 4;
@@ -134,19 +145,19 @@ public final class PacketDecoder {
      * (LINKTYPE_NULL) or network order (LINKTYPE_LOOP). AF_INET is 2 everywhere; AF_INET6 is 24
      * (NetBSD, OpenBSD), 28 (FreeBSD, DragonFly), 30 (macOS) or 10 (Linux).
      */
-    private static int loopback(Packet p, int linkType, int len) {
-        if (len < 4) {
+    private static int loopback(Packet p, int linkType, int off, int end) {
+        if (end - off < 4) {
             return MALFORMED;
         }
         byte[] f = p.frame;
-        long be = Bytes.u32be(f, 0);
+        long be = Bytes.u32be(f, off);
         long family = be;
         if (linkType == LinkTypes.NULL && (be & 0xFFFF) == 0) {
             // Little-endian host: the family sits in the first bytes.
-            family = Bytes.u32le(f, 0);
+            family = Bytes.u32le(f, off);
         }
         if (family == 2 || family == 24 || family == 28 || family == 30 || family == 10) {
-            return byVersionNibble(p, 4, len);
+            return byVersionNibble(p, off + 4, end);
         }
         return NOT_IP;
     }
@@ -160,7 +171,7 @@ public final class PacketDecoder {
     public static int decodeIp(Packet p) {
         byte[] f = p.frame;
         int off = p.l3Off;
-        int avail = p.caplen - off;
+        int avail = p.frameOff + p.caplen - off;
         if (avail < 1) {
             return MALFORMED;
         }

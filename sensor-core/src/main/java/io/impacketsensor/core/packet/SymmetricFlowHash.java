@@ -18,8 +18,8 @@ public final class SymmetricFlowHash implements FrameClassifier {
     private final Packet p = new Packet();
 
     @Override
-    public int symmetricFlowHash(int linkType, byte[] frame, int caplen) {
-        if (PacketDecoder.decodeLink(p, linkType, 0, frame, caplen, caplen) != PacketDecoder.OK) {
+    public int symmetricFlowHash(int linkType, byte[] frame, int off, int caplen) {
+        if (PacketDecoder.decodeLink(p, linkType, 0, frame, off, caplen, caplen) != PacketDecoder.OK) {
             return 0;
         }
         int r = PacketDecoder.decodeIp(p);

@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  *  capture thread ── read straight into a preallocated slot of ring #1 (Disruptor, single
- *        │           producer, BlockingWaitStrategy), pick worker = symmetric flow hash % N
+ *        │           producer, BlockingWaitStrategy), or point the slot at the frame in a capture
+ *        │           file's read buffer, pick worker = symmetric flow hash % N
  *        ▼
  *  worker-0 … worker-N-1 ── each runs its own FrameProcessor on its frames
  *        │ analyzers emit events
@@ -129,8 +130,15 @@ public final class CapturePipeline {
         }
         this.workerSnapshots = new CounterSnapshot[workers];
         this.oversize = new OversizePool(disruptor.getRingBuffer(), source.lossless());
+        // A source that lends its buffers (a capture file's read window) saves the copy of every
+        // frame into its slot; the workers only read frames, and the pool knows when they are done.
+        boolean lend = source.lendsFrames();
         for (int i = 0; i < ringSize; i++) {
-            disruptor.getRingBuffer().get(i).attach(oversize);
+            FrameSlot slot = disruptor.getRingBuffer().get(i);
+            slot.attach(oversize);
+            if (lend) {
+                slot.allowLending(oversize);
+            }
         }
         disruptor.handleEventsWith(handlers);
         disruptor.setDefaultExceptionHandler(errors);
@@ -239,7 +247,7 @@ public final class CapturePipeline {
                 }
                 slot.kind = FrameSlot.KIND_FRAME;
                 slot.worker = workers == 1 ? 0
-                        : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.caplen) & 0x7FFFFFFF) % workers;
+                        : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.offset, slot.caplen) & 0x7FFFFFFF) % workers;
                 published++;
                 if (hi - lo + 1 >= LIVE_BATCH || !ring.hasAvailableCapacity(1)) {
                     break;
@@ -278,7 +286,7 @@ public final class CapturePipeline {
             if (status == PacketSource.FRAME) {
                 slot.kind = FrameSlot.KIND_FRAME;
                 slot.worker = workers == 1 ? 0
-                        : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.caplen) & 0x7FFFFFFF) % workers;
+                        : (classifier.symmetricFlowHash(slot.linkType, slot.data, slot.offset, slot.caplen) & 0x7FFFFFFF) % workers;
                 published++;
             } else {
                 slot.kind = FrameSlot.KIND_NONE;

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * the largest frame they held, at least 64 KB, at most libpcap's 256 KB: memory is bounded by
  * {@link #BUFFERS} x the largest frame (8 MB for 64-KB super-frames).
  */
-final class OversizePool implements FrameSlot.Oversize {
+final class OversizePool implements FrameSlot.Oversize, FrameSlot.Consumption {
     /** More than one replay batch, so a buffer is never wanted twice within one unpublished batch. */
     static final int BUFFERS = 4 * CapturePipeline.BATCH;
 
@@ -63,6 +63,16 @@ final class OversizePool implements FrameSlot.Oversize {
         usedBy[j] = sequence;
         lent++;
         return b;
+    }
+
+    @Override
+    public boolean consumed(long sequence) {
+        return ring.getMinimumGatingSequence() >= sequence;
+    }
+
+    @Override
+    public boolean published(long sequence) {
+        return ring.getCursor() >= sequence;
     }
 
     long lent() {

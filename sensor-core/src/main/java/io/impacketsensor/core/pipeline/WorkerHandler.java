@@ -63,7 +63,7 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
                 if (s.worker == index) {
                     packets++;
                     bytes += s.caplen;
-                    processor.process(s.linkType, s.tsNanos, s.data, s.caplen, s.wirelen);
+                    processor.process(s.linkType, s.tsNanos, s.data, s.offset, s.caplen, s.wirelen);
                 } else {
                     processor.observe(s.tsNanos);
                 }

@@ -7,5 +7,11 @@ package io.impacketsensor.core.spi;
  */
 @FunctionalInterface
 public interface FrameClassifier {
-    int symmetricFlowHash(int linkType, byte[] frame, int caplen);
+    /** The hash of the frame of {@code caplen} bytes at {@code off} in {@code frame}. */
+    int symmetricFlowHash(int linkType, byte[] frame, int off, int caplen);
+
+    /** The hash of a frame that starts at index 0. */
+    default int symmetricFlowHash(int linkType, byte[] frame, int caplen) {
+        return symmetricFlowHash(linkType, frame, 0, caplen);
+    }
 }

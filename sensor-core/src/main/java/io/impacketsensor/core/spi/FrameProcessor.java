@@ -8,15 +8,22 @@ package io.impacketsensor.core.spi;
 public interface FrameProcessor {
 
     /**
-     * One captured frame; the buffer is the ring slot and is reused after the call.
+     * One captured frame; the buffer (the ring slot's, or the capture file's read buffer lent to
+     * it) is reused after the call, so nothing may keep a reference to it.
      *
      * @param linkType  libpcap LINKTYPE_ value of the frame's interface
      * @param tsNanos   capture timestamp, ns since the epoch
-     * @param frame     frame bytes
+     * @param frame     the buffer holding the frame
+     * @param off       where the frame starts in {@code frame}
      * @param caplen    bytes captured
      * @param wirelen   length on the wire
      */
-    void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen);
+    void process(int linkType, long tsNanos, byte[] frame, int off, int caplen, int wirelen);
+
+    /** One captured frame that starts at index 0 of {@code frame}. */
+    default void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
+        process(linkType, tsNanos, frame, 0, caplen, wirelen);
+    }
 
     /**
      * Another worker's frame: only its capture time, so that time-driven work (flow expiry) runs

@@ -45,7 +45,7 @@ class LiveCaptureTest {
         TupleCountingProcessor proc = new TupleCountingProcessor();
         try (LivePcapSource src = LivePcapSource.open(o)) {
             assertEquals(1, src.linkType());
-            CapturePipeline pipe = new CapturePipeline(src, (lt, f, c) -> 0, (w, n, sink) -> proc,
+            CapturePipeline pipe = new CapturePipeline(src, (lt, f, at, c) -> 0, (w, n, sink) -> proc,
                     e -> { }, new PipelineOptions(1, 1024, 64, 100));
             pipe.start();
             veth.replay(2000, veth.resource("/pcaps/lab/atk_psexec.pcap"), veth.resource("/pcaps/lab/ben_kinit_kvno.pcap"));
@@ -73,7 +73,7 @@ class LiveCaptureTest {
     void idleCaptureStopsPromptly() throws Exception {
         try (LivePcapSource src = LivePcapSource.open(LiveOptions.defaults(capIf))) {
             TupleCountingProcessor proc = new TupleCountingProcessor();
-            CapturePipeline pipe = new CapturePipeline(src, (lt, f, c) -> 0, (w, n, sink) -> proc,
+            CapturePipeline pipe = new CapturePipeline(src, (lt, f, at, c) -> 0, (w, n, sink) -> proc,
                     e -> { }, new PipelineOptions(1, 64, 64, 50));
             pipe.start();
             CounterSnapshot s = pipe.snapshot(5000); // answered by the workers on a tick: no traffic needed

@@ -17,7 +17,8 @@ final class TupleCountingProcessor implements FrameProcessor {
     boolean finished;
 
     @Override
-    public void process(int linkType, long tsNanos, byte[] f, int caplen, int wirelen) {
+    public void process(int linkType, long tsNanos, byte[] buf, int at, int caplen, int wirelen) {
+        byte[] f = java.util.Arrays.copyOfRange(buf, at, at + caplen);
         frames++;
         if (linkType != 1 || caplen < 14 + 20) {
             return;

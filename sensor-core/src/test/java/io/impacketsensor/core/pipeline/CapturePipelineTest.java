@@ -1,5 +1,7 @@
 package io.impacketsensor.core.pipeline;
 
+import io.impacketsensor.core.capture.FrameSlot;
+import io.impacketsensor.core.capture.PacketSource;
 import io.impacketsensor.core.capture.PcapFileReader;
 import io.impacketsensor.core.capture.PcapWriter;
 import io.impacketsensor.core.event.ProtocolAnomaly;
@@ -25,7 +27,7 @@ class CapturePipelineTest {
     @TempDir
     Path dir;
 
-    private static final FrameClassifier FIRST_BYTE = (linkType, frame, caplen) -> caplen > 0 ? frame[0] & 0xFF : 0;
+    private static final FrameClassifier FIRST_BYTE = (linkType, frame, off, caplen) -> caplen > 0 ? frame[off] & 0xFF : 0;
 
     private Path capture(int frames) throws Exception {
         PcapWriter w = PcapWriter.ethernet();
@@ -234,11 +236,62 @@ class CapturePipelineTest {
         Path p = capture(256 * 40); // 40 frames start with 0x45
         Harness h = new Harness();
         try (PcapFileReader r = PcapFileReader.open(p)) {
-            new CapturePipeline(r, (lt, f, c) -> f[1], h.factory(), h::sink, new PipelineOptions(2, 64, 64, 1000)).run();
+            new CapturePipeline(r, (lt, f, o, c) -> f[o + 1], h.factory(), h::sink, new PipelineOptions(2, 64, 64, 1000)).run();
         }
         assertEquals(40, h.events.size());
         long fromW0 = h.events.stream().filter(e -> ((ProtocolAnomaly) e).detail().startsWith("0:")).count();
         assertEquals(20, fromW0);
+    }
+
+    /** {@code s} as a source that does not lend its buffers to the ring's slots. */
+    private static PacketSource copying(PacketSource s) {
+        return new PacketSource() {
+            @Override
+            public int read(FrameSlot into) {
+                int status = s.read(scratch);
+                if (status == FRAME) {
+                    into.ensureCapacity(scratch.caplen);
+                    System.arraycopy(scratch.data, scratch.offset, into.data, 0, scratch.caplen);
+                    into.caplen = scratch.caplen;
+                    into.wirelen = scratch.wirelen;
+                    into.tsNanos = scratch.tsNanos;
+                    into.linkType = scratch.linkType;
+                }
+                return status;
+            }
+
+            private final FrameSlot scratch = new FrameSlot();
+
+            @Override
+            public boolean lossless() {
+                return s.lossless();
+            }
+
+            @Override
+            public String failure() {
+                return s.failure();
+            }
+
+            @Override
+            public void wakeUp(boolean stop) {
+                s.wakeUp(stop);
+            }
+
+            @Override
+            public void reportCounters(io.impacketsensor.core.spi.CounterVisitor visitor) {
+                s.reportCounters(visitor);
+            }
+
+            @Override
+            public List<String> warnings() {
+                return s.warnings();
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        };
     }
 
     @Test
@@ -257,10 +310,10 @@ class CapturePipelineTest {
         long[] seen = new long[1];
         ProcessorFactory checking = (worker, workers, sink) -> new FrameProcessor() {
             @Override
-            public void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
+            public void process(int linkType, long tsNanos, byte[] frame, int off, int caplen, int wirelen) {
                 long i = seen[0]++; // one worker: frames arrive in file order
                 for (int k = 0; k < caplen; k++) {
-                    if (frame[k] != (byte) (i * 31 + k)) {
+                    if (frame[off + k] != (byte) (i * 31 + k)) {
                         bad[0]++;
                         return;
                     }
@@ -279,8 +332,11 @@ class CapturePipelineTest {
             public void reportCounters(io.impacketsensor.core.spi.CounterVisitor v) {
             }
         };
+        // Through a source that copies every frame into its slot (as libpcap's reader does): a
+        // capture file's reader would lend its buffer instead, and no slot would need the pool.
         try (PcapFileReader r = PcapFileReader.open(p)) {
-            CapturePipeline pipe = new CapturePipeline(r, FIRST_BYTE, checking, e -> { }, new PipelineOptions(1, 64, 64, 1000));
+            CapturePipeline pipe = new CapturePipeline(copying(r), FIRST_BYTE, checking, e -> { },
+                    new PipelineOptions(1, 64, 64, 1000));
             assertTrue(pipe.run());
             CounterSnapshot s = pipe.snapshot(0);
             assertEquals(3000, seen[0]);

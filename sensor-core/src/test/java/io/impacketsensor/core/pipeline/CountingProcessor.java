@@ -38,7 +38,8 @@ final class CountingProcessor implements FrameProcessor {
     }
 
     @Override
-    public void process(int linkType, long tsNanos, byte[] frame, int caplen, int wirelen) {
+    public void process(int linkType, long tsNanos, byte[] buf, int off, int caplen, int wirelen) {
+        byte[] frame = java.util.Arrays.copyOfRange(buf, off, off + caplen);
         CountDownLatch r = release;
         if (r != null) {
             try {

@@ -218,7 +218,7 @@ class EventRingTest {
         for (int run = 0; run < 3; run++) {
             List<String> seen = Collections.synchronizedList(new ArrayList<>());
             try (PcapFileReader r = PcapFileReader.open(p)) {
-                CapturePipeline pipeline = new CapturePipeline(r, (lt, f, c) -> f[1] & 0xFF,
+                CapturePipeline pipeline = new CapturePipeline(r, (lt, f, o, c) -> f[o + 1] & 0xFF,
                         (worker, workers, sink) -> new CountingProcessor(worker, sink),
                         e -> seen.add(((ProtocolAnomaly) e).detail()), new PipelineOptions(3, 64, 64, 1000));
                 assertTrue(pipeline.run());
