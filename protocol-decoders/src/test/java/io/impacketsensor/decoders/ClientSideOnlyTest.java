@@ -1,6 +1,8 @@
 package io.impacketsensor.decoders;
 
 import io.impacketsensor.core.event.DcerpcEvent.DcerpcBind;
+import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
+import io.impacketsensor.core.event.LdapEvent.LdapSearch;
 import io.impacketsensor.core.event.NtlmEvent.NtlmAuthenticate;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.FlowLimits;
@@ -53,5 +55,32 @@ class ClientSideOnlyTest {
         // Whole, the AUTHENTICATE waits for its result as before: Samba accepted it.
         List<String> whole = authThenActivation(events(all));
         assertTrue(whole.contains("ntlm 445 Administrator 0"), whole.toString());
+    }
+
+    @Test
+    void ldapRequestsAfterAnUnansweredBindGoOutBeforeWhatTheClientDoesNext() throws Exception {
+        // GetNPUsers.py with alice's password (tshark, client's side): SASL BindRequest on 389 (frame 30), the
+        // DONT_REQ_PREAUTH search (frame 33), then the AS-REQ for roast_me on 88 (frame 36). A client sends
+        // nothing after a BindRequest until its BindResponse (RFC 4511 4.2.1): a request after an unanswered
+        // bind shows that the copy has no server side, and the search is not held until the connection closes.
+        List<Replay.Frame> all = Replay.frames(Captures.lab("atk_GetNPUsers_compat.pcap"));
+        List<String> order = new ArrayList<>();
+        for (SensorEvent e : events(Cuts.clientSide(all))) {
+            if (e instanceof LdapSearch s && s.filter() != null && s.filter().contains("4194304")) {
+                order.add("search " + (s.resultCode() == -1 ? "no result" : s.resultCode()));
+            } else if (e instanceof KerberosRequest k && k.msgType() == 10 && k.cname() != null
+                    && k.cname().toString().equals("roast_me")) {
+                order.add("as-req roast_me");
+            }
+        }
+        assertEquals(List.of("search no result", "as-req roast_me"), order);
+        // Whole, the search waits for its result as before.
+        List<String> whole = new ArrayList<>();
+        for (SensorEvent e : events(all)) {
+            if (e instanceof LdapSearch s && s.filter() != null && s.filter().contains("4194304")) {
+                whole.add("search " + s.resultCode());
+            }
+        }
+        assertEquals(List.of("search 0"), whole);
     }
 }
