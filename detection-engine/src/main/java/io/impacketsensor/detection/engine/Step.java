@@ -57,7 +57,8 @@ enum Step {
     SECRETS_SAVED,
     SAMR_MEMBER_ADDED,
     LDAP_NO_PREAUTH_QUERY,
-    AS_REQ_NO_PREAUTH_RC4;
+    AS_REQ_NO_PREAUTH_RC4,
+    IMPACKET_SCMR;
 
     /** The text the alert's chain shows for this step: its label in {@code rules/chains.yaml}. */
     String label;
@@ -265,6 +266,11 @@ enum Step {
                 }
                 if (a instanceof RpcArgs.ScmServiceAction sa && Text.eq(sa.serviceName(), "RemoteRegistry")) {
                     m |= REMOTE_REGISTRY_SVC.bit;
+                }
+                if (a instanceof RpcArgs.ScmOpenManager om && Text.eq(om.machineName(), "DUMMY")) {
+                    // What impacket_scmr_dummy reads: Impacket's scmr opens the service manager of machine
+                    // "DUMMY" (MS-SCMR 3.1.4.15 lpMachineName), in the same session as the calls that follow.
+                    m |= IMPACKET_SCMR.bit;
                 }
                 return m;
             }
