@@ -73,7 +73,6 @@ final class Signals {
         return anyString(a, "ShellExecute") || anyString(a, "ExecuteShellCommand");
     }
 
-    /** Impacket's NTLM client (INDICATORS.md §1): NTLMv2, no MIC, no MsvAvFlags, no VERSION, empty workstation. */
     /**
      * An AS-REQ (RFC 4120 5.4.1) without PA-ENC-TIMESTAMP that offers rc4-hmac (23) alone: the request
      * AS-REP roasting sends (GetNPUsers.py asks every account with supportedCiphers rc4_hmac only, Rubeus
@@ -95,6 +94,7 @@ final class Signals {
         return true;
     }
 
+    /** Impacket's NTLM client (INDICATORS.md §1): NTLMv2, no MIC, no MsvAvFlags, no VERSION, empty workstation. */
     static boolean impacketNtlm(NtlmEvent.NtlmAuthenticate a) {
         return !a.anonymous() && a.ntlmVersion() == 2 && !a.micPresent() && a.msvAvFlags() == -1
                 && a.version() == null && (a.workstation() == null || a.workstation().isEmpty()) && !legacySmb1(a);

@@ -87,9 +87,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     /** True once the server side of the connection delivered an LDAP message. */
     private boolean answered;
     /**
-     * A TCP connection where the client sent a second request while the server had answered
-     * nothing at all: the copy holds only the client's side (an RX-only mirror, asymmetric routing),
-     * so its requests become events as they come instead of when the connection closes.
+     * A TCP connection where the client sent a request after a BindRequest while the server had
+     * answered nothing at all: the copy holds only the client's side (an RX-only mirror, asymmetric
+     * routing), so its requests become events as they come instead of when the connection closes.
      */
     private boolean clientOnly;
     /** A BindRequest was sent on the connection. */
