@@ -53,6 +53,20 @@ final class BehaviourLayer {
      */
     static final int REJECTED_INTERFACES = 10;
     static final long REJECTED_INTERFACES_WINDOW = MINUTE;
+    /**
+     * Accounts one source opens by RID over SAMR (SamrOpenUser, MS-SAMR 3.1.5.1.9): at least this many
+     * different ones within the window is a per-account dump (samrdump.py opens, queries and closes every
+     * account of the domain in turn; RID cycling walks a range). Windows opens one account at a time, for
+     * the user an administrator asks about or whose password is changed.
+     */
+    static final int SAMR_ACCOUNTS = 6;
+    static final long SAMR_ACCOUNTS_WINDOW = MINUTE;
+    /**
+     * Accounts one source sends AS-REQs for without pre-authentication, offering rc4-hmac alone: at
+     * least this many different ones within the window is AS-REP roasting tried over a list of names.
+     */
+    static final int ASREP_ROAST_ACCOUNTS = 4;
+    static final long ASREP_ROAST_WINDOW = MINUTE;
 
     private static final class Source {
         final long[] protocolSeen = new long[PROTOCOLS];
@@ -66,6 +80,8 @@ final class BehaviourLayer {
         RateWindow netlogon;
         DistinctWindow sessionEnumServers;
         RateWindow rejectedInterfaces;
+        DistinctWindow samrAccounts;
+        DistinctWindow asRepRoastAccounts;
         /** When this host last answered an NTLM AUTHENTICATE as the server (0: never). */
         long ntlmServed;
     }
@@ -88,6 +104,8 @@ final class BehaviourLayer {
     private final String msgUnknown;
     private final String msgSessionSweep;
     private final String msgRejectedInterfaces;
+    private final String msgSamrAccounts;
+    private final String msgAsRepRoast;
     private final LruMap<String, Account> accounts;
     private InetAddress lastIp;
     private Source lastSource;
@@ -115,6 +133,10 @@ final class BehaviourLayer {
                 + "within " + SESSION_SWEEP_WINDOW / MINUTE + " minutes (NetrSessionEnum, NetrWkstaUserEnum)";
         this.msgRejectedInterfaces = REJECTED_INTERFACES + " or more DCE/RPC interfaces rejected as not supported "
                 + "(abstract syntax) within " + REJECTED_INTERFACES_WINDOW / SEC + " s from one source (interface UUID brute force)";
+        this.msgSamrAccounts = SAMR_ACCOUNTS + " or more different accounts opened by RID over SAMR (SamrOpenUser) within "
+                + SAMR_ACCOUNTS_WINDOW / SEC + " s from one source (per-account dump)";
+        this.msgAsRepRoast = "AS-REQs without pre-authentication offering only rc4-hmac for " + ASREP_ROAST_ACCOUNTS
+                + " or more different accounts within " + ASREP_ROAST_WINDOW / SEC + " s from one source";
         this.msgUnknown = "More than " + cfg.unknownPrincipalThreshold()
                 + " different principals answered KDC_ERR_C_PRINCIPAL_UNKNOWN within a minute (user enumeration)";
     }
@@ -330,6 +352,35 @@ final class BehaviourLayer {
         }
         if (hit) {
             e.add(Rules.BEHAVIOUR_RPC_INTERFACE_BRUTE_FORCE, msgRejectedInterfaces);
+        }
+    }
+
+    /**
+     * {@code ip} opened the account of {@code rid} over SAMR. Counted per source by RID (the same RID
+     * on two servers counts once, which can only lower the count): a client retrying one account is one.
+     */
+    void samrAccountOpened(InetAddress ip, long rid, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.samrAccounts == null) {
+            s.samrAccounts = new DistinctWindow(SAMR_ACCOUNTS);
+        }
+        int before = s.samrAccounts.count(now, SAMR_ACCOUNTS_WINDOW);
+        int n = s.samrAccounts.add(Long.hashCode(rid), now, SAMR_ACCOUNTS_WINDOW);
+        if (n >= SAMR_ACCOUNTS && n > before) {
+            e.add(Rules.BEHAVIOUR_SAMR_ACCOUNT_LOOP, msgSamrAccounts);
+        }
+    }
+
+    /** {@code ip} sent an AS-REQ without pre-authentication, offering rc4-hmac alone, for {@code account}. */
+    void asRepRoastRequest(InetAddress ip, String account, long now, Evidence e) {
+        Source s = source(ip);
+        if (s.asRepRoastAccounts == null) {
+            s.asRepRoastAccounts = new DistinctWindow(ASREP_ROAST_ACCOUNTS);
+        }
+        int before = s.asRepRoastAccounts.count(now, ASREP_ROAST_WINDOW);
+        int n = s.asRepRoastAccounts.add(account.hashCode(), now, ASREP_ROAST_WINDOW);
+        if (n >= ASREP_ROAST_ACCOUNTS && n > before) {
+            e.add(Rules.BEHAVIOUR_ASREP_ROAST_REQUESTS, msgAsRepRoast);
         }
     }
 

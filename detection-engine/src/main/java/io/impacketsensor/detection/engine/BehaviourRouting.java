@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.rules.EventKind;
@@ -15,7 +16,8 @@ import java.util.Locale;
 /**
  * Says which of the {@link BehaviourLayer}'s windows an event counts in (protocols used, SMB
  * sessions, logon outcomes, TGS requests, RC4 user tickets, unknown principals, LDAP searches,
- * Netlogon pass-through logons, servers asked who is logged on) and counts authentication attempts: one per logon, whichever
+ * Netlogon pass-through logons, servers asked who is logged on, accounts opened over SAMR, AS-REQs
+ * without pre-authentication offering rc4-hmac alone) and counts authentication attempts: one per logon, whichever
  * protocol carries it. Allocates nothing per event apart from the lower-cased account names a logon
  * outcome is counted under.
  */
@@ -76,6 +78,8 @@ final class BehaviourRouting {
         } else if (ev instanceof KerberosEvent.KerberosRequest r) {
             if (r.msgType() == 12) {
                 behaviour.tgsRequest(src, now, e);
+            } else if (Signals.asReqWithoutPreauthRc4(r)) {
+                behaviour.asRepRoastRequest(src, principal(r.cname()), now, e);
             }
         } else if (ev instanceof KerberosEvent.KerberosReply r) {
             if (r.msgType() == 11) {
@@ -110,6 +114,13 @@ final class BehaviourRouting {
                     || r.opnum() == 2 && RpcCatalog.WKSSVC.equals(r.interfaceUuid())) {
                 // NetrSessionEnum (MS-SRVS 3.1.4.5) or NetrWkstaUserEnum (MS-WKST 3.2.4.3): who is logged on there
                 behaviour.sessionEnum(src, ev.header().serverIp(), now, e);
+            } else if (r.opnum() == 34 && r.args() instanceof RpcArgs.SamrCall c && c.opnum() == 34
+                    && RpcCatalog.SAMR.equals(r.interfaceUuid())) {
+                // SamrOpenUser (MS-SAMR 3.1.5.1.9): the decoder gives the RID it opens as the call's name.
+                long rid = io.impacketsensor.detection.rules.CallFields.digits(c.name());
+                if (rid >= 0) {
+                    behaviour.samrAccountOpened(src, rid, now, e);
+                }
             }
         } else if (ev instanceof DcerpcEvent.DcerpcBind b && !b.requestLost()) {
             // Interfaces the server has not, in an exchange where it accepted none: a bind that gets its

@@ -39,6 +39,8 @@ final class Rules {
     static final Rule BEHAVIOUR_NETLOGON_BURST = C.require("behaviour_netlogon_burst");
     static final Rule BEHAVIOUR_SESSION_ENUM_SWEEP = C.require("behaviour_session_enum_sweep");
     static final Rule BEHAVIOUR_RPC_INTERFACE_BRUTE_FORCE = C.require("behaviour_rpc_interface_brute_force");
+    static final Rule BEHAVIOUR_SAMR_ACCOUNT_LOOP = C.require("behaviour_samr_account_loop");
+    static final Rule BEHAVIOUR_ASREP_ROAST_REQUESTS = C.require("behaviour_asrep_roast_requests");
     static final Rule TGT_WITHOUT_AS_EXCHANGE = C.require("tgt_without_as_exchange");
     static final Rule RC4_TGT = C.require("rc4_tgt");
     static final Rule TGT_NEVER_ISSUED = C.require("tgt_never_issued");

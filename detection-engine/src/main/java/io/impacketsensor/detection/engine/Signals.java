@@ -73,6 +73,27 @@ final class Signals {
         return anyString(a, "ShellExecute") || anyString(a, "ExecuteShellCommand");
     }
 
+    /**
+     * An AS-REQ (RFC 4120 5.4.1) without PA-ENC-TIMESTAMP that offers rc4-hmac (23) alone: the request
+     * AS-REP roasting sends (GetNPUsers.py asks every account with supportedCiphers rc4_hmac only, Rubeus
+     * asreproast the same by default), so that the account's AS-REP enc-part, if the account does not
+     * require pre-authentication, is encrypted with the NT hash. A Windows, MIT or Heimdal client also
+     * begins without pre-authentication, but offers the AES types first (MS-KILE 3.1.5.2).
+     */
+    static boolean asReqWithoutPreauthRc4(io.impacketsensor.core.event.KerberosEvent.KerberosRequest r) {
+        List<Integer> e = r.etypes();
+        if (r.msgType() != 10 || e == null || e.size() != 1 || e.get(0) != 23) {
+            return false;
+        }
+        List<Integer> pa = r.padataTypes();
+        for (int i = 0; pa != null && i < pa.size(); i++) {
+            if (pa.get(i) == 2) { // PA-ENC-TIMESTAMP (RFC 4120 7.5.2)
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Impacket's NTLM client (INDICATORS.md §1): NTLMv2, no MIC, no MsvAvFlags, no VERSION, empty workstation. */
     static boolean impacketNtlm(NtlmEvent.NtlmAuthenticate a) {
         return !a.anonymous() && a.ntlmVersion() == 2 && !a.micPresent() && a.msvAvFlags() == -1

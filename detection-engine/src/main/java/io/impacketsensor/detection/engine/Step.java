@@ -55,7 +55,10 @@ enum Step {
     SAMR_OPEN_DOMAIN_USER,
     SAMR_USER_GROUPS,
     SECRETS_SAVED,
-    SAMR_MEMBER_ADDED;
+    SAMR_MEMBER_ADDED,
+    LDAP_NO_PREAUTH_QUERY,
+    AS_REQ_NO_PREAUTH_RC4,
+    IMPACKET_SCMR;
 
     /** The text the alert's chain shows for this step: its label in {@code rules/chains.yaml}. */
     String label;
@@ -122,7 +125,16 @@ enum Step {
             }
             case LDAP_SEARCH -> {
                 String f = ((io.impacketsensor.core.event.LdapEvent.LdapSearch) ev).filter();
-                return f != null && Text.contains(f, "servicePrincipalName=") ? LDAP_SPN_QUERY.bit : 0;
+                long spn = f != null && Text.contains(f, "servicePrincipalName=") ? LDAP_SPN_QUERY.bit : 0;
+                // The shape ldap_no_preauth_query reads: a filter on the DONT_REQ_PREAUTH bit (GetNPUsers).
+                long noPreauth = c.values.has(EventField.LDAP_FILTER_SHAPE)
+                        && (c.values.number(EventField.LDAP_FILTER_SHAPE) & io.impacketsensor.detection.rules.LdapFilterShape.NO_PREAUTH) != 0
+                        ? LDAP_NO_PREAUTH_QUERY.bit : 0;
+                return spn | noPreauth;
+            }
+            case KRB_REQUEST -> {
+                return Signals.asReqWithoutPreauthRc4((io.impacketsensor.core.event.KerberosEvent.KerberosRequest) ev)
+                        ? AS_REQ_NO_PREAUTH_RC4.bit : 0;
             }
             case KRB_REPLY -> {
                 return AnomalyLayer.roastableTicket((io.impacketsensor.core.event.KerberosEvent.KerberosReply) ev)
@@ -254,6 +266,11 @@ enum Step {
                 }
                 if (a instanceof RpcArgs.ScmServiceAction sa && Text.eq(sa.serviceName(), "RemoteRegistry")) {
                     m |= REMOTE_REGISTRY_SVC.bit;
+                }
+                if (a instanceof RpcArgs.ScmOpenManager om && Text.eq(om.machineName(), "DUMMY")) {
+                    // What impacket_scmr_dummy reads: Impacket's scmr opens the service manager of machine
+                    // "DUMMY" (MS-SCMR 3.1.4.15 lpMachineName), in the same session as the calls that follow.
+                    m |= IMPACKET_SCMR.bit;
                 }
                 return m;
             }

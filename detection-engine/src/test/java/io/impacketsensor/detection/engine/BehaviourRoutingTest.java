@@ -1,10 +1,13 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.Carrier;
+import io.impacketsensor.core.event.DcerpcEvent;
 import io.impacketsensor.core.event.EventHeader;
+import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.detection.config.EngineConfig;
@@ -16,6 +19,7 @@ import java.net.InetAddress;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which behaviour windows an event counts in, and the one count per logon (synthetic events). */
@@ -74,6 +78,62 @@ class BehaviourRoutingTest {
             raised = !e.isEmpty();
         }
         assertTrue(raised, "more than " + threshold + " failures within the window");
+    }
+
+    /** SamrOpenUser (opnum 34) of {@code rid}: the decoder gives the RID as the call's name. */
+    private static DcerpcEvent.DcerpcRequest samrOpenUser(long rid, long t) {
+        return new DcerpcEvent.DcerpcRequest(h(445, t), "samr", 1, 0, RpcCatalog.SAMR, 34, null, false, 28, 1, 0, 0,
+                new RpcArgs.SamrCall(34, Long.toString(rid)));
+    }
+
+    private static KerberosEvent.KerberosRequest asReq(String user, List<Integer> padata, List<Integer> etypes, long t) {
+        return new KerberosEvent.KerberosRequest(h(88, t), 10, padata, padata.contains(2) ? etypes.get(0) : -1, 1, null,
+                null, 0, false, -1, false, null, 0x50800010, new KerberosEvent.PrincipalName(1, List.of(user)), "LAB.TEST",
+                new KerberosEvent.PrincipalName(2, List.of("krbtgt", "LAB.TEST")), KerberosEvent.NO_TIME,
+                KerberosEvent.NO_TIME, KerberosEvent.NO_TIME, 1, etypes, false, List.of());
+    }
+
+    private boolean raised(String rule) {
+        for (int i = 0; i < e.size(); i++) {
+            if (e.rules[i].name().equals(rule)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void sixDifferentAccountsOpenedOverSamrWithinAMinuteAreTheDumpLoop() {
+        // samrdump.py opens, queries and closes every account in turn; Windows opens one at a time.
+        long sec = 1_000_000_000L;
+        for (int i = 0; i < 5; i++) {
+            route(samrOpenUser(500 + i, T0 + i * sec));
+            assertFalse(raised("behaviour_samr_account_loop"), i + 1 + " accounts");
+            route(samrOpenUser(500 + i, T0 + i * sec));
+            assertFalse(raised("behaviour_samr_account_loop"), "the same account again counts once");
+        }
+        route(samrOpenUser(1104, T0 + 5 * sec));
+        assertTrue(raised("behaviour_samr_account_loop"), "the sixth account within 60 s");
+        route(samrOpenUser(1105, T0 + 200 * sec));
+        assertFalse(raised("behaviour_samr_account_loop"), "the first five are out of the window");
+    }
+
+    @Test
+    void asReqsWithoutPreauthenticationOfferingOnlyRc4ForFourAccountsAreRoasting() {
+        long sec = 1_000_000_000L;
+        List<String> users = List.of("administrator", "alice", "bob", "svc_sql");
+        for (int i = 0; i < users.size(); i++) {
+            // A Windows client's first AS-REQ: no pre-authentication, AES first.
+            route(asReq(users.get(i), List.of(128), List.of(18, 17, 23), T0 + i * sec));
+            assertFalse(raised("behaviour_asrep_roast_requests"), "AES offered");
+            // Pre-authenticated with RC4 alone (getTGT.py -hashes): not roasting.
+            route(asReq(users.get(i), List.of(2, 128), List.of(23), T0 + i * sec));
+            assertFalse(raised("behaviour_asrep_roast_requests"), "pre-authenticated");
+        }
+        for (int i = 0; i < users.size(); i++) {
+            route(asReq(users.get(i), List.of(128), List.of(23), T0 + (10 + i) * sec));
+            assertEquals(i == 3, raised("behaviour_asrep_roast_requests"), (i + 1) + " accounts without pre-authentication");
+        }
     }
 
     @Test

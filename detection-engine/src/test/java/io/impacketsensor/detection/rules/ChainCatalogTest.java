@@ -17,7 +17,7 @@ class ChainCatalogTest {
     @Test
     void everyChainRuleIsRaisedByExactlyOnePositionOfItsAttackType() {
         ChainCatalog c = ChainCatalog.builtin();
-        assertEquals(21, c.chains().size());
+        assertEquals(22, c.chains().size());
         Set<String> raised = new HashSet<>();
         for (ChainCatalog.Chain ch : c.chains()) {
             for (ChainCatalog.Position p : ch.positions()) {

@@ -84,6 +84,16 @@ public final class LdapAnalyzer implements FlowAnalyzer {
      */
     private boolean saslBindPending;
     private boolean startTlsRequested;
+    /** True once the server side of the connection delivered an LDAP message. */
+    private boolean answered;
+    /**
+     * A TCP connection where the client sent a request after a BindRequest while the server had
+     * answered nothing at all: the copy holds only the client's side (an RX-only mirror, asymmetric
+     * routing), so its requests become events as they come instead of when the connection closes.
+     */
+    private boolean clientOnly;
+    /** A BindRequest was sent on the connection. */
+    private boolean bindSent;
     private boolean startTlsReported;
     private boolean sealedReported;
     private int anomalyEvents;
@@ -266,6 +276,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         }
         counters.pdus++;
         LdapParser p = parser;
+        if (dir == Direction.TO_CLIENT) {
+            answered = true;
+            clientOnly = false;
+        }
         switch (p.protocolOp) {
             case LdapParser.BIND_REQUEST:
                 if (p.authTag == 3) {
@@ -334,6 +348,15 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             // That request is not tracked (its result is not paired); the flow goes on.
             report(LdapAnomaly.TOO_MANY_PENDING, limits.maxPending() + " requests without result");
         }
+        if (tcp && !answered && (clientOnly || bindSent)) {
+            // After a BindRequest a client sends nothing until the BindResponse (RFC 4511 4.2.1), so a
+            // request after a bind, with no answer to anything on the connection, is a copy without
+            // the server's side: the results will not come, and waiting for them would put every
+            // request after what the client did next on other connections.
+            clientOnly = true;
+            pending.flush(ctx);
+        }
+        bindSent |= parser.protocolOp == LdapParser.BIND_REQUEST;
         return true;
     }
 

@@ -198,6 +198,11 @@ final class LdapPending {
         LdapEvents.unbind(ctx, p.messageId);
     }
 
+    /** Requests waiting for their result. */
+    int size() {
+        return count;
+    }
+
     /** The flow ended: every request still waiting becomes an event with result -1. */
     void flush(FlowContext ctx) {
         for (int i = 0; i < count; i++) {

@@ -332,6 +332,16 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         if (p.bufLen > 0) {
             tokens().onToken(Direction.TO_SERVER, p.c.array(), p.bufOff, p.bufLen);
             q.mechanism = tokens.lastMechanism();
+            if (!answered && pending.size() > 0) {
+                // The server has answered none of the client's requests on this connection, not even
+                // the NEGOTIATE and the CHALLENGE that come before an AUTHENTICATE (MS-SMB2 3.2.5.2,
+                // MS-NLMP 3.1.5.1): the copy holds only the client's side, and the SESSION_SETUP result
+                // the AUTHENTICATE would wait for will not come. It goes out now with its status
+                // unknown, in order with what the client does next (on this connection and on others),
+                // instead of after all of it when the connection closes. (A copy that begins at this
+                // SESSION_SETUP has no earlier request waiting: its answer may still come.)
+                tokens.onResult(SensorEvent.NO_STATUS);
+            }
         } else {
             q.mechanism = "none";
         }

@@ -59,6 +59,19 @@ public final class Cuts {
      * lower port). Frames that are not TCP over IPv4 are kept.
      */
     public static List<Replay.Frame> serverSide(List<Replay.Frame> frames) {
+        return oneSide(frames, true);
+    }
+
+    /**
+     * The frames a copy of the clients' side alone holds (the other RX-only mirror): of each TCP
+     * connection, those its initiator sent, decided as in {@link #serverSide}. Frames that are not
+     * TCP over IPv4 are kept.
+     */
+    public static List<Replay.Frame> clientSide(List<Replay.Frame> frames) {
+        return oneSide(frames, false);
+    }
+
+    private static List<Replay.Frame> oneSide(List<Replay.Frame> frames, boolean servers) {
         java.util.Map<String, String> responder = new java.util.HashMap<>();
         List<Replay.Frame> out = new java.util.ArrayList<>();
         for (Replay.Frame f : frames) {
@@ -76,7 +89,7 @@ public final class Cuts {
                 responder.put(conn, dst);
             }
             String server = responder.computeIfAbsent(conn, k -> srcPort(f) < dstPort(f) ? src : dst);
-            if (server.equals(src)) {
+            if (server.equals(src) == servers) {
                 out.add(f);
             }
         }
