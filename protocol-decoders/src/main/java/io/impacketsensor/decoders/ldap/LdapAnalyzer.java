@@ -57,6 +57,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
          * still decoded.
          */
         boolean opaque;
+        /** The message being gathered is a SearchResultEntry whose search request was not seen ({@link LdapReplies}). */
+        boolean replyEntry;
 
         Side(FlowContext ctx) {
             pdu = new PduBuffer(ctx, "ldap", null);
@@ -74,6 +76,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private final Messages messages = new Messages();
     private final SaslBuffers saslBuffers = new SaslBuffers();
     private final LdapPending pending;
+    /** Answers without their requests (TCP only: a CLDAP ping and its answer are one datagram each way). */
+    private final LdapReplies replies;
+    private final boolean allSearchEntries;
     private TokenSession session;
     private String saslMechanism;
     private boolean saslBound;
@@ -103,6 +108,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         this.tokenDecoder = tokenDecoder;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new LdapPending(limits.maxPending(), !tcp, limits.maxKeptEntryBytes(), allSearchEntries);
+        this.allSearchEntries = allSearchEntries;
+        this.replies = tcp ? new LdapReplies(limits, allSearchEntries) : null;
         this.toServer = new Side(ctx);
         this.toClient = new Side(ctx);
     }
@@ -141,6 +148,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             Side s = dir == Direction.TO_SERVER ? toServer : toClient;
             PduBuffer pdu = s.pdu;
             if (s.hdrLen == 0) {
+                s.replyEntry = false;
                 if (buf[off] != 0x30) {
                     if (saslBound || saslBindPending) {
                         // RFC 4422 3.7: from here on every PDU is a SASL buffer.
@@ -163,7 +171,16 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 }
                 int total = parser.peekTotal;
                 if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
-                    pending.entry(parser.peekMessageId);
+                    if (replyEntry(parser.peekOp, parser.peekMessageId, total)) {
+                        if (len >= total) {
+                            replyEntryMessage(buf, off, total);
+                            return total;
+                        }
+                        s.replyEntry = true;
+                        pdu.start(total, null, 0);
+                        return 0;
+                    }
+                    counted(parser.peekOp, parser.peekMessageId);
                     counters.pdus++;
                     pdu.passOver(total);
                     return 0;
@@ -202,7 +219,12 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             s.hdrLen = 0;
             int total = parser.peekTotal;
             if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
-                pending.entry(parser.peekMessageId);
+                if (replyEntry(parser.peekOp, parser.peekMessageId, total)) {
+                    s.replyEntry = true;
+                    pdu.start(total, s.hdr, old);
+                    return 0;
+                }
+                counted(parser.peekOp, parser.peekMessageId);
                 counters.pdus++;
                 pdu.passOver(total - old);
                 return 0;
@@ -219,8 +241,45 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
         @Override
         public boolean pdu(Direction dir, byte[] buf, int off, int len) {
+            Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+            if (s.replyEntry) {
+                s.replyEntry = false;
+                replyEntryMessage(buf, off, len);
+                return true;
+            }
             return message(dir, buf, off, len);
         }
+    }
+
+    /**
+     * True for a SearchResultEntry of a search whose request was not seen, while its search still
+     * has entries to read ({@link LdapReplies#MAX_INSPECTED}): gathered whole and read for its shape.
+     */
+    private boolean replyEntry(int op, int messageId, int total) {
+        return replies != null && op == LdapParser.SEARCH_RESULT_ENTRY && total <= limits.maxMessageLength()
+                && !pending.has(messageId) && replies.inspects(messageId);
+    }
+
+    /** A SearchResultEntry or reference passed over unread: counted for its request, or for its answer. */
+    private void counted(int op, int messageId) {
+        if (!pending.entry(messageId) && replies != null) {
+            replies.counted(ctx, messageId, op == LdapParser.SEARCH_RESULT_REFERENCE);
+        }
+    }
+
+    /**
+     * A whole SearchResultEntry whose search request was not seen: read for its shape; decoded in
+     * full only when protocol records keep entries.
+     */
+    private void replyEntryMessage(byte[] buf, int off, int len) {
+        counters.pdus++;
+        // peeked again: a gathered entry's header was peeked before other messages were
+        if (parser.peek(buf, off, len) != ParseStatus.OK) {
+            return;
+        }
+        int id = parser.peekMessageId;
+        LdapParser parsed = allSearchEntries && parser.parse(buf, off, len) == ParseStatus.OK ? parser : null;
+        replies.entry(ctx, id, buf, off, len, parsed);
     }
 
     private static boolean isEntry(int op) {
@@ -285,7 +344,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                     saslBound = true;
                 }
                 saslBindPending = false;
-                pending.complete(ctx, p);
+                if (!pending.complete(ctx, p) && replies != null) {
+                    replies.bind(ctx, p);
+                }
                 return true;
             }
             case LdapParser.SEARCH_REQUEST:
@@ -306,18 +367,26 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 pending.entry(p);
                 return true;
             case LdapParser.SEARCH_RESULT_REFERENCE:
-                pending.entry(p.messageId);
+                counted(p.protocolOp, p.messageId);
                 return true;
             case LdapParser.SEARCH_RESULT_DONE:
+                if (!pending.complete(ctx, p) && replies != null) {
+                    replies.done(ctx, p);
+                }
+                return true;
             case LdapParser.MODIFY_RESPONSE:
             case LdapParser.ADD_RESPONSE:
             case LdapParser.DEL_RESPONSE:
             case LdapParser.MODDN_RESPONSE:
-                pending.complete(ctx, p);
+                if (!pending.complete(ctx, p) && replies != null) {
+                    replies.other(ctx, p);
+                }
                 return true;
             case LdapParser.EXTENDED_RESPONSE: {
                 boolean tls = startTlsRequested && pending.isStartTls(p.messageId, START_TLS_OID);
-                pending.complete(ctx, p);
+                if (!pending.complete(ctx, p) && replies != null) {
+                    replies.other(ctx, p);
+                }
                 if (tls && p.resultCode == 0) {
                     startTls();
                     return false;
@@ -412,8 +481,12 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             int total = parser.peekTotal;
             if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
                 // As outside a SASL layer: an entry its search does not keep is counted, not decoded.
-                pending.entry(parser.peekMessageId);
-                counters.pdus++;
+                if (replyEntry(parser.peekOp, parser.peekMessageId, total)) {
+                    replyEntryMessage(buf, p, total);
+                } else {
+                    counted(parser.peekOp, parser.peekMessageId);
+                    counters.pdus++;
+                }
             } else if (!message(dir, buf, p, total)) {
                 return false;
             }
@@ -483,6 +556,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         toServer.pdu.release();
         toClient.pdu.release();
         pending.flush(ctx);
+        if (replies != null) {
+            replies.flush(ctx);
+        }
         if (session != null) {
             session.close();
         }
