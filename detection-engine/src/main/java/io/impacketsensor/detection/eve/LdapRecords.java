@@ -262,10 +262,11 @@ public final class LdapRecords {
             g.writeStringField("operation", response);
             g.writeObjectFieldStart(response);
             g.writeStringField("result_code", suricataResult(r.resultCode()));
-            if (r.matchedDn() != null) {
+            // as for an answer with its request: matched_dn for searches, message for binds and searches
+            if (r.protocolOp() == 5 && r.matchedDn() != null) {
                 g.writeStringField("matched_dn", r.matchedDn());
             }
-            if (r.diagnosticMessage() != null) {
+            if ((r.protocolOp() == 1 || r.protocolOp() == 5) && r.diagnosticMessage() != null) {
                 g.writeStringField("message", r.diagnosticMessage());
             }
             g.writeEndObject();
