@@ -171,7 +171,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 }
                 int total = parser.peekTotal;
                 if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
-                    if (replyEntry(parser.peekOp, parser.peekMessageId, total)) {
+                    if (passedOver(parser.peekOp, parser.peekMessageId, total)) {
                         if (len >= total) {
                             replyEntryMessage(buf, off, total);
                             return total;
@@ -180,7 +180,6 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                         pdu.start(total, null, 0);
                         return 0;
                     }
-                    counted(parser.peekOp, parser.peekMessageId);
                     counters.pdus++;
                     pdu.passOver(total);
                     return 0;
@@ -219,12 +218,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             s.hdrLen = 0;
             int total = parser.peekTotal;
             if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
-                if (replyEntry(parser.peekOp, parser.peekMessageId, total)) {
+                if (passedOver(parser.peekOp, parser.peekMessageId, total)) {
                     s.replyEntry = true;
                     pdu.start(total, s.hdr, old);
                     return 0;
                 }
-                counted(parser.peekOp, parser.peekMessageId);
                 counters.pdus++;
                 pdu.passOver(total - old);
                 return 0;
@@ -252,19 +250,20 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     }
 
     /**
-     * True for a SearchResultEntry of a search whose request was not seen, while its search still
-     * has entries to read ({@link LdapReplies#MAX_INSPECTED}): gathered whole and read for its shape.
+     * A SearchResultEntry or reference its search does not keep: counted for its request, or, when
+     * the request was not seen, for its answer ({@link LdapReplies}). True for an entry of such an
+     * answer whose attributes are still read ({@link LdapReplies#MAX_INSPECTED}): it is then
+     * gathered whole and read for its shape ({@link #replyEntryMessage}) instead of passed over.
      */
-    private boolean replyEntry(int op, int messageId, int total) {
-        return replies != null && op == LdapParser.SEARCH_RESULT_ENTRY && total <= limits.maxMessageLength()
-                && !pending.has(messageId) && replies.inspects(messageId);
-    }
-
-    /** A SearchResultEntry or reference passed over unread: counted for its request, or for its answer. */
-    private void counted(int op, int messageId) {
-        if (!pending.entry(messageId) && replies != null) {
-            replies.counted(ctx, messageId, op == LdapParser.SEARCH_RESULT_REFERENCE);
+    private boolean passedOver(int op, int messageId, int total) {
+        if (pending.entry(messageId) || replies == null) {
+            return false;
         }
+        if (op == LdapParser.SEARCH_RESULT_ENTRY && total <= limits.maxMessageLength() && replies.inspects(messageId)) {
+            return true;
+        }
+        replies.counted(ctx, messageId, op == LdapParser.SEARCH_RESULT_REFERENCE);
+        return false;
     }
 
     /**
@@ -367,7 +366,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 pending.entry(p);
                 return true;
             case LdapParser.SEARCH_RESULT_REFERENCE:
-                counted(p.protocolOp, p.messageId);
+                passedOver(p.protocolOp, p.messageId, len);
                 return true;
             case LdapParser.SEARCH_RESULT_DONE:
                 if (!pending.complete(ctx, p) && replies != null) {
@@ -481,10 +480,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             int total = parser.peekTotal;
             if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
                 // As outside a SASL layer: an entry its search does not keep is counted, not decoded.
-                if (replyEntry(parser.peekOp, parser.peekMessageId, total)) {
+                if (passedOver(parser.peekOp, parser.peekMessageId, total)) {
                     replyEntryMessage(buf, p, total);
                 } else {
-                    counted(parser.peekOp, parser.peekMessageId);
                     counters.pdus++;
                 }
             } else if (!message(dir, buf, p, total)) {

@@ -148,10 +148,6 @@ final class LdapPending {
         return i >= 0;
     }
 
-    /** True when a request of this id is pending. */
-    boolean has(int messageId) {
-        return indexOf(messageId) >= 0;
-    }
 
     /**
      * True when a SearchResultEntry for this id is worth decoding: its search is pending and has
