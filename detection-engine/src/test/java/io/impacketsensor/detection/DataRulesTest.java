@@ -78,7 +78,6 @@ class DataRulesTest {
                 "asrep_roasting_reply_only_rc4", "asrep_roasting_reply_only", "kerberoasting_reply_only", // KDC replies alone
                 "service_created_reply_only", // a DCE/RPC answer's shape
                 "ldap_user_listing_reply_only", "ldap_spn_users_reply_only", "ldap_no_preauth_reply_only",
-                "ldap_delegation_reply_only", "ldap_laps_password_reply_only",
                 "impacket_ldap_random_message_id_reply_only", // LDAP answers alone
 
                 "lsa_retrieve_private_data", "samr_password_change", "samr_password_reset", "samr_group_member_added",

@@ -18,7 +18,10 @@ import io.impacketsensor.decoders.token.TokenSession;
  * (at most 16 bytes) are read first. SearchResultEntry and SearchResultReference are counted for
  * their request and skipped by length, never buffered; other messages are decoded in place when
  * a segment holds them whole, else copied into a per-direction buffer bounded by
- * {@link LdapLimits#maxMessageLength()}.
+ * {@link LdapLimits#maxMessageLength()}. A response whose request the flow did not carry (a copy of
+ * the server's side alone, a flow picked up mid-way) is still reported, as an answer
+ * ({@link LdapReplies}); the entries of such a search are gathered like any message and read for
+ * their attribute names ({@link EntryShape}), the first {@link LdapReplies#MAX_INSPECTED} of each.
  *
  * <p>Bytes that do not start an LDAPMessage after a SASL bind are the SASL security layer
  * (RFC 4422 3.7: 4-byte length + wrapped token): {@code LdapSealed} once, and the flow is no
