@@ -42,7 +42,7 @@ class DataRulesTest {
                 "psexec_pipe_psexesvc", "psexec_pipe_remcom_command", "psexec_pipe_remcom_stdio", "svcctl_pipe", "winreg_pipe",
                 "atsvc_pipe", // named pipes
                 "psexec_service_psexesvc", "psexec_service_remcomsvc", "smbexec_service_btobto", "remote_registry_service",
-                "ntds_dit", "gpp_cpassword_file",
+                "ntds_dit", "gpp_cpassword_file", "gpp_cpassword_transferred", // names and contents of files
                 "coercion_efsrpc", "coercion_printerbug", "coercion_dfscoerce", "coercion_shadowcoerce",
                 "coercion_eventlog", // coercion calls: interface + the listener their path names
                 "dcom_excel_register_xll", "dcom_dispatch_shell_command", // DCOM IDispatch arguments
@@ -77,6 +77,8 @@ class DataRulesTest {
                 "krbtgt_tgs_request", "s4u2self_privileged", "s4u2self", "s4u2proxy_rbcd", // Kerberos
                 "asrep_roasting_reply_only_rc4", "asrep_roasting_reply_only", "kerberoasting_reply_only", // KDC replies alone
                 "service_created_reply_only", // a DCE/RPC answer's shape
+                "ldap_user_listing_reply_only", "ldap_spn_users_reply_only", "ldap_no_preauth_reply_only",
+                "impacket_ldap_random_message_id_reply_only", // LDAP answers alone
 
                 "lsa_retrieve_private_data", "samr_password_change", "samr_password_reset", "samr_group_member_added",
                 "kerberos_key_list_request", // account and key material

@@ -35,7 +35,11 @@ public final class LdapRecords {
         // Suricata names the protocol ldap over UDP too (CLDAP, RFC 1798).
         EveCommon.writeHeader(g, e.header(), "ldap", "ldap");
         g.writeObjectFieldStart("ldap");
-        suricata(g, e);
+        if (e instanceof LdapEvent.LdapReply r) {
+            replyResponses(g, r);
+        } else {
+            suricata(g, e);
+        }
         g.writeEndObject();
         EveCommon.startExtension(g);
         if (e instanceof LdapBind b) {
@@ -65,6 +69,8 @@ public final class LdapRecords {
         } else if (e instanceof LdapStartTls) {
             g.writeStringField("operation", "starttls");
             g.writeBooleanField("sealed", true);
+        } else if (e instanceof LdapEvent.LdapReply r) {
+            reply(g, r);
         }
         if (e.header().transport() == Transport.UDP) {
             g.writeBooleanField("cldap", true);
@@ -236,6 +242,71 @@ public final class LdapRecords {
                 g.writeEndArray();
             }
             g.writeEndObject();
+            g.writeEndObject();
+        }
+    }
+
+    /**
+     * The responses of an answer whose request was not captured, as Suricata logs responses (no
+     * {@code request} object: the copy holds none): the kept entries, then the closing response.
+     */
+    private static void replyResponses(JsonGenerator g, LdapEvent.LdapReply r) throws IOException {
+        String response = responseName(requestOf(r.protocolOp()));
+        if ((r.resultCode() < 0 || response == null) && r.resultEntries().isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("responses");
+        searchResultEntries(g, r.resultEntries());
+        if (r.resultCode() >= 0 && response != null) {
+            g.writeStartObject();
+            g.writeStringField("operation", response);
+            g.writeObjectFieldStart(response);
+            g.writeStringField("result_code", suricataResult(r.resultCode()));
+            // as for an answer with its request: matched_dn for searches, message for binds and searches
+            if (r.protocolOp() == 5 && r.matchedDn() != null) {
+                g.writeStringField("matched_dn", r.matchedDn());
+            }
+            if ((r.protocolOp() == 1 || r.protocolOp() == 5) && r.diagnosticMessage() != null) {
+                g.writeStringField("message", r.diagnosticMessage());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** The request a response answers (RFC 4511 4.2-4.12: each response's tag follows its request's), or -1. */
+    private static int requestOf(int responseOp) {
+        return switch (responseOp) {
+            case 1 -> 0;
+            case 5 -> 3;
+            case 7, 9, 11, 13 -> responseOp - 1;
+            case 15 -> 14;
+            case 24 -> 23;
+            default -> -1;
+        };
+    }
+
+    /** Our fields of an answer without its request: what it answered, and what a search returned. */
+    private static void reply(JsonGenerator g, LdapEvent.LdapReply r) throws IOException {
+        String n = LdapNames.operation(requestOf(r.protocolOp()));
+        op(g, n != null ? n : "op_" + r.protocolOp(), r.messageId());
+        g.writeBooleanField("request_seen", false);
+        result(g, r.resultCode(), r.diagnosticMessage());
+        if (r.previousBindId() >= 0) {
+            g.writeNumberField("previous_bind_message_id", r.previousBindId());
+        }
+        if (r.protocolOp() == 5) {
+            LdapEvent.ReplyShape s = r.shape();
+            g.writeNumberField("entries", s.entries());
+            g.writeNumberField("references", s.references());
+            g.writeObjectFieldStart("reply_shape");
+            g.writeNumberField("inspected", s.inspected());
+            g.writeNumberField("user_listing", s.userListing());
+            g.writeNumberField("spn_users", s.spnUsers());
+            g.writeNumberField("no_preauth", s.noPreauth());
+            g.writeNumberField("delegation", s.delegation());
+            g.writeNumberField("laps_passwords", s.lapsPasswords());
             g.writeEndObject();
         }
     }

@@ -236,6 +236,10 @@ public final class SmbRecords {
             common(g, 14, SmbEvent.NOT_SMB1, q.sessionId(), q.treeId(), q.status());
         } else if (e instanceof SmbEvent.SmbCommand c) {
             common(g, c.command(), c.smb1Command(), c.sessionId(), c.treeId(), c.status());
+        } else if (e instanceof SmbEvent.SmbGppCpassword p) {
+            // A finding in a READ answer's data: Suricata's READ record fields, no status (it is the READ record's).
+            common(g, 8, SmbEvent.NOT_SMB1, p.sessionId(), p.treeId(), SensorEvent.NO_STATUS);
+            file(g, p.share(), p.fileName());
         } else if (e instanceof SmbEvent.Smb2Encrypted x) {
             // The transform header hides the command: no command, the session from the header.
             g.writeNumberField("session_id", x.sessionId());
@@ -319,6 +323,17 @@ public final class SmbRecords {
         } else if (e instanceof SmbEvent.SmbCommand c) {
             version(g, c.smb1Command());
             share(g, c.share());
+        } else if (e instanceof SmbEvent.SmbGppCpassword p) {
+            g.writeStringField("version", "smb2");
+            g.writeObjectFieldStart("gpp_cpassword");
+            if (!p.rootElement().isEmpty()) {
+                g.writeStringField("root_element", p.rootElement());
+            }
+            g.writeNumberField("cpassword_chars", p.cpasswordChars());
+            if (p.offset() >= 0) {
+                g.writeNumberField("offset", p.offset());
+            }
+            g.writeEndObject();
         } else if (e instanceof SmbEvent.Smb2Encrypted x) {
             g.writeStringField("version", "smb3");
             g.writeStringField("transform", x.compressed() ? "SMB2_COMPRESSION_TRANSFORM" : "SMB2_TRANSFORM");

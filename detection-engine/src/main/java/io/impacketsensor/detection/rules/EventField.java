@@ -218,7 +218,37 @@ public enum EventField {
             + "CLNT_UCAST_EX list every instance, 4 CLNT_UCAST_INST asks for one, 15 CLNT_UCAST_DAC for its admin port)"),
     SSRP_INSTANCE("ssrp.instance", Kind.TEXT, "instance name a SQL Server Browser request asks for; absent for the listing "
             + "requests"),
-    SSRP_LENGTH("ssrp.length", Kind.NUMBER, "bytes of a SQL Server Browser request (the listing requests are one byte)");
+    SSRP_LENGTH("ssrp.length", Kind.NUMBER, "bytes of a SQL Server Browser request (the listing requests are one byte)"),
+    LDAP_REQUEST_SEEN("ldap.request_seen", Kind.NUMBER, "1 on an LDAP event made from a captured request, 0 on an LDAP "
+            + "answer whose request the copy does not hold (a copy of the server's side only)"),
+    LDAP_REPLY_OP("ldap.reply_op", Kind.NUMBER, "protocolOp of an LDAP answer whose request was not seen (1 "
+            + "BindResponse, 5 a search's entries and SearchResultDone, 7 ModifyResponse ...)"),
+    LDAP_REPLY_MESSAGE_ID("ldap.reply_message_id", Kind.NUMBER, "message id of an LDAP answer whose request was not "
+            + "seen (the request's, RFC 4511 4.1.1.1)"),
+    LDAP_REPLY_BIND_ID_STEP("ldap.reply_bind_id_step", Kind.NUMBER, "on a BindResponse whose request was not seen and "
+            + "that follows a saslBindInProgress BindResponse on its flow: the distance between the two message ids. "
+            + "RFC 4511 4.2.1 allows no other operation between the requests of a multi-stage bind, so a client that "
+            + "counts its ids gives 1"),
+    LDAP_REPLY_ENTRIES("ldap.reply_entries", Kind.NUMBER, "SearchResultEntries of a search answered without its "
+            + "request"),
+    LDAP_REPLY_USER_LISTING("ldap.reply_user_listing", Kind.NUMBER, "entries of a search answered without its request "
+            + "that carry sAMAccountName with pwdLastSet or lastLogon, and nothing besides mail (GetADUsers' attributes)"),
+    LDAP_REPLY_SPN_USERS("ldap.reply_spn_users", Kind.NUMBER, "entries of a search answered without its request naming "
+            + "a user account (sAMAccountName not ending in $) with a servicePrincipalName, and nothing besides "
+            + "sAMAccountName, pwdLastSet, memberOf, userAccountControl and lastLogon (GetUserSPNs' attributes)"),
+    LDAP_REPLY_NO_PREAUTH("ldap.reply_no_preauth", Kind.NUMBER, "entries of a search answered without its request whose "
+            + "userAccountControl has DONT_REQ_PREAUTH (0x400000), with nothing besides sAMAccountName, "
+            + "userAccountControl, memberOf, pwdLastSet and lastLogon (GetNPUsers' attributes)"),
+    LDAP_REPLY_DELEGATION("ldap.reply_delegation", Kind.NUMBER, "entries of a search answered without its request that "
+            + "show delegation (userAccountControl 0x80000 or 0x1000000, msDS-AllowedToDelegateTo, "
+            + "msDS-AllowedToActOnBehalfOfOtherIdentity), with nothing besides those, sAMAccountName, pwdLastSet and "
+            + "objectCategory (findDelegation's attributes)"),
+    LDAP_REPLY_LAPS_PASSWORDS("ldap.reply_laps_passwords", Kind.NUMBER, "entries of a search answered without its "
+            + "request carrying a ms-Mcs-AdmPwd, msLAPS-Password or msLAPS-EncryptedPassword value"),
+    SMB_GPP_CPASSWORD("smb.gpp_cpassword", Kind.NUMBER, "characters of the non-empty cpassword value in a Group Policy "
+            + "Preferences XML document read over SMB2 (recognised in the READ answer's data)"),
+    SMB_GPP_ROOT("smb.gpp_root", Kind.TEXT, "root element of that document (Groups, NTServices, ScheduledTasks, "
+            + "DataSources, Drives, Printers ...)");
 
     /** What a field holds; decides which operators apply. */
     public enum Kind { TEXT, NUMBER, ADDRESS }
@@ -306,6 +336,12 @@ public enum EventField {
             case DCERPC_ANSWER -> EventKind.DCERPC_OTHER.bit;
             case KRB5_FOR_USER_CKSUMTYPE -> EventKind.KRB_REQUEST.bit;
             case SSRP_REQUEST, SSRP_INSTANCE, SSRP_LENGTH -> EventKind.SSRP_REQUEST.bit;
+            case LDAP_REQUEST_SEEN -> EventKind.LDAP_SEARCH.bit | EventKind.LDAP_MODIFY.bit | EventKind.LDAP_ADD.bit
+                    | EventKind.LDAP_OTHER.bit;
+            case LDAP_REPLY_OP, LDAP_REPLY_MESSAGE_ID, LDAP_REPLY_BIND_ID_STEP, LDAP_REPLY_ENTRIES, LDAP_REPLY_USER_LISTING,
+                 LDAP_REPLY_SPN_USERS, LDAP_REPLY_NO_PREAUTH, LDAP_REPLY_DELEGATION, LDAP_REPLY_LAPS_PASSWORDS ->
+                    EventKind.LDAP_OTHER.bit;
+            case SMB_GPP_CPASSWORD, SMB_GPP_ROOT -> EventKind.SMB_OTHER.bit;
         };
     }
 
@@ -846,6 +882,44 @@ public enum EventField {
             }
             case SSRP_LENGTH -> {
                 return ev instanceof SsrpEvent.SsrpRequest r && v.number(r.length());
+            }
+            case LDAP_REQUEST_SEEN -> {
+                return ev instanceof LdapEvent l && !(l instanceof LdapEvent.LdapSealed)
+                        && !(l instanceof LdapEvent.LdapStartTls) && v.number(l instanceof LdapEvent.LdapReply ? 0 : 1);
+            }
+            case LDAP_REPLY_OP -> {
+                return ev instanceof LdapEvent.LdapReply r && v.number(r.protocolOp());
+            }
+            case LDAP_REPLY_MESSAGE_ID -> {
+                return ev instanceof LdapEvent.LdapReply r && v.number(r.messageId());
+            }
+            case LDAP_REPLY_BIND_ID_STEP -> {
+                return ev instanceof LdapEvent.LdapReply r && r.protocolOp() == 1 && r.previousBindId() >= 0
+                        && v.number(Math.abs((long) r.messageId() - r.previousBindId()));
+            }
+            case LDAP_REPLY_ENTRIES -> {
+                return ev instanceof LdapEvent.LdapReply r && r.protocolOp() == 5 && v.number(r.shape().entries());
+            }
+            case LDAP_REPLY_USER_LISTING -> {
+                return ev instanceof LdapEvent.LdapReply r && r.protocolOp() == 5 && v.number(r.shape().userListing());
+            }
+            case LDAP_REPLY_SPN_USERS -> {
+                return ev instanceof LdapEvent.LdapReply r && r.protocolOp() == 5 && v.number(r.shape().spnUsers());
+            }
+            case LDAP_REPLY_NO_PREAUTH -> {
+                return ev instanceof LdapEvent.LdapReply r && r.protocolOp() == 5 && v.number(r.shape().noPreauth());
+            }
+            case LDAP_REPLY_DELEGATION -> {
+                return ev instanceof LdapEvent.LdapReply r && r.protocolOp() == 5 && v.number(r.shape().delegation());
+            }
+            case LDAP_REPLY_LAPS_PASSWORDS -> {
+                return ev instanceof LdapEvent.LdapReply r && r.protocolOp() == 5 && v.number(r.shape().lapsPasswords());
+            }
+            case SMB_GPP_CPASSWORD -> {
+                return ev instanceof SmbEvent.SmbGppCpassword g && v.number(g.cpasswordChars());
+            }
+            case SMB_GPP_ROOT -> {
+                return ev instanceof SmbEvent.SmbGppCpassword g && !g.rootElement().isEmpty() && v.text(g.rootElement());
             }
             default -> {
                 return false; // addresses: tested by the condition from the header

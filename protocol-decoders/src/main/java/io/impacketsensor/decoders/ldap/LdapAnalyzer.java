@@ -18,7 +18,10 @@ import io.impacketsensor.decoders.token.TokenSession;
  * (at most 16 bytes) are read first. SearchResultEntry and SearchResultReference are counted for
  * their request and skipped by length, never buffered; other messages are decoded in place when
  * a segment holds them whole, else copied into a per-direction buffer bounded by
- * {@link LdapLimits#maxMessageLength()}.
+ * {@link LdapLimits#maxMessageLength()}. A response whose request the flow did not carry (a copy of
+ * the server's side alone, a flow picked up mid-way) is still reported, as an answer
+ * ({@link LdapReplies}); the entries of such a search are gathered like any message and read for
+ * their attribute names ({@link EntryShape}), the first {@link LdapReplies#MAX_INSPECTED} of each.
  *
  * <p>Bytes that do not start an LDAPMessage after a SASL bind are the SASL security layer
  * (RFC 4422 3.7: 4-byte length + wrapped token): {@code LdapSealed} once, and the flow is no
@@ -57,6 +60,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
          * still decoded.
          */
         boolean opaque;
+        /** The message being gathered is a SearchResultEntry whose search request was not seen ({@link LdapReplies}). */
+        boolean replyEntry;
 
         Side(FlowContext ctx) {
             pdu = new PduBuffer(ctx, "ldap", null);
@@ -74,6 +79,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private final Messages messages = new Messages();
     private final SaslBuffers saslBuffers = new SaslBuffers();
     private final LdapPending pending;
+    /** Answers without their requests (TCP only: a CLDAP ping and its answer are one datagram each way). */
+    private final LdapReplies replies;
+    private final boolean allSearchEntries;
     private TokenSession session;
     private String saslMechanism;
     private boolean saslBound;
@@ -113,6 +121,8 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         this.tokenDecoder = tokenDecoder;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new LdapPending(limits.maxPending(), !tcp, limits.maxKeptEntryBytes(), allSearchEntries);
+        this.allSearchEntries = allSearchEntries;
+        this.replies = tcp ? new LdapReplies(limits, allSearchEntries) : null;
         this.toServer = new Side(ctx);
         this.toClient = new Side(ctx);
     }
@@ -151,6 +161,7 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             Side s = dir == Direction.TO_SERVER ? toServer : toClient;
             PduBuffer pdu = s.pdu;
             if (s.hdrLen == 0) {
+                s.replyEntry = false;
                 if (buf[off] != 0x30) {
                     if (saslBound || saslBindPending) {
                         // RFC 4422 3.7: from here on every PDU is a SASL buffer.
@@ -173,7 +184,15 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 }
                 int total = parser.peekTotal;
                 if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
-                    pending.entry(parser.peekMessageId);
+                    if (passedOver(parser.peekOp, parser.peekMessageId, total)) {
+                        if (len >= total) {
+                            replyEntryMessage(buf, off, total);
+                            return total;
+                        }
+                        s.replyEntry = true;
+                        pdu.start(total, null, 0);
+                        return 0;
+                    }
                     counters.pdus++;
                     pdu.passOver(total);
                     return 0;
@@ -212,7 +231,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             s.hdrLen = 0;
             int total = parser.peekTotal;
             if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
-                pending.entry(parser.peekMessageId);
+                if (passedOver(parser.peekOp, parser.peekMessageId, total)) {
+                    s.replyEntry = true;
+                    pdu.start(total, s.hdr, old);
+                    return 0;
+                }
                 counters.pdus++;
                 pdu.passOver(total - old);
                 return 0;
@@ -229,8 +252,46 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
         @Override
         public boolean pdu(Direction dir, byte[] buf, int off, int len) {
+            Side s = dir == Direction.TO_SERVER ? toServer : toClient;
+            if (s.replyEntry) {
+                s.replyEntry = false;
+                replyEntryMessage(buf, off, len);
+                return true;
+            }
             return message(dir, buf, off, len);
         }
+    }
+
+    /**
+     * A SearchResultEntry or reference its search does not keep: counted for its request, or, when
+     * the request was not seen, for its answer ({@link LdapReplies}). True for an entry of such an
+     * answer whose attributes are still read ({@link LdapReplies#MAX_INSPECTED}): it is then
+     * gathered whole and read for its shape ({@link #replyEntryMessage}) instead of passed over.
+     */
+    private boolean passedOver(int op, int messageId, int total) {
+        if (pending.entry(messageId) || replies == null) {
+            return false;
+        }
+        if (op == LdapParser.SEARCH_RESULT_ENTRY && total <= limits.maxMessageLength() && replies.inspects(messageId)) {
+            return true;
+        }
+        replies.counted(ctx, messageId, op == LdapParser.SEARCH_RESULT_REFERENCE);
+        return false;
+    }
+
+    /**
+     * A whole SearchResultEntry whose search request was not seen: read for its shape; decoded in
+     * full only when protocol records keep entries.
+     */
+    private void replyEntryMessage(byte[] buf, int off, int len) {
+        counters.pdus++;
+        // peeked again: a gathered entry's header was peeked before other messages were
+        if (parser.peek(buf, off, len) != ParseStatus.OK) {
+            return;
+        }
+        int id = parser.peekMessageId;
+        LdapParser parsed = allSearchEntries && parser.parse(buf, off, len) == ParseStatus.OK ? parser : null;
+        replies.entry(ctx, id, buf, off, len, parsed);
     }
 
     private static boolean isEntry(int op) {
@@ -299,7 +360,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                     saslBound = true;
                 }
                 saslBindPending = false;
-                pending.complete(ctx, p);
+                if (!pending.complete(ctx, p) && replies != null) {
+                    replies.bind(ctx, p);
+                }
                 return true;
             }
             case LdapParser.SEARCH_REQUEST:
@@ -320,18 +383,26 @@ public final class LdapAnalyzer implements FlowAnalyzer {
                 pending.entry(p);
                 return true;
             case LdapParser.SEARCH_RESULT_REFERENCE:
-                pending.entry(p.messageId);
+                passedOver(p.protocolOp, p.messageId, len);
                 return true;
             case LdapParser.SEARCH_RESULT_DONE:
+                if (!pending.complete(ctx, p) && replies != null) {
+                    replies.done(ctx, p);
+                }
+                return true;
             case LdapParser.MODIFY_RESPONSE:
             case LdapParser.ADD_RESPONSE:
             case LdapParser.DEL_RESPONSE:
             case LdapParser.MODDN_RESPONSE:
-                pending.complete(ctx, p);
+                if (!pending.complete(ctx, p) && replies != null) {
+                    replies.other(ctx, p);
+                }
                 return true;
             case LdapParser.EXTENDED_RESPONSE: {
                 boolean tls = startTlsRequested && pending.isStartTls(p.messageId, START_TLS_OID);
-                pending.complete(ctx, p);
+                if (!pending.complete(ctx, p) && replies != null) {
+                    replies.other(ctx, p);
+                }
                 if (tls && p.resultCode == 0) {
                     startTls();
                     return false;
@@ -435,8 +506,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             int total = parser.peekTotal;
             if (isEntry(parser.peekOp) && !keepsEntry(parser.peekOp, parser.peekMessageId, total)) {
                 // As outside a SASL layer: an entry its search does not keep is counted, not decoded.
-                pending.entry(parser.peekMessageId);
-                counters.pdus++;
+                if (passedOver(parser.peekOp, parser.peekMessageId, total)) {
+                    replyEntryMessage(buf, p, total);
+                } else {
+                    counters.pdus++;
+                }
             } else if (!message(dir, buf, p, total)) {
                 return false;
             }
@@ -506,6 +580,9 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         toServer.pdu.release();
         toClient.pdu.release();
         pending.flush(ctx);
+        if (replies != null) {
+            replies.flush(ctx);
+        }
         if (session != null) {
             session.close();
         }

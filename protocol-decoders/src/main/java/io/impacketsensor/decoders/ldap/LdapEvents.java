@@ -51,6 +51,14 @@ final class LdapEvents {
         }
     }
 
+    /** An answer whose request the flow did not carry ({@link LdapReplies}). */
+    static void reply(FlowContext ctx, int messageId, int protocolOp, int resultCode, int previousBindId,
+                      LdapEvent.ReplyShape shape, java.util.List<LdapEvent.SearchEntry> entries, String matchedDn,
+                      String diagnostic) {
+        ctx.emit(new LdapEvent.LdapReply(ctx.header(), messageId, protocolOp, resultCode, previousBindId, shape, entries,
+                matchedDn, diagnostic));
+    }
+
     /** An UnbindRequest (it has no response). */
     static void unbind(FlowContext ctx, int messageId) {
         ctx.emit(new LdapOperation(ctx.header(), messageId, LdapParser.UNBIND_REQUEST, "", -1));

@@ -139,13 +139,15 @@ final class LdapPending {
         return i >= 0 && table[i].op == LdapParser.EXTENDED_REQUEST && oid.equals(table[i].name);
     }
 
-    /** A SearchResultEntry or SearchResultReference for this id. */
-    void entry(int messageId) {
+    /** A SearchResultEntry or SearchResultReference for this id; false when no request of this id is pending. */
+    boolean entry(int messageId) {
         int i = indexOf(messageId);
         if (i >= 0) {
             table[i].entries++;
         }
+        return i >= 0;
     }
+
 
     /**
      * True when a SearchResultEntry for this id is worth decoding: its search is pending and has
@@ -186,12 +188,13 @@ final class LdapPending {
         }
     }
 
-    /** A result: emits the paired request's event (nothing when the request was not seen). */
-    void complete(FlowContext ctx, LdapParser p) {
+    /** A result: emits the paired request's event; false (nothing emitted) when the request was not seen. */
+    boolean complete(FlowContext ctx, LdapParser p) {
         Request r = remove(p.messageId);
         if (r != null) {
             LdapEvents.request(ctx, r, p.resultCode, p.diagnostic, p.matchedDn, cldap);
         }
+        return r != null;
     }
 
     void unbind(FlowContext ctx, LdapParser p) {

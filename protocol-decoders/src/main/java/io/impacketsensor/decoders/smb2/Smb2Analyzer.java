@@ -47,6 +47,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     private final LongObjectMap<Boolean> encryptedSessions = new LongObjectMap<>();
     private final Smb2Events events;
     private final Smb2PipeData pipeData;
+    private final Smb2GppScan gpp;
     private TokenSession tokens;
     private int anomalyEvents;
     /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
@@ -80,6 +81,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
         this.pipeData = new Smb2PipeData(ctx, pipes == null ? PipeConsumerFactory.NONE : pipes);
+        this.gpp = new Smb2GppScan(ctx);
         this.p = new Smb2Parser(limits);
         this.sessions = new Smb2Sessions(limits, this::anomaly);
         this.events = new Smb2Events(ctx);
@@ -170,12 +172,20 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
 
     @Override
     public boolean onStream(Direction dir, byte[] b, int off, int len) {
+        if (dir == Direction.TO_CLIENT && gpp.streaming()) {
+            gpp.onStream(b, off, len);
+            return true;
+        }
         pipeData.onStream(dir, b, off, len);
         return true;
     }
 
     @Override
     public void onStreamGap(Direction dir, long len) {
+        if (dir == Direction.TO_CLIENT && gpp.streaming()) {
+            gpp.onGap(len);
+            return;
+        }
         pipeData.onStreamGap(dir, len);
     }
 
@@ -482,6 +492,8 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 }
             }
             case Smb2Parser.READ -> {
+                // A window of an earlier answer cut short (gap, end of the PDU) is over by now.
+                gpp.end();
                 int dataLength = -1;
                 if (!err && p.readResponse()) {
                     dataLength = p.length;
@@ -500,6 +512,13 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                     }
                     if (f != null && f.consumer != null) {
                         pipeData.data(framer, f, b, off, p.bufOff, p.length, single, cmdLen, p.c.length());
+                    } else if (single && (f == null || !f.pipe) && (q.tree == null || !q.tree.ipc)
+                            && p.length >= Smb2GppScan.MIN_BYTES && p.bufOff >= p.c.length() && p.bufOff < cmdLen) {
+                        // A file's data: its first bytes pass the GPP scan, which reads on only in an XML document.
+                        int end = (int) Math.min((long) p.bufOff + Math.min(p.length, Smb2GppScan.SCAN_BYTES), cmdLen);
+                        framer.stream(p.bufOff, end);
+                        gpp.start(end - p.bufOff, q.sessionId, q.treeId, Smb2Events.share(q), Smb2Events.name(q, f),
+                                withoutRequest ? -1 : q.offset);
                     }
                 }
                 events.read(q, resolve(q), dataLength, st);

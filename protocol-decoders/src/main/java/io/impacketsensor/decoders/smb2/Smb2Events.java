@@ -101,11 +101,11 @@ final class Smb2Events {
         }
     }
 
-    private static String share(Smb2Pending q) {
+    static String share(Smb2Pending q) {
         return q.tree == null ? "" : q.tree.path;
     }
 
-    private static String name(Smb2Pending q, Smb2Session.FileEntry f) {
+    static String name(Smb2Pending q, Smb2Session.FileEntry f) {
         if (f != null) {
             return f.name;
         }

@@ -277,4 +277,59 @@ public sealed interface LdapEvent extends SensorEvent {
      */
     record LdapStartTls(EventHeader header) implements LdapEvent {
     }
+
+    /**
+     * An LDAP answer whose request the copy does not hold (a copy of the server's side only, or a
+     * flow picked up after its requests): a BindResponse, a search's SearchResultEntries and its
+     * SearchResultDone, or the response of a modify, add, delete, modify DN or extended request.
+     * The answer repeats the request's message id (RFC 4511 4.1.1.1), not what was asked; what
+     * it returned is summarised in {@code shape}.
+     *
+     * @param header            common header
+     * @param messageId         message id of the answer (the request's)
+     * @param protocolOp        the answer's application tag number (1 BindResponse, 5 SearchResultDone ...);
+     *                          5 also for a search's entries whose SearchResultDone the flow did not carry
+     * @param resultCode        the LDAPResult's resultCode, or -1 when the flow ended before it
+     * @param previousBindId    for a BindResponse: the message id of the previous BindResponse of this flow
+     *                          when that one answered saslBindInProgress (14), else -1
+     * @param shape             for a search: what its entries returned; {@link ReplyShape#NONE} otherwise
+     * @param resultEntries     for a search: its first entries as far as {@code max_kept_entry_bytes} allows,
+     *                          kept only when protocol records are written; else empty
+     * @param matchedDn         the LDAPResult's matchedDN, or null
+     * @param diagnosticMessage the LDAPResult's diagnosticMessage, or null
+     */
+    record LdapReply(EventHeader header, int messageId, int protocolOp, int resultCode, int previousBindId,
+                     ReplyShape shape, List<SearchEntry> resultEntries, String matchedDn,
+                     String diagnosticMessage) implements LdapEvent {
+    }
+
+    /**
+     * What the entries of a search answered without its request returned, counted from the
+     * attribute names and the few values detection reads (the shapes are the attribute sets the
+     * Impacket LDAP examples ask for: GetADUsers, GetUserSPNs, GetNPUsers, findDelegation,
+     * GetLAPSPassword).
+     *
+     * @param entries           SearchResultEntries
+     * @param references        SearchResultReferences
+     * @param inspected         entries whose attributes were read (the first 256 of a search)
+     * @param userListing       entries carrying sAMAccountName with pwdLastSet or lastLogon, and no attribute
+     *                          besides sAMAccountName, pwdLastSet, mail and lastLogon (GetADUsers' attribute set)
+     * @param spnUsers          entries of a user account (sAMAccountName not ending in $) carrying
+     *                          servicePrincipalName, with no attribute besides servicePrincipalName,
+     *                          sAMAccountName, pwdLastSet, memberOf, userAccountControl and lastLogon (GetUserSPNs')
+     * @param noPreauth         entries whose userAccountControl has DONT_REQ_PREAUTH (0x400000, MS-ADTS 2.2.16),
+     *                          with no attribute besides sAMAccountName, userAccountControl, memberOf, pwdLastSet
+     *                          and lastLogon (GetNPUsers')
+     * @param delegation        entries with userAccountControl TRUSTED_FOR_DELEGATION (0x80000) or
+     *                          TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000), or a msDS-AllowedToDelegateTo or
+     *                          msDS-AllowedToActOnBehalfOfOtherIdentity value, with no attribute besides those,
+     *                          sAMAccountName, pwdLastSet and objectCategory (findDelegation's)
+     * @param lapsPasswords     entries carrying a value of ms-Mcs-AdmPwd, msLAPS-Password or
+     *                          msLAPS-EncryptedPassword (a LAPS password returned)
+     */
+    record ReplyShape(int entries, int references, int inspected, int userListing, int spnUsers, int noPreauth,
+                      int delegation, int lapsPasswords) {
+        /** An answer that is no search. */
+        public static final ReplyShape NONE = new ReplyShape(0, 0, 0, 0, 0, 0, 0, 0);
+    }
 }

@@ -363,4 +363,26 @@ public sealed interface SmbEvent extends SensorEvent {
      */
     record Smb2Encrypted(EventHeader header, long sessionId, boolean compressed) implements SmbEvent {
     }
+
+    /**
+     * A Group Policy Preferences file (MS-GPPREF 2.2.1: Groups.xml, Services.xml, ScheduledTasks.xml,
+     * DataSources.xml, Drives.xml, Printers.xml) read over SMB2 whose data carries a non-empty
+     * {@code cpassword} attribute: the password, AES-encrypted with the key Microsoft published
+     * (MS-GPPREF 2.2.1.1.4), went to the reader. Recognised in the READ answer's data, so also
+     * without the CREATE that named the file.
+     *
+     * @param header         common header
+     * @param sessionId      session id
+     * @param treeId         tree id
+     * @param share          share path, or "" when the copy holds no TREE_CONNECT for it
+     * @param fileName       file name, or "" when the copy holds no CREATE for it
+     * @param rootElement    the document's root element (Groups, NTServices, ScheduledTasks, DataSources,
+     *                       Drives, Printers ...), at most 32 characters, or "" when it is past the scanned prefix
+     * @param cpasswordChars characters of the first non-empty cpassword value seen, up to the scanned prefix's end
+     * @param offset         data offset of the READ answer in the file (its request's Offset), or -1 when the
+     *                       request was not seen
+     */
+    record SmbGppCpassword(EventHeader header, long sessionId, int treeId, String share, String fileName,
+                           String rootElement, int cpasswordChars, long offset) implements SmbEvent {
+    }
 }
