@@ -76,6 +76,14 @@ final class Flow {
      */
     final int[] bareSeq = new int[2];
     final boolean[] bareSeen = new boolean[2];
+    /**
+     * Segments of the flow left before a reset that overtook bytes sent before it closes the flow
+     * (0: none); the reset's direction, sequence and acknowledgement numbers (TcpReassembler).
+     */
+    int rstWait;
+    int rstDir;
+    int rstSeq;
+    int rstAck;
     /** Per direction, the last frame's signature (checksum, IPv4 id, length), to recognise SPAN duplicates. */
     final long[] dupSig = new long[2];
     final int[] dupSeq = new int[2];
@@ -145,6 +153,7 @@ final class Flow {
             dupAck[d] = 0;
             dupTs[d] = 0;
         }
+        rstWait = 0;
         mode = MODE_NONE;
         analyzer = null;
         analyzerFactory = -1;

@@ -164,6 +164,21 @@ final class TcpReassembler {
         }
         if ((flags & Packet.TCP_RST) != 0) {
             c.tcpResets++;
+            if (f.mode != Flow.MODE_NONE && f.rstWait == 0 && (behind(f, dir, seq)
+                    || (flags & Packet.TCP_ACK) != 0 && behind(f, 1 - dir, p.tcpAck))) {
+                // Bytes sent before the reset (below its sequence number, or acknowledged by it)
+                // have not arrived: a reordering copy delivers the RST ahead of them. The flow
+                // closes once they are in, or after ACK_HOLE_PATIENCE more segments of it.
+                f.rstWait = ACK_HOLE_PATIENCE;
+                f.rstDir = dir;
+                f.rstSeq = seq;
+                f.rstAck = (flags & Packet.TCP_ACK) != 0 ? p.tcpAck : f.nextSeq[1 - dir];
+            } else {
+                close(f);
+                f.state = Flow.TCP_CLOSED;
+            }
+        } else if (f.rstWait > 0 && (--f.rstWait == 0 || f.mode == Flow.MODE_NONE
+                || !behind(f, f.rstDir, f.rstSeq) && !behind(f, 1 - f.rstDir, f.rstAck))) {
             close(f);
             f.state = Flow.TCP_CLOSED;
         } else if (f.finDone[0] && f.finDone[1]) {
@@ -173,6 +188,12 @@ final class TcpReassembler {
         if (f.mode == Flow.MODE_NONE) {
             releaseBuffers(f);
         }
+    }
+
+    /** True when bytes of direction {@code dir} below {@code seq} have not been delivered yet. */
+    private static boolean behind(Flow f, int dir, int seq) {
+        int missing = seq - f.nextSeq[dir];
+        return f.seqKnown[dir] && missing > 0 && missing <= MAX_SEQ_JUMP;
     }
 
     /**
