@@ -38,10 +38,6 @@ class PublicPerturbationTest {
             + "service, ControlService or StartService, DeleteService) arrive on a context whose BIND was dropped "
             + "(with the pipe's CREATE where it is a pipe), and no sequence of SVCCTL opnums is inferred to an interface (SAMR, WINREG and the "
             + "Task Scheduler are), so they stay unnamed";
-    private static final String SVCCTL_EPM_NOT_APPLIED = "the SVCCTL calls left (CreateServiceA, OpenServiceA, "
-            + "StartServiceA, DeleteService) arrive at the TCP port the surviving ept_map answer names for SVCCTL, "
-            + "but their BIND was dropped and that answer's endpoint is not used to name a context bound earlier, so "
-            + "they stay unnamed";
     private static final String ATSVC_JOB_DROPPED = "the ATSVC JobAdd request (its command) is in the dropped start "
             + "with the pipe's CREATE and BIND; only its response and the session's end are left";
     private static final String LDAP_FILTER_DROPPED = "the SearchRequest carrying the identity filter (SASL "
@@ -51,12 +47,6 @@ class PublicPerturbationTest {
             + "learned from its Kerberos or LDAP answers; a copy of the clients' side carries none of them";
     private static final String SPRAY_NEEDS_FAILURES = "password spraying is counted on failed logons, which only "
             + "the server's answers (KRB-ERROR PREAUTH_FAILED, SESSION_SETUP status) say";
-    private static final String DCOM_LATE_SYN = "the activation connection's SYN arrives after its later segments "
-            + "(the reordering copy moves it behind the client's AUTH3): the stream is taken up at the first data "
-            + "seen and the BIND below it, delivered after, is a retransmission; without the BIND the "
-            + "RemoteGetClassObject request is unnamed, no IPID is learned and the calls on the object connection "
-            + "stay unnamed too. Recovering it means holding a connection's first data for its SYN, which delays "
-            + "every connection picked up mid-stream";
     private static final String PSEXEC_START_DROPPED = "the upload of PSEXESVC.exe and the session starting the "
             + "service are in the dropped start; the session left (named by its BIND) opens, stops and deletes the "
             + "service, which no psexec rule reads as an execution";
@@ -86,21 +76,13 @@ class PublicPerturbationTest {
                 SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap",
                 LM + "covenant_sharpsc_stop_dcerpc_smb_svcctl_2020-08-06031938.cap");
         lost("late-join:30%", DLL_CHAIN_FIRST_STEP, LM + "empire_shell_dcerpc_smb_service_dll_hijack_2020-09-21232839.cap");
-        lost("late-join:30%", SVCCTL_EPM_NOT_APPLIED, LM + "empire_psexec_dcerpc_tcp_svcctl_WORKSTATION5_2020-09-20121608.cap",
-                LM + "empire_psexec_dcerpc_tcp_svcctl_WORKSTATION6_2020-09-20121608.cap");
         lost("late-join:30%", LDAP_FILTER_DROPPED,
                 OTRF + "discovery/network/covenant_getdomaingroup_ldap_searchrequest_domain_admins_2020-09-22141005.cap",
                 OTRF + "discovery/network/covenant_ldap_searchrequest_domainuser.cap");
-        lost("late-join:30%", NOT_TRACED, LM + "covenant_dcom_iertutil_dll_hijack_WORKSTATION5_2020-10-09183000.cap",
-                LM + "covenant_dcom_iertutil_dll_hijack_WORKSTATION6_2020-10-09183000.cap",
-                LM + "purplesharp_ad_playbook_I_2020-10-22042947.cap",
-                LM + "schtask_modification_2020-12-1907505969.pcapng");
         lost("one-way:client", DC_NOT_LEARNED, T401 + "20171220_smb_net_user.pcap",
                 OTRF + "discovery/network/empire_shell_samr_EnumDomainUsers_2020-09-21193527.cap");
         lost("one-way:client", SPRAY_NEEDS_FAILURES, LM + "purplesharp_ad_playbook_I_2020-10-22042947.cap");
         lost("one-way:client", NOT_TRACED, T401 + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
-        lost("reorder:16", DCOM_LATE_SYN, LM + "covenant_dcom_iertutil_dll_hijack_WORKSTATION5_2020-10-09183000.cap",
-                LM + "covenant_dcom_iertutil_dll_hijack_WORKSTATION6_2020-10-09183000.cap");
     }
 
     private static void lost(String mode, String why, String... captures) {
