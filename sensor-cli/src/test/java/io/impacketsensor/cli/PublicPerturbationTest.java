@@ -32,17 +32,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PublicPerturbationTest {
     private static final String LATE_ALL = "the attack's requests all lie in the dropped first 0.1 s of the capture";
     private static final String SVC_CREATE_DROPPED = "the service creation (CreateService with its name and binary "
-            + "path) and the session's NTLM AUTHENTICATE are in the dropped start; what is left (StartService, "
-            + "DeleteService on a handle) names no service and no binary";
-    private static final String SVCCTL_WITHOUT_BIND = "the SVCCTL calls left (OpenSCManager, OpenService of the "
-            + "service, ControlService or StartService, DeleteService) arrive on a context whose BIND was dropped "
-            + "(with the pipe's CREATE where it is a pipe), and no sequence of SVCCTL opnums is inferred to an interface (SAMR, WINREG and the "
-            + "Task Scheduler are), so they stay unnamed";
-    private static final String ATSVC_JOB_DROPPED = "the ATSVC JobAdd request (its command) is in the dropped start "
-            + "with the pipe's CREATE and BIND; only its response and the session's end are left";
+            + "path) and the session's NTLM AUTHENTICATE are in the dropped start; what is left (at most StartService, "
+            + "and DeleteService, on a handle) names no service and no binary";
+    private static final String SVCCTL_WITHOUT_BIND = "the SVCCTL calls left (ROpenSCManager, ROpenServiceW, "
+            + "RStartServiceW or RControlService, RQueryServiceStatus, RDeleteService) arrive on a context whose BIND was "
+            + "dropped (with the pipe's CREATE where it is a pipe), and SVCCTL is inferred only from call sequences "
+            + "holding RCreateServiceW, which none of them is; unnamed, they raise nothing";
+    private static final String ATSVC_JOB_UNNAMED = "the JobAdd request is left, but the atsvc pipe's CREATE and "
+            + "BIND are dropped: one call with opnum 0 on an unnamed context fits many interfaces, atsvc is not among the "
+            + "pipes one interface serves (several listen there), and no call sequence infers ATSVC";
     private static final String LDAP_FILTER_DROPPED = "the SearchRequest carrying the identity filter (SASL "
-            + "integrity-wrapped, decoded when present) is among the dropped first frames of its connection; the "
-            + "searches left are root-DSE and schema reads";
+            + "integrity-wrapped, decoded when present) is among the dropped first frames of its connection; what is "
+            + "left of the client's side there is root-DSE and schema reads, or nothing";
     private static final String DC_NOT_LEARNED = "samr_enumeration here is raised against a known domain controller, "
             + "learned from its Kerberos or LDAP answers; a copy of the clients' side carries none of them";
     private static final String SPRAY_NEEDS_FAILURES = "password spraying is counted on failed logons, which only "
@@ -53,7 +54,10 @@ class PublicPerturbationTest {
     private static final String DLL_CHAIN_FIRST_STEP = "the SVCCTL calls left are named (ControlService included), "
             + "but the chain's first step, a DLL written into System32 over an admin share, is not raised on what is "
             + "left of the SMB session (its TREE_CONNECT is dropped); not traced further";
-    private static final String NOT_TRACED = "not traced to a cause yet";
+    private static final String SMB1_PIPE_FID_IN_REPLY = "the client's NT_CREATE_ANDX of \\svcctl is there, but "
+            + "the FID its writes and transactions use is only in the server's response: the SMB1 decoder does not tie "
+            + "them to the pipe (the SMB2 one recognises a late pipe by its first DCE/RPC PDU), so CreateServiceW with "
+            + "the random service name and the shell command is not decoded";
 
     /** Mode → capture (path in the manifest) → why the evidence does not survive. */
     static final Map<String, Map<String, String>> LOST = new LinkedHashMap<>();
@@ -70,7 +74,7 @@ class PublicPerturbationTest {
                 LM + "empire_psexec_dcerpc_tcp_svcctl_WORKSTATION6_2020-09-20121608.cap");
         lost("late-join:0.1", SVCCTL_WITHOUT_BIND,
                 SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap");
-        lost("late-join:30%", ATSVC_JOB_DROPPED, T401 + "20171220_smb_at_schedule.pcap");
+        lost("late-join:30%", ATSVC_JOB_UNNAMED, T401 + "20171220_smb_at_schedule.pcap");
         lost("late-join:30%", PSEXEC_START_DROPPED, T401 + "20171220_smb_psexec_add_user.pcap");
         lost("late-join:30%", SVCCTL_WITHOUT_BIND, T401 + "20171220_smb_psexec_mimikatz_ticket_dump.pcap",
                 SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap",
@@ -82,7 +86,7 @@ class PublicPerturbationTest {
         lost("one-way:client", DC_NOT_LEARNED, T401 + "20171220_smb_net_user.pcap",
                 OTRF + "discovery/network/empire_shell_samr_EnumDomainUsers_2020-09-21193527.cap");
         lost("one-way:client", SPRAY_NEEDS_FAILURES, LM + "purplesharp_ad_playbook_I_2020-10-22042947.cap");
-        lost("one-way:client", NOT_TRACED, T401 + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
+        lost("one-way:client", SMB1_PIPE_FID_IN_REPLY, T401 + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {
