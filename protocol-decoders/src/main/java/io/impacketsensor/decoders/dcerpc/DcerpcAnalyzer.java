@@ -825,9 +825,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     /**
      * A request on a context no BIND of this association defined, on a pipe only one interface
-     * serves ({@link PipeInterfaces}) or at a TCP port an ept_map answer mapped one interface to: that
-     * interface, remembered for the context's later calls. False otherwise (what other connections bound at the endpoint is known only on the events
-     * thread, {@link io.impacketsensor.core.event.EndpointInterfaces}).
+     * serves ({@link PipeInterfaces}) or at a TCP port an ept_map answer mapped one interface to:
+     * that interface, remembered for the context's later calls. False otherwise (what other
+     * connections bound at the endpoint is known only on the events thread,
+     * {@link io.impacketsensor.core.event.EndpointInterfaces}).
      */
     private boolean fromEndpoint(CallAssembly a) {
         java.util.UUID u = PipeInterfaces.of(namedPipe);

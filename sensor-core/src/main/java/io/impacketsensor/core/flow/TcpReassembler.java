@@ -28,7 +28,9 @@ import io.impacketsensor.core.packet.Packet;
  *       {@link #PEER_EXTENSION} while the other direction holds nothing and has not closed) are a
  *       gap (the copy lost them) and the other direction's analyzer resynchronises after it;</li>
  *   <li>sequence comparisons use 32-bit serial arithmetic, so wraparound needs no special case;</li>
- *   <li>FIN in both directions or a RST closes the flow; data a FIN skipped over is reported as a gap
+ *   <li>FIN in both directions or a RST closes the flow (a RST that overtook bytes sent before it,
+ *       below its sequence number or acknowledged by it, once they are in or after
+ *       {@link #ACK_HOLE_PATIENCE} more segments of the flow); data a FIN skipped over is reported as a gap
  *       once the peer acknowledged the FIN and {@link #ACK_HOLE_PATIENCE} more segments of the flow
  *       did not bring it, or at the flow's end.</li>
  * </ul>
