@@ -77,10 +77,12 @@ final class Flow {
     final int[] bareSeq = new int[2];
     final boolean[] bareSeen = new boolean[2];
     /**
-     * Segments of the flow left before a reset that overtook bytes sent before it closes the flow
-     * (0: none); the reset's direction, sequence and acknowledgement numbers (TcpReassembler).
+     * A reset overtook bytes sent before it: the flow closes when they are in or at
+     * {@link #rstDeadline} (TcpReassembler); the reset's direction, sequence and acknowledgement
+     * numbers.
      */
-    int rstWait;
+    boolean rstWait;
+    long rstDeadline;
     int rstDir;
     int rstSeq;
     int rstAck;
@@ -153,7 +155,7 @@ final class Flow {
             dupAck[d] = 0;
             dupTs[d] = 0;
         }
-        rstWait = 0;
+        rstWait = false;
         mode = MODE_NONE;
         analyzer = null;
         analyzerFactory = -1;

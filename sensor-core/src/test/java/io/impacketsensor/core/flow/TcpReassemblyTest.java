@@ -475,9 +475,9 @@ class TcpReassemblyTest {
         Harness h = Harness.tcp(445, f);
         h.handshake();
         h.c2s(1, 1, DA, "req1");
-        // "req2" (sequence 5..8) was lost: the reset waits ACK_HOLE_PATIENCE segments of the flow.
+        // "req2" (sequence 5..8) was lost: the reset waits PEER_PATIENCE segments of the worker.
         h.c2s(9, 1, RST | ACK, "");
-        for (int i = 0; i < TcpReassembler.ACK_HOLE_PATIENCE - 1; i++) {
+        for (int i = 0; i < TcpReassembler.PEER_PATIENCE - 1; i++) {
             h.s2c(1, 5, ACK, "");
         }
         Recorder r = f.only();
