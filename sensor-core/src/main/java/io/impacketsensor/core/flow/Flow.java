@@ -78,14 +78,12 @@ final class Flow {
     final boolean[] bareSeen = new boolean[2];
     /**
      * A reset overtook bytes sent before it: the flow closes when they are in or at
-     * {@link #rstDeadline} (TcpReassembler); the reset's direction, sequence and acknowledgement
-     * numbers.
+     * {@link #rstDeadline} (TcpReassembler); the reset's direction and sequence number.
      */
     boolean rstWait;
     long rstDeadline;
     int rstDir;
     int rstSeq;
-    int rstAck;
     /** Per direction, the last frame's signature (checksum, IPv4 id, length), to recognise SPAN duplicates. */
     final long[] dupSig = new long[2];
     final int[] dupSeq = new int[2];

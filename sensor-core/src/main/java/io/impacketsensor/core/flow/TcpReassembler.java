@@ -28,8 +28,8 @@ import io.impacketsensor.core.packet.Packet;
  *       {@link #PEER_EXTENSION} while the other direction holds nothing and has not closed) are a
  *       gap (the copy lost them) and the other direction's analyzer resynchronises after it;</li>
  *   <li>sequence comparisons use 32-bit serial arithmetic, so wraparound needs no special case;</li>
- *   <li>FIN in both directions or a RST closes the flow (a RST that overtook bytes sent before it,
- *       below its sequence number or acknowledged by it, once they are in or after
+ *   <li>FIN in both directions or a RST closes the flow (a RST that overtook bytes its sender sent
+ *       before it, below its sequence number, once they are in or after
  *       {@link #PEER_PATIENCE} segments of the worker); data a FIN skipped over is reported as a gap
  *       once the peer acknowledged the FIN and {@link #ACK_HOLE_PATIENCE} more segments of the flow
  *       did not bring it, or at the flow's end.</li>
@@ -168,20 +168,19 @@ final class TcpReassembler {
         }
         if ((flags & Packet.TCP_RST) != 0) {
             c.tcpResets++;
-            if (f.mode != Flow.MODE_NONE && !f.rstWait && (behind(f, dir, seq)
-                    || (flags & Packet.TCP_ACK) != 0 && behind(f, 1 - dir, p.tcpAck)) && rstWait(f)) {
-                // Bytes sent before the reset (below its sequence number, or acknowledged by it)
-                // have not arrived: a reordering copy delivers the RST ahead of them. The flow
-                // closes once they are in, or after PEER_PATIENCE segments of the worker.
+            if (f.mode != Flow.MODE_NONE && !f.rstWait && unseen(f, dir, seq) && rstWait(f)) {
+                // Bytes its sender sent before the reset (below its sequence number) have not
+                // arrived: a reordering copy delivers the RST ahead of them. The flow closes once
+                // they are in, or after PEER_PATIENCE segments of the worker. (What the reset
+                // acknowledges of the other side is not waited for: those bytes may have been
+                // lost long before, and holding the flow would hold back what it already has.)
                 f.rstDir = dir;
                 f.rstSeq = seq;
-                f.rstAck = (flags & Packet.TCP_ACK) != 0 ? p.tcpAck : f.nextSeq[1 - dir];
             } else {
                 close(f);
                 f.state = Flow.TCP_CLOSED;
             }
-        } else if (f.rstWait && (f.mode == Flow.MODE_NONE
-                || !behind(f, f.rstDir, f.rstSeq) && !behind(f, 1 - f.rstDir, f.rstAck))) {
+        } else if (f.rstWait && (f.mode == Flow.MODE_NONE || !unseen(f, f.rstDir, f.rstSeq))) {
             close(f);
             f.state = Flow.TCP_CLOSED;
         } else if (f.finDone[0] && f.finDone[1]) {
@@ -194,12 +193,13 @@ final class TcpReassembler {
     }
 
     /**
-     * True when bytes of direction {@code dir} below {@code seq} have not been delivered yet; one
-     * sequence number missing is taken for the direction's FIN (RFC 9293 3.4: a FIN occupies one),
-     * which carries no data to wait for.
+     * True when bytes of direction {@code dir} below {@code seq} have neither been delivered nor
+     * are held (past the last byte held); one sequence number missing is taken for the direction's
+     * FIN (RFC 9293 3.4: a FIN occupies one), which carries no data to wait for.
      */
-    private static boolean behind(Flow f, int dir, int seq) {
-        int missing = seq - f.nextSeq[dir];
+    private static boolean unseen(Flow f, int dir, int seq) {
+        SegmentBuffer sb = f.ooo[dir];
+        int missing = seq - f.nextSeq[dir] - (sb == null || sb.isEmpty() ? 0 : sb.lastEnd());
         return f.seqKnown[dir] && missing > 1 && missing <= MAX_SEQ_JUMP;
     }
 
