@@ -661,7 +661,14 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         a.orpc = call >= 0 && calls.orpc(call);
         a.decode = call >= 0 && !a.sealed && !ndr64 && p.littleEndian
                 && StubDecoders.wantsResponse(a.ifaceIndex, a.opnum, a.orpc && dcomObjects != null);
-        if (call < 0 && !a.sealed && p.littleEndian && a.ifaceIndex == RpcInterfaces.EPMAPPER) {
+        if (call >= 0 && ndr64 && !a.sealed && p.littleEndian && a.ifaceIndex == RpcInterfaces.EPMAPPER
+                && a.opnum == EPT_MAP) {
+            // Windows accepts NDR64 for the endpoint mapper when the client offers it (MS-RPCE 2.2.5):
+            // its ept_map answer is read with the NDR64 decoder, so the port it maps is announced
+            // and its interface known there as with an NDR 2.0 answer.
+            a.decode = true;
+            a.ndr64 = true;
+        } else if (call < 0 && !a.sealed && p.littleEndian && a.ifaceIndex == RpcInterfaces.EPMAPPER) {
             // Only the answer is in the copy: the endpoint mapper's answer is read as an ept_map answer
             // (its towers name an interface and its port); a stub of another shape is left undecoded.
             a.opnum = EPT_MAP;
@@ -686,8 +693,12 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     private boolean endRequest(CallAssembly a) {
         counters.requests++;
-        java.util.UUID inferred = a.uuid == null ? infer(a) : null;
-        boolean proof = inferred != null && inference.needsProof();
+        java.util.UUID inferred = a.uuid == null ? activation(a) : null;
+        boolean proof = false;
+        if (inferred == null && a.uuid == null) {
+            inferred = infer(a);
+            proof = inferred != null && inference.needsProof();
+        }
         if (inferred != null) {
             a.uuid = inferred;
             a.ifaceIndex = RpcInterfaces.indexOf(inferred);
@@ -809,22 +820,47 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             server = ctx.header().serverIp();
         }
         counters.expectedPorts++;
-        ctx.expect(server, m.tcpPort(), DcerpcAnalyzerFactory.NAME);
+        ctx.expect(server, m.tcpPort(), DcerpcAnalyzerFactory.NAME, m.interfaceUuid());
     }
 
     /**
      * A request on a context no BIND of this association defined, on a pipe only one interface
-     * serves ({@link PipeInterfaces}): that interface, remembered for the context's later calls.
-     * False otherwise (what other connections bound at the endpoint is known only on the events
-     * thread, {@link io.impacketsensor.core.event.EndpointInterfaces}).
+     * serves ({@link PipeInterfaces}) or at a TCP port an ept_map answer mapped one interface to:
+     * that interface, remembered for the context's later calls. False otherwise (what other
+     * connections bound at the endpoint is known only on the events thread,
+     * {@link io.impacketsensor.core.event.EndpointInterfaces}).
      */
     private boolean fromEndpoint(CallAssembly a) {
         java.util.UUID u = PipeInterfaces.of(namedPipe);
+        if (u == null && namedPipe == null && ctx.expectedDetail() instanceof java.util.UUID mapped) {
+            // Over TCP: the port an endpoint mapper's ept_map answer mapped this interface to (C706
+            // appendix O; MS-RPCE 2.1.1.1), when no other answer mapped another one there. Named here,
+            // the stub is decoded as the BIND would have had it.
+            u = mapped;
+        }
         if (u == null) {
             return false;
         }
         name(a, u, InterfaceSource.ENDPOINT);
         return true;
+    }
+
+    /**
+     * A request on an unnamed context of a connection to the endpoint mapper's port 135 whose stub
+     * decodes as a DCOM activation (MS-DCOM 3.1.2.5.2.3.2-3: ORPCTHIS, then the activation properties
+     * as a custom OBJREF, "MEOW", holding InstantiationInfoData with the class): IRemoteSCMActivator,
+     * whose RemoteGetClassObject (3) and RemoteCreateInstance (4) share those opnums with ept_map (3)
+     * and ResolveOxid2 (4) there, which this layout rules out. Null otherwise.
+     */
+    private java.util.UUID activation(CallAssembly a) {
+        if (boundAny || !a.decode || a.sealed || a.ndr64 || (a.opnum != 3 && a.opnum != 4)
+                || ctx.header().serverPort() != 135) {
+            return null;
+        }
+        ndr.wrap(a.stubArray(), a.stubOffset(), a.stubLength(), limits.maxNdrArrayCount(), limits.maxNdrStringChars());
+        RpcArgs args = StubDecoders.request(RpcInterfaces.REMOTE_SCM_ACTIVATOR, a.opnum, ndr, handles,
+                limits.maxDcomStrings());
+        return ndr.ok() && args != null ? RpcInterfaces.uuid(RpcInterfaces.REMOTE_SCM_ACTIVATOR) : null;
     }
 
     /**

@@ -137,11 +137,17 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             return true;
         }
         if (s.resync) {
-            // After a gap: wait for a segment that starts a well-formed message header (STYLE.md 7).
-            if (buf[off] != 0x30 || parser.peek(buf, off, len) != ParseStatus.OK || parser.peekOp > 24) {
+            // After a gap: wait for a segment that starts a well-formed message header (STYLE.md 7),
+            // or, on a SASL layer or a flow taken up after its bind, a SASL buffer carrying a wrap
+            // token: after a SASL bind every PDU is one (RFC 4422 3.7), so a direction that only
+            // waited for a message header would never resynchronise.
+            boolean sasl = LdapSaslUnwrap.bufferStart(buf, off, len, limits.maxMessageLength());
+            if (!sasl && (s.saslLayer || buf[off] != 0x30 || parser.peek(buf, off, len) != ParseStatus.OK
+                    || parser.peekOp > 24)) {
                 return true;
             }
             s.resync = false;
+            s.saslLayer = sasl;
             counters.resyncs++;
         }
         if (s.saslLayer) {
@@ -163,8 +169,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
             if (s.hdrLen == 0) {
                 s.replyEntry = false;
                 if (buf[off] != 0x30) {
-                    if (saslBound || saslBindPending) {
-                        // RFC 4422 3.7: from here on every PDU is a SASL buffer.
+                    if (saslBound || saslBindPending
+                            || LdapSaslUnwrap.bufferStart(buf, off, len, limits.maxMessageLength())) {
+                        // RFC 4422 3.7: from here on every PDU is a SASL buffer (also on a flow
+                        // taken up after its bind, recognised by the buffer's wrap token).
                         s.saslLayer = true;
                         return saslData(dir, s, buf, off, len) ? len : -1;
                     }

@@ -59,7 +59,10 @@ public final class LdapAnalyzerFactory implements AnalyzerFactory {
             return ProbeResult.NEED_MORE;
         }
         if (buf[off] != 0x30) {
-            return ProbeResult.NO_MATCH;
+            // A flow taken up after its SASL bind starts with a SASL buffer (RFC 4422 3.7), not an
+            // LDAPMessage: recognised by its GSS wrap token (LdapSaslUnwrap.bufferStart).
+            return transport == Transport.TCP && LdapSaslUnwrap.bufferStart(buf, off, len, limits.maxMessageLength())
+                    ? ProbeResult.MATCH : ProbeResult.NO_MATCH;
         }
         ParseStatus st = probeParser.peek(buf, off, len);
         if (st == ParseStatus.NEED_MORE) {

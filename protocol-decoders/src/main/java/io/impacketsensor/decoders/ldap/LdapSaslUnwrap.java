@@ -72,6 +72,47 @@ final class LdapSaslUnwrap {
         return -1;
     }
 
+    /**
+     * True when {@code buf} starts a SASL buffer (RFC 4422 3.7: a 4-byte big-endian length of at
+     * most {@code maxLength}) whose token is a GSS wrap this class knows: a Kerberos CFX Wrap
+     * (RFC 4121 4.2.6.2: TOK_ID 05 04, filler ff), an RFC 1964 Wrap behind its RFC 2743 3.1 framing
+     * with the Kerberos OID (60 ... 06 09 2a 86 48 86 f7 12 01 02 02, then TOK_ID 02 01), or an
+     * unsealed NTLMSSP signature (version 1) followed by an LDAPMessage. Used to take up a flow
+     * whose SASL bind was not seen, and to resynchronise a SASL layer after a gap.
+     */
+    static boolean bufferStart(byte[] buf, int off, int len, int maxLength) {
+        if (len < 8) {
+            return false;
+        }
+        long size = Bytes.u32be(buf, off);
+        if (size <= NTLM_SIGNATURE || size > maxLength) {
+            return false;
+        }
+        int t = off + 4;
+        if ((buf[t] & 0xFF) == 0x05 && (buf[t + 1] & 0xFF) == 0x04) {
+            return (buf[t + 3] & 0xFF) == 0xFF;
+        }
+        if ((buf[t] & 0xFF) == 0x60) {
+            int lenOctets = (buf[t + 1] & 0x80) != 0 ? 1 + (buf[t + 1] & 0x7F) : 1;
+            int o = t + 1 + lenOctets;
+            if (o + 2 + KRB5_OID.length + 2 > off + len || buf[o] != 0x06 || buf[o + 1] != KRB5_OID.length) {
+                return false;
+            }
+            for (int i = 0; i < KRB5_OID.length; i++) {
+                if (buf[o + 2 + i] != KRB5_OID[i]) {
+                    return false;
+                }
+            }
+            o += 2 + KRB5_OID.length;
+            return buf[o] == 0x02 && buf[o + 1] == 0x01;
+        }
+        return len > 4 + NTLM_SIGNATURE && buf[t] == 0x01 && buf[t + 1] == 0 && buf[t + 2] == 0 && buf[t + 3] == 0
+                && buf[t + NTLM_SIGNATURE] == 0x30;
+    }
+
+    /** The Kerberos v5 mechanism OID 1.2.840.113554.1.2.2, DER content octets (RFC 1964 1). */
+    private static final byte[] KRB5_OID = {0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x12, 0x01, 0x02, 0x02};
+
     /** True when a definite-length SEQUENCE at {@code p} ends within {@code len} bytes. */
     private static boolean berFills(byte[] b, int p, int len) {
         int first = b[p + 1] & 0xFF;

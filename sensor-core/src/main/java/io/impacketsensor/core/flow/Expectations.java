@@ -28,6 +28,8 @@ public final class Expectations {
     private final long[] lo;
     private final int[] port;
     private final String[] name;
+    /** What the announcement said of the endpoint besides the protocol (an interface), or null. */
+    private final Object[] detail;
     private final long[] expires;
     private final long[] announcedAt;
     private int next;
@@ -51,6 +53,7 @@ public final class Expectations {
         lo = new long[capacity];
         port = new int[capacity];
         name = new String[capacity];
+        detail = new Object[capacity];
         expires = new long[capacity];
         announcedAt = new long[capacity];
         entriesPerPort = new int[capacity == 0 ? 0 : 65536];
@@ -69,7 +72,17 @@ public final class Expectations {
      * Records an expectation announced by the frame at ring sequence {@code sequence} (-1 outside
      * a pipeline).
      */
-    public synchronized void add(InetAddress server, int serverPort, String analyzerName, long nowNanos, long sequence) {
+    public void add(InetAddress server, int serverPort, String analyzerName, long nowNanos, long sequence) {
+        add(server, serverPort, analyzerName, nowNanos, sequence, null);
+    }
+
+    /**
+     * As {@link #add(InetAddress, int, String, long, long)}, with what the announcement said of the
+     * endpoint besides the protocol ({@code detail}, an immutable value such as the interface an
+     * endpoint-mapper answer mapped there; null for none).
+     */
+    public synchronized void add(InetAddress server, int serverPort, String analyzerName, long nowNanos, long sequence,
+                                 Object detail) {
         if (capacity == 0 || server == null || analyzerName == null) {
             return;
         }
@@ -94,6 +107,7 @@ public final class Expectations {
         lo[i] = l;
         port[i] = serverPort;
         name[i] = analyzerName;
+        this.detail[i] = detail;
         expires[i] = nowNanos + timeoutNanos;
         announcedAt[i] = sequence;
         added++;
@@ -125,6 +139,31 @@ public final class Expectations {
             }
         }
         return null;
+    }
+
+    /**
+     * What the announcements of this server endpoint made before ring sequence {@code sequence}
+     * said besides the protocol, when they all say the same (one server port often serves several
+     * interfaces: Windows' lsass answers LSARPC, SAMR, NETLOGON and DRSUAPI on one); null when none
+     * says anything or they differ. Called once per call on a context nothing else names, not per packet.
+     */
+    public Object detail(int ipVersion, long serverHi, long serverLo, int serverPort, long nowNanos, long sequence) {
+        if (size == 0 || writes == 0 || entriesPerPort[serverPort & 0xFFFF] == 0) {
+            return null;
+        }
+        Object found = null;
+        synchronized (this) {
+            for (int i = 0; i < size; i++) {
+                if (port[i] == serverPort && lo[i] == serverLo && hi[i] == serverHi && version[i] == ipVersion
+                        && nowNanos <= expires[i] && announcedAt[i] < sequence) {
+                    if (detail[i] == null || found != null && !found.equals(detail[i])) {
+                        return null;
+                    }
+                    found = detail[i];
+                }
+            }
+        }
+        return found;
     }
 
     public synchronized long added() {

@@ -76,6 +76,14 @@ final class Flow {
      */
     final int[] bareSeq = new int[2];
     final boolean[] bareSeen = new boolean[2];
+    /**
+     * A reset overtook bytes sent before it: the flow closes when they are in or at
+     * {@link #rstDeadline} (TcpReassembler); the reset's direction and sequence number.
+     */
+    boolean rstWait;
+    long rstDeadline;
+    int rstDir;
+    int rstSeq;
     /** Per direction, the last frame's signature (checksum, IPv4 id, length), to recognise SPAN duplicates. */
     final long[] dupSig = new long[2];
     final int[] dupSeq = new int[2];
@@ -145,6 +153,7 @@ final class Flow {
             dupAck[d] = 0;
             dupTs[d] = 0;
         }
+        rstWait = false;
         mode = MODE_NONE;
         analyzer = null;
         analyzerFactory = -1;

@@ -44,6 +44,23 @@ public interface FlowContext {
     void expect(InetAddress server, int port, String analyzerName);
 
     /**
+     * As {@link #expect(InetAddress, int, String)}, also saying what the connection there serves
+     * ({@code detail}: the interface an ept_map answer mapped to that port), which that connection's
+     * analyzer reads with {@link #expectedDetail()}.
+     */
+    default void expect(InetAddress server, int port, String analyzerName, Object detail) {
+        expect(server, port, analyzerName);
+    }
+
+    /**
+     * What earlier announcements of this flow's server endpoint said besides the protocol, when
+     * they agree ({@link #expect(InetAddress, int, String, Object)}); null otherwise.
+     */
+    default Object expectedDetail() {
+        return null;
+    }
+
+    /**
      * Ring sequence of the frame being delivered, in a pipeline; -1 outside one. State shared by
      * the workers (what one connection learns for another) is stamped with it, so a flow only
      * sees what earlier frames taught, whichever worker thread happens to run ahead.

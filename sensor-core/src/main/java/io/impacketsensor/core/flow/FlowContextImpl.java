@@ -133,6 +133,19 @@ final class FlowContextImpl implements FlowContext {
     }
 
     @Override
+    public void expect(InetAddress server, int port, String analyzerName, Object detail) {
+        expectations.add(server, port, analyzerName, flow.lastSeen, order != null ? order.sequence() : -1, detail);
+    }
+
+    @Override
+    public Object expectedDetail() {
+        Flow f = flow;
+        boolean serverIsB = f.clientIsA;
+        return expectations.detail(f.ipVersion, serverIsB ? f.bHi : f.aHi, serverIsB ? f.bLo : f.aLo, f.serverPort(),
+                f.lastSeen, order != null ? order.sequence() : Long.MAX_VALUE);
+    }
+
+    @Override
     public long frameSequence() {
         return order != null ? order.sequence() : -1;
     }

@@ -28,7 +28,9 @@ import io.impacketsensor.core.packet.Packet;
  *       {@link #PEER_EXTENSION} while the other direction holds nothing and has not closed) are a
  *       gap (the copy lost them) and the other direction's analyzer resynchronises after it;</li>
  *   <li>sequence comparisons use 32-bit serial arithmetic, so wraparound needs no special case;</li>
- *   <li>FIN in both directions or a RST closes the flow; data a FIN skipped over is reported as a gap
+ *   <li>FIN in both directions or a RST closes the flow (a RST that overtook bytes its sender sent
+ *       before it, below its sequence number, once they are in or after
+ *       {@link #PEER_PATIENCE} segments of the worker); data a FIN skipped over is reported as a gap
  *       once the peer acknowledged the FIN and {@link #ACK_HOLE_PATIENCE} more segments of the flow
  *       did not bring it, or at the flow's end.</li>
  * </ul>
@@ -67,6 +69,8 @@ final class TcpReassembler {
 
     /** Capacity of the queue of waits (a power of two). */
     static final int WAITS = 256;
+    /** The direction recorded in the wait queue for a reset's wait ({@link #rstWait(Flow)}). */
+    private static final int RST_WAIT = 2;
 
     private final AnalyzerRegistry registry;
     /** TCP segments this worker processed: the clock of {@link #PEER_PATIENCE}. */
@@ -164,6 +168,19 @@ final class TcpReassembler {
         }
         if ((flags & Packet.TCP_RST) != 0) {
             c.tcpResets++;
+            if (f.mode != Flow.MODE_NONE && !f.rstWait && unseen(f, dir, seq) && rstWait(f)) {
+                // Bytes its sender sent before the reset (below its sequence number) have not
+                // arrived: a reordering copy delivers the RST ahead of them. The flow closes once
+                // they are in, or after PEER_PATIENCE segments of the worker. (What the reset
+                // acknowledges of the other side is not waited for: those bytes may have been
+                // lost long before, and holding the flow would hold back what it already has.)
+                f.rstDir = dir;
+                f.rstSeq = seq;
+            } else {
+                close(f);
+                f.state = Flow.TCP_CLOSED;
+            }
+        } else if (f.rstWait && (f.mode == Flow.MODE_NONE || !unseen(f, f.rstDir, f.rstSeq))) {
             close(f);
             f.state = Flow.TCP_CLOSED;
         } else if (f.finDone[0] && f.finDone[1]) {
@@ -173,6 +190,37 @@ final class TcpReassembler {
         if (f.mode == Flow.MODE_NONE) {
             releaseBuffers(f);
         }
+    }
+
+    /**
+     * True when bytes of direction {@code dir} below {@code seq} have neither been delivered nor
+     * are held (past the last byte held); one sequence number missing is taken for the direction's
+     * FIN (RFC 9293 3.4: a FIN occupies one), which carries no data to wait for.
+     */
+    private static boolean unseen(Flow f, int dir, int seq) {
+        SegmentBuffer sb = f.ooo[dir];
+        int missing = seq - f.nextSeq[dir] - (sb == null || sb.isEmpty() ? 0 : sb.lastEnd());
+        return f.seqKnown[dir] && missing > 1 && missing <= MAX_SEQ_JUMP;
+    }
+
+    /**
+     * Starts the wait of a flow whose RST overtook bytes sent before it: {@link #PEER_PATIENCE}
+     * segments of the worker, as a reply waits for its request, so a flow whose bytes were lost
+     * rather than moved does not hold its events back while later connections go on. False when
+     * every slot of the queue is taken (the flow then closes at once).
+     */
+    private boolean rstWait(Flow f) {
+        if (waitCount == WAITS) {
+            return false;
+        }
+        f.rstWait = true;
+        f.rstDeadline = segments + PEER_PATIENCE;
+        int tail = (waitHead + waitCount) & (WAITS - 1);
+        waitFlow[tail] = f;
+        waitDir[tail] = RST_WAIT;
+        waitDeadline[tail] = f.rstDeadline;
+        waitCount++;
+        return true;
     }
 
     /**
@@ -244,6 +292,14 @@ final class TcpReassembler {
             waitFlow[waitHead] = null;
             waitHead = (waitHead + 1) & (WAITS - 1);
             waitCount--;
+            if (d == RST_WAIT) {
+                if (!f.closed && f.rstWait && f.rstDeadline == deadline) {
+                    // The bytes before the reset did not come: the copy lost them.
+                    close(f);
+                    f.state = Flow.TCP_CLOSED;
+                }
+                continue;
+            }
             SegmentBuffer sb = f.ooo[d];
             if (!f.closed && f.mode != Flow.MODE_NONE && sb != null && sb.waitPeer && sb.peerDeadline == deadline) {
                 if (!sb.peerExtended && peerQuiet(f, 1 - d) && requeue(f, d, sb, PEER_EXTENSION)) {

@@ -450,6 +450,44 @@ class TcpReassemblyTest {
     }
 
     @Test
+    void aResetOvertakingTheRequestBeforeItWaitsForIt() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "req1");
+        h.s2c(1, 5, DA, "rsp1");
+        // A reordering copy: the client's RST (sequence 9, after "req2") arrives before "req2".
+        h.c2s(9, 5, RST | ACK, "");
+        h.c2s(5, 5, DA, "req2");
+        h.s2c(5, 9, DA, "rsp2");
+        Recorder r = f.only();
+        assertEquals(">req1<rsp1>req2", r.both.toString());
+        assertEquals(1, r.closes);
+        assertEquals(0, h.counter("tcp.gaps"));
+        assertEquals(1, h.counter("tcp.after_close"), "the flow ends once the bytes before the reset are in");
+    }
+
+    @Test
+    void aResetWhoseBytesNeverComeClosesAfterThePatience() {
+        RecordingFactory f = factory();
+        Harness h = Harness.tcp(445, f);
+        h.handshake();
+        h.c2s(1, 1, DA, "req1");
+        // "req2" (sequence 5..8) was lost: the reset waits PEER_PATIENCE segments of the worker.
+        h.c2s(9, 1, RST | ACK, "");
+        for (int i = 0; i < TcpReassembler.PEER_PATIENCE - 1; i++) {
+            h.s2c(1, 5, ACK, "");
+        }
+        Recorder r = f.only();
+        assertEquals(0, r.closes, "still waiting for the bytes before the reset");
+        h.s2c(1, 5, ACK, "");
+        assertEquals("req1", r.toServer.toString());
+        assertEquals(1, r.closes);
+        h.s2c(1, 5, ACK, "");
+        assertEquals(1, h.counter("tcp.after_close"));
+    }
+
+    @Test
     void newSynOnClosedTupleIsANewFlow() {
         RecordingFactory f = factory();
         Harness h = Harness.tcp(445, f);
