@@ -197,11 +197,14 @@ enum Step {
             }
             return n == 6 && Text.regionMatches(name, b, "winreg", 0, 6) ? WINREG.bit : 0;
         }
-        // The name's shape is the smb.file_shape the file-name data rules of this event test: read
-        // once for the event, here and by them.
-        int shape = c.values.has(EventField.SMB_FILE_SHAPE) ? (int) c.values.number(EventField.SMB_FILE_SHAPE) : 0;
         // ADMIN$ or a drive share: the smb.admin_share the data rules of this event are filed by, read once.
         boolean admin = write && c.values.has(EventField.SMB_ADMIN_SHARE) && adminOrDrive(c.values.number(EventField.SMB_ADMIN_SHARE));
+        // The name's shape is the smb.file_shape the file-name data rules of this event test: read
+        // once for the event, here and by them. Other than a write to an admin share, only the output
+        // and temporary file shapes make a step, and those need a last component starting "__" or a
+        // ".tmp" name: the bulk of file I/O is left without computing the shape.
+        int shape = (admin || Text.endsWith(name, ".tmp") || name.startsWith("__", Text.baseStart(name)))
+                && c.values.has(EventField.SMB_FILE_SHAPE) ? (int) c.values.number(EventField.SMB_FILE_SHAPE) : 0;
         long m = 0;
         if (admin && (shape & SmbFileShape.EXE) != 0) {
             m |= EXE_ON_ADMIN.bit;
