@@ -165,6 +165,31 @@ class DataRulesTest {
         assertEquals(7, sig.candidates(EventKind.of(kelvin), -1, -1, values).length);
     }
 
+    /**
+     * A file read or write is offered the ADMIN$ and drive-share rules only on such a share: the
+     * index files the kind by its smb.admin_share value, which eight of its ten rules name.
+     */
+    @Test
+    void theIndexNarrowsFileEventsByTheirShare() {
+        DataRuleIndex sig = RuleCatalog.builtin().dataRuleIndex("signature");
+        EventValues values = new EventValues();
+        SensorEvent ordinary = h.read(ATK, SRV, 0, "Data", "Windows\\Temp\\__output");
+        values.reset(ordinary);
+        assertEquals(List.of("ntds_dit", "gpp_cpassword_file"), names(sig.candidates(EventKind.SMB_FILE, -1, -1, values)));
+        SensorEvent drive = h.read(ATK, SRV, 0, "C$", "Windows\\Temp\\__output");
+        values.reset(drive);
+        assertEquals(List.of("smbexec_output_file", "dcomexec_output_file", "wmiexec_output_file",
+                "secretsdump_tmp_file_system32", "secretsdump_tmp_file", "atexec_tmp_file", "ntds_dit", "admin_share_exe_random",
+                "admin_share_exe", "gpp_cpassword_file"), names(sig.candidates(EventKind.SMB_FILE, -1, -1, values)));
+        // A read whose share is not known (smb.admin_share 3: joined after the tree connect) still
+        // meets the output-file rules, which admit it.
+        SensorEvent unknown = new io.impacketsensor.core.event.SmbEvent.SmbRead(ordinary.header(), 1, 1, null, "__output",
+                false, 0, 4096, 100, 0);
+        values.reset(unknown);
+        assertEquals(List.of("smbexec_output_file", "dcomexec_output_file", "wmiexec_output_file", "ntds_dit",
+                "gpp_cpassword_file"), names(sig.candidates(EventKind.SMB_FILE, -1, -1, values)));
+    }
+
     @Test
     void theEventFieldNamesKnownKindsOnly() {
         String rule = """

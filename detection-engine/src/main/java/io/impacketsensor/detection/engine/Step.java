@@ -179,19 +179,19 @@ enum Step {
             default -> {
                 // SMB_FILE or SMB_PIPE: a create, read or write.
                 if (ev instanceof SmbEvent.SmbCreate cr) {
-                    return file(cr.share(), cr.fileName(), kind == EventKind.SMB_PIPE,
+                    return file(cr.fileName(), kind == EventKind.SMB_PIPE,
                             Signals.writes(cr.desiredAccess(), cr.disposition()), c);
                 }
                 if (ev instanceof SmbEvent.SmbWrite w) {
-                    return file(w.share(), w.fileName(), kind == EventKind.SMB_PIPE, true, c);
+                    return file(w.fileName(), kind == EventKind.SMB_PIPE, true, c);
                 }
                 SmbEvent.SmbRead r = (SmbEvent.SmbRead) ev;
-                return file(r.share(), r.fileName(), kind == EventKind.SMB_PIPE, false, c);
+                return file(r.fileName(), kind == EventKind.SMB_PIPE, false, c);
             }
         }
     }
 
-    private static long file(String share, String name, boolean pipe, boolean write, Classification c) {
+    private static long file(String name, boolean pipe, boolean write, Classification c) {
         if (name == null || name.isEmpty()) {
             return 0;
         }
@@ -209,15 +209,19 @@ enum Step {
             }
             return n == 6 && Text.regionMatches(name, b, "winreg", 0, 6) ? WINREG.bit : 0;
         }
+        // ADMIN$ or a drive share: the smb.admin_share the data rules of this event are filed by, read once.
+        boolean admin = write && c.values.has(EventField.SMB_ADMIN_SHARE) && adminOrDrive(c.values.number(EventField.SMB_ADMIN_SHARE));
         // The name's shape is the smb.file_shape the file-name data rules of this event test: read
-        // once for the event, here and by them.
-        int shape = c.values.has(EventField.SMB_FILE_SHAPE) ? (int) c.values.number(EventField.SMB_FILE_SHAPE) : 0;
-        boolean admin = Signals.adminShare(share);
+        // once for the event, here and by them. Other than a write to an admin share, only the output
+        // and temporary file shapes make a step, and those need a last component starting "__" or a
+        // ".tmp" name: the bulk of file I/O is left without computing the shape.
+        int shape = (admin || Text.endsWith(name, ".tmp") || name.startsWith("__", Text.baseStart(name)))
+                && c.values.has(EventField.SMB_FILE_SHAPE) ? (int) c.values.number(EventField.SMB_FILE_SHAPE) : 0;
         long m = 0;
-        if (write && admin && (shape & SmbFileShape.EXE) != 0) {
+        if (admin && (shape & SmbFileShape.EXE) != 0) {
             m |= EXE_ON_ADMIN.bit;
         }
-        if (write && admin && (shape & SmbFileShape.SYSTEM32) != 0 && Text.endsWith(name, ".dll")) {
+        if (admin && (shape & SmbFileShape.SYSTEM32) != 0 && Text.endsWith(name, ".dll")) {
             m |= SYSTEM_DLL_WRITE.bit; // a DLL written under System32 of an admin share
         }
         if ((shape & SmbFileShape.OUTPUT_FILE) != 0) {
@@ -230,6 +234,11 @@ enum Step {
             m |= SECRET_KEYS.bit;
         }
         return m;
+    }
+
+    /** smb.admin_share 1 (ADMIN$) or 2 (a drive share): {@link Signals#adminShare}. */
+    private static boolean adminOrDrive(long adminShare) {
+        return adminShare == 1 || adminShare == 2;
     }
 
     private static long rpc(DcerpcEvent.DcerpcRequest r, Classification c, DomainControllers dcs) {

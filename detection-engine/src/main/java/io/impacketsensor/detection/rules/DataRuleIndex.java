@@ -13,7 +13,9 @@ import java.util.List;
  * equals/in condition names and then by the opnums its {@code dcerpc.opnum} and
  * {@code dcerpc.operation} conditions admit; an equals/in on the {@code event} field narrows the
  * kinds. Events of another kind are filed by the first character of the text field most of the
- * kind's rules compare with equals, prefix or in (the pipe name of an SMB pipe event). The
+ * kind's rules compare with equals, prefix or in (the pipe name of an SMB pipe event), or, for a
+ * kind without one, by the value of the number field most of its rules compare with eq or in (the
+ * smb.admin_share of an SMB create, read or write). The
  * conditions the index decided are not tested again, except a text condition whose matched value
  * an indicator may quote; the others are tested cheapest first. Within one kind, interface or slot
  * the rules keep their order, so the findings of an event come in the order of the list. Built
@@ -108,6 +110,16 @@ public final class DataRuleIndex {
      */
     private final Entry[][][] byFirst = new Entry[EventKind.values().length][][];
     private final EventField[] keyField = new EventField[EventKind.values().length];
+    /**
+     * Events of a kind without such a text key by the value of one number field instead, the kind's
+     * {@link #numberKey}: the rules whose eq or in on that field admits the value (slots 0-63), and
+     * the rules without such a condition (also slot {@link #OTHER_NUMBER}: another value, or none).
+     * An SMB create, read or write on an ordinary share meets none of the eight rules for ADMIN$ and
+     * drive shares. Null for a kind with fewer than two rules keyed so.
+     */
+    private final Entry[][][] byNumber = new Entry[EventKind.values().length][][];
+    private final EventField[] numberKey = new EventField[EventKind.values().length];
+    private static final int OTHER_NUMBER = 64;
     private static final int NON_ASCII = 128;
     private static final int ABSENT = 129;
     private final int size;
@@ -297,6 +309,7 @@ public final class DataRuleIndex {
             }
         }
         if (key == null) {
+            fileByNumber(k);
             return;
         }
         List<List<Entry>> slots = new ArrayList<>();
@@ -331,6 +344,62 @@ public final class DataRuleIndex {
         keyField[k.ordinal()] = key;
     }
 
+    /**
+     * Files the rules of kind {@code k} by the value of the number field most of them compare with
+     * eq or in against values 0-63, when at least two do. Every slot keeps the kind's order; the
+     * conditions stay in the rules (tested again: the filing only leaves out rules that cannot match).
+     */
+    private void fileByNumber(EventKind k) {
+        Entry[] entries = byKind[k.ordinal()];
+        java.util.Map<EventField, Integer> keyed = new java.util.EnumMap<>(EventField.class);
+        for (Entry e : entries) {
+            for (LocalRules.Condition c : e.residual()) {
+                if (c.smallNumbers() != 0) {
+                    keyed.merge(c.field(), 1, Integer::sum);
+                }
+            }
+        }
+        EventField key = null;
+        for (java.util.Map.Entry<EventField, Integer> x : keyed.entrySet()) {
+            if (x.getValue() >= 2 && (key == null || x.getValue() > keyed.get(key))) {
+                key = x.getKey();
+            }
+        }
+        if (key == null) {
+            return;
+        }
+        List<List<Entry>> slots = new ArrayList<>();
+        for (int i = 0; i <= OTHER_NUMBER; i++) {
+            slots.add(new ArrayList<>());
+        }
+        for (Entry e : entries) {
+            long admitted = -1L; // every value, for a rule without such a condition on the key
+            boolean keyedRule = false;
+            for (LocalRules.Condition c : e.residual()) {
+                long m = c.field() == key ? c.smallNumbers() : 0;
+                if (m != 0) {
+                    admitted &= m; // every such condition must hold
+                    keyedRule = true;
+                }
+            }
+            for (int v = 0; v < OTHER_NUMBER; v++) {
+                if ((admitted & (1L << v)) != 0) {
+                    slots.get(v).add(e);
+                }
+            }
+            if (!keyedRule) {
+                slots.get(OTHER_NUMBER).add(e);
+            }
+        }
+        Entry[][] out = new Entry[OTHER_NUMBER + 1][];
+        Entry[] unkeyed = slots.get(OTHER_NUMBER).toArray(NONE);
+        for (int i = 0; i <= OTHER_NUMBER; i++) {
+            out[i] = slots.get(i).size() == unkeyed.length ? unkeyed : slots.get(i).toArray(NONE);
+        }
+        byNumber[k.ordinal()] = out;
+        numberKey[k.ordinal()] = key;
+    }
+
     private static boolean admitsFirst(char[] firsts, char ch) {
         for (char f : firsts) {
             if (f == Text.lower(ch)) {
@@ -354,7 +423,8 @@ public final class DataRuleIndex {
     /**
      * As {@link #candidates(EventKind, int)}, narrowed to the rules the event can match: a DCE/RPC
      * request's by its {@code opnum}, another event's by the first character of its kind's key field
-     * (read through {@code values}, reset for this event, where the rules then find it).
+     * or by the value of its number key (read through {@code values}, reset for this event, where the
+     * rules then find it).
      */
     public Entry[] candidates(EventKind kind, int iface, int opnum, EventValues values) {
         if (kind == EventKind.DCERPC_REQUEST) {
@@ -363,7 +433,16 @@ public final class DataRuleIndex {
         }
         Entry[][] first = byFirst[kind.ordinal()];
         if (first == null) {
-            return byKind[kind.ordinal()];
+            Entry[][] num = byNumber[kind.ordinal()];
+            if (num == null) {
+                return byKind[kind.ordinal()];
+            }
+            EventField key = numberKey[kind.ordinal()];
+            if (!values.has(key)) {
+                return num[OTHER_NUMBER];
+            }
+            long v = values.number(key);
+            return num[v >= 0 && v < OTHER_NUMBER ? (int) v : OTHER_NUMBER];
         }
         EventField key = keyField[kind.ordinal()];
         if (!values.has(key)) {

@@ -1042,10 +1042,10 @@ public enum EventField {
         if (share == null || share.isEmpty()) {
             return 3;
         }
-        if (Text.baseIs(share, "ADMIN$")) {
+        int b = Text.baseStart(share); // once: this runs on every SMB create, read and write
+        if (share.length() - b == 6 && Text.regionMatches(share, b, "ADMIN$", 0, 6)) {
             return 1;
         }
-        int b = Text.baseStart(share);
         return share.length() - b == 2 && share.charAt(b + 1) == '$' && Character.isLetter(share.charAt(b)) ? 2 : 0;
     }
 

@@ -316,6 +316,26 @@ public final class LocalRules {
             return out;
         }
 
+        /**
+         * The values a number field must have for this condition to hold, as a mask (bit v: value v),
+         * when they are all below 64: set for an eq or in (not negated) on a single-valued number
+         * field whose operands are 0-63; 0 for any other condition.
+         */
+        long smallNumbers() {
+            if (negate || !single || !numeric || !(op == Op.EQ || op == Op.IN)) {
+                return 0;
+            }
+            long[] operands = op == Op.IN ? numbers : new long[]{number};
+            long mask = 0;
+            for (long x : operands) {
+                if (x < 0 || x >= 64) {
+                    return 0;
+                }
+                mask |= 1L << x;
+            }
+            return mask;
+        }
+
         /** As {@link #admitsText} for a number. */
         boolean admitsNumber(long v) {
             return number(v);

@@ -46,30 +46,34 @@ public final class SmbFileShape {
     }
 
     static int compute(String name) {
+        // The last component's start is found once (a scan from the end) for every test below.
         int s = 0;
         int b = Text.baseStart(name);
-        if (Text.outputFile(name)) {
+        if (Text.outputFile(name, b)) {
             s |= OUTPUT_FILE;
         }
-        if (Text.baseStartsWith(name, "__output")) {
+        if (Text.regionMatches(name, b, "__output", 0, 8)) {
             s |= OUTPUT_PREFIX;
         }
         if (name.indexOf('.', b) < 0) {
             s |= NO_EXTENSION;
         }
-        boolean system32 = Text.contains(name, "system32\\");
+        boolean system32 = Text.contains(name, 0, "system32\\", SYSTEM32_ANCHOR);
         if (system32) {
             s |= SYSTEM32;
         }
-        if (Text.randomFile(name, ".tmp") && (system32 || Text.contains(name, "temp\\"))) {
+        if (Text.randomFile(name, b, ".tmp") && (system32 || Text.contains(name, 0, "temp\\", TEMP_ANCHOR))) {
             s |= TEMP_TMP;
         }
         if (Text.endsWith(name, ".exe")) {
             s |= EXE;
-            if (Text.randomFile(name, ".exe")) {
+            if (Text.randomFile(name, b, ".exe")) {
                 s |= RANDOM_EXE;
             }
         }
         return s;
     }
+
+    private static final int SYSTEM32_ANCHOR = Text.anchor("system32\\");
+    private static final int TEMP_ANCHOR = Text.anchor("temp\\");
 }

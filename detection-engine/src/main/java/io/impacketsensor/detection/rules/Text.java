@@ -214,11 +214,12 @@ public final class Text {
      * psexec's {@code <8>.exe}, atexec's and secretsdump's {@code Temp\<8>.tmp}).
      */
     public static boolean randomFile(String s, String ext) {
-        if (s == null || !endsWith(s, ext)) { // the extension first: it rejects most names without a scan
-            return false;
-        }
-        int b = baseStart(s);
-        return s.length() - b == 8 + ext.length() && letters(s, b, b + 8);
+        return s != null && randomFile(s, baseStart(s), ext);
+    }
+
+    /** {@link #randomFile(String, String)} of a name whose last component starts at {@code b} ({@link #baseStart}). */
+    public static boolean randomFile(String s, int b, String ext) {
+        return s.length() - b == 8 + ext.length() && endsWith(s, ext) && letters(s, b, b + 8);
     }
 
     /**
@@ -227,10 +228,11 @@ public final class Text {
      * or {@code __<5 digits>} (dcomexec).
      */
     public static boolean outputFile(String s) {
-        if (s == null) {
-            return false;
-        }
-        int b = baseStart(s);
+        return s != null && outputFile(s, baseStart(s));
+    }
+
+    /** {@link #outputFile(String)} of a name whose last component starts at {@code b} ({@link #baseStart}). */
+    public static boolean outputFile(String s, int b) {
         if (!s.startsWith("__", b)) {
             return false;
         }
