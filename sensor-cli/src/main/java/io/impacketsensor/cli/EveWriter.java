@@ -7,6 +7,7 @@ import io.impacketsensor.core.event.PacketTiming;
 import io.impacketsensor.detection.engine.Alert;
 import io.impacketsensor.detection.eve.EveAlertWriter;
 import io.impacketsensor.detection.eve.EveCommon;
+import io.impacketsensor.detection.eve.EveJson;
 import io.impacketsensor.detection.eve.ProtocolRecordWriter;
 
 import java.io.Closeable;

@@ -1,7 +1,5 @@
 package io.impacketsensor.detection.eve;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.detection.model.Analysis;
@@ -25,7 +23,6 @@ import java.util.function.BooleanSupplier;
  * swapped from the flow's. Schema: {@code schema/eve.schema.json}.
  */
 public final class EveAlertWriter implements AlertSink, AutoCloseable {
-    private static final JsonFactory FACTORY = new JsonFactory();
     private final JsonGenerator g;
     private final OutputStream out;
     /** True while blocks reach a packet filter (live with nftables enforcement working). */
@@ -34,9 +31,9 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
     public EveAlertWriter(OutputStream out) {
         this.out = out;
         try {
-            this.g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+            // The generator keeps the quoted form of the alert's constant field names.
+            this.g = EveJson.generator(out);
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            g.setRootValueSeparator(null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

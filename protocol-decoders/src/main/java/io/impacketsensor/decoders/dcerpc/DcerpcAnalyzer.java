@@ -91,6 +91,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     // The BIND / ALTER_CONTEXT waiting for its answer.
     private List<Context> pendingBind;
+    /** Where a BIND's contexts, then the same with the BIND_ACK's results, are gathered. */
+    private final List<Context> contextScratch = new ArrayList<>(4);
     /** call_id of the last bind reported before its ack was seen (its ack is then no new transaction), or {@link #NO_CALL}. */
     private long unackedBindCallId = NO_CALL;
     private static final long NO_CALL = -1;
@@ -388,7 +390,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
 
     private boolean bind(Direction dir, byte[] b, int off, int trailer) {
         emitBind(false);
-        List<Context> list = new ArrayList<>(2);
+        List<Context> list = contextScratch;
+        list.clear();
         int rc = p.parseBind(cur, limits, list);
         if (rc == DcerpcParser.BIND_TOO_MANY) {
             return fail(DcerpcAnomaly.TOO_MANY_CONTEXTS, "context items");
@@ -410,7 +413,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         // its BIND means the association began before the capture, so contexts it did not define
         // may still be bound (and are looked up as such).
         boundAny |= p.ptype == DcerpcParser.BIND;
-        pendingBind = list;
+        pendingBind = immutable(list);
         pendingAlter = p.ptype == DcerpcParser.ALTER_CONTEXT;
         pendingCallId = p.callId;
         pendingXmit = p.maxXmitFrag;
@@ -436,7 +439,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             return fail(DcerpcAnomaly.MALFORMED_BIND, "result list");
         }
         if (pendingBind != null) {
-            List<Context> withResults = new ArrayList<>(pendingBind.size());
+            List<Context> withResults = contextScratch;
+            withResults.clear();
             for (int i = 0; i < pendingBind.size(); i++) {
                 Context c = pendingBind.get(i);
                 int result = i < p.resultCount ? ackResults[i] : -1;
@@ -445,7 +449,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 withResults.add(new Context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
                         c.transferSyntaxes(), result, reason));
             }
-            pendingBind = withResults;
+            pendingBind = immutable(withResults);
             emitBind(false);
         } else if ((p.callId & 0xFFFF_FFFFL) != unackedBindCallId) {
             // Its BIND or ALTER_CONTEXT is not in the capture (a gap, a late join): the ack is still a
@@ -518,6 +522,24 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     /** Emits the pending BIND/ALTER_CONTEXT (with results when the ack was seen). */
+    /**
+     * The contexts of a BIND as the event keeps them: an immutable list, which the event takes
+     * without copying. Nearly every BIND names one or two contexts (Impacket's name one), whose
+     * lists hold them in fields instead of an array.
+     */
+    private static List<Context> immutable(List<Context> l) {
+        switch (l.size()) {
+            case 0:
+                return List.of();
+            case 1:
+                return List.of(l.get(0));
+            case 2:
+                return List.of(l.get(0), l.get(1));
+            default:
+                return List.copyOf(l);
+        }
+    }
+
     private void emitBind(boolean nak) {
         if (pendingBind == null) {
             return;

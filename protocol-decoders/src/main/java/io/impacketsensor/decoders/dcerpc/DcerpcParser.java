@@ -274,15 +274,33 @@ public final class DcerpcParser {
             if (nts > limits.maxTransferSyntaxes()) {
                 return BIND_TOO_MANY;
             }
-            List<UUID> ts = new ArrayList<>(nts);
+            // Nearly every context offers one or two transfer syntaxes (NDR, NDR64, bind-time
+            // feature negotiation): their list is made directly, without a list to copy it from.
+            UUID ts0 = null;
+            UUID ts1 = null;
+            List<UUID> more = null;
             for (int t = 0; t < nts; t++) {
-                ts.add(transferSyntax(c));
+                UUID u = transferSyntax(c);
                 u32(c);
+                if (t == 0) {
+                    ts0 = u;
+                } else if (t == 1) {
+                    ts1 = u;
+                } else {
+                    if (more == null) {
+                        more = new ArrayList<>(nts);
+                        more.add(ts0);
+                        more.add(ts1);
+                    }
+                    more.add(u);
+                }
             }
             if (!c.ok() || c.position() > bodyEnd) {
                 return BIND_MALFORMED;
             }
-            out.add(new Context(ctxId, iface, verMajor, verMinor, List.copyOf(ts), -1));
+            List<UUID> ts = nts == 0 ? List.of() : nts == 1 ? List.of(ts0) : nts == 2 ? List.of(ts0, ts1)
+                    : List.copyOf(more);
+            out.add(new Context(ctxId, iface, verMajor, verMinor, ts, -1));
         }
         return BIND_OK;
     }

@@ -93,8 +93,8 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
 
     @Override
     public void onClose() {
-        toServer.account.release();
-        toClient.account.release();
+        toServer.release();
+        toClient.release();
         smb2.onClose();
         if (smb1 != null) {
             smb1.onClose();

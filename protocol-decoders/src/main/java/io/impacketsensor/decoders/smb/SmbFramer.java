@@ -6,7 +6,6 @@ import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.smb.spi.NbssStream;
 
-import java.util.Arrays;
 
 /**
  * NetBIOS session service framing of one direction (RFC 1002 4.3.1; MS-SMB2 2.1 Direct TCP):
@@ -250,13 +249,32 @@ final class SmbFramer implements NbssStream {
      * refused (the partial PDU was dropped and the framer resynchronises, see {@link #dropBuffer}).
      */
     private boolean grow(int cap) {
+        // An array a finished buffer of this worker left, when one fits, instead of a new one.
+        byte[] spare = account.spare(cap, Math.max(cap, maxBuffered));
         growing = true;
-        boolean granted = account.grow(cap);
+        boolean granted = account.grow(spare != null ? spare.length : cap);
         growing = false;
         if (granted) {
-            acc = Arrays.copyOf(acc, cap);
+            byte[] n = spare != null ? spare : new byte[cap];
+            System.arraycopy(acc, 0, n, 0, accLen);
+            account.recycle(acc);
+            acc = n;
+        } else if (spare != null) {
+            account.recycle(spare);
         }
         return granted;
+    }
+
+    /**
+     * The analysis ended: nothing stays charged to the budget, and the gathering array is kept
+     * for another buffer of the worker to grow into.
+     */
+    void release() {
+        account.release();
+        byte[] a = acc;
+        acc = Bytes.EMPTY;
+        accLen = 0;
+        account.recycle(a);
     }
 
     /**

@@ -13,9 +13,18 @@ public final class LongObjectMap<V> {
     private Object[] values;
     private int size;
 
+    /**
+     * The table before its first entry: many maps of a flow's decoder stay empty (a connection's
+     * encrypted sessions, the files of a session that opens none), so the arrays are made at the
+     * first {@link #put}, with the capacity they always had.
+     */
+    private static final long[] NO_KEYS = new long[0];
+    private static final Object[] NO_VALUES = new Object[0];
+    private static final int FIRST_CAPACITY = 8;
+
     public LongObjectMap() {
-        keys = new long[8];
-        values = new Object[8];
+        keys = NO_KEYS;
+        values = NO_VALUES;
     }
 
     public int size() {
@@ -29,6 +38,9 @@ public final class LongObjectMap<V> {
 
     @SuppressWarnings("unchecked")
     public V get(long key) {
+        if (size == 0) {
+            return null;
+        }
         int mask = keys.length - 1;
         for (int i = slot(key, mask); values[i] != null; i = (i + 1) & mask) {
             if (keys[i] == key) {
@@ -58,6 +70,9 @@ public final class LongObjectMap<V> {
 
     @SuppressWarnings("unchecked")
     public V remove(long key) {
+        if (size == 0) {
+            return null;
+        }
         int mask = keys.length - 1;
         int i = slot(key, mask);
         while (values[i] != null) {
@@ -106,8 +121,9 @@ public final class LongObjectMap<V> {
     private void grow() {
         long[] ok = keys;
         Object[] ov = values;
-        keys = new long[ok.length * 2];
-        values = new Object[ov.length * 2];
+        int capacity = ok.length == 0 ? FIRST_CAPACITY : ok.length * 2;
+        keys = new long[capacity];
+        values = new Object[capacity];
         size = 0;
         for (int i = 0; i < ok.length; i++) {
             if (ov[i] != null) {

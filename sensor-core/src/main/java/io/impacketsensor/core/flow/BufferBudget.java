@@ -92,7 +92,39 @@ public final class BufferBudget {
         public long charged() {
             return charged;
         }
+
+        /**
+         * A kept array of {@code [min, max]} bytes, the smallest there is, to grow into instead
+         * of allocating one (charge it with {@link #grow} like a new one); null when none fits.
+         */
+        public byte[] spare(int min, int max) {
+            return budget.takeSpare(min, max);
+        }
+
+        /**
+         * Offers the array of a buffer whose contents are no longer needed (its analysis ended,
+         * or it grew into another array) for another buffer of this worker to grow into. Must
+         * not be called with an array that anything still reads.
+         */
+        public void recycle(byte[] array) {
+            budget.keepSpare(array);
+        }
     }
+
+    /**
+     * Arrays kept for reuse. Flows of the same kind come again and again (one LDAP session after
+     * another, each of whose SASL buffers of a search's results is hundreds of kilobytes), and
+     * every new flow's buffer was a new array of that size; a few arrays of finished analyses are
+     * kept to grow into instead. They are bounded in number and bytes ({@link #spareLimit}) and
+     * are not charged: nothing a peer sends makes them more.
+     */
+    private static final int SPARES = 8;
+    /** Smaller arrays come from the allocator's thread-local buffer cheaply enough. */
+    static final int MIN_SPARE = 1024;
+    private static final long MAX_SPARE_BYTES = 4L << 20;
+    private final byte[][] spares = new byte[SPARES][];
+    private final long spareLimit;
+    private long spareBytes;
 
     private final long limit;
     private final boolean tracking;
@@ -114,6 +146,7 @@ public final class BufferBudget {
         }
         this.limit = limitBytes;
         this.tracking = limitBytes != Long.MAX_VALUE;
+        this.spareLimit = Math.min(MAX_SPARE_BYTES, limitBytes / 16);
     }
 
     /** A budget without a limit that tracks nothing (contexts outside a flow table). */
@@ -298,6 +331,51 @@ public final class BufferBudget {
         a.prev = tail;
         tail.next = a;
         tail = a;
+    }
+
+    private byte[] takeSpare(int min, int max) {
+        int best = -1;
+        for (int i = 0; i < SPARES; i++) {
+            byte[] a = spares[i];
+            if (a != null && a.length >= min && a.length <= max
+                    && (best < 0 || a.length < spares[best].length)) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            return null;
+        }
+        byte[] a = spares[best];
+        spares[best] = null;
+        spareBytes -= a.length;
+        return a;
+    }
+
+    private void keepSpare(byte[] a) {
+        if (a.length < MIN_SPARE || a.length > spareLimit) {
+            return;
+        }
+        // An empty slot, or else the smallest kept array when this one is larger.
+        int slot = -1;
+        for (int i = 0; i < SPARES; i++) {
+            byte[] k = spares[i];
+            if (k == null) {
+                slot = i;
+                break;
+            }
+            if (k.length < a.length && (slot < 0 || k.length < spares[slot].length)) {
+                slot = i;
+            }
+        }
+        if (slot < 0) {
+            return;
+        }
+        long freed = spares[slot] == null ? 0 : spares[slot].length;
+        if (spareBytes - freed + a.length > spareLimit) {
+            return;
+        }
+        spares[slot] = a;
+        spareBytes += a.length - freed;
     }
 
     /** Counters ({@code flow.buffer_*}). */

@@ -23,7 +23,9 @@ import io.impacketsensor.core.wire.Bytes;
  *   resynchronises.</li>
  * </ul>
  *
- * <p>Nothing here allocates unless the buffer must grow. Used on the worker's thread only.
+ * <p>Nothing here allocates unless the buffer must grow, and a growth first takes an array a
+ * finished buffer of the same worker left ({@link BufferBudget.Account#spare}). Used on the
+ * worker's thread only.
  */
 public final class PduBuffer {
 
@@ -155,14 +157,20 @@ public final class PduBuffer {
         need = total;
         length = prefixLen;
         if (buf.length < total) {
+            // A kept array up to twice the size saves allocating one; it is charged whole.
+            byte[] spare = account.spare(total, total <= Integer.MAX_VALUE / 2 ? total * 2 : total);
             growing = true;
-            boolean granted = account.grow(total);
+            boolean granted = account.grow(spare != null ? spare.length : total);
             growing = false;
             if (!granted) {
+                if (spare != null) {
+                    account.recycle(spare);
+                }
                 return false;
             }
             // A new PDU: nothing of the old array is kept.
-            buf = new byte[total];
+            account.recycle(buf);
+            buf = spare != null ? spare : new byte[total];
         }
         if (prefixLen > 0) {
             System.arraycopy(prefix, 0, buf, 0, prefixLen);
@@ -201,14 +209,19 @@ public final class PduBuffer {
         int required = length + len;
         if (buf.length < required) {
             int cap = Math.max(required, Math.min(maxCapacity, Math.max(minCapacity, buf.length * 2)));
+            byte[] spare = account.spare(cap, Math.max(cap, maxCapacity));
             growing = true;
-            boolean granted = account.grow(cap);
+            boolean granted = account.grow(spare != null ? spare.length : cap);
             growing = false;
             if (!granted) {
+                if (spare != null) {
+                    account.recycle(spare);
+                }
                 return false;
             }
-            byte[] n = new byte[cap];
+            byte[] n = spare != null ? spare : new byte[cap];
             System.arraycopy(buf, 0, n, 0, length);
+            account.recycle(buf);
             buf = n;
         }
         System.arraycopy(b, off, buf, length, len);
@@ -240,9 +253,18 @@ public final class PduBuffer {
         skip = 0;
     }
 
-    /** The analyzer is done: nothing stays charged to the budget. */
+    /**
+     * The analyzer is done: nothing stays charged to the budget, and the array is kept for the
+     * worker's next buffer to grow into.
+     */
     public void release() {
         account.release();
+        byte[] b = buf;
+        buf = Bytes.EMPTY;
+        length = 0;
+        need = 0;
+        skip = 0;
+        account.recycle(b);
     }
 
     /** {@link BufferBudget.Owner#dropBuffer} of this buffer's account. */

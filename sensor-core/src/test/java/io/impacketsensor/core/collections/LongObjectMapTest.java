@@ -41,6 +41,26 @@ class LongObjectMapTest {
      * that probing chains wrap and backward-shift deletion moves entries across the table end.
      */
     @Test
+    void anEmptyMapAnswersBeforeItsFirstEntryAndThenGrows() {
+        LongObjectMap<String> m = new LongObjectMap<>();
+        assertNull(m.get(5));
+        assertNull(m.remove(5));
+        m.forEach(v -> {
+            throw new AssertionError("visited " + v);
+        });
+        m.clear();
+        assertEquals(0, m.size());
+        for (long k = 0; k < 100; k++) {
+            m.put(k * 31, "v" + k);
+        }
+        assertEquals(100, m.size());
+        assertEquals("v7", m.get(7 * 31));
+        assertEquals("v7", m.remove(7 * 31));
+        assertNull(m.get(7 * 31));
+        assertEquals(99, m.size());
+    }
+
+    @Test
     void agreesWithHashMapUnderRandomOperations() {
         SplittableRandom r = new SplittableRandom(7);
         LongObjectMap<Long> m = new LongObjectMap<>();

@@ -247,6 +247,59 @@ class PduBufferTest {
         assertTrue(allocated < 10_000, "allocated " + allocated + " bytes in 10,000 PDUs");
     }
 
+    @Test
+    void aReleasedBuffersArrayIsGrownIntoByTheWorkersNextBuffer() {
+        BufferBudget budget = new BufferBudget(1 << 20);
+        PduBuffer first = new PduBuffer(context(budget), "test", null);
+        assertTrue(first.start(5000, null, 0));
+        byte[] kept = first.array();
+        first.release();
+        assertEquals(0, budget.used());
+        assertEquals(0, first.array().length);
+
+        // A length-first PDU up to twice smaller takes it, charged whole.
+        PduBuffer second = new PduBuffer(context(budget), "test", null);
+        assertTrue(second.start(3000, null, 0));
+        assertSame(kept, second.array());
+        assertEquals(5000, budget.used());
+        second.release();
+
+        // Growing by appending takes it too, and keeps the bytes appended before.
+        PduBuffer third = new PduBuffer(context(budget), "test", null);
+        byte[] s = seq(200);
+        assertTrue(third.append(s, 0, 100, 64, 8192));
+        assertTrue(third.append(s, 100, 100, 64, 8192));
+        assertTrue(third.append(new byte[2000], 0, 2000, 64, 8192));
+        assertSame(kept, third.array());
+        assertArrayEquals(s, Arrays.copyOf(third.array(), 200));
+        assertEquals(5000, budget.used());
+    }
+
+    @Test
+    void keptArraysAreBoundedAndNotTakenForAMuchSmallerPdu() {
+        BufferBudget budget = new BufferBudget(1 << 20);
+        PduBuffer big = new PduBuffer(context(budget), "test", null);
+        assertTrue(big.start(10_000, null, 0));
+        byte[] kept = big.array();
+        big.release();
+        PduBuffer small = new PduBuffer(context(budget), "test", null);
+        assertTrue(small.start(4000, null, 0));
+        assertEquals(4000, small.array().length);
+        assertTrue(small.start(6000, null, 0));
+        assertSame(kept, small.array());
+
+        // A budget of 64 KiB keeps no array over a sixteenth of it.
+        BufferBudget tight = new BufferBudget(64 << 10);
+        PduBuffer a = new PduBuffer(context(tight), "test", null);
+        assertTrue(a.start(5000, null, 0));
+        byte[] notKept = a.array();
+        a.release();
+        PduBuffer b = new PduBuffer(context(tight), "test", null);
+        assertTrue(b.start(5000, null, 0));
+        assertEquals(5000, b.array().length);
+        assertTrue(b.array() != notKept, "an array over a sixteenth of the budget was kept");
+    }
+
     private static void round(OneByteLength f, byte[] s) {
         f.feed(s, 0, 20);
         f.feed(s, 20, s.length - 20);

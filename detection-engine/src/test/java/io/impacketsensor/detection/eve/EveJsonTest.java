@@ -1,4 +1,4 @@
-package io.impacketsensor.cli;
+package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;

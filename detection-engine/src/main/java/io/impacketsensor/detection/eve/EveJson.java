@@ -1,4 +1,4 @@
-package io.impacketsensor.cli;
+package io.impacketsensor.detection.eve;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The JSON generator of the EVE protocol records: Jackson's UTF-8 generator, except that the
+ * The JSON generator of the EVE records (alerts and protocol records): Jackson's UTF-8 generator, except that the
  * quoted UTF-8 form of a field name is kept after its first use. The records repeat a few hundred
  * names (the writers' string constants) on every record, and Jackson encodes a name character by
  * character each time; with the C1-compiled code the batch commands run, that loop is the largest
@@ -24,7 +24,7 @@ import java.io.OutputStream;
  * characters; a name made at run time (not a constant) only fills a free slot or is written as
  * before. At most {@link #SLOTS} names are kept, each made once.
  */
-final class EveJson {
+public final class EveJson {
     /** Slots of the name table (a power of two; the writers use a few hundred names). */
     static final int SLOTS = 2048;
 
@@ -32,7 +32,7 @@ final class EveJson {
     }
 
     /** A generator writing one object per line (no separator between root values) to {@code out}. */
-    static JsonGenerator generator(OutputStream out) throws IOException {
+    public static JsonGenerator generator(OutputStream out) throws IOException {
         return new Factory().setRootValueSeparator(null).createGenerator(out, JsonEncoding.UTF8);
     }
 
@@ -56,7 +56,7 @@ final class EveJson {
     }
 
     /** Jackson's UTF-8 generator that writes the names it has seen before from their kept form. */
-    static final class NameKeeping extends UTF8JsonGenerator {
+    public static final class NameKeeping extends UTF8JsonGenerator {
         private final String[] names = new String[SLOTS];
         private final SerializedString[] quoted = new SerializedString[SLOTS];
         private long keptWrites;
@@ -85,7 +85,7 @@ final class EveJson {
         }
 
         /** Names written from their kept form so far (for tests). */
-        long keptWrites() {
+        public long keptWrites() {
             return keptWrites;
         }
     }
