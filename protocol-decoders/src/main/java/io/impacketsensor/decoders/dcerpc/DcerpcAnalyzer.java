@@ -875,7 +875,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (inference == null) {
             inference = new OpnumInference();
         }
-        return inference.observe(a.contextId, a.opnum, a.total);
+        // The opening SVCCTL calls name the interface without RCreateServiceW only with their layouts.
+        boolean shape = a.speculative && a.decode && a.stubLength() == a.total
+                && ScmrShapes.fits(a.opnum, a.stubArray(), a.stubOffset(), a.stubLength());
+        return inference.observe(a.contextId, a.opnum, a.total, shape);
     }
 
     private void name(CallAssembly a, java.util.UUID u, InterfaceSource source) {
