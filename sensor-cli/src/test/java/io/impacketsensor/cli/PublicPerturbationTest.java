@@ -42,9 +42,6 @@ class PublicPerturbationTest {
     private static final String SVCCTL_INFERRED_MONITOR = "SVCCTL is inferred from ROpenSCManager2 and ROpenServiceW "
             + "(their stub layouts), so the DLL-hijack target opened and the ControlService stop are read, but on an "
             + "inferred interface service_dll_hijack_target (0.5) is weighed by 0.8: 0.4, monitor level";
-    private static final String ATSVC_JOB_UNNAMED = "the JobAdd request is left, but the atsvc pipe's CREATE and "
-            + "BIND are dropped: one call with opnum 0 on an unnamed context fits many interfaces, atsvc is not among the "
-            + "pipes one interface serves (several listen there), and no call sequence infers ATSVC";
     private static final String LDAP_FILTER_DROPPED = "the SearchRequest carrying the identity filter (SASL "
             + "integrity-wrapped, decoded when present) is among the dropped first frames of its connection; what is "
             + "left of the client's side there is root-DSE and schema reads, or nothing";
@@ -78,7 +75,6 @@ class PublicPerturbationTest {
                 LM + "empire_psexec_dcerpc_tcp_svcctl_WORKSTATION6_2020-09-20121608.cap");
         lost("late-join:0.1", SVCCTL_SEALED_WITHOUT_BIND,
                 SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap");
-        lost("late-join:30%", ATSVC_JOB_UNNAMED, T401 + "20171220_smb_at_schedule.pcap");
         lost("late-join:30%", PSEXEC_START_DROPPED, T401 + "20171220_smb_psexec_add_user.pcap");
         lost("late-join:30%", SVCCTL_SEALED_WITHOUT_BIND, T401 + "20171220_smb_psexec_mimikatz_ticket_dump.pcap",
                 SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap");

@@ -34,6 +34,7 @@ class SequenceInferenceTest {
     private static final UUID TSCH = RpcInterfaces.uuid(RpcInterfaces.TSCH);
     private static final String SHARPSC_STOP = "OTRF_Security-Datasets/datasets/atomic/windows/lateral_movement/"
             + "network/covenant_sharpsc_stop_dcerpc_smb_svcctl_2020-08-06031938.cap";
+    private static final String AT_SCHEDULE = "401trg_detections/pcaps/20171220_smb_at_schedule.pcap";
 
     /** The BIND and BIND_ACK of every connection and pipe, and every SMB2 CREATE: nothing names a pipe. */
     private static final Predicate<Replay.Frame> NAMING = Cuts.rpcAnywhere(Cuts.RPC_BIND)
@@ -253,6 +254,45 @@ class SequenceInferenceTest {
             task[12 + 2 * i] = (byte) "\\abcdefghij".charAt(i);
         }
         assertFalse(ScmrShapes.fits(16, task, 0, task.length));
+    }
+
+    @Test
+    void atSchedulesJobAddWithoutItsPipeAndBindIsAtsvcFromTheOneCall() throws Exception {
+        // Windows at.exe: the atsvc pipe's CREATE and the BIND left out, the one NetrJobAdd (NDR64, as
+        // at.exe negotiates it) is read as one by its layout, and its command decoded.
+        List<DcerpcRequest> rs =
+                DcerpcLateJoinTest.requests(Cuts.without(Replay.frames(Captures.pub(AT_SCHEDULE)), NAMING));
+        assertEquals(List.of("0 atsvc inferred"), named(rs));
+        assertEquals(new RpcArgs.AtJobAdd("c:\\mimikatz.exe"), rs.get(0).args());
+    }
+
+    @Test
+    void aJobAddLayoutIsExact() {
+        // synthetic NetrJobAdd stubs in NDR 2.0: no server name, AT_INFO, "cmd" + NUL.
+        assertEquals(AtsvcJobShape.NDR, AtsvcJobShape.of(jobAdd(3_600_000, 0, 0x10, 0), 0, 40));
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(jobAdd(86_400_000, 0, 0x10, 0), 0, 40), "JobTime past a day");
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(jobAdd(0, 0x80, 0, 0), 0, 40), "DaysOfWeek bit 7");
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(jobAdd(0, 0, 0x20, 0), 0, 40), "Flags beyond JOB_*");
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(jobAdd(0, 0, 0, 4), 0, 44), "bytes after the command");
+        // SamrConnect (opnum 0): a server name pointer, then an access mask, no AT_INFO.
+        byte[] samr = new byte[12];
+        put(samr, 8, 0x30);
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(samr, 0, samr.length));
+    }
+
+    /** synthetic NetrJobAdd stub (NDR 2.0): null ServerName, AT_INFO, Command "cmd", extra bytes. */
+    private static byte[] jobAdd(int jobTime, int daysOfWeek, int flags, int extra) {
+        byte[] b = new byte[40 + extra];
+        put(b, 4, jobTime);
+        b[12] = (byte) daysOfWeek;
+        b[13] = (byte) flags;
+        put(b, 16, 0x20000);
+        put(b, 20, 4);
+        put(b, 28, 4);
+        b[32] = 'c';
+        b[34] = 'm';
+        b[36] = 'd';
+        return b;
     }
 
     /** synthetic ROpenServiceW stub: a context handle, "ikeext" + NUL, an access mask, extra bytes. */
