@@ -55,10 +55,6 @@ class PublicPerturbationTest {
     private static final String DLL_CHAIN_FIRST_STEP = "the SVCCTL calls left are named (ControlService included), "
             + "but the chain's first step, a DLL written into System32 over an admin share, is not raised on what is "
             + "left of the SMB session (its TREE_CONNECT is dropped); not traced further";
-    private static final String SMB1_PIPE_FID_IN_REPLY = "the client's NT_CREATE_ANDX of \\svcctl is there, but "
-            + "the FID its writes and transactions use is only in the server's response: the SMB1 decoder does not tie "
-            + "them to the pipe (the SMB2 one recognises a late pipe by its first DCE/RPC PDU), so CreateServiceW with "
-            + "the random service name and the shell command is not decoded";
 
     /** Mode → capture (path in the manifest) → why the evidence does not survive. */
     static final Map<String, Map<String, String>> LOST = new LinkedHashMap<>();
@@ -86,7 +82,6 @@ class PublicPerturbationTest {
         lost("one-way:client", DC_NOT_LEARNED, T401 + "20171220_smb_net_user.pcap",
                 OTRF + "discovery/network/empire_shell_samr_EnumDomainUsers_2020-09-21193527.cap");
         lost("one-way:client", SPRAY_NEEDS_FAILURES, LM + "purplesharp_ad_playbook_I_2020-10-22042947.cap");
-        lost("one-way:client", SMB1_PIPE_FID_IN_REPLY, T401 + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {
