@@ -83,10 +83,9 @@ class LateJoinDetectionTest {
             "service_manipulation"},
         {"atk_lookupsid.pcap", "sid_enumeration", "sid_enumeration", "sid_enumeration", "sid_enumeration"},
         // reg: the chain's first step is RemoteRegistry started over SVCCTL; after the first bind that
-        // pipe's CREATE and BIND are gone, its calls are named by inference only from the third one
-        // on, and the service name (in the ROpenServiceW stub before it) is never decoded.
-        {"atk_reg.pcap", "remote_registry", "remote_registry", "remote_registry",
-            "lost: the RemoteRegistry service name precedes the inference"},
+        // pipe's CREATE and BIND are gone, but ROpenSCManagerW and ROpenServiceW, both with their stub
+        // layouts, name SVCCTL (inferred) at the ROpenServiceW, whose service name is decoded.
+        {"atk_reg.pcap", "remote_registry", "remote_registry", "remote_registry", "remote_registry"},
         // samrdump: SamrEnumerateUsersInDomain raises samr_domain_enum only when asked of a domain
         // controller, which the sensor learns from the NTLM CHALLENGE of the SESSION_SETUP, gone after
         // authentication; the per-account loop after the listing (nine accounts opened by RID) is

@@ -34,13 +34,14 @@ class PublicPerturbationTest {
     private static final String SVC_CREATE_DROPPED = "the service creation (CreateService with its name and binary "
             + "path) and the session's NTLM AUTHENTICATE are in the dropped start; what is left (at most StartService, "
             + "and DeleteService, on a handle) names no service and no binary";
-    private static final String SVCCTL_WITHOUT_BIND = "the SVCCTL calls left (ROpenSCManager, ROpenServiceW, "
+    private static final String SVCCTL_SEALED_WITHOUT_BIND = "the SVCCTL calls left (ROpenSCManagerW, ROpenServiceW, "
             + "RStartServiceW or RControlService, RQueryServiceStatus, RDeleteService) arrive on a context whose BIND was "
-            + "dropped (with the pipe's CREATE where it is a pipe), and SVCCTL is inferred only from call sequences "
-            + "holding RCreateServiceW, which none of them is; unnamed, they raise nothing";
-    private static final String ATSVC_JOB_UNNAMED = "the JobAdd request is left, but the atsvc pipe's CREATE and "
-            + "BIND are dropped: one call with opnum 0 on an unnamed context fits many interfaces, atsvc is not among the "
-            + "pipes one interface serves (several listen there), and no call sequence infers ATSVC";
+            + "dropped, sealed (PKT_PRIVACY): without RCreateServiceW SVCCTL is inferred only from the opening calls' "
+            + "stub layouts, which sealing hides; and named, a service started, stopped and deleted without its "
+            + "creation is no psexec";
+    private static final String SVCCTL_INFERRED_MONITOR = "SVCCTL is inferred from ROpenSCManager2 and ROpenServiceW "
+            + "(their stub layouts), so the DLL-hijack target opened and the ControlService stop are read, but on an "
+            + "inferred interface service_dll_hijack_target (0.5) is weighed by 0.8: 0.4, monitor level";
     private static final String LDAP_FILTER_DROPPED = "the SearchRequest carrying the identity filter (SASL "
             + "integrity-wrapped, decoded when present) is among the dropped first frames of its connection; what is "
             + "left of the client's side there is root-DSE and schema reads, or nothing";
@@ -54,10 +55,6 @@ class PublicPerturbationTest {
     private static final String DLL_CHAIN_FIRST_STEP = "the SVCCTL calls left are named (ControlService included), "
             + "but the chain's first step, a DLL written into System32 over an admin share, is not raised on what is "
             + "left of the SMB session (its TREE_CONNECT is dropped); not traced further";
-    private static final String SMB1_PIPE_FID_IN_REPLY = "the client's NT_CREATE_ANDX of \\svcctl is there, but "
-            + "the FID its writes and transactions use is only in the server's response: the SMB1 decoder does not tie "
-            + "them to the pipe (the SMB2 one recognises a late pipe by its first DCE/RPC PDU), so CreateServiceW with "
-            + "the random service name and the shell command is not decoded";
 
     /** Mode → capture (path in the manifest) → why the evidence does not survive. */
     static final Map<String, Map<String, String>> LOST = new LinkedHashMap<>();
@@ -72,13 +69,12 @@ class PublicPerturbationTest {
                 SV + "dcerpc/dcerpc-smb-ctxid/input.pcap");
         lost("late-join:0.1", SVC_CREATE_DROPPED, T401 + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap",
                 LM + "empire_psexec_dcerpc_tcp_svcctl_WORKSTATION6_2020-09-20121608.cap");
-        lost("late-join:0.1", SVCCTL_WITHOUT_BIND,
+        lost("late-join:0.1", SVCCTL_SEALED_WITHOUT_BIND,
                 SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap");
-        lost("late-join:30%", ATSVC_JOB_UNNAMED, T401 + "20171220_smb_at_schedule.pcap");
         lost("late-join:30%", PSEXEC_START_DROPPED, T401 + "20171220_smb_psexec_add_user.pcap");
-        lost("late-join:30%", SVCCTL_WITHOUT_BIND, T401 + "20171220_smb_psexec_mimikatz_ticket_dump.pcap",
-                SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap",
-                LM + "covenant_sharpsc_stop_dcerpc_smb_svcctl_2020-08-06031938.cap");
+        lost("late-join:30%", SVCCTL_SEALED_WITHOUT_BIND, T401 + "20171220_smb_psexec_mimikatz_ticket_dump.pcap",
+                SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap");
+        lost("late-join:30%", SVCCTL_INFERRED_MONITOR, LM + "covenant_sharpsc_stop_dcerpc_smb_svcctl_2020-08-06031938.cap");
         lost("late-join:30%", DLL_CHAIN_FIRST_STEP, LM + "empire_shell_dcerpc_smb_service_dll_hijack_2020-09-21232839.cap");
         lost("late-join:30%", LDAP_FILTER_DROPPED,
                 OTRF + "discovery/network/covenant_getdomaingroup_ldap_searchrequest_domain_admins_2020-09-22141005.cap",
@@ -86,7 +82,6 @@ class PublicPerturbationTest {
         lost("one-way:client", DC_NOT_LEARNED, T401 + "20171220_smb_net_user.pcap",
                 OTRF + "discovery/network/empire_shell_samr_EnumDomainUsers_2020-09-21193527.cap");
         lost("one-way:client", SPRAY_NEEDS_FAILURES, LM + "purplesharp_ad_playbook_I_2020-10-22042947.cap");
-        lost("one-way:client", SMB1_PIPE_FID_IN_REPLY, T401 + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap");
     }
 
     private static void lost(String mode, String why, String... captures) {

@@ -46,6 +46,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private final TokenDecoder tokens;
     /** Contexts nothing names yet: their calls, for {@link OpnumInference}; made when first needed. */
     private OpnumInference inference;
+    private static final java.util.UUID ATSVC = RpcInterfaces.uuid(RpcInterfaces.ATSVC);
+    /** The pipe atsvc listens on (MS-TSCH 2.1.1), as the SMB analyzers name it. */
+    private static final String ATSVC_PIPE = "atsvc";
     private TokenSession session;
     private boolean authAwaitingResult;
 
@@ -718,6 +721,9 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         java.util.UUID inferred = a.uuid == null ? activation(a) : null;
         boolean proof = false;
         if (inferred == null && a.uuid == null) {
+            inferred = jobAdd(a);
+        }
+        if (inferred == null && a.uuid == null) {
             inferred = infer(a);
             proof = inferred != null && inference.needsProof();
         }
@@ -727,7 +733,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             a.source = InterfaceSource.INFERRED;
         }
         if (a.speculative) {
-            a.decode &= a.uuid != null && StubDecoders.wantsRequest(a.ifaceIndex, a.opnum);
+            a.decode &= a.uuid != null && (a.ndr64 ? StubDecoders.wantsRequestNdr64(a.ifaceIndex, a.opnum)
+                    : StubDecoders.wantsRequest(a.ifaceIndex, a.opnum));
         }
         if (a.sealed) {
             counters.sealed++;
@@ -754,7 +761,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         if (inferred != null) {
             counters.interfaceInferred++;
-            contexts.put(a.contextId, inferred, a.ifaceIndex, false, InterfaceSource.INFERRED);
+            contexts.put(a.contextId, inferred, a.ifaceIndex, a.ndr64, InterfaceSource.INFERRED);
         } else if (a.uuid == null) {
             counters.interfaceUnknown++;
         }
@@ -886,6 +893,23 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     /**
+     * A whole request on an unnamed context of a pipe that no CREATE named, or that is atsvc, whose
+     * cleartext stub is exactly a NetrJobAdd ({@link AtsvcJobShape}): ATSVC, which no call sequence
+     * names (a remote {@code at} makes this one call). Null otherwise.
+     */
+    private java.util.UUID jobAdd(CallAssembly a) {
+        if (boundAny || a.opnum != AtsvcJobShape.NETR_JOB_ADD || namedPipe == null
+                || !(namedPipe.isEmpty() || namedPipe.equals(ATSVC_PIPE)) || !a.speculative || !a.decode
+                || a.stubLength() != a.total) {
+            return null;
+        }
+        int shape = AtsvcJobShape.of(a.stubArray(), a.stubOffset(), a.stubLength());
+        // An NDR64 stub (Windows' at.exe) is decoded, and the context's later calls read, as NDR64.
+        a.ndr64 = shape == AtsvcJobShape.NDR64;
+        return shape == AtsvcJobShape.NONE ? null : ATSVC;
+    }
+
+    /**
      * A whole request on a context nothing names: its opnum and stub size go to the inference; the
      * interface when the calls so far single one out (this request and the context's later ones are
      * named by it), else null.
@@ -897,7 +921,10 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         if (inference == null) {
             inference = new OpnumInference();
         }
-        return inference.observe(a.contextId, a.opnum, a.total);
+        // The opening SVCCTL calls name the interface without RCreateServiceW only with their layouts.
+        boolean shape = a.speculative && a.decode && a.stubLength() == a.total
+                && ScmrShapes.fits(a.opnum, a.stubArray(), a.stubOffset(), a.stubLength());
+        return inference.observe(a.contextId, a.opnum, a.total, shape);
     }
 
     private void name(CallAssembly a, java.util.UUID u, InterfaceSource source) {

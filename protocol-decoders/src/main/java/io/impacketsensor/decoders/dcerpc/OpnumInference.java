@@ -19,7 +19,11 @@ import java.util.UUID;
  *   <li>LSARPC (MS-LSAT 3.1.4): LsarOpenPolicy2 (44), LsarQueryInformationPolicy2 (46) or
  *   LsarQueryInformationPolicy (7), LsarLookupSids (15): lookupsid's SID walk;</li>
  *   <li>SVCCTL (MS-SCMR 3.1.4): ROpenSCManagerW (15), ROpenServiceW (16), RCreateServiceW (12),
- *   RStartServiceW (19): a service created and started remotely (psexec, smbexec, services);</li>
+ *   RStartServiceW (19): a service created and started remotely (psexec, smbexec, services); and
+ *   without RCreateServiceW, ROpenSCManagerW or ROpenSCManager2 (64) then ROpenServiceW, both with
+ *   their stubs' layouts ({@link ScmrShapes}), then RStartServiceW, RControlService (1),
+ *   RDeleteService (2) or RQueryServiceStatus (6): a service started, stopped, deleted or watched
+ *   (sc.exe, SharpSC);</li>
  *   <li>SAMR, WINREG and ITaskSchedulerService: {@link MoreInterfaceSequences}.</li>
  * </ul>
  *
@@ -35,10 +39,22 @@ final class OpnumInference {
     private static final UUID LSARPC = UUID.fromString("12345778-1234-abcd-ef00-0123456789ab");
     private static final UUID SVCCTL = UUID.fromString("367abb81-9844-35f1-ad32-98f038001003");
 
-    /** A call of a sequence: the opnum and the stub size range (bytes, inclusive). */
-    record Call(int opnum, int minStub, int maxStub) {
+    /**
+     * A call of a sequence: the opnum and the stub size range (bytes, inclusive); when
+     * {@code shaped}, only a cleartext stub whose NDR layout is that operation's fits
+     * ({@link ScmrShapes}).
+     */
+    record Call(int opnum, int minStub, int maxStub, boolean shaped) {
+        Call(int opnum, int minStub, int maxStub) {
+            this(opnum, minStub, maxStub, false);
+        }
+
         boolean fits(int op, long stub) {
-            return op == opnum && stub >= minStub && stub <= maxStub;
+            return fits(op, stub, false);
+        }
+
+        boolean fits(int op, long stub, boolean shape) {
+            return op == opnum && stub >= minStub && stub <= maxStub && (shape || !shaped);
         }
     }
 
@@ -73,6 +89,18 @@ final class OpnumInference {
     private static final Call SC_OPEN_SERVICE = new Call(16, 28, 1024);
     private static final Call SC_CREATE = new Call(12, 60, 16384);
     private static final Call SC_START = new Call(19, 20, 16384);
+    // The same opening calls proven by their stubs' layouts (ScmrShapes), with 3.1.4.56
+    // ROpenSCManager2 (Windows' own client: the database name pointer and the access only), then
+    // what a service controller does with a service it opened: 3.1.4.19 RStartServiceW,
+    // 3.1.4.2 RControlService (handle and control code), 3.1.4.3 RDeleteService and
+    // 3.1.4.6 RQueryServiceStatus (the handle alone). Without the layouts the opnums and sizes
+    // are also SAMR's, LSARPC's and the Task Scheduler's.
+    private static final Call SC_OPEN_MANAGER_SHAPED = new Call(15, 12, 1024, true);
+    private static final Call SC_OPEN_MANAGER2_SHAPED = new Call(64, 8, 1024, true);
+    private static final Call SC_OPEN_SERVICE_SHAPED = new Call(16, 40, 1024, true);
+    private static final Call SC_CONTROL = new Call(1, 24, 32);
+    private static final Call SC_DELETE = new Call(2, 20, 32);
+    private static final Call SC_QUERY_STATUS = new Call(6, 20, 32);
 
     private static final Sequence[] OWN_SEQUENCES = {
         new Sequence(DRSUAPI, DRS_BIND, DRS_DC_INFO, DRS_CRACK),
@@ -87,11 +115,25 @@ final class OpnumInference {
         new Sequence(SVCCTL, SC_OPEN_MANAGER, SC_CREATE, SC_START),
         new Sequence(SVCCTL, SC_OPEN_SERVICE, SC_CREATE, SC_START),
         new Sequence(SVCCTL, SC_CREATE, SC_OPEN_SERVICE, SC_START),
+        // sc start / stop / delete / query, SharpSC, PsExec's later sessions: no RCreateServiceW.
+        new Sequence(SVCCTL, SC_OPEN_MANAGER_SHAPED, SC_OPEN_SERVICE_SHAPED, SC_START),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER_SHAPED, SC_OPEN_SERVICE_SHAPED, SC_CONTROL),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER_SHAPED, SC_OPEN_SERVICE_SHAPED, SC_DELETE),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER_SHAPED, SC_OPEN_SERVICE_SHAPED, SC_QUERY_STATUS),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER2_SHAPED, SC_OPEN_SERVICE_SHAPED, SC_START),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER2_SHAPED, SC_OPEN_SERVICE_SHAPED, SC_CONTROL),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER2_SHAPED, SC_OPEN_SERVICE_SHAPED, SC_DELETE),
+        new Sequence(SVCCTL, SC_OPEN_MANAGER2_SHAPED, SC_OPEN_SERVICE_SHAPED, SC_QUERY_STATUS),
     };
 
     // smbexec: ROpenSCManagerW then RCreateServiceW, and nothing else before the service runs.
+    // An SCM opened and then a service by name, both stubs with their layouts: the second stub is
+    // decoded as ROpenServiceW before the name stands, so the service's name reaches the rules
+    // (a service stopped right after is named too late otherwise).
     private static final Pair[] OWN_PAIRS = {
         new Pair(SVCCTL, SC_OPEN_MANAGER, SC_CREATE),
+        new Pair(SVCCTL, SC_OPEN_MANAGER_SHAPED, SC_OPEN_SERVICE_SHAPED),
+        new Pair(SVCCTL, SC_OPEN_MANAGER2_SHAPED, SC_OPEN_SERVICE_SHAPED),
     };
 
     // SAMR, WINREG and the Task Scheduler: MoreInterfaceSequences.
@@ -108,6 +150,7 @@ final class OpnumInference {
     private final int[] contextIds = new int[MAX_CONTEXTS];
     private final int[][] opnums = new int[MAX_CONTEXTS][WINDOW];
     private final long[][] stubs = new long[MAX_CONTEXTS][WINDOW];
+    private final boolean[][] shapes = new boolean[MAX_CONTEXTS][WINDOW];
     private final int[] counts = new int[MAX_CONTEXTS];
     private int size;
 
@@ -116,6 +159,14 @@ final class OpnumInference {
      * it single out, or null.
      */
     UUID observe(int contextId, int opnum, long stubLength) {
+        return observe(contextId, opnum, stubLength, false);
+    }
+
+    /**
+     * As {@link #observe(int, int, long)}, {@code shape} saying whether the request's cleartext stub
+     * has the NDR layout of the SVCCTL operation of its opnum ({@link ScmrShapes}).
+     */
+    UUID observe(int contextId, int opnum, long stubLength, boolean shape) {
         needsProof = false;
         int s = slot(contextId);
         if (s < 0) {
@@ -123,21 +174,25 @@ final class OpnumInference {
         }
         int[] ops = opnums[s];
         long[] st = stubs[s];
+        boolean[] sh = shapes[s];
         if (counts[s] == WINDOW) {
             ops[0] = ops[1];
             ops[1] = ops[2];
             st[0] = st[1];
             st[1] = st[2];
+            sh[0] = sh[1];
+            sh[1] = sh[2];
             counts[s] = WINDOW - 1;
         }
         ops[counts[s]] = opnum;
         st[counts[s]] = stubLength;
+        sh[counts[s]] = shape;
         counts[s]++;
-        UUID u = counts[s] < WINDOW ? null : decide(ops, st);
+        UUID u = counts[s] < WINDOW ? null : decide(ops, st, sh);
         if (u == null && counts[s] >= 2) {
             int i = counts[s] - 2;
             for (Pair q : PAIRS) {
-                if (q.a().fits(ops[i], st[i]) && q.b().fits(ops[i + 1], st[i + 1])) {
+                if (q.a().fits(ops[i], st[i], sh[i]) && q.b().fits(ops[i + 1], st[i + 1], sh[i + 1])) {
                     needsProof = true;
                     return q.iface();
                 }
@@ -154,11 +209,15 @@ final class OpnumInference {
         return needsProof;
     }
 
-    /** The interface every fitting sequence names, or null when none or two different ones fit. */
-    static UUID decide(int[] ops, long[] st) {
+    /**
+     * The interface every fitting sequence names, or null when none or two different ones fit;
+     * {@code sh} says which calls' stubs have their SVCCTL layout.
+     */
+    static UUID decide(int[] ops, long[] st, boolean[] sh) {
         UUID found = null;
         for (Sequence q : SEQUENCES) {
-            if (q.a().fits(ops[0], st[0]) && q.b().fits(ops[1], st[1]) && q.c().fits(ops[2], st[2])) {
+            if (q.a().fits(ops[0], st[0], sh[0]) && q.b().fits(ops[1], st[1], sh[1])
+                    && q.c().fits(ops[2], st[2], sh[2])) {
                 if (found != null && !found.equals(q.iface())) {
                     return null;
                 }

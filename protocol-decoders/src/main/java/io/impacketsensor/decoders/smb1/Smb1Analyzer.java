@@ -12,6 +12,7 @@ import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.spi.NbssStream;
 import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
+import io.impacketsensor.decoders.smb.spi.RpcPdus;
 
 /**
  * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection, handed over by the SMB analyzer after
@@ -39,6 +40,11 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
     private final Smb1PendingTable pending;
     private final Smb1Opens opens;
     private boolean usageReported;
+    /**
+     * The server has answered on this connection. Until it has, no NT_CREATE_ANDX response will name
+     * a FID (a copy of the client's side alone), so a FID written to is taken as a pipe by its data.
+     */
+    private boolean answered;
     /** The message being handled hit an anomaly: the rest of its AndX chain is not read. */
     private boolean messageDropped;
     private int anomalyEvents;
@@ -81,8 +87,11 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             }
             // A FID not open yet on IPC$ (TID at header offset 24): the NT_CREATE response that
             // opens it may still be arriving, so a small message is gathered to wait for it.
+            // With no answer on the connection, a FID (or TID) never named may be a pipe its data shows
+            // (writeRequest): the message is gathered whole to look.
             Smb1Session.Tree t = f == null ? opens.tree(Bytes.u16le(b, off + 24)) : null;
-            return t != null && t.ipc && pipeData.canHold(pduLen) ? pduLen : Math.min(pduLen, 64);
+            boolean mayBePipe = t != null ? t.ipc : f == null && !answered;
+            return mayBePipe && pipeData.canHold(pduLen) ? pduLen : Math.min(pduLen, 64);
         }
         if (cmd == Smb1Parser.READ_ANDX && reply) {
             Smb1Pending q = pending.find(key(Bytes.u16le(b, off + 12), Bytes.u16le(b, off + 26), Bytes.u16le(b, off + 30)), Smb1Parser.READ_ANDX);
@@ -115,6 +124,7 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             events.usage(p.command);
         }
         if (p.reply()) {
+            answered = true;
             response();
         } else {
             request();
@@ -293,6 +303,13 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             n -= 2;
         }
         if (r && q.file != null && q.file.consumer != null) {
+            pipeData(q.file, Direction.TO_SERVER, at, n);
+        } else if (r && q.file == null && !answered && (q.tree == null || q.tree.ipc) && n > 0
+                && n <= p.available() - at && RpcPdus.verified(p.array(), p.abs(at), n) && adoptPipe(q)) {
+            // A copy of the client's side alone: the NT_CREATE_ANDX response that would name this FID
+            // will not come. A write whose data is a verified DCE/RPC PDU (a BIND, or a REQUEST's
+            // first fragment) is to a named pipe; it and the FID's later data go to the pipe's decoder,
+            // as SMB2 takes up a pipe on an unknown FileId.
             pipeData(q.file, Direction.TO_SERVER, at, n);
         } else if (r && q.file == null && q.tree != null && q.tree.ipc && n > 0 && n <= p.available() - at
                 && pipeData.canHold(n)) {

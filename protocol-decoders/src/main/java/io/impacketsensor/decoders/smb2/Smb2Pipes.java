@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.smb2;
 
-import io.impacketsensor.core.wire.Bytes;
+import io.impacketsensor.decoders.smb.spi.RpcPdus;
 
 /**
  * Named pipes on a tree whose TREE_CONNECT was not captured (a capture picked up mid-session): the
@@ -59,35 +59,9 @@ final class Smb2Pipes {
                 && (b[at + 1] == 0 || b[at + 1] == 1) && b[at + 2] == PTYPE_BIND;
     }
 
-    /** C706 12.6.4: REQUEST 0, RESPONSE 2, FAULT 3, BIND 11 ... ORPHANED 19; the connection-oriented types. */
-    private static boolean connectionOriented(int ptype) {
-        return ptype == 0 || ptype == 2 || ptype == 3 || ptype >= 11 && ptype <= 19;
-    }
-
-    /**
-     * True when {@code b[at, at+n)} starts with a DCE/RPC PDU header that can be verified (C706
-     * 12.6.3.1): rpc_vers 5 and rpc_vers_minor 0 or 1, a connection-oriented PTYPE, a data
-     * representation with known integer and character formats (little- or big-endian, ASCII or
-     * EBCDIC) and floating-point format (IEEE, VAX, Cray, IBM), a frag_length that covers the
-     * header and the auth_length, and (a client's PDU) a first-fragment flag on a BIND or REQUEST.
-     * Used to take an open whose CREATE was not captured as a pipe: a file whose bytes merely start
-     * with 05 00 does not pass all of it.
-     */
+    /** A verified DCE/RPC PDU header at {@code b[at]} ({@link RpcPdus#verified}). */
     static boolean rpcPdu(byte[] b, int at, int n) {
-        if (n < COMMON_HEADER || at < 0 || at > b.length - COMMON_HEADER) {
-            return false;
-        }
-        int ptype = b[at + 2] & 0xFF;
-        if (b[at] != RPC_VERSION || (b[at + 1] & 0xFF) > 1 || !connectionOriented(ptype)
-                || (b[at + 4] & 0xEE) != 0 || (b[at + 5] & 0xFF) > 3 || b[at + 6] != 0 || b[at + 7] != 0) {
-            return false;
-        }
-        boolean le = (b[at + 4] & 0x10) != 0;
-        int fragLength = Bytes.u16(b, at + 8, le);
-        int authLength = Bytes.u16(b, at + 10, le);
-        boolean firstFrag = (b[at + 3] & 0x01) != 0;
-        return fragLength >= COMMON_HEADER + 8 && authLength <= fragLength - COMMON_HEADER
-                && (firstFrag || ptype != 0 && ptype != PTYPE_BIND);
+        return RpcPdus.verified(b, at, n);
     }
 
     /**

@@ -30,7 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SequenceInferenceTest {
     private static final UUID SAMR = RpcInterfaces.uuid(RpcInterfaces.SAMR);
     private static final UUID WINREG = RpcInterfaces.uuid(RpcInterfaces.WINREG);
+    private static final UUID SVCCTL = RpcInterfaces.uuid(RpcInterfaces.SVCCTL);
     private static final UUID TSCH = RpcInterfaces.uuid(RpcInterfaces.TSCH);
+    private static final String SHARPSC_STOP = "OTRF_Security-Datasets/datasets/atomic/windows/lateral_movement/"
+            + "network/covenant_sharpsc_stop_dcerpc_smb_svcctl_2020-08-06031938.cap";
+    private static final String AT_SCHEDULE = "401trg_detections/pcaps/20171220_smb_at_schedule.pcap";
 
     /** The BIND and BIND_ACK of every connection and pipe, and every SMB2 CREATE: nothing names a pipe. */
     private static final Predicate<Replay.Frame> NAMING = Cuts.rpcAnywhere(Cuts.RPC_BIND)
@@ -191,5 +195,128 @@ class SequenceInferenceTest {
         samr.observe(0, 34, 28);
         samr.observe(0, 47, 22);
         assertEquals(SAMR, samr.observe(0, 1, 24));
+    }
+
+    @Test
+    void sharpScStoppingAServiceWithoutItsBindIsSvcctlFromTheServiceItOpens() throws Exception {
+        // Covenant SharpSC, the pipe's CREATE and BIND left out: ROpenSCManager2 (64) then ROpenServiceW
+        // (16), both with their layouts, name SVCCTL at the second call, whose service name is read;
+        // the ControlService (stop) that follows is named. The first session's 64, 21, 20, 16 fits no
+        // sequence and stays unnamed.
+        List<DcerpcRequest> rs =
+                DcerpcLateJoinTest.requests(Cuts.without(Replay.frames(Captures.pub(SHARPSC_STOP)), NAMING));
+        List<String> n = named(rs);
+        int second = n.indexOf("16 svcctl inferred");
+        assertTrue(second > 0, n.toString());
+        assertEquals("64 - -", n.get(second - 1), n.toString());
+        assertTrue(n.subList(0, second - 1).stream().allMatch(s -> s.endsWith(" - -")), n.toString());
+        assertTrue(n.contains("1 svcctl inferred"), n.toString());
+        assertTrue(String.valueOf(rs.get(second).args()).contains("XboxNetApiSvc"), String.valueOf(rs.get(second).args()));
+    }
+
+    @Test
+    void svcctlOpeningCallsNeedTheirLayouts() {
+        // The same opnums and sizes without the stub's layout (sealed, or another interface's call):
+        // nothing is named.
+        OpnumInference sealed = new OpnumInference();
+        assertNull(sealed.observe(0, 15, 96));
+        assertNull(sealed.observe(0, 16, 64));
+        assertNull(sealed.observe(0, 1, 32));
+        OpnumInference shaped = new OpnumInference();
+        assertNull(shaped.observe(0, 15, 96, true));
+        assertEquals(SVCCTL, shaped.observe(0, 16, 64, true));
+        assertTrue(shaped.needsProof(), "the ROpenServiceW stub must decode");
+        OpnumInference half = new OpnumInference();
+        assertNull(half.observe(0, 64, 8, true));
+        assertNull(half.observe(0, 16, 64, false));
+        assertNull(half.observe(0, 1, 24, false));
+    }
+
+    @Test
+    void openServiceLayoutIsExact() {
+        // synthetic: ROpenServiceW (handle, "ikeext", SERVICE_QUERY_STATUS), then the same bytes with
+        // one change each that another call's stub would show.
+        byte[] ok = openService(0, 7, 7, 4, 0);
+        assertTrue(ScmrShapes.openServiceW(ok, 0, ok.length));
+        byte[] offset = openService(1, 7, 7, 4, 0);
+        assertFalse(ScmrShapes.openServiceW(offset, 0, offset.length), "offset is not 0");
+        byte[] actual = openService(0, 6, 7, 4, 0);
+        assertFalse(ScmrShapes.openServiceW(actual, 0, actual.length), "actual above max");
+        byte[] access = openService(0, 7, 7, 0x400, 0);
+        assertFalse(ScmrShapes.openServiceW(access, 0, access.length), "no service access right 0x400");
+        byte[] tail = openService(0, 7, 7, 4, 4);
+        assertFalse(ScmrShapes.openServiceW(tail, 0, tail.length), "bytes after the access mask");
+        // SchRpcGetLastRunInfo (Task Scheduler opnum 16): a task path first, no handle.
+        byte[] task = new byte[36];
+        put(task, 0, 12);
+        put(task, 8, 12);
+        for (int i = 0; i < 11; i++) {
+            task[12 + 2 * i] = (byte) "\\abcdefghij".charAt(i);
+        }
+        assertFalse(ScmrShapes.fits(16, task, 0, task.length));
+    }
+
+    @Test
+    void atSchedulesJobAddWithoutItsPipeAndBindIsAtsvcFromTheOneCall() throws Exception {
+        // Windows at.exe: the atsvc pipe's CREATE and the BIND left out, the one NetrJobAdd (NDR64, as
+        // at.exe negotiates it) is read as one by its layout, and its command decoded.
+        List<DcerpcRequest> rs =
+                DcerpcLateJoinTest.requests(Cuts.without(Replay.frames(Captures.pub(AT_SCHEDULE)), NAMING));
+        assertEquals(List.of("0 atsvc inferred"), named(rs));
+        assertEquals(new RpcArgs.AtJobAdd("c:\\mimikatz.exe"), rs.get(0).args());
+    }
+
+    @Test
+    void aJobAddLayoutIsExact() {
+        // synthetic NetrJobAdd stubs in NDR 2.0: no server name, AT_INFO, "cmd" + NUL.
+        assertEquals(AtsvcJobShape.NDR, AtsvcJobShape.of(jobAdd(3_600_000, 0, 0x10, 0), 0, 40));
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(jobAdd(86_400_000, 0, 0x10, 0), 0, 40), "JobTime past a day");
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(jobAdd(0, 0x80, 0, 0), 0, 40), "DaysOfWeek bit 7");
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(jobAdd(0, 0, 0x20, 0), 0, 40), "Flags beyond JOB_*");
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(jobAdd(0, 0, 0, 4), 0, 44), "bytes after the command");
+        // SamrConnect (opnum 0): a server name pointer, then an access mask, no AT_INFO.
+        byte[] samr = new byte[12];
+        put(samr, 8, 0x30);
+        assertEquals(AtsvcJobShape.NONE, AtsvcJobShape.of(samr, 0, samr.length));
+    }
+
+    /** synthetic NetrJobAdd stub (NDR 2.0): null ServerName, AT_INFO, Command "cmd", extra bytes. */
+    private static byte[] jobAdd(int jobTime, int daysOfWeek, int flags, int extra) {
+        byte[] b = new byte[40 + extra];
+        put(b, 4, jobTime);
+        b[12] = (byte) daysOfWeek;
+        b[13] = (byte) flags;
+        put(b, 16, 0x20000);
+        put(b, 20, 4);
+        put(b, 28, 4);
+        b[32] = 'c';
+        b[34] = 'm';
+        b[36] = 'd';
+        return b;
+    }
+
+    /** synthetic ROpenServiceW stub: a context handle, "ikeext" + NUL, an access mask, extra bytes. */
+    private static byte[] openService(int offset, int max, int actual, int access, int extra) {
+        int chars = 20 + 12 + 14;
+        int at = (chars + 3) & ~3;
+        byte[] b = new byte[at + 4 + extra];
+        b[4] = 1;
+        b[19] = 7;
+        put(b, 20, max);
+        put(b, 24, offset);
+        put(b, 28, actual);
+        String name = "ikeext";
+        for (int i = 0; i < name.length(); i++) {
+            b[32 + 2 * i] = (byte) name.charAt(i);
+        }
+        put(b, at, access);
+        return b;
+    }
+
+    private static void put(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+        b[at + 2] = (byte) (v >>> 16);
+        b[at + 3] = (byte) (v >>> 24);
     }
 }
