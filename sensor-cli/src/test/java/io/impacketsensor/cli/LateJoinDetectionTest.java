@@ -156,7 +156,7 @@ class LateJoinDetectionTest {
         int start = Cuts.last(frames, Cuts.rpc(16)) + 1;
         Alert cut = dcsync(alerts(Cuts.from(frames, start), "dcsync-inferred"));
         Alert whole = dcsync(alerts(frames, "dcsync-whole"));
-        assertTrue(cut.analysis().indicators().stream().anyMatch(i -> i.contains("interface inferred from the call sequence")),
+        assertTrue(cut.analysis().indicators().stream().anyMatch(i -> i.contains("interface inferred from the calls themselves")),
                 cut.analysis().indicators().toString());
         assertTrue(cut.analysis().confidence() < whole.analysis().confidence(),
                 cut.analysis().confidence() + " < " + whole.analysis().confidence());

@@ -210,7 +210,7 @@ public final class DetectionEngine {
         }
         if (ev instanceof DcerpcEvent.DcerpcRequest r && r.interfaceSource() == DcerpcEvent.InterfaceSource.INFERRED) {
             double f = RuleCatalog.builtin().inferredInterfaceFactor();
-            e.weaken(f, " (interface inferred from the call sequence, not bound: confidence x" + f + ")");
+            e.weaken(f, " (interface inferred from the calls themselves, not bound: confidence x" + f + ")");
         }
         InetAddress src = e.attackerIsServer ? h.serverIp() : h.clientIp();
         InetAddress dst = e.attackerIsServer ? h.clientIp() : h.serverIp();
