@@ -294,20 +294,7 @@ public final class DataRuleIndex {
      */
     private void fileByFirst(EventKind k) {
         Entry[] entries = byKind[k.ordinal()];
-        java.util.Map<EventField, Integer> keyed = new java.util.EnumMap<>(EventField.class);
-        for (Entry e : entries) {
-            for (LocalRules.Condition c : e.residual()) {
-                if (c.firstChars() != null) {
-                    keyed.merge(c.field(), 1, Integer::sum);
-                }
-            }
-        }
-        EventField key = null;
-        for (java.util.Map.Entry<EventField, Integer> x : keyed.entrySet()) {
-            if (x.getValue() >= 2 && (key == null || x.getValue() > keyed.get(key))) {
-                key = x.getKey();
-            }
-        }
+        EventField key = mostKeyedField(entries, c -> c.firstChars() != null);
         if (key == null) {
             fileByNumber(k);
             return;
@@ -351,20 +338,7 @@ public final class DataRuleIndex {
      */
     private void fileByNumber(EventKind k) {
         Entry[] entries = byKind[k.ordinal()];
-        java.util.Map<EventField, Integer> keyed = new java.util.EnumMap<>(EventField.class);
-        for (Entry e : entries) {
-            for (LocalRules.Condition c : e.residual()) {
-                if (c.smallNumbers() != 0) {
-                    keyed.merge(c.field(), 1, Integer::sum);
-                }
-            }
-        }
-        EventField key = null;
-        for (java.util.Map.Entry<EventField, Integer> x : keyed.entrySet()) {
-            if (x.getValue() >= 2 && (key == null || x.getValue() > keyed.get(key))) {
-                key = x.getKey();
-            }
-        }
+        EventField key = mostKeyedField(entries, c -> c.smallNumbers() != 0);
         if (key == null) {
             return;
         }
@@ -460,5 +434,28 @@ public final class DataRuleIndex {
     /** How many rules the index holds. */
     public int size() {
         return size;
+    }
+
+    /**
+     * The field that most of the kind's rules (two at least) have a usable condition on, by the test
+     * given; the first such field in declaration order wins a tie. Null when no field qualifies.
+     */
+    private static EventField mostKeyedField(Entry[] entries,
+                                             java.util.function.Predicate<LocalRules.Condition> usable) {
+        java.util.Map<EventField, Integer> keyed = new java.util.EnumMap<>(EventField.class);
+        for (Entry e : entries) {
+            for (LocalRules.Condition c : e.residual()) {
+                if (usable.test(c)) {
+                    keyed.merge(c.field(), 1, Integer::sum);
+                }
+            }
+        }
+        EventField key = null;
+        for (java.util.Map.Entry<EventField, Integer> x : keyed.entrySet()) {
+            if (x.getValue() >= 2 && (key == null || x.getValue() > keyed.get(key))) {
+                key = x.getKey();
+            }
+        }
+        return key;
     }
 }
