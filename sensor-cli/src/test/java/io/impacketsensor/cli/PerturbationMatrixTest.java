@@ -8,7 +8,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,114 +130,105 @@ class PerturbationMatrixTest {
             + "first 30 % of each connection holds both";
     private static final String RDP_CLIENT_ONLY = "the missing cookie and the anonymous cipher suites are in the "
             + "client's Connection Request and ClientHello; the server's Confirm and ServerHello say nothing of the client";
-    static final Map<String, Map<String, String>> LOST = new LinkedHashMap<>();
+    static final LostEvidence LOST = new LostEvidence();
 
     static {
-        lost("late-join:0.1", LATE_ALL, "atk_GetNPUsers_nocreds.pcap", "atk_GetUserSPNs_usersfile.pcap",
+        LOST.lost("late-join:0.1", LATE_ALL, "atk_GetNPUsers_nocreds.pcap", "atk_GetUserSPNs_usersfile.pcap",
                 "atk_getTGT_pth.pcap", "atk_getTGT_pth_compat.pcap", "atk_golden_ticket.pcap", "atk_golden_ticket_compat.pcap",
                 "atk_smbexec.pcap", "atk_dcomexec.pcap", "atk_wmiexec.pcap");
-        lost("late-join:0.1", ADDCOMPUTER_FIRST_CALL, "atk_addcomputer.pcap");
-        lost("late-join:0.1", ATEXEC_CREATE_DROPPED, "atk_atexec.pcap");
-        lost("late-join:0.1", REG_CHAIN_START, "atk_reg.pcap");
-        lost("late-join:0.1", LATE_AUTH, "atk_lookupsid.smbenc.pcap", "atk_ntlmrelayx_smb.pcap",
+        LOST.lost("late-join:0.1", ADDCOMPUTER_FIRST_CALL, "atk_addcomputer.pcap");
+        LOST.lost("late-join:0.1", ATEXEC_CREATE_DROPPED, "atk_atexec.pcap");
+        LOST.lost("late-join:0.1", REG_CHAIN_START, "atk_reg.pcap");
+        LOST.lost("late-join:0.1", LATE_AUTH, "atk_lookupsid.smbenc.pcap", "atk_ntlmrelayx_smb.pcap",
                 "atk_psexec.smbenc.pcap", "atk_silver_ticket.pcap", "atk_smbclient_pth.pcap",
                 "atk_smbclient_pth.smbenc.pcap");
-        lost("late-join:30%", INFERRED_AT_MONITOR, "atk_addcomputer.pcap");
-        lost("late-join:30%", LOOKUPSID_TAIL, "atk_lookupsid.pcap");
-        lost("late-join:30%", REG_CHAIN_START, "atk_reg.pcap");
-        lost("late-join:30%", LATE_AUTH, "atk_lookupsid.smbenc.pcap", "atk_psexec.smbenc.pcap",
+        LOST.lost("late-join:30%", INFERRED_AT_MONITOR, "atk_addcomputer.pcap");
+        LOST.lost("late-join:30%", LOOKUPSID_TAIL, "atk_lookupsid.pcap");
+        LOST.lost("late-join:30%", REG_CHAIN_START, "atk_reg.pcap");
+        LOST.lost("late-join:30%", LATE_AUTH, "atk_lookupsid.smbenc.pcap", "atk_psexec.smbenc.pcap",
                 "atk_s4u_delegation_compat.pcap", "atk_services.smbenc.pcap", "atk_silver_ticket.pcap",
                 "atk_smbclient_pth.pcap", "atk_smbclient_pth.smbenc.pcap");
-        lost("one-way:server", KRB_REJECTED_ROAST, "atk_GetUserSPNs_usersfile.pcap");
-        lost("one-way:server", RC4_REPLY_KEY_ONLY, "atk_getTGT_pth.pcap", "atk_getTGT_pth_compat.pcap");
-        lost("one-way:server", KRB_REQUEST_ONLY, "atk_golden_ticket.pcap", "atk_golden_ticket_compat.pcap",
+        LOST.lost("one-way:server", KRB_REJECTED_ROAST, "atk_GetUserSPNs_usersfile.pcap");
+        LOST.lost("one-way:server", RC4_REPLY_KEY_ONLY, "atk_getTGT_pth.pcap", "atk_getTGT_pth_compat.pcap");
+        LOST.lost("one-way:server", KRB_REQUEST_ONLY, "atk_golden_ticket.pcap", "atk_golden_ticket_compat.pcap",
                 "atk_s4u_delegation.pcap", "atk_s4u_delegation_compat.pcap", "atk_silver_ticket.pcap");
-        lost("one-way:server", SVC_CREATE_FAULT, "atk_psexec.pcap", "atk_psexec_kerberos_compat.pcap",
+        LOST.lost("one-way:server", SVC_CREATE_FAULT, "atk_psexec.pcap", "atk_psexec_kerberos_compat.pcap",
                 "atk_psexec_pth.pcap", "atk_services.pcap", "atk_smbexec.pcap");
-        lost("one-way:server", DRS_SMALL_ANSWERS, "atk_secretsdump_dcsync.pcap", "atk_secretsdump_pth.pcap",
+        LOST.lost("one-way:server", DRS_SMALL_ANSWERS, "atk_secretsdump_dcsync.pcap", "atk_secretsdump_pth.pcap",
                 "atk_secretsdump_pth.smbenc.pcap");
-        lost("one-way:server", NO_ATSVC, "atk_atexec.pcap");
-        lost("one-way:server", NO_DCOM, "atk_dcomexec.pcap", "atk_wmiexec.pcap");
-        lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_addcomputer.pcap", "atk_lookupsid.pcap", "atk_reg.pcap",
+        LOST.lost("one-way:server", NO_ATSVC, "atk_atexec.pcap");
+        LOST.lost("one-way:server", NO_DCOM, "atk_dcomexec.pcap", "atk_wmiexec.pcap");
+        LOST.lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_addcomputer.pcap", "atk_lookupsid.pcap", "atk_reg.pcap",
                 "atk_samrdump.pcap");
-        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_lookupsid.smbenc.pcap", "atk_psexec.smbenc.pcap",
+        LOST.lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_lookupsid.smbenc.pcap", "atk_psexec.smbenc.pcap",
                 "atk_services.smbenc.pcap", "atk_smbclient_pth.smbenc.pcap", "atk_smbclient_pth.pcap");
-        lost("loss:5%", LOSS_AUTHENTICATE, "atk_atexec.pcap", "atk_dcomexec.pcap", "atk_wmiexec.pcap");
-        lost("loss:5%", LOSS_LOOKUP_SIDS, "atk_lookupsid.pcap");
+        LOST.lost("loss:5%", LOSS_AUTHENTICATE, "atk_atexec.pcap", "atk_dcomexec.pcap", "atk_wmiexec.pcap");
+        LOST.lost("loss:5%", LOSS_LOOKUP_SIDS, "atk_lookupsid.pcap");
         // The lab runs of Impacket 0.10 and current Impacket (.i010/.i014) lose their evidence the same way.
-        lost("late-join:0.1", LATE_ALL, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap", "atk_wmipersist.i010.pcap",
+        LOST.lost("late-join:0.1", LATE_ALL, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap", "atk_wmipersist.i010.pcap",
                 "atk_wmipersist.i014.pcap", "atk_wmiquery.i010.pcap", "atk_wmiquery.i014.pcap");
-        lost("late-join:30%", LOOKUPSID_TAIL, "atk_lookupsid.i014.pcap");
-        lost("late-join:30%", LATE_AUTH, "atk_smbclient_ops.i010.pcap", "atk_smbclient_ops.i014.pcap");
-        lost("one-way:server", KRB_REQUEST_ONLY, "atk_getPac.i010.pcap", "atk_getPac.i014.pcap",
+        LOST.lost("late-join:30%", LOOKUPSID_TAIL, "atk_lookupsid.i014.pcap");
+        LOST.lost("late-join:30%", LATE_AUTH, "atk_smbclient_ops.i010.pcap", "atk_smbclient_ops.i014.pcap");
+        LOST.lost("one-way:server", KRB_REQUEST_ONLY, "atk_getPac.i010.pcap", "atk_getPac.i014.pcap",
                 "atk_getST_variants.i014.pcap", "atk_keylistattack.i010.pcap", "atk_keylistattack.i014.pcap",
                 "atk_ticketer_variants.i010.pcap", "atk_ticketer_variants.i014.pcap");
-        lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
+        LOST.lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_dpapi_backupkeys.i010.pcap", "atk_dpapi_backupkeys.i014.pcap",
                 "atk_lookupsid.i014.pcap", "atk_reg_save.i010.pcap", "atk_reg_save.i014.pcap", "atk_regsecrets.i014.pcap",
                 "atk_samrdump.i014.pcap");
-        lost("one-way:server", DRS_SMALL_ANSWERS, "atk_secretsdump_modes.i010.pcap", "atk_secretsdump_modes.i014.pcap");
-        lost("one-way:server", SVC_CREATE_FAULT, "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap");
-        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_smbclient_ops.i010.pcap", "atk_smbclient_ops.i014.pcap",
+        LOST.lost("one-way:server", DRS_SMALL_ANSWERS, "atk_secretsdump_modes.i010.pcap", "atk_secretsdump_modes.i014.pcap");
+        LOST.lost("one-way:server", SVC_CREATE_FAULT, "atk_services_verbs.i010.pcap", "atk_services_verbs.i014.pcap");
+        LOST.lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_smbclient_ops.i010.pcap", "atk_smbclient_ops.i014.pcap",
                 "atk_wmipersist.i010.pcap", "atk_wmipersist.i014.pcap", "atk_wmiquery.i010.pcap", "atk_wmiquery.i014.pcap");
-        lost("one-way:server", BIND_OFFER_REQUEST_ONLY, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap");
-        lost("one-way:server", LDAP_MODIFY_REQUEST_ONLY, "atk_rbcd.i010.pcap");
-        lost("late-join:0.1", LATE_AUTH, "atk_relay_smb_to_http.i010.pcap", "atk_relay_smb_to_mssql.i010.pcap",
+        LOST.lost("one-way:server", BIND_OFFER_REQUEST_ONLY, "atk_getArch.i010.pcap", "atk_getArch.i014.pcap");
+        LOST.lost("one-way:server", LDAP_MODIFY_REQUEST_ONLY, "atk_rbcd.i010.pcap");
+        LOST.lost("late-join:0.1", LATE_AUTH, "atk_relay_smb_to_http.i010.pcap", "atk_relay_smb_to_mssql.i010.pcap",
                 "atk_relay_smb_to_mssql.i014.pcap");
-        lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_coerce.i010.pcap", "atk_coerce.i014.pcap");
-        lost("one-way:server", RELAY_NEEDS_BOTH_DIRECTIONS, "atk_coerce_relay.i010.pcap", "atk_coerce_relay.i014.pcap",
+        LOST.lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_coerce.i010.pcap", "atk_coerce.i014.pcap");
+        LOST.lost("one-way:server", RELAY_NEEDS_BOTH_DIRECTIONS, "atk_coerce_relay.i010.pcap", "atk_coerce_relay.i014.pcap",
                 "atk_relay_smb_to_mssql.i010.pcap", "atk_relay_smb_to_mssql.i014.pcap");
-        lost("late-join:0.1", LATE_ALL, "atk_mssqlclient.i010.pcap", "atk_mssqlclient.i014.pcap",
+        LOST.lost("late-join:0.1", LATE_ALL, "atk_mssqlclient.i010.pcap", "atk_mssqlclient.i014.pcap",
                 "atk_mssqlclient_tls.i010.pcap", "atk_mssqlclient_tls.i014.pcap");
-        lost("late-join:30%", TDS_NEEDS_LOGIN, "atk_mssqlclient.i014.pcap", "atk_mssqlclient_tls.i010.pcap",
+        LOST.lost("late-join:30%", TDS_NEEDS_LOGIN, "atk_mssqlclient.i014.pcap", "atk_mssqlclient_tls.i010.pcap",
                 "atk_mssqlclient_tls.i014.pcap");
-        lost("one-way:server", TDS_BATCH_REQUEST_ONLY, "atk_mssqlclient.i010.pcap", "atk_mssqlclient.i014.pcap",
+        LOST.lost("one-way:server", TDS_BATCH_REQUEST_ONLY, "atk_mssqlclient.i010.pcap", "atk_mssqlclient.i014.pcap",
                 "atk_mssqlclient_tls.i010.pcap", "atk_mssqlclient_tls.i014.pcap");
         // Impacket client fingerprints (sealed LDAP binds, SMB/NTLM) and the privileged-group chain.
-        lost("late-join:0.1", LATE_ALL, "atk_GetADComputers.i014.pcap", "atk_GetADUsers.i014.pcap",
+        LOST.lost("late-join:0.1", LATE_ALL, "atk_GetADComputers.i014.pcap", "atk_GetADUsers.i014.pcap",
                 "atk_GetLAPSPassword.i014.pcap");
-        lost("late-join:0.1", LATE_AUTH, "atk_findDelegation.i014.pcap", "atk_DumpNTLMInfo.i014.pcap",
+        LOST.lost("late-join:0.1", LATE_AUTH, "atk_findDelegation.i014.pcap", "atk_DumpNTLMInfo.i014.pcap",
                 "atk_goldenPac.i010.pcap", "atk_goldenPac.i014.pcap", "atk_machine_role.i010.pcap");
-        lost("late-join:0.1", NEGOTIATE_FINGERPRINTS_DROPPED, "atk_machine_role.i014.pcap");
-        lost("late-join:30%", NEGOTIATE_FINGERPRINTS_DROPPED, "atk_machine_role.i010.pcap", "atk_machine_role.i014.pcap");
-        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_DumpNTLMInfo.i014.pcap", "atk_attrib.i014.pcap",
+        LOST.lost("late-join:0.1", NEGOTIATE_FINGERPRINTS_DROPPED, "atk_machine_role.i014.pcap");
+        LOST.lost("late-join:30%", NEGOTIATE_FINGERPRINTS_DROPPED, "atk_machine_role.i010.pcap", "atk_machine_role.i014.pcap");
+        LOST.lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_DumpNTLMInfo.i014.pcap", "atk_attrib.i014.pcap",
                 "atk_goldenPac.i010.pcap", "atk_goldenPac.i014.pcap", "atk_machine_role.i010.pcap",
                 "atk_machine_role.i014.pcap", "atk_netview.i010.pcap", "atk_netview.i014.pcap", "atk_raiseChild.i010.pcap",
                 "atk_raiseChild.i014.pcap", "atk_tstool.i014.pcap", "atk_rpcmap_cut.i010.pcap",
                 "atk_rpcmap_cut.i014.pcap");
-        lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_net.i014.pcap");
+        LOST.lost("one-way:server", RPC_ARGS_REQUEST_ONLY, "atk_net.i014.pcap");
         // Password spraying is counted on failed logons: the failure is the server's, the account the client's.
-        lost("one-way:client", FAILURE_IN_REPLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap",
+        LOST.lost("one-way:client", FAILURE_IN_REPLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap",
                 "atk_spray_kerberos.i010.pcap", "atk_spray_kerberos.i014.pcap");
-        lost("one-way:server", NTLM_ACCOUNT_REQUEST_ONLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap");
+        LOST.lost("one-way:server", NTLM_ACCOUNT_REQUEST_ONLY, "atk_spray.i010.pcap", "atk_spray.i014.pcap");
         // The endpoint-map listing (rpcdump) and Impacket as the SMB server (smbserver, karmaSMB).
-        lost("late-join:0.1", LATE_ALL, "atk_rpcdump.pcap");
-        lost("late-join:0.1", LATE_ALL, "atk_smbserver.i010.pcap", "atk_karmaSMB.i014.pcap");
-        lost("late-join:0.1", LATE_AUTH, "atk_karmaSMB.i010.pcap");
-        lost("late-join:30%", LATE_AUTH, "atk_rpcdump.pcap", "atk_smbserver.i010.pcap", "atk_smbserver.i014.pcap",
+        LOST.lost("late-join:0.1", LATE_ALL, "atk_rpcdump.pcap");
+        LOST.lost("late-join:0.1", LATE_ALL, "atk_smbserver.i010.pcap", "atk_karmaSMB.i014.pcap");
+        LOST.lost("late-join:0.1", LATE_AUTH, "atk_karmaSMB.i010.pcap");
+        LOST.lost("late-join:30%", LATE_AUTH, "atk_rpcdump.pcap", "atk_smbserver.i010.pcap", "atk_smbserver.i014.pcap",
                 "atk_karmaSMB.i010.pcap");
-        lost("one-way:client", SERVER_FINGERPRINT_REPLY_ONLY, "atk_smbserver.i010.pcap", "atk_smbserver.i014.pcap",
+        LOST.lost("one-way:client", SERVER_FINGERPRINT_REPLY_ONLY, "atk_smbserver.i010.pcap", "atk_smbserver.i014.pcap",
                 "atk_karmaSMB.i010.pcap", "atk_karmaSMB.i014.pcap");
-        lost("one-way:server", EPM_LOOKUP_REQUEST_ONLY, "atk_rpcdump.pcap", "atk_rpcdump.i010.pcap", "atk_rpcdump.i014.pcap");
-        lost("loss:1%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
-        lost("loss:5%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
-        lost("one-way:server", NAME_IN_CREATE_REQUEST, "atk_sambaPipe.i010.pcap", "atk_sambaPipe.i014.pcap");
-        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_filetime.i014.pcap");
-        lost("late-join:0.1", LATE_ALL, "atk_checkMSSQLStatus.i014.pcap");
-        lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_checkMSSQLStatus.i014.pcap", "atk_dpapidump.i014.pcap");
-        lost("one-way:server", EPM_MAP_REQUEST_ONLY, "atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap");
-        lost("late-join:30%", RDP_NEEDS_START, "atk_rdp_check.i010.pcap", "atk_rdp_check.i014.pcap");
-        lost("one-way:server", RDP_CLIENT_ONLY, "atk_rdp_check.i010.pcap", "atk_rdp_check.i014.pcap");
-        lost("one-way:server", KRB_REQUEST_ONLY, "atk_kintercept.i010.pcap", "atk_kintercept.i014.pcap");
-        lost("one-way:server", SWEEP_REQUEST_ONLY, "atk_netview_sweep.i010.pcap", "atk_netview_sweep.i014.pcap");
-    }
-
-    private static void lost(String mode, String why, String... captures) {
-        Map<String, String> m = LOST.computeIfAbsent(mode, k -> new LinkedHashMap<>());
-        for (String c : captures) {
-            if (m.put(c, why) != null) {
-                throw new IllegalStateException(mode + " " + c + " listed twice");
-            }
-        }
+        LOST.lost("one-way:server", EPM_LOOKUP_REQUEST_ONLY, "atk_rpcdump.pcap", "atk_rpcdump.i010.pcap", "atk_rpcdump.i014.pcap");
+        LOST.lost("loss:1%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
+        LOST.lost("loss:5%", LOSS_EPM_BIND, "atk_rpcdump.pcap");
+        LOST.lost("one-way:server", NAME_IN_CREATE_REQUEST, "atk_sambaPipe.i010.pcap", "atk_sambaPipe.i014.pcap");
+        LOST.lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_filetime.i014.pcap");
+        LOST.lost("late-join:0.1", LATE_ALL, "atk_checkMSSQLStatus.i014.pcap");
+        LOST.lost("one-way:server", FINGERPRINT_REQUEST_ONLY, "atk_checkMSSQLStatus.i014.pcap", "atk_dpapidump.i014.pcap");
+        LOST.lost("one-way:server", EPM_MAP_REQUEST_ONLY, "atk_mimikatz.i010.pcap", "atk_mimikatz.i014.pcap");
+        LOST.lost("late-join:30%", RDP_NEEDS_START, "atk_rdp_check.i010.pcap", "atk_rdp_check.i014.pcap");
+        LOST.lost("one-way:server", RDP_CLIENT_ONLY, "atk_rdp_check.i010.pcap", "atk_rdp_check.i014.pcap");
+        LOST.lost("one-way:server", KRB_REQUEST_ONLY, "atk_kintercept.i010.pcap", "atk_kintercept.i014.pcap");
+        LOST.lost("one-way:server", SWEEP_REQUEST_ONLY, "atk_netview_sweep.i010.pcap", "atk_netview_sweep.i014.pcap");
     }
 
     @BeforeAll
@@ -256,7 +246,7 @@ class PerturbationMatrixTest {
     @ParameterizedTest
     @MethodSource("modes")
     void everyAttackWhoseEvidenceSurvivesIsDetectedAndBenignStaysSilent(String mode) throws Exception {
-        Map<String, String> lostHere = LOST.getOrDefault(mode, Map.of());
+        Map<String, String> lostHere = LOST.in(mode);
         List<EvaluateCommand.Entry> entries = EvaluateCommand.readManifest(lab.resolve("MANIFEST.tsv"));
         for (String c : lostHere.keySet()) {
             assertTrue(entries.stream().anyMatch(e -> e.file().equals(c)), mode + ": " + c + " is not a lab capture");
@@ -274,22 +264,7 @@ class PerturbationMatrixTest {
             }
         }
         assertEquals(entries.size(), verdicts.size(), out.toString());
-        List<String> problems = new ArrayList<>();
-        for (EvaluateCommand.Entry e : entries) {
-            String v = verdicts.get(e.file());
-            if (e.expected().trim().equals("none")) {
-                if (!v.equals("silent")) {
-                    problems.add(e.file() + " is benign but " + v);
-                }
-            } else if (v.equals("missed") && !lostHere.containsKey(e.file())) {
-                problems.add(e.file() + " missed, and no reason says its evidence is lost under " + mode);
-            } else if (v.equals("detected") && lostHere.containsKey(e.file())) {
-                // A stated reason must stay true: a capture detected again leaves the list.
-                problems.add(e.file() + " is detected, but listed as lost under " + mode);
-            } else if (v.equals("error")) {
-                problems.add(e.file() + " could not be evaluated");
-            }
-        }
+        List<String> problems = LOST.problems(mode, entries, verdicts);
         if (!problems.isEmpty()) {
             fail(mode + ":\n  " + String.join("\n  ", problems) + "\n" + out);
         }

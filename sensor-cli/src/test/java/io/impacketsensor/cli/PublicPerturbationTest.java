@@ -54,11 +54,12 @@ class PublicPerturbationTest {
             + "service, which no psexec rule reads as an execution";
     private static final String DLL_CHAIN_FIRST_STEP = "the SVCCTL calls left are named (ControlService included), "
             + "but the chain's first step is a DLL written into System32 over an admin share, and the TREE_CONNECT "
-            + "that names C$ is among the dropped 30 % of its connection (frame 501, the connection's 19th of 64); the CREATE "
-            + "of Windows\\System32\\wlbsctrl.dll and its WRITEs survive on a tree whose share name was never seen";
+            + "that names C$ is among the dropped 30 % of its connection (frame 501, the connection's 19th of 64); "
+            + "the CREATE of Windows\\System32\\wlbsctrl.dll and its WRITEs survive on a tree whose share name was "
+            + "never seen";
 
     /** Mode → capture (path in the manifest) → why the evidence does not survive. */
-    static final Map<String, Map<String, String>> LOST = new LinkedHashMap<>();
+    static final LostEvidence LOST = new LostEvidence();
 
     private static final String T401 = "401trg_detections/pcaps/";
     private static final String SV = "OISF_suricata-verify/tests/";
@@ -66,32 +67,23 @@ class PublicPerturbationTest {
     private static final String LM = OTRF + "lateral_movement/network/";
 
     static {
-        lost("late-join:0.1", LATE_ALL, T401 + "20171220_smb_at_schedule.pcap", T401 + "20171220_smb_net_user.pcap",
+        LOST.lost("late-join:0.1", LATE_ALL, T401 + "20171220_smb_at_schedule.pcap", T401 + "20171220_smb_net_user.pcap",
                 SV + "dcerpc/dcerpc-smb-ctxid/input.pcap");
-        lost("late-join:0.1", SVC_CREATE_DROPPED, T401 + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap",
+        LOST.lost("late-join:0.1", SVC_CREATE_DROPPED, T401 + "20171220_smb_metasploit_psexec_pth_download_meterpreter.pcap",
                 LM + "empire_psexec_dcerpc_tcp_svcctl_WORKSTATION6_2020-09-20121608.cap");
-        lost("late-join:0.1", SVCCTL_SEALED_WITHOUT_BIND,
+        LOST.lost("late-join:0.1", SVCCTL_SEALED_WITHOUT_BIND,
                 SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap");
-        lost("late-join:30%", PSEXEC_START_DROPPED, T401 + "20171220_smb_psexec_add_user.pcap");
-        lost("late-join:30%", SVCCTL_SEALED_WITHOUT_BIND, T401 + "20171220_smb_psexec_mimikatz_ticket_dump.pcap",
+        LOST.lost("late-join:30%", PSEXEC_START_DROPPED, T401 + "20171220_smb_psexec_add_user.pcap");
+        LOST.lost("late-join:30%", SVCCTL_SEALED_WITHOUT_BIND, T401 + "20171220_smb_psexec_mimikatz_ticket_dump.pcap",
                 SV + "dcerpc/dcerpc-dce-iface-01/20171220_smb_psexec_mimikatz_ticket_dump-s2.pcap");
-        lost("late-join:30%", SVCCTL_INFERRED_MONITOR, LM + "covenant_sharpsc_stop_dcerpc_smb_svcctl_2020-08-06031938.cap");
-        lost("late-join:30%", DLL_CHAIN_FIRST_STEP, LM + "empire_shell_dcerpc_smb_service_dll_hijack_2020-09-21232839.cap");
-        lost("late-join:30%", LDAP_FILTER_DROPPED,
+        LOST.lost("late-join:30%", SVCCTL_INFERRED_MONITOR, LM + "covenant_sharpsc_stop_dcerpc_smb_svcctl_2020-08-06031938.cap");
+        LOST.lost("late-join:30%", DLL_CHAIN_FIRST_STEP, LM + "empire_shell_dcerpc_smb_service_dll_hijack_2020-09-21232839.cap");
+        LOST.lost("late-join:30%", LDAP_FILTER_DROPPED,
                 OTRF + "discovery/network/covenant_getdomaingroup_ldap_searchrequest_domain_admins_2020-09-22141005.cap",
                 OTRF + "discovery/network/covenant_ldap_searchrequest_domainuser.cap");
-        lost("one-way:client", DC_NOT_LEARNED, T401 + "20171220_smb_net_user.pcap",
+        LOST.lost("one-way:client", DC_NOT_LEARNED, T401 + "20171220_smb_net_user.pcap",
                 OTRF + "discovery/network/empire_shell_samr_EnumDomainUsers_2020-09-21193527.cap");
-        lost("one-way:client", SPRAY_NEEDS_FAILURES, LM + "purplesharp_ad_playbook_I_2020-10-22042947.cap");
-    }
-
-    private static void lost(String mode, String why, String... captures) {
-        Map<String, String> m = LOST.computeIfAbsent(mode, k -> new LinkedHashMap<>());
-        for (String c : captures) {
-            if (m.put(c, why) != null) {
-                throw new IllegalStateException(mode + " " + c + " listed twice");
-            }
-        }
+        LOST.lost("one-way:client", SPRAY_NEEDS_FAILURES, LM + "purplesharp_ad_playbook_I_2020-10-22042947.cap");
     }
 
     private static Path pub;
@@ -125,7 +117,7 @@ class PublicPerturbationTest {
                 rows.add(e.file() + "\t" + e.expected());
             }
         }
-        Map<String, String> lostHere = LOST.getOrDefault(mode, Map.of());
+        Map<String, String> lostHere = LOST.in(mode);
         for (String c : lostHere.keySet()) {
             assertTrue(required.stream().anyMatch(e -> e.file().equals(c)), mode + ": " + c + " is not a public attack");
         }
@@ -143,17 +135,7 @@ class PublicPerturbationTest {
             }
         }
         assertEquals(required.size(), verdicts.size(), out + " " + err);
-        List<String> problems = new ArrayList<>();
-        for (EvaluateCommand.Entry e : required) {
-            String v = verdicts.get(e.file());
-            if (v.equals("missed") && !lostHere.containsKey(e.file())) {
-                problems.add(e.file() + " missed, and no reason says its evidence is lost under " + mode);
-            } else if (v.equals("detected") && lostHere.containsKey(e.file())) {
-                problems.add(e.file() + " is detected, but listed as lost under " + mode);
-            } else if (v.equals("error")) {
-                problems.add(e.file() + " could not be evaluated");
-            }
-        }
+        List<String> problems = LOST.problems(mode, required, verdicts);
         if (!problems.isEmpty()) {
             fail(mode + ":\n  " + String.join("\n  ", problems) + "\n" + out);
         }
