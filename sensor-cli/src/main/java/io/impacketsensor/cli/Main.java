@@ -6,10 +6,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code impacket-sensor}: the command line. Each command is its own class registered in
- * {@link #commandLine}; add new ones there.
+ * {@link #COMMANDS}; add new ones there.
  *
  * <p>Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input (one line naming the problem,
  * no stack trace).
@@ -42,24 +46,51 @@ public final class Main implements Runnable {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs a command line with the given streams (tests use this) and returns the exit code. */
-    public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(out, err).execute(args);
+    /**
+     * The commands, by the name each one's {@code @Command} gives it, in the order help lists them.
+     * They are made on demand: building a command's model reflects over all its options, and a run
+     * needs only the one it names (see {@link #execute}).
+     */
+    static final Map<String, Supplier<Object>> COMMANDS;
+
+    static {
+        Map<String, Supplier<Object>> c = new LinkedHashMap<>();
+        c.put("replay", ReplayCommand::new);
+        c.put("live", LiveCommand::new);
+        c.put("bench", BenchCommand::new);
+        c.put("analyze", AnalyzeCommand::new);
+        c.put("selftest", SelftestCommand::new);
+        c.put("config", ConfigCommand::new);
+        c.put("blocklist", BlocklistCommand::new);
+        c.put("evaluate", EvaluateCommand::new);
+        c.put("rules", RulesCommand::new);
+        c.put("correlate", CorrelateCommand::new);
+        COMMANDS = Collections.unmodifiableMap(c);
     }
 
-    /** The command tree; other commands (analyze, selftest, ...) are added here as their own classes. */
+    /**
+     * Runs a command line with the given streams (tests use this) and returns the exit code. When
+     * the first argument names a command, only that command is built: picocli's reflection over
+     * every command's options was half of the main thread's work in a short replay. Anything else
+     * (no command, an option such as --help, a misspelt name) gets the whole tree, so help and
+     * errors list every command.
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        Supplier<Object> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        CommandLine cl = only == null ? commandLine(out, err) : commandLine(out, err, Map.of(args[0], only));
+        return cl.execute(args);
+    }
+
+    /** The whole command tree (help, man pages and the reference docs are made from it). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, COMMANDS);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, Supplier<Object>> commands) {
         CommandLine cl = new CommandLine(new Main());
-        cl.addSubcommand(new ReplayCommand());
-        cl.addSubcommand(new LiveCommand());
-        cl.addSubcommand(new BenchCommand());
-        cl.addSubcommand(new AnalyzeCommand());
-        cl.addSubcommand(new SelftestCommand());
-        cl.addSubcommand(new ConfigCommand());
-        cl.addSubcommand(new BlocklistCommand());
-        cl.addSubcommand(new EvaluateCommand());
-        cl.addSubcommand(new RulesCommand());
-        cl.addSubcommand(new CorrelateCommand());
+        for (Supplier<Object> command : commands.values()) {
+            cl.addSubcommand(command.get());
+        }
         // "" would be the working directory (Path.of("")), which no FILE or DIR argument means.
         cl.registerConverter(java.nio.file.Path.class, s -> {
             if (s.isEmpty()) {
