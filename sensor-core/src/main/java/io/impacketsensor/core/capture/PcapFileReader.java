@@ -44,8 +44,8 @@ import java.util.List;
  *
  * <p>Into a ring slot that allows it ({@link FrameSlot#lending()}) the frame is not copied at all:
  * the slot is pointed at the frame in the read buffer ({@link FrameSlot#lend}), and the reader
- * reads on into the next of {@link #WINDOWS} buffers, taking one back only once the workers have
- * handled every frame lent from it. Copying each frame into its slot took a quarter of the capture
+ * reads on into the next of its buffers ({@link #WINDOWS}, more while the workers hold those),
+ * taking one back only once the workers have handled every frame lent from it. Copying each frame into its slot took a quarter of the capture
  * thread's CPU time; lent, the frames reach the workers straight from the buffer the kernel read
  * them into. Into any other slot the frame is copied.
  *
@@ -64,11 +64,18 @@ public final class PcapFileReader implements PacketSource {
      */
     public static final int MAX_CAPLEN = 262_144;
     /**
-     * Read buffers taken in turn when frames are lent to ring slots. A replay's ring holds 1,024
-     * frames, about two windows of frames of average size, so the buffer the reader takes back was
-     * left three windows ago and its frames are normally consumed already.
+     * Read buffers taken in turn when frames are lent to ring slots, at first. A buffer is taken
+     * back only once the workers have handled every frame lent from it; when the one next in turn
+     * is still in use, the reader adds a buffer to the turn (up to {@link #MAX_WINDOWS}) rather
+     * than sleeping, so the reader runs as far ahead as the ring lets it and the buffers made are
+     * what the frames in the ring need (about 16 for a replay's 8,192 frames of average size).
      */
     static final int WINDOWS = 4;
+    /**
+     * Most read buffers in the turn (8 MB of 256 KB windows). Past it the reader waits for the
+     * workers: only runs of frames far over the average size (64 KB GRO/TSO frames) get there.
+     */
+    static final int MAX_WINDOWS = 32;
     /** How long the reader sleeps between looks when the workers still hold a buffer it needs. */
     private static final long WINDOW_WAIT_NANOS = 50_000;
     /** Largest pcapng block accepted; a larger total length is treated as corruption. */
@@ -103,11 +110,16 @@ public final class PcapFileReader implements PacketSource {
     private byte[] window;
     /** Wraps {@link #window} for the channel's reads. */
     private ByteBuffer windowIo;
-    /** The read buffers (only the first is used until a frame is lent), made as first needed. */
-    private final byte[][] buffers = new byte[WINDOWS][];
-    private final ByteBuffer[] buffersIo = new ByteBuffer[WINDOWS];
+    /**
+     * The read buffers, {@code [0, windows)} in turn (only the first is used until a frame is
+     * lent), made as first needed.
+     */
+    private final byte[][] buffers = new byte[MAX_WINDOWS][];
+    private final ByteBuffer[] buffersIo = new ByteBuffer[MAX_WINDOWS];
     /** The last ring sequence each buffer lent a frame to (-1: none). */
-    private final long[] lentTo = new long[WINDOWS];
+    private final long[] lentTo = new long[MAX_WINDOWS];
+    /** Buffers in the turn: {@link #WINDOWS}, more while the workers hold those (up to {@link #MAX_WINDOWS}). */
+    private int windows = WINDOWS;
     private int current;
     /** The ring frames were lent to; null until the first lend. */
     private FrameSlot.Consumption ring;
@@ -278,6 +290,7 @@ public final class PcapFileReader implements PacketSource {
         boolean ok = pcapng ? nextNg(into) : nextClassic(into);
         if (!ok) {
             done = true;
+            releaseBuffers();
             return false;
         }
         records++;
@@ -572,15 +585,24 @@ public final class PcapFileReader implements PacketSource {
     /**
      * The buffer to read on into, of at least {@code size} bytes: the current one while no
      * frame was ever lent; else the next in turn, once the workers are done with the frames lent
-     * from it. A buffer whose last frame is in the batch the capture thread has not published yet
-     * (a batch of frames larger than three windows) cannot be waited for: it is left to those
-     * frames and a new one takes its place.
+     * from it. While they are not, a new buffer joins the turn in its place (the one in use
+     * stays next in turn), up to {@link #MAX_WINDOWS}; then the reader waits for the workers. A
+     * buffer whose last frame is in the batch the capture thread has not published yet (a batch
+     * of frames larger than all the buffers) cannot be waited for: it is left to those frames
+     * and a new one takes its place.
      */
     private int nextBuffer(int size) {
-        int j = ring == null ? current : (current + 1) % WINDOWS;
+        int j = ring == null ? current : (current + 1 == windows ? 0 : current + 1);
         long seq = lentTo[j];
         if (seq >= 0 && !ring.consumed(seq)) {
-            if (ring.published(seq)) {
+            if (windows < MAX_WINDOWS) {
+                // Buffers j.. move one place on: they keep their order in the turn.
+                System.arraycopy(buffers, j, buffers, j + 1, windows - j);
+                System.arraycopy(buffersIo, j, buffersIo, j + 1, windows - j);
+                System.arraycopy(lentTo, j, lentTo, j + 1, windows - j);
+                windows++;
+                buffers[j] = null;
+            } else if (ring.published(seq)) {
                 while (!ring.consumed(seq)) {
                     java.util.concurrent.locks.LockSupport.parkNanos(WINDOW_WAIT_NANOS);
                 }
@@ -594,6 +616,19 @@ public final class PcapFileReader implements PacketSource {
             buffersIo[j] = ByteBuffer.wrap(buffers[j]);
         }
         return j;
+    }
+
+    /**
+     * Lets the read buffers go once the file is read: a replay of many files would otherwise keep
+     * every file's buffers until the last ends. Slots still pointing at frames in them keep what
+     * they point at.
+     */
+    private void releaseBuffers() {
+        java.util.Arrays.fill(buffers, null);
+        java.util.Arrays.fill(buffersIo, null);
+        window = null;
+        windowIo = null;
+        windowLen = 0;
     }
 
     private void setOrder(ByteOrder o) {

@@ -1,6 +1,6 @@
 package io.impacketsensor.core.pipeline;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  *  capture thread ── read straight into a preallocated slot of ring #1 (Disruptor, single
- *        │           producer, BlockingWaitStrategy), or point the slot at the frame in a capture
+ *        │           producer, LiteBlockingWaitStrategy), or point the slot at the frame in a capture
  *        │           file's read buffer, pick worker = symmetric flow hash % N
  *        ▼
  *  worker-0 … worker-N-1 ── each runs its own FrameProcessor on its frames
@@ -29,6 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  *  ring #2 ({@link EventRing}: one queue per worker, merged in frame order) ── "events" thread
  *        ── downstream EventSink
  * </pre>
+ *
+ * <p>The workers sleep on an empty ring; the lite blocking strategy takes the lock and signals
+ * only when a worker sleeps, where the plain one locked and signalled on every publish.
  *
  * <p>The events reach the consumer in the order of the ring sequence of the frames (or ticks)
  * that produced them, whatever the number of workers: see {@link EventRing}.
@@ -54,13 +57,18 @@ public final class CapturePipeline {
     /** Live capture publishes at most this many frames at a time (fewer when the kernel has fewer ready). */
     static final int LIVE_BATCH = 128;
     /**
-     * Most ring slots a replay uses (2 MB of frame buffers). A file never makes the capture wait,
-     * so a replay's ring absorbs no bursts; what its size decides is whether the slot the capture
-     * thread copies the next frame into is still in the CPU cache. With 16,384 slots (32 MB) every
-     * copy missed it and the capture thread spent about a third of its CPU time on those misses.
+     * Most ring slots a replay uses. A file never makes the capture wait, so a replay's ring
+     * absorbs no bursts; what its size decides is how often the worker finds it empty. On two
+     * cores the capture thread shares a core with the events thread, and the scheduler gives each
+     * a few milliseconds at a time: a ring of 1,024 frames (0.6 ms of a worker's work) ran dry
+     * while the capture thread waited for its turn, about every 200 frames, and each time the
+     * worker went to sleep and the capture thread had to wake it (a futex call on both sides and
+     * two context switches). 8,192 frames last through such a turn. The slots hold no frame
+     * bytes in a replay (the reader lends its read buffers, see PcapFileReader), so a larger ring
+     * costs only the slot objects.
      */
-    static final int REPLAY_RING_SLOTS = 1024;
-    /** How long the capture thread sleeps between looks at a full ring. */
+    static final int REPLAY_RING_SLOTS = 8192;
+    /** How long the capture thread sleeps between looks at a full ring (per 256 slots it waits for). */
     private static final long RING_FULL_PARK_NANOS = 100_000;
     private final PacketSource source;
     private final FrameClassifier classifier;
@@ -121,7 +129,7 @@ public final class CapturePipeline {
             Thread t = new Thread(r, "worker-" + nextWorker[0]++);
             t.setDaemon(true);
             return t;
-        }, ProducerType.SINGLE, new BlockingWaitStrategy());
+        }, ProducerType.SINGLE, new LiteBlockingWaitStrategy());
         this.handlers = new WorkerHandler[workers];
         for (int i = 0; i < workers; i++) {
             WorkerEvents queue = events.producer(i);
@@ -300,13 +308,16 @@ public final class CapturePipeline {
      * Replay found the ring full: the workers are the slower side. Sleep until a quarter of the
      * ring is free rather than letting {@code ring.next} look again after every 1 ns park, which
      * wakes the capture thread (a futex wait and a context switch each time) once per few dozen
-     * frames the workers free; here it wakes once per quarter ring and then fills it at once.
+     * frames the workers free; here it wakes once per quarter ring and then fills it at once. The
+     * sleep between looks grows with the room waited for (a worker frees 256 slots in about
+     * 0.1-0.2 ms), so a larger ring is not looked at more often.
      */
     private void awaitRoom(RingBuffer<FrameSlot> ring) {
         ringFullWaits++;
         int room = Math.max(BATCH, ring.getBufferSize() >> 2);
+        long park = RING_FULL_PARK_NANOS * Math.max(1, room >> 8);
         while (!ring.hasAvailableCapacity(room)) {
-            LockSupport.parkNanos(RING_FULL_PARK_NANOS);
+            LockSupport.parkNanos(park);
         }
     }
 
