@@ -53,7 +53,8 @@ public final class KerberosParser {
     // ---- decoded fields of the last message (valid after parse() returned OK) ----
     /** Message type from the application tag (10 AS-REQ ... 30 KRB-ERROR). */
     public int msgType;
-    List<Integer> padataTypes;
+    /** Made once per parser and cleared per message: the events copy them ({@link KerberosEvents}). */
+    final List<Integer> padataTypes = new ArrayList<>(4);
     int encTimestampEtype;
     int pacRequest;
     String forUserName;
@@ -71,9 +72,11 @@ public final class KerberosParser {
     long till;
     long rtime;
     long nonce;
-    List<Integer> etypes;
+    final List<Integer> etypes = new ArrayList<>(4);
     boolean addressesPresent;
-    List<TicketInfo> additionalTickets;
+    final List<TicketInfo> additionalTickets = new ArrayList<>(1);
+    /** A name's components while {@link #principal} reads them (names do not nest). */
+    private final List<String> nameScratch = new ArrayList<>(4);
     TicketInfo ticket;
     int encPartEtype;
     int errorCode;
@@ -161,7 +164,7 @@ public final class KerberosParser {
     }
 
     private void reset() {
-        padataTypes = new ArrayList<>(4);
+        padataTypes.clear();
         encTimestampEtype = -1;
         pacRequest = -1;
         forUserName = null;
@@ -179,9 +182,9 @@ public final class KerberosParser {
         till = KerberosEvent.NO_TIME;
         rtime = KerberosEvent.NO_TIME;
         nonce = 0;
-        etypes = new ArrayList<>(4);
+        etypes.clear();
         addressesPresent = false;
-        additionalTickets = new ArrayList<>(0);
+        additionalTickets.clear();
         ticket = null;
         encPartEtype = -1;
         errorCode = -1;
@@ -247,7 +250,8 @@ public final class KerberosParser {
     private PrincipalName principal(ByteCursor cur) {
         int end = sequence(cur);
         int nameType = 0;
-        List<String> comps = new ArrayList<>(2);
+        List<String> comps = nameScratch;
+        comps.clear();
         while (nextField(cur, end)) {
             int fieldEnd = cur.position() + t.length;
             if (t.is(CTX, 0)) {
@@ -273,6 +277,15 @@ public final class KerberosParser {
      * {@link #lastCipherDigest}; the cipher itself stays opaque.
      */
     private int encryptedData(ByteCursor cur) {
+        return encryptedData(cur, false);
+    }
+
+    /**
+     * {@link #encryptedData(ByteCursor)}, the cipher digested only when {@code digest}: only a
+     * ticket's digest is reported, and hashing every authenticator and reply part byte by byte
+     * would cost as much as the rest of the parse.
+     */
+    private int encryptedData(ByteCursor cur, boolean digest) {
         int end = sequence(cur);
         int etype = -1;
         lastKvno = -1;
@@ -284,7 +297,7 @@ public final class KerberosParser {
             } else if (t.is(CTX, 1)) {
                 lastKvno = (int) integer(cur);
             } else if (t.is(CTX, 2) && t.read(cur, false, limits.maxMessageLength()) == ParseStatus.OK
-                    && t.is(U, 4) && cur.has(t.length)) {
+                    && t.is(U, 4) && cur.has(t.length) && digest) {
                 lastCipherDigest = cipherDigest(cur.array(), cur.arrayPosition(), t.length);
             }
             cur.seek(fieldEnd);
@@ -327,7 +340,7 @@ public final class KerberosParser {
                     tSname = principal(cur);
                     break;
                 case 3:
-                    etype = encryptedData(cur);
+                    etype = encryptedData(cur, true);
                     kvno = lastKvno;
                     digest = lastCipherDigest;
                     break;
