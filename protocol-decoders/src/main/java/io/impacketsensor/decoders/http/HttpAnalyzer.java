@@ -84,6 +84,8 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     private boolean started;
     private boolean finished;
     private int anomalyEvents;
+    /** The last value of each event text field on this connection ({@link HttpEvents#request}). */
+    private final String[] lastText = new String[HttpEvents.TEXT_FIELDS];
 
     public HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder) {
         this.ctx = ctx;
@@ -241,7 +243,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
             counters.skippedFlows++;
             return false;
         }
-        HttpRequest req = HttpEvents.request(ctx, p, b, ++txCount, classify(b));
+        HttpRequest req = HttpEvents.request(ctx, p, b, ++txCount, classify(b), lastText);
         ctx.emit(req);
         queue(req);
         if (p.tokenLen > 0) {
@@ -261,7 +263,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
             return true;
         }
         HttpRequest req = takePending();
-        ctx.emit(HttpEvents.response(ctx, p, b, req));
+        ctx.emit(HttpEvents.response(ctx, p, b, req, lastText));
         if (p.tokenLen > 0) {
             token(Direction.TO_CLIENT, b);
         }
