@@ -3,6 +3,7 @@ package io.impacketsensor.decoders.smb2;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -81,17 +82,18 @@ public final class Smb2Parser {
     public int dialect;
     /**
      * NEGOTIATE request: dialect revisions. This and {@link #hashes} and {@link #ciphers} are made at
-     * the connection's first NEGOTIATE request (once per connection, and a parser is per connection).
+     * the connection's first NEGOTIATE request that has values for them (a parser is per connection),
+     * as large as that request needs, and grow up to the limits.
      */
-    public int[] dialects;
+    public int[] dialects = NONE;
     public int dialectCount;
     public int guidOff;
     public int contextCount;
-    public int[] hashes;
+    public int[] hashes = NONE;
     public int hashCount;
     public int saltOff;
     public int saltLength;
-    public int[] ciphers;
+    public int[] ciphers = NONE;
     public int cipherCount;
     /** SET_INFO disposition: DeletePending / FILE_DISPOSITION_DELETE. */
     public boolean deletePending;
@@ -193,11 +195,6 @@ public final class Smb2Parser {
     /** 2.2.3 NEGOTIATE request: dialects, security mode, capabilities, ClientGuid, 3.1.1 contexts. */
     public boolean negotiateRequest() {
         overLimit = false;
-        if (dialects == null) {
-            dialects = new int[limits.maxDialects()];
-            hashes = new int[limits.maxNegotiateContexts()];
-            ciphers = new int[limits.maxNegotiateContexts()];
-        }
         if (!body(36)) {
             return false;
         }
@@ -210,10 +207,11 @@ public final class Smb2Parser {
         long ctxOffset = c.u32le();
         int ctxCount = c.u16le();
         c.skip(2);
-        if (count > dialects.length) {
+        if (count > limits.maxDialects()) {
             overLimit = true;
             return false;
         }
+        dialects = room(dialects, count, limits.maxDialects());
         dialectCount = 0;
         for (int i = 0; i < count; i++) {
             dialects[dialectCount++] = c.u16le();
@@ -258,10 +256,11 @@ public final class Smb2Parser {
             if (type == 1 && dataLen >= 4) {
                 int n = c.u16le();
                 saltLength = c.u16le();
-                if (n > hashes.length) {
+                if (n > limits.maxNegotiateContexts()) {
                     overLimit = true;
                     return false;
                 }
+                hashes = room(hashes, hashCount + n, limits.maxNegotiateContexts());
                 for (int k = 0; k < n && c.position() + 2 <= dataStart + dataLen; k++) {
                     hashes[hashCount++] = c.u16le();
                 }
@@ -270,10 +269,11 @@ public final class Smb2Parser {
                 }
             } else if (type == 2 && dataLen >= 2) {
                 int n = c.u16le();
-                if (n > ciphers.length) {
+                if (n > limits.maxNegotiateContexts()) {
                     overLimit = true;
                     return false;
                 }
+                ciphers = room(ciphers, cipherCount + n, limits.maxNegotiateContexts());
                 for (int k = 0; k < n && c.position() + 2 <= dataStart + dataLen; k++) {
                     ciphers[cipherCount++] = c.u16le();
                 }
@@ -499,6 +499,13 @@ public final class Smb2Parser {
             deletePending = (c.i32le() & 1) != 0;
         }
         return c.ok();
+    }
+
+    private static final int[] NONE = {};
+
+    /** {@code a}, or a larger array (at most {@code cap}) when it holds fewer than {@code n} values. */
+    private static int[] room(int[] a, int n, int cap) {
+        return n <= a.length ? a : Arrays.copyOf(a, Math.min(cap, Math.max(n, 8)));
     }
 
     /** The first {@code n} values of {@code a} as an immutable list (event fields; built once per event). */
