@@ -1030,7 +1030,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         contexts = tables.contexts;
         calls = tables.calls;
         assembly = tables.assembly;
-        handles = new HandleNames(limits.maxTrackedHandles());
+        handles.clear();
         dcom = null;
         for (int d = 0; d < 2; d++) {
             partial[d] = null;
