@@ -835,14 +835,30 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     /** ept_map named a TCP port: the next connection there is DCE/RPC (the registry's expectation table). */
+    /** An address an ept_map answer named, resolved from its dotted quad. */
+    private record MappedAddress(String ip, InetAddress address) {
+    }
+
+    /**
+     * The last address resolved for an ept_map answer, shared by the workers (an immutable pair): the
+     * answers of a network name its few servers again and again.
+     */
+    private static volatile MappedAddress lastMapped;
+
     private void expect(RpcArgs.EpmMapResult m) {
         InetAddress server = null;
         if (m.ip() != null && !m.ip().equals("0.0.0.0")) {
-            try {
-                // A dotted quad built by EpmStubs from four bytes: no name lookup happens.
-                server = InetAddress.getByName(m.ip());
-            } catch (UnknownHostException e) {
-                server = null;
+            MappedAddress last = lastMapped;
+            if (last != null && last.ip.equals(m.ip())) {
+                server = last.address;
+            } else {
+                try {
+                    // A dotted quad built by EpmStubs from four bytes: no name lookup happens.
+                    server = InetAddress.getByName(m.ip());
+                    lastMapped = new MappedAddress(m.ip(), server);
+                } catch (UnknownHostException e) {
+                    server = null;
+                }
             }
         }
         if (server == null) {

@@ -6,6 +6,7 @@ import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.Guids;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.decoders.dcerpc.ndr.KnownGuids;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -152,9 +153,18 @@ public final class DcerpcParser {
         return littleEndian ? c.u32le() : c.u32be();
     }
 
+    /** The last UUID read: a DCOM connection's requests name the same object (IPID) one after another. */
+    private UUID lastUuid;
+
     private UUID uuid(ByteCursor c) {
         if (littleEndian) {
-            return Guids.read(c);
+            if (!c.has(16)) {
+                return Guids.read(c);
+            }
+            UUID u = KnownGuids.littleEndian(c.array(), c.arrayPosition(), lastUuid);
+            c.skip(16);
+            lastUuid = u;
+            return u;
         }
         // Big-endian drep: the uuid_t fields travel in big-endian order (C706 appendix A), i.e. RFC 4122 bytes.
         long msb = c.i64be();

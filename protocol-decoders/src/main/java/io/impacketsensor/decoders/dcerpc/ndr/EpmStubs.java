@@ -3,7 +3,6 @@ package io.impacketsensor.decoders.dcerpc.ndr;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.Bytes;
-import io.impacketsensor.core.wire.Guids;
 
 import java.util.UUID;
 
@@ -78,7 +77,7 @@ final class EpmStubs {
 
     private static UUID uuid(NdrReader r) {
         int off = r.guid();
-        return r.ok() ? Guids.fromLittleEndian(r.array(), off) : null;
+        return r.ok() ? KnownGuids.fromLittleEndian(r.array(), off) : null;
     }
 
     private static RpcArgs map(NdrReader r) {
@@ -103,7 +102,7 @@ final class EpmStubs {
         if (proto != 0x0d || lhs < 19) {
             return new RpcArgs.EpmMapRequest(null, -1);
         }
-        UUID iface = Guids.read(t);
+        UUID iface = KnownGuids.read(t);
         int major = t.u16le();
         if (!t.ok()) {
             r.fail();
@@ -221,7 +220,7 @@ final class EpmStubs {
                 // version): an answer whose request the copy lacks still says what the port serves.
                 int at = t.position();
                 t.skip(1);
-                iface = Guids.read(t);
+                iface = KnownGuids.read(t);
                 t.seek(at);
             }
             t.skip(lhs);
