@@ -85,7 +85,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     private boolean finished;
     private int anomalyEvents;
     /** The last value of each event text field on this connection ({@link HttpEvents#request}). */
-    private final String[] lastText = new String[HttpEvents.TEXT_FIELDS];
+    private final HttpEvents.LastTexts lastText = new HttpEvents.LastTexts();
 
     public HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder) {
         this.ctx = ctx;
@@ -209,7 +209,11 @@ public final class HttpAnalyzer implements FlowAnalyzer {
         int e = s.eol;
         for (int i = off, end = off + len; i < end; i++) {
             byte c = b[i];
-            if (c == '\n') {
+            if (c > '\r') {
+                // Most bytes are text: one comparison settles them (CR and LF are below, as are
+                // the bytes over 0x7F, negative here, which the branches below also take as text).
+                e = 0;
+            } else if (c == '\n') {
                 if (e != 0) {
                     s.eol = 0;
                     return i + 1;
