@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.smb2;
 
 import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 
 import java.util.Arrays;
@@ -118,27 +119,26 @@ public final class Smb2Parser {
             return ParseStatus.ERROR;
         }
         c.wrap(b, off, avail);
-        c.skip(4);
-        if (c.u16le() != HEADER) {
+        // The 64 bytes are there (checked above): the fields are read at their offsets (2.2.1.1,
+        // 2.2.1.2), every PDU's header, without the cursor's per-field bounds checks.
+        if (Bytes.u16le(b, off + 4) != HEADER) {
+            c.seek(6);
             return ParseStatus.ERROR;
         }
-        c.skip(2);
-        status = c.u32le();
-        command = c.u16le();
-        c.skip(2);
-        flags = c.i32le();
-        nextCommand = c.i32le();
-        messageId = c.i64le();
+        status = Bytes.u32le(b, off + 8);
+        command = Bytes.u16le(b, off + 12);
+        flags = Bytes.i32le(b, off + 16);
+        nextCommand = Bytes.i32le(b, off + 20);
+        messageId = Bytes.i64le(b, off + 24);
         if ((flags & FLAG_ASYNC) != 0) {
-            asyncId = c.i64le();
+            asyncId = Bytes.i64le(b, off + 32);
             treeId = 0;
         } else {
-            c.skip(4);
-            treeId = c.i32le();
+            treeId = Bytes.i32le(b, off + 36);
             asyncId = 0;
         }
-        sessionId = c.i64le();
-        c.skip(16);
+        sessionId = Bytes.i64le(b, off + 40);
+        c.seek(HEADER);
         return ParseStatus.OK;
     }
 
