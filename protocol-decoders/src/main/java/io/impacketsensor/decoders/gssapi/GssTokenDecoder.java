@@ -20,6 +20,8 @@ public final class GssTokenDecoder implements TokenDecoder {
     private final NtlmsspLimits ntlmLimits;
     private final GssapiCounters counters = new GssapiCounters();
     private final NtlmsspCounters ntlmCounters = new NtlmsspCounters();
+    /** The worker's one parser, lent to every session (a worker decodes one token at a time). */
+    private final GssapiParser parser;
 
     /** Defaults for every limit. */
     public GssTokenDecoder(KerberosTokenHook kerberos) {
@@ -30,11 +32,12 @@ public final class GssTokenDecoder implements TokenDecoder {
         this.kerberos = kerberos == null ? KerberosTokenHook.NONE : kerberos;
         this.limits = limits;
         this.ntlmLimits = ntlmLimits;
+        this.parser = new GssapiParser(limits);
     }
 
     @Override
     public TokenSession newSession(FlowContext ctx, Carrier carrier) {
-        return new GssapiAnalyzer(ctx, carrier, limits, ntlmLimits, kerberos, counters, ntlmCounters);
+        return new GssapiAnalyzer(ctx, carrier, limits, ntlmLimits, kerberos, counters, ntlmCounters, parser);
     }
 
     @Override

@@ -22,18 +22,32 @@ public final class GssapiAnalyzer implements TokenSession {
     private final KerberosTokenHook kerberos;
     private final GssapiParser parser;
     private final GssapiCounters counters;
-    private final TokenSession ntlm;
+    private final NtlmsspLimits ntlmLimits;
+    private final NtlmsspCounters ntlmCounters;
+    /** The NTLM conversation, made at the first NTLMSSP token (a Kerberos conversation has none). */
+    private TokenSession ntlm;
     private String lastMechanism = "none";
 
     public GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, NtlmsspLimits ntlmLimits,
                           KerberosTokenHook kerberos, GssapiCounters counters, NtlmsspCounters ntlmCounters) {
+        this(ctx, carrier, limits, ntlmLimits, kerberos, counters, ntlmCounters, new GssapiParser(limits));
+    }
+
+    /**
+     * @param parser the worker's parser, shared by its sessions: it holds nothing between tokens,
+     *               and a token is parsed to its end before anything it carries is handed on
+     */
+    GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, NtlmsspLimits ntlmLimits,
+                   KerberosTokenHook kerberos, GssapiCounters counters, NtlmsspCounters ntlmCounters,
+                   GssapiParser parser) {
         this.ctx = ctx;
         this.carrier = carrier;
         this.limits = limits;
         this.kerberos = kerberos;
-        this.parser = new GssapiParser(limits);
+        this.parser = parser;
         this.counters = counters;
-        this.ntlm = new NtlmsspAnalyzer(ctx, carrier, ntlmLimits, ntlmCounters);
+        this.ntlmLimits = ntlmLimits;
+        this.ntlmCounters = ntlmCounters;
     }
 
     @Override
@@ -55,6 +69,9 @@ public final class GssapiAnalyzer implements TokenSession {
             if (kind == GssapiParser.NTLMSSP) {
                 mech = "ntlmssp";
                 counters.ntlmssp++;
+                if (ntlm == null) {
+                    ntlm = new NtlmsspAnalyzer(ctx, carrier, ntlmLimits, ntlmCounters);
+                }
                 ntlm.onToken(dir, buf, parser.innerOff, parser.innerLen);
                 break;
             }
@@ -83,7 +100,9 @@ public final class GssapiAnalyzer implements TokenSession {
 
     @Override
     public void onResult(long status) {
-        ntlm.onResult(status);
+        if (ntlm != null) {
+            ntlm.onResult(status);
+        }
     }
 
     @Override
@@ -93,7 +112,9 @@ public final class GssapiAnalyzer implements TokenSession {
 
     @Override
     public void close() {
-        ntlm.close();
+        if (ntlm != null) {
+            ntlm.close();
+        }
     }
 
     private static String mechName(int mech, String dflt) {
