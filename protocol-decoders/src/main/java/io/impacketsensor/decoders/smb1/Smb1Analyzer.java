@@ -48,6 +48,11 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
     /** The message being handled hit an anomaly: the rest of its AndX chain is not read. */
     private boolean messageDropped;
     private int anomalyEvents;
+    /** Requests whose event is out, for the next requests ({@link #recycle}); made at the first. */
+    private Smb1Pending[] spare;
+    private int spareCount;
+    /** Kept per connection: a client has a few requests outstanding, rarely more. */
+    private static final int SPARE = 8;
     /** Anomalies reported per connection; later ones are only counted. */
     static final int MAX_ANOMALY_EVENTS = 16;
 
@@ -207,9 +212,7 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
         if (pending.size() >= limits.maxPendingRequests()) {
             return anomaly(Smb1Anomaly.TOO_MANY_PENDING, String.valueOf(pending.size()));
         }
-        for (Smb1Pending q = pending.add(key, head); q != null; q = q.next) {
-            unanswered(q, SensorEvent.NO_STATUS);
-        }
+        unansweredChain(pending.add(key, head));
         return true;
     }
 
@@ -364,9 +367,8 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
                 break;
             }
             if (q != null && q.command != cmd) {
-                for (; q != null; q = q.next) {
-                    unanswered(q, SensorEvent.NO_STATUS);
-                }
+                unansweredChain(q);
+                q = null;
             }
             if (q == null) {
                 q = orphan(cmd, key);
@@ -383,8 +385,12 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             if (q.deferred != null) {
                 pipeData.release(q);
             }
+            q.requeued = false;
             if (!responseCommand(q, st)) {
                 return false;
+            }
+            if (!q.requeued) {
+                recycle(q);
             }
             q = rest;
             if (last) {
@@ -393,9 +399,7 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             cmd = p.andxCommand;
             at = p.andxOffset;
         }
-        for (; q != null; q = q.next) {
-            unanswered(q, SensorEvent.NO_STATUS);
-        }
+        unansweredChain(q);
         return !messageDropped;
     }
 
@@ -408,7 +412,13 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
 
     /** The state of one command of the message at hand, with the ids of its header. */
     private Smb1Pending newPending(int cmd, long key) {
-        Smb1Pending q = new Smb1Pending();
+        Smb1Pending q;
+        if (spareCount == 0) {
+            q = new Smb1Pending();
+        } else {
+            q = spare[--spareCount];
+            spare[spareCount] = null;
+        }
         q.command = cmd;
         q.key = key;
         q.uid = p.uid;
@@ -580,6 +590,31 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             pipeData.release(q);
         }
         events.forRequest(q, status);
+    }
+
+    /** Reports {@code q} and the rest of its AndX chain unanswered, and keeps them for reuse. */
+    private void unansweredChain(Smb1Pending q) {
+        while (q != null) {
+            Smb1Pending rest = q.next;
+            unanswered(q, SensorEvent.NO_STATUS);
+            recycle(q);
+            q = rest;
+        }
+    }
+
+    /**
+     * A request whose event is out, out of the pending table: kept for the next requests. Nothing
+     * refers to it any more (the events copied its values; the table and chain links are dropped).
+     */
+    private void recycle(Smb1Pending q) {
+        if (spareCount == SPARE) {
+            return;
+        }
+        if (spare == null) {
+            spare = new Smb1Pending[SPARE];
+        }
+        q.clear();
+        spare[spareCount++] = q;
     }
 
     // ---- helpers -------------------------------------------------------------------------------
