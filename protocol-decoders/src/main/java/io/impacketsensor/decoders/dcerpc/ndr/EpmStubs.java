@@ -203,6 +203,24 @@ final class EpmStubs {
         return (slash >= 0 ? s.substring(slash + 1) : s).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** An IPv4 address and its dotted quad, as last written (immutable: shared by the workers). */
+    private record Quad(int address, String text) {
+    }
+
+    /** The answers of a network name its few servers again and again. */
+    private static volatile Quad lastQuad;
+
+    /** The dotted quad of an IPv4 address floor (C706 appendix L, protocol 0x09). */
+    private static String dottedQuad(int a) {
+        Quad q = lastQuad;
+        if (q != null && q.address == a) {
+            return q.text;
+        }
+        String text = (a >>> 24) + "." + (a >>> 16 & 0xFF) + "." + (a >>> 8 & 0xFF) + "." + (a & 0xFF);
+        lastQuad = new Quad(a, text);
+        return text;
+    }
+
     private static RpcArgs.EpmMapResult endpoint(byte[] b, int off, int len, UUID iface) {
         ByteCursor t = new ByteCursor(b, off, len);
         int floors = t.u16le();
@@ -228,7 +246,7 @@ final class EpmStubs {
             if (proto == 0x07 && rhs == 2) {
                 port = t.u16be();
             } else if (proto == 0x09 && rhs == 4) {
-                ip = t.u8() + "." + t.u8() + "." + t.u8() + "." + t.u8();
+                ip = dottedQuad(t.i32be());
             } else if (proto == 0x0f && rhs > 1 && rhs <= MAX_PIPE_NAME && t.has(rhs)) {
                 // Named pipe floor (C706 appendix I, MS-RPCE 2.1.1.2): "\PIPE\name", NUL-terminated.
                 pipe = pipeName(t.array(), t.arrayPosition(), rhs);
