@@ -505,7 +505,7 @@ public final class Smb2Parser {
 
     /** {@code a}, or a larger array (at most {@code cap}) when it holds fewer than {@code n} values. */
     private static int[] room(int[] a, int n, int cap) {
-        return n <= a.length ? a : Arrays.copyOf(a, Math.min(cap, Math.max(n, 8)));
+        return n <= a.length ? a : Arrays.copyOf(a, Math.min(cap, n));
     }
 
     /** The first {@code n} values of {@code a} as an immutable list (event fields; built once per event). */
