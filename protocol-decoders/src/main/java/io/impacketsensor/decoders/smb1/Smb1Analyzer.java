@@ -13,6 +13,7 @@ import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.spi.NbssStream;
 import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
 import io.impacketsensor.decoders.smb.spi.RpcPdus;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 /**
  * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection, handed over by the SMB analyzer after
@@ -239,12 +240,12 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             case Smb1Parser.SESSION_SETUP_ANDX -> logon.request(p, q);
             case Smb1Parser.TREE_CONNECT_ANDX -> {
                 boolean r = p.treeConnectRequest();
-                q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+                q.name = r ? p.string(p.strAt, p.strLen, p.unicode(), Utf16Memo.SMB1_TREE) : "";
                 yield r;
             }
             case Smb1Parser.NT_CREATE_ANDX, Smb1Parser.OPEN_ANDX -> {
                 boolean r = cmd == Smb1Parser.NT_CREATE_ANDX ? p.ntCreateRequest() : p.openRequest();
-                q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+                q.name = r ? p.string(p.strAt, p.strLen, p.unicode(), Utf16Memo.SMB1_FILE) : "";
                 q.desiredAccess = p.access;
                 q.disposition = p.disposition;
                 q.createOptions = p.createOptions;
@@ -324,7 +325,7 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
 
     private boolean transactionRequest(Smb1Pending q) {
         boolean r = p.transactionRequest();
-        q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+        q.name = r ? p.string(p.strAt, p.strLen, p.unicode(), Utf16Memo.SMB1_TRANSACTION) : "";
         q.subcommand = p.subcommand;
         q.length = p.totalData;
         q.incomplete = r && p.incomplete;
@@ -485,8 +486,10 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             if (p.sessionSetupResponse()) {
                 // 2.2.4.53.2 Action bit 0 SMB_SETUP_GUEST: SMB2's SESSION_FLAG_IS_GUEST.
                 sessionFlags = p.action & 1;
-                q.responseNativeOs = p.nativeOsLen > 0 ? p.string(p.nativeOsAt, p.nativeOsLen, p.unicode()) : null;
-                q.responseNativeLm = p.nativeLmLen > 0 ? p.string(p.nativeLmAt, p.nativeLmLen, p.unicode()) : null;
+                q.responseNativeOs = p.nativeOsLen > 0 ? p.string(p.nativeOsAt, p.nativeOsLen, p.unicode(),
+                        Utf16Memo.SMB1_SERVER_OS) : null;
+                q.responseNativeLm = p.nativeLmLen > 0 ? p.string(p.nativeLmAt, p.nativeLmLen, p.unicode(),
+                        Utf16Memo.SMB1_SERVER_LM) : null;
                 logon.responseBlob(p);
             } else {
                 malformed("session_setup_andx response");

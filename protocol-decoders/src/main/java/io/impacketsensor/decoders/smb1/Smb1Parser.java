@@ -4,6 +4,7 @@ import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -323,6 +324,15 @@ final class Smb1Parser {
             return "";
         }
         return unicode ? Utf16.decode(buf, base + at, n) : new String(buf, base + at, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #string(int, int, boolean)}, a Unicode value through the thread's memo of the field {@code slot}. */
+    String string(int at, int n, boolean unicode, int slot) {
+        if (n <= 0 || at < 0 || at + n > len) {
+            return "";
+        }
+        return unicode ? Utf16Memo.decode(slot, buf, base + at, n)
+                : new String(buf, base + at, n, StandardCharsets.ISO_8859_1);
     }
 
     /** Absolute index in the array of header offset {@code at}. */

@@ -15,6 +15,7 @@ import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.spi.NbssStream;
 import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -254,7 +255,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             case Smb2Parser.SESSION_SETUP -> sessionSetupRequest(q);
             case Smb2Parser.TREE_CONNECT -> {
                 boolean r = p.treeConnectRequest();
-                q.name = r ? Utf16.decode(b, p.bufOff, p.bufLen) : "";
+                q.name = r ? Utf16Memo.decode(Utf16Memo.SMB2_TREE, b, p.bufOff, p.bufLen) : "";
                 if (!answered) {
                     unansweredConnect = q;
                     unlearnedConnects++;
@@ -264,7 +265,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             case Smb2Parser.CREATE -> {
                 boolean r = p.createRequest();
                 if (r) {
-                    q.name = Utf16.decode(b, p.bufOff, p.bufLen);
+                    q.name = Utf16Memo.decode(Utf16Memo.SMB2_CREATE, b, p.bufOff, p.bufLen);
                     q.desiredAccess = p.desiredAccess;
                     q.disposition = p.disposition;
                     q.createOptions = p.createOptions;

@@ -2,7 +2,7 @@ package io.impacketsensor.decoders.dcerpc.ndr;
 
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.Sids;
-import io.impacketsensor.core.wire.Utf16;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 import java.nio.charset.StandardCharsets;
 
@@ -319,7 +319,7 @@ public final class NdrReader {
             }
             return new String(c.array(), strOff, n, StandardCharsets.ISO_8859_1);
         }
-        return Utf16.decode(c.array(), strOff, strBytes);
+        return Utf16Memo.decode(Utf16Memo.NDR_STRING, c.array(), strOff, strBytes);
     }
 
     /** Byte length of the last string read. */
