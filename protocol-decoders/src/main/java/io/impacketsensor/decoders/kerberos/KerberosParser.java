@@ -7,7 +7,9 @@ import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -229,7 +231,54 @@ public final class KerberosParser {
             cur.fail();
             return "";
         }
-        return BerTlv.readString(cur, t.length);
+        int n = t.length;
+        if (!cur.has(n)) {
+            return BerTlv.readString(cur, n);
+        }
+        String s = recent(cur.array(), cur.arrayPosition(), n);
+        cur.skip(n);
+        return s;
+    }
+
+    /** The UTF-8 string of {@code b[off, off+n)} (as {@link BerTlv#readString}), a recent one when the bytes are the same. */
+    private static String recent(byte[] b, int off, int n) {
+        return RecentStrings.MEMO.get().get(b, off, n);
+    }
+
+    /**
+     * The strings one decode thread read lately, with their bytes, replaced in turn: realms, krbtgt
+     * and service names repeat within a message and from message to message, connection after
+     * connection. Equal bytes decode to an equal String, so events are unchanged.
+     */
+    private static final class RecentStrings {
+        static final ThreadLocal<RecentStrings> MEMO = ThreadLocal.withInitial(RecentStrings::new);
+        private static final int SLOTS = 8;
+        /** Longer strings are decoded every time. */
+        private static final int MAX_BYTES = 64;
+        private final String[] text = new String[SLOTS];
+        private final byte[][] bytes = new byte[SLOTS][];
+        private final int[] length = new int[SLOTS];
+        private int next;
+
+        String get(byte[] b, int off, int n) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (length[i] == n && text[i] != null && Arrays.equals(bytes[i], 0, n, b, off, off + n)) {
+                    return text[i];
+                }
+            }
+            String s = new String(b, off, n, StandardCharsets.UTF_8);
+            if (n <= MAX_BYTES) {
+                int i = next;
+                next = (next + 1) % SLOTS;
+                if (bytes[i] == null) {
+                    bytes[i] = new byte[MAX_BYTES];
+                }
+                System.arraycopy(b, off, bytes[i], 0, n);
+                length[i] = n;
+                text[i] = s;
+            }
+            return s;
+        }
     }
 
     private long time(ByteCursor cur) {
