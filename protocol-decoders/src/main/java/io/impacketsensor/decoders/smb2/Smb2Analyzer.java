@@ -69,8 +69,8 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
      * still waiting for its response; see {@link #sessionProvedBy}.
      */
     private Smb2Pending openSetup;
-    /** Requests whose event is out and that nothing refers to, for the next requests ({@link #recycle}). */
-    private final Smb2Pending[] spare = new Smb2Pending[SPARE];
+    /** Requests whose event is out and that nothing refers to, for the next requests ({@link #recycle}); made at the first. */
+    private Smb2Pending[] spare;
     private int spareCount;
     /** Kept per connection: a client has a few requests outstanding, rarely more. */
     private static final int SPARE = 8;
@@ -320,13 +320,13 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             return false;
         }
         byte[] b = p.c.array();
-        q.dialects = Smb2Parser.boxed(p.dialects, p.dialectCount);
+        q.dialects = Smb2Parser.boxed(p.dialects, p.dialectCount, Smb2Parser.DIALECTS);
         q.securityMode = p.securityMode;
         q.capabilities = p.capabilities;
         q.guid = Arrays.copyOfRange(b, p.guidOff, p.guidOff + 16);
         q.contextCount = p.contextCount;
-        q.hashes = Smb2Parser.boxed(p.hashes, p.hashCount);
-        q.ciphers = Smb2Parser.boxed(p.ciphers, p.cipherCount);
+        q.hashes = Smb2Parser.boxed(p.hashes, p.hashCount, Smb2Parser.HASHES);
+        q.ciphers = Smb2Parser.boxed(p.ciphers, p.cipherCount, Smb2Parser.CIPHERS);
         q.saltLength = p.saltLength;
         q.salt = p.saltOff < 0 ? null : Arrays.copyOfRange(b, p.saltOff, p.saltOff + p.saltLength);
         return true;
@@ -573,6 +573,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             return;
         }
         q.clear();
+        if (spare == null) {
+            spare = new Smb2Pending[SPARE];
+        }
         spare[spareCount++] = q;
     }
 

@@ -6,6 +6,7 @@ import io.impacketsensor.core.wire.ParseStatus;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Pure grammar of SMB2/3 headers and command bodies (MS-SMB2 2.2), and of the SMB1 NEGOTIATE
@@ -515,5 +516,32 @@ public final class Smb2Parser {
             out[i] = a[i];
         }
         return List.of(out);
+    }
+
+    /** {@link #boxed} kinds: each keeps the last list made ({@link #boxed(int[], int, int)}). */
+    static final int DIALECTS = 0;
+    static final int HASHES = 1;
+    static final int CIPHERS = 2;
+    /** The last list of each kind, shared by the workers (immutable lists). */
+    private static final AtomicReferenceArray<List<Integer>> LAST_BOXED = new AtomicReferenceArray<>(3);
+
+    /**
+     * {@link #boxed(int[], int)}, the last list of this kind when it holds the same values: a client
+     * offers the same dialects, hashes and ciphers on every connection.
+     */
+    static List<Integer> boxed(int[] a, int n, int kind) {
+        List<Integer> last = LAST_BOXED.get(kind);
+        if (last != null && last.size() == n) {
+            int i = 0;
+            while (i < n && last.get(i) == a[i]) {
+                i++;
+            }
+            if (i == n) {
+                return last;
+            }
+        }
+        List<Integer> l = boxed(a, n);
+        LAST_BOXED.set(kind, l);
+        return l;
     }
 }
