@@ -56,9 +56,17 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private int pendingCount;
 
     public KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters) {
+        this(ctx, limits, counters, new KerberosParser(limits));
+    }
+
+    /**
+     * @param parser the decode worker's parser, lent to its flows: it keeps nothing from one message
+     *               to the next, and a message's events are built before the next is parsed
+     */
+    KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters, KerberosParser parser) {
         this.ctx = ctx;
         this.limits = limits;
-        this.parser = new KerberosParser(limits);
+        this.parser = parser;
         this.counters = counters;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new KerberosRequest[limits.maxPendingRequests()];
