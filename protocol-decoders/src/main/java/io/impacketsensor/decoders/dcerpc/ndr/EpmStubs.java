@@ -91,7 +91,7 @@ final class EpmStubs {
         if (len < 0) {
             return null;
         }
-        ByteCursor t = new ByteCursor(r.array(), r.stubStart() + r.position() - len, len);
+        ByteCursor t = r.inner(r.array(), r.stubStart() + r.position() - len, len);
         int floors = t.u16le();
         if (floors < 1 || floors > MAX_FLOORS) {
             r.fail();
@@ -142,7 +142,7 @@ final class EpmStubs {
             if (len < 0) {
                 return null;
             }
-            RpcArgs.EpmMapResult res = endpoint(r.array(), r.stubStart() + r.position() - len, len, iface);
+            RpcArgs.EpmMapResult res = endpoint(r, r.array(), r.stubStart() + r.position() - len, len, iface);
             if (res != null) {
                 return res;
             }
@@ -182,7 +182,7 @@ final class EpmStubs {
             }
             int at = r.position();
             r.skip((int) len);
-            RpcArgs.EpmMapResult res = endpoint(r.array(), r.stubStart() + at, (int) len, null);
+            RpcArgs.EpmMapResult res = endpoint(r, r.array(), r.stubStart() + at, (int) len, null);
             if (res != null) {
                 return res;
             }
@@ -221,8 +221,8 @@ final class EpmStubs {
         return text;
     }
 
-    private static RpcArgs.EpmMapResult endpoint(byte[] b, int off, int len, UUID iface) {
-        ByteCursor t = new ByteCursor(b, off, len);
+    private static RpcArgs.EpmMapResult endpoint(NdrReader r, byte[] b, int off, int len, UUID iface) {
+        ByteCursor t = r.inner(b, off, len);
         int floors = t.u16le();
         if (floors > MAX_FLOORS) {
             return null;

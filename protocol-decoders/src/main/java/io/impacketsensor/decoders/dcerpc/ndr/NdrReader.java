@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class NdrReader {
     private final ByteCursor c = new ByteCursor();
+    /** {@link #inner}'s cursor. */
+    private final ByteCursor inner = new ByteCursor();
     private int maxArray;
     private int maxStringChars;
     private boolean overLimit;
@@ -28,6 +30,14 @@ public final class NdrReader {
     private int strBytes;
     /** The last string read had 1-byte characters (an ANSI [string] char*, decoded as Latin-1). */
     private boolean strNarrow;
+
+    /**
+     * A cursor over {@code b[off, off+len)}, for an encoding the stub carries whole (an ept_map
+     * tower, C706 appendix L): the reader's one such cursor, valid until the next call.
+     */
+    public ByteCursor inner(byte[] b, int off, int len) {
+        return inner.wrap(b, off, len);
+    }
 
     /** Points the reader at a stub; limits from {@code DcerpcLimits}. */
     public NdrReader wrap(byte[] buf, int off, int len, int maxArrayCount, int maxStringChars) {
