@@ -48,7 +48,8 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     private final LongObjectMap<Boolean> encryptedSessions = new LongObjectMap<>();
     private final Smb2Events events;
     private final Smb2PipeData pipeData;
-    private final Smb2GppScan gpp;
+    /** The GPP scan of file READ answers, made at the connection's first such answer. */
+    private Smb2GppScan gpp;
     private TokenSession tokens;
     private int anomalyEvents;
     /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
@@ -82,7 +83,6 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
         this.pipeData = new Smb2PipeData(ctx, pipes == null ? PipeConsumerFactory.NONE : pipes);
-        this.gpp = new Smb2GppScan(ctx);
         this.p = new Smb2Parser(limits);
         this.sessions = new Smb2Sessions(limits, this::anomaly);
         this.events = new Smb2Events(ctx);
@@ -173,7 +173,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
 
     @Override
     public boolean onStream(Direction dir, byte[] b, int off, int len) {
-        if (dir == Direction.TO_CLIENT && gpp.streaming()) {
+        if (dir == Direction.TO_CLIENT && gpp != null && gpp.streaming()) {
             gpp.onStream(b, off, len);
             return true;
         }
@@ -183,7 +183,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
 
     @Override
     public void onStreamGap(Direction dir, long len) {
-        if (dir == Direction.TO_CLIENT && gpp.streaming()) {
+        if (dir == Direction.TO_CLIENT && gpp != null && gpp.streaming()) {
             gpp.onGap(len);
             return;
         }
@@ -494,7 +494,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             }
             case Smb2Parser.READ -> {
                 // A window of an earlier answer cut short (gap, end of the PDU) is over by now.
-                gpp.end();
+                if (gpp != null) {
+                    gpp.end();
+                }
                 int dataLength = -1;
                 if (!err && p.readResponse()) {
                     dataLength = p.length;
@@ -518,6 +520,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                         // A file's data: its first bytes pass the GPP scan, which reads on only in an XML document.
                         int end = (int) Math.min((long) p.bufOff + Math.min(p.length, Smb2GppScan.SCAN_BYTES), cmdLen);
                         framer.stream(p.bufOff, end);
+                        if (gpp == null) {
+                            gpp = new Smb2GppScan(ctx);
+                        }
                         gpp.start(end - p.bufOff, q.sessionId, q.treeId, Smb2Events.share(q), Smb2Events.name(q, f),
                                 withoutRequest ? -1 : q.offset);
                     }
