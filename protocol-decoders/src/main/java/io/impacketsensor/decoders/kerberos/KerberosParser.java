@@ -347,7 +347,7 @@ public final class KerberosParser {
                 lastKvno = (int) integer(cur);
             } else if (t.is(CTX, 2) && t.read(cur, false, limits.maxMessageLength()) == ParseStatus.OK
                     && t.is(U, 4) && cur.has(t.length) && digest) {
-                lastCipherDigest = cipherDigest(cur.array(), cur.arrayPosition(), t.length);
+                lastCipherDigest = TicketDigests.MEMO.get().digest(cur.array(), cur.arrayPosition(), t.length);
             }
             cur.seek(fieldEnd);
         }
@@ -366,6 +366,43 @@ public final class KerberosParser {
             h = (h ^ (b[i] & 0xff)) * 0x100000001b3L;
         }
         return h == KerberosEvent.NO_DIGEST ? 1 : h;
+    }
+
+    /**
+     * The digests of the tickets one decode thread read lately, with their cipher bytes, replaced in
+     * turn: a ticket is presented again and again (a TGT in each TGS-REQ, a service ticket in the
+     * AP-REQ of each connection), and comparing its bytes costs far less than hashing them one by
+     * one. Equal bytes have the equal digest.
+     */
+    private static final class TicketDigests {
+        static final ThreadLocal<TicketDigests> MEMO = ThreadLocal.withInitial(TicketDigests::new);
+        private static final int SLOTS = 4;
+        /** Longer ciphers are digested every time. */
+        private static final int MAX_BYTES = 8192;
+        private final byte[][] bytes = new byte[SLOTS][];
+        private final int[] length = new int[SLOTS];
+        private final long[] digest = new long[SLOTS];
+        private int next;
+
+        long digest(byte[] b, int off, int n) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (bytes[i] != null && length[i] == n && Arrays.equals(bytes[i], 0, n, b, off, off + n)) {
+                    return digest[i];
+                }
+            }
+            long d = cipherDigest(b, off, n);
+            if (n <= MAX_BYTES) {
+                int i = next;
+                next = (next + 1) % SLOTS;
+                if (bytes[i] == null || bytes[i].length < n) {
+                    bytes[i] = new byte[Math.max(n, 2048)];
+                }
+                System.arraycopy(b, off, bytes[i], 0, n);
+                length[i] = n;
+                digest[i] = d;
+            }
+            return d;
+        }
     }
 
     /** Ticket ::= [APPLICATION 1] SEQUENCE { tkt-vno [0], realm [1], sname [2], enc-part [3] } (5.3). */
