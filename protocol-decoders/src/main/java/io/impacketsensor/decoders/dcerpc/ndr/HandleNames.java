@@ -27,7 +27,9 @@ public final class HandleNames {
 
     /** Forgets every handle (a pooled analyzer's next association); the arrays are kept. */
     public void clear() {
-        Arrays.fill(names, 0, size, null);
+        if (size > 0) {
+            Arrays.fill(names, 0, size, null);
+        }
         next = 0;
         size = 0;
     }
