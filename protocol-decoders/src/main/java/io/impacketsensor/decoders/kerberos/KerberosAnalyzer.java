@@ -48,9 +48,10 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private final KerberosParser parser;
     private final KerberosCounters counters;
     private final boolean tcp;
+    /** The TCP record framing of each direction; null over UDP. */
     private final Side toServer;
     private final Side toClient;
-    private final Records records = new Records();
+    private final Records records;
     private final KerberosRequest[] pending;
     private int pendingHead;
     private int pendingCount;
@@ -70,8 +71,10 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         this.counters = counters;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new KerberosRequest[limits.maxPendingRequests()];
-        this.toServer = new Side(ctx);
-        this.toClient = new Side(ctx);
+        // A datagram is a whole message (RFC 4120 7.2.1): only TCP records need the framing state.
+        this.toServer = tcp ? new Side(ctx) : null;
+        this.toClient = tcp ? new Side(ctx) : null;
+        this.records = tcp ? new Records() : null;
     }
 
     @Override
@@ -240,9 +243,11 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     public boolean onGap(Direction dir, long len) {
         counters.gap++;
         Side s = dir == Direction.TO_SERVER ? toServer : toClient;
-        s.markBytes = 0;
-        s.pdu.clear();
-        s.resync = true;
+        if (s != null) {
+            s.markBytes = 0;
+            s.pdu.clear();
+            s.resync = true;
+        }
         KerberosEvents.anomaly(ctx, KerberosAnomaly.GAP, len + " bytes missing");
         return true;
     }
@@ -250,7 +255,9 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     @Override
     public void onClose() {
         // Requests are emitted when seen; an unanswered request needs nothing more.
-        toServer.pdu.release();
-        toClient.pdu.release();
+        if (tcp) {
+            toServer.pdu.release();
+            toClient.pdu.release();
+        }
     }
 }
