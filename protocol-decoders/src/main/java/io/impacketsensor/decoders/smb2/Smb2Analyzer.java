@@ -483,7 +483,11 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 events.command(q, st);
             }
             case Smb2Parser.CREATE -> {
-                return createResponse(q, err, st);
+                boolean ok = createResponse(q, err, st);
+                if (ok) {
+                    recycle(q);
+                }
+                return ok;
             }
             case Smb2Parser.CLOSE -> {
                 Smb2Session.FileEntry f = resolve(q);
@@ -569,11 +573,12 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
 
     /**
      * A request whose response was handled: kept for reuse unless something still refers to it —
-     * a CREATE (the compound's later operations resolve their open through it, MS-SMB2 3.2.4.1.4),
-     * the pending SESSION_SETUP or the unanswered TREE_CONNECT, or held pipe data.
+     * a CREATE that later operations of its compound named (they resolve their open through it,
+     * MS-SMB2 3.2.4.1.4; the whole compound request is read before any of its answers), the
+     * pending SESSION_SETUP or the unanswered TREE_CONNECT, or held pipe data.
      */
     private void recycle(Smb2Pending q) {
-        if (spareCount == SPARE || q.command == Smb2Parser.CREATE || q == chainCreate || q == openSetup
+        if (spareCount == SPARE || q.related || q == chainCreate || q == openSetup
                 || q == unansweredConnect || q.deferred != null) {
             return;
         }
@@ -694,6 +699,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     private boolean file(Smb2Pending q) {
         if (p.fidPersistent == ANY && p.fidVolatile == ANY) {
             q.relatedCreate = chainCreate;
+            if (chainCreate != null) {
+                chainCreate.related = true;
+            }
             return true;
         }
         q.anyFid = true;
