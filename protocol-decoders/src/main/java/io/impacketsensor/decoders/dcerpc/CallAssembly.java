@@ -209,7 +209,17 @@ final class CallAssembly {
     }
 
     private void keepTail(byte[] b, int off, int len) {
-        for (int i = Math.max(0, len - 4); i < len; i++) {
+        if (len >= 4) {
+            // Four bytes or more: the window is their last four, whatever it held before.
+            int at = off + len - 4;
+            tail[0] = b[at];
+            tail[1] = b[at + 1];
+            tail[2] = b[at + 2];
+            tail[3] = b[at + 3];
+            tailLength = 4;
+            return;
+        }
+        for (int i = 0; i < len; i++) {
             if (tailLength == 4) {
                 System.arraycopy(tail, 1, tail, 0, 3);
                 tailLength = 3;

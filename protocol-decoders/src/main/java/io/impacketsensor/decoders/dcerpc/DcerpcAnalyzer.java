@@ -96,6 +96,11 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private List<Context> pendingBind;
     /** Where a BIND's contexts, then the same with the BIND_ACK's results, are gathered. */
     private final List<Context> contextScratch = new ArrayList<>(4);
+    /**
+     * {@link #pendingBind}'s contexts until the bind is reported: its event's immutable list is
+     * made once, when it is emitted with or without the ack's results.
+     */
+    private final List<Context> pendingScratch = new ArrayList<>(4);
     /** call_id of the last bind reported before its ack was seen (its ack is then no new transaction), or {@link #NO_CALL}. */
     private long unackedBindCallId = NO_CALL;
     private static final long NO_CALL = -1;
@@ -416,7 +421,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         // its BIND means the association began before the capture, so contexts it did not define
         // may still be bound (and are looked up as such).
         boundAny |= p.ptype == DcerpcParser.BIND;
-        pendingBind = immutable(list);
+        pendingBind = pending(list);
         pendingAlter = p.ptype == DcerpcParser.ALTER_CONTEXT;
         pendingCallId = p.callId;
         pendingXmit = p.maxXmitFrag;
@@ -452,7 +457,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 withResults.add(new Context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
                         c.transferSyntaxes(), result, reason));
             }
-            pendingBind = immutable(withResults);
+            pendingBind = pending(withResults);
             emitBind(false);
         } else if ((p.callId & 0xFFFF_FFFFL) != unackedBindCallId) {
             // Its BIND or ALTER_CONTEXT is not in the capture (a gap, a late join): the ack is still a
@@ -548,9 +553,19 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             return;
         }
         unackedBindCallId = nak || hasResults(pendingBind) ? NO_CALL : pendingCallId & 0xFFFF_FFFFL;
-        DcerpcEvents.bind(ctx, namedPipe, pendingAlter, pendingCallId, pendingXmit, pendingRecv, pendingBind,
-                pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak, p.versionMinor);
+        DcerpcEvents.bind(ctx, namedPipe, pendingAlter, pendingCallId, pendingXmit, pendingRecv,
+                immutable(pendingBind), pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak, p.versionMinor);
         pendingBind = null;
+    }
+
+    /** {@code l}'s contexts as the pending bind's (kept in {@link #pendingScratch}). */
+    private List<Context> pending(List<Context> l) {
+        List<Context> out = pendingScratch;
+        out.clear();
+        for (int i = 0; i < l.size(); i++) {
+            out.add(l.get(i));
+        }
+        return out;
     }
 
     /** A REQUEST or RESPONSE fragment. */
@@ -806,7 +821,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
             dcom().learn(refs, a.callSlot >= 0 ? calls.args(a.callSlot) : null, DcerpcAnalyzerFactory.NAME);
         }
         if (result == null && !a.sealed && a.tailStatus() >= 0) {
-            result = new RpcArgs.ReturnStatus(a.tailStatus());
+            long st = a.tailStatus();
+            result = st == 0 ? STATUS_SUCCESS : new RpcArgs.ReturnStatus(st);
         }
         if (a.callSlot >= 0) {
             calls.remove(a.callSlot);
@@ -835,14 +851,33 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     }
 
     /** ept_map named a TCP port: the next connection there is DCE/RPC (the registry's expectation table). */
+    /** The status most answers return, one shared value (a record is immutable). */
+    private static final RpcArgs.ReturnStatus STATUS_SUCCESS = new RpcArgs.ReturnStatus(0);
+
+    /** An address an ept_map answer named, resolved from its dotted quad. */
+    private record MappedAddress(String ip, InetAddress address) {
+    }
+
+    /**
+     * The last address resolved for an ept_map answer, shared by the workers (an immutable pair): the
+     * answers of a network name its few servers again and again.
+     */
+    private static volatile MappedAddress lastMapped;
+
     private void expect(RpcArgs.EpmMapResult m) {
         InetAddress server = null;
         if (m.ip() != null && !m.ip().equals("0.0.0.0")) {
-            try {
-                // A dotted quad built by EpmStubs from four bytes: no name lookup happens.
-                server = InetAddress.getByName(m.ip());
-            } catch (UnknownHostException e) {
-                server = null;
+            MappedAddress last = lastMapped;
+            if (last != null && last.ip.equals(m.ip())) {
+                server = last.address;
+            } else {
+                try {
+                    // A dotted quad built by EpmStubs from four bytes: no name lookup happens.
+                    server = InetAddress.getByName(m.ip());
+                    lastMapped = new MappedAddress(m.ip(), server);
+                } catch (UnknownHostException e) {
+                    server = null;
+                }
             }
         }
         if (server == null) {
@@ -1030,7 +1065,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         contexts = tables.contexts;
         calls = tables.calls;
         assembly = tables.assembly;
-        handles = new HandleNames(limits.maxTrackedHandles());
+        handles.clear();
         dcom = null;
         for (int d = 0; d < 2; d++) {
             partial[d] = null;

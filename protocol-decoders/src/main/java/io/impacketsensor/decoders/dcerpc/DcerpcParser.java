@@ -6,6 +6,7 @@ import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.Guids;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.ProbeResult;
+import io.impacketsensor.decoders.dcerpc.ndr.KnownGuids;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -152,9 +153,18 @@ public final class DcerpcParser {
         return littleEndian ? c.u32le() : c.u32be();
     }
 
+    /** The last UUID read: a DCOM connection's requests name the same object (IPID) one after another. */
+    private UUID lastUuid;
+
     private UUID uuid(ByteCursor c) {
         if (littleEndian) {
-            return Guids.read(c);
+            if (!c.has(16)) {
+                return Guids.read(c);
+            }
+            UUID u = KnownGuids.littleEndian(c.array(), c.arrayPosition(), lastUuid);
+            c.skip(16);
+            lastUuid = u;
+            return u;
         }
         // Big-endian drep: the uuid_t fields travel in big-endian order (C706 appendix A), i.e. RFC 4122 bytes.
         long msb = c.i64be();
@@ -298,7 +308,7 @@ public final class DcerpcParser {
             if (!c.ok() || c.position() > bodyEnd) {
                 return BIND_MALFORMED;
             }
-            List<UUID> ts = nts == 0 ? List.of() : nts == 1 ? List.of(ts0) : nts == 2 ? List.of(ts0, ts1)
+            List<UUID> ts = nts == 0 ? List.of() : nts == 1 ? syntaxes(ts0) : nts == 2 ? syntaxes(ts0, ts1)
                     : List.copyOf(more);
             out.add(new Context(ctxId, iface, verMajor, verMinor, ts, -1));
         }
@@ -319,6 +329,19 @@ public final class DcerpcParser {
     public static final UUID NDR64 = UUID.fromString("71710533-beba-4937-8319-b5dbef9ccc36");
     /** NDR 2.0 transfer syntax (C706 appendix I). */
     public static final UUID NDR = UUID.fromString("8a885d04-1ceb-11c9-9fe8-08002b104860");
+
+    /** The transfer-syntax lists nearly every context offers, shared (immutable) by all binds. */
+    private static final List<UUID> ONLY_NDR = List.of(NDR);
+    private static final List<UUID> ONLY_NDR64 = List.of(NDR64);
+    private static final List<UUID> NDR_AND_NDR64 = List.of(NDR, NDR64);
+
+    private static List<UUID> syntaxes(UUID ts0) {
+        return ts0 == NDR ? ONLY_NDR : ts0 == NDR64 ? ONLY_NDR64 : List.of(ts0);
+    }
+
+    private static List<UUID> syntaxes(UUID ts0, UUID ts1) {
+        return ts0 == NDR && ts1 == NDR64 ? NDR_AND_NDR64 : List.of(ts0, ts1);
+    }
 
     /**
      * A transfer syntax: NDR 2.0 and NDR64, offered in nearly every bind, are these shared values

@@ -5,6 +5,7 @@ import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.spi.CounterVisitor;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspCounters;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspParser;
 import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.token.TokenSession;
 
@@ -20,6 +21,9 @@ public final class GssTokenDecoder implements TokenDecoder {
     private final NtlmsspLimits ntlmLimits;
     private final GssapiCounters counters = new GssapiCounters();
     private final NtlmsspCounters ntlmCounters = new NtlmsspCounters();
+    /** The worker's one parser, lent to every session (a worker decodes one token at a time). */
+    private final GssapiParser parser;
+    private final NtlmsspParser ntlmParser;
 
     /** Defaults for every limit. */
     public GssTokenDecoder(KerberosTokenHook kerberos) {
@@ -30,11 +34,13 @@ public final class GssTokenDecoder implements TokenDecoder {
         this.kerberos = kerberos == null ? KerberosTokenHook.NONE : kerberos;
         this.limits = limits;
         this.ntlmLimits = ntlmLimits;
+        this.parser = new GssapiParser(limits);
+        this.ntlmParser = new NtlmsspParser(ntlmLimits);
     }
 
     @Override
     public TokenSession newSession(FlowContext ctx, Carrier carrier) {
-        return new GssapiAnalyzer(ctx, carrier, limits, ntlmLimits, kerberos, counters, ntlmCounters);
+        return new GssapiAnalyzer(ctx, carrier, limits, kerberos, counters, ntlmCounters, parser, ntlmParser);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspAnalyzer;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspCounters;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
+import io.impacketsensor.decoders.ntlmssp.NtlmsspParser;
 import io.impacketsensor.decoders.token.TokenSession;
 
 /**
@@ -22,18 +23,34 @@ public final class GssapiAnalyzer implements TokenSession {
     private final KerberosTokenHook kerberos;
     private final GssapiParser parser;
     private final GssapiCounters counters;
-    private final TokenSession ntlm;
+    private final NtlmsspParser ntlmParser;
+    private final NtlmsspCounters ntlmCounters;
+    /** The NTLM conversation, made at the first NTLMSSP token (a Kerberos conversation has none). */
+    private TokenSession ntlm;
     private String lastMechanism = "none";
 
     public GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, NtlmsspLimits ntlmLimits,
                           KerberosTokenHook kerberos, GssapiCounters counters, NtlmsspCounters ntlmCounters) {
+        this(ctx, carrier, limits, kerberos, counters, ntlmCounters, new GssapiParser(limits),
+                new NtlmsspParser(ntlmLimits));
+    }
+
+    /**
+     * @param parser     the worker's parser, shared by its sessions: it holds nothing between tokens,
+     *                   and a token is parsed to its end before anything it carries is handed on
+     * @param ntlmParser the worker's NTLMSSP parser, lent likewise to the NTLM conversations
+     */
+    GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, KerberosTokenHook kerberos,
+                   GssapiCounters counters, NtlmsspCounters ntlmCounters, GssapiParser parser,
+                   NtlmsspParser ntlmParser) {
         this.ctx = ctx;
         this.carrier = carrier;
         this.limits = limits;
         this.kerberos = kerberos;
-        this.parser = new GssapiParser(limits);
+        this.parser = parser;
         this.counters = counters;
-        this.ntlm = new NtlmsspAnalyzer(ctx, carrier, ntlmLimits, ntlmCounters);
+        this.ntlmParser = ntlmParser;
+        this.ntlmCounters = ntlmCounters;
     }
 
     @Override
@@ -55,6 +72,9 @@ public final class GssapiAnalyzer implements TokenSession {
             if (kind == GssapiParser.NTLMSSP) {
                 mech = "ntlmssp";
                 counters.ntlmssp++;
+                if (ntlm == null) {
+                    ntlm = new NtlmsspAnalyzer(ctx, carrier, ntlmCounters, ntlmParser);
+                }
                 ntlm.onToken(dir, buf, parser.innerOff, parser.innerLen);
                 break;
             }
@@ -83,7 +103,9 @@ public final class GssapiAnalyzer implements TokenSession {
 
     @Override
     public void onResult(long status) {
-        ntlm.onResult(status);
+        if (ntlm != null) {
+            ntlm.onResult(status);
+        }
     }
 
     @Override
@@ -93,7 +115,9 @@ public final class GssapiAnalyzer implements TokenSession {
 
     @Override
     public void close() {
-        ntlm.close();
+        if (ntlm != null) {
+            ntlm.close();
+        }
     }
 
     private static String mechName(int mech, String dflt) {

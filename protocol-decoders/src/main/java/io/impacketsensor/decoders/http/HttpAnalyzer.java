@@ -84,6 +84,8 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     private boolean started;
     private boolean finished;
     private int anomalyEvents;
+    /** The last value of each event text field on this connection ({@link HttpEvents#request}). */
+    private final HttpEvents.LastTexts lastText = new HttpEvents.LastTexts();
 
     public HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder) {
         this.ctx = ctx;
@@ -207,7 +209,11 @@ public final class HttpAnalyzer implements FlowAnalyzer {
         int e = s.eol;
         for (int i = off, end = off + len; i < end; i++) {
             byte c = b[i];
-            if (c == '\n') {
+            if (c > '\r') {
+                // Most bytes are text: one comparison settles them (CR and LF are below, as are
+                // the bytes over 0x7F, negative here, which the branches below also take as text).
+                e = 0;
+            } else if (c == '\n') {
                 if (e != 0) {
                     s.eol = 0;
                     return i + 1;
@@ -241,7 +247,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
             counters.skippedFlows++;
             return false;
         }
-        HttpRequest req = HttpEvents.request(ctx, p, b, ++txCount, classify(b));
+        HttpRequest req = HttpEvents.request(ctx, p, b, ++txCount, classify(b), lastText);
         ctx.emit(req);
         queue(req);
         if (p.tokenLen > 0) {
@@ -261,7 +267,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
             return true;
         }
         HttpRequest req = takePending();
-        ctx.emit(HttpEvents.response(ctx, p, b, req));
+        ctx.emit(HttpEvents.response(ctx, p, b, req, lastText));
         if (p.tokenLen > 0) {
             token(Direction.TO_CLIENT, b);
         }

@@ -7,6 +7,7 @@ import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.flow.FlowContext;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Builds the HTTP events from the fields of the header section {@link HttpParser} just parsed, and
@@ -17,18 +18,32 @@ final class HttpEvents {
     private HttpEvents() {
     }
 
-    /** The request whose header section is in {@code b}. */
-    static HttpRequest request(FlowContext ctx, HttpParser p, byte[] b, int txId, UriClass uriClass) {
-        return new HttpRequest(ctx.header(), txId, text(b, p.methodOff, p.methodLen), text(b, p.targetOff, p.targetLen),
-                text(b, p.hostOff, p.hostLen), text(b, p.userAgentOff, p.userAgentLen),
-                text(b, p.versionOff, p.versionLen), text(b, p.schemeOff, p.schemeLen), p.proxyAuth, uriClass,
-                p.chunked ? -2 : p.contentLength);
+    /** Slots of a connection's last field values ({@link #text}): one per field of the two events. */
+    static final int TEXT_FIELDS = 9;
+
+    /** A connection's last value of each text field, with its bytes to compare the next value with. */
+    static final class LastTexts {
+        private final String[] text = new String[TEXT_FIELDS];
+        private final byte[][] bytes = new byte[TEXT_FIELDS][];
+    }
+
+    /**
+     * The request whose header section is in {@code b}. {@code last} holds the connection's last
+     * value of each field: a connection repeats its method, host, agent and version request after
+     * request, and an equal value is taken from there instead of made again.
+     */
+    static HttpRequest request(FlowContext ctx, HttpParser p, byte[] b, int txId, UriClass uriClass, LastTexts last) {
+        return new HttpRequest(ctx.header(), txId, text(b, p.methodOff, p.methodLen, last, 0),
+                text(b, p.targetOff, p.targetLen, last, 1), text(b, p.hostOff, p.hostLen, last, 2),
+                text(b, p.userAgentOff, p.userAgentLen, last, 3), text(b, p.versionOff, p.versionLen, last, 4),
+                text(b, p.schemeOff, p.schemeLen, last, 5), p.proxyAuth, uriClass, p.chunked ? -2 : p.contentLength);
     }
 
     /** The response whose header section is in {@code b}, answering {@code req} (may be null). */
-    static HttpResponse response(FlowContext ctx, HttpParser p, byte[] b, HttpRequest req) {
-        return new HttpResponse(ctx.header(), req, p.status, text(b, p.versionOff, p.versionLen),
-                text(b, p.schemeOff, p.schemeLen), p.chunked ? -2 : p.contentLength, text(b, p.serverOff, p.serverLen));
+    static HttpResponse response(FlowContext ctx, HttpParser p, byte[] b, HttpRequest req, LastTexts last) {
+        return new HttpResponse(ctx.header(), req, p.status, text(b, p.versionOff, p.versionLen, last, 6),
+                text(b, p.schemeOff, p.schemeLen, last, 7), p.chunked ? -2 : p.contentLength,
+                text(b, p.serverOff, p.serverLen, last, 8));
     }
 
     /** A request the connection ended (or a gap or the pending limit forgot) before its response. */
@@ -41,7 +56,23 @@ final class HttpEvents {
         ctx.emit(new ProtocolAnomaly(ctx.header(), a.eventName(), detail));
     }
 
-    private static String text(byte[] b, int off, int len) {
-        return len <= 0 ? "" : new String(b, off, len, StandardCharsets.ISO_8859_1);
+    /** The field's text, the slot's last value when it has the same bytes. */
+    private static String text(byte[] b, int off, int len, LastTexts last, int slot) {
+        if (len <= 0) {
+            return "";
+        }
+        byte[] prev = last.bytes[slot];
+        String s = last.text[slot];
+        if (s != null && s.length() == len && Arrays.equals(prev, 0, len, b, off, off + len)) {
+            return s;
+        }
+        s = new String(b, off, len, StandardCharsets.ISO_8859_1);
+        if (prev == null || prev.length < len) {
+            prev = new byte[Math.max(len, 32)];
+            last.bytes[slot] = prev;
+        }
+        System.arraycopy(b, off, prev, 0, len);
+        last.text[slot] = s;
+        return s;
     }
 }

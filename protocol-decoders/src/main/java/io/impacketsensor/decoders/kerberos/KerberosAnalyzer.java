@@ -48,22 +48,33 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private final KerberosParser parser;
     private final KerberosCounters counters;
     private final boolean tcp;
+    /** The TCP record framing of each direction; null over UDP. */
     private final Side toServer;
     private final Side toClient;
-    private final Records records = new Records();
+    private final Records records;
     private final KerberosRequest[] pending;
     private int pendingHead;
     private int pendingCount;
 
     public KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters) {
+        this(ctx, limits, counters, new KerberosParser(limits));
+    }
+
+    /**
+     * @param parser the decode worker's parser, lent to its flows: it keeps nothing from one message
+     *               to the next, and a message's events are built before the next is parsed
+     */
+    KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters, KerberosParser parser) {
         this.ctx = ctx;
         this.limits = limits;
-        this.parser = new KerberosParser(limits);
+        this.parser = parser;
         this.counters = counters;
         this.tcp = ctx.transport() == Transport.TCP;
         this.pending = new KerberosRequest[limits.maxPendingRequests()];
-        this.toServer = new Side(ctx);
-        this.toClient = new Side(ctx);
+        // A datagram is a whole message (RFC 4120 7.2.1): only TCP records need the framing state.
+        this.toServer = tcp ? new Side(ctx) : null;
+        this.toClient = tcp ? new Side(ctx) : null;
+        this.records = tcp ? new Records() : null;
     }
 
     @Override
@@ -232,9 +243,11 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     public boolean onGap(Direction dir, long len) {
         counters.gap++;
         Side s = dir == Direction.TO_SERVER ? toServer : toClient;
-        s.markBytes = 0;
-        s.pdu.clear();
-        s.resync = true;
+        if (s != null) {
+            s.markBytes = 0;
+            s.pdu.clear();
+            s.resync = true;
+        }
         KerberosEvents.anomaly(ctx, KerberosAnomaly.GAP, len + " bytes missing");
         return true;
     }
@@ -242,7 +255,9 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     @Override
     public void onClose() {
         // Requests are emitted when seen; an unanswered request needs nothing more.
-        toServer.pdu.release();
-        toClient.pdu.release();
+        if (tcp) {
+            toServer.pdu.release();
+            toClient.pdu.release();
+        }
     }
 }

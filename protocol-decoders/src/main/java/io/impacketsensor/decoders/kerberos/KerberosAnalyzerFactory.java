@@ -13,9 +13,12 @@ public final class KerberosAnalyzerFactory implements AnalyzerFactory {
 
     private final KerberosLimits limits;
     private final KerberosCounters counters = new KerberosCounters();
+    /** The worker's parser, lent to every flow (a worker decodes one message at a time). */
+    private final KerberosParser parser;
 
     public KerberosAnalyzerFactory(KerberosLimits limits) {
         this.limits = limits;
+        this.parser = new KerberosParser(limits);
     }
 
     public KerberosAnalyzerFactory() {
@@ -50,7 +53,7 @@ public final class KerberosAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new KerberosAnalyzer(ctx, limits, counters);
+        return new KerberosAnalyzer(ctx, limits, counters, parser);
     }
 
     /** The hook the shared token decoder calls with Kerberos messages found in GSS tokens. */

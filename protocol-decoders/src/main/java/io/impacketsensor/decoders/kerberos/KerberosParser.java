@@ -7,7 +7,9 @@ import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,7 +55,8 @@ public final class KerberosParser {
     // ---- decoded fields of the last message (valid after parse() returned OK) ----
     /** Message type from the application tag (10 AS-REQ ... 30 KRB-ERROR). */
     public int msgType;
-    List<Integer> padataTypes;
+    /** Made once per parser and cleared per message: the events copy them ({@link KerberosEvents}). */
+    final List<Integer> padataTypes = new ArrayList<>(4);
     int encTimestampEtype;
     int pacRequest;
     String forUserName;
@@ -71,9 +74,11 @@ public final class KerberosParser {
     long till;
     long rtime;
     long nonce;
-    List<Integer> etypes;
+    final List<Integer> etypes = new ArrayList<>(4);
     boolean addressesPresent;
-    List<TicketInfo> additionalTickets;
+    final List<TicketInfo> additionalTickets = new ArrayList<>(1);
+    /** A name's components while {@link #principal} reads them (names do not nest). */
+    private final List<String> nameScratch = new ArrayList<>(4);
     TicketInfo ticket;
     int encPartEtype;
     int errorCode;
@@ -161,7 +166,7 @@ public final class KerberosParser {
     }
 
     private void reset() {
-        padataTypes = new ArrayList<>(4);
+        padataTypes.clear();
         encTimestampEtype = -1;
         pacRequest = -1;
         forUserName = null;
@@ -179,9 +184,9 @@ public final class KerberosParser {
         till = KerberosEvent.NO_TIME;
         rtime = KerberosEvent.NO_TIME;
         nonce = 0;
-        etypes = new ArrayList<>(4);
+        etypes.clear();
         addressesPresent = false;
-        additionalTickets = new ArrayList<>(0);
+        additionalTickets.clear();
         ticket = null;
         encPartEtype = -1;
         errorCode = -1;
@@ -226,7 +231,54 @@ public final class KerberosParser {
             cur.fail();
             return "";
         }
-        return BerTlv.readString(cur, t.length);
+        int n = t.length;
+        if (!cur.has(n)) {
+            return BerTlv.readString(cur, n);
+        }
+        String s = recent(cur.array(), cur.arrayPosition(), n);
+        cur.skip(n);
+        return s;
+    }
+
+    /** The UTF-8 string of {@code b[off, off+n)} (as {@link BerTlv#readString}), a recent one when the bytes are the same. */
+    private static String recent(byte[] b, int off, int n) {
+        return RecentStrings.MEMO.get().get(b, off, n);
+    }
+
+    /**
+     * The strings one decode thread read lately, with their bytes, replaced in turn: realms, krbtgt
+     * and service names repeat within a message and from message to message, connection after
+     * connection. Equal bytes decode to an equal String, so events are unchanged.
+     */
+    private static final class RecentStrings {
+        static final ThreadLocal<RecentStrings> MEMO = ThreadLocal.withInitial(RecentStrings::new);
+        private static final int SLOTS = 8;
+        /** Longer strings are decoded every time. */
+        private static final int MAX_BYTES = 64;
+        private final String[] text = new String[SLOTS];
+        private final byte[][] bytes = new byte[SLOTS][];
+        private final int[] length = new int[SLOTS];
+        private int next;
+
+        String get(byte[] b, int off, int n) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (length[i] == n && text[i] != null && Arrays.equals(bytes[i], 0, n, b, off, off + n)) {
+                    return text[i];
+                }
+            }
+            String s = new String(b, off, n, StandardCharsets.UTF_8);
+            if (n <= MAX_BYTES) {
+                int i = next;
+                next = (next + 1) % SLOTS;
+                if (bytes[i] == null) {
+                    bytes[i] = new byte[MAX_BYTES];
+                }
+                System.arraycopy(b, off, bytes[i], 0, n);
+                length[i] = n;
+                text[i] = s;
+            }
+            return s;
+        }
     }
 
     private long time(ByteCursor cur) {
@@ -247,7 +299,8 @@ public final class KerberosParser {
     private PrincipalName principal(ByteCursor cur) {
         int end = sequence(cur);
         int nameType = 0;
-        List<String> comps = new ArrayList<>(2);
+        List<String> comps = nameScratch;
+        comps.clear();
         while (nextField(cur, end)) {
             int fieldEnd = cur.position() + t.length;
             if (t.is(CTX, 0)) {
@@ -273,6 +326,15 @@ public final class KerberosParser {
      * {@link #lastCipherDigest}; the cipher itself stays opaque.
      */
     private int encryptedData(ByteCursor cur) {
+        return encryptedData(cur, false);
+    }
+
+    /**
+     * {@link #encryptedData(ByteCursor)}, the cipher digested only when {@code digest}: only a
+     * ticket's digest is reported, and hashing every authenticator and reply part byte by byte
+     * would cost as much as the rest of the parse.
+     */
+    private int encryptedData(ByteCursor cur, boolean digest) {
         int end = sequence(cur);
         int etype = -1;
         lastKvno = -1;
@@ -284,8 +346,8 @@ public final class KerberosParser {
             } else if (t.is(CTX, 1)) {
                 lastKvno = (int) integer(cur);
             } else if (t.is(CTX, 2) && t.read(cur, false, limits.maxMessageLength()) == ParseStatus.OK
-                    && t.is(U, 4) && cur.has(t.length)) {
-                lastCipherDigest = cipherDigest(cur.array(), cur.arrayPosition(), t.length);
+                    && t.is(U, 4) && cur.has(t.length) && digest) {
+                lastCipherDigest = TicketDigests.MEMO.get().digest(cur.array(), cur.arrayPosition(), t.length);
             }
             cur.seek(fieldEnd);
         }
@@ -304,6 +366,43 @@ public final class KerberosParser {
             h = (h ^ (b[i] & 0xff)) * 0x100000001b3L;
         }
         return h == KerberosEvent.NO_DIGEST ? 1 : h;
+    }
+
+    /**
+     * The digests of the tickets one decode thread read lately, with their cipher bytes, replaced in
+     * turn: a ticket is presented again and again (a TGT in each TGS-REQ, a service ticket in the
+     * AP-REQ of each connection), and comparing its bytes costs far less than hashing them one by
+     * one. Equal bytes have the equal digest.
+     */
+    private static final class TicketDigests {
+        static final ThreadLocal<TicketDigests> MEMO = ThreadLocal.withInitial(TicketDigests::new);
+        private static final int SLOTS = 4;
+        /** Longer ciphers are digested every time. */
+        private static final int MAX_BYTES = 8192;
+        private final byte[][] bytes = new byte[SLOTS][];
+        private final int[] length = new int[SLOTS];
+        private final long[] digest = new long[SLOTS];
+        private int next;
+
+        long digest(byte[] b, int off, int n) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (bytes[i] != null && length[i] == n && Arrays.equals(bytes[i], 0, n, b, off, off + n)) {
+                    return digest[i];
+                }
+            }
+            long d = cipherDigest(b, off, n);
+            if (n <= MAX_BYTES) {
+                int i = next;
+                next = (next + 1) % SLOTS;
+                if (bytes[i] == null || bytes[i].length < n) {
+                    bytes[i] = new byte[Math.max(n, 2048)];
+                }
+                System.arraycopy(b, off, bytes[i], 0, n);
+                length[i] = n;
+                digest[i] = d;
+            }
+            return d;
+        }
     }
 
     /** Ticket ::= [APPLICATION 1] SEQUENCE { tkt-vno [0], realm [1], sname [2], enc-part [3] } (5.3). */
@@ -327,7 +426,7 @@ public final class KerberosParser {
                     tSname = principal(cur);
                     break;
                 case 3:
-                    etype = encryptedData(cur);
+                    etype = encryptedData(cur, true);
                     kvno = lastKvno;
                     digest = lastCipherDigest;
                     break;

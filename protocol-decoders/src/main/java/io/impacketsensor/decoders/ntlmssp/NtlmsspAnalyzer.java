@@ -34,9 +34,17 @@ public final class NtlmsspAnalyzer implements TokenSession {
      *                 extended security ({@link #onChallenge}, {@link #onResponses}) sends none
      */
     public NtlmsspAnalyzer(FlowContext ctx, Carrier carrier, NtlmsspLimits limits, NtlmsspCounters counters) {
+        this(ctx, carrier, counters, new NtlmsspParser(limits));
+    }
+
+    /**
+     * @param parser a parser lent by the decode worker to its conversations: it holds nothing
+     *               between messages, and each message's events are built before the next is parsed
+     */
+    public NtlmsspAnalyzer(FlowContext ctx, Carrier carrier, NtlmsspCounters counters, NtlmsspParser parser) {
         this.ctx = ctx;
         this.carrier = carrier;
-        this.parser = new NtlmsspParser(limits);
+        this.parser = parser;
         this.counters = counters;
     }
 

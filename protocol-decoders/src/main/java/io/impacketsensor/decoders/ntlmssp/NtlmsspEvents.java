@@ -7,7 +7,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.FileTime;
-import io.impacketsensor.core.wire.Utf16;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -68,11 +68,11 @@ final class NtlmsspEvents {
         byte[] vb = parser.versionOff < 0 ? null : Arrays.copyOfRange(b, parser.versionOff, parser.versionOff + 8);
         long ts = parser.avTimestamp == 0 ? 0 : FileTime.toEpochNanos(parser.avTimestamp);
         return new NtlmEvent.NtlmChallenge(ctx.header(), carrier, parser.flags, serverChallenge.clone(),
-                text(parser, b, parser.targetNameOff, parser.targetNameLen),
-                Utf16.decode(b, parser.avNbDomainOff, parser.avNbDomainLen),
-                Utf16.decode(b, parser.avNbComputerOff, parser.avNbComputerLen),
-                Utf16.decode(b, parser.avDnsDomainOff, parser.avDnsDomainLen),
-                Utf16.decode(b, parser.avDnsComputerOff, parser.avDnsComputerLen),
+                text(parser, b, parser.targetNameOff, parser.targetNameLen, Utf16Memo.NTLM_TARGET),
+                Utf16Memo.decode(Utf16Memo.NTLM_NB_DOMAIN, b, parser.avNbDomainOff, parser.avNbDomainLen),
+                Utf16Memo.decode(Utf16Memo.NTLM_NB_COMPUTER, b, parser.avNbComputerOff, parser.avNbComputerLen),
+                Utf16Memo.decode(Utf16Memo.NTLM_DNS_DOMAIN, b, parser.avDnsDomainOff, parser.avDnsDomainLen),
+                Utf16Memo.decode(Utf16Memo.NTLM_DNS_COMPUTER, b, parser.avDnsComputerOff, parser.avDnsComputerLen),
                 ts, validVersion(parser, b) ? version(parser, b) : null, vb);
     }
 
@@ -83,22 +83,24 @@ final class NtlmsspEvents {
         int ntlmVersion = NtlmsspAnalyzer.responseVersion(parser.lmLen, ntLen, parser.userLen > 0);
         byte[] proof = ntlmVersion == 2 && ntLen >= 16 ? Arrays.copyOfRange(b, parser.ntOff, parser.ntOff + 16) : null;
         boolean mic = parser.micOff >= 0 && !allZero(b, parser.micOff, 16);
-        String user = text(parser, b, parser.userOff, parser.userLen);
+        String user = text(parser, b, parser.userOff, parser.userLen, Utf16Memo.NTLM_USER);
         boolean anonymous = ntLen == 0 && user.isEmpty() && parser.lmLen <= 1;
         return new NtlmEvent.NtlmAuthenticate(ctx.header(), carrier, parser.flags, parser.lmLen, ntLen, ntlmVersion,
-                text(parser, b, parser.domainOff, parser.domainLen), user,
-                text(parser, b, parser.workstationOff, parser.workstationLen), parser.sessionKeyLen > 0,
+                text(parser, b, parser.domainOff, parser.domainLen, Utf16Memo.NTLM_DOMAIN), user,
+                text(parser, b, parser.workstationOff, parser.workstationLen, Utf16Memo.NTLM_WORKSTATION),
+                parser.sessionKeyLen > 0,
                 validVersion(parser, b) ? version(parser, b) : null, mic, parser.avFlags,
-                Utf16.decode(b, parser.avTargetNameOff, parser.avTargetNameLen), proof,
+                Utf16Memo.decode(Utf16Memo.NTLM_AV_TARGET, b, parser.avTargetNameOff, parser.avTargetNameLen), proof,
                 serverChallenge == null ? null : serverChallenge.clone(), anonymous, status, parser.avChannelBindings);
     }
 
     /** Unicode or OEM per NTLMSSP_NEGOTIATE_UNICODE (MS-NLMP 2.2.2.5 flag A). */
-    private static String text(NtlmsspParser parser, byte[] b, int off, int len) {
+    private static String text(NtlmsspParser parser, byte[] b, int off, int len, int slot) {
         if (off < 0 || len == 0) {
             return "";
         }
-        return (parser.flags & NtlmsspParser.FLAG_UNICODE) != 0 ? Utf16.decode(b, off, len) : oem(b, off, len);
+        return (parser.flags & NtlmsspParser.FLAG_UNICODE) != 0 ? Utf16Memo.decode(slot, b, off, len)
+                : oem(b, off, len);
     }
 
     private static String oem(byte[] b, int off, int len) {

@@ -13,6 +13,7 @@ import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.spi.NbssStream;
 import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
 import io.impacketsensor.decoders.smb.spi.RpcPdus;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 /**
  * The SMB1 (MS-CIFS, MS-SMB) messages of one TCP connection, handed over by the SMB analyzer after
@@ -48,6 +49,11 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
     /** The message being handled hit an anomaly: the rest of its AndX chain is not read. */
     private boolean messageDropped;
     private int anomalyEvents;
+    /** Requests whose event is out, for the next requests ({@link #recycle}); made at the first. */
+    private Smb1Pending[] spare;
+    private int spareCount;
+    /** Kept per connection: a client has a few requests outstanding, rarely more. */
+    private static final int SPARE = 8;
     /** Anomalies reported per connection; later ones are only counted. */
     static final int MAX_ANOMALY_EVENTS = 16;
 
@@ -207,9 +213,7 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
         if (pending.size() >= limits.maxPendingRequests()) {
             return anomaly(Smb1Anomaly.TOO_MANY_PENDING, String.valueOf(pending.size()));
         }
-        for (Smb1Pending q = pending.add(key, head); q != null; q = q.next) {
-            unanswered(q, SensorEvent.NO_STATUS);
-        }
+        unansweredChain(pending.add(key, head));
         return true;
     }
 
@@ -236,12 +240,12 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             case Smb1Parser.SESSION_SETUP_ANDX -> logon.request(p, q);
             case Smb1Parser.TREE_CONNECT_ANDX -> {
                 boolean r = p.treeConnectRequest();
-                q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+                q.name = r ? p.string(p.strAt, p.strLen, p.unicode(), Utf16Memo.SMB1_TREE) : "";
                 yield r;
             }
             case Smb1Parser.NT_CREATE_ANDX, Smb1Parser.OPEN_ANDX -> {
                 boolean r = cmd == Smb1Parser.NT_CREATE_ANDX ? p.ntCreateRequest() : p.openRequest();
-                q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+                q.name = r ? p.string(p.strAt, p.strLen, p.unicode(), Utf16Memo.SMB1_FILE) : "";
                 q.desiredAccess = p.access;
                 q.disposition = p.disposition;
                 q.createOptions = p.createOptions;
@@ -321,7 +325,7 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
 
     private boolean transactionRequest(Smb1Pending q) {
         boolean r = p.transactionRequest();
-        q.name = r ? p.string(p.strAt, p.strLen, p.unicode()) : "";
+        q.name = r ? p.string(p.strAt, p.strLen, p.unicode(), Utf16Memo.SMB1_TRANSACTION) : "";
         q.subcommand = p.subcommand;
         q.length = p.totalData;
         q.incomplete = r && p.incomplete;
@@ -364,9 +368,8 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
                 break;
             }
             if (q != null && q.command != cmd) {
-                for (; q != null; q = q.next) {
-                    unanswered(q, SensorEvent.NO_STATUS);
-                }
+                unansweredChain(q);
+                q = null;
             }
             if (q == null) {
                 q = orphan(cmd, key);
@@ -383,8 +386,12 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             if (q.deferred != null) {
                 pipeData.release(q);
             }
+            q.requeued = false;
             if (!responseCommand(q, st)) {
                 return false;
+            }
+            if (!q.requeued) {
+                recycle(q);
             }
             q = rest;
             if (last) {
@@ -393,9 +400,7 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             cmd = p.andxCommand;
             at = p.andxOffset;
         }
-        for (; q != null; q = q.next) {
-            unanswered(q, SensorEvent.NO_STATUS);
-        }
+        unansweredChain(q);
         return !messageDropped;
     }
 
@@ -408,7 +413,13 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
 
     /** The state of one command of the message at hand, with the ids of its header. */
     private Smb1Pending newPending(int cmd, long key) {
-        Smb1Pending q = new Smb1Pending();
+        Smb1Pending q;
+        if (spareCount == 0) {
+            q = new Smb1Pending();
+        } else {
+            q = spare[--spareCount];
+            spare[spareCount] = null;
+        }
         q.command = cmd;
         q.key = key;
         q.uid = p.uid;
@@ -475,8 +486,10 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             if (p.sessionSetupResponse()) {
                 // 2.2.4.53.2 Action bit 0 SMB_SETUP_GUEST: SMB2's SESSION_FLAG_IS_GUEST.
                 sessionFlags = p.action & 1;
-                q.responseNativeOs = p.nativeOsLen > 0 ? p.string(p.nativeOsAt, p.nativeOsLen, p.unicode()) : null;
-                q.responseNativeLm = p.nativeLmLen > 0 ? p.string(p.nativeLmAt, p.nativeLmLen, p.unicode()) : null;
+                q.responseNativeOs = p.nativeOsLen > 0 ? p.string(p.nativeOsAt, p.nativeOsLen, p.unicode(),
+                        Utf16Memo.SMB1_SERVER_OS) : null;
+                q.responseNativeLm = p.nativeLmLen > 0 ? p.string(p.nativeLmAt, p.nativeLmLen, p.unicode(),
+                        Utf16Memo.SMB1_SERVER_LM) : null;
                 logon.responseBlob(p);
             } else {
                 malformed("session_setup_andx response");
@@ -580,6 +593,31 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
             pipeData.release(q);
         }
         events.forRequest(q, status);
+    }
+
+    /** Reports {@code q} and the rest of its AndX chain unanswered, and keeps them for reuse. */
+    private void unansweredChain(Smb1Pending q) {
+        while (q != null) {
+            Smb1Pending rest = q.next;
+            unanswered(q, SensorEvent.NO_STATUS);
+            recycle(q);
+            q = rest;
+        }
+    }
+
+    /**
+     * A request whose event is out, out of the pending table: kept for the next requests. Nothing
+     * refers to it any more (the events copied its values; the table and chain links are dropped).
+     */
+    private void recycle(Smb1Pending q) {
+        if (spareCount == SPARE) {
+            return;
+        }
+        if (spare == null) {
+            spare = new Smb1Pending[SPARE];
+        }
+        q.clear();
+        spare[spareCount++] = q;
     }
 
     // ---- helpers -------------------------------------------------------------------------------

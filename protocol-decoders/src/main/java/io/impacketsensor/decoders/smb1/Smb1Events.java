@@ -26,13 +26,46 @@ final class Smb1Events {
         ctx.emit(new SmbEvent.Smb1Usage(ctx.header(), command));
     }
 
+    /**
+     * The last dialect list made, shared by the workers (an immutable list of Strings): a client
+     * offers the same dialects on every connection.
+     */
+    private static volatile List<String> lastDialects;
+
     /** A NEGOTIATE request: its dialect strings (MS-CIFS 2.2.4.52.1, OEM). */
     void negotiate(Smb1Parser p) {
-        String[] d = new String[p.dialectCount];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = new String(p.array(), p.dialects[i], p.dialectLens[i], StandardCharsets.ISO_8859_1);
+        List<String> last = lastDialects;
+        if (last == null || !sameDialects(last, p)) {
+            String[] d = new String[p.dialectCount];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = new String(p.array(), p.dialects[i], p.dialectLens[i], StandardCharsets.ISO_8859_1);
+            }
+            last = List.of(d);
+            lastDialects = last;
         }
-        ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), List.of(d)));
+        ctx.emit(new SmbEvent.Smb1Negotiate(ctx.header(), last));
+    }
+
+    /** True when {@code l} holds the request's dialect strings, character for byte (Latin-1). */
+    private static boolean sameDialects(List<String> l, Smb1Parser p) {
+        if (l.size() != p.dialectCount) {
+            return false;
+        }
+        byte[] b = p.array();
+        for (int i = 0; i < l.size(); i++) {
+            String s = l.get(i);
+            int at = p.dialects[i];
+            int n = p.dialectLens[i];
+            if (s.length() != n) {
+                return false;
+            }
+            for (int k = 0; k < n; k++) {
+                if (s.charAt(k) != (b[at + k] & 0xFF)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A NEGOTIATE response (parsed by {@code p.block}, and by {@code negotiateResponse} when it has words). */

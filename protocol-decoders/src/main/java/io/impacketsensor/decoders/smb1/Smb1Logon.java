@@ -8,6 +8,7 @@ import io.impacketsensor.decoders.token.TokenSession;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspAnalyzer;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspCounters;
 import io.impacketsensor.decoders.ntlmssp.NtlmsspLimits;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 /**
  * The logins of one SMB1 connection, all with carrier {@link Carrier#SMB1}:
@@ -83,8 +84,10 @@ final class Smb1Logon {
         if (!p.sessionSetupRequest()) {
             return false;
         }
-        q.nativeOs = p.nativeOsLen > 0 ? p.string(p.nativeOsAt, p.nativeOsLen, p.nativeUnicode()) : null;
-        q.nativeLm = p.nativeLmLen > 0 ? p.string(p.nativeLmAt, p.nativeLmLen, p.nativeUnicode()) : null;
+        q.nativeOs = p.nativeOsLen > 0 ? p.string(p.nativeOsAt, p.nativeOsLen, p.nativeUnicode(),
+                Utf16Memo.SMB1_NATIVE_OS) : null;
+        q.nativeLm = p.nativeLmLen > 0 ? p.string(p.nativeLmAt, p.nativeLmLen, p.nativeUnicode(),
+                Utf16Memo.SMB1_NATIVE_LM) : null;
         if (p.wordCount == 12) {
             q.tokenLength = p.blobLen;
             int n = Math.min(p.blobLen, p.available() - p.blobAt);
@@ -116,8 +119,8 @@ final class Smb1Logon {
         // of no response's length is clear text whatever the server asked (old clients, scanners).
         boolean plaintext = !empty && (negotiated && (securityMode & ENCRYPT_PASSWORDS) == 0 || !challengeResponse);
         boolean unicode = p.wordCount == 13 && p.unicode();
-        String user = p.string(p.accountAt, p.accountLen, unicode);
-        String domain = p.string(p.domainAt, p.domainLen, unicode);
+        String user = p.string(p.accountAt, p.accountLen, unicode, Utf16Memo.SMB1_ACCOUNT);
+        String domain = p.string(p.domainAt, p.domainLen, unicode, Utf16Memo.SMB1_DOMAIN);
         if (plaintext) {
             Smb1Events.anomaly(ctx, Smb1Anomaly.PLAINTEXT_PASSWORD, "account " + domain + "\\" + user
                     + ", password lengths " + lmLen + "/" + ntLen);

@@ -4,8 +4,10 @@ import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.core.wire.Utf16;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * SMB1 message grammar (MS-CIFS 2.2.3, MS-SMB 2.2.4): the header, the command blocks of an AndX
@@ -87,8 +89,8 @@ final class Smb1Parser {
     int andxOffset;
 
     // ---- NEGOTIATE ----
-    final int[] dialects;
-    final int[] dialectLens;
+    int[] dialects;
+    int[] dialectLens;
     int dialectCount;
     boolean overLimit;
 
@@ -137,10 +139,13 @@ final class Smb1Parser {
     /** DomainName and ServerName are Unicode (NT LM 0.12 with CAP_UNICODE or SMB_FLAGS2_UNICODE); LAN Manager's are OEM. */
     boolean negotiateUnicode;
 
+    private static final int[] NO_DIALECTS = {};
+
     Smb1Parser(int maxDialects) {
         this.maxDialects = maxDialects;
-        this.dialects = new int[maxDialects];
-        this.dialectLens = new int[maxDialects];
+        // The dialect arrays are made at the first NEGOTIATE request and grow up to the limit.
+        this.dialects = NO_DIALECTS;
+        this.dialectLens = NO_DIALECTS;
     }
 
     /**
@@ -321,6 +326,15 @@ final class Smb1Parser {
         return unicode ? Utf16.decode(buf, base + at, n) : new String(buf, base + at, n, StandardCharsets.ISO_8859_1);
     }
 
+    /** {@link #string(int, int, boolean)}, a Unicode value through the thread's memo of the field {@code slot}. */
+    String string(int at, int n, boolean unicode, int slot) {
+        if (n <= 0 || at < 0 || at + n > len) {
+            return "";
+        }
+        return unicode ? Utf16Memo.decode(slot, buf, base + at, n)
+                : new String(buf, base + at, n, StandardCharsets.ISO_8859_1);
+    }
+
     /** Absolute index in the array of header offset {@code at}. */
     int abs(int at) {
         return base + at;
@@ -349,6 +363,11 @@ final class Smb1Parser {
             if (dialectCount == maxDialects) {
                 overLimit = true;
                 return false;
+            }
+            if (dialectCount == dialects.length) {
+                int n = Math.min(maxDialects, Math.max(16, dialectCount * 2));
+                dialects = Arrays.copyOf(dialects, n);
+                dialectLens = Arrays.copyOf(dialectLens, n);
             }
             dialects[dialectCount] = base + strAt;
             dialectLens[dialectCount++] = strLen;

@@ -3,8 +3,8 @@ package io.impacketsensor.decoders.smb1;
 /**
  * One command of a request awaiting its response (MS-CIFS 3.2.1.7 Client.Connection.PendingRequestTable),
  * keyed by PID and MID (3.2.5.1). The commands of an AndX chain are linked through {@link #next}
- * in request order; the response's blocks answer them in the same order. Created per request,
- * which is also when an event is due, so this allocation is event-rate.
+ * in request order; the response's blocks answer them in the same order. Kept for the connection's
+ * next requests once its event is out ({@link #clear}).
  */
 final class Smb1Pending {
     int command;
@@ -53,4 +53,42 @@ final class Smb1Pending {
     boolean incomplete;
     /** TRANSACTION: the server sent its interim response (success), the final one is awaited. */
     boolean interim;
+    /** Put back in the pending table while its response was handled: more of the answer follows. */
+    boolean requeued;
+
+    /** As a new request: every field at its initial value (the events built from it copied what they keep). */
+    void clear() {
+        command = 0;
+        key = 0;
+        uid = 0;
+        tid = 0;
+        tree = null;
+        file = null;
+        fid = 0;
+        fidNamed = false;
+        deferred = null;
+        next = null;
+        sameKey = null;
+        name = null;
+        securityMode = 0;
+        mechanism = null;
+        tokenLength = 0;
+        nativeOs = null;
+        nativeLm = null;
+        responseNativeOs = null;
+        responseNativeLm = null;
+        responseTid = -1;
+        legacyLogon = false;
+        desiredAccess = 0;
+        disposition = 0;
+        createOptions = 0;
+        fileAttributes = 0;
+        offset = 0;
+        length = 0;
+        subcommand = -1;
+        dataSeen = 0;
+        incomplete = false;
+        interim = false;
+        requeued = false;
+    }
 }

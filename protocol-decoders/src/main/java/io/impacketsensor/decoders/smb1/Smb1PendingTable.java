@@ -93,6 +93,7 @@ final class Smb1PendingTable {
 
     /** Puts an answered request back at the front of its key: more response messages will follow. */
     void requeue(Smb1Pending q) {
+        q.requeued = true;
         q.sameKey = map.get(q.key);
         map.put(q.key, q);
         count++;

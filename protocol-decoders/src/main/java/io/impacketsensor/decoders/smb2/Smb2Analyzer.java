@@ -15,6 +15,7 @@ import io.impacketsensor.decoders.pipe.PipeConsumer;
 import io.impacketsensor.decoders.pipe.PipeConsumerFactory;
 import io.impacketsensor.decoders.smb.spi.NbssStream;
 import io.impacketsensor.decoders.smb.spi.SmbMessageAnalyzer;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,8 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     private final LongObjectMap<Boolean> encryptedSessions = new LongObjectMap<>();
     private final Smb2Events events;
     private final Smb2PipeData pipeData;
-    private final Smb2GppScan gpp;
+    /** The GPP scan of file READ answers, made at the connection's first such answer. */
+    private Smb2GppScan gpp;
     private TokenSession tokens;
     private int anomalyEvents;
     /** Compound chain state (MS-SMB2 3.2.4.1.4): ids inherited by related operations. */
@@ -68,8 +70,8 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
      * still waiting for its response; see {@link #sessionProvedBy}.
      */
     private Smb2Pending openSetup;
-    /** Requests whose event is out and that nothing refers to, for the next requests ({@link #recycle}). */
-    private final Smb2Pending[] spare = new Smb2Pending[SPARE];
+    /** Requests whose event is out and that nothing refers to, for the next requests ({@link #recycle}); made at the first. */
+    private Smb2Pending[] spare;
     private int spareCount;
     /** Kept per connection: a client has a few requests outstanding, rarely more. */
     private static final int SPARE = 8;
@@ -81,7 +83,6 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
         this.pipeData = new Smb2PipeData(ctx, pipes == null ? PipeConsumerFactory.NONE : pipes);
-        this.gpp = new Smb2GppScan(ctx);
         this.p = new Smb2Parser(limits);
         this.sessions = new Smb2Sessions(limits, this::anomaly);
         this.events = new Smb2Events(ctx);
@@ -172,7 +173,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
 
     @Override
     public boolean onStream(Direction dir, byte[] b, int off, int len) {
-        if (dir == Direction.TO_CLIENT && gpp.streaming()) {
+        if (dir == Direction.TO_CLIENT && gpp != null && gpp.streaming()) {
             gpp.onStream(b, off, len);
             return true;
         }
@@ -182,7 +183,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
 
     @Override
     public void onStreamGap(Direction dir, long len) {
-        if (dir == Direction.TO_CLIENT && gpp.streaming()) {
+        if (dir == Direction.TO_CLIENT && gpp != null && gpp.streaming()) {
             gpp.onGap(len);
             return;
         }
@@ -254,7 +255,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             case Smb2Parser.SESSION_SETUP -> sessionSetupRequest(q);
             case Smb2Parser.TREE_CONNECT -> {
                 boolean r = p.treeConnectRequest();
-                q.name = r ? Utf16.decode(b, p.bufOff, p.bufLen) : "";
+                q.name = r ? Utf16Memo.decode(Utf16Memo.SMB2_TREE, b, p.bufOff, p.bufLen) : "";
                 if (!answered) {
                     unansweredConnect = q;
                     unlearnedConnects++;
@@ -264,7 +265,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             case Smb2Parser.CREATE -> {
                 boolean r = p.createRequest();
                 if (r) {
-                    q.name = Utf16.decode(b, p.bufOff, p.bufLen);
+                    q.name = Utf16Memo.decode(Utf16Memo.SMB2_CREATE, b, p.bufOff, p.bufLen);
                     q.desiredAccess = p.desiredAccess;
                     q.disposition = p.disposition;
                     q.createOptions = p.createOptions;
@@ -319,13 +320,13 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             return false;
         }
         byte[] b = p.c.array();
-        q.dialects = Smb2Parser.boxed(p.dialects, p.dialectCount);
+        q.dialects = Smb2Parser.boxed(p.dialects, p.dialectCount, Smb2Parser.DIALECTS);
         q.securityMode = p.securityMode;
         q.capabilities = p.capabilities;
         q.guid = Arrays.copyOfRange(b, p.guidOff, p.guidOff + 16);
         q.contextCount = p.contextCount;
-        q.hashes = Smb2Parser.boxed(p.hashes, p.hashCount);
-        q.ciphers = Smb2Parser.boxed(p.ciphers, p.cipherCount);
+        q.hashes = Smb2Parser.boxed(p.hashes, p.hashCount, Smb2Parser.HASHES);
+        q.ciphers = Smb2Parser.boxed(p.ciphers, p.cipherCount, Smb2Parser.CIPHERS);
         q.saltLength = p.saltLength;
         q.salt = p.saltOff < 0 ? null : Arrays.copyOfRange(b, p.saltOff, p.saltOff + p.saltLength);
         return true;
@@ -482,7 +483,11 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 events.command(q, st);
             }
             case Smb2Parser.CREATE -> {
-                return createResponse(q, err, st);
+                boolean ok = createResponse(q, err, st);
+                if (ok) {
+                    recycle(q);
+                }
+                return ok;
             }
             case Smb2Parser.CLOSE -> {
                 Smb2Session.FileEntry f = resolve(q);
@@ -493,7 +498,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             }
             case Smb2Parser.READ -> {
                 // A window of an earlier answer cut short (gap, end of the PDU) is over by now.
-                gpp.end();
+                if (gpp != null) {
+                    gpp.end();
+                }
                 int dataLength = -1;
                 if (!err && p.readResponse()) {
                     dataLength = p.length;
@@ -517,6 +524,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                         // A file's data: its first bytes pass the GPP scan, which reads on only in an XML document.
                         int end = (int) Math.min((long) p.bufOff + Math.min(p.length, Smb2GppScan.SCAN_BYTES), cmdLen);
                         framer.stream(p.bufOff, end);
+                        if (gpp == null) {
+                            gpp = new Smb2GppScan(ctx);
+                        }
                         gpp.start(end - p.bufOff, q.sessionId, q.treeId, Smb2Events.share(q), Smb2Events.name(q, f),
                                 withoutRequest ? -1 : q.offset);
                     }
@@ -563,15 +573,19 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
 
     /**
      * A request whose response was handled: kept for reuse unless something still refers to it —
-     * a CREATE (the compound's later operations resolve their open through it, MS-SMB2 3.2.4.1.4),
-     * the pending SESSION_SETUP or the unanswered TREE_CONNECT, or held pipe data.
+     * a CREATE that later operations of its compound named (they resolve their open through it,
+     * MS-SMB2 3.2.4.1.4; the whole compound request is read before any of its answers), the
+     * pending SESSION_SETUP or the unanswered TREE_CONNECT, or held pipe data.
      */
     private void recycle(Smb2Pending q) {
-        if (spareCount == SPARE || q.command == Smb2Parser.CREATE || q == chainCreate || q == openSetup
+        if (spareCount == SPARE || q.related || q == chainCreate || q == openSetup
                 || q == unansweredConnect || q.deferred != null) {
             return;
         }
         q.clear();
+        if (spare == null) {
+            spare = new Smb2Pending[SPARE];
+        }
         spare[spareCount++] = q;
     }
 
@@ -685,6 +699,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     private boolean file(Smb2Pending q) {
         if (p.fidPersistent == ANY && p.fidVolatile == ANY) {
             q.relatedCreate = chainCreate;
+            if (chainCreate != null) {
+                chainCreate.related = true;
+            }
             return true;
         }
         q.anyFid = true;

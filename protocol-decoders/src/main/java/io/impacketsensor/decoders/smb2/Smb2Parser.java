@@ -1,9 +1,12 @@
 package io.impacketsensor.decoders.smb2;
 
 import io.impacketsensor.core.wire.ByteCursor;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Pure grammar of SMB2/3 headers and command bodies (MS-SMB2 2.2), and of the SMB1 NEGOTIATE
@@ -81,17 +84,18 @@ public final class Smb2Parser {
     public int dialect;
     /**
      * NEGOTIATE request: dialect revisions. This and {@link #hashes} and {@link #ciphers} are made at
-     * the connection's first NEGOTIATE request (once per connection, and a parser is per connection).
+     * the connection's first NEGOTIATE request that has values for them (a parser is per connection),
+     * as large as that request needs, and grow up to the limits.
      */
-    public int[] dialects;
+    public int[] dialects = NONE;
     public int dialectCount;
     public int guidOff;
     public int contextCount;
-    public int[] hashes;
+    public int[] hashes = NONE;
     public int hashCount;
     public int saltOff;
     public int saltLength;
-    public int[] ciphers;
+    public int[] ciphers = NONE;
     public int cipherCount;
     /** SET_INFO disposition: DeletePending / FILE_DISPOSITION_DELETE. */
     public boolean deletePending;
@@ -116,27 +120,26 @@ public final class Smb2Parser {
             return ParseStatus.ERROR;
         }
         c.wrap(b, off, avail);
-        c.skip(4);
-        if (c.u16le() != HEADER) {
+        // The 64 bytes are there (checked above): the fields are read at their offsets (2.2.1.1,
+        // 2.2.1.2), every PDU's header, without the cursor's per-field bounds checks.
+        if (Bytes.u16le(b, off + 4) != HEADER) {
+            c.seek(6);
             return ParseStatus.ERROR;
         }
-        c.skip(2);
-        status = c.u32le();
-        command = c.u16le();
-        c.skip(2);
-        flags = c.i32le();
-        nextCommand = c.i32le();
-        messageId = c.i64le();
+        status = Bytes.u32le(b, off + 8);
+        command = Bytes.u16le(b, off + 12);
+        flags = Bytes.i32le(b, off + 16);
+        nextCommand = Bytes.i32le(b, off + 20);
+        messageId = Bytes.i64le(b, off + 24);
         if ((flags & FLAG_ASYNC) != 0) {
-            asyncId = c.i64le();
+            asyncId = Bytes.i64le(b, off + 32);
             treeId = 0;
         } else {
-            c.skip(4);
-            treeId = c.i32le();
+            treeId = Bytes.i32le(b, off + 36);
             asyncId = 0;
         }
-        sessionId = c.i64le();
-        c.skip(16);
+        sessionId = Bytes.i64le(b, off + 40);
+        c.seek(HEADER);
         return ParseStatus.OK;
     }
 
@@ -193,11 +196,6 @@ public final class Smb2Parser {
     /** 2.2.3 NEGOTIATE request: dialects, security mode, capabilities, ClientGuid, 3.1.1 contexts. */
     public boolean negotiateRequest() {
         overLimit = false;
-        if (dialects == null) {
-            dialects = new int[limits.maxDialects()];
-            hashes = new int[limits.maxNegotiateContexts()];
-            ciphers = new int[limits.maxNegotiateContexts()];
-        }
         if (!body(36)) {
             return false;
         }
@@ -210,10 +208,11 @@ public final class Smb2Parser {
         long ctxOffset = c.u32le();
         int ctxCount = c.u16le();
         c.skip(2);
-        if (count > dialects.length) {
+        if (count > limits.maxDialects()) {
             overLimit = true;
             return false;
         }
+        dialects = room(dialects, count, limits.maxDialects());
         dialectCount = 0;
         for (int i = 0; i < count; i++) {
             dialects[dialectCount++] = c.u16le();
@@ -258,10 +257,11 @@ public final class Smb2Parser {
             if (type == 1 && dataLen >= 4) {
                 int n = c.u16le();
                 saltLength = c.u16le();
-                if (n > hashes.length) {
+                if (n > limits.maxNegotiateContexts()) {
                     overLimit = true;
                     return false;
                 }
+                hashes = room(hashes, hashCount + n, limits.maxNegotiateContexts());
                 for (int k = 0; k < n && c.position() + 2 <= dataStart + dataLen; k++) {
                     hashes[hashCount++] = c.u16le();
                 }
@@ -270,10 +270,11 @@ public final class Smb2Parser {
                 }
             } else if (type == 2 && dataLen >= 2) {
                 int n = c.u16le();
-                if (n > ciphers.length) {
+                if (n > limits.maxNegotiateContexts()) {
                     overLimit = true;
                     return false;
                 }
+                ciphers = room(ciphers, cipherCount + n, limits.maxNegotiateContexts());
                 for (int k = 0; k < n && c.position() + 2 <= dataStart + dataLen; k++) {
                     ciphers[cipherCount++] = c.u16le();
                 }
@@ -501,6 +502,13 @@ public final class Smb2Parser {
         return c.ok();
     }
 
+    private static final int[] NONE = {};
+
+    /** {@code a}, or a larger array (at most {@code cap}) when it holds fewer than {@code n} values. */
+    private static int[] room(int[] a, int n, int cap) {
+        return n <= a.length ? a : Arrays.copyOf(a, Math.min(cap, n));
+    }
+
     /** The first {@code n} values of {@code a} as an immutable list (event fields; built once per event). */
     static List<Integer> boxed(int[] a, int n) {
         Integer[] out = new Integer[n];
@@ -508,5 +516,32 @@ public final class Smb2Parser {
             out[i] = a[i];
         }
         return List.of(out);
+    }
+
+    /** {@link #boxed} kinds: each keeps the last list made ({@link #boxed(int[], int, int)}). */
+    static final int DIALECTS = 0;
+    static final int HASHES = 1;
+    static final int CIPHERS = 2;
+    /** The last list of each kind, shared by the workers (immutable lists). */
+    private static final AtomicReferenceArray<List<Integer>> LAST_BOXED = new AtomicReferenceArray<>(3);
+
+    /**
+     * {@link #boxed(int[], int)}, the last list of this kind when it holds the same values: a client
+     * offers the same dialects, hashes and ciphers on every connection.
+     */
+    static List<Integer> boxed(int[] a, int n, int kind) {
+        List<Integer> last = LAST_BOXED.get(kind);
+        if (last != null && last.size() == n) {
+            int i = 0;
+            while (i < n && last.get(i) == a[i]) {
+                i++;
+            }
+            if (i == n) {
+                return last;
+            }
+        }
+        List<Integer> l = boxed(a, n);
+        LAST_BOXED.set(kind, l);
+        return l;
     }
 }

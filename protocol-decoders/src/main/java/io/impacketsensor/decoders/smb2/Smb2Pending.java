@@ -34,6 +34,8 @@ final class Smb2Pending {
     byte[] deferred;
     /** The CREATE earlier in the same compound, for related operations with FileId -1 (3.2.4.1.4). */
     Smb2Pending relatedCreate;
+    /** A CREATE that later operations of its compound name as their {@link #relatedCreate}. */
+    boolean related;
     /** The open a CREATE produced (set at its response). */
     Smb2Session.FileEntry opened;
     /** Path (TREE_CONNECT), name (CREATE), pattern (QUERY_DIRECTORY), rename target (SET_INFO). */
@@ -81,6 +83,7 @@ final class Smb2Pending {
         lateFidVolatile = 0;
         deferred = null;
         relatedCreate = null;
+        related = false;
         opened = null;
         name = null;
         dialects = null;

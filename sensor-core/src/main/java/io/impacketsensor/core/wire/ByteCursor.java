@@ -16,7 +16,7 @@ package io.impacketsensor.core.wire;
  * window start, which is what protocol offsets (SMB2 buffer offsets, NTLMSSP field offsets) are.
  */
 public final class ByteCursor {
-    private byte[] buf = new byte[0];
+    private byte[] buf = Bytes.EMPTY;
     private int start;
     private int pos;
     private int limit;

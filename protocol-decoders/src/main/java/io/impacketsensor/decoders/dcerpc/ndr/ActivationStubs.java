@@ -208,7 +208,7 @@ final class ActivationStubs {
         for (int i = 0; i < n; i++) {
             int g = r.guid();
             if (i < maxIids && r.ok()) {
-                out.add(Guids.fromLittleEndian(r.array(), g));
+                out.add(KnownGuids.fromLittleEndian(r.array(), g));
             }
         }
         return List.copyOf(out);

@@ -3,7 +3,6 @@ package io.impacketsensor.decoders.dcerpc.ndr;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.Bytes;
-import io.impacketsensor.core.wire.Guids;
 
 import java.util.UUID;
 
@@ -78,7 +77,7 @@ final class EpmStubs {
 
     private static UUID uuid(NdrReader r) {
         int off = r.guid();
-        return r.ok() ? Guids.fromLittleEndian(r.array(), off) : null;
+        return r.ok() ? KnownGuids.fromLittleEndian(r.array(), off) : null;
     }
 
     private static RpcArgs map(NdrReader r) {
@@ -92,7 +91,7 @@ final class EpmStubs {
         if (len < 0) {
             return null;
         }
-        ByteCursor t = new ByteCursor(r.array(), r.stubStart() + r.position() - len, len);
+        ByteCursor t = r.inner(r.array(), r.stubStart() + r.position() - len, len);
         int floors = t.u16le();
         if (floors < 1 || floors > MAX_FLOORS) {
             r.fail();
@@ -103,7 +102,7 @@ final class EpmStubs {
         if (proto != 0x0d || lhs < 19) {
             return new RpcArgs.EpmMapRequest(null, -1);
         }
-        UUID iface = Guids.read(t);
+        UUID iface = KnownGuids.read(t);
         int major = t.u16le();
         if (!t.ok()) {
             r.fail();
@@ -143,7 +142,7 @@ final class EpmStubs {
             if (len < 0) {
                 return null;
             }
-            RpcArgs.EpmMapResult res = endpoint(r.array(), r.stubStart() + r.position() - len, len, iface);
+            RpcArgs.EpmMapResult res = endpoint(r, r.array(), r.stubStart() + r.position() - len, len, iface);
             if (res != null) {
                 return res;
             }
@@ -183,7 +182,7 @@ final class EpmStubs {
             }
             int at = r.position();
             r.skip((int) len);
-            RpcArgs.EpmMapResult res = endpoint(r.array(), r.stubStart() + at, (int) len, null);
+            RpcArgs.EpmMapResult res = endpoint(r, r.array(), r.stubStart() + at, (int) len, null);
             if (res != null) {
                 return res;
             }
@@ -204,8 +203,26 @@ final class EpmStubs {
         return (slash >= 0 ? s.substring(slash + 1) : s).toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static RpcArgs.EpmMapResult endpoint(byte[] b, int off, int len, UUID iface) {
-        ByteCursor t = new ByteCursor(b, off, len);
+    /** An IPv4 address and its dotted quad, as last written (immutable: shared by the workers). */
+    private record Quad(int address, String text) {
+    }
+
+    /** The answers of a network name its few servers again and again. */
+    private static volatile Quad lastQuad;
+
+    /** The dotted quad of an IPv4 address floor (C706 appendix L, protocol 0x09). */
+    private static String dottedQuad(int a) {
+        Quad q = lastQuad;
+        if (q != null && q.address == a) {
+            return q.text;
+        }
+        String text = (a >>> 24) + "." + (a >>> 16 & 0xFF) + "." + (a >>> 8 & 0xFF) + "." + (a & 0xFF);
+        lastQuad = new Quad(a, text);
+        return text;
+    }
+
+    private static RpcArgs.EpmMapResult endpoint(NdrReader r, byte[] b, int off, int len, UUID iface) {
+        ByteCursor t = r.inner(b, off, len);
         int floors = t.u16le();
         if (floors > MAX_FLOORS) {
             return null;
@@ -221,7 +238,7 @@ final class EpmStubs {
                 // version): an answer whose request the copy lacks still says what the port serves.
                 int at = t.position();
                 t.skip(1);
-                iface = Guids.read(t);
+                iface = KnownGuids.read(t);
                 t.seek(at);
             }
             t.skip(lhs);
@@ -229,7 +246,7 @@ final class EpmStubs {
             if (proto == 0x07 && rhs == 2) {
                 port = t.u16be();
             } else if (proto == 0x09 && rhs == 4) {
-                ip = t.u8() + "." + t.u8() + "." + t.u8() + "." + t.u8();
+                ip = dottedQuad(t.i32be());
             } else if (proto == 0x0f && rhs > 1 && rhs <= MAX_PIPE_NAME && t.has(rhs)) {
                 // Named pipe floor (C706 appendix I, MS-RPCE 2.1.1.2): "\PIPE\name", NUL-terminated.
                 pipe = pipeName(t.array(), t.arrayPosition(), rhs);

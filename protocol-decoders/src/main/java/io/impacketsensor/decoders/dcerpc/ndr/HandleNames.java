@@ -25,6 +25,15 @@ public final class HandleNames {
         this.capacity = capacity;
     }
 
+    /** Forgets every handle (a pooled analyzer's next association); the arrays are kept. */
+    public void clear() {
+        if (size > 0) {
+            Arrays.fill(names, 0, size, null);
+        }
+        next = 0;
+        size = 0;
+    }
+
     public void put(byte[] b, int off, String name) {
         if (name == null || capacity <= 0 || off < 0 || off > b.length - HANDLE || isZero(b, off)) {
             return;

@@ -2,7 +2,7 @@ package io.impacketsensor.decoders.dcerpc.ndr;
 
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.Sids;
-import io.impacketsensor.core.wire.Utf16;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
 import java.nio.charset.StandardCharsets;
 
@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class NdrReader {
     private final ByteCursor c = new ByteCursor();
+    /** {@link #inner}'s cursor. */
+    private final ByteCursor inner = new ByteCursor();
     private int maxArray;
     private int maxStringChars;
     private boolean overLimit;
@@ -28,6 +30,14 @@ public final class NdrReader {
     private int strBytes;
     /** The last string read had 1-byte characters (an ANSI [string] char*, decoded as Latin-1). */
     private boolean strNarrow;
+
+    /**
+     * A cursor over {@code b[off, off+len)}, for an encoding the stub carries whole (an ept_map
+     * tower, C706 appendix L): the reader's one such cursor, valid until the next call.
+     */
+    public ByteCursor inner(byte[] b, int off, int len) {
+        return inner.wrap(b, off, len);
+    }
 
     /** Points the reader at a stub; limits from {@code DcerpcLimits}. */
     public NdrReader wrap(byte[] buf, int off, int len, int maxArrayCount, int maxStringChars) {
@@ -319,7 +329,7 @@ public final class NdrReader {
             }
             return new String(c.array(), strOff, n, StandardCharsets.ISO_8859_1);
         }
-        return Utf16.decode(c.array(), strOff, strBytes);
+        return Utf16Memo.decode(Utf16Memo.NDR_STRING, c.array(), strOff, strBytes);
     }
 
     /** Byte length of the last string read. */

@@ -42,7 +42,7 @@ final class RemUnknownStubs {
             for (int i = 0; i < n; i++) {
                 int g = r.guid();
                 if (i < max && r.ok()) {
-                    iids.add(Guids.fromLittleEndian(r.array(), g));
+                    iids.add(KnownGuids.fromLittleEndian(r.array(), g));
                 }
             }
             return r.ok() ? new RpcArgs.DcomQueryInterface(Guids.fromLittleEndian(r.array(), ipid), List.copyOf(iids)) : null;

@@ -1,0 +1,77 @@
+package io.impacketsensor.decoders.text;
+
+import io.impacketsensor.core.wire.Utf16;
+
+import java.util.Arrays;
+
+/**
+ * {@link Utf16#decode} that gives back the String it made last for the same field when the bytes are
+ * the same: the names in events repeat (the {@code \PIPE\} of every SMB1 transaction, a client's
+ * user, domain and workstation in each NTLM login, the server's names in each challenge, the share
+ * and pipe names connection after connection), and a repeated name then costs a comparison instead
+ * of two arrays and a String. Equal bytes decode to an equal String, so events are unchanged.
+ *
+ * <p>One memo per decode thread (a worker decodes one connection at a time, and its analyzers run
+ * only on it); a field is a slot, so different fields do not evict each other.
+ */
+public final class Utf16Memo {
+    public static final int SMB1_TREE = 0;
+    public static final int SMB1_FILE = 1;
+    public static final int SMB1_TRANSACTION = 2;
+    public static final int SMB1_NATIVE_OS = 3;
+    public static final int SMB1_NATIVE_LM = 4;
+    public static final int SMB1_ACCOUNT = 5;
+    public static final int SMB1_DOMAIN = 6;
+    public static final int SMB2_TREE = 7;
+    public static final int SMB2_CREATE = 8;
+    public static final int NTLM_TARGET = 9;
+    public static final int NTLM_NB_DOMAIN = 10;
+    public static final int NTLM_NB_COMPUTER = 11;
+    public static final int NTLM_DNS_DOMAIN = 12;
+    public static final int NTLM_DNS_COMPUTER = 13;
+    public static final int NTLM_DOMAIN = 14;
+    public static final int NTLM_USER = 15;
+    public static final int NTLM_WORKSTATION = 16;
+    public static final int NTLM_AV_TARGET = 17;
+    public static final int NDR_STRING = 18;
+    public static final int SMB1_SERVER_OS = 19;
+    public static final int SMB1_SERVER_LM = 20;
+    private static final int SLOTS = 21;
+    /** Longer names are decoded every time (the memo holds at most this per slot). */
+    private static final int MAX_BYTES = 512;
+
+    private static final ThreadLocal<Utf16Memo> MEMO = ThreadLocal.withInitial(Utf16Memo::new);
+
+    private final String[] text = new String[SLOTS];
+    private final byte[][] raw = new byte[SLOTS][];
+    private final int[] rawLength = new int[SLOTS];
+
+    private Utf16Memo() {
+    }
+
+    /** {@link Utf16#decode}{@code (b, off, len)}, this thread's last String of {@code slot} when the bytes are the same. */
+    public static String decode(int slot, byte[] b, int off, int len) {
+        if (off < 0 || len <= 0 || off > b.length - len) {
+            return "";
+        }
+        return MEMO.get().lookup(slot, b, off, len);
+    }
+
+    private String lookup(int slot, byte[] b, int off, int len) {
+        byte[] r = raw[slot];
+        if (r != null && rawLength[slot] == len && Arrays.equals(r, 0, len, b, off, off + len)) {
+            return text[slot];
+        }
+        String s = Utf16.decode(b, off, len);
+        if (len <= MAX_BYTES) {
+            if (r == null || r.length < len) {
+                r = new byte[Math.max(len, 64)];
+                raw[slot] = r;
+            }
+            System.arraycopy(b, off, r, 0, len);
+            rawLength[slot] = len;
+            text[slot] = s;
+        }
+        return s;
+    }
+}
