@@ -112,7 +112,9 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         if (an.tool() != null) {
             kept("tool", an.tool());
         }
-        stringArray("indicators", an.indicators());
+        // An instance's indicators are the same strings in each of its alerts (its revisions): kept
+        // once seen, like the constants, while the table has room.
+        keptArray("indicators", an.indicators());
         keptArray("matched_signatures", an.matchedSignatures());
         keptArray("recommendations", an.recommendations());
         g.writeArrayFieldStart("rules");
