@@ -72,7 +72,7 @@ public final class DcerpcRecords {
             for (Context c : b.contexts()) {
                 g.writeStartObject();
                 EveJson.uuid(g, "uuid", c.interfaceUuid());
-                g.writeStringField("version", c.versionMajor() + "." + c.versionMinor());
+                EveJson.kept(g, "version", version(c));
                 if (c.result() >= 0) {
                     g.writeNumberField("ack_result", c.result());
                 }
@@ -159,7 +159,7 @@ public final class DcerpcRecords {
                 g.writeStartObject();
                 EveJson.uuid(g, "uuid", iface);
                 if (context != null && context.interfaceUuid().equals(iface)) {
-                    g.writeStringField("version", context.versionMajor() + "." + context.versionMinor());
+                    EveJson.kept(g, "version", version(context));
                     if (context.result() >= 0) {
                         g.writeNumberField("ack_result", context.result());
                     }
@@ -360,5 +360,21 @@ public final class DcerpcRecords {
         if (l != null) {
             EveJson.kept(g, "auth_level_name", l);
         }
+    }
+
+    /** "major.minor" of the interface versions calls commonly bind (below 16 each), made once. */
+    private static final String[] VERSIONS = new String[256];
+
+    static {
+        for (int i = 0; i < VERSIONS.length; i++) {
+            VERSIONS[i] = (i >> 4) + "." + (i & 15);
+        }
+    }
+
+    /** A context's interface version as "major.minor" (C706 12.6.3.1 p_syntax_id_t if_version). */
+    static String version(Context c) {
+        int major = c.versionMajor();
+        int minor = c.versionMinor();
+        return major >= 0 && major < 16 && minor >= 0 && minor < 16 ? VERSIONS[major << 4 | minor] : major + "." + minor;
     }
 }

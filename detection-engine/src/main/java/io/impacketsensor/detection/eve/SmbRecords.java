@@ -411,7 +411,7 @@ public final class SmbRecords {
         } else if (status != SensorEvent.NO_STATUS) {
             String name = SmbNames.status(status);
             EveJson.kept(g, "status", name != null ? name : Long.toString(status & 0xFFFF_FFFFL));
-            g.writeStringField("status_code", "0x" + Long.toHexString(status & 0xFFFF_FFFFL));
+            EveJson.kept(g, "status_code", statusCode(status));
         }
         g.writeNumberField("session_id", sessionId);
         g.writeNumberField("tree_id", treeId);
@@ -430,8 +430,8 @@ public final class SmbRecords {
 
     private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
         g.writeArrayFieldStart(field);
-        for (String v : values) {
-            g.writeString(v);
+        for (int i = 0; i < values.size(); i++) { // indexed: no iterator per list (the lists are random access)
+            g.writeString(values.get(i));
         }
         g.writeEndArray();
     }
@@ -478,5 +478,24 @@ public final class SmbRecords {
         EveCommon.hex(out, 24, volatileId >>> 16, 4);
         EveCommon.hex(out, 28, volatileId >>> 32, 8);
         return new String(out);
+    }
+
+    /** A status and its text, replaced as a whole (writers on several threads may share the table). */
+    private record StatusCode(long status, String text) {
+    }
+
+    /** The last NT status codes written as text ("0x" and the hex digits), by status: most records repeat a few. */
+    private static final StatusCode[] CODES = new StatusCode[64];
+
+    /** {@code "0x" + Long.toHexString(status & 0xFFFF_FFFFL)}, the text of a recent status reused. */
+    static String statusCode(long status) {
+        long s = status & 0xFFFF_FFFFL;
+        int i = (int) (s ^ s >>> 16 ^ s >>> 28) & 63;
+        StatusCode c = CODES[i];
+        if (c == null || c.status() != s) {
+            c = new StatusCode(s, "0x" + Long.toHexString(s));
+            CODES[i] = c;
+        }
+        return c.text();
     }
 }

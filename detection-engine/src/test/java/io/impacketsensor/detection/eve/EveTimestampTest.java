@@ -84,6 +84,23 @@ class EveTimestampTest {
     }
 
     @Test
+    void interfaceVersionsAndStatusCodesReadAsTheirConcatenation() {
+        java.util.UUID u = java.util.UUID.randomUUID();
+        for (int major : new int[] {0, 1, 3, 15, 16, 255, 65535}) {
+            for (int minor : new int[] {0, 1, 2, 15, 16, 65535}) {
+                assertEquals(major + "." + minor, DcerpcRecords.version(
+                        new io.impacketsensor.core.event.DcerpcEvent.Context(0, u, major, minor, java.util.List.of(), -1, -1)));
+            }
+        }
+        Random r = new Random(34);
+        for (int i = 0; i < 20_000; i++) {
+            // a few statuses repeated (the cached texts) among random ones that evict them
+            long status = i % 3 == 0 ? r.nextLong() : new long[] {0, 0xC0000022L, 0x80000005L, 0xC0000034L}[i % 4];
+            assertEquals("0x" + Long.toHexString(status & 0xFFFF_FFFFL), SmbRecords.statusCode(status));
+        }
+    }
+
+    @Test
     void hex32IsTheFormattersEightDigits() {
         Random r = new Random(32);
         for (int v : new int[] {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x00100000, 0xDEADBEEF}) {
