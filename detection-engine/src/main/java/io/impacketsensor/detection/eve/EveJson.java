@@ -23,6 +23,12 @@ import java.io.OutputStream;
  * <p>A name is found by its cached {@link String#hashCode} and its identity, never by comparing
  * characters; a name made at run time (not a constant) only fills a free slot or is written as
  * before. At most {@link #SLOTS} names are kept, each made once.
+ *
+ * <p>The same holds for values the writers pass as constants ({@link #kept}: event types, request
+ * and response names, interface and operation names, the catalog's rule texts and an alert's
+ * indicators), for UUIDs ({@link #uuid}), and for what the common header repeats per flow
+ * (addresses, flow_id, Community ID) and per second (the timestamp's date): each is quoted once and
+ * copied after, so a record costs a byte copy per such field instead of a character loop.
  */
 public final class EveJson {
     /** Slots of the name table (a power of two; the writers use a few hundred names). */
@@ -95,7 +101,7 @@ public final class EveJson {
         private final String[] names = new String[SLOTS];
         private final SerializedString[] quoted = new SerializedString[SLOTS];
         private long keptWrites;
-        /** Constant values (event types, app_proto, transport names), kept as the names are. */
+        /** Constant values (event types, app_proto, transport names, catalog texts, indicators), kept as the names are. */
         private final String[] values = new String[VALUE_SLOTS];
         private final SerializedString[] quotedValues = new SerializedString[VALUE_SLOTS];
         /** UUIDs (interfaces, transfer syntaxes, object UUIDs), kept with their text. */
