@@ -245,6 +245,25 @@ class DataRulesTest {
     }
 
     @Test
+    void everyCatalogTemplateIsParsedOnceAndRendersAsTheTextWalk() {
+        for (DataRule d : RuleCatalog.builtin().dataRules()) {
+            assertEquals(d.indicator().indexOf('{') >= 0, d.template() != null, d.rule().name());
+        }
+        DataRule start = find("service_control_start");
+        DataRule unparsed = new DataRule(start.rule(), start.conditions(), start.indicator(), null);
+        for (SensorEvent ev : List.of(
+                h.rpc(ATK, SRV, 0, "svcctl", RpcInterfaces.uuid(RpcInterfaces.SVCCTL), 19,
+                        new RpcArgs.ScmServiceAction(19, "PSEXESVC", 0)),
+                h.rpc(ATK, SRV, 0, "svcctl", RpcInterfaces.uuid(RpcInterfaces.SVCCTL), 31, null))) {
+            assertEquals(unparsed.indicator(ev), start.indicator(ev));
+        }
+        // An operator's text with a brace or bracket of its own is no template the parse follows.
+        assertEquals(null, new DataRule(start.rule(), start.conditions(), "Local rule x: a{b").template());
+        assertEquals(null, new DataRule(start.rule(), start.conditions(), "Local rule x: [{dcerpc.operation}").template());
+        assertEquals(null, new DataRule(start.rule(), start.conditions(), "Local rule x: {no.such_field}").template());
+    }
+
+    @Test
     void aMatchRuleOutsideTheSingleEventLayersOrWithAnOpenOptionalPartIsRejected() {
         String rule = """
                 rules:

@@ -36,9 +36,12 @@ final class AckTimedRecords {
         void write(SensorEvent e, long packet);
     }
 
+    /** Emptied {@link Waiting}s kept for the next flow that must wait (at most this many). */
+    static final int MAX_SPARE = 1024;
+
     /** One flow's waiting events, a ring in production order. */
     private static final class Waiting {
-        final long flowId;
+        long flowId;
         SensorEvent[] events = new SensorEvent[4];
         long[] awaits = new long[4];
         int head;
@@ -77,6 +80,12 @@ final class AckTimedRecords {
 
     private final Output out;
     private final LongObjectMap<Waiting> flows = new LongObjectMap<>();
+    /**
+     * Emptied rings, reused: most events wait for one acknowledgement and their flow's ring empties
+     * at once, so a ring per wait would be three objects per event written.
+     */
+    private final Waiting[] spare = new Waiting[MAX_SPARE];
+    private int spares;
     private int held;
     private long packet;
     private long await = PacketTiming.NO_WAIT;
@@ -110,7 +119,13 @@ final class AckTimedRecords {
                 out.write(e, packet);
                 return;
             }
-            w = new Waiting(flowId);
+            if (spares > 0) {
+                w = spare[--spares];
+                spare[spares] = null;
+                w.flowId = flowId;
+            } else {
+                w = new Waiting(flowId);
+            }
             flows.put(flowId, w);
         }
         // An event that waits for nothing still keeps its place behind the flow's waiting ones.
@@ -170,6 +185,10 @@ final class AckTimedRecords {
         }
         if (w.size == 0) {
             flows.remove(w.flowId);
+            if (spares < MAX_SPARE && w.events.length <= 64) {
+                // Empty: every slot was cleared by poll; head wherever it stopped is a valid start.
+                spare[spares++] = w;
+            }
         }
     }
 }

@@ -69,6 +69,23 @@ class AckTimedRecordsTest {
     }
 
     @Test
+    void aRingEmptiedByOneFlowServesTheNextInItsOwnOrder() {
+        // Five events grow flow 256's ring past its first size, the release leaves its head mid-ring;
+        // flow 512 then waits in the same (reused) ring and must come out in its own order only.
+        for (int i = 0; i < 5; i++) {
+            produce(256, "a" + i, 3, TO_SERVER, 100 + i);
+        }
+        held.acknowledged(256, TO_SERVER, 102, 4);
+        held.acknowledged(256, TO_SERVER, 104, 5);
+        produce(512, "b0", 6, TO_SERVER, 10);
+        produce(512, "b1", 6, TO_CLIENT, 20);
+        produce(256, "a5", 6, -1, 0);
+        held.acknowledged(512, TO_CLIENT, 20, 7);
+        held.acknowledged(512, TO_SERVER, 10, 8);
+        assertEquals(List.of("a0@4", "a1@4", "a2@4", "a3@5", "a4@5", "a5@6", "b0@8", "b1@8"), written);
+    }
+
+    @Test
     void sequenceNumbersWrapAround() {
         produce(256, "request", 3, TO_SERVER, 0xFFFF_FFF0);
         held.acknowledged(256, TO_SERVER, 0x10, 4);

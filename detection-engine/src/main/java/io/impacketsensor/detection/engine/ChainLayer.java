@@ -85,6 +85,17 @@ final class ChainLayer {
     static final List<Def> DEFS = defs();
 
     private static final Step[] STEPS = Step.values();
+    /** Each chain's first step mask, by chain: a chain not begun on the pair is passed over on these alone. */
+    private static final long[] FIRST_STEPS = firstSteps();
+
+    private static long[] firstSteps() {
+        long[] out = new long[DEFS.size()];
+        for (int c = 0; c < out.length; c++) {
+            long[] steps = DEFS.get(c).steps();
+            out[c] = steps.length == 0 ? 0 : steps[0]; // a chain without steps is never begun
+        }
+        return out;
+    }
 
     private final LruMap<PairKey, PairState> pairs;
     private final PairKey probe = new PairKey(null, null);
@@ -109,9 +120,12 @@ final class ChainLayer {
             st = new PairState();
             pairs.put(new PairKey(source, target), st);
         }
-        for (int c = 0; c < DEFS.size(); c++) {
-            Def d = DEFS.get(c);
+        for (int c = 0; c < FIRST_STEPS.length; c++) {
             int p = st.progress[c];
+            if (p == 0 && (stepMask & FIRST_STEPS[c]) == 0) {
+                continue; // not begun (nothing to expire) and this event is not its first step
+            }
+            Def d = DEFS.get(c);
             if (p > 0 && now - st.times[c][0] > (d.windowNanos() > 0 ? d.windowNanos() : windowNanos)) {
                 p = 0;
                 st.progress[c] = 0;

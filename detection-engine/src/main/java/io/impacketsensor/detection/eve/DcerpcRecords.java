@@ -47,8 +47,8 @@ public final class DcerpcRecords {
         start(g, b.header(), smb, smbId, smbDialect);
         if (b.requestLost()) {
             // Suricata's transaction of an ack whose request it did not parse: no interfaces.
-            g.writeStringField("request", "REQUEST_LOST");
-            g.writeStringField("response", b.alterContext() ? "ALTER_CONTEXT_RESP" : "BINDACK");
+            EveJson.kept(g, "request", "REQUEST_LOST");
+            EveJson.kept(g, "response", b.alterContext() ? "ALTER_CONTEXT_RESP" : "BINDACK");
             g.writeNumberField("call_id", b.callId() & 0xFFFF_FFFFL);
             rpcVersion(g, smb, b.rpcVersionMinor());
             endSuricata(g, smb);
@@ -60,25 +60,25 @@ public final class DcerpcRecords {
             g.writeEndObject();
             return;
         }
-        g.writeStringField("request", b.alterContext() ? "ALTER_CONTEXT" : "BIND");
+        EveJson.kept(g, "request", b.alterContext() ? "ALTER_CONTEXT" : "BIND");
         boolean acked = b.nak();
         for (Context c : b.contexts()) {
             acked |= c.result() >= 0;
         }
-        g.writeStringField("response", !acked ? "UNREPLIED" : b.nak() ? "BINDNAK"
+        EveJson.kept(g, "response", !acked ? "UNREPLIED" : b.nak() ? "BINDNAK"
                 : b.alterContext() ? "ALTER_CONTEXT_RESP" : "BINDACK");
         if (!b.contexts().isEmpty()) {
             g.writeArrayFieldStart("interfaces");
             for (Context c : b.contexts()) {
                 g.writeStartObject();
-                g.writeStringField("uuid", c.interfaceUuid().toString());
-                g.writeStringField("version", c.versionMajor() + "." + c.versionMinor());
+                EveJson.uuid(g, "uuid", c.interfaceUuid());
+                EveJson.kept(g, "version", version(c));
                 if (c.result() >= 0) {
                     g.writeNumberField("ack_result", c.result());
                 }
                 String name = RpcInterfaces.name(c.interfaceUuid());
                 if (name != null) {
-                    g.writeStringField("service", name);
+                    EveJson.kept(g, "service", name);
                 }
                 g.writeEndObject();
             }
@@ -103,13 +103,13 @@ public final class DcerpcRecords {
             g.writeNumberField("context_id", c.contextId());
             g.writeArrayFieldStart("transfer_syntaxes");
             for (UUID t : c.transferSyntaxes()) {
-                g.writeString(t.toString());
+                EveJson.uuid(g, t);
             }
             g.writeEndArray();
             if (c.result() >= 0) {
                 String r = resultName(c.result());
                 if (r != null) {
-                    g.writeStringField("result_name", r);
+                    EveJson.kept(g, "result_name", r);
                 }
             }
             g.writeEndObject();
@@ -137,11 +137,11 @@ public final class DcerpcRecords {
                 : ((DcerpcFault) answer).opnum();
         start(g, header(answer != null ? answer : first), smb, smbId, smbDialect);
         if (req != null) {
-            g.writeStringField("request", "REQUEST");
+            EveJson.kept(g, "request", "REQUEST");
         } else {
-            g.writeStringField("request", "REQUEST_LOST");
+            EveJson.kept(g, "request", "REQUEST_LOST");
         }
-        g.writeStringField("response", answer instanceof DcerpcResponse ? "RESPONSE"
+        EveJson.kept(g, "response", answer instanceof DcerpcResponse ? "RESPONSE"
                 : answer instanceof DcerpcFault ? "FAULT" : "UNREPLIED");
         if (req != null) {
             if (smb) {
@@ -157,19 +157,19 @@ public final class DcerpcRecords {
             if (iface != null) {
                 g.writeArrayFieldStart("interfaces");
                 g.writeStartObject();
-                g.writeStringField("uuid", iface.toString());
+                EveJson.uuid(g, "uuid", iface);
                 if (context != null && context.interfaceUuid().equals(iface)) {
-                    g.writeStringField("version", context.versionMajor() + "." + context.versionMinor());
+                    EveJson.kept(g, "version", version(context));
                     if (context.result() >= 0) {
                         g.writeNumberField("ack_result", context.result());
                     }
                 }
                 String name = RpcInterfaces.name(iface);
                 if (name != null) {
-                    g.writeStringField("service", name);
+                    EveJson.kept(g, "service", name);
                     String op = RpcInterfaces.operation(iface, opnum);
                     if (op != null) {
-                        g.writeStringField("procedure", op);
+                        EveJson.kept(g, "procedure", op);
                     }
                 }
                 g.writeEndObject();
@@ -190,9 +190,9 @@ public final class DcerpcRecords {
         EveCommon.startExtension(g);
         common(g, req != null ? "request" : answer instanceof DcerpcFault ? "fault" : "response", pipe);
         if (iface != null) {
-            g.writeStringField("interface_uuid", iface.toString());
+            EveJson.uuid(g, "interface_uuid", iface);
             if (req != null && req.interfaceSource() != null) {
-                g.writeStringField("interface_source", req.interfaceSource().wireName());
+                EveJson.kept(g, "interface_source", req.interfaceSource().wireName());
             }
         }
         if (opnum >= 0) {
@@ -217,7 +217,7 @@ public final class DcerpcRecords {
                 g.writeStringField("clsid", req.clsid().toString());
                 String cls = DcomClasses.name(req.clsid());
                 if (cls != null) {
-                    g.writeStringField("clsid_name", cls);
+                    EveJson.kept(g, "clsid_name", cls);
                 }
             }
             auth(g, req.authType(), req.authLevel());
@@ -265,7 +265,7 @@ public final class DcerpcRecords {
             EveCommon.writeHeader(g, h, "smb", "smb");
             g.writeObjectFieldStart("smb");
             g.writeNumberField("id", smbId);
-            g.writeStringField("dialect", smbDialect);
+            EveJson.kept(g, "dialect", smbDialect);
             g.writeObjectFieldStart("dcerpc");
         } else {
             EveCommon.writeHeader(g, h, "dcerpc", "dcerpc");
@@ -279,7 +279,7 @@ public final class DcerpcRecords {
      */
     private static void rpcVersion(JsonGenerator g, boolean smb, int minor) throws IOException {
         if (!smb) {
-            g.writeStringField("rpc_version", minor == 0 ? "5.0" : "5.1");
+            EveJson.kept(g, "rpc_version", minor == 0 ? "5.0" : "5.1");
         }
     }
 
@@ -340,7 +340,7 @@ public final class DcerpcRecords {
     }
 
     private static void common(JsonGenerator g, String pdu, String pipe) throws IOException {
-        g.writeStringField("pdu", pdu);
+        EveJson.kept(g, "pdu", pdu);
         if (pipe != null && pipe.isEmpty()) {
             // DcerpcEvent.UNKNOWN_PIPE: a pipe recognised by its DCE/RPC PDUs, opened before the capture.
             g.writeBooleanField("named_pipe_unknown", true);
@@ -353,12 +353,28 @@ public final class DcerpcRecords {
         g.writeNumberField("auth_type", type);
         String t = authTypeName(type);
         if (t != null) {
-            g.writeStringField("auth_type_name", t);
+            EveJson.kept(g, "auth_type_name", t);
         }
         g.writeNumberField("auth_level", level);
         String l = authLevelName(level);
         if (l != null) {
-            g.writeStringField("auth_level_name", l);
+            EveJson.kept(g, "auth_level_name", l);
         }
+    }
+
+    /** "major.minor" of the interface versions calls commonly bind (below 16 each), made once. */
+    private static final String[] VERSIONS = new String[256];
+
+    static {
+        for (int i = 0; i < VERSIONS.length; i++) {
+            VERSIONS[i] = (i >> 4) + "." + (i & 15);
+        }
+    }
+
+    /** A context's interface version as "major.minor" (C706 12.6.3.1 p_syntax_id_t if_version). */
+    static String version(Context c) {
+        int major = c.versionMajor();
+        int minor = c.versionMinor();
+        return major >= 0 && major < 16 && minor >= 0 && minor < 16 ? VERSIONS[major << 4 | minor] : major + "." + minor;
     }
 }

@@ -59,60 +59,70 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
     private void write(Alert a) throws IOException {
         Analysis an = a.analysis();
         EventHeader h = a.header();
-        boolean swapped = an.sourceIp() != null && !an.sourceIp().equals(h.clientIp().getHostAddress())
-                && an.sourceIp().equals(h.serverIp().getHostAddress());
+        EveJson.NameKeeping k = (EveJson.NameKeeping) g;
+        EveCommon.FlowText t = k.flowText(h);
+        boolean swapped = an.sourceIp() != null && !an.sourceIp().equals(t.client.getValue())
+                && an.sourceIp().equals(t.server.getValue());
         g.writeStartObject();
-        g.writeStringField("timestamp", EveCommon.timestamp(h.timestampNanos()));
-        g.writeNumberField("flow_id", EveCommon.flowId(h));
-        g.writeStringField("event_type", "alert");
-        g.writeStringField("src_ip", swapped ? h.serverIp().getHostAddress() : h.clientIp().getHostAddress());
+        EveCommon.writeTimestamp(g, "timestamp", h.timestampNanos());
+        g.writeNumberField("flow_id", t.flowId);
+        g.writeFieldName("event_type");
+        k.writeKept("alert");
+        g.writeFieldName("src_ip");
+        g.writeString(swapped ? t.server : t.client);
         g.writeNumberField("src_port", swapped ? h.serverPort() : h.clientPort());
-        g.writeStringField("dest_ip", swapped ? h.clientIp().getHostAddress() : h.serverIp().getHostAddress());
+        g.writeFieldName("dest_ip");
+        g.writeString(swapped ? t.client : t.server);
         g.writeNumberField("dest_port", swapped ? h.clientPort() : h.serverPort());
-        g.writeStringField("proto", h.transport().name());
-        g.writeStringField("community_id", EveCommon.communityId(h)); // the same whichever side is the source
+        g.writeFieldName("proto");
+        k.writeKept(h.transport().name());
+        g.writeFieldName("community_id");
+        g.writeString(t.communityId); // the same whichever side is the source
         if (a.appProto() != null && !a.appProto().isEmpty()) {
-            g.writeStringField("app_proto", a.appProto());
+            g.writeFieldName("app_proto");
+            k.writeKept(a.appProto());
         }
         g.writeObjectFieldStart("alert");
         // Suricata's alert.action says what happened to the traffic: "blocked" only when a packet
         // filter enforces the block; the engine's own decision is impacket.action.
-        g.writeStringField("action", an.blocked() && enforcing.getAsBoolean() ? "blocked" : "allowed");
+        kept("action", an.blocked() && enforcing.getAsBoolean() ? "blocked" : "allowed");
         g.writeNumberField("gid", 1);
         // The strongest contributing rule names the alert (Suricata's one-rule-one-sid); the attack
         // type's own id and text remain for an alert no rule led.
         RuleHit top = an.strongestRule();
         g.writeNumberField("signature_id", top != null ? top.sid() : an.attackType().signatureId());
         g.writeNumberField("rev", top != null ? top.rev() : 1);
-        g.writeStringField("signature", top != null ? top.msg() : an.attackType().signature());
-        g.writeStringField("category", an.attackType().category());
+        kept("signature", top != null ? top.msg() : an.attackType().signature());
+        kept("category", an.attackType().category());
         g.writeNumberField("severity", an.severity().eveSeverity());
         g.writeObjectFieldStart("metadata");
-        stringArray("mitre_technique_id", an.mitreTechniques());
+        keptArray("mitre_technique_id", an.mitreTechniques());
         g.writeEndObject();
         g.writeEndObject();
         g.writeObjectFieldStart("impacket");
-        g.writeStringField("attack_type", an.attackType().id());
+        kept("attack_type", an.attackType().id());
         g.writeNumberField("confidence", an.confidence());
-        g.writeStringField("severity", an.severity().id());
+        kept("severity", an.severity().id());
         g.writeNumberField("severity_score", an.severityScore());
-        g.writeStringField("action", an.action().id());
+        kept("action", an.action().id());
         g.writeNumberField("instance_id", an.instanceId());
         g.writeNumberField("revision", a.revision());
-        g.writeStringField("first_seen", EveCommon.timestamp(a.firstSeenNanos()));
+        EveCommon.writeTimestamp(g, "first_seen", a.firstSeenNanos());
         g.writeNumberField("event_count", a.eventCount());
         if (an.tool() != null) {
-            g.writeStringField("tool", an.tool());
+            kept("tool", an.tool());
         }
-        stringArray("indicators", an.indicators());
-        stringArray("matched_signatures", an.matchedSignatures());
-        stringArray("recommendations", an.recommendations());
+        // An instance's indicators are the same strings in each of its alerts (its revisions): kept
+        // once seen, like the constants, while the table has room.
+        keptArray("indicators", an.indicators());
+        keptArray("matched_signatures", an.matchedSignatures());
+        keptArray("recommendations", an.recommendations());
         g.writeArrayFieldStart("rules");
         for (RuleHit r : an.rules()) {
             g.writeStartObject();
             g.writeNumberField("sid", r.sid());
             g.writeNumberField("rev", r.rev());
-            g.writeStringField("name", r.name());
+            kept("name", r.name());
             g.writeNumberField("confidence", r.confidence());
             g.writeEndObject();
         }
@@ -120,8 +130,8 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         g.writeArrayFieldStart("chain");
         for (ChainStep s : an.chain()) {
             g.writeStartObject();
-            g.writeStringField("timestamp", EveCommon.timestamp(s.timestampNanos()));
-            g.writeStringField("step", s.step());
+            EveCommon.writeTimestamp(g, "timestamp", s.timestampNanos());
+            kept("step", s.step());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -191,6 +201,25 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
             g.writeNumberField(en.getKey(), en.getValue());
         }
         g.writeEndObject();
+    }
+
+    /**
+     * A field whose value is a string of the catalog or the model (a rule's message or name, an
+     * attack type's id, a recommendation): written from the generator's kept form of that string.
+     */
+    private void kept(String name, String value) throws IOException {
+        g.writeFieldName(name);
+        ((EveJson.NameKeeping) g).writeKept(value);
+    }
+
+    /** As {@link #stringArray}, for strings of the catalog or the model ({@link #kept}). */
+    private void keptArray(String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        EveJson.NameKeeping k = (EveJson.NameKeeping) g;
+        for (String v : values) {
+            k.writeKept(v);
+        }
+        g.writeEndArray();
     }
 
     private void stringArray(String name, List<String> values) throws IOException {

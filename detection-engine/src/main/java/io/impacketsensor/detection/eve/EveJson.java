@@ -23,10 +23,22 @@ import java.io.OutputStream;
  * <p>A name is found by its cached {@link String#hashCode} and its identity, never by comparing
  * characters; a name made at run time (not a constant) only fills a free slot or is written as
  * before. At most {@link #SLOTS} names are kept, each made once.
+ *
+ * <p>The same holds for values the writers pass as constants ({@link #kept}: event types, request
+ * and response names, interface and operation names, the catalog's rule texts and an alert's
+ * indicators), for UUIDs ({@link #uuid}), and for what the common header repeats per flow
+ * (addresses, flow_id, Community ID) and per second (the timestamp's date): each is quoted once and
+ * copied after, so a record costs a byte copy per such field instead of a character loop.
  */
 public final class EveJson {
     /** Slots of the name table (a power of two; the writers use a few hundred names). */
     static final int SLOTS = 2048;
+    /** Slots of the constant-value table (event types, app_proto, the catalog's messages, names and recommendations). */
+    static final int VALUE_SLOTS = 4096;
+    /** Slots of the UUID table. */
+    static final int UUID_SLOTS = 256;
+    /** Slots of the flow table: the flows whose records interleave at one time. */
+    static final int FLOW_SLOTS = 1024;
 
     private EveJson() {
     }
@@ -34,6 +46,35 @@ public final class EveJson {
     /** A generator writing one object per line (no separator between root values) to {@code out}. */
     public static JsonGenerator generator(OutputStream out) throws IOException {
         return new Factory().setRootValueSeparator(null).createGenerator(out, JsonEncoding.UTF8);
+    }
+
+    /**
+     * Writes field {@code name} with a value that is a string constant (a literal, or a name from a
+     * fixed table such as an interface's or operation's): from its kept form on an EVE generator,
+     * as Jackson writes it on another. The same bytes either way.
+     */
+    public static void kept(JsonGenerator g, String name, String value) throws IOException {
+        g.writeFieldName(name);
+        if (g instanceof NameKeeping k) {
+            k.writeKept(value);
+        } else {
+            g.writeString(value);
+        }
+    }
+
+    /** Writes field {@code name} with a UUID's text, kept per UUID on an EVE generator (interfaces repeat). */
+    public static void uuid(JsonGenerator g, String name, java.util.UUID value) throws IOException {
+        g.writeFieldName(name);
+        uuid(g, value);
+    }
+
+    /** Writes a UUID's text as a value (see {@link #uuid(JsonGenerator, String, java.util.UUID)}). */
+    public static void uuid(JsonGenerator g, java.util.UUID value) throws IOException {
+        if (g instanceof NameKeeping k) {
+            k.writeUuid(value);
+        } else {
+            g.writeString(value.toString());
+        }
     }
 
     /** Makes {@link NameKeeping} generators with the settings Jackson's factory gives its own. */
@@ -60,6 +101,17 @@ public final class EveJson {
         private final String[] names = new String[SLOTS];
         private final SerializedString[] quoted = new SerializedString[SLOTS];
         private long keptWrites;
+        /** Constant values (event types, app_proto, transport names, catalog texts, indicators), kept as the names are. */
+        private final String[] values = new String[VALUE_SLOTS];
+        private final SerializedString[] quotedValues = new SerializedString[VALUE_SLOTS];
+        /** UUIDs (interfaces, transfer syntaxes, object UUIDs), kept with their text. */
+        private final java.util.UUID[] uuids = new java.util.UUID[UUID_SLOTS];
+        private final SerializedString[] quotedUuids = new SerializedString[UUID_SLOTS];
+        /** The timestamp bytes of the records this generator writes ({@link EveCommon#writeTimestamp}). */
+        final EveCommon.Stamp stamp = new EveCommon.Stamp();
+        /** The header text of recent flows ({@link EveCommon#writeHeader}), by flow. */
+        private final EveCommon.FlowText[] flows = new EveCommon.FlowText[FLOW_SLOTS];
+        private final CommunityId communityId = new CommunityId();
 
         NameKeeping(IOContext ctxt, int features, ObjectCodec codec, OutputStream out, char quoteChar) {
             super(ctxt, features, codec, out, quoteChar);
@@ -82,6 +134,54 @@ public final class EveJson {
                 return;
             }
             super.writeFieldName(name);
+        }
+
+        /**
+         * Writes a value that is a string constant of the writers (an event type, an app_proto, a
+         * transport's name, a rule's message) from its kept quoted form, found like a name by hash
+         * and identity; any other string is written as Jackson writes it, null as null.
+         */
+        void writeKept(String value) throws IOException {
+            if (value == null) {
+                writeNull();
+                return;
+            }
+            int i = value.hashCode() & (VALUE_SLOTS - 1);
+            String kept = values[i];
+            if (kept == value) {
+                writeString(quotedValues[i]);
+                return;
+            }
+            if (kept == null) {
+                SerializedString q = new SerializedString(value);
+                values[i] = value;
+                quotedValues[i] = q;
+                writeString(q);
+                return;
+            }
+            writeString(value);
+        }
+
+        /** Writes a UUID's text from its kept quoted form (made at its first use, or when another UUID took its slot). */
+        void writeUuid(java.util.UUID value) throws IOException {
+            int i = value.hashCode() & (UUID_SLOTS - 1);
+            java.util.UUID kept = uuids[i];
+            if (kept == null || !kept.equals(value)) {
+                uuids[i] = value;
+                quotedUuids[i] = new SerializedString(value.toString());
+            }
+            writeString(quotedUuids[i]);
+        }
+
+        /** The kept header text of the flow of {@code h}, made on its first record (or after another flow took its slot). */
+        EveCommon.FlowText flowText(io.impacketsensor.core.event.EventHeader h) {
+            int i = EveCommon.FlowText.slot(h, FLOW_SLOTS);
+            EveCommon.FlowText t = flows[i];
+            if (t == null || !t.of(h)) {
+                t = new EveCommon.FlowText(h, communityId);
+                flows[i] = t;
+            }
+            return t;
         }
 
         /** Names written from their kept form so far (for tests). */

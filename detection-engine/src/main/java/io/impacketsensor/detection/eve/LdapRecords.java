@@ -382,8 +382,8 @@ public final class LdapRecords {
 
     private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
         g.writeArrayFieldStart(field);
-        for (String v : values) {
-            g.writeString(v);
+        for (int i = 0; i < values.size(); i++) { // indexed: no iterator per list (the lists are random access)
+            g.writeString(values.get(i));
         }
         g.writeEndArray();
     }

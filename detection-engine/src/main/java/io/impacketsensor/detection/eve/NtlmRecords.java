@@ -55,7 +55,7 @@ public final class NtlmRecords {
             g.writeStringField("dns_domain", c.dnsDomain());
             g.writeStringField("dns_computer", c.dnsComputer());
             if (c.timestampNanos() != 0) {
-                g.writeStringField("timestamp", EveCommon.timestamp(c.timestampNanos()));
+                EveCommon.writeTimestamp(g, "timestamp", c.timestampNanos());
             }
             version(g, c.version());
             if (c.version() == null && c.versionBytes() != null) {

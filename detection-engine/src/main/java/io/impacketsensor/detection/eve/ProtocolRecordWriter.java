@@ -74,10 +74,13 @@ public final class ProtocolRecordWriter {
         /** The HTTP request an NTLM record of this flow belongs to, and its status once answered (-1 before). */
         HttpEvent.HttpRequest httpRequest;
         int httpStatus = -1;
-        /** Bound presentation contexts by pipe ("" over TCP) and context id (C706 12.6.3.1). */
-        final Map<String, Map<Integer, Context>> contexts = new HashMap<>();
+        /**
+         * Bound presentation contexts by pipe ("" over TCP) and context id (C706 12.6.3.1); null
+         * until the flow's first bind (most flows written have none).
+         */
+        Map<String, Map<Integer, Context>> contexts;
         /** Files read or written since their open: the first READ/WRITE is the file's record. */
-        final Set<String> openFiles = new HashSet<>();
+        Set<String> openFiles; // null until the flow's first file READ or WRITE
         /**
          * The {@code fuid} of each open file by tree and name (made at the first CREATE of the
          * flow), written on its READ, WRITE and SET_INFO records as Suricata does; at most
@@ -107,7 +110,9 @@ public final class ProtocolRecordWriter {
          * opened (at most {@link #MAX_OPEN_FILES} kept).
          */
         boolean firstOfFile(char direction, int treeId, String fileName) {
-            if (openFiles.size() >= MAX_OPEN_FILES) {
+            if (openFiles == null) {
+                openFiles = new HashSet<>();
+            } else if (openFiles.size() >= MAX_OPEN_FILES) {
                 openFiles.clear();
             }
             return openFiles.add(fileKey(direction, treeId, fileName));
@@ -241,8 +246,10 @@ public final class ProtocolRecordWriter {
             return f.firstOfFile('W', w.treeId(), w.fileName());
         }
         if (s instanceof SmbEvent.SmbClose c) {
-            f.openFiles.remove(fileKey('R', c.treeId(), c.fileName()));
-            f.openFiles.remove(fileKey('W', c.treeId(), c.fileName()));
+            if (f.openFiles != null) {
+                f.openFiles.remove(fileKey('R', c.treeId(), c.fileName()));
+                f.openFiles.remove(fileKey('W', c.treeId(), c.fileName()));
+            }
         }
         return true;
     }
@@ -394,6 +401,9 @@ public final class ProtocolRecordWriter {
     private int dcerpcRecord(JsonGenerator g, DcerpcEvent d) throws IOException {
         if (d instanceof DcerpcBind b) {
             FlowState f = flow(b.header().flowId());
+            if (f.contexts == null) {
+                f.contexts = new HashMap<>();
+            }
             Map<Integer, Context> byId = f.contexts.computeIfAbsent(pipe(b.namedPipe()), k -> new HashMap<>());
             for (Context c : b.contexts()) {
                 byId.put(c.contextId(), c);
@@ -428,7 +438,7 @@ public final class ProtocolRecordWriter {
         FlowState f = flow(DcerpcRecords.header(any).flowId());
         Context ctx = null;
         if (req != null) {
-            Map<Integer, Context> byId = f.contexts.get(pipe(req.namedPipe()));
+            Map<Integer, Context> byId = f.contexts != null ? f.contexts.get(pipe(req.namedPipe())) : null;
             ctx = byId != null ? byId.get(req.contextId()) : null;
         }
         String pipe = req != null ? req.namedPipe() : answer instanceof DcerpcResponse r ? r.namedPipe()

@@ -79,7 +79,7 @@ public final class SmbRecords {
         EveCommon.writeHeader(g, e.header(), "smb", "smb");
         g.writeObjectFieldStart("smb");
         g.writeNumberField("id", id);
-        g.writeStringField("dialect", dialect);
+        EveJson.kept(g, "dialect", dialect);
         suricata(g, e, ntlmssp, kerberos);
         if (fuid != null && (e instanceof SmbEvent.SmbRead || e instanceof SmbEvent.SmbWrite
                 || e instanceof SmbEvent.Smb2SetInfo)) {
@@ -107,7 +107,7 @@ public final class SmbRecords {
         EveCommon.writeHeader(g, r.header(), "smb", "smb");
         g.writeObjectFieldStart("smb");
         g.writeNumberField("id", id);
-        g.writeStringField("dialect", dialect);
+        EveJson.kept(g, "dialect", dialect);
         header(g, SmbNames.smb1Command(0x72), r.status(), 0, 0);
         if (q != null && !q.dialects().isEmpty()) {
             strings(g, "client_dialects", q.dialects());
@@ -117,7 +117,7 @@ public final class SmbRecords {
         }
         g.writeEndObject();
         EveCommon.startExtension(g);
-        g.writeStringField("version", "smb1");
+        EveJson.kept(g, "version", "smb1");
         if (r.dialectIndex() >= 0) {
             g.writeNumberField("dialect_index", r.dialectIndex());
         }
@@ -186,7 +186,7 @@ public final class SmbRecords {
             boolean pipe = t.shareType() == 2 || t.shareType() < 0 && isIpc(t.path());
             g.writeStringField(pipe ? "named_pipe" : "share", t.path());
             if (t.smb1Command() == SmbEvent.NOT_SMB1) {
-                g.writeStringField("share_type", SmbNames.shareType(t.shareType()));
+                EveJson.kept(g, "share_type", SmbNames.shareType(t.shareType()));
             }
         } else if (e instanceof SmbEvent.SmbCreate c) {
             common(g, 5, c.smb1Command(), c.sessionId(), c.treeId(), c.status());
@@ -194,8 +194,8 @@ public final class SmbRecords {
             String name = c.fileName().isEmpty() ? "<share_root>" : c.fileName();
             g.writeStringField((c.createOptions() & 1) != 0 ? "directory" : "filename", name);
             String d = SmbNames.disposition(c.disposition());
-            g.writeStringField("disposition", d != null ? d : "UNKNOWN");
-            g.writeStringField("access", (c.createOptions() & 0x1000) != 0 ? "delete on close" : "normal");
+            EveJson.kept(g, "disposition", d != null ? d : "UNKNOWN");
+            EveJson.kept(g, "access", (c.createOptions() & 0x1000) != 0 ? "delete on close" : "normal");
             if (c.endOfFile() >= 0) {
                 g.writeNumberField("size", c.endOfFile());
             }
@@ -216,8 +216,8 @@ public final class SmbRecords {
             common(g, 17, SmbEvent.NOT_SMB1, s.sessionId(), s.treeId(), s.status());
             if (s.renameTarget() != null) {
                 g.writeObjectFieldStart("set_info");
-                g.writeStringField("class", "FILE_INFO");
-                g.writeStringField("info_level", "SMB2_FILE_RENAME_INFO");
+                EveJson.kept(g, "class", "FILE_INFO");
+                EveJson.kept(g, "info_level", "SMB2_FILE_RENAME_INFO");
                 g.writeEndObject();
                 g.writeObjectFieldStart("rename");
                 g.writeStringField("from", s.fileName());
@@ -226,12 +226,12 @@ public final class SmbRecords {
             } else if (s.infoClass() == 13 || s.infoClass() == 64) {
                 // FileDispositionInformation(Ex), MS-FSCC 2.4.11: Suricata logs the file and whether it is deleted.
                 g.writeStringField("filename", s.fileName().isEmpty() ? "<share_root>" : s.fileName());
-                g.writeStringField("access", s.deletePending() ? "delete on close" : "normal");
+                EveJson.kept(g, "access", s.deletePending() ? "delete on close" : "normal");
             }
         } else if (e instanceof SmbEvent.SmbIoctl i) {
             common(g, 11, i.smb1Command(), i.sessionId(), i.treeId(), i.status());
             String f = SmbNames.fsctl(i.ctlCode());
-            g.writeStringField("function", f != null ? f : Integer.toString(i.ctlCode()));
+            EveJson.kept(g, "function", f != null ? f : Integer.toString(i.ctlCode()));
         } else if (e instanceof SmbEvent.Smb2QueryDirectory q) {
             common(g, 14, SmbEvent.NOT_SMB1, q.sessionId(), q.treeId(), q.status());
         } else if (e instanceof SmbEvent.SmbCommand c) {
@@ -250,15 +250,15 @@ public final class SmbRecords {
     /** Our decoded fields beyond Suricata's. */
     private static void ours(JsonGenerator g, SmbEvent e) throws IOException {
         if (e instanceof SmbEvent.Smb1Negotiate || e instanceof SmbEvent.Smb1NegotiateResponse) {
-            g.writeStringField("version", "smb1");
+            EveJson.kept(g, "version", "smb1");
         } else if (e instanceof SmbEvent.Smb1Usage) {
-            g.writeStringField("version", "smb1");
+            EveJson.kept(g, "version", "smb1");
         } else if (e instanceof SmbEvent.Smb2Negotiate n) {
-            g.writeStringField("version", "smb2");
+            EveJson.kept(g, "version", "smb2");
             negotiate(g, n);
         } else if (e instanceof SmbEvent.SmbSessionSetup s) {
             version(g, s.smb1Command());
-            g.writeStringField("mechanism", s.mechanism());
+            EveJson.kept(g, "mechanism", s.mechanism());
             g.writeNumberField("security_mode", s.securityMode());
             g.writeNumberField("token_length", s.tokenLength());
             if (s.sessionFlags() >= 0) {
@@ -300,7 +300,7 @@ public final class SmbRecords {
             g.writeNumberField("offset", w.offset());
             g.writeNumberField("length", w.length());
         } else if (e instanceof SmbEvent.Smb2SetInfo s) {
-            g.writeStringField("version", "smb2");
+            EveJson.kept(g, "version", "smb2");
             share(g, s.share());
             g.writeStringField("filename", s.fileName());
             g.writeNumberField("info_type", s.infoType());
@@ -315,7 +315,7 @@ public final class SmbRecords {
             g.writeStringField("ctl_code", EveCommon.hex32(i.ctlCode()));
             g.writeNumberField("input_length", i.inputLength());
         } else if (e instanceof SmbEvent.Smb2QueryDirectory q) {
-            g.writeStringField("version", "smb2");
+            EveJson.kept(g, "version", "smb2");
             share(g, q.share());
             g.writeStringField("directory", q.directory());
             g.writeStringField("pattern", q.pattern());
@@ -324,7 +324,7 @@ public final class SmbRecords {
             version(g, c.smb1Command());
             share(g, c.share());
         } else if (e instanceof SmbEvent.SmbGppCpassword p) {
-            g.writeStringField("version", "smb2");
+            EveJson.kept(g, "version", "smb2");
             g.writeObjectFieldStart("gpp_cpassword");
             if (!p.rootElement().isEmpty()) {
                 g.writeStringField("root_element", p.rootElement());
@@ -335,15 +335,15 @@ public final class SmbRecords {
             }
             g.writeEndObject();
         } else if (e instanceof SmbEvent.Smb2Encrypted x) {
-            g.writeStringField("version", "smb3");
-            g.writeStringField("transform", x.compressed() ? "SMB2_COMPRESSION_TRANSFORM" : "SMB2_TRANSFORM");
+            EveJson.kept(g, "version", "smb3");
+            EveJson.kept(g, "transform", x.compressed() ? "SMB2_COMPRESSION_TRANSFORM" : "SMB2_TRANSFORM");
             g.writeBooleanField("encrypted", !x.compressed());
             g.writeBooleanField("compressed", x.compressed());
         }
     }
 
     private static void version(JsonGenerator g, int smb1Command) throws IOException {
-        g.writeStringField("version", smb1Command >= 0 ? "smb1" : "smb2");
+        EveJson.kept(g, "version", smb1Command >= 0 ? "smb1" : "smb2");
     }
 
     private static void share(JsonGenerator g, String share) throws IOException {
@@ -399,17 +399,19 @@ public final class SmbRecords {
     /** Command, status, session and tree: Suricata writes session_id and tree_id on every record (0 when none). */
     private static void header(JsonGenerator g, String command, long status, long sessionId, long treeId)
             throws IOException {
-        g.writeStringField("command", command);
+        EveJson.kept(g, "command", command);
         if (status != SensorEvent.NO_STATUS && (status & SmbEvent.DOS_ERROR) != 0) {
             // An SMB1 DOS-class error: the class's name and the 16-bit ErrorCode, as Suricata writes it.
             int code = (int) (status >>> 16) & 0xFFFF;
             String name = SmbNames.dosError((int) status & 0xFF, code);
-            g.writeStringField("status", name != null ? name : Long.toString(status & 0xFFFF_FFFFL));
-            g.writeStringField("status_code", String.format(java.util.Locale.ROOT, "0x%04x", code));
+            EveJson.kept(g, "status", name != null ? name : Long.toString(status & 0xFFFF_FFFFL));
+            char[] hex = {'0', 'x', 0, 0, 0, 0};
+            EveCommon.hex(hex, 2, code, 4);
+            g.writeStringField("status_code", new String(hex));
         } else if (status != SensorEvent.NO_STATUS) {
             String name = SmbNames.status(status);
-            g.writeStringField("status", name != null ? name : Long.toString(status & 0xFFFF_FFFFL));
-            g.writeStringField("status_code", "0x" + Long.toHexString(status & 0xFFFF_FFFFL));
+            EveJson.kept(g, "status", name != null ? name : Long.toString(status & 0xFFFF_FFFFL));
+            EveJson.kept(g, "status_code", statusCode(status));
         }
         g.writeNumberField("session_id", sessionId);
         g.writeNumberField("tree_id", treeId);
@@ -428,8 +430,8 @@ public final class SmbRecords {
 
     private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
         g.writeArrayFieldStart(field);
-        for (String v : values) {
-            g.writeString(v);
+        for (int i = 0; i < values.size(); i++) { // indexed: no iterator per list (the lists are random access)
+            g.writeString(values.get(i));
         }
         g.writeEndArray();
     }
@@ -448,7 +450,9 @@ public final class SmbRecords {
             return fuid(c.fileIdPersistent(), c.fileIdVolatile());
         } else if (c.smb1Command() != SmbEvent.NOT_SMB1 && c.fileIdVolatile() != 0) {
             // SMB1: the 16-bit FID (MS-CIFS 2.2.4.64.2) as four hex digits, as Suricata writes it.
-            return String.format("%04x", c.fileIdVolatile() & 0xFFFF);
+            char[] out = new char[4];
+            EveCommon.hex(out, 0, c.fileIdVolatile(), 4);
+            return new String(out);
         }
         return null;
     }
@@ -461,8 +465,37 @@ public final class SmbRecords {
      * volatile part's bits 0-15, 16-31 and 32-63, in hex.
      */
     static String fuid(long persistent, long volatileId) {
-        return String.format("%08x-%04x-%04x-%04x-%04x%08x", persistent & 0xFFFF_FFFFL, (persistent >>> 32) & 0xFFFF,
-                (persistent >>> 48) & 0xFFFF, volatileId & 0xFFFF, (volatileId >>> 16) & 0xFFFF,
-                (volatileId >>> 32) & 0xFFFF_FFFFL);
+        // As String.format("%08x-%04x-%04x-%04x-%04x%08x", ...) without the formatter.
+        char[] out = new char[36];
+        EveCommon.hex(out, 0, persistent, 8);
+        out[8] = '-';
+        EveCommon.hex(out, 9, persistent >>> 32, 4);
+        out[13] = '-';
+        EveCommon.hex(out, 14, persistent >>> 48, 4);
+        out[18] = '-';
+        EveCommon.hex(out, 19, volatileId, 4);
+        out[23] = '-';
+        EveCommon.hex(out, 24, volatileId >>> 16, 4);
+        EveCommon.hex(out, 28, volatileId >>> 32, 8);
+        return new String(out);
+    }
+
+    /** A status and its text, replaced as a whole (writers on several threads may share the table). */
+    private record StatusCode(long status, String text) {
+    }
+
+    /** The last NT status codes written as text ("0x" and the hex digits), by status: most records repeat a few. */
+    private static final StatusCode[] CODES = new StatusCode[64];
+
+    /** {@code "0x" + Long.toHexString(status & 0xFFFF_FFFFL)}, the text of a recent status reused. */
+    static String statusCode(long status) {
+        long s = status & 0xFFFF_FFFFL;
+        int i = (int) (s ^ s >>> 16 ^ s >>> 28) & 63;
+        StatusCode c = CODES[i];
+        if (c == null || c.status() != s) {
+            c = new StatusCode(s, "0x" + Long.toHexString(s));
+            CODES[i] = c;
+        }
+        return c.text();
     }
 }

@@ -36,6 +36,23 @@ class EveTimestampTest {
     }
 
     @Test
+    void aReusedStampEqualsTheFormatterInAndAcrossSecondsDaysAndYears() {
+        Random r = new Random(31);
+        EveCommon.Stamp s = new EveCommon.Stamp();
+        long t = 946_684_799_999_999_000L; // 1999-12-31T23:59:59.999999
+        for (int i = 0; i < 20_000; i++) {
+            t += i % 40 == 0 ? (long) r.nextInt(200_000) * 1_000_000_000L : r.nextInt(300_000_000);
+            long at = i % 501 == 0 ? (long) (r.nextDouble() * Long.MAX_VALUE) : t;
+            assertEquals(true, s.set(at));
+            assertEquals(full(at), new String(s.bytes, 0, EveCommon.STAMP_LENGTH, java.nio.charset.StandardCharsets.ISO_8859_1),
+                    "at " + at);
+        }
+        assertEquals(true, s.set(Long.MAX_VALUE));
+        assertEquals(full(Long.MAX_VALUE), new String(s.bytes, 0, EveCommon.STAMP_LENGTH, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(false, s.set(-1), "before 1970: the formatter's form");
+    }
+
+    @Test
     void communityIdOfARepeatedFlowIsTheSame() throws Exception {
         CommunityId c = new CommunityId();
         InetAddress a = InetAddress.getByName("10.0.0.1");
@@ -53,6 +70,34 @@ class EveTimestampTest {
             assertEquals(six, c.of(v6, 1000, b, 445, Transport.TCP));
         }
         assertEquals(ab, ba, "both directions hash the same");
+    }
+
+    @Test
+    void fuidIsTheFormattersGrouping() {
+        Random r = new Random(64);
+        for (int i = 0; i < 10_000; i++) {
+            long p = i < 4 ? (i < 2 ? 0 : -1) : r.nextLong();
+            long v = i < 4 ? (i % 2 == 0 ? 0 : -1) : r.nextLong();
+            assertEquals(String.format("%08x-%04x-%04x-%04x-%04x%08x", p & 0xFFFF_FFFFL, (p >>> 32) & 0xFFFF,
+                    (p >>> 48) & 0xFFFF, v & 0xFFFF, (v >>> 16) & 0xFFFF, (v >>> 32) & 0xFFFF_FFFFL), SmbRecords.fuid(p, v));
+        }
+    }
+
+    @Test
+    void interfaceVersionsAndStatusCodesReadAsTheirConcatenation() {
+        java.util.UUID u = java.util.UUID.randomUUID();
+        for (int major : new int[] {0, 1, 3, 15, 16, 255, 65535}) {
+            for (int minor : new int[] {0, 1, 2, 15, 16, 65535}) {
+                assertEquals(major + "." + minor, DcerpcRecords.version(
+                        new io.impacketsensor.core.event.DcerpcEvent.Context(0, u, major, minor, java.util.List.of(), -1, -1)));
+            }
+        }
+        Random r = new Random(34);
+        for (int i = 0; i < 20_000; i++) {
+            // a few statuses repeated (the cached texts) among random ones that evict them
+            long status = i % 3 == 0 ? r.nextLong() : new long[] {0, 0xC0000022L, 0x80000005L, 0xC0000034L}[i % 4];
+            assertEquals("0x" + Long.toHexString(status & 0xFFFF_FFFFL), SmbRecords.statusCode(status));
+        }
     }
 
     @Test

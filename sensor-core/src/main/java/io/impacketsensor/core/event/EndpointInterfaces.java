@@ -208,12 +208,7 @@ public final class EndpointInterfaces {
     private void mapped(EventHeader h, RpcArgs.EpmMapResult m) {
         InetAddress server = null;
         if (m.ip() != null && !m.ip().equals("0.0.0.0")) {
-            try {
-                // A dotted quad built by the ept_map decoder from four bytes: no name lookup happens.
-                server = InetAddress.getByName(m.ip());
-            } catch (UnknownHostException ex) {
-                server = null;
-            }
+            server = dottedQuad(m.ip());
         }
         if (server == null) {
             server = h.serverIp();
@@ -221,6 +216,48 @@ public final class EndpointInterfaces {
         if (m.interfaceUuid() != null) {
             known(m.tcpPort() > 0 ? new Endpoint(server, m.tcpPort(), null) : new Endpoint(server, 0, m.pipe()))
                     .addInterface(m.interfaceUuid());
+        }
+    }
+
+    /**
+     * The address of a dotted quad (the ept_map decoder builds one from the tower's four bytes),
+     * read digit by digit rather than through {@code InetAddress.getByName}'s text parsing; any
+     * other text goes to getByName as before (a literal: no name lookup), null if it is no address.
+     */
+    static InetAddress dottedQuad(String ip) {
+        byte[] b = new byte[4];
+        int part = 0;
+        int value = -1;
+        for (int i = 0; i < ip.length(); i++) {
+            char c = ip.charAt(i);
+            if (c >= '0' && c <= '9' && value != 0) {
+                value = (value < 0 ? 0 : value * 10) + (c - '0');
+                if (value > 255) {
+                    return byName(ip);
+                }
+            } else if (c == '.' && value >= 0 && part < 3) {
+                b[part++] = (byte) value;
+                value = -1;
+            } else {
+                return byName(ip);
+            }
+        }
+        if (part != 3 || value < 0) {
+            return byName(ip);
+        }
+        b[3] = (byte) value;
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException ex) {
+            return byName(ip); // four bytes are always an IPv4 address
+        }
+    }
+
+    private static InetAddress byName(String ip) {
+        try {
+            return InetAddress.getByName(ip);
+        } catch (UnknownHostException ex) {
+            return null;
         }
     }
 

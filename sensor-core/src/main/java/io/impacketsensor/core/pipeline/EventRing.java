@@ -35,6 +35,8 @@ public final class EventRing {
     private static final int SPINS = 100;
     private static final int YIELDS = 200;
     private static final long IDLE_SLEEP_NANOS = 1_000_000L;
+    /** Longest a batch end waits for its flush while the consumer stays busy. */
+    private static final long FLUSH_NANOS = 10_000_000L;
     /** {@link #next()} results other than a worker index. */
     private static final int EMPTY = -1;
     private static final int BLOCKED = -2;
@@ -97,6 +99,7 @@ public final class EventRing {
     private void consume() {
         int idle = 0;
         boolean unflushed = false;
+        long flushedAt = System.nanoTime();
         boolean waiting = false;
         long allocStart = ThreadAllocation.current();
         long cpuStart = ThreadAllocation.cpuNanos();
@@ -113,9 +116,14 @@ public final class EventRing {
                 if (w == RETRY) {
                     continue;
                 }
-                if (unflushed) {
+                // A batch end is flushed when the consumer is about to sleep, at the end, or when the
+                // last flush is FLUSH_NANOS old: the downstream's buffered output reaches its file
+                // within that while events keep coming, without a write per momentary lull (a
+                // replay's consumer catches up with its worker every few hundred events).
+                if (unflushed && (w == DONE || idle >= YIELDS || System.nanoTime() - flushedAt >= FLUSH_NANOS)) {
                     unflushed = false;
                     flush();
+                    flushedAt = System.nanoTime();
                 }
                 if (w == DONE) {
                     return;
