@@ -155,8 +155,8 @@ public final class BenchCommand implements Callable<Integer> {
             report(out, "read + ring + L2-L4 + reassembly", w, laps -> pipeline(file, laps, w, fullPath()));
         }
         out.println("Mpps, Gbit/s: wall clock over two passes of the file (captured bytes). B/pkt total: bytes allocated");
-        out.println("by the capture and worker threads / packets, warm-up included (the reader's four 256-KB buffers");
-        out.println("per opened file, flow slots created up to flow.max_flows). B/pkt steady: the third pass's");
+        out.println("by the capture and worker threads / packets, warm-up included (the reader's 256-KB buffers, four");
+        out.println("to 32 per opened file, flow slots created up to flow.max_flows). B/pkt steady: the third pass's");
         out.println("allocation (a three-pass run minus the median two-pass run) / its packets.");
         out.println("cap/wrk ns/p: CPU time of the capture thread / of the busiest worker per packet; CPU Mpps:");
         out.println("1e3 / the larger of the two, the rate when each thread has a core of its own (load-independent).");
