@@ -223,10 +223,23 @@ public final class LdapRecords {
      * "attributes":[{"type":..,"values":[..]}]}}}.
      */
     private static void searchResultEntries(JsonGenerator g, List<LdapEvent.SearchEntry> entries) throws IOException {
+        EntryWriter w = null;
         for (LdapEvent.SearchEntry en : entries) {
             g.writeStartObject();
             g.writeStringField("operation", "search_result_entry");
             g.writeObjectFieldStart("search_result_entry");
+            if (w == null) {
+                w = new EntryWriter(g);
+            }
+            w.attributes = false;
+            w.values = false;
+            // An entry still in its bytes is copied from them: no String, list or Attribute per value.
+            if (en.stream(w)) {
+                w.finish();
+                g.writeEndObject();
+                g.writeEndObject();
+                continue;
+            }
             g.writeStringField("base_object", en.dn());
             // Empty lists are left out (an entry without attributes, a typesOnly search's values).
             if (!en.attributes().isEmpty()) {
@@ -243,6 +256,76 @@ public final class LdapRecords {
             }
             g.writeEndObject();
             g.writeEndObject();
+        }
+    }
+
+    /**
+     * Writes a streamed entry as {@link #searchResultEntries} writes a decoded one: Jackson's
+     * {@code writeUTF8String} escapes the bytes as {@code writeString} escapes their text when
+     * they are well-formed UTF-8 of the Basic Multilingual Plane (a supplementary character
+     * {@code writeString} escapes as a surrogate pair comes as text), so the output is the same
+     * byte for byte.
+     */
+    private static final class EntryWriter implements LdapEvent.SearchEntry.Sink {
+        private final JsonGenerator g;
+        /** Whether the attributes array, and an attribute's values array, are open. */
+        boolean attributes;
+        boolean values;
+
+        EntryWriter(JsonGenerator g) {
+            this.g = g;
+        }
+
+        @Override
+        public void dn(byte[] b, int off, int len, String text) throws IOException {
+            g.writeFieldName("base_object");
+            utf8(b, off, len, text);
+        }
+
+        @Override
+        public void type(byte[] b, int off, int len, String text) throws IOException {
+            if (values) {
+                g.writeEndArray();
+                values = false;
+            }
+            if (attributes) {
+                g.writeEndObject();
+            } else {
+                // empty lists are left out: the array opens with the first attribute
+                g.writeArrayFieldStart("attributes");
+                attributes = true;
+            }
+            g.writeStartObject();
+            g.writeFieldName("type");
+            utf8(b, off, len, text);
+        }
+
+        @Override
+        public void value(byte[] b, int off, int len, String text) throws IOException {
+            if (!values) {
+                g.writeArrayFieldStart("values");
+                values = true;
+            }
+            utf8(b, off, len, text);
+        }
+
+        private void utf8(byte[] b, int off, int len, String text) throws IOException {
+            if (text != null) {
+                g.writeString(text);
+            } else {
+                g.writeUTF8String(b, off, len);
+            }
+        }
+
+        /** Closes what the entry left open. */
+        void finish() throws IOException {
+            if (values) {
+                g.writeEndArray();
+            }
+            if (attributes) {
+                g.writeEndObject();
+                g.writeEndArray();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.impacketsensor.core.event.LdapEvent.SearchEntry;
 import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +41,10 @@ final class SearchEntryWalk {
     /** The first {@code netlogon} value that decoded, when measuring. */
     private NetlogonResponse netlogon;
 
+    /** Where a streaming walk passes the strings, or null; and which string comes next (0 DN, 1 type, 2 value). */
+    private SearchEntry.Sink sink;
+    private int sinkKind;
+
     // results of a building walk
     private String dn;
     private List<Attribute> attributes;
@@ -55,7 +60,21 @@ final class SearchEntryWalk {
      * @return characters of the entry's DN, types and values
      */
     int walk(ByteCursor c, int opEnd, boolean build) {
+        try {
+            return walk(c, opEnd, build, null);
+        } catch (IOException e) {
+            throw new AssertionError("no sink, nothing written", e);
+        }
+    }
+
+    /**
+     * As {@link #walk(ByteCursor, int, boolean)}; with a {@code sink}, also passes each string's
+     * bytes to it (DN, then type and values per attribute), as UTF-8 that decodes to the same text.
+     */
+    private int walk(ByteCursor c, int opEnd, boolean build, SearchEntry.Sink sink) throws IOException {
+        this.sink = sink;
         netlogon = null;
+        sinkKind = 0;
         int size = str(c, build, false);
         String entryDn = text;
         int listEnd = seq(c);
@@ -63,6 +82,7 @@ final class SearchEntryWalk {
         int nAttrs = 0;
         while (c.ok() && c.position() < listEnd && nAttrs < limits.maxListItems()) {
             int end = seq(c);
+            sinkKind = 1;
             size += str(c, build, false);
             String type = text;
             // only the measuring walk decodes it: the building walk runs later, for the text alone
@@ -71,6 +91,7 @@ final class SearchEntryWalk {
             int nVals = 0;
             if (t.expect(c, U, 17, limits.maxMessageLength())) {
                 int setEnd = Math.min(c.position() + t.length, end);
+                sinkKind = 2;
                 while (c.ok() && c.position() < setEnd && nVals < limits.maxListItems()) {
                     size += str(c, build, netlogonValues && netlogon == null);
                     if (build) {
@@ -104,13 +125,29 @@ final class SearchEntryWalk {
      * asked. Sets {@link #netlogonName}; with {@code decodeNetlogon}, decodes the value's bytes as a
      * netlogon response into {@link #netlogon} (null when they are none).
      */
-    private int str(ByteCursor cur, boolean build, boolean decodeNetlogon) {
+    private int str(ByteCursor cur, boolean build, boolean decodeNetlogon) throws IOException {
         text = "";
         netlogonName = false;
         if (!t.expect(cur, U, 4, limits.maxMessageLength())) {
+            emit(EMPTY, 0, 0, null);
             return 0;
         }
         int len = t.length;
+        if (sink != null) {
+            if (!cur.has(len)) {
+                emit(EMPTY, 0, 0, null); // as BerTlv.readString: the text is empty
+            } else if (bmpUtf8(cur.array(), cur.arrayPosition(), len)) {
+                emit(cur.array(), cur.arrayPosition(), len, null);
+            } else {
+                // malformed bytes (the JDK's replacement) or a supplementary character (a writer
+                // may escape it as a surrogate pair): as text
+                emit(null, 0, 0, BerTlv.readString(cur, len));
+                return 0;
+            }
+            // the cursor moves as in the other walks; the size is not wanted here
+            cur.skip(len);
+            return 0;
+        }
         if (decodeNetlogon) {
             // a value cut short is decoded as far as it goes; LdapNetlogon rejects what is incomplete
             netlogon = LdapNetlogon.decode(cur.array(), cur.arrayPosition(), Math.min(len, cur.remaining()));
@@ -135,6 +172,32 @@ final class SearchEntryWalk {
      * A non-ASCII character cannot compare equal to one of these letters ignoring case, so this is
      * {@code String.equalsIgnoreCase} on the decoded text, without decoding it.
      */
+    private void emit(byte[] b, int off, int len, String s) throws IOException {
+        if (sink == null) {
+            return;
+        }
+        switch (sinkKind) {
+            case 0 -> sink.dn(b, off, len, s);
+            case 1 -> sink.type(b, off, len, s);
+            default -> sink.value(b, off, len, s);
+        }
+    }
+
+    /**
+     * Whether the bytes are well-formed UTF-8 without a four-byte sequence (lead byte 0xF0-0xF4):
+     * text of the Basic Multilingual Plane, whose UTF-8 is exactly these bytes.
+     */
+    private static boolean bmpUtf8(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if ((b[i] & 0xFF) >= 0xF0) {
+                return false;
+            }
+        }
+        return wellFormedLength(b, off, len) >= 0;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
     private static boolean isNetlogon(ByteCursor cur, int len) {
         if (len != NETLOGON.length || !cur.has(len)) {
             return false;
@@ -159,6 +222,12 @@ final class SearchEntryWalk {
      * is the JDK's own.
      */
     static int utf16Length(byte[] b, int off, int len) {
+        int n = wellFormedLength(b, off, len);
+        return n >= 0 ? n : new String(b, off, len, StandardCharsets.UTF_8).length();
+    }
+
+    /** The UTF-16 length of well-formed UTF-8 (see {@link #utf16Length}), or -1 when the bytes are not. */
+    static int wellFormedLength(byte[] b, int off, int len) {
         int n = 0;
         int i = off;
         int end = off + len;
@@ -190,20 +259,20 @@ final class SearchEntryWalk {
                     hi = 0x8F;
                 }
             } else {
-                return new String(b, off, len, StandardCharsets.UTF_8).length();
+                return -1;
             }
             if (i + need >= end) {
                 // the sequence runs past the value
-                return new String(b, off, len, StandardCharsets.UTF_8).length();
+                return -1;
             }
             int b1 = b[i + 1] & 0xFF;
             if (b1 < lo || b1 > hi) {
-                return new String(b, off, len, StandardCharsets.UTF_8).length();
+                return -1;
             }
             for (int k = 2; k <= need; k++) {
                 int bk = b[i + k] & 0xFF;
                 if (bk < 0x80 || bk > 0xBF) {
-                    return new String(b, off, len, StandardCharsets.UTF_8).length();
+                    return -1;
                 }
             }
             i += need + 1;
@@ -232,6 +301,12 @@ final class SearchEntryWalk {
             SearchEntryWalk w = new SearchEntryWalk(limits);
             w.walk(new ByteCursor(bytes, 0, bytes.length), opEnd, true);
             return new SearchEntry(w.dn, w.attributes);
+        }
+
+        @Override
+        public boolean stream(SearchEntry.Sink sink) throws IOException {
+            new SearchEntryWalk(limits).walk(new ByteCursor(bytes, 0, bytes.length), opEnd, false, sink);
+            return true;
         }
     }
 }

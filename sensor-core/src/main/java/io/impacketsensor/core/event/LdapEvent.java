@@ -88,6 +88,29 @@ public sealed interface LdapEvent extends SensorEvent {
         @FunctionalInterface
         public interface Decoder {
             SearchEntry decode();
+
+            /**
+             * Passes the entry's DN, types and values to {@code sink} as the UTF-8 bytes that
+             * {@link #decode} would make text of, making none; false when this decoder cannot.
+             */
+            default boolean stream(Sink sink) throws java.io.IOException {
+                return false;
+            }
+        }
+
+        /**
+         * Receives a deferred entry's text, in order: the DN, then per attribute its type and its
+         * values. Each string comes either as UTF-8 bytes that are well-formed and hold characters
+         * of the Basic Multilingual Plane only ({@code text} null), which a writer copies out
+         * without making a String, or, for any other bytes, as the decoded {@code text}
+         * ({@code b} null).
+         */
+        public interface Sink {
+            void dn(byte[] b, int off, int len, String text) throws java.io.IOException;
+
+            void type(byte[] b, int off, int len, String text) throws java.io.IOException;
+
+            void value(byte[] b, int off, int len, String text) throws java.io.IOException;
         }
 
         private String dn;
@@ -149,6 +172,15 @@ public sealed interface LdapEvent extends SensorEvent {
         /** The entry's {@code netlogon} attribute decoded, or null; reading it makes no text. */
         public NetlogonResponse netlogon() {
             return netlogon;
+        }
+
+        /**
+         * Passes a still undecoded entry's text to {@code sink} without decoding it (the same text
+         * {@link #dn()} and {@link #attributes()} give); false, passing nothing, when the entry was
+         * decoded or built from text already.
+         */
+        public synchronized boolean stream(Sink sink) throws java.io.IOException {
+            return decoder != null && decoder.stream(sink);
         }
 
         // synchronized: the entry is made on a decode worker and read on another thread
