@@ -188,12 +188,19 @@ final class SearchEntryWalk {
      * text of the Basic Multilingual Plane, whose UTF-8 is exactly these bytes.
      */
     private static boolean bmpUtf8(byte[] b, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            if ((b[i] & 0xFF) >= 0xF0) {
-                return false;
+        int end = off + len;
+        // one pass over the ASCII that most values are; the rest is checked from the first other byte
+        for (int i = off; i < end; i++) {
+            if (b[i] < 0) {
+                for (int k = i; k < end; k++) {
+                    if ((b[k] & 0xFF) >= 0xF0) {
+                        return false;
+                    }
+                }
+                return wellFormedLength(b, i, end - i) >= 0;
             }
         }
-        return wellFormedLength(b, off, len) >= 0;
+        return true;
     }
 
     private static final byte[] EMPTY = new byte[0];

@@ -114,6 +114,63 @@ class SearchEntryWalkTest {
     }
 
     /** An entry with the empty DN and one attribute of one binary value. */
+    @Test
+    void aStreamedEntryPassesTheDecodedTextAsBytesOrText() throws Exception {
+        byte[][] entries = {
+                entry("CN=Jörg,DC=lab", List.of(
+                        new Attribute("cn", List.of("Jörg")),
+                        new Attribute("member", List.of("CN=a", "CN=\u00e9\uD83D\uDE00")),
+                        new Attribute("empty", List.of()))),
+                entryWithValue("objectGUID", new byte[] {(byte) 0xC0, (byte) 0x80, 'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+                entryWithValue("sid", new byte[] {1, 5, 0x1B, '"', (byte) 0xF0, (byte) 0x9F}),
+        };
+        for (byte[] entry : entries) {
+            SearchEntry streamed = new SearchEntryWalk(LdapLimits.DEFAULTS)
+                    .measure(new ByteCursor(entry, 0, entry.length), entry.length, new int[1]);
+            SearchEntry decoded = new SearchEntryWalk(LdapLimits.DEFAULTS)
+                    .measure(new ByteCursor(entry, 0, entry.length), entry.length, new int[1]);
+            List<String> seen = new java.util.ArrayList<>();
+            SearchEntry.Sink sink = new SearchEntry.Sink() {
+                @Override
+                public void dn(byte[] b, int off, int len, String text) {
+                    seen.add("dn " + text(b, off, len, text));
+                }
+
+                @Override
+                public void type(byte[] b, int off, int len, String text) {
+                    seen.add("type " + text(b, off, len, text));
+                }
+
+                @Override
+                public void value(byte[] b, int off, int len, String text) {
+                    seen.add("value " + text(b, off, len, text));
+                }
+            };
+            assertTrue(streamed.stream(sink));
+            List<String> expected = new java.util.ArrayList<>();
+            expected.add("dn " + decoded.dn());
+            for (Attribute a : decoded.attributes()) {
+                expected.add("type " + a.name());
+                a.values().forEach(v -> expected.add("value " + v));
+            }
+            assertEquals(expected, seen);
+            // decoded once, the entry is text: nothing left to stream
+            assertTrue(!decoded.stream(sink));
+        }
+    }
+
+    /** Bytes are passed only as well-formed UTF-8 of the Basic Multilingual Plane; other text as text. */
+    private static String text(byte[] b, int off, int len, String text) {
+        if (text != null) {
+            assertNull(b);
+            return text;
+        }
+        String s = new String(b, off, len, StandardCharsets.UTF_8);
+        assertEquals(s.length(), s.codePointCount(0, s.length()));
+        assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(b, off, off + len), s.getBytes(StandardCharsets.UTF_8)));
+        return s;
+    }
+
     private static byte[] entryWithValue(String name, byte[] value) {
         ByteArrayOutputStream one = new ByteArrayOutputStream();
         one.writeBytes(tlv(0x04, name.getBytes(StandardCharsets.UTF_8)));
