@@ -44,6 +44,12 @@ final class SearchEntryWalk {
     /** Where a streaming walk passes the strings, or null; and which string comes next (0 DN, 1 type, 2 value). */
     private SearchEntry.Sink sink;
     private int sinkKind;
+    /**
+     * Measuring: whether every string so far was well-formed UTF-8 of the Basic Multilingual
+     * Plane. Streaming: that the measuring walk found so, and the strings need no check.
+     */
+    private boolean bmp;
+    private boolean knownBmp;
 
     // results of a building walk
     private String dn;
@@ -73,6 +79,7 @@ final class SearchEntryWalk {
      */
     private int walk(ByteCursor c, int opEnd, boolean build, SearchEntry.Sink sink) throws IOException {
         this.sink = sink;
+        bmp = true;
         netlogon = null;
         sinkKind = 0;
         int size = str(c, build, false);
@@ -136,7 +143,7 @@ final class SearchEntryWalk {
         if (sink != null) {
             if (!cur.has(len)) {
                 emit(EMPTY, 0, 0, null); // as BerTlv.readString: the text is empty
-            } else if (bmpUtf8(cur.array(), cur.arrayPosition(), len)) {
+            } else if (knownBmp || bmpUtf8(cur.array(), cur.arrayPosition(), len)) {
                 emit(cur.array(), cur.arrayPosition(), len, null);
             } else {
                 // malformed bytes (the JDK's replacement) or a supplementary character (a writer
@@ -162,7 +169,17 @@ final class SearchEntryWalk {
             cur.skip(len);
             return 0;
         }
-        int n = utf16Length(cur.array(), cur.arrayPosition(), len);
+        long scan = scan(cur.array(), cur.arrayPosition(), len);
+        int n;
+        if (scan < 0) {
+            bmp = false;
+            n = new String(cur.array(), cur.arrayPosition(), len, StandardCharsets.UTF_8).length();
+        } else {
+            if ((scan & SUPPLEMENTARY) != 0) {
+                bmp = false;
+            }
+            n = (int) scan;
+        }
         cur.skip(len);
         return n;
     }
@@ -235,6 +252,19 @@ final class SearchEntryWalk {
 
     /** The UTF-16 length of well-formed UTF-8 (see {@link #utf16Length}), or -1 when the bytes are not. */
     static int wellFormedLength(byte[] b, int off, int len) {
+        long scan = scan(b, off, len);
+        return scan < 0 ? -1 : (int) scan;
+    }
+
+    /** Set in {@link #scan}'s answer when the text holds a four-byte sequence (a supplementary character). */
+    private static final long SUPPLEMENTARY = 1L << 32;
+
+    /**
+     * The UTF-16 length of well-formed UTF-8, with {@link #SUPPLEMENTARY} set when it holds a
+     * four-byte sequence; -1 when the bytes are not well-formed.
+     */
+    private static long scan(byte[] b, int off, int len) {
+        long sup = 0;
         int n = 0;
         int i = off;
         int end = off + len;
@@ -283,9 +313,14 @@ final class SearchEntryWalk {
                 }
             }
             i += need + 1;
-            n += need == 3 ? 2 : 1;
+            if (need == 3) {
+                n += 2;
+                sup = SUPPLEMENTARY;
+            } else {
+                n++;
+            }
         }
-        return n;
+        return n | sup;
     }
 
     /**
@@ -298,11 +333,11 @@ final class SearchEntryWalk {
         sizeOut[0] = walk(c, opEnd, false);
         // Up to the window's end, not opEnd: the decoding walk then sees the same bounds.
         byte[] copy = Arrays.copyOfRange(c.array(), from, c.arrayStart() + c.length());
-        return SearchEntry.deferred(new Deferred(copy, opEnd - start, limits), netlogon);
+        return SearchEntry.deferred(new Deferred(copy, opEnd - start, limits, bmp), netlogon);
     }
 
     /** The bytes of one entry, decoded on the first read. */
-    private record Deferred(byte[] bytes, int opEnd, LdapLimits limits) implements SearchEntry.Decoder {
+    private record Deferred(byte[] bytes, int opEnd, LdapLimits limits, boolean bmp) implements SearchEntry.Decoder {
         @Override
         public SearchEntry decode() {
             SearchEntryWalk w = new SearchEntryWalk(limits);
@@ -312,7 +347,9 @@ final class SearchEntryWalk {
 
         @Override
         public boolean stream(SearchEntry.Sink sink) throws IOException {
-            new SearchEntryWalk(limits).walk(new ByteCursor(bytes, 0, bytes.length), opEnd, false, sink);
+            SearchEntryWalk w = new SearchEntryWalk(limits);
+            w.knownBmp = bmp;
+            w.walk(new ByteCursor(bytes, 0, bytes.length), opEnd, false, sink);
             return true;
         }
     }
