@@ -6,10 +6,10 @@ import io.impacketsensor.core.event.KerberosEvent.TicketInfo;
 import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.text.RecentBytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -255,26 +255,17 @@ public final class KerberosParser {
         private static final int SLOTS = 8;
         /** Longer strings are decoded every time. */
         private static final int MAX_BYTES = 64;
+        private final RecentBytes seen = new RecentBytes(SLOTS, MAX_BYTES, MAX_BYTES);
         private final String[] text = new String[SLOTS];
-        private final byte[][] bytes = new byte[SLOTS][];
-        private final int[] length = new int[SLOTS];
-        private int next;
 
         String get(byte[] b, int off, int n) {
-            for (int i = 0; i < SLOTS; i++) {
-                if (length[i] == n && text[i] != null && Arrays.equals(bytes[i], 0, n, b, off, off + n)) {
-                    return text[i];
-                }
+            int i = seen.find(b, off, n);
+            if (i >= 0) {
+                return text[i];
             }
             String s = new String(b, off, n, StandardCharsets.UTF_8);
-            if (n <= MAX_BYTES) {
-                int i = next;
-                next = (next + 1) % SLOTS;
-                if (bytes[i] == null) {
-                    bytes[i] = new byte[MAX_BYTES];
-                }
-                System.arraycopy(b, off, bytes[i], 0, n);
-                length[i] = n;
+            i = seen.keep(b, off, n);
+            if (i >= 0) {
                 text[i] = s;
             }
             return s;
@@ -379,26 +370,17 @@ public final class KerberosParser {
         private static final int SLOTS = 4;
         /** Longer ciphers are digested every time. */
         private static final int MAX_BYTES = 8192;
-        private final byte[][] bytes = new byte[SLOTS][];
-        private final int[] length = new int[SLOTS];
+        private final RecentBytes seen = new RecentBytes(SLOTS, MAX_BYTES, 2048);
         private final long[] digest = new long[SLOTS];
-        private int next;
 
         long digest(byte[] b, int off, int n) {
-            for (int i = 0; i < SLOTS; i++) {
-                if (bytes[i] != null && length[i] == n && Arrays.equals(bytes[i], 0, n, b, off, off + n)) {
-                    return digest[i];
-                }
+            int i = seen.find(b, off, n);
+            if (i >= 0) {
+                return digest[i];
             }
             long d = cipherDigest(b, off, n);
-            if (n <= MAX_BYTES) {
-                int i = next;
-                next = (next + 1) % SLOTS;
-                if (bytes[i] == null || bytes[i].length < n) {
-                    bytes[i] = new byte[Math.max(n, 2048)];
-                }
-                System.arraycopy(b, off, bytes[i], 0, n);
-                length[i] = n;
+            i = seen.keep(b, off, n);
+            if (i >= 0) {
                 digest[i] = d;
             }
             return d;
