@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb;
 
+import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
 import io.impacketsensor.core.flow.FlowContext;
@@ -21,7 +22,7 @@ import io.impacketsensor.decoders.smb2.Smb2Limits;
  * with no SMB protocol id. A Windows client that negotiates in SMB1 and goes on in SMB2 stays one flow.
  */
 public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final SmbCounters counters;
     private final SmbFramer toServer;
     private final SmbFramer toClient;
@@ -30,12 +31,24 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
     private final NtlmsspLimits ntlmLimits;
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
+    private final BufferBudget.Owner dropToServer;
+    private final BufferBudget.Owner dropToClient;
+    /** Where this analyzer goes after its {@link #onClose} (null: nowhere). */
+    private final Pool pool;
     private Smb1Analyzer smb1;
     private boolean stopped;
+    /** Set by {@link #onClose}: a second close must not hand the analyzer to the pool twice. */
+    private boolean closed;
 
     SmbAnalyzer(FlowContext ctx, SmbLimits limits, Smb2Limits smb2Limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
                 SmbCounters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
+        this(ctx, limits, smb2Limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes, null);
+    }
+
+    SmbAnalyzer(FlowContext ctx, SmbLimits limits, Smb2Limits smb2Limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
+                SmbCounters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes, Pool pool) {
         this.ctx = ctx;
+        this.pool = pool;
         this.counters = counters;
         this.smb1Limits = smb1Limits;
         this.ntlmLimits = ntlmLimits;
@@ -45,8 +58,28 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
         // The gathering buffer grows in steps up to SMB2's maxBufferedPdu, what most messages need at most.
         this.toServer = new SmbFramer(Direction.TO_SERVER, this, limits.maxPduSize(), smb2Limits.maxBufferedPdu());
         this.toClient = new SmbFramer(Direction.TO_CLIENT, this, limits.maxPduSize(), smb2Limits.maxBufferedPdu());
-        toServer.account = ctx.bufferAccount("smb", () -> budgetDrop(toServer));
-        toClient.account = ctx.bufferAccount("smb", () -> budgetDrop(toClient));
+        this.dropToServer = () -> budgetDrop(toServer);
+        this.dropToClient = () -> budgetDrop(toClient);
+        toServer.account = ctx.bufferAccount("smb", dropToServer);
+        toClient.account = ctx.bufferAccount("smb", dropToClient);
+    }
+
+    /**
+     * For a new connection on {@code ctx}, after this one's {@link #onClose}: every field as the
+     * constructor leaves it. The SMB2 analyzer and the framers reset their own state
+     * ({@link Smb2Analyzer#reuse}, {@link SmbFramer#reuse}); an SMB1 analyzer is made anew when
+     * the connection speaks SMB1.
+     */
+    void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        smb1 = null;
+        stopped = false;
+        closed = false;
+        smb2.reuse(ctx);
+        toServer.reuse();
+        toClient.reuse();
+        toServer.account = ctx.bufferAccount("smb", dropToServer);
+        toClient.account = ctx.bufferAccount("smb", dropToClient);
     }
 
     /** The worker's buffer budget took a framer's partial PDU: as after a gap in that direction. */
@@ -93,11 +126,20 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
 
     @Override
     public void onClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         toServer.release();
         toClient.release();
         smb2.onClose();
         if (smb1 != null) {
             smb1.onClose();
+        }
+        if (pool != null) {
+            // Nothing calls an analyzer after its close (the flow is detached): it serves the
+            // worker's next SMB connection.
+            pool.give(this);
         }
     }
 
@@ -154,5 +196,40 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
             smb1 = new Smb1Analyzer(ctx, smb1Limits, ntlmLimits, counters.smb1, tokenDecoder, pipes);
         }
         return smb1;
+    }
+
+    /**
+     * The analyzers of ended connections, kept by one decode worker for its next ones (a replay
+     * opens an SMB connection every few hundred packets; making the analyzer, its framers, parser
+     * and tables new each time was a seventh of the worker's allocation). Only the worker's thread
+     * takes and gives (factories are per worker); bounded, what is given beyond the bound is dropped.
+     */
+    static final class Pool {
+        /** Enough for the connections a worker ends between two that start; more only holds memory. */
+        static final int MAX_KEPT = 32;
+        private final SmbAnalyzer[] kept = new SmbAnalyzer[MAX_KEPT];
+        private int size;
+
+        /** An ended connection's analyzer made as new for {@code ctx}, or null when none is kept. */
+        SmbAnalyzer take(FlowContext ctx) {
+            if (size == 0) {
+                return null;
+            }
+            SmbAnalyzer a = kept[--size];
+            kept[size] = null;
+            a.reuse(ctx);
+            return a;
+        }
+
+        void give(SmbAnalyzer a) {
+            if (size < MAX_KEPT) {
+                kept[size++] = a;
+            }
+        }
+
+        /** Analyzers kept now (tests). */
+        int size() {
+            return size;
+        }
     }
 }

@@ -26,6 +26,7 @@ public final class SmbAnalyzerFactory implements AnalyzerFactory {
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
     private final SmbCounters counters = new SmbCounters();
+    private final SmbAnalyzer.Pool pool = new SmbAnalyzer.Pool();
 
     /** With the default limits. */
     public SmbAnalyzerFactory(TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
@@ -85,7 +86,14 @@ public final class SmbAnalyzerFactory implements AnalyzerFactory {
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
         counters.flows++;
-        return new SmbAnalyzer(ctx, limits, smb2Limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes);
+        SmbAnalyzer kept = pool.take(ctx);
+        return kept != null ? kept
+                : new SmbAnalyzer(ctx, limits, smb2Limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes, pool);
+    }
+
+    /** Ended connections' analyzers kept for the next ones (tests). */
+    int pooled() {
+        return pool.size();
     }
 
     @Override

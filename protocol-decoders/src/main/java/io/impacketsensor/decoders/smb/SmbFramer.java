@@ -80,6 +80,26 @@ final class SmbFramer implements NbssStream {
         this.maxBuffered = maxBuffered;
     }
 
+    /**
+     * For the next connection of a pooled analyzer, after {@link #release}: every field as the
+     * constructor leaves it ({@link #account} is set by the analyzer).
+     */
+    void reuse() {
+        hdrHave = 0;
+        state = HEADER;
+        resync = false;
+        pduLen = 0;
+        consumed = 0;
+        need = 0;
+        decided = false;
+        acc = Bytes.EMPTY;
+        accLen = 0;
+        account = null;
+        growing = false;
+        streamStart = 0;
+        streamEnd = 0;
+    }
+
     @Override
     public Direction dir() {
         return dir;

@@ -38,7 +38,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     static final int FSCTL_PIPE_TRANSCEIVE = 0x0011_C017;
     private static final long ANY = 0xFFFF_FFFF_FFFF_FFFFL;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final Smb2Limits limits;
     private final Smb2Counters counters;
     private final TokenDecoder tokenDecoder;
@@ -95,17 +95,43 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
 
     @Override
     public void onClose() {
-        List<Smb2Pending> left = new ArrayList<>();
-        pending.forEach(left::add);
-        pending.clear();
-        left.sort((a, b) -> Long.compareUnsigned(a.messageId, b.messageId));
-        for (Smb2Pending q : left) {
-            events.forRequest(q, SensorEvent.NO_STATUS);
+        if (pending.size() > 0) {
+            List<Smb2Pending> left = new ArrayList<>();
+            pending.forEach(left::add);
+            pending.clear();
+            left.sort((a, b) -> Long.compareUnsigned(a.messageId, b.messageId));
+            for (Smb2Pending q : left) {
+                events.forRequest(q, SensorEvent.NO_STATUS);
+            }
         }
         sessions.closeAll();
         if (tokens != null) {
             tokens.close();
         }
+    }
+
+    /**
+     * For a new connection on {@code ctx}, after this one's {@link #onClose} (which emptied the
+     * pending requests and the sessions): every field as the constructor leaves it. The parser is
+     * rewound by every header it reads; the spare requests are cleared ones ({@link #recycle}).
+     */
+    public void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        pipeData.reuse(ctx);
+        events.reuse(ctx);
+        pending.clear();
+        encryptedSessions.clear();
+        sessions.closeAll();
+        gpp = null;
+        tokens = null;
+        anomalyEvents = 0;
+        chainSession = 0;
+        chainTree = 0;
+        chainCreate = null;
+        answered = false;
+        unansweredConnect = null;
+        unlearnedConnects = 0;
+        openSetup = null;
     }
 
     // ---- what the framer asks ------------------------------------------------------------------

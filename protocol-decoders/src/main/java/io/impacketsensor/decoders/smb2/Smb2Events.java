@@ -12,9 +12,14 @@ import java.util.List;
  * fields of its response. Strings and lists are materialised here, at event time only.
  */
 final class Smb2Events {
-    private final FlowContext ctx;
+    private FlowContext ctx;
 
     Smb2Events(FlowContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** For the next connection of a pooled analyzer. */
+    void reuse(FlowContext ctx) {
         this.ctx = ctx;
     }
 

@@ -22,7 +22,7 @@ final class Smb2PipeData {
      */
     static final int MAX_DEFERRED = 8192;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final PipeConsumerFactory pipes;
     private int deferredBytes;
     /** The open whose pipe data each direction's framer is streaming. */
@@ -34,6 +34,15 @@ final class Smb2PipeData {
     Smb2PipeData(FlowContext ctx, PipeConsumerFactory pipes) {
         this.ctx = ctx;
         this.pipes = pipes;
+    }
+
+    /** For the next connection of a pooled analyzer: every field as the constructor leaves it. */
+    void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        deferredBytes = 0;
+        streamToServer = null;
+        streamToClient = null;
+        lastOpened = null;
     }
 
     /** The open is a named pipe: its bytes go to a consumer from now on. */
