@@ -103,6 +103,10 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             for (Smb2Pending q : left) {
                 events.forRequest(q, SensorEvent.NO_STATUS);
             }
+            // After every event: a later one may read an earlier CREATE (recycle keeps those).
+            for (Smb2Pending q : left) {
+                recycle(q);
+            }
         }
         sessions.closeAll();
         if (tokens != null) {
@@ -491,10 +495,18 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 events.negotiate(q, err ? null : p, st);
             }
             case Smb2Parser.SESSION_SETUP -> {
-                return sessionSetupResponse(q, err, st);
+                boolean ok = sessionSetupResponse(q, err, st);
+                if (ok) {
+                    recycle(q);
+                }
+                return ok;
             }
             case Smb2Parser.TREE_CONNECT -> {
-                return treeConnectResponse(q, err, st);
+                boolean ok = treeConnectResponse(q, err, st);
+                if (ok) {
+                    recycle(q);
+                }
+                return ok;
             }
             case Smb2Parser.TREE_DISCONNECT -> {
                 if (st == 0) {

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * A request awaiting its response (MS-SMB2 3.2.1.7 Request): what the request said, kept until
  * the response (matched by MessageId) completes the event. The analyzer reuses the ones nothing
- * refers to any more once their event is out ({@link #clear}); a CREATE is never reused, since the
- * later operations of its compound read its open through {@link #relatedCreate} after it completed.
+ * refers to any more once their event is out ({@link #clear}); a CREATE that later operations of its
+ * compound name is not, since they read its open through {@link #relatedCreate} after it completed.
  */
 final class Smb2Pending {
     int command;
