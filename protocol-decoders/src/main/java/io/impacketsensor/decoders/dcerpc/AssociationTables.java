@@ -47,6 +47,8 @@ final class AssociationTables {
         private int size;
         private final DcerpcAnalyzer[] analyzers = new DcerpcAnalyzer[MAX_KEPT];
         private int analyzerCount;
+        /** The recent BIND contexts of the worker's associations. */
+        final BindContexts binds = new BindContexts();
 
         Pool(DcerpcLimits limits) {
             this.limits = limits;

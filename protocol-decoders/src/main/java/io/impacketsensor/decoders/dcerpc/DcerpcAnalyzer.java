@@ -53,6 +53,8 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     private boolean authAwaitingResult;
 
     private final DcerpcParser p = new DcerpcParser();
+    /** The worker's recent BIND contexts (the pool's), or this analyzer's own without a pool. */
+    private final BindContexts binds;
     private final ByteCursor cur = new ByteCursor();
     private final NdrReader ndr = new NdrReader();
     /** The association's tables ({@link AssociationTables}); given back to the pool at close. */
@@ -154,6 +156,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         // contexts and have a call or two outstanding, and a flow the probe attached to may never
         // carry a valid PDU. The partial-PDU and stub buffers are made when first needed.
         this.tables = pool != null ? pool.take(ctx) : AssociationTables.create(limits, ctx);
+        this.binds = pool != null ? pool.binds : new BindContexts();
         this.contexts = tables.contexts;
         this.calls = tables.calls;
         this.handles = new HandleNames(limits.maxTrackedHandles());
@@ -400,7 +403,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         emitBind(false);
         List<Context> list = contextScratch;
         list.clear();
-        int rc = p.parseBind(cur, limits, list);
+        int rc = p.parseBind(cur, limits, binds, list);
         if (rc == DcerpcParser.BIND_TOO_MANY) {
             return fail(DcerpcAnomaly.TOO_MANY_CONTEXTS, "context items");
         }
@@ -454,7 +457,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 int result = i < p.resultCount ? ackResults[i] : -1;
                 int reason = i < p.resultCount && result != 0 ? ackReasons[i] : -1;
                 contexts.setResult(c.contextId(), result, i < p.resultCount && ackNdr64[i]);
-                withResults.add(new Context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
+                withResults.add(binds.context(c.contextId(), c.interfaceUuid(), c.versionMajor(), c.versionMinor(),
                         c.transferSyntaxes(), result, reason));
             }
             pendingBind = pending(withResults);
@@ -529,32 +532,17 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         return PipeInterfaces.of(e);
     }
 
-    /** Emits the pending BIND/ALTER_CONTEXT (with results when the ack was seen). */
     /**
-     * The contexts of a BIND as the event keeps them: an immutable list, which the event takes
-     * without copying. Nearly every BIND names one or two contexts (Impacket's name one), whose
-     * lists hold them in fields instead of an array.
+     * Emits the pending BIND/ALTER_CONTEXT (with results when the ack was seen); its contexts as an
+     * immutable list, which the event takes without copying.
      */
-    private static List<Context> immutable(List<Context> l) {
-        switch (l.size()) {
-            case 0:
-                return List.of();
-            case 1:
-                return List.of(l.get(0));
-            case 2:
-                return List.of(l.get(0), l.get(1));
-            default:
-                return List.copyOf(l);
-        }
-    }
-
     private void emitBind(boolean nak) {
         if (pendingBind == null) {
             return;
         }
         unackedBindCallId = nak || hasResults(pendingBind) ? NO_CALL : pendingCallId & 0xFFFF_FFFFL;
         DcerpcEvents.bind(ctx, namedPipe, pendingAlter, pendingCallId, pendingXmit, pendingRecv,
-                immutable(pendingBind), pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak, p.versionMinor);
+                binds.list(pendingBind), pendingAuthType, pendingAuthLevel, pendingAuthCtx, nak, p.versionMinor);
         pendingBind = null;
     }
 

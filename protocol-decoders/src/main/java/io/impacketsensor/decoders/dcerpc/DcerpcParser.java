@@ -259,9 +259,10 @@ public final class DcerpcParser {
     /**
      * BIND / ALTER_CONTEXT body (C706 12.6.4.3): max_xmit_frag, max_recv_frag, assoc_group_id,
      * p_context_elem (n_context_elem, 3 reserved, then per item p_cont_id, n_transfer_syn, reserved,
-     * abstract_syntax, transfer_syntaxes). Appends one {@link Context} per item (result -1).
+     * abstract_syntax, transfer_syntaxes). Appends one {@link Context} per item (result -1), from
+     * {@code binds} when a recent BIND named the same.
      */
-    public int parseBind(ByteCursor c, DcerpcLimits limits, List<Context> out) {
+    int parseBind(ByteCursor c, DcerpcLimits limits, BindContexts binds, List<Context> out) {
         c.seek(HEADER_LENGTH);
         maxXmitFrag = u16(c);
         maxRecvFrag = u16(c);
@@ -310,7 +311,7 @@ public final class DcerpcParser {
             }
             List<UUID> ts = nts == 0 ? List.of() : nts == 1 ? syntaxes(ts0) : nts == 2 ? syntaxes(ts0, ts1)
                     : List.copyOf(more);
-            out.add(new Context(ctxId, iface, verMajor, verMinor, ts, -1));
+            out.add(binds.context(ctxId, iface, verMajor, verMinor, ts, -1, -1));
         }
         return BIND_OK;
     }
