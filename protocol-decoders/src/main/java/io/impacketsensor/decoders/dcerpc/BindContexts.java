@@ -38,10 +38,15 @@ final class BindContexts {
         return c;
     }
 
-    /** An immutable list equal to {@code l}. */
+    /**
+     * An immutable list equal to {@code l}. A kept list is taken when it holds the very contexts of
+     * {@code l} (which come from {@link #context}): a context's own equals compares its transfer
+     * syntaxes with {@code List.equals}, an iterator per comparison; a list whose contexts are equal
+     * but not the same objects (one dropped from the round robin meanwhile) is only made anew.
+     */
     List<Context> list(List<Context> l) {
         for (List<Context> kept : lists) {
-            if (kept != null && same(kept, l)) {
+            if (kept != null && sameContexts(kept, l)) {
                 return kept;
             }
         }
@@ -49,6 +54,19 @@ final class BindContexts {
         lists[nextList] = made;
         nextList = (nextList + 1) % KEPT;
         return made;
+    }
+
+    private static boolean sameContexts(List<Context> a, List<Context> b) {
+        int n = a.size();
+        if (b.size() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -61,9 +79,7 @@ final class BindContexts {
             return false;
         }
         for (int i = 0; i < n; i++) {
-            Object x = a.get(i);
-            Object y = b.get(i);
-            if (x != y && !x.equals(y)) {
+            if (!a.get(i).equals(b.get(i))) {
                 return false;
             }
         }

@@ -810,7 +810,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
         }
         if (result == null && !a.sealed && a.tailStatus() >= 0) {
             long st = a.tailStatus();
-            result = st == 0 ? STATUS_SUCCESS : new RpcArgs.ReturnStatus(st);
+            result = st == 0 ? STATUS_SUCCESS : status(st);
         }
         if (a.callSlot >= 0) {
             calls.remove(a.callSlot);
@@ -841,6 +841,22 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
     /** ept_map named a TCP port: the next connection there is DCE/RPC (the registry's expectation table). */
     /** The status most answers return, one shared value (a record is immutable). */
     private static final RpcArgs.ReturnStatus STATUS_SUCCESS = new RpcArgs.ReturnStatus(0);
+    /**
+     * The last failure status this analyzer reported, given again for the same status (a scan
+     * fails call after call with one status, e.g. ACCESS_DENIED). A memo of an immutable value, not
+     * association state: it outlives {@link #reuse}, which need not clear it.
+     */
+    private RpcArgs.ReturnStatus lastFailure = STATUS_SUCCESS;
+
+    private RpcArgs.ReturnStatus status(long st) {
+        RpcArgs.ReturnStatus last = lastFailure;
+        if (last.status() == st) {
+            return last;
+        }
+        last = new RpcArgs.ReturnStatus(st);
+        lastFailure = last;
+        return last;
+    }
 
     /** An address an ept_map answer named, resolved from its dotted quad. */
     private record MappedAddress(String ip, InetAddress address) {

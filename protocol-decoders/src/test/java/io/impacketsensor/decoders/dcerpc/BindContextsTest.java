@@ -47,6 +47,8 @@ class BindContextsTest {
         assertSame(l, b.list(new ArrayList<>(List.of(c, d))));
         assertNotSame(l, b.list(List.of(d, c)));
         assertEquals(List.of(c), b.list(List.of(c)));
+        Context equalToC = new Context(0, EPM, 3, 0, NDR, 0, -1);
+        assertEquals(List.of(c, d), b.list(List.of(equalToC, d)), "equal contexts, not the same: an equal list");
         assertThrows(UnsupportedOperationException.class, () -> l.add(c));
     }
 
