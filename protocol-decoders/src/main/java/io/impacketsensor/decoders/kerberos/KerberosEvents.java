@@ -9,7 +9,6 @@ import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.flow.FlowContext;
 
-import java.util.List;
 
 /**
  * Builds the Kerberos events from the fields of the message {@link KerberosParser} just parsed,
@@ -21,16 +20,16 @@ final class KerberosEvents {
 
     /** The AS-REQ/TGS-REQ just parsed. */
     static KerberosRequest request(KerberosParser p, EventHeader h) {
-        return new KerberosRequest(h, p.msgType, List.copyOf(p.padataTypes), p.encTimestampEtype, p.pacRequest,
+        return new KerberosRequest(h, p.msgType, p.intLists.of(p.padataTypes), p.encTimestampEtype, p.pacRequest,
                 p.forUserName, p.forUserRealm, p.forUserChecksumType, p.s4uX509User, p.pacOptions, p.fast,
                 p.tgsTicket, p.kdcOptions, p.cname, p.realm, p.sname, p.from, p.till, p.rtime, p.nonce,
-                List.copyOf(p.etypes), p.addressesPresent, List.copyOf(p.additionalTickets));
+                p.intLists.of(p.etypes), p.addressesPresent, p.ticketLists.of(p.additionalTickets));
     }
 
     /** The AS-REP/TGS-REP just parsed, tied to {@code req} (may be null). */
     static KerberosReply reply(KerberosParser p, EventHeader h, KerberosRequest req) {
         return new KerberosReply(h, p.msgType, p.realm, p.cname, p.ticket, p.encPartEtype, req,
-                List.copyOf(p.padataTypes));
+                p.intLists.of(p.padataTypes));
     }
 
     /** The KRB-ERROR just parsed, tied to {@code req} (may be null). */

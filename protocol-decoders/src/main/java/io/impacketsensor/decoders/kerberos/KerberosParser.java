@@ -7,6 +7,7 @@ import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.text.RecentBytes;
+import io.impacketsensor.decoders.text.RecentLists;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,6 +80,17 @@ public final class KerberosParser {
     final List<TicketInfo> additionalTickets = new ArrayList<>(1);
     /** A name's components while {@link #principal} reads them (names do not nest). */
     private final List<String> nameScratch = new ArrayList<>(4);
+    /**
+     * The recent names' component lists and names, given back when a message names the same
+     * principal again (a replay names a few principals in every message); events share them.
+     */
+    private final RecentLists<String> nameLists = new RecentLists<>(RECENT_NAMES);
+    private final PrincipalName[] recentNames = new PrincipalName[RECENT_NAMES];
+    private int nextName;
+    private static final int RECENT_NAMES = 8;
+    /** The recent padata-type, etype and ticket lists of events ({@link KerberosEvents}). */
+    final RecentLists<Integer> intLists = new RecentLists<>(8);
+    final RecentLists<TicketInfo> ticketLists = new RecentLists<>(2);
     TicketInfo ticket;
     int encPartEtype;
     int errorCode;
@@ -308,7 +320,16 @@ public final class KerberosParser {
             }
             cur.seek(fieldEnd);
         }
-        return new PrincipalName(nameType, List.copyOf(comps));
+        List<String> components = nameLists.of(comps);
+        for (PrincipalName n : recentNames) {
+            if (n != null && n.nameType() == nameType && n.components() == components) {
+                return n;
+            }
+        }
+        PrincipalName n = new PrincipalName(nameType, components);
+        recentNames[nextName] = n;
+        nextName = (nextName + 1) % RECENT_NAMES;
+        return n;
     }
 
     /**
