@@ -36,6 +36,8 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
     /** Where this analyzer goes after its {@link #onClose} (null: nowhere). */
     private final Pool pool;
     private Smb1Analyzer smb1;
+    /** An ended connection's SMB1 analyzer, made as new when this connection speaks SMB1 ({@link Smb1Analyzer#reuse}). */
+    private Smb1Analyzer spareSmb1;
     private boolean stopped;
     /** Set by {@link #onClose}: a second close must not hand the analyzer to the pool twice. */
     private boolean closed;
@@ -67,12 +69,15 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
     /**
      * For a new connection on {@code ctx}, after this one's {@link #onClose}: every field as the
      * constructor leaves it. The SMB2 analyzer and the framers reset their own state
-     * ({@link Smb2Analyzer#reuse}, {@link SmbFramer#reuse}); an SMB1 analyzer is made anew when
-     * the connection speaks SMB1.
+     * ({@link Smb2Analyzer#reuse}, {@link SmbFramer#reuse}); the SMB1 analyzer is kept aside and
+     * reset when the connection speaks SMB1.
      */
     void reuse(FlowContext ctx) {
         this.ctx = ctx;
-        smb1 = null;
+        if (smb1 != null) {
+            spareSmb1 = smb1;
+            smb1 = null;
+        }
         stopped = false;
         closed = false;
         smb2.reuse(ctx);
@@ -193,7 +198,13 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
             return smb2;
         }
         if (smb1 == null) {
-            smb1 = new Smb1Analyzer(ctx, smb1Limits, ntlmLimits, counters.smb1, tokenDecoder, pipes);
+            if (spareSmb1 != null) {
+                smb1 = spareSmb1;
+                spareSmb1 = null;
+                smb1.reuse(ctx);
+            } else {
+                smb1 = new Smb1Analyzer(ctx, smb1Limits, ntlmLimits, counters.smb1, tokenDecoder, pipes);
+            }
         }
         return smb1;
     }

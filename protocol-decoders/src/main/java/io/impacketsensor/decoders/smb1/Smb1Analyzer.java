@@ -31,7 +31,7 @@ import io.impacketsensor.decoders.text.Utf16Memo;
 public final class Smb1Analyzer implements SmbMessageAnalyzer {
     static final long STATUS_MORE_PROCESSING = 0xC000_0016L;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final Smb1Limits limits;
     private final Smb1Counters counters;
     private final Smb1Logon logon;
@@ -146,6 +146,24 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
                 f.consumer.onGap(dir, 0);
             }
         });
+    }
+
+    /**
+     * For a new connection on {@code ctx}, after this one's {@link #onClose}: every field as the
+     * constructor leaves it. The parser is rewound by every message it reads; the spare requests
+     * are cleared ones ({@link #recycle}).
+     */
+    public void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        logon.reuse(ctx);
+        pipeData.reuse(ctx);
+        events.reuse(ctx);
+        pending.clear();
+        opens.clear();
+        usageReported = false;
+        answered = false;
+        messageDropped = false;
+        anomalyEvents = 0;
     }
 
     /** The connection ended: requests never answered are reported, pipes closed. */

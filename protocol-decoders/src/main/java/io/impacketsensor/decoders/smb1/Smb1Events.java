@@ -15,9 +15,14 @@ final class Smb1Events {
     /** MS-SMB2 2.2.31 FSCTL_PIPE_TRANSCEIVE: TRANS_TRANSACT_NMPIPE's SMB2 equivalent (MS-SMB2 3.2.4.20.6). */
     static final int FSCTL_PIPE_TRANSCEIVE = 0x0011_C017;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
 
     Smb1Events(FlowContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** For the next connection of a pooled analyzer. */
+    void reuse(FlowContext ctx) {
         this.ctx = ctx;
     }
 

@@ -31,7 +31,7 @@ final class Smb1Logon {
     /** LM, LMv2 and NTLM (v1) responses are 24 bytes (MS-NLMP 2.2.2.3, 2.2.2.4, 2.2.2.6). */
     static final int RESPONSE_V1 = 24;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final Smb1Limits limits;
     private final NtlmsspLimits ntlmLimits;
     private final TokenDecoder decoder;
@@ -49,6 +49,15 @@ final class Smb1Logon {
         this.ntlmLimits = ntlmLimits;
         this.decoder = decoder;
         this.owner = owner;
+    }
+
+    /** For the next connection of a pooled analyzer, after {@link #close}: every field as the constructor leaves it. */
+    void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        tokens = null;
+        ntlm = null;
+        negotiated = false;
+        securityMode = 0;
     }
 
     /** NEGOTIATE response block (parsed by {@code p.block}): the challenge of a login without extended security. */

@@ -161,6 +161,13 @@ final class Smb1Opens {
         files.clear();
     }
 
+    /** For the next connection of a pooled analyzer, after {@link #closeAll}: no tree, file or session. */
+    void clear() {
+        trees.clear();
+        files.clear();
+        sessions.clear();
+    }
+
     private static void endStream(Smb1Session.FileEntry f) {
         if (f.consumer != null) {
             f.consumer.onClose();

@@ -99,6 +99,12 @@ final class Smb1PendingTable {
         count++;
     }
 
+    /** For the next connection of a pooled analyzer: empty. */
+    void clear() {
+        map.clear();
+        count = 0;
+    }
+
     /** Empties the table; returns every request, ordered by key then arrival (at close). */
     List<Smb1Pending> drain() {
         if (map.size() == 0) {

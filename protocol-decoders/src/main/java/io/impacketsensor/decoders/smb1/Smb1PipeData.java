@@ -20,7 +20,7 @@ final class Smb1PipeData {
      */
     static final int MAX_DEFERRED = 8192;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final PipeConsumerFactory pipes;
     private final Smb1Limits limits;
     private final Smb1Opens.Over over;
@@ -31,6 +31,12 @@ final class Smb1PipeData {
         this.pipes = pipes;
         this.limits = limits;
         this.over = over;
+    }
+
+    /** For the next connection of a pooled analyzer: every field as the constructor leaves it. */
+    void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        deferredBytes = 0;
     }
 
     /** The open is a named pipe named {@code name} (without {@code \PIPE\}): its bytes go to a consumer. */
