@@ -12,7 +12,9 @@ import java.util.Arrays;
  * of two arrays and a String. Equal bytes decode to an equal String, so events are unchanged.
  *
  * <p>One memo per decode thread (a worker decodes one connection at a time, and its analyzers run
- * only on it); a field is a slot, so different fields do not evict each other.
+ * only on it); a field has its own {@value #WAYS} entries, replaced in turn, so different fields do
+ * not evict each other and a field that alternates among a few names (the pipes a tool opens, the
+ * shares and files of a session) finds each again.
  */
 public final class Utf16Memo {
     public static final int SMB1_TREE = 0;
@@ -42,9 +44,16 @@ public final class Utf16Memo {
 
     private static final ThreadLocal<Utf16Memo> MEMO = ThreadLocal.withInitial(Utf16Memo::new);
 
-    private final String[] text = new String[SLOTS];
-    private final byte[][] raw = new byte[SLOTS][];
-    private final int[] rawLength = new int[SLOTS];
+    /** Entries per field. */
+    static final int WAYS = 4;
+
+    private final String[] text = new String[SLOTS * WAYS];
+    private final byte[][] raw = new byte[SLOTS * WAYS][];
+    private final int[] rawLength = new int[SLOTS * WAYS];
+    /** Each field's entry to replace next. */
+    private final int[] next = new int[SLOTS];
+    /** Where a miss gathers its Latin-1 characters ({@link Utf16#decode(byte[], int, int, byte[])}). */
+    private final byte[] scratch = new byte[MAX_BYTES / 2];
 
     private Utf16Memo() {
     }
@@ -58,19 +67,25 @@ public final class Utf16Memo {
     }
 
     private String lookup(int slot, byte[] b, int off, int len) {
-        byte[] r = raw[slot];
-        if (r != null && rawLength[slot] == len && Arrays.equals(r, 0, len, b, off, off + len)) {
-            return text[slot];
+        int first = slot * WAYS;
+        for (int i = first; i < first + WAYS; i++) {
+            byte[] r = raw[i];
+            if (r != null && rawLength[i] == len && Arrays.equals(r, 0, len, b, off, off + len)) {
+                return text[i];
+            }
         }
-        String s = Utf16.decode(b, off, len);
+        String s = Utf16.decode(b, off, len, scratch);
         if (len <= MAX_BYTES) {
+            int i = first + next[slot];
+            next[slot] = (next[slot] + 1) % WAYS;
+            byte[] r = raw[i];
             if (r == null || r.length < len) {
                 r = new byte[Math.max(len, 64)];
-                raw[slot] = r;
+                raw[i] = r;
             }
             System.arraycopy(b, off, r, 0, len);
-            rawLength[slot] = len;
-            text[slot] = s;
+            rawLength[i] = len;
+            text[i] = s;
         }
         return s;
     }

@@ -13,6 +13,15 @@ public final class Utf16 {
      * when an event is created, not per packet.
      */
     public static String decode(byte[] b, int off, int len) {
+        return decode(b, off, len, null);
+    }
+
+    /**
+     * {@link #decode(byte[], int, int)} with the Latin-1 characters gathered in {@code scratch} when
+     * it is long enough (a caller that decodes often keeps one), so only the String's own array is
+     * made; null or too short: a temporary array.
+     */
+    public static String decode(byte[] b, int off, int len, byte[] scratch) {
         if (off < 0 || len <= 0 || off > b.length - len) {
             return "";
         }
@@ -23,14 +32,15 @@ public final class Utf16 {
         // Names on the wire are almost always Latin-1 (every high byte 0): their string is made from
         // the low bytes, without the charset decoder's four intermediate objects. Anything else,
         // including surrogates, goes through the decoder, which replaces malformed units.
-        byte[] latin = new byte[n >> 1];
-        for (int i = 0; i < latin.length; i++) {
+        int chars = n >> 1;
+        byte[] latin = scratch != null && scratch.length >= chars ? scratch : new byte[chars];
+        for (int i = 0; i < chars; i++) {
             if (b[off + 2 * i + 1] != 0) {
                 return new String(b, off, n, StandardCharsets.UTF_16LE);
             }
             latin[i] = b[off + 2 * i];
         }
-        return new String(latin, StandardCharsets.ISO_8859_1);
+        return new String(latin, 0, chars, StandardCharsets.ISO_8859_1);
     }
 
     /** Decodes {@code len} bytes at the cursor and advances; past the end sets the cursor's error. */

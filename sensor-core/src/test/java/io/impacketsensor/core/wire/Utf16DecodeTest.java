@@ -37,4 +37,30 @@ class Utf16DecodeTest {
             assertEquals(new String(b, 0, n, StandardCharsets.UTF_16LE), Utf16.decode(b, 0, b.length));
         }
     }
+
+    @Test
+    void aScratchArrayGivesTheSameStringsAndIsNotKept() {
+        // synthetic: the same random units through a scratch array long enough, too short, and none
+        Random r = new Random(7);
+        byte[] longEnough = new byte[32];
+        byte[] tooShort = new byte[3];
+        for (int i = 0; i < 5000; i++) {
+            byte[] b = new byte[r.nextInt(40)];
+            r.nextBytes(b);
+            if (i % 2 == 0) {
+                for (int k = 1; k < b.length; k += 2) {
+                    b[k] = 0;
+                }
+            }
+            String plain = Utf16.decode(b, 0, b.length);
+            assertEquals(plain, Utf16.decode(b, 0, b.length, longEnough));
+            assertEquals(plain, Utf16.decode(b, 0, b.length, tooShort));
+            assertEquals(plain, Utf16.decode(b, 0, b.length, null));
+        }
+        byte[] scratch = new byte[16];
+        byte[] svcctl = "svcctl".getBytes(StandardCharsets.UTF_16LE);
+        String s = Utf16.decode(svcctl, 0, svcctl.length, scratch);
+        java.util.Arrays.fill(scratch, (byte) 'x');
+        assertEquals("svcctl", s, "the String does not share the scratch array");
+    }
 }
