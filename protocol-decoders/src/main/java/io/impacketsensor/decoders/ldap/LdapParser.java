@@ -362,6 +362,24 @@ public final class LdapParser {
 
     /** SearchRequest (RFC 4511 4.5.1). */
     private void searchRequest(int opEnd) {
+        int start = c.position();
+        int bodyLen = opEnd - start;
+        boolean memoable = bodyLen > 0 && c.has(bodyLen);
+        int bodyAt = c.arrayPosition();
+        LdapSearchMemo memo = memoable ? LdapSearchMemo.get() : null;
+        LdapSearchMemo.Search seen = memoable ? memo.find(c.array(), bodyAt, bodyLen) : null;
+        if (seen != null) {
+            base = seen.base();
+            scope = seen.scope();
+            deref = seen.deref();
+            sizeLimit = seen.sizeLimit();
+            timeLimit = seen.timeLimit();
+            typesOnly = seen.typesOnly();
+            filter = seen.filter();
+            attributes = seen.attributes();
+            c.seek(opEnd);
+            return;
+        }
         base = str(c);
         scope = (int) integer(c);
         deref = (int) integer(c);
@@ -389,6 +407,10 @@ public final class LdapParser {
             attrs.add(str(c));
         }
         attributes = List.copyOf(attrs);
+        if (memoable && c.ok() && anomaly == null) {
+            memo.keep(c.array(), bodyAt, bodyLen, new LdapSearchMemo.Search(base, scope, deref, sizeLimit, timeLimit,
+                    typesOnly, filter, attributes));
+        }
         c.seek(opEnd);
     }
 
