@@ -4,6 +4,7 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.Bytes;
 
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -258,7 +259,23 @@ final class EpmStubs {
         if (!t.ok()) {
             return null;
         }
-        return port >= 0 ? new RpcArgs.EpmMapResult(iface, port, ip)
-                : pipe != null ? new RpcArgs.EpmMapResult(iface, 0, ip, pipe) : null;
+        return port >= 0 ? result(iface, port, ip, null) : pipe != null ? result(iface, 0, ip, pipe) : null;
+    }
+
+    /**
+     * The last answer made (immutable: shared by the workers). A client asks the endpoint mapper
+     * for the same interface before every connection to it, and the server names the same port.
+     */
+    private static volatile RpcArgs.EpmMapResult lastResult;
+
+    private static RpcArgs.EpmMapResult result(UUID iface, int port, String ip, String pipe) {
+        RpcArgs.EpmMapResult last = lastResult;
+        if (last != null && last.tcpPort() == port && Objects.equals(last.interfaceUuid(), iface)
+                && Objects.equals(last.ip(), ip) && Objects.equals(last.pipe(), pipe)) {
+            return last;
+        }
+        RpcArgs.EpmMapResult made = new RpcArgs.EpmMapResult(iface, port, ip, pipe);
+        lastResult = made;
+        return made;
     }
 }
