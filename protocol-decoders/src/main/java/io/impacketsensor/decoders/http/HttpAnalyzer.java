@@ -10,6 +10,7 @@ import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.token.TokenDecoder;
 import io.impacketsensor.decoders.token.TokenSession;
+import io.impacketsensor.decoders.limit.BoundedFifo;
 
 /**
  * HTTP/1.x over one TCP connection (RFC 9112): the header section of each request and response is
@@ -74,9 +75,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     private final TokenDecoder tokenDecoder;
     private final Side toServer;
     private final Side toClient;
-    private final HttpRequest[] pending;
-    private int pendingHead;
-    private int pendingCount;
+    private final BoundedFifo<HttpRequest> pending;
     private int txCount;
     private TokenSession session;
     /** Decoded credentials; grown to the largest token seen, at most maxTokenBytes. */
@@ -93,7 +92,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
         this.parser = new HttpParser(limits);
         this.counters = counters;
         this.tokenDecoder = tokenDecoder;
-        this.pending = new HttpRequest[limits.maxPending()];
+        this.pending = new BoundedFifo<>(limits.maxPending());
         this.toServer = new Side(ctx, true);
         this.toClient = new Side(ctx, false);
     }
@@ -467,23 +466,15 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     }
 
     private void queue(HttpRequest req) {
-        if (pendingCount == pending.length) {
-            report(HttpAnomaly.TOO_MANY_PENDING, pendingCount + " requests without response");
+        if (pending.full()) {
+            report(HttpAnomaly.TOO_MANY_PENDING, pending.size() + " requests without response");
             ctx.emit(HttpEvents.unanswered(ctx, takePending()));
         }
-        pending[(pendingHead + pendingCount) % pending.length] = req;
-        pendingCount++;
+        pending.add(req);
     }
 
     private HttpRequest takePending() {
-        if (pendingCount == 0) {
-            return null;
-        }
-        HttpRequest r = pending[pendingHead];
-        pending[pendingHead] = null;
-        pendingHead = (pendingHead + 1) % pending.length;
-        pendingCount--;
-        return r;
+        return pending.poll();
     }
 
     /** Reports an anomaly (at most {@link #MAX_ANOMALY_EVENTS} events per flow, every one counted). */
@@ -514,7 +505,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     }
 
     private void flushPending() {
-        while (pendingCount > 0) {
+        while (pending.size() > 0) {
             ctx.emit(HttpEvents.unanswered(ctx, takePending()));
         }
     }

@@ -9,6 +9,7 @@ import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.flow.PduBuffer;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.limit.BoundedFifo;
 
 /**
  * Kerberos on port 88 (RFC 4120 7.2). UDP: one message per datagram. TCP (7.2.2): each message is
@@ -52,9 +53,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private final Side toServer;
     private final Side toClient;
     private final Records records;
-    private final KerberosRequest[] pending;
-    private int pendingHead;
-    private int pendingCount;
+    private final BoundedFifo<KerberosRequest> pending;
 
     public KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters) {
         this(ctx, limits, counters, new KerberosParser(limits));
@@ -70,7 +69,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         this.parser = parser;
         this.counters = counters;
         this.tcp = ctx.transport() == Transport.TCP;
-        this.pending = new KerberosRequest[limits.maxPendingRequests()];
+        this.pending = new BoundedFifo<>(limits.maxPendingRequests());
         // A datagram is a whole message (RFC 4120 7.2.1): only TCP records need the framing state.
         this.toServer = tcp ? new Side(ctx) : null;
         this.toClient = tcp ? new Side(ctx) : null;
@@ -190,13 +189,12 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
             case 12: {
                 KerberosRequest req = KerberosEvents.request(parser, ctx.header());
                 ctx.emit(req);
-                if (pendingCount == pending.length) {
+                if (pending.full()) {
                     // The oldest unanswered request is forgotten: its reply, if any, is reported alone.
-                    report(KerberosAnomaly.TOO_MANY_PENDING, pendingCount + " requests without reply");
+                    report(KerberosAnomaly.TOO_MANY_PENDING, pending.size() + " requests without reply");
                     takePending();
                 }
-                pending[(pendingHead + pendingCount) % pending.length] = req;
-                pendingCount++;
+                pending.add(req);
                 return true;
             }
             case 11:
@@ -216,14 +214,7 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     }
 
     private KerberosRequest takePending() {
-        if (pendingCount == 0) {
-            return null;
-        }
-        KerberosRequest r = pending[pendingHead];
-        pending[pendingHead] = null;
-        pendingHead = (pendingHead + 1) % pending.length;
-        pendingCount--;
-        return r;
+        return pending.poll();
     }
 
     /**

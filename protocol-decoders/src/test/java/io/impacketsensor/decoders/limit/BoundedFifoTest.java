@@ -1,0 +1,50 @@
+package io.impacketsensor.decoders.limit;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** synthetic: the queue answers as an unbounded FIFO while under its limit, across growth and wrap-around. */
+class BoundedFifoTest {
+
+    @Test
+    void sameOrderAsADequeAcrossGrowthAndWrap() {
+        Random r = new Random(19);
+        for (int limit : new int[] {1, 3, 4, 5, 16, 64}) {
+            BoundedFifo<Integer> q = new BoundedFifo<>(limit);
+            ArrayDeque<Integer> ref = new ArrayDeque<>();
+            for (int i = 0; i < 5000; i++) {
+                if (r.nextInt(3) != 0 && !q.full()) {
+                    q.add(i);
+                    ref.add(i);
+                } else {
+                    assertEquals(ref.poll(), q.poll());
+                }
+                assertEquals(ref.size(), q.size());
+                assertEquals(ref.size() == limit, q.full());
+            }
+        }
+    }
+
+    @Test
+    void fullAtTheLimitAndEmptyGivesNull() {
+        BoundedFifo<String> q = new BoundedFifo<>(BoundedFifo.INITIAL + 1);
+        assertNull(q.poll());
+        for (int i = 0; i <= BoundedFifo.INITIAL; i++) {
+            assertFalse(q.full());
+            q.add("r" + i);
+        }
+        assertTrue(q.full());
+        assertThrows(IllegalStateException.class, () -> q.add("over"));
+        assertEquals("r0", q.poll());
+        q.add("again");
+        assertTrue(q.full());
+    }
+}
