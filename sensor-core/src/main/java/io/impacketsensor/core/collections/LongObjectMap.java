@@ -98,6 +98,11 @@ public final class LongObjectMap<V> {
     }
 
     public void clear() {
+        // Empty: every slot is null already (a removal nulls the slot it empties). Pooled decoders
+        // clear their maps for each connection, most of them empty.
+        if (size == 0) {
+            return;
+        }
         Arrays.fill(values, null);
         size = 0;
     }
