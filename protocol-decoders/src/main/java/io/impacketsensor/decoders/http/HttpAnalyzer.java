@@ -83,10 +83,18 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     private boolean started;
     private boolean finished;
     private int anomalyEvents;
-    /** The last value of each event text field on this connection ({@link HttpEvents#request}). */
-    private final HttpEvents.LastTexts lastText = new HttpEvents.LastTexts();
+    /** The worker's last value of each event text field ({@link HttpEvents#request}). */
+    private final HttpEvents.LastTexts lastText;
 
+    /** With a last-values table of its own (tests). */
     public HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder) {
+        this(ctx, limits, counters, tokenDecoder, new HttpEvents.LastTexts());
+    }
+
+    /** @param lastText the decode worker's last field values, shared by its HTTP analyzers */
+    HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder,
+                 HttpEvents.LastTexts lastText) {
+        this.lastText = lastText;
         this.ctx = ctx;
         this.limits = limits;
         this.parser = new HttpParser(limits);

@@ -21,6 +21,11 @@ public final class HttpAnalyzerFactory implements AnalyzerFactory {
     private final HttpLimits limits;
     private final TokenDecoder tokenDecoder;
     private final HttpCounters counters = new HttpCounters();
+    /**
+     * The last value of each event text field, shared by the worker's HTTP analyzers (the factory is
+     * the worker's): clients repeat their method, host, agent and version across connections too.
+     */
+    private final HttpEvents.LastTexts lastText = new HttpEvents.LastTexts();
 
     /**
      * @param tokenDecoder the shared SPNEGO/NTLMSSP/Kerberos token decoder for NTLM, Negotiate and Kerberos
@@ -103,7 +108,7 @@ public final class HttpAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new HttpAnalyzer(ctx, limits, counters, tokenDecoder);
+        return new HttpAnalyzer(ctx, limits, counters, tokenDecoder, lastText);
     }
 
     @Override

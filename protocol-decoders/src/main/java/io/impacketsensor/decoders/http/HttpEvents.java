@@ -21,16 +21,16 @@ final class HttpEvents {
     /** Slots of a connection's last field values ({@link #text}): one per field of the two events. */
     static final int TEXT_FIELDS = 9;
 
-    /** A connection's last value of each text field, with its bytes to compare the next value with. */
+    /** A decode worker's last value of each text field, with its bytes to compare the next value with. */
     static final class LastTexts {
         private final String[] text = new String[TEXT_FIELDS];
         private final byte[][] bytes = new byte[TEXT_FIELDS][];
     }
 
     /**
-     * The request whose header section is in {@code b}. {@code last} holds the connection's last
-     * value of each field: a connection repeats its method, host, agent and version request after
-     * request, and an equal value is taken from there instead of made again.
+     * The request whose header section is in {@code b}. {@code last} holds the worker's last value
+     * of each field: clients repeat their method, host, agent and version request after request and
+     * connection after connection, and an equal value is taken from there instead of made again.
      */
     static HttpRequest request(FlowContext ctx, HttpParser p, byte[] b, int txId, UriClass uriClass, LastTexts last) {
         return new HttpRequest(ctx.header(), txId, text(b, p.methodOff, p.methodLen, last, 0),
