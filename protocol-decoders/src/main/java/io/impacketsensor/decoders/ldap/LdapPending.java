@@ -6,11 +6,12 @@ import io.impacketsensor.core.event.LdapEvent.SearchEntry;
 import io.impacketsensor.core.flow.FlowContext;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The requests of one LDAP flow waiting for their result, paired by message id (RFC 4511 4.1.1.1),
- * in a fixed-size table. A request becomes an event ({@link LdapEvents}) when its result arrives,
+ * in a table bounded by its capacity. A request becomes an event ({@link LdapEvents}) when its result arrives,
  * or with result -1 when the flow closes.
  */
 final class LdapPending {
@@ -42,7 +43,9 @@ final class LdapPending {
         List<Modification> modifications;
     }
 
-    private final Request[] table;
+    /** Grown up to {@link #capacity} as requests wait: most flows have one or two outstanding. */
+    private Request[] table;
+    private final int capacity;
     private final boolean cldap;
     /** Bytes of result entries kept per search ({@link LdapLimits#maxKeptEntryBytes}). */
     private final int maxKeptEntryBytes;
@@ -59,15 +62,19 @@ final class LdapPending {
     }
 
     LdapPending(int capacity, boolean cldap, int maxKeptEntryBytes, boolean allSearchEntries) {
-        this.table = new Request[capacity];
+        this.capacity = capacity;
+        this.table = new Request[Math.min(4, capacity)];
         this.cldap = cldap;
         this.maxKeptEntryBytes = maxKeptEntryBytes;
         this.allSearchEntries = allSearchEntries;
     }
 
     private boolean add(Request r) {
-        if (count == table.length) {
+        if (count == capacity) {
             return false;
+        }
+        if (count == table.length) {
+            table = Arrays.copyOf(table, Math.min(table.length * 2, capacity));
         }
         table[count++] = r;
         return true;
