@@ -367,7 +367,7 @@ public final class LdapParser {
         boolean memoable = bodyLen > 0 && c.has(bodyLen);
         int bodyAt = c.arrayPosition();
         LdapSearchMemo memo = memoable ? LdapSearchMemo.get() : null;
-        LdapSearchMemo.Search seen = memoable ? memo.find(c.array(), bodyAt, bodyLen) : null;
+        LdapSearchMemo.Search seen = memoable ? memo.find(limits, c.array(), bodyAt, bodyLen) : null;
         if (seen != null) {
             base = seen.base();
             scope = seen.scope();
@@ -408,7 +408,7 @@ public final class LdapParser {
         }
         attributes = List.copyOf(attrs);
         if (memoable && c.ok() && anomaly == null) {
-            memo.keep(c.array(), bodyAt, bodyLen, new LdapSearchMemo.Search(base, scope, deref, sizeLimit, timeLimit,
+            memo.keep(c.array(), bodyAt, bodyLen, new LdapSearchMemo.Search(limits, base, scope, deref, sizeLimit, timeLimit,
                     typesOnly, filter, attributes));
         }
         c.seek(opEnd);

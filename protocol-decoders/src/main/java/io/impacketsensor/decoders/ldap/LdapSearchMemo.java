@@ -9,7 +9,8 @@ import java.util.List;
  * to the end of the attribute list: a tool asks the same search again and again (every DC lookup,
  * every enumeration page), and each made the base DN, the filter's text (a StringBuilder and its
  * copies) and the attribute list anew. The same bytes parse to the same fields, so a request read
- * before is answered from what it gave then; only requests read without an anomaly are kept.
+ * before under the same limits is answered from what it gave then (a request within one parser's
+ * limits may be over another's); only requests read without an anomaly are kept.
  * One per decode thread (its analyzers run only on it), like {@code Utf16Memo}.
  */
 final class LdapSearchMemo {
@@ -18,8 +19,8 @@ final class LdapSearchMemo {
     private static final int MAX_BYTES = 1024;
     private static final ThreadLocal<LdapSearchMemo> MEMO = ThreadLocal.withInitial(LdapSearchMemo::new);
 
-    /** What a SearchRequest's body parsed to. */
-    record Search(String base, int scope, int deref, int sizeLimit, int timeLimit, boolean typesOnly,
+    /** What a SearchRequest's body parsed to, under {@code limits}. */
+    record Search(LdapLimits limits, String base, int scope, int deref, int sizeLimit, int timeLimit, boolean typesOnly,
                   String filter, List<String> attributes) {
     }
 
@@ -33,10 +34,11 @@ final class LdapSearchMemo {
         return MEMO.get();
     }
 
-    /** What {@code b[off, off+n)} parsed to when last kept, or null. */
-    Search find(byte[] b, int off, int n) {
+    /** What {@code b[off, off+n)} parsed to under {@code limits} when last kept, or null. */
+    Search find(LdapLimits limits, byte[] b, int off, int n) {
         int i = seen.find(b, off, n);
-        return i < 0 ? null : searches[i];
+        Search s = i < 0 ? null : searches[i];
+        return s != null && (s.limits() == limits || s.limits().equals(limits)) ? s : null;
     }
 
     /** Keeps what {@code b[off, off+n)} parsed to (nothing when too long to keep). */

@@ -56,6 +56,16 @@ class LdapSearchMemoTest {
     }
 
     @Test
+    void anotherParsersLimitsReadItAnew() {
+        byte[] m = message(6, search("DC=lab,DC=test", eq("description", "x".repeat(40)), "cn"));
+        assertNotNull(read(m).filter);
+        LdapParser strict = new LdapParser(new LdapLimits(1 << 20, 64, 32, 16, 256, 64));
+        strict.parse(m, 0, m.length);
+        assertNull(strict.filter, "over the strict parser's filter length");
+        assertEquals(LdapAnomaly.FILTER_TOO_LONG, strict.anomaly());
+    }
+
+    @Test
     void aFailedFilterIsNotKept() {
         // A filter nested deeper than the limit fails; the same request fails again (not answered from a memo).
         byte[] f = present("cn");
