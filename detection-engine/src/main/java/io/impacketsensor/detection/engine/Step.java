@@ -97,7 +97,7 @@ enum Step {
     static long classify(SensorEvent ev, Classification c, DomainControllers dcs) {
         switch (c.kind) {
             case SMB_TREE_CONNECT, SMB_FILE, SMB_PIPE, SMB2_NEGOTIATE, SMB1_NEGOTIATE, SMB_SESSION_SETUP -> {
-                return smb((SmbEvent) ev, c);
+                return smb(ev, c); // by the record classes, not SmbEvent (EventKind.of says why)
             }
             case DCERPC_REQUEST -> {
                 return rpc((DcerpcEvent.DcerpcRequest) ev, c, dcs);
@@ -151,7 +151,7 @@ enum Step {
         }
     }
 
-    private static long smb(SmbEvent ev, Classification c) {
+    private static long smb(SensorEvent ev, Classification c) {
         EventKind kind = c.kind;
         switch (kind) {
             case SMB2_NEGOTIATE -> {
