@@ -123,7 +123,9 @@ final class AnomalyLayer {
             return;
         }
         if (ev instanceof DcerpcEvent.DcerpcBind b) {
-            for (DcerpcEvent.Context x : b.contexts()) {
+            java.util.List<DcerpcEvent.Context> contexts = b.contexts();
+            for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind
+                DcerpcEvent.Context x = contexts.get(i);
                 // Whether the client is a DC is asked only where it decides (DRSUAPI, the endpoint
                 // mapper asked for it), not for every DCE/RPC event.
                 if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !dcs.isDc(ev.header().clientIp())) {

@@ -104,7 +104,9 @@ enum Step {
             }
             case DCERPC_BIND -> {
                 DcerpcEvent.DcerpcBind b = (DcerpcEvent.DcerpcBind) ev;
-                for (DcerpcEvent.Context x : b.contexts()) {
+                java.util.List<DcerpcEvent.Context> contexts = b.contexts();
+                for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind
+                    DcerpcEvent.Context x = contexts.get(i);
                     // Whether the client is a DC only matters for a DRSUAPI context: asked then, not for every bind.
                     if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !dcs.isDc(b.header().clientIp())) {
                         return DRS_LOOKUP.bit;
