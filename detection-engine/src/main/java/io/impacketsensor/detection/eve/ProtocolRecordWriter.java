@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -125,8 +126,39 @@ public final class ProtocolRecordWriter {
     /** Files per flow whose first READ/WRITE was written, until their CLOSE. */
     static final int MAX_OPEN_FILES = 256;
 
-    private record CallKey(long flowId, String pipe, int callId) {
+    /**
+     * A DCE/RPC call of a flow and pipe: the key of a held request. An answer looks its request up
+     * with {@link #probe}, set for it, so that the lookup allocates nothing; a held request's key
+     * is its own.
+     */
+    private static final class CallKey {
+        private long flowId;
+        private String pipe;
+        private int callId;
+
+        CallKey set(long flowId, String pipe, int callId) {
+            this.flowId = flowId;
+            this.pipe = pipe;
+            this.callId = callId;
+            return this;
+        }
+
+        long flowId() {
+            return flowId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CallKey k && k.flowId == flowId && k.callId == callId && k.pipe.equals(pipe);
+        }
+
+        @Override
+        public int hashCode() {
+            return (Long.hashCode(flowId) * 31 + pipe.hashCode()) * 31 + callId;
+        }
     }
+
+    private final CallKey probe = new CallKey();
 
     /** Writes the records of {@code e} (zero or more, each followed by a newline); returns how many. */
     public int writeRecords(JsonGenerator g, SensorEvent e) throws IOException {
@@ -411,7 +443,9 @@ public final class ProtocolRecordWriter {
                 f.contexts = new HashMap<>();
             }
             Map<Integer, Context> byId = f.contexts.computeIfAbsent(pipe(b.namedPipe()), k -> new HashMap<>());
-            for (Context c : b.contexts()) {
+            List<Context> contexts = b.contexts();
+            for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind
+                Context c = contexts.get(i);
                 byId.put(c.contextId(), c);
             }
             DcerpcRecords.writeBind(g, b, b.namedPipe() != null ? f.nextId++ : 0, f.dialect);
@@ -419,7 +453,7 @@ public final class ProtocolRecordWriter {
         }
         if (d instanceof DcerpcRequest r) {
             int n = 0;
-            CallKey key = new CallKey(r.header().flowId(), pipe(r.namedPipe()), r.callId());
+            CallKey key = new CallKey().set(r.header().flowId(), pipe(r.namedPipe()), r.callId());
             DcerpcRequest older = pending.remove(key);
             if (older != null) {
                 n += writeCall(g, older, null);
@@ -435,7 +469,8 @@ public final class ProtocolRecordWriter {
         }
         String pipe = d instanceof DcerpcResponse r ? r.namedPipe() : ((DcerpcFault) d).namedPipe();
         int callId = d instanceof DcerpcResponse r ? r.callId() : ((DcerpcFault) d).callId();
-        DcerpcRequest req = pending.remove(new CallKey(DcerpcRecords.header(d).flowId(), pipe(pipe), callId));
+        DcerpcRequest req = pending.remove(probe.set(DcerpcRecords.header(d).flowId(), pipe(pipe), callId));
+        probe.pipe = null; // the probe keeps no pipe name between answers
         return writeCall(g, req, d);
     }
 
