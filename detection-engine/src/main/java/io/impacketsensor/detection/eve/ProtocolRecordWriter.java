@@ -208,6 +208,7 @@ public final class ProtocolRecordWriter {
                 flow(a.header().flowId()).ntlmssp = a;
             }
             if (n.carrier() == Carrier.HTTP) {
+                lastFlow = null; // the lookup below may reorder the table
                 FlowState f = flows.get(n.header().flowId());
                 NtlmRecords.write(g, n, f != null ? f.httpRequest : null, f != null ? f.httpStatus : -1);
             } else {
@@ -493,8 +494,21 @@ public final class ProtocolRecordWriter {
     }
 
     private FlowState flow(long flowId) {
-        return flows.computeIfAbsent(flowId, k -> new FlowState());
+        // The same flow as the last lookup (most events follow one of their flow): it is the
+        // most recently used entry already, so the table's order is what the lookup would leave,
+        // and no key is boxed. Every other access to the table forgets it.
+        if (lastFlow != null && flowId == lastFlowId) {
+            return lastFlow;
+        }
+        FlowState f = flows.computeIfAbsent(flowId, k -> new FlowState());
+        lastFlowId = flowId;
+        lastFlow = f;
+        return f;
     }
+
+    /** The flow {@link #flow} returned last and its id (null: none, or the table was used since). */
+    private FlowState lastFlow;
+    private long lastFlowId;
 
     private static int line(JsonGenerator g) throws IOException {
         g.writeRaw('\n');
