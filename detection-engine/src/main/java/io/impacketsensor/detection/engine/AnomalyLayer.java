@@ -44,16 +44,19 @@ final class AnomalyLayer {
     }
 
     private void java(SensorEvent ev, Classification c, Evidence e) {
-        if (ev instanceof SmbEvent s) {
-            smb(s, e);
-        } else if (ev instanceof DcerpcEvent d) {
-            rpc(d, c, e);
-        } else if (ev instanceof NtlmEvent n) {
-            ntlm(n, e);
+        // By the kind's family, not the family interfaces (EventKind.of says why); the checks below
+        // test record classes.
+        EventKind kind = c.kind;
+        if (kind.smb()) {
+            smb(ev, e);
+        } else if (kind.dcerpc()) {
+            rpc(ev, c, e);
+        } else if (kind.ntlm()) {
+            ntlm(ev, e);
         } else if (ev instanceof KerberosEvent.KerberosTicketLifetime t) {
             ticketLifetime(t, e);
-        } else if (ev instanceof KerberosEvent k) {
-            kerberos(k, e);
+        } else if (kind.kerberos()) {
+            kerberos(ev, e);
         } else if (ev instanceof HttpEvent.HttpResponse r) {
             http(r, e);
         }
@@ -78,7 +81,7 @@ final class AnomalyLayer {
                 + Text.quote(s) + " (ntlmrelayx HTTP server)");
     }
 
-    private static void smb(SmbEvent ev, Evidence e) {
+    private static void smb(SensorEvent ev, Evidence e) {
         // Admin shares, the Impacket ClientGuid and SMB1 dialect offer are catalog data rules; the
         // server's GUID names the server side as the attacker, which a data rule cannot say.
         if (ev instanceof SmbEvent.Smb2Negotiate n) {
@@ -113,14 +116,16 @@ final class AnomalyLayer {
      * names and control codes, RIDs, SID counts, accounts created) are catalog data, run by
      * {@link #analyse} before this.
      */
-    private void rpc(DcerpcEvent ev, Classification c, Evidence e) {
+    private void rpc(SensorEvent ev, Classification c, Evidence e) {
         if (dcs.promotionRefused(ev)) {
             e.add(Rules.DC_PROMOTION_REFUSED, "IDL_DRSAddEntry answered by DC " + ev.header().serverIp().getHostAddress()
                     + "; not learned as a new DC: more than " + dcs.maxPromotions() + " promotions in 24 h");
             return;
         }
         if (ev instanceof DcerpcEvent.DcerpcBind b) {
-            for (DcerpcEvent.Context x : b.contexts()) {
+            java.util.List<DcerpcEvent.Context> contexts = b.contexts();
+            for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind
+                DcerpcEvent.Context x = contexts.get(i);
                 // Whether the client is a DC is asked only where it decides (DRSUAPI, the endpoint
                 // mapper asked for it), not for every DCE/RPC event.
                 if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !dcs.isDc(ev.header().clientIp())) {
@@ -218,7 +223,7 @@ final class AnomalyLayer {
         }
     }
 
-    private static void ntlm(NtlmEvent ev, Evidence e) {
+    private static void ntlm(SensorEvent ev, Evidence e) {
         // AUTHENTICATE and NEGOTIATE fingerprints (NTLMv1, MIC, signing, Impacket's flags) are catalog
         // data rules; a constant server challenge names the server side as the attacker.
         if (ev instanceof NtlmEvent.NtlmChallenge c) {
@@ -238,7 +243,7 @@ final class AnomalyLayer {
         }
     }
 
-    private void kerberos(KerberosEvent ev, Evidence e) {
+    private void kerberos(SensorEvent ev, Evidence e) {
         // AS-REP roasting, weak tickets, NT-PRINCIPAL service tickets and the request fingerprints
         // (RC4 pre-authentication, weak etypes, krbtgt, S4U) are catalog data rules over krb5.*.
         if (ev instanceof KerberosEvent.KerberosRequest r) {

@@ -63,7 +63,9 @@ final class DcLearning {
             case DCERPC_BIND -> {
                 DcerpcEvent.DcerpcBind b = (DcerpcEvent.DcerpcBind) ev;
                 if (!b.nak()) {
-                    for (DcerpcEvent.Context c : b.contexts()) {
+                    java.util.List<DcerpcEvent.Context> contexts = b.contexts();
+                    for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind
+                        DcerpcEvent.Context c = contexts.get(i);
                         if (RpcCatalog.DRSUAPI.equals(c.interfaceUuid()) && c.result() == 0) {
                             dcs.observedServing(ev.header().serverIp(), DomainControllers.Source.DRSUAPI_BIND);
                         }

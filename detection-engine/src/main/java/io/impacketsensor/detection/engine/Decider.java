@@ -185,7 +185,7 @@ final class Decider {
         }
         if (in.action == Action.BLOCK && cfg.blocking().enabled() && !admin) {
             Instant at = Instant.ofEpochSecond(0, now);
-            String ip = in.sourceText != null ? in.sourceText : (in.sourceText = src.getHostAddress());
+            String ip = sourceText(in, src);
             if (!in.blocked || !blocklist.isBlocked(ip, at)) {
                 // null: the block policy refused it (protected address, rate cap); the answer says not blocked.
                 boolean made = blocklist.block(ip, best.signature(), best.id(), in.confidence, at) != null;
@@ -395,6 +395,11 @@ final class Decider {
         return n + 1;
     }
 
+    /** The instance's source address as text, formatted once (the instance is keyed by it). */
+    private static String sourceText(Instance in, InetAddress src) {
+        return in.sourceText != null ? in.sourceText : (in.sourceText = src.getHostAddress());
+    }
+
     private Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
         Severity sev = in.severityOverride != null ? in.severityOverride : in.type.severity();
         int score = in.severityOverride != null ? in.severityOverride.maxScore() : in.type.severityScore();
@@ -402,7 +407,8 @@ final class Decider {
         List<RuleHit> hits = hits(in.rules, in.ruleConfidence, in.ruleCount);
         return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
                 List.copyOf(in.signatures), recommendations.forAlert(in.type, hits), in.type.mitreTechniques(), in.chain,
-                src.getHostAddress(), dst == null ? null : dst.getHostAddress(), in.id, in.tool, hits);
+                sourceText(in, src), dst == null ? null : in.targetText != null ? in.targetText
+                : (in.targetText = dst.getHostAddress()), in.id, in.tool, hits);
     }
 
     /**

@@ -190,8 +190,8 @@ public final class DetectionEngine {
         }
         if (layers.anomalies()) {
             anomalies.analyse(ev, cls, e);
-            if (ev instanceof KerberosEvent k) {
-                tickets.analyse(k, now, e);
+            if (cls.kind.kerberos()) { // the kind, not KerberosEvent: EventKind.of says why
+                tickets.analyse((KerberosEvent) ev, now, e);
             }
         }
         if (layers.chains()) {
@@ -203,7 +203,7 @@ public final class DetectionEngine {
             behaviour.route(ev, cls.kind, h.clientIp(), now, e);
         }
         if (layers.ntlmRelay()) {
-            relay.route(ev, e);
+            relay.route(ev, cls.kind, e);
         }
         if (e.isEmpty()) {
             return decider.benign();

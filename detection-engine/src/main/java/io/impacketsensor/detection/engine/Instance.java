@@ -52,8 +52,12 @@ final class Instance {
     double confidence;
     Action action = Action.LOG;
     boolean blocked;
-    /** The source address as text, once a block was decided: a blocked attack's every repeat checks its block. */
+    /**
+     * The source and target addresses as text, formatted once: every revision's answer quotes them,
+     * and a blocked attack's every repeat checks its block.
+     */
     String sourceText;
+    String targetText;
     boolean counted;
     int revision;
     long events;

@@ -5,6 +5,7 @@ import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.MssqlEvent;
 import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.core.event.SmbEvent;
 import io.impacketsensor.detection.config.EngineConfig;
 
@@ -27,8 +28,10 @@ final class RelayRouting {
         this.legs = new RelayLegs(cfg, coercion);
     }
 
-    void route(SensorEvent ev, Evidence e) {
-        if (ev instanceof NtlmEvent n) {
+    /** Routes {@code ev}, of kind {@code kind} (its family decides, not the family interfaces: EventKind.of says why). */
+    void route(SensorEvent ev, EventKind kind, Evidence e) {
+        if (kind.ntlm()) {
+            NtlmEvent n = (NtlmEvent) ev;
             relay.analyse(n, e);
             legs.ntlm(n, e);
             coercion.authentication(ev, e);

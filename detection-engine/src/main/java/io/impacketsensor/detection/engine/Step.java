@@ -97,14 +97,16 @@ enum Step {
     static long classify(SensorEvent ev, Classification c, DomainControllers dcs) {
         switch (c.kind) {
             case SMB_TREE_CONNECT, SMB_FILE, SMB_PIPE, SMB2_NEGOTIATE, SMB1_NEGOTIATE, SMB_SESSION_SETUP -> {
-                return smb((SmbEvent) ev, c);
+                return smb(ev, c); // by the record classes, not SmbEvent (EventKind.of says why)
             }
             case DCERPC_REQUEST -> {
                 return rpc((DcerpcEvent.DcerpcRequest) ev, c, dcs);
             }
             case DCERPC_BIND -> {
                 DcerpcEvent.DcerpcBind b = (DcerpcEvent.DcerpcBind) ev;
-                for (DcerpcEvent.Context x : b.contexts()) {
+                java.util.List<DcerpcEvent.Context> contexts = b.contexts();
+                for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind
+                    DcerpcEvent.Context x = contexts.get(i);
                     // Whether the client is a DC only matters for a DRSUAPI context: asked then, not for every bind.
                     if (RpcCatalog.DRSUAPI.equals(x.interfaceUuid()) && !dcs.isDc(b.header().clientIp())) {
                         return DRS_LOOKUP.bit;
@@ -151,7 +153,7 @@ enum Step {
         }
     }
 
-    private static long smb(SmbEvent ev, Classification c) {
+    private static long smb(SensorEvent ev, Classification c) {
         EventKind kind = c.kind;
         switch (kind) {
             case SMB2_NEGOTIATE -> {

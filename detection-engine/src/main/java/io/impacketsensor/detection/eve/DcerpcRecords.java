@@ -62,14 +62,17 @@ public final class DcerpcRecords {
         }
         EveJson.kept(g, "request", b.alterContext() ? "ALTER_CONTEXT" : "BIND");
         boolean acked = b.nak();
-        for (Context c : b.contexts()) {
-            acked |= c.result() >= 0;
+        // The bind's lists are walked by index: no iterator per bind, context or syntax list.
+        java.util.List<Context> contexts = b.contexts();
+        for (int i = 0; i < contexts.size(); i++) {
+            acked |= contexts.get(i).result() >= 0;
         }
         EveJson.kept(g, "response", !acked ? "UNREPLIED" : b.nak() ? "BINDNAK"
                 : b.alterContext() ? "ALTER_CONTEXT_RESP" : "BINDACK");
         if (!b.contexts().isEmpty()) {
             g.writeArrayFieldStart("interfaces");
-            for (Context c : b.contexts()) {
+            for (int i = 0; i < contexts.size(); i++) {
+                Context c = contexts.get(i);
                 g.writeStartObject();
                 EveJson.uuid(g, "uuid", c.interfaceUuid());
                 EveJson.kept(g, "version", version(c));
@@ -98,12 +101,14 @@ public final class DcerpcRecords {
         g.writeNumberField("max_recv_frag", b.maxRecvFrag());
         g.writeBooleanField("nak", b.nak());
         g.writeArrayFieldStart("contexts");
-        for (Context c : b.contexts()) {
+        for (int i = 0; i < contexts.size(); i++) {
+            Context c = contexts.get(i);
             g.writeStartObject();
             g.writeNumberField("context_id", c.contextId());
             g.writeArrayFieldStart("transfer_syntaxes");
-            for (UUID t : c.transferSyntaxes()) {
-                EveJson.uuid(g, t);
+            java.util.List<UUID> syntaxes = c.transferSyntaxes();
+            for (int j = 0; j < syntaxes.size(); j++) {
+                EveJson.uuid(g, syntaxes.get(j));
             }
             g.writeEndArray();
             if (c.result() >= 0) {

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -125,11 +126,48 @@ public final class ProtocolRecordWriter {
     /** Files per flow whose first READ/WRITE was written, until their CLOSE. */
     static final int MAX_OPEN_FILES = 256;
 
-    private record CallKey(long flowId, String pipe, int callId) {
+    /**
+     * A DCE/RPC call of a flow and pipe: the key of a held request. An answer looks its request up
+     * with {@link #probe}, set for it, so that the lookup allocates nothing; a held request's key
+     * is its own.
+     */
+    private static final class CallKey {
+        private long flowId;
+        private String pipe;
+        private int callId;
+
+        CallKey set(long flowId, String pipe, int callId) {
+            this.flowId = flowId;
+            this.pipe = pipe;
+            this.callId = callId;
+            return this;
+        }
+
+        long flowId() {
+            return flowId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CallKey k && k.flowId == flowId && k.callId == callId && k.pipe.equals(pipe);
+        }
+
+        @Override
+        public int hashCode() {
+            return (Long.hashCode(flowId) * 31 + pipe.hashCode()) * 31 + callId;
+        }
     }
+
+    private final CallKey probe = new CallKey();
 
     /** Writes the records of {@code e} (zero or more, each followed by a newline); returns how many. */
     public int writeRecords(JsonGenerator g, SensorEvent e) throws IOException {
+        // DCE/RPC first, by its record classes: over half of the events, and a test against a
+        // family interface each of them fails costs a scan of the record class's interfaces.
+        if (e instanceof DcerpcEvent.DcerpcRequest || e instanceof DcerpcEvent.DcerpcResponse
+                || e instanceof DcerpcEvent.DcerpcBind) {
+            return dcerpc(g, (DcerpcEvent) e);
+        }
         if (e instanceof SmbEvent s) {
             FlowState f = flow(s.header().flowId());
             if (s instanceof SmbEvent.Smb1Negotiate n) {
@@ -170,6 +208,7 @@ public final class ProtocolRecordWriter {
                 flow(a.header().flowId()).ntlmssp = a;
             }
             if (n.carrier() == Carrier.HTTP) {
+                lastFlow = null; // the lookup below may reorder the table
                 FlowState f = flows.get(n.header().flowId());
                 NtlmRecords.write(g, n, f != null ? f.httpRequest : null, f != null ? f.httpStatus : -1);
             } else {
@@ -405,7 +444,9 @@ public final class ProtocolRecordWriter {
                 f.contexts = new HashMap<>();
             }
             Map<Integer, Context> byId = f.contexts.computeIfAbsent(pipe(b.namedPipe()), k -> new HashMap<>());
-            for (Context c : b.contexts()) {
+            List<Context> contexts = b.contexts();
+            for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind
+                Context c = contexts.get(i);
                 byId.put(c.contextId(), c);
             }
             DcerpcRecords.writeBind(g, b, b.namedPipe() != null ? f.nextId++ : 0, f.dialect);
@@ -413,7 +454,7 @@ public final class ProtocolRecordWriter {
         }
         if (d instanceof DcerpcRequest r) {
             int n = 0;
-            CallKey key = new CallKey(r.header().flowId(), pipe(r.namedPipe()), r.callId());
+            CallKey key = new CallKey().set(r.header().flowId(), pipe(r.namedPipe()), r.callId());
             DcerpcRequest older = pending.remove(key);
             if (older != null) {
                 n += writeCall(g, older, null);
@@ -429,7 +470,8 @@ public final class ProtocolRecordWriter {
         }
         String pipe = d instanceof DcerpcResponse r ? r.namedPipe() : ((DcerpcFault) d).namedPipe();
         int callId = d instanceof DcerpcResponse r ? r.callId() : ((DcerpcFault) d).callId();
-        DcerpcRequest req = pending.remove(new CallKey(DcerpcRecords.header(d).flowId(), pipe(pipe), callId));
+        DcerpcRequest req = pending.remove(probe.set(DcerpcRecords.header(d).flowId(), pipe(pipe), callId));
+        probe.pipe = null; // the probe keeps no pipe name between answers
         return writeCall(g, req, d);
     }
 
@@ -452,8 +494,21 @@ public final class ProtocolRecordWriter {
     }
 
     private FlowState flow(long flowId) {
-        return flows.computeIfAbsent(flowId, k -> new FlowState());
+        // The same flow as the last lookup (most events follow one of their flow): it is the
+        // most recently used entry already, so the table's order is what the lookup would leave,
+        // and no key is boxed. Every other access to the table forgets it.
+        if (lastFlow != null && flowId == lastFlowId) {
+            return lastFlow;
+        }
+        FlowState f = flows.computeIfAbsent(flowId, k -> new FlowState());
+        lastFlowId = flowId;
+        lastFlow = f;
+        return f;
     }
+
+    /** The flow {@link #flow} returned last and its id (null: none, or the table was used since). */
+    private FlowState lastFlow;
+    private long lastFlowId;
 
     private static int line(JsonGenerator g) throws IOException {
         g.writeRaw('\n');

@@ -40,9 +40,14 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
         if (indicator.indexOf('{') < 0) {
             return indicator;
         }
-        StringBuilder b = new StringBuilder(indicator.length() + 32); // one buffer for the usual short values
+        // The engine's buffer, and its last text of this rule when the new one reads the same: a
+        // repeated finding (the common case of a long attack) allocates nothing here, and its
+        // instance's indicator set finds the kept string by identity, its hash already computed.
+        StringBuilder b = values != null ? values.indicatorBuffer()
+                : new StringBuilder(indicator.length() + 32); // one buffer for the usual short values
         if (template != null) {
-            return template.render(this, ev, values, b);
+            template.render(this, ev, values, b);
+            return values != null ? values.keptIndicator(rule.index(), b) : b.toString();
         }
         int i = 0;
         while (i < indicator.length()) {
@@ -60,7 +65,7 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
                 i = next;
             }
         }
-        return b.toString();
+        return values != null ? values.keptIndicator(rule.index(), b) : b.toString();
     }
 
     private static int nextBracket(String t, int from) {
@@ -235,7 +240,8 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
             fields.add(field);
         }
 
-        String render(DataRule rule, SensorEvent ev, EventValues values, StringBuilder b) {
+        /** Appends the indicator of a matching event to {@code b} (empty), which it returns. */
+        StringBuilder render(DataRule rule, SensorEvent ev, EventValues values, StringBuilder b) {
             int mark = 0;
             boolean all = true;
             for (int i = 0; i < kinds.length; i++) {
@@ -260,7 +266,7 @@ public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String 
                     }
                 }
             }
-            return b.toString();
+            return b;
         }
 
         /** Two templates of the same indicator are equal (the pieces follow from the text). */

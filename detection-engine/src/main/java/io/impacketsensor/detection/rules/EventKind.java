@@ -1,6 +1,7 @@
 package io.impacketsensor.detection.rules;
 
 import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.HttpEvent;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.MssqlEvent;
@@ -37,20 +38,53 @@ public enum EventKind {
 
     /** The kind of an event (no allocation). */
     public static EventKind of(SensorEvent ev) {
-        if (ev instanceof SmbEvent s) {
-            return smb(s);
+        // The busiest record types first, by their own (final) class: a test against a class is one
+        // compare, a test against a family's interface scans the class's interfaces, and a match
+        // overwrites the one-entry cache HotSpot keeps per class, which the decode workers' stores
+        // of the same records into the event ring read: the cache line would move between cores.
+        // The layers dispatch on the kind's family (smb(), dcerpc() ...) for the same reason.
+        if (ev instanceof DcerpcEvent.DcerpcRequest) {
+            return DCERPC_REQUEST;
         }
-        if (ev instanceof DcerpcEvent d) {
-            return d instanceof DcerpcEvent.DcerpcRequest ? DCERPC_REQUEST : d instanceof DcerpcEvent.DcerpcBind
-                    ? DCERPC_BIND : DCERPC_OTHER;
+        if (ev instanceof DcerpcEvent.DcerpcResponse) {
+            return DCERPC_OTHER;
         }
-        if (ev instanceof NtlmEvent n) {
-            return n instanceof NtlmEvent.NtlmAuthenticate ? NTLM_AUTHENTICATE : n instanceof NtlmEvent.NtlmNegotiate
-                    ? NTLM_NEGOTIATE : NTLM_CHALLENGE;
+        if (ev instanceof DcerpcEvent.DcerpcBind) {
+            return DCERPC_BIND;
         }
-        if (ev instanceof KerberosEvent k) {
-            return k instanceof KerberosEvent.KerberosRequest ? KRB_REQUEST : k instanceof KerberosEvent.KerberosReply
-                    ? KRB_REPLY : k instanceof KerberosEvent.KerberosApRequest ? KRB_AP_REQUEST : KRB_OTHER;
+        EventKind k = smbRecord(ev);
+        if (k != null) {
+            return k;
+        }
+        if (ev instanceof HttpEvent.HttpRequest || ev instanceof HttpEvent.HttpResponse) {
+            return OTHER;
+        }
+        if (ev instanceof SmbEvent) {
+            return SMB_OTHER; // every other SMB record type
+        }
+        if (ev instanceof DcerpcEvent) {
+            return DCERPC_OTHER; // a fault
+        }
+        if (ev instanceof NtlmEvent.NtlmAuthenticate) {
+            return NTLM_AUTHENTICATE;
+        }
+        if (ev instanceof NtlmEvent.NtlmNegotiate) {
+            return NTLM_NEGOTIATE;
+        }
+        if (ev instanceof NtlmEvent.NtlmChallenge) {
+            return NTLM_CHALLENGE;
+        }
+        if (ev instanceof KerberosEvent.KerberosRequest) {
+            return KRB_REQUEST;
+        }
+        if (ev instanceof KerberosEvent.KerberosReply) {
+            return KRB_REPLY;
+        }
+        if (ev instanceof KerberosEvent.KerberosApRequest) {
+            return KRB_AP_REQUEST;
+        }
+        if (ev instanceof KerberosEvent) {
+            return KRB_OTHER;
         }
         if (ev instanceof LdapEvent l) {
             return l instanceof LdapEvent.LdapSearch ? LDAP_SEARCH : l instanceof LdapEvent.LdapModify ? LDAP_MODIFY
@@ -71,7 +105,8 @@ public enum EventKind {
         return ev instanceof ProtocolAnomaly ? PROTOCOL_ANOMALY : OTHER;
     }
 
-    private static EventKind smb(SmbEvent ev) {
+    /** The kind of an SMB record of a type tested by its class, else null. */
+    private static EventKind smbRecord(SensorEvent ev) {
         if (ev instanceof SmbEvent.SmbCreate c) {
             // A create names a pipe by its flag or by a \PIPE\ path (SMB1 opens pipes by path on IPC$).
             return c.namedPipe() || pipePath(c.fileName()) ? SMB_PIPE : SMB_FILE;
@@ -91,7 +126,31 @@ public enum EventKind {
         if (ev instanceof SmbEvent.Smb1Negotiate) {
             return SMB1_NEGOTIATE;
         }
-        return ev instanceof SmbEvent.SmbSessionSetup ? SMB_SESSION_SETUP : SMB_OTHER;
+        if (ev instanceof SmbEvent.SmbSessionSetup) {
+            return SMB_SESSION_SETUP;
+        }
+        return ev instanceof SmbEvent.SmbIoctl || ev instanceof SmbEvent.SmbCommand || ev instanceof SmbEvent.SmbClose
+                || ev instanceof SmbEvent.Smb2QueryDirectory ? SMB_OTHER : null;
+    }
+
+    /** True for the kinds of SMB records ({@code SmbEvent}). */
+    public boolean smb() {
+        return ordinal() <= SMB_OTHER.ordinal();
+    }
+
+    /** True for the kinds of DCE/RPC records ({@code DcerpcEvent}). */
+    public boolean dcerpc() {
+        return ordinal() >= DCERPC_BIND.ordinal() && ordinal() <= DCERPC_OTHER.ordinal();
+    }
+
+    /** True for the kinds of NTLM messages ({@code NtlmEvent}). */
+    public boolean ntlm() {
+        return ordinal() >= NTLM_NEGOTIATE.ordinal() && ordinal() <= NTLM_AUTHENTICATE.ordinal();
+    }
+
+    /** True for the kinds of Kerberos records ({@code KerberosEvent}). */
+    public boolean kerberos() {
+        return ordinal() >= KRB_REQUEST.ordinal() && ordinal() <= KRB_OTHER.ordinal();
     }
 
     /** The kind a rule names ({@code smb_file} ...), or null. */

@@ -26,6 +26,11 @@ public final class EventValues implements EventField.Visitor {
     private final String[] texts = new String[FIELDS.length];
     private final int[] froms = new int[FIELDS.length];
 
+    /** The indicator text being rendered for a match ({@link DataRule#indicator}), reused. */
+    private final StringBuilder indicator = new StringBuilder(128);
+    /** Per rule index, the last indicator text rendered for it (grown for the operator's rules). */
+    private String[] lastIndicator = new String[256];
+
     /** What the visitor received while a field was read. */
     private long number;
     private String text;
@@ -64,6 +69,29 @@ public final class EventValues implements EventField.Visitor {
             readFor[i] = event;
         }
         return present[i];
+    }
+
+    /** The engine's indicator buffer, emptied. */
+    StringBuilder indicatorBuffer() {
+        indicator.setLength(0);
+        return indicator;
+    }
+
+    /**
+     * {@code text} as a string: the one returned last for rule {@code rule} when it reads the same,
+     * else a new one, kept for the rule's next match.
+     */
+    String keptIndicator(int rule, CharSequence text) {
+        if (rule >= lastIndicator.length) {
+            lastIndicator = java.util.Arrays.copyOf(lastIndicator, Math.max(rule + 1, lastIndicator.length * 2));
+        }
+        String last = lastIndicator[rule];
+        if (last != null && last.contentEquals(text)) {
+            return last;
+        }
+        String s = text.toString();
+        lastIndicator[rule] = s;
+        return s;
     }
 
     /** The value of a number field the event {@link #has}. */

@@ -189,7 +189,9 @@ public final class EndpointInterfaces {
 
     private void learn(DcerpcBind b) {
         Known k = null;
-        for (Context c : b.contexts()) {
+        java.util.List<Context> contexts = b.contexts();
+        for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind (events thread)
+            Context c = contexts.get(i);
             if (c.result() != 0) {
                 continue; // C706 12.6.3.1 p_cont_def_result_t: only acceptance binds the context
             }
