@@ -55,6 +55,9 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     private final TcpReassembler tcp;
     private long flowSeq;
     private long lastExpiry;
+    /** The link type of the last frame and its counter index (a capture rarely mixes link types). */
+    private int lastLinkType = -1;
+    private int lastLinkIndex;
     /** The pipeline's ordering of this worker's events; null with a plain sink (tests, tools). */
     private final EventOrder order;
     /** The sink wants the acknowledging packet of each TCP event ({@link AckWatch}). */
@@ -99,7 +102,11 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     public void process(int linkType, long tsNanos, byte[] frame, int off, int caplen, int wirelen) {
         c.packets++;
         c.bytes += wirelen;
-        c.perLinkType[LinkTypes.index(linkType)]++;
+        if (linkType != lastLinkType) {
+            lastLinkType = linkType;
+            lastLinkIndex = LinkTypes.index(linkType);
+        }
+        c.perLinkType[lastLinkIndex]++;
         if (order != null) {
             table.sequence = order.sequence();
         }
@@ -327,10 +334,15 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
      */
     @Override
     public void observe(long tsNanos) {
+        // The test alone, small enough for the compiler to inline at every frame.
         if (tsNanos - lastExpiry >= EXPIRY_INTERVAL_NANOS || tsNanos < lastExpiry) {
-            lastExpiry = tsNanos;
-            table.expire(tsNanos);
+            expireAt(tsNanos);
         }
+    }
+
+    private void expireAt(long tsNanos) {
+        lastExpiry = tsNanos;
+        table.expire(tsNanos);
     }
 
     @Override
