@@ -69,6 +69,15 @@ public final class PacketDecoder {
                 if (len < 14) {
                     return MALFORMED;
                 }
+                int type = Bytes.u16be(frame, off + 12);
+                if (type == ETH_IPV4 || type == ETH_IPV6) {
+                    // An untagged IP frame, nearly every one: found here, without a call.
+                    if (len == 14) {
+                        return MALFORMED;
+                    }
+                    p.l3Off = off + 14;
+                    return OK;
+                }
                 return etherType(p, off + 12, end);
             case LinkTypes.LINUX_SLL:
                 if (len < 16) {
