@@ -183,10 +183,13 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         Flow f = table.find(p);
         boolean fromA = table.lastFromA;
         long sig = signature(p, isTcp);
+        long seqAck = (long) p.tcpSeq << 32 | (p.tcpAck & 0xFFFF_FFFFL);
         if (f != null) {
-            int d = f.dirFrom(fromA);
-            if (f.dupSig[d] == sig && (isTcp ? f.dupSeq[d] == p.tcpSeq && f.dupAck[d] == p.tcpAck
-                    : now - f.dupTs[d] <= UDP_DUPLICATE_NANOS && now - f.dupTs[d] >= 0)) {
+            long[] dup = f.dup;
+            int d = f.dirFrom(fromA) * Flow.DUP_STRIDE;
+            long ts = dup[d + Flow.DUP_TS];
+            if (dup[d + Flow.DUP_SIG] == sig && (isTcp ? dup[d + Flow.DUP_SEQ_ACK] == seqAck
+                    : now - ts <= UDP_DUPLICATE_NANOS && now - ts >= 0)) {
                 // The same segment or datagram again: a SPAN session mirroring both ingress and
                 // egress of a port copies every frame twice. Dropped before reassembly and the
                 // analyzers, so nothing is decoded twice.
@@ -223,10 +226,11 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         f.lastSeen = now;
         int dir = f.dirFrom(fromA);
         f.seen[dir] = true;
-        f.dupSig[dir] = sig;
-        f.dupSeq[dir] = p.tcpSeq;
-        f.dupAck[dir] = p.tcpAck;
-        f.dupTs[dir] = now;
+        long[] dup = f.dup;
+        int at = dir * Flow.DUP_STRIDE;
+        dup[at + Flow.DUP_SIG] = sig;
+        dup[at + Flow.DUP_SEQ_ACK] = seqAck;
+        dup[at + Flow.DUP_TS] = now;
         if (isTcp) {
             if (f.state == Flow.TCP_CLOSED) {
                 c.tcpAfterClose++;
