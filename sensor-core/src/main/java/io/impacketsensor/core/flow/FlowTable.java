@@ -77,6 +77,8 @@ final class FlowTable {
     private long keyBLo;
     private int keyPorts;
     private int keyHash;
+    /** The flow the last {@link #find} returned or {@link #create} made, while it is in the table. */
+    private Flow last;
 
     private final BufferBudget budget;
 
@@ -156,6 +158,19 @@ final class FlowTable {
      * and {@code ipProto} must be decoded.
      */
     Flow find(Packet p) {
+        Flow m = last;
+        if (m != null && m.proto == p.ipProto && m.ipVersion == p.ipVersion) {
+            // Consecutive frames of one flow (a burst, a request and its answer) skip the hash
+            // and the probe: the last flow found or made is compared first, both ways.
+            if (m.aLo == p.srcLo && m.bLo == p.dstLo && m.aPort == p.srcPort && m.bPort == p.dstPort
+                    && m.aHi == p.srcHi && m.bHi == p.dstHi) {
+                return lastAgain(m, true);
+            }
+            if (m.aLo == p.dstLo && m.bLo == p.srcLo && m.aPort == p.dstPort && m.bPort == p.srcPort
+                    && m.aHi == p.dstHi && m.bHi == p.srcHi) {
+                return lastAgain(m, false);
+            }
+        }
         boolean srcIsA = lowerOrEqual(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort);
         lastFromA = srcIsA;
         long aHi = srcIsA ? p.srcHi : p.dstHi;
@@ -179,9 +194,28 @@ final class FlowTable {
             int s = e - 1;
             if (slotHash[s] == h && kALo[s] == aLo && kBLo[s] == bLo && kPorts[s] == ports && kProto[s] == p.ipProto
                     && kAHi[s] == aHi && kBHi[s] == bHi && kVersion[s] == p.ipVersion) {
-                return flows[s];
+                Flow f = flows[s];
+                last = f;
+                return f;
             }
         }
+    }
+
+    /**
+     * {@link #find}'s answer when the packet is of the last flow: sets what a probe would have set
+     * ({@link #lastFromA}, the canonical key a following {@link #create} reuses after a port reuse).
+     * When A and B are the same endpoint the first test of {@link #find} matches, as
+     * {@link #lowerOrEqual} says of equal endpoints.
+     */
+    private Flow lastAgain(Flow m, boolean fromA) {
+        lastFromA = fromA;
+        keyAHi = m.aHi;
+        keyALo = m.aLo;
+        keyBHi = m.bHi;
+        keyBLo = m.bLo;
+        keyPorts = m.aPort << 16 | m.bPort;
+        keyHash = slotHash[m.slot];
+        return m;
     }
 
     /**
@@ -219,6 +253,7 @@ final class FlowTable {
             flows[s] = f;
         }
         f.init(id, p.ipVersion, aHi, aLo, ports >>> 16, bHi, bLo, ports & 0xFFFF, p.ipProto, now);
+        last = f;
         listOf[s] = f.state;
         linkHead(s, f.state);
         active++;
@@ -241,6 +276,9 @@ final class FlowTable {
 
     /** Removes a flow (the caller has closed it). */
     void remove(Flow f) {
+        if (last == f) {
+            last = null;
+        }
         int s = f.slot;
         unlink(s);
         int i = slotHash[s] & indexMask;

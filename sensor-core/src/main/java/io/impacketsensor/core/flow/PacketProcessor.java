@@ -55,6 +55,9 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     private final TcpReassembler tcp;
     private long flowSeq;
     private long lastExpiry;
+    /** The link type of the last frame and its counter index (a capture rarely mixes link types). */
+    private int lastLinkType = -1;
+    private int lastLinkIndex;
     /** The pipeline's ordering of this worker's events; null with a plain sink (tests, tools). */
     private final EventOrder order;
     /** The sink wants the acknowledging packet of each TCP event ({@link AckWatch}). */
@@ -99,7 +102,11 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
     public void process(int linkType, long tsNanos, byte[] frame, int off, int caplen, int wirelen) {
         c.packets++;
         c.bytes += wirelen;
-        c.perLinkType[LinkTypes.index(linkType)]++;
+        if (linkType != lastLinkType) {
+            lastLinkType = linkType;
+            lastLinkIndex = LinkTypes.index(linkType);
+        }
+        c.perLinkType[lastLinkIndex]++;
         if (order != null) {
             table.sequence = order.sequence();
         }
@@ -176,10 +183,13 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         Flow f = table.find(p);
         boolean fromA = table.lastFromA;
         long sig = signature(p, isTcp);
+        long seqAck = (long) p.tcpSeq << 32 | (p.tcpAck & 0xFFFF_FFFFL);
         if (f != null) {
-            int d = f.dirFrom(fromA);
-            if (f.dupSig[d] == sig && (isTcp ? f.dupSeq[d] == p.tcpSeq && f.dupAck[d] == p.tcpAck
-                    : now - f.dupTs[d] <= UDP_DUPLICATE_NANOS && now - f.dupTs[d] >= 0)) {
+            long[] dup = f.dup;
+            int d = f.dirFrom(fromA) * Flow.DUP_STRIDE;
+            long ts = dup[d + Flow.DUP_TS];
+            if (dup[d + Flow.DUP_SIG] == sig && (isTcp ? dup[d + Flow.DUP_SEQ_ACK] == seqAck
+                    : now - ts <= UDP_DUPLICATE_NANOS && now - ts >= 0)) {
                 // The same segment or datagram again: a SPAN session mirroring both ingress and
                 // egress of a port copies every frame twice. Dropped before reassembly and the
                 // analyzers, so nothing is decoded twice.
@@ -216,10 +226,11 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
         f.lastSeen = now;
         int dir = f.dirFrom(fromA);
         f.seen[dir] = true;
-        f.dupSig[dir] = sig;
-        f.dupSeq[dir] = p.tcpSeq;
-        f.dupAck[dir] = p.tcpAck;
-        f.dupTs[dir] = now;
+        long[] dup = f.dup;
+        int at = dir * Flow.DUP_STRIDE;
+        dup[at + Flow.DUP_SIG] = sig;
+        dup[at + Flow.DUP_SEQ_ACK] = seqAck;
+        dup[at + Flow.DUP_TS] = now;
         if (isTcp) {
             if (f.state == Flow.TCP_CLOSED) {
                 c.tcpAfterClose++;
@@ -327,10 +338,15 @@ public final class PacketProcessor implements FrameProcessor, FlowTable.EndListe
      */
     @Override
     public void observe(long tsNanos) {
+        // The test alone, small enough for the compiler to inline at every frame.
         if (tsNanos - lastExpiry >= EXPIRY_INTERVAL_NANOS || tsNanos < lastExpiry) {
-            lastExpiry = tsNanos;
-            table.expire(tsNanos);
+            expireAt(tsNanos);
         }
+    }
+
+    private void expireAt(long tsNanos) {
+        lastExpiry = tsNanos;
+        table.expire(tsNanos);
     }
 
     @Override

@@ -47,7 +47,14 @@ final class WorkerHandler implements EventHandler<FrameSlot> {
     public void onEvent(FrameSlot s, long sequence, boolean endOfBatch) {
         events.slot(sequence);
         try {
-            handle(s);
+            if (s.kind == FrameSlot.KIND_FRAME && s.worker == index) {
+                // This worker's frame, nearly every slot: processed here, one call less.
+                packets++;
+                bytes += s.caplen;
+                processor.process(s.linkType, s.tsNanos, s.data, s.offset, s.caplen, s.wirelen);
+            } else {
+                handle(s);
+            }
         } finally {
             // Published at batch ends (an idle worker has handled everything published) and every
             // PROGRESS_EVERY slots of a long batch, so the merge never waits long for this worker.

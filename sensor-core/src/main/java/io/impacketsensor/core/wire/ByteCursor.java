@@ -173,7 +173,7 @@ public final class ByteCursor {
         if (!need(4)) {
             return 0;
         }
-        int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
+        int v = Bytes.i32le(buf, pos);
         pos += 4;
         return v;
     }
@@ -183,7 +183,7 @@ public final class ByteCursor {
         if (!need(4)) {
             return 0;
         }
-        int v = (buf[pos] & 0xFF) << 24 | (buf[pos + 1] & 0xFF) << 16 | (buf[pos + 2] & 0xFF) << 8 | (buf[pos + 3] & 0xFF);
+        int v = Bytes.i32be(buf, pos);
         pos += 4;
         return v;
     }
@@ -200,18 +200,18 @@ public final class ByteCursor {
         if (!need(8)) {
             return 0;
         }
-        long lo = i32le() & 0xFFFF_FFFFL;
-        long hi = i32le() & 0xFFFF_FFFFL;
-        return hi << 32 | lo;
+        long v = Bytes.i64le(buf, pos);
+        pos += 8;
+        return v;
     }
 
     public long i64be() {
         if (!need(8)) {
             return 0;
         }
-        long hi = i32be() & 0xFFFF_FFFFL;
-        long lo = i32be() & 0xFFFF_FFFFL;
-        return hi << 32 | lo;
+        long v = Bytes.i64be(buf, pos);
+        pos += 8;
+        return v;
     }
 
     /** Byte at a position relative to the window start, without moving; out of range gives -1. */

@@ -1,5 +1,9 @@
 package io.impacketsensor.core.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Fixed-width integer reads at an absolute offset of a byte array, in both byte orders: the one
  * place outside {@link ByteCursor} where bytes are assembled into integers, so every decoder reads
@@ -15,6 +19,11 @@ public final class Bytes {
      * shared, since a zero-length array cannot be written, and every growth allocates anew anyway.
      */
     public static final byte[] EMPTY = {};
+
+    private static final VarHandle I32LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle I64LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I64BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private Bytes() {
     }
@@ -33,18 +42,18 @@ public final class Bytes {
     }
 
     /**
-     * 32 bits little-endian as a raw (possibly negative) int. Made of two 16-bit reads so that the
-     * method stays under the JIT's inlining limit for small methods (35 bytes of bytecode, which
-     * the four-byte expression exceeds): with the batch commands' C1 compiler, every 32- and 64-bit
-     * read was otherwise a call.
+     * 32 bits little-endian as a raw (possibly negative) int: one 4-byte load through a byte-array
+     * view. The view's accessors are force-inlined, so even the batch commands' C1 compiler (which
+     * inlines only callees of 35 bytes of bytecode or less) makes this one bounds check and one
+     * load, where four byte reads took four of each (about three times the time per read).
      */
     public static int i32le(byte[] b, int off) {
-        return u16le(b, off) | u16le(b, off + 2) << 16;
+        return (int) I32LE.get(b, off);
     }
 
-    /** 32 bits big-endian as a raw (possibly negative) int; two 16-bit reads, as {@link #i32le}. */
+    /** 32 bits big-endian as a raw (possibly negative) int; one load, as {@link #i32le}. */
     public static int i32be(byte[] b, int off) {
-        return u16be(b, off) << 16 | u16be(b, off + 2);
+        return (int) I32BE.get(b, off);
     }
 
     public static long u32le(byte[] b, int off) {
@@ -56,11 +65,11 @@ public final class Bytes {
     }
 
     public static long i64le(byte[] b, int off) {
-        return u32le(b, off + 4) << 32 | u32le(b, off);
+        return (long) I64LE.get(b, off);
     }
 
     public static long i64be(byte[] b, int off) {
-        return u32be(b, off) << 32 | u32be(b, off + 4);
+        return (long) I64BE.get(b, off);
     }
 
     /** 16 bits in the order a DCE/RPC data representation (or similar flag) selects. */
