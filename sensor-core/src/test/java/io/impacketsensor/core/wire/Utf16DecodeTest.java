@@ -23,13 +23,7 @@ class Utf16DecodeTest {
         // synthetic: random code units, half of them Latin-1 only, with odd lengths and NUL tails
         Random r = new Random(19);
         for (int i = 0; i < 5000; i++) {
-            byte[] b = new byte[r.nextInt(40)];
-            r.nextBytes(b);
-            if (i % 2 == 0) {
-                for (int k = 1; k < b.length; k += 2) {
-                    b[k] = 0;
-                }
-            }
+            byte[] b = randomUnits(r, i % 2 == 0);
             int n = b.length & ~1;
             while (n >= 2 && b[n - 2] == 0 && b[n - 1] == 0) {
                 n -= 2;
@@ -45,13 +39,7 @@ class Utf16DecodeTest {
         byte[] longEnough = new byte[32];
         byte[] tooShort = new byte[3];
         for (int i = 0; i < 5000; i++) {
-            byte[] b = new byte[r.nextInt(40)];
-            r.nextBytes(b);
-            if (i % 2 == 0) {
-                for (int k = 1; k < b.length; k += 2) {
-                    b[k] = 0;
-                }
-            }
+            byte[] b = randomUnits(r, i % 2 == 0);
             String plain = Utf16.decode(b, 0, b.length);
             assertEquals(plain, Utf16.decode(b, 0, b.length, longEnough));
             assertEquals(plain, Utf16.decode(b, 0, b.length, tooShort));
@@ -62,5 +50,17 @@ class Utf16DecodeTest {
         String s = Utf16.decode(svcctl, 0, svcctl.length, scratch);
         java.util.Arrays.fill(scratch, (byte) 'x');
         assertEquals("svcctl", s, "the String does not share the scratch array");
+    }
+
+    /** Up to 39 random bytes; Latin-1 only (every high byte 0) when asked. */
+    private static byte[] randomUnits(Random r, boolean latin1) {
+        byte[] b = new byte[r.nextInt(40)];
+        r.nextBytes(b);
+        if (latin1) {
+            for (int k = 1; k < b.length; k += 2) {
+                b[k] = 0;
+            }
+        }
+        return b;
     }
 }
