@@ -77,6 +77,15 @@ public final class EveJson {
         }
     }
 
+    /** Writes field {@code name} with an array of the strings of {@code values}, by index (no iterator per list). */
+    public static void strings(JsonGenerator g, String name, java.util.List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (int i = 0; i < values.size(); i++) {
+            g.writeString(values.get(i));
+        }
+        g.writeEndArray();
+    }
+
     /** Makes {@link NameKeeping} generators with the settings Jackson's factory gives its own. */
     private static final class Factory extends JsonFactory {
         @Override

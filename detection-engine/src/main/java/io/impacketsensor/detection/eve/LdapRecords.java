@@ -138,7 +138,7 @@ public final class LdapRecords {
             g.writeNumberField("time_limit", s.timeLimit());
             g.writeBooleanField("types_only", s.typesOnly());
             if (!s.attributes().isEmpty()) {
-                strings(g, "attributes", s.attributes());
+                EveJson.strings(g, "attributes", s.attributes());
             }
             g.writeEndObject();
         } else if (e instanceof LdapAdd a) {
@@ -150,7 +150,7 @@ public final class LdapRecords {
                     g.writeStartObject();
                     g.writeStringField("name", at.name());
                     if (!at.values().isEmpty()) {
-                        strings(g, "values", at.values());
+                        EveJson.strings(g, "values", at.values());
                     }
                     g.writeEndObject();
                 }
@@ -169,7 +169,7 @@ public final class LdapRecords {
                     g.writeObjectFieldStart("modification");
                     g.writeStringField("attribute_type", mod.attribute().name());
                     if (!mod.attribute().values().isEmpty()) {
-                        strings(g, "attribute_values", mod.attribute().values());
+                        EveJson.strings(g, "attribute_values", mod.attribute().values());
                     }
                     g.writeEndObject();
                     g.writeEndObject();
@@ -248,7 +248,7 @@ public final class LdapRecords {
                     g.writeStartObject();
                     g.writeStringField("type", a.name());
                     if (!a.values().isEmpty()) {
-                        strings(g, "values", a.values());
+                        EveJson.strings(g, "values", a.values());
                     }
                     g.writeEndObject();
                 }
@@ -463,14 +463,6 @@ public final class LdapRecords {
         }
     }
 
-    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (int i = 0; i < values.size(); i++) { // indexed: no iterator per list (the lists are random access)
-            g.writeString(values.get(i));
-        }
-        g.writeEndArray();
-    }
-
     private static void bind(JsonGenerator g, LdapBind b) throws IOException {
         op(g, "bind", b.messageId());
         g.writeNumberField("version", b.version());
@@ -489,9 +481,9 @@ public final class LdapRecords {
         String scope = LdapNames.scope(s.scope());
         g.writeStringField("scope", scope != null ? scope : Integer.toString(s.scope()));
         g.writeStringField("filter", Text.quote(s.filter()));
-        strings(g, "attributes", s.attributes());
+        EveJson.strings(g, "attributes", s.attributes());
         if (!s.controls().isEmpty()) {
-            strings(g, "controls", s.controls());
+            EveJson.strings(g, "controls", s.controls());
         }
         if (s.pagedSize() >= 0) {
             g.writeNumberField("paged_size", s.pagedSize());
@@ -512,7 +504,7 @@ public final class LdapRecords {
             g.writeStringField("operation", n != null ? n : Integer.toString(mod.operation()));
             g.writeStringField("attribute", mod.attribute().name());
             if (!mod.attribute().values().isEmpty()) {
-                strings(g, "values", mod.attribute().values());
+                EveJson.strings(g, "values", mod.attribute().values());
             }
             g.writeEndObject();
         }
@@ -526,7 +518,7 @@ public final class LdapRecords {
             g.writeStartObject();
             g.writeStringField("name", a.name());
             if (!a.values().isEmpty()) {
-                strings(g, "values", a.values());
+                EveJson.strings(g, "values", a.values());
             }
             g.writeEndObject();
         }

@@ -110,7 +110,7 @@ public final class SmbRecords {
         EveJson.kept(g, "dialect", dialect);
         header(g, SmbNames.smb1Command(0x72), r.status(), 0, 0);
         if (q != null && !q.dialects().isEmpty()) {
-            strings(g, "client_dialects", q.dialects());
+            EveJson.strings(g, "client_dialects", q.dialects());
         }
         if (r.serverGuid() != null) {
             g.writeStringField("server_guid", Guids.fromLittleEndian(r.serverGuid(), 0).toString());
@@ -130,7 +130,7 @@ public final class SmbRecords {
         if (e instanceof SmbEvent.Smb1Negotiate n) {
             header(g, SmbNames.smb1Command(0x72), SensorEvent.NO_STATUS, 0, 0);
             if (!n.dialects().isEmpty()) {
-                strings(g, "client_dialects", n.dialects());
+                EveJson.strings(g, "client_dialects", n.dialects());
             }
         } else if (e instanceof SmbEvent.Smb1NegotiateResponse r) {
             header(g, SmbNames.smb1Command(0x72), r.status(), 0, 0);
@@ -177,7 +177,7 @@ public final class SmbRecords {
                 g.writeObjectFieldStart("kerberos");
                 g.writeStringField("realm", t.realm() != null ? t.realm() : "");
                 if (t.sname() != null && !t.sname().components().isEmpty()) {
-                    strings(g, "snames", t.sname().components());
+                    EveJson.strings(g, "snames", t.sname().components());
                 }
                 g.writeEndObject();
             }
@@ -426,14 +426,6 @@ public final class SmbRecords {
 
     private static boolean isIpc(String share) {
         return share.regionMatches(true, Math.max(0, share.length() - 5), "\\IPC$", 0, 5);
-    }
-
-    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (int i = 0; i < values.size(); i++) { // indexed: no iterator per list (the lists are random access)
-            g.writeString(values.get(i));
-        }
-        g.writeEndArray();
     }
 
     private static void ints(JsonGenerator g, String field, List<Integer> values) throws IOException {

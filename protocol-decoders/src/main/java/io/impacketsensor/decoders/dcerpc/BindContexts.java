@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.dcerpc;
 
 import io.impacketsensor.core.event.DcerpcEvent.Context;
+import io.impacketsensor.decoders.text.RecentLists;
 
 import java.util.List;
 import java.util.UUID;
@@ -28,7 +29,7 @@ final class BindContexts {
         for (Context c : contexts) {
             if (c != null && c.contextId() == contextId && c.versionMajor() == major && c.versionMinor() == minor
                     && c.result() == result && c.reason() == reason && c.interfaceUuid().equals(iface)
-                    && same(c.transferSyntaxes(), syntaxes)) {
+                    && RecentLists.equal(c.transferSyntaxes(), syntaxes)) {
                 return c;
             }
         }
@@ -63,23 +64,6 @@ final class BindContexts {
         }
         for (int i = 0; i < n; i++) {
             if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * {@code List.equals} by index: the lists' own equals walk an iterator, an allocation per
-     * comparison where C1 compiles the worker (no escape analysis).
-     */
-    private static boolean same(List<?> a, List<?> b) {
-        int n = a.size();
-        if (b.size() != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (!a.get(i).equals(b.get(i))) {
                 return false;
             }
         }

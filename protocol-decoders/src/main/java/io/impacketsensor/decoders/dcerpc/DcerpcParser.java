@@ -158,11 +158,7 @@ public final class DcerpcParser {
 
     private UUID uuid(ByteCursor c) {
         if (littleEndian) {
-            if (!c.has(16)) {
-                return Guids.read(c);
-            }
-            UUID u = KnownGuids.littleEndian(c.array(), c.arrayPosition(), lastUuid);
-            c.skip(16);
+            UUID u = KnownGuids.read(c, lastUuid);
             lastUuid = u;
             return u;
         }

@@ -5,9 +5,9 @@ import io.impacketsensor.core.event.HttpEvent.HttpResponse;
 import io.impacketsensor.core.event.HttpEvent.UriClass;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.flow.FlowContext;
+import io.impacketsensor.decoders.text.RecentBytes;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Builds the HTTP events from the fields of the header section {@link HttpParser} just parsed, and
@@ -24,7 +24,14 @@ final class HttpEvents {
     /** A decode worker's last value of each text field, with its bytes to compare the next value with. */
     static final class LastTexts {
         private final String[] text = new String[TEXT_FIELDS];
-        private final byte[][] bytes = new byte[TEXT_FIELDS][];
+        private final RecentBytes[] bytes = new RecentBytes[TEXT_FIELDS];
+
+        LastTexts() {
+            for (int i = 0; i < TEXT_FIELDS; i++) {
+                // One value per field; any length the parser accepted is kept.
+                bytes[i] = new RecentBytes(1, Integer.MAX_VALUE, 32);
+            }
+        }
     }
 
     /**
@@ -61,17 +68,12 @@ final class HttpEvents {
         if (len <= 0) {
             return "";
         }
-        byte[] prev = last.bytes[slot];
-        String s = last.text[slot];
-        if (s != null && s.length() == len && Arrays.equals(prev, 0, len, b, off, off + len)) {
-            return s;
+        RecentBytes seen = last.bytes[slot];
+        if (seen.find(b, off, len) == 0) {
+            return last.text[slot];
         }
-        s = new String(b, off, len, StandardCharsets.ISO_8859_1);
-        if (prev == null || prev.length < len) {
-            prev = new byte[Math.max(len, 32)];
-            last.bytes[slot] = prev;
-        }
-        System.arraycopy(b, off, prev, 0, len);
+        String s = new String(b, off, len, StandardCharsets.ISO_8859_1);
+        seen.keep(b, off, len);
         last.text[slot] = s;
         return s;
     }

@@ -2,8 +2,6 @@ package io.impacketsensor.decoders.text;
 
 import io.impacketsensor.core.wire.Utf16;
 
-import java.util.Arrays;
-
 /**
  * {@link Utf16#decode} that gives back the String it made last for the same field when the bytes are
  * the same: the names in events repeat (the {@code \PIPE\} of every SMB1 transaction, a client's
@@ -47,15 +45,16 @@ public final class Utf16Memo {
     /** Entries per field. */
     static final int WAYS = 4;
 
+    /** Each field's recent byte strings ({@value #WAYS}, replaced in turn) and the Strings made of them. */
+    private final RecentBytes[] raw = new RecentBytes[SLOTS];
     private final String[] text = new String[SLOTS * WAYS];
-    private final byte[][] raw = new byte[SLOTS * WAYS][];
-    private final int[] rawLength = new int[SLOTS * WAYS];
-    /** Each field's entry to replace next. */
-    private final int[] next = new int[SLOTS];
     /** Where a miss gathers its Latin-1 characters ({@link Utf16#decode(byte[], int, int, byte[])}). */
     private final byte[] scratch = new byte[MAX_BYTES / 2];
 
     private Utf16Memo() {
+        for (int i = 0; i < SLOTS; i++) {
+            raw[i] = new RecentBytes(WAYS, MAX_BYTES, 64);
+        }
     }
 
     /** {@link Utf16#decode}{@code (b, off, len)}, this thread's last String of {@code slot} when the bytes are the same. */
@@ -67,25 +66,15 @@ public final class Utf16Memo {
     }
 
     private String lookup(int slot, byte[] b, int off, int len) {
-        int first = slot * WAYS;
-        for (int i = first; i < first + WAYS; i++) {
-            byte[] r = raw[i];
-            if (r != null && rawLength[i] == len && Arrays.equals(r, 0, len, b, off, off + len)) {
-                return text[i];
-            }
+        RecentBytes seen = raw[slot];
+        int i = seen.find(b, off, len);
+        if (i >= 0) {
+            return text[slot * WAYS + i];
         }
         String s = Utf16.decode(b, off, len, scratch);
-        if (len <= MAX_BYTES) {
-            int i = first + next[slot];
-            next[slot] = (next[slot] + 1) % WAYS;
-            byte[] r = raw[i];
-            if (r == null || r.length < len) {
-                r = new byte[Math.max(len, 64)];
-                raw[i] = r;
-            }
-            System.arraycopy(b, off, r, 0, len);
-            rawLength[i] = len;
-            text[i] = s;
+        i = seen.keep(b, off, len);
+        if (i >= 0) {
+            text[slot * WAYS + i] = s;
         }
         return s;
     }

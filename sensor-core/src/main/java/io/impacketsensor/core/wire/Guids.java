@@ -16,15 +16,20 @@ public final class Guids {
         if (off < 0 || off > b.length - 16) {
             return new UUID(0, 0);
         }
-        long d1 = (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16 | (b[off + 3] & 0xFFL) << 24;
-        long d2 = (b[off + 4] & 0xFFL) | (b[off + 5] & 0xFFL) << 8;
-        long d3 = (b[off + 6] & 0xFFL) | (b[off + 7] & 0xFFL) << 8;
-        long msb = d1 << 32 | d2 << 16 | d3;
-        long lsb = 0;
-        for (int i = 8; i < 16; i++) {
-            lsb = lsb << 8 | (b[off + i] & 0xFFL);
-        }
-        return new UUID(msb, lsb);
+        return new UUID(msbLittleEndian(b, off), lsbLittleEndian(b, off));
+    }
+
+    /**
+     * The UUID's most significant bits of the little-endian GUID at {@code off} (Data1, Data2 and
+     * Data3 as numbers); the caller has checked the 16 bytes are there.
+     */
+    public static long msbLittleEndian(byte[] b, int off) {
+        return Bytes.u32le(b, off) << 32 | (long) Bytes.u16le(b, off + 4) << 16 | Bytes.u16le(b, off + 6);
+    }
+
+    /** The UUID's least significant bits of the little-endian GUID at {@code off} (Data4, as it travels). */
+    public static long lsbLittleEndian(byte[] b, int off) {
+        return Bytes.i64be(b, off + 8);
     }
 
     /** Reads a little-endian GUID at the cursor and advances 16 bytes. */
@@ -43,18 +48,7 @@ public final class Guids {
         if (off < 0 || off > b.length - 16) {
             return false;
         }
-        long msb = u.getMostSignificantBits();
-        long lsb = u.getLeastSignificantBits();
-        long d1 = (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16 | (b[off + 3] & 0xFFL) << 24;
-        long d2 = (b[off + 4] & 0xFFL) | (b[off + 5] & 0xFFL) << 8;
-        long d3 = (b[off + 6] & 0xFFL) | (b[off + 7] & 0xFFL) << 8;
-        if ((d1 << 32 | d2 << 16 | d3) != msb) {
-            return false;
-        }
-        long l = 0;
-        for (int i = 8; i < 16; i++) {
-            l = l << 8 | (b[off + i] & 0xFFL);
-        }
-        return l == lsb;
+        return msbLittleEndian(b, off) == u.getMostSignificantBits()
+                && lsbLittleEndian(b, off) == u.getLeastSignificantBits();
     }
 }

@@ -2,7 +2,6 @@ package io.impacketsensor.decoders.dcerpc.ndr;
 
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.wire.ByteCursor;
-import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.Guids;
 
 import java.util.UUID;
@@ -47,10 +46,15 @@ public final class KnownGuids {
 
     /** {@link Guids#read}, a known interface's UUID shared. */
     public static UUID read(ByteCursor c) {
+        return read(c, null);
+    }
+
+    /** {@link Guids#read}: {@code last} when the GUID is that one, else as {@link #read(ByteCursor)}. */
+    public static UUID read(ByteCursor c, UUID last) {
         if (!c.has(16)) {
             return Guids.read(c);
         }
-        UUID u = littleEndian(c.array(), c.arrayPosition(), null);
+        UUID u = littleEndian(c.array(), c.arrayPosition(), last);
         c.skip(16);
         return u;
     }
@@ -60,8 +64,8 @@ public final class KnownGuids {
      * when it is that GUID, else the known interface's shared UUID, else a new one.
      */
     public static UUID littleEndian(byte[] b, int off, UUID last) {
-        long msb = Bytes.u32le(b, off) << 32 | (long) Bytes.u16le(b, off + 4) << 16 | Bytes.u16le(b, off + 6);
-        long lsb = Bytes.i64be(b, off + 8);
+        long msb = Guids.msbLittleEndian(b, off);
+        long lsb = Guids.lsbLittleEndian(b, off);
         if (last != null && last.getMostSignificantBits() == msb && last.getLeastSignificantBits() == lsb) {
             return last;
         }
