@@ -838,7 +838,6 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
                 ? new RpcArgs.ScmCreateServiceAnswer() : null;
     }
 
-    /** ept_map named a TCP port: the next connection there is DCE/RPC (the registry's expectation table). */
     /** The status most answers return, one shared value (a record is immutable). */
     private static final RpcArgs.ReturnStatus STATUS_SUCCESS = new RpcArgs.ReturnStatus(0);
     /**
@@ -868,6 +867,7 @@ public final class DcerpcAnalyzer implements FlowAnalyzer {
      */
     private static volatile MappedAddress lastMapped;
 
+    /** ept_map named a TCP port: the next connection there is DCE/RPC (the registry's expectation table). */
     private void expect(RpcArgs.EpmMapResult m) {
         InetAddress server = null;
         if (m.ip() != null && !m.ip().equals("0.0.0.0")) {

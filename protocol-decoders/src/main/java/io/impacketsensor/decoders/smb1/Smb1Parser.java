@@ -320,19 +320,21 @@ final class Smb1Parser {
 
     /** The string at header offset {@code at}, {@code n} bytes, in the message's encoding. Allocates. */
     String string(int at, int n, boolean unicode) {
-        if (n <= 0 || at < 0 || at + n > len) {
-            return "";
-        }
-        return unicode ? Utf16.decode(buf, base + at, n) : new String(buf, base + at, n, StandardCharsets.ISO_8859_1);
+        return string(at, n, unicode, -1);
     }
 
-    /** {@link #string(int, int, boolean)}, a Unicode value through the thread's memo of the field {@code slot}. */
+    /**
+     * {@link #string(int, int, boolean)}, a Unicode value through the thread's memo of the field
+     * {@code slot} ({@link Utf16Memo}; -1: none).
+     */
     String string(int at, int n, boolean unicode, int slot) {
         if (n <= 0 || at < 0 || at + n > len) {
             return "";
         }
-        return unicode ? Utf16Memo.decode(slot, buf, base + at, n)
-                : new String(buf, base + at, n, StandardCharsets.ISO_8859_1);
+        if (!unicode) {
+            return new String(buf, base + at, n, StandardCharsets.ISO_8859_1);
+        }
+        return slot < 0 ? Utf16.decode(buf, base + at, n) : Utf16Memo.decode(slot, buf, base + at, n);
     }
 
     /** Absolute index in the array of header offset {@code at}. */

@@ -495,18 +495,10 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 events.negotiate(q, err ? null : p, st);
             }
             case Smb2Parser.SESSION_SETUP -> {
-                boolean ok = sessionSetupResponse(q, err, st);
-                if (ok) {
-                    recycle(q);
-                }
-                return ok;
+                return recycledWhen(sessionSetupResponse(q, err, st), q);
             }
             case Smb2Parser.TREE_CONNECT -> {
-                boolean ok = treeConnectResponse(q, err, st);
-                if (ok) {
-                    recycle(q);
-                }
-                return ok;
+                return recycledWhen(treeConnectResponse(q, err, st), q);
             }
             case Smb2Parser.TREE_DISCONNECT -> {
                 if (st == 0) {
@@ -521,11 +513,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 events.command(q, st);
             }
             case Smb2Parser.CREATE -> {
-                boolean ok = createResponse(q, err, st);
-                if (ok) {
-                    recycle(q);
-                }
-                return ok;
+                return recycledWhen(createResponse(q, err, st), q);
             }
             case Smb2Parser.CLOSE -> {
                 Smb2Session.FileEntry f = resolve(q);
@@ -607,6 +595,14 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         Smb2Pending q = spare[--spareCount];
         spare[spareCount] = null;
         return q;
+    }
+
+    /** {@code handled}, after {@code q} is kept for the next requests when it was handled ({@link #recycle}). */
+    private boolean recycledWhen(boolean handled, Smb2Pending q) {
+        if (handled) {
+            recycle(q);
+        }
+        return handled;
     }
 
     /**
