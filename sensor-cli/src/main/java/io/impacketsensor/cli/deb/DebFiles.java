@@ -85,7 +85,7 @@ public final class DebFiles {
 
         Path controlOut = Files.createDirectories(out.resolve("control"));
         Files.writeString(controlOut.resolve("control"), control.replace("@VERSION@", debVersion));
-        for (String script : new String[] {"postinst", "prerm", "postrm"}) {
+        for (String script : new String[] {"postinst", "prerm", "postrm", "triggers"}) {
             Files.copy(deb.resolve("control").resolve(script), controlOut.resolve(script),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
