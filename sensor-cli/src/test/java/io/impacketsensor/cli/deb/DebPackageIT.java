@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +44,7 @@ class DebPackageIT {
             "./usr/share/doc/impacket-sensor/copyright", "./usr/share/doc/impacket-sensor/changelog.Debian.gz",
             "./usr/share/doc/impacket-sensor/README.md.gz", "./usr/share/man/man8/impacket-sensor.8.gz",
             "./usr/share/man/man8/impacket-sensor-live.8.gz", "./usr/share/man/man8/impacket-sensor-replay.8.gz",
-            "./usr/share/lintian/overrides/impacket-sensor"}) {
+            "./usr/share/lintian/overrides/impacket-sensor", "./usr/share/impacket-sensor/samples/atk_psexec.pcap"}) {
             assertTrue(list.contains(" " + path + "\n"), "package holds " + path + ":\n" + list);
         }
         assertFalse(list.contains("./opt/"), "nothing under /opt (Policy 9.1.1: /opt is the administrator's)");
@@ -50,6 +52,10 @@ class DebPackageIT {
         String conffiles = run(List.of("dpkg-deb", "-I", deb.toString(), "conffiles")).out;
         assertEquals(List.of("/etc/impacket-sensor/impacket-sensor.yaml", "/etc/impacket-sensor/logback.xml",
                 "/etc/logrotate.d/impacket-sensor"), conffiles.lines().sorted().toList());
+        // The postinst makes the class-data archive again when a JVM package changes /usr/lib/jvm.
+        String triggers = run(List.of("dpkg-deb", "-I", deb.toString(), "triggers")).out;
+        assertEquals(List.of("interest-noawait /usr/lib/jvm"),
+                triggers.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
         String depends = run(List.of("dpkg-deb", "-f", deb.toString(), "Depends")).out.strip();
         assertTrue(depends.contains("default-jre-headless (>= 2:1.17) | java17-runtime-headless"), depends);
         assertTrue(depends.contains("libpcap0.8") && depends.contains("adduser"), depends);
@@ -77,6 +83,77 @@ class DebPackageIT {
         assertEquals(expected, v.out.strip());
         assertTrue(io.impacketsensor.cli.Main.version().startsWith(upstream.replaceFirst("~.*", "")),
                 "Debian version " + version + " carries the project version");
+    }
+
+    /**
+     * The installed launcher's class-data archive: made in /var/cache/impacket-sensor (here under the
+     * unpacked root) by a run that may write there, used by the next runs, made again when the stamp
+     * names another java or jar, and neither made nor used where the cache directory is missing or
+     * with IMPACKET_SENSOR_CDS=off.
+     */
+    @Test
+    void classDataArchiveIsMadeOnceInTheCacheAndUsed(@TempDir Path root) throws Exception {
+        run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()));
+        String launcher = root.resolve("usr/bin/impacket-sensor").toString();
+        String sample = root.resolve("usr/share/impacket-sensor/samples/atk_psexec.pcap").toString();
+        Path cache = root.resolve("var/cache/impacket-sensor");
+        Path jsa = cache.resolve("impacket-sensor.jsa");
+        Path stamp = cache.resolve("impacket-sensor.jsa.jvm");
+        String version = "impacket-sensor " + io.impacketsensor.cli.Main.version();
+
+        Launch noCache = launch(Map.of(), launcher, "--version");
+        assertEquals(version, noCache.out.strip());
+        assertEquals("", noCache.err, "no cache directory (the postinst makes it): nothing built, nothing said");
+        assertFalse(Files.exists(cache));
+
+        Files.createDirectories(cache);
+        Launch first = launch(Map.of(), launcher, "--version");
+        assertEquals(version, first.out.strip(), "the archive's training replay prints nothing on stdout");
+        assertTrue(first.err.contains("building the class-data archive " + jsa), first.err);
+        assertTrue(Files.size(jsa) > 1_000_000, "archive written");
+        assertTrue(Files.readString(stamp).contains(" JAVA_RUNTIME_VERSION="), Files.readString(stamp));
+
+        Path classes = root.resolve("classes.txt");
+        Launch second = launch(Map.of("IMPACKET_SENSOR_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes),
+                launcher, "replay", "--eve", "-", sample);
+        assertEquals("", second.err.lines().filter(l -> l.contains("class-data")).collect(Collectors.joining("\n")));
+        assertTrue(second.out.contains("\"event_type\":\"alert\""), "the replay itself alerts: " + second.out);
+        assertFalse(second.out.contains("cds"), "the JVM's archive logging stays off stdout");
+        long mapped = Files.readAllLines(classes).stream().filter(l -> l.contains("source: shared objects file (top)")).count();
+        assertTrue(mapped > 500, "the replay's own classes come from the archive: " + mapped);
+
+        Files.writeString(stamp, "/usr/lib/jvm/another/bin/java JAVA_RUNTIME_VERSION=\"1\" 1 1\n");
+        Launch remade = launch(Map.of(), launcher, "--version");
+        assertTrue(remade.err.contains("building the class-data archive"), "another java or jar: made again");
+        assertTrue(Files.readString(stamp).contains(" JAVA_RUNTIME_VERSION="));
+
+        Files.delete(classes);
+        Launch off = launch(Map.of("IMPACKET_SENSOR_CDS", "off",
+                "IMPACKET_SENSOR_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), launcher, "--version");
+        assertEquals(version, off.out.strip());
+        assertEquals(0, Files.readAllLines(classes).stream().filter(l -> l.contains("shared objects file (top)")).count(),
+                "IMPACKET_SENSOR_CDS=off runs without the archive");
+    }
+
+    private record Launch(String out, String err) {
+    }
+
+    private static Launch launch(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("IMPACKET_SENSOR_CDS");
+        pb.environment().remove("IMPACKET_SENSOR_JAVA_OPTS");
+        pb.environment().putAll(env);
+        Path err = Files.createTempFile("launch", ".err");
+        try {
+            Process p = pb.redirectError(err.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            String text = Files.readString(err);
+            assertEquals(0, code, String.join(" ", cmd) + " exited " + code + ":\n" + out + text);
+            return new Launch(out, text);
+        } finally {
+            Files.delete(err);
+        }
     }
 
     @Test
