@@ -37,7 +37,7 @@ class LauncherCdsTest {
         Path log = dir.resolve("java.log");
         Path fakeJava = jdk.resolve("java");
         Files.writeString(fakeJava, "#!/bin/sh\necho \"$*\" >> '" + log + "'\n"
-                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo jsa > \"${a#*=}\";; esac; done\n");
+                + "case \"$*\" in -Xshare:dump*) for a in \"$@\"; do case \"$a\" in -XX:SharedArchiveFile=*) echo jsa > \"${a#*=}\";; esac; done;; esac\n");
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         // No sources in the scratch checkout, so the launcher does not try to build the jar.
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
@@ -46,13 +46,20 @@ class LauncherCdsTest {
         String err = run(checkout, jdk, Map.of());
         assertTrue(err.contains(BUILDING), err);
         List<String> calls = Files.readAllLines(log);
-        assertEquals(2, calls.size(), calls.toString());
-        assertTrue(calls.get(0).contains("-XX:ArchiveClassesAtExit=") && calls.get(0).contains(" replay --eve /dev/null ")
+        assertEquals(3, calls.size(), calls.toString());
+        // The training replay lists the classes it loads; a static dump archives them.
+        assertTrue(calls.get(0).contains("-XX:DumpLoadedClassList=") && calls.get(0).contains(" replay --eve /dev/null ")
                 && calls.get(0).endsWith("samples/atk_psexec.pcap"), calls.get(0));
+        assertTrue(calls.get(1).startsWith("-Xshare:dump -XX:SharedClassListFile=") && calls.get(1).endsWith(" -cp " + jar.toAbsolutePath()),
+                calls.get(1));
         assertTrue(Files.isRegularFile(jsa));
+        try (var leftovers = Files.list(jsa.getParent())) {
+            assertEquals(List.of("impacket-sensor.jar", "impacket-sensor.jsa", "impacket-sensor.jsa.jvm"),
+                    leftovers.map(f -> f.getFileName().toString()).sorted().toList(), "no class list or temporary archive left");
+        }
         String use = "-XX:SharedArchiveFile=" + jsa.toAbsolutePath();
-        assertTrue(calls.get(1).contains(use) && calls.get(1).contains("-Xlog:cds=off")
-                && calls.get(1).startsWith("-XX:+ExitOnOutOfMemoryError ") && calls.get(1).endsWith(" version"), calls.get(1));
+        assertTrue(calls.get(2).contains(use) && calls.get(2).contains("-Xlog:cds=off")
+                && calls.get(2).startsWith("-XX:+ExitOnOutOfMemoryError ") && calls.get(2).endsWith(" version"), calls.get(2));
 
         // Second start: the archive is used as it is.
         Files.delete(log);
@@ -66,13 +73,13 @@ class LauncherCdsTest {
         Files.delete(log);
         Files.writeString(jdk.resolve("../release"), "JAVA_RUNTIME_VERSION=\"17.0.2+1\"\n");
         assertTrue(run(checkout, jdk, Map.of()).contains(BUILDING));
-        assertEquals(2, Files.readAllLines(log).size());
+        assertEquals(3, Files.readAllLines(log).size());
 
         // A rebuilt jar: made again.
         Files.delete(log);
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 120_000));
         assertTrue(run(checkout, jdk, Map.of()).contains(BUILDING));
-        assertEquals(2, Files.readAllLines(log).size());
+        assertEquals(3, Files.readAllLines(log).size());
 
         // Turned off: no archive option at all.
         Files.delete(log);
@@ -94,7 +101,7 @@ class LauncherCdsTest {
         Path log = dir.resolve("java.log");
         Path fakeJava = jdk.resolve("java");
         Files.writeString(fakeJava, "#!/bin/sh\necho \"$*\" >> '" + log + "'\n"
-                + "case \"$*\" in *ArchiveClassesAtExit*) exit 1;; esac\n");
+                + "case \"$*\" in *DumpLoadedClassList*) exit 1;; esac\n");
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         String err = run(checkout, jdk, Map.of());
         assertTrue(err.contains("the training replay failed; running without a class-data archive"), err);
