@@ -210,7 +210,12 @@ public final class EndpointInterfaces {
     private void mapped(EventHeader h, RpcArgs.EpmMapResult m) {
         InetAddress server = null;
         if (m.ip() != null && !m.ip().equals("0.0.0.0")) {
-            server = dottedQuad(m.ip());
+            // A scan maps one host's endpoints again and again: its text is read once.
+            if (!m.ip().equals(lastMappedText)) {
+                lastMappedAddress = dottedQuad(m.ip());
+                lastMappedText = m.ip();
+            }
+            server = lastMappedAddress;
         }
         if (server == null) {
             server = h.serverIp();
@@ -263,12 +268,32 @@ public final class EndpointInterfaces {
         }
     }
 
-    /** The endpoint of an event's server; null for a pipe whose name is unknown. */
-    private static Endpoint endpoint(EventHeader h, String pipe) {
-        if (pipe == null) {
-            return new Endpoint(h.serverIp(), h.serverPort(), null);
+    /** The ept_map answer's address text read last, and its address (possibly null). */
+    private String lastMappedText;
+    private InetAddress lastMappedAddress;
+    /** The endpoint made last, and the pipe name as the event gave it (before lower-casing). */
+    private Endpoint lastEndpoint;
+    private String lastPipe;
+
+    /**
+     * The endpoint of an event's server; null for a pipe whose name is unknown. The one made last
+     * is given again for the same server, port and pipe name (an endpoint is immutable, and a
+     * connection's events come in a row), so a lookup makes no key.
+     */
+    private Endpoint endpoint(EventHeader h, String pipe) {
+        if (pipe != null && pipe.isEmpty()) {
+            return null;
         }
-        return pipe.isEmpty() ? null : new Endpoint(h.serverIp(), 0, pipe.toLowerCase(Locale.ROOT));
+        int port = pipe == null ? h.serverPort() : 0;
+        Endpoint last = lastEndpoint;
+        if (last != null && last.port() == port && java.util.Objects.equals(pipe, lastPipe)
+                && java.util.Objects.equals(last.server(), h.serverIp())) {
+            return last;
+        }
+        Endpoint e = new Endpoint(h.serverIp(), port, pipe == null ? null : pipe.toLowerCase(Locale.ROOT));
+        lastEndpoint = e;
+        lastPipe = pipe;
+        return e;
     }
 
     private Known known(Endpoint at) {
