@@ -271,28 +271,35 @@ public final class EndpointInterfaces {
     /** The ept_map answer's address text read last, and its address (possibly null). */
     private String lastMappedText;
     private InetAddress lastMappedAddress;
-    /** The endpoint made last, and the pipe name as the event gave it (before lower-casing). */
-    private Endpoint lastEndpoint;
-    private String lastPipe;
+    /** How many endpoints made lately are given again: a client's binds go to the endpoint mapper and to the port it named in turn. */
+    private static final int RECENT = 4;
+    /** The endpoints made lately, and their pipe names as the events gave them (before lower-casing). */
+    private final Endpoint[] recent = new Endpoint[RECENT];
+    private final String[] recentPipes = new String[RECENT];
+    private int nextRecent;
 
     /**
-     * The endpoint of an event's server; null for a pipe whose name is unknown. The one made last
-     * is given again for the same server, port and pipe name (an endpoint is immutable, and a
-     * connection's events come in a row), so a lookup makes no key.
+     * The endpoint of an event's server; null for a pipe whose name is unknown. One made lately is
+     * given again for the same server, port and pipe name (an endpoint is immutable, and the
+     * events of a few connections come in turn), so a lookup makes no key.
      */
     private Endpoint endpoint(EventHeader h, String pipe) {
         if (pipe != null && pipe.isEmpty()) {
             return null;
         }
         int port = pipe == null ? h.serverPort() : 0;
-        Endpoint last = lastEndpoint;
-        if (last != null && last.port() == port && java.util.Objects.equals(pipe, lastPipe)
-                && java.util.Objects.equals(last.server(), h.serverIp())) {
-            return last;
+        InetAddress server = h.serverIp();
+        for (int i = 0; i < RECENT; i++) {
+            Endpoint e = recent[i];
+            if (e != null && e.port() == port && java.util.Objects.equals(pipe, recentPipes[i])
+                    && java.util.Objects.equals(e.server(), server)) {
+                return e;
+            }
         }
-        Endpoint e = new Endpoint(h.serverIp(), port, pipe == null ? null : pipe.toLowerCase(Locale.ROOT));
-        lastEndpoint = e;
-        lastPipe = pipe;
+        Endpoint e = new Endpoint(server, port, pipe == null ? null : pipe.toLowerCase(Locale.ROOT));
+        recent[nextRecent] = e;
+        recentPipes[nextRecent] = pipe;
+        nextRecent = (nextRecent + 1) % RECENT;
         return e;
     }
 
