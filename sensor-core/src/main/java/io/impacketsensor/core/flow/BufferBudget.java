@@ -118,9 +118,13 @@ public final class BufferBudget {
      * kept to grow into instead. They are bounded in number and bytes ({@link #spareLimit}) and
      * are not charged: nothing a peer sends makes them more.
      */
-    private static final int SPARES = 8;
-    /** Smaller arrays come from the allocator's thread-local buffer cheaply enough. */
-    static final int MIN_SPARE = 1024;
+    private static final int SPARES = 16;
+    /**
+     * Smaller arrays come from the allocator's thread-local buffer cheaply enough. Arrays of a few
+     * hundred bytes are kept: most Kerberos messages and LDAP SASL and DCE/RPC PDUs are that size,
+     * and each new connection's first one cost a new array.
+     */
+    static final int MIN_SPARE = 256;
     private static final long MAX_SPARE_BYTES = 4L << 20;
     private final byte[][] spares = new byte[SPARES][];
     private final long spareLimit;
