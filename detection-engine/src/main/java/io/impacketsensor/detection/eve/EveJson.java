@@ -39,6 +39,8 @@ public final class EveJson {
     static final int UUID_SLOTS = 256;
     /** Slots of the flow table: the flows whose records interleave at one time. */
     static final int FLOW_SLOTS = 1024;
+    /** Slots for the text of numbers with a fraction ({@link NameKeeping#writeNumber(double)}). */
+    static final int DOUBLE_SLOTS = 64;
 
     private EveJson() {
     }
@@ -124,6 +126,33 @@ public final class EveJson {
 
         NameKeeping(IOContext ctxt, int features, ObjectCodec codec, OutputStream out, char quoteChar) {
             super(ctxt, features, codec, out, quoteChar);
+        }
+
+        /** Numbers with a fraction (confidences, scores) repeat: their text, by their bits. */
+        private final long[] doubleBits = new long[DOUBLE_SLOTS];
+        private final String[] doubleTexts = new String[DOUBLE_SLOTS];
+
+        /**
+         * Jackson's {@code writeNumber(double)}, with the text of a value written before taken from
+         * its slot instead of formatted again: the same text (Jackson's own formatting of the value
+         * made it), written the same way. Values it would quote are left to Jackson.
+         */
+        @Override
+        public void writeNumber(double d) throws IOException {
+            if (_cfgNumbersAsStrings || !Double.isFinite(d) || isEnabled(JsonGenerator.Feature.USE_FAST_DOUBLE_WRITER)) {
+                super.writeNumber(d);
+                return;
+            }
+            long bits = Double.doubleToRawLongBits(d);
+            int i = (int) ((bits ^ bits >>> 29) * 0x9E3779B97F4A7C15L >>> 58) & (DOUBLE_SLOTS - 1);
+            String t = doubleTexts[i];
+            if (t == null || doubleBits[i] != bits) {
+                t = com.fasterxml.jackson.core.io.NumberOutput.toString(d, false);
+                doubleTexts[i] = t;
+                doubleBits[i] = bits;
+            }
+            _verifyValueWrite("write a number");
+            writeRaw(t);
         }
 
         @Override

@@ -54,4 +54,50 @@ class EveJsonTest {
         // that came back as the same object: none do, each record makes its own.
         assertEquals(49 * 8, k.keptWrites());
     }
+
+    /** Numbers with a fraction: repeated, colliding in their slots, special, in arrays and fields. */
+    private static void doubles(JsonGenerator g) throws IOException {
+        java.util.Random r = new java.util.Random(754);
+        double[] special = {0.0, -0.0, 1.0, 0.1, 0.85, 0.9500000000000001, 1e-7, 1e21, 123456789.125, Double.MIN_VALUE,
+                Double.MAX_VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        g.writeStartArray();
+        for (int i = 0; i < 5_000; i++) {
+            double d = i % 3 == 0 ? special[r.nextInt(special.length)]
+                    : i % 3 == 1 ? r.nextInt(100) / 100.0 : r.nextDouble() * Math.pow(10, r.nextInt(40) - 20);
+            if (i % 2 == 0) {
+                g.writeNumber(d);
+            } else {
+                g.writeStartObject();
+                g.writeNumberField("confidence", d);
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+        g.flush();
+    }
+
+    @Test
+    void writesNumbersWithAFractionAsJacksonDoes() throws IOException {
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        try (JsonGenerator g = new JsonFactory().setRootValueSeparator(null).createGenerator(plain, JsonEncoding.UTF8)) {
+            doubles(g);
+        }
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        try (JsonGenerator g = EveJson.generator(kept)) {
+            doubles(g);
+        }
+        assertArrayEquals(plain.toByteArray(), kept.toByteArray());
+        // quoted as Jackson quotes them when asked to
+        ByteArrayOutputStream plainQ = new ByteArrayOutputStream();
+        try (JsonGenerator g = new JsonFactory().setRootValueSeparator(null).createGenerator(plainQ, JsonEncoding.UTF8)) {
+            g.enable(JsonGenerator.Feature.WRITE_NUMBERS_AS_STRINGS);
+            doubles(g);
+        }
+        ByteArrayOutputStream keptQ = new ByteArrayOutputStream();
+        try (JsonGenerator g = EveJson.generator(keptQ)) {
+            g.enable(JsonGenerator.Feature.WRITE_NUMBERS_AS_STRINGS);
+            doubles(g);
+        }
+        assertArrayEquals(plainQ.toByteArray(), keptQ.toByteArray());
+    }
 }
