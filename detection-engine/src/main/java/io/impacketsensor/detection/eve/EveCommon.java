@@ -278,7 +278,8 @@ public final class EveCommon {
         final SerializedString server;
         final SerializedString communityId;
 
-        FlowText(EventHeader h, CommunityId hasher) {
+        /** @param texts where the addresses' text is kept across flows */
+        FlowText(EventHeader h, CommunityId hasher, EveJson.NameKeeping texts) {
             id = h.flowId();
             clientIp = h.clientIp();
             serverIp = h.serverIp();
@@ -286,8 +287,8 @@ public final class EveCommon {
             serverPort = h.serverPort();
             transport = h.transport();
             flowId = EveCommon.flowId(h);
-            client = new SerializedString(clientIp.getHostAddress());
-            server = new SerializedString(serverIp.getHostAddress());
+            client = texts.addressText(clientIp);
+            server = texts.addressText(serverIp);
             communityId = new SerializedString(hasher.of(clientIp, clientPort, serverIp, serverPort, transport));
         }
 

@@ -100,4 +100,30 @@ class EveJsonTest {
         }
         assertArrayEquals(plainQ.toByteArray(), keptQ.toByteArray());
     }
+
+    /** An address's kept text is its own, whichever addresses came before and share its slot. */
+    @Test
+    void addressTextIsTheAddresssOwn() throws Exception {
+        EveJson.NameKeeping k = (EveJson.NameKeeping) EveJson.generator(new ByteArrayOutputStream());
+        java.util.Random r = new java.util.Random(3);
+        java.util.List<java.net.InetAddress> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            java.net.InetAddress a;
+            if (i % 3 == 0 && !seen.isEmpty()) {
+                // an equal address, another object
+                a = java.net.InetAddress.getByAddress(seen.get(r.nextInt(seen.size())).getAddress());
+            } else {
+                byte[] b = new byte[i % 50 == 49 ? 16 : 4];
+                r.nextBytes(b);
+                a = java.net.InetAddress.getByAddress(b);
+                seen.add(a);
+            }
+            assertEquals(a.getHostAddress(), k.addressText(a).getValue(), a::toString);
+        }
+        java.net.InetAddress v4 = java.net.InetAddress.getByName("10.99.0.1");
+        org.junit.jupiter.api.Assertions.assertSame(k.addressText(v4), k.addressText(java.net.InetAddress.getByName("10.99.0.1")));
+        java.net.InetAddress scoped = java.net.Inet6Address.getByAddress(null, java.net.InetAddress.getByName("fe80::1").getAddress(), 2);
+        assertEquals("fe80:0:0:0:0:0:0:1%2", k.addressText(scoped).getValue());
+        assertEquals("fe80:0:0:0:0:0:0:1", k.addressText(java.net.InetAddress.getByName("fe80::1")).getValue());
+    }
 }
