@@ -93,6 +93,16 @@ public final class BufferBudget {
             return charged;
         }
 
+        /** The protocol named in the anomaly when the buffer is dropped. */
+        public String name() {
+            return name;
+        }
+
+        /** What drops the buffer. */
+        public Owner owner() {
+            return owner;
+        }
+
         /**
          * A kept array of {@code [min, max]} bytes, the smallest there is, to grow into instead
          * of allocating one (charge it with {@link #grow} like a new one); null when none fits.
@@ -165,6 +175,19 @@ public final class BufferBudget {
 
     Account account(Flow flow, String name, Owner owner) {
         return new Account(this, flow, name, owner);
+    }
+
+    /**
+     * {@code kept} for {@code flow} when it is this budget's and released (nothing charged, in no
+     * list), else a new account of its name and owner.
+     */
+    Account account(Account kept, Flow flow) {
+        if (kept.budget != this || kept.linked || kept.charged != 0) {
+            return new Account(this, flow, kept.name, kept.owner);
+        }
+        kept.flow = flow;
+        kept.nextInFlow = null;
+        return kept;
     }
 
     public long limit() {

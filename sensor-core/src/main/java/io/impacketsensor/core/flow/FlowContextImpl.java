@@ -168,6 +168,11 @@ final class FlowContextImpl implements FlowContext {
         return budget.account(flow, name, owner);
     }
 
+    @Override
+    public BufferBudget.Account bufferAccount(BufferBudget.Account kept) {
+        return budget.account(kept, flow);
+    }
+
     /** An {@code InetAddress} for a key address (IPv4: {@code hi == 0}, {@code lo} the address). */
     static InetAddress address(int ipVersion, long hi, long lo) {
         byte[] b;
