@@ -135,9 +135,114 @@ final class DcLearning {
                 if ((n.flags() & DS_DS_FLAG) != 0) {
                     dcs.observedServing(s.header().serverIp(), DomainControllers.Source.CLDAP);
                 }
-            } else if (s.scope() == 0 && s.base() != null && s.base().isEmpty() && en.dn().isEmpty() && rootDseNamesADc(en)) {
+            } else if (s.scope() == 0 && s.base() != null && s.base().isEmpty() && rootDseOfADc(en)) {
                 dcs.observedServing(s.header().serverIp(), DomainControllers.Source.ROOTDSE);
             }
+        }
+    }
+
+    /** The rootDSE test of one entry from its kept bytes, when it has them ({@link RootDseScan}). */
+    private final RootDseScan rootDse = new RootDseScan();
+
+    /**
+     * {@code en.dn().isEmpty() && rootDseNamesADc(en)}, read from the entry's kept bytes when it has
+     * them: decoding a rootDSE entry makes the text of every attribute it lists (supported
+     * controls, capabilities, policies: dozens of values), and its record may not want it.
+     */
+    private boolean rootDseOfADc(LdapEvent.SearchEntry en) {
+        rootDse.reset();
+        try {
+            if (en.stream(rootDse)) {
+                return rootDse.dnEmpty && rootDse.namesADc;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // the scan writes nothing
+        }
+        return en.dn().isEmpty() && rootDseNamesADc(en);
+    }
+
+    /**
+     * {@link #rootDseNamesADc} over an entry's strings as {@link LdapEvent.SearchEntry#stream}
+     * passes them: the first attribute with a value that decides it, decided by its first value.
+     * Only that value becomes a String; a type with other than ASCII bytes is decoded to compare it
+     * as {@link Text#eq} does.
+     */
+    static final class RootDseScan implements LdapEvent.SearchEntry.Sink {
+        boolean dnEmpty;
+        boolean namesADc;
+        private boolean decided;
+        /** What the current attribute's type is: 0 other, 1 dsServiceName, 2 serverName. */
+        private int type;
+        private boolean firstValue;
+
+        void reset() {
+            dnEmpty = false;
+            namesADc = false;
+            decided = false;
+            type = 0;
+            firstValue = false;
+        }
+
+        @Override
+        public void dn(byte[] b, int off, int len, String text) {
+            dnEmpty = text == null ? len == 0 : text.isEmpty();
+        }
+
+        @Override
+        public void type(byte[] b, int off, int len, String text) {
+            firstValue = true;
+            if (decided) {
+                return;
+            }
+            if (text == null && ascii(b, off, len)) {
+                type = asciiEq(b, off, len, "dsServiceName") ? 1 : asciiEq(b, off, len, "serverName") ? 2 : 0;
+                return;
+            }
+            String t = text != null ? text : new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8);
+            type = Text.eq(t, "dsServiceName") ? 1 : Text.eq(t, "serverName") ? 2 : 0;
+        }
+
+        @Override
+        public void value(byte[] b, int off, int len, String text) {
+            if (decided || !firstValue) {
+                return;
+            }
+            firstValue = false;
+            if (type == 0) {
+                return;
+            }
+            String v = text != null ? text : new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8);
+            if (type == 1 && Text.startsWith(v, "CN=NTDS Settings,")) {
+                decided = true;
+                namesADc = serverObject(v, "CN=NTDS Settings,".length());
+            } else if (type == 2) {
+                decided = true;
+                namesADc = serverObject(v, 0);
+            }
+        }
+
+        private static boolean ascii(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                if (b[i] < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** ASCII bytes against an ASCII needle ignoring case: what {@link Text#eq} answers for them. */
+        private static boolean asciiEq(byte[] b, int off, int len, String needle) {
+            if (len != needle.length()) {
+                return false;
+            }
+            for (int i = 0; i < len; i++) {
+                int c = b[off + i];
+                int n = needle.charAt(i);
+                if (c != n && (c | 0x20) != (n | 0x20) || c != n && !Character.isLetter(n)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -184,9 +184,11 @@ final class Decider {
             changed = true;
         }
         if (in.action == Action.BLOCK && cfg.blocking().enabled() && !admin) {
-            Instant at = Instant.ofEpochSecond(0, now);
             String ip = sourceText(in, src);
-            if (!in.blocked || !blocklist.isBlocked(ip, at)) {
+            // Asked with the event's nanoseconds: an address blocked already is asked on every
+            // event of its attack, and needs no Instant.
+            if (!in.blocked || !blocklist.isBlocked(ip, now)) {
+                Instant at = Instant.ofEpochSecond(0, now);
                 // null: the block policy refused it (protected address, rate cap); the answer says not blocked.
                 boolean made = blocklist.block(ip, best.signature(), best.id(), in.confidence, at) != null;
                 changed |= made || in.blocked;

@@ -2,6 +2,7 @@ package io.impacketsensor.detection.eve;
 
 import io.impacketsensor.core.event.Transport;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,6 +26,10 @@ public final class CommunityId {
     /** seed(2) + two IPv6 addresses(32) + proto(1) + pad(1) + two ports(4). */
     private final byte[] in = new byte[40];
     private final int seed;
+    /** The digest, and the text {@code "1:" + base64(digest)} (30 bytes) built in place of a concatenation. */
+    private final byte[] digest = new byte[20];
+    private final byte[] text = new byte[30];
+    private final byte[] base64 = new byte[28];
 
     public CommunityId() {
         this(0);
@@ -63,6 +68,15 @@ public final class CommunityId {
     }
 
     private String compute(InetAddress a, int aPort, InetAddress b, int bPort, Transport transport) {
+        if (a instanceof Inet4Address && b instanceof Inet4Address) {
+            // Four bytes each, written in place: getAddress() makes a copy per call. An IPv4
+            // address's hash code is the address itself (big-endian: the bytes' order).
+            int x = a.hashCode();
+            int y = b.hashCode();
+            int c = Integer.compareUnsigned(x, y);
+            boolean inOrder = c < 0 || (c == 0 && aPort <= bPort);
+            return inOrder ? hash4(x, aPort, y, bPort, transport) : hash4(y, bPort, x, aPort, transport);
+        }
         byte[] x = a.getAddress();
         byte[] y = b.getAddress();
         if (x.length != y.length) {
@@ -74,6 +88,19 @@ public final class CommunityId {
         return inOrder ? hash(x, aPort, y, bPort, transport) : hash(y, bPort, x, aPort, transport);
     }
 
+    private String hash4(int lo, int loPort, int hi, int hiPort, Transport transport) {
+        int n = 0;
+        in[n++] = (byte) (seed >>> 8);
+        in[n++] = (byte) seed;
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            in[n++] = (byte) (lo >>> shift);
+        }
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            in[n++] = (byte) (hi >>> shift);
+        }
+        return finish(n, loPort, hiPort, transport);
+    }
+
     private String hash(byte[] lo, int loPort, byte[] hi, int hiPort, Transport transport) {
         int n = 0;
         in[n++] = (byte) (seed >>> 8);
@@ -82,6 +109,11 @@ public final class CommunityId {
         n += lo.length;
         System.arraycopy(hi, 0, in, n, hi.length);
         n += hi.length;
+        return finish(n, loPort, hiPort, transport);
+    }
+
+    /** Appends protocol, pad and ports after {@code n} bytes of seed and addresses, and hashes. */
+    private String finish(int n, int loPort, int hiPort, Transport transport) {
         in[n++] = (byte) (transport == Transport.TCP ? TCP : UDP);
         in[n++] = 0;
         in[n++] = (byte) (loPort >>> 8);
@@ -89,6 +121,15 @@ public final class CommunityId {
         in[n++] = (byte) (hiPort >>> 8);
         in[n++] = (byte) hiPort;
         sha1.update(in, 0, n);
-        return "1:" + Base64.getEncoder().encodeToString(sha1.digest());
+        try {
+            sha1.digest(digest, 0, digest.length);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-1 gives 20 bytes", e);
+        }
+        Base64.getEncoder().encode(digest, base64);
+        text[0] = '1';
+        text[1] = ':';
+        System.arraycopy(base64, 0, text, 2, base64.length);
+        return new String(text, 0, text.length, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -182,6 +182,23 @@ public final class EveCommon {
 
     /** {@code 0x} and eight lowercase hex digits, as {@code String.format("0x%08x", v)} without the formatter. */
     public static String hex32(int v) {
+        // Statuses and flags repeat: the text made last for a value in its slot is given again.
+        Hex32 kept = HEX32[(v ^ v >>> 16) & (HEX32.length - 1)];
+        if (kept != null && kept.value == v) {
+            return kept.text;
+        }
+        String text = formatHex32(v);
+        HEX32[(v ^ v >>> 16) & (HEX32.length - 1)] = new Hex32(v, text);
+        return text;
+    }
+
+    /** A value and its {@link #hex32} text: immutable, so a thread reading another's slot sees both. */
+    private record Hex32(int value, String text) {
+    }
+
+    private static final Hex32[] HEX32 = new Hex32[64];
+
+    private static String formatHex32(int v) {
         char[] c = new char[10];
         c[0] = '0';
         c[1] = 'x';
@@ -278,7 +295,8 @@ public final class EveCommon {
         final SerializedString server;
         final SerializedString communityId;
 
-        FlowText(EventHeader h, CommunityId hasher) {
+        /** @param texts where the addresses' text is kept across flows */
+        FlowText(EventHeader h, CommunityId hasher, EveJson.NameKeeping texts) {
             id = h.flowId();
             clientIp = h.clientIp();
             serverIp = h.serverIp();
@@ -286,8 +304,8 @@ public final class EveCommon {
             serverPort = h.serverPort();
             transport = h.transport();
             flowId = EveCommon.flowId(h);
-            client = new SerializedString(clientIp.getHostAddress());
-            server = new SerializedString(serverIp.getHostAddress());
+            client = texts.addressText(clientIp);
+            server = texts.addressText(serverIp);
             communityId = new SerializedString(hasher.of(clientIp, clientPort, serverIp, serverPort, transport));
         }
 

@@ -39,6 +39,11 @@ public final class EveJson {
     static final int UUID_SLOTS = 256;
     /** Slots of the flow table: the flows whose records interleave at one time. */
     static final int FLOW_SLOTS = 1024;
+    /** Slots of the IPv4 address text table ({@link NameKeeping#addressText}): 2^{@value #ADDRESS_BITS}. */
+    static final int ADDRESS_BITS = 8;
+    static final int ADDRESS_SLOTS = 1 << ADDRESS_BITS;
+    /** Slots for the text of numbers with a fraction ({@link NameKeeping#writeNumber(double)}). */
+    static final int DOUBLE_SLOTS = 64;
 
     private EveJson() {
     }
@@ -126,6 +131,33 @@ public final class EveJson {
             super(ctxt, features, codec, out, quoteChar);
         }
 
+        /** Numbers with a fraction (confidences, scores) repeat: their text, by their bits. */
+        private final long[] doubleBits = new long[DOUBLE_SLOTS];
+        private final String[] doubleTexts = new String[DOUBLE_SLOTS];
+
+        /**
+         * Jackson's {@code writeNumber(double)}, with the text of a value written before taken from
+         * its slot instead of formatted again: the same text (Jackson's own formatting of the value
+         * made it), written the same way. Values it would quote are left to Jackson.
+         */
+        @Override
+        public void writeNumber(double d) throws IOException {
+            if (_cfgNumbersAsStrings || !Double.isFinite(d) || isEnabled(JsonGenerator.Feature.USE_FAST_DOUBLE_WRITER)) {
+                super.writeNumber(d);
+                return;
+            }
+            long bits = Double.doubleToRawLongBits(d);
+            int i = (int) ((bits ^ bits >>> 29) * 0x9E3779B97F4A7C15L >>> 58) & (DOUBLE_SLOTS - 1);
+            String t = doubleTexts[i];
+            if (t == null || doubleBits[i] != bits) {
+                t = com.fasterxml.jackson.core.io.NumberOutput.toString(d, false);
+                doubleTexts[i] = t;
+                doubleBits[i] = bits;
+            }
+            _verifyValueWrite("write a number");
+            writeRaw(t);
+        }
+
         @Override
         public void writeFieldName(String name) throws IOException {
             int i = name.hashCode() & (SLOTS - 1);
@@ -187,10 +219,35 @@ public final class EveJson {
             int i = EveCommon.FlowText.slot(h, FLOW_SLOTS);
             EveCommon.FlowText t = flows[i];
             if (t == null || !t.of(h)) {
-                t = new EveCommon.FlowText(h, communityId);
+                t = new EveCommon.FlowText(h, communityId, this);
                 flows[i] = t;
             }
             return t;
+        }
+
+        /** Recent IPv4 addresses and their quoted text: the flows of a capture are among a few hosts. */
+        private final java.net.InetAddress[] addresses = new java.net.InetAddress[ADDRESS_SLOTS];
+        private final SerializedString[] addressTexts = new SerializedString[ADDRESS_SLOTS];
+
+        /**
+         * {@code new SerializedString(a.getHostAddress())}, the one made before for an equal IPv4
+         * address (its text and quoted bytes are the same); other addresses are made anew (an IPv6
+         * address's text may name a scope that equality ignores).
+         */
+        SerializedString addressText(java.net.InetAddress a) {
+            if (!(a instanceof java.net.Inet4Address)) {
+                return new SerializedString(a.getHostAddress());
+            }
+            // An IPv4 address's hash code is the address itself.
+            int i = a.hashCode() * 0x9E3779B9 >>> 32 - ADDRESS_BITS;
+            java.net.InetAddress k = addresses[i];
+            if (k != null && (k == a || k.equals(a))) {
+                return addressTexts[i];
+            }
+            SerializedString text = new SerializedString(a.getHostAddress());
+            addresses[i] = a;
+            addressTexts[i] = text;
+            return text;
         }
 
         /** Names written from their kept form so far (for tests). */

@@ -27,6 +27,12 @@ public final class SmbNames {
     /** MS-CIFS 2.2.2.1 SMB1 command names, by code (null: unassigned). */
     private static final String[] SMB1_COMMANDS = new String[256];
 
+    /** The records' command texts, made once: a record names its command, and records are many. */
+    private static final String[] COMMAND_TEXTS = new String[COMMANDS.length];
+    private static final String[] SMB1_COMMAND_TEXTS = new String[256];
+    /** Dialect texts made so far, by revision (Strings: safe to share between threads as they are). */
+    private static final String[] DIALECT_TEXTS = new String[0x1000];
+
     static {
         String[] named = {
             "00CREATE_DIRECTORY", "01DELETE_DIRECTORY", "02OPEN", "03CREATE", "04CLOSE", "05FLUSH", "06DELETE",
@@ -47,6 +53,13 @@ public final class SmbNames {
         for (String n : named) {
             SMB1_COMMANDS[Integer.parseInt(n.substring(0, 2), 16)] = n.substring(2);
         }
+        for (int i = 0; i < COMMANDS.length; i++) {
+            COMMAND_TEXTS[i] = "SMB2_COMMAND_" + COMMANDS[i];
+        }
+        for (int code = 0; code < 256; code++) {
+            String n = SMB1_COMMANDS[code];
+            SMB1_COMMAND_TEXTS[code] = n != null && SURICATA_SMB1.contains(n) ? "SMB1_COMMAND_" + n : Integer.toString(code);
+        }
     }
 
     private SmbNames() {
@@ -54,8 +67,7 @@ public final class SmbNames {
 
     /** Suricata's form, {@code SMB1_COMMAND_NT_CREATE_ANDX}; a command Suricata does not name is its decimal code. */
     public static String smb1Command(int code) {
-        String n = code >= 0 && code < 256 ? SMB1_COMMANDS[code] : null;
-        return n != null && SURICATA_SMB1.contains(n) ? "SMB1_COMMAND_" + n : Integer.toString(code);
+        return code >= 0 && code < 256 ? SMB1_COMMAND_TEXTS[code] : Integer.toString(code);
     }
 
     /** MS-CIFS 2.2.2.1 name of an SMB1 command, or null for an unassigned code. */
@@ -65,7 +77,7 @@ public final class SmbNames {
 
     /** Suricata's form, {@code SMB2_COMMAND_CREATE}; an unknown code is its decimal value. */
     public static String command(int code) {
-        return code >= 0 && code < COMMANDS.length ? "SMB2_COMMAND_" + COMMANDS[code] : Integer.toString(code);
+        return code >= 0 && code < COMMANDS.length ? COMMAND_TEXTS[code] : Integer.toString(code);
     }
 
     /**
@@ -175,7 +187,15 @@ public final class SmbNames {
         if (d == 0x02FF) {
             return "2.??";
         }
-        return ((d >> 8) & 0xF) + "." + ((d >> 4) & 0xF) + (d & 0xF);
+        String kept = d >= 0 && d < DIALECT_TEXTS.length ? DIALECT_TEXTS[d] : null;
+        if (kept != null) {
+            return kept;
+        }
+        String text = ((d >> 8) & 0xF) + "." + ((d >> 4) & 0xF) + (d & 0xF);
+        if (d >= 0 && d < DIALECT_TEXTS.length) {
+            DIALECT_TEXTS[d] = text;
+        }
+        return text;
     }
 
     public static String disposition(int d) {

@@ -457,6 +457,24 @@ public final class SmbRecords {
      * volatile part's bits 0-15, 16-31 and 32-63, in hex.
      */
     static String fuid(long persistent, long volatileId) {
+        // An open's fuid is asked for by its CREATE's record and by the file state it starts: the
+        // text made last is given again for the same FileId.
+        Fuid last = lastFuid;
+        if (last != null && last.persistent == persistent && last.volatileId == volatileId) {
+            return last.text;
+        }
+        String text = formatFuid(persistent, volatileId);
+        lastFuid = new Fuid(persistent, volatileId, text);
+        return text;
+    }
+
+    /** A FileId and its fuid text: immutable, so a thread reading another's sees all three. */
+    private record Fuid(long persistent, long volatileId, String text) {
+    }
+
+    private static Fuid lastFuid;
+
+    private static String formatFuid(long persistent, long volatileId) {
         // As String.format("%08x-%04x-%04x-%04x-%04x%08x", ...) without the formatter.
         char[] out = new char[36];
         EveCommon.hex(out, 0, persistent, 8);

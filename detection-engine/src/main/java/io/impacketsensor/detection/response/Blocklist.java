@@ -291,6 +291,29 @@ public final class Blocklist {
         return e != null && !e.expired(time(eventTime));
     }
 
+    /**
+     * {@link #isBlocked(String, Instant)} at the event time {@code eventNanos} (ns since the
+     * epoch, as {@code Instant.ofEpochSecond(0, eventNanos)}), making no Instant unless the policy
+     * has a clock of its own.
+     */
+    public boolean isBlocked(String ip, long eventNanos) {
+        BlockEntry e = entries.get(ip);
+        if (e == null) {
+            return false;
+        }
+        java.util.function.Supplier<Instant> c = policy.clock();
+        if (c != null) {
+            return !e.expired(c.get());
+        }
+        if (e.expiresAt() == null) {
+            return true;
+        }
+        // not expired: the event time is before the expiry (BlockEntry.expired)
+        long seconds = Math.floorDiv(eventNanos, 1_000_000_000L);
+        long exp = e.expiresAt().getEpochSecond();
+        return seconds < exp || seconds == exp && Math.floorMod(eventNanos, 1_000_000_000L) < e.expiresAt().getNano();
+    }
+
     /** Removes an address; true when it was there. */
     public boolean unblock(String ip) {
         boolean wasRemote = remote.contains(ip);

@@ -842,7 +842,7 @@ public enum EventField {
                 RpcArgs a = args(ev);
                 java.util.UUID u = a instanceof RpcArgs.EpmMapRequest m ? m.interfaceUuid()
                         : a instanceof RpcArgs.EpmLookupRequest l ? l.interfaceUuid() : null;
-                return u != null && v.text(u.toString());
+                return u != null && v.text(uuidText(u));
             }
             case RDP_COOKIE -> {
                 RdpEvent.RdpConnectRequest q = rdpRequest(ev);
@@ -1083,6 +1083,24 @@ public enum EventField {
             }
         }
         return true;
+    }
+
+    /** A UUID and its text: immutable, so a thread reading another's is safe. */
+    private record UuidText(java.util.UUID uuid, String text) {
+    }
+
+    /** The UUID whose text was made last: clients ask the endpoint mapper for a few interfaces again and again. */
+    private static UuidText lastUuid;
+
+    /** {@code u.toString()}, the String made last when {@code u} is the same UUID. */
+    private static String uuidText(java.util.UUID u) {
+        UuidText t = lastUuid;
+        if (t != null && t.uuid().equals(u)) {
+            return t.text();
+        }
+        String text = u.toString();
+        lastUuid = new UuidText(u, text);
+        return text;
     }
 
     private static RpcArgs args(SensorEvent ev) {

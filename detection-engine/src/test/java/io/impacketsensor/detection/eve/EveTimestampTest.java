@@ -75,11 +75,18 @@ class EveTimestampTest {
     @Test
     void fuidIsTheFormattersGrouping() {
         Random r = new Random(64);
+        long[] before = {0, 0};
         for (int i = 0; i < 10_000; i++) {
-            long p = i < 4 ? (i < 2 ? 0 : -1) : r.nextLong();
-            long v = i < 4 ? (i % 2 == 0 ? 0 : -1) : r.nextLong();
-            assertEquals(String.format("%08x-%04x-%04x-%04x-%04x%08x", p & 0xFFFF_FFFFL, (p >>> 32) & 0xFFFF,
-                    (p >>> 48) & 0xFFFF, v & 0xFFFF, (v >>> 16) & 0xFFFF, (v >>> 32) & 0xFFFF_FFFFL), SmbRecords.fuid(p, v));
+            long p = i < 4 ? (i < 2 ? 0 : -1) : i % 5 == 0 ? before[0] : r.nextLong();
+            long v = i < 4 ? (i % 2 == 0 ? 0 : -1) : i % 7 == 0 ? before[1] : r.nextLong();
+            // each asked twice (a CREATE's record and its file state), and now and then the one before again
+            for (int k = 0; k < 2; k++) {
+                assertEquals(String.format("%08x-%04x-%04x-%04x-%04x%08x", p & 0xFFFF_FFFFL, (p >>> 32) & 0xFFFF,
+                        (p >>> 48) & 0xFFFF, v & 0xFFFF, (v >>> 16) & 0xFFFF, (v >>> 32) & 0xFFFF_FFFFL),
+                        SmbRecords.fuid(p, v));
+            }
+            before[0] = p;
+            before[1] = v;
         }
     }
 

@@ -20,7 +20,7 @@ public final class DnsAnalyzer implements FlowAnalyzer {
     static final int MAX_ANOMALY_EVENTS = 8;
     private int anomalyEvents;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final DnsLimits limits;
     private final DnsParser parser;
     private final DnsCounters counters;
@@ -30,6 +30,10 @@ public final class DnsAnalyzer implements FlowAnalyzer {
     /** First byte of a length prefix split across segments, or -1. */
     private int prefixByte = -1;
     private boolean lost;
+    /** Where a UDP analyzer goes after its {@link #onClose} (null: nowhere, and always for TCP). */
+    private final Pool pool;
+    /** Set by {@link #onClose}: a second close must not hand the analyzer to the pool twice. */
+    private boolean closed;
 
     /**
      * @param parser the worker's parser, shared by its DNS flows (a message is parsed and its event
@@ -37,6 +41,10 @@ public final class DnsAnalyzer implements FlowAnalyzer {
      *               are many and short
      */
     public DnsAnalyzer(FlowContext ctx, DnsLimits limits, DnsParser parser, DnsCounters counters) {
+        this(ctx, limits, parser, counters, null);
+    }
+
+    DnsAnalyzer(FlowContext ctx, DnsLimits limits, DnsParser parser, DnsCounters counters, Pool pool) {
         this.ctx = ctx;
         this.limits = limits;
         this.parser = parser;
@@ -44,6 +52,20 @@ public final class DnsAnalyzer implements FlowAnalyzer {
         this.tcp = ctx.transport() == Transport.TCP;
         this.pdu = tcp ? new PduBuffer(ctx, "dns", null) : null;
         this.messages = tcp ? new Messages() : null;
+        this.pool = tcp ? null : pool;
+    }
+
+    /**
+     * For a new UDP flow on {@code ctx}, after this one's {@link #onClose}: every field as the
+     * constructor leaves it. A UDP analyzer holds no buffer, only its context and its count of
+     * anomaly events.
+     */
+    private void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        anomalyEvents = 0;
+        prefixByte = -1;
+        lost = false;
+        closed = false;
     }
 
     @Override
@@ -136,8 +158,47 @@ public final class DnsAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (pdu != null) {
             pdu.release();
+        }
+        if (pool != null) {
+            // Nothing calls an analyzer after its close (the flow is detached): it serves the
+            // worker's next DNS datagram flow, of which a resolver makes one per query.
+            pool.give(this);
+        }
+    }
+
+    /** UDP analyzers of ended flows, for the same worker's next ones. One per factory (worker). */
+    static final class Pool {
+        /** Enough for the flows a worker ends between two that start; more only holds memory. */
+        static final int MAX_KEPT = 32;
+        private final DnsAnalyzer[] kept = new DnsAnalyzer[MAX_KEPT];
+        private int size;
+
+        /** An ended flow's analyzer made as new for {@code ctx}, or null when none is kept. */
+        DnsAnalyzer take(FlowContext ctx) {
+            if (size == 0) {
+                return null;
+            }
+            DnsAnalyzer a = kept[--size];
+            kept[size] = null;
+            a.reuse(ctx);
+            return a;
+        }
+
+        void give(DnsAnalyzer a) {
+            if (size < MAX_KEPT) {
+                kept[size++] = a;
+            }
+        }
+
+        /** Analyzers kept now (tests). */
+        int size() {
+            return size;
         }
     }
 }

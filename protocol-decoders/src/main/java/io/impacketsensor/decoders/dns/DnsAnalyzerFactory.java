@@ -14,6 +14,7 @@ public final class DnsAnalyzerFactory implements AnalyzerFactory {
     private final DnsLimits limits;
     private final DnsCounters counters = new DnsCounters();
     private final DnsParser parser;
+    private final DnsAnalyzer.Pool pool = new DnsAnalyzer.Pool();
 
     public DnsAnalyzerFactory(DnsLimits limits) {
         this.limits = limits;
@@ -45,7 +46,18 @@ public final class DnsAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new DnsAnalyzer(ctx, limits, parser, counters);
+        if (ctx.transport() == Transport.UDP) {
+            DnsAnalyzer kept = pool.take(ctx);
+            if (kept != null) {
+                return kept;
+            }
+        }
+        return new DnsAnalyzer(ctx, limits, parser, counters, pool);
+    }
+
+    /** UDP analyzers kept for the next flows (tests). */
+    int pooled() {
+        return pool.size();
     }
 
     @Override

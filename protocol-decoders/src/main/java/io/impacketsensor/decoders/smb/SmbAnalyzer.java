@@ -81,10 +81,13 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
         stopped = false;
         closed = false;
         smb2.reuse(ctx);
+        // The framers' accounts were released at close: the same ones serve this connection.
+        BufferBudget.Account toServerAccount = toServer.account;
+        BufferBudget.Account toClientAccount = toClient.account;
         toServer.reuse();
         toClient.reuse();
-        toServer.account = ctx.bufferAccount("smb", dropToServer);
-        toClient.account = ctx.bufferAccount("smb", dropToClient);
+        toServer.account = ctx.bufferAccount(toServerAccount);
+        toClient.account = ctx.bufferAccount(toClientAccount);
     }
 
     /** The worker's buffer budget took a framer's partial PDU: as after a gap in that direction. */

@@ -105,6 +105,11 @@ final class Smb1PendingTable {
         count = 0;
     }
 
+    /** True when no request waits (most connections end so). */
+    boolean isEmpty() {
+        return map.size() == 0;
+    }
+
     /** Empties the table; returns every request, ordered by key then arrival (at close). */
     List<Smb1Pending> drain() {
         if (map.size() == 0) {

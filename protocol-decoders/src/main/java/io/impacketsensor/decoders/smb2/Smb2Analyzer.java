@@ -315,7 +315,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             case Smb2Parser.IOCTL -> ioctlRequest(q, b, off, cmdLen);
             case Smb2Parser.QUERY_DIRECTORY -> {
                 boolean r = p.queryDirectoryRequest() && file(q);
-                q.name = r ? Utf16.decode(b, p.bufOff, p.bufLen) : "";
+                q.name = r ? Utf16Memo.decode(Utf16Memo.SMB2_QUERY_DIRECTORY, b, p.bufOff, p.bufLen) : "";
                 q.infoClass = p.infoClass;
                 yield r;
             }

@@ -36,7 +36,8 @@ public final class Utf16Memo {
     public static final int NDR_STRING = 18;
     public static final int SMB1_SERVER_OS = 19;
     public static final int SMB1_SERVER_LM = 20;
-    private static final int SLOTS = 21;
+    public static final int SMB2_QUERY_DIRECTORY = 21;
+    private static final int SLOTS = 22;
     /** Longer names are decoded every time (the memo holds at most this per slot). */
     private static final int MAX_BYTES = 512;
 

@@ -210,7 +210,12 @@ public final class EndpointInterfaces {
     private void mapped(EventHeader h, RpcArgs.EpmMapResult m) {
         InetAddress server = null;
         if (m.ip() != null && !m.ip().equals("0.0.0.0")) {
-            server = dottedQuad(m.ip());
+            // A scan maps one host's endpoints again and again: its text is read once.
+            if (!m.ip().equals(lastMappedText)) {
+                lastMappedAddress = dottedQuad(m.ip());
+                lastMappedText = m.ip();
+            }
+            server = lastMappedAddress;
         }
         if (server == null) {
             server = h.serverIp();
@@ -263,12 +268,39 @@ public final class EndpointInterfaces {
         }
     }
 
-    /** The endpoint of an event's server; null for a pipe whose name is unknown. */
-    private static Endpoint endpoint(EventHeader h, String pipe) {
-        if (pipe == null) {
-            return new Endpoint(h.serverIp(), h.serverPort(), null);
+    /** The ept_map answer's address text read last, and its address (possibly null). */
+    private String lastMappedText;
+    private InetAddress lastMappedAddress;
+    /** How many endpoints made lately are given again: a client's binds go to the endpoint mapper and to the port it named in turn. */
+    private static final int RECENT = 4;
+    /** The endpoints made lately, and their pipe names as the events gave them (before lower-casing). */
+    private final Endpoint[] recent = new Endpoint[RECENT];
+    private final String[] recentPipes = new String[RECENT];
+    private int nextRecent;
+
+    /**
+     * The endpoint of an event's server; null for a pipe whose name is unknown. One made lately is
+     * given again for the same server, port and pipe name (an endpoint is immutable, and the
+     * events of a few connections come in turn), so a lookup makes no key.
+     */
+    private Endpoint endpoint(EventHeader h, String pipe) {
+        if (pipe != null && pipe.isEmpty()) {
+            return null;
         }
-        return pipe.isEmpty() ? null : new Endpoint(h.serverIp(), 0, pipe.toLowerCase(Locale.ROOT));
+        int port = pipe == null ? h.serverPort() : 0;
+        InetAddress server = h.serverIp();
+        for (int i = 0; i < RECENT; i++) {
+            Endpoint e = recent[i];
+            if (e != null && e.port() == port && java.util.Objects.equals(pipe, recentPipes[i])
+                    && java.util.Objects.equals(e.server(), server)) {
+                return e;
+            }
+        }
+        Endpoint e = new Endpoint(server, port, pipe == null ? null : pipe.toLowerCase(Locale.ROOT));
+        recent[nextRecent] = e;
+        recentPipes[nextRecent] = pipe;
+        nextRecent = (nextRecent + 1) % RECENT;
+        return e;
     }
 
     private Known known(Endpoint at) {

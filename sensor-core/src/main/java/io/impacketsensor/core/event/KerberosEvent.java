@@ -21,8 +21,28 @@ public sealed interface KerberosEvent extends SensorEvent {
         /** Components joined with '/', e.g. {@code cifs/dc1.lab.test}. */
         @Override
         public String toString() {
-            return String.join("/", components);
+            // The decoders share a name among the events that carry it, and detection asks for its
+            // text on each of them: the text of the last few names asked is given again.
+            Text[] kept = TEXTS;
+            for (Text t : kept) {
+                if (t != null && t.name == this) {
+                    return t.text;
+                }
+            }
+            String text = String.join("/", components);
+            int i = nextText;
+            kept[i] = new Text(this, text);
+            nextText = (i + 1) % kept.length;
+            return text;
         }
+
+        /** A name and its text: immutable, so a thread reading one another thread wrote sees both. */
+        private record Text(PrincipalName name, String text) {
+        }
+
+        /** The names whose text was made lately, replaced in turn (a lost race only loses an entry). */
+        private static final Text[] TEXTS = new Text[4];
+        private static int nextText;
     }
 
     /**

@@ -93,6 +93,16 @@ public final class BufferBudget {
             return charged;
         }
 
+        /** The protocol named in the anomaly when the buffer is dropped. */
+        public String name() {
+            return name;
+        }
+
+        /** What drops the buffer. */
+        public Owner owner() {
+            return owner;
+        }
+
         /**
          * A kept array of {@code [min, max]} bytes, the smallest there is, to grow into instead
          * of allocating one (charge it with {@link #grow} like a new one); null when none fits.
@@ -118,9 +128,13 @@ public final class BufferBudget {
      * kept to grow into instead. They are bounded in number and bytes ({@link #spareLimit}) and
      * are not charged: nothing a peer sends makes them more.
      */
-    private static final int SPARES = 8;
-    /** Smaller arrays come from the allocator's thread-local buffer cheaply enough. */
-    static final int MIN_SPARE = 1024;
+    private static final int SPARES = 16;
+    /**
+     * Smaller arrays come from the allocator's thread-local buffer cheaply enough. Arrays of a few
+     * hundred bytes are kept: most Kerberos messages and LDAP SASL and DCE/RPC PDUs are that size,
+     * and each new connection's first one cost a new array.
+     */
+    static final int MIN_SPARE = 256;
     private static final long MAX_SPARE_BYTES = 4L << 20;
     private final byte[][] spares = new byte[SPARES][];
     private final long spareLimit;
@@ -161,6 +175,19 @@ public final class BufferBudget {
 
     Account account(Flow flow, String name, Owner owner) {
         return new Account(this, flow, name, owner);
+    }
+
+    /**
+     * {@code kept} for {@code flow} when it is this budget's and released (nothing charged, in no
+     * list), else a new account of its name and owner.
+     */
+    Account account(Account kept, Flow flow) {
+        if (kept.budget != this || kept.linked || kept.charged != 0) {
+            return new Account(this, flow, kept.name, kept.owner);
+        }
+        kept.flow = flow;
+        kept.nextInFlow = null;
+        return kept;
     }
 
     public long limit() {

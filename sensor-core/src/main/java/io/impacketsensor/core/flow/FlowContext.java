@@ -81,4 +81,14 @@ public interface FlowContext {
     default BufferBudget.Account bufferAccount(String name, BufferBudget.Owner owner) {
         return BufferBudget.unlimited().account(name, owner);
     }
+
+    /**
+     * {@link #bufferAccount(String, BufferBudget.Owner)} with the name and owner of {@code kept}, for
+     * an analyzer of an ended flow that serves this one: {@code kept} is its account, released at its
+     * close. The same object is given back when it is of this worker's budget and nothing is charged
+     * to it, so a pooled analyzer costs no account per connection.
+     */
+    default BufferBudget.Account bufferAccount(BufferBudget.Account kept) {
+        return bufferAccount(kept.name(), kept.owner());
+    }
 }

@@ -12,8 +12,9 @@ import java.net.UnknownHostException;
 /**
  * The {@link FlowContext} of one flow slot, reused by every flow that slot holds. Addresses stay
  * primitive until {@link #header()} is called for an event; the two {@code InetAddress} objects
- * are then taken once per flow from the worker's {@link AddressCache} and shared by all its events
- * (they are immutable).
+ * are then taken once per flow from the worker's {@link AddressCache} and, with the flow's id,
+ * ports and transport, kept in one {@link EventHeader.Ends} shared by all its events' headers
+ * (they are immutable), so an event's header costs a time and a reference.
  */
 final class FlowContextImpl implements FlowContext {
     private final EventSink sink;
@@ -27,10 +28,11 @@ final class FlowContextImpl implements FlowContext {
     Flow flow;
     /** Events emitted through this worker's contexts. */
     private final long[] emitted;
-    /** The flow id {@link #addressA}/{@link #addressB} were made for; -1 before the first event. */
-    private long addressesOf = -1;
-    private InetAddress addressA;
-    private InetAddress addressB;
+    /** The flow id {@link #ends} was made for; -1 before the first event. */
+    private long endsOf = -1;
+    /** The flow's ends as its roles stood when made ({@link #endsClientIsA}), shared by its headers. */
+    private EventHeader.Ends ends;
+    private boolean endsClientIsA;
     /** The header {@link #header()} made last, and the roles it was made with. */
     private EventHeader lastHeader;
     private boolean lastClientIsA;
@@ -89,19 +91,30 @@ final class FlowContextImpl implements FlowContext {
                 && lastClientIsA == f.clientIsA) {
             return last;
         }
-        if (addressesOf != f.id) {
-            addressA = addresses.get(f.ipVersion, f.aHi, f.aLo);
-            addressB = addresses.get(f.ipVersion, f.bHi, f.bLo);
-            addressesOf = f.id;
+        EventHeader.Ends e = ends;
+        if (endsOf != f.id || endsClientIsA != f.clientIsA) {
+            e = ends(f);
         }
-        InetAddress a = addressA;
-        InetAddress b = addressB;
-        EventHeader h = f.clientIsA
-                ? new EventHeader(f.lastSeen, f.id, a, f.aPort, b, f.bPort, transport())
-                : new EventHeader(f.lastSeen, f.id, b, f.bPort, a, f.aPort, transport());
+        EventHeader h = new EventHeader(f.lastSeen, e);
         lastHeader = h;
         lastClientIsA = f.clientIsA;
         return h;
+    }
+
+    /**
+     * The flow's ends for its roles as they stand, made once per flow (again only if its roles
+     * turn): the addresses are taken from the worker's {@link AddressCache}.
+     */
+    private EventHeader.Ends ends(Flow f) {
+        InetAddress a = addresses.get(f.ipVersion, f.aHi, f.aLo);
+        InetAddress b = addresses.get(f.ipVersion, f.bHi, f.bLo);
+        EventHeader.Ends e = f.clientIsA
+                ? new EventHeader.Ends(f.id, a, f.aPort, b, f.bPort, transport())
+                : new EventHeader.Ends(f.id, b, f.bPort, a, f.aPort, transport());
+        ends = e;
+        endsOf = f.id;
+        endsClientIsA = f.clientIsA;
+        return e;
     }
 
     @Override
@@ -153,6 +166,11 @@ final class FlowContextImpl implements FlowContext {
     @Override
     public BufferBudget.Account bufferAccount(String name, BufferBudget.Owner owner) {
         return budget.account(flow, name, owner);
+    }
+
+    @Override
+    public BufferBudget.Account bufferAccount(BufferBudget.Account kept) {
+        return budget.account(kept, flow);
     }
 
     /** An {@code InetAddress} for a key address (IPv4: {@code hi == 0}, {@code lo} the address). */

@@ -52,6 +52,33 @@ class BufferBudgetTest {
         assertEquals(300, b.peak());
     }
 
+    /** An analyzer reused for another flow keeps its account only when nothing is charged to it. */
+    @Test
+    void aReleasedAccountServesAgainAChargedOneDoesNot() {
+        BufferBudget b = new BufferBudget(300);
+        Holder h = new Holder();
+        BufferBudget.Account a = b.account("smb", h);
+        assertTrue(a.grow(100));
+        assertEquals(100, b.used());
+        BufferBudget.Account still = b.account(a, null);
+        assertTrue(still != a, "charged: a new account");
+        assertEquals("smb", still.name());
+        assertTrue(still.owner() == h);
+        a.release();
+        assertEquals(0, b.used());
+        BufferBudget.Account again = b.account(a, null);
+        assertTrue(again == a, "released: the same account");
+        assertTrue(again.grow(200));
+        assertEquals(200, b.used());
+        // it is in the budget's order again: a growth past the limit takes it back
+        Holder other = new Holder();
+        assertTrue(b.account("ldap", other).grow(150));
+        assertEquals(1, h.drops);
+        assertEquals(0, again.charged());
+        assertTrue(b.account(again, null) == again);
+        assertTrue(new BufferBudget(300).account(again, null) != again, "another worker's budget: a new account");
+    }
+
     @Test
     void idleBufferIsReclaimedWithoutCountingALoss() {
         BufferBudget b = new BufferBudget(100);
