@@ -218,7 +218,11 @@ final class BehaviourLayer {
         return seen != 0 && now - seen <= w ? 1 : 0;
     }
 
-    /** An authentication attempt (seen or reported). */
+    /**
+     * An authentication attempt (seen or reported). {@code account} is read only for a failure (the
+     * spraying and per-account windows); a success counts in the source's rate alone, and callers
+     * may pass null for it.
+     */
     void auth(InetAddress ip, String account, boolean success, long now, Evidence e) {
         Source s = source(ip);
         if (s.auth == null) {
