@@ -53,6 +53,15 @@ class Ipv4NodeLruTest {
         behavesLikeReference(5_000, 8_000, 400_000);
     }
 
+    /**
+     * Few keys used over and over: the use log fills with stale records of the same entries and is
+     * compacted many times between evictions.
+     */
+    @Test
+    void compactsTheUseLogWithoutChangingTheOrder() {
+        behavesLikeReference(300, 320, 300_000);
+    }
+
     /** A bound of one: every new key evicts the only entry. */
     @Test
     void boundOfOne() {
