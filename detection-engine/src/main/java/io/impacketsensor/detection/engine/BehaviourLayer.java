@@ -1,7 +1,6 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.collections.LruMap;
-import io.impacketsensor.core.collections.Ipv4Lru;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.rules.Rule;
 
@@ -68,12 +67,23 @@ final class BehaviourLayer {
     static final int ASREP_ROAST_ACCOUNTS = 4;
     static final long ASREP_ROAST_WINDOW = MINUTE;
 
-    private static final class Source {
-        final long[] protocolSeen = new long[PROTOCOLS];
+    /**
+     * One source's windows. The protocol times, read on every event, are fields of the entry itself
+     * (no array behind it): the lookup's second cache miss is the last one for most events.
+     */
+    private static final class Source extends Ipv4NodeLru.Node {
+        /** When each protocol (BehaviourRouting's numbering, 0 to PROTOCOLS - 1) was last seen; 0: never. */
+        long seen0;
+        long seen1;
+        long seen2;
+        long seen3;
+        long seen4;
         RateWindow auth;
         RateWindow failed;
-        /** SMB sessions, TGS requests, LDAP searches: allocated when first needed. */
-        final RateWindow[] rates = new RateWindow[3];
+        /** SMB sessions, TGS requests, LDAP searches ({@link Rate#slot()} 0, 1, 2): allocated when first needed. */
+        RateWindow rate0;
+        RateWindow rate1;
+        RateWindow rate2;
         DistinctWindow failedAccounts;
         DistinctWindow unknownPrincipals;
         DistinctWindow rc4Spns;
@@ -92,7 +102,7 @@ final class BehaviourLayer {
 
     private final EngineConfig.Behaviour cfg;
     /** IPv4 sources in a primitive-keyed LRU table; IPv6 sources in an ordinary LRU map. */
-    private final Ipv4Lru<Source> sources4;
+    private final Ipv4NodeLru<Source> sources4;
     private final LruMap<InetAddress, Source> sources6;
     // Indicator texts depend only on the configuration: built once, not per event.
     private final String msgProtocols;
@@ -112,7 +122,7 @@ final class BehaviourLayer {
 
     BehaviourLayer(EngineConfig.Behaviour cfg) {
         this.cfg = cfg;
-        this.sources4 = new Ipv4Lru<>(cfg.maxTrackedIps());
+        this.sources4 = new Ipv4NodeLru<>(cfg.maxTrackedIps());
         this.sources6 = new LruMap<>(cfg.maxTrackedIps());
         this.accounts = new LruMap<>(cfg.maxTrackedAccounts());
         this.msgProtocols = "More than " + cfg.protocolsThreshold() + " protocols (SMB, RPC, Kerberos, NTLM, LDAP) "
@@ -170,23 +180,49 @@ final class BehaviourLayer {
     void protocol(InetAddress ip, int protocol, long now, Evidence e) {
         Source s = source(ip);
         long w = cfg.protocolsWindowSeconds() * SEC;
-        long before = s.protocolSeen[protocol];
-        s.protocolSeen[protocol] = now;
+        long before;
+        switch (protocol) {
+            case 0 -> {
+                before = s.seen0;
+                s.seen0 = now;
+            }
+            case 1 -> {
+                before = s.seen1;
+                s.seen1 = now;
+            }
+            case 2 -> {
+                before = s.seen2;
+                s.seen2 = now;
+            }
+            case 3 -> {
+                before = s.seen3;
+                s.seen3 = now;
+            }
+            case 4 -> {
+                before = s.seen4;
+                s.seen4 = now;
+            }
+            default -> throw new IllegalArgumentException("protocol " + protocol);
+        }
         if (before != 0 && now - before <= w) {
             return; // not a new protocol in the window: the count did not change, nothing new to say
         }
-        int n = 0;
-        for (long t : s.protocolSeen) {
-            if (t != 0 && now - t <= w) {
-                n++;
-            }
-        }
+        int n = within(s.seen0, now, w) + within(s.seen1, now, w) + within(s.seen2, now, w)
+                + within(s.seen3, now, w) + within(s.seen4, now, w);
         if (n > cfg.protocolsThreshold()) {
             e.add(Rules.BEHAVIOUR_PROTOCOLS, msgProtocols);
         }
     }
 
-    /** An authentication attempt (seen or reported). */
+    private static int within(long seen, long now, long w) {
+        return seen != 0 && now - seen <= w ? 1 : 0;
+    }
+
+    /**
+     * An authentication attempt (seen or reported). {@code account} is read only for a failure (the
+     * spraying and per-account windows); a success counts in the source's rate alone, and callers
+     * may pass null for it.
+     */
     void auth(InetAddress ip, String account, boolean success, long now, Evidence e) {
         Source s = source(ip);
         if (s.auth == null) {
@@ -386,10 +422,18 @@ final class BehaviourLayer {
 
     private void rate(InetAddress ip, Rate r, long now, Evidence e) {
         Source s = source(ip);
-        RateWindow w = s.rates[r.slot()];
+        RateWindow w = switch (r.slot()) {
+            case 0 -> s.rate0;
+            case 1 -> s.rate1;
+            default -> s.rate2;
+        };
         if (w == null) {
             w = new RateWindow(r.threshold());
-            s.rates[r.slot()] = w;
+            switch (r.slot()) {
+                case 0 -> s.rate0 = w;
+                case 1 -> s.rate1 = w;
+                default -> s.rate2 = w;
+            }
         }
         if (w.hit(now, r.windowNanos())) {
             e.add(r.rule(), r.indicator());

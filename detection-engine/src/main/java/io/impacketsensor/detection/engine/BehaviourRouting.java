@@ -73,7 +73,9 @@ final class BehaviourRouting {
                 // The carrier's result (SMB2 status, LDAP bind result, DCE/RPC fault) is the NTLM outcome:
                 // this is the one count of an NTLM logon, whatever carries it.
                 authAttempts++;
-                behaviour.auth(src, account(a.domain(), a.user()), a.status() == 0, now, e);
+                // A success counts for the rate alone: the account is built only for a failure.
+                boolean ok = a.status() == 0;
+                behaviour.auth(src, ok ? null : account(a.domain(), a.user()), ok, now, e);
             }
         } else if (ev instanceof KerberosEvent.KerberosRequest r) {
             if (r.msgType() == 12) {
@@ -84,7 +86,7 @@ final class BehaviourRouting {
         } else if (ev instanceof KerberosEvent.KerberosReply r) {
             if (r.msgType() == 11) {
                 authAttempts++;
-                behaviour.auth(src, principal(r.cname()), true, now, e);
+                behaviour.auth(src, null, true, now, e);
             } else if (r.msgType() == 13 && AnomalyLayer.roastableTicket(r)) {
                 behaviour.rc4UserTicket(src, r.ticket().sname().toString(), now, e);
             }
@@ -105,7 +107,8 @@ final class BehaviourRouting {
             if (b.bindType() == LdapEvent.BindType.SIMPLE && (b.resultCode() == 0 || b.resultCode() == 49)
                     && b.name() != null && !b.name().isEmpty()) {
                 authAttempts++;
-                behaviour.auth(src, b.name().toLowerCase(Locale.ROOT), b.resultCode() == 0, now, e);
+                boolean ok = b.resultCode() == 0;
+                behaviour.auth(src, ok ? null : b.name().toLowerCase(Locale.ROOT), ok, now, e);
             }
         } else if (ev instanceof DcerpcEvent.DcerpcRequest r) {
             if (RpcCatalog.NETLOGON.equals(r.interfaceUuid()) && (r.opnum() == 2 || r.opnum() == 39 || r.opnum() == 45)) {

@@ -1,9 +1,7 @@
 /**
  * Primitive-keyed and bounded collections for per-packet and per-event lookups without boxing:
  * {@link io.impacketsensor.core.collections.LongObjectMap} (a numeric id to a value, e.g. SMB
- * message, session and file ids), {@link io.impacketsensor.core.collections.Ipv4Lru} (an IPv4
- * address to a value, least recently used evicted) and
- * {@link io.impacketsensor.core.collections.LruMap} (object keys, bounded by count). They depend on
+ * message, session and file ids) and {@link io.impacketsensor.core.collections.LruMap} (object keys, bounded by count). They depend on
  * nothing else in the project, so any decoder or the detection engine may use them.
  */
 package io.impacketsensor.core.collections;

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * window of outstanding message ids (as many as the credits granted), each request put when sent,
  * looked up by its response and removed; session and file lookups hit a few long-lived keys.
  * One operation = one request/response pair (put, two gets, remove). Agrona has no bounded LRU, so
- * {@code LruMap} and {@code Ipv4Lru} have no counterpart here.
+ * {@code LruMap} has no counterpart here.
  *
  * <p>Run with {@code scripts/bench-collections.sh} (adds {@code -prof gc}).
  */
