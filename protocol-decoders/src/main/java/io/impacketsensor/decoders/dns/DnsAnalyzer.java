@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.dns;
 
+import io.impacketsensor.decoders.ReusePool;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
@@ -31,7 +32,7 @@ public final class DnsAnalyzer implements FlowAnalyzer {
     private int prefixByte = -1;
     private boolean lost;
     /** Where a UDP analyzer goes after its {@link #onClose} (null: nowhere, and always for TCP). */
-    private final Pool pool;
+    private final ReusePool<DnsAnalyzer> pool;
     /** Set by {@link #onClose}: a second close must not hand the analyzer to the pool twice. */
     private boolean closed;
 
@@ -44,7 +45,7 @@ public final class DnsAnalyzer implements FlowAnalyzer {
         this(ctx, limits, parser, counters, null);
     }
 
-    DnsAnalyzer(FlowContext ctx, DnsLimits limits, DnsParser parser, DnsCounters counters, Pool pool) {
+    DnsAnalyzer(FlowContext ctx, DnsLimits limits, DnsParser parser, DnsCounters counters, ReusePool<DnsAnalyzer> pool) {
         this.ctx = ctx;
         this.limits = limits;
         this.parser = parser;
@@ -60,7 +61,7 @@ public final class DnsAnalyzer implements FlowAnalyzer {
      * constructor leaves it. A UDP analyzer holds no buffer, only its context and its count of
      * anomaly events.
      */
-    private void reuse(FlowContext ctx) {
+    void reuse(FlowContext ctx) {
         this.ctx = ctx;
         anomalyEvents = 0;
         prefixByte = -1;
@@ -172,33 +173,4 @@ public final class DnsAnalyzer implements FlowAnalyzer {
         }
     }
 
-    /** UDP analyzers of ended flows, for the same worker's next ones. One per factory (worker). */
-    static final class Pool {
-        /** Enough for the flows a worker ends between two that start; more only holds memory. */
-        static final int MAX_KEPT = 32;
-        private final DnsAnalyzer[] kept = new DnsAnalyzer[MAX_KEPT];
-        private int size;
-
-        /** An ended flow's analyzer made as new for {@code ctx}, or null when none is kept. */
-        DnsAnalyzer take(FlowContext ctx) {
-            if (size == 0) {
-                return null;
-            }
-            DnsAnalyzer a = kept[--size];
-            kept[size] = null;
-            a.reuse(ctx);
-            return a;
-        }
-
-        void give(DnsAnalyzer a) {
-            if (size < MAX_KEPT) {
-                kept[size++] = a;
-            }
-        }
-
-        /** Analyzers kept now (tests). */
-        int size() {
-            return size;
-        }
-    }
 }

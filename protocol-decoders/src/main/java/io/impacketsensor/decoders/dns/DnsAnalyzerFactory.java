@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.dns;
 
+import io.impacketsensor.decoders.ReusePool;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.flow.Direction;
@@ -14,7 +15,10 @@ public final class DnsAnalyzerFactory implements AnalyzerFactory {
     private final DnsLimits limits;
     private final DnsCounters counters = new DnsCounters();
     private final DnsParser parser;
-    private final DnsAnalyzer.Pool pool = new DnsAnalyzer.Pool();
+    /** Enough for the UDP flows a worker ends between two that start; more only holds memory. */
+    static final int POOLED = 32;
+    /** UDP analyzers of ended flows, for this worker's next ones: a resolver makes a flow per query. */
+    private final ReusePool<DnsAnalyzer> pool = new ReusePool<>(POOLED);
 
     public DnsAnalyzerFactory(DnsLimits limits) {
         this.limits = limits;
@@ -47,8 +51,9 @@ public final class DnsAnalyzerFactory implements AnalyzerFactory {
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
         if (ctx.transport() == Transport.UDP) {
-            DnsAnalyzer kept = pool.take(ctx);
+            DnsAnalyzer kept = pool.take();
             if (kept != null) {
+                kept.reuse(ctx);
                 return kept;
             }
         }

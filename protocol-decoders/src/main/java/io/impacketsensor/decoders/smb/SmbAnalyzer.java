@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb;
 
+import io.impacketsensor.decoders.ReusePool;
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
@@ -34,7 +35,7 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
     private final BufferBudget.Owner dropToServer;
     private final BufferBudget.Owner dropToClient;
     /** Where this analyzer goes after its {@link #onClose} (null: nowhere). */
-    private final Pool pool;
+    private final ReusePool<SmbAnalyzer> pool;
     private Smb1Analyzer smb1;
     /** An ended connection's SMB1 analyzer, made as new when this connection speaks SMB1 ({@link Smb1Analyzer#reuse}). */
     private Smb1Analyzer spareSmb1;
@@ -48,7 +49,7 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
     }
 
     SmbAnalyzer(FlowContext ctx, SmbLimits limits, Smb2Limits smb2Limits, Smb1Limits smb1Limits, NtlmsspLimits ntlmLimits,
-                SmbCounters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes, Pool pool) {
+                SmbCounters counters, TokenDecoder tokenDecoder, PipeConsumerFactory pipes, ReusePool<SmbAnalyzer> pool) {
         this.ctx = ctx;
         this.pool = pool;
         this.counters = counters;
@@ -212,38 +213,4 @@ public final class SmbAnalyzer implements FlowAnalyzer, SmbFramer.Handler {
         return smb1;
     }
 
-    /**
-     * The analyzers of ended connections, kept by one decode worker for its next ones (a replay
-     * opens an SMB connection every few hundred packets; making the analyzer, its framers, parser
-     * and tables new each time was a seventh of the worker's allocation). Only the worker's thread
-     * takes and gives (factories are per worker); bounded, what is given beyond the bound is dropped.
-     */
-    static final class Pool {
-        /** Enough for the connections a worker ends between two that start; more only holds memory. */
-        static final int MAX_KEPT = 32;
-        private final SmbAnalyzer[] kept = new SmbAnalyzer[MAX_KEPT];
-        private int size;
-
-        /** An ended connection's analyzer made as new for {@code ctx}, or null when none is kept. */
-        SmbAnalyzer take(FlowContext ctx) {
-            if (size == 0) {
-                return null;
-            }
-            SmbAnalyzer a = kept[--size];
-            kept[size] = null;
-            a.reuse(ctx);
-            return a;
-        }
-
-        void give(SmbAnalyzer a) {
-            if (size < MAX_KEPT) {
-                kept[size++] = a;
-            }
-        }
-
-        /** Analyzers kept now (tests). */
-        int size() {
-            return size;
-        }
-    }
 }

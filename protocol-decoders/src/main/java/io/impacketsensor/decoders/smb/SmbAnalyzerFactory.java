@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb;
 
+import io.impacketsensor.decoders.ReusePool;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.spi.CounterVisitor;
@@ -26,7 +27,13 @@ public final class SmbAnalyzerFactory implements AnalyzerFactory {
     private final TokenDecoder tokenDecoder;
     private final PipeConsumerFactory pipes;
     private final SmbCounters counters = new SmbCounters();
-    private final SmbAnalyzer.Pool pool = new SmbAnalyzer.Pool();
+    /** Enough for the connections a worker ends between two that start; more only holds memory. */
+    static final int POOLED = 32;
+    /**
+     * The analyzers of ended connections, for this worker's next ones (a replay opens an SMB
+     * connection every few hundred packets).
+     */
+    private final ReusePool<SmbAnalyzer> pool = new ReusePool<>(POOLED);
 
     /** With the default limits. */
     public SmbAnalyzerFactory(TokenDecoder tokenDecoder, PipeConsumerFactory pipes) {
@@ -86,9 +93,12 @@ public final class SmbAnalyzerFactory implements AnalyzerFactory {
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
         counters.flows++;
-        SmbAnalyzer kept = pool.take(ctx);
-        return kept != null ? kept
-                : new SmbAnalyzer(ctx, limits, smb2Limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes, pool);
+        SmbAnalyzer kept = pool.take();
+        if (kept != null) {
+            kept.reuse(ctx);
+            return kept;
+        }
+        return new SmbAnalyzer(ctx, limits, smb2Limits, smb1Limits, ntlmLimits, counters, tokenDecoder, pipes, pool);
     }
 
     /** Ended connections' analyzers kept for the next ones (tests). */

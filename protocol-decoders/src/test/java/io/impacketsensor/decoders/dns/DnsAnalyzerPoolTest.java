@@ -87,11 +87,11 @@ class DnsAnalyzerPoolTest {
         factory.create(new RecordingContext(Transport.TCP, 53)).onClose();
         assertEquals(0, factory.pooled(), "a TCP analyzer is not kept");
         List<FlowAnalyzer> open = new ArrayList<>();
-        for (int i = 0; i < DnsAnalyzer.Pool.MAX_KEPT + 5; i++) {
+        for (int i = 0; i < DnsAnalyzerFactory.POOLED + 5; i++) {
             open.add(factory.create(new RecordingContext(Transport.UDP, 53)));
         }
         open.forEach(FlowAnalyzer::onClose);
-        assertEquals(DnsAnalyzer.Pool.MAX_KEPT, factory.pooled());
+        assertEquals(DnsAnalyzerFactory.POOLED, factory.pooled());
     }
 
     /** synthetic: a DC locator answer whose one answer record ends after its owner name. */

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The SMB factory hands an ended connection's analyzer to the worker's next connection
- * ({@link SmbAnalyzer.Pool}); whatever the ended one left behind, the next must decode exactly as a
+ * (the factory's {@link io.impacketsensor.decoders.ReusePool}); whatever the ended one left behind, the next must decode exactly as a
  * new analyzer does.
  */
 class SmbAnalyzerPoolTest {
@@ -70,11 +70,11 @@ class SmbAnalyzerPoolTest {
         assertSame(a, factory.create(context()), "the ended connection's analyzer is reused");
         assertNotSame(a, factory.create(context()), "and handed out once");
         List<FlowAnalyzer> open = new ArrayList<>();
-        for (int i = 0; i < SmbAnalyzer.Pool.MAX_KEPT + 5; i++) {
+        for (int i = 0; i < SmbAnalyzerFactory.POOLED + 5; i++) {
             open.add(factory.create(context()));
         }
         open.forEach(FlowAnalyzer::onClose);
-        assertEquals(SmbAnalyzer.Pool.MAX_KEPT, factory.pooled());
+        assertEquals(SmbAnalyzerFactory.POOLED, factory.pooled());
     }
 
     private static RecordingContext context() {

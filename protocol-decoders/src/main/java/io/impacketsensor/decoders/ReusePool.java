@@ -1,0 +1,48 @@
+package io.impacketsensor.decoders;
+
+/**
+ * The analyzers of ended flows, kept by one decode worker for its next ones: making an analyzer,
+ * its framers, parsers and tables new for each connection was a large share of a worker's
+ * allocation. Only the worker's thread takes and gives (analyzer factories are per worker), so
+ * there is no lock; bounded, an object given beyond the bound is dropped for the collector. The
+ * caller resets what it takes for the new flow.
+ *
+ * @param <T> what is kept
+ */
+public final class ReusePool<T> {
+    private final Object[] kept;
+    private int size;
+
+    /** A pool that keeps at most {@code max} objects. */
+    public ReusePool(int max) {
+        this.kept = new Object[max];
+    }
+
+    /** The object given last and not taken since, or null when none is kept. */
+    @SuppressWarnings("unchecked")
+    public T take() {
+        if (size == 0) {
+            return null;
+        }
+        T t = (T) kept[--size];
+        kept[size] = null;
+        return t;
+    }
+
+    /** Keeps {@code t} for a later {@link #take()} unless the pool is full. */
+    public void give(T t) {
+        if (size < kept.length) {
+            kept[size++] = t;
+        }
+    }
+
+    /** Objects kept now. */
+    public int size() {
+        return size;
+    }
+
+    /** The most this pool keeps. */
+    public int capacity() {
+        return kept.length;
+    }
+}
