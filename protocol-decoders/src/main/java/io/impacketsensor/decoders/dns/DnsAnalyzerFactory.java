@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.dns;
 
-import io.impacketsensor.decoders.ReusePool;
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.flow.Direction;

@@ -1,6 +1,6 @@
 package io.impacketsensor.decoders.smb;
 
-import io.impacketsensor.decoders.ReusePool;
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.flow.BufferBudget;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The SMB factory hands an ended connection's analyzer to the worker's next connection
- * (the factory's {@link io.impacketsensor.decoders.ReusePool}); whatever the ended one left behind, the next must decode exactly as a
+ * (the factory's {@link io.impacketsensor.core.collections.ReusePool}); whatever the ended one left behind, the next must decode exactly as a
  * new analyzer does.
  */
 class SmbAnalyzerPoolTest {

@@ -1,4 +1,4 @@
-package io.impacketsensor.decoders;
+package io.impacketsensor.core.collections;
 
 /**
  * The analyzers of ended flows, kept by one decode worker for its next ones: making an analyzer,

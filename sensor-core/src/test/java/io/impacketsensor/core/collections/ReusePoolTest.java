@@ -1,4 +1,4 @@
-package io.impacketsensor.decoders;
+package io.impacketsensor.core.collections;
 
 import org.junit.jupiter.api.Test;
 
