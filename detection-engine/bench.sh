@@ -5,8 +5,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/.."
-mvn -q -B -o -pl detection-engine -am test-compile -DskipTests
-mvn -q -B -o -pl detection-engine dependency:build-classpath -Dmdep.outputFile="$here/target/bench.classpath" -Dmdep.includeScope=test >/dev/null
+# One reactor build with sensor-core (-am): the classpath then names sensor-core's target/classes, so
+# nothing needs to be installed in the local repository first. The reactor writes the file for each
+# module in turn; detection-engine's comes last.
+mvn -q -B -o -pl detection-engine -am test-compile dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile="$here/target/bench.classpath" -Dmdep.includeScope=test >/dev/null
 # sensor-core from this checkout first (the local repository may hold another branch's snapshot).
 cp="$here/target/test-classes:$here/target/classes:$here/../sensor-core/target/classes:$(cat "$here/target/bench.classpath")"
 java -cp "$cp" org.openjdk.jmh.Main EngineBenchmark -bm thrpt,sample -tu us "$@"
