@@ -8,6 +8,7 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
+import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.Text;
 
@@ -194,8 +195,9 @@ final class DcLearning {
             if (decided) {
                 return;
             }
-            if (text == null && ascii(b, off, len)) {
-                type = asciiEq(b, off, len, "dsServiceName") ? 1 : asciiEq(b, off, len, "serverName") ? 2 : 0;
+            if (text == null && Bytes.ascii(b, off, len)) {
+                type = Bytes.equalsAsciiIgnoreCase(b, off, len, "dsServiceName") ? 1
+                        : Bytes.equalsAsciiIgnoreCase(b, off, len, "serverName") ? 2 : 0;
                 return;
             }
             String t = text != null ? text : new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8);
@@ -219,30 +221,6 @@ final class DcLearning {
                 decided = true;
                 namesADc = serverObject(v, 0);
             }
-        }
-
-        private static boolean ascii(byte[] b, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                if (b[i] < 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** ASCII bytes against an ASCII needle ignoring case: what {@link Text#eq} answers for them. */
-        private static boolean asciiEq(byte[] b, int off, int len, String needle) {
-            if (len != needle.length()) {
-                return false;
-            }
-            for (int i = 0; i < len; i++) {
-                int c = b[off + i];
-                int n = needle.charAt(i);
-                if (c != n && (c | 0x20) != (n | 0x20) || c != n && !Character.isLetter(n)) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 

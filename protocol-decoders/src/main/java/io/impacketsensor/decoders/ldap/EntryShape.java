@@ -2,8 +2,7 @@ package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
-
-import java.nio.charset.StandardCharsets;
+import io.impacketsensor.core.wire.Bytes;
 
 /**
  * Reads what one SearchResultEntry (RFC 4511 4.5.2) returned, for a search answered without its
@@ -29,11 +28,11 @@ final class EntryShape {
     /** Any attribute not named here. */
     static final int OTHER = 1 << 15;
 
-    private static final byte[][] NAMES = {
-        lower("sAMAccountName"), lower("pwdLastSet"), lower("mail"), lower("lastLogon"), lower("userAccountControl"),
-        lower("servicePrincipalName"), lower("memberOf"), lower("ms-Mcs-AdmPwd"), lower("msDS-AllowedToDelegateTo"),
-        lower("msDS-AllowedToActOnBehalfOfOtherIdentity"), lower("objectCategory"), lower("msLAPS-Password"),
-        lower("msLAPS-EncryptedPassword"),
+    private static final String[] NAMES = {
+        "sAMAccountName", "pwdLastSet", "mail", "lastLogon", "userAccountControl",
+        "servicePrincipalName", "memberOf", "ms-Mcs-AdmPwd", "msDS-AllowedToDelegateTo",
+        "msDS-AllowedToActOnBehalfOfOtherIdentity", "objectCategory", "msLAPS-Password",
+        "msLAPS-EncryptedPassword",
     };
     private static final int[] BITS = {
         SAM_ACCOUNT_NAME, PWD_LAST_SET, MAIL, LAST_LOGON, USER_ACCOUNT_CONTROL, SPN, MEMBER_OF, LAPS_PASSWORD,
@@ -118,26 +117,11 @@ final class EntryShape {
     /** The bit of the attribute description at {@code b[p, p+len)}, {@link #OTHER} when none. */
     private static int name(byte[] b, int p, int len) {
         for (int i = 0; i < NAMES.length; i++) {
-            if (equalsIgnoreCase(b, p, len, NAMES[i])) {
+            if (Bytes.equalsAsciiIgnoreCase(b, p, len, NAMES[i])) {
                 return BITS[i];
             }
         }
         return OTHER;
-    }
-
-    private static boolean equalsIgnoreCase(byte[] b, int p, int len, byte[] lower) {
-        if (len != lower.length) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            int x = b[p + i];
-            int y = lower[i];
-            // ASCII letters fold by setting 0x20; other bytes compare exactly
-            if (x != y && !(y >= 'a' && y <= 'z' && (x | 0x20) == y)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A non-negative decimal integer of at most 10 digits (userAccountControl is 32 bits), else 0. */
@@ -154,9 +138,5 @@ final class EntryShape {
             v = v * 10 + d;
         }
         return v;
-    }
-
-    private static byte[] lower(String s) {
-        return s.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -107,4 +107,35 @@ public final class Bytes {
         }
         return v;
     }
+
+    /** True when every byte of {@code b[off, off+len)} is ASCII (below 0x80). */
+    public static boolean ascii(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when {@code b[off, off+len)} is the ASCII text {@code ascii}, letters compared without
+     * case and every other byte exactly (attribute descriptions, RFC 4512 2.5, and header names,
+     * RFC 9110 5.1, are case-insensitive ASCII). {@link Utf16#equalsAsciiIgnoreCase} is the
+     * UTF-16LE twin.
+     */
+    public static boolean equalsAsciiIgnoreCase(byte[] b, int off, int len, String ascii) {
+        if (len != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            int c = b[off + i];
+            int n = ascii.charAt(i);
+            int folded = n | 0x20;
+            if (c != n && !(folded >= 'a' && folded <= 'z' && (c | 0x20) == folded)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -64,4 +64,31 @@ class BytesTest {
             assertEquals(Bytes.i64be(b, off), c.i64be());
         }
     }
+
+    /**
+     * ASCII case-insensitive equality against the JDK's: for an ASCII needle, String.equalsIgnoreCase
+     * of the bytes read as ISO-8859-1 folds exactly the letters; random bytes from an alphabet with
+     * the characters around the letters ('@', '[', '`', '{'), digits, '-' and non-ASCII bytes.
+     */
+    @Test
+    void equalsAsciiIgnoreCaseFoldsLettersOnly() {
+        byte[] alphabet = {'a', 'A', 'z', 'Z', 'm', 'M', '@', '[', '`', '{', '0', '-', (byte) 0xC1, (byte) 0xE1};
+        SplittableRandom r = new SplittableRandom(7);
+        for (int n = 0; n < 20_000; n++) {
+            byte[] b = new byte[2 + r.nextInt(4)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = alphabet[r.nextInt(alphabet.length)];
+            }
+            StringBuilder needle = new StringBuilder();
+            for (int i = 0, len = 1 + r.nextInt(3); i < len; i++) {
+                needle.append((char) alphabet[r.nextInt(alphabet.length - 2)]);
+            }
+            int off = r.nextInt(2);
+            int len = Math.min(b.length - off, r.nextInt(4));
+            String text = new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertEquals(text.equalsIgnoreCase(needle.toString()), Bytes.equalsAsciiIgnoreCase(b, off, len, needle.toString()),
+                    text + " vs " + needle);
+            assertEquals(text.chars().allMatch(c -> c < 0x80), Bytes.ascii(b, off, len), text);
+        }
+    }
 }
