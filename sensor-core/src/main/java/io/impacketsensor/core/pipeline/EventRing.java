@@ -8,6 +8,7 @@ import io.impacketsensor.core.spi.EventOrder;
 
 import java.io.Flushable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,7 +32,14 @@ import java.util.concurrent.locks.LockSupport;
  * stall packet decoding.
  */
 public final class EventRing {
-    /** Consumer back-off when it has nothing to take: spins, then yields, then sleeps. */
+    /**
+     * Consumer back-off. With no event queued it spins briefly, then sleeps until a producer has
+     * queued a batch ({@link WorkerEvents}) or {@link #IDLE_SLEEP_NANOS} passed. It does not yield
+     * in between: on a machine with fewer cores than busy threads (capture, workers, this one)
+     * every yield is a system call that takes CPU the producers need, and a replay's consumer
+     * catches up with its worker every few hundred events. Waiting for another worker's progress
+     * (a merge wait, which ends within a packet's decoding) spins, then yields, then sleeps.
+     */
     private static final int SPINS = 100;
     private static final int YIELDS = 200;
     private static final long IDLE_SLEEP_NANOS = 1_000_000L;
@@ -52,6 +60,9 @@ public final class EventRing {
     /** Set once no worker publishes any more: the consumer drains what is left and stops. */
     private volatile boolean producersDone;
     private volatile boolean halted;
+    /** The consumer's announcement that it is about to sleep, and the producers' way to wake it. */
+    private final Sleeper sleeper;
+    private final long idleSleepNanos;
     private volatile long consumed;
 
     // consumer-thread state, one entry per worker
@@ -71,25 +82,37 @@ public final class EventRing {
      * @param lossless   true: a full queue makes its worker wait; false: the event is dropped
      */
     public EventRing(EventSink downstream, int workers, int size, boolean lossless) {
+        this(downstream, workers, size, lossless, IDLE_SLEEP_NANOS);
+    }
+
+    /** @param idleSleepNanos longest sleep of a consumer with nothing queued (tests make it long) */
+    EventRing(EventSink downstream, int workers, int size, boolean lossless, long idleSleepNanos) {
+        this.idleSleepNanos = idleSleepNanos;
         this.downstream = downstream;
         // Packet numbers are the capture ring's sequence only in a replay (live rings also carry ticks).
         this.timing = lossless && downstream instanceof PacketTiming t && t.packetTiming() ? t : null;
         this.queues = new WorkerEvents[workers];
+        this.thread = new Thread(this::consume, "events");
+        thread.setDaemon(true);
+        this.sleeper = new Sleeper(thread);
         for (int i = 0; i < workers; i++) {
-            queues[i] = new WorkerEvents(i, size, lossless, timing != null);
+            queues[i] = new WorkerEvents(i, size, lossless, timing != null, sleeper);
         }
 
         this.heads = new long[workers];
         this.tails = new long[workers];
         this.progress = new long[workers];
         java.util.Arrays.fill(progress, -1);
-        this.thread = new Thread(this::consume, "events");
-        thread.setDaemon(true);
     }
 
     /** Worker {@code worker}'s queue: its analyzers' event sink and its {@link EventOrder}. */
     WorkerEvents producer(int worker) {
         return queues[worker];
+    }
+
+    /** The consumer's sleep announcement (tests wait for it). */
+    Sleeper sleeper() {
+        return sleeper;
     }
 
     public void start() {
@@ -98,6 +121,7 @@ public final class EventRing {
 
     private void consume() {
         int idle = 0;
+        boolean slept = false;
         boolean unflushed = false;
         long flushedAt = System.nanoTime();
         boolean waiting = false;
@@ -107,6 +131,10 @@ public final class EventRing {
             while (!halted) {
                 int w = next();
                 if (w >= 0) {
+                    if (slept | sleeper.parked.get()) {
+                        sleeper.parked.set(false);
+                        slept = false;
+                    }
                     deliver(w);
                     unflushed = true;
                     idle = 0;
@@ -116,23 +144,48 @@ public final class EventRing {
                 if (w == RETRY) {
                     continue;
                 }
-                // A batch end is flushed when the consumer is about to sleep, at the end, or when the
-                // last flush is FLUSH_NANOS old: the downstream's buffered output reaches its file
-                // within that while events keep coming, without a write per momentary lull (a
-                // replay's consumer catches up with its worker every few hundred events).
-                if (unflushed && (w == DONE || idle >= YIELDS || System.nanoTime() - flushedAt >= FLUSH_NANOS)) {
+                if (w == DONE) {
+                    if (unflushed) {
+                        flush();
+                    }
+                    return;
+                }
+                if (w == BLOCKED) {
+                    if (!waiting) {
+                        waiting = true;
+                        mergeWaitsPublished = ++mergeWaits;
+                    }
+                    if (unflushed && (idle >= YIELDS || System.nanoTime() - flushedAt >= FLUSH_NANOS)) {
+                        unflushed = false;
+                        flush();
+                        flushedAt = System.nanoTime();
+                    }
+                    idle = backOff(idle);
+                    continue;
+                }
+                if (idle < SPINS) {
+                    Thread.onSpinWait();
+                    idle++;
+                    continue;
+                }
+                if (!sleeper.parked.get()) {
+                    // Announce the sleep, then look once more: an event published before a
+                    // producer read the announcement is seen by that look, one after it wakes us.
+                    sleeper.parked.set(true);
+                    continue;
+                }
+                // A batch end is flushed after a lull of a whole sleep, at the end, or when the last
+                // flush is FLUSH_NANOS old: the downstream's buffered output reaches its file within
+                // that while events keep coming, without a write each time a replay's consumer
+                // catches up with its worker.
+                if (unflushed && (slept || System.nanoTime() - flushedAt >= FLUSH_NANOS)) {
                     unflushed = false;
                     flush();
                     flushedAt = System.nanoTime();
+                    continue;
                 }
-                if (w == DONE) {
-                    return;
-                }
-                if (w == BLOCKED && !waiting) {
-                    waiting = true;
-                    mergeWaitsPublished = ++mergeWaits;
-                }
-                idle = backOff(idle);
+                LockSupport.parkNanos(this, idleSleepNanos);
+                slept = true;
             }
         } finally {
             for (WorkerEvents q : queues) {
@@ -240,6 +293,27 @@ public final class EventRing {
         }
     }
 
+    /**
+     * The consumer's sleep announcement, shared with the producers: a producer that queued a batch
+     * wakes a consumer that announced its sleep (once: the first to clear the flag unparks it).
+     */
+    static final class Sleeper {
+        private final Thread consumer;
+        /** Set by the consumer before it sleeps; cleared by it on waking, or by the producer that wakes it. */
+        final AtomicBoolean parked = new AtomicBoolean();
+
+        Sleeper(Thread consumer) {
+            this.consumer = consumer;
+        }
+
+        /** Called by a producer after publishing; while the consumer is busy the flag stays in the producer's cache. */
+        void wake() {
+            if (parked.get() && parked.compareAndSet(true, false)) {
+                LockSupport.unpark(consumer);
+            }
+        }
+    }
+
     private static int backOff(int idle) {
         if (idle < SPINS) {
             Thread.onSpinWait();
@@ -261,6 +335,7 @@ public final class EventRing {
      */
     public boolean shutdown(long timeout, TimeUnit unit) throws InterruptedException {
         producersDone = true;
+        LockSupport.unpark(thread);
         if (timeout == Long.MAX_VALUE) {
             thread.join();
         } else {
@@ -268,6 +343,7 @@ public final class EventRing {
         }
         if (thread.isAlive()) {
             halted = true;
+            LockSupport.unpark(thread);
             thread.join();
             return false;
         }

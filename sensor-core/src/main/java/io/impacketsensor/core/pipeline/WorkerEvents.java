@@ -64,18 +64,25 @@ final class WorkerEvents implements EventSink, EventOrder {
     private final Sequence headSeq = new Sequence(0);
     private final Sequence progress = new Sequence(-1);
     private volatile boolean halted;
+    /**
+     * A sleeping consumer is woken when the tail reaches a multiple of {@code wakeMask + 1}: it
+     * then takes a batch per wake-up (about {@link #WAKE_BATCH} events, at most a quarter of the
+     * queue), and what is left after the last one waits at most the consumer's idle sleep.
+     */
+    private final EventRing.Sleeper sleeper;
+    private final int wakeMask;
+    static final int WAKE_BATCH = 256;
 
     // producer-thread counters (read by others once the worker stopped, or stale)
     private long published;
     private long dropped;
     private long fullWaits;
 
-    WorkerEvents(int index, int capacity, boolean lossless) {
-        this(index, capacity, lossless, false);
-    }
-
-    /** @param ackTimed publish the acknowledgement marks of {@link EventOrder#ackTimed} */
-    WorkerEvents(int index, int capacity, boolean lossless, boolean ackTimed) {
+    /**
+     * @param ackTimed publish the acknowledgement marks of {@link EventOrder#ackTimed}
+     * @param sleeper  the consumer's sleep announcement: woken once a batch is queued
+     */
+    WorkerEvents(int index, int capacity, boolean lossless, boolean ackTimed, EventRing.Sleeper sleeper) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two >= 2, got " + capacity);
         }
@@ -87,6 +94,8 @@ final class WorkerEvents implements EventSink, EventOrder {
         this.ackTimed = ackTimed;
         this.stride = ackTimed ? 4 : 2;
         this.meta = new long[capacity * stride];
+        this.sleeper = sleeper;
+        this.wakeMask = Math.max(1, Math.min(WAKE_BATCH, capacity / 4)) - 1;
     }
 
     // ---- producer side (the worker's thread) ----
@@ -187,9 +196,12 @@ final class WorkerEvents implements EventSink, EventOrder {
         int m = i * stride;
         meta[m + SEQ] = seq;
         meta[m + KEY] = key;
-        long t = tail;
-        tail = t + 1;
-        tailSeq.set(t + 1);
+        long t = tail + 1;
+        tail = t;
+        tailSeq.set(t);
+        if ((t & wakeMask) == 0) {
+            sleeper.wake();
+        }
     }
 
     /** Full queue: live drops (false); replay waits for the consumer unless it was halted. */

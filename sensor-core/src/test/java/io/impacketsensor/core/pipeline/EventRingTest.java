@@ -83,6 +83,43 @@ class EventRingTest {
         assertTrue(ring.shutdown(GUARD_SECONDS, TimeUnit.SECONDS));
     }
 
+    /** Waits (hang guard) until the consumer announced that it sleeps. */
+    private static void awaitAsleep(EventRing ring) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+        while (!ring.sleeper().parked.get()) {
+            assertTrue(System.nanoTime() < end, "the consumer never went to sleep");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void aSleepingConsumerIsWokenByABatchAndByTheEndOfInput() throws Exception {
+        // An idle sleep far longer than the guard: only the producers' wake-up or shutdown ends it.
+        Sink sink = new Sink();
+        EventRing ring = new EventRing(sink, 1, 4096, true, TimeUnit.HOURS.toNanos(1));
+        ring.start();
+        WorkerEvents q = ring.producer(0);
+        awaitAsleep(ring);
+        // Fewer than a batch: the consumer may sleep on (it does: nothing wakes it before the end).
+        int n = WorkerEvents.WAKE_BATCH - 1;
+        for (int s = 0; s < n; s++) {
+            emit(q, s, EventOrder.FRAME, "e" + s);
+        }
+        Thread.sleep(50);
+        assertEquals(List.of(), sink.seen, "a consumer asleep took events before a batch was queued");
+        // The batch's last event wakes it, and it takes them all.
+        sink.expect(n + 1);
+        emit(q, n, EventOrder.FRAME, "e" + n);
+        sink.await();
+        assertEquals(n + 1, sink.seen.size());
+        // Asleep again; the end of input wakes it and what is left is handed on before it stops.
+        awaitAsleep(ring);
+        emit(q, n + 1, EventOrder.FRAME, "last");
+        assertTrue(ring.shutdown(GUARD_SECONDS, TimeUnit.SECONDS), "shutdown did not wake the consumer");
+        assertEquals("last", sink.seen.get(sink.seen.size() - 1));
+        assertEquals(n + 2, sink.seen.size());
+    }
+
     @Test
     void aLaggingWorkersEarlierEventComesFirst() throws Exception {
         Sink sink = new Sink();
