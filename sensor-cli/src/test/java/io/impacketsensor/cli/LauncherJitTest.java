@@ -16,14 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Both launchers (the checkout's and the installed one) run the batch commands with C1 only and the
- * parallel collector, and {@code live} with both JIT tiers and the JVM's default collector; {@code IMPACKET_SENSOR_JIT=full} and options given in
+ * Both launchers (the checkout's and the installed one) run the batch commands with C1 only, the
+ * parallel collector with a 16 MB young generation, and huge pages where the kernel gives them on
+ * request, and {@code live} with both JIT tiers and the JVM's default collector; {@code IMPACKET_SENSOR_JIT=full} and options given in
  * {@code IMPACKET_SENSOR_JAVA_OPTS} (after ours, so they win) override it. Runs the real scripts
  * with a {@code java} on PATH that records its arguments.
  */
 class LauncherJitTest {
     private static final String C1 = "-XX:TieredStopAtLevel=1";
     private static final String PARALLEL = "-XX:+UseParallelGC";
+    private static final String YOUNG = "-Xmn16m";
+    private static final String THP = "-XX:+UseTransparentHugePages";
 
     @Test
     void checkoutLauncher(@TempDir Path dir) throws Exception {
@@ -48,6 +51,9 @@ class LauncherJitTest {
         Path log = dir.resolve("java.log");
         Files.writeString(jdk.resolve("java"), "#!/bin/sh\necho \"$*\" > '" + log + "'\n");
         Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String thpMode = Files.isReadable(thp) ? Files.readString(thp).strip() : "(no " + thp + ")";
+        boolean madvise = thpMode.contains("[madvise]");
         for (String cmd : List.of("replay", "evaluate", "analyze", "selftest", "bench")) {
             String args = run(launcher, jdk, log, cmd, Map.of());
             assertTrue(args.startsWith("-XX:+ExitOnOutOfMemoryError " + C1 + " "), args);
@@ -57,15 +63,26 @@ class LauncherJitTest {
             assertTrue(own.indexOf("-XX:TieredStopAtLevel=4") > own.indexOf(C1), "the user's option comes last: " + own);
             assertTrue(args.contains(" " + PARALLEL + " "), args);
             assertTrue(run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JIT", "full")).contains(PARALLEL));
-            // the JVM refuses two collectors: the user's choice replaces ours
+            // the JVM refuses two collectors: the user's choice replaces ours, and its young generation too
             String g1 = run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC"));
             assertFalse(g1.contains(PARALLEL), g1);
+            assertFalse(g1.contains(YOUNG), g1);
             assertTrue(g1.contains("-XX:+UseG1GC"), g1);
+            assertTrue(args.contains(" " + YOUNG + " "), args);
+            for (String young : List.of("-Xmn64m", "-XX:NewSize=8m", "-XX:MaxNewSize=32m", "-XX:NewRatio=2")) {
+                String sized = run(launcher, jdk, log, cmd, Map.of("IMPACKET_SENSOR_JAVA_OPTS", young));
+                assertFalse(sized.contains(YOUNG), sized);
+                assertTrue(sized.contains(PARALLEL), sized);
+            }
+            // Huge pages only where the kernel hands them out on request; with [never] the JVM would warn.
+            assertEquals(madvise, args.contains(" " + THP + " "), thpMode + ": " + args);
         }
         for (String cmd : List.of("live", "config", "rules", "version")) {
             String args = run(launcher, jdk, log, cmd, Map.of());
             assertFalse(args.contains(C1), cmd);
             assertFalse(args.contains(PARALLEL), cmd);
+            assertFalse(args.contains(YOUNG), cmd);
+            assertFalse(args.contains(THP), cmd);
         }
     }
 
