@@ -91,33 +91,53 @@ public final class Main implements Runnable {
         for (Supplier<Object> command : commands.values()) {
             cl.addSubcommand(command.get());
         }
-        // "" would be the working directory (Path.of("")), which no FILE or DIR argument means.
-        cl.registerConverter(java.nio.file.Path.class, s -> {
+        cl.registerConverter(java.nio.file.Path.class, new PathConverter());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler(new BadUsage());
+        cl.setExecutionExceptionHandler(new Failure());
+        return cl;
+    }
+
+    // The three handlers below are classes, not lambdas: a lambda implementing one of picocli's
+    // interfaces makes the class-data archive's dump link that interface, and picocli's classes,
+    // compiled for Java 5, cannot be archived once linked; every class implementing it (picocli's
+    // built-in converters) would then be read and verified from the jar at each start.
+
+    /** "" would be the working directory (Path.of("")), which no FILE or DIR argument means. */
+    static final class PathConverter implements CommandLine.ITypeConverter<java.nio.file.Path> {
+        @Override
+        public java.nio.file.Path convert(String s) {
             if (s.isEmpty()) {
                 throw new CommandLine.TypeConversionException("an empty path");
             }
             return java.nio.file.Path.of(s);
-        });
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setParameterExceptionHandler(Main::badUsage);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // An I/O failure (a full disk, a closed pipe) gets its reason; anything else is a bug
-            // and keeps its exception class, still on one line.
+        }
+    }
+
+    /** A bad flag or argument: one line naming it, exit code 2. */
+    static final class BadUsage implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine cl = ex.getCommandLine();
+            String name = cl.getCommandSpec().qualifiedName();
+            cl.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+            return EXIT_USAGE;
+        }
+    }
+
+    /**
+     * A command that failed: an I/O failure (a full disk, a closed pipe) gets its reason; anything
+     * else is a bug and keeps its exception class, still on one line.
+     */
+    static final class Failure implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             String why = ex instanceof java.io.UncheckedIOException u ? IoReason.of(u.getCause())
                     : ex instanceof java.io.IOException io ? IoReason.of(io) : String.valueOf(ex);
             commandLine.getErr().println(commandLine.getCommandName() + ": " + why);
             return EXIT_FAILURE;
-        });
-        return cl;
-    }
-
-    /** A bad flag or argument: one line naming it, exit code 2. */
-    private static int badUsage(CommandLine.ParameterException ex, String[] args) {
-        CommandLine cl = ex.getCommandLine();
-        String name = cl.getCommandSpec().qualifiedName();
-        cl.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
-        return EXIT_USAGE;
+        }
     }
 
     @Override
