@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 import java.io.IOException;
@@ -79,9 +80,8 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
 
     /** The shipped configuration: stderr with {@link #PATTERN}; org.pcap4j WARN, io.impacketsensor INFO, root WARN. */
     static void apply(LoggerContext lc) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LazyPatternEncoder encoder = new LazyPatternEncoder();
         encoder.setContext(lc);
-        encoder.setPattern(PATTERN);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(lc);
@@ -94,5 +94,66 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         ch.qos.logback.classic.Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
+    }
+
+    /**
+     * The shipped pattern's encoder, made when the first line is written: parsing the pattern and
+     * starting its converters (the date format with its time zone, logback's table of converters
+     * built from method references) took about a tenth of a short replay's main thread, and most
+     * runs write no log line at all. Its lines are the pattern encoder's, byte for byte.
+     */
+    static final class LazyPatternEncoder extends EncoderBase<ILoggingEvent> {
+        private volatile PatternLayoutEncoder encoder;
+
+        String getPattern() {
+            return PATTERN;
+        }
+
+        /** True once a line was written (the pattern's encoder exists). */
+        boolean patternStarted() {
+            return encoder != null;
+        }
+
+        private PatternLayoutEncoder encoder() {
+            PatternLayoutEncoder e = encoder;
+            if (e == null) {
+                synchronized (this) {
+                    e = encoder;
+                    if (e == null) {
+                        e = new PatternLayoutEncoder();
+                        e.setContext(getContext());
+                        e.setPattern(PATTERN);
+                        e.start();
+                        encoder = e;
+                    }
+                }
+            }
+            return e;
+        }
+
+        /** The pattern has no header: what the pattern encoder would give, without making it. */
+        @Override
+        public byte[] headerBytes() {
+            return null;
+        }
+
+        @Override
+        public byte[] encode(ILoggingEvent event) {
+            return encoder().encode(event);
+        }
+
+        @Override
+        public byte[] footerBytes() {
+            return null;
+        }
+
+        @Override
+        public void stop() {
+            PatternLayoutEncoder e = encoder;
+            if (e != null) {
+                e.stop();
+            }
+            super.stop();
+        }
     }
 }

@@ -54,14 +54,17 @@ class DefaultLoggingTest {
         assertEquals(x.getTarget(), d.getTarget());
         assertTrue(d.isStarted());
         PatternLayoutEncoder xe = (PatternLayoutEncoder) x.getEncoder();
-        PatternLayoutEncoder de = (PatternLayoutEncoder) d.getEncoder();
+        DefaultLogging.LazyPatternEncoder de = (DefaultLogging.LazyPatternEncoder) d.getEncoder();
         assertEquals(xe.getPattern(), de.getPattern());
+        assertEquals(null == xe.headerBytes() || xe.headerBytes().length == 0, de.headerBytes() == null, "no header");
+        assertFalse(de.patternStarted(), "nothing written: the pattern is not parsed");
         // the same line for the same event, byte for byte
         LoggingEvent ev = new LoggingEvent("x", xml.getLogger("io.impacketsensor.cli.Daemon"), Level.WARN,
                 "eve file reopened: {}", null, new Object[] {"/var/log/eve.json"});
         ev.setTimeStamp(1_700_000_000_123L);
         ev.setThreadName("main");
         assertArrayEquals(xe.encode(ev), de.encode(ev));
+        assertTrue(de.patternStarted());
         for (String name : List.of("ROOT", "org.pcap4j", "io.impacketsensor")) {
             assertEquals(xml.getLogger(name).isAdditive(), direct.getLogger(name).isAdditive(), name);
         }
