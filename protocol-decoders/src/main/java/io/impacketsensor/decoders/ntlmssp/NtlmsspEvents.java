@@ -120,8 +120,7 @@ final class NtlmsspEvents {
         if (v < 0) {
             return null;
         }
-        return new NtlmEvent.Version(b[v] & 0xFF, b[v + 1] & 0xFF, Bytes.u16le(b, v + 2),
-                b[v + 7] & 0xFF);
+        return RecentVersions.of(b[v] & 0xFF, b[v + 1] & 0xFF, Bytes.u16le(b, v + 2), b[v + 7] & 0xFF);
     }
 
     private static boolean allZero(byte[] b, int off, int len) {
