@@ -153,6 +153,8 @@ public final class NtlmsspAnalyzer implements TokenSession {
             return;
         }
         held = null;
-        ctx.emit(NtlmsspEvents.withStatus(a, status));
+        // Held with NO_STATUS: without a result (closed, or followed by another AUTHENTICATE) it is
+        // emitted as it is.
+        ctx.emit(a.status() == status ? a : NtlmsspEvents.withStatus(a, status));
     }
 }
