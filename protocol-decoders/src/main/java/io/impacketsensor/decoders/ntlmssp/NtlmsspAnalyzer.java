@@ -25,6 +25,7 @@ public final class NtlmsspAnalyzer implements TokenSession {
     private final Carrier carrier;
     private final NtlmsspParser parser;
     private final NtlmsspCounters counters;
+    /** The last CHALLENGE's server challenge: a new array per CHALLENGE, never written, shared with the events. */
     private byte[] serverChallenge;
     private NtlmEvent.NtlmAuthenticate held;
     private boolean seen;
