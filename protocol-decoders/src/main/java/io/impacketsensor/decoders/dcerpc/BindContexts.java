@@ -16,8 +16,13 @@ import java.util.UUID;
  * pool): only its thread reads and writes it.
  */
 final class BindContexts {
-    /** Distinct contexts and lists remembered (round robin): a few interfaces, each asked and answered. */
-    static final int KEPT = 8;
+    /**
+     * Distinct contexts and lists remembered (round robin). A tool's associations bind a dozen
+     * interfaces or more (endpoint mapper, SAMR, LSARPC, SVCCTL, DRSUAPI, DCOM's ...), each asked and
+     * answered, some under several context ids: with 8 the round robin dropped a context before its
+     * interface was bound again.
+     */
+    static final int KEPT = 32;
     private final Context[] contexts = new Context[KEPT];
     private int nextContext;
     @SuppressWarnings("unchecked")

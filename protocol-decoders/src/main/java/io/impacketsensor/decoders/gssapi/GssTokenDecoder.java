@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.gssapi;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.flow.FlowContext;
 import io.impacketsensor.core.spi.CounterVisitor;
@@ -24,6 +25,14 @@ public final class GssTokenDecoder implements TokenDecoder {
     /** The worker's one parser, lent to every session (a worker decodes one token at a time). */
     private final GssapiParser parser;
     private final NtlmsspParser ntlmParser;
+    /** Enough for the conversations a worker ends between two that start; more only holds memory. */
+    static final int POOLED = 32;
+    /**
+     * Sessions of ended conversations, for this worker's next ones: nearly every SMB, DCE/RPC,
+     * LDAP and HTTP connection authenticates once, and a new session (and NTLM conversation) per
+     * connection was about 1 % of the worker's allocation.
+     */
+    private final ReusePool<GssapiAnalyzer> pool = new ReusePool<>(POOLED);
 
     /** Defaults for every limit. */
     public GssTokenDecoder(KerberosTokenHook kerberos) {
@@ -40,7 +49,17 @@ public final class GssTokenDecoder implements TokenDecoder {
 
     @Override
     public TokenSession newSession(FlowContext ctx, Carrier carrier) {
-        return new GssapiAnalyzer(ctx, carrier, limits, kerberos, counters, ntlmCounters, parser, ntlmParser);
+        GssapiAnalyzer kept = pool.take();
+        if (kept != null) {
+            kept.reuse(ctx, carrier);
+            return kept;
+        }
+        return new GssapiAnalyzer(ctx, carrier, limits, kerberos, counters, ntlmCounters, parser, ntlmParser, pool);
+    }
+
+    /** Sessions kept for the next conversations (tests). */
+    int pooled() {
+        return pool.size();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.gssapi;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
@@ -17,8 +18,8 @@ import io.impacketsensor.decoders.token.TokenSession;
  * {@link NtlmsspAnalyzer} it owns, another {@link TokenSession} it drives as a carrier would.
  */
 public final class GssapiAnalyzer implements TokenSession {
-    private final FlowContext ctx;
-    private final Carrier carrier;
+    private FlowContext ctx;
+    private Carrier carrier;
     private final GssapiLimits limits;
     private final KerberosTokenHook kerberos;
     private final GssapiParser parser;
@@ -26,8 +27,14 @@ public final class GssapiAnalyzer implements TokenSession {
     private final NtlmsspParser ntlmParser;
     private final NtlmsspCounters ntlmCounters;
     /** The NTLM conversation, made at the first NTLMSSP token (a Kerberos conversation has none). */
-    private TokenSession ntlm;
+    private NtlmsspAnalyzer ntlm;
+    /** The NTLM conversation of this session's previous use, reset and taken at the first NTLMSSP token. */
+    private NtlmsspAnalyzer spareNtlm;
     private String lastMechanism = "none";
+    /** Where the session goes after its {@link #close} (null: nowhere). */
+    private final ReusePool<GssapiAnalyzer> pool;
+    /** Set by {@link #close}: a second close must not hand the session to the pool twice. */
+    private boolean closed;
 
     public GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, NtlmsspLimits ntlmLimits,
                           KerberosTokenHook kerberos, GssapiCounters counters, NtlmsspCounters ntlmCounters) {
@@ -43,6 +50,14 @@ public final class GssapiAnalyzer implements TokenSession {
     GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, KerberosTokenHook kerberos,
                    GssapiCounters counters, NtlmsspCounters ntlmCounters, GssapiParser parser,
                    NtlmsspParser ntlmParser) {
+        this(ctx, carrier, limits, kerberos, counters, ntlmCounters, parser, ntlmParser, null);
+    }
+
+    /** @param pool where the session goes after its close, for the worker's next conversation */
+    GssapiAnalyzer(FlowContext ctx, Carrier carrier, GssapiLimits limits, KerberosTokenHook kerberos,
+                   GssapiCounters counters, NtlmsspCounters ntlmCounters, GssapiParser parser,
+                   NtlmsspParser ntlmParser, ReusePool<GssapiAnalyzer> pool) {
+        this.pool = pool;
         this.ctx = ctx;
         this.carrier = carrier;
         this.limits = limits;
@@ -73,7 +88,9 @@ public final class GssapiAnalyzer implements TokenSession {
                 mech = "ntlmssp";
                 counters.ntlmssp++;
                 if (ntlm == null) {
-                    ntlm = new NtlmsspAnalyzer(ctx, carrier, ntlmCounters, ntlmParser);
+                    ntlm = spareNtlm != null ? spareNtlm.reuse(ctx, carrier)
+                            : new NtlmsspAnalyzer(ctx, carrier, ntlmCounters, ntlmParser);
+                    spareNtlm = null;
                 }
                 ntlm.onToken(dir, buf, parser.innerOff, parser.innerLen);
                 break;
@@ -115,8 +132,33 @@ public final class GssapiAnalyzer implements TokenSession {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (ntlm != null) {
             ntlm.close();
+        }
+        if (pool != null) {
+            // Its carrier reads nothing of a session after closing it: it serves the worker's next
+            // conversation.
+            pool.give(this);
+        }
+    }
+
+    /**
+     * For a new conversation of {@code carrier} on {@code ctx}, after this one's {@link #close}: as
+     * the constructor leaves it (the NTLM conversation, already closed, is kept aside until an
+     * NTLMSSP token needs one).
+     */
+    void reuse(FlowContext ctx, Carrier carrier) {
+        this.ctx = ctx;
+        this.carrier = carrier;
+        lastMechanism = "none";
+        closed = false;
+        if (ntlm != null) {
+            spareNtlm = ntlm;
+            ntlm = null;
         }
     }
 

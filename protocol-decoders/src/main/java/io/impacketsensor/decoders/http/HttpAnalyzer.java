@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.http;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.HttpEvent.HttpRequest;
 import io.impacketsensor.core.event.HttpEvent.UriClass;
@@ -66,9 +67,20 @@ public final class HttpAnalyzer implements FlowAnalyzer {
                 return held;
             });
         }
+
+        /** As {@link #Side(FlowContext, boolean)} makes it, for a new flow (its buffer released at close). */
+        void reuse(FlowContext ctx) {
+            head.reuse(ctx);
+            eol = 0;
+            mode = HEAD;
+            remaining = 0;
+            chunkDigits = 0;
+            trailerLine = 0;
+            resync = false;
+        }
     }
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final HttpLimits limits;
     private final HttpParser parser;
     private final HttpCounters counters;
@@ -85,6 +97,10 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     private int anomalyEvents;
     /** The worker's last value of each event text field ({@link HttpEvents#request}). */
     private final HttpEvents.LastTexts lastText;
+    /** Where the analyzer goes after its {@link #onClose} (null: nowhere). */
+    private final ReusePool<HttpAnalyzer> pool;
+    /** Set by {@link #onClose}: a second close must not hand the analyzer to the pool twice. */
+    private boolean closed;
 
     /** With a last-values table of its own (tests). */
     public HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder) {
@@ -94,6 +110,13 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     /** @param lastText the decode worker's last field values, shared by its HTTP analyzers */
     HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder,
                  HttpEvents.LastTexts lastText) {
+        this(ctx, limits, counters, tokenDecoder, lastText, null);
+    }
+
+    /** @param pool where the analyzer goes after its close, for the worker's next flow */
+    HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder,
+                 HttpEvents.LastTexts lastText, ReusePool<HttpAnalyzer> pool) {
+        this.pool = pool;
         this.lastText = lastText;
         this.ctx = ctx;
         this.limits = limits;
@@ -103,6 +126,24 @@ public final class HttpAnalyzer implements FlowAnalyzer {
         this.pending = new BoundedFifo<>(limits.maxPending());
         this.toServer = new Side(ctx, true);
         this.toClient = new Side(ctx, false);
+    }
+
+    /**
+     * For a new flow on {@code ctx}, after this one's {@link #onClose}: every field as the
+     * constructor leaves it. The close emitted the pending requests and released the buffers; the
+     * parser keeps nothing from one header section to the next, and the credentials array is kept
+     * to decode into.
+     */
+    void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        toServer.reuse(ctx);
+        toClient.reuse(ctx);
+        txCount = 0;
+        session = null;
+        started = false;
+        finished = false;
+        anomalyEvents = 0;
+        closed = false;
     }
 
     @Override
@@ -520,7 +561,16 @@ public final class HttpAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         finish();
+        if (pool != null) {
+            // Nothing calls an analyzer after its close (the flow is detached): it serves the
+            // worker's next HTTP flow.
+            pool.give(this);
+        }
     }
 
     /** Emits what is pending and lets the buffers go; the flow is not read after this. */

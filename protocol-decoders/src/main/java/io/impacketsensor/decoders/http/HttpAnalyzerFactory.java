@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.http;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.flow.Direction;
@@ -26,6 +27,14 @@ public final class HttpAnalyzerFactory implements AnalyzerFactory {
      * the worker's): clients repeat their method, host, agent and version across connections too.
      */
     private final HttpEvents.LastTexts lastText = new HttpEvents.LastTexts();
+    /** Enough for the flows a worker ends between two that start; more only holds memory. */
+    static final int POOLED = 16;
+    /**
+     * Analyzers of ended flows, for this worker's next ones: a new analyzer with its parser, buffers
+     * and their budget accounts per connection was most of what an HTTP flow allocated besides its
+     * events (a WinRM or relay client opens one connection after another).
+     */
+    private final ReusePool<HttpAnalyzer> pool = new ReusePool<>(POOLED);
 
     /**
      * @param tokenDecoder the shared SPNEGO/NTLMSSP/Kerberos token decoder for NTLM, Negotiate and Kerberos
@@ -108,7 +117,17 @@ public final class HttpAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new HttpAnalyzer(ctx, limits, counters, tokenDecoder, lastText);
+        HttpAnalyzer kept = pool.take();
+        if (kept != null) {
+            kept.reuse(ctx);
+            return kept;
+        }
+        return new HttpAnalyzer(ctx, limits, counters, tokenDecoder, lastText, pool);
+    }
+
+    /** Analyzers kept for the next flows (tests). */
+    int pooled() {
+        return pool.size();
     }
 
     @Override

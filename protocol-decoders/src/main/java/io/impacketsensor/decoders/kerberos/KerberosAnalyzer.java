@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.kerberos;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.KerberosEvent.KerberosRequest;
 import io.impacketsensor.core.event.Transport;
@@ -38,13 +39,22 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         Side(FlowContext ctx) {
             pdu = new PduBuffer(ctx, "kerberos", null);
         }
+
+        /** As {@link #Side(FlowContext)} makes it, for a new flow (its buffer released at close). */
+        void reuse(FlowContext ctx) {
+            pdu.reuse(ctx);
+            markBytes = 0;
+            mark = 0;
+            resync = false;
+            started = false;
+        }
     }
 
     /** Anomalies reported per flow; later ones are only counted. */
     static final int MAX_ANOMALY_EVENTS = 16;
     private int anomalyEvents;
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final KerberosLimits limits;
     private final KerberosParser parser;
     private final KerberosCounters counters;
@@ -54,6 +64,10 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
     private final Side toClient;
     private final Records records;
     private final BoundedFifo<KerberosRequest> pending;
+    /** Where the analyzer goes after its {@link #onClose} (null: nowhere). */
+    private final ReusePool<KerberosAnalyzer> pool;
+    /** Set by {@link #onClose}: a second close must not hand the analyzer to the pool twice. */
+    private boolean closed;
 
     public KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters) {
         this(ctx, limits, counters, new KerberosParser(limits));
@@ -64,6 +78,13 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
      *               to the next, and a message's events are built before the next is parsed
      */
     KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters, KerberosParser parser) {
+        this(ctx, limits, counters, parser, null);
+    }
+
+    /** @param pool where the analyzer goes after its close, for the worker's next flow of its transport */
+    KerberosAnalyzer(FlowContext ctx, KerberosLimits limits, KerberosCounters counters, KerberosParser parser,
+                     ReusePool<KerberosAnalyzer> pool) {
+        this.pool = pool;
         this.ctx = ctx;
         this.limits = limits;
         this.parser = parser;
@@ -74,6 +95,22 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
         this.toServer = tcp ? new Side(ctx) : null;
         this.toClient = tcp ? new Side(ctx) : null;
         this.records = tcp ? new Records() : null;
+    }
+
+    /**
+     * For a new flow of the same transport on {@code ctx}, after this one's {@link #onClose}: every
+     * field as the constructor leaves it.
+     */
+    void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        anomalyEvents = 0;
+        closed = false;
+        // Unanswered requests of the last flow were emitted: nothing more is owed them.
+        pending.clear();
+        if (tcp) {
+            toServer.reuse(ctx);
+            toClient.reuse(ctx);
+        }
     }
 
     @Override
@@ -245,10 +282,19 @@ public final class KerberosAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         // Requests are emitted when seen; an unanswered request needs nothing more.
         if (tcp) {
             toServer.pdu.release();
             toClient.pdu.release();
+        }
+        if (pool != null) {
+            // Nothing calls an analyzer after its close (the flow is detached): it serves the
+            // worker's next Kerberos flow, of which a client makes one per exchange.
+            pool.give(this);
         }
     }
 }

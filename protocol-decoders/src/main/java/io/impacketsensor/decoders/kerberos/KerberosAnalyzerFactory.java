@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.kerberos;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.spi.CounterVisitor;
@@ -15,6 +16,16 @@ public final class KerberosAnalyzerFactory implements AnalyzerFactory {
     private final KerberosCounters counters = new KerberosCounters();
     /** The worker's parser, lent to every flow (a worker decodes one message at a time). */
     private final KerberosParser parser;
+
+    /** Enough for the flows a worker ends between two that start; more only holds memory. */
+    static final int POOLED = 32;
+    /**
+     * Analyzers of ended flows, for this worker's next ones, one pool per transport (a UDP analyzer
+     * has no record framing): a client makes a flow per exchange, and a new analyzer, its buffers
+     * and their budget accounts per flow were most of what a Kerberos flow allocated.
+     */
+    private final ReusePool<KerberosAnalyzer> tcpPool = new ReusePool<>(POOLED);
+    private final ReusePool<KerberosAnalyzer> udpPool = new ReusePool<>(POOLED);
 
     public KerberosAnalyzerFactory(KerberosLimits limits) {
         this.limits = limits;
@@ -53,7 +64,18 @@ public final class KerberosAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new KerberosAnalyzer(ctx, limits, counters, parser);
+        ReusePool<KerberosAnalyzer> pool = ctx.transport() == Transport.TCP ? tcpPool : udpPool;
+        KerberosAnalyzer kept = pool.take();
+        if (kept != null) {
+            kept.reuse(ctx);
+            return kept;
+        }
+        return new KerberosAnalyzer(ctx, limits, counters, parser, pool);
+    }
+
+    /** Analyzers kept for the next flows of {@code transport} (tests). */
+    int pooled(Transport transport) {
+        return (transport == Transport.TCP ? tcpPool : udpPool).size();
     }
 
     /** The hook the shared token decoder calls with Kerberos messages found in GSS tokens. */

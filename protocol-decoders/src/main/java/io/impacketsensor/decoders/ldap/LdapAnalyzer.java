@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.ldap;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.Direction;
@@ -66,9 +67,19 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         Side(FlowContext ctx) {
             pdu = new PduBuffer(ctx, "ldap", null);
         }
+
+        /** As {@link #Side(FlowContext)} makes it, for a new flow (its buffer released at close). */
+        void reuse(FlowContext ctx) {
+            pdu.reuse(ctx);
+            hdrLen = 0;
+            resync = false;
+            saslLayer = false;
+            opaque = false;
+            replyEntry = false;
+        }
     }
 
-    private final FlowContext ctx;
+    private FlowContext ctx;
     private final LdapLimits limits;
     private final LdapParser parser;
     private final LdapCounters counters;
@@ -105,6 +116,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     private boolean startTlsReported;
     private boolean sealedReported;
     private int anomalyEvents;
+    /** Where the analyzer goes after its {@link #onClose} (null: nowhere). */
+    private final ReusePool<LdapAnalyzer> pool;
+    /** Set by {@link #onClose}: a second close must not flush or hand the analyzer to the pool twice. */
+    private boolean closed;
 
     public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapCounters counters,
                         TokenDecoder tokenDecoder) {
@@ -114,6 +129,13 @@ public final class LdapAnalyzer implements FlowAnalyzer {
     /** @param allSearchEntries as {@link LdapAnalyzerFactory#LdapAnalyzerFactory(LdapLimits, TokenDecoder, boolean)} */
     public LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapCounters counters,
                         TokenDecoder tokenDecoder, boolean allSearchEntries) {
+        this(ctx, limits, counters, tokenDecoder, allSearchEntries, null);
+    }
+
+    /** @param pool where the analyzer goes after its close, for the worker's next flow of its transport */
+    LdapAnalyzer(FlowContext ctx, LdapLimits limits, LdapCounters counters, TokenDecoder tokenDecoder,
+                 boolean allSearchEntries, ReusePool<LdapAnalyzer> pool) {
+        this.pool = pool;
         this.ctx = ctx;
         this.limits = limits;
         this.parser = new LdapParser(limits);
@@ -125,6 +147,33 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         this.replies = tcp ? new LdapReplies(limits, allSearchEntries) : null;
         this.toServer = new Side(ctx);
         this.toClient = new Side(ctx);
+    }
+
+    /**
+     * For a new flow of the same transport on {@code ctx}, after this one's {@link #onClose}: every
+     * field as the constructor leaves it. The close emptied the pending requests and the answers
+     * without requests, and released the buffers; the parser keeps nothing from one message to the
+     * next.
+     */
+    void reuse(FlowContext ctx) {
+        this.ctx = ctx;
+        toServer.reuse(ctx);
+        toClient.reuse(ctx);
+        if (replies != null) {
+            replies.reuse();
+        }
+        session = null;
+        saslMechanism = null;
+        saslBound = false;
+        saslBindPending = false;
+        startTlsRequested = false;
+        answered = false;
+        clientOnly = false;
+        bindSent = false;
+        startTlsReported = false;
+        sealedReported = false;
+        anomalyEvents = 0;
+        closed = false;
     }
 
     @Override
@@ -585,6 +634,10 @@ public final class LdapAnalyzer implements FlowAnalyzer {
 
     @Override
     public void onClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         toServer.pdu.release();
         toClient.pdu.release();
         pending.flush(ctx);
@@ -593,6 +646,11 @@ public final class LdapAnalyzer implements FlowAnalyzer {
         }
         if (session != null) {
             session.close();
+        }
+        if (pool != null) {
+            // Nothing calls an analyzer after its close (the flow is detached): it serves the
+            // worker's next LDAP flow.
+            pool.give(this);
         }
     }
 }

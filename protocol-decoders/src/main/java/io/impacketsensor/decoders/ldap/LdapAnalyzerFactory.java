@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.ldap;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.spi.CounterVisitor;
@@ -18,6 +19,15 @@ public final class LdapAnalyzerFactory implements AnalyzerFactory {
     private final LdapCounters counters = new LdapCounters();
     private final LdapParser probeParser;
     private final boolean allSearchEntries;
+    /** Enough for the flows a worker ends between two that start; more only holds memory. */
+    static final int POOLED = 16;
+    /**
+     * Analyzers of ended flows, for this worker's next ones, one pool per transport (a CLDAP
+     * analyzer has no framing): a new analyzer, its parser, buffers and tables were about 1.2 kB
+     * per connection, and a client makes a connection per query or two.
+     */
+    private final ReusePool<LdapAnalyzer> tcpPool = new ReusePool<>(POOLED);
+    private final ReusePool<LdapAnalyzer> udpPool = new ReusePool<>(POOLED);
 
     /**
      * @param tokenDecoder the shared SPNEGO/NTLMSSP/Kerberos token decoder for SASL and Sicily
@@ -74,7 +84,18 @@ public final class LdapAnalyzerFactory implements AnalyzerFactory {
 
     @Override
     public FlowAnalyzer create(FlowContext ctx) {
-        return new LdapAnalyzer(ctx, limits, counters, tokenDecoder, allSearchEntries);
+        ReusePool<LdapAnalyzer> pool = ctx.transport() == Transport.TCP ? tcpPool : udpPool;
+        LdapAnalyzer kept = pool.take();
+        if (kept != null) {
+            kept.reuse(ctx);
+            return kept;
+        }
+        return new LdapAnalyzer(ctx, limits, counters, tokenDecoder, allSearchEntries, pool);
+    }
+
+    /** Analyzers kept for the next flows of {@code transport} (tests). */
+    int pooled(Transport transport) {
+        return (transport == Transport.TCP ? tcpPool : udpPool).size();
     }
 
     @Override

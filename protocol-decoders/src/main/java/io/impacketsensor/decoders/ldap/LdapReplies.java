@@ -217,6 +217,12 @@ final class LdapReplies {
                 p.diagnostic);
     }
 
+    /** For a new flow, after {@link #flush}: as the constructor leaves it (the searches' slots are kept, all unused). */
+    void reuse() {
+        age = 0;
+        bindInProgressId = -1;
+    }
+
     /** The flow ended: every search still gathering becomes an answer with result -1. */
     void flush(FlowContext ctx) {
         if (searches != null) {

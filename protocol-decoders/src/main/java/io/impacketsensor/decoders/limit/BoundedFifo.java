@@ -52,6 +52,16 @@ public final class BoundedFifo<T> {
         return item;
     }
 
+    /** Removes every element (the array is kept, with the length it grew to). */
+    public void clear() {
+        while (count > 0) {
+            items[head] = null;
+            head = (head + 1) % items.length;
+            count--;
+        }
+        head = 0;
+    }
+
     private void grow() {
         if (count == limit) {
             throw new IllegalStateException("full: " + limit);

@@ -21,10 +21,11 @@ import java.util.Arrays;
  * the GSS-API session hands it the NTLMSSP mechanism tokens it unwraps.
  */
 public final class NtlmsspAnalyzer implements TokenSession {
-    private final FlowContext ctx;
-    private final Carrier carrier;
+    private FlowContext ctx;
+    private Carrier carrier;
     private final NtlmsspParser parser;
     private final NtlmsspCounters counters;
+    /** The last CHALLENGE's server challenge: a new array per CHALLENGE, never written, shared with the events. */
     private byte[] serverChallenge;
     private NtlmEvent.NtlmAuthenticate held;
     private boolean seen;
@@ -46,6 +47,21 @@ public final class NtlmsspAnalyzer implements TokenSession {
         this.carrier = carrier;
         this.parser = parser;
         this.counters = counters;
+    }
+
+    /**
+     * This conversation, after its {@link #close}, as a new one of {@code carrier} on {@code ctx}
+     * (for a token decoder that keeps the sessions of ended conversations).
+     *
+     * @return this
+     */
+    public NtlmsspAnalyzer reuse(FlowContext ctx, Carrier carrier) {
+        this.ctx = ctx;
+        this.carrier = carrier;
+        serverChallenge = null;
+        held = null;
+        seen = false;
+        return this;
     }
 
     /** One whole NTLMSSP message (the token decoder found the signature). */
@@ -153,6 +169,8 @@ public final class NtlmsspAnalyzer implements TokenSession {
             return;
         }
         held = null;
-        ctx.emit(NtlmsspEvents.withStatus(a, status));
+        // Held with NO_STATUS: without a result (closed, or followed by another AUTHENTICATE) it is
+        // emitted as it is.
+        ctx.emit(a.status() == status ? a : NtlmsspEvents.withStatus(a, status));
     }
 }

@@ -21,13 +21,17 @@ final class NtlmsspEvents {
     private NtlmsspEvents() {
     }
 
+    // The server challenge a conversation passes in is its own copy, never written after it was
+    // made (the next CHALLENGE makes a new one): the CHALLENGE and the AUTHENTICATE events share it
+    // as events share their other immutable values.
+
     /**
      * The challenge of a login without an NTLMSSP message (SMB1 without extended security): flags 0,
      * the server's domain as TargetName and NetBIOS domain, its name as NetBIOS computer.
      */
     static NtlmEvent.NtlmChallenge bareChallenge(FlowContext ctx, Carrier carrier, byte[] serverChallenge,
                                                  String domain, String server) {
-        return new NtlmEvent.NtlmChallenge(ctx.header(), carrier, 0, serverChallenge.clone(), domain, domain, server,
+        return new NtlmEvent.NtlmChallenge(ctx.header(), carrier, 0, serverChallenge, domain, domain, server,
                 "", "", 0, null, null);
     }
 
@@ -37,7 +41,7 @@ final class NtlmsspEvents {
                                                     String avTarget, byte[] proof, byte[] serverChallenge,
                                                     boolean anonymous) {
         return new NtlmEvent.NtlmAuthenticate(ctx.header(), carrier, 0, lmLen, ntLen, ntlmVersion, domain, user, "",
-                false, null, false, avFlags, avTarget, proof, serverChallenge == null ? null : serverChallenge.clone(),
+                false, null, false, avFlags, avTarget, proof, serverChallenge,
                 anonymous, SensorEvent.NO_STATUS);
     }
 
@@ -67,7 +71,7 @@ final class NtlmsspEvents {
                                              byte[] serverChallenge) {
         byte[] vb = parser.versionOff < 0 ? null : Arrays.copyOfRange(b, parser.versionOff, parser.versionOff + 8);
         long ts = parser.avTimestamp == 0 ? 0 : FileTime.toEpochNanos(parser.avTimestamp);
-        return new NtlmEvent.NtlmChallenge(ctx.header(), carrier, parser.flags, serverChallenge.clone(),
+        return new NtlmEvent.NtlmChallenge(ctx.header(), carrier, parser.flags, serverChallenge,
                 text(parser, b, parser.targetNameOff, parser.targetNameLen, Utf16Memo.NTLM_TARGET),
                 Utf16Memo.decode(Utf16Memo.NTLM_NB_DOMAIN, b, parser.avNbDomainOff, parser.avNbDomainLen),
                 Utf16Memo.decode(Utf16Memo.NTLM_NB_COMPUTER, b, parser.avNbComputerOff, parser.avNbComputerLen),
@@ -91,7 +95,7 @@ final class NtlmsspEvents {
                 parser.sessionKeyLen > 0,
                 validVersion(parser, b) ? version(parser, b) : null, mic, parser.avFlags,
                 Utf16Memo.decode(Utf16Memo.NTLM_AV_TARGET, b, parser.avTargetNameOff, parser.avTargetNameLen), proof,
-                serverChallenge == null ? null : serverChallenge.clone(), anonymous, status, parser.avChannelBindings);
+                serverChallenge, anonymous, status, parser.avChannelBindings);
     }
 
     /** Unicode or OEM per NTLMSSP_NEGOTIATE_UNICODE (MS-NLMP 2.2.2.5 flag A). */
@@ -120,8 +124,7 @@ final class NtlmsspEvents {
         if (v < 0) {
             return null;
         }
-        return new NtlmEvent.Version(b[v] & 0xFF, b[v + 1] & 0xFF, Bytes.u16le(b, v + 2),
-                b[v + 7] & 0xFF);
+        return RecentVersions.of(b[v] & 0xFF, b[v + 1] & 0xFF, Bytes.u16le(b, v + 2), b[v + 7] & 0xFF);
     }
 
     private static boolean allZero(byte[] b, int off, int len) {

@@ -47,4 +47,29 @@ class BoundedFifoTest {
         q.add("again");
         assertTrue(q.full());
     }
+
+    @Test
+    void clearEmptiesAndTheQueueGoesOnAsNew() {
+        BoundedFifo<Integer> q = new BoundedFifo<>(8);
+        for (int i = 0; i < 6; i++) {
+            q.add(i);
+        }
+        q.poll();
+        q.poll();
+        q.add(6);
+        q.clear();
+        assertEquals(0, q.size());
+        assertFalse(q.full());
+        assertNull(q.poll());
+        ArrayDeque<Integer> ref = new ArrayDeque<>();
+        for (int i = 10; i < 18; i++) {
+            q.add(i);
+            ref.add(i);
+        }
+        assertTrue(q.full());
+        while (!ref.isEmpty()) {
+            assertEquals(ref.poll(), q.poll());
+        }
+        assertNull(q.poll());
+    }
 }

@@ -10,6 +10,7 @@ import io.impacketsensor.core.testkit.RecordingContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,6 +83,32 @@ public class NtlmsspParserTest {
         assertEquals("LAB", ch.targetName());
         assertEquals("dc1.lab.test", ch.dnsComputer());
         assertNotNull(ch.version());
+    }
+
+    /**
+     * synthetic: the CHALLENGE above, then the same with another server challenge on the same
+     * conversation: each event keeps the challenge it was made with, the AUTHENTICATE names the
+     * latest; one held without a result is emitted with NO_STATUS at the next AUTHENTICATE.
+     */
+    @Test
+    void eventsKeepTheirServerChallengeAcrossANewChallenge() {
+        RecordingContext ctx = new RecordingContext();
+        NtlmsspAnalyzer a = new NtlmsspAnalyzer(ctx, Carrier.SMB2, NtlmsspLimits.DEFAULTS, new NtlmsspCounters());
+        a.onToken(Direction.TO_CLIENT, CHALLENGE, 0, CHALLENGE.length);
+        a.onToken(Direction.TO_SERVER, AUTHENTICATE, 0, AUTHENTICATE.length);
+        byte[] second = CHALLENGE.clone();
+        System.arraycopy(Hex.decode("0102030405060708"), 0, second, 24, 8);
+        a.onToken(Direction.TO_CLIENT, second, 0, second.length);
+        a.onToken(Direction.TO_SERVER, AUTHENTICATE, 0, AUTHENTICATE.length);
+        a.onResult(0);
+        List<NtlmEvent.NtlmChallenge> challenges = ctx.of(NtlmEvent.NtlmChallenge.class);
+        List<NtlmEvent.NtlmAuthenticate> auths = ctx.of(NtlmEvent.NtlmAuthenticate.class);
+        assertArrayEquals(Hex.decode("b7c0561afe7bd826"), challenges.get(0).serverChallenge());
+        assertArrayEquals(Hex.decode("0102030405060708"), challenges.get(1).serverChallenge());
+        assertArrayEquals(Hex.decode("b7c0561afe7bd826"), auths.get(0).serverChallenge());
+        assertEquals(SensorEvent.NO_STATUS, auths.get(0).status(), "no result before the next AUTHENTICATE");
+        assertArrayEquals(Hex.decode("0102030405060708"), auths.get(1).serverChallenge());
+        assertEquals(0, auths.get(1).status());
     }
 
     @Test

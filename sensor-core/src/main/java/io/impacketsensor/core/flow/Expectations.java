@@ -49,6 +49,15 @@ public final class Expectations {
     private volatile int writes;
     /** Announcements accepted (for counters). */
     private long added;
+    /**
+     * The address {@link #add} read last, as version and bits: announcers name the same server
+     * object again and again (a flow's server, from its worker's address cache), and reading an
+     * {@code InetAddress}'s bits copies them into a new array. Written under the lock.
+     */
+    private InetAddress lastServer;
+    private int lastVersion;
+    private long lastHi;
+    private long lastLo;
 
     public Expectations(int capacity, long timeoutNanos) {
         this.capacity = capacity;
@@ -92,16 +101,16 @@ public final class Expectations {
         if (capacity == 0 || server == null || analyzerName == null) {
             return;
         }
-        byte[] a = server.getAddress();
-        int v = server instanceof Inet4Address ? 4 : 6;
-        long h = 0;
-        long l = 0;
-        if (v == 4) {
-            l = Bytes.u32be(a, 0);
-        } else {
-            h = Bytes.i64be(a, 0);
-            l = Bytes.i64be(a, 8);
+        if (server != lastServer) {
+            byte[] a = server.getAddress();
+            lastVersion = server instanceof Inet4Address ? 4 : 6;
+            lastHi = lastVersion == 4 ? 0 : Bytes.i64be(a, 0);
+            lastLo = lastVersion == 4 ? Bytes.u32be(a, 0) : Bytes.i64be(a, 8);
+            lastServer = server;
         }
+        int v = lastVersion;
+        long h = lastHi;
+        long l = lastLo;
         int i = next;
         next = (next + 1) % capacity;
         if (i < size) {

@@ -63,7 +63,7 @@ public final class PduBuffer {
         boolean pdu(Direction dir, byte[] b, int off, int len);
     }
 
-    private final BufferBudget.Account account;
+    private BufferBudget.Account account;
     private final DropHandler onDrop;
     private byte[] buf = Bytes.EMPTY;
     private int length;
@@ -265,6 +265,15 @@ public final class PduBuffer {
         need = 0;
         skip = 0;
         account.recycle(b);
+    }
+
+    /**
+     * For the same protocol on a new flow's {@code ctx}, after {@link #release}: as a new buffer.
+     * The released account is charged to the new flow; an analyzer kept for the worker's next flow
+     * keeps its buffers, so a connection costs no new buffer and account.
+     */
+    public void reuse(FlowContext ctx) {
+        account = ctx.bufferAccount(account);
     }
 
     /** {@link BufferBudget.Owner#dropBuffer} of this buffer's account. */

@@ -51,4 +51,31 @@ class ExpectationsTest {
         assertEquals("dcerpc", x.lookup(4, 0, SERVER, 49157, 2_000));
         assertNull(new Expectations(0, 1).lookup(4, 0, SERVER, 49157, 2_000), "no table");
     }
+
+    /**
+     * An announcement's address is read once per address object: the same object again, another
+     * object, an IPv6 one and then the first object again each land under their own address.
+     */
+    @Test
+    void eachAnnouncementIsFiledUnderItsOwnAddress() throws Exception {
+        Expectations x = new Expectations(8, 60_000_000_000L);
+        InetAddress a = InetAddress.getByName("10.99.0.1");
+        InetAddress b = InetAddress.getByName("10.99.0.2");
+        InetAddress v6 = InetAddress.getByName("fd00::1:2");
+        x.add(a, 49153, "one", 1_000);
+        x.add(a, 49154, "two", 1_000);
+        x.add(b, 49155, "three", 1_000);
+        x.add(v6, 49156, "four", 1_000);
+        x.add(a, 49157, "five", 1_000);
+        x.add(InetAddress.getByName("10.99.0.2"), 49158, "six", 1_000);
+        assertEquals("one", x.lookup(4, 0, SERVER, 49153, 2_000));
+        assertEquals("two", x.lookup(4, 0, SERVER, 49154, 2_000));
+        assertEquals("three", x.lookup(4, 0, SERVER + 1, 49155, 2_000));
+        assertNull(x.lookup(4, 0, SERVER, 49155, 2_000));
+        assertEquals("four", x.lookup(6, 0xFD00_0000_0000_0000L, 0x0000_0000_0001_0002L, 49156, 2_000));
+        assertNull(x.lookup(4, 0, 0x0001_0002L, 49156, 2_000));
+        assertEquals("five", x.lookup(4, 0, SERVER, 49157, 2_000));
+        assertNull(x.lookup(6, 0xFD00_0000_0000_0000L, 0x0000_0000_0001_0002L, 49157, 2_000));
+        assertEquals("six", x.lookup(4, 0, SERVER + 1, 49158, 2_000));
+    }
 }

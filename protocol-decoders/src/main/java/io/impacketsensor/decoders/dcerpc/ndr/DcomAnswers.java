@@ -105,29 +105,52 @@ final class DcomAnswers {
         return out.result(r);
     }
 
-    /** What one answer gave, bounded by {@code max} interfaces and {@code max} bindings. */
+    /**
+     * What one answer gave, bounded by {@code max} interfaces and {@code max} bindings. Every ORPC
+     * answer is scanned and nearly all of them hand out nothing, so the lists are made at their
+     * first element.
+     */
     private static final class Out {
         final int max;
         final UUID clsid;
-        final List<RpcArgs.DcomRef> refs = new ArrayList<>(2);
-        final List<String> bindings = new ArrayList<>(2);
+        private List<RpcArgs.DcomRef> refs;
+        private List<String> bindings;
 
         Out(int max, UUID clsid) {
             this.max = max;
             this.clsid = clsid;
         }
 
+        int refCount() {
+            return refs == null ? 0 : refs.size();
+        }
+
+        int bindingCount() {
+            return bindings == null ? 0 : bindings.size();
+        }
+
         void ref(UUID iid, UUID ipid, long oxid, long oid) {
-            if (refs.size() < max && iid != null && ipid != null) {
+            if (refCount() < max && iid != null && ipid != null) {
+                if (refs == null) {
+                    refs = new ArrayList<>(2);
+                }
                 refs.add(new RpcArgs.DcomRef(iid, ipid, oxid, oid));
             }
         }
 
+        void binding(String s) {
+            if (bindings == null) {
+                bindings = new ArrayList<>(2);
+            }
+            bindings.add(s);
+        }
+
         RpcArgs result(NdrReader r) {
-            if (!r.ok() || refs.isEmpty() && bindings.isEmpty()) {
+            if (!r.ok() || refs == null && bindings == null) {
                 return null;
             }
-            return new RpcArgs.DcomObjectRefs(clsid, List.copyOf(refs), List.copyOf(bindings));
+            return new RpcArgs.DcomObjectRefs(clsid, refs == null ? List.of() : List.copyOf(refs),
+                    bindings == null ? List.of() : List.copyOf(bindings));
         }
     }
 
@@ -385,7 +408,7 @@ final class DcomAnswers {
         byte[] b = r.array();
         int start = r.stubStart();
         int end = start + r.length();
-        for (int i = start + 8; i + STD_OBJREF_END <= end && out.refs.size() < out.max; i++) {
+        for (int i = start + 8; i + STD_OBJREF_END <= end && out.refCount() < out.max; i++) {
             if (b[i] != 'M' || b[i + 1] != 'E' || b[i + 2] != 'O' || b[i + 3] != 'W') {
                 continue;
             }
@@ -414,7 +437,7 @@ final class DcomAnswers {
         byte[] b = r.array();
         int base = r.stubStart() + r.position();
         int w = 0;
-        while (w + 1 < security && out.bindings.size() < out.max) {
+        while (w + 1 < security && out.bindingCount() < out.max) {
             int tower = Bytes.u16le(b, base + 2 * w);
             if (tower == 0) {
                 break;
@@ -426,7 +449,7 @@ final class DcomAnswers {
             }
             if (e > s) {
                 int chars = Math.min(e - s, MAX_BINDING_CHARS);
-                out.bindings.add(new String(b, base + 2 * s, 2 * chars, StandardCharsets.UTF_16LE));
+                out.binding(new String(b, base + 2 * s, 2 * chars, StandardCharsets.UTF_16LE));
             }
             w = e + 1;
         }

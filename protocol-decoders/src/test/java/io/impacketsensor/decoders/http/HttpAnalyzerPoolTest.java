@@ -1,0 +1,125 @@
+package io.impacketsensor.decoders.http;
+
+import io.impacketsensor.core.event.HttpEvent.HttpRequest;
+import io.impacketsensor.core.event.HttpEvent.HttpResponse;
+import io.impacketsensor.core.event.ProtocolAnomaly;
+import io.impacketsensor.core.event.SensorEvent;
+import io.impacketsensor.core.event.Transport;
+import io.impacketsensor.core.flow.AnalyzerFactory;
+import io.impacketsensor.core.flow.Direction;
+import io.impacketsensor.core.flow.FlowAnalyzer;
+import io.impacketsensor.core.flow.FlowLimits;
+import io.impacketsensor.core.testkit.Captures;
+import io.impacketsensor.core.testkit.EventText;
+import io.impacketsensor.core.testkit.RecordingContext;
+import io.impacketsensor.core.testkit.Replay;
+import io.impacketsensor.decoders.DecoderConfig;
+import io.impacketsensor.decoders.Decoders;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The HTTP factory hands an ended flow's analyzer to the worker's next flow; it must decode exactly
+ * as a new analyzer does.
+ */
+class HttpAnalyzerPoolTest {
+
+    private static HttpAnalyzerFactory factory() {
+        return new HttpAnalyzerFactory(HttpLimits.DEFAULTS, Decoders.tokenDecoder(DecoderConfig.defaults()));
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Every project lab capture, each replayed through one factory right after the previous capture
+     * cut at half its frames (requests left unanswered, header sections and bodies left half read),
+     * and compared with the same capture through a new factory.
+     */
+    @Test
+    void aPooledAnalyzerDecodesAsANewOne() throws Exception {
+        List<Path> captures = new ArrayList<>();
+        for (String name : Captures.list("/pcaps/lab")) {
+            captures.add(Captures.path(name));
+        }
+        assertTrue(captures.size() > 10, "the lab captures are found");
+        HttpAnalyzerFactory http = factory();
+        List<AnalyzerFactory> pooled = List.of(http);
+        int reused = 0;
+        int events = 0;
+        Path previous = captures.get(captures.size() - 1);
+        for (Path capture : captures) {
+            List<Replay.Frame> cut = Replay.frames(previous);
+            Replay.run(cut.subList(0, cut.size() / 2), pooled, FlowLimits.DEFAULTS, e -> { }, (n, v) -> { });
+            reused += http.pooled();
+            List<SensorEvent> again = Replay.events(capture, pooled);
+            List<SensorEvent> fresh = Replay.events(capture, List.of(factory()));
+            events += fresh.size();
+            assertEquals(EventText.of(fresh), EventText.of(again), capture::toString);
+            previous = capture;
+        }
+        assertTrue(reused > 0, "flows ended with analyzers kept for the next");
+        assertTrue(events > 0, "the captures hold HTTP events to compare");
+    }
+
+    /**
+     * synthetic: a flow that used up its anomaly events and was left with a request unanswered and a
+     * header section half read hands a clean analyzer to the next flow; a second close neither
+     * flushes nor hands it out twice; the pool is bounded.
+     */
+    @Test
+    void aReusedAnalyzerStartsClean() {
+        HttpAnalyzerFactory factory = factory();
+        RecordingContext first = new RecordingContext(Transport.TCP, 80);
+        FlowAnalyzer a = factory.create(first);
+        byte[] badToken = ascii("GET /a HTTP/1.1\r\nHost: srv\r\nAuthorization: NTLM !!!!\r\n\r\n");
+        byte[] ok = ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        for (int i = 0; i < HttpAnalyzer.MAX_ANOMALY_EVENTS + 2; i++) {
+            a.onData(Direction.TO_SERVER, badToken, 0, badToken.length);
+            a.onData(Direction.TO_CLIENT, ok, 0, ok.length);
+        }
+        assertEquals(HttpAnalyzer.MAX_ANOMALY_EVENTS, RecordingContext.of(first.events, ProtocolAnomaly.class).size(),
+                first.events::toString);
+        byte[] get = ascii("GET /b HTTP/1.1\r\nHost: srv\r\n\r\n");
+        a.onData(Direction.TO_SERVER, get, 0, get.length);
+        a.onData(Direction.TO_SERVER, get, 0, 9);
+        a.onClose();
+        int firstEvents = first.events.size();
+        a.onClose();
+        assertEquals(firstEvents, first.events.size(), "a second close flushes nothing");
+        assertEquals(1, factory.pooled());
+
+        RecordingContext second = new RecordingContext(Transport.TCP, 80);
+        assertSame(a, factory.create(second), "the ended flow's analyzer is reused");
+        a.onData(Direction.TO_SERVER, badToken, 0, 20);
+        a.onData(Direction.TO_SERVER, badToken, 20, badToken.length - 20);
+        a.onData(Direction.TO_CLIENT, ok, 0, ok.length);
+        assertEquals(firstEvents, first.events.size(), "nothing more goes to the ended flow");
+        List<HttpRequest> requests = second.of(HttpRequest.class);
+        assertEquals(1, requests.size(), "the split header section is read anew: " + second.events);
+        assertEquals("/a", requests.get(0).uri());
+        assertEquals(1, requests.get(0).txId(), "transactions are counted from the flow's start");
+        assertEquals(200, second.of(HttpResponse.class).get(0).status());
+        assertEquals(1, RecordingContext.of(second.events, ProtocolAnomaly.class).size(),
+                "the next flow reports its own anomaly: " + second.events);
+
+        assertNotSame(factory.create(new RecordingContext(Transport.TCP, 80)),
+                factory.create(new RecordingContext(Transport.TCP, 80)), "handed out once");
+        List<FlowAnalyzer> open = new ArrayList<>();
+        for (int i = 0; i < HttpAnalyzerFactory.POOLED + 5; i++) {
+            open.add(factory.create(new RecordingContext(Transport.TCP, 80)));
+        }
+        open.forEach(FlowAnalyzer::onClose);
+        assertEquals(HttpAnalyzerFactory.POOLED, factory.pooled());
+    }
+}
