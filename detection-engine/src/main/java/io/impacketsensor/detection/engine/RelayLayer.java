@@ -7,7 +7,6 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.detection.config.EngineConfig;
 
 import java.net.InetAddress;
-import java.util.Locale;
 
 /**
  * Layer 5: NTLM relay correlation (INDICATORS.md §1, ntlmrelayx): the same ServerChallenge or the
@@ -16,7 +15,26 @@ import java.util.Locale;
  * removal is a single-message check in the anomaly layer.) All maps are bounded LRU maps.
  */
 final class RelayLayer {
-    private record Seen(long flowId, InetAddress client, InetAddress server, long time) {
+    /**
+     * The last connection that carried a challenge or a proof. Updated in place when the value comes
+     * again (a fixed challenge comes on every connection), so a repeat allocates nothing.
+     */
+    private static final class Seen {
+        long flowId;
+        InetAddress client;
+        InetAddress server;
+        long time;
+
+        Seen(EventHeader h, long time) {
+            set(h, time);
+        }
+
+        void set(EventHeader h, long time) {
+            this.flowId = h.flowId();
+            this.client = h.clientIp();
+            this.server = h.serverIp();
+            this.time = time;
+        }
     }
 
     private record ProofKey(long hi, long lo) {
@@ -34,10 +52,13 @@ final class RelayLayer {
     }
 
     private static final class AccountIps {
+        /** The account as its indicator quotes it: lower-case {@code domain\\user}. */
+        final String account;
         final InetAddress[] ips;
         final long[] times;
 
-        AccountIps(int n) {
+        AccountIps(String account, int n) {
+            this.account = account;
             ips = new InetAddress[n];
             times = new long[n];
         }
@@ -46,8 +67,11 @@ final class RelayLayer {
     private final EngineConfig.Relay cfg;
     private final LruMap<Long, Seen> challenges;
     private final LruMap<ProofKey, Seen> proofs;
-    private final LruMap<String, AccountIps> accounts;
+    private final LruMap<AccountKey, AccountIps> accounts;
+    /** The lookup key of {@link #accounts}, reused for every AUTHENTICATE; stored keys are its copies. */
+    private final AccountKey accountProbe = new AccountKey();
     private final LruMap<InetAddress, String> workstations;
+    private final AddressTexts addresses = new AddressTexts(256);
 
     RelayLayer(EngineConfig.Relay cfg) {
         this.cfg = cfg;
@@ -65,9 +89,9 @@ final class RelayLayer {
             Long key = toLong(c.serverChallenge(), 0);
             Seen prev = challenges.get(key);
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
-                String legs = ((now - prev.time) / 1_000_000) + " ms: " + prev.client.getHostAddress() + "->"
-                        + prev.server.getHostAddress() + " and " + h.clientIp().getHostAddress() + "->"
-                        + h.serverIp().getHostAddress();
+                String legs = ((now - prev.time) / 1_000_000) + " ms: " + addresses.of(prev.client) + "->"
+                        + addresses.of(prev.server) + " and " + addresses.of(h.clientIp()) + "->"
+                        + addresses.of(h.serverIp());
                 if (prev.server.equals(h.serverIp())) {
                     // One server handing out the same challenge twice: not a forwarded challenge (a relay's
                     // two legs have different servers) but a fixed one, which MS-NLMP 3.2.5.1.1 forbids
@@ -76,14 +100,18 @@ final class RelayLayer {
                     // The server is the attacker.
                     e.attackerIsServer = true;
                     e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge sent by "
-                            + h.serverIp().getHostAddress() + " on two connections (a fixed challenge) within " + legs);
+                            + addresses.of(h.serverIp()) + " on two connections (a fixed challenge) within " + legs);
                 } else {
                     // Relay host: the address that is server on one exchange and client on the other.
                     e.attackerIsServer = prev.client.equals(h.serverIp());
                     e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge on two connections within " + legs);
                 }
             }
-            challenges.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
+            if (prev != null) {
+                prev.set(h, now); // the lookup made it the most recent entry already
+            } else {
+                challenges.put(key, new Seen(h, now));
+            }
             return;
         }
         if (!(ev instanceof NtlmEvent.NtlmAuthenticate a) || a.anonymous()) {
@@ -107,16 +135,18 @@ final class RelayLayer {
                         + " authenticated to " + relay.getHostAddress() + ", which replayed it to "
                         + target.getHostAddress());
             }
-            proofs.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
+            if (prev != null) {
+                prev.set(h, now);
+            } else {
+                proofs.put(key, new Seen(h, now));
+            }
         }
         String user = a.user();
         if (user != null && !user.isEmpty()) {
-            String account = (a.domain() == null ? "" : a.domain().toLowerCase(Locale.ROOT)) + "\\"
-                    + user.toLowerCase(Locale.ROOT);
             // What a relay needs from the relayed authentication: no MIC to break and no signing to
             // refuse (MS-NLMP 3.2.5.1.2, 3.3.1); an SMB1 LM/NTLM response has no NTLMSSP flags to judge.
             boolean relayable = !a.micPresent() && (a.flags() & Signals.NTLM_SIGN) == 0 && !Signals.legacySmb1(a);
-            multiIp(account, h.clientIp(), now, relayable, e);
+            multiIp(accountProbe.set(a.domain(), user), h.clientIp(), now, relayable, e);
         }
         String ws = a.workstation();
         if (ws != null && !ws.isEmpty()) {
@@ -128,12 +158,13 @@ final class RelayLayer {
         }
     }
 
-    private void multiIp(String account, InetAddress ip, long now, boolean relayable, Evidence e) {
+    private void multiIp(AccountKey account, InetAddress ip, long now, boolean relayable, Evidence e) {
         long w = cfg.multiIpWindowSeconds() * BehaviourLayer.SEC;
         AccountIps s = accounts.get(account);
         if (s == null) {
-            s = new AccountIps(8);
-            accounts.put(account, s);
+            AccountKey stored = account.stored();
+            s = new AccountIps(stored.text(), 8);
+            accounts.put(stored, s);
         }
         int free = -1;
         int oldest = 0;
@@ -165,7 +196,7 @@ final class RelayLayer {
             // The specification's relay rule: signing off, no MIC and the account from several sources
             // is 0.8+. Several sources alone (roaming users, NAT) stay an alert-level hint.
             e.add(relayable ? Rules.NTLM_USER_MULTIPLE_IPS_RELAYABLE : Rules.NTLM_USER_MULTIPLE_IPS,
-                    "Account " + account + " authenticated from "
+                    "Account " + s.account + " authenticated from "
                     + distinct + " addresses within " + cfg.multiIpWindowSeconds() + " s"
                     + (relayable ? " without MIC or signing (relayable)" : ""));
         }
