@@ -84,9 +84,12 @@ final class Decider {
 
     /**
      * The verdict on one event's findings {@code e} (not empty) from {@code src} against {@code dst}
-     * (null when not known).
+     * (null when not known). With {@code answer} false the caller reads no answer (the packet pipeline):
+     * the verdict's counters, instances, blocks and alerts are the same, and null is returned unless
+     * the answer was built anyway.
      */
-    AnalysisResult decide(Evidence e, EventHeader h, String appProto, InetAddress src, InetAddress dst, long now) {
+    AnalysisResult decide(Evidence e, EventHeader h, String appProto, InetAddress src, InetAddress dst, long now,
+                          boolean answer) {
         AttackType best = null;
         double conf = 0;
         for (int i = 0; i < e.size; i++) {
@@ -120,7 +123,8 @@ final class Decider {
         if (action == Action.LOG) {
             // Below the monitor threshold: reported to the caller, but no attack instance is kept.
             byAction[Action.LOG.ordinal()]++;
-            return AnalysisResult.deferred(false, new LogDetails(e, best, conf, src, dst, tool, recommendations));
+            return answer ? AnalysisResult.deferred(false, new LogDetails(e, best, conf, src, dst, tool, recommendations))
+                    : null;
         }
 
         probe.type = best;
@@ -200,15 +204,22 @@ final class Decider {
             count(best);
         }
         byAction[action.ordinal()]++;
+        boolean emits = changed && emits(in);
         AnalysisResult r = in.last;
         if (r == null || changed || stale) {
             // A repeat that changes nothing (the common case of a long attack) reuses the last answer.
-            r = new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, snapshot(in, src, dst));
+            // Without a reader and an alert, it is built when one of them first needs it: nothing it
+            // shows changes in between without marking it changed or stale again.
+            r = answer || emits ? new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, snapshot(in, src, dst))
+                    : null;
             in.last = r;
         }
         if (changed) {
             in.revision++;
-            emit(h, appProto, in, r.analysis());
+            if (emits) {
+                alertsEmitted++;
+                sink.accept(new Alert(h, appProto, r.analysis(), in.revision, in.firstSeen, in.events));
+            }
         } else {
             alertsSuppressed++;
         }
@@ -250,15 +261,15 @@ final class Decider {
         return seen != null && now - seen <= TOOL_MEMORY_NANOS ? TOOL_IMPACKET : null;
     }
 
-    private void emit(EventHeader h, String appProto, Instance in, Analysis a) {
+    /**
+     * Whether a changed instance goes to the alert sink: at or above {@code alerts.min_action}, and a
+     * monitor-level one only every {@code alerts.monitor_sample_every}th time (counted here).
+     */
+    private boolean emits(Instance in) {
         if (in.action.compareTo(minAlertAction) < 0) {
-            return;
+            return false;
         }
-        if (in.action == Action.MONITOR && (monitorSeen++ % cfg.alerts().monitorSampleEvery()) != 0) {
-            return;
-        }
-        alertsEmitted++;
-        sink.accept(new Alert(h, appProto, a, in.revision, in.firstSeen, in.events));
+        return in.action != Action.MONITOR || (monitorSeen++ % cfg.alerts().monitorSampleEvery()) == 0;
     }
 
     private void count(AttackType t) {
