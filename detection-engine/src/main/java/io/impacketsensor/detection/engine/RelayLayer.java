@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LongLruMap;
 import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.event.EventHeader;
@@ -37,9 +38,16 @@ final class RelayLayer {
         }
     }
 
-    private record ProofKey(long hi, long lo) {
-        // Written out: a record's generated equals and hashCode go through method handles, which the
-        // batch launcher's C1-only JIT does not fold; every NTLMv2 AUTHENTICATE looks one up.
+    /** An NTLMv2 proof's 16 bytes; {@link #proofProbe} is reused for lookups, stored keys never change. */
+    private static final class ProofKey {
+        long hi;
+        long lo;
+
+        ProofKey(long hi, long lo) {
+            this.hi = hi;
+            this.lo = lo;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof ProofKey k && k.hi == hi && k.lo == lo;
@@ -65,8 +73,9 @@ final class RelayLayer {
     }
 
     private final EngineConfig.Relay cfg;
-    private final LruMap<Long, Seen> challenges;
+    private final LongLruMap<Seen> challenges;
     private final LruMap<ProofKey, Seen> proofs;
+    private final ProofKey proofProbe = new ProofKey(0, 0);
     private final LruMap<AccountKey, AccountIps> accounts;
     /** The lookup key of {@link #accounts}, reused for every AUTHENTICATE; stored keys are its copies. */
     private final AccountKey accountProbe = new AccountKey();
@@ -75,7 +84,7 @@ final class RelayLayer {
 
     RelayLayer(EngineConfig.Relay cfg) {
         this.cfg = cfg;
-        this.challenges = new LruMap<>(cfg.maxTracked());
+        this.challenges = new LongLruMap<>(cfg.maxTracked());
         this.proofs = new LruMap<>(cfg.maxTracked());
         this.accounts = new LruMap<>(cfg.maxTracked());
         this.workstations = new LruMap<>(cfg.maxTracked());
@@ -86,7 +95,7 @@ final class RelayLayer {
         long now = h.timestampNanos();
         long window = cfg.windowSeconds() * BehaviourLayer.SEC;
         if (ev instanceof NtlmEvent.NtlmChallenge c && c.serverChallenge() != null && c.serverChallenge().length == 8) {
-            Long key = toLong(c.serverChallenge(), 0);
+            long key = toLong(c.serverChallenge(), 0);
             Seen prev = challenges.get(key);
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
                 String legs = ((now - prev.time) / 1_000_000) + " ms: " + addresses.of(prev.client) + "->"
@@ -119,8 +128,9 @@ final class RelayLayer {
         }
         byte[] p = a.ntProofStr();
         if (p != null && p.length == 16) {
-            ProofKey key = new ProofKey(toLong(p, 0), toLong(p, 8));
-            Seen prev = proofs.get(key);
+            proofProbe.hi = toLong(p, 0);
+            proofProbe.lo = toLong(p, 8);
+            Seen prev = proofs.get(proofProbe);
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
                 // The relay host is server of the victim's exchange and client of the target's. The
                 // SMB decoder reports an AUTHENTICATE when its answer arrives, and the relay answers
@@ -138,7 +148,7 @@ final class RelayLayer {
             if (prev != null) {
                 prev.set(h, now);
             } else {
-                proofs.put(key, new Seen(h, now));
+                proofs.put(new ProofKey(proofProbe.hi, proofProbe.lo), new Seen(h, now));
             }
         }
         String user = a.user();

@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LongLruMap;
 import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
@@ -43,26 +44,34 @@ final class RelayLegs {
     /** Relayed sessions whose follow-up actions are watched. */
     private static final int WATCHED = 32;
 
-    /** One leg: a connection carrying one NTLM exchange. */
+    /**
+     * One leg: a connection carrying one NTLM exchange. A leg that never joined a pair is only its
+     * server's last inbound NEGOTIATE, and is reused for the server's next one.
+     */
     private static final class Leg {
-        final long flowId;
-        final InetAddress client;
-        final InetAddress server;
-        final int serverPort;
-        final Carrier carrier;
-        final long negotiateTime;
+        long flowId;
+        InetAddress client;
+        InetAddress server;
+        int serverPort;
+        Carrier carrier;
+        long negotiateTime;
         byte[] challenge;
         NtlmEvent.NtlmAuthenticate auth;
         /** SMB2 NEGOTIATE SecurityMode of the server on this flow, or -1 (not SMB2 / not seen). */
-        int smbServerSecurityMode = -1;
+        int smbServerSecurityMode;
+        /** Set for good when the leg joins a pair: a pair (a reported one is watched) keeps its legs. */
+        boolean paired;
 
-        Leg(EventHeader h, Carrier carrier) {
+        void set(EventHeader h, Carrier carrier, int smbServerSecurityMode) {
             this.flowId = h.flowId();
             this.client = h.clientIp();
             this.server = h.serverIp();
             this.serverPort = h.serverPort();
             this.carrier = carrier;
             this.negotiateTime = h.timestampNanos();
+            this.challenge = null;
+            this.auth = null;
+            this.smbServerSecurityMode = smbServerSecurityMode;
         }
 
         String describe() {
@@ -88,9 +97,9 @@ final class RelayLegs {
     /** The last NEGOTIATE each address received as a server. */
     private final LruMap<InetAddress, Leg> inbound;
     /** Candidate pairs by the flow ids of both legs. */
-    private final LruMap<Long, Pair> byFlow;
+    private final LongLruMap<Pair> byFlow;
     /** SMB2 server SecurityMode by flow, for flows that may become a leg (written before the NEGOTIATE token). */
-    private final LruMap<Long, Integer> smbSecurityMode;
+    private final LongLruMap<Integer> smbSecurityMode;
     private final long windowNanos;
     private final CoercionLayer coercion;
 
@@ -107,8 +116,8 @@ final class RelayLegs {
 
     RelayLegs(EngineConfig.Relay cfg, CoercionLayer coercion) {
         this.inbound = new LruMap<>(cfg.maxTracked());
-        this.byFlow = new LruMap<>(cfg.maxTracked());
-        this.smbSecurityMode = new LruMap<>(cfg.maxTracked());
+        this.byFlow = new LongLruMap<>(cfg.maxTracked());
+        this.smbSecurityMode = new LongLruMap<>(cfg.maxTracked());
         this.windowNanos = cfg.windowSeconds() * BehaviourLayer.SEC;
         this.coercion = coercion;
         Arrays.fill(watchedFlows, Long.MIN_VALUE);
@@ -125,15 +134,21 @@ final class RelayLegs {
         EventHeader h = ev.header();
         long now = h.timestampNanos();
         if (ev instanceof NtlmEvent.NtlmNegotiate) {
-            Leg leg = new Leg(h, ev.carrier());
             Integer mode = smbSecurityMode.get(h.flowId());
-            leg.smbServerSecurityMode = mode == null ? -1 : mode;
             Leg in = inbound.get(h.clientIp());
             // The target may be the victim's own host on another service (cross-protocol reflection:
             // lab atk_relay_smb_to_mssql, ws01's SMB logon relayed to ws01's MSSQL); only the same flow is excluded.
-            if (in != null && in.flowId != h.flowId() && now >= in.negotiateTime
-                    && now - in.negotiateTime <= NEGOTIATE_GAP_NANOS && byFlow.get(in.flowId) == null) {
+            boolean pairs = in != null && in.flowId != h.flowId() && now >= in.negotiateTime
+                    && now - in.negotiateTime <= NEGOTIATE_GAP_NANOS && byFlow.get(in.flowId) == null;
+            Leg leg = inbound.get(h.serverIp()); // the put below makes it the most recent entry anyway
+            if (leg == null || leg.paired || pairs && leg == in) {
+                leg = new Leg();
+            }
+            leg.set(h, ev.carrier(), mode == null ? -1 : mode);
+            if (pairs) {
                 Pair p = new Pair(in, leg, now - in.negotiateTime);
+                in.paired = true;
+                leg.paired = true;
                 byFlow.put(in.flowId, p);
                 byFlow.put(h.flowId(), p);
             }

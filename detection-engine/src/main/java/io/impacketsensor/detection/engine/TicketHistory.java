@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LongLruMap;
 import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.KerberosEvent;
 
@@ -28,6 +29,15 @@ final class TicketHistory {
     /** Realms whose TGT kvno/etype profile is kept. */
     private static final int MAX_REALMS = 256;
 
+    /** The time a ticket was last issued, updated in place when a reply issues it again. */
+    private static final class Issued {
+        long at;
+
+        Issued(long at) {
+            this.at = at;
+        }
+    }
+
     private static final class Seen {
         long asRep = Long.MIN_VALUE;
         long tgsRep = Long.MIN_VALUE;
@@ -48,7 +58,8 @@ final class TicketHistory {
     }
 
     private final LruMap<InetAddress, Seen> clients;
-    private final LruMap<Long, Long> issued;
+    /** When each ticket digest was last issued. */
+    private final LongLruMap<Issued> issued;
     private final LruMap<String, RealmTgts> realms = new LruMap<>(MAX_REALMS);
     private final long windowNanos;
 
@@ -59,7 +70,7 @@ final class TicketHistory {
      */
     TicketHistory(int maxClients, long windowSeconds) {
         this.clients = new LruMap<>(maxClients);
-        this.issued = new LruMap<>(maxClients);
+        this.issued = new LongLruMap<>(maxClients);
         this.windowNanos = windowSeconds * 1_000_000_000L;
     }
 
@@ -91,7 +102,12 @@ final class TicketHistory {
             return;
         }
         if (t.cipherDigest() != KerberosEvent.NO_DIGEST) {
-            issued.put(t.cipherDigest(), now);
+            Issued i = issued.get(t.cipherDigest()); // made the most recent, as a put would
+            if (i == null) {
+                issued.put(t.cipherDigest(), new Issued(now));
+            } else {
+                i.at = now;
+            }
         }
         if (AnomalyLayer.isKrbtgt(t.sname()) && t.realm() != null) {
             // AS-REPs and TGS-REPs renewing a TGT both show the krbtgt key the KDC uses now.
@@ -112,8 +128,8 @@ final class TicketHistory {
     }
 
     private boolean issuedInWindow(long digest, long now) {
-        Long at = digest == KerberosEvent.NO_DIGEST ? null : issued.get(digest);
-        return at != null && within(at, now);
+        Issued i = digest == KerberosEvent.NO_DIGEST ? null : issued.get(digest);
+        return i != null && within(i.at, now);
     }
 
     /** True when {@code at} (never set: Long.MIN_VALUE, which must not wrap around) lies in the window. */
