@@ -81,6 +81,9 @@ final class RelayLayer {
     private final AccountKey accountProbe = new AccountKey();
     private final LruMap<InetAddress, String> workstations;
     private final AddressTexts addresses = new AddressTexts(256);
+    /** Scratch for building an indicator, and the same-challenge texts made lately. */
+    private final StringBuilder text = new StringBuilder(160);
+    private final KeptTexts challengeTexts = new KeptTexts(8);
 
     RelayLayer(EngineConfig.Relay cfg) {
         this.cfg = cfg;
@@ -98,9 +101,10 @@ final class RelayLayer {
             long key = toLong(c.serverChallenge(), 0);
             Seen prev = challenges.get(key);
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
-                String legs = ((now - prev.time) / 1_000_000) + " ms: " + addresses.of(prev.client) + "->"
-                        + addresses.of(prev.server) + " and " + addresses.of(h.clientIp()) + "->"
-                        + addresses.of(h.serverIp());
+                // Built in a reused builder: a fixed challenge repeats the finding with the same text
+                // on every connection, and only a new text is made a String.
+                StringBuilder t = text;
+                t.setLength(0);
                 if (prev.server.equals(h.serverIp())) {
                     // One server handing out the same challenge twice: not a forwarded challenge (a relay's
                     // two legs have different servers) but a fixed one, which MS-NLMP 3.2.5.1.1 forbids
@@ -108,13 +112,17 @@ final class RelayLayer {
                     // they collect can be cracked against precomputed tables (Responder's 1122334455667788).
                     // The server is the attacker.
                     e.attackerIsServer = true;
-                    e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge sent by "
-                            + addresses.of(h.serverIp()) + " on two connections (a fixed challenge) within " + legs);
+                    t.append("Same NTLM server challenge sent by ").append(addresses.of(h.serverIp()))
+                            .append(" on two connections (a fixed challenge) within ");
                 } else {
                     // Relay host: the address that is server on one exchange and client on the other.
                     e.attackerIsServer = prev.client.equals(h.serverIp());
-                    e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge on two connections within " + legs);
+                    t.append("Same NTLM server challenge on two connections within ");
                 }
+                t.append((now - prev.time) / 1_000_000).append(" ms: ").append(addresses.of(prev.client)).append("->")
+                        .append(addresses.of(prev.server)).append(" and ").append(addresses.of(h.clientIp())).append("->")
+                        .append(addresses.of(h.serverIp()));
+                e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, challengeTexts.of(t));
             }
             if (prev != null) {
                 prev.set(h, now); // the lookup made it the most recent entry already
