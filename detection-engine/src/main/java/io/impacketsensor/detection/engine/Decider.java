@@ -42,7 +42,7 @@ final class Decider {
     /** The lookup key of {@link #instances}, reused for every decision; stored keys are fresh copies. */
     private final Instance.Key probe = new Instance.Key(null, null, null);
     /** Addresses recognised as Impacket clients (fingerprint or Impacket-only signature), last seen. */
-    private final LruMap<InetAddress, Long> impacketSources;
+    private final LruMap<InetAddress, Stamp> impacketSources;
     private final Action minAlertAction;
     /** Read at construction, so a broken table stops the engine at start, not at its first alert. */
     private final Recommendations recommendations = Recommendations.builtin();
@@ -253,12 +253,17 @@ final class Decider {
     private String tool(Evidence e, InetAddress src, long now) {
         for (int i = 0; i < e.size; i++) {
             if (e.types[i] == AttackType.IMPACKET_FINGERPRINT || TOOL_IMPACKET.equals(e.rules[i].tool())) {
-                impacketSources.put(src, now);
+                Stamp seen = impacketSources.get(src); // made the most recent, as a put would
+                if (seen == null) {
+                    impacketSources.put(src, new Stamp(now));
+                } else {
+                    seen.at = now;
+                }
                 return TOOL_IMPACKET;
             }
         }
-        Long seen = impacketSources.get(src);
-        return seen != null && now - seen <= TOOL_MEMORY_NANOS ? TOOL_IMPACKET : null;
+        Stamp seen = impacketSources.get(src);
+        return seen != null && now - seen.at <= TOOL_MEMORY_NANOS ? TOOL_IMPACKET : null;
     }
 
     /**

@@ -29,15 +29,6 @@ final class TicketHistory {
     /** Realms whose TGT kvno/etype profile is kept. */
     private static final int MAX_REALMS = 256;
 
-    /** The time a ticket was last issued, updated in place when a reply issues it again. */
-    private static final class Issued {
-        long at;
-
-        Issued(long at) {
-            this.at = at;
-        }
-    }
-
     private static final class Seen {
         long asRep = Long.MIN_VALUE;
         long tgsRep = Long.MIN_VALUE;
@@ -59,8 +50,12 @@ final class TicketHistory {
 
     private final LruMap<InetAddress, Seen> clients;
     /** When each ticket digest was last issued. */
-    private final LongLruMap<Issued> issued;
+    private final LongLruMap<Stamp> issued;
     private final LruMap<String, RealmTgts> realms = new LruMap<>(MAX_REALMS);
+    /** The last {@link #key} made, and the realm and krbtgt name it was made from. */
+    private String lastKey;
+    private String lastKeyRealm;
+    private KerberosEvent.PrincipalName lastKeyName;
     private final long windowNanos;
 
     /**
@@ -102,9 +97,9 @@ final class TicketHistory {
             return;
         }
         if (t.cipherDigest() != KerberosEvent.NO_DIGEST) {
-            Issued i = issued.get(t.cipherDigest()); // made the most recent, as a put would
+            Stamp i = issued.get(t.cipherDigest()); // made the most recent, as a put would
             if (i == null) {
-                issued.put(t.cipherDigest(), new Issued(now));
+                issued.put(t.cipherDigest(), new Stamp(now));
             } else {
                 i.at = now;
             }
@@ -128,7 +123,7 @@ final class TicketHistory {
     }
 
     private boolean issuedInWindow(long digest, long now) {
-        Issued i = digest == KerberosEvent.NO_DIGEST ? null : issued.get(digest);
+        Stamp i = digest == KerberosEvent.NO_DIGEST ? null : issued.get(digest);
         return i != null && within(i.at, now);
     }
 
@@ -208,8 +203,33 @@ final class TicketHistory {
         return b.toString();
     }
 
-    private static String key(KerberosEvent.TicketInfo t) {
-        return (t.realm() + " " + t.sname()).toUpperCase(Locale.ROOT);
+    /**
+     * The realms key of a krbtgt ticket ({@code t.realm()} not null). A realm's KDC names the same
+     * krbtgt principal on every TGT it issues: the key made last is given again while the realm and
+     * the name's components read the same.
+     */
+    private String key(KerberosEvent.TicketInfo t) {
+        if (lastKey == null || !t.realm().equals(lastKeyRealm) || !sameComponents(t.sname(), lastKeyName)) {
+            lastKey = (t.realm() + " " + t.sname()).toUpperCase(Locale.ROOT);
+            lastKeyRealm = t.realm();
+            lastKeyName = t.sname();
+        }
+        return lastKey;
+    }
+
+    private static boolean sameComponents(KerberosEvent.PrincipalName a, KerberosEvent.PrincipalName b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null || a.components().size() != b.components().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.components().size(); i++) { // by index: no iterator per ticket
+            if (!java.util.Objects.equals(a.components().get(i), b.components().get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
