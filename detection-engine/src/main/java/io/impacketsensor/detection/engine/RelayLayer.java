@@ -81,9 +81,10 @@ final class RelayLayer {
     private final AccountKey accountProbe = new AccountKey();
     private final LruMap<InetAddress, String> workstations;
     private final AddressTexts addresses = new AddressTexts(256);
-    /** Scratch for building an indicator, and the same-challenge texts made lately. */
+    /** Scratch for building an indicator, and the same-challenge and multiple-address texts made lately. */
     private final StringBuilder text = new StringBuilder(160);
     private final KeptTexts challengeTexts = new KeptTexts(8);
+    private final KeptTexts accountTexts = new KeptTexts(8);
 
     RelayLayer(EngineConfig.Relay cfg) {
         this.cfg = cfg;
@@ -213,10 +214,16 @@ final class RelayLayer {
         if (distinct >= cfg.multiIpThreshold()) {
             // The specification's relay rule: signing off, no MIC and the account from several sources
             // is 0.8+. Several sources alone (roaming users, NAT) stay an alert-level hint.
-            e.add(relayable ? Rules.NTLM_USER_MULTIPLE_IPS_RELAYABLE : Rules.NTLM_USER_MULTIPLE_IPS,
-                    "Account " + s.account + " authenticated from "
-                    + distinct + " addresses within " + cfg.multiIpWindowSeconds() + " s"
-                    + (relayable ? " without MIC or signing (relayable)" : ""));
+            // Once an account is seen from several addresses, each of its AUTHENTICATEs repeats the finding:
+            // built in the reused builder, made a String only when new.
+            StringBuilder t = text;
+            t.setLength(0);
+            t.append("Account ").append(s.account).append(" authenticated from ").append(distinct)
+                    .append(" addresses within ").append(cfg.multiIpWindowSeconds()).append(" s");
+            if (relayable) {
+                t.append(" without MIC or signing (relayable)");
+            }
+            e.add(relayable ? Rules.NTLM_USER_MULTIPLE_IPS_RELAYABLE : Rules.NTLM_USER_MULTIPLE_IPS, accountTexts.of(t));
         }
     }
 
