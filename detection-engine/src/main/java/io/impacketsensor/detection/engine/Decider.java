@@ -151,7 +151,7 @@ final class Decider {
         for (int i = 0; i < e.size; i++) {
             // Other chains' progress is their own business; other findings are evidence for this instance.
             boolean foreignChain = e.types[i] != best && e.rules[i].chain();
-            if (!foreignChain && in.indicators.size() < maxInd && in.indicators.add(e.indicators[i])) {
+            if (!foreignChain && in.indicators.size() < maxInd && in.indicators.add(e.indicator(i))) {
                 changed = true;
             }
             if (e.types[i] == best && e.signatures[i] != null && in.signatures.size() < maxInd) {
@@ -171,7 +171,7 @@ final class Decider {
             changed = true;
         }
         ChainLayer.Progress p = e.chainFor(best);
-        if (p != null && p.steps().size() > in.chain.size()) {
+        if (p != null && p.size() > in.chain.size()) {
             in.chain = p.steps();
             changed = true;
         }
@@ -350,7 +350,7 @@ final class Decider {
                 }
             }
             this.n = count;
-            this.indicator = e.indicators[first];
+            this.indicator = e.indicator(first);
             this.signature = e.signatures[first];
             this.rule = e.rules[first];
             this.ruleConfidence = e.confidences[first];
@@ -367,7 +367,7 @@ final class Decider {
             confidences = new double[count];
             for (int i = first, k = 0; i < e.size; i++) {
                 if (e.types[i] == best) {
-                    indicators[k] = e.indicators[i];
+                    indicators[k] = e.indicator(i);
                     signatures[k] = e.signatures[i];
                     rules[k] = e.rules[i];
                     confidences[k] = e.confidences[i];

@@ -3,6 +3,7 @@ package io.impacketsensor.detection.engine;
 import io.impacketsensor.core.collections.LongLruMap;
 import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.SensorEvent;
 
 import java.net.InetAddress;
 import java.util.Locale;
@@ -139,15 +140,14 @@ final class TicketHistory {
             if (s != null && within(s.asRep, now)) {
                 return;
             }
-            e.add(Rules.TGT_WITHOUT_AS_EXCHANGE, presented(q, t) + " but no TGT was issued to this client in the window");
+            e.add(Rules.TGT_WITHOUT_AS_EXCHANGE, TicketHistory::tgtWithoutAsExchange, q);
             if (t.etype() == 23) {
                 e.add(Rules.RC4_TGT, "TGT encrypted with rc4-hmac presented");
             }
         } else if (issuedInWindow(t.cipherDigest(), now)) {
             return;
         } else {
-            e.add(Rules.TGT_NEVER_ISSUED, presented(q, t) + " that no observed KDC reply issued (ticket digest "
-                    + Long.toHexString(t.cipherDigest()) + ")");
+            e.add(Rules.TGT_NEVER_ISSUED, TicketHistory::tgtNeverIssued, q);
             RealmTgts p = t.realm() == null ? null : realms.get(key(t));
             // An RODC's krbtgt_NNNN key puts its number in the kvno's high 16 bits (MS-KILE 3.1.5.8):
             // a ticket from another KDC identity is not compared.
@@ -173,16 +173,36 @@ final class TicketHistory {
             if (s != null && within(s.tgsRep, now)) {
                 return;
             }
-            e.add(Rules.TICKET_WITHOUT_TGS_EXCHANGE,
-                    presented(t) + " but no service ticket was issued to this client in the window");
+            e.add(Rules.TICKET_WITHOUT_TGS_EXCHANGE, TicketHistory::ticketWithoutTgsExchange, ap);
         } else if (!issuedInWindow(t.cipherDigest(), now)) {
-            e.add(Rules.TICKET_NEVER_ISSUED, presented(t) + " that no observed KDC reply issued (ticket digest "
-                    + Long.toHexString(t.cipherDigest()) + ")");
+            e.add(Rules.TICKET_NEVER_ISSUED, TicketHistory::ticketNeverIssued, ap);
         }
     }
 
-    // The indicator texts are built only when a finding is added: most tickets presented were issued
-    // in view, and the text costs more than the check.
+    // The indicator texts are made from the event when the decision reads them (Evidence.EventText):
+    // most tickets presented were issued in view, and most findings of the others stay below the
+    // monitor threshold, where the packet pipeline reads no text.
+    private static String tgtWithoutAsExchange(SensorEvent ev) {
+        KerberosEvent.KerberosRequest q = (KerberosEvent.KerberosRequest) ev;
+        return presented(q, q.tgsTicket()) + " but no TGT was issued to this client in the window";
+    }
+
+    private static String tgtNeverIssued(SensorEvent ev) {
+        KerberosEvent.KerberosRequest q = (KerberosEvent.KerberosRequest) ev;
+        return presented(q, q.tgsTicket()) + " that no observed KDC reply issued (ticket digest "
+                + Long.toHexString(q.tgsTicket().cipherDigest()) + ")";
+    }
+
+    private static String ticketWithoutTgsExchange(SensorEvent ev) {
+        return presented(((KerberosEvent.KerberosApRequest) ev).ticket())
+                + " but no service ticket was issued to this client in the window";
+    }
+
+    private static String ticketNeverIssued(SensorEvent ev) {
+        KerberosEvent.TicketInfo t = ((KerberosEvent.KerberosApRequest) ev).ticket();
+        return presented(t) + " that no observed KDC reply issued (ticket digest " + Long.toHexString(t.cipherDigest()) + ")";
+    }
+
     private static String presented(KerberosEvent.KerberosRequest q, KerberosEvent.TicketInfo t) {
         return "TGS-REQ for " + q.sname() + " presents a krbtgt ticket (kvno " + t.kvno() + ", "
                 + Signals.etypeName(t.etype()) + ")";
