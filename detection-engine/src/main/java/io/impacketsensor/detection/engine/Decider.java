@@ -62,6 +62,11 @@ final class Decider {
     /** Scratch for ordering rule hits: positions and rounded confidences, grown when needed. */
     private int[] order = new int[Evidence.MAX];
     private double[] rounded = new double[Evidence.MAX];
+    /**
+     * The rule hits the answers quoted last, by rule index: an instance's alerts quote its rules again,
+     * mostly at the same confidence, and a hit is immutable. Grown when needed.
+     */
+    private RuleHit[] madeHits = new RuleHit[64];
 
     Decider(EngineConfig cfg, AllowListMatcher allow, Blocklist blocklist) {
         this.cfg = cfg;
@@ -392,7 +397,7 @@ final class Decider {
                 }
                 m = merge(merged, mergedConf, m, n == 1 ? rule : rules[i], n == 1 ? ruleConfidence : confidences[i]);
             }
-            List<RuleHit> hits = hits(merged, mergedConf, m, new int[m], new double[m]);
+            List<RuleHit> hits = hits(merged, mergedConf, m, new int[m], new double[m], null);
             return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(),
                     Action.LOG, false, List.copyOf(ind), List.copyOf(sigs), recommendations.forAlert(best, hits),
                     best.mitreTechniques(), chain, src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L,
@@ -440,11 +445,20 @@ final class Decider {
             order = new int[Math.max(n, order.length * 2)];
             rounded = new double[order.length];
         }
-        return hits(rules, conf, n, order, rounded);
+        for (int i = 0; i < n; i++) {
+            if (rules[i].index() >= madeHits.length) {
+                madeHits = java.util.Arrays.copyOf(madeHits, Math.max(rules[i].index() + 1, madeHits.length * 2));
+            }
+        }
+        return hits(rules, conf, n, order, rounded, madeHits);
     }
 
-    /** {@link #hits(Rule[], double[], int)} with the caller's scratch arrays (at least {@code n} long). */
-    private static List<RuleHit> hits(Rule[] rules, double[] conf, int n, int[] order, double[] rounded) {
+    /**
+     * {@link #hits(Rule[], double[], int)} with the caller's scratch arrays (at least {@code n} long);
+     * {@code made} (by rule index, covering the rules; null for none) keeps the hits made, given again
+     * when a rule is quoted the same.
+     */
+    private static List<RuleHit> hits(Rule[] rules, double[] conf, int n, int[] order, double[] rounded, RuleHit[] made) {
         if (n == 0) {
             return List.of();
         }
@@ -460,7 +474,16 @@ final class Decider {
         RuleHit[] out = new RuleHit[n];
         for (int k = 0; k < n; k++) {
             Rule r = rules[order[k]];
-            out[k] = new RuleHit(r.sid(), r.rev(), r.name(), rounded[order[k]], r.msg());
+            double c = rounded[order[k]];
+            RuleHit h = made == null ? null : made[r.index()];
+            if (h == null || h.sid() != r.sid() || h.rev() != r.rev() || Double.compare(h.confidence(), c) != 0
+                    || !h.name().equals(r.name()) || !java.util.Objects.equals(h.msg(), r.msg())) {
+                h = new RuleHit(r.sid(), r.rev(), r.name(), c, r.msg());
+                if (made != null) {
+                    made[r.index()] = h;
+                }
+            }
+            out[k] = h;
         }
         return List.of(out);
     }
