@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The library API: one detection engine for flat events ({@link #analyzeNetworkEvent}), typed
- * events from the packet pipeline ({@link #analyze}) and reported authentications.
+ * events from the packet pipeline ({@link #analyze}, {@link #observe}) and reported authentications.
  *
  * <p>Threading: the engine is single-threaded by design (one owner of all cross-flow state). This
  * façade serialises callers with a lock, so it is safe to call from several threads; in the sensor
@@ -91,7 +91,7 @@ public final class ImpacketProtection {
         }
     }
 
-    /** Analyses one typed event (the packet pipeline's entry). */
+    /** Analyses one typed event; {@link #observe} when the answer is not read. */
     public AnalysisResult analyze(SensorEvent event) {
         if (event instanceof io.impacketsensor.core.event.DcerpcEvent.DcerpcBind b && b.requestLost()) {
             // An ack whose bind was not captured names no interface: a protocol record only.
@@ -101,6 +101,23 @@ public final class ImpacketProtection {
         try {
             engine.countSubmitted();
             return engine.process(event);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Analyses one typed event for its alerts (to the alert sink), blocks and statistics, without an
+     * answer: the packet pipeline's entry, which reads none. Same verdicts as {@link #analyze}.
+     */
+    public void observe(SensorEvent event) {
+        if (event instanceof io.impacketsensor.core.event.DcerpcEvent.DcerpcBind b && b.requestLost()) {
+            return; // as in analyze: a protocol record only
+        }
+        lock.lock();
+        try {
+            engine.countSubmitted();
+            engine.observe(event);
         } finally {
             lock.unlock();
         }

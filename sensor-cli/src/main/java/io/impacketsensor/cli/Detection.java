@@ -83,7 +83,7 @@ final class Detection implements EventSink, PacketTiming, java.io.Flushable {
                 fleet.event(e);
             }
         }
-        engine.analyze(e);
+        engine.observe(e);
     }
 
     /** Packet numbers and acknowledgements are for the EVE protocol records only; the engine needs none. */

@@ -47,8 +47,59 @@ final class ChainLayer {
         return List.copyOf(out);
     }
 
-    /** The steps of one chain seen on one pair, as handed to the engine when the chain advanced. */
-    record Progress(Def def, List<ChainStep> steps) {
+    /**
+     * The steps of one chain seen on one pair, as handed to the engine when the chain advanced. The
+     * chain layer reuses one per chain for every event and makes the list of steps only when the
+     * decision takes it (a chain of the event's strongest type that is longer than its instance's):
+     * most advances stay below the monitor threshold or repeat a chain the instance holds. Read
+     * within the event that advanced it; the pair's arrays it reads do not change before then.
+     */
+    static final class Progress {
+        private Def def;
+        private long[] times;
+        private Step[] matched;
+        private int size;
+        private List<ChainStep> steps;
+
+        /** A chain whose steps are made already (the coercion chain). */
+        Progress(Def def, List<ChainStep> steps) {
+            this.def = def;
+            this.steps = steps;
+            this.size = steps.size();
+        }
+
+        private Progress() {
+        }
+
+        /** Points this chain's progress at the first {@code size} steps of the pair's arrays. */
+        private Progress set(Def def, long[] times, Step[] matched, int size) {
+            this.def = def;
+            this.times = times;
+            this.matched = matched;
+            this.size = size;
+            this.steps = null;
+            return this;
+        }
+
+        Def def() {
+            return def;
+        }
+
+        /** How many steps {@link #steps} has, without making them. */
+        int size() {
+            return size;
+        }
+
+        List<ChainStep> steps() {
+            if (steps == null) {
+                ChainStep[] s = new ChainStep[size];
+                for (int i = 0; i < size; i++) {
+                    s[i] = new ChainStep(times[i], matched[i].label);
+                }
+                steps = List.of(s);
+            }
+            return steps;
+        }
     }
 
     /**
@@ -100,12 +151,17 @@ final class ChainLayer {
     private final LruMap<PairKey, PairState> pairs;
     private final PairKey probe = new PairKey(null, null);
     private final long windowNanos;
+    /** The progress handed to the engine, one per chain, reused for every event. */
+    private final Progress[] progress = new Progress[DEFS.size()];
     /** Indicator texts by chain, step position and matched step, filled on first use ({@link #indicator}). */
     private final String[][][] indicators = new String[DEFS.size()][][];
 
     ChainLayer(int maxPairs, long windowSeconds) {
         this.pairs = new LruMap<>(maxPairs);
         this.windowNanos = windowSeconds * 1_000_000_000L;
+        for (int c = 0; c < progress.length; c++) {
+            progress[c] = new Progress();
+        }
     }
 
     /** Advances the chains this event is a step of; adds a finding per chain that advanced. */
@@ -150,13 +206,9 @@ final class ChainLayer {
                 // records progress: no finding, no indicator, no chain in this event's alert.
                 continue;
             }
-            List<ChainStep> steps = new ArrayList<>(p + 1);
-            for (int i = 0; i <= p; i++) {
-                steps.add(new ChainStep(st.times[c][i], st.matched[c][i].label));
-            }
             e.add(rule, indicator(c, p, st.matched[c][p]));
             if (e.chainCount < e.chains.length) {
-                e.chains[e.chainCount++] = new Progress(d, List.copyOf(steps));
+                e.chains[e.chainCount++] = progress[c].set(d, st.times[c], st.matched[c], p + 1);
             }
         }
     }

@@ -42,7 +42,7 @@ final class Decider {
     /** The lookup key of {@link #instances}, reused for every decision; stored keys are fresh copies. */
     private final Instance.Key probe = new Instance.Key(null, null, null);
     /** Addresses recognised as Impacket clients (fingerprint or Impacket-only signature), last seen. */
-    private final LruMap<InetAddress, Long> impacketSources;
+    private final LruMap<InetAddress, Stamp> impacketSources;
     private final Action minAlertAction;
     /** Read at construction, so a broken table stops the engine at start, not at its first alert. */
     private final Recommendations recommendations = Recommendations.builtin();
@@ -62,6 +62,11 @@ final class Decider {
     /** Scratch for ordering rule hits: positions and rounded confidences, grown when needed. */
     private int[] order = new int[Evidence.MAX];
     private double[] rounded = new double[Evidence.MAX];
+    /**
+     * The rule hits the answers quoted last, by rule index: an instance's alerts quote its rules again,
+     * mostly at the same confidence, and a hit is immutable. Grown when needed.
+     */
+    private RuleHit[] madeHits = new RuleHit[64];
 
     Decider(EngineConfig cfg, AllowListMatcher allow, Blocklist blocklist) {
         this.cfg = cfg;
@@ -84,9 +89,12 @@ final class Decider {
 
     /**
      * The verdict on one event's findings {@code e} (not empty) from {@code src} against {@code dst}
-     * (null when not known).
+     * (null when not known). With {@code answer} false the caller reads no answer (the packet pipeline):
+     * the verdict's counters, instances, blocks and alerts are the same, and null is returned unless
+     * the answer was built anyway.
      */
-    AnalysisResult decide(Evidence e, EventHeader h, String appProto, InetAddress src, InetAddress dst, long now) {
+    AnalysisResult decide(Evidence e, EventHeader h, String appProto, InetAddress src, InetAddress dst, long now,
+                          boolean answer) {
         AttackType best = null;
         double conf = 0;
         for (int i = 0; i < e.size; i++) {
@@ -120,7 +128,8 @@ final class Decider {
         if (action == Action.LOG) {
             // Below the monitor threshold: reported to the caller, but no attack instance is kept.
             byAction[Action.LOG.ordinal()]++;
-            return AnalysisResult.deferred(false, new LogDetails(e, best, conf, src, dst, tool, recommendations));
+            return answer ? AnalysisResult.deferred(false, new LogDetails(e, best, conf, src, dst, tool, recommendations))
+                    : null;
         }
 
         probe.type = best;
@@ -147,7 +156,7 @@ final class Decider {
         for (int i = 0; i < e.size; i++) {
             // Other chains' progress is their own business; other findings are evidence for this instance.
             boolean foreignChain = e.types[i] != best && e.rules[i].chain();
-            if (!foreignChain && in.indicators.size() < maxInd && in.indicators.add(e.indicators[i])) {
+            if (!foreignChain && in.indicators.size() < maxInd && in.indicators.add(e.indicator(i))) {
                 changed = true;
             }
             if (e.types[i] == best && e.signatures[i] != null && in.signatures.size() < maxInd) {
@@ -167,7 +176,7 @@ final class Decider {
             changed = true;
         }
         ChainLayer.Progress p = e.chainFor(best);
-        if (p != null && p.steps().size() > in.chain.size()) {
+        if (p != null && p.size() > in.chain.size()) {
             in.chain = p.steps();
             changed = true;
         }
@@ -200,15 +209,22 @@ final class Decider {
             count(best);
         }
         byAction[action.ordinal()]++;
+        boolean emits = changed && emits(in);
         AnalysisResult r = in.last;
         if (r == null || changed || stale) {
             // A repeat that changes nothing (the common case of a long attack) reuses the last answer.
-            r = new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, snapshot(in, src, dst));
+            // Without a reader and an alert, it is built when one of them first needs it: nothing it
+            // shows changes in between without marking it changed or stale again.
+            r = answer || emits ? new AnalysisResult(in.action.compareTo(Action.ALERT) >= 0, snapshot(in, src, dst))
+                    : null;
             in.last = r;
         }
         if (changed) {
             in.revision++;
-            emit(h, appProto, in, r.analysis());
+            if (emits) {
+                alertsEmitted++;
+                sink.accept(new Alert(h, appProto, r.analysis(), in.revision, in.firstSeen, in.events));
+            }
         } else {
             alertsSuppressed++;
         }
@@ -242,23 +258,28 @@ final class Decider {
     private String tool(Evidence e, InetAddress src, long now) {
         for (int i = 0; i < e.size; i++) {
             if (e.types[i] == AttackType.IMPACKET_FINGERPRINT || TOOL_IMPACKET.equals(e.rules[i].tool())) {
-                impacketSources.put(src, now);
+                Stamp seen = impacketSources.get(src); // made the most recent, as a put would
+                if (seen == null) {
+                    impacketSources.put(src, new Stamp(now));
+                } else {
+                    seen.at = now;
+                }
                 return TOOL_IMPACKET;
             }
         }
-        Long seen = impacketSources.get(src);
-        return seen != null && now - seen <= TOOL_MEMORY_NANOS ? TOOL_IMPACKET : null;
+        Stamp seen = impacketSources.get(src);
+        return seen != null && now - seen.at <= TOOL_MEMORY_NANOS ? TOOL_IMPACKET : null;
     }
 
-    private void emit(EventHeader h, String appProto, Instance in, Analysis a) {
+    /**
+     * Whether a changed instance goes to the alert sink: at or above {@code alerts.min_action}, and a
+     * monitor-level one only every {@code alerts.monitor_sample_every}th time (counted here).
+     */
+    private boolean emits(Instance in) {
         if (in.action.compareTo(minAlertAction) < 0) {
-            return;
+            return false;
         }
-        if (in.action == Action.MONITOR && (monitorSeen++ % cfg.alerts().monitorSampleEvery()) != 0) {
-            return;
-        }
-        alertsEmitted++;
-        sink.accept(new Alert(h, appProto, a, in.revision, in.firstSeen, in.events));
+        return in.action != Action.MONITOR || (monitorSeen++ % cfg.alerts().monitorSampleEvery()) == 0;
     }
 
     private void count(AttackType t) {
@@ -334,7 +355,7 @@ final class Decider {
                 }
             }
             this.n = count;
-            this.indicator = e.indicators[first];
+            this.indicator = e.indicator(first);
             this.signature = e.signatures[first];
             this.rule = e.rules[first];
             this.ruleConfidence = e.confidences[first];
@@ -351,7 +372,7 @@ final class Decider {
             confidences = new double[count];
             for (int i = first, k = 0; i < e.size; i++) {
                 if (e.types[i] == best) {
-                    indicators[k] = e.indicators[i];
+                    indicators[k] = e.indicator(i);
                     signatures[k] = e.signatures[i];
                     rules[k] = e.rules[i];
                     confidences[k] = e.confidences[i];
@@ -376,7 +397,7 @@ final class Decider {
                 }
                 m = merge(merged, mergedConf, m, n == 1 ? rule : rules[i], n == 1 ? ruleConfidence : confidences[i]);
             }
-            List<RuleHit> hits = hits(merged, mergedConf, m, new int[m], new double[m]);
+            List<RuleHit> hits = hits(merged, mergedConf, m, new int[m], new double[m], null);
             return new Analysis(best, Math.round(conf * 10_000) / 10_000.0, best.severity(), best.severityScore(),
                     Action.LOG, false, List.copyOf(ind), List.copyOf(sigs), recommendations.forAlert(best, hits),
                     best.mitreTechniques(), chain, src.getHostAddress(), dst == null ? null : dst.getHostAddress(), 0L,
@@ -424,11 +445,20 @@ final class Decider {
             order = new int[Math.max(n, order.length * 2)];
             rounded = new double[order.length];
         }
-        return hits(rules, conf, n, order, rounded);
+        for (int i = 0; i < n; i++) {
+            if (rules[i].index() >= madeHits.length) {
+                madeHits = java.util.Arrays.copyOf(madeHits, Math.max(rules[i].index() + 1, madeHits.length * 2));
+            }
+        }
+        return hits(rules, conf, n, order, rounded, madeHits);
     }
 
-    /** {@link #hits(Rule[], double[], int)} with the caller's scratch arrays (at least {@code n} long). */
-    private static List<RuleHit> hits(Rule[] rules, double[] conf, int n, int[] order, double[] rounded) {
+    /**
+     * {@link #hits(Rule[], double[], int)} with the caller's scratch arrays (at least {@code n} long);
+     * {@code made} (by rule index, covering the rules; null for none) keeps the hits made, given again
+     * when a rule is quoted the same.
+     */
+    private static List<RuleHit> hits(Rule[] rules, double[] conf, int n, int[] order, double[] rounded, RuleHit[] made) {
         if (n == 0) {
             return List.of();
         }
@@ -444,7 +474,16 @@ final class Decider {
         RuleHit[] out = new RuleHit[n];
         for (int k = 0; k < n; k++) {
             Rule r = rules[order[k]];
-            out[k] = new RuleHit(r.sid(), r.rev(), r.name(), rounded[order[k]], r.msg());
+            double c = rounded[order[k]];
+            RuleHit h = made == null ? null : made[r.index()];
+            if (h == null || h.sid() != r.sid() || h.rev() != r.rev() || Double.compare(h.confidence(), c) != 0
+                    || !h.name().equals(r.name()) || !java.util.Objects.equals(h.msg(), r.msg())) {
+                h = new RuleHit(r.sid(), r.rev(), r.name(), c, r.msg());
+                if (made != null) {
+                    made[r.index()] = h;
+                }
+            }
+            out[k] = h;
         }
         return List.of(out);
     }

@@ -172,6 +172,19 @@ public final class DetectionEngine {
 
     /** Analyses one event. Returns {@link AnalysisResult#BENIGN} (no allocation) when nothing matched. */
     public AnalysisResult process(SensorEvent ev) {
+        return analyse(ev, true);
+    }
+
+    /**
+     * Analyses one event for its alerts, blocks and statistics only, like {@link #process} but building
+     * no answer: the packet pipeline reads none, and most findings stay below the alert threshold.
+     */
+    public void observe(SensorEvent ev) {
+        analyse(ev, false);
+    }
+
+    /** {@link #process}; with {@code answer} false it may return null instead of an answer. */
+    private AnalysisResult analyse(SensorEvent ev, boolean answer) {
         engineEvents++;
         EventHeader h = ev.header();
         long now = h.timestampNanos();
@@ -225,7 +238,7 @@ public final class DetectionEngine {
         if (e.isEmpty()) {
             return decider.benign();
         }
-        return decider.decide(e, h, appProto(ev), src, dst, now);
+        return decider.decide(e, h, appProto(ev), src, dst, now, answer);
     }
 
     /** An authentication attempt reported by an integration: feeds the behaviour layer. */
@@ -245,7 +258,7 @@ public final class DetectionEngine {
             return decider.benign();
         }
         EventHeader h = new EventHeader(now, 0, ip, 0, ip, 0, io.impacketsensor.core.event.Transport.TCP);
-        return decider.decide(e, h, attempt.protocol().toLowerCase(Locale.ROOT), ip, null, now);
+        return decider.decide(e, h, attempt.protocol().toLowerCase(Locale.ROOT), ip, null, now, true);
     }
 
     /**

@@ -270,9 +270,13 @@ final class DomainControllers {
      * ServerName (\\host). Only a DNS name gives a domain label; NetBIOS names and IP literals do not.
      */
     void observedServerName(InetAddress server, String uncOrName) {
-        String label = dnsDomainLabel(uncOrName);
-        if (server != null && label != null) {
-            samServer(server).dnsDomainLabel = label;
+        long range = labelRange(uncOrName);
+        if (server != null && range >= 0) {
+            SamServer s = samServer(server);
+            // A client names its server the same way on every tree connect: the label is made once.
+            if (!asciiUpperEquals(s.dnsDomainLabel, uncOrName, (int) (range >>> 32), (int) range)) {
+                s.dnsDomainLabel = label(uncOrName, range);
+            }
         }
     }
 
@@ -316,8 +320,22 @@ final class DomainControllers {
      * single-label name, an IPv4/IPv6 literal or anything else.
      */
     static String dnsDomainLabel(String uncOrName) {
+        long range = labelRange(uncOrName);
+        return range < 0 ? null : label(uncOrName, range);
+    }
+
+    /** The label of {@link #labelRange}, in upper case. */
+    private static String label(String uncOrName, long range) {
+        return uncOrName.substring((int) (range >>> 32), (int) range).toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Where {@link #dnsDomainLabel}'s label lies in {@code uncOrName} (start in the high 32 bits, end in
+     * the low ones), or -1 when there is none; read in place, as every tree connect asks.
+     */
+    private static long labelRange(String uncOrName) {
         if (uncOrName == null) {
-            return null;
+            return -1;
         }
         int start = 0;
         while (start < uncOrName.length() && (uncOrName.charAt(start) == '\\' || uncOrName.charAt(start) == '/')) {
@@ -327,17 +345,61 @@ final class DomainControllers {
         while (end < uncOrName.length() && uncOrName.charAt(end) != '\\' && uncOrName.charAt(end) != '/') {
             end++;
         }
-        String host = uncOrName.substring(start, end);
-        if (host.indexOf(':') >= 0 || AllowListMatcher.parseAddress(host) != null) {
-            return null;
+        int colon = uncOrName.indexOf(':', start);
+        if (colon >= 0 && colon < end || ipv4Literal(uncOrName, start, end)) {
+            return -1;
         }
-        int dot = host.indexOf('.');
-        if (dot <= 0 || dot == host.length() - 1) {
-            return null;
+        int dot = uncOrName.indexOf('.', start);
+        if (dot < 0 || dot >= end || dot == start || dot == end - 1) {
+            return -1;
         }
-        int next = host.indexOf('.', dot + 1);
-        String label = host.substring(dot + 1, next < 0 ? host.length() : next);
-        return label.isEmpty() ? null : label.toUpperCase(Locale.ROOT);
+        int next = uncOrName.indexOf('.', dot + 1);
+        int to = next < 0 || next > end ? end : next;
+        return to == dot + 1 ? -1 : (long) (dot + 1) << 32 | to;
+    }
+
+    /**
+     * True when {@code s} from {@code start} to {@code end} is an address {@link AllowListMatcher#parseAddress}
+     * reads without a colon: four dot-separated decimal numbers up to 255 (and at most 45 characters).
+     */
+    private static boolean ipv4Literal(String s, int start, int end) {
+        if (end == start || end - start > 45) {
+            return false;
+        }
+        int part = 0;
+        int value = -1;
+        for (int i = start; i <= end; i++) {
+            char c = i == end ? '.' : s.charAt(i);
+            if (c == '.') {
+                if (value < 0 || part > 3) {
+                    return false;
+                }
+                part++;
+                value = -1;
+            } else if (c >= '0' && c <= '9') {
+                value = value < 0 ? c - '0' : value * 10 + (c - '0');
+                if (value > 255) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return part == 4;
+    }
+
+    /** True when the ASCII characters of {@code s} from {@code start} to {@code end} read as {@code upper} in upper case. */
+    private static boolean asciiUpperEquals(String upper, String s, int start, int end) {
+        if (upper == null || upper.length() != end - start) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || (c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c) != upper.charAt(i - start)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     KdcRelays relays() {

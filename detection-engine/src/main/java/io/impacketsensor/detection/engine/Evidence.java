@@ -19,6 +19,9 @@ public final class Evidence {
     final AttackType[] types = new AttackType[MAX];
     final double[] confidences = new double[MAX];
     final String[] indicators = new String[MAX];
+    /** A finding's indicator made when first read ({@link #indicator}), from its event: else null. */
+    final EventText[] texts = new EventText[MAX];
+    final SensorEvent[] textEvents = new SensorEvent[MAX];
     final String[] signatures = new String[MAX];
     final Severity[] severities = new Severity[MAX];
     final Rule[] rules = new Rule[MAX];
@@ -31,9 +34,16 @@ public final class Evidence {
     /** True when the server side of the event is the attacker (an Impacket SMB server's challenge). */
     boolean attackerIsServer;
 
+    /** An indicator text made from the event alone. */
+    interface EventText {
+        String of(SensorEvent ev);
+    }
+
     void clear() {
         for (int i = 0; i < size; i++) {
             indicators[i] = null;
+            texts[i] = null;
+            textEvents[i] = null;
             signatures[i] = null;
             severities[i] = null;
             rules[i] = null;
@@ -57,9 +67,37 @@ public final class Evidence {
 
     /** Adds a finding of a rule; findings past {@link #MAX} for one event are dropped. */
     public void add(Rule rule, String indicator) {
+        addFinding(rule, indicator);
+    }
+
+    /**
+     * Adds a finding whose indicator {@code text} makes from {@code ev} when the decision first reads
+     * it ({@link #indicator}): a finding that stays below the monitor threshold, where the packet
+     * pipeline reads none, makes no text. {@code text} must not depend on state that the rest of the
+     * event's analysis changes.
+     */
+    void add(Rule rule, EventText text, SensorEvent ev) {
+        if (addFinding(rule, null)) {
+            texts[size - 1] = text;
+            textEvents[size - 1] = ev;
+        }
+    }
+
+    /** The indicator of finding {@code i}, made now when it was left to be made. */
+    String indicator(int i) {
+        EventText t = texts[i];
+        if (t != null) {
+            indicators[i] = Text.bound(t.of(textEvents[i]), Text.INDICATOR_LIMIT);
+            texts[i] = null;
+            textEvents[i] = null;
+        }
+        return indicators[i];
+    }
+
+    private boolean addFinding(Rule rule, String indicator) {
         int r = rule.index();
         if (size == MAX || !active.enabled[r]) {
-            return;
+            return false;
         }
         active.hits[r]++;
         types[size] = rule.attackType();
@@ -69,6 +107,7 @@ public final class Evidence {
         severities[size] = active.severity[r];
         rules[size] = rule;
         size++;
+        return true;
     }
 
     /**
@@ -79,7 +118,7 @@ public final class Evidence {
     void weaken(double factor, String why) {
         for (int i = 0; i < size; i++) {
             confidences[i] *= factor;
-            indicators[i] = Text.bound(indicators[i] + why, Text.INDICATOR_LIMIT);
+            indicators[i] = Text.bound(indicator(i) + why, Text.INDICATOR_LIMIT);
         }
     }
 
@@ -98,6 +137,8 @@ public final class Evidence {
             AttackType t = types[i];
             double c = confidences[i];
             String ind = indicators[i];
+            EventText text = texts[i];
+            SensorEvent textEvent = textEvents[i];
             String sig = signatures[i];
             Severity sev = severities[i];
             int j = i;
@@ -108,6 +149,8 @@ public final class Evidence {
             types[j] = t;
             confidences[j] = c;
             indicators[j] = ind;
+            texts[j] = text;
+            textEvents[j] = textEvent;
             signatures[j] = sig;
             severities[j] = sev;
             rules[j] = r;
@@ -122,6 +165,8 @@ public final class Evidence {
         types[to] = types[from];
         confidences[to] = confidences[from];
         indicators[to] = indicators[from];
+        texts[to] = texts[from];
+        textEvents[to] = textEvents[from];
         signatures[to] = signatures[from];
         severities[to] = severities[from];
         rules[to] = rules[from];
@@ -131,6 +176,8 @@ public final class Evidence {
     void truncate(int n) {
         for (int i = n; i < size; i++) {
             indicators[i] = null;
+            texts[i] = null;
+            textEvents[i] = null;
             signatures[i] = null;
             severities[i] = null;
             rules[i] = null;

@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LongLruMap;
 import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.event.EventHeader;
@@ -7,7 +8,6 @@ import io.impacketsensor.core.event.NtlmEvent;
 import io.impacketsensor.detection.config.EngineConfig;
 
 import java.net.InetAddress;
-import java.util.Locale;
 
 /**
  * Layer 5: NTLM relay correlation (INDICATORS.md §1, ntlmrelayx): the same ServerChallenge or the
@@ -16,12 +16,38 @@ import java.util.Locale;
  * removal is a single-message check in the anomaly layer.) All maps are bounded LRU maps.
  */
 final class RelayLayer {
-    private record Seen(long flowId, InetAddress client, InetAddress server, long time) {
+    /**
+     * The last connection that carried a challenge or a proof. Updated in place when the value comes
+     * again (a fixed challenge comes on every connection), so a repeat allocates nothing.
+     */
+    private static final class Seen {
+        long flowId;
+        InetAddress client;
+        InetAddress server;
+        long time;
+
+        Seen(EventHeader h, long time) {
+            set(h, time);
+        }
+
+        void set(EventHeader h, long time) {
+            this.flowId = h.flowId();
+            this.client = h.clientIp();
+            this.server = h.serverIp();
+            this.time = time;
+        }
     }
 
-    private record ProofKey(long hi, long lo) {
-        // Written out: a record's generated equals and hashCode go through method handles, which the
-        // batch launcher's C1-only JIT does not fold; every NTLMv2 AUTHENTICATE looks one up.
+    /** An NTLMv2 proof's 16 bytes; {@link #proofProbe} is reused for lookups, stored keys never change. */
+    private static final class ProofKey {
+        long hi;
+        long lo;
+
+        ProofKey(long hi, long lo) {
+            this.hi = hi;
+            this.lo = lo;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof ProofKey k && k.hi == hi && k.lo == lo;
@@ -34,24 +60,35 @@ final class RelayLayer {
     }
 
     private static final class AccountIps {
+        /** The account as its indicator quotes it: lower-case {@code domain\\user}. */
+        final String account;
         final InetAddress[] ips;
         final long[] times;
 
-        AccountIps(int n) {
+        AccountIps(String account, int n) {
+            this.account = account;
             ips = new InetAddress[n];
             times = new long[n];
         }
     }
 
     private final EngineConfig.Relay cfg;
-    private final LruMap<Long, Seen> challenges;
+    private final LongLruMap<Seen> challenges;
     private final LruMap<ProofKey, Seen> proofs;
-    private final LruMap<String, AccountIps> accounts;
+    private final ProofKey proofProbe = new ProofKey(0, 0);
+    private final LruMap<AccountKey, AccountIps> accounts;
+    /** The lookup key of {@link #accounts}, reused for every AUTHENTICATE; stored keys are its copies. */
+    private final AccountKey accountProbe = new AccountKey();
     private final LruMap<InetAddress, String> workstations;
+    private final AddressTexts addresses = new AddressTexts(256);
+    /** Scratch for building an indicator, and the same-challenge and multiple-address texts made lately. */
+    private final StringBuilder text = new StringBuilder(160);
+    private final KeptTexts challengeTexts = new KeptTexts(8);
+    private final KeptTexts accountTexts = new KeptTexts(8);
 
     RelayLayer(EngineConfig.Relay cfg) {
         this.cfg = cfg;
-        this.challenges = new LruMap<>(cfg.maxTracked());
+        this.challenges = new LongLruMap<>(cfg.maxTracked());
         this.proofs = new LruMap<>(cfg.maxTracked());
         this.accounts = new LruMap<>(cfg.maxTracked());
         this.workstations = new LruMap<>(cfg.maxTracked());
@@ -62,12 +99,13 @@ final class RelayLayer {
         long now = h.timestampNanos();
         long window = cfg.windowSeconds() * BehaviourLayer.SEC;
         if (ev instanceof NtlmEvent.NtlmChallenge c && c.serverChallenge() != null && c.serverChallenge().length == 8) {
-            Long key = toLong(c.serverChallenge(), 0);
+            long key = toLong(c.serverChallenge(), 0);
             Seen prev = challenges.get(key);
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
-                String legs = ((now - prev.time) / 1_000_000) + " ms: " + prev.client.getHostAddress() + "->"
-                        + prev.server.getHostAddress() + " and " + h.clientIp().getHostAddress() + "->"
-                        + h.serverIp().getHostAddress();
+                // Built in a reused builder: a fixed challenge repeats the finding with the same text
+                // on every connection, and only a new text is made a String.
+                StringBuilder t = text;
+                t.setLength(0);
                 if (prev.server.equals(h.serverIp())) {
                     // One server handing out the same challenge twice: not a forwarded challenge (a relay's
                     // two legs have different servers) but a fixed one, which MS-NLMP 3.2.5.1.1 forbids
@@ -75,15 +113,23 @@ final class RelayLayer {
                     // they collect can be cracked against precomputed tables (Responder's 1122334455667788).
                     // The server is the attacker.
                     e.attackerIsServer = true;
-                    e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge sent by "
-                            + h.serverIp().getHostAddress() + " on two connections (a fixed challenge) within " + legs);
+                    t.append("Same NTLM server challenge sent by ").append(addresses.of(h.serverIp()))
+                            .append(" on two connections (a fixed challenge) within ");
                 } else {
                     // Relay host: the address that is server on one exchange and client on the other.
                     e.attackerIsServer = prev.client.equals(h.serverIp());
-                    e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, "Same NTLM server challenge on two connections within " + legs);
+                    t.append("Same NTLM server challenge on two connections within ");
                 }
+                t.append((now - prev.time) / 1_000_000).append(" ms: ").append(addresses.of(prev.client)).append("->")
+                        .append(addresses.of(prev.server)).append(" and ").append(addresses.of(h.clientIp())).append("->")
+                        .append(addresses.of(h.serverIp()));
+                e.add(Rules.NTLM_RELAY_SAME_CHALLENGE, challengeTexts.of(t));
             }
-            challenges.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
+            if (prev != null) {
+                prev.set(h, now); // the lookup made it the most recent entry already
+            } else {
+                challenges.put(key, new Seen(h, now));
+            }
             return;
         }
         if (!(ev instanceof NtlmEvent.NtlmAuthenticate a) || a.anonymous()) {
@@ -91,8 +137,9 @@ final class RelayLayer {
         }
         byte[] p = a.ntProofStr();
         if (p != null && p.length == 16) {
-            ProofKey key = new ProofKey(toLong(p, 0), toLong(p, 8));
-            Seen prev = proofs.get(key);
+            proofProbe.hi = toLong(p, 0);
+            proofProbe.lo = toLong(p, 8);
+            Seen prev = proofs.get(proofProbe);
             if (prev != null && now - prev.time <= window && differentConnection(prev, h)) {
                 // The relay host is server of the victim's exchange and client of the target's. The
                 // SMB decoder reports an AUTHENTICATE when its answer arrives, and the relay answers
@@ -107,16 +154,18 @@ final class RelayLayer {
                         + " authenticated to " + relay.getHostAddress() + ", which replayed it to "
                         + target.getHostAddress());
             }
-            proofs.put(key, new Seen(h.flowId(), h.clientIp(), h.serverIp(), now));
+            if (prev != null) {
+                prev.set(h, now);
+            } else {
+                proofs.put(new ProofKey(proofProbe.hi, proofProbe.lo), new Seen(h, now));
+            }
         }
         String user = a.user();
         if (user != null && !user.isEmpty()) {
-            String account = (a.domain() == null ? "" : a.domain().toLowerCase(Locale.ROOT)) + "\\"
-                    + user.toLowerCase(Locale.ROOT);
             // What a relay needs from the relayed authentication: no MIC to break and no signing to
             // refuse (MS-NLMP 3.2.5.1.2, 3.3.1); an SMB1 LM/NTLM response has no NTLMSSP flags to judge.
             boolean relayable = !a.micPresent() && (a.flags() & Signals.NTLM_SIGN) == 0 && !Signals.legacySmb1(a);
-            multiIp(account, h.clientIp(), now, relayable, e);
+            multiIp(accountProbe.set(a.domain(), user), h.clientIp(), now, relayable, e);
         }
         String ws = a.workstation();
         if (ws != null && !ws.isEmpty()) {
@@ -128,12 +177,13 @@ final class RelayLayer {
         }
     }
 
-    private void multiIp(String account, InetAddress ip, long now, boolean relayable, Evidence e) {
+    private void multiIp(AccountKey account, InetAddress ip, long now, boolean relayable, Evidence e) {
         long w = cfg.multiIpWindowSeconds() * BehaviourLayer.SEC;
         AccountIps s = accounts.get(account);
         if (s == null) {
-            s = new AccountIps(8);
-            accounts.put(account, s);
+            AccountKey stored = account.stored();
+            s = new AccountIps(stored.text(), 8);
+            accounts.put(stored, s);
         }
         int free = -1;
         int oldest = 0;
@@ -164,10 +214,16 @@ final class RelayLayer {
         if (distinct >= cfg.multiIpThreshold()) {
             // The specification's relay rule: signing off, no MIC and the account from several sources
             // is 0.8+. Several sources alone (roaming users, NAT) stay an alert-level hint.
-            e.add(relayable ? Rules.NTLM_USER_MULTIPLE_IPS_RELAYABLE : Rules.NTLM_USER_MULTIPLE_IPS,
-                    "Account " + account + " authenticated from "
-                    + distinct + " addresses within " + cfg.multiIpWindowSeconds() + " s"
-                    + (relayable ? " without MIC or signing (relayable)" : ""));
+            // Once an account is seen from several addresses, each of its AUTHENTICATEs repeats the finding:
+            // built in the reused builder, made a String only when new.
+            StringBuilder t = text;
+            t.setLength(0);
+            t.append("Account ").append(s.account).append(" authenticated from ").append(distinct)
+                    .append(" addresses within ").append(cfg.multiIpWindowSeconds()).append(" s");
+            if (relayable) {
+                t.append(" without MIC or signing (relayable)");
+            }
+            e.add(relayable ? Rules.NTLM_USER_MULTIPLE_IPS_RELAYABLE : Rules.NTLM_USER_MULTIPLE_IPS, accountTexts.of(t));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LongLruMap;
 import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.DcerpcEvent;
@@ -43,31 +44,41 @@ final class RelayLegs {
     /** Relayed sessions whose follow-up actions are watched. */
     private static final int WATCHED = 32;
 
-    /** One leg: a connection carrying one NTLM exchange. */
+    /**
+     * One leg: a connection carrying one NTLM exchange. A leg that never joined a pair is only its
+     * server's last inbound NEGOTIATE, and is reused for the server's next one.
+     */
     private static final class Leg {
-        final long flowId;
-        final InetAddress client;
-        final InetAddress server;
-        final int serverPort;
-        final Carrier carrier;
-        final long negotiateTime;
+        long flowId;
+        InetAddress client;
+        InetAddress server;
+        int serverPort;
+        Carrier carrier;
+        long negotiateTime;
         byte[] challenge;
         NtlmEvent.NtlmAuthenticate auth;
         /** SMB2 NEGOTIATE SecurityMode of the server on this flow, or -1 (not SMB2 / not seen). */
-        int smbServerSecurityMode = -1;
+        int smbServerSecurityMode;
+        /** Set for good when the leg joins a pair: a pair (a reported one is watched) keeps its legs. */
+        boolean paired;
 
-        Leg(EventHeader h, Carrier carrier) {
+        void set(EventHeader h, Carrier carrier, int smbServerSecurityMode) {
             this.flowId = h.flowId();
             this.client = h.clientIp();
             this.server = h.serverIp();
             this.serverPort = h.serverPort();
             this.carrier = carrier;
             this.negotiateTime = h.timestampNanos();
+            this.challenge = null;
+            this.auth = null;
+            this.smbServerSecurityMode = smbServerSecurityMode;
         }
 
-        String describe() {
-            return CoercionLayer.carrier(carrier) + " " + client.getHostAddress() + " -> " + server.getHostAddress()
-                    + ":" + serverPort + " (" + service(carrier, serverPort) + ")";
+        /** Appends the leg as the relay indicator names it ({@code SMB 10.0.0.5 -> 10.0.0.9:445 (SMB)}). */
+        StringBuilder describe(StringBuilder b) {
+            return b.append(CoercionLayer.carrier(carrier)).append(' ').append(client.getHostAddress()).append(" -> ")
+                    .append(server.getHostAddress()).append(':').append(serverPort).append(" (")
+                    .append(service(carrier, serverPort)).append(')');
         }
     }
 
@@ -88,9 +99,9 @@ final class RelayLegs {
     /** The last NEGOTIATE each address received as a server. */
     private final LruMap<InetAddress, Leg> inbound;
     /** Candidate pairs by the flow ids of both legs. */
-    private final LruMap<Long, Pair> byFlow;
+    private final LongLruMap<Pair> byFlow;
     /** SMB2 server SecurityMode by flow, for flows that may become a leg (written before the NEGOTIATE token). */
-    private final LruMap<Long, Integer> smbSecurityMode;
+    private final LongLruMap<Integer> smbSecurityMode;
     private final long windowNanos;
     private final CoercionLayer coercion;
 
@@ -107,8 +118,8 @@ final class RelayLegs {
 
     RelayLegs(EngineConfig.Relay cfg, CoercionLayer coercion) {
         this.inbound = new LruMap<>(cfg.maxTracked());
-        this.byFlow = new LruMap<>(cfg.maxTracked());
-        this.smbSecurityMode = new LruMap<>(cfg.maxTracked());
+        this.byFlow = new LongLruMap<>(cfg.maxTracked());
+        this.smbSecurityMode = new LongLruMap<>(cfg.maxTracked());
         this.windowNanos = cfg.windowSeconds() * BehaviourLayer.SEC;
         this.coercion = coercion;
         Arrays.fill(watchedFlows, Long.MIN_VALUE);
@@ -125,15 +136,21 @@ final class RelayLegs {
         EventHeader h = ev.header();
         long now = h.timestampNanos();
         if (ev instanceof NtlmEvent.NtlmNegotiate) {
-            Leg leg = new Leg(h, ev.carrier());
             Integer mode = smbSecurityMode.get(h.flowId());
-            leg.smbServerSecurityMode = mode == null ? -1 : mode;
             Leg in = inbound.get(h.clientIp());
             // The target may be the victim's own host on another service (cross-protocol reflection:
             // lab atk_relay_smb_to_mssql, ws01's SMB logon relayed to ws01's MSSQL); only the same flow is excluded.
-            if (in != null && in.flowId != h.flowId() && now >= in.negotiateTime
-                    && now - in.negotiateTime <= NEGOTIATE_GAP_NANOS && byFlow.get(in.flowId) == null) {
+            boolean pairs = in != null && in.flowId != h.flowId() && now >= in.negotiateTime
+                    && now - in.negotiateTime <= NEGOTIATE_GAP_NANOS && byFlow.get(in.flowId) == null;
+            Leg leg = inbound.get(h.serverIp()); // the put below makes it the most recent entry anyway
+            if (leg == null || leg.paired || pairs && leg == in) {
+                leg = new Leg();
+            }
+            leg.set(h, ev.carrier(), mode == null ? -1 : mode);
+            if (pairs) {
                 Pair p = new Pair(in, leg, now - in.negotiateTime);
+                in.paired = true;
+                leg.paired = true;
                 byFlow.put(in.flowId, p);
                 byFlow.put(h.flowId(), p);
             }
@@ -166,16 +183,28 @@ final class RelayLegs {
         // The relay is the victim leg's server and the target leg's client: make it the alert's source.
         e.attackerIsServer = leg == p.victim;
         CoercionLayer.Call coerced = coercion.coercedBy(p.victim.client, now);
-        e.add(Rules.NTLM_RELAY_TIMING, "Relay by " + p.victim.server.getHostAddress() + ": victim leg "
-                + p.victim.describe() + " [" + posture(va, p.victim) + "], relayed "
-                + millis(p.gapNanos) + " ms later to target leg "
-                + p.target.describe() + " [" + posture(ta, p.target) + "]; challenge "
-                + io.impacketsensor.core.wire.Hex.encode(p.target.challenge) + " forwarded, AUTHENTICATE forwarded as "
-                + Text.quote(ta.domain() + "\\" + ta.user()) + (ta.workstation().isEmpty() ? "" : " from "
-                + Text.quote(ta.workstation())) + (ta.status() == SensorEvent.NO_STATUS ? ""
-                : ta.status() == 0 ? ", accepted by the target" : ", refused by the target (0x"
-                + Long.toHexString(ta.status()) + ")")
-                + (coerced != null ? "; the victim's authentication was coerced: " + coerced.describe() : ""));
+        // Appended, not concatenated: a concatenation links its method handles when it first runs, which
+        // for a text of this many parts costs the events thread hundreds of kilobytes, for a finding
+        // made once per relay.
+        StringBuilder b = new StringBuilder(400).append("Relay by ").append(p.victim.server.getHostAddress())
+                .append(": victim leg ");
+        p.victim.describe(b).append(" [").append(posture(va, p.victim)).append("], relayed ")
+                .append(millis(p.gapNanos)).append(" ms later to target leg ");
+        p.target.describe(b).append(" [").append(posture(ta, p.target)).append("]; challenge ")
+                .append(io.impacketsensor.core.wire.Hex.encode(p.target.challenge))
+                .append(" forwarded, AUTHENTICATE forwarded as ").append(Text.quote(ta.domain() + "\\" + ta.user()));
+        if (!ta.workstation().isEmpty()) {
+            b.append(" from ").append(Text.quote(ta.workstation()));
+        }
+        if (ta.status() == 0) {
+            b.append(", accepted by the target");
+        } else if (ta.status() != SensorEvent.NO_STATUS) {
+            b.append(", refused by the target (0x").append(Long.toHexString(ta.status())).append(')');
+        }
+        if (coerced != null) {
+            b.append("; the victim's authentication was coerced: ").append(coerced.describe());
+        }
+        e.add(Rules.NTLM_RELAY_TIMING, b.toString());
         watchedFlows[watchedNext] = p.target.flowId;
         watchedPairs[watchedNext] = p;
         watchedNext = (watchedNext + 1) % WATCHED;
@@ -214,8 +243,10 @@ final class RelayLegs {
         }
         p.followUps++;
         e.attackerIsServer = false; // the relay is the target leg's client
-        e.add(Rules.NTLM_RELAY_FOLLOWUP, "Relayed session " + p.victim.client.getHostAddress() + " -> "
-                + p.target.server.getHostAddress() + " (" + CoercionLayer.carrier(p.target.carrier) + ") then: " + action);
+        // Appended, as the relay's own text (above), for a finding made a few times per relay.
+        e.add(Rules.NTLM_RELAY_FOLLOWUP, new StringBuilder(160).append("Relayed session ")
+                .append(p.victim.client.getHostAddress()).append(" -> ").append(p.target.server.getHostAddress())
+                .append(" (").append(CoercionLayer.carrier(p.target.carrier)).append(") then: ").append(action).toString());
     }
 
     /** A flow id's ten bits of {@link #watchedBits}: its low bits mixed with the rest. */
@@ -315,6 +346,6 @@ final class RelayLegs {
      */
     static String millis(long nanos) {
         long tenths = (nanos + 50_000) / 100_000;
-        return Long.toString(tenths / 10) + '.' + (char) ('0' + tenths % 10);
+        return new StringBuilder(8).append(tenths / 10).append('.').append((char) ('0' + tenths % 10)).toString();
     }
 }

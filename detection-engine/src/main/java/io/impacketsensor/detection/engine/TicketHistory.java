@@ -1,7 +1,9 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.core.collections.LongLruMap;
 import io.impacketsensor.core.collections.LruMap;
 import io.impacketsensor.core.event.KerberosEvent;
+import io.impacketsensor.core.event.SensorEvent;
 
 import java.net.InetAddress;
 import java.util.Locale;
@@ -48,8 +50,13 @@ final class TicketHistory {
     }
 
     private final LruMap<InetAddress, Seen> clients;
-    private final LruMap<Long, Long> issued;
+    /** When each ticket digest was last issued. */
+    private final LongLruMap<Stamp> issued;
     private final LruMap<String, RealmTgts> realms = new LruMap<>(MAX_REALMS);
+    /** The last {@link #key} made, and the realm and krbtgt name it was made from. */
+    private String lastKey;
+    private String lastKeyRealm;
+    private KerberosEvent.PrincipalName lastKeyName;
     private final long windowNanos;
 
     /**
@@ -59,7 +66,7 @@ final class TicketHistory {
      */
     TicketHistory(int maxClients, long windowSeconds) {
         this.clients = new LruMap<>(maxClients);
-        this.issued = new LruMap<>(maxClients);
+        this.issued = new LongLruMap<>(maxClients);
         this.windowNanos = windowSeconds * 1_000_000_000L;
     }
 
@@ -91,7 +98,12 @@ final class TicketHistory {
             return;
         }
         if (t.cipherDigest() != KerberosEvent.NO_DIGEST) {
-            issued.put(t.cipherDigest(), now);
+            Stamp i = issued.get(t.cipherDigest()); // made the most recent, as a put would
+            if (i == null) {
+                issued.put(t.cipherDigest(), new Stamp(now));
+            } else {
+                i.at = now;
+            }
         }
         if (AnomalyLayer.isKrbtgt(t.sname()) && t.realm() != null) {
             // AS-REPs and TGS-REPs renewing a TGT both show the krbtgt key the KDC uses now.
@@ -112,8 +124,8 @@ final class TicketHistory {
     }
 
     private boolean issuedInWindow(long digest, long now) {
-        Long at = digest == KerberosEvent.NO_DIGEST ? null : issued.get(digest);
-        return at != null && within(at, now);
+        Stamp i = digest == KerberosEvent.NO_DIGEST ? null : issued.get(digest);
+        return i != null && within(i.at, now);
     }
 
     /** True when {@code at} (never set: Long.MIN_VALUE, which must not wrap around) lies in the window. */
@@ -128,15 +140,14 @@ final class TicketHistory {
             if (s != null && within(s.asRep, now)) {
                 return;
             }
-            e.add(Rules.TGT_WITHOUT_AS_EXCHANGE, presented(q, t) + " but no TGT was issued to this client in the window");
+            e.add(Rules.TGT_WITHOUT_AS_EXCHANGE, TicketHistory::tgtWithoutAsExchange, q);
             if (t.etype() == 23) {
                 e.add(Rules.RC4_TGT, "TGT encrypted with rc4-hmac presented");
             }
         } else if (issuedInWindow(t.cipherDigest(), now)) {
             return;
         } else {
-            e.add(Rules.TGT_NEVER_ISSUED, presented(q, t) + " that no observed KDC reply issued (ticket digest "
-                    + Long.toHexString(t.cipherDigest()) + ")");
+            e.add(Rules.TGT_NEVER_ISSUED, TicketHistory::tgtNeverIssued, q);
             RealmTgts p = t.realm() == null ? null : realms.get(key(t));
             // An RODC's krbtgt_NNNN key puts its number in the kvno's high 16 bits (MS-KILE 3.1.5.8):
             // a ticket from another KDC identity is not compared.
@@ -162,16 +173,36 @@ final class TicketHistory {
             if (s != null && within(s.tgsRep, now)) {
                 return;
             }
-            e.add(Rules.TICKET_WITHOUT_TGS_EXCHANGE,
-                    presented(t) + " but no service ticket was issued to this client in the window");
+            e.add(Rules.TICKET_WITHOUT_TGS_EXCHANGE, TicketHistory::ticketWithoutTgsExchange, ap);
         } else if (!issuedInWindow(t.cipherDigest(), now)) {
-            e.add(Rules.TICKET_NEVER_ISSUED, presented(t) + " that no observed KDC reply issued (ticket digest "
-                    + Long.toHexString(t.cipherDigest()) + ")");
+            e.add(Rules.TICKET_NEVER_ISSUED, TicketHistory::ticketNeverIssued, ap);
         }
     }
 
-    // The indicator texts are built only when a finding is added: most tickets presented were issued
-    // in view, and the text costs more than the check.
+    // The indicator texts are made from the event when the decision reads them (Evidence.EventText):
+    // most tickets presented were issued in view, and most findings of the others stay below the
+    // monitor threshold, where the packet pipeline reads no text.
+    private static String tgtWithoutAsExchange(SensorEvent ev) {
+        KerberosEvent.KerberosRequest q = (KerberosEvent.KerberosRequest) ev;
+        return presented(q, q.tgsTicket()) + " but no TGT was issued to this client in the window";
+    }
+
+    private static String tgtNeverIssued(SensorEvent ev) {
+        KerberosEvent.KerberosRequest q = (KerberosEvent.KerberosRequest) ev;
+        return presented(q, q.tgsTicket()) + " that no observed KDC reply issued (ticket digest "
+                + Long.toHexString(q.tgsTicket().cipherDigest()) + ")";
+    }
+
+    private static String ticketWithoutTgsExchange(SensorEvent ev) {
+        return presented(((KerberosEvent.KerberosApRequest) ev).ticket())
+                + " but no service ticket was issued to this client in the window";
+    }
+
+    private static String ticketNeverIssued(SensorEvent ev) {
+        KerberosEvent.TicketInfo t = ((KerberosEvent.KerberosApRequest) ev).ticket();
+        return presented(t) + " that no observed KDC reply issued (ticket digest " + Long.toHexString(t.cipherDigest()) + ")";
+    }
+
     private static String presented(KerberosEvent.KerberosRequest q, KerberosEvent.TicketInfo t) {
         return "TGS-REQ for " + q.sname() + " presents a krbtgt ticket (kvno " + t.kvno() + ", "
                 + Signals.etypeName(t.etype()) + ")";
@@ -192,8 +223,33 @@ final class TicketHistory {
         return b.toString();
     }
 
-    private static String key(KerberosEvent.TicketInfo t) {
-        return (t.realm() + " " + t.sname()).toUpperCase(Locale.ROOT);
+    /**
+     * The realms key of a krbtgt ticket ({@code t.realm()} not null). A realm's KDC names the same
+     * krbtgt principal on every TGT it issues: the key made last is given again while the realm and
+     * the name's components read the same.
+     */
+    private String key(KerberosEvent.TicketInfo t) {
+        if (lastKey == null || !t.realm().equals(lastKeyRealm) || !sameComponents(t.sname(), lastKeyName)) {
+            lastKey = (t.realm() + " " + t.sname()).toUpperCase(Locale.ROOT);
+            lastKeyRealm = t.realm();
+            lastKeyName = t.sname();
+        }
+        return lastKey;
+    }
+
+    private static boolean sameComponents(KerberosEvent.PrincipalName a, KerberosEvent.PrincipalName b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null || a.components().size() != b.components().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.components().size(); i++) { // by index: no iterator per ticket
+            if (!java.util.Objects.equals(a.components().get(i), b.components().get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -10,8 +10,11 @@ package io.impacketsensor.detection.model;
 public enum Action {
     LOG, MONITOR, ALERT, BLOCK;
 
+    /** Made once: every alert written quotes it. */
+    private final String id = name().toLowerCase(java.util.Locale.ROOT);
+
     /** Lower-case name used in output. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return id;
     }
 }

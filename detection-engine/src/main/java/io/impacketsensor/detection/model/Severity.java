@@ -10,6 +10,8 @@ public enum Severity {
     private final int minScore;
     private final int maxScore;
     private final int eveSeverity;
+    /** Made once: every alert written quotes it. */
+    private final String id = name().toLowerCase(java.util.Locale.ROOT);
 
     Severity(int minScore, int maxScore, int eveSeverity) {
         this.minScore = minScore;
@@ -43,6 +45,6 @@ public enum Severity {
 
     /** Lower-case name used in output. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return id;
     }
 }

@@ -1,6 +1,7 @@
 package io.impacketsensor.detection.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impacketsensor.core.collections.LongObjectMap;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.RuleHit;
 
@@ -29,10 +30,13 @@ public final class Recommendations {
     private final Map<AttackType, List<String>> byType;
     /** Texts added by a contributing rule, by sid; empty when the table names no rule. */
     private final Map<Integer, List<String>> byRule;
+    /** The same by sid unboxed, for every alert's lookup of each of its rules; filled here, read only after. */
+    private final LongObjectMap<List<String>> bySid = new LongObjectMap<>();
 
     Recommendations(Map<AttackType, List<String>> byType, Map<Integer, List<String>> byRule) {
         this.byType = byType;
         this.byRule = byRule;
+        byRule.forEach(bySid::put);
     }
 
     /** The shipped table (read at first use with the catalog, {@link CompiledRules}; checked against it at build time). */
@@ -139,12 +143,12 @@ public final class Recommendations {
      */
     public List<String> forAlert(AttackType type, List<RuleHit> rules) {
         List<String> base = byType.get(type);
-        if (byRule.isEmpty()) {
+        if (bySid.size() == 0) {
             return base;
         }
         List<String> out = null;
-        for (RuleHit h : rules) {
-            List<String> extra = byRule.get(h.sid());
+        for (int i = 0; i < rules.size(); i++) { // by index: no iterator per alert
+            List<String> extra = bySid.get(rules.get(i).sid());
             if (extra == null) {
                 continue;
             }

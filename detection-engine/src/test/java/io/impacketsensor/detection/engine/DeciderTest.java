@@ -59,7 +59,7 @@ class DeciderTest {
     }
 
     private AnalysisResult decide(Decider d, Evidence e, InetAddress src, long t) {
-        return d.decide(e, h(src, t), "smb", src, SRV, t);
+        return d.decide(e, h(src, t), "smb", src, SRV, t, true);
     }
 
     /**
@@ -92,6 +92,47 @@ class DeciderTest {
         assertEquals("10.8.0.66", a.sourceIp());
         assertEquals("10.8.0.10", a.targetIp());
         assertEquals(0L, a.instanceId());
+    }
+
+    /**
+     * Without a reader (the packet pipeline) a decision builds no answer, yet its alerts, counters and
+     * blocks are those of a decision with one, and an answer asked for later shows the same instance.
+     */
+    @Test
+    void decisionsWithoutAReaderRaiseTheSameAlertsAndLaterAnswers() {
+        Rule b = RuleCatalog.builtin().rules().stream()
+                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != Rules.PASS_THE_HASH).findFirst().orElseThrow();
+        Object[][] steps = {{Rules.PASS_THE_HASH, 0.1}, {Rules.PASS_THE_HASH, 0.4}, {Rules.PASS_THE_HASH, 0.4},
+                {Rules.PASS_THE_HASH, 0.6}, {Rules.PASS_THE_HASH, 0.6, b, 0.3}, {Rules.PASS_THE_HASH, 0.6},
+                {Rules.PASS_THE_HASH, 0.9}, {Rules.PASS_THE_HASH, 0.9}};
+        List<Alert> answered = new ArrayList<>();
+        List<AnalysisResult> answers = new ArrayList<>();
+        Decider withAnswers = decider(EngineConfig.defaults());
+        withAnswers.sink(answered::add);
+        Blocklist answeredBlocks = blocklist;
+        List<Alert> quiet = new ArrayList<>();
+        Decider without = decider(EngineConfig.defaults());
+        without.sink(quiet::add);
+        for (int i = 0; i < steps.length; i++) {
+            long t = T0 + i * 1_000_000_000L;
+            answers.add(withAnswers.decide(findings(steps[i]), h(ATK, t), "smb", ATK, SRV, t, true));
+            AnalysisResult r = without.decide(findings(steps[i]), h(ATK, t), "smb", ATK, SRV, t, false);
+            if (r != null) {
+                assertEquals(answers.get(i), r, "an answer built anyway is the same answer");
+            }
+        }
+        assertEquals(answered.size(), quiet.size());
+        for (int i = 0; i < answered.size(); i++) {
+            assertEquals(answered.get(i).analysis(), quiet.get(i).analysis());
+            assertEquals(answered.get(i).revision(), quiet.get(i).revision());
+        }
+        assertEquals(java.util.Arrays.toString(withAnswers.byAction()), java.util.Arrays.toString(without.byAction()));
+        assertEquals(withAnswers.alertsSuppressed(), without.alertsSuppressed());
+        assertEquals(answeredBlocks.size(), blocklist.size());
+        long t = T0 + steps.length * 1_000_000_000L;
+        Object[] last = steps[steps.length - 1];
+        assertEquals(withAnswers.decide(findings(last), h(ATK, t), "smb", ATK, SRV, t, true),
+                without.decide(findings(last), h(ATK, t), "smb", ATK, SRV, t, true));
     }
 
     @Test

@@ -25,6 +25,12 @@ class DomainControllersTest {
         assertNull(DomainControllers.dnsDomainLabel("\\\\host.\\IPC$"));
         assertNull(DomainControllers.dnsDomainLabel(null));
         assertNull(DomainControllers.dnsDomainLabel(""));
+        assertEquals("0", DomainControllers.dnsDomainLabel("\\\\10.0.0.1.example\\IPC$"));
+        assertEquals("EXAMPLE", DomainControllers.dnsDomainLabel("//dc.example.org/share"));
+        assertNull(DomainControllers.dnsDomainLabel("\\\\host..corp\\IPC$"), "an empty label");
+        assertNull(DomainControllers.dnsDomainLabel("\\\\.corp\\IPC$"));
+        assertEquals("CORP", DomainControllers.dnsDomainLabel("\\\\dc1.corp\\share.with.dots"));
+        assertEquals("STRASSE", DomainControllers.dnsDomainLabel("dc.stra\u00dfe.de"), "upper-cased as String.toUpperCase does");
     }
 
     @Test
@@ -41,6 +47,22 @@ class DomainControllersTest {
         d.observedSamrLookupResult(SRV, 0);
         assertTrue(d.holdsDomainAccounts(SRV));
         assertFalse(d.isDc(SRV), "SAMR-learned servers never excuse DRSUAPI");
+    }
+
+    /** The label a server was named by last is the one its SAMR lookup is compared with, however it was written. */
+    @Test
+    void theServersLabelFollowsTheNameItWasLastGiven() {
+        DomainControllers d = new DomainControllers(List.of(), true);
+        d.observedServerName(SRV, "\\\\dc1.contoso.local\\IPC$");
+        d.observedServerName(SRV, "\\\\DC1.CONTOSO.LOCAL\\C$");
+        d.observedServerName(SRV, "\\\\dc1.fabrikam.local\\IPC$");
+        d.observedServerName(SRV, "\\\\10.0.0.5\\IPC$"); // an address names no domain: the label stays
+        d.observedSamrLookup(SRV, "CONTOSO");
+        d.observedSamrLookupResult(SRV, 0);
+        assertFalse(d.holdsDomainAccounts(SRV));
+        d.observedSamrLookup(SRV, "Fabrikam");
+        d.observedSamrLookupResult(SRV, 0);
+        assertTrue(d.holdsDomainAccounts(SRV));
     }
 
     @Test

@@ -16,6 +16,19 @@ import java.util.UUID;
 public final class DcomClasses {
     /** One known class: its CLSID, name, and whether activating it remotely is a known way to run code. */
     public record Known(UUID clsid, String name, boolean lateralMovement) {
+        // Written out: a record's generated equals and hashCode are linked through method handles on
+        // first use, which the detection engine's thread pays for when it keys a label by class.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Known k && k.lateralMovement == lateralMovement && java.util.Objects.equals(k.clsid, clsid)
+                    && java.util.Objects.equals(k.name, name);
+        }
+
+        @Override
+        public int hashCode() {
+            return (java.util.Objects.hashCode(clsid) * 31 + java.util.Objects.hashCode(name)) * 31
+                    + Boolean.hashCode(lateralMovement);
+        }
     }
 
     private static final Known[] TABLE = {

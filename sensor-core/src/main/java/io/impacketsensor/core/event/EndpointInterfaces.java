@@ -40,15 +40,25 @@ public final class EndpointInterfaces {
     public static final int MAX_PER_ENDPOINT = 8;
 
     /**
-     * One server endpoint.
-     *
-     * @param server the server address
-     * @param port   the TCP port, or 0 for a pipe
-     * @param pipe   the pipe name in lower case, or null over TCP
+     * One server endpoint. Keys in the map never change; {@link #mappedProbe} is one reused to look
+     * endpoints up, and is copied when stored.
      */
-    record Endpoint(InetAddress server, int port, String pipe) {
-        // Written out: a record's generated equals and hashCode go through method handles, which the
-        // batch launcher's C1-only JIT does not fold; every BIND and unnamed request looks one up.
+    static final class Endpoint {
+        /** The server address. */
+        InetAddress server;
+        /** The TCP port, or 0 for a pipe. */
+        int port;
+        /** The pipe name (in lower case when from an event), or null over TCP. */
+        String pipe;
+
+        Endpoint(InetAddress server, int port, String pipe) {
+            this.server = server;
+            this.port = port;
+            this.pipe = pipe;
+        }
+
+        // Written out, as a record's generated equals and hashCode would go through method handles,
+        // which the batch launcher's C1-only JIT does not fold; every BIND and unnamed request looks one up.
         @Override
         public boolean equals(Object o) {
             return o instanceof Endpoint e && e.port == port && java.util.Objects.equals(e.server, server)
@@ -221,8 +231,20 @@ public final class EndpointInterfaces {
             server = h.serverIp();
         }
         if (m.interfaceUuid() != null) {
-            known(m.tcpPort() > 0 ? new Endpoint(server, m.tcpPort(), null) : new Endpoint(server, 0, m.pipe()))
-                    .addInterface(m.interfaceUuid());
+            // An endpoint mapper scan answers for the same endpoints again and again: looked up with
+            // the probe, copied only when new.
+            Endpoint at = mappedProbe;
+            at.server = server;
+            at.port = m.tcpPort() > 0 ? m.tcpPort() : 0;
+            at.pipe = m.tcpPort() > 0 ? null : m.pipe();
+            Known k = endpoints.get(at);
+            if (k == null) {
+                k = new Known();
+                endpoints.put(new Endpoint(at.server, at.port, at.pipe), k);
+            }
+            at.server = null; // the probe holds no address or name between events
+            at.pipe = null;
+            k.addInterface(m.interfaceUuid());
         }
     }
 
@@ -271,6 +293,8 @@ public final class EndpointInterfaces {
     /** The ept_map answer's address text read last, and its address (possibly null). */
     private String lastMappedText;
     private InetAddress lastMappedAddress;
+    /** The lookup key of an ept_map answer's endpoint. */
+    private final Endpoint mappedProbe = new Endpoint(null, 0, null);
     /** How many endpoints made lately are given again: a client's binds go to the endpoint mapper and to the port it named in turn. */
     private static final int RECENT = 4;
     /** The endpoints made lately, and their pipe names as the events gave them (before lower-casing). */
@@ -291,8 +315,8 @@ public final class EndpointInterfaces {
         InetAddress server = h.serverIp();
         for (int i = 0; i < RECENT; i++) {
             Endpoint e = recent[i];
-            if (e != null && e.port() == port && java.util.Objects.equals(pipe, recentPipes[i])
-                    && java.util.Objects.equals(e.server(), server)) {
+            if (e != null && e.port == port && java.util.Objects.equals(pipe, recentPipes[i])
+                    && java.util.Objects.equals(e.server, server)) {
                 return e;
             }
         }
