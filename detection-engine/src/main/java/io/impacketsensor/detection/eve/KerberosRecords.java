@@ -126,23 +126,56 @@ public final class KerberosRecords {
         g.writeNumberField("msg_type_code", t);
     }
 
-    private static void principal(JsonGenerator g, String field, PrincipalName p) throws IOException {
+    /**
+     * A principal's field and those of its name-type, named once: records are written per event, and
+     * a name joined from its parts at each record was a new String each time.
+     */
+    private record PrincipalField(String name, String type, String typeName) {
+        static PrincipalField of(String name) {
+            return new PrincipalField(name, name + "_type", name + "_type_name");
+        }
+    }
+
+    /** An encryption type's field and that of its name. */
+    private record EtypeField(String name, String nameName) {
+        static EtypeField of(String name) {
+            return new EtypeField(name, name + "_name");
+        }
+    }
+
+    /** A ticket's fields under one prefix ({@link #ticket}). */
+    private record TicketFields(String realm, PrincipalField sname, EtypeField etype, String kvno, String digest) {
+        static TicketFields of(String prefix) {
+            return new TicketFields(prefix + "realm", PrincipalField.of(prefix + "sname"), EtypeField.of(prefix + "etype"),
+                    prefix + "kvno", prefix + "digest");
+        }
+    }
+
+    private static final PrincipalField CNAME = PrincipalField.of("cname");
+    private static final PrincipalField SNAME = PrincipalField.of("sname");
+    private static final EtypeField PA_ENC_TIMESTAMP_ETYPE = EtypeField.of("pa_enc_timestamp_etype");
+    private static final EtypeField REPLY_ETYPE = EtypeField.of("reply_etype");
+    private static final EtypeField AUTHENTICATOR_ETYPE = EtypeField.of("authenticator_etype");
+    private static final TicketFields TICKET = TicketFields.of("ticket_");
+    private static final TicketFields BARE_TICKET = TicketFields.of("");
+
+    private static void principal(JsonGenerator g, PrincipalField field, PrincipalName p) throws IOException {
         if (p == null) {
             return;
         }
-        g.writeStringField(field, p.toString());
+        g.writeStringField(field.name(), p.toString());
         principalType(g, field, p);
     }
 
     /** The name-type of a principal whose name is in the krb5 object. */
-    private static void principalType(JsonGenerator g, String field, PrincipalName p) throws IOException {
+    private static void principalType(JsonGenerator g, PrincipalField field, PrincipalName p) throws IOException {
         if (p == null) {
             return;
         }
-        g.writeNumberField(field + "_type", p.nameType());
+        g.writeNumberField(field.type(), p.nameType());
         String n = KerberosNames.nameType(p.nameType());
         if (n != null) {
-            g.writeStringField(field + "_type_name", n);
+            g.writeStringField(field.typeName(), n);
         }
     }
 
@@ -185,32 +218,32 @@ public final class KerberosRecords {
         g.writeEndArray();
     }
 
-    private static void etypeField(JsonGenerator g, String field, int etype) throws IOException {
+    private static void etypeField(JsonGenerator g, EtypeField field, int etype) throws IOException {
         if (etype < 0 && KerberosNames.etype(etype) == null) {
             return;
         }
-        g.writeNumberField(field, etype);
+        g.writeNumberField(field.name(), etype);
         String n = KerberosNames.etype(etype);
         if (n != null) {
-            g.writeStringField(field + "_name", n);
+            g.writeStringField(field.nameName(), n);
         }
     }
 
     /** The ticket's cleartext part as {@code <prefix>realm/sname/etype/kvno}, and its cipher digest. */
-    private static void ticket(JsonGenerator g, String prefix, TicketInfo t) throws IOException {
+    private static void ticket(JsonGenerator g, TicketFields f, TicketInfo t) throws IOException {
         if (t == null) {
             return;
         }
-        string(g, prefix + "realm", t.realm());
-        principal(g, prefix + "sname", t.sname());
-        etypeField(g, prefix + "etype", t.etype());
+        string(g, f.realm(), t.realm());
+        principal(g, f.sname(), t.sname());
+        etypeField(g, f.etype(), t.etype());
         if (t.kvno() >= 0) {
-            g.writeNumberField(prefix + "kvno", t.kvno());
+            g.writeNumberField(f.kvno(), t.kvno());
         }
         if (t.cipherDigest() != KerberosEvent.NO_DIGEST) {
             // Equal digests: the same ticket issued in a reply and presented in a request.
             String hex = Long.toHexString(t.cipherDigest());
-            g.writeStringField(prefix + "digest", "0000000000000000".substring(hex.length()) + hex);
+            g.writeStringField(f.digest(), "0000000000000000".substring(hex.length()) + hex);
         }
     }
 
@@ -227,8 +260,8 @@ public final class KerberosRecords {
 
     private static void request(JsonGenerator g, KerberosRequest r) throws IOException {
         g.writeNumberField("msg_type_code", r.msgType());
-        principalType(g, "cname", r.cname());
-        principalType(g, "sname", r.sname());
+        principalType(g, CNAME, r.cname());
+        principalType(g, SNAME, r.sname());
         etypes(g, r.etypes());
         padata(g, r.padataTypes());
         g.writeStringField("kdc_options", EveCommon.hex32(r.kdcOptions()));
@@ -241,7 +274,7 @@ public final class KerberosRecords {
         string(g, "till", time(r.till()));
         string(g, "rtime", time(r.rtime()));
         g.writeNumberField("nonce", r.nonce());
-        etypeField(g, "pa_enc_timestamp_etype", r.encTimestampEtype());
+        etypeField(g, PA_ENC_TIMESTAMP_ETYPE, r.encTimestampEtype());
         if (r.pacRequest() >= 0) {
             g.writeBooleanField("pac_request", r.pacRequest() == 1);
         }
@@ -262,13 +295,13 @@ public final class KerberosRecords {
             g.writeBooleanField("fast", true);
         }
         // TGS-REQ: the ticket presented in PA-TGS-REQ (a forged TGT shows here).
-        ticket(g, "ticket_", r.tgsTicket());
+        ticket(g, TICKET, r.tgsTicket());
         g.writeBooleanField("addresses", r.addressesPresent());
         if (!r.additionalTickets().isEmpty()) {
             g.writeArrayFieldStart("additional_tickets");
             for (TicketInfo t : r.additionalTickets()) {
                 g.writeStartObject();
-                ticket(g, "", t);
+                ticket(g, BARE_TICKET, t);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -278,22 +311,22 @@ public final class KerberosRecords {
 
     private static void reply(JsonGenerator g, KerberosReply r) throws IOException {
         g.writeNumberField("msg_type_code", r.msgType());
-        principalType(g, "cname", r.cname());
+        principalType(g, CNAME, r.cname());
         if (r.ticket() != null) {
-            principalType(g, "sname", r.ticket().sname());
+            principalType(g, SNAME, r.ticket().sname());
         }
-        ticket(g, "ticket_", r.ticket());
-        etypeField(g, "reply_etype", r.encPartEtype());
+        ticket(g, TICKET, r.ticket());
+        etypeField(g, REPLY_ETYPE, r.encPartEtype());
         requestSummary(g, r.request());
         g.writeStringField("carried_in", "raw");
     }
 
     private static void error(JsonGenerator g, KerberosError r) throws IOException {
         g.writeNumberField("msg_type_code", 30);
-        principalType(g, "cname", r.cname());
+        principalType(g, CNAME, r.cname());
         // The error's realm field ([9], the server's realm); krb5.realm is the client's.
         string(g, "server_realm", r.realm());
-        principalType(g, "sname", r.sname());
+        principalType(g, SNAME, r.sname());
         g.writeNumberField("error_code", r.errorCode());
         String n = KerberosNames.error(r.errorCode());
         if (n != null) {
@@ -319,11 +352,11 @@ public final class KerberosRecords {
     private static void apRequest(JsonGenerator g, KerberosApRequest r) throws IOException {
         g.writeNumberField("msg_type_code", 14);
         if (r.ticket() != null) {
-            principalType(g, "sname", r.ticket().sname());
+            principalType(g, SNAME, r.ticket().sname());
         }
-        ticket(g, "ticket_", r.ticket());
+        ticket(g, TICKET, r.ticket());
         g.writeStringField("ap_options", EveCommon.hex32(r.apOptions()));
-        etypeField(g, "authenticator_etype", r.authenticatorEtype());
+        etypeField(g, AUTHENTICATOR_ETYPE, r.authenticatorEtype());
         g.writeStringField("carried_in", r.carrier().name().toLowerCase(Locale.ROOT));
     }
 }

@@ -134,8 +134,26 @@ public final class NtlmRecords {
 
     private static void version(JsonGenerator g, NtlmEvent.Version v) throws IOException {
         if (v != null) {
-            g.writeStringField("version", v.major() + "." + v.minor() + "." + v.build());
+            VersionText kept = lastVersion;
+            String text;
+            if (kept != null && kept.version().equals(v)) {
+                text = kept.text();
+            } else {
+                text = v.major() + "." + v.minor() + "." + v.build();
+                lastVersion = new VersionText(v, text);
+            }
+            g.writeStringField("version", text);
             g.writeNumberField("ntlm_revision", v.revision());
         }
     }
+
+    /**
+     * The last VERSION written and its text: a capture carries a few Windows builds, each on many
+     * records. Immutable, so a thread that reads another's (any writer may run on any thread) sees
+     * both halves.
+     */
+    private record VersionText(NtlmEvent.Version version, String text) {
+    }
+
+    private static VersionText lastVersion;
 }

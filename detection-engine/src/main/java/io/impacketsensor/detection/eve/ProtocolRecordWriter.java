@@ -81,13 +81,13 @@ public final class ProtocolRecordWriter {
          */
         Map<String, Map<Integer, Context>> contexts;
         /** Files read or written since their open: the first READ/WRITE is the file's record. */
-        Set<String> openFiles; // null until the flow's first file READ or WRITE
+        Set<FileKey> openFiles; // null until the flow's first file READ or WRITE
         /**
          * The {@code fuid} of each open file by tree and name (made at the first CREATE of the
          * flow), written on its READ, WRITE and SET_INFO records as Suricata does; at most
          * {@link #MAX_OPEN_FILES}, forgotten at CLOSE.
          */
-        Map<String, String> fuids;
+        Map<FileKey, String> fuids;
 
         void opened(SmbEvent.SmbCreate c) {
             String fuid = SmbRecords.fuid(c);
@@ -313,8 +313,12 @@ public final class ProtocolRecordWriter {
     }
 
     /** A file's key per direction: Suricata keeps one file transaction per direction (READ to client, WRITE to server). */
-    private static String fileKey(char direction, int treeId, String fileName) {
-        return direction + Integer.toString(treeId) + "\\" + fileName;
+    private static FileKey fileKey(char direction, int treeId, String fileName) {
+        return new FileKey(direction, treeId, fileName);
+    }
+
+    /** A file of a flow: open ({@code 'F'}), or read ({@code 'R'}) or written ({@code 'W'}) since its CREATE. */
+    private record FileKey(char kind, int treeId, String fileName) {
     }
 
     /** An SMB1 NEGOTIATE request whose response did not come (before another SMB record of its flow): on its own. */
