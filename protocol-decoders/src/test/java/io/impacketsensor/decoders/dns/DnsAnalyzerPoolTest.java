@@ -1,19 +1,13 @@
 package io.impacketsensor.decoders.dns;
 
 import io.impacketsensor.core.event.ProtocolAnomaly;
-import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.Transport;
-import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
-import io.impacketsensor.core.flow.FlowLimits;
-import io.impacketsensor.core.testkit.Captures;
-import io.impacketsensor.core.testkit.EventText;
+import io.impacketsensor.core.testkit.PooledReplay;
 import io.impacketsensor.core.testkit.RecordingContext;
-import io.impacketsensor.core.testkit.Replay;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,28 +28,11 @@ class DnsAnalyzerPoolTest {
      */
     @Test
     void aPooledAnalyzerDecodesAsANewOne() throws Exception {
-        List<Path> captures = new ArrayList<>();
-        for (String name : Captures.list("/pcaps/lab")) {
-            captures.add(Captures.path(name));
-        }
-        assertTrue(captures.size() > 10, "the lab captures are found");
         DnsAnalyzerFactory dns = new DnsAnalyzerFactory();
-        List<AnalyzerFactory> pooled = List.of(dns);
-        int reused = 0;
-        int answers = 0;
-        Path previous = captures.get(captures.size() - 1);
-        for (Path capture : captures) {
-            List<Replay.Frame> cut = Replay.frames(previous);
-            Replay.run(cut.subList(0, cut.size() / 2), pooled, FlowLimits.DEFAULTS, e -> { }, (n, v) -> { });
-            reused += dns.pooled();
-            List<SensorEvent> again = Replay.events(capture, pooled);
-            List<SensorEvent> fresh = Replay.events(capture, List.of(new DnsAnalyzerFactory()));
-            answers += fresh.size();
-            assertEquals(EventText.of(fresh), EventText.of(again), capture::toString);
-            previous = capture;
-        }
-        assertTrue(reused > 0, "UDP flows ended with analyzers kept for the next");
-        assertTrue(answers > 0, "the captures hold DNS events to compare");
+        PooledReplay.Result r = PooledReplay.compare(List.of(dns), () -> List.of(new DnsAnalyzerFactory()),
+                () -> dns.pooled(), e -> true);
+        assertTrue(r.reused() > 0, "UDP flows ended with analyzers kept for the next");
+        assertTrue(r.counted() > 0, "the captures hold DNS events to compare");
     }
 
     /**

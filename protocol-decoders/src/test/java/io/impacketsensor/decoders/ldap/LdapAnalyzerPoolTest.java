@@ -2,21 +2,15 @@ package io.impacketsensor.decoders.ldap;
 
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.ProtocolAnomaly;
-import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.Transport;
-import io.impacketsensor.core.flow.AnalyzerFactory;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowAnalyzer;
-import io.impacketsensor.core.flow.FlowLimits;
-import io.impacketsensor.core.testkit.Captures;
-import io.impacketsensor.core.testkit.EventText;
+import io.impacketsensor.core.testkit.PooledReplay;
 import io.impacketsensor.core.testkit.RecordingContext;
-import io.impacketsensor.core.testkit.Replay;
 import io.impacketsensor.decoders.gssapi.GssTokenDecoder;
 import io.impacketsensor.decoders.kerberos.KerberosAnalyzerFactory;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,28 +36,11 @@ class LdapAnalyzerPoolTest {
      */
     @Test
     void aPooledAnalyzerDecodesAsANewOne() throws Exception {
-        List<Path> captures = new ArrayList<>();
-        for (String name : Captures.list("/pcaps/lab")) {
-            captures.add(Captures.path(name));
-        }
-        assertTrue(captures.size() > 10, "the lab captures are found");
         LdapAnalyzerFactory ldap = factory();
-        List<AnalyzerFactory> pooled = List.of(ldap);
-        int reused = 0;
-        int events = 0;
-        Path previous = captures.get(captures.size() - 1);
-        for (Path capture : captures) {
-            List<Replay.Frame> cut = Replay.frames(previous);
-            Replay.run(cut.subList(0, cut.size() / 2), pooled, FlowLimits.DEFAULTS, e -> { }, (n, v) -> { });
-            reused += ldap.pooled(Transport.TCP) + ldap.pooled(Transport.UDP);
-            List<SensorEvent> again = Replay.events(capture, pooled);
-            List<SensorEvent> fresh = Replay.events(capture, List.of(factory()));
-            events += fresh.size();
-            assertEquals(EventText.of(fresh), EventText.of(again), capture::toString);
-            previous = capture;
-        }
-        assertTrue(reused > 0, "flows ended with analyzers kept for the next");
-        assertTrue(events > 0, "the captures hold LDAP events to compare");
+        PooledReplay.Result r = PooledReplay.compare(List.of(ldap), () -> List.of(factory()),
+                () -> ldap.pooled(Transport.TCP) + ldap.pooled(Transport.UDP), e -> true);
+        assertTrue(r.reused() > 0, "flows ended with analyzers kept for the next");
+        assertTrue(r.counted() > 0, "the captures hold LDAP events to compare");
     }
 
     /**
