@@ -7,6 +7,7 @@ import io.impacketsensor.detection.rules.DataRule;
 import io.impacketsensor.detection.rules.DataRuleIndex;
 import io.impacketsensor.detection.rules.EventKind;
 import io.impacketsensor.detection.rules.EventValues;
+import io.impacketsensor.detection.rules.LocalRules;
 import io.impacketsensor.detection.rules.RuleCatalog;
 import io.impacketsensor.detection.rules.RuleException;
 import org.junit.jupiter.api.Test;
@@ -233,6 +234,39 @@ class DataRulesTest {
         }
         assertEquals(List.of("service_control_create"), matched);
         assertEquals(List.of("Service control: CreateServiceW AbCd"), indicators);
+    }
+
+    @Test
+    void enginesDoNotShareWhatAConditionMatched() {
+        // Two engines' indexes of the one catalog, interleaved as two threads could interleave them:
+        // each indicator quotes its own event's file, not the other engine's last match.
+        DataRuleIndex a = RuleCatalog.builtin().dataRuleIndex("signature");
+        DataRuleIndex b = RuleCatalog.builtin().dataRuleIndex("signature");
+        SensorEvent x = h.read(ATK, SRV, 0, "C$", "Windows\\NTDS\\ntds.dit");
+        SensorEvent y = h.read(ATK, SRV, 0, "C$", "Temp\\ntds.dit");
+        DataRuleIndex.Entry ea = entry(a, "ntds_dit", x);
+        DataRuleIndex.Entry eb = entry(b, "ntds_dit", y);
+        assertTrue(ea.matches(x));
+        assertTrue(eb.matches(y));
+        assertEquals("NTDS.DIT accessed: Windows\\NTDS\\ntds.dit", ea.indicator(x));
+        assertEquals("NTDS.DIT accessed: Temp\\ntds.dit", eb.indicator(y));
+        // The same for an operator's rules: engines built from one configuration share its parsed rules.
+        DataRule ntds = find("ntds_dit");
+        List<LocalRules.LocalRule> local = List.of(new LocalRules.LocalRule(ntds.rule(), ntds.conditions()));
+        DataRuleIndex.Entry la = entry(DataRuleIndex.local(local), "ntds_dit", x);
+        DataRuleIndex.Entry lb = entry(DataRuleIndex.local(local), "ntds_dit", y);
+        assertTrue(la.matches(x));
+        assertTrue(lb.matches(y));
+        assertTrue(la.rule().conditions().get(0) != lb.rule().conditions().get(0), "each index has its own conditions");
+    }
+
+    private static DataRuleIndex.Entry entry(DataRuleIndex index, String name, SensorEvent ev) {
+        for (DataRuleIndex.Entry e : index.candidates(EventKind.of(ev), RpcInterfaces.UNKNOWN)) {
+            if (e.rule().rule().name().equals(name)) {
+                return e;
+            }
+        }
+        throw new AssertionError(name + " is not indexed for " + ev);
     }
 
     @Test

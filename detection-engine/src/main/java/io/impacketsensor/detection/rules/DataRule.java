@@ -13,6 +13,15 @@ import java.util.List;
 public record DataRule(Rule rule, List<LocalRules.Condition> conditions, String indicator, Template template) {
 
     /** A rule whose indicator is parsed here, once, into its {@link Template}. */
+    /** This rule with conditions of its own ({@link LocalRules.Condition#copy}): for one engine's index. */
+    DataRule withOwnConditions() {
+        List<LocalRules.Condition> own = new java.util.ArrayList<>(conditions.size());
+        for (LocalRules.Condition c : conditions) {
+            own.add(c.copy());
+        }
+        return new DataRule(rule, List.copyOf(own), indicator, template);
+    }
+
     public DataRule(Rule rule, List<LocalRules.Condition> conditions, String indicator) {
         this(rule, conditions, indicator, Template.of(indicator));
     }

@@ -129,11 +129,16 @@ public final class DataRuleIndex {
         this(only(rules, layer), (List<String>) null);
     }
 
+    /**
+     * The rules of {@code layer}, each with conditions of its own: a condition keeps what its last
+     * test matched for the indicator, and the catalog's rules are shared by every engine in the
+     * process, which may run on different threads.
+     */
     private static List<DataRule> only(List<DataRule> rules, String layer) {
         List<DataRule> out = new ArrayList<>();
         for (DataRule d : rules) {
             if (d.rule().layer().equals(layer)) {
-                out.add(d);
+                out.add(d.withOwnConditions());
             }
         }
         return out;
@@ -148,7 +153,8 @@ public final class DataRuleIndex {
         List<String> indicators = new ArrayList<>(rules.size());
         for (LocalRules.LocalRule r : rules) {
             String indicator = "Local rule " + r.rule().name() + ": " + r.rule().msg();
-            data.add(new DataRule(r.rule(), r.conditions(), indicator));
+            // Conditions of its own, as for the catalog's (only): engines may share a configuration.
+            data.add(new DataRule(r.rule(), r.conditions(), indicator).withOwnConditions());
             indicators.add(indicator);
         }
         return new DataRuleIndex(data, indicators);

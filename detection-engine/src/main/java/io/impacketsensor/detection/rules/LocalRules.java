@@ -341,6 +341,15 @@ public final class LocalRules {
             return number(v);
         }
 
+        /**
+         * The same condition with match state of its own: what a test matched is kept in the
+         * condition for the indicator read right after, so conditions are not shared by engines
+         * that may run on different threads.
+         */
+        Condition copy() {
+            return new Condition(field, op, negate, text, list, regex, number, cidr, value);
+        }
+
         boolean test(SensorEvent ev) {
             if (negate) {
                 boolean any = holds(ev);
