@@ -20,6 +20,7 @@ import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.event.SmbEvent;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -79,7 +80,7 @@ public final class ProtocolRecordWriter {
          * Bound presentation contexts by pipe ("" over TCP) and context id (C706 12.6.3.1); null
          * until the flow's first bind (most flows written have none).
          */
-        Map<String, Map<Integer, Context>> contexts;
+        BoundContexts contexts;
         /** Files read or written since their open: the first READ/WRITE is the file's record. */
         Set<FileKey> openFiles; // null until the flow's first file READ or WRITE
         /**
@@ -159,6 +160,67 @@ public final class ProtocolRecordWriter {
     }
 
     private final CallKey probe = new CallKey();
+
+    /**
+     * The presentation contexts a flow's binds named, by pipe ({@code ""} over TCP) and context id
+     * (C706 12.6.3.1); a later bind of the same pair replaces it. A flow binds one or two pipes and
+     * a few contexts, so the pairs are kept side by side and scanned; past {@link #SCAN} of them
+     * (a client binding on and on) they move to a map. Two nested hash maps per flow were a tenth of
+     * what the events thread allocated with {@code -P}.
+     */
+    static final class BoundContexts {
+        static final int SCAN = 8;
+        private String[] pipes = new String[2];
+        private int[] ids = new int[2];
+        private Context[] values = new Context[2];
+        private int n;
+        private Map<String, Map<Integer, Context>> map;
+
+        void put(String pipe, int contextId, Context c) {
+            if (map == null) {
+                for (int i = 0; i < n; i++) {
+                    if (ids[i] == contextId && pipes[i].equals(pipe)) {
+                        values[i] = c;
+                        return;
+                    }
+                }
+                if (n < SCAN) {
+                    if (n == ids.length) {
+                        pipes = Arrays.copyOf(pipes, 2 * n);
+                        ids = Arrays.copyOf(ids, 2 * n);
+                        values = Arrays.copyOf(values, 2 * n);
+                    }
+                    pipes[n] = pipe;
+                    ids[n] = contextId;
+                    values[n] = c;
+                    n++;
+                    return;
+                }
+                map = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    map.computeIfAbsent(pipes[i], k -> new HashMap<>()).put(ids[i], values[i]);
+                }
+                pipes = null;
+                ids = null;
+                values = null;
+            }
+            map.computeIfAbsent(pipe, k -> new HashMap<>()).put(contextId, c);
+        }
+
+        /** The context bound last for this pipe and id, or null. */
+        Context get(String pipe, int contextId) {
+            if (map != null) {
+                Map<Integer, Context> byId = map.get(pipe);
+                return byId != null ? byId.get(contextId) : null;
+            }
+            for (int i = 0; i < n; i++) {
+                if (ids[i] == contextId && pipes[i].equals(pipe)) {
+                    return values[i];
+                }
+            }
+            return null;
+        }
+    }
 
     /** Writes the records of {@code e} (zero or more, each followed by a newline); returns how many. */
     public int writeRecords(JsonGenerator g, SensorEvent e) throws IOException {
@@ -445,13 +507,13 @@ public final class ProtocolRecordWriter {
         if (d instanceof DcerpcBind b) {
             FlowState f = flow(b.header().flowId());
             if (f.contexts == null) {
-                f.contexts = new HashMap<>();
+                f.contexts = new BoundContexts();
             }
-            Map<Integer, Context> byId = f.contexts.computeIfAbsent(pipe(b.namedPipe()), k -> new HashMap<>());
+            String pipe = pipe(b.namedPipe());
             List<Context> contexts = b.contexts();
             for (int i = 0; i < contexts.size(); i++) { // by index: no iterator per bind
                 Context c = contexts.get(i);
-                byId.put(c.contextId(), c);
+                f.contexts.put(pipe, c.contextId(), c);
             }
             DcerpcRecords.writeBind(g, b, b.namedPipe() != null ? f.nextId++ : 0, f.dialect);
             return line(g);
@@ -484,8 +546,7 @@ public final class ProtocolRecordWriter {
         FlowState f = flow(DcerpcRecords.header(any).flowId());
         Context ctx = null;
         if (req != null) {
-            Map<Integer, Context> byId = f.contexts != null ? f.contexts.get(pipe(req.namedPipe())) : null;
-            ctx = byId != null ? byId.get(req.contextId()) : null;
+            ctx = f.contexts != null ? f.contexts.get(pipe(req.namedPipe()), req.contextId()) : null;
         }
         String pipe = req != null ? req.namedPipe() : answer instanceof DcerpcResponse r ? r.namedPipe()
                 : ((DcerpcFault) answer).namedPipe();
