@@ -1,5 +1,7 @@
 package io.impacketsensor.detection.engine;
 
+import io.impacketsensor.detection.rules.Text;
+
 import java.util.Locale;
 
 /**
@@ -23,8 +25,8 @@ final class AccountKey {
     /** Points this probe at {@code domain\\user} ({@code domain} null: none); returns this. */
     AccountKey set(String domain, String user) {
         String d = domain == null ? "" : domain;
-        this.domain = ascii(d) ? d : d.toLowerCase(Locale.ROOT);
-        this.user = ascii(user) ? user : user.toLowerCase(Locale.ROOT);
+        this.domain = Text.isAscii(d) ? d : d.toLowerCase(Locale.ROOT);
+        this.user = Text.isAscii(user) ? user : user.toLowerCase(Locale.ROOT);
         this.length = this.domain.length() + 1 + this.user.length();
         int h = 0;
         for (int i = 0; i < length; i++) {
@@ -55,16 +57,7 @@ final class AccountKey {
         }
         int d = domain.length();
         char c = i < d ? domain.charAt(i) : i == d ? '\\' : user.charAt(i - d - 1);
-        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
-    }
-
-    private static boolean ascii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
+        return Text.lower(c);
     }
 
     @Override

@@ -142,10 +142,10 @@ public final class LocalRules {
             this.first = text == null || text.isEmpty() ? 0 : text.charAt(0);
             this.firstLower = Character.toLowerCase(first);
             this.firstUpper = Character.toUpperCase(first);
-            boolean a = text == null || ascii(text);
+            boolean a = text == null || Text.isAscii(text);
             if (list != null) {
                 for (String x : list) {
-                    a &= ascii(x);
+                    a &= Text.isAscii(x);
                 }
             }
             this.ascii = a;
@@ -172,15 +172,6 @@ public final class LocalRules {
                 return 3;
             }
             return numeric ? 0 : op == Op.CONTAINS ? 2 : 1;
-        }
-
-        private static boolean ascii(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) >= 128) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         /** The event kinds an equals/in on {@code event} admits, as a mask; 0 for any other condition. */

@@ -138,6 +138,16 @@ public final class Text {
         return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
     }
 
+    /** True when every character of {@code s} is ASCII (below 128). */
+    public static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 128) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static boolean startsWith(String s, String needle) {
         return s != null && regionMatches(s, 0, needle, 0, needle.length());
     }
