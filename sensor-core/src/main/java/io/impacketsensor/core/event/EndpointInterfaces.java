@@ -237,11 +237,7 @@ public final class EndpointInterfaces {
             at.server = server;
             at.port = m.tcpPort() > 0 ? m.tcpPort() : 0;
             at.pipe = m.tcpPort() > 0 ? null : m.pipe();
-            Known k = endpoints.get(at);
-            if (k == null) {
-                k = new Known();
-                endpoints.put(new Endpoint(at.server, at.port, at.pipe), k);
-            }
+            Known k = known(at);
             at.server = null; // the probe holds no address or name between events
             at.pipe = null;
             k.addInterface(m.interfaceUuid());
@@ -327,11 +323,12 @@ public final class EndpointInterfaces {
         return e;
     }
 
+    /** What is known of endpoint {@code at}, made when new under a copy of {@code at} (which may be a reused probe). */
     private Known known(Endpoint at) {
         Known k = endpoints.get(at);
         if (k == null) {
             k = new Known();
-            endpoints.put(at, k);
+            endpoints.put(new Endpoint(at.server, at.port, at.pipe), k);
         }
         return k;
     }
