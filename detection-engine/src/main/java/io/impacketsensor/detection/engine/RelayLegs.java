@@ -74,11 +74,9 @@ final class RelayLegs {
             this.smbServerSecurityMode = smbServerSecurityMode;
         }
 
-        /** Appends the leg as the relay indicator names it ({@code SMB 10.0.0.5 -> 10.0.0.9:445 (SMB)}). */
-        StringBuilder describe(StringBuilder b) {
-            return b.append(CoercionLayer.carrier(carrier)).append(' ').append(client.getHostAddress()).append(" -> ")
-                    .append(server.getHostAddress()).append(':').append(serverPort).append(" (")
-                    .append(service(carrier, serverPort)).append(')');
+        String describe() {
+            return CoercionLayer.carrier(carrier) + " " + client.getHostAddress() + " -> " + server.getHostAddress()
+                    + ":" + serverPort + " (" + service(carrier, serverPort) + ")";
         }
     }
 
@@ -183,28 +181,16 @@ final class RelayLegs {
         // The relay is the victim leg's server and the target leg's client: make it the alert's source.
         e.attackerIsServer = leg == p.victim;
         CoercionLayer.Call coerced = coercion.coercedBy(p.victim.client, now);
-        // Appended, not concatenated: a concatenation links its method handles when it first runs, which
-        // for a text of this many parts costs the events thread hundreds of kilobytes, for a finding
-        // made once per relay.
-        StringBuilder b = new StringBuilder(400).append("Relay by ").append(p.victim.server.getHostAddress())
-                .append(": victim leg ");
-        p.victim.describe(b).append(" [").append(posture(va, p.victim)).append("], relayed ")
-                .append(millis(p.gapNanos)).append(" ms later to target leg ");
-        p.target.describe(b).append(" [").append(posture(ta, p.target)).append("]; challenge ")
-                .append(io.impacketsensor.core.wire.Hex.encode(p.target.challenge))
-                .append(" forwarded, AUTHENTICATE forwarded as ").append(Text.quote(ta.domain() + "\\" + ta.user()));
-        if (!ta.workstation().isEmpty()) {
-            b.append(" from ").append(Text.quote(ta.workstation()));
-        }
-        if (ta.status() == 0) {
-            b.append(", accepted by the target");
-        } else if (ta.status() != SensorEvent.NO_STATUS) {
-            b.append(", refused by the target (0x").append(Long.toHexString(ta.status())).append(')');
-        }
-        if (coerced != null) {
-            b.append("; the victim's authentication was coerced: ").append(coerced.describe());
-        }
-        e.add(Rules.NTLM_RELAY_TIMING, b.toString());
+        e.add(Rules.NTLM_RELAY_TIMING, "Relay by " + p.victim.server.getHostAddress() + ": victim leg "
+                + p.victim.describe() + " [" + posture(va, p.victim) + "], relayed "
+                + millis(p.gapNanos) + " ms later to target leg "
+                + p.target.describe() + " [" + posture(ta, p.target) + "]; challenge "
+                + io.impacketsensor.core.wire.Hex.encode(p.target.challenge) + " forwarded, AUTHENTICATE forwarded as "
+                + Text.quote(ta.domain() + "\\" + ta.user()) + (ta.workstation().isEmpty() ? "" : " from "
+                + Text.quote(ta.workstation())) + (ta.status() == SensorEvent.NO_STATUS ? ""
+                : ta.status() == 0 ? ", accepted by the target" : ", refused by the target (0x"
+                + Long.toHexString(ta.status()) + ")")
+                + (coerced != null ? "; the victim's authentication was coerced: " + coerced.describe() : ""));
         watchedFlows[watchedNext] = p.target.flowId;
         watchedPairs[watchedNext] = p;
         watchedNext = (watchedNext + 1) % WATCHED;
@@ -243,10 +229,8 @@ final class RelayLegs {
         }
         p.followUps++;
         e.attackerIsServer = false; // the relay is the target leg's client
-        // Appended, as the relay's own text (above), for a finding made a few times per relay.
-        e.add(Rules.NTLM_RELAY_FOLLOWUP, new StringBuilder(160).append("Relayed session ")
-                .append(p.victim.client.getHostAddress()).append(" -> ").append(p.target.server.getHostAddress())
-                .append(" (").append(CoercionLayer.carrier(p.target.carrier)).append(") then: ").append(action).toString());
+        e.add(Rules.NTLM_RELAY_FOLLOWUP, "Relayed session " + p.victim.client.getHostAddress() + " -> "
+                + p.target.server.getHostAddress() + " (" + CoercionLayer.carrier(p.target.carrier) + ") then: " + action);
     }
 
     /** A flow id's ten bits of {@link #watchedBits}: its low bits mixed with the rest. */
@@ -346,6 +330,6 @@ final class RelayLegs {
      */
     static String millis(long nanos) {
         long tenths = (nanos + 50_000) / 100_000;
-        return new StringBuilder(8).append(tenths / 10).append('.').append((char) ('0' + tenths % 10)).toString();
+        return Long.toString(tenths / 10) + '.' + (char) ('0' + tenths % 10);
     }
 }
