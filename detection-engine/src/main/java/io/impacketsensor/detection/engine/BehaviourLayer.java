@@ -1,10 +1,10 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.collections.LruMap;
+import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.detection.config.EngineConfig;
 import io.impacketsensor.detection.rules.Rule;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
@@ -119,6 +119,9 @@ final class BehaviourLayer {
     private final LruMap<String, Account> accounts;
     private InetAddress lastIp;
     private Source lastSource;
+    /** The address {@link #from} named last, and its number. */
+    private InetAddress keyedIp;
+    private long keyedIpv4;
 
     BehaviourLayer(EngineConfig.Behaviour cfg) {
         this.cfg = cfg;
@@ -156,9 +159,25 @@ final class BehaviourLayer {
         if (ip == lastIp && lastSource != null) {
             return lastSource;
         }
+        return lookUp(ip, ip == keyedIp ? keyedIpv4 : EventHeader.Ends.ipv4(ip));
+    }
+
+    /**
+     * Gives the number of the address this event's windows are for, from the event's header: its
+     * entry is then found without reading the {@code InetAddress} ({@link EventHeader.Ends} says why).
+     * Nothing is looked up or tracked until a window needs the entry.
+     *
+     * @param ipv4 {@code ip} as a number ({@link EventHeader.Ends#ipv4}), -1 when it is IPv6
+     */
+    void from(InetAddress ip, long ipv4) {
+        keyedIp = ip;
+        keyedIpv4 = ipv4;
+    }
+
+    private Source lookUp(InetAddress ip, long ipv4) {
         Source s;
-        if (ip instanceof Inet4Address) {
-            int key = ip.hashCode(); // Inet4Address.hashCode() is the address itself, without allocating
+        if (ipv4 >= 0) {
+            int key = (int) ipv4;
             s = sources4.get(key);
             if (s == null) {
                 s = new Source();

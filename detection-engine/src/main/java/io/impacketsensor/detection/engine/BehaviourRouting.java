@@ -1,6 +1,7 @@
 package io.impacketsensor.detection.engine;
 
 import io.impacketsensor.core.event.DcerpcEvent;
+import io.impacketsensor.core.event.EventHeader;
 import io.impacketsensor.core.event.KerberosEvent;
 import io.impacketsensor.core.event.LdapEvent;
 import io.impacketsensor.core.event.NtlmEvent;
@@ -52,11 +53,15 @@ final class BehaviourRouting {
 
     /** Counts one event from {@code src} in the windows it belongs to. */
     void route(SensorEvent ev, InetAddress src, long now, Evidence e) {
-        route(ev, EventKind.of(ev), src, now, e);
+        route(ev, EventKind.of(ev), src, EventHeader.Ends.ipv4(src), now, e);
     }
 
-    /** As {@link #route(SensorEvent, InetAddress, long, Evidence)} with the event's kind computed once by the engine. */
-    void route(SensorEvent ev, EventKind kind, InetAddress src, long now, Evidence e) {
+    /**
+     * As {@link #route(SensorEvent, InetAddress, long, Evidence)} with the event's kind computed once
+     * by the engine and {@code src} as a number from the event's header ({@link EventHeader#clientIpv4()}).
+     */
+    void route(SensorEvent ev, EventKind kind, InetAddress src, long srcIpv4, long now, Evidence e) {
+        behaviour.from(src, srcIpv4);
         int protocol = protocolIndex(ev, kind);
         if (protocol >= 0) {
             behaviour.protocol(src, protocol, now, e);

@@ -104,25 +104,44 @@ final class ChainLayer {
 
     /**
      * (source, target). The engine thread reuses one instance as a lookup probe; keys stored in the
-     * map are fresh copies and never change.
+     * map are fresh copies and never change. IPv4 addresses are compared and hashed by their numbers
+     * from the event's header ({@link io.impacketsensor.core.event.EventHeader.Ends} says why); the
+     * hash is that of the addresses themselves, so the map holds the same keys in the same places.
      */
     static final class PairKey {
         InetAddress source;
         InetAddress target;
+        /** The addresses as numbers, -1 for IPv6 (or no target). */
+        long sourceIpv4;
+        long targetIpv4;
+        int hash;
 
-        PairKey(InetAddress source, InetAddress target) {
+        PairKey(InetAddress source, long sourceIpv4, InetAddress target, long targetIpv4) {
+            set(source, sourceIpv4, target, targetIpv4);
+        }
+
+        void set(InetAddress source, long sourceIpv4, InetAddress target, long targetIpv4) {
             this.source = source;
             this.target = target;
+            this.sourceIpv4 = sourceIpv4;
+            this.targetIpv4 = targetIpv4;
+            // Inet4Address.hashCode() is the address: the same hash as the addresses give.
+            int hs = sourceIpv4 >= 0 ? (int) sourceIpv4 : java.util.Objects.hashCode(source);
+            int ht = targetIpv4 >= 0 ? (int) targetIpv4 : java.util.Objects.hashCode(target);
+            this.hash = hs * 31 + ht;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof PairKey k && k.source.equals(source) && java.util.Objects.equals(k.target, target);
+            return o instanceof PairKey k && k.hash == hash
+                    && (sourceIpv4 >= 0 ? k.sourceIpv4 == sourceIpv4 : k.sourceIpv4 < 0 && k.source.equals(source))
+                    && (targetIpv4 >= 0 ? k.targetIpv4 == targetIpv4
+                    : k.targetIpv4 < 0 && java.util.Objects.equals(k.target, target));
         }
 
         @Override
         public int hashCode() {
-            return source.hashCode() * 31 + (target == null ? 0 : target.hashCode());
+            return hash;
         }
     }
 
@@ -149,7 +168,7 @@ final class ChainLayer {
     }
 
     private final LruMap<PairKey, PairState> pairs;
-    private final PairKey probe = new PairKey(null, null);
+    private final PairKey probe = new PairKey(null, -1, null, -1);
     private final long windowNanos;
     /** The progress handed to the engine, one per chain, reused for every event. */
     private final Progress[] progress = new Progress[DEFS.size()];
@@ -164,17 +183,21 @@ final class ChainLayer {
         }
     }
 
-    /** Advances the chains this event is a step of; adds a finding per chain that advanced. */
-    void analyse(long stepMask, InetAddress source, InetAddress target, long now, Evidence e) {
+    /**
+     * Advances the chains this event is a step of; adds a finding per chain that advanced.
+     * {@code sourceIpv4} and {@code targetIpv4} are the addresses as numbers from the event's header
+     * ({@link io.impacketsensor.core.event.EventHeader#clientIpv4()}).
+     */
+    void analyse(long stepMask, InetAddress source, long sourceIpv4, InetAddress target, long targetIpv4, long now,
+                 Evidence e) {
         if (stepMask == 0) {
             return;
         }
-        probe.source = source;
-        probe.target = target;
+        probe.set(source, sourceIpv4, target, targetIpv4);
         PairState st = pairs.get(probe);
         if (st == null) {
             st = new PairState();
-            pairs.put(new PairKey(source, target), st);
+            pairs.put(new PairKey(source, sourceIpv4, target, targetIpv4), st);
         }
         for (int c = 0; c < FIRST_STEPS.length; c++) {
             int p = st.progress[c];

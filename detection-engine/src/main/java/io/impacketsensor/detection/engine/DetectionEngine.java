@@ -209,11 +209,11 @@ public final class DetectionEngine {
         }
         if (layers.chains()) {
             if (cls.steps != 0) {
-                chains.analyse(cls.steps, h.clientIp(), h.serverIp(), now, e);
+                chains.analyse(cls.steps, h.clientIp(), h.clientIpv4(), h.serverIp(), h.serverIpv4(), now, e);
             }
         }
         if (layers.behaviour()) {
-            behaviour.route(ev, cls.kind, h.clientIp(), now, e);
+            behaviour.route(ev, cls.kind, h.clientIp(), h.clientIpv4(), now, e);
         }
         if (layers.ntlmRelay()) {
             relay.route(ev, cls.kind, e);

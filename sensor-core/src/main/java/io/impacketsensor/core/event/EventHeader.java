@@ -1,5 +1,6 @@
 package io.impacketsensor.core.event;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -39,10 +40,100 @@ public final class EventHeader {
 
     /**
      * The flow's id, addresses, ports and transport, as the flow's roles stand: immutable, shared
-     * by the headers of a flow's events.
+     * by the headers of a flow's events. It compares, hashes and prints as a record of these six
+     * values. It also holds each IPv4 address as a number ({@link #clientIpv4()}), taken once when
+     * made: the detection engine keys its per-host state by it, and reading it from here costs no
+     * trip through the {@code InetAddress} and its holder, two objects per address that are rarely
+     * in the processor's cache when an event from one of many hosts comes in.
      */
-    public record Ends(long flowId, InetAddress clientIp, int clientPort, InetAddress serverIp, int serverPort,
-                       Transport transport) {
+    public static final class Ends {
+        private final long flowId;
+        private final InetAddress clientIp;
+        private final int clientPort;
+        private final InetAddress serverIp;
+        private final int serverPort;
+        private final Transport transport;
+        private final long clientIpv4;
+        private final long serverIpv4;
+
+        public Ends(long flowId, InetAddress clientIp, int clientPort, InetAddress serverIp, int serverPort,
+                    Transport transport) {
+            this.flowId = flowId;
+            this.clientIp = clientIp;
+            this.clientPort = clientPort;
+            this.serverIp = serverIp;
+            this.serverPort = serverPort;
+            this.transport = transport;
+            this.clientIpv4 = ipv4(clientIp);
+            this.serverIpv4 = ipv4(serverIp);
+        }
+
+        /**
+         * An IPv4 address as an unsigned 32-bit number ({@code 10.0.0.1} is {@code 0x0A000001}), or
+         * -1 for an IPv6 address or none.
+         */
+        public static long ipv4(InetAddress a) {
+            // Inet4Address.hashCode() is the address itself, read without copying it.
+            return a instanceof Inet4Address ? a.hashCode() & 0xFFFF_FFFFL : -1;
+        }
+
+        public long flowId() {
+            return flowId;
+        }
+
+        public InetAddress clientIp() {
+            return clientIp;
+        }
+
+        public int clientPort() {
+            return clientPort;
+        }
+
+        public InetAddress serverIp() {
+            return serverIp;
+        }
+
+        public int serverPort() {
+            return serverPort;
+        }
+
+        public Transport transport() {
+            return transport;
+        }
+
+        /** The initiator's IPv4 address as a number ({@link #ipv4}), or -1 when it is IPv6. */
+        public long clientIpv4() {
+            return clientIpv4;
+        }
+
+        /** The responder's IPv4 address as a number ({@link #ipv4}), or -1 when it is IPv6. */
+        public long serverIpv4() {
+            return serverIpv4;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o || o instanceof Ends e && flowId == e.flowId && clientPort == e.clientPort
+                    && serverPort == e.serverPort && Objects.equals(clientIp, e.clientIp)
+                    && Objects.equals(serverIp, e.serverIp) && transport == e.transport;
+        }
+
+        /** The hash a record of the six values in this order has (31 × h + the component's hash). */
+        @Override
+        public int hashCode() {
+            int h = Long.hashCode(flowId);
+            h = 31 * h + Objects.hashCode(clientIp);
+            h = 31 * h + Integer.hashCode(clientPort);
+            h = 31 * h + Objects.hashCode(serverIp);
+            h = 31 * h + Integer.hashCode(serverPort);
+            return 31 * h + Objects.hashCode(transport);
+        }
+
+        @Override
+        public String toString() {
+            return "Ends[flowId=" + flowId + ", clientIp=" + clientIp + ", clientPort=" + clientPort
+                    + ", serverIp=" + serverIp + ", serverPort=" + serverPort + ", transport=" + transport + "]";
+        }
     }
 
     /** Capture time of the packet that completed the event, ns since the epoch. */
@@ -78,6 +169,16 @@ public final class EventHeader {
     /** TCP or UDP. */
     public Transport transport() {
         return ends.transport;
+    }
+
+    /** The initiator's IPv4 address as a number ({@link Ends#ipv4}), or -1 when it is IPv6. */
+    public long clientIpv4() {
+        return ends.clientIpv4;
+    }
+
+    /** The responder's IPv4 address as a number ({@link Ends#ipv4}), or -1 when it is IPv6. */
+    public long serverIpv4() {
+        return ends.serverIpv4;
     }
 
     /** The flow and roles this header names. */

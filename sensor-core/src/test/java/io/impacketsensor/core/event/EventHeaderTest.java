@@ -50,4 +50,42 @@ class EventHeaderTest {
         assertEquals(nulls.hashCode(), withNulls.hashCode());
         assertEquals(nulls.toString().replace("Seven[", "EventHeader["), withNulls.toString());
     }
+
+    /** The flow's parts compare, hash and print as the record of the six values they were. */
+    private record Six(long flowId, InetAddress clientIp, int clientPort, InetAddress serverIp, int serverPort,
+                       Transport transport) {
+    }
+
+    @Test
+    void endsCompareHashAndPrintAsTheSixValues() throws Exception {
+        InetAddress c = InetAddress.getByName("10.0.0.2");
+        InetAddress s = InetAddress.getByName("fe80::1");
+        EventHeader.Ends ends = new EventHeader.Ends(7, c, 50000, s, 445, Transport.TCP);
+        Six six = new Six(7, c, 50000, s, 445, Transport.TCP);
+        assertEquals(six.hashCode(), ends.hashCode());
+        assertEquals(six.toString().replace("Six[", "Ends["), ends.toString());
+        assertEquals(ends, new EventHeader.Ends(7, InetAddress.getByName("10.0.0.2"), 50000,
+                InetAddress.getByName("fe80::1"), 445, Transport.TCP));
+        assertNotEquals(ends, new EventHeader.Ends(7, c, 50000, s, 445, Transport.UDP));
+        assertNotEquals(ends, new EventHeader.Ends(7, c, 50001, s, 445, Transport.TCP));
+        assertNotEquals(ends, new EventHeader.Ends(8, c, 50000, s, 445, Transport.TCP));
+        Six nulls = new Six(0, null, 0, null, 0, null);
+        EventHeader.Ends none = new EventHeader.Ends(0, null, 0, null, 0, null);
+        assertEquals(nulls.hashCode(), none.hashCode());
+        assertEquals(nulls.toString().replace("Six[", "Ends["), none.toString());
+    }
+
+    @Test
+    void ipv4AddressesAreNumbersAndOthersMinusOne() throws Exception {
+        EventHeader h = new EventHeader(1, 1, InetAddress.getByName("10.0.0.1"), 1,
+                InetAddress.getByName("255.255.255.254"), 2, Transport.UDP);
+        assertEquals(0x0A000001L, h.clientIpv4());
+        assertEquals(0xFFFFFFFEL, h.serverIpv4(), "unsigned: the high bit set gives no negative number");
+        assertEquals(0L, EventHeader.Ends.ipv4(InetAddress.getByName("0.0.0.0")));
+        assertEquals(-1L, EventHeader.Ends.ipv4(InetAddress.getByName("2001:db8::a00:1")), "an IPv6 address");
+        assertEquals(-1L, EventHeader.Ends.ipv4(null));
+        EventHeader v6 = new EventHeader(1, 1, InetAddress.getByName("2001:db8::1"), 1, null, 2, Transport.TCP);
+        assertEquals(-1L, v6.clientIpv4());
+        assertEquals(-1L, v6.serverIpv4());
+    }
 }
