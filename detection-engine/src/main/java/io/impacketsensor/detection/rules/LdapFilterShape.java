@@ -43,11 +43,22 @@ public final class LdapFilterShape {
      * The last filter judged on this thread and its shape: the rules over {@code ldap.filter_shape}
      * each read the field, and a filter is one String per event, so all but the first read reuse it.
      * Per thread because engines run on several worker threads; the shape depends only on the text.
+     *
+     * <p>Behind it, the shapes of recent filters by their text: a directory's clients send the same
+     * few filters over and over (a logon's lookups, a tool's queries), each search a new String of
+     * the same text, and judging one scans it some twenty times where hashing and comparing it
+     * scans it twice. A slot holds the last filter that hashed to it; filters longer than
+     * {@link #MEMO_MAX_CHARS} are judged each time, so the table stays small whatever is sent.
      */
     private static final class Last {
         String filter;
         int shape;
+        final String[] filters = new String[MEMO_SLOTS];
+        final int[] shapes = new int[MEMO_SLOTS];
     }
+
+    private static final int MEMO_SLOTS = 128;
+    private static final int MEMO_MAX_CHARS = 512;
 
     private static final ThreadLocal<Last> LAST = ThreadLocal.withInitial(Last::new);
 
@@ -58,10 +69,26 @@ public final class LdapFilterShape {
         }
         Last l = LAST.get();
         if (l.filter != f) {
-            l.shape = compute(f);
+            l.shape = memo(l, f);
             l.filter = f;
         }
         return l.shape;
+    }
+
+    private static int memo(Last l, String f) {
+        if (f.length() > MEMO_MAX_CHARS) {
+            return compute(f);
+        }
+        int h = f.hashCode();
+        int i = (h ^ h >>> 16) & (MEMO_SLOTS - 1);
+        String k = l.filters[i];
+        if (k != null && k.equals(f)) {
+            return l.shapes[i];
+        }
+        int shape = compute(f);
+        l.filters[i] = f;
+        l.shapes[i] = shape;
+        return shape;
     }
 
     static int compute(String f) {
