@@ -44,9 +44,13 @@ final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
         // One object per line: no separator between root values, a newline written after each.
         this.g = EveJson.generator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        // Both generators hand their bytes to the stream (in turn, so lines never interleave) without
+        // flushing it: the event ring flushes this writer when it has nothing to take (a batch end),
+        // so a replay writes its buffer when full instead of a system call or two for each alert.
+        g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         this.closeTarget = closeTarget;
         this.out = out;
-        this.alerts = new EveAlertWriter(out);
+        this.alerts = new EveAlertWriter(out, false);
     }
 
     private final OutputStream out;
@@ -177,6 +181,7 @@ final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
         g.writeRaw('\n');
         records++;
         g.flush();
+        out.flush();
     }
 
     /** Records written so far. */
@@ -187,6 +192,7 @@ final class EveWriter implements EventSink, PacketTiming, Flushable, Closeable {
     @Override
     public synchronized void flush() throws IOException {
         g.flush();
+        out.flush();
     }
 
     @Override

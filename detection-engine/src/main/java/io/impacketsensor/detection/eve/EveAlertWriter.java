@@ -28,12 +28,23 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
     /** True while blocks reach a packet filter (live with nftables enforcement working). */
     private volatile BooleanSupplier enforcing = () -> false;
 
+    /** A writer that flushes {@code out} after each alert, so every alert reaches it at once. */
     public EveAlertWriter(OutputStream out) {
+        this(out, true);
+    }
+
+    /**
+     * @param flushEach false when the caller flushes {@code out} itself ({@link #flush()} or its own):
+     *                  each alert's bytes are then handed to {@code out} without flushing it, and a
+     *                  buffered stream writes many alerts at once
+     */
+    public EveAlertWriter(OutputStream out, boolean flushEach) {
         this.out = out;
         try {
             // The generator keeps the quoted form of the alert's constant field names.
             this.g = EveJson.generator(out);
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            g.configure(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM, flushEach);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
