@@ -1,0 +1,91 @@
+package io.impacketsensor.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The checkout launcher rebuilds the jar when something that goes into it (a pom, a module's
+ * src/main, config/) is newer than the jar, and not for tests, test captures or build output. Runs
+ * the real launcher in a scratch checkout with a {@code mvn} on PATH that records that it ran.
+ */
+class LauncherRebuildTest {
+    private static final String BUILDING = "impacket-sensor: building the jar";
+
+    @Test
+    void onlyWhatGoesIntoTheJarMakesItStale(@TempDir Path dir) throws Exception {
+        Path checkout = Files.createDirectories(dir.resolve("checkout"));
+        Files.copy(Path.of("../impacket-sensor"), checkout.resolve("impacket-sensor"));
+        Path jar = Files.createDirectories(checkout.resolve("sensor-cli/target")).resolve("impacket-sensor.jar");
+        Files.writeString(jar, "jar");
+        Path pom = Files.writeString(checkout.resolve("pom.xml"), "<project/>");
+        Path modulePom = Files.writeString(Files.createDirectories(checkout.resolve("sensor-core")).resolve("pom.xml"), "<project/>");
+        Path source = write(checkout.resolve("sensor-core/src/main/java/X.java"));
+        Path resource = write(checkout.resolve("detection-engine/src/main/resources/rules/x.yaml"));
+        Path config = write(checkout.resolve("config/logback.xml"));
+        Path test = write(checkout.resolve("sensor-core/src/test/java/XTest.java"));
+        Path capture = write(checkout.resolve("sensor-core/src/test/resources/pcaps/x.pcap"));
+        Path output = write(checkout.resolve("sensor-core/target/classes/X.class"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path built = dir.resolve("mvn.log");
+        script(bin.resolve("mvn"), "echo \"$*\" >> '" + built + "'\n");
+        script(bin.resolve("java"), "exit 0\n");
+
+        long old = System.currentTimeMillis() - 120_000;
+        // Directories too: a source added or deleted changes its folder's time, and that counts.
+        try (var all = Files.walk(checkout)) {
+            for (Path p : all.toList()) {
+                Files.setLastModifiedTime(p, FileTime.fromMillis(old));
+            }
+        }
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(old + 60_000));
+        assertFalse(run(checkout, bin).contains(BUILDING), "nothing newer than the jar");
+
+        for (Path p : new Path[] {test, capture, output}) {
+            Files.setLastModifiedTime(p, FileTime.fromMillis(old + 90_000));
+            assertFalse(run(checkout, bin).contains(BUILDING), checkout.relativize(p) + " is not in the jar");
+        }
+        assertFalse(Files.exists(built));
+
+        for (Path p : new Path[] {pom, modulePom, source, resource, config}) {
+            Files.setLastModifiedTime(p, FileTime.fromMillis(old + 90_000));
+            assertTrue(run(checkout, bin).contains(BUILDING), checkout.relativize(p) + " is in the jar");
+            Files.setLastModifiedTime(p, FileTime.fromMillis(old));
+        }
+        Files.delete(source);
+        assertTrue(run(checkout, bin).contains(BUILDING), "a source deleted");
+        assertEquals(6, Files.readAllLines(built).size());
+    }
+
+    private static Path write(Path file) throws Exception {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, "x");
+    }
+
+    private static void script(Path file, String body) throws Exception {
+        Files.writeString(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static String run(Path checkout, Path bin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", checkout.resolve("impacket-sensor").toString(), "version");
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("IMPACKET_SENSOR_CDS", "off");
+        pb.environment().remove("IMPACKET_SENSOR_JAVA_OPTS");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out + err);
+        return err;
+    }
+}
