@@ -28,11 +28,12 @@ final class AnomalyLayer {
     private final TicketHistory tickets;
     private final long maxLifetimeSeconds;
     /**
-     * Scratch for a SAMR enumeration text, the texts made lately and the servers' addresses as text:
-     * an enumeration pages through one call on one server, each page a finding quoting the same text.
+     * Scratch for a DRSUAPI or SAMR call's text, the texts made lately and the servers' addresses as
+     * text: a DCSync tool or an enumeration makes the same few calls on one server again and again,
+     * each a finding quoting the same text.
      */
     private final StringBuilder text = new StringBuilder(128);
-    private final KeptTexts samrTexts = new KeptTexts(4);
+    private final KeptTexts rpcTexts = new KeptTexts(8);
     private final AddressTexts addresses = new AddressTexts(64);
     /** The catalog's anomaly rules written as data (interface + operation ...), by event kind and interface. */
     private final DataRuleIndex dataRules = RuleCatalog.builtin().dataRuleIndex("anomaly");
@@ -169,7 +170,9 @@ final class AnomalyLayer {
                         String note = relayNote(r.header().clientIp());
                         e.add(Rules.DCSYNC, note.isEmpty() ? DCSYNC_TEXT : DCSYNC_TEXT + note);
                     } else {
-                        e.add(Rules.DRSUAPI_CALL_NON_DC, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC");
+                        text.setLength(0);
+                        RpcCatalog.describe(text.append("DRSUAPI "), u, op).append(" from a non-DC");
+                        e.add(Rules.DRSUAPI_CALL_NON_DC, rpcTexts.of(text));
                     }
                 } else if (c.call == RpcCall.DRS_GET_NC_CHANGES && dcs.promotedHostLookedUp(r.header().clientIp())) {
                     e.add(Rules.DCSYNC_AFTER_PROMOTION, "DRSGetNCChanges after a DRSUAPI name lookup from a host known as "
@@ -218,10 +221,10 @@ final class AnomalyLayer {
                 if (dcs.holdsDomainAccounts(r.header().serverIp())) {
                     t.append("Domain accounts listed over SAMR from domain controller ")
                             .append(addresses.of(r.header().serverIp())).append(": ");
-                    e.add(Rules.SAMR_DOMAIN_ENUM, samrTexts.of(RpcCatalog.describe(t, r.interfaceUuid(), r.opnum())));
+                    e.add(Rules.SAMR_DOMAIN_ENUM, rpcTexts.of(RpcCatalog.describe(t, r.interfaceUuid(), r.opnum())));
                 } else {
                     t.append("SAMR account enumeration: ");
-                    e.add(Rules.SAMR_ENUM, samrTexts.of(RpcCatalog.describe(t, r.interfaceUuid(), r.opnum())));
+                    e.add(Rules.SAMR_ENUM, rpcTexts.of(RpcCatalog.describe(t, r.interfaceUuid(), r.opnum())));
                 }
             }
             case SAMR_GROUPS_FOR_USER -> {
