@@ -67,6 +67,8 @@ final class Decider {
      * mostly at the same confidence, and a hit is immutable. Grown when needed.
      */
     private RuleHit[] madeHits = new RuleHit[64];
+    /** Addresses as text: an attacker's instances (one per attack type and target) all quote its address. */
+    private final AddressTexts addresses = new AddressTexts(256);
 
     Decider(EngineConfig cfg, AllowListMatcher allow, Blocklist blocklist) {
         this.cfg = cfg;
@@ -419,8 +421,8 @@ final class Decider {
     }
 
     /** The instance's source address as text, formatted once (the instance is keyed by it). */
-    private static String sourceText(Instance in, InetAddress src) {
-        return in.sourceText != null ? in.sourceText : (in.sourceText = src.getHostAddress());
+    private String sourceText(Instance in, InetAddress src) {
+        return in.sourceText != null ? in.sourceText : (in.sourceText = addresses.of(src));
     }
 
     private Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
@@ -432,7 +434,7 @@ final class Decider {
         return new Analysis(in.type, conf, sev, score, in.action, in.blocked, in.indicatorList(),
                 in.signatureList(), recommendations.forAlert(in.type, hits), in.type.mitreTechniques(), in.chain,
                 sourceText(in, src), dst == null ? null : in.targetText != null ? in.targetText
-                : (in.targetText = dst.getHostAddress()), in.id, in.tool, hits);
+                : (in.targetText = addresses.of(dst)), in.id, in.tool, hits);
     }
 
     /**
