@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -258,6 +259,23 @@ class DataRulesTest {
         assertTrue(la.matches(x));
         assertTrue(lb.matches(y));
         assertTrue(la.rule().conditions().get(0) != lb.rule().conditions().get(0), "each index has its own conditions");
+    }
+
+    @Test
+    void aRegexConditionTestsEachValueAfresh() {
+        // One index's condition keeps its matcher from one test to the next: a value that does not
+        // match between two that do, and one that ends where an earlier one went on, answer as alone.
+        DataRuleIndex index = RuleCatalog.builtin().dataRuleIndex("signature");
+        String dir = "lab.local\\Policies\\{31B2F340-016D-11D2-945F-00C04FB984F9}\\Machine\\Preferences\\";
+        SensorEvent groups = h.read(ATK, SRV, 0, "SYSVOL", dir + "Groups\\Groups.xml");
+        DataRuleIndex.Entry e = entry(index, "gpp_cpassword_file", groups);
+        assertTrue(e.matches(groups));
+        assertFalse(e.matches(h.read(ATK, SRV, 0, "SYSVOL", dir + "Groups\\Groups.xml.bak")));
+        SensorEvent services = h.read(ATK, SRV, 0, "SYSVOL", dir + "Services\\Services.xml");
+        assertTrue(e.matches(services));
+        assertEquals("Group Policy Preferences file read: " + dir + "Services\\Services.xml", e.indicator(services));
+        assertFalse(e.matches(h.read(ATK, SRV, 0, "SYSVOL", dir + "Groups\\MyGroups.xml")));
+        assertTrue(e.matches(groups));
     }
 
     private static DataRuleIndex.Entry entry(DataRuleIndex index, String name, SensorEvent ev) {

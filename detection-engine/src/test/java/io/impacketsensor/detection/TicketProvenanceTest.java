@@ -67,6 +67,23 @@ class TicketProvenanceTest {
     }
 
     @Test
+    void aNeverIssuedTextQuotesTheDigestAsLongToHexStringAndEachTicketItsOwn() {
+        // The texts are built in a reused buffer and kept: every digit width, and a ticket presented
+        // again after another one, must read as built afresh.
+        Harness h = new Harness();
+        long[] digests = {0xc06b1144afe59bf7L, 0x0c06b1144afe59bfL, 0x1c6e1e7552e97c7bL, 0xfL, 0x10L, 0xc06b1144afe59bf7L};
+        List<String> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < digests.length; i++) {
+            AnalysisResult r = presentTgt(h, ATK, 5 + i, digests[i], 2, 18, IMPACKET_TGS_OPTIONS);
+            String want = "TGS-REQ for cifs/dc1.lab.local presents a krbtgt ticket (kvno 2, aes256-cts-hmac-sha1-96)"
+                    + " that no observed KDC reply issued (ticket digest " + Long.toHexString(digests[i]) + ")";
+            assertTrue(r.analysis().indicators().contains(want), indicators(r));
+            seen.add(want);
+        }
+        assertEquals(5, new java.util.HashSet<>(seen).size());
+    }
+
+    @Test
     void anUnknownTgtWithWindowsOptionsStaysBelowTheAlertThreshold() {
         // Issued before the sensor started, or by a DC it does not see: not enough on its own.
         Harness h = new Harness();

@@ -27,6 +27,14 @@ final class AnomalyLayer {
     private final DomainControllers dcs;
     private final TicketHistory tickets;
     private final long maxLifetimeSeconds;
+    /**
+     * Scratch for a DRSUAPI or SAMR call's text, the texts made lately and the servers' addresses as
+     * text: a DCSync tool or an enumeration makes the same few calls on one server again and again,
+     * each a finding quoting the same text.
+     */
+    private final StringBuilder text = new StringBuilder(128);
+    private final KeptTexts rpcTexts = new KeptTexts(8);
+    private final AddressTexts addresses = new AddressTexts(64);
     /** The catalog's anomaly rules written as data (interface + operation ...), by event kind and interface. */
     private final DataRuleIndex dataRules = RuleCatalog.builtin().dataRuleIndex("anomaly");
 
@@ -159,10 +167,12 @@ final class AnomalyLayer {
             case RpcInterfaces.DRSUAPI -> {
                 if (!dcs.isDc(ev.header().clientIp())) {
                     if (c.call == RpcCall.DRS_GET_NC_CHANGES) {
-                        e.add(Rules.DCSYNC, "DRSGetNCChanges from a host that is not a known domain controller"
-                                + relayNote(r.header().clientIp()));
+                        String note = relayNote(r.header().clientIp());
+                        e.add(Rules.DCSYNC, note.isEmpty() ? DCSYNC_TEXT : DCSYNC_TEXT + note);
                     } else {
-                        e.add(Rules.DRSUAPI_CALL_NON_DC, "DRSUAPI " + RpcCatalog.describe(u, op) + " from a non-DC");
+                        text.setLength(0);
+                        RpcCatalog.describe(text.append("DRSUAPI "), u, op).append(" from a non-DC");
+                        e.add(Rules.DRSUAPI_CALL_NON_DC, rpcTexts.of(text));
                     }
                 } else if (c.call == RpcCall.DRS_GET_NC_CHANGES && dcs.promotedHostLookedUp(r.header().clientIp())) {
                     e.add(Rules.DCSYNC_AFTER_PROMOTION, "DRSGetNCChanges after a DRSUAPI name lookup from a host known as "
@@ -190,6 +200,9 @@ final class AnomalyLayer {
      */
     static final int REPLICATION_ANSWER_BYTES = 4096;
 
+    /** The DCSync indicator; a host known to relay Kerberos gets a note after it. */
+    private static final String DCSYNC_TEXT = "DRSGetNCChanges from a host that is not a known domain controller";
+
     /** Why a host that answered Kerberos is not a DC: it relayed its clients' requests ({@link KdcRelays}). */
     private String relayNote(java.net.InetAddress host) {
         java.net.InetAddress kdc = dcs.relays().relayedTo(host);
@@ -203,11 +216,15 @@ final class AnomalyLayer {
                 // the account list. Asked of a DC it is the domain's (T1087.002): what `net user /domain`,
                 // samrdump and SharpHound do; Windows' own logon and management traffic does not list
                 // accounts over SAMR. Of another host it is that host's local accounts: weaker.
+                StringBuilder t = text;
+                t.setLength(0);
                 if (dcs.holdsDomainAccounts(r.header().serverIp())) {
-                    e.add(Rules.SAMR_DOMAIN_ENUM, "Domain accounts listed over SAMR from domain controller "
-                            + r.header().serverIp().getHostAddress() + ": " + RpcCatalog.describe(r.interfaceUuid(), r.opnum()));
+                    t.append("Domain accounts listed over SAMR from domain controller ")
+                            .append(addresses.of(r.header().serverIp())).append(": ");
+                    e.add(Rules.SAMR_DOMAIN_ENUM, rpcTexts.of(RpcCatalog.describe(t, r.interfaceUuid(), r.opnum())));
                 } else {
-                    e.add(Rules.SAMR_ENUM, "SAMR account enumeration: " + RpcCatalog.describe(r.interfaceUuid(), r.opnum()));
+                    t.append("SAMR account enumeration: ");
+                    e.add(Rules.SAMR_ENUM, rpcTexts.of(RpcCatalog.describe(t, r.interfaceUuid(), r.opnum())));
                 }
             }
             case SAMR_GROUPS_FOR_USER -> {

@@ -13,6 +13,7 @@ import io.impacketsensor.detection.rules.EventKind;
 
 import java.net.InetAddress;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Says which of the {@link BehaviourLayer}'s windows an event counts in (protocols used, SMB
@@ -20,7 +21,7 @@ import java.util.Locale;
  * Netlogon pass-through logons, servers asked who is logged on, accounts opened over SAMR, AS-REQs
  * without pre-authentication offering rc4-hmac alone) and counts authentication attempts: one per logon, whichever
  * protocol carries it. Allocates nothing per event apart from the lower-cased account names a logon
- * outcome is counted under.
+ * outcome is counted under (an NTLM failure's only when it names another account than the last).
  */
 final class BehaviourRouting {
     static final int P_SMB = 0;
@@ -31,6 +32,13 @@ final class BehaviourRouting {
 
     private final BehaviourLayer behaviour;
     private long authAttempts;
+    /**
+     * The account key of the last failed NTLM logon and the domain and user it was made from: a brute
+     * force fails for one account again and again, and its key is given again.
+     */
+    private String failedDomain;
+    private String failedUser;
+    private String failedAccount;
 
     BehaviourRouting(BehaviourLayer behaviour) {
         this.behaviour = behaviour;
@@ -80,7 +88,7 @@ final class BehaviourRouting {
                 authAttempts++;
                 // A success counts for the rate alone: the account is built only for a failure.
                 boolean ok = a.status() == 0;
-                behaviour.auth(src, ok ? null : account(a.domain(), a.user()), ok, now, e);
+                behaviour.auth(src, ok ? null : failedAccount(a.domain(), a.user()), ok, now, e);
             }
         } else if (ev instanceof KerberosEvent.KerberosRequest r) {
             if (r.msgType() == 12) {
@@ -147,6 +155,16 @@ final class BehaviourRouting {
                 behaviour.rejectedInterfaces(src, rejected, now, e);
             }
         }
+    }
+
+    /** {@link #account}, the last key made given again while the domain and user read the same. */
+    private String failedAccount(String domain, String user) {
+        if (failedAccount == null || !Objects.equals(domain, failedDomain) || !Objects.equals(user, failedUser)) {
+            failedAccount = account(domain, user);
+            failedDomain = domain;
+            failedUser = user;
+        }
+        return failedAccount;
     }
 
     static String account(String domain, String user) {

@@ -65,6 +65,8 @@ final class CoercionLayer {
     /** Victims whose coerced authentication was seen, with the call that caused it, for the relay layer. */
     private final LruMap<InetAddress, Call> coerced;
     private final long windowNanos;
+    /** The servers' addresses as text, which every authentication of a victim with calls compares. */
+    private final AddressTexts addresses = new AddressTexts(256);
 
     CoercionLayer(EngineConfig.Relay cfg) {
         this.byVictim = new LruMap<>(cfg.maxTracked());
@@ -121,20 +123,18 @@ final class CoercionLayer {
             return;
         }
         String name;
-        String how;
         if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
             name = afterSlash(a.avTargetName());
-            how = a.anonymous() ? "anonymous NTLM over " + carrier(a.carrier())
-                    : "NTLM over " + carrier(a.carrier()) + " as " + Text.quote(a.domain() + "\\" + a.user());
         } else if (ev instanceof KerberosEvent.KerberosApRequest k) {
             List<String> c = k.ticket() != null && k.ticket().sname() != null ? k.ticket().sname().components() : List.of();
             name = c.size() >= 2 ? c.get(1) : null;
-            how = "Kerberos AP-REQ for " + Text.quote(k.ticket() != null ? String.valueOf(k.ticket().sname()) : "?");
         } else {
             return;
         }
         long now = h.timestampNanos();
-        String server = h.serverIp().getHostAddress();
+        // A coerced victim (a DC, a file server) goes on authenticating to its usual servers: the
+        // texts are made for the one authentication that answers a call.
+        String server = addresses.of(h.serverIp());
         for (int i = 0; i < PER_VICTIM; i++) {
             Call c = cs.calls[i];
             if (c == null || now < c.time || now - c.time > windowNanos
@@ -145,11 +145,22 @@ final class CoercionLayer {
             coerced.put(h.clientIp(), c);
             e.attackerIsServer = true;
             String victim = h.clientIp().getHostAddress();
+            String how = how(ev);
             e.add(Rules.COERCION_VICTIM_AUTHENTICATED, victim + " authenticated (" + how + ") to " + server + " "
                     + (now - c.time) / 1_000_000 + " ms after " + c.describe() + " on it");
             chain(e, c, now, victim + " authenticated to " + server + " (" + how + ")");
             return;
         }
+    }
+
+    /** How an NTLM AUTHENTICATE or Kerberos AP-REQ authenticated, for the indicator. */
+    private static String how(SensorEvent ev) {
+        if (ev instanceof NtlmEvent.NtlmAuthenticate a) {
+            return a.anonymous() ? "anonymous NTLM over " + carrier(a.carrier())
+                    : "NTLM over " + carrier(a.carrier()) + " as " + Text.quote(a.domain() + "\\" + a.user());
+        }
+        KerberosEvent.KerberosApRequest k = (KerberosEvent.KerberosApRequest) ev;
+        return "Kerberos AP-REQ for " + Text.quote(k.ticket() != null ? String.valueOf(k.ticket().sname()) : "?");
     }
 
     /**
@@ -159,7 +170,7 @@ final class CoercionLayer {
     private void connected(NtlmEvent.NtlmNegotiate n, Calls cs, Evidence e) {
         EventHeader h = n.header();
         long now = h.timestampNanos();
-        String server = h.serverIp().getHostAddress();
+        String server = addresses.of(h.serverIp());
         for (int i = 0; i < PER_VICTIM; i++) {
             Call c = cs.calls[i];
             if (c == null || cs.connected[i] || now < c.time || now - c.time > windowNanos || !sameHost(c.host, server)) {

@@ -67,6 +67,8 @@ final class Decider {
      * mostly at the same confidence, and a hit is immutable. Grown when needed.
      */
     private RuleHit[] madeHits = new RuleHit[64];
+    /** Addresses as text: an attacker's instances (one per attack type and target) all quote its address. */
+    private final AddressTexts addresses = new AddressTexts(256);
 
     Decider(EngineConfig cfg, AllowListMatcher allow, Blocklist blocklist) {
         this.cfg = cfg;
@@ -419,28 +421,30 @@ final class Decider {
     }
 
     /** The instance's source address as text, formatted once (the instance is keyed by it). */
-    private static String sourceText(Instance in, InetAddress src) {
-        return in.sourceText != null ? in.sourceText : (in.sourceText = src.getHostAddress());
+    private String sourceText(Instance in, InetAddress src) {
+        return in.sourceText != null ? in.sourceText : (in.sourceText = addresses.of(src));
     }
 
     private Analysis snapshot(Instance in, InetAddress src, InetAddress dst) {
         Severity sev = in.severityOverride != null ? in.severityOverride : in.type.severity();
         int score = in.severityOverride != null ? in.severityOverride.maxScore() : in.type.severityScore();
         double conf = Math.round(in.confidence * 10_000) / 10_000.0;
-        List<RuleHit> hits = hits(in.rules, in.ruleConfidence, in.ruleCount);
-        return new Analysis(in.type, conf, sev, score, in.action, in.blocked, List.copyOf(in.indicators),
-                List.copyOf(in.signatures), recommendations.forAlert(in.type, hits), in.type.mitreTechniques(), in.chain,
+        List<RuleHit> hits = hits(in.rules, in.ruleConfidence, in.ruleCount, in.listedHits);
+        in.listedHits = hits;
+        return new Analysis(in.type, conf, sev, score, in.action, in.blocked, in.indicatorList(),
+                in.signatureList(), recommendations.forAlert(in.type, hits), in.type.mitreTechniques(), in.chain,
                 sourceText(in, src), dst == null ? null : in.targetText != null ? in.targetText
-                : (in.targetText = dst.getHostAddress()), in.id, in.tool, hits);
+                : (in.targetText = addresses.of(dst)), in.id, in.tool, hits);
     }
 
     /**
      * The contributing rules (the first {@code n} of two parallel arrays, in the order they first
      * contributed), strongest first by reported (rounded) confidence; the first of equals keeps its
      * place. Sorts an index in the reused scratch arrays (a stable insertion sort: a handful of rules),
-     * so the only allocation is the answer itself.
+     * so the only allocation is the answer itself, and none when {@code listed} (the instance's last
+     * answer's) lists the same hits.
      */
-    private List<RuleHit> hits(Rule[] rules, double[] conf, int n) {
+    private List<RuleHit> hits(Rule[] rules, double[] conf, int n, List<RuleHit> listed) {
         if (order.length < n) {
             order = new int[Math.max(n, order.length * 2)];
             rounded = new double[order.length];
@@ -450,11 +454,16 @@ final class Decider {
                 madeHits = java.util.Arrays.copyOf(madeHits, Math.max(rules[i].index() + 1, madeHits.length * 2));
             }
         }
-        return hits(rules, conf, n, order, rounded, madeHits);
+        if (n == 0) {
+            return List.of();
+        }
+        sort(conf, n, order, rounded);
+        return n == listed.size() && lists(listed, rules, n, order, rounded) ? listed
+                : list(rules, n, order, rounded, madeHits);
     }
 
     /**
-     * {@link #hits(Rule[], double[], int)} with the caller's scratch arrays (at least {@code n} long);
+     * {@link #hits(Rule[], double[], int, List)} with the caller's scratch arrays (at least {@code n} long);
      * {@code made} (by rule index, covering the rules; null for none) keeps the hits made, given again
      * when a rule is quoted the same.
      */
@@ -462,6 +471,12 @@ final class Decider {
         if (n == 0) {
             return List.of();
         }
+        sort(conf, n, order, rounded);
+        return list(rules, n, order, rounded, made);
+    }
+
+    /** Orders the first {@code n} rules into {@code order} by rounded confidence, strongest first (stable). */
+    private static void sort(double[] conf, int n, int[] order, double[] rounded) {
         for (int i = 0; i < n; i++) {
             rounded[i] = Math.round(conf[i] * 10_000) / 10_000.0;
             int j = i;
@@ -471,13 +486,16 @@ final class Decider {
             }
             order[j] = i;
         }
+    }
+
+    /** The hits of the sorted rules, each the one made before for its rule when that quotes it the same. */
+    private static List<RuleHit> list(Rule[] rules, int n, int[] order, double[] rounded, RuleHit[] made) {
         RuleHit[] out = new RuleHit[n];
         for (int k = 0; k < n; k++) {
             Rule r = rules[order[k]];
             double c = rounded[order[k]];
             RuleHit h = made == null ? null : made[r.index()];
-            if (h == null || h.sid() != r.sid() || h.rev() != r.rev() || Double.compare(h.confidence(), c) != 0
-                    || !h.name().equals(r.name()) || !java.util.Objects.equals(h.msg(), r.msg())) {
+            if (h == null || !quotes(h, r, c)) {
                 h = new RuleHit(r.sid(), r.rev(), r.name(), c, r.msg());
                 if (made != null) {
                     made[r.index()] = h;
@@ -486,6 +504,22 @@ final class Decider {
             out[k] = h;
         }
         return List.of(out);
+    }
+
+    /** True when {@code listed} ({@code n} long) quotes the sorted rules as {@link #list} would. */
+    private static boolean lists(List<RuleHit> listed, Rule[] rules, int n, int[] order, double[] rounded) {
+        for (int k = 0; k < n; k++) {
+            if (!quotes(listed.get(k), rules[order[k]], rounded[order[k]])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when hit {@code h} (immutable) quotes rule {@code r} at confidence {@code c}: a reload may change a rule. */
+    private static boolean quotes(RuleHit h, Rule r, double c) {
+        return h.sid() == r.sid() && h.rev() == r.rev() && Double.compare(h.confidence(), c) == 0
+                && h.name().equals(r.name()) && java.util.Objects.equals(h.msg(), r.msg());
     }
 
     long attacks() {

@@ -4,6 +4,7 @@ import io.impacketsensor.detection.model.Action;
 import io.impacketsensor.detection.model.AnalysisResult;
 import io.impacketsensor.detection.model.AttackType;
 import io.impacketsensor.detection.model.ChainStep;
+import io.impacketsensor.detection.model.RuleHit;
 import io.impacketsensor.detection.model.Severity;
 import io.impacketsensor.detection.rules.Rule;
 
@@ -68,6 +69,13 @@ final class Instance {
     final Set<String> indicators = new LinkedHashSet<>();
     final Set<String> signatures = new LinkedHashSet<>();
     /**
+     * The indicators, signatures and rule hits as the last answer listed them: most revisions of an
+     * instance change its confidence or action, or add one indicator, and leave the rest as listed.
+     */
+    private List<String> listedIndicators = List.of();
+    private List<String> listedSignatures = List.of();
+    List<RuleHit> listedHits = List.of();
+    /**
      * The rules of this instance's type that contributed, in the order they first did, with the highest
      * confidence each gave: {@code ruleCount} entries of two parallel arrays, grown when a new rule joins.
      */
@@ -76,6 +84,22 @@ final class Instance {
     int ruleCount;
     /** The answer of the last decision, reused while nothing the answer shows has changed. */
     AnalysisResult last;
+
+    /** The indicators as an immutable list; the sets only grow, so a list of the same size lists them still. */
+    List<String> indicatorList() {
+        if (listedIndicators.size() != indicators.size()) {
+            listedIndicators = List.copyOf(indicators);
+        }
+        return listedIndicators;
+    }
+
+    /** The signatures as an immutable list, as {@link #indicatorList}. */
+    List<String> signatureList() {
+        if (listedSignatures.size() != signatures.size()) {
+            listedSignatures = List.copyOf(signatures);
+        }
+        return listedSignatures;
+    }
 
     /** Records a rule's contribution; true when it is new or stronger than before. */
     boolean contributed(Rule rule, double confidence) {

@@ -113,10 +113,15 @@ public final class RpcCatalog {
 
     /** "svcctl CreateServiceW" or the UUID and opnum for unknown interfaces. */
     public static String describe(UUID uuid, int opnum) {
+        return describe(new StringBuilder(48), uuid, opnum).toString();
+    }
+
+    /** {@link #describe(UUID, int)} appended to {@code b}; {@code b}. */
+    static StringBuilder describe(StringBuilder b, UUID uuid, int opnum) {
         Iface f = byUuid(uuid);
         if (f == null) {
-            return (uuid == null ? "unknown interface" : uuid.toString()) + " opnum " + opnum;
+            return b.append(uuid == null ? "unknown interface" : uuid.toString()).append(" opnum ").append(opnum);
         }
-        return f.name() + " " + f.opName(opnum);
+        return b.append(f.name()).append(' ').append(f.opName(opnum));
     }
 }

@@ -58,6 +58,15 @@ final class TicketHistory {
     private String lastKeyRealm;
     private KerberosEvent.PrincipalName lastKeyName;
     private final long windowNanos;
+    /**
+     * Scratch for a never-issued text, and the texts made lately: a forged ticket is presented again
+     * and again, mostly for the same few services, and its instance's decision reads the text each
+     * time; a text that reads as one kept is given as that String.
+     */
+    private final StringBuilder text = new StringBuilder(160);
+    private final KeptTexts neverIssuedTexts = new KeptTexts(8);
+    private final Evidence.EventText tgtNeverIssuedText = this::tgtNeverIssued;
+    private final Evidence.EventText ticketNeverIssuedText = this::ticketNeverIssued;
 
     /**
      * @param maxClients    clients tracked, and tickets remembered (LRU beyond)
@@ -147,7 +156,7 @@ final class TicketHistory {
         } else if (issuedInWindow(t.cipherDigest(), now)) {
             return;
         } else {
-            e.add(Rules.TGT_NEVER_ISSUED, TicketHistory::tgtNeverIssued, q);
+            e.add(Rules.TGT_NEVER_ISSUED, tgtNeverIssuedText, q);
             RealmTgts p = t.realm() == null ? null : realms.get(key(t));
             // An RODC's krbtgt_NNNN key puts its number in the kvno's high 16 bits (MS-KILE 3.1.5.8):
             // a ticket from another KDC identity is not compared.
@@ -175,7 +184,7 @@ final class TicketHistory {
             }
             e.add(Rules.TICKET_WITHOUT_TGS_EXCHANGE, TicketHistory::ticketWithoutTgsExchange, ap);
         } else if (!issuedInWindow(t.cipherDigest(), now)) {
-            e.add(Rules.TICKET_NEVER_ISSUED, TicketHistory::ticketNeverIssued, ap);
+            e.add(Rules.TICKET_NEVER_ISSUED, ticketNeverIssuedText, ap);
         }
     }
 
@@ -184,33 +193,47 @@ final class TicketHistory {
     // monitor threshold, where the packet pipeline reads no text.
     private static String tgtWithoutAsExchange(SensorEvent ev) {
         KerberosEvent.KerberosRequest q = (KerberosEvent.KerberosRequest) ev;
-        return presented(q, q.tgsTicket()) + " but no TGT was issued to this client in the window";
+        return presented(new StringBuilder(160), q, q.tgsTicket())
+                .append(" but no TGT was issued to this client in the window").toString();
     }
 
-    private static String tgtNeverIssued(SensorEvent ev) {
+    private String tgtNeverIssued(SensorEvent ev) {
         KerberosEvent.KerberosRequest q = (KerberosEvent.KerberosRequest) ev;
-        return presented(q, q.tgsTicket()) + " that no observed KDC reply issued (ticket digest "
-                + Long.toHexString(q.tgsTicket().cipherDigest()) + ")";
+        KerberosEvent.TicketInfo t = q.tgsTicket();
+        text.setLength(0);
+        return neverIssued(presented(text, q, t), t);
     }
 
     private static String ticketWithoutTgsExchange(SensorEvent ev) {
-        return presented(((KerberosEvent.KerberosApRequest) ev).ticket())
-                + " but no service ticket was issued to this client in the window";
+        return presented(new StringBuilder(160), ((KerberosEvent.KerberosApRequest) ev).ticket())
+                .append(" but no service ticket was issued to this client in the window").toString();
     }
 
-    private static String ticketNeverIssued(SensorEvent ev) {
+    private String ticketNeverIssued(SensorEvent ev) {
         KerberosEvent.TicketInfo t = ((KerberosEvent.KerberosApRequest) ev).ticket();
-        return presented(t) + " that no observed KDC reply issued (ticket digest " + Long.toHexString(t.cipherDigest()) + ")";
+        text.setLength(0);
+        return neverIssued(presented(text, t), t);
     }
 
-    private static String presented(KerberosEvent.KerberosRequest q, KerberosEvent.TicketInfo t) {
-        return "TGS-REQ for " + q.sname() + " presents a krbtgt ticket (kvno " + t.kvno() + ", "
-                + Signals.etypeName(t.etype()) + ")";
+    /** {@code b} followed by the never-issued clause with the ticket's digest in hex, as a kept text. */
+    private String neverIssued(StringBuilder b, KerberosEvent.TicketInfo t) {
+        b.append(" that no observed KDC reply issued (ticket digest ");
+        long d = t.cipherDigest();
+        // Long.toHexString's digits, appended: lowercase, no leading zeros.
+        for (int shift = Math.max(0, (63 - Long.numberOfLeadingZeros(d)) & ~3); shift >= 0; shift -= 4) {
+            b.append(Character.forDigit((int) (d >>> shift) & 0xF, 16));
+        }
+        return neverIssuedTexts.of(b.append(')'));
     }
 
-    private static String presented(KerberosEvent.TicketInfo t) {
-        return "AP-REQ presents a ticket for " + t.sname() + " (kvno " + t.kvno() + ", "
-                + Signals.etypeName(t.etype()) + ")";
+    private static StringBuilder presented(StringBuilder b, KerberosEvent.KerberosRequest q, KerberosEvent.TicketInfo t) {
+        return b.append("TGS-REQ for ").append(q.sname()).append(" presents a krbtgt ticket (kvno ").append(t.kvno())
+                .append(", ").append(Signals.etypeName(t.etype())).append(')');
+    }
+
+    private static StringBuilder presented(StringBuilder b, KerberosEvent.TicketInfo t) {
+        return b.append("AP-REQ presents a ticket for ").append(t.sname()).append(" (kvno ").append(t.kvno())
+                .append(", ").append(Signals.etypeName(t.etype())).append(')');
     }
 
     private static String etypes(long mask) {

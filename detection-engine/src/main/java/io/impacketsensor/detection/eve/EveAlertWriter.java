@@ -88,7 +88,9 @@ public final class EveAlertWriter implements AlertSink, AutoCloseable {
         g.writeFieldName("proto");
         k.writeKept(h.transport().name());
         g.writeFieldName("community_id");
-        g.writeString(t.communityId); // the same whichever side is the source
+        // The same whichever side is the source. Written from its text: the flows of alerts are many
+        // and their alerts few, and the quoted form would be made for about one write.
+        g.writeString(t.communityId.getValue());
         if (a.appProto() != null && !a.appProto().isEmpty()) {
             g.writeFieldName("app_proto");
             k.writeKept(a.appProto());

@@ -28,8 +28,15 @@ public final class EventValues implements EventField.Visitor {
 
     /** The indicator text being rendered for a match ({@link DataRule#indicator}), reused. */
     private final StringBuilder indicator = new StringBuilder(128);
-    /** Per rule index, the last indicator text rendered for it (grown for the operator's rules). */
-    private String[] lastIndicator = new String[256];
+    /**
+     * The indicator texts a rule rendered lately, {@link #KEPT} per rule index (grown for the operator's
+     * rules): a rule's matches alternate among a few texts (winreg OpenLocalMachine and BaseRegOpenKey,
+     * a PsExec service's stdin, stdout and stderr pipes). A new text replaces the oldest of its rule's.
+     */
+    private static final int KEPT = 4;
+    private String[] keptIndicators = new String[256 * KEPT];
+    /** Per rule index, the slot of {@link #keptIndicators} its next new text goes to. */
+    private byte[] nextKept = new byte[256];
 
     /** What the visitor received while a field was read. */
     private long number;
@@ -78,19 +85,26 @@ public final class EventValues implements EventField.Visitor {
     }
 
     /**
-     * {@code text} as a string: the one returned last for rule {@code rule} when it reads the same,
-     * else a new one, kept for the rule's next match.
+     * {@code text} as a string: one of those returned lately for rule {@code rule} when it reads the
+     * same, else a new one, kept for the rule's next matches.
      */
     String keptIndicator(int rule, CharSequence text) {
-        if (rule >= lastIndicator.length) {
-            lastIndicator = java.util.Arrays.copyOf(lastIndicator, Math.max(rule + 1, lastIndicator.length * 2));
+        if (rule >= nextKept.length) {
+            int n = Math.max(rule + 1, nextKept.length * 2);
+            nextKept = java.util.Arrays.copyOf(nextKept, n);
+            keptIndicators = java.util.Arrays.copyOf(keptIndicators, n * KEPT);
         }
-        String last = lastIndicator[rule];
-        if (last != null && last.contentEquals(text)) {
-            return last;
+        int first = rule * KEPT;
+        for (int i = first; i < first + KEPT; i++) {
+            String t = keptIndicators[i];
+            if (t != null && t.contentEquals(text)) {
+                return t;
+            }
         }
         String s = text.toString();
-        lastIndicator[rule] = s;
+        int slot = nextKept[rule];
+        keptIndicators[first + slot] = s;
+        nextKept[rule] = (byte) ((slot + 1) % KEPT);
         return s;
     }
 

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -74,6 +75,8 @@ public final class LocalRules {
         /** The text value the last successful test matched, and where in it (for an indicator that quotes it). */
         private String matched;
         private int matchedFrom;
+        /** The regex's matcher, made at the first test and reset for every value after. */
+        private Matcher matcher;
         /** An {@code in} list of a number field, parsed once. */
         private final long[] numbers;
         /**
@@ -334,8 +337,8 @@ public final class LocalRules {
 
         /**
          * The same condition with match state of its own: what a test matched is kept in the
-         * condition for the indicator read right after, so conditions are not shared by engines
-         * that may run on different threads.
+         * condition for the indicator read right after, and a regex's matcher is reused, so
+         * conditions are not shared by engines that may run on different threads.
          */
         Condition copy() {
             return new Condition(field, op, negate, text, list, regex, number, cidr, value);
@@ -415,7 +418,7 @@ public final class LocalRules {
                 case SUFFIX -> n >= text.length() && Text.regionMatches(v, v.length() - text.length(), text, 0,
                         text.length());
                 case CONTAINS -> contains(v, from);
-                case REGEX -> regex.matcher(v).region(from, v.length()).find();
+                case REGEX -> find(v, from);
                 case IN -> {
                     for (int i = 0; i < list.size(); i++) {
                         String x = list.get(i);
@@ -429,6 +432,12 @@ public final class LocalRules {
             };
         }
 
+        /** True when the regex is found in {@code v} from {@code from} on. */
+        private boolean find(String v, int from) {
+            Matcher m = matcher == null ? (matcher = regex.matcher(v)) : matcher.reset(v);
+            return m.region(from, v.length()).find();
+        }
+
         /** {@link #matches} for an operand with non-ASCII characters: the JDK's case-insensitive comparison. */
         private boolean matchesUnicode(String v, int from, int n) {
             return switch (op) {
@@ -437,7 +446,7 @@ public final class LocalRules {
                 case SUFFIX -> n >= text.length() && v.regionMatches(true, v.length() - text.length(), text, 0,
                         text.length());
                 case CONTAINS -> containsUnicode(v, from);
-                case REGEX -> regex.matcher(v).region(from, v.length()).find();
+                case REGEX -> find(v, from);
                 case IN -> {
                     for (int i = 0; i < list.size(); i++) {
                         String x = list.get(i);

@@ -246,4 +246,33 @@ class DeciderTest {
         assertEquals(2, more.analysis().rules().size());
         assertSame(more, decide(d, findings(b, 0.6), ATK, T0 + 3), "a weaker repeat of known evidence");
     }
+
+    @Test
+    void anAnswerListsWhatDidNotChangeAsTheLastOneDid() {
+        Rule a = Rules.PASS_THE_HASH;
+        Rule b = RuleCatalog.builtin().rules().stream()
+                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != a).findFirst().orElseThrow();
+        Decider d = decider(EngineConfig.defaults());
+        AnalysisResult first = decide(d, findings(a, 0.6), ATK, T0);
+        // Stronger: the same indicators, the rule quoted at its new confidence.
+        AnalysisResult stronger = decide(d, findings(a, 0.9), ATK, T0 + 1);
+        assertSame(first.analysis().indicators(), stronger.analysis().indicators());
+        assertEquals(0.9, stronger.analysis().rules().get(0).confidence());
+        assertEquals(0.6, first.analysis().rules().get(0).confidence());
+        // A new rule and indicator: both listed anew.
+        AnalysisResult more = decide(d, findings(a, 0.9, b, 0.3), ATK, T0 + 2);
+        assertEquals(List.of("finding " + a.name(), "finding " + b.name()), more.analysis().indicators());
+        assertEquals(List.of(a.sid(), b.sid()), more.analysis().rules().stream().map(h -> h.sid()).toList());
+        assertEquals(List.of(a.sid()), stronger.analysis().rules().stream().map(h -> h.sid()).toList());
+        // Another indicator of the same rules at the same confidences: the rules as listed.
+        Evidence e = findings(a, 0.9);
+        e.add(a, "another finding");
+        AnalysisResult another = decide(d, e, ATK, T0 + 3);
+        assertNotEquals(more, another);
+        assertSame(more.analysis().rules(), another.analysis().rules());
+        assertSame(more.analysis().matchedSignatures(), another.analysis().matchedSignatures());
+        assertEquals(List.of("finding " + a.name(), "finding " + b.name(), "another finding"),
+                another.analysis().indicators());
+        assertEquals(2, more.analysis().indicators().size());
+    }
 }

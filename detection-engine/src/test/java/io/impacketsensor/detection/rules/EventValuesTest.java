@@ -5,6 +5,8 @@ import io.impacketsensor.detection.bench.EventMix;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -70,5 +72,31 @@ class EventValuesTest {
         }
         // The mix has list fields with several values (the check above is about the others).
         assertTrue(multiple > 0);
+    }
+
+    @Test
+    void aRuleKeepsItsLastFewIndicatorTextsAndGivesEachAgainByContent() {
+        EventValues v = new EventValues();
+        String a = v.keptIndicator(3, new StringBuilder("Remote registry: winreg OpenLocalMachine"));
+        String b = v.keptIndicator(3, new StringBuilder("Remote registry: winreg BaseRegOpenKey"));
+        // Alternating texts are given as the strings kept, each reading as asked.
+        assertSame(a, v.keptIndicator(3, new StringBuilder("Remote registry: winreg OpenLocalMachine")));
+        assertSame(b, v.keptIndicator(3, new StringBuilder("Remote registry: winreg BaseRegOpenKey")));
+        // Another rule keeps its own texts; a text another rule kept is not given for this one.
+        String other = v.keptIndicator(4, new StringBuilder("Remote registry: winreg OpenLocalMachine"));
+        assertNotSame(a, other);
+        assertEquals(a, other);
+        // Past four new texts the oldest goes: asked again, it is made anew and reads the same.
+        for (int i = 0; i < 3; i++) {
+            v.keptIndicator(3, new StringBuilder("pipe " + i));
+        }
+        assertSame(b, v.keptIndicator(3, new StringBuilder("Remote registry: winreg BaseRegOpenKey")));
+        String again = v.keptIndicator(3, new StringBuilder("Remote registry: winreg OpenLocalMachine"));
+        assertNotSame(a, again);
+        assertEquals(a, again);
+        // An operator's rule beyond the built-in ones grows the table.
+        String far = v.keptIndicator(1000, new StringBuilder("Local rule x"));
+        assertSame(far, v.keptIndicator(1000, new StringBuilder("Local rule x")));
+        assertSame(again, v.keptIndicator(3, new StringBuilder("Remote registry: winreg OpenLocalMachine")));
     }
 }
