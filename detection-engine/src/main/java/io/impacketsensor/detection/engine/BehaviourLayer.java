@@ -98,6 +98,8 @@ final class BehaviourLayer {
 
     private static final class Account {
         RateWindow failed;
+        /** This account's brute-force indicator, made when first raised. */
+        String failedText;
     }
 
     private final EngineConfig.Behaviour cfg;
@@ -117,6 +119,9 @@ final class BehaviourLayer {
     private final String msgSamrAccounts;
     private final String msgAsRepRoast;
     private final LruMap<String, Account> accounts;
+    /** {@link #failedText} by account count, filled on first use. */
+    private String[] failedTexts;
+    private String[] sprayTexts;
     private InetAddress lastIp;
     private Source lastSource;
     /** The address {@link #from} named last, and its number. */
@@ -265,14 +270,11 @@ final class BehaviourLayer {
         int distinct = s.failedAccounts.add(account == null ? 0 : account.hashCode(), now, w);
         if (s.failed.hit(now, w)) {
             if (distinct >= cfg.sprayAccounts()) {
-                e.add(Rules.BEHAVIOUR_PASSWORD_SPRAY, "More than " + cfg.failedAuthThreshold()
-                        + " failed authentications across " + distinct + " accounts within "
-                        + cfg.failedAuthWindowSeconds() + " s");
+                e.add(Rules.BEHAVIOUR_PASSWORD_SPRAY, failedText(true, distinct));
             } else {
                 // Failures spread over a few accounts: a stale credential, users mistyping on a shared
                 // host. Monitor-level; many failures for one account (below) is the brute force.
-                e.add(Rules.BEHAVIOUR_FAILED_AUTH,
-                        msgFailed + " (" + distinct + (distinct == 1 ? " account)" : " accounts)"));
+                e.add(Rules.BEHAVIOUR_FAILED_AUTH, failedText(false, distinct));
             }
         }
         if (account != null && !account.isEmpty()) {
@@ -283,8 +285,12 @@ final class BehaviourLayer {
                 accounts.put(account, a);
             }
             if (a.failed.hit(now, w)) {
-                e.add(Rules.BEHAVIOUR_ACCOUNT_FAILED, "Account " + account + ": more than " + cfg.failedAuthThreshold()
-                        + " failed authentications within " + cfg.failedAuthWindowSeconds() + " s");
+                if (a.failedText == null) {
+                    // A brute force fails for one account again and again: its text is made once.
+                    a.failedText = "Account " + account + ": more than " + cfg.failedAuthThreshold()
+                            + " failed authentications within " + cfg.failedAuthWindowSeconds() + " s";
+                }
+                e.add(Rules.BEHAVIOUR_ACCOUNT_FAILED, a.failedText);
             }
         }
         if (rateHit && e.size() == findings) {
@@ -292,6 +298,32 @@ final class BehaviourLayer {
             // one burst is not counted twice as independent evidence.
             e.add(Rules.BEHAVIOUR_AUTH_RATE, msgAuthRate);
         }
+    }
+
+    /**
+     * The failed-authentication indicator for failures across {@code distinct} accounts (a spray when
+     * {@code spray}), made once per count: a source that keeps failing raises it at every failure
+     * past the threshold. The count is at most the accounts window's size.
+     */
+    private String failedText(boolean spray, int distinct) {
+        String[] texts = spray ? sprayTexts : failedTexts;
+        if (texts == null) {
+            texts = new String[Math.max(SPRAY_SLOTS, cfg.sprayAccounts()) + 1];
+            if (spray) {
+                sprayTexts = texts;
+            } else {
+                failedTexts = texts;
+            }
+        }
+        String t = texts[distinct];
+        if (t == null) {
+            t = spray
+                    ? "More than " + cfg.failedAuthThreshold() + " failed authentications across " + distinct
+                            + " accounts within " + cfg.failedAuthWindowSeconds() + " s"
+                    : msgFailed + " (" + distinct + (distinct == 1 ? " account)" : " accounts)");
+            texts[distinct] = t;
+        }
+        return t;
     }
 
     /** A per-source event-rate window: threshold, window, and the finding it raises when exceeded. */

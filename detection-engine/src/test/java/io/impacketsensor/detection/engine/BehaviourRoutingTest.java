@@ -80,6 +80,45 @@ class BehaviourRoutingTest {
         assertTrue(raised, "more than " + threshold + " failures within the window");
     }
 
+    /** The indicator of {@code rule} in this event's evidence, or null. */
+    private String indicator(String rule) {
+        for (int i = 0; i < e.size(); i++) {
+            if (e.rules[i].name().equals(rule)) {
+                return e.indicators[i];
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void failureIndicatorsSayTheCountsOfTheirOwnEvent() {
+        EngineConfig.Behaviour cfg = EngineConfig.defaults().behaviour();
+        int threshold = cfg.failedAuthThreshold();
+        String within = " failed authentications within " + cfg.failedAuthWindowSeconds() + " s";
+        long sec = 1_000_000_000L;
+        // One account failing again and again: the brute-force text names it, each time the same.
+        for (int i = 0; i <= threshold; i++) {
+            route(ntlm("bob", false, 0xC000006DL, T0 + i * sec));
+        }
+        assertEquals("Account lab\\bob: more than " + threshold + within, indicator("behaviour_account_failed"));
+        assertTrue(indicator("behaviour_failed_auth").endsWith(" (1 account)"), indicator("behaviour_failed_auth"));
+        route(ntlm("bob", false, 0xC000006DL, T0 + (threshold + 1) * sec));
+        assertEquals("Account lab\\bob: more than " + threshold + within, indicator("behaviour_account_failed"));
+        // A second account: the source's text counts two, the first account's text stays its own.
+        route(ntlm("carol", false, 0xC000006DL, T0 + (threshold + 2) * sec));
+        assertTrue(indicator("behaviour_failed_auth").endsWith(" (2 accounts)"), indicator("behaviour_failed_auth"));
+        route(ntlm("bob", false, 0xC000006DL, T0 + (threshold + 3) * sec));
+        assertEquals("Account lab\\bob: more than " + threshold + within, indicator("behaviour_account_failed"));
+        assertTrue(indicator("behaviour_failed_auth").endsWith(" (2 accounts)"), indicator("behaviour_failed_auth"));
+        // Enough accounts make it a spray, whose text counts them.
+        int n = 2;
+        for (int i = 0; n < cfg.sprayAccounts(); i++, n++) {
+            route(ntlm("user" + i, false, 0xC000006DL, T0 + (threshold + 4 + i) * sec));
+        }
+        assertEquals("More than " + threshold + " failed authentications across " + n + " accounts within "
+                + cfg.failedAuthWindowSeconds() + " s", indicator("behaviour_password_spray"));
+    }
+
     /** SamrOpenUser (opnum 34) of {@code rid}: the decoder gives the RID as the call's name. */
     private static DcerpcEvent.DcerpcRequest samrOpenUser(long rid, long t) {
         return new DcerpcEvent.DcerpcRequest(h(445, t), "samr", 1, 0, RpcCatalog.SAMR, 34, null, false, 28, 1, 0, 0,
