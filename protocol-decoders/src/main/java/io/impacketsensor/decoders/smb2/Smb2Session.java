@@ -79,18 +79,19 @@ final class Smb2Session {
         f.closeConsumer();
     }
 
-    /** Forgets a tree's open files (TREE_DISCONNECT, a reused TreeId, LOGOFF). */
-    void closeTree(Tree t) {
-        t.files.forEach(f -> {
-            openFiles--;
-            f.closeConsumer();
-        });
+    /**
+     * Forgets a tree's open files (TREE_DISCONNECT, a reused TreeId, LOGOFF). Static, so the
+     * references passed to {@code forEach} capture nothing and are not a new object per call.
+     */
+    static void closeTree(Tree t) {
+        t.session.openFiles -= t.files.size();
+        t.files.forEach(FileEntry::closeConsumer);
         t.files.clear();
     }
 
     /** Forgets every tree (LOGOFF, end of the flow). */
     void closeAll() {
-        trees.forEach(this::closeTree);
+        trees.forEach(Smb2Session::closeTree);
         trees.clear();
     }
 }

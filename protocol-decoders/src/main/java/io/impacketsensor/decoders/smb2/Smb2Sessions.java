@@ -54,7 +54,7 @@ final class Smb2Sessions {
         }
         Smb2Session.Tree old = s.trees.get(treeId & 0xFFFF_FFFFL);
         if (old != null) {
-            s.closeTree(old);
+            Smb2Session.closeTree(old);
         }
         s.trees.put(treeId & 0xFFFF_FFFFL, new Smb2Session.Tree(s, treeId, path, shareType));
         return true;
@@ -66,7 +66,7 @@ final class Smb2Sessions {
         if (s != null) {
             Smb2Session.Tree t = s.trees.remove(treeId & 0xFFFF_FFFFL);
             if (t != null) {
-                s.closeTree(t);
+                Smb2Session.closeTree(t);
             }
         }
     }
