@@ -4,8 +4,8 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.Guids;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -449,7 +449,8 @@ final class DcomAnswers {
             }
             if (e > s) {
                 int chars = Math.min(e - s, MAX_BINDING_CHARS);
-                out.binding(new String(b, base + 2 * s, 2 * chars, StandardCharsets.UTF_16LE));
+                // the words end before the first zero one: no trailing NUL for the decoder to drop
+                out.binding(Utf16Memo.decode(Utf16Memo.DCOM_BINDING, b, base + 2 * s, 2 * chars));
             }
             w = e + 1;
         }
