@@ -55,6 +55,11 @@ public final class LdapParser {
     private final LdapFilterRenderer renderer;
     private final SearchEntryWalk entryWalk;
     private final int[] entrySizeOut = new int[1];
+    /**
+     * Where a search's attribute list and a message's control OIDs are gathered before their
+     * immutable copy: one list for both, as they are read one after the other.
+     */
+    private final List<String> names = new ArrayList<>(4);
     private LdapAnomaly anomaly;
 
     // ---- peek() results ----
@@ -399,7 +404,8 @@ public final class LdapParser {
             return;
         }
         int listEnd = seq(c);
-        List<String> attrs = new ArrayList<>(4);
+        List<String> attrs = names;
+        attrs.clear();
         while (c.ok() && c.position() < listEnd) {
             if (overLimit(attrs.size())) {
                 return;
@@ -487,7 +493,8 @@ public final class LdapParser {
 
     /** Controls ::= SEQUENCE OF Control { controlType LDAPOID, criticality BOOLEAN DEFAULT FALSE, controlValue OCTET STRING OPTIONAL }. */
     private void controls(int end) {
-        List<String> oids = new ArrayList<>(2);
+        List<String> oids = names;
+        oids.clear();
         while (c.ok() && c.position() < end) {
             if (overLimit(oids.size())) {
                 return;
