@@ -6,6 +6,7 @@ import io.impacketsensor.core.event.LdapEvent.SearchEntry;
 import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.text.RecentStrings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -298,8 +299,20 @@ public final class LdapParser {
         if (!t.expect(cur, U, 4, limits.maxMessageLength())) {
             return "";
         }
-        return BerTlv.readString(cur, t.length);
+        int n = t.length;
+        if (!cur.has(n)) {
+            return BerTlv.readString(cur, n);
+        }
+        String s = STRINGS.get().get(cur.array(), cur.arrayPosition(), n);
+        cur.skip(n);
+        return s;
     }
+
+    /**
+     * The strings this decode thread read lately ({@link #str}): searches that differ in their
+     * filter still name the same base DN, attributes and controls, and binds the same accounts.
+     */
+    private static final ThreadLocal<RecentStrings> STRINGS = ThreadLocal.withInitial(() -> new RecentStrings(16, 64));
 
     private boolean overLimit(int size) {
         if (size >= limits.maxListItems()) {
