@@ -5,7 +5,8 @@ import io.impacketsensor.decoders.pipe.PipeConsumer;
 
 /** One SMB2 session's trees and open files (MS-SMB2 3.2.1.3 Session, 3.2.1.4 TreeConnect, 3.2.1.6 Open). */
 final class Smb2Session {
-    final long id;
+    /** Set again when an ended connection's session serves a new one ({@link #reset}). */
+    long id;
     final LongObjectMap<Tree> trees = new LongObjectMap<>();
     int openFiles;
     boolean encryptedReported;
@@ -14,18 +15,35 @@ final class Smb2Session {
         this.id = id;
     }
 
-    /** A connected tree and its open files, keyed by the volatile half of the FileId. */
+    /** As a new session {@code id}, for an ended connection's session without trees. */
+    Smb2Session reset(long id) {
+        this.id = id;
+        trees.reset();
+        openFiles = 0;
+        encryptedReported = false;
+        return this;
+    }
+
+    /**
+     * A connected tree and its open files, keyed by the volatile half of the FileId. Its fields are
+     * set again when an ended connection's tree serves a new one ({@link #set}).
+     */
     static final class Tree {
-        final Smb2Session session;
-        final int id;
-        final String path;
-        final boolean ipc;
+        Smb2Session session;
+        int id;
+        String path;
+        boolean ipc;
         int shareType;
         final LongObjectMap<FileEntry> files = new LongObjectMap<>();
         /** The named pipe opened last on this tree, for a READ answer whose request was not captured. */
         FileEntry lastPipe;
 
         Tree(Smb2Session session, int id, String path, int shareType) {
+            set(session, id, path, shareType);
+        }
+
+        /** As a new tree: every field as the constructor sets it, no open files. */
+        Tree set(Smb2Session session, int id, String path, int shareType) {
             this.session = session;
             this.id = id;
             this.path = path;
@@ -33,6 +51,9 @@ final class Smb2Session {
             // MS-SMB2 3.3.5.7: IPC$ is the pipe share; ShareType 2 says so when the path is unknown.
             this.ipc = shareType == 2 || path.regionMatches(true, Math.max(0, path.length() - 5), "\\IPC$", 0, 5)
                     || path.equalsIgnoreCase("IPC$");
+            files.reset();
+            lastPipe = null;
+            return this;
         }
 
         /** Connected before the capture started: neither the share name nor its type is known. */
