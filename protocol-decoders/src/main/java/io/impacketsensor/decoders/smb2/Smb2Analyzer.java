@@ -519,7 +519,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 Smb2Session.FileEntry f = resolve(q);
                 events.close(q, f, st);
                 if (st == 0 && f != null) {
-                    Smb2Session.closeFile(f);
+                    sessions.close(f);
                 }
             }
             case Smb2Parser.READ -> {

@@ -62,24 +62,35 @@ final class Smb2Session {
         }
     }
 
-    /** An open (a CREATE that succeeded) until its CLOSE. */
+    /**
+     * An open (a CREATE that succeeded) until its CLOSE. Its fields are set again when an ended
+     * connection's open serves a new one ({@link #set}).
+     */
     static final class FileEntry {
-        final long persistent;
-        final long vol;
-        final String name;
+        long persistent;
+        long vol;
+        String name;
         /** A named pipe: on IPC$, or (unknown share) recognised by its name or first payload ({@link Smb2Pipes}). */
         boolean pipe;
         /** The first WRITE/IOCTL payload was looked at ({@link Smb2Pipes#firstPayloadShowsPipe}). */
         boolean probed;
-        final Tree tree;
+        Tree tree;
         PipeConsumer consumer;
 
         FileEntry(long persistent, long vol, String name, boolean pipe, Tree tree) {
+            set(persistent, vol, name, pipe, tree);
+        }
+
+        /** As a new open: every field as the constructor sets it. */
+        FileEntry set(long persistent, long vol, String name, boolean pipe, Tree tree) {
             this.persistent = persistent;
             this.vol = vol;
             this.name = name;
             this.pipe = pipe;
             this.tree = tree;
+            probed = false;
+            consumer = null;
+            return this;
         }
 
         /** Ends the pipe stream to DCE/RPC, if one is open. */
@@ -91,13 +102,19 @@ final class Smb2Session {
         }
     }
 
-    /** Forgets an open file (CLOSE, or a CREATE reusing its FileId) and closes its pipe consumer. */
-    static void closeFile(FileEntry f) {
-        if (f.tree.files.remove(f.vol) == null) {
-            return;
+    /**
+     * Forgets an open file (CLOSE, or a CREATE reusing its FileId) and closes its pipe consumer.
+     *
+     * @return the open taken out of its tree's table under {@code f}'s FileId (null when none was)
+     */
+    static FileEntry closeFile(FileEntry f) {
+        FileEntry removed = f.tree.files.remove(f.vol);
+        if (removed == null) {
+            return null;
         }
         f.tree.session.openFiles--;
         f.closeConsumer();
+        return removed;
     }
 
     /**

@@ -26,13 +26,20 @@ final class Smb2Sessions {
      */
     private final ReusePool<Smb2Session> doneSessions = new ReusePool<>(KEPT);
     private final ReusePool<Smb2Session.Tree> doneTrees = new ReusePool<>(KEPT);
-    /** Those of the analyzer's ended connections, for this one's new sessions and trees. */
+    private final ReusePool<Smb2Session.FileEntry> doneFiles = new ReusePool<>(KEPT_FILES);
+    /** Those of the analyzer's ended connections, for this one's new sessions, trees and opens. */
     private final ReusePool<Smb2Session> spareSessions = new ReusePool<>(KEPT);
     private final ReusePool<Smb2Session.Tree> spareTrees = new ReusePool<>(KEPT);
-    /** A connection has a session or two, with a tree or two each; more only holds memory. */
+    private final ReusePool<Smb2Session.FileEntry> spareFiles = new ReusePool<>(KEPT_FILES);
+    /**
+     * A connection has a session or two, with a tree or two each, and opens a few files or, on a
+     * share it browses, dozens; more only holds memory.
+     */
     private static final int KEPT = 4;
+    private static final int KEPT_FILES = 32;
     /** Made once: passed to {@code forEach}, a reference to a method of this object would be a new object per call. */
-    private final Consumer<Smb2Session.Tree> doneTree = doneTrees::give;
+    private final Consumer<Smb2Session.FileEntry> doneFile = doneFiles::give;
+    private final Consumer<Smb2Session.Tree> doneTree = this::done;
     private final Consumer<Smb2Session> doneSession = this::done;
 
     Smb2Sessions(Smb2Limits limits, Over over) {
@@ -73,8 +80,8 @@ final class Smb2Sessions {
         }
         Smb2Session.Tree old = s.trees.get(treeId & 0xFFFF_FFFFL);
         if (old != null) {
+            done(old);
             Smb2Session.closeTree(old);
-            doneTrees.give(old);
         }
         s.trees.put(treeId & 0xFFFF_FFFFL, tree(s, treeId, path, shareType));
         return true;
@@ -86,8 +93,8 @@ final class Smb2Sessions {
         if (s != null) {
             Smb2Session.Tree t = s.trees.remove(treeId & 0xFFFF_FFFFL);
             if (t != null) {
+                done(t);
                 Smb2Session.closeTree(t);
-                doneTrees.give(t);
             }
         }
     }
@@ -130,10 +137,10 @@ final class Smb2Sessions {
         }
         // Mid-session pickup: on a share whose TREE_CONNECT was not seen, a well-known RPC pipe name says pipe.
         boolean pipe = t.ipc || t.unknownShare() && Smb2Pipes.wellKnownRpcPipe(q.name);
-        Smb2Session.FileEntry f = new Smb2Session.FileEntry(persistent, vol, q.name, pipe, t);
+        Smb2Session.FileEntry f = file(persistent, vol, q.name, pipe, t);
         Smb2Session.FileEntry old = t.files.get(f.vol);
         if (old != null) {
-            Smb2Session.closeFile(old);
+            close(old);
         }
         t.files.put(f.vol, f);
         s.openFiles++;
@@ -164,10 +171,10 @@ final class Smb2Sessions {
             over.anomaly(Smb2Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(s.openFiles));
             return null;
         }
-        Smb2Session.FileEntry f = new Smb2Session.FileEntry(q.lateFidPersistent, q.lateFidVolatile, "", true, t);
+        Smb2Session.FileEntry f = file(q.lateFidPersistent, q.lateFidVolatile, "", true, t);
         Smb2Session.FileEntry old = t.files.get(f.vol);
         if (old != null) {
-            Smb2Session.closeFile(old);
+            close(old);
         }
         t.files.put(f.vol, f);
         s.openFiles++;
@@ -176,10 +183,30 @@ final class Smb2Sessions {
         return f;
     }
 
+    /** A successful CLOSE, or a CREATE reusing the FileId: {@link Smb2Session#closeFile}. */
+    void close(Smb2Session.FileEntry f) {
+        Smb2Session.FileEntry removed = Smb2Session.closeFile(f);
+        if (removed != null) {
+            doneFiles.give(removed);
+        }
+    }
+
+    /** A new open, or an ended connection's. */
+    private Smb2Session.FileEntry file(long persistent, long vol, String name, boolean pipe, Smb2Session.Tree t) {
+        Smb2Session.FileEntry spare = spareFiles.take();
+        return spare != null ? spare.set(persistent, vol, name, pipe, t) : new Smb2Session.FileEntry(persistent, vol, name, pipe, t);
+    }
+
     /** A new tree, or an ended connection's. */
     private Smb2Session.Tree tree(Smb2Session s, int treeId, String path, int shareType) {
         Smb2Session.Tree spare = spareTrees.take();
         return spare != null ? spare.set(s, treeId, path, shareType) : new Smb2Session.Tree(s, treeId, path, shareType);
+    }
+
+    /** A tree this connection is done with, and its opens (before they are forgotten). */
+    private void done(Smb2Session.Tree t) {
+        t.files.forEach(doneFile);
+        doneTrees.give(t);
     }
 
     /** A session this connection is done with: its trees and opens are forgotten. */
@@ -201,6 +228,9 @@ final class Smb2Sessions {
         }
         for (Smb2Session.Tree t = doneTrees.take(); t != null; t = doneTrees.take()) {
             spareTrees.give(t);
+        }
+        for (Smb2Session.FileEntry f = doneFiles.take(); f != null; f = doneFiles.take()) {
+            spareFiles.give(f);
         }
     }
 }
