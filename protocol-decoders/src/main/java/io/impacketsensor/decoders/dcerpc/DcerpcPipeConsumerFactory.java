@@ -38,8 +38,11 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
     /** Adapts the analyzer to the pipe SPI and probes the pipe's first bytes. */
     private static final class Pipe implements PipeConsumer {
         private final DcerpcAnalyzer analyzer;
-        /** The first bytes of the pipe until the probe decides (a header may arrive a byte at a time). */
-        private final byte[] head = new byte[DcerpcParser.HEADER_LENGTH];
+        /**
+         * The first bytes of the pipe until the probe decides (a header may arrive a byte at a
+         * time); made only then: a first write nearly always holds a whole header, probed in place.
+         */
+        private byte[] head;
         private int headLength;
         private boolean confirmed;
         private boolean rejected;
@@ -56,10 +59,20 @@ public final class DcerpcPipeConsumerFactory implements PipeConsumerFactory {
             if (!confirmed) {
                 // A pipe whose first bytes are not a DCE/RPC header is not DCE/RPC. The bytes seen
                 // while the probe needs more are kept (at most 16) so a split header still matches.
-                int n = Math.min(len, head.length - headLength);
-                System.arraycopy(buf, off, head, headLength, n);
-                headLength += n;
-                ProbeResult r = DcerpcParser.probe(head, 0, headLength);
+                ProbeResult r;
+                if (head == null) {
+                    r = DcerpcParser.probe(buf, off, Math.min(len, DcerpcParser.HEADER_LENGTH));
+                    if (r == ProbeResult.NEED_MORE) {
+                        head = new byte[DcerpcParser.HEADER_LENGTH];
+                        headLength = Math.min(len, head.length);
+                        System.arraycopy(buf, off, head, 0, headLength);
+                    }
+                } else {
+                    int n = Math.min(len, head.length - headLength);
+                    System.arraycopy(buf, off, head, headLength, n);
+                    headLength += n;
+                    r = DcerpcParser.probe(head, 0, headLength);
+                }
                 if (r == ProbeResult.NO_MATCH) {
                     rejected = true;
                     return false;

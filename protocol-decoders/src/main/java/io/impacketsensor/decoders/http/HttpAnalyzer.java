@@ -90,8 +90,8 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     private final BoundedFifo<HttpRequest> pending;
     private int txCount;
     private TokenSession session;
-    /** Decoded credentials; grown to the largest token seen, at most maxTokenBytes. */
-    private byte[] token;
+    /** Where credentials are decoded ({@link TokenBuffer}). */
+    private final TokenBuffer token;
     private boolean started;
     private boolean finished;
     private int anomalyEvents;
@@ -102,22 +102,38 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     /** Set by {@link #onClose}: a second close must not hand the analyzer to the pool twice. */
     private boolean closed;
 
-    /** With a last-values table of its own (tests). */
+    /**
+     * The array credentials are decoded into, one per decode worker, shared by its HTTP analyzers:
+     * the token decoder reads a token and copies what it keeps before the next one is decoded.
+     * Grown to the largest token seen, at most maxTokenBytes.
+     */
+    static final class TokenBuffer {
+        private byte[] bytes;
+
+        /** An array of at least {@code n} bytes; what it held is not kept. */
+        byte[] atLeast(int n) {
+            if (bytes == null || bytes.length < n) {
+                bytes = new byte[n];
+            }
+            return bytes;
+        }
+    }
+
+    /** With a last-values table and a token buffer of its own (tests). */
     public HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder) {
-        this(ctx, limits, counters, tokenDecoder, new HttpEvents.LastTexts());
+        this(ctx, limits, counters, tokenDecoder, new HttpEvents.LastTexts(), new TokenBuffer(), null);
     }
 
-    /** @param lastText the decode worker's last field values, shared by its HTTP analyzers */
+    /**
+     * @param lastText the decode worker's last field values, shared by its HTTP analyzers
+     * @param token    the decode worker's token buffer, shared by its HTTP analyzers
+     * @param pool     where the analyzer goes after its close, for the worker's next flow
+     */
     HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder,
-                 HttpEvents.LastTexts lastText) {
-        this(ctx, limits, counters, tokenDecoder, lastText, null);
-    }
-
-    /** @param pool where the analyzer goes after its close, for the worker's next flow */
-    HttpAnalyzer(FlowContext ctx, HttpLimits limits, HttpCounters counters, TokenDecoder tokenDecoder,
-                 HttpEvents.LastTexts lastText, ReusePool<HttpAnalyzer> pool) {
+                 HttpEvents.LastTexts lastText, TokenBuffer token, ReusePool<HttpAnalyzer> pool) {
         this.pool = pool;
         this.lastText = lastText;
+        this.token = token;
         this.ctx = ctx;
         this.limits = limits;
         this.parser = new HttpParser(limits);
@@ -131,8 +147,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
     /**
      * For a new flow on {@code ctx}, after this one's {@link #onClose}: every field as the
      * constructor leaves it. The close emitted the pending requests and released the buffers; the
-     * parser keeps nothing from one header section to the next, and the credentials array is kept
-     * to decode into.
+     * parser keeps nothing from one header section to the next.
      */
     void reuse(FlowContext ctx) {
         this.ctx = ctx;
@@ -499,10 +514,8 @@ public final class HttpAnalyzer implements FlowAnalyzer {
                     + limits.maxTokenBytes() + " bytes");
             return;
         }
-        if (token == null || token.length < need) {
-            token = new byte[need];
-        }
-        int n = HttpParser.decodeToken(b, p.tokenOff, p.tokenLen, token);
+        byte[] into = token.atLeast(need);
+        int n = HttpParser.decodeToken(b, p.tokenOff, p.tokenLen, into);
         if (n <= 0) {
             report(HttpAnomaly.BAD_TOKEN, "credentials not base64");
             return;
@@ -511,7 +524,7 @@ public final class HttpAnalyzer implements FlowAnalyzer {
             session = tokenDecoder.newSession(ctx, Carrier.HTTP);
         }
         counters.tokens++;
-        session.onToken(dir, token, 0, n);
+        session.onToken(dir, into, 0, n);
     }
 
     private void queue(HttpRequest req) {

@@ -27,6 +27,8 @@ public final class HttpAnalyzerFactory implements AnalyzerFactory {
      * the worker's): clients repeat their method, host, agent and version across connections too.
      */
     private final HttpEvents.LastTexts lastText = new HttpEvents.LastTexts();
+    /** The array the worker's HTTP analyzers decode credentials into. */
+    private final HttpAnalyzer.TokenBuffer token = new HttpAnalyzer.TokenBuffer();
     /** Enough for the flows a worker ends between two that start; more only holds memory. */
     static final int POOLED = 16;
     /**
@@ -122,7 +124,7 @@ public final class HttpAnalyzerFactory implements AnalyzerFactory {
             kept.reuse(ctx);
             return kept;
         }
-        return new HttpAnalyzer(ctx, limits, counters, tokenDecoder, lastText, pool);
+        return new HttpAnalyzer(ctx, limits, counters, tokenDecoder, lastText, token, pool);
     }
 
     /** Analyzers kept for the next flows (tests). */

@@ -8,8 +8,8 @@ import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
 import io.impacketsensor.decoders.text.RecentBytes;
 import io.impacketsensor.decoders.text.RecentLists;
+import io.impacketsensor.decoders.text.RecentStrings;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -254,35 +254,11 @@ public final class KerberosParser {
 
     /** The UTF-8 string of {@code b[off, off+n)} (as {@link BerTlv#readString}), a recent one when the bytes are the same. */
     private static String recent(byte[] b, int off, int n) {
-        return RecentStrings.MEMO.get().get(b, off, n);
+        return STRINGS.get().get(b, off, n);
     }
 
-    /**
-     * The strings one decode thread read lately, with their bytes, replaced in turn: realms, krbtgt
-     * and service names repeat within a message and from message to message, connection after
-     * connection. Equal bytes decode to an equal String, so events are unchanged.
-     */
-    private static final class RecentStrings {
-        static final ThreadLocal<RecentStrings> MEMO = ThreadLocal.withInitial(RecentStrings::new);
-        private static final int SLOTS = 8;
-        /** Longer strings are decoded every time. */
-        private static final int MAX_BYTES = 64;
-        private final RecentBytes seen = new RecentBytes(SLOTS, MAX_BYTES, MAX_BYTES);
-        private final String[] text = new String[SLOTS];
-
-        String get(byte[] b, int off, int n) {
-            int i = seen.find(b, off, n);
-            if (i >= 0) {
-                return text[i];
-            }
-            String s = new String(b, off, n, StandardCharsets.UTF_8);
-            i = seen.keep(b, off, n);
-            if (i >= 0) {
-                text[i] = s;
-            }
-            return s;
-        }
-    }
+    /** The strings this decode thread read lately: realms, krbtgt and service names repeat message after message. */
+    private static final ThreadLocal<RecentStrings> STRINGS = ThreadLocal.withInitial(() -> new RecentStrings(8, 64));
 
     private long time(ByteCursor cur) {
         if (!t.expect(cur, U, 24, limits.maxMessageLength())) {

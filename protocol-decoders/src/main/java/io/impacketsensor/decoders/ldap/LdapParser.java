@@ -6,6 +6,7 @@ import io.impacketsensor.core.event.LdapEvent.SearchEntry;
 import io.impacketsensor.core.wire.BerTlv;
 import io.impacketsensor.core.wire.ByteCursor;
 import io.impacketsensor.core.wire.ParseStatus;
+import io.impacketsensor.decoders.text.RecentStrings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,11 @@ public final class LdapParser {
     private final LdapFilterRenderer renderer;
     private final SearchEntryWalk entryWalk;
     private final int[] entrySizeOut = new int[1];
+    /**
+     * Where a search's attribute list and a message's control OIDs are gathered before their
+     * immutable copy: one list for both, as they are read one after the other.
+     */
+    private final List<String> names = new ArrayList<>(4);
     private LdapAnomaly anomaly;
 
     // ---- peek() results ----
@@ -293,8 +299,20 @@ public final class LdapParser {
         if (!t.expect(cur, U, 4, limits.maxMessageLength())) {
             return "";
         }
-        return BerTlv.readString(cur, t.length);
+        int n = t.length;
+        if (!cur.has(n)) {
+            return BerTlv.readString(cur, n);
+        }
+        String s = STRINGS.get().get(cur.array(), cur.arrayPosition(), n);
+        cur.skip(n);
+        return s;
     }
+
+    /**
+     * The strings this decode thread read lately ({@link #str}): searches that differ in their
+     * filter still name the same base DN, attributes and controls, and binds the same accounts.
+     */
+    private static final ThreadLocal<RecentStrings> STRINGS = ThreadLocal.withInitial(() -> new RecentStrings(16, 64));
 
     private boolean overLimit(int size) {
         if (size >= limits.maxListItems()) {
@@ -399,7 +417,8 @@ public final class LdapParser {
             return;
         }
         int listEnd = seq(c);
-        List<String> attrs = new ArrayList<>(4);
+        List<String> attrs = names;
+        attrs.clear();
         while (c.ok() && c.position() < listEnd) {
             if (overLimit(attrs.size())) {
                 return;
@@ -487,7 +506,8 @@ public final class LdapParser {
 
     /** Controls ::= SEQUENCE OF Control { controlType LDAPOID, criticality BOOLEAN DEFAULT FALSE, controlValue OCTET STRING OPTIONAL }. */
     private void controls(int end) {
-        List<String> oids = new ArrayList<>(2);
+        List<String> oids = names;
+        oids.clear();
         while (c.ok() && c.position() < end) {
             if (overLimit(oids.size())) {
                 return;

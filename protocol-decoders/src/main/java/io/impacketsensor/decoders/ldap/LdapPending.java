@@ -41,6 +41,32 @@ final class LdapPending {
         int keptBytes;
         List<Attribute> addAttributes;
         List<Modification> modifications;
+
+        /** As a new request: every field at its initial value (its event copied what it keeps). */
+        void clear() {
+            messageId = 0;
+            op = 0;
+            version = 0;
+            name = null;
+            authTag = 0;
+            mechanism = null;
+            password = false;
+            base = null;
+            scope = 0;
+            deref = 0;
+            sizeLimit = 0;
+            timeLimit = 0;
+            typesOnly = false;
+            filter = null;
+            attributes = null;
+            controls = null;
+            pagedSize = 0;
+            entries = 0;
+            kept = null;
+            keptBytes = 0;
+            addAttributes = null;
+            modifications = null;
+        }
     }
 
     /** Grown up to {@link #capacity} as requests wait: most flows have one or two outstanding. */
@@ -52,6 +78,14 @@ final class LdapPending {
     /** False: only root DSE base searches keep entries ({@link #keepsEntry}). */
     private final boolean allSearchEntries;
     private int count;
+    /**
+     * Requests whose event is out, for the next ones: every request of a flow would otherwise be
+     * a new object, and a flow has one or two outstanding at a time. Kept with the analyzer from
+     * one flow to the next.
+     */
+    private final Request[] spare = new Request[SPARE];
+    private int spareCount;
+    static final int SPARE = 4;
 
     LdapPending(int capacity, boolean cldap) {
         this(capacity, cldap, LdapLimits.DEFAULTS.maxKeptEntryBytes());
@@ -100,9 +134,40 @@ final class LdapPending {
         return r;
     }
 
+    /** {@link #add}; a request the full table refused is kept for reuse. */
+    private boolean addOrRecycle(Request r) {
+        if (add(r)) {
+            return true;
+        }
+        recycle(r);
+        return false;
+    }
+
+    private Request newRequest() {
+        if (spareCount == 0) {
+            return new Request();
+        }
+        Request r = spare[--spareCount];
+        spare[spareCount] = null;
+        return r;
+    }
+
+    /** Keeps a request whose event is out for a later one; nothing refers to it any more. */
+    private void recycle(Request r) {
+        if (spareCount < SPARE) {
+            r.clear();
+            spare[spareCount++] = r;
+        }
+    }
+
+    /** Requests kept for reuse (tests). */
+    int spares() {
+        return spareCount;
+    }
+
     /** A BindRequest; false when the table is full. */
     boolean bind(LdapParser p) {
-        Request r = new Request();
+        Request r = newRequest();
         r.messageId = p.messageId;
         r.op = p.protocolOp;
         r.version = p.version;
@@ -110,12 +175,12 @@ final class LdapPending {
         r.authTag = p.authTag;
         r.mechanism = p.saslMechanism;
         r.password = p.passwordSent;
-        return add(r);
+        return addOrRecycle(r);
     }
 
     /** Search, add, modify, delete, modify DN and extended requests; false when the table is full. */
     boolean request(LdapParser p) {
-        Request r = new Request();
+        Request r = newRequest();
         r.messageId = p.messageId;
         r.op = p.protocolOp;
         r.name = p.dn;
@@ -131,7 +196,7 @@ final class LdapPending {
         r.pagedSize = p.pagedSize;
         r.addAttributes = p.addAttributes;
         r.modifications = p.modifications;
-        return add(r);
+        return addOrRecycle(r);
     }
 
     /** The AuthenticationChoice of the pending bind with this id, or -1. */
@@ -200,6 +265,7 @@ final class LdapPending {
         Request r = remove(p.messageId);
         if (r != null) {
             LdapEvents.request(ctx, r, p.resultCode, p.diagnostic, p.matchedDn, cldap);
+            recycle(r);
         }
         return r != null;
     }
@@ -217,6 +283,7 @@ final class LdapPending {
     void flush(FlowContext ctx) {
         for (int i = 0; i < count; i++) {
             LdapEvents.request(ctx, table[i], -1, null, null, cldap);
+            recycle(table[i]);
             table[i] = null;
         }
         count = 0;

@@ -519,7 +519,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
                 Smb2Session.FileEntry f = resolve(q);
                 events.close(q, f, st);
                 if (st == 0 && f != null) {
-                    Smb2Session.closeFile(f);
+                    sessions.close(f);
                 }
             }
             case Smb2Parser.READ -> {
@@ -608,19 +608,29 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     /**
      * A request whose response was handled: kept for reuse unless something still refers to it —
      * a CREATE that later operations of its compound named (they resolve their open through it,
-     * MS-SMB2 3.2.4.1.4; the whole compound request is read before any of its answers), the
-     * pending SESSION_SETUP or the unanswered TREE_CONNECT, or held pipe data.
+     * MS-SMB2 3.2.4.1.4; the whole compound request is read before any of its answers) until the
+     * last of them is done, the pending SESSION_SETUP or the unanswered TREE_CONNECT, or held pipe
+     * data.
      */
     private void recycle(Smb2Pending q) {
-        if (spareCount == SPARE || q.related || q == chainCreate || q == openSetup
-                || q == unansweredConnect || q.deferred != null) {
+        if (q.dependents > 0) {
+            q.waiting = true;
             return;
         }
-        q.clear();
-        if (spare == null) {
-            spare = new Smb2Pending[SPARE];
+        if (q == chainCreate || q == openSetup || q == unansweredConnect || q.deferred != null) {
+            return;
         }
-        spare[spareCount++] = q;
+        Smb2Pending create = q.relatedCreate;
+        if (spareCount < SPARE) {
+            q.clear();
+            if (spare == null) {
+                spare = new Smb2Pending[SPARE];
+            }
+            spare[spareCount++] = q;
+        }
+        if (create != null && --create.dependents == 0 && create.waiting) {
+            recycle(create);
+        }
     }
 
     /**
@@ -734,7 +744,7 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
         if (p.fidPersistent == ANY && p.fidVolatile == ANY) {
             q.relatedCreate = chainCreate;
             if (chainCreate != null) {
-                chainCreate.related = true;
+                chainCreate.dependents++;
             }
             return true;
         }

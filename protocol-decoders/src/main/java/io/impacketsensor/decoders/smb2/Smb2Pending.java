@@ -6,7 +6,8 @@ import java.util.List;
  * A request awaiting its response (MS-SMB2 3.2.1.7 Request): what the request said, kept until
  * the response (matched by MessageId) completes the event. The analyzer reuses the ones nothing
  * refers to any more once their event is out ({@link #clear}); a CREATE that later operations of its
- * compound name is not, since they read its open through {@link #relatedCreate} after it completed.
+ * compound name only once their events are out too, since they read its open through
+ * {@link #relatedCreate} after it completed.
  */
 final class Smb2Pending {
     int command;
@@ -34,8 +35,10 @@ final class Smb2Pending {
     byte[] deferred;
     /** The CREATE earlier in the same compound, for related operations with FileId -1 (3.2.4.1.4). */
     Smb2Pending relatedCreate;
-    /** A CREATE that later operations of its compound name as their {@link #relatedCreate}. */
-    boolean related;
+    /** For a CREATE: the later operations of its compound naming it as their {@link #relatedCreate} whose events are not out yet. */
+    int dependents;
+    /** For a CREATE: its event is out, and it is kept only until its last {@link #dependents} is done. */
+    boolean waiting;
     /** The open a CREATE produced (set at its response). */
     Smb2Session.FileEntry opened;
     /** Path (TREE_CONNECT), name (CREATE), pattern (QUERY_DIRECTORY), rename target (SET_INFO). */
@@ -83,7 +86,8 @@ final class Smb2Pending {
         lateFidVolatile = 0;
         deferred = null;
         relatedCreate = null;
-        related = false;
+        dependents = 0;
+        waiting = false;
         opened = null;
         name = null;
         dialects = null;

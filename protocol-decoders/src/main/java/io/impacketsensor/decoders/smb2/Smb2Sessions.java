@@ -1,6 +1,9 @@
 package io.impacketsensor.decoders.smb2;
 
 import io.impacketsensor.core.collections.LongObjectMap;
+import io.impacketsensor.core.collections.ReusePool;
+
+import java.util.function.Consumer;
 
 /**
  * The sessions of one SMB2 connection with their trees and open files (MS-SMB2 3.2.1.3 Session,
@@ -16,6 +19,28 @@ final class Smb2Sessions {
     private final Smb2Limits limits;
     private final Over over;
     private final LongObjectMap<Smb2Session> sessions = new LongObjectMap<>();
+    /**
+     * The sessions and trees this connection is done with (LOGOFF, TREE_DISCONNECT, a reused
+     * TreeId), kept aside until it ends: a request still waiting, or an open a late answer reads,
+     * may name a tree after its disconnect, so none is reused before then ({@link #closeAll}).
+     */
+    private final ReusePool<Smb2Session> doneSessions = new ReusePool<>(KEPT);
+    private final ReusePool<Smb2Session.Tree> doneTrees = new ReusePool<>(KEPT);
+    private final ReusePool<Smb2Session.FileEntry> doneFiles = new ReusePool<>(KEPT_FILES);
+    /** Those of the analyzer's ended connections, for this one's new sessions, trees and opens. */
+    private final ReusePool<Smb2Session> spareSessions = new ReusePool<>(KEPT);
+    private final ReusePool<Smb2Session.Tree> spareTrees = new ReusePool<>(KEPT);
+    private final ReusePool<Smb2Session.FileEntry> spareFiles = new ReusePool<>(KEPT_FILES);
+    /**
+     * A connection has a session or two, with a tree or two each, and opens a few files or, on a
+     * share it browses, dozens; more only holds memory.
+     */
+    private static final int KEPT = 4;
+    private static final int KEPT_FILES = 32;
+    /** Made once: passed to {@code forEach}, a reference to a method of this object would be a new object per call. */
+    private final Consumer<Smb2Session.FileEntry> doneFile = doneFiles::give;
+    private final Consumer<Smb2Session.Tree> doneTree = this::done;
+    private final Consumer<Smb2Session> doneSession = this::done;
 
     Smb2Sessions(Smb2Limits limits, Over over) {
         this.limits = limits;
@@ -36,7 +61,8 @@ final class Smb2Sessions {
                 over.anomaly(Smb2Anomaly.TOO_MANY_SESSIONS, String.valueOf(sessions.size()));
                 return null;
             }
-            s = new Smb2Session(id);
+            Smb2Session spare = spareSessions.take();
+            s = spare != null ? spare.reset(id) : new Smb2Session(id);
             sessions.put(id, s);
         }
         return s;
@@ -54,9 +80,10 @@ final class Smb2Sessions {
         }
         Smb2Session.Tree old = s.trees.get(treeId & 0xFFFF_FFFFL);
         if (old != null) {
-            s.closeTree(old);
+            done(old);
+            Smb2Session.closeTree(old);
         }
-        s.trees.put(treeId & 0xFFFF_FFFFL, new Smb2Session.Tree(s, treeId, path, shareType));
+        s.trees.put(treeId & 0xFFFF_FFFFL, tree(s, treeId, path, shareType));
         return true;
     }
 
@@ -66,7 +93,8 @@ final class Smb2Sessions {
         if (s != null) {
             Smb2Session.Tree t = s.trees.remove(treeId & 0xFFFF_FFFFL);
             if (t != null) {
-                s.closeTree(t);
+                done(t);
+                Smb2Session.closeTree(t);
             }
         }
     }
@@ -75,7 +103,7 @@ final class Smb2Sessions {
     void logoff(long sessionId) {
         Smb2Session s = sessions.remove(sessionId);
         if (s != null) {
-            s.closeAll();
+            done(s);
         }
     }
 
@@ -98,7 +126,7 @@ final class Smb2Sessions {
                     over.anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
                     return null;
                 }
-                t = new Smb2Session.Tree(s, q.treeId, "", -1);
+                t = tree(s, q.treeId, "", -1);
                 s.trees.put(q.treeId & 0xFFFF_FFFFL, t);
             }
             q.tree = t;
@@ -109,10 +137,10 @@ final class Smb2Sessions {
         }
         // Mid-session pickup: on a share whose TREE_CONNECT was not seen, a well-known RPC pipe name says pipe.
         boolean pipe = t.ipc || t.unknownShare() && Smb2Pipes.wellKnownRpcPipe(q.name);
-        Smb2Session.FileEntry f = new Smb2Session.FileEntry(persistent, vol, q.name, pipe, t);
+        Smb2Session.FileEntry f = file(persistent, vol, q.name, pipe, t);
         Smb2Session.FileEntry old = t.files.get(f.vol);
         if (old != null) {
-            Smb2Session.closeFile(old);
+            close(old);
         }
         t.files.put(f.vol, f);
         s.openFiles++;
@@ -136,17 +164,17 @@ final class Smb2Sessions {
                 over.anomaly(Smb2Anomaly.TOO_MANY_TREES, String.valueOf(s.trees.size()));
                 return null;
             }
-            t = new Smb2Session.Tree(s, q.treeId, "", -1);
+            t = tree(s, q.treeId, "", -1);
             s.trees.put(q.treeId & 0xFFFF_FFFFL, t);
         }
         if (s.openFiles >= limits.maxOpenFilesPerSession()) {
             over.anomaly(Smb2Anomaly.TOO_MANY_OPEN_FILES, String.valueOf(s.openFiles));
             return null;
         }
-        Smb2Session.FileEntry f = new Smb2Session.FileEntry(q.lateFidPersistent, q.lateFidVolatile, "", true, t);
+        Smb2Session.FileEntry f = file(q.lateFidPersistent, q.lateFidVolatile, "", true, t);
         Smb2Session.FileEntry old = t.files.get(f.vol);
         if (old != null) {
-            Smb2Session.closeFile(old);
+            close(old);
         }
         t.files.put(f.vol, f);
         s.openFiles++;
@@ -155,9 +183,54 @@ final class Smb2Sessions {
         return f;
     }
 
-    /** The end of the connection: every open is forgotten and its pipe stream ended. */
+    /** A successful CLOSE, or a CREATE reusing the FileId: {@link Smb2Session#closeFile}. */
+    void close(Smb2Session.FileEntry f) {
+        Smb2Session.FileEntry removed = Smb2Session.closeFile(f);
+        if (removed != null) {
+            doneFiles.give(removed);
+        }
+    }
+
+    /** A new open, or an ended connection's. */
+    private Smb2Session.FileEntry file(long persistent, long vol, String name, boolean pipe, Smb2Session.Tree t) {
+        Smb2Session.FileEntry spare = spareFiles.take();
+        return spare != null ? spare.set(persistent, vol, name, pipe, t) : new Smb2Session.FileEntry(persistent, vol, name, pipe, t);
+    }
+
+    /** A new tree, or an ended connection's. */
+    private Smb2Session.Tree tree(Smb2Session s, int treeId, String path, int shareType) {
+        Smb2Session.Tree spare = spareTrees.take();
+        return spare != null ? spare.set(s, treeId, path, shareType) : new Smb2Session.Tree(s, treeId, path, shareType);
+    }
+
+    /** A tree this connection is done with, and its opens (before they are forgotten). */
+    private void done(Smb2Session.Tree t) {
+        t.files.forEach(doneFile);
+        doneTrees.give(t);
+    }
+
+    /** A session this connection is done with: its trees and opens are forgotten. */
+    private void done(Smb2Session s) {
+        s.trees.forEach(doneTree);
+        s.closeAll();
+        doneSessions.give(s);
+    }
+
+    /**
+     * The end of the connection: every open is forgotten and its pipe stream ended. Nothing names
+     * the connection's sessions and trees any more, so they serve the analyzer's next connection.
+     */
     void closeAll() {
-        sessions.forEach(Smb2Session::closeAll);
+        sessions.forEach(doneSession);
         sessions.clear();
+        for (Smb2Session s = doneSessions.take(); s != null; s = doneSessions.take()) {
+            spareSessions.give(s);
+        }
+        for (Smb2Session.Tree t = doneTrees.take(); t != null; t = doneTrees.take()) {
+            spareTrees.give(t);
+        }
+        for (Smb2Session.FileEntry f = doneFiles.take(); f != null; f = doneFiles.take()) {
+            spareFiles.give(f);
+        }
     }
 }

@@ -6,7 +6,7 @@ import io.impacketsensor.core.wire.Utf16;
  * {@link Utf16#decode} that gives back the String it made last for the same field when the bytes are
  * the same: the names in events repeat (the {@code \PIPE\} of every SMB1 transaction, a client's
  * user, domain and workstation in each NTLM login, the server's names in each challenge, the share
- * and pipe names connection after connection), and a repeated name then costs a comparison instead
+ * and pipe names connection after connection, the addresses a DCOM server gives in each answer), and a repeated name then costs a comparison instead
  * of two arrays and a String. Equal bytes decode to an equal String, so events are unchanged.
  *
  * <p>One memo per decode thread (a worker decodes one connection at a time, and its analyzers run
@@ -37,7 +37,8 @@ public final class Utf16Memo {
     public static final int SMB1_SERVER_OS = 19;
     public static final int SMB1_SERVER_LM = 20;
     public static final int SMB2_QUERY_DIRECTORY = 21;
-    private static final int SLOTS = 22;
+    public static final int DCOM_BINDING = 22;
+    private static final int SLOTS = 23;
     /** Longer names are decoded every time (the memo holds at most this per slot). */
     private static final int MAX_BYTES = 512;
 

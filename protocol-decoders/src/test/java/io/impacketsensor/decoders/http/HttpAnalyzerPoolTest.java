@@ -2,6 +2,7 @@ package io.impacketsensor.decoders.http;
 
 import io.impacketsensor.core.event.HttpEvent.HttpRequest;
 import io.impacketsensor.core.event.HttpEvent.HttpResponse;
+import io.impacketsensor.core.event.NtlmEvent.NtlmNegotiate;
 import io.impacketsensor.core.event.ProtocolAnomaly;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.Direction;
@@ -13,7 +14,10 @@ import io.impacketsensor.decoders.Decoders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,5 +102,50 @@ class HttpAnalyzerPoolTest {
         }
         open.forEach(FlowAnalyzer::onClose);
         assertEquals(HttpAnalyzerFactory.POOLED, factory.pooled());
+    }
+
+    /**
+     * synthetic NTLM NEGOTIATE (MS-NLMP 2.2.1.1) naming an OEM domain and workstation: flags
+     * NEGOTIATE_OEM, NTLM, OEM_DOMAIN_SUPPLIED, OEM_WORKSTATION_SUPPLIED; the two names after the
+     * 32-byte header.
+     */
+    private static String negotiate(String domain, String workstation) {
+        ByteBuffer b = ByteBuffer.allocate(32 + domain.length() + workstation.length()).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(ascii("NTLMSSP\0")).putInt(1).putInt(0x3202);
+        b.putShort((short) domain.length()).putShort((short) domain.length()).putInt(32);
+        b.putShort((short) workstation.length()).putShort((short) workstation.length()).putInt(32 + domain.length());
+        b.put(ascii(domain)).put(ascii(workstation));
+        return Base64.getEncoder().encodeToString(b.array());
+    }
+
+    /**
+     * synthetic: the worker's analyzers decode credentials into one array: a flow's short token
+     * after another flow's long one is read at its own length, and each flow's login event names its
+     * own client.
+     */
+    @Test
+    void flowsSharingTheTokenArrayEachReadTheirOwnToken() {
+        HttpAnalyzerFactory factory = factory();
+        RecordingContext first = new RecordingContext(Transport.TCP, 80);
+        RecordingContext second = new RecordingContext(Transport.TCP, 80);
+        FlowAnalyzer a = factory.create(first);
+        FlowAnalyzer b = factory.create(second);
+        byte[] longToken = ascii("GET /a HTTP/1.1\r\nHost: srv\r\nAuthorization: NTLM "
+                + negotiate("A-VERY-LONG-DOMAIN-NAME", "WORKSTATION-OF-A") + "\r\n\r\n");
+        byte[] shortToken = ascii("GET /b HTTP/1.1\r\nHost: srv\r\nAuthorization: NTLM "
+                + negotiate("B", "WB") + "\r\n\r\n");
+        a.onData(Direction.TO_SERVER, longToken, 0, longToken.length);
+        b.onData(Direction.TO_SERVER, shortToken, 0, shortToken.length);
+        a.onData(Direction.TO_SERVER, shortToken, 0, shortToken.length);
+        List<NtlmNegotiate> firstLogins = first.of(NtlmNegotiate.class);
+        assertEquals(2, firstLogins.size(), first.events::toString);
+        assertEquals("A-VERY-LONG-DOMAIN-NAME", firstLogins.get(0).domain());
+        assertEquals("WORKSTATION-OF-A", firstLogins.get(0).workstation());
+        assertEquals("B", firstLogins.get(1).domain());
+        assertEquals("WB", firstLogins.get(1).workstation());
+        List<NtlmNegotiate> secondLogins = second.of(NtlmNegotiate.class);
+        assertEquals(1, secondLogins.size(), second.events::toString);
+        assertEquals("B", secondLogins.get(0).domain());
+        assertEquals("WB", secondLogins.get(0).workstation());
     }
 }

@@ -160,8 +160,9 @@ class Smb2AnalyzerTest {
     }
 
     /**
-     * Requests are reused once their event is out, but never a CREATE: a compound's later related
-     * operations resolve its open through it after its own response completed (MS-SMB2 3.2.4.1.4).
+     * Requests are reused once their event is out, a CREATE only once its compound's later related
+     * operations are done too: they resolve its open through it after its own response completed
+     * (MS-SMB2 3.2.4.1.4).
      */
     @Test
     void relatedOperationsAfterTheCreateCompletedStillNameItsFile() {
@@ -184,6 +185,39 @@ class Smb2AnalyzerTest {
                 r.ctx.of(SmbEvent.SmbClose.class).stream().map(SmbEvent.SmbClose::fileName).toList());
         assertEquals(List.of(10, 10, 10),
                 r.ctx.of(SmbEvent.SmbRead.class).stream().map(SmbEvent.SmbRead::dataLength).toList());
+    }
+
+    /**
+     * synthetic: the CREATE of a compound is answered alone, other compounds come and go (their
+     * requests reused for the next ones), and only then are its related READ and CLOSE answered:
+     * they still name its file.
+     */
+    @Test
+    void aCreateAnsweredBeforeItsRelatedOperationsIsKeptForThem() {
+        long any = -1L;
+        List<Step> l = new ArrayList<>(conversation().subList(12, 14));
+        l.add(c(compound(msg(5, 0, false, 20, DISK, SID, createReq("a.txt", 0x80, 1, 0)),
+                cat(header(8, 0, 4, 0, 21, -1, any), readReq(any, any, 10)),
+                cat(header(6, 0, 4, 0, 22, -1, any), closeReq(any, any)))));
+        l.add(s(msg(5, 0, true, 20, DISK, SID, createResp(7, 8))));
+        int id = 30;
+        for (String name : List.of("b.txt", "c.txt", "d.txt")) {
+            l.add(c(compound(msg(5, 0, false, id, DISK, SID, createReq(name, 0x80, 1, 0)),
+                    cat(header(6, 0, 4, 0, id + 1, -1, any), closeReq(any, any)))));
+            l.add(s(compound(msg(5, 0, true, id, DISK, SID, createResp(7 + id, 8 + id)),
+                    cat(header(6, 0, 5, 0, id + 1, DISK, SID), closeResp()))));
+            id += 10;
+        }
+        l.add(s(msg(8, 0, true, 21, DISK, SID, readResp(new byte[10]))));
+        l.add(c(compound(msg(5, 0, false, id, DISK, SID, createReq("e.txt", 0x80, 1, 0)),
+                cat(header(6, 0, 4, 0, id + 1, -1, any), closeReq(any, any)))));
+        l.add(s(compound(msg(5, 0, true, id, DISK, SID, createResp(7 + id, 8 + id)),
+                cat(header(6, 0, 5, 0, id + 1, DISK, SID), closeResp()))));
+        l.add(s(msg(6, 0, true, 22, DISK, SID, closeResp())));
+        SmbRun r = new SmbRun(Smb2Limits.DEFAULTS).feed(l);
+        assertEquals(List.of("a.txt"), r.ctx.of(SmbEvent.SmbRead.class).stream().map(SmbEvent.SmbRead::fileName).toList());
+        assertEquals(List.of("b.txt", "c.txt", "d.txt", "e.txt", "a.txt"),
+                r.ctx.of(SmbEvent.SmbClose.class).stream().map(SmbEvent.SmbClose::fileName).toList());
     }
 
     @Test

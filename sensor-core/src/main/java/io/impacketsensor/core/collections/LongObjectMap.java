@@ -107,6 +107,19 @@ public final class LongObjectMap<V> {
         size = 0;
     }
 
+    /**
+     * {@link #clear}, for a new owner: a map that grew past its first capacity goes back to none,
+     * so that it places and visits entries in the order a new map does (its first capacity is the
+     * one a new map takes at its first {@link #put}).
+     */
+    public void reset() {
+        clear();
+        if (keys.length > FIRST_CAPACITY) {
+            keys = NO_KEYS;
+            values = NO_VALUES;
+        }
+    }
+
     private void deleteAt(int i) {
         int mask = keys.length - 1;
         int hole = i;

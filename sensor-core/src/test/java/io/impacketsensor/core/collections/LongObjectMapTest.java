@@ -81,4 +81,35 @@ class LongObjectMapTest {
             assertEquals(e.getValue(), m.get(e.getKey()));
         }
     }
+
+    private static List<String> visited(LongObjectMap<String> m) {
+        List<String> seen = new ArrayList<>();
+        m.forEach(seen::add);
+        return seen;
+    }
+
+    /** A reset map, small or grown, holds and visits the same entries in the same order as a new one. */
+    @Test
+    void aResetMapVisitsAsANewOne() {
+        for (int before : new int[] {0, 3, 4, 5, 40}) {
+            for (int n = 1; n <= 9; n++) {
+                LongObjectMap<String> fresh = new LongObjectMap<>();
+                LongObjectMap<String> again = new LongObjectMap<>();
+                for (long k = 0; k < before; k++) {
+                    again.put(k * 977 + 13, "old" + k);
+                }
+                again.remove(13);
+                again.reset();
+                assertEquals(0, again.size());
+                assertNull(again.get(977 + 13));
+                for (long k = 0; k < n; k++) {
+                    // keys whose low bits collide, so the probe order shows in the visiting order
+                    fresh.put(k << 20 | k * 3, "v" + k);
+                    again.put(k << 20 | k * 3, "v" + k);
+                }
+                assertEquals(visited(fresh), visited(again), "after " + before + " entries, " + n + " new");
+                assertEquals("v0", again.get(0));
+            }
+        }
+    }
 }

@@ -4,8 +4,8 @@ import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
 import io.impacketsensor.core.wire.Bytes;
 import io.impacketsensor.core.wire.Guids;
+import io.impacketsensor.decoders.text.Utf16Memo;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -68,7 +68,7 @@ final class DcomAnswers {
      * {@link NdrReader#ok()} for a malformed one).
      */
     static RpcArgs response(int iface, int opnum, NdrReader r, RpcArgs request, int maxRefs) {
-        Out out = new Out(maxRefs, request instanceof RpcArgs.DcomActivation a ? a.clsid() : null);
+        Out out = OUT.get().start(maxRefs, request instanceof RpcArgs.DcomActivation a ? a.clsid() : null);
         switch (iface) {
             case RpcInterfaces.REMOTE_SCM_ACTIVATOR:
                 Orpc.orpcThat(r);
@@ -105,52 +105,51 @@ final class DcomAnswers {
         return out.result(r);
     }
 
+    /** This decode thread's {@link Out}, started anew for each answer. */
+    private static final ThreadLocal<Out> OUT = ThreadLocal.withInitial(Out::new);
+
     /**
      * What one answer gave, bounded by {@code max} interfaces and {@code max} bindings. Every ORPC
-     * answer is scanned and nearly all of them hand out nothing, so the lists are made at their
-     * first element.
+     * answer is scanned and nearly all of them hand out nothing, so one is kept per thread, its
+     * lists emptied for each answer and copied into the record of one that gave something.
      */
     private static final class Out {
-        final int max;
-        final UUID clsid;
-        private List<RpcArgs.DcomRef> refs;
-        private List<String> bindings;
+        int max;
+        UUID clsid;
+        private final List<RpcArgs.DcomRef> refs = new ArrayList<>(2);
+        private final List<String> bindings = new ArrayList<>(2);
 
-        Out(int max, UUID clsid) {
+        Out start(int max, UUID clsid) {
             this.max = max;
             this.clsid = clsid;
+            refs.clear();
+            bindings.clear();
+            return this;
         }
 
         int refCount() {
-            return refs == null ? 0 : refs.size();
+            return refs.size();
         }
 
         int bindingCount() {
-            return bindings == null ? 0 : bindings.size();
+            return bindings.size();
         }
 
         void ref(UUID iid, UUID ipid, long oxid, long oid) {
             if (refCount() < max && iid != null && ipid != null) {
-                if (refs == null) {
-                    refs = new ArrayList<>(2);
-                }
                 refs.add(new RpcArgs.DcomRef(iid, ipid, oxid, oid));
             }
         }
 
         void binding(String s) {
-            if (bindings == null) {
-                bindings = new ArrayList<>(2);
-            }
             bindings.add(s);
         }
 
         RpcArgs result(NdrReader r) {
-            if (!r.ok() || refs == null && bindings == null) {
+            if (!r.ok() || refs.isEmpty() && bindings.isEmpty()) {
                 return null;
             }
-            return new RpcArgs.DcomObjectRefs(clsid, refs == null ? List.of() : List.copyOf(refs),
-                    bindings == null ? List.of() : List.copyOf(bindings));
+            return new RpcArgs.DcomObjectRefs(clsid, List.copyOf(refs), List.copyOf(bindings));
         }
     }
 
@@ -449,7 +448,8 @@ final class DcomAnswers {
             }
             if (e > s) {
                 int chars = Math.min(e - s, MAX_BINDING_CHARS);
-                out.binding(new String(b, base + 2 * s, 2 * chars, StandardCharsets.UTF_16LE));
+                // the words end before the first zero one: no trailing NUL for the decoder to drop
+                out.binding(Utf16Memo.decode(Utf16Memo.DCOM_BINDING, b, base + 2 * s, 2 * chars));
             }
             w = e + 1;
         }

@@ -2,6 +2,7 @@ package io.impacketsensor.decoders.dcerpc.ndr;
 
 import io.impacketsensor.core.event.RpcArgs;
 import io.impacketsensor.core.event.RpcInterfaces;
+import io.impacketsensor.core.wire.Utf16;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -169,7 +170,8 @@ final class DcomStubs {
             }
             int wide = (j - i) / 2;
             if (wide >= MIN_WIDE) {
-                out.add(new String(b, i, Math.min(wide, MAX_CHARS) * 2, StandardCharsets.UTF_16LE));
+                // printable characters only: Utf16 makes them from the low bytes, without a charset decoder
+                out.add(Utf16.decode(b, i, Math.min(wide, MAX_CHARS) * 2));
                 i = j;
                 continue;
             }
