@@ -3,11 +3,9 @@ package io.impacketsensor.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -26,24 +24,19 @@ class LauncherCdsTest {
 
     @Test
     void archiveIsMadeOnceAndRemadeWhenTheJarOrTheJvmChanges(@TempDir Path dir) throws Exception {
-        Path checkout = Files.createDirectories(dir.resolve("checkout"));
-        Files.copy(Path.of("../impacket-sensor"), checkout.resolve("impacket-sensor"));
-        Path jar = Files.createDirectories(checkout.resolve("sensor-cli/target")).resolve("impacket-sensor.jar");
-        Files.writeString(jar, "jar");
+        ScratchCheckout scratch = new ScratchCheckout(dir);
+        Path checkout = scratch.root;
+        Path jar = scratch.jar;
         Files.createDirectories(checkout.resolve("samples"));
         Files.writeString(checkout.resolve("samples/atk_psexec.pcap"), "sample");
         Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
         Files.writeString(jdk.resolve("../release"), "JAVA_RUNTIME_VERSION=\"17.0.1+1\"\n");
         Path log = dir.resolve("java.log");
-        Path fakeJava = jdk.resolve("java");
-        Files.writeString(fakeJava, "#!/bin/sh\necho \"$*\" >> '" + log + "'\n"
+        ScratchCheckout.script(jdk, "java", "echo \"$*\" >> '" + log + "'\n"
                 + "case \"$*\" in -Xshare:dump*) for a in \"$@\"; do case \"$a\" in -XX:SharedArchiveFile=*) echo jsa > \"${a#*=}\";; esac; done;; esac\n");
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-        // No sources in the scratch checkout, so the launcher does not try to build the jar.
-        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Path jsa = checkout.resolve("sensor-cli/target/impacket-sensor.jsa");
 
-        String err = run(checkout, jdk, Map.of());
+        String err = run(scratch, jdk, Map.of());
         assertTrue(err.contains(BUILDING), err);
         List<String> calls = Files.readAllLines(log);
         assertEquals(3, calls.size(), calls.toString());
@@ -63,7 +56,7 @@ class LauncherCdsTest {
 
         // Second start: the archive is used as it is.
         Files.delete(log);
-        err = run(checkout, jdk, Map.of());
+        err = run(scratch, jdk, Map.of());
         assertFalse(err.contains(BUILDING), err);
         calls = Files.readAllLines(log);
         assertEquals(1, calls.size(), calls.toString());
@@ -72,18 +65,18 @@ class LauncherCdsTest {
         // Another JVM build: made again.
         Files.delete(log);
         Files.writeString(jdk.resolve("../release"), "JAVA_RUNTIME_VERSION=\"17.0.2+1\"\n");
-        assertTrue(run(checkout, jdk, Map.of()).contains(BUILDING));
+        assertTrue(run(scratch, jdk, Map.of()).contains(BUILDING));
         assertEquals(3, Files.readAllLines(log).size());
 
         // A rebuilt jar: made again.
         Files.delete(log);
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 120_000));
-        assertTrue(run(checkout, jdk, Map.of()).contains(BUILDING));
+        assertTrue(run(scratch, jdk, Map.of()).contains(BUILDING));
         assertEquals(3, Files.readAllLines(log).size());
 
         // Turned off: no archive option at all.
         Files.delete(log);
-        run(checkout, jdk, Map.of("IMPACKET_SENSOR_CDS", "off"));
+        run(scratch, jdk, Map.of("IMPACKET_SENSOR_CDS", "off"));
         calls = Files.readAllLines(log);
         assertEquals(1, calls.size(), calls.toString());
         assertFalse(calls.get(0).contains("SharedArchiveFile"), calls.get(0));
@@ -92,17 +85,11 @@ class LauncherCdsTest {
     /** A training replay that fails is reported once and not retried at every start. */
     @Test
     void failedTrainingRunsWithoutAnArchive(@TempDir Path dir) throws Exception {
-        Path checkout = Files.createDirectories(dir.resolve("checkout"));
-        Files.copy(Path.of("../impacket-sensor"), checkout.resolve("impacket-sensor"));
-        Path jar = Files.createDirectories(checkout.resolve("sensor-cli/target")).resolve("impacket-sensor.jar");
-        Files.writeString(jar, "jar");
-        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        ScratchCheckout checkout = new ScratchCheckout(dir);
         Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
         Path log = dir.resolve("java.log");
-        Path fakeJava = jdk.resolve("java");
-        Files.writeString(fakeJava, "#!/bin/sh\necho \"$*\" >> '" + log + "'\n"
+        ScratchCheckout.script(jdk, "java", "echo \"$*\" >> '" + log + "'\n"
                 + "case \"$*\" in *DumpLoadedClassList*) exit 1;; esac\n");
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         String err = run(checkout, jdk, Map.of());
         assertTrue(err.contains("the training replay failed; running without a class-data archive"), err);
         Files.delete(log);
@@ -113,17 +100,7 @@ class LauncherCdsTest {
         assertFalse(calls.get(0).contains("SharedArchiveFile"), calls.get(0));
     }
 
-    private static String run(Path checkout, Path jdk, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", checkout.resolve("impacket-sensor").toString(), "version");
-        pb.environment().put("PATH", jdk + ":" + System.getenv("PATH"));
-        pb.environment().remove("IMPACKET_SENSOR_JAVA_OPTS");
-        pb.environment().remove("IMPACKET_SENSOR_CDS");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out + err);
-        return err;
+    private static String run(ScratchCheckout checkout, Path jdk, Map<String, String> env) throws Exception {
+        return checkout.run(jdk, env, "version");
     }
 }

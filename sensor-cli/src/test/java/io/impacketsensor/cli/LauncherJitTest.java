@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +29,7 @@ class LauncherJitTest {
 
     @Test
     void checkoutLauncher(@TempDir Path dir) throws Exception {
-        Path checkout = Files.createDirectories(dir.resolve("checkout"));
-        Files.copy(Path.of("../impacket-sensor"), checkout.resolve("impacket-sensor"));
-        Path jar = Files.createDirectories(checkout.resolve("sensor-cli/target")).resolve("impacket-sensor.jar");
-        Files.writeString(jar, "jar");
-        // No sources in the scratch checkout, so the launcher does not try to build the jar.
-        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Path checkout = new ScratchCheckout(dir).root;
         check(dir, List.of("bash", checkout.resolve("impacket-sensor").toString()));
     }
 

@@ -3,11 +3,10 @@ package io.impacketsensor.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,10 +22,9 @@ class LauncherRebuildTest {
 
     @Test
     void onlyWhatGoesIntoTheJarMakesItStale(@TempDir Path dir) throws Exception {
-        Path checkout = Files.createDirectories(dir.resolve("checkout"));
-        Files.copy(Path.of("../impacket-sensor"), checkout.resolve("impacket-sensor"));
-        Path jar = Files.createDirectories(checkout.resolve("sensor-cli/target")).resolve("impacket-sensor.jar");
-        Files.writeString(jar, "jar");
+        ScratchCheckout scratch = new ScratchCheckout(dir);
+        Path checkout = scratch.root;
+        Path jar = scratch.jar;
         Path pom = Files.writeString(checkout.resolve("pom.xml"), "<project/>");
         Path modulePom = Files.writeString(Files.createDirectories(checkout.resolve("sensor-core")).resolve("pom.xml"), "<project/>");
         Path source = write(checkout.resolve("sensor-core/src/main/java/X.java"));
@@ -35,10 +33,10 @@ class LauncherRebuildTest {
         Path test = write(checkout.resolve("sensor-core/src/test/java/XTest.java"));
         Path capture = write(checkout.resolve("sensor-core/src/test/resources/pcaps/x.pcap"));
         Path output = write(checkout.resolve("sensor-core/target/classes/X.class"));
-        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path bin = dir.resolve("bin");
         Path built = dir.resolve("mvn.log");
-        script(bin.resolve("mvn"), "echo \"$*\" >> '" + built + "'\n");
-        script(bin.resolve("java"), "exit 0\n");
+        ScratchCheckout.script(bin, "mvn", "echo \"$*\" >> '" + built + "'\n");
+        ScratchCheckout.script(bin, "java", "exit 0\n");
 
         long old = System.currentTimeMillis() - 120_000;
         // Directories too: a source added or deleted changes its folder's time, and that counts.
@@ -48,21 +46,21 @@ class LauncherRebuildTest {
             }
         }
         Files.setLastModifiedTime(jar, FileTime.fromMillis(old + 60_000));
-        assertFalse(run(checkout, bin).contains(BUILDING), "nothing newer than the jar");
+        assertFalse(run(scratch, bin).contains(BUILDING), "nothing newer than the jar");
 
         for (Path p : new Path[] {test, capture, output}) {
             Files.setLastModifiedTime(p, FileTime.fromMillis(old + 90_000));
-            assertFalse(run(checkout, bin).contains(BUILDING), checkout.relativize(p) + " is not in the jar");
+            assertFalse(run(scratch, bin).contains(BUILDING), checkout.relativize(p) + " is not in the jar");
         }
         assertFalse(Files.exists(built));
 
         for (Path p : new Path[] {pom, modulePom, source, resource, config}) {
             Files.setLastModifiedTime(p, FileTime.fromMillis(old + 90_000));
-            assertTrue(run(checkout, bin).contains(BUILDING), checkout.relativize(p) + " is in the jar");
+            assertTrue(run(scratch, bin).contains(BUILDING), checkout.relativize(p) + " is in the jar");
             Files.setLastModifiedTime(p, FileTime.fromMillis(old));
         }
         Files.delete(source);
-        assertTrue(run(checkout, bin).contains(BUILDING), "a source deleted");
+        assertTrue(run(scratch, bin).contains(BUILDING), "a source deleted");
         assertEquals(6, Files.readAllLines(built).size());
     }
 
@@ -71,21 +69,7 @@ class LauncherRebuildTest {
         return Files.writeString(file, "x");
     }
 
-    private static void script(Path file, String body) throws Exception {
-        Files.writeString(file, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    private static String run(Path checkout, Path bin) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", checkout.resolve("impacket-sensor").toString(), "version");
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        pb.environment().put("IMPACKET_SENSOR_CDS", "off");
-        pb.environment().remove("IMPACKET_SENSOR_JAVA_OPTS");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out + err);
-        return err;
+    private static String run(ScratchCheckout checkout, Path bin) throws Exception {
+        return checkout.run(bin, Map.of("IMPACKET_SENSOR_CDS", "off"), "version");
     }
 }
