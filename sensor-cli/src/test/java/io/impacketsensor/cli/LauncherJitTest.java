@@ -3,7 +3,6 @@ package io.impacketsensor.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -88,11 +87,7 @@ class LauncherJitTest {
         pb.environment().remove("IMPACKET_SENSOR_JIT");
         pb.environment().put("IMPACKET_SENSOR_CDS", "off");
         pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out + err);
+        ScratchCheckout.execute(pb);
         return Files.readString(log).strip();
     }
 }

@@ -55,6 +55,11 @@ final class ScratchCheckout {
         pb.environment().remove("IMPACKET_SENSOR_CDS");
         pb.environment().remove("IMPACKET_SENSOR_JIT");
         pb.environment().putAll(env);
+        return execute(pb);
+    }
+
+    /** Runs {@code pb} with nothing on stdin; asserts it exits 0 and returns what it wrote on stderr. */
+    static String execute(ProcessBuilder pb) throws Exception {
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
