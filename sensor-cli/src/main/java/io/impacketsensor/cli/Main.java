@@ -91,6 +91,12 @@ public final class Main implements Runnable {
         for (Supplier<Object> command : commands.values()) {
             cl.addSubcommand(command.get());
         }
+        // Each command's -V/--version (picocli's standard help options) prints the program's version,
+        // as the top level's does; without a provider of its own it printed an empty line.
+        Version version = new Version();
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+        }
         cl.registerConverter(java.nio.file.Path.class, new PathConverter());
         cl.setOut(out);
         cl.setErr(err);

@@ -31,6 +31,19 @@ class CommandTableTest {
     }
 
     @Test
+    void everyCommandsVersionOptionPrintsTheVersion() throws Exception {
+        String expected = "impacket-sensor " + Main.version() + System.lineSeparator();
+        for (String name : Main.COMMANDS.keySet()) {
+            for (String flag : List.of("--version", "-V")) {
+                CliRun run = CliRun.run(name, flag);
+                assertEquals(0, run.code(), name + " " + flag);
+                assertEquals(expected, run.out(), name + " " + flag);
+            }
+        }
+        assertEquals(expected, CliRun.run("--version").out());
+    }
+
+    @Test
     void helpAndBadFlagsReadTheSameAsWithTheWholeTree() {
         for (String name : Main.COMMANDS.keySet()) {
             for (String[] args : List.of(new String[] {name, "--help"}, new String[] {name, "--no-such-flag"})) {
