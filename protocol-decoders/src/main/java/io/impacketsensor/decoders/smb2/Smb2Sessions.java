@@ -223,14 +223,8 @@ final class Smb2Sessions {
     void closeAll() {
         sessions.forEach(doneSession);
         sessions.clear();
-        for (Smb2Session s = doneSessions.take(); s != null; s = doneSessions.take()) {
-            spareSessions.give(s);
-        }
-        for (Smb2Session.Tree t = doneTrees.take(); t != null; t = doneTrees.take()) {
-            spareTrees.give(t);
-        }
-        for (Smb2Session.FileEntry f = doneFiles.take(); f != null; f = doneFiles.take()) {
-            spareFiles.give(f);
-        }
+        doneSessions.moveTo(spareSessions);
+        doneTrees.moveTo(spareTrees);
+        doneFiles.moveTo(spareFiles);
     }
 }

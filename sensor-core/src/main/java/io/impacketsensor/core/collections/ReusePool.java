@@ -36,6 +36,16 @@ public final class ReusePool<T> {
         }
     }
 
+    /**
+     * Gives every object kept here to {@code to} (those beyond its bound are dropped) and keeps none:
+     * what one owner set aside until it was safe to reuse becomes another's spares.
+     */
+    public void moveTo(ReusePool<T> to) {
+        for (T t = take(); t != null; t = take()) {
+            to.give(t);
+        }
+    }
+
     /** Objects kept now. */
     public int size() {
         return size;

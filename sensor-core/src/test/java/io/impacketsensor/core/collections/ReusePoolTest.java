@@ -23,4 +23,19 @@ class ReusePoolTest {
         assertEquals(0, pool.size());
         assertEquals(2, pool.capacity());
     }
+
+    @Test
+    void movesAllItKeepsToAnotherUpToItsBound() {
+        ReusePool<Object> done = new ReusePool<>(3);
+        ReusePool<Object> spare = new ReusePool<>(2);
+        Object kept = new Object();
+        spare.give(kept);
+        done.give(new Object());
+        done.give(new Object());
+        done.moveTo(spare);
+        assertEquals(0, done.size(), "none kept after the move");
+        assertEquals(2, spare.size(), "one moved, the other dropped at the bound");
+        spare.take();
+        assertSame(kept, spare.take());
+    }
 }
