@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.ldap;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.LdapEvent.Attribute;
 import io.impacketsensor.core.event.LdapEvent.Modification;
 import io.impacketsensor.core.event.LdapEvent.SearchEntry;
@@ -83,8 +84,7 @@ final class LdapPending {
      * a new object, and a flow has one or two outstanding at a time. Kept with the analyzer from
      * one flow to the next.
      */
-    private final Request[] spare = new Request[SPARE];
-    private int spareCount;
+    private final ReusePool<Request> spare = new ReusePool<>(SPARE);
     static final int SPARE = 4;
 
     LdapPending(int capacity, boolean cldap) {
@@ -144,25 +144,21 @@ final class LdapPending {
     }
 
     private Request newRequest() {
-        if (spareCount == 0) {
-            return new Request();
-        }
-        Request r = spare[--spareCount];
-        spare[spareCount] = null;
-        return r;
+        Request r = spare.take();
+        return r != null ? r : new Request();
     }
 
     /** Keeps a request whose event is out for a later one; nothing refers to it any more. */
     private void recycle(Request r) {
-        if (spareCount < SPARE) {
+        if (spare.size() < SPARE) {
             r.clear();
-            spare[spareCount++] = r;
+            spare.give(r);
         }
     }
 
     /** Requests kept for reuse (tests). */
     int spares() {
-        return spareCount;
+        return spare.size();
     }
 
     /** A BindRequest; false when the table is full. */

@@ -1,5 +1,6 @@
 package io.impacketsensor.decoders.smb1;
 
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.Direction;
 import io.impacketsensor.core.flow.FlowContext;
@@ -49,11 +50,10 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
     /** The message being handled hit an anomaly: the rest of its AndX chain is not read. */
     private boolean messageDropped;
     private int anomalyEvents;
-    /** Requests whose event is out, for the next requests ({@link #recycle}); made at the first. */
-    private Smb1Pending[] spare;
-    private int spareCount;
     /** Kept per connection: a client has a few requests outstanding, rarely more. */
     private static final int SPARE = 8;
+    /** Requests whose event is out, for the next requests ({@link #recycle}). */
+    private final ReusePool<Smb1Pending> spare = new ReusePool<>(SPARE);
     /** Anomalies reported per connection; later ones are only counted. */
     static final int MAX_ANOMALY_EVENTS = 16;
 
@@ -435,12 +435,9 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
 
     /** The state of one command of the message at hand, with the ids of its header. */
     private Smb1Pending newPending(int cmd, long key) {
-        Smb1Pending q;
-        if (spareCount == 0) {
+        Smb1Pending q = spare.take();
+        if (q == null) {
             q = new Smb1Pending();
-        } else {
-            q = spare[--spareCount];
-            spare[spareCount] = null;
         }
         q.command = cmd;
         q.key = key;
@@ -632,14 +629,10 @@ public final class Smb1Analyzer implements SmbMessageAnalyzer {
      * refers to it any more (the events copied its values; the table and chain links are dropped).
      */
     private void recycle(Smb1Pending q) {
-        if (spareCount == SPARE) {
-            return;
+        if (spare.size() < SPARE) {
+            q.clear();
+            spare.give(q);
         }
-        if (spare == null) {
-            spare = new Smb1Pending[SPARE];
-        }
-        q.clear();
-        spare[spareCount++] = q;
     }
 
     // ---- helpers -------------------------------------------------------------------------------

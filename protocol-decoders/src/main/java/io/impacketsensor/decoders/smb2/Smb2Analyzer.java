@@ -1,6 +1,7 @@
 package io.impacketsensor.decoders.smb2;
 
 import io.impacketsensor.core.collections.LongObjectMap;
+import io.impacketsensor.core.collections.ReusePool;
 import io.impacketsensor.core.event.Carrier;
 import io.impacketsensor.core.event.SensorEvent;
 import io.impacketsensor.core.flow.Direction;
@@ -70,11 +71,10 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
      * still waiting for its response; see {@link #sessionProvedBy}.
      */
     private Smb2Pending openSetup;
-    /** Requests whose event is out and that nothing refers to, for the next requests ({@link #recycle}); made at the first. */
-    private Smb2Pending[] spare;
-    private int spareCount;
     /** Kept per connection: a client has a few requests outstanding, rarely more. */
     private static final int SPARE = 8;
+    /** Requests whose event is out and that nothing refers to, for the next requests ({@link #recycle}). */
+    private final ReusePool<Smb2Pending> spare = new ReusePool<>(SPARE);
 
     public Smb2Analyzer(FlowContext ctx, Smb2Limits limits, Smb2Counters counters, TokenDecoder tokenDecoder,
                         PipeConsumerFactory pipes) {
@@ -589,12 +589,8 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
     }
 
     private Smb2Pending newPending() {
-        if (spareCount == 0) {
-            return new Smb2Pending();
-        }
-        Smb2Pending q = spare[--spareCount];
-        spare[spareCount] = null;
-        return q;
+        Smb2Pending q = spare.take();
+        return q != null ? q : new Smb2Pending();
     }
 
     /** {@code handled}, after {@code q} is kept for the next requests when it was handled ({@link #recycle}). */
@@ -621,12 +617,9 @@ public final class Smb2Analyzer implements SmbMessageAnalyzer {
             return;
         }
         Smb2Pending create = q.relatedCreate;
-        if (spareCount < SPARE) {
+        if (spare.size() < SPARE) {
             q.clear();
-            if (spare == null) {
-                spare = new Smb2Pending[SPARE];
-            }
-            spare[spareCount++] = q;
+            spare.give(q);
         }
         if (create != null && --create.dependents == 0 && create.waiting) {
             recycle(create);

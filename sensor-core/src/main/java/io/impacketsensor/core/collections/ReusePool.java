@@ -1,11 +1,12 @@
 package io.impacketsensor.core.collections;
 
 /**
- * The analyzers of ended flows, kept by one decode worker for its next ones: making an analyzer,
- * its framers, parsers and tables new for each connection was a large share of a worker's
- * allocation. Only the worker's thread takes and gives (analyzer factories are per worker), so
- * there is no lock; bounded, an object given beyond the bound is dropped for the collector. The
- * caller resets what it takes for the new flow.
+ * Objects done with, kept by their owner for its next ones: the analyzers of ended flows kept by a
+ * decode worker, the requests an analyzer has answered, the sessions and trees of a connection that
+ * ended. Making them new for each flow or request was a large share of a worker's allocation. Only
+ * the owner's thread takes and gives (analyzer factories and analyzers are per worker), so there is
+ * no lock; bounded, an object given beyond the bound is dropped for the collector. The caller resets
+ * what it takes (or what it gives).
  *
  * @param <T> what is kept
  */
