@@ -44,7 +44,8 @@ import java.util.concurrent.Callable;
  * process and warm in this JVM, next to tshark ({@link BenchEndToEnd}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures replay throughput of the packet path.", "",
+        description = {"Measures replay throughput: of the packet path, of replay itself (--end-to-end) or of the detection engine "
+                + "alone (--engine).", "",
             "Builds (once) a large capture from the given captures by repeating them with shifted "
                 + "addresses, then times read-only, read+ring, and read+ring+L2-L4+reassembly with 1 "
                 + "and 2 workers. Prints the median of --runs runs: packets/s, Gbit/s (captured bytes), "
@@ -52,7 +53,9 @@ import java.util.concurrent.Callable;
         footer = {"", "Example:",
             "  impacket-sensor bench --from pcaps --size-gb 1 --runs 5",
             "  impacket-sensor bench --end-to-end --from pcaps --size-gb 1 --runs 5",
-            "", "The built capture is kept at --file and reused when it is big enough."})
+            "  impacket-sensor bench --engine --file capture.pcap",
+            "", "The built capture is kept at --file and reused. An existing --file is used as it is, never",
+            "written over: delete it to build a larger one."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Path> from;
 
     @Option(names = "--file", paramLabel = "PATH", defaultValue = "/tmp/impacket-sensor-bench.pcap",
-            description = "the large capture (built if missing or too small; default ${DEFAULT-VALUE})")
+            description = "the large capture (built if missing, else used as it is; default ${DEFAULT-VALUE})")
     Path file;
 
     @Option(names = "--size-gb", paramLabel = "GB", defaultValue = "1", description = "size of the large capture (default ${DEFAULT-VALUE})")
@@ -76,6 +79,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--end-to-end", description = "time the replay command itself instead (replay --workers N --eve "
             + "PATH FILE, alert-only and with -P): as a whole process and warm in this JVM, then tshark on the same file")
     boolean endToEnd;
+
+    @Option(names = "--engine", description = "time the detection engine alone instead: the capture's events are "
+            + "decoded once and kept in memory, then given to a new engine per round, on one thread (events/s, "
+            + "latency percentiles)")
+    boolean engine;
+
+    @Option(names = "--engine-events", paramLabel = "N", defaultValue = "2000000",
+            description = "with --engine: keep at most N events (and at most half the heap; default ${DEFAULT-VALUE})")
+    long engineEvents;
 
     @Option(names = "--tshark-limit", paramLabel = "N", defaultValue = "0",
             description = "with --end-to-end: compare with tshark on the first N packets only (0: the whole file; default ${DEFAULT-VALUE})")
@@ -93,6 +105,12 @@ public final class BenchCommand implements Callable<Integer> {
         // NaN and infinity pass a plain "> 0" test and would become a size of 0 or Long.MAX_VALUE.
         if (!(sizeGb > 0 && sizeGb <= 1024)) {
             return "--size-gb must be more than 0 and at most 1024, got " + sizeGb;
+        }
+        if (engine && endToEnd) {
+            return "--engine and --end-to-end measure different things: give one";
+        }
+        if (engineEvents < 1 || engineEvents > Integer.MAX_VALUE - 8) {
+            return "--engine-events must be 1.." + (Integer.MAX_VALUE - 8) + ", got " + engineEvents;
         }
         if (tsharkLimit < 0) {
             return "--tshark-limit must be >= 0, got " + tsharkLimit;
@@ -124,7 +142,16 @@ public final class BenchCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         long target = (long) (sizeGb * (1L << 30));
-        if (!Files.isRegularFile(file) || Files.size(file) < target) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            err.println("bench: " + file + ": not a regular file");
+            return Main.EXIT_USAGE;
+        }
+        if (Files.isRegularFile(file) && Files.size(file) < target) {
+            // Never written over: --file may name a capture of the user's own.
+            err.printf(Locale.ROOT, "bench: %s is %s, less than --size-gb %s: measured as it is (a --file that does not exist is built to that size)%n",
+                    file, Summary.size(Files.size(file)), sizeGb);
+        }
+        if (!Files.exists(file)) {
             List<Path> dirs = from != null ? from : List.of(Path.of("samples"));
             for (Path d : dirs) {
                 if (!Files.isDirectory(d)) {
@@ -135,7 +162,15 @@ public final class BenchCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "bench: building %s (%.1f GB) from %s ...%n", file, target / 1e9, dirs);
             err.flush();
             BenchCapture.Source src = BenchCapture.load(dirs);
-            long n = BenchCapture.write(src, file, target);
+            // Built beside and then renamed: an interrupted build leaves no short file to be reused.
+            Path partial = file.resolveSibling(file.getFileName() + ".part-" + ProcessHandle.current().pid());
+            long n;
+            try {
+                n = BenchCapture.write(src, partial, target);
+                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
             err.printf(Locale.ROOT, "bench: %,d source frames from %d captures -> %,d packets, %s%n",
                     src.frames().size(), src.files(), n, Summary.size(Files.size(file)));
         }
@@ -143,6 +178,10 @@ public final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), runs);
         if (endToEnd) {
             new BenchEndToEnd(this, out).run();
+            return Main.EXIT_OK;
+        }
+        if (engine) {
+            new BenchEngine(out, err, runs, engineEvents).run(file);
             return Main.EXIT_OK;
         }
         out.printf(Locale.ROOT, "%-34s %7s %12s %8s %8s %11s %11s %5s %9s %9s %8s%n", "stage", "workers", "packets", "Mpps",
