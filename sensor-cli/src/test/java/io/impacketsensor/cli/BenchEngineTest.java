@@ -111,6 +111,17 @@ class BenchEngineTest {
     }
 
     @Test
+    void aMissingFileIsBuiltAndNothingIsLeftBesideIt() throws Exception {
+        Path built = dir.resolve("built.pcap");
+        CliRun r = CliRun.run("bench", "--engine", "--file", built.toString(), "--size-gb", "0.0002", "--from",
+                SAMPLE.getParent().toString(), "--runs", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(built) >= 0.0002 * (1 << 30), "built to the size asked");
+        assertEquals(List.of("built.pcap"), Files.list(dir).map(p -> p.getFileName().toString()).toList());
+        assertTrue(number(row(r.out(), "steady")[1]) > 0, r.out());
+    }
+
+    @Test
     void optionsThatCannotGoTogetherOrOutOfRangeAreRefusedInOneLine() {
         CliRun both = CliRun.run("bench", "--engine", "--end-to-end", "--file", SAMPLE.toString());
         assertEquals(Main.EXIT_USAGE, both.code());
