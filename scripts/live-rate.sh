@@ -15,6 +15,10 @@
 #                                 first loop the sensor sees retransmissions of closed flows)
 #   REPEAT=N                      runs per rate (default 1); quote the median
 #   SENSOR_ARGS="..."             extra `live` arguments (default: --eve '' --http '')
+#   JAVA_OPTS="..."               the sensor's JVM options (default none: the JVM's default heap;
+#                                 the systemd unit runs it with -Xms64m -Xmx1g). The rss_mib and
+#                                 peak_mib columns are its resident memory when the sender stops and
+#                                 the most it reached (VmRSS, VmHWM)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pcap="${1:-$here/samples/atk_psexec.pcap}"; shift || true
@@ -22,6 +26,7 @@ secs="${1:-6}"; shift || true
 rates=("$@"); [ ${#rates[@]} -gt 0 ] || rates=(100000 150000 200000 250000 top)
 receiver="${RECEIVER:-sensor}"; repeat="${REPEAT:-1}"
 sensor_args="${SENSOR_ARGS:---eve '' --http ''}"
+java_opts="${JAVA_OPTS:-}"
 jar="$here/sensor-cli/target/impacket-sensor.jar"
 [ "$receiver" != sensor ] || [ -f "$jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
 snd="isr-snd-$$"; sns="isr-sns-$$"; work="$(mktemp -d)"
@@ -38,7 +43,8 @@ ip netns exec "$sns" ethtool -K isrB tso off gso off gro off >/dev/null 2>&1 || 
 # loop and, with a small capture, becomes the bottleneck well below 200,000 packets/s.
 tr_opts=(-K --loop=0 --duration="$secs")
 [ "${UNIQUE:-0}" != 1 ] || tr_opts+=(--unique-ip)
-printf '%-9s %-11s %-10s %-12s %-10s %-11s %s\n' rate sent_pps sent kernel_drops ring_full received load
+printf '%-9s %-11s %-10s %-12s %-10s %-11s %-8s %-8s %s\n' rate sent_pps sent kernel_drops ring_full received \
+    rss_mib peak_mib load
 for r in "${rates[@]}"; do
   for i in $(seq 1 "$repeat"); do
     log="$work/rx-$r.log"; : >"$log"
@@ -46,7 +52,8 @@ for r in "${rates[@]}"; do
     case "$receiver" in
       sensor)
         eval "set -- $sensor_args"
-        ip netns exec "$sns" java -jar "$jar" live -i isrB --state-dir "$work/state-$r-$i" --buffer-size 64 \
+        # shellcheck disable=SC2086 # JVM options are words
+        ip netns exec "$sns" java $java_opts -jar "$jar" live -i isrB --state-dir "$work/state-$r-$i" --buffer-size 64 \
             --stats-interval 0 "$@" >"$log" 2>&1 &
         pid=$!
         for _ in $(seq 1 300); do grep -q "capturing on" "$log" 2>/dev/null && break; sleep 0.1; done ;;
@@ -63,7 +70,12 @@ for r in "${rates[@]}"; do
     sent_pps=$(printf '%s\n' "$out" | sed -n 's/.*Rated: .*, \([0-9.]*\) pps.*/\1/p' | head -1)
     sent=$(printf '%s\n' "$out" | sed -n 's/.*Actual: \([0-9]*\) packets.*/\1/p' | head -1)
     load=$(cut -d' ' -f1 /proc/loadavg)
-    kdrop=-; ring=-; got=-
+    kdrop=-; ring=-; got=-; rss=-; peak=-
+    if [ -n "$pid" ] && [ -r "/proc/$pid/status" ]; then
+      # 'ip netns exec' execs the receiver, so $! is its process.
+      rss=$(awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$pid/status")
+      peak=$(awk '/^VmHWM:/ {printf "%d", $2 / 1024}' "/proc/$pid/status")
+    fi
     if [ -n "$pid" ]; then
       sleep 1; kill -TERM "$pid"; wait "$pid" || true
       if [ "$receiver" = sensor ]; then
@@ -75,7 +87,7 @@ for r in "${rates[@]}"; do
         got=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$log" | tail -1)
       fi
     fi
-    printf '%-9s %-11s %-10s %-12s %-10s %-11s %s\n' "$r" "${sent_pps:-?}" "${sent:-?}" "${kdrop:-?}" \
-        "${ring:-?}" "${got:-?}" "$load"
+    printf '%-9s %-11s %-10s %-12s %-10s %-11s %-8s %-8s %s\n' "$r" "${sent_pps:-?}" "${sent:-?}" "${kdrop:-?}" \
+        "${ring:-?}" "${got:-?}" "${rss:-?}" "${peak:-?}" "$load"
   done
 done
