@@ -174,6 +174,13 @@ public final class BenchCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "bench: %,d source frames from %d captures -> %,d packets, %s%n",
                     src.frames().size(), src.files(), n, Summary.size(Files.size(file)));
         }
+        // A capture of the user's that is not one is bad input: one line, before anything is timed.
+        try {
+            PcapFileChain.open(List.of(file)).close();
+        } catch (io.impacketsensor.core.capture.PcapFormatException e) {
+            err.println("bench: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
         out.printf(Locale.ROOT, "capture %s, %s; java %s, %d cpus; median of %d runs%n", file, Summary.size(Files.size(file)),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), runs);
         if (endToEnd) {

@@ -133,6 +133,21 @@ class BenchEngineTest {
     }
 
     @Test
+    void aFileThatIsNotACaptureIsRefusedInOneLineAndKept() throws Exception {
+        Path text = dir.resolve("notes.pcap");
+        Files.writeString(text, "not a capture\n");
+        for (String mode : List.of("--engine", "--end-to-end", "--runs")) {
+            CliRun r = mode.equals("--runs") ? CliRun.run("bench", "--file", text.toString(), "--runs", "1")
+                    : CliRun.run("bench", mode, "--file", text.toString(), "--runs", "1");
+            assertEquals(Main.EXIT_USAGE, r.code(), mode + ": " + r.err());
+            String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.startsWith("bench: " + text + ": not a pcap or pcapng file"), mode + ": " + r.err());
+            assertEquals("", r.out(), mode + ": nothing measured");
+        }
+        assertEquals("not a capture\n", Files.readString(text), "the file is left as it was");
+    }
+
+    @Test
     void percentileIsTheNearestRank() {
         long[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
         assertEquals(5, BenchEngine.percentile(v, 10, 0.50));
