@@ -27,8 +27,9 @@ import java.util.Locale;
  *
  * <p>Throughput rounds time the whole round (CPU time of this thread and wall time); latency
  * rounds time each call ({@link System#nanoTime()} on both sides, which adds its own cost, hence
- * rounds of their own). The first {@code --runs} rounds of each kind warm the JIT up and are shown
- * as "first" (the first of them); the median of the next {@code --runs} is "steady".
+ * rounds of their own, after the throughput rounds). The first {@code --runs} rounds of each kind
+ * warm the JIT up; "first" is the very first round (its rates only: the first latency round is no
+ * longer cold), "steady" the median of the {@code --runs} rounds of each kind after the warm-up.
  */
 final class BenchEngine {
     /** Heap share the kept events may fill; past it the rest of the capture is decoded but not kept. */
@@ -147,13 +148,13 @@ final class BenchEngine {
         }
         List<Round> steady = new ArrayList<>(warm.subList(runs, warm.size()));
         steady.sort((a, b) -> Double.compare(a.cpuRate(), b.cpuRate()));
+        row("first", events.length, warm.get(0), null);
         long[] lat = new long[events.length];
         List<Round> timed = new ArrayList<>();
         for (int i = 0; i < 2 * runs; i++) {
             timed.add(latency(events, lat));
         }
         List<Round> steadyLat = new ArrayList<>(timed.subList(runs, timed.size()));
-        row("first", events.length, warm.get(0), timed.get(0));
         row("steady", events.length, steady.get(steady.size() / 2), medianLatency(steadyLat));
         out.println("A new engine per round, as replay builds it, fed the capture's events in capture order; nothing");
         out.println("written. events/CPU-s: events per CPU-second of this thread; events/s: per wall-clock second.");
@@ -170,9 +171,14 @@ final class BenchEngine {
         return new Round(Double.NaN, Double.NaN, rounds.get(m).alerts(), p50[m], p99[m], p999[m]);
     }
 
+    /** One table row; {@code lat} null: the latency was not measured for it ("-"). */
     private void row(String what, int events, Round rate, Round lat) {
-        out.printf(Locale.ROOT, "%-22s %,10d %,12.0f %,12.0f %9.2f %9.2f %9.2f %,8d%n", what, events, rate.cpuRate(),
-                rate.wallRate(), lat.p50(), lat.p99(), lat.p999(), rate.alerts());
+        out.printf(Locale.ROOT, "%-22s %,10d %,12.0f %,12.0f %9s %9s %9s %,8d%n", what, events, rate.cpuRate(),
+                rate.wallRate(), micros(lat, Round::p50), micros(lat, Round::p99), micros(lat, Round::p999), rate.alerts());
         out.flush();
+    }
+
+    private static String micros(Round lat, java.util.function.ToDoubleFunction<Round> p) {
+        return lat == null ? "-" : String.format(Locale.ROOT, "%.2f", p.applyAsDouble(lat));
     }
 }
