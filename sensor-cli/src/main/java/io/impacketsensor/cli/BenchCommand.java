@@ -159,17 +159,29 @@ public final class BenchCommand implements Callable<Integer> {
                     return Main.EXIT_USAGE;
                 }
             }
+            Path dir = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                err.println("bench: --file " + file + ": no such folder " + dir);
+                return Main.EXIT_USAGE;
+            }
             err.printf(Locale.ROOT, "bench: building %s (%.1f GB) from %s ...%n", file, target / 1e9, dirs);
             err.flush();
             BenchCapture.Source src = BenchCapture.load(dirs);
-            // Built beside and then renamed: an interrupted build leaves no short file to be reused.
-            Path partial = file.resolveSibling(file.getFileName() + ".part-" + ProcessHandle.current().pid());
+            // Built beside and then renamed: an interrupted build leaves no short file to be reused. The
+            // partial file gets a name nobody can guess and is made new (the default --file is in /tmp).
             long n;
+            Path partial = null;
             try {
+                partial = Files.createTempFile(dir, file.getFileName() + ".", ".part");
                 n = BenchCapture.write(src, partial, target);
                 Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.io.IOException e) {
+                err.println("bench: cannot build " + file + ": " + IoReason.of(e));
+                return Main.EXIT_FAILURE;
             } finally {
-                Files.deleteIfExists(partial);
+                if (partial != null) {
+                    Files.deleteIfExists(partial);
+                }
             }
             err.printf(Locale.ROOT, "bench: %,d source frames from %d captures -> %,d packets, %s%n",
                     src.frames().size(), src.files(), n, Summary.size(Files.size(file)));

@@ -126,6 +126,29 @@ class BenchEngineTest {
     }
 
     @Test
+    void aBuildNeverWritesThroughASymbolicLinkPlantedAtTheFile() throws Exception {
+        // The default --file is in /tmp, where another user can plant a link to a file of root's.
+        Path victim = dir.resolve("victim");
+        Path built = dir.resolve("bench.pcap");
+        Files.createSymbolicLink(built, victim);
+        CliRun r = CliRun.run("bench", "--engine", "--file", built.toString(), "--size-gb", "0.0002", "--from",
+                SAMPLE.getParent().toString(), "--runs", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(!Files.exists(victim), "nothing written where the link pointed");
+        assertTrue(Files.isRegularFile(built, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the link replaced by the capture");
+    }
+
+    @Test
+    void aFileInAMissingFolderIsRefusedInOneLineNamingTheFolder() {
+        Path missing = dir.resolve("no/such/dir");
+        CliRun r = CliRun.run("bench", "--engine", "--file", missing.resolve("b.pcap").toString(), "--size-gb",
+                "0.0002", "--from", SAMPLE.getParent().toString(), "--runs", "1");
+        assertEquals(Main.EXIT_USAGE, r.code(), r.err());
+        assertEquals("bench: --file " + missing.resolve("b.pcap") + ": no such folder " + missing.toAbsolutePath(),
+                r.err().strip(), "one line, before anything is built");
+    }
+
+    @Test
     void optionsThatCannotGoTogetherOrOutOfRangeAreRefusedInOneLine() {
         CliRun both = CliRun.run("bench", "--engine", "--end-to-end", "--file", SAMPLE.toString());
         assertEquals(Main.EXIT_USAGE, both.code());
