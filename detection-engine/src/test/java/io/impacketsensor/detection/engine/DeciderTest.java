@@ -217,11 +217,17 @@ class DeciderTest {
         assertEquals(0, d.alertsEmitted());
     }
 
+    /** A catalog rule of the same attack type as {@link Rules#PASS_THE_HASH}, other than it. */
+    private static Rule anotherPassTheHashRule() {
+        return RuleCatalog.builtin().rules().stream()
+                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != Rules.PASS_THE_HASH).findFirst()
+                .orElseThrow();
+    }
+
     @Test
     void rulesAreQuotedStrongestFirstAndEqualsKeepTheirOrder() {
         Rule a = Rules.PASS_THE_HASH;
-        Rule b = RuleCatalog.builtin().rules().stream()
-                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != a).findFirst().orElseThrow();
+        Rule b = anotherPassTheHashRule();
         Decider d = decider(EngineConfig.defaults());
         AnalysisResult r = decide(d, findings(b, 0.3, a, 0.6), ATK, T0);
         assertEquals(List.of(a.sid(), b.sid()), r.analysis().rules().stream().map(h -> h.sid()).toList());
@@ -236,8 +242,7 @@ class DeciderTest {
     @Test
     void aRepeatThatChangesNothingReusesTheAnswer() {
         Rule a = Rules.PASS_THE_HASH;
-        Rule b = RuleCatalog.builtin().rules().stream()
-                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != a).findFirst().orElseThrow();
+        Rule b = anotherPassTheHashRule();
         Decider d = decider(EngineConfig.defaults());
         AnalysisResult first = decide(d, findings(a, 0.6), ATK, T0);
         assertSame(first, decide(d, findings(a, 0.6), ATK, T0 + 1));
@@ -250,8 +255,7 @@ class DeciderTest {
     @Test
     void anAnswerListsWhatDidNotChangeAsTheLastOneDid() {
         Rule a = Rules.PASS_THE_HASH;
-        Rule b = RuleCatalog.builtin().rules().stream()
-                .filter(r -> r.attackType() == AttackType.PASS_THE_HASH && r != a).findFirst().orElseThrow();
+        Rule b = anotherPassTheHashRule();
         Decider d = decider(EngineConfig.defaults());
         AnalysisResult first = decide(d, findings(a, 0.6), ATK, T0);
         // Stronger: the same indicators, the rule quoted at its new confidence.
