@@ -2,6 +2,7 @@ package io.impacketsensor.cli;
 
 import io.impacketsensor.core.capture.FrameSlot;
 import io.impacketsensor.core.capture.PcapFileChain;
+import io.impacketsensor.core.capture.PcapFormatException;
 import io.impacketsensor.core.event.EventSink;
 import io.impacketsensor.core.event.Transport;
 import io.impacketsensor.core.flow.AnalyzerFactory;
@@ -25,11 +26,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -174,8 +177,8 @@ public final class BenchCommand implements Callable<Integer> {
             try {
                 partial = Files.createTempFile(dir, file.getFileName() + ".", ".part");
                 n = BenchCapture.write(src, partial, target);
-                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.io.IOException e) {
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
                 err.println("bench: cannot build " + file + ": " + IoReason.of(e));
                 return Main.EXIT_FAILURE;
             } finally {
@@ -189,7 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
         // A capture of the user's that is not one is bad input: one line, before anything is timed.
         try {
             PcapFileChain.open(List.of(file)).close();
-        } catch (io.impacketsensor.core.capture.PcapFormatException e) {
+        } catch (PcapFormatException e) {
             err.println("bench: " + e.getMessage());
             return Main.EXIT_USAGE;
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@code bench --engine}: the detection engine alone, one thread, on the events the capture itself
@@ -85,15 +86,25 @@ final class BenchEngine {
         return new Recorded(kept.toArray(SensorEvent[]::new), produced[0], stopped[0]);
     }
 
-    /** One round's figures. */
-    record Round(double cpuRate, double wallRate, long alerts, double p50, double p99, double p999) {
+    /** A throughput round: events per CPU-second and per wall second, and the alerts it raised. */
+    record Rate(double cpuRate, double wallRate, long alerts) {
+    }
+
+    /** A latency round: one event's analysis at the 50th, 99th and 99.9th percentile, in µs. */
+    record Latency(double p50, double p99, double p999) {
+    }
+
+    /** A new engine as replay builds it, its alerts counted in {@code alerts[0]}. */
+    private static ImpacketProtection newEngine(long[] alerts) {
+        ImpacketProtection engine = new ImpacketProtection(EngineConfig.defaults());
+        engine.setAlertSink(a -> alerts[0]++);
+        return engine;
     }
 
     /** All events through a new engine, timed as a whole. */
-    static Round throughput(SensorEvent[] events, ThreadMXBean mx) {
-        ImpacketProtection engine = new ImpacketProtection(EngineConfig.defaults());
+    static Rate throughput(SensorEvent[] events, ThreadMXBean mx) {
         long[] alerts = {0};
-        engine.setAlertSink(a -> alerts[0]++);
+        ImpacketProtection engine = newEngine(alerts);
         long cpu0 = mx.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
         for (SensorEvent e : events) {
@@ -101,23 +112,20 @@ final class BenchEngine {
         }
         long wall = System.nanoTime() - wall0;
         long cpu = mx.getCurrentThreadCpuTime() - cpu0;
-        return new Round(events.length * 1e9 / Math.max(1, cpu), events.length * 1e9 / Math.max(1, wall), alerts[0],
-                Double.NaN, Double.NaN, Double.NaN);
+        return new Rate(events.length * 1e9 / Math.max(1, cpu), events.length * 1e9 / Math.max(1, wall), alerts[0]);
     }
 
     /** All events through a new engine, each call timed; {@code lat} is scratch of events.length. */
-    static Round latency(SensorEvent[] events, long[] lat) {
-        ImpacketProtection engine = new ImpacketProtection(EngineConfig.defaults());
-        long[] alerts = {0};
-        engine.setAlertSink(a -> alerts[0]++);
+    static Latency latency(SensorEvent[] events, long[] lat) {
+        ImpacketProtection engine = newEngine(new long[1]);
         for (int i = 0; i < events.length; i++) {
             long t0 = System.nanoTime();
             engine.observe(events[i]);
             lat[i] = System.nanoTime() - t0;
         }
         Arrays.sort(lat, 0, events.length);
-        return new Round(Double.NaN, Double.NaN, alerts[0], percentile(lat, events.length, 0.50) / 1e3,
-                percentile(lat, events.length, 0.99) / 1e3, percentile(lat, events.length, 0.999) / 1e3);
+        return new Latency(percentile(lat, events.length, 0.50) / 1e3, percentile(lat, events.length, 0.99) / 1e3,
+                percentile(lat, events.length, 0.999) / 1e3);
     }
 
     /** The value at quantile {@code q} of the first {@code n} sorted values (nearest rank). */
@@ -142,20 +150,19 @@ final class BenchEngine {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         out.printf(Locale.ROOT, "%-22s %10s %12s %12s %9s %9s %9s %8s%n", "engine, one thread", "events",
                 "events/CPU-s", "events/s", "p50 us", "p99 us", "p99.9 us", "alerts");
-        List<Round> warm = new ArrayList<>();
+        List<Rate> rates = new ArrayList<>();
         for (int i = 0; i < 2 * runs; i++) {
-            warm.add(throughput(events, mx));
+            rates.add(throughput(events, mx));
         }
-        List<Round> steady = new ArrayList<>(warm.subList(runs, warm.size()));
+        List<Rate> steady = new ArrayList<>(rates.subList(runs, rates.size()));
         steady.sort((a, b) -> Double.compare(a.cpuRate(), b.cpuRate()));
-        row("first", events.length, warm.get(0), null);
+        row("first", events.length, rates.get(0), null);
         long[] lat = new long[events.length];
-        List<Round> timed = new ArrayList<>();
+        List<Latency> timed = new ArrayList<>();
         for (int i = 0; i < 2 * runs; i++) {
             timed.add(latency(events, lat));
         }
-        List<Round> steadyLat = new ArrayList<>(timed.subList(runs, timed.size()));
-        row("steady", events.length, steady.get(steady.size() / 2), medianLatency(steadyLat));
+        row("steady", events.length, steady.get(steady.size() / 2), median(timed.subList(runs, timed.size())));
         out.println("A new engine per round, as replay builds it, fed the capture's events in capture order; nothing");
         out.println("written. events/CPU-s: events per CPU-second of this thread; events/s: per wall-clock second.");
         out.println("pNN: the time one event's analysis took (each call timed, in rounds of their own). first: the");
@@ -163,22 +170,22 @@ final class BenchEngine {
         out.flush();
     }
 
-    private static Round medianLatency(List<Round> rounds) {
-        double[] p50 = rounds.stream().mapToDouble(Round::p50).sorted().toArray();
-        double[] p99 = rounds.stream().mapToDouble(Round::p99).sorted().toArray();
-        double[] p999 = rounds.stream().mapToDouble(Round::p999).sorted().toArray();
+    /** Each percentile's median over the rounds. */
+    private static Latency median(List<Latency> rounds) {
         int m = rounds.size() / 2;
-        return new Round(Double.NaN, Double.NaN, rounds.get(m).alerts(), p50[m], p99[m], p999[m]);
+        return new Latency(rounds.stream().mapToDouble(Latency::p50).sorted().toArray()[m],
+                rounds.stream().mapToDouble(Latency::p99).sorted().toArray()[m],
+                rounds.stream().mapToDouble(Latency::p999).sorted().toArray()[m]);
     }
 
     /** One table row; {@code lat} null: the latency was not measured for it ("-"). */
-    private void row(String what, int events, Round rate, Round lat) {
+    private void row(String what, int events, Rate rate, Latency lat) {
         out.printf(Locale.ROOT, "%-22s %,10d %,12.0f %,12.0f %9s %9s %9s %,8d%n", what, events, rate.cpuRate(),
-                rate.wallRate(), micros(lat, Round::p50), micros(lat, Round::p99), micros(lat, Round::p999), rate.alerts());
+                rate.wallRate(), micros(lat, Latency::p50), micros(lat, Latency::p99), micros(lat, Latency::p999), rate.alerts());
         out.flush();
     }
 
-    private static String micros(Round lat, java.util.function.ToDoubleFunction<Round> p) {
+    private static String micros(Latency lat, ToDoubleFunction<Latency> p) {
         return lat == null ? "-" : String.format(Locale.ROOT, "%.2f", p.applyAsDouble(lat));
     }
 }
